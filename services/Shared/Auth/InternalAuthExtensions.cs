@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TradeNet.Shared.Auth;
+
+public static class InternalAuthExtensions
+{
+    /// <summary>Services accept only the gateway's (or a sibling service's) signed internal token.</summary>
+    public static IServiceCollection AddInternalAuth(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<InternalTokenIssuer>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<InternalTokenOptions>>((jwt, tokens) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = InternalTokenOptions.Issuer,
+                    ValidAudience = InternalTokenOptions.Audience,
+                    IssuerSigningKey = tokens.Value.SigningKey(),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ClockSkew = TimeSpan.FromSeconds(5),
+                    NameClaimType = "sub",
+                    RoleClaimType = "role",
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        // Expose the subject under the standard claim so CallerExtensions work everywhere.
+                        if (context.Principal?.Identity is ClaimsIdentity identity && identity.FindFirst("sub") is { } sub)
+                        {
+                            identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, sub.Value));
+                            foreach (var role in identity.FindAll("role").ToList())
+                                identity.AddClaim(new Claim(identity.RoleClaimType, role.Value));
+                        }
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Town, p => p.RequireRole(Roles.Town))
+            .AddPolicy(Policies.Operator, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Policies.TownOrOperator, p => p.RequireRole(Roles.Town, Roles.Operator))
+            .AddPolicy(Policies.Service, p => p.RequireRole(Roles.Service, Roles.Operator));
+        return services;
+    }
+}

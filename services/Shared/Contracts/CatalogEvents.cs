@@ -1,0 +1,35 @@
+namespace TradeNet.Contracts;
+
+/// <summary>What the catalog tells everyone about a listing; matching keeps its order book from these.</summary>
+/// <remarks>Carries the town's position and the category's unit values so consumers need no lookups.</remarks>
+public sealed record ListingSnapshot(
+    string Id,
+    string TownId,
+    string Kind,
+    string Category,
+    string Unit,
+    double ValuePerUnit,
+    double WeightPerUnit,
+    double Quantity,
+    double Remaining,
+    double MinLot,
+    string[] Attributes,
+    string[] Requires,
+    double? MaxDistanceKm,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    double TownLat,
+    double TownLon,
+    long Version);
+
+public sealed record TownRegistered(string TownId, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties);
+
+public sealed record ListingPublished(ListingSnapshot Listing);
+
+public sealed record ListingChanged(ListingSnapshot Listing);
+
+public sealed record ListingWithdrawn(string ListingId, string TownId, long Version);
+
+public sealed record ListingsReserved(Guid TradeId, ReservedQuantity[] Items);
+
+public sealed record ReservedQuantity(string ListingId, double Quantity);

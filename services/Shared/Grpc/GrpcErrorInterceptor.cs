@@ -1,0 +1,40 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace TradeNet.Shared.Grpc;
+
+/// <summary>Maps failures to deliberate status codes: bad arguments, missing things and conflicts say so;
+/// anything else is Internal without internals leaking into the detail.</summary>
+public sealed class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
+        }
+        catch (KeyNotFoundException ex)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, ex.Message));
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled or its deadline passed."));
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "gRPC {Method} failed", context.Method);
+            throw new RpcException(new Status(StatusCode.Internal, "The service could not complete the call."));
+        }
+    }
+}

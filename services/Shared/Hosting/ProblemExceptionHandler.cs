@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace TradeNet.Shared.Hosting;
+
+/// <summary>
+/// Turns exceptions into ProblemDetails: unreadable or oversized requests keep their 4xx and say
+/// what was wrong (the JSON path of a bad field); anything else is a 500 without a stack trace.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException { StatusCode: 413 } => (413, "Request body too large", "The request body exceeds the allowed size."),
+            BadHttpRequestException bad => (bad.StatusCode, "Invalid request", Describe(bad)),
+            _ => (500, "Unexpected error", "The server could not complete the request."),
+        };
+        if (status >= 500) logger.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+        http.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+            Exception = null,
+        });
+    }
+
+    private static string Describe(BadHttpRequestException bad) =>
+        bad.InnerException is JsonException { Path: { } path } json
+            ? $"Field '{path.TrimStart('$', '.')}' is invalid: {FirstSentence(json.Message)}"
+            : FirstSentence(bad.Message);
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". Path:", StringComparison.Ordinal);
+        return end > 0 ? message[..end] + "." : message;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Grpc;
+using TradeNet.Shared.Storage;
+
+namespace TradeNet.Shared.Hosting;
+
+public static class ServiceDefaults
+{
+    /// <summary>Largest request body a service or the edge accepts; larger ones get 413.</summary>
+    public const long MaxRequestBodyBytes = 256 * 1024;
+
+    /// <summary>Telemetry, health, ProblemDetails, internal auth, storage options and gRPC server defaults.
+    /// Called once per process, whether it hosts one service or all of them.</summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
+    {
+        builder.AddTradeNetTelemetry(serviceName);
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        });
+        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddOptions<InternalTokenOptions>().Bind(builder.Configuration.GetSection(InternalTokenOptions.Section));
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section));
+        builder.Services.AddInternalAuth();
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<GrpcErrorInterceptor>();
+            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+        });
+        return builder;
+    }
+
+    /// <summary>/health (ready) and /alive (process up) in every environment: compose and Kubernetes probe them.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>Listens on a REST (HTTP/1.1) port and, when given, a separate HTTP/2-only port for gRPC
+    /// (cleartext gRPC needs a port that speaks only HTTP/2). Config: Endpoints:Rest, Endpoints:Grpc.</summary>
+    public static void UseTradeNetEndpoints(this WebApplicationBuilder builder, string defaultRest, string? defaultGrpc)
+    {
+        if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists()) return;
+        var rest = builder.Configuration["Endpoints:Rest"] ?? defaultRest;
+        var grpc = builder.Configuration["Endpoints:Grpc"] ?? defaultGrpc;
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            Listen(k, rest, HttpProtocols.Http1);
+            if (!string.IsNullOrWhiteSpace(grpc)) Listen(k, grpc, HttpProtocols.Http2);
+        });
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+    {
+        var uri = new Uri(url);
+        if (uri.Host is "localhost" or "127.0.0.1")
+            kestrel.ListenLocalhost(uri.Port, l => l.Protocols = protocols);
+        else if (uri.Host is "*" or "+" or "0.0.0.0")
+            kestrel.ListenAnyIP(uri.Port, l => l.Protocols = protocols);
+        else
+            kestrel.Listen(System.Net.IPAddress.Parse(uri.Host), uri.Port, l => l.Protocols = protocols);
+    }
+}

@@ -1,0 +1,68 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TradeNet.Shared.Messaging;
+
+/// <summary>Section "RabbitMq": when Host is set the bus is RabbitMQ, otherwise in-memory (standalone, tests).</summary>
+public sealed class RabbitMqOptions
+{
+    public const string Section = "RabbitMq";
+    public string? Host { get; set; }
+    public ushort Port { get; set; } = 5672;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "guest";
+    public string Password { get; set; } = "guest";
+}
+
+public static class BusExtensions
+{
+    /// <summary>One bus per process, with every hosted service's consumers registered through its hook.</summary>
+    public static IHostApplicationBuilder AddTradeNetBus(this IHostApplicationBuilder builder,
+        params Action<IBusRegistrationConfigurator>[] consumers)
+    {
+        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new();
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            // Without this, publishes right after start can vanish before the bindings exist.
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            foreach (var hook in consumers) hook(x);
+            if (string.IsNullOrWhiteSpace(rabbit.Host))
+            {
+                x.UsingInMemory((context, cfg) =>
+                {
+                    ConfigureRetries(cfg);
+                    cfg.ConfigureEndpoints(context);
+                });
+                return;
+            }
+            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator queue) queue.SetQuorumQueue();
+            });
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+                {
+                    h.Username(rabbit.Username);
+                    h.Password(rabbit.Password);
+                    h.PublisherConfirmation = true;
+                });
+                ConfigureRetries(cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    // Transient faults retry in place; what still fails lands in the endpoint's _error queue.
+    private static void ConfigureRetries(IBusFactoryConfigurator cfg) =>
+        cfg.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000, 5000));
+}

@@ -1,0 +1,22 @@
+using MongoDB.Driver;
+
+namespace TradeNet.Shared.Storage.Mongo;
+
+public class MongoOutboxStore(MongoStore store) : IOutboxStore
+{
+    public async Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct)
+    {
+        var docs = await store.Outbox.Find(MongoStore.PendingFilter).SortBy(d => d.Seq).Limit(max).ToListAsync(ct);
+        return docs.Select(d => new OutboxMessage(d.Id, d.Type, d.Payload, d.TraceParent, new DateTimeOffset(d.CreatedAt, TimeSpan.Zero))).ToList();
+    }
+
+    public Task MarkSentAsync(Guid id, CancellationToken ct) =>
+        store.Outbox.UpdateOneAsync(d => d.Id == id, Builders<OutboxDocument>.Update.Set(d => d.SentAt, DateTime.UtcNow), cancellationToken: ct);
+
+    public async Task<OutboxBacklog> BacklogAsync(CancellationToken ct)
+    {
+        var count = await store.Outbox.CountDocumentsAsync(MongoStore.PendingFilter, cancellationToken: ct);
+        var oldest = await store.Outbox.Find(MongoStore.PendingFilter).SortBy(d => d.Seq).Limit(1).FirstOrDefaultAsync(ct);
+        return new OutboxBacklog((int)count, oldest is null ? null : new DateTimeOffset(oldest.CreatedAt, TimeSpan.Zero));
+    }
+}

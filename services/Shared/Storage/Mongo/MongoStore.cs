@@ -1,0 +1,37 @@
+using MongoDB.Driver;
+
+namespace TradeNet.Shared.Storage.Mongo;
+
+/// <summary>One service's MongoDB database with its outbox and inbox collections.
+/// Multi-document writes use transactions, so the server must be a replica set (one node is enough).</summary>
+public class MongoStore
+{
+    public MongoStore(IMongoClient client, string databaseName)
+    {
+        Client = client;
+        Database = client.GetDatabase(databaseName);
+        Outbox = Database.GetCollection<OutboxDocument>("outbox");
+        Inbox = Database.GetCollection<InboxDocument>("inbox");
+    }
+
+    public IMongoClient Client { get; }
+    public IMongoDatabase Database { get; }
+    public IMongoCollection<OutboxDocument> Outbox { get; }
+    public IMongoCollection<InboxDocument> Inbox { get; }
+
+    public static CreateIndexModel<OutboxDocument> PendingOutboxIndex { get; } =
+        new(Builders<OutboxDocument>.IndexKeys.Ascending(d => d.SentAt).Ascending(d => d.Seq),
+            new CreateIndexOptions { Name = "pending" });
+
+    public Task EnsureOutboxIndexesAsync(CancellationToken ct = default) =>
+        Outbox.Indexes.CreateOneAsync(PendingOutboxIndex, cancellationToken: ct);
+
+    public async Task<MongoWriteScope> BeginWriteAsync(CancellationToken ct = default)
+    {
+        var session = await Client.StartSessionAsync(cancellationToken: ct);
+        session.StartTransaction(new TransactionOptions(writeConcern: WriteConcern.WMajority));
+        return new MongoWriteScope(this, session);
+    }
+
+    public static FilterDefinition<OutboxDocument> PendingFilter => Builders<OutboxDocument>.Filter.Eq(d => d.SentAt, null);
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace TradeNet.Shared.Storage;
+
+/// <summary>An event waiting in a service's outbox. The id becomes the bus message id, so a
+/// re-publish after a crash is recognised by every consumer's inbox.</summary>
+public sealed record OutboxMessage(Guid Id, string Type, string Payload, string? TraceParent, DateTimeOffset CreatedAt)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static OutboxMessage From<T>(T message) where T : class =>
+        new(Guid.NewGuid(), message.GetType().FullName!, JsonSerializer.Serialize(message, message.GetType(), Json),
+            Activity.Current?.Id, DateTimeOffset.UtcNow);
+
+    /// <summary>Resolves the event type among the shared contracts only: nothing else may be deserialised.</summary>
+    public object Deserialize()
+    {
+        var type = typeof(OutboxMessage).Assembly.GetType(Type)
+            ?? throw new InvalidOperationException($"Unknown outbox message type '{Type}'.");
+        if (type.Namespace != "TradeNet.Contracts")
+            throw new InvalidOperationException($"Outbox message type '{Type}' is not a contract.");
+        return JsonSerializer.Deserialize(Payload, type, Json)!;
+    }
+}
+
+/// <summary>What the relay needs from a service's store.</summary>
+public interface IOutboxStore
+{
+    Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct);
+    Task MarkSentAsync(Guid id, CancellationToken ct);
+    Task<OutboxBacklog> BacklogAsync(CancellationToken ct);
+}
+
+public sealed record OutboxBacklog(int Pending, DateTimeOffset? OldestPendingAt);

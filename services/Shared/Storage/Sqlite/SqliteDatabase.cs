@@ -1,0 +1,60 @@
+using Microsoft.Data.Sqlite;
+
+namespace TradeNet.Shared.Storage.Sqlite;
+
+/// <summary>One service's SQLite file, with the outbox and inbox tables beside the service's own.</summary>
+public sealed class SqliteDatabase
+{
+    private const string InfrastructureSchema = """
+        CREATE TABLE IF NOT EXISTS outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            trace_parent TEXT NULL,
+            created_at TEXT NOT NULL,
+            sent_at TEXT NULL);
+        CREATE INDEX IF NOT EXISTS ix_outbox_pending ON outbox(sent_at, seq);
+        CREATE TABLE IF NOT EXISTS inbox (
+            message_id TEXT NOT NULL,
+            consumer TEXT NOT NULL,
+            consumed_at TEXT NOT NULL,
+            PRIMARY KEY (message_id, consumer));
+        """;
+
+    public SqliteDatabase(string path, string serviceSchema)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = true,
+            DefaultTimeout = 30, // also the busy timeout: writers wait for each other instead of failing
+        }.ToString();
+        using var connection = Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, InfrastructureSchema);
+        Execute(connection, serviceSchema);
+    }
+
+    public string ConnectionString { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+        return connection;
+    }
+
+    /// <summary>Starts an atomic write (BEGIN IMMEDIATE, so concurrent writers queue up rather than deadlock).</summary>
+    public SqliteWriteScope BeginWrite() => new(Open());
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,38 @@
+namespace TradeNet.Shared.Storage.Sqlite;
+
+public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
+{
+    public async Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, type, payload, trace_parent, created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $max";
+        command.Parameters.AddWithValue("$max", max);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var pending = new List<OutboxMessage>();
+        while (await reader.ReadAsync(ct))
+            pending.Add(new OutboxMessage(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4))));
+        return pending;
+    }
+
+    public async Task MarkSentAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET sent_at = $at WHERE id = $id";
+        command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O"));
+        command.Parameters.AddWithValue("$id", id.ToString());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<OutboxBacklog> BacklogAsync(CancellationToken ct)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new OutboxBacklog(reader.GetInt32(0), reader.IsDBNull(1) ? null : DateTimeOffset.Parse(reader.GetString(1)));
+    }
+}
