@@ -1,0 +1,91 @@
+using TradeNet.Contracts;
+using TradeNet.Shared.Storage.Sqlite;
+using TradeNet.Testing;
+
+namespace TradeNet.Shared.Tests;
+
+public sealed class SqliteWriteScopeTests : IDisposable
+{
+    private readonly TestSettings _settings = new();
+    private readonly SqliteDatabase _db;
+    private readonly SqliteOutboxStore _outbox;
+
+    public SqliteWriteScopeTests()
+    {
+        _db = new SqliteDatabase(Path.Combine(_settings.DataDir, "t.db"), "CREATE TABLE IF NOT EXISTS things(id TEXT PRIMARY KEY);");
+        _outbox = new SqliteOutboxStore(_db);
+    }
+
+    [Fact]
+    public async Task A_committed_write_stores_its_state_and_its_events_together()
+    {
+        await using (var scope = _db.BeginWrite())
+        {
+            await scope.ExecuteAsync("INSERT INTO things(id) VALUES ('a')");
+            scope.Publish(new TradeCancelled(Guid.NewGuid(), "test", false, []));
+            await scope.CommitAsync();
+        }
+
+        var pending = await _outbox.PendingAsync(10, default);
+        Assert.Single(pending);
+        Assert.Equal(typeof(TradeCancelled).FullName, pending[0].Type);
+        Assert.Equal(1, await CountThings());
+    }
+
+    [Fact]
+    public async Task A_write_that_is_not_committed_leaves_neither_state_nor_events()
+    {
+        await using (var scope = _db.BeginWrite())
+        {
+            await scope.ExecuteAsync("INSERT INTO things(id) VALUES ('b')");
+            scope.Publish(new TradeCancelled(Guid.NewGuid(), "test", false, []));
+        }
+
+        Assert.Empty(await _outbox.PendingAsync(10, default));
+        Assert.Equal(0, await CountThings());
+    }
+
+    [Fact]
+    public async Task A_message_is_consumed_once_per_consumer()
+    {
+        var id = Guid.NewGuid();
+        await using (var first = _db.BeginWrite())
+        {
+            Assert.True(await first.TryConsumeAsync(id, "catalog-x"));
+            await first.CommitAsync();
+        }
+        await using var second = _db.BeginWrite();
+        Assert.False(await second.TryConsumeAsync(id, "catalog-x"));
+        Assert.True(await second.TryConsumeAsync(id, "logistics-y"));
+    }
+
+    [Fact]
+    public async Task Sent_events_leave_the_backlog()
+    {
+        await using (var scope = _db.BeginWrite())
+        {
+            scope.Publish(new TradeCancelled(Guid.NewGuid(), "one", false, []));
+            scope.Publish(new TradeCancelled(Guid.NewGuid(), "two", false, []));
+            await scope.CommitAsync();
+        }
+        var pending = await _outbox.PendingAsync(10, default);
+        Assert.Equal(2, (await _outbox.BacklogAsync(default)).Pending);
+
+        await _outbox.MarkSentAsync(pending[0].Id, default);
+
+        var backlog = await _outbox.BacklogAsync(default);
+        Assert.Equal(1, backlog.Pending);
+        Assert.NotNull(backlog.OldestPendingAt);
+        Assert.Equal(pending[1].Id, (await _outbox.PendingAsync(10, default)).Single().Id);
+    }
+
+    private async Task<long> CountThings()
+    {
+        await using var connection = _db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM things";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public void Dispose() => _settings.Dispose();
+}
