@@ -1,0 +1,3 @@
+using TradeNet.Standalone;
+
+await StandaloneHost.RunAsync(args);

@@ -1,0 +1,82 @@
+using TradeNet.Catalog;
+using TradeNet.Gateway;
+using TradeNet.Logistics;
+using TradeNet.Matching;
+using TradeNet.Shared.Hosting;
+using TradeNet.Shared.Messaging;
+
+namespace TradeNet.Standalone;
+
+/// <summary>Two web apps in one process: the services (REST + gRPC on internal ports) and the edge
+/// in front of them, wired exactly as they are when each runs alone.</summary>
+public static class StandaloneHost
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        var options = StandaloneOptions.From(config);
+
+        var services = BuildServices(args, options);
+        var edge = BuildEdge(args, options);
+        await services.StartAsync();
+        await edge.StartAsync();
+
+        if (options.Seed)
+            await DemoSeed.RunAsync(new Uri(options.EdgeUrl), options, edge.Logger);
+        Announce(options);
+
+        await Task.WhenAny(edge.WaitForShutdownAsync(), services.WaitForShutdownAsync());
+        await edge.StopAsync();
+        await services.StopAsync();
+    }
+
+    private static WebApplication BuildServices(string[] args, StandaloneOptions options)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddInMemoryCollection(options.SharedSettings());
+        builder.UseTradeNetEndpoints(options.ServicesUrl, options.GrpcUrl);
+        builder.AddServiceDefaults("tradenet-standalone");
+        builder.AddCatalog();
+        builder.AddMatching();
+        builder.AddLogistics();
+        builder.AddTradeNetBus(x =>
+        {
+            x.AddCatalogConsumers();
+            x.AddMatchingConsumers();
+            x.AddLogisticsConsumers();
+        });
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapCatalog();
+        app.MapMatching();
+        app.MapLogistics();
+        return app;
+    }
+
+    private static WebApplication BuildEdge(string[] args, StandaloneOptions options)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddInMemoryCollection(options.SharedSettings());
+        builder.UseTradeNetEndpoints(options.EdgeUrl, null);
+        builder.AddServiceDefaults("tradenet-edge");
+        builder.AddGatewayEdge();
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapGatewayEdge();
+        return app;
+    }
+
+    private static void Announce(StandaloneOptions options)
+    {
+        Console.WriteLine($"""
+
+            TradeNet standalone is running.
+              API (gateway):  {options.EdgeUrl}/api/catalog/categories
+              Health:         {options.EdgeUrl}/health
+              Data folder:    {Path.GetFullPath(options.DataDir)}
+              Operator key:   {(options.OperatorKeyGenerated ? options.OperatorKey + "  (generated for this run; set Gateway__Operators__0__Key to fix it)" : "(from configuration)")}
+            {(options.Seed ? $"  Demo towns and their API keys: {Path.Combine(Path.GetFullPath(options.DataDir), "demo-keys.json")}" : "")}
+            Press Ctrl+C to stop.
+            """);
+    }
+}

@@ -1,0 +1,70 @@
+using TradeNet.Testing;
+
+namespace TradeNet.Integration.Tests.Infrastructure;
+
+/// <summary>TradeNet as it runs distributed: a RabbitMQ node, the three services and the gateway,
+/// each its own process with its own SQLite file.</summary>
+public sealed class DistributedTradeNet : ITradeNetUnderTest
+{
+    public const string OperatorKey = "ops-key-for-integration-tests-0123456789";
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly TestSettings _settings = new();
+
+    public RabbitMqNode Rabbit { get; private set; } = null!;
+    public Uri Gateway { get; private set; } = null!;
+    public string OperatorApiKey => OperatorKey;
+    public IReadOnlyList<ServiceProcess> Processes => _processes;
+
+    public async Task InitializeAsync()
+    {
+        Rabbit = await RabbitMqNode.StartAsync();
+        int catalogRest = Repo.FreePort(), catalogGrpc = Repo.FreePort(), matchingRest = Repo.FreePort(),
+            logisticsRest = Repo.FreePort(), logisticsGrpc = Repo.FreePort(), gatewayRest = Repo.FreePort();
+        var common = new Dictionary<string, string>
+        {
+            ["Auth__InternalTokenKey"] = TestSettings.TokenKey,
+            ["Storage__DataDir"] = _settings.DataDir,
+            ["RabbitMq__Host"] = "127.0.0.1",
+            ["RabbitMq__Port"] = Rabbit.Port.ToString(),
+            ["Services__Catalog__Grpc"] = $"http://127.0.0.1:{catalogGrpc}",
+            ["Services__Logistics__Grpc"] = $"http://127.0.0.1:{logisticsGrpc}",
+            ["Matching__ProposalTtl"] = "00:10:00",
+        };
+        await Start("catalog", "services/Catalog/TradeNet.Catalog", "TradeNet.Catalog", common, catalogRest, catalogGrpc);
+        await Start("logistics", "services/Logistics/TradeNet.Logistics", "TradeNet.Logistics", common, logisticsRest, logisticsGrpc);
+        await Start("matching", "services/Matching/TradeNet.Matching", "TradeNet.Matching", common, matchingRest, null);
+        var gateway = new Dictionary<string, string>(common)
+        {
+            ["ReverseProxy__Clusters__catalog__Destinations__d1__Address"] = $"http://127.0.0.1:{catalogRest}",
+            ["ReverseProxy__Clusters__matching__Destinations__d1__Address"] = $"http://127.0.0.1:{matchingRest}",
+            ["ReverseProxy__Clusters__logistics__Destinations__d1__Address"] = $"http://127.0.0.1:{logisticsRest}",
+            ["Gateway__Operators__0__Name"] = "ops",
+            ["Gateway__Operators__0__Key"] = OperatorKey,
+        };
+        await Start("gateway", "gateway/TradeNet.Gateway", "TradeNet.Gateway", gateway, gatewayRest, null);
+        Gateway = new Uri($"http://127.0.0.1:{gatewayRest}");
+    }
+
+    private async Task Start(string name, string projectDir, string assembly, Dictionary<string, string> env, int rest, int? grpc)
+    {
+        var own = new Dictionary<string, string>(env) { ["Endpoints__Rest"] = $"http://127.0.0.1:{rest}" };
+        if (grpc is not null) own["Endpoints__Grpc"] = $"http://127.0.0.1:{grpc}";
+        _processes.Add(await ServiceProcess.StartAsync(name, Repo.Assembly(projectDir, assembly), own, new Uri($"http://127.0.0.1:{rest}/health")));
+    }
+
+    public string Logs() => string.Join("\n", _processes.Select(p => $"===== {p.Name}\n{p.Output}"));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(_processes)) await process.DisposeAsync();
+        if (Rabbit is not null) await Rabbit.DisposeAsync();
+        _settings.Dispose();
+    }
+}
+
+public interface ITradeNetUnderTest : IAsyncLifetime
+{
+    Uri Gateway { get; }
+    string OperatorApiKey { get; }
+    string Logs();
+}

@@ -1,0 +1,39 @@
+using TradeNet.Testing;
+
+namespace TradeNet.Integration.Tests.Infrastructure;
+
+/// <summary>The standalone host as a user runs it: one process, in-memory bus, SQLite files.</summary>
+public sealed class StandaloneTradeNet : ITradeNetUnderTest
+{
+    private readonly TestSettings _settings = new();
+    private ServiceProcess? _process;
+
+    public Uri Gateway { get; private set; } = null!;
+    public string OperatorApiKey => DistributedTradeNet.OperatorKey;
+
+    public async Task InitializeAsync()
+    {
+        int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
+        var env = new Dictionary<string, string>
+        {
+            ["Standalone__EdgeUrl"] = $"http://127.0.0.1:{edge}",
+            ["Standalone__ServicesUrl"] = $"http://127.0.0.1:{rest}",
+            ["Standalone__GrpcUrl"] = $"http://127.0.0.1:{grpc}",
+            ["Standalone__Seed"] = "false",
+            ["Storage__DataDir"] = _settings.DataDir,
+            ["Gateway__Operators__0__Name"] = "ops",
+            ["Gateway__Operators__0__Key"] = OperatorApiKey,
+        };
+        _process = await ServiceProcess.StartAsync("standalone", Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"),
+            env, new Uri($"http://127.0.0.1:{edge}/health"));
+        Gateway = new Uri($"http://127.0.0.1:{edge}");
+    }
+
+    public string Logs() => _process?.Output ?? "";
+
+    public async Task DisposeAsync()
+    {
+        if (_process is not null) await _process.DisposeAsync();
+        _settings.Dispose();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace TradeNet.Integration.Tests.Scenarios;
+
+/// <summary>Talks to TradeNet the way a town or an operator does: through the gateway, with an API key.</summary>
+public sealed class TradeNetClient(Uri gateway, string? apiKey) : IDisposable
+{
+    private readonly HttpClient _http = Create(gateway, apiKey);
+
+    private static HttpClient Create(Uri gateway, string? apiKey)
+    {
+        var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return http;
+    }
+
+    public async Task<JsonElement> Get(string path)
+    {
+        var response = await _http.GetAsync(path);
+        return await Read(response, HttpStatusCode.OK, $"GET {path}");
+    }
+
+    public async Task<JsonElement> Post(string path, object? body, HttpStatusCode expected)
+    {
+        var response = await _http.PostAsync(path, body is null ? null : JsonContent.Create(body));
+        return await Read(response, expected, $"POST {path}");
+    }
+
+    public Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body = null) =>
+        _http.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
+
+    private static async Task<JsonElement> Read(HttpResponseMessage response, HttpStatusCode expected, string what)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != expected)
+            throw new Xunit.Sdk.XunitException($"{what}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public void Dispose() => _http.Dispose();
+}
