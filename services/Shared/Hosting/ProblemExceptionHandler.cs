@@ -30,14 +30,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         });
     }
 
-    private static string Describe(BadHttpRequestException bad) =>
-        bad.InnerException is JsonException { Path: { } path } json
-            ? $"Field '{path.TrimStart('$', '.')}' is invalid: {FirstSentence(json.Message)}"
-            : FirstSentence(bad.Message);
-
-    private static string FirstSentence(string message)
+    // Names the JSON path of the bad field; never echoes the server's own type names.
+    private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
     {
-        var end = message.IndexOf(". Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] + "." : message;
-    }
+        JsonException { Path: { Length: > 1 } path } => $"Field '{path.TrimStart('$', '.')}' has an invalid value.",
+        JsonException => "The request body is not valid JSON.",
+        _ when bad.Message.Contains("body was empty", StringComparison.OrdinalIgnoreCase) => "A JSON request body is required.",
+        _ when bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) => "The request body must be JSON (Content-Type: application/json).",
+        _ => "The request could not be read.",
+    };
 }

@@ -1,3 +1,6 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
 
 namespace TradeNet.Shared.Storage.Mongo;
@@ -6,6 +9,12 @@ namespace TradeNet.Shared.Storage.Mongo;
 /// Multi-document writes use transactions, so the server must be a replica set (one node is enough).</summary>
 public class MongoStore
 {
+    static MongoStore()
+    {
+        // Driver 3 refuses Guids until a representation is chosen; Standard (UUID subtype 4) is portable.
+        BsonSerializer.TryRegisterSerializer(new GuidSerializer(GuidRepresentation.Standard));
+    }
+
     public MongoStore(IMongoClient client, string databaseName)
     {
         Client = client;
