@@ -24,6 +24,8 @@ internal static class ListingEndpoints
     private static async Task<Results<Ok<ListingView[]>, ValidationProblem>> Find(
         string? town, string? kind, string? category, string? status, ICatalogStore store, CancellationToken ct)
     {
+        // An empty query parameter (?town=) means no filter, as if it were left out.
+        (town, kind, category, status) = (Blank(town), Blank(kind), Blank(category), Blank(status));
         if (kind is not null && !ListingKinds.All.Contains(kind)) return Problems.Field("kind", "must be 'offer' or 'need'");
         if (status is not null && !ListingStatuses.All.Contains(status))
             return Problems.Field("status", "must be 'active', 'withdrawn' or 'exhausted'");
@@ -48,6 +50,8 @@ internal static class ListingEndpoints
     private static async Task<Results<Ok<ListingView>, ValidationProblem, ProblemHttpResult>> Withdraw(
         string id, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>
         Responses.From(await board.WithdrawAsync(Town(user), id, ct), l => TypedResults.Ok(ListingView.Of(l)));
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static string Town(ClaimsPrincipal user) =>
         user.TownId() ?? throw new InvalidOperationException("The town policy admitted a caller without a town.");
