@@ -1,0 +1,64 @@
+using TradeNet.Catalog.Domain;
+
+namespace TradeNet.Catalog.Api;
+
+public sealed record RegisterTownRequest(string? Name, string? InseeCode, double? Lat, double? Lon, string[]? Specialties);
+
+public sealed record TownView(string Id, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties)
+{
+    /// <summary>Never carries the key hash.</summary>
+    public static TownView Of(Town t) => new(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties);
+}
+
+/// <summary>The only answer that ever contains the API key.</summary>
+public sealed record TownRegistration(TownView Town, string ApiKey);
+
+/// <summary>The town comes from the caller's key; <paramref name="TownId"/> exists only to reject a different one.</summary>
+public sealed record PublishListingRequest(
+    string? Kind,
+    string? Category,
+    double? Quantity,
+    double? MinLot,
+    string[]? Attributes,
+    string[]? Requires,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    double? MaxDistanceKm,
+    string? TownId = null);
+
+/// <summary>Fields left out keep their value. Kind, category and town are fixed once published.</summary>
+public sealed record ChangeListingRequest(
+    double? Quantity,
+    double? MinLot,
+    string[]? Attributes,
+    string[]? Requires,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    double? MaxDistanceKm,
+    string? Kind = null,
+    string? Category = null,
+    string? TownId = null);
+
+public sealed record ListingView(
+    string Id,
+    string TownId,
+    string Kind,
+    string Category,
+    double Quantity,
+    double Remaining,
+    double Reserved,
+    double Fulfilled,
+    double MinLot,
+    string[] Attributes,
+    string[] Requires,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    double? MaxDistanceKm,
+    string Status,
+    long Version,
+    DateTimeOffset CreatedAt)
+{
+    public static ListingView Of(Listing l) => new(l.Id, l.TownId, l.Kind, l.Category, l.Quantity, l.Remaining, l.Reserved,
+        l.Fulfilled, l.MinLot, l.Attributes, l.Requires, l.AvailableFrom, l.AvailableUntil, l.MaxDistanceKm, l.Status,
+        l.Version, l.CreatedAt);
+}

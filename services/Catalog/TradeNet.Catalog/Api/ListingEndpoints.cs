@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TradeNet.Catalog.Application;
+using TradeNet.Catalog.Domain;
+using TradeNet.Catalog.Storage;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Catalog.Api;
+
+internal static class ListingEndpoints
+{
+    public static RouteGroupBuilder MapListings(this RouteGroupBuilder api)
+    {
+        api.MapGet("/listings", Find);
+        api.MapGet("/listings/{id}", Get);
+        // Only towns write listings, and only their own: the town is the caller, never a body field.
+        api.MapPost("/listings", Publish).RequireAuthorization(Policies.Town);
+        api.MapPut("/listings/{id}", Change).RequireAuthorization(Policies.Town);
+        api.MapDelete("/listings/{id}", Withdraw).RequireAuthorization(Policies.Town);
+        return api;
+    }
+
+    private static async Task<Results<Ok<ListingView[]>, ValidationProblem>> Find(
+        string? town, string? kind, string? category, string? status, ICatalogStore store, CancellationToken ct)
+    {
+        // An empty query parameter (?town=) means no filter, as if it were left out.
+        (town, kind, category, status) = (Blank(town), Blank(kind), Blank(category), Blank(status));
+        if (kind is not null && !ListingKinds.All.Contains(kind)) return Problems.Field("kind", "must be 'offer' or 'need'");
+        if (status is not null && !ListingStatuses.All.Contains(status))
+            return Problems.Field("status", "must be 'active', 'withdrawn' or 'exhausted'");
+        var listings = await store.FindListingsAsync(new ListingQuery(town, kind, category, status), ct);
+        return TypedResults.Ok(listings.Select(ListingView.Of).ToArray());
+    }
+
+    private static async Task<Results<Ok<ListingView>, ProblemHttpResult>> Get(string id, ICatalogStore store, CancellationToken ct) =>
+        await store.GetListingAsync(id, ct) is { } listing
+            ? TypedResults.Ok(ListingView.Of(listing))
+            : Problems.NotFound($"listing '{id}' does not exist");
+
+    private static async Task<Results<Created<ListingView>, ValidationProblem, ProblemHttpResult>> Publish(
+        PublishListingRequest body, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>
+        Responses.From(await board.PublishAsync(Town(user), body, ct),
+            l => TypedResults.Created($"/api/catalog/listings/{l.Id}", ListingView.Of(l)));
+
+    private static async Task<Results<Ok<ListingView>, ValidationProblem, ProblemHttpResult>> Change(
+        string id, ChangeListingRequest body, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>
+        Responses.From(await board.ChangeAsync(Town(user), id, body, ct), l => TypedResults.Ok(ListingView.Of(l)));
+
+    private static async Task<Results<Ok<ListingView>, ValidationProblem, ProblemHttpResult>> Withdraw(
+        string id, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>
+        Responses.From(await board.WithdrawAsync(Town(user), id, ct), l => TypedResults.Ok(ListingView.Of(l)));
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string Town(ClaimsPrincipal user) =>
+        user.TownId() ?? throw new InvalidOperationException("The town policy admitted a caller without a town.");
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TradeNet.Catalog.Application;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Catalog.Api;
+
+internal static class Responses
+{
+    /// <summary>A command's value as <typeparamref name="TOk"/>, or its problem as 400 (naming fields), 403, 404 or 409.</summary>
+    public static Results<TOk, ValidationProblem, ProblemHttpResult> From<TValue, TOk>(Outcome<TValue> outcome, Func<TValue, TOk> ok)
+        where TValue : class where TOk : IResult
+    {
+        if (outcome.Problem is not { } problem) return ok(outcome.Value!);
+        return problem.Kind switch
+        {
+            Failure.Invalid => Problems.Fields(problem.Errors ?? new Dictionary<string, string[]>()),
+            Failure.NotFound => Problems.NotFound(problem.Detail),
+            Failure.Forbidden => Problems.Forbidden(problem.Detail),
+            _ => Problems.Conflict(problem.Detail),
+        };
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.RegularExpressions;
+using TradeNet.Catalog.Api;
+using TradeNet.Catalog.Domain;
+
+namespace TradeNet.Catalog.Application;
+
+/// <summary>Input rules, collected per field so a 400 names every field that is wrong.</summary>
+public static partial class CatalogValidation
+{
+    public const int MaxNameLength = 100;
+    public const int MaxTags = 20;
+    public const double MaxQuantity = 1e9;
+    public const double MaxDistanceKm = 5000;
+
+    [GeneratedRegex("^(\\d{5}|2[AB]\\d{3})$")]
+    private static partial Regex InseeCode();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    private static partial Regex Tag();
+
+    public static Dictionary<string, string[]> Town(RegisterTownRequest r)
+    {
+        var errors = new Errors();
+        var name = r.Name?.Trim();
+        if (string.IsNullOrEmpty(name)) errors.Add("name", "is required");
+        else if (name.Length > MaxNameLength) errors.Add("name", $"must be at most {MaxNameLength} characters");
+        if (r.InseeCode is not null && !InseeCode().IsMatch(r.InseeCode))
+            errors.Add("inseeCode", "must be a 5-character INSEE code (digits, or 2A/2B for Corsica)");
+        if (r.Lat is not { } lat) errors.Add("lat", "is required");
+        else if (!double.IsFinite(lat) || lat is < -90 or > 90) errors.Add("lat", "must be between -90 and 90");
+        if (r.Lon is not { } lon) errors.Add("lon", "is required");
+        else if (!double.IsFinite(lon) || lon is < -180 or > 180) errors.Add("lon", "must be between -180 and 180");
+        var specialties = r.Specialties ?? [];
+        if (specialties.Length > MaxTags) errors.Add("specialties", $"at most {MaxTags}");
+        else if (specialties.Any(s => string.IsNullOrWhiteSpace(s) || s.Trim().Length > 60))
+            errors.Add("specialties", "each must be 1 to 60 characters");
+        return errors.Result;
+    }
+
+    /// <summary>The rules a listing's terms obey after publishing or any change.</summary>
+    public static Dictionary<string, string[]> Terms(string kind, ListingTerms t)
+    {
+        var errors = new Errors();
+        if (!double.IsFinite(t.Quantity) || t.Quantity <= 0 || t.Quantity > MaxQuantity)
+            errors.Add("quantity", $"must be greater than 0 and at most {MaxQuantity:0}");
+        if (!double.IsFinite(t.MinLot) || t.MinLot < 0) errors.Add("minLot", "must be 0 or more");
+        else if (t.MinLot > t.Quantity) errors.Add("minLot", "must not exceed the quantity");
+        CheckTags(errors, "attributes", t.Attributes);
+        CheckTags(errors, "requires", t.Requires);
+        if (kind == ListingKinds.Need && t.Attributes.Length > 0)
+            errors.Add("attributes", "only offers carry attributes; a need lists what it requires");
+        if (kind == ListingKinds.Offer && t.Requires.Length > 0)
+            errors.Add("requires", "only needs require attributes; an offer lists its attributes");
+        if (t.AvailableFrom is { } from && t.AvailableUntil is { } until && from >= until)
+            errors.Add("availableUntil", "must be after availableFrom");
+        if (t.MaxDistanceKm is { } distance)
+        {
+            if (kind == ListingKinds.Offer) errors.Add("maxDistanceKm", "only needs have a maximum distance");
+            else if (!double.IsFinite(distance) || distance <= 0 || distance > MaxDistanceKm)
+                errors.Add("maxDistanceKm", $"must be greater than 0 and at most {MaxDistanceKm:0}");
+        }
+        return errors.Result;
+    }
+
+    /// <summary>Tags compare case-insensitively: stored lower-case, trimmed, without repeats.</summary>
+    public static string[] NormalizeTags(string[]? tags) =>
+        tags is null ? [] : tags.Select(t => (t ?? "").Trim().ToLowerInvariant()).Distinct().ToArray();
+
+    public static DateTimeOffset? Utc(DateTimeOffset? time) => time?.ToUniversalTime();
+
+    private static void CheckTags(Errors errors, string field, string[] tags)
+    {
+        if (tags.Length > MaxTags) errors.Add(field, $"at most {MaxTags}");
+        else if (tags.Any(t => !Tag().IsMatch(t)))
+            errors.Add(field, "each must be 1 to 40 characters of a-z, 0-9 and '-', starting with a letter or digit");
+    }
+
+    private sealed class Errors
+    {
+        private readonly Dictionary<string, List<string>> _errors = [];
+        public void Add(string field, string message)
+        {
+            if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+            list.Add(message);
+        }
+        public Dictionary<string, string[]> Result => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    }
+}

@@ -1,0 +1,103 @@
+using TradeNet.Catalog.Api;
+using TradeNet.Catalog.Domain;
+using TradeNet.Catalog.Storage;
+using TradeNet.Contracts;
+
+namespace TradeNet.Catalog.Application;
+
+/// <summary>A town publishes, changes and withdraws its own listings; each change and its event commit together.</summary>
+public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
+{
+    public async Task<Outcome<Listing>> PublishAsync(string townId, PublishListingRequest request, CancellationToken ct = default)
+    {
+        if (request.TownId is { } claimed && claimed != townId)
+            return Problem.Invalid("townId", "a town publishes only its own listings; leave townId out, it comes from your API key");
+        var kind = request.Kind?.Trim().ToLowerInvariant();
+        if (kind is null || !ListingKinds.All.Contains(kind))
+            return Problem.Invalid("kind", "must be 'offer' or 'need'");
+        if (string.IsNullOrWhiteSpace(request.Category)) return Problem.Invalid("category", "is required");
+        if (request.Quantity is null) return Problem.Invalid("quantity", "is required");
+        var terms = new ListingTerms(request.Quantity.Value, request.MinLot ?? 0,
+            CatalogValidation.NormalizeTags(request.Attributes), CatalogValidation.NormalizeTags(request.Requires),
+            CatalogValidation.Utc(request.AvailableFrom), CatalogValidation.Utc(request.AvailableUntil), request.MaxDistanceKm);
+        var errors = CatalogValidation.Terms(kind, terms);
+        if (errors.Count > 0) return Problem.Invalid(errors);
+
+        return await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
+        {
+            await using var session = await store.BeginAsync(ct);
+            var town = await session.GetTownAsync(townId, ct);
+            if (town is null) return Problem.Forbidden($"town '{townId}' is not registered");
+            var category = await session.GetCategoryAsync(request.Category.Trim(), ct);
+            if (category is null) return Problem.Invalid("category", $"unknown category '{request.Category}' (see GET /api/catalog/categories)");
+            var listing = new Listing(ApiKeys.NewListingId(), townId, kind, category.Id, terms.Quantity, 0, 0, terms.MinLot,
+                terms.Attributes, terms.Requires, terms.AvailableFrom, terms.AvailableUntil, terms.MaxDistanceKm,
+                ListingStatuses.Active, 1, clock.GetUtcNow());
+            await session.AddListingAsync(listing, ct);
+            session.Publish(new ListingPublished(ListingSnapshots.Of(listing, town, category)));
+            await session.CommitAsync(ct);
+            return listing;
+        });
+    }
+
+    public async Task<Outcome<Listing>> ChangeAsync(string townId, string listingId, ChangeListingRequest request,
+        CancellationToken ct = default) =>
+        await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
+        {
+            await using var session = await store.BeginAsync(ct);
+            var listing = await session.GetListingAsync(listingId, ct);
+            if (listing is null) return Problem.NotFound($"listing '{listingId}' does not exist");
+            if (listing.TownId != townId) return Problem.Forbidden("a town changes only its own listings");
+            if (listing.Status == ListingStatuses.Withdrawn) return Problem.Conflict("the listing is withdrawn");
+            if (request.Kind is { } kind && kind != listing.Kind) return Problem.Invalid("kind", "cannot change; withdraw and publish anew");
+            if (request.Category is { } category && category != listing.Category)
+                return Problem.Invalid("category", "cannot change; withdraw and publish anew");
+            if (request.TownId is { } town && town != listing.TownId) return Problem.Invalid("townId", "cannot change");
+
+            var current = listing.Terms;
+            var terms = new ListingTerms(
+                request.Quantity ?? current.Quantity,
+                request.MinLot ?? current.MinLot,
+                request.Attributes is null ? current.Attributes : CatalogValidation.NormalizeTags(request.Attributes),
+                request.Requires is null ? current.Requires : CatalogValidation.NormalizeTags(request.Requires),
+                CatalogValidation.Utc(request.AvailableFrom) ?? current.AvailableFrom,
+                CatalogValidation.Utc(request.AvailableUntil) ?? current.AvailableUntil,
+                request.MaxDistanceKm ?? current.MaxDistanceKm);
+            var errors = CatalogValidation.Terms(listing.Kind, terms);
+            if (terms.Quantity < listing.Committed - Listing.Epsilon)
+                errors.TryAdd("quantity", [$"must be at least {listing.Committed}, already reserved or fulfilled"]);
+            if (errors.Count > 0) return Problem.Invalid(errors);
+
+            var changed = listing.Change(terms);
+            await session.UpdateListingAsync(changed, listing.Version, ct);
+            await PublishChangedAsync(session, changed, ct);
+            await session.CommitAsync(ct);
+            return changed;
+        });
+
+    public async Task<Outcome<Listing>> WithdrawAsync(string townId, string listingId, CancellationToken ct = default) =>
+        await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
+        {
+            await using var session = await store.BeginAsync(ct);
+            var listing = await session.GetListingAsync(listingId, ct);
+            if (listing is null) return Problem.NotFound($"listing '{listingId}' does not exist");
+            if (listing.TownId != townId) return Problem.Forbidden("a town withdraws only its own listings");
+            if (listing.Status == ListingStatuses.Withdrawn) return listing; // withdrawing twice changes nothing
+            // Quantities already reserved stay booked to their trades; only the free rest leaves the book.
+            var withdrawn = listing.Withdraw();
+            await session.UpdateListingAsync(withdrawn, listing.Version, ct);
+            session.Publish(new ListingWithdrawn(withdrawn.Id, withdrawn.TownId, withdrawn.Version));
+            await session.CommitAsync(ct);
+            return withdrawn;
+        });
+
+    /// <summary>Announces a listing's new state with the town and category values consumers need.</summary>
+    internal static async Task PublishChangedAsync(ICatalogSession session, Listing listing, CancellationToken ct)
+    {
+        var town = await session.GetTownAsync(listing.TownId, ct)
+            ?? throw new InvalidOperationException($"Listing {listing.Id} refers to missing town {listing.TownId}.");
+        var category = await session.GetCategoryAsync(listing.Category, ct)
+            ?? throw new InvalidOperationException($"Listing {listing.Id} refers to missing category {listing.Category}.");
+        session.Publish(new ListingChanged(ListingSnapshots.Of(listing, town, category)));
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using TradeNet.Catalog.Domain;
+using TradeNet.Catalog.Storage;
+using TradeNet.Contracts;
+
+namespace TradeNet.Catalog.Application;
+
+public sealed record ReservationOutcome(bool Reserved, string Reason);
+
+/// <summary>Sets quantities aside for an agreed trade (all or nothing, once per trade id), gives them back when
+/// the trade is cancelled and books them as fulfilled when it completes.</summary>
+public sealed class ListingReservations(ICatalogStore store, TimeProvider clock, ILogger<ListingReservations> logger)
+{
+    public async Task<ReservationOutcome> ReserveAsync(Guid tradeId, IReadOnlyList<ReservationLine> items, CancellationToken ct = default)
+    {
+        if (tradeId == Guid.Empty) throw new ArgumentException("trade_id is required.", nameof(tradeId));
+        if (items.Count == 0) throw new ArgumentException("items must not be empty.", nameof(items));
+        foreach (var item in items)
+        {
+            if (string.IsNullOrWhiteSpace(item.ListingId)) throw new ArgumentException("Every item needs a listing_id.", nameof(items));
+            if (!double.IsFinite(item.Quantity) || item.Quantity <= 0)
+                throw new ArgumentException($"Quantity for listing {item.ListingId} must be greater than 0.", nameof(items));
+        }
+        // One line per listing, so a listing named twice is checked against its remaining quantity once.
+        var lines = items.GroupBy(i => i.ListingId)
+            .Select(g => new ReservationLine(g.Key, g.Sum(i => i.Quantity))).ToArray();
+
+        return await CatalogRetry.OnConflictAsync(async () =>
+        {
+            await using var session = await store.BeginAsync(ct);
+            if (await session.GetReservationAsync(tradeId, ct) is { } earlier)
+                return new ReservationOutcome(earlier.Reserved, earlier.Reason);
+
+            var listings = new List<Listing>();
+            string? refusal = null;
+            foreach (var line in lines)
+            {
+                var listing = await session.GetListingAsync(line.ListingId, ct);
+                refusal = listing is null ? $"listing {line.ListingId} does not exist" : Refusal(listing, line, items);
+                if (refusal is not null) break;
+                listings.Add(listing!);
+            }
+
+            if (refusal is not null)
+            {
+                // Recorded too, so a retried call answers the same and a later attempt cannot half-succeed.
+                await session.AddReservationAsync(
+                    new Reservation(tradeId, false, refusal, lines, ReservationStates.Refused, clock.GetUtcNow()), ct);
+                await session.CommitAsync(ct);
+                return new ReservationOutcome(false, refusal);
+            }
+
+            foreach (var (listing, line) in listings.Zip(lines))
+            {
+                var reserved = listing.Reserve(line.Quantity);
+                await session.UpdateListingAsync(reserved, listing.Version, ct);
+                await ListingBoard.PublishChangedAsync(session, reserved, ct);
+            }
+            await session.AddReservationAsync(new Reservation(tradeId, true, "", lines, ReservationStates.Held, clock.GetUtcNow()), ct);
+            session.Publish(new ListingsReserved(tradeId, lines.Select(l => new ReservedQuantity(l.ListingId, l.Quantity)).ToArray()));
+            await session.CommitAsync(ct);
+            return new ReservationOutcome(true, "");
+        });
+    }
+
+    /// <summary>Gives a cancelled trade's quantities back to its listings, once per message.</summary>
+    /// <returns>Whether this message changed anything.</returns>
+    public Task<bool> ReleaseAsync(Guid messageId, Guid tradeId, string consumer, CancellationToken ct = default) =>
+        SettleAsync(messageId, tradeId, consumer, ReservationStates.Released, (l, q) => l.Release(q), ct);
+
+    /// <summary>Books a completed trade's reserved quantities as fulfilled, once per message.</summary>
+    public Task<bool> FulfilAsync(Guid messageId, Guid tradeId, string consumer, CancellationToken ct = default) =>
+        SettleAsync(messageId, tradeId, consumer, ReservationStates.Fulfilled, (l, q) => l.Fulfil(q), ct);
+
+    private Task<bool> SettleAsync(Guid messageId, Guid tradeId, string consumer, string outcome,
+        Func<Listing, double, Listing> apply, CancellationToken ct) =>
+        CatalogRetry.OnConflictAsync(async () =>
+        {
+            await using var session = await store.BeginAsync(ct);
+            if (!await session.TryConsumeAsync(messageId, consumer, ct)) return false;
+
+            var reservation = await session.GetReservationAsync(tradeId, ct);
+            if (reservation is null && outcome == ReservationStates.Released)
+            {
+                // Cancelled before anything was reserved: remember it, so a late reservation call is refused.
+                await session.AddReservationAsync(new Reservation(tradeId, false, "the trade was cancelled", [],
+                    ReservationStates.Released, clock.GetUtcNow()), ct);
+            }
+            else if (reservation is not { State: ReservationStates.Held })
+            {
+                logger.LogInformation("Trade {TradeId}: nothing held to mark {Outcome} (reservation {State})",
+                    tradeId, outcome, reservation?.State ?? "missing");
+            }
+            else
+            {
+                foreach (var line in reservation.Lines)
+                {
+                    var listing = await session.GetListingAsync(line.ListingId, ct)
+                        ?? throw new InvalidOperationException($"Reserved listing {line.ListingId} is gone.");
+                    var settled = apply(listing, line.Quantity);
+                    await session.UpdateListingAsync(settled, listing.Version, ct);
+                    // Matching dropped withdrawn listings from its book; telling it their quantity grew would revive them.
+                    if (settled.Status != ListingStatuses.Withdrawn) await ListingBoard.PublishChangedAsync(session, settled, ct);
+                }
+                await session.UpdateReservationAsync(reservation with { State = outcome }, ct);
+            }
+            await session.CommitAsync(ct);
+            return true;
+        });
+
+    private static string? Refusal(Listing listing, ReservationLine line, IReadOnlyList<ReservationLine> items)
+    {
+        if (!listing.IsActive) return $"listing {listing.Id} is {listing.Status}";
+        var smallest = items.Where(i => i.ListingId == listing.Id).Min(i => i.Quantity);
+        if (smallest < listing.MinLot - Listing.Epsilon)
+            return $"listing {listing.Id}: quantity {Format(smallest)} is below its minimum lot {Format(listing.MinLot)}";
+        if (line.Quantity > listing.Remaining + Listing.Epsilon)
+            return $"listing {listing.Id}: {Format(line.Quantity)} asked but only {Format(listing.Remaining)} remaining";
+        return null;
+    }
+
+    private static string Format(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+}

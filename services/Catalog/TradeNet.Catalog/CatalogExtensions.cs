@@ -1,0 +1,71 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MongoDB.Driver;
+using TradeNet.Catalog.Api;
+using TradeNet.Catalog.Application;
+using TradeNet.Catalog.Grpc;
+using TradeNet.Catalog.Messaging;
+using TradeNet.Catalog.Storage;
+using TradeNet.Catalog.Storage.Mongo;
+using TradeNet.Catalog.Storage.Sqlite;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Storage;
+
+namespace TradeNet.Catalog;
+
+/// <summary>The catalog's wiring, so its own Program.cs and the standalone host stay a few lines.</summary>
+public static class CatalogExtensions
+{
+    public const string ServiceName = "catalog";
+
+    /// <summary>Store (SQLite file {DataDir}/catalog.db, or MongoDB when Storage:Provider is mongo), outbox relay,
+    /// seed categories and the catalog's application services. Expects AddServiceDefaults to have run.</summary>
+    public static IHostApplicationBuilder AddCatalog(this IHostApplicationBuilder builder)
+    {
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var services = builder.Services;
+        if (storage.UseMongo)
+        {
+            services.AddSingleton(_ => new MongoCatalogStore(new MongoClient(storage.MongoConnectionString)));
+            services.AddSingleton<ICatalogStore>(sp => sp.GetRequiredService<MongoCatalogStore>());
+            services.AddSingleton<CatalogMongoOutbox>();
+            services.AddHostedService<CatalogSeeder>();
+            services.AddHostedService<OutboxRelay<CatalogMongoOutbox>>();
+        }
+        else
+        {
+            services.AddSingleton(_ => new SqliteCatalogStore(storage.SqlitePath(ServiceName)));
+            services.AddSingleton<ICatalogStore>(sp => sp.GetRequiredService<SqliteCatalogStore>());
+            services.AddSingleton<CatalogSqliteOutbox>();
+            services.AddHostedService<CatalogSeeder>();
+            services.AddHostedService<OutboxRelay<CatalogSqliteOutbox>>();
+        }
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TownRegistry>();
+        services.AddSingleton<ListingBoard>();
+        services.AddSingleton<ListingReservations>();
+        // Unreadable JSON must reach ProblemExceptionHandler (which names the field) in every environment, not only Development.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return builder;
+    }
+
+    /// <summary>The catalog's MassTransit consumers: trade cancellations release, completions fulfil.</summary>
+    public static IBusRegistrationConfigurator AddCatalogConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<CatalogTradeCancelledConsumer>();
+        x.AddConsumer<CatalogTradeCompletedConsumer>();
+        return x;
+    }
+
+    /// <summary>REST under /api/catalog and the gRPC Catalog service (service callers only).</summary>
+    public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/catalog")
+            .WithTags("catalog")
+            .MapTowns()
+            .MapCategories()
+            .MapListings();
+        app.MapGrpcService<CatalogGrpcService>().RequireAuthorization(Policies.Service);
+        return app;
+    }
+}

@@ -1,0 +1,94 @@
+namespace TradeNet.Catalog.Domain;
+
+public static class ListingKinds
+{
+    public const string Offer = "offer";
+    public const string Need = "need";
+    public static readonly string[] All = [Offer, Need];
+}
+
+public static class ListingStatuses
+{
+    public const string Active = "active";
+    public const string Withdrawn = "withdrawn";
+    public const string Exhausted = "exhausted";
+    public static readonly string[] All = [Active, Withdrawn, Exhausted];
+}
+
+/// <summary>An offer (what a town has) or a need (what it wants). Quantities split into what is still
+/// free (remaining), promised to agreed trades (reserved) and delivered (fulfilled).</summary>
+public sealed record Listing(
+    string Id,
+    string TownId,
+    string Kind,
+    string Category,
+    double Quantity,
+    double Reserved,
+    double Fulfilled,
+    double MinLot,
+    string[] Attributes,
+    string[] Requires,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    double? MaxDistanceKm,
+    string Status,
+    long Version,
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>Quantities are doubles (kg, l, kWh…): comparisons allow for rounding in the matcher.</summary>
+    public const double Epsilon = 1e-6;
+
+    public double Remaining => Math.Max(0, Quantity - Reserved - Fulfilled);
+
+    /// <summary>What the quantity may not drop below.</summary>
+    public double Committed => Reserved + Fulfilled;
+
+    public bool IsActive => Status == ListingStatuses.Active;
+
+    public Listing Reserve(double quantity) => Settle(this with { Reserved = Reserved + quantity });
+
+    public Listing Release(double quantity) => Settle(this with { Reserved = Clamp(Reserved - quantity) });
+
+    public Listing Fulfil(double quantity) =>
+        Settle(this with { Reserved = Clamp(Reserved - quantity), Fulfilled = Fulfilled + quantity });
+
+    public Listing Withdraw() => this with { Status = ListingStatuses.Withdrawn, Version = Version + 1 };
+
+    /// <summary>Applies an owner's change (already validated) and bumps the version.</summary>
+    public Listing Change(ListingTerms terms) => Settle(this with
+    {
+        Quantity = terms.Quantity,
+        MinLot = terms.MinLot,
+        Attributes = terms.Attributes,
+        Requires = terms.Requires,
+        AvailableFrom = terms.AvailableFrom,
+        AvailableUntil = terms.AvailableUntil,
+        MaxDistanceKm = terms.MaxDistanceKm,
+    });
+
+    public ListingTerms Terms => new(Quantity, MinLot, Attributes, Requires, AvailableFrom, AvailableUntil, MaxDistanceKm);
+
+    // Every change bumps the version, so consumers of ListingChanged can drop stale copies.
+    private static Listing Settle(Listing l)
+    {
+        var status = l.Status switch
+        {
+            ListingStatuses.Withdrawn => ListingStatuses.Withdrawn,
+            _ when l.Remaining <= Epsilon && l.Reserved <= Epsilon => ListingStatuses.Exhausted,
+            _ => ListingStatuses.Active,
+        };
+        return l with { Status = status, Version = l.Version + 1 };
+    }
+
+    private static double Clamp(double value) => value < Epsilon ? 0 : value;
+}
+
+/// <summary>The part of a listing its town may change.</summary>
+public sealed record ListingTerms(
+    double Quantity,
+    double MinLot,
+    string[] Attributes,
+    string[] Requires,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    double? MaxDistanceKm);

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Grpc.Core;
+using TradeNet.Catalog.Application;
+using TradeNet.Catalog.Domain;
+using TradeNet.Catalog.Storage;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Shared.Hosting;
+using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
+
+namespace TradeNet.Catalog.Grpc;
+
+/// <summary>The questions other services (and the gateway) ask the catalog synchronously. Service callers only.</summary>
+public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations reservations, TownRegistry towns)
+    : CatalogGrpc.CatalogBase
+{
+    public override async Task<GetTownsReply> GetTowns(GetTownsRequest request, ServerCallContext context)
+    {
+        var reply = new GetTownsReply();
+        foreach (var town in await store.GetTownsAsync(request.TownIds, context.CancellationToken))
+            reply.Towns.Add(new TownInfo { Id = town.Id, Name = town.Name, Lat = town.Lat, Lon = town.Lon, Specialties = { town.Specialties } });
+        return reply;
+    }
+
+    public override async Task<GetListingsReply> GetListings(GetListingsRequest request, ServerCallContext context)
+    {
+        var query = new ListingQuery(TownId: string.IsNullOrEmpty(request.TownId) ? null : request.TownId, Ids: request.ListingIds);
+        var reply = new GetListingsReply();
+        foreach (var l in await store.FindListingsAsync(query, context.CancellationToken))
+            reply.Listings.Add(new ListingInfo
+            {
+                Id = l.Id, TownId = l.TownId, Kind = l.Kind, Category = l.Category, Quantity = l.Quantity,
+                Remaining = l.Remaining, MinLot = l.MinLot, Status = l.Status,
+            });
+        return reply;
+    }
+
+    public override async Task<ReserveListingsReply> ReserveListings(ReserveListingsRequest request, ServerCallContext context)
+    {
+        if (!Guid.TryParse(request.TradeId, out var tradeId) || tradeId == Guid.Empty)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "trade_id must be a non-empty GUID."));
+        Activity.Current?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
+        var outcome = await reservations.ReserveAsync(tradeId,
+            request.Items.Select(i => new ReservationLine(i.ListingId, i.Quantity)).ToArray(), context.CancellationToken);
+        return new ReserveListingsReply { Reserved = outcome.Reserved, Reason = outcome.Reason };
+    }
+
+    public override async Task<AuthenticateApiKeyReply> AuthenticateApiKey(AuthenticateApiKeyRequest request, ServerCallContext context)
+    {
+        var town = await towns.AuthenticateAsync(request.ApiKey, context.CancellationToken);
+        return town is null
+            ? new AuthenticateApiKeyReply { Valid = false }
+            : new AuthenticateApiKeyReply { Valid = true, TownId = town.Id, TownName = town.Name };
+    }
+}

@@ -1,0 +1,74 @@
+using TradeNet.Catalog.Domain;
+using TradeNet.Shared.Storage;
+
+namespace TradeNet.Catalog.Storage;
+
+/// <summary>The catalog's storage port: reads, and sessions for atomic writes (state + outbox + inbox).</summary>
+public interface ICatalogStore
+{
+    /// <summary>Creates what the store needs and upserts the seed categories; safe to run on every start.</summary>
+    Task InitializeAsync(IReadOnlyList<Category> categories, CancellationToken ct = default);
+
+    Task<ICatalogSession> BeginAsync(CancellationToken ct = default);
+
+    Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, CancellationToken ct = default);
+    Task<Town?> GetTownAsync(string id, CancellationToken ct = default);
+    Task<Town?> FindTownByKeyHashAsync(string apiKeyHash, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Category>> GetCategoriesAsync(CancellationToken ct = default);
+
+    Task<IReadOnlyList<Listing>> FindListingsAsync(ListingQuery query, CancellationToken ct = default);
+    Task<Listing?> GetListingAsync(string id, CancellationToken ct = default);
+
+    Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default);
+}
+
+/// <summary>One atomic write. Reads inside it see the session's own writes; nothing is visible to
+/// others until <see cref="IWriteScope.CommitAsync"/>.</summary>
+public interface ICatalogSession : IWriteScope
+{
+    Task<Town?> GetTownAsync(string id, CancellationToken ct = default);
+    Task<Category?> GetCategoryAsync(string id, CancellationToken ct = default);
+    Task<Listing?> GetListingAsync(string id, CancellationToken ct = default);
+    Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default);
+
+    /// <exception cref="CatalogConflictException">The id or the key hash is taken.</exception>
+    Task AddTownAsync(Town town, CancellationToken ct = default);
+
+    Task AddListingAsync(Listing listing, CancellationToken ct = default);
+
+    /// <summary>Replaces the listing if it is still at <paramref name="expectedVersion"/>.</summary>
+    /// <exception cref="CatalogConflictException">Someone else changed it first.</exception>
+    Task UpdateListingAsync(Listing listing, long expectedVersion, CancellationToken ct = default);
+
+    /// <exception cref="CatalogConflictException">The trade already has a reservation.</exception>
+    Task AddReservationAsync(Reservation reservation, CancellationToken ct = default);
+
+    Task UpdateReservationAsync(Reservation reservation, CancellationToken ct = default);
+}
+
+public sealed record ListingQuery(
+    string? TownId = null,
+    string? Kind = null,
+    string? Category = null,
+    string? Status = null,
+    IReadOnlyCollection<string>? Ids = null);
+
+/// <summary>A write lost a race (duplicate key, version changed, transaction conflict); retry from the start.</summary>
+public sealed class CatalogConflictException(string message, Exception? inner = null) : Exception(message, inner);
+
+public static class CatalogRetry
+{
+    /// <summary>Runs a whole session again when it lost a race; SQLite serialises writers so only MongoDB ever needs it.</summary>
+    public static async Task<T> OnConflictAsync<T>(Func<Task<T>> attempt, int attempts = 5)
+    {
+        for (var i = 1; ; i++)
+        {
+            try { return await attempt(); }
+            catch (CatalogConflictException) when (i < attempts)
+            {
+                await Task.Delay(Random.Shared.Next(5, 20 * i));
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using MongoDB.Driver;
+using TradeNet.Catalog.Domain;
+
+namespace TradeNet.Catalog.Storage.Mongo;
+
+/// <summary>The catalog's filters and indexes, kept apart so they can be rendered and checked without a server.</summary>
+public static class CatalogMongoQueries
+{
+    public static FilterDefinition<Town> TownById(string id) => Builders<Town>.Filter.Eq(t => t.Id, id);
+
+    public static FilterDefinition<Town> TownsByIds(IReadOnlyCollection<string>? ids) =>
+        ids is null || ids.Count == 0 ? Builders<Town>.Filter.Empty : Builders<Town>.Filter.In(t => t.Id, ids);
+
+    public static FilterDefinition<Town> TownByKeyHash(string hash) => Builders<Town>.Filter.Eq(t => t.ApiKeyHash, hash);
+
+    public static FilterDefinition<Category> CategoryById(string id) => Builders<Category>.Filter.Eq(c => c.Id, id);
+
+    public static FilterDefinition<Listing> ListingById(string id) => Builders<Listing>.Filter.Eq(l => l.Id, id);
+
+    /// <summary>Optimistic concurrency: the replace only lands on the version the session read.</summary>
+    public static FilterDefinition<Listing> ListingAtVersion(string id, long version) =>
+        Builders<Listing>.Filter.Eq(l => l.Id, id) & Builders<Listing>.Filter.Eq(l => l.Version, version);
+
+    public static FilterDefinition<Listing> Listings(ListingQuery query)
+    {
+        var f = Builders<Listing>.Filter;
+        var filters = new List<FilterDefinition<Listing>>();
+        if (query.TownId is not null) filters.Add(f.Eq(l => l.TownId, query.TownId));
+        if (query.Kind is not null) filters.Add(f.Eq(l => l.Kind, query.Kind));
+        if (query.Category is not null) filters.Add(f.Eq(l => l.Category, query.Category));
+        if (query.Status is not null) filters.Add(f.Eq(l => l.Status, query.Status));
+        if (query.Ids is { Count: > 0 }) filters.Add(f.In(l => l.Id, query.Ids));
+        return filters.Count == 0 ? f.Empty : f.And(filters);
+    }
+
+    public static SortDefinition<Listing> ListingOrder => Builders<Listing>.Sort.Ascending(l => l.CreatedAt).Ascending(l => l.Id);
+
+    public static FilterDefinition<Reservation> ReservationByTrade(Guid tradeId) => Builders<Reservation>.Filter.Eq(r => r.TradeId, tradeId);
+
+    /// <summary>A key authenticates exactly one town.</summary>
+    public static CreateIndexModel<Town> TownKeyIndex { get; } =
+        new(Builders<Town>.IndexKeys.Ascending(t => t.ApiKeyHash), new CreateIndexOptions { Name = "api_key_hash", Unique = true });
+
+    public static CreateIndexModel<Listing> ListingsByTownIndex { get; } =
+        new(Builders<Listing>.IndexKeys.Ascending(l => l.TownId), new CreateIndexOptions { Name = "town" });
+
+    /// <summary>The order book query: active offers/needs per category.</summary>
+    public static CreateIndexModel<Listing> ListingsBookIndex { get; } =
+        new(Builders<Listing>.IndexKeys.Ascending(l => l.Status).Ascending(l => l.Kind).Ascending(l => l.Category),
+            new CreateIndexOptions { Name = "book" });
+}

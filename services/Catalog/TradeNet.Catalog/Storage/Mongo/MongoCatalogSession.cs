@@ -1,0 +1,93 @@
+using MongoDB.Driver;
+using TradeNet.Catalog.Domain;
+using TradeNet.Shared.Storage.Mongo;
+using static TradeNet.Catalog.Storage.Mongo.CatalogMongoQueries;
+
+namespace TradeNet.Catalog.Storage.Mongo;
+
+/// <summary>A MongoDB transaction; races (duplicate keys, write conflicts, moved versions) surface as
+/// <see cref="CatalogConflictException"/> so the caller retries the whole write.</summary>
+internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteScope scope) : ICatalogSession
+{
+    private IClientSessionHandle Session => scope.Session;
+
+    public void Publish<T>(T message) where T : class => scope.Publish(message);
+
+    public Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken ct = default) =>
+        Guarded(() => scope.TryConsumeAsync(messageId, consumer, ct));
+
+    public Task CommitAsync(CancellationToken ct = default) => Guarded(async () =>
+    {
+        await scope.CommitAsync(ct);
+        return true;
+    });
+
+    public ValueTask DisposeAsync() => scope.DisposeAsync();
+
+    public async Task<Town?> GetTownAsync(string id, CancellationToken ct = default) =>
+        await store.Towns.Find(Session, TownById(id)).FirstOrDefaultAsync(ct);
+
+    public async Task<Category?> GetCategoryAsync(string id, CancellationToken ct = default) =>
+        await store.Categories.Find(Session, CategoryById(id)).FirstOrDefaultAsync(ct);
+
+    public async Task<Listing?> GetListingAsync(string id, CancellationToken ct = default) =>
+        await store.Listings.Find(Session, ListingById(id)).FirstOrDefaultAsync(ct);
+
+    public async Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default) =>
+        await store.Reservations.Find(Session, ReservationByTrade(tradeId)).FirstOrDefaultAsync(ct);
+
+    public Task AddTownAsync(Town town, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            await store.Towns.InsertOneAsync(Session, town, cancellationToken: ct);
+            return true;
+        });
+
+    public Task AddListingAsync(Listing listing, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            await store.Listings.InsertOneAsync(Session, listing, cancellationToken: ct);
+            return true;
+        });
+
+    public Task UpdateListingAsync(Listing listing, long expectedVersion, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            var result = await store.Listings.ReplaceOneAsync(Session, ListingAtVersion(listing.Id, expectedVersion), listing,
+                cancellationToken: ct);
+            if (result.MatchedCount != 1) throw new CatalogConflictException($"Listing '{listing.Id}' changed meanwhile.");
+            return true;
+        });
+
+    public Task AddReservationAsync(Reservation reservation, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            await store.Reservations.InsertOneAsync(Session, reservation, cancellationToken: ct);
+            return true;
+        });
+
+    public Task UpdateReservationAsync(Reservation reservation, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            var result = await store.Reservations.ReplaceOneAsync(Session, ReservationByTrade(reservation.TradeId), reservation,
+                cancellationToken: ct);
+            if (result.MatchedCount != 1) throw new KeyNotFoundException($"Trade {reservation.TradeId} has no reservation.");
+            return true;
+        });
+
+    private static async Task<T> Guarded<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            throw new CatalogConflictException("A document with this key already exists.", ex);
+        }
+        catch (MongoException ex) when (ex.HasErrorLabel("TransientTransactionError"))
+        {
+            throw new CatalogConflictException("The transaction conflicted with another write.", ex);
+        }
+    }
+}

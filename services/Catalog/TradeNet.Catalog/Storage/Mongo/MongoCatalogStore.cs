@@ -1,0 +1,70 @@
+using MongoDB.Driver;
+using TradeNet.Catalog.Domain;
+using TradeNet.Shared.Storage.Mongo;
+using static TradeNet.Catalog.Storage.Mongo.CatalogMongoQueries;
+
+namespace TradeNet.Catalog.Storage.Mongo;
+
+/// <summary>The catalog in its own MongoDB database: collections towns, categories, listings, reservations
+/// (plus the shared outbox and inbox). Writes are transactions, so the server must be a replica set.</summary>
+public sealed class MongoCatalogStore : ICatalogStore
+{
+    public const string DefaultDatabase = "tradenet_catalog";
+
+    public MongoCatalogStore(IMongoClient client, string databaseName = DefaultDatabase)
+    {
+        CatalogMongoMapping.Register();
+        Mongo = new MongoStore(client, databaseName);
+        Towns = Mongo.Database.GetCollection<Town>("towns");
+        Categories = Mongo.Database.GetCollection<Category>("categories");
+        Listings = Mongo.Database.GetCollection<Listing>("listings");
+        Reservations = Mongo.Database.GetCollection<Reservation>("reservations");
+    }
+
+    public MongoStore Mongo { get; }
+    internal IMongoCollection<Town> Towns { get; }
+    internal IMongoCollection<Category> Categories { get; }
+    internal IMongoCollection<Listing> Listings { get; }
+    internal IMongoCollection<Reservation> Reservations { get; }
+
+    public async Task InitializeAsync(IReadOnlyList<Category> categories, CancellationToken ct = default)
+    {
+        await Mongo.EnsureOutboxIndexesAsync(ct);
+        await Towns.Indexes.CreateOneAsync(TownKeyIndex, cancellationToken: ct);
+        await Listings.Indexes.CreateManyAsync([ListingsByTownIndex, ListingsBookIndex], ct);
+        // Collections must exist before a transaction writes to them (older servers refuse to create them inside one).
+        var existing = (await (await Mongo.Database.ListCollectionNamesAsync(cancellationToken: ct)).ToListAsync(ct)).ToHashSet();
+        foreach (var name in new[] { "reservations", "inbox", "outbox" }.Where(n => !existing.Contains(n)))
+        {
+            try { await Mongo.Database.CreateCollectionAsync(name, cancellationToken: ct); }
+            catch (MongoCommandException ex) when (ex.CodeName == "NamespaceExists") { }
+        }
+        if (categories.Count > 0)
+            await Categories.BulkWriteAsync(
+                categories.Select(c => new ReplaceOneModel<Category>(CategoryById(c.Id), c) { IsUpsert = true }), cancellationToken: ct);
+    }
+
+    public async Task<ICatalogSession> BeginAsync(CancellationToken ct = default) =>
+        new MongoCatalogSession(this, await Mongo.BeginWriteAsync(ct));
+
+    public async Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, CancellationToken ct = default) =>
+        await Towns.Find(TownsByIds(ids)).SortBy(t => t.Name).ThenBy(t => t.Id).ToListAsync(ct);
+
+    public async Task<Town?> GetTownAsync(string id, CancellationToken ct = default) =>
+        await Towns.Find(TownById(id)).FirstOrDefaultAsync(ct);
+
+    public async Task<Town?> FindTownByKeyHashAsync(string apiKeyHash, CancellationToken ct = default) =>
+        await Towns.Find(TownByKeyHash(apiKeyHash)).FirstOrDefaultAsync(ct);
+
+    public async Task<IReadOnlyList<Category>> GetCategoriesAsync(CancellationToken ct = default) =>
+        await Categories.Find(Builders<Category>.Filter.Empty).SortBy(c => c.Family).ThenBy(c => c.Id).ToListAsync(ct);
+
+    public async Task<IReadOnlyList<Listing>> FindListingsAsync(ListingQuery query, CancellationToken ct = default) =>
+        await Listings.Find(CatalogMongoQueries.Listings(query)).Sort(ListingOrder).ToListAsync(ct);
+
+    public async Task<Listing?> GetListingAsync(string id, CancellationToken ct = default) =>
+        await Listings.Find(ListingById(id)).FirstOrDefaultAsync(ct);
+
+    public async Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default) =>
+        await Reservations.Find(ReservationByTrade(tradeId)).FirstOrDefaultAsync(ct);
+}

@@ -1,0 +1,57 @@
+namespace TradeNet.Catalog.Storage.Sqlite;
+
+internal static class CatalogSqliteSchema
+{
+    public const string Sql = """
+        CREATE TABLE IF NOT EXISTS towns (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            insee_code TEXT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            specialties TEXT NOT NULL,
+            api_key_hash TEXT NOT NULL UNIQUE,
+            registered_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS categories (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            family TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            value_per_unit REAL NOT NULL,
+            weight_per_unit REAL NOT NULL,
+            perishable INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS listings (
+            id TEXT PRIMARY KEY,
+            town_id TEXT NOT NULL REFERENCES towns(id),
+            kind TEXT NOT NULL,
+            category TEXT NOT NULL REFERENCES categories(id),
+            quantity REAL NOT NULL,
+            reserved REAL NOT NULL,
+            fulfilled REAL NOT NULL,
+            min_lot REAL NOT NULL,
+            attributes TEXT NOT NULL,
+            requires TEXT NOT NULL,
+            available_from TEXT NULL,
+            available_until TEXT NULL,
+            max_distance_km REAL NULL,
+            status TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            created_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_listings_town ON listings(town_id);
+        CREATE INDEX IF NOT EXISTS ix_listings_book ON listings(status, kind, category);
+        CREATE TABLE IF NOT EXISTS reservations (
+            trade_id TEXT PRIMARY KEY,
+            reserved INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            lines TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at TEXT NOT NULL);
+        """;
+
+    public const string TownColumns = "id, name, insee_code, lat, lon, specialties, api_key_hash, registered_at";
+    public const string CategoryColumns = "id, name, family, unit, value_per_unit, weight_per_unit, perishable";
+    public const string ListingColumns =
+        "id, town_id, kind, category, quantity, reserved, fulfilled, min_lot, attributes, requires, " +
+        "available_from, available_until, max_distance_km, status, version, created_at";
+    public const string ReservationColumns = "trade_id, reserved, reason, lines, state, created_at";
+}

@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+using TradeNet.Catalog.Domain;
+using TradeNet.Shared.Storage.Sqlite;
+using static TradeNet.Catalog.Storage.Sqlite.CatalogSqliteRows;
+using static TradeNet.Catalog.Storage.Sqlite.CatalogSqliteSchema;
+
+namespace TradeNet.Catalog.Storage.Sqlite;
+
+/// <summary>A write on the catalog's SQLite file: BEGIN IMMEDIATE, so writers run one after another.</summary>
+internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSession
+{
+    private const int ConstraintViolation = 19; // SQLITE_CONSTRAINT
+
+    public void Publish<T>(T message) where T : class => scope.Publish(message);
+
+    public Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken ct = default) =>
+        scope.TryConsumeAsync(messageId, consumer, ct);
+
+    public Task CommitAsync(CancellationToken ct = default) => scope.CommitAsync(ct);
+
+    public ValueTask DisposeAsync() => scope.DisposeAsync();
+
+    public async Task<Town?> GetTownAsync(string id, CancellationToken ct = default) =>
+        (await Read($"SELECT {TownColumns} FROM towns WHERE id = $id", CatalogSqliteRows.Town, ct, ("$id", id))).SingleOrDefault();
+
+    public async Task<Category?> GetCategoryAsync(string id, CancellationToken ct = default) =>
+        (await Read($"SELECT {CategoryColumns} FROM categories WHERE id = $id", CatalogSqliteRows.Category, ct, ("$id", id)))
+        .SingleOrDefault();
+
+    public async Task<Listing?> GetListingAsync(string id, CancellationToken ct = default) =>
+        (await Read($"SELECT {ListingColumns} FROM listings WHERE id = $id", CatalogSqliteRows.Listing, ct, ("$id", id)))
+        .SingleOrDefault();
+
+    public async Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default) =>
+        (await Read($"SELECT {ReservationColumns} FROM reservations WHERE trade_id = $trade", CatalogSqliteRows.Reservation, ct,
+            ("$trade", tradeId.ToString()))).SingleOrDefault();
+
+    public async Task AddTownAsync(Town town, CancellationToken ct = default)
+    {
+        try
+        {
+            await scope.ExecuteAsync(
+                $"INSERT INTO towns({TownColumns}) VALUES ($id, $name, $insee, $lat, $lon, $specialties, $hash, $at)",
+                TownParameters(town));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintViolation)
+        {
+            throw new CatalogConflictException($"Town '{town.Id}' or its key already exists.", ex);
+        }
+    }
+
+    public Task AddListingAsync(Listing listing, CancellationToken ct = default) =>
+        scope.ExecuteAsync(
+            $"INSERT INTO listings({ListingColumns}) VALUES ($id, $town, $kind, $category, $quantity, $reserved, $fulfilled, " +
+            "$minLot, $attributes, $requires, $from, $until, $maxDistance, $status, $version, $createdAt)",
+            ListingParameters(listing));
+
+    public async Task UpdateListingAsync(Listing listing, long expectedVersion, CancellationToken ct = default)
+    {
+        var changed = await scope.ExecuteAsync(
+            "UPDATE listings SET quantity = $quantity, reserved = $reserved, fulfilled = $fulfilled, min_lot = $minLot, " +
+            "attributes = $attributes, requires = $requires, available_from = $from, available_until = $until, " +
+            "max_distance_km = $maxDistance, status = $status, version = $version WHERE id = $id AND version = $expected",
+            [.. ListingParameters(listing), ("$expected", expectedVersion)]);
+        if (changed != 1) throw new CatalogConflictException($"Listing '{listing.Id}' changed meanwhile.");
+    }
+
+    public async Task AddReservationAsync(Reservation reservation, CancellationToken ct = default)
+    {
+        try
+        {
+            await scope.ExecuteAsync(
+                $"INSERT INTO reservations({ReservationColumns}) VALUES ($trade, $reserved, $reason, $lines, $state, $at)",
+                ReservationParameters(reservation));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintViolation)
+        {
+            throw new CatalogConflictException($"Trade {reservation.TradeId} already has a reservation.", ex);
+        }
+    }
+
+    public async Task UpdateReservationAsync(Reservation reservation, CancellationToken ct = default)
+    {
+        var changed = await scope.ExecuteAsync(
+            "UPDATE reservations SET reserved = $reserved, reason = $reason, lines = $lines, state = $state WHERE trade_id = $trade",
+            ReservationParameters(reservation));
+        if (changed != 1) throw new KeyNotFoundException($"Trade {reservation.TradeId} has no reservation.");
+    }
+
+    private Task<List<T>> Read<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken ct, params (string, object?)[] parameters) =>
+        QueryAsync(scope.Connection, scope.Transaction, sql, read, ct, parameters);
+}

@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+using TradeNet.Catalog.Domain;
+using TradeNet.Shared.Storage.Sqlite;
+using static TradeNet.Catalog.Storage.Sqlite.CatalogSqliteRows;
+using static TradeNet.Catalog.Storage.Sqlite.CatalogSqliteSchema;
+
+namespace TradeNet.Catalog.Storage.Sqlite;
+
+/// <summary>The catalog in one SQLite file (the default store).</summary>
+public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
+{
+    public SqliteCatalogStore(string path) : this(Open(path)) { }
+
+    public SqliteDatabase Database => database;
+
+    public static SqliteDatabase Open(string path) => new(path, Sql);
+
+    public async Task InitializeAsync(IReadOnlyList<Category> categories, CancellationToken ct = default)
+    {
+        await using var scope = database.BeginWrite();
+        foreach (var category in categories)
+            await scope.ExecuteAsync(
+                $"INSERT INTO categories({CategoryColumns}) VALUES ($id, $name, $family, $unit, $value, $weight, $perishable) " +
+                "ON CONFLICT(id) DO UPDATE SET name = excluded.name, family = excluded.family, unit = excluded.unit, " +
+                "value_per_unit = excluded.value_per_unit, weight_per_unit = excluded.weight_per_unit, perishable = excluded.perishable",
+                CategoryParameters(category));
+        await scope.CommitAsync(ct);
+    }
+
+    public Task<ICatalogSession> BeginAsync(CancellationToken ct = default) =>
+        Task.FromResult<ICatalogSession>(new SqliteCatalogSession(database.BeginWrite()));
+
+    public async Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, CancellationToken ct = default)
+    {
+        var (where, parameters) = InList("id", ids);
+        return await ReadAsync($"SELECT {TownColumns} FROM towns {(where is null ? "" : "WHERE " + where)} ORDER BY name, id",
+            CatalogSqliteRows.Town, ct, parameters);
+    }
+
+    public async Task<Town?> GetTownAsync(string id, CancellationToken ct = default) =>
+        (await ReadAsync($"SELECT {TownColumns} FROM towns WHERE id = $id", CatalogSqliteRows.Town, ct, ("$id", id))).SingleOrDefault();
+
+    public async Task<Town?> FindTownByKeyHashAsync(string apiKeyHash, CancellationToken ct = default) =>
+        (await ReadAsync($"SELECT {TownColumns} FROM towns WHERE api_key_hash = $hash", CatalogSqliteRows.Town, ct, ("$hash", apiKeyHash)))
+        .SingleOrDefault();
+
+    public async Task<IReadOnlyList<Category>> GetCategoriesAsync(CancellationToken ct = default) =>
+        await ReadAsync($"SELECT {CategoryColumns} FROM categories ORDER BY family, id", CatalogSqliteRows.Category, ct);
+
+    public async Task<IReadOnlyList<Listing>> FindListingsAsync(ListingQuery query, CancellationToken ct = default)
+    {
+        var conditions = new List<string>();
+        var parameters = new List<(string, object?)>();
+        void Eq(string column, string? value)
+        {
+            if (value is null) return;
+            conditions.Add($"{column} = ${column}");
+            parameters.Add(($"${column}", value));
+        }
+        Eq("town_id", query.TownId);
+        Eq("kind", query.Kind);
+        Eq("category", query.Category);
+        Eq("status", query.Status);
+        var (inList, ids) = InList("id", query.Ids);
+        if (inList is not null)
+        {
+            conditions.Add(inList);
+            parameters.AddRange(ids);
+        }
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        return await ReadAsync($"SELECT {ListingColumns} FROM listings {where} ORDER BY created_at, id",
+            CatalogSqliteRows.Listing, ct, [.. parameters]);
+    }
+
+    public async Task<Listing?> GetListingAsync(string id, CancellationToken ct = default) =>
+        (await ReadAsync($"SELECT {ListingColumns} FROM listings WHERE id = $id", CatalogSqliteRows.Listing, ct, ("$id", id)))
+        .SingleOrDefault();
+
+    public async Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default) =>
+        (await ReadAsync($"SELECT {ReservationColumns} FROM reservations WHERE trade_id = $trade", CatalogSqliteRows.Reservation, ct,
+            ("$trade", tradeId.ToString()))).SingleOrDefault();
+
+    private async Task<List<T>> ReadAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken ct,
+        params (string, object?)[] parameters)
+    {
+        await using var connection = database.Open();
+        return await QueryAsync(connection, null, sql, read, ct, parameters);
+    }
+
+    /// <summary>"column IN ($p0, $p1…)" or nothing when no ids are given (an empty list means "all").</summary>
+    private static (string? Sql, (string, object?)[] Parameters) InList(string column, IReadOnlyCollection<string>? ids)
+    {
+        if (ids is null || ids.Count == 0) return (null, []);
+        var parameters = ids.Distinct().Select((id, i) => ($"${column}{i}", (object?)id)).ToArray();
+        return ($"{column} IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TradeNet.Catalog.Api;
+using TradeNet.Catalog.Grpc;
+using TradeNet.Catalog.Storage;
+using TradeNet.Testing;
+using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
+
+namespace TradeNet.Catalog.Tests;
+
+/// <summary>The catalog service in memory: its own SQLite folder, MassTransit's test harness as the bus.</summary>
+public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
+{
+    public TestSettings Settings { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in Settings.Configuration()) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x => x.AddCatalogConsumers()));
+    }
+
+    public ITestHarness Harness => Services.GetTestHarness();
+
+    /// <summary>Every delivery the bus finishes, counted per message id.</summary>
+    public DeliveryCounter Deliveries { get; } = new();
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        host.Services.GetRequiredService<IBus>().ConnectConsumeObserver(Deliveries);
+        return host;
+    }
+
+    public ICatalogStore Store => Services.GetRequiredService<ICatalogStore>();
+
+    public HttpClient ClientAs(AuthenticationHeaderValue? auth)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = auth;
+        return client;
+    }
+
+    public CatalogGrpc.CatalogClient Grpc(AuthenticationHeaderValue? auth)
+    {
+        var channel = GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+        var invoker = channel.Intercept(metadata =>
+        {
+            if (auth is not null) metadata.Add("authorization", auth.ToString());
+            return metadata;
+        });
+        return new CatalogGrpc.CatalogClient(invoker);
+    }
+
+    /// <summary>Registers a town (a random one unless an INSEE code is given) and answers its id and key.</summary>
+    public async Task<TownRegistration> RegisterTownAsync(string? inseeCode = null, double lat = 46.0333, double lon = 4.0667)
+    {
+        var response = await CreateClient().PostAsJsonAsync("/api/catalog/towns",
+            new RegisterTownRequest($"Town {Guid.NewGuid():N}", inseeCode, lat, lon, ["cheese"]));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TownRegistration>())!;
+    }
+
+    public async Task<ListingView> PublishAsync(string townId, object listing)
+    {
+        var response = await ClientAs(TestSettings.TownAuth(townId)).PostAsJsonAsync("/api/catalog/listings", listing);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ListingView>())!;
+    }
+
+    public async Task<ListingView> ListingAsync(string id) =>
+        (await CreateClient().GetFromJsonAsync<ListingView>($"/api/catalog/listings/{id}"))!;
+
+    /// <summary>Waits until the outbox relay has put a matching event on the bus.</summary>
+    public async Task<T> PublishedAsync<T>(Func<T, bool> match, string what) where T : class
+    {
+        var found = await Eventually.Until(
+            () => Task.FromResult(Harness.Published.Select<T>().Select(m => m.Context.Message).Where(match).ToList()),
+            messages => messages.Count > 0, TimeSpan.FromSeconds(15), what);
+        return found[0];
+    }
+
+    public int PublishedCount<T>(Func<T, bool> match) where T : class =>
+        Harness.Published.Select<T>().Count(m => match(m.Context.Message));
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) Settings.Dispose();
+    }
+}

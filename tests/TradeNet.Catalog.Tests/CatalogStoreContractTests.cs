@@ -1,0 +1,235 @@
+using System.Text.Json;
+using MongoDB.Driver;
+using TradeNet.Catalog.Domain;
+using TradeNet.Catalog.Storage;
+using TradeNet.Catalog.Storage.Mongo;
+using TradeNet.Catalog.Storage.Sqlite;
+using TradeNet.Contracts;
+using TradeNet.Shared.Storage;
+using TradeNet.Testing;
+
+namespace TradeNet.Catalog.Tests;
+
+/// <summary>One contract for every catalog store: SQLite always, MongoDB when TRADENET_TEST_MONGO holds a connection string.</summary>
+public sealed class CatalogStoreContractTests
+{
+    public static TheoryData<string> Adapters()
+    {
+        var adapters = new TheoryData<string> { "sqlite" };
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("TRADENET_TEST_MONGO"))) adapters.Add("mongo");
+        return adapters;
+    }
+
+    private static readonly DateTimeOffset At = new(2026, 11, 27, 9, 30, 15, 123, TimeSpan.Zero);
+
+    private static Town Town(string id, string? hash = null) =>
+        new(id, $"Town {id}", id, 46.03, 4.07, ["cheese", "wood"], hash ?? ApiKeys.Hash(id), At);
+
+    private static Listing Listing(string id, string townId, string kind = ListingKinds.Offer, string category = "cheese") =>
+        new(id, townId, kind, category, 100, 0, 0, 5, kind == ListingKinds.Offer ? ["organic"] : [],
+            kind == ListingKinds.Need ? ["organic"] : [], At, At.AddDays(30), kind == ListingKinds.Need ? 40 : null,
+            ListingStatuses.Active, 1, At);
+
+    private static void AssertSame<T>(T expected, T? actual) =>
+        Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task Seeding_twice_keeps_one_copy_of_each_category_with_the_latest_values(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var changed = CategorySeed.All.Select(c => c.Id == "cheese" ? c with { ValuePerUnit = 19 } : c).ToList();
+
+        await store.Store.InitializeAsync(changed);
+
+        var categories = await store.Store.GetCategoriesAsync();
+        Assert.Equal(CategorySeed.All.Count, categories.Count);
+        Assert.Equal(19, Assert.Single(categories, c => c.Id == "cheese").ValuePerUnit);
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_committed_town_and_its_event_land_together(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var town = Town("42187");
+
+        await using (var session = await store.Store.BeginAsync())
+        {
+            await session.AddTownAsync(town);
+            session.Publish(new TownRegistered(town.Id, town.Name, town.InseeCode, town.Lat, town.Lon, town.Specialties));
+            await session.CommitAsync();
+        }
+
+        AssertSame(town, await store.Store.GetTownAsync("42187"));
+        AssertSame(town, await store.Store.FindTownByKeyHashAsync(town.ApiKeyHash));
+        var pending = Assert.Single(await store.Outbox.PendingAsync(10, default));
+        Assert.Equal(typeof(TownRegistered).FullName, pending.Type);
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_session_left_without_commit_changes_nothing(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+
+        await using (var session = await store.Store.BeginAsync())
+        {
+            await session.AddTownAsync(Town("42187"));
+            session.Publish(new TownRegistered("42187", "Roanne", null, 46, 4, []));
+            Assert.NotNull(await session.GetTownAsync("42187")); // the session sees its own write
+        }
+
+        Assert.Null(await store.Store.GetTownAsync("42187"));
+        Assert.Empty(await store.Outbox.PendingAsync(10, default));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_town_id_or_key_hash_can_be_registered_only_once(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, s => s.AddTownAsync(Town("42187", "hash-1")));
+
+        await Assert.ThrowsAsync<CatalogConflictException>(() => AddAsync(store.Store, s => s.AddTownAsync(Town("42187", "hash-2"))));
+        await Assert.ThrowsAsync<CatalogConflictException>(() => AddAsync(store.Store, s => s.AddTownAsync(Town("42283", "hash-1"))));
+        Assert.Single(await store.Store.GetTownsAsync());
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_listing_update_lands_only_on_the_version_it_read(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var listing = Listing("l1", "42187");
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddTownAsync(Town("42187"));
+            await s.AddListingAsync(listing);
+        });
+
+        var reserved = listing.Reserve(30);
+        await AddAsync(store.Store, s => s.UpdateListingAsync(reserved, expectedVersion: 1));
+        await Assert.ThrowsAsync<CatalogConflictException>(() =>
+            AddAsync(store.Store, s => s.UpdateListingAsync(listing.Reserve(50), expectedVersion: 1)));
+
+        var stored = await store.Store.GetListingAsync("l1");
+        AssertSame(reserved, stored);
+        Assert.Equal((70.0, 30.0, 2L), (stored!.Remaining, stored.Reserved, stored.Version));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task Listings_are_found_by_town_kind_category_status_and_ids(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddTownAsync(Town("42187"));
+            await s.AddTownAsync(Town("42283"));
+            await s.AddListingAsync(Listing("a", "42187"));
+            await s.AddListingAsync(Listing("b", "42187", ListingKinds.Need) with { CreatedAt = At.AddSeconds(1) });
+            await s.AddListingAsync(Listing("c", "42283", category: "firewood") with { CreatedAt = At.AddSeconds(2) });
+            await s.AddListingAsync(Listing("d", "42283") with { Status = ListingStatuses.Withdrawn, CreatedAt = At.AddSeconds(3) });
+        });
+
+        async Task<string[]> Ids(ListingQuery query) => (await store.Store.FindListingsAsync(query)).Select(l => l.Id).ToArray();
+
+        Assert.Equal(["a", "b", "c", "d"], await Ids(new()));
+        Assert.Equal(["a", "b"], await Ids(new(TownId: "42187")));
+        Assert.Equal(["b"], await Ids(new(Kind: ListingKinds.Need)));
+        Assert.Equal(["c"], await Ids(new(Category: "firewood")));
+        Assert.Equal(["a", "b", "c"], await Ids(new(Status: ListingStatuses.Active)));
+        Assert.Equal(["a", "d"], await Ids(new(Ids: ["d", "a", "zz"])));
+        Assert.Equal(["d"], await Ids(new(TownId: "42283", Category: "cheese", Kind: ListingKinds.Offer)));
+        AssertSame(Listing("b", "42187", ListingKinds.Need) with { CreatedAt = At.AddSeconds(1) }, await store.Store.GetListingAsync("b"));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_trade_has_at_most_one_reservation_and_it_round_trips(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var trade = Guid.NewGuid();
+        var reservation = new Reservation(trade, true, "", [new("a", 2.5), new("b", 4)], ReservationStates.Held, At);
+
+        await AddAsync(store.Store, s => s.AddReservationAsync(reservation));
+        await Assert.ThrowsAsync<CatalogConflictException>(() => AddAsync(store.Store, s => s.AddReservationAsync(reservation)));
+        await AddAsync(store.Store, s => s.UpdateReservationAsync(reservation with { State = ReservationStates.Released }));
+
+        AssertSame(reservation with { State = ReservationStates.Released }, await store.Store.GetReservationAsync(trade));
+        Assert.Null(await store.Store.GetReservationAsync(Guid.NewGuid()));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_message_is_consumed_once_per_consumer(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var message = Guid.NewGuid();
+
+        var first = await ConsumeAsync(store.Store, message, "catalog-trade-cancelled");
+        var again = await ConsumeAsync(store.Store, message, "catalog-trade-cancelled");
+        var otherConsumer = await ConsumeAsync(store.Store, message, "catalog-trade-completed");
+
+        Assert.Equal((true, false, true), (first, again, otherConsumer));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task The_relay_sees_events_in_order_until_they_are_marked_sent(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, s =>
+        {
+            s.Publish(new ListingWithdrawn("a", "42187", 2));
+            s.Publish(new ListingWithdrawn("b", "42187", 2));
+            return Task.CompletedTask;
+        });
+
+        var pending = await store.Outbox.PendingAsync(10, default);
+        await store.Outbox.MarkSentAsync(pending[0].Id, default);
+
+        Assert.Equal(["a", "b"], pending.Select(p => ((ListingWithdrawn)p.Deserialize()).ListingId).ToArray());
+        Assert.Equal("b", ((ListingWithdrawn)Assert.Single(await store.Outbox.PendingAsync(10, default)).Deserialize()).ListingId);
+    }
+
+    private static async Task AddAsync(ICatalogStore store, Func<ICatalogSession, Task> write)
+    {
+        await using var session = await store.BeginAsync();
+        await write(session);
+        await session.CommitAsync();
+    }
+
+    private static async Task<bool> ConsumeAsync(ICatalogStore store, Guid message, string consumer)
+    {
+        await using var session = await store.BeginAsync();
+        var first = await session.TryConsumeAsync(message, consumer);
+        await session.CommitAsync();
+        return first;
+    }
+
+    /// <summary>A fresh, seeded store: a SQLite file in a temp folder, or a throw-away MongoDB database.</summary>
+    private sealed class StoreUnderTest(ICatalogStore store, IOutboxStore outbox, Func<Task> cleanUp) : IAsyncDisposable
+    {
+        public ICatalogStore Store => store;
+        public IOutboxStore Outbox => outbox;
+
+        public static async Task<StoreUnderTest> OpenAsync(string adapter)
+        {
+            StoreUnderTest opened;
+            if (adapter == "mongo")
+            {
+                var client = new MongoClient(Environment.GetEnvironmentVariable("TRADENET_TEST_MONGO"));
+                var name = $"catalog_test_{Guid.NewGuid():N}";
+                var mongo = new MongoCatalogStore(client, name);
+                opened = new(mongo, new CatalogMongoOutbox(mongo), () => client.DropDatabaseAsync(name));
+            }
+            else
+            {
+                var settings = new TestSettings();
+                var sqlite = new SqliteCatalogStore(Path.Combine(settings.DataDir, "catalog.db"));
+                opened = new(sqlite, new CatalogSqliteOutbox(sqlite), () =>
+                {
+                    settings.Dispose();
+                    return Task.CompletedTask;
+                });
+            }
+            await opened.Store.InitializeAsync(CategorySeed.All);
+            return opened;
+        }
+
+        public async ValueTask DisposeAsync() => await cleanUp();
+    }
+}

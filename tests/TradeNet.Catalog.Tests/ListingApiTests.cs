@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using TradeNet.Catalog.Api;
+using TradeNet.Contracts;
+using TradeNet.Testing;
+
+namespace TradeNet.Catalog.Tests;
+
+public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
+{
+    private static object Offer(double quantity = 100, double minLot = 10) => new
+    {
+        kind = "offer", category = "cheese", quantity, minLot, attributes = new[] { "Organic", "raw-milk" },
+        availableFrom = "2026-12-01T00:00:00Z", availableUntil = "2026-12-31T00:00:00Z",
+    };
+
+    [Fact]
+    public async Task A_town_publishes_changes_and_withdraws_its_offer_and_each_step_is_announced()
+    {
+        var town = await factory.RegisterTownAsync(lat: 45.9, lon: 4.2);
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+        Assert.Equal((town.Town.Id, "offer", "cheese", 100.0, 100.0, "active", 1L),
+            (offer.TownId, offer.Kind, offer.Category, offer.Quantity, offer.Remaining, offer.Status, offer.Version));
+        Assert.Equal(["organic", "raw-milk"], offer.Attributes);
+        var published = await factory.PublishedAsync<ListingPublished>(e => e.Listing.Id == offer.Id, "ListingPublished");
+        Assert.Equal((45.9, 4.2, "kg", 18.0, 1.0), (published.Listing.TownLat, published.Listing.TownLon,
+            published.Listing.Unit, published.Listing.ValuePerUnit, published.Listing.WeightPerUnit));
+
+        var changed = await client.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { quantity = 60, minLot = 5 });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var afterChange = await factory.ListingAsync(offer.Id);
+        Assert.Equal((60.0, 5.0, 2L), (afterChange.Quantity, afterChange.MinLot, afterChange.Version));
+        Assert.Equal(["organic", "raw-milk"], afterChange.Attributes); // left out, so kept
+        var changedEvent = await factory.PublishedAsync<ListingChanged>(e => e.Listing.Id == offer.Id, "ListingChanged");
+        Assert.Equal((60.0, 60.0, 2L), (changedEvent.Listing.Quantity, changedEvent.Listing.Remaining, changedEvent.Listing.Version));
+
+        var withdrawn = await client.DeleteAsync($"/api/catalog/listings/{offer.Id}");
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        var afterWithdraw = await factory.ListingAsync(offer.Id);
+        Assert.Equal(("withdrawn", 3L), (afterWithdraw.Status, afterWithdraw.Version));
+        var withdrawnEvent = await factory.PublishedAsync<ListingWithdrawn>(e => e.ListingId == offer.Id, "ListingWithdrawn");
+        Assert.Equal((town.Town.Id, 3L), (withdrawnEvent.TownId, withdrawnEvent.Version));
+
+        var changeAfterWithdraw = await client.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { quantity = 10 });
+        Assert.Equal(HttpStatusCode.Conflict, changeAfterWithdraw.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_town_publishes_a_need_with_required_attributes_and_a_maximum_distance()
+    {
+        var town = await factory.RegisterTownAsync();
+
+        var need = await factory.PublishAsync(town.Town.Id,
+            new { kind = "need", category = "firewood", quantity = 500, requires = new[] { "dry" }, maxDistanceKm = 40 });
+
+        Assert.Equal(("need", 40.0), (need.Kind, need.MaxDistanceKm));
+        Assert.Equal(["dry"], need.Requires);
+        var published = await factory.PublishedAsync<ListingPublished>(e => e.Listing.Id == need.Id, "ListingPublished");
+        Assert.Equal((0.15, 40.0), (published.Listing.ValuePerUnit, published.Listing.MaxDistanceKm));
+    }
+
+    [Fact]
+    public async Task A_town_cannot_change_or_withdraw_another_towns_listing()
+    {
+        var owner = await factory.RegisterTownAsync();
+        var other = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(owner.Town.Id, Offer());
+        var intruder = factory.ClientAs(TestSettings.TownAuth(other.Town.Id));
+
+        var put = await intruder.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { quantity = 1 });
+        var delete = await intruder.DeleteAsync($"/api/catalog/listings/{offer.Id}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, put.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+        var unchanged = await factory.ListingAsync(offer.Id);
+        Assert.Equal((100.0, "active", 1L), (unchanged.Quantity, unchanged.Status, unchanged.Version));
+    }
+
+    [Fact]
+    public async Task Writes_without_a_token_are_401()
+    {
+        var owner = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(owner.Town.Id, Offer());
+        var anonymous = factory.CreateClient();
+
+        var post = await anonymous.PostAsJsonAsync("/api/catalog/listings", Offer());
+        var put = await anonymous.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { quantity = 1 });
+        var delete = await anonymous.DeleteAsync($"/api/catalog/listings/{offer.Id}");
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized],
+            new[] { post.StatusCode, put.StatusCode, delete.StatusCode });
+        Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_key_is_401()
+    {
+        var owner = await factory.RegisterTownAsync();
+        var forged = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            TestSettings.TokenFor(owner.Town.Id, "town", key: "another-key-that-is-long-enough-0123456789"));
+
+        var post = await factory.ClientAs(forged).PostAsJsonAsync("/api/catalog/listings", Offer());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task Operators_read_listings_but_do_not_write_them()
+    {
+        var owner = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(owner.Town.Id, Offer());
+        var ops = factory.ClientAs(TestSettings.OperatorAuth());
+
+        var read = await ops.GetAsync($"/api/catalog/listings/{offer.Id}");
+        var post = await ops.PostAsJsonAsync("/api/catalog/listings", Offer());
+        var delete = await ops.DeleteAsync($"/api/catalog/listings/{offer.Id}");
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_listing_belongs_to_the_calling_town_never_to_one_named_in_the_body()
+    {
+        var caller = await factory.RegisterTownAsync();
+        var victim = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(caller.Town.Id));
+
+        var response = await client.PostAsJsonAsync("/api/catalog/listings",
+            new { townId = victim.Town.Id, kind = "offer", category = "cheese", quantity = 5 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("townId", await response.Content.ReadAsStringAsync());
+        Assert.Empty((await factory.Store.FindListingsAsync(new(TownId: victim.Town.Id))));
+    }
+
+    [Theory]
+    [InlineData("""{"kind":"gift","category":"cheese","quantity":5}""", "kind")]
+    [InlineData("""{"kind":"offer","category":"moon-rock","quantity":5}""", "category")]
+    [InlineData("""{"kind":"offer","category":"cheese","quantity":0}""", "quantity")]
+    [InlineData("""{"kind":"offer","category":"cheese"}""", "quantity")]
+    [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"minLot":6}""", "minLot")]
+    [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"minLot":-1}""", "minLot")]
+    [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"availableFrom":"2026-12-02T00:00:00Z","availableUntil":"2026-12-01T00:00:00Z"}""", "availableUntil")]
+    [InlineData("""{"kind":"need","category":"cheese","quantity":5,"maxDistanceKm":0}""", "maxDistanceKm")]
+    [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"maxDistanceKm":30}""", "maxDistanceKm")]
+    [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"attributes":["no spaces allowed"]}""", "attributes")]
+    [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"requires":["organic"]}""", "requires")]
+    [InlineData("""{"kind":"offer","category":"cheese","quantity":"lots"}""", "quantity")]
+    public async Task Publishing_an_invalid_listing_is_a_400_naming_the_field(string body, string field)
+    {
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var response = await client.PostAsync("/api/catalog/listings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, await response.Content.ReadAsStringAsync());
+        Assert.Empty(await factory.Store.FindListingsAsync(new(TownId: town.Town.Id)));
+    }
+
+    [Fact]
+    public async Task Changing_a_listing_checks_the_resulting_terms()
+    {
+        var town = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var lotTooBig = await client.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { quantity = 5 }); // minLot stays 10
+        var kindChange = await client.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { kind = "need" });
+        var missing = await client.PutAsJsonAsync("/api/catalog/listings/no-such-listing", new { quantity = 5 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, lotTooBig.StatusCode);
+        Assert.Contains("minLot", await lotTooBig.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, kindChange.StatusCode);
+        Assert.Contains("kind", await kindChange.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
+    }
+
+    [Fact]
+    public async Task Listings_are_filtered_by_town_kind_category_and_status()
+    {
+        var town = await factory.RegisterTownAsync();
+        var cheese = await factory.PublishAsync(town.Town.Id, Offer());
+        var wood = await factory.PublishAsync(town.Town.Id, new { kind = "need", category = "firewood", quantity = 50 });
+        var gone = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "honey", quantity = 3 });
+        await factory.ClientAs(TestSettings.TownAuth(town.Town.Id)).DeleteAsync($"/api/catalog/listings/{gone.Id}");
+        var client = factory.CreateClient();
+
+        async Task<string[]> Ids(string query) =>
+            (await client.GetFromJsonAsync<ListingView[]>($"/api/catalog/listings?{query}"))!.Select(l => l.Id).ToArray();
+
+        Assert.Equal([cheese.Id, wood.Id, gone.Id], await Ids($"town={town.Town.Id}"));
+        Assert.Equal([cheese.Id, gone.Id], await Ids($"town={town.Town.Id}&kind=offer"));
+        Assert.Equal([wood.Id], await Ids($"town={town.Town.Id}&category=firewood"));
+        Assert.Equal([cheese.Id, wood.Id], await Ids($"town={town.Town.Id}&status=active"));
+        Assert.Contains(cheese.Id, await Ids("town=&kind=offer")); // an empty parameter filters nothing
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/catalog/listings?status=sold")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Reading_an_unknown_listing_is_a_404()
+    {
+        var response = await factory.CreateClient().GetAsync("/api/catalog/listings/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+    }
+}

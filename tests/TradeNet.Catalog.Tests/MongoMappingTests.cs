@@ -1,0 +1,122 @@
+using System.Text.Json;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using TradeNet.Catalog.Domain;
+using TradeNet.Catalog.Storage;
+using TradeNet.Catalog.Storage.Mongo;
+using TradeNet.Shared.Storage.Mongo;
+
+namespace TradeNet.Catalog.Tests;
+
+/// <summary>The MongoDB mapping, checked without a server: documents, filters and indexes as the driver renders them.</summary>
+public sealed class MongoMappingTests
+{
+    static MongoMappingTests() => CatalogMongoMapping.Register();
+
+    private static readonly DateTimeOffset At = new(2026, 11, 27, 9, 30, 15, 123, TimeSpan.Zero);
+
+    private static T RoundTrip<T>(T value, out BsonDocument document)
+    {
+        document = value.ToBsonDocument();
+        return BsonSerializer.Deserialize<T>(document);
+    }
+
+    private static void AssertSame<T>(T expected, T actual) =>
+        Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
+
+    [Fact]
+    public void A_listing_round_trips_with_camel_case_fields_and_dates()
+    {
+        var listing = new Listing("l1", "42187", ListingKinds.Need, "firewood", 500, 20, 30, 50, [], ["dry"], At, null, 40,
+            ListingStatuses.Active, 7, At);
+
+        var back = RoundTrip(listing, out var doc);
+
+        AssertSame(listing, back);
+        Assert.Equal("l1", doc["_id"].AsString);
+        Assert.Equal(BsonType.DateTime, doc["availableFrom"].BsonType);
+        Assert.Equal(BsonNull.Value, doc["availableUntil"]);
+        Assert.Equal(7L, doc["version"].AsInt64);
+        Assert.Equal(
+            ["_id", "townId", "kind", "category", "quantity", "reserved", "fulfilled", "minLot", "attributes", "requires",
+             "availableFrom", "availableUntil", "maxDistanceKm", "status", "version", "createdAt"],
+            doc.Names.ToArray()); // derived values such as remaining are not stored
+    }
+
+    [Fact]
+    public void A_town_round_trips_and_keeps_only_its_key_hash()
+    {
+        var town = new Town("42187", "Roanne", "42187", 46.03, 4.07, ["cheese"], ApiKeys.Hash("tn_secret"), At);
+
+        var back = RoundTrip(town, out var doc);
+
+        AssertSame(town, back);
+        Assert.Equal(ApiKeys.Hash("tn_secret"), doc["apiKeyHash"].AsString);
+        Assert.Equal("42187", doc["_id"].AsString);
+    }
+
+    [Fact]
+    public void A_category_round_trips()
+    {
+        var category = CategorySeed.All[0];
+
+        var back = RoundTrip(category, out var doc);
+
+        Assert.Equal(category, back);
+        Assert.Equal(category.Id, doc["_id"].AsString);
+        Assert.Equal(category.ValuePerUnit, doc["valuePerUnit"].AsDouble);
+    }
+
+    [Fact]
+    public void A_reservation_is_keyed_by_its_trade_id_as_a_string()
+    {
+        var trade = Guid.NewGuid();
+        var reservation = new Reservation(trade, false, "listing x is withdrawn", [new("x", 2)], ReservationStates.Refused, At);
+
+        var back = RoundTrip(reservation, out var doc);
+
+        AssertSame(reservation, back);
+        Assert.Equal(trade.ToString(), doc["_id"].AsString);
+        Assert.Equal("x", doc["lines"][0]["listingId"].AsString);
+    }
+
+    [Fact]
+    public void The_shared_outbox_document_serialises_its_guid_as_a_standard_uuid()
+    {
+        var id = Guid.NewGuid();
+
+        var doc = new OutboxDocument { Id = id, Type = "t", Payload = "{}", CreatedAt = DateTime.UtcNow }.ToBsonDocument();
+
+        Assert.Equal(BsonBinarySubType.UuidStandard, doc["_id"].AsBsonBinaryData.SubType);
+        Assert.Equal(id, doc["_id"].AsGuid);
+    }
+
+    [Fact]
+    public void Filters_render_to_the_mapped_field_names()
+    {
+        var trade = Guid.NewGuid();
+
+        Assert.Equal(BsonDocument.Parse("""{ "_id": "l1", "version": { "$numberLong": "3" } }"""),
+            MongoRendering.Render(CatalogMongoQueries.ListingAtVersion("l1", 3)));
+        Assert.Equal(BsonDocument.Parse("""{ "apiKeyHash": "abc" }"""), MongoRendering.Render(CatalogMongoQueries.TownByKeyHash("abc")));
+        Assert.Equal(BsonDocument.Parse($$"""{ "_id": "{{trade}}" }"""), MongoRendering.Render(CatalogMongoQueries.ReservationByTrade(trade)));
+        Assert.Equal(BsonDocument.Parse("""{ "townId": "42187", "kind": "offer", "status": "active" }"""),
+            MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery(TownId: "42187", Kind: "offer", Status: "active"))));
+        Assert.Equal(BsonDocument.Parse("""{ "_id": { "$in": ["a", "b"] } }"""),
+            MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery(Ids: ["a", "b"]))));
+        Assert.Equal(new BsonDocument(), MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery())));
+    }
+
+    [Fact]
+    public void Indexes_cover_key_lookups_and_the_order_book()
+    {
+        var key = CatalogMongoQueries.TownKeyIndex;
+        var byTown = CatalogMongoQueries.ListingsByTownIndex;
+        var book = CatalogMongoQueries.ListingsBookIndex;
+
+        Assert.Equal(BsonDocument.Parse("""{ "apiKeyHash": 1 }"""), MongoRendering.Render(key.Keys));
+        Assert.True(key.Options.Unique);
+        Assert.Equal(BsonDocument.Parse("""{ "townId": 1 }"""), MongoRendering.Render(byTown.Keys));
+        Assert.Equal(BsonDocument.Parse("""{ "status": 1, "kind": 1, "category": 1 }"""), MongoRendering.Render(book.Keys));
+    }
+}

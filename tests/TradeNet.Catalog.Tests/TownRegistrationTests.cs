@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using TradeNet.Catalog.Api;
+using TradeNet.Catalog.Domain;
+using TradeNet.Contracts;
+using TradeNet.Testing;
+
+namespace TradeNet.Catalog.Tests;
+
+public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
+{
+    [Fact]
+    public async Task Registering_a_town_returns_its_key_once_and_stores_only_its_hash()
+    {
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/catalog/towns",
+            new RegisterTownRequest("Roanne", "42187", 46.0333, 4.0667, ["cheese", "firewood"]));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var registration = (await response.Content.ReadFromJsonAsync<TownRegistration>())!;
+        Assert.Equal("42187", registration.Town.Id);
+        Assert.StartsWith(ApiKeys.Prefix, registration.ApiKey);
+
+        var stored = (await factory.Store.GetTownAsync("42187"))!;
+        Assert.Equal(ApiKeys.Hash(registration.ApiKey), stored.ApiKeyHash);
+        Assert.DoesNotContain(registration.ApiKey, stored.ApiKeyHash);
+
+        // Later reads never show the key or its hash.
+        var read = await factory.CreateClient().GetStringAsync("/api/catalog/towns/42187");
+        var list = await factory.CreateClient().GetStringAsync("/api/catalog/towns");
+        foreach (var body in new[] { read, list })
+        {
+            Assert.DoesNotContain(registration.ApiKey, body);
+            Assert.DoesNotContain(stored.ApiKeyHash, body);
+            Assert.DoesNotContain("apiKey", body, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Not even the database file holds the key in clear.
+        var files = Directory.GetFiles(factory.Settings.DataDir, "catalog.db*");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            Assert.DoesNotContain(registration.ApiKey, await reader.ReadToEndAsync());
+        }
+
+        var registered = await factory.PublishedAsync<TownRegistered>(e => e.TownId == "42187", "TownRegistered");
+        Assert.Equal("Roanne", registered.Name);
+        Assert.Equal(["cheese", "firewood"], registered.Specialties);
+    }
+
+    [Fact]
+    public async Task A_town_registering_with_a_taken_insee_code_gets_a_generated_id()
+    {
+        var first = await factory.RegisterTownAsync("42283");
+        var second = await factory.RegisterTownAsync("42283");
+
+        Assert.Equal("42283", first.Town.Id);
+        Assert.NotEqual("42283", second.Town.Id);
+        Assert.Equal("42283", second.Town.InseeCode);
+        Assert.NotEqual(first.ApiKey, second.ApiKey);
+    }
+
+    [Fact]
+    public async Task A_town_without_an_insee_code_gets_a_generated_id()
+    {
+        var town = await factory.RegisterTownAsync();
+
+        Assert.StartsWith("town-", town.Town.Id);
+        Assert.NotNull(await factory.Store.GetTownAsync(town.Town.Id));
+    }
+
+    [Theory]
+    [InlineData("""{"name":"","lat":46,"lon":4}""", "name")]
+    [InlineData("""{"lat":46,"lon":4}""", "name")]
+    [InlineData("""{"name":"Roanne","lat":91,"lon":4}""", "lat")]
+    [InlineData("""{"name":"Roanne","lon":4}""", "lat")]
+    [InlineData("""{"name":"Roanne","lat":46,"lon":-180.5}""", "lon")]
+    [InlineData("""{"name":"Roanne","inseeCode":"ROANNE","lat":46,"lon":4}""", "inseeCode")]
+    [InlineData("""{"name":"Roanne","lat":46,"lon":4,"specialties":[""]}""", "specialties")]
+    public async Task Registration_with_an_invalid_field_is_a_400_naming_it(string body, string field)
+    {
+        var response = await factory.CreateClient().PostAsync("/api/catalog/towns",
+            new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
+    }
+
+    [Fact]
+    public async Task A_name_longer_than_100_characters_is_refused()
+    {
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/catalog/towns",
+            new RegisterTownRequest(new string('x', 101), null, 46, 4, []));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("name", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"name":"Roanne","lat":"north","lon":4}""", "lat")]
+    [InlineData("""{"name":"Roanne","lat":46,""", null)]
+    public async Task Malformed_json_is_a_400_problem_not_a_500(string body, string? field)
+    {
+        var response = await factory.CreateClient().PostAsync("/api/catalog/towns",
+            new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        if (field is not null) Assert.Contains($"'{field}'", text);
+        Assert.DoesNotContain("   at ", text); // no stack trace
+    }
+
+    [Fact]
+    public async Task Reading_an_unknown_town_is_a_404()
+    {
+        var response = await factory.CreateClient().GetAsync("/api/catalog/towns/nowhere");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_seeded_categories_span_every_family_with_plausible_values()
+    {
+        var categories = (await factory.CreateClient().GetFromJsonAsync<Category[]>("/api/catalog/categories"))!;
+
+        Assert.True(categories.Length >= 25, $"only {categories.Length} categories");
+        Assert.Equal(categories.Length, categories.Select(c => c.Id).Distinct().Count());
+        foreach (var family in new[] { "produce", "dairy", "grain", "wood-energy", "crafts", "tools", "skills" })
+            Assert.Contains(categories, c => c.Family == family);
+        Assert.All(categories, c =>
+        {
+            Assert.Contains(c.Unit, Units.All);
+            Assert.True(c.ValuePerUnit > 0, c.Id);
+            Assert.True(c.WeightPerUnit >= 0, c.Id);
+        });
+        var vegetables = Assert.Single(categories, c => c.Id == "organic-vegetables");
+        Assert.Equal((Units.Kg, 2.5, 1.0, true), (vegetables.Unit, vegetables.ValuePerUnit, vegetables.WeightPerUnit, vegetables.Perishable));
+        var repair = Assert.Single(categories, c => c.Id == "repair-skills");
+        Assert.Equal((Units.Hour, 0.0), (repair.Unit, repair.WeightPerUnit));
+    }
+
+    [Fact]
+    public async Task Seeding_again_on_restart_does_not_duplicate_categories()
+    {
+        await factory.Store.InitializeAsync(CategorySeed.All);
+
+        var categories = await factory.Store.GetCategoriesAsync();
+        Assert.Equal(CategorySeed.All.Count, categories.Count);
+    }
+}

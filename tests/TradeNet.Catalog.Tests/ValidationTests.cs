@@ -1,0 +1,83 @@
+using TradeNet.Catalog.Api;
+using TradeNet.Catalog.Application;
+using TradeNet.Catalog.Domain;
+
+namespace TradeNet.Catalog.Tests;
+
+public sealed class ValidationTests
+{
+    private static readonly RegisterTownRequest Roanne = new("Roanne", "42187", 46.0333, 4.0667, ["cheese"]);
+
+    private static readonly ListingTerms Cheese = new(100, 10, ["organic"], [], null, null, null);
+
+    [Fact]
+    public void A_complete_town_is_valid()
+    {
+        Assert.Empty(CatalogValidation.Town(Roanne));
+        Assert.Empty(CatalogValidation.Town(Roanne with { InseeCode = "2A004" })); // Corsica
+        Assert.Empty(CatalogValidation.Town(Roanne with { InseeCode = null, Specialties = null }));
+    }
+
+    [Fact]
+    public void Every_invalid_town_field_is_named_at_once()
+    {
+        var errors = CatalogValidation.Town(new RegisterTownRequest(" ", "4218", -90.5, 180.5, [new string('x', 61)]));
+
+        Assert.Equal(["inseeCode", "lat", "lon", "name", "specialties"], errors.Keys.Order().ToArray());
+    }
+
+    [Theory]
+    [InlineData(-90, -180)]
+    [InlineData(90, 180)]
+    public void Latitude_and_longitude_bounds_are_inclusive(double lat, double lon)
+    {
+        Assert.Empty(CatalogValidation.Town(Roanne with { Lat = lat, Lon = lon }));
+    }
+
+    [Fact]
+    public void Valid_offer_and_need_terms_pass()
+    {
+        Assert.Empty(CatalogValidation.Terms(ListingKinds.Offer, Cheese));
+        Assert.Empty(CatalogValidation.Terms(ListingKinds.Need, Cheese with { Attributes = [], Requires = ["organic"], MaxDistanceKm = 50 }));
+    }
+
+    [Fact]
+    public void A_listing_window_must_end_after_it_starts()
+    {
+        var start = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var empty = CatalogValidation.Terms(ListingKinds.Offer, Cheese with { AvailableFrom = start, AvailableUntil = start });
+
+        Assert.Equal(["availableUntil"], empty.Keys.ToArray());
+    }
+
+    [Theory]
+    [InlineData(0, 0, "quantity")]
+    [InlineData(double.PositiveInfinity, 0, "quantity")]
+    [InlineData(2e9, 0, "quantity")]
+    [InlineData(10, 11, "minLot")]
+    [InlineData(10, -0.5, "minLot")]
+    public void Quantities_are_positive_and_the_minimum_lot_fits_inside(double quantity, double minLot, string field)
+    {
+        var errors = CatalogValidation.Terms(ListingKinds.Offer, Cheese with { Quantity = quantity, MinLot = minLot });
+
+        Assert.Contains(field, errors.Keys);
+    }
+
+    [Fact]
+    public void Only_offers_carry_attributes_and_only_needs_requirements_and_distances()
+    {
+        var need = CatalogValidation.Terms(ListingKinds.Need, Cheese);
+        var offer = CatalogValidation.Terms(ListingKinds.Offer, Cheese with { Requires = ["dry"], MaxDistanceKm = 10 });
+
+        Assert.Equal(["attributes"], need.Keys.ToArray());
+        Assert.Equal(["maxDistanceKm", "requires"], offer.Keys.Order().ToArray());
+    }
+
+    [Fact]
+    public void Tags_are_compared_lower_case_without_repeats()
+    {
+        Assert.Equal(["organic", "raw-milk"], CatalogValidation.NormalizeTags([" Organic", "organic", "RAW-MILK"]));
+        Assert.Equal(["attributes"], CatalogValidation.Terms(ListingKinds.Offer, Cheese with { Attributes = ["two words"] }).Keys.ToArray());
+    }
+}
