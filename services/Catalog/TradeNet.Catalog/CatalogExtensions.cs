@@ -44,8 +44,6 @@ public static class CatalogExtensions
         services.AddSingleton<TownRegistry>();
         services.AddSingleton<ListingBoard>();
         services.AddSingleton<ListingReservations>();
-        // Unreadable JSON must reach ProblemExceptionHandler (which names the field) in every environment, not only Development.
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;
     }
 
