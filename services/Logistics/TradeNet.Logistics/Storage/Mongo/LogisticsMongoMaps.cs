@@ -17,6 +17,9 @@ public static class LogisticsMongoMaps
     private static bool RegisterAll()
     {
         var uuid = new GuidSerializer(GuidRepresentation.Standard);
+        // Shared's OutboxDocument.Id is a Guid without a representation, which driver 3.x refuses to serialize
+        // ("GuidRepresentation is Unspecified"); standard UUIDs as the process-wide default make the outbox work.
+        BsonSerializer.TryRegisterSerializer(uuid);
         var utc = new DateTimeSerializer(DateTimeKind.Utc);
         var optionalUtc = new NullableSerializer<DateTime>(utc);
 

@@ -14,13 +14,19 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     private readonly SemaphoreSlim _setup = new(1, 1);
     private volatile bool _ready;
 
-    public LogisticsMongoStore(IMongoClient client, string databaseName = DefaultDatabase) : base(client, databaseName)
+    public LogisticsMongoStore(IMongoClient client, string databaseName = DefaultDatabase) : base(client, WithMaps(databaseName))
     {
-        LogisticsMongoMaps.Register();
         Transfers = Database.GetCollection<TransferDocument>("transfers");
         Shipments = Database.GetCollection<ShipmentDocument>("shipments");
         CancelledTrades = Database.GetCollection<CancelledTradeDocument>("cancelledTrades");
         OutboxStore = new MongoOutboxStore(this);
+    }
+
+    // The base constructor already binds collections to serializers, so the maps must exist before it runs.
+    private static string WithMaps(string databaseName)
+    {
+        LogisticsMongoMaps.Register();
+        return databaseName;
     }
 
     public IMongoCollection<TransferDocument> Transfers { get; }
