@@ -45,8 +45,8 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
             await EnsureOutboxIndexesAsync(ct);
             await Transfers.Indexes.CreateManyAsync(TransferIndexes, ct);
             await Shipments.Indexes.CreateManyAsync(ShipmentIndexes, ct);
-            if (!await CollectionExistsAsync("cancelledTrades", ct)) await Database.CreateCollectionAsync("cancelledTrades", cancellationToken: ct);
-            if (!await CollectionExistsAsync("inbox", ct)) await Database.CreateCollectionAsync("inbox", cancellationToken: ct);
+            await CreateCollectionAsync("cancelledTrades", ct);
+            await CreateCollectionAsync("inbox", ct);
             _ready = true;
         }
         finally
@@ -55,12 +55,22 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         }
     }
 
-    private async Task<bool> CollectionExistsAsync(string name, CancellationToken ct)
+    private async Task CreateCollectionAsync(string name, CancellationToken ct)
     {
         using var cursor = await Database.ListCollectionNamesAsync(
             new ListCollectionNamesOptions { Filter = Builders<MongoDB.Bson.BsonDocument>.Filter.Eq("name", name) }, ct);
-        return await cursor.AnyAsync(ct);
+        if (await cursor.AnyAsync(ct)) return;
+        try
+        {
+            await Database.CreateCollectionAsync(name, cancellationToken: ct);
+        }
+        catch (MongoCommandException ex) when (ex.Code == NamespaceExists)
+        {
+            // Another replica of the service created it first.
+        }
     }
+
+    private const int NamespaceExists = 48;
 
     public async Task<ILogisticsSession> BeginAsync(CancellationToken ct = default)
     {
