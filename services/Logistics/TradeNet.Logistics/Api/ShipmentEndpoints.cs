@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Logistics.Api;
+
+/// <summary>REST under <c>/api/logistics</c>: towns follow the shipments they send, receive or carry;
+/// carriers (and operators) report pickup, delivery and failure.</summary>
+public static class ShipmentEndpoints
+{
+    public const int MaxReasonLength = 500;
+
+    public static RouteGroupBuilder MapShipmentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/logistics").RequireAuthorization();
+        api.MapGet("/shipments", ListShipments);
+        api.MapGet("/shipments/{id}", GetShipment);
+        api.MapPost("/shipments/{id}/pickup", (string id, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct) =>
+            Report(id, ShipmentAction.PickUp, null, user, tracking, ct));
+        api.MapPost("/shipments/{id}/delivery", (string id, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct) =>
+            Report(id, ShipmentAction.Deliver, null, user, tracking, ct));
+        api.MapPost("/shipments/{id}/failure", ReportFailure);
+        api.MapGet("/trades/{tradeId}/cost", TradeCost);
+        return api;
+    }
+
+    private static async Task<Results<Ok<ShipmentView[]>, ValidationProblem, ProblemHttpResult>> ListShipments(
+        string? trade, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    {
+        Guid? tradeId = null;
+        if (!string.IsNullOrEmpty(trade))
+        {
+            if (!Guid.TryParse(trade, out var parsed)) return Problems.Field("trade", "must be a trade id (GUID)");
+            tradeId = parsed;
+        }
+        if (!SeesAll(user) && user.TownId() is null) return Problems.Forbidden("only towns, operators and services read shipments");
+        var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, SeesAll(user) ? null : user.TownId()), ct);
+        return TypedResults.Ok(shipments.Select(ShipmentView.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> GetShipment(
+        string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var shipmentId)) return Problems.Field("id", "must be a shipment id (GUID)");
+        var shipment = await store.ShipmentAsync(shipmentId, ct);
+        // A town learns nothing about shipments that are not its own, not even that they exist.
+        if (shipment is null || !CanSee(user, shipment)) return Problems.NotFound($"Shipment {shipmentId} was not found.");
+        return TypedResults.Ok(ShipmentView.From(shipment));
+    }
+
+    private static Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> ReportFailure(
+        string id, [FromBody] FailureReport? report, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct)
+    {
+        var reason = report?.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason))
+            return Task.FromResult<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>>(Problems.Field("reason", "is required"));
+        if (reason.Length > MaxReasonLength)
+            return Task.FromResult<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>>(
+                Problems.Field("reason", $"must be at most {MaxReasonLength} characters"));
+        return Report(id, ShipmentAction.Fail, reason, user, tracking, ct);
+    }
+
+    private static async Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> Report(
+        string id, ShipmentAction action, string? reason, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var shipmentId)) return Problems.Field("id", "must be a shipment id (GUID)");
+        var result = await tracking.ReportAsync(shipmentId, action, user.TownId(), user.IsOperator(), reason, ct);
+        return result.Outcome switch
+        {
+            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok(ShipmentView.From(result.Shipment!)),
+            TrackingOutcome.NotFound => Problems.NotFound($"Shipment {shipmentId} was not found."),
+            TrackingOutcome.Forbidden => Problems.Forbidden($"Only the carrier town or an operator may report on shipment {shipmentId}."),
+            TrackingOutcome.Illegal => Problems.Conflict($"Shipment {shipmentId}: {result.Why}."),
+            _ => Problems.Conflict($"Shipment {shipmentId} is being changed concurrently; try again."),
+        };
+    }
+
+    private static async Task<Results<Ok<TradeTransportCost>, ValidationProblem, ProblemHttpResult>> TradeCost(
+        string tradeId, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    {
+        if (!Guid.TryParse(tradeId, out var trade)) return Problems.Field("tradeId", "must be a trade id (GUID)");
+        var shipments = await store.ShipmentsAsync(new ShipmentQuery(trade, Limit: 10_000), ct);
+        if (shipments.Count == 0 || !shipments.Any(s => CanSee(user, s)))
+            return Problems.NotFound($"No shipments are known for trade {trade}.");
+        // Cancelled shipments never moved, so they cost nothing; failed ones did drive.
+        var moving = shipments.Where(s => s.Status != ShipmentStatus.Cancelled).ToList();
+        return TypedResults.Ok(new TradeTransportCost(trade, moving.Sum(s => s.Cost), moving.Sum(s => s.DistanceKm), moving.Count, "credits"));
+    }
+
+    private static bool SeesAll(ClaimsPrincipal user) => user.IsOperator() || user.IsInRole(Roles.Service);
+
+    private static bool CanSee(ClaimsPrincipal user, Shipment shipment) =>
+        SeesAll(user) || (user.TownId() is { } town && shipment.Involves(town));
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Logistics.Domain;
+
+public enum TrackingOutcome { Applied, Repeated, NotFound, Forbidden, Illegal, Contended }
+
+public sealed record TrackingResult(TrackingOutcome Outcome, Shipment? Shipment = null, string? Why = null);
+
+/// <summary>
+/// Carriers report pickup, delivery and failure. The shipment is read, judged and written in one session
+/// with a version check, so of two concurrent reports exactly one applies and publishes; the other
+/// re-reads and finds the transition already made (a repeat: 200, no event).
+/// </summary>
+public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock)
+{
+    private const int Attempts = 5;
+
+    /// <param name="carrierTown">The calling town, or null when an operator reports.</param>
+    public async Task<TrackingResult> ReportAsync(Guid shipmentId, ShipmentAction action, string? carrierTown, bool isOperator,
+        string? reason, CancellationToken ct)
+    {
+        using var activity = TradeNetTelemetry.Source.StartActivity("report shipment");
+        activity?.SetTag(TradeNetTelemetry.ShipmentId, shipmentId.ToString());
+        activity?.SetTag("tradenet.shipment_action", action.ToString());
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            try
+            {
+                await using var session = await store.BeginAsync(ct);
+                var shipment = await session.ShipmentAsync(shipmentId, ct);
+                if (shipment is null) return new(TrackingOutcome.NotFound);
+                activity?.SetTag(TradeNetTelemetry.TradeId, shipment.TradeId.ToString());
+                if (!isOperator && (carrierTown is null || carrierTown != shipment.CarrierTown))
+                    return new(TrackingOutcome.Forbidden, shipment, "only the carrier or an operator reports on a shipment");
+
+                var transition = ShipmentTransitions.Apply(shipment, action, clock.GetUtcNow(), reason);
+                switch (transition.Kind)
+                {
+                    case TransitionKind.Illegal:
+                        return new(TrackingOutcome.Illegal, shipment, transition.Why);
+                    case TransitionKind.Repeated:
+                        return new(TrackingOutcome.Repeated, shipment);
+                }
+                await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
+                if (transition.Event is { } evt) session.Publish(evt);
+                await session.CommitAsync(ct);
+                return new(TrackingOutcome.Applied, transition.Shipment);
+            }
+            catch (ConcurrencyConflictException) when (attempt < Attempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), ct);
+            }
+            catch (ConcurrencyConflictException ex)
+            {
+                return new(TrackingOutcome.Contended, Why: ex.Message);
+            }
+        }
+        return new(TrackingOutcome.Contended);
+    }
+}

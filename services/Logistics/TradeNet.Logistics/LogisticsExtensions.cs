@@ -1,0 +1,80 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+using TradeNet.Logistics.Api;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Grpc;
+using TradeNet.Logistics.Messaging;
+using TradeNet.Logistics.Planning;
+using TradeNet.Logistics.Storage;
+using TradeNet.Logistics.Storage.Mongo;
+using TradeNet.Logistics.Storage.Sqlite;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Storage;
+
+namespace TradeNet.Logistics;
+
+public static class LogisticsExtensions
+{
+    public const string ServiceName = "logistics";
+
+    /// <summary>Options, transport model, planner (replaceable: register another <see cref="IShipmentPlanner"/> first),
+    /// store (SQLite <c>{DataDir}/logistics.db</c>, or MongoDB when configured), outbox relay, gRPC options.
+    /// Expects <c>AddServiceDefaults</c> to have run once in the process.</summary>
+    public static IHostApplicationBuilder AddLogistics(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<LogisticsOptions>()
+            .Bind(builder.Configuration.GetSection(LogisticsOptions.Section))
+            .Validate(o => o.SpeedKmh > 0 && double.IsFinite(o.SpeedKmh), "Logistics:SpeedKmh must be a positive number.")
+            .Validate(o => o.CostPerKm >= 0 && double.IsFinite(o.CostPerKm), "Logistics:CostPerKm must be zero or more.")
+            .Validate(o => o.DetourFactor >= 1 && double.IsFinite(o.DetourFactor), "Logistics:DetourFactor must be at least 1.")
+            .ValidateOnStart();
+        services.AddOptions<StorageOptions>();
+        // Unreadable bodies must reach ProblemExceptionHandler (which names the JSON path); outside Development
+        // minimal APIs would otherwise answer a bare 400 without saying which field was wrong.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp => TransportModel.From(sp.GetRequiredService<IOptions<LogisticsOptions>>().Value));
+        services.TryAddSingleton<IShipmentPlanner, DirectTripPlanner>();
+        services.AddSingleton<ShipmentPlanning>();
+        services.AddSingleton<ShipmentTracking>();
+
+        services.TryAddSingleton<ILogisticsStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton(sp => new LogisticsOutbox(sp.GetRequiredService<ILogisticsStore>() switch
+        {
+            LogisticsSqliteStore sqlite => sqlite.OutboxStore,
+            LogisticsMongoStore mongo => mongo.OutboxStore,
+            var other => throw new InvalidOperationException($"No outbox is known for store {other.GetType().Name}."),
+        }));
+        services.AddHostedService<OutboxRelay<LogisticsOutbox>>();
+        services.AddHealthChecks().AddCheck<LogisticsStoreHealthCheck>("logistics-store");
+
+        services.AddGrpc().AddServiceOptions<LogisticsGrpcService>(o => o.MaxReceiveMessageSize = LogisticsGrpcService.MaxReceiveMessageBytes);
+        return builder;
+    }
+
+    public static ILogisticsStore CreateStore(StorageOptions storage) =>
+        storage.UseMongo
+            ? new LogisticsMongoStore(new MongoClient(storage.MongoConnectionString), LogisticsMongoStore.DefaultDatabase)
+            : new LogisticsSqliteStore(storage.SqlitePath(ServiceName));
+
+    /// <summary>Logistics' consumers on queues of their own (<c>logistics-trade-agreed</c>...), so they never
+    /// compete with another service's consumer of the same event.</summary>
+    public static IBusRegistrationConfigurator AddLogisticsConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<TradeAgreedConsumer>().Endpoint(e => e.Name = "logistics-trade-agreed");
+        x.AddConsumer<TradeCancelledConsumer>().Endpoint(e => e.Name = "logistics-trade-cancelled");
+        return x;
+    }
+
+    /// <summary>REST under <c>/api/logistics</c> and the gRPC <c>Logistics</c> service (service tokens only).</summary>
+    public static IEndpointRouteBuilder MapLogistics(this IEndpointRouteBuilder app)
+    {
+        app.MapShipmentEndpoints();
+        app.MapGrpcService<LogisticsGrpcService>().RequireAuthorization(Policies.Service);
+        return app;
+    }
+}

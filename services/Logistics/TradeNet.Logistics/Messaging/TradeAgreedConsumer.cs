@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using MassTransit;
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planning;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Logistics.Messaging;
+
+/// <summary>An agreed trade becomes one transfer order per leg, planned at once. The inbox row, the
+/// transfers, the shipments and their ShipmentPlanned events commit together, so a redelivery adds nothing.</summary>
+public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning planning, TimeProvider clock) : IConsumer<TradeAgreed>
+{
+    public const string Name = "logistics.trade-agreed";
+
+    public async Task Consume(ConsumeContext<TradeAgreed> context)
+    {
+        var trade = context.Message;
+        var ct = context.CancellationToken;
+        Activity.Current?.SetTag(TradeNetTelemetry.TradeId, trade.TradeId.ToString());
+
+        await using var session = await store.BeginAsync(ct);
+        if (!await session.TryConsumeAsync(context.MessageId!.Value, Name, ct)) return;
+        // A cancellation that overtook the agreement wins: nothing to move.
+        if (!await session.IsTradeCancelledAsync(trade.TradeId, ct))
+        {
+            var now = clock.GetUtcNow();
+            var created = new List<TransferOrder>();
+            foreach (var leg in trade.Legs ?? [])
+            {
+                var transfer = TransferOrder.FromLeg(trade.TradeId, leg, now);
+                // The same trade agreed twice under different message ids still gets one transfer per leg.
+                if (await session.AddTransferAsync(transfer, ct)) created.Add(transfer);
+            }
+            await planning.PlanAsync(session, created, ct);
+        }
+        await session.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,42 @@
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+
+namespace TradeNet.Logistics.Planning;
+
+/// <summary>
+/// One trip per transfer, straight from the giving town to the receiving town, with the giving town
+/// as carrier (vehicle <c>direct-{fromTown}</c>). It leaves when the leg becomes available (now if
+/// the window is already open) and arrives after distance / speed; it costs distance × cost per km.
+/// </summary>
+public sealed class DirectTripPlanner(TransportModel model) : IShipmentPlanner
+{
+    public const string PickupAction = "pickup";
+    public const string DeliveryAction = "delivery";
+
+    public Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct)
+    {
+        var planned = new List<PlannedShipment>(pending.Count);
+        foreach (var transfer in pending)
+        {
+            ct.ThrowIfCancellationRequested();
+            planned.Add(Plan(transfer, ctx.Now));
+        }
+        return Task.FromResult<IReadOnlyList<PlannedShipment>>(planned);
+    }
+
+    public PlannedShipment Plan(TransferOrder transfer, DateTimeOffset now)
+    {
+        var trip = model.Estimate(transfer.From, transfer.To);
+        var departure = transfer.WindowFrom is { } opens && opens > now ? opens : now;
+        var eta = departure + trip.Duration;
+        ShipmentStop[] stops =
+        [
+            new(1, transfer.FromTown, PickupAction, departure),
+            new(2, transfer.ToTown, DeliveryAction, eta),
+        ];
+        return new PlannedShipment(transfer, transfer.FromTown, VehicleFor(transfer.FromTown), Guid.NewGuid(),
+            trip.DistanceKm, trip.Cost, eta, stops);
+    }
+
+    public static string VehicleFor(string townId) => $"direct-{townId}";
+}

@@ -1,0 +1,29 @@
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+
+namespace TradeNet.Logistics.Planning;
+
+/// <summary>What a planning run knows besides the transfers; grows with the fleet when routes are shared.</summary>
+public sealed record PlanningContext(DateTimeOffset Now);
+
+/// <summary>One transfer placed on a vehicle's route. Transfers sharing a route share its <see cref="RouteId"/>;
+/// <see cref="Cost"/> is this transfer's share of the route's cost.</summary>
+public sealed record PlannedShipment(
+    TransferOrder Transfer,
+    string CarrierTown,
+    string VehicleId,
+    Guid RouteId,
+    double DistanceKm,
+    double Cost,
+    DateTimeOffset Eta,
+    IReadOnlyList<ShipmentStop> Stops);
+
+/// <summary>
+/// The seam where route planning happens. The foundation plans direct trips; the pickup-and-delivery
+/// planner replaces it by registering another implementation. Transfers it leaves out stay pending
+/// for the next planning run.
+/// </summary>
+public interface IShipmentPlanner
+{
+    Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct);
+}

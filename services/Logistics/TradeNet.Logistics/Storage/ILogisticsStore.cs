@@ -1,0 +1,53 @@
+using TradeNet.Logistics.Domain;
+using TradeNet.Shared.Storage;
+
+namespace TradeNet.Logistics.Storage;
+
+/// <summary>Which shipments to list: of one trade, and/or only those a town sends, receives or carries.</summary>
+public sealed record ShipmentQuery(Guid? TradeId = null, string? VisibleTo = null, int Limit = 500);
+
+/// <summary>Logistics' storage port: reads here, writes through a session.</summary>
+public interface ILogisticsStore
+{
+    /// <summary>Starts one atomic write (state + outbox + inbox).</summary>
+    Task<ILogisticsSession> BeginAsync(CancellationToken ct = default);
+
+    Task<Shipment?> ShipmentAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Newest first, at most <see cref="ShipmentQuery.Limit"/>.</summary>
+    Task<IReadOnlyList<Shipment>> ShipmentsAsync(ShipmentQuery query, CancellationToken ct = default);
+
+    Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default);
+}
+
+/// <summary>A write session: what it reads it reads inside the same transaction, so decisions hold at commit.</summary>
+public interface ILogisticsSession : IWriteScope
+{
+    /// <summary>Adds a transfer; false (and nothing written) when the trade's leg already has one.</summary>
+    Task<bool> AddTransferAsync(TransferOrder transfer, CancellationToken ct = default);
+
+    Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default);
+
+    /// <summary>Oldest first: what the next planning run should place.</summary>
+    Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, CancellationToken ct = default);
+
+    Task SetTransferStatusAsync(Guid transferId, TransferStatus status, CancellationToken ct = default);
+
+    Task AddShipmentAsync(Shipment shipment, CancellationToken ct = default);
+
+    Task<Shipment?> ShipmentAsync(Guid id, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Shipment>> ShipmentsOfTradeAsync(Guid tradeId, CancellationToken ct = default);
+
+    /// <summary>Replaces the shipment if it is still at <paramref name="expectedVersion"/>;
+    /// otherwise throws <see cref="ConcurrencyConflictException"/>.</summary>
+    Task UpdateShipmentAsync(Shipment shipment, long expectedVersion, CancellationToken ct = default);
+
+    /// <summary>Remembers that a trade was cancelled, so a late TradeAgreed plans nothing; false if already known.</summary>
+    Task<bool> MarkTradeCancelledAsync(Guid tradeId, string reason, DateTimeOffset at, CancellationToken ct = default);
+
+    Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default);
+}
+
+/// <summary>Another writer changed the same shipment first; the caller re-reads and decides again.</summary>
+public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,14 @@
+using TradeNet.Shared.Storage;
+
+namespace TradeNet.Logistics.Storage;
+
+/// <summary>Logistics' outbox under a type of its own, so <c>OutboxRelay&lt;LogisticsOutbox&gt;</c> cannot collide
+/// with another service's relay when all services share one process.</summary>
+public sealed class LogisticsOutbox(IOutboxStore inner) : IOutboxStore
+{
+    public Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct) => inner.PendingAsync(max, ct);
+
+    public Task MarkSentAsync(Guid id, CancellationToken ct) => inner.MarkSentAsync(id, ct);
+
+    public Task<OutboxBacklog> BacklogAsync(CancellationToken ct) => inner.BacklogAsync(ct);
+}

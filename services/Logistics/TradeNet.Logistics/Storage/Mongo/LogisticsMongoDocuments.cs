@@ -1,0 +1,67 @@
+namespace TradeNet.Logistics.Storage.Mongo;
+
+// Plain mutable documents; their BSON shape is fixed by the class maps in LogisticsMongoMaps, not by attributes.
+
+public sealed class TransferDocument
+{
+    public Guid Id { get; set; }
+    public Guid TradeId { get; set; }
+    public int LegIndex { get; set; }
+    public string FromTown { get; set; } = "";
+    public string ToTown { get; set; } = "";
+    public PointDocument From { get; set; } = new();
+    public PointDocument To { get; set; } = new();
+    public string Category { get; set; } = "";
+    public double Quantity { get; set; }
+    public double WeightKg { get; set; }
+    public DateTime? WindowFrom { get; set; }
+    public DateTime? WindowUntil { get; set; }
+    public string Status { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class PointDocument
+{
+    public double Lat { get; set; }
+    public double Lon { get; set; }
+}
+
+public sealed class ShipmentDocument
+{
+    public Guid Id { get; set; }
+    public Guid TradeId { get; set; }
+    public int LegIndex { get; set; }
+    public Guid TransferId { get; set; }
+    public string FromTown { get; set; } = "";
+    public string ToTown { get; set; } = "";
+    public string CarrierTown { get; set; } = "";
+    public string VehicleId { get; set; } = "";
+    public Guid RouteId { get; set; }
+    public string Status { get; set; } = "";
+    public double DistanceKm { get; set; }
+    public double Cost { get; set; }
+    public DateTime Eta { get; set; }
+    public List<StopDocument> Stops { get; set; } = [];
+    public DateTime CreatedAt { get; set; }
+    public DateTime? PickedUpAt { get; set; }
+    public DateTime? DeliveredAt { get; set; }
+    public DateTime? FailedAt { get; set; }
+    public string? FailureReason { get; set; }
+    public DateTime? CancelledAt { get; set; }
+    public long Version { get; set; }
+}
+
+public sealed class StopDocument
+{
+    public int Sequence { get; set; }
+    public string TownId { get; set; } = "";
+    public string Action { get; set; } = "";
+    public DateTime Eta { get; set; }
+}
+
+public sealed class CancelledTradeDocument
+{
+    public Guid TradeId { get; set; }
+    public string Reason { get; set; } = "";
+    public DateTime CancelledAt { get; set; }
+}

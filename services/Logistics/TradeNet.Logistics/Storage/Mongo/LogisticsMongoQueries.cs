@@ -1,0 +1,74 @@
+using MongoDB.Driver;
+using TradeNet.Logistics.Domain;
+
+namespace TradeNet.Logistics.Storage.Mongo;
+
+/// <summary>Every filter, sort and index the Mongo adapter uses, in one place so tests can render them.</summary>
+public static class LogisticsMongoQueries
+{
+    private static FilterDefinitionBuilder<ShipmentDocument> ShipmentFilter => Builders<ShipmentDocument>.Filter;
+    private static FilterDefinitionBuilder<TransferDocument> TransferFilter => Builders<TransferDocument>.Filter;
+
+    // Rendering needs the class maps; registering first keeps the driver from auto-mapping these types.
+    static LogisticsMongoQueries() => LogisticsMongoMaps.Register();
+
+    public static FilterDefinition<ShipmentDocument> ShipmentById(Guid id) => ShipmentFilter.Eq(d => d.Id, id);
+
+    public static FilterDefinition<ShipmentDocument> ShipmentAtVersion(Guid id, long version) =>
+        ShipmentFilter.And(ShipmentFilter.Eq(d => d.Id, id), ShipmentFilter.Eq(d => d.Version, version));
+
+    public static FilterDefinition<ShipmentDocument> ShipmentsOfTrade(Guid tradeId) => ShipmentFilter.Eq(d => d.TradeId, tradeId);
+
+    public static FilterDefinition<ShipmentDocument> Shipments(ShipmentQuery query)
+    {
+        var parts = new List<FilterDefinition<ShipmentDocument>>();
+        if (query.TradeId is { } trade) parts.Add(ShipmentFilter.Eq(d => d.TradeId, trade));
+        if (query.VisibleTo is { } town)
+            parts.Add(ShipmentFilter.Or(ShipmentFilter.Eq(d => d.FromTown, town), ShipmentFilter.Eq(d => d.ToTown, town), ShipmentFilter.Eq(d => d.CarrierTown, town)));
+        return parts.Count == 0 ? ShipmentFilter.Empty : ShipmentFilter.And(parts);
+    }
+
+    public static SortDefinition<ShipmentDocument> NewestFirst { get; } =
+        Builders<ShipmentDocument>.Sort.Descending(d => d.CreatedAt).Ascending(d => d.TradeId).Ascending(d => d.LegIndex);
+
+    public static SortDefinition<ShipmentDocument> ByLeg { get; } =
+        Builders<ShipmentDocument>.Sort.Ascending(d => d.LegIndex).Ascending(d => d.CreatedAt);
+
+    public static FilterDefinition<TransferDocument> TransferById(Guid id) => TransferFilter.Eq(d => d.Id, id);
+
+    public static FilterDefinition<TransferDocument> TransferOfLeg(Guid tradeId, int legIndex) =>
+        TransferFilter.And(TransferFilter.Eq(d => d.TradeId, tradeId), TransferFilter.Eq(d => d.LegIndex, legIndex));
+
+    public static FilterDefinition<TransferDocument> TransfersOfTrade(Guid tradeId) => TransferFilter.Eq(d => d.TradeId, tradeId);
+
+    public static FilterDefinition<TransferDocument> PendingTransfers { get; } =
+        Builders<TransferDocument>.Filter.Eq(d => d.Status, MongoMapping.Name(TransferStatus.Pending));
+
+    public static SortDefinition<TransferDocument> OldestFirst { get; } =
+        Builders<TransferDocument>.Sort.Ascending(d => d.CreatedAt).Ascending(d => d.TradeId).Ascending(d => d.LegIndex);
+
+    public static UpdateDefinition<TransferDocument> SetTransferStatus(TransferStatus status) =>
+        Builders<TransferDocument>.Update.Set(d => d.Status, MongoMapping.Name(status));
+
+    public static FilterDefinition<CancelledTradeDocument> CancelledTrade(Guid tradeId) =>
+        Builders<CancelledTradeDocument>.Filter.Eq(d => d.TradeId, tradeId);
+
+    /// <summary>One transfer per trade leg (the unique index backs the consumers' idempotency).</summary>
+    public static IReadOnlyList<CreateIndexModel<TransferDocument>> TransferIndexes { get; } =
+    [
+        new(Builders<TransferDocument>.IndexKeys.Ascending(d => d.TradeId).Ascending(d => d.LegIndex),
+            new CreateIndexOptions { Name = "trade_leg", Unique = true }),
+        new(Builders<TransferDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.CreatedAt),
+            new CreateIndexOptions { Name = "status_created" }),
+    ];
+
+    /// <summary>By trade, and one per role a town can have in a shipment (the visibility $or uses each).</summary>
+    public static IReadOnlyList<CreateIndexModel<ShipmentDocument>> ShipmentIndexes { get; } =
+    [
+        new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.TradeId).Ascending(d => d.LegIndex), new CreateIndexOptions { Name = "trade_leg" }),
+        new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.FromTown).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "from_created" }),
+        new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.ToTown).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "to_created" }),
+        new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.CarrierTown).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "carrier_created" }),
+        new(Builders<ShipmentDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
+    ];
+}

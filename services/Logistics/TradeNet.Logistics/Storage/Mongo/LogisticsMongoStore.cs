@@ -1,0 +1,98 @@
+using MongoDB.Driver;
+using TradeNet.Logistics.Domain;
+using TradeNet.Shared.Storage.Mongo;
+using static TradeNet.Logistics.Storage.Mongo.LogisticsMongoQueries;
+
+namespace TradeNet.Logistics.Storage.Mongo;
+
+/// <summary>The production store: collections <c>transfers</c>, <c>shipments</c>, <c>cancelledTrades</c> beside
+/// the outbox and inbox, in logistics' own database. Writes run in transactions (replica set required).</summary>
+public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
+{
+    public const string DefaultDatabase = "tradenet-logistics";
+
+    private readonly SemaphoreSlim _setup = new(1, 1);
+    private volatile bool _ready;
+
+    public LogisticsMongoStore(IMongoClient client, string databaseName = DefaultDatabase) : base(client, WithMaps(databaseName))
+    {
+        Transfers = Database.GetCollection<TransferDocument>("transfers");
+        Shipments = Database.GetCollection<ShipmentDocument>("shipments");
+        CancelledTrades = Database.GetCollection<CancelledTradeDocument>("cancelledTrades");
+        OutboxStore = new MongoOutboxStore(this);
+    }
+
+    // The base constructor already binds collections to serializers, so the maps must exist before it runs.
+    private static string WithMaps(string databaseName)
+    {
+        LogisticsMongoMaps.Register();
+        return databaseName;
+    }
+
+    public IMongoCollection<TransferDocument> Transfers { get; }
+    public IMongoCollection<ShipmentDocument> Shipments { get; }
+    public IMongoCollection<CancelledTradeDocument> CancelledTrades { get; }
+    public MongoOutboxStore OutboxStore { get; }
+
+    /// <summary>Creates the indexes (and with them the collections, which a transaction cannot always create).</summary>
+    public async Task EnsureReadyAsync(CancellationToken ct = default)
+    {
+        if (_ready) return;
+        await _setup.WaitAsync(ct);
+        try
+        {
+            if (_ready) return;
+            await EnsureOutboxIndexesAsync(ct);
+            await Transfers.Indexes.CreateManyAsync(TransferIndexes, ct);
+            await Shipments.Indexes.CreateManyAsync(ShipmentIndexes, ct);
+            await CreateCollectionAsync("cancelledTrades", ct);
+            await CreateCollectionAsync("inbox", ct);
+            _ready = true;
+        }
+        finally
+        {
+            _setup.Release();
+        }
+    }
+
+    private async Task CreateCollectionAsync(string name, CancellationToken ct)
+    {
+        using var cursor = await Database.ListCollectionNamesAsync(
+            new ListCollectionNamesOptions { Filter = Builders<MongoDB.Bson.BsonDocument>.Filter.Eq("name", name) }, ct);
+        if (await cursor.AnyAsync(ct)) return;
+        try
+        {
+            await Database.CreateCollectionAsync(name, cancellationToken: ct);
+        }
+        catch (MongoCommandException ex) when (ex.Code == NamespaceExists)
+        {
+            // Another replica of the service created it first.
+        }
+    }
+
+    private const int NamespaceExists = 48;
+
+    public async Task<ILogisticsSession> BeginAsync(CancellationToken ct = default)
+    {
+        await EnsureReadyAsync(ct);
+        return new MongoLogisticsSession(this, await BeginWriteAsync(ct));
+    }
+
+    public async Task<Shipment?> ShipmentAsync(Guid id, CancellationToken ct = default)
+    {
+        var doc = await Shipments.Find(ShipmentById(id)).FirstOrDefaultAsync(ct);
+        return doc is null ? null : MongoMapping.ToDomain(doc);
+    }
+
+    public async Task<IReadOnlyList<Shipment>> ShipmentsAsync(ShipmentQuery query, CancellationToken ct = default)
+    {
+        var docs = await Shipments.Find(LogisticsMongoQueries.Shipments(query)).Sort(NewestFirst).Limit(Math.Max(1, query.Limit)).ToListAsync(ct);
+        return docs.Select(MongoMapping.ToDomain).ToList();
+    }
+
+    public async Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default)
+    {
+        var docs = await Transfers.Find(LogisticsMongoQueries.TransfersOfTrade(tradeId)).SortBy(d => d.LegIndex).ToListAsync(ct);
+        return docs.Select(MongoMapping.ToDomain).ToList();
+    }
+}

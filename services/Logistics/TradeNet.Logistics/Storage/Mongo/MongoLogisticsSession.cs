@@ -1,0 +1,102 @@
+using MongoDB.Driver;
+using TradeNet.Logistics.Domain;
+using TradeNet.Shared.Storage.Mongo;
+using static TradeNet.Logistics.Storage.Mongo.LogisticsMongoQueries;
+
+namespace TradeNet.Logistics.Storage.Mongo;
+
+/// <summary>One MongoDB transaction. A write conflict with a concurrent transaction surfaces as
+/// <see cref="ConcurrencyConflictException"/>, like a stale version does.</summary>
+internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWriteScope scope) : ILogisticsSession
+{
+    private IClientSessionHandle Session => scope.Session;
+
+    public void Publish<T>(T message) where T : class => scope.Publish(message);
+
+    public Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken ct = default) =>
+        Guard(() => scope.TryConsumeAsync(messageId, consumer, ct));
+
+    public Task CommitAsync(CancellationToken ct = default) => Guard(async () =>
+    {
+        await scope.CommitAsync(ct);
+        return true;
+    });
+
+    public ValueTask DisposeAsync() => scope.DisposeAsync();
+
+    public Task<bool> AddTransferAsync(TransferOrder transfer, CancellationToken ct = default) => Guard(async () =>
+    {
+        if (await store.Transfers.Find(Session, TransferOfLeg(transfer.TradeId, transfer.LegIndex)).AnyAsync(ct)) return false;
+        await store.Transfers.InsertOneAsync(Session, MongoMapping.ToDocument(transfer), cancellationToken: ct);
+        return true;
+    });
+
+    public Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default) => Guard(async () =>
+    {
+        var docs = await store.Transfers.Find(Session, TransfersOfTrade(tradeId)).SortBy(d => d.LegIndex).ToListAsync(ct);
+        return (IReadOnlyList<TransferOrder>)docs.Select(MongoMapping.ToDomain).ToList();
+    });
+
+    public Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, CancellationToken ct = default) => Guard(async () =>
+    {
+        var docs = await store.Transfers.Find(Session, PendingTransfers).Sort(OldestFirst).Limit(Math.Max(1, max)).ToListAsync(ct);
+        return (IReadOnlyList<TransferOrder>)docs.Select(MongoMapping.ToDomain).ToList();
+    });
+
+    public Task SetTransferStatusAsync(Guid transferId, TransferStatus status, CancellationToken ct = default) => Guard(async () =>
+    {
+        var result = await store.Transfers.UpdateOneAsync(Session, TransferById(transferId), SetTransferStatus(status), cancellationToken: ct);
+        if (result.MatchedCount != 1) throw new KeyNotFoundException($"Transfer {transferId} does not exist.");
+        return true;
+    });
+
+    public Task AddShipmentAsync(Shipment shipment, CancellationToken ct = default) => Guard(async () =>
+    {
+        await store.Shipments.InsertOneAsync(Session, MongoMapping.ToDocument(shipment), cancellationToken: ct);
+        return true;
+    });
+
+    public Task<Shipment?> ShipmentAsync(Guid id, CancellationToken ct = default) => Guard(async () =>
+    {
+        var doc = await store.Shipments.Find(Session, ShipmentById(id)).FirstOrDefaultAsync(ct);
+        return doc is null ? null : MongoMapping.ToDomain(doc);
+    });
+
+    public Task<IReadOnlyList<Shipment>> ShipmentsOfTradeAsync(Guid tradeId, CancellationToken ct = default) => Guard(async () =>
+    {
+        var docs = await store.Shipments.Find(Session, ShipmentsOfTrade(tradeId)).Sort(ByLeg).ToListAsync(ct);
+        return (IReadOnlyList<Shipment>)docs.Select(MongoMapping.ToDomain).ToList();
+    });
+
+    public Task UpdateShipmentAsync(Shipment shipment, long expectedVersion, CancellationToken ct = default) => Guard(async () =>
+    {
+        var result = await store.Shipments.ReplaceOneAsync(Session, ShipmentAtVersion(shipment.Id, expectedVersion),
+            MongoMapping.ToDocument(shipment), cancellationToken: ct);
+        if (result.MatchedCount != 1)
+            throw new ConcurrencyConflictException($"Shipment {shipment.Id} is no longer at version {expectedVersion}.");
+        return true;
+    });
+
+    public Task<bool> MarkTradeCancelledAsync(Guid tradeId, string reason, DateTimeOffset at, CancellationToken ct = default) => Guard(async () =>
+    {
+        if (await store.CancelledTrades.Find(Session, CancelledTrade(tradeId)).AnyAsync(ct)) return false;
+        await store.CancelledTrades.InsertOneAsync(Session,
+            new CancelledTradeDocument { TradeId = tradeId, Reason = reason, CancelledAt = at.UtcDateTime }, cancellationToken: ct);
+        return true;
+    });
+
+    public Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default) =>
+        Guard(() => store.CancelledTrades.Find(Session, CancelledTrade(tradeId)).AnyAsync(ct));
+
+    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (MongoException ex) when (ex.HasErrorLabel("TransientTransactionError"))
+        {
+            throw new ConcurrencyConflictException("A concurrent transaction wrote the same documents.", ex);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.Data.Sqlite;
+using TradeNet.Logistics.Domain;
+using TradeNet.Shared.Storage.Sqlite;
+using static TradeNet.Logistics.Storage.Sqlite.SqliteRows;
+
+namespace TradeNet.Logistics.Storage.Sqlite;
+
+/// <summary>The embedded default: transfers, shipments, outbox and inbox in <c>{DataDir}/logistics.db</c>.</summary>
+public sealed class LogisticsSqliteStore : ILogisticsStore
+{
+    public LogisticsSqliteStore(string path)
+    {
+        Database = new SqliteDatabase(path, LogisticsSqliteSchema.Sql);
+        OutboxStore = new SqliteOutboxStore(Database);
+    }
+
+    public SqliteDatabase Database { get; }
+    public SqliteOutboxStore OutboxStore { get; }
+
+    public Task<ILogisticsSession> BeginAsync(CancellationToken ct = default) =>
+        Task.FromResult<ILogisticsSession>(new SqliteLogisticsSession(Database.BeginWrite()));
+
+    public async Task<Shipment?> ShipmentAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = Command(connection, $"SELECT {ShipmentColumns} FROM shipments WHERE id = $id", ("$id", id.ToString()));
+        return (await ReadAllAsync(command, ReadShipment, ct)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Shipment>> ShipmentsAsync(ShipmentQuery query, CancellationToken ct = default)
+    {
+        var where = new List<string>();
+        var parameters = new List<(string, object?)> { ("$limit", Math.Max(1, query.Limit)) };
+        if (query.TradeId is { } trade)
+        {
+            where.Add("trade_id = $trade");
+            parameters.Add(("$trade", trade.ToString()));
+        }
+        if (query.VisibleTo is { } town)
+        {
+            where.Add("(from_town = $town OR to_town = $town OR carrier_town = $town)");
+            parameters.Add(("$town", town));
+        }
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        await using var connection = Database.Open();
+        await using var command = Command(connection,
+            $"SELECT {ShipmentColumns} FROM shipments {filter} ORDER BY created_at DESC, trade_id, leg_index LIMIT $limit",
+            [.. parameters]);
+        return await ReadAllAsync(command, ReadShipment, ct);
+    }
+
+    public async Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = Command(connection,
+            $"SELECT {TransferColumns} FROM transfers WHERE trade_id = $trade ORDER BY leg_index", ("$trade", tradeId.ToString()));
+        return await ReadAllAsync(command, ReadTransfer, ct);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+}

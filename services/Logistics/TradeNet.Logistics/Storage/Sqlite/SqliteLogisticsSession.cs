@@ -1,0 +1,98 @@
+using TradeNet.Logistics.Domain;
+using TradeNet.Shared.Storage.Sqlite;
+using static TradeNet.Logistics.Storage.Sqlite.SqliteRows;
+
+namespace TradeNet.Logistics.Storage.Sqlite;
+
+/// <summary>A BEGIN IMMEDIATE transaction: writers queue up, so a read-decide-write inside it cannot interleave.</summary>
+internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogisticsSession
+{
+    public void Publish<T>(T message) where T : class => scope.Publish(message);
+
+    public Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken ct = default) =>
+        scope.TryConsumeAsync(messageId, consumer, ct);
+
+    public Task CommitAsync(CancellationToken ct = default) => scope.CommitAsync(ct);
+
+    public ValueTask DisposeAsync() => scope.DisposeAsync();
+
+    public async Task<bool> AddTransferAsync(TransferOrder transfer, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            $"INSERT INTO transfers({TransferColumns}) VALUES ($id, $trade, $leg, $from, $to, $fromLat, $fromLon, $toLat, $toLon, $category, $quantity, $weight, $windowFrom, $windowUntil, $status, $created) ON CONFLICT(trade_id, leg_index) DO NOTHING",
+            TransferParameters(transfer));
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            $"SELECT {TransferColumns} FROM transfers WHERE trade_id = $trade ORDER BY leg_index", ("$trade", tradeId.ToString()));
+        return await ReadAllAsync(command, ReadTransfer, ct);
+    }
+
+    public async Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            $"SELECT {TransferColumns} FROM transfers WHERE status = $status ORDER BY created_at, trade_id, leg_index LIMIT $max",
+            ("$status", Name(TransferStatus.Pending)), ("$max", Math.Max(1, max)));
+        return await ReadAllAsync(command, ReadTransfer, ct);
+    }
+
+    public async Task SetTransferStatusAsync(Guid transferId, TransferStatus status, CancellationToken ct = default)
+    {
+        await using var command = scope.Command("UPDATE transfers SET status = $status WHERE id = $id",
+            ("$status", Name(status)), ("$id", transferId.ToString()));
+        if (await command.ExecuteNonQueryAsync(ct) != 1) throw new KeyNotFoundException($"Transfer {transferId} does not exist.");
+    }
+
+    public async Task AddShipmentAsync(Shipment shipment, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            $"INSERT INTO shipments({ShipmentColumns}) VALUES ($id, $trade, $leg, $transfer, $from, $to, $carrier, $vehicle, $route, $status, $distance, $cost, $eta, $stops, $created, $pickedUp, $delivered, $failed, $reason, $cancelled, $version)",
+            ShipmentParameters(shipment));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<Shipment?> ShipmentAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var command = scope.Command($"SELECT {ShipmentColumns} FROM shipments WHERE id = $id", ("$id", id.ToString()));
+        return (await ReadAllAsync(command, ReadShipment, ct)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Shipment>> ShipmentsOfTradeAsync(Guid tradeId, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            $"SELECT {ShipmentColumns} FROM shipments WHERE trade_id = $trade ORDER BY leg_index, created_at", ("$trade", tradeId.ToString()));
+        return await ReadAllAsync(command, ReadShipment, ct);
+    }
+
+    public async Task UpdateShipmentAsync(Shipment shipment, long expectedVersion, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            """
+            UPDATE shipments SET carrier_town = $carrier, vehicle_id = $vehicle, route_id = $route, status = $status,
+                distance_km = $distance, cost = $cost, eta = $eta, stops = $stops, picked_up_at = $pickedUp,
+                delivered_at = $delivered, failed_at = $failed, failure_reason = $reason, cancelled_at = $cancelled,
+                version = $version
+            WHERE id = $id AND version = $expected
+            """,
+            [.. ShipmentParameters(shipment), ("$expected", expectedVersion)]);
+        if (await command.ExecuteNonQueryAsync(ct) != 1)
+            throw new ConcurrencyConflictException($"Shipment {shipment.Id} is no longer at version {expectedVersion}.");
+    }
+
+    public async Task<bool> MarkTradeCancelledAsync(Guid tradeId, string reason, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            "INSERT INTO cancelled_trades(trade_id, reason, cancelled_at) VALUES ($trade, $reason, $at) ON CONFLICT(trade_id) DO NOTHING",
+            ("$trade", tradeId.ToString()), ("$reason", reason), ("$at", Time(at)));
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default)
+    {
+        await using var command = scope.Command("SELECT 1 FROM cancelled_trades WHERE trade_id = $trade", ("$trade", tradeId.ToString()));
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+
+namespace TradeNet.Logistics.Storage.Sqlite;
+
+/// <summary>Row ↔ record mapping. Times are stored as UTC ISO-8601 text, which also sorts correctly.</summary>
+internal static class SqliteRows
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public const string TransferColumns =
+        "id, trade_id, leg_index, from_town, to_town, from_lat, from_lon, to_lat, to_lon, category, quantity, weight_kg, window_from, window_until, status, created_at";
+
+    public const string ShipmentColumns =
+        "id, trade_id, leg_index, transfer_id, from_town, to_town, carrier_town, vehicle_id, route_id, status, distance_km, cost, eta, stops, created_at, picked_up_at, delivered_at, failed_at, failure_reason, cancelled_at, version";
+
+    public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    public static string? Time(DateTimeOffset? at) => at is { } t ? Time(t) : null;
+
+    private static DateTimeOffset ReadTime(SqliteDataReader r, int i) =>
+        DateTimeOffset.Parse(r.GetString(i), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static DateTimeOffset? ReadOptionalTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : ReadTime(r, i);
+
+    public static (string, object?)[] TransferParameters(TransferOrder t) =>
+    [
+        ("$id", t.Id.ToString()), ("$trade", t.TradeId.ToString()), ("$leg", t.LegIndex),
+        ("$from", t.FromTown), ("$to", t.ToTown), ("$fromLat", t.From.Lat), ("$fromLon", t.From.Lon),
+        ("$toLat", t.To.Lat), ("$toLon", t.To.Lon), ("$category", t.Category), ("$quantity", t.Quantity),
+        ("$weight", t.WeightKg), ("$windowFrom", Time(t.WindowFrom)), ("$windowUntil", Time(t.WindowUntil)),
+        ("$status", Name(t.Status)), ("$created", Time(t.CreatedAt)),
+    ];
+
+    public static TransferOrder ReadTransfer(SqliteDataReader r) => new(
+        Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), r.GetInt32(2), r.GetString(3), r.GetString(4),
+        new TradePoint(r.GetDouble(5), r.GetDouble(6)), new TradePoint(r.GetDouble(7), r.GetDouble(8)),
+        r.GetString(9), r.GetDouble(10), r.GetDouble(11), ReadOptionalTime(r, 12), ReadOptionalTime(r, 13),
+        ParseTransferStatus(r.GetString(14)), ReadTime(r, 15));
+
+    public static (string, object?)[] ShipmentParameters(Shipment s) =>
+    [
+        ("$id", s.Id.ToString()), ("$trade", s.TradeId.ToString()), ("$leg", s.LegIndex), ("$transfer", s.TransferId.ToString()),
+        ("$from", s.FromTown), ("$to", s.ToTown), ("$carrier", s.CarrierTown), ("$vehicle", s.VehicleId),
+        ("$route", s.RouteId.ToString()), ("$status", Name(s.Status)), ("$distance", s.DistanceKm), ("$cost", s.Cost),
+        ("$eta", Time(s.Eta)), ("$stops", JsonSerializer.Serialize(s.Stops, Json)), ("$created", Time(s.CreatedAt)),
+        ("$pickedUp", Time(s.PickedUpAt)), ("$delivered", Time(s.DeliveredAt)), ("$failed", Time(s.FailedAt)),
+        ("$reason", s.FailureReason), ("$cancelled", Time(s.CancelledAt)), ("$version", s.Version),
+    ];
+
+    public static Shipment ReadShipment(SqliteDataReader r) => new(
+        Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), r.GetInt32(2), Guid.Parse(r.GetString(3)),
+        r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), Guid.Parse(r.GetString(8)),
+        ParseShipmentStatus(r.GetString(9)), r.GetDouble(10), r.GetDouble(11), ReadTime(r, 12),
+        JsonSerializer.Deserialize<ShipmentStop[]>(r.GetString(13), Json) ?? [], ReadTime(r, 14),
+        ReadOptionalTime(r, 15), ReadOptionalTime(r, 16), ReadOptionalTime(r, 17),
+        r.IsDBNull(18) ? null : r.GetString(18), ReadOptionalTime(r, 19), r.GetInt64(20));
+
+    public static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct)) rows.Add(read(reader));
+        return rows;
+    }
+
+    // Stored names match the API's camelCase names, so a look at the file reads like the API.
+    public static string Name(ShipmentStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+
+    public static string Name(TransferStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+
+    private static ShipmentStatus ParseShipmentStatus(string value) => Enum.Parse<ShipmentStatus>(value, ignoreCase: true);
+
+    private static TransferStatus ParseTransferStatus(string value) => Enum.Parse<TransferStatus>(value, ignoreCase: true);
+}

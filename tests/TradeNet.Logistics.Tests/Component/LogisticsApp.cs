@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using TradeNet.Logistics.Api;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Storage;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+/// <summary>The logistics service in memory: its own SQLite file, MassTransit's test harness as the bus.</summary>
+public sealed class LogisticsApp : WebApplicationFactory<Program>
+{
+    private readonly TestSettings _settings = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings.Configuration()) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x => x.AddLogisticsConsumers()));
+    }
+
+    public ITestHarness Harness => Services.GetTestHarness();
+
+    /// <summary>Publishes as another service would (the message id is what the inbox keys on) and waits until
+    /// logistics has consumed it once more. Counts through a consume observer: the harness's own lists keep one
+    /// entry per message id (so a redelivery would not show) and its inactivity timer can run down while the
+    /// host starts.</summary>
+    public async Task PublishAsync<T>(T message, Guid? messageId = null) where T : class
+    {
+        var id = messageId ?? Guid.NewGuid();
+        var before = Consumptions.Count(id);
+        await Harness.Bus.Publish(message, ctx => ctx.MessageId = id);
+        await Eventually.True(() => Task.FromResult(Consumptions.Count(id) > before), what: $"{typeof(T).Name} {id} to be consumed");
+        Assert.Null(Consumptions.Fault(id));
+    }
+
+    private ConsumptionCounter Consumptions
+    {
+        get
+        {
+            if (_consumptions is not null) return _consumptions;
+            lock (_settings)
+            {
+                if (_consumptions is not null) return _consumptions;
+                var counter = new ConsumptionCounter();
+                Harness.Bus.ConnectConsumeObserver(counter);
+                return _consumptions = counter;
+            }
+        }
+    }
+
+    private ConsumptionCounter? _consumptions;
+
+    /// <summary>Waits for an event that logistics published (through its outbox) and returns it.</summary>
+    public async Task<T> PublishedAsync<T>(Func<T, bool> match) where T : class
+    {
+        var found = await Eventually.Until(() => Task.FromResult(Published(match)), m => m.Count > 0, what: $"{typeof(T).Name} to be published");
+        return found[0];
+    }
+
+    public List<T> Published<T>(Func<T, bool> match) where T : class =>
+        Harness.Published.Select<T>().Select(m => m.Context.Message).Where(match).ToList();
+
+    /// <summary>Waits until the outbox relay has published everything committed so far.</summary>
+    public Task OutboxDrainedAsync() =>
+        Eventually.True(async () => (await Services.GetRequiredService<LogisticsOutbox>().BacklogAsync(CancellationToken.None)).Pending == 0,
+            what: "the logistics outbox to drain");
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, AuthenticationHeaderValue? auth, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = auth;
+        if (body is not null) request.Content = JsonContent.Create(body);
+        return await CreateClient().SendAsync(request);
+    }
+
+    public async Task<ShipmentView[]> ShipmentsOfTradeAsync(Guid tradeId, AuthenticationHeaderValue auth)
+    {
+        var response = await SendAsync(HttpMethod.Get, $"/api/logistics/shipments?trade={tradeId}", auth);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ShipmentView[]>(Json))!;
+    }
+
+    /// <summary>The service writes enums in camelCase; the tests read them back the same way.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase) },
+    };
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            _settings.Dispose();
+        }
+    }
+}

@@ -1,0 +1,285 @@
+using System.Net;
+using MassTransit;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc;
+using TradeNet.Contracts;
+using TradeNet.Logistics.Api;
+using TradeNet.Logistics.Domain;
+using TradeNet.Shared.Hosting;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
+{
+    private async Task<(Guid Trade, string A, string B, ShipmentView[] Shipments)> AgreedSwapAsync()
+    {
+        var (a, b, _) = Towns.Fresh();
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.Swap(trade, a, b));
+        var shipments = await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth());
+        return (trade, a, b, shipments);
+    }
+
+    private int Published<T>(Func<T, bool> match) where T : class => app.Published(match).Count;
+
+    [Fact]
+    public async Task An_agreed_trade_becomes_one_planned_direct_shipment_per_leg()
+    {
+        var (trade, a, b, shipments) = await AgreedSwapAsync();
+
+        Assert.Equal(new[] { 0, 1 }, shipments.Select(s => s.LegIndex).Order());
+        var first = shipments.Single(s => s.LegIndex == 0);
+        Assert.Equal((a, b, a, $"direct-{a}", ShipmentStatus.Planned), (first.FromTown, first.ToTown, first.CarrierTown, first.VehicleId, first.Status));
+        var km = Geo.RoadKm(Towns.Roanne.Lat, Towns.Roanne.Lon, Towns.Lyon.Lat, Towns.Lyon.Lon);
+        Assert.Equal(km, first.DistanceKm, 6);
+        Assert.Equal(km * 0.5, first.Cost, 6);
+        Assert.Equal(first.CreatedAt + TimeSpan.FromHours(km / 60), first.Eta);
+        Assert.Equal(new[] { "pickup", "delivery" }, first.Stops.Select(s => s.Action));
+
+        foreach (var shipment in shipments)
+        {
+            var planned = await app.PublishedAsync<ShipmentPlanned>(e => e.ShipmentId == shipment.Id);
+            Assert.Equal((trade, shipment.LegIndex, shipment.VehicleId, shipment.RouteId, shipment.Eta),
+                (planned.TradeId, planned.LegIndex, planned.VehicleId, planned.RouteId, planned.EstimatedDelivery));
+            Assert.Equal(shipment.Stops, planned.Stops);
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivered_trade_agreement_plans_nothing_new()
+    {
+        var (a, b, _) = Towns.Fresh();
+        var trade = Guid.NewGuid();
+        var messageId = Guid.NewGuid();
+        await app.PublishAsync(Towns.Swap(trade, a, b), messageId);
+        await app.OutboxDrainedAsync();
+        Assert.Equal(2, Published<ShipmentPlanned>(e => e.TradeId == trade));
+
+        await app.PublishAsync(Towns.Swap(trade, a, b), messageId);
+        await app.OutboxDrainedAsync();
+
+        Assert.Equal(2, (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Length);
+        Assert.Equal(2, Published<ShipmentPlanned>(e => e.TradeId == trade));
+    }
+
+    [Fact]
+    public async Task The_same_trade_agreed_again_under_a_new_message_id_still_gets_one_shipment_per_leg()
+    {
+        var (trade, a, b, _) = await AgreedSwapAsync();
+
+        await app.PublishAsync(Towns.Swap(trade, a, b));
+
+        Assert.Equal(2, (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Length);
+    }
+
+    [Fact]
+    public async Task Each_town_sees_the_shipments_it_sends_or_receives_and_no_others()
+    {
+        var (trade, a, b, shipments) = await AgreedSwapAsync();
+        var (stranger, _, _) = Towns.Fresh();
+
+        Assert.Equal(2, (await app.ShipmentsOfTradeAsync(trade, TestSettings.TownAuth(a))).Length);
+        Assert.Equal(2, (await app.ShipmentsOfTradeAsync(trade, TestSettings.TownAuth(b))).Length);
+        Assert.Empty(await app.ShipmentsOfTradeAsync(trade, TestSettings.TownAuth(stranger)));
+        var ownShipment = await app.SendAsync(HttpMethod.Get, $"/api/logistics/shipments/{shipments[0].Id}", TestSettings.TownAuth(b));
+        var hidden = await app.SendAsync(HttpMethod.Get, $"/api/logistics/shipments/{shipments[0].Id}", TestSettings.TownAuth(stranger));
+        Assert.Equal(HttpStatusCode.OK, ownShipment.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_carrier_reports_pickup_and_delivery_and_everyone_hears_once()
+    {
+        var (trade, a, _, shipments) = await AgreedSwapAsync();
+        var leg = shipments.Single(s => s.CarrierTown == a);
+
+        var pickup = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.TownAuth(a));
+        var delivery = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery", TestSettings.TownAuth(a));
+        var again = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery", TestSettings.TownAuth(a));
+
+        Assert.Equal(HttpStatusCode.OK, pickup.StatusCode);
+        Assert.Equal(ShipmentStatus.PickedUp, (await pickup.Content.ReadFromJsonAsync<ShipmentView>(LogisticsApp.Json))!.Status);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var delivered = (await delivery.Content.ReadFromJsonAsync<ShipmentView>(LogisticsApp.Json))!;
+        Assert.Equal(ShipmentStatus.Delivered, delivered.Status);
+        Assert.NotNull(delivered.DeliveredAt);
+        await app.PublishedAsync<ShipmentPickedUp>(e => e.ShipmentId == leg.Id && e.TradeId == trade);
+        await app.PublishedAsync<ShipmentDelivered>(e => e.ShipmentId == leg.Id && e.LegIndex == leg.LegIndex);
+        await app.OutboxDrainedAsync();
+        Assert.Equal(1, Published<ShipmentDelivered>(e => e.ShipmentId == leg.Id));
+    }
+
+    [Fact]
+    public async Task An_operator_may_report_for_any_carrier()
+    {
+        var (_, _, _, shipments) = await AgreedSwapAsync();
+
+        var pickup = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{shipments[0].Id}/pickup", TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.OK, pickup.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_town_that_does_not_carry_a_shipment_cannot_report_on_it()
+    {
+        var (_, a, b, shipments) = await AgreedSwapAsync();
+        var (stranger, _, _) = Towns.Fresh();
+        var leg = shipments.Single(s => s.CarrierTown == a);
+
+        var byReceiver = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.TownAuth(b));
+        var byStranger = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery", TestSettings.TownAuth(stranger));
+        var byService = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.ServiceAuth("matching"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, byReceiver.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byStranger.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byService.StatusCode);
+        var unchanged = await app.ShipmentsOfTradeAsync(leg.TradeId, TestSettings.OperatorAuth());
+        Assert.All(unchanged, s => Assert.Equal(ShipmentStatus.Planned, s.Status));
+    }
+
+    [Fact]
+    public async Task A_shipment_cannot_be_delivered_before_it_is_picked_up()
+    {
+        var (_, a, _, shipments) = await AgreedSwapAsync();
+        var leg = shipments.Single(s => s.CarrierTown == a);
+
+        var response = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery", TestSettings.TownAuth(a));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>();
+        Assert.Contains("not been picked up", problem!.Detail);
+    }
+
+    [Fact]
+    public async Task A_failure_needs_a_reason_and_is_announced_with_it()
+    {
+        var (_, a, _, shipments) = await AgreedSwapAsync();
+        var leg = shipments.Single(s => s.CarrierTown == a);
+
+        var noReason = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/failure", TestSettings.TownAuth(a), new { reason = " " });
+        var failed = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/failure", TestSettings.TownAuth(a), new { reason = "the van broke down" });
+        var pickupAfter = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.TownAuth(a));
+
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("reason", (await noReason.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys);
+        Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        Assert.Equal("the van broke down", (await failed.Content.ReadFromJsonAsync<ShipmentView>(LogisticsApp.Json))!.FailureReason);
+        Assert.Equal(HttpStatusCode.Conflict, pickupAfter.StatusCode);
+        await app.PublishedAsync<ShipmentFailed>(e =>
+            e.ShipmentId == leg.Id && e.Reason == "the van broke down");
+    }
+
+    [Fact]
+    public async Task Concurrent_pickups_of_one_shipment_announce_it_once()
+    {
+        var (_, a, _, shipments) = await AgreedSwapAsync();
+        var leg = shipments.Single(s => s.CarrierTown == a);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.TownAuth(a))));
+        await app.OutboxDrainedAsync();
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, Published<ShipmentPickedUp>(e => e.ShipmentId == leg.Id));
+    }
+
+    [Fact]
+    public async Task A_trade_cancelled_before_pickup_cancels_the_shipments_that_have_not_left()
+    {
+        var (trade, a, b, shipments) = await AgreedSwapAsync();
+        var onTheRoad = shipments.Single(s => s.CarrierTown == a);
+        await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{onTheRoad.Id}/pickup", TestSettings.TownAuth(a));
+
+        await app.PublishAsync(new TradeCancelled(trade, "a town withdrew", true, Towns.Swap(trade, a, b).Legs));
+
+        var after = await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth());
+        Assert.Equal(ShipmentStatus.PickedUp, after.Single(s => s.Id == onTheRoad.Id).Status);
+        var waiting = after.Single(s => s.Id != onTheRoad.Id);
+        Assert.Equal(ShipmentStatus.Cancelled, waiting.Status);
+        Assert.NotNull(waiting.CancelledAt);
+        var pickupCancelled = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{waiting.Id}/pickup", TestSettings.TownAuth(b));
+        Assert.Equal(HttpStatusCode.Conflict, pickupCancelled.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_trade_cancelled_before_its_agreement_arrives_is_never_planned()
+    {
+        var (a, b, _) = Towns.Fresh();
+        var trade = Guid.NewGuid();
+
+        await app.PublishAsync(new TradeCancelled(trade, "expired", false, []));
+        await app.PublishAsync(Towns.Swap(trade, a, b));
+
+        Assert.Empty(await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth()));
+    }
+
+    [Fact]
+    public async Task A_trade_costs_the_sum_of_its_direct_trips_and_cancelled_trips_cost_nothing()
+    {
+        var (trade, a, b, shipments) = await AgreedSwapAsync();
+        var (stranger, _, _) = Towns.Fresh();
+
+        var cost = await app.SendAsync(HttpMethod.Get, $"/api/logistics/trades/{trade}/cost", TestSettings.TownAuth(b));
+        var hidden = await app.SendAsync(HttpMethod.Get, $"/api/logistics/trades/{trade}/cost", TestSettings.TownAuth(stranger));
+        await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{shipments.Single(s => s.CarrierTown == a).Id}/pickup", TestSettings.TownAuth(a));
+        await app.PublishAsync(new TradeCancelled(trade, "a town withdrew", true, []));
+        var afterCancel = await app.SendAsync(HttpMethod.Get, $"/api/logistics/trades/{trade}/cost", TestSettings.ServiceAuth("matching"));
+
+        var full = (await cost.Content.ReadFromJsonAsync<TradeTransportCost>())!;
+        Assert.Equal(shipments.Sum(s => s.Cost), full.Cost, 9);
+        Assert.Equal(2, full.Shipments);
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        var partial = (await afterCancel.Content.ReadFromJsonAsync<TradeTransportCost>())!;
+        Assert.Equal(shipments.Single(s => s.CarrierTown == a).Cost, partial.Cost, 9);
+        Assert.Equal(1, partial.Shipments);
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/logistics/shipments/not-a-guid", "id")]
+    [InlineData("POST", "/api/logistics/shipments/not-a-guid/pickup", "id")]
+    [InlineData("GET", "/api/logistics/shipments?trade=42", "trade")]
+    [InlineData("GET", "/api/logistics/trades/xyz/cost", "tradeId")]
+    public async Task A_malformed_id_is_a_bad_request_naming_the_field(string method, string path, string field)
+    {
+        var response = await app.SendAsync(new HttpMethod(method), path, TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task An_unreadable_failure_report_is_a_bad_request_naming_the_field()
+    {
+        var (_, a, _, shipments) = await AgreedSwapAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/logistics/shipments/{shipments[0].Id}/failure")
+        {
+            Content = new StringContent("{\"reason\": 42}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = TestSettings.TownAuth(a);
+
+        var response = await app.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("reason", (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+    }
+
+    [Fact]
+    public async Task A_shipment_that_does_not_exist_is_not_found()
+    {
+        var response = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{Guid.NewGuid()}/pickup", TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_caller_without_a_token_is_turned_away()
+    {
+        var read = await app.SendAsync(HttpMethod.Get, "/api/logistics/shipments", null);
+        var write = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{Guid.NewGuid()}/pickup", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, write.StatusCode);
+    }
+}

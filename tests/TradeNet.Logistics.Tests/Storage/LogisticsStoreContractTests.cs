@@ -1,0 +1,262 @@
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planning;
+using TradeNet.Logistics.Storage;
+
+namespace TradeNet.Logistics.Tests.Storage;
+
+/// <summary>What every logistics store adapter must do, run against each adapter available.</summary>
+public class LogisticsStoreContractTests
+{
+    // Whole milliseconds: MongoDB keeps no finer time.
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_123);
+
+    private static readonly ShipmentStop[] NoStops = [];
+
+    private static TransferOrder Transfer(Guid trade, int leg, string from = "roanne", string to = "lyon", DateTimeOffset? created = null) =>
+        new(Guid.NewGuid(), trade, leg, from, to, Towns.Roanne, Towns.Lyon, "cheese", 40, 40.5,
+            T0.AddHours(1), T0.AddDays(3), TransferStatus.Pending, created ?? T0);
+
+    private static Shipment ShipmentOf(TransferOrder t, string? carrier = null, DateTimeOffset? created = null) =>
+        new(Guid.NewGuid(), t.TradeId, t.LegIndex, t.Id, t.FromTown, t.ToTown, carrier ?? t.FromTown, $"direct-{t.FromTown}",
+            Guid.NewGuid(), ShipmentStatus.Planned, 86.25, 43.125, T0.AddHours(3),
+            [new ShipmentStop(1, t.FromTown, "pickup", T0.AddHours(1)), new ShipmentStop(2, t.ToTown, "delivery", T0.AddHours(3))],
+            created ?? T0);
+
+    private static async Task<Shipment> SeedAsync(StoreUnderTest s, TransferOrder transfer, string? carrier = null, DateTimeOffset? created = null)
+    {
+        var shipment = ShipmentOf(transfer, carrier, created);
+        await using var session = await s.Store.BeginAsync();
+        Assert.True(await session.AddTransferAsync(transfer));
+        await session.AddShipmentAsync(shipment);
+        await session.CommitAsync();
+        return shipment;
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_committed_transfer_and_shipment_read_back_field_for_field(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var transfer = Transfer(Guid.NewGuid(), 2);
+        var shipment = await SeedAsync(s, transfer);
+
+        var read = await s.Store.ShipmentAsync(shipment.Id);
+        var transfers = await s.Store.TransfersOfTradeAsync(transfer.TradeId);
+
+        Assert.NotNull(read);
+        Assert.Equal(shipment with { Stops = NoStops }, read with { Stops = NoStops });
+        Assert.Equal(shipment.Stops, read.Stops);
+        Assert.Equal(new[] { transfer }, transfers);
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_trade_leg_gets_one_transfer_however_often_it_is_added(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var trade = Guid.NewGuid();
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.True(await session.AddTransferAsync(Transfer(trade, 0)));
+            Assert.False(await session.AddTransferAsync(Transfer(trade, 0)));
+            Assert.True(await session.AddTransferAsync(Transfer(trade, 1)));
+            await session.CommitAsync();
+        }
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.False(await session.AddTransferAsync(Transfer(trade, 1)));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(new[] { 0, 1 }, (await s.Store.TransfersOfTradeAsync(trade)).Select(t => t.LegIndex));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_session_left_without_commit_leaves_no_trace(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var transfer = Transfer(Guid.NewGuid(), 0);
+        var messageId = Guid.NewGuid();
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.True(await session.TryConsumeAsync(messageId, "contract"));
+            await session.AddTransferAsync(transfer);
+            await session.AddShipmentAsync(ShipmentOf(transfer));
+            await session.MarkTradeCancelledAsync(transfer.TradeId, "test", T0);
+            session.Publish(new ShipmentPickedUp(Guid.NewGuid(), transfer.TradeId, 0, T0));
+        }
+
+        Assert.Empty(await s.Store.TransfersOfTradeAsync(transfer.TradeId));
+        Assert.Empty(await s.Store.ShipmentsAsync(new ShipmentQuery(transfer.TradeId)));
+        Assert.Empty(await s.PendingEventsAsync());
+        await using var next = await s.Store.BeginAsync();
+        Assert.False(await next.IsTradeCancelledAsync(transfer.TradeId));
+        Assert.True(await next.TryConsumeAsync(messageId, "contract"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_message_is_consumed_once_per_consumer(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var messageId = Guid.NewGuid();
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.True(await session.TryConsumeAsync(messageId, "agreed"));
+            await session.CommitAsync();
+        }
+
+        await using var again = await s.Store.BeginAsync();
+        Assert.False(await again.TryConsumeAsync(messageId, "agreed"));
+        Assert.True(await again.TryConsumeAsync(messageId, "cancelled"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Events_published_in_a_session_reach_the_outbox_on_commit(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var evt = new ShipmentDelivered(Guid.NewGuid(), Guid.NewGuid(), 1, T0);
+        await using (var session = await s.Store.BeginAsync())
+        {
+            session.Publish(evt);
+            await session.CommitAsync();
+        }
+
+        var pending = Assert.Single(await s.PendingEventsAsync());
+        Assert.Equal(evt, pending.Deserialize());
+        await s.Outbox.MarkSentAsync(pending.Id, CancellationToken.None);
+        Assert.Empty(await s.PendingEventsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_stale_version_cannot_overwrite_a_shipment(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var shipment = await SeedAsync(s, Transfer(Guid.NewGuid(), 0));
+        var picked = ShipmentTransitions.Apply(shipment, ShipmentAction.PickUp, T0).Shipment;
+        await using (var session = await s.Store.BeginAsync())
+        {
+            await session.UpdateShipmentAsync(picked, shipment.Version);
+            await session.CommitAsync();
+        }
+
+        await using (var late = await s.Store.BeginAsync())
+        {
+            var failed = ShipmentTransitions.Apply(shipment, ShipmentAction.Fail, T0, "late").Shipment;
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(() => late.UpdateShipmentAsync(failed, shipment.Version));
+        }
+
+        var read = await s.Store.ShipmentAsync(shipment.Id);
+        Assert.Equal(ShipmentStatus.PickedUp, read!.Status);
+        Assert.Equal(T0, read.PickedUpAt);
+        Assert.Equal(shipment.Version + 1, read.Version);
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_town_lists_only_what_it_sends_receives_or_carries(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var trade = Guid.NewGuid();
+        var sent = await SeedAsync(s, Transfer(trade, 0, "roanne", "lyon"), created: T0);
+        var received = await SeedAsync(s, Transfer(trade, 1, "lyon", "roanne"), created: T0.AddMinutes(1));
+        var carried = await SeedAsync(s, Transfer(Guid.NewGuid(), 0, "lyon", "vienne"), carrier: "roanne", created: T0.AddMinutes(2));
+        await SeedAsync(s, Transfer(Guid.NewGuid(), 0, "lyon", "vienne"), created: T0.AddMinutes(3));
+
+        var roanne = await s.Store.ShipmentsAsync(new ShipmentQuery(VisibleTo: "roanne"));
+        var roanneInTrade = await s.Store.ShipmentsAsync(new ShipmentQuery(trade, "roanne"));
+        var all = await s.Store.ShipmentsAsync(new ShipmentQuery());
+        var newest = await s.Store.ShipmentsAsync(new ShipmentQuery(Limit: 1));
+
+        Assert.Equal(new[] { carried.Id, received.Id, sent.Id }, roanne.Select(x => x.Id));
+        Assert.Equal(new[] { received.Id, sent.Id }, roanneInTrade.Select(x => x.Id));
+        Assert.Equal(4, all.Count);
+        Assert.Single(newest);
+        Assert.Empty(await s.Store.ShipmentsAsync(new ShipmentQuery(VisibleTo: "grenoble")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Pending_transfers_come_oldest_first_until_they_are_planned(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var older = Transfer(Guid.NewGuid(), 0, created: T0);
+        var newer = Transfer(Guid.NewGuid(), 0, created: T0.AddMinutes(5));
+        await using (var session = await s.Store.BeginAsync())
+        {
+            await session.AddTransferAsync(newer);
+            await session.AddTransferAsync(older);
+            Assert.Equal(new[] { older.Id, newer.Id }, (await session.PendingTransfersAsync(10)).Select(t => t.Id));
+            await session.SetTransferStatusAsync(older.Id, TransferStatus.Planned);
+            Assert.Equal(new[] { newer.Id }, (await session.PendingTransfersAsync(10)).Select(t => t.Id));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(TransferStatus.Planned, (await s.Store.TransfersOfTradeAsync(older.TradeId)).Single().Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_cancelled_trade_is_remembered_once(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var trade = Guid.NewGuid();
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.False(await session.IsTradeCancelledAsync(trade));
+            Assert.True(await session.MarkTradeCancelledAsync(trade, "rejected", T0));
+            await session.CommitAsync();
+        }
+
+        await using var again = await s.Store.BeginAsync();
+        Assert.True(await again.IsTradeCancelledAsync(trade));
+        Assert.False(await again.MarkTradeCancelledAsync(trade, "rejected again", T0));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task The_plan_step_turns_pending_transfers_into_announced_shipments(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var trade = Guid.NewGuid();
+        await using (var session = await s.Store.BeginAsync())
+        {
+            await session.AddTransferAsync(Transfer(trade, 0, "roanne", "lyon"));
+            await session.AddTransferAsync(Transfer(trade, 1, "lyon", "roanne"));
+            await session.CommitAsync();
+        }
+        var planning = new ShipmentPlanning(new DirectTripPlanner(TransportModel.From(new LogisticsOptions())), TimeProvider.System);
+
+        var planned = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
+        var again = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
+
+        Assert.Equal(2, planned.Count);
+        Assert.Empty(again);
+        Assert.All(await s.Store.TransfersOfTradeAsync(trade), t => Assert.Equal(TransferStatus.Planned, t.Status));
+        var shipments = await s.Store.ShipmentsAsync(new ShipmentQuery(trade));
+        var events = (await s.PendingEventsAsync()).Select(m => m.Deserialize()).OfType<ShipmentPlanned>().ToList();
+        Assert.Equal(shipments.Select(x => x.Id).Order(), events.Select(e => e.ShipmentId).Order());
+        Assert.All(events, e => Assert.Equal(trade, e.TradeId));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Of_concurrent_pickups_exactly_one_is_applied_and_announced(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var shipment = await SeedAsync(s, Transfer(Guid.NewGuid(), 0));
+        var tracking = new ShipmentTracking(s.Store, TimeProvider.System);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            tracking.ReportAsync(shipment.Id, ShipmentAction.PickUp, "roanne", isOperator: false, null, CancellationToken.None))));
+
+        Assert.Equal(1, results.Count(r => r.Outcome == TrackingOutcome.Applied));
+        Assert.Equal(7, results.Count(r => r.Outcome == TrackingOutcome.Repeated));
+        var events = (await s.PendingEventsAsync()).Select(m => m.Deserialize()).OfType<ShipmentPickedUp>();
+        Assert.Equal(shipment.Id, Assert.Single(events).ShipmentId);
+    }
+}

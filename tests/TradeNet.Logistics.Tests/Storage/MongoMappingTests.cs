@@ -1,0 +1,145 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Storage;
+using TradeNet.Logistics.Storage.Mongo;
+using TradeNet.Shared.Storage.Mongo;
+
+namespace TradeNet.Logistics.Tests.Storage;
+
+/// <summary>The Mongo adapter's BSON shape, filters and indexes, checked without a server.</summary>
+public class MongoMappingTests
+{
+    private static readonly Guid Trade = Guid.Parse("6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b");
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_123);
+
+    static MongoMappingTests() => LogisticsMongoMaps.Register();
+
+    private static BsonBinaryData Uuid(Guid id) => new(id, GuidRepresentation.Standard);
+
+    private static Shipment PickedUpShipment() => new(Guid.NewGuid(), Trade, 1, Guid.NewGuid(), "roanne", "lyon", "roanne",
+        "direct-roanne", Guid.NewGuid(), ShipmentStatus.PickedUp, 86.5, 43.25, T0.AddHours(2),
+        [new ShipmentStop(1, "roanne", "pickup", T0), new ShipmentStop(2, "lyon", "delivery", T0.AddHours(2))],
+        T0.AddMinutes(-5), PickedUpAt: T0, Version: 2);
+
+    [Fact]
+    public void A_shipment_is_stored_with_camel_case_names_standard_uuids_and_utc_dates()
+    {
+        var shipment = PickedUpShipment();
+
+        var bson = MongoMapping.ToDocument(shipment).ToBsonDocument();
+
+        Assert.Equal(Uuid(shipment.Id), bson["_id"]);
+        Assert.Equal(Uuid(Trade), bson["tradeId"]);
+        Assert.Equal(BsonBinarySubType.UuidStandard, bson["routeId"].AsBsonBinaryData.SubType);
+        Assert.Equal("pickedUp", bson["status"].AsString);
+        Assert.Equal("roanne", bson["carrierTown"].AsString);
+        Assert.Equal(new BsonDateTime(T0.UtcDateTime), bson["pickedUpAt"]);
+        Assert.Equal(BsonNull.Value, bson["deliveredAt"]);
+        Assert.Equal(2L, bson["version"].AsInt64);
+        var stop = bson["stops"].AsBsonArray[1].AsBsonDocument;
+        Assert.Equal(new BsonDocument { ["seq"] = 2, ["townId"] = "lyon", ["action"] = "delivery", ["eta"] = new BsonDateTime(T0.AddHours(2).UtcDateTime) }, stop);
+    }
+
+    [Fact]
+    public void A_shipment_survives_the_round_trip_through_bson()
+    {
+        var shipment = PickedUpShipment();
+
+        var bson = MongoMapping.ToDocument(shipment).ToBsonDocument();
+        var back = MongoMapping.ToDomain(BsonSerializer.Deserialize<ShipmentDocument>(bson));
+
+        Assert.Equal(shipment.Stops, back.Stops);
+        Assert.Equal(shipment with { Stops = back.Stops }, back);
+    }
+
+    [Fact]
+    public void A_transfer_survives_the_round_trip_through_bson_with_its_window()
+    {
+        var transfer = new TransferOrder(Guid.NewGuid(), Trade, 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "cheese", 40, 40,
+            T0, null, TransferStatus.Pending, T0);
+
+        var bson = MongoMapping.ToDocument(transfer).ToBsonDocument();
+        var back = MongoMapping.ToDomain(BsonSerializer.Deserialize<TransferDocument>(bson));
+
+        Assert.Equal(new BsonDocument { ["lat"] = Towns.Roanne.Lat, ["lon"] = Towns.Roanne.Lon }, bson["from"]);
+        Assert.Equal("pending", bson["status"].AsString);
+        Assert.Equal(transfer, back);
+    }
+
+    [Fact]
+    public void A_town_sees_shipments_where_it_is_sender_receiver_or_carrier()
+    {
+        var filter = MongoRendering.Render(LogisticsMongoQueries.Shipments(new ShipmentQuery(Trade, "roanne")));
+
+        var expected = new BsonDocument
+        {
+            ["tradeId"] = Uuid(Trade),
+            ["$or"] = new BsonArray
+            {
+                new BsonDocument("fromTown", "roanne"),
+                new BsonDocument("toTown", "roanne"),
+                new BsonDocument("carrierTown", "roanne"),
+            },
+        };
+        Assert.Equal(expected, filter);
+    }
+
+    [Fact]
+    public void An_operator_query_without_filters_matches_everything() =>
+        Assert.Equal(new BsonDocument(), MongoRendering.Render(LogisticsMongoQueries.Shipments(new ShipmentQuery())));
+
+    [Fact]
+    public void A_shipment_update_only_matches_the_version_it_was_read_at()
+    {
+        var id = Guid.NewGuid();
+
+        var filter = MongoRendering.Render(LogisticsMongoQueries.ShipmentAtVersion(id, 7));
+
+        Assert.Equal(new BsonDocument { ["_id"] = Uuid(id), ["version"] = 7L }, filter);
+    }
+
+    [Fact]
+    public void Pending_transfers_are_found_by_status_oldest_first()
+    {
+        Assert.Equal(new BsonDocument("status", "pending"), MongoRendering.Render(LogisticsMongoQueries.PendingTransfers));
+        Assert.Equal(new BsonDocument("status", "planned"),
+            MongoRendering.Render(LogisticsMongoQueries.SetTransferStatus(TransferStatus.Planned))["$set"].AsBsonDocument);
+    }
+
+    [Fact]
+    public void A_trade_leg_has_at_most_one_transfer_by_a_unique_index()
+    {
+        var index = LogisticsMongoQueries.TransferIndexes.Single(i => i.Options.Name == "trade_leg");
+
+        Assert.True(index.Options.Unique);
+        Assert.Equal(new BsonDocument { ["tradeId"] = 1, ["legIndex"] = 1 }, MongoRendering.Render(index.Keys));
+    }
+
+    [Fact]
+    public void Every_field_a_town_is_matched_on_has_an_index()
+    {
+        var keys = LogisticsMongoQueries.ShipmentIndexes.Select(i => MongoRendering.Render(i.Keys)).ToList();
+
+        Assert.Contains(new BsonDocument { ["tradeId"] = 1, ["legIndex"] = 1 }, keys);
+        foreach (var field in new[] { "fromTown", "toTown", "carrierTown" })
+            Assert.Contains(new BsonDocument { [field] = 1, ["createdAt"] = -1 }, keys);
+    }
+
+    [Fact]
+    public void A_cancelled_trade_is_keyed_by_its_trade_id() =>
+        Assert.Equal(new BsonDocument("_id", Uuid(Trade)), MongoRendering.Render(LogisticsMongoQueries.CancelledTrade(Trade)));
+
+    [Fact]
+    public void The_outbox_ids_are_stored_as_standard_uuids()
+    {
+        var id = Guid.NewGuid();
+
+        var filter = MongoRendering.Render(MongoDB.Driver.Builders<OutboxDocument>.Filter.Eq(d => d.Id, id));
+        var document = new OutboxDocument { Id = id, Type = "t", Payload = "{}" }.ToBsonDocument();
+
+        Assert.Equal(new BsonDocument("_id", Uuid(id)), filter);
+        Assert.Equal(Uuid(id), document["_id"]);
+    }
+}
