@@ -32,9 +32,6 @@ public static class LogisticsExtensions
             .Validate(o => o.DetourFactor >= 1 && double.IsFinite(o.DetourFactor), "Logistics:DetourFactor must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>();
-        // Unreadable bodies must reach ProblemExceptionHandler (which names the JSON path); outside Development
-        // minimal APIs would otherwise answer a bare 400 without saying which field was wrong.
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => TransportModel.From(sp.GetRequiredService<IOptions<LogisticsOptions>>().Value));
