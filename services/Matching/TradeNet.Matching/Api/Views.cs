@@ -18,13 +18,13 @@ public sealed record LegView(
 
 public sealed record TradeView(
     Guid Id, Guid RoundId, TradeStatus Status, double Value, IReadOnlyList<LegView> Legs, DateTimeOffset Deadline,
-    DateTimeOffset CreatedAt, string? Reason)
+    DateTimeOffset CreatedAt, string? Reason, long Version)
 {
     public static TradeView From(Trade t) => new(t.Id, t.RoundId, t.Status, t.Legs.Count == 0 ? 0 : t.Legs[0].Leg.Value,
         t.Legs.Select(s => new LegView(s.Leg.Index, s.Leg.FromTown, s.Leg.ToTown, s.Leg.OfferId, s.Leg.NeedId, s.Leg.Category,
             s.Leg.Quantity, s.Leg.Value, s.Leg.WeightKg, s.Leg.From, s.Leg.To, s.Leg.AvailableFrom, s.Leg.AvailableUntil,
             s.Response, s.AnsweredAt, s.Delivered, s.DeliveredAt, s.Failure)).ToList(),
-        t.Deadline, t.CreatedAt, t.Reason);
+        t.Deadline, t.CreatedAt, t.Reason, t.Version);
 }
 
 /// <summary>A listing as the next round would see it: what catalog says remains, minus what pending proposals hold.</summary>

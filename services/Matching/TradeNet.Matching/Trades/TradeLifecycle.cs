@@ -55,6 +55,9 @@ public sealed class TradeLifecycle(
             legs = trade.Legs.Where(l => l.Leg.FromTown == townId).ToList();
             if (legs.Count == 0) return (AnswerResult.Forbidden($"Town {townId} gives nothing in trade {tradeId}."), false);
         }
+        // Accepting again after the trade was agreed (say, a retry after a 503 the background retry resolved) is fine.
+        if (accept && trade.Status is TradeStatus.Agreed or TradeStatus.Completed && legs.All(l => l.Response == LegResponse.Accepted))
+            return (AnswerResult.Ok(trade), false);
         if (trade.Status != TradeStatus.Proposed)
             return (AnswerResult.Conflict($"Trade {tradeId} is {trade.Status.ToString().ToLowerInvariant()}; it can no longer be answered.", trade), false);
         var now = clock.GetUtcNow();
