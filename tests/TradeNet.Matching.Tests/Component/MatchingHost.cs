@@ -28,8 +28,12 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
     private readonly TestSettings _settings = new();
     private readonly Dictionary<string, string?> _config;
 
-    public MatchingHost(Dictionary<string, string?>? config = null)
+    private readonly bool _fakeCatalog;
+
+    /// <param name="fakeCatalog">False keeps the real gRPC client (pointed at <c>Services:Catalog:Grpc</c>).</param>
+    public MatchingHost(Dictionary<string, string?>? config = null, bool fakeCatalog = true)
     {
+        _fakeCatalog = fakeCatalog;
         _config = _settings.Configuration();
         // Sweeps are slow unless a test wants them, so they do not race the test's own calls.
         _config["Matching:SweepInterval"] = "01:00:00";
@@ -46,6 +50,7 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddMassTransitTestHarness(x => x.AddMatchingConsumers());
+            if (!_fakeCatalog) return;
             services.RemoveAll<Catalog.CatalogClient>();
             services.AddSingleton<Catalog.CatalogClient>(Catalog);
         });

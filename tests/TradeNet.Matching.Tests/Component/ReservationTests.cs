@@ -90,4 +90,21 @@ public class ReservationTests
         Assert.Contains("PermissionDenied", await failed.Content.ReadAsStringAsync());
         Assert.Equal(TradeStatus.Proposed, (await host.TradeAsync(trade.Id)).Status);
     }
+
+    [Fact]
+    public async Task The_real_catalog_client_reports_an_unreachable_catalog_as_503_with_the_acceptance_kept()
+    {
+        // Nothing listens on port 9: the real gRPC client (deadline, service token) fails with Unavailable.
+        await using var host = new MatchingHost(new() { ["Services:Catalog:Grpc"] = "http://127.0.0.1:9" }, fakeCatalog: false);
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+
+        var unavailable = await Swap.AcceptAsync(host, Swap.B, trade.Id);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+        Assert.Equal("5", unavailable.Headers.RetryAfter?.ToString());
+        var waiting = await host.TradeAsync(trade.Id);
+        Assert.Equal(TradeStatus.Proposed, waiting.Status);
+        Assert.All(waiting.Legs, l => Assert.Equal(LegResponse.Accepted, l.Response));
+    }
 }
