@@ -107,4 +107,20 @@ public class ReservationTests
         Assert.Equal(TradeStatus.Proposed, waiting.Status);
         Assert.All(waiting.Legs, l => Assert.Equal(LegResponse.Accepted, l.Response));
     }
+
+    [Fact]
+    public async Task A_reservation_catalog_can_never_make_cancels_the_trade()
+    {
+        await using var host = new MatchingHost();
+        host.Catalog.Answer = _ => throw new RpcException(new Status(StatusCode.NotFound, "listing b-wood not found"));
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+
+        var last = await Swap.AcceptAsync(host, Swap.B, trade.Id);
+
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.Equal("reservation refused: NotFound: listing b-wood not found", cancelled.Reason);
+        Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(trade.Id)).Status);
+    }
 }

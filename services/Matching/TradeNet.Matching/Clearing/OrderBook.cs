@@ -28,13 +28,14 @@ public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
 {
     public static OrderBook Empty { get; } = new([]);
 
-    /// <summary>Builds a round's book: open listings minus what pending proposals hold.</summary>
-    public static OrderBook From(IEnumerable<ListingSnapshot> listings, IReadOnlyDictionary<string, double> held)
+    /// <summary>Builds a round's book: open listings minus what pending proposals hold. Listings whose
+    /// availability ended before <paramref name="now"/> can no longer be delivered and are left out.</summary>
+    public static OrderBook From(IEnumerable<ListingSnapshot> listings, IReadOnlyDictionary<string, double> held, DateTimeOffset now)
     {
         var entries = new List<BookEntry>();
         foreach (var l in listings.OrderBy(l => l.Id, StringComparer.Ordinal))
         {
-            if (!TryKind(l.Kind, out var kind)) continue;
+            if (!TryKind(l.Kind, out var kind) || l.AvailableUntil < now) continue;
             var available = l.Remaining - held.GetValueOrDefault(l.Id);
             if (available <= 0) continue;
             entries.Add(new BookEntry(l.Id, l.TownId, kind, l.Category, l.ValuePerUnit, l.WeightPerUnit, available,

@@ -70,7 +70,7 @@ public sealed class ClearingRounds(
     {
         var listings = await store.OpenListingsAsync(ct);
         var pending = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
-        return OrderBook.From(listings, Held(pending));
+        return OrderBook.From(listings, Held(pending), clock.GetUtcNow());
     }
 
     public static IReadOnlyDictionary<string, double> Held(IEnumerable<Trade> pending) =>

@@ -110,9 +110,16 @@ public sealed class TradeLifecycle(
             activity?.SetStatus(ActivityStatusCode.Error, ex.StatusCode.ToString());
             return new AnswerResult(AnswerStatus.CatalogUnavailable, trade, "catalog unavailable, retry");
         }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition
+                                          or StatusCode.InvalidArgument or StatusCode.OutOfRange)
+        {
+            // Catalog says this reservation can never succeed (a listing is gone or the request is impossible): asking again would not help.
+            logger.LogWarning(ex, "Catalog cannot reserve trade {TradeId} ({Status}); cancelling it", tradeId, ex.StatusCode);
+            return await CancelAsync(tradeId, $"reservation refused: {ex.StatusCode}: {ex.Status.Detail}", _ => true, ct);
+        }
         catch (RpcException ex)
         {
-            // Not transient (auth, bad request, internal): an operator must look, but the acceptance is kept.
+            // Auth, internal or unimplemented: a deployment problem an operator must fix; the acceptance is kept meanwhile.
             logger.LogError(ex, "Catalog failed to reserve trade {TradeId} ({Status})", tradeId, ex.StatusCode);
             activity?.SetStatus(ActivityStatusCode.Error, ex.StatusCode.ToString());
             return new AnswerResult(AnswerStatus.CatalogFailed, trade, $"catalog answered {ex.StatusCode}: {ex.Status.Detail}");
@@ -183,7 +190,7 @@ public sealed class TradeLifecycle(
         {
             retried++;
             var result = await ReserveAsync(trade.Id, ct);
-            if (result.Status is AnswerStatus.CatalogUnavailable or AnswerStatus.CatalogFailed) break; // catalog still down: wait for the next sweep
+            if (result.Status == AnswerStatus.CatalogUnavailable) break; // catalog still down: wait for the next sweep
         }
         return retried;
     }
