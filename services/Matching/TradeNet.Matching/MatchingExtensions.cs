@@ -26,6 +26,7 @@ public static class MatchingExtensions
         services.AddSingleton(sp => MatchingStorage.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton(sp => sp.GetRequiredService<MatchingStorage>().Store);
         services.AddSingleton<MatchingOutbox>();
+        services.AddHealthChecks().AddCheck<MatchingStoreHealthCheck>("matching-store", tags: ["ready"]);
         services.AddHostedService<OutboxRelay<MatchingOutbox>>();
 
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "matching");
