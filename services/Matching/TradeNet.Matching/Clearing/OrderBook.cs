@@ -5,7 +5,8 @@ namespace TradeNet.Matching.Clearing;
 public enum ListingKind { Offer, Need }
 
 /// <summary>One open listing as a round sees it: <see cref="Available"/> is what remains after the
-/// quantities that pending proposals hold.</summary>
+/// quantities that pending proposals hold. It carries its category's value, weight and unit and its town's
+/// position, so a strategy needs no other lookup.</summary>
 public sealed record BookEntry(
     string Id,
     string TownId,
@@ -22,7 +23,8 @@ public sealed record BookEntry(
     DateTimeOffset? AvailableUntil,
     double Lat,
     double Lon,
-    long Version);
+    long Version,
+    string Unit = "");
 
 public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
 {
@@ -40,7 +42,7 @@ public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
             if (available <= 0) continue;
             entries.Add(new BookEntry(l.Id, l.TownId, kind, l.Category, l.ValuePerUnit, l.WeightPerUnit, available,
                 l.MinLot, l.Attributes ?? [], l.Requires ?? [], l.MaxDistanceKm, l.AvailableFrom, l.AvailableUntil,
-                l.TownLat, l.TownLon, l.Version));
+                l.TownLat, l.TownLon, l.Version, l.Unit));
         }
         return new OrderBook(entries);
     }
