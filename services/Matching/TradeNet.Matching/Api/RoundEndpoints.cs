@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TradeNet.Matching.Rounds;
+using TradeNet.Matching.Storage;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Matching.Api;
+
+internal static class RoundEndpoints
+{
+    public static void MapRounds(this IEndpointRouteBuilder api)
+    {
+        var rounds = api.MapGroup("/rounds").RequireAuthorization(Policies.Operator);
+        rounds.MapPost("/", StartAsync);
+        rounds.MapGet("/", ListAsync);
+        rounds.MapGet("/{id:guid}", GetAsync);
+    }
+
+    private static async Task<Created<RoundView>> StartAsync(ClearingRounds rounds, HttpContext http, CancellationToken ct)
+    {
+        var round = await rounds.RunAsync($"operator {http.User.CallerName()}", ct);
+        return TypedResults.Created($"/api/matching/rounds/{round.Id}", RoundView.From(round));
+    }
+
+    private static async Task<Results<Ok<RoundView[]>, ValidationProblem>> ListAsync(IMatchingStore store, int? limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > 500) return Problems.Field("limit", "must be between 1 and 500");
+        var rounds = await store.RoundsAsync(limit ?? 50, ct);
+        return TypedResults.Ok(rounds.Select(RoundView.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> GetAsync(Guid id, IMatchingStore store, CancellationToken ct) =>
+        await store.GetRoundAsync(id, ct) is { } round
+            ? TypedResults.Ok(RoundView.From(round))
+            : Problems.NotFound($"Round {id} not found.");
+}

@@ -1,0 +1,32 @@
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+
+namespace TradeNet.Matching.Api;
+
+public sealed record RoundView(
+    Guid Id, DateTimeOffset StartedAt, long DurationMs, int Listings, int Trades, double Objective, string Status,
+    string Trigger, IReadOnlyList<Guid> TradeIds, string Strategy, int CandidateLegs, int CandidateCycles, double? UpperBound)
+{
+    public static RoundView From(ClearingRound r) => new(r.Id, r.StartedAt, r.DurationMs, r.Listings, r.Trades, r.Objective, r.Status,
+        r.Trigger, r.TradeIds, r.Strategy, r.CandidateLegs, r.CandidateCycles, r.UpperBound);
+}
+
+public sealed record LegView(
+    int Index, string FromTown, string ToTown, string OfferId, string NeedId, string Category, double Quantity, double Value,
+    double WeightKg, TradePoint From, TradePoint To, DateTimeOffset? AvailableFrom, DateTimeOffset? AvailableUntil,
+    LegResponse Response, DateTimeOffset? AnsweredAt, bool Delivered, DateTimeOffset? DeliveredAt, string? Failure);
+
+public sealed record TradeView(
+    Guid Id, Guid RoundId, TradeStatus Status, double Value, IReadOnlyList<LegView> Legs, DateTimeOffset Deadline,
+    DateTimeOffset CreatedAt, string? Reason, long Version)
+{
+    public static TradeView From(Trade t) => new(t.Id, t.RoundId, t.Status, t.Legs.Count == 0 ? 0 : t.Legs[0].Leg.Value,
+        t.Legs.Select(s => new LegView(s.Leg.Index, s.Leg.FromTown, s.Leg.ToTown, s.Leg.OfferId, s.Leg.NeedId, s.Leg.Category,
+            s.Leg.Quantity, s.Leg.Value, s.Leg.WeightKg, s.Leg.From, s.Leg.To, s.Leg.AvailableFrom, s.Leg.AvailableUntil,
+            s.Response, s.AnsweredAt, s.Delivered, s.DeliveredAt, s.Failure)).ToList(),
+        t.Deadline, t.CreatedAt, t.Reason, t.Version);
+}
+
+/// <summary>A listing as the next round would see it: what catalog says remains, minus what pending proposals hold.</summary>
+public sealed record BookListingView(
+    string Id, string TownId, string Kind, string Category, double Remaining, double Held, double Available, double MinLot, long Version);

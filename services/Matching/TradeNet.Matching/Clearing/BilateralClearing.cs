@@ -1,0 +1,116 @@
+namespace TradeNet.Matching.Clearing;
+
+/// <summary>
+/// The simple correct clearing that stands in until the optimal engine lands: two-town swaps with exact
+/// value balance (each side gives value V; a leg's quantity is V / value per unit), chosen greedily by
+/// value. Deterministic: ties break on listing ids, so the same book always clears the same way.
+/// </summary>
+public sealed class BilateralClearing : IClearingStrategy
+{
+    public const string Name = "bilateral-greedy";
+    private const double Epsilon = 1e-9;
+
+    public Task<ClearingOutcome> ClearAsync(OrderBook book, ClearingSettings settings, CancellationToken ct) =>
+        Task.FromResult(Clear(book, settings, ct));
+
+    public static ClearingOutcome Clear(OrderBook book, ClearingSettings settings, CancellationToken ct = default)
+    {
+        var entries = book.Entries.Where(e => e.Available > Epsilon && e.ValuePerUnit > 0).ToList();
+        var offers = entries.Where(e => e.Kind == ListingKind.Offer).ToList();
+        var needs = entries.Where(e => e.Kind == ListingKind.Need).ToList();
+
+        // Every offer → need pair that fits, grouped by (giver, receiver).
+        var offersByCategory = offers.ToLookup(o => o.Category, StringComparer.Ordinal);
+        var legs = new Dictionary<(string From, string To), List<(BookEntry Offer, BookEntry Need)>>();
+        var legCount = 0;
+        foreach (var need in needs)
+            foreach (var offer in offersByCategory[need.Category])
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!Fit.Serves(offer, need, settings.DetourFactor)) continue;
+                var key = (offer.TownId, need.TownId);
+                if (!legs.TryGetValue(key, out var list)) legs[key] = list = [];
+                list.Add((offer, need));
+                legCount++;
+            }
+
+        // A swap pairs a leg A → B with a leg B → A.
+        var swaps = new List<Swap>();
+        foreach (var ((from, to), forward) in legs)
+        {
+            if (string.CompareOrdinal(from, to) > 0 || !legs.TryGetValue((to, from), out var backward)) continue;
+            foreach (var (o1, n1) in forward)
+                foreach (var (o2, n2) in backward)
+                    swaps.Add(new Swap(o1, n1, o2, n2));
+        }
+
+        var available = entries.ToDictionary(e => e.Id, e => e.Available, StringComparer.Ordinal);
+        var queue = new PriorityQueue<Swap, (double Value, string Key)>(ByValueThenKey.Instance);
+        foreach (var swap in swaps)
+        {
+            var value = swap.MaxValue(available);
+            if (value > Epsilon) queue.Enqueue(swap, (value, swap.Key));
+        }
+
+        // Lazy greedy: values only shrink as quantities are used, so a popped swap whose value is still
+        // current is the best one left; a stale one goes back with its new value.
+        var trades = new List<ClearedTrade>();
+        while (queue.TryDequeue(out var swap, out var priority))
+        {
+            ct.ThrowIfCancellationRequested();
+            var value = swap.MaxValue(available);
+            if (value <= Epsilon) continue;
+            if (value < priority.Value - Epsilon)
+            {
+                queue.Enqueue(swap, (value, swap.Key));
+                continue;
+            }
+            trades.Add(swap.Take(value, available));
+        }
+
+        var objective = trades.Sum(t => t.Legs.Count * t.Value);
+        var stats = new ClearingStats(Name, entries.Count, offers.Count, needs.Count, legCount, swaps.Count);
+        return new ClearingOutcome(trades, objective, stats);
+    }
+
+    private sealed record Swap(BookEntry OfferA, BookEntry NeedB, BookEntry OfferB, BookEntry NeedA)
+    {
+        public string Key { get; } = string.Join('|', OfferA.Id, NeedB.Id, OfferB.Id, NeedA.Id);
+
+        /// <summary>The largest balanced value both legs can carry, or 0 when a min lot cannot be met.</summary>
+        public double MaxValue(IReadOnlyDictionary<string, double> available)
+        {
+            var cap1 = Math.Min(available[OfferA.Id], available[NeedB.Id]);
+            var cap2 = Math.Min(available[OfferB.Id], available[NeedA.Id]);
+            var value = Math.Min(cap1 * OfferA.ValuePerUnit, cap2 * OfferB.ValuePerUnit);
+            if (value <= Epsilon) return 0;
+            var lot1 = Math.Max(OfferA.MinLot, NeedB.MinLot);
+            var lot2 = Math.Max(OfferB.MinLot, NeedA.MinLot);
+            return value / OfferA.ValuePerUnit >= lot1 - Epsilon && value / OfferB.ValuePerUnit >= lot2 - Epsilon ? value : 0;
+        }
+
+        public ClearedTrade Take(double value, Dictionary<string, double> available) =>
+            new([Leg(OfferA, NeedB, value, available), Leg(OfferB, NeedA, value, available)]);
+
+        private static ClearedLeg Leg(BookEntry offer, BookEntry need, double value, Dictionary<string, double> available)
+        {
+            // Clamped so rounding can never take more than remains.
+            var quantity = Math.Min(value / offer.ValuePerUnit, Math.Min(available[offer.Id], available[need.Id]));
+            available[offer.Id] = Math.Max(0, available[offer.Id] - quantity);
+            available[need.Id] = Math.Max(0, available[need.Id] - quantity);
+            return new ClearedLeg(offer.TownId, need.TownId, offer.Id, need.Id, offer.Category, quantity, value,
+                quantity * offer.WeightPerUnit);
+        }
+    }
+
+    private sealed class ByValueThenKey : IComparer<(double Value, string Key)>
+    {
+        public static readonly ByValueThenKey Instance = new();
+
+        public int Compare((double Value, string Key) x, (double Value, string Key) y)
+        {
+            var byValue = y.Value.CompareTo(x.Value);
+            return byValue != 0 ? byValue : string.CompareOrdinal(x.Key, y.Key);
+        }
+    }
+}

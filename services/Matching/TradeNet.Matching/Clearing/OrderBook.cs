@@ -1,0 +1,55 @@
+using TradeNet.Contracts;
+
+namespace TradeNet.Matching.Clearing;
+
+public enum ListingKind { Offer, Need }
+
+/// <summary>One open listing as a round sees it: <see cref="Available"/> is what remains after the
+/// quantities that pending proposals hold. It carries its category's value, weight and unit and its town's
+/// position, so a strategy needs no other lookup.</summary>
+public sealed record BookEntry(
+    string Id,
+    string TownId,
+    ListingKind Kind,
+    string Category,
+    double ValuePerUnit,
+    double WeightPerUnit,
+    double Available,
+    double MinLot,
+    IReadOnlyList<string> Attributes,
+    IReadOnlyList<string> Requires,
+    double? MaxDistanceKm,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    double Lat,
+    double Lon,
+    long Version,
+    string Unit = "");
+
+public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
+{
+    public static OrderBook Empty { get; } = new([]);
+
+    /// <summary>Builds a round's book: open listings minus what pending proposals hold. Listings whose
+    /// availability ended before <paramref name="now"/> can no longer be delivered and are left out.</summary>
+    public static OrderBook From(IEnumerable<ListingSnapshot> listings, IReadOnlyDictionary<string, double> held, DateTimeOffset now)
+    {
+        var entries = new List<BookEntry>();
+        foreach (var l in listings.OrderBy(l => l.Id, StringComparer.Ordinal))
+        {
+            if (!TryKind(l.Kind, out var kind) || l.AvailableUntil < now) continue;
+            var available = l.Remaining - held.GetValueOrDefault(l.Id);
+            if (available <= 0) continue;
+            entries.Add(new BookEntry(l.Id, l.TownId, kind, l.Category, l.ValuePerUnit, l.WeightPerUnit, available,
+                l.MinLot, l.Attributes ?? [], l.Requires ?? [], l.MaxDistanceKm, l.AvailableFrom, l.AvailableUntil,
+                l.TownLat, l.TownLon, l.Version, l.Unit));
+        }
+        return new OrderBook(entries);
+    }
+
+    public static bool TryKind(string? kind, out ListingKind parsed)
+    {
+        parsed = string.Equals(kind, "need", StringComparison.OrdinalIgnoreCase) ? ListingKind.Need : ListingKind.Offer;
+        return string.Equals(kind, "need", StringComparison.OrdinalIgnoreCase) || string.Equals(kind, "offer", StringComparison.OrdinalIgnoreCase);
+    }
+}

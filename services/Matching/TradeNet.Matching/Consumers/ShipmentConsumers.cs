@@ -1,0 +1,67 @@
+using MassTransit;
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
+
+namespace TradeNet.Matching.Consumers;
+
+/// <summary>Marks a leg delivered; when every leg is, the trade is completed (TradeCompleted).</summary>
+public sealed class ShipmentDeliveredConsumer(IMatchingStore store, ILogger<ShipmentDeliveredConsumer> logger) : IConsumer<ShipmentDelivered>
+{
+    public async Task Consume(ConsumeContext<ShipmentDelivered> context)
+    {
+        var message = context.Message;
+        var ct = context.CancellationToken;
+        await using var session = await store.BeginAsync(ct);
+        if (!await session.TryConsumeAsync(context.RequireMessageId(), "matching.shipment-delivered", ct)) return;
+        var trade = await session.GetTradeAsync(message.TradeId, ct);
+        var leg = trade?.Legs.FirstOrDefault(l => l.Leg.Index == message.LegIndex);
+        if (trade is null || leg is null)
+            logger.LogWarning("Delivery of shipment {ShipmentId} names an unknown trade {TradeId} leg {LegIndex}", message.ShipmentId, message.TradeId, message.LegIndex);
+        else if (trade.Status != TradeStatus.Agreed || leg.Delivered)
+            logger.LogInformation("Delivery of trade {TradeId} leg {LegIndex} ignored: trade is {Status}, leg delivered: {Delivered}",
+                trade.Id, leg.Leg.Index, trade.Status, leg.Delivered);
+        else
+        {
+            var updated = trade.WithLeg(leg.Leg.Index, s => s with { Delivered = true, DeliveredAt = message.At });
+            if (updated.AllDelivered) updated = updated with { Status = TradeStatus.Completed };
+            if (!await session.UpdateTradeAsync(updated, ct))
+                throw new TradeChangedException($"Trade {trade.Id} changed while recording a delivery; the message will be retried.");
+            if (updated.Status == TradeStatus.Completed)
+            {
+                session.Publish(new TradeCompleted(trade.Id, updated.ContractLegs));
+                logger.LogInformation("Trade {TradeId} completed", trade.Id);
+            }
+        }
+        await session.CommitAsync(ct);
+    }
+}
+
+/// <summary>
+/// Records a failed shipment on its leg and keeps the trade agreed: the goods are still owed, and logistics
+/// may plan the leg again (a later ShipmentDelivered completes it). Cancelling an agreed trade is a decision
+/// for an operator, not an automatic reaction to one failed trip.
+/// </summary>
+public sealed class ShipmentFailedConsumer(IMatchingStore store, ILogger<ShipmentFailedConsumer> logger) : IConsumer<ShipmentFailed>
+{
+    public async Task Consume(ConsumeContext<ShipmentFailed> context)
+    {
+        var message = context.Message;
+        var ct = context.CancellationToken;
+        await using var session = await store.BeginAsync(ct);
+        if (!await session.TryConsumeAsync(context.RequireMessageId(), "matching.shipment-failed", ct)) return;
+        var trade = await session.GetTradeAsync(message.TradeId, ct);
+        if (trade?.Legs.Any(l => l.Leg.Index == message.LegIndex) == true && trade.Status == TradeStatus.Agreed)
+        {
+            var updated = trade.WithLeg(message.LegIndex, s => s with { Failure = $"{message.At:O}: {message.Reason}" });
+            if (!await session.UpdateTradeAsync(updated, ct))
+                throw new TradeChangedException($"Trade {trade.Id} changed while recording a failed shipment; the message will be retried.");
+            logger.LogWarning("Shipment {ShipmentId} of trade {TradeId} leg {LegIndex} failed: {Reason}",
+                message.ShipmentId, trade.Id, message.LegIndex, message.Reason);
+        }
+        else
+            logger.LogWarning("Failed shipment {ShipmentId} ignored: trade {TradeId} leg {LegIndex} is unknown or not agreed",
+                message.ShipmentId, message.TradeId, message.LegIndex);
+        await session.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using TradeNet.Contracts;
+
+namespace TradeNet.Matching.Domain;
+
+public enum TradeStatus { Proposed, Agreed, Cancelled, Completed }
+
+public enum LegResponse { Pending, Accepted, Rejected }
+
+/// <summary>A leg as matching tracks it: the contract leg plus the giver's answer and the delivery.
+/// The listing versions let the agreement tell whether its copy of the book already reflects a change.</summary>
+public sealed record TradeLegState(
+    TradeLeg Leg,
+    LegResponse Response = LegResponse.Pending,
+    DateTimeOffset? AnsweredAt = null,
+    bool Delivered = false,
+    DateTimeOffset? DeliveredAt = null,
+    string? Failure = null,
+    long OfferVersion = 0,
+    long NeedVersion = 0);
+
+/// <summary>A proposal and then a trade. <see cref="Version"/> guards concurrent updates: a write
+/// succeeds only against the version it read.</summary>
+public sealed record Trade(
+    Guid Id,
+    Guid RoundId,
+    TradeStatus Status,
+    IReadOnlyList<TradeLegState> Legs,
+    DateTimeOffset Deadline,
+    DateTimeOffset CreatedAt,
+    string? Reason = null,
+    long Version = 0)
+{
+    [JsonIgnore]
+    public IEnumerable<string> Towns => Legs.SelectMany(l => new[] { l.Leg.FromTown, l.Leg.ToTown }).Distinct(StringComparer.Ordinal);
+
+    [JsonIgnore]
+    public IEnumerable<string> ListingIds => Legs.SelectMany(l => new[] { l.Leg.OfferId, l.Leg.NeedId }).Distinct(StringComparer.Ordinal);
+
+    public bool Involves(string townId) => Towns.Contains(townId, StringComparer.Ordinal);
+
+    [JsonIgnore]
+    public bool AllAccepted => Legs.All(l => l.Response == LegResponse.Accepted);
+
+    [JsonIgnore]
+    public bool AllDelivered => Legs.All(l => l.Delivered);
+
+    [JsonIgnore]
+    public TradeLeg[] ContractLegs => Legs.Select(l => l.Leg).ToArray();
+
+    /// <summary>What this trade takes from each listing while it is pending (offers and needs alike).</summary>
+    [JsonIgnore]
+    public IEnumerable<(string ListingId, double Quantity)> Holds =>
+        Legs.SelectMany(l => new[] { (l.Leg.OfferId, l.Leg.Quantity), (l.Leg.NeedId, l.Leg.Quantity) });
+
+    public Trade WithLeg(int index, Func<TradeLegState, TradeLegState> change) =>
+        this with { Legs = Legs.Select(l => l.Leg.Index == index ? change(l) : l).ToList() };
+
+    public Trade Cancel(string reason) => this with { Status = TradeStatus.Cancelled, Reason = reason };
+
+    public TradeCancelled CancelledEvent() => new(Id, Reason ?? "cancelled", false, ContractLegs);
+}

@@ -1,0 +1,64 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Matching.Api;
+using TradeNet.Matching.Clearing;
+using TradeNet.Matching.Consumers;
+using TradeNet.Matching.Rounds;
+using TradeNet.Matching.Storage;
+using TradeNet.Matching.Trades;
+using TradeNet.Shared.Grpc;
+using TradeNet.Shared.Storage;
+
+namespace TradeNet.Matching;
+
+public static class MatchingExtensions
+{
+    /// <summary>Matching's store, outbox relay, catalog client, clearing strategy and background work.
+    /// Expects AddServiceDefaults to have run (options, auth, telemetry); registers only matching's own types.</summary>
+    public static IHostApplicationBuilder AddMatching(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp => MatchingStorage.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton(sp => sp.GetRequiredService<MatchingStorage>().Store);
+        services.AddSingleton<MatchingOutbox>();
+        services.AddHealthChecks().AddCheck<MatchingStoreHealthCheck>("matching-store", tags: ["ready"]);
+        services.AddHostedService<OutboxRelay<MatchingOutbox>>();
+
+        services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "matching");
+
+        // The seam for the optimal engine: register another IClearingStrategy before AddMatching to replace this one.
+        services.TryAddSingleton<IClearingStrategy, BilateralClearing>();
+        services.AddSingleton<ClearingRounds>();
+        services.AddScoped<TradeLifecycle>();
+        services.AddHostedService<ScheduledClearing>();
+        services.AddHostedService<ProposalExpiry>();
+        services.AddHostedService<ReservationRetry>();
+        return builder;
+    }
+
+    /// <summary>Matching's consumers, on endpoints named for matching so they never share a queue with another service's.</summary>
+    public static IBusRegistrationConfigurator AddMatchingConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<ListingPublishedConsumer>().Endpoint(e => e.Name = "matching-listing-published");
+        x.AddConsumer<ListingChangedConsumer>().Endpoint(e => e.Name = "matching-listing-changed");
+        x.AddConsumer<ListingWithdrawnConsumer>().Endpoint(e => e.Name = "matching-listing-withdrawn");
+        x.AddConsumer<ShipmentDeliveredConsumer>().Endpoint(e => e.Name = "matching-shipment-delivered");
+        x.AddConsumer<ShipmentFailedConsumer>().Endpoint(e => e.Name = "matching-shipment-failed");
+        return x;
+    }
+
+    /// <summary>REST routes under /api/matching (matching serves no gRPC).</summary>
+    public static IEndpointRouteBuilder MapMatching(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/matching");
+        api.MapRounds();
+        api.MapTrades();
+        api.MapBook();
+        return app;
+    }
+}

@@ -1,0 +1,22 @@
+namespace TradeNet.Matching;
+
+/// <summary>Section "Matching".</summary>
+public sealed class MatchingOptions
+{
+    public const string Section = "Matching";
+
+    /// <summary>How often a scheduled clearing round runs; null (the default) means only on an operator's request.</summary>
+    public TimeSpan? RoundInterval { get; set; }
+
+    /// <summary>How long the towns have to answer a proposal.</summary>
+    public TimeSpan ProposalTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often proposals are checked for expiry and pending reservations are retried.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long past its deadline a fully accepted proposal may wait for catalog to confirm the reservation.</summary>
+    public TimeSpan ReservationGrace { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Road distance = great circle × this factor.</summary>
+    public double DetourFactor { get; set; } = TradeNet.Shared.Hosting.Geo.DefaultDetourFactor;
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts;
+using TradeNet.Matching.Clearing;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Matching.Rounds;
+
+/// <summary>Runs a clearing round: builds the book (open listings minus what pending proposals hold),
+/// asks the strategy for trades, and stores the round, the proposals and their TradeProposed events
+/// in one write.</summary>
+public sealed class ClearingRounds(
+    IMatchingStore store, IClearingStrategy strategy, IOptions<MatchingOptions> options, TimeProvider clock, ILogger<ClearingRounds> logger)
+{
+    // One round at a time in this process, so two rounds never hand out the same quantities.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<ClearingRound> RunAsync(string trigger, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await RunLockedAsync(trigger, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<ClearingRound> RunLockedAsync(string trigger, CancellationToken ct)
+    {
+        var roundId = Guid.NewGuid();
+        using var activity = TradeNetTelemetry.Source.StartActivity("clearing round");
+        activity?.SetTag(TradeNetTelemetry.RoundId, roundId.ToString());
+        var startedAt = clock.GetUtcNow();
+        var watch = Stopwatch.StartNew();
+
+        var book = await LoadBookAsync(ct);
+        var outcome = await strategy.ClearAsync(book, new ClearingSettings(options.Value.DetourFactor), ct);
+        var entries = book.Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var deadline = startedAt + options.Value.ProposalTtl;
+        var trades = outcome.Trades.Select(t => ToProposal(t, roundId, entries, startedAt, deadline)).ToList();
+
+        watch.Stop();
+        var round = new ClearingRound(roundId, startedAt, watch.ElapsedMilliseconds, book.Entries.Count, trades.Count,
+            outcome.Objective, "completed", trigger, trades.Select(t => t.Id).ToList(), outcome.Stats.Strategy,
+            outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound);
+
+        await using var session = await store.BeginAsync(ct);
+        foreach (var trade in trades)
+        {
+            await session.InsertTradeAsync(trade, ct);
+            session.Publish(new TradeProposed(trade.Id, roundId, trade.ContractLegs, trade.Deadline));
+        }
+        await session.InsertRoundAsync(round, ct);
+        await session.CommitAsync(ct);
+
+        activity?.SetTag("tradenet.trades", trades.Count);
+        activity?.SetTag("tradenet.objective", outcome.Objective);
+        logger.LogInformation("Clearing round {RoundId} ({Trigger}): {Listings} listings, {Trades} trades, objective {Objective}",
+            roundId, trigger, round.Listings, round.Trades, round.Objective);
+        return round;
+    }
+
+    /// <summary>The open listings minus the quantities that pending proposals hold.</summary>
+    public async Task<OrderBook> LoadBookAsync(CancellationToken ct)
+    {
+        var listings = await store.OpenListingsAsync(ct);
+        var pending = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
+        return OrderBook.From(listings, Held(pending), clock.GetUtcNow());
+    }
+
+    public static IReadOnlyDictionary<string, double> Held(IEnumerable<Trade> pending) =>
+        pending.SelectMany(t => t.Holds)
+            .GroupBy(h => h.ListingId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(h => h.Quantity), StringComparer.Ordinal);
+
+    private static Trade ToProposal(ClearedTrade cleared, Guid roundId, IReadOnlyDictionary<string, BookEntry> entries,
+        DateTimeOffset now, DateTimeOffset deadline)
+    {
+        var legs = cleared.Legs.Select((l, i) =>
+        {
+            var offer = entries[l.OfferId];
+            var need = entries[l.NeedId];
+            var leg = new TradeLeg(i, l.FromTown, l.ToTown, l.OfferId, l.NeedId, l.Category, l.Quantity, l.Value, l.WeightKg,
+                new TradePoint(offer.Lat, offer.Lon), new TradePoint(need.Lat, need.Lon),
+                Fit.Max(offer.AvailableFrom, need.AvailableFrom), Fit.Min(offer.AvailableUntil, need.AvailableUntil));
+            return new TradeLegState(leg, OfferVersion: offer.Version, NeedVersion: need.Version);
+        }).ToList();
+        return new Trade(Guid.NewGuid(), roundId, TradeStatus.Proposed, legs, deadline, now);
+    }
+}

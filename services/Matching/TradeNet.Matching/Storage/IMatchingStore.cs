@@ -1,0 +1,49 @@
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Shared.Storage;
+
+namespace TradeNet.Matching.Storage;
+
+/// <summary>Matching's storage port: the order book copy, trades and rounds.</summary>
+public interface IMatchingStore
+{
+    Task<IMatchingSession> BeginAsync(CancellationToken ct = default);
+
+    /// <summary>Open (not withdrawn) listings of the book.</summary>
+    Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default);
+
+    Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default);
+
+    Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Newest first; <paramref name="townId"/> keeps trades where that town gives or receives.</summary>
+    Task<IReadOnlyList<Trade>> TradesAsync(TradeQuery query, CancellationToken ct = default);
+
+    Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default);
+}
+
+public sealed record TradeQuery(string? TownId = null, TradeStatus? Status = null, int Limit = 1000, DateTimeOffset? DeadlineBefore = null);
+
+/// <summary>One atomic write over the book, trades and rounds, with the outbox and inbox.</summary>
+public interface IMatchingSession : IWriteScope
+{
+    Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default);
+
+    Task SaveListingAsync(BookListing listing, CancellationToken ct = default);
+
+    Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Trades in <paramref name="status"/> that use the listing on any leg.</summary>
+    Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default);
+
+    Task InsertTradeAsync(Trade trade, CancellationToken ct = default);
+
+    /// <summary>Writes <paramref name="trade"/> if the stored version is still <c>trade.Version</c>, and bumps it.
+    /// False when someone else updated it first: re-read and decide again.</summary>
+    Task<bool> UpdateTradeAsync(Trade trade, CancellationToken ct = default);
+
+    Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default);
+}

@@ -1,0 +1,39 @@
+using TradeNet.Matching.Storage.Mongo;
+using TradeNet.Matching.Storage.Sqlite;
+using TradeNet.Shared.Storage;
+using TradeNet.Shared.Storage.Mongo;
+using TradeNet.Shared.Storage.Sqlite;
+
+namespace TradeNet.Matching.Storage;
+
+/// <summary>The adapter chosen by <see cref="StorageOptions"/>, with the outbox that lives beside it.</summary>
+public sealed class MatchingStorage(IMatchingStore store, IOutboxStore outbox)
+{
+    public const string Service = "matching";
+    public const string MongoDatabase = "tradenet-matching";
+
+    public IMatchingStore Store { get; } = store;
+    public IOutboxStore Outbox { get; } = outbox;
+
+    public static MatchingStorage Create(StorageOptions options)
+    {
+        if (options.UseMongo)
+        {
+            var mongo = MongoMatchingStore.Connect(options.MongoConnectionString!, MongoDatabase);
+            return new MatchingStorage(mongo, new MongoOutboxStore(mongo.Mongo));
+        }
+        var sqlite = new SqliteMatchingStore(options.SqlitePath(Service));
+        return new MatchingStorage(sqlite, new SqliteOutboxStore(sqlite.Database));
+    }
+}
+
+/// <summary>Matching's outbox under a type of its own, so its relay never collides with another service's
+/// in a process that hosts them all.</summary>
+public sealed class MatchingOutbox(MatchingStorage storage) : IOutboxStore
+{
+    public Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct) => storage.Outbox.PendingAsync(max, ct);
+
+    public Task MarkSentAsync(Guid id, CancellationToken ct) => storage.Outbox.MarkSentAsync(id, ct);
+
+    public Task<OutboxBacklog> BacklogAsync(CancellationToken ct) => storage.Outbox.BacklogAsync(ct);
+}

@@ -1,0 +1,96 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Conventions;
+using MongoDB.Bson.Serialization.Serializers;
+using MongoDB.Driver;
+
+namespace TradeNet.Matching.Storage.Mongo;
+
+/// <summary>Class maps, filters and indexes of matching's MongoDB collections, kept together so the
+/// mapping tests can render them without a server.</summary>
+public static class MongoMapping
+{
+    public const string Book = "book";
+    public const string Trades = "trades";
+    public const string Rounds = "rounds";
+
+    private static readonly object Gate = new();
+    private static bool _registered;
+
+    public static void Register()
+    {
+        lock (Gate)
+        {
+            if (_registered) return;
+            // Driver 3 refuses to write a Guid whose representation is unspecified; the shared outbox
+            // documents have Guid ids too, so this is registered process-wide (a no-op if already set).
+            BsonSerializer.TryRegisterSerializer(new GuidSerializer(GuidRepresentation.Standard));
+            ConventionRegistry.Register("tradenet-matching",
+                new ConventionPack { new CamelCaseElementNameConvention(), new IgnoreExtraElementsConvention(true) },
+                t => t.Namespace == typeof(MongoMapping).Namespace);
+            BsonClassMap.TryRegisterClassMap<BookDocument>(cm =>
+            {
+                cm.AutoMap();
+                cm.MapIdMember(d => d.Id);
+            });
+            BsonClassMap.TryRegisterClassMap<ListingDocument>(cm =>
+            {
+                cm.AutoMap();
+                // Embedded: the listing id is a field here, not a document key.
+                cm.UnmapMember(d => d.Id);
+                cm.MapMember(d => d.Id).SetElementName("listingId");
+            });
+            BsonClassMap.TryRegisterClassMap<TradeDocument>(cm =>
+            {
+                cm.AutoMap();
+                cm.MapIdMember(d => d.Id).SetSerializer(new GuidSerializer(GuidRepresentation.Standard));
+                cm.MapMember(d => d.RoundId).SetSerializer(new GuidSerializer(GuidRepresentation.Standard));
+            });
+            BsonClassMap.TryRegisterClassMap<LegDocument>(cm => cm.AutoMap());
+            BsonClassMap.TryRegisterClassMap<RoundDocument>(cm =>
+            {
+                cm.AutoMap();
+                cm.MapIdMember(d => d.Id).SetSerializer(new GuidSerializer(GuidRepresentation.Standard));
+            });
+            _registered = true;
+        }
+    }
+
+    public static FilterDefinition<BookDocument> OpenListings =>
+        Builders<BookDocument>.Filter.Eq(d => d.Withdrawn, false) & Builders<BookDocument>.Filter.Ne(d => d.Listing, null);
+
+    public static FilterDefinition<TradeDocument> TradesMatching(TradeQuery query)
+    {
+        var f = Builders<TradeDocument>.Filter;
+        var filter = f.Empty;
+        if (query.TownId is not null) filter &= f.AnyEq(d => d.Towns, query.TownId);
+        if (query.Status is { } status) filter &= f.Eq(d => d.Status, MongoMatchingStore.StatusText(status));
+        if (query.DeadlineBefore is { } before) filter &= f.Lte(d => d.Deadline, before.UtcDateTime);
+        return filter;
+    }
+
+    public static FilterDefinition<TradeDocument> UsingListing(string listingId, Domain.TradeStatus status) =>
+        Builders<TradeDocument>.Filter.AnyEq(d => d.ListingIds, listingId) &
+        Builders<TradeDocument>.Filter.Eq(d => d.Status, MongoMatchingStore.StatusText(status));
+
+    /// <summary>The optimistic concurrency guard: the update only matches the version that was read.</summary>
+    public static FilterDefinition<TradeDocument> TradeAtVersion(Guid id, long version) =>
+        Builders<TradeDocument>.Filter.Eq(d => d.Id, id) & Builders<TradeDocument>.Filter.Eq(d => d.Version, version);
+
+    public static SortDefinition<TradeDocument> NewestTradesFirst =>
+        Builders<TradeDocument>.Sort.Descending(d => d.CreatedAt).Ascending(d => d.Id);
+
+    public static IReadOnlyList<CreateIndexModel<TradeDocument>> TradeIndexes { get; } =
+    [
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.Deadline), new CreateIndexOptions { Name = "status_deadline" }),
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "towns_created" }),
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.ListingIds).Ascending(d => d.Status), new CreateIndexOptions { Name = "listing_status" }),
+        new(Builders<TradeDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
+    ];
+
+    public static CreateIndexModel<BookDocument> OpenBookIndex { get; } =
+        new(Builders<BookDocument>.IndexKeys.Ascending(d => d.Withdrawn), new CreateIndexOptions { Name = "open" });
+
+    public static CreateIndexModel<RoundDocument> RoundsIndex { get; } =
+        new(Builders<RoundDocument>.IndexKeys.Descending(d => d.StartedAt), new CreateIndexOptions { Name = "started" });
+}

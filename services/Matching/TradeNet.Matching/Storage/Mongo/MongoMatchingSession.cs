@@ -1,0 +1,57 @@
+using MongoDB.Driver;
+using TradeNet.Matching.Domain;
+using TradeNet.Shared.Storage.Mongo;
+
+namespace TradeNet.Matching.Storage.Mongo;
+
+/// <summary>A matching write inside one MongoDB transaction.</summary>
+public sealed class MongoMatchingSession(MongoMatchingStore store, MongoWriteScope scope) : IMatchingSession
+{
+    private const int WriteConflict = 112;
+
+    public void Publish<T>(T message) where T : class => scope.Publish(message);
+
+    public Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken ct = default) =>
+        scope.TryConsumeAsync(messageId, consumer, ct);
+
+    public Task CommitAsync(CancellationToken ct = default) => scope.CommitAsync(ct);
+
+    public ValueTask DisposeAsync() => scope.DisposeAsync();
+
+    public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default) =>
+        (await store.Book.Find(scope.Session, d => d.Id == id).FirstOrDefaultAsync(ct))?.ToDomain();
+
+    public Task SaveListingAsync(BookListing listing, CancellationToken ct = default) =>
+        store.Book.ReplaceOneAsync(scope.Session, d => d.Id == listing.Id, BookDocument.From(listing),
+            new ReplaceOptions { IsUpsert = true }, ct);
+
+    public async Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default) =>
+        (await store.Trades.Find(scope.Session, d => d.Id == id).FirstOrDefaultAsync(ct))?.ToDomain();
+
+    public async Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default)
+    {
+        var docs = await store.Trades.Find(scope.Session, MongoMapping.UsingListing(listingId, status)).SortBy(d => d.CreatedAt).ToListAsync(ct);
+        return docs.Select(d => d.ToDomain()).ToList();
+    }
+
+    public Task InsertTradeAsync(Trade trade, CancellationToken ct = default) =>
+        store.Trades.InsertOneAsync(scope.Session, TradeDocument.From(trade), cancellationToken: ct);
+
+    public async Task<bool> UpdateTradeAsync(Trade trade, CancellationToken ct = default)
+    {
+        try
+        {
+            var result = await store.Trades.ReplaceOneAsync(scope.Session, MongoMapping.TradeAtVersion(trade.Id, trade.Version),
+                TradeDocument.From(trade with { Version = trade.Version + 1 }), cancellationToken: ct);
+            return result.MatchedCount == 1;
+        }
+        catch (MongoCommandException ex) when (ex.Code == WriteConflict)
+        {
+            // Another transaction wrote the same trade first; this one is aborted and the caller re-reads.
+            return false;
+        }
+    }
+
+    public Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default) =>
+        store.Rounds.InsertOneAsync(scope.Session, RoundDocument.From(round), cancellationToken: ct);
+}

@@ -1,0 +1,88 @@
+using MongoDB.Driver;
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Shared.Storage.Mongo;
+
+namespace TradeNet.Matching.Storage.Mongo;
+
+/// <summary>The production store: one database for matching; multi-document writes in transactions.</summary>
+public sealed class MongoMatchingStore : IMatchingStore
+{
+    private readonly Lazy<Task> _indexes;
+
+    public MongoMatchingStore(MongoStore mongo)
+    {
+        MongoMapping.Register();
+        Mongo = mongo;
+        Book = mongo.Database.GetCollection<BookDocument>(MongoMapping.Book);
+        Trades = mongo.Database.GetCollection<TradeDocument>(MongoMapping.Trades);
+        Rounds = mongo.Database.GetCollection<RoundDocument>(MongoMapping.Rounds);
+        _indexes = new(EnsureIndexesAsync);
+    }
+
+    public static MongoMatchingStore Connect(string connectionString, string database)
+    {
+        MongoMapping.Register();
+        return new MongoMatchingStore(new MongoStore(new MongoClient(connectionString), database));
+    }
+
+    public MongoStore Mongo { get; }
+    internal IMongoCollection<BookDocument> Book { get; }
+    internal IMongoCollection<TradeDocument> Trades { get; }
+    internal IMongoCollection<RoundDocument> Rounds { get; }
+
+    internal static string StatusText(TradeStatus status) => status.ToString().ToLowerInvariant();
+
+    public async Task<IMatchingSession> BeginAsync(CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        return new MongoMatchingSession(this, await Mongo.BeginWriteAsync(ct));
+    }
+
+    public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        var docs = await Book.Find(MongoMapping.OpenListings).SortBy(d => d.Id).ToListAsync(ct);
+        return docs.Select(d => d.Listing!.ToSnapshot()).ToList();
+    }
+
+    public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        return (await Book.Find(d => d.Id == id).FirstOrDefaultAsync(ct))?.ToDomain();
+    }
+
+    public async Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        return (await Trades.Find(d => d.Id == id).FirstOrDefaultAsync(ct))?.ToDomain();
+    }
+
+    public async Task<IReadOnlyList<Trade>> TradesAsync(TradeQuery query, CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        var docs = await Trades.Find(MongoMapping.TradesMatching(query)).Sort(MongoMapping.NewestTradesFirst).Limit(query.Limit).ToListAsync(ct);
+        return docs.Select(d => d.ToDomain()).ToList();
+    }
+
+    public async Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        return (await Rounds.Find(d => d.Id == id).FirstOrDefaultAsync(ct))?.ToDomain();
+    }
+
+    public async Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        var docs = await Rounds.Find(FilterDefinition<RoundDocument>.Empty).SortByDescending(d => d.StartedAt).Limit(limit).ToListAsync(ct);
+        return docs.Select(d => d.ToDomain()).ToList();
+    }
+
+    private async Task EnsureIndexesAsync()
+    {
+        await Mongo.EnsureOutboxIndexesAsync();
+        await Trades.Indexes.CreateManyAsync(MongoMapping.TradeIndexes);
+        await Book.Indexes.CreateOneAsync(MongoMapping.OpenBookIndex);
+        await Rounds.Indexes.CreateOneAsync(MongoMapping.RoundsIndex);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using TradeNet.Matching.Domain;
+using TradeNet.Shared.Storage.Sqlite;
+using static TradeNet.Matching.Storage.Sqlite.SqliteMatchingStore;
+
+namespace TradeNet.Matching.Storage.Sqlite;
+
+/// <summary>A matching write on one SQLite transaction (BEGIN IMMEDIATE: writers queue, reads inside see a stable state).</summary>
+public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSession
+{
+    public void Publish<T>(T message) where T : class => scope.Publish(message);
+
+    public Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken ct = default) =>
+        scope.TryConsumeAsync(messageId, consumer, ct);
+
+    public Task CommitAsync(CancellationToken ct = default) => scope.CommitAsync(ct);
+
+    public ValueTask DisposeAsync() => scope.DisposeAsync();
+
+    public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(ListingSql, ("$id", id));
+        return await ReadListingAsync(command, ct);
+    }
+
+    public Task SaveListingAsync(BookListing listing, CancellationToken ct = default) =>
+        scope.ExecuteAsync("""
+            INSERT INTO book(id, town_id, version, withdrawn, listing) VALUES ($id, $town, $version, $withdrawn, $listing)
+            ON CONFLICT(id) DO UPDATE SET town_id = $town, version = $version, withdrawn = $withdrawn, listing = $listing
+            """,
+            ("$id", listing.Id), ("$town", listing.TownId), ("$version", listing.Version), ("$withdrawn", listing.Withdrawn ? 1 : 0),
+            ("$listing", listing.Listing is null ? null : JsonSerializer.Serialize(listing.Listing, Json)));
+
+    public async Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(TradeSql, ("$id", id.ToString()));
+        return (await ReadTradesAsync(command, ct)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            "SELECT doc, version FROM trades WHERE status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing) ORDER BY created_at, id",
+            ("$status", StatusText(status)), ("$listing", listingId));
+        return await ReadTradesAsync(command, ct);
+    }
+
+    public async Task InsertTradeAsync(Trade trade, CancellationToken ct = default)
+    {
+        await scope.ExecuteAsync(
+            "INSERT INTO trades(id, round_id, status, deadline, created_at, version, doc) VALUES ($id, $round, $status, $deadline, $created, $version, $doc)",
+            ("$id", trade.Id.ToString()), ("$round", trade.RoundId.ToString()), ("$status", StatusText(trade.Status)),
+            ("$deadline", trade.Deadline.ToUnixTimeMilliseconds()), ("$created", trade.CreatedAt.ToUnixTimeMilliseconds()),
+            ("$version", trade.Version), ("$doc", JsonSerializer.Serialize(trade, Json)));
+        foreach (var town in trade.Towns)
+            await scope.ExecuteAsync("INSERT INTO trade_towns(trade_id, town_id) VALUES ($id, $town)", ("$id", trade.Id.ToString()), ("$town", town));
+        foreach (var listing in trade.ListingIds)
+            await scope.ExecuteAsync("INSERT INTO trade_listings(trade_id, listing_id) VALUES ($id, $listing)", ("$id", trade.Id.ToString()), ("$listing", listing));
+    }
+
+    public async Task<bool> UpdateTradeAsync(Trade trade, CancellationToken ct = default)
+    {
+        var next = trade with { Version = trade.Version + 1 };
+        var changed = await scope.ExecuteAsync(
+            "UPDATE trades SET status = $status, deadline = $deadline, version = $next, doc = $doc WHERE id = $id AND version = $expected",
+            ("$status", StatusText(next.Status)), ("$deadline", next.Deadline.ToUnixTimeMilliseconds()), ("$next", next.Version),
+            ("$doc", JsonSerializer.Serialize(next, Json)), ("$id", trade.Id.ToString()), ("$expected", trade.Version));
+        return changed == 1;
+    }
+
+    public Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default) =>
+        scope.ExecuteAsync("INSERT INTO rounds(id, started_at, doc) VALUES ($id, $started, $doc)",
+            ("$id", round.Id.ToString()), ("$started", round.StartedAt.ToUnixTimeMilliseconds()), ("$doc", JsonSerializer.Serialize(round, Json)));
+}

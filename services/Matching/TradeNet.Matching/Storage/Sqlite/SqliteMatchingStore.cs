@@ -1,0 +1,160 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Data.Sqlite;
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Shared.Storage.Sqlite;
+
+namespace TradeNet.Matching.Storage.Sqlite;
+
+/// <summary>The embedded default: one SQLite file, documents as JSON beside the columns the queries need.</summary>
+public sealed class SqliteMatchingStore : IMatchingStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS book (
+            id TEXT PRIMARY KEY,
+            town_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            withdrawn INTEGER NOT NULL,
+            listing TEXT NULL);
+        CREATE INDEX IF NOT EXISTS ix_book_open ON book(withdrawn);
+        CREATE TABLE IF NOT EXISTS trades (
+            id TEXT PRIMARY KEY,
+            round_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            deadline INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            doc TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_trades_status_deadline ON trades(status, deadline);
+        CREATE INDEX IF NOT EXISTS ix_trades_created ON trades(created_at);
+        CREATE TABLE IF NOT EXISTS trade_towns (
+            trade_id TEXT NOT NULL REFERENCES trades(id),
+            town_id TEXT NOT NULL,
+            PRIMARY KEY (trade_id, town_id));
+        CREATE INDEX IF NOT EXISTS ix_trade_towns_town ON trade_towns(town_id);
+        CREATE TABLE IF NOT EXISTS trade_listings (
+            trade_id TEXT NOT NULL REFERENCES trades(id),
+            listing_id TEXT NOT NULL,
+            PRIMARY KEY (trade_id, listing_id));
+        CREATE INDEX IF NOT EXISTS ix_trade_listings_listing ON trade_listings(listing_id);
+        CREATE TABLE IF NOT EXISTS rounds (
+            id TEXT PRIMARY KEY,
+            started_at INTEGER NOT NULL,
+            doc TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_rounds_started ON rounds(started_at);
+        """;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public SqliteMatchingStore(string path) => Database = new SqliteDatabase(path, Schema);
+
+    public SqliteDatabase Database { get; }
+
+    public Task<IMatchingSession> BeginAsync(CancellationToken ct = default) =>
+        Task.FromResult<IMatchingSession>(new SqliteMatchingSession(Database.BeginWrite()));
+
+    public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT listing FROM book WHERE withdrawn = 0 AND listing IS NOT NULL ORDER BY id";
+        var listings = new List<ListingSnapshot>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            listings.Add(JsonSerializer.Deserialize<ListingSnapshot>(reader.GetString(0), Json)!);
+        return listings;
+    }
+
+    public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = ListingSql;
+        command.Parameters.AddWithValue("$id", id);
+        return await ReadListingAsync(command, ct);
+    }
+
+    public async Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = TradeSql;
+        command.Parameters.AddWithValue("$id", id.ToString());
+        return (await ReadTradesAsync(command, ct)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Trade>> TradesAsync(TradeQuery query, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (query.TownId is not null)
+        {
+            where.Add("id IN (SELECT trade_id FROM trade_towns WHERE town_id = $town)");
+            command.Parameters.AddWithValue("$town", query.TownId);
+        }
+        if (query.Status is { } status)
+        {
+            where.Add("status = $status");
+            command.Parameters.AddWithValue("$status", StatusText(status));
+        }
+        if (query.DeadlineBefore is { } before)
+        {
+            where.Add("deadline <= $before");
+            command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+        }
+        command.CommandText = "SELECT doc, version FROM trades" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
+                              " ORDER BY created_at DESC, id LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        return await ReadTradesAsync(command, ct);
+    }
+
+    public async Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT doc FROM rounds WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id.ToString());
+        return await command.ExecuteScalarAsync(ct) is string doc ? JsonSerializer.Deserialize<ClearingRound>(doc, Json) : null;
+    }
+
+    public async Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT doc FROM rounds ORDER BY started_at DESC, id LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+        var rounds = new List<ClearingRound>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rounds.Add(JsonSerializer.Deserialize<ClearingRound>(reader.GetString(0), Json)!);
+        return rounds;
+    }
+
+    internal const string ListingSql = "SELECT id, town_id, version, withdrawn, listing FROM book WHERE id = $id";
+    internal const string TradeSql = "SELECT doc, version FROM trades WHERE id = $id";
+
+    internal static string StatusText(TradeStatus status) => status.ToString().ToLowerInvariant();
+
+    internal static async Task<BookListing?> ReadListingAsync(SqliteCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new BookListing(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3) != 0,
+            reader.IsDBNull(4) ? null : JsonSerializer.Deserialize<ListingSnapshot>(reader.GetString(4), Json));
+    }
+
+    internal static async Task<IReadOnlyList<Trade>> ReadTradesAsync(SqliteCommand command, CancellationToken ct)
+    {
+        var trades = new List<Trade>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        // The version column is the truth; the document's copy may lag one write behind.
+        while (await reader.ReadAsync(ct))
+            trades.Add(JsonSerializer.Deserialize<Trade>(reader.GetString(0), Json)! with { Version = reader.GetInt64(1) });
+        return trades;
+    }
+}

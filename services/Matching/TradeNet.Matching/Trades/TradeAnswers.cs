@@ -1,0 +1,14 @@
+using TradeNet.Matching.Domain;
+
+namespace TradeNet.Matching.Trades;
+
+public enum AnswerStatus { Ok, NotFound, Forbidden, Conflict, CatalogUnavailable, CatalogFailed }
+
+/// <summary>What a trade operation came to; the endpoints turn it into a status code.</summary>
+public sealed record AnswerResult(AnswerStatus Status, Trade? Trade = null, string? Detail = null)
+{
+    public static AnswerResult Ok(Trade trade) => new(AnswerStatus.Ok, trade);
+    public static AnswerResult NotFound(string detail) => new(AnswerStatus.NotFound, null, detail);
+    public static AnswerResult Forbidden(string detail) => new(AnswerStatus.Forbidden, null, detail);
+    public static AnswerResult Conflict(string detail, Trade? trade = null) => new(AnswerStatus.Conflict, trade, detail);
+}

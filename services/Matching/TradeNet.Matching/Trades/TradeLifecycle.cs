@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Matching.Trades;
+
+/// <summary>
+/// A proposal's way to agreement or cancellation: towns answer their legs; when all legs are accepted,
+/// catalog reserves the quantities (idempotent by trade id, so a retry is always safe). Every update
+/// is version-checked, so two racing calls can never agree a trade twice.
+/// </summary>
+public sealed class TradeLifecycle(
+    IMatchingStore store, Catalog.CatalogClient catalog, IOptions<MatchingOptions> options, TimeProvider clock, ILogger<TradeLifecycle> logger)
+{
+    private const int Attempts = 5;
+
+    public async Task<AnswerResult> AnswerAsync(Guid tradeId, string townId, int? legIndex, bool accept, CancellationToken ct)
+    {
+        using var activity = TradeNetTelemetry.Source.StartActivity(accept ? "accept trade" : "reject trade");
+        activity?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
+        activity?.SetTag(TradeNetTelemetry.TownId, townId);
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            var (result, retry) = await TryAnswerAsync(tradeId, townId, legIndex, accept, ct);
+            if (retry) continue;
+            // The reservation runs outside the write: a network call must never hold the store's write lock.
+            return result.Status == AnswerStatus.Ok && accept && result.Trade is { Status: TradeStatus.Proposed, AllAccepted: true }
+                ? await ReserveAsync(tradeId, ct)
+                : result;
+        }
+        return Busy(tradeId);
+    }
+
+    private async Task<(AnswerResult Result, bool Retry)> TryAnswerAsync(Guid tradeId, string townId, int? legIndex, bool accept, CancellationToken ct)
+    {
+        await using var session = await store.BeginAsync(ct);
+        var trade = await session.GetTradeAsync(tradeId, ct);
+        if (trade is null || !trade.Involves(townId)) return (AnswerResult.NotFound($"Trade {tradeId} not found."), false);
+
+        List<TradeLegState> legs;
+        if (legIndex is { } index)
+        {
+            var leg = trade.Legs.FirstOrDefault(l => l.Leg.Index == index);
+            if (leg is null) return (AnswerResult.NotFound($"Trade {tradeId} has no leg {index}."), false);
+            if (leg.Leg.FromTown != townId)
+                return (AnswerResult.Forbidden($"Leg {index} is answered by the town that gives on it, not by {townId}."), false);
+            legs = [leg];
+        }
+        else
+        {
+            legs = trade.Legs.Where(l => l.Leg.FromTown == townId).ToList();
+            if (legs.Count == 0) return (AnswerResult.Forbidden($"Town {townId} gives nothing in trade {tradeId}."), false);
+        }
+        // Accepting again after the trade was agreed (say, a retry after a 503 the background retry resolved) is fine.
+        if (accept && trade.Status is TradeStatus.Agreed or TradeStatus.Completed && legs.All(l => l.Response == LegResponse.Accepted))
+            return (AnswerResult.Ok(trade), false);
+        if (trade.Status != TradeStatus.Proposed)
+            return (AnswerResult.Conflict($"Trade {tradeId} is {trade.Status.ToString().ToLowerInvariant()}; it can no longer be answered.", trade), false);
+        var now = clock.GetUtcNow();
+        if (now > trade.Deadline)
+            return (AnswerResult.Conflict($"The deadline to answer trade {tradeId} passed at {trade.Deadline:O}.", trade), false);
+
+        // Accepting again changes nothing, but the caller still gets the reservation retried.
+        if (accept && legs.All(l => l.Response == LegResponse.Accepted)) return (AnswerResult.Ok(trade), false);
+
+        var response = accept ? LegResponse.Accepted : LegResponse.Rejected;
+        var updated = legs.Aggregate(trade, (t, l) => t.WithLeg(l.Leg.Index, s => s with { Response = response, AnsweredAt = now }));
+        var reason = $"rejected by town {townId}";
+        var written = accept
+            ? await session.UpdateTradeAsync(updated, ct)
+            : await TradeWrites.CancelAsync(session, updated, reason, ct);
+        if (!written) return (AnswerResult.Conflict("changed concurrently"), true);
+        await session.CommitAsync(ct);
+        logger.LogInformation("Town {TownId} {Answer} trade {TradeId}", townId, accept ? "accepted" : "rejected", tradeId);
+        if (!accept) updated = updated.Cancel(reason);
+        return (AnswerResult.Ok(updated with { Version = updated.Version + 1 }), false);
+    }
+
+    /// <summary>Asks catalog to reserve a fully accepted proposal's quantities, then agrees or cancels it.
+    /// Catalog unavailable: the trade stays proposed with every leg accepted, to be retried.</summary>
+    public async Task<AnswerResult> ReserveAsync(Guid tradeId, CancellationToken ct)
+    {
+        var trade = await store.GetTradeAsync(tradeId, ct);
+        if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
+        if (trade.Status != TradeStatus.Proposed || !trade.AllAccepted) return AnswerResult.Ok(trade);
+
+        using var activity = TradeNetTelemetry.Source.StartActivity("reserve listings", ActivityKind.Client);
+        activity?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
+        var request = new ReserveListingsRequest { TradeId = tradeId.ToString() };
+        request.Items.AddRange(trade.Holds.GroupBy(h => h.ListingId, StringComparer.Ordinal)
+            .Select(g => new ReservationItem { ListingId = g.Key, Quantity = g.Sum(h => h.Quantity) }));
+        ReserveListingsReply reply;
+        try
+        {
+            reply = await catalog.ReserveListingsAsync(request, cancellationToken: ct);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The reservation call was cancelled.", ex, ct);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+                                          or StatusCode.ResourceExhausted or StatusCode.Aborted)
+        {
+            // Transient: keep the acceptance; a later accept or the background retry asks again.
+            logger.LogWarning(ex, "Catalog unavailable while reserving trade {TradeId} ({Status}); will retry", tradeId, ex.StatusCode);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.StatusCode.ToString());
+            return new AnswerResult(AnswerStatus.CatalogUnavailable, trade, "catalog unavailable, retry");
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition
+                                          or StatusCode.InvalidArgument or StatusCode.OutOfRange)
+        {
+            // Catalog says this reservation can never succeed (a listing is gone or the request is impossible): asking again would not help.
+            logger.LogWarning(ex, "Catalog cannot reserve trade {TradeId} ({Status}); cancelling it", tradeId, ex.StatusCode);
+            return await CancelAsync(tradeId, $"reservation refused: {ex.StatusCode}: {ex.Status.Detail}", _ => true, ct);
+        }
+        catch (RpcException ex)
+        {
+            // Auth, internal or unimplemented: a deployment problem an operator must fix; the acceptance is kept meanwhile.
+            logger.LogError(ex, "Catalog failed to reserve trade {TradeId} ({Status})", tradeId, ex.StatusCode);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.StatusCode.ToString());
+            return new AnswerResult(AnswerStatus.CatalogFailed, trade, $"catalog answered {ex.StatusCode}: {ex.Status.Detail}");
+        }
+
+        if (reply.Reserved) return await AgreeAsync(tradeId, ct);
+        logger.LogInformation("Catalog refused to reserve trade {TradeId}: {Reason}", tradeId, reply.Reason);
+        return await CancelAsync(tradeId, $"reservation refused: {reply.Reason}", _ => true, ct);
+    }
+
+    private async Task<AnswerResult> AgreeAsync(Guid tradeId, CancellationToken ct)
+    {
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            await using var session = await store.BeginAsync(ct);
+            var trade = await session.GetTradeAsync(tradeId, ct);
+            if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
+            // Agreed by a racing call already, or cancelled meanwhile (its TradeCancelled releases the reservation).
+            if (trade.Status != TradeStatus.Proposed) return AnswerResult.Ok(trade);
+            if (!await TradeWrites.AgreeAsync(session, trade, ct)) continue;
+            await session.CommitAsync(ct);
+            logger.LogInformation("Trade {TradeId} agreed", tradeId);
+            return AnswerResult.Ok(trade with { Status = TradeStatus.Agreed, Reason = null, Version = trade.Version + 1 });
+        }
+        return Busy(tradeId);
+    }
+
+    /// <summary>Cancels a proposal if it is still proposed and <paramref name="when"/> holds on the fresh copy.</summary>
+    public async Task<AnswerResult> CancelAsync(Guid tradeId, string reason, Func<Trade, bool> when, CancellationToken ct)
+    {
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            await using var session = await store.BeginAsync(ct);
+            var trade = await session.GetTradeAsync(tradeId, ct);
+            if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
+            if (trade.Status != TradeStatus.Proposed || !when(trade)) return AnswerResult.Ok(trade);
+            if (!await TradeWrites.CancelAsync(session, trade, reason, ct)) continue;
+            await session.CommitAsync(ct);
+            logger.LogInformation("Trade {TradeId} cancelled: {Reason}", tradeId, reason);
+            return AnswerResult.Ok(trade.Cancel(reason) with { Version = trade.Version + 1 });
+        }
+        return Busy(tradeId);
+    }
+
+    /// <summary>Cancels proposals past their deadline. A fully accepted one waiting for catalog gets the
+    /// reservation grace first, since its towns did answer in time.</summary>
+    public async Task<int> ExpireAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var grace = options.Value.ReservationGrace;
+        var due = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, DeadlineBefore: now, Limit: 500), ct);
+        var expired = 0;
+        foreach (var trade in due)
+        {
+            var result = await CancelAsync(trade.Id, trade.AllAccepted ? "expired: reservation not confirmed by catalog" : "expired",
+                t => t.Deadline < now && (!t.AllAccepted || t.Deadline + grace < now), ct);
+            if (result.Trade?.Status == TradeStatus.Cancelled) expired++;
+        }
+        return expired;
+    }
+
+    /// <summary>Retries the reservation of every fully accepted proposal still waiting for catalog.</summary>
+    public async Task<int> RetryReservationsAsync(CancellationToken ct)
+    {
+        var pending = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: 500), ct);
+        var retried = 0;
+        foreach (var trade in pending.Where(t => t.AllAccepted))
+        {
+            retried++;
+            var result = await ReserveAsync(trade.Id, ct);
+            if (result.Status == AnswerStatus.CatalogUnavailable) break; // catalog still down: wait for the next sweep
+        }
+        return retried;
+    }
+
+    private static AnswerResult Busy(Guid tradeId) =>
+        AnswerResult.Conflict($"Trade {tradeId} kept changing while being updated; try again.");
+}

@@ -1,0 +1,42 @@
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
+
+namespace TradeNet.Matching.Trades;
+
+/// <summary>State changes of a trade inside a caller's session, each with the event it causes.</summary>
+public static class TradeWrites
+{
+    /// <summary>Cancels a proposal; false when the trade changed under us (re-read and retry).</summary>
+    public static async Task<bool> CancelAsync(IMatchingSession session, Trade trade, string reason, CancellationToken ct)
+    {
+        var cancelled = trade.Cancel(reason);
+        if (!await session.UpdateTradeAsync(cancelled, ct)) return false;
+        session.Publish(new TradeCancelled(trade.Id, reason, trade.Status == TradeStatus.Agreed, trade.ContractLegs));
+        return true;
+    }
+
+    /// <summary>Marks the trade agreed and takes its quantities out of matching's copy of the book.</summary>
+    public static async Task<bool> AgreeAsync(IMatchingSession session, Trade trade, CancellationToken ct)
+    {
+        var agreed = trade with { Status = TradeStatus.Agreed, Reason = null };
+        if (!await session.UpdateTradeAsync(agreed, ct)) return false;
+        foreach (var leg in trade.Legs)
+        {
+            await TakeAsync(session, leg.Leg.OfferId, leg.OfferVersion, leg.Leg.Quantity, ct);
+            await TakeAsync(session, leg.Leg.NeedId, leg.NeedVersion, leg.Leg.Quantity, ct);
+        }
+        session.Publish(new TradeAgreed(trade.Id, trade.ContractLegs));
+        return true;
+    }
+
+    // Catalog reserves the quantities and announces the listing's new remaining with a newer version. If that
+    // snapshot already arrived (the version moved on since the proposal), it is the truth and is left alone;
+    // otherwise the copy is lowered now so the next round cannot hand the quantity out again.
+    private static async Task TakeAsync(IMatchingSession session, string listingId, long version, double quantity, CancellationToken ct)
+    {
+        var entry = await session.GetListingAsync(listingId, ct);
+        if (entry is not { Withdrawn: false, Listing: { } listing } || entry.Version != version) return;
+        await session.SaveListingAsync(entry with { Listing = listing with { Remaining = Math.Max(0, listing.Remaining - quantity) } }, ct);
+    }
+}

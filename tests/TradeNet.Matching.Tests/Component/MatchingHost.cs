@@ -1,0 +1,110 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TradeNet.Contracts;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Matching.Api;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+/// <summary>The matching service in memory: its own data folder, the MassTransit test harness for a bus,
+/// and <see cref="FakeCatalog"/> in place of the catalog's gRPC service.</summary>
+public sealed class MatchingHost : WebApplicationFactory<Program>
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private readonly TestSettings _settings = new();
+    private readonly Dictionary<string, string?> _config;
+
+    private readonly bool _fakeCatalog;
+
+    /// <param name="fakeCatalog">False keeps the real gRPC client (pointed at <c>Services:Catalog:Grpc</c>).</param>
+    public MatchingHost(Dictionary<string, string?>? config = null, bool fakeCatalog = true)
+    {
+        _fakeCatalog = fakeCatalog;
+        _config = _settings.Configuration();
+        // Sweeps are slow unless a test wants them, so they do not race the test's own calls.
+        _config["Matching:SweepInterval"] = "01:00:00";
+        foreach (var (key, value) in config ?? []) _config[key] = value;
+    }
+
+    public FakeCatalog Catalog { get; } = new();
+
+    public ITestHarness Harness => Services.GetTestHarness();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _config) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddMassTransitTestHarness(x => x.AddMatchingConsumers());
+            if (!_fakeCatalog) return;
+            services.RemoveAll<Catalog.CatalogClient>();
+            services.AddSingleton<Catalog.CatalogClient>(Catalog);
+        });
+    }
+
+    public HttpClient As(AuthenticationHeaderValue? auth)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = auth;
+        return client;
+    }
+
+    public HttpClient Town(string townId) => As(TestSettings.TownAuth(townId));
+
+    public HttpClient Operator() => As(TestSettings.OperatorAuth());
+
+    public Task Publish<T>(T message, Guid? messageId = null) where T : class =>
+        Harness.Bus.Publish(message, ctx => { if (messageId is { } id) ctx.MessageId = id; });
+
+    /// <summary>Waits until the outbox relay has published a matching event.</summary>
+    public Task<T> Published<T>(Func<T, bool>? where = null, string? what = null) where T : class =>
+        Eventually.Until(() => Task.FromResult(Harness.Published.Select<T>().Select(m => m.Context.Message).FirstOrDefault(m => where?.Invoke(m) ?? true)),
+            m => m is not null, TimeSpan.FromSeconds(20), what ?? typeof(T).Name)!;
+
+    public int PublishedCount<T>(Func<T, bool>? where = null) where T : class =>
+        Harness.Published.Select<T>().Count(m => where?.Invoke(m.Context.Message) ?? true);
+
+    public async Task<BookListingView[]> BookAsync() =>
+        (await Operator().GetFromJsonAsync<BookListingView[]>("/api/matching/book", Json))!;
+
+    public async Task<TradeView> TradeAsync(Guid id) =>
+        (await Operator().GetFromJsonAsync<TradeView>($"/api/matching/trades/{id}", Json))!;
+
+    public async Task<RoundView> RunRoundAsync()
+    {
+        var response = await Operator().PostAsync("/api/matching/rounds", null);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<RoundView>(Json))!;
+    }
+
+    /// <summary>Publishes listings as catalog would and waits until the book holds them all.</summary>
+    public async Task PublishListingsAsync(params ListingSnapshot[] listings)
+    {
+        foreach (var listing in listings) await Publish(new ListingPublished(listing));
+        await Eventually.True(async () =>
+        {
+            var book = await BookAsync();
+            return listings.All(l => book.Any(b => b.Id == l.Id && b.Version >= l.Version));
+        }, TimeSpan.FromSeconds(20), "listings in the book");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _settings.Dispose();
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using Grpc.Core;
+using TradeNet.Contracts;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Matching.Api;
+using TradeNet.Matching.Domain;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+public class ReservationTests
+{
+    [Fact]
+    public async Task A_reservation_catalog_refuses_cancels_the_trade_with_its_reason()
+    {
+        await using var host = new MatchingHost();
+        host.Catalog.Answer = _ => new ReserveListingsReply { Reserved = false, Reason = "listing a-cheese has only 4 left" };
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+
+        var last = await Swap.AcceptAsync(host, Swap.B, trade.Id);
+
+        var view = (await last.Content.ReadFromJsonAsync<TradeView>(MatchingHost.Json))!;
+        Assert.Equal(TradeStatus.Cancelled, view.Status);
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.Equal("reservation refused: listing a-cheese has only 4 left", cancelled.Reason);
+        Assert.False(cancelled.WasAgreed);
+        Assert.Equal(0, host.PublishedCount<TradeAgreed>());
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+    }
+
+    [Fact]
+    public async Task When_catalog_is_unavailable_the_accept_answers_503_and_a_later_accept_agrees_the_trade()
+    {
+        await using var host = new MatchingHost();
+        host.Catalog.Answer = _ => throw FakeCatalog.Outage();
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+
+        var unavailable = await Swap.AcceptAsync(host, Swap.B, trade.Id);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+        Assert.Equal("application/problem+json", unavailable.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("catalog unavailable, retry", await unavailable.Content.ReadAsStringAsync());
+        var waiting = await host.TradeAsync(trade.Id);
+        Assert.Equal(TradeStatus.Proposed, waiting.Status);
+        Assert.All(waiting.Legs, l => Assert.Equal(LegResponse.Accepted, l.Response));
+
+        host.Catalog.Answer = _ => new ReserveListingsReply { Reserved = true };
+        var retry = await Swap.AcceptAsync(host, Swap.B, trade.Id);
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(TradeStatus.Agreed, (await retry.Content.ReadFromJsonAsync<TradeView>(MatchingHost.Json))!.Status);
+        Assert.Equal(2, host.Catalog.Reservations.Count);
+        Assert.All(host.Catalog.Reservations, r => Assert.Equal(trade.Id.ToString(), r.TradeId));
+        await host.Published<TradeAgreed>(a => a.TradeId == trade.Id);
+        // Asking again once agreed is harmless and reserves nothing more.
+        Assert.Equal(HttpStatusCode.OK, (await Swap.AcceptAsync(host, Swap.A, trade.Id)).StatusCode);
+        Assert.Equal(2, host.Catalog.Reservations.Count);
+    }
+
+    [Fact]
+    public async Task A_reservation_that_timed_out_is_retried_in_the_background()
+    {
+        await using var host = new MatchingHost(new() { ["Matching:SweepInterval"] = "00:00:00.200" });
+        host.Catalog.Answer = _ => throw FakeCatalog.Outage(StatusCode.DeadlineExceeded);
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Swap.AcceptAsync(host, Swap.B, trade.Id)).StatusCode);
+
+        host.Catalog.Answer = _ => new ReserveListingsReply { Reserved = true };
+
+        await host.Published<TradeAgreed>(a => a.TradeId == trade.Id);
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(1, host.PublishedCount<TradeAgreed>());
+    }
+
+    [Fact]
+    public async Task A_catalog_that_rejects_the_call_itself_is_a_502_and_the_acceptance_is_kept()
+    {
+        await using var host = new MatchingHost();
+        host.Catalog.Answer = _ => throw FakeCatalog.Outage(StatusCode.PermissionDenied);
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+
+        var failed = await Swap.AcceptAsync(host, Swap.B, trade.Id);
+
+        Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        Assert.Contains("PermissionDenied", await failed.Content.ReadAsStringAsync());
+        Assert.Equal(TradeStatus.Proposed, (await host.TradeAsync(trade.Id)).Status);
+    }
+
+    [Fact]
+    public async Task The_real_catalog_client_reports_an_unreachable_catalog_as_503_with_the_acceptance_kept()
+    {
+        // Nothing listens on port 9: the real gRPC client (deadline, service token) fails with Unavailable.
+        await using var host = new MatchingHost(new() { ["Services:Catalog:Grpc"] = "http://127.0.0.1:9" }, fakeCatalog: false);
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+
+        var unavailable = await Swap.AcceptAsync(host, Swap.B, trade.Id);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+        Assert.Equal("5", unavailable.Headers.RetryAfter?.ToString());
+        var waiting = await host.TradeAsync(trade.Id);
+        Assert.Equal(TradeStatus.Proposed, waiting.Status);
+        Assert.All(waiting.Legs, l => Assert.Equal(LegResponse.Accepted, l.Response));
+    }
+
+    [Fact]
+    public async Task A_reservation_catalog_can_never_make_cancels_the_trade()
+    {
+        await using var host = new MatchingHost();
+        host.Catalog.Answer = _ => throw new RpcException(new Status(StatusCode.NotFound, "listing b-wood not found"));
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+
+        var last = await Swap.AcceptAsync(host, Swap.B, trade.Id);
+
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.Equal("reservation refused: NotFound: listing b-wood not found", cancelled.Reason);
+        Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(trade.Id)).Status);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using TradeNet.Contracts;
+using TradeNet.Matching.Api;
+using TradeNet.Matching.Domain;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+public class RoundTests
+{
+    [Fact]
+    public async Task Listings_from_the_bus_are_cleared_by_an_operators_round_into_a_published_proposal()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Swap.All);
+
+        var response = await host.Operator().PostAsync("/api/matching/rounds", null);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var round = (await response.Content.ReadFromJsonAsync<RoundView>(MatchingHost.Json))!;
+        Assert.Equal($"/api/matching/rounds/{round.Id}", response.Headers.Location!.OriginalString);
+        Assert.Equal((4, 1, 240.0, "completed"), (round.Listings, round.Trades, round.Objective, round.Status));
+        var proposed = await host.Published<TradeProposed>(p => p.RoundId == round.Id);
+        Assert.Equal(round.TradeIds.Single(), proposed.TradeId);
+        Assert.InRange(proposed.Deadline - round.StartedAt, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24.1));
+        var cheese = proposed.Legs.Single(l => l.Category == "cheese");
+        Assert.Equal((Swap.A, Swap.B, "a-cheese", "b-cheese", 10.0, 120.0), (cheese.FromTown, cheese.ToTown, cheese.OfferId, cheese.NeedId, cheese.Quantity, cheese.Value));
+        Assert.Equal(new TradePoint(46.0367, 4.0683), cheese.From);
+        Assert.Equal(new TradePoint(46.0430, 4.0400), cheese.To);
+
+        var trade = await host.TradeAsync(proposed.TradeId);
+        Assert.Equal(TradeStatus.Proposed, trade.Status);
+        Assert.All(trade.Legs, l => Assert.Equal(LegResponse.Pending, l.Response));
+        var read = (await host.Operator().GetFromJsonAsync<RoundView>($"/api/matching/rounds/{round.Id}", MatchingHost.Json))!;
+        Assert.Equal((round.Id, round.Trades, round.Objective), (read.Id, read.Trades, read.Objective));
+        Assert.Equal(round.TradeIds, read.TradeIds);
+        Assert.Single((await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!);
+    }
+
+    [Fact]
+    public async Task A_second_round_does_not_propose_quantities_a_pending_proposal_holds()
+    {
+        await using var host = new MatchingHost();
+        await Swap.ProposeAsync(host);
+
+        var second = await host.RunRoundAsync();
+
+        Assert.Equal(0, second.Trades);
+        var book = await host.BookAsync();
+        Assert.Equal(10, book.Single(b => b.Id == "a-cheese").Held, 9);
+        Assert.Equal(0, book.Single(b => b.Id == "a-cheese").Available, 9);
+        Assert.Equal(50, book.Single(b => b.Id == "b-wood").Available, 9);
+    }
+
+    [Fact]
+    public async Task Only_operators_start_or_read_rounds()
+    {
+        await using var host = new MatchingHost();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Town(Swap.A).PostAsync("/api/matching/rounds", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.As(null).PostAsync("/api/matching/rounds", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Town(Swap.A).GetAsync("/api/matching/rounds")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Operator().GetAsync($"/api/matching/rounds/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_key_is_refused()
+    {
+        await using var host = new MatchingHost();
+        var forged = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            TestSettings.TokenFor("ops", "operator", key: "not-the-key-not-the-key-not-the-key-0000"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.As(forged).PostAsync("/api/matching/rounds", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_bad_query_is_a_400_that_names_the_field()
+    {
+        await using var host = new MatchingHost();
+
+        var rounds = await host.Operator().GetAsync("/api/matching/rounds?limit=0");
+        var trades = await host.Town(Swap.A).GetAsync("/api/matching/trades?status=lost");
+
+        Assert.Equal(HttpStatusCode.BadRequest, rounds.StatusCode);
+        Assert.Contains("limit", await rounds.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, trades.StatusCode);
+        Assert.Contains("status", await trades.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_scheduled_round_runs_when_an_interval_is_configured()
+    {
+        await using var host = new MatchingHost(new() { ["Matching:RoundInterval"] = "00:00:00.500" });
+        await host.PublishListingsAsync(Swap.All);
+
+        var proposed = await host.Published<TradeProposed>();
+
+        var rounds = (await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!;
+        Assert.Contains(rounds, r => r.Trigger == "schedule" && r.TradeIds.Contains(proposed.TradeId));
+    }
+}

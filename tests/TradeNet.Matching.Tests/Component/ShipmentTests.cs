@@ -1,0 +1,66 @@
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+public class ShipmentTests
+{
+    [Fact]
+    public async Task When_every_leg_is_delivered_the_trade_is_completed()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow));
+        await Eventually.True(async () => (await host.TradeAsync(trade.Id)).Legs[0].Delivered, what: "leg 0 delivered");
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, host.PublishedCount<TradeCompleted>());
+
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 1, DateTimeOffset.UtcNow));
+
+        var completed = await host.Published<TradeCompleted>(c => c.TradeId == trade.Id);
+        Assert.Equal(2, completed.Legs.Length);
+        var view = await host.TradeAsync(trade.Id);
+        Assert.Equal(TradeStatus.Completed, view.Status);
+        Assert.All(view.Legs, l => Assert.True(l.Delivered));
+    }
+
+    [Fact]
+    public async Task A_redelivered_ShipmentDelivered_changes_nothing()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        var messageId = Guid.NewGuid();
+        var delivered = new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow);
+        var consumed = new ConsumeCounter<ShipmentDelivered>();
+        using var observing = host.Harness.Bus.ConnectConsumeObserver(consumed);
+        await host.Publish(delivered, messageId);
+        var after = await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].Delivered, what: "leg 0 delivered");
+
+        await host.Publish(delivered, messageId);
+        // Same message id, other content: the inbox must drop it before looking at the content.
+        await host.Publish(delivered with { LegIndex = 1 }, messageId);
+        await Eventually.True(() => Task.FromResult(consumed.Count >= 3), what: "all three consumed");
+
+        var now = await host.TradeAsync(trade.Id);
+        Assert.Equal(after.Version, now.Version);
+        Assert.False(now.Legs[1].Delivered);
+        Assert.Equal(TradeStatus.Agreed, now.Status);
+        Assert.Equal(0, host.PublishedCount<TradeCompleted>());
+    }
+
+    [Fact]
+    public async Task A_failed_shipment_is_recorded_on_its_leg_and_the_trade_stays_agreed()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+
+        await host.Publish(new ShipmentFailed(Guid.NewGuid(), trade.Id, 1, "van broke down", DateTimeOffset.UtcNow));
+
+        var view = await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[1].Failure is not null, what: "failure recorded");
+        Assert.Contains("van broke down", view.Legs[1].Failure);
+        Assert.Equal(TradeStatus.Agreed, view.Status);
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+    }
+}

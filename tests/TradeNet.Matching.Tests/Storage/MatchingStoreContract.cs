@@ -1,0 +1,216 @@
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Storage;
+
+/// <summary>What every matching store adapter must do, run against each available adapter.</summary>
+public sealed class MatchingStoreContract : IDisposable
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    private readonly TestSettings _settings = new();
+
+    public void Dispose() => _settings.Dispose();
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_listing_written_in_a_session_is_visible_only_once_committed(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        await using (var session = await store.BeginAsync())
+            await session.SaveListingAsync(BookListing.Open(Listing("l1", "roanne")));
+        Assert.Null(await store.GetListingAsync("l1"));
+
+        await using (var session = await store.BeginAsync())
+        {
+            await session.SaveListingAsync(BookListing.Open(Listing("l1", "roanne")));
+            await session.CommitAsync();
+        }
+        var saved = await store.GetListingAsync("l1");
+        Assert.NotNull(saved);
+        Assert.Equal(Listing("l1", "roanne") with { Attributes = [], Requires = [] }, saved.Listing! with { Attributes = [], Requires = [] });
+        Assert.Equal(["organic"], saved.Listing!.Attributes);
+        Assert.Equal("l1", Assert.Single(await store.OpenListingsAsync()).Id);
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_withdrawn_listing_leaves_the_open_book_but_keeps_its_tombstone(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        await using (var session = await store.BeginAsync())
+        {
+            await session.SaveListingAsync(BookListing.Open(Listing("l1", "roanne")));
+            await session.SaveListingAsync(BookListing.Open(Listing("l2", "riorges")).Withdraw(4));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(["l1"], (await store.OpenListingsAsync()).Select(l => l.Id));
+        var tombstone = await store.GetListingAsync("l2");
+        Assert.True(tombstone!.Withdrawn);
+        Assert.Equal(4, tombstone.Version);
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_trade_reads_back_as_it_was_written(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var trade = Trade("roanne", "riorges").WithLeg(1, l => l with
+        {
+            Response = LegResponse.Accepted, AnsweredAt = Now, Delivered = true, DeliveredAt = Now.AddHours(2), Failure = "flat tyre",
+        }) with { Reason = "because" };
+        await using (var session = await store.BeginAsync())
+        {
+            await session.InsertTradeAsync(trade);
+            await session.CommitAsync();
+        }
+
+        var read = await store.GetTradeAsync(trade.Id);
+        Assert.NotNull(read);
+        Assert.Equal((trade.Id, trade.RoundId, trade.Status, trade.Deadline, trade.CreatedAt, trade.Reason, trade.Version),
+            (read.Id, read.RoundId, read.Status, read.Deadline, read.CreatedAt, read.Reason, read.Version));
+        Assert.Equal(trade.Legs, read.Legs);
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task An_update_against_a_stale_version_is_refused(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var trade = Trade("roanne", "riorges");
+        await using (var session = await store.BeginAsync())
+        {
+            await session.InsertTradeAsync(trade);
+            await session.CommitAsync();
+        }
+
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.UpdateTradeAsync(trade with { Status = TradeStatus.Agreed }));
+            await session.CommitAsync();
+        }
+        await using (var session = await store.BeginAsync())
+            Assert.False(await session.UpdateTradeAsync(trade.Cancel("too late")));
+
+        var read = await store.GetTradeAsync(trade.Id);
+        Assert.Equal(TradeStatus.Agreed, read!.Status);
+        Assert.Equal(1, read.Version);
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task Trades_are_found_by_town_status_and_deadline_newest_first(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var older = Trade("roanne", "riorges", createdAt: Now.AddMinutes(-10), deadline: Now.AddMinutes(-1));
+        var newer = Trade("riorges", "lyon", createdAt: Now, deadline: Now.AddHours(1));
+        var agreed = Trade("lyon", "vichy", createdAt: Now.AddMinutes(-5)) with { Status = TradeStatus.Agreed };
+        await using (var session = await store.BeginAsync())
+        {
+            foreach (var t in new[] { older, newer, agreed }) await session.InsertTradeAsync(t);
+            await session.CommitAsync();
+        }
+
+        Assert.Equal([newer.Id, older.Id], (await store.TradesAsync(new TradeQuery("riorges"))).Select(t => t.Id));
+        Assert.Equal([newer.Id, agreed.Id], (await store.TradesAsync(new TradeQuery("lyon"))).Select(t => t.Id));
+        Assert.Equal([newer.Id, older.Id], (await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed))).Select(t => t.Id));
+        Assert.Equal([older.Id], (await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, DeadlineBefore: Now))).Select(t => t.Id));
+        Assert.Equal([newer.Id], (await store.TradesAsync(new TradeQuery(Limit: 1))).Select(t => t.Id));
+        Assert.Empty(await store.TradesAsync(new TradeQuery("nowhere")));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task Trades_using_a_listing_are_found_by_status(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var pending = Trade("roanne", "riorges");
+        var done = Trade("roanne", "riorges") with { Status = TradeStatus.Completed };
+        var other = Trade("lyon", "vichy");
+        await using (var session = await store.BeginAsync())
+        {
+            foreach (var t in new[] { pending, done, other }) await session.InsertTradeAsync(t);
+            await session.CommitAsync();
+        }
+
+        await using var read = await store.BeginAsync();
+        Assert.Equal([pending.Id], (await read.TradesUsingListingAsync("roanne-offer", TradeStatus.Proposed)).Select(t => t.Id));
+        Assert.Equal([done.Id], (await read.TradesUsingListingAsync("roanne-need", TradeStatus.Completed)).Select(t => t.Id));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_message_is_consumed_once_per_consumer_and_only_when_committed(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var id = Guid.NewGuid();
+        await using (var session = await store.BeginAsync())
+            Assert.True(await session.TryConsumeAsync(id, "matching.test"));   // rolled back
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.TryConsumeAsync(id, "matching.test"));
+            await session.CommitAsync();
+        }
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.False(await session.TryConsumeAsync(id, "matching.test"));
+            Assert.True(await session.TryConsumeAsync(id, "matching.other"));
+        }
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task Events_leave_through_the_outbox_only_with_a_committed_write(string adapter)
+    {
+        var storage = StoreAdapters.Create(adapter, _settings);
+        var kept = Trade("roanne", "riorges");
+        await using (var session = await storage.Store.BeginAsync())
+        {
+            await session.InsertTradeAsync(Trade("lyon", "vichy"));
+            session.Publish(new TradeProposed(Guid.NewGuid(), Guid.NewGuid(), [], Now));
+        }
+        await using (var session = await storage.Store.BeginAsync())
+        {
+            await session.InsertTradeAsync(kept);
+            session.Publish(new TradeProposed(kept.Id, kept.RoundId, kept.ContractLegs, kept.Deadline));
+            await session.CommitAsync();
+        }
+
+        var pending = Assert.Single(await storage.Outbox.PendingAsync(10, CancellationToken.None));
+        var message = Assert.IsType<TradeProposed>(pending.Deserialize());
+        Assert.Equal(kept.Id, message.TradeId);
+        await storage.Outbox.MarkSentAsync(pending.Id, CancellationToken.None);
+        Assert.Empty(await storage.Outbox.PendingAsync(10, CancellationToken.None));
+        Assert.Single(await storage.Store.TradesAsync(new TradeQuery()));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task Rounds_read_back_newest_first(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var first = Round(Now.AddMinutes(-1));
+        var second = Round(Now) with { UpperBound = 1234.5 };
+        await using (var session = await store.BeginAsync())
+        {
+            await session.InsertRoundAsync(first);
+            await session.InsertRoundAsync(second);
+            await session.CommitAsync();
+        }
+
+        Assert.Equal([second.Id, first.Id], (await store.RoundsAsync(10)).Select(r => r.Id));
+        var read = await store.GetRoundAsync(second.Id);
+        Assert.Equal(second with { TradeIds = [] }, read! with { TradeIds = [] });
+        Assert.Equal(second.TradeIds, read.TradeIds);
+        Assert.Null(await store.GetRoundAsync(Guid.NewGuid()));
+    }
+
+    private static ListingSnapshot Listing(string id, string town) => new(id, town, "offer", "cheese", "kg", 12, 1, 30, 25, 2,
+        ["organic"], [], null, Now, Now.AddDays(3), 46.03, 4.06, 3);
+
+    private static Trade Trade(string a, string b, DateTimeOffset? createdAt = null, DateTimeOffset? deadline = null)
+    {
+        TradeLegState Leg(int index, string from, string to) => new(
+            new TradeLeg(index, from, to, $"{from}-offer", $"{to}-need", "cheese", 4.5, 54, 4.95,
+                new TradePoint(46.03, 4.06), new TradePoint(46.04, 4.04), Now, Now.AddDays(2)),
+            OfferVersion: 3, NeedVersion: 7);
+        return new Trade(Guid.NewGuid(), Guid.NewGuid(), TradeStatus.Proposed, [Leg(0, a, b), Leg(1, b, a)],
+            deadline ?? Now.AddDays(1), createdAt ?? Now);
+    }
+
+    private static ClearingRound Round(DateTimeOffset at) =>
+        new(Guid.NewGuid(), at, 12, 40, 2, 432.1, "completed", "operator ops", [Guid.NewGuid(), Guid.NewGuid()], "bilateral-greedy", 17, 5, null);
+}

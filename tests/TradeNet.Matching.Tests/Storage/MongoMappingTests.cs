@@ -1,0 +1,124 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Driver;
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
+using TradeNet.Matching.Storage.Mongo;
+using TradeNet.Shared.Storage.Mongo;
+
+namespace TradeNet.Matching.Tests.Storage;
+
+/// <summary>The MongoDB mapping checked without a server: documents, filters, updates and indexes rendered to BSON.</summary>
+public class MongoMappingTests
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 1, 9, 30, 0, TimeSpan.Zero);
+
+    public MongoMappingTests() => MongoMapping.Register();
+
+    [Fact]
+    public void A_trade_document_stores_camel_case_fields_a_standard_guid_id_and_its_towns_and_listings()
+    {
+        var trade = SampleTrade();
+        var bson = TradeDocument.From(trade).ToBsonDocument();
+
+        Assert.Equal(BsonBinarySubType.UuidStandard, bson["_id"].AsBsonBinaryData.SubType);
+        Assert.Equal(trade.Id, bson["_id"].AsGuid);
+        Assert.Equal("proposed", bson["status"].AsString);
+        Assert.Equal(new BsonArray { "roanne", "riorges" }, bson["towns"].AsBsonArray);
+        Assert.Equal(new BsonArray { "o1", "n1", "o2", "n2" }, bson["listingIds"].AsBsonArray);
+        Assert.Equal(At.AddDays(1).UtcDateTime, bson["deadline"].ToUniversalTime());
+        var leg = bson["legs"][0].AsBsonDocument;
+        Assert.Equal("pending", leg["response"].AsString);
+        Assert.Equal(46.03, leg["fromLat"].AsDouble);
+        Assert.Equal(7, leg["needVersion"].AsInt64);
+    }
+
+    [Fact]
+    public void A_trade_survives_the_round_trip_through_bson()
+    {
+        var trade = SampleTrade().WithLeg(0, l => l with { Response = LegResponse.Accepted, AnsweredAt = At, Failure = "late" }) with { Version = 3 };
+
+        var bson = TradeDocument.From(trade).ToBsonDocument();
+        var back = BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain();
+
+        Assert.Equal((trade.Id, trade.RoundId, trade.Status, trade.Deadline, trade.CreatedAt, trade.Version),
+            (back.Id, back.RoundId, back.Status, back.Deadline, back.CreatedAt, back.Version));
+        Assert.Equal(trade.Legs, back.Legs);
+    }
+
+    [Fact]
+    public void A_book_listing_survives_the_round_trip_and_embeds_its_listing_without_a_second_id()
+    {
+        var listing = new ListingSnapshot("l1", "roanne", "need", "cheese", "kg", 12, 1, 30, 25, 2, [], ["organic"], 40,
+            At, null, 46.03, 4.06, 5);
+        var bson = BookDocument.From(BookListing.Open(listing)).ToBsonDocument();
+
+        Assert.Equal("l1", bson["_id"].AsString);
+        Assert.False(bson["listing"].AsBsonDocument.Contains("_id"));
+        Assert.Equal("l1", bson["listing"]["listingId"].AsString);
+        var back = BsonSerializer.Deserialize<BookDocument>(bson).ToDomain();
+        Assert.Equal(listing with { Attributes = [], Requires = [] }, back.Listing! with { Attributes = [], Requires = [] });
+        Assert.Empty(back.Listing!.Attributes);
+        Assert.Equal(["organic"], back.Listing.Requires);
+    }
+
+    [Fact]
+    public void The_open_book_filter_skips_tombstones()
+    {
+        Assert.Equal(BsonDocument.Parse("{ withdrawn: false, listing: { $ne: null } }"), MongoRendering.Render(MongoMapping.OpenListings));
+    }
+
+    [Fact]
+    public void A_towns_trades_are_those_it_gives_or_receives_on()
+    {
+        var rendered = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", TradeStatus.Proposed, DeadlineBefore: At)));
+        Assert.Equal(BsonDocument.Parse("{ towns: 'roanne', status: 'proposed', deadline: { $lte: ISODate('2026-12-01T09:30:00Z') } }"), rendered);
+        Assert.Equal(new BsonDocument(), MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery())));
+    }
+
+    [Fact]
+    public void An_update_only_matches_the_version_it_read()
+    {
+        var id = Guid.Parse("0b5c2b7e-4d6f-4a51-9f0e-0d2f9c6c1a11");
+        var rendered = MongoRendering.Render(MongoMapping.TradeAtVersion(id, 4));
+        Assert.Equal(new BsonBinaryData(id, GuidRepresentation.Standard), rendered["_id"]);
+        Assert.Equal(4L, rendered["version"].AsInt64);
+    }
+
+    [Fact]
+    public void Trades_using_a_listing_are_found_through_the_listing_ids()
+    {
+        Assert.Equal(BsonDocument.Parse("{ listingIds: 'o1', status: 'proposed' }"),
+            MongoRendering.Render(MongoMapping.UsingListing("o1", TradeStatus.Proposed)));
+    }
+
+    [Fact]
+    public void The_indexes_serve_the_queries()
+    {
+        var trades = MongoMapping.TradeIndexes.ToDictionary(i => i.Options.Name, i => MongoRendering.Render(i.Keys));
+        Assert.Equal(BsonDocument.Parse("{ status: 1, deadline: 1 }"), trades["status_deadline"]);
+        Assert.Equal(BsonDocument.Parse("{ towns: 1, createdAt: -1 }"), trades["towns_created"]);
+        Assert.Equal(BsonDocument.Parse("{ listingIds: 1, status: 1 }"), trades["listing_status"]);
+        Assert.Equal(BsonDocument.Parse("{ withdrawn: 1 }"), MongoRendering.Render(MongoMapping.OpenBookIndex.Keys));
+        Assert.Equal(BsonDocument.Parse("{ startedAt: -1 }"), MongoRendering.Render(MongoMapping.RoundsIndex.Keys));
+    }
+
+    [Fact]
+    public void The_shared_outbox_documents_can_be_written_once_matching_registered_its_guid_mapping()
+    {
+        // Driver 3 refuses Guids with an unspecified representation; the relay would fail on every insert.
+        var bson = new OutboxDocument { Id = Guid.NewGuid(), Type = "t", Payload = "{}", CreatedAt = At.UtcDateTime }.ToBsonDocument();
+        Assert.Equal(BsonBinarySubType.UuidStandard, bson["_id"].AsBsonBinaryData.SubType);
+        Assert.Equal(BsonDocument.Parse("{ SentAt: null }"), MongoRendering.Render(MongoStore.PendingFilter));
+    }
+
+    private static Trade SampleTrade()
+    {
+        TradeLegState Leg(int index, string from, string to, string offer, string need) => new(
+            new TradeLeg(index, from, to, offer, need, "cheese", 4.5, 54, 4.95, new TradePoint(46.03, 4.06),
+                new TradePoint(46.04, 4.04), At, At.AddDays(2)), OfferVersion: 3, NeedVersion: 7);
+        return new Trade(Guid.NewGuid(), Guid.NewGuid(), TradeStatus.Proposed,
+            [Leg(0, "roanne", "riorges", "o1", "n1"), Leg(1, "riorges", "roanne", "o2", "n2")], At.AddDays(1), At);
+    }
+}
