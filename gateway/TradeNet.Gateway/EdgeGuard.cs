@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace TradeNet.Gateway;
 
@@ -58,8 +57,9 @@ public sealed class EdgeGuard(RequestDelegate next)
         }
         // No key: forwarded anonymously; services answer reads and refuse writes with 401.
 
+        // A chunked body that outgrows the route's MaxRequestBodySize fails while YARP streams it;
+        // YARP answers that with 413 itself (covered by a test).
         await next(http);
-        await ExplainOversizedBody(http, problems);
     }
 
     public static void StripIdentityHeaders(IHeaderDictionary headers)
@@ -68,26 +68,6 @@ public sealed class EdgeGuard(RequestDelegate next)
         foreach (var name in headers.Keys.Where(k => k.StartsWith(TradeNetHeaderPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
             headers.Remove(name);
     }
-
-    // A chunked body that outgrows the limit fails while YARP copies it, which YARP reports as 400;
-    // the client deserves to know the real reason.
-    private static async Task ExplainOversizedBody(HttpContext http, IProblemDetailsService problems)
-    {
-        if (http.Response.HasStarted) return;
-        var error = http.Features.Get<IForwarderErrorFeature>();
-        if (error?.Error != ForwarderError.RequestBodyClient || !IsTooLarge(error.Exception)) return;
-        http.Response.Clear();
-        await Reject(http, problems, StatusCodes.Status413PayloadTooLarge, "Request body too large",
-            $"The request body exceeds {ServiceDefaults.MaxRequestBodyBytes} bytes.");
-    }
-
-    private static bool IsTooLarge(Exception? exception) => exception switch
-    {
-        null => false,
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsTooLarge),
-        _ => IsTooLarge(exception.InnerException),
-    };
 
     internal static async Task Reject(HttpContext http, IProblemDetailsService problems, int status, string title, string detail)
     {

@@ -9,6 +9,3 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGatewayEdge();
 app.Run();
-
-/// <summary>Visible to WebApplicationFactory in the tests.</summary>
-public partial class Program;

@@ -13,7 +13,7 @@ public class EdgeFixture : IAsyncLifetime
 {
     public EchoBackend Backend { get; private set; } = null!;
     public FakeCatalog Catalog { get; } = new();
-    public GatewayFactory Gateway { get; private set; } = null!;
+    internal GatewayFactory Gateway { get; private set; } = null!;
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 

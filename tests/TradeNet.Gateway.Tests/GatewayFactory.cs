@@ -9,7 +9,7 @@ namespace TradeNet.Gateway.Tests;
 
 /// <summary>The gateway with every cluster pointed at the echo backend; the catalog authenticator
 /// replaced by <paramref name="catalog"/> unless null (then the real gRPC client is used).</summary>
-public sealed class GatewayFactory(EchoBackend backend, FakeCatalog? catalog, IDictionary<string, string?>? settings = null)
+internal sealed class GatewayFactory(EchoBackend backend, FakeCatalog? catalog, IDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
     public const string OperatorName = "ops-lyon";
