@@ -1,0 +1,15 @@
+// Exit 0 when the URL answers 2xx within 3 seconds, 1 otherwise: what a Docker HEALTHCHECK needs.
+var url = args.Length > 0 ? args[0] : "http://127.0.0.1:8080/health";
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+try
+{
+    using var response = await http.GetAsync(url);
+    if (response.IsSuccessStatusCode) return 0;
+    Console.Error.WriteLine($"{url} answered {(int)response.StatusCode}");
+    return 1;
+}
+catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+{
+    Console.Error.WriteLine($"{url} unreachable: {ex.Message}");
+    return 1;
+}

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Shared.Auth;
+
+namespace TradeNet.Gateway;
+
+/// <summary>Who an API key belongs to: the internal token's subject, role and display name.</summary>
+public sealed record EdgeCaller(string Subject, string Role, string Name);
+
+public enum ApiKeyOutcome { Valid, Invalid, Unavailable }
+
+public readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, EdgeCaller? Caller = null)
+{
+    public static readonly ApiKeyCheck Invalid = new(ApiKeyOutcome.Invalid);
+    public static readonly ApiKeyCheck Unavailable = new(ApiKeyOutcome.Unavailable);
+}
+
+/// <summary>The edge's own cache of API key answers; a private instance so no other
+/// service in the same process (standalone host) can evict or size-limit it.</summary>
+public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
+{
+    public MemoryCache Entries { get; } = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCache.MaxEntries });
+
+    public void Dispose() => Entries.Dispose();
+}
+
+/// <summary>Operator keys from configuration first (constant time), then town keys through the
+/// catalog's <c>AuthenticateApiKey</c>, with answers cached briefly.</summary>
+public sealed class ApiKeyAuthenticator(
+    Catalog.CatalogClient catalog, ApiKeyCache cache, IOptions<GatewayOptions> options, ILogger<ApiKeyAuthenticator> logger)
+{
+    public const int MaxKeyLength = 256;
+    private static readonly TimeSpan CatalogDeadline = TimeSpan.FromSeconds(3);
+
+    public async Task<ApiKeyCheck> AuthenticateAsync(string apiKey, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(apiKey) || apiKey.Length > MaxKeyLength) return ApiKeyCheck.Invalid;
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
+        if (FindOperator(digest) is { } op) return new ApiKeyCheck(ApiKeyOutcome.Valid, new EdgeCaller(op.Name, Roles.Operator, op.Name));
+
+        // Keyed by digest: the raw key never sits in memory longer than the request.
+        var cacheKey = Convert.ToHexString(digest);
+        if (cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known)) return known;
+
+        var check = await AskCatalogAsync(apiKey, ct);
+        if (check.Outcome != ApiKeyOutcome.Unavailable)
+        {
+            var ttl = check.Outcome == ApiKeyOutcome.Valid ? options.Value.ApiKeyCache.Valid : options.Value.ApiKeyCache.Invalid;
+            cache.Entries.Set(cacheKey, check, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+        }
+        return check;
+    }
+
+    private OperatorKey? FindOperator(byte[] digest)
+    {
+        // Compare hashes of equal length against every operator, without stopping early,
+        // so timing reveals neither a key's prefix nor which operator matched.
+        OperatorKey? match = null;
+        foreach (var op in options.Value.Operators)
+        {
+            var candidate = SHA256.HashData(Encoding.UTF8.GetBytes(op.Key));
+            if (CryptographicOperations.FixedTimeEquals(candidate, digest) && op.Key.Length > 0) match ??= op;
+        }
+        return match;
+    }
+
+    private async Task<ApiKeyCheck> AskCatalogAsync(string apiKey, CancellationToken ct)
+    {
+        try
+        {
+            var reply = await catalog.AuthenticateApiKeyAsync(new AuthenticateApiKeyRequest { ApiKey = apiKey },
+                deadline: DateTime.UtcNow.Add(CatalogDeadline), cancellationToken: ct);
+            return reply.Valid && !string.IsNullOrEmpty(reply.TownId)
+                ? new ApiKeyCheck(ApiKeyOutcome.Valid, new EdgeCaller(reply.TownId, Roles.Town, reply.TownName))
+                : ApiKeyCheck.Invalid;
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound)
+        {
+            return ApiKeyCheck.Invalid;
+        }
+        catch (RpcException ex)
+        {
+            // Unreachable, overloaded or misconfigured (e.g. token keys differ): the edge cannot decide.
+            logger.LogWarning("Catalog could not authenticate an API key: {Status} {Detail}", ex.StatusCode, ex.Status.Detail);
+            return ApiKeyCheck.Unavailable;
+        }
+    }
+}

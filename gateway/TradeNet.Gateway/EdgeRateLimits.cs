@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace TradeNet.Gateway;
+
+/// <summary>Rate limit policies named by the YARP routes in gateway.json (<c>RateLimiterPolicy</c>).
+/// Only proxied routes carry them, so services hosted in the same process are never throttled by the edge.</summary>
+public static class EdgeRateLimits
+{
+    public const string PerCaller = "gateway-caller";
+    public const string TownRegistration = "gateway-town-registration";
+    private static readonly TimeSpan Segment = TimeSpan.FromSeconds(10);
+
+    public static IServiceCollection AddEdgeRateLimits(this IServiceCollection services)
+    {
+        services.AddRateLimiter(o =>
+        {
+            // 429 with a ProblemDetails body; a limit is never reported as 503.
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, _) =>
+            {
+                var http = context.HttpContext;
+                // Sliding windows carry no retry hint; one segment (10 s) is when permits come back.
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var hint) ? hint : Segment;
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await EdgeGuard.Reject(http, http.RequestServices.GetRequiredService<IProblemDetailsService>(),
+                    StatusCodes.Status429TooManyRequests, "Too many requests", "The rate limit for this caller is exhausted; retry later.");
+            };
+            o.AddPolicy(PerCaller, http =>
+            {
+                var permits = Limits(http).PermitsPerMinute;
+                return RateLimitPartition.GetSlidingWindowLimiter(CallerPartition(http), _ => new SlidingWindowRateLimiterOptions
+                {
+                    PermitLimit = permits,
+                    Window = TimeSpan.FromMinutes(1),
+                    SegmentsPerWindow = (int)(TimeSpan.FromMinutes(1) / Segment),
+                    QueueLimit = 0,
+                });
+            });
+            o.AddPolicy(TownRegistration, http =>
+            {
+                var permits = Limits(http).RegistrationsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientIp(http), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = permits,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+        });
+        return services;
+    }
+
+    /// <summary>Per API key (by digest, so raw keys are not kept as partition names), else per client IP.</summary>
+    public static string CallerPartition(HttpContext http)
+    {
+        var key = http.Request.Headers[EdgeGuard.ApiKeyHeader].ToString();
+        return key.Length > 0
+            ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))
+            : "ip:" + ClientIp(http);
+    }
+
+    // The socket's address, not X-Forwarded-For: a client could forge that header to dodge its limit.
+    private static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static EdgeRateLimitOptions Limits(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit;
+}

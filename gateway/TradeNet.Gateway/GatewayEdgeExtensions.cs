@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Shared.Grpc;
+
+namespace TradeNet.Gateway;
+
+public static class GatewayEdgeExtensions
+{
+    public const string ConfigFile = "gateway.json";
+
+    /// <summary>
+    /// The edge's services: YARP routes from <c>ReverseProxy</c> (defaults in gateway.json), API key
+    /// authentication, rate limits. Expects <c>AddServiceDefaults</c> (ProblemDetails, internal token
+    /// issuer) to be called by the host, once per process.
+    /// </summary>
+    public static IHostApplicationBuilder AddGatewayEdge(this IHostApplicationBuilder builder)
+    {
+        AddDefaultRoutes(builder.Configuration);
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
+            .Validate(o => o.Operators.All(op => op.Name.Trim().Length > 0 && op.Key.Length >= 16),
+                "Gateway:Operators entries need a Name and a Key of at least 16 characters.")
+            .Validate(o => o.Operators.Select(op => op.Key).Distinct().Count() == o.Operators.Count,
+                "Gateway:Operators keys must be distinct.")
+            .Validate(o => o.RateLimit.PermitsPerMinute > 0 && o.RateLimit.RegistrationsPerMinute > 0,
+                "Gateway:RateLimit permits must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddScoped<ApiKeyAuthenticator>();
+        services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "gateway");
+        services.AddEdgeRateLimits();
+        services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        return builder;
+    }
+
+    /// <summary>Rate limiting, the proxied routes (behind <see cref="EdgeGuard"/>) and a <c>GET /</c> route index.</summary>
+    public static WebApplication MapGatewayEdge(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.MapGet("/", RouteIndex.List).AllowAnonymous();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<EdgeGuard>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    // gateway.json ships next to the assembly (also in a host that references this project) and goes
+    // first in the source list, so appsettings, environment variables and the command line override it.
+    private static void AddDefaultRoutes(IConfigurationManager configuration)
+    {
+        var source = new JsonConfigurationSource
+        {
+            Path = ConfigFile,
+            Optional = false,
+            ReloadOnChange = false,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        };
+        if (configuration.Sources.OfType<JsonConfigurationSource>().Any(s => s.Path == ConfigFile)) return;
+        configuration.Sources.Insert(0, source);
+    }
+}

@@ -1,0 +1,40 @@
+namespace TradeNet.Gateway;
+
+/// <summary>Section "Gateway": operator keys, rate limits and how long API key answers are remembered.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Operators authenticate with keys from configuration (env <c>Gateway__Operators__0__Name</c> / <c>__Key</c>).</summary>
+    public List<OperatorKey> Operators { get; set; } = [];
+
+    public EdgeRateLimitOptions RateLimit { get; set; } = new();
+
+    public ApiKeyCacheOptions ApiKeyCache { get; set; } = new();
+}
+
+public sealed class OperatorKey
+{
+    public string Name { get; set; } = "";
+    public string Key { get; set; } = "";
+}
+
+public sealed class EdgeRateLimitOptions
+{
+    /// <summary>Requests per minute per API key (or per client IP when anonymous).</summary>
+    public int PermitsPerMinute { get; set; } = 600;
+
+    /// <summary>Town registrations (<c>POST /api/catalog/towns</c>) per minute per client IP.</summary>
+    public int RegistrationsPerMinute { get; set; } = 10;
+}
+
+public sealed class ApiKeyCacheOptions
+{
+    /// <summary>How long a valid key's identity is reused without asking the catalog again.</summary>
+    public TimeSpan Valid { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Unknown keys are remembered briefly, so a misconfigured client cannot hammer the catalog.</summary>
+    public TimeSpan Invalid { get; set; } = TimeSpan.FromSeconds(5);
+
+    public int MaxEntries { get; set; } = 50_000;
+}

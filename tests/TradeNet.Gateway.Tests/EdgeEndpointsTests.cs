@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace TradeNet.Gateway.Tests;
+
+public sealed class EdgeEndpointsTests(EdgeFixture edge) : IClassFixture<EdgeFixture>
+{
+    private readonly HttpClient _client = edge.Gateway.CreateClient();
+
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/alive")]
+    public async Task Health_endpoints_answer_without_a_key(string path)
+    {
+        var response = await _client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_index_lists_the_three_service_routes()
+    {
+        var index = await _client.GetFromJsonAsync<JsonElement>("/");
+
+        var paths = index.GetProperty("routes").EnumerateArray().Select(r => r.GetProperty("path").GetString()).ToList();
+        Assert.Contains("/api/catalog/{**rest}", paths);
+        Assert.Contains("/api/matching/{**rest}", paths);
+        Assert.Contains("/api/logistics/{**rest}", paths);
+    }
+
+    [Fact]
+    public async Task No_wildcard_cors_header_is_sent()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, "/api/catalog/listings");
+        request.Headers.Add("Origin", "https://evil.example");
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+
+        var response = await _client.SendAsync(request);
+
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+}

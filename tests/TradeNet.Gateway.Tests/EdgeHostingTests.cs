@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using TradeNet.Shared.Hosting;
+using TradeNet.Testing;
+
+namespace TradeNet.Gateway.Tests;
+
+/// <summary>The edge hosted the way another process (the standalone host) would: its own builder,
+/// the extension methods, destinations from its own configuration.</summary>
+public sealed class EdgeHostingTests : IAsyncLifetime
+{
+    private EchoBackend _backend = null!;
+
+    public async Task InitializeAsync() => _backend = await EchoBackend.StartAsync();
+
+    public async Task DisposeAsync() => await _backend.DisposeAsync();
+
+    private async Task<WebApplication> StartEdge(bool kestrel)
+    {
+        var builder = WebApplication.CreateBuilder();
+        if (kestrel) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Auth:InternalTokenKey"] = TestSettings.TokenKey,
+            ["ReverseProxy:Clusters:matching:Destinations:d1:Address"] = _backend.Url,
+        });
+        builder.AddServiceDefaults("standalone");
+        builder.AddGatewayEdge();
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapGatewayEdge();
+        await app.StartAsync();
+        return app;
+    }
+
+    [Fact]
+    public async Task Another_host_runs_the_edge_with_destinations_from_its_own_configuration()
+    {
+        await using var app = await StartEdge(kestrel: false);
+
+        var echo = await EdgeAssert.Forwarded(await app.GetTestClient().GetAsync("/api/matching/rounds"));
+
+        Assert.Equal("/api/matching/rounds", echo.Path);
+    }
+
+    [Fact]
+    public async Task A_chunked_body_that_outgrows_256_KB_gets_413_problem_details_from_kestrel()
+    {
+        await using var app = await StartEdge(kestrel: true);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        // No Content-Length: the limit can only be noticed while the body streams through YARP.
+        var body = new StreamContent(new MemoryStream(new byte[ServiceDefaults.MaxRequestBodyBytes + 1024]));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/matching/rounds") { Content = body };
+        request.Headers.TransferEncodingChunked = true;
+
+        await EdgeAssert.Problem(await client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+    }
+}
