@@ -75,7 +75,7 @@ public static class ServiceDefaults
     private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
     {
         var uri = new Uri(url);
-        if (uri.Host is "localhost" or "127.0.0.1")
+        if (uri.Host is "localhost")
             kestrel.ListenLocalhost(uri.Port, l => l.Protocols = protocols);
         else if (uri.Host is "*" or "+" or "0.0.0.0")
             kestrel.ListenAnyIP(uri.Port, l => l.Protocols = protocols);

@@ -21,12 +21,12 @@ public sealed class RabbitMqNode : IAsyncDisposable
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "tradenet-rabbit", Guid.NewGuid().ToString("N")[..12]);
         var node = new RabbitMqNode(dataDir, Repo.FreePort(), Repo.FreePort());
-        await node.RunScriptAsync("start-node.sh", dataDir, node.Port.ToString(), node.DistPort.ToString());
+        await RunScriptAsync("start-node.sh", dataDir, node.Port.ToString(), node.DistPort.ToString());
         return node;
     }
 
     /// <summary>Stops the broker but keeps its data, as a crash or maintenance would.</summary>
-    public Task StopAsync() => RunScriptAsync("stop-node.sh", DataDir, "--keep-data");
+    public Task StopAsync() => RunScriptAsync("stop-node.sh", DataDir, "--keep");
 
     public Task RestartAsync() => RunScriptAsync("start-node.sh", DataDir, Port.ToString(), DistPort.ToString());
 
