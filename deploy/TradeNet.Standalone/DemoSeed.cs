@@ -49,7 +49,7 @@ public static class DemoSeed
         {
             attribution = TownDirectory.Attribution,
             towns = ids.Select((id, i) => new { id, name = towns[i].Name, apiKey = keys[id] }),
-        }, new JsonSerializerOptions { WriteIndented = true }));
+        }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         logger.LogInformation("Seeded {Towns} demo towns around Roanne", ids.Count);
     }
 

@@ -17,8 +17,9 @@ public static class StandaloneHost
         var options = StandaloneOptions.From(config);
 
         var services = BuildServices(args, options);
-        var edge = BuildEdge(args, options);
         await services.StartAsync();
+        // The edge starts once the services listen, so its first health probes find them up.
+        var edge = BuildEdge(args, options);
         await edge.StartAsync();
 
         if (options.Seed)
@@ -32,7 +33,7 @@ public static class StandaloneHost
 
     private static WebApplication BuildServices(string[] args, StandaloneOptions options)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(Options(args));
         builder.Configuration.AddInMemoryCollection(options.SharedSettings());
         builder.UseTradeNetEndpoints(options.ServicesUrl, options.GrpcUrl);
         builder.AddServiceDefaults("tradenet-standalone");
@@ -55,7 +56,7 @@ public static class StandaloneHost
 
     private static WebApplication BuildEdge(string[] args, StandaloneOptions options)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(Options(args));
         builder.Configuration.AddInMemoryCollection(options.SharedSettings());
         builder.UseTradeNetEndpoints(options.EdgeUrl, null);
         builder.AddServiceDefaults("tradenet-edge");
@@ -65,6 +66,9 @@ public static class StandaloneHost
         app.MapGatewayEdge();
         return app;
     }
+
+    // appsettings.json (log levels) sits beside the binary, wherever the host is started from.
+    private static WebApplicationOptions Options(string[] args) => new() { Args = args, ContentRootPath = AppContext.BaseDirectory };
 
     private static void Announce(StandaloneOptions options)
     {
