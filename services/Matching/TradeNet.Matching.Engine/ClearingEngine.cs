@@ -11,6 +11,10 @@ namespace TradeNet.Matching.Engine;
 /// </summary>
 public static class ClearingEngine
 {
+    /// <summary>Components with more towns are solved region by region (see <see cref="Regions"/>): one
+    /// master LP over tens of thousands of listings re-solves too slowly for column generation.</summary>
+    internal const int MaxTownsPerLp = 250;
+
     public static ClearingResult Solve(Book book, SolveOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= SolveOptions.Default;
@@ -31,12 +35,26 @@ public static class ClearingEngine
         foreach (var arcs in components)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var towns = arcs.Select(a => market.ArcFrom[a]).Distinct().Order().ToArray();
+            if (towns.Length > MaxTownsPerLp)
+            {
+                var regional = Regions.Solve(market, arcs, towns, deadline, dual, localOfTown, cancellationToken);
+                trades.AddRange(regional.Chosen);
+                objective += regional.Objective;
+                bound += Math.Min(regional.Bound, Math.Max(regional.Objective, CirculationBound.Compute(market, arcs)));
+                generated += regional.GeneratedColumns;
+                methods.Add(regional.Method);
+                continue;
+            }
             var comp = new Component(market, arcs, localOfTown);
             var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken).Solve();
             for (var i = 0; i < sol.Values.Length; i++)
                 if (sol.Values[i] > 0) trades.Add((sol.Columns[i], sol.Values[i]));
             objective += sol.Objective;
-            bound += sol.Bound;
+            var componentBound = sol.Bound;
+            if (componentBound - sol.Objective > ComponentSolver.Tolerance(componentBound))
+                componentBound = Math.Min(componentBound, Math.Max(sol.Objective, CirculationBound.Compute(market, arcs)));
+            bound += componentBound;
             generated += sol.GeneratedColumns;
             methods.Add(sol.Method);
         }

@@ -29,6 +29,10 @@ internal sealed class Component
         foreach (var a in globalArcs)
             for (var e = m.ArcLegStart[a]; e < m.ArcLegStart[a + 1]; e++) { listings.Add(m.LegOffer[e]); listings.Add(m.LegNeed[e]); }
         Listings = listings.ToArray();
+        _bestFromSource = new double[TownCount];
+        _offerCapacity = new double[TownCount];
+        foreach (var l in Listings)
+            if (m.Book.Listings[l].Kind == ListingKind.Offer) _offerCapacity[localOfTown[m.ListingTown[l]]] += m.Cap[l];
         _w = new double[ArcCount];
         _bestLeg = new int[ArcCount];
         _d1 = new double[TownCount]; _a1 = new int[TownCount];
@@ -55,12 +59,61 @@ internal sealed class Component
     private readonly bool[] _second3;
 
     /// <summary>
-    /// Exact pricing: for each start town s, the best cycle of each length 2..K whose other towns are all
-    /// greater than s, by a K-step DP over best-leg arc weights (top-2 predecessors keep 4-cycles simple).
-    /// Returns columns with reduced profit &gt; eps (best first, at most <paramref name="maxColumns"/>)
-    /// and the largest reduced profit per leg over all cycles (for the Lagrangian bound).
+    /// Pricing over the min-lot buckets: a cycle can carry a value only if the largest min lot of its
+    /// listings (its Min) is at most the smallest capacity (its Upper). Every such cycle has Min in exactly
+    /// one bucket (lo, hi], and then uses only legs with min lots ≤ hi and capacities ≥ max(lo, leg min),
+    /// so pricing each bucket's leg graph covers every usable cycle while skipping most unusable ones.
+    /// The relaxation stays valid and gets much tighter than pricing on all legs.
     /// </summary>
-    public (List<(int[] Legs, double Reduced)> Columns, double MaxPerLeg) Price(double[] dual, double eps, int maxColumns, CancellationToken ct)
+    /// <remarks>
+    /// Also returns a Lagrangian bound term: every cycle starts at its smallest town s and uses one offer of s,
+    /// so Σ reduced profit × V ≤ Σ_s (best reduced profit of cycles starting at s)⁺ × (offer capacity of s).
+    /// </remarks>
+    public (List<(int[] Legs, double Reduced)> Columns, double LagrangianTerm) Price(double[] dual, double eps, int maxColumns, CancellationToken ct)
+    {
+        var found = new List<(int[] Legs, double Reduced)>();
+        Array.Fill(_bestFromSource, 0);
+        foreach (var (lo, hi) in Buckets)
+            PriceBucket(dual, eps, lo, hi, found, ct);
+        var lagrangian = 0.0;
+        for (var s = 0; s < TownCount; s++) lagrangian += _bestFromSource[s] * _offerCapacity[s];
+        found.Sort((a, b) =>
+        {
+            var c = b.Reduced.CompareTo(a.Reduced);
+            return c != 0 ? c : a.Legs.AsSpan().SequenceCompareTo(b.Legs);
+        });
+        var unique = new List<(int[] Legs, double Reduced)>();
+        for (var i = 0; i < found.Count && unique.Count < maxColumns; i++)
+            if (i == 0 || !found[i].Legs.AsSpan().SequenceEqual(found[i - 1].Legs)) unique.Add(found[i]);
+        return (unique, lagrangian);
+    }
+
+    private readonly double[] _bestFromSource;
+    private readonly double[] _offerCapacity;
+
+    /// <summary>Min-lot buckets: {0} then (t_i, t_i·ρ] from the smallest positive min lot up to the largest.</summary>
+    public List<(double Lo, double Hi)> Buckets { get; private set; } = [];
+
+    public void SetBuckets(double ratio)
+    {
+        var mins = Listings.Select(l => _m.MinValue[l]).ToArray();
+        Buckets = [];
+        if (mins.Any(v => v <= 0)) Buckets.Add((-1, 0));
+        var positive = mins.Where(v => v > 0).ToArray();
+        if (positive.Length == 0) return;
+        double lo = 0, hi = positive.Min(), max = positive.Max();
+        while (true)
+        {
+            var (l, h) = (lo, hi);
+            if (positive.Any(v => v > l && v <= h)) Buckets.Add((lo, hi));
+            if (hi >= max) break;
+            lo = hi; hi *= ratio;
+        }
+    }
+
+    /// <summary>K-step DP for one bucket (see <see cref="Price"/>): for each start town s, the best cycle of each
+    /// length whose other towns are all greater than s; top-2 predecessors keep 4-cycles simple.</summary>
+    private void PriceBucket(double[] dual, double eps, double lo, double hi, List<(int[] Legs, double Reduced)> found, CancellationToken ct)
     {
         var m = _m;
         for (var la = 0; la < ArcCount; la++)
@@ -69,19 +122,17 @@ internal sealed class Component
             double best = double.NegativeInfinity; var bestLeg = -1;
             for (var e = m.ArcLegStart[a]; e < m.ArcLegStart[a + 1]; e++)
             {
-                var r = m.LegProfit[e] - dual[m.LegOffer[e]] - dual[m.LegNeed[e]];
+                int o = m.LegOffer[e], n = m.LegNeed[e];
+                var legMin = Math.Max(m.MinValue[o], m.MinValue[n]);
+                if (legMin > hi || Math.Min(m.Cap[o], m.Cap[n]) < Math.Max(lo, legMin)) continue;
+                var r = m.LegProfit[e] - dual[o] - dual[n];
                 if (r > best + 1e-12) { best = r; bestLeg = e; }
             }
             _w[la] = best; _bestLeg[la] = bestLeg;
         }
 
-        var found = new List<(int[] Legs, double Reduced)>();
-        var maxPerLeg = double.NegativeInfinity;
         var k = m.K;
         const double ninf = double.NegativeInfinity;
-        Span<double> bestVal = stackalloc double[5];
-        Span<int> bestEnd = stackalloc int[5];
-        Span<int> bestClose = stackalloc int[5];
         for (var s = 0; s < TownCount; s++)
         {
             if ((s & 63) == 0) ct.ThrowIfCancellationRequested();
@@ -91,7 +142,7 @@ internal sealed class Component
             for (var i = _outStart[s]; i < _outStart[s + 1]; i++)
             {
                 var la = _outArc[i]; var u = _to[la];
-                if (u <= s) continue;
+                if (u <= s || _bestLeg[la] < 0) continue;
                 _s1[u] = _stampNow; _d1[u] = _w[la]; _a1[u] = la; _t1.Add(u);
             }
             if (_t1.Count == 0) continue;
@@ -102,7 +153,7 @@ internal sealed class Component
                     for (var i = _outStart[u]; i < _outStart[u + 1]; i++)
                     {
                         var la = _outArc[i]; var v = _to[la];
-                        if (v <= s) continue;
+                        if (v <= s || _bestLeg[la] < 0) continue;
                         var val = _d1[u] + _w[la];
                         if (_s2[v] != _stampNow) { _s2[v] = _stampNow; _d2[v] = ninf; _d2b[v] = ninf; _t2.Add(v); }
                         if (val > _d2[v]) { _d2b[v] = _d2[v]; _a2b[v] = _a2[v]; _u2b[v] = _u2[v]; _d2[v] = val; _a2[v] = la; _u2[v] = u; }
@@ -116,7 +167,7 @@ internal sealed class Component
                     for (var i = _outStart[v]; i < _outStart[v + 1]; i++)
                     {
                         var la = _outArc[i]; var x = _to[la];
-                        if (x <= s) continue;
+                        if (x <= s || _bestLeg[la] < 0) continue;
                         var second = _u2[v] == x;
                         var baseVal = second ? _d2b[v] : _d2[v];
                         if (double.IsNegativeInfinity(baseVal)) continue;
@@ -125,32 +176,37 @@ internal sealed class Component
                         if (val > _d3[x]) { _d3[x] = val; _a3[x] = la; _v3[x] = v; _second3[x] = second; }
                     }
             }
-            // Close back to s; keep the best cycle of each length for this s.
-            bestVal.Fill(ninf);
+            // Close back to s. Every closing town y gives the best cycle through (…, y, s) of each length;
+            // keep the best few per s so one round brings many diverse columns (fewer LP re-solves).
+            _closing.Clear();
             for (var i = _inStart[s]; i < _inStart[s + 1]; i++)
             {
                 var la = _inArc[i]; var y = _from[la];
-                if (y <= s) continue;
+                if (y <= s || _bestLeg[la] < 0) continue;
                 var wc = _w[la];
-                if (_s1[y] == _stampNow) Consider(2, _d1[y] + wc, y, la, bestVal, bestEnd, bestClose);
-                if (k >= 3 && _s2[y] == _stampNow) Consider(3, _d2[y] + wc, y, la, bestVal, bestEnd, bestClose);
-                if (k >= 4 && _s3[y] == _stampNow) Consider(4, _d3[y] + wc, y, la, bestVal, bestEnd, bestClose);
+                if (_s1[y] == _stampNow) Close(2, _d1[y] + wc, y, la, s);
+                if (k >= 3 && _s2[y] == _stampNow) Close(3, _d2[y] + wc, y, la, s);
+                if (k >= 4 && _s3[y] == _stampNow) Close(4, _d3[y] + wc, y, la, s);
             }
-            for (var len = 2; len <= k; len++)
+            if (_closing.Count == 0) continue;
+            _closing.Sort((a, b) => b.Val != a.Val ? b.Val.CompareTo(a.Val) : a.Len != b.Len ? a.Len.CompareTo(b.Len) : a.End.CompareTo(b.End));
+            for (var i = 0; i < _closing.Count && i < PerSource; i++)
             {
-                if (double.IsNegativeInfinity(bestVal[len])) continue;
-                maxPerLeg = Math.Max(maxPerLeg, bestVal[len] / len);
-                if (bestVal[len] > eps) found.Add((Rebuild(len, bestEnd[len], bestClose[len]), bestVal[len]));
+                var (len, val, end, close) = _closing[i];
+                found.Add((Rebuild(len, end, close), val));
             }
         }
-        found.Sort((a, b) =>
+
+        void Close(int len, double val, int end, int close, int s)
         {
-            var c = b.Reduced.CompareTo(a.Reduced);
-            return c != 0 ? c : a.Legs.AsSpan().SequenceCompareTo(b.Legs);
-        });
-        if (found.Count > maxColumns) found.RemoveRange(maxColumns, found.Count - maxColumns);
-        return (found, maxPerLeg);
+            _bestFromSource[s] = Math.Max(_bestFromSource[s], val);
+            if (val > eps) _closing.Add((len, val, end, close));
+        }
     }
+
+    /// <summary>Columns kept per start town and bucket in one pricing round.</summary>
+    public int PerSource { get; set; } = 4;
+    private readonly List<(int Len, double Val, int End, int Close)> _closing = [];
 
     /// <summary>
     /// Every simple cycle of ≤ K towns with every choice of leg per arc, or null when there are more
@@ -235,11 +291,6 @@ internal sealed class Component
                 }
         }
         return arcs.Select(la => _bestLeg[la]).ToArray();
-    }
-
-    private static void Consider(int len, double val, int end, int close, Span<double> bestVal, Span<int> bestEnd, Span<int> bestClose)
-    {
-        if (val > bestVal[len] + 1e-12) { bestVal[len] = val; bestEnd[len] = end; bestClose[len] = close; }
     }
 
     // Stamps tell which towns were reached at each DP step from the current start town, so nothing is reset per start.

@@ -7,44 +7,51 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
 {
     private const double PricingEps = 1e-7;
     private const int EnumerationLimit = 200_000;
-    private const int MipColumnLimit = 30_000;
+    private const int MipColumnLimit = 5_000;
 
     public sealed record Solution(List<Column> Columns, double[] Values, double Objective, double Bound, int GeneratedColumns, string Method);
 
     public Solution Solve()
     {
         foreach (var l in comp.Listings) dual[l] = 0;
-        using var lp = new MasterLp(m);
-        double capOffers = 0, capNeeds = 0;
-        foreach (var l in comp.Listings)
-            if (m.Book.Listings[l].Kind == ListingKind.Offer) capOffers += m.Cap[l]; else capNeeds += m.Cap[l];
-        var legCapacity = Math.Min(capOffers, capNeeds); // Σ over columns of legs × V can't exceed it
+        // Finer min-lot buckets tighten the bound but multiply pricing work; big components get coarser ones.
+        comp.SetBuckets(comp.ArcCount > 50_000 ? 4 : comp.ArcCount > 10_000 ? 2 : 1.25);
+        using var lp = new MasterLp(m, comp.Listings);
         var bound = double.PositiveInfinity;
         var converged = false;
-        var lpSolved = false;
-        var maxColumns = Math.Max(200, 2 * comp.TownCount);
+        // The last LP that solved: its values, and how many columns it had (later ones carry 0).
+        double[]? lpValues = null;
+        var lpObjective = 0.0;
+        // Many columns per round mean few re-solves; on big components an LP with too many new columns
+        // at once costs more simplex work than it saves.
+        var maxColumns = comp.TownCount > 300 ? 1500 : Math.Max(500, 8 * comp.TownCount);
         // Leave a share of the budget for the integer phase.
         var lpDeadline = deadline.Fraction(0.6);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var (found, maxPerLeg) = comp.Price(dual, PricingEps, maxColumns, ct);
-            // Lagrangian bound: any plan earns ≤ Σ dual·cap + (best reduced profit per leg)⁺ × total leg capacity.
-            bound = Math.Min(bound, lp.DualObjectiveOrZero(dual, lpSolved) + Math.Max(0, maxPerLeg) * legCapacity);
+            var priceStart = deadline.Elapsed;
+            var (found, lagrangianTerm) = comp.Price(dual, PricingEps, maxColumns, ct);
+            Trace($"  price {(deadline.Elapsed - priceStart).TotalMilliseconds:F0} ms, found {found.Count}, lp {lpObjective:F1}, cols {lp.Columns.Count}, buckets {comp.Buckets.Count}, t={deadline.Elapsed.TotalSeconds:F2}");
+            // Lagrangian bound, valid for any duals ≥ 0: Σ dual·cap + the pricing's term.
+            bound = Math.Min(bound, lp.DualObjective(dual) + lagrangianTerm);
             if (found.Count == 0) { converged = true; break; }
+            if (lpDeadline.Expired && lpValues is not null) break;
             var added = 0;
             foreach (var (legs, _) in found) if (lp.Add(Column.Create(m, legs))) added++;
             if (added == 0) { converged = true; break; } // only numerically positive duplicates left
-            if (lpDeadline.Expired && lpSolved) break;
-            lpSolved = lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(10)));
-            if (!lpSolved) break;
+            var t0 = deadline.Elapsed;
+            var solved = lp.Solve(lpValues is null ? deadline.RemainingOr(TimeSpan.FromMinutes(10)) : lpDeadline.RemainingOr(TimeSpan.FromMinutes(10)));
+            Trace($"  solve {(deadline.Elapsed - t0).TotalMilliseconds:F0} ms, solved {solved}");
+            if (!solved) break;
+            lpValues = lp.Values();
+            lpObjective = lp.Objective;
             lp.Duals(dual);
         }
-        if (!lpSolved) return new Solution([], [], 0, bound, lp.Columns.Count, "lp-timeout");
-        var lpObjective = lp.Objective;
+        if (lpValues is null) return new Solution([], [], 0, bound, lp.Columns.Count, "lp-timeout");
         if (converged) bound = Math.Min(bound, Math.Max(lpObjective, lp.DualObjective(dual)));
         var columns = lp.Columns;
-        var lpValues = lp.Values();
+        if (lpValues.Length < columns.Count) Array.Resize(ref lpValues, columns.Count);
         var method = converged ? "colgen" : "colgen-partial";
 
         if (!columns.Where((c, i) => lpValues[i] > Tiny(c) && !c.Continuous && lpValues[i] < c.Min * (1 - 1e-9)).Any())
@@ -53,26 +60,50 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             return new Solution(columns, clean, Objective(columns, clean), bound, columns.Count, method);
         }
 
-        // Min lots bind: round, re-optimise amounts with the on/off choices fixed, then MIP when small enough.
+        // Min lots bind. 1) Round and re-optimise the amounts with the on/off choices fixed.
         var best = Sanitize(columns, Round(columns, lpValues));
         var fixedLp = ResolveWithFixedChoices(lp, columns, best);
         if (fixedLp is not null && Objective(columns, fixedLp) > Objective(columns, best)) best = fixedLp;
         method += "+round";
-
         var incumbent = Objective(columns, best);
+        Trace($"lp={lpObjective:F1} bound={bound:F1} cols={columns.Count} infeasibleCols={columns.Count(c => c.Min > c.Upper)} lpOnInfeasible={columns.Select((c, i) => c.Min > c.Upper ? lpValues[i] * c.Profit : 0).Sum():F1} rounded={incumbent:F1} t={deadline.Elapsed.TotalSeconds:F2}");
+
+        // 2) Neighbourhood MIP (RINS-like): only the LP's support; columns whose LP amount already meets
+        // their min lot stay on, the others choose on/off. Few binaries, so it solves in a fraction of a second.
+        if (bound - incumbent > Tolerance(bound) && !deadline.Expired)
+        {
+            var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
+            var sub = support.Select(i => columns[i]).ToList();
+            var forceOn = support.Select(i => !columns[i].Continuous && lpValues[i] >= columns[i].Min * (1 - 1e-9) && best[i] > 0).ToArray();
+            var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.FromSeconds(30)) * 0.4, forceOn);
+            if (mip is not null)
+            {
+                var vals = new double[columns.Count];
+                for (var k = 0; k < support.Length; k++) vals[support[k]] = mip.Values[k];
+                vals = Sanitize(columns, vals);
+                var polished = ResolveWithFixedChoices(lp, columns, vals);
+                if (polished is not null && Objective(columns, polished) > Objective(columns, vals)) vals = polished;
+                Trace($"rins={Objective(columns, vals):F1} mip={mip.Objective:F1} mipBound={mip.BestBound:F1} optimal={mip.Optimal} binaries={forceOn.Count(f => !f)} t={deadline.Elapsed.TotalSeconds:F2}");
+                if (Objective(columns, vals) > incumbent) { best = vals; incumbent = Objective(columns, vals); }
+                method += "+rins";
+            }
+        }
+
+        // 3) The MIP over every generated column, when small enough.
         var integerCount = columns.Count(c => !c.Continuous);
         if (bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit && !deadline.Expired)
         {
-            var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(TimeSpan.FromSeconds(60)) * 0.8);
+            var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(TimeSpan.FromSeconds(60)) * 0.7);
             if (mip is not null)
             {
                 var vals = Sanitize(columns, mip.Values);
+                Trace($"mip={mip.Objective:F1} mipBound={mip.BestBound:F1} optimal={mip.Optimal} sanitized={Objective(columns, vals):F1} t={deadline.Elapsed.TotalSeconds:F1}");
                 if (Objective(columns, vals) > incumbent) { best = vals; incumbent = Objective(columns, vals); }
                 method += "+mip";
             }
         }
 
-        // Small component with a gap left: add every column that could still improve (reduced-profit
+        // 4) Small component with a gap left: add every column that could still improve (reduced-profit
         // filtering against the LP duals) and solve the MIP on them; its optimum is then the true optimum.
         if (converged && bound - incumbent > Tolerance(bound) && !deadline.Expired)
         {
@@ -120,7 +151,7 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             if (!columns[c].Continuous)
                 lp.SetBounds(c, chosen[c] > 0 ? columns[c].Min : 0, chosen[c] > 0 ? columns[c].Upper : 0);
         double[]? result = null;
-        if (!deadline.Expired && lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(1)))) result = Sanitize(columns, lp.Values());
+        if (!deadline.Expired && lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(1)), dualSimplex: true)) result = Sanitize(columns, lp.Values());
         for (var c = 0; c < columns.Count; c++) if (!columns[c].Continuous) lp.SetBounds(c, 0, double.PositiveInfinity);
         return result;
     }
@@ -197,6 +228,11 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         return x;
     }
 
+    private static void Trace(string message)
+    {
+        if (Environment.GetEnvironmentVariable("TRADENET_MATCHING_TRACE") == "1") Console.Error.WriteLine(message);
+    }
+
     private static double Tiny(Column c) => 1e-9 * Math.Max(1, c.Upper);
     internal static double Tolerance(double v) => 1e-6 * Math.Max(1, Math.Abs(v));
 
@@ -218,4 +254,7 @@ internal sealed class Deadline(TimeSpan? limit)
 
     /// <summary>A deadline at a share of the remaining time (for giving phases a budget).</summary>
     public Deadline Fraction(double share) => new(limit is { } l ? (l - _clock.Elapsed) * share : null);
+
+    /// <summary>A deadline after <paramref name="budget"/> or this one, whichever comes first.</summary>
+    public Deadline Within(TimeSpan budget) => new(limit is { } l ? TimeSpan.FromTicks(Math.Min(budget.Ticks, Math.Max(0, (l - _clock.Elapsed).Ticks))) : budget);
 }

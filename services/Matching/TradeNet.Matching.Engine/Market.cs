@@ -25,6 +25,15 @@ internal sealed class Market
     public required int[] ArcLegStart { get; init; }
 
     public int TownCount => Book.Towns.Count;
+
+    /// <summary>The same market with other capacities (the residual after earlier passes).</summary>
+    public Market WithCaps(double[] caps) => new()
+    {
+        Book = Book, K = K, DetourFactor = DetourFactor,
+        ListingTown = ListingTown, Cap = caps, MinValue = MinValue, CategoryValue = CategoryValue,
+        LegOffer = LegOffer, LegNeed = LegNeed, LegProfit = LegProfit,
+        ArcFrom = ArcFrom, ArcTo = ArcTo, ArcLegStart = ArcLegStart,
+    };
     public int ArcCount => ArcFrom.Length;
     public int LegCount => LegOffer.Length;
 

@@ -11,7 +11,8 @@ internal static class MipSolver
 {
     public sealed record Outcome(double[] Values, double Objective, double BestBound, bool Optimal);
 
-    public static Outcome? Solve(Market m, IReadOnlyList<Column> columns, double[]? hint, TimeSpan limit)
+    /// <param name="forceOn">Per column: keep it on (V ≥ Min); used for neighbourhood searches around the LP.</param>
+    public static Outcome? Solve(Market m, IReadOnlyList<Column> columns, double[]? hint, TimeSpan limit, bool[]? forceOn = null)
     {
         using var solver = Solver.CreateSolver("SCIP") ?? Solver.CreateSolver("CBC");
         if (solver is null) return null;
@@ -29,7 +30,19 @@ internal static class MipSolver
             var col = columns[c];
             Variable amount;
             double coef;
-            if (col.Continuous)
+            if (col.Min > col.Upper * (1 + 1e-9))
+            {
+                // Its min lot exceeds a capacity on the cycle: it can carry nothing.
+                amount = solver.MakeNumVar(0, 0, "");
+                coef = 1;
+            }
+            else if (forceOn is not null && forceOn[c] && !col.Continuous)
+            {
+                amount = solver.MakeNumVar(col.Min, col.Upper, "");
+                coef = 1;
+                if (hint is not null) { hintVars.Add(amount); hintVals.Add(hint[c]); }
+            }
+            else if (col.Continuous)
             {
                 amount = solver.MakeNumVar(0, col.Upper, "");
                 coef = 1;
@@ -71,7 +84,9 @@ internal static class MipSolver
         for (var c = 0; c < columns.Count; c++)
         {
             var col = columns[c];
-            values[c] = !col.Continuous && col.Min >= col.Upper * (1 - 1e-9)
+            values[c] = col.Min > col.Upper * (1 + 1e-9) ? 0
+                : forceOn is not null && forceOn[c] && !col.Continuous ? value[c].SolutionValue()
+                : !col.Continuous && col.Min >= col.Upper * (1 - 1e-9)
                 ? (value[c].SolutionValue() > 0.5 ? col.Upper : 0)
                 : Math.Max(0, value[c].SolutionValue());
             if (onOff[c] is { } y && col.Min < col.Upper * (1 - 1e-9) && y.SolutionValue() < 0.5) values[c] = 0;

@@ -44,7 +44,14 @@ public static class BookGenerator
         return towns;
     }
 
-    public static Book Generate(IReadOnlyList<Town> allTowns, int listings, int townCount, int seed, int maxCycle = 3)
+    /// <summary>
+    /// How min lots are drawn. <see cref="Packaging"/>: half the listings have one, a packaging/transport unit
+    /// around 40 credits (never above 10% of the quantity). <see cref="Heavy"/>: 60% have one of 5–25% of
+    /// the quantity, so big listings often cannot trade with small ones (a much harder integer problem).
+    /// </summary>
+    public enum MinLots { Packaging, Heavy }
+
+    public static Book Generate(IReadOnlyList<Town> allTowns, int listings, int townCount, int seed, int maxCycle = 3, MinLots minLots = MinLots.Packaging)
     {
         if (townCount > allTowns.Count) throw new ArgumentOutOfRangeException(nameof(townCount));
         var rng = new Random(seed);
@@ -84,7 +91,9 @@ public static class BookGenerator
                 // Listing value lognormal around 400 credits (σ = 1): small households to farms.
                 var value = Math.Exp(Math.Log(400) + Normal(rng));
                 var quantity = Math.Max(1, Math.Round(value / category.Value));
-                var minLot = rng.NextDouble() < 0.6 ? Math.Max(1, Math.Round(quantity * (0.05 + 0.2 * rng.NextDouble()))) : 0;
+                var minLot = minLots == MinLots.Heavy
+                    ? (rng.NextDouble() < 0.6 ? Math.Max(1, Math.Round(quantity * (0.05 + 0.2 * rng.NextDouble()))) : 0)
+                    : (rng.NextDouble() < 0.5 ? Math.Max(1, Math.Round(Math.Min(0.1 * quantity, Math.Exp(Math.Log(40) + 0.5 * Normal(rng)) / category.Value))) : 0);
                 DateTimeOffset? from = null, until = null;
                 if (rng.NextDouble() < 0.3)
                 {

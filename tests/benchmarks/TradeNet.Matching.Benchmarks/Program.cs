@@ -9,6 +9,7 @@ using TradeNet.Matching.Engine;
 //   --towns CSV                communes file (default services/Shared/Data/communes_ara.csv in the repo)
 //   --seed N                   generator seed (default 1)
 //   --write-book PATH --listings N --town-count T [--max-cycle K]   write one generated book and exit
+//   --heavy-min-lots           generator variant with large min lots (see BookGenerator.MinLots)
 //   --only kidney|books        run one part
 var opts = ParseArgs(args);
 var repo = FindRepoRoot();
@@ -20,7 +21,7 @@ if (opts.TryGetValue("write-book", out var writePath))
     var n = int.Parse(opts.GetValueOrDefault("listings") ?? "2000", CultureInfo.InvariantCulture);
     var t = int.Parse(opts.GetValueOrDefault("town-count") ?? "150", CultureInfo.InvariantCulture);
     var k = int.Parse(opts.GetValueOrDefault("max-cycle") ?? "3", CultureInfo.InvariantCulture);
-    var book = BookGenerator.Generate(BookGenerator.LoadTowns(townsCsv), n, t, seed, k);
+    var book = BookGenerator.Generate(BookGenerator.LoadTowns(townsCsv), n, t, seed, k, MinLotsOption(opts));
     File.WriteAllText(writePath, BookJson.WriteBook(book));
     Console.WriteLine($"wrote {writePath}: {book.Listings.Count} listings, {book.Towns.Count} towns, seed {seed}");
     return 0;
@@ -35,7 +36,7 @@ if (only is null or "kidney")
 if (only is null or "books")
 {
     var selected = (opts.GetValueOrDefault("books") ?? "300,2000,2000k4,10000,40000").Split(',');
-    RunBooks(townsCsv, seed, selected);
+    RunBooks(townsCsv, seed, selected, MinLotsOption(opts));
 }
 return 0;
 
@@ -64,30 +65,37 @@ static void RunKidney(string dir)
     Console.WriteLine();
 }
 
-static void RunBooks(string townsCsv, int seed, string[] selected)
+static BookGenerator.MinLots MinLotsOption(Dictionary<string, string> opts) =>
+    opts.ContainsKey("heavy-min-lots") ? BookGenerator.MinLots.Heavy : BookGenerator.MinLots.Packaging;
+
+static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator.MinLots minLots)
 {
     var towns = BookGenerator.LoadTowns(townsCsv);
+    // Time limit = the target; MATCHING_BENCH_TIME_SCALE stretches it (e.g. on a loaded machine), reported as such.
+    var scale = double.Parse(Environment.GetEnvironmentVariable("MATCHING_BENCH_TIME_SCALE") ?? "1", CultureInfo.InvariantCulture);
     var specs = new (string Name, int Listings, int Towns, int K, double Limit)[]
     {
         ("300", 300, 30, 3, 2), ("2000", 2_000, 150, 3, 5), ("2000k4", 2_000, 150, 4, 20),
         ("10000", 10_000, 600, 3, 30), ("40000", 40_000, 2_000, 3, 120),
     };
-    Console.WriteLine($"## Generated books (seed {seed}, time limit = target)");
+    Console.WriteLine($"## Generated books (seed {seed}, {minLots.ToString().ToLowerInvariant()} min lots, time limit = target × {scale})");
     Console.WriteLine();
-    Console.WriteLine("| book | listings | towns | K | edges | objective | bound | gap % | status | seconds | peak MB | greedy | engine/greedy | trades (2/3/4) | method |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    Console.WriteLine("| book | listings | towns | K | edges | objective | bound | gap % | status | seconds | cpu s | peak MB | greedy | engine/greedy | trades (2/3/4) | method |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     foreach (var spec in specs.Where(s => selected.Contains(s.Name)))
     {
-        var book = BookGenerator.Generate(towns, spec.Listings, spec.Towns, seed, spec.K);
+        var book = BookGenerator.Generate(towns, spec.Listings, spec.Towns, seed, spec.K, minLots);
         GC.Collect();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        var r = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(spec.Limit) });
+        var r = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(spec.Limit * scale) });
         var seconds = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var greedy = GreedyBilateral.Solve(book);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
         var hist = string.Join("/", Enumerable.Range(2, 3).Select(l => r.Stats.CycleLengths.GetValueOrDefault(l)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {spec.Name} | {book.Listings.Count} | {book.Towns.Count} | {spec.K} | {r.Stats.Edges} | {r.Objective:F0} | {r.Bound:F0} | {100 * r.Gap:F3} | {r.Status.ToString().ToLowerInvariant()} | {seconds:F1} | {peak:F0} | {greedy.Objective:F0} | {(greedy.Objective > 0 ? r.Objective / greedy.Objective : double.NaN):F2} | {hist} | {r.Stats.Method} |"));
+            $"| {spec.Name} | {book.Listings.Count} | {book.Towns.Count} | {spec.K} | {r.Stats.Edges} | {r.Objective:F0} | {r.Bound:F0} | {100 * r.Gap:F3} | {r.Status.ToString().ToLowerInvariant()} | {seconds:F1} | {cpu:F1} | {peak:F0} | {greedy.Objective:F0} | {(greedy.Objective > 0 ? r.Objective / greedy.Objective : double.NaN):F2} | {hist} | {r.Stats.Method} |"));
     }
     Console.WriteLine();
 }
