@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json;
+using TradeNet.Matching.Engine;
+
+namespace TradeNet.Matching.Cli;
+
+/// <summary>
+/// <c>solve --book BOOK.json [--max-cycle K] [--time-limit SECONDS] [--out RESULT.json]</c>.
+/// Exit codes: 0 solved, 1 usage or I/O error, 2 malformed book. Without --out only the result JSON goes to stdout.
+/// </summary>
+public static class CliApp
+{
+    public const int Ok = 0, UsageError = 1, BadBook = 2;
+
+    private const string Usage = "usage: solve --book BOOK.json [--max-cycle K] [--time-limit SECONDS] [--out RESULT.json]";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] != "solve") { stderr.WriteLine(Usage); return UsageError; }
+        string? bookPath = null, outPath = null;
+        int? maxCycle = null;
+        double? timeLimit = null;
+        for (var i = 1; i < args.Length; i++)
+        {
+            var flag = args[i];
+            if (i + 1 >= args.Length) { stderr.WriteLine($"missing value for {flag}; {Usage}"); return UsageError; }
+            var value = args[++i];
+            switch (flag)
+            {
+                case "--book": bookPath = value; break;
+                case "--out": outPath = value; break;
+                case "--max-cycle" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k): maxCycle = k; break;
+                case "--time-limit" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t > 0: timeLimit = t; break;
+                default: stderr.WriteLine($"bad argument {flag} {value}; {Usage}"); return UsageError;
+            }
+        }
+        if (bookPath is null) { stderr.WriteLine(Usage); return UsageError; }
+
+        string text;
+        try { text = File.ReadAllText(bookPath); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { stderr.WriteLine($"cannot read {bookPath}: {e.Message}"); return UsageError; }
+
+        Book book;
+        try { book = BookJson.ReadBook(text); }
+        catch (JsonException e) { stderr.WriteLine($"malformed book: {OneLine(e.Message)}"); return BadBook; }
+
+        var options = new SolveOptions
+        {
+            MaxCycleLength = maxCycle,
+            TimeLimit = timeLimit is { } s ? TimeSpan.FromSeconds(s) : null,
+        };
+        var errors = BookValidator.Validate(ClearingEngine.Effective(book, options));
+        if (errors.Count > 0)
+        {
+            var more = errors.Count > 1 ? $" (and {errors.Count - 1} more)" : "";
+            stderr.WriteLine($"malformed book: {OneLine(errors[0].ToString())}{more}");
+            return BadBook;
+        }
+
+        var result = ClearingEngine.Solve(book, options);
+        var json = BookJson.WriteResult(result, indented: true);
+        if (outPath is null) stdout.WriteLine(json);
+        else
+        {
+            try { File.WriteAllText(outPath, json + Environment.NewLine); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { stderr.WriteLine($"cannot write {outPath}: {e.Message}"); return UsageError; }
+        }
+        return Ok;
+    }
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+}

@@ -1,0 +1,3 @@
+using TradeNet.Matching.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,80 @@
+namespace TradeNet.Matching.Engine;
+
+/// <summary>One problem in a book; <see cref="ListingId"/> is null when it is not about a listing.</summary>
+public sealed record BookError(string? ListingId, string Message)
+{
+    public override string ToString() => ListingId is null ? Message : $"listing '{ListingId}': {Message}";
+}
+
+/// <summary>Thrown by <see cref="ClearingEngine.Solve"/> on a malformed book; carries every error found.</summary>
+public sealed class BookValidationException(IReadOnlyList<BookError> errors)
+    : Exception(errors.Count == 0 ? "invalid book" : errors[0].ToString())
+{
+    public IReadOnlyList<BookError> Errors { get; } = errors;
+}
+
+/// <summary>Checks a book before solving, so a bad listing is reported by name instead of producing a wrong plan.</summary>
+public static class BookValidator
+{
+    public const int MinCycleLength = 2;
+    public const int MaxSupportedCycleLength = 4;
+
+    public static IReadOnlyList<BookError> Validate(Book book)
+    {
+        var errors = new List<BookError>();
+        if (book.Categories is null || book.Towns is null || book.Listings is null)
+        {
+            errors.Add(new BookError(null, "book must have categories, towns and listings"));
+            return errors;
+        }
+
+        var categories = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in book.Categories)
+        {
+            if (string.IsNullOrWhiteSpace(c.Id)) errors.Add(new BookError(null, "a category has no id"));
+            else if (!categories.Add(c.Id)) errors.Add(new BookError(null, $"duplicate category id '{c.Id}'"));
+            if (!(c.Value > 0) || !double.IsFinite(c.Value))
+                errors.Add(new BookError(null, $"category '{c.Id}' must have a value > 0"));
+        }
+
+        var towns = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in book.Towns)
+        {
+            if (string.IsNullOrWhiteSpace(t.Id)) errors.Add(new BookError(null, "a town has no id"));
+            else if (!towns.Add(t.Id)) errors.Add(new BookError(null, $"duplicate town id '{t.Id}'"));
+            if (!(t.Lat is >= -90 and <= 90) || !(t.Lon is >= -180 and <= 180))
+                errors.Add(new BookError(null, $"town '{t.Id}' has coordinates out of range"));
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var l in book.Listings)
+        {
+            if (string.IsNullOrWhiteSpace(l.Id)) { errors.Add(new BookError(null, $"a listing of town '{l.Town}' has no id")); continue; }
+            if (!ids.Add(l.Id)) errors.Add(new BookError(l.Id, "duplicate listing id"));
+            if (l.Town is null || !towns.Contains(l.Town)) errors.Add(new BookError(l.Id, $"unknown town '{l.Town}'"));
+            if (l.Category is null || !categories.Contains(l.Category)) errors.Add(new BookError(l.Id, $"unknown category '{l.Category}'"));
+            if (!Enum.IsDefined(l.Kind)) errors.Add(new BookError(l.Id, "kind must be offer or need"));
+            if (!(l.Quantity > 0) || !double.IsFinite(l.Quantity)) errors.Add(new BookError(l.Id, $"quantity must be > 0 (got {l.Quantity})"));
+            if (!(l.MinLot >= 0) || !double.IsFinite(l.MinLot)) errors.Add(new BookError(l.Id, $"minLot must be ≥ 0 (got {l.MinLot})"));
+            else if (l.MinLot > l.Quantity) errors.Add(new BookError(l.Id, $"minLot {l.MinLot} exceeds quantity {l.Quantity}"));
+            if (l.MaxDistanceKm is { } d && (!(d >= 0) || !double.IsFinite(d))) errors.Add(new BookError(l.Id, $"maxDistanceKm must be ≥ 0 (got {d})"));
+            if (l.AvailableFrom is { } from && l.AvailableUntil is { } until && from > until)
+                errors.Add(new BookError(l.Id, "availableFrom is after availableUntil"));
+        }
+
+        var s = book.Settings ?? new Settings();
+        if (s.MaxCycleLength is < MinCycleLength or > MaxSupportedCycleLength)
+            errors.Add(new BookError(null, $"settings.maxCycleLength must be {MinCycleLength}..{MaxSupportedCycleLength} (got {s.MaxCycleLength})"));
+        if (!(s.DetourFactor >= 1) || !double.IsFinite(s.DetourFactor))
+            errors.Add(new BookError(null, $"settings.detourFactor must be ≥ 1 (got {s.DetourFactor})"));
+        if (s.TimeLimitSeconds is { } tl && !(tl > 0))
+            errors.Add(new BookError(null, $"settings.timeLimitSeconds must be > 0 (got {tl})"));
+        return errors;
+    }
+
+    public static void ThrowIfInvalid(Book book)
+    {
+        var errors = Validate(book);
+        if (errors.Count > 0) throw new BookValidationException(errors);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+
+namespace TradeNet.Matching.Engine;
+
+/// <summary>
+/// Multi-town barter clearing (issue 3). Maximises Σ legs × V (minus linear transport cost) over simple
+/// cycles of 2..K towns, with listing capacities and min lots. Per strongly connected component of the
+/// town graph: LP column generation (GLOP, exact K-step DP pricing) gives the bound; rounding, an LP
+/// re-solve and a MIP over the generated columns give the plan; small components are proven optimal by
+/// reduced-profit filtered enumeration. Deterministic for the same input when no time limit cuts it.
+/// </summary>
+public static class ClearingEngine
+{
+    /// <summary>Components with more towns are solved region by region (see <see cref="Regions"/>): one
+    /// master LP over tens of thousands of listings re-solves too slowly for column generation.</summary>
+    internal const int MaxTownsPerLp = 250;
+
+    public static ClearingResult Solve(Book book, SolveOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= SolveOptions.Default;
+        var clock = Stopwatch.StartNew();
+        var effective = Effective(book, options);
+        BookValidator.ThrowIfInvalid(effective);
+        var settings = effective.Settings!;
+        var deadline = new Deadline(settings.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+
+        var market = Market.Build(effective, settings.MaxCycleLength, options.TransportCost, cancellationToken);
+        var components = market.CycleComponents();
+        var localOfTown = new int[market.TownCount];
+        var dual = new double[effective.Listings.Count];
+        var trades = new List<(Column Column, double Value)>();
+        double objective = 0, bound = 0;
+        var generated = 0;
+        var methods = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var arcs in components)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var towns = arcs.Select(a => market.ArcFrom[a]).Distinct().Order().ToArray();
+            if (towns.Length > MaxTownsPerLp)
+            {
+                var regional = Regions.Solve(market, arcs, towns, deadline, dual, localOfTown, cancellationToken);
+                trades.AddRange(regional.Chosen);
+                objective += regional.Objective;
+                bound += Math.Min(regional.Bound, Math.Max(regional.Objective, CirculationBound.Compute(market, arcs)));
+                generated += regional.GeneratedColumns;
+                methods.Add(regional.Method);
+                continue;
+            }
+            var comp = new Component(market, arcs, localOfTown);
+            var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken).Solve();
+            for (var i = 0; i < sol.Values.Length; i++)
+                if (sol.Values[i] > 0) trades.Add((sol.Columns[i], sol.Values[i]));
+            objective += sol.Objective;
+            var componentBound = sol.Bound;
+            if (componentBound - sol.Objective > ComponentSolver.Tolerance(componentBound))
+                componentBound = Math.Min(componentBound, Math.Max(sol.Objective, CirculationBound.Compute(market, arcs)));
+            bound += componentBound;
+            generated += sol.GeneratedColumns;
+            methods.Add(sol.Method);
+        }
+
+        // The objective is recomputed from the chosen amounts so it matches the returned trades exactly.
+        objective = trades.Sum(t => t.Value * t.Column.Profit);
+        var result = Build(market, trades.Select(t => ToTrade(market, t.Column, t.Value)).ToList(), objective, bound,
+            clock, components.Count, generated, string.Join(";", methods));
+        // Under a tight time limit the LP plan can trail the bilateral baseline: never return less than it.
+        var greedy = GreedyBilateral.Solve(effective, options.TransportCost);
+        if (greedy.Objective > result.Objective + ComponentSolver.Tolerance(result.Objective))
+            result = Build(market, greedy.Trades.ToList(), greedy.Objective, bound, clock, components.Count, generated, "greedy-fallback");
+
+        if (!options.SkipSelfCheck)
+        {
+            var errors = ResultValidator.Validate(effective, result, options.TransportCost);
+            if (errors.Count > 0) throw new InvalidOperationException("engine produced an invalid plan: " + errors[0]);
+        }
+        return result;
+    }
+
+    /// <summary>The book with the caller's overrides applied to its settings.</summary>
+    public static Book Effective(Book book, SolveOptions options)
+    {
+        var s = book.Settings ?? new Settings();
+        s = s with
+        {
+            MaxCycleLength = options.MaxCycleLength ?? s.MaxCycleLength,
+            TimeLimitSeconds = options.TimeLimit is { } t ? t.TotalSeconds : s.TimeLimitSeconds,
+        };
+        return book with { Settings = s };
+    }
+
+    private static ClearingResult Build(Market m, List<Trade> trades, double objective, double bound,
+        Stopwatch clock, int components, int columns, string method)
+    {
+        bound = Math.Max(bound, objective);
+        var gap = bound > 0 ? Math.Max(0, (bound - objective) / bound) : 0;
+        var histogram = new SortedDictionary<int, int>();
+        foreach (var t in trades) histogram[t.Legs.Count] = histogram.GetValueOrDefault(t.Legs.Count) + 1;
+        var stats = new SolveStats(m.Book.Listings.Count, m.TownCount, m.LegCount, trades.Count, histogram,
+            clock.Elapsed.TotalSeconds, components, columns, method);
+        return new ClearingResult(trades, objective, bound, gap, gap <= 1e-6 ? SolveStatus.Optimal : SolveStatus.Feasible, stats);
+    }
+
+    private static Trade ToTrade(Market m, Column c, double value)
+    {
+        var legs = new List<Leg>(c.Legs.Length);
+        foreach (var e in c.Legs)
+        {
+            var offer = m.Book.Listings[m.LegOffer[e]];
+            var need = m.Book.Listings[m.LegNeed[e]];
+            legs.Add(new Leg(offer.Town, need.Town, offer.Id, need.Id, offer.Category, value / m.CategoryValue[m.LegOffer[e]], value));
+        }
+        return new Trade(legs);
+    }
+}

@@ -1,0 +1,39 @@
+namespace TradeNet.Matching.Engine;
+
+/// <summary>
+/// A candidate trade: a simple cycle of legs with one value V per leg (the LP variable).
+/// Profit is per unit of V; V must be 0 or within [Min, Upper].
+/// </summary>
+internal sealed class Column
+{
+    public required int[] Legs { get; init; }
+    public required double Profit { get; init; }
+    public required double Min { get; init; }
+    public required double Upper { get; init; }
+
+    public static Column Create(Market m, int[] legs)
+    {
+        double profit = 0, min = 0, upper = double.PositiveInfinity;
+        foreach (var e in legs)
+        {
+            int o = m.LegOffer[e], n = m.LegNeed[e];
+            profit += m.LegProfit[e];
+            min = Math.Max(min, Math.Max(m.MinValue[o], m.MinValue[n]));
+            upper = Math.Min(upper, Math.Min(m.Cap[o], m.Cap[n]));
+        }
+        return new Column { Legs = legs, Profit = profit, Min = min, Upper = upper };
+    }
+
+    /// <summary>Profit per unit of V minus the duals of the listings it uses.</summary>
+    public double ReducedProfit(Market m, double[] dual)
+    {
+        var r = Profit;
+        foreach (var e in Legs) r -= dual[m.LegOffer[e]] + dual[m.LegNeed[e]];
+        return r;
+    }
+
+    /// <summary>Min lots are not in the way: the column can carry any V in (0, Upper].</summary>
+    public bool Continuous => Min <= 0;
+
+    public string Key => string.Join(',', Legs);
+}

@@ -1,0 +1,260 @@
+using System.Diagnostics;
+
+namespace TradeNet.Matching.Engine;
+
+/// <summary>Solves one component: LP column generation for the bound, then the integer (min-lot) phase.</summary>
+internal sealed class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct)
+{
+    private const double PricingEps = 1e-7;
+    private const int EnumerationLimit = 200_000;
+    private const int MipColumnLimit = 5_000;
+
+    public sealed record Solution(List<Column> Columns, double[] Values, double Objective, double Bound, int GeneratedColumns, string Method);
+
+    public Solution Solve()
+    {
+        foreach (var l in comp.Listings) dual[l] = 0;
+        // Finer min-lot buckets tighten the bound but multiply pricing work; big components get coarser ones.
+        comp.SetBuckets(comp.ArcCount > 50_000 ? 4 : comp.ArcCount > 10_000 ? 2 : 1.25);
+        using var lp = new MasterLp(m, comp.Listings);
+        var bound = double.PositiveInfinity;
+        var converged = false;
+        // The last LP that solved: its values, and how many columns it had (later ones carry 0).
+        double[]? lpValues = null;
+        var lpObjective = 0.0;
+        // Many columns per round mean few re-solves; on big components an LP with too many new columns
+        // at once costs more simplex work than it saves.
+        var maxColumns = comp.TownCount > 300 ? 1500 : Math.Max(500, 8 * comp.TownCount);
+        // Leave a share of the budget for the integer phase.
+        var lpDeadline = deadline.Fraction(0.6);
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var priceStart = deadline.Elapsed;
+            var (found, lagrangianTerm) = comp.Price(dual, PricingEps, maxColumns, ct);
+            Trace($"  price {(deadline.Elapsed - priceStart).TotalMilliseconds:F0} ms, found {found.Count}, lp {lpObjective:F1}, cols {lp.Columns.Count}, buckets {comp.Buckets.Count}, t={deadline.Elapsed.TotalSeconds:F2}");
+            // Lagrangian bound, valid for any duals ≥ 0: Σ dual·cap + the pricing's term.
+            bound = Math.Min(bound, lp.DualObjective(dual) + lagrangianTerm);
+            if (found.Count == 0) { converged = true; break; }
+            if (lpDeadline.Expired && lpValues is not null) break;
+            var added = 0;
+            foreach (var (legs, _) in found) if (lp.Add(Column.Create(m, legs))) added++;
+            if (added == 0) { converged = true; break; } // only numerically positive duplicates left
+            var t0 = deadline.Elapsed;
+            var solved = lp.Solve(lpValues is null ? deadline.RemainingOr(TimeSpan.FromMinutes(10)) : lpDeadline.RemainingOr(TimeSpan.FromMinutes(10)));
+            Trace($"  solve {(deadline.Elapsed - t0).TotalMilliseconds:F0} ms, solved {solved}");
+            if (!solved) break;
+            lpValues = lp.Values();
+            lpObjective = lp.Objective;
+            lp.Duals(dual);
+        }
+        if (lpValues is null) return new Solution([], [], 0, bound, lp.Columns.Count, "lp-timeout");
+        if (converged) bound = Math.Min(bound, Math.Max(lpObjective, lp.DualObjective(dual)));
+        var columns = lp.Columns;
+        if (lpValues.Length < columns.Count) Array.Resize(ref lpValues, columns.Count);
+        var method = converged ? "colgen" : "colgen-partial";
+
+        if (!columns.Where((c, i) => lpValues[i] > Tiny(c) && !c.Continuous && lpValues[i] < c.Min * (1 - 1e-9)).Any())
+        {
+            var clean = Sanitize(columns, lpValues);
+            return new Solution(columns, clean, Objective(columns, clean), bound, columns.Count, method);
+        }
+
+        // Min lots bind. 1) Round and re-optimise the amounts with the on/off choices fixed.
+        var best = Sanitize(columns, Round(columns, lpValues));
+        var fixedLp = ResolveWithFixedChoices(lp, columns, best);
+        if (fixedLp is not null && Objective(columns, fixedLp) > Objective(columns, best)) best = fixedLp;
+        method += "+round";
+        var incumbent = Objective(columns, best);
+        Trace($"lp={lpObjective:F1} bound={bound:F1} cols={columns.Count} infeasibleCols={columns.Count(c => c.Min > c.Upper)} lpOnInfeasible={columns.Select((c, i) => c.Min > c.Upper ? lpValues[i] * c.Profit : 0).Sum():F1} rounded={incumbent:F1} t={deadline.Elapsed.TotalSeconds:F2}");
+
+        // 2) Neighbourhood MIP (RINS-like): only the LP's support; columns whose LP amount already meets
+        // their min lot stay on, the others choose on/off. Few binaries, so it solves in a fraction of a second.
+        if (bound - incumbent > Tolerance(bound) && !deadline.Expired)
+        {
+            var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
+            var sub = support.Select(i => columns[i]).ToList();
+            var forceOn = support.Select(i => !columns[i].Continuous && lpValues[i] >= columns[i].Min * (1 - 1e-9) && best[i] > 0).ToArray();
+            var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.FromSeconds(30)) * 0.4, forceOn);
+            if (mip is not null)
+            {
+                var vals = new double[columns.Count];
+                for (var k = 0; k < support.Length; k++) vals[support[k]] = mip.Values[k];
+                vals = Sanitize(columns, vals);
+                var polished = ResolveWithFixedChoices(lp, columns, vals);
+                if (polished is not null && Objective(columns, polished) > Objective(columns, vals)) vals = polished;
+                Trace($"rins={Objective(columns, vals):F1} mip={mip.Objective:F1} mipBound={mip.BestBound:F1} optimal={mip.Optimal} binaries={forceOn.Count(f => !f)} t={deadline.Elapsed.TotalSeconds:F2}");
+                if (Objective(columns, vals) > incumbent) { best = vals; incumbent = Objective(columns, vals); }
+                method += "+rins";
+            }
+        }
+
+        // 3) The MIP over every generated column, when small enough.
+        var integerCount = columns.Count(c => !c.Continuous);
+        if (bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit && !deadline.Expired)
+        {
+            var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(TimeSpan.FromSeconds(60)) * 0.7);
+            if (mip is not null)
+            {
+                var vals = Sanitize(columns, mip.Values);
+                Trace($"mip={mip.Objective:F1} mipBound={mip.BestBound:F1} optimal={mip.Optimal} sanitized={Objective(columns, vals):F1} t={deadline.Elapsed.TotalSeconds:F1}");
+                if (Objective(columns, vals) > incumbent) { best = vals; incumbent = Objective(columns, vals); }
+                method += "+mip";
+            }
+        }
+
+        // 4) Small component with a gap left: add every column that could still improve (reduced-profit
+        // filtering against the LP duals) and solve the MIP on them; its optimum is then the true optimum.
+        if (converged && bound - incumbent > Tolerance(bound) && !deadline.Expired)
+        {
+            var proven = ProveByEnumeration(columns, best, bound - incumbent);
+            if (proven is not null)
+            {
+                var (allColumns, values, mipBound, optimal) = proven.Value;
+                var obj = Objective(allColumns, values);
+                if (obj >= incumbent - Tolerance(incumbent))
+                {
+                    columns = allColumns; best = values; incumbent = obj;
+                }
+                bound = Math.Min(bound, optimal ? Math.Max(incumbent, mipBound) : Math.Max(mipBound, incumbent));
+                method += optimal ? "+enum-proof" : "+enum";
+            }
+        }
+        return new Solution(columns, best, incumbent, bound, lp.Columns.Count, method);
+    }
+
+    private (List<Column>, double[], double, bool)? ProveByEnumeration(List<Column> columns, double[] incumbentValues, double gapAbs)
+    {
+        var all = comp.EnumerateAll(EnumerationLimit, ct);
+        if (all is null) return null;
+        var keep = new List<Column>(columns);
+        var keys = new HashSet<string>(columns.Select(c => c.Key));
+        foreach (var legs in all)
+        {
+            var c = Column.Create(m, legs);
+            if (keys.Contains(c.Key)) continue;
+            var r = c.ReducedProfit(m, dual);
+            // A plan better than the incumbent has Σ r_c·V_c > −gap, so a min-lot column with r·Min ≤ −gap is never in it.
+            if (c.Continuous || r * c.Min > -gapAbs - 1e-9) { keep.Add(c); keys.Add(c.Key); }
+        }
+        if (keep.Count - columns.Count(c => !c.Continuous) > MipColumnLimit * 4) return null;
+        var hint = new double[keep.Count];
+        Array.Copy(incumbentValues, hint, incumbentValues.Length);
+        var mip = MipSolver.Solve(m, keep, hint, deadline.RemainingOr(TimeSpan.FromSeconds(60)) * 0.9);
+        if (mip is null) return null;
+        return (keep, Sanitize(keep, mip.Values), mip.BestBound, mip.Optimal);
+    }
+
+    private double[]? ResolveWithFixedChoices(MasterLp lp, List<Column> columns, double[] chosen)
+    {
+        for (var c = 0; c < columns.Count; c++)
+            if (!columns[c].Continuous)
+                lp.SetBounds(c, chosen[c] > 0 ? columns[c].Min : 0, chosen[c] > 0 ? columns[c].Upper : 0);
+        double[]? result = null;
+        if (!deadline.Expired && lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(1)), dualSimplex: true)) result = Sanitize(columns, lp.Values());
+        for (var c = 0; c < columns.Count; c++) if (!columns[c].Continuous) lp.SetBounds(c, 0, double.PositiveInfinity);
+        return result;
+    }
+
+    /// <summary>Rounding: keep LP amounts that meet min lots, lift or drop the others, then fill leftover capacity greedily.</summary>
+    private double[] Round(List<Column> columns, double[] lpValues)
+    {
+        var residual = new Dictionary<int, double>();
+        foreach (var l in comp.Listings) residual[l] = m.Cap[l];
+        var x = new double[columns.Count];
+        double Avail(Column c) => c.Legs.Min(e => Math.Min(residual[m.LegOffer[e]], residual[m.LegNeed[e]]));
+        void Take(int i, double v)
+        {
+            x[i] += v;
+            foreach (var e in columns[i].Legs) { residual[m.LegOffer[e]] -= v; residual[m.LegNeed[e]] -= v; }
+        }
+        for (var i = 0; i < columns.Count; i++)
+            if (lpValues[i] > Tiny(columns[i]) && (columns[i].Continuous || lpValues[i] >= columns[i].Min * (1 - 1e-9)))
+                Take(i, Math.Min(lpValues[i], Math.Max(0, Avail(columns[i]))));
+        var order = Enumerable.Range(0, columns.Count)
+            .Where(i => lpValues[i] > Tiny(columns[i]) && x[i] == 0)
+            .OrderByDescending(i => lpValues[i] / columns[i].Min).ThenByDescending(i => columns[i].Profit).ThenBy(i => i);
+        foreach (var i in order)
+            if (Avail(columns[i]) >= columns[i].Min) Take(i, columns[i].Min);
+        foreach (var i in Enumerable.Range(0, columns.Count).OrderByDescending(i => columns[i].Profit).ThenBy(i => i))
+        {
+            if (columns[i].Profit <= 0) break;
+            var a = Avail(columns[i]);
+            if (a <= Tiny(columns[i])) continue;
+            if (x[i] > 0 || a >= columns[i].Min) Take(i, a);
+        }
+        return x;
+    }
+
+    /// <summary>Removes LP noise: drops dust, snaps near-min amounts, and shrinks amounts that exceed a capacity by a rounding error.</summary>
+    private double[] Sanitize(List<Column> columns, double[] values)
+    {
+        var x = (double[])values.Clone();
+        for (var i = 0; i < x.Length; i++)
+        {
+            var c = columns[i];
+            if (x[i] <= Tiny(c)) x[i] = 0;
+            else if (!c.Continuous && x[i] < c.Min) x[i] = x[i] >= c.Min * (1 - 1e-6) ? c.Min : 0;
+            x[i] = Math.Min(x[i], c.Upper);
+        }
+        for (var pass = 0; pass < 5; pass++)
+        {
+            var usage = new Dictionary<int, double>();
+            for (var i = 0; i < x.Length; i++)
+                if (x[i] > 0)
+                    foreach (var e in columns[i].Legs)
+                    {
+                        usage[m.LegOffer[e]] = usage.GetValueOrDefault(m.LegOffer[e]) + x[i];
+                        usage[m.LegNeed[e]] = usage.GetValueOrDefault(m.LegNeed[e]) + x[i];
+                    }
+            var over = usage.Where(kv => kv.Value > m.Cap[kv.Key] * (1 + 1e-12)).ToDictionary(kv => kv.Key, kv => m.Cap[kv.Key] / kv.Value);
+            if (over.Count == 0) break;
+            for (var i = 0; i < x.Length; i++)
+            {
+                if (x[i] == 0) continue;
+                var f = 1.0;
+                foreach (var e in columns[i].Legs)
+                {
+                    if (over.TryGetValue(m.LegOffer[e], out var a)) f = Math.Min(f, a);
+                    if (over.TryGetValue(m.LegNeed[e], out var b)) f = Math.Min(f, b);
+                }
+                if (f < 1)
+                {
+                    x[i] *= f * (1 - 1e-12);
+                    if (!columns[i].Continuous && x[i] < columns[i].Min * (1 - 1e-6)) x[i] = 0;
+                }
+            }
+        }
+        return x;
+    }
+
+    private static void Trace(string message)
+    {
+        if (Environment.GetEnvironmentVariable("TRADENET_MATCHING_TRACE") == "1") Console.Error.WriteLine(message);
+    }
+
+    private static double Tiny(Column c) => 1e-9 * Math.Max(1, c.Upper);
+    internal static double Tolerance(double v) => 1e-6 * Math.Max(1, Math.Abs(v));
+
+    public static double Objective(List<Column> columns, double[] values)
+    {
+        double z = 0;
+        for (var i = 0; i < values.Length; i++) z += values[i] * columns[i].Profit;
+        return z;
+    }
+}
+
+/// <summary>A wall-clock budget; null limit means unlimited.</summary>
+internal sealed class Deadline(TimeSpan? limit)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    public TimeSpan Elapsed => _clock.Elapsed;
+    public bool Expired => limit is { } l && _clock.Elapsed >= l;
+    public TimeSpan RemainingOr(TimeSpan fallback) => limit is { } l ? (l - _clock.Elapsed < TimeSpan.Zero ? TimeSpan.Zero : l - _clock.Elapsed) : fallback;
+
+    /// <summary>A deadline at a share of the remaining time (for giving phases a budget).</summary>
+    public Deadline Fraction(double share) => new(limit is { } l ? (l - _clock.Elapsed) * share : null);
+
+    /// <summary>A deadline after <paramref name="budget"/> or this one, whichever comes first.</summary>
+    public Deadline Within(TimeSpan budget) => new(limit is { } l ? TimeSpan.FromTicks(Math.Min(budget.Ticks, Math.Max(0, (l - _clock.Elapsed).Ticks))) : budget);
+}

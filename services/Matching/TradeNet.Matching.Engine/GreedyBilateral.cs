@@ -1,0 +1,68 @@
+namespace TradeNet.Matching.Engine;
+
+/// <summary>A plan from the bilateral baseline: swaps only, no optimality claim.</summary>
+public sealed record BaselineResult(IReadOnlyList<Trade> Trades, double Objective);
+
+/// <summary>
+/// The baseline of issue 3 and the engine's floor: consider every two-town swap (an offer of A fitting a
+/// need of B and one of B fitting a need of A), largest possible swap first, and take each as far as the
+/// remaining quantities and min lots allow.
+/// </summary>
+public static class GreedyBilateral
+{
+    public static BaselineResult Solve(Book book, TransportCostPerUnit? transport = null)
+    {
+        BookValidator.ThrowIfInvalid(book);
+        var m = Market.Build(book, 2, transport, CancellationToken.None);
+        return Solve(m);
+    }
+
+    internal static BaselineResult Solve(Market m)
+    {
+        var arcIndex = new Dictionary<(int, int), int>();
+        for (var a = 0; a < m.ArcCount; a++) arcIndex[(m.ArcFrom[a], m.ArcTo[a])] = a;
+        var candidates = new List<(double Potential, double Profit, int E1, int E2)>();
+        for (var a = 0; a < m.ArcCount; a++)
+        {
+            if (m.ArcFrom[a] > m.ArcTo[a] || !arcIndex.TryGetValue((m.ArcTo[a], m.ArcFrom[a]), out var b)) continue;
+            for (var e1 = m.ArcLegStart[a]; e1 < m.ArcLegStart[a + 1]; e1++)
+                for (var e2 = m.ArcLegStart[b]; e2 < m.ArcLegStart[b + 1]; e2++)
+                {
+                    var profit = m.LegProfit[e1] + m.LegProfit[e2];
+                    if (profit <= 0) continue;
+                    var potential = Math.Min(Math.Min(m.Cap[m.LegOffer[e1]], m.Cap[m.LegNeed[e1]]),
+                                             Math.Min(m.Cap[m.LegOffer[e2]], m.Cap[m.LegNeed[e2]]));
+                    candidates.Add((potential, profit, e1, e2));
+                }
+        }
+        candidates.Sort((x, y) =>
+        {
+            var c = (y.Potential * y.Profit).CompareTo(x.Potential * x.Profit);
+            if (c != 0) return c;
+            c = x.E1.CompareTo(y.E1);
+            return c != 0 ? c : x.E2.CompareTo(y.E2);
+        });
+
+        var residual = (double[])m.Cap.Clone();
+        var trades = new List<Trade>();
+        double objective = 0;
+        foreach (var (_, profit, e1, e2) in candidates)
+        {
+            int o1 = m.LegOffer[e1], n1 = m.LegNeed[e1], o2 = m.LegOffer[e2], n2 = m.LegNeed[e2];
+            var v = Math.Min(Math.Min(residual[o1], residual[n1]), Math.Min(residual[o2], residual[n2]));
+            var min = Math.Max(Math.Max(m.MinValue[o1], m.MinValue[n1]), Math.Max(m.MinValue[o2], m.MinValue[n2]));
+            if (v <= 1e-9 * Math.Max(1, v) || v < min) continue;
+            residual[o1] -= v; residual[n1] -= v; residual[o2] -= v; residual[n2] -= v;
+            trades.Add(new Trade([LegOf(m, e1, v), LegOf(m, e2, v)]));
+            objective += v * profit;
+        }
+        return new BaselineResult(trades, objective);
+    }
+
+    private static Leg LegOf(Market m, int e, double value)
+    {
+        var offer = m.Book.Listings[m.LegOffer[e]];
+        var need = m.Book.Listings[m.LegNeed[e]];
+        return new Leg(offer.Town, need.Town, offer.Id, need.Id, offer.Category, value / m.CategoryValue[m.LegOffer[e]], value);
+    }
+}

@@ -1,0 +1,205 @@
+namespace TradeNet.Matching.Engine;
+
+/// <summary>
+/// The book compiled to arrays: listings with capacities in value units (credits), and the fitting
+/// (offer, need) pairs ("legs") grouped by town arc. Everything downstream works on indexes.
+/// </summary>
+internal sealed class Market
+{
+    public required Book Book { get; init; }
+    public required int K { get; init; }
+    public required double DetourFactor { get; init; }
+
+    // Listings (indexes into Book.Listings).
+    public required int[] ListingTown { get; init; }
+    public required double[] Cap { get; init; }      // quantity × value
+    public required double[] MinValue { get; init; } // minLot × value
+    public required double[] CategoryValue { get; init; }
+
+    // Legs sorted by (from town, to town, offer, need): arc a owns legs ArcLegStart[a]..ArcLegStart[a+1].
+    public required int[] LegOffer { get; init; }
+    public required int[] LegNeed { get; init; }
+    public required double[] LegProfit { get; init; } // per unit of value: 1 − transport cost / value
+    public required int[] ArcFrom { get; init; }
+    public required int[] ArcTo { get; init; }
+    public required int[] ArcLegStart { get; init; }
+
+    public int TownCount => Book.Towns.Count;
+
+    /// <summary>The same market with other capacities (the residual after earlier passes).</summary>
+    public Market WithCaps(double[] caps) => new()
+    {
+        Book = Book, K = K, DetourFactor = DetourFactor,
+        ListingTown = ListingTown, Cap = caps, MinValue = MinValue, CategoryValue = CategoryValue,
+        LegOffer = LegOffer, LegNeed = LegNeed, LegProfit = LegProfit,
+        ArcFrom = ArcFrom, ArcTo = ArcTo, ArcLegStart = ArcLegStart,
+    };
+    public int ArcCount => ArcFrom.Length;
+    public int LegCount => LegOffer.Length;
+
+    public static Market Build(Book book, int k, TransportCostPerUnit? transport, CancellationToken ct)
+    {
+        var settings = book.Settings ?? new Settings();
+        var townIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < book.Towns.Count; i++) townIndex[book.Towns[i].Id] = i;
+        var catIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < book.Categories.Count; i++) catIndex[book.Categories[i].Id] = i;
+
+        // Attributes as bit sets: requirement checks become word ANDs.
+        var attrIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var l in book.Listings)
+            foreach (var a in (l.Kind == ListingKind.Offer ? l.Attributes : l.Requires) ?? [])
+                attrIndex.TryAdd(a, attrIndex.Count);
+        var words = Math.Max(1, (attrIndex.Count + 63) / 64);
+
+        var n = book.Listings.Count;
+        var town = new int[n];
+        var cat = new int[n];
+        var cap = new double[n];
+        var minValue = new double[n];
+        var catValue = new double[n];
+        var masks = new ulong[n * words];
+        var offersByCat = new List<int>[book.Categories.Count];
+        for (var c = 0; c < offersByCat.Length; c++) offersByCat[c] = [];
+        for (var i = 0; i < n; i++)
+        {
+            var l = book.Listings[i];
+            town[i] = townIndex[l.Town];
+            cat[i] = catIndex[l.Category];
+            catValue[i] = book.Categories[cat[i]].Value;
+            cap[i] = l.Quantity * catValue[i];
+            minValue[i] = l.MinLot * catValue[i];
+            foreach (var a in (l.Kind == ListingKind.Offer ? l.Attributes : l.Requires) ?? [])
+            {
+                var b = attrIndex[a];
+                masks[i * words + b / 64] |= 1UL << (b % 64);
+            }
+            if (l.Kind == ListingKind.Offer) offersByCat[cat[i]].Add(i);
+        }
+
+        var lat = book.Towns.Select(t => t.Lat).ToArray();
+        var lon = book.Towns.Select(t => t.Lon).ToArray();
+        var legs = new List<(int From, int To, int Offer, int Need)>();
+        for (var j = 0; j < n; j++)
+        {
+            if ((j & 1023) == 0) ct.ThrowIfCancellationRequested();
+            var need = book.Listings[j];
+            if (need.Kind != ListingKind.Need) continue;
+            var tn = town[j];
+            foreach (var i in offersByCat[cat[j]])
+            {
+                var to = town[i];
+                if (to == tn) continue;
+                var ok = true;
+                for (var w = 0; w < words && ok; w++)
+                {
+                    var req = masks[j * words + w];
+                    ok = (masks[i * words + w] & req) == req;
+                }
+                if (!ok) continue;
+                if (need.MaxDistanceKm is { } max
+                    && Fit.HaversineKm(lat[to], lon[to], lat[tn], lon[tn]) * settings.DetourFactor > max) continue;
+                if (!Fit.WindowsOverlap(book.Listings[i], need)) continue;
+                legs.Add((to, tn, i, j));
+            }
+        }
+        legs.Sort((a, b) => a.From != b.From ? a.From.CompareTo(b.From)
+                          : a.To != b.To ? a.To.CompareTo(b.To)
+                          : a.Offer != b.Offer ? a.Offer.CompareTo(b.Offer) : a.Need.CompareTo(b.Need));
+
+        var legOffer = new int[legs.Count];
+        var legNeed = new int[legs.Count];
+        var legProfit = new double[legs.Count];
+        var arcFrom = new List<int>();
+        var arcTo = new List<int>();
+        var arcStart = new List<int>();
+        for (var e = 0; e < legs.Count; e++)
+        {
+            var (from, to, o, nd) = legs[e];
+            legOffer[e] = o;
+            legNeed[e] = nd;
+            var cost = 0.0;
+            if (transport is not null)
+            {
+                cost = transport(book.Towns[from].Id, book.Towns[to].Id, book.Listings[o].Category);
+                if (!(cost >= 0) || !double.IsFinite(cost))
+                    throw new ArgumentException($"transport cost {from}->{to} must be finite and ≥ 0, got {cost}");
+            }
+            legProfit[e] = 1 - cost / catValue[o];
+            if (e == 0 || legs[e - 1].From != from || legs[e - 1].To != to)
+            {
+                arcFrom.Add(from);
+                arcTo.Add(to);
+                arcStart.Add(e);
+            }
+        }
+        arcStart.Add(legs.Count);
+
+        return new Market
+        {
+            Book = book, K = k, DetourFactor = settings.DetourFactor,
+            ListingTown = town, Cap = cap, MinValue = minValue, CategoryValue = catValue,
+            LegOffer = legOffer, LegNeed = legNeed, LegProfit = legProfit,
+            ArcFrom = arcFrom.ToArray(), ArcTo = arcTo.ToArray(), ArcLegStart = arcStart.ToArray(),
+        };
+    }
+
+    /// <summary>Strongly connected components of the town graph with ≥ 2 towns (cycles live inside one), as sorted arc lists.</summary>
+    public List<int[]> CycleComponents()
+    {
+        var nt = TownCount;
+        var outStart = new int[nt + 1];
+        foreach (var f in ArcFrom) outStart[f + 1]++;
+        for (var i = 0; i < nt; i++) outStart[i + 1] += outStart[i];
+        // ArcFrom is sorted, so arc indexes are already grouped by source.
+        var index = new int[nt];
+        var low = new int[nt];
+        var comp = new int[nt];
+        Array.Fill(index, -1);
+        Array.Fill(comp, -1);
+        var onStack = new bool[nt];
+        var stack = new Stack<int>();
+        var call = new Stack<(int V, int Next)>();
+        int counter = 0, compCount = 0;
+        for (var root = 0; root < nt; root++)
+        {
+            if (index[root] >= 0) continue;
+            call.Push((root, outStart[root]));
+            index[root] = low[root] = counter++;
+            stack.Push(root); onStack[root] = true;
+            while (call.Count > 0)
+            {
+                var (v, next) = call.Pop();
+                if (next < outStart[v + 1])
+                {
+                    call.Push((v, next + 1));
+                    var w = ArcTo[next];
+                    if (index[w] < 0)
+                    {
+                        index[w] = low[w] = counter++;
+                        stack.Push(w); onStack[w] = true;
+                        call.Push((w, outStart[w]));
+                    }
+                    else if (onStack[w]) low[v] = Math.Min(low[v], index[w]);
+                    continue;
+                }
+                if (low[v] == index[v])
+                {
+                    int w;
+                    do { w = stack.Pop(); onStack[w] = false; comp[w] = compCount; } while (w != v);
+                    compCount++;
+                }
+                if (call.Count > 0) { var p = call.Peek().V; low[p] = Math.Min(low[p], low[v]); }
+            }
+        }
+        var arcs = new List<int>[compCount];
+        for (var a = 0; a < ArcCount; a++)
+        {
+            var c = comp[ArcFrom[a]];
+            if (c != comp[ArcTo[a]]) continue;
+            (arcs[c] ??= []).Add(a);
+        }
+        // Order components by their smallest arc so the result does not depend on Tarjan's visiting order.
+        return arcs.Where(l => l is not null).Select(l => l.ToArray()).OrderBy(l => l[0]).ToList();
+    }
+}

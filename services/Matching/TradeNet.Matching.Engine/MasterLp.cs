@@ -1,0 +1,80 @@
+using Google.OrTools.LinearSolver;
+
+namespace TradeNet.Matching.Engine;
+
+/// <summary>
+/// The restricted master LP of column generation (GLOP): max Σ profit_c·V_c subject to, for each listing,
+/// Σ V_c over columns using it ≤ its capacity. GLOP keeps its basis between solves, so adding columns
+/// warm-starts (this needs presolve off and no new rows, hence all rows are created up front).
+/// </summary>
+internal sealed class MasterLp : IDisposable
+{
+    private const string GlopParameters = "use_preprocessing: false";
+    private readonly Market _m;
+    private readonly Solver _solver;
+    private readonly Objective _objective;
+    private readonly Dictionary<int, Constraint> _rows = [];
+    private readonly List<Variable> _vars = [];
+    private readonly HashSet<string> _keys = [];
+    private bool _dualSimplex;
+    public List<Column> Columns { get; } = [];
+
+    public MasterLp(Market m, IEnumerable<int> listings)
+    {
+        _m = m;
+        _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools GLOP is not available");
+        _solver.SetSolverSpecificParametersAsString(GlopParameters);
+        _objective = _solver.Objective();
+        _objective.SetMaximization();
+        foreach (var l in listings) _rows[l] = _solver.MakeConstraint(double.NegativeInfinity, m.Cap[l], "");
+    }
+
+    /// <summary>Adds a column unless the same leg sequence is already there.</summary>
+    public bool Add(Column c)
+    {
+        if (!_keys.Add(c.Key)) return false;
+        var v = _solver.MakeNumVar(0, double.PositiveInfinity, "");
+        foreach (var e in c.Legs)
+        {
+            _rows[_m.LegOffer[e]].SetCoefficient(v, 1);
+            _rows[_m.LegNeed[e]].SetCoefficient(v, 1);
+        }
+        _objective.SetCoefficient(v, c.Profit);
+        _vars.Add(v);
+        Columns.Add(c);
+        return true;
+    }
+
+    /// <summary>
+    /// Solves; true when GLOP reports an optimal basis. Primal simplex suits added columns (the basis stays
+    /// primal feasible); <paramref name="dualSimplex"/> suits changed bounds (it stays dual feasible).
+    /// </summary>
+    public bool Solve(TimeSpan limit, bool dualSimplex = false)
+    {
+        if (dualSimplex != _dualSimplex)
+        {
+            _dualSimplex = dualSimplex;
+            _solver.SetSolverSpecificParametersAsString(GlopParameters + (dualSimplex ? " use_dual_simplex: true" : ""));
+        }
+        _solver.SetTimeLimit((long)Math.Max(1, limit.TotalMilliseconds));
+        return _solver.Solve() == Solver.ResultStatus.OPTIMAL;
+    }
+
+    public double Objective => _objective.Value();
+
+    /// <summary>Writes the row duals (≥ 0 for this max problem) into <paramref name="dual"/>, indexed by listing.</summary>
+    public void Duals(double[] dual)
+    {
+        foreach (var (l, row) in _rows) dual[l] = Math.Max(0, row.DualValue());
+    }
+
+    public double[] Values() => _vars.Select(v => Math.Max(0, v.SolutionValue())).ToArray();
+
+    /// <summary>Σ dual × capacity over the component's listings (the dual part of the Lagrangian bound).</summary>
+    public double DualObjective(double[] dual) => _rows.Keys.Sum(l => dual[l] * _m.Cap[l]);
+
+    /// <summary>Sets V_c's bounds (used to re-optimise amounts once the on/off choices of min-lot columns are fixed).</summary>
+    public void SetBounds(int column, double lb, double ub) => _vars[column].SetBounds(lb, ub);
+
+    public void Dispose() => _solver.Dispose();
+}

@@ -1,0 +1,97 @@
+using Google.OrTools.LinearSolver;
+
+namespace TradeNet.Matching.Engine;
+
+/// <summary>
+/// The integer part: choose V_c ∈ {0} ∪ [Min_c, Upper_c] for a fixed set of columns (a semi-continuous
+/// variable is a binary y_c with Min_c·y_c ≤ V_c ≤ Upper_c·y_c), maximising Σ profit_c·V_c under the
+/// listing capacities. Columns without min lots stay continuous.
+/// </summary>
+internal static class MipSolver
+{
+    public sealed record Outcome(double[] Values, double Objective, double BestBound, bool Optimal);
+
+    /// <param name="forceOn">Per column: keep it on (V ≥ Min); used for neighbourhood searches around the LP.</param>
+    public static Outcome? Solve(Market m, IReadOnlyList<Column> columns, double[]? hint, TimeSpan limit, bool[]? forceOn = null)
+    {
+        using var solver = Solver.CreateSolver("SCIP") ?? Solver.CreateSolver("CBC");
+        if (solver is null) return null;
+        solver.SetTimeLimit((long)Math.Max(1, limit.TotalMilliseconds));
+        solver.SetNumThreads(1); // deterministic, and the machine is shared
+        var objective = solver.Objective();
+        objective.SetMaximization();
+        var rows = new Dictionary<int, Constraint>();
+        var value = new Variable[columns.Count];
+        var onOff = new Variable?[columns.Count];
+        var hintVars = new List<Variable>();
+        var hintVals = new List<double>();
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var col = columns[c];
+            Variable amount;
+            double coef;
+            if (col.Min > col.Upper * (1 + 1e-9))
+            {
+                // Its min lot exceeds a capacity on the cycle: it can carry nothing.
+                amount = solver.MakeNumVar(0, 0, "");
+                coef = 1;
+            }
+            else if (forceOn is not null && forceOn[c] && !col.Continuous)
+            {
+                amount = solver.MakeNumVar(col.Min, col.Upper, "");
+                coef = 1;
+                if (hint is not null) { hintVars.Add(amount); hintVals.Add(hint[c]); }
+            }
+            else if (col.Continuous)
+            {
+                amount = solver.MakeNumVar(0, col.Upper, "");
+                coef = 1;
+                if (hint is not null) { hintVars.Add(amount); hintVals.Add(hint[c]); }
+            }
+            else if (col.Min >= col.Upper * (1 - 1e-9))
+            {
+                // Whole lot (kidney-like): V = Upper·y.
+                amount = solver.MakeBoolVar("");
+                coef = col.Upper;
+                onOff[c] = amount;
+                if (hint is not null) { hintVars.Add(amount); hintVals.Add(hint[c] > 0 ? 1 : 0); }
+            }
+            else
+            {
+                amount = solver.MakeNumVar(0, col.Upper, "");
+                var y = solver.MakeBoolVar("");
+                onOff[c] = y;
+                coef = 1;
+                var lo = solver.MakeConstraint(0, double.PositiveInfinity, "");
+                lo.SetCoefficient(amount, 1); lo.SetCoefficient(y, -col.Min);
+                var hi = solver.MakeConstraint(double.NegativeInfinity, 0, "");
+                hi.SetCoefficient(amount, 1); hi.SetCoefficient(y, -col.Upper);
+                if (hint is not null) { hintVars.Add(amount); hintVals.Add(hint[c]); hintVars.Add(y); hintVals.Add(hint[c] > 0 ? 1 : 0); }
+            }
+            value[c] = amount;
+            objective.SetCoefficient(amount, col.Profit * coef);
+            foreach (var e in col.Legs)
+                foreach (var l in new[] { m.LegOffer[e], m.LegNeed[e] })
+                {
+                    if (!rows.TryGetValue(l, out var row)) rows[l] = row = solver.MakeConstraint(double.NegativeInfinity, m.Cap[l], "");
+                    row.SetCoefficient(amount, coef);
+                }
+        }
+        if (hintVars.Count > 0) solver.SetHint(hintVars.ToArray(), hintVals.ToArray());
+        var status = solver.Solve();
+        if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) return null;
+        var values = new double[columns.Count];
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var col = columns[c];
+            values[c] = col.Min > col.Upper * (1 + 1e-9) ? 0
+                : forceOn is not null && forceOn[c] && !col.Continuous ? value[c].SolutionValue()
+                : !col.Continuous && col.Min >= col.Upper * (1 - 1e-9)
+                ? (value[c].SolutionValue() > 0.5 ? col.Upper : 0)
+                : Math.Max(0, value[c].SolutionValue());
+            if (onOff[c] is { } y && col.Min < col.Upper * (1 - 1e-9) && y.SolutionValue() < 0.5) values[c] = 0;
+        }
+        var optimal = status == Solver.ResultStatus.OPTIMAL;
+        return new Outcome(values, objective.Value(), optimal ? objective.Value() : objective.BestBound(), optimal);
+    }
+}

@@ -1,0 +1,26 @@
+namespace TradeNet.Matching.Engine;
+
+/// <summary>
+/// Transport cost of moving one unit of <paramref name="category"/> from one town to another, in credits.
+/// The engine multiplies it by the leg's quantity, so the cost stays linear and the relaxation stays an LP.
+/// Must be ≥ 0, finite and deterministic; it is called once per fitting (offer, need) pair.
+/// </summary>
+public delegate double TransportCostPerUnit(string fromTown, string toTown, string category);
+
+/// <summary>Options of one solve. Null fields fall back to the book's <see cref="Settings"/> (then to its defaults).</summary>
+public sealed record SolveOptions
+{
+    /// <summary>Cycle cap K (2..4). Overrides the book.</summary>
+    public int? MaxCycleLength { get; init; }
+
+    /// <summary>Wall-clock budget for the whole solve. Overrides the book. Null: no limit.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>Optional linear transport cost; when set, objective = value moved − transport cost.</summary>
+    public TransportCostPerUnit? TransportCost { get; init; }
+
+    /// <summary>Skip the final <see cref="ResultValidator"/> check (benchmarks only; the service keeps it on).</summary>
+    public bool SkipSelfCheck { get; init; }
+
+    public static SolveOptions Default { get; } = new();
+}

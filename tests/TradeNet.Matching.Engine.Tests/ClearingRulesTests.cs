@@ -1,0 +1,197 @@
+using TradeNet.Matching.Engine;
+
+namespace TradeNet.Matching.Engine.Tests;
+
+public class ClearingRulesTests
+{
+    [Fact]
+    public void A_three_town_cycle_is_found_when_no_swap_exists()
+    {
+        var book = TestBooks.Triangle().Build();
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        var trade = Assert.Single(result.Trades);
+        Assert.Equal(3, trade.Legs.Count);
+        Assert.All(trade.Legs, l => Assert.Equal(200, l.Value, 6)); // b-veg: 80 kg × 2.5 bounds every leg
+        Assert.Equal(600, result.Objective, 6);
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+        Assert.Equal(1, result.Stats.CycleLengths[3]);
+    }
+
+    [Fact]
+    public void A_cycle_cap_of_two_leaves_a_three_town_cycle_unmatched()
+    {
+        var book = TestBooks.Triangle().MaxCycle(2).Build();
+        var result = ClearingEngine.Solve(book);
+        Assert.Empty(result.Trades);
+        Assert.Equal(0, result.Objective);
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+    }
+
+    [Fact]
+    public void Quantities_follow_each_category_value_so_every_leg_balances()
+    {
+        var book = TestBooks.Triangle().Build();
+        var legs = ClearingEngine.Solve(book).Trades.Single().Legs.ToDictionary(l => l.Category);
+        Assert.Equal(80, legs["veg"].Quantity, 6);
+        Assert.Equal(200, legs["wood"].Quantity, 6);
+        Assert.Equal(20, legs["cheese"].Quantity, 6);
+    }
+
+    [Fact]
+    public void A_swap_between_two_towns_is_cleared_up_to_the_smaller_side()
+    {
+        var book = new TestBooks().Category("apples", 2).Category("honey", 16)
+            .Town("A").Town("B", 46.1, 4.1)
+            .Offer("a-apples", "A", "apples", 400).Need("b-apples", "B", "apples", 1000)
+            .Offer("b-honey", "B", "honey", 10).Need("a-honey", "A", "honey", 50)
+            .Build();
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        var trade = Assert.Single(result.Trades);
+        Assert.Equal(2, trade.Legs.Count);
+        Assert.Equal(160, trade.Legs[0].Value, 6); // 10 kg honey × 16
+        Assert.Equal(320, result.Objective, 6);
+    }
+
+    [Fact]
+    public void An_offer_without_a_required_attribute_does_not_fit()
+    {
+        var book = new TestBooks().Category("veg").Town("A").Town("B", 46.1, 4.1)
+            .Offer("a-veg", "A", "veg", 10, attributes: ["local"]).Need("b-veg", "B", "veg", 10, requires: ["organic"])
+            .Offer("b-veg-offer", "B", "veg", 10).Need("a-veg-need", "A", "veg", 10)
+            .Build();
+        var result = ClearingEngine.Solve(book);
+        Assert.Empty(result.Trades);
+        Assert.Equal(0, result.Stats.Trades);
+    }
+
+    [Fact]
+    public void A_need_farther_than_its_max_distance_by_road_gets_nothing()
+    {
+        // Roanne → Lyon is about 66 km as the crow flies, 86 km with the 1.3 detour factor.
+        var book = new TestBooks().Category("veg").Category("wine")
+            .Town("roanne", 46.0443, 4.07974).Town("lyon", 45.758, 4.835)
+            .Offer("r-veg", "roanne", "veg", 10).Need("l-veg", "lyon", "veg", 10, maxKm: 80)
+            .Offer("l-wine", "lyon", "wine", 10).Need("r-wine", "roanne", "wine", 10)
+            .Build();
+        Assert.Empty(ClearingEngine.Solve(book).Trades);
+        var farther = book with { Listings = book.Listings.Select(l => l.Id == "l-veg" ? l with { MaxDistanceKm = 90 } : l).ToList() };
+        Assert.Single(ClearingEngine.Solve(farther).Trades);
+    }
+
+    [Fact]
+    public void Listings_whose_windows_do_not_overlap_do_not_fit()
+    {
+        var jan = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var book = new TestBooks().Category("veg").Category("wood").Town("A").Town("B", 46.1, 4.1)
+            .Offer("a-veg", "A", "veg", 10, from: jan, until: jan.AddDays(10)).Need("b-veg", "B", "veg", 10, from: jan.AddDays(20))
+            .Offer("b-wood", "B", "wood", 10).Need("a-wood", "A", "wood", 10)
+            .Build();
+        Assert.Empty(ClearingEngine.Solve(book).Trades);
+    }
+
+    [Fact]
+    public void A_listing_shared_by_several_trades_never_gives_more_than_its_quantity()
+    {
+        // A's 100 kg of veg can serve B and C; each pays back with wine.
+        var book = new TestBooks().Category("veg").Category("wine")
+            .Town("A").Town("B", 46.1, 4.1).Town("C", 46.0, 4.2)
+            .Offer("a-veg", "A", "veg", 100).Need("a-wine", "A", "wine", 1000)
+            .Need("b-veg", "B", "veg", 70).Offer("b-wine", "B", "wine", 70)
+            .Need("c-veg", "C", "veg", 70).Offer("c-wine", "C", "wine", 70)
+            .Build();
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        var given = result.Trades.SelectMany(t => t.Legs).Where(l => l.Offer == "a-veg").Sum(l => l.Quantity);
+        Assert.Equal(100, given, 6);
+        Assert.Equal(200, result.Objective, 6);
+        Assert.Equal(2, result.Trades.Count);
+    }
+
+    [Fact]
+    public void A_min_lot_larger_than_what_the_cycle_can_carry_blocks_the_trade()
+    {
+        var book = TestBooks.Triangle().Build();
+        // b-veg can take at most 80 kg but the offer insists on lots of 90 kg.
+        book = book with { Listings = book.Listings.Select(l => l.Id == "a-veg" ? l with { MinLot = 90 } : l).ToList() };
+        var result = ClearingEngine.Solve(book);
+        Assert.Empty(result.Trades);
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+    }
+
+    [Fact]
+    public void Min_lots_choose_the_better_of_two_incompatible_trades()
+    {
+        // Offer a-veg (100 kg, lots of 60) can serve B or C but not both; C's return trade is worth more.
+        var book = new TestBooks().Category("veg").Category("wine")
+            .Town("A").Town("B", 46.1, 4.1).Town("C", 46.0, 4.2)
+            .Offer("a-veg", "A", "veg", 100, minLot: 60).Need("a-wine", "A", "wine", 1000)
+            .Need("b-veg", "B", "veg", 100).Offer("b-wine", "B", "wine", 65)
+            .Need("c-veg", "C", "veg", 100).Offer("c-wine", "C", "wine", 90)
+            .Build();
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        Assert.Equal(180, result.Objective, 6);
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+        Assert.All(result.Trades.SelectMany(t => t.Legs).Where(l => l.Offer == "a-veg"), l => Assert.True(l.Quantity >= 60 - 1e-9));
+    }
+
+    [Fact]
+    public void Transport_cost_is_subtracted_and_can_make_a_swap_not_worth_it()
+    {
+        var book = new TestBooks().Category("hay", 0.2).Category("wine", 9)
+            .Town("A").Town("B", 46.1, 4.1)
+            .Offer("a-hay", "A", "hay", 1000).Need("b-hay", "B", "hay", 1000)
+            .Offer("b-wine", "B", "wine", 100).Need("a-wine", "A", "wine", 100)
+            .Build();
+        // Cheap transport: 0.01 credit per kg of hay, 0.1 per litre of wine.
+        TransportCostPerUnit cheap = (_, _, c) => c == "hay" ? 0.01 : 0.1;
+        var result = ClearingEngine.Solve(book, new SolveOptions { TransportCost = cheap });
+        TestBooks.AssertValid(book, result, cheap);
+        Assert.Equal(200 * 2 - 1000 * 0.01 - (200 / 9.0) * 0.1, result.Objective, 6);
+        // Hay costs more to move than it is worth and the wine leg cannot pay for it: nothing is traded.
+        TransportCostPerUnit dear = (_, _, c) => c == "hay" ? 0.5 : 0.1;
+        var none = ClearingEngine.Solve(book, new SolveOptions { TransportCost = dear });
+        Assert.Empty(none.Trades);
+    }
+
+    [Fact]
+    public void The_same_book_gives_the_same_result()
+    {
+        var book = RandomBooks.Realistic(seed: 7, towns: 12, listings: 80);
+        var a = ClearingEngine.Solve(book);
+        var b = ClearingEngine.Solve(book);
+        Assert.Equal(BookJson.WriteResult(a with { Stats = a.Stats with { Seconds = 0 } }),
+                     BookJson.WriteResult(b with { Stats = b.Stats with { Seconds = 0 } }));
+    }
+
+    [Fact]
+    public void A_cancelled_token_stops_the_solve()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => ClearingEngine.Solve(TestBooks.Triangle().Build(), null, cts.Token));
+    }
+
+    [Fact]
+    public void A_tiny_time_limit_still_returns_a_valid_plan_with_a_valid_bound()
+    {
+        var book = RandomBooks.Realistic(seed: 3, towns: 25, listings: 300);
+        var full = ClearingEngine.Solve(book);
+        var rushed = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromMilliseconds(1) });
+        TestBooks.AssertValid(ClearingEngine.Effective(book, new SolveOptions { TimeLimit = TimeSpan.FromMilliseconds(1) }), rushed);
+        Assert.True(rushed.Bound >= full.Objective - 1e-6 * Math.Max(1, full.Objective));
+    }
+
+    [Fact]
+    public void The_engine_never_does_worse_than_the_bilateral_baseline()
+    {
+        var book = RandomBooks.Realistic(seed: 11, towns: 20, listings: 200);
+        var engine = ClearingEngine.Solve(book);
+        var greedy = GreedyBilateral.Solve(book);
+        Assert.Empty(ResultValidator.Validate(book, greedy.Trades, greedy.Objective));
+        Assert.True(engine.Objective >= greedy.Objective - 1e-6);
+        Assert.All(greedy.Trades, t => Assert.Equal(2, t.Legs.Count));
+    }
+}

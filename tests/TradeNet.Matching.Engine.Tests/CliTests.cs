@@ -1,0 +1,117 @@
+using System.Text.Json;
+using TradeNet.Matching.Cli;
+using TradeNet.Matching.Engine;
+
+namespace TradeNet.Matching.Engine.Tests;
+
+public class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tradenet-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = CliApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private const string IssueExampleBook = """
+        { "categories": [ {"id":"organic-vegetables","unit":"kg","value":2.5}, {"id":"wood","unit":"kg","value":0.5} ],
+          "towns":      [ {"id":"42187","name":"Roanne","lat":46.0443,"lon":4.07974},
+                          {"id":"42184","name":"Riorges","lat":46.0428,"lon":4.0406} ],
+          "listings":   [ {"id":"L1","town":"42187","kind":"offer","category":"organic-vegetables",
+                           "quantity":500,"minLot":50,"attributes":["organic"]},
+                          {"id":"L2","town":"42184","kind":"need","category":"organic-vegetables",
+                           "quantity":200,"minLot":20,"requires":["organic"],"maxDistanceKm":80},
+                          {"id":"L3","town":"42184","kind":"offer","category":"wood","quantity":2000},
+                          {"id":"L4","town":"42187","kind":"need","category":"wood","quantity":800} ],
+          "settings":   {"maxCycleLength":3,"detourFactor":1.3} }
+        """;
+
+    [Fact]
+    public void Solve_prints_only_the_camel_case_result_json_to_stdout()
+    {
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook));
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("", stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(400, root.GetProperty("objective").GetDouble(), 6); // 200 kg × 2.5 each way
+        Assert.Equal("optimal", root.GetProperty("status").GetString());
+        Assert.True(root.GetProperty("bound").GetDouble() >= 400 - 1e-6);
+        var leg = root.GetProperty("trades")[0].GetProperty("legs")[0];
+        foreach (var name in new[] { "from", "to", "offer", "need", "category", "quantity", "value" })
+            Assert.True(leg.TryGetProperty(name, out _), name);
+    }
+
+    [Fact]
+    public void Out_writes_the_result_file_and_keeps_stdout_empty()
+    {
+        var outPath = Path.Combine(_dir, "result.json");
+        var (code, stdout, _) = Run("solve", "--book", Write("book.json", IssueExampleBook), "--out", outPath, "--time-limit", "10");
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("", stdout);
+        var result = BookJson.ReadResult(File.ReadAllText(outPath));
+        Assert.Equal(400, result.Objective, 6);
+        Assert.Single(result.Trades);
+    }
+
+    [Fact]
+    public void Max_cycle_overrides_the_book_setting()
+    {
+        var triangle = BookJson.WriteBook(TestBooks.Triangle().Build());
+        var path = Write("triangle.json", triangle);
+        Assert.Equal(600, BookJson.ReadResult(Run("solve", "--book", path).Out).Objective, 6);
+        Assert.Empty(BookJson.ReadResult(Run("solve", "--book", path, "--max-cycle", "2").Out).Trades);
+    }
+
+    [Fact]
+    public void A_malformed_book_gets_one_line_naming_the_listing_and_exit_code_2()
+    {
+        var bad = IssueExampleBook.Replace("\"town\":\"42184\",\"kind\":\"need\"", "\"town\":\"99999\",\"kind\":\"need\"");
+        var (code, stdout, stderr) = Run("solve", "--book", Write("bad.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("L2", line);
+        Assert.Contains("unknown town", line);
+    }
+
+    [Fact]
+    public void Invalid_json_is_a_malformed_book_too()
+    {
+        var (code, _, stderr) = Run("solve", "--book", Write("broken.json", "{ \"listings\": [ {\"id\": 3 "));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Missing_optional_fields_take_their_documented_defaults()
+    {
+        var book = BookJson.ReadBook("""
+            { "categories":[{"id":"c","unit":"kg","value":1}], "towns":[{"id":"t","name":"T","lat":46,"lon":4}],
+              "listings":[{"id":"L","town":"t","kind":"need","category":"c","quantity":5}] }
+            """);
+        var l = book.Listings.Single();
+        Assert.Equal(0, l.MinLot);
+        Assert.Null(l.Requires);
+        Assert.Null(l.MaxDistanceKm);
+        Assert.Null(book.Settings);
+        Assert.Equal(3, ClearingEngine.Effective(book, SolveOptions.Default).Settings!.MaxCycleLength);
+        Assert.Equal(1.3, ClearingEngine.Effective(book, SolveOptions.Default).Settings!.DetourFactor);
+    }
+
+    [Fact]
+    public void Unknown_arguments_are_a_usage_error() =>
+        Assert.Equal(CliApp.UsageError, Run("solve", "--book", "x.json", "--speed", "fast").Code);
+}

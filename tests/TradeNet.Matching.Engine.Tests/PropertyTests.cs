@@ -1,0 +1,85 @@
+using CsCheck;
+using TradeNet.Matching.Engine;
+
+namespace TradeNet.Matching.Engine.Tests;
+
+public class PropertyTests
+{
+    [Fact]
+    public void Every_result_on_a_random_small_book_obeys_every_rule()
+    {
+        RandomBooks.Small.Sample(book =>
+        {
+            var result = ClearingEngine.Solve(book);
+            var errors = ResultValidator.Validate(book, result);
+            Assert.True(errors.Count == 0, string.Join("; ", errors));
+            Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
+        }, iter: 150);
+    }
+
+    [Fact]
+    public void On_tiny_whole_lot_books_the_engine_equals_the_brute_force_optimum()
+    {
+        RandomBooks.WholeLots.Sample(book =>
+        {
+            var result = ClearingEngine.Solve(book);
+            Assert.Empty(ResultValidator.Validate(book, result));
+            Assert.Equal(BruteForce.WholeLotOptimum(book), result.Objective, 6);
+            Assert.Equal(SolveStatus.Optimal, result.Status);
+        }, iter: 150);
+    }
+
+    [Fact]
+    public void The_bound_is_never_below_the_brute_force_optimum()
+    {
+        RandomBooks.WholeLots.Sample(book =>
+        {
+            var result = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromMilliseconds(1) });
+            Assert.True(result.Bound >= BruteForce.WholeLotOptimum(book) - 1e-6);
+        }, iter: 60);
+    }
+}
+
+/// <summary>Exhaustive search for whole-lot books (every listing is one unit of value 1, used at most once).</summary>
+internal static class BruteForce
+{
+    public static double WholeLotOptimum(Book book)
+    {
+        var k = (book.Settings ?? new Settings()).MaxCycleLength;
+        var towns = book.Towns.ToDictionary(t => t.Id);
+        var offers = book.Listings.Where(l => l.Kind == ListingKind.Offer).ToList();
+        var needs = book.Listings.Where(l => l.Kind == ListingKind.Need).ToList();
+        var townOrder = book.Towns.Select((t, i) => (t.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        // All simple cycles of listings: town sequence starts at its smallest town.
+        var cycles = new List<string[]>();
+        foreach (var start in book.Towns)
+            Extend(start.Id, start.Id, [], [start.Id]);
+        void Extend(string start, string at, List<string> used, List<string> path)
+        {
+            foreach (var o in offers.Where(o => o.Town == at))
+                foreach (var n in needs.Where(n => Fit.Fits(o, towns[at], n, towns[n.Town], book.Settings!.DetourFactor)))
+                {
+                    var next = n.Town;
+                    var legs = new List<string>(used) { o.Id, n.Id };
+                    if (next == start && path.Count >= 2) { cycles.Add(legs.ToArray()); continue; }
+                    if (next == start || path.Contains(next) || townOrder[next] < townOrder[start] || path.Count >= k) continue;
+                    Extend(start, next, legs, [.. path, next]);
+                }
+        }
+        // Best packing of listing-disjoint cycles; a cycle of L towns moves L units.
+        var best = 0;
+        Search(0, new HashSet<string>(), 0);
+        return best;
+        void Search(int i, HashSet<string> taken, int value)
+        {
+            best = Math.Max(best, value);
+            for (var c = i; c < cycles.Count; c++)
+            {
+                if (cycles[c].Any(taken.Contains)) continue;
+                foreach (var id in cycles[c]) taken.Add(id);
+                Search(c + 1, taken, value + cycles[c].Length / 2);
+                foreach (var id in cycles[c]) taken.Remove(id);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using CsCheck;
+using TradeNet.Matching.Engine;
+
+namespace TradeNet.Matching.Engine.Tests;
+
+/// <summary>Random books: a seeded "realistic" one for example tests and CsCheck generators for properties.</summary>
+internal static class RandomBooks
+{
+    private static readonly string[] Attrs = ["organic", "local"];
+
+    /// <summary>Towns within ~60 km of Roanne, 4 goods, lognormal-ish quantities, some min lots and limits.</summary>
+    public static Book Realistic(int seed, int towns, int listings)
+    {
+        var rng = new Random(seed);
+        var cats = new[] { new Category("veg", "kg", 2.5), new Category("wood", "kg", 0.2), new Category("cheese", "kg", 14), new Category("repair", "hour", 35) };
+        var ts = Enumerable.Range(0, towns).Select(i => new Town($"T{i}", $"Town {i}", 46.04 + (rng.NextDouble() - 0.5) * 0.8, 4.07 + (rng.NextDouble() - 0.5) * 1.1)).ToList();
+        var ls = new List<Listing>();
+        for (var i = 0; i < listings; i++)
+        {
+            var cat = cats[rng.Next(cats.Length)];
+            var quantity = Math.Round(Math.Exp(Math.Log(300) + rng.NextDouble() * 1.5 - 0.75) / cat.Value, 1) + 1;
+            var minLot = rng.NextDouble() < 0.4 ? Math.Round(quantity * rng.NextDouble() * 0.3, 1) : 0;
+            var town = ts[rng.Next(ts.Count)].Id;
+            ls.Add(rng.NextDouble() < 0.5
+                ? new Listing($"L{i}", town, ListingKind.Offer, cat.Id, quantity, minLot, Attributes: rng.NextDouble() < 0.5 ? ["organic"] : null)
+                : new Listing($"L{i}", town, ListingKind.Need, cat.Id, quantity, minLot, Requires: rng.NextDouble() < 0.2 ? ["organic"] : null,
+                    MaxDistanceKm: rng.NextDouble() < 0.7 ? 40 + rng.Next(60) : null));
+        }
+        return new Book(cats, ts, ls, new Settings());
+    }
+
+    /// <summary>Small books with every feature: 2–6 towns, 1–3 goods, min lots, attributes, distance limits, K 2..4.</summary>
+    public static readonly Gen<Book> Small =
+        from townCount in Gen.Int[2, 6]
+        from coords in Gen.Double[0, 0.6].Array[townCount * 2]
+        from values in Gen.OneOfConst(1.0, 2.5, 10.0).Array[Gen.Int[1, 3]]
+        from k in Gen.Int[2, 4]
+        from raw in Gen.Select(Gen.Int[0, townCount - 1], Gen.Bool, Gen.Int[0, values.Length - 1], Gen.Int[1, 60], Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[0, 4])
+            .Array[2, 16]
+        select Build(townCount, coords, values, k, raw);
+
+    private static Book Build(int townCount, double[] coords, double[] values, int k, (int Town, bool Offer, int Cat, int Qty, int Lot, int Attr, int Dist)[] raw)
+    {
+        var cats = values.Select((v, i) => new Category($"c{i}", "kg", v)).ToList();
+        var towns = Enumerable.Range(0, townCount).Select(i => new Town($"T{i}", $"T{i}", 45.9 + coords[2 * i], 3.9 + coords[2 * i + 1])).ToList();
+        var listings = raw.Select((r, i) =>
+        {
+            // Lot is 0, or a quarter, half or all of the quantity.
+            var minLot = r.Lot == 0 ? 0 : r.Qty * r.Lot / 4.0;
+            var attrs = r.Attr == 0 ? null : Attrs.Where((_, j) => ((r.Attr >> j) & 1) == 1).ToList();
+            return r.Offer
+                ? new Listing($"L{i}", $"T{r.Town}", ListingKind.Offer, $"c{r.Cat}", r.Qty, minLot, Attributes: attrs)
+                : new Listing($"L{i}", $"T{r.Town}", ListingKind.Need, $"c{r.Cat}", r.Qty, minLot,
+                    Requires: r.Attr == 3 ? ["organic"] : null, MaxDistanceKm: r.Dist == 0 ? 30 : null);
+        }).ToList();
+        return new Book(cats, towns, listings, new Settings(k, 1.3));
+    }
+
+    /// <summary>Whole-lot books: one good of value 1, every listing 1 unit with min lot 1, random compatibility by attributes.</summary>
+    public static readonly Gen<Book> WholeLots =
+        from townCount in Gen.Int[2, 5]
+        from k in Gen.Int[2, 4]
+        from raw in Gen.Select(Gen.Int[0, townCount - 1], Gen.Bool, Gen.Int[0, 3]).Array[2, 12]
+        select new Book(
+            [new Category("g", "piece", 1)],
+            Enumerable.Range(0, townCount).Select(i => new Town($"T{i}", $"T{i}", 46, 4 + i * 0.01)).ToList(),
+            raw.Select((r, i) => r.Item2
+                ? new Listing($"L{i}", $"T{r.Item1}", ListingKind.Offer, "g", 1, 1, Attributes: r.Item3 == 0 ? null : Attrs.Where((_, j) => ((r.Item3 >> j) & 1) == 1).ToList())
+                : new Listing($"L{i}", $"T{r.Item1}", ListingKind.Need, "g", 1, 1, Requires: r.Item3 == 3 ? ["organic"] : null)).ToList(),
+            new Settings(k, 1.3));
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using TradeNet.Matching.Benchmarks;
+using TradeNet.Matching.Engine;
+
+// Matching benchmark (issue 3). Prints markdown tables; no pass/fail, the figures go to docs/benchmarks.md.
+//   --kidney DIR               PrefLib .wmd files + README.md with reference optima (default ../shared/benchmarks/kidney)
+//   --books LIST               generated books, any of: 300,2000,2000k4,10000,40000 (default all)
+//   --towns CSV                communes file (default services/Shared/Data/communes_ara.csv in the repo)
+//   --seed N                   generator seed (default 1)
+//   --write-book PATH --listings N --town-count T [--max-cycle K]   write one generated book and exit
+//   --heavy-min-lots           generator variant with large min lots (see BookGenerator.MinLots)
+//   --only kidney|books        run one part
+var opts = ParseArgs(args);
+var repo = FindRepoRoot();
+var townsCsv = opts.GetValueOrDefault("towns") ?? Path.Combine(repo, "services/Shared/Data/communes_ara.csv");
+var seed = int.Parse(opts.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture);
+
+if (opts.TryGetValue("write-book", out var writePath))
+{
+    var n = int.Parse(opts.GetValueOrDefault("listings") ?? "2000", CultureInfo.InvariantCulture);
+    var t = int.Parse(opts.GetValueOrDefault("town-count") ?? "150", CultureInfo.InvariantCulture);
+    var k = int.Parse(opts.GetValueOrDefault("max-cycle") ?? "3", CultureInfo.InvariantCulture);
+    var book = BookGenerator.Generate(BookGenerator.LoadTowns(townsCsv), n, t, seed, k, MinLotsOption(opts));
+    File.WriteAllText(writePath, BookJson.WriteBook(book));
+    Console.WriteLine($"wrote {writePath}: {book.Listings.Count} listings, {book.Towns.Count} towns, seed {seed}");
+    return 0;
+}
+
+var only = opts.GetValueOrDefault("only");
+if (only is null or "kidney")
+{
+    var dir = opts.GetValueOrDefault("kidney") ?? Path.GetFullPath(Path.Combine(repo, "../shared/benchmarks/kidney"));
+    RunKidney(dir);
+}
+if (only is null or "books")
+{
+    var selected = (opts.GetValueOrDefault("books") ?? "300,2000,2000k4,10000,40000").Split(',');
+    RunBooks(townsCsv, seed, selected, MinLotsOption(opts));
+}
+return 0;
+
+static void RunKidney(string dir)
+{
+    var readme = Path.Combine(dir, "README.md");
+    var expected = File.Exists(readme) ? KidneyInstance.ParseReadmeOptima(File.ReadAllText(readme)) : new Dictionary<(string, int), int>();
+    Console.WriteLine($"## Kidney (PrefLib 00036, cycles only) — {dir}");
+    Console.WriteLine();
+    Console.WriteLine("| instance | pairs | K | objective | expected | match | status | seconds | method |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+    foreach (var file in Directory.GetFiles(dir, "*.wmd").Order(StringComparer.Ordinal))
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        var book = KidneyInstance.Parse(File.ReadAllText(file));
+        for (var k = 2; k <= 4; k++)
+        {
+            // The README has no optimum for K = 4 on the 128/256-pair files; the issue only asks for the listed ones.
+            if (!expected.TryGetValue((name, k), out var exp) && expected.Count > 0) continue;
+            var sw = Stopwatch.StartNew();
+            var r = ClearingEngine.Solve(book, new SolveOptions { MaxCycleLength = k, TimeLimit = TimeSpan.FromSeconds(10) });
+            var got = KidneyInstance.Transplants(r);
+            Console.WriteLine($"| {name} | {book.Towns.Count} | {k} | {got} | {exp} | {(got == exp ? "yes" : "NO")} | {r.Status.ToString().ToLowerInvariant()} | {sw.Elapsed.TotalSeconds:F2} | {r.Stats.Method} |");
+        }
+    }
+    Console.WriteLine();
+}
+
+static BookGenerator.MinLots MinLotsOption(Dictionary<string, string> opts) =>
+    opts.ContainsKey("heavy-min-lots") ? BookGenerator.MinLots.Heavy : BookGenerator.MinLots.Packaging;
+
+static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator.MinLots minLots)
+{
+    var towns = BookGenerator.LoadTowns(townsCsv);
+    // Time limit = the issue's target; MATCHING_BENCH_TIME_SCALE stretches it (e.g. on a loaded machine), reported as such.
+    var scale = double.Parse(Environment.GetEnvironmentVariable("MATCHING_BENCH_TIME_SCALE") ?? "1", CultureInfo.InvariantCulture);
+    var specs = new (string Name, int Listings, int Towns, int K, double Limit)[]
+    {
+        ("300", 300, 30, 3, 2), ("2000", 2_000, 150, 3, 5), ("2000k4", 2_000, 150, 4, 20),
+        ("10000", 10_000, 600, 3, 30), ("40000", 40_000, 2_000, 3, 120),
+    };
+    Console.WriteLine($"## Generated books (seed {seed}, {minLots.ToString().ToLowerInvariant()} min lots, time limit = target × {scale})");
+    Console.WriteLine();
+    Console.WriteLine("| book | listings | towns | K | edges | objective | bound | gap % | status | seconds | cpu s | peak MB | greedy | engine/greedy | trades (2/3/4) | method |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    foreach (var spec in specs.Where(s => selected.Contains(s.Name)))
+    {
+        var book = BookGenerator.Generate(towns, spec.Listings, spec.Towns, seed, spec.K, minLots);
+        GC.Collect();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        var r = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(spec.Limit * scale) });
+        var seconds = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var greedy = GreedyBilateral.Solve(book);
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
+        var hist = string.Join("/", Enumerable.Range(2, 3).Select(l => r.Stats.CycleLengths.GetValueOrDefault(l)));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {spec.Name} | {book.Listings.Count} | {book.Towns.Count} | {spec.K} | {r.Stats.Edges} | {r.Objective:F0} | {r.Bound:F0} | {100 * r.Gap:F3} | {r.Status.ToString().ToLowerInvariant()} | {seconds:F1} | {cpu:F1} | {peak:F0} | {greedy.Objective:F0} | {(greedy.Objective > 0 ? r.Objective / greedy.Objective : double.NaN):F2} | {hist} | {r.Stats.Method} |"));
+    }
+    Console.WriteLine();
+}
+
+static Dictionary<string, string> ParseArgs(string[] args)
+{
+    var d = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (var i = 0; i < args.Length; i++)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected {args[i]}");
+        d[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "";
+    }
+    return d;
+}
+
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "Directory.Build.props"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}
