@@ -31,8 +31,15 @@ public static class MatchingExtensions
 
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "matching");
 
-        // The seam for the optimal engine: register another IClearingStrategy before AddMatching to replace this one.
-        services.TryAddSingleton<IClearingStrategy, BilateralClearing>();
+        services.AddTradeNetGrpcClient<Logistics.LogisticsClient>("Logistics", "http://127.0.0.1:5302", "matching", TimeSpan.FromSeconds(10));
+        services.AddSingleton<TransportCosts>();
+        services.AddSingleton<EngineClearing>();
+        services.AddSingleton<BilateralClearing>();
+        // Tests may register their own strategy first; otherwise Matching:Strategy chooses.
+        services.TryAddSingleton<IClearingStrategy>(sp =>
+            string.Equals(sp.GetRequiredService<IOptions<MatchingOptions>>().Value.Strategy, "bilateral", StringComparison.OrdinalIgnoreCase)
+                ? sp.GetRequiredService<BilateralClearing>()
+                : sp.GetRequiredService<EngineClearing>());
         services.AddSingleton<ClearingRounds>();
         services.AddScoped<TradeLifecycle>();
         services.AddHostedService<ScheduledClearing>();

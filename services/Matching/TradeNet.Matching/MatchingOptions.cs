@@ -19,4 +19,19 @@ public sealed class MatchingOptions
 
     /// <summary>Road distance = great circle × this factor.</summary>
     public double DetourFactor { get; set; } = TradeNet.Shared.Hosting.Geo.DefaultDetourFactor;
+
+    /// <summary>"engine" (the optimal multi-town engine, default) or "bilateral" (greedy two-town swaps).</summary>
+    public string Strategy { get; set; } = "engine";
+
+    /// <summary>Largest number of towns in one trade (2..4).</summary>
+    public int MaxCycleLength { get; set; } = 3;
+
+    /// <summary>Wall-clock budget of the engine in one round; it answers with its best plan and bound when it runs out.</summary>
+    public TimeSpan RoundTimeLimit { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>When true, a round asks logistics for transport estimates and subtracts their cost from the objective.</summary>
+    public bool TransportCost { get; set; }
+
+    /// <summary>The load a transport estimate is for: a leg pays its weight's share of such a trip.</summary>
+    public double ReferenceLoadKg { get; set; } = 1000;
 }

@@ -42,6 +42,9 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
 
     public FakeCatalog Catalog { get; } = new();
 
+    /// <summary>Set before the host starts to stand in for logistics' transport estimates.</summary>
+    public FakeLogistics? Logistics { get; init; }
+
     public ITestHarness Harness => Services.GetTestHarness();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -50,6 +53,11 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddMassTransitTestHarness(x => x.AddMatchingConsumers());
+            if (Logistics is not null)
+            {
+                services.RemoveAll<Logistics.LogisticsClient>();
+                services.AddSingleton<Logistics.LogisticsClient>(Logistics);
+            }
             if (!_fakeCatalog) return;
             services.RemoveAll<Catalog.CatalogClient>();
             services.AddSingleton<Catalog.CatalogClient>(Catalog);

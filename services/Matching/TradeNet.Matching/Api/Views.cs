@@ -5,10 +5,11 @@ namespace TradeNet.Matching.Api;
 
 public sealed record RoundView(
     Guid Id, DateTimeOffset StartedAt, long DurationMs, int Listings, int Trades, double Objective, string Status,
-    string Trigger, IReadOnlyList<Guid> TradeIds, string Strategy, int CandidateLegs, int CandidateCycles, double? UpperBound)
+    string Trigger, IReadOnlyList<Guid> TradeIds, string Strategy, int CandidateLegs, int CandidateCycles, double? UpperBound,
+    RoundQuality? Quality)
 {
     public static RoundView From(ClearingRound r) => new(r.Id, r.StartedAt, r.DurationMs, r.Listings, r.Trades, r.Objective, r.Status,
-        r.Trigger, r.TradeIds, r.Strategy, r.CandidateLegs, r.CandidateCycles, r.UpperBound);
+        r.Trigger, r.TradeIds, r.Strategy, r.CandidateLegs, r.CandidateCycles, r.UpperBound, r.Quality);
 }
 
 public sealed record LegView(

@@ -36,4 +36,5 @@ public sealed record ClearingStats(
     int Needs,
     int CandidateLegs,
     int CandidateCycles,
-    double? UpperBound = null);
+    double? UpperBound = null,
+    TradeNet.Matching.Domain.RoundQuality? Quality = null);

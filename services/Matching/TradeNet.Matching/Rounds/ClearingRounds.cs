@@ -39,7 +39,7 @@ public sealed class ClearingRounds(
         var watch = Stopwatch.StartNew();
 
         var book = await LoadBookAsync(ct);
-        var outcome = await strategy.ClearAsync(book, new ClearingSettings(options.Value.DetourFactor), ct);
+        var outcome = await strategy.ClearAsync(book, new ClearingSettings(options.Value.DetourFactor, options.Value.MaxCycleLength), ct);
         var entries = book.Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
         var deadline = startedAt + options.Value.ProposalTtl;
         var trades = outcome.Trades.Select(t => ToProposal(t, roundId, entries, startedAt, deadline)).ToList();
@@ -47,7 +47,7 @@ public sealed class ClearingRounds(
         watch.Stop();
         var round = new ClearingRound(roundId, startedAt, watch.ElapsedMilliseconds, book.Entries.Count, trades.Count,
             outcome.Objective, "completed", trigger, trades.Select(t => t.Id).ToList(), outcome.Stats.Strategy,
-            outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound);
+            outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound, outcome.Stats.Quality);
 
         await using var session = await store.BeginAsync(ct);
         foreach (var trade in trades)

@@ -140,14 +140,15 @@ public sealed class RoundDocument
     public int CandidateLegs { get; set; }
     public int CandidateCycles { get; set; }
     public double? UpperBound { get; set; }
+    public RoundQuality? Quality { get; set; }
 
     public static RoundDocument From(ClearingRound r) => new()
     {
         Id = r.Id, StartedAt = r.StartedAt.UtcDateTime, DurationMs = r.DurationMs, Listings = r.Listings, Trades = r.Trades,
         Objective = r.Objective, Status = r.Status, Trigger = r.Trigger, TradeIds = r.TradeIds.ToList(), Strategy = r.Strategy,
-        CandidateLegs = r.CandidateLegs, CandidateCycles = r.CandidateCycles, UpperBound = r.UpperBound,
+        CandidateLegs = r.CandidateLegs, CandidateCycles = r.CandidateCycles, UpperBound = r.UpperBound, Quality = r.Quality,
     };
 
     public ClearingRound ToDomain() => new(Id, ListingDocument.Utc(StartedAt)!.Value, DurationMs, Listings, Trades, Objective, Status,
-        Trigger, TradeIds, Strategy, CandidateLegs, CandidateCycles, UpperBound);
+        Trigger, TradeIds, Strategy, CandidateLegs, CandidateCycles, UpperBound, Quality);
 }

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Engine;
+using TradeNet.Shared.Hosting;
+using Engine = TradeNet.Matching.Engine;
+
+namespace TradeNet.Matching.Clearing;
+
+/// <summary>
+/// Clears the book with the optimal multi-town engine (<see cref="ClearingEngine"/>): cycles of up to
+/// K towns, exact value balance, with an upper bound so the round's quality is checkable. Transport cost
+/// from logistics enters the objective when enabled; if logistics cannot answer, the round still runs on
+/// distance limits alone and its note says so.
+/// </summary>
+public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOptions> options, ILogger<EngineClearing> logger)
+    : IClearingStrategy
+{
+    public const string Name = "engine";
+
+    public async Task<ClearingOutcome> ClearAsync(OrderBook book, ClearingSettings settings, CancellationToken ct)
+    {
+        // A listing whose available quantity is below its own min lot cannot give or take a single leg.
+        var entries = book.Entries.Where(e => e.Available >= e.MinLot && e.Available > 0).ToList();
+        var byId = entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var quote = options.Value.TransportCost
+            ? await transport.QuoteAsync(entries, ct)
+            : TransportQuote.Disabled;
+
+        using var activity = TradeNetTelemetry.Source.StartActivity("clearing engine solve");
+        var solveOptions = new SolveOptions
+        {
+            MaxCycleLength = settings.MaxCycleLength,
+            TimeLimit = options.Value.RoundTimeLimit,
+            TransportCost = quote.CostPerUnit,
+        };
+        var result = await Task.Run(() => ClearingEngine.Solve(ToBook(entries, settings), solveOptions, ct), ct);
+        activity?.SetTag("tradenet.solver.method", result.Stats.Method);
+        activity?.SetTag("tradenet.solver.objective", result.Objective);
+        activity?.SetTag("tradenet.solver.bound", result.Bound);
+        activity?.SetTag("tradenet.solver.gap", result.Gap);
+        activity?.SetTag("tradenet.solver.status", result.Status.ToString());
+        logger.LogInformation("Engine cleared {Listings} listings, {Edges} edges: {Trades} trades, objective {Objective:F1}, bound {Bound:F1}, gap {Gap:P2} ({Status}, {Method}, {Seconds:F2}s)",
+            result.Stats.Listings, result.Stats.Edges, result.Stats.Trades, result.Objective, result.Bound, result.Gap,
+            result.Status, result.Stats.Method, result.Stats.Seconds);
+
+        var trades = result.Trades.Select(t => new ClearedTrade(t.Legs.Select(l => new ClearedLeg(
+            l.From, l.To, l.Offer, l.Need, l.Category, l.Quantity, l.Value, l.Quantity * byId[l.Offer].WeightPerUnit)).ToList())).ToList();
+        var transportCost = quote.CostPerUnit is null ? 0 : result.Trades.SelectMany(t => t.Legs)
+            .Sum(l => l.Quantity * quote.CostPerUnit(l.From, l.To, l.Category));
+        var quality = new RoundQuality(result.Bound, result.Gap, result.Status.ToString().ToLowerInvariant(), result.Stats.Edges,
+            result.Stats.CycleLengths.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), result.Stats.Method, transportCost, quote.Note);
+        var stats = new ClearingStats(Name, entries.Count, entries.Count(e => e.Kind == ListingKind.Offer),
+            entries.Count(e => e.Kind == ListingKind.Need), result.Stats.Edges, result.Stats.Columns, result.Bound, quality);
+        return new ClearingOutcome(trades, result.Objective, stats);
+    }
+
+    /// <summary>The service's book in the engine's terms: towns and categories as the listings carry them.</summary>
+    public static Book ToBook(IReadOnlyList<BookEntry> entries, ClearingSettings settings)
+    {
+        var towns = entries.GroupBy(e => e.TownId, StringComparer.Ordinal)
+            .Select(g => new Engine.Town(g.Key, g.Key, g.First().Lat, g.First().Lon)).ToList();
+        var categories = entries.GroupBy(e => e.Category, StringComparer.Ordinal)
+            .Select(g => new Category(g.Key, g.First().Unit, g.First().ValuePerUnit)).ToList();
+        var listings = entries.Select(e => new Listing(e.Id, e.TownId,
+            e.Kind == ListingKind.Offer ? Engine.ListingKind.Offer : Engine.ListingKind.Need, e.Category, e.Available, e.MinLot,
+            e.Attributes, e.Requires, e.MaxDistanceKm, e.AvailableFrom, e.AvailableUntil)).ToList();
+        return new Book(categories, towns, listings, new Settings(settings.MaxCycleLength, settings.DetourFactor));
+    }
+}

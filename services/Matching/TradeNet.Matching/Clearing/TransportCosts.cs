@@ -1,0 +1,54 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Matching.Engine;
+
+namespace TradeNet.Matching.Clearing;
+
+/// <summary>Per-unit transport costs for a round, or why there are none.</summary>
+public sealed record TransportQuote(TransportCostPerUnit? CostPerUnit, string? Note)
+{
+    public static TransportQuote Disabled { get; } = new(null, null);
+}
+
+/// <summary>
+/// Asks logistics, in one batched gRPC call with a deadline, what a trip costs between every pair of towns
+/// that could trade. A leg pays its weight's share of a trip carrying the reference load, so the cost is
+/// linear in quantity and the engine's relaxation stays an LP. Weightless goods (hours, kWh) cost nothing.
+/// </summary>
+public sealed class TransportCosts(Logistics.LogisticsClient logistics, IOptions<MatchingOptions> options, ILogger<TransportCosts> logger)
+{
+    public async Task<TransportQuote> QuoteAsync(IReadOnlyList<BookEntry> entries, CancellationToken ct)
+    {
+        var offersByCategory = entries.Where(e => e.Kind == ListingKind.Offer).ToLookup(e => e.Category, StringComparer.Ordinal);
+        var pairs = new Dictionary<(string From, string To), (BookEntry From, BookEntry To)>();
+        foreach (var need in entries.Where(e => e.Kind == ListingKind.Need))
+            foreach (var offer in offersByCategory[need.Category])
+                if (offer.TownId != need.TownId) pairs.TryAdd((offer.TownId, need.TownId), (offer, need));
+        if (pairs.Count == 0) return new TransportQuote((_, _, _) => 0, null);
+
+        var request = new EstimateTransportRequest();
+        var load = options.Value.ReferenceLoadKg;
+        foreach (var (from, to) in pairs.Values)
+            request.Pairs.Add(new TransportPair
+            {
+                From = new TownPoint { TownId = from.TownId, Lat = from.Lat, Lon = from.Lon },
+                To = new TownPoint { TownId = to.TownId, Lat = to.Lat, Lon = to.Lon },
+                WeightKg = load,
+            });
+        try
+        {
+            var reply = await logistics.EstimateTransportAsync(request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
+            var tripCost = reply.Estimates.ToDictionary(e => (e.FromTownId, e.ToTownId), e => e.Cost);
+            var weightPerUnit = entries.GroupBy(e => e.Category, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First().WeightPerUnit, StringComparer.Ordinal);
+            return new TransportQuote((from, to, category) =>
+                tripCost.TryGetValue((from, to), out var cost) ? cost * weightPerUnit.GetValueOrDefault(category) / load : 0, null);
+        }
+        catch (RpcException ex)
+        {
+            logger.LogWarning("Logistics could not estimate transport ({Status}); the round runs on distance limits alone", ex.StatusCode);
+            return new TransportQuote(null, $"transport cost not included: logistics answered {ex.StatusCode}; the round ran on distance limits alone");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using TradeNet.Contracts;
+using TradeNet.Matching.Api;
+
+namespace TradeNet.Matching.Tests.Component;
+
+/// <summary>Rounds cleared by the multi-town engine, as the service runs them by default.</summary>
+public class EngineRoundTests
+{
+    private const string A = "town-a", B = "town-b", C = "town-c";
+
+    /// <summary>A gives cheese to B, B firewood to C, C honey to A: no pair of towns can swap.</summary>
+    private static ListingSnapshot[] Ring =>
+    [
+        Listing("a-cheese", A, "offer", "cheese", 20, 12),
+        Listing("b-cheese", B, "need", "cheese", 10, 12),
+        Listing("b-wood", B, "offer", "firewood", 300, 0.8),
+        Listing("c-wood", C, "need", "firewood", 300, 0.8),
+        Listing("c-honey", C, "offer", "honey", 20, 12),
+        Listing("a-honey", A, "need", "honey", 20, 12),
+    ];
+
+    [Fact]
+    public async Task A_three_town_cycle_becomes_one_proposal_with_a_leg_per_giving_town()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Ring);
+
+        var round = await host.RunRoundAsync();
+
+        var proposed = await host.Published<TradeProposed>(p => p.RoundId == round.Id);
+        Assert.Equal(3, proposed.Legs.Length);
+        Assert.Equal([A, B, C], proposed.Legs.Select(l => l.FromTown).Order());
+        Assert.All(proposed.Legs, l => Assert.Equal(120, l.Value, 6)); // B needs only 10 kg of cheese: 120 credits
+        Assert.Equal(360, round.Objective, 6);
+    }
+
+    [Fact]
+    public async Task A_round_records_its_bound_gap_and_cycle_lengths()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Ring);
+        var started = await host.RunRoundAsync();
+
+        var round = (await host.Operator().GetFromJsonAsync<RoundView>($"/api/matching/rounds/{started.Id}", MatchingHost.Json))!;
+
+        Assert.Equal("engine", round.Strategy);
+        Assert.NotNull(round.Quality);
+        Assert.Equal("optimal", round.Quality.SolverStatus);
+        Assert.Equal(360, round.Quality.Bound, 6);
+        Assert.Equal(0, round.Quality.Gap, 6);
+        Assert.Equal(1, round.Quality.CycleLengths["3"]);
+        Assert.True(round.Quality.Edges >= 3);
+        Assert.Null(round.Quality.Note);
+    }
+
+    [Fact]
+    public async Task With_transport_cost_enabled_and_logistics_down_the_round_still_runs_and_says_so()
+    {
+        await using var host = new MatchingHost(new()
+        {
+            ["Matching:TransportCost"] = "true",
+            ["Services:Logistics:Grpc"] = "http://127.0.0.1:1", // nothing listens there
+        });
+        await host.PublishListingsAsync(Ring);
+
+        var round = await host.RunRoundAsync();
+
+        Assert.Equal(1, round.Trades);
+        Assert.Contains("distance limits alone", round.Quality!.Note);
+    }
+
+    [Fact]
+    public async Task Transport_cost_from_logistics_is_asked_in_one_batch_and_subtracted_from_the_objective()
+    {
+        // 1000 kg trips at 100 credits: each kg moved costs 0.1 credit.
+        await using var host = new MatchingHost(new() { ["Matching:TransportCost"] = "true" }) { Logistics = new FakeLogistics(100) };
+        await host.PublishListingsAsync(Ring);
+
+        var round = await host.RunRoundAsync();
+
+        var request = Assert.Single(host.Logistics!.Requests);
+        Assert.Equal(3, request.Pairs.Count); // one per (offer town, need town) that share a category
+        Assert.Equal(1, round.Trades);
+        var kilograms = 10 + 150 + 10; // cheese, firewood, honey legs at 120 credits each
+        Assert.Equal(kilograms * 0.1, round.Quality!.TransportCost, 6);
+        Assert.Equal(360 - kilograms * 0.1, round.Objective, 6);
+    }
+
+    [Fact]
+    public async Task The_bilateral_strategy_can_still_be_chosen_and_finds_no_cycle()
+    {
+        await using var host = new MatchingHost(new() { ["Matching:Strategy"] = "bilateral" });
+        await host.PublishListingsAsync(Ring);
+
+        var round = await host.RunRoundAsync();
+
+        Assert.Equal(0, round.Trades);
+    }
+
+    private static ListingSnapshot Listing(string id, string town, string kind, string category, double quantity, double valuePerUnit)
+    {
+        var (lat, lon) = town switch { A => (46.0367, 4.0683), B => (46.0430, 4.0400), _ => (46.0200, 4.0900) };
+        return new ListingSnapshot(id, town, kind, category, "kg", valuePerUnit, 1, quantity, quantity, 0, [], [], null, null, null, lat, lon, 1);
+    }
+}
