@@ -62,8 +62,9 @@ public static class RoutePlanner
             double loadM3 = p.Dimensions > 1 ? schedule.LoadAfter[i][1] / 1000.0 : 0;
             var departure = model.Time(schedule.ServiceStart[i] + p.ServiceTime[node]);
             var last = stops[^1];
-            // Consecutive actions in one town form one stop.
-            if (stops.Count > 1 && last.TownId == place.TownId)
+            // Consecutive actions in one town form one stop, unloading before loading (as the
+            // validator and a route sheet read it); an unload after a load starts a new stop.
+            if (stops.Count > 1 && last.TownId == place.TownId && (pickup || last.PickedUp.Count == 0))
             {
                 stops[^1] = last with
                 {

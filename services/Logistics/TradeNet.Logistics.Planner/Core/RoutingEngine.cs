@@ -25,7 +25,7 @@ public static class RoutingEngine
                 var constructed = lns.Construct();
                 // In deterministic mode OR-Tools stops after a fixed number of improving solutions instead of the clock.
                 var fromOrTools = OrToolsSearch.Solve(p, orTime, options.FirstSolution,
-                    solutionLimit: options.Iterations is null ? long.MaxValue : 200);
+                    solutionLimit: options.Iterations is null ? long.MaxValue : 50);
                 var start = Better(p, fromOrTools, constructed);
                 return lns.Improve(start, Left(), iterations, cancel);
         }
