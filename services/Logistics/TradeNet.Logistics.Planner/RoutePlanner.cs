@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TradeNet.Logistics.Planner.Core;
 
 namespace TradeNet.Logistics.Planner;
@@ -14,6 +15,7 @@ public static class RoutePlanner
         ArgumentNullException.ThrowIfNull(request);
         Validate(request);
         var options = request.Options ?? PlannerOptions.Default;
+        var clock = Stopwatch.StartNew();
         var distances = new DistanceModel(request.Distances);
         var unserved = new List<UnservedTransfer>();
         var servable = new List<Transfer>();
@@ -26,8 +28,12 @@ public static class RoutePlanner
             return new RoutePlan([], unserved, 0, 0);
 
         var model = new PlanningModel(request, servable, distances);
+        // The budget covers the whole call: model building so far, and a small reserve for turning routes into stops.
+        var reserve = TimeSpan.FromMilliseconds(Math.Min(50, options.TimeLimit.TotalMilliseconds * 0.03));
+        var left = options.TimeLimit - clock.Elapsed - reserve;
+        if (left < TimeSpan.FromMilliseconds(20)) left = TimeSpan.FromMilliseconds(20);
         var solution = RoutingEngine.Solve(model.Problem,
-            new SolverOptions(options.TimeLimit, options.Strategy, options.Seed, Iterations: options.Iterations), cancel);
+            new SolverOptions(left, options.Strategy, options.Seed, Iterations: options.Iterations), cancel);
 
         var routes = new List<VehicleRoute>();
         for (int v = 0; v < solution.Routes.Length; v++)
