@@ -13,8 +13,8 @@ public static class Latency
     public static void Run(double seconds)
     {
         var request = Scenario(50, seed: 7);
-        Console.WriteLine("| case | budget s | seconds | routes | served | unserved | cost | vs 10 s | valid |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| case | budget s | seconds | CPU s | routes | served | unserved | cost | vs 10 s | valid |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         var reference = Solve(request, 10);
         var quick = Solve(request, seconds);
         Print("50 transfers", seconds, quick, reference.Plan.TotalCost);
@@ -29,20 +29,23 @@ public static class Latency
         Console.WriteLine($"\nTransportEstimator: {pairs.Length * rounds / clock.Elapsed.TotalSeconds:0} pairs/s ({pairs.Length} pairs per batch)");
     }
 
-    private static (RoutePlan Plan, double Seconds, IReadOnlyList<string> Errors) Solve(PlanRequest request, double seconds)
+    private static (RoutePlan Plan, double Seconds, double Cpu, IReadOnlyList<string> Errors) Solve(PlanRequest request, double seconds)
     {
         var r = request with { Options = new PlannerOptions(TimeSpan.FromSeconds(seconds)) };
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var plan = RoutePlanner.Plan(r);
         double elapsed = clock.Elapsed.TotalSeconds;
-        return (plan, elapsed, PlanValidator.Validate(r, plan));
+        process.Refresh();
+        return (plan, elapsed, (process.TotalProcessorTime - cpuBefore).TotalSeconds, PlanValidator.Validate(r, plan));
     }
 
-    private static void Print(string name, double budget, (RoutePlan Plan, double Seconds, IReadOnlyList<string> Errors) x, double reference)
+    private static void Print(string name, double budget, (RoutePlan Plan, double Seconds, double Cpu, IReadOnlyList<string> Errors) x, double reference)
     {
         int served = x.Plan.Routes.Sum(r => r.Stops.Sum(s => s.PickedUp.Count));
         string valid = x.Errors.Count == 0 ? "yes" : "NO: " + x.Errors[0];
-        Console.WriteLine($"| {name} | {budget:0} | {x.Seconds:0.00} | {x.Plan.Routes.Count} | {served} | {x.Plan.Unserved.Count} | {x.Plan.TotalCost:0.00} | {100 * (x.Plan.TotalCost - reference) / reference:+0.00;-0.00;0.00}% | {valid} |");
+        Console.WriteLine($"| {name} | {budget:0} | {x.Seconds:0.00} | {x.Cpu:0.00} | {x.Plan.Routes.Count} | {served} | {x.Plan.Unserved.Count} | {x.Plan.TotalCost:0.00} | {100 * (x.Plan.TotalCost - reference) / reference:+0.00;-0.00;0.00}% | {valid} |");
     }
 
     /// <summary>A deterministic synthetic day of transfers around Roanne (46.036 N, 4.068 E).</summary>

@@ -70,7 +70,15 @@ public sealed class RoutingProblem
         HasPairs = Partner.Any(p => p >= 0);
         HasTimeWindows = Visits.Any(v => windowStart[v] > 0 || windowEnd[v] < long.MaxValue / 4)
                          || vehicles.Any(v => v.Earliest > 0 || v.Latest < long.MaxValue / 4);
-        Horizon = Math.Max(vehicles.Max(v => v.Latest == long.MaxValue ? 0 : v.Latest), windowEnd.Where(w => w < long.MaxValue / 4).DefaultIfEmpty(0).Max());
+        Horizon = Math.Max(vehicles.Max(v => v.Latest >= long.MaxValue / 4 ? 0 : v.Latest), windowEnd.Where(w => w < long.MaxValue / 4).DefaultIfEmpty(0).Max());
+        if (Horizon <= 0)
+        {
+            // No bound given: serving everything in one tour, each leg at its longest, fits within this.
+            long bound = 1;
+            foreach (int node in visits.Concat(vehicles.Select(v => v.StartNode)))
+                bound += serviceTime[node] + travelTime[node].Max();
+            Horizon = bound;
+        }
     }
 
     public int NodeCount => Distance.Length;
@@ -91,6 +99,7 @@ public sealed class RoutingProblem
     public long[] RequiredFeatures { get; }
     public bool HasPairs { get; }
     public bool HasTimeWindows { get; }
+    /// <summary>Latest time anything may happen: the latest window or availability end, or a safe bound when none is given.</summary>
     public long Horizon { get; }
     public int Dimensions => Demand.Length;
 
