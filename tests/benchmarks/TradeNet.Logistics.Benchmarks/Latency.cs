@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TradeNet.Logistics.Planner;
+using TradeNet.Logistics.Planner.Core;
 
 namespace TradeNet.Logistics.Benchmarks;
 
@@ -10,13 +11,13 @@ namespace TradeNet.Logistics.Benchmarks;
 /// </summary>
 public static class Latency
 {
-    public static void Run(double seconds)
+    public static void Run(double seconds, SearchStrategy strategy)
     {
         var request = Scenario(50, seed: 7);
         Console.WriteLine("| case | budget s | seconds | CPU s | routes | served | unserved | cost | vs 10 s | valid |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-        var reference = Solve(request, 10);
-        var quick = Solve(request, seconds);
+        var reference = Solve(request, 10, strategy);
+        var quick = Solve(request, seconds, strategy);
         Print("50 transfers", seconds, quick, reference.Plan.TotalCost);
         Print("50 transfers", 10, reference, reference.Plan.TotalCost);
 
@@ -29,9 +30,9 @@ public static class Latency
         Console.WriteLine($"\nTransportEstimator: {pairs.Length * rounds / clock.Elapsed.TotalSeconds:0} pairs/s ({pairs.Length} pairs per batch)");
     }
 
-    private static (RoutePlan Plan, double Seconds, double Cpu, IReadOnlyList<string> Errors) Solve(PlanRequest request, double seconds)
+    private static (RoutePlan Plan, double Seconds, double Cpu, IReadOnlyList<string> Errors) Solve(PlanRequest request, double seconds, SearchStrategy strategy)
     {
-        var r = request with { Options = new PlannerOptions(TimeSpan.FromSeconds(seconds)) };
+        var r = request with { Options = new PlannerOptions(TimeSpan.FromSeconds(seconds), Strategy: strategy) };
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();

@@ -33,16 +33,18 @@ for (int i = 0; i < args.Length; i++)
 
 var cpu = Process.GetCurrentProcess();
 Console.WriteLine($"# route planner benchmark, strategy {strategy}, {Environment.ProcessorCount} cores, load average at start {LoadAverage()}");
-var table = new Table();
+Table table;
 
 if (suite is "all" or "smoke")
 {
     Console.WriteLine("\n## CVRP smoke: optimum within 10 s");
+    table = new Table();
     foreach (var name in new[] { "A-n32-k5", "A-n33-k5", "P-n16-k8" }) table.Run(Cvrp(name), limit ?? 10, strategy, only);
 }
 if (suite is "all" or "cvrp")
 {
     Console.WriteLine("\n## CVRP, 11 instances");
+    table = new Table();
     var gaps = new List<double>();
     foreach (var file in Directory.GetFiles(Path.Combine(root, "cvrp"), "*.vrp").Order(StringComparer.Ordinal))
         if (table.Run(Cvrp(Path.GetFileNameWithoutExtension(file)), limit ?? 30, strategy, only) is { } gap) gaps.Add(gap);
@@ -51,6 +53,7 @@ if (suite is "all" or "cvrp")
 if (suite is "all" or "tw")
 {
     Console.WriteLine("\n## Time windows (Li & Lim PDPTW, Solomon VRPTW): vehicles first, then distance");
+    table = new Table();
     foreach (var (name, seconds) in new[] { ("lc101", 10.0), ("lc201", 10.0), ("lrc101", 60.0), ("lr101", 60.0) })
         table.Run(LiLimCase(name), limit ?? seconds, strategy, only);
     table.Run(SolomonCase("C101"), limit ?? 10, strategy, only);
@@ -58,7 +61,7 @@ if (suite is "all" or "tw")
 if (suite is "all" or "latency")
 {
     Console.WriteLine("\n## Interactive re-planning: 50 transfers = 100 stops, 1 s budget");
-    Latency.Run(limit ?? 1);
+    Latency.Run(limit ?? 1, strategy);
 }
 Console.WriteLine($"\nload average at end {LoadAverage()}; process CPU {cpu.TotalProcessorTime.TotalSeconds:0} s");
 return 0;

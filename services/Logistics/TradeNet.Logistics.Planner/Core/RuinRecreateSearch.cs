@@ -35,11 +35,17 @@ public sealed class RuinRecreateSearch
     /// <summary>Iterations run by the last call to <see cref="Improve"/>.</summary>
     public long Iterations { get; private set; }
 
-    /// <summary>Builds a first solution by cheapest insertion in random order.</summary>
+    /// <summary>
+    /// Builds a first solution by cheapest insertion: with time windows in order of the latest
+    /// allowed start (tightest deadline first, which keeps routes in time order), otherwise
+    /// heaviest first (which packs capacity best).
+    /// </summary>
     public RoutingSolution Construct()
     {
         var s = LnsState.Empty(p);
-        var order = requests.OrderByDescending(r => p.Demand[0][r]).ThenBy(r => r).ToArray();
+        var order = (p.HasTimeWindows
+            ? requests.OrderBy(Deadline).ThenBy(r => r)
+            : requests.OrderByDescending(r => p.Demand[0][r]).ThenBy(r => r)).ToArray();
         foreach (int r in order)
             if (!insertion.InsertBest(s, r)) s.Unassigned.Add(r);
         return s.ToSolution(p);
@@ -107,7 +113,10 @@ public sealed class RuinRecreateSearch
         int ks = (int)Math.Floor(rng.NextDouble() * ksMax) + 1;
         var assigned = p.Visits.Where(v => s.RouteOf[v] >= 0).ToArray();
         if (assigned.Length == 0) return removed;
-        int seed = assigned[rng.Next(assigned.Length)];
+        // While something is left out, ruin around it half the time: that is where room must be made.
+        int seed = s.Unassigned.Count > 0 && rng.NextDouble() < 0.5
+            ? s.Unassigned[rng.Next(s.Unassigned.Count)]
+            : assigned[rng.Next(assigned.Length)];
         var ruined = new HashSet<int>();
         foreach (int c in neighbours[visitIndex[seed]])
         {
@@ -151,17 +160,21 @@ public sealed class RuinRecreateSearch
         removed.AddRange(s.Unassigned);
         s.Unassigned.Clear();
         int depot = p.Vehicles[0].StartNode;
-        int rule = rng.Next(11);
+        int rule = rng.Next(p.HasTimeWindows ? 13 : 11);
         IEnumerable<int> order = rule switch
         {
             < 4 => removed.OrderBy(_ => rng.Next()),
             < 8 => removed.OrderByDescending(r => p.Demand[0][r]).ThenBy(_ => rng.Next()),
             < 10 => removed.OrderByDescending(r => p.Distance[depot][r]),
-            _ => removed.OrderBy(r => p.Distance[depot][r]),
+            10 => removed.OrderBy(r => p.Distance[depot][r]),
+            _ => removed.OrderBy(Deadline).ThenBy(_ => rng.Next()),
         };
         foreach (int r in order.ToArray())
             if (!insertion.InsertBest(s, r)) s.Unassigned.Add(r);
     }
+
+    private long Deadline(int request) =>
+        p.Partner[request] >= 0 ? Math.Min(p.WindowEnd[request], p.WindowEnd[p.Partner[request]]) : p.WindowEnd[request];
 
     private double AverageArcCost(LnsState s)
     {
