@@ -1,0 +1,104 @@
+namespace TradeNet.Logistics.Planner;
+
+/// <summary>
+/// Checks a plan against its request without trusting the solver: every transfer served once
+/// or reported, pickup before delivery on one vehicle, the right towns, capacity (kg, m³),
+/// chilled goods on chilled vehicles, depots, windows, availability and travel times.
+/// </summary>
+public static class PlanValidator
+{
+    /// <summary>Slack for the whole-second rounding of times.</summary>
+    private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(1);
+
+    public static IReadOnlyList<string> Validate(PlanRequest request, RoutePlan plan)
+    {
+        var errors = new List<string>();
+        var distances = new DistanceModel(request.Distances);
+        var transfers = request.Transfers.ToDictionary(t => t.Id);
+        var vehicles = request.Vehicles.ToDictionary(v => v.Id);
+        var picked = new Dictionary<string, (string Vehicle, int Stop)>();
+        var dropped = new Dictionary<string, (string Vehicle, int Stop)>();
+        var usedVehicles = new HashSet<string>();
+
+        foreach (var route in plan.Routes)
+        {
+            if (!vehicles.TryGetValue(route.VehicleId, out var v)) { errors.Add($"route for unknown vehicle {route.VehicleId}"); continue; }
+            if (!usedVehicles.Add(v.Id)) errors.Add($"vehicle {v.Id} has two routes");
+            var stops = route.Stops;
+            if (stops.Count < 2 || stops[0].TownId != v.Home.TownId || stops[^1].TownId != v.Home.TownId)
+            {
+                errors.Add($"vehicle {v.Id} does not start and end at its home town {v.Home.TownId}");
+                continue;
+            }
+            if (stops[0].Departure < v.Availability.From - Tolerance) errors.Add($"vehicle {v.Id} leaves before it is available");
+            if (stops[^1].Arrival > v.Availability.To + Tolerance) errors.Add($"vehicle {v.Id} returns after its availability ends");
+            double kg = 0, m3 = 0;
+            var onBoard = new HashSet<string>();
+            var where = new Place[stops.Count];
+            where[0] = where[^1] = v.Home;
+            for (int i = 1; i < stops.Count - 1; i++)
+            {
+                var s = stops[i];
+                double serviceSeconds = 0;
+                foreach (var id in s.Dropped)
+                {
+                    if (!transfers.TryGetValue(id, out var t)) { errors.Add($"vehicle {v.Id} drops unknown transfer {id}"); continue; }
+                    if (!dropped.TryAdd(id, (v.Id, i))) errors.Add($"transfer {id} is delivered twice");
+                    if (!onBoard.Remove(id)) errors.Add($"transfer {id} is delivered by {v.Id} before it is picked up by it");
+                    if (t.Delivery.TownId != s.TownId) errors.Add($"transfer {id} is delivered to {s.TownId}, not {t.Delivery.TownId}");
+                    CheckWindow(errors, id, "delivery", s, t.DeliveryWindow, t.ServiceTime);
+                    kg -= t.WeightKg; m3 -= t.VolumeM3 ?? 0;
+                    where[i] = t.Delivery;
+                    serviceSeconds += t.ServiceTime.TotalSeconds;
+                }
+                foreach (var id in s.PickedUp)
+                {
+                    if (!transfers.TryGetValue(id, out var t)) { errors.Add($"vehicle {v.Id} picks up unknown transfer {id}"); continue; }
+                    if (!picked.TryAdd(id, (v.Id, i))) errors.Add($"transfer {id} is picked up twice");
+                    onBoard.Add(id);
+                    if (t.Pickup.TownId != s.TownId) errors.Add($"transfer {id} is picked up in {s.TownId}, not {t.Pickup.TownId}");
+                    if (t.Chilled && !v.Chilled) errors.Add($"chilled transfer {id} is on vehicle {v.Id}, which is not chilled");
+                    CheckWindow(errors, id, "pickup", s, t.PickupWindow, t.ServiceTime);
+                    kg += t.WeightKg; m3 += t.VolumeM3 ?? 0;
+                    where[i] = t.Pickup;
+                    serviceSeconds += t.ServiceTime.TotalSeconds;
+                }
+                if (where[i] is null) { errors.Add($"vehicle {v.Id} stop {i} in {s.TownId} does nothing"); where[i] = where[i - 1]; }
+                if (kg > v.CapacityKg + 1e-6) errors.Add($"vehicle {v.Id} carries {kg:0.###} kg after stop {i}, over its {v.CapacityKg} kg");
+                if (v.VolumeM3 is { } cap && m3 > cap + 1e-6) errors.Add($"vehicle {v.Id} carries {m3:0.###} m³ after stop {i}, over its {cap} m³");
+                if (s.Departure - s.Arrival < TimeSpan.FromSeconds(serviceSeconds) - Tolerance) errors.Add($"vehicle {v.Id} stop {i} is shorter than its services");
+            }
+            if (onBoard.Count > 0) errors.Add($"vehicle {v.Id} returns home with {string.Join(", ", onBoard)} still on board");
+            for (int i = 1; i < stops.Count; i++)
+            {
+                var travel = TimeSpan.FromSeconds(distances.Seconds(where[i - 1], where[i]));
+                if (stops[i].Arrival < stops[i - 1].Departure + travel - Tolerance)
+                    errors.Add($"vehicle {v.Id} reaches stop {i} ({stops[i].TownId}) sooner than the drive from {stops[i - 1].TownId} allows");
+            }
+        }
+
+        var reported = new HashSet<string>();
+        foreach (var u in plan.Unserved)
+        {
+            if (!transfers.ContainsKey(u.TransferId)) errors.Add($"unserved list names unknown transfer {u.TransferId}");
+            if (!reported.Add(u.TransferId)) errors.Add($"transfer {u.TransferId} is reported unserved twice");
+        }
+        foreach (var t in request.Transfers)
+        {
+            bool p = picked.TryGetValue(t.Id, out var pick), d = dropped.TryGetValue(t.Id, out var drop);
+            bool u = reported.Contains(t.Id);
+            if (u && (p || d)) errors.Add($"transfer {t.Id} is both routed and reported unserved");
+            else if (!u && !(p && d)) errors.Add($"transfer {t.Id} is neither served nor reported");
+            else if (p && d && (pick.Vehicle != drop.Vehicle || pick.Stop > drop.Stop)) errors.Add($"transfer {t.Id} is not picked up before delivery on one vehicle");
+        }
+        return errors;
+    }
+
+    /// <summary>A stop serves a transfer in time if, between arrival and departure, its service can start inside the window.</summary>
+    private static void CheckWindow(List<string> errors, string id, string what, RouteStop s, TimeWindow w, TimeSpan service)
+    {
+        var start = s.Arrival > w.From ? s.Arrival : w.From;
+        if (start > w.To + Tolerance || start + service > s.Departure + Tolerance)
+            errors.Add($"transfer {id}: {what} at {s.TownId} between {s.Arrival:u} and {s.Departure:u} misses its window {w.From:u}–{w.To:u}");
+    }
+}

@@ -1,0 +1,104 @@
+using TradeNet.Logistics.Planner.Core;
+
+namespace TradeNet.Logistics.Planner;
+
+/// <summary>
+/// The request as an integer routing problem. Nodes: one depot per distinct home town, then a
+/// pickup and a delivery node per transfer. Units: metres, seconds from <see cref="Epoch"/>,
+/// grams, litres, and micro-currency for costs (so cheap vehicles keep their price differences).
+/// </summary>
+internal sealed class PlanningModel
+{
+    public const long ChilledFeature = 1;
+    /// <summary>Leaving a feasible transfer out costs more than any route could (10⁷ currency units).</summary>
+    private const long DropPenalty = 10_000_000L * Micro;
+    public const long Micro = 1_000_000;
+
+    public PlanningModel(PlanRequest request, IReadOnlyList<Transfer> transfers, DistanceModel distances)
+    {
+        Request = request;
+        Transfers = transfers;
+        Distances = distances;
+        var vehicles = request.Vehicles;
+        Epoch = transfers.Select(t => t.PickupWindow.From).Concat(vehicles.Select(v => v.Availability.From)).Min();
+
+        var places = new List<Place>();
+        var depotOf = new Dictionary<string, int>();
+        foreach (var v in vehicles)
+        {
+            if (depotOf.ContainsKey(v.Home.TownId)) continue;
+            depotOf[v.Home.TownId] = places.Count;
+            places.Add(v.Home);
+        }
+        int firstVisit = places.Count;
+        foreach (var t in transfers)
+        {
+            places.Add(t.Pickup);
+            places.Add(t.Delivery);
+        }
+        Places = places;
+        int n = places.Count;
+        var dist = new long[n][];
+        var time = new long[n][];
+        for (int i = 0; i < n; i++)
+        {
+            dist[i] = new long[n];
+            time[i] = new long[n];
+            for (int j = 0; j < n; j++)
+            {
+                dist[i][j] = distances.Meters(places[i], places[j]);
+                time[i][j] = distances.Seconds(places[i], places[j]);
+            }
+        }
+        var service = new long[n];
+        var open = new long[n];
+        var close = Enumerable.Repeat(long.MaxValue, n).ToArray();
+        var weight = new long[n];
+        var volume = new long[n];
+        var delivery = Enumerable.Repeat(-1, n).ToArray();
+        var required = new long[n];
+        var penalty = Enumerable.Repeat(RoutingProblem.MandatoryPenalty, n).ToArray();
+        for (int k = 0; k < transfers.Count; k++)
+        {
+            var t = transfers[k];
+            int p = firstVisit + 2 * k, d = p + 1;
+            service[p] = service[d] = (long)Math.Ceiling(t.ServiceTime.TotalSeconds);
+            (open[p], close[p]) = (SecondsUp(t.PickupWindow.From), Seconds(t.PickupWindow.To));
+            (open[d], close[d]) = (SecondsUp(t.DeliveryWindow.From), Seconds(t.DeliveryWindow.To));
+            weight[p] = (long)Math.Round(t.WeightKg * 1000);
+            weight[d] = -weight[p];
+            volume[p] = (long)Math.Round((t.VolumeM3 ?? 0) * 1000);
+            volume[d] = -volume[p];
+            delivery[p] = d;
+            required[p] = required[d] = t.Chilled ? ChilledFeature : 0;
+            penalty[p] = penalty[d] = DropPenalty;
+        }
+        bool volumes = transfers.Any(t => t.VolumeM3 is > 0);
+        var fleet = vehicles.Select(v => new VehicleSpec(
+            depotOf[v.Home.TownId], depotOf[v.Home.TownId],
+            volumes ? [(long)Math.Round(v.CapacityKg * 1000), v.VolumeM3 is { } m3 ? (long)Math.Round(m3 * 1000) : long.MaxValue / 4]
+                    : [(long)Math.Round(v.CapacityKg * 1000)],
+            (long)Math.Round(v.CostPerKm * 1000), // micro-currency per metre
+            (long)Math.Round(v.FixedCost * Micro),
+            SecondsUp(v.Availability.From), Seconds(v.Availability.To),
+            v.Chilled ? ChilledFeature : 0)).ToArray();
+        FirstVisit = firstVisit;
+        Problem = new RoutingProblem(dist, time, service, open, close, volumes ? [weight, volume] : [weight], fleet,
+            Enumerable.Range(firstVisit, n - firstVisit).ToArray(), delivery, penalty, required);
+    }
+
+    public PlanRequest Request { get; }
+    public IReadOnlyList<Transfer> Transfers { get; }
+    public DistanceModel Distances { get; }
+    public DateTimeOffset Epoch { get; }
+    public IReadOnlyList<Place> Places { get; }
+    public int FirstVisit { get; }
+    public RoutingProblem Problem { get; }
+
+    public Transfer TransferAt(int node) => Transfers[(node - FirstVisit) / 2];
+    public bool IsPickupNode(int node) => (node - FirstVisit) % 2 == 0;
+
+    public long Seconds(DateTimeOffset t) => (long)Math.Floor((t - Epoch).TotalSeconds);
+    public long SecondsUp(DateTimeOffset t) => (long)Math.Ceiling((t - Epoch).TotalSeconds);
+    public DateTimeOffset Time(long seconds) => Epoch.AddSeconds(seconds);
+}

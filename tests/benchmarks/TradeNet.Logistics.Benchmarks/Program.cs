@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using TradeNet.Logistics.Benchmarks;
+using TradeNet.Logistics.Benchmarks.Formats;
+using TradeNet.Logistics.Planner.Core;
+
+// Prints per instance: vehicles, cost, best known, gap, seconds. One solve at a time.
+// usage: [DIR] [--suite all|smoke|cvrp|tw|latency] [--time-limit S] [--strategy hybrid|ortools|lns] [--only a,b]
+string root = "/work/shared/benchmarks/vrp";
+string suite = "all";
+double? limit = null;
+var strategy = SearchStrategy.Hybrid;
+HashSet<string>? only = null;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--suite": suite = args[++i]; break;
+        case "--time-limit": limit = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--strategy":
+            strategy = args[++i] switch
+            {
+                "ortools" => SearchStrategy.OrTools,
+                "lns" => SearchStrategy.RuinRecreate,
+                "hybrid" => SearchStrategy.Hybrid,
+                var s => throw new ArgumentException($"unknown strategy {s}"),
+            };
+            break;
+        case "--only": only = args[++i].Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase); break;
+        default: root = args[i]; break;
+    }
+}
+
+var cpu = Process.GetCurrentProcess();
+Console.WriteLine($"# route planner benchmark, strategy {strategy}, {Environment.ProcessorCount} cores, load average at start {LoadAverage()}");
+Table table;
+
+if (suite is "all" or "smoke")
+{
+    Console.WriteLine("\n## CVRP smoke: optimum within 10 s");
+    table = new Table();
+    foreach (var name in new[] { "A-n32-k5", "A-n33-k5", "P-n16-k8" }) table.Run(Cvrp(name), limit ?? 10, strategy, only);
+}
+if (suite is "all" or "cvrp")
+{
+    Console.WriteLine("\n## CVRP, 11 instances");
+    table = new Table();
+    var gaps = new List<double>();
+    foreach (var file in Directory.GetFiles(Path.Combine(root, "cvrp"), "*.vrp").Order(StringComparer.Ordinal))
+        if (table.Run(Cvrp(Path.GetFileNameWithoutExtension(file)), limit ?? 30, strategy, only) is { } gap) gaps.Add(gap);
+    if (gaps.Count > 0) Console.WriteLine($"mean gap {gaps.Average():0.00}%  max gap {gaps.Max():0.00}%  over {gaps.Count} instances");
+}
+if (suite is "all" or "tw")
+{
+    Console.WriteLine("\n## Time windows (Li & Lim PDPTW, Solomon VRPTW): vehicles first, then distance");
+    table = new Table();
+    foreach (var (name, seconds) in new[] { ("lc101", 10.0), ("lc201", 10.0), ("lrc101", 60.0), ("lr101", 60.0) })
+        table.Run(LiLimCase(name), limit ?? seconds, strategy, only);
+    table.Run(SolomonCase("C101"), limit ?? 10, strategy, only);
+}
+if (suite is "all" or "latency")
+{
+    Console.WriteLine("\n## Interactive re-planning: 50 transfers = 100 stops, 1 s budget");
+    Latency.Run(limit ?? 1, strategy);
+}
+Console.WriteLine($"\nload average at end {LoadAverage()}; process CPU {cpu.TotalProcessorTime.TotalSeconds:0} s");
+return 0;
+
+BenchmarkCase Cvrp(string name)
+{
+    string vrp = Path.Combine(root, "cvrp", name + ".vrp");
+    var file = BenchmarkFile.Parse(File.ReadAllText(vrp), vrp);
+    var bks = Cvrplib.ReadSolution(File.ReadAllText(Path.ChangeExtension(vrp, ".sol")));
+    return new BenchmarkCase(name, file, bks.Routes.Count, bks.Cost);
+}
+
+BenchmarkCase LiLimCase(string name)
+{
+    string txt = Path.Combine(root, "pdptw", name + ".txt");
+    var file = BenchmarkFile.Parse(File.ReadAllText(txt), txt);
+    var routes = LiLim.ReadSolution(File.ReadAllText(Path.Combine(root, "pdptw", name + ".bks.txt")));
+    return new BenchmarkCase(name, file, routes.Count, file.TimeWindows!.Length(routes));
+}
+
+BenchmarkCase SolomonCase(string name)
+{
+    string txt = Path.Combine(root, "vrptw", name + ".txt");
+    var file = BenchmarkFile.Parse(File.ReadAllText(txt), txt);
+    var routes = Cvrplib.ReadSolution(File.ReadAllText(Path.Combine(root, "vrptw", name + ".sol"))).Routes;
+    return new BenchmarkCase(name, file, routes.Count, file.TimeWindows!.Length(routes));
+}
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
