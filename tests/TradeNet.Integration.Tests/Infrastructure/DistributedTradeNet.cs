@@ -40,6 +40,8 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
             ["ReverseProxy__Clusters__logistics__Destinations__d1__Address"] = $"http://127.0.0.1:{logisticsRest}",
             ["Gateway__Operators__0__Name"] = "ops",
             ["Gateway__Operators__0__Key"] = OperatorKey,
+            // Every scenario registers its own towns from 127.0.0.1; the default (10 a minute per IP) is for the public.
+            ["Gateway__RateLimit__RegistrationsPerMinute"] = "1000",
         };
         await Start("gateway", "gateway/TradeNet.Gateway", "TradeNet.Gateway", gateway, gatewayRest, null);
         Gateway = new Uri($"http://127.0.0.1:{gatewayRest}");

@@ -23,6 +23,7 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
             ["Storage__DataDir"] = _settings.DataDir,
             ["Gateway__Operators__0__Name"] = "ops",
             ["Gateway__Operators__0__Key"] = OperatorApiKey,
+            ["Gateway__RateLimit__RegistrationsPerMinute"] = "1000",
         };
         _process = await ServiceProcess.StartAsync("standalone", Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"),
             env, new Uri($"http://127.0.0.1:{edge}/health"));
