@@ -33,6 +33,9 @@ public static class BusExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // A broker outage degrades a service (its outbox holds the events) but must not take its API
+            // out of the gateway's rotation, so the bus check never reports worse than Degraded.
+            x.ConfigureHealthCheckOptions(o => o.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
             foreach (var hook in consumers) hook(x);
             if (string.IsNullOrWhiteSpace(rabbit.Host))
             {

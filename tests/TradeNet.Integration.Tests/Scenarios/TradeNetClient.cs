@@ -22,10 +22,19 @@ public sealed class TradeNetClient(Uri gateway, string? apiKey) : IDisposable
         return await Read(response, HttpStatusCode.OK, $"GET {path}");
     }
 
+    /// <summary>Posts, retrying a few times on 503 as a well-behaved client does ("retry shortly").</summary>
     public async Task<JsonElement> Post(string path, object? body, HttpStatusCode expected)
     {
-        var response = await _http.PostAsync(path, body is null ? null : JsonContent.Create(body));
-        return await Read(response, expected, $"POST {path}");
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await _http.PostAsync(path, body is null ? null : JsonContent.Create(body));
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && expected != HttpStatusCode.ServiceUnavailable && attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+                continue;
+            }
+            return await Read(response, expected, $"POST {path}");
+        }
     }
 
     public Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body = null) =>
