@@ -33,7 +33,7 @@ internal static class RandomBooks
     public static readonly Gen<Book> Small =
         from townCount in Gen.Int[2, 6]
         from coords in Gen.Double[0, 0.6].Array[townCount * 2]
-        from values in Gen.OneOfConst(1.0, 2.5, 10.0).Array[Gen.Int[1, 3]]
+        from values in Gen.Int[0, 2].Select(i => new[] { 1.0, 2.5, 10.0 }[i]).Array[Gen.Int[1, 3]]
         from k in Gen.Int[2, 4]
         from raw in Gen.Select(Gen.Int[0, townCount - 1], Gen.Bool, Gen.Int[0, values.Length - 1], Gen.Int[1, 60], Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[0, 4])
             .Array[2, 16]

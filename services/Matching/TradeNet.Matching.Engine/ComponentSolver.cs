@@ -6,7 +6,10 @@ namespace TradeNet.Matching.Engine;
 internal sealed class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct)
 {
     private const double PricingEps = 1e-7;
-    private const int EnumerationLimit = 200_000;
+    private const int EnumerationLimit = 100_000;
+    private const int ProofColumnLimit = 20_000;
+    // Without a time limit each MIP still stops after this long: the LP bound is reported either way.
+    private static readonly TimeSpan UnlimitedMipBudget = TimeSpan.FromSeconds(10);
     private const int MipColumnLimit = 5_000;
 
     public sealed record Solution(List<Column> Columns, double[] Values, double Objective, double Bound, int GeneratedColumns, string Method);
@@ -75,7 +78,7 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
             var sub = support.Select(i => columns[i]).ToList();
             var forceOn = support.Select(i => !columns[i].Continuous && lpValues[i] >= columns[i].Min * (1 - 1e-9) && best[i] > 0).ToArray();
-            var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.FromSeconds(30)) * 0.4, forceOn);
+            var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(UnlimitedMipBudget) * 0.4, forceOn);
             if (mip is not null)
             {
                 var vals = new double[columns.Count];
@@ -93,7 +96,7 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         var integerCount = columns.Count(c => !c.Continuous);
         if (bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit && !deadline.Expired)
         {
-            var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(TimeSpan.FromSeconds(60)) * 0.7);
+            var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(UnlimitedMipBudget) * 0.7);
             if (mip is not null)
             {
                 var vals = Sanitize(columns, mip.Values);
@@ -137,10 +140,10 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             // A plan better than the incumbent has Σ r_c·V_c > −gap, so a min-lot column with r·Min ≤ −gap is never in it.
             if (c.Continuous || r * c.Min > -gapAbs - 1e-9) { keep.Add(c); keys.Add(c.Key); }
         }
-        if (keep.Count - columns.Count(c => !c.Continuous) > MipColumnLimit * 4) return null;
+        if (keep.Count > ProofColumnLimit) return null;
         var hint = new double[keep.Count];
         Array.Copy(incumbentValues, hint, incumbentValues.Length);
-        var mip = MipSolver.Solve(m, keep, hint, deadline.RemainingOr(TimeSpan.FromSeconds(60)) * 0.9);
+        var mip = MipSolver.Solve(m, keep, hint, deadline.RemainingOr(UnlimitedMipBudget) * 0.9);
         if (mip is null) return null;
         return (keep, Sanitize(keep, mip.Values), mip.BestBound, mip.Optimal);
     }
