@@ -9,7 +9,7 @@ internal static class RandomBooks
     private static readonly string[] Attrs = ["organic", "local"];
 
     /// <summary>Towns within ~60 km of Roanne, 4 goods, lognormal-ish quantities, some min lots and limits.</summary>
-    public static Book Realistic(int seed, int towns, int listings)
+    public static Book Realistic(int seed, int towns, int listings, bool minLots = true)
     {
         var rng = new Random(seed);
         var cats = new[] { new Category("veg", "kg", 2.5), new Category("wood", "kg", 0.2), new Category("cheese", "kg", 14), new Category("repair", "hour", 35) };
@@ -19,7 +19,7 @@ internal static class RandomBooks
         {
             var cat = cats[rng.Next(cats.Length)];
             var quantity = Math.Round(Math.Exp(Math.Log(300) + rng.NextDouble() * 1.5 - 0.75) / cat.Value, 1) + 1;
-            var minLot = rng.NextDouble() < 0.4 ? Math.Round(quantity * rng.NextDouble() * 0.3, 1) : 0;
+            var minLot = minLots && rng.NextDouble() < 0.4 ? Math.Round(quantity * rng.NextDouble() * 0.3, 1) : 0;
             var town = ts[rng.Next(ts.Count)].Id;
             ls.Add(rng.NextDouble() < 0.5
                 ? new Listing($"L{i}", town, ListingKind.Offer, cat.Id, quantity, minLot, Attributes: rng.NextDouble() < 0.5 ? ["organic"] : null)

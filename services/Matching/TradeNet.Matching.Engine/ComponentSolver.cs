@@ -3,11 +3,12 @@ using System.Diagnostics;
 namespace TradeNet.Matching.Engine;
 
 /// <summary>Solves one component: LP column generation for the bound, then the integer (min-lot) phase.</summary>
-internal sealed class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct)
+internal sealed class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct,
+    IReadOnlyList<int[]>? seeds = null)
 {
     private const double PricingEps = 1e-7;
     private const int EnumerationLimit = 100_000;
-    private const int ProofColumnLimit = 20_000;
+    private const int ProofColumnLimit = 5_000;
     // Without a time limit each MIP still stops after this long: the LP bound is reported either way.
     private static readonly TimeSpan UnlimitedMipBudget = TimeSpan.FromSeconds(10);
     private const int MipColumnLimit = 5_000;
@@ -30,6 +31,18 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         var maxColumns = comp.TownCount > 300 ? 1500 : Math.Max(500, 8 * comp.TownCount);
         // Leave a share of the budget for the integer phase.
         var lpDeadline = deadline.Fraction(0.6);
+        // Seed columns (the bilateral baseline's swaps): the first LP is already at least as good as it.
+        foreach (var legs in seeds ?? [])
+        {
+            var c = Column.Create(m, legs);
+            if (c.Min <= c.Upper) lp.Add(c);
+        }
+        if (lp.Columns.Count > 0 && lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(10))))
+        {
+            lpValues = lp.Values();
+            lpObjective = lp.Objective;
+            lp.Duals(dual);
+        }
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -94,7 +107,7 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
 
         // 3) The MIP over every generated column, when small enough.
         var integerCount = columns.Count(c => !c.Continuous);
-        if (bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit && !deadline.Expired)
+        if (converged && bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit && !deadline.Expired)
         {
             var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(UnlimitedMipBudget) * 0.7);
             if (mip is not null)
@@ -231,10 +244,10 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         return x;
     }
 
-    private static void Trace(string message)
-    {
-        if (Environment.GetEnvironmentVariable("TRADENET_MATCHING_TRACE") == "1") Console.Error.WriteLine(message);
-    }
+    /// <summary>The caller's progress sink for this solve (<see cref="SolveOptions.Progress"/>); the library itself writes nothing.</summary>
+    internal static readonly AsyncLocal<Action<string>?> Progress = new();
+
+    internal static void Trace(string message) => Progress.Value?.Invoke(message);
 
     private static double Tiny(Column c) => 1e-9 * Math.Max(1, c.Upper);
     internal static double Tolerance(double v) => 1e-6 * Math.Max(1, Math.Abs(v));
