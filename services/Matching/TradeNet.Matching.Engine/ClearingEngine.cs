@@ -13,7 +13,7 @@ public static class ClearingEngine
 {
     /// <summary>Components with more towns are solved region by region (see <see cref="Regions"/>): one
     /// master LP over tens of thousands of listings re-solves too slowly for column generation.</summary>
-    internal const int MaxTownsPerLp = 250;
+    internal const int MaxTownsPerLp = 400;
 
     public static ClearingResult Solve(Book book, SolveOptions? options = null, CancellationToken cancellationToken = default)
     {
