@@ -159,8 +159,11 @@ public class ClearingRulesTests
     [Fact]
     public void The_same_book_gives_the_same_result()
     {
-        var book = RandomBooks.Realistic(seed: 7, towns: 12, listings: 80);
+        // Divisible goods: column generation alone is exact, so no time budget can cut the search
+        // (a MIP stopped by its time budget may differ between runs; see docs/matching.md).
+        var book = RandomBooks.Realistic(seed: 7, towns: 15, listings: 120, minLots: false);
         var a = ClearingEngine.Solve(book);
+        Assert.NotEmpty(a.Trades);
         var b = ClearingEngine.Solve(book);
         Assert.Equal(BookJson.WriteResult(a with { Stats = a.Stats with { Seconds = 0 } }),
                      BookJson.WriteResult(b with { Stats = b.Stats with { Seconds = 0 } }));
@@ -178,7 +181,7 @@ public class ClearingRulesTests
     public void A_tiny_time_limit_still_returns_a_valid_plan_with_a_valid_bound()
     {
         var book = RandomBooks.Realistic(seed: 3, towns: 25, listings: 300);
-        var full = ClearingEngine.Solve(book);
+        var full = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(3) });
         var rushed = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromMilliseconds(1) });
         TestBooks.AssertValid(ClearingEngine.Effective(book, new SolveOptions { TimeLimit = TimeSpan.FromMilliseconds(1) }), rushed);
         Assert.True(rushed.Bound >= full.Objective - 1e-6 * Math.Max(1, full.Objective));
@@ -188,7 +191,7 @@ public class ClearingRulesTests
     public void The_engine_never_does_worse_than_the_bilateral_baseline()
     {
         var book = RandomBooks.Realistic(seed: 11, towns: 20, listings: 200);
-        var engine = ClearingEngine.Solve(book);
+        var engine = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(3) });
         var greedy = GreedyBilateral.Solve(book);
         Assert.Empty(ResultValidator.Validate(book, greedy.Trades, greedy.Objective));
         Assert.True(engine.Objective >= greedy.Objective - 1e-6);

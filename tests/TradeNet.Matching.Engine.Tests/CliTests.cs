@@ -46,9 +46,10 @@ public class CliTests : IDisposable
         Assert.Equal("", stderr);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
-        Assert.Equal(400, root.GetProperty("objective").GetDouble(), 6); // 200 kg × 2.5 each way
+        // L4 needs 800 kg of wood worth 0.5 → 400 credits per leg, both ways.
+        Assert.Equal(800, root.GetProperty("objective").GetDouble(), 6);
         Assert.Equal("optimal", root.GetProperty("status").GetString());
-        Assert.True(root.GetProperty("bound").GetDouble() >= 400 - 1e-6);
+        Assert.True(root.GetProperty("bound").GetDouble() >= 800 - 1e-6);
         var leg = root.GetProperty("trades")[0].GetProperty("legs")[0];
         foreach (var name in new[] { "from", "to", "offer", "need", "category", "quantity", "value" })
             Assert.True(leg.TryGetProperty(name, out _), name);
@@ -62,7 +63,7 @@ public class CliTests : IDisposable
         Assert.Equal(CliApp.Ok, code);
         Assert.Equal("", stdout);
         var result = BookJson.ReadResult(File.ReadAllText(outPath));
-        Assert.Equal(400, result.Objective, 6);
+        Assert.Equal(800, result.Objective, 6);
         Assert.Single(result.Trades);
     }
 

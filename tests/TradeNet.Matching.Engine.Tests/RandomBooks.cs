@@ -9,7 +9,7 @@ internal static class RandomBooks
     private static readonly string[] Attrs = ["organic", "local"];
 
     /// <summary>Towns within ~60 km of Roanne, 4 goods, lognormal-ish quantities, some min lots and limits.</summary>
-    public static Book Realistic(int seed, int towns, int listings)
+    public static Book Realistic(int seed, int towns, int listings, bool minLots = true)
     {
         var rng = new Random(seed);
         var cats = new[] { new Category("veg", "kg", 2.5), new Category("wood", "kg", 0.2), new Category("cheese", "kg", 14), new Category("repair", "hour", 35) };
@@ -19,7 +19,7 @@ internal static class RandomBooks
         {
             var cat = cats[rng.Next(cats.Length)];
             var quantity = Math.Round(Math.Exp(Math.Log(300) + rng.NextDouble() * 1.5 - 0.75) / cat.Value, 1) + 1;
-            var minLot = rng.NextDouble() < 0.4 ? Math.Round(quantity * rng.NextDouble() * 0.3, 1) : 0;
+            var minLot = minLots && rng.NextDouble() < 0.4 ? Math.Round(quantity * rng.NextDouble() * 0.3, 1) : 0;
             var town = ts[rng.Next(ts.Count)].Id;
             ls.Add(rng.NextDouble() < 0.5
                 ? new Listing($"L{i}", town, ListingKind.Offer, cat.Id, quantity, minLot, Attributes: rng.NextDouble() < 0.5 ? ["organic"] : null)
@@ -33,7 +33,7 @@ internal static class RandomBooks
     public static readonly Gen<Book> Small =
         from townCount in Gen.Int[2, 6]
         from coords in Gen.Double[0, 0.6].Array[townCount * 2]
-        from values in Gen.OneOfConst(1.0, 2.5, 10.0).Array[Gen.Int[1, 3]]
+        from values in Gen.Int[0, 2].Select(i => new[] { 1.0, 2.5, 10.0 }[i]).Array[Gen.Int[1, 3]]
         from k in Gen.Int[2, 4]
         from raw in Gen.Select(Gen.Int[0, townCount - 1], Gen.Bool, Gen.Int[0, values.Length - 1], Gen.Int[1, 60], Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[0, 4])
             .Array[2, 16]

@@ -56,7 +56,7 @@ public static class BookValidator
             if (!Enum.IsDefined(l.Kind)) errors.Add(new BookError(l.Id, "kind must be offer or need"));
             if (!(l.Quantity > 0) || !double.IsFinite(l.Quantity)) errors.Add(new BookError(l.Id, $"quantity must be > 0 (got {l.Quantity})"));
             if (!(l.MinLot >= 0) || !double.IsFinite(l.MinLot)) errors.Add(new BookError(l.Id, $"minLot must be ≥ 0 (got {l.MinLot})"));
-            else if (l.MinLot > l.Quantity) errors.Add(new BookError(l.Id, $"minLot {l.MinLot} exceeds quantity {l.Quantity}"));
+            else if (l.Quantity > 0 && l.MinLot > l.Quantity) errors.Add(new BookError(l.Id, $"minLot {l.MinLot} exceeds quantity {l.Quantity}"));
             if (l.MaxDistanceKm is { } d && (!(d >= 0) || !double.IsFinite(d))) errors.Add(new BookError(l.Id, $"maxDistanceKm must be ≥ 0 (got {d})"));
             if (l.AvailableFrom is { } from && l.AvailableUntil is { } until && from > until)
                 errors.Add(new BookError(l.Id, "availableFrom is after availableUntil"));

@@ -13,12 +13,13 @@ public static class ClearingEngine
 {
     /// <summary>Components with more towns are solved region by region (see <see cref="Regions"/>): one
     /// master LP over tens of thousands of listings re-solves too slowly for column generation.</summary>
-    internal const int MaxTownsPerLp = 250;
+    internal const int MaxTownsPerLp = 400;
 
     public static ClearingResult Solve(Book book, SolveOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= SolveOptions.Default;
         var clock = Stopwatch.StartNew();
+        ComponentSolver.Progress.Value = options.Progress;
         var effective = Effective(book, options);
         BookValidator.ThrowIfInvalid(effective);
         var settings = effective.Settings!;
@@ -26,34 +27,47 @@ public static class ClearingEngine
 
         var market = Market.Build(effective, settings.MaxCycleLength, options.TransportCost, cancellationToken);
         var components = market.CycleComponents();
+        ComponentSolver.Trace($"market: {market.LegCount} legs, {market.ArcCount} town arcs, {components.Count} components, {clock.Elapsed.TotalSeconds:F1} s");
+        // The bilateral baseline is the floor of the answer; it is cheap, so it is computed first.
+        var (greedy, swaps) = GreedyBilateral.SolveWithLegs(market);
+        var swapsByComponent = SeedsByComponent(market, components, swaps);
+        ComponentSolver.Trace($"greedy: {greedy.Objective:F1}, {clock.Elapsed.TotalSeconds:F1} s");
         var localOfTown = new int[market.TownCount];
         var dual = new double[effective.Listings.Count];
         var trades = new List<(Column Column, double Value)>();
         double objective = 0, bound = 0;
         var generated = 0;
         var methods = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var arcs in components)
+        for (var ci = 0; ci < components.Count; ci++)
         {
+            var arcs = components[ci];
             cancellationToken.ThrowIfCancellationRequested();
             var towns = arcs.Select(a => market.ArcFrom[a]).Distinct().Order().ToArray();
             if (towns.Length > MaxTownsPerLp)
             {
-                var regional = Regions.Solve(market, arcs, towns, deadline, dual, localOfTown, cancellationToken);
+                var regional = Regions.Solve(market, arcs, towns, deadline, dual, localOfTown, swapsByComponent[ci], cancellationToken);
                 trades.AddRange(regional.Chosen);
                 objective += regional.Objective;
-                bound += Math.Min(regional.Bound, Math.Max(regional.Objective, CirculationBound.Compute(market, arcs)));
+                ComponentSolver.Trace($"regions: objective {regional.Objective:F1}, Lagrangian bound {regional.Bound:F1}, {clock.Elapsed.TotalSeconds:F1} s");
+                var circulation = CirculationBound.Compute(market, arcs);
+                ComponentSolver.Trace($"circulation bound {circulation:F1}, {clock.Elapsed.TotalSeconds:F1} s");
+                bound += Math.Min(regional.Bound, Math.Max(regional.Objective, circulation));
                 generated += regional.GeneratedColumns;
                 methods.Add(regional.Method);
                 continue;
             }
             var comp = new Component(market, arcs, localOfTown);
-            var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken).Solve();
+            var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken, swapsByComponent[ci]).Solve();
             for (var i = 0; i < sol.Values.Length; i++)
                 if (sol.Values[i] > 0) trades.Add((sol.Columns[i], sol.Values[i]));
             objective += sol.Objective;
             var componentBound = sol.Bound;
             if (componentBound - sol.Objective > ComponentSolver.Tolerance(componentBound))
-                componentBound = Math.Min(componentBound, Math.Max(sol.Objective, CirculationBound.Compute(market, arcs)));
+            {
+                var circulation = CirculationBound.Compute(market, arcs);
+                ComponentSolver.Trace($"component bound {componentBound:F1}, circulation bound {circulation:F1}, objective {sol.Objective:F1}");
+                componentBound = Math.Min(componentBound, Math.Max(sol.Objective, circulation));
+            }
             bound += componentBound;
             generated += sol.GeneratedColumns;
             methods.Add(sol.Method);
@@ -64,7 +78,6 @@ public static class ClearingEngine
         var result = Build(market, trades.Select(t => ToTrade(market, t.Column, t.Value)).ToList(), objective, bound,
             clock, components.Count, generated, string.Join(";", methods));
         // Under a tight time limit the LP plan can trail the bilateral baseline: never return less than it.
-        var greedy = GreedyBilateral.Solve(effective, options.TransportCost);
         if (greedy.Objective > result.Objective + ComponentSolver.Tolerance(result.Objective))
             result = Build(market, greedy.Trades.ToList(), greedy.Objective, bound, clock, components.Count, generated, "greedy-fallback");
 
@@ -72,6 +85,23 @@ public static class ClearingEngine
         {
             var errors = ResultValidator.Validate(effective, result, options.TransportCost);
             if (errors.Count > 0) throw new InvalidOperationException("engine produced an invalid plan: " + errors[0]);
+            ComponentSolver.Trace($"self-check passed, {clock.Elapsed.TotalSeconds:F1} s");
+        }
+        return result;
+    }
+
+    /// <summary>Groups the baseline's swaps by the component holding their towns (a swap never spans two).</summary>
+    private static List<int[]>[] SeedsByComponent(Market m, List<int[]> components, List<int[]> swaps)
+    {
+        var componentOfTown = new int[m.TownCount];
+        Array.Fill(componentOfTown, -1);
+        for (var c = 0; c < components.Count; c++)
+            foreach (var a in components[c]) componentOfTown[m.ArcFrom[a]] = c;
+        var result = components.Select(_ => new List<int[]>()).ToArray();
+        foreach (var legs in swaps)
+        {
+            var c = componentOfTown[m.ListingTown[m.LegOffer[legs[0]]]];
+            if (c >= 0) result[c].Add(legs);
         }
         return result;
     }

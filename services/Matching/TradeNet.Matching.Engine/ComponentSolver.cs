@@ -3,10 +3,14 @@ using System.Diagnostics;
 namespace TradeNet.Matching.Engine;
 
 /// <summary>Solves one component: LP column generation for the bound, then the integer (min-lot) phase.</summary>
-internal sealed class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct)
+internal sealed class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct,
+    IReadOnlyList<int[]>? seeds = null)
 {
     private const double PricingEps = 1e-7;
-    private const int EnumerationLimit = 200_000;
+    private const int EnumerationLimit = 100_000;
+    private const int ProofColumnLimit = 5_000;
+    // Without a time limit each MIP still stops after this long: the LP bound is reported either way.
+    private static readonly TimeSpan UnlimitedMipBudget = TimeSpan.FromSeconds(10);
     private const int MipColumnLimit = 5_000;
 
     public sealed record Solution(List<Column> Columns, double[] Values, double Objective, double Bound, int GeneratedColumns, string Method);
@@ -27,6 +31,18 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         var maxColumns = comp.TownCount > 300 ? 1500 : Math.Max(500, 8 * comp.TownCount);
         // Leave a share of the budget for the integer phase.
         var lpDeadline = deadline.Fraction(0.6);
+        // Seed columns (the bilateral baseline's swaps): the first LP is already at least as good as it.
+        foreach (var legs in seeds ?? [])
+        {
+            var c = Column.Create(m, legs);
+            if (c.Min <= c.Upper) lp.Add(c);
+        }
+        if (lp.Columns.Count > 0 && lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(10))))
+        {
+            lpValues = lp.Values();
+            lpObjective = lp.Objective;
+            lp.Duals(dual);
+        }
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -75,7 +91,7 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
             var sub = support.Select(i => columns[i]).ToList();
             var forceOn = support.Select(i => !columns[i].Continuous && lpValues[i] >= columns[i].Min * (1 - 1e-9) && best[i] > 0).ToArray();
-            var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.FromSeconds(30)) * 0.4, forceOn);
+            var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(UnlimitedMipBudget) * 0.4, forceOn);
             if (mip is not null)
             {
                 var vals = new double[columns.Count];
@@ -91,9 +107,9 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
 
         // 3) The MIP over every generated column, when small enough.
         var integerCount = columns.Count(c => !c.Continuous);
-        if (bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit && !deadline.Expired)
+        if (converged && bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit && !deadline.Expired)
         {
-            var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(TimeSpan.FromSeconds(60)) * 0.7);
+            var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(UnlimitedMipBudget) * 0.7);
             if (mip is not null)
             {
                 var vals = Sanitize(columns, mip.Values);
@@ -137,10 +153,10 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             // A plan better than the incumbent has Σ r_c·V_c > −gap, so a min-lot column with r·Min ≤ −gap is never in it.
             if (c.Continuous || r * c.Min > -gapAbs - 1e-9) { keep.Add(c); keys.Add(c.Key); }
         }
-        if (keep.Count - columns.Count(c => !c.Continuous) > MipColumnLimit * 4) return null;
+        if (keep.Count > ProofColumnLimit) return null;
         var hint = new double[keep.Count];
         Array.Copy(incumbentValues, hint, incumbentValues.Length);
-        var mip = MipSolver.Solve(m, keep, hint, deadline.RemainingOr(TimeSpan.FromSeconds(60)) * 0.9);
+        var mip = MipSolver.Solve(m, keep, hint, deadline.RemainingOr(UnlimitedMipBudget) * 0.9);
         if (mip is null) return null;
         return (keep, Sanitize(keep, mip.Values), mip.BestBound, mip.Optimal);
     }
@@ -228,10 +244,10 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         return x;
     }
 
-    private static void Trace(string message)
-    {
-        if (Environment.GetEnvironmentVariable("TRADENET_MATCHING_TRACE") == "1") Console.Error.WriteLine(message);
-    }
+    /// <summary>The caller's progress sink for this solve (<see cref="SolveOptions.Progress"/>); the library itself writes nothing.</summary>
+    internal static readonly AsyncLocal<Action<string>?> Progress = new();
+
+    internal static void Trace(string message) => Progress.Value?.Invoke(message);
 
     private static double Tiny(Column c) => 1e-9 * Math.Max(1, c.Upper);
     internal static double Tolerance(double v) => 1e-6 * Math.Max(1, Math.Abs(v));

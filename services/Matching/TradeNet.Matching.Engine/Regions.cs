@@ -13,7 +13,8 @@ internal static class Regions
 
     public sealed record Outcome(List<(Column Column, double Value)> Chosen, double Objective, double Bound, int GeneratedColumns, string Method);
 
-    public static Outcome Solve(Market market, int[] arcs, int[] towns, Deadline deadline, double[] dual, int[] localOfTown, CancellationToken ct)
+    public static Outcome Solve(Market market, int[] arcs, int[] towns, Deadline deadline, double[] dual, int[] localOfTown,
+        IReadOnlyList<int[]> seeds, CancellationToken ct)
     {
         var residual = (double[])market.Cap.Clone();
         var chosen = new List<(Column Column, double Value)>();
@@ -33,15 +34,22 @@ internal static class Regions
             var passBudget = deadline.RemainingOr(TimeSpan.FromHours(1)) * (pass == 0 ? 0.6 : 0.75);
             var passStart = deadline.Elapsed;
             var remainingArcs = (double)byRegion.Sum(r => r.Count);
-            foreach (var regionArcs in byRegion)
+            var seedsByRegion = clusters.Select(_ => new List<int[]>()).ToArray();
+            foreach (var legs in seeds)
             {
+                var r = region[market.ListingTown[market.LegOffer[legs[0]]]];
+                if (legs.All(e => region[market.ListingTown[market.LegOffer[e]]] == r)) seedsByRegion[r].Add(legs);
+            }
+            for (var r = 0; r < byRegion.Length; r++)
+            {
+                var regionArcs = byRegion[r];
                 ct.ThrowIfCancellationRequested();
                 if (regionArcs.Count == 0) continue;
                 var left = passBudget - (deadline.Elapsed - passStart);
                 var share = TimeSpan.FromTicks((long)(Math.Max(0, left.Ticks) * regionArcs.Count / remainingArcs));
                 remainingArcs -= regionArcs.Count;
                 var comp = new Component(view, regionArcs.ToArray(), localOfTown);
-                var sol = new ComponentSolver(view, comp, deadline.Within(share), dual, ct).Solve();
+                var sol = new ComponentSolver(view, comp, deadline.Within(share), dual, ct, seedsByRegion[r]).Solve();
                 generated += sol.GeneratedColumns;
                 for (var i = 0; i < sol.Values.Length; i++)
                 {

@@ -19,6 +19,9 @@ public sealed record SolveOptions
     /// <summary>Optional linear transport cost; when set, objective = value moved − transport cost.</summary>
     public TransportCostPerUnit? TransportCost { get; init; }
 
+    /// <summary>Optional sink for progress lines (column generation rounds, bounds, MIP outcomes), e.g. a logger.</summary>
+    public Action<string>? Progress { get; init; }
+
     /// <summary>Skip the final <see cref="ResultValidator"/> check (benchmarks only; the service keeps it on).</summary>
     public bool SkipSelfCheck { get; init; }
 

@@ -65,6 +65,11 @@ static void RunKidney(string dir)
     Console.WriteLine();
 }
 
+// --trace (or MATCHING_TRACE=1) prints the engine's progress lines to stderr.
+static Action<string>? Progress() =>
+    Environment.GetCommandLineArgs().Contains("--trace") || Environment.GetEnvironmentVariable("MATCHING_TRACE") == "1"
+        ? Console.Error.WriteLine : null;
+
 static BookGenerator.MinLots MinLotsOption(Dictionary<string, string> opts) =>
     opts.ContainsKey("heavy-min-lots") ? BookGenerator.MinLots.Heavy : BookGenerator.MinLots.Packaging;
 
@@ -88,7 +93,7 @@ static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator
         GC.Collect();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        var r = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(spec.Limit * scale) });
+        var r = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(spec.Limit * scale), Progress = Progress() });
         var seconds = sw.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var greedy = GreedyBilateral.Solve(book);
