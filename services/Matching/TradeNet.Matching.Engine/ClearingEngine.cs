@@ -45,12 +45,13 @@ public static class ClearingEngine
             var towns = arcs.Select(a => market.ArcFrom[a]).Distinct().Order().ToArray();
             if (towns.Length > MaxTownsPerLp)
             {
+                // The circulation bound first, so its time is inside the budget the regions then share.
+                var circulation = CirculationBound.Compute(market, arcs);
+                ComponentSolver.Trace($"circulation bound {circulation:F1}, {clock.Elapsed.TotalSeconds:F1} s");
                 var regional = Regions.Solve(market, arcs, towns, deadline, dual, localOfTown, swapsByComponent[ci], cancellationToken);
                 trades.AddRange(regional.Chosen);
                 objective += regional.Objective;
                 ComponentSolver.Trace($"regions: objective {regional.Objective:F1}, Lagrangian bound {regional.Bound:F1}, {clock.Elapsed.TotalSeconds:F1} s");
-                var circulation = CirculationBound.Compute(market, arcs);
-                ComponentSolver.Trace($"circulation bound {circulation:F1}, {clock.Elapsed.TotalSeconds:F1} s");
                 bound += Math.Min(regional.Bound, Math.Max(regional.Objective, circulation));
                 generated += regional.GeneratedColumns;
                 methods.Add(regional.Method);

@@ -30,8 +30,9 @@ internal static class Regions
             foreach (var a in arcs)
                 if (region[market.ArcFrom[a]] == region[market.ArcTo[a]]) byRegion[region[market.ArcFrom[a]]].Add(a);
             var view = market.WithCaps(residual);
-            // The first pass gets most of the time; every region a share proportional to its arcs.
-            var passBudget = deadline.RemainingOr(TimeSpan.FromHours(1)) * (pass == 0 ? 0.6 : 0.75);
+            // The first pass gets most of the time, the bound's pricing and the self-check need the rest;
+            // every region a share proportional to its arcs.
+            var passBudget = deadline.RemainingOr(TimeSpan.FromHours(1)) * (pass == 0 ? 0.55 : 0.7);
             var passStart = deadline.Elapsed;
             var remainingArcs = (double)byRegion.Sum(r => r.Count);
             var seedsByRegion = clusters.Select(_ => new List<int[]>()).ToArray();
