@@ -58,7 +58,7 @@ public static class ClearingEngine
                 continue;
             }
             var comp = new Component(market, arcs, localOfTown);
-            var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken, swapsByComponent[ci]).Solve();
+            var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken, swapsByComponent[ci], seedsArePlan: true).Solve();
             for (var i = 0; i < sol.Values.Length; i++)
                 if (sol.Values[i] > 0) trades.Add((sol.Columns[i], sol.Values[i]));
             objective += sol.Objective;
@@ -92,17 +92,17 @@ public static class ClearingEngine
     }
 
     /// <summary>Groups the baseline's swaps by the component holding their towns (a swap never spans two).</summary>
-    private static List<int[]>[] SeedsByComponent(Market m, List<int[]> components, List<int[]> swaps)
+    private static List<(int[] Legs, double Value)>[] SeedsByComponent(Market m, List<int[]> components, List<(int[] Legs, double Value)> swaps)
     {
         var componentOfTown = new int[m.TownCount];
         Array.Fill(componentOfTown, -1);
         for (var c = 0; c < components.Count; c++)
             foreach (var a in components[c]) componentOfTown[m.ArcFrom[a]] = c;
-        var result = components.Select(_ => new List<int[]>()).ToArray();
-        foreach (var legs in swaps)
+        var result = components.Select(_ => new List<(int[] Legs, double Value)>()).ToArray();
+        foreach (var swap in swaps)
         {
-            var c = componentOfTown[m.ListingTown[m.LegOffer[legs[0]]]];
-            if (c >= 0) result[c].Add(legs);
+            var c = componentOfTown[m.ListingTown[m.LegOffer[swap.Legs[0]]]];
+            if (c >= 0) result[c].Add(swap);
         }
         return result;
     }
