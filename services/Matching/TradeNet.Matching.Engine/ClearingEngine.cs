@@ -45,19 +45,20 @@ public static class ClearingEngine
             var towns = arcs.Select(a => market.ArcFrom[a]).Distinct().Order().ToArray();
             if (towns.Length > MaxTownsPerLp)
             {
+                // The circulation bound first, so its time is inside the budget the regions then share.
+                var circulation = CirculationBound.Compute(market, arcs);
+                ComponentSolver.Trace($"circulation bound {circulation:F1}, {clock.Elapsed.TotalSeconds:F1} s");
                 var regional = Regions.Solve(market, arcs, towns, deadline, dual, localOfTown, swapsByComponent[ci], cancellationToken);
                 trades.AddRange(regional.Chosen);
                 objective += regional.Objective;
                 ComponentSolver.Trace($"regions: objective {regional.Objective:F1}, Lagrangian bound {regional.Bound:F1}, {clock.Elapsed.TotalSeconds:F1} s");
-                var circulation = CirculationBound.Compute(market, arcs);
-                ComponentSolver.Trace($"circulation bound {circulation:F1}, {clock.Elapsed.TotalSeconds:F1} s");
                 bound += Math.Min(regional.Bound, Math.Max(regional.Objective, circulation));
                 generated += regional.GeneratedColumns;
                 methods.Add(regional.Method);
                 continue;
             }
             var comp = new Component(market, arcs, localOfTown);
-            var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken, swapsByComponent[ci]).Solve();
+            var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken, swapsByComponent[ci], seedsArePlan: true).Solve();
             for (var i = 0; i < sol.Values.Length; i++)
                 if (sol.Values[i] > 0) trades.Add((sol.Columns[i], sol.Values[i]));
             objective += sol.Objective;
@@ -91,17 +92,17 @@ public static class ClearingEngine
     }
 
     /// <summary>Groups the baseline's swaps by the component holding their towns (a swap never spans two).</summary>
-    private static List<int[]>[] SeedsByComponent(Market m, List<int[]> components, List<int[]> swaps)
+    private static List<(int[] Legs, double Value)>[] SeedsByComponent(Market m, List<int[]> components, List<(int[] Legs, double Value)> swaps)
     {
         var componentOfTown = new int[m.TownCount];
         Array.Fill(componentOfTown, -1);
         for (var c = 0; c < components.Count; c++)
             foreach (var a in components[c]) componentOfTown[m.ArcFrom[a]] = c;
-        var result = components.Select(_ => new List<int[]>()).ToArray();
-        foreach (var legs in swaps)
+        var result = components.Select(_ => new List<(int[] Legs, double Value)>()).ToArray();
+        foreach (var swap in swaps)
         {
-            var c = componentOfTown[m.ListingTown[m.LegOffer[legs[0]]]];
-            if (c >= 0) result[c].Add(legs);
+            var c = componentOfTown[m.ListingTown[m.LegOffer[swap.Legs[0]]]];
+            if (c >= 0) result[c].Add(swap);
         }
         return result;
     }

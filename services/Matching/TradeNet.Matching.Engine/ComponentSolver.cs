@@ -3,8 +3,10 @@ using System.Diagnostics;
 namespace TradeNet.Matching.Engine;
 
 /// <summary>Solves one component: LP column generation for the bound, then the integer (min-lot) phase.</summary>
+/// <param name="seeds">Swaps of the bilateral baseline inside this component: initial columns.</param>
+/// <param name="seedsArePlan">The seeds' amounts fit this market's capacities, so they are a fallback plan.</param>
 internal sealed class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct,
-    IReadOnlyList<int[]>? seeds = null)
+    IReadOnlyList<(int[] Legs, double Value)>? seeds = null, bool seedsArePlan = false)
 {
     private const double PricingEps = 1e-7;
     private const int EnumerationLimit = 100_000;
@@ -16,6 +18,19 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
     public sealed record Solution(List<Column> Columns, double[] Values, double Objective, double Bound, int GeneratedColumns, string Method);
 
     public Solution Solve()
+    {
+        var solution = SolveByColumnGeneration();
+        if (!seedsArePlan || seeds is not { Count: > 0 }) return solution;
+        // Never return less than the baseline's swaps in this component (possible when time runs out).
+        var columns = seeds.Select(s => Column.Create(m, s.Legs)).ToList();
+        var values = seeds.Select(s => s.Value).ToArray();
+        var objective = Objective(columns, values);
+        return objective > solution.Objective + Tolerance(solution.Objective)
+            ? new Solution(columns, values, objective, Math.Max(solution.Bound, objective), solution.GeneratedColumns, solution.Method + "+baseline")
+            : solution;
+    }
+
+    private Solution SolveByColumnGeneration()
     {
         foreach (var l in comp.Listings) dual[l] = 0;
         // Finer min-lot buckets tighten the bound but multiply pricing work; big components get coarser ones.
@@ -32,7 +47,7 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         // Leave a share of the budget for the integer phase.
         var lpDeadline = deadline.Fraction(0.6);
         // Seed columns (the bilateral baseline's swaps): the first LP is already at least as good as it.
-        foreach (var legs in seeds ?? [])
+        foreach (var (legs, _) in seeds ?? [])
         {
             var c = Column.Create(m, legs);
             if (c.Min <= c.Upper) lp.Add(c);

@@ -20,7 +20,7 @@ public static class GreedyBilateral
     internal static BaselineResult Solve(Market m) => SolveWithLegs(m).Result;
 
     /// <summary>The baseline plus its swaps as leg pairs (seed columns for the engine's LPs).</summary>
-    internal static (BaselineResult Result, List<int[]> Swaps) SolveWithLegs(Market m)
+    internal static (BaselineResult Result, List<(int[] Legs, double Value)> Swaps) SolveWithLegs(Market m)
     {
         var arcIndex = new Dictionary<(int, int), int>();
         for (var a = 0; a < m.ArcCount; a++) arcIndex[(m.ArcFrom[a], m.ArcTo[a])] = a;
@@ -48,7 +48,7 @@ public static class GreedyBilateral
 
         var residual = (double[])m.Cap.Clone();
         var trades = new List<Trade>();
-        var swaps = new List<int[]>();
+        var swaps = new List<(int[] Legs, double Value)>();
         double objective = 0;
         foreach (var (_, profit, e1, e2) in candidates)
         {
@@ -59,7 +59,7 @@ public static class GreedyBilateral
             residual[o1] -= v; residual[n1] -= v; residual[o2] -= v; residual[n2] -= v;
             trades.Add(new Trade([LegOf(m, e1, v), LegOf(m, e2, v)]));
             // Columns start at their smaller town, like the engine's.
-            swaps.Add(m.ArcFrom[ArcOf(m, e1)] < m.ArcFrom[ArcOf(m, e2)] ? [e1, e2] : [e2, e1]);
+            swaps.Add((m.ArcFrom[ArcOf(m, e1)] < m.ArcFrom[ArcOf(m, e2)] ? [e1, e2] : [e2, e1], v));
             objective += v * profit;
         }
         return (new BaselineResult(trades, objective), swaps);

@@ -14,7 +14,7 @@ internal static class Regions
     public sealed record Outcome(List<(Column Column, double Value)> Chosen, double Objective, double Bound, int GeneratedColumns, string Method);
 
     public static Outcome Solve(Market market, int[] arcs, int[] towns, Deadline deadline, double[] dual, int[] localOfTown,
-        IReadOnlyList<int[]> seeds, CancellationToken ct)
+        IReadOnlyList<(int[] Legs, double Value)> seeds, CancellationToken ct)
     {
         var residual = (double[])market.Cap.Clone();
         var chosen = new List<(Column Column, double Value)>();
@@ -30,15 +30,16 @@ internal static class Regions
             foreach (var a in arcs)
                 if (region[market.ArcFrom[a]] == region[market.ArcTo[a]]) byRegion[region[market.ArcFrom[a]]].Add(a);
             var view = market.WithCaps(residual);
-            // The first pass gets most of the time; every region a share proportional to its arcs.
-            var passBudget = deadline.RemainingOr(TimeSpan.FromHours(1)) * (pass == 0 ? 0.6 : 0.75);
+            // The first pass gets most of the time, the bound's pricing and the self-check need the rest;
+            // every region a share proportional to its arcs.
+            var passBudget = deadline.RemainingOr(TimeSpan.FromHours(1)) * (pass == 0 ? 0.55 : 0.7);
             var passStart = deadline.Elapsed;
             var remainingArcs = (double)byRegion.Sum(r => r.Count);
-            var seedsByRegion = clusters.Select(_ => new List<int[]>()).ToArray();
-            foreach (var legs in seeds)
+            var seedsByRegion = clusters.Select(_ => new List<(int[] Legs, double Value)>()).ToArray();
+            foreach (var seed in seeds)
             {
-                var r = region[market.ListingTown[market.LegOffer[legs[0]]]];
-                if (legs.All(e => region[market.ListingTown[market.LegOffer[e]]] == r)) seedsByRegion[r].Add(legs);
+                var r = region[market.ListingTown[market.LegOffer[seed.Legs[0]]]];
+                if (seed.Legs.All(e => region[market.ListingTown[market.LegOffer[e]]] == r)) seedsByRegion[r].Add(seed);
             }
             for (var r = 0; r < byRegion.Length; r++)
             {
@@ -49,7 +50,8 @@ internal static class Regions
                 var share = TimeSpan.FromTicks((long)(Math.Max(0, left.Ticks) * regionArcs.Count / remainingArcs));
                 remainingArcs -= regionArcs.Count;
                 var comp = new Component(view, regionArcs.ToArray(), localOfTown);
-                var sol = new ComponentSolver(view, comp, deadline.Within(share), dual, ct, seedsByRegion[r]).Solve();
+                var sol = new ComponentSolver(view, comp, deadline.Within(share), dual, ct, seedsByRegion[r],
+                    seedsArePlan: pass == 0).Solve(); // in pass 2 the swaps' amounts may exceed the residual
                 generated += sol.GeneratedColumns;
                 for (var i = 0; i < sol.Values.Length; i++)
                 {
