@@ -35,7 +35,9 @@ public static class RoutingEngine
                 var best = lns.Improve(lns.Construct(), lnsTime, iterations, cancel);
                 if (cancel.IsCancellationRequested || Left() <= TimeSpan.FromMilliseconds(50)) return best;
                 // In deterministic mode OR-Tools stops after a fixed number of solutions instead of the clock.
-                var polished = OrToolsSearch.Solve(p, Left(), options.FirstSolution, start: best,
+                // OR-Tools overshoots its limit by model building and under CPU contention: keep a margin.
+                var margin = TimeSpan.FromMilliseconds(Math.Min(200, options.TimeLimit.TotalMilliseconds * 0.05));
+                var polished = OrToolsSearch.Solve(p, Left() - margin, options.FirstSolution, start: best,
                     solutionLimit: options.Iterations is null ? long.MaxValue : 50);
                 return Better(p, polished, best);
         }
