@@ -5,8 +5,8 @@ namespace TradeNet.Logistics.Planner;
 
 /// <summary>
 /// Plans pickup-and-delivery routes: transfers impossible on their own are reported first,
-/// the rest are routed by OR-Tools guided local search followed by the own ruin-and-recreate
-/// search, within the time limit.
+/// the rest are routed by the own ruin-and-recreate search, polished by OR-Tools guided local
+/// search, within the time limit (docs/logistics.md).
 /// </summary>
 public static class RoutePlanner
 {

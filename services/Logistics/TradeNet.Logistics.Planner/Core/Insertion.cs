@@ -50,6 +50,35 @@ internal sealed class Insertion(RoutingProblem p, Random rng)
         return true;
     }
 
+    /// <summary>Cheapest feasible insertion of the request into one route, without blinks; long.MaxValue when none.</summary>
+    public (long Delta, int I, int J) BestInRoute(LnsState s, int v, int request)
+    {
+        int partner = p.Partner[request];
+        if (!p.Allowed(v, request) || (partner >= 0 && !p.Allowed(v, partner))) return (long.MaxValue, -1, -1);
+        if (capacityOnly && !FitsLoad(s, v, request)) return (long.MaxValue, -1, -1);
+        double blink = BlinkRate;
+        BlinkRate = 0;
+        long best = long.MaxValue;
+        int bestV = -1, bestI = -1, bestJ = -1;
+        long fixedCost = s.Routes[v].Count == 0 ? p.Vehicles[v].FixedCost : 0;
+        if (partner < 0) TrySingle(s, v, request, fixedCost, ref best, ref bestV, ref bestI);
+        else TryPair(s, v, request, partner, fixedCost, ref best, ref bestV, ref bestI, ref bestJ);
+        BlinkRate = blink;
+        return (best, bestI, bestJ);
+    }
+
+    /// <summary>Inserts at a position found by <see cref="BestInRoute"/>.</summary>
+    public void InsertAt(LnsState s, int v, int request, int i, int j)
+    {
+        var r = s.Routes[v];
+        int partner = p.Partner[request];
+        if (partner >= 0) r.Insert(j, partner);
+        r.Insert(i, request);
+        s.Refresh(p, v);
+    }
+
+    public int VehicleClass(int v) => vehicleClass[v];
+
     private void TrySingle(LnsState s, int v, int node, long fixedCost, ref long best, ref int bestV, ref int bestI)
     {
         var route = s.Routes[v];

@@ -28,6 +28,8 @@ public static class OrToolsSearch
         RoutingSolution? start = null,
         long solutionLimit = long.MaxValue)
     {
+        // The limit covers loading the native library and building the model, not just the search.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         int n = p.NodeCount, m = p.Vehicles.Count;
         var starts = p.Vehicles.Select(v => v.StartNode).ToArray();
         var ends = p.Vehicles.Select(v => v.EndNode).ToArray();
@@ -118,7 +120,8 @@ public static class OrToolsSearch
             _ => p.HasPairs ? FirstSolutionStrategy.Types.Value.ParallelCheapestInsertion : FirstSolutionStrategy.Types.Value.PathCheapestArc,
         };
         search.LocalSearchMetaheuristic = LocalSearchMetaheuristic.Types.Value.GuidedLocalSearch;
-        search.TimeLimit = Duration.FromTimeSpan(timeLimit < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : timeLimit);
+        var searchTime = timeLimit - clock.Elapsed;
+        search.TimeLimit = Duration.FromTimeSpan(searchTime < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : searchTime);
         if (solutionLimit != long.MaxValue) search.SolutionLimit = solutionLimit;
 
         Assignment? result;
@@ -127,6 +130,8 @@ public static class OrToolsSearch
             model.CloseModelWithParameters(search);
             var routes = start.Routes.Select(r => r.Select(node => manager.NodeToIndex(node)).ToArray()).ToArray();
             var initial = model.ReadAssignmentFromRoutes(routes, true);
+            var left = timeLimit - clock.Elapsed; // closing the model took some of it
+            search.TimeLimit = Duration.FromTimeSpan(left < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : left);
             result = initial is null ? model.SolveWithParameters(search) : model.SolveFromAssignmentWithParameters(initial, search);
         }
         else

@@ -2,7 +2,7 @@ namespace TradeNet.Logistics.Planner.Core;
 
 public enum SearchStrategy
 {
-    /// <summary>OR-Tools first solution and guided local search, then the own ruin-and-recreate search from its best.</summary>
+    /// <summary>The own ruin-and-recreate search, then OR-Tools guided local search from its best (the last <see cref="SolverOptions.OrToolsShare"/> of the budget); budgets under 2 s go to the own search alone.</summary>
     Hybrid,
     /// <summary>OR-Tools alone (first solution + guided local search): the baseline.</summary>
     OrTools,
@@ -11,7 +11,7 @@ public enum SearchStrategy
 }
 
 /// <param name="TimeLimit">Wall-clock budget; always set, since guided local search never stops by itself.</param>
-/// <param name="OrToolsShare">Fraction of the budget given to OR-Tools in the hybrid strategy.</param>
+/// <param name="OrToolsShare">Fraction of the budget given to the final OR-Tools phase in the hybrid strategy.</param>
 /// <param name="Iterations">Optional ruin-and-recreate iteration budget: with it (and a time limit that is not reached) results repeat exactly.</param>
 public sealed record SolverOptions(
     TimeSpan TimeLimit,
