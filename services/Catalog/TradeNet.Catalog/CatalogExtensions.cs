@@ -9,6 +9,7 @@ using TradeNet.Catalog.Storage;
 using TradeNet.Catalog.Storage.Mongo;
 using TradeNet.Catalog.Storage.Sqlite;
 using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
 
 namespace TradeNet.Catalog;
@@ -31,6 +32,7 @@ public static class CatalogExtensions
             services.AddSingleton<CatalogMongoOutbox>();
             services.AddHostedService<CatalogSeeder>();
             services.AddHostedService<OutboxRelay<CatalogMongoOutbox>>();
+            services.AddOutboxBacklogMetrics<CatalogMongoOutbox>("catalog");
         }
         else
         {
@@ -39,6 +41,7 @@ public static class CatalogExtensions
             services.AddSingleton<CatalogSqliteOutbox>();
             services.AddHostedService<CatalogSeeder>();
             services.AddHostedService<OutboxRelay<CatalogSqliteOutbox>>();
+            services.AddOutboxBacklogMetrics<CatalogSqliteOutbox>("catalog");
         }
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TownRegistry>();

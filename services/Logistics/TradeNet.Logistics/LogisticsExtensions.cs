@@ -11,6 +11,7 @@ using TradeNet.Logistics.Storage;
 using TradeNet.Logistics.Storage.Mongo;
 using TradeNet.Logistics.Storage.Sqlite;
 using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
 
 namespace TradeNet.Logistics;
@@ -47,6 +48,7 @@ public static class LogisticsExtensions
             var other => throw new InvalidOperationException($"No outbox is known for store {other.GetType().Name}."),
         }));
         services.AddHostedService<OutboxRelay<LogisticsOutbox>>();
+        services.AddOutboxBacklogMetrics<LogisticsOutbox>("logistics");
         services.AddHealthChecks().AddCheck<LogisticsStoreHealthCheck>("logistics-store");
 
         services.AddGrpc().AddServiceOptions<LogisticsGrpcService>(o => o.MaxReceiveMessageSize = LogisticsGrpcService.MaxReceiveMessageBytes);

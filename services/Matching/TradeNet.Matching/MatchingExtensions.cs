@@ -9,6 +9,7 @@ using TradeNet.Matching.Rounds;
 using TradeNet.Matching.Storage;
 using TradeNet.Matching.Trades;
 using TradeNet.Shared.Grpc;
+using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
 
 namespace TradeNet.Matching;
@@ -28,6 +29,7 @@ public static class MatchingExtensions
         services.AddSingleton<MatchingOutbox>();
         services.AddHealthChecks().AddCheck<MatchingStoreHealthCheck>("matching-store", tags: ["ready"]);
         services.AddHostedService<OutboxRelay<MatchingOutbox>>();
+        services.AddOutboxBacklogMetrics<MatchingOutbox>("matching");
 
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "matching");
 
