@@ -58,6 +58,21 @@ public sealed class TradeTraceTests(AppHostProcess appHost) : IClassFixture<AppH
         await AssertMetricsExported();
     }
 
+    [Fact]
+    public async Task The_gateway_lists_each_services_OpenAPI_document_and_serves_it()
+    {
+        using var http = new HttpClient { BaseAddress = appHost.Gateway };
+        var index = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/docs")).RootElement;
+        Assert.Equal(["catalog", "matching", "logistics"], index.EnumerateArray().Select(d => d.GetProperty("service").GetString()));
+        foreach (var (service, route) in new[] { ("catalog", "/api/catalog/listings"), ("matching", "/api/matching/trades"), ("logistics", "/api/logistics/shipments") })
+        {
+            var document = await http.GetStringAsync($"/api/{service}/openapi.json");
+            Assert.Contains("\"openapi\"", document);
+            Assert.Contains($"\"{route}\"", document);
+            Assert.DoesNotContain(service == "catalog" ? "\"/api/matching/trades\"" : "\"/api/catalog/listings\"", document);
+        }
+    }
+
     private async Task AssertMetricsExported()
     {
         (string Service, string Metric)[] expected =

@@ -25,6 +25,7 @@ public static class CatalogExtensions
     {
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var services = builder.Services;
+        services.AddOpenApi("catalog", o => o.ShouldInclude = d => ApiDocs.Covers("catalog", d.RelativePath));
         if (storage.UseMongo)
         {
             services.AddSingleton(_ => new MongoCatalogStore(new MongoClient(storage.MongoConnectionString)));
@@ -67,6 +68,7 @@ public static class CatalogExtensions
             .MapCategories()
             .MapListings();
         app.MapGrpcService<CatalogGrpcService>().RequireAuthorization(Policies.Service);
+        app.MapOpenApi(ApiDocs.Pattern("catalog")).AllowAnonymous();
         return app;
     }
 }

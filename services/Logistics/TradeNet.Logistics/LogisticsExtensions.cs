@@ -1,4 +1,6 @@
 using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
@@ -26,6 +28,7 @@ public static class LogisticsExtensions
     public static IHostApplicationBuilder AddLogistics(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOpenApi("logistics", o => o.ShouldInclude = d => ApiDocs.Covers("logistics", d.RelativePath));
         services.AddOptions<LogisticsOptions>()
             .Bind(builder.Configuration.GetSection(LogisticsOptions.Section))
             .Validate(o => o.SpeedKmh > 0 && double.IsFinite(o.SpeedKmh), "Logistics:SpeedKmh must be a positive number.")
@@ -74,6 +77,7 @@ public static class LogisticsExtensions
     {
         app.MapShipmentEndpoints();
         app.MapGrpcService<LogisticsGrpcService>().RequireAuthorization(Policies.Service);
+        app.MapOpenApi(ApiDocs.Pattern("logistics")).AllowAnonymous();
         return app;
     }
 }

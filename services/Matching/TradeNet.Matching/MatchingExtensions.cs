@@ -21,6 +21,7 @@ public static class MatchingExtensions
     public static IHostApplicationBuilder AddMatching(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOpenApi("matching", o => o.ShouldInclude = d => ApiDocs.Covers("matching", d.RelativePath));
         services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
@@ -61,6 +62,7 @@ public static class MatchingExtensions
         api.MapRounds();
         api.MapTrades();
         api.MapBook();
+        app.MapOpenApi(ApiDocs.Pattern("matching")).AllowAnonymous();
         return app;
     }
 }
