@@ -40,6 +40,7 @@ public static class GatewayEdgeExtensions
     {
         app.UseRateLimiter();
         app.MapGet("/", RouteIndex.List).AllowAnonymous();
+        app.MapGet("/api/docs", ApiDocsIndex.List).AllowAnonymous();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<EdgeGuard>();

@@ -9,6 +9,7 @@ using TradeNet.Catalog.Storage;
 using TradeNet.Catalog.Storage.Mongo;
 using TradeNet.Catalog.Storage.Sqlite;
 using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
 
 namespace TradeNet.Catalog;
@@ -24,6 +25,7 @@ public static class CatalogExtensions
     {
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var services = builder.Services;
+        services.AddOpenApi("catalog", o => o.ShouldInclude = d => ApiDocs.Covers("catalog", d.RelativePath));
         if (storage.UseMongo)
         {
             services.AddSingleton(_ => new MongoCatalogStore(new MongoClient(storage.MongoConnectionString)));
@@ -31,6 +33,7 @@ public static class CatalogExtensions
             services.AddSingleton<CatalogMongoOutbox>();
             services.AddHostedService<CatalogSeeder>();
             services.AddHostedService<OutboxRelay<CatalogMongoOutbox>>();
+            services.AddOutboxBacklogMetrics<CatalogMongoOutbox>("catalog");
         }
         else
         {
@@ -39,6 +42,7 @@ public static class CatalogExtensions
             services.AddSingleton<CatalogSqliteOutbox>();
             services.AddHostedService<CatalogSeeder>();
             services.AddHostedService<OutboxRelay<CatalogSqliteOutbox>>();
+            services.AddOutboxBacklogMetrics<CatalogSqliteOutbox>("catalog");
         }
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TownRegistry>();
@@ -64,6 +68,7 @@ public static class CatalogExtensions
             .MapCategories()
             .MapListings();
         app.MapGrpcService<CatalogGrpcService>().RequireAuthorization(Policies.Service);
+        app.MapOpenApi(ApiDocs.Pattern("catalog")).AllowAnonymous();
         return app;
     }
 }

@@ -1,4 +1,6 @@
 using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
@@ -11,6 +13,7 @@ using TradeNet.Logistics.Storage;
 using TradeNet.Logistics.Storage.Mongo;
 using TradeNet.Logistics.Storage.Sqlite;
 using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
 
 namespace TradeNet.Logistics;
@@ -25,6 +28,7 @@ public static class LogisticsExtensions
     public static IHostApplicationBuilder AddLogistics(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOpenApi("logistics", o => o.ShouldInclude = d => ApiDocs.Covers("logistics", d.RelativePath));
         services.AddOptions<LogisticsOptions>()
             .Bind(builder.Configuration.GetSection(LogisticsOptions.Section))
             .Validate(o => o.SpeedKmh > 0 && double.IsFinite(o.SpeedKmh), "Logistics:SpeedKmh must be a positive number.")
@@ -47,6 +51,7 @@ public static class LogisticsExtensions
             var other => throw new InvalidOperationException($"No outbox is known for store {other.GetType().Name}."),
         }));
         services.AddHostedService<OutboxRelay<LogisticsOutbox>>();
+        services.AddOutboxBacklogMetrics<LogisticsOutbox>("logistics");
         services.AddHealthChecks().AddCheck<LogisticsStoreHealthCheck>("logistics-store");
 
         services.AddGrpc().AddServiceOptions<LogisticsGrpcService>(o => o.MaxReceiveMessageSize = LogisticsGrpcService.MaxReceiveMessageBytes);
@@ -72,6 +77,7 @@ public static class LogisticsExtensions
     {
         app.MapShipmentEndpoints();
         app.MapGrpcService<LogisticsGrpcService>().RequireAuthorization(Policies.Service);
+        app.MapOpenApi(ApiDocs.Pattern("logistics")).AllowAnonymous();
         return app;
     }
 }

@@ -9,6 +9,7 @@ using TradeNet.Matching.Rounds;
 using TradeNet.Matching.Storage;
 using TradeNet.Matching.Trades;
 using TradeNet.Shared.Grpc;
+using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
 
 namespace TradeNet.Matching;
@@ -20,6 +21,7 @@ public static class MatchingExtensions
     public static IHostApplicationBuilder AddMatching(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOpenApi("matching", o => o.ShouldInclude = d => ApiDocs.Covers("matching", d.RelativePath));
         services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
@@ -28,6 +30,7 @@ public static class MatchingExtensions
         services.AddSingleton<MatchingOutbox>();
         services.AddHealthChecks().AddCheck<MatchingStoreHealthCheck>("matching-store", tags: ["ready"]);
         services.AddHostedService<OutboxRelay<MatchingOutbox>>();
+        services.AddOutboxBacklogMetrics<MatchingOutbox>("matching");
 
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "matching");
 
@@ -66,6 +69,7 @@ public static class MatchingExtensions
         api.MapRounds();
         api.MapTrades();
         api.MapBook();
+        app.MapOpenApi(ApiDocs.Pattern("matching")).AllowAnonymous();
         return app;
     }
 }

@@ -1,7 +1,11 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -10,29 +14,57 @@ namespace TradeNet.Shared.Hosting;
 
 public static class TelemetryExtensions
 {
+    /// <summary>Config key (or env TradeNet__Telemetry__ExtraMetricsEndpoint): a second OTLP/HTTP metrics
+    /// receiver besides OTEL_EXPORTER_OTLP_ENDPOINT, e.g. a test's receiver (the dashboard has no metrics API).</summary>
+    public const string ExtraMetricsEndpointKey = "TradeNet:Telemetry:ExtraMetricsEndpoint";
+
     /// <summary>Traces, metrics and logs; exported by OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
     public static IHostApplicationBuilder AddTradeNetTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var extraMetrics = builder.Configuration[ExtraMetricsEndpointKey];
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;
             o.IncludeScopes = true;
+            if (otlp) o.AddOtlpExporter();
         });
-        var otel = builder.Services.AddOpenTelemetry()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName))
-            .WithMetrics(m => m
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter(TradeNetTelemetry.Name, "MassTransit", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"))
-            .WithTracing(t => t
-                .AddSource(TradeNetTelemetry.Name, "MassTransit", "Yarp.ReverseProxy")
-                .AddAspNetCoreInstrumentation(o => o.Filter = http =>
-                    !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/alive"))
-                .AddHttpClientInstrumentation()
-                .AddGrpcClientInstrumentation());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            otel.UseOtlpExporter();
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(TradeNetTelemetry.Name, "MassTransit", "Microsoft.AspNetCore.Hosting",
+                        "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing", "Yarp.ReverseProxy");
+                if (otlp) m.AddOtlpExporter();
+                if (!string.IsNullOrWhiteSpace(extraMetrics))
+                    m.AddOtlpExporter("extra", o =>
+                    {
+                        o.Endpoint = new Uri(extraMetrics);
+                        o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                    });
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource(TradeNetTelemetry.Name, "MassTransit", "Yarp.ReverseProxy")
+                    .AddProcessor(new TradeTagInheritance())
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/alive");
+                        o.EnrichWithHttpRequest = (activity, request) =>
+                            TradeRouteTags.Tag(activity, request.Path.Value, request.Query["trade"].ToString());
+                    })
+                    .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
+                        TradeRouteTags.Tag(activity, request.RequestUri?.AbsolutePath, null))
+                    .AddGrpcClientInstrumentation();
+                if (otlp) t.AddOtlpExporter();
+            });
+        // Consume spans learn the trade they concern from the message; published events count trades and shipments.
+        builder.Services.AddConsumeObserver<TradeConsumeObserver>();
+        builder.Services.AddReceiveObserver<ErrorQueueObserver>();
+        builder.Services.AddPublishObserver<TradeStatePublishObserver>();
         return builder;
     }
 }

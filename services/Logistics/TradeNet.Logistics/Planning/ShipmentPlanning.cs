@@ -23,7 +23,9 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
         activity?.SetTag("tradenet.transfers", pending.Count);
 
         var now = clock.GetUtcNow();
+        var watch = Stopwatch.StartNew();
         var planned = await planner.PlanAsync(pending, new PlanningContext(now), ct);
+        TradeNetTelemetry.PlanningDuration.Record(watch.Elapsed.TotalSeconds);
         var known = pending.Select(t => t.Id).ToHashSet();
         var shipments = new List<Shipment>(planned.Count);
         foreach (var plan in planned)
@@ -34,6 +36,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
                 plan.Transfer.FromTown, plan.Transfer.ToTown, plan.CarrierTown, plan.VehicleId, plan.RouteId, ShipmentStatus.Planned,
                 plan.DistanceKm, plan.Cost, plan.Eta, plan.Stops, now);
             await session.AddShipmentAsync(shipment, ct);
+            TradeNetTelemetry.RouteCost.Record(shipment.Cost);
             await session.SetTransferStatusAsync(plan.Transfer.Id, TransferStatus.Planned, ct);
             session.Publish(new ShipmentPlanned(shipment.Id, shipment.TradeId, shipment.LegIndex, shipment.VehicleId,
                 shipment.RouteId, [.. shipment.Stops], shipment.Eta));

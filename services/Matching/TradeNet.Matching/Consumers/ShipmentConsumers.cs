@@ -2,6 +2,7 @@ using MassTransit;
 using TradeNet.Contracts;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Storage;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Matching.Consumers;
 
@@ -16,6 +17,8 @@ public sealed class ShipmentDeliveredConsumer(IMatchingStore store, ILogger<Ship
         if (!await session.TryConsumeAsync(context.RequireMessageId(), "matching.shipment-delivered", ct)) return;
         var trade = await session.GetTradeAsync(message.TradeId, ct);
         var leg = trade?.Legs.FirstOrDefault(l => l.Leg.Index == message.LegIndex);
+        // The carrier's report began its own trace; tie it to the trade's.
+        TradeNetTelemetry.LinkTo(System.Diagnostics.Activity.Current, trade?.TraceParent);
         if (trade is null || leg is null)
             logger.LogWarning("Delivery of shipment {ShipmentId} names an unknown trade {TradeId} leg {LegIndex}", message.ShipmentId, message.TradeId, message.LegIndex);
         else if (trade.Status != TradeStatus.Agreed || leg.Delivered)

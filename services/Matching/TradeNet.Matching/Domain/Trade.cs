@@ -20,7 +20,8 @@ public sealed record TradeLegState(
     long NeedVersion = 0);
 
 /// <summary>A proposal and then a trade. <see cref="Version"/> guards concurrent updates: a write
-/// succeeds only against the version it read.</summary>
+/// succeeds only against the version it read. <see cref="TraceParent"/> is the clearing round's span,
+/// which later steps that start their own trace link to.</summary>
 public sealed record Trade(
     Guid Id,
     Guid RoundId,
@@ -29,7 +30,8 @@ public sealed record Trade(
     DateTimeOffset Deadline,
     DateTimeOffset CreatedAt,
     string? Reason = null,
-    long Version = 0)
+    long Version = 0,
+    string? TraceParent = null)
 {
     [JsonIgnore]
     public IEnumerable<string> Towns => Legs.SelectMany(l => new[] { l.Leg.FromTown, l.Leg.ToTown }).Distinct(StringComparer.Ordinal);

@@ -39,7 +39,13 @@ public sealed class ClearingRounds(
         var watch = Stopwatch.StartNew();
 
         var book = await LoadBookAsync(ct);
-        var outcome = await strategy.ClearAsync(book, new ClearingSettings(options.Value.DetourFactor, options.Value.MaxCycleLength), ct);
+        ClearingOutcome outcome;
+        using (var solve = TradeNetTelemetry.Source.StartActivity("clearing solve"))
+        {
+            solve?.SetTag("tradenet.listings", book.Entries.Count);
+            outcome = await strategy.ClearAsync(book, new ClearingSettings(options.Value.DetourFactor, options.Value.MaxCycleLength), ct);
+            solve?.SetTag("tradenet.strategy", outcome.Stats.Strategy);
+        }
         var entries = book.Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
         var deadline = startedAt + options.Value.ProposalTtl;
         var trades = outcome.Trades.Select(t => ToProposal(t, roundId, entries, startedAt, deadline)).ToList();
@@ -60,9 +66,20 @@ public sealed class ClearingRounds(
 
         activity?.SetTag("tradenet.trades", trades.Count);
         activity?.SetTag("tradenet.objective", outcome.Objective);
+        RecordMetrics(round, outcome.Stats.UpperBound);
         logger.LogInformation("Clearing round {RoundId} ({Trigger}): {Listings} listings, {Trades} trades, objective {Objective}",
             roundId, trigger, round.Listings, round.Trades, round.Objective);
         return round;
+    }
+
+    private static void RecordMetrics(ClearingRound round, double? upperBound)
+    {
+        var strategy = new KeyValuePair<string, object?>("tradenet.strategy", round.Strategy);
+        TradeNetTelemetry.ClearingDuration.Record(round.DurationMs / 1000.0, strategy);
+        TradeNetTelemetry.ClearingObjective.Record(round.Objective, strategy);
+        // Only strategies that prove a bound report a gap; a heuristic's silence is not a gap of zero.
+        if (upperBound is > 0)
+            TradeNetTelemetry.ClearingGap.Record(Math.Max(0, (upperBound.Value - round.Objective) / upperBound.Value), strategy);
     }
 
     /// <summary>The open listings minus the quantities that pending proposals hold.</summary>
@@ -90,6 +107,6 @@ public sealed class ClearingRounds(
                 Fit.Max(offer.AvailableFrom, need.AvailableFrom), Fit.Min(offer.AvailableUntil, need.AvailableUntil));
             return new TradeLegState(leg, OfferVersion: offer.Version, NeedVersion: need.Version);
         }).ToList();
-        return new Trade(Guid.NewGuid(), roundId, TradeStatus.Proposed, legs, deadline, now);
+        return new Trade(Guid.NewGuid(), roundId, TradeStatus.Proposed, legs, deadline, now, TraceParent: Activity.Current?.Id);
     }
 }

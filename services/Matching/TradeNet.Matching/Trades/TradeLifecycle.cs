@@ -40,6 +40,7 @@ public sealed class TradeLifecycle(
         await using var session = await store.BeginAsync(ct);
         var trade = await session.GetTradeAsync(tradeId, ct);
         if (trade is null || !trade.Involves(townId)) return (AnswerResult.NotFound($"Trade {tradeId} not found."), false);
+        TradeNetTelemetry.LinkTo(Activity.Current, trade.TraceParent);
 
         List<TradeLegState> legs;
         if (legIndex is { } index)
@@ -90,6 +91,7 @@ public sealed class TradeLifecycle(
 
         using var activity = TradeNetTelemetry.Source.StartActivity("reserve listings", ActivityKind.Client);
         activity?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
+        TradeNetTelemetry.LinkTo(activity, trade.TraceParent);
         var request = new ReserveListingsRequest { TradeId = tradeId.ToString() };
         request.Items.AddRange(trade.Holds.GroupBy(h => h.ListingId, StringComparer.Ordinal)
             .Select(g => new ReservationItem { ListingId = g.Key, Quantity = g.Sum(h => h.Quantity) }));
@@ -156,6 +158,7 @@ public sealed class TradeLifecycle(
             var trade = await session.GetTradeAsync(tradeId, ct);
             if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
             if (trade.Status != TradeStatus.Proposed || !when(trade)) return AnswerResult.Ok(trade);
+            TradeNetTelemetry.LinkTo(Activity.Current, trade.TraceParent);
             if (!await TradeWrites.CancelAsync(session, trade, reason, ct)) continue;
             await session.CommitAsync(ct);
             logger.LogInformation("Trade {TradeId} cancelled: {Reason}", tradeId, reason);

@@ -67,6 +67,7 @@ public sealed class TradeDocument
     public DateTime CreatedAt { get; set; }
     public string? Reason { get; set; }
     public long Version { get; set; }
+    public string? TraceParent { get; set; }
     /// <summary>Denormalised for the "trades of a town" and "trades using a listing" queries.</summary>
     public string[] Towns { get; set; } = [];
     public string[] ListingIds { get; set; } = [];
@@ -75,12 +76,12 @@ public sealed class TradeDocument
     public static TradeDocument From(Trade t) => new()
     {
         Id = t.Id, RoundId = t.RoundId, Status = MongoMatchingStore.StatusText(t.Status), Deadline = t.Deadline.UtcDateTime,
-        CreatedAt = t.CreatedAt.UtcDateTime, Reason = t.Reason, Version = t.Version, Towns = t.Towns.ToArray(),
+        CreatedAt = t.CreatedAt.UtcDateTime, Reason = t.Reason, Version = t.Version, TraceParent = t.TraceParent, Towns = t.Towns.ToArray(),
         ListingIds = t.ListingIds.ToArray(), Legs = t.Legs.Select(LegDocument.From).ToList(),
     };
 
     public Trade ToDomain() => new(Id, RoundId, Enum.Parse<TradeStatus>(Status, ignoreCase: true), Legs.Select(l => l.ToDomain()).ToList(),
-        ListingDocument.Utc(Deadline)!.Value, ListingDocument.Utc(CreatedAt)!.Value, Reason, Version);
+        ListingDocument.Utc(Deadline)!.Value, ListingDocument.Utc(CreatedAt)!.Value, Reason, Version, TraceParent);
 }
 
 public sealed class LegDocument

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+
+namespace TradeNet.AppHost;
+
+/// <summary>What the app host starts and where. Keys: <c>--topology embedded|distributed</c> (or env
+/// TRADENET_TOPOLOGY), <c>TradeNet:GatewayPort</c> (5000), <c>TradeNet:DataDir</c> (a fresh temp folder),
+/// <c>TradeNet:OperatorKey</c> (generated and printed when unset).</summary>
+public sealed record AppHostSettings(bool Distributed, int GatewayPort, string DataDir, string OperatorKey, string TokenKey,
+    string? ExtraMetricsEndpoint, string DashboardUrl)
+{
+    public static AppHostSettings From(IConfiguration config)
+    {
+        var topology = config["topology"] ?? config["TRADENET_TOPOLOGY"] ?? "embedded";
+        if (topology is not ("embedded" or "distributed"))
+            throw new ArgumentException($"Unknown topology '{topology}': use 'embedded' (default) or 'distributed'.");
+        var dataDir = config["TradeNet:DataDir"] ?? Path.Combine(Path.GetTempPath(), "tradenet-apphost", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+        Directory.CreateDirectory(dataDir);
+        return new AppHostSettings(
+            topology == "distributed",
+            int.TryParse(config["TradeNet:GatewayPort"], out var port) ? port : 5000,
+            dataDir,
+            config["TradeNet:OperatorKey"] ?? "op_" + Secret(),
+            Secret() + Secret(),
+            config["TradeNet:Telemetry:ExtraMetricsEndpoint"],
+            (config["ASPNETCORE_URLS"] ?? "http://localhost:15080").Split(';')[0]);
+    }
+
+    public string GatewayUrl => $"http://127.0.0.1:{GatewayPort}";
+
+    public static string Http(int? port) => "http://127.0.0.1:" + port;
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Secret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+}

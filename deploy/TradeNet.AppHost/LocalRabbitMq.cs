@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TradeNet.AppHost;
+
+/// <summary>A private node of the locally installed rabbitmq-server, started before the services by the
+/// repo's deploy/rabbitmq scripts (own name, ports and data folder) and stopped when the app host stops.</summary>
+public static class LocalRabbitMq
+{
+    public static void StartLocalRabbitMq(this IDistributedApplicationBuilder builder, int port)
+    {
+        var scripts = Path.Combine(RepoRoot(builder.AppHostDirectory), "deploy", "rabbitmq");
+        // Under /tmp: the rabbitmq user must be able to reach the folder when we run as root.
+        var dataDir = Path.Combine("/tmp", "tradenet-apphost-rabbit", Guid.NewGuid().ToString("N")[..12]);
+        var watch = Stopwatch.StartNew();
+        var (code, output) = Run(Path.Combine(scripts, "start-node.sh"), dataDir, port.ToString(), AppHostSettings.FreePort().ToString());
+        if (code == 3)
+            throw new InvalidOperationException("The distributed topology needs RabbitMQ: no Docker engine answers and rabbitmq-server " +
+                                                $"is not installed (e.g. 'sudo apt-get install -y rabbitmq-server').\n{output}");
+        if (code != 0) throw new InvalidOperationException($"Could not start a local RabbitMQ node (exit {code}):\n{output}");
+        Console.WriteLine($"RabbitMQ node up on 127.0.0.1:{port} after {watch.Elapsed.TotalSeconds:0.0}s (data {dataDir}).");
+        builder.Services.AddHostedService(_ => new NodeStopper(Path.Combine(scripts, "stop-node.sh"), dataDir));
+    }
+
+    private sealed class NodeStopper(string stopScript, string dataDir) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            Run(stopScript, dataDir);
+            return Task.CompletedTask;
+        }
+    }
+
+    private static (int Code, string Output) Run(string script, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120))) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    public static string RepoRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "TradeNet.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"No TradeNet.sln above {start}.");
+    }
+}

@@ -1,0 +1,17 @@
+namespace TradeNet.Shared.Hosting;
+
+/// <summary>Where each service's OpenAPI document lives: under the service's own prefix, so the gateway
+/// forwards it like any other route, and a host running all services serves all three.</summary>
+public static class ApiDocs
+{
+    public static readonly string[] Services = ["catalog", "matching", "logistics"];
+
+    public static string Path(string service) => $"/api/{service}/openapi.json";
+
+    /// <summary>The route pattern for MapOpenApi: the document name is the service, pinned by a constraint
+    /// so three services in one host do not map the same pattern.</summary>
+    public static string Pattern(string service) => $"/api/{{documentName:regex(^{service}$)}}/openapi.json";
+
+    public static bool Covers(string service, string? relativePath) =>
+        relativePath?.StartsWith($"api/{service}", StringComparison.Ordinal) == true;
+}
