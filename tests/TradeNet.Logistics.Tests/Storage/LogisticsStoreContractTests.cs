@@ -229,13 +229,14 @@ public class LogisticsStoreContractTests
             await session.AddTransferAsync(Transfer(trade, 1, "lyon", "roanne"));
             await session.CommitAsync();
         }
-        var planning = new ShipmentPlanning(new DirectTripPlanner(TransportModel.From(new LogisticsOptions())), TimeProvider.System);
+        var planning = new ShipmentPlanning(new DirectTripPlanner(TransportModel.From(new LogisticsOptions())), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentPlanning>.Instance);
 
         var planned = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
         var again = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
 
-        Assert.Equal(2, planned.Count);
-        Assert.Empty(again);
+        Assert.Equal(2, planned.Shipments.Count);
+        Assert.Empty(again.Shipments);
         Assert.All(await s.Store.TransfersOfTradeAsync(trade), t => Assert.Equal(TransferStatus.Planned, t.Status));
         var shipments = await s.Store.ShipmentsAsync(new ShipmentQuery(trade));
         var events = (await s.PendingEventsAsync()).Select(m => m.Deserialize()).OfType<ShipmentPlanned>().ToList();
