@@ -36,7 +36,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         activity?.SetTag("tradenet.transfers", pending.Count);
         activity?.SetTag("tradenet.vehicles", fleet.Count);
         var clock = Stopwatch.StartNew();
-        var request = Request(pending, fleet, ctx.Now, settings);
+        var request = Request(pending, fleet, ctx.Now, settings, ctx.TimeLimit);
         // CPU-bound for up to the time limit: off the caller's thread.
         var plan = await Task.Run(() => RoutePlanner.Plan(request, ct), ct);
         var problems = PlanValidator.Validate(request, plan);
@@ -102,7 +102,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
     /// after that within the horizon. Vehicles: their availability, clipped to [now, horizon] when open-ended.
     /// </summary>
     public static PlanRequest Request(IReadOnlyList<TransferOrder> transfers, IReadOnlyList<Vehicle> fleet, DateTimeOffset now,
-        LogisticsOptions settings)
+        LogisticsOptions settings, TimeSpan? timeLimit = null)
     {
         var horizon = now + settings.PlanningHorizon;
         var planned = transfers.Select(t =>
@@ -120,7 +120,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
                 new TimeWindow(from, v.AvailableUntil ?? horizon));
         }).ToList();
         return new PlanRequest(planned, vehicles, new DistanceSettings(settings.DetourFactor, settings.SpeedKmh),
-            new PlannerOptions(settings.PlanningTimeLimit));
+            new PlannerOptions(timeLimit is { } limit && limit > TimeSpan.Zero && limit < settings.PlanningTimeLimit ? limit : settings.PlanningTimeLimit));
     }
 
     private static Place ToPlace(string town, TradePoint point) => new(town, new GeoPoint(point.Lat, point.Lon));

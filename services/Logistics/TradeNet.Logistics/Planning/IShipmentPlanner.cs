@@ -3,8 +3,9 @@ using TradeNet.Logistics.Domain;
 
 namespace TradeNet.Logistics.Planning;
 
-/// <summary>What a planning run knows besides the transfers: the time and the registered fleet (none: direct trips).</summary>
-public sealed record PlanningContext(DateTimeOffset Now, IReadOnlyList<Vehicle>? Fleet = null)
+/// <summary>What a planning run knows besides the transfers: the time, the registered fleet (none: direct trips) and,
+/// when smaller than the configured one, the solver's time budget (a re-plan of one route needs little).</summary>
+public sealed record PlanningContext(DateTimeOffset Now, IReadOnlyList<Vehicle>? Fleet = null, TimeSpan? TimeLimit = null)
 {
     public IReadOnlyList<Vehicle> Vehicles => Fleet ?? [];
 }

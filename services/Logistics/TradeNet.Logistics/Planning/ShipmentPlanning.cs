@@ -25,6 +25,8 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
     // (the second would then find them no longer pending and skip them, wasting its time budget).
     private readonly SemaphoreSlim _run = new(1, 1);
 
+    public static readonly TimeSpan ReplanTimeLimit = TimeSpan.FromMilliseconds(300);
+
     /// <summary>On agreement: plans at once when there is no fleet; otherwise leaves the transfers to the next run.</summary>
     public async Task<IReadOnlyList<Shipment>> PlanAgreedAsync(ILogisticsSession session, IReadOnlyList<TransferOrder> created, CancellationToken ct)
     {
@@ -150,7 +152,9 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             transfers.AddRange(trade.Select(s => ofTrade.Single(t => t.Id == s.TransferId)));
         }
         var vehicle = await session.VehicleAsync(remaining[0].VehicleId, ct);
-        var planned = await planner.PlanAsync(transfers, new PlanningContext(clock.GetUtcNow(), vehicle is null ? [] : [vehicle]), ct);
+        // A handful of transfers on one vehicle: a short budget keeps the consumer's write short.
+        var planned = await planner.PlanAsync(transfers,
+            new PlanningContext(clock.GetUtcNow(), vehicle is null ? [] : [vehicle], ReplanTimeLimit), ct);
         foreach (var plan in planned)
         {
             var shipment = remaining.Single(s => s.TransferId == plan.Transfer.Id);
