@@ -22,7 +22,8 @@ public static class LogisticsExtensions
 {
     public const string ServiceName = "logistics";
 
-    /// <summary>Options, transport model, planner (replaceable: register another <see cref="IShipmentPlanner"/> first),
+    /// <summary>Options, transport model, planner (the fleet's route planner with direct trips as fallback; replaceable:
+    /// register another <see cref="IShipmentPlanner"/> first), scheduled planning,
     /// store (SQLite <c>{DataDir}/logistics.db</c>, or MongoDB when configured), outbox relay, gRPC options.
     /// Expects <c>AddServiceDefaults</c> to have run once in the process.</summary>
     public static IHostApplicationBuilder AddLogistics(this IHostApplicationBuilder builder)
@@ -34,13 +35,20 @@ public static class LogisticsExtensions
             .Validate(o => o.SpeedKmh > 0 && double.IsFinite(o.SpeedKmh), "Logistics:SpeedKmh must be a positive number.")
             .Validate(o => o.CostPerKm >= 0 && double.IsFinite(o.CostPerKm), "Logistics:CostPerKm must be zero or more.")
             .Validate(o => o.DetourFactor >= 1 && double.IsFinite(o.DetourFactor), "Logistics:DetourFactor must be at least 1.")
+            .Validate(o => o.PlanningInterval >= TimeSpan.Zero, "Logistics:PlanningInterval must be zero (off) or positive.")
+            .Validate(o => o.PlanningTimeLimit > TimeSpan.Zero, "Logistics:PlanningTimeLimit must be positive.")
+            .Validate(o => o.PlanningHorizon > TimeSpan.Zero, "Logistics:PlanningHorizon must be positive.")
+            .Validate(o => o.ServiceTime >= TimeSpan.Zero, "Logistics:ServiceTime cannot be negative.")
+            .Validate(o => o.MaxTransfersPerRun > 0, "Logistics:MaxTransfersPerRun must be positive.")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => TransportModel.From(sp.GetRequiredService<IOptions<LogisticsOptions>>().Value));
-        services.TryAddSingleton<IShipmentPlanner, DirectTripPlanner>();
+        services.AddSingleton<DirectTripPlanner>();
+        services.TryAddSingleton<IShipmentPlanner, FleetShipmentPlanner>();
         services.AddSingleton<ShipmentPlanning>();
+        services.AddHostedService<ScheduledPlanning>();
         services.AddSingleton<ShipmentTracking>();
 
         services.TryAddSingleton<ILogisticsStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -76,6 +84,8 @@ public static class LogisticsExtensions
     public static IEndpointRouteBuilder MapLogistics(this IEndpointRouteBuilder app)
     {
         app.MapShipmentEndpoints();
+        app.MapVehicleEndpoints();
+        app.MapRouteEndpoints();
         app.MapGrpcService<LogisticsGrpcService>().RequireAuthorization(Policies.Service);
         app.MapOpenApi(ApiDocs.Pattern("logistics")).AllowAnonymous();
         return app;

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using TradeNet.Contracts.Grpc;
+using TradeNet.Logistics.Planner;
 using TradeNet.Shared.Hosting;
 using TradeNet.Testing;
 using LogisticsGrpc = TradeNet.Contracts.Grpc.Logistics;
@@ -25,10 +26,14 @@ public class EstimateTransportTests(LogisticsApp app) : IClassFixture<LogisticsA
         WeightKg = 100,
     };
 
+    private static readonly DistanceModel Distances = new(new DistanceSettings(1.3, 60));
+
+    private static Place Place(TownPoint p) => new(p.TownId, new GeoPoint(p.Lat, p.Lon));
+
     private static DateTime Deadline => DateTime.UtcNow.AddSeconds(30);
 
     [Fact]
-    public async Task A_batch_of_two_thousand_pairs_is_estimated_with_the_shipment_model_in_order()
+    public async Task A_batch_of_two_thousand_pairs_is_estimated_with_the_planners_distances_at_the_direct_trip_price_in_order()
     {
         var random = new Random(42);
         var request = new EstimateTransportRequest();
@@ -42,11 +47,14 @@ public class EstimateTransportTests(LogisticsApp app) : IClassFixture<LogisticsA
         for (var i = 0; i < 2000; i++)
         {
             var (pair, estimate) = (request.Pairs[i], reply.Estimates[i]);
-            var km = Geo.RoadKm(pair.From.Lat, pair.From.Lon, pair.To.Lat, pair.To.Lon);
+            var (from, to) = (Place(pair.From), Place(pair.To));
+            var km = Distances.Meters(from, to) / 1000.0;
             Assert.Equal((pair.From.TownId, pair.To.TownId), (estimate.FromTownId, estimate.ToTownId));
             Assert.Equal(km, estimate.DistanceKm, 9);
+            // No fleet registered: the price of a direct trip, km × Logistics:CostPerKm.
             Assert.Equal(km * 0.5, estimate.Cost, 9);
-            Assert.Equal(km / 60 * 3600, estimate.Seconds, 3); // a TimeSpan keeps 100 ns
+            Assert.Equal(Distances.Seconds(from, to), estimate.Seconds, 3);
+            Assert.Equal(Geo.RoadKm(pair.From.Lat, pair.From.Lon, pair.To.Lat, pair.To.Lon), estimate.DistanceKm, tolerance: 0.002); // whole metres
         }
     }
 

@@ -22,6 +22,9 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         foreach (var (key, value) in _settings.Configuration()) builder.UseSetting(key, value);
+        // Planning only when a test asks for it, and quickly: the plans here are small.
+        builder.UseSetting("Logistics:PlanningInterval", "00:00:00");
+        builder.UseSetting("Logistics:PlanningTimeLimit", "00:00:00.500");
         builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x => x.AddLogisticsConsumers()));
     }
 

@@ -229,13 +229,14 @@ public class LogisticsStoreContractTests
             await session.AddTransferAsync(Transfer(trade, 1, "lyon", "roanne"));
             await session.CommitAsync();
         }
-        var planning = new ShipmentPlanning(new DirectTripPlanner(TransportModel.From(new LogisticsOptions())), TimeProvider.System);
+        var planning = new ShipmentPlanning(new DirectTripPlanner(TransportModel.From(new LogisticsOptions())), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentPlanning>.Instance);
 
         var planned = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
         var again = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
 
-        Assert.Equal(2, planned.Count);
-        Assert.Empty(again);
+        Assert.Equal(2, planned.Shipments.Count);
+        Assert.Empty(again.Shipments);
         Assert.All(await s.Store.TransfersOfTradeAsync(trade), t => Assert.Equal(TransferStatus.Planned, t.Status));
         var shipments = await s.Store.ShipmentsAsync(new ShipmentQuery(trade));
         var events = (await s.PendingEventsAsync()).Select(m => m.Deserialize()).OfType<ShipmentPlanned>().ToList();
@@ -258,5 +259,64 @@ public class LogisticsStoreContractTests
         Assert.Equal(7, results.Count(r => r.Outcome == TrackingOutcome.Repeated));
         var events = (await s.PendingEventsAsync()).Select(m => m.Deserialize()).OfType<ShipmentPickedUp>();
         Assert.Equal(shipment.Id, Assert.Single(events).ShipmentId);
+    }
+
+    private static Vehicle Van(string id, string home, double? volume = null, DateTimeOffset? until = null) =>
+        new(id, home, Towns.Roanne, "co-op van", 1500.5, volume, true, 0.45, 25, T0, until, T0, T0);
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Vehicles_are_added_read_replaced_and_withdrawn(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var (first, second, elsewhere) = (Van("veh-1", "roanne", 12.5, T0.AddDays(2)), Van("veh-2", "roanne"), Van("veh-0", "lyon"));
+        await using (var session = await s.Store.BeginAsync())
+        {
+            await session.AddVehicleAsync(second);
+            await session.AddVehicleAsync(first);
+            await session.AddVehicleAsync(elsewhere);
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(first, await s.Store.VehicleAsync("veh-1"));
+        Assert.Equal(["veh-1", "veh-2"], (await s.Store.VehiclesAsync("roanne")).Select(v => v.Id));
+        Assert.Equal(["veh-0", "veh-1", "veh-2"], (await s.Store.VehiclesAsync()).Select(v => v.Id));
+
+        var bigger = first with { CapacityKg = 3000, VolumeM3 = null, Chilled = false, UpdatedAt = T0.AddHours(1) };
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.True(await session.UpdateVehicleAsync(bigger));
+            Assert.False(await session.UpdateVehicleAsync(Van("veh-missing", "roanne")));
+            Assert.True(await session.DeleteVehicleAsync("veh-2"));
+            Assert.False(await session.DeleteVehicleAsync("veh-2"));
+            Assert.Equal(["veh-0", "veh-1"], (await session.VehiclesAsync()).Select(v => v.Id));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(bigger, await s.Store.VehicleAsync("veh-1"));
+        Assert.Null(await s.Store.VehicleAsync("veh-2"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task The_shipments_of_a_route_are_found_by_its_id(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var route = Guid.NewGuid();
+        var (a, b, other) = (Transfer(Guid.NewGuid(), 0), Transfer(Guid.NewGuid(), 1), Transfer(Guid.NewGuid(), 0));
+        await using (var session = await s.Store.BeginAsync())
+        {
+            foreach (var t in new[] { a, b, other }) await session.AddTransferAsync(t);
+            await session.AddShipmentAsync(ShipmentOf(a) with { RouteId = route });
+            await session.AddShipmentAsync(ShipmentOf(b) with { RouteId = route });
+            await session.AddShipmentAsync(ShipmentOf(other));
+            Assert.Equal(2, (await session.ShipmentsOfRouteAsync(route)).Count);
+            await session.CommitAsync();
+        }
+
+        var onRoute = await s.Store.ShipmentsOfRouteAsync(route);
+
+        Assert.Equal(new[] { a.Id, b.Id }.Order(), onRoute.Select(x => x.TransferId).Order());
+        Assert.Empty(await s.Store.ShipmentsOfRouteAsync(Guid.NewGuid()));
     }
 }

@@ -1,23 +1,29 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using TradeNet.Contracts.Grpc;
-using TradeNet.Logistics.Planning;
+using TradeNet.Logistics.Planner;
+using TradeNet.Logistics.Storage;
 using LogisticsGrpc = TradeNet.Contracts.Grpc.Logistics;
+using GrpcEstimate = TradeNet.Contracts.Grpc.TransportEstimate;
+using PlannerVehicle = TradeNet.Logistics.Planner.Vehicle;
 
 namespace TradeNet.Logistics.Grpc;
 
-/// <summary>gRPC <c>Logistics</c>: transport estimates for town pairs, from the same model as direct shipments.</summary>
-public sealed class LogisticsGrpcService(TransportModel model) : LogisticsGrpc.LogisticsBase
+/// <summary>gRPC <c>Logistics</c>: transport estimates for town pairs from the planner's <see cref="TransportEstimator"/>
+/// (same distances as planning). With a fleet, its median cost per km and fixed cost are used; without one, what a
+/// direct trip is charged (km × <c>Logistics:CostPerKm</c>, no fixed cost, no empty return).</summary>
+public sealed class LogisticsGrpcService(ILogisticsStore store, IOptions<LogisticsOptions> options) : LogisticsGrpc.LogisticsBase
 {
     public const int MaxPairs = 100_000;
 
     /// <summary>A full batch of pairs is a few MB; the shared 4 MB default would cut it off before validation.</summary>
     public const int MaxReceiveMessageBytes = 16 * 1024 * 1024;
 
-    public override Task<EstimateTransportReply> EstimateTransport(EstimateTransportRequest request, ServerCallContext context)
+    public override async Task<EstimateTransportReply> EstimateTransport(EstimateTransportRequest request, ServerCallContext context)
     {
         if (request.Pairs.Count > MaxPairs)
             throw Invalid($"pairs: at most {MaxPairs} pairs per call (got {request.Pairs.Count}); split the batch");
-        var reply = new EstimateTransportReply();
+        var pairs = new (Place From, Place To)[request.Pairs.Count];
         for (var i = 0; i < request.Pairs.Count; i++)
         {
             var pair = request.Pairs[i];
@@ -25,18 +31,39 @@ public sealed class LogisticsGrpcService(TransportModel model) : LogisticsGrpc.L
             Validate(pair.To, $"pairs[{i}].to");
             if (!double.IsFinite(pair.WeightKg) || pair.WeightKg < 0)
                 throw Invalid($"pairs[{i}].weight_kg: must be a finite number ≥ 0");
-            var trip = model.Estimate(pair.From.Lat, pair.From.Lon, pair.To.Lat, pair.To.Lon);
-            reply.Estimates.Add(new TransportEstimate
+            // The distance model counts two places of one town as 0 m apart; pairs without town ids must not look alike.
+            pairs[i] = (ToPlace(pair.From, $"#from-{i}"), ToPlace(pair.To, $"#to-{i}"));
+        }
+        var reply = new EstimateTransportReply();
+        if (pairs.Length == 0) return reply;
+        var settings = options.Value;
+        var estimator = new TransportEstimator(new DistanceModel(new DistanceSettings(settings.DetourFactor, settings.SpeedKmh)),
+            await SettingsAsync(settings, context.CancellationToken));
+        var estimates = estimator.EstimateMany(pairs);
+        for (var i = 0; i < estimates.Count; i++)
+        {
+            reply.Estimates.Add(new GrpcEstimate
             {
-                FromTownId = pair.From.TownId,
-                ToTownId = pair.To.TownId,
-                DistanceKm = trip.DistanceKm,
-                Cost = trip.Cost,
-                Seconds = trip.Duration.TotalSeconds,
+                FromTownId = request.Pairs[i].From.TownId,
+                ToTownId = request.Pairs[i].To.TownId,
+                DistanceKm = estimates[i].DistanceMeters / 1000.0,
+                Cost = estimates[i].Cost,
+                Seconds = estimates[i].Duration.TotalSeconds,
             });
         }
-        return Task.FromResult(reply);
+        return reply;
     }
+
+    private async Task<EstimatorSettings> SettingsAsync(LogisticsOptions settings, CancellationToken ct)
+    {
+        var fleet = await store.VehiclesAsync(null, ct);
+        if (fleet.Count == 0) return new EstimatorSettings(settings.CostPerKm, FixedCostPerTrip: 0, LegsPerRoute: 1, EmptyReturnShare: 0);
+        return TransportEstimator.SettingsFromFleet(fleet.Select(v => new PlannerVehicle(v.Id, new Place(v.HomeTown, new GeoPoint(v.Home.Lat, v.Home.Lon)),
+            v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost, new TimeWindow(DateTimeOffset.MinValue, DateTimeOffset.MaxValue))).ToList());
+    }
+
+    private static Place ToPlace(TownPoint point, string fallbackId) =>
+        new(string.IsNullOrEmpty(point.TownId) ? fallbackId : point.TownId, new GeoPoint(point.Lat, point.Lon));
 
     private static void Validate(TownPoint? point, string field)
     {

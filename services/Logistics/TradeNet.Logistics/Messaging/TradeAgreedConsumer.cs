@@ -8,8 +8,9 @@ using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Logistics.Messaging;
 
-/// <summary>An agreed trade becomes one transfer order per leg, planned at once. The inbox row, the
-/// transfers, the shipments and their ShipmentPlanned events commit together, so a redelivery adds nothing.</summary>
+/// <summary>An agreed trade becomes one transfer order per leg: planned at once as direct trips when no vehicle is
+/// registered, otherwise left for the next planning run. The inbox row, the transfers, any shipments and their
+/// ShipmentPlanned events commit together, so a redelivery adds nothing.</summary>
 public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning planning, TimeProvider clock) : IConsumer<TradeAgreed>
 {
     public const string Name = "logistics.trade-agreed";
@@ -33,7 +34,7 @@ public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning 
                 // The same trade agreed twice under different message ids still gets one transfer per leg.
                 if (await session.AddTransferAsync(transfer, ct)) created.Add(transfer);
             }
-            await planning.PlanAsync(session, created, ct);
+            await planning.PlanAgreedAsync(session, created, ct);
         }
         await session.CommitAsync(ct);
     }

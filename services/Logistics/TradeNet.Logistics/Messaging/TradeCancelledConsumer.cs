@@ -2,14 +2,15 @@ using System.Diagnostics;
 using MassTransit;
 using TradeNet.Contracts;
 using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planning;
 using TradeNet.Logistics.Storage;
 using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Logistics.Messaging;
 
-/// <summary>A cancelled trade's transfers and shipments that have not left yet are cancelled; goods already
-/// picked up finish their trip (or fail) through the carrier.</summary>
-public sealed class TradeCancelledConsumer(ILogisticsStore store, TimeProvider clock) : IConsumer<TradeCancelled>
+/// <summary>A cancelled trade's transfers and shipments that have not left yet are cancelled and the routes they were
+/// on re-planned; goods already picked up finish their trip (or fail) through the carrier.</summary>
+public sealed class TradeCancelledConsumer(ILogisticsStore store, ShipmentPlanning planning, TimeProvider clock) : IConsumer<TradeCancelled>
 {
     public const string Name = "logistics.trade-cancelled";
 
@@ -25,11 +26,15 @@ public sealed class TradeCancelledConsumer(ILogisticsStore store, TimeProvider c
         await session.MarkTradeCancelledAsync(trade.TradeId, trade.Reason ?? "", now, ct);
 
         var moving = new HashSet<Guid>(); // transfers with goods already on the road (or delivered)
+        var affectedRoutes = new List<Guid>();
         foreach (var shipment in await session.ShipmentsOfTradeAsync(trade.TradeId, ct))
         {
             var transition = ShipmentTransitions.Apply(shipment, ShipmentAction.Cancel, now);
             if (transition.Kind == TransitionKind.Applied)
+            {
                 await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
+                affectedRoutes.Add(shipment.RouteId);
+            }
             else if (transition.Shipment.Status != ShipmentStatus.Cancelled)
                 moving.Add(shipment.TransferId);
         }
@@ -38,6 +43,8 @@ public sealed class TradeCancelledConsumer(ILogisticsStore store, TimeProvider c
             if (transfer.Status != TransferStatus.Cancelled && !moving.Contains(transfer.Id))
                 await session.SetTransferStatusAsync(transfer.Id, TransferStatus.Cancelled, ct);
         }
+        // The vehicles that would have carried these legs get a new plan for the others they carry.
+        await planning.ReplanRoutesAsync(session, affectedRoutes, ct);
         await session.CommitAsync(ct);
     }
 }

@@ -3,8 +3,12 @@ using TradeNet.Logistics.Domain;
 
 namespace TradeNet.Logistics.Planning;
 
-/// <summary>What a planning run knows besides the transfers; grows with the fleet when routes are shared.</summary>
-public sealed record PlanningContext(DateTimeOffset Now);
+/// <summary>What a planning run knows besides the transfers: the time, the registered fleet (none: direct trips) and,
+/// when smaller than the configured one, the solver's time budget (a re-plan of one route needs little).</summary>
+public sealed record PlanningContext(DateTimeOffset Now, IReadOnlyList<Vehicle>? Fleet = null, TimeSpan? TimeLimit = null)
+{
+    public IReadOnlyList<Vehicle> Vehicles => Fleet ?? [];
+}
 
 /// <summary>One transfer placed on a vehicle's route. Transfers sharing a route share its <see cref="RouteId"/>;
 /// <see cref="Cost"/> is this transfer's share of the route's cost.</summary>

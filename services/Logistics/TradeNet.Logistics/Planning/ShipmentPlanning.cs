@@ -6,15 +6,43 @@ using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Logistics.Planning;
 
-/// <summary>
-/// The Plan step: hands pending transfers to the planner and records what it placed, inside the caller's
-/// write session (shipments, transfer status and ShipmentPlanned events commit together). The consumers
-/// plan a trade's transfers as soon as it is agreed; <see cref="PlanPendingAsync"/> is the entry point for
-/// a scheduled run once the route planner batches transfers.
-/// </summary>
-public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider clock)
+/// <summary>What one planning run did.</summary>
+public sealed record PlanningRun(int Pending, IReadOnlyList<Shipment> Shipments, int Skipped, TimeSpan Duration)
 {
-    public async Task<IReadOnlyList<Shipment>> PlanAsync(ILogisticsSession session, IReadOnlyList<TransferOrder> pending, CancellationToken ct)
+    public IReadOnlyList<Guid> Routes => Shipments.Select(s => s.RouteId).Distinct().ToList();
+    public double Cost => Shipments.Sum(s => s.Cost);
+}
+
+/// <summary>
+/// The Plan step. With no vehicle registered a trade's transfers are planned as direct trips as soon as it is agreed
+/// (the foundation's behaviour); once carriers have vehicles, transfers wait for a planning run (scheduled or on
+/// request) that routes ALL pending transfers together, so legs of different trades share vehicles. What the planner
+/// placed is written with transfer status and ShipmentPlanned events in one session.
+/// </summary>
+public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider clock, ILogger<ShipmentPlanning> logger)
+{
+    // One run at a time per process: a scheduled run and a requested one would otherwise plan the same transfers twice
+    // (the second would then find them no longer pending and skip them, wasting its time budget).
+    private readonly SemaphoreSlim _run = new(1, 1);
+
+    public static readonly TimeSpan ReplanTimeLimit = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>On agreement: plans at once when there is no fleet; otherwise leaves the transfers to the next run.</summary>
+    public async Task<IReadOnlyList<Shipment>> PlanAgreedAsync(ILogisticsSession session, IReadOnlyList<TransferOrder> created, CancellationToken ct)
+    {
+        if (created.Count == 0) return [];
+        var fleet = await session.VehiclesAsync(ct);
+        if (fleet.Count > 0)
+        {
+            logger.LogInformation("{Count} transfers of trade {Trade} wait for the next planning run", created.Count, created[0].TradeId);
+            return [];
+        }
+        return await PlanAsync(session, created, fleet, ct);
+    }
+
+    /// <summary>Plans the given transfers on the given fleet and records the shipments in the caller's session.</summary>
+    public async Task<IReadOnlyList<Shipment>> PlanAsync(ILogisticsSession session, IReadOnlyList<TransferOrder> pending,
+        IReadOnlyList<Vehicle> fleet, CancellationToken ct)
     {
         if (pending.Count == 0) return [];
         using var activity = TradeNetTelemetry.Source.StartActivity("plan shipments");
@@ -24,8 +52,16 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
 
         var now = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
-        var planned = await planner.PlanAsync(pending, new PlanningContext(now), ct);
+        var planned = await planner.PlanAsync(pending, new PlanningContext(now, fleet), ct);
         TradeNetTelemetry.PlanningDuration.Record(watch.Elapsed.TotalSeconds);
+        var shipments = await RecordAsync(session, pending, planned, now, ct);
+        activity?.SetTag("tradenet.shipments", shipments.Count);
+        return shipments;
+    }
+
+    private static async Task<IReadOnlyList<Shipment>> RecordAsync(ILogisticsSession session, IReadOnlyList<TransferOrder> pending,
+        IReadOnlyList<PlannedShipment> planned, DateTimeOffset now, CancellationToken ct)
+    {
         var known = pending.Select(t => t.Id).ToHashSet();
         var shipments = new List<Shipment>(planned.Count);
         foreach (var plan in planned)
@@ -38,21 +74,114 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             await session.AddShipmentAsync(shipment, ct);
             TradeNetTelemetry.RouteCost.Record(shipment.Cost);
             await session.SetTransferStatusAsync(plan.Transfer.Id, TransferStatus.Planned, ct);
-            session.Publish(new ShipmentPlanned(shipment.Id, shipment.TradeId, shipment.LegIndex, shipment.VehicleId,
-                shipment.RouteId, [.. shipment.Stops], shipment.Eta));
+            session.Publish(Planned(shipment));
             shipments.Add(shipment);
         }
-        activity?.SetTag("tradenet.shipments", shipments.Count);
         return shipments;
     }
 
-    /// <summary>Plans whatever transfers are still pending, oldest first, in one write.</summary>
-    public async Task<IReadOnlyList<Shipment>> PlanPendingAsync(ILogisticsStore store, int max, CancellationToken ct)
+    private static ShipmentPlanned Planned(Shipment s) =>
+        new(s.Id, s.TradeId, s.LegIndex, s.VehicleId, s.RouteId, [.. s.Stops], s.Eta);
+
+    /// <summary>
+    /// A planning run over all pending transfers (oldest first, at most <paramref name="max"/>). The planner runs
+    /// outside any write so consumers are not held up for its time budget; the result is written afterwards, route by
+    /// route, skipping a route if any of its transfers stopped being pending meanwhile (cancelled): those transfers
+    /// stay for the next run.
+    /// </summary>
+    public async Task<PlanningRun> PlanPendingAsync(ILogisticsStore store, int max, CancellationToken ct)
     {
-        await using var session = await store.BeginAsync(ct);
-        var pending = await session.PendingTransfersAsync(max, ct);
-        var shipments = await PlanAsync(session, pending, ct);
-        await session.CommitAsync(ct);
-        return shipments;
+        await _run.WaitAsync(ct);
+        try
+        {
+            var started = Stopwatch.StartNew();
+            IReadOnlyList<TransferOrder> pending;
+            IReadOnlyList<Vehicle> fleet;
+            await using (var read = await store.BeginAsync(ct))
+            {
+                pending = await read.PendingTransfersAsync(max, ct);
+                fleet = await read.VehiclesAsync(ct);
+            }
+            if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
+
+            var now = clock.GetUtcNow();
+            var planned = await planner.PlanAsync(pending, new PlanningContext(now, fleet), ct);
+
+            await using var session = await store.BeginAsync(ct);
+            var stillPending = (await session.PendingTransfersAsync(int.MaxValue, ct)).ToDictionary(t => t.Id);
+            var writable = planned.GroupBy(p => p.RouteId)
+                .Where(route => route.All(p => stillPending.ContainsKey(p.Transfer.Id)))
+                .SelectMany(route => route).ToList();
+            var shipments = await RecordAsync(session, writable.Select(p => stillPending[p.Transfer.Id]).ToList(), writable, now, ct);
+            await session.CommitAsync(ct);
+            var skipped = pending.Count - shipments.Count;
+            if (skipped > 0) logger.LogInformation("Planning run: {Skipped} transfers changed meanwhile or were not placed; they wait for the next run", skipped);
+            return new PlanningRun(pending.Count, shipments, skipped, started.Elapsed);
+        }
+        finally
+        {
+            _run.Release();
+        }
+    }
+
+    /// <summary>
+    /// After a cancellation: routes that lost shipments are planned again. If nothing on a route has been picked up,
+    /// its remaining transfers are re-routed on the same vehicle (new route id, new stops and cost shares; the same
+    /// shipment ids, announced again with ShipmentPlanned). Once goods are on board the vehicle keeps its route and
+    /// only drops the stops that served cancelled legs alone; the cost shares stay as planned.
+    /// </summary>
+    public async Task ReplanRoutesAsync(ILogisticsSession session, IEnumerable<Guid> routeIds, CancellationToken ct)
+    {
+        foreach (var routeId in routeIds.Distinct())
+        {
+            var onRoute = await session.ShipmentsOfRouteAsync(routeId, ct);
+            var remaining = onRoute.Where(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp).ToList();
+            if (remaining.Count == 0) continue;
+            using var activity = TradeNetTelemetry.Source.StartActivity("re-plan route");
+            activity?.SetTag("tradenet.route_id", routeId.ToString());
+            if (onRoute.All(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.Cancelled))
+                await RerouteAsync(session, remaining, ct);
+            else
+                await SkipCancelledStopsAsync(session, remaining, ct);
+        }
+    }
+
+    private async Task RerouteAsync(ILogisticsSession session, IReadOnlyList<Shipment> remaining, CancellationToken ct)
+    {
+        var transfers = new List<TransferOrder>();
+        foreach (var trade in remaining.GroupBy(s => s.TradeId))
+        {
+            var ofTrade = await session.TransfersOfTradeAsync(trade.Key, ct);
+            transfers.AddRange(trade.Select(s => ofTrade.Single(t => t.Id == s.TransferId)));
+        }
+        var vehicle = await session.VehicleAsync(remaining[0].VehicleId, ct);
+        // A handful of transfers on one vehicle: a short budget keeps the consumer's write short.
+        var planned = await planner.PlanAsync(transfers,
+            new PlanningContext(clock.GetUtcNow(), vehicle is null ? [] : [vehicle], ReplanTimeLimit), ct);
+        foreach (var plan in planned)
+        {
+            var shipment = remaining.Single(s => s.TransferId == plan.Transfer.Id);
+            var updated = shipment with
+            {
+                CarrierTown = plan.CarrierTown, VehicleId = plan.VehicleId, RouteId = plan.RouteId, DistanceKm = plan.DistanceKm,
+                Cost = plan.Cost, Eta = plan.Eta, Stops = plan.Stops, Version = shipment.Version + 1,
+            };
+            await session.UpdateShipmentAsync(updated, shipment.Version, ct);
+            session.Publish(Planned(updated));
+        }
+        logger.LogInformation("Re-planned {Count} shipments after a cancellation: route cost now {Cost:F2}", planned.Count, planned.Sum(p => p.Cost));
+    }
+
+    private static async Task SkipCancelledStopsAsync(ILogisticsSession session, IReadOnlyList<Shipment> remaining, CancellationToken ct)
+    {
+        var served = remaining.SelectMany(s => s.Stops)
+            .Where(x => x.Action is DirectTripPlanner.PickupAction or DirectTripPlanner.DeliveryAction)
+            .Select(x => x.Sequence).ToHashSet();
+        foreach (var shipment in remaining)
+        {
+            var stops = shipment.Stops.Where(x => x.Action != FleetShipmentPlanner.ViaAction || served.Contains(x.Sequence)).ToArray();
+            if (stops.Length == shipment.Stops.Count) continue;
+            await session.UpdateShipmentAsync(shipment with { Stops = stops, Version = shipment.Version + 1 }, shipment.Version, ct);
+        }
     }
 }

@@ -18,6 +18,14 @@ public interface ILogisticsStore
     Task<IReadOnlyList<Shipment>> ShipmentsAsync(ShipmentQuery query, CancellationToken ct = default);
 
     Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default);
+
+    /// <summary>The shipments sharing one vehicle route, in no particular order.</summary>
+    Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);
+
+    Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default);
+
+    /// <summary>All vehicles, or those based in one town; by home town then id.</summary>
+    Task<IReadOnlyList<Vehicle>> VehiclesAsync(string? homeTown = null, CancellationToken ct = default);
 }
 
 /// <summary>A write session: what it reads it reads inside the same transaction, so decisions hold at commit.</summary>
@@ -47,6 +55,20 @@ public interface ILogisticsSession : IWriteScope
     Task<bool> MarkTradeCancelledAsync(Guid tradeId, string reason, DateTimeOffset at, CancellationToken ct = default);
 
     Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);
+
+    /// <summary>The whole fleet, as the planner sees it at this moment.</summary>
+    Task<IReadOnlyList<Vehicle>> VehiclesAsync(CancellationToken ct = default);
+
+    Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default);
+
+    Task AddVehicleAsync(Vehicle vehicle, CancellationToken ct = default);
+
+    /// <summary>False when the vehicle does not exist (any more).</summary>
+    Task<bool> UpdateVehicleAsync(Vehicle vehicle, CancellationToken ct = default);
+
+    Task<bool> DeleteVehicleAsync(string id, CancellationToken ct = default);
 }
 
 /// <summary>Another writer changed the same shipment first; the caller re-reads and decides again.</summary>

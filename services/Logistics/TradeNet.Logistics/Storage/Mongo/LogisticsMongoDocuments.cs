@@ -65,3 +65,20 @@ public sealed class CancelledTradeDocument
     public string Reason { get; set; } = "";
     public DateTime CancelledAt { get; set; }
 }
+
+public sealed class VehicleDocument
+{
+    public string Id { get; set; } = "";
+    public string HomeTown { get; set; } = "";
+    public PointDocument Home { get; set; } = new();
+    public string? Name { get; set; }
+    public double CapacityKg { get; set; }
+    public double? VolumeM3 { get; set; }
+    public bool Chilled { get; set; }
+    public double CostPerKm { get; set; }
+    public double FixedCost { get; set; }
+    public DateTime? AvailableFrom { get; set; }
+    public DateTime? AvailableUntil { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

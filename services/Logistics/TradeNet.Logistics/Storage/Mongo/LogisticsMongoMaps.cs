@@ -82,6 +82,22 @@ public static class LogisticsMongoMaps
             cm.MapMember(d => d.Reason).SetElementName("reason");
             cm.MapMember(d => d.CancelledAt).SetElementName("cancelledAt").SetSerializer(utc);
         });
+        Map<VehicleDocument>(cm =>
+        {
+            cm.MapIdMember(d => d.Id);
+            cm.MapMember(d => d.HomeTown).SetElementName("homeTown");
+            cm.MapMember(d => d.Home).SetElementName("home");
+            cm.MapMember(d => d.Name).SetElementName("name");
+            cm.MapMember(d => d.CapacityKg).SetElementName("capacityKg");
+            cm.MapMember(d => d.VolumeM3).SetElementName("volumeM3");
+            cm.MapMember(d => d.Chilled).SetElementName("chilled");
+            cm.MapMember(d => d.CostPerKm).SetElementName("costPerKm");
+            cm.MapMember(d => d.FixedCost).SetElementName("fixedCost");
+            cm.MapMember(d => d.AvailableFrom).SetElementName("availableFrom").SetSerializer(optionalUtc);
+            cm.MapMember(d => d.AvailableUntil).SetElementName("availableUntil").SetSerializer(optionalUtc);
+            cm.MapMember(d => d.CreatedAt).SetElementName("createdAt").SetSerializer(utc);
+            cm.MapMember(d => d.UpdatedAt).SetElementName("updatedAt").SetSerializer(utc);
+        });
         return true;
     }
 

@@ -50,6 +50,21 @@ public static class LogisticsMongoQueries
     public static UpdateDefinition<TransferDocument> SetTransferStatus(TransferStatus status) =>
         Builders<TransferDocument>.Update.Set(d => d.Status, MongoMapping.Name(status));
 
+    public static FilterDefinition<ShipmentDocument> ShipmentsOfRoute(Guid routeId) => ShipmentFilter.Eq(d => d.RouteId, routeId);
+
+    public static FilterDefinition<VehicleDocument> VehicleById(string id) => Builders<VehicleDocument>.Filter.Eq(d => d.Id, id);
+
+    public static FilterDefinition<VehicleDocument> Vehicles(string? homeTown) =>
+        homeTown is null ? Builders<VehicleDocument>.Filter.Empty : Builders<VehicleDocument>.Filter.Eq(d => d.HomeTown, homeTown);
+
+    public static SortDefinition<VehicleDocument> ByHomeTown { get; } =
+        Builders<VehicleDocument>.Sort.Ascending(d => d.HomeTown).Ascending(d => d.Id);
+
+    public static IReadOnlyList<CreateIndexModel<VehicleDocument>> VehicleIndexes { get; } =
+    [
+        new(Builders<VehicleDocument>.IndexKeys.Ascending(d => d.HomeTown).Ascending(d => d.Id), new CreateIndexOptions { Name = "home_town" }),
+    ];
+
     public static FilterDefinition<CancelledTradeDocument> CancelledTrade(Guid tradeId) =>
         Builders<CancelledTradeDocument>.Filter.Eq(d => d.TradeId, tradeId);
 
@@ -70,5 +85,6 @@ public static class LogisticsMongoQueries
         new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.ToTown).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "to_created" }),
         new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.CarrierTown).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "carrier_created" }),
         new(Builders<ShipmentDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
+        new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.RouteId), new CreateIndexOptions { Name = "route" }),
     ];
 }

@@ -19,6 +19,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         Transfers = Database.GetCollection<TransferDocument>("transfers");
         Shipments = Database.GetCollection<ShipmentDocument>("shipments");
         CancelledTrades = Database.GetCollection<CancelledTradeDocument>("cancelledTrades");
+        Vehicles = Database.GetCollection<VehicleDocument>("vehicles");
         OutboxStore = new MongoOutboxStore(this);
     }
 
@@ -32,6 +33,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public IMongoCollection<TransferDocument> Transfers { get; }
     public IMongoCollection<ShipmentDocument> Shipments { get; }
     public IMongoCollection<CancelledTradeDocument> CancelledTrades { get; }
+    public IMongoCollection<VehicleDocument> Vehicles { get; }
     public MongoOutboxStore OutboxStore { get; }
 
     /// <summary>Creates the indexes (and with them the collections, which a transaction cannot always create).</summary>
@@ -45,6 +47,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
             await EnsureOutboxIndexesAsync(ct);
             await Transfers.Indexes.CreateManyAsync(TransferIndexes, ct);
             await Shipments.Indexes.CreateManyAsync(ShipmentIndexes, ct);
+            await Vehicles.Indexes.CreateManyAsync(VehicleIndexes, ct);
             await CreateCollectionAsync("cancelledTrades", ct);
             await CreateCollectionAsync("inbox", ct);
             _ready = true;
@@ -93,6 +96,24 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public async Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default)
     {
         var docs = await Transfers.Find(LogisticsMongoQueries.TransfersOfTrade(tradeId)).SortBy(d => d.LegIndex).ToListAsync(ct);
+        return docs.Select(MongoMapping.ToDomain).ToList();
+    }
+
+    public async Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default)
+    {
+        var docs = await Shipments.Find(LogisticsMongoQueries.ShipmentsOfRoute(routeId)).ToListAsync(ct);
+        return docs.Select(MongoMapping.ToDomain).ToList();
+    }
+
+    public async Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default)
+    {
+        var doc = await Vehicles.Find(VehicleById(id)).FirstOrDefaultAsync(ct);
+        return doc is null ? null : MongoMapping.ToDomain(doc);
+    }
+
+    public async Task<IReadOnlyList<Vehicle>> VehiclesAsync(string? homeTown = null, CancellationToken ct = default)
+    {
+        var docs = await Vehicles.Find(LogisticsMongoQueries.Vehicles(homeTown)).Sort(ByHomeTown).ToListAsync(ct);
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
 }

@@ -88,6 +88,42 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
     public Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default) =>
         Guard(() => store.CancelledTrades.Find(Session, CancelledTrade(tradeId)).AnyAsync(ct));
 
+    public Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default) => Guard(async () =>
+    {
+        var docs = await store.Shipments.Find(Session, ShipmentsOfRoute(routeId)).ToListAsync(ct);
+        return (IReadOnlyList<Shipment>)docs.Select(MongoMapping.ToDomain).ToList();
+    });
+
+    public Task<IReadOnlyList<Vehicle>> VehiclesAsync(CancellationToken ct = default) => Guard(async () =>
+    {
+        var docs = await store.Vehicles.Find(Session, LogisticsMongoQueries.Vehicles(null)).Sort(ByHomeTown).ToListAsync(ct);
+        return (IReadOnlyList<Vehicle>)docs.Select(MongoMapping.ToDomain).ToList();
+    });
+
+    public Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default) => Guard(async () =>
+    {
+        var doc = await store.Vehicles.Find(Session, VehicleById(id)).FirstOrDefaultAsync(ct);
+        return doc is null ? null : MongoMapping.ToDomain(doc);
+    });
+
+    public Task AddVehicleAsync(Vehicle vehicle, CancellationToken ct = default) => Guard(async () =>
+    {
+        await store.Vehicles.InsertOneAsync(Session, MongoMapping.ToDocument(vehicle), cancellationToken: ct);
+        return true;
+    });
+
+    public Task<bool> UpdateVehicleAsync(Vehicle vehicle, CancellationToken ct = default) => Guard(async () =>
+    {
+        var result = await store.Vehicles.ReplaceOneAsync(Session, VehicleById(vehicle.Id), MongoMapping.ToDocument(vehicle), cancellationToken: ct);
+        return result.MatchedCount == 1;
+    });
+
+    public Task<bool> DeleteVehicleAsync(string id, CancellationToken ct = default) => Guard(async () =>
+    {
+        var result = await store.Vehicles.DeleteOneAsync(Session, VehicleById(id), cancellationToken: ct);
+        return result.DeletedCount == 1;
+    });
+
     private static async Task<T> Guard<T>(Func<Task<T>> operation)
     {
         try

@@ -46,4 +46,15 @@ internal static class MongoMapping
         Enum.Parse<ShipmentStatus>(d.Status, ignoreCase: true), d.DistanceKm, d.Cost, At(d.Eta),
         d.Stops.Select(x => new ShipmentStop(x.Sequence, x.TownId, x.Action, At(x.Eta))).ToArray(),
         At(d.CreatedAt), At(d.PickedUpAt), At(d.DeliveredAt), At(d.FailedAt), d.FailureReason, At(d.CancelledAt), d.Version);
+
+    public static VehicleDocument ToDocument(Vehicle v) => new()
+    {
+        Id = v.Id, HomeTown = v.HomeTown, Home = new() { Lat = v.Home.Lat, Lon = v.Home.Lon }, Name = v.Name,
+        CapacityKg = v.CapacityKg, VolumeM3 = v.VolumeM3, Chilled = v.Chilled, CostPerKm = v.CostPerKm, FixedCost = v.FixedCost,
+        AvailableFrom = Utc(v.AvailableFrom), AvailableUntil = Utc(v.AvailableUntil), CreatedAt = Utc(v.CreatedAt), UpdatedAt = Utc(v.UpdatedAt),
+    };
+
+    public static Vehicle ToDomain(VehicleDocument d) => new(
+        d.Id, d.HomeTown, new TradePoint(d.Home.Lat, d.Home.Lon), d.Name, d.CapacityKg, d.VolumeM3, d.Chilled, d.CostPerKm,
+        d.FixedCost, At(d.AvailableFrom), At(d.AvailableUntil), At(d.CreatedAt), At(d.UpdatedAt));
 }

@@ -49,6 +49,23 @@ internal static class LogisticsSqliteSchema
         CREATE INDEX IF NOT EXISTS ix_shipments_to ON shipments(to_town, created_at);
         CREATE INDEX IF NOT EXISTS ix_shipments_carrier ON shipments(carrier_town, created_at);
         CREATE INDEX IF NOT EXISTS ix_shipments_created ON shipments(created_at);
+        CREATE INDEX IF NOT EXISTS ix_shipments_route ON shipments(route_id);
+        CREATE TABLE IF NOT EXISTS vehicles (
+            id TEXT PRIMARY KEY,
+            home_town TEXT NOT NULL,
+            home_lat REAL NOT NULL,
+            home_lon REAL NOT NULL,
+            name TEXT NULL,
+            capacity_kg REAL NOT NULL,
+            volume_m3 REAL NULL,
+            chilled INTEGER NOT NULL,
+            cost_per_km REAL NOT NULL,
+            fixed_cost REAL NOT NULL,
+            available_from TEXT NULL,
+            available_until TEXT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_vehicles_home ON vehicles(home_town, id);
         CREATE TABLE IF NOT EXISTS cancelled_trades (
             trade_id TEXT PRIMARY KEY,
             reason TEXT NOT NULL,

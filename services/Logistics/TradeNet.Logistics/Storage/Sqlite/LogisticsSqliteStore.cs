@@ -57,6 +57,30 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return await ReadAllAsync(command, ReadTransfer, ct);
     }
 
+    public async Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = Command(connection,
+            $"SELECT {ShipmentColumns} FROM shipments WHERE route_id = $route ORDER BY trade_id, leg_index", ("$route", routeId.ToString()));
+        return await ReadAllAsync(command, ReadShipment, ct);
+    }
+
+    public async Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = Command(connection, $"SELECT {VehicleColumns} FROM vehicles WHERE id = $id", ("$id", id));
+        return (await ReadAllAsync(command, ReadVehicle, ct)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Vehicle>> VehiclesAsync(string? homeTown = null, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = homeTown is null
+            ? Command(connection, $"SELECT {VehicleColumns} FROM vehicles ORDER BY home_town, id")
+            : Command(connection, $"SELECT {VehicleColumns} FROM vehicles WHERE home_town = $home ORDER BY id", ("$home", homeTown));
+        return await ReadAllAsync(command, ReadVehicle, ct);
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

@@ -95,4 +95,47 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         await using var command = scope.Command("SELECT 1 FROM cancelled_trades WHERE trade_id = $trade", ("$trade", tradeId.ToString()));
         return await command.ExecuteScalarAsync(ct) is not null;
     }
+
+    public async Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            $"SELECT {ShipmentColumns} FROM shipments WHERE route_id = $route ORDER BY trade_id, leg_index", ("$route", routeId.ToString()));
+        return await ReadAllAsync(command, ReadShipment, ct);
+    }
+
+    public async Task<IReadOnlyList<Vehicle>> VehiclesAsync(CancellationToken ct = default)
+    {
+        await using var command = scope.Command($"SELECT {VehicleColumns} FROM vehicles ORDER BY home_town, id");
+        return await ReadAllAsync(command, ReadVehicle, ct);
+    }
+
+    public async Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default)
+    {
+        await using var command = scope.Command($"SELECT {VehicleColumns} FROM vehicles WHERE id = $id", ("$id", id));
+        return (await ReadAllAsync(command, ReadVehicle, ct)).SingleOrDefault();
+    }
+
+    public async Task AddVehicleAsync(Vehicle vehicle, CancellationToken ct = default)
+    {
+        await using var command = scope.Command($"INSERT INTO vehicles({VehicleColumns}) VALUES ({VehicleValues})", VehicleParameters(vehicle));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<bool> UpdateVehicleAsync(Vehicle vehicle, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            """
+            UPDATE vehicles SET home_town = $home, home_lat = $homeLat, home_lon = $homeLon, name = $name, capacity_kg = $capacity,
+                volume_m3 = $volume, chilled = $chilled, cost_per_km = $costPerKm, fixed_cost = $fixedCost,
+                available_from = $from, available_until = $until, updated_at = $updated
+            WHERE id = $id
+            """, VehicleParameters(vehicle));
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<bool> DeleteVehicleAsync(string id, CancellationToken ct = default)
+    {
+        await using var command = scope.Command("DELETE FROM vehicles WHERE id = $id", ("$id", id));
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
 }

@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planning;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Logistics.Api;
+
+/// <summary>Planning on request (operators), routes and their sheets (the carrier and operators), and per-stop
+/// reports: the carrier marks a stop done (every load and unload there) or failed.</summary>
+public static class RouteEndpoints
+{
+    public static RouteGroupBuilder MapRouteEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/logistics").RequireAuthorization();
+        api.MapPost("/plans", RunPlanning);
+        api.MapGet("/routes/{id}", GetRoute);
+        api.MapGet("/routes/{id}/sheet.csv", (string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct) =>
+            Sheet(id, user, store, RouteSheet.Csv, "text/csv; charset=utf-8", ct));
+        api.MapGet("/routes/{id}/sheet.html", (string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct) =>
+            Sheet(id, user, store, RouteSheet.Html, "text/html; charset=utf-8", ct));
+        api.MapPost("/routes/{id}/stops/{sequence:int}/done", (string id, int sequence, ClaimsPrincipal user, ILogisticsStore store,
+            ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, null, user, store, tracking, ct));
+        api.MapPost("/routes/{id}/stops/{sequence:int}/failure", (string id, int sequence, [FromBody] FailureReport? report, ClaimsPrincipal user,
+            ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, report ?? new FailureReport(null), user, store, tracking, ct));
+        return api;
+    }
+
+    private static async Task<Results<Ok<PlanningRunView>, ProblemHttpResult>> RunPlanning(ClaimsPrincipal user, ShipmentPlanning planning,
+        ILogisticsStore store, IOptions<LogisticsOptions> options, CancellationToken ct)
+    {
+        if (!user.IsOperator()) return Problems.Forbidden("Only operators run planning on request.");
+        var run = await planning.PlanPendingAsync(store, options.Value.MaxTransfersPerRun, ct);
+        return TypedResults.Ok(PlanningRunView.From(run));
+    }
+
+    private static async Task<IResult> GetRoute(string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    {
+        var loaded = await LoadAsync(id, user, store, ct);
+        return loaded.Route is { } route ? TypedResults.Ok(route) : loaded.Problem!;
+    }
+
+    private static async Task<IResult> Sheet(string id, ClaimsPrincipal user, ILogisticsStore store, Func<RouteView, string> render,
+        string contentType, CancellationToken ct)
+    {
+        var loaded = await LoadAsync(id, user, store, ct);
+        return loaded.Route is { } route ? TypedResults.Text(render(route), contentType) : loaded.Problem!;
+    }
+
+    private sealed record Loaded(RouteView? Route, IResult? Problem, IReadOnlyList<Shipment> Shipments);
+
+    /// <summary>The carrier and operators (and services) see a route: it lists other towns' goods.</summary>
+    private static async Task<Loaded> LoadAsync(string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var routeId)) return new(null, Problems.Field("id", "must be a route id (GUID)"), []);
+        var shipments = await store.ShipmentsOfRouteAsync(routeId, ct);
+        var seesAll = user.IsOperator() || user.IsInRole(Roles.Service);
+        if (shipments.Count == 0 || !(seesAll || shipments.Any(s => s.CarrierTown == user.TownId())))
+            return new(null, Problems.NotFound($"Route {routeId} was not found."), []);
+        var transfers = new Dictionary<Guid, TransferOrder>();
+        foreach (var trade in shipments.Select(s => s.TradeId).Distinct())
+            foreach (var t in await store.TransfersOfTradeAsync(trade, ct)) transfers[t.Id] = t;
+        return new(RouteView.From(routeId, shipments, transfers), null, shipments);
+    }
+
+    private static async Task<IResult> ReportStop(string id, int sequence, FailureReport? failure, ClaimsPrincipal user, ILogisticsStore store,
+        ShipmentTracking tracking, CancellationToken ct)
+    {
+        var reason = failure?.Reason?.Trim();
+        if (failure is not null && string.IsNullOrEmpty(reason)) return Problems.Field("reason", "is required");
+        if (reason is { Length: > ShipmentEndpoints.MaxReasonLength })
+            return Problems.Field("reason", $"must be at most {ShipmentEndpoints.MaxReasonLength} characters");
+        var loaded = await LoadAsync(id, user, store, ct);
+        if (loaded.Route is null) return loaded.Problem!;
+        if (!user.IsOperator() && loaded.Route.CarrierTown != user.TownId())
+            return Problems.Forbidden($"Only the carrier town or an operator may report on route {id}.");
+        if (loaded.Route.Stops.All(s => s.Sequence != sequence)) return Problems.Field("sequence", $"route {id} has no stop {sequence}");
+
+        var report = new List<StopReportItem>();
+        foreach (var shipment in loaded.Shipments.Where(s => s.Status != ShipmentStatus.Cancelled))
+        {
+            var stop = shipment.Stops.FirstOrDefault(x => x.Sequence == sequence);
+            ShipmentAction? action = stop?.Action switch
+            {
+                DirectTripPlanner.PickupAction => failure is null ? ShipmentAction.PickUp : ShipmentAction.Fail,
+                DirectTripPlanner.DeliveryAction => failure is null ? ShipmentAction.Deliver : ShipmentAction.Fail,
+                _ => null,
+            };
+            if (action is not { } act) continue;
+            var result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct);
+            report.Add(new StopReportItem(shipment.Id, stop!.Action, Describe(result.Outcome), result.Why, result.Shipment?.Status));
+        }
+        return TypedResults.Ok(report.ToArray());
+    }
+
+    private static string Describe(TrackingOutcome outcome) => outcome switch
+    {
+        TrackingOutcome.Applied => "applied",
+        TrackingOutcome.Repeated => "repeated",
+        TrackingOutcome.NotFound => "notFound",
+        TrackingOutcome.Forbidden => "forbidden",
+        TrackingOutcome.Illegal => "illegal",
+        _ => "contended",
+    };
+}

@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Logistics.Api;
+
+/// <summary>Carriers' vehicles under <c>/api/logistics/vehicles</c>. A town registers vehicles based at home; an
+/// operator registers them for any town. Only operators and the owning (home) town change or withdraw one; a town
+/// sees its own vehicles, operators and services see the fleet.</summary>
+public static class VehicleEndpoints
+{
+    public static RouteGroupBuilder MapVehicleEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/logistics/vehicles").RequireAuthorization();
+        api.MapPost("/", Register);
+        api.MapGet("/", List);
+        api.MapGet("/{id}", Get);
+        api.MapPut("/{id}", Replace);
+        api.MapDelete("/{id}", Withdraw);
+        return api;
+    }
+
+    private static async Task<Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult>> Register(
+        [FromBody] VehicleRequest? request, ClaimsPrincipal user, ILogisticsStore store, TimeProvider clock, CancellationToken ct)
+    {
+        if (request is null) return Problems.Field("body", "a vehicle is required");
+        var errors = VehicleValidation.Check(request);
+        string? home;
+        if (user.IsOperator())
+        {
+            home = request.HomeTown?.Trim();
+            if (string.IsNullOrEmpty(home)) errors.TryAdd("homeTown", ["is required when an operator registers a vehicle"]);
+        }
+        else if (user.TownId() is { } town)
+        {
+            if (request.HomeTown is { } other && other.Trim() != town)
+                return Problems.Forbidden("A town registers vehicles based at home only; an operator registers them for other towns.");
+            home = town;
+        }
+        else return Problems.Forbidden("Only towns and operators register vehicles.");
+        if (errors.Count > 0) return Problems.Fields(errors);
+
+        var now = clock.GetUtcNow();
+        var vehicle = VehicleValidation.Build($"veh-{Guid.NewGuid():N}", home!, request, now, now);
+        await using var session = await store.BeginAsync(ct);
+        await session.AddVehicleAsync(vehicle, ct);
+        await session.CommitAsync(ct);
+        return TypedResults.Created($"/api/logistics/vehicles/{vehicle.Id}", VehicleView.From(vehicle));
+    }
+
+    private static async Task<Results<Ok<VehicleView[]>, ProblemHttpResult>> List(ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    {
+        if (SeesAll(user)) return TypedResults.Ok((await store.VehiclesAsync(null, ct)).Select(VehicleView.From).ToArray());
+        if (user.TownId() is not { } town) return Problems.Forbidden("Only towns, operators and services read vehicles.");
+        return TypedResults.Ok((await store.VehiclesAsync(town, ct)).Select(VehicleView.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<VehicleView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    {
+        var vehicle = await store.VehicleAsync(id, ct);
+        // Another town's vehicle is not even confirmed to exist.
+        if (vehicle is null || !(SeesAll(user) || user.TownId() == vehicle.OwnerTown)) return Problems.NotFound($"Vehicle {id} was not found.");
+        return TypedResults.Ok(VehicleView.From(vehicle));
+    }
+
+    private static async Task<Results<Ok<VehicleView>, ValidationProblem, ProblemHttpResult>> Replace(
+        string id, [FromBody] VehicleRequest? request, ClaimsPrincipal user, ILogisticsStore store, TimeProvider clock, CancellationToken ct)
+    {
+        if (request is null) return Problems.Field("body", "a vehicle is required");
+        await using var session = await store.BeginAsync(ct);
+        var existing = await session.VehicleAsync(id, ct);
+        if (existing is null) return Problems.NotFound($"Vehicle {id} was not found.");
+        if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and town {existing.OwnerTown} may change vehicle {id}.");
+        var errors = VehicleValidation.Check(request);
+        // The home town is who owns the vehicle: moving it would hand it to another town.
+        if (request.HomeTown is { } home && home.Trim() != existing.HomeTown)
+            errors["homeTown"] = ["cannot change; withdraw the vehicle and register it for the other town"];
+        if (errors.Count > 0) return Problems.Fields(errors);
+
+        var vehicle = VehicleValidation.Build(existing.Id, existing.HomeTown, request, existing.CreatedAt, clock.GetUtcNow());
+        if (!await session.UpdateVehicleAsync(vehicle, ct)) return Problems.NotFound($"Vehicle {id} was not found.");
+        await session.CommitAsync(ct);
+        return TypedResults.Ok(VehicleView.From(vehicle));
+    }
+
+    /// <summary>Routes already planned keep their shipments; the vehicle only stops being planned.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Withdraw(string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    {
+        await using var session = await store.BeginAsync(ct);
+        var existing = await session.VehicleAsync(id, ct);
+        if (existing is null) return Problems.NotFound($"Vehicle {id} was not found.");
+        if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and town {existing.OwnerTown} may withdraw vehicle {id}.");
+        await session.DeleteVehicleAsync(id, ct);
+        await session.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static bool MayChange(ClaimsPrincipal user, Vehicle vehicle) => user.IsOperator() || user.TownId() == vehicle.OwnerTown;
+
+    private static bool SeesAll(ClaimsPrincipal user) => user.IsOperator() || user.IsInRole(Roles.Service);
+}

@@ -1,0 +1,68 @@
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+
+namespace TradeNet.Logistics.Api;
+
+/// <summary>A vehicle to register or replace. <c>HomeTown</c> is only for operators (a town registers its own);
+/// the home coordinates are where the vehicle starts and ends its routes.</summary>
+public sealed record VehicleRequest(
+    string? HomeTown,
+    double? HomeLat,
+    double? HomeLon,
+    string? Name,
+    double? CapacityKg,
+    double? VolumeM3,
+    bool? Chilled,
+    double? CostPerKm,
+    double? FixedCost,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil);
+
+public sealed record VehicleView(
+    string Id,
+    string HomeTown,
+    double HomeLat,
+    double HomeLon,
+    string? Name,
+    double CapacityKg,
+    double? VolumeM3,
+    bool Chilled,
+    double CostPerKm,
+    double FixedCost,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static VehicleView From(Vehicle v) => new(v.Id, v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3,
+        v.Chilled, v.CostPerKm, v.FixedCost, v.AvailableFrom, v.AvailableUntil, v.CreatedAt, v.UpdatedAt);
+}
+
+/// <summary>Field checks for <see cref="VehicleRequest"/>; every problem names its field.</summary>
+public static class VehicleValidation
+{
+    public const int MaxNameLength = 100;
+    public const int MaxTownIdLength = 200;
+
+    public static Dictionary<string, string[]> Check(VehicleRequest r)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Fail(string field, string message) => errors[field] = [message];
+        if (r.HomeLat is not { } lat || !double.IsFinite(lat) || lat is < -90 or > 90) Fail("homeLat", "is required, within [-90, 90]");
+        if (r.HomeLon is not { } lon || !double.IsFinite(lon) || lon is < -180 or > 180) Fail("homeLon", "is required, within [-180, 180]");
+        if (r.CapacityKg is not { } kg || !double.IsFinite(kg) || kg <= 0) Fail("capacityKg", "is required and must be a positive number");
+        if (r.VolumeM3 is { } m3 && (!double.IsFinite(m3) || m3 <= 0)) Fail("volumeM3", "must be a positive number when given");
+        if (r.CostPerKm is not { } perKm || !double.IsFinite(perKm) || perKm < 0) Fail("costPerKm", "is required and must be zero or more");
+        if (r.FixedCost is { } fixedCost && (!double.IsFinite(fixedCost) || fixedCost < 0)) Fail("fixedCost", "must be zero or more");
+        if (r.Name is { Length: > MaxNameLength }) Fail("name", $"must be at most {MaxNameLength} characters");
+        if (r.HomeTown is { } home && (string.IsNullOrWhiteSpace(home) || home.Length > MaxTownIdLength)) Fail("homeTown", "must be a town id");
+        if (r.AvailableFrom is { } from && r.AvailableUntil is { } until && until <= from)
+            Fail("availableUntil", "must be later than availableFrom");
+        return errors;
+    }
+
+    public static Vehicle Build(string id, string homeTown, VehicleRequest r, DateTimeOffset createdAt, DateTimeOffset now) =>
+        new(id, homeTown, new TradePoint(r.HomeLat!.Value, r.HomeLon!.Value), string.IsNullOrWhiteSpace(r.Name) ? null : r.Name.Trim(),
+            r.CapacityKg!.Value, r.VolumeM3, r.Chilled ?? false, r.CostPerKm!.Value, r.FixedCost ?? 0, r.AvailableFrom, r.AvailableUntil,
+            createdAt, now);
+}

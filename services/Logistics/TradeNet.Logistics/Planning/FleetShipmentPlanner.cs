@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planner;
+using TradeNet.Shared.Hosting;
+using PlannerTransfer = TradeNet.Logistics.Planner.Transfer;
+using PlannerVehicle = TradeNet.Logistics.Planner.Vehicle;
+using Vehicle = TradeNet.Logistics.Domain.Vehicle;
+
+namespace TradeNet.Logistics.Planning;
+
+/// <summary>
+/// The default planner: the registered fleet's routes from <see cref="RoutePlanner"/>, so legs of different trades
+/// share vehicles. Each transfer becomes one shipment on its vehicle's route, carrying the whole stop sequence and
+/// its share of the route cost (<see cref="CostAllocator"/>: in proportion to its stand-alone cost). Without any
+/// vehicle, and for transfers the fleet cannot serve, the giving town drives itself (<see cref="DirectTripPlanner"/>),
+/// so nothing waits forever for a vehicle that may never come.
+/// </summary>
+public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<LogisticsOptions> options, ILogger<FleetShipmentPlanner> logger)
+    : IShipmentPlanner
+{
+    /// <summary>Actions on a route stop, seen from one shipment: its own pickup and delivery, the vehicle leaving and
+    /// coming home, and stops that serve other shipments ("via").</summary>
+    public const string DepartAction = "depart";
+    public const string ReturnAction = "return";
+    public const string ViaAction = "via";
+
+    public async Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct)
+    {
+        var settings = options.Value;
+        var fleet = ctx.Vehicles.Where(v => v.AvailableUntil is not { } until || until > ctx.Now).ToList();
+        if (pending.Count == 0 || fleet.Count == 0) return await direct.PlanAsync(pending, ctx, ct);
+
+        using var activity = TradeNetTelemetry.Source.StartActivity("route planning");
+        activity?.SetTag("tradenet.transfers", pending.Count);
+        activity?.SetTag("tradenet.vehicles", fleet.Count);
+        var clock = Stopwatch.StartNew();
+        var request = Request(pending, fleet, ctx.Now, settings, ctx.TimeLimit);
+        // CPU-bound for up to the time limit: off the caller's thread.
+        var plan = await Task.Run(() => RoutePlanner.Plan(request, ct), ct);
+        var problems = PlanValidator.Validate(request, plan);
+        if (problems.Count > 0)
+            throw new InvalidOperationException($"The route planner returned an invalid plan: {string.Join("; ", problems)}");
+
+        var byId = pending.ToDictionary(t => t.Id.ToString());
+        var vehicles = fleet.ToDictionary(v => v.Id);
+        var distances = new DistanceModel(request.Distances);
+        var result = new List<PlannedShipment>(pending.Count);
+        foreach (var route in plan.Routes)
+        {
+            var vehicle = vehicles[route.VehicleId];
+            var routeId = Guid.NewGuid();
+            var shares = CostAllocator.Allocate(request, route).ToDictionary(s => s.TransferId, s => s.Share);
+            foreach (var id in route.Stops.SelectMany(s => s.PickedUp))
+            {
+                var transfer = byId[id];
+                var planned = request.Transfers.First(t => t.Id == id);
+                var stops = StopsFor(route, id);
+                var eta = route.Stops.First(s => s.Dropped.Contains(id)).Departure;
+                result.Add(new PlannedShipment(transfer, vehicle.HomeTown, vehicle.Id, routeId,
+                    distances.Meters(planned.Pickup, planned.Delivery) / 1000.0, shares[id], eta, stops));
+            }
+        }
+        var unserved = plan.Unserved.Select(u => byId[u.TransferId]).ToList();
+        foreach (var u in plan.Unserved)
+            logger.LogInformation("Transfer {Transfer} (trade {Trade}) goes as a direct trip: {Reason} ({Detail})",
+                u.TransferId, byId[u.TransferId].TradeId, u.Reason, u.Detail);
+        result.AddRange(await direct.PlanAsync(unserved, ctx, ct));
+
+        clock.Stop();
+        activity?.SetTag("tradenet.routes", plan.Routes.Count);
+        activity?.SetTag("tradenet.route_cost", plan.TotalCost);
+        activity?.SetTag("tradenet.unserved", unserved.Count);
+        activity?.SetTag("tradenet.planning_ms", clock.Elapsed.TotalMilliseconds);
+        logger.LogInformation(
+            "Route planning: {Transfers} transfers on {Vehicles} vehicles → {Routes} routes, cost {Cost:F2}, {Km:F1} km, {Direct} direct trips, in {Ms:F0} ms",
+            pending.Count, fleet.Count, plan.Routes.Count, plan.TotalCost, plan.TotalDistanceMeters / 1000.0, unserved.Count,
+            clock.Elapsed.TotalMilliseconds);
+        return result;
+    }
+
+    /// <summary>The whole route, each stop labelled with what it means for this one transfer.</summary>
+    private static ShipmentStop[] StopsFor(VehicleRoute route, string transferId)
+    {
+        var stops = new ShipmentStop[route.Stops.Count];
+        for (var i = 0; i < route.Stops.Count; i++)
+        {
+            var stop = route.Stops[i];
+            var action = i == 0 ? DepartAction
+                : i == route.Stops.Count - 1 ? ReturnAction
+                : stop.PickedUp.Contains(transferId) ? DirectTripPlanner.PickupAction
+                : stop.Dropped.Contains(transferId) ? DirectTripPlanner.DeliveryAction
+                : ViaAction;
+            stops[i] = new ShipmentStop(i + 1, stop.TownId, action, i == 0 ? stop.Departure : stop.Arrival);
+        }
+        return stops;
+    }
+
+    /// <summary>
+    /// Transfers: pickup from the leg's availability (not before now) until its end or the horizon; delivery any time
+    /// after that within the horizon. Vehicles: their availability, clipped to [now, horizon] when open-ended.
+    /// </summary>
+    public static PlanRequest Request(IReadOnlyList<TransferOrder> transfers, IReadOnlyList<Vehicle> fleet, DateTimeOffset now,
+        LogisticsOptions settings, TimeSpan? timeLimit = null)
+    {
+        var horizon = now + settings.PlanningHorizon;
+        var planned = transfers.Select(t =>
+        {
+            var opens = t.WindowFrom is { } from && from > now ? from : now;
+            var closes = t.WindowUntil ?? horizon;
+            var deliveryCloses = closes > horizon ? closes : horizon;
+            return new PlannerTransfer(t.Id.ToString(), ToPlace(t.FromTown, t.From), ToPlace(t.ToTown, t.To), t.WeightKg, null,
+                settings.IsChilled(t.Category), new TimeWindow(opens, closes), new TimeWindow(opens, deliveryCloses), settings.ServiceTime);
+        }).ToList();
+        var vehicles = fleet.Select(v =>
+        {
+            var from = v.AvailableFrom is { } f && f > now ? f : now;
+            return new PlannerVehicle(v.Id, ToPlace(v.HomeTown, v.Home), v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
+                new TimeWindow(from, v.AvailableUntil ?? horizon));
+        }).ToList();
+        return new PlanRequest(planned, vehicles, new DistanceSettings(settings.DetourFactor, settings.SpeedKmh),
+            new PlannerOptions(timeLimit is { } limit && limit > TimeSpan.Zero && limit < settings.PlanningTimeLimit ? limit : settings.PlanningTimeLimit));
+    }
+
+    private static Place ToPlace(string town, TradePoint point) => new(town, new GeoPoint(point.Lat, point.Lon));
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json;
+using TradeNet.Integration.Tests.Infrastructure;
+using TradeNet.Integration.Tests.Scenarios;
+using TradeNet.Testing;
+
+namespace TradeNet.Integration.Tests;
+
+/// <summary>A network of its own: a registered vehicle changes how every agreed trade is planned, so it must not
+/// reach the scenarios that expect direct trips.</summary>
+[CollectionDefinition(nameof(SharedRouteCollection))]
+public sealed class SharedRouteCollection : ICollectionFixture<DistributedTradeNet>;
+
+[Collection(nameof(SharedRouteCollection))]
+public sealed class SharedRouteTradeFlowTests(DistributedTradeNet tradeNet)
+{
+    private readonly TradeFlow _flow = new(tradeNet.Gateway, tradeNet.OperatorApiKey);
+
+    [Fact]
+    public async Task Two_trades_whose_towns_lie_on_the_way_share_one_carriers_route_and_complete_on_its_deliveries()
+    {
+        try
+        {
+            var roanne = await _flow.RegisterTown("Roanne", "42187", 46.0443, 4.07974);
+            var riorges = await _flow.RegisterTown("Riorges", "42184", 46.0431, 4.0413);
+            var coteau = await _flow.RegisterTown("Le Coteau", "42071", 46.0192, 4.0922);
+            var van = await roanne.Client.Post("/api/logistics/vehicles", new
+            {
+                homeLat = 46.0443, homeLon = 4.07974, name = "co-op van", capacityKg = 50_000, chilled = true, costPerKm = 0.6, fixedCost = 25,
+            }, HttpStatusCode.Created);
+            var vehicleId = van.GetProperty("id").GetString();
+
+            var first = await Agree(roanne, riorges, 5);
+            var second = await Agree(coteau, riorges, 6);
+
+            using var ops = _flow.Operator();
+            var shipments = await Eventually.Until(async () =>
+            {
+                await ops.Post("/api/logistics/plans", null, HttpStatusCode.OK);
+                var ofFirst = (await ops.Get($"/api/logistics/shipments?trade={first}")).EnumerateArray();
+                var ofSecond = (await ops.Get($"/api/logistics/shipments?trade={second}")).EnumerateArray();
+                return ofFirst.Concat(ofSecond).ToList();
+            }, s => s.Count == 4, TimeSpan.FromSeconds(60), "both trades' shipments planned");
+
+            var routeId = Assert.Single(shipments.Select(s => s.GetProperty("routeId").GetString()).Distinct());
+            Assert.All(shipments, s => Assert.Equal((vehicleId, roanne.Id),
+                (s.GetProperty("vehicleId").GetString(), s.GetProperty("carrierTown").GetString())));
+            var route = await roanne.Client.Get($"/api/logistics/routes/{routeId}");
+            var firstCost = (await ops.Get($"/api/logistics/trades/{first}/cost")).GetProperty("cost").GetDouble();
+            var secondCost = (await ops.Get($"/api/logistics/trades/{second}/cost")).GetProperty("cost").GetDouble();
+            Assert.Equal(route.GetProperty("cost").GetDouble(), firstCost + secondCost, 6);
+
+            // The carrier drives the route stop by stop, reporting each one done.
+            foreach (var stop in route.GetProperty("stops").EnumerateArray())
+            {
+                var report = await roanne.Client.Post($"/api/logistics/routes/{routeId}/stops/{stop.GetProperty("sequence").GetInt32()}/done",
+                    null, HttpStatusCode.OK);
+                Assert.All(report.EnumerateArray(), r => Assert.Equal("applied", r.GetProperty("outcome").GetString()));
+            }
+
+            await TradeFlow.TradeStatus(riorges, first, "completed");
+            await TradeFlow.TradeStatus(riorges, second, "completed");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new Xunit.Sdk.XunitException($"{ex.Message}\n--- service logs ---\n{DistributedTradeFlowTests.Tail(tradeNet.Logs())}");
+        }
+    }
+
+    /// <summary>A swap between two towns in categories of this scenario's own, accepted by both.</summary>
+    private async Task<string> Agree(TradeFlow.Town a, TradeFlow.Town b, int scenario)
+    {
+        var (offered, wanted) = await _flow.Categories(scenario);
+        await TradeFlow.Publish(a, "offer", offered, 100, 10);
+        await TradeFlow.Publish(b, "need", offered, 100, 10);
+        await TradeFlow.Publish(b, "offer", wanted, 300, 10);
+        await TradeFlow.Publish(a, "need", wanted, 300, 10);
+        var proposed = await _flow.RunRoundUntilTrade(a, b.Id);
+        var tradeId = proposed.GetProperty("id").GetString()!;
+        await a.Client.Post($"/api/matching/trades/{tradeId}/accept", null, HttpStatusCode.OK);
+        await b.Client.Post($"/api/matching/trades/{tradeId}/accept", null, HttpStatusCode.OK);
+        await TradeFlow.TradeStatus(a, tradeId, "agreed");
+        return tradeId;
+    }
+}

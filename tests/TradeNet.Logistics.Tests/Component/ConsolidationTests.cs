@@ -1,0 +1,103 @@
+using System.Net;
+using TradeNet.Contracts;
+using TradeNet.Logistics.Api;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planner;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+/// <summary>Two trades whose towns lie on one road (Roanne – Tarare – Lyon) and a van based in Roanne.</summary>
+/// <remarks>A host per test: the fleet is global to a host, and each test wants only its own vehicle.</remarks>
+public sealed class ConsolidationTests : IDisposable
+{
+    private readonly LogisticsApp app = new();
+
+    public void Dispose() => app.Dispose();
+
+    [Fact]
+    public async Task Two_agreed_trades_on_the_way_share_one_vehicle_route_and_their_cost_shares_sum_to_its_cost()
+    {
+        var (roanne, lyon, tarare) = Towns.Fresh();
+        var van = await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne, costPerKm: 0.5, fixedCost: 20));
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await app.PublishAsync(Towns.SwapBetween(first, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PublishAsync(Towns.SwapBetween(second, tarare, Towns.Tarare, lyon, Towns.Lyon, "honey", 30));
+
+        // With a fleet, agreed transfers wait for a planning run instead of going as direct trips.
+        Assert.Empty(await app.ShipmentsOfTradeAsync(first, TestSettings.OperatorAuth()));
+        var run = await app.PlanAsync();
+
+        var shipments = (await app.ShipmentsOfTradeAsync(first, TestSettings.OperatorAuth()))
+            .Concat(await app.ShipmentsOfTradeAsync(second, TestSettings.OperatorAuth())).ToList();
+        Assert.Equal(4, shipments.Count);
+        var routeId = Assert.Single(shipments.Select(s => s.RouteId).Distinct());
+        Assert.All(shipments, s => Assert.Equal((van.Id, roanne, ShipmentStatus.Planned), (s.VehicleId, s.CarrierTown, s.Status)));
+        Assert.Equal(4, run.Planned);
+        Assert.Equal([routeId], run.Routes);
+
+        var route = await app.RouteAsync(routeId);
+        var where = new Dictionary<string, TradePoint> { [roanne] = Towns.Roanne, [lyon] = Towns.Lyon, [tarare] = Towns.Tarare };
+        var distances = new DistanceModel(new DistanceSettings(1.3, 60));
+        var km = route.Stops.Zip(route.Stops.Skip(1)).Sum(p => distances.Meters(Place(p.First.TownId), Place(p.Second.TownId)) / 1000.0);
+        Assert.Equal(20 + 0.5 * km, route.Cost, 6);
+        Assert.Equal(roanne, route.Stops[0].TownId);
+        Assert.Equal(roanne, route.Stops[^1].TownId);
+        Assert.Contains(route.Stops, s => s.TownId == tarare);
+
+        var (costOfFirst, costOfSecond) = (await app.TradeCostAsync(first), await app.TradeCostAsync(second));
+        Assert.Equal(route.Cost, costOfFirst.Cost + costOfSecond.Cost, 6);
+        Assert.True(costOfFirst.Cost > 0 && costOfSecond.Cost > 0);
+        // Alone from Roanne, the Tarare trade needs a detour on both legs, so it carries the larger share.
+        Assert.True(costOfSecond.Cost > costOfFirst.Cost);
+
+        Place Place(string town) => new(town, new GeoPoint(where[town].Lat, where[town].Lon));
+    }
+
+    [Fact]
+    public async Task The_planned_route_is_announced_per_shipment_with_vehicle_stops_and_etas()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        var van = await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+
+        await app.PlanAsync();
+
+        foreach (var shipment in await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth()))
+        {
+            var planned = await app.PublishedAsync<ShipmentPlanned>(e => e.ShipmentId == shipment.Id);
+            Assert.Equal((van.Id, shipment.RouteId, shipment.Eta), (planned.VehicleId, planned.RouteId, planned.EstimatedDelivery));
+            Assert.Equal("depart", planned.Stops[0].Action);
+            Assert.Equal("return", planned.Stops[^1].Action);
+            var pickup = Assert.Single(planned.Stops, s => s.Action == "pickup");
+            var delivery = Assert.Single(planned.Stops, s => s.Action == "delivery");
+            Assert.Equal((shipment.FromTown, shipment.ToTown), (pickup.TownId, delivery.TownId));
+            Assert.True(pickup.Sequence < delivery.Sequence && pickup.Eta < delivery.Eta);
+            Assert.Equal(planned.Stops.Select(s => s.Eta).Order(), planned.Stops.Select(s => s.Eta));
+        }
+    }
+
+    [Fact]
+    public async Task The_carrier_reports_a_stop_done_and_every_load_there_is_picked_up()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PlanAsync();
+        var shipment = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Single(s => s.LegIndex == 0);
+        var pickupStop = shipment.Stops.Single(s => s.Action == "pickup").Sequence;
+        var deliveryStop = shipment.Stops.Single(s => s.Action == "delivery").Sequence;
+
+        var byStranger = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{pickupStop}/done", TestSettings.TownAuth(lyon));
+        var picked = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{pickupStop}/done", TestSettings.TownAuth(roanne));
+        var delivered = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done", TestSettings.TownAuth(roanne));
+
+        Assert.Equal(HttpStatusCode.NotFound, byStranger.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, picked.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        var evt = await app.PublishedAsync<ShipmentDelivered>(e => e.ShipmentId == shipment.Id);
+        Assert.Equal((trade, 0), (evt.TradeId, evt.LegIndex));
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+/// <remarks>A host per test: the fleet is global to a host, and each test wants only its own vehicle.</remarks>
+public sealed class RouteSheetTests : IDisposable
+{
+    private readonly LogisticsApp app = new();
+
+    public void Dispose() => app.Dispose();
+
+    private async Task<(Guid Route, Guid Trade, string Carrier, string Receiver)> PlannedRouteAsync(string category)
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon, category, 40));
+        await app.PlanAsync();
+        var shipments = await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth());
+        return (shipments[0].RouteId, trade, roanne, lyon);
+    }
+
+    [Fact]
+    public async Task The_csv_sheet_lists_every_stop_with_its_loads_and_unloads_in_order()
+    {
+        var (route, trade, roanne, lyon) = await PlannedRouteAsync("cheese");
+
+        var response = await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{route}/sheet.csv", TestSettings.TownAuth(roanne));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
+        Assert.Equal(Api.RouteSheet.CsvHeader, lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(("1", roanne, "depart"), (rows[0][0], rows[0][1], rows[0][3]));
+        Assert.Equal((roanne, "return"), (rows[^1][1], rows[^1][3]));
+        var cheeseLoad = rows.Single(r => r[3] == "pickup" && r[4] == "cheese");
+        Assert.Equal((roanne, "40", "40", roanne, lyon, trade.ToString(), "0"), (cheeseLoad[1], cheeseLoad[5], cheeseLoad[6], cheeseLoad[7], cheeseLoad[8], cheeseLoad[9], cheeseLoad[10]));
+        var cheeseUnload = rows.Single(r => r[3] == "delivery" && r[4] == "cheese");
+        Assert.Equal(lyon, cheeseUnload[1]);
+        var firewood = rows.Where(r => r[4] == "firewood").ToList();
+        Assert.Equal(["pickup", "delivery"], firewood.Select(r => r[3]));
+        Assert.Equal(["2", "2"], firewood.Select(r => r[5]));
+        Assert.True(int.Parse(cheeseLoad[0]) < int.Parse(cheeseUnload[0]));
+        Assert.Equal(rows.Select(r => r[2]).Order(StringComparer.Ordinal), rows.Select(r => r[2]));
+    }
+
+    [Fact]
+    public async Task The_html_sheet_is_printable_and_escapes_all_text()
+    {
+        var (route, _, roanne, lyon) = await PlannedRouteAsync("<script>alert(1)</script>");
+
+        var response = await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{route}/sheet.html", TestSettings.TownAuth(roanne));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>", html);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        Assert.Contains("@media print", html);
+        Assert.Contains(roanne, html);
+        Assert.Contains(lyon, html);
+        Assert.Contains("40 × ", html);
+        Assert.Contains("2 × firewood", html);
+    }
+
+    [Fact]
+    public async Task A_formula_in_a_csv_cell_stays_text()
+    {
+        var (route, _, roanne, _) = await PlannedRouteAsync("=HYPERLINK(\"x\",\"y\")");
+
+        var csv = await (await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{route}/sheet.csv", TestSettings.TownAuth(roanne))).Content.ReadAsStringAsync();
+
+        Assert.Contains("\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"", csv);
+    }
+
+    [Fact]
+    public async Task Only_the_carrier_and_operators_read_a_route_sheet()
+    {
+        var (route, _, _, lyon) = await PlannedRouteAsync("cheese");
+
+        var byReceiver = await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{route}/sheet.csv", TestSettings.TownAuth(lyon));
+        var byOperator = await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{route}/sheet.html", TestSettings.OperatorAuth());
+        var unknown = await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{Guid.NewGuid()}/sheet.csv", TestSettings.OperatorAuth());
+        var malformed = await app.SendAsync(HttpMethod.Get, "/api/logistics/routes/not-a-route/sheet.csv", TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.NotFound, byReceiver.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byOperator.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc;
+using TradeNet.Logistics.Api;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsApp>
+{
+    [Fact]
+    public async Task A_town_registers_a_vehicle_based_at_home_and_reads_it_back()
+    {
+        var (a, _, _) = Towns.Fresh();
+
+        var van = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne, capacityKg: 1200, costPerKm: 0.4, fixedCost: 15));
+        var read = await app.SendAsync(HttpMethod.Get, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(a));
+        var own = await (await app.SendAsync(HttpMethod.Get, "/api/logistics/vehicles", TestSettings.TownAuth(a))).Content
+            .ReadFromJsonAsync<VehicleView[]>(LogisticsApp.Json);
+
+        Assert.Equal((a, 1200.0, 0.4, 15.0, true), (van.HomeTown, van.CapacityKg, van.CostPerKm, van.FixedCost, van.Chilled));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(van, await read.Content.ReadFromJsonAsync<VehicleView>(LogisticsApp.Json));
+        Assert.Equal([van.Id], own!.Select(v => v.Id));
+    }
+
+    [Fact]
+    public async Task An_operator_registers_a_vehicle_for_a_town_and_must_name_it()
+    {
+        var (a, _, _) = Towns.Fresh();
+
+        var forTown = await app.RegisterAsync(TestSettings.OperatorAuth(), Fleet.Van(Towns.Lyon, homeTown: a));
+        var unnamed = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.OperatorAuth(), Fleet.Van(Towns.Lyon));
+
+        Assert.Equal(a, forTown.HomeTown);
+        await AssertFieldAsync(unnamed, "homeTown");
+    }
+
+    [Fact]
+    public async Task A_town_cannot_register_a_vehicle_for_another_town()
+    {
+        var (a, b, _) = Towns.Fresh();
+
+        var response = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a), Fleet.Van(Towns.Lyon, homeTown: b));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("capacityKg", 0.0)]
+    [InlineData("capacityKg", -5.0)]
+    [InlineData("costPerKm", -1.0)]
+    [InlineData("fixedCost", -1.0)]
+    [InlineData("volumeM3", 0.0)]
+    [InlineData("homeLat", 123.0)]
+    [InlineData("homeLon", -200.0)]
+    public async Task A_vehicle_with_a_bad_field_is_refused_naming_the_field(string field, double value)
+    {
+        var (a, _, _) = Towns.Fresh();
+        var body = new Dictionary<string, object?>
+        {
+            ["homeLat"] = Towns.Roanne.Lat, ["homeLon"] = Towns.Roanne.Lon, ["capacityKg"] = 1000.0, ["costPerKm"] = 0.5, [field] = value,
+        };
+
+        var response = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a), body);
+
+        await AssertFieldAsync(response, field);
+    }
+
+    [Fact]
+    public async Task Missing_capacity_cost_and_home_are_each_named()
+    {
+        var (a, _, _) = Towns.Fresh();
+
+        var response = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a), new { name = "van" });
+
+        var problem = await AssertFieldAsync(response, "capacityKg");
+        Assert.Contains("costPerKm", problem.Errors.Keys);
+        Assert.Contains("homeLat", problem.Errors.Keys);
+        Assert.Contains("homeLon", problem.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task An_availability_that_ends_before_it_starts_is_refused()
+    {
+        var (a, _, _) = Towns.Fresh();
+        var start = DateTimeOffset.UtcNow.AddDays(1);
+
+        var response = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a), new
+        {
+            homeLat = Towns.Roanne.Lat, homeLon = Towns.Roanne.Lon, capacityKg = 1000, costPerKm = 0.5,
+            availableFrom = start, availableUntil = start.AddHours(-1),
+        });
+
+        await AssertFieldAsync(response, "availableUntil");
+    }
+
+    [Fact]
+    public async Task The_owning_town_changes_its_vehicle_and_another_town_may_not()
+    {
+        var (a, b, _) = Towns.Fresh();
+        var van = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
+
+        var byOther = await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(b), Fleet.Van(Towns.Roanne, capacityKg: 9));
+        var byOwner = await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne, capacityKg: 3500));
+        var moved = await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.OperatorAuth(), Fleet.Van(Towns.Roanne, homeTown: b));
+        var hidden = await app.SendAsync(HttpMethod.Get, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(b));
+
+        Assert.Equal(HttpStatusCode.Forbidden, byOther.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byOwner.StatusCode);
+        Assert.Equal(3500, (await byOwner.Content.ReadFromJsonAsync<VehicleView>(LogisticsApp.Json))!.CapacityKg);
+        await AssertFieldAsync(moved, "homeTown");
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_operators_and_the_owning_town_withdraw_a_vehicle()
+    {
+        var (a, b, _) = Towns.Fresh();
+        var first = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
+        var second = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
+
+        var byOther = await app.SendAsync(HttpMethod.Delete, $"/api/logistics/vehicles/{first.Id}", TestSettings.TownAuth(b));
+        var byOwner = await app.SendAsync(HttpMethod.Delete, $"/api/logistics/vehicles/{first.Id}", TestSettings.TownAuth(a));
+        var byOperator = await app.SendAsync(HttpMethod.Delete, $"/api/logistics/vehicles/{second.Id}", TestSettings.OperatorAuth());
+        var gone = await app.SendAsync(HttpMethod.Get, $"/api/logistics/vehicles/{first.Id}", TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.Forbidden, byOther.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, byOwner.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, byOperator.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_operator_sees_every_towns_vehicles_and_a_town_only_its_own()
+    {
+        var (a, b, _) = Towns.Fresh();
+        var atA = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
+        var atB = await app.RegisterAsync(TestSettings.TownAuth(b), Fleet.Van(Towns.Lyon));
+
+        var all = await (await app.SendAsync(HttpMethod.Get, "/api/logistics/vehicles", TestSettings.OperatorAuth())).Content.ReadFromJsonAsync<VehicleView[]>(LogisticsApp.Json);
+        var ofB = await (await app.SendAsync(HttpMethod.Get, "/api/logistics/vehicles", TestSettings.TownAuth(b))).Content.ReadFromJsonAsync<VehicleView[]>(LogisticsApp.Json);
+
+        Assert.Contains(all!, v => v.Id == atA.Id);
+        Assert.Contains(all!, v => v.Id == atB.Id);
+        Assert.Equal([atB.Id], ofB!.Select(v => v.Id));
+    }
+
+    private static async Task<ValidationProblemDetails> AssertFieldAsync(HttpResponseMessage response, string field)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<ValidationProblemDetails>();
+        Assert.Contains(field, problem!.Errors.Keys);
+        return problem;
+    }
+}

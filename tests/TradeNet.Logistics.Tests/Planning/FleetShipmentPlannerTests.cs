@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planner;
+using TradeNet.Logistics.Planning;
+using Vehicle = TradeNet.Logistics.Domain.Vehicle;
+
+namespace TradeNet.Logistics.Tests.Planning;
+
+public class FleetShipmentPlannerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+    private static readonly LogisticsOptions Settings = new() { PlanningTimeLimit = TimeSpan.FromMilliseconds(300) };
+
+    private static FleetShipmentPlanner Planner(LogisticsOptions? settings = null) =>
+        new(new DirectTripPlanner(TransportModel.From(settings ?? Settings)), Options.Create(settings ?? Settings), NullLogger<FleetShipmentPlanner>.Instance);
+
+    private static TransferOrder Transfer(Guid trade, int leg, string from, TradePoint a, string to, TradePoint b, string category = "firewood",
+        double kg = 100, DateTimeOffset? until = null) =>
+        new(Guid.NewGuid(), trade, leg, from, to, a, b, category, kg, kg, null, until, TransferStatus.Pending, Now);
+
+    private static Vehicle Van(string home, TradePoint at, double capacityKg = 2000, bool chilled = false) =>
+        new($"van-{home}", home, at, "van", capacityKg, null, chilled, 0.5, 20, null, null, Now, Now);
+
+    [Fact]
+    public async Task Without_vehicles_every_transfer_goes_as_a_direct_trip_by_the_giving_town()
+    {
+        var transfers = new[] { Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon) };
+
+        var planned = await Planner().PlanAsync(transfers, new PlanningContext(Now), CancellationToken.None);
+
+        var only = Assert.Single(planned);
+        Assert.Equal(("roanne", DirectTripPlanner.VehicleFor("roanne")), (only.CarrierTown, only.VehicleId));
+        Assert.Equal(["pickup", "delivery"], only.Stops.Select(s => s.Action));
+    }
+
+    [Fact]
+    public async Task Legs_of_two_trades_on_the_way_ride_one_route_whose_plan_passes_the_planners_own_check()
+    {
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        var transfers = new[]
+        {
+            Transfer(first, 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon),
+            Transfer(second, 0, "tarare", Towns.Tarare, "lyon", Towns.Lyon),
+            Transfer(second, 1, "lyon", Towns.Lyon, "tarare", Towns.Tarare),
+        };
+        var fleet = new[] { Van("roanne", Towns.Roanne), Van("lyon", Towns.Lyon) };
+
+        var planned = await Planner().PlanAsync(transfers, new PlanningContext(Now, fleet), CancellationToken.None);
+
+        Assert.Equal(transfers.Select(t => t.Id).Order(), planned.Select(p => p.Transfer.Id).Order());
+        Assert.Single(planned.Select(p => p.RouteId).Distinct());
+        var request = FleetShipmentPlanner.Request(transfers, fleet, Now, Settings);
+        Assert.Empty(PlanValidator.Validate(request, Replay(request, planned)));
+        Assert.All(planned, p => Assert.Equal(planned[0].Stops.Select(s => (s.Sequence, s.TownId, s.Eta)), p.Stops.Select(s => (s.Sequence, s.TownId, s.Eta))));
+    }
+
+    [Fact]
+    public async Task A_perishable_category_waits_for_a_chilled_vehicle_and_otherwise_goes_direct()
+    {
+        var cheese = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon, "cheese");
+        var unchilled = new[] { Van("roanne", Towns.Roanne) };
+        var chilled = new[] { Van("roanne", Towns.Roanne, chilled: true) };
+
+        var withoutCold = Assert.Single(await Planner().PlanAsync([cheese], new PlanningContext(Now, unchilled), CancellationToken.None));
+        var withCold = Assert.Single(await Planner().PlanAsync([cheese], new PlanningContext(Now, chilled), CancellationToken.None));
+
+        Assert.Equal(DirectTripPlanner.VehicleFor("roanne"), withoutCold.VehicleId);
+        Assert.Equal("van-roanne", withCold.VehicleId);
+    }
+
+    [Fact]
+    public async Task The_chilled_categories_come_from_configuration()
+    {
+        var settings = new LogisticsOptions { PlanningTimeLimit = TimeSpan.FromMilliseconds(300), ChilledCategories = ["firewood"] };
+        var firewood = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon, "firewood");
+        var cheese = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon, "cheese");
+
+        var planned = await Planner(settings).PlanAsync([firewood, cheese], new PlanningContext(Now, [Van("roanne", Towns.Roanne)]), CancellationToken.None);
+
+        Assert.Equal(DirectTripPlanner.VehicleFor("roanne"), planned.Single(p => p.Transfer.Id == firewood.Id).VehicleId);
+        Assert.Equal("van-roanne", planned.Single(p => p.Transfer.Id == cheese.Id).VehicleId);
+    }
+
+    [Fact]
+    public async Task A_transfer_heavier_than_any_vehicle_goes_direct_and_the_rest_is_routed()
+    {
+        var heavy = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon, kg: 5000);
+        var light = Transfer(Guid.NewGuid(), 1, "roanne", Towns.Roanne, "lyon", Towns.Lyon, kg: 500);
+
+        var planned = await Planner().PlanAsync([heavy, light], new PlanningContext(Now, [Van("roanne", Towns.Roanne, capacityKg: 1000)]), CancellationToken.None);
+
+        Assert.Equal(DirectTripPlanner.VehicleFor("roanne"), planned.Single(p => p.Transfer.Id == heavy.Id).VehicleId);
+        Assert.Equal("van-roanne", planned.Single(p => p.Transfer.Id == light.Id).VehicleId);
+    }
+
+    [Fact]
+    public async Task A_vehicle_whose_availability_is_over_is_not_planned()
+    {
+        var transfer = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var retired = Van("roanne", Towns.Roanne) with { AvailableUntil = Now.AddHours(-1) };
+
+        var planned = Assert.Single(await Planner().PlanAsync([transfer], new PlanningContext(Now, [retired]), CancellationToken.None));
+
+        Assert.Equal(DirectTripPlanner.VehicleFor("roanne"), planned.VehicleId);
+    }
+
+    /// <summary>The shipments' view of the route, turned back into the planner's plan so its validator can judge it.</summary>
+    private static RoutePlan Replay(PlanRequest request, IReadOnlyList<PlannedShipment> planned)
+    {
+        var stops = planned[0].Stops.Select(s =>
+        {
+            string[] picked = [.. planned.Where(p => p.Stops.Any(x => x.Sequence == s.Sequence && x.Action == "pickup")).Select(p => p.Transfer.Id.ToString())];
+            string[] dropped = [.. planned.Where(p => p.Stops.Any(x => x.Sequence == s.Sequence && x.Action == "delivery")).Select(p => p.Transfer.Id.ToString())];
+            return (s, picked, dropped);
+        }).ToList();
+        double load = 0;
+        var routeStops = new List<RouteStop>();
+        foreach (var (s, picked, dropped) in stops)
+        {
+            load += picked.Sum(id => request.Transfers.Single(t => t.Id == id).WeightKg) - dropped.Sum(id => request.Transfers.Single(t => t.Id == id).WeightKg);
+            var service = picked.Length + dropped.Length == 0 ? TimeSpan.Zero : Settings.ServiceTime * (picked.Length + dropped.Length);
+            routeStops.Add(new RouteStop(s.TownId, picked, dropped, load, 0, s.Eta, s.Eta + service));
+        }
+        var vehicle = request.Vehicles.Single(v => v.Id == planned[0].VehicleId);
+        var distances = new DistanceModel(request.Distances);
+        long meters = routeStops.Zip(routeStops.Skip(1)).Sum(p =>
+            distances.Meters(Where(request, p.First.TownId), Where(request, p.Second.TownId)));
+        var cost = meters / 1000.0 * vehicle.CostPerKm + vehicle.FixedCost;
+        Assert.Equal(cost, planned.Sum(p => p.Cost), 6);
+        return new RoutePlan([new VehicleRoute(vehicle.Id, routeStops, meters, cost)], [], cost, meters);
+    }
+
+    private static Place Where(PlanRequest request, string town) =>
+        request.Transfers.Select(t => t.Pickup).Concat(request.Transfers.Select(t => t.Delivery)).Concat(request.Vehicles.Select(v => v.Home))
+            .First(p => p.TownId == town);
+}
