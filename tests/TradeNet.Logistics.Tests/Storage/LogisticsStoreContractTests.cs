@@ -74,6 +74,24 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_trade_keeps_the_first_trace_it_was_seen_in(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var trade = Guid.NewGuid();
+        const string first = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        foreach (var trace in new[] { first, "00-11111111111111111111111111111111-2222222222222222-01" })
+        {
+            await using var session = await s.Store.BeginAsync();
+            await session.RememberTradeTraceAsync(trade, trace);
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(first, await s.Store.TradeTraceAsync(trade));
+        Assert.Null(await s.Store.TradeTraceAsync(Guid.NewGuid()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task A_session_left_without_commit_leaves_no_trace(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

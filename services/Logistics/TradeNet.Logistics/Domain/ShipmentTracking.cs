@@ -32,6 +32,7 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock)
                 var shipment = await session.ShipmentAsync(shipmentId, ct);
                 if (shipment is null) return new(TrackingOutcome.NotFound);
                 activity?.SetTag(TradeNetTelemetry.TradeId, shipment.TradeId.ToString());
+                if (attempt == 1) TradeNetTelemetry.LinkTo(activity, await store.TradeTraceAsync(shipment.TradeId, ct));
                 if (!isOperator && (carrierTown is null || carrierTown != shipment.CarrierTown))
                     return new(TrackingOutcome.Forbidden, shipment, "only the carrier or an operator reports on a shipment");
 

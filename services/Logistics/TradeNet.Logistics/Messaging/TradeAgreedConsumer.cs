@@ -23,6 +23,8 @@ public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning 
 
         await using var session = await store.BeginAsync(ct);
         if (!await session.TryConsumeAsync(context.MessageId!.Value, Name, ct)) return;
+        // Carriers' reports start traces of their own; they link back to this one.
+        if (Activity.Current?.Id is { } traceParent) await session.RememberTradeTraceAsync(trade.TradeId, traceParent, ct);
         // A cancellation that overtook the agreement wins: nothing to move.
         if (!await session.IsTradeCancelledAsync(trade.TradeId, ct))
         {

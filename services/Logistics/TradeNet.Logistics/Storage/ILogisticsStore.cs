@@ -26,11 +26,17 @@ public interface ILogisticsStore
 
     /// <summary>All vehicles, or those based in one town; by home town then id.</summary>
     Task<IReadOnlyList<Vehicle>> VehiclesAsync(string? homeTown = null, CancellationToken ct = default);
+
+    /// <summary>The trace context the trade's agreement arrived in, for linking later reports to it; null if unknown.</summary>
+    Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default);
 }
 
 /// <summary>A write session: what it reads it reads inside the same transaction, so decisions hold at commit.</summary>
 public interface ILogisticsSession : IWriteScope
 {
+    /// <summary>Keeps the first trace context seen for a trade (later ones are ignored).</summary>
+    Task RememberTradeTraceAsync(Guid tradeId, string traceParent, CancellationToken ct = default);
+
     /// <summary>Adds a transfer; false (and nothing written) when the trade's leg already has one.</summary>
     Task<bool> AddTransferAsync(TransferOrder transfer, CancellationToken ct = default);
 

@@ -37,6 +37,7 @@ public sealed class ClearingRounds(
         activity?.SetTag(TradeNetTelemetry.RoundId, roundId.ToString());
         var startedAt = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
+        await LinkToReturnedTradesAsync(activity, ct);
 
         var book = await LoadBookAsync(ct);
         ClearingOutcome outcome;
@@ -80,6 +81,17 @@ public sealed class ClearingRounds(
         // Only strategies that prove a bound report a gap; a heuristic's silence is not a gap of zero.
         if (upperBound is > 0)
             TradeNetTelemetry.ClearingGap.Record(Math.Max(0, (upperBound.Value - round.Objective) / upperBound.Value), strategy);
+    }
+
+    /// <summary>The previous round's trades that were cancelled gave their quantities back to this round's book:
+    /// the round's span links to each one's trace, so a trade's history continues into its re-match.</summary>
+    private async Task LinkToReturnedTradesAsync(Activity? activity, CancellationToken ct)
+    {
+        if (activity is null) return;
+        var previous = (await store.RoundsAsync(1, ct)).FirstOrDefault();
+        foreach (var id in previous?.TradeIds.Take(64) ?? [])
+            if (await store.GetTradeAsync(id, ct) is { Status: TradeStatus.Cancelled } cancelled)
+                TradeNetTelemetry.LinkTo(activity, cancelled.TraceParent);
     }
 
     /// <summary>The open listings minus the quantities that pending proposals hold.</summary>

@@ -59,6 +59,12 @@ public sealed class StopDocument
     public DateTime Eta { get; set; }
 }
 
+public sealed class TradeTraceDocument
+{
+    public Guid TradeId { get; set; }
+    public string TraceParent { get; set; } = "";
+}
+
 public sealed class CancelledTradeDocument
 {
     public Guid TradeId { get; set; }

@@ -76,6 +76,11 @@ public static class LogisticsMongoMaps
             cm.MapMember(d => d.CancelledAt).SetElementName("cancelledAt").SetSerializer(optionalUtc);
             cm.MapMember(d => d.Version).SetElementName("version");
         });
+        Map<TradeTraceDocument>(cm =>
+        {
+            cm.MapIdMember(d => d.TradeId).SetSerializer(uuid);
+            cm.MapMember(d => d.TraceParent).SetElementName("traceParent");
+        });
         Map<CancelledTradeDocument>(cm =>
         {
             cm.MapIdMember(d => d.TradeId).SetSerializer(uuid);

@@ -65,6 +65,9 @@ public static class LogisticsMongoQueries
         new(Builders<VehicleDocument>.IndexKeys.Ascending(d => d.HomeTown).Ascending(d => d.Id), new CreateIndexOptions { Name = "home_town" }),
     ];
 
+    public static FilterDefinition<TradeTraceDocument> TradeTrace(Guid tradeId) =>
+        Builders<TradeTraceDocument>.Filter.Eq(d => d.TradeId, tradeId);
+
     public static FilterDefinition<CancelledTradeDocument> CancelledTrade(Guid tradeId) =>
         Builders<CancelledTradeDocument>.Filter.Eq(d => d.TradeId, tradeId);
 

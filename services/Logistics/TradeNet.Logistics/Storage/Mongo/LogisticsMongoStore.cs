@@ -19,6 +19,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         Transfers = Database.GetCollection<TransferDocument>("transfers");
         Shipments = Database.GetCollection<ShipmentDocument>("shipments");
         CancelledTrades = Database.GetCollection<CancelledTradeDocument>("cancelledTrades");
+        TradeTraces = Database.GetCollection<TradeTraceDocument>("tradeTraces");
         Vehicles = Database.GetCollection<VehicleDocument>("vehicles");
         OutboxStore = new MongoOutboxStore(this);
     }
@@ -33,6 +34,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public IMongoCollection<TransferDocument> Transfers { get; }
     public IMongoCollection<ShipmentDocument> Shipments { get; }
     public IMongoCollection<CancelledTradeDocument> CancelledTrades { get; }
+    public IMongoCollection<TradeTraceDocument> TradeTraces { get; }
     public IMongoCollection<VehicleDocument> Vehicles { get; }
     public MongoOutboxStore OutboxStore { get; }
 
@@ -49,6 +51,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
             await Shipments.Indexes.CreateManyAsync(ShipmentIndexes, ct);
             await Vehicles.Indexes.CreateManyAsync(VehicleIndexes, ct);
             await CreateCollectionAsync("cancelledTrades", ct);
+            await CreateCollectionAsync("tradeTraces", ct);
             await CreateCollectionAsync("inbox", ct);
             _ready = true;
         }
@@ -104,6 +107,9 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         var docs = await Shipments.Find(LogisticsMongoQueries.ShipmentsOfRoute(routeId)).ToListAsync(ct);
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
+
+    public async Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default) =>
+        (await TradeTraces.Find(TradeTrace(tradeId)).FirstOrDefaultAsync(ct))?.TraceParent;
 
     public async Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default)
     {

@@ -85,6 +85,13 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return true;
     });
 
+    public Task RememberTradeTraceAsync(Guid tradeId, string traceParent, CancellationToken ct = default) => Guard(async () =>
+    {
+        if (await store.TradeTraces.Find(Session, TradeTrace(tradeId)).AnyAsync(ct)) return false;
+        await store.TradeTraces.InsertOneAsync(Session, new TradeTraceDocument { TradeId = tradeId, TraceParent = traceParent }, cancellationToken: ct);
+        return true;
+    });
+
     public Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default) =>
         Guard(() => store.CancelledTrades.Find(Session, CancelledTrade(tradeId)).AnyAsync(ct));
 

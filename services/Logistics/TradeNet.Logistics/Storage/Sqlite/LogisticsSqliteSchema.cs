@@ -66,6 +66,9 @@ internal static class LogisticsSqliteSchema
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_vehicles_home ON vehicles(home_town, id);
+        CREATE TABLE IF NOT EXISTS trade_traces (
+            trade_id TEXT PRIMARY KEY,
+            trace_parent TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS cancelled_trades (
             trade_id TEXT PRIMARY KEY,
             reason TEXT NOT NULL,

@@ -65,6 +65,13 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return await ReadAllAsync(command, ReadShipment, ct);
     }
 
+    public async Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = Command(connection, "SELECT trace_parent FROM trade_traces WHERE trade_id = $trade", ("$trade", tradeId.ToString()));
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
     public async Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default)
     {
         await using var connection = Database.Open();

@@ -90,6 +90,14 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    public async Task RememberTradeTraceAsync(Guid tradeId, string traceParent, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            "INSERT INTO trade_traces(trade_id, trace_parent) VALUES ($trade, $trace) ON CONFLICT(trade_id) DO NOTHING",
+            ("$trade", tradeId.ToString()), ("$trace", traceParent));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default)
     {
         await using var command = scope.Command("SELECT 1 FROM cancelled_trades WHERE trade_id = $trade", ("$trade", tradeId.ToString()));

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using TradeNet.Shared.Hosting;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+/// <summary>A carrier's report starts a trace of its own; it must lead back to the trade's agreement.</summary>
+public sealed class ReportTraceTests : IClassFixture<LogisticsApp>, IDisposable
+{
+    private readonly LogisticsApp app;
+    private readonly ConcurrentBag<Activity> _spans = [];
+    private readonly ActivityListener _listener;
+
+    public ReportTraceTests(LogisticsApp app)
+    {
+        this.app = app;
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is TradeNetTelemetry.Name or "MassTransit",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => _spans.Add(a),
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    [Fact]
+    public async Task A_carriers_pickup_report_links_to_the_trace_the_trade_was_agreed_in()
+    {
+        var (a, b, _) = Towns.Fresh();
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.Swap(trade, a, b));
+        var shipment = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).First(s => s.CarrierTown == a);
+        var agreedIn = _spans.First(s => s.Kind == ActivityKind.Consumer && (string?)s.GetTagItem(TradeNetTelemetry.TradeId) == trade.ToString()).TraceId;
+
+        var pickup = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{shipment.Id}/pickup", TestSettings.TownAuth(a));
+
+        Assert.Equal(HttpStatusCode.OK, pickup.StatusCode);
+        var report = _spans.Single(s => s.OperationName == "report shipment" && (string?)s.GetTagItem(TradeNetTelemetry.ShipmentId) == shipment.Id.ToString());
+        Assert.Contains(agreedIn, report.Links.Select(l => l.Context.TraceId));
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
