@@ -25,7 +25,10 @@ public sealed class TradeTraceTests(AppHostProcess appHost) : IClassFixture<AppH
         // Spans arrive in batches: wait until every resource has reported some for this trade.
         var spans = await Eventually.Until(() => DashboardSpans.ReadAsync(appHost.Dashboard, Resources),
             all => Resources.All(r => all.Any(s => s.Service == r && s.Attr("tradenet.trade_id") == tradeId)) &&
-                   all.Any(s => s.Scope == "MassTransit" && s.Kind == Consumer && s.Attr("tradenet.trade_id") == tradeId),
+                   all.Any(s => s.Scope == "MassTransit" && s.Kind == Consumer && s.Attr("tradenet.trade_id") == tradeId) &&
+                   // The last hop (a delivery report reaching matching) is exported last; wait for it too.
+                   all.Any(c => c.Service == "matching" && c.Scope == "MassTransit" && c.Kind == Consumer && c.Attr("tradenet.trade_id") == tradeId &&
+                                all.Any(p => p.Service == "logistics" && p.Kind == Producer && p.TraceId == c.TraceId && p.Attr("tradenet.trade_id") == tradeId)),
             TimeSpan.FromSeconds(60), $"spans tagged with trade {tradeId} from {string.Join(", ", Resources)}");
         var trade = spans.Where(s => s.Attr("tradenet.trade_id") == tradeId).ToList();
 
