@@ -6,7 +6,7 @@ using TradeNet.Logistics.Planner.Core;
 
 // Prints per instance: vehicles, cost, best known, gap, seconds. One solve at a time.
 // usage: [DIR] [--suite all|smoke|cvrp|tw|latency] [--time-limit S] [--strategy hybrid|ortools|lns] [--only a,b]
-string root = "/work/shared/benchmarks/vrp";
+string root = "../shared/benchmarks/vrp"; // beside the checkout, as laid out for developers; pass DIR otherwise
 string suite = "all";
 double? limit = null;
 var strategy = SearchStrategy.Hybrid;
