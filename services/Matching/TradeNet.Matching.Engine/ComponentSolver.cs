@@ -134,6 +134,25 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             }
         }
 
+        // 3b) Too many columns for the full MIP: spend what is left of the budget on a wider neighbourhood —
+        // the LP support with every on/off choice free (the first pass kept LP-feasible columns on).
+        if (bound - incumbent > Tolerance(bound) && integerCount > MipColumnLimit && !deadline.Expired && deadline.RemainingOr(TimeSpan.Zero) > TimeSpan.FromSeconds(1))
+        {
+            var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
+            var sub = support.Select(i => columns[i]).ToList();
+            var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.Zero) * 0.8);
+            if (mip is not null)
+            {
+                var vals = new double[columns.Count];
+                for (var k = 0; k < support.Length; k++) vals[support[k]] = mip.Values[k];
+                vals = Sanitize(columns, vals);
+                var polished = ResolveWithFixedChoices(lp, columns, vals);
+                if (polished is not null && Objective(columns, polished) > Objective(columns, vals)) vals = polished;
+                Trace($"wide rins={Objective(columns, vals):F1} mipBound={mip.BestBound:F1} t={deadline.Elapsed.TotalSeconds:F2}");
+                if (Objective(columns, vals) > incumbent) { best = vals; incumbent = Objective(columns, vals); method += "+wide"; }
+            }
+        }
+
         // 4) Small component with a gap left: add every column that could still improve (reduced-profit
         // filtering against the LP duals) and solve the MIP on them; its optimum is then the true optimum.
         if (converged && bound - incumbent > Tolerance(bound) && !deadline.Expired)
