@@ -1,6 +1,3 @@
-using MongoDB.Bson;
-using MongoDB.Bson.Serialization;
-using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
 
 namespace TradeNet.Shared.Storage.Mongo;
@@ -11,8 +8,7 @@ public class MongoStore
 {
     static MongoStore()
     {
-        // Driver 3 refuses Guids until a representation is chosen; Standard (UUID subtype 4) is portable.
-        BsonSerializer.TryRegisterSerializer(new GuidSerializer(GuidRepresentation.Standard));
+        MongoGuids.UseStandard();
     }
 
     public MongoStore(IMongoClient client, string databaseName)

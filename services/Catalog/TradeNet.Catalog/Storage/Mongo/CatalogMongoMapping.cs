@@ -1,3 +1,4 @@
+using TradeNet.Shared.Storage.Mongo;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
@@ -17,8 +18,7 @@ public static class CatalogMongoMapping
         lock (Gate)
         {
             if (_registered) return;
-            // The shared outbox/inbox documents carry Guids; driver 3 refuses to write them without a representation.
-            BsonSerializer.TryRegisterSerializer(new GuidSerializer(GuidRepresentation.Standard));
+            MongoGuids.UseStandard();
             BsonClassMap.TryRegisterClassMap<Town>(MapTown);
             BsonClassMap.TryRegisterClassMap<Category>(MapCategory);
             BsonClassMap.TryRegisterClassMap<Listing>(MapListing);

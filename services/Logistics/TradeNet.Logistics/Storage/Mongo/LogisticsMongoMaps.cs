@@ -1,3 +1,4 @@
+using TradeNet.Shared.Storage.Mongo;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
@@ -17,9 +18,7 @@ public static class LogisticsMongoMaps
     private static bool RegisterAll()
     {
         var uuid = new GuidSerializer(GuidRepresentation.Standard);
-        // Shared's OutboxDocument.Id is a Guid without a representation, which driver 3.x refuses to serialize
-        // ("GuidRepresentation is Unspecified"); standard UUIDs as the process-wide default make the outbox work.
-        BsonSerializer.TryRegisterSerializer(uuid);
+        MongoGuids.UseStandard();
         var utc = new DateTimeSerializer(DateTimeKind.Utc);
         var optionalUtc = new NullableSerializer<DateTime>(utc);
 

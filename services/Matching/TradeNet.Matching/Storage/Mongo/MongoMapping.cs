@@ -1,3 +1,4 @@
+using TradeNet.Shared.Storage.Mongo;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Conventions;
@@ -22,9 +23,7 @@ public static class MongoMapping
         lock (Gate)
         {
             if (_registered) return;
-            // Driver 3 refuses to write a Guid whose representation is unspecified; the shared outbox
-            // documents have Guid ids too, so this is registered process-wide (a no-op if already set).
-            BsonSerializer.TryRegisterSerializer(new GuidSerializer(GuidRepresentation.Standard));
+            MongoGuids.UseStandard();
             ConventionRegistry.Register("tradenet-matching",
                 new ConventionPack { new CamelCaseElementNameConvention(), new IgnoreExtraElementsConvention(true) },
                 t => t.Namespace == typeof(MongoMapping).Namespace);
