@@ -34,6 +34,11 @@ public sealed class SharedRouteTradeFlowTests(DistributedTradeNet tradeNet)
             var second = await Agree(coteau, riorges, 6);
 
             using var ops = _flow.Operator();
+            // Logistics hears of each agreement over the bus; plan only once both trades' transfers wait, so that one
+            // run sees them together (a later agreement would go onto a route of its own).
+            foreach (var trade in new[] { first, second })
+                await Eventually.Until(() => ops.Send(HttpMethod.Get, $"/api/logistics/trades/{trade}/transfers"),
+                    r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), $"trade {trade}'s transfers reach logistics");
             var shipments = await Eventually.Until(async () =>
             {
                 await ops.Post("/api/logistics/plans", null, HttpStatusCode.OK);

@@ -86,6 +86,7 @@ public static class LogisticsExtensions
         app.MapShipmentEndpoints();
         app.MapVehicleEndpoints();
         app.MapRouteEndpoints();
+        app.MapTransferEndpoints();
         app.MapGrpcService<LogisticsGrpcService>().RequireAuthorization(Policies.Service);
         app.MapOpenApi(ApiDocs.Pattern("logistics")).AllowAnonymous();
         return app;

@@ -89,6 +89,26 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     }
 
     [Fact]
+    public async Task The_towns_of_a_trade_read_its_transfers_and_a_stranger_learns_nothing()
+    {
+        var (trade, a, b, _) = await AgreedSwapAsync();
+        var (stranger, _, _) = Towns.Fresh();
+        var path = $"/api/logistics/trades/{trade}/transfers";
+
+        var ofGiver = await app.SendAsync(HttpMethod.Get, path, TestSettings.TownAuth(a));
+        var ofStranger = await app.SendAsync(HttpMethod.Get, path, TestSettings.TownAuth(stranger));
+        var badId = await app.SendAsync(HttpMethod.Get, "/api/logistics/trades/not-a-trade/transfers", TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.OK, ofGiver.StatusCode);
+        var transfers = (await ofGiver.Content.ReadFromJsonAsync<TransferView[]>(LogisticsApp.Json))!;
+        Assert.Equal(new[] { (0, a, b), (1, b, a) }, transfers.Select(t => (t.LegIndex, t.FromTown, t.ToTown)));
+        Assert.All(transfers, t => Assert.Equal(TransferStatus.Planned, t.Status));
+        Assert.Equal(HttpStatusCode.NotFound, ofStranger.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
+        Assert.Contains("tradeId", (await badId.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys);
+    }
+
+    [Fact]
     public async Task The_carrier_reports_pickup_and_delivery_and_everyone_hears_once()
     {
         var (trade, a, _, shipments) = await AgreedSwapAsync();
