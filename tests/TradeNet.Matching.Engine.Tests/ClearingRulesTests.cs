@@ -198,3 +198,22 @@ public class ClearingRulesTests
         Assert.All(greedy.Trades, t => Assert.Equal(2, t.Legs.Count));
     }
 }
+
+public class FirstOrderLpTests
+{
+    [Fact]
+    public void The_first_order_lp_used_on_big_components_gives_a_valid_plan_under_a_valid_bound()
+    {
+        var book = RandomBooks.Realistic(seed: 7, towns: 40, listings: 600);
+        var exact = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(2) });
+        var firstOrder = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(2), FirstOrderAboveListings = 0 });
+
+        TestBooks.AssertValid(book, firstOrder);
+        Assert.Contains("(pdlp)", firstOrder.Stats.Method);
+        Assert.DoesNotContain("(pdlp)", exact.Stats.Method);
+        // Both bounds hold for the same optimum, so neither plan may beat the other's bound.
+        Assert.True(firstOrder.Bound >= exact.Objective - 1e-6 * exact.Objective, $"bound {firstOrder.Bound} < plan {exact.Objective}");
+        Assert.True(exact.Bound >= firstOrder.Objective - 1e-6 * exact.Bound, $"plan {firstOrder.Objective} > bound {exact.Bound}");
+        Assert.True(firstOrder.Objective >= 0.9 * exact.Objective, $"first-order plan {firstOrder.Objective} vs {exact.Objective}");
+    }
+}

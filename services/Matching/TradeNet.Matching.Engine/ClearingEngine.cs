@@ -5,16 +5,13 @@ namespace TradeNet.Matching.Engine;
 /// <summary>
 /// Multi-town barter clearing (issue 3). Maximises Σ legs × V (minus linear transport cost) over simple
 /// cycles of 2..K towns, with listing capacities and min lots. Per strongly connected component of the
-/// town graph: LP column generation (GLOP, exact K-step DP pricing) gives the bound; rounding, an LP
-/// re-solve and a MIP over the generated columns give the plan; small components are proven optimal by
-/// reduced-profit filtered enumeration. Deterministic for the same input when no time limit cuts it.
+/// town graph: LP column generation (GLOP, or PDLP on big components; exact K-step DP pricing) gives the
+/// bound; rounding, an LP re-solve and a MIP over the generated columns give the plan; small components
+/// are proven optimal by reduced-profit filtered enumeration. Deterministic for the same input when no
+/// time limit cuts it.
 /// </summary>
 public static class ClearingEngine
 {
-    /// <summary>Components with more towns are solved region by region (see <see cref="Regions"/>): one
-    /// master LP over tens of thousands of listings re-solves too slowly for column generation.</summary>
-    internal const int MaxTownsPerLp = 400;
-
     public static ClearingResult Solve(Book book, SolveOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= SolveOptions.Default;
@@ -23,7 +20,8 @@ public static class ClearingEngine
         var effective = Effective(book, options);
         BookValidator.ThrowIfInvalid(effective);
         var settings = effective.Settings!;
-        var deadline = new Deadline(settings.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+        // The self-check and assembling the result come after the solver's deadline; keep them inside the limit.
+        var deadline = new Deadline(settings.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s - Math.Min(2, 0.02 * s)) : null);
 
         var market = Market.Build(effective, settings.MaxCycleLength, options.TransportCost, cancellationToken);
         var components = market.CycleComponents();
@@ -42,32 +40,22 @@ public static class ClearingEngine
         {
             var arcs = components[ci];
             cancellationToken.ThrowIfCancellationRequested();
-            var towns = arcs.Select(a => market.ArcFrom[a]).Distinct().Order().ToArray();
-            if (towns.Length > MaxTownsPerLp)
-            {
-                // The circulation bound first, so its time is inside the budget the regions then share.
-                var circulation = CirculationBound.Compute(market, arcs);
-                ComponentSolver.Trace($"circulation bound {circulation:F1}, {clock.Elapsed.TotalSeconds:F1} s");
-                var regional = Regions.Solve(market, arcs, towns, deadline, dual, localOfTown, swapsByComponent[ci], cancellationToken);
-                trades.AddRange(regional.Chosen);
-                objective += regional.Objective;
-                ComponentSolver.Trace($"regions: objective {regional.Objective:F1}, Lagrangian bound {regional.Bound:F1}, {clock.Elapsed.TotalSeconds:F1} s");
-                bound += Math.Min(regional.Bound, Math.Max(regional.Objective, circulation));
-                generated += regional.GeneratedColumns;
-                methods.Add(regional.Method);
-                continue;
-            }
             var comp = new Component(market, arcs, localOfTown);
-            var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken, swapsByComponent[ci], seedsArePlan: true).Solve();
+            // On big components the LP may stop short of its optimum; the circulation bound is then the
+            // fallback, so it is computed first, inside the time budget.
+            double? circulation = comp.Listings.Length > options.FirstOrderAboveListings ? CirculationBound.Compute(market, arcs) : null;
+            if (circulation is { } early) ComponentSolver.Trace($"circulation bound {early:F1}, {clock.Elapsed.TotalSeconds:F1} s");
+            var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken, swapsByComponent[ci], seedsArePlan: true,
+                options.FirstOrderAboveListings).Solve();
             for (var i = 0; i < sol.Values.Length; i++)
                 if (sol.Values[i] > 0) trades.Add((sol.Columns[i], sol.Values[i]));
             objective += sol.Objective;
             var componentBound = sol.Bound;
             if (componentBound - sol.Objective > ComponentSolver.Tolerance(componentBound))
             {
-                var circulation = CirculationBound.Compute(market, arcs);
+                circulation ??= CirculationBound.Compute(market, arcs);
                 ComponentSolver.Trace($"component bound {componentBound:F1}, circulation bound {circulation:F1}, objective {sol.Objective:F1}");
-                componentBound = Math.Min(componentBound, Math.Max(sol.Objective, circulation));
+                componentBound = Math.Min(componentBound, Math.Max(sol.Objective, circulation.Value));
             }
             bound += componentBound;
             generated += sol.GeneratedColumns;

@@ -12,6 +12,8 @@ internal sealed class Component
     private readonly int[] _outStart, _outArc, _inStart, _inArc;
     public int TownCount { get; }
     public int ArcCount => _arcs.Length;
+    /// <summary>The component's arcs (global ids).</summary>
+    public int[] ArcIds => _arcs;
     public int[] Listings { get; }
 
     public Component(Market m, int[] globalArcs, int[] localOfTown)
@@ -94,8 +96,12 @@ internal sealed class Component
     /// <summary>Min-lot buckets: {0} then (t_i, t_i·ρ] from the smallest positive min lot up to the largest.</summary>
     public List<(double Lo, double Hi)> Buckets { get; private set; } = [];
 
+    /// <summary>The ratio the buckets were made with (see <see cref="SetBuckets"/>).</summary>
+    public double BucketRatio { get; private set; } = 2;
+
     public void SetBuckets(double ratio)
     {
+        BucketRatio = ratio;
         var mins = Listings.Select(l => _m.MinValue[l]).ToArray();
         Buckets = [];
         if (mins.Any(v => v <= 0)) Buckets.Add((-1, 0));

@@ -5,8 +5,9 @@ namespace TradeNet.Matching.Engine;
 /// <summary>Solves one component: LP column generation for the bound, then the integer (min-lot) phase.</summary>
 /// <param name="seeds">Swaps of the bilateral baseline inside this component: initial columns.</param>
 /// <param name="seedsArePlan">The seeds' amounts fit this market's capacities, so they are a fallback plan.</param>
-internal sealed class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct,
-    IReadOnlyList<(int[] Legs, double Value)>? seeds = null, bool seedsArePlan = false)
+/// <param name="firstOrderAbove">Components with more listings solve their master LP with PDLP.</param>
+internal sealed partial class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct,
+    IReadOnlyList<(int[] Legs, double Value)>? seeds = null, bool seedsArePlan = false, int firstOrderAbove = ComponentSolver.FirstOrderListings)
 {
     private const double PricingEps = 1e-7;
     private const int EnumerationLimit = 100_000;
@@ -14,6 +15,14 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
     // Without a time limit each MIP still stops after this long: the LP bound is reported either way.
     private static readonly TimeSpan UnlimitedMipBudget = TimeSpan.FromSeconds(10);
     private const int MipColumnLimit = 5_000;
+    /// <summary>Components with more listings solve their master LP with PDLP (see <see cref="LpAlgorithm"/>).</summary>
+    internal const int FirstOrderListings = 4_000;
+    private const int FirstOrderColumnsPerRound = 5_000;
+    // PDLP's duals are approximate, so pricing never quite runs dry: the LP counts as done once the
+    // Lagrangian bound (valid for any duals) is this close to it.
+    private const double FirstOrderGap = 5e-4;
+    // With more on/off choices than this the neighbourhood MIPs do not get through a root node in the budget.
+    private const int MaxNeighbourhoodBinaries = 3_000;
 
     public sealed record Solution(List<Column> Columns, double[] Values, double Objective, double Bound, int GeneratedColumns, string Method);
 
@@ -33,9 +42,13 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
     private Solution SolveByColumnGeneration()
     {
         foreach (var l in comp.Listings) dual[l] = 0;
-        // Finer min-lot buckets tighten the bound but multiply pricing work; big components get coarser ones.
-        comp.SetBuckets(comp.ArcCount > 50_000 ? 4 : comp.ArcCount > 10_000 ? 2 : 1.25);
-        using var lp = new MasterLp(m, comp.Listings);
+        // Finer min-lot buckets tighten the bound (a bucket's width is where a cycle whose min lot exceeds one of
+        // its capacities slips through) but multiply pricing work; big components get coarser ones. At 1 %
+        // wide, 2,000-listing books lose no LP value to such cycles, and pricing stays well under the LP's time.
+        comp.SetBuckets(comp.ArcCount > 100_000 ? 4 : comp.ArcCount > 10_000 ? 1.25 : 1.01);
+        var algorithm = comp.Listings.Length > firstOrderAbove ? LpAlgorithm.FirstOrder : LpAlgorithm.Simplex;
+        var firstOrder = algorithm == LpAlgorithm.FirstOrder;
+        using var lp = new MasterLp(m, comp.Listings, algorithm);
         var bound = double.PositiveInfinity;
         var converged = false;
         // The last LP that solved: its values, and how many columns it had (later ones carry 0).
@@ -43,9 +56,9 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         var lpObjective = 0.0;
         // Many columns per round mean few re-solves; on big components an LP with too many new columns
         // at once costs more simplex work than it saves.
-        var maxColumns = comp.TownCount > 300 ? 1500 : Math.Max(500, 8 * comp.TownCount);
-        // Leave a share of the budget for the integer phase.
-        var lpDeadline = deadline.Fraction(0.6);
+        var maxColumns = firstOrder ? Math.Max(FirstOrderColumnsPerRound, comp.Listings.Length / 4) : comp.TownCount > 300 ? 1500 : Math.Max(500, 8 * comp.TownCount);
+        // Leave a share of the budget for the integer phase (on big components only rounding has time to run).
+        var lpDeadline = deadline.Fraction(firstOrder ? 0.85 : 0.6);
         // Seed columns (the bilateral baseline's swaps): the first LP is already at least as good as it.
         foreach (var (legs, _) in seeds ?? [])
         {
@@ -68,6 +81,7 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             bound = Math.Min(bound, lp.DualObjective(dual) + lagrangianTerm);
             if (found.Count == 0) { converged = true; break; }
             if (lpDeadline.Expired && lpValues is not null) break;
+            if (firstOrder && lpValues is not null && bound - lpObjective <= FirstOrderGap * bound) break;
             var added = 0;
             foreach (var (legs, _) in found) if (lp.Add(Column.Create(m, legs))) added++;
             if (added == 0) { converged = true; break; } // only numerically positive duplicates left
@@ -80,10 +94,15 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             lp.Duals(dual);
         }
         if (lpValues is null) return new Solution([], [], 0, bound, lp.Columns.Count, "lp-timeout");
-        if (converged) bound = Math.Min(bound, Math.Max(lpObjective, lp.DualObjective(dual)));
+        // A simplex optimum is exact, so its value is the bound; PDLP's is not, and its Lagrangian bound stands.
+        if (converged && !firstOrder) bound = Math.Min(bound, Math.Max(lpObjective, lp.DualObjective(dual)));
         var columns = lp.Columns;
         if (lpValues.Length < columns.Count) Array.Resize(ref lpValues, columns.Count);
-        var method = converged ? "colgen" : "colgen-partial";
+        var method = (converged ? "colgen" : "colgen-partial") + (firstOrder ? "(pdlp)" : "");
+        // PDLP leaves dust on many columns; it would read as thousands of columns below their min lot.
+        if (firstOrder)
+            for (var i = 0; i < lpValues.Length; i++)
+                if (lpValues[i] < 1e-3 * Math.Max(1, columns[i].Min)) lpValues[i] = 0;
 
         if (!columns.Where((c, i) => lpValues[i] > Tiny(c) && !c.Continuous && lpValues[i] < c.Min * (1 - 1e-9)).Any())
         {
@@ -97,7 +116,11 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         if (fixedLp is not null && Objective(columns, fixedLp) > Objective(columns, best)) best = fixedLp;
         method += "+round";
         var incumbent = Objective(columns, best);
-        Trace($"lp={lpObjective:F1} bound={bound:F1} cols={columns.Count} infeasibleCols={columns.Count(c => c.Min > c.Upper)} lpOnInfeasible={columns.Select((c, i) => c.Min > c.Upper ? lpValues[i] * c.Profit : 0).Sum():F1} rounded={incumbent:F1} t={deadline.Elapsed.TotalSeconds:F2}");
+        Trace($"lp={lpObjective:F1} bound={bound:F1} cols={columns.Count} infeasibleCols={columns.Count(c => c.Min > c.Upper)} lpOnInfeasible={columns.Select((c, i) => c.Min > c.Upper ? lpValues[i] * c.Profit : 0).Sum():F1} lpBelowMin={columns.Select((c, i) => !c.Continuous && lpValues[i] < c.Min ? lpValues[i] * c.Profit : 0).Sum():F1} fixedLp={(fixedLp is null ? "none" : Objective(columns, fixedLp).ToString("F1"))} rounded={incumbent:F1} t={deadline.Elapsed.TotalSeconds:F2}");
+
+        // 1b) Cycles on what the rounding left of each listing.
+        best = Fill(lp, best, deadline.Fraction(0.5), ref incumbent, ref method);
+        lpValues = Grown(lpValues, columns.Count);
 
         // 2) Neighbourhood MIP (RINS-like): only the LP's support; columns whose LP amount already meets
         // their min lot stay on, the others choose on/off. Few binaries, so it solves in a fraction of a second.
@@ -106,7 +129,7 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
             var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
             var sub = support.Select(i => columns[i]).ToList();
             var forceOn = support.Select(i => !columns[i].Continuous && lpValues[i] >= columns[i].Min * (1 - 1e-9) && best[i] > 0).ToArray();
-            var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(UnlimitedMipBudget) * 0.4, forceOn);
+            var mip = forceOn.Count(f => !f) > MaxNeighbourhoodBinaries ? null : MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(UnlimitedMipBudget) * 0.4, forceOn);
             if (mip is not null)
             {
                 var vals = new double[columns.Count];
@@ -140,7 +163,8 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
         {
             var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
             var sub = support.Select(i => columns[i]).ToList();
-            var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.Zero) * 0.8);
+            var mip = sub.Count(c => !c.Continuous) > MaxNeighbourhoodBinaries ? null
+                : MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.Zero) * 0.8);
             if (mip is not null)
             {
                 var vals = new double[columns.Count];
@@ -155,7 +179,7 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
 
         // 4) Small component with a gap left: add every column that could still improve (reduced-profit
         // filtering against the LP duals) and solve the MIP on them; its optimum is then the true optimum.
-        if (converged && bound - incumbent > Tolerance(bound) && !deadline.Expired)
+        if (converged && !firstOrder && bound - incumbent > Tolerance(bound) && !deadline.Expired)
         {
             var proven = ProveByEnumeration(columns, best, bound - incumbent);
             if (proven is not null)
@@ -170,7 +194,25 @@ internal sealed class ComponentSolver(Market m, Component comp, Deadline deadlin
                 method += optimal ? "+enum-proof" : "+enum";
             }
         }
+        if (!method.EndsWith("+enum-proof", StringComparison.Ordinal)) best = Fill(lp, best, deadline, ref incumbent, ref method);
         return new Solution(columns, best, incumbent, bound, lp.Columns.Count, method);
+    }
+
+    private double[] Fill(MasterLp lp, double[] plan, Deadline budget, ref double incumbent, ref string method)
+    {
+        if (budget.Expired) return Grown(plan, lp.Columns.Count);
+        var filled = FillResidual(lp, plan, budget);
+        var value = Objective(lp.Columns, filled);
+        if (value <= incumbent + Tolerance(incumbent)) return Grown(plan, lp.Columns.Count);
+        incumbent = value;
+        if (!method.Contains("+fill", StringComparison.Ordinal)) method += "+fill";
+        return filled;
+    }
+
+    private static double[] Grown(double[] values, int length)
+    {
+        if (values.Length < length) Array.Resize(ref values, length);
+        return values;
     }
 
     private (List<Column>, double[], double, bool)? ProveByEnumeration(List<Column> columns, double[] incumbentValues, double gapAbs)

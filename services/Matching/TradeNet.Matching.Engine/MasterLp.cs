@@ -2,28 +2,47 @@ using Google.OrTools.LinearSolver;
 
 namespace TradeNet.Matching.Engine;
 
+/// <summary>How the restricted master LP is solved.</summary>
+internal enum LpAlgorithm
+{
+    /// <summary>GLOP's simplex, warm-started between rounds: exact vertex solutions, fast up to a few thousand rows.</summary>
+    Simplex,
+
+    /// <summary>PDLP (first-order primal-dual): no warm start and approximate (1e-4 relative), but its solve time grows
+    /// gently with size, where simplex re-solves over ten thousand listings take tens of seconds.</summary>
+    FirstOrder,
+}
+
 /// <summary>
-/// The restricted master LP of column generation (GLOP): max Σ profit_c·V_c subject to, for each listing,
-/// Σ V_c over columns using it ≤ its capacity. GLOP keeps its basis between solves, so adding columns
-/// warm-starts (this needs presolve off and no new rows, hence all rows are created up front).
+/// The restricted master LP of column generation: max Σ profit_c·V_c subject to, for each listing,
+/// Σ V_c over columns using it ≤ its capacity. With <see cref="LpAlgorithm.Simplex"/> GLOP keeps its basis
+/// between solves, so adding columns warm-starts (this needs presolve off and no new rows, hence all rows
+/// are created up front).
 /// </summary>
 internal sealed class MasterLp : IDisposable
 {
     private const string GlopParameters = "use_preprocessing: false";
+    // Column generation needs good duals, not a certified optimum: 1e-4 is ample, and both cores help.
+    private const string PdlpParameters =
+        "termination_criteria { simple_optimality_criteria { eps_optimal_absolute: 1e-4 eps_optimal_relative: 1e-4 } } num_threads: 2";
     private readonly Market _m;
     private readonly Solver _solver;
     private readonly Objective _objective;
     private readonly Dictionary<int, Constraint> _rows = [];
     private readonly List<Variable> _vars = [];
-    private readonly HashSet<string> _keys = [];
+    private readonly Dictionary<string, int> _index = [];
     private bool _dualSimplex;
+    public LpAlgorithm Algorithm { get; }
     public List<Column> Columns { get; } = [];
 
-    public MasterLp(Market m, IEnumerable<int> listings)
+    public MasterLp(Market m, IEnumerable<int> listings, LpAlgorithm algorithm = LpAlgorithm.Simplex)
     {
         _m = m;
-        _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools GLOP is not available");
-        _solver.SetSolverSpecificParametersAsString(GlopParameters);
+        Algorithm = algorithm;
+        var name = algorithm == LpAlgorithm.Simplex ? "GLOP" : "PDLP";
+        _solver = Solver.CreateSolver(name) ?? throw new InvalidOperationException($"OR-Tools {name} is not available");
+        if (!_solver.SetSolverSpecificParametersAsString(algorithm == LpAlgorithm.Simplex ? GlopParameters : PdlpParameters))
+            throw new InvalidOperationException($"OR-Tools {name} refused its parameters");
         _objective = _solver.Objective();
         _objective.SetMaximization();
         foreach (var l in listings) _rows[l] = _solver.MakeConstraint(double.NegativeInfinity, m.Cap[l], "");
@@ -32,7 +51,8 @@ internal sealed class MasterLp : IDisposable
     /// <summary>Adds a column unless the same leg sequence is already there.</summary>
     public bool Add(Column c)
     {
-        if (!_keys.Add(c.Key)) return false;
+        if (_index.ContainsKey(c.Key)) return false;
+        _index[c.Key] = Columns.Count;
         var v = _solver.MakeNumVar(0, double.PositiveInfinity, "");
         foreach (var e in c.Legs)
         {
@@ -45,13 +65,21 @@ internal sealed class MasterLp : IDisposable
         return true;
     }
 
+    /// <summary>The column's index, adding it first when it is new.</summary>
+    public int IndexOf(Column c)
+    {
+        Add(c);
+        return _index[c.Key];
+    }
+
     /// <summary>
-    /// Solves; true when GLOP reports an optimal basis. Primal simplex suits added columns (the basis stays
-    /// primal feasible); <paramref name="dualSimplex"/> suits changed bounds (it stays dual feasible).
+    /// Solves; true when the solver reports an optimum (within PDLP's tolerance). For simplex, the primal
+    /// algorithm suits added columns (the basis stays primal feasible); <paramref name="dualSimplex"/> suits
+    /// changed bounds (it stays dual feasible).
     /// </summary>
     public bool Solve(TimeSpan limit, bool dualSimplex = false)
     {
-        if (dualSimplex != _dualSimplex)
+        if (Algorithm == LpAlgorithm.Simplex && dualSimplex != _dualSimplex)
         {
             _dualSimplex = dualSimplex;
             _solver.SetSolverSpecificParametersAsString(GlopParameters + (dualSimplex ? " use_dual_simplex: true" : ""));

@@ -25,5 +25,8 @@ public sealed record SolveOptions
     /// <summary>Skip the final <see cref="ResultValidator"/> check (benchmarks only; the service keeps it on).</summary>
     public bool SkipSelfCheck { get; init; }
 
+    /// <summary>Components with more listings solve their master LP with PDLP instead of simplex (tests lower it).</summary>
+    internal int FirstOrderAboveListings { get; init; } = ComponentSolver.FirstOrderListings;
+
     public static SolveOptions Default { get; } = new();
 }

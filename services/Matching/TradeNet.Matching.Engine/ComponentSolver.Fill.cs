@@ -1,0 +1,51 @@
+namespace TradeNet.Matching.Engine;
+
+internal sealed partial class ComponentSolver
+{
+    private const int FillRounds = 20;
+
+    /// <summary>
+    /// Puts what the plan leaves of each listing to use: prices cycles on the residual quantities (the min-lot
+    /// buckets keep to cycles whose lots fit what is left) and adds each at the largest amount its listings
+    /// still allow, round after round while something fits. Rounding drops the LP's small amounts, and the
+    /// quantities they held are often enough for a new cycle at its min lot or more.
+    /// </summary>
+    /// <returns>The plan with the added amounts, one per column of <paramref name="lp"/> (which may have grown).</returns>
+    private double[] FillResidual(MasterLp lp, double[] plan, Deadline budget)
+    {
+        var columns = lp.Columns;
+        var x = (double[])plan.Clone();
+        Array.Resize(ref x, columns.Count);
+        var residual = (double[])m.Cap.Clone();
+        for (var i = 0; i < x.Length; i++)
+            if (x[i] > 0)
+                foreach (var e in columns[i].Legs) { residual[m.LegOffer[e]] -= x[i]; residual[m.LegNeed[e]] -= x[i]; }
+        for (var l = 0; l < residual.Length; l++) residual[l] = Math.Max(0, residual[l]);
+        // The pricing reads capacities through its market, so a view over the residual array sees every update.
+        var local = new int[m.TownCount];
+        var view = new Component(m.WithCaps(residual), comp.ArcIds, local);
+        view.SetBuckets(comp.BucketRatio);
+        var noDuals = new double[m.Cap.Length];
+        for (var round = 0; round < FillRounds && !budget.Expired; round++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var (found, _) = view.Price(noDuals, PricingEps, int.MaxValue, ct);
+            var added = 0.0;
+            foreach (var (legs, _) in found)
+            {
+                var c = Column.Create(m, legs);
+                var amount = legs.Min(e => Math.Min(residual[m.LegOffer[e]], residual[m.LegNeed[e]]));
+                if (amount < Math.Max(c.Min, 1e-6 * Math.Max(1, c.Upper))) continue;
+                var i = lp.IndexOf(c);
+                if (i >= x.Length) Array.Resize(ref x, columns.Count);
+                if (x[i] == 0 && amount < c.Min) continue;
+                x[i] += amount;
+                added += amount * c.Profit;
+                foreach (var e in legs) { residual[m.LegOffer[e]] -= amount; residual[m.LegNeed[e]] -= amount; }
+            }
+            Trace($"  fill {round}: +{added:F1}, cols {columns.Count}, t={deadline.Elapsed.TotalSeconds:F2}");
+            if (added <= 0) break;
+        }
+        return x;
+    }
+}
