@@ -42,14 +42,20 @@ public static class ClearingEngine
             cancellationToken.ThrowIfCancellationRequested();
             var comp = new Component(market, arcs, localOfTown);
             // On big components the LP may stop short of its optimum; the circulation bound is then the
-            // fallback, so it is computed first, inside the time budget.
-            double? circulation = comp.Listings.Length > options.FirstOrderAboveListings ? CirculationBound.Compute(market, arcs) : null;
-            if (circulation is { } early) ComponentSolver.Trace($"circulation bound {early:F1}, {clock.Elapsed.TotalSeconds:F1} s");
+            // fallback. It takes seconds there, so it runs on the other core while the LP starts.
+            var early = comp.Listings.Length > options.FirstOrderAboveListings
+                ? Task.Run(() => CirculationBound.Compute(market, arcs), cancellationToken) : null;
             var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken, swapsByComponent[ci], seedsArePlan: true,
                 options.FirstOrderAboveListings).Solve();
             for (var i = 0; i < sol.Values.Length; i++)
                 if (sol.Values[i] > 0) trades.Add((sol.Columns[i], sol.Values[i]));
             objective += sol.Objective;
+            double? circulation = null;
+            if (early is not null)
+            {
+                circulation = early.GetAwaiter().GetResult();
+                ComponentSolver.Trace($"circulation bound {circulation:F1}, {clock.Elapsed.TotalSeconds:F1} s");
+            }
             var componentBound = sol.Bound;
             if (componentBound - sol.Objective > ComponentSolver.Tolerance(componentBound))
             {

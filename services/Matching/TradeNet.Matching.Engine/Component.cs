@@ -4,7 +4,7 @@ namespace TradeNet.Matching.Engine;
 /// One strongly connected part of the town graph, with local adjacency for pricing.
 /// Towns get local numbers in global order, so "start each cycle at its smallest town" is deterministic.
 /// </summary>
-internal sealed class Component
+internal sealed partial class Component
 {
     private readonly Market _m;
     private readonly int[] _arcs;        // local arc → global arc
@@ -35,13 +35,6 @@ internal sealed class Component
         _offerCapacity = new double[TownCount];
         foreach (var l in Listings)
             if (m.Book.Listings[l].Kind == ListingKind.Offer) _offerCapacity[localOfTown[m.ListingTown[l]]] += m.Cap[l];
-        _w = new double[ArcCount];
-        _bestLeg = new int[ArcCount];
-        _d1 = new double[TownCount]; _a1 = new int[TownCount];
-        _d2 = new double[TownCount]; _a2 = new int[TownCount]; _u2 = new int[TownCount];
-        _d2b = new double[TownCount]; _a2b = new int[TownCount]; _u2b = new int[TownCount];
-        _d3 = new double[TownCount]; _a3 = new int[TownCount]; _v3 = new int[TownCount]; _second3 = new bool[TownCount];
-        _s1 = new int[TownCount]; _s2 = new int[TownCount]; _s3 = new int[TownCount];
     }
 
     // Arcs grouped by key town, each group sorted by the other end (then arc id): deterministic scans.
@@ -54,11 +47,6 @@ internal sealed class Component
         return (start, order);
     }
 
-    private readonly double[] _w;
-    private readonly int[] _bestLeg;
-    private readonly double[] _d1, _d2, _d2b, _d3;
-    private readonly int[] _a1, _a2, _u2, _a2b, _u2b, _a3, _v3;
-    private readonly bool[] _second3;
 
     /// <summary>
     /// Pricing over the min-lot buckets: a cycle can carry a value only if the largest min lot of its
@@ -75,6 +63,7 @@ internal sealed class Component
     {
         var found = new List<(int[] Legs, double Reduced)>();
         Array.Fill(_bestFromSource, 0);
+        Array.Fill(MaxReducedByLength, 0);
         foreach (var (lo, hi) in Buckets)
             PriceBucket(dual, eps, lo, hi, found, ct);
         var lagrangian = 0.0;
@@ -117,102 +106,6 @@ internal sealed class Component
         }
     }
 
-    /// <summary>K-step DP for one bucket (see <see cref="Price"/>): for each start town s, the best cycle of each
-    /// length whose other towns are all greater than s; top-2 predecessors keep 4-cycles simple.</summary>
-    private void PriceBucket(double[] dual, double eps, double lo, double hi, List<(int[] Legs, double Reduced)> found, CancellationToken ct)
-    {
-        var m = _m;
-        for (var la = 0; la < ArcCount; la++)
-        {
-            var a = _arcs[la];
-            double best = double.NegativeInfinity; var bestLeg = -1;
-            for (var e = m.ArcLegStart[a]; e < m.ArcLegStart[a + 1]; e++)
-            {
-                int o = m.LegOffer[e], n = m.LegNeed[e];
-                var legMin = Math.Max(m.MinValue[o], m.MinValue[n]);
-                if (legMin > hi || Math.Min(m.Cap[o], m.Cap[n]) < Math.Max(lo, legMin)) continue;
-                var r = m.LegProfit[e] - dual[o] - dual[n];
-                if (r > best + 1e-12) { best = r; bestLeg = e; }
-            }
-            _w[la] = best; _bestLeg[la] = bestLeg;
-        }
-
-        var k = m.K;
-        const double ninf = double.NegativeInfinity;
-        for (var s = 0; s < TownCount; s++)
-        {
-            if ((s & 63) == 0) ct.ThrowIfCancellationRequested();
-            _stampNow++;
-            _t1.Clear(); _t2.Clear(); _t3.Clear();
-            // Step 1: s → u.
-            for (var i = _outStart[s]; i < _outStart[s + 1]; i++)
-            {
-                var la = _outArc[i]; var u = _to[la];
-                if (u <= s || _bestLeg[la] < 0) continue;
-                _s1[u] = _stampNow; _d1[u] = _w[la]; _a1[u] = la; _t1.Add(u);
-            }
-            if (_t1.Count == 0) continue;
-            // Step 2: s → u → v, keeping the best two with different u.
-            if (k >= 3)
-            {
-                foreach (var u in _t1)
-                    for (var i = _outStart[u]; i < _outStart[u + 1]; i++)
-                    {
-                        var la = _outArc[i]; var v = _to[la];
-                        if (v <= s || _bestLeg[la] < 0) continue;
-                        var val = _d1[u] + _w[la];
-                        if (_s2[v] != _stampNow) { _s2[v] = _stampNow; _d2[v] = ninf; _d2b[v] = ninf; _t2.Add(v); }
-                        if (val > _d2[v]) { _d2b[v] = _d2[v]; _a2b[v] = _a2[v]; _u2b[v] = _u2[v]; _d2[v] = val; _a2[v] = la; _u2[v] = u; }
-                        else if (val > _d2b[v]) { _d2b[v] = val; _a2b[v] = la; _u2b[v] = u; }
-                    }
-            }
-            // Step 3: s → u → v → x with x ≠ u.
-            if (k >= 4)
-            {
-                foreach (var v in _t2)
-                    for (var i = _outStart[v]; i < _outStart[v + 1]; i++)
-                    {
-                        var la = _outArc[i]; var x = _to[la];
-                        if (x <= s || _bestLeg[la] < 0) continue;
-                        var second = _u2[v] == x;
-                        var baseVal = second ? _d2b[v] : _d2[v];
-                        if (double.IsNegativeInfinity(baseVal)) continue;
-                        var val = baseVal + _w[la];
-                        if (_s3[x] != _stampNow) { _s3[x] = _stampNow; _d3[x] = ninf; _t3.Add(x); }
-                        if (val > _d3[x]) { _d3[x] = val; _a3[x] = la; _v3[x] = v; _second3[x] = second; }
-                    }
-            }
-            // Close back to s. Every closing town y gives the best cycle through (…, y, s) of each length;
-            // keep the best few per s so one round brings many diverse columns (fewer LP re-solves).
-            _closing.Clear();
-            for (var i = _inStart[s]; i < _inStart[s + 1]; i++)
-            {
-                var la = _inArc[i]; var y = _from[la];
-                if (y <= s || _bestLeg[la] < 0) continue;
-                var wc = _w[la];
-                if (_s1[y] == _stampNow) Close(2, _d1[y] + wc, y, la, s);
-                if (k >= 3 && _s2[y] == _stampNow) Close(3, _d2[y] + wc, y, la, s);
-                if (k >= 4 && _s3[y] == _stampNow) Close(4, _d3[y] + wc, y, la, s);
-            }
-            if (_closing.Count == 0) continue;
-            _closing.Sort((a, b) => b.Val != a.Val ? b.Val.CompareTo(a.Val) : a.Len != b.Len ? a.Len.CompareTo(b.Len) : a.End.CompareTo(b.End));
-            for (var i = 0; i < _closing.Count && i < PerSource; i++)
-            {
-                var (len, val, end, close) = _closing[i];
-                found.Add((Rebuild(len, end, close), val));
-            }
-        }
-
-        void Close(int len, double val, int end, int close, int s)
-        {
-            _bestFromSource[s] = Math.Max(_bestFromSource[s], val);
-            if (val > eps) _closing.Add((len, val, end, close));
-        }
-    }
-
-    /// <summary>Columns kept per start town and bucket in one pricing round.</summary>
-    public int PerSource { get; set; } = 4;
-    private readonly List<(int Len, double Val, int End, int Close)> _closing = [];
 
     /// <summary>
     /// Every simple cycle of ≤ K towns with every choice of leg per arc, or null when there are more
@@ -272,35 +165,4 @@ internal sealed class Component
         }
     }
 
-    private int[] Rebuild(int len, int end, int closeArc)
-    {
-        var arcs = new int[len];
-        arcs[len - 1] = closeArc;
-        switch (len)
-        {
-            case 2:
-                arcs[0] = _a1[end];
-                break;
-            case 3:
-                arcs[1] = _a2[end];
-                arcs[0] = _a1[_u2[end]];
-                break;
-            case 4:
-                {
-                    var v = _v3[end];
-                    arcs[2] = _a3[end];
-                    var second = _second3[end];
-                    var u = second ? _u2b[v] : _u2[v];
-                    arcs[1] = second ? _a2b[v] : _a2[v];
-                    arcs[0] = _a1[u];
-                    break;
-                }
-        }
-        return arcs.Select(la => _bestLeg[la]).ToArray();
-    }
-
-    // Stamps tell which towns were reached at each DP step from the current start town, so nothing is reset per start.
-    private readonly int[] _s1, _s2, _s3;
-    private int _stampNow;
-    private readonly List<int> _t1 = [], _t2 = [], _t3 = [];
 }

@@ -19,8 +19,9 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
     internal const int FirstOrderListings = 4_000;
     private const int FirstOrderColumnsPerRound = 5_000;
     // PDLP's duals are approximate, so pricing never quite runs dry: the LP counts as done once the
-    // Lagrangian bound (valid for any duals) is this close to it.
-    private const double FirstOrderGap = 5e-4;
+    // bound (valid for any duals) is this close to it; later rounds gain little and the budget is better
+    // spent on fix and re-solve.
+    private const double FirstOrderGap = 3e-3;
     // With more on/off choices than this the neighbourhood MIPs do not get through a root node in the budget.
     private const int MaxNeighbourhoodBinaries = 3_000;
 
@@ -58,7 +59,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         // at once costs more simplex work than it saves.
         var maxColumns = firstOrder ? Math.Max(FirstOrderColumnsPerRound, comp.Listings.Length / 4) : comp.TownCount > 300 ? 1500 : Math.Max(500, 8 * comp.TownCount);
         // Leave a share of the budget for the integer phase (on big components only rounding has time to run).
-        var lpDeadline = deadline.Fraction(firstOrder ? 0.85 : 0.6);
+        var lpDeadline = deadline.Fraction(firstOrder ? 0.75 : 0.6);
         // Seed columns (the bilateral baseline's swaps): the first LP is already at least as good as it.
         foreach (var (legs, _) in seeds ?? [])
         {
@@ -76,9 +77,10 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             ct.ThrowIfCancellationRequested();
             var priceStart = deadline.Elapsed;
             var (found, lagrangianTerm) = comp.Price(dual, PricingEps, maxColumns, ct);
-            Trace($"  price {(deadline.Elapsed - priceStart).TotalMilliseconds:F0} ms, found {found.Count}, lp {lpObjective:F1}, cols {lp.Columns.Count}, buckets {comp.Buckets.Count}, t={deadline.Elapsed.TotalSeconds:F2}");
+            Trace($"  price {(deadline.Elapsed - priceStart).TotalMilliseconds:F0} ms, found {found.Count}, lp {lpObjective:F1}, bound {bound:F1}, cols {lp.Columns.Count}, buckets {comp.Buckets.Count}, t={deadline.Elapsed.TotalSeconds:F2}");
             // Lagrangian bound, valid for any duals ≥ 0: Σ dual·cap + the pricing's term.
-            bound = Math.Min(bound, lp.DualObjective(dual) + lagrangianTerm);
+            var dualObjective = lp.DualObjective(dual);
+            bound = Math.Min(bound, Math.Min(dualObjective + lagrangianTerm, FarleyBound(dualObjective)));
             if (found.Count == 0) { converged = true; break; }
             if (lpDeadline.Expired && lpValues is not null) break;
             if (firstOrder && lpValues is not null && bound - lpObjective <= FirstOrderGap * bound) break;
@@ -86,6 +88,8 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             foreach (var (legs, _) in found) if (lp.Add(Column.Create(m, legs))) added++;
             if (added == 0) { converged = true; break; } // only numerically positive duplicates left
             var t0 = deadline.Elapsed;
+            // Until the LP is within a few percent of its bound, rough duals price as well as exact ones.
+            lp.SetTolerance(bound - lpObjective > 0.03 * bound ? 1e-3 : 1e-4);
             var solved = lp.Solve(lpValues is null ? deadline.RemainingOr(TimeSpan.FromMinutes(10)) : lpDeadline.RemainingOr(TimeSpan.FromMinutes(10)));
             Trace($"  solve {(deadline.Elapsed - t0).TotalMilliseconds:F0} ms, solved {solved}");
             if (!solved) break;
@@ -112,7 +116,8 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
 
         // Min lots bind. 1) Round and re-optimise the amounts with the on/off choices fixed.
         var best = Sanitize(columns, Round(columns, lpValues));
-        var fixedLp = ResolveWithFixedChoices(lp, columns, best);
+        // (PDLP re-solves take seconds on big components and land on rough amounts: fix and re-solve does better there.)
+        var fixedLp = firstOrder ? null : ResolveWithFixedChoices(lp, columns, best);
         if (fixedLp is not null && Objective(columns, fixedLp) > Objective(columns, best)) best = fixedLp;
         method += "+round";
         var incumbent = Objective(columns, best);
@@ -121,6 +126,27 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         // 1b) Cycles on what the rounding left of each listing.
         best = Fill(lp, best, deadline.Fraction(0.5), ref incumbent, ref method);
         lpValues = Grown(lpValues, columns.Count);
+
+        // 1c) Big components: fix and re-solve, then round what it ends with the same way.
+        if (firstOrder && bound - incumbent > Tolerance(bound) && !deadline.Expired)
+        {
+            var resolved = FixAndResolve(lp, lpValues, deadline.Fraction(0.95), maxColumns);
+            lpValues = Grown(lpValues, columns.Count);
+            best = Grown(best, columns.Count);
+            if (resolved is not null)
+            {
+                var plan = Grown(resolved, columns.Count);
+                Trace($"resolve: realized {Objective(columns, plan):F1}, t={deadline.Elapsed.TotalSeconds:F2}");
+                var before = incumbent;
+                var candidate = Objective(columns, plan);
+                var resolvedMethod = method + "+resolve";
+                plan = Fill(lp, plan, deadline, ref candidate, ref resolvedMethod);
+                Trace($"resolve: filled {Objective(columns, plan):F1} vs {before:F1}, t={deadline.Elapsed.TotalSeconds:F2}");
+                if (candidate > incumbent + Tolerance(incumbent)) { best = plan; incumbent = candidate; method += "+resolve"; }
+            }
+            lpValues = Grown(lpValues, columns.Count);
+            best = Grown(best, columns.Count);
+        }
 
         // 2) Neighbourhood MIP (RINS-like): only the LP's support; columns whose LP amount already meets
         // their min lot stay on, the others choose on/off. Few binaries, so it solves in a fraction of a second.
@@ -236,6 +262,29 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         if (mip is null) return null;
         return (keep, Sanitize(keep, mip.Values), mip.BestBound, mip.Optimal);
     }
+
+    /// <summary>
+    /// Farley's bound, also valid for any duals y ≥ 0: if every cycle's reduced profit is at most θ times its
+    /// profit, then z* = Σ (profit − a·y)·V + Σ (a·y)·V ≤ θ·z* + Σ y·cap, so z* ≤ Σ y·cap / (1 − θ). A cycle of
+    /// length k earns at least k × the smallest leg profit, and pricing knows the best reduced profit per length.
+    /// Near the LP optimum θ is tiny, where the Lagrangian term still adds a whole source's offer capacity.
+    /// </summary>
+    private double FarleyBound(double dualObjective)
+    {
+        var minLegProfit = _minLegProfit ??= comp.ArcIds.Min(a =>
+        {
+            var min = double.PositiveInfinity;
+            for (var e = m.ArcLegStart[a]; e < m.ArcLegStart[a + 1]; e++) min = Math.Min(min, m.LegProfit[e]);
+            return min;
+        });
+        if (minLegProfit <= 0) return double.PositiveInfinity;
+        var theta = 0.0;
+        for (var len = 2; len < comp.MaxReducedByLength.Length; len++)
+            theta = Math.Max(theta, comp.MaxReducedByLength[len] / (len * minLegProfit));
+        return theta < 1 ? dualObjective / (1 - theta) : double.PositiveInfinity;
+    }
+
+    private double? _minLegProfit;
 
     private double[]? ResolveWithFixedChoices(MasterLp lp, List<Column> columns, double[] chosen)
     {

@@ -23,8 +23,8 @@ internal sealed class MasterLp : IDisposable
 {
     private const string GlopParameters = "use_preprocessing: false";
     // Column generation needs good duals, not a certified optimum: 1e-4 is ample, and both cores help.
-    private const string PdlpParameters =
-        "termination_criteria { simple_optimality_criteria { eps_optimal_absolute: 1e-4 eps_optimal_relative: 1e-4 } } num_threads: 2";
+    private static string PdlpParameters(double eps) =>
+        $"termination_criteria {{ simple_optimality_criteria {{ eps_optimal_absolute: {eps:R} eps_optimal_relative: {eps:R} }} }} num_threads: 2";
     private readonly Market _m;
     private readonly Solver _solver;
     private readonly Objective _objective;
@@ -41,7 +41,7 @@ internal sealed class MasterLp : IDisposable
         Algorithm = algorithm;
         var name = algorithm == LpAlgorithm.Simplex ? "GLOP" : "PDLP";
         _solver = Solver.CreateSolver(name) ?? throw new InvalidOperationException($"OR-Tools {name} is not available");
-        if (!_solver.SetSolverSpecificParametersAsString(algorithm == LpAlgorithm.Simplex ? GlopParameters : PdlpParameters))
+        if (!_solver.SetSolverSpecificParametersAsString(algorithm == LpAlgorithm.Simplex ? GlopParameters : PdlpParameters(1e-4)))
             throw new InvalidOperationException($"OR-Tools {name} refused its parameters");
         _objective = _solver.Objective();
         _objective.SetMaximization();
@@ -86,6 +86,12 @@ internal sealed class MasterLp : IDisposable
         }
         _solver.SetTimeLimit((long)Math.Max(1, limit.TotalMilliseconds));
         return _solver.Solve() == Solver.ResultStatus.OPTIMAL;
+    }
+
+    /// <summary>PDLP's relative and absolute tolerance (1e-4 unless set): early rounds only need rough duals.</summary>
+    public void SetTolerance(double eps)
+    {
+        if (Algorithm == LpAlgorithm.FirstOrder) _solver.SetSolverSpecificParametersAsString(PdlpParameters(eps));
     }
 
     public double Objective => _objective.Value();

@@ -1,0 +1,138 @@
+namespace TradeNet.Matching.Engine;
+
+internal sealed partial class ComponentSolver
+{
+    // Pricing after the first batch of choices brings cycles that fit around them; after that, new columns
+    // only come in below their lots and keep the choices from settling.
+    private const int PricedResolveRounds = 1;
+    // A column at half its lot or more is pushed up to it; one under a quarter (a half in the next round…)
+    // is switched off; the rest wait a round for the LP to lean one way. The last round decides them all.
+    private const double LiftShare = 0.5;
+    private const double OffShare = 0.25;
+    private const int DecideAllRound = 2;
+
+    /// <summary>
+    /// Fix and re-solve, for components too big for the neighbourhood MIPs: columns whose LP amount meets
+    /// their min lot are kept on (at least the lot), the others are pushed up to their lot when at least half
+    /// of it is there and the lots still fit every listing, or switched off; then the LP re-optimises every
+    /// amount around those choices while pricing brings cycles that now pay. Repeated until no column is
+    /// left below its lot. Rounding decides all at once on the first LP; this lets the LP answer each batch.
+    /// </summary>
+    /// <returns>A plan: the last LP's amounts on the columns it chose, repaired to fit exactly; or null.</returns>
+    private double[]? FixAndResolve(MasterLp lp, double[] lpValues, Deadline budget, int maxColumns)
+    {
+        var columns = lp.Columns;
+        var savedDuals = comp.Listings.Select(l => dual[l]).ToArray();
+        var decided = new HashSet<int>();
+        var load = new Dictionary<int, double>();
+        var x = Grown((double[])lpValues.Clone(), columns.Count);
+        double[]? last = null;
+        var on = new HashSet<int>();
+        try
+        {
+            var lastRound = TimeSpan.Zero;
+            // A round that cannot finish in what is left would only throw its solve away.
+            for (var round = 0; !budget.Expired && budget.RemainingOr(TimeSpan.MaxValue) > lastRound * 0.8; round++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var roundStart = deadline.Elapsed;
+                var below = new List<int>();
+                var kept = 0;
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    var c = columns[i];
+                    if (c.Continuous || decided.Contains(i)) continue;
+                    if (x[i] >= c.Min * (1 - 1e-3) && Fits(c)) { TurnOn(i); kept++; }
+                    else if (x[i] > 1e-3 * c.Min) below.Add(i);
+                    // Unused now, off for good: otherwise each re-solve spreads onto fresh columns below their lots.
+                    else { decided.Add(i); lp.SetBounds(i, 0, 0); }
+                }
+                if (below.Count == 0) { last = x; break; }
+                var lifted = 0;
+                // Undecided columns left at the end would be dropped; decide all while a round still fits.
+                var decideAll = round >= DecideAllRound || budget.RemainingOr(TimeSpan.MaxValue) < lastRound * 2;
+                foreach (var i in below.OrderByDescending(i => x[i] / columns[i].Min).ThenBy(i => i))
+                {
+                    if (x[i] >= LiftShare * columns[i].Min && Fits(columns[i])) { TurnOn(i); lifted++; }
+                    else if (x[i] < OffShare * (round + 1) * columns[i].Min || decideAll) { decided.Add(i); lp.SetBounds(i, 0, 0); }
+                }
+                if (!lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)))) break;
+                var added = 0;
+                if (round < PricedResolveRounds)
+                {
+                    lp.Duals(dual);
+                    var (found, _) = comp.Price(dual, PricingEps, maxColumns, ct);
+                    added = found.Count(f => { var c = Column.Create(m, f.Legs); return c.Min <= c.Upper && lp.Add(c); });
+                    if (added > 0 && !lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)))) break;
+                }
+                x = Grown(lp.Values(), columns.Count);
+                last = x;
+                lastRound = deadline.Elapsed - roundStart;
+                Trace($"  resolve {round}: kept {kept}, lifted {lifted}, below {below.Count}, all {decideAll}, added {added}, lp {lp.Objective:F1}, t={deadline.Elapsed.TotalSeconds:F2}");
+            }
+        }
+        finally
+        {
+            for (var i = 0; i < columns.Count; i++) if (!columns[i].Continuous) lp.SetBounds(i, 0, double.PositiveInfinity);
+            for (var k = 0; k < comp.Listings.Length; k++) dual[comp.Listings[k]] = savedDuals[k];
+        }
+        return last is null ? null : Realize(columns, last, on);
+
+        IEnumerable<int> ListingsOf(Column c) => c.Legs.SelectMany(e => new[] { m.LegOffer[e], m.LegNeed[e] });
+        bool Fits(Column c) => ListingsOf(c).All(l => load.GetValueOrDefault(l) + c.Min <= m.Cap[l] * (1 - 1e-9));
+        void TurnOn(int i)
+        {
+            decided.Add(i);
+            on.Add(i);
+            foreach (var l in ListingsOf(columns[i])) load[l] = load.GetValueOrDefault(l) + columns[i].Min;
+            lp.SetBounds(i, columns[i].Min, double.PositiveInfinity);
+        }
+    }
+
+    /// <summary>
+    /// Turns the LP's amounts into a plan that fits exactly: PDLP meets capacities only to its tolerance, and
+    /// cutting the excess off whichever column comes last would drop it below its lot. The chosen columns'
+    /// lots fit every listing together, so the excess always comes out of amounts above the lots.
+    /// </summary>
+    private double[] Realize(List<Column> columns, double[] x, HashSet<int> on)
+    {
+        var y = new double[columns.Count];
+        var load = new double[m.Cap.Length];
+        foreach (var i in on) foreach (var l in ListingsOf(columns[i])) load[l] += columns[i].Min;
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var c = columns[i];
+            if (i >= x.Length || x[i] <= 0) continue;
+            if (c.Continuous || on.Contains(i)) { y[i] = Math.Max(x[i], c.Min); continue; }
+            // Chosen by the last LP but not yet locked: keep it when its lot still fits.
+            if (x[i] < c.Min * (1 - 1e-3) || !ListingsOf(c).All(l => load[l] + c.Min <= m.Cap[l] * (1 - 1e-9))) continue;
+            foreach (var l in ListingsOf(c)) load[l] += c.Min;
+            y[i] = Math.Max(x[i], c.Min);
+        }
+        var through = new Dictionary<int, List<int>>();
+        var usage = new double[m.Cap.Length];
+        for (var i = 0; i < y.Length; i++)
+            if (y[i] > 0)
+                foreach (var l in ListingsOf(columns[i]))
+                {
+                    usage[l] += y[i];
+                    (through.TryGetValue(l, out var list) ? list : through[l] = []).Add(i);
+                }
+        foreach (var (l, users) in through)
+        {
+            var excess = usage[l] - m.Cap[l];
+            foreach (var i in users.OrderByDescending(i => y[i] - columns[i].Min).ThenBy(i => i))
+            {
+                if (excess <= 0) break;
+                var cut = Math.Min(excess, y[i] - columns[i].Min);
+                if (cut <= 0) break;
+                y[i] -= cut;
+                excess -= cut;
+                foreach (var other in ListingsOf(columns[i])) usage[other] -= cut;
+            }
+        }
+        return Sanitize(columns, y);
+
+        IEnumerable<int> ListingsOf(Column c) => c.Legs.SelectMany(e => new[] { m.LegOffer[e], m.LegNeed[e] });
+    }
+}
