@@ -46,7 +46,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         // Finer min-lot buckets tighten the bound (a bucket's width is where a cycle whose min lot exceeds one of
         // its capacities slips through) but multiply pricing work; big components get coarser ones. At 1 %
         // wide, 2,000-listing books lose no LP value to such cycles, and pricing stays well under the LP's time.
-        comp.SetBuckets(comp.ArcCount > 100_000 ? 4 : comp.ArcCount > 10_000 ? 1.25 : 1.01);
+        comp.SetBuckets(comp.ArcCount > 100_000 ? 4 : comp.ArcCount > 10_000 || m.K >= 4 ? 1.25 : 1.01);
         var algorithm = comp.Listings.Length > firstOrderAbove ? LpAlgorithm.FirstOrder : LpAlgorithm.Simplex;
         var firstOrder = algorithm == LpAlgorithm.FirstOrder;
         using var lp = new MasterLp(m, comp.Listings, algorithm);
