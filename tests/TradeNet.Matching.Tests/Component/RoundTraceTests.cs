@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using TradeNet.Matching.Clearing;
 using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Matching.Tests.Component;
@@ -8,6 +9,7 @@ namespace TradeNet.Matching.Tests.Component;
 public sealed class RoundTraceTests : IDisposable
 {
     private readonly ConcurrentBag<Activity> _rounds = [];
+    private readonly ConcurrentBag<Activity> _solves = [];
     private readonly ActivityListener _listener;
 
     public RoundTraceTests()
@@ -16,7 +18,11 @@ public sealed class RoundTraceTests : IDisposable
         {
             ShouldListenTo = s => s.Name == TradeNetTelemetry.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.OperationName == "clearing round") _rounds.Add(a); },
+            ActivityStopped = a =>
+            {
+                if (a.OperationName == "clearing round") _rounds.Add(a);
+                if (a.OperationName == "clearing engine solve") _solves.Add(a);
+            },
         };
         ActivitySource.AddActivityListener(_listener);
     }
@@ -33,6 +39,18 @@ public sealed class RoundTraceTests : IDisposable
 
         var linked = RoundSpan(next.Id).Links.Select(l => l.Context.TraceId);
         Assert.Contains(first.TraceId, linked);
+    }
+
+    [Fact]
+    public async Task The_engines_progress_reaches_its_solve_span_as_events()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+
+        var solve = Assert.Single(_solves, a => a.Parent is { } p && (string?)p.GetTagItem(TradeNetTelemetry.RoundId) == trade.RoundId.ToString());
+        var lines = solve.Events.Select(e => e.Tags.FirstOrDefault(t => t.Key == EngineClearing.ProgressTag).Value as string).ToList();
+        Assert.Contains(lines, l => l is not null && l.StartsWith("market:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l is not null && l.StartsWith("self-check passed", StringComparison.Ordinal));
     }
 
     private Activity RoundSpan(Guid roundId) =>

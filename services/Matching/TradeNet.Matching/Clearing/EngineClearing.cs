@@ -17,6 +17,7 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
     : IClearingStrategy
 {
     public const string Name = "engine";
+    public const string ProgressTag = "tradenet.solver.progress";
 
     public async Task<ClearingOutcome> ClearAsync(OrderBook book, ClearingSettings settings, CancellationToken ct)
     {
@@ -33,6 +34,12 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
             MaxCycleLength = settings.MaxCycleLength,
             TimeLimit = options.Value.RoundTimeLimit,
             TransportCost = quote.CostPerUnit,
+            // Column generation rounds, bounds and integer phases: debug lines in the log, events on the span.
+            Progress = line =>
+            {
+                logger.LogDebug("Engine progress: {Progress}", line);
+                activity?.AddEvent(new ActivityEvent("solver progress", tags: new ActivityTagsCollection { [ProgressTag] = line }));
+            },
         };
         var result = await Task.Run(() => ClearingEngine.Solve(ToBook(entries, settings), solveOptions, ct), ct);
         activity?.SetTag("tradenet.solver.method", result.Stats.Method);
