@@ -5,11 +5,12 @@ internal sealed partial class ComponentSolver
     // Pricing after the first batch of choices brings cycles that fit around them; after that, new columns
     // only come in below their lots and keep the choices from settling.
     private const int PricedResolveRounds = 1;
-    // A column at half its lot or more is pushed up to it; one under a quarter (a half in the next round…)
-    // is switched off; the rest wait a round for the LP to lean one way. The last round decides them all.
+    // A column at half its lot or more is pushed up to it; one under 15 % of its lot (30 % in the next
+    // round, …) or whose lot no longer fits is switched off; the rest wait a round for the LP to lean one
+    // way. The fifth round, or the last one the budget allows, decides them all.
     private const double LiftShare = 0.5;
-    private const double OffShare = 0.25;
-    private const int DecideAllRound = 2;
+    private const double OffShare = 0.15;
+    private const int DecideAllRound = 4;
 
     /// <summary>
     /// Fix and re-solve, for components too big for the neighbourhood MIPs: columns whose LP amount meets
@@ -53,10 +54,14 @@ internal sealed partial class ComponentSolver
                 var decideAll = round >= DecideAllRound || budget.RemainingOr(TimeSpan.MaxValue) < lastRound * 2;
                 foreach (var i in below.OrderByDescending(i => x[i] / columns[i].Min).ThenBy(i => i))
                 {
-                    if (x[i] >= LiftShare * columns[i].Min && Fits(columns[i])) { TurnOn(i); lifted++; }
-                    else if (x[i] < OffShare * (round + 1) * columns[i].Min || decideAll) { decided.Add(i); lp.SetBounds(i, 0, 0); }
+                    var fits = Fits(columns[i]);
+                    if (x[i] >= LiftShare * columns[i].Min && fits) { TurnOn(i); lifted++; }
+                    // The lots already on only grow, so a column whose lot does not fit now never will.
+                    else if (!fits || x[i] < OffShare * (round + 1) * columns[i].Min || decideAll) { decided.Add(i); lp.SetBounds(i, 0, 0); }
                 }
                 if (!lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)))) break;
+                // Later rounds are one such solve (no pricing): that is what the budget checks compare with.
+                lastRound = deadline.Elapsed - roundStart;
                 var added = 0;
                 if (round < PricedResolveRounds)
                 {
@@ -67,7 +72,6 @@ internal sealed partial class ComponentSolver
                 }
                 x = Grown(lp.Values(), columns.Count);
                 last = x;
-                lastRound = deadline.Elapsed - roundStart;
                 Trace($"  resolve {round}: kept {kept}, lifted {lifted}, below {below.Count}, all {decideAll}, added {added}, lp {lp.Objective:F1}, t={deadline.Elapsed.TotalSeconds:F2}");
             }
         }
