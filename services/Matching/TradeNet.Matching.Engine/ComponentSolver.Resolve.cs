@@ -2,25 +2,30 @@ namespace TradeNet.Matching.Engine;
 
 internal sealed partial class ComponentSolver
 {
-    // Pricing after the first batch of choices brings cycles that fit around them; after that, new columns
-    // only come in below their lots and keep the choices from settling.
-    private const int PricedResolveRounds = 1;
-    // A column at half its lot or more is pushed up to it; one under 15 % of its lot (30 % in the next
-    // round, …) or whose lot no longer fits is switched off; the rest wait a round for the LP to lean one
-    // way. The fifth round, or the last one the budget allows, decides them all.
-    private const double LiftShare = 0.5;
-    private const double OffShare = 0.15;
-    private const int DecideAllRound = 4;
+    /// <summary>How fix and re-solve decides: columns at <paramref name="Lift"/> of their lot or more are pushed up
+    /// to it; under <paramref name="Off"/> × (round + 1) of it they are switched off; round
+    /// <paramref name="DecideAllRound"/> (or the last the budget allows) decides the rest; the first
+    /// <paramref name="PricedRounds"/> rounds price new cycles around the choices.</summary>
+    private sealed record ResolvePolicy(double Lift, double Off, int DecideAllRound, int PricedRounds)
+    {
+        /// <summary>PDLP: solves take seconds, so few rounds; new columns after the first batch only come in below
+        /// their lots and keep the choices from settling.</summary>
+        public static readonly ResolvePolicy FirstOrder = new(0.5, 0.15, 4, 1);
+
+        /// <summary>Simplex: rounds take a tenth of a second, so small steps and pricing every round.</summary>
+        public static readonly ResolvePolicy Simplex = new(0.8, 0.05, 20, int.MaxValue);
+    }
 
     /// <summary>
-    /// Fix and re-solve, for components too big for the neighbourhood MIPs: columns whose LP amount meets
-    /// their min lot are kept on (at least the lot), the others are pushed up to their lot when at least half
-    /// of it is there and the lots still fit every listing, or switched off; then the LP re-optimises every
-    /// amount around those choices while pricing brings cycles that now pay. Repeated until no column is
-    /// left below its lot. Rounding decides all at once on the first LP; this lets the LP answer each batch.
+    /// Fix and re-solve, for components too big for the neighbourhood MIPs and for 4-cycles (whose LP columns
+    /// alone cannot get near the bound): columns whose LP amount meets their min lot are kept on (at least
+    /// the lot), the others are pushed up to their lot when enough of it is there and the lots still fit
+    /// every listing, or switched off; then the LP re-optimises every amount around those choices while
+    /// pricing brings cycles that now pay. Repeated until no column is left below its lot. Rounding decides
+    /// all at once on the first LP; this lets the LP answer each batch.
     /// </summary>
     /// <returns>A plan: the last LP's amounts on the columns it chose, repaired to fit exactly; or null.</returns>
-    private double[]? FixAndResolve(MasterLp lp, double[] lpValues, Deadline budget, int maxColumns)
+    private double[]? FixAndResolve(MasterLp lp, double[] lpValues, Deadline budget, int maxColumns, ResolvePolicy policy)
     {
         var columns = lp.Columns;
         var savedDuals = comp.Listings.Select(l => dual[l]).ToArray();
@@ -51,19 +56,19 @@ internal sealed partial class ComponentSolver
                 if (below.Count == 0) { last = x; break; }
                 var lifted = 0;
                 // Undecided columns left at the end would be dropped; decide all while a round still fits.
-                var decideAll = round >= DecideAllRound || budget.RemainingOr(TimeSpan.MaxValue) < lastRound * 2;
+                var decideAll = round >= policy.DecideAllRound || budget.RemainingOr(TimeSpan.MaxValue) < lastRound * 2;
                 foreach (var i in below.OrderByDescending(i => x[i] / columns[i].Min).ThenBy(i => i))
                 {
                     var fits = Fits(columns[i]);
-                    if (x[i] >= LiftShare * columns[i].Min && fits) { TurnOn(i); lifted++; }
+                    if (x[i] >= policy.Lift * columns[i].Min && fits) { TurnOn(i); lifted++; }
                     // The lots already on only grow, so a column whose lot does not fit now never will.
-                    else if (!fits || x[i] < OffShare * (round + 1) * columns[i].Min || decideAll) { decided.Add(i); lp.SetBounds(i, 0, 0); }
+                    else if (!fits || x[i] < policy.Off * (round + 1) * columns[i].Min || decideAll) { decided.Add(i); lp.SetBounds(i, 0, 0); }
                 }
                 if (!lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)))) break;
                 // Later rounds are one such solve (no pricing): that is what the budget checks compare with.
                 lastRound = deadline.Elapsed - roundStart;
                 var added = 0;
-                if (round < PricedResolveRounds)
+                if (round < policy.PricedRounds)
                 {
                     lp.Duals(dual);
                     var (found, _) = comp.Price(dual, PricingEps, maxColumns, ct);
