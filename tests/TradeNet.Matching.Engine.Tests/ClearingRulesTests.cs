@@ -217,3 +217,17 @@ public class FirstOrderLpTests
         Assert.True(firstOrder.Objective >= 0.9 * exact.Objective, $"first-order plan {firstOrder.Objective} vs {exact.Objective}");
     }
 }
+
+public class CancellationTests
+{
+    [Fact]
+    public void Cancelling_a_round_mid_solve_stops_the_engine_with_an_operation_cancelled_exception()
+    {
+        var book = RandomBooks.Realistic(seed: 11, towns: 40, listings: 600);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        // Uncancelled and without a time limit this solve takes about 6 s, mostly inside PDLP and SCIP.
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            ClearingEngine.Solve(book, new SolveOptions { FirstOrderAboveListings = 0 }, cts.Token));
+    }
+}

@@ -64,7 +64,7 @@ internal sealed partial class ComponentSolver
                     // The lots already on only grow, so a column whose lot does not fit now never will.
                     else if (!fits || x[i] < policy.Off * (round + 1) * columns[i].Min || decideAll) { decided.Add(i); lp.SetBounds(i, 0, 0); }
                 }
-                if (!lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)))) break;
+                if (!lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)), ct: ct)) break;
                 // Later rounds are one such solve (no pricing): that is what the budget checks compare with.
                 lastRound = deadline.Elapsed - roundStart;
                 var added = 0;
@@ -73,7 +73,7 @@ internal sealed partial class ComponentSolver
                     lp.Duals(dual);
                     var (found, _) = comp.Price(dual, PricingEps, maxColumns, ct);
                     added = found.Count(f => { var c = Column.Create(m, f.Legs); return c.Min <= c.Upper && lp.Add(c); });
-                    if (added > 0 && !lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)))) break;
+                    if (added > 0 && !lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)), ct: ct)) break;
                 }
                 x = Grown(lp.Values(), columns.Count);
                 last = x;

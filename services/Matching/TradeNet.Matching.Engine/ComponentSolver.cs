@@ -66,7 +66,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             var c = Column.Create(m, legs);
             if (c.Min <= c.Upper) lp.Add(c);
         }
-        if (lp.Columns.Count > 0 && lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(10))))
+        if (lp.Columns.Count > 0 && lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(10)), ct: ct))
         {
             lpValues = lp.Values();
             lpObjective = lp.Objective;
@@ -90,7 +90,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             var t0 = deadline.Elapsed;
             // Until the LP is within a few percent of its bound, rough duals price as well as exact ones.
             lp.SetTolerance(bound - lpObjective > 0.03 * bound ? 1e-3 : 1e-4);
-            var solved = lp.Solve(lpValues is null ? deadline.RemainingOr(TimeSpan.FromMinutes(10)) : lpDeadline.RemainingOr(TimeSpan.FromMinutes(10)));
+            var solved = lp.Solve(lpValues is null ? deadline.RemainingOr(TimeSpan.FromMinutes(10)) : lpDeadline.RemainingOr(TimeSpan.FromMinutes(10)), ct: ct);
             Trace($"  solve {(deadline.Elapsed - t0).TotalMilliseconds:F0} ms, solved {solved}");
             if (!solved) break;
             lpValues = lp.Values();
@@ -160,7 +160,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
             var sub = support.Select(i => columns[i]).ToList();
             var forceOn = support.Select(i => !columns[i].Continuous && lpValues[i] >= columns[i].Min * (1 - 1e-9) && best[i] > 0).ToArray();
-            var mip = forceOn.Count(f => !f) > MaxNeighbourhoodBinaries ? null : MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(UnlimitedMipBudget) * 0.4, forceOn);
+            var mip = forceOn.Count(f => !f) > MaxNeighbourhoodBinaries ? null : MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(UnlimitedMipBudget) * 0.4, ct, forceOn);
             if (mip is not null)
             {
                 var vals = new double[columns.Count];
@@ -178,7 +178,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         var integerCount = columns.Count(c => !c.Continuous);
         if (converged && bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit && !deadline.Expired)
         {
-            var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(UnlimitedMipBudget) * 0.7);
+            var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(UnlimitedMipBudget) * 0.7, ct);
             if (mip is not null)
             {
                 var vals = Sanitize(columns, mip.Values);
@@ -195,7 +195,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
             var sub = support.Select(i => columns[i]).ToList();
             var mip = sub.Count(c => !c.Continuous) > MaxNeighbourhoodBinaries ? null
-                : MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.Zero) * 0.8);
+                : MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.Zero) * 0.8, ct);
             if (mip is not null)
             {
                 var vals = new double[columns.Count];
@@ -263,7 +263,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         if (keep.Count > ProofColumnLimit) return null;
         var hint = new double[keep.Count];
         Array.Copy(incumbentValues, hint, incumbentValues.Length);
-        var mip = MipSolver.Solve(m, keep, hint, deadline.RemainingOr(UnlimitedMipBudget) * 0.9);
+        var mip = MipSolver.Solve(m, keep, hint, deadline.RemainingOr(UnlimitedMipBudget) * 0.9, ct);
         if (mip is null) return null;
         return (keep, Sanitize(keep, mip.Values), mip.BestBound, mip.Optimal);
     }
@@ -297,7 +297,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             if (!columns[c].Continuous)
                 lp.SetBounds(c, chosen[c] > 0 ? columns[c].Min : 0, chosen[c] > 0 ? columns[c].Upper : 0);
         double[]? result = null;
-        if (!deadline.Expired && lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(1)), dualSimplex: true)) result = Sanitize(columns, lp.Values());
+        if (!deadline.Expired && lp.Solve(deadline.RemainingOr(TimeSpan.FromMinutes(1)), dualSimplex: true, ct)) result = Sanitize(columns, lp.Values());
         for (var c = 0; c < columns.Count; c++) if (!columns[c].Continuous) lp.SetBounds(c, 0, double.PositiveInfinity);
         return result;
     }

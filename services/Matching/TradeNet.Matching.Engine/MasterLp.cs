@@ -75,9 +75,9 @@ internal sealed class MasterLp : IDisposable
     /// <summary>
     /// Solves; true when the solver reports an optimum (within PDLP's tolerance). For simplex, the primal
     /// algorithm suits added columns (the basis stays primal feasible); <paramref name="dualSimplex"/> suits
-    /// changed bounds (it stays dual feasible).
+    /// changed bounds (it stays dual feasible). Cancelling <paramref name="ct"/> interrupts the solve and throws.
     /// </summary>
-    public bool Solve(TimeSpan limit, bool dualSimplex = false)
+    public bool Solve(TimeSpan limit, bool dualSimplex = false, CancellationToken ct = default)
     {
         if (Algorithm == LpAlgorithm.Simplex && dualSimplex != _dualSimplex)
         {
@@ -85,7 +85,13 @@ internal sealed class MasterLp : IDisposable
             _solver.SetSolverSpecificParametersAsString(GlopParameters + (dualSimplex ? " use_dual_simplex: true" : ""));
         }
         _solver.SetTimeLimit((long)Math.Max(1, limit.TotalMilliseconds));
-        return _solver.Solve() == Solver.ResultStatus.OPTIMAL;
+        // A cancelled round stops the solve itself, not only the next pricing round.
+        using (ct.Register(() => _solver.InterruptSolve()))
+        {
+            var status = _solver.Solve();
+            ct.ThrowIfCancellationRequested();
+            return status == Solver.ResultStatus.OPTIMAL;
+        }
     }
 
     /// <summary>PDLP's relative and absolute tolerance (1e-4 unless set): early rounds only need rough duals.</summary>

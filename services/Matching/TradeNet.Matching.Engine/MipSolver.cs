@@ -11,8 +11,9 @@ internal static class MipSolver
 {
     public sealed record Outcome(double[] Values, double Objective, double BestBound, bool Optimal);
 
+    /// <param name="ct">Cancelling interrupts the solve and throws.</param>
     /// <param name="forceOn">Per column: keep it on (V ≥ Min); used for neighbourhood searches around the LP.</param>
-    public static Outcome? Solve(Market m, IReadOnlyList<Column> columns, double[]? hint, TimeSpan limit, bool[]? forceOn = null)
+    public static Outcome? Solve(Market m, IReadOnlyList<Column> columns, double[]? hint, TimeSpan limit, CancellationToken ct, bool[]? forceOn = null)
     {
         using var solver = Solver.CreateSolver("SCIP") ?? Solver.CreateSolver("CBC");
         if (solver is null) return null;
@@ -78,7 +79,10 @@ internal static class MipSolver
                 }
         }
         if (hintVars.Count > 0) solver.SetHint(hintVars.ToArray(), hintVals.ToArray());
-        var status = solver.Solve();
+        Solver.ResultStatus status;
+        // A cancelled round stops the MIP itself (SCIP polls for the interrupt), not only the next phase.
+        using (ct.Register(() => solver.InterruptSolve())) status = solver.Solve();
+        ct.ThrowIfCancellationRequested();
         if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) return null;
         var values = new double[columns.Count];
         for (var c = 0; c < columns.Count; c++)
