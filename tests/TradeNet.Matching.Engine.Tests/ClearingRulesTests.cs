@@ -218,6 +218,25 @@ public class FirstOrderLpTests
     }
 }
 
+public class FirstOrderDeterminismTests
+{
+    [Fact]
+    public void The_first_order_path_gives_the_same_plan_for_the_same_book_when_no_time_limit_cuts_it()
+    {
+        var book = RandomBooks.Realistic(seed: 11, towns: 40, listings: 600);
+        var options = new SolveOptions { FirstOrderAboveListings = 0 };
+
+        var first = ClearingEngine.Solve(book, options);
+        var second = ClearingEngine.Solve(book, options);
+
+        Assert.Contains("(pdlp)", first.Stats.Method);
+        Assert.Equal(first.Objective, second.Objective);
+        Assert.Equal(first.Bound, second.Bound);
+        Assert.Equal(BookJson.WriteResult(first with { Stats = first.Stats with { Seconds = 0 } }),
+            BookJson.WriteResult(second with { Stats = second.Stats with { Seconds = 0 } }));
+    }
+}
+
 public class CancellationTests
 {
     [Fact]
