@@ -26,5 +26,8 @@ public static class CallerExtensions
 
     public static bool IsOperator(this ClaimsPrincipal user) => user.IsInRole(Roles.Operator);
 
+    /// <summary>Operators and services read every town's records; towns only their own.</summary>
+    public static bool SeesEveryTown(this ClaimsPrincipal user) => user.IsOperator() || user.IsInRole(Roles.Service);
+
     public static string CallerName(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
 }

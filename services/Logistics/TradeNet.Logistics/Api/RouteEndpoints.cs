@@ -58,8 +58,7 @@ public static class RouteEndpoints
     {
         if (!Guid.TryParse(id, out var routeId)) return new(null, Problems.Field("id", "must be a route id (GUID)"), []);
         var shipments = await store.ShipmentsOfRouteAsync(routeId, ct);
-        var seesAll = user.IsOperator() || user.IsInRole(Roles.Service);
-        if (shipments.Count == 0 || !(seesAll || shipments.Any(s => s.CarrierTown == user.TownId())))
+        if (shipments.Count == 0 || !(user.SeesEveryTown() || shipments.Any(s => s.CarrierTown == user.TownId())))
             return new(null, Problems.NotFound($"Route {routeId} was not found."), []);
         var transfers = new Dictionary<Guid, TransferOrder>();
         foreach (var trade in shipments.Select(s => s.TradeId).Distinct())

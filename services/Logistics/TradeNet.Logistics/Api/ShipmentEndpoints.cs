@@ -37,8 +37,8 @@ public static class ShipmentEndpoints
             if (!Guid.TryParse(trade, out var parsed)) return Problems.Field("trade", "must be a trade id (GUID)");
             tradeId = parsed;
         }
-        if (!SeesAll(user) && user.TownId() is null) return Problems.Forbidden("only towns, operators and services read shipments");
-        var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, SeesAll(user) ? null : user.TownId()), ct);
+        if (!user.SeesEveryTown() && user.TownId() is null) return Problems.Forbidden("only towns, operators and services read shipments");
+        var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId()), ct);
         return TypedResults.Ok(shipments.Select(ShipmentView.From).ToArray());
     }
 
@@ -91,8 +91,6 @@ public static class ShipmentEndpoints
         return TypedResults.Ok(new TradeTransportCost(trade, moving.Sum(s => s.Cost), moving.Sum(s => s.DistanceKm), moving.Count, "credits"));
     }
 
-    private static bool SeesAll(ClaimsPrincipal user) => user.IsOperator() || user.IsInRole(Roles.Service);
-
     private static bool CanSee(ClaimsPrincipal user, Shipment shipment) =>
-        SeesAll(user) || (user.TownId() is { } town && shipment.Involves(town));
+        user.SeesEveryTown() || (user.TownId() is { } town && shipment.Involves(town));
 }

@@ -23,9 +23,8 @@ public static class TransferEndpoints
     {
         if (!Guid.TryParse(tradeId, out var trade)) return Problems.Field("tradeId", "must be a trade id (GUID)");
         var transfers = await store.TransfersOfTradeAsync(trade, ct);
-        var seesAll = user.IsOperator() || user.IsInRole(Roles.Service);
         // A town learns nothing about trades it is not part of, not even that they exist.
-        if (transfers.Count == 0 || !(seesAll || transfers.Any(t => t.FromTown == user.TownId() || t.ToTown == user.TownId())))
+        if (transfers.Count == 0 || !(user.SeesEveryTown() || transfers.Any(t => t.FromTown == user.TownId() || t.ToTown == user.TownId())))
             return Problems.NotFound($"No transfers are known for trade {trade}.");
         return TypedResults.Ok(transfers.OrderBy(t => t.LegIndex).Select(TransferView.From).ToArray());
     }

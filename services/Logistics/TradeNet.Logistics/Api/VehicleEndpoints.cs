@@ -54,7 +54,7 @@ public static class VehicleEndpoints
 
     private static async Task<Results<Ok<VehicleView[]>, ProblemHttpResult>> List(ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
     {
-        if (SeesAll(user)) return TypedResults.Ok((await store.VehiclesAsync(null, ct)).Select(VehicleView.From).ToArray());
+        if (user.SeesEveryTown()) return TypedResults.Ok((await store.VehiclesAsync(null, ct)).Select(VehicleView.From).ToArray());
         if (user.TownId() is not { } town) return Problems.Forbidden("Only towns, operators and services read vehicles.");
         return TypedResults.Ok((await store.VehiclesAsync(town, ct)).Select(VehicleView.From).ToArray());
     }
@@ -63,7 +63,7 @@ public static class VehicleEndpoints
     {
         var vehicle = await store.VehicleAsync(id, ct);
         // Another town's vehicle is not even confirmed to exist.
-        if (vehicle is null || !(SeesAll(user) || user.TownId() == vehicle.OwnerTown)) return Problems.NotFound($"Vehicle {id} was not found.");
+        if (vehicle is null || !(user.SeesEveryTown() || user.TownId() == vehicle.OwnerTown)) return Problems.NotFound($"Vehicle {id} was not found.");
         return TypedResults.Ok(VehicleView.From(vehicle));
     }
 
@@ -100,6 +100,4 @@ public static class VehicleEndpoints
     }
 
     private static bool MayChange(ClaimsPrincipal user, Vehicle vehicle) => user.IsOperator() || user.TownId() == vehicle.OwnerTown;
-
-    private static bool SeesAll(ClaimsPrincipal user) => user.IsOperator() || user.IsInRole(Roles.Service);
 }
