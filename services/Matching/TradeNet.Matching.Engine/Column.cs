@@ -24,6 +24,9 @@ internal sealed class Column
         return new Column { Legs = legs, Profit = profit, Min = min, Upper = upper };
     }
 
+    /// <summary>The listings the cycle draws on: each leg's offer and need.</summary>
+    public IEnumerable<int> Listings(Market m) => Legs.SelectMany(e => new[] { m.LegOffer[e], m.LegNeed[e] });
+
     /// <summary>Profit per unit of V minus the duals of the listings it uses.</summary>
     public double ReducedProfit(Market m, double[] dual)
     {

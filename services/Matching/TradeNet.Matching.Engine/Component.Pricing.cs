@@ -12,7 +12,7 @@ internal sealed partial class Component
     public int PerSource { get; set; } = 4;
 
     /// <summary>After <see cref="Price"/>: the best reduced profit (≥ 0) of any cycle of each length, indexed by length.</summary>
-    public double[] MaxReducedByLength { get; } = new double[5];
+    public double[] MaxReducedByLength { get; } = new double[BookValidator.MaxSupportedCycleLength + 1];
 
     /// <summary>K-step DP for one bucket (see <see cref="Price"/>): for each start town s, the best cycle of each
     /// length whose other towns are all greater than s; top-2 predecessors keep 4-cycles simple. Start towns
@@ -175,7 +175,7 @@ internal sealed partial class Component
         public readonly int[] S1 = new int[towns], S2 = new int[towns], S3 = new int[towns];
         public readonly List<int> T1 = [], T2 = [], T3 = [];
         public readonly List<(int Len, double Val, int End, int Close)> Closing = [];
-        public readonly double[] MaxReducedByLength = new double[5];
+        public readonly double[] MaxReducedByLength = new double[BookValidator.MaxSupportedCycleLength + 1];
         public int Stamp;
     }
 }

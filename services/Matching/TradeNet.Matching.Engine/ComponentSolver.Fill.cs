@@ -19,7 +19,7 @@ internal sealed partial class ComponentSolver
         var residual = (double[])m.Cap.Clone();
         for (var i = 0; i < x.Length; i++)
             if (x[i] > 0)
-                foreach (var e in columns[i].Legs) { residual[m.LegOffer[e]] -= x[i]; residual[m.LegNeed[e]] -= x[i]; }
+                foreach (var l in columns[i].Listings(m)) residual[l] -= x[i];
         for (var l = 0; l < residual.Length; l++) residual[l] = Math.Max(0, residual[l]);
         // The pricing reads capacities through its market, so a view over the residual array sees every update.
         var local = new int[m.TownCount];
@@ -34,14 +34,14 @@ internal sealed partial class ComponentSolver
             foreach (var (legs, _) in found)
             {
                 var c = Column.Create(m, legs);
-                var amount = legs.Min(e => Math.Min(residual[m.LegOffer[e]], residual[m.LegNeed[e]]));
+                var amount = c.Listings(m).Min(l => residual[l]);
                 if (amount < Math.Max(c.Min, 1e-6 * Math.Max(1, c.Upper))) continue;
                 var i = lp.IndexOf(c);
                 if (i >= x.Length) Array.Resize(ref x, columns.Count);
                 if (x[i] == 0 && amount < c.Min) continue;
                 x[i] += amount;
                 added += amount * c.Profit;
-                foreach (var e in legs) { residual[m.LegOffer[e]] -= amount; residual[m.LegNeed[e]] -= amount; }
+                foreach (var l in c.Listings(m)) residual[l] -= amount;
             }
             Trace($"  fill {round}: +{added:F1}, cols {columns.Count}, t={deadline.Elapsed.TotalSeconds:F2}");
             if (added <= 0) break;

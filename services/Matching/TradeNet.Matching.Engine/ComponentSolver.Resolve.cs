@@ -30,7 +30,7 @@ internal sealed partial class ComponentSolver
         var columns = lp.Columns;
         var savedDuals = comp.Listings.Select(l => dual[l]).ToArray();
         var decided = new HashSet<int>();
-        var load = new Dictionary<int, double>();
+        var load = new double[m.Cap.Length];
         var x = Grown((double[])lpValues.Clone(), columns.Count);
         double[]? last = null;
         var on = new HashSet<int>();
@@ -87,13 +87,12 @@ internal sealed partial class ComponentSolver
         }
         return last is null ? null : Realize(columns, last, on);
 
-        IEnumerable<int> ListingsOf(Column c) => c.Legs.SelectMany(e => new[] { m.LegOffer[e], m.LegNeed[e] });
-        bool Fits(Column c) => ListingsOf(c).All(l => load.GetValueOrDefault(l) + c.Min <= m.Cap[l] * (1 - 1e-9));
+        bool Fits(Column c) => LotFits(load, c);
         void TurnOn(int i)
         {
             decided.Add(i);
             on.Add(i);
-            foreach (var l in ListingsOf(columns[i])) load[l] = load.GetValueOrDefault(l) + columns[i].Min;
+            AddLot(load, columns[i]);
             lp.SetBounds(i, columns[i].Min, double.PositiveInfinity);
         }
     }
@@ -107,22 +106,22 @@ internal sealed partial class ComponentSolver
     {
         var y = new double[columns.Count];
         var load = new double[m.Cap.Length];
-        foreach (var i in on) foreach (var l in ListingsOf(columns[i])) load[l] += columns[i].Min;
+        foreach (var i in on) AddLot(load, columns[i]);
         for (var i = 0; i < columns.Count; i++)
         {
             var c = columns[i];
             if (i >= x.Length || x[i] <= 0) continue;
             if (c.Continuous || on.Contains(i)) { y[i] = Math.Max(x[i], c.Min); continue; }
             // Chosen by the last LP but not yet locked: keep it when its lot still fits.
-            if (x[i] < c.Min * (1 - 1e-3) || !ListingsOf(c).All(l => load[l] + c.Min <= m.Cap[l] * (1 - 1e-9))) continue;
-            foreach (var l in ListingsOf(c)) load[l] += c.Min;
+            if (x[i] < c.Min * (1 - 1e-3) || !LotFits(load, c)) continue;
+            AddLot(load, c);
             y[i] = Math.Max(x[i], c.Min);
         }
         var through = new Dictionary<int, List<int>>();
         var usage = new double[m.Cap.Length];
         for (var i = 0; i < y.Length; i++)
             if (y[i] > 0)
-                foreach (var l in ListingsOf(columns[i]))
+                foreach (var l in columns[i].Listings(m))
                 {
                     usage[l] += y[i];
                     (through.TryGetValue(l, out var list) ? list : through[l] = []).Add(i);
@@ -137,11 +136,17 @@ internal sealed partial class ComponentSolver
                 if (cut <= 0) break;
                 y[i] -= cut;
                 excess -= cut;
-                foreach (var other in ListingsOf(columns[i])) usage[other] -= cut;
+                foreach (var other in columns[i].Listings(m)) usage[other] -= cut;
             }
         }
         return Sanitize(columns, y);
+    }
 
-        IEnumerable<int> ListingsOf(Column c) => c.Legs.SelectMany(e => new[] { m.LegOffer[e], m.LegNeed[e] });
+    /// <summary>Whether <paramref name="c"/>'s min lot still fits every listing it uses, on top of the lots in <paramref name="load"/>.</summary>
+    private bool LotFits(double[] load, Column c) => c.Listings(m).All(l => load[l] + c.Min <= m.Cap[l] * (1 - 1e-9));
+
+    private void AddLot(double[] load, Column c)
+    {
+        foreach (var l in c.Listings(m)) load[l] += c.Min;
     }
 }

@@ -136,8 +136,6 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         {
             var resolved = FixAndResolve(lp, lpValues, deadline.Fraction(firstOrder ? 0.95 : 0.35), maxColumns,
                 firstOrder ? ResolvePolicy.FirstOrder : ResolvePolicy.Simplex);
-            lpValues = Grown(lpValues, columns.Count);
-            best = Grown(best, columns.Count);
             if (resolved is not null)
             {
                 var plan = Grown(resolved, columns.Count);
