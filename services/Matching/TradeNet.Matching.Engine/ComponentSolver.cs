@@ -155,18 +155,10 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         // their min lot stay on, the others choose on/off. Few binaries, so it solves in a fraction of a second.
         if (bound - incumbent > Tolerance(bound) && !deadline.Expired)
         {
-            var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
-            var sub = support.Select(i => columns[i]).ToList();
-            var forceOn = support.Select(i => !columns[i].Continuous && lpValues[i] >= columns[i].Min * (1 - 1e-9) && best[i] > 0).ToArray();
-            var mip = forceOn.Count(f => !f) > MaxNeighbourhoodBinaries ? null : MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(UnlimitedMipBudget) * 0.4, ct, forceOn);
-            if (mip is not null)
+            var rins = Neighbourhood(lp, lpValues, best, deadline.RemainingOr(UnlimitedMipBudget) * 0.4, keepLpFeasibleOn: true);
+            if (rins is (var vals, var mip, var binaries))
             {
-                var vals = new double[columns.Count];
-                for (var k = 0; k < support.Length; k++) vals[support[k]] = mip.Values[k];
-                vals = Sanitize(columns, vals);
-                var polished = ResolveWithFixedChoices(lp, columns, vals);
-                if (polished is not null && Objective(columns, polished) > Objective(columns, vals)) vals = polished;
-                Trace($"rins={Objective(columns, vals):F1} mip={mip.Objective:F1} mipBound={mip.BestBound:F1} optimal={mip.Optimal} binaries={forceOn.Count(f => !f)} t={deadline.Elapsed.TotalSeconds:F2}");
+                Trace($"rins={Objective(columns, vals):F1} mip={mip.Objective:F1} mipBound={mip.BestBound:F1} optimal={mip.Optimal} binaries={binaries} t={deadline.Elapsed.TotalSeconds:F2}");
                 if (Objective(columns, vals) > incumbent) { best = vals; incumbent = Objective(columns, vals); }
                 method += "+rins";
             }
@@ -190,17 +182,9 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         // the LP support with every on/off choice free (the first pass kept LP-feasible columns on).
         if (bound - incumbent > Tolerance(bound) && integerCount > MipColumnLimit && !deadline.Expired && deadline.RemainingOr(TimeSpan.Zero) > TimeSpan.FromSeconds(1))
         {
-            var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
-            var sub = support.Select(i => columns[i]).ToList();
-            var mip = sub.Count(c => !c.Continuous) > MaxNeighbourhoodBinaries ? null
-                : MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), deadline.RemainingOr(TimeSpan.Zero) * 0.8, ct);
-            if (mip is not null)
+            var wide = Neighbourhood(lp, lpValues, best, deadline.RemainingOr(TimeSpan.Zero) * 0.8, keepLpFeasibleOn: false);
+            if (wide is (var vals, var mip, _))
             {
-                var vals = new double[columns.Count];
-                for (var k = 0; k < support.Length; k++) vals[support[k]] = mip.Values[k];
-                vals = Sanitize(columns, vals);
-                var polished = ResolveWithFixedChoices(lp, columns, vals);
-                if (polished is not null && Objective(columns, polished) > Objective(columns, vals)) vals = polished;
                 Trace($"wide rins={Objective(columns, vals):F1} mipBound={mip.BestBound:F1} t={deadline.Elapsed.TotalSeconds:F2}");
                 if (Objective(columns, vals) > incumbent) { best = vals; incumbent = Objective(columns, vals); method += "+wide"; }
             }
@@ -288,6 +272,33 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
     }
 
     private double? _minLegProfit;
+
+    /// <summary>
+    /// A MIP over the LP's support (and the incumbent's columns), warm-started from the incumbent; with
+    /// <paramref name="keepLpFeasibleOn"/> the columns whose LP amount already meets their lot stay on and only
+    /// the others choose. The answer, mapped back to every column, gets its amounts re-optimised by the LP.
+    /// </summary>
+    /// <returns>Null when there are too many on/off choices for the budget or the MIP finds nothing.</returns>
+    private (double[] Values, MipSolver.Outcome Mip, int Binaries)? Neighbourhood(MasterLp lp, double[] lpValues, double[] best,
+        TimeSpan limit, bool keepLpFeasibleOn)
+    {
+        var columns = lp.Columns;
+        var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
+        var sub = support.Select(i => columns[i]).ToList();
+        var forceOn = keepLpFeasibleOn
+            ? support.Select(i => !columns[i].Continuous && lpValues[i] >= columns[i].Min * (1 - 1e-9) && best[i] > 0).ToArray()
+            : null;
+        var binaries = forceOn?.Count(f => !f) ?? sub.Count(c => !c.Continuous);
+        if (binaries > MaxNeighbourhoodBinaries) return null;
+        var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), limit, ct, forceOn);
+        if (mip is null) return null;
+        var vals = new double[columns.Count];
+        for (var k = 0; k < support.Length; k++) vals[support[k]] = mip.Values[k];
+        vals = Sanitize(columns, vals);
+        var polished = ResolveWithFixedChoices(lp, columns, vals);
+        if (polished is not null && Objective(columns, polished) > Objective(columns, vals)) vals = polished;
+        return (vals, mip, binaries);
+    }
 
     private double[]? ResolveWithFixedChoices(MasterLp lp, List<Column> columns, double[] chosen)
     {
