@@ -3,6 +3,8 @@ namespace TradeNet.Matching.Engine;
 internal sealed partial class ComponentSolver
 {
     private const int FillRounds = 20;
+    private double[]? _residual;
+    private Component? _residualView;
 
     /// <summary>
     /// Puts what the plan leaves of each listing to use: prices cycles on the residual quantities (the min-lot
@@ -16,15 +18,20 @@ internal sealed partial class ComponentSolver
         var columns = lp.Columns;
         var x = (double[])plan.Clone();
         Array.Resize(ref x, columns.Count);
-        var residual = (double[])m.Cap.Clone();
+        // One residual array and one pricing view over it for the whole solve: building a view sorts every arc.
+        var residual = _residual ??= new double[m.Cap.Length];
+        Array.Copy(m.Cap, residual, residual.Length);
         for (var i = 0; i < x.Length; i++)
             if (x[i] > 0)
                 foreach (var l in columns[i].Listings(m)) residual[l] -= x[i];
         for (var l = 0; l < residual.Length; l++) residual[l] = Math.Max(0, residual[l]);
         // The pricing reads capacities through its market, so a view over the residual array sees every update.
-        var local = new int[m.TownCount];
-        var view = new Component(m.WithCaps(residual), comp.ArcIds, local);
-        view.SetBuckets(comp.BucketRatio);
+        if (_residualView is null)
+        {
+            _residualView = new Component(m.WithCaps(residual), comp.ArcIds, new int[m.TownCount]);
+            _residualView.SetBuckets(comp.BucketRatio);
+        }
+        var view = _residualView;
         var noDuals = new double[m.Cap.Length];
         for (var round = 0; round < FillRounds && !budget.Expired; round++)
         {
