@@ -151,6 +151,15 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             best = Grown(best, columns.Count);
         }
 
+        // 1d) Neighbourhoods (4-cycles): what the dive and the fill leave, re-solved a few towns at a time
+        // while the time limit allows (without one, the MIPs below get the time instead).
+        if (m.K >= 4 && !firstOrder && !deadline.Unlimited && comp.TownCount > 2 * NeighbourhoodTowns && bound - incumbent > Tolerance(bound) && !deadline.Expired)
+        {
+            best = ImproveNeighbourhoods(lp, best, deadline.Fraction(0.85), ref incumbent, ref method);
+            lpValues = Grown(lpValues, columns.Count);
+            best = Grown(best, columns.Count);
+        }
+
         // 2) Neighbourhood MIP (RINS-like): only the LP's support; columns whose LP amount already meets
         // their min lot stay on, the others choose on/off. Few binaries, so it solves in a fraction of a second.
         if (bound - incumbent > Tolerance(bound) && !deadline.Expired)
@@ -404,6 +413,7 @@ internal sealed class Deadline(TimeSpan? limit)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     public TimeSpan Elapsed => _clock.Elapsed;
+    public bool Unlimited => limit is null;
     public bool Expired => limit is { } l && _clock.Elapsed >= l;
     public TimeSpan RemainingOr(TimeSpan fallback) => limit is { } l ? (l - _clock.Elapsed < TimeSpan.Zero ? TimeSpan.Zero : l - _clock.Elapsed) : fallback;
 
