@@ -20,11 +20,7 @@ internal sealed partial class ComponentSolver
         Array.Resize(ref x, columns.Count);
         // One residual array and one pricing view over it for the whole solve: building a view sorts every arc.
         var residual = _residual ??= new double[m.Cap.Length];
-        Array.Copy(m.Cap, residual, residual.Length);
-        for (var i = 0; i < x.Length; i++)
-            if (x[i] > 0)
-                foreach (var l in columns[i].Listings(m)) residual[l] -= x[i];
-        for (var l = 0; l < residual.Length; l++) residual[l] = Math.Max(0, residual[l]);
+        Residual(residual, columns, x);
         // The pricing reads capacities through its market, so a view over the residual array sees every update.
         if (_residualView is null)
         {
@@ -54,5 +50,16 @@ internal sealed partial class ComponentSolver
             if (added <= 0) break;
         }
         return x;
+    }
+
+    /// <summary>Writes into <paramref name="into"/> what each listing has left once the plan's columns (those
+    /// <paramref name="counts"/> accepts, all by default) take their amounts; never below 0.</summary>
+    private void Residual(double[] into, List<Column> columns, double[] x, Func<int, bool>? counts = null)
+    {
+        Array.Copy(m.Cap, into, into.Length);
+        for (var i = 0; i < x.Length; i++)
+            if (x[i] > 0 && (counts is null || counts(i)))
+                foreach (var l in columns[i].Listings(m)) into[l] -= x[i];
+        for (var l = 0; l < into.Length; l++) into[l] = Math.Max(0, into[l]);
     }
 }

@@ -8,9 +8,6 @@ internal sealed partial class ComponentSolver
     // Measured on 2,000 listings, K = 4: 16-town sub-problems take 0.1–0.3 s and most finish proven.
     private static readonly TimeSpan SubProblemBudget = TimeSpan.FromSeconds(0.5);
 
-    /// <summary>This solver works on one neighbourhood of a bigger component (so it does not search neighbourhoods itself).</summary>
-    private bool InsideNeighbourhood { get; init; }
-
     /// <summary>
     /// Large-neighbourhood search on the plan: pick a few towns that trade with each other, take out every
     /// trade among them, and solve what those towns can still do on the quantities left (a small component
@@ -40,7 +37,7 @@ internal sealed partial class ComponentSolver
                 covered.UnionWith(grown.Take(NeighbourhoodTowns / 2));
                 var towns = grown.ToHashSet();
                 tried++;
-                var gain = SolveNeighbourhood(lp, ref x, towns, subDual, scratch, budget);
+                (x, var gain) = SolveNeighbourhood(lp, x, towns, subDual, scratch, budget);
                 if (gain > 0) { improved++; passGain += gain; }
             }
             Trace($"  neighbourhoods pass {pass}: tried {tried}, improved {improved}, +{passGain:F1}, plan {Objective(lp.Columns, x):F1}, t={deadline.Elapsed.TotalSeconds:F2}");
@@ -53,46 +50,44 @@ internal sealed partial class ComponentSolver
         return x;
     }
 
-    /// <returns>The gain in objective (0 when the plan stays as it was).</returns>
-    private double SolveNeighbourhood(MasterLp lp, ref double[] x, HashSet<int> towns, double[] subDual, int[] scratch, Deadline budget)
+    /// <returns>The plan (the same array when it stays as it was) and the gain in objective.</returns>
+    private (double[] Plan, double Gain) SolveNeighbourhood(MasterLp lp, double[] x, HashSet<int> towns, double[] subDual, int[] scratch, Deadline budget)
     {
         var columns = lp.Columns;
-        var caps = (double[])m.Cap.Clone();
         var freed = new List<int>();
+        var before = 0.0;
         for (var i = 0; i < x.Length; i++)
-        {
-            if (x[i] <= 0) continue;
-            var inside = columns[i].Legs.All(e => towns.Contains(m.ListingTown[m.LegOffer[e]]));
-            if (inside) freed.Add(i);
-            else foreach (var l in columns[i].Listings(m)) caps[l] -= x[i];
-        }
-        for (var l = 0; l < caps.Length; l++) caps[l] = Math.Max(0, caps[l]);
+            if (x[i] > 0 && columns[i].Legs.All(e => towns.Contains(m.ListingTown[m.LegOffer[e]])))
+            {
+                freed.Add(i);
+                before += x[i] * columns[i].Profit;
+            }
         var arcs = comp.ArcIds.Where(a => towns.Contains(m.ArcFrom[a]) && towns.Contains(m.ArcTo[a])).ToArray();
-        if (arcs.Length < 2) return 0;
+        if (arcs.Length < 2) return (x, 0);
+        // The sub-problem's quantities: what the trades outside the neighbourhood leave.
+        var caps = new double[m.Cap.Length];
+        var inside = freed.ToHashSet();
+        Residual(caps, columns, x, i => !inside.Contains(i));
         var subMarket = m.WithCaps(caps);
+        // At most NeighbourhoodTowns towns, so the sub-solver never searches neighbourhoods itself.
         var sub = new Component(subMarket, arcs, scratch);
-        var current = x;
-        var before = freed.Sum(i => current[i] * columns[i].Profit);
-        var seeds = freed.Select(i => (columns[i].Legs, current[i])).ToList();
+        var seeds = freed.Select(i => (columns[i].Legs, x[i])).ToList();
         var progress = Progress.Value;
         Progress.Value = null; // the sub-solves' own rounds would drown the log
         Solution solution;
         try
         {
-            var limit = budget.Within(SubProblemBudget);
-            solution = new ComponentSolver(subMarket, sub, limit, subDual, ct, seeds, seedsArePlan: true) { InsideNeighbourhood = true }.Solve();
+            solution = new ComponentSolver(subMarket, sub, budget.Within(SubProblemBudget), subDual, ct, seeds, seedsArePlan: true).Solve();
         }
         finally { Progress.Value = progress; }
-        if (solution.Objective <= before + Tolerance(before)) return 0;
+        if (solution.Objective <= before + Tolerance(before)) return (x, 0);
         foreach (var i in freed) x[i] = 0;
+        var added = new List<(int Index, double Value)>();
         for (var k = 0; k < solution.Columns.Count; k++)
-        {
-            if (solution.Values[k] <= 0) continue;
-            var i = lp.IndexOf(Column.Create(m, solution.Columns[k].Legs));
-            x = Grown(x, columns.Count);
-            x[i] += solution.Values[k];
-        }
-        return solution.Objective - before;
+            if (solution.Values[k] > 0) added.Add((lp.IndexOf(Column.Create(m, solution.Columns[k].Legs)), solution.Values[k]));
+        x = Grown(x, columns.Count);
+        foreach (var (i, value) in added) x[i] += value;
+        return (x, solution.Objective - before);
     }
 
     /// <summary>Neighbourhood of <paramref name="seed"/>: towns added one by one, each the one with the most arcs into the set so far.</summary>
@@ -134,16 +129,11 @@ internal sealed partial class ComponentSolver
     /// <summary>The component's towns, those whose listings leave the most LP-priced value unused first.</summary>
     private List<int> TownsByUnusedValue(List<Column> columns, double[] x)
     {
-        var used = new double[m.Cap.Length];
-        for (var i = 0; i < x.Length; i++)
-            if (x[i] > 0)
-                foreach (var l in columns[i].Listings(m)) used[l] += x[i];
+        var left = new double[m.Cap.Length];
+        Residual(left, columns, x);
         var score = new Dictionary<int, double>();
         foreach (var l in comp.Listings)
-        {
-            var t = m.ListingTown[l];
-            score[t] = score.GetValueOrDefault(t) + dual[l] * Math.Max(0, m.Cap[l] - used[l]);
-        }
+            score[m.ListingTown[l]] = score.GetValueOrDefault(m.ListingTown[l]) + dual[l] * left[l];
         return score.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Select(kv => kv.Key).ToList();
     }
 }
