@@ -9,16 +9,28 @@ namespace TradeNet.Matching.Engine;
 /// </summary>
 internal static class MipSolver
 {
+    /// <summary>
+    /// SCIP settings for neighbourhood searches: no cutting planes and no strong branching. On 4-cycle books the
+    /// default settings spend the budget on the root's cuts and strong branching and rarely dive deep enough
+    /// to find a better plan; without them the tree's dives do (2,000 listings, K = 4, 10 s: +460 instead of +0).
+    /// </summary>
+    private const string PlanSearchParameters = "separating/maxroundsroot = 0\nseparating/maxrounds = 0\nbranching/relpscost/maxreliable = 0";
+
     public sealed record Outcome(double[] Values, double Objective, double BestBound, bool Optimal);
 
     /// <param name="ct">Cancelling interrupts the solve and throws.</param>
     /// <param name="forceOn">Per column: keep it on (V ≥ Min); used for neighbourhood searches around the LP.</param>
-    public static Outcome? Solve(Market m, IReadOnlyList<Column> columns, double[]? hint, TimeSpan limit, CancellationToken ct, bool[]? forceOn = null)
+    /// <param name="forPlans">The MIP is a search for better plans, not a proof: see <see cref="PlanSearchParameters"/>.</param>
+    public static Outcome? Solve(Market m, IReadOnlyList<Column> columns, double[]? hint, TimeSpan limit, CancellationToken ct, bool[]? forceOn = null,
+        bool forPlans = false)
     {
-        using var solver = Solver.CreateSolver("SCIP") ?? Solver.CreateSolver("CBC");
+        var scip = Solver.CreateSolver("SCIP");
+        using var solver = scip ?? Solver.CreateSolver("CBC");
         if (solver is null) return null;
         solver.SetTimeLimit((long)Math.Max(1, limit.TotalMilliseconds));
         solver.SetNumThreads(1); // deterministic, and the machine is shared
+        if (forPlans && scip is not null && !solver.SetSolverSpecificParametersAsString(PlanSearchParameters))
+            throw new InvalidOperationException("OR-Tools SCIP refused its parameters");
         var objective = solver.Objective();
         objective.SetMaximization();
         var rows = new Dictionary<int, Constraint>();
