@@ -153,8 +153,9 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
 
         // 2) Neighbourhood MIP (RINS-like): only the LP's support; columns whose LP amount already meets
         // their min lot stay on, the others choose on/off. With 2- and 3-cycles it solves in a fraction of a
-        // second; with 4-cycles its tree search keeps finding better plans for seconds, so it gets most of
-        // the time left (before the town neighbourhoods, which gain less per second: measured).
+        // second; with 4-cycles and a time limit its tree search (plan-search settings) keeps finding better
+        // plans for seconds, so it gets most of the time left (before the town neighbourhoods, which gain less
+        // per second: measured).
         if (bound - incumbent > Tolerance(bound) && !deadline.Expired)
         {
             var share = m.K >= 4 && !deadline.Unlimited ? 0.8 : 0.4;
@@ -302,7 +303,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             : null;
         var binaries = forceOn?.Count(f => !f) ?? sub.Count(c => !c.Continuous);
         if (binaries > MaxNeighbourhoodBinaries) return null;
-        var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), limit, ct, forceOn, forPlans: m.K >= 4);
+        var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), limit, ct, forceOn, forPlans: m.K >= 4 && !deadline.Unlimited);
         if (mip is null) return null;
         var vals = new double[columns.Count];
         for (var k = 0; k < support.Length; k++) vals[support[k]] = mip.Values[k];
