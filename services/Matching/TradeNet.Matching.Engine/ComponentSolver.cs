@@ -158,7 +158,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         // per second: measured).
         if (bound - incumbent > Tolerance(bound) && !deadline.Expired)
         {
-            var share = m.K >= 4 && !deadline.Unlimited ? 0.8 : 0.4;
+            var share = SearchesForPlans ? 0.8 : 0.4;
             var rins = Neighbourhood(lp, lpValues, best, deadline.RemainingOr(UnlimitedMipBudget) * share, keepLpFeasibleOn: true);
             if (rins is (var vals, var mip, var binaries))
             {
@@ -170,7 +170,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
 
         // 2b) Neighbourhoods (4-cycles): what the dive and the fill leave, re-solved a few towns at a time
         // while the time limit allows (without one, the MIPs below get the time instead).
-        if (m.K >= 4 && !firstOrder && !deadline.Unlimited && comp.TownCount > 2 * NeighbourhoodTowns && bound - incumbent > Tolerance(bound) && !deadline.Expired)
+        if (SearchesForPlans && !firstOrder && comp.TownCount > 2 * NeighbourhoodTowns && bound - incumbent > Tolerance(bound) && !deadline.Expired)
         {
             best = ImproveNeighbourhoods(lp, best, deadline.Fraction(0.85), ref incumbent, ref method);
             lpValues = Grown(lpValues, columns.Count);
@@ -286,6 +286,11 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
 
     private double? _minLegProfit;
 
+    /// <summary>4-cycles under a time limit: the plan, not a proof, is what the time after the LP can still
+    /// improve, so the neighbourhood MIP searches for plans and gets most of it, then town neighbourhoods run.
+    /// Without a time limit the MIPs aim at proofs (and at the same plan every run).</summary>
+    private bool SearchesForPlans => m.K >= 4 && !deadline.Unlimited;
+
     /// <summary>
     /// A MIP over the LP's support (and the incumbent's columns), warm-started from the incumbent; with
     /// <paramref name="keepLpFeasibleOn"/> the columns whose LP amount already meets their lot stay on and only
@@ -303,7 +308,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             : null;
         var binaries = forceOn?.Count(f => !f) ?? sub.Count(c => !c.Continuous);
         if (binaries > MaxNeighbourhoodBinaries) return null;
-        var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), limit, ct, forceOn, forPlans: m.K >= 4 && !deadline.Unlimited);
+        var mip = MipSolver.Solve(m, sub, support.Select(i => best[i]).ToArray(), limit, ct, forceOn, forPlans: SearchesForPlans);
         if (mip is null) return null;
         var vals = new double[columns.Count];
         for (var k = 0; k < support.Length; k++) vals[support[k]] = mip.Values[k];
