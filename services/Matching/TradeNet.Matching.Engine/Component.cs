@@ -106,6 +106,46 @@ internal sealed partial class Component
         }
     }
 
+    /// <summary>
+    /// Splits each bucket that holds one of <paramref name="mins"/>: one wider than <paramref name="ratio"/> into
+    /// buckets that wide (counted down from its top), a narrower one into one bucket per min value v, (v⁻, v], where
+    /// every leg must hold v and so no cycle whose Min exceeds its Upper can pass. Each usable cycle still lies in the
+    /// bucket of its Min, so pricing stays complete. Returns how many buckets were split (0: nothing left to split).
+    /// </summary>
+    public int RefineBuckets(IReadOnlyCollection<double> mins, double ratio)
+    {
+        var values = Listings.Select(l => _m.MinValue[l]).Where(v => v > 0).Distinct().Order().ToArray();
+        var refined = new List<(double Lo, double Hi)>();
+        var split = 0;
+        foreach (var (lo, hi) in Buckets)
+        {
+            if (lo < 0 || lo == Math.BitDecrement(hi) || !mins.Any(v => v > lo && v <= hi))
+            {
+                refined.Add((lo, hi));
+                continue;
+            }
+            split++;
+            var inside = values.Where(v => v > lo && v <= hi).ToArray();
+            if (lo > 0 && hi <= lo * ratio * (1 + 1e-9))
+            {
+                refined.AddRange(inside.Select(v => (Math.BitDecrement(v), v)));
+                continue;
+            }
+            var parts = new List<(double Lo, double Hi)>();
+            for (var h = hi; h >= inside[0]; h /= ratio)
+            {
+                var l = Math.Max(lo, h / ratio);
+                if (inside.Any(v => v > l && v <= h)) parts.Add((l, h));
+            }
+            parts.Reverse();
+            refined.AddRange(parts);
+        }
+        Buckets = refined;
+        return split;
+    }
+
+    /// <summary>Whether pricing can still produce the column: some bucket (lo, hi] has Min ≤ hi and Upper ≥ lo.</summary>
+    public bool Priceable(Column c) => Buckets.Any(b => c.Min <= b.Hi && c.Upper >= b.Lo);
 
     /// <summary>
     /// Every simple cycle of ≤ K towns with every choice of leg per arc, or null when there are more

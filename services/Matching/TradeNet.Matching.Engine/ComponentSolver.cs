@@ -10,6 +10,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
     IReadOnlyList<(int[] Legs, double Value)>? seeds = null, bool seedsArePlan = false, int firstOrderAbove = ComponentSolver.FirstOrderListings)
 {
     private const double PricingEps = 1e-7;
+    private const double FineBuckets = 1.01;
     private const int EnumerationLimit = 100_000;
     private const int ProofColumnLimit = 5_000;
     // Without a time limit each MIP still stops after this long: the LP bound is reported either way.
@@ -81,12 +82,19 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             // Lagrangian bound, valid for any duals ≥ 0: Σ dual·cap + the pricing's term.
             var dualObjective = lp.DualObjective(dual);
             bound = Math.Min(bound, Math.Min(dualObjective + lagrangianTerm, FarleyBound(dualObjective)));
-            if (found.Count == 0) { converged = true; break; }
+            // Coarse buckets let through cycles whose lot exceeds a capacity; they carry nothing in a plan, only
+            // in the LP. Where pricing finds them, finer buckets stop that (2,000-listing K = 4 books: up to 1 %).
+            var refined = !firstOrder && RefineWhereUnusable(lp, found);
+            if (found.Count == 0 && !refined) { converged = true; break; }
             if (lpDeadline.Expired && lpValues is not null) break;
             if (firstOrder && lpValues is not null && bound - lpObjective <= FirstOrderGap * bound) break;
             var added = 0;
-            foreach (var (legs, _) in found) if (lp.Add(Column.Create(m, legs))) added++;
-            if (added == 0) { converged = true; break; } // only numerically positive duplicates left
+            foreach (var (legs, _) in found)
+            {
+                var column = Column.Create(m, legs);
+                if (comp.Priceable(column) && lp.Add(column)) added++;
+            }
+            if (added == 0 && !refined) { converged = true; break; } // only numerically positive duplicates left
             var t0 = deadline.Elapsed;
             // Until the LP is within a few percent of its bound, rough duals price as well as exact ones.
             lp.SetTolerance(bound - lpObjective > 0.03 * bound ? 1e-3 : 1e-4);
@@ -269,6 +277,23 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
     /// length k earns at least k × the smallest leg profit, and pricing knows the best reduced profit per length.
     /// Near the LP optimum θ is tiny, where the Lagrangian term still adds a whole source's offer capacity.
     /// </summary>
+    /// <summary>
+    /// Refines the buckets where pricing found cycles whose Min exceeds their Upper, and pins to 0 every such LP column
+    /// no bucket can price any more (it can carry nothing in a plan, and pricing cannot offer it again). True if any
+    /// bucket was split: the LP must be solved again before pricing can end.
+    /// </summary>
+    private bool RefineWhereUnusable(MasterLp lp, List<(int[] Legs, double Reduced)> found)
+    {
+        var slipped = found.Select(f => Column.Create(m, f.Legs)).Where(Unusable).Select(c => c.Min).ToList();
+        if (slipped.Count == 0 || comp.RefineBuckets(slipped, FineBuckets) == 0) return false;
+        for (var i = 0; i < lp.Columns.Count; i++)
+            if (Unusable(lp.Columns[i]) && !comp.Priceable(lp.Columns[i])) lp.SetBounds(i, 0, 0);
+        Trace($"  buckets refined where {slipped.Count} unusable cycles were priced: {comp.Buckets.Count} buckets");
+        return true;
+
+        static bool Unusable(Column c) => c.Min > c.Upper * (1 + 1e-9);
+    }
+
     private double FarleyBound(double dualObjective)
     {
         var minLegProfit = _minLegProfit ??= comp.ArcIds.Min(a =>
