@@ -81,6 +81,7 @@ public sealed class TradeTraceTests(AppHostProcess appHost) : IClassFixture<AppH
             ("matching", "tradenet.trades"), ("matching", "tradenet.proposals"), ("matching", "tradenet.clearing.duration"),
             ("matching", "tradenet.clearing.objective"), ("matching", "tradenet.outbox.pending"),
             ("matching", "tradenet.outbox.oldest_pending_age"), ("catalog", "tradenet.outbox.pending"),
+            ("matching", "tradenet.trades.current"), ("logistics", "tradenet.shipments.current"),
             ("logistics", "tradenet.shipments"), ("logistics", "tradenet.planning.duration"), ("logistics", "tradenet.route.cost"),
             ("logistics", "tradenet.outbox.pending"), ("matching", "messaging.masstransit.consume"),
             ("gateway", "http.server.request.duration"), ("gateway", "kestrel.active_connections"),

@@ -60,6 +60,7 @@ public static class LogisticsExtensions
         }));
         services.AddHostedService<OutboxRelay<LogisticsOutbox>>();
         services.AddOutboxBacklogMetrics<LogisticsOutbox>("logistics");
+        services.AddStateGauge<ILogisticsStore, ShipmentStatus>(StateGauges.Shipments, (store, ct) => store.CountShipmentsByStatusAsync(ct));
         services.AddHealthChecks().AddCheck<LogisticsStoreHealthCheck>("logistics-store");
 
         services.AddGrpc().AddServiceOptions<LogisticsGrpcService>(o => o.MaxReceiveMessageSize = LogisticsGrpcService.MaxReceiveMessageBytes);

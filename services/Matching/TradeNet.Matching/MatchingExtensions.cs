@@ -31,6 +31,7 @@ public static class MatchingExtensions
         services.AddHealthChecks().AddCheck<MatchingStoreHealthCheck>("matching-store", tags: ["ready"]);
         services.AddHostedService<OutboxRelay<MatchingOutbox>>();
         services.AddOutboxBacklogMetrics<MatchingOutbox>("matching");
+        services.AddStateGauge<IMatchingStore, Domain.TradeStatus>(StateGauges.Trades, (store, ct) => store.CountTradesByStatusAsync(ct));
 
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "matching");
 

@@ -176,6 +176,45 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Shipments_are_counted_by_the_status_they_are_in_now(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        Assert.All(await s.Store.CountShipmentsByStatusAsync(), c => Assert.Equal(0, c.Value));
+        var trade = Guid.NewGuid();
+        var seeded = new List<Shipment>();
+        for (var leg = 0; leg < 5; leg++) seeded.Add(await SeedAsync(s, Transfer(trade, leg)));
+        var moves = new[]
+        {
+            (seeded[0], new[] { ShipmentAction.PickUp }),
+            (seeded[1], new[] { ShipmentAction.PickUp, ShipmentAction.Deliver }),
+            (seeded[2], new[] { ShipmentAction.Cancel }),
+        };
+        foreach (var (shipment, actions) in moves)
+        {
+            var current = shipment;
+            foreach (var action in actions)
+            {
+                var next = ShipmentTransitions.Apply(current, action, T0).Shipment;
+                await using var session = await s.Store.BeginAsync();
+                await session.UpdateShipmentAsync(next, current.Version);
+                await session.CommitAsync();
+                current = next;
+            }
+        }
+
+        var counts = await s.Store.CountShipmentsByStatusAsync();
+
+        Assert.Equal(
+            new Dictionary<ShipmentStatus, long>
+            {
+                [ShipmentStatus.Planned] = 2, [ShipmentStatus.PickedUp] = 1, [ShipmentStatus.Delivered] = 1,
+                [ShipmentStatus.Failed] = 0, [ShipmentStatus.Cancelled] = 1,
+            },
+            Enum.GetValues<ShipmentStatus>().ToDictionary(st => st, st => counts.GetValueOrDefault(st)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task A_town_lists_only_what_it_sends_receives_or_carries(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

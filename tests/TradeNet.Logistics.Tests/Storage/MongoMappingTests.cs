@@ -109,6 +109,15 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void Shipments_are_counted_per_value_of_the_field_that_holds_their_status()
+    {
+        var stage = Assert.Single(MongoRendering.Render(LogisticsMongoQueries.ShipmentsByStatus));
+
+        Assert.Equal(BsonDocument.Parse("{ $group: { _id: '$status', count: { $sum: 1 } } }"), stage);
+        Assert.Equal("pickedUp", MongoMapping.ToDocument(PickedUpShipment()).ToBsonDocument()["status"].AsString);
+    }
+
+    [Fact]
     public void A_trade_leg_has_at_most_one_transfer_by_a_unique_index()
     {
         var index = LogisticsMongoQueries.TransferIndexes.Single(i => i.Options.Name == "trade_leg");

@@ -135,6 +135,36 @@ public sealed class MatchingStoreContract : IDisposable
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task Trades_are_counted_by_the_status_they_are_in_now(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        Assert.All(await store.CountTradesByStatusAsync(), c => Assert.Equal(0, c.Value));
+        var answered = Trade("roanne", "riorges");
+        await using (var session = await store.BeginAsync())
+        {
+            foreach (var t in new[]
+                     {
+                         answered, Trade("lyon", "vichy"), Trade("roanne", "lyon"),
+                         Trade("vichy", "riorges") with { Status = TradeStatus.Agreed },
+                         Trade("lyon", "riorges") with { Status = TradeStatus.Completed },
+                     })
+                await session.InsertTradeAsync(t);
+            await session.CommitAsync();
+        }
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.UpdateTradeAsync(answered with { Status = TradeStatus.Agreed }));
+            await session.CommitAsync();
+        }
+
+        var counts = await store.CountTradesByStatusAsync();
+
+        Assert.Equal(
+            new Dictionary<TradeStatus, long> { [TradeStatus.Proposed] = 2, [TradeStatus.Agreed] = 2, [TradeStatus.Cancelled] = 0, [TradeStatus.Completed] = 1 },
+            Enum.GetValues<TradeStatus>().ToDictionary(s => s, s => counts.GetValueOrDefault(s)));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
     public async Task A_message_is_consumed_once_per_consumer_and_only_when_committed(string adapter)
     {
         var store = StoreAdapters.Create(adapter, _settings).Store;

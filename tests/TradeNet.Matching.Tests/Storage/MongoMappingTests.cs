@@ -94,6 +94,15 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void Trades_are_counted_per_value_of_the_field_that_holds_their_status()
+    {
+        var stage = Assert.Single(MongoRendering.Render(MongoMapping.CountByStatus));
+
+        Assert.Equal(BsonDocument.Parse("{ $group: { _id: '$status', count: { $sum: 1 } } }"), stage);
+        Assert.Equal("proposed", TradeDocument.From(SampleTrade()).ToBsonDocument()["status"].AsString);
+    }
+
+    [Fact]
     public void The_indexes_serve_the_queries()
     {
         var trades = MongoMapping.TradeIndexes.ToDictionary(i => i.Options.Name, i => MongoRendering.Render(i.Keys));

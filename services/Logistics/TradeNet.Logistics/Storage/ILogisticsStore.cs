@@ -29,6 +29,9 @@ public interface ILogisticsStore
 
     /// <summary>The trace context the trade's agreement arrived in, for linking later reports to it; null if unknown.</summary>
     Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default);
+
+    /// <summary>How many shipments are in each status now; a status without shipments may be absent.</summary>
+    Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default);
 }
 
 /// <summary>A write session: what it reads it reads inside the same transaction, so decisions hold at commit.</summary>

@@ -23,6 +23,9 @@ public interface IMatchingStore
 
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>How many trades are in each status now; a status without trades may be absent.</summary>
+    Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default);
 }
 
 public sealed record TradeQuery(string? TownId = null, TradeStatus? Status = null, int Limit = 1000, DateTimeOffset? DeadlineBefore = null);

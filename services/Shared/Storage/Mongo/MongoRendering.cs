@@ -15,4 +15,7 @@ public static class MongoRendering
 
     public static BsonDocument Render<T>(UpdateDefinition<T> update) =>
         update.Render(new RenderArgs<T>(BsonSerializer.SerializerRegistry.GetSerializer<T>(), BsonSerializer.SerializerRegistry)).AsBsonDocument;
+
+    public static IList<BsonDocument> Render<TInput, TOutput>(PipelineDefinition<TInput, TOutput> pipeline) =>
+        pipeline.Render(new RenderArgs<TInput>(BsonSerializer.SerializerRegistry.GetSerializer<TInput>(), BsonSerializer.SerializerRegistry)).Documents;
 }

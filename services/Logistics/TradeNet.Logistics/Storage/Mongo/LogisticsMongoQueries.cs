@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using TradeNet.Logistics.Domain;
 
@@ -51,6 +52,12 @@ public static class LogisticsMongoQueries
         Builders<TransferDocument>.Update.Set(d => d.Status, MongoMapping.Name(status));
 
     public static FilterDefinition<ShipmentDocument> ShipmentsOfRoute(Guid routeId) => ShipmentFilter.Eq(d => d.RouteId, routeId);
+
+    /// <summary>Shipments per status, one <c>{ _id: status, count }</c> per status present.</summary>
+    public static PipelineDefinition<ShipmentDocument, BsonDocument> ShipmentsByStatus { get; } = new[]
+    {
+        new BsonDocument("$group", new BsonDocument { ["_id"] = "$status", ["count"] = new BsonDocument("$sum", 1) }),
+    };
 
     public static FilterDefinition<VehicleDocument> VehicleById(string id) => Builders<VehicleDocument>.Filter.Eq(d => d.Id, id);
 

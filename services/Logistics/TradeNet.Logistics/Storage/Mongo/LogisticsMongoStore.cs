@@ -111,6 +111,13 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public async Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default) =>
         (await TradeTraces.Find(TradeTrace(tradeId)).FirstOrDefaultAsync(ct))?.TraceParent;
 
+    public async Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default)
+    {
+        using var cursor = await Shipments.AggregateAsync(ShipmentsByStatus, cancellationToken: ct);
+        var groups = await cursor.ToListAsync(ct);
+        return groups.ToDictionary(g => Enum.Parse<ShipmentStatus>(g["_id"].AsString, ignoreCase: true), g => g["count"].ToInt64());
+    }
+
     public async Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default)
     {
         var doc = await Vehicles.Find(VehicleById(id)).FirstOrDefaultAsync(ct);

@@ -72,6 +72,17 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
+    public async Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = Command(connection, "SELECT status, COUNT(*) FROM shipments GROUP BY status");
+        var counts = new Dictionary<ShipmentStatus, long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            counts[Enum.Parse<ShipmentStatus>(reader.GetString(0), ignoreCase: true)] = reader.GetInt64(1);
+        return counts;
+    }
+
     public async Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default)
     {
         await using var connection = Database.Open();

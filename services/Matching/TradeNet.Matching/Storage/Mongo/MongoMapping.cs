@@ -79,6 +79,12 @@ public static class MongoMapping
     public static SortDefinition<TradeDocument> NewestTradesFirst =>
         Builders<TradeDocument>.Sort.Descending(d => d.CreatedAt).Ascending(d => d.Id);
 
+    /// <summary>Trades per status, one <c>{ _id: status, count }</c> per status present.</summary>
+    public static PipelineDefinition<TradeDocument, BsonDocument> CountByStatus { get; } = new[]
+    {
+        new BsonDocument("$group", new BsonDocument { ["_id"] = "$status", ["count"] = new BsonDocument("$sum", 1) }),
+    };
+
     public static IReadOnlyList<CreateIndexModel<TradeDocument>> TradeIndexes { get; } =
     [
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.Deadline), new CreateIndexOptions { Name = "status_deadline" }),

@@ -78,6 +78,14 @@ public sealed class MongoMatchingStore : IMatchingStore
         return docs.Select(d => d.ToDomain()).ToList();
     }
 
+    public async Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        using var cursor = await Trades.AggregateAsync(MongoMapping.CountByStatus, cancellationToken: ct);
+        var groups = await cursor.ToListAsync(ct);
+        return groups.ToDictionary(g => Enum.Parse<TradeStatus>(g["_id"].AsString, ignoreCase: true), g => g["count"].ToInt64());
+    }
+
     private async Task EnsureIndexesAsync()
     {
         await Mongo.EnsureOutboxIndexesAsync();

@@ -135,6 +135,18 @@ public sealed class SqliteMatchingStore : IMatchingStore
         return rounds;
     }
 
+    public async Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, COUNT(*) FROM trades GROUP BY status";
+        var counts = new Dictionary<TradeStatus, long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            counts[Enum.Parse<TradeStatus>(reader.GetString(0), ignoreCase: true)] = reader.GetInt64(1);
+        return counts;
+    }
+
     internal const string ListingSql = "SELECT id, town_id, version, withdrawn, listing FROM book WHERE id = $id";
     internal const string TradeSql = "SELECT doc, version FROM trades WHERE id = $id";
 
