@@ -23,6 +23,11 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
     // bound (valid for any duals) is this close to it; later rounds gain little and the budget is better
     // spent on fix and re-solve.
     private const double FirstOrderGap = 3e-3;
+    // PDLP multiplies by the whole matrix every iteration: past 1.5 columns per listing, unused columns pricing 20 %
+    // below their profit go (10,000 listings: the LP settles at 17 s instead of running into its 22.7 s limit, and
+    // fix and re-solve gets its rounds; at 5 % pricing brings them straight back).
+    private const double PruneAbove = 1.5;
+    private const double PruneReduced = 0.2;
     // With more on/off choices than this the neighbourhood MIPs do not get through a root node in the budget.
     private const int MaxNeighbourhoodBinaries = 3_000;
 
@@ -53,6 +58,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         using var lp = new MasterLp(m, comp.Listings, algorithm);
         var bound = double.PositiveInfinity;
         var converged = false;
+        var pruning = true;
         // The last LP that solved: its values, and how many columns it had (later ones carry 0).
         double[]? lpValues = null;
         var lpObjective = 0.0;
@@ -104,8 +110,10 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             lpValues = lp.Values();
             lpObjective = lp.Objective;
             lp.Duals(dual);
+            if (firstOrder && pruning && lp.Columns.Count > PruneAbove * comp.Listings.Length)
+                (lpValues, pruning) = Prune(lp, lpValues);
         }
-        if (lpValues is null) return new Solution([], [], 0, bound, lp.Columns.Count, "lp-timeout");
+        if (lpValues is null) return new Solution([], [], 0, bound, lp.Columns.Count + lp.Pruned, "lp-timeout");
         // A simplex optimum is exact, so its value is the bound; PDLP's is not, and its Lagrangian bound stands.
         if (converged && !firstOrder) bound = Math.Min(bound, Math.Max(lpObjective, lp.DualObjective(dual)));
         var columns = lp.Columns;
@@ -229,7 +237,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             }
         }
         if (!method.EndsWith("+enum-proof", StringComparison.Ordinal)) best = Fill(lp, best, deadline, ref incumbent, ref method);
-        return new Solution(columns, best, incumbent, bound, lp.Columns.Count, method);
+        return new Solution(columns, best, incumbent, bound, lp.Columns.Count + lp.Pruned, method);
     }
 
     private double[] Fill(MasterLp lp, double[] plan, Deadline budget, ref double incumbent, ref string method)
@@ -292,6 +300,21 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         return true;
 
         static bool Unusable(Column c) => c.Min > c.Upper * (1 + 1e-9);
+    }
+
+    /// <summary>Drops the PDLP master's unused columns that price well below 0 (see <see cref="MasterLp.Prune"/>).</summary>
+    /// <remarks>Once less than a tenth of the columns would go, pruning stops for good: later, small prunings only make
+    /// pricing bring the same columns back, and the bound then settles late or not at all (40,000 listings pruned every
+    /// round: 0.83 %, against 0.36–0.52 % unpruned or with this rule).</remarks>
+    private (double[] Values, bool Again) Prune(MasterLp lp, double[] lpValues)
+    {
+        var columns = lp.Columns;
+        var keep = columns.Select((c, i) => lpValues[i] >= 1e-3 * Math.Max(1, c.Min) || c.ReducedProfit(m, dual) > -PruneReduced * c.Profit)
+            .ToArray();
+        var drop = keep.Count(k => !k);
+        if (drop < columns.Count / 10) return (lpValues, false);
+        Trace($"  pruned {drop} of {columns.Count} columns");
+        return (lp.Prune(i => keep[i]).Select(i => lpValues[i]).ToArray(), true);
     }
 
     private double FarleyBound(double dualObjective)

@@ -26,26 +26,58 @@ internal sealed class MasterLp : IDisposable
     private static string PdlpParameters(double eps) =>
         $"termination_criteria {{ simple_optimality_criteria {{ eps_optimal_absolute: {eps:R} eps_optimal_relative: {eps:R} }} }} num_threads: 2";
     private readonly Market _m;
-    private readonly Solver _solver;
-    private readonly Objective _objective;
+    private readonly int[] _listings;
+    private Solver _solver;
+    private Objective _objective;
     private readonly Dictionary<int, Constraint> _rows = [];
     private readonly List<Variable> _vars = [];
     private readonly Dictionary<string, int> _index = [];
     private bool _dualSimplex;
+    private double _eps = 1e-4;
     public LpAlgorithm Algorithm { get; }
-    public List<Column> Columns { get; } = [];
+    public List<Column> Columns { get; private set; } = [];
+    /// <summary>How many columns <see cref="Prune"/> has dropped: generated columns are these plus <see cref="Columns"/>.</summary>
+    public int Pruned { get; private set; }
 
     public MasterLp(Market m, IEnumerable<int> listings, LpAlgorithm algorithm = LpAlgorithm.Simplex)
     {
         _m = m;
+        _listings = listings.ToArray();
         Algorithm = algorithm;
-        var name = algorithm == LpAlgorithm.Simplex ? "GLOP" : "PDLP";
-        _solver = Solver.CreateSolver(name) ?? throw new InvalidOperationException($"OR-Tools {name} is not available");
-        if (!_solver.SetSolverSpecificParametersAsString(algorithm == LpAlgorithm.Simplex ? GlopParameters : PdlpParameters(1e-4)))
+        (_solver, _objective) = CreateModel();
+    }
+
+    private (Solver, Objective) CreateModel()
+    {
+        var name = Algorithm == LpAlgorithm.Simplex ? "GLOP" : "PDLP";
+        var solver = Solver.CreateSolver(name) ?? throw new InvalidOperationException($"OR-Tools {name} is not available");
+        if (!solver.SetSolverSpecificParametersAsString(Algorithm == LpAlgorithm.Simplex ? GlopParameters : PdlpParameters(_eps)))
             throw new InvalidOperationException($"OR-Tools {name} refused its parameters");
-        _objective = _solver.Objective();
-        _objective.SetMaximization();
-        foreach (var l in listings) _rows[l] = _solver.MakeConstraint(double.NegativeInfinity, m.Cap[l], "");
+        var objective = solver.Objective();
+        objective.SetMaximization();
+        _rows.Clear();
+        foreach (var l in _listings) _rows[l] = solver.MakeConstraint(double.NegativeInfinity, _m.Cap[l], "");
+        return (solver, objective);
+    }
+
+    /// <summary>
+    /// PDLP only (it has no warm start to lose): rebuilds the model with the columns <paramref name="keep"/> accepts,
+    /// at their bounds [0, ∞). Every PDLP iteration multiplies by the whole matrix, so columns that have gone unused
+    /// only slow it down; pricing brings any of them back when they pay again. Returns the old index of each kept column.
+    /// </summary>
+    public int[] Prune(Func<int, bool> keep)
+    {
+        if (Algorithm != LpAlgorithm.FirstOrder) throw new InvalidOperationException("Only the PDLP master is pruned");
+        var kept = Enumerable.Range(0, Columns.Count).Where(keep).ToArray();
+        var columns = kept.Select(i => Columns[i]).ToList();
+        _solver.Dispose();
+        (_solver, _objective) = CreateModel();
+        _vars.Clear();
+        _index.Clear();
+        Pruned += Columns.Count - columns.Count;
+        Columns = [];
+        foreach (var c in columns) Add(c);
+        return kept;
     }
 
     /// <summary>Adds a column unless the same leg sequence is already there.</summary>
@@ -97,7 +129,9 @@ internal sealed class MasterLp : IDisposable
     /// <summary>PDLP's relative and absolute tolerance (1e-4 unless set): early rounds only need rough duals.</summary>
     public void SetTolerance(double eps)
     {
-        if (Algorithm == LpAlgorithm.FirstOrder) _solver.SetSolverSpecificParametersAsString(PdlpParameters(eps));
+        if (Algorithm != LpAlgorithm.FirstOrder) return;
+        _eps = eps;
+        _solver.SetSolverSpecificParametersAsString(PdlpParameters(eps));
     }
 
     public double Objective => _objective.Value();
