@@ -39,12 +39,7 @@ public sealed class ShipmentsByStateGaugeTests : IDisposable
             ["planned"] = 1, ["picked_up"] = 2, ["delivered"] = 0, ["failed"] = 1, ["cancelled"] = 0,
         };
 
-        // Polled here rather than waiting for the 5 s timer; retried only because another test's host may report in between.
-        var reported = await Eventually.Until(async () =>
-        {
-            await poller.PollAsync(CancellationToken.None);
-            return StateGaugeReader.Read("tradenet.shipments.current");
-        }, r => r.Count == expected.Count && expected.All(e => r.GetValueOrDefault(e.Key, -1) == e.Value), TimeSpan.FromSeconds(10));
+        var reported = await StateGaugeReader.PollUntil(poller, expected);
 
         Assert.Equal(expected, reported);
         Assert.Equal(StateGauges.Shipments, poller.Gauge);

@@ -24,12 +24,7 @@ public sealed class TradesByStateGaugeTests
         var poller = host.Services.GetServices<IHostedService>().OfType<StateGaugePoller<TradeStatus>>().Single();
         var expected = new Dictionary<string, long> { ["proposed"] = 2, ["agreed"] = 1, ["cancelled"] = 0, ["completed"] = 1 };
 
-        // Polled here rather than waiting for the 5 s timer; retried only because another test's host may report in between.
-        var reported = await Eventually.Until(async () =>
-        {
-            await poller.PollAsync(CancellationToken.None);
-            return StateGaugeReader.Read("tradenet.trades.current");
-        }, r => r.Count == expected.Count && expected.All(e => r.GetValueOrDefault(e.Key, -1) == e.Value), TimeSpan.FromSeconds(10));
+        var reported = await StateGaugeReader.PollUntil(poller, expected);
 
         Assert.Equal(expected, reported);
         Assert.Equal(StateGauges.Trades, poller.Gauge);
