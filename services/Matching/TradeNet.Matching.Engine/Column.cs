@@ -38,5 +38,8 @@ internal sealed class Column
     /// <summary>Min lots are not in the way: the column can carry any V in (0, Upper].</summary>
     public bool Continuous => Min <= 0;
 
+    /// <summary>Its min lot exceeds a capacity on the cycle: it can carry nothing in a plan.</summary>
+    public bool CannotCarry => Min > Upper * (1 + 1e-9);
+
     public string Key => string.Join(',', Legs);
 }

@@ -8,16 +8,14 @@ internal sealed partial class ComponentSolver
     /// no bucket can price any more (it can carry nothing in a plan, and pricing cannot offer it again). True if any
     /// bucket was split: the LP must be solved again before pricing can end.
     /// </summary>
-    private bool RefineWhereUnusable(MasterLp lp, List<(int[] Legs, double Reduced)> found)
+    private bool RefineWhereUnusable(MasterLp lp, List<Column> found)
     {
-        var slipped = found.Select(f => Column.Create(m, f.Legs)).Where(Unusable).Select(c => c.Min).ToList();
+        var slipped = found.Where(c => c.CannotCarry).Select(c => c.Min).ToList();
         if (slipped.Count == 0 || comp.RefineBuckets(slipped, FineBuckets) == 0) return false;
         for (var i = 0; i < lp.Columns.Count; i++)
-            if (Unusable(lp.Columns[i]) && !comp.Priceable(lp.Columns[i])) lp.SetBounds(i, 0, 0);
+            if (lp.Columns[i].CannotCarry && !comp.Priceable(lp.Columns[i])) lp.SetBounds(i, 0, 0);
         Trace($"  buckets refined where {slipped.Count} unusable cycles were priced: {comp.Buckets.Count} buckets");
         return true;
-
-        static bool Unusable(Column c) => c.Min > c.Upper * (1 + 1e-9);
     }
 
     /// <summary>Drops the PDLP master's unused columns that price well below 0 (see <see cref="MasterLp.Prune"/>).</summary>

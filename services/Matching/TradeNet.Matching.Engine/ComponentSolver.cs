@@ -90,16 +90,13 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             bound = Math.Min(bound, Math.Min(dualObjective + lagrangianTerm, FarleyBound(dualObjective)));
             // Coarse buckets let through cycles whose lot exceeds a capacity; they carry nothing in a plan, only
             // in the LP. Where pricing finds them, finer buckets stop that (2,000-listing K = 4 books: up to 1 %).
-            var refined = !firstOrder && RefineWhereUnusable(lp, found);
+            var candidates = found.Select(f => Column.Create(m, f.Legs)).ToList();
+            var refined = !firstOrder && RefineWhereUnusable(lp, candidates);
             if (found.Count == 0 && !refined) { converged = true; break; }
             if (lpDeadline.Expired && lpValues is not null) break;
             if (firstOrder && lpValues is not null && bound - lpObjective <= FirstOrderGap * bound) break;
-            var added = 0;
-            foreach (var (legs, _) in found)
-            {
-                var column = Column.Create(m, legs);
-                if (comp.Priceable(column) && lp.Add(column)) added++;
-            }
+            // A usable cycle is always in its Min's bucket; one that cannot carry may be out of reach after refining.
+            var added = candidates.Count(c => (!c.CannotCarry || comp.Priceable(c)) && lp.Add(c));
             if (added == 0 && !refined) { converged = true; break; } // only numerically positive duplicates left
             var t0 = deadline.Elapsed;
             // Until the LP is within a few percent of its bound, rough duals price as well as exact ones.

@@ -43,9 +43,8 @@ internal static class MipSolver
             var col = columns[c];
             Variable amount;
             double coef;
-            if (col.Min > col.Upper * (1 + 1e-9))
+            if (col.CannotCarry)
             {
-                // Its min lot exceeds a capacity on the cycle: it can carry nothing.
                 amount = solver.MakeNumVar(0, 0, "");
                 coef = 1;
             }
@@ -100,7 +99,7 @@ internal static class MipSolver
         for (var c = 0; c < columns.Count; c++)
         {
             var col = columns[c];
-            values[c] = col.Min > col.Upper * (1 + 1e-9) ? 0
+            values[c] = col.CannotCarry ? 0
                 : forceOn is not null && forceOn[c] && !col.Continuous ? value[c].SolutionValue()
                 : !col.Continuous && col.Min >= col.Upper * (1 - 1e-9)
                 ? (value[c].SolutionValue() > 0.5 ? col.Upper : 0)

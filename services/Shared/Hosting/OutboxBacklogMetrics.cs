@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TradeNet.Shared.Storage;
 
@@ -36,23 +35,9 @@ public static class OutboxBacklogMetrics
 }
 
 public sealed class OutboxBacklogPoller<TStore>(TStore store, string outbox, ILogger<OutboxBacklogPoller<TStore>> logger)
-    : BackgroundService where TStore : IOutboxStore
+    : GaugePoller(logger) where TStore : IOutboxStore
 {
-    private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
+    protected override string What => $"the {outbox} outbox backlog";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Every);
-        do
-        {
-            try
-            {
-                OutboxBacklogMetrics.Record(outbox, await store.BacklogAsync(stoppingToken));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogDebug(ex, "Could not read the {Outbox} outbox backlog", outbox);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result));
-    }
+    public override async Task PollAsync(CancellationToken ct) => OutboxBacklogMetrics.Record(outbox, await store.BacklogAsync(ct));
 }

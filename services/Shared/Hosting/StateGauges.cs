@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace TradeNet.Shared.Hosting;
@@ -54,33 +53,16 @@ public static class StateGauges
 /// <summary>Counts the items per <typeparamref name="TState"/> every 5 s and hands the result to its gauge.</summary>
 public sealed class StateGaugePoller<TState>(
     StateGauge gauge, Func<CancellationToken, Task<IReadOnlyDictionary<TState, long>>> count, ILogger<StateGaugePoller<TState>> logger)
-    : BackgroundService where TState : struct, Enum
+    : GaugePoller(logger) where TState : struct, Enum
 {
-    private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
-
     public StateGauge Gauge => gauge;
 
-    /// <summary>One poll: the timer calls it, and tests call it to read the store now rather than wait for a tick.</summary>
-    public async Task PollAsync(CancellationToken ct)
+    protected override string What => $"{gauge.Name} by state";
+
+    public override async Task PollAsync(CancellationToken ct)
     {
         StateGauges.Ensure(gauge);
         var counts = await count(ct);
         StateGauges.Record(gauge.Name, Enum.GetValues<TState>().ToDictionary(StateGauges.StateName, s => counts.GetValueOrDefault(s)));
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Every);
-        do
-        {
-            try
-            {
-                await PollAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogDebug(ex, "Could not count {Gauge} by state", gauge.Name);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result));
     }
 }
