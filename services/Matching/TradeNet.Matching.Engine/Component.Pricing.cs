@@ -29,10 +29,8 @@ internal sealed partial class Component
             double best = double.NegativeInfinity; var choice = -1;
             for (var e = m.ArcLegStart[a]; e < m.ArcLegStart[a + 1]; e++)
             {
-                int o = m.LegOffer[e], n = m.LegNeed[e];
-                var legMin = Math.Max(m.MinValue[o], m.MinValue[n]);
-                if (legMin > hi || Math.Min(m.Cap[o], m.Cap[n]) < Math.Max(lo, legMin)) continue;
-                var r = m.LegProfit[e] - dual[o] - dual[n];
+                if (!InBucket(e, lo, hi)) continue;
+                var r = m.LegProfit[e] - dual[m.LegOffer[e]] - dual[m.LegNeed[e]];
                 if (r > best + 1e-12) { best = r; choice = e; }
             }
             w[la] = best; bestLeg[la] = choice;
@@ -57,12 +55,12 @@ internal sealed partial class Component
             for (var s = first; s < TownCount; s += step)
             {
                 if ((s & 63) == first) ct.ThrowIfCancellationRequested();
-                perSource[s] = PriceSource(s, x, w, bestLeg, eps);
+                perSource[s] = PriceSource(s, x, w, bestLeg, eps, dual, lo, hi);
             }
         }
     }
 
-    private List<(int[] Legs, double Reduced)>? PriceSource(int s, Scratch x, double[] w, int[] bestLeg, double eps)
+    private List<(int[] Legs, double Reduced)>? PriceSource(int s, Scratch x, double[] w, int[] bestLeg, double eps, double[] dual, double lo, double hi)
     {
         var k = _m.K;
         const double ninf = double.NegativeInfinity;
@@ -114,9 +112,11 @@ internal sealed partial class Component
             var la = _inArc[i]; var end = _from[la];
             if (end <= s || bestLeg[la] < 0) continue;
             var wc = w[la];
-            if (x.S1[end] == x.Stamp) Close(2, x.D1[end] + wc, end, la);
-            if (k >= 3 && x.S2[end] == x.Stamp) Close(3, x.D2[end] + wc, end, la);
-            if (k >= 4 && x.S3[end] == x.Stamp) Close(4, x.D3[end] + wc, end, la);
+            var path = double.NegativeInfinity;
+            if (x.S1[end] == x.Stamp) { Close(2, x.D1[end] + wc, end, la); path = x.D1[end]; }
+            if (k >= 3 && x.S2[end] == x.Stamp) { Close(3, x.D2[end] + wc, end, la); path = Math.Max(path, x.D2[end]); }
+            if (k >= 4 && x.S3[end] == x.Stamp) { Close(4, x.D3[end] + wc, end, la); path = Math.Max(path, x.D3[end]); }
+            if (!double.IsNegativeInfinity(path)) CloseThroughNeeds(la, path, dual, lo, hi);
         }
         if (x.Closing.Count == 0) return null;
         x.Closing.Sort((a, b) => b.Val != a.Val ? b.Val.CompareTo(a.Val) : a.Len != b.Len ? a.Len.CompareTo(b.Len) : a.End.CompareTo(b.End));
@@ -135,6 +135,29 @@ internal sealed partial class Component
             x.MaxReducedByLength[len] = Math.Max(x.MaxReducedByLength[len], val);
             if (val > eps) x.Closing.Add((len, val, end, close));
         }
+    }
+
+    /// <summary>For the Lagrangian bound: the best cycle closing through each need of the start town over this arc,
+    /// whichever of the arc's legs (in the bucket) it uses.</summary>
+    private void CloseThroughNeeds(int localArc, double path, double[] dual, double lo, double hi)
+    {
+        var m = _m;
+        for (int e = m.ArcLegStart[_arcs[localArc]], j = _legStart[localArc]; j < _legStart[localArc + 1]; e++, j++)
+        {
+            if (!InBucket(e, lo, hi)) continue;
+            var r = path + m.LegProfit[e] - dual[m.LegOffer[e]] - dual[m.LegNeed[e]];
+            _bestIntoNeed[_legNeed[j]] = Math.Max(_bestIntoNeed[_legNeed[j]], r);
+            _bestThroughLeg[j] = Math.Max(_bestThroughLeg[j], r);
+        }
+    }
+
+    /// <summary>Whether leg <paramref name="e"/> belongs to the leg graph of min-lot bucket (lo, hi]: its own min lot
+    /// at most hi, and both listings able to hold the larger of lo and that lot.</summary>
+    private bool InBucket(int e, double lo, double hi)
+    {
+        int o = _m.LegOffer[e], n = _m.LegNeed[e];
+        var legMin = Math.Max(_m.MinValue[o], _m.MinValue[n]);
+        return legMin <= hi && Math.Min(_m.Cap[o], _m.Cap[n]) >= Math.Max(lo, legMin);
     }
 
     private static int[] Rebuild(Scratch x, int[] bestLeg, int len, int end, int closeArc)
