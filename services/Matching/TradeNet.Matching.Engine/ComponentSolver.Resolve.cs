@@ -10,7 +10,7 @@ internal sealed partial class ComponentSolver
     {
         /// <summary>PDLP: solves take seconds, so few rounds; new columns after the first batch only come in below
         /// their lots and keep the choices from settling.</summary>
-        public static readonly ResolvePolicy FirstOrder = new(0.5, 0.15, 4, 1);
+        public static readonly ResolvePolicy FirstOrder = new(0.5, 0.15, 4, 3);
 
         /// <summary>Simplex: rounds take a tenth of a second, so small steps and pricing every round.</summary>
         public static readonly ResolvePolicy Simplex = new(0.8, 0.05, 20, int.MaxValue);
@@ -36,11 +36,16 @@ internal sealed partial class ComponentSolver
         var on = new HashSet<int>();
         try
         {
-            var lastRound = TimeSpan.Zero;
-            // A round that cannot finish in what is left would only throw its solve away.
-            for (var round = 0; !budget.Expired && budget.RemainingOr(TimeSpan.MaxValue) > lastRound * 0.8; round++)
+            // The last round's length, and its first solve's (a round that decides all prices nothing).
+            TimeSpan lastRound = TimeSpan.Zero, lastSolve = TimeSpan.Zero;
+            for (var round = 0; !budget.Expired; round++)
             {
                 ct.ThrowIfCancellationRequested();
+                var remaining = budget.RemainingOr(TimeSpan.MaxValue);
+                // A round that cannot finish in what is left would only throw its solve away.
+                if (remaining < lastSolve * 0.8) break;
+                // Undecided columns left at the end would be dropped; decide all while a round still fits after this one.
+                var decideAll = round >= policy.DecideAllRound || remaining < lastRound + lastSolve * 1.5;
                 var roundStart = deadline.Elapsed;
                 var below = new List<int>();
                 var kept = 0;
@@ -55,8 +60,6 @@ internal sealed partial class ComponentSolver
                 }
                 if (below.Count == 0) { last = x; break; }
                 var lifted = 0;
-                // Undecided columns left at the end would be dropped; decide all while a round still fits.
-                var decideAll = round >= policy.DecideAllRound || budget.RemainingOr(TimeSpan.MaxValue) < lastRound * 2;
                 foreach (var i in below.OrderByDescending(i => x[i] / columns[i].Min).ThenBy(i => i))
                 {
                     var fits = Fits(columns[i]);
@@ -65,16 +68,17 @@ internal sealed partial class ComponentSolver
                     else if (!fits || x[i] < policy.Off * (round + 1) * columns[i].Min || decideAll) { decided.Add(i); lp.SetBounds(i, 0, 0); }
                 }
                 if (!lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)), ct: ct)) break;
-                // Later rounds are one such solve (no pricing): that is what the budget checks compare with.
-                lastRound = deadline.Elapsed - roundStart;
+                lastSolve = deadline.Elapsed - roundStart;
                 var added = 0;
-                if (round < policy.PricedRounds)
+                // New columns come in undecided: pointless once everything has been decided.
+                if (round < policy.PricedRounds && !decideAll)
                 {
                     lp.Duals(dual);
                     var (found, _) = comp.Price(dual, PricingEps, maxColumns, ct);
                     added = found.Count(f => { var c = Column.Create(m, f.Legs); return c.Min <= c.Upper && lp.Add(c); });
                     if (added > 0 && !lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)), ct: ct)) break;
                 }
+                lastRound = deadline.Elapsed - roundStart;
                 x = Grown(lp.Values(), columns.Count);
                 last = x;
                 Trace($"  resolve {round}: kept {kept}, lifted {lifted}, below {below.Count}, all {decideAll}, added {added}, lp {lp.Objective:F1}, t={deadline.Elapsed.TotalSeconds:F2}");
