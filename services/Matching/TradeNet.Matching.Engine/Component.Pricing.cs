@@ -27,10 +27,12 @@ internal sealed partial class Component
         {
             var a = _arcs[la];
             double best = double.NegativeInfinity; var choice = -1;
-            for (var e = m.ArcLegStart[a]; e < m.ArcLegStart[a + 1]; e++)
+            for (int e = m.ArcLegStart[a], j = _legStart[la]; e < m.ArcLegStart[a + 1]; e++, j++)
             {
+                // Kept per leg for the bound's need side (CloseThroughNeeds), which reads each closing arc's legs.
+                _legReduced[j] = double.NegativeInfinity;
                 if (!InBucket(e, lo, hi)) continue;
-                var r = m.LegProfit[e] - dual[m.LegOffer[e]] - dual[m.LegNeed[e]];
+                var r = _legReduced[j] = m.LegProfit[e] - dual[m.LegOffer[e]] - dual[m.LegNeed[e]];
                 if (r > best + 1e-12) { best = r; choice = e; }
             }
             w[la] = best; bestLeg[la] = choice;
@@ -55,12 +57,12 @@ internal sealed partial class Component
             for (var s = first; s < TownCount; s += step)
             {
                 if ((s & 63) == first) ct.ThrowIfCancellationRequested();
-                perSource[s] = PriceSource(s, x, w, bestLeg, eps, dual, lo, hi);
+                perSource[s] = PriceSource(s, x, w, bestLeg, eps);
             }
         }
     }
 
-    private List<(int[] Legs, double Reduced)>? PriceSource(int s, Scratch x, double[] w, int[] bestLeg, double eps, double[] dual, double lo, double hi)
+    private List<(int[] Legs, double Reduced)>? PriceSource(int s, Scratch x, double[] w, int[] bestLeg, double eps)
     {
         var k = _m.K;
         const double ninf = double.NegativeInfinity;
@@ -116,7 +118,7 @@ internal sealed partial class Component
             if (x.S1[end] == x.Stamp) { Close(2, x.D1[end] + wc, end, la); path = x.D1[end]; }
             if (k >= 3 && x.S2[end] == x.Stamp) { Close(3, x.D2[end] + wc, end, la); path = Math.Max(path, x.D2[end]); }
             if (k >= 4 && x.S3[end] == x.Stamp) { Close(4, x.D3[end] + wc, end, la); path = Math.Max(path, x.D3[end]); }
-            if (!double.IsNegativeInfinity(path)) CloseThroughNeeds(la, path, dual, lo, hi);
+            if (!double.IsNegativeInfinity(path)) CloseThroughNeeds(la, path);
         }
         if (x.Closing.Count == 0) return null;
         x.Closing.Sort((a, b) => b.Val != a.Val ? b.Val.CompareTo(a.Val) : a.Len != b.Len ? a.Len.CompareTo(b.Len) : a.End.CompareTo(b.End));
@@ -139,13 +141,12 @@ internal sealed partial class Component
 
     /// <summary>For the Lagrangian bound: the best cycle closing through each need of the start town over this arc,
     /// whichever of the arc's legs (in the bucket) it uses.</summary>
-    private void CloseThroughNeeds(int localArc, double path, double[] dual, double lo, double hi)
+    private void CloseThroughNeeds(int localArc, double path)
     {
-        var m = _m;
-        for (int e = m.ArcLegStart[_arcs[localArc]], j = _legStart[localArc]; j < _legStart[localArc + 1]; e++, j++)
+        for (var j = _legStart[localArc]; j < _legStart[localArc + 1]; j++)
         {
-            if (!InBucket(e, lo, hi)) continue;
-            var r = path + m.LegProfit[e] - dual[m.LegOffer[e]] - dual[m.LegNeed[e]];
+            if (double.IsNegativeInfinity(_legReduced[j])) continue; // not in this bucket
+            var r = path + _legReduced[j];
             _bestIntoNeed[_legNeed[j]] = Math.Max(_bestIntoNeed[_legNeed[j]], r);
             _bestThroughLeg[j] = Math.Max(_bestThroughLeg[j], r);
         }

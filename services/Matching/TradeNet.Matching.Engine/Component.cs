@@ -52,6 +52,7 @@ internal sealed partial class Component
         _bestIntoNeed = new double[Listings.Length];
         _byLegs = new double[Listings.Length];
         _bestThroughLeg = new double[_legNeed.Length];
+        _legReduced = new double[_legNeed.Length];
     }
 
     // Arcs grouped by key town, each group sorted by the other end (then arc id): deterministic scans.
@@ -120,6 +121,8 @@ internal sealed partial class Component
     private readonly int[] _legStart, _legNeed;
     // Best reduced profit of a cycle closing through each need / each leg, and Σ over a need's legs of leg best × leg capacity.
     private readonly double[] _bestIntoNeed, _bestThroughLeg, _byLegs;
+    // The current bucket's reduced profit per leg (−∞ outside it), written before its start towns are priced.
+    private readonly double[] _legReduced;
 
     /// <summary>Min-lot buckets: {0} then (t_i, t_i·ρ] from the smallest positive min lot up to the largest.</summary>
     public List<(double Lo, double Hi)> Buckets { get; private set; } = [];
