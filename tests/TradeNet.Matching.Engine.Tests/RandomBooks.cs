@@ -68,4 +68,16 @@ internal static class RandomBooks
                 ? new Listing($"L{i}", $"T{r.Item1}", ListingKind.Offer, "g", 1, 1, Attributes: r.Item3 == 0 ? null : Attrs.Where((_, j) => ((r.Item3 >> j) & 1) == 1).ToList())
                 : new Listing($"L{i}", $"T{r.Item1}", ListingKind.Need, "g", 1, 1, Requires: r.Item3 == 3 ? ["organic"] : null)).ToList(),
             new Settings(k, 1.3));
+
+    /// <summary>Whole-lot books whose first one or two towns are donors (offers only), with chains of up to 1..3 legs.</summary>
+    public static readonly Gen<Book> WholeLotsWithDonors =
+        from book in WholeLots
+        from donors in Gen.Int[1, 2]
+        from chainCap in Gen.Int[1, 3]
+        select book with
+        {
+            Towns = book.Towns.Select((t, i) => t with { Donor = i < donors }).ToList(),
+            Listings = book.Listings.Where(l => l.Kind == ListingKind.Offer || int.Parse(l.Town[1..]) >= donors).ToList(),
+            Settings = book.Settings! with { MaxChainLength = chainCap },
+        };
 }

@@ -14,6 +14,8 @@ internal sealed class TestBooks
 
     public TestBooks Town(string id, double lat = 46.04, double lon = 4.07) { _towns.Add(new Town(id, id, lat, lon)); return this; }
 
+    public TestBooks Donor(string id, double lat = 46.04, double lon = 4.07) { _towns.Add(new Town(id, id, lat, lon, Donor: true)); return this; }
+
     public TestBooks Offer(string id, string town, string category, double quantity, double minLot = 0, string[]? attributes = null,
         DateTimeOffset? from = null, DateTimeOffset? until = null)
     {
@@ -29,6 +31,8 @@ internal sealed class TestBooks
     }
 
     public TestBooks MaxCycle(int k) { _settings = _settings with { MaxCycleLength = k }; return this; }
+
+    public TestBooks MaxChain(int l) { _settings = _settings with { MaxChainLength = l }; return this; }
 
     public Book Build() => new(_categories.ToList(), _towns.ToList(), _listings.ToList(), _settings);
 

@@ -5,20 +5,20 @@ using TradeNet.Matching.Engine;
 namespace TradeNet.Matching.Cli;
 
 /// <summary>
-/// <c>solve --book BOOK.json [--max-cycle K] [--time-limit SECONDS] [--out RESULT.json]</c>.
+/// <c>solve --book BOOK.json [--max-cycle K] [--max-chain L] [--time-limit SECONDS] [--out RESULT.json]</c>.
 /// Exit codes: 0 solved, 1 usage or I/O error, 2 malformed book. Without --out only the result JSON goes to stdout.
 /// </summary>
 public static class CliApp
 {
     public const int Ok = 0, UsageError = 1, BadBook = 2;
 
-    private const string Usage = "usage: solve --book BOOK.json [--max-cycle K] [--time-limit SECONDS] [--out RESULT.json]";
+    private const string Usage = "usage: solve --book BOOK.json [--max-cycle K] [--max-chain L] [--time-limit SECONDS] [--out RESULT.json]";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args.Length == 0 || args[0] != "solve") { stderr.WriteLine(Usage); return UsageError; }
         string? bookPath = null, outPath = null;
-        int? maxCycle = null;
+        int? maxCycle = null, maxChain = null;
         double? timeLimit = null;
         for (var i = 1; i < args.Length; i++)
         {
@@ -30,6 +30,7 @@ public static class CliApp
                 case "--book": bookPath = value; break;
                 case "--out": outPath = value; break;
                 case "--max-cycle" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k): maxCycle = k; break;
+                case "--max-chain" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l): maxChain = l; break;
                 case "--time-limit" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t > 0: timeLimit = t; break;
                 default: stderr.WriteLine($"bad argument {flag} {value}; {Usage}"); return UsageError;
             }
@@ -47,6 +48,7 @@ public static class CliApp
         var options = new SolveOptions
         {
             MaxCycleLength = maxCycle,
+            MaxChainLength = maxChain,
             TimeLimit = timeLimit is { } s ? TimeSpan.FromSeconds(s) : null,
         };
         var errors = BookValidator.Validate(ClearingEngine.Effective(book, options));

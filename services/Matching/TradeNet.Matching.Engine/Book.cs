@@ -1,10 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace TradeNet.Matching.Engine;
 
 /// <summary>A good that towns trade; <see cref="Value"/> is its reference price in credits per unit.</summary>
 public sealed record Category(string Id, string Unit, double Value);
 
-/// <summary>A town (vertex of the trade graph); coordinates in degrees (WGS84).</summary>
-public sealed record Town(string Id, string Name, double Lat, double Lon);
+/// <summary>
+/// A town (vertex of the trade graph); coordinates in degrees (WGS84). A <see cref="Donor"/> gives without
+/// receiving: it lists offers only, and each of its gifts starts a chain (see <see cref="Settings.MaxChainLength"/>).
+/// </summary>
+public sealed record Town(
+    string Id, string Name, double Lat, double Lon,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Donor = false);
 
 public enum ListingKind { Offer, Need }
 
@@ -25,8 +32,14 @@ public sealed record Listing(
     DateTimeOffset? AvailableFrom = null,
     DateTimeOffset? AvailableUntil = null);
 
-/// <summary>Round settings carried by the book; a caller's <see cref="SolveOptions"/> overrides them.</summary>
-public sealed record Settings(int MaxCycleLength = 3, double DetourFactor = 1.3, double? TimeLimitSeconds = null);
+/// <summary>
+/// Round settings carried by the book; a caller's <see cref="SolveOptions"/> overrides them.
+/// <see cref="MaxChainLength"/> caps the legs of a chain (a donor town's gift passed on from town to town, the
+/// last town receiving without giving); 0, the default, means cycles only.
+/// </summary>
+public sealed record Settings(
+    int MaxCycleLength = 3, double DetourFactor = 1.3, double? TimeLimitSeconds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int MaxChainLength = 0);
 
 /// <summary>The order book of one clearing round.</summary>
 public sealed record Book(

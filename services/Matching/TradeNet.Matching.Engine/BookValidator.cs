@@ -18,6 +18,8 @@ public static class BookValidator
 {
     public const int MinCycleLength = 2;
     public const int MaxSupportedCycleLength = 4;
+    /// <summary>A chain is priced as a cycle closed by a virtual leg back to its donor, so it has one leg less.</summary>
+    public const int MaxSupportedChainLength = MaxSupportedCycleLength - 1;
 
     public static IReadOnlyList<BookError> Validate(Book book)
     {
@@ -38,8 +40,10 @@ public static class BookValidator
         }
 
         var towns = new HashSet<string>(StringComparer.Ordinal);
+        var donors = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in book.Towns)
         {
+            if (t.Donor && t.Id is not null) donors.Add(t.Id);
             if (string.IsNullOrWhiteSpace(t.Id)) errors.Add(new BookError(null, "a town has no id"));
             else if (!towns.Add(t.Id)) errors.Add(new BookError(null, $"duplicate town id '{t.Id}'"));
             if (!(t.Lat is >= -90 and <= 90) || !(t.Lon is >= -180 and <= 180))
@@ -52,6 +56,7 @@ public static class BookValidator
             if (string.IsNullOrWhiteSpace(l.Id)) { errors.Add(new BookError(null, $"a listing of town '{l.Town}' has no id")); continue; }
             if (!ids.Add(l.Id)) errors.Add(new BookError(l.Id, "duplicate listing id"));
             if (l.Town is null || !towns.Contains(l.Town)) errors.Add(new BookError(l.Id, $"unknown town '{l.Town}'"));
+            else if (l.Kind == ListingKind.Need && donors.Contains(l.Town)) errors.Add(new BookError(l.Id, $"town '{l.Town}' is a donor: it lists offers only"));
             if (l.Category is null || !categories.Contains(l.Category)) errors.Add(new BookError(l.Id, $"unknown category '{l.Category}'"));
             if (!Enum.IsDefined(l.Kind)) errors.Add(new BookError(l.Id, "kind must be offer or need"));
             if (!(l.Quantity > 0) || !double.IsFinite(l.Quantity)) errors.Add(new BookError(l.Id, $"quantity must be > 0 (got {l.Quantity})"));
@@ -65,6 +70,8 @@ public static class BookValidator
         var s = book.Settings ?? new Settings();
         if (s.MaxCycleLength is < MinCycleLength or > MaxSupportedCycleLength)
             errors.Add(new BookError(null, $"settings.maxCycleLength must be {MinCycleLength}..{MaxSupportedCycleLength} (got {s.MaxCycleLength})"));
+        if (s.MaxChainLength is < 0 or > MaxSupportedChainLength)
+            errors.Add(new BookError(null, $"settings.maxChainLength must be 0..{MaxSupportedChainLength} (got {s.MaxChainLength})"));
         if (!(s.DetourFactor >= 1) || !double.IsFinite(s.DetourFactor))
             errors.Add(new BookError(null, $"settings.detourFactor must be ≥ 1 (got {s.DetourFactor})"));
         if (s.TimeLimitSeconds is { } tl && !(tl > 0))

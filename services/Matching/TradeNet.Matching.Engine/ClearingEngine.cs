@@ -31,7 +31,7 @@ public static class ClearingEngine
         var swapsByComponent = SeedsByComponent(market, components, swaps);
         ComponentSolver.Trace($"greedy: {greedy.Objective:F1}, {clock.Elapsed.TotalSeconds:F1} s");
         var localOfTown = new int[market.TownCount];
-        var dual = new double[effective.Listings.Count];
+        var dual = new double[market.Book.Listings.Count];
         var trades = new List<(Column Column, double Value)>();
         double objective = 0, bound = 0;
         var generated = 0;
@@ -108,6 +108,7 @@ public static class ClearingEngine
         s = s with
         {
             MaxCycleLength = options.MaxCycleLength ?? s.MaxCycleLength,
+            MaxChainLength = options.MaxChainLength ?? s.MaxChainLength,
             TimeLimitSeconds = options.TimeLimit is { } t ? t.TotalSeconds : s.TimeLimitSeconds,
         };
         return book with { Settings = s };
@@ -120,20 +121,24 @@ public static class ClearingEngine
         var gap = bound > 0 ? Math.Max(0, (bound - objective) / bound) : 0;
         var histogram = new SortedDictionary<int, int>();
         foreach (var t in trades) histogram[t.Legs.Count] = histogram.GetValueOrDefault(t.Legs.Count) + 1;
-        var stats = new SolveStats(m.Book.Listings.Count, m.TownCount, m.LegCount, trades.Count, histogram,
+        var stats = new SolveStats(m.RealListings, m.TownCount, m.LegCount - m.ChainEndLegs, trades.Count, histogram,
             clock.Elapsed.TotalSeconds, components, columns, method);
         return new ClearingResult(trades, objective, bound, gap, gap <= 1e-6 ? SolveStatus.Optimal : SolveStatus.Feasible, stats);
     }
 
+    /// <summary>The column as a trade; a chain drops its virtual leg back to the donor and starts at the donor.</summary>
     private static Trade ToTrade(Market m, Column c, double value)
     {
         var legs = new List<Leg>(c.Legs.Length);
-        foreach (var e in c.Legs)
+        var end = Array.FindIndex(c.Legs, m.IsChainEnd);
+        for (var i = 0; i < c.Legs.Length; i++)
         {
+            var e = c.Legs[(end + 1 + i) % c.Legs.Length]; // end is −1 for a cycle: legs in their order
+            if (m.IsChainEnd(e)) continue;
             var offer = m.Book.Listings[m.LegOffer[e]];
             var need = m.Book.Listings[m.LegNeed[e]];
             legs.Add(new Leg(offer.Town, need.Town, offer.Id, need.Id, offer.Category, value / m.CategoryValue[m.LegOffer[e]], value));
         }
-        return new Trade(legs);
+        return new Trade(legs, Chain: end >= 0);
     }
 }

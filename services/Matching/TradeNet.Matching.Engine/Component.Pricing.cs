@@ -64,7 +64,7 @@ internal sealed partial class Component
 
     private List<(int[] Legs, double Reduced)>? PriceSource(int s, Scratch x, double[] w, int[] bestLeg, double eps)
     {
-        var k = _m.K;
+        var k = MaxLegsFrom(s);
         const double ninf = double.NegativeInfinity;
         x.Stamp++;
         x.T1.Clear(); x.T2.Clear(); x.T3.Clear();
@@ -72,7 +72,7 @@ internal sealed partial class Component
         for (var i = _outStart[s]; i < _outStart[s + 1]; i++)
         {
             var la = _outArc[i]; var u = _to[la];
-            if (u <= s || bestLeg[la] < 0) continue;
+            if (!CanVisit(s, u) || bestLeg[la] < 0) continue;
             x.S1[u] = x.Stamp; x.D1[u] = w[la]; x.A1[u] = la; x.T1.Add(u);
         }
         if (x.T1.Count == 0) return null;
@@ -83,7 +83,7 @@ internal sealed partial class Component
                 for (var i = _outStart[u]; i < _outStart[u + 1]; i++)
                 {
                     var la = _outArc[i]; var v = _to[la];
-                    if (v <= s || bestLeg[la] < 0) continue;
+                    if (!CanVisit(s, v) || bestLeg[la] < 0) continue;
                     var val = x.D1[u] + w[la];
                     if (x.S2[v] != x.Stamp) { x.S2[v] = x.Stamp; x.D2[v] = ninf; x.D2b[v] = ninf; x.T2.Add(v); }
                     if (val > x.D2[v]) { x.D2b[v] = x.D2[v]; x.A2b[v] = x.A2[v]; x.U2b[v] = x.U2[v]; x.D2[v] = val; x.A2[v] = la; x.U2[v] = u; }
@@ -97,7 +97,7 @@ internal sealed partial class Component
                 for (var i = _outStart[v]; i < _outStart[v + 1]; i++)
                 {
                     var la = _outArc[i]; var y = _to[la];
-                    if (y <= s || bestLeg[la] < 0) continue;
+                    if (!CanVisit(s, y) || bestLeg[la] < 0) continue;
                     var second = x.U2[v] == y;
                     var baseVal = second ? x.D2b[v] : x.D2[v];
                     if (double.IsNegativeInfinity(baseVal)) continue;

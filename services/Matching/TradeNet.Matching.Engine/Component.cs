@@ -10,6 +10,8 @@ internal sealed partial class Component
     private readonly int[] _arcs;        // local arc → global arc
     private readonly int[] _from, _to;   // local town ids per local arc
     private readonly int[] _outStart, _outArc, _inStart, _inArc;
+    // Donor towns (local ids): they start chains and can be on no other path (donors come first, so a chain starts at its donor).
+    private readonly bool[] _donor;
     public int TownCount { get; }
     public int ArcCount => _arcs.Length;
     /// <summary>The component's arcs (global ids).</summary>
@@ -23,6 +25,7 @@ internal sealed partial class Component
         var towns = globalArcs.SelectMany(a => new[] { m.ArcFrom[a], m.ArcTo[a] }).Distinct().Order().ToArray();
         TownCount = towns.Length;
         for (var i = 0; i < towns.Length; i++) localOfTown[towns[i]] = i;
+        _donor = towns.Select(t => m.Donor[t]).ToArray();
         _from = globalArcs.Select(a => localOfTown[m.ArcFrom[a]]).ToArray();
         _to = globalArcs.Select(a => localOfTown[m.ArcTo[a]]).ToArray();
         (_outStart, _outArc) = Csr(_from, _to);
@@ -81,6 +84,12 @@ internal sealed partial class Component
     /// smaller of the two counts. Near the LP optimum few needs still price positive, so this is much smaller
     /// (10,000 listings: the bound's excess over the LP from 5.0 k to 2.7 k).
     /// </remarks>
+    /// <summary>Legs a cycle from local town <paramref name="s"/> may have: a chain's real legs plus its virtual one from a donor, K otherwise.</summary>
+    private int MaxLegsFrom(int s) => _donor[s] ? _m.ChainCap + 1 : _m.CycleCap;
+
+    /// <summary>Whether a path from <paramref name="s"/> may pass through local town <paramref name="t"/>: towns after s, never a donor.</summary>
+    private bool CanVisit(int s, int t) => t > s && !_donor[t];
+
     public (List<(int[] Legs, double Reduced)> Columns, double LagrangianTerm) Price(double[] dual, double eps, int maxColumns, CancellationToken ct)
     {
         var found = new List<(int[] Legs, double Reduced)>();
@@ -203,12 +212,12 @@ internal sealed partial class Component
         {
             ct.ThrowIfCancellationRequested();
             onPath[s] = true;
-            Dfs(s, s, 0);
+            Dfs(s, s, 0, MaxLegsFrom(s));
             onPath[s] = false;
         }
         return overflow ? null : result;
 
-        void Dfs(int s, int at, int depth)
+        void Dfs(int s, int at, int depth, int maxLegs)
         {
             if (overflow) return;
             for (var i = _outStart[at]; i < _outStart[at + 1]; i++)
@@ -221,9 +230,9 @@ internal sealed partial class Component
                     if (overflow) return;
                     continue;
                 }
-                if (nx <= s || onPath[nx] || depth + 1 >= _m.K) continue;
+                if (!CanVisit(s, nx) || onPath[nx] || depth + 1 >= maxLegs) continue;
                 path[depth] = la; onPath[nx] = true;
-                Dfs(s, nx, depth + 1);
+                Dfs(s, nx, depth + 1, maxLegs);
                 onPath[nx] = false;
             }
         }

@@ -31,6 +31,8 @@ public static class GreedyBilateral
             for (var e1 = m.ArcLegStart[a]; e1 < m.ArcLegStart[a + 1]; e1++)
                 for (var e2 = m.ArcLegStart[b]; e2 < m.ArcLegStart[b + 1]; e2++)
                 {
+                    // A donor's gift coming back as nothing is a chain, not a swap.
+                    if (m.IsChainEnd(e1) || m.IsChainEnd(e2)) continue;
                     var profit = m.LegProfit[e1] + m.LegProfit[e2];
                     if (profit <= 0) continue;
                     var potential = Math.Min(Math.Min(m.Cap[m.LegOffer[e1]], m.Cap[m.LegNeed[e1]]),

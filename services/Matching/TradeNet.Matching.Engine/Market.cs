@@ -7,7 +7,15 @@ namespace TradeNet.Matching.Engine;
 internal sealed class Market
 {
     public required Book Book { get; init; }
+    /// <summary>The pricing depth: the longest cycle, counting a chain's virtual leg back to its donor.</summary>
     public required int K { get; init; }
+    /// <summary>Cycle cap (towns per cycle) and chain cap (real legs per chain, 0: no chains).</summary>
+    public required int CycleCap { get; init; }
+    public required int ChainCap { get; init; }
+    /// <summary>Per town: a donor (gives only; chains start there). Donors come first in town order.</summary>
+    public required bool[] Donor { get; init; }
+    /// <summary>Listings from this index on are the virtual ones that close chains (see <see cref="ChainBook"/>).</summary>
+    public required int RealListings { get; init; }
     public required double DetourFactor { get; init; }
 
     // Listings (indexes into Book.Listings).
@@ -25,21 +33,29 @@ internal sealed class Market
     public required int[] ArcLegStart { get; init; }
 
     public int TownCount => Book.Towns.Count;
+    public bool IsVirtual(int listing) => listing >= RealListings;
+    /// <summary>The leg that closes a chain back to its donor: it moves nothing.</summary>
+    public bool IsChainEnd(int leg) => IsVirtual(LegNeed[leg]);
 
     /// <summary>The same market with other capacities (the residual after earlier passes).</summary>
     public Market WithCaps(double[] caps) => new()
     {
-        Book = Book, K = K, DetourFactor = DetourFactor,
+        Book = Book, K = K, CycleCap = CycleCap, ChainCap = ChainCap, Donor = Donor, RealListings = RealListings, DetourFactor = DetourFactor,
         ListingTown = ListingTown, Cap = caps, MinValue = MinValue, CategoryValue = CategoryValue,
         LegOffer = LegOffer, LegNeed = LegNeed, LegProfit = LegProfit,
         ArcFrom = ArcFrom, ArcTo = ArcTo, ArcLegStart = ArcLegStart,
     };
     public int ArcCount => ArcFrom.Length;
     public int LegCount => LegOffer.Length;
+    /// <summary>How many legs are virtual chain ends (not real fits).</summary>
+    public int ChainEndLegs => LegNeed.Count(IsVirtual);
 
-    public static Market Build(Book book, int k, TransportCostPerUnit? transport, CancellationToken ct)
+    /// <param name="k">Cycle cap; chains follow the book's <see cref="Settings.MaxChainLength"/>.</param>
+    public static Market Build(Book input, int k, TransportCostPerUnit? transport, CancellationToken ct)
     {
-        var settings = book.Settings ?? new Settings();
+        var settings = input.Settings ?? new Settings();
+        var book = ChainBook.Augment(input);
+        var chainCap = ReferenceEquals(book, input) ? 0 : settings.MaxChainLength;
         var townIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < book.Towns.Count; i++) townIndex[book.Towns[i].Id] = i;
         var catIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -119,13 +135,13 @@ internal sealed class Market
             legOffer[e] = o;
             legNeed[e] = nd;
             var cost = 0.0;
-            if (transport is not null)
+            if (transport is not null && o < input.Listings.Count)
             {
                 cost = transport(book.Towns[from].Id, book.Towns[to].Id, book.Listings[o].Category);
                 if (!(cost >= 0) || !double.IsFinite(cost))
                     throw new ArgumentException($"transport cost {from}->{to} must be finite and ≥ 0, got {cost}");
             }
-            legProfit[e] = 1 - cost / catValue[o];
+            legProfit[e] = o >= input.Listings.Count ? 0 : 1 - cost / catValue[o];
             if (e == 0 || legs[e - 1].From != from || legs[e - 1].To != to)
             {
                 arcFrom.Add(from);
@@ -137,7 +153,9 @@ internal sealed class Market
 
         return new Market
         {
-            Book = book, K = k, DetourFactor = settings.DetourFactor,
+            Book = book, K = Math.Max(k, chainCap + 1), CycleCap = k, ChainCap = chainCap,
+            Donor = book.Towns.Select(t => t.Donor && chainCap > 0).ToArray(), RealListings = input.Listings.Count,
+            DetourFactor = settings.DetourFactor,
             ListingTown = town, Cap = cap, MinValue = minValue, CategoryValue = catValue,
             LegOffer = legOffer, LegNeed = legNeed, LegProfit = legProfit,
             ArcFrom = arcFrom.ToArray(), ArcTo = arcTo.ToArray(), ArcLegStart = arcStart.ToArray(),

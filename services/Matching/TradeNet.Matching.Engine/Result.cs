@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TradeNet.Matching.Engine;
 
 /// <summary>
@@ -7,8 +9,13 @@ namespace TradeNet.Matching.Engine;
 /// </summary>
 public sealed record Leg(string From, string To, string Offer, string Need, string Category, double Quantity, double Value);
 
-/// <summary>A simple cycle of towns; leg i's <c>To</c> is leg i+1's <c>From</c> and the last leg returns to the first town.</summary>
-public sealed record Trade(IReadOnlyList<Leg> Legs);
+/// <summary>
+/// A simple cycle of towns: leg i's <c>To</c> is leg i+1's <c>From</c> and the last leg returns to the first town.
+/// A <see cref="Chain"/> is a simple path instead: it starts at a donor town and its last town gives nothing back.
+/// </summary>
+public sealed record Trade(
+    IReadOnlyList<Leg> Legs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Chain = false);
 
 public enum SolveStatus
 {

@@ -2,7 +2,7 @@ namespace TradeNet.Matching.Engine;
 
 /// <summary>
 /// Checks a plan against every rule of issue 3, independently of how it was found: legs fit, trades are
-/// simple cycles of 2..K towns with equal value per leg, quantities match values, min lots and remaining
+/// simple cycles of 2..K towns (or chains of 1..L legs from a donor town) with equal value per leg, quantities match values, min lots and remaining
 /// quantities hold, and the objective, bound and gap agree with the trades. Empty list = valid.
 /// </summary>
 public static class ResultValidator
@@ -33,18 +33,24 @@ public static class ResultValidator
         for (var ti = 0; ti < trades.Count; ti++)
         {
             var legs = trades[ti].Legs;
+            var chain = trades[ti].Chain;
             var where = $"trade {ti}";
-            if (legs.Count < 2 || legs.Count > settings.MaxCycleLength)
+            if (chain && (legs.Count < 1 || legs.Count > settings.MaxChainLength))
+                errors.Add($"{where}: a chain of {legs.Count} legs, allowed 1..{settings.MaxChainLength}");
+            if (!chain && (legs.Count < 2 || legs.Count > settings.MaxCycleLength))
                 errors.Add($"{where}: {legs.Count} legs, allowed 2..{settings.MaxCycleLength}");
             if (legs.Count == 0) continue;
-            if (legs.Select(l => l.From).Distinct().Count() != legs.Count) errors.Add($"{where}: a town appears twice");
+            // A chain's towns are its givers and its last receiver; a cycle's are its givers.
+            var visited = chain ? legs.Select(l => l.From).Append(legs[^1].To).ToList() : legs.Select(l => l.From).ToList();
+            if (visited.Distinct().Count() != visited.Count) errors.Add($"{where}: a town appears twice");
+            if (chain && !(towns.TryGetValue(legs[0].From, out var first) && first.Donor)) errors.Add($"{where}: a chain must start at a donor town");
             var value = legs[0].Value;
             if (!(value > 0)) errors.Add($"{where}: value {value} must be > 0");
             for (var i = 0; i < legs.Count; i++)
             {
                 var leg = legs[i];
                 var lw = $"{where} leg {i} ({leg.Offer}->{leg.Need})";
-                if (leg.To != legs[(i + 1) % legs.Count].From) errors.Add($"{lw}: does not lead to the next leg's town");
+                if ((!chain || i + 1 < legs.Count) && leg.To != legs[(i + 1) % legs.Count].From) errors.Add($"{lw}: does not lead to the next leg's town");
                 if (Math.Abs(leg.Value - value) > Tol(value)) errors.Add($"{lw}: value {leg.Value} differs from the trade's {value}");
                 if (!listings.TryGetValue(leg.Offer, out var offer) || !listings.TryGetValue(leg.Need, out var need))
                 { errors.Add($"{lw}: unknown listing"); continue; }

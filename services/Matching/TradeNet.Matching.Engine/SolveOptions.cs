@@ -13,6 +13,9 @@ public sealed record SolveOptions
     /// <summary>Cycle cap K (2..4). Overrides the book.</summary>
     public int? MaxCycleLength { get; init; }
 
+    /// <summary>Chain cap L (0..3 legs; 0: cycles only). Overrides the book; chains start at donor towns.</summary>
+    public int? MaxChainLength { get; init; }
+
     /// <summary>Wall-clock budget for the whole solve. Overrides the book. Null: no limit.</summary>
     public TimeSpan? TimeLimit { get; init; }
 

@@ -6,12 +6,13 @@ namespace TradeNet.Matching.Benchmarks;
 /// <summary>
 /// A PrefLib kidney graph (.wmd, post-2022 layout) as a TradeNet book: each patient–donor pair is a town
 /// with one offer (its donor) and one need (its patient), quantity 1 and min lot 1 (whole lots). The
-/// compatibility u→v becomes the attribute "to:v" on u's offer, required by v's need. Altruists and
-/// their weight-0 dummy edges are dropped: only cycle optima are compared.
+/// compatibility u→v becomes the attribute "to:v" on u's offer, required by v's need. The weight-0 dummy
+/// edges (pair → altruist) are always dropped; altruists are dropped too, unless <c>altruists</c> is set: then
+/// each is a donor town with one offer (its donor), which starts chains.
 /// </summary>
 public static class KidneyInstance
 {
-    public static Book Parse(string text)
+    public static Book Parse(string text, bool altruists = false)
     {
         var names = new Dictionary<int, string>();
         var edges = new List<(int From, int To)>();
@@ -38,12 +39,18 @@ public static class KidneyInstance
         }
         var pairs = names.Where(kv => kv.Value.StartsWith("Pair", StringComparison.Ordinal)).Select(kv => kv.Key).Order().ToList();
         var isPair = pairs.ToHashSet();
-        var compatible = pairs.ToDictionary(p => p, _ => new List<string>());
+        var donors = altruists ? names.Where(kv => !isPair.Contains(kv.Key)).Select(kv => kv.Key).Order().ToList() : [];
+        var compatible = pairs.Concat(donors).ToDictionary(p => p, _ => new List<string>());
         foreach (var (u, v) in edges)
-            if (isPair.Contains(u) && isPair.Contains(v) && u != v) compatible[u].Add($"to:{v}");
+            if (compatible.ContainsKey(u) && isPair.Contains(v) && u != v) compatible[u].Add($"to:{v}");
 
-        var towns = pairs.Select(p => new Town($"P{p}", $"Pair {p}", 0, 0)).ToList();
         var listings = new List<Listing>();
+        var towns = pairs.Select(p => new Town($"P{p}", $"Pair {p}", 0, 0)).ToList();
+        foreach (var a in donors)
+        {
+            towns.Add(new Town($"A{a}", $"Altruist {a}", 0, 0, Donor: true));
+            listings.Add(new Listing($"D{a}", $"A{a}", ListingKind.Offer, "kidney", 1, 1, Attributes: compatible[a]));
+        }
         foreach (var p in pairs)
         {
             listings.Add(new Listing($"D{p}", $"P{p}", ListingKind.Offer, "kidney", 1, 1, Attributes: compatible[p]));
@@ -55,20 +62,21 @@ public static class KidneyInstance
     /// <summary>Transplants = legs used (each leg moves value 1).</summary>
     public static int Transplants(ClearingResult r) => (int)Math.Round(r.Objective);
 
-    /// <summary>Reference optima from shared/benchmarks/kidney/README.md (cycle-only columns K = 2, 3, 4).</summary>
-    public static IReadOnlyDictionary<(string File, int K), int> ParseReadmeOptima(string readme)
+    /// <summary>Reference optima from shared/benchmarks/kidney/README.md: cycle-only columns K = 2, 3, 4 as (file, K, 0),
+    /// the chain column "K=3, L=3" as (file, 3, 3).</summary>
+    public static IReadOnlyDictionary<(string File, int K, int L), int> ParseReadmeOptima(string readme)
     {
-        var result = new Dictionary<(string, int), int>();
+        var result = new Dictionary<(string, int, int), int>();
         foreach (var line in readme.Split('\n'))
         {
             var cells = line.Split('|', StringSplitOptions.TrimEntries);
             if (cells.Length < 6 || !cells[1].StartsWith("00036-", StringComparison.Ordinal)) continue;
-            for (var k = 2; k <= 4; k++)
+            for (var column = 2; column <= 5; column++)
             {
-                var cell = cells[k].Replace("*", "");
+                var cell = cells[column].Replace("*", "");
                 var token = cell.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
                 if (token is not null && int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
-                    result[(cells[1], k)] = v;
+                    result[column == 5 ? (cells[1], 3, 3) : (cells[1], column, 0)] = v;
             }
         }
         return result;

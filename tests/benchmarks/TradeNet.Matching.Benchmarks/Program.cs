@@ -43,23 +43,26 @@ return 0;
 static void RunKidney(string dir)
 {
     var readme = Path.Combine(dir, "README.md");
-    var expected = File.Exists(readme) ? KidneyInstance.ParseReadmeOptima(File.ReadAllText(readme)) : new Dictionary<(string, int), int>();
-    Console.WriteLine($"## Kidney (PrefLib 00036, cycles only) — {dir}");
+    var expected = File.Exists(readme) ? KidneyInstance.ParseReadmeOptima(File.ReadAllText(readme)) : new Dictionary<(string, int, int), int>();
+    Console.WriteLine($"## Kidney (PrefLib 00036; L = 0: cycles only, L = 3: altruists start chains of up to 3 transplants) — {dir}");
     Console.WriteLine();
-    Console.WriteLine("| instance | pairs | K | objective | expected | match | status | seconds | method |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+    Console.WriteLine("| instance | pairs | altruists | K | L | objective | expected | match | status | seconds | method |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
     foreach (var file in Directory.GetFiles(dir, "*.wmd").Order(StringComparer.Ordinal))
     {
         var name = Path.GetFileNameWithoutExtension(file);
-        var book = KidneyInstance.Parse(File.ReadAllText(file));
-        for (var k = 2; k <= 4; k++)
+        var text = File.ReadAllText(file);
+        var cycles = KidneyInstance.Parse(text);
+        var withAltruists = KidneyInstance.Parse(text, altruists: true);
+        foreach (var (k, l) in new[] { (2, 0), (3, 0), (4, 0), (3, 3) })
         {
-            // The README has no optimum for K = 4 on the 128/256-pair files; the issue only asks for the listed ones.
-            if (!expected.TryGetValue((name, k), out var exp) && expected.Count > 0) continue;
+            // The README lists K = 4 only up to 64 pairs, and chains only where there are altruists; the issue asks for the listed ones.
+            if (!expected.TryGetValue((name, k, l), out var exp) && (expected.Count > 0 || l > 0)) continue;
+            var book = l > 0 ? withAltruists : cycles;
             var sw = Stopwatch.StartNew();
-            var r = ClearingEngine.Solve(book, new SolveOptions { MaxCycleLength = k, TimeLimit = TimeSpan.FromSeconds(10) });
+            var r = ClearingEngine.Solve(book, new SolveOptions { MaxCycleLength = k, MaxChainLength = l, TimeLimit = TimeSpan.FromSeconds(10) });
             var got = KidneyInstance.Transplants(r);
-            Console.WriteLine($"| {name} | {book.Towns.Count} | {k} | {got} | {exp} | {(got == exp ? "yes" : "NO")} | {r.Status.ToString().ToLowerInvariant()} | {sw.Elapsed.TotalSeconds:F2} | {r.Stats.Method} |");
+            Console.WriteLine($"| {name} | {cycles.Towns.Count} | {book.Towns.Count - cycles.Towns.Count} | {k} | {l} | {got} | {exp} | {(got == exp ? "yes" : "NO")} | {r.Status.ToString().ToLowerInvariant()} | {sw.Elapsed.TotalSeconds:F2} | {r.Stats.Method} |");
         }
     }
     Console.WriteLine();

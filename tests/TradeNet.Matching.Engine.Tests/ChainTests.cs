@@ -1,0 +1,114 @@
+using System.Text.Json;
+using TradeNet.Matching.Benchmarks;
+using TradeNet.Matching.Cli;
+using TradeNet.Matching.Engine;
+
+namespace TradeNet.Matching.Engine.Tests;
+
+public class ChainTests
+{
+    /// <summary>Donor D gives veg to A, A passes wood on to B; nobody can give D anything.</summary>
+    private static TestBooks GiftDownTheValley(int chainCap) => new TestBooks()
+        .Category("veg", 2.5).Category("wood", 1)
+        .Donor("D").Town("A", 46.05, 4.08).Town("B", 46.06, 4.06)
+        .Offer("d-veg", "D", "veg", 100).Need("a-veg", "A", "veg", 80)
+        .Offer("a-wood", "A", "wood", 500).Need("b-wood", "B", "wood", 300)
+        .MaxChain(chainCap);
+
+    [Fact]
+    public void A_donors_gift_is_passed_down_a_chain_whose_last_town_gives_nothing_back()
+    {
+        var book = GiftDownTheValley(2).Build();
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        var trade = Assert.Single(result.Trades);
+        Assert.True(trade.Chain);
+        // A's need (80 kg × 2.5 = 200 credits) sets the value of both legs.
+        Assert.Equal(["D->A", "A->B"], trade.Legs.Select(l => $"{l.From}->{l.To}"));
+        Assert.All(trade.Legs, l => Assert.Equal(200, l.Value, 6));
+        Assert.Equal(400, result.Objective, 6);
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+    }
+
+    [Theory]
+    [InlineData(1, 200)]
+    [InlineData(0, 0)]
+    public void The_chain_cap_limits_how_far_a_gift_travels(int chainCap, double objective)
+    {
+        var book = GiftDownTheValley(chainCap).Build();
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        Assert.Equal(objective, result.Objective, 6);
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+    }
+
+    [Fact]
+    public void Chains_and_cycles_share_a_listing_within_its_quantity()
+    {
+        // A and B also swap wood for cheese; A's wood (500) is enough for the swap (300) and the chain's 200.
+        var book = GiftDownTheValley(2).Category("cheese", 10)
+            .Offer("b-cheese", "B", "cheese", 30).Need("a-cheese", "A", "cheese", 30).Build();
+        book = book with { Listings = book.Listings.Select(l => l.Id == "b-wood" ? l with { Quantity = 600 } : l).ToList() };
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        Assert.Equal(400 + 600, result.Objective, 6);
+        Assert.Contains(result.Trades, t => t.Chain);
+        Assert.Contains(result.Trades, t => !t.Chain);
+    }
+
+    [Fact]
+    public void A_donor_town_listing_a_need_is_reported_by_the_listing()
+    {
+        var book = GiftDownTheValley(2).Need("d-wood", "D", "wood", 10).Build();
+        var error = Assert.Single(BookValidator.Validate(book));
+        Assert.Equal("d-wood", error.ListingId);
+        Assert.Contains("donor", error.Message);
+    }
+
+    [Fact]
+    public void A_chain_cap_above_three_is_rejected() =>
+        Assert.Contains(BookValidator.Validate(GiftDownTheValley(4).Build()), e => e.Message.Contains("maxChainLength"));
+
+    [Fact]
+    public void The_validator_catches_a_chain_that_starts_elsewhere_or_runs_too_long()
+    {
+        var book = GiftDownTheValley(2).Build();
+        var good = ClearingEngine.Solve(book);
+        var legs = good.Trades[0].Legs;
+        var fromA = good with { Trades = [new Trade([legs[1]], Chain: true)], Objective = 200 };
+        Assert.Contains(ResultValidator.Validate(book, fromA), e => e.Contains("must start at a donor"));
+        var capped = book with { Settings = book.Settings! with { MaxChainLength = 1 } };
+        Assert.Contains(ResultValidator.Validate(capped, good), e => e.Contains("chain of 2 legs"));
+        var asCycle = good with { Trades = [new Trade(legs)] };
+        Assert.Contains(ResultValidator.Validate(book, asCycle), e => e.Contains("does not lead to the next leg's town"));
+    }
+
+    [Fact]
+    public void The_engine_reproduces_the_PrefLib_optimum_with_altruist_chains()
+    {
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "kidney", "00036-00000100.wmd"));
+        var book = KidneyInstance.Parse(text, altruists: true);
+        Assert.Equal(70, book.Towns.Count);
+        var options = new SolveOptions { MaxCycleLength = 3, MaxChainLength = 3 };
+        var result = ClearingEngine.Solve(book, options);
+        Assert.Equal(46, KidneyInstance.Transplants(result));
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+        Assert.Contains(result.Trades, t => t.Chain);
+        Assert.Empty(ResultValidator.Validate(ClearingEngine.Effective(book, options), result));
+    }
+
+    [Fact]
+    public void The_offline_command_takes_a_chain_cap_and_marks_chains_in_the_result()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("tradenet-chain-").FullName, "book.json");
+        File.WriteAllText(path, BookJson.WriteBook(GiftDownTheValley(0).Build()));
+        Assert.Contains("\"donor\":true", File.ReadAllText(path));
+        var stdout = new StringWriter();
+        Assert.Equal(CliApp.Ok, CliApp.Run(["solve", "--book", path, "--max-chain", "2"], stdout, new StringWriter()));
+        using var doc = JsonDocument.Parse(stdout.ToString());
+        var trade = doc.RootElement.GetProperty("trades")[0];
+        Assert.True(trade.GetProperty("chain").GetBoolean());
+        Assert.Equal(400, doc.RootElement.GetProperty("objective").GetDouble(), 6);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+}
