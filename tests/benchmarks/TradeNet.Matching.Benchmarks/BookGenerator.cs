@@ -121,6 +121,23 @@ public static class BookGenerator
         return new Book(Categories.Where(c => used.Contains(c.Id)).ToList(), towns, result, new Settings(maxCycle, 1.3));
     }
 
+    /// <summary>
+    /// The book with <paramref name="donors"/> towns, evenly spread over the town list, made donors (their needs
+    /// dropped: they give only) and chains of up to <paramref name="chainCap"/> legs allowed.
+    /// </summary>
+    public static Book WithDonors(Book book, int donors, int chainCap = 3)
+    {
+        if (donors <= 0) return book;
+        var step = Math.Max(1, book.Towns.Count / donors);
+        var chosen = book.Towns.Where((_, i) => i % step == 0).Take(donors).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        return book with
+        {
+            Towns = book.Towns.Select(t => t with { Donor = chosen.Contains(t.Id) }).ToList(),
+            Listings = book.Listings.Where(l => l.Kind == ListingKind.Offer || !chosen.Contains(l.Town)).ToList(),
+            Settings = (book.Settings ?? new Settings()) with { MaxChainLength = chainCap },
+        };
+    }
+
     private static double Normal(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 

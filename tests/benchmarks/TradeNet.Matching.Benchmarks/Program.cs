@@ -10,6 +10,7 @@ using TradeNet.Matching.Engine;
 //   --seed N                   generator seed (default 1)
 //   --write-book PATH --listings N --town-count T [--max-cycle K]   write one generated book and exit
 //   --heavy-min-lots           generator variant with large min lots (see BookGenerator.MinLots)
+//   --donors N                 make N towns donors (offers only) and allow chains of up to 3 legs
 //   --only kidney|books        run one part
 var opts = ParseArgs(args);
 var repo = FindRepoRoot();
@@ -21,7 +22,7 @@ if (opts.TryGetValue("write-book", out var writePath))
     var n = int.Parse(opts.GetValueOrDefault("listings") ?? "2000", CultureInfo.InvariantCulture);
     var t = int.Parse(opts.GetValueOrDefault("town-count") ?? "150", CultureInfo.InvariantCulture);
     var k = int.Parse(opts.GetValueOrDefault("max-cycle") ?? "3", CultureInfo.InvariantCulture);
-    var book = BookGenerator.Generate(BookGenerator.LoadTowns(townsCsv), n, t, seed, k, MinLotsOption(opts));
+    var book = BookGenerator.WithDonors(BookGenerator.Generate(BookGenerator.LoadTowns(townsCsv), n, t, seed, k, MinLotsOption(opts)), DonorsOption(opts));
     File.WriteAllText(writePath, BookJson.WriteBook(book));
     Console.WriteLine($"wrote {writePath}: {book.Listings.Count} listings, {book.Towns.Count} towns, seed {seed}");
     return 0;
@@ -36,7 +37,7 @@ if (only is null or "kidney")
 if (only is null or "books")
 {
     var selected = (opts.GetValueOrDefault("books") ?? "300,2000,2000k4,10000,40000").Split(',');
-    RunBooks(townsCsv, seed, selected, MinLotsOption(opts));
+    RunBooks(townsCsv, seed, selected, MinLotsOption(opts), DonorsOption(opts));
 }
 return 0;
 
@@ -76,7 +77,10 @@ static Action<string>? Progress() =>
 static BookGenerator.MinLots MinLotsOption(Dictionary<string, string> opts) =>
     opts.ContainsKey("heavy-min-lots") ? BookGenerator.MinLots.Heavy : BookGenerator.MinLots.Packaging;
 
-static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator.MinLots minLots)
+static int DonorsOption(Dictionary<string, string> opts) =>
+    int.Parse(opts.GetValueOrDefault("donors") ?? "0", CultureInfo.InvariantCulture);
+
+static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator.MinLots minLots, int donors)
 {
     var towns = BookGenerator.LoadTowns(townsCsv);
     // Time limit = the issue's target; MATCHING_BENCH_TIME_SCALE stretches it (e.g. on a loaded machine), reported as such.
@@ -86,13 +90,13 @@ static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator
         ("300", 300, 30, 3, 2), ("2000", 2_000, 150, 3, 5), ("2000k4", 2_000, 150, 4, 20),
         ("10000", 10_000, 600, 3, 30), ("40000", 40_000, 2_000, 3, 120),
     };
-    Console.WriteLine($"## Generated books (seed {seed}, {minLots.ToString().ToLowerInvariant()} min lots, time limit = target × {scale})");
+    Console.WriteLine($"## Generated books (seed {seed}, {minLots.ToString().ToLowerInvariant()} min lots{(donors > 0 ? $", {donors} donor towns, chains ≤ 3 legs" : "")}, time limit = target × {scale})");
     Console.WriteLine();
     Console.WriteLine("| book | listings | towns | K | edges | objective | bound | gap % | status | seconds | cpu s | peak MB | greedy | engine/greedy | trades (2/3/4) | method |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     foreach (var spec in specs.Where(s => selected.Contains(s.Name)))
     {
-        var book = BookGenerator.Generate(towns, spec.Listings, spec.Towns, seed, spec.K, minLots);
+        var book = BookGenerator.WithDonors(BookGenerator.Generate(towns, spec.Listings, spec.Towns, seed, spec.K, minLots), donors);
         GC.Collect();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
@@ -101,7 +105,8 @@ static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var greedy = GreedyBilateral.Solve(book);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
-        var hist = string.Join("/", Enumerable.Range(2, 3).Select(l => r.Stats.CycleLengths.GetValueOrDefault(l)));
+        var hist = string.Join("/", Enumerable.Range(2, 3).Select(l => r.Trades.Count(t => !t.Chain && t.Legs.Count == l)))
+            + (donors > 0 ? $" + {r.Trades.Count(t => t.Chain)} chains" : "");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {spec.Name} | {book.Listings.Count} | {book.Towns.Count} | {spec.K} | {r.Stats.Edges} | {r.Objective:F0} | {r.Bound:F0} | {100 * r.Gap:F3} | {r.Status.ToString().ToLowerInvariant()} | {seconds:F1} | {cpu:F1} | {peak:F0} | {greedy.Objective:F0} | {(greedy.Objective > 0 ? r.Objective / greedy.Objective : double.NaN):F2} | {hist} | {r.Stats.Method} |"));
     }
