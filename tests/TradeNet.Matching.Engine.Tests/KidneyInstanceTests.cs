@@ -30,4 +30,17 @@ public class KidneyInstanceTests
         Assert.Equal(64, book.Towns.Count);
         Assert.Equal(128, book.Listings.Count);
     }
+
+    [Fact]
+    public void Asked_for_altruists_become_donor_towns_with_one_offer_and_the_dummy_edges_stay_out()
+    {
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "kidney", "00036-00000100.wmd"));
+        var book = KidneyInstance.Parse(text, altruists: true);
+        var donors = book.Towns.Where(t => t.Donor).Select(t => t.Id).ToHashSet();
+        Assert.Equal(6, donors.Count);
+        Assert.Equal(128 + 6, book.Listings.Count);
+        Assert.All(book.Listings.Where(l => donors.Contains(l.Town)), l => Assert.Equal(ListingKind.Offer, l.Kind));
+        // No pair's donor is compatible with an altruist: those were the weight-0 edges.
+        Assert.DoesNotContain(book.Listings.SelectMany(l => l.Attributes ?? []), a => donors.Contains("A" + a["to:".Length..]));
+    }
 }
