@@ -57,6 +57,24 @@ public class ChainTests
     }
 
     [Fact]
+    public void Transport_cost_is_charged_on_a_chains_real_legs_only()
+    {
+        var book = GiftDownTheValley(2).Build();
+        // Any other category (such as the chain's closing leg, if it were priced) would fail the solve.
+        TransportCostPerUnit cost = (_, _, category) => category switch
+        {
+            "veg" => 0.25,
+            "wood" => 0.1,
+            _ => throw new InvalidOperationException($"no transport for {category}"),
+        };
+        var result = ClearingEngine.Solve(book, new SolveOptions { TransportCost = cost });
+        TestBooks.AssertValid(book, result, cost);
+        // 200 credits per leg: 80 kg of veg (20 credits of transport) and 200 kg of wood (20 credits).
+        Assert.Equal(400 - 20 - 20, result.Objective, 6);
+        Assert.True(Assert.Single(result.Trades).Chain);
+    }
+
+    [Fact]
     public void A_donor_town_listing_a_need_is_reported_by_the_listing()
     {
         var book = GiftDownTheValley(2).Need("d-wood", "D", "wood", 10).Build();
