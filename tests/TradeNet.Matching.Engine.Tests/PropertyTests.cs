@@ -6,41 +6,32 @@ namespace TradeNet.Matching.Engine.Tests;
 public class PropertyTests
 {
     [Fact]
-    public void Every_result_on_a_random_small_book_obeys_every_rule()
-    {
-        RandomBooks.Small.Sample(book =>
-        {
-            var result = ClearingEngine.Solve(book);
-            var errors = ResultValidator.Validate(book, result);
-            Assert.True(errors.Count == 0, string.Join("; ", errors));
-            Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
-        }, iter: 150);
-    }
+    public void Every_result_on_a_random_small_book_obeys_every_rule() => ObeysEveryRule(RandomBooks.Small);
 
     [Fact]
-    public void On_tiny_whole_lot_books_the_engine_equals_the_brute_force_optimum()
-    {
-        RandomBooks.WholeLots.Sample(book =>
-        {
-            var result = ClearingEngine.Solve(book);
-            Assert.Empty(ResultValidator.Validate(book, result));
-            Assert.Equal(BruteForce.WholeLotOptimum(book), result.Objective, 6);
-            Assert.Equal(SolveStatus.Optimal, result.Status);
-        }, iter: 150);
-    }
+    public void Every_result_on_a_random_small_book_with_donors_obeys_every_rule() => ObeysEveryRule(RandomBooks.WithDonors(RandomBooks.Small));
 
     [Fact]
-    public void On_tiny_whole_lot_books_with_donors_the_engine_equals_the_brute_force_optimum_over_cycles_and_chains()
+    public void On_tiny_whole_lot_books_the_engine_equals_the_brute_force_optimum() => EqualsTheBruteForceOptimum(RandomBooks.WholeLots);
+
+    [Fact]
+    public void On_tiny_whole_lot_books_with_donors_the_engine_equals_the_brute_force_optimum_over_cycles_and_chains() =>
+        EqualsTheBruteForceOptimum(RandomBooks.WithDonors(RandomBooks.WholeLots));
+
+    private static void ObeysEveryRule(Gen<Book> books) => books.Sample(book =>
     {
-        RandomBooks.WholeLotsWithDonors.Sample(book =>
-        {
-            var result = ClearingEngine.Solve(book);
-            var errors = ResultValidator.Validate(book, result);
-            Assert.True(errors.Count == 0, string.Join("; ", errors));
-            Assert.Equal(BruteForce.WholeLotOptimum(book), result.Objective, 6);
-            Assert.Equal(SolveStatus.Optimal, result.Status);
-        }, iter: 150);
-    }
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
+    }, iter: 150);
+
+    private static void EqualsTheBruteForceOptimum(Gen<Book> books) => books.Sample(book =>
+    {
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        Assert.Equal(BruteForce.WholeLotOptimum(book), result.Objective, 6);
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+    }, iter: 150);
 
     [Fact]
     public void The_bound_is_never_below_the_brute_force_optimum()
