@@ -68,6 +68,11 @@ internal sealed partial class Component
         return (start, order);
     }
 
+    /// <summary>Legs a cycle from local town <paramref name="s"/> may have: a chain's real legs plus its virtual one from a donor, K otherwise.</summary>
+    private int MaxLegsFrom(int s) => _donor[s] ? _m.ChainCap + 1 : _m.CycleCap;
+
+    /// <summary>Whether a path from <paramref name="s"/> may pass through local town <paramref name="t"/>: towns after s, never a donor.</summary>
+    private bool CanVisit(int s, int t) => t > s && !_donor[t];
 
     /// <summary>
     /// Pricing over the min-lot buckets: a cycle can carry a value only if the largest min lot of its
@@ -84,12 +89,6 @@ internal sealed partial class Component
     /// smaller of the two counts. Near the LP optimum few needs still price positive, so this is much smaller
     /// (10,000 listings: the bound's excess over the LP from 5.0 k to 2.7 k).
     /// </remarks>
-    /// <summary>Legs a cycle from local town <paramref name="s"/> may have: a chain's real legs plus its virtual one from a donor, K otherwise.</summary>
-    private int MaxLegsFrom(int s) => _donor[s] ? _m.ChainCap + 1 : _m.CycleCap;
-
-    /// <summary>Whether a path from <paramref name="s"/> may pass through local town <paramref name="t"/>: towns after s, never a donor.</summary>
-    private bool CanVisit(int s, int t) => t > s && !_donor[t];
-
     public (List<(int[] Legs, double Reduced)> Columns, double LagrangianTerm) Price(double[] dual, double eps, int maxColumns, CancellationToken ct)
     {
         var found = new List<(int[] Legs, double Reduced)>();

@@ -56,6 +56,7 @@ internal sealed class Market
         var settings = input.Settings ?? new Settings();
         var book = ChainBook.Augment(input);
         var chainCap = ReferenceEquals(book, input) ? 0 : settings.MaxChainLength;
+        var realListings = input.Listings.Count; // the virtual listings that close chains come after these
         var townIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < book.Towns.Count; i++) townIndex[book.Towns[i].Id] = i;
         var catIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -135,13 +136,13 @@ internal sealed class Market
             legOffer[e] = o;
             legNeed[e] = nd;
             var cost = 0.0;
-            if (transport is not null && o < input.Listings.Count)
+            if (transport is not null && o < realListings)
             {
                 cost = transport(book.Towns[from].Id, book.Towns[to].Id, book.Listings[o].Category);
                 if (!(cost >= 0) || !double.IsFinite(cost))
                     throw new ArgumentException($"transport cost {from}->{to} must be finite and ≥ 0, got {cost}");
             }
-            legProfit[e] = o >= input.Listings.Count ? 0 : 1 - cost / catValue[o];
+            legProfit[e] = o >= realListings ? 0 : 1 - cost / catValue[o];
             if (e == 0 || legs[e - 1].From != from || legs[e - 1].To != to)
             {
                 arcFrom.Add(from);
@@ -154,7 +155,7 @@ internal sealed class Market
         return new Market
         {
             Book = book, K = Math.Max(k, chainCap + 1), CycleCap = k, ChainCap = chainCap,
-            Donor = book.Towns.Select(t => t.Donor && chainCap > 0).ToArray(), RealListings = input.Listings.Count,
+            Donor = book.Towns.Select(t => t.Donor && chainCap > 0).ToArray(), RealListings = realListings,
             DetourFactor = settings.DetourFactor,
             ListingTown = town, Cap = cap, MinValue = minValue, CategoryValue = catValue,
             LegOffer = legOffer, LegNeed = legNeed, LegProfit = legProfit,
