@@ -152,6 +152,13 @@ public class PlannerTests
         Assert.Contains("appears twice", ex.Message);
     }
 
+    [Fact]
+    public void A_vehicle_too_large_for_the_solvers_integer_scaling_is_rejected_with_a_reason()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => RoutePlanner.Plan(Request([Leg("a", 1, 2)], [Van("v", 0, costPerKm: 1e308)])));
+        Assert.Contains("at most", ex.Message);
+    }
+
     private static string Describe(RoutePlan p) =>
         string.Join(";", p.Routes.Select(r => r.VehicleId + ":" + string.Join(",", r.Stops.Select(s => s.TownId + "+" + string.Join("/", s.PickedUp) + "-" + string.Join("/", s.Dropped)))));
 }

@@ -10,6 +10,9 @@ namespace TradeNet.Logistics.Planner;
 /// </summary>
 public static class RoutePlanner
 {
+    // Capacities and costs above this would overflow the solver's scaled integers (fixed costs in micro-credits).
+    private const double MaxScaled = 1e9;
+
     public static RoutePlan Plan(PlanRequest request, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -101,8 +104,13 @@ public static class RoutePlanner
             if (!(t.WeightKg >= 0) || t.VolumeM3 is < 0 || t.ServiceTime < TimeSpan.Zero)
                 throw new ArgumentException($"transfer {t.Id}: weight, volume and service time cannot be negative");
         foreach (var v in request.Vehicles)
+        {
             if (!(v.CapacityKg >= 0) || v.VolumeM3 is < 0 || !(v.CostPerKm >= 0) || !(v.FixedCost >= 0))
                 throw new ArgumentException($"vehicle {v.Id}: capacity and costs cannot be negative");
+            // The solver works in grams, litres and milli-credits per metre on 64-bit integers.
+            if (v.CapacityKg > MaxScaled || v.VolumeM3 > MaxScaled || v.CostPerKm > MaxScaled || v.FixedCost > MaxScaled)
+                throw new ArgumentException($"vehicle {v.Id}: capacity and costs must be at most {MaxScaled:0}");
+        }
         if (request.Options is { } o && o.TimeLimit <= TimeSpan.Zero)
             throw new ArgumentException("the time limit must be positive");
     }

@@ -52,6 +52,10 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
     [InlineData("costPerKm", -1.0)]
     [InlineData("fixedCost", -1.0)]
     [InlineData("volumeM3", 0.0)]
+    [InlineData("capacityKg", 1e308)]
+    [InlineData("costPerKm", 1e308)]
+    [InlineData("fixedCost", 1e12)]
+    [InlineData("volumeM3", 5000.0)]
     [InlineData("homeLat", 123.0)]
     [InlineData("homeLon", -200.0)]
     public async Task A_vehicle_with_a_bad_field_is_refused_naming_the_field(string field, double value)

@@ -36,6 +36,17 @@ public class FleetShipmentPlannerTests
     }
 
     [Fact]
+    public async Task A_stored_vehicle_beyond_the_limits_is_left_out_instead_of_failing_the_plan()
+    {
+        var transfers = new[] { Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon) };
+        var absurd = Van("roanne", Towns.Roanne) with { CostPerKm = 1e308 };
+
+        var planned = await Planner().PlanAsync(transfers, new PlanningContext(Now, [absurd]), CancellationToken.None);
+
+        Assert.Equal(DirectTripPlanner.VehicleFor("roanne"), Assert.Single(planned).VehicleId);
+    }
+
+    [Fact]
     public async Task Legs_of_two_trades_on_the_way_ride_one_route_whose_plan_passes_the_planners_own_check()
     {
         var (first, second) = (Guid.NewGuid(), Guid.NewGuid());

@@ -50,10 +50,14 @@ public static class VehicleValidation
         void Fail(string field, string message) => errors[field] = [message];
         if (r.HomeLat is not { } lat || !double.IsFinite(lat) || lat is < -90 or > 90) Fail("homeLat", "is required, within [-90, 90]");
         if (r.HomeLon is not { } lon || !double.IsFinite(lon) || lon is < -180 or > 180) Fail("homeLon", "is required, within [-180, 180]");
-        if (r.CapacityKg is not { } kg || !double.IsFinite(kg) || kg <= 0) Fail("capacityKg", "is required and must be a positive number");
-        if (r.VolumeM3 is { } m3 && (!double.IsFinite(m3) || m3 <= 0)) Fail("volumeM3", "must be a positive number when given");
-        if (r.CostPerKm is not { } perKm || !double.IsFinite(perKm) || perKm < 0) Fail("costPerKm", "is required and must be zero or more");
-        if (r.FixedCost is { } fixedCost && (!double.IsFinite(fixedCost) || fixedCost < 0)) Fail("fixedCost", "must be zero or more");
+        if (r.CapacityKg is not { } kg || !double.IsFinite(kg) || kg <= 0 || kg > Vehicle.MaxCapacityKg)
+            Fail("capacityKg", $"is required and must be a positive number of at most {Vehicle.MaxCapacityKg:0}");
+        if (r.VolumeM3 is { } m3 && (!double.IsFinite(m3) || m3 <= 0 || m3 > Vehicle.MaxVolumeM3))
+            Fail("volumeM3", $"must be a positive number of at most {Vehicle.MaxVolumeM3:0} when given");
+        if (r.CostPerKm is not { } perKm || !double.IsFinite(perKm) || perKm < 0 || perKm > Vehicle.MaxCostPerKm)
+            Fail("costPerKm", $"is required and must be from 0 to {Vehicle.MaxCostPerKm:0}");
+        if (r.FixedCost is { } fixedCost && (!double.IsFinite(fixedCost) || fixedCost < 0 || fixedCost > Vehicle.MaxFixedCost))
+            Fail("fixedCost", $"must be from 0 to {Vehicle.MaxFixedCost:0}");
         if (r.Name is { Length: > MaxNameLength }) Fail("name", $"must be at most {MaxNameLength} characters");
         if (r.HomeTown is { } home && (string.IsNullOrWhiteSpace(home) || home.Length > MaxTownIdLength)) Fail("homeTown", "must be a town id");
         if (r.AvailableFrom is { } from && r.AvailableUntil is { } until && until <= from)

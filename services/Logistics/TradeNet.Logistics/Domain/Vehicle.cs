@@ -19,6 +19,14 @@ public sealed record Vehicle(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    // Far above any road vehicle, and low enough that the route solver's integer scaling (grams, milli-credits
+    // per metre, micro-credits) cannot overflow.
+    public const double MaxCapacityKg = 100_000, MaxVolumeM3 = 1_000, MaxCostPerKm = 1_000, MaxFixedCost = 100_000;
+
     /// <summary>The town that may change or withdraw it (besides operators).</summary>
     public string OwnerTown => HomeTown;
+
+    /// <summary>Within the limits the API enforces (a vehicle stored before they existed may not be).</summary>
+    public bool WithinLimits => CapacityKg is > 0 and <= MaxCapacityKg && VolumeM3 is null or (> 0 and <= MaxVolumeM3)
+        && CostPerKm is >= 0 and <= MaxCostPerKm && FixedCost is >= 0 and <= MaxFixedCost;
 }

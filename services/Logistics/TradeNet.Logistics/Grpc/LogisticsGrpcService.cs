@@ -56,7 +56,7 @@ public sealed class LogisticsGrpcService(ILogisticsStore store, IOptions<Logisti
 
     private async Task<EstimatorSettings> SettingsAsync(LogisticsOptions settings, CancellationToken ct)
     {
-        var fleet = await store.VehiclesAsync(null, ct);
+        var fleet = (await store.VehiclesAsync(null, ct)).Where(v => v.WithinLimits).ToList();
         if (fleet.Count == 0) return new EstimatorSettings(settings.CostPerKm, FixedCostPerTrip: 0, LegsPerRoute: 1, EmptyReturnShare: 0);
         return TransportEstimator.SettingsFromFleet(fleet.Select(v => new PlannerVehicle(v.Id, new Place(v.HomeTown, new GeoPoint(v.Home.Lat, v.Home.Lon)),
             v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost, new TimeWindow(DateTimeOffset.MinValue, DateTimeOffset.MaxValue))).ToList());

@@ -30,6 +30,9 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
     {
         var settings = options.Value;
         var fleet = ctx.Vehicles.Where(v => v.AvailableUntil is not { } until || until > ctx.Now).ToList();
+        foreach (var v in fleet.Where(v => !v.WithinLimits))
+            logger.LogWarning("Vehicle {VehicleId} is left out of planning: its capacity or costs are outside the limits", v.Id);
+        fleet.RemoveAll(v => !v.WithinLimits);
         if (pending.Count == 0 || fleet.Count == 0) return await direct.PlanAsync(pending, ctx, ct);
 
         using var activity = TradeNetTelemetry.Source.StartActivity("route planning");
