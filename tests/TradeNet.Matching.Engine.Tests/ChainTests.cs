@@ -130,15 +130,25 @@ public class ChainTests
     [Fact]
     public void The_offline_command_takes_a_chain_cap_and_marks_chains_in_the_result()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("tradenet-chain-").FullName, "book.json");
-        File.WriteAllText(path, BookJson.WriteBook(GiftDownTheValley(0).Build()));
-        Assert.Contains("\"donor\":true", File.ReadAllText(path));
-        var stdout = new StringWriter();
-        Assert.Equal(CliApp.Ok, CliApp.Run(["solve", "--book", path, "--max-chain", "2"], stdout, new StringWriter()));
-        using var doc = JsonDocument.Parse(stdout.ToString());
-        var trade = doc.RootElement.GetProperty("trades")[0];
-        Assert.True(trade.GetProperty("chain").GetBoolean());
-        Assert.Equal(400, doc.RootElement.GetProperty("objective").GetDouble(), 6);
-        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        var dir = Directory.CreateTempSubdirectory("tradenet-chain-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "book.json");
+            File.WriteAllText(path, BookJson.WriteBook(GiftDownTheValley(0).Build()));
+            Assert.Contains("\"donor\":true", File.ReadAllText(path));
+            var stdout = new StringWriter();
+            Assert.Equal(CliApp.Ok, CliApp.Run(["solve", "--book", path, "--max-chain", "2"], stdout, new StringWriter()));
+            using var doc = JsonDocument.Parse(stdout.ToString());
+            Assert.True(doc.RootElement.GetProperty("trades")[0].GetProperty("chain").GetBoolean());
+            Assert.Equal(400, doc.RootElement.GetProperty("objective").GetDouble(), 6);
+            // Chains are counted apart from the cycle-length histogram.
+            var stats = doc.RootElement.GetProperty("stats");
+            Assert.Equal(1, stats.GetProperty("chains").GetInt32());
+            Assert.Empty(stats.GetProperty("cycleLengths").EnumerateObject());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

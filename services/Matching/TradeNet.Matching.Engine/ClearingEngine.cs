@@ -120,9 +120,9 @@ public static class ClearingEngine
         bound = Math.Max(bound, objective);
         var gap = bound > 0 ? Math.Max(0, (bound - objective) / bound) : 0;
         var histogram = new SortedDictionary<int, int>();
-        foreach (var t in trades) histogram[t.Legs.Count] = histogram.GetValueOrDefault(t.Legs.Count) + 1;
+        foreach (var t in trades.Where(t => !t.Chain)) histogram[t.Legs.Count] = histogram.GetValueOrDefault(t.Legs.Count) + 1;
         var stats = new SolveStats(m.RealListings, m.TownCount, m.LegCount - m.ChainEndLegs, trades.Count, histogram,
-            clock.Elapsed.TotalSeconds, components, columns, method);
+            clock.Elapsed.TotalSeconds, components, columns, method, trades.Count(t => t.Chain));
         return new ClearingResult(trades, objective, bound, gap, gap <= 1e-6 ? SolveStatus.Optimal : SolveStatus.Feasible, stats);
     }
 

@@ -25,7 +25,8 @@ public enum SolveStatus
     Feasible,
 }
 
-/// <summary>Figures of a round, for logs, traces and the round record.</summary>
+/// <summary>Figures of a round, for logs, traces and the round record. <see cref="CycleLengths"/> counts cycles by
+/// their number of towns; chains are counted apart (<see cref="Chains"/>, written only when there are some).</summary>
 public sealed record SolveStats(
     int Listings,
     int Towns,
@@ -35,7 +36,8 @@ public sealed record SolveStats(
     double Seconds,
     int Components,
     int Columns,
-    string Method);
+    string Method,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Chains = 0);
 
 /// <summary>
 /// The engine's answer. <see cref="Objective"/> = Σ legs' value − Σ transport cost;
