@@ -1,4 +1,5 @@
 using CsCheck;
+using TradeNet.Matching.Benchmarks;
 using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Engine.Tests;
@@ -69,16 +70,10 @@ internal static class RandomBooks
                 : new Listing($"L{i}", $"T{r.Item1}", ListingKind.Need, "g", 1, 1, Requires: r.Item3 == 3 ? ["organic"] : null)).ToList(),
             new Settings(k, 1.3));
 
-    /// <summary>The books with their first one or two towns made donors (their needs dropped) and chains of 1..3 legs.</summary>
+    /// <summary>The books with one or two towns made donors (their needs dropped) and chains of 1..3 legs.</summary>
     public static Gen<Book> WithDonors(Gen<Book> books) =>
         from book in books
         from donors in Gen.Int[1, 2]
         from chainCap in Gen.Int[1, 3]
-        let donorIds = book.Towns.Take(donors).Select(t => t.Id).ToHashSet()
-        select book with
-        {
-            Towns = book.Towns.Select(t => t with { Donor = donorIds.Contains(t.Id) }).ToList(),
-            Listings = book.Listings.Where(l => l.Kind == ListingKind.Offer || !donorIds.Contains(l.Town)).ToList(),
-            Settings = book.Settings! with { MaxChainLength = chainCap },
-        };
+        select BookGenerator.WithDonors(book, donors, chainCap);
 }

@@ -9,12 +9,12 @@ namespace TradeNet.Matching.Engine;
 /// </summary>
 internal static class ChainBook
 {
-    /// <summary>The book with the virtual listings appended after the real ones (whose indexes stay the same),
-    /// or the book itself when it has no chains.</summary>
+    /// <summary>Whether the book allows chains and has a donor to start one.</summary>
+    public static bool Applies(Book book) => (book.Settings ?? new Settings()).MaxChainLength > 0 && book.Towns.Any(t => t.Donor);
+
+    /// <summary>The book with the virtual listings appended after the real ones (whose indexes stay the same).</summary>
     public static Book Augment(Book book)
     {
-        var settings = book.Settings ?? new Settings();
-        if (settings.MaxChainLength <= 0 || !book.Towns.Any(t => t.Donor)) return book;
         var category = "~chain";
         while (book.Categories.Any(c => c.Id == category)) category += "~";
         var value = book.Categories.ToDictionary(c => c.Id, c => c.Value, StringComparer.Ordinal);

@@ -207,7 +207,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
 
         // 3) The MIP over every generated column, when small enough.
         var integerCount = columns.Count(c => !c.Continuous);
-        if (converged && bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit
+        if (converged && bound - incumbent > Tolerance(bound) && integerCount <= MipColumnLimit && !deadline.Expired
             && deadline.RemainingOr(TimeSpan.MaxValue) >= MipTimePerColumn * integerCount)
         {
             var mip = MipSolver.Solve(m, columns, best, deadline.RemainingOr(UnlimitedMipBudget) * 0.7, ct);

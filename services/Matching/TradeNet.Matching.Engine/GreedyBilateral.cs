@@ -28,11 +28,11 @@ public static class GreedyBilateral
         for (var a = 0; a < m.ArcCount; a++)
         {
             if (m.ArcFrom[a] > m.ArcTo[a] || !arcIndex.TryGetValue((m.ArcTo[a], m.ArcFrom[a]), out var b)) continue;
+            // A donor's gift coming back as nothing is a chain, not a swap (an arc into a donor holds only such legs).
+            if (m.IsChainEnd(m.ArcLegStart[a]) || m.IsChainEnd(m.ArcLegStart[b])) continue;
             for (var e1 = m.ArcLegStart[a]; e1 < m.ArcLegStart[a + 1]; e1++)
                 for (var e2 = m.ArcLegStart[b]; e2 < m.ArcLegStart[b + 1]; e2++)
                 {
-                    // A donor's gift coming back as nothing is a chain, not a swap.
-                    if (m.IsChainEnd(e1) || m.IsChainEnd(e2)) continue;
                     var profit = m.LegProfit[e1] + m.LegProfit[e2];
                     if (profit <= 0) continue;
                     var potential = Math.Min(Math.Min(m.Cap[m.LegOffer[e1]], m.Cap[m.LegNeed[e1]]),

@@ -54,8 +54,8 @@ internal sealed class Market
     public static Market Build(Book input, int k, TransportCostPerUnit? transport, CancellationToken ct)
     {
         var settings = input.Settings ?? new Settings();
-        var book = ChainBook.Augment(input);
-        var chainCap = ReferenceEquals(book, input) ? 0 : settings.MaxChainLength;
+        var chainCap = ChainBook.Applies(input) ? settings.MaxChainLength : 0;
+        var book = chainCap > 0 ? ChainBook.Augment(input) : input;
         var realListings = input.Listings.Count; // the virtual listings that close chains come after these
         var townIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < book.Towns.Count; i++) townIndex[book.Towns[i].Id] = i;
