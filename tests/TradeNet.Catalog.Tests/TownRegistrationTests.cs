@@ -90,6 +90,21 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
     }
 
+    [Theory]
+    [InlineData("42187\n")]
+    [InlineData("\uff14\uff12\uff11\uff18\uff17")] // full-width digits
+    [InlineData("\u0664\u0662\u0661\u0668\u0667")] // Arabic-Indic digits
+    public async Task An_insee_code_is_five_ascii_digits_so_no_town_can_pose_as_another(string inseeCode)
+    {
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/catalog/towns",
+            new RegisterTownRequest("Roanne", inseeCode, 46.0333, 4.0667, []));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("inseeCode", out _), $"errors should name 'inseeCode': {problem}");
+        Assert.Null(await factory.Store.GetTownAsync(inseeCode));
+    }
+
     [Fact]
     public async Task A_name_longer_than_100_characters_is_refused()
     {

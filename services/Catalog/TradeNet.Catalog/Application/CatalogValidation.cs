@@ -12,7 +12,8 @@ public static partial class CatalogValidation
     public const double MaxQuantity = 1e9;
     public const double MaxDistanceKm = 5000;
 
-    [GeneratedRegex("^(\\d{5}|2[AB]\\d{3})$")]
+    // [0-9] and \z: \d takes any Unicode digit and $ a trailing newline, so "４２１８７" or "42187\n" could pose as 42187.
+    [GeneratedRegex("^([0-9]{5}|2[AB][0-9]{3})\\z")]
     private static partial Regex InseeCode();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
