@@ -80,6 +80,9 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
     [InlineData("""{"name":"Roanne","lat":46,"lon":-180.5}""", "lon")]
     [InlineData("""{"name":"Roanne","inseeCode":"ROANNE","lat":46,"lon":4}""", "inseeCode")]
     [InlineData("""{"name":"Roanne","lat":46,"lon":4,"specialties":[""]}""", "specialties")]
+    [InlineData("""{"name":"Roanne\nINFO forged log line","lat":46,"lon":4}""", "name")]
+    [InlineData("""{"name":"A\u0000B","lat":46,"lon":4}""", "name")]
+    [InlineData("""{"name":"Roanne","lat":46,"lon":4,"specialties":["cheese\r\nx"]}""", "specialties")]
     public async Task Registration_with_an_invalid_field_is_a_400_naming_it(string body, string field)
     {
         var response = await factory.CreateClient().PostAsync("/api/catalog/towns",

@@ -25,6 +25,8 @@ public static partial class CatalogValidation
         var name = r.Name?.Trim();
         if (string.IsNullOrEmpty(name)) errors.Add("name", "is required");
         else if (name.Length > MaxNameLength) errors.Add("name", $"must be at most {MaxNameLength} characters");
+        // Names end up in logs, traces and other towns' screens: a control character could forge a line there.
+        else if (name.Any(char.IsControl)) errors.Add("name", "must not contain control characters");
         if (r.InseeCode is not null && !InseeCode().IsMatch(r.InseeCode))
             errors.Add("inseeCode", "must be a 5-character INSEE code (digits, or 2A/2B for Corsica)");
         if (r.Lat is not { } lat) errors.Add("lat", "is required");
@@ -35,6 +37,8 @@ public static partial class CatalogValidation
         if (specialties.Length > MaxTags) errors.Add("specialties", $"at most {MaxTags}");
         else if (specialties.Any(s => string.IsNullOrWhiteSpace(s) || s.Trim().Length > 60))
             errors.Add("specialties", "each must be 1 to 60 characters");
+        else if (specialties.Any(s => s.Any(char.IsControl)))
+            errors.Add("specialties", "must not contain control characters");
         return errors.Result;
     }
 
