@@ -99,6 +99,26 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
         await AssertFieldAsync(response, "availableUntil");
     }
 
+    [Theory]
+    [InlineData("availableFrom")]
+    [InlineData("availableUntil")]
+    public async Task An_availability_too_far_ahead_to_plan_with_is_refused_naming_the_field(string field)
+    {
+        var (a, _, _) = Towns.Fresh();
+        var body = new Dictionary<string, object?>
+        {
+            ["homeLat"] = Towns.Roanne.Lat, ["homeLon"] = Towns.Roanne.Lon, ["capacityKg"] = 1000.0, ["costPerKm"] = 0.5,
+            [field] = new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero),
+        };
+
+        var registered = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a), body);
+        var van = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
+        var replaced = await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(a), body);
+
+        await AssertFieldAsync(registered, field);
+        await AssertFieldAsync(replaced, field);
+    }
+
     [Fact]
     public async Task The_owning_town_changes_its_vehicle_and_another_town_may_not()
     {

@@ -28,7 +28,7 @@ public static class VehicleEndpoints
         [FromBody] VehicleRequest? request, ClaimsPrincipal user, ILogisticsStore store, TimeProvider clock, CancellationToken ct)
     {
         if (request is null) return Problems.Field("body", "a vehicle is required");
-        var errors = VehicleValidation.Check(request);
+        var errors = VehicleValidation.Check(request, clock.GetUtcNow());
         string? home;
         if (user.IsOperator())
         {
@@ -75,7 +75,7 @@ public static class VehicleEndpoints
         var existing = await session.VehicleAsync(id, ct);
         if (existing is null) return Problems.NotFound($"Vehicle {id} was not found.");
         if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and town {existing.OwnerTown} may change vehicle {id}.");
-        var errors = VehicleValidation.Check(request);
+        var errors = VehicleValidation.Check(request, clock.GetUtcNow());
         // The home town is who owns the vehicle: moving it would hand it to another town.
         if (request.HomeTown is { } home && home.Trim() != existing.HomeTown)
             errors["homeTown"] = ["cannot change; withdraw the vehicle and register it for the other town"];
