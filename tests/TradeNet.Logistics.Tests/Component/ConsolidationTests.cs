@@ -79,6 +79,33 @@ public sealed class ConsolidationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_leg_available_only_at_the_end_of_the_calendar_does_not_stop_planning_for_the_others()
+    {
+        var (roanne, lyon, tarare) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var (ordinary, endOfTime) = (Guid.NewGuid(), Guid.NewGuid());
+        await app.PublishAsync(Towns.SwapBetween(ordinary, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PublishAsync(Towns.Swap(endOfTime, tarare, lyon, DateTimeOffset.MaxValue.AddSeconds(-1)));
+
+        var run = await app.PlanAsync();
+
+        Assert.Equal(4, run.Planned);
+        Assert.Equal(2, (await app.ShipmentsOfTradeAsync(ordinary, TestSettings.OperatorAuth())).Length);
+        Assert.Equal(2, (await app.ShipmentsOfTradeAsync(endOfTime, TestSettings.OperatorAuth())).Length);
+    }
+
+    [Fact]
+    public async Task Without_a_fleet_a_leg_available_only_at_the_end_of_the_calendar_is_still_planned()
+    {
+        var (a, b, _) = Towns.Fresh();
+        var trade = Guid.NewGuid();
+
+        await app.PublishAsync(Towns.Swap(trade, a, b, DateTimeOffset.MaxValue.AddSeconds(-1)));
+
+        Assert.Equal(2, (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Length);
+    }
+
+    [Fact]
     public async Task The_carrier_reports_a_stop_done_and_every_load_there_is_picked_up()
     {
         var (roanne, lyon, _) = Towns.Fresh();

@@ -28,7 +28,8 @@ public sealed class DirectTripPlanner(TransportModel model) : IShipmentPlanner
     {
         var trip = model.Estimate(transfer.From, transfer.To);
         var departure = transfer.WindowFrom is { } opens && opens > now ? opens : now;
-        var eta = departure + trip.Duration;
+        // A leg available only at the end of the calendar must not overflow (and fail the whole run).
+        var eta = departure <= DateTimeOffset.MaxValue - trip.Duration ? departure + trip.Duration : DateTimeOffset.MaxValue;
         ShipmentStop[] stops =
         [
             new(1, transfer.FromTown, PickupAction, departure),
