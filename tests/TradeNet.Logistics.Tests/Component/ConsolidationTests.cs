@@ -94,6 +94,27 @@ public sealed class ConsolidationTests : IDisposable
         Assert.Equal(2, (await app.ShipmentsOfTradeAsync(endOfTime, TestSettings.OperatorAuth())).Length);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1.0)]
+    public async Task A_leg_available_until_the_end_of_the_calendar_does_not_stop_planning_for_the_others(double? opensHoursBeforeTheEnd)
+    {
+        var (roanne, lyon, tarare) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var (ordinary, forever) = (Guid.NewGuid(), Guid.NewGuid());
+        var end = new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero);
+        DateTimeOffset? opens = opensHoursBeforeTheEnd is { } hours ? end.AddHours(-hours) : null;
+        await app.PublishAsync(Towns.SwapBetween(ordinary, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PublishAsync(new TradeAgreed(forever,
+            [new TradeLeg(0, tarare, lyon, "offer-t", "need-l", "firewood", 2, 400, 900, Towns.Tarare, Towns.Lyon, opens, end)]));
+
+        var run = await app.PlanAsync();
+
+        Assert.Equal(3, run.Planned);
+        Assert.Equal(2, (await app.ShipmentsOfTradeAsync(ordinary, TestSettings.OperatorAuth())).Length);
+        Assert.Single(await app.ShipmentsOfTradeAsync(forever, TestSettings.OperatorAuth()));
+    }
+
     [Fact]
     public async Task Without_a_fleet_a_leg_available_only_at_the_end_of_the_calendar_is_still_planned()
     {

@@ -108,10 +108,13 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         LogisticsOptions settings, TimeSpan? timeLimit = null)
     {
         var horizon = now + settings.PlanningHorizon;
+        // A leg's window may reach the end of the calendar, where the planner's date arithmetic overflows and fails the
+        // whole run; no vehicle is available that far ahead, so clipping changes no plan.
+        var farthest = now + Api.VehicleValidation.MaxAvailabilityAhead;
         var planned = transfers.Select(t =>
         {
-            var opens = t.WindowFrom is { } from && from > now ? from : now;
-            var closes = t.WindowUntil ?? horizon;
+            var opens = t.WindowFrom is { } from && from > now ? (from < farthest ? from : farthest) : now;
+            var closes = t.WindowUntil is { } until && until > farthest ? farthest : t.WindowUntil ?? horizon;
             var deliveryCloses = closes > horizon ? closes : horizon;
             return new PlannerTransfer(t.Id.ToString(), ToPlace(t.FromTown, t.From), ToPlace(t.ToTown, t.To), t.WeightKg, null,
                 settings.IsChilled(t.Category), new TimeWindow(opens, closes), new TimeWindow(opens, deliveryCloses), settings.ServiceTime);
