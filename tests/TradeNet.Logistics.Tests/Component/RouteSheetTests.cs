@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using TradeNet.Testing;
 
 namespace TradeNet.Logistics.Tests.Component;
@@ -73,6 +74,20 @@ public sealed class RouteSheetTests : IDisposable
         var csv = await (await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{route}/sheet.csv", TestSettings.TownAuth(roanne))).Content.ReadAsStringAsync();
 
         Assert.Contains("\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"", csv);
+    }
+
+    [Theory]
+    [InlineData("done")]
+    [InlineData("failure")]
+    public async Task A_stop_number_that_is_not_a_number_is_a_bad_request_naming_the_field(string report)
+    {
+        var (route, _, roanne, _) = await PlannedRouteAsync("cheese");
+
+        var response = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{route}/stops/first/{report}", TestSettings.TownAuth(roanne),
+            new { reason = "flat tyre" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("sequence", (await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>())!.Errors.Keys);
     }
 
     [Fact]

@@ -23,9 +23,9 @@ public static class RouteEndpoints
             Sheet(id, user, store, RouteSheet.Csv, "text/csv; charset=utf-8", ct));
         api.MapGet("/routes/{id}/sheet.html", (string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct) =>
             Sheet(id, user, store, RouteSheet.Html, "text/html; charset=utf-8", ct));
-        api.MapPost("/routes/{id}/stops/{sequence:int}/done", (string id, int sequence, ClaimsPrincipal user, ILogisticsStore store,
+        api.MapPost("/routes/{id}/stops/{sequence}/done", (string id, string sequence, ClaimsPrincipal user, ILogisticsStore store,
             ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, null, user, store, tracking, ct));
-        api.MapPost("/routes/{id}/stops/{sequence:int}/failure", (string id, int sequence, [FromBody] FailureReport? report, ClaimsPrincipal user,
+        api.MapPost("/routes/{id}/stops/{sequence}/failure", (string id, string sequence, [FromBody] FailureReport? report, ClaimsPrincipal user,
             ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, report ?? new FailureReport(null), user, store, tracking, ct));
         return api;
     }
@@ -66,9 +66,12 @@ public static class RouteEndpoints
         return new(RouteView.From(routeId, shipments, transfers), null, shipments);
     }
 
-    private static async Task<IResult> ReportStop(string id, int sequence, FailureReport? failure, ClaimsPrincipal user, ILogisticsStore store,
+    private static async Task<IResult> ReportStop(string id, string stopNumber, FailureReport? failure, ClaimsPrincipal user, ILogisticsStore store,
         ShipmentTracking tracking, CancellationToken ct)
     {
+        // Parsed here rather than by a route constraint, which would answer a bare 404.
+        if (!int.TryParse(stopNumber, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var sequence))
+            return Problems.Field("sequence", "must be a stop number");
         var reason = failure?.Reason?.Trim();
         if (failure is not null && string.IsNullOrEmpty(reason)) return Problems.Field("reason", "is required");
         if (reason is { Length: > ShipmentEndpoints.MaxReasonLength })
