@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using TradeNet.Contracts;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Api;
+using TradeNet.Matching.Clearing;
 using TradeNet.Testing;
 
 namespace TradeNet.Matching.Tests.Component;
@@ -45,6 +46,9 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
     /// <summary>Set before the host starts to stand in for logistics' transport estimates.</summary>
     public FakeLogistics? Logistics { get; init; }
 
+    /// <summary>Set before the host starts to clear rounds with a test's own strategy.</summary>
+    public IClearingStrategy? Strategy { get; init; }
+
     public ITestHarness Harness => Services.GetTestHarness();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -57,6 +61,11 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
             {
                 services.RemoveAll<Logistics.LogisticsClient>();
                 services.AddSingleton<Logistics.LogisticsClient>(Logistics);
+            }
+            if (Strategy is not null)
+            {
+                services.RemoveAll<IClearingStrategy>();
+                services.AddSingleton(Strategy);
             }
             if (!_fakeCatalog) return;
             services.RemoveAll<Catalog.CatalogClient>();

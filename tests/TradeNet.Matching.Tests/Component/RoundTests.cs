@@ -99,4 +99,25 @@ public class RoundTests
         var rounds = (await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!;
         Assert.Contains(rounds, r => r.Trigger == "schedule" && r.TradeIds.Contains(proposed.TradeId));
     }
+
+    [Fact]
+    public async Task A_listing_withdrawn_while_a_round_is_solving_leaves_no_proposal_holding_the_other_towns_quantities()
+    {
+        var strategy = new GatedStrategy();
+        await using var host = new MatchingHost { Strategy = strategy };
+        await host.PublishListingsAsync(Swap.All);
+        var running = host.RunRoundAsync();
+        await strategy.Started;
+
+        await host.Publish(new ListingWithdrawn("b-wood", Swap.B, 2));
+        await Eventually.True(async () => (await host.BookAsync()).All(b => b.Id != "b-wood"), what: "b-wood withdrawn");
+        strategy.Release();
+        var round = await running;
+
+        var trade = await host.TradeAsync(Assert.Single(round.TradeIds));
+        Assert.Equal((TradeStatus.Cancelled, "listing b-wood withdrawn"), (trade.Status, trade.Reason));
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.False(cancelled.WasAgreed);
+    }
 }

@@ -4,6 +4,7 @@ using TradeNet.Contracts;
 using TradeNet.Matching.Clearing;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Storage;
+using TradeNet.Matching.Trades;
 using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Matching.Rounds;
@@ -61,6 +62,9 @@ public sealed class ClearingRounds(
         {
             await session.InsertTradeAsync(trade, ct);
             session.Publish(new TradeProposed(trade.Id, roundId, trade.ContractLegs, trade.Deadline));
+            // A withdrawal consumed while the strategy ran cancelled only the proposals stored before it.
+            if (await WithdrawnListingAsync(session, trade, ct) is { } withdrawn)
+                await TradeWrites.CancelAsync(session, trade, $"listing {withdrawn} withdrawn", ct);
         }
         await session.InsertRoundAsync(round, ct);
         await session.CommitAsync(ct);
@@ -92,6 +96,14 @@ public sealed class ClearingRounds(
         foreach (var id in previous?.TradeIds.Take(64) ?? [])
             if (await store.GetTradeAsync(id, ct) is { Status: TradeStatus.Cancelled } cancelled)
                 TradeNetTelemetry.LinkTo(activity, cancelled.TraceParent);
+    }
+
+    private static async Task<string?> WithdrawnListingAsync(IMatchingSession session, Trade trade, CancellationToken ct)
+    {
+        foreach (var id in trade.ListingIds)
+            if (await session.GetListingAsync(id, ct) is { Withdrawn: true })
+                return id;
+        return null;
     }
 
     /// <summary>The open listings minus the quantities that pending proposals hold.</summary>
