@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using TradeNet.Contracts;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Api;
+using TradeNet.Matching.Clearing;
 using TradeNet.Matching.Domain;
+using TradeNet.Matching.Trades;
 using TradeNet.Testing;
 
 namespace TradeNet.Matching.Tests.Component;
@@ -122,5 +125,49 @@ public class ReservationTests
         var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
         Assert.Equal("reservation refused: NotFound: listing b-wood not found", cancelled.Reason);
         Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(trade.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_fully_accepted_trade_is_retried_in_the_background_however_many_newer_proposals_wait()
+    {
+        var strategy = new RepeatedSwap();
+        await using var host = new MatchingHost { Strategy = strategy };
+        host.Catalog.Answer = _ => throw FakeCatalog.Outage();
+        await host.PublishListingsAsync(RepeatedSwap.Listings);
+        var trade = Assert.Single((await host.RunRoundAsync()).TradeIds);
+        (await Swap.AcceptAsync(host, Swap.A, trade)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Swap.AcceptAsync(host, Swap.B, trade)).StatusCode);
+        strategy.Count = 500;
+        Assert.Equal(500, (await host.RunRoundAsync()).Trades);
+        host.Catalog.Answer = _ => new ReserveListingsReply { Reserved = true };
+
+        await using (var scope = host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<TradeLifecycle>().RetryReservationsAsync(CancellationToken.None);
+
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade)).Status);
+    }
+
+    /// <summary>Proposes <see cref="Count"/> one-kilo cheese-for-firewood swaps per round from listings large enough for all of them.</summary>
+    private sealed class RepeatedSwap : IClearingStrategy
+    {
+        public static ListingSnapshot[] Listings =>
+        [
+            Swap.Listing("a-cheese", Swap.A, "offer", "cheese", 10_000, 10_000, 12),
+            Swap.Listing("b-cheese", Swap.B, "need", "cheese", 10_000, 10_000, 12),
+            Swap.Listing("b-wood", Swap.B, "offer", "firewood", 200_000, 200_000, 0.8),
+            Swap.Listing("a-wood", Swap.A, "need", "firewood", 200_000, 200_000, 0.8),
+        ];
+
+        public int Count { get; set; } = 1;
+
+        public Task<ClearingOutcome> ClearAsync(OrderBook book, ClearingSettings settings, CancellationToken ct)
+        {
+            var trades = Enumerable.Range(0, Count).Select(_ => new ClearedTrade(
+            [
+                new ClearedLeg(Swap.A, Swap.B, "a-cheese", "b-cheese", "cheese", 1, 12, 1),
+                new ClearedLeg(Swap.B, Swap.A, "b-wood", "a-wood", "firewood", 15, 12, 15),
+            ])).ToList();
+            return Task.FromResult(new ClearingOutcome(trades, trades.Count * 24, new ClearingStats("repeated", book.Entries.Count, 2, 2, 2, 1)));
+        }
     }
 }

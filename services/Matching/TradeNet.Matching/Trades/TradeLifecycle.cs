@@ -187,7 +187,8 @@ public sealed class TradeLifecycle(
     /// <summary>Retries the reservation of every fully accepted proposal still waiting for catalog.</summary>
     public async Task<int> RetryReservationsAsync(CancellationToken ct)
     {
-        var pending = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: 500), ct);
+        // Every proposed trade: a page of the newest would starve older accepted ones until they expire.
+        var pending = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
         var retried = 0;
         foreach (var trade in pending.Where(t => t.AllAccepted))
         {
