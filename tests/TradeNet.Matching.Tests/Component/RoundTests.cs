@@ -89,6 +89,20 @@ public class RoundTests
     }
 
     [Fact]
+    public async Task A_limit_that_is_not_a_whole_number_is_a_400_that_names_the_field()
+    {
+        await using var host = new MatchingHost();
+
+        var rounds = await host.Operator().GetAsync("/api/matching/rounds?limit=abc");
+        var trades = await host.Town(Swap.A).GetAsync("/api/matching/trades?limit=99999999999");
+
+        Assert.Equal(HttpStatusCode.BadRequest, rounds.StatusCode);
+        Assert.Contains("limit", await rounds.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, trades.StatusCode);
+        Assert.Contains("limit", await trades.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_scheduled_round_runs_when_an_interval_is_configured()
     {
         await using var host = new MatchingHost(new() { ["Matching:RoundInterval"] = "00:00:00.500" });

@@ -22,10 +22,10 @@ internal static class RoundEndpoints
         return TypedResults.Created($"/api/matching/rounds/{round.Id}", RoundView.From(round));
     }
 
-    private static async Task<Results<Ok<RoundView[]>, ValidationProblem>> ListAsync(IMatchingStore store, int? limit, CancellationToken ct)
+    private static async Task<Results<Ok<RoundView[]>, ValidationProblem>> ListAsync(IMatchingStore store, string? limit, CancellationToken ct)
     {
-        if (limit is < 1 or > 500) return Problems.Field("limit", "must be between 1 and 500");
-        var rounds = await store.RoundsAsync(limit ?? 50, ct);
+        if (!QueryLimit.TryParse(limit, 50, 500, out var take)) return Problems.Field("limit", "must be a whole number between 1 and 500");
+        var rounds = await store.RoundsAsync(take, ct);
         return TypedResults.Ok(rounds.Select(RoundView.From).ToArray());
     }
 

@@ -29,7 +29,7 @@ internal static class TradeEndpoints
     }
 
     private static async Task<Results<Ok<TradeView[]>, ValidationProblem>> ListAsync(
-        IMatchingStore store, ClaimsPrincipal user, string? status, int? limit, CancellationToken ct)
+        IMatchingStore store, ClaimsPrincipal user, string? status, string? limit, CancellationToken ct)
     {
         TradeStatus? wanted = null;
         if (status is not null)
@@ -38,10 +38,10 @@ internal static class TradeEndpoints
                 return Problems.Field("status", "must be one of proposed, agreed, cancelled, completed");
             wanted = parsed;
         }
-        if (limit is < 1 or > 1000) return Problems.Field("limit", "must be between 1 and 1000");
+        if (!QueryLimit.TryParse(limit, 200, 1000, out var take)) return Problems.Field("limit", "must be a whole number between 1 and 1000");
         // Operators see every trade; a town only those where it gives or receives.
         var town = user.IsOperator() ? null : user.TownId();
-        var trades = await store.TradesAsync(new TradeQuery(town, wanted, limit ?? 200), ct);
+        var trades = await store.TradesAsync(new TradeQuery(town, wanted, take), ct);
         return TypedResults.Ok(trades.Select(TradeView.From).ToArray());
     }
 
