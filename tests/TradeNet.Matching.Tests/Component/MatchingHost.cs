@@ -13,6 +13,7 @@ using TradeNet.Contracts;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Api;
 using TradeNet.Matching.Clearing;
+using TradeNet.Matching.Storage;
 using TradeNet.Testing;
 
 namespace TradeNet.Matching.Tests.Component;
@@ -49,6 +50,9 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
     /// <summary>Set before the host starts to clear rounds with a test's own strategy.</summary>
     public IClearingStrategy? Strategy { get; init; }
 
+    /// <summary>Set before the host starts to put a decorator around the real store.</summary>
+    public Func<IMatchingStore, IMatchingStore>? WrapStore { get; init; }
+
     public ITestHarness Harness => Services.GetTestHarness();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -61,6 +65,11 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
             {
                 services.RemoveAll<Logistics.LogisticsClient>();
                 services.AddSingleton<Logistics.LogisticsClient>(Logistics);
+            }
+            if (WrapStore is not null)
+            {
+                services.RemoveAll<IMatchingStore>();
+                services.AddSingleton(sp => WrapStore(sp.GetRequiredService<MatchingStorage>().Store));
             }
             if (Strategy is not null)
             {

@@ -54,6 +54,21 @@ public class RoundTests
     }
 
     [Fact]
+    public async Task A_trade_agreed_while_a_round_reads_the_book_is_not_proposed_again()
+    {
+        var store = new HookedStore();
+        await using var host = new MatchingHost { WrapStore = store.Wrap };
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+        store.AfterNextRead(async () => (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode());
+
+        var round = await host.RunRoundAsync();
+
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, round.Trades);
+    }
+
+    [Fact]
     public async Task Only_operators_start_or_read_rounds()
     {
         await using var host = new MatchingHost();

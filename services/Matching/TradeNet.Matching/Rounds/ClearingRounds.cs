@@ -109,8 +109,10 @@ public sealed class ClearingRounds(
     /// <summary>The open listings minus the quantities that pending proposals hold.</summary>
     public async Task<OrderBook> LoadBookAsync(CancellationToken ct)
     {
-        var listings = await store.OpenListingsAsync(ct);
+        // Proposals first: one agreed between the two reads then counts twice (held, and taken from the listing)
+        // rather than not at all, which would hand its quantities out again.
         var pending = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
+        var listings = await store.OpenListingsAsync(ct);
         return OrderBook.From(listings, Held(pending), clock.GetUtcNow());
     }
 

@@ -1,0 +1,50 @@
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
+
+namespace TradeNet.Matching.Tests.Component;
+
+/// <summary>The real store, with a hook the test arms to run once right after the next read of the open listings
+/// or of a list of trades, so it can change state between the reads a round makes.</summary>
+public sealed class HookedStore : IMatchingStore
+{
+    private IMatchingStore _inner = null!;
+    private Func<Task>? _afterNextRead;
+
+    public IMatchingStore Wrap(IMatchingStore inner)
+    {
+        _inner = inner;
+        return this;
+    }
+
+    public void AfterNextRead(Func<Task> hook) => _afterNextRead = hook;
+
+    public Task<IMatchingSession> BeginAsync(CancellationToken ct = default) => _inner.BeginAsync(ct);
+
+    public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
+    {
+        var listings = await _inner.OpenListingsAsync(ct);
+        await RunHookAsync();
+        return listings;
+    }
+
+    public Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default) => _inner.GetListingAsync(id, ct);
+
+    public Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default) => _inner.GetTradeAsync(id, ct);
+
+    public async Task<IReadOnlyList<Trade>> TradesAsync(TradeQuery query, CancellationToken ct = default)
+    {
+        var trades = await _inner.TradesAsync(query, ct);
+        await RunHookAsync();
+        return trades;
+    }
+
+    public Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default) => _inner.GetRoundAsync(id, ct);
+
+    public Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default) => _inner.RoundsAsync(limit, ct);
+
+    public Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default) =>
+        _inner.CountTradesByStatusAsync(ct);
+
+    private Task RunHookAsync() => Interlocked.Exchange(ref _afterNextRead, null)?.Invoke() ?? Task.CompletedTask;
+}
