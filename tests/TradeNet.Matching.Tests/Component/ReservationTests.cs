@@ -64,6 +64,23 @@ public class ReservationTests
     }
 
     [Fact]
+    public async Task A_fully_accepted_trade_past_its_deadline_is_still_agreed_by_accepting_again_within_the_grace()
+    {
+        await using var host = new MatchingHost(new() { ["Matching:ProposalTtl"] = "00:00:01" });
+        host.Catalog.Answer = _ => throw FakeCatalog.Outage();
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Swap.AcceptAsync(host, Swap.B, trade.Id)).StatusCode);
+        await Task.Delay(trade.Deadline - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        host.Catalog.Answer = _ => new ReserveListingsReply { Reserved = true };
+
+        var retry = await Swap.AcceptAsync(host, Swap.B, trade.Id);
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(TradeStatus.Agreed, (await retry.Content.ReadFromJsonAsync<TradeView>(MatchingHost.Json))!.Status);
+    }
+
+    [Fact]
     public async Task A_reservation_that_timed_out_is_retried_in_the_background()
     {
         await using var host = new MatchingHost(new() { ["Matching:SweepInterval"] = "00:00:00.200" });
