@@ -47,6 +47,18 @@ public class FleetShipmentPlannerTests
     }
 
     [Fact]
+    public async Task A_stored_vehicle_available_until_the_end_of_the_calendar_still_carries_the_legs()
+    {
+        // Stored before the API refused availability more than 10 years ahead.
+        var transfers = new[] { Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon) };
+        var forever = Van("roanne", Towns.Roanne) with { AvailableUntil = DateTimeOffset.MaxValue };
+
+        var planned = await Planner().PlanAsync(transfers, new PlanningContext(Now, [forever]), CancellationToken.None);
+
+        Assert.Equal(forever.Id, Assert.Single(planned).VehicleId);
+    }
+
+    [Fact]
     public async Task Legs_of_two_trades_on_the_way_ride_one_route_whose_plan_passes_the_planners_own_check()
     {
         var (first, second) = (Guid.NewGuid(), Guid.NewGuid());

@@ -108,22 +108,24 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         LogisticsOptions settings, TimeSpan? timeLimit = null)
     {
         var horizon = now + settings.PlanningHorizon;
-        // A leg's window may reach the end of the calendar, where the planner's date arithmetic overflows and fails the
-        // whole run; no vehicle is available that far ahead, so clipping changes no plan.
+        // A window may reach the end of the calendar, where the planner's date arithmetic overflows and fails the whole
+        // run. Legs and vehicles are clipped alike (the API refuses vehicles beyond it; older rows may hold more), so
+        // clipping changes no plan.
         var farthest = now + Api.VehicleValidation.MaxAvailabilityAhead;
+        DateTimeOffset Clip(DateTimeOffset time) => time < farthest ? time : farthest;
         var planned = transfers.Select(t =>
         {
-            var opens = t.WindowFrom is { } from && from > now ? (from < farthest ? from : farthest) : now;
-            var closes = t.WindowUntil is { } until && until > farthest ? farthest : t.WindowUntil ?? horizon;
+            var opens = t.WindowFrom is { } from && from > now ? Clip(from) : now;
+            var closes = t.WindowUntil is { } until ? Clip(until) : horizon;
             var deliveryCloses = closes > horizon ? closes : horizon;
             return new PlannerTransfer(t.Id.ToString(), ToPlace(t.FromTown, t.From), ToPlace(t.ToTown, t.To), t.WeightKg, null,
                 settings.IsChilled(t.Category), new TimeWindow(opens, closes), new TimeWindow(opens, deliveryCloses), settings.ServiceTime);
         }).ToList();
         var vehicles = fleet.Select(v =>
         {
-            var from = v.AvailableFrom is { } f && f > now ? f : now;
+            var from = v.AvailableFrom is { } f && f > now ? Clip(f) : now;
             return new PlannerVehicle(v.Id, ToPlace(v.HomeTown, v.Home), v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
-                new TimeWindow(from, v.AvailableUntil ?? horizon));
+                new TimeWindow(from, v.AvailableUntil is { } until ? Clip(until) : horizon));
         }).ToList();
         return new PlanRequest(planned, vehicles, new DistanceSettings(settings.DetourFactor, settings.SpeedKmh),
             new PlannerOptions(timeLimit is { } limit && limit > TimeSpan.Zero && limit < settings.PlanningTimeLimit ? limit : settings.PlanningTimeLimit));
