@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.RateLimiting;
 using Grpc.Core;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -11,12 +12,13 @@ namespace TradeNet.Gateway;
 /// <summary>Who an API key belongs to: the internal token's subject, role and display name.</summary>
 public sealed record EdgeCaller(string Subject, string Role, string Name);
 
-public enum ApiKeyOutcome { Valid, Invalid, Unavailable }
+public enum ApiKeyOutcome { Valid, Invalid, Unavailable, Limited }
 
 public readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, EdgeCaller? Caller = null)
 {
     public static readonly ApiKeyCheck Invalid = new(ApiKeyOutcome.Invalid);
     public static readonly ApiKeyCheck Unavailable = new(ApiKeyOutcome.Unavailable);
+    public static readonly ApiKeyCheck Limited = new(ApiKeyOutcome.Limited);
 }
 
 /// <summary>The edge's own cache of API key answers; a private instance so no other
@@ -25,7 +27,21 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
 {
     public MemoryCache Entries { get; } = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCache.MaxEntries });
 
-    public void Dispose() => Entries.Dispose();
+    /// <summary>Unknown keys per client IP and minute (the anonymous limit): a fresh key per request
+    /// must neither dodge the per-IP limit nor make the catalog check keys without end.</summary>
+    public PartitionedRateLimiter<string> UnknownKeys { get; } = PartitionedRateLimiter.Create<string, string>(client =>
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.RateLimit.PermitsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    public void Dispose()
+    {
+        Entries.Dispose();
+        UnknownKeys.Dispose();
+    }
 }
 
 /// <summary>Operator keys from configuration first (constant time), then town keys through the
@@ -36,7 +52,7 @@ public sealed class ApiKeyAuthenticator(
     public const int MaxKeyLength = 256;
     private static readonly TimeSpan CatalogDeadline = TimeSpan.FromSeconds(3);
 
-    public async Task<ApiKeyCheck> AuthenticateAsync(string apiKey, CancellationToken ct)
+    public async Task<ApiKeyCheck> AuthenticateAsync(string apiKey, string client, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(apiKey) || apiKey.Length > MaxKeyLength) return ApiKeyCheck.Invalid;
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
@@ -45,8 +61,11 @@ public sealed class ApiKeyAuthenticator(
         // Keyed by digest: the raw key never sits in memory longer than the request.
         var cacheKey = Convert.ToHexString(digest);
         if (cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known)) return known;
+        using (var budget = cache.UnknownKeys.AttemptAcquire(client, 0))
+            if (!budget.IsAcquired) return ApiKeyCheck.Limited;
 
         var check = await AskCatalogAsync(apiKey, ct);
+        if (check.Outcome == ApiKeyOutcome.Invalid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
         if (check.Outcome != ApiKeyOutcome.Unavailable)
         {
             var ttl = check.Outcome == ApiKeyOutcome.Valid ? options.Value.ApiKeyCache.Valid : options.Value.ApiKeyCache.Invalid;

@@ -35,7 +35,7 @@ public sealed class EdgeGuard(RequestDelegate next)
         if (apiKeys.Count > 0)
         {
             var check = apiKeys.Count == 1
-                ? await authenticator.AuthenticateAsync(apiKeys[0]!, http.RequestAborted)
+                ? await authenticator.AuthenticateAsync(apiKeys[0]!, EdgeRateLimits.ClientIp(http), http.RequestAborted)
                 : ApiKeyCheck.Invalid;
             switch (check)
             {
@@ -44,6 +44,11 @@ public sealed class EdgeGuard(RequestDelegate next)
                     Activity.Current?.SetTag("tradenet.caller.role", caller.Role);
                     if (caller.Role == Roles.Town) Activity.Current?.SetTag(TradeNetTelemetry.TownId, caller.Subject);
                     break;
+                case { Outcome: ApiKeyOutcome.Limited }:
+                    http.Response.Headers.RetryAfter = "60";
+                    await Reject(http, problems, StatusCodes.Status429TooManyRequests, "Too many requests",
+                        "Too many unknown API keys from this client; retry later.");
+                    return;
                 case { Outcome: ApiKeyOutcome.Unavailable }:
                     await Reject(http, problems, StatusCodes.Status503ServiceUnavailable, "Authentication unavailable",
                         "The API key could not be checked right now; retry shortly.");

@@ -65,7 +65,7 @@ public static class EdgeRateLimits
     }
 
     // The socket's address, not X-Forwarded-For: a client could forge that header to dodge its limit.
-    private static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    internal static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static EdgeRateLimitOptions Limits(HttpContext http) =>
         http.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit;

@@ -57,6 +57,19 @@ public sealed class EdgeLimitsTests(LimitedEdgeFixture edge) : IClassFixture<Lim
     }
 
     [Fact]
+    public async Task A_caller_sending_a_fresh_unknown_key_each_time_is_held_to_the_per_ip_limit()
+    {
+        var keys = Enumerable.Range(0, LimitedEdgeFixture.Permits * 3).Select(_ => $"tn_guess-{Guid.NewGuid():N}").ToList();
+        var responses = new List<HttpResponseMessage>();
+        foreach (var key in keys)
+            responses.Add(await _client.SendAsync(WithKey(HttpMethod.Get, "/api/catalog/listings", key)));
+
+        Assert.Equal(LimitedEdgeFixture.Permits, responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
+        await EdgeAssert.Problem(responses[^1], HttpStatusCode.TooManyRequests);
+        Assert.Equal(LimitedEdgeFixture.Permits, keys.Sum(edge.Catalog.CallsFor));
+    }
+
+    [Fact]
     public async Task Town_registration_has_a_stricter_limit_than_other_routes()
     {
         var responses = new List<HttpResponseMessage>();
