@@ -54,7 +54,8 @@ public sealed class ApiKeyAuthenticator(
 
     public async Task<ApiKeyCheck> AuthenticateAsync(string apiKey, string client, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(apiKey) || apiKey.Length > MaxKeyLength) return ApiKeyCheck.Invalid;
+        // Catalog trims keys: a padded key would be the same town under another cache entry and rate limit partition.
+        if (string.IsNullOrWhiteSpace(apiKey) || apiKey.Length > MaxKeyLength || apiKey.Trim().Length != apiKey.Length) return ApiKeyCheck.Invalid;
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
         if (FindOperator(digest) is { } op) return new ApiKeyCheck(ApiKeyOutcome.Valid, new EdgeCaller(op.Name, Roles.Operator, op.Name));
 

@@ -70,6 +70,18 @@ public sealed class EdgeLimitsTests(LimitedEdgeFixture edge) : IClassFixture<Lim
     }
 
     [Fact]
+    public async Task A_town_key_padded_with_whitespace_is_not_a_second_key_with_a_fresh_limit()
+    {
+        var key = edge.Catalog.RegisterTown("42184", "Riorges");
+        for (var i = 0; i < LimitedEdgeFixture.Permits; i++)
+            await EdgeAssert.Forwarded(await _client.SendAsync(WithKey(HttpMethod.Get, "/api/catalog/listings", key)));
+
+        var padded = await _client.SendAsync(WithKey(HttpMethod.Get, "/api/catalog/listings", key + "\v"));
+
+        await EdgeAssert.Problem(padded, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Town_registration_has_a_stricter_limit_than_other_routes()
     {
         var responses = new List<HttpResponseMessage>();

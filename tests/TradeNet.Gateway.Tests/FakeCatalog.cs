@@ -26,7 +26,8 @@ public sealed class FakeCatalog : Catalog.CatalogClient
         _calls.AddOrUpdate(request.ApiKey, 1, (_, n) => n + 1);
         var answer = Down
             ? Task.FromException<AuthenticateApiKeyReply>(new RpcException(new Status(StatusCode.Unavailable, "catalog is down")))
-            : Task.FromResult(_towns.GetValueOrDefault(request.ApiKey) ?? new AuthenticateApiKeyReply { Valid = false });
+            // Trimmed, as the real catalog does (TownRegistry.AuthenticateAsync).
+            : Task.FromResult(_towns.GetValueOrDefault(request.ApiKey.Trim()) ?? new AuthenticateApiKeyReply { Valid = false });
         return new AsyncUnaryCall<AuthenticateApiKeyReply>(answer, Task.FromResult(new Metadata()),
             () => Down ? new Status(StatusCode.Unavailable, "catalog is down") : Status.DefaultSuccess, () => [], () => { });
     }
