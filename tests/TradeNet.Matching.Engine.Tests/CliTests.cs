@@ -112,6 +112,22 @@ public class CliTests : IDisposable
         Assert.Equal(1.3, ClearingEngine.Effective(book, SolveOptions.Default).Settings!.DetourFactor);
     }
 
+    private static string OneErrorLine(string stderr) => Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+    [Theory]
+    [InlineData("categories")]
+    [InlineData("towns")]
+    [InlineData("listings")]
+    public void A_null_entry_in_a_book_array_is_a_malformed_book_not_a_crash(string array)
+    {
+        var bad = System.Text.RegularExpressions.Regex.Replace(IssueExampleBook, $"\"{array}\":\\s*\\[", m => m.Value + " null,");
+        Assert.Contains("null,", bad);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("null-entry.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(array, OneErrorLine(stderr));
+    }
+
     [Fact]
     public void Unknown_arguments_are_a_usage_error() =>
         Assert.Equal(CliApp.UsageError, Run("solve", "--book", "x.json", "--speed", "fast").Code);

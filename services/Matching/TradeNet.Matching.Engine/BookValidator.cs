@@ -29,6 +29,11 @@ public static class BookValidator
             errors.Add(new BookError(null, "book must have categories, towns and listings"));
             return errors;
         }
+        // A JSON null inside an array deserialises to a null record: report it rather than dereference it.
+        foreach (var (name, count) in new[] { ("categories", book.Categories.Count(c => c is null)),
+                     ("towns", book.Towns.Count(t => t is null)), ("listings", book.Listings.Count(l => l is null)) })
+            if (count > 0) errors.Add(new BookError(null, $"{name} must not contain null entries (found {count})"));
+        if (errors.Count > 0) return errors;
 
         var categories = new HashSet<string>(StringComparer.Ordinal);
         foreach (var c in book.Categories)
