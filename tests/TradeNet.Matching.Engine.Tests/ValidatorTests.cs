@@ -56,6 +56,22 @@ public class BookValidatorTests
     }
 
     [Fact]
+    public void A_null_required_attribute_is_reported_by_its_listing()
+    {
+        var error = Assert.Single(BookValidator.Validate(WithListing(l => l with { Requires = [null!] })));
+        Assert.Equal("b-veg", error.ListingId);
+        Assert.Contains("requires", error.Message);
+    }
+
+    [Fact]
+    public void A_null_offered_attribute_is_reported_by_its_listing()
+    {
+        var error = Assert.Single(BookValidator.Validate(WithListing(l => l with { Attributes = ["organic", null!] }, "a-veg")));
+        Assert.Equal("a-veg", error.ListingId);
+        Assert.Contains("attributes", error.Message);
+    }
+
+    [Fact]
     public void A_well_formed_book_has_no_errors() => Assert.Empty(BookValidator.Validate(TestBooks.Triangle().Build()));
 }
 

@@ -68,6 +68,8 @@ public static class BookValidator
             if (!(l.MinLot >= 0) || !double.IsFinite(l.MinLot)) errors.Add(new BookError(l.Id, $"minLot must be ≥ 0 (got {l.MinLot})"));
             else if (l.Quantity > 0 && l.MinLot > l.Quantity) errors.Add(new BookError(l.Id, $"minLot {l.MinLot} exceeds quantity {l.Quantity}"));
             if (l.MaxDistanceKm is { } d && (!(d >= 0) || !double.IsFinite(d))) errors.Add(new BookError(l.Id, $"maxDistanceKm must be ≥ 0 (got {d})"));
+            if (l.Attributes?.Any(a => a is null) == true) errors.Add(new BookError(l.Id, "attributes must not contain null"));
+            if (l.Requires?.Any(r => r is null) == true) errors.Add(new BookError(l.Id, "requires must not contain null"));
             if (l.AvailableFrom is { } from && l.AvailableUntil is { } until && from > until)
                 errors.Add(new BookError(l.Id, "availableFrom is after availableUntil"));
         }
