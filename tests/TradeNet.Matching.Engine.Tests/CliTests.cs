@@ -128,6 +128,19 @@ public class CliTests : IDisposable
         Assert.Contains(array, OneErrorLine(stderr));
     }
 
+    [Theory]
+    [InlineData("\"lat\":46.0443,", "lat")]
+    [InlineData("\"kind\":\"need\",", "kind")]
+    public void A_missing_required_field_is_a_malformed_book_not_a_default(string field, string name)
+    {
+        var bad = IssueExampleBook.Replace(field, "");
+        Assert.NotEqual(IssueExampleBook, bad);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("missing.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(name, OneErrorLine(stderr));
+    }
+
     [Fact]
     public void Unknown_arguments_are_a_usage_error() =>
         Assert.Equal(CliApp.UsageError, Run("solve", "--book", "x.json", "--speed", "fast").Code);

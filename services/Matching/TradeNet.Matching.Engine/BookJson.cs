@@ -11,6 +11,8 @@ public static class BookJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.Strict,
+        // A field without a default (a listing's kind, a town's lat/lon, …) must be present, not silently 0.
+        RespectRequiredConstructorParameters = true,
         WriteIndented = false,
     };
 
@@ -18,7 +20,7 @@ public static class BookJson
     public static Book ReadBook(string json)
     {
         var book = JsonSerializer.Deserialize<Book>(json, Options) ?? throw new JsonException("empty book");
-        // Missing arrays become empty so the validator, not a null reference, reports what is wrong.
+        // Null arrays become empty so the validator, not a null reference, reports what is wrong.
         return book with
         {
             Categories = book.Categories ?? [],
