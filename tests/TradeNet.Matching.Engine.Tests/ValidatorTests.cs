@@ -71,6 +71,16 @@ public class BookValidatorTests
         Assert.Contains("attributes", error.Message);
     }
 
+    [Theory]
+    [InlineData(1e20)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_time_limit_too_long_to_represent_is_rejected(double seconds)
+    {
+        var book = TestBooks.Triangle().Build();
+        book = book with { Settings = book.Settings! with { TimeLimitSeconds = seconds } };
+        Assert.Contains("timeLimitSeconds", Assert.Single(BookValidator.Validate(book)).Message);
+    }
+
     [Fact]
     public void A_well_formed_book_has_no_errors() => Assert.Empty(BookValidator.Validate(TestBooks.Triangle().Build()));
 }

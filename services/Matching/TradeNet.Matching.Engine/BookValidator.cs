@@ -20,6 +20,8 @@ public static class BookValidator
     public const int MaxSupportedCycleLength = 4;
     /// <summary>A chain is priced as a cycle closed by a virtual leg back to its donor, so it has one leg less.</summary>
     public const int MaxSupportedChainLength = MaxSupportedCycleLength - 1;
+    /// <summary>About 31 years: far below where <see cref="TimeSpan.FromSeconds(double)"/> overflows.</summary>
+    public const double MaxTimeLimitSeconds = 1e9;
 
     public static IReadOnlyList<BookError> Validate(Book book)
     {
@@ -81,8 +83,8 @@ public static class BookValidator
             errors.Add(new BookError(null, $"settings.maxChainLength must be 0..{MaxSupportedChainLength} (got {s.MaxChainLength})"));
         if (!(s.DetourFactor >= 1) || !double.IsFinite(s.DetourFactor))
             errors.Add(new BookError(null, $"settings.detourFactor must be ≥ 1 (got {s.DetourFactor})"));
-        if (s.TimeLimitSeconds is { } tl && !(tl > 0))
-            errors.Add(new BookError(null, $"settings.timeLimitSeconds must be > 0 (got {tl})"));
+        if (s.TimeLimitSeconds is { } tl && !(tl is > 0 and <= MaxTimeLimitSeconds))
+            errors.Add(new BookError(null, $"settings.timeLimitSeconds must be > 0 and ≤ {MaxTimeLimitSeconds:0} (got {tl})"));
         return errors;
     }
 
