@@ -141,6 +141,18 @@ public class CliTests : IDisposable
         Assert.Contains(name, OneErrorLine(stderr));
     }
 
+    [Theory]
+    [InlineData("1e20")]
+    [InlineData("Infinity")]
+    [InlineData("1e-300")]
+    public void A_time_limit_flag_out_of_range_is_a_usage_error(string seconds)
+    {
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook), "--time-limit", seconds);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("--time-limit", OneErrorLine(stderr));
+    }
+
     [Fact]
     public void Unknown_arguments_are_a_usage_error() =>
         Assert.Equal(CliApp.UsageError, Run("solve", "--book", "x.json", "--speed", "fast").Code);

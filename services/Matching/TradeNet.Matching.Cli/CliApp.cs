@@ -31,7 +31,8 @@ public static class CliApp
                 case "--out": outPath = value; break;
                 case "--max-cycle" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k): maxCycle = k; break;
                 case "--max-chain" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l): maxChain = l; break;
-                case "--time-limit" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t > 0: timeLimit = t; break;
+                case "--time-limit" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t)
+                    && t is > 0 and <= BookValidator.MaxTimeLimitSeconds && TimeSpan.FromSeconds(t) > TimeSpan.Zero: timeLimit = t; break;
                 default: stderr.WriteLine($"bad argument {flag} {value}; {Usage}"); return UsageError;
             }
         }
