@@ -154,6 +154,23 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_book_path_is_a_usage_error_not_a_crash()
+    {
+        var (code, _, stderr) = Run("solve", "--book", "");
+        Assert.Equal(CliApp.UsageError, code);
+        OneErrorLine(stderr);
+    }
+
+    [Fact]
+    public void An_empty_out_path_is_a_usage_error_not_a_crash()
+    {
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook), "--out", "");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Equal("", stdout);
+        OneErrorLine(stderr);
+    }
+
+    [Fact]
     public void Unknown_arguments_are_a_usage_error() =>
         Assert.Equal(CliApp.UsageError, Run("solve", "--book", "x.json", "--speed", "fast").Code);
 }

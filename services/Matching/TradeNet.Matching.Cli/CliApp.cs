@@ -40,7 +40,7 @@ public static class CliApp
 
         string text;
         try { text = File.ReadAllText(bookPath); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { stderr.WriteLine($"cannot read {bookPath}: {e.Message}"); return UsageError; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { stderr.WriteLine($"cannot read {bookPath}: {e.Message}"); return UsageError; }
 
         Book book;
         try { book = BookJson.ReadBook(text); }
@@ -66,7 +66,7 @@ public static class CliApp
         else
         {
             try { File.WriteAllText(outPath, json + Environment.NewLine); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { stderr.WriteLine($"cannot write {outPath}: {e.Message}"); return UsageError; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { stderr.WriteLine($"cannot write {outPath}: {e.Message}"); return UsageError; }
         }
         return Ok;
     }
