@@ -171,6 +171,17 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_book_that_is_not_utf8_is_a_malformed_book()
+    {
+        var path = Path.Combine(_dir, "latin1.json");
+        File.WriteAllBytes(path, System.Text.Encoding.Latin1.GetBytes(IssueExampleBook.Replace("\"L1\"", "\"Caf\u00e9\"")));
+        var (code, stdout, stderr) = Run("solve", "--book", path);
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("UTF-8", OneErrorLine(stderr));
+    }
+
+    [Fact]
     public void Unknown_arguments_are_a_usage_error() =>
         Assert.Equal(CliApp.UsageError, Run("solve", "--book", "x.json", "--speed", "fast").Code);
 }

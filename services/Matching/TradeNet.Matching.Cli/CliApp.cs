@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using TradeNet.Matching.Engine;
 
@@ -39,7 +40,9 @@ public static class CliApp
         if (bookPath is null) { stderr.WriteLine(Usage); return UsageError; }
 
         string text;
-        try { text = File.ReadAllText(bookPath); }
+        // JSON is UTF-8: a byte that does not decode is a malformed book, not a silent U+FFFD in an id.
+        try { text = File.ReadAllText(bookPath, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true)); }
+        catch (DecoderFallbackException e) { stderr.WriteLine($"malformed book: not UTF-8: {OneLine(e.Message)}"); return BadBook; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { stderr.WriteLine($"cannot read {bookPath}: {e.Message}"); return UsageError; }
 
         Book book;
