@@ -182,6 +182,20 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_book_whose_total_value_overflows_is_a_malformed_book_not_a_crash()
+    {
+        // Each listing is worth 1e308 credits (finite), but a 3-cycle moves 3e308: the objective would be infinite.
+        var book = new TestBooks().Category("c").Town("A").Town("B", 46.05, 4.08).Town("C", 46.06, 4.06)
+            .Offer("a", "A", "c", 1e308).Need("b-in", "B", "c", 1e308)
+            .Offer("b", "B", "c", 1e308).Need("c-in", "C", "c", 1e308)
+            .Offer("c", "C", "c", 1e308).Need("a-in", "A", "c", 1e308).Build();
+        var (code, stdout, stderr) = Run("solve", "--book", Write("huge.json", BookJson.WriteBook(book)));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("overflow", OneErrorLine(stderr));
+    }
+
+    [Fact]
     public void Unknown_arguments_are_a_usage_error() =>
         Assert.Equal(CliApp.UsageError, Run("solve", "--book", "x.json", "--speed", "fast").Code);
 }

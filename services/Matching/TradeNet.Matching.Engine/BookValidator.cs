@@ -57,6 +57,11 @@ public static class BookValidator
                 errors.Add(new BookError(null, $"town '{t.Id}' has coordinates out of range"));
         }
 
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var c in book.Categories) if (c.Id is not null && c.Value > 0 && double.IsFinite(c.Value)) values.TryAdd(c.Id, c.Value);
+        // Every amount the engine adds up (capacities, leg values, the objective) is at most this total.
+        double total = 0;
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var l in book.Listings)
         {
@@ -67,6 +72,11 @@ public static class BookValidator
             if (l.Category is null || !categories.Contains(l.Category)) errors.Add(new BookError(l.Id, $"unknown category '{l.Category}'"));
             if (!Enum.IsDefined(l.Kind)) errors.Add(new BookError(l.Id, "kind must be offer or need"));
             if (!(l.Quantity > 0) || !double.IsFinite(l.Quantity)) errors.Add(new BookError(l.Id, $"quantity must be > 0 (got {l.Quantity})"));
+            else if (l.Category is not null && values.TryGetValue(l.Category, out var v) && double.IsFinite(total))
+            {
+                total += l.Quantity * v;
+                if (!double.IsFinite(total)) errors.Add(new BookError(l.Id, "quantity × category value overflows the book's total value (Σ over listings must stay below 1.8e308)"));
+            }
             if (!(l.MinLot >= 0) || !double.IsFinite(l.MinLot)) errors.Add(new BookError(l.Id, $"minLot must be ≥ 0 (got {l.MinLot})"));
             else if (l.Quantity > 0 && l.MinLot > l.Quantity) errors.Add(new BookError(l.Id, $"minLot {l.MinLot} exceeds quantity {l.Quantity}"));
             if (l.MaxDistanceKm is { } d && (!(d >= 0) || !double.IsFinite(d))) errors.Add(new BookError(l.Id, $"maxDistanceKm must be ≥ 0 (got {d})"));
