@@ -82,6 +82,15 @@ public class BookValidatorTests
     }
 
     [Fact]
+    public void A_min_lot_worth_a_subnormal_amount_is_rejected()
+    {
+        // 5e-324 kg × 2.5 credits/kg is a subnormal double: the min-lot buckets could never grow past it.
+        var error = Assert.Single(BookValidator.Validate(WithListing(l => l with { MinLot = 5e-324 })));
+        Assert.Equal("b-veg", error.ListingId);
+        Assert.Contains("minLot", error.Message);
+    }
+
+    [Fact]
     public void A_well_formed_book_has_no_errors() => Assert.Empty(BookValidator.Validate(TestBooks.Triangle().Build()));
 }
 

@@ -79,6 +79,9 @@ public static class BookValidator
             }
             if (!(l.MinLot >= 0) || !double.IsFinite(l.MinLot)) errors.Add(new BookError(l.Id, $"minLot must be ≥ 0 (got {l.MinLot})"));
             else if (l.Quantity > 0 && l.MinLot > l.Quantity) errors.Add(new BookError(l.Id, $"minLot {l.MinLot} exceeds quantity {l.Quantity}"));
+            // The min-lot buckets grow by a ratio from the smallest lot: from a subnormal value they never would.
+            else if (l.Category is not null && values.TryGetValue(l.Category, out var lotValue) && double.IsSubnormal(l.MinLot * lotValue))
+                errors.Add(new BookError(l.Id, $"minLot {l.MinLot} × category value {lotValue} is too small to represent (use 0 for no min lot)"));
             if (l.MaxDistanceKm is { } d && (!(d >= 0) || !double.IsFinite(d))) errors.Add(new BookError(l.Id, $"maxDistanceKm must be ≥ 0 (got {d})"));
             if (l.Attributes?.Any(a => a is null) == true) errors.Add(new BookError(l.Id, "attributes must not contain null"));
             if (l.Requires?.Any(r => r is null) == true) errors.Add(new BookError(l.Id, "requires must not contain null"));
