@@ -51,5 +51,49 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.True(published.All(p => outboxIds.Contains(p.Context.MessageId!.Value)));
     }
 
+    [Fact]
+    public async Task An_outbox_row_the_relay_cannot_read_stays_pending_without_holding_back_the_events_after_it()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "poison.db"), "");
+        var poisonId = Guid.NewGuid();
+        await using (var connection = db.Open())
+        await using (var command = connection.CreateCommand())
+        {
+            // An event type a later version renamed: no build of this one can ever publish it.
+            command.CommandText = "INSERT INTO outbox(id, type, payload, created_at) VALUES ($id, 'TradeNet.Contracts.TradeRenamed', '{}', $at)";
+            command.Parameters.AddWithValue("$id", poisonId.ToString());
+            command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O"));
+            await command.ExecuteNonQueryAsync();
+        }
+        var tradeIds = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        await using (var scope = db.BeginWrite())
+        {
+            foreach (var id in tradeIds) scope.Publish(new TradeCancelled(id, "expired", false, []));
+            await scope.CommitAsync();
+        }
+
+        await using var provider = new ServiceCollection()
+            .AddSingleton(new TestOutbox(db))
+            .AddMassTransitTestHarness()
+            .BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var relay = new OutboxRelay<TestOutbox>(provider.GetRequiredService<TestOutbox>(), provider,
+            NullLogger<OutboxRelay<TestOutbox>>.Instance);
+        await relay.StartAsync(default);
+        try
+        {
+            await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 1,
+                TimeSpan.FromSeconds(10), "the readable events drained");
+        }
+        finally
+        {
+            await relay.StopAsync(default);
+        }
+
+        Assert.Equal(tradeIds, harness.Published.Select<TradeCancelled>().Select(p => p.Context.Message.TradeId));
+        Assert.Equal(poisonId, (await new SqliteOutboxStore(db).PendingAsync(10, default)).Single().Id);
+    }
+
     public void Dispose() => _settings.Dispose();
 }

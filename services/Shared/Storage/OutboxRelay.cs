@@ -26,10 +26,11 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             try
             {
                 var pending = await store.PendingAsync(100, stoppingToken);
+                var published = 0;
                 foreach (var message in pending)
-                    await PublishAsync(bus, message, stoppingToken);
+                    if (await PublishAsync(bus, message, stoppingToken)) published++;
                 failures = 0;
-                if (pending.Count == 100) continue;
+                if (pending.Count == 100 && published > 0) continue;
                 await OutboxSignal.WaitAsync(Idle, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -46,14 +47,30 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         }
     }
 
-    private async Task PublishAsync(IBus bus, OutboxMessage message, CancellationToken ct)
+    // Rows no build of this service can read (a renamed or removed event type, a corrupt payload) stay pending,
+    // visible in the backlog gauges, instead of holding back every event behind them; each is logged once.
+    private readonly HashSet<Guid> _unreadable = [];
+
+    private async Task<bool> PublishAsync(IBus bus, OutboxMessage message, CancellationToken ct)
     {
+        object body;
+        try
+        {
+            body = message.Deserialize() ?? throw new InvalidOperationException("The payload is null.");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Text.Json.JsonException or NotSupportedException)
+        {
+            if (_unreadable.Add(message.Id))
+                logger.LogError(ex, "Outbox relay {Store} skips unreadable event {MessageId} of type {Type}; it stays pending",
+                    typeof(TStore).Name, message.Id, message.Type);
+            return false;
+        }
+
         // The relay's span continues the trace of the write that queued the event.
         ActivityContext.TryParse(message.TraceParent, null, out var parent);
         using var activity = TradeNetTelemetry.Source.StartActivity("outbox relay", ActivityKind.Producer, parent);
         activity?.SetTag("messaging.message.id", message.Id);
         activity?.SetTag("tradenet.event_type", message.Type);
-        var body = message.Deserialize();
         TradeNetTelemetry.TagTrade(activity, body);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
@@ -63,5 +80,6 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             context.Durable = true;
         }), timeout.Token);
         await store.MarkSentAsync(message.Id, ct);
+        return true;
     }
 }
