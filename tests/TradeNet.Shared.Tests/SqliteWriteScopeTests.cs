@@ -79,11 +79,27 @@ public sealed class SqliteWriteScopeTests : IDisposable
         Assert.Equal(pending[1].Id, (await _outbox.PendingAsync(10, default)).Single().Id);
     }
 
-    private async Task<long> CountThings()
+    [Fact]
+    public async Task A_sent_event_does_not_stay_in_the_outbox_table()
+    {
+        await using (var scope = _db.BeginWrite())
+        {
+            scope.Publish(new TradeCancelled(Guid.NewGuid(), "one", false, []));
+            await scope.CommitAsync();
+        }
+
+        await _outbox.MarkSentAsync((await _outbox.PendingAsync(10, default)).Single().Id, default);
+
+        Assert.Equal(0, await Count("outbox"));
+    }
+
+    private Task<long> CountThings() => Count("things");
+
+    private async Task<long> Count(string table)
     {
         await using var connection = _db.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM things";
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -10,8 +10,9 @@ public class MongoOutboxStore(MongoStore store) : IOutboxStore
         return docs.Select(d => new OutboxMessage(d.Id, d.Type, d.Payload, d.TraceParent, new DateTimeOffset(d.CreatedAt, TimeSpan.Zero))).ToList();
     }
 
+    // A confirmed event has nothing left to do here; keeping it would grow the collection without bound.
     public Task MarkSentAsync(Guid id, CancellationToken ct) =>
-        store.Outbox.UpdateOneAsync(d => d.Id == id, Builders<OutboxDocument>.Update.Set(d => d.SentAt, DateTime.UtcNow), cancellationToken: ct);
+        store.Outbox.DeleteOneAsync(d => d.Id == id, ct);
 
     public async Task<OutboxBacklog> BacklogAsync(CancellationToken ct)
     {

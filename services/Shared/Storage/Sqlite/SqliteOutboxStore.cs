@@ -20,8 +20,8 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE outbox SET sent_at = $at WHERE id = $id";
-        command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O"));
+        // A confirmed event has nothing left to do here; keeping it would grow the file without bound.
+        command.CommandText = "DELETE FROM outbox WHERE id = $id";
         command.Parameters.AddWithValue("$id", id.ToString());
         await command.ExecuteNonQueryAsync(ct);
     }
