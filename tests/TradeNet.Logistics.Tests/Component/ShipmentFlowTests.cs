@@ -192,6 +192,42 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     }
 
     [Fact]
+    public async Task A_failed_leg_is_planned_again_so_its_goods_can_still_be_delivered()
+    {
+        var (trade, a, _, shipments) = await AgreedSwapAsync();
+        var failed = shipments.Single(s => s.CarrierTown == a);
+        await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{failed.Id}/pickup", TestSettings.TownAuth(a));
+        await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{failed.Id}/failure", TestSettings.TownAuth(a), new { reason = "the van broke down" });
+
+        var run = await app.SendAsync(HttpMethod.Post, "/api/logistics/plans", TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+        var again = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth()))
+            .SingleOrDefault(s => s.LegIndex == failed.LegIndex && s.Id != failed.Id);
+        Assert.NotNull(again);
+        Assert.Equal(ShipmentStatus.Planned, again.Status);
+        await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{again.Id}/pickup", TestSettings.TownAuth(again.CarrierTown));
+        var delivered = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{again.Id}/delivery", TestSettings.TownAuth(again.CarrierTown));
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        await app.PublishedAsync<ShipmentDelivered>(e => e.TradeId == trade && e.LegIndex == failed.LegIndex && e.ShipmentId == again.Id);
+    }
+
+    [Fact]
+    public async Task A_cancelled_trade_does_not_plan_its_failed_leg_again()
+    {
+        var (trade, a, b, shipments) = await AgreedSwapAsync();
+        var failed = shipments.Single(s => s.CarrierTown == a);
+        await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{failed.Id}/failure", TestSettings.TownAuth(a), new { reason = "the van broke down" });
+
+        await app.PublishAsync(new TradeCancelled(trade, "an operator cancelled it", true, Towns.Swap(trade, a, b).Legs));
+        await app.SendAsync(HttpMethod.Post, "/api/logistics/plans", TestSettings.OperatorAuth());
+
+        var after = await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth());
+        Assert.Equal(2, after.Length);
+        Assert.DoesNotContain(after, s => s.Status == ShipmentStatus.Planned);
+    }
+
+    [Fact]
     public async Task Concurrent_pickups_of_one_shipment_announce_it_once()
     {
         var (_, a, _, shipments) = await AgreedSwapAsync();

@@ -9,9 +9,9 @@ public enum TrackingOutcome { Applied, Repeated, NotFound, Forbidden, Illegal, C
 public sealed record TrackingResult(TrackingOutcome Outcome, Shipment? Shipment = null, string? Why = null);
 
 /// <summary>
-/// Carriers report pickup, delivery and failure. The shipment is read, judged and written in one session
-/// with a version check, so of two concurrent reports exactly one applies and publishes; the other
-/// re-reads and finds the transition already made (a repeat: 200, no event).
+/// Carriers report pickup, delivery and failure (a failed leg's transfer becomes pending again, to be planned anew).
+/// The shipment is read, judged and written in one session with a version check, so of two concurrent reports
+/// exactly one applies and publishes; the other re-reads and finds the transition already made (a repeat: 200, no event).
 /// </summary>
 public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock)
 {
@@ -45,6 +45,9 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock)
                         return new(TrackingOutcome.Repeated, shipment);
                 }
                 await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
+                // The goods are still owed (matching keeps the trade agreed): the leg waits for the next planning run.
+                if (transition.Shipment.Status == ShipmentStatus.Failed && !await session.IsTradeCancelledAsync(shipment.TradeId, ct))
+                    await session.SetTransferStatusAsync(shipment.TransferId, TransferStatus.Pending, ct);
                 if (transition.Event is { } evt) session.Publish(evt);
                 await session.CommitAsync(ct);
                 return new(TrackingOutcome.Applied, transition.Shipment);

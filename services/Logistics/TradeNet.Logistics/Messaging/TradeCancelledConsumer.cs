@@ -25,7 +25,7 @@ public sealed class TradeCancelledConsumer(ILogisticsStore store, ShipmentPlanni
         var now = clock.GetUtcNow();
         await session.MarkTradeCancelledAsync(trade.TradeId, trade.Reason ?? "", now, ct);
 
-        var moving = new HashSet<Guid>(); // transfers with goods already on the road (or delivered)
+        var moving = new HashSet<Guid>(); // transfers with goods already on the road (or delivered); a failed trip carries nothing
         var affectedRoutes = new List<Guid>();
         foreach (var shipment in await session.ShipmentsOfTradeAsync(trade.TradeId, ct))
         {
@@ -35,7 +35,7 @@ public sealed class TradeCancelledConsumer(ILogisticsStore store, ShipmentPlanni
                 await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
                 affectedRoutes.Add(shipment.RouteId);
             }
-            else if (transition.Shipment.Status != ShipmentStatus.Cancelled)
+            else if (transition.Shipment.Status is ShipmentStatus.PickedUp or ShipmentStatus.Delivered)
                 moving.Add(shipment.TransferId);
         }
         foreach (var transfer in await session.TransfersOfTradeAsync(trade.TradeId, ct))
