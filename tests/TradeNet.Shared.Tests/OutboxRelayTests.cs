@@ -28,23 +28,8 @@ public sealed class OutboxRelayTests : IDisposable
         }
         var outboxIds = (await new SqliteOutboxStore(db).PendingAsync(10, default)).Select(m => m.Id).ToHashSet();
 
-        await using var provider = new ServiceCollection()
-            .AddSingleton(new TestOutbox(db))
-            .AddMassTransitTestHarness()
-            .BuildServiceProvider(true);
+        await using var provider = await RelayUntilAsync(db, 0, "outbox drained");
         var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var relay = new OutboxRelay<TestOutbox>(provider.GetRequiredService<TestOutbox>(), provider,
-            NullLogger<OutboxRelay<TestOutbox>>.Instance);
-        await relay.StartAsync(default);
-        try
-        {
-            await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 0, what: "outbox drained");
-        }
-        finally
-        {
-            await relay.StopAsync(default);
-        }
 
         var published = harness.Published.Select<TradeCancelled>().ToList();
         Assert.Equal(tradeIds, published.Select(p => p.Context.Message.TradeId));
@@ -72,7 +57,18 @@ public sealed class OutboxRelayTests : IDisposable
             await scope.CommitAsync();
         }
 
-        await using var provider = new ServiceCollection()
+        await using var provider = await RelayUntilAsync(db, 1, "the readable events drained");
+        var harness = provider.GetRequiredService<ITestHarness>();
+
+        Assert.Equal(tradeIds, harness.Published.Select<TradeCancelled>().Select(p => p.Context.Message.TradeId));
+        Assert.Equal(poisonId, (await new SqliteOutboxStore(db).PendingAsync(10, default)).Single().Id);
+    }
+
+    /// <summary>Runs a relay over <paramref name="db"/>'s outbox into a test harness until <paramref name="pending"/> events are
+    /// left; the caller disposes the provider, which holds the harness.</summary>
+    private static async Task<ServiceProvider> RelayUntilAsync(SqliteDatabase db, int pending, string what)
+    {
+        var provider = new ServiceCollection()
             .AddSingleton(new TestOutbox(db))
             .AddMassTransitTestHarness()
             .BuildServiceProvider(true);
@@ -83,16 +79,13 @@ public sealed class OutboxRelayTests : IDisposable
         await relay.StartAsync(default);
         try
         {
-            await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 1,
-                TimeSpan.FromSeconds(10), "the readable events drained");
+            await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == pending, what: what);
         }
         finally
         {
             await relay.StopAsync(default);
         }
-
-        Assert.Equal(tradeIds, harness.Published.Select<TradeCancelled>().Select(p => p.Context.Message.TradeId));
-        Assert.Equal(poisonId, (await new SqliteOutboxStore(db).PendingAsync(10, default)).Single().Id);
+        return provider;
     }
 
     public void Dispose() => _settings.Dispose();

@@ -89,32 +89,19 @@ public class RoundTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.As(forged).PostAsync("/api/matching/rounds", null)).StatusCode);
     }
 
-    [Fact]
-    public async Task A_bad_query_is_a_400_that_names_the_field()
+    [Theory]
+    [InlineData("/api/matching/rounds?limit=0", "limit")]
+    [InlineData("/api/matching/rounds?limit=abc", "limit")]
+    [InlineData("/api/matching/trades?limit=99999999999", "limit")]
+    [InlineData("/api/matching/trades?status=lost", "status")]
+    public async Task A_bad_query_is_a_400_that_names_the_field(string query, string field)
     {
         await using var host = new MatchingHost();
 
-        var rounds = await host.Operator().GetAsync("/api/matching/rounds?limit=0");
-        var trades = await host.Town(Swap.A).GetAsync("/api/matching/trades?status=lost");
+        var response = await host.Operator().GetAsync(query);
 
-        Assert.Equal(HttpStatusCode.BadRequest, rounds.StatusCode);
-        Assert.Contains("limit", await rounds.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.BadRequest, trades.StatusCode);
-        Assert.Contains("status", await trades.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
-    public async Task A_limit_that_is_not_a_whole_number_is_a_400_that_names_the_field()
-    {
-        await using var host = new MatchingHost();
-
-        var rounds = await host.Operator().GetAsync("/api/matching/rounds?limit=abc");
-        var trades = await host.Town(Swap.A).GetAsync("/api/matching/trades?limit=99999999999");
-
-        Assert.Equal(HttpStatusCode.BadRequest, rounds.StatusCode);
-        Assert.Contains("limit", await rounds.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.BadRequest, trades.StatusCode);
-        Assert.Contains("limit", await trades.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
