@@ -57,6 +57,9 @@ public sealed class ValidationTests
     [InlineData(2e9, 0, "quantity")]
     [InlineData(10, 11, "minLot")]
     [InlineData(10, -0.5, "minLot")]
+    [InlineData(5e-324, 0, "quantity")]
+    [InlineData(0.0005, 0, "quantity")]
+    [InlineData(10, 5e-324, "minLot")]
     public void Quantities_are_positive_and_the_minimum_lot_fits_inside(double quantity, double minLot, string field)
     {
         var errors = CatalogValidation.Terms(ListingKinds.Offer, Cheese with { Quantity = quantity, MinLot = minLot });

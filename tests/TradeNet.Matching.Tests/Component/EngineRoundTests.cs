@@ -36,6 +36,17 @@ public class EngineRoundTests
     }
 
     [Fact]
+    public async Task A_vanishing_min_lot_stored_before_catalog_refused_it_counts_as_none()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Ring.Select(l => l.Id == "b-wood" ? l with { MinLot = 5e-324 } : l).ToArray());
+
+        var round = await host.RunRoundAsync();
+
+        Assert.Equal(360, round.Objective, 6);
+    }
+
+    [Fact]
     public async Task A_round_records_its_bound_gap_and_cycle_lengths()
     {
         await using var host = new MatchingHost();

@@ -10,6 +10,9 @@ public static partial class CatalogValidation
     public const int MaxNameLength = 100;
     public const int MaxTags = 20;
     public const double MaxQuantity = 1e9;
+    // The smallest quantity or lot worth trading: far finer than any unit here (kg, l, piece, kWh, hour), and far above
+    // the denormal values whose lot sizes the matching engine's min-lot buckets cannot grow from.
+    public const double MinQuantity = 0.001;
     public const double MaxDistanceKm = 5000;
 
     // [0-9] and \z: \d takes any Unicode digit and $ a trailing newline, so "４２１８７" or "42187\n" could pose as 42187.
@@ -46,9 +49,10 @@ public static partial class CatalogValidation
     public static Dictionary<string, string[]> Terms(string kind, ListingTerms t)
     {
         var errors = new Errors();
-        if (!double.IsFinite(t.Quantity) || t.Quantity <= 0 || t.Quantity > MaxQuantity)
-            errors.Add("quantity", $"must be greater than 0 and at most {MaxQuantity:0}");
-        if (!double.IsFinite(t.MinLot) || t.MinLot < 0) errors.Add("minLot", "must be 0 or more");
+        if (!double.IsFinite(t.Quantity) || t.Quantity < MinQuantity || t.Quantity > MaxQuantity)
+            errors.Add("quantity", $"must be at least {MinQuantity} and at most {MaxQuantity:0}");
+        if (!double.IsFinite(t.MinLot) || t.MinLot < 0 || t.MinLot is > 0 and < MinQuantity)
+            errors.Add("minLot", $"must be 0 (no minimum) or at least {MinQuantity}");
         else if (t.MinLot > t.Quantity) errors.Add("minLot", "must not exceed the quantity");
         CheckTags(errors, "attributes", t.Attributes);
         CheckTags(errors, "requires", t.Requires);

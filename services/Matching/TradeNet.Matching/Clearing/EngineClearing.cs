@@ -70,7 +70,9 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
         var categories = entries.GroupBy(e => e.Category, StringComparer.Ordinal)
             .Select(g => new Category(g.Key, g.First().Unit, g.First().ValuePerUnit)).ToList();
         var listings = entries.Select(e => new Listing(e.Id, e.TownId,
-            e.Kind == ListingKind.Offer ? Engine.ListingKind.Offer : Engine.ListingKind.Need, e.Category, e.Available, e.MinLot,
+            e.Kind == ListingKind.Offer ? Engine.ListingKind.Offer : Engine.ListingKind.Need, e.Category, e.Available,
+            // Catalog refuses lots under 0.001; a vanishing one stored before that is no minimum (the engine refuses denormal lots).
+            e.MinLot >= 1e-9 ? e.MinLot : 0,
             e.Attributes, e.Requires, e.MaxDistanceKm, e.AvailableFrom, e.AvailableUntil)).ToList();
         return new Book(categories, towns, listings, new Settings(settings.MaxCycleLength, settings.DetourFactor));
     }
