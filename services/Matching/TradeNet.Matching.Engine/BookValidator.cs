@@ -38,12 +38,14 @@ public static class BookValidator
         if (errors.Count > 0) return errors;
 
         var categories = new HashSet<string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal); // the categories with a valid value
         foreach (var c in book.Categories)
         {
             if (string.IsNullOrWhiteSpace(c.Id)) errors.Add(new BookError(null, "a category has no id"));
             else if (!categories.Add(c.Id)) errors.Add(new BookError(null, $"duplicate category id '{c.Id}'"));
             if (!(c.Value > 0) || !double.IsFinite(c.Value))
                 errors.Add(new BookError(null, $"category '{c.Id}' must have a value > 0"));
+            else if (c.Id is not null) values.TryAdd(c.Id, c.Value);
         }
 
         var towns = new HashSet<string>(StringComparer.Ordinal);
@@ -57,8 +59,6 @@ public static class BookValidator
                 errors.Add(new BookError(null, $"town '{t.Id}' has coordinates out of range"));
         }
 
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var c in book.Categories) if (c.Id is not null && c.Value > 0 && double.IsFinite(c.Value)) values.TryAdd(c.Id, c.Value);
         // Every amount the engine adds up (capacities, leg values, the objective) is at most this total.
         double total = 0;
 

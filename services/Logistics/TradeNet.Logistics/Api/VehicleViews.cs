@@ -44,9 +44,6 @@ public static class VehicleValidation
     public const int MaxNameLength = 100;
     public const int MaxTownIdLength = 200;
 
-    /// <summary>Times near the end of the calendar overflow the planner's date arithmetic and fail every planning run.</summary>
-    public static readonly TimeSpan MaxAvailabilityAhead = TimeSpan.FromDays(3653);
-
     public static Dictionary<string, string[]> Check(VehicleRequest r, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
@@ -65,8 +62,8 @@ public static class VehicleValidation
         if (r.HomeTown is { } home && (string.IsNullOrWhiteSpace(home) || home.Length > MaxTownIdLength)) Fail("homeTown", "must be a town id");
         if (r.AvailableFrom is { } from && r.AvailableUntil is { } until && until <= from)
             Fail("availableUntil", "must be later than availableFrom");
-        if (r.AvailableFrom > now + MaxAvailabilityAhead) Fail("availableFrom", "must be at most 10 years ahead");
-        if (r.AvailableUntil > now + MaxAvailabilityAhead) Fail("availableUntil", "must be at most 10 years ahead (leave it out for no end)");
+        if (r.AvailableFrom > now + Vehicle.MaxAvailabilityAhead) Fail("availableFrom", "must be at most 10 years ahead");
+        if (r.AvailableUntil > now + Vehicle.MaxAvailabilityAhead) Fail("availableUntil", "must be at most 10 years ahead (leave it out for no end)");
         return errors;
     }
 

@@ -23,6 +23,10 @@ public sealed record Vehicle(
     // per metre, micro-credits) cannot overflow.
     public const double MaxCapacityKg = 100_000, MaxVolumeM3 = 1_000, MaxCostPerKm = 1_000, MaxFixedCost = 100_000;
 
+    /// <summary>How far ahead availability may reach: times near the end of the calendar overflow the planner's date
+    /// arithmetic and would fail every planning run.</summary>
+    public static readonly TimeSpan MaxAvailabilityAhead = TimeSpan.FromDays(3653);
+
     /// <summary>The town that may change or withdraw it (besides operators).</summary>
     public string OwnerTown => HomeTown;
 

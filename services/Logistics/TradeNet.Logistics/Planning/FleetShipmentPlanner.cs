@@ -111,7 +111,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         // A window may reach the end of the calendar, where the planner's date arithmetic overflows and fails the whole
         // run. Legs and vehicles are clipped alike (the API refuses vehicles beyond it; older rows may hold more), so
         // clipping changes no plan.
-        var farthest = now + Api.VehicleValidation.MaxAvailabilityAhead;
+        var farthest = now + Vehicle.MaxAvailabilityAhead;
         DateTimeOffset Clip(DateTimeOffset time) => time < farthest ? time : farthest;
         var planned = transfers.Select(t =>
         {

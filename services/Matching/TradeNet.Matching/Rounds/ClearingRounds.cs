@@ -58,13 +58,14 @@ public sealed class ClearingRounds(
             outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound, outcome.Stats.Quality);
 
         await using var session = await store.BeginAsync(ct);
+        // A withdrawal consumed while the strategy ran cancelled only the proposals stored before it.
+        var withdrawn = await WithdrawnListingsAsync(session, trades, ct);
         foreach (var trade in trades)
         {
             await session.InsertTradeAsync(trade, ct);
             session.Publish(new TradeProposed(trade.Id, roundId, trade.ContractLegs, trade.Deadline));
-            // A withdrawal consumed while the strategy ran cancelled only the proposals stored before it.
-            if (await WithdrawnListingAsync(session, trade, ct) is { } withdrawn)
-                await TradeWrites.CancelAsync(session, trade, $"listing {withdrawn} withdrawn", ct);
+            if (trade.ListingIds.FirstOrDefault(withdrawn.Contains) is { } listing)
+                await TradeWrites.CancelAsync(session, trade, $"listing {listing} withdrawn", ct);
         }
         await session.InsertRoundAsync(round, ct);
         await session.CommitAsync(ct);
@@ -98,12 +99,14 @@ public sealed class ClearingRounds(
                 TradeNetTelemetry.LinkTo(activity, cancelled.TraceParent);
     }
 
-    private static async Task<string?> WithdrawnListingAsync(IMatchingSession session, Trade trade, CancellationToken ct)
+    /// <summary>The round's listings withdrawn by now, each read once (a listing may be in several of its trades).</summary>
+    private static async Task<HashSet<string>> WithdrawnListingsAsync(IMatchingSession session, List<Trade> trades, CancellationToken ct)
     {
-        foreach (var id in trade.ListingIds)
+        var withdrawn = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in trades.SelectMany(t => t.ListingIds).Distinct(StringComparer.Ordinal))
             if (await session.GetListingAsync(id, ct) is { Withdrawn: true })
-                return id;
-        return null;
+                withdrawn.Add(id);
+        return withdrawn;
     }
 
     /// <summary>The open listings minus the quantities that pending proposals hold.</summary>
