@@ -36,20 +36,25 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.True(published.All(p => outboxIds.Contains(p.Context.MessageId!.Value)));
     }
 
-    [Fact]
-    public async Task An_outbox_row_the_relay_cannot_read_stays_pending_without_holding_back_the_events_after_it()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(150)] // more than one batch of the relay: unreadable rows alone must not fill it
+    public async Task Outbox_rows_the_relay_cannot_read_stay_pending_without_holding_back_the_events_after_them(int unreadable)
     {
         var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "poison.db"), "");
-        var poisonId = Guid.NewGuid();
+        var poisonIds = new HashSet<Guid>();
         await using (var connection = db.Open())
-        await using (var command = connection.CreateCommand())
-        {
-            // An event type a later version renamed: no build of this one can ever publish it.
-            command.CommandText = "INSERT INTO outbox(id, type, payload, created_at) VALUES ($id, 'TradeNet.Contracts.TradeRenamed', '{}', $at)";
-            command.Parameters.AddWithValue("$id", poisonId.ToString());
-            command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O"));
-            await command.ExecuteNonQueryAsync();
-        }
+            for (var i = 0; i < unreadable; i++)
+            {
+                await using var command = connection.CreateCommand();
+                // An event type a later version renamed: no build of this one can ever publish it.
+                command.CommandText = "INSERT INTO outbox(id, type, payload, created_at) VALUES ($id, 'TradeNet.Contracts.TradeRenamed', '{}', $at)";
+                var id = Guid.NewGuid();
+                poisonIds.Add(id);
+                command.Parameters.AddWithValue("$id", id.ToString());
+                command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O"));
+                await command.ExecuteNonQueryAsync();
+            }
         var tradeIds = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
         await using (var scope = db.BeginWrite())
         {
@@ -57,11 +62,11 @@ public sealed class OutboxRelayTests : IDisposable
             await scope.CommitAsync();
         }
 
-        await using var provider = await RelayUntilAsync(db, 1, "the readable events drained");
+        await using var provider = await RelayUntilAsync(db, unreadable, "the readable events drained");
         var harness = provider.GetRequiredService<ITestHarness>();
 
         Assert.Equal(tradeIds, harness.Published.Select<TradeCancelled>().Select(p => p.Context.Message.TradeId));
-        Assert.Equal(poisonId, (await new SqliteOutboxStore(db).PendingAsync(10, default)).Single().Id);
+        Assert.Equal(poisonIds, (await new SqliteOutboxStore(db).PendingAsync(1000, default)).Select(m => m.Id).ToHashSet());
     }
 
     /// <summary>Runs a relay over <paramref name="db"/>'s outbox into a test harness until <paramref name="pending"/> events are

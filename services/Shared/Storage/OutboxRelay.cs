@@ -16,6 +16,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     : BackgroundService where TStore : IOutboxStore
 {
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(500);
+    private const int Batch = 100;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,12 +26,15 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         {
             try
             {
-                var pending = await store.PendingAsync(100, stoppingToken);
+                // The unreadable rows stay pending in order among the others: asking for that many more keeps a
+                // batch's worth of rows the relay can still act on, however many of them there are.
+                var batch = Batch + _unreadable.Count;
+                var pending = await store.PendingAsync(batch, stoppingToken);
                 var published = 0;
                 foreach (var message in pending)
                     if (await PublishAsync(bus, message, stoppingToken)) published++;
                 failures = 0;
-                if (pending.Count == 100 && published > 0) continue;
+                if (pending.Count == batch && published > 0) continue;
                 await OutboxSignal.WaitAsync(Idle, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
