@@ -69,6 +69,9 @@ public sealed class TradeTraceTests(AppHostProcess appHost) : IClassFixture<AppH
         {
             var document = await http.GetStringAsync($"/api/{service}/openapi.json");
             Assert.Contains("\"openapi\"", document);
+            // No internal address: clients resolve "/" against the gateway they fetched the document from.
+            Assert.Equal(["/"], System.Text.Json.JsonDocument.Parse(document).RootElement.GetProperty("servers").EnumerateArray()
+                .Select(s => s.GetProperty("url").GetString()));
             Assert.Contains($"\"{route}\"", document);
             Assert.DoesNotContain(service == "catalog" ? "\"/api/matching/trades\"" : "\"/api/catalog/listings\"", document);
         }

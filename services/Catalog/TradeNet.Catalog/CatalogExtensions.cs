@@ -25,7 +25,7 @@ public static class CatalogExtensions
     {
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var services = builder.Services;
-        services.AddOpenApi("catalog", o => o.ShouldInclude = d => ApiDocs.Covers("catalog", d.RelativePath));
+        services.AddServiceOpenApi("catalog");
         if (storage.UseMongo)
         {
             services.AddSingleton(_ => new MongoCatalogStore(new MongoClient(storage.MongoConnectionString)));

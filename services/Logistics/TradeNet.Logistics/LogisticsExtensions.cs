@@ -29,7 +29,7 @@ public static class LogisticsExtensions
     public static IHostApplicationBuilder AddLogistics(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOpenApi("logistics", o => o.ShouldInclude = d => ApiDocs.Covers("logistics", d.RelativePath));
+        services.AddServiceOpenApi("logistics");
         services.AddOptions<LogisticsOptions>()
             .Bind(builder.Configuration.GetSection(LogisticsOptions.Section))
             .Validate(o => o.SpeedKmh > 0 && double.IsFinite(o.SpeedKmh), "Logistics:SpeedKmh must be a positive number.")

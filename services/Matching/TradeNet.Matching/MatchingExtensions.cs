@@ -21,7 +21,7 @@ public static class MatchingExtensions
     public static IHostApplicationBuilder AddMatching(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOpenApi("matching", o => o.ShouldInclude = d => ApiDocs.Covers("matching", d.RelativePath));
+        services.AddServiceOpenApi("matching");
         services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
+
 namespace TradeNet.Shared.Hosting;
 
 /// <summary>Where each service's OpenAPI document lives: under the service's own prefix, so the gateway
@@ -14,4 +17,18 @@ public static class ApiDocs
 
     public static bool Covers(string service, string? relativePath) =>
         relativePath?.StartsWith($"api/{service}", StringComparison.Ordinal) == true;
+
+    /// <summary>Registers the service's document: its own routes only, and no server address. The framework would
+    /// name the host the request reached, which behind the gateway is the service's internal address; "/" resolves
+    /// against wherever the client fetched the document from, the gateway or the service itself.</summary>
+    public static IServiceCollection AddServiceOpenApi(this IServiceCollection services, string service) =>
+        services.AddOpenApi(service, o =>
+        {
+            o.ShouldInclude = d => Covers(service, d.RelativePath);
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Servers = [new OpenApiServer { Url = "/" }];
+                return Task.CompletedTask;
+            });
+        });
 }
