@@ -32,7 +32,7 @@ public static class CatalogExtensions
             services.AddSingleton<ICatalogStore>(sp => sp.GetRequiredService<MongoCatalogStore>());
             services.AddSingleton<CatalogMongoOutbox>();
             services.AddHostedService<CatalogSeeder>();
-            services.AddHostedService<OutboxRelay<CatalogMongoOutbox>>();
+            services.AddOutboxRelay<CatalogMongoOutbox>();
             services.AddOutboxBacklogMetrics<CatalogMongoOutbox>("catalog");
         }
         else
@@ -41,7 +41,7 @@ public static class CatalogExtensions
             services.AddSingleton<ICatalogStore>(sp => sp.GetRequiredService<SqliteCatalogStore>());
             services.AddSingleton<CatalogSqliteOutbox>();
             services.AddHostedService<CatalogSeeder>();
-            services.AddHostedService<OutboxRelay<CatalogSqliteOutbox>>();
+            services.AddOutboxRelay<CatalogSqliteOutbox>();
             services.AddOutboxBacklogMetrics<CatalogSqliteOutbox>("catalog");
         }
         services.TryAddSingleton(TimeProvider.System);

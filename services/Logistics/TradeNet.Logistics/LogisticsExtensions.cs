@@ -58,7 +58,7 @@ public static class LogisticsExtensions
             LogisticsMongoStore mongo => mongo.OutboxStore,
             var other => throw new InvalidOperationException($"No outbox is known for store {other.GetType().Name}."),
         }));
-        services.AddHostedService<OutboxRelay<LogisticsOutbox>>();
+        services.AddOutboxRelay<LogisticsOutbox>();
         services.AddOutboxBacklogMetrics<LogisticsOutbox>("logistics");
         services.AddStateGauge<ILogisticsStore, ShipmentStatus>(StateGauges.Shipments, (store, ct) => store.CountShipmentsByStatusAsync(ct));
         services.AddHealthChecks().AddCheck<LogisticsStoreHealthCheck>("logistics-store");

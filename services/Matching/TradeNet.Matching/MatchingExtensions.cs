@@ -29,7 +29,7 @@ public static class MatchingExtensions
         services.AddSingleton(sp => sp.GetRequiredService<MatchingStorage>().Store);
         services.AddSingleton<MatchingOutbox>();
         services.AddHealthChecks().AddCheck<MatchingStoreHealthCheck>("matching-store", tags: ["ready"]);
-        services.AddHostedService<OutboxRelay<MatchingOutbox>>();
+        services.AddOutboxRelay<MatchingOutbox>();
         services.AddOutboxBacklogMetrics<MatchingOutbox>("matching");
         services.AddStateGauge<IMatchingStore, Domain.TradeStatus>(StateGauges.Trades, (store, ct) => store.CountTradesByStatusAsync(ct));
 

@@ -30,6 +30,9 @@ public interface IOutboxStore
     Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct);
     Task MarkSentAsync(Guid id, CancellationToken ct);
     Task<OutboxBacklog> BacklogAsync(CancellationToken ct);
+
+    /// <summary>Deletes at most <paramref name="max"/> inbox entries recorded before <paramref name="before"/>; returns how many.</summary>
+    Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct);
 }
 
 public sealed record OutboxBacklog(int Pending, DateTimeOffset? OldestPendingAt);

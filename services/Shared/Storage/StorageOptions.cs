@@ -9,6 +9,10 @@ public sealed class StorageOptions
     public string DataDir { get; set; } = "data";
     public string? MongoConnectionString { get; set; }
 
+    /// <summary>How long consumed message ids are kept to recognise a redelivery (see <see cref="InboxRetention{TStore}"/>);
+    /// zero or less keeps them forever.</summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(14);
+
     public bool UseMongo =>
         string.Equals(Provider, "mongo", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(MongoConnectionString);
 

@@ -11,4 +11,6 @@ public sealed class LogisticsOutbox(IOutboxStore inner) : IOutboxStore
     public Task MarkSentAsync(Guid id, CancellationToken ct) => inner.MarkSentAsync(id, ct);
 
     public Task<OutboxBacklog> BacklogAsync(CancellationToken ct) => inner.BacklogAsync(ct);
+
+    public Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct) => inner.ForgetConsumedAsync(before, max, ct);
 }

@@ -36,4 +36,7 @@ public sealed class MatchingOutbox(MatchingStorage storage) : IOutboxStore
     public Task MarkSentAsync(Guid id, CancellationToken ct) => storage.Outbox.MarkSentAsync(id, ct);
 
     public Task<OutboxBacklog> BacklogAsync(CancellationToken ct) => storage.Outbox.BacklogAsync(ct);
+
+    public Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct) =>
+        storage.Outbox.ForgetConsumedAsync(before, max, ct);
 }

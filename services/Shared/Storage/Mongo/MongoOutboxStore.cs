@@ -14,6 +14,15 @@ public class MongoOutboxStore(MongoStore store) : IOutboxStore
     public Task MarkSentAsync(Guid id, CancellationToken ct) =>
         store.Outbox.DeleteOneAsync(d => d.Id == id, ct);
 
+    public async Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct)
+    {
+        // DeleteMany has no limit: take a bounded batch of ids first, so one sweep never holds a huge delete.
+        var ids = await store.Inbox.Find(MongoStore.ConsumedBefore(before)).Project(d => d.Id).Limit(max).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        var deleted = await store.Inbox.DeleteManyAsync(Builders<InboxDocument>.Filter.In(d => d.Id, ids), ct);
+        return (int)deleted.DeletedCount;
+    }
+
     public async Task<OutboxBacklog> BacklogAsync(CancellationToken ct)
     {
         var count = await store.Outbox.CountDocumentsAsync(MongoStore.PendingFilter, cancellationToken: ct);

@@ -28,8 +28,18 @@ public class MongoStore
         new(Builders<OutboxDocument>.IndexKeys.Ascending(d => d.SentAt).Ascending(d => d.Seq),
             new CreateIndexOptions { Name = "pending" });
 
-    public Task EnsureOutboxIndexesAsync(CancellationToken ct = default) =>
-        Outbox.Indexes.CreateOneAsync(PendingOutboxIndex, cancellationToken: ct);
+    public static CreateIndexModel<InboxDocument> ConsumedInboxIndex { get; } =
+        new(Builders<InboxDocument>.IndexKeys.Ascending(d => d.ConsumedAt), new CreateIndexOptions { Name = "consumed" });
+
+    public async Task EnsureOutboxIndexesAsync(CancellationToken ct = default)
+    {
+        await Outbox.Indexes.CreateOneAsync(PendingOutboxIndex, cancellationToken: ct);
+        await Inbox.Indexes.CreateOneAsync(ConsumedInboxIndex, cancellationToken: ct);
+    }
+
+    /// <summary>Inbox entries recorded before <paramref name="before"/> (what <see cref="InboxRetention{TStore}"/> forgets).</summary>
+    public static FilterDefinition<InboxDocument> ConsumedBefore(DateTimeOffset before) =>
+        Builders<InboxDocument>.Filter.Lt(d => d.ConsumedAt, before.UtcDateTime);
 
     public async Task<MongoWriteScope> BeginWriteAsync(CancellationToken ct = default)
     {

@@ -20,6 +20,7 @@ public sealed class SqliteDatabase
             consumer TEXT NOT NULL,
             consumed_at TEXT NOT NULL,
             PRIMARY KEY (message_id, consumer));
+        CREATE INDEX IF NOT EXISTS ix_inbox_consumed ON inbox(consumed_at);
         """;
 
     public SqliteDatabase(string path, string serviceSchema)

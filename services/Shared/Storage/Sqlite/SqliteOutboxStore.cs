@@ -26,6 +26,17 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        // consumed_at is UTC in round-trip format, so text order is time order. A bounded batch keeps the write lock short.
+        command.CommandText = "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE consumed_at < $before LIMIT $max)";
+        command.Parameters.AddWithValue("$before", before.ToUniversalTime().ToString("O"));
+        command.Parameters.AddWithValue("$max", max);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<OutboxBacklog> BacklogAsync(CancellationToken ct)
     {
         await using var connection = database.Open();

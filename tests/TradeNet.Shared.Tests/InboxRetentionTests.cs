@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TradeNet.Shared.Storage;
+using TradeNet.Shared.Storage.Mongo;
+using TradeNet.Shared.Storage.Sqlite;
+using TradeNet.Testing;
+
+namespace TradeNet.Shared.Tests;
+
+public sealed class InboxRetentionTests : IDisposable
+{
+    private readonly TestSettings _settings = new();
+    private readonly SqliteDatabase _db;
+    private readonly SqliteOutboxStore _store;
+
+    public InboxRetentionTests()
+    {
+        _db = new SqliteDatabase(Path.Combine(_settings.DataDir, "inbox.db"), "");
+        _store = new SqliteOutboxStore(_db);
+    }
+
+    private sealed class LaterClock(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + ahead;
+    }
+
+    private InboxRetention<SqliteOutboxStore> Retention(TimeSpan ahead, TimeSpan? keep = null) =>
+        new(_store, Options.Create(new StorageOptions { InboxRetention = keep ?? TimeSpan.FromDays(14) }), new LaterClock(ahead),
+            NullLogger<InboxRetention<SqliteOutboxStore>>.Instance);
+
+    private async Task<bool> ConsumeAsync(Guid messageId)
+    {
+        await using var scope = _db.BeginWrite();
+        var first = await scope.TryConsumeAsync(messageId, "test-consumer");
+        await scope.CommitAsync();
+        return first;
+    }
+
+    [Fact]
+    public async Task Message_ids_younger_than_the_retention_still_turn_a_redelivery_away()
+    {
+        var id = Guid.NewGuid();
+        Assert.True(await ConsumeAsync(id));
+
+        Assert.Equal(0, await Retention(TimeSpan.FromDays(13)).SweepAsync(default));
+
+        Assert.False(await ConsumeAsync(id));
+    }
+
+    [Fact]
+    public async Task Message_ids_older_than_the_retention_are_forgotten_so_the_inbox_stops_growing()
+    {
+        var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var id in ids) Assert.True(await ConsumeAsync(id));
+
+        Assert.Equal(3, await Retention(TimeSpan.FromDays(15)).SweepAsync(default));
+
+        Assert.True(await ConsumeAsync(ids[0])); // forgotten: by now no redelivery of it can come
+    }
+
+    [Fact]
+    public async Task A_retention_of_zero_keeps_every_message_id()
+    {
+        var id = Guid.NewGuid();
+        Assert.True(await ConsumeAsync(id));
+
+        Assert.Equal(0, await Retention(TimeSpan.FromDays(400), keep: TimeSpan.Zero).SweepAsync(default));
+
+        Assert.False(await ConsumeAsync(id));
+    }
+
+    [Fact]
+    public void The_mongo_sweep_selects_entries_by_their_consumed_time_over_an_index()
+    {
+        var before = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var filter = MongoRendering.Render(MongoStore.ConsumedBefore(before));
+
+        Assert.Equal("""{ "ConsumedAt" : { "$lt" : { "$date" : "2026-11-01T00:00:00Z" } } }""", filter.ToString());
+        Assert.Equal("""{ "ConsumedAt" : 1 }""", MongoRendering.Render(MongoStore.ConsumedInboxIndex.Keys).ToString());
+    }
+
+    public void Dispose() => _settings.Dispose();
+}
