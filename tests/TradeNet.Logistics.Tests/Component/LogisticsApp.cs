@@ -18,6 +18,9 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
 {
     private readonly TestSettings _settings = new();
 
+    /// <summary>Settings of a test's own (set before the first request; they win over the defaults below).</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -25,6 +28,7 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
         // Planning only when a test asks for it, and quickly: the plans here are small.
         builder.UseSetting("Logistics:PlanningInterval", "00:00:00");
         builder.UseSetting("Logistics:PlanningTimeLimit", "00:00:00.500");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x => x.AddLogisticsConsumers()));
     }
 

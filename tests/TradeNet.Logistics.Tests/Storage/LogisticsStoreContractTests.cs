@@ -258,6 +258,38 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_transfers_attempts_and_last_failure_are_kept_and_held_ones_are_listed_oldest_first(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var (older, newer, waiting) = (Transfer(Guid.NewGuid(), 0, created: T0), Transfer(Guid.NewGuid(), 1, created: T0.AddMinutes(1)),
+            Transfer(Guid.NewGuid(), 0, created: T0.AddMinutes(2)));
+        await using (var session = await s.Store.BeginAsync())
+        {
+            foreach (var t in new[] { newer, waiting, older }) await session.AddTransferAsync(t);
+            await session.CommitAsync();
+        }
+        TransferOrder Held(TransferOrder t) =>
+            t with { Status = TransferStatus.Held, Attempts = 3, LastFailureReason = "the road is closed", LastFailedAt = T0.AddHours(5) };
+
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.Equal(older, await session.TransferAsync(older.Id));
+            Assert.Null(await session.TransferAsync(Guid.NewGuid()));
+            await session.UpdateTransferAsync(Held(newer));
+            await session.UpdateTransferAsync(Held(older));
+            await Assert.ThrowsAsync<KeyNotFoundException>(() => session.UpdateTransferAsync(Held(Transfer(Guid.NewGuid(), 0))));
+            Assert.Equal(new[] { waiting.Id }, (await session.PendingTransfersAsync(10)).Select(t => t.Id));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(new[] { Held(older) }, await s.Store.TransfersOfTradeAsync(older.TradeId));
+        Assert.Equal(new[] { Held(older), Held(newer) }, await s.Store.TransfersInStatusAsync(TransferStatus.Held, 10));
+        Assert.Equal(new[] { Held(older) }, await s.Store.TransfersInStatusAsync(TransferStatus.Held, 1));
+        Assert.Empty(await s.Store.TransfersInStatusAsync(TransferStatus.Cancelled, 10));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task A_cancelled_trade_is_remembered_once(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);
@@ -307,7 +339,8 @@ public class LogisticsStoreContractTests
     {
         await using var s = StoreUnderTest.Create(adapter);
         var shipment = await SeedAsync(s, Transfer(Guid.NewGuid(), 0));
-        var tracking = new ShipmentTracking(s.Store, TimeProvider.System);
+        var tracking = new ShipmentTracking(s.Store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LogisticsOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentTracking>.Instance);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
             tracking.ReportAsync(shipment.Id, ShipmentAction.PickUp, "roanne", isOperator: false, null, CancellationToken.None))));

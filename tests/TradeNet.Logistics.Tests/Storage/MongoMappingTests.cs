@@ -69,6 +69,40 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_held_transfer_keeps_its_attempts_and_last_failure_through_bson()
+    {
+        var transfer = new TransferOrder(Guid.NewGuid(), Trade, 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "cheese", 40, 40,
+            null, null, TransferStatus.Held, T0, 3, "the road is closed", T0.AddDays(1));
+
+        var bson = MongoMapping.ToDocument(transfer).ToBsonDocument();
+        var back = MongoMapping.ToDomain(BsonSerializer.Deserialize<TransferDocument>(bson));
+
+        Assert.Equal("held", bson["status"].AsString);
+        Assert.Equal(3, bson["attempts"].AsInt32);
+        Assert.Equal("the road is closed", bson["lastFailureReason"].AsString);
+        Assert.Equal(new BsonDateTime(T0.AddDays(1).UtcDateTime), bson["lastFailedAt"]);
+        Assert.Equal(transfer, back);
+    }
+
+    [Fact]
+    public void A_transfer_stored_before_attempts_were_counted_reads_as_never_failed()
+    {
+        var transfer = new TransferOrder(Guid.NewGuid(), Trade, 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "cheese", 40, 40,
+            null, null, TransferStatus.Pending, T0);
+        var bson = MongoMapping.ToDocument(transfer).ToBsonDocument();
+        foreach (var added in new[] { "attempts", "lastFailureReason", "lastFailedAt" }) bson.Remove(added);
+
+        var back = MongoMapping.ToDomain(BsonSerializer.Deserialize<TransferDocument>(bson));
+
+        Assert.Equal(transfer, back);
+        Assert.Equal((0, null, null), (back.Attempts, back.LastFailureReason, back.LastFailedAt));
+    }
+
+    [Fact]
+    public void Transfers_are_listed_by_the_status_they_are_in() =>
+        Assert.Equal(new BsonDocument("status", "held"), MongoRendering.Render(LogisticsMongoQueries.TransfersInStatus(TransferStatus.Held)));
+
+    [Fact]
     public void A_town_sees_shipments_where_it_is_sender_receiver_or_carrier()
     {
         var filter = MongoRendering.Render(LogisticsMongoQueries.Shipments(new ShipmentQuery(Trade, "roanne")));

@@ -1,0 +1,71 @@
+using Microsoft.Data.Sqlite;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Storage.Sqlite;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Storage;
+
+/// <summary>A logistics.db written before transfers counted delivery attempts still opens and works.</summary>
+public sealed class SqliteSchemaUpgradeTests : IDisposable
+{
+    private readonly TestSettings _settings = new();
+
+    private string DbPath => Path.Combine(_settings.DataDir, "logistics.db");
+
+    // The transfers table as the first release created it, with one pending leg in it.
+    private const string FirstReleaseTransfers = """
+        CREATE TABLE transfers (
+            id TEXT PRIMARY KEY, trade_id TEXT NOT NULL, leg_index INTEGER NOT NULL, from_town TEXT NOT NULL, to_town TEXT NOT NULL,
+            from_lat REAL NOT NULL, from_lon REAL NOT NULL, to_lat REAL NOT NULL, to_lon REAL NOT NULL, category TEXT NOT NULL,
+            quantity REAL NOT NULL, weight_kg REAL NOT NULL, window_from TEXT NULL, window_until TEXT NULL, status TEXT NOT NULL,
+            created_at TEXT NOT NULL, UNIQUE (trade_id, leg_index));
+        INSERT INTO transfers VALUES ('0b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 0, 'roanne', 'lyon',
+            46.0367, 4.0683, 45.764, 4.8357, 'cheese', 40, 40, NULL, NULL, 'pending', '2026-11-01T08:00:00.0000000+00:00');
+        """;
+
+    private static readonly Guid Trade = Guid.Parse("6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b");
+
+    private void CreateFirstReleaseDatabase()
+    {
+        using var connection = new SqliteConnection($"Data Source={DbPath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = FirstReleaseTransfers;
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public async Task An_existing_transfer_reads_as_never_failed_and_can_then_count_failures()
+    {
+        CreateFirstReleaseDatabase();
+
+        var store = new LogisticsSqliteStore(DbPath);
+        var before = Assert.Single(await store.TransfersOfTradeAsync(Trade));
+        var held = before with { Status = TransferStatus.Held, Attempts = 3, LastFailureReason = "closed", LastFailedAt = before.CreatedAt.AddDays(1) };
+        await using (var session = await store.BeginAsync())
+        {
+            await session.UpdateTransferAsync(held);
+            await session.CommitAsync();
+        }
+
+        Assert.Equal((TransferStatus.Pending, 0, null), (before.Status, before.Attempts, before.LastFailureReason));
+        Assert.Equal(held, Assert.Single(await store.TransfersInStatusAsync(TransferStatus.Held, 10)));
+    }
+
+    [Fact]
+    public async Task Opening_an_upgraded_database_again_changes_nothing()
+    {
+        CreateFirstReleaseDatabase();
+        _ = new LogisticsSqliteStore(DbPath);
+
+        var again = new LogisticsSqliteStore(DbPath);
+
+        Assert.Equal(0, Assert.Single(await again.TransfersOfTradeAsync(Trade)).Attempts);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _settings.Dispose();
+    }
+}
