@@ -19,6 +19,9 @@ public interface ILogisticsStore
 
     Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default);
 
+    /// <summary>Transfers in one status, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default);
+
     /// <summary>The shipments sharing one vehicle route, in no particular order.</summary>
     Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);
 
@@ -49,6 +52,12 @@ public interface ILogisticsSession : IWriteScope
     Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, CancellationToken ct = default);
 
     Task SetTransferStatusAsync(Guid transferId, TransferStatus status, CancellationToken ct = default);
+
+    Task<TransferOrder?> TransferAsync(Guid transferId, CancellationToken ct = default);
+
+    /// <summary>Writes what changes on a transfer after it was added: status, attempts and last failure.
+    /// Throws <see cref="KeyNotFoundException"/> when it does not exist.</summary>
+    Task UpdateTransferAsync(TransferOrder transfer, CancellationToken ct = default);
 
     Task AddShipmentAsync(Shipment shipment, CancellationToken ct = default);
 

@@ -18,6 +18,10 @@ public sealed class TransferDocument
     public DateTime? WindowUntil { get; set; }
     public string Status { get; set; } = "";
     public DateTime CreatedAt { get; set; }
+    // Absent in documents written before attempts were counted: they read as 0 and null.
+    public int Attempts { get; set; }
+    public string? LastFailureReason { get; set; }
+    public DateTime? LastFailedAt { get; set; }
 }
 
 public sealed class PointDocument

@@ -43,6 +43,9 @@ public static class LogisticsMongoMaps
             cm.MapMember(d => d.WindowUntil).SetElementName("windowUntil").SetSerializer(optionalUtc);
             cm.MapMember(d => d.Status).SetElementName("status");
             cm.MapMember(d => d.CreatedAt).SetElementName("createdAt").SetSerializer(utc);
+            cm.MapMember(d => d.Attempts).SetElementName("attempts");
+            cm.MapMember(d => d.LastFailureReason).SetElementName("lastFailureReason");
+            cm.MapMember(d => d.LastFailedAt).SetElementName("lastFailedAt").SetSerializer(optionalUtc);
         });
         Map<StopDocument>(cm =>
         {

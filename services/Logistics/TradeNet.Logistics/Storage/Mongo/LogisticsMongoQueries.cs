@@ -42,14 +42,24 @@ public static class LogisticsMongoQueries
 
     public static FilterDefinition<TransferDocument> TransfersOfTrade(Guid tradeId) => TransferFilter.Eq(d => d.TradeId, tradeId);
 
-    public static FilterDefinition<TransferDocument> PendingTransfers { get; } =
-        Builders<TransferDocument>.Filter.Eq(d => d.Status, MongoMapping.Name(TransferStatus.Pending));
+    public static FilterDefinition<TransferDocument> PendingTransfers { get; } = TransfersInStatus(TransferStatus.Pending);
+
+    public static FilterDefinition<TransferDocument> TransfersInStatus(TransferStatus status) =>
+        Builders<TransferDocument>.Filter.Eq(d => d.Status, MongoMapping.Name(status));
 
     public static SortDefinition<TransferDocument> OldestFirst { get; } =
         Builders<TransferDocument>.Sort.Ascending(d => d.CreatedAt).Ascending(d => d.TradeId).Ascending(d => d.LegIndex);
 
     public static UpdateDefinition<TransferDocument> SetTransferStatus(TransferStatus status) =>
         Builders<TransferDocument>.Update.Set(d => d.Status, MongoMapping.Name(status));
+
+    /// <summary>What changes on a transfer after it is added (the leg itself never does).</summary>
+    public static UpdateDefinition<TransferDocument> UpdateTransfer(TransferOrder transfer)
+    {
+        var doc = MongoMapping.ToDocument(transfer);
+        return Builders<TransferDocument>.Update.Set(d => d.Status, doc.Status).Set(d => d.Attempts, doc.Attempts)
+            .Set(d => d.LastFailureReason, doc.LastFailureReason).Set(d => d.LastFailedAt, doc.LastFailedAt);
+    }
 
     public static FilterDefinition<ShipmentDocument> ShipmentsOfRoute(Guid routeId) => ShipmentFilter.Eq(d => d.RouteId, routeId);
 

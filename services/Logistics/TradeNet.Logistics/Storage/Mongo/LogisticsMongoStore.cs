@@ -102,6 +102,12 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
 
+    public async Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default)
+    {
+        var docs = await Transfers.Find(TransfersInStatus(status)).Sort(OldestFirst).Limit(Math.Max(1, limit)).ToListAsync(ct);
+        return docs.Select(MongoMapping.ToDomain).ToList();
+    }
+
     public async Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default)
     {
         var docs = await Shipments.Find(LogisticsMongoQueries.ShipmentsOfRoute(routeId)).ToListAsync(ct);

@@ -50,6 +50,19 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return true;
     });
 
+    public Task<TransferOrder?> TransferAsync(Guid transferId, CancellationToken ct = default) => Guard(async () =>
+    {
+        var doc = await store.Transfers.Find(Session, TransferById(transferId)).FirstOrDefaultAsync(ct);
+        return doc is null ? null : MongoMapping.ToDomain(doc);
+    });
+
+    public Task UpdateTransferAsync(TransferOrder transfer, CancellationToken ct = default) => Guard(async () =>
+    {
+        var result = await store.Transfers.UpdateOneAsync(Session, TransferById(transfer.Id), UpdateTransfer(transfer), cancellationToken: ct);
+        if (result.MatchedCount != 1) throw new KeyNotFoundException($"Transfer {transfer.Id} does not exist.");
+        return true;
+    });
+
     public Task AddShipmentAsync(Shipment shipment, CancellationToken ct = default) => Guard(async () =>
     {
         await store.Shipments.InsertOneAsync(Session, MongoMapping.ToDocument(shipment), cancellationToken: ct);

@@ -24,12 +24,13 @@ internal static class MongoMapping
         From = new() { Lat = t.From.Lat, Lon = t.From.Lon }, To = new() { Lat = t.To.Lat, Lon = t.To.Lon },
         Category = t.Category, Quantity = t.Quantity, WeightKg = t.WeightKg,
         WindowFrom = Utc(t.WindowFrom), WindowUntil = Utc(t.WindowUntil), Status = Name(t.Status), CreatedAt = Utc(t.CreatedAt),
+        Attempts = t.Attempts, LastFailureReason = t.LastFailureReason, LastFailedAt = Utc(t.LastFailedAt),
     };
 
     public static TransferOrder ToDomain(TransferDocument d) => new(
         d.Id, d.TradeId, d.LegIndex, d.FromTown, d.ToTown, new TradePoint(d.From.Lat, d.From.Lon), new TradePoint(d.To.Lat, d.To.Lon),
         d.Category, d.Quantity, d.WeightKg, At(d.WindowFrom), At(d.WindowUntil),
-        Enum.Parse<TransferStatus>(d.Status, ignoreCase: true), At(d.CreatedAt));
+        Enum.Parse<TransferStatus>(d.Status, ignoreCase: true), At(d.CreatedAt), d.Attempts, d.LastFailureReason, At(d.LastFailedAt));
 
     public static ShipmentDocument ToDocument(Shipment s) => new()
     {

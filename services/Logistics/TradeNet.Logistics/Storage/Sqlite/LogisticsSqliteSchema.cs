@@ -1,5 +1,10 @@
+using Microsoft.Data.Sqlite;
+using TradeNet.Shared.Storage.Sqlite;
+
 namespace TradeNet.Logistics.Storage.Sqlite;
 
+/// <summary>The tables as a new database gets them (<see cref="Sql"/>), and <see cref="Upgrade"/> for a database
+/// created by an earlier release: CREATE TABLE IF NOT EXISTS leaves an existing table's columns as they were.</summary>
 internal static class LogisticsSqliteSchema
 {
     public const string Sql = """
@@ -20,6 +25,9 @@ internal static class LogisticsSqliteSchema
             window_until TEXT NULL,
             status TEXT NOT NULL,
             created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_failure_reason TEXT NULL,
+            last_failed_at TEXT NULL,
             UNIQUE (trade_id, leg_index));
         CREATE INDEX IF NOT EXISTS ix_transfers_status ON transfers(status, created_at);
         CREATE TABLE IF NOT EXISTS shipments (
@@ -74,4 +82,47 @@ internal static class LogisticsSqliteSchema
             reason TEXT NOT NULL,
             cancelled_at TEXT NOT NULL);
         """;
+
+    /// <summary>Columns added after the first release, with the definition an existing row gets them by.</summary>
+    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("transfers", "attempts", "INTEGER NOT NULL DEFAULT 0"),
+        ("transfers", "last_failure_reason", "TEXT NULL"),
+        ("transfers", "last_failed_at", "TEXT NULL"),
+    ];
+
+    /// <summary>Adds the columns an older database lacks. Idempotent, and inside one immediate transaction so two
+    /// processes opening the same file cannot both add a column (the second would fail on a duplicate).</summary>
+    public static void Upgrade(SqliteDatabase database)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var table in AddedColumns.Select(c => c.Table).Distinct())
+        {
+            var present = Columns(connection, transaction, table);
+            foreach (var (_, column, definition) in AddedColumns.Where(c => c.Table == table && !present.Contains(c.Column)))
+                Execute(connection, transaction, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+        }
+        transaction.Commit();
+    }
+
+    private static HashSet<string> Columns(SqliteConnection connection, SqliteTransaction transaction, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT name FROM pragma_table_info($table)";
+        command.Parameters.AddWithValue("$table", table);
+        using var reader = command.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read()) names.Add(reader.GetString(0));
+        return names;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 }

@@ -11,6 +11,7 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
     public LogisticsSqliteStore(string path)
     {
         Database = new SqliteDatabase(path, LogisticsSqliteSchema.Sql);
+        LogisticsSqliteSchema.Upgrade(Database);
         OutboxStore = new SqliteOutboxStore(Database);
     }
 
@@ -54,6 +55,15 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         await using var connection = Database.Open();
         await using var command = Command(connection,
             $"SELECT {TransferColumns} FROM transfers WHERE trade_id = $trade ORDER BY leg_index", ("$trade", tradeId.ToString()));
+        return await ReadAllAsync(command, ReadTransfer, ct);
+    }
+
+    public async Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = Command(connection,
+            $"SELECT {TransferColumns} FROM transfers WHERE status = $status ORDER BY created_at, trade_id, leg_index LIMIT $limit",
+            ("$status", Name(status)), ("$limit", Math.Max(1, limit)));
         return await ReadAllAsync(command, ReadTransfer, ct);
     }
 

@@ -19,7 +19,7 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
     public async Task<bool> AddTransferAsync(TransferOrder transfer, CancellationToken ct = default)
     {
         await using var command = scope.Command(
-            $"INSERT INTO transfers({TransferColumns}) VALUES ($id, $trade, $leg, $from, $to, $fromLat, $fromLon, $toLat, $toLon, $category, $quantity, $weight, $windowFrom, $windowUntil, $status, $created) ON CONFLICT(trade_id, leg_index) DO NOTHING",
+            $"INSERT INTO transfers({TransferColumns}) VALUES ($id, $trade, $leg, $from, $to, $fromLat, $fromLon, $toLat, $toLon, $category, $quantity, $weight, $windowFrom, $windowUntil, $status, $created, $attempts, $lastFailure, $lastFailedAt) ON CONFLICT(trade_id, leg_index) DO NOTHING",
             TransferParameters(transfer));
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
@@ -44,6 +44,20 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         await using var command = scope.Command("UPDATE transfers SET status = $status WHERE id = $id",
             ("$status", Name(status)), ("$id", transferId.ToString()));
         if (await command.ExecuteNonQueryAsync(ct) != 1) throw new KeyNotFoundException($"Transfer {transferId} does not exist.");
+    }
+
+    public async Task<TransferOrder?> TransferAsync(Guid transferId, CancellationToken ct = default)
+    {
+        await using var command = scope.Command($"SELECT {TransferColumns} FROM transfers WHERE id = $id", ("$id", transferId.ToString()));
+        return (await ReadAllAsync(command, ReadTransfer, ct)).SingleOrDefault();
+    }
+
+    public async Task UpdateTransferAsync(TransferOrder transfer, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            "UPDATE transfers SET status = $status, attempts = $attempts, last_failure_reason = $lastFailure, last_failed_at = $lastFailedAt WHERE id = $id",
+            TransferParameters(transfer));
+        if (await command.ExecuteNonQueryAsync(ct) != 1) throw new KeyNotFoundException($"Transfer {transfer.Id} does not exist.");
     }
 
     public async Task AddShipmentAsync(Shipment shipment, CancellationToken ct = default)

@@ -12,7 +12,7 @@ internal static class SqliteRows
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public const string TransferColumns =
-        "id, trade_id, leg_index, from_town, to_town, from_lat, from_lon, to_lat, to_lon, category, quantity, weight_kg, window_from, window_until, status, created_at";
+        "id, trade_id, leg_index, from_town, to_town, from_lat, from_lon, to_lat, to_lon, category, quantity, weight_kg, window_from, window_until, status, created_at, attempts, last_failure_reason, last_failed_at";
 
     public const string ShipmentColumns =
         "id, trade_id, leg_index, transfer_id, from_town, to_town, carrier_town, vehicle_id, route_id, status, distance_km, cost, eta, stops, created_at, picked_up_at, delivered_at, failed_at, failure_reason, cancelled_at, version";
@@ -51,14 +51,16 @@ internal static class SqliteRows
         ("$from", t.FromTown), ("$to", t.ToTown), ("$fromLat", t.From.Lat), ("$fromLon", t.From.Lon),
         ("$toLat", t.To.Lat), ("$toLon", t.To.Lon), ("$category", t.Category), ("$quantity", t.Quantity),
         ("$weight", t.WeightKg), ("$windowFrom", Time(t.WindowFrom)), ("$windowUntil", Time(t.WindowUntil)),
-        ("$status", Name(t.Status)), ("$created", Time(t.CreatedAt)),
+        ("$status", Name(t.Status)), ("$created", Time(t.CreatedAt)), ("$attempts", t.Attempts),
+        ("$lastFailure", t.LastFailureReason), ("$lastFailedAt", Time(t.LastFailedAt)),
     ];
 
     public static TransferOrder ReadTransfer(SqliteDataReader r) => new(
         Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), r.GetInt32(2), r.GetString(3), r.GetString(4),
         new TradePoint(r.GetDouble(5), r.GetDouble(6)), new TradePoint(r.GetDouble(7), r.GetDouble(8)),
         r.GetString(9), r.GetDouble(10), r.GetDouble(11), ReadOptionalTime(r, 12), ReadOptionalTime(r, 13),
-        ParseTransferStatus(r.GetString(14)), ReadTime(r, 15));
+        ParseTransferStatus(r.GetString(14)), ReadTime(r, 15), r.GetInt32(16), r.IsDBNull(17) ? null : r.GetString(17),
+        ReadOptionalTime(r, 18));
 
     public static (string, object?)[] ShipmentParameters(Shipment s) =>
     [
