@@ -31,6 +31,10 @@ public sealed class LogisticsOptions
     /// <summary>At most this many pending transfers per run (oldest first; the rest wait for the next run).</summary>
     public int MaxTransfersPerRun { get; set; } = 500;
 
+    /// <summary>After this many failed shipments a leg is held (default 3): planning leaves it alone until an operator
+    /// releases it, rather than sending a vehicle every run to a road that stays closed.</summary>
+    public int MaxDeliveryAttempts { get; set; } = 3;
+
     /// <summary>Category ids that must ride on chilled vehicles. TradeLeg does not carry the catalog's
     /// <c>perishable</c> flag, so logistics keeps the list; unset means the catalog seed's perishable categories.
     /// (Null rather than a default array: the configuration binder appends to an existing array.)</summary>

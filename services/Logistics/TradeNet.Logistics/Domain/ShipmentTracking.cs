@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using TradeNet.Logistics.Storage;
 using TradeNet.Shared.Hosting;
 
@@ -9,11 +10,15 @@ public enum TrackingOutcome { Applied, Repeated, NotFound, Forbidden, Illegal, C
 public sealed record TrackingResult(TrackingOutcome Outcome, Shipment? Shipment = null, string? Why = null);
 
 /// <summary>
-/// Carriers report pickup, delivery and failure (a failed leg's transfer becomes pending again, to be planned anew).
+/// Carriers report pickup, delivery and failure (a failed leg's transfer becomes pending again, to be planned anew,
+/// or held after <see cref="LogisticsOptions.MaxDeliveryAttempts"/> failed shipments).
 /// The shipment is read, judged and written in one session with a version check, so of two concurrent reports
 /// exactly one applies and publishes; the other re-reads and finds the transition already made (a repeat: 200, no event).
+/// The transfer's attempt is counted in that same applied write, so every path that fails a shipment (per shipment,
+/// per stop, repeated or concurrent) counts it exactly once.
 /// </summary>
-public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock)
+public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, IOptions<LogisticsOptions> options,
+    ILogger<ShipmentTracking> logger)
 {
     private const int Attempts = 5;
 
@@ -36,7 +41,8 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock)
                 if (!isOperator && (carrierTown is null || carrierTown != shipment.CarrierTown))
                     return new(TrackingOutcome.Forbidden, shipment, "only the carrier or an operator reports on a shipment");
 
-                var transition = ShipmentTransitions.Apply(shipment, action, clock.GetUtcNow(), reason);
+                var now = clock.GetUtcNow();
+                var transition = ShipmentTransitions.Apply(shipment, action, now, reason);
                 switch (transition.Kind)
                 {
                     case TransitionKind.Illegal:
@@ -47,7 +53,7 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock)
                 await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
                 // The goods are still owed (matching keeps the trade agreed): the leg waits for the next planning run.
                 if (transition.Shipment.Status == ShipmentStatus.Failed && !await session.IsTradeCancelledAsync(shipment.TradeId, ct))
-                    await session.SetTransferStatusAsync(shipment.TransferId, TransferStatus.Pending, ct);
+                    await CountFailureAsync(session, transition.Shipment, now, activity, ct);
                 if (transition.Event is { } evt) session.Publish(evt);
                 await session.CommitAsync(ct);
                 return new(TrackingOutcome.Applied, transition.Shipment);
@@ -62,5 +68,21 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock)
             }
         }
         return new(TrackingOutcome.Contended);
+    }
+
+    private async Task CountFailureAsync(ILogisticsSession session, Shipment failed, DateTimeOffset now, Activity? activity, CancellationToken ct)
+    {
+        var transfer = await session.TransferAsync(failed.TransferId, ct)
+            ?? throw new KeyNotFoundException($"Transfer {failed.TransferId} of shipment {failed.Id} does not exist.");
+        var next = transfer.AfterFailedShipment(failed.FailureReason ?? "", now, options.Value.MaxDeliveryAttempts);
+        await session.UpdateTransferAsync(next, ct);
+        if (next.Status != TransferStatus.Held) return;
+        // Nobody else is told (matching keeps the trade agreed): the warning and the span are how operators find out.
+        activity?.SetTag(TradeNetTelemetry.TradeId, failed.TradeId.ToString());
+        activity?.SetTag("tradenet.transfer_id", next.Id.ToString());
+        activity?.SetTag("tradenet.transfer_held", true);
+        logger.LogWarning(
+            "Transfer {Transfer} (trade {Trade}, leg {Leg}) is held after {Attempts} failed shipments, the last: {Reason}; an operator may release it",
+            next.Id, next.TradeId, next.LegIndex, next.Attempts, next.LastFailureReason);
     }
 }
