@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TradeNet.Logistics.Domain;
 using TradeNet.Logistics.Storage;
@@ -7,14 +8,19 @@ using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Logistics.Api;
 
-/// <summary>A trade's transfer orders, before and after planning: the towns of the trade and operators see what
-/// logistics has been asked to move and whether it is planned yet.</summary>
+/// <summary>Transfer orders, before and after planning: the towns of a trade and operators see what logistics has been
+/// asked to move and whether it is planned yet; operators list transfers by status (held ones above all) and release
+/// a held transfer to be planned again.</summary>
 public static class TransferEndpoints
 {
+    public const int MaxListed = 500;
+
     public static RouteGroupBuilder MapTransferEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/logistics").RequireAuthorization();
         api.MapGet("/trades/{tradeId}/transfers", TransfersOfTrade);
+        api.MapGet("/transfers", TransfersInStatus);
+        api.MapPost("/transfers/{id}/release", Release);
         return api;
     }
 
@@ -28,11 +34,57 @@ public static class TransferEndpoints
             return Problems.NotFound($"No transfers are known for trade {trade}.");
         return TypedResults.Ok(transfers.OrderBy(t => t.LegIndex).Select(TransferView.From).ToArray());
     }
+
+    private static async Task<Results<Ok<TransferView[]>, ValidationProblem, ProblemHttpResult>> TransfersInStatus(
+        string? status, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    {
+        if (!user.IsOperator()) return Problems.Forbidden("Only operators list transfers by status.");
+        if (ParseStatus(status) is not { } wanted)
+            return Problems.Field("status", $"must be one of {string.Join(", ", Enum.GetValues<TransferStatus>().Select(Name))}");
+        var transfers = await store.TransfersInStatusAsync(wanted, MaxListed, ct);
+        return TypedResults.Ok(transfers.Select(TransferView.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> Release(
+        string id, ClaimsPrincipal user, ILogisticsStore store, ILoggerFactory loggers, CancellationToken ct)
+    {
+        if (!user.IsOperator()) return Problems.Forbidden("Only operators release held transfers.");
+        if (!Guid.TryParse(id, out var transferId)) return Problems.Field("id", "must be a transfer id (GUID)");
+        try
+        {
+            await using var session = await store.BeginAsync(ct);
+            var transfer = await session.TransferAsync(transferId, ct);
+            if (transfer is null) return Problems.NotFound($"Transfer {transferId} was not found.");
+            // A cancelled trade's transfer is cancelled, not held, so it is refused here too.
+            if (transfer.Status != TransferStatus.Held)
+                return Problems.Conflict($"Transfer {transferId} is {Name(transfer.Status)}, not held; only a held transfer is released.");
+            var released = transfer.Released();
+            await session.UpdateTransferAsync(released, ct);
+            await session.CommitAsync(ct);
+            loggers.CreateLogger(typeof(TransferEndpoints)).LogInformation("Transfer {Transfer} (trade {Trade}, leg {Leg}) released by {Operator}; the next planning run plans it",
+                released.Id, released.TradeId, released.LegIndex, user.CallerName());
+            return TypedResults.Ok(TransferView.From(released));
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return Problems.Conflict($"Transfer {transferId} is being changed concurrently; try again.");
+        }
+    }
+
+    // Names only: Enum.TryParse would also take "1" or "Held, Planned".
+    private static TransferStatus? ParseStatus(string? value) =>
+        Enum.GetValues<TransferStatus>().Select(s => (TransferStatus?)s)
+            .FirstOrDefault(s => string.Equals(Name(s!.Value), value, StringComparison.OrdinalIgnoreCase));
+
+    private static string Name(TransferStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 }
 
+/// <summary>A transfer order as the API shows it; <see cref="Attempts"/> counts failed shipments since it was agreed or
+/// last released, and the last failure stays after a release.</summary>
 public sealed record TransferView(Guid Id, Guid TradeId, int LegIndex, string FromTown, string ToTown, string Category,
-    double Quantity, double WeightKg, DateTimeOffset? WindowFrom, DateTimeOffset? WindowUntil, TransferStatus Status, DateTimeOffset CreatedAt)
+    double Quantity, double WeightKg, DateTimeOffset? WindowFrom, DateTimeOffset? WindowUntil, TransferStatus Status, DateTimeOffset CreatedAt,
+    int Attempts, string? LastFailureReason, DateTimeOffset? LastFailedAt)
 {
     public static TransferView From(TransferOrder t) => new(t.Id, t.TradeId, t.LegIndex, t.FromTown, t.ToTown, t.Category,
-        t.Quantity, t.WeightKg, t.WindowFrom, t.WindowUntil, t.Status, t.CreatedAt);
+        t.Quantity, t.WeightKg, t.WindowFrom, t.WindowUntil, t.Status, t.CreatedAt, t.Attempts, t.LastFailureReason, t.LastFailedAt);
 }
