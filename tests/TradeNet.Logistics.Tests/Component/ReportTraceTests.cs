@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using TradeNet.Logistics.Domain;
 using TradeNet.Shared.Hosting;
 using TradeNet.Testing;
 
@@ -39,6 +40,30 @@ public sealed class ReportTraceTests : IClassFixture<LogisticsApp>, IDisposable
         Assert.Equal(HttpStatusCode.OK, pickup.StatusCode);
         var report = _spans.Single(s => s.OperationName == "report shipment" && (string?)s.GetTagItem(TradeNetTelemetry.ShipmentId) == shipment.Id.ToString());
         Assert.Contains(agreedIn, report.Links.Select(l => l.Context.TraceId));
+    }
+
+    [Fact]
+    public async Task The_failure_report_that_holds_a_leg_is_tagged_with_its_trade_and_transfer()
+    {
+        var (a, b, _) = Towns.Fresh();
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.Swap(trade, a, b));
+        var failures = new List<Guid>();
+
+        for (var i = 0; i < 3; i++)
+        {
+            if (i > 0) await app.PlanAsync();
+            var shipment = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth()))
+                .Single(s => s.LegIndex == 0 && s.Status == ShipmentStatus.Planned);
+            await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{shipment.Id}/failure", TestSettings.TownAuth(a), new { reason = "bridge out" });
+            failures.Add(shipment.Id);
+        }
+
+        var reports = failures.Select(id =>
+            _spans.Single(s => s.OperationName == "report shipment" && (string?)s.GetTagItem(TradeNetTelemetry.ShipmentId) == id.ToString())).ToList();
+        Assert.All(reports, r => Assert.Equal(trade.ToString(), r.GetTagItem(TradeNetTelemetry.TradeId)));
+        Assert.Equal(new object?[] { null, null, true }, reports.Select(r => r.GetTagItem("tradenet.transfer_held")));
+        Assert.NotNull(reports[2].GetTagItem("tradenet.transfer_id"));
     }
 
     public void Dispose() => _listener.Dispose();

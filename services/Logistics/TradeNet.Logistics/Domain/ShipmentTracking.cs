@@ -52,10 +52,12 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 }
                 await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
                 // The goods are still owed (matching keeps the trade agreed): the leg waits for the next planning run.
+                TransferOrder? transfer = null;
                 if (transition.Shipment.Status == ShipmentStatus.Failed && !await session.IsTradeCancelledAsync(shipment.TradeId, ct))
-                    await CountFailureAsync(session, transition.Shipment, now, activity, ct);
+                    transfer = await CountFailureAsync(session, transition.Shipment, now, ct);
                 if (transition.Event is { } evt) session.Publish(evt);
                 await session.CommitAsync(ct);
+                if (transfer is { Status: TransferStatus.Held }) AnnounceHeld(transfer, activity);
                 return new(TrackingOutcome.Applied, transition.Shipment);
             }
             catch (ConcurrencyConflictException) when (attempt < Attempts)
@@ -70,19 +72,24 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
         return new(TrackingOutcome.Contended);
     }
 
-    private async Task CountFailureAsync(ILogisticsSession session, Shipment failed, DateTimeOffset now, Activity? activity, CancellationToken ct)
+    private async Task<TransferOrder> CountFailureAsync(ILogisticsSession session, Shipment failed, DateTimeOffset now, CancellationToken ct)
     {
         var transfer = await session.TransferAsync(failed.TransferId, ct)
             ?? throw new KeyNotFoundException($"Transfer {failed.TransferId} of shipment {failed.Id} does not exist.");
         var next = transfer.AfterFailedShipment(failed.FailureReason ?? "", now, options.Value.MaxDeliveryAttempts);
         await session.UpdateTransferAsync(next, ct);
-        if (next.Status != TransferStatus.Held) return;
+        return next;
+    }
+
+    /// <summary>Only once committed: a write that lost a race is retried and then finds the failure already counted.</summary>
+    private void AnnounceHeld(TransferOrder held, Activity? activity)
+    {
         // Nobody else is told (matching keeps the trade agreed): the warning and the span are how operators find out.
-        activity?.SetTag(TradeNetTelemetry.TradeId, failed.TradeId.ToString());
-        activity?.SetTag("tradenet.transfer_id", next.Id.ToString());
+        activity?.SetTag(TradeNetTelemetry.TradeId, held.TradeId.ToString());
+        activity?.SetTag("tradenet.transfer_id", held.Id.ToString());
         activity?.SetTag("tradenet.transfer_held", true);
         logger.LogWarning(
             "Transfer {Transfer} (trade {Trade}, leg {Leg}) is held after {Attempts} failed shipments, the last: {Reason}; an operator may release it",
-            next.Id, next.TradeId, next.LegIndex, next.Attempts, next.LastFailureReason);
+            held.Id, held.TradeId, held.LegIndex, held.Attempts, held.LastFailureReason);
     }
 }
