@@ -121,6 +121,19 @@ public sealed class EdgeAuthenticationTests(EdgeFixture edge) : IClassFixture<Ed
         Assert.Equal(path, echo.Path);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/logistics/transfers?status=held")]
+    [InlineData("POST", "/api/logistics/transfers/0b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11/release")]
+    public async Task An_operators_requests_about_held_transfers_reach_logistics_unchanged(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Add("X-Api-Key", GatewayFactory.OperatorKey);
+
+        var echo = await EdgeAssert.Forwarded(await _client.SendAsync(request));
+
+        Assert.Equal((method, path), (echo.Method, echo.Path));
+    }
+
     [Fact]
     public async Task A_town_keys_identity_is_cached_rather_than_asked_on_every_request()
     {
