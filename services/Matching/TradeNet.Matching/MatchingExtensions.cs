@@ -58,6 +58,7 @@ public static class MatchingExtensions
         x.AddConsumer<ListingPublishedConsumer>().Endpoint(e => e.Name = "matching-listing-published");
         x.AddConsumer<ListingChangedConsumer>().Endpoint(e => e.Name = "matching-listing-changed");
         x.AddConsumer<ListingWithdrawnConsumer>().Endpoint(e => e.Name = "matching-listing-withdrawn");
+        x.AddConsumer<ShipmentPickedUpConsumer>().Endpoint(e => e.Name = "matching-shipment-picked-up");
         x.AddConsumer<ShipmentDeliveredConsumer>().Endpoint(e => e.Name = "matching-shipment-delivered");
         x.AddConsumer<ShipmentFailedConsumer>().Endpoint(e => e.Name = "matching-shipment-failed");
         return x;

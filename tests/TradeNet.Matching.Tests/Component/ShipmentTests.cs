@@ -63,4 +63,60 @@ public class ShipmentTests
         Assert.Equal(TradeStatus.Agreed, view.Status);
         Assert.Equal(0, host.PublishedCount<TradeCancelled>());
     }
+
+    [Fact]
+    public async Task A_pickup_is_recorded_on_its_leg_and_the_trade_stays_agreed()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-3);
+
+        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), trade.Id, 1, at));
+
+        var view = await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[1].PickedUp, what: "leg 1 picked up");
+        Assert.Equal(at.ToUnixTimeMilliseconds(), view.Legs[1].PickedUpAt?.ToUnixTimeMilliseconds());
+        Assert.False(view.Legs[0].PickedUp);
+        Assert.Equal(TradeStatus.Agreed, view.Status);
+    }
+
+    [Fact]
+    public async Task A_redelivered_ShipmentPickedUp_changes_nothing()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        var messageId = Guid.NewGuid();
+        var pickedUp = new ShipmentPickedUp(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow);
+        var consumed = new ConsumeCounter<ShipmentPickedUp>();
+        using var observing = host.Harness.Bus.ConnectConsumeObserver(consumed);
+        await host.Publish(pickedUp, messageId);
+        var after = await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].PickedUp, what: "leg 0 picked up");
+
+        await host.Publish(pickedUp, messageId);
+        // Same message id, other content: the inbox must drop it before looking at the content.
+        await host.Publish(pickedUp with { LegIndex = 1 }, messageId);
+        await Eventually.True(() => Task.FromResult(consumed.Count >= 3), what: "all three consumed");
+
+        var now = await host.TradeAsync(trade.Id);
+        Assert.Equal(after.Version, now.Version);
+        Assert.False(now.Legs[1].PickedUp);
+    }
+
+    [Fact]
+    public async Task A_pickup_for_an_unknown_or_proposed_trade_is_ignored()
+    {
+        await using var host = new MatchingHost();
+        var proposed = await Swap.ProposeAsync(host);
+        var consumed = new ConsumeCounter<ShipmentPickedUp>();
+        using var observing = host.Harness.Bus.ConnectConsumeObserver(consumed);
+
+        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), Guid.NewGuid(), 0, DateTimeOffset.UtcNow));
+        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), proposed.Id, 0, DateTimeOffset.UtcNow));
+        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), proposed.Id, 7, DateTimeOffset.UtcNow));
+        await Eventually.True(() => Task.FromResult(consumed.Count >= 3), what: "all three consumed");
+
+        var view = await host.TradeAsync(proposed.Id);
+        Assert.Equal(proposed.Version, view.Version);
+        Assert.All(view.Legs, l => Assert.False(l.PickedUp));
+        Assert.Empty(host.Harness.Consumed.Select<ShipmentPickedUp>(m => m.Exception is not null));
+    }
 }

@@ -56,7 +56,8 @@ public sealed class MatchingStoreContract : IDisposable
         var store = StoreAdapters.Create(adapter, _settings).Store;
         var trade = Trade("roanne", "riorges").WithLeg(1, l => l with
         {
-            Response = LegResponse.Accepted, AnsweredAt = Now, Delivered = true, DeliveredAt = Now.AddHours(2), Failure = "flat tyre",
+            Response = LegResponse.Accepted, AnsweredAt = Now, PickedUp = true, PickedUpAt = Now.AddHours(1), Delivered = true,
+            DeliveredAt = Now.AddHours(2), Failure = "flat tyre",
         }) with { Reason = "because" };
         await using (var session = await store.BeginAsync())
         {

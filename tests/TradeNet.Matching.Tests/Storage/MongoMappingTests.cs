@@ -37,7 +37,10 @@ public class MongoMappingTests
     [Fact]
     public void A_trade_survives_the_round_trip_through_bson()
     {
-        var trade = SampleTrade().WithLeg(0, l => l with { Response = LegResponse.Accepted, AnsweredAt = At, Failure = "late" }) with { Version = 3 };
+        var trade = SampleTrade().WithLeg(0, l => l with
+        {
+            Response = LegResponse.Accepted, AnsweredAt = At, PickedUp = true, PickedUpAt = At.AddHours(1), Failure = "late",
+        }) with { Version = 3 };
 
         var bson = TradeDocument.From(trade).ToBsonDocument();
         var back = BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain();
@@ -45,6 +48,25 @@ public class MongoMappingTests
         Assert.Equal((trade.Id, trade.RoundId, trade.Status, trade.Deadline, trade.CreatedAt, trade.Version),
             (back.Id, back.RoundId, back.Status, back.Deadline, back.CreatedAt, back.Version));
         Assert.Equal(trade.Legs, back.Legs);
+    }
+
+    [Fact]
+    public void A_pickup_is_stored_on_its_leg_and_a_leg_stored_before_pickups_were_tracked_reads_as_not_picked_up()
+    {
+        var trade = SampleTrade().WithLeg(1, l => l with { PickedUp = true, PickedUpAt = At.AddHours(1) });
+
+        var bson = TradeDocument.From(trade).ToBsonDocument();
+
+        var leg = bson["legs"][1].AsBsonDocument;
+        Assert.True(leg["pickedUp"].AsBoolean);
+        Assert.Equal(At.AddHours(1).UtcDateTime, leg["pickedUpAt"].ToUniversalTime());
+        foreach (var stored in bson["legs"].AsBsonArray.Select(l => l.AsBsonDocument))
+        {
+            stored.Remove("pickedUp");
+            stored.Remove("pickedUpAt");
+        }
+        var old = BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain();
+        Assert.All(old.Legs, l => Assert.Equal((false, (DateTimeOffset?)null), (l.PickedUp, l.PickedUpAt)));
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public sealed record RoundView(
 public sealed record LegView(
     int Index, string FromTown, string ToTown, string OfferId, string NeedId, string Category, double Quantity, double Value,
     double WeightKg, TradePoint From, TradePoint To, DateTimeOffset? AvailableFrom, DateTimeOffset? AvailableUntil,
-    LegResponse Response, DateTimeOffset? AnsweredAt, bool Delivered, DateTimeOffset? DeliveredAt, string? Failure);
+    LegResponse Response, DateTimeOffset? AnsweredAt, bool PickedUp, DateTimeOffset? PickedUpAt, bool Delivered, DateTimeOffset? DeliveredAt,
+    string? Failure);
 
 public sealed record TradeView(
     Guid Id, Guid RoundId, TradeStatus Status, double Value, IReadOnlyList<LegView> Legs, DateTimeOffset Deadline,
@@ -24,7 +25,7 @@ public sealed record TradeView(
     public static TradeView From(Trade t) => new(t.Id, t.RoundId, t.Status, t.Legs.Count == 0 ? 0 : t.Legs[0].Leg.Value,
         t.Legs.Select(s => new LegView(s.Leg.Index, s.Leg.FromTown, s.Leg.ToTown, s.Leg.OfferId, s.Leg.NeedId, s.Leg.Category,
             s.Leg.Quantity, s.Leg.Value, s.Leg.WeightKg, s.Leg.From, s.Leg.To, s.Leg.AvailableFrom, s.Leg.AvailableUntil,
-            s.Response, s.AnsweredAt, s.Delivered, s.DeliveredAt, s.Failure)).ToList(),
+            s.Response, s.AnsweredAt, s.PickedUp, s.PickedUpAt, s.Delivered, s.DeliveredAt, s.Failure)).ToList(),
         t.Deadline, t.CreatedAt, t.Reason, t.Version);
 }
 

@@ -6,6 +6,34 @@ using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Matching.Consumers;
 
+/// <summary>Marks a leg of an agreed trade picked up: its goods have left, so an operator can no longer cancel the trade.
+/// The first pickup counts; a later one (a new shipment after a failed trip) changes nothing.</summary>
+public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<ShipmentPickedUpConsumer> logger) : IConsumer<ShipmentPickedUp>
+{
+    public async Task Consume(ConsumeContext<ShipmentPickedUp> context)
+    {
+        var message = context.Message;
+        var ct = context.CancellationToken;
+        await using var session = await store.BeginAsync(ct);
+        if (!await session.TryConsumeAsync(context.RequireMessageId(), "matching.shipment-picked-up", ct)) return;
+        var trade = await session.GetTradeAsync(message.TradeId, ct);
+        var leg = trade?.Legs.FirstOrDefault(l => l.Leg.Index == message.LegIndex);
+        TradeNetTelemetry.LinkTo(System.Diagnostics.Activity.Current, trade?.TraceParent);
+        if (trade is null || leg is null || trade.Status != TradeStatus.Agreed)
+            // A cancelled trade here means the carrier set off before logistics heard of the cancellation.
+            logger.LogWarning("Pickup of shipment {ShipmentId} ignored: trade {TradeId} leg {LegIndex} is unknown or not agreed ({Status})",
+                message.ShipmentId, message.TradeId, message.LegIndex, trade?.Status.ToString() ?? "unknown");
+        else if (!leg.PickedUp)
+        {
+            var updated = trade.WithLeg(leg.Leg.Index, s => s with { PickedUp = true, PickedUpAt = message.At });
+            if (!await session.UpdateTradeAsync(updated, ct))
+                throw new TradeChangedException($"Trade {trade.Id} changed while recording a pickup; the message will be retried.");
+            logger.LogInformation("Trade {TradeId} leg {LegIndex} picked up (shipment {ShipmentId})", trade.Id, leg.Leg.Index, message.ShipmentId);
+        }
+        await session.CommitAsync(ct);
+    }
+}
+
 /// <summary>Marks a leg delivered; when every leg is, the trade is completed (TradeCompleted).</summary>
 public sealed class ShipmentDeliveredConsumer(IMatchingStore store, ILogger<ShipmentDeliveredConsumer> logger) : IConsumer<ShipmentDelivered>
 {

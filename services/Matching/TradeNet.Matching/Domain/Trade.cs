@@ -7,8 +7,9 @@ public enum TradeStatus { Proposed, Agreed, Cancelled, Completed }
 
 public enum LegResponse { Pending, Accepted, Rejected }
 
-/// <summary>A leg as matching tracks it: the contract leg plus the giver's answer and the delivery.
-/// The listing versions let the agreement tell whether its copy of the book already reflects a change.</summary>
+/// <summary>A leg as matching tracks it: the contract leg plus the giver's answer, the pickup and the delivery.
+/// The listing versions let the agreement tell whether its copy of the book already reflects a change.
+/// <see cref="PickedUp"/> is the first pickup logistics reported: from then on the goods have left the giver.</summary>
 public sealed record TradeLegState(
     TradeLeg Leg,
     LegResponse Response = LegResponse.Pending,
@@ -17,7 +18,14 @@ public sealed record TradeLegState(
     DateTimeOffset? DeliveredAt = null,
     string? Failure = null,
     long OfferVersion = 0,
-    long NeedVersion = 0);
+    long NeedVersion = 0,
+    bool PickedUp = false,
+    DateTimeOffset? PickedUpAt = null)
+{
+    /// <summary>Goods of this leg have left the giving town (picked up or already delivered).</summary>
+    [JsonIgnore]
+    public bool GoodsMoved => PickedUp || Delivered;
+}
 
 /// <summary>A proposal and then a trade. <see cref="Version"/> guards concurrent updates: a write
 /// succeeds only against the version it read. <see cref="TraceParent"/> is the clearing round's span,
@@ -59,6 +67,10 @@ public sealed record Trade(
         this with { Legs = Legs.Select(l => l.Leg.Index == index ? change(l) : l).ToList() };
 
     public Trade Cancel(string reason) => this with { Status = TradeStatus.Cancelled, Reason = reason };
+
+    /// <summary>The legs whose goods have left; an agreed trade with any of them can no longer be cancelled.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<int> MovedLegs => Legs.Where(l => l.GoodsMoved).Select(l => l.Leg.Index).ToList();
 
     public TradeCancelled CancelledEvent() => new(Id, Reason ?? "cancelled", false, ContractLegs);
 }

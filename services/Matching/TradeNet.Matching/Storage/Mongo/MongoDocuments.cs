@@ -103,6 +103,9 @@ public sealed class LegDocument
     public DateTime? AvailableUntil { get; set; }
     public string Response { get; set; } = "";
     public DateTime? AnsweredAt { get; set; }
+    /// <summary>Absent in legs stored before pickups were tracked; they read as not picked up.</summary>
+    public bool PickedUp { get; set; }
+    public DateTime? PickedUpAt { get; set; }
     public bool Delivered { get; set; }
     public DateTime? DeliveredAt { get; set; }
     public string? Failure { get; set; }
@@ -115,7 +118,8 @@ public sealed class LegDocument
         Category = s.Leg.Category, Quantity = s.Leg.Quantity, Value = s.Leg.Value, WeightKg = s.Leg.WeightKg,
         FromLat = s.Leg.From.Lat, FromLon = s.Leg.From.Lon, ToLat = s.Leg.To.Lat, ToLon = s.Leg.To.Lon,
         AvailableFrom = s.Leg.AvailableFrom?.UtcDateTime, AvailableUntil = s.Leg.AvailableUntil?.UtcDateTime,
-        Response = s.Response.ToString().ToLowerInvariant(), AnsweredAt = s.AnsweredAt?.UtcDateTime, Delivered = s.Delivered,
+        Response = s.Response.ToString().ToLowerInvariant(), AnsweredAt = s.AnsweredAt?.UtcDateTime,
+        PickedUp = s.PickedUp, PickedUpAt = s.PickedUpAt?.UtcDateTime, Delivered = s.Delivered,
         DeliveredAt = s.DeliveredAt?.UtcDateTime, Failure = s.Failure, OfferVersion = s.OfferVersion, NeedVersion = s.NeedVersion,
     };
 
@@ -123,7 +127,7 @@ public sealed class LegDocument
         new TradeLeg(Index, FromTown, ToTown, OfferId, NeedId, Category, Quantity, Value, WeightKg,
             new TradePoint(FromLat, FromLon), new TradePoint(ToLat, ToLon), ListingDocument.Utc(AvailableFrom), ListingDocument.Utc(AvailableUntil)),
         Enum.Parse<LegResponse>(Response, ignoreCase: true), ListingDocument.Utc(AnsweredAt), Delivered, ListingDocument.Utc(DeliveredAt),
-        Failure, OfferVersion, NeedVersion);
+        Failure, OfferVersion, NeedVersion, PickedUp, ListingDocument.Utc(PickedUpAt));
 }
 
 public sealed class RoundDocument
