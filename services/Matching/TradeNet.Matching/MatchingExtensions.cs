@@ -46,6 +46,7 @@ public static class MatchingExtensions
                 : sp.GetRequiredService<EngineClearing>());
         services.AddSingleton<ClearingRounds>();
         services.AddScoped<TradeLifecycle>();
+        services.AddScoped<OperatorCancellation>();
         services.AddHostedService<ScheduledClearing>();
         services.AddHostedService<ProposalExpiry>();
         services.AddHostedService<ReservationRetry>();

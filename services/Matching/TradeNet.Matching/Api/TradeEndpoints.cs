@@ -15,6 +15,7 @@ internal static class TradeEndpoints
         var trades = api.MapGroup("/trades");
         trades.MapGet("/", ListAsync).RequireAuthorization(Policies.TownOrOperator);
         trades.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.TownOrOperator);
+        trades.MapCancel();
 
         // Only towns answer, and only for the legs they give on.
         var answers = trades.MapGroup("/{id:guid}").RequireAuthorization(Policies.Town);

@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Trades;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Matching.Api;
+
+/// <summary>Body of <c>POST /trades/{id}/cancel</c>.</summary>
+public sealed record CancelTradeRequest(string? Reason);
+
+/// <summary>An operator cancels a proposal, or an agreed trade before any of its goods were picked up.</summary>
+internal static class CancelEndpoint
+{
+    public const int MaxReasonLength = 500;
+
+    public static void MapCancel(this IEndpointRouteBuilder trades) =>
+        trades.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(Policies.Operator);
+
+    private static async Task<Results<Ok<TradeView>, ValidationProblem, ProblemHttpResult>> CancelAsync(
+        Guid id, [FromBody] CancelTradeRequest? request, ClaimsPrincipal user, OperatorCancellation cancellation, CancellationToken ct)
+    {
+        // Nullable body: a missing one reaches this check and is told which field it lacks.
+        var reason = request?.Reason?.Trim();
+        if (ReasonError(reason) is { } error) return Problems.Field("reason", error);
+        var result = await cancellation.CancelAsync(id, user.CallerName(), reason!, ct);
+        return result switch
+        {
+            { Status: AnswerStatus.Ok, Trade: { } trade } => TypedResults.Ok(TradeView.From(trade)),
+            { Status: AnswerStatus.NotFound } => Problems.NotFound(result.Detail!),
+            // Name the legs whose goods have left, so the operator knows what to settle instead.
+            { Trade: { Status: TradeStatus.Agreed, MovedLegs: { Count: > 0 } moved } } => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Detail,
+                extensions: new Dictionary<string, object?> { ["tradeId"] = id, ["legs"] = moved }),
+            _ => Problems.Conflict(result.Detail!),
+        };
+    }
+
+    private static string? ReasonError(string? reason) => reason switch
+    {
+        null or "" => "is required",
+        { Length: > MaxReasonLength } => $"must be at most {MaxReasonLength} characters",
+        _ when reason.Any(char.IsControl) => "must not contain control characters",
+        _ => null,
+    };
+}

@@ -1,0 +1,248 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using TradeNet.Contracts;
+using TradeNet.Matching.Api;
+using TradeNet.Matching.Domain;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+public class CancelTests
+{
+    [Fact]
+    public async Task Only_an_operator_may_cancel_a_trade()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CancelAsync(host.As(null), trade.Id, "stuck")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await CancelAsync(host.Town(Swap.A), trade.Id, "stuck")).StatusCode);
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+    }
+
+    [Theory]
+    [InlineData("""{}""")]
+    [InlineData("""{"reason":null}""")]
+    [InlineData("""{"reason":""}""")]
+    [InlineData("""{"reason":"   "}""")]
+    [InlineData("""{"reason":"stuck\nINFO forged log line"}""")]
+    [InlineData("""{"reason":"stuck\u0000"}""")]
+    [InlineData("""{"reason":"tab\tinside"}""")]
+    [InlineData("null")]
+    public async Task A_reason_that_is_missing_blank_or_holds_control_characters_is_a_400_naming_reason(string body)
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+
+        var response = await PostAsync(host.Operator(), trade.Id, body);
+
+        await AssertNamesReasonAsync(response);
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_reason_of_500_characters_after_trimming_is_accepted_and_501_is_a_400()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+
+        await AssertNamesReasonAsync(await CancelAsync(host.Operator(), trade.Id, new string('x', 501)));
+        var ok = await CancelAsync(host.Operator(), trade.Id, "  " + new string('x', 500) + "  ");
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.EndsWith(": " + new string('x', 500), (await ok.Content.ReadFromJsonAsync<TradeView>(MatchingHost.Json))!.Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"reason":5}""", true)]
+    [InlineData("""{"reason":"stuck" """, false)]
+    [InlineData("not json", false)]
+    [InlineData("", false)]
+    public async Task A_malformed_or_missing_body_is_a_400_problem_never_a_500(string body, bool namesReason)
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+
+        var response = await PostAsync(host.Operator(), trade.Id, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        if (namesReason) Assert.Contains("reason", text);
+        Assert.DoesNotContain("   at ", text);
+    }
+
+    [Fact]
+    public async Task A_post_without_any_body_is_a_400_naming_reason()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+
+        await AssertNamesReasonAsync(await host.Operator().PostAsync($"/api/matching/trades/{trade.Id}/cancel", null));
+    }
+
+    [Fact]
+    public async Task Cancelling_an_unknown_trade_is_a_404()
+    {
+        await using var host = new MatchingHost();
+
+        var response = await CancelAsync(host.Operator(), Guid.NewGuid(), "stuck");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task An_operator_cancels_a_proposal_as_a_reject_would_and_its_quantities_go_back_into_the_book()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+
+        var response = await CancelAsync(host.Operator(), trade.Id, "  towns asked us to  ");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var view = (await response.Content.ReadFromJsonAsync<TradeView>(MatchingHost.Json))!;
+        Assert.Equal((TradeStatus.Cancelled, "cancelled by operator ops: towns asked us to"), (view.Status, view.Reason));
+        Assert.Equal(trade.Version + 1, view.Version);
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.False(cancelled.WasAgreed);
+        Assert.Equal(view.Reason, cancelled.Reason);
+        Assert.Empty(host.Catalog.Reservations);
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+
+        var next = await host.RunRoundAsync();
+        Assert.Equal(1, next.Trades);
+        Assert.NotEqual(trade.Id, next.TradeIds.Single());
+    }
+
+    [Fact]
+    public async Task An_agreed_trade_nothing_has_left_for_is_cancelled_and_its_reservation_released_through_the_outbox()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+
+        var response = await CancelAsync(host.Operator(), trade.Id, "leg 1 can never be delivered");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var view = (await response.Content.ReadFromJsonAsync<TradeView>(MatchingHost.Json))!;
+        Assert.Equal((TradeStatus.Cancelled, "cancelled by operator ops: leg 1 can never be delivered"), (view.Status, view.Reason));
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.True(cancelled.WasAgreed);
+        Assert.Equal(view.Reason, cancelled.Reason);
+        Assert.Equal(trade.Legs.Select(l => (l.Index, l.OfferId, l.NeedId, l.Quantity)),
+            cancelled.Legs.Select(l => (l.Index, l.OfferId, l.NeedId, l.Quantity)));
+        var stored = await host.TradeAsync(trade.Id);
+        Assert.Equal((TradeStatus.Cancelled, view.Version), (stored.Status, stored.Version));
+        Assert.Equal(1, host.PublishedCount<TradeCancelled>());
+    }
+
+    [Fact]
+    public async Task After_an_agreed_trade_is_cancelled_the_next_round_trades_its_quantities_again_once_catalog_releases_them()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        Assert.Equal(0, (await host.RunRoundAsync()).Trades);
+
+        (await CancelAsync(host.Operator(), trade.Id, "stuck")).EnsureSuccessStatusCode();
+        await host.Published<TradeCancelled>(c => c.TradeId == trade.Id && c.WasAgreed);
+        // Catalog's snapshot is the truth: until it has released the reservation, matching offers nothing it may still hold.
+        Assert.Equal(0, (await host.BookAsync()).Single(b => b.Id == "a-cheese").Available, 9);
+
+        // What catalog publishes when it releases the reservation (reserve made v2, release v3).
+        foreach (var listing in new[] { Swap.CheeseOffer(3), Swap.WoodNeed(3), Swap.WoodOffer(3), Swap.CheeseNeed(3) })
+            await host.Publish(new ListingChanged(listing));
+        await Eventually.True(async () => (await host.BookAsync()).All(b => b.Version == 3), what: "released snapshots in the book");
+
+        var next = await host.RunRoundAsync();
+        Assert.Equal(1, next.Trades);
+        Assert.NotEqual(trade.Id, next.TradeIds.Single());
+        Assert.Equal(10, (await host.TradeAsync(next.TradeIds.Single())).Legs.Single(l => l.OfferId == "a-cheese").Quantity, 9);
+    }
+
+    [Fact]
+    public async Task An_agreed_trade_with_a_leg_picked_up_is_a_409_naming_that_leg()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), trade.Id, 1, DateTimeOffset.UtcNow));
+        await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[1].PickedUp, what: "leg 1 picked up");
+
+        var response = await CancelAsync(host.Operator(), trade.Id, "stuck");
+
+        await AssertMovedLegsConflictAsync(response, [1]);
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+    }
+
+    [Fact]
+    public async Task An_agreed_trade_with_a_leg_delivered_is_a_409_naming_that_leg()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow));
+        await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].Delivered, what: "leg 0 delivered");
+
+        var response = await CancelAsync(host.Operator(), trade.Id, "stuck");
+
+        await AssertMovedLegsConflictAsync(response, [0]);
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+    }
+
+    [Fact]
+    public async Task A_completed_trade_cannot_be_cancelled()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow));
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 1, DateTimeOffset.UtcNow));
+        await host.Published<TradeCompleted>(c => c.TradeId == trade.Id);
+
+        var response = await CancelAsync(host.Operator(), trade.Id, "too late");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("completed", await response.Content.ReadAsStringAsync());
+        Assert.Equal(TradeStatus.Completed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+    }
+
+    [Fact]
+    public async Task A_cancelled_trade_cannot_be_cancelled_again()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        (await CancelAsync(host.Operator(), trade.Id, "stuck")).EnsureSuccessStatusCode();
+
+        var again = await CancelAsync(host.Operator(), trade.Id, "stuck");
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("cancelled", await again.Content.ReadAsStringAsync());
+        await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        await Task.Delay(300);
+        Assert.Equal(1, host.PublishedCount<TradeCancelled>());
+    }
+
+    private static Task<HttpResponseMessage> CancelAsync(HttpClient client, Guid tradeId, string reason) =>
+        client.PostAsJsonAsync($"/api/matching/trades/{tradeId}/cancel", new { reason });
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, Guid tradeId, string body) =>
+        client.PostAsync($"/api/matching/trades/{tradeId}/cancel", new StringContent(body, Encoding.UTF8, "application/json"));
+
+    private static async Task AssertNamesReasonAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("reason", out _), $"errors should name 'reason': {problem}");
+    }
+
+    private static async Task AssertMovedLegsConflictAsync(HttpResponseMessage response, int[] legs)
+    {
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(legs, problem.GetProperty("legs").EnumerateArray().Select(l => l.GetInt32()));
+        foreach (var leg in legs) Assert.Contains($"leg {leg}", problem.GetProperty("detail").GetString());
+    }
+}
