@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using TradeNet.Contracts;
 using TradeNet.Matching.Domain;
 using TradeNet.Testing;
@@ -118,5 +119,23 @@ public class ShipmentTests
         Assert.Equal(proposed.Version, view.Version);
         Assert.All(view.Legs, l => Assert.False(l.PickedUp));
         Assert.Empty(host.Harness.Consumed.Select<ShipmentPickedUp>(m => m.Exception is not null));
+    }
+
+    [Fact]
+    public async Task A_delivery_reported_after_the_cancellation_is_recorded_and_the_trade_stays_cancelled()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        (await host.Operator().PostAsJsonAsync($"/api/matching/trades/{trade.Id}/cancel", new { reason = "stuck" })).EnsureSuccessStatusCode();
+        var at = DateTimeOffset.UtcNow;
+
+        // Logistics saw the pickup before it heard of the cancellation, so the goods arrived anyway.
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, at));
+
+        var view = await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].Delivered, what: "late delivery recorded");
+        Assert.Equal(TradeStatus.Cancelled, view.Status);
+        Assert.Equal(at.ToUnixTimeMilliseconds(), view.Legs[0].DeliveredAt?.ToUnixTimeMilliseconds());
+        Assert.False(view.Legs[1].Delivered);
+        Assert.Equal(0, host.PublishedCount<TradeCompleted>());
     }
 }

@@ -34,7 +34,9 @@ public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<Shipm
     }
 }
 
-/// <summary>Marks a leg delivered; when every leg is, the trade is completed (TradeCompleted).</summary>
+/// <summary>Marks a leg delivered; when every leg is, the trade is completed (TradeCompleted). A delivery on a cancelled
+/// trade (goods picked up before logistics heard of the cancellation) is recorded on the leg with a warning; the trade
+/// stays cancelled.</summary>
 public sealed class ShipmentDeliveredConsumer(IMatchingStore store, ILogger<ShipmentDeliveredConsumer> logger) : IConsumer<ShipmentDelivered>
 {
     public async Task Consume(ConsumeContext<ShipmentDelivered> context)
@@ -49,6 +51,16 @@ public sealed class ShipmentDeliveredConsumer(IMatchingStore store, ILogger<Ship
         TradeNetTelemetry.LinkTo(System.Diagnostics.Activity.Current, trade?.TraceParent);
         if (trade is null || leg is null)
             logger.LogWarning("Delivery of shipment {ShipmentId} names an unknown trade {TradeId} leg {LegIndex}", message.ShipmentId, message.TradeId, message.LegIndex);
+        else if (trade.Status == TradeStatus.Cancelled && !leg.Delivered)
+        {
+            // The carrier picked up before logistics heard of the cancellation: the goods arrived although catalog has
+            // released the reservation. The trade stays cancelled; the leg keeps the delivery so an operator can settle it.
+            var updated = trade.WithLeg(leg.Leg.Index, s => s with { Delivered = true, DeliveredAt = message.At });
+            if (!await session.UpdateTradeAsync(updated, ct))
+                throw new TradeChangedException($"Trade {trade.Id} changed while recording a delivery; the message will be retried.");
+            logger.LogWarning("Trade {TradeId} leg {LegIndex} was delivered (shipment {ShipmentId}) after the trade was cancelled ({Reason}): "
+                + "the goods moved after cancellation and an operator must settle them", trade.Id, leg.Leg.Index, message.ShipmentId, trade.Reason);
+        }
         else if (trade.Status != TradeStatus.Agreed || leg.Delivered)
             logger.LogInformation("Delivery of trade {TradeId} leg {LegIndex} ignored: trade is {Status}, leg delivered: {Delivered}",
                 trade.Id, leg.Leg.Index, trade.Status, leg.Delivered);
