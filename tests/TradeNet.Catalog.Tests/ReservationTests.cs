@@ -190,6 +190,21 @@ public sealed class ReservationTests(CatalogFactory factory) : IClassFixture<Cat
     }
 
     [Fact]
+    public async Task Releasing_an_agreed_trades_reservation_announces_the_listing_with_its_quantity_back_and_a_newer_version()
+    {
+        // Matching lowers its copy of the book at agreement and relies on this snapshot to raise it again.
+        var apples = await OfferAsync(10);
+        var trade = Guid.NewGuid();
+        Assert.True((await Grpc.ReserveListingsAsync(Reserve(trade, (apples.Id, 10)))).Reserved);
+
+        await factory.Harness.Bus.Publish(new TradeCancelled(trade, "cancelled by operator ops: stuck", WasAgreed: true, []));
+
+        var changed = await factory.PublishedAsync<ListingChanged>(e => e.Listing.Id == apples.Id && e.Listing.Version == 3, "ListingChanged");
+        Assert.Equal(10.0, changed.Listing.Remaining);
+        Assert.Equal("active", (await factory.ListingAsync(apples.Id)).Status);
+    }
+
+    [Fact]
     public async Task A_trade_cancelled_before_reserving_cannot_reserve_afterwards()
     {
         var apples = await OfferAsync(10);
