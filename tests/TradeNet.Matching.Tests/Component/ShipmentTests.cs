@@ -138,4 +138,55 @@ public class ShipmentTests
         Assert.False(view.Legs[1].Delivered);
         Assert.Equal(0, host.PublishedCount<TradeCompleted>());
     }
+
+    [Fact]
+    public async Task A_trip_that_failed_after_its_pickup_leaves_the_leg_not_picked_up_so_an_operator_can_still_cancel()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        var shipment = Guid.NewGuid();
+        var pickedUpAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await host.Publish(new ShipmentPickedUp(shipment, trade.Id, 0, pickedUpAt));
+        await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].PickedUp, what: "leg 0 picked up");
+
+        // A failed trip carries nothing: logistics plans the leg again from the giving town.
+        await host.Publish(new ShipmentFailed(shipment, trade.Id, 0, "road closed", pickedUpAt.AddMinutes(5)));
+
+        await Eventually.Until(() => host.TradeAsync(trade.Id), t => !t.Legs[0].PickedUp, what: "pickup undone by the failure");
+        (await host.Operator().PostAsJsonAsync($"/api/matching/trades/{trade.Id}/cancel", new { reason = "road stays closed" }))
+            .EnsureSuccessStatusCode();
+        Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(trade.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_pickup_that_arrives_after_the_failure_of_its_trip_is_not_recorded()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        var shipment = Guid.NewGuid();
+        var pickedUpAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await host.Publish(new ShipmentFailed(shipment, trade.Id, 0, "road closed", pickedUpAt.AddMinutes(5)));
+        await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].Failure is not null, what: "failure recorded");
+        var consumed = new ConsumeCounter<ShipmentPickedUp>();
+        using var observing = host.Harness.Bus.ConnectConsumeObserver(consumed);
+
+        await host.Publish(new ShipmentPickedUp(shipment, trade.Id, 0, pickedUpAt));
+        await Eventually.True(() => Task.FromResult(consumed.Count >= 1), what: "late pickup consumed");
+
+        Assert.False((await host.TradeAsync(trade.Id)).Legs[0].PickedUp);
+    }
+
+    [Fact]
+    public async Task The_pickup_of_the_next_trip_after_a_failure_counts_again()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        var failedAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await host.Publish(new ShipmentFailed(Guid.NewGuid(), trade.Id, 0, "road closed", failedAt));
+        await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].Failure is not null, what: "failure recorded");
+
+        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), trade.Id, 0, failedAt.AddMinutes(5)));
+
+        await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].PickedUp, what: "second trip picked up");
+    }
 }

@@ -57,7 +57,7 @@ public sealed class MatchingStoreContract : IDisposable
         var trade = Trade("roanne", "riorges").WithLeg(1, l => l with
         {
             Response = LegResponse.Accepted, AnsweredAt = Now, PickedUp = true, PickedUpAt = Now.AddHours(1), Delivered = true,
-            DeliveredAt = Now.AddHours(2), Failure = "flat tyre",
+            DeliveredAt = Now.AddHours(2), Failure = "flat tyre", LastFailedAt = Now.AddMinutes(30),
         }) with { Reason = "because" };
         await using (var session = await store.BeginAsync())
         {

@@ -40,6 +40,7 @@ public class MongoMappingTests
         var trade = SampleTrade().WithLeg(0, l => l with
         {
             Response = LegResponse.Accepted, AnsweredAt = At, PickedUp = true, PickedUpAt = At.AddHours(1), Failure = "late",
+            LastFailedAt = At.AddMinutes(30),
         }) with { Version = 3 };
 
         var bson = TradeDocument.From(trade).ToBsonDocument();

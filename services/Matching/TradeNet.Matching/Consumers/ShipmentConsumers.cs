@@ -7,7 +7,7 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Matching.Consumers;
 
 /// <summary>Marks a leg of an agreed trade picked up: its goods have left, so an operator can no longer cancel the trade.
-/// The first pickup counts; a later one (a new shipment after a failed trip) changes nothing.</summary>
+/// A pickup whose trip has already been reported failed is not taken (see <see cref="TradeLegState"/>).</summary>
 public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<ShipmentPickedUpConsumer> logger) : IConsumer<ShipmentPickedUp>
 {
     public async Task Consume(ConsumeContext<ShipmentPickedUp> context)
@@ -23,6 +23,9 @@ public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<Shipm
             // A cancelled trade here means the carrier set off before logistics heard of the cancellation.
             logger.LogWarning("Pickup of shipment {ShipmentId} ignored: trade {TradeId} leg {LegIndex} is unknown or not agreed ({Status})",
                 message.ShipmentId, message.TradeId, message.LegIndex, trade?.Status.ToString() ?? "unknown");
+        else if (leg.LastFailedAt is { } failedAt && message.At <= failedAt)
+            logger.LogInformation("Pickup of shipment {ShipmentId} (trade {TradeId} leg {LegIndex}) at {At:O} ignored: the trip failed at {FailedAt:O}",
+                message.ShipmentId, trade.Id, leg.Leg.Index, message.At, failedAt);
         else if (!leg.PickedUp)
         {
             var updated = trade.WithLeg(leg.Leg.Index, s => s with { PickedUp = true, PickedUpAt = message.At });
@@ -96,7 +99,14 @@ public sealed class ShipmentFailedConsumer(IMatchingStore store, ILogger<Shipmen
         var trade = await session.GetTradeAsync(message.TradeId, ct);
         if (trade?.Legs.Any(l => l.Leg.Index == message.LegIndex) == true && trade.Status == TradeStatus.Agreed)
         {
-            var updated = trade.WithLeg(message.LegIndex, s => s with { Failure = $"{message.At:O}: {message.Reason}" });
+            // The trip carried nothing in the end: a pickup reported at or before this failure no longer holds the leg.
+            var updated = trade.WithLeg(message.LegIndex, s => s with
+            {
+                Failure = $"{message.At:O}: {message.Reason}",
+                LastFailedAt = s.LastFailedAt is { } earlier && earlier > message.At ? earlier : message.At,
+                PickedUp = s.PickedUp && s.PickedUpAt > message.At,
+                PickedUpAt = s.PickedUp && s.PickedUpAt > message.At ? s.PickedUpAt : null,
+            });
             if (!await session.UpdateTradeAsync(updated, ct))
                 throw new TradeChangedException($"Trade {trade.Id} changed while recording a failed shipment; the message will be retried.");
             logger.LogWarning("Shipment {ShipmentId} of trade {TradeId} leg {LegIndex} failed: {Reason}",

@@ -9,7 +9,11 @@ public enum LegResponse { Pending, Accepted, Rejected }
 
 /// <summary>A leg as matching tracks it: the contract leg plus the giver's answer, the pickup and the delivery.
 /// The listing versions let the agreement tell whether its copy of the book already reflects a change.
-/// <see cref="PickedUp"/> is the first pickup logistics reported: from then on the goods have left the giver.</summary>
+/// <see cref="PickedUp"/>: logistics reported a pickup whose trip has not failed since, so the goods have left the giver.
+/// A failed trip carries nothing (the leg is planned again from the giving town), so a failure reported at or after
+/// the pickup undoes it, and a pickup reported at or before the latest failure — its trip's failure arrived first —
+/// is not taken. A leg's trips follow one another (the next is planned only once the last failed), so report
+/// times tell which pickup a failure ends.</summary>
 public sealed record TradeLegState(
     TradeLeg Leg,
     LegResponse Response = LegResponse.Pending,
@@ -20,7 +24,8 @@ public sealed record TradeLegState(
     long OfferVersion = 0,
     long NeedVersion = 0,
     bool PickedUp = false,
-    DateTimeOffset? PickedUpAt = null)
+    DateTimeOffset? PickedUpAt = null,
+    DateTimeOffset? LastFailedAt = null)
 {
     /// <summary>Goods of this leg have left the giving town (picked up or already delivered).</summary>
     [JsonIgnore]

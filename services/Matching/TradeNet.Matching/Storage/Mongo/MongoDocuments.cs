@@ -106,6 +106,7 @@ public sealed class LegDocument
     /// <summary>Absent in legs stored before pickups were tracked; they read as not picked up.</summary>
     public bool PickedUp { get; set; }
     public DateTime? PickedUpAt { get; set; }
+    public DateTime? LastFailedAt { get; set; }
     public bool Delivered { get; set; }
     public DateTime? DeliveredAt { get; set; }
     public string? Failure { get; set; }
@@ -119,7 +120,7 @@ public sealed class LegDocument
         FromLat = s.Leg.From.Lat, FromLon = s.Leg.From.Lon, ToLat = s.Leg.To.Lat, ToLon = s.Leg.To.Lon,
         AvailableFrom = s.Leg.AvailableFrom?.UtcDateTime, AvailableUntil = s.Leg.AvailableUntil?.UtcDateTime,
         Response = s.Response.ToString().ToLowerInvariant(), AnsweredAt = s.AnsweredAt?.UtcDateTime,
-        PickedUp = s.PickedUp, PickedUpAt = s.PickedUpAt?.UtcDateTime, Delivered = s.Delivered,
+        PickedUp = s.PickedUp, PickedUpAt = s.PickedUpAt?.UtcDateTime, LastFailedAt = s.LastFailedAt?.UtcDateTime, Delivered = s.Delivered,
         DeliveredAt = s.DeliveredAt?.UtcDateTime, Failure = s.Failure, OfferVersion = s.OfferVersion, NeedVersion = s.NeedVersion,
     };
 
@@ -127,7 +128,7 @@ public sealed class LegDocument
         new TradeLeg(Index, FromTown, ToTown, OfferId, NeedId, Category, Quantity, Value, WeightKg,
             new TradePoint(FromLat, FromLon), new TradePoint(ToLat, ToLon), ListingDocument.Utc(AvailableFrom), ListingDocument.Utc(AvailableUntil)),
         Enum.Parse<LegResponse>(Response, ignoreCase: true), ListingDocument.Utc(AnsweredAt), Delivered, ListingDocument.Utc(DeliveredAt),
-        Failure, OfferVersion, NeedVersion, PickedUp, ListingDocument.Utc(PickedUpAt));
+        Failure, OfferVersion, NeedVersion, PickedUp, ListingDocument.Utc(PickedUpAt), ListingDocument.Utc(LastFailedAt));
 }
 
 public sealed class RoundDocument
