@@ -76,6 +76,4 @@ public sealed record Trade(
     /// <summary>The legs whose goods have left; an agreed trade with any of them can no longer be cancelled.</summary>
     [JsonIgnore]
     public IReadOnlyList<int> MovedLegs => Legs.Where(l => l.GoodsMoved).Select(l => l.Leg.Index).ToList();
-
-    public TradeCancelled CancelledEvent() => new(Id, Reason ?? "cancelled", false, ContractLegs);
 }
