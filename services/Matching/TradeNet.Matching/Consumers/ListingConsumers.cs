@@ -51,7 +51,14 @@ internal static class BookWrites
         if (current is { Withdrawn: true } || (current is not null && current.Version >= listing.Version))
             logger.LogDebug("Listing {ListingId} v{Version} ignored: the book holds v{Current}", listing.Id, listing.Version, current.Version);
         else
-            await session.SaveListingAsync(BookListing.Open(listing), context.CancellationToken);
+        {
+            var entry = BookListing.Open(listing);
+            await session.SaveListingAsync(entry, context.CancellationToken);
+            var cancelled = await OverheldListings.CancelWhatNoLongerFitsAsync(session, entry, context.CancellationToken);
+            if (cancelled > 0)
+                logger.LogInformation("Listing {ListingId} lowered to {Remaining}; {Count} proposals no longer fit and were cancelled",
+                    listing.Id, listing.Remaining, cancelled);
+        }
         // Committed either way: the message id is recorded even when the snapshot was stale.
         await session.CommitAsync(context.CancellationToken);
     }

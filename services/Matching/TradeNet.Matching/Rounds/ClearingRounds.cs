@@ -58,8 +58,9 @@ public sealed class ClearingRounds(
             outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound, outcome.Stats.Quality);
 
         await using var session = await store.BeginAsync(ct);
-        // A withdrawal consumed while the strategy ran cancelled only the proposals stored before it.
-        var withdrawn = await WithdrawnListingsAsync(session, trades, ct);
+        // A withdrawal or a lower quantity consumed while the strategy ran cancelled only the proposals stored before it.
+        var current = await CurrentListingsAsync(session, trades, ct);
+        var withdrawn = current.Values.Where(l => l.Withdrawn).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var trade in trades)
         {
             await session.InsertTradeAsync(trade, ct);
@@ -67,6 +68,9 @@ public sealed class ClearingRounds(
             if (trade.ListingIds.FirstOrDefault(withdrawn.Contains) is { } listing)
                 await TradeWrites.CancelAsync(session, trade, $"listing {listing} withdrawn", ct);
         }
+        // The round's proposals are the newest on a listing, so they are the ones that give way.
+        foreach (var changed in current.Values.Where(l => !l.Withdrawn && l.Version != entries[l.Id].Version))
+            await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, ct);
         await session.InsertRoundAsync(round, ct);
         await session.CommitAsync(ct);
 
@@ -99,14 +103,14 @@ public sealed class ClearingRounds(
                 TradeNetTelemetry.LinkTo(activity, cancelled.TraceParent);
     }
 
-    /// <summary>The round's listings withdrawn by now, each read once (a listing may be in several of its trades).</summary>
-    private static async Task<HashSet<string>> WithdrawnListingsAsync(IMatchingSession session, List<Trade> trades, CancellationToken ct)
+    /// <summary>The round's listings as the book holds them now, each read once (a listing may be in several of its trades).</summary>
+    private static async Task<Dictionary<string, BookListing>> CurrentListingsAsync(IMatchingSession session, List<Trade> trades, CancellationToken ct)
     {
-        var withdrawn = new HashSet<string>(StringComparer.Ordinal);
+        var current = new Dictionary<string, BookListing>(StringComparer.Ordinal);
         foreach (var id in trades.SelectMany(t => t.ListingIds).Distinct(StringComparer.Ordinal))
-            if (await session.GetListingAsync(id, ct) is { Withdrawn: true })
-                withdrawn.Add(id);
-        return withdrawn;
+            if (await session.GetListingAsync(id, ct) is { } listing)
+                current[id] = listing;
+        return current;
     }
 
     /// <summary>The open listings minus the quantities that pending proposals hold.</summary>
