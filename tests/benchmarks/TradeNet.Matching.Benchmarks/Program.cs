@@ -5,7 +5,9 @@ using TradeNet.Matching.Engine;
 
 // Matching benchmark (issue 3). Prints markdown tables; no pass/fail, the figures go to docs/benchmarks.md.
 //   --kidney DIR               PrefLib .wmd files + README.md with reference optima (default ../shared/benchmarks/kidney)
-//   --books LIST               generated books, any of: 300,2000,2000k4,10000,40000 (default all)
+//   --books LIST               generated books, any of: 300,2000,2000k4,10000,40000 (default all), or N / NkK for N listings
+//                              on N × 3 / 40 towns (the 2,000-listing density) with cycles of up to K (default 3) towns
+//   --time-limit S             seconds per book instead of the issue's target (custom books: 20 s by default)
 //   --towns CSV                communes file (default services/Shared/Data/communes_ara.csv in the repo)
 //   --seed N                   generator seed (default 1)
 //   --write-book PATH --listings N --town-count T [--max-cycle K]   write one generated book and exit
@@ -37,7 +39,8 @@ if (only is null or "kidney")
 if (only is null or "books")
 {
     var selected = (opts.GetValueOrDefault("books") ?? "300,2000,2000k4,10000,40000").Split(',');
-    RunBooks(townsCsv, seed, selected, MinLotsOption(opts), DonorsOption(opts));
+    var limit = opts.TryGetValue("time-limit", out var l) ? double.Parse(l, CultureInfo.InvariantCulture) : (double?)null;
+    RunBooks(townsCsv, seed, selected, MinLotsOption(opts), DonorsOption(opts), limit);
 }
 return 0;
 
@@ -80,21 +83,25 @@ static BookGenerator.MinLots MinLotsOption(Dictionary<string, string> opts) =>
 static int DonorsOption(Dictionary<string, string> opts) =>
     int.Parse(opts.GetValueOrDefault("donors") ?? "0", CultureInfo.InvariantCulture);
 
-static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator.MinLots minLots, int donors)
+static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator.MinLots minLots, int donors, double? timeLimit)
 {
     var towns = BookGenerator.LoadTowns(townsCsv);
     // Time limit = the issue's target; MATCHING_BENCH_TIME_SCALE stretches it (e.g. on a loaded machine), reported as such.
     var scale = double.Parse(Environment.GetEnvironmentVariable("MATCHING_BENCH_TIME_SCALE") ?? "1", CultureInfo.InvariantCulture);
-    var specs = new (string Name, int Listings, int Towns, int K, double Limit)[]
+    var targets = new (string Name, int Listings, int Towns, int K, double Limit)[]
     {
         ("300", 300, 30, 3, 2), ("2000", 2_000, 150, 3, 5), ("2000k4", 2_000, 150, 4, 20),
         ("10000", 10_000, 600, 3, 30), ("40000", 40_000, 2_000, 3, 120),
     };
-    Console.WriteLine($"## Generated books (seed {seed}, {minLots.ToString().ToLowerInvariant()} min lots{(donors > 0 ? $", {donors} donor towns, chains ≤ 3 legs" : "")}, time limit = target × {scale})");
+    var specs = selected.Select(name => targets.Cast<(string Name, int Listings, int Towns, int K, double Limit)?>().FirstOrDefault(t => t!.Value.Name == name)
+            ?? CustomSpec(name))
+        .Select(s => timeLimit is { } t ? s with { Limit = t } : s)
+        .ToArray();
+    Console.WriteLine($"## Generated books (seed {seed}, {minLots.ToString().ToLowerInvariant()} min lots{(donors > 0 ? $", {donors} donor towns, chains ≤ 3 legs" : "")}, {(timeLimit is { } fixedLimit ? $"time limit {fixedLimit} s × {scale}" : $"time limit = target × {scale}")})");
     Console.WriteLine();
     Console.WriteLine("| book | listings | towns | K | edges | objective | bound | gap % | status | seconds | cpu s | peak MB | greedy | engine/greedy | trades (2/3/4) | method |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    foreach (var spec in specs.Where(s => selected.Contains(s.Name)))
+    foreach (var spec in specs)
     {
         var book = BookGenerator.WithDonors(BookGenerator.Generate(towns, spec.Listings, spec.Towns, seed, spec.K, minLots), donors);
         GC.Collect();
@@ -111,6 +118,16 @@ static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator
             $"| {spec.Name} | {book.Listings.Count} | {book.Towns.Count} | {spec.K} | {r.Stats.Edges} | {r.Objective:F0} | {r.Bound:F0} | {100 * r.Gap:F3} | {r.Status.ToString().ToLowerInvariant()} | {seconds:F1} | {cpu:F1} | {peak:F0} | {greedy.Objective:F0} | {(greedy.Objective > 0 ? r.Objective / greedy.Objective : double.NaN):F2} | {hist} | {r.Stats.Method} |"));
     }
     Console.WriteLine();
+}
+
+// "800k4": 800 listings on 60 towns (the 2,000-listing books' density), cycles of up to 4 towns, 20 s.
+static (string Name, int Listings, int Towns, int K, double Limit) CustomSpec(string name)
+{
+    var match = System.Text.RegularExpressions.Regex.Match(name, @"^(\d+)(?:k([2-4]))?$");
+    if (!match.Success) throw new ArgumentException($"unknown book {name}: use 300, 2000, 2000k4, 10000, 40000, N or NkK");
+    var listings = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    var k = match.Groups[2].Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 3;
+    return (name, listings, Math.Max(2, listings * 3 / 40), k, 20);
 }
 
 static Dictionary<string, string> ParseArgs(string[] args)
