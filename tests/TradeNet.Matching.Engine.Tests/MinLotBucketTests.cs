@@ -30,6 +30,21 @@ public class MinLotBucketTests
         Assert.DoesNotContain(before.Where(c => c.Min > c.Upper), component.Priceable);
     }
 
+    [Fact]
+    public void A_book_whose_only_cycle_cannot_carry_its_lot_is_proven_empty_not_reported_as_a_timeout()
+    {
+        // B can pay back 35 credits of y at most, but A's lot of x is worth 220: no trade is possible.
+        var book = new TestBooks().Category("x", 22).Category("y", 0.35).Town("A").Town("B", 46.05, 4.08)
+            .Offer("a-x", "A", "x", 500, minLot: 10).Need("b-x", "B", "x", 400, minLot: 10)
+            .Offer("b-y", "B", "y", 200, minLot: 10).Need("a-y", "A", "y", 100, minLot: 10).Build();
+
+        var result = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(30) });
+
+        Assert.Empty(result.Trades);
+        Assert.Equal((SolveStatus.Optimal, 0.0), (result.Status, result.Bound));
+        Assert.DoesNotContain("timeout", result.Stats.Method);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -119,7 +119,9 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             if (firstOrder && pruning && lp.Columns.Count > PruneAbove * comp.Listings.Length)
                 (lpValues, pruning) = Prune(lp, lpValues);
         }
-        if (lpValues is null) return new Solution([], [], 0, bound, lp.Columns.Count + lp.Pruned, "lp-timeout");
+        // Converged without an LP: pricing found no usable cycle (say, every lot exceeds what a partner can give),
+        // so the empty plan is optimal; otherwise the budget ran out before a first LP.
+        if (lpValues is null) return new Solution([], [], 0, bound, lp.Columns.Count + lp.Pruned, converged ? "colgen" : "lp-timeout");
         // A simplex optimum is exact, so its value is the bound; PDLP's is not, and its Lagrangian bound stands.
         if (converged && !firstOrder) bound = Math.Min(bound, Math.Max(lpObjective, lp.DualObjective(dual)));
         var columns = lp.Columns;
