@@ -46,5 +46,10 @@ public sealed class HookedStore : IMatchingStore
     public Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default) =>
         _inner.CountTradesByStatusAsync(ct);
 
+    public Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default) =>
+        _inner.TryTakeLeaseAsync(name, holder, now, until, ct);
+
+    public Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default) => _inner.ReleaseLeaseAsync(name, holder, ct);
+
     private Task RunHookAsync() => Interlocked.Exchange(ref _afterNextRead, null)?.Invoke() ?? Task.CompletedTask;
 }

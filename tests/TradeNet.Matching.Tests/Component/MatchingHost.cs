@@ -44,6 +44,9 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
 
     public FakeCatalog Catalog { get; } = new();
 
+    /// <summary>This host's data folder; another host given it as <c>Storage:DataDir</c> shares its store.</summary>
+    public string DataDir => _settings.DataDir;
+
     /// <summary>Set before the host starts to stand in for logistics' transport estimates.</summary>
     public FakeLogistics? Logistics { get; init; }
 

@@ -136,4 +136,23 @@ public class RoundTests
         var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
         Assert.False(cancelled.WasAgreed);
     }
+
+    [Fact]
+    public async Task Two_matching_instances_on_one_store_take_turns_so_no_quantity_is_proposed_twice()
+    {
+        var strategy = new GatedStrategy();
+        await using var first = new MatchingHost { Strategy = strategy };
+        await first.PublishListingsAsync(Swap.All);
+        await using var second = new MatchingHost(new() { ["Storage:DataDir"] = first.DataDir });
+        var running = first.RunRoundAsync();
+        await strategy.Started;
+
+        var waiting = second.RunRoundAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(waiting.IsCompleted, "the second instance's round ran while the first one's was solving");
+        strategy.Release();
+
+        Assert.Single((await running).TradeIds);
+        Assert.Empty((await waiting).TradeIds); // it saw the first round's proposal holding everything
+    }
 }

@@ -34,6 +34,37 @@ public sealed class MatchingStoreContract : IDisposable
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_lease_has_one_holder_at_a_time_until_it_is_released_or_runs_out(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        const string lease = "clearing-round";
+
+        Assert.True(await store.TryTakeLeaseAsync(lease, "a", Now, Now.AddMinutes(1)));
+        Assert.False(await store.TryTakeLeaseAsync(lease, "b", Now.AddSeconds(30), Now.AddMinutes(2)));
+        Assert.True(await store.TryTakeLeaseAsync(lease, "a", Now.AddSeconds(30), Now.AddMinutes(2))); // its holder extends it
+        await store.ReleaseLeaseAsync(lease, "b"); // not b's to release
+        Assert.False(await store.TryTakeLeaseAsync(lease, "b", Now.AddSeconds(40), Now.AddMinutes(3)));
+
+        await store.ReleaseLeaseAsync(lease, "a");
+        Assert.True(await store.TryTakeLeaseAsync(lease, "b", Now.AddSeconds(41), Now.AddMinutes(3)));
+        // b never releases (its process died): the lease is free again once it runs out.
+        Assert.False(await store.TryTakeLeaseAsync(lease, "a", Now.AddMinutes(3).AddSeconds(-1), Now.AddMinutes(4)));
+        Assert.True(await store.TryTakeLeaseAsync(lease, "a", Now.AddMinutes(3), Now.AddMinutes(4)));
+        Assert.True(await store.TryTakeLeaseAsync("another-lease", "b", Now.AddMinutes(3), Now.AddMinutes(4)));
+    }
+
+    [Fact]
+    public async Task Two_sqlite_stores_on_one_file_see_each_others_lease()
+    {
+        var first = StoreAdapters.Create("sqlite", _settings).Store;
+        var second = StoreAdapters.Create("sqlite", _settings).Store;
+
+        Assert.True(await first.TryTakeLeaseAsync("clearing-round", "a", Now, Now.AddMinutes(1)));
+
+        Assert.False(await second.TryTakeLeaseAsync("clearing-round", "b", Now, Now.AddMinutes(1)));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
     public async Task A_withdrawn_listing_leaves_the_open_book_but_keeps_its_tombstone(string adapter)
     {
         var store = StoreAdapters.Create(adapter, _settings).Store;

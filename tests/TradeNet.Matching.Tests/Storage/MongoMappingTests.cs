@@ -35,6 +35,19 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_lease_is_takeable_when_it_ran_out_or_is_the_callers_own_and_is_keyed_by_its_name()
+    {
+        var at = new DateTimeOffset(2026, 11, 28, 5, 0, 0, TimeSpan.Zero);
+
+        var filter = MongoRendering.Render(MongoMapping.LeaseTakeableBy("clearing-round", "host-a", at));
+        var bson = new LeaseDocument { Id = "clearing-round", Holder = "host-a", ExpiresAt = at.UtcDateTime }.ToBsonDocument();
+
+        Assert.Equal("""{ "_id" : "clearing-round", "$or" : [{ "expiresAt" : { "$lte" : { "$date" : "2026-11-28T05:00:00Z" } } }, { "holder" : "host-a" }] }""",
+            filter.ToString());
+        Assert.Equal("""{ "_id" : "clearing-round", "holder" : "host-a", "expiresAt" : { "$date" : "2026-11-28T05:00:00Z" } }""", bson.ToString());
+    }
+
+    [Fact]
     public void A_trade_survives_the_round_trip_through_bson()
     {
         var trade = SampleTrade().WithLeg(0, l => l with

@@ -15,19 +15,47 @@ namespace TradeNet.Matching.Rounds;
 public sealed class ClearingRounds(
     IMatchingStore store, IClearingStrategy strategy, IOptions<MatchingOptions> options, TimeProvider clock, ILogger<ClearingRounds> logger)
 {
-    // One round at a time in this process, so two rounds never hand out the same quantities.
+    // One round at a time, so two rounds never hand out the same quantities: a gate in this process, and a lease in
+    // the store across the instances that share it.
     private readonly SemaphoreSlim _gate = new(1, 1);
+    public const string LeaseName = "clearing-round";
+    private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(200);
+    private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     public async Task<ClearingRound> RunAsync(string trigger, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            return await RunLockedAsync(trigger, ct);
+            await TakeLeaseAsync(ct);
+            try
+            {
+                return await RunLockedAsync(trigger, ct);
+            }
+            finally
+            {
+                await store.ReleaseLeaseAsync(LeaseName, _holder, CancellationToken.None);
+            }
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Waits while another instance's round holds the lease. The lease outlasts a round by far (twice the solver's
+    /// limit and a minute), so it only runs out on its own when its holder died mid-round.</summary>
+    private async Task TakeLeaseAsync(CancellationToken ct)
+    {
+        var length = options.Value.RoundTimeLimit * 2 + TimeSpan.FromMinutes(1);
+        var logged = false;
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            if (await store.TryTakeLeaseAsync(LeaseName, _holder, now, now + length, ct)) return;
+            if (!logged) logger.LogInformation("Clearing round waits: another matching instance is running one");
+            logged = true;
+            await Task.Delay(LeasePoll, ct);
         }
     }
 

@@ -26,6 +26,14 @@ public interface IMatchingStore
 
     /// <summary>How many trades are in each status now; a status without trades may be absent.</summary>
     Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default);
+
+    /// <summary>Takes the named lease for <paramref name="holder"/> until <paramref name="until"/> when it is free, has run out
+    /// by <paramref name="now"/>, or is already theirs (which extends it); false while another holder has it. Instances
+    /// sharing a store use it to take turns (see <see cref="Rounds.ClearingRounds"/>).</summary>
+    Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default);
+
+    /// <summary>Gives the lease up if <paramref name="holder"/> has it; otherwise changes nothing.</summary>
+    Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default);
 }
 
 public sealed record TradeQuery(string? TownId = null, TradeStatus? Status = null, int Limit = 1000, DateTimeOffset? DeadlineBefore = null);

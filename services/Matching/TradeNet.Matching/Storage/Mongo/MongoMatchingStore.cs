@@ -17,6 +17,7 @@ public sealed class MongoMatchingStore : IMatchingStore
         Book = mongo.Database.GetCollection<BookDocument>(MongoMapping.Book);
         Trades = mongo.Database.GetCollection<TradeDocument>(MongoMapping.Trades);
         Rounds = mongo.Database.GetCollection<RoundDocument>(MongoMapping.Rounds);
+        Leases = mongo.Database.GetCollection<LeaseDocument>(MongoMapping.Leases);
         _indexes = new(EnsureIndexesAsync);
     }
 
@@ -30,6 +31,7 @@ public sealed class MongoMatchingStore : IMatchingStore
     internal IMongoCollection<BookDocument> Book { get; }
     internal IMongoCollection<TradeDocument> Trades { get; }
     internal IMongoCollection<RoundDocument> Rounds { get; }
+    internal IMongoCollection<LeaseDocument> Leases { get; }
 
     internal static string StatusText(TradeStatus status) => status.ToString().ToLowerInvariant();
 
@@ -84,6 +86,27 @@ public sealed class MongoMatchingStore : IMatchingStore
         using var cursor = await Trades.AggregateAsync(MongoMapping.CountByStatus, cancellationToken: ct);
         var groups = await cursor.ToListAsync(ct);
         return groups.ToDictionary(g => Enum.Parse<TradeStatus>(g["_id"].AsString, ignoreCase: true), g => g["count"].ToInt64());
+    }
+
+    public async Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        var update = Builders<LeaseDocument>.Update.Set(d => d.Holder, holder).Set(d => d.ExpiresAt, until.UtcDateTime);
+        try
+        {
+            await Leases.UpdateOneAsync(MongoMapping.LeaseTakeableBy(name, holder, now), update, new UpdateOptions { IsUpsert = true }, ct);
+            return true;
+        }
+        catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            return false; // held by another holder and still running: the upsert's insert collided on the name
+        }
+    }
+
+    public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        await Leases.DeleteOneAsync(d => d.Id == name && d.Holder == holder, ct);
     }
 
     private async Task EnsureIndexesAsync()

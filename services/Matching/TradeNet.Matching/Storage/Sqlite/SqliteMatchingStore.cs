@@ -43,6 +43,10 @@ public sealed class SqliteMatchingStore : IMatchingStore
             started_at INTEGER NOT NULL,
             doc TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_rounds_started ON rounds(started_at);
+        CREATE TABLE IF NOT EXISTS leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at INTEGER NOT NULL);
         """;
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -56,6 +60,26 @@ public sealed class SqliteMatchingStore : IMatchingStore
 
     public Task<IMatchingSession> BeginAsync(CancellationToken ct = default) =>
         Task.FromResult<IMatchingSession>(new SqliteMatchingSession(Database.BeginWrite()));
+
+    public async Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+    {
+        await using var scope = Database.BeginWrite();
+        // One statement: a free lease is inserted; a held one is taken over only if it ran out or is the caller's.
+        var changed = await scope.ExecuteAsync("""
+            INSERT INTO leases(name, holder, expires_at) VALUES ($name, $holder, $until)
+            ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE leases.expires_at <= $now OR leases.holder = excluded.holder
+            """, ("$name", name), ("$holder", holder), ("$until", until.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds()));
+        await scope.CommitAsync(ct);
+        return changed == 1;
+    }
+
+    public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default)
+    {
+        await using var scope = Database.BeginWrite();
+        await scope.ExecuteAsync("DELETE FROM leases WHERE name = $name AND holder = $holder", ("$name", name), ("$holder", holder));
+        await scope.CommitAsync(ct);
+    }
 
     public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
     {
