@@ -205,6 +205,28 @@ public sealed class ReservationTests(CatalogFactory factory) : IClassFixture<Cat
     }
 
     [Fact]
+    public async Task A_cancelled_trade_books_the_legs_already_delivered_as_fulfilled_and_releases_the_rest()
+    {
+        var apples = await OfferAsync(10);
+        var pears = await OfferAsync(8);
+        var trade = Guid.NewGuid();
+        Assert.True((await Grpc.ReserveListingsAsync(Reserve(trade, (apples.Id, 6), (pears.Id, 5)))).Reserved);
+        // The apples reached their town before an operator gave up on the pears' leg.
+        TradeLeg[] legs = [Leg(0, apples.Id, 6), Leg(1, pears.Id, 5)];
+
+        await factory.Harness.Bus.Publish(new TradeCancelled(trade, "cancelled by operator ops: road closed", true, legs, DeliveredLegs: [0]));
+
+        await factory.PublishedAsync<ListingChanged>(e => e.Listing.Id == pears.Id && e.Listing.Version == 3, "pears released");
+        var (applesNow, pearsNow) = (await factory.ListingAsync(apples.Id), await factory.ListingAsync(pears.Id));
+        Assert.Equal((4.0, 0.0, 6.0), (applesNow.Remaining, applesNow.Reserved, applesNow.Fulfilled));
+        Assert.Equal((8.0, 0.0, 0.0), (pearsNow.Remaining, pearsNow.Reserved, pearsNow.Fulfilled));
+    }
+
+    private static TradeLeg Leg(int index, string offerId, double quantity) =>
+        new(index, "town-a", "town-b", offerId, $"need-{index}", "apples", quantity, quantity * 2, quantity,
+            new TradePoint(46.04, 4.07), new TradePoint(46.05, 4.08), null, null);
+
+    [Fact]
     public async Task A_trade_cancelled_before_reserving_cannot_reserve_afterwards()
     {
         var apples = await OfferAsync(10);

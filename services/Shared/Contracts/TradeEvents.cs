@@ -22,6 +22,8 @@ public sealed record TradeProposed(Guid TradeId, Guid RoundId, TradeLeg[] Legs, 
 
 public sealed record TradeAgreed(Guid TradeId, TradeLeg[] Legs);
 
-public sealed record TradeCancelled(Guid TradeId, string Reason, bool WasAgreed, TradeLeg[] Legs);
+/// <param name="DeliveredLegs">An agreed trade an operator cancelled after some legs arrived: their indexes. Catalog books
+/// those legs as fulfilled and releases the rest; absent (older senders) or empty, everything is released.</param>
+public sealed record TradeCancelled(Guid TradeId, string Reason, bool WasAgreed, TradeLeg[] Legs, int[]? DeliveredLegs = null);
 
 public sealed record TradeCompleted(Guid TradeId, TradeLeg[] Legs);

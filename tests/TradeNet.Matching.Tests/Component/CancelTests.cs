@@ -178,18 +178,21 @@ public class CancelTests
     }
 
     [Fact]
-    public async Task An_agreed_trade_with_a_leg_delivered_is_a_409_naming_that_leg()
+    public async Task An_agreed_trade_with_a_leg_delivered_is_cancelled_and_tells_catalog_which_legs_arrived()
     {
         await using var host = new MatchingHost();
         var trade = await Swap.AgreeAsync(host);
+        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow.AddMinutes(-5)));
         await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow));
         await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].Delivered, what: "leg 0 delivered");
 
-        var response = await CancelAsync(host.Operator(), trade.Id, "stuck");
+        var response = await CancelAsync(host.Operator(), trade.Id, "the other leg's road stays closed");
 
-        await AssertMovedLegsConflictAsync(response, [0]);
-        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
-        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+        response.EnsureSuccessStatusCode();
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.True(cancelled.WasAgreed);
+        Assert.Equal([0], cancelled.DeliveredLegs ?? []);
+        Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(trade.Id)).Status);
     }
 
     [Fact]

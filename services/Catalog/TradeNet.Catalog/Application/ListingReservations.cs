@@ -69,6 +69,16 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
     public Task<bool> ReleaseAsync(Guid messageId, Guid tradeId, string consumer, CancellationToken ct = default) =>
         SettleAsync(messageId, tradeId, consumer, ReservationStates.Released, (l, q) => l.Release(q), ct);
 
+    /// <summary>Settles a cancelled trade whose <paramref name="delivered"/> quantities (per listing) already moved: those are
+    /// booked as fulfilled, the rest of the reservation released, once per message.</summary>
+    public Task<bool> ReleaseUndeliveredAsync(Guid messageId, Guid tradeId, string consumer, IReadOnlyDictionary<string, double> delivered,
+        CancellationToken ct = default) =>
+        SettleAsync(messageId, tradeId, consumer, ReservationStates.Released, (l, q) =>
+        {
+            var moved = Math.Min(q, delivered.GetValueOrDefault(l.Id));
+            return moved <= 0 ? l.Release(q) : moved >= q ? l.Fulfil(q) : l.Fulfil(moved).Release(q - moved);
+        }, ct);
+
     /// <summary>Books a completed trade's reserved quantities as fulfilled, once per message.</summary>
     public Task<bool> FulfilAsync(Guid messageId, Guid tradeId, string consumer, CancellationToken ct = default) =>
         SettleAsync(messageId, tradeId, consumer, ReservationStates.Fulfilled, (l, q) => l.Fulfil(q), ct);

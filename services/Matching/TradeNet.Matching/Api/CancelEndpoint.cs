@@ -11,7 +11,7 @@ namespace TradeNet.Matching.Api;
 /// <summary>Body of <c>POST /trades/{id}/cancel</c>.</summary>
 public sealed record CancelTradeRequest(string? Reason);
 
-/// <summary>An operator cancels a proposal, or an agreed trade before any of its goods were picked up.</summary>
+/// <summary>An operator cancels a proposal, or an agreed trade while none of its goods are on the road.</summary>
 internal static class CancelEndpoint
 {
     public const int MaxReasonLength = 500;
@@ -30,8 +30,8 @@ internal static class CancelEndpoint
         {
             { Status: AnswerStatus.Ok, Trade: { } trade } => TypedResults.Ok(TradeView.From(trade)),
             { Status: AnswerStatus.NotFound } => Problems.NotFound(result.Detail!),
-            // Name the legs whose goods have left, so the operator knows what to settle instead.
-            { Trade: { Status: TradeStatus.Agreed, MovedLegs: { Count: > 0 } moved } } => TypedResults.Problem(
+            // Name the legs whose goods are on the road, so the operator knows what to wait for.
+            { Trade: { Status: TradeStatus.Agreed, LegsOnTheRoad: { Count: > 0 } moved } } => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Detail,
                 extensions: new Dictionary<string, object?> { ["tradeId"] = id, ["legs"] = moved }),
             _ => Problems.Conflict(result.Detail!),

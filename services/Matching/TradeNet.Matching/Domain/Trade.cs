@@ -27,9 +27,9 @@ public sealed record TradeLegState(
     DateTimeOffset? PickedUpAt = null,
     DateTimeOffset? LastFailedAt = null)
 {
-    /// <summary>Goods of this leg have left the giving town (picked up or already delivered).</summary>
+    /// <summary>Goods of this leg are on the road: picked up and not delivered yet.</summary>
     [JsonIgnore]
-    public bool GoodsMoved => PickedUp || Delivered;
+    public bool OnTheRoad => PickedUp && !Delivered;
 }
 
 /// <summary>A proposal and then a trade. <see cref="Version"/> guards concurrent updates: a write
@@ -73,7 +73,12 @@ public sealed record Trade(
 
     public Trade Cancel(string reason) => this with { Status = TradeStatus.Cancelled, Reason = reason };
 
-    /// <summary>The legs whose goods have left; an agreed trade with any of them can no longer be cancelled.</summary>
+    /// <summary>The legs whose goods are on the road; an agreed trade with any of them cannot be cancelled until they
+    /// arrive or their trip fails.</summary>
     [JsonIgnore]
-    public IReadOnlyList<int> MovedLegs => Legs.Where(l => l.GoodsMoved).Select(l => l.Leg.Index).ToList();
+    public IReadOnlyList<int> LegsOnTheRoad => Legs.Where(l => l.OnTheRoad).Select(l => l.Leg.Index).ToList();
+
+    /// <summary>The legs whose goods have arrived.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<int> DeliveredLegs => Legs.Where(l => l.Delivered).Select(l => l.Leg.Index).ToList();
 }

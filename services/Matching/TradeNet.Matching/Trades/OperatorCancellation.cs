@@ -5,9 +5,10 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Matching.Trades;
 
 /// <summary>
-/// An operator's way out of a trade. A proposal is cancelled as a reject would cancel it; an agreed trade only while
-/// none of its goods have left (no leg picked up or delivered). TradeCancelled leaves through the outbox in the same
-/// write, so catalog releases the reservation and logistics cancels the shipments not yet picked up.
+/// An operator's way out of a trade. A proposal is cancelled as a reject would cancel it; an agreed trade while none of
+/// its goods are on the road (picked up and not delivered: they must arrive or their trip fail first). TradeCancelled
+/// leaves through the outbox in the same write, naming the legs already delivered: catalog books those as fulfilled and
+/// releases the rest of the reservation, and logistics cancels the shipments not yet picked up.
 /// </summary>
 /// <remarks>Matching's copy of the book is not raised here: catalog announces each released listing (ListingChanged,
 /// newer version) and that snapshot is the truth, so matching never offers quantities catalog may still hold.</remarks>
@@ -41,9 +42,9 @@ public sealed class OperatorCancellation(IMatchingStore store, ILogger<OperatorC
     private static string? Refusal(Trade trade) => trade.Status switch
     {
         TradeStatus.Proposed => null,
-        TradeStatus.Agreed when trade.MovedLegs is { Count: > 0 } moved =>
-            $"Trade {trade.Id}: goods have left on {string.Join(", ", moved.Select(i => $"leg {i}"))} (picked up or delivered); "
-            + "an agreed trade can be cancelled only before any pickup.",
+        TradeStatus.Agreed when trade.LegsOnTheRoad is { Count: > 0 } moving =>
+            $"Trade {trade.Id}: goods are on the road on {string.Join(", ", moving.Select(i => $"leg {i}"))} (picked up, not delivered); "
+            + "cancel once they have arrived or their trip has failed.",
         TradeStatus.Agreed => null,
         _ => $"Trade {trade.Id} is {Text(trade.Status)}; only a proposed or agreed trade can be cancelled.",
     };

@@ -7,12 +7,14 @@ namespace TradeNet.Matching.Trades;
 /// <summary>State changes of a trade inside a caller's session, each with the event it causes.</summary>
 public static class TradeWrites
 {
-    /// <summary>Cancels a proposal; false when the trade changed under us (re-read and retry).</summary>
+    /// <summary>Cancels a proposal or an agreed trade; false when the trade changed under us (re-read and retry).</summary>
     public static async Task<bool> CancelAsync(IMatchingSession session, Trade trade, string reason, CancellationToken ct)
     {
         var cancelled = trade.Cancel(reason);
         if (!await session.UpdateTradeAsync(cancelled, ct)) return false;
-        session.Publish(new TradeCancelled(trade.Id, reason, trade.Status == TradeStatus.Agreed, trade.ContractLegs));
+        // Legs already delivered stay given: catalog books them as fulfilled and releases the rest.
+        var agreed = trade.Status == TradeStatus.Agreed;
+        session.Publish(new TradeCancelled(trade.Id, reason, agreed, trade.ContractLegs, agreed ? [.. trade.DeliveredLegs] : []));
         return true;
     }
 
