@@ -61,7 +61,7 @@ public sealed class BrokerOutageTests(DistributedTradeNet tradeNet) : IClassFixt
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            throw new Xunit.Sdk.XunitException($"{ex.Message}\n--- service logs ---\n{DistributedTradeFlowTests.Tail(tradeNet.Logs())}");
+            throw tradeNet.WithLogs(ex);
         }
         finally
         {

@@ -12,18 +12,12 @@ public sealed class DistributedTradeFlowTests(DistributedTradeNet tradeNet)
     [Fact]
     public async Task Two_towns_trade_from_listing_to_delivery_across_separate_processes_and_rabbitmq()
     {
-        try
+        await tradeNet.ExplainFailureAsync(async () =>
         {
             var completed = await new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey).RunToCompletion();
 
             Assert.Equal("completed", completed.GetProperty("status").GetString());
             Assert.Equal(2, completed.GetProperty("legs").GetArrayLength());
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new Xunit.Sdk.XunitException($"{ex.Message}\n--- service logs ---\n{Tail(tradeNet.Logs())}");
-        }
+        });
     }
-
-    internal static string Tail(string logs) => logs.Length > 20_000 ? logs[^20_000..] : logs;
 }

@@ -47,6 +47,22 @@ public sealed class TradeFlow(Uri gateway, string operatorKey)
         }, t => t.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(60), "a proposal between the towns");
     }
 
+    /// <summary>A swap between two towns in categories of this scenario's own, accepted by both; returns the trade's id.</summary>
+    public async Task<string> AgreeSwap(Town a, Town b, int scenario)
+    {
+        var (offered, wanted) = await Categories(scenario);
+        await Publish(a, "offer", offered, 100, 10);
+        await Publish(b, "need", offered, 100, 10);
+        await Publish(b, "offer", wanted, 300, 10);
+        await Publish(a, "need", wanted, 300, 10);
+        var proposed = await RunRoundUntilTrade(a, b.Id);
+        var tradeId = proposed.GetProperty("id").GetString()!;
+        await a.Client.Post($"/api/matching/trades/{tradeId}/accept", null, HttpStatusCode.OK);
+        await b.Client.Post($"/api/matching/trades/{tradeId}/accept", null, HttpStatusCode.OK);
+        await TradeStatus(a, tradeId, "agreed");
+        return tradeId;
+    }
+
     public static Task<JsonElement> TradeStatus(Town town, string tradeId, string status) =>
         Eventually.Until(() => town.Client.Get($"/api/matching/trades/{tradeId}"),
             t => t.GetProperty("status").GetString() == status, TimeSpan.FromSeconds(60), $"trade {tradeId} {status}");

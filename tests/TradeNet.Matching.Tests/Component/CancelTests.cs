@@ -110,12 +110,7 @@ public class CancelTests
         var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
         Assert.False(cancelled.WasAgreed);
         Assert.Equal(view.Reason, cancelled.Reason);
-        Assert.Empty(host.Catalog.Reservations);
-        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
-
-        var next = await host.RunRoundAsync();
-        Assert.Equal(1, next.Trades);
-        Assert.NotEqual(trade.Id, next.TradeIds.Single());
+        await Swap.AssertQuantitiesBackAsync(host, trade.Id);
     }
 
     [Fact]

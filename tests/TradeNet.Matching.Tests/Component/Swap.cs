@@ -36,6 +36,17 @@ internal static class Swap
         return await host.TradeAsync(id);
     }
 
+    /// <summary>A cancelled proposal gave everything back: catalog was never asked, nothing is held, and the next round
+    /// trades the quantities again in a new proposal.</summary>
+    public static async Task AssertQuantitiesBackAsync(MatchingHost host, Guid cancelled)
+    {
+        Assert.Empty(host.Catalog.Reservations);
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+        var next = await host.RunRoundAsync();
+        Assert.Equal(1, next.Trades);
+        Assert.NotEqual(cancelled, next.TradeIds.Single());
+    }
+
     public static async Task<HttpResponseMessage> AcceptAsync(MatchingHost host, string town, Guid tradeId) =>
         await host.Town(town).PostAsync($"/api/matching/trades/{tradeId}/accept", null);
 
