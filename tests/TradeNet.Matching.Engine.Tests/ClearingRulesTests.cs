@@ -254,16 +254,17 @@ public class CancellationTests
 public class NeighbourhoodSearchTests
 {
     [Fact]
-    public void Four_cycle_plans_after_the_neighbourhood_search_obey_every_rule_under_a_valid_bound()
+    public void Four_cycle_plans_after_the_region_and_neighbourhood_searches_obey_every_rule_under_a_valid_bound()
     {
         // 4-cycles on one component of more than 32 towns, with a time limit: the path that searches
-        // neighbourhoods after the dive (about 3 s in, here).
+        // regions and then neighbourhoods after the dive (about 3 s in, here).
         var book = RandomBooks.Realistic(seed: 3, towns: 36, listings: 300) is var b ? b with { Settings = new Settings { MaxCycleLength = 4 } } : null!;
         var progress = new List<string>();
 
         var result = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(12), Progress = progress.Add });
 
         TestBooks.AssertValid(book, result);
+        Assert.Contains(progress, line => line.Contains("regions pass 0", StringComparison.Ordinal));
         Assert.Contains(progress, line => line.Contains("neighbourhoods pass 0", StringComparison.Ordinal));
         Assert.True(result.Bound >= result.Objective - 1e-6 * result.Bound);
         Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);

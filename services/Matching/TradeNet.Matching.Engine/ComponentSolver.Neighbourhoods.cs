@@ -33,7 +33,7 @@ internal sealed partial class ComponentSolver
                 ct.ThrowIfCancellationRequested();
                 // A seed inside an earlier neighbourhood of this pass would mostly repeat it.
                 if (covered.Contains(seed)) continue;
-                var grown = Grow(seed, adjacency);
+                var grown = Grow(seed, adjacency, NeighbourhoodTowns);
                 covered.UnionWith(grown.Take(NeighbourhoodTowns / 2));
                 var towns = grown.ToHashSet();
                 tried++;
@@ -90,9 +90,9 @@ internal sealed partial class ComponentSolver
         return (x, solution.Objective - before);
     }
 
-    /// <summary>Neighbourhood of <paramref name="seed"/>: towns added one by one, each the one with the most arcs into the set so far.</summary>
+    /// <summary>Neighbourhood of <paramref name="seed"/> (<paramref name="size"/> towns at most): towns added one by one, each the one with the most arcs into the set so far.</summary>
     /// <returns>The towns in the order they joined.</returns>
-    private List<int> Grow(int seed, List<int>[] adjacency)
+    private static List<int> Grow(int seed, List<int>[] adjacency, int size)
     {
         var order = new List<int> { seed };
         var set = new HashSet<int> { seed };
@@ -102,7 +102,7 @@ internal sealed partial class ComponentSolver
             foreach (var u in adjacency[t]) if (!set.Contains(u)) links[u] = links.GetValueOrDefault(u) + 1;
         }
         Touch(seed);
-        while (set.Count < NeighbourhoodTowns && links.Count > 0)
+        while (set.Count < size && links.Count > 0)
         {
             var next = links.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).First().Key;
             links.Remove(next);

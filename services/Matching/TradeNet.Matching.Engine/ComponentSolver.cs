@@ -180,7 +180,16 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             best = Grown(best, columns.Count);
         }
 
-        // 2) Neighbourhood MIP (RINS-like): only the LP's support; columns whose LP amount already meets
+        // 2) 4-cycles on simplex under a time limit: the on/off choices of a few towns at a time, with every amount in the
+        // component free (ComponentSolver.Regions); it gains more per second there than the neighbourhood MIP below.
+        if (SearchesForPlans && !firstOrder && bound - incumbent > Tolerance(bound) && !deadline.Expired)
+        {
+            best = ImproveRegions(lp, best, deadline.Fraction(RegionShare), ref incumbent, ref method);
+            lpValues = Grown(lpValues, columns.Count);
+            best = Grown(best, columns.Count);
+        }
+
+        // 2b) Neighbourhood MIP (RINS-like): only the LP's support; columns whose LP amount already meets
         // their min lot stay on, the others choose on/off. It finds most of what the integer phase gains, and
         // its tree search keeps finding better plans for seconds, so it gets most of the time left (before the
         // town neighbourhoods and the full MIP, which gain less per second: measured). With 2- and 3-cycles a
@@ -197,7 +206,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             }
         }
 
-        // 2b) Neighbourhoods (4-cycles, and PDLP when fix and re-solve leaves time): what the dive and the fill
+        // 2c) Neighbourhoods (4-cycles, and PDLP when fix and re-solve leaves time): what the dive and the fill
         // leave, re-solved a few towns at a time while the time limit allows (without one, the MIPs below get it).
         if ((SearchesForPlans && !firstOrder || LeftOverAfterResolve(firstOrder)) && comp.TownCount > 2 * NeighbourhoodTowns && bound - incumbent > Tolerance(bound) && !deadline.Expired)
         {
