@@ -269,4 +269,23 @@ public class NeighbourhoodSearchTests
         Assert.True(result.Bound >= result.Objective - 1e-6 * result.Bound);
         Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
     }
+
+    [Fact]
+    public void Cancelling_while_both_cores_search_regions_stops_the_engine_with_an_operation_cancelled_exception()
+    {
+        var book = RandomBooks.Realistic(seed: 3, towns: 36, listings: 300) with { Settings = new Settings { MaxCycleLength = 4 } };
+        using var cts = new CancellationTokenSource();
+        var progress = new List<string>();
+        void Record(string line)
+        {
+            lock (progress) progress.Add(line);
+            // The dive's plan is the last line before the region search starts.
+            if (line.StartsWith("resolve: filled", StringComparison.Ordinal)) cts.CancelAfter(TimeSpan.FromMilliseconds(300));
+        }
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(12), Progress = Record }, cts.Token));
+        Assert.Contains(progress, line => line.StartsWith("resolve: filled", StringComparison.Ordinal));
+        Assert.DoesNotContain(progress, line => line.Contains("regions pass 0", StringComparison.Ordinal));
+    }
 }
