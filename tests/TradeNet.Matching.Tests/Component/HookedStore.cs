@@ -46,8 +46,15 @@ public sealed class HookedStore : IMatchingStore
     public Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default) =>
         _inner.CountTradesByStatusAsync(ct);
 
-    public Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default) =>
-        _inner.TryTakeLeaseAsync(name, holder, now, until, ct);
+    /// <summary>How many lease writes (takes and renewals) have been asked for.</summary>
+    public int LeaseWrites => Volatile.Read(ref _leaseWrites);
+    private int _leaseWrites;
+
+    public Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _leaseWrites);
+        return _inner.TryTakeLeaseAsync(name, holder, now, until, ct);
+    }
 
     public Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default) => _inner.ReleaseLeaseAsync(name, holder, ct);
 

@@ -1,8 +1,12 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using TradeNet.Contracts;
 using TradeNet.Matching.Api;
 using TradeNet.Matching.Domain;
+using TradeNet.Matching.Rounds;
+using TradeNet.Matching.Storage;
 using TradeNet.Testing;
 
 namespace TradeNet.Matching.Tests.Component;
@@ -154,5 +158,30 @@ public class RoundTests
 
         Assert.Single((await running).TradeIds);
         Assert.Empty((await waiting).TradeIds); // it saw the first round's proposal holding everything
+    }
+
+    [Fact]
+    public async Task A_round_whose_lease_another_instance_took_over_while_it_solved_proposes_nothing_and_says_so()
+    {
+        var strategy = new GatedStrategy();
+        await using var host = new MatchingHost { Strategy = strategy };
+        await host.PublishListingsAsync(Swap.All);
+        var running = host.Operator().PostAsync("/api/matching/rounds", null);
+        await strategy.Started;
+
+        // Another instance finds the lease run out (as after a stall longer than the lease) and takes it.
+        var store = host.Services.GetRequiredService<IMatchingStore>();
+        var later = DateTimeOffset.UtcNow.AddHours(1);
+        Assert.True(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "another instance", later, later.AddMinutes(5)));
+        strategy.Release();
+        var response = await running;
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("another matching instance took over", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty((await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!);
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+        Assert.Equal(0, host.PublishedCount<TradeProposed>());
     }
 }

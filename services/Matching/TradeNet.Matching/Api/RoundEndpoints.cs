@@ -16,10 +16,17 @@ internal static class RoundEndpoints
         rounds.MapGet("/{id:guid}", GetAsync);
     }
 
-    private static async Task<Created<RoundView>> StartAsync(ClearingRounds rounds, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<RoundView>, ProblemHttpResult>> StartAsync(ClearingRounds rounds, HttpContext http, CancellationToken ct)
     {
-        var round = await rounds.RunAsync($"operator {http.User.CallerName()}", ct);
-        return TypedResults.Created($"/api/matching/rounds/{round.Id}", RoundView.From(round));
+        try
+        {
+            var round = await rounds.RunAsync($"operator {http.User.CallerName()}", ct);
+            return TypedResults.Created($"/api/matching/rounds/{round.Id}", RoundView.From(round));
+        }
+        catch (ClearingTakenOverException taken)
+        {
+            return Problems.Conflict(taken.Message);
+        }
     }
 
     private static async Task<Results<Ok<RoundView[]>, ValidationProblem>> ListAsync(IMatchingStore store, string? limit, CancellationToken ct)

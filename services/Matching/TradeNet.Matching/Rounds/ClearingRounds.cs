@@ -28,12 +28,16 @@ public sealed class ClearingRounds(
         try
         {
             await TakeLeaseAsync(ct);
+            using var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var renewing = RenewLeaseAsync(renewal.Token);
             try
             {
                 return await RunLockedAsync(trigger, ct);
             }
             finally
             {
+                await renewal.CancelAsync();
+                await renewing;
                 await store.ReleaseLeaseAsync(LeaseName, _holder, CancellationToken.None);
             }
         }
@@ -43,19 +47,50 @@ public sealed class ClearingRounds(
         }
     }
 
-    /// <summary>Waits while another instance's round holds the lease. The lease outlasts a round by far (twice the solver's
-    /// limit and a minute), so it only runs out on its own when its holder died mid-round.</summary>
+    /// <summary>The lease outlasts a round by far (twice the solver's limit and a minute), and the round renews it, so
+    /// it only runs out on its own when its holder died or stalled mid-round.</summary>
+    private TimeSpan LeaseLength => options.Value.RoundTimeLimit * 2 + TimeSpan.FromMinutes(1);
+
+    /// <summary>Waits while another instance's round holds the lease.</summary>
     private async Task TakeLeaseAsync(CancellationToken ct)
     {
-        var length = options.Value.RoundTimeLimit * 2 + TimeSpan.FromMinutes(1);
         var logged = false;
         while (true)
         {
-            var now = clock.GetUtcNow();
-            if (await store.TryTakeLeaseAsync(LeaseName, _holder, now, now + length, ct)) return;
+            if (await ExtendLeaseAsync(ct)) return;
             if (!logged) logger.LogInformation("Clearing round waits: another matching instance is running one");
             logged = true;
             await Task.Delay(LeasePoll, ct);
+        }
+    }
+
+    /// <summary>Takes the lease, or extends it when it is this round's: false while another instance holds it.</summary>
+    private Task<bool> ExtendLeaseAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return store.TryTakeLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct);
+    }
+
+    /// <summary>Renews the lease every third of its length while the round runs (a slow book, a slow solve).</summary>
+    private async Task RenewLeaseAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LeaseLength / 3, clock, ct);
+                if (!await ExtendLeaseAsync(ct))
+                    logger.LogWarning("Clearing round lost its lease to another matching instance; it will propose nothing");
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The round ended.
+        }
+        catch (Exception ex)
+        {
+            // A store that fails now is checked again before the round's write, which is what counts.
+            logger.LogWarning(ex, "Clearing round could not renew its lease");
         }
     }
 
@@ -85,6 +120,9 @@ public sealed class ClearingRounds(
             outcome.Objective, "completed", trigger, trades.Select(t => t.Id).ToList(), outcome.Stats.Strategy,
             outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound, outcome.Stats.Quality);
 
+        // Another instance that found the lease run out may have cleared the same quantities meanwhile: then this
+        // round's trades are stale. Extending it here also keeps it well past the write below.
+        if (!await ExtendLeaseAsync(ct)) throw new ClearingTakenOverException();
         await using var session = await store.BeginAsync(ct);
         // A withdrawal or a lower quantity consumed while the strategy ran cancelled only the proposals stored before it.
         var current = await CurrentListingsAsync(session, trades, ct);
