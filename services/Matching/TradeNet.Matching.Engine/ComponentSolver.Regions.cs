@@ -79,14 +79,14 @@ internal sealed partial class ComponentSolver
                 ct.ThrowIfCancellationRequested();
                 HashSet<int>? region;
                 double[] from;
-                int version;
+                int version, number;
                 lock (_gate)
                 {
                     region = solver.NextRegion(_seeds, _covered, adjacency, apartFrom: _inFlight[1 - worker]);
                     if (region is null) return;
                     _inFlight[worker] = region;
                     (from, version) = (Plan, _version);
-                    Tried++;
+                    number = ++Tried;
                 }
                 var result = solver.SolveRegion(lp.Columns, from, region, budget.Within(RegionBudget));
                 lock (_gate)
@@ -97,6 +97,7 @@ internal sealed partial class ComponentSolver
                     if (next is null) continue;
                     var value = Objective(lp.Columns, next);
                     if (value <= Value + Tolerance(Value)) continue;
+                    Trace($"    region {number} ({region.Count} towns): +{value - Value:F1}, plan {value:F1}");
                     (Plan, Value) = (next, value);
                     _version++;
                     Improved++;

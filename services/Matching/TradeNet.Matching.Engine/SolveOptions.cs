@@ -22,7 +22,8 @@ public sealed record SolveOptions
     /// <summary>Optional linear transport cost; when set, objective = value moved − transport cost.</summary>
     public TransportCostPerUnit? TransportCost { get; init; }
 
-    /// <summary>Optional sink for progress lines (column generation rounds, bounds, MIP outcomes), e.g. a logger.</summary>
+    /// <summary>Optional sink for progress lines (column generation rounds, bounds, MIP outcomes, each region that
+    /// improved the plan), e.g. a logger. The region search's second core calls it too, never at the same time as the first.</summary>
     public Action<string>? Progress { get; init; }
 
     /// <summary>Skip the final <see cref="ResultValidator"/> check (benchmarks only; the service keeps it on).</summary>
