@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using TradeNet.Testing;
 
 namespace TradeNet.Integration.Tests.Infrastructure;
 
@@ -15,12 +14,7 @@ public static class Repo
     public static string Assembly(string projectDir, string name) =>
         Path.Combine(Root, projectDir, "bin", Configuration, "net10.0", name + ".dll");
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => ListenPorts.Next();
 
     private static string FindRoot()
     {
