@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using TradeNet.Testing;
 
 namespace TradeNet.Telemetry.Tests;
 
@@ -23,6 +22,7 @@ public sealed class AppHostProcess : IAsyncLifetime
         if (!File.Exists("/usr/lib/rabbitmq/bin/rabbitmq-server") && !OnPath("rabbitmq-server"))
             throw new InvalidOperationException("The telemetry test runs the distributed topology over a local RabbitMQ: " +
                                                 "install rabbitmq-server (apt-get install -y rabbitmq-server); .ci/run does.");
+        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
         var root = RepoRoot();
         var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
         var dll = Path.Combine(root, "deploy", "TradeNet.AppHost", "bin", configuration, "net10.0", "TradeNet.AppHost.dll");
@@ -55,7 +55,7 @@ public sealed class AppHostProcess : IAsyncLifetime
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitHealthyAsync(new Uri(Gateway, "/health"), TimeSpan.FromSeconds(150));
+        await WaitHealthyAsync(new Uri(Gateway, "/health"), TimeSpan.FromSeconds(240));
     }
 
     private void Append(string? line)
@@ -106,10 +106,5 @@ public sealed class AppHostProcess : IAsyncLifetime
         throw new InvalidOperationException("TradeNet.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ListenPorts.Next();
 }

@@ -17,6 +17,7 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
 
     public async Task InitializeAsync()
     {
+        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
         Rabbit = await RabbitMqNode.StartAsync();
         int catalogRest = Repo.FreePort(), catalogGrpc = Repo.FreePort(), matchingRest = Repo.FreePort(),
             logisticsRest = Repo.FreePort(), logisticsGrpc = Repo.FreePort(), gatewayRest = Repo.FreePort();

@@ -13,6 +13,7 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
 
     public async Task InitializeAsync()
     {
+        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
         int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
         var env = new Dictionary<string, string>
         {
