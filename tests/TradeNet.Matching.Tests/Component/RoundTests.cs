@@ -184,4 +184,26 @@ public class RoundTests
         Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
         Assert.Equal(0, host.PublishedCount<TradeProposed>());
     }
+
+    [Fact]
+    public async Task A_round_whose_lease_ran_out_while_it_solved_proposes_nothing_even_when_the_other_instance_gave_it_back()
+    {
+        var strategy = new GatedStrategy();
+        await using var host = new MatchingHost { Strategy = strategy };
+        await host.PublishListingsAsync(Swap.All);
+        var running = host.Operator().PostAsync("/api/matching/rounds", null);
+        await strategy.Started;
+
+        // Another instance takes the run-out lease, clears (its proposals are not in this store's copy here) and lets go.
+        var store = host.Services.GetRequiredService<IMatchingStore>();
+        var later = DateTimeOffset.UtcNow.AddHours(1);
+        Assert.True(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "another instance", later, later.AddMinutes(5)));
+        await store.ReleaseLeaseAsync(ClearingRounds.LeaseName, "another instance");
+        strategy.Release();
+        var response = await running;
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Empty((await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!);
+        Assert.Equal(0, host.PublishedCount<TradeProposed>());
+    }
 }

@@ -53,6 +53,25 @@ public sealed class MatchingStoreContract : IDisposable
         Assert.True(await store.TryTakeLeaseAsync("another-lease", "b", Now.AddMinutes(3), Now.AddMinutes(4)));
     }
 
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_lease_is_extended_only_by_its_holder_and_only_before_it_runs_out(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        const string lease = "clearing-round";
+
+        Assert.False(await store.TryExtendLeaseAsync(lease, "a", Now, Now.AddMinutes(1))); // nobody took it
+        Assert.True(await store.TryTakeLeaseAsync(lease, "a", Now, Now.AddMinutes(1)));
+        Assert.False(await store.TryExtendLeaseAsync(lease, "b", Now.AddSeconds(10), Now.AddMinutes(2)));
+        Assert.True(await store.TryExtendLeaseAsync(lease, "a", Now.AddSeconds(50), Now.AddMinutes(2)));
+        Assert.False(await store.TryTakeLeaseAsync(lease, "b", Now.AddSeconds(90), Now.AddMinutes(3))); // the extension holds
+
+        // Run out: not extended, even though nobody took it since.
+        Assert.False(await store.TryExtendLeaseAsync(lease, "a", Now.AddMinutes(2), Now.AddMinutes(3)));
+        Assert.True(await store.TryTakeLeaseAsync(lease, "b", Now.AddMinutes(2), Now.AddMinutes(3)));
+        await store.ReleaseLeaseAsync(lease, "b");
+        Assert.False(await store.TryExtendLeaseAsync(lease, "a", Now.AddMinutes(2), Now.AddMinutes(3)));
+    }
+
     [Fact]
     public async Task Two_sqlite_stores_on_one_file_see_each_others_lease()
     {

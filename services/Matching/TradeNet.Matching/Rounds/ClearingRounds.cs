@@ -57,21 +57,24 @@ public sealed class ClearingRounds(
         var logged = false;
         while (true)
         {
-            if (await ExtendLeaseAsync(ct)) return;
+            var now = clock.GetUtcNow();
+            if (await store.TryTakeLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct)) return;
             if (!logged) logger.LogInformation("Clearing round waits: another matching instance is running one");
             logged = true;
             await Task.Delay(LeasePoll, ct);
         }
     }
 
-    /// <summary>Takes the lease, or extends it when it is this round's: false while another instance holds it.</summary>
+    /// <summary>Extends the round's lease; false once it ran out, as another instance may have run a round since
+    /// (even one that gave the lease back), and then this round's trades may hold quantities twice.</summary>
     private Task<bool> ExtendLeaseAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        return store.TryTakeLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct);
+        return store.TryExtendLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct);
     }
 
-    /// <summary>Renews the lease every third of its length while the round runs (a slow book, a slow solve).</summary>
+    /// <summary>Renews the lease every third of its length while the round runs (a slow book, a slow solve); a store
+    /// error is tried again at the next renewal. The check before the round's write is what counts.</summary>
     private async Task RenewLeaseAsync(CancellationToken ct)
     {
         try
@@ -79,18 +82,21 @@ public sealed class ClearingRounds(
             while (true)
             {
                 await Task.Delay(LeaseLength / 3, clock, ct);
-                if (!await ExtendLeaseAsync(ct))
-                    logger.LogWarning("Clearing round lost its lease to another matching instance; it will propose nothing");
+                try
+                {
+                    if (await ExtendLeaseAsync(ct)) continue;
+                    logger.LogWarning("Clearing round lost its lease (it ran out, another matching instance may have cleared meanwhile); it will propose nothing");
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Clearing round could not renew its lease; it tries again in {Interval}", LeaseLength / 3);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // The round ended.
-        }
-        catch (Exception ex)
-        {
-            // A store that fails now is checked again before the round's write, which is what counts.
-            logger.LogWarning(ex, "Clearing round could not renew its lease");
         }
     }
 

@@ -32,6 +32,11 @@ public interface IMatchingStore
     /// sharing a store use it to take turns (see <see cref="Rounds.ClearingRounds"/>).</summary>
     Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default);
 
+    /// <summary>Moves the end of <paramref name="holder"/>'s lease to <paramref name="until"/>, only while it is theirs and has
+    /// not run out by <paramref name="now"/>: false once it ran out, even when nobody took it meanwhile (another holder may
+    /// have taken it and given it back).</summary>
+    Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default);
+
     /// <summary>Gives the lease up if <paramref name="holder"/> has it; otherwise changes nothing.</summary>
     Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default);
 }

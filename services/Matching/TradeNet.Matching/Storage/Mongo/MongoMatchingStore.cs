@@ -103,6 +103,14 @@ public sealed class MongoMatchingStore : IMatchingStore
         }
     }
 
+    public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+    {
+        await _indexes.Value;
+        var result = await Leases.UpdateOneAsync(d => d.Id == name && d.Holder == holder && d.ExpiresAt > now.UtcDateTime,
+            Builders<LeaseDocument>.Update.Set(d => d.ExpiresAt, until.UtcDateTime), cancellationToken: ct);
+        return result.MatchedCount == 1;
+    }
+
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default)
     {
         await _indexes.Value;

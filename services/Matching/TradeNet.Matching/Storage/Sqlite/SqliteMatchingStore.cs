@@ -74,6 +74,16 @@ public sealed class SqliteMatchingStore : IMatchingStore
         return changed == 1;
     }
 
+    public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+    {
+        await using var scope = Database.BeginWrite();
+        var changed = await scope.ExecuteAsync(
+            "UPDATE leases SET expires_at = $until WHERE name = $name AND holder = $holder AND expires_at > $now",
+            ("$name", name), ("$holder", holder), ("$until", until.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds()));
+        await scope.CommitAsync(ct);
+        return changed == 1;
+    }
+
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default)
     {
         await using var scope = Database.BeginWrite();
