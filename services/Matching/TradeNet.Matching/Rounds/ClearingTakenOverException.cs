@@ -1,6 +1,6 @@
 namespace TradeNet.Matching.Rounds;
 
-/// <summary>The round lost its lease while it solved (it stalled past the lease, and another instance took over):
-/// it stored and proposed nothing.</summary>
+/// <summary>The round's lease ran out while it solved (it stalled past the lease; another instance may have taken
+/// over, even cleared and let go): it stored and proposed nothing.</summary>
 public sealed class ClearingTakenOverException()
-    : Exception("Another matching instance took over clearing while this round was solving; this round proposed nothing. Start a new round.");
+    : Exception("This round's clearing lease ran out while it was solving, so another matching instance may have taken over clearing; this round proposed nothing. Start a new round.");
