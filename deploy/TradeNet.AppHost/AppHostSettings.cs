@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 
@@ -32,33 +30,7 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
 
     public static string Http(int? port) => "http://127.0.0.1:" + port;
 
-    private static readonly HashSet<int> HandedOut = [];
-
-    /// <summary>A free port below 32768, Linux's ephemeral range, where an outgoing connection could take a port the
-    /// OS handed out for port 0 before the service binds it ("address already in use"); each handed out once.</summary>
-    public static int FreePort()
-    {
-        lock (HandedOut)
-            for (var attempt = 0; attempt < 200; attempt++)
-            {
-                var port = Random.Shared.Next(20_000, 32_768);
-                if (HandedOut.Add(port) && IsFree(port)) return port;
-            }
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException) { return false; }
-    }
+    public static int FreePort() => ListenPorts.Next();
 
     private static string Secret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }

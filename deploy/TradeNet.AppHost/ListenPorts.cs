@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TradeNet.Testing;
+namespace TradeNet.AppHost;
 
 /// <summary>
-/// Ports for the processes a test starts. A port the OS hands out for port 0 lies in the ephemeral range, where any
-/// outgoing connection on the machine (a RabbitMQ client, an HTTP client, another test assembly) may take it before
-/// the process under test binds it; that once failed a CI run with "address already in use". Ports below that
-/// range are only ever taken by listeners, and each is checked free and handed out once per test process.
+/// Ports for the processes the app host (or a test) starts. A port the OS hands out for port 0 lies in the ephemeral
+/// range, where any outgoing connection on the machine (a RabbitMQ client, an HTTP client, another test assembly) may
+/// take it before the process binds it; that once failed a CI run with "address already in use". Ports below that
+/// range are only ever taken by listeners, and each is checked free and handed out once per process.
+/// The test helpers compile this file too (TradeNet.Testing links it).
 /// </summary>
 public static class ListenPorts
 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using TradeNet.AppHost;
 using TradeNet.Testing;
 
 namespace TradeNet.Telemetry.Tests;

@@ -1,4 +1,4 @@
-using TradeNet.Testing;
+using TradeNet.AppHost;
 
 namespace TradeNet.Integration.Tests.Infrastructure;
 
