@@ -164,6 +164,31 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         Assert.Empty(await factory.Store.FindListingsAsync(new(TownId: town.Town.Id)));
     }
 
+    [Theory]
+    [InlineData("POST", null)]
+    [InlineData("POST", "")]
+    [InlineData("POST", "null")]
+    [InlineData("PUT", null)]
+    [InlineData("PUT", "")]
+    [InlineData("PUT", "null")]
+    public async Task Writing_a_listing_without_a_body_is_a_400_saying_the_body_is_missing(string method, string? body)
+    {
+        var town = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+        var path = method == "POST" ? "/api/catalog/listings" : $"/api/catalog/listings/{offer.Id}";
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id)).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("body is missing", problem.GetProperty("detail").GetString());
+        Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
+    }
+
     [Fact]
     public async Task Changing_a_listing_checks_the_resulting_terms()
     {

@@ -30,12 +30,16 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         });
     }
 
+    private const string MissingBody = "The request body is missing (or null); send a JSON object.";
+
     // Names the JSON path of the bad field; never echoes the server's own type names.
     private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
     {
         JsonException { Path: { Length: > 1 } path } => $"Field '{path.TrimStart('$', '.')}' has an invalid value.",
         JsonException => "The request body is not valid JSON.",
-        _ when bad.Message.Contains("body was empty", StringComparison.OrdinalIgnoreCase) => "A JSON request body is required.",
+        // Minimal APIs' wording for an absent, empty or JSON null body ("...not provided from body", "no body was provided").
+        _ when bad.Message.Contains("provided from body", StringComparison.OrdinalIgnoreCase)
+            || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) => MissingBody,
         _ when bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) => "The request body must be JSON (Content-Type: application/json).",
         _ => "The request could not be read.",
     };
