@@ -208,6 +208,36 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
     }
 
+    [Theory]
+    [InlineData("offer", " cheese ")]
+    [InlineData(" Offer ", "cheese\t")]
+    public async Task A_change_that_repeats_kind_and_category_padded_with_spaces_is_accepted_as_no_change_of_either(string kind, string category)
+    {
+        var town = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var response = await client.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { kind, category, quantity = 60 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var changed = await factory.ListingAsync(offer.Id);
+        Assert.Equal(("offer", "cheese", 60.0, 2L), (changed.Kind, changed.Category, changed.Quantity, changed.Version));
+    }
+
+    [Fact]
+    public async Task A_change_of_category_is_refused_even_when_padded_with_spaces()
+    {
+        var town = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
+            .PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { category = " honey ", quantity = 60 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("category", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
+    }
+
     [Fact]
     public async Task Listings_are_filtered_by_town_kind_category_and_status()
     {

@@ -49,8 +49,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
             if (listing is null) return Problem.NotFound($"listing '{listingId}' does not exist");
             if (listing.TownId != townId) return Problem.Forbidden("a town changes only its own listings");
             if (listing.Status == ListingStatuses.Withdrawn) return Problem.Conflict("the listing is withdrawn");
-            if (request.Kind is { } kind && kind != listing.Kind) return Problem.Invalid("kind", "cannot change; withdraw and publish anew");
-            if (request.Category is { } category && category != listing.Category)
+            // Compared as publishing reads them (kind trimmed and lower-cased, category trimmed), so repeating them is no change.
+            if (request.Kind is { } kind && kind.Trim().ToLowerInvariant() != listing.Kind)
+                return Problem.Invalid("kind", "cannot change; withdraw and publish anew");
+            if (request.Category is { } category && category.Trim() != listing.Category)
                 return Problem.Invalid("category", "cannot change; withdraw and publish anew");
             if (request.TownId is { } town && town != listing.TownId) return Problem.Invalid("townId", "cannot change");
 
