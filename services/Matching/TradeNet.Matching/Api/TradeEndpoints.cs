@@ -34,7 +34,8 @@ internal static class TradeEndpoints
         IMatchingStore store, ClaimsPrincipal user, string? status, string? limit, CancellationToken ct)
     {
         TradeStatus? wanted = null;
-        if (status is not null)
+        // An empty ?status= means no filter, as if it were left out (as catalog reads its query).
+        if (!string.IsNullOrWhiteSpace(status))
         {
             if (!TryStatus(status, out var parsed))
                 return Problems.Field("status", "must be one of proposed, agreed, cancelled, completed");
