@@ -148,6 +148,17 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Registering_with_a_body_that_is_not_json_is_a_415_saying_json_is_expected()
+    {
+        var response = await factory.CreateClient().PostAsync("/api/catalog/towns",
+            new StringContent("""{"name":"Roanne","lat":46,"lon":4}""", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("application/json", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Reading_an_unknown_town_is_a_404()
     {
         var response = await factory.CreateClient().GetAsync("/api/catalog/towns/nowhere");

@@ -31,6 +31,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     }
 
     private const string MissingBody = "The request body is missing (or null); send a JSON object.";
+    internal const string ExpectedJson = "The request body must be JSON (Content-Type: application/json).";
 
     // Names the JSON path of the bad field; never echoes the server's own type names.
     private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
@@ -40,7 +41,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         // Minimal APIs' wording for an absent, empty or JSON null body ("...not provided from body", "no body was provided").
         _ when bad.Message.Contains("provided from body", StringComparison.OrdinalIgnoreCase)
             || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) => MissingBody,
-        _ when bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) => "The request body must be JSON (Content-Type: application/json).",
+        // "Expected a supported JSON media type but got ...".
+        _ when bad.Message.Contains("media type", StringComparison.OrdinalIgnoreCase) => ExpectedJson,
         _ => "The request could not be read.",
     };
 }
