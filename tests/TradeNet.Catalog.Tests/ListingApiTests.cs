@@ -189,6 +189,37 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
     }
 
+    [Theory]
+    [InlineData(61)]
+    [InlineData(5000)]
+    public async Task A_category_longer_than_60_characters_is_a_400_that_does_not_echo_it(int length)
+    {
+        var town = await factory.RegisterTownAsync();
+        var category = new string('x', length);
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
+            .PostAsJsonAsync("/api/catalog/listings", new { kind = "offer", category, quantity = 5 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("at most 60 characters", text);
+        Assert.DoesNotContain(new string('x', 61), text);
+    }
+
+    [Fact]
+    public async Task A_category_with_control_characters_is_a_400_that_does_not_echo_it()
+    {
+        var town = await factory.RegisterTownAsync();
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id)).PostAsync("/api/catalog/listings",
+            new StringContent("""{"kind":"offer","category":"che\u001b[2Jese","quantity":5}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["category"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.DoesNotContain("[2J", problem.ToString());
+    }
+
     [Fact]
     public async Task Changing_a_listing_checks_the_resulting_terms()
     {
