@@ -164,6 +164,62 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         Assert.Empty(await factory.Store.FindListingsAsync(new(TownId: town.Town.Id)));
     }
 
+    [Theory]
+    [InlineData("POST", null)]
+    [InlineData("POST", "")]
+    [InlineData("POST", "null")]
+    [InlineData("PUT", null)]
+    [InlineData("PUT", "")]
+    [InlineData("PUT", "null")]
+    public async Task Writing_a_listing_without_a_body_is_a_400_saying_the_body_is_missing(string method, string? body)
+    {
+        var town = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+        var path = method == "POST" ? "/api/catalog/listings" : $"/api/catalog/listings/{offer.Id}";
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id)).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("body is missing", problem.GetProperty("detail").GetString());
+        Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
+    }
+
+    [Theory]
+    [InlineData(61)]
+    [InlineData(5000)]
+    public async Task A_category_longer_than_60_characters_is_a_400_that_does_not_echo_it(int length)
+    {
+        var town = await factory.RegisterTownAsync();
+        var category = new string('x', length);
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
+            .PostAsJsonAsync("/api/catalog/listings", new { kind = "offer", category, quantity = 5 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("at most 60 characters", text);
+        Assert.DoesNotContain(new string('x', 61), text);
+    }
+
+    [Fact]
+    public async Task A_category_with_control_characters_is_a_400_that_does_not_echo_it()
+    {
+        var town = await factory.RegisterTownAsync();
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id)).PostAsync("/api/catalog/listings",
+            new StringContent("""{"kind":"offer","category":"che\u001b[2Jese","quantity":5}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["category"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.DoesNotContain("[2J", problem.ToString());
+    }
+
     [Fact]
     public async Task Changing_a_listing_checks_the_resulting_terms()
     {
@@ -180,6 +236,36 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         Assert.Equal(HttpStatusCode.BadRequest, kindChange.StatusCode);
         Assert.Contains("kind", await kindChange.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
+    }
+
+    [Theory]
+    [InlineData("offer", " cheese ")]
+    [InlineData(" Offer ", "cheese\t")]
+    public async Task A_change_that_repeats_kind_and_category_padded_with_spaces_is_accepted_as_no_change_of_either(string kind, string category)
+    {
+        var town = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var response = await client.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { kind, category, quantity = 60 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var changed = await factory.ListingAsync(offer.Id);
+        Assert.Equal(("offer", "cheese", 60.0, 2L), (changed.Kind, changed.Category, changed.Quantity, changed.Version));
+    }
+
+    [Fact]
+    public async Task A_change_of_category_is_refused_even_when_padded_with_spaces()
+    {
+        var town = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
+            .PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { category = " honey ", quantity = 60 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("category", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
         Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
     }
 

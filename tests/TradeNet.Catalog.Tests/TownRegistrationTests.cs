@@ -133,6 +133,31 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
         Assert.DoesNotContain("   at ", text); // no stack trace
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task Registering_without_a_body_is_a_400_saying_the_body_is_missing(string? body)
+    {
+        var response = await factory.CreateClient().PostAsync("/api/catalog/towns",
+            body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("body is missing", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Registering_with_a_body_that_is_not_json_is_a_415_saying_json_is_expected()
+    {
+        var response = await factory.CreateClient().PostAsync("/api/catalog/towns",
+            new StringContent("""{"name":"Roanne","lat":46,"lon":4}""", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("application/json", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task Reading_an_unknown_town_is_a_404()
     {

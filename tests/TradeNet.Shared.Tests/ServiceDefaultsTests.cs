@@ -80,6 +80,45 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Contains("count", problem.GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task A_missing_empty_or_null_body_is_a_400_problem_saying_the_body_is_missing(string? body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/things")
+        {
+            Content = body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = TestSettings.TownAuth("42187");
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("body is missing", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    public async Task A_body_that_is_not_json_is_a_415_problem_saying_json_is_expected(string contentType)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/things")
+        {
+            Content = new StringContent("""{"name":"x","count":1}""", System.Text.Encoding.UTF8, contentType),
+        };
+        request.Headers.Authorization = TestSettings.TownAuth("42187");
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("application/json", problem.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task An_unexpected_error_is_a_500_problem_without_internals()
     {

@@ -30,13 +30,19 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         });
     }
 
+    private const string MissingBody = "The request body is missing (or null); send a JSON object.";
+    internal const string ExpectedJson = "The request body must be JSON (Content-Type: application/json).";
+
     // Names the JSON path of the bad field; never echoes the server's own type names.
     private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
     {
         JsonException { Path: { Length: > 1 } path } => $"Field '{path.TrimStart('$', '.')}' has an invalid value.",
         JsonException => "The request body is not valid JSON.",
-        _ when bad.Message.Contains("body was empty", StringComparison.OrdinalIgnoreCase) => "A JSON request body is required.",
-        _ when bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) => "The request body must be JSON (Content-Type: application/json).",
+        // Minimal APIs' wording for an absent, empty or JSON null body ("...not provided from body", "no body was provided").
+        _ when bad.Message.Contains("provided from body", StringComparison.OrdinalIgnoreCase)
+            || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) => MissingBody,
+        // "Expected a supported JSON media type but got ...".
+        _ when bad.Message.Contains("media type", StringComparison.OrdinalIgnoreCase) => ExpectedJson,
         _ => "The request could not be read.",
     };
 }

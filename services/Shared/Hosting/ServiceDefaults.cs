@@ -25,7 +25,11 @@ public static class ServiceDefaults
     {
         builder.AddTradeNetTelemetry(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
-        builder.Services.AddProblemDetails();
+        // Routing answers a non-JSON body with a bare 415 (before any handler runs); say what is expected.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType) c.ProblemDetails.Detail ??= ProblemExceptionHandler.ExpectedJson;
+        });
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         // Let unreadable bodies reach ProblemExceptionHandler, which names the bad field.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

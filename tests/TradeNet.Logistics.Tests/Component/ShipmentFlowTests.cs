@@ -191,6 +191,29 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
             e.ShipmentId == leg.Id && e.Reason == "the van broke down");
     }
 
+    [Theory]
+    [InlineData("shipment", "bridge out\u0000")]
+    [InlineData("shipment", "\u001b[2Jbridge out")]
+    [InlineData("shipment", "bridge out\nINFO forged log line")]
+    [InlineData("stop", "bridge out\u0000")]
+    [InlineData("stop", "\u001b[31mbridge out")]
+    public async Task A_failure_reason_with_control_characters_is_a_400_naming_reason_and_changes_nothing(string at, string reason)
+    {
+        var (_, a, _, shipments) = await AgreedSwapAsync();
+        var leg = shipments.Single(s => s.CarrierTown == a);
+        var path = at == "shipment" ? $"/api/logistics/shipments/{leg.Id}/failure" : $"/api/logistics/routes/{leg.RouteId}/stops/1/failure";
+
+        var response = await app.SendAsync(HttpMethod.Post, path, TestSettings.TownAuth(a), new { reason });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        Assert.Equal(["reason"], problem.Errors.Keys);
+        Assert.DoesNotContain("bridge out", problem.Detail);
+        var after = await app.ShipmentsOfTradeAsync(leg.TradeId, TestSettings.OperatorAuth());
+        Assert.Equal(ShipmentStatus.Planned, after.Single(s => s.Id == leg.Id).Status);
+        Assert.Empty(app.Published<ShipmentFailed>(e => e.ShipmentId == leg.Id));
+    }
+
     [Fact]
     public async Task A_failed_leg_is_planned_again_so_its_goods_can_still_be_delivered()
     {

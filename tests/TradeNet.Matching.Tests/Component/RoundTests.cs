@@ -108,6 +108,25 @@ public class RoundTests
         Assert.Contains(field, await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("status=")]
+    [InlineData("status=%20&limit=")]
+    public async Task An_empty_status_filters_nothing_as_if_it_were_left_out(string query)
+    {
+        await using var host = new MatchingHost();
+        var proposed = await Swap.ProposeAsync(host);
+        (await host.Town(Swap.A).PostAsync($"/api/matching/trades/{proposed.Id}/reject", null)).EnsureSuccessStatusCode();
+        var next = await host.RunRoundAsync();
+
+        var all = (await host.Operator().GetFromJsonAsync<TradeView[]>($"/api/matching/trades?{query}", MatchingHost.Json))!;
+        var own = (await host.Town(Swap.B).GetFromJsonAsync<TradeView[]>($"/api/matching/trades?{query}", MatchingHost.Json))!;
+
+        // The cancelled proposal and the new one: every status.
+        Guid[] both = [.. new[] { proposed.Id, next.TradeIds.Single() }.Order()];
+        Assert.Equal(both, all.Select(t => t.Id).Order());
+        Assert.Equal(both, own.Select(t => t.Id).Order());
+    }
+
     [Fact]
     public async Task A_scheduled_round_runs_when_an_interval_is_configured()
     {

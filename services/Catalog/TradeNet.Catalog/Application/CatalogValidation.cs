@@ -9,6 +9,7 @@ public static partial class CatalogValidation
 {
     public const int MaxNameLength = 100;
     public const int MaxTags = 20;
+    public const int MaxCategoryLength = 60;
     public const double MaxQuantity = 1e9;
     // The smallest quantity or lot worth trading: far finer than any unit here (kg, l, piece, kWh, hour), and far above
     // the denormal values whose lot sizes the matching engine's min-lot buckets cannot grow from.
@@ -44,6 +45,16 @@ public static partial class CatalogValidation
             errors.Add("specialties", "must not contain control characters");
         return errors.Result;
     }
+
+    /// <summary>What is wrong with a (trimmed) category before it is looked up, or null. The answer never repeats
+    /// a long or control-character value: an unknown category's message quotes it.</summary>
+    public static string? CategoryError(string? category) => category switch
+    {
+        null or "" => "is required",
+        { Length: > MaxCategoryLength } => $"must be at most {MaxCategoryLength} characters",
+        _ when category.Any(char.IsControl) => "must not contain control characters",
+        _ => null,
+    };
 
     /// <summary>The rules a listing's terms obey after publishing or any change.</summary>
     public static Dictionary<string, string[]> Terms(string kind, ListingTerms t)

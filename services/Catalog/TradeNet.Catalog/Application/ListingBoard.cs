@@ -15,7 +15,8 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
         var kind = request.Kind?.Trim().ToLowerInvariant();
         if (kind is null || !ListingKinds.All.Contains(kind))
             return Problem.Invalid("kind", "must be 'offer' or 'need'");
-        if (string.IsNullOrWhiteSpace(request.Category)) return Problem.Invalid("category", "is required");
+        var categoryId = request.Category?.Trim();
+        if (CatalogValidation.CategoryError(categoryId) is { } categoryError) return Problem.Invalid("category", categoryError);
         if (request.Quantity is null) return Problem.Invalid("quantity", "is required");
         var terms = new ListingTerms(request.Quantity.Value, request.MinLot ?? 0,
             CatalogValidation.NormalizeTags(request.Attributes), CatalogValidation.NormalizeTags(request.Requires),
@@ -28,8 +29,8 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
             await using var session = await store.BeginAsync(ct);
             var town = await session.GetTownAsync(townId, ct);
             if (town is null) return Problem.Forbidden($"town '{townId}' is not registered");
-            var category = await session.GetCategoryAsync(request.Category.Trim(), ct);
-            if (category is null) return Problem.Invalid("category", $"unknown category '{request.Category}' (see GET /api/catalog/categories)");
+            var category = await session.GetCategoryAsync(categoryId!, ct);
+            if (category is null) return Problem.Invalid("category", $"unknown category '{categoryId}' (see GET /api/catalog/categories)");
             var listing = new Listing(ApiKeys.NewListingId(), townId, kind, category.Id, terms.Quantity, 0, 0, terms.MinLot,
                 terms.Attributes, terms.Requires, terms.AvailableFrom, terms.AvailableUntil, terms.MaxDistanceKm,
                 ListingStatuses.Active, 1, clock.GetUtcNow());
@@ -49,8 +50,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
             if (listing is null) return Problem.NotFound($"listing '{listingId}' does not exist");
             if (listing.TownId != townId) return Problem.Forbidden("a town changes only its own listings");
             if (listing.Status == ListingStatuses.Withdrawn) return Problem.Conflict("the listing is withdrawn");
-            if (request.Kind is { } kind && kind != listing.Kind) return Problem.Invalid("kind", "cannot change; withdraw and publish anew");
-            if (request.Category is { } category && category != listing.Category)
+            // Compared as publishing reads them (kind trimmed and lower-cased, category trimmed), so repeating them is no change.
+            if (request.Kind is { } kind && kind.Trim().ToLowerInvariant() != listing.Kind)
+                return Problem.Invalid("kind", "cannot change; withdraw and publish anew");
+            if (request.Category is { } category && category.Trim() != listing.Category)
                 return Problem.Invalid("category", "cannot change; withdraw and publish anew");
             if (request.TownId is { } town && town != listing.TownId) return Problem.Invalid("townId", "cannot change");
 

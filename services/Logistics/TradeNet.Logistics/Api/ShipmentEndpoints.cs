@@ -56,11 +56,8 @@ public static class ShipmentEndpoints
         string id, [FromBody] FailureReport? report, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct)
     {
         var reason = report?.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason))
-            return Task.FromResult<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>>(Problems.Field("reason", "is required"));
-        if (reason.Length > MaxReasonLength)
-            return Task.FromResult<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>>(
-                Problems.Field("reason", $"must be at most {MaxReasonLength} characters"));
+        if (FailureReasons.Error(reason) is { } error)
+            return Task.FromResult<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>>(Problems.Field("reason", error));
         return Report(id, ShipmentAction.Fail, reason, user, tracking, ct);
     }
 

@@ -17,15 +17,16 @@ internal static class CancelEndpoint
     public const int MaxReasonLength = 500;
 
     public static void MapCancel(this IEndpointRouteBuilder trades) =>
-        trades.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(Policies.Operator);
+        trades.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(Policies.Operator);
 
     private static async Task<Results<Ok<TradeView>, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        Guid id, [FromBody] CancelTradeRequest? request, ClaimsPrincipal user, OperatorCancellation cancellation, CancellationToken ct)
+        string id, [FromBody] CancelTradeRequest? request, ClaimsPrincipal user, OperatorCancellation cancellation, CancellationToken ct)
     {
+        if (!PathIds.TryGuid(id, "id", out var tradeId, out var bad)) return bad!;
         // Nullable body: a missing one reaches this check and is told which field it lacks.
         var reason = request?.Reason?.Trim();
         if (ReasonError(reason) is { } error) return Problems.Field("reason", error);
-        var result = await cancellation.CancelAsync(id, user.CallerName(), reason!, ct);
+        var result = await cancellation.CancelAsync(tradeId, user.CallerName(), reason!, ct);
         return result switch
         {
             { Status: AnswerStatus.Ok, Trade: { } trade } => TypedResults.Ok(TradeView.From(trade)),
@@ -33,7 +34,7 @@ internal static class CancelEndpoint
             // Name the legs whose goods are on the road, so the operator knows what to wait for.
             { Trade: { Status: TradeStatus.Agreed, LegsOnTheRoad: { Count: > 0 } moved } } => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Detail,
-                extensions: new Dictionary<string, object?> { ["tradeId"] = id, ["legs"] = moved }),
+                extensions: new Dictionary<string, object?> { ["tradeId"] = tradeId, ["legs"] = moved }),
             _ => Problems.Conflict(result.Detail!),
         };
     }

@@ -13,7 +13,7 @@ internal static class RoundEndpoints
         var rounds = api.MapGroup("/rounds").RequireAuthorization(Policies.Operator);
         rounds.MapPost("/", StartAsync);
         rounds.MapGet("/", ListAsync);
-        rounds.MapGet("/{id:guid}", GetAsync);
+        rounds.MapGet("/{id}", GetAsync);
     }
 
     private static async Task<Results<Created<RoundView>, ProblemHttpResult>> StartAsync(ClearingRounds rounds, HttpContext http, CancellationToken ct)
@@ -36,8 +36,11 @@ internal static class RoundEndpoints
         return TypedResults.Ok(rounds.Select(RoundView.From).ToArray());
     }
 
-    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> GetAsync(Guid id, IMatchingStore store, CancellationToken ct) =>
-        await store.GetRoundAsync(id, ct) is { } round
+    private static async Task<Results<Ok<RoundView>, ValidationProblem, ProblemHttpResult>> GetAsync(string id, IMatchingStore store, CancellationToken ct)
+    {
+        if (!PathIds.TryGuid(id, "id", out var roundId, out var bad)) return bad!;
+        return await store.GetRoundAsync(roundId, ct) is { } round
             ? TypedResults.Ok(RoundView.From(round))
-            : Problems.NotFound($"Round {id} not found.");
+            : Problems.NotFound($"Round {roundId} not found.");
+    }
 }

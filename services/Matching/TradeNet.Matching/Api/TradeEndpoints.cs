@@ -14,18 +14,19 @@ internal static class TradeEndpoints
     {
         var trades = api.MapGroup("/trades");
         trades.MapGet("/", ListAsync).RequireAuthorization(Policies.TownOrOperator);
-        trades.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.TownOrOperator);
+        // Ids are parsed by the handlers (PathIds), after the caller is checked: no route constraints.
+        trades.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.TownOrOperator);
         trades.MapCancel();
 
         // Only towns answer, and only for the legs they give on.
-        var answers = trades.MapGroup("/{id:guid}").RequireAuthorization(Policies.Town);
-        answers.MapPost("/accept", (Guid id, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
+        var answers = trades.MapGroup("/{id}").RequireAuthorization(Policies.Town);
+        answers.MapPost("/accept", (string id, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
             AnswerAsync(lifecycle, http, id, user, null, accept: true, ct));
-        answers.MapPost("/reject", (Guid id, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
+        answers.MapPost("/reject", (string id, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
             AnswerAsync(lifecycle, http, id, user, null, accept: false, ct));
-        answers.MapPost("/legs/{index:int}/accept", (Guid id, int index, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
+        answers.MapPost("/legs/{index}/accept", (string id, string index, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
             AnswerAsync(lifecycle, http, id, user, index, accept: true, ct));
-        answers.MapPost("/legs/{index:int}/reject", (Guid id, int index, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
+        answers.MapPost("/legs/{index}/reject", (string id, string index, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
             AnswerAsync(lifecycle, http, id, user, index, accept: false, ct));
     }
 
@@ -33,7 +34,8 @@ internal static class TradeEndpoints
         IMatchingStore store, ClaimsPrincipal user, string? status, string? limit, CancellationToken ct)
     {
         TradeStatus? wanted = null;
-        if (status is not null)
+        // An empty ?status= means no filter, as if it were left out (as catalog reads its query).
+        if (!string.IsNullOrWhiteSpace(status))
         {
             if (!TryStatus(status, out var parsed))
                 return Problems.Field("status", "must be one of proposed, agreed, cancelled, completed");
@@ -46,20 +48,29 @@ internal static class TradeEndpoints
         return TypedResults.Ok(trades.Select(TradeView.From).ToArray());
     }
 
-    private static async Task<Results<Ok<TradeView>, ProblemHttpResult>> GetAsync(Guid id, IMatchingStore store, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<Ok<TradeView>, ValidationProblem, ProblemHttpResult>> GetAsync(
+        string id, IMatchingStore store, ClaimsPrincipal user, CancellationToken ct)
     {
-        var trade = await store.GetTradeAsync(id, ct);
+        if (!PathIds.TryGuid(id, "id", out var tradeId, out var bad)) return bad!;
+        var trade = await store.GetTradeAsync(tradeId, ct);
         // A town not in the trade is told it does not exist, so trade ids reveal nothing.
         if (trade is null || (!user.IsOperator() && !trade.Involves(user.TownId() ?? "")))
-            return Problems.NotFound($"Trade {id} not found.");
+            return Problems.NotFound($"Trade {tradeId} not found.");
         return TypedResults.Ok(TradeView.From(trade));
     }
 
-    private static async Task<Results<Ok<TradeView>, ProblemHttpResult>> AnswerAsync(
-        TradeLifecycle lifecycle, HttpContext http, Guid id, ClaimsPrincipal user, int? index, bool accept, CancellationToken ct)
+    private static async Task<Results<Ok<TradeView>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
+        TradeLifecycle lifecycle, HttpContext http, string tradeId, ClaimsPrincipal user, string? legIndex, bool accept, CancellationToken ct)
     {
         var town = user.TownId();
         if (town is null) return Problems.Forbidden("Only a town answers its legs.");
+        if (!PathIds.TryGuid(tradeId, "id", out var id, out var bad)) return bad!;
+        int? index = null;
+        if (legIndex is not null)
+        {
+            if (!PathIds.TryIndex(legIndex, "index", out var leg, out bad)) return bad!;
+            index = leg;
+        }
         var result = await lifecycle.AnswerAsync(id, town, index, accept, ct);
         switch (result.Status)
         {
