@@ -71,6 +71,23 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
         await AssertFieldAsync(response, field);
     }
 
+    [Theory]
+    [InlineData("name", "van\u001b[2J")]
+    [InlineData("name", "van\nroute 7 delivered")]
+    [InlineData("homeTown", "42187\u0000")]
+    public async Task A_vehicle_name_or_home_town_with_control_characters_is_refused_naming_the_field(string field, string value)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["homeLat"] = Towns.Roanne.Lat, ["homeLon"] = Towns.Roanne.Lon, ["capacityKg"] = 1000.0, ["costPerKm"] = 0.5,
+            ["homeTown"] = Towns.Fresh().A, [field] = value,
+        };
+
+        var response = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.OperatorAuth(), body);
+
+        await AssertFieldAsync(response, field);
+    }
+
     [Fact]
     public async Task Missing_capacity_cost_and_home_are_each_named()
     {

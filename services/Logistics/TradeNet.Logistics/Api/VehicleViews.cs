@@ -58,8 +58,11 @@ public static class VehicleValidation
             Fail("costPerKm", $"is required and must be from 0 to {Vehicle.MaxCostPerKm:0}");
         if (r.FixedCost is { } fixedCost && (!double.IsFinite(fixedCost) || fixedCost < 0 || fixedCost > Vehicle.MaxFixedCost))
             Fail("fixedCost", $"must be from 0 to {Vehicle.MaxFixedCost:0}");
+        // Names and town ids reach route sheets, logs and events, where a control character could forge a line.
         if (r.Name is { Length: > MaxNameLength }) Fail("name", $"must be at most {MaxNameLength} characters");
-        if (r.HomeTown is { } home && (string.IsNullOrWhiteSpace(home) || home.Length > MaxTownIdLength)) Fail("homeTown", "must be a town id");
+        else if (r.Name?.Any(char.IsControl) == true) Fail("name", "must not contain control characters");
+        if (r.HomeTown is { } home && (string.IsNullOrWhiteSpace(home) || home.Length > MaxTownIdLength || home.Any(char.IsControl)))
+            Fail("homeTown", "must be a town id");
         if (r.AvailableFrom is { } from && r.AvailableUntil is { } until && until <= from)
             Fail("availableUntil", "must be later than availableFrom");
         if (r.AvailableFrom > now + Vehicle.MaxAvailabilityAhead) Fail("availableFrom", "must be at most 10 years ahead");
