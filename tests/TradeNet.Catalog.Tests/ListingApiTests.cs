@@ -299,4 +299,24 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(404, problem.GetProperty("status").GetInt32());
     }
+
+    [Theory]
+    [InlineData("GET", "/api/catalog/listings/{id}")]
+    [InlineData("GET", "/api/catalog/towns/{id}")]
+    [InlineData("DELETE", "/api/catalog/listings/{id}")]
+    [InlineData("PUT", "/api/catalog/listings/{id}")]
+    public async Task An_unknown_id_too_long_to_be_one_is_a_404_that_does_not_repeat_it(string method, string path)
+    {
+        var town = await factory.RegisterTownAsync();
+        var id = new string('x', 3000);
+        var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", id));
+        if (method == "PUT") request.Content = JsonContent.Create(new { quantity = 5 });
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id)).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(id, body);
+        Assert.Contains("with that id does not exist", body);
+    }
 }

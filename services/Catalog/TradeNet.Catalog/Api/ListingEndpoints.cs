@@ -36,7 +36,7 @@ internal static class ListingEndpoints
     private static async Task<Results<Ok<ListingView>, ProblemHttpResult>> Get(string id, ICatalogStore store, CancellationToken ct) =>
         await store.GetListingAsync(id, ct) is { } listing
             ? TypedResults.Ok(ListingView.Of(listing))
-            : Problems.NotFound($"listing '{id}' does not exist");
+            : Problems.NotFound($"listing {CatalogValidation.Quoted(id)} does not exist");
 
     private static async Task<Results<Created<ListingView>, ValidationProblem, ProblemHttpResult>> Publish(
         PublishListingRequest body, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>

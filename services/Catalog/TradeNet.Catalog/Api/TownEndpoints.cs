@@ -27,5 +27,5 @@ internal static class TownEndpoints
     private static async Task<Results<Ok<TownView>, ProblemHttpResult>> Get(string id, ICatalogStore store, CancellationToken ct) =>
         await store.GetTownAsync(id, ct) is { } town
             ? TypedResults.Ok(TownView.Of(town))
-            : Problems.NotFound($"town '{id}' does not exist");
+            : Problems.NotFound($"town {CatalogValidation.Quoted(id)} does not exist");
 }

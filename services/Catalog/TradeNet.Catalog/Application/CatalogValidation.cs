@@ -46,6 +46,10 @@ public static partial class CatalogValidation
         return errors.Result;
     }
 
+    /// <summary>An id from the path as a message may quote it: a long or control-character one is not repeated.</summary>
+    public static string Quoted(string id) =>
+        id.Length <= MaxNameLength && !id.Any(char.IsControl) ? $"'{id}'" : "with that id";
+
     /// <summary>What is wrong with a (trimmed) category before it is looked up, or null. The answer never repeats
     /// a long or control-character value: an unknown category's message quotes it.</summary>
     public static string? CategoryError(string? category) => category switch

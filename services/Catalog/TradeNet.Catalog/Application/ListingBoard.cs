@@ -47,7 +47,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
         {
             await using var session = await store.BeginAsync(ct);
             var listing = await session.GetListingAsync(listingId, ct);
-            if (listing is null) return Problem.NotFound($"listing '{listingId}' does not exist");
+            if (listing is null) return Problem.NotFound($"listing {CatalogValidation.Quoted(listingId)} does not exist");
             if (listing.TownId != townId) return Problem.Forbidden("a town changes only its own listings");
             if (listing.Status == ListingStatuses.Withdrawn) return Problem.Conflict("the listing is withdrawn");
             // Compared as publishing reads them (kind trimmed and lower-cased, category trimmed), so repeating them is no change.
@@ -83,7 +83,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
         {
             await using var session = await store.BeginAsync(ct);
             var listing = await session.GetListingAsync(listingId, ct);
-            if (listing is null) return Problem.NotFound($"listing '{listingId}' does not exist");
+            if (listing is null) return Problem.NotFound($"listing {CatalogValidation.Quoted(listingId)} does not exist");
             if (listing.TownId != townId) return Problem.Forbidden("a town withdraws only its own listings");
             if (listing.Status == ListingStatuses.Withdrawn) return listing; // withdrawing twice changes nothing
             // Quantities already reserved stay booked to their trades; only the free rest leaves the book.
