@@ -242,6 +242,7 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
     [Theory]
     [InlineData("offer", " cheese ")]
     [InlineData(" Offer ", "cheese\t")]
+    [InlineData("OFFER", " Cheese ")]
     public async Task A_change_that_repeats_kind_and_category_padded_with_spaces_is_accepted_as_no_change_of_either(string kind, string category)
     {
         var town = await factory.RegisterTownAsync();
@@ -253,6 +254,22 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var changed = await factory.ListingAsync(offer.Id);
         Assert.Equal(("offer", "cheese", 60.0, 2L), (changed.Kind, changed.Category, changed.Quantity, changed.Version));
+    }
+
+    [Fact]
+    public async Task A_listing_is_published_and_found_with_its_category_and_kind_in_any_case_and_its_own_town_id_padded()
+    {
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var response = await client.PostAsJsonAsync("/api/catalog/listings",
+            new { townId = $" {town.Town.Id} ", kind = "Offer", category = " Cheese ", quantity = 5 });
+        var found = await factory.CreateClient().GetFromJsonAsync<ListingView[]>(
+            $"/api/catalog/listings?town={town.Town.Id}&kind=OFFER&category=CHEESE&status=Active");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var listing = Assert.Single(found!);
+        Assert.Equal((town.Town.Id, "offer", "cheese"), (listing.TownId, listing.Kind, listing.Category));
     }
 
     [Fact]

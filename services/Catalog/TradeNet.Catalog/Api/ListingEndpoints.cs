@@ -25,7 +25,9 @@ internal static class ListingEndpoints
         string? town, string? kind, string? category, string? status, ICatalogStore store, CancellationToken ct)
     {
         // An empty query parameter (?town=) means no filter, as if it were left out.
-        (town, kind, category, status) = (Blank(town), Blank(kind), Blank(category), Blank(status));
+        // Kinds, categories and statuses are lower-case ids, read as publishing reads them.
+        (town, kind, category, status) = (Blank(town), Blank(kind)?.ToLowerInvariant(), Blank(category)?.ToLowerInvariant(),
+            Blank(status)?.ToLowerInvariant());
         if (kind is not null && !ListingKinds.All.Contains(kind)) return Problems.Field("kind", "must be 'offer' or 'need'");
         if (status is not null && !ListingStatuses.All.Contains(status))
             return Problems.Field("status", "must be 'active', 'withdrawn' or 'exhausted'");
@@ -51,7 +53,7 @@ internal static class ListingEndpoints
         string id, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>
         Responses.From(await board.WithdrawAsync(Town(user), id, ct), l => TypedResults.Ok(ListingView.Of(l)));
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string Town(ClaimsPrincipal user) =>
         user.TownId() ?? throw new InvalidOperationException("The town policy admitted a caller without a town.");

@@ -10,12 +10,12 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
 {
     public async Task<Outcome<Listing>> PublishAsync(string townId, PublishListingRequest request, CancellationToken ct = default)
     {
-        if (request.TownId is { } claimed && claimed != townId)
+        if (request.TownId is { } claimed && claimed.Trim() != townId)
             return Problem.Invalid("townId", "a town publishes only its own listings; leave townId out, it comes from your API key");
         var kind = request.Kind?.Trim().ToLowerInvariant();
         if (kind is null || !ListingKinds.All.Contains(kind))
             return Problem.Invalid("kind", "must be 'offer' or 'need'");
-        var categoryId = request.Category?.Trim();
+        var categoryId = request.Category?.Trim().ToLowerInvariant(); // category ids are lower-case slugs
         if (CatalogValidation.CategoryError(categoryId) is { } categoryError) return Problem.Invalid("category", categoryError);
         if (request.Quantity is null) return Problem.Invalid("quantity", "is required");
         var terms = new ListingTerms(request.Quantity.Value, request.MinLot ?? 0,
@@ -50,12 +50,12 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
             if (listing is null) return Problem.NotFound($"listing {CatalogValidation.Quoted(listingId)} does not exist");
             if (listing.TownId != townId) return Problem.Forbidden("a town changes only its own listings");
             if (listing.Status == ListingStatuses.Withdrawn) return Problem.Conflict("the listing is withdrawn");
-            // Compared as publishing reads them (kind trimmed and lower-cased, category trimmed), so repeating them is no change.
+            // Compared as publishing reads them (trimmed and lower-cased), so repeating them is no change.
             if (request.Kind is { } kind && kind.Trim().ToLowerInvariant() != listing.Kind)
                 return Problem.Invalid("kind", "cannot change; withdraw and publish anew");
-            if (request.Category is { } category && category.Trim() != listing.Category)
+            if (request.Category is { } category && category.Trim().ToLowerInvariant() != listing.Category)
                 return Problem.Invalid("category", "cannot change; withdraw and publish anew");
-            if (request.TownId is { } town && town != listing.TownId) return Problem.Invalid("townId", "cannot change");
+            if (request.TownId is { } town && town.Trim() != listing.TownId) return Problem.Invalid("townId", "cannot change");
 
             var current = listing.Terms;
             var terms = new ListingTerms(
