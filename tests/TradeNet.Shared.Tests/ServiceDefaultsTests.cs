@@ -67,13 +67,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_json_gets_a_400_problem_naming_the_field()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/things")
-        {
-            Content = new StringContent("""{"name":"x","count":"many"}""", System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = TestSettings.TownAuth("42187");
-
-        var response = await _client.SendAsync(request);
+        var response = await PostThingAsTownAsync("""{"name":"x","count":"many"}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -86,13 +80,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [InlineData("null")]
     public async Task A_missing_empty_or_null_body_is_a_400_problem_saying_the_body_is_missing(string? body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/things")
-        {
-            Content = body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = TestSettings.TownAuth("42187");
-
-        var response = await _client.SendAsync(request);
+        var response = await PostThingAsTownAsync(body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -105,13 +93,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [InlineData("application/xml")]
     public async Task A_body_that_is_not_json_is_a_415_problem_saying_json_is_expected(string contentType)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/things")
-        {
-            Content = new StringContent("""{"name":"x","count":1}""", System.Text.Encoding.UTF8, contentType),
-        };
-        request.Headers.Authorization = TestSettings.TownAuth("42187");
-
-        var response = await _client.SendAsync(request);
+        var response = await PostThingAsTownAsync("""{"name":"x","count":1}""", contentType);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -141,6 +123,17 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = auth;
+        return _client.SendAsync(request);
+    }
+
+    /// <summary>A body sent as it is (null: none), as a town.</summary>
+    private Task<HttpResponseMessage> PostThingAsTownAsync(string? body, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/things")
+        {
+            Content = body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, contentType),
+        };
+        request.Headers.Authorization = TestSettings.TownAuth("42187");
         return _client.SendAsync(request);
     }
 

@@ -26,8 +26,7 @@ internal static class ListingEndpoints
     {
         // An empty query parameter (?town=) means no filter, as if it were left out.
         // Kinds, categories and statuses are lower-case ids, read as publishing reads them.
-        (town, kind, category, status) = (Blank(town), Blank(kind)?.ToLowerInvariant(), Blank(category)?.ToLowerInvariant(),
-            Blank(status)?.ToLowerInvariant());
+        (town, kind, category, status) = (Blank(town), Blank(kind)?.ToLowerInvariant(), Blank(category)?.ToLowerInvariant(), Blank(status)?.ToLowerInvariant());
         if (kind is not null && !ListingKinds.All.Contains(kind)) return Problems.Field("kind", "must be 'offer' or 'need'");
         if (status is not null && !ListingStatuses.All.Contains(status))
             return Problems.Field("status", "must be 'active', 'withdrawn' or 'exhausted'");

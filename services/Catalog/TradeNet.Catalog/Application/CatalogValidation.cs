@@ -50,15 +50,8 @@ public static partial class CatalogValidation
     public static string Quoted(string id) =>
         id.Length <= MaxNameLength && !id.Any(char.IsControl) ? $"'{id}'" : "with that id";
 
-    /// <summary>What is wrong with a (trimmed) category before it is looked up, or null. The answer never repeats
-    /// a long or control-character value: an unknown category's message quotes it.</summary>
-    public static string? CategoryError(string? category) => category switch
-    {
-        null or "" => "is required",
-        { Length: > MaxCategoryLength } => $"must be at most {MaxCategoryLength} characters",
-        _ when category.Any(char.IsControl) => "must not contain control characters",
-        _ => null,
-    };
+    /// <summary>A kind, category or status as the catalog stores it: ids are lower-case, so any case and padding reads the same.</summary>
+    public static string AsId(string value) => value.Trim().ToLowerInvariant();
 
     /// <summary>The rules a listing's terms obey after publishing or any change.</summary>
     public static Dictionary<string, string[]> Terms(string kind, ListingTerms t)

@@ -2,6 +2,7 @@ using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
 using TradeNet.Catalog.Storage;
 using TradeNet.Contracts;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Catalog.Application;
 
@@ -12,11 +13,13 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
     {
         if (request.TownId is { } claimed && claimed.Trim() != townId)
             return Problem.Invalid("townId", "a town publishes only its own listings; leave townId out, it comes from your API key");
-        var kind = request.Kind?.Trim().ToLowerInvariant();
+        var kind = request.Kind is null ? null : CatalogValidation.AsId(request.Kind);
         if (kind is null || !ListingKinds.All.Contains(kind))
             return Problem.Invalid("kind", "must be 'offer' or 'need'");
-        var categoryId = request.Category?.Trim().ToLowerInvariant(); // category ids are lower-case slugs
-        if (CatalogValidation.CategoryError(categoryId) is { } categoryError) return Problem.Invalid("category", categoryError);
+        var categoryId = request.Category is null ? null : CatalogValidation.AsId(request.Category);
+        // Checked before the lookup: an unknown category's message quotes it, so it must be short and printable.
+        if (TextRules.RequiredLineError(categoryId, CatalogValidation.MaxCategoryLength) is { } categoryError)
+            return Problem.Invalid("category", categoryError);
         if (request.Quantity is null) return Problem.Invalid("quantity", "is required");
         var terms = new ListingTerms(request.Quantity.Value, request.MinLot ?? 0,
             CatalogValidation.NormalizeTags(request.Attributes), CatalogValidation.NormalizeTags(request.Requires),
@@ -51,9 +54,9 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
             if (listing.TownId != townId) return Problem.Forbidden("a town changes only its own listings");
             if (listing.Status == ListingStatuses.Withdrawn) return Problem.Conflict("the listing is withdrawn");
             // Compared as publishing reads them (trimmed and lower-cased), so repeating them is no change.
-            if (request.Kind is { } kind && kind.Trim().ToLowerInvariant() != listing.Kind)
+            if (request.Kind is { } kind && CatalogValidation.AsId(kind) != listing.Kind)
                 return Problem.Invalid("kind", "cannot change; withdraw and publish anew");
-            if (request.Category is { } category && category.Trim().ToLowerInvariant() != listing.Category)
+            if (request.Category is { } category && CatalogValidation.AsId(category) != listing.Category)
                 return Problem.Invalid("category", "cannot change; withdraw and publish anew");
             if (request.TownId is { } town && town.Trim() != listing.TownId) return Problem.Invalid("townId", "cannot change");
 

@@ -73,7 +73,7 @@ public static class RouteEndpoints
         if (!int.TryParse(stopNumber, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var sequence))
             return Problems.Field("sequence", "must be a stop number");
         var reason = failure?.Reason?.Trim();
-        if (failure is not null && FailureReasons.Error(reason) is { } error) return Problems.Field("reason", error);
+        if (failure is not null && TextRules.RequiredLineError(reason, ShipmentEndpoints.MaxReasonLength) is { } error) return Problems.Field("reason", error);
         var loaded = await LoadAsync(id, user, store, ct);
         if (loaded.Route is null) return loaded.Problem!;
         if (!user.IsOperator() && loaded.Route.CarrierTown != user.TownId())

@@ -56,7 +56,7 @@ public static class ShipmentEndpoints
         string id, [FromBody] FailureReport? report, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct)
     {
         var reason = report?.Reason?.Trim();
-        if (FailureReasons.Error(reason) is { } error)
+        if (TextRules.RequiredLineError(reason, MaxReasonLength) is { } error)
             return Task.FromResult<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>>(Problems.Field("reason", error));
         return Report(id, ShipmentAction.Fail, reason, user, tracking, ct);
     }

@@ -25,7 +25,7 @@ internal static class CancelEndpoint
         if (!PathIds.TryGuid(id, "id", out var tradeId, out var bad)) return bad!;
         // Nullable body: a missing one reaches this check and is told which field it lacks.
         var reason = request?.Reason?.Trim();
-        if (ReasonError(reason) is { } error) return Problems.Field("reason", error);
+        if (TextRules.RequiredLineError(reason, MaxReasonLength) is { } error) return Problems.Field("reason", error);
         var result = await cancellation.CancelAsync(tradeId, user.CallerName(), reason!, ct);
         return result switch
         {
@@ -38,12 +38,4 @@ internal static class CancelEndpoint
             _ => Problems.Conflict(result.Detail!),
         };
     }
-
-    private static string? ReasonError(string? reason) => reason switch
-    {
-        null or "" => "is required",
-        { Length: > MaxReasonLength } => $"must be at most {MaxReasonLength} characters",
-        _ when reason.Any(char.IsControl) => "must not contain control characters",
-        _ => null,
-    };
 }
