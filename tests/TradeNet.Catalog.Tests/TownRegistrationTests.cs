@@ -82,6 +82,8 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
     [InlineData("""{"name":"Roanne","lat":46,"lon":4,"specialties":[""]}""", "specialties")]
     [InlineData("""{"name":"Roanne\nINFO forged log line","lat":46,"lon":4}""", "name")]
     [InlineData("""{"name":"A\u0000B","lat":46,"lon":4}""", "name")]
+    [InlineData("""{"name":"Roanne\u2028INFO forged log line","lat":46,"lon":4}""", "name")]
+    [InlineData("""{"name":"Lyon \u202Ennaor","lat":46,"lon":4}""", "name")] // displays as "Lyon roanne"
     [InlineData("""{"name":"Roanne","lat":46,"lon":4,"specialties":["cheese\r\nx"]}""", "specialties")]
     public async Task Registration_with_an_invalid_field_is_a_400_naming_it(string body, string field)
     {

@@ -141,6 +141,17 @@ public class CliTests : IDisposable
         Assert.Contains(name, OneErrorLine(stderr));
     }
 
+    [Fact]
+    public void A_listing_field_given_twice_is_a_malformed_book_naming_the_listing()
+    {
+        var bad = IssueExampleBook.Replace("\"quantity\":200,", "\"quantity\":200,\"quantity\":9000,");
+        Assert.NotEqual(IssueExampleBook, bad);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("twice.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("listings[1].quantity", OneErrorLine(stderr));
+    }
+
     [Theory]
     [InlineData("1e20")]
     [InlineData("Infinity")]

@@ -74,6 +74,16 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Contains("count", problem.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task A_field_given_twice_is_a_400_problem_naming_it()
+    {
+        var response = await PostThingAsTownAsync("""{"name":"x","count":1,"count":2}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Field 'count' is given more than once.", problem.GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

@@ -47,7 +47,7 @@ public static class CliApp
 
         Book book;
         try { book = BookJson.ReadBook(text); }
-        catch (JsonException e) { stderr.WriteLine($"malformed book: {OneLine(e.Message)}"); return BadBook; }
+        catch (JsonException e) { stderr.WriteLine($"malformed book: {Describe(e)}"); return BadBook; }
 
         var options = new SolveOptions
         {
@@ -75,4 +75,9 @@ public static class CliApp
     }
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+
+    // System.Text.Json names a duplicate by type, not by where it is; the path names the listing.
+    private static string Describe(JsonException e) => e.Path is { Length: > 1 } path && e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
+        ? $"'{path.TrimStart('$', '.')}' is given more than once"
+        : OneLine(e.Message);
 }

@@ -13,6 +13,8 @@ public static class BookJson
         NumberHandling = JsonNumberHandling.Strict,
         // A field without a default (a listing's kind, a town's lat/lon, …) must be present, not silently 0.
         RespectRequiredConstructorParameters = true,
+        // A quantity given twice is a mistake (or a trick), not "the last one wins".
+        AllowDuplicateProperties = false,
         WriteIndented = false,
     };
 

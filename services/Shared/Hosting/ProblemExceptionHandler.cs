@@ -36,6 +36,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     // Names the JSON path of the bad field; never echoes the server's own type names.
     private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
     {
+        // System.Text.Json's wording for a property met twice when duplicates are refused ("Duplicate property ...").
+        JsonException { Path: { Length: > 1 } path } json when json.Message.StartsWith("Duplicate", StringComparison.Ordinal)
+            => $"Field '{path.TrimStart('$', '.')}' is given more than once.",
         JsonException { Path: { Length: > 1 } path } => $"Field '{path.TrimStart('$', '.')}' has an invalid value.",
         JsonException => "The request body is not valid JSON.",
         // Minimal APIs' wording for an absent, empty or JSON null body ("...not provided from body", "no body was provided").

@@ -37,6 +37,8 @@ public static class ServiceDefaults
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+            // {"quantity":1,"quantity":900}: a proxy or validator may read the first, the service the last.
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddOptions<InternalTokenOptions>().Bind(builder.Configuration.GetSection(InternalTokenOptions.Section));

@@ -1,7 +1,9 @@
+using System.Globalization;
+
 namespace TradeNet.Shared.Hosting;
 
-/// <summary>The rule for a required line of free text (a reason, a category id): what reaches logs, events and other
-/// services must not carry control characters, which could forge a line there.</summary>
+/// <summary>The rules for free text (names, reasons, category ids) that reaches logs, events, route sheets and
+/// other towns' screens: no character that could forge a line there or make text read other than it is stored.</summary>
 public static class TextRules
 {
     /// <summary>What is wrong with the (trimmed) text, or null when it is fine.</summary>
@@ -9,7 +11,25 @@ public static class TextRules
     {
         null or "" => "is required",
         _ when text.Length > maxLength => $"must be at most {maxLength} characters",
-        _ when text.Any(char.IsControl) => "must not contain control characters",
+        _ when HasUnsafeCharacters(text) => "must not contain control characters",
         _ => null,
     };
+
+    /// <summary>True when the text holds a control character (C0, C1), a line or paragraph separator (U+2028,
+    /// U+2029: line breaks to many log viewers and JavaScript), a bidirectional control (which makes
+    /// "Lyon‮nnaoR" display reversed) or half a surrogate pair (not text at all).</summary>
+    public static bool HasUnsafeCharacters(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(c) || char.IsControl(c) || IsBidiControl(c)) return true;
+            if (CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator) return true;
+        }
+        return false;
+    }
+
+    private static bool IsBidiControl(char c) =>
+        c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -197,6 +197,7 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     [InlineData("shipment", "bridge out\nINFO forged log line")]
     [InlineData("stop", "bridge out\u0000")]
     [InlineData("stop", "\u001b[31mbridge out")]
+    [InlineData("stop", "bridge out\u2029INFO forged log line")]
     public async Task A_failure_reason_with_control_characters_is_a_400_naming_reason_and_changes_nothing(string at, string reason)
     {
         var (_, a, _, shipments) = await AgreedSwapAsync();

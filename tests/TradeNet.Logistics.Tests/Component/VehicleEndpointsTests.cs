@@ -75,6 +75,8 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
     [InlineData("name", "van\u001b[2J")]
     [InlineData("name", "van\nroute 7 delivered")]
     [InlineData("homeTown", "42187\u0000")]
+    [InlineData("name", "van\u2028route 7 delivered")]
+    [InlineData("name", "\u202Enav")]
     public async Task A_vehicle_name_or_home_town_with_control_characters_is_refused_naming_the_field(string field, string value)
     {
         var body = new Dictionary<string, object?>

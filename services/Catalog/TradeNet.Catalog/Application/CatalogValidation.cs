@@ -1,3 +1,4 @@
+using TradeNet.Shared.Hosting;
 using System.Text.RegularExpressions;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
@@ -30,7 +31,7 @@ public static partial class CatalogValidation
         if (string.IsNullOrEmpty(name)) errors.Add("name", "is required");
         else if (name.Length > MaxNameLength) errors.Add("name", $"must be at most {MaxNameLength} characters");
         // Names end up in logs, traces and other towns' screens: a control character could forge a line there.
-        else if (name.Any(char.IsControl)) errors.Add("name", "must not contain control characters");
+        else if (TextRules.HasUnsafeCharacters(name)) errors.Add("name", "must not contain control characters");
         if (r.InseeCode is not null && !InseeCode().IsMatch(r.InseeCode))
             errors.Add("inseeCode", "must be a 5-character INSEE code (digits, or 2A/2B for Corsica)");
         if (r.Lat is not { } lat) errors.Add("lat", "is required");
@@ -41,14 +42,14 @@ public static partial class CatalogValidation
         if (specialties.Length > MaxTags) errors.Add("specialties", $"at most {MaxTags}");
         else if (specialties.Any(s => string.IsNullOrWhiteSpace(s) || s.Trim().Length > 60))
             errors.Add("specialties", "each must be 1 to 60 characters");
-        else if (specialties.Any(s => s.Any(char.IsControl)))
+        else if (specialties.Any(TextRules.HasUnsafeCharacters))
             errors.Add("specialties", "must not contain control characters");
         return errors.Result;
     }
 
     /// <summary>An id from the path as a message may quote it: a long or control-character one is not repeated.</summary>
     public static string Quoted(string id) =>
-        id.Length <= MaxNameLength && !id.Any(char.IsControl) ? $"'{id}'" : "with that id";
+        id.Length <= MaxNameLength && !TextRules.HasUnsafeCharacters(id) ? $"'{id}'" : "with that id";
 
     /// <summary>A kind, category or status as the catalog stores it: ids are lower-case, so any case and padding reads the same.</summary>
     public static string AsId(string value) => value.Trim().ToLowerInvariant();

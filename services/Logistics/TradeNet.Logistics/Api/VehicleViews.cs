@@ -1,3 +1,4 @@
+using TradeNet.Shared.Hosting;
 using TradeNet.Contracts;
 using TradeNet.Logistics.Domain;
 
@@ -60,8 +61,8 @@ public static class VehicleValidation
             Fail("fixedCost", $"must be from 0 to {Vehicle.MaxFixedCost:0}");
         // Names and town ids reach route sheets, logs and events, where a control character could forge a line.
         if (r.Name is { Length: > MaxNameLength }) Fail("name", $"must be at most {MaxNameLength} characters");
-        else if (r.Name?.Any(char.IsControl) == true) Fail("name", "must not contain control characters");
-        if (r.HomeTown is { } home && (string.IsNullOrWhiteSpace(home) || home.Length > MaxTownIdLength || home.Any(char.IsControl)))
+        else if (r.Name is { } name && TextRules.HasUnsafeCharacters(name)) Fail("name", "must not contain control characters");
+        if (r.HomeTown is { } home && (string.IsNullOrWhiteSpace(home) || home.Length > MaxTownIdLength || TextRules.HasUnsafeCharacters(home)))
             Fail("homeTown", "must be a town id");
         if (r.AvailableFrom is { } from && r.AvailableUntil is { } until && until <= from)
             Fail("availableUntil", "must be later than availableFrom");
