@@ -52,10 +52,15 @@ public sealed class ApiKeyAuthenticator(
     public const int MaxKeyLength = 256;
     private static readonly TimeSpan CatalogDeadline = TimeSpan.FromSeconds(3);
 
+    /// <summary>1 to 256 printable ASCII characters, no spaces: what every town key and operator key is.</summary>
+    public static bool IsWellFormed(string key) => key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and <= '~');
+
     public async Task<ApiKeyCheck> AuthenticateAsync(string apiKey, string client, CancellationToken ct)
     {
         // Catalog trims keys: a padded key would be the same town under another cache entry and rate limit partition.
-        if (string.IsNullOrWhiteSpace(apiKey) || apiKey.Length > MaxKeyLength || apiKey.Trim().Length != apiKey.Length) return ApiKeyCheck.Invalid;
+        // Every key is printable ASCII without spaces (town keys are base64url, operator keys are checked at start),
+        // so anything else is refused here without asking the catalog.
+        if (!IsWellFormed(apiKey)) return ApiKeyCheck.Invalid;
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
         if (FindOperator(digest) is { } op) return new ApiKeyCheck(ApiKeyOutcome.Valid, new EdgeCaller(op.Name, Roles.Operator, op.Name));
 

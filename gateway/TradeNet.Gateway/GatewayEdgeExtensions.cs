@@ -1,3 +1,5 @@
+using System.Text;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using TradeNet.Contracts.Grpc;
@@ -20,8 +22,8 @@ public static class GatewayEdgeExtensions
         var services = builder.Services;
         services.AddOptions<GatewayOptions>()
             .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
-            .Validate(o => o.Operators.All(op => op.Name.Trim().Length > 0 && op.Key.Length >= 16),
-                "Gateway:Operators entries need a Name and a Key of at least 16 characters.")
+            .Validate(o => o.Operators.All(op => op.Name.Trim().Length > 0 && op.Key.Length >= 16 && ApiKeyAuthenticator.IsWellFormed(op.Key)),
+                "Gateway:Operators entries need a Name and a Key of 16 to 256 printable ASCII characters without spaces.")
             .Validate(o => o.Operators.Select(op => op.Key).Distinct().Count() == o.Operators.Count,
                 "Gateway:Operators keys must be distinct.")
             .Validate(o => o.RateLimit.PermitsPerMinute > 0 && o.RateLimit.RegistrationsPerMinute > 0,
@@ -32,6 +34,10 @@ public static class GatewayEdgeExtensions
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "gateway");
         services.AddEdgeRateLimits();
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        // Kestrel answers a header with non-ASCII bytes with a bare 400 before any middleware runs; an API key is
+        // read byte for byte instead, so a mistyped one gets the edge's 401 problem like any other wrong key.
+        services.Configure<KestrelServerOptions>(o => o.RequestHeaderEncodingSelector = name =>
+            string.Equals(name, EdgeGuard.ApiKeyHeader, StringComparison.OrdinalIgnoreCase) ? Encoding.Latin1 : null);
         return builder;
     }
 

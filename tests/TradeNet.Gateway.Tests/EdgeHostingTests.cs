@@ -61,4 +61,19 @@ public sealed class EdgeHostingTests : IAsyncLifetime
 
         await EdgeAssert.Problem(await client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
     }
+
+    [Fact]
+    public async Task An_api_key_with_non_ascii_bytes_gets_the_edge_401_problem_not_a_bare_400()
+    {
+        await using var app = await StartEdge(kestrel: true);
+        // HttpClient refuses non-ASCII header values unless told how to encode them; a browser or curl just sends the bytes.
+        using var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri(app.Urls.First()) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/matching/rounds");
+        request.Headers.TryAddWithoutValidation("X-Api-Key", "op_clé-secrète");
+
+        var problem = await EdgeAssert.Problem(await client.SendAsync(request), HttpStatusCode.Unauthorized);
+
+        Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString());
+    }
 }
