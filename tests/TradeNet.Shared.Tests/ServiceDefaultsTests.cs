@@ -64,24 +64,16 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Send("/ops", new { }, TestSettings.OperatorAuth())).StatusCode);
     }
 
-    [Fact]
-    public async Task Malformed_json_gets_a_400_problem_naming_the_field()
+    [Theory]
+    [InlineData("""{"name":"x","count":"many"}""", "Field 'count' has an invalid value.")]
+    [InlineData("""{"name":"x","count":1,"count":2}""", "Field 'count' is given more than once.")]
+    public async Task Malformed_json_gets_a_400_problem_naming_the_field(string body, string detail)
     {
-        var response = await PostThingAsTownAsync("""{"name":"x","count":"many"}""");
+        var response = await PostThingAsTownAsync(body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("count", problem.GetProperty("detail").GetString());
-    }
-
-    [Fact]
-    public async Task A_field_given_twice_is_a_400_problem_naming_it()
-    {
-        var response = await PostThingAsTownAsync("""{"name":"x","count":1,"count":2}""");
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("Field 'count' is given more than once.", problem.GetProperty("detail").GetString());
+        Assert.Equal(detail, problem.GetProperty("detail").GetString());
     }
 
     [Theory]
