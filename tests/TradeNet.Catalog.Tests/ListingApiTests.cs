@@ -240,6 +240,23 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
     }
 
     [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"quantity":100,"minLot":10,"attributes":["raw-milk","Organic"]}""")]
+    public async Task A_change_that_changes_nothing_keeps_the_version_and_announces_nothing(string body)
+    {
+        var town = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var response = await client.PutAsync($"/api/catalog/listings/{offer.Id}", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1L, (await response.Content.ReadFromJsonAsync<ListingView>())!.Version);
+        Assert.Equal(1L, (await factory.ListingAsync(offer.Id)).Version);
+        Assert.Equal(0, factory.PublishedCount<ListingChanged>(e => e.Listing.Id == offer.Id));
+    }
+
+    [Theory]
     [InlineData("offer", " cheese ")]
     [InlineData(" Offer ", "cheese\t")]
     [InlineData("OFFER", " Cheese ")]

@@ -74,6 +74,9 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
                 errors.TryAdd("quantity", [$"must be at least {listing.Committed}, already reserved or fulfilled"]);
             if (errors.Count > 0) return Problem.Invalid(errors);
 
+            // A change that changes nothing keeps the version and announces nothing: matching would re-read the listing
+            // and a client retrying a PUT would see a new version each time.
+            if (terms.SameAs(current)) return listing;
             var changed = listing.Change(terms);
             await session.UpdateListingAsync(changed, listing.Version, ct);
             await PublishChangedAsync(session, changed, ct);

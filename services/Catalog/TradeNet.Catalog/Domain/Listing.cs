@@ -91,4 +91,11 @@ public sealed record ListingTerms(
     string[] Requires,
     DateTimeOffset? AvailableFrom,
     DateTimeOffset? AvailableUntil,
-    double? MaxDistanceKm);
+    double? MaxDistanceKm)
+{
+    /// <summary>The same terms, tags compared as the sets they are (record equality compares the arrays by reference).</summary>
+    public bool SameAs(ListingTerms other) =>
+        Quantity == other.Quantity && MinLot == other.MinLot && Attributes.ToHashSet().SetEquals(other.Attributes) &&
+        Requires.ToHashSet().SetEquals(other.Requires) && AvailableFrom == other.AvailableFrom &&
+        AvailableUntil == other.AvailableUntil && MaxDistanceKm == other.MaxDistanceKm;
+}
