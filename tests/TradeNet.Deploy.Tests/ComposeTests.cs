@@ -1,0 +1,35 @@
+using YamlDotNet.RepresentationModel;
+
+namespace TradeNet.Deploy.Tests;
+
+public class ComposeTests
+{
+    private static Dictionary<string, YamlNode> Services =>
+        Yaml.Entries((YamlMappingNode)Yaml.Documents("docker-compose.yml").Single().At("services")!);
+
+    /// <summary>The services compose builds from this repository (the others are third-party images).</summary>
+    private static IEnumerable<(string Name, Dictionary<string, YamlNode> Env)> TradeNetServices =>
+        Services.Where(s => s.Value.At("build") is not null)
+            .Select(s => (s.Key, Yaml.Entries((YamlMappingNode)s.Value.At("environment")!)));
+
+    [Fact]
+    public void Every_setting_a_compose_service_reads_binds_to_the_code()
+    {
+        var problems = TradeNetServices.SelectMany(s => s.Env.Keys).Distinct()
+            .Select(n => (n, SettingNames.Problem(n))).Where(p => p.Item2 is not null).ToList();
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Compose_and_kubernetes_run_each_deployable_on_the_same_ports()
+    {
+        var compose = TradeNetServices.ToDictionary(s => s.Name, s => s.Env);
+
+        Assert.Equal(Manifests.Deployables.Order(), compose.Keys.Order());
+        foreach (var name in Manifests.Deployables)
+            foreach (var endpoint in new[] { "Endpoints__Rest", "Endpoints__Grpc" })
+                Assert.Equal(Manifests.EnvValue(Manifests.Container(name), endpoint) is { } url ? Manifests.PortOf(url) : null,
+                    compose[name].GetValueOrDefault(endpoint) is YamlScalarNode { Value: { } value } ? Manifests.PortOf(value) : (int?)null);
+    }
+}
