@@ -164,6 +164,19 @@ public class CliTests : IDisposable
         Assert.Contains("--time-limit", OneErrorLine(stderr));
     }
 
+    [Theory]
+    [InlineData("--max-cycle", "1")]
+    [InlineData("--max-cycle", "5")]
+    [InlineData("--max-chain", "-1")]
+    [InlineData("--max-chain", "4")]
+    public void A_cycle_or_chain_cap_flag_out_of_range_is_a_usage_error(string flag, string value)
+    {
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook), flag, value);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(flag, OneErrorLine(stderr));
+    }
+
     [Fact]
     public void An_empty_book_path_is_a_usage_error_not_a_crash()
     {

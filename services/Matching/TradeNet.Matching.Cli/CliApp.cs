@@ -30,8 +30,11 @@ public static class CliApp
             {
                 case "--book": bookPath = value; break;
                 case "--out": outPath = value; break;
-                case "--max-cycle" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k): maxCycle = k; break;
-                case "--max-chain" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l): maxChain = l; break;
+                // Flags are usage: out of range is exit 1 like a bad --time-limit, not a malformed book (exit 2).
+                case "--max-cycle" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k)
+                    && k is >= BookValidator.MinCycleLength and <= BookValidator.MaxSupportedCycleLength: maxCycle = k; break;
+                case "--max-chain" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)
+                    && l is >= 0 and <= BookValidator.MaxSupportedChainLength: maxChain = l; break;
                 case "--time-limit" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t)
                     && t is > 0 and <= BookValidator.MaxTimeLimitSeconds && TimeSpan.FromSeconds(t) > TimeSpan.Zero: timeLimit = t; break;
                 default: stderr.WriteLine($"bad argument {flag} {value}; {Usage}"); return UsageError;
