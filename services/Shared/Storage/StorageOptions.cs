@@ -1,6 +1,6 @@
 namespace TradeNet.Shared.Storage;
 
-/// <summary>Section "Storage": SQLite files under DataDir by default; MongoDB when a connection string is given.</summary>
+/// <summary>Section "Storage": SQLite files under DataDir by default; MongoDB when Provider is mongo (with a connection string).</summary>
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
@@ -13,8 +13,16 @@ public sealed class StorageOptions
     /// zero or less keeps them forever.</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(14);
 
-    public bool UseMongo =>
-        string.Equals(Provider, "mongo", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(MongoConnectionString);
+    /// <summary>True for MongoDB, false for SQLite. A provider it does not know, or mongo without a connection string,
+    /// stops the service at start: falling back to a local SQLite file would make every replica keep its own data.</summary>
+    public bool UseMongo => Provider.Trim().ToLowerInvariant() switch
+    {
+        "sqlite" => false,
+        "mongo" when !string.IsNullOrWhiteSpace(MongoConnectionString) => true,
+        "mongo" => throw new InvalidOperationException(
+            "Storage:Provider is mongo but Storage:MongoConnectionString is not set (a local SQLite file is not a stand-in)."),
+        _ => throw new InvalidOperationException($"Storage:Provider must be sqlite or mongo, not '{Provider}'."),
+    };
 
     public string SqlitePath(string service) => Path.Combine(DataDir, $"{service}.db");
 }
