@@ -11,8 +11,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
 {
     public const string DefaultDatabase = "tradenet-logistics";
 
-    private readonly SemaphoreSlim _setup = new(1, 1);
-    private volatile bool _ready;
+    private readonly OnceSetup _setup;
 
     public LogisticsMongoStore(IMongoClient client, string databaseName = DefaultDatabase) : base(client, WithMaps(databaseName))
     {
@@ -22,6 +21,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         TradeTraces = Database.GetCollection<TradeTraceDocument>("tradeTraces");
         Vehicles = Database.GetCollection<VehicleDocument>("vehicles");
         OutboxStore = new MongoOutboxStore(this);
+        _setup = new(SetUpAsync);
     }
 
     // The base constructor already binds collections to serializers, so the maps must exist before it runs.
@@ -39,26 +39,17 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public MongoOutboxStore OutboxStore { get; }
 
     /// <summary>Creates the indexes (and with them the collections, which a transaction cannot always create).</summary>
-    public async Task EnsureReadyAsync(CancellationToken ct = default)
+    public Task EnsureReadyAsync(CancellationToken ct = default) => _setup.EnsureAsync(ct);
+
+    private async Task SetUpAsync(CancellationToken ct)
     {
-        if (_ready) return;
-        await _setup.WaitAsync(ct);
-        try
-        {
-            if (_ready) return;
-            await EnsureOutboxIndexesAsync(ct);
-            await Transfers.Indexes.CreateManyAsync(TransferIndexes, ct);
-            await Shipments.Indexes.CreateManyAsync(ShipmentIndexes, ct);
-            await Vehicles.Indexes.CreateManyAsync(VehicleIndexes, ct);
-            await CreateCollectionAsync("cancelledTrades", ct);
-            await CreateCollectionAsync("tradeTraces", ct);
-            await CreateCollectionAsync("inbox", ct);
-            _ready = true;
-        }
-        finally
-        {
-            _setup.Release();
-        }
+        await EnsureOutboxIndexesAsync(ct);
+        await Transfers.Indexes.CreateManyAsync(TransferIndexes, ct);
+        await Shipments.Indexes.CreateManyAsync(ShipmentIndexes, ct);
+        await Vehicles.Indexes.CreateManyAsync(VehicleIndexes, ct);
+        await CreateCollectionAsync("cancelledTrades", ct);
+        await CreateCollectionAsync("tradeTraces", ct);
+        await CreateCollectionAsync("inbox", ct);
     }
 
     private async Task CreateCollectionAsync(string name, CancellationToken ct)

@@ -8,7 +8,7 @@ namespace TradeNet.Matching.Storage.Mongo;
 /// <summary>The production store: one database for matching; multi-document writes in transactions.</summary>
 public sealed class MongoMatchingStore : IMatchingStore
 {
-    private readonly Lazy<Task> _indexes;
+    private readonly OnceSetup _indexes;
 
     public MongoMatchingStore(MongoStore mongo)
     {
@@ -37,52 +37,52 @@ public sealed class MongoMatchingStore : IMatchingStore
 
     public async Task<IMatchingSession> BeginAsync(CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         return new MongoMatchingSession(this, await Mongo.BeginWriteAsync(ct));
     }
 
     public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         var docs = await Book.Find(MongoMapping.OpenListings).SortBy(d => d.Id).ToListAsync(ct);
         return docs.Select(d => d.Listing!.ToSnapshot()).ToList();
     }
 
     public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         return (await Book.Find(d => d.Id == id).FirstOrDefaultAsync(ct))?.ToDomain();
     }
 
     public async Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         return (await Trades.Find(d => d.Id == id).FirstOrDefaultAsync(ct))?.ToDomain();
     }
 
     public async Task<IReadOnlyList<Trade>> TradesAsync(TradeQuery query, CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         var docs = await Trades.Find(MongoMapping.TradesMatching(query)).Sort(MongoMapping.NewestTradesFirst).Limit(query.Limit).ToListAsync(ct);
         return docs.Select(d => d.ToDomain()).ToList();
     }
 
     public async Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         return (await Rounds.Find(d => d.Id == id).FirstOrDefaultAsync(ct))?.ToDomain();
     }
 
     public async Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         var docs = await Rounds.Find(FilterDefinition<RoundDocument>.Empty).SortByDescending(d => d.StartedAt).Limit(limit).ToListAsync(ct);
         return docs.Select(d => d.ToDomain()).ToList();
     }
 
     public async Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         using var cursor = await Trades.AggregateAsync(MongoMapping.CountByStatus, cancellationToken: ct);
         var groups = await cursor.ToListAsync(ct);
         return groups.ToDictionary(g => Enum.Parse<TradeStatus>(g["_id"].AsString, ignoreCase: true), g => g["count"].ToInt64());
@@ -90,7 +90,7 @@ public sealed class MongoMatchingStore : IMatchingStore
 
     public async Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         var update = Builders<LeaseDocument>.Update.Set(d => d.Holder, holder).Set(d => d.ExpiresAt, until.UtcDateTime);
         try
         {
@@ -105,7 +105,7 @@ public sealed class MongoMatchingStore : IMatchingStore
 
     public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         var result = await Leases.UpdateOneAsync(d => d.Id == name && d.Holder == holder && d.ExpiresAt > now.UtcDateTime,
             Builders<LeaseDocument>.Update.Set(d => d.ExpiresAt, until.UtcDateTime), cancellationToken: ct);
         return result.MatchedCount == 1;
@@ -113,15 +113,15 @@ public sealed class MongoMatchingStore : IMatchingStore
 
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default)
     {
-        await _indexes.Value;
+        await _indexes.EnsureAsync(ct);
         await Leases.DeleteOneAsync(d => d.Id == name && d.Holder == holder, ct);
     }
 
-    private async Task EnsureIndexesAsync()
+    private async Task EnsureIndexesAsync(CancellationToken ct)
     {
-        await Mongo.EnsureOutboxIndexesAsync();
-        await Trades.Indexes.CreateManyAsync(MongoMapping.TradeIndexes);
-        await Book.Indexes.CreateOneAsync(MongoMapping.OpenBookIndex);
-        await Rounds.Indexes.CreateOneAsync(MongoMapping.RoundsIndex);
+        await Mongo.EnsureOutboxIndexesAsync(ct);
+        await Trades.Indexes.CreateManyAsync(MongoMapping.TradeIndexes, ct);
+        await Book.Indexes.CreateOneAsync(MongoMapping.OpenBookIndex, cancellationToken: ct);
+        await Rounds.Indexes.CreateOneAsync(MongoMapping.RoundsIndex, cancellationToken: ct);
     }
 }
