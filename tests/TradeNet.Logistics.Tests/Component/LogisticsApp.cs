@@ -21,6 +21,9 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
     /// <summary>Settings of a test's own (set before the first request; they win over the defaults below).</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
+    /// <summary>Services of a test's own, registered after the service's (so they win).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -29,7 +32,11 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
         builder.UseSetting("Logistics:PlanningInterval", "00:00:00");
         builder.UseSetting("Logistics:PlanningTimeLimit", "00:00:00.500");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x => x.AddLogisticsConsumers()));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddMassTransitTestHarness(x => x.AddLogisticsConsumers());
+            TestServices?.Invoke(services);
+        });
     }
 
     public ITestHarness Harness => Services.GetTestHarness();

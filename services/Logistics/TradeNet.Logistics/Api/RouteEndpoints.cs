@@ -34,8 +34,16 @@ public static class RouteEndpoints
         ILogisticsStore store, IOptions<LogisticsOptions> options, CancellationToken ct)
     {
         if (!user.IsOperator()) return Problems.Forbidden("Only operators run planning on request.");
-        var run = await planning.PlanPendingAsync(store, options.Value.MaxTransfersPerRun, ct);
-        return TypedResults.Ok(PlanningRunView.From(run));
+        try
+        {
+            var run = await planning.PlanPendingAsync(store, options.Value.MaxTransfersPerRun, ct);
+            return TypedResults.Ok(PlanningRunView.From(run));
+        }
+        catch (ConcurrencyConflictException)
+        {
+            // Another replica's run (or a report) wrote the same transfers first; this run's plan was not kept.
+            return Problems.Conflict("Another planning run or a report changed the same transfers meanwhile; nothing from this run was kept and the transfers stay pending. Try again.");
+        }
     }
 
     private static async Task<IResult> GetRoute(string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)

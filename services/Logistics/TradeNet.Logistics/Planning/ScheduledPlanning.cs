@@ -22,6 +22,11 @@ public sealed class ScheduledPlanning(ShipmentPlanning planning, ILogisticsStore
                     logger.LogInformation("Scheduled planning: {Planned} of {Pending} pending transfers planned on {Routes} routes, cost {Cost:F2}, in {Ms:F0} ms",
                         run.Shipments.Count, run.Pending, run.Routes.Count, run.Cost, run.Duration.TotalMilliseconds);
             }
+            catch (ConcurrencyConflictException)
+            {
+                // With several replicas their schedules meet now and then; the run that committed first planned them.
+                logger.LogInformation("Scheduled planning: another run changed the same transfers first; this run's plan was not kept");
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Scheduled planning failed; the transfers stay pending for the next run");
