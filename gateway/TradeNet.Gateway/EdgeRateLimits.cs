@@ -64,7 +64,8 @@ public static class EdgeRateLimits
             : "ip:" + ClientIp(http);
     }
 
-    // The socket's address, not X-Forwarded-For: a client could forge that header to dodge its limit.
+    // The socket's address; X-Forwarded-For only as a trusted proxy wrote it (Gateway:TrustedProxies, applied by the
+    // forwarded-headers middleware): a client could forge the header to dodge its limit.
     internal static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static EdgeRateLimitOptions Limits(HttpContext http) =>

@@ -1,5 +1,7 @@
 using System.Text;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using TradeNet.Contracts.Grpc;
@@ -28,12 +30,23 @@ public static class GatewayEdgeExtensions
                 "Gateway:Operators keys must be distinct.")
             .Validate(o => o.RateLimit.PermitsPerMinute > 0 && o.RateLimit.RegistrationsPerMinute > 0,
                 "Gateway:RateLimit permits must be positive.")
+            .Validate(o => o.TrustedNetworks() is not null, "Gateway:TrustedProxies entries must be IP addresses or CIDR networks.")
             .ValidateOnStart();
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "gateway");
         services.AddEdgeRateLimits();
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        // Behind an ingress every client arrives from the ingress' address; only its X-Forwarded-For tells them apart
+        // (the rate limits are per client address). Only the last hop's entry is read, and only from a trusted proxy.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GatewayOptions>>((o, gateway) =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            o.ForwardLimit = 1;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var network in gateway.Value.TrustedNetworks() ?? []) o.KnownIPNetworks.Add(network);
+        });
         // Kestrel answers a header with non-ASCII bytes with a bare 400 before any middleware runs; an API key is
         // read byte for byte instead, so a mistyped one gets the edge's 401 problem like any other wrong key.
         services.Configure<KestrelServerOptions>(o => o.RequestHeaderEncodingSelector = name =>
@@ -44,6 +57,7 @@ public static class GatewayEdgeExtensions
     /// <summary>Rate limiting, the proxied routes (behind <see cref="EdgeGuard"/>) and a <c>GET /</c> route index.</summary>
     public static WebApplication MapGatewayEdge(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseRateLimiter();
         app.MapGet("/", RouteIndex.List).AllowAnonymous();
         app.MapGet("/api/docs", ApiDocsIndex.List).AllowAnonymous();

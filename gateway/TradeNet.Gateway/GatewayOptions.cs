@@ -11,6 +11,26 @@ public sealed class GatewayOptions
     public EdgeRateLimitOptions RateLimit { get; set; } = new();
 
     public ApiKeyCacheOptions ApiKeyCache { get; set; } = new();
+
+    /// <summary>Addresses or networks (CIDR) of the proxies in front of the edge (an ingress controller, a load
+    /// balancer) whose <c>X-Forwarded-For</c> names the client. Empty (the default): the socket's address is the client,
+    /// and the header, which anyone can write, is ignored.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>The trusted proxies as networks (a single address is a /32 or /128); null when one does not parse.</summary>
+    public IReadOnlyList<System.Net.IPNetwork>? TrustedNetworks()
+    {
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var entry in TrustedProxies)
+        {
+            var text = entry.Trim();
+            if (System.Net.IPNetwork.TryParse(text, out var network)) networks.Add(network);
+            else if (System.Net.IPAddress.TryParse(text, out var address))
+                networks.Add(new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            else return null;
+        }
+        return networks;
+    }
 }
 
 public sealed class OperatorKey

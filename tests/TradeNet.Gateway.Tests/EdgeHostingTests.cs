@@ -19,7 +19,7 @@ public sealed class EdgeHostingTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
-    private async Task<WebApplication> StartEdge(bool kestrel)
+    private async Task<WebApplication> StartEdge(bool kestrel, Dictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
         if (kestrel) builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -30,6 +30,7 @@ public sealed class EdgeHostingTests : IAsyncLifetime
             ["Auth:InternalTokenKey"] = TestSettings.TokenKey,
             ["ReverseProxy:Clusters:matching:Destinations:d1:Address"] = _backend.Url,
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults("standalone");
         builder.AddGatewayEdge();
         var app = builder.Build();
@@ -75,5 +76,36 @@ public sealed class EdgeHostingTests : IAsyncLifetime
         var problem = await EdgeAssert.Problem(await client.SendAsync(request), HttpStatusCode.Unauthorized);
 
         Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.TooManyRequests)]  // no proxy is trusted: the header is anyone's to write
+    [InlineData("127.0.0.0/8", HttpStatusCode.OK)]     // the proxy is trusted: two clients behind it, two limits
+    public async Task Clients_behind_a_trusted_proxy_have_limits_of_their_own_and_a_forged_header_changes_nothing(
+        string? trusted, HttpStatusCode secondClient)
+    {
+        var settings = new Dictionary<string, string?> { ["Gateway:RateLimit:PermitsPerMinute"] = "1" };
+        if (trusted is not null) settings["Gateway:TrustedProxies:0"] = trusted;
+        await using var app = await StartEdge(kestrel: true, settings);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        async Task<HttpStatusCode> GetAs(string forwardedFor)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/matching/rounds");
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await GetAs("203.0.113.7"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GetAs("203.0.113.7"));
+        Assert.Equal(secondClient, await GetAs("198.51.100.9"));
+    }
+
+    [Fact]
+    public async Task A_trusted_proxy_that_is_not_an_address_or_network_stops_the_edge_at_start()
+    {
+        var error = await Record.ExceptionAsync(() => StartEdge(kestrel: false, new() { ["Gateway:TrustedProxies:0"] = "ingress.local" }));
+
+        Assert.Contains("Gateway:TrustedProxies", error?.Message);
     }
 }
