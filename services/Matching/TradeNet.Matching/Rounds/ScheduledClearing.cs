@@ -1,11 +1,19 @@
 using Microsoft.Extensions.Options;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
 
 namespace TradeNet.Matching.Rounds;
 
-/// <summary>Runs a clearing round every <c>Matching:RoundInterval</c>; does nothing when it is not set.</summary>
-public sealed class ScheduledClearing(IServiceScopeFactory scopes, IOptions<MatchingOptions> options, ILogger<ScheduledClearing> logger)
-    : BackgroundService
+/// <summary>Runs a clearing round every <c>Matching:RoundInterval</c>; does nothing when it is not set. Every replica
+/// keeps the schedule, and a tick that finds a round started within the last nine tenths of the interval (another
+/// replica's, or an operator's) leaves this one out, so N replicas still clear about once per interval.</summary>
+public sealed class ScheduledClearing(IServiceScopeFactory scopes, IMatchingStore store, IOptions<MatchingOptions> options,
+    TimeProvider clock, ILogger<ScheduledClearing> logger) : BackgroundService
 {
+    /// <summary>Whether a scheduled round is due, given the latest round of any replica.</summary>
+    public static bool IsDue(ClearingRound? latest, DateTimeOffset now, TimeSpan interval) =>
+        latest is null || now - latest.StartedAt >= interval * 0.9;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.RoundInterval is not { } interval || interval <= TimeSpan.Zero) return;
@@ -14,6 +22,12 @@ public sealed class ScheduledClearing(IServiceScopeFactory scopes, IOptions<Matc
         {
             try
             {
+                var latest = (await store.RoundsAsync(1, stoppingToken)).FirstOrDefault();
+                if (!IsDue(latest, clock.GetUtcNow(), interval))
+                {
+                    logger.LogDebug("Scheduled clearing round left out: round {Round} started at {Started}", latest!.Id, latest.StartedAt);
+                    continue;
+                }
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<ClearingRounds>().RunAsync("schedule", stoppingToken);
             }
