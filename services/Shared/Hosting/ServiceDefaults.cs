@@ -25,11 +25,8 @@ public static class ServiceDefaults
     {
         builder.AddTradeNetTelemetry(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
-        // Routing answers a non-JSON body with a bare 415 (before any handler runs); say what is expected.
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-        {
-            if (c.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType) c.ProblemDetails.Detail ??= ProblemExceptionHandler.ExpectedJson;
-        });
+        // Routing and authorization answer with a bare status (415, 401, 403, 404, 405) before any handler runs; say why.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusProblems.Describe);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         // Let unreadable bodies reach ProblemExceptionHandler, which names the bad field.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
