@@ -49,7 +49,7 @@ public static partial class CatalogValidation
 
     /// <summary>An id from the path as a message may quote it: a long or control-character one is not repeated.</summary>
     public static string Quoted(string id) =>
-        id.Length <= MaxNameLength && !TextRules.HasUnsafeCharacters(id) ? $"'{id}'" : "with that id";
+        TextRules.IsQuotableId(id, MaxNameLength) ? $"'{id}'" : "with that id";
 
     /// <summary>A kind, category or status as the catalog stores it: ids are lower-case, so any case and padding reads the same.</summary>
     public static string AsId(string value) => value.Trim().ToLowerInvariant();
