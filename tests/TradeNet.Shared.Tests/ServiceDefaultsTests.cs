@@ -135,6 +135,18 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal("The request body must be a JSON object.", problem.GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("""{"name":"x","count":"1"}""")]
+    [InlineData("""{"name":"x","count":"-1"}""")]
+    public async Task A_number_sent_as_a_string_is_a_400_problem_naming_the_field(string body)
+    {
+        var response = await PostThingAsTownAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Field 'count' has an invalid value.", problem.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task A_field_given_twice_is_a_400_problem_naming_it()
     {

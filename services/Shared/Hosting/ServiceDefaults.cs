@@ -36,6 +36,8 @@ public static class ServiceDefaults
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
             // {"quantity":1,"quantity":900}: a proxy or validator may read the first, the service the last.
             o.SerializerOptions.AllowDuplicateProperties = false;
+            // The web defaults read "10" and "NaN" as numbers; a number comes as a JSON number, as the offline book's.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddOptions<InternalTokenOptions>().Bind(builder.Configuration.GetSection(InternalTokenOptions.Section));
