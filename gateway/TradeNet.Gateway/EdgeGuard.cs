@@ -20,6 +20,9 @@ public sealed class EdgeGuard(RequestDelegate next)
 
     public const string TradeNetHeaderPrefix = "X-TradeNet-";
 
+    /// <summary>The challenge of every 401 the edge lets out, its own or a service's.</summary>
+    public const string ApiKeyChallenge = $"ApiKey header=\"{ApiKeyHeader}\"";
+
     public async Task InvokeAsync(HttpContext http, ApiKeyAuthenticator authenticator, InternalTokenIssuer tokens, IProblemDetailsService problems)
     {
         if (http.Request.ContentLength > ServiceDefaults.MaxRequestBodyBytes)
@@ -54,13 +57,20 @@ public sealed class EdgeGuard(RequestDelegate next)
                         "The API key could not be checked right now; retry shortly.");
                     return;
                 default:
-                    http.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{ApiKeyHeader}\"";
+                    http.Response.Headers.WWWAuthenticate = ApiKeyChallenge;
                     await Reject(http, problems, StatusCodes.Status401Unauthorized, "Invalid API key",
                         $"The {ApiKeyHeader} header does not match any town or operator.");
                     return;
             }
         }
         // No key: forwarded anonymously; services answer reads and refuse writes with 401.
+        // Their challenge names their internal bearer token; the caller's credential here is the API key header.
+        http.Response.OnStarting(() =>
+        {
+            if (http.Response.StatusCode == StatusCodes.Status401Unauthorized)
+                http.Response.Headers.WWWAuthenticate = ApiKeyChallenge;
+            return Task.CompletedTask;
+        });
 
         // A chunked body that outgrows the route's MaxRequestBodySize fails while YARP streams it;
         // YARP answers that with 413 itself (covered by a test).

@@ -13,7 +13,8 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
     private static object Offer(double quantity = 100, double minLot = 10) => new
     {
         kind = "offer", category = "cheese", quantity, minLot, attributes = new[] { "Organic", "raw-milk" },
-        availableFrom = "2026-12-01T00:00:00Z", availableUntil = "2026-12-31T00:00:00Z",
+        // A window around now: one that has already ended is refused.
+        availableFrom = DateTimeOffset.UtcNow.Date.AddDays(-1), availableUntil = DateTimeOffset.UtcNow.Date.AddDays(30),
     };
 
     [Fact]
@@ -152,6 +153,7 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
     [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"attributes":["no spaces allowed"]}""", "attributes")]
     [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"requires":["organic"]}""", "requires")]
     [InlineData("""{"kind":"offer","category":"cheese","quantity":"lots"}""", "quantity")]
+    [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"availableUntil":"2020-01-01T00:00:00Z"}""", "availableUntil")]
     public async Task Publishing_an_invalid_listing_is_a_400_naming_the_field(string body, string field)
     {
         var town = await factory.RegisterTownAsync();
@@ -162,6 +164,35 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(field, await response.Content.ReadAsStringAsync());
         Assert.Empty(await factory.Store.FindListingsAsync(new(TownId: town.Town.Id)));
+    }
+
+    [Fact]
+    public async Task A_bad_quantity_is_the_only_field_blamed_when_no_minimum_lot_was_given()
+    {
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var response = await client.PostAsJsonAsync("/api/catalog/listings", new { kind = "offer", category = "cheese", quantity = -1 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["quantity"], errors.EnumerateObject().Select(e => e.Name).ToArray());
+    }
+
+    [Fact]
+    public async Task Changing_a_listing_to_a_window_that_has_ended_is_a_400_and_changes_nothing()
+    {
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+        var offer = await factory.PublishAsync(town.Town.Id, Offer());
+
+        var response = await client.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}",
+            new { availableUntil = DateTimeOffset.UtcNow.AddMinutes(-1) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("availableUntil", await response.Content.ReadAsStringAsync());
+        var after = await factory.ListingAsync(offer.Id);
+        Assert.Equal((offer.Version, offer.AvailableUntil), (after.Version, after.AvailableUntil));
     }
 
     [Theory]

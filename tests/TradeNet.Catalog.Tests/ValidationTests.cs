@@ -67,6 +67,16 @@ public sealed class ValidationTests
         Assert.Contains(field, errors.Keys);
     }
 
+    [Theory]
+    [InlineData(-1, 0)]
+    [InlineData(double.NaN, 5)]
+    public void A_minimum_lot_is_not_compared_with_a_quantity_that_is_itself_wrong(double quantity, double minLot)
+    {
+        var errors = CatalogValidation.Terms(ListingKinds.Offer, Cheese with { Quantity = quantity, MinLot = minLot });
+
+        Assert.Equal(["quantity"], errors.Keys.ToArray());
+    }
+
     [Fact]
     public void Only_offers_carry_attributes_and_only_needs_requirements_and_distances()
     {

@@ -32,6 +32,12 @@ public sealed class EchoBackend : IAsyncDisposable
         var app = builder.Build();
         var backend = new EchoBackend(app);
         app.MapGet("/health", () => "Healthy");
+        // A service refusing an anonymous write challenges with its internal scheme.
+        app.MapPost("/api/matching/rounds/refused", (HttpContext http) =>
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized);
+        });
         app.Map("/{**path}", async (HttpContext http) =>
         {
             using var body = new MemoryStream();

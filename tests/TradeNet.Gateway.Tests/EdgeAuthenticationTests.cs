@@ -110,6 +110,15 @@ public sealed class EdgeAuthenticationTests(EdgeFixture edge) : IClassFixture<Ed
         Assert.Null(echo.Header("Authorization"));
     }
 
+    [Fact]
+    public async Task A_services_401_reaches_the_caller_challenging_for_the_api_key_not_the_internal_token()
+    {
+        var response = await _client.PostAsync("/api/matching/rounds/refused", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("ApiKey header=\"X-Api-Key\"", response.Headers.WwwAuthenticate.ToString());
+    }
+
     [Theory]
     [InlineData("/api/catalog/categories")]
     [InlineData("/api/matching/trades/t-1?town=42187")]

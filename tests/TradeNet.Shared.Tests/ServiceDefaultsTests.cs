@@ -64,9 +64,45 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Send("/ops", new { }, TestSettings.OperatorAuth())).StatusCode);
     }
 
+    [Fact]
+    public async Task A_missing_credential_is_a_401_problem_saying_to_send_the_api_key()
+    {
+        var response = await Send("/things", new Thing("x", 1), null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_route_for_another_role_is_a_403_problem_saying_whom_it_is_for_and_what_the_key_is()
+    {
+        var town = await (await Send("/ops", new { }, TestSettings.TownAuth("42187"))).Content.ReadFromJsonAsync<JsonElement>();
+        var op = await (await Send("/things", new Thing("x", 1), TestSettings.OperatorAuth())).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("This route is for operators; your API key is a town's.", town.GetProperty("detail").GetString());
+        Assert.Equal("This route is for towns; your API key is an operator's.", op.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_path_and_a_wrong_method_are_problems_that_say_so()
+    {
+        var missing = await _client.GetAsync("/nowhere");
+        var wrongMethod = await _client.DeleteAsync("/things");
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("No route matches this path.",
+            (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Contains("Allow header", (await wrongMethod.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData("""{"name":"x","count":"many"}""", "Field 'count' has an invalid value.")]
     [InlineData("""{"name":"x","count":1,"count":2}""", "Field 'count' is given more than once.")]
+    [InlineData("""{"name":"x","count":"1"}""", "Field 'count' has an invalid value.")] // numbers are read strictly
+    [InlineData("""{"name":"x","count":"-1"}""", "Field 'count' has an invalid value.")]
     public async Task Malformed_json_gets_a_400_problem_naming_the_field(string body, string detail)
     {
         var response = await PostThingAsTownAsync(body);
@@ -74,6 +110,33 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(detail, problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","count":1""", "line 1, byte 22")]
+    [InlineData("{\n\"name\":\"x\",,}", "line 2, byte 12")]
+    public async Task Broken_json_is_a_400_problem_saying_where_it_breaks_not_blaming_a_field(string body, string where)
+    {
+        var response = await PostThingAsTownAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.StartsWith("The request body is not valid JSON", detail);
+        Assert.Contains(where, detail);
+        Assert.DoesNotContain("Field", detail);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"thing\"")]
+    [InlineData("5")]
+    public async Task Well_formed_json_that_is_not_an_object_is_a_400_problem_asking_for_an_object(string body)
+    {
+        var response = await PostThingAsTownAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("The request body must be a JSON object.", problem.GetProperty("detail").GetString());
     }
 
     [Theory]

@@ -39,7 +39,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         // System.Text.Json's wording for a property met twice when duplicates are refused ("Duplicate property ...").
         JsonException { Path: { Length: > 1 } path } json when json.Message.StartsWith("Duplicate", StringComparison.Ordinal)
             => $"Field '{path.TrimStart('$', '.')}' is given more than once.",
+        // A syntax error (the reader's exception inside): blaming the field it broke in, as for a bad value, would
+        // send the caller looking at a value that is fine ({"quantity":10 without its closing brace).
+        JsonException { InnerException: JsonException } json => NotJson(json),
         JsonException { Path: { Length: > 1 } path } => $"Field '{path.TrimStart('$', '.')}' has an invalid value.",
+        // Well-formed JSON of the wrong shape at the top ([], "text", 5): the body must be an object.
+        JsonException { Path: "$" } => "The request body must be a JSON object.",
         JsonException => "The request body is not valid JSON.",
         // Minimal APIs' wording for an absent, empty or JSON null body ("...not provided from body", "no body was provided").
         _ when bad.Message.Contains("provided from body", StringComparison.OrdinalIgnoreCase)
@@ -48,4 +53,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         _ when bad.Message.Contains("media type", StringComparison.OrdinalIgnoreCase) => ExpectedJson,
         _ => "The request could not be read.",
     };
+
+    // Line and byte are 0-based in JsonException; editors count from 1.
+    private static string NotJson(JsonException json) => json is { LineNumber: { } line, BytePositionInLine: { } column }
+        ? $"The request body is not valid JSON (it breaks at line {line + 1}, byte {column + 1})."
+        : "The request body is not valid JSON.";
 }

@@ -25,11 +25,8 @@ public static class ServiceDefaults
     {
         builder.AddTradeNetTelemetry(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
-        // Routing answers a non-JSON body with a bare 415 (before any handler runs); say what is expected.
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-        {
-            if (c.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType) c.ProblemDetails.Detail ??= ProblemExceptionHandler.ExpectedJson;
-        });
+        // Routing and authorization answer with a bare status (415, 401, 403, 404, 405) before any handler runs; say why.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusProblems.Describe);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         // Let unreadable bodies reach ProblemExceptionHandler, which names the bad field.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -39,6 +36,8 @@ public static class ServiceDefaults
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
             // {"quantity":1,"quantity":900}: a proxy or validator may read the first, the service the last.
             o.SerializerOptions.AllowDuplicateProperties = false;
+            // The web defaults read "10" and "NaN" as numbers; a number comes as a JSON number, as the offline book's.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddOptions<InternalTokenOptions>().Bind(builder.Configuration.GetSection(InternalTokenOptions.Section));

@@ -174,6 +174,31 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
+    [Theory]
+    [InlineData("veh-a%0Ab", "veh-a\nb")]
+    [InlineData("veh-a%E2%80%AEb", "veh-a\u202Eb")]
+    public async Task A_vehicle_id_with_control_characters_is_not_repeated_in_the_404(string path, string decoded)
+    {
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Delete })
+        {
+            var response = await app.SendAsync(method, $"/api/logistics/vehicles/{path}", TestSettings.OperatorAuth());
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(LogisticsApp.Json);
+            Assert.Equal("No vehicle has that id.", problem!.Detail);
+            Assert.DoesNotContain(decoded, problem.Detail);
+        }
+    }
+
+    [Fact]
+    public async Task A_plausible_unknown_vehicle_id_is_named_in_the_404()
+    {
+        var response = await app.SendAsync(HttpMethod.Get, "/api/logistics/vehicles/veh-unknown", TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("Vehicle veh-unknown was not found.", (await response.Content.ReadFromJsonAsync<ProblemDetails>(LogisticsApp.Json))!.Detail);
+    }
+
     [Fact]
     public async Task An_operator_sees_every_towns_vehicles_and_a_town_only_its_own()
     {

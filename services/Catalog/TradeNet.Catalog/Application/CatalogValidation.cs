@@ -49,7 +49,7 @@ public static partial class CatalogValidation
 
     /// <summary>An id from the path as a message may quote it: a long or control-character one is not repeated.</summary>
     public static string Quoted(string id) =>
-        id.Length <= MaxNameLength && !TextRules.HasUnsafeCharacters(id) ? $"'{id}'" : "with that id";
+        TextRules.IsQuotableId(id, MaxNameLength) ? $"'{id}'" : "with that id";
 
     /// <summary>A kind, category or status as the catalog stores it: ids are lower-case, so any case and padding reads the same.</summary>
     public static string AsId(string value) => value.Trim().ToLowerInvariant();
@@ -58,11 +58,12 @@ public static partial class CatalogValidation
     public static Dictionary<string, string[]> Terms(string kind, ListingTerms t)
     {
         var errors = new Errors();
-        if (!double.IsFinite(t.Quantity) || t.Quantity < MinQuantity || t.Quantity > MaxQuantity)
-            errors.Add("quantity", $"must be at least {MinQuantity} and at most {MaxQuantity:0}");
+        var quantityValid = double.IsFinite(t.Quantity) && t.Quantity is >= MinQuantity and <= MaxQuantity;
+        if (!quantityValid) errors.Add("quantity", $"must be at least {MinQuantity} and at most {MaxQuantity:0}");
         if (!double.IsFinite(t.MinLot) || t.MinLot < 0 || t.MinLot is > 0 and < MinQuantity)
             errors.Add("minLot", $"must be 0 (no minimum) or at least {MinQuantity}");
-        else if (t.MinLot > t.Quantity) errors.Add("minLot", "must not exceed the quantity");
+        // Against a bad quantity the comparison means nothing: a left-out minLot (0) would be blamed for a -1 quantity.
+        else if (quantityValid && t.MinLot > t.Quantity) errors.Add("minLot", "must not exceed the quantity");
         CheckTags(errors, "attributes", t.Attributes);
         CheckTags(errors, "requires", t.Requires);
         if (kind == ListingKinds.Need && t.Attributes.Length > 0)
@@ -78,6 +79,15 @@ public static partial class CatalogValidation
                 errors.Add("maxDistanceKm", $"must be greater than 0 and at most {MaxDistanceKm:0}");
         }
         return errors.Result;
+    }
+
+    /// <summary>A window given in a request must not have ended already: such a listing could never be matched, yet
+    /// would read as active. Checked only for a value the caller sends, so a listing whose window ran out can still be
+    /// changed otherwise.</summary>
+    public static void CheckNotEnded(Dictionary<string, string[]> errors, DateTimeOffset? availableUntil, DateTimeOffset now)
+    {
+        if (availableUntil is { } until && until <= now)
+            errors.TryAdd("availableUntil", ["must be in the future; a window that has ended could never be matched"]);
     }
 
     /// <summary>Tags compare case-insensitively: stored lower-case, trimmed, without repeats.</summary>

@@ -25,6 +25,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
             CatalogValidation.NormalizeTags(request.Attributes), CatalogValidation.NormalizeTags(request.Requires),
             CatalogValidation.Utc(request.AvailableFrom), CatalogValidation.Utc(request.AvailableUntil), request.MaxDistanceKm);
         var errors = CatalogValidation.Terms(kind, terms);
+        CatalogValidation.CheckNotEnded(errors, terms.AvailableUntil, clock.GetUtcNow());
         if (errors.Count > 0) return Problem.Invalid(errors);
 
         return await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
@@ -70,6 +71,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
                 CatalogValidation.Utc(request.AvailableUntil) ?? current.AvailableUntil,
                 request.MaxDistanceKm ?? current.MaxDistanceKm);
             var errors = CatalogValidation.Terms(listing.Kind, terms);
+            CatalogValidation.CheckNotEnded(errors, CatalogValidation.Utc(request.AvailableUntil), clock.GetUtcNow());
             if (terms.Quantity < listing.Committed - Listing.Epsilon)
                 errors.TryAdd("quantity", [$"must be at least {listing.Committed}, already reserved or fulfilled"]);
             if (errors.Count > 0) return Problem.Invalid(errors);

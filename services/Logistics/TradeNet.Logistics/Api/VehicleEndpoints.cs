@@ -63,7 +63,7 @@ public static class VehicleEndpoints
     {
         var vehicle = await store.VehicleAsync(id, ct);
         // Another town's vehicle is not even confirmed to exist.
-        if (vehicle is null || !(user.SeesEveryTown() || user.TownId() == vehicle.OwnerTown)) return Problems.NotFound($"Vehicle {id} was not found.");
+        if (vehicle is null || !(user.SeesEveryTown() || user.TownId() == vehicle.OwnerTown)) return NotFound(id);
         return TypedResults.Ok(VehicleView.From(vehicle));
     }
 
@@ -73,7 +73,7 @@ public static class VehicleEndpoints
         if (request is null) return Problems.Field("body", "a vehicle is required");
         await using var session = await store.BeginAsync(ct);
         var existing = await session.VehicleAsync(id, ct);
-        if (existing is null) return Problems.NotFound($"Vehicle {id} was not found.");
+        if (existing is null) return NotFound(id);
         if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and town {existing.OwnerTown} may change vehicle {id}.");
         var errors = VehicleValidation.Check(request, clock.GetUtcNow());
         // The home town is who owns the vehicle: moving it would hand it to another town.
@@ -82,7 +82,7 @@ public static class VehicleEndpoints
         if (errors.Count > 0) return Problems.Fields(errors);
 
         var vehicle = VehicleValidation.Build(existing.Id, existing.HomeTown, request, existing.CreatedAt, clock.GetUtcNow());
-        if (!await session.UpdateVehicleAsync(vehicle, ct)) return Problems.NotFound($"Vehicle {id} was not found.");
+        if (!await session.UpdateVehicleAsync(vehicle, ct)) return NotFound(id);
         await session.CommitAsync(ct);
         return TypedResults.Ok(VehicleView.From(vehicle));
     }
@@ -92,12 +92,16 @@ public static class VehicleEndpoints
     {
         await using var session = await store.BeginAsync(ct);
         var existing = await session.VehicleAsync(id, ct);
-        if (existing is null) return Problems.NotFound($"Vehicle {id} was not found.");
+        if (existing is null) return NotFound(id);
         if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and town {existing.OwnerTown} may withdraw vehicle {id}.");
         await session.DeleteVehicleAsync(id, ct);
         await session.CommitAsync(ct);
         return TypedResults.NoContent();
     }
+
+    // Vehicle ids are free text in the path (not GUIDs): repeat one only when it could be an id, as catalog does.
+    private static ProblemHttpResult NotFound(string id) =>
+        Problems.NotFound(TextRules.IsQuotableId(id) ? $"Vehicle {id} was not found." : "No vehicle has that id.");
 
     private static bool MayChange(ClaimsPrincipal user, Vehicle vehicle) => user.IsOperator() || user.TownId() == vehicle.OwnerTown;
 }

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using TradeNet.Shared.Auth;
+
+namespace TradeNet.Shared.Hosting;
+
+/// <summary>
+/// Details for the answers middleware gives with a bare status (no credentials, a route for another role, no such
+/// route, a method the route does not take), so that they too say what went wrong. Handlers' own problems keep theirs.
+/// </summary>
+internal static class StatusProblems
+{
+    internal const string NoCredentials = "This route needs an API key: send it in the X-Api-Key header.";
+    internal const string NoRoute = "No route matches this path.";
+    internal const string WrongMethod = "This route does not take this method; the Allow header lists those it takes.";
+
+    public static void Describe(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Detail is not null) return;
+        var http = context.HttpContext;
+        problem.Detail = problem.Status switch
+        {
+            StatusCodes.Status401Unauthorized => NoCredentials,
+            StatusCodes.Status403Forbidden => Forbidden(http),
+            // Only when routing found nothing: a handler's 404 names what it did not find.
+            StatusCodes.Status404NotFound when http.GetEndpoint() is null => NoRoute,
+            StatusCodes.Status405MethodNotAllowed => WrongMethod,
+            StatusCodes.Status415UnsupportedMediaType => ProblemExceptionHandler.ExpectedJson,
+            _ => null,
+        };
+    }
+
+    // Names who the route is for and what the caller's key is, never the key or the caller's id.
+    private static string Forbidden(HttpContext http)
+    {
+        var policies = http.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToList() ?? [];
+        var forWhom = policies.Select(ForWhom).FirstOrDefault(w => w is not null);
+        var user = http.User;
+        string? caller = user.IsInRole(Roles.Town) ? "a town's" : user.IsInRole(Roles.Operator) ? "an operator's"
+            : user.IsInRole(Roles.Service) ? "a service's" : null;
+        if (forWhom is null) return "Your API key does not allow this route.";
+        return caller is null ? $"This route is for {forWhom}." : $"This route is for {forWhom}; your API key is {caller}.";
+    }
+
+    private static string? ForWhom(string? policy) => policy switch
+    {
+        Policies.Town => "towns",
+        Policies.Operator => "operators",
+        Policies.TownOrOperator => "towns and operators",
+        Policies.Service => "TradeNet services and operators",
+        _ => null,
+    };
+}
