@@ -34,6 +34,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             .RequireAuthorization(Policies.Town);
         _app.MapPost("/ops", () => TypedResults.Ok()).RequireAuthorization(Policies.Operator);
         _app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals"));
+        // A leg's quantity is a value divided by a price: float noise the answer should not show.
+        _app.MapGet("/leg", (double value, double price) => TypedResults.Ok(new { quantity = value / price, value, lat = 46.0443 }));
         await _app.StartAsync();
         _client = _app.GetTestClient();
     }
@@ -175,6 +177,14 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("secret internals", body);
         Assert.Contains("\"status\":500", body);
+    }
+
+    [Fact]
+    public async Task Numbers_in_answers_show_no_float_noise_and_keep_what_they_carry()
+    {
+        // 0.7 / 0.07 is 9.999999999999998 in doubles; 1 / 3 keeps twelve digits.
+        Assert.Equal("""{"quantity":10,"value":0.7,"lat":46.0443}""", await _client.GetStringAsync("/leg?value=0.7&price=0.07"));
+        Assert.Equal("""{"quantity":0.333333333333,"value":1,"lat":46.0443}""", await _client.GetStringAsync("/leg?value=1&price=3"));
     }
 
     [Fact]

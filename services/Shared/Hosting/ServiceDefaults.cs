@@ -38,6 +38,7 @@ public static class ServiceDefaults
             o.SerializerOptions.AllowDuplicateProperties = false;
             // The web defaults read "10" and "NaN" as numbers; a number comes as a JSON number, as the offline book's.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.Converters.Add(new DisplayedNumbers());
         });
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddOptions<InternalTokenOptions>().Bind(builder.Configuration.GetSection(InternalTokenOptions.Section));
