@@ -185,6 +185,9 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         // 0.7 / 0.07 is 9.999999999999998 in doubles; 1 / 3 keeps twelve digits.
         Assert.Equal("""{"quantity":10,"value":0.7,"lat":46.0443}""", await _client.GetStringAsync("/leg?value=0.7&price=0.07"));
         Assert.Equal("""{"quantity":0.333333333333,"value":1,"lat":46.0443}""", await _client.GetStringAsync("/leg?value=1&price=3"));
+        // A big quantity keeps seven decimals, finer than the 1e-6 the quantity checks allow.
+        Assert.Equal("""{"quantity":123456789.1234568,"value":123456789.1234568,"lat":46.0443}""",
+            await _client.GetStringAsync("/leg?value=123456789.12345678&price=1"));
     }
 
     [Fact]
