@@ -136,6 +136,10 @@ public sealed class CatalogStoreContractTests
         Assert.Equal(["a", "b", "c"], await Ids(new(Status: ListingStatuses.Active)));
         Assert.Equal(["a", "d"], await Ids(new(Ids: ["d", "a", "zz"])));
         Assert.Equal(["d"], await Ids(new(TownId: "42283", Category: "cheese", Kind: ListingKinds.Offer)));
+        // Pages: after a listing, in the same order, at most Limit.
+        Assert.Equal(["a", "b"], await Ids(new(Limit: 2)));
+        Assert.Equal(["c", "d"], await Ids(new(After: new ListingCursor(At.AddSeconds(1), "b"), Limit: 2)));
+        Assert.Equal(["c"], await Ids(new(Status: ListingStatuses.Active, After: new ListingCursor(At.AddSeconds(1), "b"))));
         AssertSame(Listing("b", "42187", ListingKinds.Need) with { CreatedAt = At.AddSeconds(1) }, await store.Store.GetListingAsync("b"));
     }
 

@@ -356,6 +356,46 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
     }
 
     [Fact]
+    public async Task Listings_come_in_pages_each_linking_to_the_next()
+    {
+        var town = await factory.RegisterTownAsync();
+        var published = new List<string>();
+        for (var i = 0; i < 5; i++) published.Add((await factory.PublishAsync(town.Town.Id, Offer(quantity: 10 + i))).Id);
+        var client = factory.CreateClient();
+
+        var seen = new List<string>();
+        var next = $"/api/catalog/listings?town={town.Town.Id}&limit=2";
+        var pages = 0;
+        while (next is not null)
+        {
+            var response = await client.GetAsync(next);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            seen.AddRange((await response.Content.ReadFromJsonAsync<ListingView[]>())!.Select(l => l.Id));
+            pages++;
+            next = response.Headers.TryGetValues("Link", out var links)
+                ? System.Text.RegularExpressions.Regex.Match(links.Single(), "^<([^>]+)>; rel=\"next\"$").Groups[1].Value
+                : null;
+        }
+
+        Assert.Equal(published, seen);
+        Assert.Equal(3, pages); // 2 + 2 + 1: the last page is not full, so it links nowhere
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=1001", "limit")]
+    [InlineData("limit=ten", "limit")]
+    [InlineData("after=no-such-listing", "after")]
+    public async Task A_page_size_out_of_range_or_an_unknown_cursor_is_a_400_naming_it(string query, string field)
+    {
+        var response = await factory.CreateClient().GetAsync($"/api/catalog/listings?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
     public async Task Reading_an_unknown_listing_is_a_404()
     {
         var response = await factory.CreateClient().GetAsync("/api/catalog/listings/nothing-here");

@@ -108,6 +108,18 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void A_page_after_a_listing_starts_past_its_creation_time_then_its_id()
+    {
+        var after = new ListingCursor(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero), "l7");
+
+        var or = MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery(After: after)))["$or"].AsBsonArray;
+
+        Assert.Equal(2, or.Count);
+        var time = or[0]["createdAt"]["$gt"];
+        Assert.Equal(new BsonDocument { ["createdAt"] = time, ["_id"] = new BsonDocument("$gt", "l7") }, or[1]);
+    }
+
+    [Fact]
     public void Indexes_cover_key_lookups_and_the_order_book()
     {
         var key = CatalogMongoQueries.TownKeyIndex;

@@ -47,12 +47,19 @@ public interface ICatalogSession : IWriteScope
     Task UpdateReservationAsync(Reservation reservation, CancellationToken ct = default);
 }
 
+/// <summary>Listings oldest first (created, then id); <see cref="After"/> starts past a listing of an earlier page,
+/// <see cref="Limit"/> caps the page (null: all, for services).</summary>
 public sealed record ListingQuery(
     string? TownId = null,
     string? Kind = null,
     string? Category = null,
     string? Status = null,
-    IReadOnlyCollection<string>? Ids = null);
+    IReadOnlyCollection<string>? Ids = null,
+    ListingCursor? After = null,
+    int? Limit = null);
+
+/// <summary>Where a page of listings ends: the last listing's creation time and id (the listings' order).</summary>
+public sealed record ListingCursor(DateTimeOffset CreatedAt, string Id);
 
 /// <summary>A write lost a race (duplicate key, version changed, transaction conflict); retry from the start.</summary>
 public sealed class CatalogConflictException(string message, Exception? inner = null) : Exception(message, inner);

@@ -30,6 +30,8 @@ public static class CatalogMongoQueries
         if (query.Category is not null) filters.Add(f.Eq(l => l.Category, query.Category));
         if (query.Status is not null) filters.Add(f.Eq(l => l.Status, query.Status));
         if (query.Ids is { Count: > 0 }) filters.Add(f.In(l => l.Id, query.Ids));
+        if (query.After is { } after)
+            filters.Add(f.Gt(l => l.CreatedAt, after.CreatedAt) | (f.Eq(l => l.CreatedAt, after.CreatedAt) & f.Gt(l => l.Id, after.Id)));
         return filters.Count == 0 ? f.Empty : f.And(filters);
     }
 

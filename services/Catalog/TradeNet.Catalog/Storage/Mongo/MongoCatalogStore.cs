@@ -60,7 +60,7 @@ public sealed class MongoCatalogStore : ICatalogStore
         await Categories.Find(Builders<Category>.Filter.Empty).SortBy(c => c.Family).ThenBy(c => c.Id).ToListAsync(ct);
 
     public async Task<IReadOnlyList<Listing>> FindListingsAsync(ListingQuery query, CancellationToken ct = default) =>
-        await Listings.Find(CatalogMongoQueries.Listings(query)).Sort(ListingOrder).ToListAsync(ct);
+        await Listings.Find(CatalogMongoQueries.Listings(query)).Sort(ListingOrder).Limit(query.Limit).ToListAsync(ct);
 
     public async Task<Listing?> GetListingAsync(string id, CancellationToken ct = default) =>
         await Listings.Find(ListingById(id)).FirstOrDefaultAsync(ct);

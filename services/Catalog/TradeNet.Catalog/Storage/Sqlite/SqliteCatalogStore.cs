@@ -67,8 +67,15 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
             conditions.Add(inList);
             parameters.AddRange(ids);
         }
+        if (query.After is { } after)
+        {
+            // Compared as stored: the cursor listing's own row gives the created_at text.
+            conditions.Add("(created_at, id) > (SELECT created_at, id FROM listings WHERE id = $after_id)");
+            parameters.Add(("$after_id", after.Id));
+        }
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
-        return await ReadAsync($"SELECT {ListingColumns} FROM listings {where} ORDER BY created_at, id",
+        var limit = query.Limit is { } n ? $" LIMIT {n}" : "";
+        return await ReadAsync($"SELECT {ListingColumns} FROM listings {where} ORDER BY created_at, id{limit}",
             CatalogSqliteRows.Listing, ct, [.. parameters]);
     }
 
