@@ -71,10 +71,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     {
         var response = await Send("/things", new Thing("x", 1), null);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString());
+        Assert.Contains("X-Api-Key", await ProblemDetailAsync(response, HttpStatusCode.Unauthorized));
     }
 
     [Fact]
@@ -162,10 +159,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     {
         var response = await PostThingAsTownAsync("""{"name":"x","count":1}""", contentType);
 
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("application/json", problem.GetProperty("detail").GetString());
+        Assert.Contains("application/json", await ProblemDetailAsync(response, HttpStatusCode.UnsupportedMediaType));
     }
 
     [Fact]
@@ -202,6 +196,14 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = auth;
         return _client.SendAsync(request);
+    }
+
+    /// <summary>The detail of a ProblemDetails answer with that status.</summary>
+    private static async Task<string?> ProblemDetailAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
     }
 
     /// <summary>A body sent as it is (null: none), as a town.</summary>
