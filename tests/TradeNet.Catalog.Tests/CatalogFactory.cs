@@ -88,6 +88,25 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
         return found[0];
     }
 
+    /// <summary>Follows a list's pages by their <c>Link: rel="next"</c> headers; the ids in order, and how many pages.</summary>
+    public async Task<(List<string> Ids, int Pages)> ReadPagesAsync(string first)
+    {
+        var client = CreateClient();
+        var (ids, pages, next) = (new List<string>(), 0, (string?)first);
+        while (next is not null)
+        {
+            var response = await client.GetAsync(next);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            var page = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement[]>();
+            ids.AddRange(page!.Select(e => e.GetProperty("id").GetString()!));
+            pages++;
+            next = response.Headers.TryGetValues("Link", out var links)
+                ? System.Text.RegularExpressions.Regex.Match(links.Single(), "^<([^>]+)>; rel=\"next\"$").Groups[1].Value
+                : null;
+        }
+        return (ids, pages);
+    }
+
     public int PublishedCount<T>(Func<T, bool> match) where T : class =>
         Harness.Published.Select<T>().Count(m => match(m.Context.Message));
 

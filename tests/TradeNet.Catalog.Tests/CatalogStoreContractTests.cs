@@ -82,6 +82,24 @@ public sealed class CatalogStoreContractTests
     }
 
     [Theory, MemberData(nameof(Adapters))]
+    public async Task Towns_are_read_by_name_then_id_whole_by_ids_or_in_pages(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var (roanne, riorges, mably, twin) = (Town("42187") with { Name = "Roanne" }, Town("42184") with { Name = "Riorges" },
+            Town("42127") with { Name = "Mably" }, Town("99999") with { Name = "Roanne" });
+        await AddAsync(store.Store, async s => { foreach (var t in new[] { roanne, riorges, mably, twin }) await s.AddTownAsync(t); });
+
+        async Task<string[]> Ids(IReadOnlyCollection<string>? ids = null, TownPage? page = null) =>
+            (await store.Store.GetTownsAsync(ids, page)).Select(t => t.Id).ToArray();
+
+        Assert.Equal(["42127", "42184", "42187", "99999"], await Ids());
+        Assert.Equal(["42184", "42187"], await Ids(["42187", "42184"]));
+        Assert.Equal(["42127", "42184"], await Ids(page: new TownPage(null, 2)));
+        Assert.Equal(["42187", "99999"], await Ids(page: new TownPage(riorges, 2)));
+        Assert.Equal(["99999"], await Ids(page: new TownPage(roanne, 2))); // same name: the id decides
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
     public async Task A_town_id_or_key_hash_can_be_registered_only_once(string adapter)
     {
         await using var store = await StoreUnderTest.OpenAsync(adapter);

@@ -361,21 +361,8 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         var town = await factory.RegisterTownAsync();
         var published = new List<string>();
         for (var i = 0; i < 5; i++) published.Add((await factory.PublishAsync(town.Town.Id, Offer(quantity: 10 + i))).Id);
-        var client = factory.CreateClient();
 
-        var seen = new List<string>();
-        var next = $"/api/catalog/listings?town={town.Town.Id}&limit=2";
-        var pages = 0;
-        while (next is not null)
-        {
-            var response = await client.GetAsync(next);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            seen.AddRange((await response.Content.ReadFromJsonAsync<ListingView[]>())!.Select(l => l.Id));
-            pages++;
-            next = response.Headers.TryGetValues("Link", out var links)
-                ? System.Text.RegularExpressions.Regex.Match(links.Single(), "^<([^>]+)>; rel=\"next\"$").Groups[1].Value
-                : null;
-        }
+        var (seen, pages) = await factory.ReadPagesAsync($"/api/catalog/listings?town={town.Town.Id}&limit=2");
 
         Assert.Equal(published, seen);
         Assert.Equal(3, pages); // 2 + 2 + 1: the last page is not full, so it links nowhere

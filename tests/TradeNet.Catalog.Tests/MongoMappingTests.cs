@@ -108,6 +108,16 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void A_page_after_a_town_starts_past_its_name_then_its_id()
+    {
+        var after = new Town("42187", "Roanne", "42187", 46, 4, [], "hash", DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(BsonDocument.Parse("""{ "$or": [ { "name": { "$gt": "Roanne" } }, { "name": "Roanne", "_id": { "$gt": "42187" } } ] }"""),
+            MongoRendering.Render(CatalogMongoQueries.TownsAfter(after)));
+        Assert.Equal(new BsonDocument(), MongoRendering.Render(CatalogMongoQueries.TownsAfter(null)));
+    }
+
+    [Fact]
     public void A_page_after_a_listing_starts_past_its_creation_time_then_its_id()
     {
         var after = new ListingCursor(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero), "l7");

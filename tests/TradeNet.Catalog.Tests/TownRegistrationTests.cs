@@ -52,6 +52,18 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Towns_come_in_pages_by_name_each_linking_to_the_next()
+    {
+        for (var i = 0; i < 3; i++) await factory.RegisterTownAsync();
+        var all = (await factory.CreateClient().GetFromJsonAsync<TownView[]>("/api/catalog/towns?limit=1000"))!.Select(t => t.Id).ToList();
+
+        var (seen, pages) = await factory.ReadPagesAsync("/api/catalog/towns?limit=2");
+
+        Assert.Equal(all, seen);
+        Assert.Equal(all.Count / 2 + 1, pages); // full pages, then a short one (empty when the last page was full)
+    }
+
+    [Fact]
     public async Task A_town_registering_with_a_taken_insee_code_gets_a_generated_id()
     {
         var first = await factory.RegisterTownAsync("42283");

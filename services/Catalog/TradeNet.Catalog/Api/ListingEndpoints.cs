@@ -21,10 +21,6 @@ internal static class ListingEndpoints
         return api;
     }
 
-    /// <summary>A page holds at most this many listings unless <c>limit</c> asks for fewer (or up to <see cref="MaxPage"/>).</summary>
-    public const int DefaultPage = 500;
-    public const int MaxPage = 1000;
-
     private static async Task<Results<Ok<ListingView[]>, ValidationProblem>> Find(
         string? town, string? kind, string? category, string? status, string? limit, string? after,
         ICatalogStore store, HttpContext http, CancellationToken ct)
@@ -35,19 +31,15 @@ internal static class ListingEndpoints
         if (kind is not null && !ListingKinds.All.Contains(kind)) return Problems.Field("kind", "must be 'offer' or 'need'");
         if (status is not null && !ListingStatuses.All.Contains(status))
             return Problems.Field("status", "must be 'active', 'withdrawn' or 'exhausted'");
-        var page = DefaultPage;
-        if (Blank(limit) is { } text && (!int.TryParse(text, System.Globalization.NumberStyles.None, null, out page) || page is < 1 or > MaxPage))
-            return Problems.Field("limit", $"must be a whole number from 1 to {MaxPage}");
+        if (Paging.Size(limit, out var page) is { } badLimit) return badLimit;
         ListingCursor? cursor = null;
         if (Blank(after) is { } afterId)
         {
-            if (await store.GetListingAsync(afterId, ct) is not { } last) return Problems.Field("after", "must be the id of a listing (the last one of the page before)");
+            if (await store.GetListingAsync(afterId, ct) is not { } last) return Paging.UnknownAfter("listing");
             cursor = new ListingCursor(last.CreatedAt, last.Id);
         }
         var listings = await store.FindListingsAsync(new ListingQuery(town, kind, category, status, After: cursor, Limit: page), ct);
-        // A full page may have a next one: say where it starts (the same query, after the last listing here).
-        if (listings.Count == page)
-            http.Response.Headers.Link = $"<{NextPage(http.Request, listings[^1].Id)}>; rel=\"next\"";
+        if (listings.Count > 0) Paging.LinkNext(http, listings.Count, page, listings[^1].Id);
         return TypedResults.Ok(listings.Select(ListingView.Of).ToArray());
     }
 
@@ -68,13 +60,6 @@ internal static class ListingEndpoints
     private static async Task<Results<Ok<ListingView>, ValidationProblem, ProblemHttpResult>> Withdraw(
         string id, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>
         Responses.From(await board.WithdrawAsync(Town(user), id, ct), l => TypedResults.Ok(ListingView.Of(l)));
-
-    private static string NextPage(HttpRequest request, string lastId)
-    {
-        var query = request.Query.Where(q => q.Key != "after").ToDictionary(q => q.Key, q => q.Value.ToString());
-        query["after"] = lastId;
-        return request.PathBase + request.Path + Microsoft.AspNetCore.Http.QueryString.Create(query!);
-    }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -21,8 +21,16 @@ internal static class TownEndpoints
         Responses.From(await registry.RegisterAsync(body, ct),
             r => TypedResults.Created($"/api/catalog/towns/{Uri.EscapeDataString(r.Town.Id)}", r));
 
-    private static async Task<Ok<TownView[]>> List(ICatalogStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.GetTownsAsync(ct: ct)).Select(TownView.Of).ToArray());
+    private static async Task<Results<Ok<TownView[]>, ValidationProblem>> List(string? limit, string? after, ICatalogStore store,
+        HttpContext http, CancellationToken ct)
+    {
+        if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
+        Domain.Town? last = null;
+        if (!string.IsNullOrWhiteSpace(after) && (last = await store.GetTownAsync(after.Trim(), ct)) is null) return Paging.UnknownAfter("town");
+        var towns = await store.GetTownsAsync(page: new TownPage(last, size), ct: ct);
+        if (towns.Count > 0) Paging.LinkNext(http, towns.Count, size, towns[^1].Id);
+        return TypedResults.Ok(towns.Select(TownView.Of).ToArray());
+    }
 
     private static async Task<Results<Ok<TownView>, ProblemHttpResult>> Get(string id, ICatalogStore store, CancellationToken ct) =>
         await store.GetTownAsync(id, ct) is { } town

@@ -16,7 +16,7 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
     public override async Task<GetTownsReply> GetTowns(GetTownsRequest request, ServerCallContext context)
     {
         var reply = new GetTownsReply();
-        foreach (var town in await store.GetTownsAsync(request.TownIds, context.CancellationToken))
+        foreach (var town in await store.GetTownsAsync(request.TownIds, ct: context.CancellationToken))
             reply.Towns.Add(new TownInfo { Id = town.Id, Name = town.Name, Lat = town.Lat, Lon = town.Lon, Specialties = { town.Specialties } });
         return reply;
     }

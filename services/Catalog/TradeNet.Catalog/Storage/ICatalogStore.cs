@@ -11,7 +11,8 @@ public interface ICatalogStore
 
     Task<ICatalogSession> BeginAsync(CancellationToken ct = default);
 
-    Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, CancellationToken ct = default);
+    /// <summary>Towns by name, then id; all of them, those with the ids, or a page (after a town, at most a limit).</summary>
+    Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, TownPage? page = null, CancellationToken ct = default);
     Task<Town?> GetTownAsync(string id, CancellationToken ct = default);
     Task<Town?> FindTownByKeyHashAsync(string apiKeyHash, CancellationToken ct = default);
 
@@ -57,6 +58,9 @@ public sealed record ListingQuery(
     IReadOnlyCollection<string>? Ids = null,
     ListingCursor? After = null,
     int? Limit = null);
+
+/// <summary>A page of towns: those after <see cref="After"/> (a town of an earlier page), at most <see cref="Limit"/>.</summary>
+public sealed record TownPage(Town? After, int Limit);
 
 /// <summary>Where a page of listings ends: the last listing's creation time and id (the listings' order).</summary>
 public sealed record ListingCursor(DateTimeOffset CreatedAt, string Id);

@@ -11,6 +11,13 @@ public static class CatalogMongoQueries
     public static FilterDefinition<Town> TownsByIds(IReadOnlyCollection<string>? ids) =>
         ids is null || ids.Count == 0 ? Builders<Town>.Filter.Empty : Builders<Town>.Filter.In(t => t.Id, ids);
 
+    /// <summary>The towns past one in the towns' order (name, then id); all when there is none.</summary>
+    public static FilterDefinition<Town> TownsAfter(Town? after)
+    {
+        var f = Builders<Town>.Filter;
+        return after is null ? f.Empty : f.Gt(t => t.Name, after.Name) | (f.Eq(t => t.Name, after.Name) & f.Gt(t => t.Id, after.Id));
+    }
+
     public static FilterDefinition<Town> TownByKeyHash(string hash) => Builders<Town>.Filter.Eq(t => t.ApiKeyHash, hash);
 
     public static FilterDefinition<Category> CategoryById(string id) => Builders<Category>.Filter.Eq(c => c.Id, id);

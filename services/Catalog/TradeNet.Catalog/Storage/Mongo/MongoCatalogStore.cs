@@ -47,8 +47,8 @@ public sealed class MongoCatalogStore : ICatalogStore
     public async Task<ICatalogSession> BeginAsync(CancellationToken ct = default) =>
         new MongoCatalogSession(this, await Mongo.BeginWriteAsync(ct));
 
-    public async Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, CancellationToken ct = default) =>
-        await Towns.Find(TownsByIds(ids)).SortBy(t => t.Name).ThenBy(t => t.Id).ToListAsync(ct);
+    public async Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, TownPage? page = null, CancellationToken ct = default) =>
+        await Towns.Find(TownsByIds(ids) & TownsAfter(page?.After)).SortBy(t => t.Name).ThenBy(t => t.Id).Limit(page?.Limit).ToListAsync(ct);
 
     public async Task<Town?> GetTownAsync(string id, CancellationToken ct = default) =>
         await Towns.Find(TownById(id)).FirstOrDefaultAsync(ct);

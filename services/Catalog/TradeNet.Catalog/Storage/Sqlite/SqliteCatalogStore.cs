@@ -30,11 +30,19 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
     public Task<ICatalogSession> BeginAsync(CancellationToken ct = default) =>
         Task.FromResult<ICatalogSession>(new SqliteCatalogSession(database.BeginWrite()));
 
-    public async Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, TownPage? page = null, CancellationToken ct = default)
     {
-        var (where, parameters) = InList("id", ids);
-        return await ReadAsync($"SELECT {TownColumns} FROM towns {(where is null ? "" : "WHERE " + where)} ORDER BY name, id",
-            CatalogSqliteRows.Town, ct, parameters);
+        var (inList, idParameters) = InList("id", ids);
+        var conditions = inList is null ? new List<string>() : [inList];
+        var parameters = idParameters.ToList();
+        if (page?.After is { } after)
+        {
+            conditions.Add("(name, id) > ($after_name, $after_id)");
+            parameters.AddRange([("$after_name", after.Name), ("$after_id", after.Id)]);
+        }
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        var limit = page is null ? "" : $" LIMIT {page.Limit}";
+        return await ReadAsync($"SELECT {TownColumns} FROM towns {where} ORDER BY name, id{limit}", CatalogSqliteRows.Town, ct, [.. parameters]);
     }
 
     public async Task<Town?> GetTownAsync(string id, CancellationToken ct = default) =>
