@@ -55,6 +55,23 @@ public sealed class ConsolidationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_later_run_sends_a_vehicle_out_again_only_once_its_earlier_route_has_brought_it_home()
+    {
+        var (roanne, lyon, tarare) = Towns.Fresh();
+        var van = await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await app.PublishAsync(Towns.SwapBetween(first, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        var earlier = await app.RouteAsync(Assert.Single((await app.PlanAsync()).Routes));
+
+        await app.PublishAsync(Towns.SwapBetween(second, tarare, Towns.Tarare, lyon, Towns.Lyon, "honey", 30));
+        var later = await app.RouteAsync(Assert.Single((await app.PlanAsync()).Routes));
+
+        Assert.Equal((van.Id, van.Id), (earlier.VehicleId, later.VehicleId));
+        Assert.True(later.Stops[0].Eta >= earlier.Stops[^1].Eta,
+            $"the van leaves again at {later.Stops[0].Eta:t}, before it is back at {earlier.Stops[^1].Eta:t}");
+    }
+
+    [Fact]
     public async Task The_planned_route_is_announced_per_shipment_with_vehicle_stops_and_etas()
     {
         var (roanne, lyon, _) = Towns.Fresh();

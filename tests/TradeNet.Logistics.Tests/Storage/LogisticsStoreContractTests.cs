@@ -211,6 +211,9 @@ public class LogisticsStoreContractTests
                 [ShipmentStatus.Failed] = 0, [ShipmentStatus.Cancelled] = 1,
             },
             Enum.GetValues<ShipmentStatus>().ToDictionary(st => st, st => counts.GetValueOrDefault(st)));
+        // What keeps vehicles busy: the planned and the picked-up ones.
+        await using var read = await s.Store.BeginAsync();
+        Assert.Equal(new[] { seeded[0].Id, seeded[3].Id, seeded[4].Id }.Order(), (await read.ActiveShipmentsAsync()).Select(a => a.Id).Order());
     }
 
     [Theory]

@@ -103,6 +103,10 @@ public class MongoMappingTests
         Assert.Equal(new BsonDocument("status", "held"), MongoRendering.Render(LogisticsMongoQueries.TransfersInStatus(TransferStatus.Held)));
 
     [Fact]
+    public void Active_shipments_are_the_planned_and_the_picked_up_ones() =>
+        Assert.Equal(BsonDocument.Parse("""{ "status": { "$in": ["planned", "pickedUp"] } }"""), MongoRendering.Render(LogisticsMongoQueries.ActiveShipments));
+
+    [Fact]
     public void A_town_sees_shipments_where_it_is_sender_receiver_or_carrier()
     {
         var filter = MongoRendering.Render(LogisticsMongoQueries.Shipments(new ShipmentQuery(Trade, "roanne")));

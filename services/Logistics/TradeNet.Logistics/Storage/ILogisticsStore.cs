@@ -76,6 +76,9 @@ public interface ILogisticsSession : IWriteScope
 
     Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);
 
+    /// <summary>Shipments still on the road or waiting for it (planned or picked up): what keeps their vehicles busy.</summary>
+    Task<IReadOnlyList<Shipment>> ActiveShipmentsAsync(CancellationToken ct = default);
+
     /// <summary>The whole fleet, as the planner sees it at this moment.</summary>
     Task<IReadOnlyList<Vehicle>> VehiclesAsync(CancellationToken ct = default);
 

@@ -63,6 +63,9 @@ public static class LogisticsMongoQueries
 
     public static FilterDefinition<ShipmentDocument> ShipmentsOfRoute(Guid routeId) => ShipmentFilter.Eq(d => d.RouteId, routeId);
 
+    public static FilterDefinition<ShipmentDocument> ActiveShipments { get; } =
+        ShipmentFilter.In(d => d.Status, [MongoMapping.Name(ShipmentStatus.Planned), MongoMapping.Name(ShipmentStatus.PickedUp)]);
+
     /// <summary>Shipments per status, one <c>{ _id: status, count }</c> per status present.</summary>
     public static PipelineDefinition<ShipmentDocument, BsonDocument> ShipmentsByStatus { get; } = new[]
     {
@@ -106,5 +109,6 @@ public static class LogisticsMongoQueries
         new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.CarrierTown).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "carrier_created" }),
         new(Builders<ShipmentDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
         new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.RouteId), new CreateIndexOptions { Name = "route" }),
+        new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.Status), new CreateIndexOptions { Name = "status" }),
     ];
 }

@@ -108,6 +108,12 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
     public Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default) =>
         Guard(() => store.CancelledTrades.Find(Session, CancelledTrade(tradeId)).AnyAsync(ct));
 
+    public Task<IReadOnlyList<Shipment>> ActiveShipmentsAsync(CancellationToken ct = default) => Guard(async () =>
+    {
+        var docs = await store.Shipments.Find(Session, ActiveShipments).ToListAsync(ct);
+        return (IReadOnlyList<Shipment>)docs.Select(MongoMapping.ToDomain).ToList();
+    });
+
     public Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default) => Guard(async () =>
     {
         var docs = await store.Shipments.Find(Session, ShipmentsOfRoute(routeId)).ToListAsync(ct);

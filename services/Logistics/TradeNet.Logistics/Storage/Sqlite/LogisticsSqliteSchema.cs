@@ -58,6 +58,7 @@ internal static class LogisticsSqliteSchema
         CREATE INDEX IF NOT EXISTS ix_shipments_carrier ON shipments(carrier_town, created_at);
         CREATE INDEX IF NOT EXISTS ix_shipments_created ON shipments(created_at);
         CREATE INDEX IF NOT EXISTS ix_shipments_route ON shipments(route_id);
+        CREATE INDEX IF NOT EXISTS ix_shipments_status ON shipments(status);
         CREATE TABLE IF NOT EXISTS vehicles (
             id TEXT PRIMARY KEY,
             home_town TEXT NOT NULL,

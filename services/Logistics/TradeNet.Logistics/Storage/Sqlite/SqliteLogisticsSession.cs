@@ -118,6 +118,13 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         return await command.ExecuteScalarAsync(ct) is not null;
     }
 
+    public async Task<IReadOnlyList<Shipment>> ActiveShipmentsAsync(CancellationToken ct = default)
+    {
+        await using var command = scope.Command($"SELECT {ShipmentColumns} FROM shipments WHERE status IN ($planned, $pickedUp) ORDER BY vehicle_id, route_id",
+            ("$planned", Name(ShipmentStatus.Planned)), ("$pickedUp", Name(ShipmentStatus.PickedUp)));
+        return await ReadAllAsync(command, ReadShipment, ct);
+    }
+
     public async Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default)
     {
         await using var command = scope.Command(

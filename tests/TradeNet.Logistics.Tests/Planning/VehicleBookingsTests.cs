@@ -1,0 +1,49 @@
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planning;
+
+namespace TradeNet.Logistics.Tests.Planning;
+
+public class VehicleBookingsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 4, 8, 0, 0, TimeSpan.Zero);
+
+    private static Vehicle Van(string id, DateTimeOffset? from = null, DateTimeOffset? until = null) =>
+        new(id, "roanne", Towns.Roanne, "van", 2000, null, true, 0.5, 20, from, until, Now, Now);
+
+    /// <summary>A shipment on the van's route, which comes home at <paramref name="back"/>.</summary>
+    private static Shipment On(string vehicle, DateTimeOffset back, ShipmentStatus status = ShipmentStatus.Planned) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), 0, Guid.NewGuid(), "roanne", "lyon", "roanne", vehicle, Guid.NewGuid(), status, 86, 43,
+            back.AddHours(-1), [new ShipmentStop(1, "roanne", "depart", Now), new ShipmentStop(2, "lyon", "delivery", back.AddHours(-1)),
+                new ShipmentStop(3, "roanne", "return", back)], Now);
+
+    [Fact]
+    public void A_vehicle_without_a_route_keeps_its_availability()
+    {
+        var idle = Van("idle", until: Now.AddDays(2));
+
+        Assert.Equal([idle], VehicleBookings.FreeFrom([idle], [On("other", Now.AddHours(5))]));
+    }
+
+    [Fact]
+    public void A_vehicle_on_routes_is_free_from_when_the_latest_brings_it_home()
+    {
+        var busy = VehicleBookings.FreeFrom([Van("van")], [On("van", Now.AddHours(3)), On("van", Now.AddHours(6), ShipmentStatus.PickedUp)]);
+
+        Assert.Equal(Now.AddHours(6), Assert.Single(busy).AvailableFrom);
+    }
+
+    [Fact]
+    public void A_vehicle_whose_own_availability_starts_after_its_return_keeps_it()
+    {
+        var later = Van("van", from: Now.AddDays(1));
+
+        Assert.Equal(Now.AddDays(1), Assert.Single(VehicleBookings.FreeFrom([later], [On("van", Now.AddHours(6))])).AvailableFrom);
+    }
+
+    [Fact]
+    public void A_vehicle_back_only_after_its_availability_ends_is_left_out()
+    {
+        Assert.Empty(VehicleBookings.FreeFrom([Van("van", until: Now.AddHours(4))], [On("van", Now.AddHours(6))]));
+    }
+}
