@@ -103,6 +103,16 @@ public class MongoMappingTests
         Assert.Equal(new BsonDocument("status", "held"), MongoRendering.Render(LogisticsMongoQueries.TransfersInStatus(TransferStatus.Held)));
 
     [Fact]
+    public void Sessions_deciding_about_one_trade_all_write_its_one_guard_document()
+    {
+        var trade = Guid.NewGuid();
+
+        Assert.Equal(new BsonDocument("_id", new BsonBinaryData(trade, GuidRepresentation.Standard)),
+            MongoRendering.Render(LogisticsMongoQueries.TradeGuard(trade)));
+        Assert.Equal(BsonDocument.Parse("""{ "$inc": { "writes": 1 } }"""), MongoRendering.Render(LogisticsMongoQueries.TouchTradeGuard));
+    }
+
+    [Fact]
     public void Active_shipments_are_the_planned_and_the_picked_up_ones() =>
         Assert.Equal(BsonDocument.Parse("""{ "status": { "$in": ["planned", "pickedUp"] } }"""), MongoRendering.Render(LogisticsMongoQueries.ActiveShipments));
 

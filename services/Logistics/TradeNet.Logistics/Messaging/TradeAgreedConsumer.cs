@@ -23,6 +23,9 @@ public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning 
 
         await using var session = await store.BeginAsync(ct);
         if (!await session.TryConsumeAsync(context.MessageId!.Value, Name, ct)) return;
+        // An agreement and a cancellation of one trade, consumed at once, must not both decide on what the other has
+        // not written yet (transfers planned for a cancelled trade).
+        await session.SerializeTradeAsync(trade.TradeId, ct);
         // Carriers' reports start traces of their own; they link back to this one.
         if (Activity.Current?.Id is { } traceParent) await session.RememberTradeTraceAsync(trade.TradeId, traceParent, ct);
         // A cancellation that overtook the agreement wins: nothing to move.

@@ -22,6 +22,9 @@ public sealed class TradeCancelledConsumer(ILogisticsStore store, ShipmentPlanni
 
         await using var session = await store.BeginAsync(ct);
         if (!await session.TryConsumeAsync(context.MessageId!.Value, Name, ct)) return;
+        // An agreement and a cancellation of one trade, consumed at once, must not both decide on what the other has
+        // not written yet (transfers planned for a cancelled trade).
+        await session.SerializeTradeAsync(trade.TradeId, ct);
         var now = clock.GetUtcNow();
         await session.MarkTradeCancelledAsync(trade.TradeId, trade.Reason ?? "", now, ct);
 

@@ -43,6 +43,12 @@ public interface ILogisticsSession : IWriteScope
     /// <summary>Keeps the first trace context seen for a trade (later ones are ignored).</summary>
     Task RememberTradeTraceAsync(Guid tradeId, string traceParent, CancellationToken ct = default);
 
+    /// <summary>Makes this session and any other that touches the same trade unable to both commit (the later one
+    /// fails and is retried), so what one decided from its reads (the trade is not cancelled; it has no transfers yet)
+    /// cannot be overtaken by the other's commit. SQLite writers already queue up (BEGIN IMMEDIATE); MongoDB
+    /// transactions read snapshots, so there both write one document per trade.</summary>
+    Task SerializeTradeAsync(Guid tradeId, CancellationToken ct = default);
+
     /// <summary>Adds a transfer; false (and nothing written) when the trade's leg already has one.</summary>
     Task<bool> AddTransferAsync(TransferOrder transfer, CancellationToken ct = default);
 

@@ -85,6 +85,12 @@ public static class LogisticsMongoQueries
         new(Builders<VehicleDocument>.IndexKeys.Ascending(d => d.HomeTown).Ascending(d => d.Id), new CreateIndexOptions { Name = "home_town" }),
     ];
 
+    /// <summary>One document per trade that the sessions deciding about it all write (a write conflict orders them).</summary>
+    public static FilterDefinition<BsonDocument> TradeGuard(Guid tradeId) =>
+        Builders<BsonDocument>.Filter.Eq("_id", new BsonBinaryData(tradeId, GuidRepresentation.Standard));
+
+    public static UpdateDefinition<BsonDocument> TouchTradeGuard { get; } = Builders<BsonDocument>.Update.Inc("writes", 1);
+
     public static FilterDefinition<TradeTraceDocument> TradeTrace(Guid tradeId) =>
         Builders<TradeTraceDocument>.Filter.Eq(d => d.TradeId, tradeId);
 

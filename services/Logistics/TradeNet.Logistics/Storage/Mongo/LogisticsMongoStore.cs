@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using TradeNet.Logistics.Domain;
 using TradeNet.Shared.Storage.Mongo;
@@ -19,6 +20,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         Shipments = Database.GetCollection<ShipmentDocument>("shipments");
         CancelledTrades = Database.GetCollection<CancelledTradeDocument>("cancelledTrades");
         TradeTraces = Database.GetCollection<TradeTraceDocument>("tradeTraces");
+        TradeGuards = Database.GetCollection<BsonDocument>("tradeGuards");
         Vehicles = Database.GetCollection<VehicleDocument>("vehicles");
         OutboxStore = new MongoOutboxStore(this);
         _setup = new(SetUpAsync);
@@ -35,6 +37,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public IMongoCollection<ShipmentDocument> Shipments { get; }
     public IMongoCollection<CancelledTradeDocument> CancelledTrades { get; }
     public IMongoCollection<TradeTraceDocument> TradeTraces { get; }
+    public IMongoCollection<BsonDocument> TradeGuards { get; }
     public IMongoCollection<VehicleDocument> Vehicles { get; }
     public MongoOutboxStore OutboxStore { get; }
 
@@ -49,6 +52,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         await Vehicles.Indexes.CreateManyAsync(VehicleIndexes, ct);
         await CreateCollectionAsync("cancelledTrades", ct);
         await CreateCollectionAsync("tradeTraces", ct);
+        await CreateCollectionAsync("tradeGuards", ct);
         await CreateCollectionAsync("inbox", ct);
     }
 

@@ -105,6 +105,9 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return true;
     });
 
+    public Task SerializeTradeAsync(Guid tradeId, CancellationToken ct = default) => Guard(() =>
+        store.TradeGuards.UpdateOneAsync(Session, TradeGuard(tradeId), TouchTradeGuard, new UpdateOptions { IsUpsert = true }, ct));
+
     public Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default) =>
         Guard(() => store.CancelledTrades.Find(Session, CancelledTrade(tradeId)).AnyAsync(ct));
 

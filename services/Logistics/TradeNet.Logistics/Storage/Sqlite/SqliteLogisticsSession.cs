@@ -104,6 +104,9 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    // The write transaction began IMMEDIATE: no other writer runs until it ends.
+    public Task SerializeTradeAsync(Guid tradeId, CancellationToken ct = default) => Task.CompletedTask;
+
     public async Task RememberTradeTraceAsync(Guid tradeId, string traceParent, CancellationToken ct = default)
     {
         await using var command = scope.Command(
