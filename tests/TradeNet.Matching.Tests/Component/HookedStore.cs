@@ -56,11 +56,17 @@ public sealed class HookedStore : IMatchingStore
         return _inner.TryTakeLeaseAsync(name, holder, now, until, ct);
     }
 
-    public Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+    public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
     {
         Interlocked.Increment(ref _leaseWrites);
-        return _inner.TryExtendLeaseAsync(name, holder, now, until, ct);
+        var extended = await _inner.TryExtendLeaseAsync(name, holder, now, until, ct);
+        if (extended) await (Interlocked.Exchange(ref _afterNextExtension, null)?.Invoke() ?? Task.CompletedTask);
+        return extended;
     }
+
+    /// <summary>Runs once right after the next lease extension that succeeds (as the check a round makes before it writes).</summary>
+    public void AfterNextLeaseExtension(Func<Task> hook) => _afterNextExtension = hook;
+    private Func<Task>? _afterNextExtension;
 
     public Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default) => _inner.ReleaseLeaseAsync(name, holder, ct);
 

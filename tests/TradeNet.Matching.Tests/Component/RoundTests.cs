@@ -208,4 +208,27 @@ public class RoundTests
         Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
         Assert.Equal(0, host.PublishedCount<TradeProposed>());
     }
+
+    [Fact]
+    public async Task A_round_whose_lease_is_taken_between_its_last_check_and_its_write_proposes_nothing()
+    {
+        var store = new HookedStore();
+        var strategy = new GatedStrategy();
+        await using var host = new MatchingHost { Strategy = strategy, WrapStore = store.Wrap };
+        await host.PublishListingsAsync(Swap.All);
+        var running = host.Operator().PostAsync("/api/matching/rounds", null);
+        await strategy.Started;
+        // The check before the write passes; then (a stall longer than the lease) another instance takes it over.
+        var later = DateTimeOffset.UtcNow.AddHours(1);
+        store.AfterNextLeaseExtension(async () =>
+            Assert.True(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "another instance", later, later.AddMinutes(5))));
+        strategy.Release();
+
+        var response = await running;
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Empty((await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!);
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+        Assert.Equal(0, host.PublishedCount<TradeProposed>());
+    }
 }

@@ -72,6 +72,23 @@ public sealed class MatchingStoreContract : IDisposable
         Assert.False(await store.TryExtendLeaseAsync(lease, "a", Now.AddMinutes(2), Now.AddMinutes(3)));
     }
 
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_write_extends_only_its_holders_unexpired_lease_and_only_if_it_commits(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        const string lease = "clearing-round";
+        Assert.True(await store.TryTakeLeaseAsync(lease, "a", Now, Now.AddMinutes(1)));
+
+        await using (var other = await store.BeginAsync())
+            Assert.False(await other.ExtendLeaseAsync(lease, "b", Now.AddSeconds(10), Now.AddMinutes(5)));
+        await using (var abandoned = await store.BeginAsync())
+            Assert.True(await abandoned.ExtendLeaseAsync(lease, "a", Now.AddSeconds(10), Now.AddMinutes(5))); // never committed
+        Assert.True(await store.TryTakeLeaseAsync(lease, "b", Now.AddMinutes(2), Now.AddMinutes(3))); // so "a" ran out at 1 min
+
+        await using var late = await store.BeginAsync();
+        Assert.False(await late.ExtendLeaseAsync(lease, "a", Now.AddMinutes(2), Now.AddMinutes(4)));
+    }
+
     [Fact]
     public async Task Two_sqlite_stores_on_one_file_see_each_others_lease()
     {

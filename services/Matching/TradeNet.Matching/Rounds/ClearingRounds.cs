@@ -130,6 +130,10 @@ public sealed class ClearingRounds(
         // round's trades are stale. Extending it here also keeps it well past the write below.
         if (!await ExtendLeaseAsync(ct)) throw new ClearingTakenOverException();
         await using var session = await store.BeginAsync(ct);
+        // And inside the write, which then commits only while the lease is this instance's (a pause between the check
+        // above and the commit cannot let another instance's round hand out the same quantities).
+        var now = clock.GetUtcNow();
+        if (!await session.ExtendLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct)) throw new ClearingTakenOverException();
         // A withdrawal or a lower quantity consumed while the strategy ran cancelled only the proposals stored before it.
         var current = await CurrentListingsAsync(session, trades, ct);
         var withdrawn = current.Values.Where(l => l.Withdrawn).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);

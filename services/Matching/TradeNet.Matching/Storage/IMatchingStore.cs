@@ -62,4 +62,8 @@ public interface IMatchingSession : IWriteScope
     Task<bool> UpdateTradeAsync(Trade trade, CancellationToken ct = default);
 
     Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default);
+
+    /// <summary>Extends the holder's unexpired lease inside this write, so the write commits only while the lease is
+    /// held (another instance taking it meanwhile conflicts with it); false when the lease ran out or is another's.</summary>
+    Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default);
 }

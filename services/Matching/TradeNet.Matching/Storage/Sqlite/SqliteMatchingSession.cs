@@ -17,6 +17,11 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
 
     public ValueTask DisposeAsync() => scope.DisposeAsync();
 
+    public async Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default) =>
+        await scope.ExecuteAsync(
+            "UPDATE leases SET expires_at = $until WHERE name = $name AND holder = $holder AND expires_at > $now",
+            ("$name", name), ("$holder", holder), ("$until", until.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds())) == 1;
+
     public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
     {
         await using var command = scope.Command(ListingSql, ("$id", id));
