@@ -45,6 +45,8 @@ public static class EdgeAssert
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
+        // Every problem links to the definition of its status (the framework's common ones, the edge's 413/429/503).
+        Assert.StartsWith("https://tools.ietf.org/html/rfc", problem.GetProperty("type").GetString());
         return problem;
     }
 

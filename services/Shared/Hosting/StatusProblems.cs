@@ -18,6 +18,14 @@ internal static class StatusProblems
     public static void Describe(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
+        // The framework links only the common statuses to their definition; these come from the edge and the limits.
+        problem.Type ??= problem.Status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+            StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+            StatusCodes.Status503ServiceUnavailable => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+            _ => null,
+        };
         if (problem.Detail is not null) return;
         var http = context.HttpContext;
         problem.Detail = problem.Status switch
