@@ -22,13 +22,13 @@ public class VehicleBookingsTests
     {
         var idle = Van("idle", until: Now.AddDays(2));
 
-        Assert.Equal([idle], VehicleBookings.FreeFrom([idle], [On("other", Now.AddHours(5))]));
+        Assert.Equal([idle], VehicleBookings.FreeFrom([idle], [On("other", Now.AddHours(5))], Now));
     }
 
     [Fact]
     public void A_vehicle_on_routes_is_free_from_when_the_latest_brings_it_home()
     {
-        var busy = VehicleBookings.FreeFrom([Van("van")], [On("van", Now.AddHours(3)), On("van", Now.AddHours(6), ShipmentStatus.PickedUp)]);
+        var busy = VehicleBookings.FreeFrom([Van("van")], [On("van", Now.AddHours(3)), On("van", Now.AddHours(6), ShipmentStatus.PickedUp)], Now);
 
         Assert.Equal(Now.AddHours(6), Assert.Single(busy).AvailableFrom);
     }
@@ -38,12 +38,18 @@ public class VehicleBookingsTests
     {
         var later = Van("van", from: Now.AddDays(1));
 
-        Assert.Equal(Now.AddDays(1), Assert.Single(VehicleBookings.FreeFrom([later], [On("van", Now.AddHours(6))])).AvailableFrom);
+        Assert.Equal(Now.AddDays(1), Assert.Single(VehicleBookings.FreeFrom([later], [On("van", Now.AddHours(6))], Now)).AvailableFrom);
     }
 
     [Fact]
     public void A_vehicle_back_only_after_its_availability_ends_is_left_out()
     {
-        Assert.Empty(VehicleBookings.FreeFrom([Van("van", until: Now.AddHours(4))], [On("van", Now.AddHours(6))]));
+        Assert.Empty(VehicleBookings.FreeFrom([Van("van", until: Now.AddHours(4))], [On("van", Now.AddHours(6))], Now));
+    }
+
+    [Fact]
+    public void A_vehicle_still_on_a_route_it_should_have_come_back_from_is_left_out_until_its_carrier_reports()
+    {
+        Assert.Empty(VehicleBookings.FreeFrom([Van("van")], [On("van", Now.AddHours(-1), ShipmentStatus.PickedUp)], Now));
     }
 }

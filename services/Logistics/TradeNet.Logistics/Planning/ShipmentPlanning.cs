@@ -100,7 +100,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             await using (var read = await store.BeginAsync(ct))
             {
                 pending = await read.PendingTransfersAsync(max, ct);
-                fleet = VehicleBookings.FreeFrom(await read.VehiclesAsync(ct), await read.ActiveShipmentsAsync(ct));
+                fleet = VehicleBookings.FreeFrom(await read.VehiclesAsync(ct), await read.ActiveShipmentsAsync(ct), clock.GetUtcNow());
             }
             if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
 

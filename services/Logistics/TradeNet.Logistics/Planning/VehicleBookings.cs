@@ -8,8 +8,9 @@ public static class VehicleBookings
 {
     /// <summary>The fleet as a new run may use it: a vehicle with active shipments (planned or picked up) is available
     /// from the return to its home of the latest such route (every shipment carries its route's stops, the last one the
-    /// return), and left out when that is past its availability.</summary>
-    public static IReadOnlyList<Vehicle> FreeFrom(IReadOnlyList<Vehicle> fleet, IEnumerable<Shipment> active)
+    /// return), and left out when that is past its availability — or already past while its shipments are still
+    /// active: it is late, and when it will be back is unknown until its carrier reports.</summary>
+    public static IReadOnlyList<Vehicle> FreeFrom(IReadOnlyList<Vehicle> fleet, IEnumerable<Shipment> active, DateTimeOffset now)
     {
         var busyUntil = active.Where(s => s.Stops.Count > 0)
             .GroupBy(s => s.VehicleId)
@@ -17,7 +18,9 @@ public static class VehicleBookings
         var free = new List<Vehicle>(fleet.Count);
         foreach (var vehicle in fleet)
         {
-            if (!busyUntil.TryGetValue(vehicle.Id, out var back) || vehicle.AvailableFrom >= back) free.Add(vehicle);
+            if (!busyUntil.TryGetValue(vehicle.Id, out var back)) free.Add(vehicle);
+            else if (back <= now) continue; // late on its route
+            else if (vehicle.AvailableFrom >= back) free.Add(vehicle);
             else if (vehicle.AvailableUntil is not { } until || until > back) free.Add(vehicle with { AvailableFrom = back });
         }
         return free;
