@@ -38,11 +38,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     {
         // System.Text.Json's wording for a property met twice when duplicates are refused ("Duplicate property ...").
         JsonException { Path: { Length: > 1 } path } json when json.Message.StartsWith("Duplicate", StringComparison.Ordinal)
-            => $"Field '{path.TrimStart('$', '.')}' is given more than once.",
+            => $"Field '{FieldName(path)}' is given more than once.",
         // A syntax error (the reader's exception inside): blaming the field it broke in, as for a bad value, would
         // send the caller looking at a value that is fine ({"quantity":10 without its closing brace).
         JsonException { InnerException: JsonException } json => NotJson(json),
-        JsonException { Path: { Length: > 1 } path } => $"Field '{path.TrimStart('$', '.')}' has an invalid value.",
+        JsonException { Path: { Length: > 1 } path } => $"Field '{FieldName(path)}' has an invalid value.",
         // Well-formed JSON of the wrong shape at the top ([], "text", 5): the body must be an object.
         JsonException { Path: "$" } => "The request body must be a JSON object.",
         JsonException => "The request body is not valid JSON.",
@@ -53,6 +53,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         _ when bad.Message.Contains("media type", StringComparison.OrdinalIgnoreCase) => ExpectedJson,
         _ => "The request could not be read.",
     };
+
+    private static string FieldName(string jsonPath) => jsonPath.TrimStart('$', '.');
 
     // Line and byte are 0-based in JsonException; editors count from 1.
     private static string NotJson(JsonException json) => json is { LineNumber: { } line, BytePositionInLine: { } column }

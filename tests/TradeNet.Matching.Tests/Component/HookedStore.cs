@@ -19,7 +19,16 @@ public sealed class HookedStore : IMatchingStore
 
     public void AfterNextRead(Func<Task> hook) => _afterNextRead = hook;
 
-    public Task<IMatchingSession> BeginAsync(CancellationToken ct = default) => _inner.BeginAsync(ct);
+    public async Task<IMatchingSession> BeginAsync(CancellationToken ct = default)
+    {
+        // Before the write begins: with SQLite a write inside the hook would wait for the one begun here.
+        await (Interlocked.Exchange(ref _beforeNextWrite, null)?.Invoke() ?? Task.CompletedTask);
+        return await _inner.BeginAsync(ct);
+    }
+
+    /// <summary>Runs once right before the next write begins (as the write of a round that has solved).</summary>
+    public void BeforeNextWrite(Func<Task> hook) => _beforeNextWrite = hook;
+    private Func<Task>? _beforeNextWrite;
 
     public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
     {
@@ -56,17 +65,11 @@ public sealed class HookedStore : IMatchingStore
         return _inner.TryTakeLeaseAsync(name, holder, now, until, ct);
     }
 
-    public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+    public Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
     {
         Interlocked.Increment(ref _leaseWrites);
-        var extended = await _inner.TryExtendLeaseAsync(name, holder, now, until, ct);
-        if (extended) await (Interlocked.Exchange(ref _afterNextExtension, null)?.Invoke() ?? Task.CompletedTask);
-        return extended;
+        return _inner.TryExtendLeaseAsync(name, holder, now, until, ct);
     }
-
-    /// <summary>Runs once right after the next lease extension that succeeds (as the check a round makes before it writes).</summary>
-    public void AfterNextLeaseExtension(Func<Task> hook) => _afterNextExtension = hook;
-    private Func<Task>? _afterNextExtension;
 
     public Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default) => _inner.ReleaseLeaseAsync(name, holder, ct);
 

@@ -218,9 +218,9 @@ public class RoundTests
         await host.PublishListingsAsync(Swap.All);
         var running = host.Operator().PostAsync("/api/matching/rounds", null);
         await strategy.Started;
-        // The check before the write passes; then (a stall longer than the lease) another instance takes it over.
+        // Its lease checked and renewed while it solved; then (a stall longer than the lease) another instance takes it over.
         var later = DateTimeOffset.UtcNow.AddHours(1);
-        store.AfterNextLeaseExtension(async () =>
+        store.BeforeNextWrite(async () =>
             Assert.True(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "another instance", later, later.AddMinutes(5))));
         strategy.Release();
 

@@ -39,7 +39,7 @@ internal static class ListingEndpoints
             cursor = new ListingCursor(last.CreatedAt, last.Id);
         }
         var listings = await store.FindListingsAsync(new ListingQuery(town, kind, category, status, After: cursor, Limit: page), ct);
-        if (listings.Count > 0) Paging.LinkNext(http, listings.Count, page, listings[^1].Id);
+        Paging.LinkNext(http, listings, page, l => l.Id);
         return TypedResults.Ok(listings.Select(ListingView.Of).ToArray());
     }
 

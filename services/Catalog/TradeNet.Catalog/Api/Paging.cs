@@ -24,11 +24,11 @@ internal static class Paging
         Problems.Field("after", $"must be the id of a {what} (the last one of the page before)");
 
     /// <summary>A full page may have a next one: the same query, after this page's last id.</summary>
-    public static void LinkNext(HttpContext http, int count, int size, string lastId)
+    public static void LinkNext<T>(HttpContext http, IReadOnlyList<T> page, int size, Func<T, string> id)
     {
-        if (count < size) return;
+        if (page.Count < size) return;
         var query = http.Request.Query.Where(q => q.Key != "after").ToDictionary(q => q.Key, q => (string?)q.Value.ToString());
-        query["after"] = lastId;
+        query["after"] = id(page[^1]);
         http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{QueryString.Create(query)}>; rel=\"next\"";
     }
 }

@@ -28,7 +28,7 @@ internal static class TownEndpoints
         Domain.Town? last = null;
         if (!string.IsNullOrWhiteSpace(after) && (last = await store.GetTownAsync(after.Trim(), ct)) is null) return Paging.UnknownAfter("town");
         var towns = await store.GetTownsAsync(page: new TownPage(last, size), ct: ct);
-        if (towns.Count > 0) Paging.LinkNext(http, towns.Count, size, towns[^1].Id);
+        Paging.LinkNext(http, towns, size, t => t.Id);
         return TypedResults.Ok(towns.Select(TownView.Of).ToArray());
     }
 

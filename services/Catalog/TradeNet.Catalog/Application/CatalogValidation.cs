@@ -1,7 +1,7 @@
-using TradeNet.Shared.Hosting;
 using System.Text.RegularExpressions;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Catalog.Application;
 

@@ -1,6 +1,6 @@
-using TradeNet.Shared.Hosting;
 using TradeNet.Contracts;
 using TradeNet.Logistics.Domain;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Logistics.Api;
 

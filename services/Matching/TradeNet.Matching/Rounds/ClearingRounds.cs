@@ -126,12 +126,10 @@ public sealed class ClearingRounds(
             outcome.Objective, "completed", trigger, trades.Select(t => t.Id).ToList(), outcome.Stats.Strategy,
             outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound, outcome.Stats.Quality);
 
-        // Another instance that found the lease run out may have cleared the same quantities meanwhile: then this
-        // round's trades are stale. Extending it here also keeps it well past the write below.
-        if (!await ExtendLeaseAsync(ct)) throw new ClearingTakenOverException();
         await using var session = await store.BeginAsync(ct);
-        // And inside the write, which then commits only while the lease is this instance's (a pause between the check
-        // above and the commit cannot let another instance's round hand out the same quantities).
+        // Another instance that found the lease run out may have cleared the same quantities meanwhile: then this
+        // round's trades are stale. Extended inside the write, the lease is this instance's until the commit, so no
+        // pause before it can let another round hand out the same quantities.
         var now = clock.GetUtcNow();
         if (!await session.ExtendLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct)) throw new ClearingTakenOverException();
         // A withdrawal or a lower quantity consumed while the strategy ran cancelled only the proposals stored before it.

@@ -69,6 +69,6 @@ internal static class CatalogSqliteRows
 
     private static string Json(string[] values) => JsonSerializer.Serialize(values);
     private static string[] Strings(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
-    private static string Text(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    internal static string Text(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
     private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 }

@@ -77,9 +77,8 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
         }
         if (query.After is { } after)
         {
-            // Compared as stored: the cursor listing's own row gives the created_at text.
-            conditions.Add("(created_at, id) > (SELECT created_at, id FROM listings WHERE id = $after_id)");
-            parameters.Add(("$after_id", after.Id));
+            conditions.Add("(created_at, id) > ($after_created, $after_id)");
+            parameters.AddRange([("$after_created", CatalogSqliteRows.Text(after.CreatedAt)), ("$after_id", after.Id)]);
         }
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         var limit = query.Limit is { } n ? $" LIMIT {n}" : "";

@@ -105,10 +105,11 @@ public sealed class MongoMatchingStore : IMatchingStore
 
     public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
     {
-        await _indexes.EnsureAsync(ct);
-        var result = await Leases.UpdateOneAsync(d => d.Id == name && d.Holder == holder && d.ExpiresAt > now.UtcDateTime,
-            Builders<LeaseDocument>.Update.Set(d => d.ExpiresAt, until.UtcDateTime), cancellationToken: ct);
-        return result.MatchedCount == 1;
+        // The same conditional write a round makes inside its own transaction, here in one of its own.
+        await using var session = await BeginAsync(ct);
+        var extended = await session.ExtendLeaseAsync(name, holder, now, until, ct);
+        await session.CommitAsync(ct);
+        return extended;
     }
 
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default)

@@ -76,12 +76,11 @@ public sealed class SqliteMatchingStore : IMatchingStore
 
     public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
     {
-        await using var scope = Database.BeginWrite();
-        var changed = await scope.ExecuteAsync(
-            "UPDATE leases SET expires_at = $until WHERE name = $name AND holder = $holder AND expires_at > $now",
-            ("$name", name), ("$holder", holder), ("$until", until.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds()));
-        await scope.CommitAsync(ct);
-        return changed == 1;
+        // The same conditional write a round makes inside its own transaction, here in one of its own.
+        await using var session = await BeginAsync(ct);
+        var extended = await session.ExtendLeaseAsync(name, holder, now, until, ct);
+        await session.CommitAsync(ct);
+        return extended;
     }
 
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default)
