@@ -25,6 +25,7 @@ public class RoundTests
         var round = (await response.Content.ReadFromJsonAsync<RoundView>(MatchingHost.Json))!;
         Assert.Equal($"/api/matching/rounds/{round.Id}", response.Headers.Location!.OriginalString);
         Assert.Equal((4, 1, 240.0, "completed"), (round.Listings, round.Trades, round.Objective, round.Status));
+        Assert.Equal("requested by ops", round.Trigger);
         var proposed = await host.Published<TradeProposed>(p => p.RoundId == round.Id);
         Assert.Equal(round.TradeIds.Single(), proposed.TradeId);
         Assert.InRange(proposed.Deadline - round.StartedAt, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24.1));

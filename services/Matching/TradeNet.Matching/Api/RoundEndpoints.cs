@@ -20,7 +20,7 @@ internal static class RoundEndpoints
     {
         try
         {
-            var round = await rounds.RunAsync($"operator {http.User.CallerName()}", ct);
+            var round = await rounds.RunAsync($"requested by {http.User.CallerName()}", ct);
             return TypedResults.Created($"/api/matching/rounds/{round.Id}", RoundView.From(round));
         }
         catch (ClearingTakenOverException taken)
