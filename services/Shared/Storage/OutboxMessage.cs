@@ -33,6 +33,11 @@ public interface IOutboxStore
 
     /// <summary>Deletes at most <paramref name="max"/> inbox entries recorded before <paramref name="before"/>; returns how many.</summary>
     Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct);
+
+    /// <summary>Takes the right to relay this outbox until <paramref name="until"/>, or renews it, if no other relay holds
+    /// it past <paramref name="now"/>; true when <paramref name="holder"/> holds it now. Holding it until
+    /// <paramref name="now"/> lets it go. One relay per outbox keeps the events in order and published once.</summary>
+    Task<bool> TryHoldRelayAsync(string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct);
 }
 
 public sealed record OutboxBacklog(int Pending, DateTimeOffset? OldestPendingAt);

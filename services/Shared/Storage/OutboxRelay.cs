@@ -10,13 +10,25 @@ namespace TradeNet.Shared.Storage;
 /// <summary>
 /// Publishes a service's pending outbox events in order, waits for the broker's confirm, then marks
 /// them sent. A crash between publish and mark re-publishes with the same message id, which the
-/// consumers' inboxes discard. Resumes from the table after any restart.
+/// consumers' inboxes discard. Resumes from the table after any restart. Replicas sharing one outbox take turns
+/// through a lease in it: one relay publishes, the others stand by and take over once its hold runs out (or at once
+/// when it stops cleanly), so events go out once and in order rather than once per replica.
 /// </summary>
 public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services, ILogger<OutboxRelay<TStore>> logger)
     : BackgroundService where TStore : IOutboxStore
 {
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(500);
     private const int Batch = 100;
+
+    /// <summary>How long a hold lasts: a relay that dies holds up its outbox's events this long at most.</summary>
+    public static readonly TimeSpan Hold = TimeSpan.FromSeconds(10);
+
+    // Renewed when less than half is left, so a store call every few seconds, not one per event.
+    private static readonly TimeSpan Renew = Hold / 2;
+    private static readonly TimeSpan StandBy = TimeSpan.FromSeconds(1);
+
+    private readonly string _holder = $"{Environment.MachineName}/{Guid.NewGuid():N}";
+    private DateTimeOffset _heldUntil = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,20 +38,28 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         {
             try
             {
+                if (!await HoldAsync(stoppingToken))
+                {
+                    await Task.Delay(StandBy, stoppingToken);
+                    continue;
+                }
                 // The unreadable rows stay pending in order among the others: asking for that many more keeps a
                 // batch's worth of rows the relay can still act on, however many of them there are.
                 var batch = Batch + _unreadable.Count;
                 var pending = await store.PendingAsync(batch, stoppingToken);
                 var published = 0;
                 foreach (var message in pending)
+                {
+                    if (!await HoldAsync(stoppingToken)) break; // another relay took over: it publishes the rest
                     if (await PublishAsync(bus, message, stoppingToken)) published++;
+                }
                 failures = 0;
                 if (pending.Count == batch && published > 0) continue;
                 await OutboxSignal.WaitAsync(Idle, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
@@ -49,6 +69,37 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
                 await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
             }
         }
+        await LetGoAsync();
+    }
+
+    /// <summary>True while this relay holds the outbox, renewing or taking the hold when it is due.</summary>
+    private async Task<bool> HoldAsync(CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (_heldUntil - now > Renew) return true;
+        var held = await store.TryHoldRelayAsync(_holder, now, now + Hold, ct);
+        if (held != (_heldUntil > now))
+            logger.LogInformation(held ? "Outbox relay {Store} ({Holder}) publishes this outbox" : "Outbox relay {Store} ({Holder}) stands by: another relay holds this outbox",
+                typeof(TStore).Name, _holder);
+        _heldUntil = held ? now + Hold : DateTimeOffset.MinValue;
+        return held;
+    }
+
+    /// <summary>A relay that stops cleanly hands the outbox over at once instead of making the others wait out its hold.</summary>
+    private async Task LetGoAsync()
+    {
+        if (_heldUntil <= DateTimeOffset.UtcNow) return;
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await store.TryHoldRelayAsync(_holder, now, now, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Outbox relay {Store} could not let go of its hold; it runs out by itself", typeof(TStore).Name);
+        }
+        _heldUntil = DateTimeOffset.MinValue;
     }
 
     // Rows no build of this service can read (a renamed or removed event type, a corrupt payload) stay pending,

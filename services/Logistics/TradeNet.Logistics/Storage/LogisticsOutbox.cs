@@ -13,4 +13,7 @@ public sealed class LogisticsOutbox(IOutboxStore inner) : IOutboxStore
     public Task<OutboxBacklog> BacklogAsync(CancellationToken ct) => inner.BacklogAsync(ct);
 
     public Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct) => inner.ForgetConsumedAsync(before, max, ct);
+
+    public Task<bool> TryHoldRelayAsync(string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
+        inner.TryHoldRelayAsync(holder, now, until, ct);
 }

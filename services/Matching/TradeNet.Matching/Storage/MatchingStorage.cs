@@ -39,4 +39,7 @@ public sealed class MatchingOutbox(MatchingStorage storage) : IOutboxStore
 
     public Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct) =>
         storage.Outbox.ForgetConsumedAsync(before, max, ct);
+
+    public Task<bool> TryHoldRelayAsync(string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
+        storage.Outbox.TryHoldRelayAsync(holder, now, until, ct);
 }

@@ -13,6 +13,14 @@ public sealed class OutboxDocument
     public DateTime? SentAt { get; set; }
 }
 
+/// <summary>Which relay publishes the outbox, until when (one document, <see cref="MongoStore.RelayLeaseId"/>).</summary>
+public sealed class RelayLeaseDocument
+{
+    [BsonId] public string Id { get; set; } = "";
+    public string Holder { get; set; } = "";
+    public DateTime ExpiresAt { get; set; }
+}
+
 public sealed class InboxDocument
 {
     /// <summary>"consumer/messageId": the key itself enforces once-only.</summary>

@@ -17,12 +17,23 @@ public class MongoStore
         Database = client.GetDatabase(databaseName);
         Outbox = Database.GetCollection<OutboxDocument>("outbox");
         Inbox = Database.GetCollection<InboxDocument>("inbox");
+        RelayLease = Database.GetCollection<RelayLeaseDocument>("outboxRelay");
     }
 
     public IMongoClient Client { get; }
     public IMongoDatabase Database { get; }
     public IMongoCollection<OutboxDocument> Outbox { get; }
     public IMongoCollection<InboxDocument> Inbox { get; }
+    public IMongoCollection<RelayLeaseDocument> RelayLease { get; }
+
+    public const string RelayLeaseId = "outbox-relay";
+
+    /// <summary>The relay lease as <paramref name="holder"/> may take it: run out at <paramref name="now"/>, or its own.</summary>
+    public static FilterDefinition<RelayLeaseDocument> RelayHoldableBy(string holder, DateTimeOffset now)
+    {
+        var f = Builders<RelayLeaseDocument>.Filter;
+        return f.Eq(d => d.Id, RelayLeaseId) & (f.Lte(d => d.ExpiresAt, now.UtcDateTime) | f.Eq(d => d.Holder, holder));
+    }
 
     public static CreateIndexModel<OutboxDocument> PendingOutboxIndex { get; } =
         new(Builders<OutboxDocument>.IndexKeys.Ascending(d => d.SentAt).Ascending(d => d.Seq),

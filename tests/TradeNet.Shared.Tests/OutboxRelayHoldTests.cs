@@ -1,0 +1,144 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MongoDB.Bson;
+using TradeNet.Contracts;
+using TradeNet.Shared.Storage;
+using TradeNet.Shared.Storage.Mongo;
+using TradeNet.Shared.Storage.Sqlite;
+using TradeNet.Testing;
+
+namespace TradeNet.Shared.Tests;
+
+public sealed class OutboxRelayHoldTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 4, 9, 0, 0, TimeSpan.Zero);
+    private readonly TestSettings _settings = new();
+
+    private sealed class TestOutbox(SqliteDatabase db) : SqliteOutboxStore(db);
+
+    [Fact]
+    public async Task One_relay_holds_an_outbox_until_its_hold_runs_out_or_it_lets_go()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "hold.db"), "");
+        var (a, b) = (new SqliteOutboxStore(db), new SqliteOutboxStore(db));
+
+        Assert.True(await a.TryHoldRelayAsync("a", Now, Now.AddSeconds(10), default));
+        Assert.False(await b.TryHoldRelayAsync("b", Now.AddSeconds(5), Now.AddSeconds(15), default));
+        Assert.True(await a.TryHoldRelayAsync("a", Now.AddSeconds(5), Now.AddSeconds(15), default)); // renewed
+        Assert.False(await b.TryHoldRelayAsync("b", Now.AddSeconds(14), Now.AddSeconds(24), default));
+        Assert.True(await b.TryHoldRelayAsync("b", Now.AddSeconds(15), Now.AddSeconds(25), default)); // a's hold ran out
+        Assert.False(await a.TryHoldRelayAsync("a", Now.AddSeconds(16), Now.AddSeconds(26), default));
+
+        Assert.True(await b.TryHoldRelayAsync("b", Now.AddSeconds(17), Now.AddSeconds(17), default)); // lets go
+        Assert.True(await a.TryHoldRelayAsync("a", Now.AddSeconds(17), Now.AddSeconds(27), default));
+    }
+
+    [Fact]
+    public async Task Two_relays_on_one_outbox_publish_each_event_once_and_in_order()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "two.db"), "");
+        await using var provider = await StartHarnessAsync(db);
+        var sent = new PublishCount();
+        using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+        var relays = new[] { NewRelay(provider), NewRelay(provider) };
+
+        await Task.WhenAll(relays.Select(r => r.StartAsync(default)));
+        await Task.Delay(200); // both idle, so the write's signal wakes both at once
+        var tradeIds = await WriteEventsAsync(db, 150);
+        try
+        {
+            await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 0, what: "outbox drained");
+        }
+        finally
+        {
+            await Task.WhenAll(relays.Select(r => r.StopAsync(default)));
+        }
+
+        // The harness lists a message id once however often it went out, so the publishes are counted on the bus.
+        Assert.Equal(tradeIds, sent.TradeIds);
+    }
+
+    [Fact]
+    public async Task A_standing_by_relay_publishes_as_soon_as_the_holder_stops()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "takeover.db"), "");
+        await using var provider = await StartHarnessAsync(db);
+        var first = NewRelay(provider);
+        await first.StartAsync(default);
+        var before = await WriteEventsAsync(db, 3);
+        await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 0, what: "first relay drained");
+        var second = NewRelay(provider);
+        await second.StartAsync(default);
+
+        await first.StopAsync(default);
+        var after = await WriteEventsAsync(db, 3);
+        try
+        {
+            // Well inside the first relay's hold: only its letting go lets the second publish this soon.
+            await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 0,
+                timeout: OutboxRelay<TestOutbox>.Hold / 2, what: "second relay drained");
+        }
+        finally
+        {
+            await second.StopAsync(default);
+        }
+
+        var published = provider.GetRequiredService<ITestHarness>().Published.Select<TradeCancelled>();
+        Assert.Equal(before.Concat(after), published.Select(p => p.Context.Message.TradeId));
+    }
+
+    [Fact] // named as the outbox and inbox documents are: shared documents take no service's conventions
+    public void The_mongo_relay_lease_is_taken_only_when_run_out_or_already_the_callers()
+    {
+        var filter = MongoRendering.Render(MongoStore.RelayHoldableBy("host-a", Now));
+        var bson = new RelayLeaseDocument { Id = MongoStore.RelayLeaseId, Holder = "host-a", ExpiresAt = Now.UtcDateTime }.ToBsonDocument();
+
+        Assert.Equal("""{ "_id" : "outbox-relay", "$or" : [{ "ExpiresAt" : { "$lte" : { "$date" : "2026-12-04T09:00:00Z" } } }, { "Holder" : "host-a" }] }""",
+            filter.ToString());
+        Assert.Equal("""{ "_id" : "outbox-relay", "Holder" : "host-a", "ExpiresAt" : { "$date" : "2026-12-04T09:00:00Z" } }""", bson.ToString());
+    }
+
+    private sealed class PublishCount : IPublishObserver
+    {
+        private readonly List<Guid> _tradeIds = [];
+
+        public IReadOnlyList<Guid> TradeIds { get { lock (_tradeIds) return [.. _tradeIds]; } }
+
+        public Task PostPublish<T>(PublishContext<T> context) where T : class
+        {
+            if (context.Message is TradeCancelled cancelled) lock (_tradeIds) _tradeIds.Add(cancelled.TradeId);
+            return Task.CompletedTask;
+        }
+
+        // A broker's confirm takes a while: without that, one relay drains the outbox before the other wakes.
+        public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.Delay(2);
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+
+    private static async Task<List<Guid>> WriteEventsAsync(SqliteDatabase db, int count)
+    {
+        var tradeIds = Enumerable.Range(0, count).Select(_ => Guid.NewGuid()).ToList();
+        await using var scope = db.BeginWrite();
+        foreach (var id in tradeIds) scope.Publish(new TradeCancelled(id, "expired", false, []));
+        await scope.CommitAsync();
+        return tradeIds;
+    }
+
+    private static async Task<ServiceProvider> StartHarnessAsync(SqliteDatabase db)
+    {
+        var provider = new ServiceCollection()
+            .AddSingleton(new TestOutbox(db))
+            .AddMassTransitTestHarness()
+            .BuildServiceProvider(true);
+        await provider.GetRequiredService<ITestHarness>().Start();
+        return provider;
+    }
+
+    private static OutboxRelay<TestOutbox> NewRelay(IServiceProvider provider) =>
+        new(provider.GetRequiredService<TestOutbox>(), provider, NullLogger<OutboxRelay<TestOutbox>>.Instance);
+
+    public void Dispose() => _settings.Dispose();
+}
