@@ -98,9 +98,34 @@ public class KubernetesManifestTests
         Assert.Equal(6, addresses.Count);
         foreach (var address in addresses)
         {
-            var uri = new Uri(address);
-            var ports = Object("Service", uri.Host).Items("spec", "ports").Select(p => int.Parse(p.Text("port")!));
-            Assert.Contains(uri.Port, ports);
+            var (host, port) = Target(address);
+            var ports = Object("Service", host).Items("spec", "ports").Select(p => int.Parse(p.Text("port")!));
+            Assert.Contains(port, ports);
+        }
+    }
+
+    [Fact]
+    public void Every_grpc_address_in_the_config_map_names_a_headless_service_of_the_pods_grpc_port()
+    {
+        var grpc = Objects.Where(o => o.Text("kind") == "ConfigMap")
+            .SelectMany(o => Yaml.Entries((YamlMappingNode)o.At("data")!))
+            .Where(e => Regex.IsMatch(e.Key, "^Services__[A-Za-z]+__Grpc$"))
+            .ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value!);
+
+        Assert.Equal(["Services__Catalog__Grpc", "Services__Logistics__Grpc"], grpc.Keys.Order());
+        foreach (var (name, address) in grpc)
+        {
+            // dns:/// is what makes the client balance per call (AddTradeNetGrpcClient); http:// would pin it to one pod.
+            Assert.StartsWith("dns:///", address);
+            var (host, port) = Target(address);
+            var service = Object("Service", host);
+            Assert.True(IsHeadless(service), $"{name}: Service {host} is headless");
+            var servicePort = Assert.Single(service.Items("spec", "ports"));
+            // A headless Service maps no ports: clients dial the pod's own port, so the two must be one.
+            var container = Container(Selected(service.At("spec", "selector")!));
+            Assert.Equal(("grpc", port), (servicePort.Text("targetPort"), int.Parse(servicePort.Text("port")!)));
+            Assert.Equal(port, ContainerPort(container, "grpc"));
+            Assert.Equal(port, PortOf(EnvValue(container, "Endpoints__Grpc")!));
         }
     }
 

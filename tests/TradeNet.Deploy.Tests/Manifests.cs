@@ -42,4 +42,22 @@ internal static class Manifests
 
     /// <summary>The port of a URL such as http://0.0.0.0:5101 or http://catalog:5102.</summary>
     public static int PortOf(string url) => new Uri(url).Port;
+
+    /// <summary>The host and port an address reaches: http://catalog:5102, or dns:///catalog-grpc:5102 (gRPC's
+    /// resolver form, where the target is the path).</summary>
+    public static (string Host, int Port) Target(string address)
+    {
+        var uri = new Uri(address);
+        if (uri.Scheme != "dns") return (uri.Host, uri.Port);
+        var target = new Uri("http://" + uri.AbsolutePath.TrimStart('/'));
+        return (target.Host, target.Port);
+    }
+
+    /// <summary>Whether a Service is headless: DNS answers with its pods' own addresses rather than one virtual IP.</summary>
+    public static bool IsHeadless(YamlMappingNode service) => service.Text("spec", "clusterIP") == "None";
+
+    /// <summary>The Deployment whose pods a selector picks.</summary>
+    public static YamlMappingNode Selected(YamlNode selector) =>
+        Deployments.Single(d => Yaml.Entries((YamlMappingNode)selector).All(s =>
+            d.Text("spec", "template", "metadata", "labels", s.Key) == ((YamlScalarNode)s.Value).Value));
 }
