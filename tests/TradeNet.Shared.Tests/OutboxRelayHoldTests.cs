@@ -11,29 +11,13 @@ using TradeNet.Testing;
 
 namespace TradeNet.Shared.Tests;
 
+/// <summary>Relays taking turns on one outbox (the hold itself is in each store's contract, e.g. MatchingStoreContract).</summary>
 public sealed class OutboxRelayHoldTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 4, 9, 0, 0, TimeSpan.Zero);
     private readonly TestSettings _settings = new();
 
     private sealed class TestOutbox(SqliteDatabase db) : SqliteOutboxStore(db);
-
-    [Fact]
-    public async Task One_relay_holds_an_outbox_until_its_hold_runs_out_or_it_lets_go()
-    {
-        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "hold.db"), "");
-        var (a, b) = (new SqliteOutboxStore(db), new SqliteOutboxStore(db));
-
-        Assert.True(await a.TryHoldRelayAsync("a", Now, Now.AddSeconds(10), default));
-        Assert.False(await b.TryHoldRelayAsync("b", Now.AddSeconds(5), Now.AddSeconds(15), default));
-        Assert.True(await a.TryHoldRelayAsync("a", Now.AddSeconds(5), Now.AddSeconds(15), default)); // renewed
-        Assert.False(await b.TryHoldRelayAsync("b", Now.AddSeconds(14), Now.AddSeconds(24), default));
-        Assert.True(await b.TryHoldRelayAsync("b", Now.AddSeconds(15), Now.AddSeconds(25), default)); // a's hold ran out
-        Assert.False(await a.TryHoldRelayAsync("a", Now.AddSeconds(16), Now.AddSeconds(26), default));
-
-        Assert.True(await b.TryHoldRelayAsync("b", Now.AddSeconds(17), Now.AddSeconds(17), default)); // lets go
-        Assert.True(await a.TryHoldRelayAsync("a", Now.AddSeconds(17), Now.AddSeconds(27), default));
-    }
 
     [Fact]
     public async Task Two_relays_on_one_outbox_publish_each_event_once_and_in_order()

@@ -277,6 +277,22 @@ public sealed class MatchingStoreContract : IDisposable
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task The_outbox_has_one_relay_at_a_time_until_its_hold_runs_out_or_it_lets_go(string adapter)
+    {
+        var outbox = StoreAdapters.Create(adapter, _settings).Outbox;
+        var ct = CancellationToken.None;
+
+        Assert.True(await outbox.TryHoldRelayAsync("a", Now, Now.AddSeconds(10), ct));
+        Assert.False(await outbox.TryHoldRelayAsync("b", Now.AddSeconds(5), Now.AddSeconds(15), ct));
+        Assert.True(await outbox.TryHoldRelayAsync("a", Now.AddSeconds(5), Now.AddSeconds(15), ct)); // renewed
+        Assert.False(await outbox.TryHoldRelayAsync("b", Now.AddSeconds(15).AddMilliseconds(-1), Now.AddSeconds(25), ct));
+        Assert.True(await outbox.TryHoldRelayAsync("b", Now.AddSeconds(15), Now.AddSeconds(25), ct)); // a's ran out
+        Assert.False(await outbox.TryHoldRelayAsync("a", Now.AddSeconds(16), Now.AddSeconds(26), ct));
+        Assert.True(await outbox.TryHoldRelayAsync("b", Now.AddSeconds(17), Now.AddSeconds(17), ct)); // b lets go
+        Assert.True(await outbox.TryHoldRelayAsync("a", Now.AddSeconds(17), Now.AddSeconds(27), ct));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
     public async Task Rounds_read_back_newest_first(string adapter)
     {
         var store = StoreAdapters.Create(adapter, _settings).Store;
