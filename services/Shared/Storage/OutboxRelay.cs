@@ -29,6 +29,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
 
     private readonly string _holder = $"{Environment.MachineName}/{Guid.NewGuid():N}";
     private DateTimeOffset _heldUntil = DateTimeOffset.MinValue;
+    private bool? _held; // what was last logged: each change, and the first answer, is worth a line
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -78,10 +79,11 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         var now = DateTimeOffset.UtcNow;
         if (_heldUntil - now > Renew) return true;
         var held = await store.TryHoldRelayAsync(_holder, now, now + Hold, ct);
-        if (held != (_heldUntil > now))
+        if (held != _held)
             logger.LogInformation(held ? "Outbox relay {Store} ({Holder}) publishes this outbox" : "Outbox relay {Store} ({Holder}) stands by: another relay holds this outbox",
                 typeof(TStore).Name, _holder);
         _heldUntil = held ? now + Hold : DateTimeOffset.MinValue;
+        _held = held;
         return held;
     }
 

@@ -8,6 +8,8 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
 {
     public const string OperatorKey = "ops-key-for-integration-tests-0123456789";
     private readonly List<ServiceProcess> _processes = [];
+    private readonly Dictionary<string, (string Dll, Dictionary<string, string> Environment, Uri Health)> _launches = [];
+    private readonly List<ServiceProcess> _killed = [];
     private readonly TestSettings _settings = new();
 
     public RabbitMqNode Rabbit { get; private set; } = null!;
@@ -52,10 +54,23 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
     {
         var own = new Dictionary<string, string>(env) { ["Endpoints__Rest"] = $"http://127.0.0.1:{rest}" };
         if (grpc is not null) own["Endpoints__Grpc"] = $"http://127.0.0.1:{grpc}";
-        _processes.Add(await ServiceProcess.StartAsync(name, Repo.Assembly(projectDir, assembly), own, new Uri($"http://127.0.0.1:{rest}/health")));
+        _launches[name] = (Repo.Assembly(projectDir, assembly), own, new Uri($"http://127.0.0.1:{rest}/health"));
+        _processes.Add(await ServiceProcess.StartAsync(name, _launches[name].Dll, own, _launches[name].Health));
     }
 
-    public string Logs() => string.Join("\n", _processes.Select(p => $"===== {p.Name}\n{p.Output}"));
+    /// <summary>Kills a service outright (SIGKILL: no shutdown, nothing flushed or handed over) and starts it again
+    /// on the same ports and files, as a supervisor would after a crash.</summary>
+    public async Task KillAndRestartAsync(string name)
+    {
+        var index = _processes.FindIndex(p => p.Name == name);
+        var killed = _processes[index];
+        await killed.DisposeAsync();
+        _killed.Add(killed);
+        var (dll, environment, health) = _launches[name];
+        _processes[index] = await ServiceProcess.StartAsync(name, dll, environment, health);
+    }
+
+    public string Logs() => string.Join("\n", _killed.Concat(_processes).Select(p => $"===== {p.Name}\n{p.Output}"));
 
     public async Task DisposeAsync()
     {

@@ -15,8 +15,14 @@ public static class ServiceLogs
         }
     }
 
-    public static Xunit.Sdk.XunitException WithLogs(this ITradeNetUnderTest tradeNet, Exception ex) =>
-        new($"{ex.Message}\n--- service logs ---\n{Tail(tradeNet.Logs())}");
+    /// <summary>The failure with the tail of the logs; all of them go to a file it names (the tail is mostly the gateway's).</summary>
+    public static Xunit.Sdk.XunitException WithLogs(this ITradeNetUnderTest tradeNet, Exception ex)
+    {
+        var logs = tradeNet.Logs();
+        var file = Path.Combine(Path.GetTempPath(), $"tradenet-service-logs-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(file, logs);
+        return new($"{ex.Message}\n--- service logs (all of them: {file}) ---\n{Tail(logs)}");
+    }
 
     private static string Tail(string logs) => logs.Length > 20_000 ? logs[^20_000..] : logs;
 }
