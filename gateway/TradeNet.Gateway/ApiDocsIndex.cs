@@ -9,6 +9,8 @@ public static class ApiDocsIndex
 {
     public sealed record ApiDocument(string Service, string Url);
 
-    public static Ok<ApiDocument[]> List(HttpRequest request) =>
-        TypedResults.Ok(ApiDocs.Services.Select(s => new ApiDocument(s, $"{request.Scheme}://{request.Host}{ApiDocs.Path(s)}")).ToArray());
+    // Paths, resolved against the gateway the index came from (as the documents' own server "/"): an absolute URL
+    // would be built from the client's Host header, which any client sets, and a cache in front would keep it.
+    public static Ok<ApiDocument[]> List() =>
+        TypedResults.Ok(ApiDocs.Services.Select(s => new ApiDocument(s, ApiDocs.Path(s))).ToArray());
 }

@@ -58,9 +58,11 @@ public static class EdgeRateLimits
     /// <summary>Per API key (by digest, so raw keys are not kept as partition names), else per client IP.</summary>
     public static string CallerPartition(HttpContext http)
     {
-        var key = http.Request.Headers[EdgeGuard.ApiKeyHeader].ToString();
-        return key.Length > 0
-            ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))
+        var keys = http.Request.Headers[EdgeGuard.ApiKeyHeader];
+        // Only a key that could be one gets a limit of its own. Any other (malformed, or the header twice) is refused by
+        // the edge unasked, so a fresh one per request would be an unlimited caller and a new partition each time.
+        return keys.Count == 1 && ApiKeyAuthenticator.IsWellFormed(keys[0]!)
+            ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(keys[0]!)))
             : "ip:" + ClientIp(http);
     }
 

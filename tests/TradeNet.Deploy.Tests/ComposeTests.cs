@@ -21,6 +21,19 @@ public class ComposeTests
         Assert.Empty(problems);
     }
 
+    /// <summary>The gateway is published on every interface: a default written in this repository would be an operator
+    /// key (and a token signing key) that anyone who reads it could use against a deployment left at its defaults.</summary>
+    [Theory]
+    [InlineData("Gateway__Operators__0__Key")]
+    [InlineData("Auth__InternalTokenKey")]
+    public void Compose_requires_each_secret_from_the_environment_instead_of_defaulting_it(string setting)
+    {
+        var values = TradeNetServices.Select(s => s.Env.GetValueOrDefault(setting)).OfType<YamlScalarNode>().Select(v => v.Value ?? "").ToList();
+
+        Assert.NotEmpty(values);
+        Assert.All(values, value => Assert.Matches(@"^\$\{[A-Z_]+:\?[^}]+\}$", value));
+    }
+
     [Fact]
     public void Compose_and_kubernetes_run_each_deployable_on_the_same_ports()
     {

@@ -30,6 +30,19 @@ public sealed class EdgeEndpointsTests(EdgeFixture edge) : IClassFixture<EdgeFix
     }
 
     [Fact]
+    public async Task The_docs_index_does_not_repeat_the_host_a_client_named()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/docs");
+        request.Headers.Host = "evil.example";
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var urls = (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(d => d.GetProperty("url").GetString()).ToList();
+        Assert.Equal(["/api/catalog/openapi.json", "/api/matching/openapi.json", "/api/logistics/openapi.json"], urls);
+    }
+
+    [Fact]
     public async Task No_wildcard_cors_header_is_sent()
     {
         var request = new HttpRequestMessage(HttpMethod.Options, "/api/catalog/listings");

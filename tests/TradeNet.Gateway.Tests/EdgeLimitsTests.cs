@@ -116,3 +116,27 @@ public sealed class EdgeLimitsTests(LimitedEdgeFixture edge) : IClassFixture<Lim
         Assert.Equal((int)ServiceDefaults.MaxRequestBodyBytes, echo.BodyLength);
     }
 }
+
+/// <summary>On a gateway of its own: these requests spend the per-IP budget, which other tests' requests share.</summary>
+public sealed class MalformedKeyLimitTests(LimitedEdgeFixture edge) : IClassFixture<LimitedEdgeFixture>
+{
+    private readonly HttpClient _client = edge.Gateway.CreateClient();
+
+    [Theory]
+    [InlineData("tn_guess {0}")]
+    [InlineData("tn_guess-{0}\u00e9")]
+    [InlineData("tn_guess-{0}, tn_other")]
+    public async Task A_caller_sending_a_fresh_malformed_key_each_time_is_held_to_the_per_ip_limit(string shape)
+    {
+        var responses = new List<HttpResponseMessage>();
+        for (var i = 0; i < LimitedEdgeFixture.Permits * 3; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/listings");
+            request.Headers.TryAddWithoutValidation("X-Api-Key", string.Format(shape, Guid.NewGuid().ToString("N")));
+            responses.Add(await _client.SendAsync(request));
+        }
+
+        Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized) <= LimitedEdgeFixture.Permits);
+        await EdgeAssert.Problem(responses[^1], HttpStatusCode.TooManyRequests);
+    }
+}
