@@ -45,11 +45,15 @@ public static class DemoSeed
         await List(http, keys, ids[4], ids[2], categories[4], 900);
 
         Directory.CreateDirectory(options.DataDir);
-        await File.WriteAllTextAsync(keysFile, JsonSerializer.Serialize(new
+        // The keys act as those towns: readable by the user who started the host only (Unix; elsewhere the folder's rights).
+        var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using var stream = new FileStream(keysFile, file);
+        await JsonSerializer.SerializeAsync(stream, new
         {
             attribution = TownDirectory.Attribution,
             towns = ids.Select((id, i) => new { id, name = towns[i].Name, apiKey = keys[id] }),
-        }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         logger.LogInformation("Seeded {Towns} demo towns around Roanne", ids.Count);
     }
 

@@ -26,6 +26,7 @@ public class ComposeTests
     [Theory]
     [InlineData("Gateway__Operators__0__Key")]
     [InlineData("Auth__InternalTokenKey")]
+    [InlineData("RabbitMq__Password")]
     public void Compose_requires_each_secret_from_the_environment_instead_of_defaulting_it(string setting)
     {
         var values = TradeNetServices.Select(s => s.Env.GetValueOrDefault(setting)).OfType<YamlScalarNode>().Select(v => v.Value ?? "").ToList();
