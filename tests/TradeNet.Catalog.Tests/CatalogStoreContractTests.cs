@@ -111,6 +111,29 @@ public sealed class CatalogStoreContractTests
     }
 
     [Theory, MemberData(nameof(Adapters))]
+    public async Task A_towns_idempotency_key_names_one_listing_and_cannot_be_taken_twice(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_000);
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddTownAsync(Town("42187"));
+            await s.AddTownAsync(Town("42184", "hash-2"));
+            await s.AddListingAsync(Listing("l1", "42187"));
+            await s.AddListingAsync(Listing("l2", "42184"));
+            await s.AddListingRequestAsync(new("42187", "key-1", "l1", "fp-1", at));
+            await s.AddListingRequestAsync(new("42184", "key-1", "l2", "fp-2", at)); // another town's key of the same name
+        });
+
+        await Assert.ThrowsAsync<CatalogConflictException>(() =>
+            AddAsync(store.Store, s => s.AddListingRequestAsync(new("42187", "key-1", "l2", "fp-3", at))));
+        await using var session = await store.Store.BeginAsync();
+        Assert.Equal(new ListingRequest("42187", "key-1", "l1", "fp-1", at), await session.GetListingRequestAsync("42187", "key-1"));
+        Assert.Equal("l2", (await session.GetListingRequestAsync("42184", "key-1"))!.ListingId);
+        Assert.Null(await session.GetListingRequestAsync("42187", "key-2"));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
     public async Task A_listing_update_lands_only_on_the_version_it_read(string adapter)
     {
         await using var store = await StoreUnderTest.OpenAsync(adapter);

@@ -81,6 +81,18 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void An_idempotency_key_is_keyed_by_its_town_and_key()
+    {
+        var request = new ListingRequest("42187", "retry-1", "l1", "ABC", At);
+
+        var back = RoundTrip(request, out var doc);
+
+        Assert.Equal(request, back);
+        Assert.Equal("42187/retry-1", doc["_id"].AsString);
+        Assert.Equal(BsonDocument.Parse("""{ "_id": "42187/retry-1" }"""), MongoRendering.Render(CatalogMongoQueries.ListingRequestOf("42187", "retry-1")));
+    }
+
+    [Fact]
     public void The_shared_outbox_document_serialises_its_guid_as_a_standard_uuid()
     {
         var id = Guid.NewGuid();

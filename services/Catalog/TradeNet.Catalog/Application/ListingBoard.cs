@@ -9,8 +9,13 @@ namespace TradeNet.Catalog.Application;
 /// <summary>A town publishes, changes and withdraws its own listings; each change and its event commit together.</summary>
 public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
 {
-    public async Task<Outcome<Listing>> PublishAsync(string townId, PublishListingRequest request, CancellationToken ct = default)
+    /// <param name="requestKey">The caller's <c>Idempotency-Key</c>, if it sent one: the listing published under it
+    /// before comes back (<see cref="PublishedListing.Replayed"/>) instead of a second one.</param>
+    public async Task<Outcome<PublishedListing>> PublishAsync(string townId, PublishListingRequest request, string? requestKey = null,
+        CancellationToken ct = default)
     {
+        if (requestKey is not null && !ListingRequests.IsWellFormedKey(requestKey))
+            return Problem.Invalid(ListingRequests.Header, ListingRequests.KeyRule);
         if (request.TownId is { } claimed && claimed.Trim() != townId)
             return Problem.Invalid("townId", "a town publishes only its own listings; leave townId out, it comes from your API key");
         var kind = request.Kind is null ? null : CatalogValidation.AsId(request.Kind);
@@ -28,9 +33,18 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
         CatalogValidation.CheckNotEnded(errors, terms.AvailableUntil, clock.GetUtcNow());
         if (errors.Count > 0) return Problem.Invalid(errors);
 
-        return await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
+        var fingerprint = ListingRequests.Fingerprint(kind, categoryId!, terms);
+        return await CatalogRetry.OnConflictAsync<Outcome<PublishedListing>>(async () =>
         {
             await using var session = await store.BeginAsync(ct);
+            if (requestKey is not null && await session.GetListingRequestAsync(townId, requestKey, ct) is { } earlier)
+            {
+                if (earlier.Fingerprint != fingerprint)
+                    return Problem.Conflict($"{ListingRequests.Header} '{requestKey}' was used for a listing with other terms; send a new key for a new listing");
+                return await session.GetListingAsync(earlier.ListingId, ct) is { } published
+                    ? new PublishedListing(published, Replayed: true)
+                    : Problem.Conflict($"the listing published under {ListingRequests.Header} '{requestKey}' is gone");
+            }
             var town = await session.GetTownAsync(townId, ct);
             if (town is null) return Problem.Forbidden($"town '{townId}' is not registered");
             var category = await session.GetCategoryAsync(categoryId!, ct);
@@ -39,9 +53,12 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
                 terms.Attributes, terms.Requires, terms.AvailableFrom, terms.AvailableUntil, terms.MaxDistanceKm,
                 ListingStatuses.Active, 1, clock.GetUtcNow());
             await session.AddListingAsync(listing, ct);
+            // In the same write: a retry racing this one finds the key taken, retries, and gets this listing back.
+            if (requestKey is not null)
+                await session.AddListingRequestAsync(new ListingRequest(townId, requestKey, listing.Id, fingerprint, clock.GetUtcNow()), ct);
             session.Publish(new ListingPublished(ListingSnapshots.Of(listing, town, category)));
             await session.CommitAsync(ct);
-            return listing;
+            return new PublishedListing(listing, Replayed: false);
         });
     }
 

@@ -38,6 +38,11 @@ public interface ICatalogSession : IWriteScope
 
     Task AddListingAsync(Listing listing, CancellationToken ct = default);
 
+    Task<ListingRequest?> GetListingRequestAsync(string townId, string key, CancellationToken ct = default);
+
+    /// <exception cref="CatalogConflictException">The town used the key already.</exception>
+    Task AddListingRequestAsync(ListingRequest request, CancellationToken ct = default);
+
     /// <summary>Replaces the listing if it is still at <paramref name="expectedVersion"/>.</summary>
     /// <exception cref="CatalogConflictException">Someone else changed it first.</exception>
     Task UpdateListingAsync(Listing listing, long expectedVersion, CancellationToken ct = default);

@@ -24,6 +24,7 @@ public static class CatalogMongoMapping
             BsonClassMap.TryRegisterClassMap<Listing>(MapListing);
             BsonClassMap.TryRegisterClassMap<ReservationLine>(MapReservationLine);
             BsonClassMap.TryRegisterClassMap<Reservation>(MapReservation);
+            BsonClassMap.TryRegisterClassMap<ListingRequest>(MapListingRequest);
             _registered = true;
         }
     }
@@ -86,6 +87,18 @@ public static class CatalogMongoMapping
         cm.MapMember(l => l.ListingId).SetElementName("listingId");
         cm.MapMember(l => l.Quantity).SetElementName("quantity");
         cm.MapCreator(l => new ReservationLine(l.ListingId, l.Quantity));
+        cm.SetIgnoreExtraElements(true);
+    }
+
+    private static void MapListingRequest(BsonClassMap<ListingRequest> cm)
+    {
+        cm.MapIdMember(r => r.Id);
+        cm.MapMember(r => r.TownId).SetElementName("townId");
+        cm.MapMember(r => r.Key).SetElementName("key");
+        cm.MapMember(r => r.ListingId).SetElementName("listingId");
+        cm.MapMember(r => r.Fingerprint).SetElementName("fingerprint");
+        cm.MapMember(r => r.At).SetElementName("at").SetSerializer(Time);
+        cm.MapCreator(r => new ListingRequest(r.TownId, r.Key, r.ListingId, r.Fingerprint, r.At));
         cm.SetIgnoreExtraElements(true);
     }
 

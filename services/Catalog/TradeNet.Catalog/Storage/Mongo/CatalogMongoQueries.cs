@@ -44,6 +44,9 @@ public static class CatalogMongoQueries
 
     public static SortDefinition<Listing> ListingOrder => Builders<Listing>.Sort.Ascending(l => l.CreatedAt).Ascending(l => l.Id);
 
+    public static FilterDefinition<ListingRequest> ListingRequestOf(string townId, string key) =>
+        Builders<ListingRequest>.Filter.Eq(r => r.Id, new ListingRequest(townId, key, "", "", default).Id);
+
     public static FilterDefinition<Reservation> ReservationByTrade(Guid tradeId) => Builders<Reservation>.Filter.Eq(r => r.TradeId, tradeId);
 
     /// <summary>A key authenticates exactly one town.</summary>

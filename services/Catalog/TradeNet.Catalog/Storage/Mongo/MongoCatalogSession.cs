@@ -59,6 +59,16 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
             return true;
         });
 
+    public async Task<ListingRequest?> GetListingRequestAsync(string townId, string key, CancellationToken ct = default) =>
+        await store.ListingRequests.Find(Session, ListingRequestOf(townId, key)).FirstOrDefaultAsync(ct);
+
+    public Task AddListingRequestAsync(ListingRequest request, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            await store.ListingRequests.InsertOneAsync(Session, request, cancellationToken: ct);
+            return true;
+        });
+
     public Task AddReservationAsync(Reservation reservation, CancellationToken ct = default) =>
         Guarded(async () =>
         {

@@ -19,6 +19,7 @@ public sealed class MongoCatalogStore : ICatalogStore
         Categories = Mongo.Database.GetCollection<Category>("categories");
         Listings = Mongo.Database.GetCollection<Listing>("listings");
         Reservations = Mongo.Database.GetCollection<Reservation>("reservations");
+        ListingRequests = Mongo.Database.GetCollection<ListingRequest>("listingRequests");
     }
 
     public MongoStore Mongo { get; }
@@ -26,6 +27,7 @@ public sealed class MongoCatalogStore : ICatalogStore
     internal IMongoCollection<Category> Categories { get; }
     internal IMongoCollection<Listing> Listings { get; }
     internal IMongoCollection<Reservation> Reservations { get; }
+    internal IMongoCollection<ListingRequest> ListingRequests { get; }
 
     public async Task InitializeAsync(IReadOnlyList<Category> categories, CancellationToken ct = default)
     {

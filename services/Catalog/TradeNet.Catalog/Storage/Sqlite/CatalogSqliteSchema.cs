@@ -39,6 +39,13 @@ internal static class CatalogSqliteSchema
             created_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_listings_town ON listings(town_id);
         CREATE INDEX IF NOT EXISTS ix_listings_book ON listings(status, kind, category);
+        CREATE TABLE IF NOT EXISTS listing_requests (
+            town_id TEXT NOT NULL,
+            request_key TEXT NOT NULL,
+            listing_id TEXT NOT NULL REFERENCES listings(id),
+            fingerprint TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (town_id, request_key));
         CREATE TABLE IF NOT EXISTS reservations (
             trade_id TEXT PRIMARY KEY,
             reserved INTEGER NOT NULL,

@@ -55,6 +55,26 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
             "$minLot, $attributes, $requires, $from, $until, $maxDistance, $status, $version, $createdAt)",
             ListingParameters(listing));
 
+    public async Task<ListingRequest?> GetListingRequestAsync(string townId, string key, CancellationToken ct = default) =>
+        (await Read("SELECT town_id, request_key, listing_id, fingerprint, at FROM listing_requests WHERE town_id = $town AND request_key = $key",
+            r => new ListingRequest(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), DateTimeOffset.Parse(r.GetString(4))),
+            ct, ("$town", townId), ("$key", key))).SingleOrDefault();
+
+    public async Task AddListingRequestAsync(ListingRequest request, CancellationToken ct = default)
+    {
+        try
+        {
+            await scope.ExecuteAsync(
+                "INSERT INTO listing_requests(town_id, request_key, listing_id, fingerprint, at) VALUES ($town, $key, $listing, $fingerprint, $at)",
+                ("$town", request.TownId), ("$key", request.Key), ("$listing", request.ListingId), ("$fingerprint", request.Fingerprint),
+                ("$at", request.At.ToUniversalTime().ToString("O")));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintViolation)
+        {
+            throw new CatalogConflictException($"Town '{request.TownId}' used this Idempotency-Key already.", ex);
+        }
+    }
+
     public async Task UpdateListingAsync(Listing listing, long expectedVersion, CancellationToken ct = default)
     {
         var changed = await scope.ExecuteAsync(

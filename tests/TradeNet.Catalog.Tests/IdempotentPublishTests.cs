@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using TradeNet.Catalog.Api;
+using TradeNet.Contracts;
+using TradeNet.Testing;
+
+namespace TradeNet.Catalog.Tests;
+
+/// <summary>A town whose answer got lost sends its listing again: with the same <c>Idempotency-Key</c> it gets the
+/// listing it published, not a second one offering the same goods again.</summary>
+public sealed class IdempotentPublishTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
+{
+    private static object Offer(double quantity = 40, string[]? attributes = null) => new
+    {
+        kind = "offer", category = "honey", quantity, minLot = 4, attributes = attributes ?? ["organic", "raw"],
+    };
+
+    private static HttpRequestMessage Post(object listing, params string[] keys)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/catalog/listings") { Content = JsonContent.Create(listing) };
+        foreach (var key in keys) request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return request;
+    }
+
+    [Fact]
+    public async Task A_listing_sent_again_with_the_same_key_comes_back_as_the_one_published_and_is_announced_once()
+    {
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var first = await client.SendAsync(Post(Offer(), "retry-me-1"));
+        // The same terms, tags in another order and case: still the same request.
+        var again = await client.SendAsync(Post(Offer(attributes: ["RAW", "organic"]), "retry-me-1"));
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.StatusCode, again.StatusCode));
+        var (published, replayed) = (await first.Content.ReadFromJsonAsync<ListingView>(),
+            await again.Content.ReadFromJsonAsync<ListingView>());
+        Assert.Equal(published!.Id, replayed!.Id);
+        Assert.Equal(first.Headers.Location, again.Headers.Location);
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("true", Assert.Single(again.Headers.GetValues("Idempotent-Replayed")));
+        var ofTown = await client.GetFromJsonAsync<ListingView[]>($"/api/catalog/listings?town={town.Town.Id}");
+        Assert.Equal(published.Id, Assert.Single(ofTown!).Id);
+        await factory.PublishedAsync<ListingPublished>(e => e.Listing.Id == published.Id, "ListingPublished");
+        Assert.Equal(1, factory.PublishedCount<ListingPublished>(e => e.Listing.TownId == town.Town.Id));
+    }
+
+    [Fact]
+    public async Task Retries_sent_at_once_with_one_key_publish_one_listing()
+    {
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.SendAsync(Post(Offer(), "burst"))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
+        var ids = await Task.WhenAll(answers.Select(async a => (await a.Content.ReadFromJsonAsync<ListingView>())!.Id));
+        Assert.Single(ids.Distinct());
+        Assert.Single((await client.GetFromJsonAsync<ListingView[]>($"/api/catalog/listings?town={town.Town.Id}"))!);
+    }
+
+    [Fact]
+    public async Task A_key_reused_for_other_terms_is_a_409_and_publishes_nothing()
+    {
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+        (await client.SendAsync(Post(Offer(40), "k-2"))).EnsureSuccessStatusCode();
+
+        var other = await client.SendAsync(Post(Offer(41), "k-2"));
+
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Contains("Idempotency-Key 'k-2' was used for a listing with other terms", await other.Content.ReadAsStringAsync());
+        Assert.Single((await client.GetFromJsonAsync<ListingView[]>($"/api/catalog/listings?town={town.Town.Id}"))!);
+    }
+
+    [Fact]
+    public async Task Each_town_has_its_own_keys()
+    {
+        var (a, b) = (await factory.RegisterTownAsync(), await factory.RegisterTownAsync());
+
+        var ofA = await factory.ClientAs(TestSettings.TownAuth(a.Town.Id)).SendAsync(Post(Offer(), "shared-key"));
+        var ofB = await factory.ClientAs(TestSettings.TownAuth(b.Town.Id)).SendAsync(Post(Offer(), "shared-key"));
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (ofA.StatusCode, ofB.StatusCode));
+        Assert.NotEqual((await ofA.Content.ReadFromJsonAsync<ListingView>())!.Id,
+            (await ofB.Content.ReadFromJsonAsync<ListingView>())!.Id);
+        Assert.False(ofB.Headers.Contains("Idempotent-Replayed"));
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("clé")]
+    [InlineData("a-key-longer-than-two-hundred-and-fifty-five-characters-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123456789-0123")]
+    public async Task A_malformed_key_is_a_400_naming_the_header(string key)
+    {
+        var town = await factory.RegisterTownAsync();
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id)).SendAsync(Post(Offer(), key));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Two_keys_on_one_request_are_a_400_naming_the_header()
+    {
+        var town = await factory.RegisterTownAsync();
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id)).SendAsync(Post(Offer(), "one", "two"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync());
+    }
+}
