@@ -37,8 +37,12 @@ public sealed class TradeNetClient(Uri gateway, string? apiKey) : IDisposable
         }
     }
 
-    public Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body = null) =>
-        _http.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
+    public Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body = null, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        foreach (var (name, value) in headers) request.Headers.Add(name, value);
+        return _http.SendAsync(request);
+    }
 
     private static async Task<JsonElement> Read(HttpResponseMessage response, HttpStatusCode expected, string what)
     {
