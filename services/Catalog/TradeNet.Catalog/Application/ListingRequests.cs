@@ -14,9 +14,11 @@ public static class ListingRequests
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 255;
-    public const string KeyRule = "must be 1 to 255 printable ASCII characters without spaces, sent once";
+    public const string KeyRule = "must be 1 to 255 printable ASCII characters without spaces or commas, sent once";
 
-    public static bool IsWellFormedKey(string key) => key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and <= '~');
+    // No commas: a header sent twice reaches the endpoint as its values joined by one.
+    public static bool IsWellFormedKey(string key) =>
+        key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and <= '~' and not ',');
 
     /// <summary>The request's terms after normalisation (so the same listing sent twice, tags in another order or
     /// case, matches), as a digest.</summary>
