@@ -32,15 +32,7 @@ public sealed class CrashRecoveryTests(DistributedTradeNet tradeNet)
             // Matching dies the moment the last answer is in: the agreement is committed, its event maybe not yet sent.
             await tradeNet.KillAndRestartAsync("matching");
             await TradeFlow.TradeStatus(ouches, tradeId, "agreed");
-            var shipments = await TradeFlow.Shipments(ouches, tradeId, 2);
-            var towns = new[] { ouches, leger };
-            foreach (var shipment in shipments)
-            {
-                var carrier = towns.Single(t => t.Id == shipment.GetProperty("carrierTown").GetString());
-                var id = shipment.GetProperty("id").GetString();
-                await carrier.Client.Post($"/api/logistics/shipments/{id}/pickup", null, HttpStatusCode.OK);
-                await carrier.Client.Post($"/api/logistics/shipments/{id}/delivery", null, HttpStatusCode.OK);
-            }
+            await TradeFlow.PickUpAndDeliver(await TradeFlow.Shipments(ouches, tradeId, 2), ouches, leger);
 
             // Logistics dies right after the last delivery report, its events maybe still in its outbox.
             await tradeNet.KillAndRestartAsync("logistics");

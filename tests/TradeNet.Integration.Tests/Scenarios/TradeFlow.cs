@@ -71,6 +71,18 @@ public sealed class TradeFlow(Uri gateway, string operatorKey)
         (await Eventually.Until(async () => (await town.Client.Get($"/api/logistics/shipments?trade={tradeId}")).EnumerateArray().ToList(),
             s => s.Count == count, TimeSpan.FromSeconds(60), $"{count} shipments for {tradeId}")).ToList();
 
+    /// <summary>Each shipment's carrier (one of <paramref name="towns"/>) reports its pickup, then its delivery.</summary>
+    public static async Task PickUpAndDeliver(IEnumerable<JsonElement> shipments, params Town[] towns)
+    {
+        foreach (var shipment in shipments)
+        {
+            var carrier = towns.Single(t => t.Id == shipment.GetProperty("carrierTown").GetString());
+            var id = shipment.GetProperty("id").GetString();
+            await carrier.Client.Post($"/api/logistics/shipments/{id}/pickup", null, HttpStatusCode.OK);
+            await carrier.Client.Post($"/api/logistics/shipments/{id}/delivery", null, HttpStatusCode.OK);
+        }
+    }
+
     /// <summary>The whole flow; returns the completed trade.</summary>
     public async Task<JsonElement> RunToCompletion()
     {
@@ -88,15 +100,7 @@ public sealed class TradeFlow(Uri gateway, string operatorKey)
         await riorges.Client.Post($"/api/matching/trades/{tradeId}/accept", null, HttpStatusCode.OK);
         await TradeStatus(roanne, tradeId, "agreed");
 
-        var shipments = await Shipments(roanne, tradeId, 2);
-        var towns = new[] { roanne, riorges };
-        foreach (var shipment in shipments)
-        {
-            var carrier = towns.Single(t => t.Id == shipment.GetProperty("carrierTown").GetString());
-            var id = shipment.GetProperty("id").GetString();
-            await carrier.Client.Post($"/api/logistics/shipments/{id}/pickup", null, HttpStatusCode.OK);
-            await carrier.Client.Post($"/api/logistics/shipments/{id}/delivery", null, HttpStatusCode.OK);
-        }
+        await PickUpAndDeliver(await Shipments(roanne, tradeId, 2), roanne, riorges);
 
         var completed = await TradeStatus(riorges, tradeId, "completed");
         var offerId = offerA.GetProperty("id").GetString();
