@@ -6,6 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Gateway;
 
@@ -53,7 +54,7 @@ public sealed class ApiKeyAuthenticator(
     private static readonly TimeSpan CatalogDeadline = TimeSpan.FromSeconds(3);
 
     /// <summary>1 to 256 printable ASCII characters, no spaces: what every town key and operator key is.</summary>
-    public static bool IsWellFormed(string key) => key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and <= '~');
+    public static bool IsWellFormed(string key) => TextRules.IsToken(key, MaxKeyLength);
 
     public async Task<ApiKeyCheck> AuthenticateAsync(string apiKey, string client, CancellationToken ct)
     {

@@ -2,10 +2,8 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using MongoDB.Bson;
 using TradeNet.Contracts;
 using TradeNet.Shared.Storage;
-using TradeNet.Shared.Storage.Mongo;
 using TradeNet.Shared.Storage.Sqlite;
 using TradeNet.Testing;
 
@@ -14,7 +12,6 @@ namespace TradeNet.Shared.Tests;
 /// <summary>Relays taking turns on one outbox (the hold itself is in each store's contract, e.g. MatchingStoreContract).</summary>
 public sealed class OutboxRelayHoldTests : IDisposable
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 4, 9, 0, 0, TimeSpan.Zero);
     private readonly TestSettings _settings = new();
 
     private sealed class TestOutbox(SqliteDatabase db) : SqliteOutboxStore(db);
@@ -71,17 +68,6 @@ public sealed class OutboxRelayHoldTests : IDisposable
 
         var published = provider.GetRequiredService<ITestHarness>().Published.Select<TradeCancelled>();
         Assert.Equal(before.Concat(after), published.Select(p => p.Context.Message.TradeId));
-    }
-
-    [Fact] // named as the outbox and inbox documents are: shared documents take no service's conventions
-    public void The_mongo_relay_lease_is_taken_only_when_run_out_or_already_the_callers()
-    {
-        var filter = MongoRendering.Render(MongoStore.RelayHoldableBy("host-a", Now));
-        var bson = new RelayLeaseDocument { Id = MongoStore.RelayLeaseId, Holder = "host-a", ExpiresAt = Now.UtcDateTime }.ToBsonDocument();
-
-        Assert.Equal("""{ "_id" : "outbox-relay", "$or" : [{ "ExpiresAt" : { "$lte" : { "$date" : "2026-12-04T09:00:00Z" } } }, { "Holder" : "host-a" }] }""",
-            filter.ToString());
-        Assert.Equal("""{ "_id" : "outbox-relay", "Holder" : "host-a", "ExpiresAt" : { "$date" : "2026-12-04T09:00:00Z" } }""", bson.ToString());
     }
 
     private sealed class PublishCount : IPublishObserver

@@ -15,6 +15,10 @@ public static class TextRules
         _ => null,
     };
 
+    /// <summary>1 to <paramref name="maxLength"/> printable ASCII characters without spaces: what the keys a client sends
+    /// in headers are (API keys, idempotency keys).</summary>
+    public static bool IsToken(string text, int maxLength) => text.Length > 0 && text.Length <= maxLength && text.All(c => c is > ' ' and <= '~');
+
     /// <summary>Whether an id taken from a request path may be repeated in an answer: one that could be an id (short,
     /// printable) is, so the caller sees which one was meant; anything else is not echoed into messages and logs.</summary>
     public static bool IsQuotableId(string id, int maxLength = 100) => id.Length <= maxLength && !HasUnsafeCharacters(id);

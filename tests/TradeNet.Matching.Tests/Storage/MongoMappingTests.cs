@@ -39,7 +39,7 @@ public class MongoMappingTests
     {
         var at = new DateTimeOffset(2026, 11, 28, 5, 0, 0, TimeSpan.Zero);
 
-        var filter = MongoRendering.Render(MongoMapping.LeaseTakeableBy("clearing-round", "host-a", at));
+        var filter = MongoRendering.Render(MongoStore.LeaseTakeableBy("clearing-round", "host-a", at));
         var bson = new LeaseDocument { Id = "clearing-round", Holder = "host-a", ExpiresAt = at.UtcDateTime }.ToBsonDocument();
 
         Assert.Equal("""{ "_id" : "clearing-round", "$or" : [{ "expiresAt" : { "$lte" : { "$date" : "2026-11-28T05:00:00Z" } } }, { "holder" : "host-a" }] }""",

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using TradeNet.Catalog.Domain;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Catalog.Application;
 
@@ -17,8 +18,7 @@ public static class ListingRequests
     public const string KeyRule = "must be 1 to 255 printable ASCII characters without spaces or commas, sent once";
 
     // No commas: a header sent twice reaches the endpoint as its values joined by one.
-    public static bool IsWellFormedKey(string key) =>
-        key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and <= '~' and not ',');
+    public static bool IsWellFormedKey(string key) => TextRules.IsToken(key, MaxKeyLength) && !key.Contains(',');
 
     /// <summary>The request's terms after normalisation (so the same listing sent twice, tags in another order or
     /// case, matches), as a digest.</summary>

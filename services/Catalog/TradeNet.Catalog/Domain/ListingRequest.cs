@@ -6,5 +6,7 @@ namespace TradeNet.Catalog.Domain;
 public sealed record ListingRequest(string TownId, string Key, string ListingId, string Fingerprint, DateTimeOffset At)
 {
     /// <summary>One document per town and key (MongoDB's id).</summary>
-    public string Id => $"{TownId}/{Key}";
+    public string Id => IdOf(TownId, Key);
+
+    public static string IdOf(string townId, string key) => $"{townId}/{key}";
 }

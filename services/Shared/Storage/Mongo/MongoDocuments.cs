@@ -13,12 +13,13 @@ public sealed class OutboxDocument
     public DateTime? SentAt { get; set; }
 }
 
-/// <summary>Which relay publishes the outbox, until when (one document, <see cref="MongoStore.RelayLeaseId"/>).</summary>
-public sealed class RelayLeaseDocument
+/// <summary>A lease of the <c>leases</c> collection (see <see cref="Leases"/>): the name is the key, so two holders can
+/// never both insert it.</summary>
+public sealed class LeaseDocument
 {
     [BsonId] public string Id { get; set; } = "";
-    public string Holder { get; set; } = "";
-    public DateTime ExpiresAt { get; set; }
+    [BsonElement("holder")] public string Holder { get; set; } = "";
+    [BsonElement("expiresAt")] public DateTime ExpiresAt { get; set; }
 }
 
 public sealed class InboxDocument

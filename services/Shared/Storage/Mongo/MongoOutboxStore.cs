@@ -23,19 +23,8 @@ public class MongoOutboxStore(MongoStore store) : IOutboxStore
         return (int)deleted.DeletedCount;
     }
 
-    public async Task<bool> TryHoldRelayAsync(string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
-    {
-        var update = Builders<RelayLeaseDocument>.Update.Set(d => d.Holder, holder).Set(d => d.ExpiresAt, until.UtcDateTime);
-        try
-        {
-            await store.RelayLease.UpdateOneAsync(MongoStore.RelayHoldableBy(holder, now), update, new UpdateOptions { IsUpsert = true }, ct);
-            return true;
-        }
-        catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
-        {
-            return false; // another relay holds it and its hold has not run out: the upsert's insert collided on the id
-        }
-    }
+    public Task<bool> TryHoldRelayAsync(string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
+        store.TryTakeLeaseAsync(Leases.OutboxRelay, holder, now, until, ct);
 
     public async Task<OutboxBacklog> BacklogAsync(CancellationToken ct)
     {

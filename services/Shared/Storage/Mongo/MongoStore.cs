@@ -17,22 +17,37 @@ public class MongoStore
         Database = client.GetDatabase(databaseName);
         Outbox = Database.GetCollection<OutboxDocument>("outbox");
         Inbox = Database.GetCollection<InboxDocument>("inbox");
-        RelayLease = Database.GetCollection<RelayLeaseDocument>("outboxRelay");
+        Leases = Database.GetCollection<LeaseDocument>("leases");
     }
 
     public IMongoClient Client { get; }
     public IMongoDatabase Database { get; }
     public IMongoCollection<OutboxDocument> Outbox { get; }
     public IMongoCollection<InboxDocument> Inbox { get; }
-    public IMongoCollection<RelayLeaseDocument> RelayLease { get; }
+    public IMongoCollection<LeaseDocument> Leases { get; }
 
-    public const string RelayLeaseId = "outbox-relay";
-
-    /// <summary>The relay lease as <paramref name="holder"/> may take it: run out at <paramref name="now"/>, or its own.</summary>
-    public static FilterDefinition<RelayLeaseDocument> RelayHoldableBy(string holder, DateTimeOffset now)
+    /// <summary>The lease as <paramref name="holder"/> may take it: run out by <paramref name="now"/>, or already theirs.
+    /// An upsert with this filter that matches nothing collides on the name, and the caller knows it is held.</summary>
+    public static FilterDefinition<LeaseDocument> LeaseTakeableBy(string name, string holder, DateTimeOffset now)
     {
-        var f = Builders<RelayLeaseDocument>.Filter;
-        return f.Eq(d => d.Id, RelayLeaseId) & (f.Lte(d => d.ExpiresAt, now.UtcDateTime) | f.Eq(d => d.Holder, holder));
+        var f = Builders<LeaseDocument>.Filter;
+        return f.Eq(d => d.Id, name) & (f.Lte(d => d.ExpiresAt, now.UtcDateTime) | f.Eq(d => d.Holder, holder));
+    }
+
+    /// <summary>Takes a free lease, one that ran out by <paramref name="now"/>, or renews the holder's own; true when
+    /// <paramref name="holder"/> holds it until <paramref name="until"/>.</summary>
+    public async Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
+    {
+        var update = Builders<LeaseDocument>.Update.Set(d => d.Holder, holder).Set(d => d.ExpiresAt, until.UtcDateTime);
+        try
+        {
+            await Leases.UpdateOneAsync(LeaseTakeableBy(name, holder, now), update, new UpdateOptions { IsUpsert = true }, ct);
+            return true;
+        }
+        catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            return false; // held by another holder and still running: the upsert's insert collided on the name
+        }
     }
 
     public static CreateIndexModel<OutboxDocument> PendingOutboxIndex { get; } =

@@ -21,8 +21,8 @@ public sealed class SqliteDatabase
             consumed_at TEXT NOT NULL,
             PRIMARY KEY (message_id, consumer));
         CREATE INDEX IF NOT EXISTS ix_inbox_consumed ON inbox(consumed_at);
-        CREATE TABLE IF NOT EXISTS outbox_relay (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
+        CREATE TABLE IF NOT EXISTS leases (
+            name TEXT PRIMARY KEY,
             holder TEXT NOT NULL,
             expires_at INTEGER NOT NULL);
         """;

@@ -39,18 +39,10 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
 
     public async Task<bool> TryHoldRelayAsync(string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
     {
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        // One statement: a free outbox is taken; a held one only if its hold ran out or is the caller's own.
-        command.CommandText = """
-            INSERT INTO outbox_relay(id, holder, expires_at) VALUES (1, $holder, $until)
-            ON CONFLICT(id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-            WHERE outbox_relay.expires_at <= $now OR outbox_relay.holder = excluded.holder
-            """;
-        command.Parameters.AddWithValue("$holder", holder);
-        command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        await using var scope = database.BeginWrite();
+        var held = await SqliteLeases.TryTakeAsync(scope, Leases.OutboxRelay, holder, now, until);
+        await scope.CommitAsync(ct);
+        return held;
     }
 
     public async Task<OutboxBacklog> BacklogAsync(CancellationToken ct)

@@ -45,7 +45,7 @@ public static class CatalogMongoQueries
     public static SortDefinition<Listing> ListingOrder => Builders<Listing>.Sort.Ascending(l => l.CreatedAt).Ascending(l => l.Id);
 
     public static FilterDefinition<ListingRequest> ListingRequestOf(string townId, string key) =>
-        Builders<ListingRequest>.Filter.Eq(r => r.Id, new ListingRequest(townId, key, "", "", default).Id);
+        Builders<ListingRequest>.Filter.Eq(r => r.Id, ListingRequest.IdOf(townId, key));
 
     public static FilterDefinition<Reservation> ReservationByTrade(Guid tradeId) => Builders<Reservation>.Filter.Eq(r => r.TradeId, tradeId);
 

@@ -159,11 +159,3 @@ public sealed class RoundDocument
         Trigger, TradeIds, Strategy, CandidateLegs, CandidateCycles, UpperBound, Quality);
 }
 
-/// <summary>A lease (see <see cref="IMatchingStore.TryTakeLeaseAsync"/>): the name is the key, so two holders can never
-/// both insert it.</summary>
-public sealed class LeaseDocument
-{
-    public string Id { get; set; } = "";
-    public string Holder { get; set; } = "";
-    public DateTime ExpiresAt { get; set; }
-}

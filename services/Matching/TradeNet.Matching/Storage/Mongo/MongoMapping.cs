@@ -14,7 +14,6 @@ public static class MongoMapping
     public const string Book = "book";
     public const string Trades = "trades";
     public const string Rounds = "rounds";
-    public const string Leases = "leases";
 
     private static readonly object Gate = new();
     private static bool _registered;
@@ -47,11 +46,6 @@ public static class MongoMapping
                 cm.MapMember(d => d.RoundId).SetSerializer(new GuidSerializer(GuidRepresentation.Standard));
             });
             BsonClassMap.TryRegisterClassMap<LegDocument>(cm => cm.AutoMap());
-            BsonClassMap.TryRegisterClassMap<LeaseDocument>(cm =>
-            {
-                cm.AutoMap();
-                cm.MapIdMember(d => d.Id);
-            });
             BsonClassMap.TryRegisterClassMap<RoundDocument>(cm =>
             {
                 cm.AutoMap();
@@ -59,14 +53,6 @@ public static class MongoMapping
             });
             _registered = true;
         }
-    }
-
-    /// <summary>The lease as <paramref name="holder"/> may take it: run out by <paramref name="now"/>, or already theirs.
-    /// An upsert with this filter that matches nothing collides on the name, and the caller knows it is held.</summary>
-    public static FilterDefinition<LeaseDocument> LeaseTakeableBy(string name, string holder, DateTimeOffset now)
-    {
-        var f = Builders<LeaseDocument>.Filter;
-        return f.Eq(d => d.Id, name) & (f.Lte(d => d.ExpiresAt, now.UtcDateTime) | f.Eq(d => d.Holder, holder));
     }
 
     public static FilterDefinition<BookDocument> OpenListings =>

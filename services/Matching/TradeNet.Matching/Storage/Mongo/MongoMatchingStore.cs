@@ -17,7 +17,6 @@ public sealed class MongoMatchingStore : IMatchingStore
         Book = mongo.Database.GetCollection<BookDocument>(MongoMapping.Book);
         Trades = mongo.Database.GetCollection<TradeDocument>(MongoMapping.Trades);
         Rounds = mongo.Database.GetCollection<RoundDocument>(MongoMapping.Rounds);
-        Leases = mongo.Database.GetCollection<LeaseDocument>(MongoMapping.Leases);
         _indexes = new(EnsureIndexesAsync);
     }
 
@@ -31,7 +30,7 @@ public sealed class MongoMatchingStore : IMatchingStore
     internal IMongoCollection<BookDocument> Book { get; }
     internal IMongoCollection<TradeDocument> Trades { get; }
     internal IMongoCollection<RoundDocument> Rounds { get; }
-    internal IMongoCollection<LeaseDocument> Leases { get; }
+    internal IMongoCollection<LeaseDocument> Leases => Mongo.Leases;
 
     internal static string StatusText(TradeStatus status) => status.ToString().ToLowerInvariant();
 
@@ -91,16 +90,7 @@ public sealed class MongoMatchingStore : IMatchingStore
     public async Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
     {
         await _indexes.EnsureAsync(ct);
-        var update = Builders<LeaseDocument>.Update.Set(d => d.Holder, holder).Set(d => d.ExpiresAt, until.UtcDateTime);
-        try
-        {
-            await Leases.UpdateOneAsync(MongoMapping.LeaseTakeableBy(name, holder, now), update, new UpdateOptions { IsUpsert = true }, ct);
-            return true;
-        }
-        catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
-        {
-            return false; // held by another holder and still running: the upsert's insert collided on the name
-        }
+        return await Mongo.TryTakeLeaseAsync(name, holder, now, until, ct);
     }
 
     public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)

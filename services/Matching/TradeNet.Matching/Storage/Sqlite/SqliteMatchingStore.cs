@@ -43,10 +43,6 @@ public sealed class SqliteMatchingStore : IMatchingStore
             started_at INTEGER NOT NULL,
             doc TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_rounds_started ON rounds(started_at);
-        CREATE TABLE IF NOT EXISTS leases (
-            name TEXT PRIMARY KEY,
-            holder TEXT NOT NULL,
-            expires_at INTEGER NOT NULL);
         """;
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -64,14 +60,9 @@ public sealed class SqliteMatchingStore : IMatchingStore
     public async Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
     {
         await using var scope = Database.BeginWrite();
-        // One statement: a free lease is inserted; a held one is taken over only if it ran out or is the caller's.
-        var changed = await scope.ExecuteAsync("""
-            INSERT INTO leases(name, holder, expires_at) VALUES ($name, $holder, $until)
-            ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-            WHERE leases.expires_at <= $now OR leases.holder = excluded.holder
-            """, ("$name", name), ("$holder", holder), ("$until", until.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds()));
+        var taken = await SqliteLeases.TryTakeAsync(scope, name, holder, now, until);
         await scope.CommitAsync(ct);
-        return changed == 1;
+        return taken;
     }
 
     public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
