@@ -154,6 +154,7 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
     [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"requires":["organic"]}""", "requires")]
     [InlineData("""{"kind":"offer","category":"cheese","quantity":"lots"}""", "quantity")]
     [InlineData("""{"kind":"offer","category":"cheese","quantity":5,"availableUntil":"2020-01-01T00:00:00Z"}""", "availableUntil")]
+    [InlineData("""{"kind":"need","category":"cheese","quantity":5,"maxDistance":50}""", "maxDistance")] // misspelt: not a need without a limit
     public async Task Publishing_an_invalid_listing_is_a_400_naming_the_field(string body, string field)
     {
         var town = await factory.RegisterTownAsync();

@@ -102,6 +102,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [InlineData("""{"name":"x","count":1,"count":2}""", "Field 'count' is given more than once.")]
     [InlineData("""{"name":"x","count":"1"}""", "Field 'count' has an invalid value.")] // numbers are read strictly
     [InlineData("""{"name":"x","count":"-1"}""", "Field 'count' has an invalid value.")]
+    [InlineData("""{"name":"x","count":1,"cuont":2}""", "Field 'cuont' is not part of this request; check its name.")]
     public async Task Malformed_json_gets_a_400_problem_naming_the_field(string body, string detail)
     {
         var response = await PostThingAsTownAsync(body);

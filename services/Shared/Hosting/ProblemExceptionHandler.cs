@@ -39,6 +39,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         // System.Text.Json's wording for a property met twice when duplicates are refused ("Duplicate property ...").
         JsonException { Path: { Length: > 1 } path } json when json.Message.StartsWith("Duplicate", StringComparison.Ordinal)
             => $"Field '{FieldName(path)}' is given more than once.",
+        // System.Text.Json's wording for a field no member takes ("The JSON property 'x' could not be mapped ..."); the
+        // rest of that message names the server's type, so only the field is repeated.
+        JsonException json when json.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnknownField(json) is { } field
+            => $"Field '{field}' is not part of this request; check its name.",
         // A syntax error (the reader's exception inside): blaming the field it broke in, as for a bad value, would
         // send the caller looking at a value that is fine ({"quantity":10 without its closing brace).
         JsonException { InnerException: JsonException } json => NotJson(json),
@@ -55,6 +59,16 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     };
 
     private static string FieldName(string jsonPath) => jsonPath.TrimStart('$', '.');
+
+    private static string? UnknownField(JsonException json)
+    {
+        var start = json.Message.IndexOf('\'');
+        var end = start < 0 ? -1 : json.Message.IndexOf('\'', start + 1);
+        if (end <= start + 1) return null;
+        var name = json.Message[(start + 1)..end];
+        // The path locates it inside nested objects (legs[0].x) when it ends with the field.
+        return json.Path is { Length: > 1 } path && path.EndsWith(name, StringComparison.Ordinal) ? FieldName(path) : name;
+    }
 
     // Line and byte are 0-based in JsonException; editors count from 1.
     private static string NotJson(JsonException json) => json is { LineNumber: { } line, BytePositionInLine: { } column }

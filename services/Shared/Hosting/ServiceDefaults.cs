@@ -33,7 +33,8 @@ public static class ServiceDefaults
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
-            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+            // A misspelt field would otherwise vanish with what it meant ({"maxDistance":50} for maxDistanceKm: no limit).
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             // {"quantity":1,"quantity":900}: a proxy or validator may read the first, the service the last.
             o.SerializerOptions.AllowDuplicateProperties = false;
             // The web defaults read "10" and "NaN" as numbers; a number comes as a JSON number, as the offline book's.
