@@ -141,7 +141,7 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     }
 
     [Fact]
-    public async Task A_town_that_does_not_carry_a_shipment_cannot_report_on_it()
+    public async Task A_town_that_does_not_carry_a_shipment_cannot_report_on_it_and_to_a_town_outside_it_it_does_not_exist()
     {
         var (_, a, b, shipments) = await AgreedSwapAsync();
         var (stranger, _, _) = Towns.Fresh();
@@ -152,7 +152,7 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         var byService = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.ServiceAuth("matching"));
 
         Assert.Equal(HttpStatusCode.Forbidden, byReceiver.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, byStranger.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, byStranger.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, byService.StatusCode);
         var unchanged = await app.ShipmentsOfTradeAsync(leg.TradeId, TestSettings.OperatorAuth());
         Assert.All(unchanged, s => Assert.Equal(ShipmentStatus.Planned, s.Status));

@@ -139,7 +139,7 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
     }
 
     [Fact]
-    public async Task The_owning_town_changes_its_vehicle_and_another_town_may_not()
+    public async Task The_owning_town_changes_its_vehicle_and_to_another_town_it_does_not_exist()
     {
         var (a, b, _) = Towns.Fresh();
         var van = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
@@ -149,7 +149,8 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
         var moved = await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.OperatorAuth(), Fleet.Van(Towns.Roanne, homeTown: b));
         var hidden = await app.SendAsync(HttpMethod.Get, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(b));
 
-        Assert.Equal(HttpStatusCode.Forbidden, byOther.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, byOther.StatusCode);
+        Assert.DoesNotContain(a, await byOther.Content.ReadAsStringAsync()); // the owner is not named either
         Assert.Equal(HttpStatusCode.OK, byOwner.StatusCode);
         Assert.Equal(3500, (await byOwner.Content.ReadFromJsonAsync<VehicleView>(LogisticsApp.Json))!.CapacityKg);
         await AssertFieldAsync(moved, "homeTown");
@@ -157,7 +158,7 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
     }
 
     [Fact]
-    public async Task Only_operators_and_the_owning_town_withdraw_a_vehicle()
+    public async Task Only_operators_and_the_owning_town_withdraw_a_vehicle_and_to_another_town_it_does_not_exist()
     {
         var (a, b, _) = Towns.Fresh();
         var first = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
@@ -168,7 +169,7 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
         var byOperator = await app.SendAsync(HttpMethod.Delete, $"/api/logistics/vehicles/{second.Id}", TestSettings.OperatorAuth());
         var gone = await app.SendAsync(HttpMethod.Get, $"/api/logistics/vehicles/{first.Id}", TestSettings.OperatorAuth());
 
-        Assert.Equal(HttpStatusCode.Forbidden, byOther.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, byOther.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, byOwner.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, byOperator.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);

@@ -62,8 +62,7 @@ public static class VehicleEndpoints
     private static async Task<Results<Ok<VehicleView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
     {
         var vehicle = await store.VehicleAsync(id, ct);
-        // Another town's vehicle is not even confirmed to exist.
-        if (vehicle is null || !(user.SeesEveryTown() || user.TownId() == vehicle.OwnerTown)) return NotFound(id);
+        if (vehicle is null || !MaySee(user, vehicle)) return NotFound(id);
         return TypedResults.Ok(VehicleView.From(vehicle));
     }
 
@@ -73,8 +72,8 @@ public static class VehicleEndpoints
         if (request is null) return Problems.Field("body", "a vehicle is required");
         await using var session = await store.BeginAsync(ct);
         var existing = await session.VehicleAsync(id, ct);
-        if (existing is null) return NotFound(id);
-        if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and town {existing.OwnerTown} may change vehicle {id}.");
+        if (existing is null || !MaySee(user, existing)) return NotFound(id);
+        if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and the vehicle's home town may change vehicle {id}.");
         var errors = VehicleValidation.Check(request, clock.GetUtcNow());
         // The home town is who owns the vehicle: moving it would hand it to another town.
         if (request.HomeTown is { } home && home.Trim() != existing.HomeTown)
@@ -92,8 +91,8 @@ public static class VehicleEndpoints
     {
         await using var session = await store.BeginAsync(ct);
         var existing = await session.VehicleAsync(id, ct);
-        if (existing is null) return NotFound(id);
-        if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and town {existing.OwnerTown} may withdraw vehicle {id}.");
+        if (existing is null || !MaySee(user, existing)) return NotFound(id);
+        if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and the vehicle's home town may withdraw vehicle {id}.");
         await session.DeleteVehicleAsync(id, ct);
         await session.CommitAsync(ct);
         return TypedResults.NoContent();
@@ -102,6 +101,9 @@ public static class VehicleEndpoints
     // Vehicle ids are free text in the path (not GUIDs): repeat one only when it could be an id, as catalog does.
     private static ProblemHttpResult NotFound(string id) =>
         Problems.NotFound(TextRules.IsQuotableId(id) ? $"Vehicle {id} was not found." : "No vehicle has that id.");
+
+    // Another town's vehicle is not even confirmed to exist, by a read or by a refused change.
+    private static bool MaySee(ClaimsPrincipal user, Vehicle vehicle) => user.SeesEveryTown() || user.TownId() == vehicle.OwnerTown;
 
     private static bool MayChange(ClaimsPrincipal user, Vehicle vehicle) => user.IsOperator() || user.TownId() == vehicle.OwnerTown;
 }

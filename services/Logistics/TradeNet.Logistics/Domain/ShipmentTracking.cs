@@ -38,6 +38,8 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 if (shipment is null) return new(TrackingOutcome.NotFound);
                 activity?.SetTag(TradeNetTelemetry.TradeId, shipment.TradeId.ToString());
                 if (attempt == 1) TradeNetTelemetry.LinkTo(activity, await store.TradeTraceAsync(shipment.TradeId, ct));
+                // A town outside the shipment learns nothing of it, not even that it exists (as with a read).
+                if (!isOperator && carrierTown is not null && !shipment.Involves(carrierTown)) return new(TrackingOutcome.NotFound);
                 if (!isOperator && (carrierTown is null || carrierTown != shipment.CarrierTown))
                     return new(TrackingOutcome.Forbidden, shipment, "only the carrier or an operator reports on a shipment");
 
