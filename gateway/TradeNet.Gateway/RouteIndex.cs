@@ -13,7 +13,7 @@ public static class RouteIndex
     public static Ok<EdgeIndex> List(IProxyConfigProvider config) =>
         TypedResults.Ok(new EdgeIndex(
             "TradeNet gateway",
-            $"Send your town's or operator's API key in the {EdgeGuard.ApiKeyHeader} header; reads work without one.",
+            $"Send your town's or operator's API key in the {EdgeGuard.ApiKeyHeader} header; only the catalog's towns, categories and listings can be read without one.",
             config.GetConfig().Routes
                 .OrderBy(r => r.Match.Path, StringComparer.Ordinal)
                 .Select(r => new EdgeRoute(r.RouteId, r.Match.Path ?? "", r.Match.Methods, r.ClusterId ?? ""))
