@@ -71,6 +71,17 @@ public sealed class EdgeRequestHeadTests(KestrelEdgeFixture edge) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_url_at_the_limit_that_the_edge_escapes_on_its_way_to_the_service_still_reaches_it()
+    {
+        // '|' is taken raw by Kestrel and sent on as %7C: the service sees a request line near three times as long.
+        var target = TargetOfLine(RequestHeadLimits.MaxRequestLineBytes, filler: '|');
+
+        var echo = await EdgeAssert.Forwarded(await Send(RawHttp.Get(target)));
+
+        Assert.Equal(target.Replace("|", "%7C"), echo.Path);
+    }
+
+    [Fact]
     public async Task Request_headers_one_byte_over_the_total_limit_get_431_problem_details_naming_the_limit()
     {
         var detail = await Detail(await Send(RawHttp.Get("/api/matching/rounds", PadHeadersTo(RequestHeadLimits.MaxHeaderBytes + 1))),
@@ -78,6 +89,17 @@ public sealed class EdgeRequestHeadTests(KestrelEdgeFixture edge) : IClassFixtur
 
         Assert.Contains("32769 bytes", detail);
         Assert.Contains("limit is 32768 bytes", detail);
+    }
+
+    [Fact]
+    public async Task Request_headers_at_the_total_limit_reach_the_service_with_the_edges_own_headers_added()
+    {
+        var pad = PadHeadersTo(RequestHeadLimits.MaxHeaderBytes);
+
+        var echo = await EdgeAssert.Forwarded(await Send(RawHttp.Get("/api/matching/rounds", pad)));
+
+        Assert.Equal(pad["X-Pad: ".Length..], echo.Header("X-Pad"));
+        Assert.NotNull(echo.Header("X-Forwarded-For"));
     }
 
     [Fact]
@@ -100,6 +122,16 @@ public sealed class EdgeRequestHeadTests(KestrelEdgeFixture edge) : IClassFixtur
 
         Assert.Contains("101 header lines", detail);
         Assert.Contains("limit is 100", detail);
+    }
+
+    [Fact]
+    public async Task As_many_headers_as_the_limit_reach_the_service_with_the_edges_own_headers_added()
+    {
+        var request = RawHttp.Get("/api/matching/rounds", HeaderLines(RequestHeadLimits.MaxHeaderCount));
+
+        var echo = await EdgeAssert.Forwarded(await Send(request));
+
+        Assert.Equal("99", echo.Header("X-Header-99"));
     }
 
     [Fact]

@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
 namespace TradeNet.Shared.Hosting;
 
 /// <summary>
 /// The request line and headers the edge accepts (Kestrel's defaults, published in docs/gateway.md), counted as Kestrel
-/// counts them.
+/// counts them, and the room a service behind the edge needs to take whatever the edge forwards.
 /// </summary>
 public static class RequestHeadLimits
 {
@@ -13,4 +15,15 @@ public static class RequestHeadLimits
     public const int MaxHeaderBytes = 32 * 1024;
 
     public const int MaxHeaderCount = 100;
+
+    /// <summary>A service's Kestrel limits: a request the edge accepted must not come back as Kestrel's bare 414 or 431,
+    /// which the edge would pass on to the client as it is.</summary>
+    public static void FitWhatTheEdgeForwards(KestrelServerLimits limits)
+    {
+        // YARP percent-encodes what Kestrel takes raw in a URL ('"', '|', '{', control characters): a byte can become three.
+        limits.MaxRequestLineSize = 3 * MaxRequestLineBytes;
+        // The edge adds headers of its own: the internal token, X-Forwarded-*, traceparent.
+        limits.MaxRequestHeadersTotalSize = MaxHeaderBytes + 16 * 1024;
+        limits.MaxRequestHeaderCount = MaxHeaderCount + 20;
+    }
 }
