@@ -80,7 +80,8 @@ public static class RequestHeadGuardExtensions
             o.Limits.MaxRequestHeadersTotalSize = WithHeadroom(RequestHeadLimits.MaxHeaderBytes);
             o.Limits.MaxRequestHeaderCount = WithHeadroom(RequestHeadLimits.MaxHeaderCount);
         });
-        // A startup filter wraps the whole pipeline the host builds, so the guard runs before any other middleware.
+        // A startup filter wraps the pipeline the app builds, so the guard runs ahead of all the app's middleware
+        // (the exception handler, forwarded headers, rate limits); only the host's own filters (host filtering) wrap it.
         services.AddSingleton<IStartupFilter, GuardFirst>();
         return services;
     }
