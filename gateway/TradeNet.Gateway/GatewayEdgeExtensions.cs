@@ -15,7 +15,7 @@ public static class GatewayEdgeExtensions
 
     /// <summary>
     /// The edge's services: YARP routes from <c>ReverseProxy</c> (defaults in gateway.json), API key
-    /// authentication, rate limits. Expects <c>AddServiceDefaults</c> (ProblemDetails, internal token
+    /// authentication, rate limits, request line and header limits. Expects <c>AddServiceDefaults</c> (ProblemDetails, internal token
     /// issuer) to be called by the host, once per process.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayEdge(this IHostApplicationBuilder builder)
@@ -36,6 +36,7 @@ public static class GatewayEdgeExtensions
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "gateway");
         services.AddEdgeRateLimits();
+        services.AddRequestHeadGuard();
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         // Behind an ingress every client arrives from the ingress' address; only its X-Forwarded-For tells them apart
         // (the rate limits are per client address). Only the last hop's entry is read, and only from a trusted proxy.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Gateway.Tests;
 
@@ -28,6 +29,8 @@ public sealed class EchoBackend : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // Room for what the edge forwards, as every service has (AddServiceDefaults).
+        builder.WebHost.ConfigureKestrel(k => RequestHeadLimits.FitWhatTheEdgeForwards(k.Limits));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var backend = new EchoBackend(app);

@@ -95,6 +95,17 @@ public sealed class EdgeAuthenticationTests(EdgeFixture edge) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task A_browser_asking_for_html_gets_the_edges_401_as_problem_details_not_a_500()
+    {
+        using var request = Get("/api/catalog/listings", "tn_not a key");
+        request.Headers.Accept.ParseAdd("text/html");
+
+        var problem = await EdgeAssert.Problem(await _client.SendAsync(request), HttpStatusCode.Unauthorized);
+
+        Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task An_operator_key_with_one_character_changed_is_refused()
     {
         var near = GatewayFactory.OperatorKey[..^1] + "X";

@@ -1,11 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using TradeNet.Shared.Hosting;
-using TradeNet.Testing;
 
 namespace TradeNet.Gateway.Tests;
 
@@ -19,26 +15,8 @@ public sealed class EdgeHostingTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
-    private async Task<WebApplication> StartEdge(bool kestrel, Dictionary<string, string?>? settings = null)
-    {
-        var builder = WebApplication.CreateBuilder();
-        if (kestrel) builder.WebHost.UseUrls("http://127.0.0.1:0");
-        else builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Auth:InternalTokenKey"] = TestSettings.TokenKey,
-            ["ReverseProxy:Clusters:matching:Destinations:d1:Address"] = _backend.Url,
-        });
-        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddServiceDefaults("standalone");
-        builder.AddGatewayEdge();
-        var app = builder.Build();
-        app.MapDefaultEndpoints();
-        app.MapGatewayEdge();
-        await app.StartAsync();
-        return app;
-    }
+    private Task<WebApplication> StartEdge(bool kestrel, Dictionary<string, string?>? settings = null) =>
+        EdgeHost.StartAsync(_backend, kestrel, settings);
 
     [Fact]
     public async Task Another_host_runs_the_edge_with_destinations_from_its_own_configuration()

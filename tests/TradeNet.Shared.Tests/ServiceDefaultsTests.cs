@@ -5,8 +5,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
 using TradeNet.Testing;
@@ -190,6 +193,16 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     {
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/alive")).StatusCode);
+    }
+
+    [Fact]
+    public void A_service_takes_a_longer_request_line_and_more_headers_than_the_edge_so_all_the_edge_forwards_fits()
+    {
+        var limits = _app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+
+        Assert.True(limits.MaxRequestLineSize >= 3 * RequestHeadLimits.MaxRequestLineBytes, "every URL byte may arrive percent-encoded");
+        Assert.True(limits.MaxRequestHeadersTotalSize > RequestHeadLimits.MaxHeaderBytes, "the edge adds headers of its own");
+        Assert.True(limits.MaxRequestHeaderCount > RequestHeadLimits.MaxHeaderCount, "the edge adds headers of its own");
     }
 
     private Task<HttpResponseMessage> Send(string path, object body, AuthenticationHeaderValue? auth)

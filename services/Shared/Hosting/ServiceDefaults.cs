@@ -41,7 +41,11 @@ public static class ServiceDefaults
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new DisplayedNumbers());
         });
-        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            RequestHeadLimits.FitWhatTheEdgeForwards(o.Limits);
+        });
         builder.Services.AddOptions<InternalTokenOptions>().Bind(builder.Configuration.GetSection(InternalTokenOptions.Section));
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section));
         builder.Services.AddInternalAuth();

@@ -1,0 +1,99 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Gateway;
+
+/// <summary>
+/// The edge's request line and header limits (<see cref="RequestHeadLimits"/>), enforced first in the pipeline: Kestrel
+/// refuses a request over its own limits with a bare 414 or 431 before any middleware runs, so nothing could say which
+/// limit it was. Kestrel is given headroom; this answers with a problem naming the limit, counting bytes as Kestrel does.
+/// </summary>
+public sealed class RequestHeadGuard(RequestDelegate next, IOptions<KestrelServerOptions> kestrel)
+{
+    /// <summary>Kestrel's limits are this many times the published ones. Kestrel holds the whole request line and every
+    /// header in memory before any middleware runs, so its limits stay bounded (32 KB line, 128 KB of headers, well under
+    /// the 1 MB it may buffer per connection anyway); past them a client still gets Kestrel's bare status.</summary>
+    public const int KestrelHeadroom = 4;
+
+    public async Task InvokeAsync(HttpContext http, IProblemDetailsService problems)
+    {
+        var line = RequestLineBytes(http);
+        if (line > RequestHeadLimits.MaxRequestLineBytes)
+        {
+            await EdgeGuard.Reject(http, problems, StatusCodes.Status414UriTooLong, "URL too long",
+                $"The request line (method, URL and HTTP version) is {line} bytes; the limit is {RequestHeadLimits.MaxRequestLineBytes} bytes.");
+            return;
+        }
+        var (count, bytes) = HeaderLines(http.Request.Headers);
+        if (count > RequestHeadLimits.MaxHeaderCount)
+        {
+            await EdgeGuard.Reject(http, problems, StatusCodes.Status431RequestHeaderFieldsTooLarge, "Too many request headers",
+                $"The request has {count} header lines; the limit is {RequestHeadLimits.MaxHeaderCount}.");
+            return;
+        }
+        if (bytes > RequestHeadLimits.MaxHeaderBytes)
+        {
+            await EdgeGuard.Reject(http, problems, StatusCodes.Status431RequestHeaderFieldsTooLarge, "Request headers too large",
+                $"The request headers are {bytes} bytes in all; the limit is {RequestHeadLimits.MaxHeaderBytes} bytes.");
+            return;
+        }
+        await next(http);
+    }
+
+    // "GET /path?query HTTP/1.1\r\n" with the target as the client sent it; Kestrel takes only ASCII there, a byte a character.
+    private static int RequestLineBytes(HttpContext http)
+    {
+        var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target)) target = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
+        return http.Request.Method.Length + 1 + target.Length + 1 + http.Request.Protocol.Length + 2;
+    }
+
+    // Each line as "Name: value\r\n" (how clients write them), the value in the bytes Kestrel decoded it from:
+    // UTF-8, or Latin-1 for the API key (GatewayEdgeExtensions).
+    private (int Count, long Bytes) HeaderLines(IHeaderDictionary headers)
+    {
+        var (count, bytes) = (0, 0L);
+        foreach (var (name, values) in headers)
+        {
+            var encoding = kestrel.Value.RequestHeaderEncodingSelector(name) ?? Encoding.UTF8;
+            foreach (var value in values)
+            {
+                count++;
+                bytes += name.Length + 2 + encoding.GetByteCount(value ?? "") + 2;
+            }
+        }
+        return (count, bytes);
+    }
+}
+
+public static class RequestHeadGuardExtensions
+{
+    /// <summary>Kestrel's limits raised by <see cref="RequestHeadGuard.KestrelHeadroom"/>, and the guard first in the pipeline.</summary>
+    public static IServiceCollection AddRequestHeadGuard(this IServiceCollection services)
+    {
+        services.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestLineSize = WithHeadroom(RequestHeadLimits.MaxRequestLineBytes);
+            o.Limits.MaxRequestHeadersTotalSize = WithHeadroom(RequestHeadLimits.MaxHeaderBytes);
+            o.Limits.MaxRequestHeaderCount = WithHeadroom(RequestHeadLimits.MaxHeaderCount);
+        });
+        // A startup filter wraps the pipeline the app builds, so the guard runs ahead of all the app's middleware
+        // (the exception handler, forwarded headers, rate limits); only the host's own filters (host filtering) wrap it.
+        services.AddSingleton<IStartupFilter, GuardFirst>();
+        return services;
+    }
+
+    private static int WithHeadroom(int published) => RequestHeadGuard.KestrelHeadroom * published;
+
+    private sealed class GuardFirst : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseMiddleware<RequestHeadGuard>();
+            next(app);
+        };
+    }
+}
