@@ -36,6 +36,14 @@ public sealed class EdgeGuard(RequestDelegate next)
         var apiKeys = http.Request.Headers[ApiKeyHeader];
         StripIdentityHeaders(http.Request.Headers);
 
+        if (apiKeys.Count > 1 || apiKeys.Count == 1 && !ApiKeyAuthenticator.IsWellFormed(apiKeys[0]!))
+        {
+            // Not a key that could match: say what a key looks like rather than that it matched nobody.
+            http.Response.Headers.WWWAuthenticate = ApiKeyChallenge;
+            await Reject(http, problems, StatusCodes.Status401Unauthorized, "Malformed API key",
+                $"The {ApiKeyHeader} header must be sent once, holding one key: 1 to {ApiKeyAuthenticator.MaxKeyLength} printable ASCII characters, no spaces.");
+            return;
+        }
         if (apiKeys.Count > 0)
         {
             var check = apiKeys.Count == 1

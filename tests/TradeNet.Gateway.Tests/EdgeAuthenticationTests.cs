@@ -105,6 +105,33 @@ public sealed class EdgeAuthenticationTests(EdgeFixture edge) : IClassFixture<Ed
         Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("tn_with a space")]
+    [InlineData("tn_caf\u00e9")]
+    public async Task A_malformed_key_is_a_401_saying_what_a_key_looks_like(string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/listings");
+        request.Headers.TryAddWithoutValidation("X-Api-Key", key);
+
+        var problem = await EdgeAssert.Problem(await _client.SendAsync(request), HttpStatusCode.Unauthorized);
+
+        Assert.Equal("Malformed API key", problem.GetProperty("title").GetString());
+        Assert.Contains("sent once", problem.GetProperty("detail").GetString());
+        Assert.Equal(0, edge.Catalog.CallsFor(key));
+    }
+
+    [Fact]
+    public async Task A_key_sent_twice_is_a_401_saying_to_send_one()
+    {
+        var key = edge.Catalog.RegisterTown("42190", "Mably");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/listings");
+        request.Headers.Add("X-Api-Key", [key, key]);
+
+        var problem = await EdgeAssert.Problem(await _client.SendAsync(request), HttpStatusCode.Unauthorized);
+
+        Assert.Equal("Malformed API key", problem.GetProperty("title").GetString());
+    }
+
     [Fact]
     public async Task An_operator_key_with_one_character_changed_is_refused()
     {
