@@ -109,7 +109,7 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     }
 
     [Fact]
-    public async Task The_carrier_reports_pickup_and_delivery_and_everyone_hears_once()
+    public async Task The_carrier_reports_pickup_and_delivery_and_everyone_hears_once_and_the_leg_is_delivered()
     {
         var (trade, a, _, shipments) = await AgreedSwapAsync();
         var leg = shipments.Single(s => s.CarrierTown == a);
@@ -128,6 +128,10 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         await app.PublishedAsync<ShipmentDelivered>(e => e.ShipmentId == leg.Id && e.LegIndex == leg.LegIndex);
         await app.OutboxDrainedAsync();
         Assert.Equal(1, Published<ShipmentDelivered>(e => e.ShipmentId == leg.Id));
+        var transfers = await app.SendAsync(HttpMethod.Get, $"/api/logistics/trades/{trade}/transfers", TestSettings.OperatorAuth());
+        var status = (await transfers.Content.ReadFromJsonAsync<TransferView[]>(LogisticsApp.Json))!.ToDictionary(t => t.LegIndex, t => t.Status);
+        Assert.Equal(TransferStatus.Delivered, status[leg.LegIndex]);
+        Assert.Equal(TransferStatus.Planned, status[1 - leg.LegIndex]);
     }
 
     [Fact]

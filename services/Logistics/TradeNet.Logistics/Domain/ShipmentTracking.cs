@@ -57,6 +57,9 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 TransferOrder? transfer = null;
                 if (transition.Shipment.Status == ShipmentStatus.Failed && !await session.IsTradeCancelledAsync(shipment.TradeId, ct))
                     transfer = await CountFailureAsync(session, transition.Shipment, now, ct);
+                // The leg is done: listing planned transfers shows only what is still to move.
+                if (transition.Shipment.Status == ShipmentStatus.Delivered)
+                    await session.SetTransferStatusAsync(shipment.TransferId, TransferStatus.Delivered, ct);
                 if (transition.Event is { } evt) session.Publish(evt);
                 await session.CommitAsync(ct);
                 if (transfer is { Status: TransferStatus.Held }) AnnounceHeld(transfer, activity);

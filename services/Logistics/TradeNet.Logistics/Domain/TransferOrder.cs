@@ -4,7 +4,7 @@ namespace TradeNet.Logistics.Domain;
 
 /// <summary>Where a leg stands in logistics. <see cref="Held"/>: its shipments failed too often; planning leaves it
 /// alone until an operator releases it (appended last so stored numbers, if any, keep their meaning).</summary>
-public enum TransferStatus { Pending, Planned, Cancelled, Held }
+public enum TransferStatus { Pending, Planned, Cancelled, Held, Delivered }
 
 /// <summary>One leg of an agreed trade to be moved: pick up at the giving town, deliver to the receiving town.</summary>
 /// <remarks><see cref="Attempts"/> counts the leg's failed shipments since it was agreed or last released.</remarks>
