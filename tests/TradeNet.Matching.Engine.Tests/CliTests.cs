@@ -165,16 +165,17 @@ public class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--max-cycle", "1")]
-    [InlineData("--max-cycle", "5")]
-    [InlineData("--max-chain", "-1")]
-    [InlineData("--max-chain", "4")]
-    public void A_cycle_or_chain_cap_flag_out_of_range_is_a_usage_error(string flag, string value)
+    [InlineData("--max-cycle", "1", "from 2 to 4")]
+    [InlineData("--max-cycle", "5", "from 2 to 4")]
+    [InlineData("--max-chain", "-1", "from 0 to 3")]
+    [InlineData("--max-chain", "4", "from 0 to 3")]
+    public void A_cycle_or_chain_cap_flag_out_of_range_is_a_usage_error_giving_the_range(string flag, string value, string range)
     {
         var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook), flag, value);
         Assert.Equal(CliApp.UsageError, code);
         Assert.Equal("", stdout);
         Assert.Contains(flag, OneErrorLine(stderr));
+        Assert.Contains(range, OneErrorLine(stderr));
     }
 
     [Fact]

@@ -15,6 +15,14 @@ public static class CliApp
 
     private const string Usage = "usage: solve --book BOOK.json [--max-cycle K] [--max-chain L] [--time-limit SECONDS] [--out RESULT.json]";
 
+    private static string Expected(string flag) => flag switch
+    {
+        "--max-cycle" => $" (K is a whole number from {BookValidator.MinCycleLength} to {BookValidator.MaxSupportedCycleLength})",
+        "--max-chain" => $" (L is a whole number from 0 to {BookValidator.MaxSupportedChainLength})",
+        "--time-limit" => $" (SECONDS is a number above 0, at most {BookValidator.MaxTimeLimitSeconds})",
+        _ => " (unknown flag)",
+    };
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args.Length == 0 || args[0] != "solve") { stderr.WriteLine(Usage); return UsageError; }
@@ -37,7 +45,7 @@ public static class CliApp
                     && l is >= 0 and <= BookValidator.MaxSupportedChainLength: maxChain = l; break;
                 case "--time-limit" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t)
                     && t is > 0 and <= BookValidator.MaxTimeLimitSeconds && TimeSpan.FromSeconds(t) > TimeSpan.Zero: timeLimit = t; break;
-                default: stderr.WriteLine($"bad argument {flag} {value}; {Usage}"); return UsageError;
+                default: stderr.WriteLine($"bad argument {flag} {value}{Expected(flag)}; {Usage}"); return UsageError;
             }
         }
         if (bookPath is null) { stderr.WriteLine(Usage); return UsageError; }
