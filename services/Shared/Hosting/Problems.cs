@@ -14,7 +14,7 @@ public static class Problems
         TypedResults.ValidationProblem(errors, detail: string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")), title: "Invalid request");
 
     public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: what);
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: what);
 
     public static ProblemHttpResult Forbidden(string why) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: why);
