@@ -35,6 +35,20 @@ public class ComposeTests
         Assert.All(values, value => Assert.Matches(@"^\$\{[A-Z_]+:\?[^}]+\}$", value));
     }
 
+    /// <summary>As in Kubernetes: the gateway, matching and logistics each call catalog's gRPC service.</summary>
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("matching")]
+    [InlineData("logistics")]
+    public void Each_catalog_caller_is_given_catalogs_grpc_address(string caller)
+    {
+        var services = TradeNetServices.ToDictionary(s => s.Name, s => s.Env);
+
+        var address = Assert.IsType<YamlScalarNode>(services[caller].GetValueOrDefault("Services__Catalog__Grpc")).Value!;
+
+        Assert.Equal(("catalog", Manifests.PortOf(((YamlScalarNode)services["catalog"]["Endpoints__Grpc"]).Value!)), Manifests.Target(address));
+    }
+
     [Fact]
     public void Compose_and_kubernetes_run_each_deployable_on_the_same_ports()
     {

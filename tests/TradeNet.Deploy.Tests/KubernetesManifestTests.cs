@@ -104,6 +104,22 @@ public class KubernetesManifestTests
         }
     }
 
+    /// <summary>The gateway authenticates keys, matching reserves listings and logistics checks vehicles' home towns
+    /// with catalog's gRPC service; without the address each would dial its local default and fail.</summary>
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("matching")]
+    [InlineData("logistics")]
+    public void Each_catalog_caller_is_given_catalogs_grpc_address(string caller)
+    {
+        var address = EnvValue(Container(caller), "Services__Catalog__Grpc");
+
+        Assert.NotNull(address);
+        var (host, port) = Target(address);
+        Assert.Equal("catalog", Selected(Object("Service", host).At("spec", "selector")!).Text("metadata", "name"));
+        Assert.Equal(ContainerPort(Container("catalog"), "grpc"), port);
+    }
+
     [Fact]
     public void Every_grpc_address_in_the_config_map_names_a_headless_service_of_the_pods_grpc_port()
     {

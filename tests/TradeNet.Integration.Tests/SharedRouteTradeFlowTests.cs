@@ -67,4 +67,10 @@ public sealed class SharedRouteTradeFlowTests(DistributedTradeNet tradeNet)
             await TradeFlow.TradeStatus(riorges, second, "completed");
         });
     }
+
+    [Fact]
+    public async Task An_operator_registers_a_vehicle_only_for_a_town_the_catalog_knows()
+    {
+        await tradeNet.ExplainFailureAsync(() => OperatorVehicles.OnlyKnownHomeTownsAreAccepted(_flow, "Feurs", "42094", 45.73198, 4.23128));
+    }
 }

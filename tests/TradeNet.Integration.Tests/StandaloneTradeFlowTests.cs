@@ -37,4 +37,12 @@ public sealed class StandaloneTradeFlowTests(StandaloneTradeNet tradeNet) : ICla
             Assert.Equal($"/api/catalog/listings/{Assert.Single(listings).GetProperty("id").GetString()}", first.Headers.Location!.OriginalString);
         });
     }
+
+    /// <summary>Here logistics' catalog client shares the process with matching's.</summary>
+    [Fact]
+    public async Task An_operator_registers_a_vehicle_only_for_a_town_the_catalog_knows()
+    {
+        await tradeNet.ExplainFailureAsync(() => OperatorVehicles.OnlyKnownHomeTownsAreAccepted(
+            new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey), "Saint-Romain-en-Jarez", "42283", 45.56118, 4.54166));
+    }
 }

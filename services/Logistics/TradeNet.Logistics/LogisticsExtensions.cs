@@ -13,6 +13,7 @@ using TradeNet.Logistics.Storage;
 using TradeNet.Logistics.Storage.Mongo;
 using TradeNet.Logistics.Storage.Sqlite;
 using TradeNet.Shared.Auth;
+using TradeNet.Shared.Grpc;
 using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
 
@@ -24,7 +25,8 @@ public static class LogisticsExtensions
 
     /// <summary>Options, transport model, planner (the fleet's route planner with direct trips as fallback; replaceable:
     /// register another <see cref="IShipmentPlanner"/> first), scheduled planning,
-    /// store (SQLite <c>{DataDir}/logistics.db</c>, or MongoDB when configured), outbox relay, gRPC options.
+    /// store (SQLite <c>{DataDir}/logistics.db</c>, or MongoDB when configured), outbox relay, gRPC options, and the
+    /// catalog client (<c>Services:Catalog:Grpc</c>) that checks the home town an operator names for a vehicle.
     /// Expects <c>AddServiceDefaults</c> to have run once in the process.</summary>
     public static IHostApplicationBuilder AddLogistics(this IHostApplicationBuilder builder)
     {
@@ -63,6 +65,9 @@ public static class LogisticsExtensions
         services.AddOutboxBacklogMetrics<LogisticsOutbox>("logistics");
         services.AddStateGauge<ILogisticsStore, ShipmentStatus>(StateGauges.Shipments, (store, ct) => store.CountShipmentsByStatusAsync(ct));
         services.AddHealthChecks().AddCheck<LogisticsStoreHealthCheck>("logistics-store");
+
+        services.AddTradeNetGrpcClient<LogisticsCatalogClient>("Catalog", "http://127.0.0.1:5102", ServiceName);
+        services.AddTransient<HomeTownCheck>();
 
         services.AddGrpc().AddServiceOptions<LogisticsGrpcService>(o => o.MaxReceiveMessageSize = LogisticsGrpcService.MaxReceiveMessageBytes);
         return builder;

@@ -6,17 +6,25 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TradeNet.Logistics.Api;
+using TradeNet.Logistics.Grpc;
 using TradeNet.Logistics.Storage;
 using TradeNet.Shared.Storage;
 using TradeNet.Testing;
 
 namespace TradeNet.Logistics.Tests.Component;
 
-/// <summary>The logistics service in memory: its own SQLite file, MassTransit's test harness as the bus.</summary>
+/// <summary>The logistics service in memory: its own SQLite file, MassTransit's test harness as the bus, and
+/// <see cref="FakeCatalog"/> in place of catalog's gRPC service (unless a test keeps the real client).</summary>
 public sealed class LogisticsApp : WebApplicationFactory<Program>
 {
     private readonly TestSettings _settings = new();
+
+    public FakeCatalog Catalog { get; } = new();
+
+    /// <summary>False keeps the real catalog client, pointed at <c>Services:Catalog:Grpc</c> (set it in <see cref="Settings"/>).</summary>
+    public bool FakesCatalog { get; init; } = true;
 
     /// <summary>Settings of a test's own (set before the first request; they win over the defaults below).</summary>
     public Dictionary<string, string> Settings { get; } = [];
@@ -35,6 +43,11 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddMassTransitTestHarness(x => x.AddLogisticsConsumers());
+            if (FakesCatalog)
+            {
+                services.RemoveAll<LogisticsCatalogClient>();
+                services.AddSingleton<LogisticsCatalogClient>(Catalog);
+            }
             TestServices?.Invoke(services);
         });
     }

@@ -28,6 +28,7 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
     public async Task An_operator_registers_a_vehicle_for_a_town_and_must_name_it()
     {
         var (a, _, _) = Towns.Fresh();
+        app.Catalog.Knows(a);
 
         var forTown = await app.RegisterAsync(TestSettings.OperatorAuth(), Fleet.Van(Towns.Lyon, homeTown: a));
         var unnamed = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.OperatorAuth(), Fleet.Van(Towns.Lyon));

@@ -9,8 +9,8 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Logistics.Api;
 
 /// <summary>Carriers' vehicles under <c>/api/logistics/vehicles</c>. A town registers vehicles based at home; an
-/// operator registers them for any town. Only operators and the owning (home) town change or withdraw one; a town
-/// sees its own vehicles, operators and services see the fleet.</summary>
+/// operator registers them for any town the catalog knows. Only operators and the owning (home) town change or
+/// withdraw one; a town sees its own vehicles, operators and services see the fleet.</summary>
 public static class VehicleEndpoints
 {
     public static RouteGroupBuilder MapVehicleEndpoints(this IEndpointRouteBuilder app)
@@ -25,7 +25,8 @@ public static class VehicleEndpoints
     }
 
     private static async Task<Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult>> Register(
-        [FromBody] VehicleRequest? request, ClaimsPrincipal user, ILogisticsStore store, TimeProvider clock, CancellationToken ct)
+        [FromBody] VehicleRequest? request, ClaimsPrincipal user, ILogisticsStore store, HomeTownCheck towns, HttpResponse response,
+        TimeProvider clock, CancellationToken ct)
     {
         if (request is null) return Problems.Field("body", "a vehicle is required");
         var errors = VehicleValidation.Check(request, clock.GetUtcNow());
@@ -43,6 +44,19 @@ public static class VehicleEndpoints
         }
         else return Problems.Forbidden("Only towns and operators register vehicles.");
         if (errors.Count > 0) return Problems.Fields(errors);
+        // A town's id comes from its verified token; only the town an operator names is catalog's to confirm.
+        if (user.IsOperator())
+        {
+            switch (await towns.AskAsync(home!, ct))
+            {
+                case HomeTownAnswer.Unknown:
+                    return Problems.Field("homeTown", "no town has this id");
+                case HomeTownAnswer.Unchecked:
+                    response.Headers.RetryAfter = "5";
+                    return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Catalog unavailable",
+                        detail: "The home town could not be checked with the catalog right now; nothing was stored. Retry shortly.");
+            }
+        }
 
         var now = clock.GetUtcNow();
         var vehicle = VehicleValidation.Build($"veh-{Guid.NewGuid():N}", home!, request, now, now);

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Logistics.Grpc;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+/// <summary>Catalog at the outer edge of a component test: knows the towns a test adds, fails for the towns a test
+/// says it is down for, and records every question (the deadline with it).</summary>
+public sealed class FakeCatalog : LogisticsCatalogClient
+{
+    private readonly ConcurrentDictionary<string, bool> _towns = new();
+    private readonly ConcurrentDictionary<string, StatusCode> _outages = new();
+
+    public ConcurrentQueue<(GetTownsRequest Request, DateTime? Deadline)> TownQuestions { get; } = new();
+
+    public void Knows(string townId) => _towns[townId] = true;
+
+    /// <summary>Any question naming this town fails as catalog would when down or too slow.</summary>
+    public void DownFor(string townId, StatusCode code = StatusCode.Unavailable) => _outages[townId] = code;
+
+    public IEnumerable<string> AskedAbout => TownQuestions.SelectMany(q => q.Request.TownIds);
+
+    public override AsyncUnaryCall<GetTownsReply> GetTownsAsync(GetTownsRequest request, CallOptions options)
+    {
+        TownQuestions.Enqueue((request, options.Deadline));
+        Task<GetTownsReply> reply;
+        if (request.TownIds.FirstOrDefault(_outages.ContainsKey) is { } down)
+            reply = Task.FromException<GetTownsReply>(new RpcException(new Status(_outages[down], "catalog is down")));
+        else
+            reply = Task.FromResult(new GetTownsReply { Towns = { request.TownIds.Where(_towns.ContainsKey).Select(id => new TownInfo { Id = id }) } });
+        return new AsyncUnaryCall<GetTownsReply>(reply, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+}
