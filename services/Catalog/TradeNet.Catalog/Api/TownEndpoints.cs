@@ -17,9 +17,15 @@ internal static class TownEndpoints
     }
 
     private static async Task<Results<Created<TownRegistration>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterTownRequest body, TownRegistry registry, CancellationToken ct) =>
-        Responses.From(await registry.RegisterAsync(body, ct),
-            r => TypedResults.Created($"/api/catalog/towns/{Uri.EscapeDataString(r.Town.Id)}", r));
+        RegisterTownRequest body, TownRegistry registry, HttpContext http, CancellationToken ct) =>
+        Responses.From(await registry.RegisterAsync(body, ct), r =>
+        {
+            NoStore(http);
+            return TypedResults.Created($"/api/catalog/towns/{Uri.EscapeDataString(r.Town.Id)}", r);
+        });
+
+    // The answer holds a key in clear: no browser, proxy or CDN may keep a copy.
+    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
     private static async Task<Results<Ok<TownView[]>, ValidationProblem>> List(string? limit, string? after, ICatalogStore store,
         HttpContext http, CancellationToken ct)
