@@ -111,6 +111,47 @@ public sealed class CatalogStoreContractTests
     }
 
     [Theory, MemberData(nameof(Adapters))]
+    public async Task A_towns_new_key_hash_replaces_the_old_in_one_write_so_only_the_new_one_finds_it(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var town = Town("42187", "hash-1");
+        await AddAsync(store.Store, s => s.AddTownAsync(town));
+
+        await using (var session = await store.Store.BeginAsync())
+        {
+            await session.ReplaceTownKeyAsync("42187", "hash-1", "hash-2");
+            Assert.Equal("hash-2", (await session.GetTownAsync("42187"))!.ApiKeyHash); // the session sees its own write
+            Assert.Equal("hash-1", (await store.Store.GetTownAsync("42187"))!.ApiKeyHash); // others do not, yet
+            await session.CommitAsync();
+        }
+
+        Assert.Null(await store.Store.FindTownByKeyHashAsync("hash-1"));
+        AssertSame(town with { ApiKeyHash = "hash-2" }, await store.Store.FindTownByKeyHashAsync("hash-2"));
+        AssertSame(town with { ApiKeyHash = "hash-2" }, await store.Store.GetTownAsync("42187"));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_key_replacement_lands_only_on_the_key_it_read_and_never_on_another_towns_key(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddTownAsync(Town("42187", "hash-1"));
+            await s.AddTownAsync(Town("42184", "other-hash"));
+        });
+        await AddAsync(store.Store, s => s.ReplaceTownKeyAsync("42187", "hash-1", "hash-2"));
+
+        // A second rotation that read hash-1 before the first committed: refused, so the caller retries from hash-2.
+        await Assert.ThrowsAsync<CatalogConflictException>(() => AddAsync(store.Store, s => s.ReplaceTownKeyAsync("42187", "hash-1", "hash-3")));
+        await Assert.ThrowsAsync<CatalogConflictException>(() => AddAsync(store.Store, s => s.ReplaceTownKeyAsync("42187", "hash-2", "other-hash")));
+        await Assert.ThrowsAsync<CatalogConflictException>(() => AddAsync(store.Store, s => s.ReplaceTownKeyAsync("nowhere", "hash-2", "hash-4")));
+
+        Assert.Equal("hash-2", (await store.Store.GetTownAsync("42187"))!.ApiKeyHash);
+        Assert.Equal("42184", (await store.Store.FindTownByKeyHashAsync("other-hash"))!.Id);
+        Assert.Null(await store.Store.FindTownByKeyHashAsync("hash-3"));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
     public async Task A_towns_idempotency_key_names_one_listing_and_cannot_be_taken_twice(string adapter)
     {
         await using var store = await StoreUnderTest.OpenAsync(adapter);

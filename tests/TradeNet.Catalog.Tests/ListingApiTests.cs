@@ -396,6 +396,7 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
     [Theory]
     [InlineData("GET", "/api/catalog/listings/{id}")]
     [InlineData("GET", "/api/catalog/towns/{id}")]
+    [InlineData("POST", "/api/catalog/towns/{id}/api-key")]
     [InlineData("DELETE", "/api/catalog/listings/{id}")]
     [InlineData("PUT", "/api/catalog/listings/{id}")]
     public async Task An_unknown_id_too_long_to_be_one_is_a_404_that_does_not_repeat_it(string method, string path)

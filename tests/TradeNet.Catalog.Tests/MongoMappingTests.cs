@@ -120,6 +120,15 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void A_key_rotation_sets_only_the_key_hash_and_only_on_the_key_it_read()
+    {
+        Assert.Equal(BsonDocument.Parse("""{ "_id": "42187", "apiKeyHash": "old" }"""),
+            MongoRendering.Render(CatalogMongoQueries.TownWithKey("42187", "old")));
+        Assert.Equal(BsonDocument.Parse("""{ "$set": { "apiKeyHash": "new" } }"""),
+            MongoRendering.Render(CatalogMongoQueries.SetKeyHash("new")));
+    }
+
+    [Fact]
     public void A_page_after_a_town_starts_past_its_name_then_its_id()
     {
         var after = new Town("42187", "Roanne", "42187", 46, 4, [], "hash", DateTimeOffset.UnixEpoch);

@@ -18,6 +18,7 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
             new RegisterTownRequest("Roanne", "42187", 46.0333, 4.0667, ["cheese", "firewood"]));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, "an answer holding a key must not be stored");
         var registration = (await response.Content.ReadFromJsonAsync<TownRegistration>())!;
         Assert.Equal("42187", registration.Town.Id);
         Assert.StartsWith(ApiKeys.Prefix, registration.ApiKey);

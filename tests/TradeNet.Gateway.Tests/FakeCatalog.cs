@@ -19,6 +19,15 @@ public sealed class FakeCatalog : Catalog.CatalogClient
         return key;
     }
 
+    /// <summary>What the catalog's key rotation does: the town answers to a new key, and the old one is unknown.</summary>
+    public string RotateKey(string apiKey)
+    {
+        if (!_towns.TryRemove(apiKey, out var town)) throw new InvalidOperationException("No town has this key.");
+        var key = $"tn_{Guid.NewGuid():N}";
+        _towns[key] = town;
+        return key;
+    }
+
     public int CallsFor(string apiKey) => _calls.GetValueOrDefault(apiKey);
 
     public override AsyncUnaryCall<AuthenticateApiKeyReply> AuthenticateApiKeyAsync(AuthenticateApiKeyRequest request, CallOptions options)

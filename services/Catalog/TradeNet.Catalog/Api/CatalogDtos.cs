@@ -10,8 +10,11 @@ public sealed record TownView(string Id, string Name, string? InseeCode, double 
     public static TownView Of(Town t) => new(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties);
 }
 
-/// <summary>The only answer that ever contains the API key.</summary>
+/// <summary>With <see cref="TownKeyRotation"/>, the only answers that ever contain an API key.</summary>
 public sealed record TownRegistration(TownView Town, string ApiKey);
+
+/// <summary>A town's new API key, shown once; the one it replaces no longer authenticates.</summary>
+public sealed record TownKeyRotation(string TownId, string ApiKey);
 
 /// <summary>The town comes from the caller's key; <paramref name="TownId"/> exists only to reject a different one.</summary>
 public sealed record PublishListingRequest(

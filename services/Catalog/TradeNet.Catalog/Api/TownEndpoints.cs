@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TradeNet.Catalog.Application;
 using TradeNet.Catalog.Storage;
+using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Catalog.Api;
@@ -13,13 +15,33 @@ internal static class TownEndpoints
         api.MapPost("/towns", Register).AllowAnonymous();
         api.MapGet("/towns", List);
         api.MapGet("/towns/{id}", Get);
+        // A leaked key is replaced by its town or an operator; which town is checked against the caller in TownRegistry.
+        api.MapPost("/towns/{id}/api-key", RotateKey).RequireAuthorization(Policies.TownOrOperator);
         return api;
     }
 
     private static async Task<Results<Created<TownRegistration>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterTownRequest body, TownRegistry registry, CancellationToken ct) =>
-        Responses.From(await registry.RegisterAsync(body, ct),
-            r => TypedResults.Created($"/api/catalog/towns/{Uri.EscapeDataString(r.Town.Id)}", r));
+        RegisterTownRequest body, TownRegistry registry, HttpContext http, CancellationToken ct) =>
+        Responses.From(await registry.RegisterAsync(body, ct), r =>
+        {
+            NoStore(http);
+            return TypedResults.Created($"/api/catalog/towns/{Uri.EscapeDataString(r.Town.Id)}", r);
+        });
+
+    private static async Task<Results<Ok<TownKeyRotation>, ValidationProblem, ProblemHttpResult>> RotateKey(
+        string id, ClaimsPrincipal user, TownRegistry registry, HttpContext http, CancellationToken ct)
+    {
+        var actingTown = user.IsOperator() ? null
+            : user.TownId() ?? throw new InvalidOperationException("The town-or-operator policy admitted a caller that is neither.");
+        return Responses.From(await registry.RotateKeyAsync(id, actingTown, ct), r =>
+        {
+            NoStore(http);
+            return TypedResults.Ok(r);
+        });
+    }
+
+    // The answer holds a key in clear: no browser, proxy or CDN may keep a copy.
+    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
     private static async Task<Results<Ok<TownView[]>, ValidationProblem>> List(string? limit, string? after, ICatalogStore store,
         HttpContext http, CancellationToken ct)

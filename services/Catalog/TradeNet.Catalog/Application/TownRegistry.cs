@@ -5,8 +5,8 @@ using TradeNet.Contracts;
 
 namespace TradeNet.Catalog.Application;
 
-/// <summary>Registers towns and recognises their API keys.</summary>
-public sealed class TownRegistry(ICatalogStore store, TimeProvider clock)
+/// <summary>Registers towns, recognises their API keys and replaces a key that leaked.</summary>
+public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogger<TownRegistry> logger)
 {
     public async Task<Outcome<TownRegistration>> RegisterAsync(RegisterTownRequest request, CancellationToken ct = default)
     {
@@ -27,6 +27,29 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock)
             return town;
         });
         return new TownRegistration(TownView.Of(town), apiKey);
+    }
+
+    /// <summary>Gives the town a new key, shown once; the old one stops authenticating at the catalog when it commits
+    /// (gateways may still honour it from their cache for up to <c>Gateway:ApiKeyCache:Valid</c>).</summary>
+    /// <param name="actingTown">The town asking, which may rotate only its own key; null when an operator asks.</param>
+    public async Task<Outcome<TownKeyRotation>> RotateKeyAsync(string townId, string? actingTown, CancellationToken ct = default)
+    {
+        var rotation = await CatalogRetry.OnConflictAsync<Outcome<TownKeyRotation>>(async () =>
+        {
+            await using var session = await store.BeginAsync(ct);
+            var town = await session.GetTownAsync(townId, ct);
+            if (town is null) return Problem.NotFound($"town {CatalogValidation.Quoted(townId)} does not exist");
+            if (actingTown is not null && actingTown != town.Id) return Problem.Forbidden("a town rotates only its own API key");
+            // A fresh key on every attempt: a retry follows a rotation that committed first, which replaced the key this one read.
+            var apiKey = ApiKeys.New();
+            await session.ReplaceTownKeyAsync(town.Id, town.ApiKeyHash, ApiKeys.Hash(apiKey), ct);
+            await session.CommitAsync(ct);
+            return new TownKeyRotation(town.Id, apiKey);
+        });
+        if (rotation.Value is { } rotated)
+            logger.LogInformation("Town {TownId} got a new API key from {Caller}; the old one no longer authenticates",
+                rotated.TownId, actingTown is null ? "an operator" : "itself");
+        return rotation;
     }
 
     /// <summary>The town a key belongs to, or null. Only the key's hash is looked up.</summary>

@@ -36,6 +36,11 @@ public interface ICatalogSession : IWriteScope
     /// <exception cref="CatalogConflictException">The id or the key hash is taken.</exception>
     Task AddTownAsync(Town town, CancellationToken ct = default);
 
+    /// <summary>Gives the town <paramref name="newHash"/> in place of <paramref name="currentHash"/>, the hash the session
+    /// read: one key per town, so the old key stops authenticating when this commits.</summary>
+    /// <exception cref="CatalogConflictException">The town's key changed meanwhile (another rotation) or the new hash is taken.</exception>
+    Task ReplaceTownKeyAsync(string townId, string currentHash, string newHash, CancellationToken ct = default);
+
     Task AddListingAsync(Listing listing, CancellationToken ct = default);
 
     Task<ListingRequest?> GetListingRequestAsync(string townId, string key, CancellationToken ct = default);

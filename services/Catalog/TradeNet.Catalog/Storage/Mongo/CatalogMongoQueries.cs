@@ -20,6 +20,12 @@ public static class CatalogMongoQueries
 
     public static FilterDefinition<Town> TownByKeyHash(string hash) => Builders<Town>.Filter.Eq(t => t.ApiKeyHash, hash);
 
+    /// <summary>A key rotation lands only on the key the session read, so two rotations cannot both succeed from it.</summary>
+    public static FilterDefinition<Town> TownWithKey(string id, string hash) =>
+        Builders<Town>.Filter.Eq(t => t.Id, id) & Builders<Town>.Filter.Eq(t => t.ApiKeyHash, hash);
+
+    public static UpdateDefinition<Town> SetKeyHash(string hash) => Builders<Town>.Update.Set(t => t.ApiKeyHash, hash);
+
     public static FilterDefinition<Category> CategoryById(string id) => Builders<Category>.Filter.Eq(c => c.Id, id);
 
     public static FilterDefinition<Listing> ListingById(string id) => Builders<Listing>.Filter.Eq(l => l.Id, id);

@@ -43,6 +43,14 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
             return true;
         });
 
+    public Task ReplaceTownKeyAsync(string townId, string currentHash, string newHash, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            var result = await store.Towns.UpdateOneAsync(Session, TownWithKey(townId, currentHash), SetKeyHash(newHash), cancellationToken: ct);
+            if (result.MatchedCount != 1) throw new CatalogConflictException($"Town '{townId}' changed its key meanwhile.");
+            return true;
+        });
+
     public Task AddListingAsync(Listing listing, CancellationToken ct = default) =>
         Guarded(async () =>
         {

@@ -49,6 +49,20 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         }
     }
 
+    public async Task ReplaceTownKeyAsync(string townId, string currentHash, string newHash, CancellationToken ct = default)
+    {
+        try
+        {
+            var changed = await scope.ExecuteAsync("UPDATE towns SET api_key_hash = $new WHERE id = $id AND api_key_hash = $current",
+                ("$id", townId), ("$current", currentHash), ("$new", newHash));
+            if (changed != 1) throw new CatalogConflictException($"Town '{townId}' changed its key meanwhile.");
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintViolation)
+        {
+            throw new CatalogConflictException("Another town holds this key.", ex);
+        }
+    }
+
     public Task AddListingAsync(Listing listing, CancellationToken ct = default) =>
         scope.ExecuteAsync(
             $"INSERT INTO listings({ListingColumns}) VALUES ($id, $town, $kind, $category, $quantity, $reserved, $fulfilled, " +
