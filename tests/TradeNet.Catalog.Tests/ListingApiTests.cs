@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using TradeNet.Catalog.Api;
+using TradeNet.Catalog.Domain;
 using TradeNet.Contracts;
 using TradeNet.Testing;
 
@@ -110,7 +111,7 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
     }
 
     [Fact]
-    public async Task Operators_read_listings_but_do_not_write_them()
+    public async Task Operators_read_listings_and_take_one_off_the_board_but_neither_publish_nor_change_them()
     {
         var owner = await factory.RegisterTownAsync();
         var offer = await factory.PublishAsync(owner.Town.Id, Offer());
@@ -118,11 +119,26 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
 
         var read = await ops.GetAsync($"/api/catalog/listings/{offer.Id}");
         var post = await ops.PostAsJsonAsync("/api/catalog/listings", Offer());
+        var change = await ops.PutAsJsonAsync($"/api/catalog/listings/{offer.Id}", new { quantity = 1 });
         var delete = await ops.DeleteAsync($"/api/catalog/listings/{offer.Id}");
 
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, change.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        Assert.Equal(ListingStatuses.Withdrawn, (await factory.Store.GetListingAsync(offer.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task A_service_cannot_withdraw_a_listing()
+    {
+        var owner = await factory.RegisterTownAsync();
+        var offer = await factory.PublishAsync(owner.Town.Id, Offer());
+
+        var delete = await factory.ClientAs(TestSettings.ServiceAuth("matching")).DeleteAsync($"/api/catalog/listings/{offer.Id}");
+
         Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+        Assert.Equal(ListingStatuses.Active, (await factory.Store.GetListingAsync(offer.Id))!.Status);
     }
 
     [Fact]

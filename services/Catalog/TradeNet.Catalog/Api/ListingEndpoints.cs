@@ -18,7 +18,7 @@ internal static class ListingEndpoints
         // Only towns write listings, and only their own: the town is the caller, never a body field.
         api.MapPost("/listings", Publish).RequireAuthorization(Policies.Town);
         api.MapPut("/listings/{id}", Change).RequireAuthorization(Policies.Town);
-        api.MapDelete("/listings/{id}", Withdraw).RequireAuthorization(Policies.Town);
+        api.MapDelete("/listings/{id}", Withdraw).RequireAuthorization(Policies.TownOrOperator);
         return api;
     }
 
@@ -66,8 +66,13 @@ internal static class ListingEndpoints
         Responses.From(await board.ChangeAsync(Town(user), id, body, ct), l => TypedResults.Ok(ListingView.Of(l)));
 
     private static async Task<Results<Ok<ListingView>, ValidationProblem, ProblemHttpResult>> Withdraw(
-        string id, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>
-        Responses.From(await board.WithdrawAsync(Town(user), id, ct), l => TypedResults.Ok(ListingView.Of(l)));
+        string id, ClaimsPrincipal user, ListingBoard board, ILogger<ListingBoard> logger, CancellationToken ct)
+    {
+        var outcome = await board.WithdrawAsync(user.IsOperator() ? null : Town(user), id, ct);
+        if (user.IsOperator() && outcome.Value is { } withdrawn)
+            logger.LogInformation("Operator {Operator} withdrew listing {ListingId} of town {TownId}", user.CallerName(), withdrawn.Id, withdrawn.TownId);
+        return Responses.From(outcome, l => TypedResults.Ok(ListingView.Of(l)));
+    }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -103,13 +103,15 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
             return changed;
         });
 
-    public async Task<Outcome<Listing>> WithdrawAsync(string townId, string listingId, CancellationToken ct = default) =>
+    /// <param name="townId">The town asking, which withdraws only its own listings; null when an operator takes a
+    /// listing off the board (a fraudulent or mistaken offer must not wait for its town).</param>
+    public async Task<Outcome<Listing>> WithdrawAsync(string? townId, string listingId, CancellationToken ct = default) =>
         await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
         {
             await using var session = await store.BeginAsync(ct);
             var listing = await session.GetListingAsync(listingId, ct);
             if (listing is null) return Problem.NotFound($"listing {CatalogValidation.Quoted(listingId)} does not exist");
-            if (listing.TownId != townId) return Problem.Forbidden("a town withdraws only its own listings");
+            if (townId is not null && listing.TownId != townId) return Problem.Forbidden("a town withdraws only its own listings");
             if (listing.Status == ListingStatuses.Withdrawn) return listing; // withdrawing twice changes nothing
             // Quantities already reserved stay booked to their trades; only the free rest leaves the book.
             var withdrawn = listing.Withdraw();
