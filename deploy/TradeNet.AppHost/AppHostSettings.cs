@@ -5,15 +5,18 @@ namespace TradeNet.AppHost;
 
 /// <summary>What the app host starts and where. Keys: <c>--topology embedded|distributed</c> (or env
 /// TRADENET_TOPOLOGY), <c>TradeNet:GatewayPort</c> (5000), <c>TradeNet:DataDir</c> (a fresh temp folder),
-/// <c>TradeNet:OperatorKey</c> (generated and printed when unset).</summary>
+/// <c>TradeNet:OperatorKey</c> (generated and printed when unset), <c>TradeNet:Seed</c> (embedded topology: the demo towns,
+/// true unless false).</summary>
 public sealed record AppHostSettings(bool Distributed, int GatewayPort, string DataDir, string OperatorKey, string TokenKey,
-    string? ExtraMetricsEndpoint, string DashboardUrl)
+    string? ExtraMetricsEndpoint, string DashboardUrl, bool Seed = true)
 {
     public static AppHostSettings From(IConfiguration config)
     {
         var topology = config["topology"] ?? config["TRADENET_TOPOLOGY"] ?? "embedded";
         if (topology is not ("embedded" or "distributed"))
             throw new ArgumentException($"Unknown topology '{topology}': use 'embedded' (default) or 'distributed'.");
+        var seed = config["TradeNet:Seed"] is not { } seedText || (bool.TryParse(seedText, out var s) ? s
+            : throw new ArgumentException($"TradeNet:Seed is '{seedText}': use true or false."));
         var dataDir = config["TradeNet:DataDir"] ?? Path.Combine(Path.GetTempPath(), "tradenet-apphost", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
         Directory.CreateDirectory(dataDir);
         return new AppHostSettings(
@@ -23,7 +26,8 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
             config["TradeNet:OperatorKey"] ?? "op_" + Secret(),
             Secret() + Secret(),
             config["TradeNet:Telemetry:ExtraMetricsEndpoint"],
-            (config["ASPNETCORE_URLS"] ?? "http://localhost:15080").Split(';')[0]);
+            (config["ASPNETCORE_URLS"] ?? "http://localhost:15080").Split(';')[0],
+            seed);
     }
 
     public string GatewayUrl => $"http://127.0.0.1:{GatewayPort}";

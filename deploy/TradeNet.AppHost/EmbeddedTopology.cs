@@ -13,6 +13,7 @@ public static class EmbeddedTopology
             .WithEnvironment("Standalone__ServicesUrl", AppHostSettings.Http(AppHostSettings.FreePort()))
             .WithEnvironment("Standalone__GrpcUrl", AppHostSettings.Http(AppHostSettings.FreePort()))
             .WithEnvironment("Storage__DataDir", settings.DataDir)
+            .WithEnvironment("Standalone__Seed", settings.Seed ? "true" : "false")
             .WithEnvironment("Gateway__Operators__0__Name", "operator")
             .WithEnvironment("Gateway__Operators__0__Key", settings.OperatorKey)
             .WithTelemetryExtras(settings);
