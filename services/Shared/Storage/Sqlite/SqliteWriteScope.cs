@@ -27,10 +27,11 @@ public sealed class SqliteWriteScope : IWriteScope
         return command;
     }
 
-    public Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    // Awaited before the command is disposed: returning the task would dispose it while the statement may still run.
+    public async Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(sql, parameters);
-        return command.ExecuteNonQueryAsync();
+        await using var command = Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync();
     }
 
     public void Publish<T>(T message) where T : class => _outbox.Add(OutboxMessage.From(message));
