@@ -40,7 +40,26 @@ public sealed class RequestHeadGuard(RequestDelegate next, IOptions<KestrelServe
                 $"The request headers are {bytes} bytes in all; the limit is {RequestHeadLimits.MaxHeaderBytes} bytes.");
             return;
         }
+        if (NonAsciiHeader(http.Request.Headers) is { } name)
+        {
+            // The forwarding client sends ASCII header values only; passed on, this would be the edge's 502.
+            await EdgeGuard.Reject(http, problems, StatusCodes.Status400BadRequest, "Invalid header",
+                $"The {name} header holds characters outside ASCII; header values must be ASCII (percent-encode or drop them).");
+            return;
+        }
         await next(http);
+    }
+
+    // X-Api-Key is left to EdgeGuard, which reads it as Latin-1 and answers a malformed key itself.
+    private static string? NonAsciiHeader(IHeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            if (string.Equals(name, EdgeGuard.ApiKeyHeader, StringComparison.OrdinalIgnoreCase)) continue;
+            foreach (var value in values)
+                if (value is not null && !System.Text.Ascii.IsValid(value)) return name;
+        }
+        return null;
     }
 
     // "GET /path?query HTTP/1.1\r\n" with the target as the client sent it; Kestrel takes only ASCII there, a byte a character.

@@ -49,6 +49,17 @@ public sealed class EdgeRequestHeadTests(KestrelEdgeFixture edge) : IClassFixtur
         (await EdgeAssert.Problem(response, status)).GetProperty("detail").GetString()!;
 
     [Fact]
+    public async Task A_header_value_outside_ascii_gets_400_problem_details_naming_the_header_not_a_502()
+    {
+        var target = $"/api/catalog/listings/{Guid.NewGuid():N}";
+
+        var detail = await Detail(await Send(RawHttp.Get(target, "X-Town-Note: café")), HttpStatusCode.BadRequest);
+
+        Assert.Contains("X-Town-Note", detail);
+        Assert.DoesNotContain(edge.Backend.Received, e => e.Path == target);
+    }
+
+    [Fact]
     public async Task A_url_one_byte_over_the_request_line_limit_gets_414_problem_details_naming_the_limit()
     {
         var target = TargetOfLine(RequestHeadLimits.MaxRequestLineBytes + 1);
