@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
@@ -96,15 +95,11 @@ public sealed class EdgeGuard(RequestDelegate next)
     internal static async Task Reject(HttpContext http, IProblemDetailsService problems, int status, string title, string detail)
     {
         http.Response.StatusCode = status;
-        var problem = new ProblemDetailsContext
+        // Written as JSON whatever the client's Accept says (AnyAcceptProblemWriter, from AddServiceDefaults).
+        await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        };
-        if (await problems.TryWriteAsync(problem)) return;
-        // The client's Accept leaves JSON out (a browser's text/html): WriteAsync would throw and the client get a bare 500.
-        // The problem goes out as JSON all the same, described as the writer would have (type link, detail).
-        http.RequestServices.GetRequiredService<IOptions<ProblemDetailsOptions>>().Value.CustomizeProblemDetails?.Invoke(problem);
-        await TypedResults.Problem(problem.ProblemDetails).ExecuteAsync(http);
+        });
     }
 }

@@ -88,6 +88,28 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_browser_asking_for_html_still_gets_problems_as_json()
+    {
+        using var missing = new HttpRequestMessage(HttpMethod.Get, "/nowhere");
+        missing.Headers.Accept.ParseAdd("text/html");
+        using var broken = new HttpRequestMessage(HttpMethod.Post, "/things")
+        {
+            Content = new StringContent("{\"name\":\"x\",\"count\":\"many\"}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        broken.Headers.Accept.ParseAdd("text/html");
+        broken.Headers.Authorization = TestSettings.TownAuth("42187");
+
+        var notFound = await _client.SendAsync(missing);
+        var badRequest = await _client.SendAsync(broken);
+
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("application/problem+json", notFound.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("No route matches this path.", (await notFound.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badRequest.StatusCode);
+        Assert.Equal("Field 'count' has an invalid value.", (await badRequest.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_path_and_a_wrong_method_are_problems_that_say_so()
     {
         var missing = await _client.GetAsync("/nowhere");

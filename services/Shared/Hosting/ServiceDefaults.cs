@@ -27,6 +27,7 @@ public static class ServiceDefaults
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         // Routing and authorization answer with a bare status (415, 401, 403, 404, 405) before any handler runs; say why.
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusProblems.Describe);
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         // Let unreadable bodies reach ProblemExceptionHandler, which names the bad field.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
