@@ -56,7 +56,9 @@ public sealed class ApiKeyAuthenticator(
     /// <summary>1 to 256 printable ASCII characters, no spaces: what every town key and operator key is.</summary>
     public static bool IsWellFormed(string key) => TextRules.IsToken(key, MaxKeyLength);
 
-    public async Task<ApiKeyCheck> AuthenticateAsync(string apiKey, string client, CancellationToken ct)
+    /// <param name="fresh">Ask the catalog even when the key's identity is cached (the answer then replaces the cached one):
+    /// for a key rotation, which a key the catalog already revoked must not be able to repeat from the cache.</param>
+    public async Task<ApiKeyCheck> AuthenticateAsync(string apiKey, string client, CancellationToken ct, bool fresh = false)
     {
         // Catalog trims keys: a padded key would be the same town under another cache entry and rate limit partition.
         // Every key is printable ASCII without spaces (town keys are base64url, operator keys are checked at start),
@@ -67,7 +69,7 @@ public sealed class ApiKeyAuthenticator(
 
         // Keyed by digest: the raw key never sits in memory longer than the request.
         var cacheKey = Convert.ToHexString(digest);
-        if (cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known)) return known;
+        if (!fresh && cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known)) return known;
         using (var budget = cache.UnknownKeys.AttemptAcquire(client, 0))
             if (!budget.IsAcquired) return ApiKeyCheck.Limited;
 
@@ -80,6 +82,10 @@ public sealed class ApiKeyAuthenticator(
         }
         return check;
     }
+
+    /// <summary>Drops a key's cached identity: after its town rotated it here, it is refused at once on this edge.</summary>
+    public void Forget(string apiKey) =>
+        cache.Entries.Remove(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))));
 
     private OperatorKey? FindOperator(byte[] digest)
     {

@@ -43,10 +43,11 @@ public sealed class EdgeGuard(RequestDelegate next)
                 $"The {ApiKeyHeader} header must be sent once, holding one key: 1 to {ApiKeyAuthenticator.MaxKeyLength} printable ASCII characters, no spaces.");
             return;
         }
+        var rotation = IsKeyRotation(http.Request);
         if (apiKeys.Count > 0)
         {
             var check = apiKeys.Count == 1
-                ? await authenticator.AuthenticateAsync(apiKeys[0]!, EdgeRateLimits.ClientIp(http), http.RequestAborted)
+                ? await authenticator.AuthenticateAsync(apiKeys[0]!, EdgeRateLimits.ClientIp(http), http.RequestAborted, fresh: rotation)
                 : ApiKeyCheck.Invalid;
             switch (check)
             {
@@ -83,6 +84,17 @@ public sealed class EdgeGuard(RequestDelegate next)
         // A chunked body that outgrows the route's MaxRequestBodySize fails while YARP streams it;
         // YARP answers that with 413 itself (covered by a test).
         await next(http);
+        if (rotation && apiKeys.Count == 1 && http.Response.StatusCode == StatusCodes.Status200OK) authenticator.Forget(apiKeys[0]!);
+    }
+
+    /// <summary><c>POST /api/catalog/towns/{id}/api-key</c>. A leaked key the catalog has already replaced must not rotate
+    /// again from this edge's cache and take the town back from its owner, so its key is checked with the catalog.</summary>
+    public static bool IsKeyRotation(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method)) return false;
+        // Routing matches paths in any case (and the catalog's would take /API/Catalog/...), so this does too.
+        var segments = (request.Path.Value ?? "").ToLowerInvariant().Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments is ["api", "catalog", "towns", _, "api-key"];
     }
 
     public static void StripIdentityHeaders(IHeaderDictionary headers)

@@ -40,15 +40,15 @@ public sealed class KeyRotationEdgeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_rotated_key_still_passes_an_edge_that_cached_it_and_the_new_key_passes_at_once()
+    public async Task A_key_rotated_elsewhere_still_passes_an_edge_that_cached_it_and_the_new_key_passes_at_once()
     {
         var catalog = new FakeCatalog();
         var old = catalog.RegisterTown("42187", "Roanne");
         await using var gateway = new GatewayFactory(_backend, catalog);
         var client = gateway.CreateClient();
-        await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Post, "/api/catalog/towns/42187/api-key", old)));
+        await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)));
 
-        var fresh = catalog.RotateKey(old);
+        var fresh = catalog.RotateKey(old); // by an operator, or through another gateway
 
         // Within Gateway:ApiKeyCache:Valid (30 s here) this edge does not ask the catalog again: the old key still passes.
         var stale = await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)));
@@ -56,6 +56,56 @@ public sealed class KeyRotationEdgeTests : IAsyncLifetime
         Assert.Equal(1, catalog.CallsFor(old));
         Assert.Equal("42187", (await EdgeAssert.InternalToken(stale)).Claim("sub"));
         Assert.Equal("42187", (await EdgeAssert.InternalToken(renewed)).Claim("sub"));
+    }
+
+    [Fact]
+    public async Task A_key_the_catalog_replaced_cannot_rotate_again_from_the_edges_cache()
+    {
+        var catalog = new FakeCatalog();
+        var leaked = catalog.RegisterTown("42187", "Roanne");
+        await using var gateway = new GatewayFactory(_backend, catalog);
+        var client = gateway.CreateClient();
+        await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", leaked)));
+
+        var owners = catalog.RotateKey(leaked); // the owner (or an operator) rotated the leaked key away
+
+        await EdgeAssert.Problem(await client.SendAsync(Request(HttpMethod.Post, "/api/catalog/towns/42187/api-key", leaked)),
+            HttpStatusCode.Unauthorized);
+        await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Post, "/api/catalog/towns/42187/api-key", owners)));
+        Assert.Equal(2, catalog.CallsFor(leaked));
+        Assert.Single(_backend.Received, e => e.Path == "/api/catalog/towns/42187/api-key"); // the owner's only
+    }
+
+    [Fact]
+    public async Task After_a_rotation_through_the_edge_the_old_key_is_asked_about_again_at_once()
+    {
+        var catalog = new FakeCatalog();
+        var old = catalog.RegisterTown("42187", "Roanne");
+        await using var gateway = new GatewayFactory(_backend, catalog);
+        var client = gateway.CreateClient();
+        await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)));
+
+        await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Post, "/api/catalog/towns/42187/api-key", old)));
+        catalog.RotateKey(old); // what the catalog did behind the echo
+
+        await EdgeAssert.Problem(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)), HttpStatusCode.Unauthorized);
+        Assert.Equal(3, catalog.CallsFor(old));
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/catalog/towns/42187/api-key", true)]
+    [InlineData("POST", "/api/catalog/towns/42187/api-key/", true)]
+    [InlineData("POST", "/API/Catalog/Towns/42187/Api-Key", true)]
+    [InlineData("GET", "/api/catalog/towns/42187/api-key", false)]
+    [InlineData("POST", "/api/catalog/towns", false)]
+    [InlineData("POST", "/api/catalog/towns/42187/listings", false)]
+    public void Only_a_post_to_a_towns_api_key_counts_as_a_rotation(string method, string path, bool rotation)
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Request.Method = method;
+        http.Request.Path = path;
+
+        Assert.Equal(rotation, EdgeGuard.IsKeyRotation(http.Request));
     }
 
     [Fact]

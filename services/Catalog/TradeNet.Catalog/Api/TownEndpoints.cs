@@ -33,7 +33,7 @@ internal static class TownEndpoints
     {
         var actingTown = user.IsOperator() ? null
             : user.TownId() ?? throw new InvalidOperationException("The town-or-operator policy admitted a caller that is neither.");
-        return Responses.From(await registry.RotateKeyAsync(id, actingTown, ct), r =>
+        return Responses.From(await registry.RotateKeyAsync(id, actingTown, user.CallerName(), ct), r =>
         {
             NoStore(http);
             return TypedResults.Ok(r);

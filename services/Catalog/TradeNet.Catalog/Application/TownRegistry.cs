@@ -30,9 +30,10 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogge
     }
 
     /// <summary>Gives the town a new key, shown once; the old one stops authenticating at the catalog when it commits
-    /// (gateways may still honour it from their cache for up to <c>Gateway:ApiKeyCache:Valid</c>).</summary>
+    /// (gateways may still honour it from their cache for up to <c>Gateway:ApiKeyCache:Valid</c>, but not to rotate).</summary>
     /// <param name="actingTown">The town asking, which may rotate only its own key; null when an operator asks.</param>
-    public async Task<Outcome<TownKeyRotation>> RotateKeyAsync(string townId, string? actingTown, CancellationToken ct = default)
+    /// <param name="caller">Who asked, for the log: the town's id or the operator's name.</param>
+    public async Task<Outcome<TownKeyRotation>> RotateKeyAsync(string townId, string? actingTown, string caller, CancellationToken ct = default)
     {
         var rotation = await CatalogRetry.OnConflictAsync<Outcome<TownKeyRotation>>(async () =>
         {
@@ -47,8 +48,8 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogge
             return new TownKeyRotation(town.Id, apiKey);
         });
         if (rotation.Value is { } rotated)
-            logger.LogInformation("Town {TownId} got a new API key from {Caller}; the old one no longer authenticates",
-                rotated.TownId, actingTown is null ? "an operator" : "itself");
+            logger.LogInformation("Town {TownId} got a new API key from {Role} {Caller}; the catalog no longer accepts the old one",
+                rotated.TownId, actingTown is null ? "operator" : "town", caller);
         return rotation;
     }
 
