@@ -66,11 +66,9 @@ internal static class ListingEndpoints
         Responses.From(await board.ChangeAsync(Town(user), id, body, ct), l => TypedResults.Ok(ListingView.Of(l)));
 
     private static async Task<Results<Ok<ListingView>, ValidationProblem, ProblemHttpResult>> Withdraw(
-        string id, ClaimsPrincipal user, ListingBoard board, ILogger<ListingBoard> logger, CancellationToken ct)
+        string id, ClaimsPrincipal user, ListingBoard board, CancellationToken ct)
     {
-        var outcome = await board.WithdrawAsync(user.IsOperator() ? null : Town(user), id, ct);
-        if (user.IsOperator() && outcome.Value is { } withdrawn)
-            logger.LogInformation("Operator {Operator} withdrew listing {ListingId} of town {TownId}", user.CallerName(), withdrawn.Id, withdrawn.TownId);
+        var outcome = await board.WithdrawAsync(user.IsOperator() ? null : Town(user), id, user.CallerName(), ct);
         return Responses.From(outcome, l => TypedResults.Ok(ListingView.Of(l)));
     }
 

@@ -7,7 +7,7 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Catalog.Application;
 
 /// <summary>A town publishes, changes and withdraws its own listings; each change and its event commit together.</summary>
-public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
+public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogger<ListingBoard> logger)
 {
     /// <param name="requestKey">The caller's <c>Idempotency-Key</c>, if it sent one: the listing published under it
     /// before comes back (<see cref="PublishedListing.Replayed"/>) instead of a second one.</param>
@@ -105,7 +105,8 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
 
     /// <param name="townId">The town asking, which withdraws only its own listings; null when an operator takes a
     /// listing off the board (a fraudulent or mistaken offer must not wait for its town).</param>
-    public async Task<Outcome<Listing>> WithdrawAsync(string? townId, string listingId, CancellationToken ct = default) =>
+    /// <param name="caller">Who asked, for the log of an operator's withdrawal.</param>
+    public async Task<Outcome<Listing>> WithdrawAsync(string? townId, string listingId, string caller, CancellationToken ct = default) =>
         await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
         {
             await using var session = await store.BeginAsync(ct);
@@ -118,6 +119,8 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock)
             await session.UpdateListingAsync(withdrawn, listing.Version, ct);
             session.Publish(new ListingWithdrawn(withdrawn.Id, withdrawn.TownId, withdrawn.Version));
             await session.CommitAsync(ct);
+            if (townId is null)
+                logger.LogInformation("Operator {Operator} withdrew listing {ListingId} of town {TownId}", caller, withdrawn.Id, withdrawn.TownId);
             return withdrawn;
         });
 
