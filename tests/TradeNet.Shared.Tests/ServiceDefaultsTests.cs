@@ -37,6 +37,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             .RequireAuthorization(Policies.Town);
         _app.MapPost("/ops", () => TypedResults.Ok()).RequireAuthorization(Policies.Operator);
         _app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals"));
+        _app.MapGet("/invalid", () => Problems.Field("name", "is required"));
         // A leg's quantity is a value divided by a price: float noise the answer should not show.
         _app.MapGet("/leg", (double value, double price) => TypedResults.Ok(new { quantity = value / price, value, lat = 46.0443 }));
         await _app.StartAsync();
@@ -107,6 +108,10 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal("No route matches this path.", (await notFound.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, badRequest.StatusCode);
         Assert.Equal("Field 'count' has an invalid value.", (await badRequest.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        using var invalid = new HttpRequestMessage(HttpMethod.Get, "/invalid");
+        invalid.Headers.Accept.ParseAdd("text/html");
+        var validation = await (await _client.SendAsync(invalid)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(validation.TryGetProperty("errors", out _), "a validation problem keeps its errors");
     }
 
     [Fact]
@@ -128,6 +133,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [InlineData("""{"name":"x","count":"1"}""", "Field 'count' has an invalid value.")] // numbers are read strictly
     [InlineData("""{"name":"x","count":"-1"}""", "Field 'count' has an invalid value.")]
     [InlineData("""{"name":"x","count":1,"cuont":2}""", "Field 'cuont' is not part of this request; check its name.")]
+    [InlineData("{\"name\":\"x\",\"a\\u202Eb<script>\":2}", "The request has a field it does not take; check the field names.")]
+    [InlineData("""{"name":"x","<img src=x onerror=alert(1)>":2}""", "The request has a field it does not take; check the field names.")]
     public async Task Malformed_json_gets_a_400_problem_naming_the_field(string body, string detail)
     {
         var response = await PostThingAsTownAsync(body);

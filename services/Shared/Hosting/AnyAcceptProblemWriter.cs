@@ -31,6 +31,7 @@ internal sealed class AnyAcceptProblemWriter(IOptions<ProblemDetailsOptions> opt
         problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
         options.Value.CustomizeProblemDetails?.Invoke(context);
         problem.Extensions.TryAdd("traceId", Activity.Current?.Id ?? http.TraceIdentifier);
-        return new ValueTask(http.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json"));
+        // The runtime type: a validation problem's errors are not members of ProblemDetails.
+        return new ValueTask(http.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: "application/problem+json"));
     }
 }

@@ -41,8 +41,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             => $"Field '{FieldName(path)}' is given more than once.",
         // System.Text.Json's wording for a field no member takes ("The JSON property 'x' could not be mapped ..."); the
         // rest of that message names the server's type, so only the field is repeated.
-        JsonException json when json.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnknownField(json) is { } field
-            => $"Field '{field}' is not part of this request; check its name.",
+        JsonException json when json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            => UnknownField(json) is { } field && IsPlainName(field)
+                ? $"Field '{field}' is not part of this request; check its name."
+                // The name is the client's own text: repeated only when short and plain, as ids are.
+                : "The request has a field it does not take; check the field names.",
         // A syntax error (the reader's exception inside): blaming the field it broke in, as for a bad value, would
         // send the caller looking at a value that is fine ({"quantity":10 without its closing brace).
         JsonException { InnerException: JsonException } json => NotJson(json),
@@ -59,6 +62,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     };
 
     private static string FieldName(string jsonPath) => jsonPath.TrimStart('$', '.');
+
+    // Letters, digits and path punctuation (legs[0].x), at most 100: no markup, control or bidi characters to repeat.
+    private static bool IsPlainName(string name) =>
+        name.Length is > 0 and <= 100 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '[' or ']');
 
     private static string? UnknownField(JsonException json)
     {
