@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using TradeNet.Integration.Tests.Infrastructure;
+using TradeNet.Integration.Tests.Scenarios;
+
+namespace TradeNet.Integration.Tests;
+
+/// <summary>Findings of the security review of 2026-12-05, through the real gateway and standalone host: each failed before
+/// its fix.</summary>
+public sealed class SecurityRegressionTests(StandaloneTradeNet tradeNet) : IClassFixture<StandaloneTradeNet>
+{
+    /// <summary>The edge keeps a key's identity for Gateway:ApiKeyCache:Valid (30 s): without asking the catalog about a
+    /// rotation's key, a thief's revoked key rotated again and left the thief holding the town's only valid key.</summary>
+    [Fact]
+    public async Task A_key_revoked_by_an_operator_cannot_rotate_itself_back_into_control()
+    {
+        await tradeNet.ExplainFailureAsync(async () =>
+        {
+            var flow = new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey);
+            var town = await flow.RegisterTown("Ambierle", "42003", 46.10475, 3.89334);
+            using var thief = new TradeNetClient(tradeNet.Gateway, town.ApiKey);
+            using var ops = flow.Operator();
+            await thief.Get("/api/logistics/vehicles"); // the leaked key in use: this edge now caches its identity
+
+            var issued = (await ops.Post($"/api/catalog/towns/{town.Id}/api-key", null, HttpStatusCode.OK)).GetProperty("apiKey").GetString()!;
+            var thiefRotates = await thief.Send(HttpMethod.Post, $"/api/catalog/towns/{town.Id}/api-key");
+            using var owner = new TradeNetClient(tradeNet.Gateway, issued);
+            var ownerAfter = await owner.Send(HttpMethod.Get, "/api/logistics/vehicles");
+
+            Assert.True(thiefRotates.StatusCode == HttpStatusCode.Unauthorized,
+                $"the revoked key rotated the town's key again: {(int)thiefRotates.StatusCode} {await thiefRotates.Content.ReadAsStringAsync()}");
+            Assert.Equal(HttpStatusCode.OK, ownerAfter.StatusCode);
+        });
+    }
+
+    /// <summary>The unknown-field 400 repeated the client's field name verbatim: bidi overrides, HTML, any length.</summary>
+    [Fact]
+    public async Task An_unknown_field_name_is_not_echoed_with_bidi_controls_html_or_unbounded_length()
+    {
+        await tradeNet.ExplainFailureAsync(async () =>
+        {
+            using var anonymous = new HttpClient { BaseAddress = tradeNet.Gateway };
+            var field = "\u202Egnp.exe<img src=x onerror=alert(1)>" + new string('A', 100_000);
+            var body = JsonSerializer.Serialize(new Dictionary<string, object> { [field] = 1 });
+
+            var response = await anonymous.PostAsync("/api/catalog/towns", new StringContent(body, Encoding.UTF8, "application/json"));
+            var detail = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.DoesNotContain('\u202E', detail);
+            Assert.DoesNotContain("<img", detail);
+            Assert.True(detail.Length < 1_000, $"the detail is {detail.Length} characters long");
+        });
+    }
+
+    /// <summary>A validation problem written for a client whose Accept leaves JSON out lost its per-field "errors".</summary>
+    [Fact]
+    public async Task A_validation_problem_keeps_its_errors_when_Accept_leaves_JSON_out()
+    {
+        await tradeNet.ExplainFailureAsync(async () =>
+        {
+            var flow = new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey);
+            var town = await flow.RegisterTown("Saint-Haon-le-Vieux", "42241", 46.06677, 3.91495);
+            var json = await town.Client.Send(HttpMethod.Post, "/api/catalog/listings", new { kind = "offer", category = "cheese", quantity = -1 });
+            var html = await town.Client.Send(HttpMethod.Post, "/api/catalog/listings", new { kind = "offer", category = "cheese", quantity = -1 },
+                ("Accept", "text/html"));
+
+            var asJson = JsonDocument.Parse(await json.Content.ReadAsStringAsync()).RootElement;
+            var asHtml = JsonDocument.Parse(await html.Content.ReadAsStringAsync()).RootElement;
+            Assert.True(asJson.TryGetProperty("errors", out _));
+            Assert.True(asHtml.TryGetProperty("errors", out _), $"no errors with Accept: text/html: {asHtml}");
+        });
+    }
+}
