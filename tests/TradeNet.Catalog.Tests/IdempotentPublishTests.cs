@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using TradeNet.Catalog.Api;
+using TradeNet.Catalog.Application;
+using TradeNet.Catalog.Domain;
 using TradeNet.Contracts;
 using TradeNet.Testing;
 
@@ -20,6 +22,15 @@ public sealed class IdempotentPublishTests(CatalogFactory factory) : IClassFixtu
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/catalog/listings") { Content = JsonContent.Create(listing) };
         foreach (var key in keys) request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         return request;
+    }
+
+    /// <summary>Keys stored before are kept: a retry must still digest to what was stored with its key.</summary>
+    [Fact]
+    public void A_listings_terms_digest_as_they_did_when_the_keys_were_first_stored()
+    {
+        var terms = new ListingTerms(40, 4, ["organic", "raw"], [], DateTimeOffset.Parse("2026-05-01T08:00:00Z"), null, 25);
+
+        Assert.Equal("90422BF45BA080950FCB58FD4FCCF9BFD5542916430734DAA3CC50CAA1127DF6", ListingRequests.Fingerprint("offer", "honey", terms));
     }
 
     [Fact]

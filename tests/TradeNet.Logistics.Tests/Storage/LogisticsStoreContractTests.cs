@@ -392,6 +392,41 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_callers_idempotency_key_names_one_vehicle_and_cannot_be_taken_twice(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var (town, op) = (VehicleRegistration.CallerOf("town", "roanne"), VehicleRegistration.CallerOf("operator", "roanne"));
+        var first = new VehicleRegistration(town, "key-1", "veh-1", "fp-1", T0);
+        await using (var session = await s.Store.BeginAsync())
+        {
+            await session.AddVehicleAsync(Van("veh-1", "roanne"));
+            await session.AddVehicleRegistrationAsync(first);
+            // Other callers' keys spelled alike: an operator named like the town, names holding a slash.
+            await session.AddVehicleRegistrationAsync(new(op, "key-1", "veh-2", "fp-2", T0));
+            await session.AddVehicleRegistrationAsync(new("operator:a/b", "c", "veh-3", "fp-3", T0));
+            await session.AddVehicleRegistrationAsync(new("operator:a", "b/c", "veh-4", "fp-4", T0));
+            Assert.Equal(first, await session.VehicleRegistrationAsync(town, "key-1")); // the write sees its own key
+            await session.CommitAsync();
+        }
+
+        await using (var session = await s.Store.BeginAsync())
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(() => session.AddVehicleRegistrationAsync(first with { VehicleId = "veh-5" }));
+        // Withdrawing the vehicle keeps its key: a late retry must not register it again.
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.True(await session.DeleteVehicleAsync("veh-1"));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(first, await s.Store.VehicleRegistrationAsync(town, "key-1"));
+        Assert.Equal("veh-2", (await s.Store.VehicleRegistrationAsync(op, "key-1"))!.VehicleId);
+        Assert.Equal(["veh-3", "veh-4"], [(await s.Store.VehicleRegistrationAsync("operator:a/b", "c"))!.VehicleId,
+            (await s.Store.VehicleRegistrationAsync("operator:a", "b/c"))!.VehicleId]);
+        Assert.Null(await s.Store.VehicleRegistrationAsync(town, "key-2"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task The_shipments_of_a_route_are_found_by_its_id(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

@@ -1,3 +1,4 @@
+using CsCheck;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using TradeNet.Contracts;
@@ -187,6 +188,40 @@ public class MongoMappingTests
     [Fact]
     public void A_cancelled_trade_is_keyed_by_its_trade_id() =>
         Assert.Equal(new BsonDocument("_id", Uuid(Trade)), MongoRendering.Render(LogisticsMongoQueries.CancelledTrade(Trade)));
+
+    [Fact]
+    public void A_vehicle_registration_is_keyed_by_its_caller_and_key()
+    {
+        var registration = new VehicleRegistration("town:roanne", "retry-1", "veh-1", "ABC", T0);
+
+        var bson = MongoMapping.ToDocument(registration).ToBsonDocument();
+        var back = MongoMapping.ToDomain(BsonSerializer.Deserialize<VehicleRegistrationDocument>(bson));
+
+        Assert.Equal(new BsonDocument
+        {
+            ["_id"] = "town:roanne retry-1", ["caller"] = "town:roanne", ["key"] = "retry-1", ["vehicleId"] = "veh-1",
+            ["fingerprint"] = "ABC", ["at"] = new BsonDateTime(T0.UtcDateTime),
+        }, bson);
+        Assert.Equal(registration, back);
+        Assert.Equal(new BsonDocument("_id", "town:roanne retry-1"),
+            MongoRendering.Render(LogisticsMongoQueries.VehicleRegistrationOf("town:roanne", "retry-1")));
+    }
+
+    /// <summary>A key has no spaces, so its document id splits back at the last space into the caller and key it was
+    /// made of, whatever the caller's name holds: no two callers' keys share a document.</summary>
+    [Fact]
+    public void A_registration_id_splits_back_into_its_caller_and_key()
+    {
+        var caller = Gen.String[Gen.Char["ab /:,"], 0, 8].Select(name => VehicleRegistration.CallerOf("operator", name));
+        var key = Gen.String[Gen.Char["ab/:-~"], 1, 8];
+
+        Gen.Select(caller, key).Sample((c, k) =>
+        {
+            var id = VehicleRegistration.IdOf(c, k);
+            var split = id.LastIndexOf(' ');
+            return id[..split] == c && id[(split + 1)..] == k;
+        });
+    }
 
     [Fact]
     public void The_outbox_ids_are_stored_as_standard_uuids()

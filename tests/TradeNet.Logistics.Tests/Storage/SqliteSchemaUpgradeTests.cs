@@ -5,7 +5,8 @@ using TradeNet.Testing;
 
 namespace TradeNet.Logistics.Tests.Storage;
 
-/// <summary>A logistics.db written before transfers counted delivery attempts still opens and works.</summary>
+/// <summary>A logistics.db written by the first release (before transfers counted delivery attempts, before vehicle
+/// registrations kept their <c>Idempotency-Key</c>) still opens and works.</summary>
 public sealed class SqliteSchemaUpgradeTests : IDisposable
 {
     private readonly TestSettings _settings = new();
@@ -61,6 +62,22 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         var again = new LogisticsSqliteStore(DbPath);
 
         Assert.Equal(0, Assert.Single(await again.TransfersOfTradeAsync(Trade)).Attempts);
+    }
+
+    [Fact]
+    public async Task A_database_from_before_idempotency_keys_keeps_them_once_opened()
+    {
+        CreateFirstReleaseDatabase();
+        var store = new LogisticsSqliteStore(DbPath);
+        var registration = new VehicleRegistration("town:roanne", "retry-1", "veh-1", "ABC", DateTimeOffset.UnixEpoch);
+
+        await using (var session = await store.BeginAsync())
+        {
+            await session.AddVehicleRegistrationAsync(registration);
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(registration, await store.VehicleRegistrationAsync("town:roanne", "retry-1"));
     }
 
     public void Dispose()

@@ -52,12 +52,12 @@ internal static class ListingEndpoints
     /// <summary>With an <c>Idempotency-Key</c>, a retry (the first answer lost) gets the same listing, 201 again and
     /// <c>Idempotent-Replayed: true</c>, instead of publishing the goods twice.</summary>
     private static async Task<Results<Created<ListingView>, ValidationProblem, ProblemHttpResult>> Publish(
-        PublishListingRequest body, [FromHeader(Name = ListingRequests.Header)] string? idempotencyKey, ClaimsPrincipal user,
+        PublishListingRequest body, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
         ListingBoard board, HttpContext http, CancellationToken ct) =>
         // The header sent twice binds as "a,b", which the key's rules (no commas) refuse.
         Responses.From(await board.PublishAsync(Town(user), body, idempotencyKey, ct), published =>
         {
-            if (published.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+            if (published.Replayed) http.Response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
             return TypedResults.Created($"/api/catalog/listings/{published.Listing.Id}", ListingView.Of(published.Listing));
         });
 

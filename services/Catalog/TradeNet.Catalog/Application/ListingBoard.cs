@@ -14,8 +14,8 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
     public async Task<Outcome<PublishedListing>> PublishAsync(string townId, PublishListingRequest request, string? requestKey = null,
         CancellationToken ct = default)
     {
-        if (requestKey is not null && !ListingRequests.IsWellFormedKey(requestKey))
-            return Problem.Invalid(ListingRequests.Header, ListingRequests.KeyRule);
+        if (requestKey is not null && !IdempotencyKeys.IsWellFormed(requestKey))
+            return Problem.Invalid(IdempotencyKeys.Header, IdempotencyKeys.Rule);
         if (request.TownId is { } claimed && claimed.Trim() != townId)
             return Problem.Invalid("townId", "a town publishes only its own listings; leave townId out, it comes from your API key");
         var kind = request.Kind is null ? null : CatalogValidation.AsId(request.Kind);
@@ -40,10 +40,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
             if (requestKey is not null && await session.GetListingRequestAsync(townId, requestKey, ct) is { } earlier)
             {
                 if (earlier.Fingerprint != fingerprint)
-                    return Problem.Conflict($"{ListingRequests.Header} '{requestKey}' was used for a listing with other terms; send a new key for a new listing");
+                    return Problem.Conflict($"{IdempotencyKeys.Header} '{requestKey}' was used for a listing with other terms; send a new key for a new listing");
                 return await session.GetListingAsync(earlier.ListingId, ct) is { } published
                     ? new PublishedListing(published, Replayed: true)
-                    : Problem.Conflict($"the listing published under {ListingRequests.Header} '{requestKey}' is gone");
+                    : Problem.Conflict($"the listing published under {IdempotencyKeys.Header} '{requestKey}' is gone");
             }
             var town = await session.GetTownAsync(townId, ct);
             if (town is null) return Problem.Forbidden($"town '{townId}' is not registered");

@@ -24,10 +24,15 @@ public static class VehicleEndpoints
         return api;
     }
 
+    /// <summary>With an <c>Idempotency-Key</c>, a retry (the first answer lost) gets the vehicle registered under it,
+    /// 201 again and <c>Idempotent-Replayed: true</c>, instead of a second vehicle.</summary>
     private static async Task<Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult>> Register(
-        [FromBody] VehicleRequest? request, ClaimsPrincipal user, ILogisticsStore store, HomeTownCheck towns, HttpResponse response,
-        TimeProvider clock, CancellationToken ct)
+        [FromBody] VehicleRequest? request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
+        ILogisticsStore store, HomeTownCheck towns, HttpResponse response, TimeProvider clock, CancellationToken ct)
     {
+        // The header sent twice binds as "a,b", which the key's rules (no commas) refuse.
+        if (idempotencyKey is not null && !IdempotencyKeys.IsWellFormed(idempotencyKey))
+            return Problems.Field(IdempotencyKeys.Header, IdempotencyKeys.Rule);
         if (request is null) return Problems.Field("body", "a vehicle is required");
         var errors = VehicleValidation.Check(request, clock.GetUtcNow());
         string? home;
@@ -43,7 +48,17 @@ public static class VehicleEndpoints
             home = town;
         }
         else return Problems.Forbidden("Only towns and operators register vehicles.");
+        // Validated before the key is looked up: a request failing here never registered anything, and one that passed
+        // once passes again (the only limit tied to the clock, 10 years ahead, moves forward), so no retry is refused.
         if (errors.Count > 0) return Problems.Fields(errors);
+
+        var now = clock.GetUtcNow();
+        var vehicle = VehicleValidation.Build($"veh-{Guid.NewGuid():N}", home!, request, now, now);
+        var key = idempotencyKey is null ? null
+            : new VehicleRegistration(VehicleRegistrations.Caller(user)!, idempotencyKey, vehicle.Id, VehicleRegistrations.Fingerprint(vehicle), now);
+        // Before catalog is asked: the key's terms include the home town, confirmed when the key registered its vehicle,
+        // so a retry is answered even while catalog is down, and the key reused for other terms is refused at once.
+        if (key is not null && await VehicleRegistrations.EarlierAsync(store, key, ct) is { } earlier) return Answer(earlier, response);
         // A town's id comes from its verified token; only the town an operator names is catalog's to confirm.
         if (user.IsOperator())
         {
@@ -58,11 +73,13 @@ public static class VehicleEndpoints
             }
         }
 
-        var now = clock.GetUtcNow();
-        var vehicle = VehicleValidation.Build($"veh-{Guid.NewGuid():N}", home!, request, now, now);
-        await using var session = await store.BeginAsync(ct);
-        await session.AddVehicleAsync(vehicle, ct);
-        await session.CommitAsync(ct);
+        return Answer(await VehicleRegistrations.AddAsync(store, vehicle, key, ct), response);
+    }
+
+    private static Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult> Answer(RegistrationOutcome outcome, HttpResponse response)
+    {
+        if (outcome.Vehicle is not { } vehicle) return Problems.Conflict(outcome.Conflict!);
+        if (outcome.Replayed) response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
         return TypedResults.Created($"/api/logistics/vehicles/{vehicle.Id}", VehicleView.From(vehicle));
     }
 

@@ -6,8 +6,18 @@ namespace TradeNet.Logistics.Storage;
 /// <summary>Which shipments to list: of one trade, and/or only those a town sends, receives or carries.</summary>
 public sealed record ShipmentQuery(Guid? TradeId = null, string? VisibleTo = null, int Limit = 500);
 
+/// <summary>What a vehicle registration reads to answer a retry: outside a write (so catalog is not asked for a
+/// retry) and again inside the write that would register it (so concurrent retries register one vehicle).</summary>
+public interface IVehicleReads
+{
+    Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default);
+
+    /// <summary>What the caller registered under this <c>Idempotency-Key</c>, if it used it.</summary>
+    Task<VehicleRegistration?> VehicleRegistrationAsync(string caller, string key, CancellationToken ct = default);
+}
+
 /// <summary>Logistics' storage port: reads here, writes through a session.</summary>
-public interface ILogisticsStore
+public interface ILogisticsStore : IVehicleReads
 {
     /// <summary>Starts one atomic write (state + outbox + inbox).</summary>
     Task<ILogisticsSession> BeginAsync(CancellationToken ct = default);
@@ -25,8 +35,6 @@ public interface ILogisticsStore
     /// <summary>The shipments sharing one vehicle route, in no particular order.</summary>
     Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);
 
-    Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default);
-
     /// <summary>All vehicles, or those based in one town; by home town then id.</summary>
     Task<IReadOnlyList<Vehicle>> VehiclesAsync(string? homeTown = null, CancellationToken ct = default);
 
@@ -38,7 +46,7 @@ public interface ILogisticsStore
 }
 
 /// <summary>A write session: what it reads it reads inside the same transaction, so decisions hold at commit.</summary>
-public interface ILogisticsSession : IWriteScope
+public interface ILogisticsSession : IWriteScope, IVehicleReads
 {
     /// <summary>Keeps the first trace context seen for a trade (later ones are ignored).</summary>
     Task RememberTradeTraceAsync(Guid tradeId, string traceParent, CancellationToken ct = default);
@@ -88,9 +96,11 @@ public interface ILogisticsSession : IWriteScope
     /// <summary>The whole fleet, as the planner sees it at this moment.</summary>
     Task<IReadOnlyList<Vehicle>> VehiclesAsync(CancellationToken ct = default);
 
-    Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default);
-
     Task AddVehicleAsync(Vehicle vehicle, CancellationToken ct = default);
+
+    /// <summary>Keeps the key with the vehicle it registered, in the same write.</summary>
+    /// <exception cref="ConcurrencyConflictException">The caller used the key already (a concurrent retry committed first).</exception>
+    Task AddVehicleRegistrationAsync(VehicleRegistration registration, CancellationToken ct = default);
 
     /// <summary>False when the vehicle does not exist (any more).</summary>
     Task<bool> UpdateVehicleAsync(Vehicle vehicle, CancellationToken ct = default);

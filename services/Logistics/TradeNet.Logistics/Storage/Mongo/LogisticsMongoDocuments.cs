@@ -92,3 +92,13 @@ public sealed class VehicleDocument
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
+
+public sealed class VehicleRegistrationDocument
+{
+    public string Id { get; set; } = "";
+    public string Caller { get; set; } = "";
+    public string Key { get; set; } = "";
+    public string VehicleId { get; set; } = "";
+    public string Fingerprint { get; set; } = "";
+    public DateTime At { get; set; }
+}

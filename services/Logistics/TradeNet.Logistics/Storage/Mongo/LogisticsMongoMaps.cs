@@ -105,6 +105,15 @@ public static class LogisticsMongoMaps
             cm.MapMember(d => d.CreatedAt).SetElementName("createdAt").SetSerializer(utc);
             cm.MapMember(d => d.UpdatedAt).SetElementName("updatedAt").SetSerializer(utc);
         });
+        Map<VehicleRegistrationDocument>(cm =>
+        {
+            cm.MapIdMember(d => d.Id);
+            cm.MapMember(d => d.Caller).SetElementName("caller");
+            cm.MapMember(d => d.Key).SetElementName("key");
+            cm.MapMember(d => d.VehicleId).SetElementName("vehicleId");
+            cm.MapMember(d => d.Fingerprint).SetElementName("fingerprint");
+            cm.MapMember(d => d.At).SetElementName("at").SetSerializer(utc);
+        });
         return true;
     }
 

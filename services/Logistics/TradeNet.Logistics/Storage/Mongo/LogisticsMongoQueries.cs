@@ -85,6 +85,10 @@ public static class LogisticsMongoQueries
         new(Builders<VehicleDocument>.IndexKeys.Ascending(d => d.HomeTown).Ascending(d => d.Id), new CreateIndexOptions { Name = "home_town" }),
     ];
 
+    /// <summary>A caller's key is its document's id, so the key cannot be taken twice.</summary>
+    public static FilterDefinition<VehicleRegistrationDocument> VehicleRegistrationOf(string caller, string key) =>
+        Builders<VehicleRegistrationDocument>.Filter.Eq(d => d.Id, VehicleRegistration.IdOf(caller, key));
+
     /// <summary>One document per trade that the sessions deciding about it all write (a write conflict orders them).</summary>
     public static FilterDefinition<BsonDocument> TradeGuard(Guid tradeId) =>
         Builders<BsonDocument>.Filter.Eq("_id", new BsonBinaryData(tradeId, GuidRepresentation.Standard));

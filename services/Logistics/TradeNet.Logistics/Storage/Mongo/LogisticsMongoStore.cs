@@ -6,8 +6,8 @@ using static TradeNet.Logistics.Storage.Mongo.LogisticsMongoQueries;
 
 namespace TradeNet.Logistics.Storage.Mongo;
 
-/// <summary>The production store: collections <c>transfers</c>, <c>shipments</c>, <c>cancelledTrades</c> beside
-/// the outbox and inbox, in logistics' own database. Writes run in transactions (replica set required).</summary>
+/// <summary>The production store: collections <c>transfers</c>, <c>shipments</c>, <c>cancelledTrades</c>, <c>vehicles</c>,
+/// <c>vehicleRegistrations</c> and others beside the outbox and inbox, in logistics' own database. Writes run in transactions (replica set required).</summary>
 public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
 {
     public const string DefaultDatabase = "tradenet-logistics";
@@ -22,6 +22,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         TradeTraces = Database.GetCollection<TradeTraceDocument>("tradeTraces");
         TradeGuards = Database.GetCollection<BsonDocument>("tradeGuards");
         Vehicles = Database.GetCollection<VehicleDocument>("vehicles");
+        VehicleRegistrations = Database.GetCollection<VehicleRegistrationDocument>("vehicleRegistrations");
         OutboxStore = new MongoOutboxStore(this);
         _setup = new(SetUpAsync);
     }
@@ -39,6 +40,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public IMongoCollection<TradeTraceDocument> TradeTraces { get; }
     public IMongoCollection<BsonDocument> TradeGuards { get; }
     public IMongoCollection<VehicleDocument> Vehicles { get; }
+    public IMongoCollection<VehicleRegistrationDocument> VehicleRegistrations { get; }
     public MongoOutboxStore OutboxStore { get; }
 
     /// <summary>Creates the indexes (and with them the collections, which a transaction cannot always create).</summary>
@@ -53,6 +55,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         await CreateCollectionAsync("cancelledTrades", ct);
         await CreateCollectionAsync("tradeTraces", ct);
         await CreateCollectionAsync("tradeGuards", ct);
+        await CreateCollectionAsync("vehicleRegistrations", ct);
         await CreateCollectionAsync("inbox", ct);
     }
 
@@ -122,6 +125,12 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public async Task<Vehicle?> VehicleAsync(string id, CancellationToken ct = default)
     {
         var doc = await Vehicles.Find(VehicleById(id)).FirstOrDefaultAsync(ct);
+        return doc is null ? null : MongoMapping.ToDomain(doc);
+    }
+
+    public async Task<VehicleRegistration?> VehicleRegistrationAsync(string caller, string key, CancellationToken ct = default)
+    {
+        var doc = await VehicleRegistrations.Find(VehicleRegistrationOf(caller, key)).FirstOrDefaultAsync(ct);
         return doc is null ? null : MongoMapping.ToDomain(doc);
     }
 

@@ -141,6 +141,26 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return true;
     });
 
+    public Task<VehicleRegistration?> VehicleRegistrationAsync(string caller, string key, CancellationToken ct = default) => Guard(async () =>
+    {
+        var doc = await store.VehicleRegistrations.Find(Session, VehicleRegistrationOf(caller, key)).FirstOrDefaultAsync(ct);
+        return doc is null ? null : MongoMapping.ToDomain(doc);
+    });
+
+    public Task AddVehicleRegistrationAsync(VehicleRegistration registration, CancellationToken ct = default) => Guard(async () =>
+    {
+        try
+        {
+            await store.VehicleRegistrations.InsertOneAsync(Session, MongoMapping.ToDocument(registration), cancellationToken: ct);
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // Committed by a concurrent retry after this transaction's snapshot: run again, and find it.
+            throw new ConcurrencyConflictException($"{registration.Caller} used Idempotency-Key '{registration.Key}' already.", ex);
+        }
+        return true;
+    });
+
     public Task<bool> UpdateVehicleAsync(Vehicle vehicle, CancellationToken ct = default) => Guard(async () =>
     {
         var result = await store.Vehicles.ReplaceOneAsync(Session, VehicleById(vehicle.Id), MongoMapping.ToDocument(vehicle), cancellationToken: ct);

@@ -58,4 +58,11 @@ internal static class MongoMapping
     public static Vehicle ToDomain(VehicleDocument d) => new(
         d.Id, d.HomeTown, new TradePoint(d.Home.Lat, d.Home.Lon), d.Name, d.CapacityKg, d.VolumeM3, d.Chilled, d.CostPerKm,
         d.FixedCost, At(d.AvailableFrom), At(d.AvailableUntil), At(d.CreatedAt), At(d.UpdatedAt));
+
+    public static VehicleRegistrationDocument ToDocument(VehicleRegistration r) => new()
+    {
+        Id = r.Id, Caller = r.Caller, Key = r.Key, VehicleId = r.VehicleId, Fingerprint = r.Fingerprint, At = Utc(r.At),
+    };
+
+    public static VehicleRegistration ToDomain(VehicleRegistrationDocument d) => new(d.Caller, d.Key, d.VehicleId, d.Fingerprint, At(d.At));
 }

@@ -75,6 +75,13 @@ internal static class LogisticsSqliteSchema
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_vehicles_home ON vehicles(home_town, id);
+        CREATE TABLE IF NOT EXISTS vehicle_registrations (
+            caller TEXT NOT NULL,
+            request_key TEXT NOT NULL,
+            vehicle_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (caller, request_key));
         CREATE TABLE IF NOT EXISTS trade_traces (
             trade_id TEXT PRIMARY KEY,
             trace_parent TEXT NOT NULL);

@@ -100,6 +100,14 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return (await ReadAllAsync(command, ReadVehicle, ct)).SingleOrDefault();
     }
 
+    public async Task<VehicleRegistration?> VehicleRegistrationAsync(string caller, string key, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = Command(connection,
+            $"SELECT {RegistrationColumns} FROM vehicle_registrations WHERE caller = $caller AND request_key = $key", ("$caller", caller), ("$key", key));
+        return (await ReadAllAsync(command, ReadRegistration, ct)).SingleOrDefault();
+    }
+
     public async Task<IReadOnlyList<Vehicle>> VehiclesAsync(string? homeTown = null, CancellationToken ct = default)
     {
         await using var connection = Database.Open();

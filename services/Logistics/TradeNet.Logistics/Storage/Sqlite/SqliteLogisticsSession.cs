@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using TradeNet.Logistics.Domain;
 using TradeNet.Shared.Storage.Sqlite;
 using static TradeNet.Logistics.Storage.Sqlite.SqliteRows;
@@ -7,6 +8,8 @@ namespace TradeNet.Logistics.Storage.Sqlite;
 /// <summary>A BEGIN IMMEDIATE transaction: writers queue up, so a read-decide-write inside it cannot interleave.</summary>
 internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogisticsSession
 {
+    private const int ConstraintViolation = 19; // SQLITE_CONSTRAINT
+
     public void Publish<T>(T message) where T : class => scope.Publish(message);
 
     public Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken ct = default) =>
@@ -151,6 +154,29 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
     {
         await using var command = scope.Command($"INSERT INTO vehicles({VehicleColumns}) VALUES ({VehicleValues})", VehicleParameters(vehicle));
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<VehicleRegistration?> VehicleRegistrationAsync(string caller, string key, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            $"SELECT {RegistrationColumns} FROM vehicle_registrations WHERE caller = $caller AND request_key = $key", ("$caller", caller), ("$key", key));
+        return (await ReadAllAsync(command, ReadRegistration, ct)).SingleOrDefault();
+    }
+
+    public async Task AddVehicleRegistrationAsync(VehicleRegistration registration, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            $"INSERT INTO vehicle_registrations({RegistrationColumns}) VALUES ($caller, $key, $vehicle, $fingerprint, $at)",
+            RegistrationParameters(registration));
+        try
+        {
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintViolation)
+        {
+            // Writers queue up here, so only a session that skipped the read first gets this far.
+            throw new ConcurrencyConflictException($"{registration.Caller} used Idempotency-Key '{registration.Key}' already.", ex);
+        }
     }
 
     public async Task<bool> UpdateVehicleAsync(Vehicle vehicle, CancellationToken ct = default)

@@ -36,6 +36,16 @@ internal static class SqliteRows
         r.GetDouble(5), r.IsDBNull(6) ? null : r.GetDouble(6), r.GetInt64(7) != 0, r.GetDouble(8), r.GetDouble(9),
         ReadOptionalTime(r, 10), ReadOptionalTime(r, 11), ReadTime(r, 12), ReadTime(r, 13));
 
+    public const string RegistrationColumns = "caller, request_key, vehicle_id, fingerprint, at";
+
+    public static (string, object?)[] RegistrationParameters(VehicleRegistration r) =>
+    [
+        ("$caller", r.Caller), ("$key", r.Key), ("$vehicle", r.VehicleId), ("$fingerprint", r.Fingerprint), ("$at", Time(r.At)),
+    ];
+
+    public static VehicleRegistration ReadRegistration(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ReadTime(r, 4));
+
     public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     public static string? Time(DateTimeOffset? at) => at is { } t ? Time(t) : null;

@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Logistics.Api;
+
+/// <summary>What a registration answers: the vehicle (registered now, or by an earlier request with the same
+/// <c>Idempotency-Key</c>: <see cref="Replayed"/>), or the conflict that keeps the key from naming one.</summary>
+public sealed record RegistrationOutcome(Vehicle? Vehicle, bool Replayed = false, string? Conflict = null);
+
+/// <summary>Registering a vehicle under an <c>Idempotency-Key</c>: a carrier retrying after a lost answer gets the
+/// vehicle it registered, not a second one doubling the fleet planning sees.</summary>
+public static class VehicleRegistrations
+{
+    private const int Attempts = 5;
+
+    /// <summary>Whose keys they are, role and name: a town's id, or an operator's name (the internal token's subject
+    /// either way, so the role keeps an operator named like a town off the town's keys). Null for anyone else.</summary>
+    public static string? Caller(ClaimsPrincipal user) =>
+        user.TownId() is { } town ? VehicleRegistration.CallerOf(Roles.Town, town)
+        : user.IsOperator() ? VehicleRegistration.CallerOf(Roles.Operator, user.CallerName())
+        : null;
+
+    /// <summary>The terms two requests must share to be one registration: every field of the vehicle it registers,
+    /// read as registering reads the request (home town resolved, name trimmed, defaults filled in, times in UTC),
+    /// less its id and times.</summary>
+    public static string Fingerprint(Vehicle v) => IdempotencyKeys.Fingerprint(new
+    {
+        v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
+        AvailableFrom = v.AvailableFrom?.ToUniversalTime(), AvailableUntil = v.AvailableUntil?.ToUniversalTime(),
+    });
+
+    /// <summary>What the key already names, or null when the caller has not used it.</summary>
+    public static async Task<RegistrationOutcome?> EarlierAsync(IVehicleReads reads, VehicleRegistration key, CancellationToken ct)
+    {
+        if (await reads.VehicleRegistrationAsync(key.Caller, key.Key, ct) is not { } earlier) return null;
+        if (earlier.Fingerprint != key.Fingerprint)
+            return new(null, Conflict: $"{IdempotencyKeys.Header} '{key.Key}' was used for a vehicle with other terms; send a new key for a new vehicle");
+        return await reads.VehicleAsync(earlier.VehicleId, ct) is { } vehicle
+            ? new(vehicle, Replayed: true)
+            : new(null, Conflict: $"the vehicle registered under {IdempotencyKeys.Header} '{key.Key}' was withdrawn; send a new key to register it again");
+    }
+
+    /// <summary>Adds the vehicle, and its key in the same write, so concurrent retries register one vehicle: the
+    /// later ones find the key inside their own write, or (MongoDB) fail on it and find it on the next attempt.</summary>
+    public static async Task<RegistrationOutcome> AddAsync(ILogisticsStore store, Vehicle vehicle, VehicleRegistration? key, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = await store.BeginAsync(ct);
+                if (key is not null && await EarlierAsync(session, key, ct) is { } earlier) return earlier;
+                await session.AddVehicleAsync(vehicle, ct);
+                if (key is not null) await session.AddVehicleRegistrationAsync(key, ct);
+                await session.CommitAsync(ct);
+                return new(vehicle);
+            }
+            catch (ConcurrencyConflictException) when (attempt < Attempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), ct);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return new(null, Conflict: "the vehicle is being registered concurrently under this key; try again");
+            }
+        }
+    }
+}

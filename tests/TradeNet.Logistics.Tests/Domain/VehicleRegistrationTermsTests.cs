@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using TradeNet.Logistics.Api;
+using TradeNet.Shared.Auth;
+
+namespace TradeNet.Logistics.Tests.Domain;
+
+/// <summary>What makes two registrations under one <c>Idempotency-Key</c> the same vehicle, and whose key it is.</summary>
+public class VehicleRegistrationTermsTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-01T08:00:00Z");
+
+    private static readonly VehicleRequest Full = new("roanne", Towns.Roanne.Lat, Towns.Roanne.Lon, "co-op van", 1500, 12, true, 0.45, 25,
+        T0, T0.AddDays(7));
+
+    private static string Terms(VehicleRequest r, string id = "veh-1", DateTimeOffset? at = null) =>
+        VehicleRegistrations.Fingerprint(VehicleValidation.Build(id, r.HomeTown!.Trim(), r, at ?? T0, at ?? T0));
+
+    /// <summary>Walks the request's own fields, so a field added later is covered or this fails.</summary>
+    [Fact]
+    public void Every_field_of_the_request_is_part_of_the_terms()
+    {
+        var parameters = typeof(VehicleRequest).GetConstructors().Single().GetParameters();
+        var values = parameters.Select(p => typeof(VehicleRequest).GetProperty(p.Name!)!.GetValue(Full)).ToArray();
+
+        foreach (var (parameter, i) in parameters.Select((p, i) => (p, i)))
+        {
+            var changed = (object?[])values.Clone();
+            changed[i] = values[i] switch
+            {
+                string text => text + "-2",
+                double number => number + 1,
+                bool flag => !flag,
+                DateTimeOffset time => time.AddHours(1),
+                var unknown => throw new InvalidOperationException($"No other value for {parameter.Name} ({unknown?.GetType()})."),
+            };
+            var other = (VehicleRequest)Activator.CreateInstance(typeof(VehicleRequest), changed)!;
+
+            Assert.True(Terms(Full) != Terms(other), $"{parameter.Name} is not part of the terms");
+        }
+    }
+
+    [Fact]
+    public void A_request_read_alike_has_the_same_terms()
+    {
+        var plain = Full with { Name = "van", Chilled = false, FixedCost = 0 };
+        var spelledOtherwise = plain with
+        {
+            HomeTown = " roanne ", Name = "  van ", Chilled = null, FixedCost = null,
+            AvailableFrom = T0.ToOffset(TimeSpan.FromHours(2)), AvailableUntil = T0.AddDays(7).ToOffset(TimeSpan.FromHours(-5)),
+        };
+
+        Assert.Equal(Terms(plain), Terms(spelledOtherwise));
+    }
+
+    [Fact]
+    public void The_vehicles_id_and_times_are_not_terms() =>
+        Assert.Equal(Terms(Full), Terms(Full, id: "veh-2", at: T0.AddMinutes(5)));
+
+    [Fact]
+    public void A_town_and_an_operator_spelled_alike_hold_keys_apart_and_services_hold_none()
+    {
+        static ClaimsPrincipal As(string role, string name) =>
+            new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, name), new Claim(ClaimTypes.Role, role)], "test"));
+
+        Assert.Equal("town:roanne", VehicleRegistrations.Caller(As(Roles.Town, "roanne")));
+        Assert.Equal("operator:roanne", VehicleRegistrations.Caller(As(Roles.Operator, "roanne")));
+        Assert.Null(VehicleRegistrations.Caller(As(Roles.Service, "matching")));
+    }
+}
