@@ -46,9 +46,7 @@ public sealed class EdgeGuard(RequestDelegate next)
         var rotation = IsKeyRotation(http.Request);
         if (apiKeys.Count > 0)
         {
-            var check = apiKeys.Count == 1
-                ? await authenticator.AuthenticateAsync(apiKeys[0]!, EdgeRateLimits.ClientIp(http), http.RequestAborted, fresh: rotation)
-                : ApiKeyCheck.Invalid;
+            var check = await authenticator.AuthenticateAsync(apiKeys[0]!, EdgeRateLimits.ClientIp(http), http.RequestAborted, fresh: rotation);
             switch (check)
             {
                 case { Outcome: ApiKeyOutcome.Valid, Caller: { } caller }:
@@ -84,7 +82,7 @@ public sealed class EdgeGuard(RequestDelegate next)
         // A chunked body that outgrows the route's MaxRequestBodySize fails while YARP streams it;
         // YARP answers that with 413 itself (covered by a test).
         await next(http);
-        if (rotation && apiKeys.Count == 1 && http.Response.StatusCode == StatusCodes.Status200OK) authenticator.Forget(apiKeys[0]!);
+        if (rotation && apiKeys.Count > 0 && http.Response.StatusCode == StatusCodes.Status200OK) authenticator.Forget(apiKeys[0]!);
     }
 
     /// <summary><c>POST /api/catalog/towns/{id}/api-key</c>. A leaked key the catalog has already replaced must not rotate
