@@ -56,6 +56,15 @@ public sealed class ApiKeyAuthenticator(
     /// <summary>1 to 256 printable ASCII characters, no spaces: what every town key and operator key is.</summary>
     public static bool IsWellFormed(string key) => TextRules.IsToken(key, MaxKeyLength);
 
+    /// <summary>The header holds one key that could be one: sent once and well formed. Anything else the edge refuses
+    /// without asking the catalog, and does not give a rate limit of its own.</summary>
+    public static bool IsOneWellFormedKey(Microsoft.Extensions.Primitives.StringValues keys) => keys.Count == 1 && IsWellFormed(keys[0]!);
+
+    /// <summary>A key's SHA-256, hex: how the edge's cache and rate limits name a key without keeping it.</summary>
+    public static string Digest(string apiKey) => Convert.ToHexString(DigestBytes(apiKey));
+
+    private static byte[] DigestBytes(string apiKey) => SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
+
     /// <param name="fresh">Ask the catalog even when the key's identity is cached (the answer then replaces the cached one):
     /// for a key rotation, which a key the catalog already revoked must not be able to repeat from the cache.</param>
     public async Task<ApiKeyCheck> AuthenticateAsync(string apiKey, string client, CancellationToken ct, bool fresh = false)
@@ -64,7 +73,7 @@ public sealed class ApiKeyAuthenticator(
         // Every key is printable ASCII without spaces (town keys are base64url, operator keys are checked at start),
         // so anything else is refused here without asking the catalog.
         if (!IsWellFormed(apiKey)) return ApiKeyCheck.Invalid;
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
+        var digest = DigestBytes(apiKey);
         if (FindOperator(digest) is { } op) return new ApiKeyCheck(ApiKeyOutcome.Valid, new EdgeCaller(op.Name, Roles.Operator, op.Name));
 
         // Keyed by digest: the raw key never sits in memory longer than the request.
@@ -85,7 +94,7 @@ public sealed class ApiKeyAuthenticator(
 
     /// <summary>Drops a key's cached identity: after its town rotated it here, it is refused at once on this edge.</summary>
     public void Forget(string apiKey) =>
-        cache.Entries.Remove(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))));
+        cache.Entries.Remove(Digest(apiKey));
 
     private OperatorKey? FindOperator(byte[] digest)
     {
@@ -94,7 +103,7 @@ public sealed class ApiKeyAuthenticator(
         OperatorKey? match = null;
         foreach (var op in options.Value.Operators)
         {
-            var candidate = SHA256.HashData(Encoding.UTF8.GetBytes(op.Key));
+            var candidate = DigestBytes(op.Key);
             if (CryptographicOperations.FixedTimeEquals(candidate, digest) && op.Key.Length > 0) match ??= op;
         }
         return match;

@@ -35,7 +35,7 @@ public sealed class EdgeGuard(RequestDelegate next)
         var apiKeys = http.Request.Headers[ApiKeyHeader];
         StripIdentityHeaders(http.Request.Headers);
 
-        if (apiKeys.Count > 1 || apiKeys.Count == 1 && !ApiKeyAuthenticator.IsWellFormed(apiKeys[0]!))
+        if (apiKeys.Count > 0 && !ApiKeyAuthenticator.IsOneWellFormedKey(apiKeys))
         {
             // Not a key that could match: say what a key looks like rather than that it matched nobody.
             http.Response.Headers.WWWAuthenticate = ApiKeyChallenge;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -61,8 +59,8 @@ public static class EdgeRateLimits
         var keys = http.Request.Headers[EdgeGuard.ApiKeyHeader];
         // Only a key that could be one gets a limit of its own. Any other (malformed, or the header twice) is refused by
         // the edge unasked, so a fresh one per request would be an unlimited caller and a new partition each time.
-        return keys.Count == 1 && ApiKeyAuthenticator.IsWellFormed(keys[0]!)
-            ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(keys[0]!)))
+        return ApiKeyAuthenticator.IsOneWellFormedKey(keys)
+            ? "key:" + ApiKeyAuthenticator.Digest(keys[0]!)
             : "ip:" + ClientIp(http);
     }
 

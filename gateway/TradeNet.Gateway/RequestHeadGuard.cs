@@ -29,7 +29,7 @@ public sealed class RequestHeadGuard(RequestDelegate next, IOptions<KestrelServe
                 $"The request line (method, URL and HTTP version) is {line} bytes; the limit is {RequestHeadLimits.MaxRequestLineBytes} bytes.");
             return;
         }
-        var (count, bytes) = HeaderLines(http.Request.Headers);
+        var (count, bytes, nonAscii) = HeaderLines(http.Request.Headers);
         if (count > RequestHeadLimits.MaxHeaderCount)
         {
             await EdgeGuard.Reject(http, problems, StatusCodes.Status431RequestHeaderFieldsTooLarge, "Too many request headers",
@@ -42,7 +42,7 @@ public sealed class RequestHeadGuard(RequestDelegate next, IOptions<KestrelServe
                 $"The request headers are {bytes} bytes in all; the limit is {RequestHeadLimits.MaxHeaderBytes} bytes.");
             return;
         }
-        if (NonAsciiHeader(http.Request.Headers) is { } name)
+        if (nonAscii is { } name)
         {
             // The forwarding client sends ASCII header values only; passed on, this would be the edge's 502.
             await EdgeGuard.Reject(http, problems, StatusCodes.Status400BadRequest, "Invalid header",
@@ -50,18 +50,6 @@ public sealed class RequestHeadGuard(RequestDelegate next, IOptions<KestrelServe
             return;
         }
         await next(http);
-    }
-
-    // X-Api-Key is left to EdgeGuard, which reads it as Latin-1 and answers a malformed key itself.
-    private static string? NonAsciiHeader(IHeaderDictionary headers)
-    {
-        foreach (var (name, values) in headers)
-        {
-            if (string.Equals(name, EdgeGuard.ApiKeyHeader, StringComparison.OrdinalIgnoreCase)) continue;
-            foreach (var value in values)
-                if (value is not null && !System.Text.Ascii.IsValid(value)) return name;
-        }
-        return null;
     }
 
     // "GET /path?query HTTP/1.1\r\n" with the target as the client sent it; Kestrel takes only ASCII there, a byte a character.
@@ -73,20 +61,23 @@ public sealed class RequestHeadGuard(RequestDelegate next, IOptions<KestrelServe
     }
 
     // Each line as "Name: value\r\n" (how clients write them), the value in the bytes Kestrel decoded it from:
-    // UTF-8, or Latin-1 for the API key (GatewayEdgeExtensions).
-    private (int Count, long Bytes) HeaderLines(IHeaderDictionary headers)
+    // UTF-8, or Latin-1 for the API key (GatewayEdgeExtensions); and the first header whose value is not ASCII, in the
+    // same pass. The API key is left to EdgeGuard, which answers a malformed key itself.
+    private (int Count, long Bytes, string? NonAscii) HeaderLines(IHeaderDictionary headers)
     {
-        var (count, bytes) = (0, 0L);
+        var (count, bytes, nonAscii) = (0, 0L, (string?)null);
         foreach (var (name, values) in headers)
         {
             var encoding = kestrel.Value.RequestHeaderEncodingSelector(name) ?? Encoding.UTF8;
+            var apiKey = string.Equals(name, EdgeGuard.ApiKeyHeader, StringComparison.OrdinalIgnoreCase);
             foreach (var value in values)
             {
                 count++;
                 bytes += name.Length + 2 + encoding.GetByteCount(value ?? "") + 2;
+                if (nonAscii is null && !apiKey && value is not null && !Ascii.IsValid(value)) nonAscii = name;
             }
         }
-        return (count, bytes);
+        return (count, bytes, nonAscii);
     }
 }
 
