@@ -18,6 +18,10 @@ public static class IdempotencyKeys
     // No commas: a header sent twice reaches the endpoint as its values joined by one.
     public static bool IsWellFormed(string key) => TextRules.IsToken(key, MaxLength) && !key.Contains(',');
 
+    /// <summary>Why a key sent again with other terms than its first request's is refused (409).</summary>
+    public static string UsedForOtherTerms(string key, string what) =>
+        $"{Header} '{key}' was used for a {what} with other terms; send a new key for a new {what}";
+
     /// <summary>A digest of a request's normalised terms (an anonymous object, serialised with the default options),
     /// stored with the key: a retry must digest alike, so changing how terms serialise orphans the keys stored before.</summary>
     public static string Fingerprint<T>(T terms) => Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(terms)));

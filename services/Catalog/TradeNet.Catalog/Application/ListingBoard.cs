@@ -40,7 +40,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
             if (requestKey is not null && await session.GetListingRequestAsync(townId, requestKey, ct) is { } earlier)
             {
                 if (earlier.Fingerprint != fingerprint)
-                    return Problem.Conflict($"{IdempotencyKeys.Header} '{requestKey}' was used for a listing with other terms; send a new key for a new listing");
+                    return Problem.Conflict(IdempotencyKeys.UsedForOtherTerms(requestKey, "listing"));
                 return await session.GetListingAsync(earlier.ListingId, ct) is { } published
                     ? new PublishedListing(published, Replayed: true)
                     : Problem.Conflict($"the listing published under {IdempotencyKeys.Header} '{requestKey}' is gone");

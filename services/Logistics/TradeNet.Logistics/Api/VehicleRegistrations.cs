@@ -37,7 +37,7 @@ public static class VehicleRegistrations
     {
         if (await reads.VehicleRegistrationAsync(key.Caller, key.Key, ct) is not { } earlier) return null;
         if (earlier.Fingerprint != key.Fingerprint)
-            return new(null, Conflict: $"{IdempotencyKeys.Header} '{key.Key}' was used for a vehicle with other terms; send a new key for a new vehicle");
+            return new(null, Conflict: IdempotencyKeys.UsedForOtherTerms(key.Key, "vehicle"));
         return await reads.VehicleAsync(earlier.VehicleId, ct) is { } vehicle
             ? new(vehicle, Replayed: true)
             : new(null, Conflict: $"the vehicle registered under {IdempotencyKeys.Header} '{key.Key}' was withdrawn; send a new key to register it again");
