@@ -9,7 +9,9 @@ public sealed class GatedStrategy : IClearingStrategy
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task Started => _started.Task;
+    /// <summary>Completes when a round reaches the strategy; a round that never does (it failed before solving) fails
+    /// the test after 30 s instead of leaving it waiting for ever.</summary>
+    public Task Started => _started.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
     public void Release() => _release.TrySetResult();
 
