@@ -83,7 +83,7 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
     public async Task<T> PublishedAsync<T>(Func<T, bool> match, string what) where T : class
     {
         var found = await Eventually.Until(
-            () => Task.FromResult(Harness.Published.Select<T>().Select(m => m.Context.Message).Where(match).ToList()),
+            () => Task.FromResult(Harness.PublishedSoFar<T>().Where(match).ToList()),
             messages => messages.Count > 0, TimeSpan.FromSeconds(15), what);
         return found[0];
     }
@@ -108,7 +108,7 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
     }
 
     public int PublishedCount<T>(Func<T, bool> match) where T : class =>
-        Harness.Published.Select<T>().Count(m => match(m.Context.Message));
+        Harness.PublishedSoFar<T>().Count(match);
 
     protected override void Dispose(bool disposing)
     {

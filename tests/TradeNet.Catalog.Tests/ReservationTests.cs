@@ -185,7 +185,7 @@ public sealed class ReservationTests(CatalogFactory factory) : IClassFixture<Cat
 
         // A different message for the same trade finds nothing held any more.
         await factory.Harness.Bus.Publish(cancellation with { Reason = "again" });
-        await Eventually.True(() => Task.FromResult(factory.Harness.Consumed.Select<TradeCancelled>(m => m.Context.Message.Reason == "again").Any()));
+        await Eventually.True(() => Task.FromResult(factory.Harness.ConsumedSoFar<TradeCancelled>().Any(m => m.Context.Message.Reason == "again")));
         Assert.Equal((7.0, 3.0, 4L), await State(apples.Id));
     }
 

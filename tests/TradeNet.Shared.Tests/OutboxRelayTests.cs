@@ -26,7 +26,7 @@ public sealed class OutboxRelayTests : IDisposable
         await using var provider = await RelayUntilAsync(db, 0, "outbox drained");
         var harness = provider.GetRequiredService<ITestHarness>();
 
-        var published = harness.Published.Select<TradeCancelled>().ToList();
+        var published = harness.PublishesSoFar<TradeCancelled>();
         Assert.Equal(tradeIds, published.Select(p => p.Context.Message.TradeId));
         Assert.True(published.All(p => outboxIds.Contains(p.Context.MessageId!.Value)));
     }
@@ -55,7 +55,7 @@ public sealed class OutboxRelayTests : IDisposable
         await using var provider = await RelayUntilAsync(db, unreadable, "the readable events drained");
         var harness = provider.GetRequiredService<ITestHarness>();
 
-        Assert.Equal(tradeIds, harness.Published.Select<TradeCancelled>().Select(p => p.Context.Message.TradeId));
+        Assert.Equal(tradeIds, harness.PublishedSoFar<TradeCancelled>().Select(p => p.TradeId));
         Assert.Equal(poisonIds, (await new SqliteOutboxStore(db).PendingAsync(1000, default)).Select(m => m.Id).ToHashSet());
     }
 
@@ -111,8 +111,8 @@ public sealed class OutboxRelayTests : IDisposable
             await second.StopAsync(default);
         }
 
-        var published = provider.GetRequiredService<ITestHarness>().Published.Select<TradeCancelled>();
-        Assert.Equal(before.Concat(after), published.Select(p => p.Context.Message.TradeId));
+        var published = provider.GetRequiredService<ITestHarness>().PublishedSoFar<TradeCancelled>();
+        Assert.Equal(before.Concat(after), published.Select(p => p.TradeId));
     }
 
     /// <summary>Runs a relay over <paramref name="db"/>'s outbox into a test harness until <paramref name="pending"/> events are

@@ -92,7 +92,7 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
     }
 
     public List<T> Published<T>(Func<T, bool> match) where T : class =>
-        Harness.Published.Select<T>().Select(m => m.Context.Message).Where(match).ToList();
+        Harness.PublishedSoFar<T>().Where(match).ToList();
 
     /// <summary>Waits until the outbox relay has published everything committed so far.</summary>
     public Task OutboxDrainedAsync() =>

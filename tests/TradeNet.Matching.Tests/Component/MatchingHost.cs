@@ -101,11 +101,11 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
 
     /// <summary>Waits until the outbox relay has published a matching event.</summary>
     public Task<T> Published<T>(Func<T, bool>? where = null, string? what = null) where T : class =>
-        Eventually.Until(() => Task.FromResult(Harness.Published.Select<T>().Select(m => m.Context.Message).FirstOrDefault(m => where?.Invoke(m) ?? true)),
+        Eventually.Until(() => Task.FromResult(Harness.PublishedSoFar<T>().FirstOrDefault(m => where?.Invoke(m) ?? true)),
             m => m is not null, TimeSpan.FromSeconds(20), what ?? typeof(T).Name)!;
 
     public int PublishedCount<T>(Func<T, bool>? where = null) where T : class =>
-        Harness.Published.Select<T>().Count(m => where?.Invoke(m.Context.Message) ?? true);
+        Harness.PublishedSoFar<T>().Count(m => where?.Invoke(m) ?? true);
 
     public async Task<BookListingView[]> BookAsync() =>
         (await Operator().GetFromJsonAsync<BookListingView[]>("/api/matching/book", Json))!;
