@@ -52,6 +52,25 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Transfers_are_read_by_their_ids_in_one_call_skipping_unknown_ids(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var (first, second, other) = (Transfer(Guid.NewGuid(), 0), Transfer(Guid.NewGuid(), 1, "lyon", "roanne"), Transfer(Guid.NewGuid(), 0));
+        await using (var session = await s.Store.BeginAsync())
+        {
+            foreach (var t in new[] { first, second, other }) await session.AddTransferAsync(t);
+            await session.CommitAsync();
+        }
+
+        var read = await s.Store.TransfersAsync([second.Id, Guid.NewGuid(), first.Id, second.Id]);
+
+        Assert.Equal(new[] { first, second }.OrderBy(t => t.Id), read.OrderBy(t => t.Id));
+        Assert.Empty(await s.Store.TransfersAsync([]));
+        Assert.Empty(await s.Store.TransfersAsync([Guid.NewGuid()]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task A_trade_leg_gets_one_transfer_however_often_it_is_added(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

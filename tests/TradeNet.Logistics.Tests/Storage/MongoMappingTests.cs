@@ -104,6 +104,15 @@ public class MongoMappingTests
         Assert.Equal(new BsonDocument("status", "held"), MongoRendering.Render(LogisticsMongoQueries.TransfersInStatus(TransferStatus.Held)));
 
     [Fact]
+    public void Transfers_are_read_by_their_ids_each_asked_for_once()
+    {
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal(new BsonDocument("_id", new BsonDocument("$in", new BsonArray { Uuid(a), Uuid(b) })),
+            MongoRendering.Render(LogisticsMongoQueries.TransfersById([a, b, a])));
+    }
+
+    [Fact]
     public void Sessions_deciding_about_one_trade_all_write_its_one_guard_document()
     {
         var trade = Guid.NewGuid();

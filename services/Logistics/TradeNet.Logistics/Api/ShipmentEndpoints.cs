@@ -19,10 +19,10 @@ public static class ShipmentEndpoints
         var api = app.MapGroup("/api/logistics").RequireAuthorization();
         api.MapGet("/shipments", ListShipments);
         api.MapGet("/shipments/{id}", GetShipment);
-        api.MapPost("/shipments/{id}/pickup", (string id, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct) =>
-            Report(id, ShipmentAction.PickUp, null, user, tracking, ct));
-        api.MapPost("/shipments/{id}/delivery", (string id, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct) =>
-            Report(id, ShipmentAction.Deliver, null, user, tracking, ct));
+        api.MapPost("/shipments/{id}/pickup", (string id, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, CancellationToken ct) =>
+            Report(id, ShipmentAction.PickUp, null, user, tracking, store, ct));
+        api.MapPost("/shipments/{id}/delivery", (string id, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, CancellationToken ct) =>
+            Report(id, ShipmentAction.Deliver, null, user, tracking, store, ct));
         api.MapPost("/shipments/{id}/failure", ReportFailure);
         api.MapGet("/trades/{tradeId}/cost", TradeCost);
         return api;
@@ -39,7 +39,7 @@ public static class ShipmentEndpoints
         }
         if (!user.SeesEveryTown() && user.TownId() is null) return Problems.Forbidden("only towns, operators and services read shipments");
         var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId()), ct);
-        return TypedResults.Ok(shipments.Select(ShipmentView.From).ToArray());
+        return TypedResults.Ok(await store.ViewsAsync(shipments, ct));
     }
 
     private static async Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> GetShipment(
@@ -49,26 +49,28 @@ public static class ShipmentEndpoints
         var shipment = await store.ShipmentAsync(shipmentId, ct);
         // A town learns nothing about shipments that are not its own, not even that they exist.
         if (shipment is null || !CanSee(user, shipment)) return Problems.NotFound($"Shipment {shipmentId} was not found.");
-        return TypedResults.Ok(ShipmentView.From(shipment));
+        return TypedResults.Ok(await store.ViewAsync(shipment, ct));
     }
 
     private static Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> ReportFailure(
-        string id, [FromBody] FailureReport? report, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct)
+        string id, [FromBody] FailureReport? report, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, CancellationToken ct)
     {
         var reason = report?.Reason?.Trim();
         if (TextRules.RequiredLineError(reason, MaxReasonLength) is { } error)
             return Task.FromResult<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>>(Problems.Field("reason", error));
-        return Report(id, ShipmentAction.Fail, reason, user, tracking, ct);
+        return Report(id, ShipmentAction.Fail, reason, user, tracking, store, ct);
     }
 
     private static async Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> Report(
-        string id, ShipmentAction action, string? reason, ClaimsPrincipal user, ShipmentTracking tracking, CancellationToken ct)
+        string id, ShipmentAction action, string? reason, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store,
+        CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var shipmentId)) return Problems.Field("id", "must be a shipment id (GUID)");
         var result = await tracking.ReportAsync(shipmentId, action, user.TownId(), user.IsOperator(), reason, ct);
         return result.Outcome switch
         {
-            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok(ShipmentView.From(result.Shipment!)),
+            // Read after the report's write: the goods never change, so the answer needs no part of that transaction.
+            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok(await store.ViewAsync(result.Shipment!, ct)),
             TrackingOutcome.NotFound => Problems.NotFound($"Shipment {shipmentId} was not found."),
             TrackingOutcome.Forbidden => Problems.Forbidden($"Only the carrier town or an operator may report on shipment {shipmentId}."),
             TrackingOutcome.Illegal => Problems.Conflict($"Shipment {shipmentId}: {result.Why}."),

@@ -1,14 +1,21 @@
 using TradeNet.Contracts;
 using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Storage;
 
 namespace TradeNet.Logistics.Api;
 
+/// <summary>A shipment as the API shows it. The goods (<see cref="Category"/>, <see cref="Quantity"/>,
+/// <see cref="WeightKg"/>, spelled as on the transfer) are read from its transfer, which stays their one record;
+/// they are null only if that transfer is missing, which planning never leaves behind.</summary>
 public sealed record ShipmentView(
     Guid Id,
     Guid TradeId,
     int LegIndex,
     string FromTown,
     string ToTown,
+    string? Category,
+    double? Quantity,
+    double? WeightKg,
     string CarrierTown,
     string VehicleId,
     Guid RouteId,
@@ -24,9 +31,23 @@ public sealed record ShipmentView(
     string? FailureReason,
     DateTimeOffset? CancelledAt)
 {
-    public static ShipmentView From(Shipment s) => new(s.Id, s.TradeId, s.LegIndex, s.FromTown, s.ToTown, s.CarrierTown,
-        s.VehicleId, s.RouteId, s.Status, s.DistanceKm, s.Cost, s.Eta, s.Stops, s.CreatedAt, s.PickedUpAt, s.DeliveredAt,
-        s.FailedAt, s.FailureReason, s.CancelledAt);
+    public static ShipmentView From(Shipment s, TransferOrder? transfer) => new(s.Id, s.TradeId, s.LegIndex, s.FromTown, s.ToTown,
+        transfer?.Category, transfer?.Quantity, transfer?.WeightKg, s.CarrierTown, s.VehicleId, s.RouteId, s.Status, s.DistanceKm,
+        s.Cost, s.Eta, s.Stops, s.CreatedAt, s.PickedUpAt, s.DeliveredAt, s.FailedAt, s.FailureReason, s.CancelledAt);
+}
+
+public static class ShipmentViews
+{
+    /// <summary>The shipments with their goods, their transfers read in one store call however many there are.</summary>
+    public static async Task<ShipmentView[]> ViewsAsync(this ILogisticsStore store, IReadOnlyList<Shipment> shipments, CancellationToken ct)
+    {
+        if (shipments.Count == 0) return [];
+        var transfers = (await store.TransfersAsync([.. shipments.Select(s => s.TransferId).Distinct()], ct)).ToDictionary(t => t.Id);
+        return [.. shipments.Select(s => ShipmentView.From(s, transfers.GetValueOrDefault(s.TransferId)))];
+    }
+
+    public static async Task<ShipmentView> ViewAsync(this ILogisticsStore store, Shipment shipment, CancellationToken ct) =>
+        (await store.ViewsAsync([shipment], ct))[0];
 }
 
 /// <summary>What moving a trade's goods costs. Basis "direct": the sum of its direct trips; once routes are

@@ -29,6 +29,10 @@ public interface ILogisticsStore : IVehicleReads
 
     Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default);
 
+    /// <summary>The transfers with these ids, in no particular order; unknown ids are left out, and no ids find none.
+    /// One query for a whole page of shipments, which show their goods from their transfers.</summary>
+    Task<IReadOnlyList<TransferOrder>> TransfersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct = default);
+
     /// <summary>Transfers in one status, oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default);
 

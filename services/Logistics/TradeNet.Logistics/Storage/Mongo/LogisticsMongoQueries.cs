@@ -37,6 +37,8 @@ public static class LogisticsMongoQueries
 
     public static FilterDefinition<TransferDocument> TransferById(Guid id) => TransferFilter.Eq(d => d.Id, id);
 
+    public static FilterDefinition<TransferDocument> TransfersById(IEnumerable<Guid> ids) => TransferFilter.In(d => d.Id, ids.Distinct());
+
     public static FilterDefinition<TransferDocument> TransferOfLeg(Guid tradeId, int legIndex) =>
         TransferFilter.And(TransferFilter.Eq(d => d.TradeId, tradeId), TransferFilter.Eq(d => d.LegIndex, legIndex));
 

@@ -100,6 +100,13 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
 
+    public async Task<IReadOnlyList<TransferOrder>> TransfersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct = default)
+    {
+        if (ids.Count == 0) return [];
+        var docs = await Transfers.Find(TransfersById(ids)).ToListAsync(ct);
+        return docs.Select(MongoMapping.ToDomain).ToList();
+    }
+
     public async Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default)
     {
         var docs = await Transfers.Find(TransfersInStatus(status)).Sort(OldestFirst).Limit(Math.Max(1, limit)).ToListAsync(ct);

@@ -58,6 +58,17 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return await ReadAllAsync(command, ReadTransfer, ct);
     }
 
+    public async Task<IReadOnlyList<TransferOrder>> TransfersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct = default)
+    {
+        // "IN ()" would find nothing too, but there is no need to open a connection for that.
+        if (ids.Count == 0) return [];
+        var parameters = ids.Distinct().Select((id, i) => ($"$id{i}", (object?)id.ToString())).ToArray();
+        await using var connection = Database.Open();
+        await using var command = Command(connection,
+            $"SELECT {TransferColumns} FROM transfers WHERE id IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
+        return await ReadAllAsync(command, ReadTransfer, ct);
+    }
+
     public async Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default)
     {
         await using var connection = Database.Open();
