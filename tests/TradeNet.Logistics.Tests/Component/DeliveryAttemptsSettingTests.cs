@@ -36,6 +36,6 @@ public class DeliveryAttemptsSettingTests
         var error = Record.Exception(() => app.CreateClient());
 
         Assert.NotNull(error);
-        Assert.Contains("Logistics:MaxDeliveryAttempts", error.ToString());
+        Assert.True(error.ToString().Contains("Logistics:MaxDeliveryAttempts", StringComparison.Ordinal), error.ToString());
     }
 }

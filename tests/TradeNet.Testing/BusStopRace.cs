@@ -1,0 +1,23 @@
+namespace TradeNet.Testing;
+
+/// <summary>
+/// MassTransit 8.5.12's <c>ReceiveEndpoint.Stop</c> checks its handle, awaits, then uses it; a stop that races another
+/// nulls it in between and the host's stop fails with a <see cref="NullReferenceException"/> from inside MassTransit
+/// (seen once in CI, tearing down a logistics test that had passed). A test host's disposal lets that one failure go,
+/// and only that one: anything else a host's stop throws still fails the test.
+/// </summary>
+public static class BusStopRace
+{
+    public static bool IsAllThatFailed(Exception exception) =>
+        exception is AggregateException aggregate
+            ? aggregate.Flatten().InnerExceptions.All(IsTheRace)
+            : IsTheRace(exception);
+
+    private static bool IsTheRace(Exception exception) =>
+        exception is NullReferenceException
+        && exception.TargetSite?.DeclaringType?.FullName is { } type
+        // The method itself or its async state machine (a nested type).
+        && (type == Endpoint || type.StartsWith(Endpoint + "+", StringComparison.Ordinal));
+
+    private const string Endpoint = "MassTransit.Transports.ReceiveEndpoint";
+}
