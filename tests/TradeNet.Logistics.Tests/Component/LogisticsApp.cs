@@ -11,6 +11,7 @@ using TradeNet.Logistics.Api;
 using TradeNet.Logistics.Grpc;
 using TradeNet.Logistics.Storage;
 using TradeNet.Shared.Storage;
+using TradeNet.Shared.Storage.Sqlite;
 using TradeNet.Testing;
 
 namespace TradeNet.Logistics.Tests.Component;
@@ -128,7 +129,7 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            SqliteDatabase.ClearPool(Path.Combine(_settings.DataDir, "logistics.db"));
             _settings.Dispose();
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using TradeNet.Logistics.Domain;
 using TradeNet.Logistics.Storage.Sqlite;
+using TradeNet.Shared.Storage.Sqlite;
 using TradeNet.Testing;
 
 namespace TradeNet.Logistics.Tests.Storage;
@@ -82,7 +83,8 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        SqliteDatabase.ClearPool(DbPath);
+        using (var written = new SqliteConnection($"Data Source={DbPath}")) SqliteConnection.ClearPool(written); // the old release's file
         _settings.Dispose();
     }
 }

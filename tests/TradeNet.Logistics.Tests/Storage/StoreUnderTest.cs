@@ -3,6 +3,7 @@ using TradeNet.Logistics.Storage;
 using TradeNet.Logistics.Storage.Mongo;
 using TradeNet.Logistics.Storage.Sqlite;
 using TradeNet.Shared.Storage;
+using TradeNet.Shared.Storage.Sqlite;
 using TradeNet.Testing;
 
 namespace TradeNet.Logistics.Tests.Storage;
@@ -47,7 +48,7 @@ public sealed class StoreUnderTest : IAsyncDisposable
                 var sqlite = new LogisticsSqliteStore(Path.Combine(settings.DataDir, "logistics.db"));
                 return new(sqlite, sqlite.OutboxStore, () =>
                 {
-                    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                    SqliteDatabase.ClearPool(Path.Combine(settings.DataDir, "logistics.db"));
                     settings.Dispose();
                     return Task.CompletedTask;
                 });

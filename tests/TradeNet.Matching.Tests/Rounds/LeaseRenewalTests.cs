@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using TradeNet.Matching.Rounds;
 using TradeNet.Matching.Storage.Sqlite;
 using TradeNet.Matching.Tests.Component;
+using TradeNet.Shared.Storage.Sqlite;
 using TradeNet.Testing;
 
 namespace TradeNet.Matching.Tests.Rounds;
@@ -38,7 +39,7 @@ public sealed class LeaseRenewalTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteDatabase.ClearPool(Path.Combine(_dir.FullName, "matching.db"));
         _dir.Delete(recursive: true);
     }
 }

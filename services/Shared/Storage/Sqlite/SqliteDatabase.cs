@@ -31,12 +31,7 @@ public sealed class SqliteDatabase
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        ConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Pooling = true,
-            DefaultTimeout = 30, // also the busy timeout: writers wait for each other instead of failing
-        }.ToString();
+        ConnectionString = ConnectionStringFor(path);
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, InfrastructureSchema);
@@ -44,6 +39,21 @@ public sealed class SqliteDatabase
     }
 
     public string ConnectionString { get; }
+
+    private static string ConnectionStringFor(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Pooling = true,
+        DefaultTimeout = 30, // also the busy timeout: writers wait for each other instead of failing
+    }.ToString();
+
+    /// <summary>Closes the pooled connections to the file at <paramref name="path"/>, and only those (a test removing its
+    /// folder): <c>SqliteConnection.ClearAllPools</c> would also close connections other hosts in the process are using.</summary>
+    public static void ClearPool(string path)
+    {
+        using var connection = new SqliteConnection(ConnectionStringFor(path));
+        SqliteConnection.ClearPool(connection);
+    }
 
     public SqliteConnection Open()
     {
