@@ -68,9 +68,8 @@ public static class RouteEndpoints
         var shipments = await store.ShipmentsOfRouteAsync(routeId, ct);
         if (shipments.Count == 0 || !(user.SeesEveryTown() || shipments.Any(s => s.CarrierTown == user.TownId())))
             return new(null, Problems.NotFound($"Route {routeId} was not found."), []);
-        var transfers = new Dictionary<Guid, TransferOrder>();
-        foreach (var trade in shipments.Select(s => s.TradeId).Distinct())
-            foreach (var t in await store.TransfersOfTradeAsync(trade, ct)) transfers[t.Id] = t;
+        // The route's goods in one read, as a page of shipments reads them.
+        var transfers = (await store.TransfersAsync([.. shipments.Select(s => s.TransferId)], ct)).ToDictionary(t => t.Id);
         return new(RouteView.From(routeId, shipments, transfers), null, shipments);
     }
 

@@ -42,7 +42,7 @@ public static class ShipmentViews
     public static async Task<ShipmentView[]> ViewsAsync(this ILogisticsStore store, IReadOnlyList<Shipment> shipments, CancellationToken ct)
     {
         if (shipments.Count == 0) return [];
-        var transfers = (await store.TransfersAsync([.. shipments.Select(s => s.TransferId).Distinct()], ct)).ToDictionary(t => t.Id);
+        var transfers = (await store.TransfersAsync([.. shipments.Select(s => s.TransferId)], ct)).ToDictionary(t => t.Id);
         return [.. shipments.Select(s => ShipmentView.From(s, transfers.GetValueOrDefault(s.TransferId)))];
     }
 

@@ -29,7 +29,8 @@ public interface ILogisticsStore : IVehicleReads
 
     Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default);
 
-    /// <summary>The transfers with these ids, in no particular order; unknown ids are left out, and no ids find none.
+    /// <summary>The transfers with these ids, each once (an id given twice is asked for once), in no particular order;
+    /// unknown ids are left out, and no ids find none.
     /// One query for a whole page of shipments, which show their goods from their transfers.</summary>
     Task<IReadOnlyList<TransferOrder>> TransfersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct = default);
 
