@@ -111,7 +111,7 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
         Harness.PublishedSoFar<T>().Count(match);
 
     // MassTransit's own stop can race itself at teardown (BusStopRace); anything else a host's stop throws still fails.
-    public override ValueTask DisposeAsync() => BusStopRace.Tolerating(base.DisposeAsync());
+    public override ValueTask DisposeAsync() => BusStopRace.Tolerating(base.DisposeAsync(), Settings.Dispose);
 
     protected override void Dispose(bool disposing)
     {

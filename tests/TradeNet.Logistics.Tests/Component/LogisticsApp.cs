@@ -122,15 +122,17 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
     };
 
     // MassTransit's own stop can race itself at teardown (BusStopRace); anything else a host's stop throws still fails.
-    public override ValueTask DisposeAsync() => BusStopRace.Tolerating(base.DisposeAsync());
+    public override ValueTask DisposeAsync() => BusStopRace.Tolerating(base.DisposeAsync(), ReleaseFiles);
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
-        {
-            SqliteDatabase.ClearPool(Path.Combine(_settings.DataDir, "logistics.db"));
-            _settings.Dispose();
-        }
+        if (disposing) ReleaseFiles();
+    }
+
+    private void ReleaseFiles()
+    {
+        SqliteDatabase.ClearPool(Path.Combine(_settings.DataDir, "logistics.db"));
+        _settings.Dispose();
     }
 }

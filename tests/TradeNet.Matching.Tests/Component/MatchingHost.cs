@@ -132,7 +132,7 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
     }
 
     // MassTransit's own stop can race itself at teardown (BusStopRace); anything else a host's stop throws still fails.
-    public override ValueTask DisposeAsync() => BusStopRace.Tolerating(base.DisposeAsync());
+    public override ValueTask DisposeAsync() => BusStopRace.Tolerating(base.DisposeAsync(), _settings.Dispose);
 
     protected override void Dispose(bool disposing)
     {
