@@ -71,6 +71,25 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_list_of_ids_longer_than_one_statement_takes_is_read_whole(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var stored = Enumerable.Range(0, 1_200).Select(_ => Transfer(Guid.NewGuid(), 0)).ToArray();
+        await using (var session = await s.Store.BeginAsync())
+        {
+            foreach (var t in stored) await session.AddTransferAsync(t);
+            await session.CommitAsync();
+        }
+        // 40,000 ids: past SQLite's 32,766 parameters per statement, and every stored one among them.
+        var asked = stored.Select(t => t.Id).Concat(Enumerable.Range(0, 38_800).Select(_ => Guid.NewGuid())).ToArray();
+
+        var read = await s.Store.TransfersAsync(asked);
+
+        Assert.Equal(stored.Select(t => t.Id).Order(), read.Select(t => t.Id).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task A_trade_leg_gets_one_transfer_however_often_it_is_added(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

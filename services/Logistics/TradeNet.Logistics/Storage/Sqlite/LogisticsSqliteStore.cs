@@ -62,12 +62,20 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
     {
         // "IN ()" would find nothing too, but there is no need to open a connection for that.
         if (ids.Count == 0) return [];
-        var parameters = ids.Distinct().Select((id, i) => ($"$id{i}", (object?)id.ToString())).ToArray();
         await using var connection = Database.Open();
-        await using var command = Command(connection,
-            $"SELECT {TransferColumns} FROM transfers WHERE id IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
-        return await ReadAllAsync(command, ReadTransfer, ct);
+        var found = new List<TransferOrder>(ids.Count);
+        // In slices, so no caller's list can pass SQLite's limit on parameters in one statement.
+        foreach (var slice in ids.Distinct().Chunk(IdsPerQuery))
+        {
+            var parameters = slice.Select((id, i) => ($"$id{i}", (object?)id.ToString())).ToArray();
+            await using var command = Command(connection,
+                $"SELECT {TransferColumns} FROM transfers WHERE id IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
+            found.AddRange(await ReadAllAsync(command, ReadTransfer, ct));
+        }
+        return found;
     }
+
+    private const int IdsPerQuery = 500;
 
     public async Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default)
     {
