@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace TradeNet.Catalog.Api;
 
 /// <summary>A change of a listing, read as a JSON merge patch (RFC 7396): a field left out keeps its value, a field
@@ -6,6 +8,8 @@ namespace TradeNet.Catalog.Api;
 /// <remarks>Init properties, not a positional record: System.Text.Json runs a setter only for a field the body names,
 /// which is what tells an explicit null from a field left out. The properties keep their types, so the OpenAPI
 /// document describes the body as before.</remarks>
+[Description("A merge patch (RFC 7396): a field left out keeps its value; null clears minLot (to 0), attributes and requires " +
+    "(to []), availableFrom, availableUntil and maxDistanceKm; null on quantity, kind, category or townId is a 400.")]
 public sealed record ChangeListingRequest
 {
     public double? Quantity { get; init => field = Noting(value, ListingFields.Quantity); }
