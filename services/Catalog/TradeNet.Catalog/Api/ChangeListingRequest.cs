@@ -7,7 +7,7 @@ namespace TradeNet.Catalog.Api;
 /// fixed once published.</summary>
 /// <remarks>Init properties, not a positional record: System.Text.Json runs a setter only for a field the body names,
 /// which is what tells an explicit null from a field left out. The properties keep their types, so the OpenAPI
-/// document describes the body as before.</remarks>
+/// document names the same fields (none required: a change names only what it changes).</remarks>
 [Description("A merge patch (RFC 7396): a field left out keeps its value; null clears minLot (to 0), attributes and requires " +
     "(to []), availableFrom, availableUntil and maxDistanceKm; null on quantity, kind, category or townId is a 400.")]
 public sealed record ChangeListingRequest
