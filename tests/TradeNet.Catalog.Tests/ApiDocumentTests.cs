@@ -17,4 +17,21 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
         Assert.DoesNotContain("catalog.internal", document.GetRawText());
         Assert.Equal(["/"], document.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("url").GetString()));
     }
+
+    [Fact]
+    public async Task The_listing_change_is_described_with_every_field_optional_and_what_null_does()
+    {
+        var document = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/api/catalog/openapi.json")).RootElement;
+
+        var body = document.GetProperty("paths").GetProperty("/api/catalog/listings/{id}").GetProperty("put")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var schema = body.TryGetProperty("$ref", out var reference)
+            ? document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1])
+            : body;
+
+        Assert.Equal(["quantity", "minLot", "attributes", "requires", "availableFrom", "availableUntil", "maxDistanceKm", "kind",
+            "category", "townId"], schema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.False(schema.TryGetProperty("required", out _), "a change names only what it changes");
+        Assert.Contains("null clears", schema.GetProperty("description").GetString());
+    }
 }

@@ -29,19 +29,6 @@ public sealed record PublishListingRequest(
     double? MaxDistanceKm,
     string? TownId = null);
 
-/// <summary>Fields left out keep their value. Kind, category and town are fixed once published.</summary>
-public sealed record ChangeListingRequest(
-    double? Quantity,
-    double? MinLot,
-    string[]? Attributes,
-    string[]? Requires,
-    DateTimeOffset? AvailableFrom,
-    DateTimeOffset? AvailableUntil,
-    double? MaxDistanceKm,
-    string? Kind = null,
-    string? Category = null,
-    string? TownId = null);
-
 public sealed record ListingView(
     string Id,
     string TownId,
