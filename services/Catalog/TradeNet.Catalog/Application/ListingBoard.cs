@@ -49,6 +49,9 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
             if (town is null) return Problem.Forbidden($"town '{townId}' is not registered");
             var category = await session.GetCategoryAsync(categoryId!, ct);
             if (category is null) return Problem.Invalid("category", $"unknown category '{categoryId}' (see GET /api/catalog/categories)");
+            var pieces = new Dictionary<string, string[]>();
+            CatalogValidation.CheckWholePieces(pieces, category.Unit, terms.Quantity, terms.MinLot);
+            if (pieces.Count > 0) return Problem.Invalid(pieces);
             var listing = new Listing(ApiKeys.NewListingId(), townId, kind, category.Id, terms.Quantity, 0, 0, terms.MinLot,
                 terms.Attributes, terms.Requires, terms.AvailableFrom, terms.AvailableUntil, terms.MaxDistanceKm,
                 ListingStatuses.Active, 1, clock.GetUtcNow());
@@ -87,6 +90,8 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
             CatalogValidation.CheckNotEnded(errors, CatalogValidation.Utc(request.AvailableUntil), clock.GetUtcNow());
             if (terms.Quantity < listing.Committed - Listing.Epsilon)
                 errors.TryAdd("quantity", [$"must be at least {listing.Committed}, already reserved or fulfilled"]);
+            if ((request.Quantity ?? request.MinLot) is not null && await session.GetCategoryAsync(listing.Category, ct) is { } unitOf)
+                CatalogValidation.CheckWholePieces(errors, unitOf.Unit, request.Quantity, request.MinLot);
             if (errors.Count > 0) return Problem.Invalid(errors);
 
             // A change that changes nothing keeps the version and announces nothing: matching would re-read the listing
