@@ -31,9 +31,11 @@ public static class GatewayEdgeExtensions
             .Validate(o => o.RateLimit.PermitsPerMinute > 0 && o.RateLimit.RegistrationsPerMinute > 0,
                 "Gateway:RateLimit permits must be positive.")
             .Validate(o => o.TrustedNetworks() is not null, "Gateway:TrustedProxies entries must be IP addresses or CIDR networks.")
+            .Validate(o => o.ApiKeyCache.RevocationPoll > TimeSpan.Zero, "Gateway:ApiKeyCache:RevocationPoll must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyAuthenticator>();
+        services.AddHostedService<RevokedKeyPoller>();
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "gateway");
         services.AddEdgeRateLimits();
         services.AddRequestHeadGuard();
