@@ -11,7 +11,7 @@ namespace TradeNet.Integration.Tests;
 /// its fix.</summary>
 public sealed class SecurityRegressionTests(StandaloneTradeNet tradeNet) : IClassFixture<StandaloneTradeNet>
 {
-    /// <summary>The edge keeps a key's identity for Gateway:ApiKeyCache:Valid (30 s): without asking the catalog about a
+    /// <summary>The edge keeps a key's identity for Gateway:ApiKeyCache:Valid (30 s by default): without asking the catalog about a
     /// rotation's key, a thief's revoked key rotated again and left the thief holding the town's only valid key.</summary>
     [Fact]
     public async Task A_key_revoked_by_an_operator_cannot_rotate_itself_back_into_control()
