@@ -38,6 +38,27 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
             QueueLimit = 0,
         }));
 
+    private long _revocations;
+
+    /// <summary>How many times revoked keys were dropped (<see cref="Revoke"/>, <see cref="RevokeAll"/>). An answer the
+    /// catalog gave before a drop may be about a key dropped in it: it is not kept past the drop.</summary>
+    public long Revocations => Interlocked.Read(ref _revocations);
+
+    /// <summary>Drops the cached answers for these keys (named by <see cref="ApiKeyAuthenticator.Digest"/>).</summary>
+    public void Revoke(IEnumerable<string> digests)
+    {
+        // Counted before the keys go: an answer cached meanwhile is either removed here or sees the count move.
+        Interlocked.Increment(ref _revocations);
+        foreach (var digest in digests) Entries.Remove(digest);
+    }
+
+    /// <summary>Drops every cached answer: the edge cannot tell which keys were revoked, so each is asked about again.</summary>
+    public void RevokeAll()
+    {
+        Interlocked.Increment(ref _revocations);
+        Entries.Clear();
+    }
+
     public void Dispose()
     {
         Entries.Dispose();
@@ -46,12 +67,12 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
 }
 
 /// <summary>Operator keys from configuration first (constant time), then town keys through the
-/// catalog's <c>AuthenticateApiKey</c>, with answers cached briefly.</summary>
+/// catalog's <c>AuthenticateApiKey</c>, with answers cached briefly (and revoked keys dropped, <see cref="RevokedKeyPoller"/>).</summary>
 public sealed class ApiKeyAuthenticator(
     Catalog.CatalogClient catalog, ApiKeyCache cache, IOptions<GatewayOptions> options, ILogger<ApiKeyAuthenticator> logger)
 {
     public const int MaxKeyLength = 256;
-    private static readonly TimeSpan CatalogDeadline = TimeSpan.FromSeconds(3);
+    internal static readonly TimeSpan CatalogDeadline = TimeSpan.FromSeconds(3);
 
     /// <summary>1 to 256 printable ASCII characters, no spaces: what every town key and operator key is.</summary>
     public static bool IsWellFormed(string key) => TextRules.IsToken(key, MaxKeyLength);
@@ -82,12 +103,15 @@ public sealed class ApiKeyAuthenticator(
         using (var budget = cache.UnknownKeys.AttemptAcquire(client, 0))
             if (!budget.IsAcquired) return ApiKeyCheck.Limited;
 
+        var revocations = cache.Revocations;
         var check = await AskCatalogAsync(apiKey, ct);
         if (check.Outcome == ApiKeyOutcome.Invalid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
         if (check.Outcome != ApiKeyOutcome.Unavailable)
         {
             var ttl = check.Outcome == ApiKeyOutcome.Valid ? options.Value.ApiKeyCache.Valid : options.Value.ApiKeyCache.Invalid;
             cache.Entries.Set(cacheKey, check, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+            // Keys were revoked while the catalog answered, perhaps this one: the answer serves this request, not the next.
+            if (check.Outcome == ApiKeyOutcome.Valid && cache.Revocations != revocations) cache.Entries.Remove(cacheKey);
         }
         return check;
     }

@@ -31,10 +31,14 @@ public static class GatewayEdgeExtensions
             .Validate(o => o.RateLimit.PermitsPerMinute > 0 && o.RateLimit.RegistrationsPerMinute > 0,
                 "Gateway:RateLimit permits must be positive.")
             .Validate(o => o.TrustedNetworks() is not null, "Gateway:TrustedProxies entries must be IP addresses or CIDR networks.")
+            .Validate(o => o.ApiKeyCache.RevocationPoll > TimeSpan.Zero, "Gateway:ApiKeyCache:RevocationPoll must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyAuthenticator>();
-        services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "gateway");
+        services.AddHostedService<RevokedKeyPoller>();
+        // Without the HTTP client's four lines a call: the revoked-key feed alone would log them every RevocationPoll.
+        // Failures are logged by the authenticator and the poller, and key checks are traced.
+        services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "gateway").RemoveAllLoggers();
         services.AddEdgeRateLimits();
         services.AddRequestHeadGuard();
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));

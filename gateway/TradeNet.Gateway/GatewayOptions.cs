@@ -50,8 +50,13 @@ public sealed class EdgeRateLimitOptions
 
 public sealed class ApiKeyCacheOptions
 {
-    /// <summary>How long a valid key's identity is reused without asking the catalog again.</summary>
+    /// <summary>How long a valid key's identity is reused without asking the catalog again. A key its town rotates away
+    /// goes sooner: at the next read of the catalog's revoked-key feed (<see cref="RevocationPoll"/>).</summary>
     public TimeSpan Valid { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the catalog's revoked-key feed is read (<see cref="RevokedKeyPoller"/>): about how long a rotated
+    /// key still passes this gateway.</summary>
+    public TimeSpan RevocationPoll { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Unknown keys are remembered briefly, so a misconfigured client cannot hammer the catalog.</summary>
     public TimeSpan Invalid { get; set; } = TimeSpan.FromSeconds(5);

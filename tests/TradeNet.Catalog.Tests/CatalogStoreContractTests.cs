@@ -152,6 +152,105 @@ public sealed class CatalogStoreContractTests
     }
 
     [Theory, MemberData(nameof(Adapters))]
+    public async Task A_replaced_key_joins_the_revoked_key_feed_in_the_same_write(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, s => s.AddTownAsync(Town("42187", "hash-1")));
+
+        await using (var session = await store.Store.BeginAsync())
+        {
+            await session.ReplaceTownKeyAsync("42187", "hash-1", "hash-2");
+            Assert.Equal(1, await session.RevokeKeyAsync("hash-1", At));
+            Assert.Empty((await store.Store.GetRevokedKeysAsync(0, 10)).Keys); // others do not see it before the commit
+            await session.CommitAsync();
+        }
+
+        var page = await store.Store.GetRevokedKeysAsync(0, 10);
+        AssertSame(new[] { new RevokedKey(1, "hash-1", At) }, page.Keys);
+        Assert.Equal(1, page.Newest);
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_key_replacement_that_conflicts_or_is_not_committed_lists_no_revoked_key(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, s => s.AddTownAsync(Town("42187", "hash-1")));
+
+        // Another rotation committed first: this one read hash-0, so its replacement fails before it records anything.
+        await Assert.ThrowsAsync<CatalogConflictException>(() => AddAsync(store.Store, async s =>
+        {
+            await s.ReplaceTownKeyAsync("42187", "hash-0", "hash-2");
+            await s.RevokeKeyAsync("hash-0", At);
+        }));
+        await using (var session = await store.Store.BeginAsync())
+        {
+            await session.ReplaceTownKeyAsync("42187", "hash-1", "hash-3");
+            await session.RevokeKeyAsync("hash-1", At);
+        }
+
+        var page = await store.Store.GetRevokedKeysAsync(0, 10);
+        Assert.Equal((0, 0L), (page.Keys.Count, page.Newest));
+        Assert.Equal("hash-1", (await store.Store.GetTownAsync("42187"))!.ApiKeyHash);
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task The_revoked_key_feed_is_read_in_pages_after_a_sequence(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        foreach (var (hash, i) in new[] { "a", "b", "c", "d", "e" }.Select((h, i) => (h, i)))
+            await AddAsync(store.Store, s => s.RevokeKeyAsync(hash, At.AddSeconds(i)));
+
+        async Task<string> Page(long after, int limit)
+        {
+            var page = await store.Store.GetRevokedKeysAsync(after, limit);
+            return string.Concat(page.Keys.Select(k => $"{k.Sequence}:{k.KeyHash} ")) + $"(newest {page.Newest})";
+        }
+
+        Assert.Equal("1:a 2:b (newest 5)", await Page(0, 2));
+        Assert.Equal("3:c 4:d (newest 5)", await Page(2, 2));
+        Assert.Equal("5:e (newest 5)", await Page(4, 2));
+        Assert.Equal("(newest 5)", await Page(5, 2));
+        Assert.Equal(At.AddSeconds(4), (await store.Store.GetRevokedKeysAsync(4, 1)).Keys[0].RevokedAt);
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_revocation_forgets_entries_past_the_retention_and_a_reader_behind_them_learns_it(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, s => s.RevokeKeyAsync("a", At));
+        await AddAsync(store.Store, s => s.RevokeKeyAsync("b", At.AddHours(1)));
+        await AddAsync(store.Store, s => s.RevokeKeyAsync("c", At.AddHours(2)));
+
+        // A day and 90 minutes after the first: the first two are past the retention, the third is not.
+        await AddAsync(store.Store, s => s.RevokeKeyAsync("d", At + RevokedKey.Retention + TimeSpan.FromMinutes(90)));
+
+        var page = await store.Store.GetRevokedKeysAsync(0, 10);
+        Assert.Equal(["c", "d"], page.Keys.Select(k => k.KeyHash).ToArray());
+        Assert.Equal((3L, 4L), (page.Keys[0].Sequence, page.Newest));
+        Assert.True(page.LostAfter(0)); // 1 and 2 are gone: a reader at 0 missed them
+        Assert.True(page.LostAfter(1));
+        Assert.False(page.LostAfter(2));
+        Assert.False((await store.Store.GetRevokedKeysAsync(4, 10)).LostAfter(4));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_reader_whose_entries_were_all_forgotten_learns_it_from_the_newest_sequence(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, s => s.RevokeKeyAsync("a", At));
+        await AddAsync(store.Store, s => s.RevokeKeyAsync("b", At.AddDays(3)));
+
+        var behind = await store.Store.GetRevokedKeysAsync(0, 10);
+        var empty = await store.Store.GetRevokedKeysAsync(2, 10);
+
+        Assert.Equal([2L], behind.Keys.Select(k => k.Sequence).ToArray());
+        Assert.True(behind.LostAfter(0));
+        Assert.Equal((0, 2L), (empty.Keys.Count, empty.Newest));
+        Assert.False(empty.LostAfter(2));
+        Assert.True(new RevokedKeyPage([], 2).LostAfter(1)); // an empty page short of the newest: entry 2 was forgotten
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
     public async Task A_towns_idempotency_key_names_one_listing_and_cannot_be_taken_twice(string adapter)
     {
         await using var store = await StoreUnderTest.OpenAsync(adapter);

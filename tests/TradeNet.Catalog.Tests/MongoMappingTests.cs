@@ -93,6 +93,31 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void A_revoked_key_is_keyed_by_its_sequence_and_keeps_only_the_keys_hash()
+    {
+        var revoked = new RevokedKey(42, ApiKeys.Hash("tn_leaked"), At);
+
+        var back = RoundTrip(revoked, out var doc);
+
+        Assert.Equal(revoked, back);
+        Assert.Equal(BsonDocument.Parse($$"""{ "_id": { "$numberLong": "42" }, "keyHash": "{{ApiKeys.Hash("tn_leaked")}}", "revokedAt": { "$date": "2026-11-27T09:30:15.123Z" } }"""), doc);
+    }
+
+    [Fact]
+    public void The_revoked_key_feed_counts_in_one_counter_document_and_pages_and_prunes_by_sequence_and_time()
+    {
+        Assert.Equal(BsonDocument.Parse("""{ "_id": "revokedKeys" }"""), MongoRendering.Render(CatalogMongoQueries.RevokedKeyCounter));
+        Assert.Equal(BsonDocument.Parse("""{ "$inc": { "sequence": { "$numberLong": "1" } } }"""),
+            MongoRendering.Render(CatalogMongoQueries.NextRevokedKey));
+        Assert.Equal(BsonDocument.Parse("""{ "_id": { "$gt": { "$numberLong": "7" } } }"""),
+            MongoRendering.Render(CatalogMongoQueries.RevokedKeysAfter(7)));
+        Assert.Equal(BsonDocument.Parse("""{ "_id": 1 }"""), MongoRendering.Render(CatalogMongoQueries.RevokedKeyOrder));
+        Assert.Equal(BsonDocument.Parse("""{ "revokedAt": { "$lt": { "$date": "2026-11-27T09:30:15.123Z" } } }"""),
+            MongoRendering.Render(CatalogMongoQueries.RevokedKeysBefore(At)));
+        Assert.Equal(BsonDocument.Parse("""{ "revokedAt": 1 }"""), MongoRendering.Render(CatalogMongoQueries.RevokedKeysByTimeIndex.Keys));
+    }
+
+    [Fact]
     public void The_shared_outbox_document_serialises_its_guid_as_a_standard_uuid()
     {
         var id = Guid.NewGuid();

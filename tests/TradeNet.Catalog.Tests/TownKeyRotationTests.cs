@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Grpc.Core;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
 using TradeNet.Contracts.Grpc;
@@ -9,7 +10,8 @@ using TradeNet.Testing;
 
 namespace TradeNet.Catalog.Tests;
 
-/// <summary>POST /api/catalog/towns/{id}/api-key: a leaked key is replaced, and only the new one authenticates.</summary>
+/// <summary>POST /api/catalog/towns/{id}/api-key: a leaked key is replaced, only the new one authenticates, and the old one
+/// joins the revoked-key feed the gateways follow.</summary>
 public sealed class TownKeyRotationTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
 {
     private static string PathFor(string townId) => $"/api/catalog/towns/{townId}/api-key";
@@ -20,6 +22,13 @@ public sealed class TownKeyRotationTests(CatalogFactory factory) : IClassFixture
     /// <summary>The question the gateway asks for every key it has not cached.</summary>
     private async Task<AuthenticateApiKeyReply> AuthenticateAsync(string apiKey) =>
         await factory.Grpc(TestSettings.ServiceAuth("gateway")).AuthenticateApiKeyAsync(new AuthenticateApiKeyRequest { ApiKey = apiKey });
+
+    /// <summary>The revoked-key feed, as the gateways read it.</summary>
+    private async Task<GetRevokedKeysReply> RevokedKeysAsync(long after, int limit = 0) =>
+        await factory.Grpc(TestSettings.ServiceAuth("gateway"))
+            .GetRevokedKeysAsync(new GetRevokedKeysRequest { AfterSequence = after, Limit = limit });
+
+    private async Task<long> NewestRevocationAsync() => (await RevokedKeysAsync(0, limit: 1)).NewestSequence;
 
     private static async Task<TownKeyRotation> RotationOf(HttpResponseMessage response)
     {
@@ -118,10 +127,73 @@ public sealed class TownKeyRotationTests(CatalogFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task Concurrent_rotations_all_answer_yet_leave_exactly_one_valid_key()
+    public async Task A_rotation_lists_the_old_keys_hash_in_the_revoked_key_feed_and_not_the_new_one()
+    {
+        var town = await factory.RegisterTownAsync();
+        var before = await NewestRevocationAsync();
+
+        var rotation = await RotationOf(await RotateAsync(town.Town.Id, TestSettings.TownAuth(town.Town.Id)));
+
+        var feed = await RevokedKeysAsync(before);
+        Assert.Equal([ApiKeys.Hash(town.ApiKey)], feed.KeyHashes.ToArray());
+        Assert.Equal((before + 1, before + 1, false), (feed.LastSequence, feed.NewestSequence, feed.Pruned));
+        Assert.DoesNotContain(ApiKeys.Hash(rotation.ApiKey), feed.KeyHashes);
+    }
+
+    [Fact]
+    public async Task The_revoked_key_feed_is_read_in_pages_each_after_the_last_sequence_read()
+    {
+        var town = await factory.RegisterTownAsync();
+        var before = await NewestRevocationAsync();
+        var keys = new List<string> { town.ApiKey };
+        for (var i = 0; i < 3; i++) keys.Add((await RotationOf(await RotateAsync(town.Town.Id, TestSettings.OperatorAuth()))).ApiKey);
+
+        var first = await RevokedKeysAsync(before, limit: 2);
+        var second = await RevokedKeysAsync(first.LastSequence, limit: 2);
+        var caughtUp = await RevokedKeysAsync(second.LastSequence, limit: 2);
+
+        Assert.Equal(keys.Take(2).Select(ApiKeys.Hash).ToArray(), first.KeyHashes.ToArray());
+        Assert.Equal((before + 2, before + 3), (first.LastSequence, first.NewestSequence));
+        Assert.Equal([ApiKeys.Hash(keys[2])], second.KeyHashes.ToArray());
+        Assert.Empty(caughtUp.KeyHashes);
+        Assert.Equal((before + 3, before + 3, false), (caughtUp.LastSequence, caughtUp.NewestSequence, caughtUp.Pruned));
+    }
+
+    [Fact]
+    public async Task A_refused_rotation_lists_nothing_in_the_revoked_key_feed()
+    {
+        var owner = await factory.RegisterTownAsync();
+        var intruder = await factory.RegisterTownAsync();
+        var before = await NewestRevocationAsync();
+
+        await ProblemOf(await RotateAsync(owner.Town.Id, TestSettings.TownAuth(intruder.Town.Id)), HttpStatusCode.Forbidden);
+        await ProblemOf(await RotateAsync("nowhere", TestSettings.OperatorAuth()), HttpStatusCode.NotFound);
+        await ProblemOf(await RotateAsync(owner.Town.Id, TestSettings.ServiceAuth("matching")), HttpStatusCode.Forbidden);
+
+        Assert.Equal(before, await NewestRevocationAsync());
+    }
+
+    [Fact]
+    public async Task Only_services_read_the_revoked_key_feed_and_only_from_a_sequence_and_with_a_limit_in_range()
+    {
+        var anyone = new GetRevokedKeysRequest();
+
+        var anonymous = await Assert.ThrowsAsync<RpcException>(() => factory.Grpc(null).GetRevokedKeysAsync(anyone).ResponseAsync);
+        var town = await Assert.ThrowsAsync<RpcException>(() =>
+            factory.Grpc(TestSettings.TownAuth("42187")).GetRevokedKeysAsync(anyone).ResponseAsync);
+        var negative = await Assert.ThrowsAsync<RpcException>(() => RevokedKeysAsync(-1));
+        var tooMany = await Assert.ThrowsAsync<RpcException>(() => RevokedKeysAsync(0, limit: 1001));
+
+        Assert.Equal([StatusCode.Unauthenticated, StatusCode.PermissionDenied, StatusCode.InvalidArgument, StatusCode.InvalidArgument],
+            new[] { anonymous.StatusCode, town.StatusCode, negative.StatusCode, tooMany.StatusCode });
+    }
+
+    [Fact]
+    public async Task Concurrent_rotations_all_answer_yet_leave_exactly_one_valid_key_and_list_every_key_they_replaced_once()
     {
         var town = await factory.RegisterTownAsync();
         var client = factory.ClientAs(TestSettings.OperatorAuth());
+        var before = await NewestRevocationAsync();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PostAsync(PathFor(town.Town.Id), null)));
 
@@ -134,5 +206,7 @@ public sealed class TownKeyRotationTests(CatalogFactory factory) : IClassFixture
         var last = Assert.Single(valid);
         Assert.Contains(last, keys);
         Assert.Equal(ApiKeys.Hash(last), (await factory.Store.GetTownAsync(town.Town.Id))!.ApiKeyHash);
+        var revoked = (await RevokedKeysAsync(before)).KeyHashes;
+        Assert.Equal(keys.Append(town.ApiKey).Where(k => k != last).Select(ApiKeys.Hash).Order(), revoked.Order());
     }
 }

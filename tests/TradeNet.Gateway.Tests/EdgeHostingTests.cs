@@ -86,4 +86,14 @@ public sealed class EdgeHostingTests : IAsyncLifetime
 
         Assert.Contains("Gateway:TrustedProxies", error?.Message);
     }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:02")]
+    public async Task A_revocation_poll_that_is_not_positive_stops_the_edge_at_start(string poll)
+    {
+        var error = await Record.ExceptionAsync(() => StartEdge(kestrel: false, new() { ["Gateway:ApiKeyCache:RevocationPoll"] = poll }));
+
+        Assert.Contains("Gateway:ApiKeyCache:RevocationPoll must be positive", error?.Message);
+    }
 }

@@ -1,9 +1,11 @@
 using System.Net;
+using TradeNet.Testing;
 
 namespace TradeNet.Gateway.Tests;
 
-/// <summary>A town's key rotated at the catalog (<c>POST /api/catalog/towns/{id}/api-key</c>), seen from the edge:
-/// each gateway may honour the old key until its cached identity expires (<c>Gateway:ApiKeyCache:Valid</c>).</summary>
+/// <summary>A town's key rotated at the catalog (<c>POST /api/catalog/towns/{id}/api-key</c>), seen from the edge: each
+/// gateway that cached the old key drops it when the catalog's revoked-key feed lists it (<c>Gateway:ApiKeyCache:RevocationPoll</c>),
+/// long before its cached identity would expire (<c>Gateway:ApiKeyCache:Valid</c>).</summary>
 public sealed class KeyRotationEdgeTests : IAsyncLifetime
 {
     private EchoBackend _backend = null!;
@@ -40,22 +42,28 @@ public sealed class KeyRotationEdgeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_key_rotated_elsewhere_still_passes_an_edge_that_cached_it_and_the_new_key_passes_at_once()
+    public async Task A_key_rotated_elsewhere_is_refused_by_an_edge_that_cached_it_within_the_poll_and_the_new_key_passes_at_once()
     {
         var catalog = new FakeCatalog();
         var old = catalog.RegisterTown("42187", "Roanne");
-        await using var gateway = new GatewayFactory(_backend, catalog);
+        var neighbour = catalog.RegisterTown("42184", "Riorges");
+        // Cached for ten minutes: only the revoked-key feed (read every 2 s, the default) can refuse the old key in time.
+        await using var gateway = new GatewayFactory(_backend, catalog, new Dictionary<string, string?> { ["Gateway:ApiKeyCache:Valid"] = "00:10:00" });
         var client = gateway.CreateClient();
         await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)));
+        await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", neighbour)));
 
         var fresh = catalog.RotateKey(old); // by an operator, or through another gateway
 
-        // Within Gateway:ApiKeyCache:Valid (30 s here) this edge does not ask the catalog again: the old key still passes.
-        var stale = await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)));
         var renewed = await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", fresh)));
-        Assert.Equal(1, catalog.CallsFor(old));
-        Assert.Equal("42187", (await EdgeAssert.InternalToken(stale)).Claim("sub"));
         Assert.Equal("42187", (await EdgeAssert.InternalToken(renewed)).Claim("sub"));
+        var refused = await Eventually.Until(() => client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)),
+            r => r.StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(4), "the rotated key refused within about a poll");
+        await EdgeAssert.Problem(refused, HttpStatusCode.Unauthorized);
+        Assert.Equal(2, catalog.CallsFor(old)); // dropped, asked once more, and its refusal cached
+        // Only the revoked key was dropped: the neighbour's is still answered from the cache.
+        await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", neighbour)));
+        Assert.Equal(1, catalog.CallsFor(neighbour));
     }
 
     [Fact]
@@ -113,8 +121,12 @@ public sealed class KeyRotationEdgeTests : IAsyncLifetime
     {
         var catalog = new FakeCatalog();
         var old = catalog.RegisterTown("42187", "Roanne");
-        await using var gateway = new GatewayFactory(_backend, catalog,
-            new Dictionary<string, string?> { ["Gateway:ApiKeyCache:Valid"] = "00:00:01" });
+        // The feed read hourly: only the expiry can refuse the key here.
+        await using var gateway = new GatewayFactory(_backend, catalog, new Dictionary<string, string?>
+        {
+            ["Gateway:ApiKeyCache:Valid"] = "00:00:01",
+            ["Gateway:ApiKeyCache:RevocationPoll"] = "01:00:00",
+        });
         var client = gateway.CreateClient();
         await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)));
 

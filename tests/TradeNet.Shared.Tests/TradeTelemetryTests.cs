@@ -23,6 +23,15 @@ public sealed class TradeTelemetryTests
     }
 
     [Fact]
+    public void The_gateways_reads_of_the_revoked_key_feed_are_left_out_of_traces_and_other_catalog_calls_are_not()
+    {
+        Assert.True(TelemetryExtensions.IsPolled("/tradenet.catalog.v1.Catalog/GetRevokedKeys"));
+        Assert.False(TelemetryExtensions.IsPolled("/tradenet.catalog.v1.Catalog/AuthenticateApiKey"));
+        Assert.False(TelemetryExtensions.IsPolled("/api/catalog/towns"));
+        Assert.False(TelemetryExtensions.IsPolled(null));
+    }
+
+    [Fact]
     public void A_shipment_report_is_tagged_with_the_shipment_and_a_listing_query_with_the_trade()
     {
         Guid shipment = Guid.NewGuid(), trade = Guid.NewGuid();

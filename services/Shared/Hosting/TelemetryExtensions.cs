@@ -9,6 +9,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
 
 namespace TradeNet.Shared.Hosting;
 
@@ -17,6 +18,12 @@ public static class TelemetryExtensions
     /// <summary>Config key (or env TradeNet__Telemetry__ExtraMetricsEndpoint): a second OTLP/HTTP metrics
     /// receiver besides OTEL_EXPORTER_OTLP_ENDPOINT, e.g. a test's receiver (the dashboard has no metrics API).</summary>
     public const string ExtraMetricsEndpointKey = "TradeNet:Telemetry:ExtraMetricsEndpoint";
+
+    private static readonly string RevokedKeysPath = $"/{CatalogGrpc.Descriptor.FullName}/GetRevokedKeys";
+
+    /// <summary>Whether a request is one made on a timer rather than for anyone, and so left out of traces as /health and
+    /// /alive are: the gateways' reads of the catalog's revoked-key feed, every 2 s each, would bury the requests people make.</summary>
+    public static bool IsPolled(string? path) => path == RevokedKeysPath;
 
     /// <summary>Traces, metrics and logs; exported by OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
     public static IHostApplicationBuilder AddTradeNetTelemetry(this IHostApplicationBuilder builder, string serviceName)
@@ -52,13 +59,17 @@ public static class TelemetryExtensions
                     .AddProcessor(new TradeTagInheritance())
                     .AddAspNetCoreInstrumentation(o =>
                     {
-                        o.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/alive");
+                        o.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/alive")
+                            && !IsPolled(http.Request.Path.Value);
                         o.EnrichWithHttpRequest = (activity, request) =>
                             TradeRouteTags.Tag(activity, request.Path.Value, request.Query["trade"].ToString());
                     })
-                    .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
-                        TradeRouteTags.Tag(activity, request.RequestUri?.AbsolutePath, null))
-                    .AddGrpcClientInstrumentation();
+                    .AddHttpClientInstrumentation(o =>
+                    {
+                        o.FilterHttpRequestMessage = request => !IsPolled(request.RequestUri?.AbsolutePath);
+                        o.EnrichWithHttpRequestMessage = (activity, request) => TradeRouteTags.Tag(activity, request.RequestUri?.AbsolutePath, null);
+                    })
+                    .AddGrpcClientInstrumentation(o => o.Filter = request => !IsPolled(request.RequestUri?.AbsolutePath));
                 if (otlp) t.AddOtlpExporter();
             });
         // Consume spans learn the trade they concern from the message; published events count trades and shipments.

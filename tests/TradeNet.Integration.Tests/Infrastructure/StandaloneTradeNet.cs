@@ -25,6 +25,8 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
             ["Gateway__Operators__0__Name"] = "ops",
             ["Gateway__Operators__0__Key"] = OperatorApiKey,
             ["Gateway__RateLimit__RegistrationsPerMinute"] = "1000",
+            // Far longer than any test: a revoked key is refused through the catalog's revoked-key feed or not at all.
+            ["Gateway__ApiKeyCache__Valid"] = "00:10:00",
         };
         _process = await ServiceProcess.StartAsync("standalone", Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"),
             env, new Uri($"http://127.0.0.1:{edge}/health"));

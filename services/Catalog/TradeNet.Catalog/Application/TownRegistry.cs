@@ -29,8 +29,8 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogge
         return new TownRegistration(TownView.Of(town), apiKey);
     }
 
-    /// <summary>Gives the town a new key, shown once; the old one stops authenticating at the catalog when it commits
-    /// (gateways may still honour it from their cache for up to <c>Gateway:ApiKeyCache:Valid</c>, but not to rotate).</summary>
+    /// <summary>Gives the town a new key, shown once; the old one stops authenticating at the catalog when it commits, and
+    /// joins the revoked-key feed in the same write, so gateways that cached it drop it at their next poll of the feed.</summary>
     /// <param name="actingTown">The town asking, which may rotate only its own key; null when an operator asks.</param>
     /// <param name="caller">Who asked, for the log: the town's id or the operator's name.</param>
     public async Task<Outcome<TownKeyRotation>> RotateKeyAsync(string townId, string? actingTown, string caller, CancellationToken ct = default)
@@ -44,6 +44,7 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogge
             // A fresh key on every attempt: a retry follows a rotation that committed first, which replaced the key this one read.
             var apiKey = ApiKeys.New();
             await session.ReplaceTownKeyAsync(town.Id, town.ApiKeyHash, ApiKeys.Hash(apiKey), ct);
+            await session.RevokeKeyAsync(town.ApiKeyHash, clock.GetUtcNow(), ct);
             await session.CommitAsync(ct);
             return new TownKeyRotation(town.Id, apiKey);
         });

@@ -44,6 +44,26 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
         return new ReserveListingsReply { Reserved = outcome.Reserved, Reason = outcome.Reason };
     }
 
+    /// <summary>The most a page of the revoked-key feed holds, and what a call that gives no limit gets.</summary>
+    public const int MaxRevokedKeysPage = 1000;
+
+    public override async Task<GetRevokedKeysReply> GetRevokedKeys(GetRevokedKeysRequest request, ServerCallContext context)
+    {
+        if (request.AfterSequence < 0)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "after_sequence must be 0 or more."));
+        if (request.Limit is < 0 or > MaxRevokedKeysPage)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"limit must be 1 to {MaxRevokedKeysPage}, or 0 for {MaxRevokedKeysPage}."));
+        var page = await store.GetRevokedKeysAsync(request.AfterSequence, request.Limit == 0 ? MaxRevokedKeysPage : request.Limit,
+            context.CancellationToken);
+        return new GetRevokedKeysReply
+        {
+            KeyHashes = { page.Keys.Select(k => k.KeyHash) },
+            LastSequence = page.Keys.Count > 0 ? page.Keys[^1].Sequence : request.AfterSequence,
+            NewestSequence = page.Newest,
+            Pruned = page.LostAfter(request.AfterSequence),
+        };
+    }
+
     public override async Task<AuthenticateApiKeyReply> AuthenticateApiKey(AuthenticateApiKeyRequest request, ServerCallContext context)
     {
         var town = await towns.AuthenticateAsync(request.ApiKey, context.CancellationToken);

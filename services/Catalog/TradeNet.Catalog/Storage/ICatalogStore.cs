@@ -22,6 +22,10 @@ public interface ICatalogStore
     Task<Listing?> GetListingAsync(string id, CancellationToken ct = default);
 
     Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default);
+
+    /// <summary>The revoked-key feed after <paramref name="afterSequence"/>: at most <paramref name="limit"/> entries in
+    /// sequence order, and the newest sequence, read before them (so an entry up to it that the page lacks was pruned).</summary>
+    Task<RevokedKeyPage> GetRevokedKeysAsync(long afterSequence, int limit, CancellationToken ct = default);
 }
 
 /// <summary>One atomic write. Reads inside it see the session's own writes; nothing is visible to
@@ -40,6 +44,12 @@ public interface ICatalogSession : IWriteScope
     /// read: one key per town, so the old key stops authenticating when this commits.</summary>
     /// <exception cref="CatalogConflictException">The town's key changed meanwhile (another rotation) or the new hash is taken.</exception>
     Task ReplaceTownKeyAsync(string townId, string currentHash, string newHash, CancellationToken ct = default);
+
+    /// <summary>Lists <paramref name="keyHash"/> next in the revoked-key feed, in the write that replaced the key, so the
+    /// feed holds every committed rotation and nothing else. Also forgets entries revoked <see cref="RevokedKey.Retention"/>
+    /// before <paramref name="at"/> (rotations are rare, so the feed needs no sweep of its own).</summary>
+    /// <returns>The new entry's sequence.</returns>
+    Task<long> RevokeKeyAsync(string keyHash, DateTimeOffset at, CancellationToken ct = default);
 
     Task AddListingAsync(Listing listing, CancellationToken ct = default);
 

@@ -13,6 +13,9 @@ public static class MongoRendering
     public static BsonDocument Render<T>(IndexKeysDefinition<T> keys) =>
         keys.Render(new RenderArgs<T>(BsonSerializer.SerializerRegistry.GetSerializer<T>(), BsonSerializer.SerializerRegistry));
 
+    public static BsonDocument Render<T>(SortDefinition<T> sort) =>
+        sort.Render(new RenderArgs<T>(BsonSerializer.SerializerRegistry.GetSerializer<T>(), BsonSerializer.SerializerRegistry));
+
     public static BsonDocument Render<T>(UpdateDefinition<T> update) =>
         update.Render(new RenderArgs<T>(BsonSerializer.SerializerRegistry.GetSerializer<T>(), BsonSerializer.SerializerRegistry)).AsBsonDocument;
 

@@ -25,6 +25,7 @@ public static class CatalogMongoMapping
             BsonClassMap.TryRegisterClassMap<ReservationLine>(MapReservationLine);
             BsonClassMap.TryRegisterClassMap<Reservation>(MapReservation);
             BsonClassMap.TryRegisterClassMap<ListingRequest>(MapListingRequest);
+            BsonClassMap.TryRegisterClassMap<RevokedKey>(MapRevokedKey);
             _registered = true;
         }
     }
@@ -111,6 +112,15 @@ public static class CatalogMongoMapping
         cm.MapMember(r => r.State).SetElementName("state");
         cm.MapMember(r => r.CreatedAt).SetElementName("createdAt").SetSerializer(Time);
         cm.MapCreator(r => new Reservation(r.TradeId, r.Reserved, r.Reason, r.Lines, r.State, r.CreatedAt));
+        cm.SetIgnoreExtraElements(true);
+    }
+
+    private static void MapRevokedKey(BsonClassMap<RevokedKey> cm)
+    {
+        cm.MapIdMember(k => k.Sequence);
+        cm.MapMember(k => k.KeyHash).SetElementName("keyHash");
+        cm.MapMember(k => k.RevokedAt).SetElementName("revokedAt").SetSerializer(Time);
+        cm.MapCreator(k => new RevokedKey(k.Sequence, k.KeyHash, k.RevokedAt));
         cm.SetIgnoreExtraElements(true);
     }
 }

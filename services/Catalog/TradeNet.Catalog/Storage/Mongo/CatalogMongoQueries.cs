@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using TradeNet.Catalog.Domain;
 
@@ -54,6 +55,24 @@ public static class CatalogMongoQueries
         Builders<ListingRequest>.Filter.Eq(r => r.Id, ListingRequest.IdOf(townId, key));
 
     public static FilterDefinition<Reservation> ReservationByTrade(Guid tradeId) => Builders<Reservation>.Filter.Eq(r => r.TradeId, tradeId);
+
+    /// <summary>The revoked-key feed's counter, in the <c>counters</c> collection: every revocation's transaction writes
+    /// it, so two of them conflict and the feed's sequences follow their commits.</summary>
+    public static FilterDefinition<BsonDocument> RevokedKeyCounter { get; } = Builders<BsonDocument>.Filter.Eq("_id", "revokedKeys");
+
+    public const string CounterValue = "sequence";
+
+    public static UpdateDefinition<BsonDocument> NextRevokedKey { get; } = Builders<BsonDocument>.Update.Inc(CounterValue, 1L);
+
+    public static FilterDefinition<RevokedKey> RevokedKeysAfter(long sequence) => Builders<RevokedKey>.Filter.Gt(k => k.Sequence, sequence);
+
+    /// <summary>What a revocation prunes: the entries revoked before <paramref name="before"/>.</summary>
+    public static FilterDefinition<RevokedKey> RevokedKeysBefore(DateTimeOffset before) => Builders<RevokedKey>.Filter.Lt(k => k.RevokedAt, before);
+
+    public static SortDefinition<RevokedKey> RevokedKeyOrder { get; } = Builders<RevokedKey>.Sort.Ascending(k => k.Sequence);
+
+    public static CreateIndexModel<RevokedKey> RevokedKeysByTimeIndex { get; } =
+        new(Builders<RevokedKey>.IndexKeys.Ascending(k => k.RevokedAt), new CreateIndexOptions { Name = "revoked_at" });
 
     /// <summary>A key authenticates exactly one town.</summary>
     public static CreateIndexModel<Town> TownKeyIndex { get; } =

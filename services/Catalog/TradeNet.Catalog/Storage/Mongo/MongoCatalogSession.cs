@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using TradeNet.Catalog.Domain;
 using TradeNet.Shared.Storage.Mongo;
@@ -49,6 +50,17 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
             var result = await store.Towns.UpdateOneAsync(Session, TownWithKey(townId, currentHash), SetKeyHash(newHash), cancellationToken: ct);
             if (result.MatchedCount != 1) throw new CatalogConflictException($"Town '{townId}' changed its key meanwhile.");
             return true;
+        });
+
+    public Task<long> RevokeKeyAsync(string keyHash, DateTimeOffset at, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            var counter = await store.Counters.FindOneAndUpdateAsync(Session, RevokedKeyCounter, NextRevokedKey,
+                new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
+            var sequence = counter[CounterValue].ToInt64();
+            await store.RevokedKeys.InsertOneAsync(Session, new RevokedKey(sequence, keyHash, at), cancellationToken: ct);
+            await store.RevokedKeys.DeleteManyAsync(Session, RevokedKeysBefore(at - RevokedKey.Retention), cancellationToken: ct);
+            return sequence;
         });
 
     public Task AddListingAsync(Listing listing, CancellationToken ct = default) =>

@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using TradeNet.Catalog.Domain;
 using TradeNet.Shared.Storage.Mongo;
@@ -5,8 +6,8 @@ using static TradeNet.Catalog.Storage.Mongo.CatalogMongoQueries;
 
 namespace TradeNet.Catalog.Storage.Mongo;
 
-/// <summary>The catalog in its own MongoDB database: collections towns, categories, listings, reservations
-/// (plus the shared outbox and inbox). Writes are transactions, so the server must be a replica set.</summary>
+/// <summary>The catalog in its own MongoDB database: collections towns, categories, listings, reservations, listingRequests,
+/// revokedKeys and counters (plus the shared outbox and inbox). Writes are transactions, so the server must be a replica set.</summary>
 public sealed class MongoCatalogStore : ICatalogStore
 {
     public const string DefaultDatabase = "tradenet_catalog";
@@ -20,6 +21,8 @@ public sealed class MongoCatalogStore : ICatalogStore
         Listings = Mongo.Database.GetCollection<Listing>("listings");
         Reservations = Mongo.Database.GetCollection<Reservation>("reservations");
         ListingRequests = Mongo.Database.GetCollection<ListingRequest>("listingRequests");
+        RevokedKeys = Mongo.Database.GetCollection<RevokedKey>("revokedKeys");
+        Counters = Mongo.Database.GetCollection<BsonDocument>("counters");
     }
 
     public MongoStore Mongo { get; }
@@ -28,15 +31,18 @@ public sealed class MongoCatalogStore : ICatalogStore
     internal IMongoCollection<Listing> Listings { get; }
     internal IMongoCollection<Reservation> Reservations { get; }
     internal IMongoCollection<ListingRequest> ListingRequests { get; }
+    internal IMongoCollection<RevokedKey> RevokedKeys { get; }
+    internal IMongoCollection<BsonDocument> Counters { get; }
 
     public async Task InitializeAsync(IReadOnlyList<Category> categories, CancellationToken ct = default)
     {
         await Mongo.EnsureOutboxIndexesAsync(ct);
         await Towns.Indexes.CreateOneAsync(TownKeyIndex, cancellationToken: ct);
         await Listings.Indexes.CreateManyAsync([ListingsByTownIndex, ListingsBookIndex], ct);
+        await RevokedKeys.Indexes.CreateOneAsync(RevokedKeysByTimeIndex, cancellationToken: ct);
         // Collections must exist before a transaction writes to them (older servers refuse to create them inside one).
         var existing = (await (await Mongo.Database.ListCollectionNamesAsync(cancellationToken: ct)).ToListAsync(ct)).ToHashSet();
-        foreach (var name in new[] { "reservations", "inbox", "outbox" }.Where(n => !existing.Contains(n)))
+        foreach (var name in new[] { "reservations", "inbox", "outbox", "revokedKeys", "counters" }.Where(n => !existing.Contains(n)))
         {
             try { await Mongo.Database.CreateCollectionAsync(name, cancellationToken: ct); }
             catch (MongoCommandException ex) when (ex.CodeName == "NamespaceExists") { }
@@ -69,4 +75,13 @@ public sealed class MongoCatalogStore : ICatalogStore
 
     public async Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default) =>
         await Reservations.Find(ReservationByTrade(tradeId)).FirstOrDefaultAsync(ct);
+
+    public async Task<RevokedKeyPage> GetRevokedKeysAsync(long afterSequence, int limit, CancellationToken ct = default)
+    {
+        // The counter first: an entry up to it that the page then lacks was pruned in between, not still to come.
+        var counter = await Counters.Find(RevokedKeyCounter).FirstOrDefaultAsync(ct);
+        var newest = counter?[CounterValue].ToInt64() ?? 0;
+        var keys = await RevokedKeys.Find(RevokedKeysAfter(afterSequence)).Sort(RevokedKeyOrder).Limit(limit).ToListAsync(ct);
+        return new RevokedKeyPage(keys, newest);
+    }
 }

@@ -40,6 +40,8 @@ internal static class CatalogSqliteRows
         JsonSerializer.Deserialize<ReservationLine[]>(r.GetString(3), OutboxMessage.Json) ?? [],
         r.GetString(4), Time(r.GetString(5)));
 
+    public static RevokedKey RevokedKey(SqliteDataReader r) => new(r.GetInt64(0), r.GetString(1), Time(r.GetString(2)));
+
     public static (string, object?)[] TownParameters(Town t) =>
     [
         ("$id", t.Id), ("$name", t.Name), ("$insee", t.InseeCode), ("$lat", t.Lat), ("$lon", t.Lon),

@@ -53,6 +53,11 @@ internal static class CatalogSqliteSchema
             lines TEXT NOT NULL,
             state TEXT NOT NULL,
             created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS revoked_keys (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            key_hash TEXT NOT NULL,
+            revoked_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_revoked_keys_at ON revoked_keys(revoked_at);
         """;
 
     public const string TownColumns = "id, name, insee_code, lat, lon, specialties, api_key_hash, registered_at";
@@ -61,4 +66,5 @@ internal static class CatalogSqliteSchema
         "id, town_id, kind, category, quantity, reserved, fulfilled, min_lot, attributes, requires, " +
         "available_from, available_until, max_distance_km, status, version, created_at";
     public const string ReservationColumns = "trade_id, reserved, reason, lines, state, created_at";
+    public const string RevokedKeyColumns = "seq, key_hash, revoked_at";
 }

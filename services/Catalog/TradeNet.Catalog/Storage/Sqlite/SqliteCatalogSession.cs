@@ -63,6 +63,18 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         }
     }
 
+    public async Task<long> RevokeKeyAsync(string keyHash, DateTimeOffset at, CancellationToken ct = default)
+    {
+        // AUTOINCREMENT, and writers one at a time: sequences follow the commits and are never reused.
+        await using var insert = scope.Command("INSERT INTO revoked_keys(key_hash, revoked_at) VALUES ($hash, $at) RETURNING seq",
+            ("$hash", keyHash), ("$at", Text(at)));
+        var sequence = (long)(await insert.ExecuteScalarAsync(ct))!;
+        // revoked_at is UTC in round-trip format, so text order is time order. The new entry is never older than the
+        // retention, so the newest stays and the feed's newest sequence can be read back from the table.
+        await scope.ExecuteAsync("DELETE FROM revoked_keys WHERE revoked_at < $before", ("$before", Text(at - Domain.RevokedKey.Retention)));
+        return sequence;
+    }
+
     public Task AddListingAsync(Listing listing, CancellationToken ct = default) =>
         scope.ExecuteAsync(
             $"INSERT INTO listings({ListingColumns}) VALUES ($id, $town, $kind, $category, $quantity, $reserved, $fulfilled, " +

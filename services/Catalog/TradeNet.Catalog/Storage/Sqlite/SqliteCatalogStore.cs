@@ -94,6 +94,16 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
         (await ReadAsync($"SELECT {ReservationColumns} FROM reservations WHERE trade_id = $trade", CatalogSqliteRows.Reservation, ct,
             ("$trade", tradeId.ToString()))).SingleOrDefault();
 
+    public async Task<RevokedKeyPage> GetRevokedKeysAsync(long afterSequence, int limit, CancellationToken ct = default)
+    {
+        await using var connection = database.Open();
+        // Newest first: an entry up to it that the page then lacks was pruned in between, not still to come.
+        var newest = (await QueryAsync(connection, null, "SELECT COALESCE(MAX(seq), 0) FROM revoked_keys", r => r.GetInt64(0), ct)).Single();
+        var keys = await QueryAsync(connection, null, $"SELECT {RevokedKeyColumns} FROM revoked_keys WHERE seq > $after ORDER BY seq LIMIT $limit",
+            CatalogSqliteRows.RevokedKey, ct, ("$after", afterSequence), ("$limit", limit));
+        return new RevokedKeyPage(keys, newest);
+    }
+
     private async Task<List<T>> ReadAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken ct,
         params (string, object?)[] parameters)
     {
