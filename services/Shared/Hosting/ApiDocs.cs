@@ -21,7 +21,8 @@ public static class ApiDocs
     /// <summary>Registers the service's document: its own routes only, and no server address. The framework would
     /// name the host the request reached, which behind the gateway is the service's internal address; "/" resolves
     /// against wherever the client fetched the document from, the gateway or the service itself. The transformers add
-    /// what the endpoints' metadata implies but the framework leaves out: the API key and the answers of authorization.</summary>
+    /// what the endpoints' metadata implies but the framework leaves out: the API key, the answers of authorization and
+    /// body reading.</summary>
     public static IServiceCollection AddServiceOpenApi(this IServiceCollection services, string service) =>
         services.AddOpenApi(service, o =>
         {
@@ -34,5 +35,6 @@ public static class ApiDocs
             var apiKey = new ApiKeyDocs();
             o.AddDocumentTransformer(apiKey);
             o.AddOperationTransformer(apiKey);
+            o.AddOperationTransformer(new BodyProblemDocs());
         });
 }
