@@ -22,7 +22,7 @@ public static class ApiDocs
     /// name the host the request reached, which behind the gateway is the service's internal address; "/" resolves
     /// against wherever the client fetched the document from, the gateway or the service itself. The transformers add
     /// what the endpoints' metadata implies but the framework leaves out: the API key, the answers of authorization and
-    /// body reading.</summary>
+    /// body reading, numbers' types and problems' extra members.</summary>
     public static IServiceCollection AddServiceOpenApi(this IServiceCollection services, string service) =>
         services.AddOpenApi(service, o =>
         {
@@ -36,5 +36,7 @@ public static class ApiDocs
             o.AddDocumentTransformer(apiKey);
             o.AddOperationTransformer(apiKey);
             o.AddOperationTransformer(new BodyProblemDocs());
+            o.AddSchemaTransformer(new NumberSchemas());
+            o.AddSchemaTransformer(new ProblemSchemas());
         });
 }
