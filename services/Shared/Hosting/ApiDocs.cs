@@ -22,7 +22,7 @@ public static class ApiDocs
     /// name the host the request reached, which behind the gateway is the service's internal address; "/" resolves
     /// against wherever the client fetched the document from, the gateway or the service itself. The transformers add
     /// what the endpoints' metadata implies but the framework leaves out: the API key, the answers of authorization and
-    /// body reading, numbers' types and problems' extra members.</summary>
+    /// body reading, numbers' types, problems' extra members, and that a required request field takes no null.</summary>
     public static IServiceCollection AddServiceOpenApi(this IServiceCollection services, string service) =>
         services.AddOpenApi(service, o =>
         {
@@ -38,5 +38,6 @@ public static class ApiDocs
             o.AddOperationTransformer(new BodyProblemDocs());
             o.AddSchemaTransformer(new NumberSchemas());
             o.AddSchemaTransformer(new ProblemSchemas());
+            o.AddDocumentTransformer(new RequestSchemas());
         });
 }
