@@ -76,6 +76,7 @@ public static class StandaloneHost
 
             TradeNet standalone is running.
               API (gateway):  {options.EdgeUrl}/api/catalog/categories
+              API docs:       {options.EdgeUrl}/api/docs
               Health:         {options.EdgeUrl}/health
               Data folder:    {Path.GetFullPath(options.DataDir)}
               Operator key:   {(options.OperatorKeyGenerated ? options.OperatorKey + "  (generated for this run; set Gateway__Operators__0__Key to fix it)" : "(from configuration)")}

@@ -196,6 +196,26 @@ public sealed class CatalogStoreContractTests
     }
 
     [Theory, MemberData(nameof(Adapters))]
+    public async Task A_listing_changed_to_cleared_terms_reads_back_without_them(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var need = Listing("l1", "42187", ListingKinds.Need);
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddTownAsync(Town("42187"));
+            await s.AddListingAsync(need);
+        });
+
+        var cleared = need.Change(new ListingTerms(need.Quantity, 0, [], [], null, null, null));
+        await AddAsync(store.Store, s => s.UpdateListingAsync(cleared, expectedVersion: 1));
+
+        var stored = await store.Store.GetListingAsync("l1");
+        AssertSame(cleared, stored);
+        Assert.Equal(((DateTimeOffset?)null, (DateTimeOffset?)null, (double?)null, 0.0, 0, 2L),
+            (stored!.AvailableFrom, stored.AvailableUntil, stored.MaxDistanceKm, stored.MinLot, stored.Requires.Length, stored.Version));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
     public async Task Listings_are_found_by_town_kind_category_status_and_ids(string adapter)
     {
         await using var store = await StoreUnderTest.OpenAsync(adapter);

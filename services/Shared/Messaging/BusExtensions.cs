@@ -33,6 +33,8 @@ public static class BusExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // MassTransit otherwise reports usage to its vendor's server: an outbound call nobody operating TradeNet asked for.
+            x.DisableUsageTelemetry();
             // A broker outage degrades a service (its outbox holds the events) but must not take its API
             // out of the gateway's rotation, so the bus check never reports worse than Degraded.
             x.ConfigureHealthCheckOptions(o => o.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);

@@ -90,6 +90,20 @@ public sealed class RouteSheetTests : IDisposable
         Assert.Contains("sequence", (await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>())!.Errors.Keys);
     }
 
+    [Theory]
+    [InlineData("done")]
+    [InlineData("failure")]
+    public async Task A_stop_the_route_does_not_have_is_not_found_as_a_leg_a_trade_does_not_have_is(string report)
+    {
+        var (route, _, roanne, _) = await PlannedRouteAsync("cheese");
+
+        var response = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{route}/stops/99/{report}", TestSettings.TownAuth(roanne),
+            new { reason = "flat tyre" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no stop 99", (await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!.Detail);
+    }
+
     [Fact]
     public async Task Only_the_carrier_and_operators_read_a_route_sheet()
     {

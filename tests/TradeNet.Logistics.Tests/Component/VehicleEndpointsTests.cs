@@ -119,6 +119,26 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
         await AssertFieldAsync(response, "availableUntil");
     }
 
+    [Fact]
+    public async Task An_availability_that_has_already_ended_is_refused_and_the_vehicle_left_as_it_was()
+    {
+        var (a, _, _) = Towns.Fresh();
+        var ended = new Dictionary<string, object?>
+        {
+            ["homeLat"] = Towns.Roanne.Lat, ["homeLon"] = Towns.Roanne.Lon, ["capacityKg"] = 1000.0, ["costPerKm"] = 0.5,
+            ["availableUntil"] = DateTimeOffset.UtcNow.AddMinutes(-1),
+        };
+
+        var registered = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a), ended);
+        var van = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
+        var replaced = await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(a), ended);
+
+        Assert.Contains("ended", (await AssertFieldAsync(registered, "availableUntil")).Errors["availableUntil"][0]);
+        await AssertFieldAsync(replaced, "availableUntil");
+        var kept = await app.SendAsync(HttpMethod.Get, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(a));
+        Assert.Null((await kept.Content.ReadFromJsonAsync<VehicleView>(LogisticsApp.Json))!.AvailableUntil);
+    }
+
     [Theory]
     [InlineData("availableFrom")]
     [InlineData("availableUntil")]

@@ -33,6 +33,21 @@ public class BilateralClearingTests
     }
 
     [Fact]
+    public void Goods_counted_in_pieces_are_swapped_whole()
+    {
+        var outcome = Clear(
+            Offer("panels", "roanne", "solar-panels", 20, 180, at: Roanne) with { Unit = WholePieces.Unit },
+            Need("bikes-r", "roanne", "bicycles", 20, 150, at: Roanne) with { Unit = WholePieces.Unit },
+            Offer("bikes", "riorges", "bicycles", 20, 150, at: Riorges) with { Unit = WholePieces.Unit },
+            Need("panels-o", "riorges", "solar-panels", 20, 180, at: Riorges) with { Unit = WholePieces.Unit });
+
+        var trade = Assert.Single(outcome.Trades);
+        Assert.Equal(15, trade.Legs.Single(l => l.Category == "solar-panels").Quantity);
+        Assert.Equal(18, trade.Legs.Single(l => l.Category == "bicycles").Quantity);
+        Assert.Equal(5400, outcome.Objective, 9);
+    }
+
+    [Fact]
     public void A_leg_carries_the_weight_of_its_quantity()
     {
         var outcome = Clear(

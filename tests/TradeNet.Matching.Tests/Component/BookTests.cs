@@ -40,4 +40,22 @@ public class BookTests
         Assert.DoesNotContain(await host.BookAsync(), b => b.Id == "b-wood");
         Assert.Equal(0, (await host.RunRoundAsync()).Trades);
     }
+
+    [Fact]
+    public async Task A_change_that_clears_a_needs_distance_limit_and_window_lets_the_next_round_match_it()
+    {
+        await using var host = new MatchingHost();
+        var later = DateTimeOffset.UtcNow.AddDays(400);
+        // The towns are about 2 km apart, and the need's window opens after the offer's closes: either keeps them apart.
+        var limited = Swap.CheeseNeed() with { MaxDistanceKm = 0.5, AvailableFrom = later, AvailableUntil = later.AddDays(10) };
+        var offer = Swap.CheeseOffer() with { AvailableUntil = DateTimeOffset.UtcNow.AddDays(30) };
+        await host.PublishListingsAsync(offer, Swap.WoodNeed(), Swap.WoodOffer(), limited);
+        Assert.Equal(0, (await host.RunRoundAsync()).Trades);
+
+        // What catalog announces after {"maxDistanceKm":null,"availableFrom":null,"availableUntil":null}.
+        await host.Publish(new ListingChanged(limited with { MaxDistanceKm = null, AvailableFrom = null, AvailableUntil = null, Version = 2 }));
+        await Eventually.True(async () => (await host.BookAsync()).Single(b => b.Id == limited.Id).Version == 2, what: "v2 in the book");
+
+        Assert.Equal(1, (await host.RunRoundAsync()).Trades);
+    }
 }

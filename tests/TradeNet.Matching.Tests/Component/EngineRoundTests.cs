@@ -109,9 +109,32 @@ public class EngineRoundTests
         Assert.Equal(0, round.Trades);
     }
 
-    private static ListingSnapshot Listing(string id, string town, string kind, string category, double quantity, double valuePerUnit)
+    [Fact]
+    public async Task Goods_counted_in_pieces_are_proposed_whole_and_the_round_says_what_that_cost()
+    {
+        // 20 panels (180 each) against 20 bicycles (150 each): the engine balances 3,000 credits, 16⅔ panels; whole on
+        // both sides means multiples of 900, so 2,700: 15 panels for 18 bicycles.
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(
+            Listing("a-panels", A, "offer", "solar-panels", 20, 180, "piece"), Listing("b-panels", B, "need", "solar-panels", 20, 180, "piece"),
+            Listing("b-bikes", B, "offer", "bicycles", 20, 150, "piece"), Listing("a-bikes", A, "need", "bicycles", 20, 150, "piece"));
+
+        var started = await host.RunRoundAsync();
+
+        var proposed = await host.Published<TradeProposed>(p => p.RoundId == started.Id);
+        Assert.Equal([15.0, 18.0], proposed.Legs.OrderBy(l => l.Category).Select(l => l.Quantity).Reverse());
+        Assert.All(proposed.Legs, l => Assert.Equal(2700, l.Value, 6));
+        var round = (await host.Operator().GetFromJsonAsync<RoundView>($"/api/matching/rounds/{started.Id}", MatchingHost.Json))!;
+        Assert.Equal(5400, round.Objective, 6);
+        Assert.Equal(6000, round.Quality!.Bound, 6);
+        Assert.Equal(0.1, round.Quality.Gap, 6);
+        Assert.Equal("feasible", round.Quality.SolverStatus);
+    }
+
+    private static ListingSnapshot Listing(string id, string town, string kind, string category, double quantity, double valuePerUnit,
+        string unit = "kg")
     {
         var (lat, lon) = town switch { A => (46.0367, 4.0683), B => (46.0430, 4.0400), _ => (46.0200, 4.0900) };
-        return new ListingSnapshot(id, town, kind, category, "kg", valuePerUnit, 1, quantity, quantity, 0, [], [], null, null, null, lat, lon, 1);
+        return new ListingSnapshot(id, town, kind, category, unit, valuePerUnit, 1, quantity, quantity, 0, [], [], null, null, null, lat, lon, 1);
     }
 }

@@ -4,7 +4,7 @@ namespace TradeNet.Catalog.Api;
 
 // Request records: a parameter with a default is one the validation lets a caller leave out, and so one the OpenAPI
 // schema leaves out of `required` (binding is the same either way: a missing field binds null). One without a default
-// is refused when missing or null (CatalogValidation, ListingBoard).
+// is refused when missing or null (CatalogValidation, ListingBoard). ChangeListingRequest, a merge patch, has its own file.
 
 public sealed record RegisterTownRequest(string? Name, double? Lat, double? Lon, string? InseeCode = null, string[]? Specialties = null);
 
@@ -31,19 +31,6 @@ public sealed record PublishListingRequest(
     DateTimeOffset? AvailableFrom = null,
     DateTimeOffset? AvailableUntil = null,
     double? MaxDistanceKm = null,
-    string? TownId = null);
-
-/// <summary>Fields left out keep their value. Kind, category and town are fixed once published.</summary>
-public sealed record ChangeListingRequest(
-    double? Quantity = null,
-    double? MinLot = null,
-    string[]? Attributes = null,
-    string[]? Requires = null,
-    DateTimeOffset? AvailableFrom = null,
-    DateTimeOffset? AvailableUntil = null,
-    double? MaxDistanceKm = null,
-    string? Kind = null,
-    string? Category = null,
     string? TownId = null);
 
 public sealed record ListingView(

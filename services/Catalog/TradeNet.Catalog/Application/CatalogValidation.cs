@@ -90,6 +90,16 @@ public static partial class CatalogValidation
             errors.TryAdd("availableUntil", ["must be in the future; a window that has ended could never be matched"]);
     }
 
+    /// <summary>Goods counted in pieces change hands whole (matching proposes whole pieces), so a quantity or lot of them
+    /// is a whole number. Checked only for values the caller sends, as <see cref="CheckNotEnded"/> is.</summary>
+    public static void CheckWholePieces(Dictionary<string, string[]> errors, string unit, double? quantity, double? minLot)
+    {
+        if (!string.Equals(unit, Units.Piece, StringComparison.OrdinalIgnoreCase)) return;
+        const string rule = "must be a whole number: this category is counted in pieces";
+        if (quantity is { } q && double.IsFinite(q) && q != Math.Floor(q)) errors.TryAdd("quantity", [rule]);
+        if (minLot is { } lot && double.IsFinite(lot) && lot != Math.Floor(lot)) errors.TryAdd("minLot", [rule]);
+    }
+
     /// <summary>Tags compare case-insensitively: stored lower-case, trimmed, without repeats.</summary>
     public static string[] NormalizeTags(string[]? tags) =>
         tags is null ? [] : tags.Select(t => (t ?? "").Trim().ToLowerInvariant()).Distinct().ToArray();

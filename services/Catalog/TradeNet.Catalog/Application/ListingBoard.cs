@@ -49,6 +49,9 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
             if (town is null) return Problem.Forbidden($"town '{townId}' is not registered");
             var category = await session.GetCategoryAsync(categoryId!, ct);
             if (category is null) return Problem.Invalid("category", $"unknown category '{categoryId}' (see GET /api/catalog/categories)");
+            var pieces = new Dictionary<string, string[]>();
+            CatalogValidation.CheckWholePieces(pieces, category.Unit, terms.Quantity, terms.MinLot);
+            if (pieces.Count > 0) return Problem.Invalid(pieces);
             var listing = new Listing(ApiKeys.NewListingId(), townId, kind, category.Id, terms.Quantity, 0, 0, terms.MinLot,
                 terms.Attributes, terms.Requires, terms.AvailableFrom, terms.AvailableUntil, terms.MaxDistanceKm,
                 ListingStatuses.Active, 1, clock.GetUtcNow());
@@ -63,8 +66,11 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
     }
 
     public async Task<Outcome<Listing>> ChangeAsync(string townId, string listingId, ChangeListingRequest request,
-        CancellationToken ct = default) =>
-        await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
+        CancellationToken ct = default)
+    {
+        // Depends on the request alone, as a malformed body would.
+        if (ListingPatch.Uncleared(request) is { Count: > 0 } uncleared) return Problem.Invalid(uncleared);
+        return await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
         {
             await using var session = await store.BeginAsync(ct);
             var listing = await session.GetListingAsync(listingId, ct);
@@ -79,18 +85,13 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
             if (request.TownId is { } town && town.Trim() != listing.TownId) return Problem.Invalid("townId", "cannot change");
 
             var current = listing.Terms;
-            var terms = new ListingTerms(
-                request.Quantity ?? current.Quantity,
-                request.MinLot ?? current.MinLot,
-                request.Attributes is null ? current.Attributes : CatalogValidation.NormalizeTags(request.Attributes),
-                request.Requires is null ? current.Requires : CatalogValidation.NormalizeTags(request.Requires),
-                CatalogValidation.Utc(request.AvailableFrom) ?? current.AvailableFrom,
-                CatalogValidation.Utc(request.AvailableUntil) ?? current.AvailableUntil,
-                request.MaxDistanceKm ?? current.MaxDistanceKm);
+            var terms = ListingPatch.Apply(current, request);
             var errors = CatalogValidation.Terms(listing.Kind, terms);
             CatalogValidation.CheckNotEnded(errors, CatalogValidation.Utc(request.AvailableUntil), clock.GetUtcNow());
             if (terms.Quantity < listing.Committed - Listing.Epsilon)
                 errors.TryAdd("quantity", [$"must be at least {listing.Committed}, already reserved or fulfilled"]);
+            if ((request.Quantity ?? request.MinLot) is not null && await session.GetCategoryAsync(listing.Category, ct) is { } unitOf)
+                CatalogValidation.CheckWholePieces(errors, unitOf.Unit, request.Quantity, request.MinLot);
             if (errors.Count > 0) return Problem.Invalid(errors);
 
             // A change that changes nothing keeps the version and announces nothing: matching would re-read the listing
@@ -102,6 +103,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
             await session.CommitAsync(ct);
             return changed;
         });
+    }
 
     /// <param name="townId">The town asking, which withdraws only its own listings; null when an operator takes a
     /// listing off the board (a fraudulent or mistaken offer must not wait for its town).</param>

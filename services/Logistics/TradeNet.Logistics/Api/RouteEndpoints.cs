@@ -90,7 +90,7 @@ public static class RouteEndpoints
         if (loaded.Route is null) return loaded.Problem!;
         if (!user.IsOperator() && loaded.Route.CarrierTown != user.TownId())
             return Problems.Forbidden($"Only the carrier town or an operator may report on route {id}.");
-        if (loaded.Route.Stops.All(s => s.Sequence != sequence)) return Problems.Field("sequence", $"route {id} has no stop {sequence}");
+        if (loaded.Route.Stops.All(s => s.Sequence != sequence)) return Problems.NotFound($"Route {id} has no stop {sequence}.");
 
         var report = new List<StopReportItem>();
         foreach (var shipment in loaded.Shipments.Where(s => s.Status != ShipmentStatus.Cancelled))

@@ -68,6 +68,8 @@ public static class VehicleValidation
             Fail("homeTown", "must be a town id");
         if (r.AvailableFrom is { } from && r.AvailableUntil is { } until && until <= from)
             Fail("availableUntil", "must be later than availableFrom");
+        // An ended window would read as a vehicle in the fleet that the planner never uses; DELETE withdraws one.
+        if (r.AvailableUntil <= now) Fail("availableUntil", "must be in the future; a vehicle whose availability has ended is never planned (withdraw it instead)");
         if (r.AvailableFrom > now + Vehicle.MaxAvailabilityAhead) Fail("availableFrom", "must be at most 10 years ahead");
         if (r.AvailableUntil > now + Vehicle.MaxAvailabilityAhead) Fail("availableUntil", "must be at most 10 years ahead (leave it out for no end)");
         return errors;

@@ -68,9 +68,10 @@ public sealed class BilateralClearing : IClearingStrategy
             trades.Add(swap.Take(value, available));
         }
 
-        var objective = trades.Sum(t => t.Legs.Count * t.Value);
+        var whole = WholePieces.Apply(trades, entries.ToDictionary(e => e.Id, StringComparer.Ordinal)).Trades;
+        var objective = whole.Sum(t => t.Legs.Count * t.Value);
         var stats = new ClearingStats(Name, entries.Count, offers.Count, needs.Count, legCount, swaps.Count);
-        return new ClearingOutcome(trades, objective, stats);
+        return new ClearingOutcome(whole, objective, stats);
     }
 
     private sealed record Swap(BookEntry OfferA, BookEntry NeedB, BookEntry OfferB, BookEntry NeedA)

@@ -51,15 +51,29 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
             result.Stats.Listings, result.Stats.Edges, result.Stats.Trades, result.Objective, result.Bound, result.Gap,
             result.Status, result.Stats.Method, result.Stats.Seconds);
 
-        var trades = result.Trades.Select(t => new ClearedTrade(t.Legs.Select(l => new ClearedLeg(
+        var cleared = result.Trades.Select(t => new ClearedTrade(t.Legs.Select(l => new ClearedLeg(
             l.From, l.To, l.Offer, l.Need, l.Category, l.Quantity, l.Value, l.Quantity * byId[l.Offer].WeightPerUnit)).ToList())).ToList();
-        var transportCost = quote.CostPerUnit is null ? 0 : result.Trades.SelectMany(t => t.Legs)
-            .Sum(l => l.Quantity * quote.CostPerUnit(l.From, l.To, l.Category));
-        var quality = new RoundQuality(result.Bound, result.Gap, result.Status.ToString().ToLowerInvariant(), result.Stats.Edges,
-            result.Stats.CycleLengths.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), result.Stats.Method, transportCost, quote.Note);
+        var (trades, lowered, dropped) = WholePieces.Apply(cleared, byId);
+        var transportCost = quote.CostPerUnit is null ? 0 : trades.SelectMany(t => t.Legs)
+            .Sum(l => l.Quantity * quote.CostPerUnit(l.FromTown, l.ToTown, l.Category));
+        var (objective, gap, status, cycleLengths) = (result.Objective, result.Gap, result.Status.ToString().ToLowerInvariant(),
+            result.Stats.CycleLengths.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value));
+        if (lowered + dropped > 0)
+        {
+            // The engine's bound is of the problem without whole pieces, which can only do as well: it still bounds this plan.
+            objective = trades.Sum(t => t.Legs.Count * t.Value) - transportCost;
+            gap = result.Bound > 0 ? Math.Max(0, (result.Bound - objective) / result.Bound) : 0;
+            status = gap <= 1e-6 ? "optimal" : "feasible";
+            cycleLengths = trades.GroupBy(t => t.Legs.Count).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(), g => g.Count());
+            logger.LogInformation("Whole pieces: {Lowered} trades lowered, {Dropped} dropped; objective {Objective:F1}, gap {Gap:P2}",
+                lowered, dropped, objective, gap);
+        }
+        activity?.SetTag("tradenet.solver.whole_pieces.lowered", lowered);
+        activity?.SetTag("tradenet.solver.whole_pieces.dropped", dropped);
+        var quality = new RoundQuality(result.Bound, gap, status, result.Stats.Edges, cycleLengths, result.Stats.Method, transportCost, quote.Note);
         var stats = new ClearingStats(Name, entries.Count, entries.Count(e => e.Kind == ListingKind.Offer),
             entries.Count(e => e.Kind == ListingKind.Need), result.Stats.Edges, result.Stats.Columns, result.Bound, quality);
-        return new ClearingOutcome(trades, result.Objective, stats);
+        return new ClearingOutcome(trades, objective, stats);
     }
 
     /// <summary>The service's book in the engine's terms: towns and categories as the listings carry them.</summary>

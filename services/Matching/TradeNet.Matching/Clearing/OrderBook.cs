@@ -37,15 +37,21 @@ public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
         var entries = new List<BookEntry>();
         foreach (var l in listings.OrderBy(l => l.Id, StringComparer.Ordinal))
         {
-            if (!TryKind(l.Kind, out var kind) || l.AvailableUntil < now) continue;
+            if (l.AvailableUntil < now) continue;
             var available = l.Remaining - held.GetValueOrDefault(l.Id);
             if (available <= 0) continue;
-            entries.Add(new BookEntry(l.Id, l.TownId, kind, l.Category, l.ValuePerUnit, l.WeightPerUnit, available,
-                l.MinLot, l.Attributes ?? [], l.Requires ?? [], l.MaxDistanceKm, l.AvailableFrom, l.AvailableUntil,
-                l.TownLat, l.TownLon, l.Version, l.Unit));
+            if (Entry(l, available) is { } entry) entries.Add(entry);
         }
         return new OrderBook(entries);
     }
+
+    /// <summary>A listing as clearing sees it, with what it still has available; null for a kind clearing does not know.</summary>
+    public static BookEntry? Entry(ListingSnapshot l, double available) =>
+        TryKind(l.Kind, out var kind)
+            ? new BookEntry(l.Id, l.TownId, kind, l.Category, l.ValuePerUnit, l.WeightPerUnit, available,
+                l.MinLot, l.Attributes ?? [], l.Requires ?? [], l.MaxDistanceKm, l.AvailableFrom, l.AvailableUntil,
+                l.TownLat, l.TownLon, l.Version, l.Unit)
+            : null;
 
     public static bool TryKind(string? kind, out ListingKind parsed)
     {

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using TradeNet.Contracts;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Storage;
@@ -9,16 +10,18 @@ namespace TradeNet.Matching.Consumers;
 /// <summary>Keeps matching's copy of the order book from catalog's listing events. Each effect is written
 /// with the message id (inbox), so a redelivery changes nothing; a snapshot only replaces an older one,
 /// so events that arrive out of order cannot roll the book back.</summary>
-public sealed class ListingPublishedConsumer(IMatchingStore store, ILogger<ListingPublishedConsumer> logger) : IConsumer<ListingPublished>
+public sealed class ListingPublishedConsumer(IMatchingStore store, IOptions<MatchingOptions> options, ILogger<ListingPublishedConsumer> logger)
+    : IConsumer<ListingPublished>
 {
     public Task Consume(ConsumeContext<ListingPublished> context) =>
-        BookWrites.UpsertAsync(store, context, context.Message.Listing, "matching.listing-published", logger);
+        BookWrites.UpsertAsync(store, context, context.Message.Listing, "matching.listing-published", options.Value.DetourFactor, logger);
 }
 
-public sealed class ListingChangedConsumer(IMatchingStore store, ILogger<ListingChangedConsumer> logger) : IConsumer<ListingChanged>
+public sealed class ListingChangedConsumer(IMatchingStore store, IOptions<MatchingOptions> options, ILogger<ListingChangedConsumer> logger)
+    : IConsumer<ListingChanged>
 {
     public Task Consume(ConsumeContext<ListingChanged> context) =>
-        BookWrites.UpsertAsync(store, context, context.Message.Listing, "matching.listing-changed", logger);
+        BookWrites.UpsertAsync(store, context, context.Message.Listing, "matching.listing-changed", options.Value.DetourFactor, logger);
 }
 
 /// <summary>Removes the listing from the book and cancels the proposals that counted on it.</summary>
@@ -43,7 +46,8 @@ public sealed class ListingWithdrawnConsumer(IMatchingStore store, ILogger<Listi
 
 internal static class BookWrites
 {
-    public static async Task UpsertAsync(IMatchingStore store, ConsumeContext context, ListingSnapshot listing, string consumer, ILogger logger)
+    public static async Task UpsertAsync(IMatchingStore store, ConsumeContext context, ListingSnapshot listing, string consumer,
+        double detourFactor, ILogger logger)
     {
         await using var session = await store.BeginAsync(context.CancellationToken);
         if (!await session.TryConsumeAsync(context.RequireMessageId(), consumer, context.CancellationToken)) return;
@@ -54,10 +58,10 @@ internal static class BookWrites
         {
             var entry = BookListing.Open(listing);
             await session.SaveListingAsync(entry, context.CancellationToken);
-            var cancelled = await OverheldListings.CancelWhatNoLongerFitsAsync(session, entry, context.CancellationToken);
+            var cancelled = await OverheldListings.CancelWhatNoLongerFitsAsync(session, entry, detourFactor, context.CancellationToken);
             if (cancelled > 0)
-                logger.LogInformation("Listing {ListingId} lowered to {Remaining}; {Count} proposals no longer fit and were cancelled",
-                    listing.Id, listing.Remaining, cancelled);
+                logger.LogInformation("Listing {ListingId} changed (v{Version}, {Remaining} left); {Count} proposals no longer fit and were cancelled",
+                    listing.Id, listing.Version, listing.Remaining, cancelled);
         }
         // Committed either way: the message id is recorded even when the snapshot was stale.
         await session.CommitAsync(context.CancellationToken);

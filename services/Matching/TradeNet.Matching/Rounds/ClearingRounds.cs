@@ -144,7 +144,7 @@ public sealed class ClearingRounds(
         }
         // The round's proposals are the newest on a listing, so they are the ones that give way.
         foreach (var changed in current.Values.Where(l => !l.Withdrawn && l.Version != entries[l.Id].Version))
-            await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, ct);
+            await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, options.Value.DetourFactor, ct);
         await session.InsertRoundAsync(round, ct);
         await session.CommitAsync(ct);
 

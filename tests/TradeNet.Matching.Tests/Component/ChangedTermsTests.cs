@@ -1,0 +1,72 @@
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+/// <summary>A listing whose terms change so that a leg of a pending proposal no longer fits them: the proposal is
+/// cancelled at once, since catalog's reservation checks quantities only and would let it be agreed.</summary>
+public class ChangedTermsTests
+{
+    [Fact]
+    public async Task A_need_that_now_requires_an_attribute_the_offer_lacks_cancels_the_proposal()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+
+        await host.Publish(new ListingChanged(Swap.CheeseNeed(version: 2) with { Requires = ["organic"] }));
+
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.Matches("^listing b-cheese changed its terms; leg [01] no longer fits them$", cancelled.Reason);
+        Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(trade.Id)).Status);
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+    }
+
+    [Theory]
+    [InlineData("distance")]
+    [InlineData("lot")]
+    public async Task A_distance_limit_or_min_lot_the_leg_breaks_cancels_the_proposal(string change)
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+
+        // The towns are 2.3 km apart; the cheese leg carries 10 kg.
+        await host.Publish(new ListingChanged(change == "distance"
+            ? Swap.CheeseNeed(version: 2) with { MaxDistanceKm = 1 }
+            : Swap.CheeseOffer(version: 2) with { Quantity = 100, Remaining = 100, MinLot = 50 }));
+
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.Contains("changed its terms", cancelled.Reason);
+    }
+
+    [Fact]
+    public async Task Windows_moved_apart_cancel_the_proposal_once_they_no_longer_overlap()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+        var now = DateTimeOffset.UtcNow;
+
+        // The need's window is open-ended, so the offer starting in a month still overlaps it…
+        await host.Publish(new ListingChanged(Swap.WoodOffer(version: 2) with { AvailableFrom = now.AddDays(30) }));
+        await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == "b-wood"), b => b.Version == 2, what: "v2 in the book");
+        Assert.Equal(TradeStatus.Proposed, (await host.TradeAsync(trade.Id)).Status);
+        // …until the need closes next week.
+        await host.Publish(new ListingChanged(Swap.WoodNeed(version: 2) with { AvailableUntil = now.AddDays(7) }));
+
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.Matches("^listing a-wood changed its terms; leg [01] no longer fits them$", cancelled.Reason);
+    }
+
+    [Fact]
+    public async Task A_change_the_proposal_still_fits_cancels_nothing()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+
+        await host.Publish(new ListingChanged(Swap.CheeseNeed(version: 2) with { MaxDistanceKm = 100, Requires = [] }));
+        await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == "b-cheese"), b => b.Version == 2, what: "v2 in the book");
+
+        Assert.Equal(TradeStatus.Proposed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+    }
+}
