@@ -1,9 +1,14 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using TradeNet.Testing;
 
 namespace TradeNet.Catalog.Tests;
 
 public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
 {
+    private Task<ApiDocument> DocumentAsync() => ApiDocument.FetchAsync(factory.CreateClient(), "catalog");
+
     [Fact]
     public async Task The_OpenAPI_document_names_no_internal_address_so_clients_behind_the_gateway_call_the_gateway()
     {
@@ -16,6 +21,67 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
 
         Assert.DoesNotContain("catalog.internal", document.GetRawText());
         Assert.Equal(["/"], document.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("url").GetString()));
+    }
+
+    [Fact]
+    public async Task The_document_declares_the_X_Api_Key_header_that_callers_authenticate_with_at_the_gateway()
+    {
+        var scheme = (await DocumentAsync()).SecurityScheme(ApiDocument.ApiKeyScheme);
+
+        Assert.Equal(("apiKey", "header", "X-Api-Key"),
+            (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/catalog/listings", true)]
+    [InlineData("PUT", "/api/catalog/listings/{id}", true)]
+    [InlineData("DELETE", "/api/catalog/listings/{id}", true)]
+    [InlineData("POST", "/api/catalog/towns/{id}/api-key", true)]
+    [InlineData("POST", "/api/catalog/towns", false)]
+    [InlineData("GET", "/api/catalog/towns", false)]
+    [InlineData("GET", "/api/catalog/towns/{id}", false)]
+    [InlineData("GET", "/api/catalog/categories", false)]
+    [InlineData("GET", "/api/catalog/listings", false)]
+    [InlineData("GET", "/api/catalog/listings/{id}", false)]
+    public async Task Writes_ask_for_the_API_key_while_registering_and_reading_do_not(string method, string path, bool asksForKey)
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal(asksForKey ? [ApiDocument.ApiKeyScheme] : [], document.Security(method, path));
+    }
+
+    [Fact]
+    public async Task Every_route_answers_401_without_a_key_exactly_where_the_document_asks_for_one() =>
+        Assert.Empty(await (await DocumentAsync()).KeyDisagreementsAsync(factory.CreateClient()));
+
+    [Theory]
+    [InlineData("POST", "/api/catalog/listings", new[] { 201, 400, 401, 403, 409, 413, 415 })]
+    [InlineData("PUT", "/api/catalog/listings/{id}", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]
+    [InlineData("DELETE", "/api/catalog/listings/{id}", new[] { 200, 400, 401, 403, 404 })]
+    [InlineData("GET", "/api/catalog/listings/{id}", new[] { 200, 404 })]
+    [InlineData("POST", "/api/catalog/towns", new[] { 201, 400, 413, 415 })]
+    [InlineData("GET", "/api/catalog/towns/{id}", new[] { 200, 404 })]
+    [InlineData("POST", "/api/catalog/towns/{id}/api-key", new[] { 200, 400, 401, 403, 404 })]
+    public async Task Each_route_lists_the_statuses_it_answers_with(string method, string path, int[] statuses)
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal(statuses, document.Statuses(method, path));
+        foreach (var problem in statuses.Where(s => s >= 400))
+            Assert.Equal(["application/problem+json"], document.ContentTypes(method, path, problem));
+    }
+
+    [Theory]
+    [InlineData("PublishListingRequest", new[] { "kind", "category", "quantity" })]
+    [InlineData("RegisterTownRequest", new[] { "name", "lat", "lon" })]
+    public async Task A_request_schema_requires_exactly_the_fields_the_validation_requires(string schema, string[] required)
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal(required.Order(), document.Required(schema).Order());
+        // Left out and null bind alike, so a required field takes no null; an optional one may be sent as null.
+        foreach (var property in document.Properties(schema))
+            Assert.Equal(!required.Contains(property), document.PropertyTypes(schema, property).Contains("null"));
     }
 
     [Fact]
@@ -34,4 +100,70 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
         Assert.False(schema.TryGetProperty("required", out _), "a change names only what it changes");
         Assert.Contains("null clears", schema.GetProperty("description").GetString());
     }
+
+    [Fact]
+    public async Task A_listing_with_only_the_fields_the_schema_requires_is_published_and_one_without_any_of_them_is_a_400_naming_it()
+    {
+        var document = await DocumentAsync();
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+        var full = new Dictionary<string, object?>
+        {
+            ["kind"] = "need", ["category"] = "firewood", ["quantity"] = 50, ["minLot"] = 5, ["requires"] = new[] { "dry" },
+            ["availableUntil"] = DateTimeOffset.UtcNow.AddDays(30), ["maxDistanceKm"] = 40,
+        };
+        var required = document.Required("PublishListingRequest");
+
+        var minimal = await client.PostAsJsonAsync("/api/catalog/listings", full.Where(f => required.Contains(f.Key)).ToDictionary());
+        Assert.Equal(HttpStatusCode.Created, minimal.StatusCode);
+        foreach (var field in required)
+        {
+            var without = await client.PostAsJsonAsync("/api/catalog/listings", full.Where(f => f.Key != field).ToDictionary());
+            Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+            Assert.Contains(field, await ErrorFieldsAsync(without));
+        }
+    }
+
+    [Fact]
+    public async Task A_town_with_only_the_fields_the_schema_requires_registers_and_one_without_any_of_them_is_a_400_naming_it()
+    {
+        var document = await DocumentAsync();
+        var client = factory.CreateClient();
+        var full = new Dictionary<string, object?>
+        {
+            ["name"] = "Ouches", ["lat"] = 46.01, ["lon"] = 3.99, ["inseeCode"] = "42163", ["specialties"] = new[] { "wine" },
+        };
+        var required = document.Required("RegisterTownRequest");
+
+        var minimal = await client.PostAsJsonAsync("/api/catalog/towns", full.Where(f => required.Contains(f.Key)).ToDictionary());
+        Assert.Equal(HttpStatusCode.Created, minimal.StatusCode);
+        foreach (var field in required)
+        {
+            var without = await client.PostAsJsonAsync("/api/catalog/towns", full.Where(f => f.Key != field).ToDictionary());
+            Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+            Assert.Contains(field, await ErrorFieldsAsync(without));
+        }
+    }
+
+    [Fact]
+    public async Task Every_number_in_the_document_has_a_number_or_integer_type()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Empty(document.NumbersWithoutType());
+        Assert.Equal(["number"], document.PropertyTypes("ListingView", "quantity"));
+        Assert.Equal(["null", "number"], document.PropertyTypes("ListingView", "maxDistanceKm"));
+        Assert.Equal(["integer"], document.PropertyTypes("ListingView", "version"));
+    }
+
+    [Fact]
+    public async Task A_problem_schema_allows_the_members_problems_carry_beyond_its_own_such_as_traceId()
+    {
+        var problem = (await DocumentAsync()).Schema("ProblemDetails");
+
+        Assert.False(problem.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.False);
+    }
+
+    private static async Task<IEnumerable<string>> ErrorFieldsAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name);
 }

@@ -64,7 +64,7 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
     public async Task<TownRegistration> RegisterTownAsync(string? inseeCode = null, double lat = 46.0333, double lon = 4.0667)
     {
         var response = await CreateClient().PostAsJsonAsync("/api/catalog/towns",
-            new RegisterTownRequest($"Town {Guid.NewGuid():N}", inseeCode, lat, lon, ["cheese"]));
+            new RegisterTownRequest($"Town {Guid.NewGuid():N}", lat, lon, inseeCode, ["cheese"]));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<TownRegistration>())!;
     }

@@ -15,7 +15,7 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
     public async Task Registering_a_town_returns_its_key_once_and_stores_only_its_hash()
     {
         var response = await factory.CreateClient().PostAsJsonAsync("/api/catalog/towns",
-            new RegisterTownRequest("Roanne", "42187", 46.0333, 4.0667, ["cheese", "firewood"]));
+            new RegisterTownRequest("Roanne", 46.0333, 4.0667, "42187", ["cheese", "firewood"]));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.True(response.Headers.CacheControl?.NoStore, "an answer holding a key must not be stored");
@@ -115,7 +115,7 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
     public async Task An_insee_code_is_five_ascii_digits_so_no_town_can_pose_as_another(string inseeCode)
     {
         var response = await factory.CreateClient().PostAsJsonAsync("/api/catalog/towns",
-            new RegisterTownRequest("Roanne", inseeCode, 46.0333, 4.0667, []));
+            new RegisterTownRequest("Roanne", 46.0333, 4.0667, inseeCode, []));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -127,7 +127,7 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
     public async Task A_name_longer_than_100_characters_is_refused()
     {
         var response = await factory.CreateClient().PostAsJsonAsync("/api/catalog/towns",
-            new RegisterTownRequest(new string('x', 101), null, 46, 4, []));
+            new RegisterTownRequest(new string('x', 101), 46, 4, null, []));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("name", await response.Content.ReadAsStringAsync());

@@ -6,7 +6,7 @@ namespace TradeNet.Catalog.Tests;
 
 public sealed class ValidationTests
 {
-    private static readonly RegisterTownRequest Roanne = new("Roanne", "42187", 46.0333, 4.0667, ["cheese"]);
+    private static readonly RegisterTownRequest Roanne = new("Roanne", 46.0333, 4.0667, "42187", ["cheese"]);
 
     private static readonly ListingTerms Cheese = new(100, 10, ["organic"], [], null, null, null);
 
@@ -21,7 +21,7 @@ public sealed class ValidationTests
     [Fact]
     public void Every_invalid_town_field_is_named_at_once()
     {
-        var errors = CatalogValidation.Town(new RegisterTownRequest(" ", "4218", -90.5, 180.5, [new string('x', 61)]));
+        var errors = CatalogValidation.Town(new RegisterTownRequest(" ", -90.5, 180.5, "4218", [new string('x', 61)]));
 
         Assert.Equal(["inseeCode", "lat", "lon", "name", "specialties"], errors.Keys.Order().ToArray());
     }

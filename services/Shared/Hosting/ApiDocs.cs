@@ -20,7 +20,9 @@ public static class ApiDocs
 
     /// <summary>Registers the service's document: its own routes only, and no server address. The framework would
     /// name the host the request reached, which behind the gateway is the service's internal address; "/" resolves
-    /// against wherever the client fetched the document from, the gateway or the service itself.</summary>
+    /// against wherever the client fetched the document from, the gateway or the service itself. The transformers add
+    /// what the endpoints' metadata implies but the framework leaves out: the API key, the answers of authorization and
+    /// body reading, numbers' types, problems' extra members, and that a required request field takes no null.</summary>
     public static IServiceCollection AddServiceOpenApi(this IServiceCollection services, string service) =>
         services.AddOpenApi(service, o =>
         {
@@ -30,5 +32,12 @@ public static class ApiDocs
                 document.Servers = [new OpenApiServer { Url = "/" }];
                 return Task.CompletedTask;
             });
+            var apiKey = new ApiKeyDocs();
+            o.AddDocumentTransformer(apiKey);
+            o.AddOperationTransformer(apiKey);
+            o.AddOperationTransformer(new BodyProblemDocs());
+            o.AddSchemaTransformer(new NumberSchemas());
+            o.AddSchemaTransformer(new ProblemSchemas());
+            o.AddDocumentTransformer(new RequestSchemas());
         });
 }

@@ -9,8 +9,9 @@ public class VehicleRegistrationTermsTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-01T08:00:00Z");
 
-    private static readonly VehicleRequest Full = new("roanne", Towns.Roanne.Lat, Towns.Roanne.Lon, "co-op van", 1500, 12, true, 0.45, 25,
-        T0, T0.AddDays(7));
+    private static readonly VehicleRequest Full = new(HomeLat: Towns.Roanne.Lat, HomeLon: Towns.Roanne.Lon, CapacityKg: 1500,
+        CostPerKm: 0.45, HomeTown: "roanne", Name: "co-op van", VolumeM3: 12, Chilled: true, FixedCost: 25, AvailableFrom: T0,
+        AvailableUntil: T0.AddDays(7));
 
     private static string Terms(VehicleRequest r, string id = "veh-1", DateTimeOffset? at = null) =>
         VehicleRegistrations.Fingerprint(VehicleValidation.Build(id, r.HomeTown!.Trim(), r, at ?? T0, at ?? T0));

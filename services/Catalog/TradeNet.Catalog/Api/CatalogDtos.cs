@@ -2,7 +2,11 @@ using TradeNet.Catalog.Domain;
 
 namespace TradeNet.Catalog.Api;
 
-public sealed record RegisterTownRequest(string? Name, string? InseeCode, double? Lat, double? Lon, string[]? Specialties);
+// Request records: a parameter with a default is one the validation lets a caller leave out, and so one the OpenAPI
+// schema leaves out of `required` (binding is the same either way: a missing field binds null). One without a default
+// is refused when missing or null (CatalogValidation, ListingBoard). ChangeListingRequest, a merge patch, has its own file.
+
+public sealed record RegisterTownRequest(string? Name, double? Lat, double? Lon, string? InseeCode = null, string[]? Specialties = null);
 
 public sealed record TownView(string Id, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties)
 {
@@ -21,12 +25,12 @@ public sealed record PublishListingRequest(
     string? Kind,
     string? Category,
     double? Quantity,
-    double? MinLot,
-    string[]? Attributes,
-    string[]? Requires,
-    DateTimeOffset? AvailableFrom,
-    DateTimeOffset? AvailableUntil,
-    double? MaxDistanceKm,
+    double? MinLot = null,
+    string[]? Attributes = null,
+    string[]? Requires = null,
+    DateTimeOffset? AvailableFrom = null,
+    DateTimeOffset? AvailableUntil = null,
+    double? MaxDistanceKm = null,
     string? TownId = null);
 
 public sealed record ListingView(

@@ -14,11 +14,13 @@ internal static class ListingEndpoints
     public static RouteGroupBuilder MapListings(this RouteGroupBuilder api)
     {
         api.MapGet("/listings", Find);
-        api.MapGet("/listings/{id}", Get);
+        api.MapGet("/listings/{id}", Get).ProducesProblems(404);
         // Only towns write listings, and only their own: the town is the caller, never a body field.
-        api.MapPost("/listings", Publish).RequireAuthorization(Policies.Town);
-        api.MapPut("/listings/{id}", Change).RequireAuthorization(Policies.Town);
-        api.MapDelete("/listings/{id}", Withdraw).RequireAuthorization(Policies.TownOrOperator);
+        // Problems as ListingBoard answers them (Responses.From): 403 another town's or an unregistered town, 409 an
+        // Idempotency-Key reused for other terms or a withdrawn listing.
+        api.MapPost("/listings", Publish).RequireAuthorization(Policies.Town).ProducesProblems(403, 409);
+        api.MapPut("/listings/{id}", Change).RequireAuthorization(Policies.Town).ProducesProblems(403, 404, 409);
+        api.MapDelete("/listings/{id}", Withdraw).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404);
         return api;
     }
 

@@ -14,9 +14,9 @@ internal static class TownEndpoints
         // Registration is open; the gateway rate-limits it.
         api.MapPost("/towns", Register).AllowAnonymous();
         api.MapGet("/towns", List);
-        api.MapGet("/towns/{id}", Get);
+        api.MapGet("/towns/{id}", Get).ProducesProblems(404);
         // A leaked key is replaced by its town or an operator; which town is checked against the caller in TownRegistry.
-        api.MapPost("/towns/{id}/api-key", RotateKey).RequireAuthorization(Policies.TownOrOperator);
+        api.MapPost("/towns/{id}/api-key", RotateKey).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404);
         return api;
     }
 

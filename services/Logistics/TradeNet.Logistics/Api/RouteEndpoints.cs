@@ -17,16 +17,21 @@ public static class RouteEndpoints
     public static RouteGroupBuilder MapRouteEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/logistics").RequireAuthorization();
-        api.MapPost("/plans", RunPlanning);
-        api.MapGet("/routes/{id}", GetRoute);
+        api.MapPost("/plans", RunPlanning).ProducesProblems(403, 409);
+        // The handlers below answer IResult, which says nothing of what they write: the metadata says it.
+        api.MapGet("/routes/{id}", GetRoute).Produces<RouteView>().ProducesValidationProblem().ProducesProblems(404);
         api.MapGet("/routes/{id}/sheet.csv", (string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct) =>
-            Sheet(id, user, store, RouteSheet.Csv, "text/csv; charset=utf-8", ct));
+            Sheet(id, user, store, RouteSheet.Csv, "text/csv; charset=utf-8", ct))
+            .Produces<string>(contentType: "text/csv").ProducesValidationProblem().ProducesProblems(404);
         api.MapGet("/routes/{id}/sheet.html", (string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct) =>
-            Sheet(id, user, store, RouteSheet.Html, "text/html; charset=utf-8", ct));
+            Sheet(id, user, store, RouteSheet.Html, "text/html; charset=utf-8", ct))
+            .Produces<string>(contentType: "text/html").ProducesValidationProblem().ProducesProblems(404);
         api.MapPost("/routes/{id}/stops/{sequence}/done", (string id, string sequence, ClaimsPrincipal user, ILogisticsStore store,
-            ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, null, user, store, tracking, ct));
+            ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, null, user, store, tracking, ct))
+            .Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
         api.MapPost("/routes/{id}/stops/{sequence}/failure", (string id, string sequence, [FromBody] FailureReport? report, ClaimsPrincipal user,
-            ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, report ?? new FailureReport(null), user, store, tracking, ct));
+            ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, report ?? new FailureReport(null), user, store, tracking, ct))
+            .Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
         return api;
     }
 

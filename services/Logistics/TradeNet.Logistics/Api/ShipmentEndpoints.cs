@@ -17,14 +17,15 @@ public static class ShipmentEndpoints
     public static RouteGroupBuilder MapShipmentEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/logistics").RequireAuthorization();
-        api.MapGet("/shipments", ListShipments);
-        api.MapGet("/shipments/{id}", GetShipment);
+        api.MapGet("/shipments", ListShipments).ProducesProblems(403);
+        api.MapGet("/shipments/{id}", GetShipment).ProducesProblems(404);
+        // Reports (Report below): 403 not the carrier, 409 a step the shipment's state does not allow, or a race.
         api.MapPost("/shipments/{id}/pickup", (string id, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, CancellationToken ct) =>
-            Report(id, ShipmentAction.PickUp, null, user, tracking, store, ct));
+            Report(id, ShipmentAction.PickUp, null, user, tracking, store, ct)).ProducesProblems(403, 404, 409);
         api.MapPost("/shipments/{id}/delivery", (string id, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, CancellationToken ct) =>
-            Report(id, ShipmentAction.Deliver, null, user, tracking, store, ct));
-        api.MapPost("/shipments/{id}/failure", ReportFailure);
-        api.MapGet("/trades/{tradeId}/cost", TradeCost);
+            Report(id, ShipmentAction.Deliver, null, user, tracking, store, ct)).ProducesProblems(403, 404, 409);
+        api.MapPost("/shipments/{id}/failure", ReportFailure).ProducesProblems(403, 404, 409);
+        api.MapGet("/trades/{tradeId}/cost", TradeCost).ProducesProblems(404);
         return api;
     }
 

@@ -18,9 +18,9 @@ public static class TransferEndpoints
     public static RouteGroupBuilder MapTransferEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/logistics").RequireAuthorization();
-        api.MapGet("/trades/{tradeId}/transfers", TransfersOfTrade);
-        api.MapGet("/transfers", TransfersInStatus);
-        api.MapPost("/transfers/{id}/release", Release);
+        api.MapGet("/trades/{tradeId}/transfers", TransfersOfTrade).ProducesProblems(404);
+        api.MapGet("/transfers", TransfersInStatus).ProducesProblems(403);
+        api.MapPost("/transfers/{id}/release", Release).ProducesProblems(403, 404, 409);
         return api;
     }
 

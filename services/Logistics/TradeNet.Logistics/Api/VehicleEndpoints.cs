@@ -16,11 +16,12 @@ public static class VehicleEndpoints
     public static RouteGroupBuilder MapVehicleEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/logistics/vehicles").RequireAuthorization();
-        api.MapPost("/", Register);
-        api.MapGet("/", List);
-        api.MapGet("/{id}", Get);
-        api.MapPut("/{id}", Replace);
-        api.MapDelete("/{id}", Withdraw);
+        // 503: catalog could not confirm the home town an operator names.
+        api.MapPost("/", Register).ProducesProblems(403, 409, 503);
+        api.MapGet("/", List).ProducesProblems(403);
+        api.MapGet("/{id}", Get).ProducesProblems(404);
+        api.MapPut("/{id}", Replace).ProducesProblems(403, 404);
+        api.MapDelete("/{id}", Withdraw).ProducesProblems(403, 404);
         return api;
     }
 

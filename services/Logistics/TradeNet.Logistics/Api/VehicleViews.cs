@@ -5,19 +5,21 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Logistics.Api;
 
 /// <summary>A vehicle to register or replace. <c>HomeTown</c> is only for operators (a town registers its own);
-/// the home coordinates are where the vehicle starts and ends its routes.</summary>
+/// the home coordinates are where the vehicle starts and ends its routes. The parameters with a default are those
+/// <see cref="VehicleValidation"/> lets a caller leave out, which the OpenAPI schema therefore leaves out of
+/// <c>required</c> (a missing field binds null either way).</summary>
 public sealed record VehicleRequest(
-    string? HomeTown,
     double? HomeLat,
     double? HomeLon,
-    string? Name,
     double? CapacityKg,
-    double? VolumeM3,
-    bool? Chilled,
     double? CostPerKm,
-    double? FixedCost,
-    DateTimeOffset? AvailableFrom,
-    DateTimeOffset? AvailableUntil);
+    string? HomeTown = null,
+    string? Name = null,
+    double? VolumeM3 = null,
+    bool? Chilled = null,
+    double? FixedCost = null,
+    DateTimeOffset? AvailableFrom = null,
+    DateTimeOffset? AvailableUntil = null);
 
 public sealed record VehicleView(
     string Id,

@@ -17,7 +17,7 @@ internal static class CancelEndpoint
     public const int MaxReasonLength = 500;
 
     public static void MapCancel(this IEndpointRouteBuilder trades) =>
-        trades.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(Policies.Operator);
+        trades.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(Policies.Operator).ProducesProblems(404, 409);
 
     private static async Task<Results<Ok<TradeView>, ValidationProblem, ProblemHttpResult>> CancelAsync(
         string id, [FromBody] CancelTradeRequest? request, ClaimsPrincipal user, OperatorCancellation cancellation, CancellationToken ct)

@@ -11,9 +11,9 @@ internal static class RoundEndpoints
     public static void MapRounds(this IEndpointRouteBuilder api)
     {
         var rounds = api.MapGroup("/rounds").RequireAuthorization(Policies.Operator);
-        rounds.MapPost("/", StartAsync);
+        rounds.MapPost("/", StartAsync).ProducesProblems(409);
         rounds.MapGet("/", ListAsync);
-        rounds.MapGet("/{id}", GetAsync);
+        rounds.MapGet("/{id}", GetAsync).ProducesProblems(404);
     }
 
     private static async Task<Results<Created<RoundView>, ProblemHttpResult>> StartAsync(ClearingRounds rounds, HttpContext http, CancellationToken ct)

@@ -15,17 +15,18 @@ internal static class TradeEndpoints
         var trades = api.MapGroup("/trades");
         trades.MapGet("/", ListAsync).RequireAuthorization(Policies.TownOrOperator);
         // Ids are parsed by the handlers (PathIds), after the caller is checked: no route constraints.
-        trades.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.TownOrOperator);
+        trades.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(404);
         trades.MapCancel();
 
-        // Only towns answer, and only for the legs they give on.
-        var answers = trades.MapGroup("/{id}").RequireAuthorization(Policies.Town);
+        // Only towns answer, and only for the legs they give on (403 for another town's leg). The last acceptance asks
+        // catalog to reserve the goods: 503 while it is unreachable (the acceptance is kept), 502 when it fails.
+        var answers = trades.MapGroup("/{id}").RequireAuthorization(Policies.Town).ProducesProblems(403, 404, 409);
         answers.MapPost("/accept", (string id, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
-            AnswerAsync(lifecycle, http, id, user, null, accept: true, ct));
+            AnswerAsync(lifecycle, http, id, user, null, accept: true, ct)).ProducesProblems(502, 503);
         answers.MapPost("/reject", (string id, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
             AnswerAsync(lifecycle, http, id, user, null, accept: false, ct));
         answers.MapPost("/legs/{index}/accept", (string id, string index, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
-            AnswerAsync(lifecycle, http, id, user, index, accept: true, ct));
+            AnswerAsync(lifecycle, http, id, user, index, accept: true, ct)).ProducesProblems(502, 503);
         answers.MapPost("/legs/{index}/reject", (string id, string index, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
             AnswerAsync(lifecycle, http, id, user, index, accept: false, ct));
     }

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace TradeNet.Shared.Hosting;
+
+/// <summary>
+/// Request bodies bind a field left out and a field sent as null alike (nullable members, so that the services' own
+/// validation names a missing field instead of the serializer failing). A request record's parameter without a default
+/// is one the validation requires, hence listed as required; this says that such a field takes no null either.
+/// </summary>
+internal sealed class RequestSchemas : IOpenApiDocumentTransformer
+{
+    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        var bodies = (document.Paths ?? [])
+            .SelectMany(p => p.Value.Operations ?? [])
+            .Select(o => o.Value.RequestBody?.Content?.TryGetValue("application/json", out var json) == true ? json.Schema : null)
+            .OfType<IOpenApiSchema>()
+            // A body the handler takes as nullable is oneOf null or the request.
+            .SelectMany(s => s.OneOf ?? [s])
+            .OfType<OpenApiSchemaReference>()
+            .Select(r => r.Reference.Id)
+            .ToHashSet();
+        foreach (var id in bodies)
+        {
+            if (id is null || document.Components?.Schemas?.TryGetValue(id, out var found) != true || found is not OpenApiSchema body) continue;
+            foreach (var field in body.Required ?? new HashSet<string>())
+                if (body.Properties?.TryGetValue(field, out var schema) == true && schema is OpenApiSchema { Type: { } type } property)
+                    property.Type = type & ~JsonSchemaType.Null;
+        }
+        return Task.CompletedTask;
+    }
+}

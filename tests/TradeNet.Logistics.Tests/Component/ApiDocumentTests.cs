@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
+{
+    private Task<ApiDocument> DocumentAsync() => ApiDocument.FetchAsync(app.CreateClient(), "logistics");
+
+    [Fact]
+    public async Task Every_logistics_route_asks_for_the_API_key_and_answers_401_without_one()
+    {
+        var document = await DocumentAsync();
+
+        Assert.All(document.Operations(), o => Assert.Equal([ApiDocument.ApiKeyScheme], document.Security(o.Method, o.Path)));
+        Assert.Empty(await document.KeyDisagreementsAsync(app.CreateClient()));
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/logistics/vehicles", new[] { 201, 400, 401, 403, 409, 413, 415, 503 })]
+    [InlineData("PUT", "/api/logistics/vehicles/{id}", new[] { 200, 400, 401, 403, 404, 413, 415 })]
+    [InlineData("DELETE", "/api/logistics/vehicles/{id}", new[] { 204, 401, 403, 404 })]
+    [InlineData("POST", "/api/logistics/shipments/{id}/pickup", new[] { 200, 400, 401, 403, 404, 409 })]
+    [InlineData("POST", "/api/logistics/shipments/{id}/failure", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]
+    [InlineData("POST", "/api/logistics/plans", new[] { 200, 401, 403, 409 })]
+    [InlineData("GET", "/api/logistics/routes/{id}", new[] { 200, 400, 401, 404 })]
+    [InlineData("POST", "/api/logistics/routes/{id}/stops/{sequence}/done", new[] { 200, 400, 401, 403, 404 })]
+    [InlineData("POST", "/api/logistics/transfers/{id}/release", new[] { 200, 400, 401, 403, 404, 409 })]
+    public async Task Each_route_lists_the_statuses_it_answers_with(string method, string path, int[] statuses)
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal(statuses, document.Statuses(method, path));
+        foreach (var problem in statuses.Where(s => s >= 400))
+            Assert.Equal(["application/problem+json"], document.ContentTypes(method, path, problem));
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/logistics/routes/{id}", "application/json")]
+    [InlineData("GET", "/api/logistics/routes/{id}/sheet.csv", "text/csv")]
+    [InlineData("GET", "/api/logistics/routes/{id}/sheet.html", "text/html")]
+    [InlineData("POST", "/api/logistics/routes/{id}/stops/{sequence}/failure", "application/json")]
+    public async Task A_route_whose_handler_answers_a_bare_IResult_still_says_what_it_writes(string method, string path, string contentType) =>
+        Assert.Equal([contentType], (await DocumentAsync()).ContentTypes(method, path, 200));
+
+    [Theory]
+    [InlineData("VehicleRequest", new[] { "homeLat", "homeLon", "capacityKg", "costPerKm" })]
+    [InlineData("FailureReport", new[] { "reason" })]
+    public async Task A_request_schema_requires_exactly_the_fields_the_validation_requires(string schema, string[] required)
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal(required.Order(), document.Required(schema).Order());
+        foreach (var property in document.Properties(schema))
+            Assert.Equal(!required.Contains(property), document.PropertyTypes(schema, property).Contains("null"));
+    }
+
+    [Fact]
+    public async Task A_vehicle_with_only_the_fields_the_schema_requires_registers_and_one_without_any_of_them_is_a_400_naming_it()
+    {
+        var document = await DocumentAsync();
+        var (town, _, _) = Towns.Fresh();
+        var full = new Dictionary<string, object?>
+        {
+            ["homeLat"] = Towns.Roanne.Lat, ["homeLon"] = Towns.Roanne.Lon, ["capacityKg"] = 800, ["costPerKm"] = 0.5,
+            ["name"] = "van", ["volumeM3"] = 8, ["chilled"] = true, ["fixedCost"] = 10,
+        };
+        var required = document.Required("VehicleRequest");
+
+        var minimal = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(town),
+            full.Where(f => required.Contains(f.Key)).ToDictionary());
+        Assert.Equal(HttpStatusCode.Created, minimal.StatusCode);
+        foreach (var field in required)
+        {
+            var without = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(town),
+                full.Where(f => f.Key != field).ToDictionary());
+            Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+            Assert.Contains(field, await ErrorFieldsAsync(without));
+        }
+    }
+
+    [Fact]
+    public async Task Every_number_in_the_document_has_a_number_or_integer_type()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Empty(document.NumbersWithoutType());
+        Assert.Equal(["number"], document.PropertyTypes("VehicleView", "capacityKg"));
+        Assert.Equal(["null", "number"], document.PropertyTypes("VehicleRequest", "volumeM3"));
+    }
+
+    private static async Task<IEnumerable<string>> ErrorFieldsAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name);
+}
