@@ -65,3 +65,18 @@ kill_node_processes() {
     sleep 0.5
     [ -z "$(node_os_pids)" ]
 }
+
+# The epmd this node started (start-node.sh records it), once no node is registered with it any more: a daemon left
+# behind would hold port 4369 after the node is gone. One that was running before, or that another node uses, stays.
+stop_epmd_if_ours() {
+    [ "${EPMD_STARTED:-0}" = 1 ] || return 0
+    local epmd; epmd=$(command -v epmd 2>/dev/null) || return 0
+    pgrep -x epmd >/dev/null || return 0
+    # `epmd -names` lists one "name ... at port ..." line per registered node.
+    if "$epmd" -names 2>/dev/null | grep -q '^name '; then
+        echo "epmd left running: another Erlang node uses it" >&2
+        return 0
+    fi
+    "$epmd" -kill >/dev/null 2>&1 && echo "stopped the epmd this node started" >&2
+    return 0
+}

@@ -44,7 +44,12 @@ else
     : > "$DATA_DIR/rabbitmq-env.conf"          # keeps /etc/rabbitmq/rabbitmq-env.conf out of this node
     echo '[].' > "$DATA_DIR/enabled_plugins"    # no management plugin: faster start, fewer ports
 fi
-printf 'NODE=%q\nAMQP_PORT=%q\nDIST_PORT=%q\n' "$NODE" "$AMQP_PORT" "$DIST_PORT" > "$DATA_DIR/node.env"
+# The node starts the machine's epmd (Erlang's name server) when none runs; it outlives the node, so stop-node.sh stops
+# it again if this node started it and no other node uses it by then. A restart keeps what the first start found.
+EPMD_STARTED=0
+if [ -f "$DATA_DIR/node.env" ]; then EPMD_STARTED=$(. "$DATA_DIR/node.env"; echo "${EPMD_STARTED:-0}"); fi
+pgrep -x epmd >/dev/null || EPMD_STARTED=1
+printf 'NODE=%q\nAMQP_PORT=%q\nDIST_PORT=%q\nEPMD_STARTED=%q\n' "$NODE" "$AMQP_PORT" "$DIST_PORT" "$EPMD_STARTED" > "$DATA_DIR/node.env"
 mkdir -p "$DATA_DIR/mnesia" "$DATA_DIR/log"
 if [ "$(id -u)" = 0 ]; then
     chown -R rabbitmq:rabbitmq "$DATA_DIR"

@@ -28,6 +28,7 @@ fi
 # `rabbitmqctl stop` returns once the node halts; make sure no VM of this node is left behind.
 kill_node_processes || die 6 "node $NODE is still running; data left in $DATA_DIR"
 rm -f "$DATA_DIR/node.pid"
+stop_epmd_if_ours
 if [ "$KEEP" != --keep ]; then
     rm -rf "$DATA_DIR"
     echo "removed $DATA_DIR" >&2
