@@ -105,6 +105,22 @@ public sealed class RouteSheetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_route_whose_only_trade_was_cancelled_still_names_its_vehicle_and_carrier()
+    {
+        var (route, trade, roanne, lyon) = await PlannedRouteAsync("cheese");
+        var vehicle = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth()))[0].VehicleId;
+
+        await app.PublishAsync(new TradeNet.Contracts.TradeCancelled(trade, "an operator cancelled it", true,
+            Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon, "cheese", 40).Legs));
+        await Eventually.True(async () => (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth()))
+            .All(s => s.Status == TradeNet.Logistics.Domain.ShipmentStatus.Cancelled), what: "the trade's shipments cancelled");
+        var read = (await (await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{route}", TestSettings.TownAuth(roanne)))
+            .Content.ReadFromJsonAsync<Api.RouteView>(LogisticsApp.Json))!;
+
+        Assert.Equal((vehicle, roanne, 0, 0), (read.VehicleId, read.CarrierTown, read.Shipments, read.Stops.Length));
+    }
+
+    [Fact]
     public async Task Only_the_carrier_and_operators_read_a_route_sheet()
     {
         var (route, _, _, lyon) = await PlannedRouteAsync("cheese");

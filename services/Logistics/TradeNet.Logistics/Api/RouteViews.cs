@@ -29,8 +29,9 @@ public sealed record RouteView(Guid Id, string VehicleId, string CarrierTown, do
                 [.. live.Where(s => s.Stops.Any(x => x.Sequence == g.Key && x.Action == action)).Select(Goods)];
             return new RouteStopView(g.Key, first.TownId, first.Eta, With(DirectTripPlanner.PickupAction), With(DirectTripPlanner.DeliveryAction));
         }).ToArray();
-        var carrier = live.Select(s => s.CarrierTown).FirstOrDefault() ?? "";
-        return new RouteView(id, live.Select(s => s.VehicleId).FirstOrDefault() ?? "", carrier, live.Sum(s => s.Cost), live.Count, stops);
+        // Every shipment of a route rides the same vehicle: a route whose shipments were all cancelled still names it.
+        var any = live.FirstOrDefault() ?? shipments.FirstOrDefault();
+        return new RouteView(id, any?.VehicleId ?? "", any?.CarrierTown ?? "", live.Sum(s => s.Cost), live.Count, stops);
     }
 }
 
