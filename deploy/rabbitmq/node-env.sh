@@ -66,17 +66,31 @@ kill_node_processes() {
     [ -z "$(node_os_pids)" ]
 }
 
-# The epmd this node started (start-node.sh records it), once no node is registered with it any more: a daemon left
-# behind would hold port 4369 after the node is gone. One that was running before, or that another node uses, stays.
+# Erlang's name server (epmd) is the machine's, and outlives the node that started it. When a node of these scripts
+# starts it, its pid goes here; whichever of these nodes stops last stops it (an epmd that was running before is
+# never recorded, so never stopped).
+EPMD_MARKER="${TMPDIR:-/tmp}/tradenet-rabbitmq-epmd.pid"
+
+# Running epmd processes (a killed one lingers as a zombie until its parent reaps it, and pgrep still lists it).
+live_epmd_pids() { pgrep -x -r R,S,D epmd || true; }
+
+remember_epmd_if_started() {
+    [ -z "$1" ] || return 0
+    local pid; pid=$(live_epmd_pids | head -n 1)
+    [ -z "$pid" ] || echo "$pid" > "$EPMD_MARKER" 2>/dev/null || true
+}
+
+# Stops the recorded epmd once no Erlang node is registered with it any more.
 stop_epmd_if_ours() {
-    [ "${EPMD_STARTED:-0}" = 1 ] || return 0
-    local epmd; epmd=$(command -v epmd 2>/dev/null) || return 0
-    pgrep -x epmd >/dev/null || return 0
-    # `epmd -names` lists one "name ... at port ..." line per registered node.
-    if "$epmd" -names 2>/dev/null | grep -q '^name '; then
-        echo "epmd left running: another Erlang node uses it" >&2
-        return 0
+    [ -f "$EPMD_MARKER" ] || return 0
+    local pid; pid=$(cat "$EPMD_MARKER" 2>/dev/null || true)
+    if [ -z "$pid" ] || ! live_epmd_pids | grep -qx "$pid"; then
+        rm -f "$EPMD_MARKER"; return 0       # gone already (or the pid was reused)
     fi
-    "$epmd" -kill >/dev/null 2>&1 && echo "stopped the epmd this node started" >&2
+    local epmd; epmd=$(command -v epmd 2>/dev/null || readlink -f "/proc/$pid/exe" 2>/dev/null) || return 0
+    # `epmd -names` lists one "name ... at port ..." line per registered node.
+    if "$epmd" -names 2>/dev/null | grep -q '^name '; then return 0; fi
+    kill "$pid" 2>/dev/null && echo "stopped epmd ($pid), started by a node of these scripts and used by none now" >&2
+    rm -f "$EPMD_MARKER"
     return 0
 }

@@ -44,12 +44,7 @@ else
     : > "$DATA_DIR/rabbitmq-env.conf"          # keeps /etc/rabbitmq/rabbitmq-env.conf out of this node
     echo '[].' > "$DATA_DIR/enabled_plugins"    # no management plugin: faster start, fewer ports
 fi
-# The node starts the machine's epmd (Erlang's name server) when none runs; it outlives the node, so stop-node.sh stops
-# it again if this node started it and no other node uses it by then. A restart keeps what the first start found.
-EPMD_STARTED=0
-if [ -f "$DATA_DIR/node.env" ]; then EPMD_STARTED=$(. "$DATA_DIR/node.env"; echo "${EPMD_STARTED:-0}"); fi
-pgrep -x epmd >/dev/null || EPMD_STARTED=1
-printf 'NODE=%q\nAMQP_PORT=%q\nDIST_PORT=%q\nEPMD_STARTED=%q\n' "$NODE" "$AMQP_PORT" "$DIST_PORT" "$EPMD_STARTED" > "$DATA_DIR/node.env"
+printf 'NODE=%q\nAMQP_PORT=%q\nDIST_PORT=%q\n' "$NODE" "$AMQP_PORT" "$DIST_PORT" > "$DATA_DIR/node.env"
 mkdir -p "$DATA_DIR/mnesia" "$DATA_DIR/log"
 if [ "$(id -u)" = 0 ]; then
     chown -R rabbitmq:rabbitmq "$DATA_DIR"
@@ -61,6 +56,7 @@ fi
 started=$(date +%s)
 echo "starting RabbitMQ node $NODE on 127.0.0.1:$AMQP_PORT (distribution port $DIST_PORT, data $DATA_DIR)" >&2
 rm -f "$DATA_DIR/node.pid"
+epmd_before=$(live_epmd_pids)
 node_run "$SBIN/rabbitmq-server" -detached >&2
 # rabbitmqctl's own --timeout bounds only some phases of the wait; `timeout` bounds all of it.
 if ! node_run timeout "$TIMEOUT" "$SBIN/rabbitmqctl" -n "$NODE" wait --timeout "$TIMEOUT" "$DATA_DIR/node.pid" >&2; then
@@ -70,6 +66,7 @@ if ! node_run timeout "$TIMEOUT" "$SBIN/rabbitmqctl" -n "$NODE" wait --timeout "
     kill_node_processes || echo "warning: could not kill the node's Erlang VM" >&2
     exit 5
 fi
+remember_epmd_if_started "$epmd_before"
 echo "node $NODE is up after $(( $(date +%s) - started ))s" >&2
 echo "NODE=$NODE"
 echo "AMQP_PORT=$AMQP_PORT"
