@@ -17,6 +17,12 @@ public class VehicleBookingsTests
             back.AddHours(-1), [new ShipmentStop(1, "roanne", "depart", Now), new ShipmentStop(2, "lyon", "delivery", back.AddHours(-1)),
                 new ShipmentStop(3, "roanne", "return", back)], Now);
 
+    /// <summary>A shipment on one of the van's routes, which leaves home at <paramref name="leaves"/>.</summary>
+    private static Shipment OnRoute(Guid route, DateTimeOffset leaves, DateTimeOffset back, string vehicle = "van",
+        ShipmentStatus status = ShipmentStatus.Planned) =>
+        On(vehicle, back, status) with { RouteId = route, Stops = [new ShipmentStop(1, "roanne", "depart", leaves),
+            new ShipmentStop(2, "lyon", "delivery", back.AddHours(-1)), new ShipmentStop(3, "roanne", "return", back)] };
+
     [Fact]
     public void A_vehicle_without_a_route_keeps_its_availability()
     {
@@ -51,5 +57,51 @@ public class VehicleBookingsTests
     public void A_vehicle_still_on_a_route_it_should_have_come_back_from_is_left_out_until_its_carrier_reports()
     {
         Assert.Empty(VehicleBookings.FreeFrom([Van("van")], [On("van", Now.AddHours(-1), ShipmentStatus.PickedUp)], Now));
+    }
+
+    [Fact]
+    public void A_replanned_route_may_leave_once_the_route_before_it_is_back_and_must_be_back_when_the_route_after_it_leaves()
+    {
+        var (before, replanned, after) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        Shipment[] active =
+        [
+            OnRoute(before, Now.AddHours(1), Now.AddHours(3)), OnRoute(replanned, Now.AddHours(3), Now.AddHours(5)),
+            OnRoute(after, Now.AddHours(6), Now.AddHours(8)), OnRoute(Guid.NewGuid(), Now, Now.AddHours(9), vehicle: "other"),
+        ];
+
+        var free = VehicleBookings.FreeAround(Van("van", until: Now.AddDays(1)), replanned, active, Now);
+
+        Assert.Equal((Now.AddHours(3), Now.AddHours(6)), (free?.AvailableFrom, free?.AvailableUntil));
+    }
+
+    [Fact]
+    public void A_replanned_route_with_no_other_route_keeps_the_vehicles_availability()
+    {
+        var route = Guid.NewGuid();
+        var van = Van("van", from: Now.AddHours(-1), until: Now.AddDays(1));
+
+        Assert.Equal(van, VehicleBookings.FreeAround(van, route, [OnRoute(route, Now.AddHours(1), Now.AddHours(3))], Now));
+    }
+
+    [Fact]
+    public void A_replanned_route_has_no_hours_when_the_vehicles_availability_ends_before_the_route_before_it_is_back()
+    {
+        var (before, replanned) = (Guid.NewGuid(), Guid.NewGuid());
+        Shipment[] active = [OnRoute(before, Now.AddHours(1), Now.AddHours(3)), OnRoute(replanned, Now.AddHours(3), Now.AddHours(5))];
+
+        Assert.Null(VehicleBookings.FreeAround(Van("van", until: Now.AddHours(3)), replanned, active, Now));
+    }
+
+    [Fact]
+    public void A_replanned_route_has_no_hours_while_the_vehicle_is_late_on_the_route_before_it()
+    {
+        var (before, replanned) = (Guid.NewGuid(), Guid.NewGuid());
+        Shipment[] active =
+        [
+            OnRoute(before, Now.AddHours(-3), Now.AddHours(-1), status: ShipmentStatus.PickedUp),
+            OnRoute(replanned, Now.AddHours(-1), Now.AddHours(2)),
+        ];
+
+        Assert.Null(VehicleBookings.FreeAround(Van("van"), replanned, active, Now));
     }
 }

@@ -126,9 +126,10 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
 
     /// <summary>
     /// After a cancellation: routes that lost shipments are planned again. If nothing on a route has been picked up,
-    /// its remaining transfers are re-routed on the same vehicle (new route id, new stops and cost shares; the same
-    /// shipment ids, announced again with ShipmentPlanned). Once goods are on board the vehicle keeps its route and
-    /// only drops the stops that served cancelled legs alone; the cost shares stay as planned.
+    /// its remaining transfers are re-routed on the same vehicle within the hours its other routes leave free (new
+    /// route id, new stops and cost shares; the same shipment ids, announced again with ShipmentPlanned). Otherwise —
+    /// goods on board, the vehicle withdrawn, no free hours, or not everything fits on it — the vehicle keeps its route
+    /// and only drops the stops that served cancelled legs alone; the cost shares stay as planned.
     /// </summary>
     public async Task ReplanRoutesAsync(ILogisticsSession session, IEnumerable<Guid> routeIds, CancellationToken ct)
     {
@@ -139,25 +140,46 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             if (remaining.Count == 0) continue;
             using var activity = TradeNetTelemetry.Source.StartActivity("re-plan route");
             activity?.SetTag("tradenet.route_id", routeId.ToString());
-            if (onRoute.All(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.Cancelled))
-                await RerouteAsync(session, remaining, ct);
-            else
-                await SkipCancelledStopsAsync(session, remaining, ct);
+            var rerouted = onRoute.All(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.Cancelled)
+                && await RerouteAsync(session, routeId, remaining, ct);
+            if (!rerouted) await SkipCancelledStopsAsync(session, remaining, ct);
         }
     }
 
-    private async Task RerouteAsync(ILogisticsSession session, IReadOnlyList<Shipment> remaining, CancellationToken ct)
+    /// <summary>False, with nothing written, when the route cannot be re-planned as a whole on its vehicle.</summary>
+    private async Task<bool> RerouteAsync(ILogisticsSession session, Guid routeId, IReadOnlyList<Shipment> remaining, CancellationToken ct)
     {
+        var vehicleId = remaining[0].VehicleId;
+        // A withdrawn vehicle keeps its planned routes but is planned no more; handing its goods to the giving towns
+        // (the direct-trip fallback) would make them carriers nobody asked.
+        if (await session.VehicleAsync(vehicleId, ct) is not { } vehicle)
+        {
+            logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} was withdrawn", routeId, vehicleId);
+            return false;
+        }
+        var now = clock.GetUtcNow();
+        // As in a planning run, the vehicle is offered only for hours its other routes leave free.
+        if (VehicleBookings.FreeAround(vehicle, routeId, await session.ActiveShipmentsAsync(ct), now) is not { } free)
+        {
+            logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} has no free hours for a new one", routeId, vehicleId);
+            return false;
+        }
         var transfers = new List<TransferOrder>();
         foreach (var trade in remaining.GroupBy(s => s.TradeId))
         {
             var ofTrade = await session.TransfersOfTradeAsync(trade.Key, ct);
             transfers.AddRange(trade.Select(s => ofTrade.Single(t => t.Id == s.TransferId)));
         }
-        var vehicle = await session.VehicleAsync(remaining[0].VehicleId, ct);
         // A handful of transfers on one vehicle: a short budget keeps the consumer's write short.
-        var planned = await planner.PlanAsync(transfers,
-            new PlanningContext(clock.GetUtcNow(), vehicle is null ? [] : [vehicle], ReplanTimeLimit), ct);
+        var planned = await planner.PlanAsync(transfers, new PlanningContext(now, [free], ReplanTimeLimit), ct);
+        // All or nothing: a part on a new route and a part on the old one would put the vehicle on both at once, and
+        // the planner's direct-trip fallback would hand legs to other carriers.
+        if (planned.Count != transfers.Count || planned.Any(p => p.VehicleId != vehicle.Id) || planned.Select(p => p.RouteId).Distinct().Count() != 1)
+        {
+            logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} cannot carry all its remaining legs in its free hours",
+                routeId, vehicleId);
+            return false;
+        }
         foreach (var plan in planned)
         {
             var shipment = remaining.Single(s => s.TransferId == plan.Transfer.Id);
@@ -170,6 +192,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             session.Publish(Planned(updated));
         }
         logger.LogInformation("Re-planned {Count} shipments after a cancellation: route cost now {Cost:F2}", planned.Count, planned.Sum(p => p.Cost));
+        return true;
     }
 
     private static async Task SkipCancelledStopsAsync(ILogisticsSession session, IReadOnlyList<Shipment> remaining, CancellationToken ct)

@@ -25,4 +25,32 @@ public static class VehicleBookings
         }
         return free;
     }
+
+    /// <summary>
+    /// The hours a re-plan of one of the vehicle's routes may use: from the return of its other active routes that
+    /// leave before this one, until the departure of the first that leaves after it (within its availability). The
+    /// re-plan thus stays in the route's own slot, and the goods of the routes around it keep their times. Null when
+    /// nothing is left in between, or when a route before it is late (when the vehicle will be back is unknown).
+    /// </summary>
+    public static Vehicle? FreeAround(Vehicle vehicle, Guid routeId, IEnumerable<Shipment> active, DateTimeOffset now)
+    {
+        var routes = active.Where(s => s.VehicleId == vehicle.Id && s.Stops.Count > 0)
+            .GroupBy(s => s.RouteId)
+            .ToDictionary(g => g.Key, g => (Leaves: g.Min(s => s.Stops[0].Eta), Back: g.Max(s => s.Stops[^1].Eta)));
+        // A route that is not active any more has nothing to re-plan; then every other route counts as before it.
+        var leaves = routes.TryGetValue(routeId, out var own) ? own.Leaves : DateTimeOffset.MaxValue;
+        var (from, until) = (vehicle.AvailableFrom, vehicle.AvailableUntil);
+        foreach (var (id, other) in routes)
+        {
+            if (id == routeId) continue;
+            if (other.Leaves < leaves)
+            {
+                if (other.Back <= now) return null; // late on that route
+                if (from is not { } f || f < other.Back) from = other.Back;
+            }
+            else if (until is not { } u || u > other.Leaves) until = other.Leaves;
+        }
+        if (until is { } end && (end <= now || from >= end)) return null;
+        return vehicle with { AvailableFrom = from, AvailableUntil = until };
+    }
 }
