@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using TradeNet.Shared.Hosting;
+using Xunit;
 
 namespace TradeNet.Testing;
 
@@ -48,6 +49,24 @@ public sealed class ApiDocument(JsonElement root)
 
     public string[] Required(string schema) =>
         Schema(schema).TryGetProperty("required", out var required) ? required.EnumerateArray().Select(r => r.GetString()!).ToArray() : [];
+
+    /// <summary>A request of only the fields <paramref name="schema"/> requires succeeds (<paramref name="created"/>), and
+    /// one without any one of them is a 400 naming it: the document's <c>required</c> is what validation requires.</summary>
+    /// <param name="full">A valid request with every field the schema has.</param>
+    public async Task AssertRequiredIsWhatValidationRequiresAsync(string schema, Dictionary<string, object?> full,
+        Func<Dictionary<string, object?>, Task<HttpResponseMessage>> send, HttpStatusCode created = HttpStatusCode.Created)
+    {
+        var required = Required(schema);
+        using var minimal = await send(full.Where(f => required.Contains(f.Key)).ToDictionary());
+        Assert.Equal(created, minimal.StatusCode);
+        foreach (var field in required)
+        {
+            using var without = await send(full.Where(f => f.Key != field).ToDictionary());
+            Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+            var errors = JsonDocument.Parse(await without.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+            Assert.Contains(field, errors.EnumerateObject().Select(e => e.Name));
+        }
+    }
 
     public string[] Properties(string schema) =>
         Schema(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).ToArray();
