@@ -34,6 +34,40 @@ public sealed class IdempotentPublishTests(CatalogFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_retry_after_the_listings_window_ended_still_gets_the_listing_it_published()
+    {
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+        var until = DateTimeOffset.UtcNow.AddSeconds(2);
+        object Listing() => new { kind = "offer", category = "honey", quantity = 3, availableUntil = until };
+
+        var first = await client.SendAsync(Post(Listing(), "honey-short-window"));
+        await Task.Delay(until - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        var retry = await client.SendAsync(Post(Listing(), "honey-short-window"));
+        var fresh = await client.SendAsync(Post(Listing(), "honey-short-window-2"));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.BadRequest, fresh.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_min_lot_of_minus_zero_is_stored_as_zero()
+    {
+        var town = await factory.RegisterTownAsync();
+        var client = factory.ClientAs(TestSettings.TownAuth(town.Town.Id));
+
+        var published = await client.SendAsync(Post(new { kind = "offer", category = "honey", quantity = 3, minLot = -0.0 }));
+        var view = (await published.Content.ReadFromJsonAsync<ListingView>())!;
+        var changed = await client.PutAsJsonAsync($"/api/catalog/listings/{view.Id}", new { minLot = -0.0, quantity = 4 });
+
+        Assert.False(double.IsNegative(view.MinLot));
+        var body = await changed.Content.ReadAsStringAsync();
+        Assert.True(!body.Contains("\"minLot\":-0"), body);
+    }
+
+    [Fact]
     public async Task A_listing_sent_again_with_the_same_key_comes_back_as_the_one_published_and_is_announced_once()
     {
         var town = await factory.RegisterTownAsync();

@@ -139,6 +139,33 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
         Assert.Null((await kept.Content.ReadFromJsonAsync<VehicleView>(LogisticsApp.Json))!.AvailableUntil);
     }
 
+    [Fact]
+    public async Task A_registration_retried_after_its_availability_ended_still_gets_the_vehicle_it_registered()
+    {
+        var (a, _, _) = Towns.Fresh();
+        var until = DateTimeOffset.UtcNow.AddSeconds(2);
+        HttpRequestMessage Register(string key)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/logistics/vehicles")
+            {
+                Content = JsonContent.Create(new { homeLat = Towns.Roanne.Lat, homeLon = Towns.Roanne.Lon, capacityKg = 100, costPerKm = 0.5, availableUntil = until }),
+            };
+            request.Headers.Authorization = TestSettings.TownAuth(a);
+            request.Headers.Add("Idempotency-Key", key);
+            return request;
+        }
+
+        var first = await app.CreateClient().SendAsync(Register("van-short-window"));
+        await Task.Delay(until - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        var retry = await app.CreateClient().SendAsync(Register("van-short-window"));
+        var fresh = await app.CreateClient().SendAsync(Register("van-short-window-2"));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        await AssertFieldAsync(fresh, "availableUntil");
+    }
+
     [Theory]
     [InlineData("availableFrom")]
     [InlineData("availableUntil")]

@@ -90,6 +90,9 @@ public static partial class CatalogValidation
             errors.TryAdd("availableUntil", ["must be in the future; a window that has ended could never be matched"]);
     }
 
+    /// <summary>A lot of -0 (which JSON can say) is no minimum, stored and announced as 0, not as "-0".</summary>
+    public static double Lot(double minLot) => minLot == 0 ? 0 : minLot;
+
     /// <summary>Goods counted in pieces change hands whole (matching proposes whole pieces), so a quantity or lot of them
     /// is a whole number. Checked only for values the caller sends, as <see cref="CheckNotEnded"/> is.</summary>
     public static void CheckWholePieces(Dictionary<string, string[]> errors, string unit, double? quantity, double? minLot)

@@ -26,11 +26,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
         if (TextRules.RequiredLineError(categoryId, CatalogValidation.MaxCategoryLength) is { } categoryError)
             return Problem.Invalid("category", categoryError);
         if (request.Quantity is null) return Problem.Invalid("quantity", "is required");
-        var terms = new ListingTerms(request.Quantity.Value, request.MinLot ?? 0,
+        var terms = new ListingTerms(request.Quantity.Value, CatalogValidation.Lot(request.MinLot ?? 0),
             CatalogValidation.NormalizeTags(request.Attributes), CatalogValidation.NormalizeTags(request.Requires),
             CatalogValidation.Utc(request.AvailableFrom), CatalogValidation.Utc(request.AvailableUntil), request.MaxDistanceKm);
         var errors = CatalogValidation.Terms(kind, terms);
-        CatalogValidation.CheckNotEnded(errors, terms.AvailableUntil, clock.GetUtcNow());
         if (errors.Count > 0) return Problem.Invalid(errors);
 
         var fingerprint = ListingRequests.Fingerprint(kind, categoryId!, terms);
@@ -45,6 +44,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
                     ? new PublishedListing(published, Replayed: true)
                     : Problem.Conflict($"the listing published under {IdempotencyKeys.Header} '{requestKey}' is gone");
             }
+            // After the key: a retry whose window has ended since gets the listing it published, not a refusal.
+            var ended = new Dictionary<string, string[]>();
+            CatalogValidation.CheckNotEnded(ended, terms.AvailableUntil, clock.GetUtcNow());
+            if (ended.Count > 0) return Problem.Invalid(ended);
             var town = await session.GetTownAsync(townId, ct);
             if (town is null) return Problem.Forbidden($"town '{townId}' is not registered");
             var category = await session.GetCategoryAsync(categoryId!, ct);

@@ -22,7 +22,7 @@ public static class ListingPatch
 
     public static ListingTerms Apply(ListingTerms current, ChangeListingRequest r) => new(
         r.Quantity ?? current.Quantity,
-        r.MinLot ?? (r.SetsNull(ListingFields.MinLot) ? 0 : current.MinLot),
+        r.MinLot is { } lot ? CatalogValidation.Lot(lot) : r.SetsNull(ListingFields.MinLot) ? 0 : current.MinLot,
         r.Attributes is { } attributes ? CatalogValidation.NormalizeTags(attributes)
             : r.SetsNull(ListingFields.Attributes) ? [] : current.Attributes,
         r.Requires is { } requires ? CatalogValidation.NormalizeTags(requires)

@@ -60,6 +60,7 @@ public static class VehicleEndpoints
         // Before catalog is asked: the key's terms include the home town, confirmed when the key registered its vehicle,
         // so a retry is answered even while catalog is down, and the key reused for other terms is refused at once.
         if (key is not null && await VehicleRegistrations.EarlierAsync(store, key, ct) is { } earlier) return Answer(earlier, response);
+        if (VehicleValidation.Ended(request, now) is { Count: > 0 } ended) return Problems.Fields(ended);
         // A town's id comes from its verified token; only the town an operator names is catalog's to confirm.
         if (user.IsOperator())
         {
@@ -107,6 +108,7 @@ public static class VehicleEndpoints
         if (existing is null || !MaySee(user, existing)) return NotFound(id);
         if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and the vehicle's home town may change vehicle {id}.");
         var errors = VehicleValidation.Check(request, clock.GetUtcNow());
+        foreach (var (field, problem) in VehicleValidation.Ended(request, clock.GetUtcNow())) errors.TryAdd(field, problem);
         // The home town is who owns the vehicle: moving it would hand it to another town.
         if (request.HomeTown is { } home && home.Trim() != existing.HomeTown)
             errors["homeTown"] = ["cannot change; withdraw the vehicle and register it for the other town"];

@@ -68,12 +68,18 @@ public static class VehicleValidation
             Fail("homeTown", "must be a town id");
         if (r.AvailableFrom is { } from && r.AvailableUntil is { } until && until <= from)
             Fail("availableUntil", "must be later than availableFrom");
-        // An ended window would read as a vehicle in the fleet that the planner never uses; DELETE withdraws one.
-        if (r.AvailableUntil <= now) Fail("availableUntil", "must be in the future; a vehicle whose availability has ended is never planned (withdraw it instead)");
         if (r.AvailableFrom > now + Vehicle.MaxAvailabilityAhead) Fail("availableFrom", "must be at most 10 years ahead");
         if (r.AvailableUntil > now + Vehicle.MaxAvailabilityAhead) Fail("availableUntil", "must be at most 10 years ahead (leave it out for no end)");
         return errors;
     }
+
+    /// <summary>An ended window would read as a vehicle in the fleet that the planner never uses (DELETE withdraws one).
+    /// Apart from <see cref="Check"/>: a registration retried under its Idempotency-Key after its window ended is answered
+    /// with the vehicle it registered, so this is checked only once no earlier registration answers.</summary>
+    public static Dictionary<string, string[]> Ended(VehicleRequest r, DateTimeOffset now) =>
+        r.AvailableUntil <= now
+            ? new() { ["availableUntil"] = ["must be in the future; a vehicle whose availability has ended is never planned (withdraw it instead)"] }
+            : [];
 
     public static Vehicle Build(string id, string homeTown, VehicleRequest r, DateTimeOffset createdAt, DateTimeOffset now) =>
         new(id, homeTown, new TradePoint(r.HomeLat!.Value, r.HomeLon!.Value), string.IsNullOrWhiteSpace(r.Name) ? null : r.Name.Trim(),
