@@ -18,6 +18,8 @@ public sealed class AppHostProcess : IAsyncLifetime
     public MetricsReceiver Metrics { get; private set; } = null!;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tradenet-tests", "apphost-" + Guid.NewGuid().ToString("N"));
+
     public async Task InitializeAsync()
     {
         if (!File.Exists("/usr/lib/rabbitmq/bin/rabbitmq-server") && !OnPath("rabbitmq-server"))
@@ -49,6 +51,8 @@ public sealed class AppHostProcess : IAsyncLifetime
         env["TRADENET_NO_DOCKER"] = "1"; // the same path on every machine: the local rabbitmq-server, SQLite
         env["TradeNet__GatewayPort"] = gateway.ToString();
         env["TradeNet__OperatorKey"] = OperatorKey;
+        // Its own folder, removed after the test: left to itself the app host makes a new one in the temp folder each run.
+        env["TradeNet__DataDir"] = _dataDir;
         env["TradeNet__Telemetry__ExtraMetricsEndpoint"] = Metrics.Endpoint;
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -95,6 +99,7 @@ public sealed class AppHostProcess : IAsyncLifetime
         }
         _process?.Dispose();
         if (Metrics is not null) await Metrics.DisposeAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private static bool OnPath(string tool) =>
