@@ -50,6 +50,15 @@ public sealed class ApiDocument(JsonElement root)
     public string[] Required(string schema) =>
         Schema(schema).TryGetProperty("required", out var required) ? required.EnumerateArray().Select(r => r.GetString()!).ToArray() : [];
 
+    /// <summary>The schema requires exactly these fields, each typed without null, and types every other one with null:
+    /// left out and null bind alike, so a required field takes no null and an optional one may be sent as null.</summary>
+    public void AssertRequiresExactly(string schema, string[] required)
+    {
+        Assert.Equal(required.Order(), Required(schema).Order());
+        foreach (var property in Properties(schema))
+            Assert.Equal(!required.Contains(property), PropertyTypes(schema, property).Contains("null"));
+    }
+
     /// <summary>A request of only the fields <paramref name="schema"/> requires succeeds (<paramref name="created"/>), and
     /// one without any one of them is a 400 naming it: the document's <c>required</c> is what validation requires.</summary>
     /// <param name="full">A valid request with every field the schema has.</param>
