@@ -20,20 +20,14 @@ public sealed class RevokedKeyPoller(IServiceScopeFactory scopes, ApiKeyCache ca
     private long? _after;      // the last sequence read; none until a read succeeds
     private bool _unreachable; // this outage was logged
 
-    /// <summary>Reads the feed once before the edge takes requests, so its first read has nothing cached to drop yet;
-    /// a catalog that does not answer (within the deadline) leaves that to the next poll.</summary>
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await PollAsync(cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ApiKeyCache.RevocationPoll);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await PollAsync(stoppingToken);
+            // The first read at once, without holding up the edge's start: keys cached before it are dropped by it.
+            do await PollAsync(stoppingToken);
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }

@@ -30,6 +30,14 @@ public sealed class ApiDocument(JsonElement root)
     public int[] Statuses(string method, string path) =>
         Operation(method, path).GetProperty("responses").EnumerateObject().Select(r => int.Parse(r.Name)).Order().ToArray();
 
+    /// <summary>The route lists exactly these statuses, and each problem status (4xx, 5xx) as ProblemDetails.</summary>
+    public void AssertStatuses(string method, string path, int[] statuses)
+    {
+        Assert.Equal(statuses, Statuses(method, path));
+        foreach (var problem in statuses.Where(s => s >= 400))
+            Assert.Equal(["application/problem+json"], ContentTypes(method, path, problem));
+    }
+
     /// <summary>The media types an answer of this status comes in.</summary>
     public string[] ContentTypes(string method, string path, int status) =>
         Operation(method, path).GetProperty("responses").GetProperty(status.ToString()).TryGetProperty("content", out var content)
