@@ -37,6 +37,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             .RequireAuthorization(Policies.Town);
         _app.MapPost("/ops", () => TypedResults.Ok()).RequireAuthorization(Policies.Operator);
         _app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals"));
+        _app.MapGet("/race", string () => throw new RecordChangedMeanwhile("row 7 of secret_table"));
         _app.MapGet("/invalid", () => Problems.Field("name", "is required"));
         // A leg's quantity is a value divided by a price: float noise the answer should not show.
         _app.MapGet("/leg", (double value, double price) => TypedResults.Ok(new { quantity = value / price, value, lat = 46.0443 }));
@@ -205,6 +206,18 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.DoesNotContain("secret internals", body);
         Assert.Contains("\"status\":500", body);
     }
+
+    [Fact]
+    public async Task A_write_that_lost_every_retry_to_another_writer_is_a_409_asking_to_try_again_without_internals()
+    {
+        var response = await _client.GetAsync("/race");
+
+        var detail = await ProblemDetailAsync(response, HttpStatusCode.Conflict);
+        Assert.Contains("Try again", detail);
+        Assert.DoesNotContain("secret_table", await response.Content.ReadAsStringAsync());
+    }
+
+    private sealed class RecordChangedMeanwhile(string message) : TradeNet.Shared.Storage.WriteConflictException(message);
 
     [Fact]
     public async Task Numbers_in_answers_show_no_float_noise_and_keep_what_they_carry()

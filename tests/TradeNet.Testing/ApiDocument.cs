@@ -85,6 +85,21 @@ public sealed class ApiDocument(JsonElement root)
         }
     }
 
+    /// <summary>Every route that takes a JSON body says it is required and names its request schema (a reference, not
+    /// "null or the request"): the routes' handlers refuse a missing body with a 400.</summary>
+    public void AssertEveryBodyRequired()
+    {
+        var bodies = Operations().Where(o => o.Operation.TryGetProperty("requestBody", out _)).ToList();
+        Assert.NotEmpty(bodies);
+        Assert.All(bodies, o =>
+        {
+            var body = o.Operation.GetProperty("requestBody");
+            Assert.True(body.TryGetProperty("required", out var required) && required.GetBoolean(), $"{o.Method} {o.Path}: body not required");
+            var schema = body.GetProperty("content").GetProperty("application/json").GetProperty("schema");
+            Assert.True(schema.TryGetProperty("$ref", out _), $"{o.Method} {o.Path}: body schema is {schema}");
+        });
+    }
+
     public string[] Properties(string schema) =>
         Schema(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).ToArray();
 

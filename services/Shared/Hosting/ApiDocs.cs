@@ -22,7 +22,8 @@ public static class ApiDocs
     /// name the host the request reached, which behind the gateway is the service's internal address; "/" resolves
     /// against wherever the client fetched the document from, the gateway or the service itself. The transformers add
     /// what the endpoints' metadata implies but the framework leaves out: the API key, the answers of authorization and
-    /// body reading, numbers' types, problems' extra members, and that a required request field takes no null.</summary>
+    /// body reading, numbers' types, problems' extra members, that
+    /// every body is required, and that a required request field takes no null.</summary>
     public static IServiceCollection AddServiceOpenApi(this IServiceCollection services, string service) =>
         services.AddOpenApi(service, o =>
         {
@@ -36,6 +37,7 @@ public static class ApiDocs
             o.AddDocumentTransformer(apiKey);
             o.AddOperationTransformer(apiKey);
             o.AddOperationTransformer(new BodyProblemDocs());
+            o.AddOperationTransformer(new RequiredBodies());
             o.AddSchemaTransformer(new NumberSchemas());
             o.AddSchemaTransformer(new ProblemSchemas());
             o.AddDocumentTransformer(new RequestSchemas());

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using TradeNet.Shared.Storage;
 
 namespace TradeNet.Shared.Hosting;
 
@@ -18,9 +19,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             BadHttpRequestException { StatusCode: 413 } => (413, "Request body too large", "The request body exceeds the allowed size."),
             BadHttpRequestException bad => (bad.StatusCode, "Invalid request", Describe(bad)),
+            // Another request changed the same record at the same moment, every retry included; nothing was written.
+            WriteConflictException => (409, "Conflict", "Another request changed the same record at the same moment; nothing was changed. Try again."),
             _ => (500, "Unexpected error", "The server could not complete the request."),
         };
         if (status >= 500) logger.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+        else if (exception is WriteConflictException) logger.LogWarning("{Path} lost a write race after its retries: {Reason}", http.Request.Path, exception.Message);
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

@@ -39,6 +39,10 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     public async Task A_route_whose_handler_answers_a_bare_IResult_still_says_what_it_writes(string method, string path, string contentType) =>
         Assert.Equal([contentType], (await DocumentAsync()).ContentTypes(method, path, 200));
 
+    [Fact]
+    public async Task A_vehicle_or_failure_report_body_is_required_though_its_handler_takes_it_as_nullable_to_name_what_is_missing() =>
+        (await DocumentAsync()).AssertEveryBodyRequired();
+
     [Theory]
     [InlineData("VehicleRequest", new[] { "homeLat", "homeLon", "capacityKg", "costPerKm" })]
     [InlineData("FailureReport", new[] { "reason" })]

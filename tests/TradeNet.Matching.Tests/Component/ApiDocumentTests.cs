@@ -45,6 +45,14 @@ public class ApiDocumentTests
     }
 
     [Fact]
+    public async Task A_cancellation_body_is_required_though_its_handler_takes_it_as_nullable_to_name_a_missing_reason()
+    {
+        await using var host = new MatchingHost();
+
+        (await DocumentAsync(host)).AssertEveryBodyRequired();
+    }
+
+    [Fact]
     public async Task Every_number_in_the_document_has_a_number_or_integer_type()
     {
         await using var host = new MatchingHost();

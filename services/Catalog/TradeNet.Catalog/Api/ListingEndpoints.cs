@@ -67,11 +67,11 @@ internal static class ListingEndpoints
         string id, ChangeListingRequest body, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>
         Responses.From(await board.ChangeAsync(Town(user), id, body, ct), l => TypedResults.Ok(ListingView.Of(l)));
 
-    private static async Task<Results<Ok<ListingView>, ValidationProblem, ProblemHttpResult>> Withdraw(
+    private static async Task<Results<Ok<ListingView>, ProblemHttpResult>> Withdraw(
         string id, ClaimsPrincipal user, ListingBoard board, CancellationToken ct)
     {
         var outcome = await board.WithdrawAsync(user.IsOperator() ? null : Town(user), id, user.CallerName(), ct);
-        return Responses.From(outcome, l => TypedResults.Ok(ListingView.Of(l)));
+        return Responses.Refusal(outcome, l => TypedResults.Ok(ListingView.Of(l)));
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -19,4 +19,19 @@ internal static class Responses
             _ => Problems.Conflict(problem.Detail),
         };
     }
+
+    /// <summary>For a command that takes no fields (a path id and the caller only): its problem as 403, 404 or 409.
+    /// Its type leaves out <see cref="ValidationProblem"/>, whose metadata would list a 400 the route cannot give.</summary>
+    public static Results<TOk, ProblemHttpResult> Refusal<TValue, TOk>(Outcome<TValue> outcome, Func<TValue, TOk> ok)
+        where TValue : class where TOk : IResult
+    {
+        if (outcome.Problem is not { } problem) return ok(outcome.Value!);
+        return problem.Kind switch
+        {
+            Failure.NotFound => Problems.NotFound(problem.Detail),
+            Failure.Forbidden => Problems.Forbidden(problem.Detail),
+            Failure.Conflict => Problems.Conflict(problem.Detail),
+            _ => throw new InvalidOperationException($"A command without fields failed as {problem.Kind}: {problem.Detail}"),
+        };
+    }
 }

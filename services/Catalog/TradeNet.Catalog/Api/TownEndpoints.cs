@@ -28,12 +28,12 @@ internal static class TownEndpoints
             return TypedResults.Created($"/api/catalog/towns/{Uri.EscapeDataString(r.Town.Id)}", r);
         });
 
-    private static async Task<Results<Ok<TownKeyRotation>, ValidationProblem, ProblemHttpResult>> RotateKey(
+    private static async Task<Results<Ok<TownKeyRotation>, ProblemHttpResult>> RotateKey(
         string id, ClaimsPrincipal user, TownRegistry registry, HttpContext http, CancellationToken ct)
     {
         var actingTown = user.IsOperator() ? null
             : user.TownId() ?? throw new InvalidOperationException("The town-or-operator policy admitted a caller that is neither.");
-        return Responses.From(await registry.RotateKeyAsync(id, actingTown, user.CallerName(), ct), r =>
+        return Responses.Refusal(await registry.RotateKeyAsync(id, actingTown, user.CallerName(), ct), r =>
         {
             NoStore(http);
             return TypedResults.Ok(r);

@@ -86,7 +86,7 @@ public sealed record TownPage(Town? After, int Limit);
 public sealed record ListingCursor(DateTimeOffset CreatedAt, string Id);
 
 /// <summary>A write lost a race (duplicate key, version changed, transaction conflict); retry from the start.</summary>
-public sealed class CatalogConflictException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class CatalogConflictException(string message, Exception? inner = null) : WriteConflictException(message, inner);
 
 public static class CatalogRetry
 {

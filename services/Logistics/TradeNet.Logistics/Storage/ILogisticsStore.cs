@@ -114,4 +114,4 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
 }
 
 /// <summary>Another writer changed the same shipment first; the caller re-reads and decides again.</summary>
-public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : WriteConflictException(message, inner);
