@@ -94,6 +94,21 @@ public class FleetShipmentPlannerTests
     }
 
     [Fact]
+    public async Task Planning_for_the_fleet_only_leaves_out_what_no_vehicle_can_carry_instead_of_sending_it_direct()
+    {
+        var cheese = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon, "cheese");
+        var firewood = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var unchilled = new[] { Van("roanne", Towns.Roanne) };
+
+        var planned = await Planner().PlanAsync([cheese, firewood], new PlanningContext(Now, unchilled, FleetOnly: true), CancellationToken.None);
+        var withoutFleet = await Planner().PlanAsync([firewood], new PlanningContext(Now, [], FleetOnly: true), CancellationToken.None);
+
+        Assert.Equal(firewood.Id, Assert.Single(planned).Transfer.Id);
+        Assert.Equal("van-roanne", planned[0].VehicleId);
+        Assert.Empty(withoutFleet);
+    }
+
+    [Fact]
     public async Task The_chilled_categories_come_from_configuration()
     {
         var settings = new LogisticsOptions { PlanningTimeLimit = TimeSpan.FromMilliseconds(300), ChilledCategories = ["firewood"] };

@@ -15,6 +15,8 @@ public sealed class DirectTripPlanner(TransportModel model) : IShipmentPlanner
 
     public Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct)
     {
+        // Direct trips use no vehicle of the fleet: asked for the fleet only, it places nothing.
+        if (ctx.FleetOnly) return Task.FromResult<IReadOnlyList<PlannedShipment>>([]);
         var planned = new List<PlannedShipment>(pending.Count);
         foreach (var transfer in pending)
         {

@@ -33,7 +33,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         foreach (var v in fleet.Where(v => !v.WithinLimits))
             logger.LogWarning("Vehicle {VehicleId} is left out of planning: its capacity or costs are outside the limits", v.Id);
         fleet.RemoveAll(v => !v.WithinLimits);
-        if (pending.Count == 0 || fleet.Count == 0) return await direct.PlanAsync(pending, ctx, ct);
+        if (pending.Count == 0 || fleet.Count == 0) return ctx.FleetOnly ? [] : await direct.PlanAsync(pending, ctx, ct);
 
         using var activity = TradeNetTelemetry.Source.StartActivity("route planning");
         activity?.SetTag("tradenet.transfers", pending.Count);
@@ -67,9 +67,13 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         }
         var unserved = plan.Unserved.Select(u => byId[u.TransferId]).ToList();
         foreach (var u in plan.Unserved)
-            logger.LogInformation("Transfer {Transfer} (trade {Trade}) goes as a direct trip: {Reason} ({Detail})",
-                u.TransferId, byId[u.TransferId].TradeId, u.Reason, u.Detail);
-        result.AddRange(await direct.PlanAsync(unserved, ctx, ct));
+            if (ctx.FleetOnly)
+                logger.LogInformation("Transfer {Transfer} (trade {Trade}) does not fit the vehicles offered: {Reason} ({Detail})",
+                    u.TransferId, byId[u.TransferId].TradeId, u.Reason, u.Detail);
+            else
+                logger.LogInformation("Transfer {Transfer} (trade {Trade}) goes as a direct trip: {Reason} ({Detail})",
+                    u.TransferId, byId[u.TransferId].TradeId, u.Reason, u.Detail);
+        if (!ctx.FleetOnly) result.AddRange(await direct.PlanAsync(unserved, ctx, ct));
 
         clock.Stop();
         activity?.SetTag("tradenet.routes", plan.Routes.Count);
@@ -77,8 +81,9 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         activity?.SetTag("tradenet.unserved", unserved.Count);
         activity?.SetTag("tradenet.planning_ms", clock.Elapsed.TotalMilliseconds);
         logger.LogInformation(
-            "Route planning: {Transfers} transfers on {Vehicles} vehicles → {Routes} routes, cost {Cost:F2}, {Km:F1} km, {Direct} direct trips, in {Ms:F0} ms",
-            pending.Count, fleet.Count, plan.Routes.Count, plan.TotalCost, plan.TotalDistanceMeters / 1000.0, unserved.Count,
+            "Route planning: {Transfers} transfers on {Vehicles} vehicles → {Routes} routes, cost {Cost:F2}, {Km:F1} km, {Direct} direct trips, {Unplaced} left out, in {Ms:F0} ms",
+            pending.Count, fleet.Count, plan.Routes.Count, plan.TotalCost, plan.TotalDistanceMeters / 1000.0,
+            ctx.FleetOnly ? 0 : unserved.Count, ctx.FleetOnly ? unserved.Count : 0,
             clock.Elapsed.TotalMilliseconds);
         return result;
     }

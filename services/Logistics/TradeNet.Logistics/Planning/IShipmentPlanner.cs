@@ -4,8 +4,10 @@ using TradeNet.Logistics.Domain;
 namespace TradeNet.Logistics.Planning;
 
 /// <summary>What a planning run knows besides the transfers: the time, the registered fleet (none: direct trips) and,
-/// when smaller than the configured one, the solver's time budget (a re-plan of one route needs little).</summary>
-public sealed record PlanningContext(DateTimeOffset Now, IReadOnlyList<Vehicle>? Fleet = null, TimeSpan? TimeLimit = null)
+/// when smaller than the configured one, the solver's time budget (a re-plan of one route needs little).
+/// <paramref name="FleetOnly"/>: transfers the fleet cannot carry are left out of the answer instead of going as direct
+/// trips by their giving towns (a re-route after a cancellation keeps the old plan then).</summary>
+public sealed record PlanningContext(DateTimeOffset Now, IReadOnlyList<Vehicle>? Fleet = null, TimeSpan? TimeLimit = null, bool FleetOnly = false)
 {
     public IReadOnlyList<Vehicle> Vehicles => Fleet ?? [];
 }

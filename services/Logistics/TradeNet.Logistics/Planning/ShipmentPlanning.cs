@@ -171,9 +171,9 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             transfers.AddRange(trade.Select(s => ofTrade.Single(t => t.Id == s.TransferId)));
         }
         // A handful of transfers on one vehicle: a short budget keeps the consumer's write short.
-        var planned = await planner.PlanAsync(transfers, new PlanningContext(now, [free], ReplanTimeLimit), ct);
-        // All or nothing: a part on a new route and a part on the old one would put the vehicle on both at once, and
-        // the planner's direct-trip fallback would hand legs to other carriers.
+        // Fleet only: the direct-trip fallback would hand legs to other carriers.
+        var planned = await planner.PlanAsync(transfers, new PlanningContext(now, [free], ReplanTimeLimit, FleetOnly: true), ct);
+        // All or nothing: a part on a new route and a part on the old one would put the vehicle on both at once.
         if (planned.Count != transfers.Count || planned.Any(p => p.VehicleId != vehicle.Id) || planned.Select(p => p.RouteId).Distinct().Count() != 1)
         {
             logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} cannot carry all its remaining legs in its free hours",
