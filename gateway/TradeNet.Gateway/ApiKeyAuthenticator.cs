@@ -38,6 +38,11 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
             QueueLimit = 0,
         }));
 
+    /// <summary>Digests of keys the catalog called valid within <see cref="ApiKeyCacheOptions.Remembered"/>. Such a key
+    /// is asked about even when its client's unknown-key budget is spent: behind one address (an ingress, a NAT) a
+    /// client guessing keys would otherwise lock every town out. It grants nothing itself; the catalog still decides.</summary>
+    public MemoryCache Remembered { get; } = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCache.MaxEntries });
+
     private long _revocations;
 
     /// <summary>How many times revoked keys were dropped (<see cref="Revoke"/>, <see cref="RevokeAll"/>). An answer the
@@ -49,7 +54,11 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
     {
         // Counted before the keys go: an answer cached meanwhile is either removed here or sees the count move.
         Interlocked.Increment(ref _revocations);
-        foreach (var digest in digests) Entries.Remove(digest);
+        foreach (var digest in digests)
+        {
+            Entries.Remove(digest);
+            Remembered.Remove(digest);
+        }
     }
 
     /// <summary>Drops every cached answer: the edge cannot tell which keys were revoked, so each is asked about again.</summary>
@@ -62,6 +71,7 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
     public void Dispose()
     {
         Entries.Dispose();
+        Remembered.Dispose();
         UnknownKeys.Dispose();
     }
 }
@@ -101,7 +111,7 @@ public sealed class ApiKeyAuthenticator(
         var cacheKey = Convert.ToHexString(digest);
         if (!fresh && cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known)) return known;
         using (var budget = cache.UnknownKeys.AttemptAcquire(client, 0))
-            if (!budget.IsAcquired) return ApiKeyCheck.Limited;
+            if (!budget.IsAcquired && !cache.Remembered.TryGetValue(cacheKey, out _)) return ApiKeyCheck.Limited;
 
         var revocations = cache.Revocations;
         var check = await AskCatalogAsync(apiKey, ct);
@@ -112,13 +122,15 @@ public sealed class ApiKeyAuthenticator(
             cache.Entries.Set(cacheKey, check, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
             // Keys were revoked while the catalog answered, perhaps this one: the answer serves this request, not the next.
             if (check.Outcome == ApiKeyOutcome.Valid && cache.Revocations != revocations) cache.Entries.Remove(cacheKey);
+            if (check.Outcome == ApiKeyOutcome.Valid)
+                cache.Remembered.Set(cacheKey, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.ApiKeyCache.Remembered, Size = 1 });
+            else cache.Remembered.Remove(cacheKey);
         }
         return check;
     }
 
     /// <summary>Drops a key's cached identity: after its town rotated it here, it is refused at once on this edge.</summary>
-    public void Forget(string apiKey) =>
-        cache.Entries.Remove(Digest(apiKey));
+    public void Forget(string apiKey) => cache.Revoke([Digest(apiKey)]);
 
     private OperatorKey? FindOperator(byte[] digest)
     {

@@ -61,5 +61,10 @@ public sealed class ApiKeyCacheOptions
     /// <summary>Unknown keys are remembered briefly, so a misconfigured client cannot hammer the catalog.</summary>
     public TimeSpan Invalid { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a key the catalog called valid is still asked about once its client has spent its budget of
+    /// unknown keys (<see cref="EdgeRateLimitOptions.PermitsPerMinute"/>), so that guessing from a shared address does
+    /// not lock out the towns behind it. A key this gateway has not seen valid for that long waits for the budget.</summary>
+    public TimeSpan Remembered { get; set; } = TimeSpan.FromHours(24);
+
     public int MaxEntries { get; set; } = 50_000;
 }
