@@ -65,6 +65,53 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_signed_with_the_right_key_but_living_for_years_or_naming_no_caller_gets_401()
+    {
+        var now = DateTime.UtcNow;
+        var forYears = Token(new Dictionary<string, object> { ["sub"] = "42187", ["role"] = Roles.Town }, now, now.AddYears(10));
+        var noSubject = Token(new Dictionary<string, object> { ["role"] = Roles.Town }, now, now.AddMinutes(1));
+        var noIssueTime = Token(new Dictionary<string, object> { ["sub"] = "42187", ["role"] = Roles.Town }, null, now.AddMinutes(1));
+        var asIssued = Token(new Dictionary<string, object> { ["sub"] = "42187", ["role"] = Roles.Town }, now, now.AddMinutes(1));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send("/things", new Thing("x", 1), new("Bearer", forYears))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send("/things", new Thing("x", 1), new("Bearer", noSubject))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send("/things", new Thing("x", 1), new("Bearer", noIssueTime))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send("/things", new Thing("x", 1), new("Bearer", asIssued))).StatusCode);
+    }
+
+    private static string Token(Dictionary<string, object> claims, DateTime? issuedAt, DateTime expires) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(
+            new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+            {
+                Issuer = InternalTokenOptions.Issuer,
+                Audience = InternalTokenOptions.Audience,
+                Claims = claims,
+                IssuedAt = issuedAt,
+                NotBefore = (issuedAt ?? DateTime.UtcNow).AddSeconds(-5),
+                Expires = expires,
+                SigningCredentials = new(new InternalTokenOptions { InternalTokenKey = TestSettings.TokenKey }.SigningKey(),
+                    Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+            });
+
+    [Theory]
+    [InlineData("short", null, "Auth:InternalTokenKey")]
+    [InlineData(null, "00:00:00", "Auth:Lifetime")]
+    [InlineData(null, "1.00:00:00", "Auth:Lifetime")]
+    public async Task A_service_without_a_usable_token_key_or_lifetime_stops_at_start_naming_the_setting(string? key, string? lifetime, string setting)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(_settings.Configuration());
+        if (key is not null) builder.Configuration["Auth:InternalTokenKey"] = key;
+        if (lifetime is not null) builder.Configuration["Auth:Lifetime"] = lifetime;
+        builder.AddServiceDefaults("test");
+        await using var app = builder.Build();
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(setting, failure.Message);
+    }
+
+    [Fact]
     public async Task A_town_cannot_use_an_operator_route()
     {
         Assert.Equal(HttpStatusCode.Forbidden, (await Send("/ops", new { }, TestSettings.TownAuth("42187"))).StatusCode);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace TradeNet.Shared.Auth;
@@ -32,6 +33,15 @@ public static class InternalAuthExtensions
                 {
                     OnTokenValidated = context =>
                     {
+                        // Every token TradeNet issues names its caller and lives minutes at most; one that does neither
+                        // was not made by an issuer of ours, whatever key signed it.
+                        if (context.SecurityToken is not JsonWebToken token || token.IssuedAt == DateTime.MinValue
+                            || token.ValidTo - token.IssuedAt > InternalTokenOptions.MaxLifetime
+                            || string.IsNullOrEmpty(token.Subject))
+                        {
+                            context.Fail("The internal token has no subject, or no issue time, or lives longer than tokens are issued for.");
+                            return Task.CompletedTask;
+                        }
                         // Expose the subject under the standard claim so CallerExtensions work everywhere.
                         if (context.Principal?.Identity is ClaimsIdentity identity && identity.FindFirst("sub") is { } sub)
                         {

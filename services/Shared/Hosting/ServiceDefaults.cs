@@ -47,7 +47,13 @@ public static class ServiceDefaults
             o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             RequestHeadLimits.FitWhatTheEdgeForwards(o.Limits);
         });
-        builder.Services.AddOptions<InternalTokenOptions>().Bind(builder.Configuration.GetSection(InternalTokenOptions.Section));
+        // Checked at start: without a key every request would fail, /health included, long after the process said it started.
+        builder.Services.AddOptions<InternalTokenOptions>().Bind(builder.Configuration.GetSection(InternalTokenOptions.Section))
+            .Validate(o => o.InternalTokenKey.Length >= InternalTokenOptions.MinKeyLength,
+                $"Auth:InternalTokenKey must be set to a secret of at least {InternalTokenOptions.MinKeyLength} characters (env Auth__InternalTokenKey), the same in every process.")
+            .Validate(o => o.Lifetime > TimeSpan.Zero && o.Lifetime <= InternalTokenOptions.MaxLifetime,
+                $"Auth:Lifetime must be more than 0 and at most {InternalTokenOptions.MaxLifetime.TotalMinutes} minutes.")
+            .ValidateOnStart();
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section));
         builder.Services.AddInternalAuth();
         builder.Services.AddGrpc(o =>
