@@ -18,7 +18,9 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
         var seed = config["TradeNet:Seed"] is not { } seedText || (bool.TryParse(seedText, out var s) ? s
             : throw new ArgumentException($"TradeNet:Seed is '{seedText}': use true or false."));
         var dataDir = config["TradeNet:DataDir"] ?? Path.Combine(Path.GetTempPath(), "tradenet-apphost", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-        Directory.CreateDirectory(dataDir);
+        // Every trade and the demo keys go here: readable by the user who runs the app host only.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dataDir);
+        else Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return new AppHostSettings(
             topology == "distributed",
             int.TryParse(config["TradeNet:GatewayPort"], out var port) ? port : 5000,

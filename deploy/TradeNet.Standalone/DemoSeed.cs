@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using TradeNet.Shared.Data;
 using TradeNet.Shared.Hosting;
+using TradeNet.Shared.Storage;
 
 namespace TradeNet.Standalone;
 
@@ -44,7 +45,7 @@ public static class DemoSeed
         await List(http, keys, ids[3], ids[4], categories[3], 900);
         await List(http, keys, ids[4], ids[2], categories[4], 900);
 
-        Directory.CreateDirectory(options.DataDir);
+        PrivateDirectory.Create(options.DataDir);
         // The keys act as those towns: readable by the user who started the host only (Unix; elsewhere the folder's rights).
         var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

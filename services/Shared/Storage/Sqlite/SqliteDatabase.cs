@@ -30,7 +30,7 @@ public sealed class SqliteDatabase
     public SqliteDatabase(string path, string serviceSchema)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        if (!string.IsNullOrEmpty(directory)) PrivateDirectory.Create(directory);
         ConnectionString = ConnectionStringFor(path);
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
