@@ -67,6 +67,12 @@ public static class ServiceDefaults
     /// <summary>/health (ready) and /alive (process up) in every environment: compose and Kubernetes probe them.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Answers are what their Content-Type says: a browser must not guess HTML into a JSON or CSV answer.
+        app.Use((http, next) =>
+        {
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(http);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -64,6 +64,8 @@ public sealed class RouteSheetTests : IDisposable
         Assert.Contains(lyon, html);
         Assert.Contains("40 × ", html);
         Assert.Contains("2 × firewood", html);
+        Assert.Equal("default-src 'none'; style-src 'unsafe-inline'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
     [Fact]
