@@ -65,6 +65,8 @@ public static class CliApp
             MaxCycleLength = maxCycle,
             MaxChainLength = maxChain,
             TimeLimit = timeLimit is { } s ? TimeSpan.FromSeconds(s) : null,
+            // MATCHING_TRACE=1: the engine's progress lines on standard error (standard output holds the result only).
+            Progress = Environment.GetEnvironmentVariable("MATCHING_TRACE") == "1" ? stderr.WriteLine : null,
         };
         var errors = BookValidator.Validate(ClearingEngine.Effective(book, options));
         if (errors.Count > 0)

@@ -61,7 +61,10 @@ public static class ClearingEngine
             {
                 circulation ??= CirculationBound.Compute(market, arcs);
                 ComponentSolver.Trace($"component bound {componentBound:F1}, circulation bound {circulation:F1}, objective {sol.Objective:F1}");
-                componentBound = Math.Min(componentBound, Math.Max(sol.Objective, circulation.Value));
+                // A bound below a plan that passed its checks is a numerical failure, not news about the optimum.
+                if (circulation.Value >= sol.Objective - ComponentSolver.Tolerance(sol.Objective))
+                    componentBound = Math.Min(componentBound, Math.Max(sol.Objective, circulation.Value));
+                else ComponentSolver.Trace($"circulation bound {circulation:F1} is below the plan's {sol.Objective:F1}: not used");
             }
             bound += componentBound;
             generated += sol.GeneratedColumns;
