@@ -243,6 +243,25 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Contains("application/json", await ProblemDetailAsync(response, HttpStatusCode.UnsupportedMediaType));
     }
 
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("utf8")]
+    [InlineData("windows-1252")]
+    [InlineData("\"utf-8\"")]
+    public async Task A_json_body_in_a_charset_the_reader_does_not_know_is_a_415_problem_asking_for_utf_8(string charset)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/things")
+        {
+            Content = new ByteArrayContent("""{"name":"x","count":1}"""u8.ToArray()),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+        request.Headers.Authorization = TestSettings.TownAuth("42187");
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Contains("UTF-8", await ProblemDetailAsync(response, HttpStatusCode.UnsupportedMediaType));
+    }
+
     [Fact]
     public async Task An_unexpected_error_is_a_500_problem_without_internals()
     {

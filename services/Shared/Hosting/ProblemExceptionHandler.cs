@@ -19,6 +19,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             BadHttpRequestException { StatusCode: 413 } => (413, "Request body too large", "The request body exceeds the allowed size."),
             BadHttpRequestException bad => (bad.StatusCode, "Invalid request", Describe(bad)),
+            // The framework's JSON reader throws this for a Content-Type charset it does not know ("charset=utf8", "bogus").
+            InvalidOperationException charset when charset.Message.Contains("charset", StringComparison.OrdinalIgnoreCase)
+                => (415, "Unsupported Media Type", "The body must be JSON in UTF-8: send Content-Type: application/json (charset=utf-8 or none)."),
             // Another request changed the same record at the same moment, every retry included; nothing was written.
             WriteConflictException => (409, "Conflict", "Another request changed the same record at the same moment; nothing was changed. Try again."),
             _ => (500, "Unexpected error", "The server could not complete the request."),
