@@ -22,9 +22,12 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
 {
     public TestSettings Settings { get; } = new();
 
+    /// <summary>Settings of this host only (a small limit, say); set before its first request.</summary>
+    public Dictionary<string, string?> ExtraSettings { get; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in Settings.Configuration()) builder.UseSetting(key, value);
+        foreach (var (key, value) in Settings.Configuration().Concat(ExtraSettings)) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x => x.AddCatalogConsumers()));
     }
 

@@ -274,6 +274,29 @@ public sealed class CatalogStoreContractTests
     }
 
     [Theory, MemberData(nameof(Adapters))]
+    public async Task A_towns_open_listings_are_its_active_ones_whose_window_has_not_ended(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddTownAsync(Town("42187"));
+            await s.AddTownAsync(Town("42184", "hash-2"));
+            await s.AddListingAsync(Listing("open", "42187")); // until At + 30 days
+            await s.AddListingAsync(Listing("no-end", "42187") with { AvailableUntil = null });
+            await s.AddListingAsync(Listing("ended", "42187") with { AvailableUntil = At.AddDays(-1) });
+            await s.AddListingAsync(Listing("withdrawn", "42187") with { Status = ListingStatuses.Withdrawn });
+            await s.AddListingAsync(Listing("exhausted", "42187") with { Status = ListingStatuses.Exhausted });
+            await s.AddListingAsync(Listing("other-town", "42184"));
+        });
+
+        await using var session = await store.Store.BeginAsync();
+        Assert.Equal(2, await session.CountOpenListingsAsync("42187", At));
+        Assert.Equal(1, await session.CountOpenListingsAsync("42187", At.AddDays(31)));
+        Assert.Equal(1, await session.CountOpenListingsAsync("42184", At));
+        Assert.Equal(0, await session.CountOpenListingsAsync("nowhere", At));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
     public async Task A_listing_update_lands_only_on_the_version_it_read(string adapter)
     {
         await using var store = await StoreUnderTest.OpenAsync(adapter);

@@ -129,6 +129,20 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void A_towns_open_listings_are_counted_under_a_guard_document_of_its_own()
+    {
+        Assert.Equal(BsonDocument.Parse("""{ "_id": "openListings:42187" }"""), MongoRendering.Render(CatalogMongoQueries.OpenListingsGuard("42187")));
+        Assert.Equal(BsonDocument.Parse("""{ "$inc": { "writes": { "$numberLong": "1" } } }"""), MongoRendering.Render(CatalogMongoQueries.TouchGuard));
+        Assert.Equal(new BsonDocument
+            {
+                ["townId"] = "42187", ["status"] = "active",
+                ["$or"] = new BsonArray { new BsonDocument("availableUntil", BsonNull.Value),
+                    new BsonDocument("availableUntil", new BsonDocument("$gte", new BsonDateTime(At.UtcDateTime))) },
+            },
+            MongoRendering.Render(CatalogMongoQueries.OpenListings("42187", At)));
+    }
+
+    [Fact]
     public void Filters_render_to_the_mapped_field_names()
     {
         var trade = Guid.NewGuid();

@@ -67,8 +67,9 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
     [Fact]
     public async Task A_town_registering_with_a_taken_insee_code_gets_a_generated_id()
     {
-        var first = await factory.RegisterTownAsync("42283");
-        var second = await factory.RegisterTownAsync("42283");
+        // Saint-Romain-en-Jarez, at its own coordinates (a known code elsewhere is refused, below).
+        var first = await factory.RegisterTownAsync("42283", 45.56118, 4.54166);
+        var second = await factory.RegisterTownAsync("42283", 45.56118, 4.54166);
 
         Assert.Equal("42283", first.Town.Id);
         Assert.NotEqual("42283", second.Town.Id);
@@ -121,6 +122,39 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("inseeCode", out _), $"errors should name 'inseeCode': {problem}");
         Assert.Null(await factory.Store.GetTownAsync(inseeCode));
+    }
+
+    [Fact]
+    public async Task A_real_towns_insee_code_with_coordinates_far_from_it_is_refused_and_the_id_stays_free()
+    {
+        // Lyon (known through its arrondissements) claimed from the middle of the Pacific.
+        var response = await factory.CreateClient().PostAsync("/api/catalog/towns", new StringContent(
+            """{"name":"Lyon","inseeCode":"69123","lat":-45,"lon":170}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var message = problem.GetProperty("errors").GetProperty("inseeCode")[0].GetString()!;
+        Assert.Contains("Lyon", message);
+        Assert.Contains("within 25 km", message);
+        Assert.Null(await factory.Store.GetTownAsync("69123"));
+    }
+
+    [Fact]
+    public async Task A_real_towns_insee_code_near_its_coordinates_is_accepted()
+    {
+        // Saint-Étienne's Hôtel de Ville, about a kilometre from the directory's point.
+        var town = await factory.RegisterTownAsync("42218", 45.4397, 4.3872);
+
+        Assert.Equal("42218", town.Town.InseeCode);
+    }
+
+    [Fact]
+    public async Task An_insee_code_the_directory_does_not_know_is_taken_on_trust()
+    {
+        // Paris: the directory covers Auvergne-Rhône-Alpes only, so any coordinates are accepted as before.
+        var town = await factory.RegisterTownAsync("75056", -45, 170);
+
+        Assert.Equal("75056", town.Town.InseeCode);
     }
 
     [Fact]

@@ -31,7 +31,37 @@ public sealed class ValidationTests
     [InlineData(90, 180)]
     public void Latitude_and_longitude_bounds_are_inclusive(double lat, double lon)
     {
-        Assert.Empty(CatalogValidation.Town(Roanne with { Lat = lat, Lon = lon }));
+        Assert.Empty(CatalogValidation.Town(Roanne with { Lat = lat, Lon = lon, InseeCode = null }));
+    }
+
+    [Theory]
+    [InlineData(46.0443, 4.07974, true)] // Roanne's own point
+    [InlineData(46.26, 4.07974, true)] // 24.0 km north
+    [InlineData(46.28, 4.07974, false)] // 26.2 km north
+    [InlineData(45.76, 4.84, false)] // Lyon, 68 km away
+    public void A_known_insee_code_must_lie_within_25_km_of_its_commune(double lat, double lon, bool valid)
+    {
+        var errors = CatalogValidation.Town(Roanne with { Lat = lat, Lon = lon });
+
+        if (valid) Assert.Empty(errors);
+        else Assert.Equal(["inseeCode"], errors.Keys.ToArray());
+    }
+
+    [Fact]
+    public void Lyon_is_known_through_its_arrondissements()
+    {
+        var lyon = Roanne with { Name = "Lyon", InseeCode = "69123" };
+
+        Assert.Empty(CatalogValidation.Town(lyon with { Lat = 45.7578, Lon = 4.8320 })); // Place Bellecour
+        Assert.Equal(["inseeCode"], CatalogValidation.Town(lyon with { Lat = -45, Lon = 170 }).Keys.ToArray());
+    }
+
+    [Fact]
+    public void Every_town_of_the_directory_passes_at_its_own_coordinates()
+    {
+        // What the standalone host's demo seed registers.
+        foreach (var town in TradeNet.Shared.Data.TownDirectory.All)
+            Assert.Empty(CatalogValidation.Town(new RegisterTownRequest(town.Name, town.Lat, town.Lon, town.InseeCode, [])));
     }
 
     [Fact]

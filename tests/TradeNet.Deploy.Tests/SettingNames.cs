@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.Json;
+using TradeNet.Catalog;
 using TradeNet.Gateway;
 using TradeNet.Logistics;
 using TradeNet.Matching;
@@ -19,6 +20,7 @@ internal static class SettingNames
         [InternalTokenOptions.Section] = typeof(InternalTokenOptions),
         [StorageOptions.Section] = typeof(StorageOptions),
         [RabbitMqOptions.Section] = typeof(RabbitMqOptions),
+        [CatalogOptions.Section] = typeof(CatalogOptions),
         [MatchingOptions.Section] = typeof(MatchingOptions),
         [LogisticsOptions.Section] = typeof(LogisticsOptions),
         [GatewayOptions.Section] = typeof(GatewayOptions),

@@ -44,6 +44,10 @@ public static class CatalogExtensions
             services.AddOutboxRelay<CatalogSqliteOutbox>();
             services.AddOutboxBacklogMetrics<CatalogSqliteOutbox>("catalog");
         }
+        services.AddOptions<CatalogOptions>()
+            .Bind(builder.Configuration.GetSection(CatalogOptions.Section))
+            .Validate(o => o.MaxOpenListingsPerTown >= 1, "Catalog:MaxOpenListingsPerTown must be at least 1.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TownRegistry>();
         services.AddSingleton<ListingBoard>();

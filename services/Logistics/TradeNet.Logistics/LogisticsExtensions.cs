@@ -43,6 +43,7 @@ public static class LogisticsExtensions
             .Validate(o => o.ServiceTime >= TimeSpan.Zero, "Logistics:ServiceTime cannot be negative.")
             .Validate(o => o.MaxTransfersPerRun > 0, "Logistics:MaxTransfersPerRun must be positive.")
             .Validate(o => o.MaxDeliveryAttempts >= 1, "Logistics:MaxDeliveryAttempts must be at least 1.")
+            .Validate(o => o.MaxVehiclesPerTown >= 1, "Logistics:MaxVehiclesPerTown must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>();
         services.TryAddSingleton(TimeProvider.System);

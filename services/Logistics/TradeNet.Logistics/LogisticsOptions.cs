@@ -35,6 +35,10 @@ public sealed class LogisticsOptions
     /// releases it, rather than sending a vehicle every run to a road that stays closed.</summary>
     public int MaxDeliveryAttempts { get; set; } = 3;
 
+    /// <summary>How many vehicles one town may have registered, by itself or by an operator for it (default 50): a
+    /// flood of vehicles would slow every planning run and every fleet read.</summary>
+    public int MaxVehiclesPerTown { get; set; } = 50;
+
     /// <summary>Category ids that must ride on chilled vehicles. TradeLeg does not carry the catalog's
     /// <c>perishable</c> flag, so logistics keeps the list; unset means the catalog seed's perishable categories.
     /// (Null rather than a default array: the configuration binder appends to an existing array.)</summary>

@@ -397,6 +397,32 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Vehicles_come_in_pages_by_home_town_then_id_and_are_counted_per_town(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        await using (var session = await s.Store.BeginAsync())
+        {
+            foreach (var (id, home) in new[] { ("veh-3", "roanne"), ("veh-1", "roanne"), ("veh-2", "lyon"), ("veh-0", "roanne"), ("veh-4", "lyon") })
+                await session.AddVehicleAsync(Van(id, home));
+            Assert.Equal(3, await session.CountVehiclesAsync("roanne"));
+            Assert.Equal(0, await session.CountVehiclesAsync("nowhere"));
+            await session.CommitAsync();
+        }
+        var all = await s.Store.VehiclesAsync();
+
+        var first = await s.Store.VehiclePageAsync(new VehiclePage(null, null, 2));
+        var second = await s.Store.VehiclePageAsync(new VehiclePage(null, first[^1], 2));
+        var third = await s.Store.VehiclePageAsync(new VehiclePage(null, second[^1], 2));
+        var roanne = await s.Store.VehiclePageAsync(new VehiclePage("roanne", all.Single(v => v.Id == "veh-0"), 5));
+
+        Assert.Equal(["veh-2", "veh-4", "veh-0", "veh-1", "veh-3"], all.Select(v => v.Id));
+        Assert.Equal(all.Select(v => v.Id), first.Concat(second).Concat(third).Select(v => v.Id));
+        Assert.Single(third);
+        Assert.Equal(["veh-1", "veh-3"], roanne.Select(v => v.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task Vehicles_are_added_read_replaced_and_withdrawn(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

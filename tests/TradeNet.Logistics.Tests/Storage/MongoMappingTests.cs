@@ -123,6 +123,23 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void Sessions_counting_a_towns_vehicles_all_write_its_one_guard_document()
+    {
+        Assert.Equal(new BsonDocument("_id", "roanne"), MongoRendering.Render(LogisticsMongoQueries.TownGuard("roanne")));
+        Assert.Equal(BsonDocument.Parse("""{ "$inc": { "writes": 1 } }"""), MongoRendering.Render(LogisticsMongoQueries.TouchTownGuard));
+    }
+
+    [Fact]
+    public void A_page_of_vehicles_starts_past_the_last_vehicle_in_home_town_then_id_order()
+    {
+        var last = new Vehicle("veh-1", "roanne", Towns.Roanne, null, 1000, null, false, 0.5, 20, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(BsonDocument.Parse("""{ "homeTown": "lyon" }"""), MongoRendering.Render(LogisticsMongoQueries.VehiclePage(new VehiclePage("lyon", null, 5))));
+        Assert.Equal(BsonDocument.Parse("""{ "$or": [{ "homeTown": { "$gt": "roanne" } }, { "homeTown": "roanne", "_id": { "$gt": "veh-1" } }] }"""),
+            MongoRendering.Render(LogisticsMongoQueries.VehiclePage(new VehiclePage(null, last, 5))));
+    }
+
+    [Fact]
     public void Active_shipments_are_the_planned_and_the_picked_up_ones() =>
         Assert.Equal(BsonDocument.Parse("""{ "status": { "$in": ["planned", "pickedUp"] } }"""), MongoRendering.Render(LogisticsMongoQueries.ActiveShipments));
 

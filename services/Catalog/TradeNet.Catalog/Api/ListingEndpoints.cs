@@ -17,7 +17,7 @@ internal static class ListingEndpoints
         api.MapGet("/listings/{id}", Get).ProducesProblems(404);
         // Only towns write listings, and only their own: the town is the caller, never a body field.
         // Problems as ListingBoard answers them (Responses.From): 403 another town's or an unregistered town, 409 an
-        // Idempotency-Key reused for other terms or a withdrawn listing.
+        // Idempotency-Key reused for other terms, a withdrawn listing, or a town at its open-listing limit.
         api.MapPost("/listings", Publish).RequireAuthorization(Policies.Town).ProducesProblems(403, 409);
         api.MapPut("/listings/{id}", Change).RequireAuthorization(Policies.Town).ProducesProblems(403, 404, 409);
         api.MapDelete("/listings/{id}", Withdraw).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404);

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
+using TradeNet.Shared.Data;
 using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Catalog.Application;
@@ -38,6 +40,8 @@ public static partial class CatalogValidation
         else if (!double.IsFinite(lat) || lat is < -90 or > 90) errors.Add("lat", "must be between -90 and 90");
         if (r.Lon is not { } lon) errors.Add("lon", "is required");
         else if (!double.IsFinite(lon) || lon is < -180 or > 180) errors.Add("lon", "must be between -180 and 180");
+        if (!errors.Has("inseeCode") && !errors.Has("lat") && !errors.Has("lon")
+            && KnownTownTooFar(r.InseeCode, r.Lat!.Value, r.Lon!.Value) is { } tooFar) errors.Add("inseeCode", tooFar);
         var specialties = r.Specialties ?? [];
         if (specialties.Length > MaxTags) errors.Add("specialties", $"at most {MaxTags}");
         else if (specialties.Any(s => string.IsNullOrWhiteSpace(s) || s.Trim().Length > 60))
@@ -45,6 +49,22 @@ public static partial class CatalogValidation
         else if (specialties.Any(TextRules.HasUnsafeCharacters))
             errors.Add("specialties", "must not contain control characters");
         return errors.Result;
+    }
+
+    /// <summary>A real commune is at most ~20 km across: a town claiming its INSEE code (and with it, when free, the id
+    /// 42187 that others read as Roanne) must lie this close to the commune's coordinates.</summary>
+    public const double MaxKmFromKnownTown = 25;
+
+    /// <summary>Why the coordinates cannot be the commune's with this code, or null. Codes the directory does not know
+    /// (it covers one region) are taken on trust.</summary>
+    private static string? KnownTownTooFar(string? inseeCode, double lat, double lon)
+    {
+        if (inseeCode is null || TownDirectory.Find(inseeCode) is not { } known) return null;
+        var km = Geo.HaversineKm(lat, lon, known.Lat, known.Lon);
+        return km <= MaxKmFromKnownTown ? null
+            : $"is the code of {known.Name} ({known.Lat.ToString(CultureInfo.InvariantCulture)}, {known.Lon.ToString(CultureInfo.InvariantCulture)}), " +
+              $"{Math.Round(km):0} km from lat/lon; a town with this code must lie within {MaxKmFromKnownTown:0} km of it " +
+              "(correct lat/lon, or leave inseeCode out)";
     }
 
     /// <summary>An id from the path as a message may quote it: a long or control-character one is not repeated.</summary>
@@ -124,6 +144,7 @@ public static partial class CatalogValidation
             if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
             list.Add(message);
         }
+        public bool Has(string field) => _errors.ContainsKey(field);
         public Dictionary<string, string[]> Result => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
 using TradeNet.Catalog.Storage;
@@ -7,8 +8,10 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Catalog.Application;
 
 /// <summary>A town publishes, changes and withdraws its own listings; each change and its event commit together.</summary>
-public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogger<ListingBoard> logger)
+public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptions<CatalogOptions> options, ILogger<ListingBoard> logger)
 {
+    private int MaxOpen => options.Value.MaxOpenListingsPerTown;
+
     /// <param name="requestKey">The caller's <c>Idempotency-Key</c>, if it sent one: the listing published under it
     /// before comes back (<see cref="PublishedListing.Replayed"/>) instead of a second one.</param>
     public async Task<Outcome<PublishedListing>> PublishAsync(string townId, PublishListingRequest request, string? requestKey = null,
@@ -55,6 +58,9 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
             var pieces = new Dictionary<string, string[]>();
             CatalogValidation.CheckWholePieces(pieces, category.Unit, terms.Quantity, terms.MinLot);
             if (pieces.Count > 0) return Problem.Invalid(pieces);
+            // Counted in this write (after the key: a replay is answered whatever the count), so concurrent publishes
+            // cannot together pass the limit.
+            if (await session.CountOpenListingsAsync(townId, clock.GetUtcNow(), ct) >= MaxOpen) return TooManyOpen();
             var listing = new Listing(ApiKeys.NewListingId(), townId, kind, category.Id, terms.Quantity, 0, 0, terms.MinLot,
                 terms.Attributes, terms.Requires, terms.AvailableFrom, terms.AvailableUntil, terms.MaxDistanceKm,
                 ListingStatuses.Active, 1, clock.GetUtcNow());
@@ -101,6 +107,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
             // and a client retrying a PUT would see a new version each time.
             if (terms.SameAs(current)) return listing;
             var changed = listing.Change(terms);
+            // A change can reopen a listing (a later end to an ended window, more of an exhausted one): it then counts again.
+            var now = clock.GetUtcNow();
+            if (!listing.IsOpenAt(now) && changed.IsOpenAt(now) && await session.CountOpenListingsAsync(townId, now, ct) >= MaxOpen)
+                return TooManyOpen();
             await session.UpdateListingAsync(changed, listing.Version, ct);
             await PublishChangedAsync(session, changed, ct);
             await session.CommitAsync(ct);
@@ -128,6 +138,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, ILogge
                 logger.LogInformation("Operator {Operator} withdrew listing {ListingId} of town {TownId}", caller, withdrawn.Id, withdrawn.TownId);
             return withdrawn;
         });
+
+    private Problem TooManyOpen() => Problem.Conflict(
+        $"the town already has {MaxOpen} open listings, the most one town may have; withdraw some it no longer needs " +
+        "(DELETE /api/catalog/listings/{id}) before publishing or reopening another");
 
     /// <summary>Announces a listing's new state with the town and category values consumers need.</summary>
     internal static async Task PublishChangedAsync(ICatalogSession session, Listing listing, CancellationToken ct)

@@ -45,6 +45,10 @@ public sealed record Listing(
 
     public bool IsActive => Status == ListingStatuses.Active;
 
+    /// <summary>Active and its window not ended: a listing the order book still holds (matching skips ended ones), and
+    /// what counts against the town's <see cref="CatalogOptions.MaxOpenListingsPerTown"/>.</summary>
+    public bool IsOpenAt(DateTimeOffset now) => IsActive && (AvailableUntil is null || AvailableUntil >= now);
+
     public Listing Reserve(double quantity) => Settle(this with { Reserved = Reserved + quantity });
 
     public Listing Release(double quantity) => Settle(this with { Reserved = Clamp(Reserved - quantity) });

@@ -53,6 +53,12 @@ public interface ICatalogSession : IWriteScope
 
     Task AddListingAsync(Listing listing, CancellationToken ct = default);
 
+    /// <summary>How many of the town's listings are open at <paramref name="now"/> (<see cref="Listing.IsOpenAt"/>). Two
+    /// sessions that both count for one town cannot both commit, so a limit checked on the count holds at commit:
+    /// SQLite writers run one at a time anyway; on MongoDB both write the town's guard document in <c>counters</c>, so
+    /// the later one fails with a conflict and is retried on a fresh snapshot.</summary>
+    Task<int> CountOpenListingsAsync(string townId, DateTimeOffset now, CancellationToken ct = default);
+
     Task<ListingRequest?> GetListingRequestAsync(string townId, string key, CancellationToken ct = default);
 
     /// <exception cref="CatalogConflictException">The town used the key already.</exception>

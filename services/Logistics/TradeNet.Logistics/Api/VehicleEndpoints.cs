@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using TradeNet.Logistics.Domain;
 using TradeNet.Logistics.Storage;
 using TradeNet.Shared.Auth;
@@ -16,9 +17,10 @@ public static class VehicleEndpoints
     public static RouteGroupBuilder MapVehicleEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/logistics/vehicles").RequireAuthorization();
-        // 503: catalog could not confirm the home town an operator names.
+        // 409: a key reused for other terms, or the home town at Logistics:MaxVehiclesPerTown. 503: catalog could not
+        // confirm the home town an operator names.
         api.MapPost("/", Register).ProducesProblems(403, 409, 503);
-        api.MapGet("/", List).ProducesProblems(403);
+        api.MapGet("/", List).ProducesProblems(403); // 400: limit or after (ValidationProblem)
         api.MapGet("/{id}", Get).ProducesProblems(404);
         api.MapPut("/{id}", Replace).ProducesProblems(403, 404);
         api.MapDelete("/{id}", Withdraw).ProducesProblems(403, 404);
@@ -29,7 +31,8 @@ public static class VehicleEndpoints
     /// 201 again and <c>Idempotent-Replayed: true</c>, instead of a second vehicle.</summary>
     private static async Task<Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult>> Register(
         [FromBody] VehicleRequest? request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
-        ILogisticsStore store, HomeTownCheck towns, HttpResponse response, TimeProvider clock, CancellationToken ct)
+        ILogisticsStore store, HomeTownCheck towns, IOptions<LogisticsOptions> options, HttpResponse response, TimeProvider clock,
+        CancellationToken ct)
     {
         // The header sent twice binds as "a,b", which the key's rules (no commas) refuse.
         if (idempotencyKey is not null && !IdempotencyKeys.IsWellFormed(idempotencyKey))
@@ -75,7 +78,7 @@ public static class VehicleEndpoints
             }
         }
 
-        return Answer(await VehicleRegistrations.AddAsync(store, vehicle, key, ct), response);
+        return Answer(await VehicleRegistrations.AddAsync(store, vehicle, key, options.Value.MaxVehiclesPerTown, ct), response);
     }
 
     private static Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult> Answer(RegistrationOutcome outcome, HttpResponse response)
@@ -85,11 +88,20 @@ public static class VehicleEndpoints
         return TypedResults.Created($"/api/logistics/vehicles/{vehicle.Id}", VehicleView.From(vehicle));
     }
 
-    private static async Task<Results<Ok<VehicleView[]>, ProblemHttpResult>> List(ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    /// <summary>In pages as catalog's lists are (<see cref="Paging"/>): a fleet of thousands is not one answer.</summary>
+    private static async Task<Results<Ok<VehicleView[]>, ValidationProblem, ProblemHttpResult>> List(
+        string? limit, string? after, ClaimsPrincipal user, ILogisticsStore store, HttpContext http, CancellationToken ct)
     {
-        if (user.SeesEveryTown()) return TypedResults.Ok((await store.VehiclesAsync(null, ct)).Select(VehicleView.From).ToArray());
-        if (user.TownId() is not { } town) return Problems.Forbidden("Only towns, operators and services read vehicles.");
-        return TypedResults.Ok((await store.VehiclesAsync(town, ct)).Select(VehicleView.From).ToArray());
+        string? town = null;
+        if (!user.SeesEveryTown() && (town = user.TownId()) is null) return Problems.Forbidden("Only towns, operators and services read vehicles.");
+        if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
+        Vehicle? last = null;
+        // Another town's vehicle is no page's last one for this caller: refused as an unknown id, revealing nothing.
+        if (!string.IsNullOrWhiteSpace(after) && ((last = await store.VehicleAsync(after.Trim(), ct)) is null || !MaySee(user, last)))
+            return Paging.UnknownAfter("vehicle");
+        var vehicles = await store.VehiclePageAsync(new VehiclePage(town, last, size), ct);
+        Paging.LinkNext(http, vehicles, size, v => v.Id);
+        return TypedResults.Ok(vehicles.Select(VehicleView.From).ToArray());
     }
 
     private static async Task<Results<Ok<VehicleView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)

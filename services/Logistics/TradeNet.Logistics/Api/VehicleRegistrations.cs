@@ -32,6 +32,10 @@ public static class VehicleRegistrations
         AvailableFrom = v.AvailableFrom?.ToUniversalTime(), AvailableUntil = v.AvailableUntil?.ToUniversalTime(),
     });
 
+    private static string TooMany(string town, int max) =>
+        $"town {town} already has {max} vehicles, the most one town may have; withdraw one it no longer uses " +
+        "(DELETE /api/logistics/vehicles/{id}) before registering another";
+
     /// <summary>What the key already names, or null when the caller has not used it.</summary>
     public static async Task<RegistrationOutcome?> EarlierAsync(IVehicleReads reads, VehicleRegistration key, CancellationToken ct)
     {
@@ -44,8 +48,11 @@ public static class VehicleRegistrations
     }
 
     /// <summary>Adds the vehicle, and its key in the same write, so concurrent retries register one vehicle: the
-    /// later ones find the key inside their own write, or (MongoDB) fail on it and find it on the next attempt.</summary>
-    public static async Task<RegistrationOutcome> AddAsync(ILogisticsStore store, Vehicle vehicle, VehicleRegistration? key, CancellationToken ct)
+    /// later ones find the key inside their own write, or (MongoDB) fail on it and find it on the next attempt. The home
+    /// town's vehicles are counted in that write too, after the key (a replay is answered whatever the count), so
+    /// concurrent registrations cannot together pass <paramref name="maxPerTown"/>.</summary>
+    public static async Task<RegistrationOutcome> AddAsync(ILogisticsStore store, Vehicle vehicle, VehicleRegistration? key, int maxPerTown,
+        CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -53,6 +60,7 @@ public static class VehicleRegistrations
             {
                 await using var session = await store.BeginAsync(ct);
                 if (key is not null && await EarlierAsync(session, key, ct) is { } earlier) return earlier;
+                if (await session.CountVehiclesAsync(vehicle.HomeTown, ct) >= maxPerTown) return new(null, Conflict: TooMany(vehicle.HomeTown, maxPerTown));
                 await session.AddVehicleAsync(vehicle, ct);
                 if (key is not null) await session.AddVehicleRegistrationAsync(key, ct);
                 await session.CommitAsync(ct);

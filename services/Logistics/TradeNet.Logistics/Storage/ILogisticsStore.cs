@@ -6,6 +6,10 @@ namespace TradeNet.Logistics.Storage;
 /// <summary>Which shipments to list: of one trade, and/or only those a town sends, receives or carries.</summary>
 public sealed record ShipmentQuery(Guid? TradeId = null, string? VisibleTo = null, int Limit = 500);
 
+/// <summary>Vehicles of one town (or all) after <see cref="After"/>, a vehicle of an earlier page (by home town then id),
+/// at most <see cref="Limit"/>.</summary>
+public sealed record VehiclePage(string? HomeTown, Vehicle? After, int Limit);
+
 /// <summary>What a vehicle registration reads to answer a retry: outside a write (so catalog is not asked for a
 /// retry) and again inside the write that would register it (so concurrent retries register one vehicle).</summary>
 public interface IVehicleReads
@@ -42,6 +46,9 @@ public interface ILogisticsStore : IVehicleReads
 
     /// <summary>All vehicles, or those based in one town; by home town then id.</summary>
     Task<IReadOnlyList<Vehicle>> VehiclesAsync(string? homeTown = null, CancellationToken ct = default);
+
+    /// <summary>A page of <see cref="VehiclesAsync(string?, CancellationToken)"/>, in the same order.</summary>
+    Task<IReadOnlyList<Vehicle>> VehiclePageAsync(VehiclePage page, CancellationToken ct = default);
 
     /// <summary>The trace context the trade's agreement arrived in, for linking later reports to it; null if unknown.</summary>
     Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default);
@@ -102,6 +109,11 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
     Task<IReadOnlyList<Vehicle>> VehiclesAsync(CancellationToken ct = default);
 
     Task AddVehicleAsync(Vehicle vehicle, CancellationToken ct = default);
+
+    /// <summary>How many vehicles the town has (its home town's). Two sessions that both count for one town cannot both
+    /// commit, so a limit checked on the count holds at commit: SQLite writers queue up anyway (BEGIN IMMEDIATE); on
+    /// MongoDB both write the town's document in <c>townGuards</c>, so the later one fails with a conflict and is retried.</summary>
+    Task<int> CountVehiclesAsync(string homeTown, CancellationToken ct = default);
 
     /// <summary>Keeps the key with the vehicle it registered, in the same write.</summary>
     /// <exception cref="ConcurrencyConflictException">The caller used the key already (a concurrent retry committed first).</exception>

@@ -49,6 +49,20 @@ public static class CatalogMongoQueries
         return filters.Count == 0 ? f.Empty : f.And(filters);
     }
 
+    /// <summary>The town's listings that count against its limit (<see cref="Listing.IsOpenAt"/>).</summary>
+    public static FilterDefinition<Listing> OpenListings(string townId, DateTimeOffset now)
+    {
+        var f = Builders<Listing>.Filter;
+        return f.Eq(l => l.TownId, townId) & f.Eq(l => l.Status, ListingStatuses.Active)
+            & (f.Eq(l => l.AvailableUntil, null) | f.Gte(l => l.AvailableUntil, now));
+    }
+
+    /// <summary>A town's guard in <c>counters</c>, written by every session that counts its open listings.</summary>
+    public static FilterDefinition<BsonDocument> OpenListingsGuard(string townId) =>
+        Builders<BsonDocument>.Filter.Eq("_id", $"openListings:{townId}");
+
+    public static UpdateDefinition<BsonDocument> TouchGuard { get; } = Builders<BsonDocument>.Update.Inc("writes", 1L);
+
     public static SortDefinition<Listing> ListingOrder => Builders<Listing>.Sort.Ascending(l => l.CreatedAt).Ascending(l => l.Id);
 
     public static FilterDefinition<ListingRequest> ListingRequestOf(string townId, string key) =>

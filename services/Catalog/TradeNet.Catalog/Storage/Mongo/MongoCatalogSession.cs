@@ -70,6 +70,16 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
             return true;
         });
 
+    public Task<int> CountOpenListingsAsync(string townId, DateTimeOffset now, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            // The write first: a transaction reads a snapshot, so two counting at once would both see room for one more;
+            // writing the same guard makes one of them conflict instead.
+            await store.Counters.UpdateOneAsync(Session, OpenListingsGuard(townId), TouchGuard,
+                new UpdateOptions { IsUpsert = true }, ct);
+            return (int)await store.Listings.CountDocumentsAsync(Session, OpenListings(townId, now), cancellationToken: ct);
+        });
+
     public Task UpdateListingAsync(Listing listing, long expectedVersion, CancellationToken ct = default) =>
         Guarded(async () =>
         {

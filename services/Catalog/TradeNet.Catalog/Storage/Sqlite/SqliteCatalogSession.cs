@@ -81,6 +81,15 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
             "$minLot, $attributes, $requires, $from, $until, $maxDistance, $status, $version, $createdAt)",
             ListingParameters(listing));
 
+    public async Task<int> CountOpenListingsAsync(string townId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        // Times are stored as UTC round-trip text of one width, so text order is time order.
+        await using var count = scope.Command(
+            "SELECT COUNT(*) FROM listings WHERE town_id = $town AND status = $active AND (available_until IS NULL OR available_until >= $now)",
+            ("$town", townId), ("$active", ListingStatuses.Active), ("$now", Text(now)));
+        return Convert.ToInt32(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<ListingRequest?> GetListingRequestAsync(string townId, string key, CancellationToken ct = default) =>
         (await Read("SELECT town_id, request_key, listing_id, fingerprint, at FROM listing_requests WHERE town_id = $town AND request_key = $key",
             r => new ListingRequest(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), DateTimeOffset.Parse(r.GetString(4))),

@@ -79,6 +79,15 @@ public static class LogisticsMongoQueries
     public static FilterDefinition<VehicleDocument> Vehicles(string? homeTown) =>
         homeTown is null ? Builders<VehicleDocument>.Filter.Empty : Builders<VehicleDocument>.Filter.Eq(d => d.HomeTown, homeTown);
 
+    /// <summary>A page of vehicles: <see cref="Vehicles(string?)"/> after the page's last vehicle in <see cref="ByHomeTown"/> order.</summary>
+    public static FilterDefinition<VehicleDocument> VehiclePage(VehiclePage page)
+    {
+        var f = Builders<VehicleDocument>.Filter;
+        if (page.After is not { } after) return Vehicles(page.HomeTown);
+        var past = f.Gt(d => d.HomeTown, after.HomeTown) | (f.Eq(d => d.HomeTown, after.HomeTown) & f.Gt(d => d.Id, after.Id));
+        return page.HomeTown is null ? past : Vehicles(page.HomeTown) & past;
+    }
+
     public static SortDefinition<VehicleDocument> ByHomeTown { get; } =
         Builders<VehicleDocument>.Sort.Ascending(d => d.HomeTown).Ascending(d => d.Id);
 
@@ -96,6 +105,11 @@ public static class LogisticsMongoQueries
         Builders<BsonDocument>.Filter.Eq("_id", new BsonBinaryData(tradeId, GuidRepresentation.Standard));
 
     public static UpdateDefinition<BsonDocument> TouchTradeGuard { get; } = Builders<BsonDocument>.Update.Inc("writes", 1);
+
+    /// <summary>One document per town that every session counting its vehicles writes (a write conflict orders them).</summary>
+    public static FilterDefinition<BsonDocument> TownGuard(string townId) => Builders<BsonDocument>.Filter.Eq("_id", townId);
+
+    public static UpdateDefinition<BsonDocument> TouchTownGuard { get; } = Builders<BsonDocument>.Update.Inc("writes", 1);
 
     public static FilterDefinition<TradeTraceDocument> TradeTrace(Guid tradeId) =>
         Builders<TradeTraceDocument>.Filter.Eq(d => d.TradeId, tradeId);

@@ -21,6 +21,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         CancelledTrades = Database.GetCollection<CancelledTradeDocument>("cancelledTrades");
         TradeTraces = Database.GetCollection<TradeTraceDocument>("tradeTraces");
         TradeGuards = Database.GetCollection<BsonDocument>("tradeGuards");
+        TownGuards = Database.GetCollection<BsonDocument>("townGuards");
         Vehicles = Database.GetCollection<VehicleDocument>("vehicles");
         VehicleRegistrations = Database.GetCollection<VehicleRegistrationDocument>("vehicleRegistrations");
         OutboxStore = new MongoOutboxStore(this);
@@ -39,6 +40,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public IMongoCollection<CancelledTradeDocument> CancelledTrades { get; }
     public IMongoCollection<TradeTraceDocument> TradeTraces { get; }
     public IMongoCollection<BsonDocument> TradeGuards { get; }
+    public IMongoCollection<BsonDocument> TownGuards { get; }
     public IMongoCollection<VehicleDocument> Vehicles { get; }
     public IMongoCollection<VehicleRegistrationDocument> VehicleRegistrations { get; }
     public MongoOutboxStore OutboxStore { get; }
@@ -55,6 +57,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         await CreateCollectionAsync("cancelledTrades", ct);
         await CreateCollectionAsync("tradeTraces", ct);
         await CreateCollectionAsync("tradeGuards", ct);
+        await CreateCollectionAsync("townGuards", ct);
         await CreateCollectionAsync("vehicleRegistrations", ct);
         await CreateCollectionAsync("inbox", ct);
     }
@@ -139,6 +142,12 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     {
         var doc = await VehicleRegistrations.Find(VehicleRegistrationOf(caller, key)).FirstOrDefaultAsync(ct);
         return doc is null ? null : MongoMapping.ToDomain(doc);
+    }
+
+    public async Task<IReadOnlyList<Vehicle>> VehiclePageAsync(VehiclePage page, CancellationToken ct = default)
+    {
+        var docs = await Vehicles.Find(LogisticsMongoQueries.VehiclePage(page)).Sort(ByHomeTown).Limit(page.Limit).ToListAsync(ct);
+        return docs.Select(MongoMapping.ToDomain).ToList();
     }
 
     public async Task<IReadOnlyList<Vehicle>> VehiclesAsync(string? homeTown = null, CancellationToken ct = default)

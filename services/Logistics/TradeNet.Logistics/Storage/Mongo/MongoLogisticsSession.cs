@@ -147,6 +147,13 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return doc is null ? null : MongoMapping.ToDomain(doc);
     });
 
+    public Task<int> CountVehiclesAsync(string homeTown, CancellationToken ct = default) => Guard(async () =>
+    {
+        // The write first: transactions read snapshots, so two counting at once would both see room for one more.
+        await store.TownGuards.UpdateOneAsync(Session, TownGuard(homeTown), TouchTownGuard, new UpdateOptions { IsUpsert = true }, ct);
+        return (int)await store.Vehicles.CountDocumentsAsync(Session, LogisticsMongoQueries.Vehicles(homeTown), cancellationToken: ct);
+    });
+
     public Task AddVehicleRegistrationAsync(VehicleRegistration registration, CancellationToken ct = default) => Guard(async () =>
     {
         try

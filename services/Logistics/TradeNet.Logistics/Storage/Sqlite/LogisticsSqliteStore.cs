@@ -136,6 +136,17 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return await ReadAllAsync(command, ReadVehicle, ct);
     }
 
+    public async Task<IReadOnlyList<Vehicle>> VehiclePageAsync(VehiclePage page, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = Command(connection,
+            $"SELECT {VehicleColumns} FROM vehicles WHERE ($home IS NULL OR home_town = $home) " +
+            "AND ($afterHome IS NULL OR home_town > $afterHome OR (home_town = $afterHome AND id > $afterId)) " +
+            "ORDER BY home_town, id LIMIT $limit",
+            ("$home", page.HomeTown), ("$afterHome", page.After?.HomeTown), ("$afterId", page.After?.Id), ("$limit", page.Limit));
+        return await ReadAllAsync(command, ReadVehicle, ct);
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

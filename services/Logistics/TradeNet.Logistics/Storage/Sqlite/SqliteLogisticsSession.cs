@@ -150,6 +150,12 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         return (await ReadAllAsync(command, ReadVehicle, ct)).SingleOrDefault();
     }
 
+    public async Task<int> CountVehiclesAsync(string homeTown, CancellationToken ct = default)
+    {
+        await using var command = scope.Command("SELECT COUNT(*) FROM vehicles WHERE home_town = $home", ("$home", homeTown));
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task AddVehicleAsync(Vehicle vehicle, CancellationToken ct = default)
     {
         await using var command = scope.Command($"INSERT INTO vehicles({VehicleColumns}) VALUES ({VehicleValues})", VehicleParameters(vehicle));

@@ -1,11 +1,11 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using TradeNet.Shared.Hosting;
 
-namespace TradeNet.Catalog.Api;
+namespace TradeNet.Shared.Hosting;
 
-/// <summary>Pages of a list anyone may read (towns, listings): <c>limit</c> caps a page, a full page links to the next
-/// with <c>after</c> = its last id, so no read returns a whole table.</summary>
-internal static class Paging
+/// <summary>Pages of a list that could grow long (catalog's towns and listings, logistics' vehicles): <c>limit</c> caps a
+/// page, a full page links to the next with <c>after</c> = its last id, so no read returns a whole table.</summary>
+public static class Paging
 {
     public const int DefaultPage = 500;
     public const int MaxPage = 1000;
