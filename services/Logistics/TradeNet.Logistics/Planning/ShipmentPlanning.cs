@@ -86,8 +86,8 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
     /// <summary>
     /// A planning run over all pending transfers (oldest first, at most <paramref name="max"/>). The planner runs
     /// outside any write so consumers are not held up for its time budget; the result is written afterwards, route by
-    /// route, skipping a route if any of its transfers stopped being pending meanwhile (cancelled): those transfers
-    /// stay for the next run.
+    /// route, skipping a route if any of its transfers stopped being pending meanwhile (cancelled) or its vehicle was
+    /// withdrawn or changed: those transfers stay for the next run.
     /// </summary>
     public async Task<PlanningRun> PlanPendingAsync(ILogisticsStore store, int max, CancellationToken ct)
     {
@@ -96,11 +96,12 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
         {
             var started = Stopwatch.StartNew();
             IReadOnlyList<TransferOrder> pending;
-            IReadOnlyList<Vehicle> fleet;
+            IReadOnlyList<Vehicle> registered, fleet;
             await using (var read = await store.BeginAsync(ct))
             {
                 pending = await read.PendingTransfersAsync(max, ct);
-                fleet = VehicleBookings.FreeFrom(await read.VehiclesAsync(ct), await read.ActiveShipmentsAsync(ct), clock.GetUtcNow());
+                registered = await read.VehiclesAsync(ct);
+                fleet = VehicleBookings.FreeFrom(registered, await read.ActiveShipmentsAsync(ct), clock.GetUtcNow());
             }
             if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
 
@@ -109,13 +110,18 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
 
             await using var session = await store.BeginAsync(ct);
             var stillPending = (await session.PendingTransfersAsync(int.MaxValue, ct)).ToDictionary(t => t.Id);
+            // A vehicle withdrawn or changed (capacity, hours, home) while the planner ran is not the one it planned for.
+            var asPlanned = registered.ToDictionary(v => v.Id);
+            var asNow = (await session.VehiclesAsync(ct)).ToDictionary(v => v.Id);
             var writable = planned.GroupBy(p => p.RouteId)
                 .Where(route => route.All(p => stillPending.ContainsKey(p.Transfer.Id)))
+                .Where(route => !asPlanned.TryGetValue(route.First().VehicleId, out var before)
+                    || (asNow.TryGetValue(before.Id, out var current) && current == before))
                 .SelectMany(route => route).ToList();
             var shipments = await RecordAsync(session, writable.Select(p => stillPending[p.Transfer.Id]).ToList(), writable, now, ct);
             await session.CommitAsync(ct);
             var skipped = pending.Count - shipments.Count;
-            if (skipped > 0) logger.LogInformation("Planning run: {Skipped} transfers changed meanwhile or were not placed; they wait for the next run", skipped);
+            if (skipped > 0) logger.LogInformation("Planning run: {Skipped} transfers or their vehicles changed meanwhile, or were not placed; they wait for the next run", skipped);
             return new PlanningRun(pending.Count, shipments, skipped, started.Elapsed);
         }
         finally

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planning;
+using TradeNet.Logistics.Storage;
+using TradeNet.Logistics.Tests.Storage;
+using Vehicle = TradeNet.Logistics.Domain.Vehicle;
+
+namespace TradeNet.Logistics.Tests.Planning;
+
+/// <summary>A planning run solves outside any write; what changed meanwhile decides what it may still write.</summary>
+public class PlanningRunTests
+{
+    private static readonly LogisticsOptions Settings = new() { PlanningTimeLimit = TimeSpan.FromMilliseconds(300) };
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_vehicle_withdrawn_while_the_planner_solves_gets_no_shipments_and_its_transfers_wait_for_the_next_run(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var van = await SeedAsync(s.Store);
+        var planning = Planning(async () =>
+        {
+            await using var session = await s.Store.BeginAsync();
+            await session.DeleteVehicleAsync(van.Id);
+            await session.CommitAsync();
+        });
+
+        var run = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
+
+        Assert.Empty(run.Shipments);
+        Assert.Equal(2, run.Skipped);
+        await using var read = await s.Store.BeginAsync();
+        Assert.Equal(2, (await read.PendingTransfersAsync(100)).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_vehicle_whose_capacity_was_cut_while_the_planner_solves_gets_no_shipments(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var van = await SeedAsync(s.Store);
+        var planning = Planning(async () =>
+        {
+            await using var session = await s.Store.BeginAsync();
+            await session.UpdateVehicleAsync(van with { CapacityKg = 10, UpdatedAt = van.UpdatedAt.AddSeconds(1) });
+            await session.CommitAsync();
+        });
+
+        var run = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
+
+        Assert.Empty(run.Shipments);
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_vehicle_left_alone_while_the_planner_solves_carries_what_it_was_planned_for(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var van = await SeedAsync(s.Store);
+
+        var run = await Planning(() => Task.CompletedTask).PlanPendingAsync(s.Store, 100, CancellationToken.None);
+
+        Assert.Equal(2, run.Shipments.Count);
+        Assert.All(run.Shipments, sh => Assert.Equal(van.Id, sh.VehicleId));
+    }
+
+    private static ShipmentPlanning Planning(Func<Task> whileSolving) =>
+        new(new MeanwhilePlanner(new FleetShipmentPlanner(new DirectTripPlanner(TransportModel.From(Settings)), Options.Create(Settings),
+            NullLogger<FleetShipmentPlanner>.Instance), whileSolving), TimeProvider.System, NullLogger<ShipmentPlanning>.Instance);
+
+    private static async Task<Vehicle> SeedAsync(ILogisticsStore store)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var trade = Guid.NewGuid();
+        var van = new Vehicle("van-roanne", "roanne", Towns.Roanne, "van", 2000, null, false, 0.5, 20, null, null, now, now);
+        await using var session = await store.BeginAsync();
+        await session.AddVehicleAsync(van);
+        await session.AddTransferAsync(new TransferOrder(Guid.NewGuid(), trade, 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "firewood", 100, 100,
+            null, null, TransferStatus.Pending, now));
+        await session.AddTransferAsync(new TransferOrder(Guid.NewGuid(), trade, 1, "lyon", "roanne", Towns.Lyon, Towns.Roanne, "firewood", 100, 100,
+            null, null, TransferStatus.Pending, now));
+        await session.CommitAsync();
+        return van;
+    }
+
+    /// <summary>Something another request does while the planner runs.</summary>
+    private sealed class MeanwhilePlanner(IShipmentPlanner inner, Func<Task> whileSolving) : IShipmentPlanner
+    {
+        public async Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct)
+        {
+            var planned = await inner.PlanAsync(pending, ctx, ct);
+            await whileSolving();
+            return planned;
+        }
+    }
+}
