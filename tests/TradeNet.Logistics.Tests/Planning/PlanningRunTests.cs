@@ -55,6 +55,33 @@ public class PlanningRunTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_vehicle_another_replicas_run_booked_while_the_planner_solves_is_not_given_a_second_route_at_the_same_hours(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var van = await SeedAsync(s.Store);
+        var now = DateTimeOffset.UtcNow;
+        var planning = Planning(async () =>
+        {
+            // What the other replica wrote: a route of its own on the van, leaving now and back in two hours.
+            var other = new TransferOrder(Guid.NewGuid(), Guid.NewGuid(), 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "firewood", 50, 50,
+                null, null, TransferStatus.Planned, now);
+            await using var session = await s.Store.BeginAsync();
+            await session.AddTransferAsync(other);
+            await session.AddShipmentAsync(new Shipment(Guid.NewGuid(), other.TradeId, 0, other.Id, "roanne", "lyon", "roanne", van.Id, Guid.NewGuid(),
+                ShipmentStatus.Planned, 80, 40, now.AddHours(1),
+                [new ShipmentStop(1, "roanne", FleetShipmentPlanner.DepartAction, now), new ShipmentStop(2, "lyon", "delivery", now.AddHours(1)),
+                 new ShipmentStop(3, "roanne", FleetShipmentPlanner.ReturnAction, now.AddHours(2))], now));
+            await session.CommitAsync();
+        });
+
+        var run = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
+
+        Assert.Empty(run.Shipments);
+        Assert.Equal(2, run.Skipped);
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task A_vehicle_left_alone_while_the_planner_solves_carries_what_it_was_planned_for(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

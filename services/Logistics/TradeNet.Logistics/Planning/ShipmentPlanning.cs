@@ -87,7 +87,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
     /// A planning run over all pending transfers (oldest first, at most <paramref name="max"/>). The planner runs
     /// outside any write so consumers are not held up for its time budget; the result is written afterwards, route by
     /// route, skipping a route if any of its transfers stopped being pending meanwhile (cancelled) or its vehicle was
-    /// withdrawn or changed: those transfers stay for the next run.
+    /// withdrawn, changed or booked by another run: those transfers stay for the next run.
     /// </summary>
     public async Task<PlanningRun> PlanPendingAsync(ILogisticsStore store, int max, CancellationToken ct)
     {
@@ -110,13 +110,17 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
 
             await using var session = await store.BeginAsync(ct);
             var stillPending = (await session.PendingTransfersAsync(int.MaxValue, ct)).ToDictionary(t => t.Id);
-            // A vehicle withdrawn or changed (capacity, hours, home) while the planner ran is not the one it planned for.
-            var asPlanned = registered.ToDictionary(v => v.Id);
-            var asNow = (await session.VehiclesAsync(ct)).ToDictionary(v => v.Id);
+            // The vehicle as the planner was offered it must still be offered so now, in this write: one withdrawn or
+            // changed meanwhile (capacity, hours, home), or booked by another replica's run (its free hours moved), is
+            // not the one it planned for. Direct trips use no registered vehicle.
+            var registeredIds = registered.Select(v => v.Id).ToHashSet();
+            var offered = fleet.ToDictionary(v => v.Id);
+            var offeredNow = VehicleBookings.FreeFrom(await session.VehiclesAsync(ct), await session.ActiveShipmentsAsync(ct), now)
+                .ToDictionary(v => v.Id);
             var writable = planned.GroupBy(p => p.RouteId)
                 .Where(route => route.All(p => stillPending.ContainsKey(p.Transfer.Id)))
-                .Where(route => !asPlanned.TryGetValue(route.First().VehicleId, out var before)
-                    || (asNow.TryGetValue(before.Id, out var current) && current == before))
+                .Where(route => route.First().VehicleId is var id && (!registeredIds.Contains(id)
+                    || (offered.TryGetValue(id, out var before) && offeredNow.TryGetValue(id, out var current) && current == before)))
                 .SelectMany(route => route).ToList();
             var shipments = await RecordAsync(session, writable.Select(p => stillPending[p.Transfer.Id]).ToList(), writable, now, ct);
             await session.CommitAsync(ct);
