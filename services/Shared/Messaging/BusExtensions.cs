@@ -23,13 +23,18 @@ public static class BusExtensions
         params Action<IBusRegistrationConfigurator>[] consumers)
     {
         var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new();
+        var inMemory = string.IsNullOrWhiteSpace(rabbit.Host);
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {
-            // Without this, publishes right after start can vanish before the bindings exist.
-            o.WaitUntilStarted = true;
+            // In memory, waiting costs nothing and publishes right after start cannot vanish before the bindings exist.
+            // With RabbitMQ, a process started during a broker outage must come up (out of rotation, see BusReadiness)
+            // and connect once the broker is back, not fail its start after a timeout; the outbox relay waits instead.
+            o.WaitUntilStarted = inMemory;
             o.StartTimeout = TimeSpan.FromSeconds(60);
             o.StopTimeout = TimeSpan.FromSeconds(10);
         });
+        builder.Services.AddSingleton<BusReadiness>();
+        builder.Services.AddHealthChecks().AddCheck<BusStartedCheck>("bus-started");
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
@@ -39,7 +44,7 @@ public static class BusExtensions
             // out of the gateway's rotation, so the bus check never reports worse than Degraded.
             x.ConfigureHealthCheckOptions(o => o.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
             foreach (var hook in consumers) hook(x);
-            if (string.IsNullOrWhiteSpace(rabbit.Host))
+            if (inMemory)
             {
                 x.UsingInMemory((context, cfg) =>
                 {

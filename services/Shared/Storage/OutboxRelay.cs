@@ -34,6 +34,13 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var bus = services.GetRequiredService<IBus>();
+        // Events published before this process's bus has started could reach an exchange nothing is bound to yet.
+        if (services.GetService<Messaging.BusReadiness>() is { Started: false } readiness)
+        {
+            logger.LogInformation("Outbox relay {Store} waits for the message bus to start", typeof(TStore).Name);
+            try { await readiness.WaitAsync(stoppingToken); }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+        }
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
