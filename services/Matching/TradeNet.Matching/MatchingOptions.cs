@@ -29,6 +29,11 @@ public sealed class MatchingOptions
     /// <summary>Wall-clock budget of the engine in one round; it answers with its best plan and bound when it runs out.</summary>
     public TimeSpan RoundTimeLimit { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the clearing lease lasts unrenewed (default 20 s; a round renews it every third of that): how
+    /// long an instance killed mid-round holds up the others' rounds, and about how long a round waits for another
+    /// instance's before it gives up (409).</summary>
+    public TimeSpan RoundLease { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>When true, a round asks logistics for transport estimates and subtracts their cost from the objective.</summary>
     public bool TransportCost { get; set; }
 

@@ -211,6 +211,41 @@ public class RoundTests
     }
 
     [Fact]
+    public async Task A_round_waits_out_the_lease_of_an_instance_that_died_mid_round_and_then_clears()
+    {
+        await using var host = new MatchingHost(new() { ["Matching:RoundLease"] = "00:00:02" });
+        await host.PublishListingsAsync(Swap.All);
+        var store = host.Services.GetRequiredService<IMatchingStore>();
+        var now = DateTimeOffset.UtcNow;
+        // Taken by an instance killed right after: nobody renews it.
+        Assert.True(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "a killed instance", now, now.AddSeconds(2)));
+
+        var response = await host.Operator().PostAsync("/api/matching/rounds", null);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_round_while_another_instance_keeps_its_lease_gives_up_after_about_one_lease_with_a_409_saying_so()
+    {
+        await using var host = new MatchingHost(new() { ["Matching:RoundLease"] = "00:00:02" });
+        await host.PublishListingsAsync(Swap.All);
+        var store = host.Services.GetRequiredService<IMatchingStore>();
+        var now = DateTimeOffset.UtcNow;
+        // A live instance's round: its renewals keep the lease far ahead.
+        Assert.True(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "a live instance", now, now.AddMinutes(5)));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await host.Operator().PostAsync("/api/matching/rounds", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("Another matching instance is running", problem.GetProperty("detail").GetString());
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
+        Assert.Equal(0, host.PublishedCount<TradeProposed>());
+    }
+
+    [Fact]
     public async Task A_round_whose_lease_is_taken_between_its_last_check_and_its_write_proposes_nothing()
     {
         var store = new HookedStore();

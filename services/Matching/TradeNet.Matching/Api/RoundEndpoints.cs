@@ -27,6 +27,10 @@ internal static class RoundEndpoints
         {
             return Problems.Conflict(taken.Message);
         }
+        catch (ClearingBusyException busy)
+        {
+            return Problems.Conflict(busy.Message);
+        }
     }
 
     private static async Task<Results<Ok<RoundView[]>, ValidationProblem>> ListAsync(IMatchingStore store, string? limit, CancellationToken ct)

@@ -47,19 +47,22 @@ public sealed class ClearingRounds(
         }
     }
 
-    /// <summary>The lease outlasts a round by far (twice the solver's limit and a minute), and the round renews it, so
-    /// it only runs out on its own when its holder died or stalled mid-round.</summary>
-    private TimeSpan LeaseLength => options.Value.RoundTimeLimit * 2 + TimeSpan.FromMinutes(1);
+    /// <summary>The round renews its lease every third of this, so it only runs out on its own when its holder died
+    /// or stalled mid-round; short, so that a holder killed mid-round holds up the others' rounds seconds, not minutes.</summary>
+    private TimeSpan LeaseLength => options.Value.RoundLease > TimeSpan.FromSeconds(1) ? options.Value.RoundLease : TimeSpan.FromSeconds(1);
 
-    /// <summary>Waits while another instance's round holds the lease.</summary>
+    /// <summary>Waits while another instance's round holds the lease, at most about one lease: a live holder's round is
+    /// then still running, and the caller is told so (<see cref="ClearingBusyException"/>) rather than kept waiting.</summary>
     private async Task TakeLeaseAsync(CancellationToken ct)
     {
         var logged = false;
+        var giveUp = clock.GetUtcNow() + LeaseLength + LeasePoll;
         while (true)
         {
             var now = clock.GetUtcNow();
             if (await store.TryTakeLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct)) return;
-            if (!logged) logger.LogInformation("Clearing round waits: another matching instance is running one");
+            if (now >= giveUp) throw new ClearingBusyException();
+            if (!logged) logger.LogInformation("Clearing round waits: another matching instance holds the clearing lease (running a round, or it stopped mid-round and the lease has not run out)");
             logged = true;
             await Task.Delay(LeasePoll, ct);
         }

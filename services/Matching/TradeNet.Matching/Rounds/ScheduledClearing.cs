@@ -31,6 +31,10 @@ public sealed class ScheduledClearing(IServiceScopeFactory scopes, IMatchingStor
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<ClearingRounds>().RunAsync("schedule", stoppingToken);
             }
+            catch (ClearingBusyException)
+            {
+                logger.LogInformation("Scheduled clearing round skipped: another matching instance is running one");
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A failed round must not stop the schedule; the next tick tries again.
