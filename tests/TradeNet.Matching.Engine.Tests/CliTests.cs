@@ -56,6 +56,60 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_misspelt_field_is_named_in_a_warning_on_stderr_and_the_book_still_solves()
+    {
+        var book = IssueExampleBook.Replace("\"minLot\":50", "\"min_lot\":50").Replace("\"detourFactor\":1.3", "\"detour\":1.3");
+
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", book));
+
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal(["warning: unknown field ignored: listings[0] (L1): min_lot", "warning: unknown field ignored: settings: detour"],
+            stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        using var _ = JsonDocument.Parse(stdout);
+    }
+
+    [Theory]
+    [InlineData("\"availableUntil\":\"2026-01-10T12:00:00\"", "no time zone")]
+    [InlineData("\"availableUntil\":\"tomorrow\"", "not a time")]
+    public void A_time_without_its_zone_or_not_a_time_is_a_malformed_book(string window, string says)
+    {
+        var book = IssueExampleBook.Replace("\"quantity\":500,", $"\"quantity\":500,{window},");
+
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", book));
+
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(says, stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("2026-01-10T12:00:00+01:00", 0)]   // 11:00 UTC: the offer ends before the need opens at 11:30 UTC
+    [InlineData("2026-01-10T12:00:00Z", 800)]
+    public void A_times_offset_decides_whether_windows_overlap(string offerEnds, double objective)
+    {
+        var book = IssueExampleBook.Replace("\"quantity\":500,", $"\"quantity\":500,\"availableUntil\":\"{offerEnds}\",")
+            .Replace("\"quantity\":200,", "\"quantity\":200,\"availableFrom\":\"2026-01-10T11:30:00Z\",");
+
+        var (code, stdout, _) = Run("solve", "--book", Write("book.json", book));
+
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal(objective, JsonDocument.Parse(stdout).RootElement.GetProperty("objective").GetDouble(), 6);
+    }
+
+    [Theory]
+    [InlineData("\"listings\":   [", "\"listings\": null, \"x\": [", "listings is null")]
+    [InlineData("\"name\":\"Roanne\"", "\"name\":null", "has no name")]
+    [InlineData("\"unit\":\"kg\",\"value\":2.5", "\"unit\":null,\"value\":2.5", "has no unit")]
+    public void A_required_field_given_as_null_is_a_malformed_book(string from, string to, string says)
+    {
+        var (code, _, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook.Replace(from, to)));
+
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Contains(says, stderr);
+    }
+
+    [Fact]
     public void Out_writes_the_result_file_and_keeps_stdout_empty()
     {
         var outPath = Path.Combine(_dir, "result.json");

@@ -12,6 +12,7 @@ namespace TradeNet.Matching.Cli;
 public static class CliApp
 {
     public const int Ok = 0, UsageError = 1, BadBook = 2;
+    private const int MaxWarnings = 5;
 
     private const string Usage = "usage: solve --book BOOK.json [--max-cycle K] [--max-chain L] [--time-limit SECONDS] [--out RESULT.json]";
 
@@ -59,6 +60,9 @@ public static class CliApp
         Book book;
         try { book = BookJson.ReadBook(text); }
         catch (JsonException e) { stderr.WriteLine($"malformed book: {Describe(e)}"); return BadBook; }
+        var unknown = BookJson.UnknownFields(text);
+        foreach (var field in unknown.Take(MaxWarnings)) stderr.WriteLine($"warning: unknown field ignored: {OneLine(field)}");
+        if (unknown.Count > MaxWarnings) stderr.WriteLine($"warning: {unknown.Count - MaxWarnings} more unknown fields ignored");
 
         var options = new SolveOptions
         {
@@ -87,7 +91,8 @@ public static class CliApp
         return Ok;
     }
 
-    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+    // One line, and no control character of the book's (a NUL in an id) reaches the terminal.
+    private static string OneLine(string s) => new(s.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     // System.Text.Json names a duplicate by type, not by where it is; the path names the listing.
     private static string Describe(JsonException e) => e.Path is { Length: > 1 } path && e.Message.StartsWith("Duplicate", StringComparison.Ordinal)

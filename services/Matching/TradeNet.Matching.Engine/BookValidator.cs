@@ -43,6 +43,7 @@ public static class BookValidator
         {
             if (string.IsNullOrWhiteSpace(c.Id)) errors.Add(new BookError(null, "a category has no id"));
             else if (!categories.Add(c.Id)) errors.Add(new BookError(null, $"duplicate category id '{c.Id}'"));
+            if (c.Unit is null) errors.Add(new BookError(null, $"category '{c.Id}' has no unit"));
             if (!(c.Value > 0) || !double.IsFinite(c.Value))
                 errors.Add(new BookError(null, $"category '{c.Id}' must have a value > 0"));
             else if (c.Id is not null) values.TryAdd(c.Id, c.Value);
@@ -55,6 +56,7 @@ public static class BookValidator
             if (t.Donor && t.Id is not null) donors.Add(t.Id);
             if (string.IsNullOrWhiteSpace(t.Id)) errors.Add(new BookError(null, "a town has no id"));
             else if (!towns.Add(t.Id)) errors.Add(new BookError(null, $"duplicate town id '{t.Id}'"));
+            if (t.Name is null) errors.Add(new BookError(null, $"town '{t.Id}' has no name"));
             if (!(t.Lat is >= -90 and <= 90) || !(t.Lon is >= -180 and <= 180))
                 errors.Add(new BookError(null, $"town '{t.Id}' has coordinates out of range"));
         }
