@@ -54,6 +54,7 @@ public static class LogisticsExtensions
         services.AddSingleton<ShipmentPlanning>();
         services.AddHostedService<ScheduledPlanning>();
         services.AddSingleton<ShipmentTracking>();
+        services.AddSingleton<TradeStops>();
 
         services.TryAddSingleton<ILogisticsStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton(sp => new LogisticsOutbox(sp.GetRequiredService<ILogisticsStore>() switch

@@ -158,12 +158,12 @@ public class CancelTests
     }
 
     [Fact]
-    public async Task An_agreed_trade_with_a_leg_picked_up_is_a_409_naming_that_leg()
+    public async Task An_agreed_trade_logistics_refuses_to_stop_is_a_409_naming_the_legs_on_the_road_and_stays_agreed()
     {
         await using var host = new MatchingHost();
         var trade = await Swap.AgreeAsync(host);
-        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), trade.Id, 1, DateTimeOffset.UtcNow));
-        await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[1].PickedUp, what: "leg 1 picked up");
+        // Matching has not heard of the pickup yet: logistics, where it was reported, decides.
+        host.Logistics!.OnStop = _ => FakeLogistics.Refused(1);
 
         var response = await CancelAsync(host.Operator(), trade.Id, "stuck");
 
@@ -173,13 +173,77 @@ public class CancelTests
     }
 
     [Fact]
-    public async Task An_agreed_trade_with_a_leg_delivered_is_cancelled_and_tells_catalog_which_legs_arrived()
+    public async Task A_pickup_matching_heard_of_does_not_refuse_the_cancel_when_logistics_stopped_the_goods()
     {
         await using var host = new MatchingHost();
         var trade = await Swap.AgreeAsync(host);
-        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow.AddMinutes(-5)));
-        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow));
-        await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[0].Delivered, what: "leg 0 delivered");
+        // Its trip failed in logistics, which matching has not heard of yet: logistics, which knows, stops the trade.
+        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), trade.Id, 1, DateTimeOffset.UtcNow));
+        await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[1].PickedUp, what: "leg 1 picked up");
+
+        var response = await CancelAsync(host.Operator(), trade.Id, "stuck");
+
+        response.EnsureSuccessStatusCode();
+        Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(trade.Id)).Status);
+    }
+
+    [Fact]
+    public async Task An_agreed_trade_is_stopped_in_logistics_with_the_recorded_reason_before_it_is_cancelled_and_a_proposal_is_not()
+    {
+        await using var host = new MatchingHost();
+        var proposal = await Swap.ProposeAsync(host);
+        (await CancelAsync(host.Operator(), proposal.Id, "towns asked us to")).EnsureSuccessStatusCode();
+        Assert.Empty(host.Logistics!.Stops);
+        var trade = await Swap.AgreeAsync(host);
+
+        (await CancelAsync(host.Operator(), trade.Id, "stuck")).EnsureSuccessStatusCode();
+
+        var stop = Assert.Single(host.Logistics.Stops);
+        Assert.Equal((trade.Id.ToString(), "cancelled by operator ops: stuck"), (stop.TradeId, stop.Reason));
+    }
+
+    [Theory]
+    [InlineData(Grpc.Core.StatusCode.Unavailable)]
+    [InlineData(Grpc.Core.StatusCode.DeadlineExceeded)]
+    [InlineData(Grpc.Core.StatusCode.Aborted)]
+    public async Task Logistics_unreachable_or_too_slow_is_a_503_to_retry_and_the_trade_stays_agreed(Grpc.Core.StatusCode status)
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        host.Logistics!.OnStop = _ => throw new Grpc.Core.RpcException(new Grpc.Core.Status(status, "down"));
+
+        var response = await CancelAsync(host.Operator(), trade.Id, "stuck");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        Assert.Contains("logistics", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var stored = await host.TradeAsync(trade.Id);
+        Assert.Equal((TradeStatus.Agreed, trade.Version), (stored.Status, stored.Version));
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+    }
+
+    [Fact]
+    public async Task Logistics_refusing_the_call_itself_is_a_502_and_the_trade_stays_agreed()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        host.Logistics!.OnStop = _ => throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.PermissionDenied, "no"));
+
+        var response = await CancelAsync(host.Operator(), trade.Id, "stuck");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+    }
+
+    [Fact]
+    public async Task An_agreed_trade_logistics_stopped_is_cancelled_with_the_legs_logistics_says_arrived_even_before_matching_heard_of_them()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        var arrived = DateTimeOffset.UtcNow.AddMinutes(-3);
+        host.Logistics!.OnStop = _ => FakeLogistics.StoppedWithDelivered(arrived, 0);
 
         var response = await CancelAsync(host.Operator(), trade.Id, "the other leg's road stays closed");
 
@@ -187,6 +251,39 @@ public class CancelTests
         var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
         Assert.True(cancelled.WasAgreed);
         Assert.Equal([0], cancelled.DeliveredLegs ?? []);
+        var stored = await host.TradeAsync(trade.Id);
+        Assert.Equal(TradeStatus.Cancelled, stored.Status);
+        Assert.True(stored.Legs[0].Delivered);
+        Assert.Equal(arrived.ToUnixTimeMilliseconds(), stored.Legs[0].DeliveredAt?.ToUnixTimeMilliseconds());
+        Assert.False(stored.Legs[1].Delivered);
+
+        // The delivery report that follows finds the leg delivered already: nothing to settle.
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, arrived));
+        await Task.Delay(300);
+        Assert.Equal(stored.Version, (await host.TradeAsync(trade.Id)).Version);
+    }
+
+    [Fact]
+    public async Task A_crash_after_logistics_stopped_the_goods_and_before_matching_committed_is_finished_by_cancelling_again()
+    {
+        var store = new HookedStore();
+        await using var host = new MatchingHost { WrapStore = store.Wrap };
+        var trade = await Swap.AgreeAsync(host);
+        var arrived = DateTimeOffset.UtcNow.AddMinutes(-3);
+        host.Logistics!.OnStop = _ => FakeLogistics.StoppedWithDelivered(arrived, 1);
+        store.BeforeNextWrite(() => throw new IOException("the process died here"));
+
+        var crashed = await CancelAsync(host.Operator(), trade.Id, "stuck");
+        Assert.Equal(HttpStatusCode.InternalServerError, crashed.StatusCode);
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+
+        var retried = await CancelAsync(host.Operator(), trade.Id, "stuck");
+
+        retried.EnsureSuccessStatusCode();
+        Assert.Equal(2, host.Logistics.Stops.Count);
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.Equal([1], cancelled.DeliveredLegs ?? []);
         Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(trade.Id)).Status);
     }
 

@@ -72,7 +72,7 @@ public class EngineRoundTests
         {
             ["Matching:TransportCost"] = "true",
             ["Services:Logistics:Grpc"] = "http://127.0.0.1:1", // nothing listens there
-        });
+        }) { Logistics = null };
         await host.PublishListingsAsync(Ring);
 
         var round = await host.RunRoundAsync();

@@ -3,10 +3,24 @@ using TradeNet.Contracts.Grpc;
 
 namespace TradeNet.Matching.Tests.Component;
 
-/// <summary>Logistics at the outer edge: quotes every trip at a flat cost and remembers what it was asked.</summary>
-public sealed class FakeLogistics(double tripCost) : Logistics.LogisticsClient
+/// <summary>Logistics at the outer edge: quotes every trip at a flat cost, stops every trade it is asked to (unless a test
+/// says otherwise with <see cref="OnStop"/>), and remembers what it was asked.</summary>
+public sealed class FakeLogistics(double tripCost = 0) : Logistics.LogisticsClient
 {
     public List<EstimateTransportRequest> Requests { get; } = [];
+
+    public List<StopTradeRequest> Stops { get; } = [];
+
+    /// <summary>Logistics' answer to a stop, or an <see cref="RpcException"/> it throws; by default stopped, nothing delivered.</summary>
+    public Func<StopTradeRequest, StopTradeReply> OnStop { get; set; } = _ => new StopTradeReply { Stopped = true };
+
+    public static StopTradeReply Refused(params int[] legsOnTheRoad) => new() { Stopped = false, LegsOnTheRoad = { legsOnTheRoad } };
+
+    public static StopTradeReply StoppedWithDelivered(DateTimeOffset at, params int[] legs) => new()
+    {
+        Stopped = true,
+        DeliveredLegs = { legs.Select(l => new DeliveredLeg { LegIndex = l, DeliveredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at) }) },
+    };
 
     public override AsyncUnaryCall<EstimateTransportReply> EstimateTransportAsync(EstimateTransportRequest request, CallOptions options)
     {
@@ -16,7 +30,24 @@ public sealed class FakeLogistics(double tripCost) : Logistics.LogisticsClient
         {
             FromTownId = p.From.TownId, ToTownId = p.To.TownId, Cost = tripCost, DistanceKm = 5, Seconds = 300,
         }));
-        return new AsyncUnaryCall<EstimateTransportReply>(Task.FromResult(reply), Task.FromResult(new Metadata()),
-            () => Status.DefaultSuccess, () => [], () => { });
+        return Call(Task.FromResult(reply));
     }
+
+    public override AsyncUnaryCall<StopTradeReply> StopTradeAsync(StopTradeRequest request, CallOptions options)
+    {
+        lock (Stops) Stops.Add(request);
+        Task<StopTradeReply> reply;
+        try
+        {
+            reply = Task.FromResult(OnStop(request));
+        }
+        catch (RpcException ex)
+        {
+            reply = Task.FromException<StopTradeReply>(ex);
+        }
+        return Call(reply);
+    }
+
+    private static AsyncUnaryCall<T> Call<T>(Task<T> reply) =>
+        new(reply, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
 }

@@ -47,8 +47,9 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
     /// <summary>This host's data folder; another host given it as <c>Storage:DataDir</c> shares its store.</summary>
     public string DataDir => _settings.DataDir;
 
-    /// <summary>Set before the host starts to stand in for logistics' transport estimates.</summary>
-    public FakeLogistics? Logistics { get; init; }
+    /// <summary>Stands in for logistics (transport estimates, stopping a trade's goods); set to null before the host
+    /// starts to keep the real gRPC client (pointed at <c>Services:Logistics:Grpc</c>).</summary>
+    public FakeLogistics? Logistics { get; init; } = new();
 
     /// <summary>Set before the host starts to clear rounds with a test's own strategy.</summary>
     public IClearingStrategy? Strategy { get; init; }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using TradeNet.Contracts.Grpc;
+using TradeNet.Logistics.Domain;
 using TradeNet.Logistics.Planner;
 using TradeNet.Logistics.Storage;
 using LogisticsGrpc = TradeNet.Contracts.Grpc.Logistics;
@@ -11,8 +12,10 @@ namespace TradeNet.Logistics.Grpc;
 
 /// <summary>gRPC <c>Logistics</c>: transport estimates for town pairs from the planner's <see cref="TransportEstimator"/>
 /// (same distances as planning). With a fleet, its median cost per km and fixed cost are used; without one, what a
-/// direct trip is charged (km × <c>Logistics:CostPerKm</c>, no fixed cost, no empty return).</summary>
-public sealed class LogisticsGrpcService(ILogisticsStore store, IOptions<LogisticsOptions> options) : LogisticsGrpc.LogisticsBase
+/// direct trip is charged (km × <c>Logistics:CostPerKm</c>, no fixed cost, no empty return). StopTrade: see
+/// <c>LogisticsGrpcService.StopTrade.cs</c>.</summary>
+public sealed partial class LogisticsGrpcService(ILogisticsStore store, IOptions<LogisticsOptions> options, TradeStops stops,
+    ILogger<LogisticsGrpcService> logger) : LogisticsGrpc.LogisticsBase
 {
     public const int MaxPairs = 100_000;
 

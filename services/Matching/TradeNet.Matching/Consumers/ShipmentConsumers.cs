@@ -20,7 +20,8 @@ public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<Shipm
         var leg = trade?.Legs.FirstOrDefault(l => l.Leg.Index == message.LegIndex);
         TradeNetTelemetry.LinkTo(System.Diagnostics.Activity.Current, trade?.TraceParent);
         if (trade is null || leg is null || trade.Status != TradeStatus.Agreed)
-            // A cancelled trade here means the carrier set off before logistics heard of the cancellation.
+            // Logistics refuses pickups of a trade it stopped, so a cancelled trade here was cancelled before cancellations
+            // were decided there (an older version), or this is a redelivery.
             logger.LogWarning("Pickup of shipment {ShipmentId} ignored: trade {TradeId} leg {LegIndex} is unknown or not agreed ({Status})",
                 message.ShipmentId, message.TradeId, message.LegIndex, trade?.Status.ToString() ?? "unknown");
         else if (leg.LastFailedAt is { } failedAt && message.At <= failedAt)
@@ -37,9 +38,10 @@ public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<Shipm
     }
 }
 
-/// <summary>Marks a leg delivered; when every leg is, the trade is completed (TradeCompleted). A delivery on a cancelled
-/// trade (goods picked up before logistics heard of the cancellation) is recorded on the leg with a warning; the trade
-/// stays cancelled.</summary>
+/// <summary>Marks a leg delivered; when every leg is, the trade is completed (TradeCompleted). A cancelled trade's legs that
+/// arrived were named by logistics when it stopped the trade, so their delivery is already recorded. A delivery on a
+/// cancelled trade that is not (possible only for trades cancelled before logistics decided cancellations: goods picked
+/// up before it heard of one) is recorded on the leg with a warning; the trade stays cancelled.</summary>
 public sealed class ShipmentDeliveredConsumer(IMatchingStore store, ILogger<ShipmentDeliveredConsumer> logger) : IConsumer<ShipmentDelivered>
 {
     public async Task Consume(ConsumeContext<ShipmentDelivered> context)
@@ -56,8 +58,8 @@ public sealed class ShipmentDeliveredConsumer(IMatchingStore store, ILogger<Ship
             logger.LogWarning("Delivery of shipment {ShipmentId} names an unknown trade {TradeId} leg {LegIndex}", message.ShipmentId, message.TradeId, message.LegIndex);
         else if (trade.Status == TradeStatus.Cancelled && !leg.Delivered)
         {
-            // The carrier picked up before logistics heard of the cancellation: the goods arrived although catalog has
-            // released the reservation. The trade stays cancelled; the leg keeps the delivery so an operator can settle it.
+            // Goods picked up before logistics heard of an older cancellation arrived although catalog has released the
+            // reservation. The trade stays cancelled; the leg keeps the delivery so an operator can settle it.
             var updated = trade.WithLeg(leg.Leg.Index, s => s with { Delivered = true, DeliveredAt = message.At });
             if (!await session.UpdateTradeAsync(updated, ct))
                 throw new TradeChangedException($"Trade {trade.Id} changed while recording a delivery; the message will be retried.");

@@ -1,3 +1,5 @@
+using Grpc.Core;
+using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Storage;
 using TradeNet.Shared.Hosting;
@@ -5,29 +7,52 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Matching.Trades;
 
 /// <summary>
-/// An operator's way out of a trade. A proposal is cancelled as a reject would cancel it; an agreed trade while none of
-/// its goods are on the road (picked up and not delivered: they must arrive or their trip fail first). TradeCancelled
-/// leaves through the outbox in the same write, naming the legs already delivered: catalog books those as fulfilled and
-/// releases the rest of the reservation, and logistics cancels the shipments not yet picked up.
+/// An operator's way out of a trade. A proposal is cancelled as a reject would cancel it. An agreed trade's goods are
+/// stopped first where they are — logistics' <c>StopTrade</c>, which refuses while a leg is picked up and not delivered
+/// or failed and otherwise cancels every shipment not yet picked up, in one write — and only then is the cancellation
+/// committed here, with the legs logistics says arrived. TradeCancelled leaves through the outbox in the same write:
+/// catalog books the delivered legs as fulfilled and releases the rest of the reservation.
 /// </summary>
-/// <remarks>Matching's copy of the book is not raised here: catalog announces each released listing (ListingChanged,
-/// newer version) and that snapshot is the truth, so matching never offers quantities catalog may still hold.</remarks>
-public sealed class OperatorCancellation(IMatchingStore store, ILogger<OperatorCancellation> logger)
+/// <remarks>Stopped in logistics and not yet cancelled here (a crash, a timeout, a lost race between the two): the trade
+/// reads <c>agreed</c> while nothing of it can move any more. Asking again finishes it, since logistics answers a stopped
+/// trade the same way every time. Matching's copy of the book is not raised here: catalog announces each released listing
+/// (ListingChanged, newer version) and that snapshot is the truth.</remarks>
+public sealed class OperatorCancellation(IMatchingStore store, Logistics.LogisticsClient logistics, ILogger<OperatorCancellation> logger)
 {
     private const int Attempts = 5;
+
+    /// <summary>How long an operator's cancel waits for logistics before answering 503 (the stop may still land there;
+    /// asking again then finds it stopped).</summary>
+    public static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
 
     public async Task<AnswerResult> CancelAsync(Guid tradeId, string operatorName, string reason, CancellationToken ct)
     {
         using var activity = TradeNetTelemetry.Source.StartActivity("cancel trade");
         activity?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
         var recorded = $"cancelled by operator {operatorName}: {reason}";
+        StopTradeReply? stopped = null;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
+            // Read outside the write: a network call must never hold the store's write lock.
+            var read = await store.GetTradeAsync(tradeId, ct);
+            if (read is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
+            TradeNetTelemetry.LinkTo(activity, read.TraceParent);
+            if (Refusal(read) is { } why) return AnswerResult.Conflict(why, read);
+            if (read.Status == TradeStatus.Agreed && stopped is null)
+            {
+                var (reply, failure) = await StopGoodsAsync(read, recorded, ct);
+                if (failure is not null) return failure;
+                if (!reply!.Stopped) return OnTheRoad(read, reply.LegsOnTheRoad);
+                // Nothing of the trade moves any more, so this answer holds for every retry below.
+                stopped = reply;
+            }
+
             await using var session = await store.BeginAsync(ct);
             var trade = await session.GetTradeAsync(tradeId, ct);
             if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
-            TradeNetTelemetry.LinkTo(activity, trade.TraceParent);
-            if (Refusal(trade) is { } why) return AnswerResult.Conflict(why, trade);
+            // A proposal agreed meanwhile needs its goods stopped first; a trade completed meanwhile is refused above.
+            if (trade.Status != read.Status) continue;
+            if (stopped is not null) trade = WithDelivered(trade, stopped);
             // The write is checked against the version read: a racing accept, pickup or delivery makes us read again.
             if (!await TradeWrites.CancelAsync(session, trade, recorded, ct)) continue;
             await session.CommitAsync(ct);
@@ -39,13 +64,49 @@ public sealed class OperatorCancellation(IMatchingStore store, ILogger<OperatorC
         return AnswerResult.Conflict($"Trade {tradeId} kept changing while being cancelled; try again.");
     }
 
+    /// <summary>Asks logistics to stop the trade's goods. Mapped as catalog's reservation is: transient failures are a
+    /// 503 to retry, anything else (auth, an older logistics without StopTrade, an internal error) a 502; either way
+    /// the trade stays agreed here.</summary>
+    private async Task<(StopTradeReply? Reply, AnswerResult? Failure)> StopGoodsAsync(Trade trade, string reason, CancellationToken ct)
+    {
+        try
+        {
+            var request = new StopTradeRequest { TradeId = trade.Id.ToString(), Reason = reason };
+            return (await logistics.StopTradeAsync(request, deadline: DateTime.UtcNow.Add(StopDeadline), cancellationToken: ct), null);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The stop call was cancelled.", ex, ct);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+                                          or StatusCode.ResourceExhausted or StatusCode.Aborted)
+        {
+            logger.LogWarning(ex, "Logistics could not stop trade {TradeId} ({Status}); the trade stays agreed", trade.Id, ex.StatusCode);
+            return (null, new AnswerResult(AnswerStatus.LogisticsUnavailable, trade,
+                "logistics unavailable, retry: it decides whether the goods can still be stopped; the trade is unchanged"));
+        }
+        catch (RpcException ex)
+        {
+            logger.LogError(ex, "Logistics failed to stop trade {TradeId} ({Status})", trade.Id, ex.StatusCode);
+            return (null, new AnswerResult(AnswerStatus.LogisticsFailed, trade,
+                $"logistics answered {ex.StatusCode}: {ex.Status.Detail}; the trade is unchanged"));
+        }
+    }
+
+    private static AnswerResult OnTheRoad(Trade trade, IReadOnlyList<int> legs) => new(AnswerStatus.Conflict, trade,
+        $"Trade {trade.Id}: goods are on the road on {string.Join(", ", legs.Select(i => $"leg {i}"))} (picked up, not delivered); "
+        + "cancel once they have arrived or their trip has failed.", legs);
+
+    /// <summary>Logistics knows of deliveries before matching hears of them: the legs it names are given, and the
+    /// ShipmentDelivered that follows finds them delivered already.</summary>
+    private static Trade WithDelivered(Trade trade, StopTradeReply stopped) =>
+        stopped.DeliveredLegs.Aggregate(trade, (t, leg) => t.Legs.Any(l => l.Leg.Index == leg.LegIndex)
+            ? t.WithLeg(leg.LegIndex, s => s.Delivered ? s : s with { Delivered = true, DeliveredAt = leg.DeliveredAt?.ToDateTimeOffset() })
+            : t);
+
     private static string? Refusal(Trade trade) => trade.Status switch
     {
-        TradeStatus.Proposed => null,
-        TradeStatus.Agreed when trade.LegsOnTheRoad is { Count: > 0 } moving =>
-            $"Trade {trade.Id}: goods are on the road on {string.Join(", ", moving.Select(i => $"leg {i}"))} (picked up, not delivered); "
-            + "cancel once they have arrived or their trip has failed.",
-        TradeStatus.Agreed => null,
+        TradeStatus.Proposed or TradeStatus.Agreed => null,
         _ => $"Trade {trade.Id} is {Text(trade.Status)}; only a proposed or agreed trade can be cancelled.",
     };
 

@@ -2,10 +2,11 @@ using TradeNet.Matching.Domain;
 
 namespace TradeNet.Matching.Trades;
 
-public enum AnswerStatus { Ok, NotFound, Forbidden, Conflict, CatalogUnavailable, CatalogFailed }
+public enum AnswerStatus { Ok, NotFound, Forbidden, Conflict, CatalogUnavailable, CatalogFailed, LogisticsUnavailable, LogisticsFailed }
 
-/// <summary>What a trade operation came to; the endpoints turn it into a status code.</summary>
-public sealed record AnswerResult(AnswerStatus Status, Trade? Trade = null, string? Detail = null)
+/// <summary>What a trade operation came to; the endpoints turn it into a status code. <see cref="LegsOnTheRoad"/>: the
+/// legs logistics named when it refused to stop the trade's goods.</summary>
+public sealed record AnswerResult(AnswerStatus Status, Trade? Trade = null, string? Detail = null, IReadOnlyList<int>? LegsOnTheRoad = null)
 {
     public static AnswerResult Ok(Trade trade) => new(AnswerStatus.Ok, trade);
     public static AnswerResult NotFound(string detail) => new(AnswerStatus.NotFound, null, detail);

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using TradeNet.Logistics.Planning;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Logistics.Domain;
+
+/// <summary>What stopping a trade came to. Refused: <see cref="LegsOnTheRoad"/> are picked up and neither delivered
+/// nor failed, and nothing was written. <see cref="Delivered"/>: the legs whose goods arrived, with when.</summary>
+public sealed record StopOutcome(bool Stopped, IReadOnlyList<int> LegsOnTheRoad, IReadOnlyList<(int LegIndex, DateTimeOffset At)> Delivered);
+
+/// <summary>
+/// The one place a trade's goods are stopped, in the caller's session: the trade is remembered as cancelled (a late
+/// TradeAgreed then creates nothing, a pickup of its cancelled shipments is illegal), its shipments not yet picked up
+/// are cancelled, its transfers without goods on the road dropped, and the routes that lost a shipment re-planned.
+/// Matching's operator cancellation asks for it over gRPC, refusing while goods are on the road; the TradeCancelled
+/// consumer applies it afterwards (then it finds nothing left to do) and for trades cancelled without asking
+/// (proposals, older senders), where goods on the road finish their trip.
+/// </summary>
+public sealed class TradeStops(ShipmentPlanning planning, TimeProvider clock)
+{
+    /// <param name="refuseWhileMoving">True: change nothing while a leg's goods are on the road (the caller disposes the
+    /// session without committing). False: stop what has not left and let the goods on the road finish their trip.</param>
+    public async Task<StopOutcome> StopAsync(ILogisticsSession session, Guid tradeId, string reason, bool refuseWhileMoving, CancellationToken ct)
+    {
+        Activity.Current?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
+        // An agreement (or a planning run's write) and a stop of one trade must not both decide on what the other has
+        // not written yet: on MongoDB one of them fails with a write conflict and is retried.
+        await session.SerializeTradeAsync(tradeId, ct);
+        var shipments = await session.ShipmentsOfTradeAsync(tradeId, ct);
+        var onTheRoad = shipments.Where(s => s.Status == ShipmentStatus.PickedUp).Select(s => s.LegIndex).Distinct().Order().ToList();
+        var delivered = shipments.Where(s => s.Status == ShipmentStatus.Delivered)
+            .GroupBy(s => s.LegIndex).OrderBy(g => g.Key)
+            .Select(g => (g.Key, g.Min(s => s.DeliveredAt ?? s.CreatedAt))).ToList();
+        if (refuseWhileMoving && onTheRoad.Count > 0) return new StopOutcome(false, onTheRoad, delivered);
+
+        var now = clock.GetUtcNow();
+        await session.MarkTradeCancelledAsync(tradeId, reason, now, ct);
+        var moving = new HashSet<Guid>(); // transfers whose goods left (or arrived); a failed trip carries nothing
+        var affectedRoutes = new List<Guid>();
+        foreach (var shipment in shipments)
+        {
+            var transition = ShipmentTransitions.Apply(shipment, ShipmentAction.Cancel, now);
+            if (transition.Kind == TransitionKind.Applied)
+            {
+                await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
+                affectedRoutes.Add(shipment.RouteId);
+            }
+            else if (shipment.Status is ShipmentStatus.PickedUp or ShipmentStatus.Delivered)
+                moving.Add(shipment.TransferId);
+        }
+        foreach (var transfer in await session.TransfersOfTradeAsync(tradeId, ct))
+        {
+            if (transfer.Status is not (TransferStatus.Cancelled or TransferStatus.Delivered) && !moving.Contains(transfer.Id))
+                await session.SetTransferStatusAsync(transfer.Id, TransferStatus.Cancelled, ct);
+        }
+        // The vehicles that would have carried these legs get a new plan for the others they carry, in this same write:
+        // whoever stops the trade first re-plans, and a repeat finds no shipment left to cancel.
+        await planning.ReplanRoutesAsync(session, affectedRoutes, ct);
+        return new StopOutcome(true, onTheRoad, delivered);
+    }
+}

@@ -1,0 +1,54 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Logistics.Grpc;
+
+public sealed partial class LogisticsGrpcService
+{
+    /// <summary>Longer than a REST reason: matching sends "cancelled by operator {name}: {reason}".</summary>
+    public const int MaxStopReasonLength = 1000;
+
+    private const int StopAttempts = 5;
+
+    /// <summary>Stops a trade's goods where they are decided (<see cref="Domain.TradeStops"/>): refused with the legs on
+    /// the road and nothing written, or stopped with the legs already delivered. A write that keeps losing to a carrier's
+    /// report or a planning run is Aborted, which callers treat as "try again".</summary>
+    public override async Task<StopTradeReply> StopTrade(StopTradeRequest request, ServerCallContext context)
+    {
+        if (!Guid.TryParse(request.TradeId, out var tradeId)) throw Invalid("trade_id: must be a trade id (GUID)");
+        var reason = request.Reason?.Trim();
+        if (TextRules.RequiredLineError(reason, MaxStopReasonLength) is { } error) throw Invalid($"reason: {error}");
+        using var activity = TradeNetTelemetry.Source.StartActivity("stop trade");
+        activity?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
+        var ct = context.CancellationToken;
+        for (var attempt = 1; attempt <= StopAttempts; attempt++)
+        {
+            try
+            {
+                await using var session = await store.BeginAsync(ct);
+                var outcome = await stops.StopAsync(session, tradeId, reason!, refuseWhileMoving: true, ct);
+                // Refused: the session is disposed without a commit, so nothing of it is written.
+                if (outcome.Stopped) await session.CommitAsync(ct);
+                activity?.SetTag(TradeNetTelemetry.State, outcome.Stopped ? "stopped" : "refused");
+                if (outcome.Stopped) logger.LogInformation("Trade {TradeId} stopped: {Reason}", tradeId, reason);
+                else logger.LogInformation("Trade {TradeId} not stopped: legs {Legs} are on the road", tradeId, string.Join(", ", outcome.LegsOnTheRoad));
+                var reply = new StopTradeReply { Stopped = outcome.Stopped };
+                reply.LegsOnTheRoad.AddRange(outcome.LegsOnTheRoad);
+                reply.DeliveredLegs.AddRange(outcome.Delivered.Select(d => new DeliveredLeg { LegIndex = d.LegIndex, DeliveredAt = Timestamp.FromDateTimeOffset(d.At) }));
+                return reply;
+            }
+            catch (ConcurrencyConflictException) when (attempt < StopAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), ct);
+            }
+            catch (ConcurrencyConflictException ex)
+            {
+                throw new RpcException(new Status(StatusCode.Aborted, $"trade {tradeId} kept changing while being stopped; try again ({ex.Message})"));
+            }
+        }
+        throw new RpcException(new Status(StatusCode.Aborted, $"trade {tradeId} kept changing while being stopped; try again"));
+    }
+}
