@@ -18,9 +18,10 @@ public static class BenchmarkProblems
     public static RoutingProblem FromCvrp(CvrpInstance inst, int? vehicles = null)
     {
         int n = inst.X.Length;
-        int totalDemand = inst.Demand.Sum();
-        int minimum = (totalDemand + inst.Capacity - 1) / inst.Capacity;
-        int m = vehicles ?? Math.Max(inst.MinVehicles ?? minimum, minimum) + 2;
+        long totalDemand = inst.Demand.Sum(d => (long)d);
+        long minimum = (totalDemand + inst.Capacity - 1) / inst.Capacity;
+        // No customer needs more than one vehicle of its own, so a fleet beyond that only costs memory.
+        int m = vehicles ?? (int)Math.Min(Math.Max(inst.MinVehicles ?? minimum, minimum), inst.Customers) + 2;
         var dist = new long[n][];
         for (int i = 0; i < n; i++)
         {
@@ -45,7 +46,8 @@ public static class BenchmarkProblems
             for (int j = 0; j < n; j++) dist[i][j] = (long)Math.Round(inst.Distance(i, j) * TimeWindowScale);
         }
         long S(int x) => (long)x * TimeWindowScale;
-        var fleet = Enumerable.Range(0, inst.Vehicles)
+        // More vehicles than customers are never used; the file may say millions.
+        var fleet = Enumerable.Range(0, Math.Min(inst.Vehicles, Math.Max(1, n - 1)))
             .Select(_ => new VehicleSpec(0, 0, [inst.Capacity], 1, VehicleFixedCost, S(inst.Ready[0]), S(inst.Due[0]))).ToArray();
         bool pairs = inst.DeliveryOfPickup.Any(d => d >= 0);
         return new RoutingProblem(dist, dist,

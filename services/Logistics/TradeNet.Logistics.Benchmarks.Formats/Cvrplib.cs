@@ -24,9 +24,11 @@ public static partial class Cvrplib
         string name = "";
         int capacity = 0, dimension = 0;
         string comment = "";
-        var coords = new Dictionary<int, (double X, double Y)>();
-        var demand = new Dictionary<int, int>();
-        var depots = new List<int>();
+        // Node id → (value, line) so that a later check can still name the line.
+        var coords = new Dictionary<int, (double X, double Y, int Line)>();
+        var demand = new Dictionary<int, (int Value, int Line)>();
+        var depots = new List<(int Id, int Line)>();
+        bool depotsEnded = false;
         string section = "";
         for (int i = 0; i < lines.Length; i++)
         {
@@ -42,8 +44,14 @@ public static partial class Cvrplib
                 {
                     case "NAME": name = value; break;
                     case "COMMENT": comment = value; break;
-                    case "CAPACITY": capacity = Parse.Integer(value, where); break;
-                    case "DIMENSION": dimension = Parse.Integer(value, where); break;
+                    case "TYPE" when !value.Equals("CVRP", StringComparison.OrdinalIgnoreCase):
+                        throw new BenchmarkFormatException($"{where}: only TYPE CVRP is supported, not {value}");
+                    case "CAPACITY": capacity = Parse.Positive(value, where, "CAPACITY"); break;
+                    case "DIMENSION":
+                        dimension = Parse.Integer(value, where);
+                        if (dimension is < 2 or > Parse.MaxNodes)
+                            throw new BenchmarkFormatException($"{where}: DIMENSION must be from 2 to {Parse.MaxNodes}, not {dimension}");
+                        break;
                     case "EDGE_WEIGHT_TYPE" when value != "EUC_2D":
                         throw new BenchmarkFormatException($"{where}: only EUC_2D distances are supported, not {value}");
                 }
@@ -54,35 +62,65 @@ public static partial class Cvrplib
             var t = Parse.Tokens(line);
             switch (section)
             {
-                case "NODE_COORD_SECTION" when t.Length >= 3:
-                    coords[Parse.Integer(t[0], where)] = (Parse.Number(t[1], where), Parse.Number(t[2], where)); break;
-                case "DEMAND_SECTION" when t.Length >= 2:
-                    demand[Parse.Integer(t[0], where)] = Parse.Integer(t[1], where); break;
-                case "DEPOT_SECTION":
-                    int d = Parse.Integer(t[0], where);
-                    if (d > 0) depots.Add(d);
+                case "NODE_COORD_SECTION" when t.Length == 3:
+                    int c = NodeId(t[0], where, dimension);
+                    if (!coords.TryAdd(c, (Parse.Coordinate(t[1], where), Parse.Coordinate(t[2], where), i + 1)))
+                        throw new BenchmarkFormatException($"{where}: node {c} has coordinates twice");
+                    break;
+                case "DEMAND_SECTION" when t.Length == 2:
+                    int d = NodeId(t[0], where, dimension);
+                    // A demand is a load: a negative one would free capacity on the route and hide a shortage.
+                    if (!demand.TryAdd(d, (Parse.NonNegative(t[1], where, $"demand of node {d}"), i + 1)))
+                        throw new BenchmarkFormatException($"{where}: node {d} has a demand twice");
+                    break;
+                case "DEPOT_SECTION" when t.Length == 1 && !depotsEnded:
+                    int depot = Parse.Integer(t[0], where);
+                    if (depot == -1) depotsEnded = true;
+                    else depots.Add((NodeId(t[0], where, dimension), i + 1));
                     break;
                 default:
                     throw new BenchmarkFormatException($"{where}: unexpected line '{line}'");
             }
         }
-        if (dimension <= 1 || capacity <= 0) throw new BenchmarkFormatException($"{source}: DIMENSION and CAPACITY are required");
-        if (coords.Count != dimension || demand.Count != dimension) throw new BenchmarkFormatException($"{source}: expected {dimension} coordinates and demands");
-        if (depots.Count != 1) throw new BenchmarkFormatException($"{source}: exactly one depot is supported");
+        if (dimension == 0) throw new BenchmarkFormatException($"{source}: DIMENSION is required");
+        if (capacity == 0) throw new BenchmarkFormatException($"{source}: CAPACITY is required");
+        if (depots.Count != 1) throw new BenchmarkFormatException($"{source}: exactly one depot is supported, found {depots.Count}");
+        // Every node 1..DIMENSION needs both, or the instance describes nodes it does not place or weigh.
+        for (int id = 1; id <= dimension; id++)
+        {
+            if (!coords.ContainsKey(id)) throw new BenchmarkFormatException($"{source}: node {id} has no coordinates in NODE_COORD_SECTION");
+            if (!demand.ContainsKey(id)) throw new BenchmarkFormatException($"{source}: node {id} has no demand in DEMAND_SECTION");
+        }
+        foreach (var (id, at) in coords.Select(kv => (kv.Key, kv.Value.Line)).Concat(demand.Select(kv => (kv.Key, kv.Value.Line))).Concat(depots))
+            if (id > dimension) throw new BenchmarkFormatException($"{source} line {at}: node {id} does not exist (nodes are 1..{dimension})");
+        int depotId = depots[0].Id;
+        if (demand[depotId].Value != 0)
+            throw new BenchmarkFormatException($"{source} line {demand[depotId].Line}: the depot (node {depotId}) must have demand 0, not {demand[depotId].Value}");
         // Node order: depot first, then the others in file order, so that node i is customer i of the .sol format.
-        var ids = new List<int> { depots[0] };
-        ids.AddRange(coords.Keys.Where(k => k != depots[0]).Order());
-        var kMatch = VehiclesInName().Match(name);
-        var bkMatch = BestValueInComment().Match(comment);
+        var ids = new List<int> { depotId };
+        ids.AddRange(coords.Keys.Where(k => k != depotId).Order());
         return new CvrpInstance(
             name,
             capacity,
             ids.Select(id => coords[id].X).ToArray(),
             ids.Select(id => coords[id].Y).ToArray(),
-            ids.Select(id => demand[id]).ToArray(),
-            kMatch.Success ? int.Parse(kMatch.Groups[1].Value, CultureInfo.InvariantCulture) : null,
-            bkMatch.Success ? long.Parse(bkMatch.Groups[1].Value, CultureInfo.InvariantCulture) : null);
+            ids.Select(id => demand[id].Value).ToArray(),
+            SmallNumber(VehiclesInName().Match(name)),
+            BestValueInComment().Match(comment) is { Success: true } bk && long.TryParse(bk.Groups[1].Value, CultureInfo.InvariantCulture, out long best) ? best : null);
     }
+
+    /// <summary>TSPLIB numbers nodes 1..DIMENSION (DIMENSION comes first in the specification part).</summary>
+    private static int NodeId(string token, string where, int dimension)
+    {
+        int id = Parse.Integer(token, where);
+        if (id < 1 || (dimension > 0 && id > dimension))
+            throw new BenchmarkFormatException($"{where}: node {id} does not exist (nodes are 1..{(dimension > 0 ? dimension : "DIMENSION")})");
+        return id;
+    }
+
+    // The k of "-k5" is a hint for the fleet size; a number too large for an int is no hint.
+    private static int? SmallNumber(Match m) =>
+        m.Success && int.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out int k) ? k : null;
 
     public static CvrpSolution ReadSolution(string text, string source = "solution")
     {
@@ -123,11 +161,15 @@ public static partial class Cvrplib
     public static long Cost(CvrpInstance inst, IEnumerable<int[]> routes)
     {
         long c = 0;
-        foreach (var r in routes.Where(r => r.Length > 0))
+        // Coordinates are bounded, so this cannot overflow; checked says so loudly if that ever changes.
+        checked
         {
-            int prev = 0;
-            foreach (int node in r) { c += inst.Distance(prev, node); prev = node; }
-            c += inst.Distance(prev, 0);
+            foreach (var r in routes.Where(r => r.Length > 0))
+            {
+                int prev = 0;
+                foreach (int node in r) { c += inst.Distance(prev, node); prev = node; }
+                c += inst.Distance(prev, 0);
+            }
         }
         return c;
     }

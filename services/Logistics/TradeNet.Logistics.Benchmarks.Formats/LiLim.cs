@@ -14,29 +14,54 @@ public static class LiLim
 {
     public static LiLimInstance ReadInstance(string text, string name, string source = "instance")
     {
-        var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        // Original line numbers are kept for the messages; blank lines are skipped.
+        var lines = text.Split('\n').Select((l, i) => (Text: l.Trim(), Line: i + 1)).Where(l => l.Text.Length > 0).ToArray();
         if (lines.Length < 2) throw new BenchmarkFormatException($"{source}: too short for a Li & Lim instance");
-        var head = Parse.Tokens(lines[0]);
-        if (head.Length != 3) throw new BenchmarkFormatException($"{source} line 1: expected 'vehicles capacity speed'");
+        string headAt = $"{source} line {lines[0].Line}";
+        var head = Parse.Tokens(lines[0].Text);
+        if (head.Length != 3) throw new BenchmarkFormatException($"{headAt}: expected 'vehicles capacity speed'");
+        int vehicles = Parse.Positive(head[0], headAt, "the number of vehicles");
+        int capacity = Parse.Positive(head[1], headAt, "the capacity");
+        int speed = Parse.Integer(head[2], headAt);
+        if (speed != 1) throw new BenchmarkFormatException($"{headAt}: only speed 1 is supported, not {speed}");
+        if (lines.Length - 1 > Parse.MaxNodes) throw new BenchmarkFormatException($"{source}: more than {Parse.MaxNodes} tasks");
         var tasks = new List<LiLimTask>();
         for (int i = 1; i < lines.Length; i++)
         {
-            string where = $"{source} line {i + 1}";
-            var t = Parse.Tokens(lines[i]);
+            string where = $"{source} line {lines[i].Line}";
+            var t = Parse.Tokens(lines[i].Text);
             if (t.Length != 9) throw new BenchmarkFormatException($"{where}: expected 9 fields, found {t.Length}");
-            tasks.Add(new LiLimTask(Parse.Integer(t[0], where), Parse.Number(t[1], where), Parse.Number(t[2], where), Parse.Integer(t[3], where),
-                Parse.Integer(t[4], where), Parse.Integer(t[5], where), Parse.Integer(t[6], where), Parse.Integer(t[7], where), Parse.Integer(t[8], where)));
+            var task = new LiLimTask(Parse.Integer(t[0], where), Parse.Coordinate(t[1], where), Parse.Coordinate(t[2], where), Parse.Integer(t[3], where),
+                Parse.NonNegative(t[4], where, "ready time"), Parse.NonNegative(t[5], where, "due date"), Parse.NonNegative(t[6], where, "service time"),
+                Parse.NonNegative(t[7], where, "pickup index"), Parse.NonNegative(t[8], where, "delivery index"));
+            if (task.Id != tasks.Count) throw new BenchmarkFormatException($"{where}: task {task.Id} out of order (tasks are numbered 0..n, depot first)");
+            // An empty window has no schedule at all (and used to abort OR-Tools).
+            if (task.Ready > task.Due) throw new BenchmarkFormatException($"{where}: task {task.Id} is ready at {task.Ready}, after its due date {task.Due}");
+            if (task.PickupId != 0 && task.DeliveryId != 0) throw new BenchmarkFormatException($"{where}: task {task.Id} names both a pickup and a delivery");
+            if (task.Id == 0 && (task.Demand != 0 || task.PickupId != 0 || task.DeliveryId != 0))
+                throw new BenchmarkFormatException($"{where}: the depot (task 0) must have demand 0 and no pickup or delivery partner");
+            tasks.Add(task);
         }
-        if (tasks.Select((x, i) => x.Id != i).Any(b => b)) throw new BenchmarkFormatException($"{source}: tasks must be numbered 0..n in order");
-        foreach (var task in tasks.Skip(1))
-        {
-            bool pickup = task.PickupId == 0;
-            int other = pickup ? task.DeliveryId : task.PickupId;
-            if (other <= 0 || other >= tasks.Count) throw new BenchmarkFormatException($"{source}: task {task.Id} has no valid partner");
-            var partner = tasks[other];
-            if ((pickup ? partner.PickupId : partner.DeliveryId) != task.Id) throw new BenchmarkFormatException($"{source}: tasks {task.Id} and {other} do not point at each other");
-        }
-        return new LiLimInstance(name, Parse.Integer(head[0], source), Parse.Integer(head[1], source), Parse.Integer(head[2], source), tasks.ToArray());
+        for (int i = 1; i < tasks.Count; i++) CheckPair(tasks, i, $"{source} line {lines[i + 1].Line}");
+        return new LiLimInstance(name, vehicles, capacity, speed, tasks.ToArray());
+    }
+
+    /// <summary>
+    /// A pickup (pickup index 0) names its delivery and loads a positive demand; the delivery names it
+    /// back and unloads exactly that. Anything else is a malformed file, not an infeasible instance.
+    /// </summary>
+    private static void CheckPair(List<LiLimTask> tasks, int i, string where)
+    {
+        var task = tasks[i];
+        bool pickup = task.PickupId == 0;
+        int other = pickup ? task.DeliveryId : task.PickupId;
+        if (other <= 0 || other >= tasks.Count) throw new BenchmarkFormatException($"{where}: task {task.Id} has no valid partner ({other})");
+        var partner = tasks[other];
+        if ((pickup ? partner.PickupId : partner.DeliveryId) != task.Id)
+            throw new BenchmarkFormatException($"{where}: tasks {task.Id} and {other} do not point at each other");
+        if (pickup && task.Demand <= 0) throw new BenchmarkFormatException($"{where}: pickup {task.Id} must have a positive demand, not {task.Demand}");
+        if (!pickup && task.Demand != -(long)partner.Demand)
+            throw new BenchmarkFormatException($"{where}: delivery {task.Id} must unload what pickup {other} loads ({-(long)partner.Demand}), not {task.Demand}");
     }
 
     /// <summary>Routes of a SINTEF TOP-style solution (<c>Route k : id id …</c>), header lines skipped.</summary>

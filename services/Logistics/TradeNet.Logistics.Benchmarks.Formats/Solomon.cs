@@ -27,18 +27,26 @@ public static class Solomon
             var t = Parse.Tokens(line);
             if (section == "vehicle" && t.Length == 2)
             {
-                vehicles = Parse.Integer(t[0], where);
-                capacity = Parse.Integer(t[1], where);
+                vehicles = Parse.Positive(t[0], where, "the number of vehicles");
+                capacity = Parse.Positive(t[1], where, "the capacity");
             }
             else if (section == "customer" && t.Length == 7)
             {
-                customers.Add(new SolomonCustomer(Parse.Integer(t[0], where), Parse.Number(t[1], where), Parse.Number(t[2], where),
-                    Parse.Integer(t[3], where), Parse.Integer(t[4], where), Parse.Integer(t[5], where), Parse.Integer(t[6], where)));
+                int id = Parse.Integer(t[0], where);
+                if (id != customers.Count) throw new BenchmarkFormatException($"{where}: customer {id} out of order (customers are numbered 0..n, depot first)");
+                if (customers.Count >= Parse.MaxNodes) throw new BenchmarkFormatException($"{where}: more than {Parse.MaxNodes} nodes");
+                var c = new SolomonCustomer(id, Parse.Coordinate(t[1], where), Parse.Coordinate(t[2], where),
+                    Parse.NonNegative(t[3], where, "demand"), Parse.NonNegative(t[4], where, "ready time"),
+                    Parse.NonNegative(t[5], where, "due date"), Parse.NonNegative(t[6], where, "service time"));
+                // An empty window has no schedule at all (and used to abort OR-Tools).
+                if (c.Ready > c.Due) throw new BenchmarkFormatException($"{where}: customer {id} is ready at {c.Ready}, after its due date {c.Due}");
+                if (id == 0 && c.Demand != 0) throw new BenchmarkFormatException($"{where}: the depot (customer 0) must have demand 0, not {c.Demand}");
+                customers.Add(c);
             }
             else throw new BenchmarkFormatException($"{where}: unexpected line '{line}'");
         }
-        if (vehicles <= 0 || capacity <= 0 || customers.Count < 2) throw new BenchmarkFormatException($"{source}: VEHICLE and CUSTOMER sections are required");
-        if (customers.Select((c, i) => c.Id != i).Any(x => x)) throw new BenchmarkFormatException($"{source}: customers must be numbered 0..n in order");
+        if (vehicles == 0) throw new BenchmarkFormatException($"{source}: the VEHICLE section (number and capacity) is required");
+        if (customers.Count < 2) throw new BenchmarkFormatException($"{source}: the CUSTOMER section needs the depot and at least one customer");
         return new SolomonInstance(name, vehicles, capacity, customers.ToArray());
     }
 }

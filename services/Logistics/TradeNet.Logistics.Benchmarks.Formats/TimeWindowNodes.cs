@@ -18,7 +18,7 @@ public sealed record TimeWindowNodes(string Name, int Vehicles, int Capacity, do
 
     public static TimeWindowNodes From(LiLimInstance l)
     {
-        if (l.Speed != 1) throw new BenchmarkFormatException($"{l.Name}: only speed 1 is supported");
+        if (l.Speed != 1) throw new BenchmarkFormatException($"{l.Name}: only speed 1 is supported"); // the parser refuses it first
         return new(
             l.Name, l.Vehicles, l.Capacity,
             l.Tasks.Select(t => t.X).ToArray(), l.Tasks.Select(t => t.Y).ToArray(), l.Tasks.Select(t => t.Demand).ToArray(),

@@ -10,6 +10,8 @@ internal static class Feasibility
     {
         if (t.PickupWindow.IsEmpty || t.DeliveryWindow.IsEmpty)
             return new(t.Id, UnservedReason.WindowInfeasible, "a time window ends before it starts");
+        if (!HoldsWholeSecond(t.PickupWindow) || !HoldsWholeSecond(t.DeliveryWindow))
+            return new(t.Id, UnservedReason.WindowInfeasible, "a time window holds no whole second, the solver's unit");
         var kinds = t.Chilled ? fleet.Where(v => v.Chilled).ToList() : fleet.ToList();
         if (kinds.Count == 0)
             return new(t.Id, UnservedReason.NoChilledVehicle, "chilled goods and no chilled vehicle in the fleet");
@@ -25,6 +27,13 @@ internal static class Feasibility
         if (!able.Any(v => AloneFits(t, v, distances, service)))
             return new(t.Id, UnservedReason.NotReachableInTime, "no suitable vehicle can drive from home, serve it within its windows and return within its availability");
         return null;
+    }
+
+    /// <summary>The solver rounds a window inward to whole seconds (of a whole-second epoch); one shorter than that would be empty.</summary>
+    public static bool HoldsWholeSecond(TimeWindow w)
+    {
+        const long second = TimeSpan.TicksPerSecond;
+        return (w.From.UtcTicks + second - 1) / second <= w.To.UtcTicks / second;
     }
 
     private static bool AloneFits(Transfer t, Vehicle v, DistanceModel d, long service)

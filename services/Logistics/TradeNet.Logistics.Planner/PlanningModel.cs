@@ -20,7 +20,9 @@ internal sealed class PlanningModel
         Transfers = transfers;
         Distances = distances;
         var vehicles = request.Vehicles;
-        Epoch = transfers.Select(t => t.PickupWindow.From).Concat(vehicles.Select(v => v.Availability.From)).Min();
+        var first = transfers.Select(t => t.PickupWindow.From).Concat(vehicles.Select(v => v.Availability.From)).Min();
+        // A whole-second epoch keeps the solver's seconds on the calendar's, as Feasibility.HoldsWholeSecond assumes.
+        Epoch = first.AddTicks(-(first.UtcTicks % TimeSpan.TicksPerSecond));
 
         var places = new List<Place>();
         var depotOf = new Dictionary<string, int>();
@@ -98,7 +100,8 @@ internal sealed class PlanningModel
     public Transfer TransferAt(int node) => Transfers[(node - FirstVisit) / 2];
     public bool IsPickupNode(int node) => (node - FirstVisit) % 2 == 0;
 
-    public long Seconds(DateTimeOffset t) => (long)Math.Floor((t - Epoch).TotalSeconds);
-    public long SecondsUp(DateTimeOffset t) => (long)Math.Ceiling((t - Epoch).TotalSeconds);
+    // Whole ticks, not TotalSeconds: a double can round a tick past a whole second far from the epoch.
+    public long Seconds(DateTimeOffset t) => (long)Math.Floor((t - Epoch).Ticks / (decimal)TimeSpan.TicksPerSecond);
+    public long SecondsUp(DateTimeOffset t) => (long)Math.Ceiling((t - Epoch).Ticks / (decimal)TimeSpan.TicksPerSecond);
     public DateTimeOffset Time(long seconds) => Epoch.AddSeconds(seconds);
 }

@@ -105,6 +105,9 @@ public static class RoutePlanner
                 throw new ArgumentException($"transfer {t.Id}: weight, volume and service time cannot be negative");
         foreach (var v in request.Vehicles)
         {
+            // An empty availability would reach OR-Tools as an empty range, which aborts the process.
+            if (v.Availability.IsEmpty || !Feasibility.HoldsWholeSecond(v.Availability))
+                throw new ArgumentException($"vehicle {v.Id}: availability ends before it starts (or holds no whole second)");
             if (!(v.CapacityKg >= 0) || v.VolumeM3 is < 0 || !(v.CostPerKm >= 0) || !(v.FixedCost >= 0))
                 throw new ArgumentException($"vehicle {v.Id}: capacity and costs cannot be negative");
             // The solver works in grams, litres and milli-credits per metre on 64-bit integers.

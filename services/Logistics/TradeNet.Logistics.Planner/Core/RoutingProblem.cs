@@ -44,6 +44,7 @@ public sealed class RoutingProblem
             throw new ArgumentException("All node arrays must have the same length as the distance matrix.");
         if (demand.Length is < 1 or > 2) throw new ArgumentException("One or two capacity dimensions are supported.");
         if (vehicles.Count == 0) throw new ArgumentException("At least one vehicle is needed.");
+        CheckTimes(serviceTime, windowStart, windowEnd, vehicles);
         Distance = distance;
         TravelTime = travelTime;
         ServiceTime = serviceTime;
@@ -74,10 +75,32 @@ public sealed class RoutingProblem
         if (Horizon <= 0)
         {
             // No bound given: serving everything in one tour, each leg at its longest, fits within this.
-            long bound = 1;
+            long bound = 1 + vehicles.Max(v => v.Earliest);
             foreach (int node in visits.Concat(vehicles.Select(v => v.StartNode)))
                 bound += serviceTime[node] + travelTime[node].Max();
             Horizon = bound;
+        }
+    }
+
+    /// <summary>
+    /// OR-Tools aborts the process (not a catchable error) on an empty range, so a window that
+    /// closes before it opens or before time 0, or a negative service, is refused here for every caller.
+    /// </summary>
+    private static void CheckTimes(long[] service, long[] start, long[] end, IReadOnlyList<VehicleSpec> vehicles)
+    {
+        for (int i = 0; i < start.Length; i++)
+        {
+            if (service[i] < 0) throw new ArgumentException($"node {i}: negative service time {service[i]}");
+            if (start[i] > end[i] || end[i] < 0) throw new ArgumentException($"node {i}: time window [{start[i]}, {end[i]}] is empty");
+        }
+        for (int v = 0; v < vehicles.Count; v++)
+        {
+            var veh = vehicles[v];
+            if (veh.StartNode < 0 || veh.StartNode >= start.Length || veh.EndNode < 0 || veh.EndNode >= start.Length)
+                throw new ArgumentException($"vehicle {v}: depot node out of range");
+            long leave = Math.Max(veh.Earliest, start[veh.StartNode]), back = Math.Min(veh.Latest, end[veh.EndNode]);
+            if (leave > Math.Min(veh.Latest, end[veh.StartNode]) || Math.Max(veh.Earliest, 0) > back)
+                throw new ArgumentException($"vehicle {v}: available [{veh.Earliest}, {veh.Latest}] leaves no time at its depots");
         }
     }
 
