@@ -81,6 +81,23 @@ public class ShipmentTests
     }
 
     [Fact]
+    public async Task A_pickup_that_arrives_after_the_delivery_completed_the_trade_is_still_recorded_on_its_leg()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        var pickedUpAt = DateTimeOffset.UtcNow.AddMinutes(-30);
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, DateTimeOffset.UtcNow));
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 1, DateTimeOffset.UtcNow));
+        await host.Published<TradeCompleted>(c => c.TradeId == trade.Id);
+
+        await host.Publish(new ShipmentPickedUp(Guid.NewGuid(), trade.Id, 1, pickedUpAt));
+
+        var view = await Eventually.Until(() => host.TradeAsync(trade.Id), t => t.Legs[1].PickedUp, what: "leg 1 picked up");
+        Assert.Equal(pickedUpAt.ToUnixTimeMilliseconds(), view.Legs[1].PickedUpAt?.ToUnixTimeMilliseconds());
+        Assert.Equal(TradeStatus.Completed, view.Status);
+    }
+
+    [Fact]
     public async Task A_redelivered_ShipmentPickedUp_changes_nothing()
     {
         await using var host = new MatchingHost();

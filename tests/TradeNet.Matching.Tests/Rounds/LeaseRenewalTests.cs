@@ -20,18 +20,18 @@ public sealed class LeaseRenewalTests : IDisposable
         var store = new HookedStore();
         store.Wrap(new SqliteMatchingStore(Path.Combine(_dir.FullName, "matching.db")));
         var strategy = new GatedStrategy();
-        // A 30 s solver limit gives a lease of 2 minutes, renewed every 40 s.
-        var rounds = new ClearingRounds(store, strategy, Options.Create(new MatchingOptions { RoundTimeLimit = TimeSpan.FromSeconds(30) }),
+        // A lease of 20 s, renewed every 6.7 s.
+        var rounds = new ClearingRounds(store, strategy, Options.Create(new MatchingOptions { RoundLease = TimeSpan.FromSeconds(20) }),
             clock, NullLogger<ClearingRounds>.Instance);
         var running = rounds.RunAsync("test", CancellationToken.None);
         await strategy.Started;
         var start = clock.GetUtcNow();
 
-        clock.Advance(TimeSpan.FromSeconds(41));
+        clock.Advance(TimeSpan.FromSeconds(7));
         await Eventually.True(() => Task.FromResult(store.LeaseWrites >= 2), TimeSpan.FromSeconds(10), "the lease renewed");
 
         // Past the first lease's end, within the renewed one: another instance still finds it held.
-        var later = start + TimeSpan.FromMinutes(2.5);
+        var later = start + TimeSpan.FromSeconds(25);
         Assert.False(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "another instance", later, later.AddMinutes(2)));
         strategy.Release();
         Assert.Equal("completed", (await running).Status);

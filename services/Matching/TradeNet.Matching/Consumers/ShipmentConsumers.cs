@@ -7,7 +7,8 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Matching.Consumers;
 
 /// <summary>Marks a leg of an agreed trade picked up: its goods have left, so an operator can no longer cancel the trade.
-/// A pickup whose trip has already been reported failed is not taken (see <see cref="TradeLegState"/>).</summary>
+/// A pickup whose trip has already been reported failed is not taken (see <see cref="TradeLegState"/>); one that arrives
+/// after the leg's delivery (the events' queues do not keep their order) is recorded, even on a completed trade.</summary>
 public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<ShipmentPickedUpConsumer> logger) : IConsumer<ShipmentPickedUp>
 {
     public async Task Consume(ConsumeContext<ShipmentPickedUp> context)
@@ -19,7 +20,9 @@ public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<Shipm
         var trade = await session.GetTradeAsync(message.TradeId, ct);
         var leg = trade?.Legs.FirstOrDefault(l => l.Leg.Index == message.LegIndex);
         TradeNetTelemetry.LinkTo(System.Diagnostics.Activity.Current, trade?.TraceParent);
-        if (trade is null || leg is null || trade.Status != TradeStatus.Agreed)
+        // The pickup and delivery events travel on separate queues: a pickup may arrive after the delivery completed the
+        // trade. It is still the leg's history, so a delivered leg takes it whatever the trade's status.
+        if (trade is null || leg is null || (trade.Status != TradeStatus.Agreed && !leg.Delivered))
             // Logistics refuses pickups of a trade it stopped, so a cancelled trade here was cancelled before cancellations
             // were decided there (an older version), or this is a redelivery.
             logger.LogWarning("Pickup of shipment {ShipmentId} ignored: trade {TradeId} leg {LegIndex} is unknown or not agreed ({Status})",
