@@ -2,7 +2,9 @@ using TradeNet.Matching.Domain;
 
 namespace TradeNet.Matching.Trades;
 
-public enum AnswerStatus { Ok, NotFound, Forbidden, Conflict, CatalogUnavailable, CatalogFailed }
+/// <summary><see cref="TermsChanged"/>: catalog refused the reservation because a listing's terms changed since
+/// matching's copy; the trade stays proposed with its acceptances until matching reads the change.</summary>
+public enum AnswerStatus { Ok, NotFound, Forbidden, Conflict, CatalogUnavailable, CatalogFailed, TermsChanged }
 
 /// <summary>What a trade operation came to; the endpoints turn it into a status code.</summary>
 public sealed record AnswerResult(AnswerStatus Status, Trade? Trade = null, string? Detail = null)
