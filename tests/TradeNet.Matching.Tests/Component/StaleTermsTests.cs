@@ -131,6 +131,36 @@ public class StaleTermsTests
     }
 
     [Fact]
+    public async Task A_change_read_while_catalog_answered_is_reserved_with_at_once_when_every_leg_still_fits()
+    {
+        await using var host = new MatchingHost();
+        var trade = await ProposeAsync(host);
+        var change = Organic with { Attributes = ["organic", "raw"], Version = 2 };
+        CatalogTerms(host)[change.Id] = ListingTermsFingerprint.Of(change);
+        var catalog = host.Catalog.Answer;
+        host.Catalog.Answer = request =>
+        {
+            var reply = catalog(request);
+            // The first refusal reaches matching only after the ListingChanged did.
+            if (host.Catalog.Reservations.Count == 1)
+            {
+                host.Publish(new ListingChanged(change)).GetAwaiter().GetResult();
+                Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == change.Id), b => b.Version == 2, what: "v2 in the book")
+                    .GetAwaiter().GetResult();
+            }
+            return reply;
+        };
+        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+
+        var last = await Swap.AcceptAsync(host, Swap.A, trade.Id);
+
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        Assert.Equal(TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(2, host.Catalog.Reservations.Count);
+        Assert.Equal(ListingTermsFingerprint.Of(change), host.Catalog.Reservations.Last().Items.Single(i => i.ListingId == change.Id).Terms);
+    }
+
+    [Fact]
     public async Task A_trade_whose_change_never_arrives_expires_after_the_reservation_grace()
     {
         await using var host = new MatchingHost(new()
