@@ -318,6 +318,34 @@ public sealed class CatalogStoreContractTests
     }
 
     [Theory, MemberData(nameof(Adapters))]
+    public async Task A_stored_listing_keeps_the_terms_fingerprint_of_the_snapshot_matching_was_sent(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        // Times below the millisecond and off UTC, a number with float noise: what a store or the bus could reshape.
+        var from = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(2)).AddTicks(1_234_567);
+        var listing = Listing("l1", "42187", ListingKinds.Need) with
+        {
+            MinLot = 0.1 + 0.2, Requires = ["raw", "organic"], AvailableFrom = from, AvailableUntil = from.AddDays(3), MaxDistanceKm = 12.7,
+        };
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddTownAsync(Town("42187"));
+            await s.AddListingAsync(listing);
+        });
+        var cheese = CategorySeed.All.Single(c => c.Id == "cheese");
+        // Matching's path: the snapshot through the bus's JSON, its book copy read from it.
+        var sent = JsonSerializer.Serialize(ListingSnapshots.Of(listing, Town("42187"), cheese), JsonSerializerOptions.Web);
+        var copy = JsonSerializer.Deserialize<ListingSnapshot>(sent, JsonSerializerOptions.Web)!;
+
+        var stored = await store.Store.GetListingAsync("l1");
+
+        Assert.Equal(ListingTermsFingerprint.Of(copy), stored!.TermsFingerprint);
+        Assert.Equal(listing.TermsFingerprint, stored.TermsFingerprint);
+        Assert.Equal(stored.TermsFingerprint, stored.Reserve(5).TermsFingerprint);
+        Assert.NotEqual(stored.TermsFingerprint, stored.Change(stored.Terms with { Requires = ["raw"] }).TermsFingerprint);
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
     public async Task A_listing_changed_to_cleared_terms_reads_back_without_them(string adapter)
     {
         await using var store = await StoreUnderTest.OpenAsync(adapter);

@@ -5,7 +5,7 @@ using TradeNet.Testing;
 namespace TradeNet.Matching.Tests.Component;
 
 /// <summary>A listing whose terms change so that a leg of a pending proposal no longer fits them: the proposal is
-/// cancelled at once, since catalog's reservation checks quantities only and would let it be agreed.</summary>
+/// cancelled at once, fully accepted ones included (see <see cref="StaleTermsTests"/>), since it must not be agreed.</summary>
 public class ChangedTermsTests
 {
     [Fact]

@@ -34,6 +34,28 @@ public sealed class MatchingStoreContract : IDisposable
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_book_copy_read_back_has_the_terms_fingerprint_of_the_snapshot_received(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        // Ticks below the millisecond, an offset off UTC and float noise, as catalog may announce them.
+        var from = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(2)).AddTicks(1_234_567);
+        var received = Listing("l1", "roanne") with
+        {
+            Kind = "need", Attributes = [], Requires = ["raw", "organic"], MinLot = 0.1 + 0.2, MaxDistanceKm = 12.7,
+            AvailableFrom = from, AvailableUntil = from.AddDays(3),
+        };
+        await using (var session = await store.BeginAsync())
+        {
+            await session.SaveListingAsync(BookListing.Open(received));
+            await session.CommitAsync();
+        }
+
+        var copy = (await store.GetListingAsync("l1"))!.Listing!;
+
+        Assert.Equal(ListingTermsFingerprint.Of(received), ListingTermsFingerprint.Of(copy));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
     public async Task A_lease_has_one_holder_at_a_time_until_it_is_released_or_runs_out(string adapter)
     {
         var store = StoreAdapters.Create(adapter, _settings).Store;

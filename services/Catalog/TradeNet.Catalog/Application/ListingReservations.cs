@@ -6,13 +6,24 @@ using TradeNet.Contracts;
 
 namespace TradeNet.Catalog.Application;
 
-public sealed record ReservationOutcome(bool Reserved, string Reason);
+/// <param name="ChangedListings">Set when the reservation was refused because these listings' terms differ from those the
+/// caller decided on: nothing was written or recorded, so the caller may ask again once it has read the change.</param>
+public sealed record ReservationOutcome(bool Reserved, string Reason, IReadOnlyList<string>? ChangedListings = null)
+{
+    public bool TermsChanged => ChangedListings is { Count: > 0 };
+}
+
+/// <summary>The terms fingerprint (<see cref="ListingTermsFingerprint"/>) the caller holds for a listing.</summary>
+public sealed record ExpectedTerms(string ListingId, string Fingerprint);
 
 /// <summary>Sets quantities aside for an agreed trade (all or nothing, once per trade id), gives them back when
 /// the trade is cancelled and books them as fulfilled when it completes.</summary>
 public sealed class ListingReservations(ICatalogStore store, TimeProvider clock, ILogger<ListingReservations> logger)
 {
-    public async Task<ReservationOutcome> ReserveAsync(Guid tradeId, IReadOnlyList<ReservationLine> items, CancellationToken ct = default)
+    /// <param name="expectedTerms">Per listing, the terms the caller decided the trade on; an empty fingerprint, or one of
+    /// another scheme, is not checked.</param>
+    public async Task<ReservationOutcome> ReserveAsync(Guid tradeId, IReadOnlyList<ReservationLine> items,
+        IReadOnlyList<ExpectedTerms>? expectedTerms = null, CancellationToken ct = default)
     {
         if (tradeId == Guid.Empty) throw new ArgumentException("trade_id is required.", nameof(tradeId));
         if (items.Count == 0) throw new ArgumentException("items must not be empty.", nameof(items));
@@ -40,6 +51,15 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
                 refusal = listing is null ? $"listing {line.ListingId} does not exist" : Refusal(listing, line, items);
                 if (refusal is not null) break;
                 listings.Add(listing!);
+            }
+
+            // Before the quantities: the caller's copy is stale, so its request may be too; it asks again once it caught up.
+            if (refusal is null && ChangedTerms(listings, expectedTerms) is { Count: > 0 } changed)
+            {
+                // Not recorded (the session is not committed): a later call with the new terms must be able to succeed.
+                var reason = $"listing {string.Join(", ", changed)} changed its terms since the trade was decided";
+                logger.LogInformation("Trade {TradeId} not reserved: {Reason}", tradeId, reason);
+                return new ReservationOutcome(false, reason, changed);
             }
 
             if (refusal is not null)
@@ -118,6 +138,29 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
             await session.CommitAsync(ct);
             return true;
         });
+
+    private List<string> ChangedTerms(IReadOnlyList<Listing> listings, IReadOnlyList<ExpectedTerms>? expected)
+    {
+        var changed = new List<string>();
+        if (expected is null) return changed;
+        foreach (var listing in listings)
+        {
+            var current = listing.TermsFingerprint;
+            foreach (var terms in expected.Where(e => e.ListingId == listing.Id && !string.IsNullOrEmpty(e.Fingerprint)))
+            {
+                if (!ListingTermsFingerprint.IsComparable(terms.Fingerprint))
+                {
+                    // A caller of a newer scheme: refusing it would refuse every reservation until catalog is upgraded.
+                    logger.LogWarning("Listing {ListingId}: terms fingerprint of an unknown scheme not checked", listing.Id);
+                    continue;
+                }
+                if (terms.Fingerprint == current) continue;
+                changed.Add(listing.Id);
+                break;
+            }
+        }
+        return changed;
+    }
 
     private static string? Refusal(Listing listing, ReservationLine line, IReadOnlyList<ReservationLine> items)
     {

@@ -1,3 +1,5 @@
+using TradeNet.Contracts;
+
 namespace TradeNet.Catalog.Domain;
 
 public static class ListingKinds
@@ -71,6 +73,10 @@ public sealed record Listing(
     });
 
     public ListingTerms Terms => new(Quantity, MinLot, Attributes, Requires, AvailableFrom, AvailableUntil, MaxDistanceKm);
+
+    /// <summary>What matching's copy of this listing must match for a reservation (quantities left out).</summary>
+    public string TermsFingerprint =>
+        ListingTermsFingerprint.Of(Kind, Category, TownId, MinLot, Attributes, Requires, MaxDistanceKm, AvailableFrom, AvailableUntil);
 
     // Every change bumps the version, so consumers of ListingChanged can drop stale copies.
     private static Listing Settle(Listing l)

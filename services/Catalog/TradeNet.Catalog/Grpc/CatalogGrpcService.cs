@@ -40,8 +40,15 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
             throw new RpcException(new Status(StatusCode.InvalidArgument, "trade_id must be a non-empty GUID."));
         Activity.Current?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
         var outcome = await reservations.ReserveAsync(tradeId,
-            request.Items.Select(i => new ReservationLine(i.ListingId, i.Quantity)).ToArray(), context.CancellationToken);
-        return new ReserveListingsReply { Reserved = outcome.Reserved, Reason = outcome.Reason };
+            request.Items.Select(i => new ReservationLine(i.ListingId, i.Quantity)).ToArray(),
+            request.Items.Select(i => new ExpectedTerms(i.ListingId, i.Terms)).ToArray(), context.CancellationToken);
+        return new ReserveListingsReply
+        {
+            Reserved = outcome.Reserved,
+            Reason = outcome.Reason,
+            Refusal = outcome.TermsChanged ? ReservationRefusal.TermsChanged : ReservationRefusal.Unspecified,
+            ChangedListingIds = { outcome.ChangedListings ?? [] },
+        };
     }
 
     /// <summary>The most a page of the revoked-key feed holds, and what a call that gives no limit gets.</summary>

@@ -19,7 +19,8 @@ internal static class TradeEndpoints
         trades.MapCancel();
 
         // Only towns answer, and only for the legs they give on (403 for another town's leg). The last acceptance asks
-        // catalog to reserve the goods: 503 while it is unreachable (the acceptance is kept), 502 when it fails.
+        // catalog to reserve the goods: 503 while it is unreachable (the acceptance is kept), 502 when it fails, 409 while a
+        // listing's terms changed and matching has not read the change yet (the acceptance is kept).
         var answers = trades.MapGroup("/{id}").RequireAuthorization(Policies.Town).ProducesProblems(403, 404, 409);
         answers.MapPost("/accept", (string id, ClaimsPrincipal user, TradeLifecycle lifecycle, HttpContext http, CancellationToken ct) =>
             AnswerAsync(lifecycle, http, id, user, null, accept: true, ct)).ProducesProblems(502, 503);
@@ -83,6 +84,16 @@ internal static class TradeEndpoints
                 return Problems.Forbidden(result.Detail!);
             case AnswerStatus.Conflict:
                 return Problems.Conflict(result.Detail!);
+            case AnswerStatus.TermsChanged:
+                // 409, not 503: both services are up and the acceptance is kept; what conflicts is the trade with a listing's
+                // current terms, which matching resolves by itself (cancelled or agreed) once it reads the change.
+                // Retry-After says when looking again (GET, or the same accept) is worth it.
+                http.Response.Headers.RetryAfter = "5";
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Listing changed; trade being re-checked",
+                    detail: result.Detail, extensions: new Dictionary<string, object?>
+                    {
+                        ["tradeId"] = id, ["tradeStatus"] = "proposed", ["retryable"] = true,
+                    });
             case AnswerStatus.CatalogUnavailable:
                 // The acceptance is stored; asking again (or waiting for the background retry) finishes it.
                 http.Response.Headers.RetryAfter = "5";

@@ -9,14 +9,16 @@ namespace TradeNet.Matching.Trades;
 /// <summary>
 /// A listing changed in catalog may no longer serve its pending proposals. One whose terms changed so that a leg of a
 /// proposal no longer fits them (an attribute the need requires dropped, a window moved apart, a distance limit or min
-/// lot the leg breaks) would be agreed and reserved all the same — catalog's reservation checks quantities only — so
-/// such a proposal is cancelled at once. One lowered below what its pending proposals hold cannot serve them all:
-/// catalog would refuse the reservation of the last ones only when every town has accepted, and until then they hold the
-/// other towns' quantities; those that no longer fit are cancelled at once, newest first (the older ones keep their place).
+/// lot the leg breaks) must not be agreed, so such a proposal is cancelled at once. One lowered below what its pending
+/// proposals hold cannot serve them all: catalog would refuse the reservation of the last ones only when every town has
+/// accepted, and until then they hold the other towns' quantities; those that no longer fit are cancelled at once,
+/// newest first (the older ones keep their place).
 /// </summary>
-/// <remarks>A fully accepted proposal may already be reserved in catalog — the snapshot that lowered the listing may be
-/// that very reservation, arriving before matching records the agreement — so it neither counts against the listing
-/// nor is cancelled here; if it does not fit after all, catalog refuses its reservation.</remarks>
+/// <remarks>The terms are checked on fully accepted proposals too: they are not agreed until catalog reserves them, and
+/// catalog reserves only on the terms of matching's copy (<see cref="ListingTermsFingerprint"/>), which it refuses while
+/// that copy is stale — the proposal waits for this very check. A fully accepted proposal neither counts against a
+/// lowered listing nor is cancelled for its quantity, though: the snapshot that lowered the listing may be its own
+/// reservation, arriving before matching records the agreement; if it does not fit, catalog refuses its reservation.</remarks>
 public static class OverheldListings
 {
     /// <returns>How many proposals were cancelled.</returns>
@@ -27,11 +29,11 @@ public static class OverheldListings
         var proposals = await session.TradesUsingListingAsync(entry.Id, TradeStatus.Proposed, ct);
         var cancelled = 0;
         var fitting = new List<Trade>();
-        foreach (var trade in proposals.Where(t => !t.AllAccepted))
+        foreach (var trade in proposals)
         {
             if (await LegOutsideTermsAsync(session, trade, listing, detourFactor, ct) is not { } leg)
             {
-                fitting.Add(trade);
+                if (!trade.AllAccepted) fitting.Add(trade);
                 continue;
             }
             if (!await TradeWrites.CancelAsync(session, trade, $"listing {entry.Id} changed its terms; leg {leg} no longer fits them", ct))
@@ -66,12 +68,17 @@ public static class OverheldListings
             var otherId = leg.OfferId == changed.Id ? leg.NeedId : leg.NeedId == changed.Id ? leg.OfferId : null;
             if (otherId is null || await session.GetListingAsync(otherId, ct) is not { Withdrawn: false, Listing: { } other }) continue;
             var (offer, need) = leg.OfferId == changed.Id ? (changed, other) : (other, changed);
-            var (offerEntry, needEntry) = (OrderBook.Entry(offer, offer.Remaining), OrderBook.Entry(need, need.Remaining));
-            var lot = Math.Max(offer.MinLot, need.MinLot);
-            if (offerEntry is null || needEntry is null || !Fit.Serves(offerEntry, needEntry, detourFactor)
-                || leg.Quantity < lot - 1e-9 * Math.Max(1, lot))
-                return leg.Index;
+            if (!LegFits(leg, offer, need, detourFactor)) return leg.Index;
         }
         return null;
+    }
+
+    /// <summary>Whether the leg fits its offer's and its need's terms as given, by the rules a round matches with.</summary>
+    private static bool LegFits(TradeLeg leg, ListingSnapshot offer, ListingSnapshot need, double detourFactor)
+    {
+        var (offerEntry, needEntry) = (OrderBook.Entry(offer, offer.Remaining), OrderBook.Entry(need, need.Remaining));
+        var lot = Math.Max(offer.MinLot, need.MinLot);
+        return offerEntry is not null && needEntry is not null && Fit.Serves(offerEntry, needEntry, detourFactor)
+               && leg.Quantity >= lot - 1e-9 * Math.Max(1, lot);
     }
 }

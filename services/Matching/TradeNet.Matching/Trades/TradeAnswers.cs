@@ -2,7 +2,9 @@ using TradeNet.Matching.Domain;
 
 namespace TradeNet.Matching.Trades;
 
-public enum AnswerStatus { Ok, NotFound, Forbidden, Conflict, CatalogUnavailable, CatalogFailed, LogisticsUnavailable, LogisticsFailed }
+/// <summary><see cref="TermsChanged"/>: catalog refused the reservation because a listing's terms changed since
+/// matching's copy; the trade stays proposed with its acceptances until matching reads the change.</summary>
+public enum AnswerStatus { Ok, NotFound, Forbidden, Conflict, CatalogUnavailable, CatalogFailed, TermsChanged, LogisticsUnavailable, LogisticsFailed }
 
 /// <summary>What a trade operation came to; the endpoints turn it into a status code. <see cref="LegsOnTheRoad"/>: the
 /// legs logistics named when it refused to stop the trade's goods.</summary>

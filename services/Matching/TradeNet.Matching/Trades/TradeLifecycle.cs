@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using TradeNet.Contracts;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Storage;
@@ -84,10 +85,20 @@ public sealed class TradeLifecycle(
     }
 
     /// <summary>Asks catalog to reserve a fully accepted proposal's quantities, then agrees or cancels it.
-    /// Catalog unavailable: the trade stays proposed with every leg accepted, to be retried.</summary>
-    public async Task<AnswerResult> ReserveAsync(Guid tradeId, CancellationToken ct)
+    /// Catalog unavailable, or a listing's terms changed since matching's copy: the trade stays proposed with every
+    /// leg accepted, to be retried.</summary>
+    public Task<AnswerResult> ReserveAsync(Guid tradeId, CancellationToken ct) => ReserveAsync(tradeId, afterStaleCopy: false, ct);
+
+    private async Task<AnswerResult> ReserveAsync(Guid tradeId, bool afterStaleCopy, CancellationToken ct)
     {
         var trade = await store.GetTradeAsync(tradeId, ct);
+        if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
+        if (trade.Status != TradeStatus.Proposed || !trade.AllAccepted) return AnswerResult.Ok(trade);
+        // The terms sent are those of the book copy, which every ListingChanged checks the proposals against as it saves
+        // it. Read before the trade is read again, so a copy newer than that check cannot go out with a proposal the
+        // check has cancelled meanwhile.
+        var terms = await TermsAsync(trade, ct);
+        trade = await store.GetTradeAsync(tradeId, ct);
         if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
         if (trade.Status != TradeStatus.Proposed || !trade.AllAccepted) return AnswerResult.Ok(trade);
 
@@ -96,7 +107,7 @@ public sealed class TradeLifecycle(
         TradeNetTelemetry.LinkTo(activity, trade.TraceParent);
         var request = new ReserveListingsRequest { TradeId = tradeId.ToString() };
         request.Items.AddRange(trade.Holds.GroupBy(h => h.ListingId, StringComparer.Ordinal)
-            .Select(g => new ReservationItem { ListingId = g.Key, Quantity = g.Sum(h => h.Quantity) }));
+            .Select(g => new ReservationItem { ListingId = g.Key, Quantity = g.Sum(h => h.Quantity), Terms = terms[g.Key] }));
         ReserveListingsReply reply;
         try
         {
@@ -130,8 +141,39 @@ public sealed class TradeLifecycle(
         }
 
         if (reply.Reserved) return await AgreeAsync(tradeId, ct);
+        if (reply.Refusal == ReservationRefusal.TermsChanged)
+            return await StaleCopyAsync(trade, terms, reply, afterStaleCopy, ct);
         logger.LogInformation("Catalog refused to reserve trade {TradeId}: {Reason}", tradeId, reply.Reason);
         return await CancelAsync(tradeId, $"reservation refused: {reply.Reason}", _ => true, ct);
+    }
+
+    /// <summary>Catalog holds newer terms for a listing than matching's copy, and reserved nothing. The proposal is neither
+    /// agreed (its towns did not see those terms) nor cancelled (they may still fit): it keeps its acceptances until the
+    /// ListingChanged arrives, whose terms check cancels it if a leg no longer fits; otherwise the next reservation (the
+    /// sweep, or an accept sent again) goes out with the new terms. The deadline and reservation grace still end it.</summary>
+    private async Task<AnswerResult> StaleCopyAsync(Trade trade, IReadOnlyDictionary<string, string> sent, ReserveListingsReply reply,
+        bool afterStaleCopy, CancellationToken ct)
+    {
+        var changed = string.Join(", ", reply.ChangedListingIds);
+        // The change may have been read while catalog answered: once more, now on the copy that check has seen.
+        if (!afterStaleCopy && (await TermsAsync(trade, ct)).Any(t => sent[t.Key] != t.Value))
+            return await ReserveAsync(trade.Id, afterStaleCopy: true, ct);
+        logger.LogInformation("Trade {TradeId} not reserved: catalog holds newer terms of listing {Listings}; re-checked once matching reads them",
+            trade.Id, changed);
+        return new AnswerResult(AnswerStatus.TermsChanged, trade,
+            $"Listing {changed} changed its terms since this trade was proposed, and matching has not read the change yet. " +
+            "The trade stays proposed with its acceptances: once the change arrives it is cancelled if a leg no longer fits, " +
+            "or reserved and agreed if every leg still does. Nothing needs to be sent again; GET the trade to see the outcome.");
+    }
+
+    /// <summary>The terms fingerprint of matching's copy of each listing the trade uses; empty (not checked) for a listing
+    /// the book no longer holds open, which its own events cancel the trade for.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> TermsAsync(Trade trade, CancellationToken ct)
+    {
+        var terms = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in trade.ListingIds)
+            terms[id] = await store.GetListingAsync(id, ct) is { Withdrawn: false, Listing: { } listing } ? ListingTermsFingerprint.Of(listing) : "";
+        return terms;
     }
 
     private async Task<AnswerResult> AgreeAsync(Guid tradeId, CancellationToken ct)
