@@ -34,7 +34,7 @@ public sealed class BrokerOutageTests(DistributedTradeNet tradeNet) : IClassFixt
         try
         {
             var flow = new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey);
-            var town = await flow.RegisterTown("Saint-Haon-le-Vieux", "42236", 46.0689, 3.9147);
+            var town = await flow.RegisterTown("Saint-Haon-le-Vieux", "42233", 46.07327, 3.90187);
             var (category, _) = await flow.Categories(4);
 
             await tradeNet.Rabbit.StopAsync();

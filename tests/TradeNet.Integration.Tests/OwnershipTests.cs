@@ -56,8 +56,8 @@ public sealed class OwnershipTests(DistributedTradeNet tradeNet)
     public async Task A_town_cannot_answer_a_leg_it_does_not_give()
     {
         var a = await _flow.RegisterTown("Le Coteau", "42071", 46.0192, 4.0922);
-        var b = await _flow.RegisterTown("Commelle-Vernay", "42067", 45.9986, 4.0647);
-        var outsider = await _flow.RegisterTown("Ouches", "42163", 46.0147, 3.9917);
+        var b = await _flow.RegisterTown("Commelle-Vernay", "42069", 45.99599, 4.05692);
+        var outsider = await _flow.RegisterTown("Ouches", "42162", 46.01096, 3.99215);
         var (first, second) = await _flow.Categories(3);
         await TradeFlow.Publish(a, "offer", first, 300, 10);
         await TradeFlow.Publish(b, "need", first, 100, 10);

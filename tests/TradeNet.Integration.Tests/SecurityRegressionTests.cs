@@ -86,7 +86,7 @@ public sealed class SecurityRegressionTests(StandaloneTradeNet tradeNet) : IClas
         await tradeNet.ExplainFailureAsync(async () =>
         {
             var flow = new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey);
-            var town = await flow.RegisterTown("Saint-Haon-le-Vieux", "42241", 46.06677, 3.91495);
+            var town = await flow.RegisterTown("Saint-Haon-le-Vieux", "42233", 46.07327, 3.90187);
             var json = await town.Client.Send(HttpMethod.Post, "/api/catalog/listings", new { kind = "offer", category = "cheese", quantity = -1 });
             var html = await town.Client.Send(HttpMethod.Post, "/api/catalog/listings", new { kind = "offer", category = "cheese", quantity = -1 },
                 ("Accept", "text/html"));
