@@ -18,6 +18,17 @@ internal static class CirculationBound
     private const double MaxTotalCapacity = 1e12;
     private const double MaxTotalCost = 1e18;
 
+    /// <summary>The crudest bound, for when there is no time for the flow: every leg's value leaves one offer and fills
+    /// one need, so a plan moves at most what the component's offers, or its needs, hold.</summary>
+    public static double ByCapacity(Market m, IEnumerable<int> listings)
+    {
+        double offers = 0, needs = 0;
+        foreach (var l in listings)
+            if (m.Book.Listings[l].Kind == ListingKind.Offer) offers += m.Cap[l];
+            else needs += m.Cap[l];
+        return Math.Min(offers, needs);
+    }
+
     public static double Compute(Market m, int[] arcs)
     {
         var node = new Dictionary<int, int>();     // listing → node

@@ -53,11 +53,14 @@ public static class ClearingEngine
             double? circulation = null;
             if (early is not null)
             {
-                circulation = early.GetAwaiter().GetResult();
-                ComponentSolver.Trace($"circulation bound {circulation:F1}, {clock.Elapsed.TotalSeconds:F1} s");
+                // Not waited for past the deadline (it cannot be interrupted, and a huge component's takes tens of
+                // seconds): the capacities then bound the plan instead.
+                if (early.Wait(deadline.RemainingOr(Timeout.InfiniteTimeSpan), cancellationToken)) circulation = early.Result;
+                else circulation = CirculationBound.ByCapacity(market, comp.Listings);
+                ComponentSolver.Trace($"circulation bound {circulation:F1}{(early.IsCompleted ? "" : " (by capacity: the flow bound was not ready)")}, {clock.Elapsed.TotalSeconds:F1} s");
             }
             var componentBound = sol.Bound;
-            if (componentBound - sol.Objective > ComponentSolver.Tolerance(componentBound))
+            if (!double.IsFinite(componentBound) || componentBound - sol.Objective > ComponentSolver.Tolerance(componentBound))
             {
                 circulation ??= CirculationBound.Compute(market, arcs);
                 ComponentSolver.Trace($"component bound {componentBound:F1}, circulation bound {circulation:F1}, objective {sol.Objective:F1}");
@@ -66,6 +69,8 @@ public static class ClearingEngine
                     componentBound = Math.Min(componentBound, Math.Max(sol.Objective, circulation.Value));
                 else ComponentSolver.Trace($"circulation bound {circulation:F1} is below the plan's {sol.Objective:F1}: not used");
             }
+            // No bound at all (pricing never finished a pass, and the flow bound failed): the capacities still bound it.
+            if (!double.IsFinite(componentBound)) componentBound = Math.Max(sol.Objective, CirculationBound.ByCapacity(market, comp.Listings));
             bound += componentBound;
             generated += sol.GeneratedColumns;
             methods.Add(sol.Method);

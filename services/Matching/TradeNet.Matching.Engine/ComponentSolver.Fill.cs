@@ -24,15 +24,30 @@ internal sealed partial class ComponentSolver
         // The pricing reads capacities through its market, so a view over the residual array sees every update.
         if (_residualView is null)
         {
+            // Building the view sorts every arc: over a million of them that alone takes seconds.
+            if (comp.ArcCount > 1_000_000 && budget.RemainingOr(TimeSpan.MaxValue) < TimeSpan.FromSeconds(3))
+            {
+                Trace($"  fill skipped: {comp.ArcCount} arcs and {budget.RemainingOr(TimeSpan.Zero).TotalSeconds:F1} s left, t={deadline.Elapsed.TotalSeconds:F2}");
+                return x;
+            }
             _residualView = new Component(m.WithCaps(residual), comp.ArcIds, new int[m.TownCount]);
             _residualView.SetBuckets(comp.BucketRatio);
         }
         var view = _residualView;
         var noDuals = new double[m.Cap.Length];
+        // A pass over a huge component's legs takes seconds: one still running when the budget ends is stopped.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (!budget.Unlimited) stop.CancelAfter(budget.RemainingOr(TimeSpan.Zero));
         for (var round = 0; round < FillRounds && !budget.Expired; round++)
         {
             ct.ThrowIfCancellationRequested();
-            var (found, _) = view.Price(noDuals, PricingEps, int.MaxValue, ct);
+            List<(int[] Legs, double Reduced)> found;
+            try { (found, _) = view.Price(noDuals, PricingEps, int.MaxValue, stop.Token); }
+            catch (Exception e) when (e is OperationCanceledException or AggregateException && stop.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                Trace($"  fill {round}: stopped at its budget, t={deadline.Elapsed.TotalSeconds:F2}");
+                break;
+            }
             var added = 0.0;
             foreach (var (legs, _) in found)
             {

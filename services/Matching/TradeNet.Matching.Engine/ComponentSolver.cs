@@ -85,11 +85,24 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             lpObjective = lp.Objective;
             lp.Duals(dual);
         }
+        // Pricing a huge component can take longer than the whole budget (30 s for one pass over 4.4 M legs): a pass
+        // still running at 85 % of the budget is stopped (past the LP's own deadline, so a pass that ends a little late
+        // still tightens the bound), and the plan is then made from the columns priced so far.
+        using var pricingStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (!deadline.Unlimited) pricingStop.CancelAfter(deadline.RemainingOr(TimeSpan.Zero) * 0.85);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             var priceStart = deadline.Elapsed;
-            var (found, lagrangianTerm) = comp.Price(dual, PricingEps, maxColumns, ct);
+            List<(int[] Legs, double Reduced)> found;
+            double lagrangianTerm;
+            try { (found, lagrangianTerm) = comp.Price(dual, PricingEps, maxColumns, pricingStop.Token); }
+            // (Parallel pricing reports it as an AggregateException of cancellations.)
+            catch (Exception e) when (e is OperationCanceledException or AggregateException && pricingStop.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                Trace($"  pricing stopped at 85 % of the budget after {(deadline.Elapsed - priceStart).TotalMilliseconds:F0} ms, t={deadline.Elapsed.TotalSeconds:F2}");
+                break;
+            }
             Trace($"  price {(deadline.Elapsed - priceStart).TotalMilliseconds:F0} ms, found {found.Count}, lp {lpObjective:F1}, bound {bound:F1}, cols {lp.Columns.Count}, buckets {comp.Buckets.Count}, t={deadline.Elapsed.TotalSeconds:F2}");
             // Lagrangian bound, valid for any duals ≥ 0: Σ dual·cap + the pricing's term.
             var dualObjective = lp.DualObjective(dual);
