@@ -123,6 +123,26 @@ public sealed class RouteSheetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_carrier_that_is_not_a_town_of_the_trade_reads_its_route_but_not_the_trades_cost()
+    {
+        var (roanne, lyon, carrier) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(carrier), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon, "firewood", 40));
+        await app.PlanAsync();
+        var route = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth()))[0];
+        Assert.Equal(carrier, route.CarrierTown);
+
+        var sheet = await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{route.RouteId}", TestSettings.TownAuth(carrier));
+        var byCarrier = await app.SendAsync(HttpMethod.Get, $"/api/logistics/trades/{trade}/cost", TestSettings.TownAuth(carrier));
+        var byTown = await app.SendAsync(HttpMethod.Get, $"/api/logistics/trades/{trade}/cost", TestSettings.TownAuth(lyon));
+
+        Assert.Equal(HttpStatusCode.OK, sheet.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, byCarrier.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byTown.StatusCode);
+    }
+
+    [Fact]
     public async Task Only_the_carrier_and_operators_read_a_route_sheet()
     {
         var (route, _, _, lyon) = await PlannedRouteAsync("cheese");

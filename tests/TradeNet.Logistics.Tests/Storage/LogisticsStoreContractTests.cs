@@ -392,6 +392,25 @@ public class LogisticsStoreContractTests
         Assert.Equal(shipment.Id, Assert.Single(events).ShipmentId);
     }
 
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_stop_report_naming_the_route_a_shipment_was_moved_off_is_refused_and_changes_nothing(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var shipment = await SeedAsync(s, Transfer(Guid.NewGuid(), 0));
+        var tracking = new ShipmentTracking(s.Store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LogisticsOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentTracking>.Instance);
+
+        var stale = await tracking.ReportAsync(shipment.Id, ShipmentAction.PickUp, "roanne", isOperator: false, null, CancellationToken.None,
+            onRoute: Guid.NewGuid());
+        var current = await tracking.ReportAsync(shipment.Id, ShipmentAction.PickUp, "roanne", isOperator: false, null, CancellationToken.None,
+            onRoute: shipment.RouteId);
+
+        Assert.Equal(TrackingOutcome.Illegal, stale.Outcome);
+        Assert.Contains("re-planned", stale.Why);
+        Assert.Equal(TrackingOutcome.Applied, current.Outcome);
+    }
+
     private static Vehicle Van(string id, string home, double? volume = null, DateTimeOffset? until = null) =>
         new(id, home, Towns.Roanne, "co-op van", 1500.5, volume, true, 0.45, 25, T0, until, T0, T0);
 

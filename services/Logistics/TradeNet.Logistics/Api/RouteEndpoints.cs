@@ -107,7 +107,7 @@ public static class RouteEndpoints
                 _ => null,
             };
             if (action is not { } act) continue;
-            var result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct);
+            var result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct, onRoute: shipment.RouteId);
             report.Add(new StopReportItem(shipment.Id, stop!.Action, Describe(result.Outcome), result.Why, result.Shipment?.Status));
         }
         return TypedResults.Ok(report.ToArray());

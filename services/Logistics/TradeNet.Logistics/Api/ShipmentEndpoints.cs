@@ -84,7 +84,8 @@ public static class ShipmentEndpoints
     {
         if (!Guid.TryParse(tradeId, out var trade)) return Problems.Field("tradeId", "must be a trade id (GUID)");
         var shipments = await store.ShipmentsAsync(new ShipmentQuery(trade, Limit: 10_000), ct);
-        if (shipments.Count == 0 || !shipments.Any(s => CanSee(user, s)))
+        // The whole trade's cost is its towns' business: a carrier of one leg sees that leg's shipment, not the rest.
+        if (shipments.Count == 0 || !(user.SeesEveryTown() || shipments.Any(s => user.TownId() is { } town && (s.FromTown == town || s.ToTown == town))))
             return Problems.NotFound($"No shipments are known for trade {trade}.");
         // Cancelled shipments never moved, so they cost nothing; failed ones did drive.
         var moving = shipments.Where(s => s.Status != ShipmentStatus.Cancelled).ToList();

@@ -53,10 +53,11 @@ public static class VehicleValidation
         void Fail(string field, string message) => errors[field] = [message];
         if (r.HomeLat is not { } lat || !double.IsFinite(lat) || lat is < -90 or > 90) Fail("homeLat", "is required, within [-90, 90]");
         if (r.HomeLon is not { } lon || !double.IsFinite(lon) || lon is < -180 or > 180) Fail("homeLon", "is required, within [-180, 180]");
-        if (r.CapacityKg is not { } kg || !double.IsFinite(kg) || kg <= 0 || kg > Vehicle.MaxCapacityKg)
-            Fail("capacityKg", $"is required and must be a positive number of at most {Vehicle.MaxCapacityKg:0}");
-        if (r.VolumeM3 is { } m3 && (!double.IsFinite(m3) || m3 <= 0 || m3 > Vehicle.MaxVolumeM3))
-            Fail("volumeM3", $"must be a positive number of at most {Vehicle.MaxVolumeM3:0} when given");
+        // The planner counts loads in grams and litres: a vehicle below a kilogram or ten litres would carry nothing.
+        if (r.CapacityKg is not { } kg || !double.IsFinite(kg) || kg < Vehicle.MinCapacityKg || kg > Vehicle.MaxCapacityKg)
+            Fail("capacityKg", $"is required and must be from {Vehicle.MinCapacityKg:0} to {Vehicle.MaxCapacityKg:0}");
+        if (r.VolumeM3 is { } m3 && (!double.IsFinite(m3) || m3 < Vehicle.MinVolumeM3 || m3 > Vehicle.MaxVolumeM3))
+            Fail("volumeM3", $"must be from {Vehicle.MinVolumeM3} to {Vehicle.MaxVolumeM3:0} when given");
         if (r.CostPerKm is not { } perKm || !double.IsFinite(perKm) || perKm < 0 || perKm > Vehicle.MaxCostPerKm)
             Fail("costPerKm", $"is required and must be from 0 to {Vehicle.MaxCostPerKm:0}");
         if (r.FixedCost is { } fixedCost && (!double.IsFinite(fixedCost) || fixedCost < 0 || fixedCost > Vehicle.MaxFixedCost))

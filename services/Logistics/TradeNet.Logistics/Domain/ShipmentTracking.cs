@@ -23,8 +23,10 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
     private const int Attempts = 5;
 
     /// <param name="carrierTown">The calling town, or null when an operator reports.</param>
+    /// <param name="onRoute">The route a stop report named: a shipment re-routed since the report read the route (new route
+    /// id, new stop numbers) is not the one at that stop any more, and is refused.</param>
     public async Task<TrackingResult> ReportAsync(Guid shipmentId, ShipmentAction action, string? carrierTown, bool isOperator,
-        string? reason, CancellationToken ct)
+        string? reason, CancellationToken ct, Guid? onRoute = null)
     {
         using var activity = TradeNetTelemetry.Source.StartActivity("report shipment");
         activity?.SetTag(TradeNetTelemetry.ShipmentId, shipmentId.ToString());
@@ -42,6 +44,9 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 if (!isOperator && carrierTown is not null && !shipment.Involves(carrierTown)) return new(TrackingOutcome.NotFound);
                 if (!isOperator && (carrierTown is null || carrierTown != shipment.CarrierTown))
                     return new(TrackingOutcome.Forbidden, shipment, "only the carrier or an operator reports on a shipment");
+                if (onRoute is { } route && shipment.RouteId != route)
+                    return new(TrackingOutcome.Illegal, shipment,
+                        $"the shipment was re-planned onto route {shipment.RouteId} after a cancellation; report its stops there");
 
                 var now = clock.GetUtcNow();
                 var transition = ShipmentTransitions.Apply(shipment, action, now, reason);

@@ -22,6 +22,7 @@ public sealed record Vehicle(
     // Far above any road vehicle, and low enough that the route solver's integer scaling (grams, milli-credits
     // per metre, micro-credits) cannot overflow.
     public const double MaxCapacityKg = 100_000, MaxVolumeM3 = 1_000, MaxCostPerKm = 1_000, MaxFixedCost = 100_000;
+    public const double MinCapacityKg = 1, MinVolumeM3 = 0.01;
 
     /// <summary>How far ahead availability may reach: times near the end of the calendar overflow the planner's date
     /// arithmetic and would fail every planning run.</summary>
