@@ -27,6 +27,11 @@ public sealed class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> logger) :
         {
             throw new RpcException(new Status(StatusCode.NotFound, ex.Message));
         }
+        catch (Storage.WriteConflictException)
+        {
+            // Lost every retry to another writer of the same record: nothing was written, and asking again can succeed.
+            throw new RpcException(new Status(StatusCode.Aborted, "Another request changed the same record at the same moment; nothing was changed. Try again."));
+        }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled or its deadline passed."));

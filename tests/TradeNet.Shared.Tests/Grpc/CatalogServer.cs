@@ -60,6 +60,12 @@ public sealed class NamedCatalog(string name) : Catalog.CatalogBase
     public override Task<GetTownsReply> GetTowns(GetTownsRequest request, ServerCallContext context)
     {
         Calls.Enqueue((context.GetHttpContext().User.FindFirst("sub")?.Value, context.Deadline));
+        if (name == LosesEveryRace) throw new RaceLost("towns row 7 changed");
         return Task.FromResult(new GetTownsReply { Towns = { new TownInfo { Id = name } } });
     }
+
+    /// <summary>A server of this name fails every call as a store does whose write lost every retry to another writer.</summary>
+    public const string LosesEveryRace = "loses-every-race";
+
+    private sealed class RaceLost(string message) : TradeNet.Shared.Storage.WriteConflictException(message);
 }

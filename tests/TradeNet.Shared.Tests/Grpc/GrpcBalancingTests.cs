@@ -53,6 +53,18 @@ public sealed class GrpcBalancingTests
     }
 
     [Fact]
+    public async Task A_call_whose_write_lost_every_retry_to_another_writer_is_Aborted_so_callers_try_again()
+    {
+        await using var server = await CatalogServer.StartAsync(NamedCatalog.LosesEveryRace);
+        await using var client = Client($"http://127.0.0.1:{server.Port}");
+
+        var failure = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => ServerOf(client));
+
+        Assert.Equal(global::Grpc.Core.StatusCode.Aborted, failure.StatusCode);
+        Assert.DoesNotContain("row 7", failure.Status.Detail);
+    }
+
+    [Fact]
     public void Only_an_address_whose_scheme_names_a_resolver_is_balanced()
     {
         Assert.True(GrpcClientExtensions.IsBalanced(new Uri("dns:///catalog-grpc:5102")));
