@@ -66,6 +66,16 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
         (await DocumentAsync()).AssertStatuses(method, path, statuses);
 
     [Fact]
+    public async Task A_time_is_described_as_a_date_time_string_though_its_converter_hides_the_type()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal(["null", "string"], document.PropertyTypes("PublishListingRequest", "availableUntil"));
+        Assert.Equal("date-time", document.Schema("PublishListingRequest").GetProperty("properties").GetProperty("availableUntil")
+            .GetProperty("format").GetString());
+    }
+
+    [Fact]
     public async Task Every_body_is_required_and_is_its_request_not_null_or_the_request() =>
         (await DocumentAsync()).AssertEveryBodyRequired();
 

@@ -11,11 +11,14 @@ namespace TradeNet.Catalog.Tests;
 
 public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
 {
+    // Midnight UTC as an instant: a bare DateTime would go out without its zone, which the API refuses.
+    private static readonly DateTimeOffset Today = new(DateTime.UtcNow.Date, TimeSpan.Zero);
+
     private static object Offer(double quantity = 100, double minLot = 10) => new
     {
         kind = "offer", category = "cheese", quantity, minLot, attributes = new[] { "Organic", "raw-milk" },
         // A window around now: one that has already ended is refused.
-        availableFrom = DateTimeOffset.UtcNow.Date.AddDays(-1), availableUntil = DateTimeOffset.UtcNow.Date.AddDays(30),
+        availableFrom = Today.AddDays(-1), availableUntil = Today.AddDays(30),
     };
 
     [Fact]

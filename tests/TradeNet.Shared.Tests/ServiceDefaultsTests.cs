@@ -25,6 +25,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 
     private sealed record Thing(string Name, int Count);
 
+    private sealed record Window(DateTimeOffset? Until);
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder();
@@ -38,6 +40,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         _app.MapPost("/ops", () => TypedResults.Ok()).RequireAuthorization(Policies.Operator);
         _app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals"));
         _app.MapGet("/race", string () => throw new RecordChangedMeanwhile("row 7 of secret_table"));
+        _app.MapPost("/windows", (Window window) => TypedResults.Ok(new { until = window.Until, utc = window.Until?.ToUniversalTime() }));
         _app.MapGet("/invalid", () => Problems.Field("name", "is required"));
         // A leg's quantity is a value divided by a price: float noise the answer should not show.
         _app.MapGet("/leg", (double value, double price) => TypedResults.Ok(new { quantity = value / price, value, lat = 46.0443 }));
@@ -247,19 +250,52 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [InlineData("bogus")]
     [InlineData("utf8")]
     [InlineData("windows-1252")]
+    [InlineData("us-ascii")]
+    [InlineData("iso-8859-1")]
+    [InlineData("utf-16")]
+    public async Task A_json_body_in_any_charset_but_utf_8_is_a_415_problem_asking_for_utf_8(string charset)
+    {
+        var response = await PostWithCharsetAsync(charset);
+
+        Assert.Contains("UTF-8", await ProblemDetailAsync(response, HttpStatusCode.UnsupportedMediaType));
+    }
+
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("UTF-8")]
     [InlineData("\"utf-8\"")]
-    public async Task A_json_body_in_a_charset_the_reader_does_not_know_is_a_415_problem_asking_for_utf_8(string charset)
+    public async Task A_json_body_that_says_it_is_utf_8_quoted_or_not_is_read(string charset) =>
+        Assert.Equal(HttpStatusCode.OK, (await PostWithCharsetAsync(charset)).StatusCode);
+
+    private Task<HttpResponseMessage> PostWithCharsetAsync(string charset)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/things")
         {
-            Content = new ByteArrayContent("""{"name":"x","count":1}"""u8.ToArray()),
+            Content = new ByteArrayContent("""{"name":"Café","count":1}"""u8.ToArray()),
         };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
         request.Headers.Authorization = TestSettings.TownAuth("42187");
+        return _client.SendAsync(request);
+    }
 
-        var response = await _client.SendAsync(request);
+    [Theory]
+    [InlineData("2027-07-01T10:00:00", "has no time zone")]
+    [InlineData("soon", "must be a time")]
+    public async Task A_time_without_its_zone_is_a_400_naming_the_field_and_saying_why(string time, string says)
+    {
+        var response = await Send("/windows", new { until = time }, TestSettings.TownAuth("42187"));
 
-        Assert.Contains("UTF-8", await ProblemDetailAsync(response, HttpStatusCode.UnsupportedMediaType));
+        var detail = await ProblemDetailAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("'until'", detail);
+        Assert.Contains(says, detail);
+    }
+
+    [Fact]
+    public async Task A_time_with_its_zone_is_read_as_that_instant_and_written_back_as_before()
+    {
+        var response = await Send("/windows", new { until = "2027-07-01T10:00:00+02:00" }, TestSettings.TownAuth("42187"));
+
+        Assert.Equal("""{"until":"2027-07-01T10:00:00+02:00","utc":"2027-07-01T08:00:00+00:00"}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

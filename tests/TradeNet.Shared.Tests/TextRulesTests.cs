@@ -22,6 +22,14 @@ public class TextRulesTests
     public void Line_breaks_controls_direction_overrides_and_half_surrogates_are_not(string text) =>
         Assert.True(TextRules.HasUnsafeCharacters(text));
 
+    [Theory]
+    [InlineData("van-42187", true)]
+    [InlineData(" ", false)]     // a blank id would read as a missing word in the answer
+    [InlineData("", false)]
+    [InlineData("van\n2", false)]
+    public void An_id_is_repeated_in_an_answer_only_when_it_could_be_one(string id, bool quotable) =>
+        Assert.Equal(quotable, TextRules.IsQuotableId(id));
+
     [Fact]
     public void Half_a_surrogate_pair_is_not_text()
     {

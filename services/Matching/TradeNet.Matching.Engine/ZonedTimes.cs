@@ -20,8 +20,7 @@ public sealed class ZonedTimes : JsonConverter<DateTimeOffset>
         return time;
     }
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToString("O", CultureInfo.InvariantCulture));
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 
     // The caller's text, short and printable, for a one-line message.
     private static string Shown(string text) =>

@@ -3,8 +3,9 @@ using Microsoft.OpenApi;
 
 namespace TradeNet.Shared.Hosting;
 
-/// <summary>Gives numbers back their JSON type. A custom converter (<see cref="DisplayedNumbers"/> for doubles) hides the
-/// type from the schema exporter, which then writes only <c>format: double</c>: no type at all, so any value validates.</summary>
+/// <summary>Gives numbers and times back their JSON type. A custom converter (<see cref="DisplayedNumbers"/> for doubles,
+/// <see cref="ZonedTimes"/> for times) hides the type from the schema exporter, which then writes only
+/// <c>format: double</c> or nothing: no type at all, so any value validates.</summary>
 internal sealed class NumberSchemas : IOpenApiSchemaTransformer
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
@@ -13,6 +14,11 @@ internal sealed class NumberSchemas : IOpenApiSchemaTransformer
         var underlying = Nullable.GetUnderlyingType(type);
         if (schema.Type is null && JsonType(underlying ?? type) is { } json)
             schema.Type = underlying is null ? json : json | JsonSchemaType.Null;
+        if (schema.Type is null && (underlying ?? type) == typeof(DateTimeOffset))
+        {
+            schema.Type = underlying is null ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+            schema.Format = "date-time";
+        }
         return Task.CompletedTask;
     }
 

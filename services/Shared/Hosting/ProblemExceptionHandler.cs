@@ -19,9 +19,6 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             BadHttpRequestException { StatusCode: 413 } => (413, "Request body too large", "The request body exceeds the allowed size."),
             BadHttpRequestException bad => (bad.StatusCode, "Invalid request", Describe(bad)),
-            // The framework's JSON reader throws this for a Content-Type charset it does not know ("charset=utf8", "bogus").
-            InvalidOperationException charset when charset.Message.Contains("charset", StringComparison.OrdinalIgnoreCase)
-                => (415, "Unsupported Media Type", "The body must be JSON in UTF-8: send Content-Type: application/json (charset=utf-8 or none)."),
             // Another request changed the same record at the same moment, every retry included; nothing was written.
             WriteConflictException => (409, "Conflict", "Another request changed the same record at the same moment; nothing was changed. Try again."),
             _ => (500, "Unexpected error", "The server could not complete the request."),
@@ -56,6 +53,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         // A syntax error (the reader's exception inside): blaming the field it broke in, as for a bad value, would
         // send the caller looking at a value that is fine ({"quantity":10 without its closing brace).
         JsonException { InnerException: JsonException } json => NotJson(json),
+        FieldMessageException { Path: { Length: > 1 } path } said => $"Field '{FieldName(path)}' {said.Message}.",
         JsonException { Path: { Length: > 1 } path } => $"Field '{FieldName(path)}' has an invalid value.",
         // Well-formed JSON of the wrong shape at the top ([], "text", 5): the body must be an object.
         JsonException { Path: "$" } => "The request body must be a JSON object.",

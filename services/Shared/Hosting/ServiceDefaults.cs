@@ -41,6 +41,7 @@ public static class ServiceDefaults
             // The web defaults read "10" and "NaN" as numbers; a number comes as a JSON number, as the offline book's.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new DisplayedNumbers());
+            o.SerializerOptions.Converters.Add(new ZonedTimes());
         });
         builder.Services.Configure<KestrelServerOptions>(o =>
         {
@@ -74,6 +75,7 @@ public static class ServiceDefaults
             return next(http);
         });
         app.UseExceptionHandler();
+        app.Use((http, next) => JsonCharsets.CheckAsync(http, () => next(http)));
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -21,7 +21,8 @@ public static class TextRules
 
     /// <summary>Whether an id taken from a request path may be repeated in an answer: one that could be an id (short,
     /// printable) is, so the caller sees which one was meant; anything else is not echoed into messages and logs.</summary>
-    public static bool IsQuotableId(string id, int maxLength = 100) => id.Length <= maxLength && !HasUnsafeCharacters(id);
+    public static bool IsQuotableId(string id, int maxLength = 100) =>
+        id.Length <= maxLength && !string.IsNullOrWhiteSpace(id) && !HasUnsafeCharacters(id);
 
     /// <summary>True when the text holds a control character (C0, C1), a line or paragraph separator (U+2028,
     /// U+2029: line breaks to many log viewers and JavaScript), a bidirectional control (which makes
