@@ -264,6 +264,24 @@ public class CancelTests
     }
 
     [Fact]
+    public async Task Cancelling_a_trade_whose_every_leg_logistics_says_arrived_completes_it_instead_and_answers_409()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.AgreeAsync(host);
+        var arrived = DateTimeOffset.UtcNow.AddMinutes(-3);
+        host.Logistics!.OnStop = _ => FakeLogistics.StoppedWithDelivered(arrived, 0, 1);
+
+        var response = await CancelAsync(host.Operator(), trade.Id, "too late");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("completed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var completed = await host.Published<TradeCompleted>(c => c.TradeId == trade.Id);
+        Assert.Equal(2, completed.Legs.Length);
+        Assert.Equal(TradeStatus.Completed, (await host.TradeAsync(trade.Id)).Status);
+        Assert.Equal(0, host.PublishedCount<TradeCancelled>());
+    }
+
+    [Fact]
     public async Task A_crash_after_logistics_stopped_the_goods_and_before_matching_committed_is_finished_by_cancelling_again()
     {
         var store = new HookedStore();

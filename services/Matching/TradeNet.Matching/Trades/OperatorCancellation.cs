@@ -1,4 +1,5 @@
 using Grpc.Core;
+using TradeNet.Contracts;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Storage;
@@ -53,6 +54,18 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
             // A proposal agreed meanwhile needs its goods stopped first; a trade completed meanwhile is refused above.
             if (trade.Status != read.Status) continue;
             if (stopped is not null) trade = WithDelivered(trade, stopped);
+            // Every leg arrived (logistics knew before matching heard of it): the trade is done, and is completed as the
+            // last delivery would complete it, rather than cancelled with all its goods given.
+            if (trade.Status == TradeStatus.Agreed && trade.AllDelivered)
+            {
+                var completed = trade with { Status = TradeStatus.Completed };
+                if (!await session.UpdateTradeAsync(completed, ct)) continue;
+                session.Publish(new TradeCompleted(trade.Id, completed.ContractLegs));
+                await session.CommitAsync(ct);
+                logger.LogInformation("Trade {TradeId} completed: operator {Operator} asked to cancel it after every leg was delivered", tradeId, operatorName);
+                return AnswerResult.Conflict($"Trade {tradeId}: every leg has been delivered, so it is completed and can no longer be cancelled.",
+                    completed with { Version = trade.Version + 1 });
+            }
             // The write is checked against the version read: a racing accept, pickup or delivery makes us read again.
             if (!await TradeWrites.CancelAsync(session, trade, recorded, ct)) continue;
             await session.CommitAsync(ct);
