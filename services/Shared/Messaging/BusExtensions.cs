@@ -30,7 +30,9 @@ public static class BusExtensions
             // With RabbitMQ, a process started during a broker outage must come up (out of rotation, see BusReadiness)
             // and connect once the broker is back, not fail its start after a timeout; the outbox relay waits instead.
             o.WaitUntilStarted = inMemory;
-            o.StartTimeout = TimeSpan.FromSeconds(60);
+            // No start timeout with RabbitMQ: MassTransit gives a start that times out up for good (the bus stops and
+            // nothing starts it again), so a process started during a longer outage would never connect.
+            o.StartTimeout = inMemory ? TimeSpan.FromSeconds(60) : null;
             o.StopTimeout = TimeSpan.FromSeconds(10);
         });
         builder.Services.AddSingleton<BusReadiness>();
