@@ -42,6 +42,14 @@ public static class GatewayEdgeExtensions
         services.AddEdgeRateLimits();
         services.AddRequestHeadGuard();
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        // Passive health: a replica that stops answering leaves the rotation once 30 % of at least 5 requests to it in
+        // the last 10 s failed, and is tried again 10 s later. (YARP's default 60 s window lets a busy gateway send it
+        // failures for seconds, and keeps a restarted replica out for a minute.)
+        services.Configure<Yarp.ReverseProxy.Health.TransportFailureRateHealthPolicyOptions>(o =>
+        {
+            o.DetectionWindowSize = TimeSpan.FromSeconds(10);
+            o.MinimalTotalCountThreshold = 5;
+        });
         // Behind an ingress every client arrives from the ingress' address; only its X-Forwarded-For tells them apart
         // (the rate limits are per client address). Only the last hop's entry is read, and only from a trusted proxy.
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GatewayOptions>>((o, gateway) =>
