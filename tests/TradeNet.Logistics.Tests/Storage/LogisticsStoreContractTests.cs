@@ -380,8 +380,7 @@ public class LogisticsStoreContractTests
     {
         await using var s = StoreUnderTest.Create(adapter);
         var shipment = await SeedAsync(s, Transfer(Guid.NewGuid(), 0));
-        var tracking = new ShipmentTracking(s.Store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LogisticsOptions()),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentTracking>.Instance);
+        var tracking = Tracking(s.Store);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
             tracking.ReportAsync(shipment.Id, ShipmentAction.PickUp, "roanne", isOperator: false, null, CancellationToken.None))));
@@ -398,8 +397,7 @@ public class LogisticsStoreContractTests
     {
         await using var s = StoreUnderTest.Create(adapter);
         var shipment = await SeedAsync(s, Transfer(Guid.NewGuid(), 0));
-        var tracking = new ShipmentTracking(s.Store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LogisticsOptions()),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentTracking>.Instance);
+        var tracking = Tracking(s.Store);
 
         var stale = await tracking.ReportAsync(shipment.Id, ShipmentAction.PickUp, "roanne", isOperator: false, null, CancellationToken.None,
             onRoute: Guid.NewGuid());
@@ -410,6 +408,10 @@ public class LogisticsStoreContractTests
         Assert.Contains("re-planned", stale.Why);
         Assert.Equal(TrackingOutcome.Applied, current.Outcome);
     }
+
+    private static ShipmentTracking Tracking(ILogisticsStore store) =>
+        new(store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LogisticsOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentTracking>.Instance);
 
     private static Vehicle Van(string id, string home, double? volume = null, DateTimeOffset? until = null) =>
         new(id, home, Towns.Roanne, "co-op van", 1500.5, volume, true, 0.45, 25, T0, until, T0, T0);
