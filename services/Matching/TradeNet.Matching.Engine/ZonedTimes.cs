@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 
 namespace TradeNet.Matching.Engine;
 
-/// <summary>Times in a book carry their offset ("2026-01-10T12:00:00Z", "+01:00"): one without would be read in the
-/// zone of whichever machine solves the book, and the same book would clear differently in Paris and in UTC.</summary>
+/// <summary>A time in a book without an offset ("2026-01-10T12:00:00") is UTC, as if it ended in Z: the framework would
+/// read it in the zone of whichever machine solves the book, and the same book would clear differently in Paris and in
+/// UTC. Times with an offset ("+01:00", "Z") are read as written.</summary>
 public sealed class ZonedTimes : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -15,9 +16,7 @@ public sealed class ZonedTimes : JsonConverter<DateTimeOffset>
         if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
             || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
             throw new JsonException($"'{Shown(text)}' is not a time such as \"2026-01-10T12:00:00Z\"");
-        if (parsed.Kind == DateTimeKind.Unspecified)
-            throw new JsonException($"'{Shown(text)}' has no time zone: add Z (UTC) or an offset such as +01:00");
-        return time;
+        return parsed.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(parsed, TimeSpan.Zero) : time;
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
