@@ -41,9 +41,7 @@ internal sealed partial class ComponentSolver
         for (var round = 0; round < FillRounds && !budget.Expired; round++)
         {
             ct.ThrowIfCancellationRequested();
-            List<(int[] Legs, double Reduced)> found;
-            try { (found, _) = view.Price(noDuals, PricingEps, int.MaxValue, stop.Token); }
-            catch (Exception e) when (e is OperationCanceledException or AggregateException && stop.IsCancellationRequested && !ct.IsCancellationRequested)
+            if (PriceUnlessStopped(view, noDuals, int.MaxValue, stop) is not (var found, _))
             {
                 Trace($"  fill {round}: stopped at its budget, t={deadline.Elapsed.TotalSeconds:F2}");
                 break;

@@ -94,11 +94,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         {
             ct.ThrowIfCancellationRequested();
             var priceStart = deadline.Elapsed;
-            List<(int[] Legs, double Reduced)> found;
-            double lagrangianTerm;
-            try { (found, lagrangianTerm) = comp.Price(dual, PricingEps, maxColumns, pricingStop.Token); }
-            // (Parallel pricing reports it as an AggregateException of cancellations.)
-            catch (Exception e) when (e is OperationCanceledException or AggregateException && pricingStop.IsCancellationRequested && !ct.IsCancellationRequested)
+            if (PriceUnlessStopped(comp, dual, maxColumns, pricingStop) is not (var found, var lagrangianTerm))
             {
                 Trace($"  pricing stopped at 85 % of the budget after {(deadline.Elapsed - priceStart).TotalMilliseconds:F0} ms, t={deadline.Elapsed.TotalSeconds:F2}");
                 break;
@@ -464,6 +460,18 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
     internal static readonly AsyncLocal<Action<string>?> Progress = new();
 
     internal static void Trace(string message) => Progress.Value?.Invoke(message);
+
+    /// <summary>A pricing pass over <paramref name="view"/>, or null when <paramref name="stop"/> (a budget, not the
+    /// caller's token) ended it first. Parallel pricing reports that as an AggregateException of cancellations.</summary>
+    private (List<(int[] Legs, double Reduced)> Columns, double LagrangianTerm)? PriceUnlessStopped(Component view, double[] duals,
+        int maxColumns, CancellationTokenSource stop)
+    {
+        try { return view.Price(duals, PricingEps, maxColumns, stop.Token); }
+        catch (Exception e) when (e is OperationCanceledException or AggregateException && stop.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
 
     private static double Tiny(Column c) => 1e-9 * Math.Max(1, c.Upper);
     internal static double Tolerance(double v) => 1e-6 * Math.Max(1, Math.Abs(v));

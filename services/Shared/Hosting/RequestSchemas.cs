@@ -15,9 +15,7 @@ internal sealed class RequestSchemas : IOpenApiDocumentTransformer
         var bodies = (document.Paths ?? [])
             .SelectMany(p => p.Value.Operations ?? [])
             .Select(o => o.Value.RequestBody?.Content?.TryGetValue("application/json", out var json) == true ? json.Schema : null)
-            .OfType<IOpenApiSchema>()
-            // A body the handler takes as nullable is oneOf null or the request.
-            .SelectMany(s => s.OneOf ?? [s])
+            // (A body the handler takes as nullable is the request itself by now: RequiredBodies, an operation transformer.)
             .OfType<OpenApiSchemaReference>()
             .Select(r => r.Reference.Id)
             .ToHashSet();

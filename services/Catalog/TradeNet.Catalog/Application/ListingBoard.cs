@@ -1,3 +1,4 @@
+using TradeNet.Shared.Storage;
 using Microsoft.Extensions.Options;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
@@ -36,7 +37,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
         if (errors.Count > 0) return Problem.Invalid(errors);
 
         var fingerprint = ListingRequests.Fingerprint(kind, categoryId!, terms);
-        return await CatalogRetry.OnConflictAsync<Outcome<PublishedListing>>(async () =>
+        return await WriteRetry.OnConflictAsync<Outcome<PublishedListing>>(async () =>
         {
             await using var session = await store.BeginAsync(ct);
             if (requestKey is not null && await session.GetListingRequestAsync(townId, requestKey, ct) is { } earlier)
@@ -79,7 +80,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
     {
         // Depends on the request alone, as a malformed body would.
         if (ListingPatch.Uncleared(request) is { Count: > 0 } uncleared) return Problem.Invalid(uncleared);
-        return await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
+        return await WriteRetry.OnConflictAsync<Outcome<Listing>>(async () =>
         {
             await using var session = await store.BeginAsync(ct);
             var listing = await session.GetListingAsync(listingId, ct);
@@ -122,7 +123,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
     /// listing off the board (a fraudulent or mistaken offer must not wait for its town).</param>
     /// <param name="caller">Who asked, for the log of an operator's withdrawal.</param>
     public async Task<Outcome<Listing>> WithdrawAsync(string? townId, string listingId, string caller, CancellationToken ct = default) =>
-        await CatalogRetry.OnConflictAsync<Outcome<Listing>>(async () =>
+        await WriteRetry.OnConflictAsync<Outcome<Listing>>(async () =>
         {
             await using var session = await store.BeginAsync(ct);
             var listing = await session.GetListingAsync(listingId, ct);

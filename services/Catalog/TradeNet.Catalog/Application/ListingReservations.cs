@@ -1,3 +1,4 @@
+using TradeNet.Shared.Storage;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using TradeNet.Catalog.Domain;
@@ -37,7 +38,7 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
         var lines = items.GroupBy(i => i.ListingId)
             .Select(g => new ReservationLine(g.Key, g.Sum(i => i.Quantity))).ToArray();
 
-        return await CatalogRetry.OnConflictAsync(async () =>
+        return await WriteRetry.OnConflictAsync(async () =>
         {
             await using var session = await store.BeginAsync(ct);
             if (await session.GetReservationAsync(tradeId, ct) is { } earlier)
@@ -105,7 +106,7 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
 
     private Task<bool> SettleAsync(Guid messageId, Guid tradeId, string consumer, string outcome,
         Func<Listing, double, Listing> apply, CancellationToken ct) =>
-        CatalogRetry.OnConflictAsync(async () =>
+        WriteRetry.OnConflictAsync(async () =>
         {
             await using var session = await store.BeginAsync(ct);
             if (!await session.TryConsumeAsync(messageId, consumer, ct)) return false;

@@ -1,3 +1,4 @@
+using TradeNet.Shared.Storage;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
 using TradeNet.Catalog.Storage;
@@ -14,7 +15,7 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogge
         if (errors.Count > 0) return Problem.Invalid(errors);
 
         var apiKey = ApiKeys.New();
-        var town = await CatalogRetry.OnConflictAsync(async () =>
+        var town = await WriteRetry.OnConflictAsync(async () =>
         {
             await using var session = await store.BeginAsync(ct);
             // The INSEE code makes a readable id (Roanne is 42187) unless a town already holds it.
@@ -35,7 +36,7 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogge
     /// <param name="caller">Who asked, for the log: the town's id or the operator's name.</param>
     public async Task<Outcome<TownKeyRotation>> RotateKeyAsync(string townId, string? actingTown, string caller, CancellationToken ct = default)
     {
-        var rotation = await CatalogRetry.OnConflictAsync<Outcome<TownKeyRotation>>(async () =>
+        var rotation = await WriteRetry.OnConflictAsync<Outcome<TownKeyRotation>>(async () =>
         {
             await using var session = await store.BeginAsync(ct);
             var town = await session.GetTownAsync(townId, ct);

@@ -94,18 +94,3 @@ public sealed record ListingCursor(DateTimeOffset CreatedAt, string Id);
 /// <summary>A write lost a race (duplicate key, version changed, transaction conflict); retry from the start.</summary>
 public sealed class CatalogConflictException(string message, Exception? inner = null) : WriteConflictException(message, inner);
 
-public static class CatalogRetry
-{
-    /// <summary>Runs a whole session again when it lost a race; SQLite serialises writers so only MongoDB ever needs it.</summary>
-    public static async Task<T> OnConflictAsync<T>(Func<Task<T>> attempt, int attempts = 5)
-    {
-        for (var i = 1; ; i++)
-        {
-            try { return await attempt(); }
-            catch (CatalogConflictException) when (i < attempts)
-            {
-                await Task.Delay(Random.Shared.Next(5, 20 * i));
-            }
-        }
-    }
-}

@@ -3,6 +3,7 @@ using Grpc.Core;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Logistics.Storage;
 using TradeNet.Shared.Hosting;
+using TradeNet.Shared.Storage;
 
 namespace TradeNet.Logistics.Grpc;
 
@@ -24,31 +25,21 @@ public sealed partial class LogisticsGrpcService
         using var activity = TradeNetTelemetry.Source.StartActivity("stop trade");
         activity?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
         var ct = context.CancellationToken;
-        for (var attempt = 1; attempt <= StopAttempts; attempt++)
+        // A write that keeps losing to a carrier's report or a planning run ends as Aborted (GrpcErrorInterceptor).
+        var outcome = await WriteRetry.OnConflictAsync(async () =>
         {
-            try
-            {
-                await using var session = await store.BeginAsync(ct);
-                var outcome = await stops.StopAsync(session, tradeId, reason!, refuseWhileMoving: true, ct);
-                // Refused: the session is disposed without a commit, so nothing of it is written.
-                if (outcome.Stopped) await session.CommitAsync(ct);
-                activity?.SetTag(TradeNetTelemetry.State, outcome.Stopped ? "stopped" : "refused");
-                if (outcome.Stopped) logger.LogInformation("Trade {TradeId} stopped: {Reason}", tradeId, reason);
-                else logger.LogInformation("Trade {TradeId} not stopped: legs {Legs} are on the road", tradeId, string.Join(", ", outcome.LegsOnTheRoad));
-                var reply = new StopTradeReply { Stopped = outcome.Stopped };
-                reply.LegsOnTheRoad.AddRange(outcome.LegsOnTheRoad);
-                reply.DeliveredLegs.AddRange(outcome.Delivered.Select(d => new DeliveredLeg { LegIndex = d.LegIndex, DeliveredAt = Timestamp.FromDateTimeOffset(d.At) }));
-                return reply;
-            }
-            catch (ConcurrencyConflictException) when (attempt < StopAttempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), ct);
-            }
-            catch (ConcurrencyConflictException ex)
-            {
-                throw new RpcException(new Status(StatusCode.Aborted, $"trade {tradeId} kept changing while being stopped; try again ({ex.Message})"));
-            }
-        }
-        throw new RpcException(new Status(StatusCode.Aborted, $"trade {tradeId} kept changing while being stopped; try again"));
+            await using var session = await store.BeginAsync(ct);
+            var stop = await stops.StopAsync(session, tradeId, reason!, refuseWhileMoving: true, ct);
+            // Refused: the session is disposed without a commit, so nothing of it is written.
+            if (stop.Stopped) await session.CommitAsync(ct);
+            return stop;
+        }, StopAttempts);
+        activity?.SetTag(TradeNetTelemetry.State, outcome.Stopped ? "stopped" : "refused");
+        if (outcome.Stopped) logger.LogInformation("Trade {TradeId} stopped: {Reason}", tradeId, reason);
+        else logger.LogInformation("Trade {TradeId} not stopped: legs {Legs} are on the road", tradeId, string.Join(", ", outcome.LegsOnTheRoad));
+        var reply = new StopTradeReply { Stopped = outcome.Stopped };
+        reply.LegsOnTheRoad.AddRange(outcome.LegsOnTheRoad);
+        reply.DeliveredLegs.AddRange(outcome.Delivered.Select(d => new DeliveredLeg { LegIndex = d.LegIndex, DeliveredAt = Timestamp.FromDateTimeOffset(d.At) }));
+        return reply;
     }
 }
