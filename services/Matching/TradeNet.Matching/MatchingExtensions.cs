@@ -62,6 +62,7 @@ public static class MatchingExtensions
         x.AddConsumer<ShipmentPickedUpConsumer>().Endpoint(e => e.Name = "matching-shipment-picked-up");
         x.AddConsumer<ShipmentDeliveredConsumer>().Endpoint(e => e.Name = "matching-shipment-delivered");
         x.AddConsumer<ShipmentFailedConsumer>().Endpoint(e => e.Name = "matching-shipment-failed");
+        x.AddConsumer<TradeStoppedConsumer>().Endpoint(e => e.Name = "matching-trade-stopped");
         return x;
     }
 

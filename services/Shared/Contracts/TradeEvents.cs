@@ -27,3 +27,13 @@ public sealed record TradeAgreed(Guid TradeId, TradeLeg[] Legs);
 public sealed record TradeCancelled(Guid TradeId, string Reason, bool WasAgreed, TradeLeg[] Legs, int[]? DeliveredLegs = null);
 
 public sealed record TradeCompleted(Guid TradeId, TradeLeg[] Legs);
+
+/// <summary>A leg whose goods arrived, and when (absent only from a sender that did not know).</summary>
+public sealed record ArrivedLeg(int LegIndex, DateTimeOffset? At);
+
+/// <summary>Logistics stopped an agreed trade's goods at an operator's request (gRPC <c>StopTrade</c>), in the write that
+/// stopped them. Matching cancels the trade on it if its own write has not yet: the operator's call may have ended
+/// between the two (a crash, a timeout), and the stop must not leave the trade agreed with nothing of it moving.</summary>
+/// <param name="Reason">The cancellation's reason as matching sent it.</param>
+/// <param name="ArrivedLegs">The legs delivered before the stop: they stay given.</param>
+public sealed record TradeStopped(Guid TradeId, string Reason, ArrivedLeg[] ArrivedLegs, DateTimeOffset At);

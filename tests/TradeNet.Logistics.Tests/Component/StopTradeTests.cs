@@ -97,6 +97,26 @@ public class StopTradeTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     }
 
     [Fact]
+    public async Task The_first_stop_of_a_trade_tells_matching_through_the_outbox_with_the_arrived_legs_and_a_repeat_or_refusal_does_not()
+    {
+        var (trade, a, b, _) = await AgreedSwapAsync();
+        Assert.Equal(HttpStatusCode.OK, (await ReportAsync(trade, 1, b, "pickup")).StatusCode);
+        Assert.False((await app.StopTradeAsync(trade)).Stopped);
+        Assert.Equal(HttpStatusCode.OK, (await ReportAsync(trade, 1, b, "delivery")).StatusCode);
+
+        var first = await app.StopTradeAsync(trade, "cancelled by operator ops: road closed");
+        await app.StopTradeAsync(trade, "cancelled by operator ops: retried");
+
+        Assert.True(first.Stopped);
+        var stopped = await app.PublishedAsync<TradeStopped>(e => e.TradeId == trade);
+        Assert.Equal("cancelled by operator ops: road closed", stopped.Reason);
+        Assert.Equal([(1, first.DeliveredLegs[0].DeliveredAt.ToDateTimeOffset())], stopped.ArrivedLegs.Select(l => (l.LegIndex, l.At!.Value)));
+        await Task.Delay(300);
+        Assert.Single(app.Published<TradeStopped>(e => e.TradeId == trade));
+        Assert.Equal(HttpStatusCode.Conflict, (await ReportAsync(trade, 0, a, "pickup")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_trade_logistics_has_not_heard_of_is_stopped_and_its_late_agreement_creates_nothing()
     {
         var (a, b, _) = Towns.Fresh();

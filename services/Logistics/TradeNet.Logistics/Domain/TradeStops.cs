@@ -6,8 +6,10 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Logistics.Domain;
 
 /// <summary>What stopping a trade came to. Refused: <see cref="LegsOnTheRoad"/> are picked up and neither delivered
-/// nor failed, and nothing was written. <see cref="Delivered"/>: the legs whose goods arrived, with when.</summary>
-public sealed record StopOutcome(bool Stopped, IReadOnlyList<int> LegsOnTheRoad, IReadOnlyList<(int LegIndex, DateTimeOffset At)> Delivered);
+/// nor failed, and nothing was written. <see cref="Delivered"/>: the legs whose goods arrived, with when. <see cref="First"/>:
+/// this stop is the one that remembered the trade as cancelled (a repeat, or a trade stopped before, is not).</summary>
+public sealed record StopOutcome(bool Stopped, IReadOnlyList<int> LegsOnTheRoad, IReadOnlyList<(int LegIndex, DateTimeOffset At)> Delivered,
+    bool First = false);
 
 /// <summary>
 /// The one place a trade's goods are stopped, in the caller's session: the trade is remembered as cancelled (a late
@@ -35,7 +37,7 @@ public sealed class TradeStops(ShipmentPlanning planning, TimeProvider clock)
         if (refuseWhileMoving && onTheRoad.Count > 0) return new StopOutcome(false, onTheRoad, delivered);
 
         var now = clock.GetUtcNow();
-        await session.MarkTradeCancelledAsync(tradeId, reason, now, ct);
+        var first = await session.MarkTradeCancelledAsync(tradeId, reason, now, ct);
         var moving = new HashSet<Guid>(); // transfers whose goods left (or arrived); a failed trip carries nothing
         var affectedRoutes = new List<Guid>();
         foreach (var shipment in shipments)
@@ -57,6 +59,6 @@ public sealed class TradeStops(ShipmentPlanning planning, TimeProvider clock)
         // The vehicles that would have carried these legs get a new plan for the others they carry, in this same write:
         // whoever stops the trade first re-plans, and a repeat finds no shipment left to cancel.
         await planning.ReplanRoutesAsync(session, affectedRoutes, ct);
-        return new StopOutcome(true, onTheRoad, delivered);
+        return new StopOutcome(true, onTheRoad, delivered, first);
     }
 }

@@ -1,3 +1,4 @@
+using TradeNet.Contracts;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using TradeNet.Contracts.Grpc;
@@ -30,7 +31,10 @@ public sealed partial class LogisticsGrpcService
         {
             await using var session = await store.BeginAsync(ct);
             var stop = await stops.StopAsync(session, tradeId, reason!, refuseWhileMoving: true, ct);
-            // Refused: the session is disposed without a commit, so nothing of it is written.
+            // Refused: the session is disposed without a commit, so nothing of it is written. Stopped the first time: matching
+            // hears of it through the outbox too, in case the caller never writes its cancellation (see TradeStopped).
+            if (stop is { Stopped: true, First: true })
+                session.Publish(new TradeStopped(tradeId, reason!, [.. stop.Delivered.Select(d => new ArrivedLeg(d.LegIndex, d.At))], clock.GetUtcNow()));
             if (stop.Stopped) await session.CommitAsync(ct);
             return stop;
         }, StopAttempts);

@@ -15,7 +15,7 @@ namespace TradeNet.Logistics.Grpc;
 /// direct trip is charged (km × <c>Logistics:CostPerKm</c>, no fixed cost, no empty return). StopTrade: see
 /// <c>LogisticsGrpcService.StopTrade.cs</c>.</summary>
 public sealed partial class LogisticsGrpcService(ILogisticsStore store, IOptions<LogisticsOptions> options, TradeStops stops,
-    ILogger<LogisticsGrpcService> logger) : LogisticsGrpc.LogisticsBase
+    TimeProvider clock, ILogger<LogisticsGrpcService> logger) : LogisticsGrpc.LogisticsBase
 {
     public const int MaxPairs = 100_000;
 

@@ -14,16 +14,17 @@ namespace TradeNet.Matching.Trades;
 /// committed here, with the legs logistics says arrived. TradeCancelled leaves through the outbox in the same write:
 /// catalog books the delivered legs as fulfilled and releases the rest of the reservation.
 /// </summary>
-/// <remarks>Stopped in logistics and not yet cancelled here (a crash, a timeout, a lost race between the two): the trade
-/// reads <c>agreed</c> while nothing of it can move any more. Asking again finishes it, since logistics answers a stopped
-/// trade the same way every time. Matching's copy of the book is not raised here: catalog announces each released listing
+/// <remarks>Stopped in logistics and not yet cancelled here (a crash, a timeout, a lost race between the two): logistics
+/// publishes TradeStopped in the write that stopped the goods, and <see cref="Consumers.TradeStoppedConsumer"/> ends the
+/// trade as this call would have (asking again does too: logistics answers a stopped trade the same way every time).
+/// Whichever comes second finds the trade ended. Matching's copy of the book is not raised here: catalog announces each released listing
 /// (ListingChanged, newer version) and that snapshot is the truth.</remarks>
 public sealed class OperatorCancellation(IMatchingStore store, Logistics.LogisticsClient logistics, ILogger<OperatorCancellation> logger)
 {
     private const int Attempts = 5;
 
     /// <summary>How long an operator's cancel waits for logistics before answering 503 (the stop may still land there;
-    /// asking again then finds it stopped).</summary>
+    /// its TradeStopped then cancels the trade here).</summary>
     public static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
 
     public async Task<AnswerResult> CancelAsync(Guid tradeId, string operatorName, string reason, CancellationToken ct)
@@ -38,6 +39,8 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
             var read = await store.GetTradeAsync(tradeId, ct);
             if (read is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
             TradeNetTelemetry.LinkTo(activity, read.TraceParent);
+            // Our stop's TradeStopped reached matching's consumer first and cancelled the trade: that is this call's answer.
+            if (stopped is not null && read.Status == TradeStatus.Cancelled) return AnswerResult.Ok(read);
             if (Refusal(read) is { } why) return AnswerResult.Conflict(why, read);
             if (read.Status == TradeStatus.Agreed && stopped is null)
             {
@@ -53,26 +56,23 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
             if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
             // A proposal agreed meanwhile needs its goods stopped first; a trade completed meanwhile is refused above.
             if (trade.Status != read.Status) continue;
-            if (stopped is not null) trade = WithDelivered(trade, stopped);
-            // Every leg arrived (logistics knew before matching heard of it): the trade is done, and is completed as the
-            // last delivery would complete it, rather than cancelled with all its goods given.
-            if (trade.Status == TradeStatus.Agreed && trade.AllDelivered)
+            if (stopped is not null)
             {
-                var completed = trade with { Status = TradeStatus.Completed };
-                if (!await session.UpdateTradeAsync(completed, ct)) continue;
-                session.Publish(new TradeCompleted(trade.Id, completed.ContractLegs));
+                var (end, ended) = await StoppedTrades.EndAsync(session, trade, Arrived(stopped), recorded, ct);
+                if (end == StoppedEnd.Changed) continue;
                 await session.CommitAsync(ct);
-                logger.LogInformation("Trade {TradeId} completed: operator {Operator} asked to cancel it after every leg was delivered", tradeId, operatorName);
-                return AnswerResult.Conflict($"Trade {tradeId}: every leg has been delivered, so it is completed and can no longer be cancelled.",
-                    completed with { Version = trade.Version + 1 });
+                if (end == StoppedEnd.Completed)
+                {
+                    // Every leg arrived (logistics knew before matching heard of it): completed, not cancelled with all its goods given.
+                    logger.LogInformation("Trade {TradeId} completed: operator {Operator} asked to cancel it after every leg was delivered", tradeId, operatorName);
+                    return AnswerResult.Conflict($"Trade {tradeId}: every leg has been delivered, so it is completed and can no longer be cancelled.", ended);
+                }
+                return Cancelled(activity, ended, trade.Status, operatorName, reason);
             }
-            // The write is checked against the version read: a racing accept, pickup or delivery makes us read again.
+            // The write is checked against the version read: a racing accept makes us read again.
             if (!await TradeWrites.CancelAsync(session, trade, recorded, ct)) continue;
             await session.CommitAsync(ct);
-            activity?.SetTag(TradeNetTelemetry.State, "cancelled");
-            logger.LogInformation("Trade {TradeId} ({Status}) cancelled by operator {Operator}: {Reason}",
-                tradeId, Text(trade.Status), operatorName, reason);
-            return AnswerResult.Ok(trade.Cancel(recorded) with { Version = trade.Version + 1 });
+            return Cancelled(activity, trade.Cancel(recorded) with { Version = trade.Version + 1 }, trade.Status, operatorName, reason);
         }
         return AnswerResult.Conflict($"Trade {tradeId} kept changing while being cancelled; try again.");
     }
@@ -96,7 +96,8 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
         {
             logger.LogWarning(ex, "Logistics could not stop trade {TradeId} ({Status}); the trade stays agreed", trade.Id, ex.StatusCode);
             return (null, new AnswerResult(AnswerStatus.LogisticsUnavailable, trade,
-                "logistics unavailable, retry: it decides whether the goods can still be stopped; the trade is unchanged"));
+                "logistics unavailable, retry: it decides whether the goods can still be stopped; the trade is unchanged here "
+                + "(should logistics have stopped the goods after all, it reports so and the trade is then cancelled)"));
         }
         catch (RpcException ex)
         {
@@ -110,12 +111,15 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
         $"Trade {trade.Id}: goods are on the road on {string.Join(", ", legs.Select(i => $"leg {i}"))} (picked up, not delivered); "
         + "cancel once they have arrived or their trip has failed.", legs);
 
-    /// <summary>Logistics knows of deliveries before matching hears of them: the legs it names are given, and the
-    /// ShipmentDelivered that follows finds them delivered already.</summary>
-    private static Trade WithDelivered(Trade trade, StopTradeReply stopped) =>
-        stopped.DeliveredLegs.Aggregate(trade, (t, leg) => t.Legs.Any(l => l.Leg.Index == leg.LegIndex)
-            ? t.WithLeg(leg.LegIndex, s => s.Delivered ? s : s with { Delivered = true, DeliveredAt = leg.DeliveredAt?.ToDateTimeOffset() })
-            : t);
+    private static IEnumerable<ArrivedLeg> Arrived(StopTradeReply stopped) =>
+        stopped.DeliveredLegs.Select(leg => new ArrivedLeg(leg.LegIndex, leg.DeliveredAt?.ToDateTimeOffset()));
+
+    private AnswerResult Cancelled(System.Diagnostics.Activity? activity, Trade cancelled, TradeStatus was, string operatorName, string reason)
+    {
+        activity?.SetTag(TradeNetTelemetry.State, "cancelled");
+        logger.LogInformation("Trade {TradeId} ({Status}) cancelled by operator {Operator}: {Reason}", cancelled.Id, Text(was), operatorName, reason);
+        return AnswerResult.Ok(cancelled);
+    }
 
     private static string? Refusal(Trade trade) => trade.Status switch
     {
