@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using TradeNet.Contracts;
+using TradeNet.Matching.Api;
 using TradeNet.Matching.Domain;
 using TradeNet.Testing;
 
@@ -57,5 +59,35 @@ public class BookTests
         await Eventually.True(async () => (await host.BookAsync()).Single(b => b.Id == limited.Id).Version == 2, what: "v2 in the book");
 
         Assert.Equal(1, (await host.RunRoundAsync()).Trades);
+    }
+
+    [Fact]
+    public async Task The_book_comes_in_pages_by_listing_id_each_full_page_linking_to_the_next()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Swap.All);
+
+        var first = await host.Operator().GetAsync("/api/matching/book?limit=3");
+        var page1 = (await first.Content.ReadFromJsonAsync<BookListingView[]>(MatchingHost.Json))!;
+        var next = first.Headers.GetValues("Link").Single();
+        var second = (await host.Operator().GetFromJsonAsync<BookListingView[]>($"/api/matching/book?limit=3&after={page1[^1].Id}", MatchingHost.Json))!;
+
+        Assert.Equal(["a-cheese", "a-wood", "b-cheese"], page1.Select(b => b.Id));
+        Assert.Equal("</api/matching/book?limit=3&after=b-cheese>; rel=\"next\"", next);
+        Assert.Equal(["b-wood"], second.Select(b => b.Id));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1001")]
+    [InlineData("ten")]
+    public async Task A_page_size_outside_1_to_1000_is_a_400_naming_limit(string limit)
+    {
+        await using var host = new MatchingHost();
+
+        var response = await host.Operator().GetAsync($"/api/matching/book?limit={limit}");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("limit", await response.Content.ReadAsStringAsync());
     }
 }
