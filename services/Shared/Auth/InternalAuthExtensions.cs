@@ -57,7 +57,7 @@ public static class InternalAuthExtensions
             .AddPolicy(Policies.Town, p => p.RequireRole(Roles.Town))
             .AddPolicy(Policies.Operator, p => p.RequireRole(Roles.Operator))
             .AddPolicy(Policies.TownOrOperator, p => p.RequireRole(Roles.Town, Roles.Operator))
-            .AddPolicy(Policies.Service, p => p.RequireRole(Roles.Service, Roles.Operator));
+            .AddPolicy(Policies.Service, p => p.RequireRole(Roles.Service));
         return services;
     }
 }

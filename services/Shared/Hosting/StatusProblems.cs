@@ -69,7 +69,7 @@ internal static class StatusProblems
         Policies.Town => "towns",
         Policies.Operator => "operators",
         Policies.TownOrOperator => "towns and operators",
-        Policies.Service => "TradeNet services and operators",
+        Policies.Service => "TradeNet services",
         _ => null,
     };
 }
