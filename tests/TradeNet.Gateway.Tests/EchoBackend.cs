@@ -34,6 +34,12 @@ public sealed class EchoBackend : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var backend = new EchoBackend(app);
+        // Every service marks its answers so (MapDefaultEndpoints); the edge must pass one copy on, not add a second.
+        app.Use((http, next) =>
+        {
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(http);
+        });
         app.MapGet("/health", () => "Healthy");
         // A service refusing an anonymous write challenges with its internal scheme.
         app.MapPost("/api/matching/rounds/refused", (HttpContext http) =>

@@ -18,6 +18,17 @@ public sealed class EdgeEndpointsTests(EdgeFixture edge) : IClassFixture<EdgeFix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/catalog/categories")]
+    [InlineData("/")]
+    public async Task Proxied_and_own_answers_carry_one_nosniff_header(string path)
+    {
+        var response = await _client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
+    }
+
     [Fact]
     public async Task The_index_lists_the_three_service_routes()
     {

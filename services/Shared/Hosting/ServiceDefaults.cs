@@ -69,9 +69,16 @@ public static class ServiceDefaults
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Answers are what their Content-Type says: a browser must not guess HTML into a JSON or CSV answer.
+        // Set as the answer starts, and only when absent: the gateway's proxied answers bring the service's own header,
+        // which YARP would otherwise append to a second copy.
         app.Use((http, next) =>
         {
-            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.OnStarting(() =>
+            {
+                if (!http.Response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.XContentTypeOptions))
+                    http.Response.Headers.XContentTypeOptions = "nosniff";
+                return Task.CompletedTask;
+            });
             return next(http);
         });
         app.UseExceptionHandler();
