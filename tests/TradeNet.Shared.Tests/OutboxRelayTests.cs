@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using TradeNet.Contracts;
+using TradeNet.Shared.Messaging;
 using TradeNet.Shared.Storage;
 using TradeNet.Shared.Storage.Sqlite;
 using TradeNet.Testing;
@@ -115,6 +116,86 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Equal(before.Concat(after), published.Select(p => p.TradeId));
     }
 
+    [Fact]
+    public async Task On_the_in_memory_bus_events_handed_over_are_kept_and_handed_over_again_with_their_ids_when_a_relay_next_starts()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "memory.db"), "");
+        var tradeIds = await WriteEventsAsync(db, 3);
+        var outboxIds = (await new SqliteOutboxStore(db).PendingAsync(10, default)).Select(m => m.Id).ToList();
+        await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false));
+        var sent = new PublishCount();
+        using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+
+        // The process stops (or dies) with the bus holding them: nothing says a consumer finished.
+        await RunUntilPublishedAsync(provider, sent, 3);
+        Assert.Equal(3, KeptRows(db));
+        await RunUntilPublishedAsync(provider, sent, 6);
+
+        Assert.Equal(tradeIds.Concat(tradeIds), sent.TradeIds);
+        Assert.Equal(outboxIds.Concat(outboxIds), sent.MessageIds);
+        Assert.Equal(0, (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending);
+    }
+
+    [Fact]
+    public async Task On_a_durable_bus_events_the_broker_confirmed_are_deleted()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "durable.db"), "");
+        await WriteEventsAsync(db, 3);
+        await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: true));
+        var sent = new PublishCount();
+        using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+
+        await RunUntilPublishedAsync(provider, sent, 3);
+
+        Assert.Equal(0, KeptRows(db));
+        Assert.Equal(0, OutboxRows(db));
+    }
+
+    [Fact]
+    public async Task Kept_events_are_forgotten_once_kept_for_longer_than_the_keeping_time_and_not_before()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "forget.db"), "");
+        await WriteEventsAsync(db, 2);
+        var outbox = new SqliteOutboxStore(db);
+        var rows = await outbox.PendingAsync(10, default);
+        var now = DateTimeOffset.UtcNow;
+        await outbox.KeepSentAsync(rows[0].Id, now - OutboxRelay<TestOutbox>.KeptFor - TimeSpan.FromSeconds(1), default);
+        await outbox.KeepSentAsync(rows[1].Id, now - OutboxRelay<TestOutbox>.KeptFor + TimeSpan.FromSeconds(30), default);
+
+        var forgotten = await outbox.ForgetSentAsync(now - OutboxRelay<TestOutbox>.KeptFor, 100, default);
+
+        Assert.Equal(1, forgotten);
+        Assert.Equal(1, KeptRows(db));
+        Assert.Equal(1, await outbox.RequeueSentAsync(default));
+        Assert.Equal([rows[1].Id], (await outbox.PendingAsync(10, default)).Select(m => m.Id));
+    }
+
+    private static async Task RunUntilPublishedAsync(IServiceProvider provider, PublishCount sent, int count)
+    {
+        var relay = NewRelay(provider);
+        await relay.StartAsync(default);
+        try
+        {
+            await Eventually.True(() => Task.FromResult(sent.TradeIds.Count >= count), what: $"{count} publishes");
+        }
+        finally
+        {
+            await relay.StopAsync(default);
+        }
+    }
+
+    private static long KeptRows(SqliteDatabase db) => Count(db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL");
+
+    private static long OutboxRows(SqliteDatabase db) => Count(db, "SELECT COUNT(*) FROM outbox");
+
+    private static long Count(SqliteDatabase db, string sql)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
     /// <summary>Runs a relay over <paramref name="db"/>'s outbox into a test harness until <paramref name="pending"/> events are
     /// left; the caller disposes the provider, which holds the harness.</summary>
     private static async Task<ServiceProvider> RelayUntilAsync(SqliteDatabase db, int pending, string what)
@@ -136,12 +217,20 @@ public sealed class OutboxRelayTests : IDisposable
     private sealed class PublishCount : IPublishObserver
     {
         private readonly List<Guid> _tradeIds = [];
+        private readonly List<Guid> _messageIds = [];
 
         public IReadOnlyList<Guid> TradeIds { get { lock (_tradeIds) return [.. _tradeIds]; } }
 
+        public IReadOnlyList<Guid> MessageIds { get { lock (_tradeIds) return [.. _messageIds]; } }
+
         public Task PostPublish<T>(PublishContext<T> context) where T : class
         {
-            if (context.Message is TradeCancelled cancelled) lock (_tradeIds) _tradeIds.Add(cancelled.TradeId);
+            if (context.Message is TradeCancelled cancelled)
+                lock (_tradeIds)
+                {
+                    _tradeIds.Add(cancelled.TradeId);
+                    _messageIds.Add(context.MessageId!.Value);
+                }
             return Task.CompletedTask;
         }
 
@@ -160,12 +249,11 @@ public sealed class OutboxRelayTests : IDisposable
         return tradeIds;
     }
 
-    private static async Task<ServiceProvider> StartHarnessAsync(SqliteDatabase db)
+    private static async Task<ServiceProvider> StartHarnessAsync(SqliteDatabase db, BusDurability? durability = null)
     {
-        var provider = new ServiceCollection()
-            .AddSingleton(new TestOutbox(db))
-            .AddMassTransitTestHarness()
-            .BuildServiceProvider(true);
+        var services = new ServiceCollection().AddSingleton(new TestOutbox(db));
+        if (durability is not null) services.AddSingleton(durability);
+        var provider = services.AddMassTransitTestHarness().BuildServiceProvider(true);
         await provider.GetRequiredService<ITestHarness>().Start();
         return provider;
     }

@@ -36,6 +36,7 @@ public static class BusExtensions
             o.StopTimeout = TimeSpan.FromSeconds(10);
         });
         builder.Services.AddSingleton<BusReadiness>();
+        builder.Services.AddSingleton(new BusDurability(Durable: !inMemory));
         builder.Services.AddHealthChecks().AddCheck<BusStartedCheck>("bus-started");
         builder.Services.AddMassTransit(x =>
         {

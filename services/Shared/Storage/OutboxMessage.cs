@@ -28,7 +28,18 @@ public sealed record OutboxMessage(Guid Id, string Type, string Payload, string?
 public interface IOutboxStore
 {
     Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct);
+    /// <summary>The broker confirmed the event: it has nothing left to do here.</summary>
     Task MarkSentAsync(Guid id, CancellationToken ct);
+
+    /// <summary>The in-memory bus has the event, which it loses if the process dies before a consumer handled it: kept,
+    /// sent at <paramref name="at"/>, until <see cref="ForgetSentAsync"/> or a restart's <see cref="RequeueSentAsync"/>.</summary>
+    Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Makes every kept event pending again (a start after a stop or crash); returns how many.</summary>
+    Task<int> RequeueSentAsync(CancellationToken ct);
+
+    /// <summary>Deletes at most <paramref name="max"/> kept events sent before <paramref name="before"/>; returns how many.</summary>
+    Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct);
     Task<OutboxBacklog> BacklogAsync(CancellationToken ct);
 
     /// <summary>Deletes at most <paramref name="max"/> inbox entries recorded before <paramref name="before"/>; returns how many.</summary>

@@ -10,7 +10,10 @@ namespace TradeNet.Shared.Storage;
 /// <summary>
 /// Publishes a service's pending outbox events in order, waits for the broker's confirm, then marks
 /// them sent. A crash between publish and mark re-publishes with the same message id, which the
-/// consumers' inboxes discard. Resumes from the table after any restart. Replicas sharing one outbox take turns
+/// consumers' inboxes discard. Resumes from the table after any restart. The in-memory bus confirms nothing a crash
+/// spares (its queues and retries live in the process), so there an event is kept for <see cref="KeptFor"/> after it
+/// was handed over, and everything kept is handed over again when the relay starts: what a consumer had not finished
+/// when the process stopped arrives after all, and what it had is discarded by its inbox. Replicas sharing one outbox take turns
 /// through a lease in it: one relay publishes, the others stand by and take over once its hold runs out (or at once
 /// when it stops cleanly), so events go out once and in order rather than once per replica.
 /// </summary>
@@ -27,7 +30,16 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     private static readonly TimeSpan Renew = Hold / 2;
     private static readonly TimeSpan StandBy = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the in-memory bus's events stay kept: far past its retries (seconds) and queues, well within
+    /// the inboxes' memory of what they handled (<see cref="StorageOptions.InboxRetention"/>, days).</summary>
+    public static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(15);
+
+    private static readonly TimeSpan ForgetEvery = TimeSpan.FromMinutes(1);
+
     private readonly string _holder = $"{Environment.MachineName}/{Guid.NewGuid():N}";
+    private bool _keepSent;
+    private bool _requeued;
+    private DateTimeOffset _nextForget = DateTimeOffset.MinValue;
     private DateTimeOffset _heldUntil = DateTimeOffset.MinValue;
     private bool? _held; // what was last logged: each change, and the first answer, is worth a line
 
@@ -41,6 +53,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             try { await readiness.WaitAsync(stoppingToken); }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
         }
+        _keepSent = services.GetService<Messaging.BusDurability>() is { Durable: false };
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -51,6 +64,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
                     await Task.Delay(StandBy, stoppingToken);
                     continue;
                 }
+                if (_keepSent) await MindKeptAsync(stoppingToken);
                 // The unreadable rows stay pending in order among the others: asking for that many more keeps a
                 // batch's worth of rows the relay can still act on, however many of them there are.
                 var batch = Batch + _unreadable.Count;
@@ -78,6 +92,24 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             }
         }
         await LetGoAsync();
+    }
+
+    /// <summary>In-memory bus only: hands over again, once, what was kept when the process last stopped, and forgets what
+    /// has been kept long enough.</summary>
+    private async Task MindKeptAsync(CancellationToken ct)
+    {
+        if (!_requeued)
+        {
+            var again = await store.RequeueSentAsync(ct);
+            _requeued = true;
+            if (again > 0)
+                logger.LogInformation("Outbox relay {Store} hands {Count} events over again that the in-memory bus had before the last stop; consumers discard those they handled",
+                    typeof(TStore).Name, again);
+        }
+        var now = DateTimeOffset.UtcNow;
+        if (now < _nextForget) return;
+        await store.ForgetSentAsync(now - KeptFor, 10_000, ct);
+        _nextForget = now + ForgetEvery;
     }
 
     /// <summary>True while this relay holds the outbox, renewing or taking the hold when it is due.</summary>
@@ -143,7 +175,8 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             context.MessageId = message.Id;
             context.Durable = true;
         }), timeout.Token);
-        await store.MarkSentAsync(message.Id, ct);
+        if (_keepSent) await store.KeepSentAsync(message.Id, DateTimeOffset.UtcNow, ct);
+        else await store.MarkSentAsync(message.Id, ct);
         return true;
     }
 }

@@ -10,6 +10,12 @@ public sealed class LogisticsOutbox(IOutboxStore inner) : IOutboxStore
 
     public Task MarkSentAsync(Guid id, CancellationToken ct) => inner.MarkSentAsync(id, ct);
 
+    public Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct) => inner.KeepSentAsync(id, at, ct);
+
+    public Task<int> RequeueSentAsync(CancellationToken ct) => inner.RequeueSentAsync(ct);
+
+    public Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct) => inner.ForgetSentAsync(before, max, ct);
+
     public Task<OutboxBacklog> BacklogAsync(CancellationToken ct) => inner.BacklogAsync(ct);
 
     public Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct) => inner.ForgetConsumedAsync(before, max, ct);

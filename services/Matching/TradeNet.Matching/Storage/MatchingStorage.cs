@@ -35,6 +35,12 @@ public sealed class MatchingOutbox(MatchingStorage storage) : IOutboxStore
 
     public Task MarkSentAsync(Guid id, CancellationToken ct) => storage.Outbox.MarkSentAsync(id, ct);
 
+    public Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct) => storage.Outbox.KeepSentAsync(id, at, ct);
+
+    public Task<int> RequeueSentAsync(CancellationToken ct) => storage.Outbox.RequeueSentAsync(ct);
+
+    public Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct) => storage.Outbox.ForgetSentAsync(before, max, ct);
+
     public Task<OutboxBacklog> BacklogAsync(CancellationToken ct) => storage.Outbox.BacklogAsync(ct);
 
     public Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct) =>

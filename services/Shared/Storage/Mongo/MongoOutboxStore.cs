@@ -14,6 +14,25 @@ public class MongoOutboxStore(MongoStore store) : IOutboxStore
     public Task MarkSentAsync(Guid id, CancellationToken ct) =>
         store.Outbox.DeleteOneAsync(d => d.Id == id, ct);
 
+    public Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct) =>
+        store.Outbox.UpdateOneAsync(d => d.Id == id, Builders<OutboxDocument>.Update.Set(d => d.SentAt, at.UtcDateTime), cancellationToken: ct);
+
+    public async Task<int> RequeueSentAsync(CancellationToken ct)
+    {
+        var result = await store.Outbox.UpdateManyAsync(Builders<OutboxDocument>.Filter.Ne(d => d.SentAt, null),
+            Builders<OutboxDocument>.Update.Set(d => d.SentAt, null), cancellationToken: ct);
+        return (int)result.ModifiedCount;
+    }
+
+    public async Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct)
+    {
+        var sentBefore = Builders<OutboxDocument>.Filter.Lt(d => d.SentAt, before.UtcDateTime);
+        var ids = await store.Outbox.Find(sentBefore).SortBy(d => d.Seq).Project(d => d.Id).Limit(max).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        var deleted = await store.Outbox.DeleteManyAsync(Builders<OutboxDocument>.Filter.In(d => d.Id, ids), ct);
+        return (int)deleted.DeletedCount;
+    }
+
     public async Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct)
     {
         // DeleteMany has no limit: take a bounded batch of ids first, so one sweep never holds a huge delete.

@@ -26,6 +26,35 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET sent_at = $at WHERE id = $id";
+        command.Parameters.AddWithValue("$at", at.ToUniversalTime().ToString("O"));
+        command.Parameters.AddWithValue("$id", id.ToString());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<int> RequeueSentAsync(CancellationToken ct)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL";
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        // sent_at is UTC in round-trip format, so text order is time order.
+        command.CommandText = "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $before ORDER BY seq LIMIT $max)";
+        command.Parameters.AddWithValue("$before", before.ToUniversalTime().ToString("O"));
+        command.Parameters.AddWithValue("$max", max);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct)
     {
         await using var connection = database.Open();
