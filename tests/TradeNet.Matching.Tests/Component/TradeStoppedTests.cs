@@ -58,6 +58,7 @@ public class TradeStoppedTests
         var trade = await Swap.AgreeAsync(host);
         (await CancelAsync(host.Operator(), trade.Id, "road closed")).EnsureSuccessStatusCode();
         var cancelled = await host.TradeAsync(trade.Id);
+        await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
 
         await host.Publish(new TradeStopped(trade.Id, "cancelled by operator ops: road closed", [], DateTimeOffset.UtcNow));
 
