@@ -55,11 +55,13 @@ public sealed class SharedRouteTradeFlowTests(DistributedTradeNet tradeNet)
             var secondCost = (await ops.Get($"/api/logistics/trades/{second}/cost")).GetProperty("cost").GetDouble();
             Assert.Equal(route.GetProperty("cost").GetDouble(), firstCost + secondCost, 6);
 
-            // The carrier drives the route stop by stop, reporting each one done.
+            // The carrier drives the route stop by stop, reporting each one done with the handover codes the receiving
+            // towns gave it (an operator reads them all here).
+            var codes = shipments.Select(s => s.GetProperty("handoverCode").GetString()).ToArray();
             foreach (var stop in route.GetProperty("stops").EnumerateArray())
             {
                 var report = await roanne.Client.Post($"/api/logistics/routes/{routeId}/stops/{stop.GetProperty("sequence").GetInt32()}/done",
-                    null, HttpStatusCode.OK);
+                    new { handoverCodes = codes }, HttpStatusCode.OK);
                 Assert.All(report.EnumerateArray(), r => Assert.Equal("applied", r.GetProperty("outcome").GetString()));
             }
 

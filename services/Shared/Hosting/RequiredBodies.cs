@@ -14,11 +14,21 @@ internal sealed class RequiredBodies : IOpenApiOperationTransformer
         if (operation.RequestBody is not OpenApiRequestBody body || body.Content?.TryGetValue("application/json", out var json) != true
             || json is null)
             return Task.CompletedTask;
-        body.Required = true;
+        // A route whose body only some callers send says so (OptionalRequestBody); the schema is still the request's.
+        body.Required = !context.Description.ActionDescriptor.EndpointMetadata.OfType<OptionalRequestBody>().Any();
         if (json.Schema is OpenApiSchema { OneOf: { Count: > 0 } choices } && choices.Where(c => !IsNull(c)).ToList() is [var request])
             json.Schema = request;
         return Task.CompletedTask;
     }
 
     private static bool IsNull(IOpenApiSchema schema) => schema is OpenApiSchema { Type: JsonSchemaType.Null };
+}
+
+/// <summary>Endpoint metadata: the route's JSON body may be left out (an empty request), so the API document does not
+/// call it required.</summary>
+public sealed class OptionalRequestBody
+{
+    public static readonly OptionalRequestBody Instance = new();
+
+    private OptionalRequestBody() { }
 }

@@ -71,15 +71,18 @@ public sealed class TradeFlow(Uri gateway, string operatorKey)
         (await Eventually.Until(async () => (await town.Client.Get($"/api/logistics/shipments?trade={tradeId}")).EnumerateArray().ToList(),
             s => s.Count == count, TimeSpan.FromSeconds(60), $"{count} shipments for {tradeId}")).ToList();
 
-    /// <summary>Each shipment's carrier (one of <paramref name="towns"/>) reports its pickup, then its delivery.</summary>
+    /// <summary>Each shipment's carrier (one of <paramref name="towns"/>) reports its pickup, then its delivery with the
+    /// handover code the receiving town reads on the shipment and gives at handover.</summary>
     public static async Task PickUpAndDeliver(IEnumerable<JsonElement> shipments, params Town[] towns)
     {
         foreach (var shipment in shipments)
         {
             var carrier = towns.Single(t => t.Id == shipment.GetProperty("carrierTown").GetString());
+            var receiver = towns.Single(t => t.Id == shipment.GetProperty("toTown").GetString());
             var id = shipment.GetProperty("id").GetString();
             await carrier.Client.Post($"/api/logistics/shipments/{id}/pickup", null, HttpStatusCode.OK);
-            await carrier.Client.Post($"/api/logistics/shipments/{id}/delivery", null, HttpStatusCode.OK);
+            var code = (await receiver.Client.Get($"/api/logistics/shipments/{id}")).GetProperty("handoverCode").GetString();
+            await carrier.Client.Post($"/api/logistics/shipments/{id}/delivery", new { handoverCode = code }, HttpStatusCode.OK);
         }
     }
 

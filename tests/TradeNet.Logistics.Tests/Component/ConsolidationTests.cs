@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using TradeNet.Contracts;
 using TradeNet.Logistics.Api;
 using TradeNet.Logistics.Domain;
@@ -157,12 +158,41 @@ public sealed class ConsolidationTests : IDisposable
 
         var byStranger = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{pickupStop}/done", TestSettings.TownAuth(lyon));
         var picked = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{pickupStop}/done", TestSettings.TownAuth(roanne));
-        var delivered = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done", TestSettings.TownAuth(roanne));
+        var withoutCode = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done", TestSettings.TownAuth(roanne));
+        var delivered = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done", TestSettings.TownAuth(roanne),
+            new { handoverCodes = new[] { await app.HandoverCodeAsync(shipment.Id) } });
 
         Assert.Equal(HttpStatusCode.NotFound, byStranger.StatusCode);
         Assert.Equal(HttpStatusCode.OK, picked.StatusCode);
+        // The receiving town's code is the proof the goods arrived: without it the unload is reported and not taken.
+        var refused = Assert.Single((await withoutCode.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!);
+        Assert.Equal(("unproven", ShipmentStatus.PickedUp), (refused.Outcome, refused.Status));
+        Assert.Contains("handover code", refused.Why);
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        Assert.Equal("applied", Assert.Single((await delivered.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!).Outcome);
         var evt = await app.PublishedAsync<ShipmentDelivered>(e => e.ShipmentId == shipment.Id);
         Assert.Equal((trade, 0), (evt.TradeId, evt.LegIndex));
+    }
+
+    [Fact]
+    public async Task A_sender_that_does_not_carry_its_goods_cannot_report_their_delivery()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PlanAsync();
+        // Leg 1 goes from Lyon to Roanne in Roanne's van.
+        var leg = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Single(s => s.LegIndex == 1);
+        Assert.Equal((lyon, roanne, roanne), (leg.FromTown, leg.ToTown, leg.CarrierTown));
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.TownAuth(roanne))).StatusCode);
+
+        var bySender = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery", TestSettings.TownAuth(lyon),
+            new { handoverCode = await app.HandoverCodeAsync(leg.Id) });
+
+        Assert.Equal(HttpStatusCode.Forbidden, bySender.StatusCode);
+        Assert.Equal(ShipmentStatus.PickedUp, (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Single(s => s.LegIndex == 1).Status);
+        // The van's town is the receiver here, so its own report is the receipt.
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery", TestSettings.TownAuth(roanne))).StatusCode);
     }
 }

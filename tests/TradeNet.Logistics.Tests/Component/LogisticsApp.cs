@@ -108,6 +108,19 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
         return await CreateClient().SendAsync(request);
     }
 
+    /// <summary>The shipment's handover code, as its receiving town (or an operator) reads it.</summary>
+    public async Task<string> HandoverCodeAsync(Guid shipmentId)
+    {
+        var response = await SendAsync(HttpMethod.Get, $"/api/logistics/shipments/{shipmentId}", TestSettings.OperatorAuth());
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ShipmentView>(Json))!.HandoverCode!;
+    }
+
+    /// <summary>A carrier's delivery report with the code the receiving town gave at handover.</summary>
+    public async Task<HttpResponseMessage> DeliverAsync(Guid shipmentId, string carrierTown) =>
+        await SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{shipmentId}/delivery", TestSettings.TownAuth(carrierTown),
+            new { handoverCode = await HandoverCodeAsync(shipmentId) });
+
     public async Task<ShipmentView[]> ShipmentsOfTradeAsync(Guid tradeId, AuthenticationHeaderValue auth)
     {
         var response = await SendAsync(HttpMethod.Get, $"/api/logistics/shipments?trade={tradeId}", auth);

@@ -115,8 +115,8 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         var leg = shipments.Single(s => s.CarrierTown == a);
 
         var pickup = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.TownAuth(a));
-        var delivery = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery", TestSettings.TownAuth(a));
-        var again = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery", TestSettings.TownAuth(a));
+        var delivery = await app.DeliverAsync(leg.Id, a);
+        var again = await app.DeliverAsync(leg.Id, a);
 
         Assert.Equal(HttpStatusCode.OK, pickup.StatusCode);
         Assert.Equal(ShipmentStatus.PickedUp, (await pickup.Content.ReadFromJsonAsync<ShipmentView>(LogisticsApp.Json))!.Status);
@@ -235,7 +235,7 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         Assert.NotNull(again);
         Assert.Equal(ShipmentStatus.Planned, again.Status);
         await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{again.Id}/pickup", TestSettings.TownAuth(again.CarrierTown));
-        var delivered = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{again.Id}/delivery", TestSettings.TownAuth(again.CarrierTown));
+        var delivered = await app.DeliverAsync(again.Id, again.CarrierTown);
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
         await app.PublishedAsync<ShipmentDelivered>(e => e.TradeId == trade && e.LegIndex == failed.LegIndex && e.ShipmentId == again.Id);
     }

@@ -91,7 +91,7 @@ public class ShipmentGoodsTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         var (cheese, firewood) = (shipments.Single(s => s.LegIndex == 0), shipments.Single(s => s.LegIndex == 1));
 
         var pickup = await ReadAsync(await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{cheese.Id}/pickup", TestSettings.TownAuth(a)));
-        var delivery = await ReadAsync(await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{cheese.Id}/delivery", TestSettings.TownAuth(a)));
+        var delivery = await ReadAsync(await app.DeliverAsync(cheese.Id, a));
         var failure = await ReadAsync(await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{firewood.Id}/failure",
             TestSettings.TownAuth(b), new { reason = "the cart lost a wheel" }));
 

@@ -27,7 +27,8 @@ public class StopTradeTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     private Task<HttpResponseMessage> ReportAsync(Guid trade, int leg, string town, string step) => Task.Run(async () =>
     {
         var shipment = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Single(s => s.LegIndex == leg);
-        return await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{shipment.Id}/{step}", TestSettings.TownAuth(town));
+        return step == "delivery" ? await app.DeliverAsync(shipment.Id, town)
+            : await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{shipment.Id}/{step}", TestSettings.TownAuth(town));
     });
 
     private Task<IReadOnlyList<TransferOrder>> TransfersAsync(Guid trade) =>

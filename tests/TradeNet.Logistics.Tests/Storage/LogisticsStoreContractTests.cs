@@ -411,6 +411,7 @@ public class LogisticsStoreContractTests
 
     private static ShipmentTracking Tracking(ILogisticsStore store) =>
         new(store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LogisticsOptions()),
+            new HandoverCodes(Microsoft.Extensions.Options.Options.Create(new Shared.Auth.InternalTokenOptions { InternalTokenKey = TradeNet.Testing.TestSettings.TokenKey })),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentTracking>.Instance);
 
     private static Vehicle Van(string id, string home, double? volume = null, DateTimeOffset? until = null) =>

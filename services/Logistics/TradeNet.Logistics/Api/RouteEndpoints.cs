@@ -30,11 +30,12 @@ public static class RouteEndpoints
             return Sheet(id, user, store, RouteSheet.Html, "text/html; charset=utf-8", ct);
         })
             .Produces<string>(contentType: "text/html").ProducesValidationProblem().ProducesProblems(404);
-        api.MapPost("/routes/{id}/stops/{sequence}/done", (string id, string sequence, ClaimsPrincipal user, ILogisticsStore store,
-            ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, null, user, store, tracking, ct))
-            .Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
+        // The unloads need the receiving towns' handover codes when the carrier reports (an operator needs none).
+        api.MapPost("/routes/{id}/stops/{sequence}/done", (string id, string sequence, [FromBody] StopDoneReport? report, ClaimsPrincipal user,
+            ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, null, report?.HandoverCodes, user, store, tracking, ct))
+            .WithMetadata(OptionalRequestBody.Instance).Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
         api.MapPost("/routes/{id}/stops/{sequence}/failure", (string id, string sequence, [FromBody] FailureReport? report, ClaimsPrincipal user,
-            ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, report ?? new FailureReport(null), user, store, tracking, ct))
+            ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, report ?? new FailureReport(null), null, user, store, tracking, ct))
             .Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
         return api;
     }
@@ -82,9 +83,16 @@ public static class RouteEndpoints
         return new(RouteView.From(routeId, shipments, transfers), null, shipments);
     }
 
-    private static async Task<IResult> ReportStop(string id, string stopNumber, FailureReport? failure, ClaimsPrincipal user, ILogisticsStore store,
-        ShipmentTracking tracking, CancellationToken ct)
+    /// <summary>A stop's handover codes: one per shipment unloaded there, and a few spare for a retyped one.</summary>
+    public const int MaxHandoverCodes = 200;
+
+    private static async Task<IResult> ReportStop(string id, string stopNumber, FailureReport? failure, string?[]? handoverCodes, ClaimsPrincipal user,
+        ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct)
     {
+        if (handoverCodes is { Length: > MaxHandoverCodes }) return Problems.Field("handoverCodes", $"at most {MaxHandoverCodes} codes per stop");
+        for (var i = 0; i < (handoverCodes?.Length ?? 0); i++)
+            if (HandoverCodes.Normalize(handoverCodes![i]) is null) return Problems.Field($"handoverCodes[{i}]", ShipmentEndpoints.HandoverCodeFormat);
+        IReadOnlyCollection<string> codes = handoverCodes is null ? [] : [.. handoverCodes!.OfType<string>()];
         // Parsed here rather than by a route constraint, which would answer a bare 404.
         if (!int.TryParse(stopNumber, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var sequence))
             return Problems.Field("sequence", "must be a stop number");
@@ -107,7 +115,7 @@ public static class RouteEndpoints
                 _ => null,
             };
             if (action is not { } act) continue;
-            var result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct, onRoute: shipment.RouteId);
+            var result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct, onRoute: shipment.RouteId, codes: codes);
             report.Add(new StopReportItem(shipment.Id, stop!.Action, Describe(result.Outcome), result.Why, result.Shipment?.Status));
         }
         return TypedResults.Ok(report.ToArray());
@@ -120,6 +128,7 @@ public static class RouteEndpoints
         TrackingOutcome.NotFound => "notFound",
         TrackingOutcome.Forbidden => "forbidden",
         TrackingOutcome.Illegal => "illegal",
+        TrackingOutcome.Unproven => "unproven",
         _ => "contended",
     };
 }

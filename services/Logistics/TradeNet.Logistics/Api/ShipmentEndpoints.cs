@@ -20,17 +20,17 @@ public static class ShipmentEndpoints
         api.MapGet("/shipments", ListShipments).ProducesProblems(403);
         api.MapGet("/shipments/{id}", GetShipment).ProducesProblems(404);
         // Reports (Report below): 403 not the carrier, 409 a step the shipment's state does not allow, or a race.
-        api.MapPost("/shipments/{id}/pickup", (string id, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, CancellationToken ct) =>
-            Report(id, ShipmentAction.PickUp, null, user, tracking, store, ct)).ProducesProblems(403, 404, 409);
-        api.MapPost("/shipments/{id}/delivery", (string id, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, CancellationToken ct) =>
-            Report(id, ShipmentAction.Deliver, null, user, tracking, store, ct)).ProducesProblems(403, 404, 409);
+        api.MapPost("/shipments/{id}/pickup", (string id, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, HandoverCodes codes,
+            CancellationToken ct) => Report(id, ShipmentAction.PickUp, null, user, tracking, store, codes, ct)).ProducesProblems(403, 404, 409);
+        // 403 also for a carrier's delivery without the receiving town's handover code (HandoverCodes).
+        api.MapPost("/shipments/{id}/delivery", ReportDelivery).WithMetadata(OptionalRequestBody.Instance).ProducesProblems(403, 404, 409);
         api.MapPost("/shipments/{id}/failure", ReportFailure).ProducesProblems(403, 404, 409);
         api.MapGet("/trades/{tradeId}/cost", TradeCost).ProducesProblems(404);
         return api;
     }
 
     private static async Task<Results<Ok<ShipmentView[]>, ValidationProblem, ProblemHttpResult>> ListShipments(
-        string? trade, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+        string? trade, ClaimsPrincipal user, ILogisticsStore store, HandoverCodes codes, CancellationToken ct)
     {
         Guid? tradeId = null;
         if (!string.IsNullOrEmpty(trade))
@@ -40,40 +40,54 @@ public static class ShipmentEndpoints
         }
         if (!user.SeesEveryTown() && user.TownId() is null) return Problems.Forbidden("only towns, operators and services read shipments");
         var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId()), ct);
-        return TypedResults.Ok(await store.ViewsAsync(shipments, ct));
+        return TypedResults.Ok((await store.ViewsAsync(shipments, ct)).Select(v => Visible(v, user, codes)).ToArray());
     }
 
     private static async Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> GetShipment(
-        string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+        string id, ClaimsPrincipal user, ILogisticsStore store, HandoverCodes codes, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var shipmentId)) return Problems.Field("id", "must be a shipment id (GUID)");
         var shipment = await store.ShipmentAsync(shipmentId, ct);
         // A town learns nothing about shipments that are not its own, not even that they exist.
         if (shipment is null || !CanSee(user, shipment)) return Problems.NotFound($"Shipment {shipmentId} was not found.");
-        return TypedResults.Ok(await store.ViewAsync(shipment, ct));
+        return TypedResults.Ok(Visible(await store.ViewAsync(shipment, ct), user, codes));
     }
 
     private static Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> ReportFailure(
-        string id, [FromBody] FailureReport? report, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, CancellationToken ct)
+        string id, [FromBody] FailureReport? report, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, HandoverCodes codes,
+        CancellationToken ct)
     {
         var reason = report?.Reason?.Trim();
         if (TextRules.RequiredLineError(reason, MaxReasonLength) is { } error)
             return Task.FromResult<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>>(Problems.Field("reason", error));
-        return Report(id, ShipmentAction.Fail, reason, user, tracking, store, ct);
+        return Report(id, ShipmentAction.Fail, reason, user, tracking, store, codes, ct);
     }
+
+    /// <summary>The body is optional: the receiving town and operators need none; a carrier gives the handover code.</summary>
+    private static Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> ReportDelivery(
+        string id, [FromBody] DeliveryReport? report, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store,
+        HandoverCodes codes, CancellationToken ct)
+    {
+        if (report?.HandoverCode is { } code && HandoverCodes.Normalize(code) is null)
+            return Task.FromResult<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>>(Problems.Field("handoverCode", HandoverCodeFormat));
+        return Report(id, ShipmentAction.Deliver, null, user, tracking, store, codes, ct, report?.HandoverCode is { } given ? [given] : null);
+    }
+
+    public const string HandoverCodeFormat = "must be the receiving town's 8-character handover code as it reads it on the shipment (XXXX-XXXX)";
 
     private static async Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> Report(
         string id, ShipmentAction action, string? reason, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store,
-        CancellationToken ct)
+        HandoverCodes codes, CancellationToken ct, IReadOnlyCollection<string>? handoverCodes = null)
     {
         if (!Guid.TryParse(id, out var shipmentId)) return Problems.Field("id", "must be a shipment id (GUID)");
-        var result = await tracking.ReportAsync(shipmentId, action, user.TownId(), user.IsOperator(), reason, ct);
+        var result = await tracking.ReportAsync(shipmentId, action, user.TownId(), user.IsOperator(), reason, ct, codes: handoverCodes);
         return result.Outcome switch
         {
             // Read after the report's write: the goods never change, so the answer needs no part of that transaction.
-            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok(await store.ViewAsync(result.Shipment!, ct)),
+            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok(Visible(await store.ViewAsync(result.Shipment!, ct), user, codes)),
             TrackingOutcome.NotFound => Problems.NotFound($"Shipment {shipmentId} was not found."),
-            TrackingOutcome.Forbidden => Problems.Forbidden($"Only the carrier town or an operator may report on shipment {shipmentId}."),
+            TrackingOutcome.Forbidden => Problems.Forbidden($"Shipment {shipmentId}: {result.Why}."),
+            TrackingOutcome.Unproven => Problems.Forbidden($"Shipment {shipmentId}: {result.Why}."),
             TrackingOutcome.Illegal => Problems.Conflict($"Shipment {shipmentId}: {result.Why}."),
             _ => Problems.Conflict($"Shipment {shipmentId} is being changed concurrently; try again."),
         };
@@ -91,6 +105,13 @@ public static class ShipmentEndpoints
         var moving = shipments.Where(s => s.Status != ShipmentStatus.Cancelled).ToList();
         return TypedResults.Ok(new TradeTransportCost(trade, moving.Sum(s => s.Cost), moving.Sum(s => s.DistanceKm), moving.Count, "credits"));
     }
+
+    /// <summary>The handover code is the receiving town's to give (operators may read it); the carrier and the sender
+    /// never see it, or the carrier's report would prove nothing.</summary>
+    private static ShipmentView Visible(ShipmentView view, ClaimsPrincipal user, HandoverCodes codes) =>
+        user.IsOperator() || (user.TownId() is { } town && town == view.ToTown)
+            ? view with { HandoverCode = codes.For(view.Id) }
+            : view;
 
     private static bool CanSee(ClaimsPrincipal user, Shipment shipment) =>
         user.SeesEveryTown() || (user.TownId() is { } town && shipment.Involves(town));

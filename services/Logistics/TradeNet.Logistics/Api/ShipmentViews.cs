@@ -6,7 +6,8 @@ namespace TradeNet.Logistics.Api;
 
 /// <summary>A shipment as the API shows it. The goods (<see cref="Category"/>, <see cref="Quantity"/>,
 /// <see cref="WeightKg"/>, spelled as on the transfer) are read from its transfer, which stays their one record;
-/// they are null only if that transfer is missing, which planning never leaves behind.</summary>
+/// they are null only if that transfer is missing, which planning never leaves behind. <see cref="HandoverCode"/>: only
+/// for the receiving town and operators (<see cref="HandoverCodes"/>); null for the sender and the carrier.</summary>
 public sealed record ShipmentView(
     Guid Id,
     Guid TradeId,
@@ -29,7 +30,8 @@ public sealed record ShipmentView(
     DateTimeOffset? DeliveredAt,
     DateTimeOffset? FailedAt,
     string? FailureReason,
-    DateTimeOffset? CancelledAt)
+    DateTimeOffset? CancelledAt,
+    string? HandoverCode = null)
 {
     public static ShipmentView From(Shipment s, TransferOrder? transfer) => new(s.Id, s.TradeId, s.LegIndex, s.FromTown, s.ToTown,
         transfer?.Category, transfer?.Quantity, transfer?.WeightKg, s.CarrierTown, s.VehicleId, s.RouteId, s.Status, s.DistanceKm,
@@ -55,3 +57,9 @@ public static class ShipmentViews
 public sealed record TradeTransportCost(Guid TradeId, double Cost, double DistanceKm, int Shipments, string Currency);
 
 public sealed record FailureReport(string? Reason);
+
+/// <summary>A carrier's report of a stop done: the handover codes of the towns it unloaded for there.</summary>
+public sealed record StopDoneReport(string?[]? HandoverCodes);
+
+/// <summary>A carrier's delivery report: the receiving town's handover code (the receiver and operators send none).</summary>
+public sealed record DeliveryReport(string? HandoverCode);

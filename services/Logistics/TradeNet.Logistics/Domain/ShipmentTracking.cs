@@ -5,28 +5,31 @@ using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Logistics.Domain;
 
-public enum TrackingOutcome { Applied, Repeated, NotFound, Forbidden, Illegal, Contended }
+/// <summary><see cref="Unproven"/>: a carrier's delivery without the receiving town's handover code (<see cref="HandoverCodes"/>).</summary>
+public enum TrackingOutcome { Applied, Repeated, NotFound, Forbidden, Illegal, Contended, Unproven }
 
 public sealed record TrackingResult(TrackingOutcome Outcome, Shipment? Shipment = null, string? Why = null);
 
 /// <summary>
 /// Carriers report pickup, delivery and failure (a failed leg's transfer becomes pending again, to be planned anew,
-/// or held after <see cref="LogisticsOptions.MaxDeliveryAttempts"/> failed shipments).
+/// or held after <see cref="LogisticsOptions.MaxDeliveryAttempts"/> failed shipments). A delivery is proven: the carrier
+/// gives the receiving town's handover code, or the receiving town reports it (or an operator does).
 /// The shipment is read, judged and written in one session with a version check, so of two concurrent reports
 /// exactly one applies and publishes; the other re-reads and finds the transition already made (a repeat: 200, no event).
 /// The transfer's attempt is counted in that same applied write, so every path that fails a shipment (per shipment,
 /// per stop, repeated or concurrent) counts it exactly once.
 /// </summary>
 public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, IOptions<LogisticsOptions> options,
-    ILogger<ShipmentTracking> logger)
+    HandoverCodes handoverCodes, ILogger<ShipmentTracking> logger)
 {
     private const int Attempts = 5;
 
-    /// <param name="carrierTown">The calling town, or null when an operator reports.</param>
+    /// <param name="callerTown">The calling town, or null when an operator reports.</param>
+    /// <param name="codes">The handover codes a carrier gives with a delivery (any of them may be this shipment's).</param>
     /// <param name="onRoute">The route a stop report named: a shipment re-routed since the report read the route (new route
     /// id, new stop numbers) is not the one at that stop any more, and is refused.</param>
-    public async Task<TrackingResult> ReportAsync(Guid shipmentId, ShipmentAction action, string? carrierTown, bool isOperator,
-        string? reason, CancellationToken ct, Guid? onRoute = null)
+    public async Task<TrackingResult> ReportAsync(Guid shipmentId, ShipmentAction action, string? callerTown, bool isOperator,
+        string? reason, CancellationToken ct, Guid? onRoute = null, IReadOnlyCollection<string>? codes = null)
     {
         using var activity = TradeNetTelemetry.Source.StartActivity("report shipment");
         activity?.SetTag(TradeNetTelemetry.ShipmentId, shipmentId.ToString());
@@ -41,9 +44,13 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 activity?.SetTag(TradeNetTelemetry.TradeId, shipment.TradeId.ToString());
                 if (attempt == 1) TradeNetTelemetry.LinkTo(activity, await store.TradeTraceAsync(shipment.TradeId, ct));
                 // A town outside the shipment learns nothing of it, not even that it exists (as with a read).
-                if (!isOperator && carrierTown is not null && !shipment.Involves(carrierTown)) return new(TrackingOutcome.NotFound);
-                if (!isOperator && (carrierTown is null || carrierTown != shipment.CarrierTown))
-                    return new(TrackingOutcome.Forbidden, shipment, "only the carrier or an operator reports on a shipment");
+                if (!isOperator && callerTown is not null && !shipment.Involves(callerTown)) return new(TrackingOutcome.NotFound);
+                // The receiving town may report its own delivery: that is the receipt a carrier's report needs a code for.
+                var byReceiver = action == ShipmentAction.Deliver && callerTown is not null && callerTown == shipment.ToTown;
+                if (!isOperator && !byReceiver && (callerTown is null || callerTown != shipment.CarrierTown))
+                    return new(TrackingOutcome.Forbidden, shipment, action == ShipmentAction.Deliver
+                        ? "only the carrier, the receiving town or an operator reports a delivery"
+                        : "only the carrier or an operator reports on a shipment");
                 if (onRoute is { } route && shipment.RouteId != route)
                     return new(TrackingOutcome.Illegal, shipment,
                         $"the shipment was re-planned onto route {shipment.RouteId} after a cancellation; report its stops there");
@@ -56,6 +63,19 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                         return new(TrackingOutcome.Illegal, shipment, transition.Why);
                     case TransitionKind.Repeated:
                         return new(TrackingOutcome.Repeated, shipment);
+                }
+                if (action == ShipmentAction.Deliver)
+                {
+                    // Checked only for a delivery that would apply: a repeat proves nothing new and changes nothing.
+                    if (!isOperator && !byReceiver && !handoverCodes.Matches(shipment.Id, codes ?? []))
+                    {
+                        logger.LogWarning("Delivery of shipment {ShipmentId} reported by carrier {Carrier} refused: {Given}",
+                            shipment.Id, callerTown, codes is { Count: > 0 } ? "wrong handover code" : "no handover code");
+                        return new(TrackingOutcome.Unproven, shipment, codes is { Count: > 0 }
+                            ? "the handover code does not match this shipment's; ask the receiving town for the code it reads on the shipment"
+                            : "a carrier reports a delivery with the receiving town's handover code (handoverCode), which the receiver reads on the shipment and gives at handover; or the receiving town reports the delivery itself");
+                    }
+                    activity?.SetTag("tradenet.delivery_proof", isOperator ? "operator" : byReceiver ? "receiver" : "handover-code");
                 }
                 await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
                 // The goods are still owed (matching keeps the trade agreed): the leg waits for the next planning run.

@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using TradeNet.Shared.Auth;
+
+namespace TradeNet.Logistics.Domain;
+
+/// <summary>
+/// The proof that goods reached their receiver. Each shipment has a handover code that only its receiving town (and
+/// operators) can read; a carrier reports the delivery with it, given by the receiver at handover, or the receiving town
+/// reports the delivery itself. So a carrier — which any town can become by offering a vehicle — cannot complete a trade
+/// by claiming goods arrived that never did.
+/// </summary>
+/// <remarks>Derived, not stored: an HMAC of the shipment id under the services' shared secret, so every replica and
+/// every shipment (older ones included) has one, and a new shipment after a failed trip has a new one. Eight Crockford
+/// base32 characters (40 bits) shown as XXXX-XXXX; read without regard to case, dashes or spaces, O as 0, I and L as 1.
+/// Guessing it through the edge's rate limit (600 a minute a key) would take thousands of years.</remarks>
+public sealed class HandoverCodes(IOptions<InternalTokenOptions> options)
+{
+    public const int Length = 8;
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    public string For(Guid shipmentId)
+    {
+        var key = Encoding.UTF8.GetBytes("tradenet handover code\n" + options.Value.InternalTokenKey);
+        var mac = HMACSHA256.HashData(key, shipmentId.ToByteArray());
+        var bits = ((ulong)mac[0] << 32) | ((ulong)mac[1] << 24) | ((ulong)mac[2] << 16) | ((ulong)mac[3] << 8) | mac[4];
+        var code = new char[Length];
+        for (var i = Length - 1; i >= 0; i--, bits >>= 5) code[i] = Alphabet[(int)(bits & 31)];
+        return $"{new string(code, 0, 4)}-{new string(code, 4, 4)}";
+    }
+
+    /// <summary>The code as typed, in its canonical form, or null when it cannot be a code at all (a 400).</summary>
+    public static string? Normalize(string? typed)
+    {
+        if (typed is null) return null;
+        var chars = new StringBuilder(Length);
+        foreach (var c in typed)
+        {
+            if (c is '-' or ' ') continue;
+            var upper = char.ToUpperInvariant(c) switch { 'O' => '0', 'I' or 'L' => '1', var u => u };
+            if (!Alphabet.Contains(upper) || chars.Length == Length) return null;
+            chars.Append(upper);
+        }
+        return chars.Length == Length ? chars.ToString() : null;
+    }
+
+    /// <summary>Whether any of the given codes is the shipment's (compared in constant time).</summary>
+    public bool Matches(Guid shipmentId, IEnumerable<string> given)
+    {
+        var expected = Encoding.ASCII.GetBytes(For(shipmentId).Replace("-", "", StringComparison.Ordinal));
+        var found = false;
+        foreach (var code in given)
+            if (Normalize(code) is { } normal && CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(normal)))
+                found = true;
+        return found;
+    }
+}
