@@ -75,6 +75,21 @@ public sealed class ReservationTests(CatalogFactory factory) : IClassFixture<Cat
     }
 
     [Fact]
+    public async Task A_listing_whose_availability_ended_is_not_reserved()
+    {
+        var town = await factory.RegisterTownAsync();
+        var until = DateTimeOffset.UtcNow.AddSeconds(2);
+        var ending = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10, availableUntil = until });
+        await Task.Delay(until - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
+
+        var reply = await Grpc.ReserveListingsAsync(Reserve(Guid.NewGuid(), (ending.Id, 4)));
+
+        Assert.False(reply.Reserved);
+        Assert.Contains("available until", reply.Reason);
+        Assert.Equal((10.0, 0.0, 1L), await State(ending.Id));
+    }
+
+    [Fact]
     public async Task A_repeated_reservation_answers_the_first_outcome_and_reserves_once()
     {
         var apples = await OfferAsync(10);

@@ -14,6 +14,20 @@ namespace TradeNet.Matching.Tests.Component;
 public class RoundTests
 {
     [Fact]
+    public async Task A_proposal_ends_when_the_first_of_its_legs_windows_does_if_that_comes_before_the_usual_deadline()
+    {
+        await using var host = new MatchingHost();
+        var until = DateTimeOffset.UtcNow.AddHours(2);
+        await host.PublishListingsAsync(Swap.CheeseOffer() with { AvailableUntil = until }, Swap.WoodNeed(), Swap.WoodOffer(), Swap.CheeseNeed());
+
+        var round = await host.RunRoundAsync();
+
+        var proposed = await host.Published<TradeProposed>(p => p.RoundId == round.Id);
+        Assert.Equal(until.ToUnixTimeMilliseconds(), proposed.Deadline.ToUnixTimeMilliseconds());
+        Assert.Equal(until.ToUnixTimeMilliseconds(), (await host.TradeAsync(proposed.TradeId)).Deadline.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
     public async Task Listings_from_the_bus_are_cleared_by_an_operators_round_into_a_published_proposal()
     {
         await using var host = new MatchingHost();

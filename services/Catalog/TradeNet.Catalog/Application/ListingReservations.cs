@@ -49,7 +49,7 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
             foreach (var line in lines)
             {
                 var listing = await session.GetListingAsync(line.ListingId, ct);
-                refusal = listing is null ? $"listing {line.ListingId} does not exist" : Refusal(listing, line, items);
+                refusal = listing is null ? $"listing {line.ListingId} does not exist" : Refusal(listing, line, items, clock.GetUtcNow());
                 if (refusal is not null) break;
                 listings.Add(listing!);
             }
@@ -163,9 +163,11 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
         return changed;
     }
 
-    private static string? Refusal(Listing listing, ReservationLine line, IReadOnlyList<ReservationLine> items)
+    private static string? Refusal(Listing listing, ReservationLine line, IReadOnlyList<ReservationLine> items, DateTimeOffset now)
     {
         if (!listing.IsActive) return $"listing {listing.Id} is {listing.Status}";
+        // Goods no longer available cannot be promised (a proposal ends with its legs' windows; this is the last word).
+        if (!listing.IsOpenAt(now)) return $"listing {listing.Id} was available until {listing.AvailableUntil:O}";
         var smallest = items.Where(i => i.ListingId == listing.Id).Min(i => i.Quantity);
         if (smallest < listing.MinLot - Listing.Epsilon)
             return $"listing {listing.Id}: quantity {Format(smallest)} is below its minimum lot {Format(listing.MinLot)}";

@@ -217,6 +217,9 @@ public sealed class ClearingRounds(
                 Fit.Max(offer.AvailableFrom, need.AvailableFrom), Fit.Min(offer.AvailableUntil, need.AvailableUntil));
             return new TradeLegState(leg, OfferVersion: offer.Version, NeedVersion: need.Version);
         }).ToList();
-        return new Trade(Guid.NewGuid(), roundId, TradeStatus.Proposed, legs, deadline, now, TraceParent: Activity.Current?.Id);
+        // Goods that stop being available cannot be agreed on afterwards: the proposal ends when its first leg's window does.
+        var windowEnds = legs.Select(l => l.Leg.AvailableUntil).Where(u => u is not null).Select(u => u!.Value).DefaultIfEmpty(deadline).Min();
+        return new Trade(Guid.NewGuid(), roundId, TradeStatus.Proposed, legs, windowEnds < deadline ? windowEnds : deadline, now,
+            TraceParent: Activity.Current?.Id);
     }
 }
