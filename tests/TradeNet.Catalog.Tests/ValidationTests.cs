@@ -82,6 +82,31 @@ public sealed class ValidationTests
     }
 
     [Theory]
+    [InlineData(-1, null, "availableUntil")]
+    [InlineData(3654, null, "availableUntil")]
+    [InlineData(null, 3654, "availableFrom")]
+    public void A_window_sent_must_not_have_ended_nor_reach_past_ten_years(int? untilDays, int? fromDays, string field)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var errors = new Dictionary<string, string[]>();
+
+        CatalogValidation.CheckInReach(errors, fromDays is { } f ? now.AddDays(f) : null, untilDays is { } u ? now.AddDays(u) : null, now);
+
+        Assert.Equal([field], errors.Keys.ToArray());
+    }
+
+    [Fact]
+    public void A_window_within_ten_years_is_in_reach()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var errors = new Dictionary<string, string[]>();
+
+        CatalogValidation.CheckInReach(errors, now.AddDays(3600), now.AddDays(3652), now);
+
+        Assert.Empty(errors);
+    }
+
+    [Theory]
     [InlineData(0, 0, "quantity")]
     [InlineData(double.PositiveInfinity, 0, "quantity")]
     [InlineData(2e9, 0, "quantity")]

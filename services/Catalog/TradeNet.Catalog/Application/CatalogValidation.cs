@@ -101,20 +101,29 @@ public static partial class CatalogValidation
         return errors.Result;
     }
 
-    /// <summary>A window given in a request must not have ended already: such a listing could never be matched, yet
-    /// would read as active. Checked only for a value the caller sends, so a listing whose window ran out can still be
-    /// changed otherwise.</summary>
-    public static void CheckNotEnded(Dictionary<string, string[]> errors, DateTimeOffset? availableUntil, DateTimeOffset now)
+    /// <summary>How far ahead a window may reach, as for vehicles: planning clips times there, where date arithmetic
+    /// would overflow (a window at year 9999 gave a shipment an ETA of DateTimeOffset.MaxValue).</summary>
+    public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(3653);
+
+    /// <summary>A window given in a request must not have ended already (such a listing could never be matched, yet
+    /// would read as active) nor reach more than 10 years ahead. Checked only for values the caller sends, so a listing
+    /// whose window ran out can still be changed otherwise.</summary>
+    public static void CheckInReach(Dictionary<string, string[]> errors, DateTimeOffset? availableFrom, DateTimeOffset? availableUntil,
+        DateTimeOffset now)
     {
         if (availableUntil is { } until && until <= now)
             errors.TryAdd("availableUntil", ["must be in the future; a window that has ended could never be matched"]);
+        if (availableUntil > now + MaxAhead)
+            errors.TryAdd("availableUntil", ["must be at most 10 years ahead (leave it out for no end)"]);
+        if (availableFrom > now + MaxAhead)
+            errors.TryAdd("availableFrom", ["must be at most 10 years ahead"]);
     }
 
     /// <summary>A lot of -0 (which JSON can say) is no minimum, stored and announced as 0, not as "-0".</summary>
     public static double Lot(double minLot) => minLot == 0 ? 0 : minLot;
 
     /// <summary>Goods counted in pieces change hands whole (matching proposes whole pieces), so a quantity or lot of them
-    /// is a whole number. Checked only for values the caller sends, as <see cref="CheckNotEnded"/> is.</summary>
+    /// is a whole number. Checked only for values the caller sends, as <see cref="CheckInReach"/> is.</summary>
     public static void CheckWholePieces(Dictionary<string, string[]> errors, string unit, double? quantity, double? minLot)
     {
         if (!string.Equals(unit, Units.Piece, StringComparison.OrdinalIgnoreCase)) return;

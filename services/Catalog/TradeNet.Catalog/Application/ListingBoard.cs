@@ -50,7 +50,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
             }
             // After the key: a retry whose window has ended since gets the listing it published, not a refusal.
             var ended = new Dictionary<string, string[]>();
-            CatalogValidation.CheckNotEnded(ended, terms.AvailableUntil, clock.GetUtcNow());
+            CatalogValidation.CheckInReach(ended, terms.AvailableFrom, terms.AvailableUntil, clock.GetUtcNow());
             if (ended.Count > 0) return Problem.Invalid(ended);
             var town = await session.GetTownAsync(townId, ct);
             if (town is null) return Problem.Forbidden($"town '{townId}' is not registered");
@@ -97,7 +97,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
             var current = listing.Terms;
             var terms = ListingPatch.Apply(current, request);
             var errors = CatalogValidation.Terms(listing.Kind, terms);
-            CatalogValidation.CheckNotEnded(errors, CatalogValidation.Utc(request.AvailableUntil), clock.GetUtcNow());
+            CatalogValidation.CheckInReach(errors, CatalogValidation.Utc(request.AvailableFrom), CatalogValidation.Utc(request.AvailableUntil), clock.GetUtcNow());
             if (terms.Quantity < listing.Committed - Listing.Epsilon)
                 errors.TryAdd("quantity", [$"must be at least {listing.Committed}, already reserved or fulfilled"]);
             if ((request.Quantity ?? request.MinLot) is not null && await session.GetCategoryAsync(listing.Category, ct) is { } unitOf)
