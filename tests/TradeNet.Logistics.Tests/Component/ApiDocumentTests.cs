@@ -70,6 +70,16 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     }
 
     [Fact]
+    public async Task The_transfer_list_documents_status_as_the_required_query_parameter_it_is()
+    {
+        var parameters = (await DocumentAsync()).Operation("GET", "/api/logistics/transfers").GetProperty("parameters").EnumerateArray();
+
+        var status = Assert.Single(parameters, p => p.GetProperty("name").GetString() == "status");
+        Assert.Equal("query", status.GetProperty("in").GetString());
+        Assert.True(status.GetProperty("required").GetBoolean());
+    }
+
+    [Fact]
     public async Task Every_number_in_the_document_has_a_number_or_integer_type()
     {
         var document = await DocumentAsync();

@@ -19,7 +19,13 @@ public static class TransferEndpoints
     {
         var api = app.MapGroup("/api/logistics").RequireAuthorization();
         api.MapGet("/trades/{tradeId}/transfers", TransfersOfTrade).ProducesProblems(404);
-        api.MapGet("/transfers", TransfersInStatus).ProducesProblems(403);
+        // The handler takes status as optional only to answer its own 400 naming it; the document says what the route needs.
+        api.MapGet("/transfers", TransfersInStatus).ProducesProblems(403).AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            foreach (var parameter in operation.Parameters?.OfType<Microsoft.OpenApi.OpenApiParameter>() ?? [])
+                if (parameter.Name == "status") parameter.Required = true;
+            return Task.CompletedTask;
+        });
         api.MapPost("/transfers/{id}/release", Release).ProducesProblems(403, 404, 409);
         return api;
     }
