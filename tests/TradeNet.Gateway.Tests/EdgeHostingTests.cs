@@ -38,7 +38,10 @@ public sealed class EdgeHostingTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/matching/rounds") { Content = body };
         request.Headers.TransferEncodingChunked = true;
 
-        await EdgeAssert.Problem(await client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+        var problem = await EdgeAssert.Problem(await client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+
+        // The same words as for a Content-Length over the limit.
+        Assert.Equal($"The request body exceeds {ServiceDefaults.MaxRequestBodyBytes} bytes.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

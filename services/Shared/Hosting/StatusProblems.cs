@@ -48,6 +48,8 @@ internal static class StatusProblems
             StatusCodes.Status404NotFound when http.GetEndpoint() is null => NoRoute,
             StatusCodes.Status405MethodNotAllowed => WrongMethod,
             StatusCodes.Status415UnsupportedMediaType => ProblemExceptionHandler.ExpectedJson,
+            // A chunked body that outgrows the limit while the gateway streams it: YARP answers the bare status.
+            StatusCodes.Status413PayloadTooLarge => $"The request body exceeds {ServiceDefaults.MaxRequestBodyBytes} bytes.",
             _ => null,
         };
     }
