@@ -62,7 +62,7 @@ public static class StandaloneHost
         builder.AddServiceDefaults("tradenet-edge");
         builder.AddGatewayEdge();
         var app = builder.Build();
-        app.MapDefaultEndpoints();
+        app.MapDefaultEndpoints(headAsGet: false);
         app.MapGatewayEdge();
         return app;
     }

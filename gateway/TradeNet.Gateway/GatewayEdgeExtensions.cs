@@ -72,8 +72,8 @@ public static class GatewayEdgeExtensions
     {
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseRateLimiter();
-        app.MapGet("/", RouteIndex.List).AllowAnonymous();
-        app.MapGet("/api/docs", ApiDocsIndex.List).AllowAnonymous();
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], RouteIndex.List).AllowAnonymous();
+        app.MapMethods("/api/docs", [HttpMethods.Get, HttpMethods.Head], ApiDocsIndex.List).AllowAnonymous();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<EdgeGuard>();

@@ -6,6 +6,6 @@ builder.UseTradeNetEndpoints("http://127.0.0.1:5000", null);
 builder.AddServiceDefaults("gateway");
 builder.AddGatewayEdge();
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.MapDefaultEndpoints(headAsGet: false);
 app.MapGatewayEdge();
 app.Run();

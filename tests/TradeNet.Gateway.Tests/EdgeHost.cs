@@ -27,7 +27,7 @@ internal static class EdgeHost
         builder.AddServiceDefaults("standalone");
         builder.AddGatewayEdge();
         var app = builder.Build();
-        app.MapDefaultEndpoints();
+        app.MapDefaultEndpoints(headAsGet: false);
         app.MapGatewayEdge();
         await app.StartAsync();
         return app;

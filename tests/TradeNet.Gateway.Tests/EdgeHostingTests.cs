@@ -44,6 +44,21 @@ public sealed class EdgeHostingTests : IAsyncLifetime
         Assert.Equal($"The request body exceeds {ServiceDefaults.MaxRequestBodyBytes} bytes.", problem.GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/api/docs")]
+    public async Task HEAD_on_the_edges_own_routes_is_answered_as_GET_without_the_body(string path)
+    {
+        await using var app = await StartEdge(kestrel: true);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("application/json", head.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task An_api_key_with_non_ascii_bytes_gets_the_edge_401_problem_not_a_bare_400()
     {

@@ -66,8 +66,24 @@ public static class ServiceDefaults
     }
 
     /// <summary>/health (ready) and /alive (process up) in every environment: compose and Kubernetes probe them.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <param name="headAsGet">Services: HEAD is GET without the body (RFC 9110 §9.3.2), routed and answered as GET and a
+    /// HEAD again when the answer starts, so Kestrel sends the headers only. The edge passes false: it forwards HEAD as it
+    /// is (YARP knows a HEAD answer has no body) and its own routes take HEAD themselves.</param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool headAsGet = true)
     {
+        // Before routing, which is why routing is placed here explicitly.
+        app.Use((http, next) =>
+        {
+            if (!headAsGet || !HttpMethods.IsHead(http.Request.Method)) return next(http);
+            http.Request.Method = HttpMethods.Get;
+            http.Response.OnStarting(() =>
+            {
+                http.Request.Method = HttpMethods.Head;
+                return Task.CompletedTask;
+            });
+            return next(http);
+        });
+        app.UseRouting();
         // Answers are what their Content-Type says: a browser must not guess HTML into a JSON or CSV answer.
         // Set as the answer starts, and only when absent: the gateway's proxied answers bring the service's own header,
         // which YARP would otherwise append to a second copy.
