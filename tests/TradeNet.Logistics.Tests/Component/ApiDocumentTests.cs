@@ -21,7 +21,7 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     [Theory]
     [InlineData("POST", "/api/logistics/vehicles", new[] { 201, 400, 401, 403, 409, 413, 415, 503 })]
     [InlineData("GET", "/api/logistics/vehicles", new[] { 200, 400, 401, 403 })]
-    [InlineData("PUT", "/api/logistics/vehicles/{id}", new[] { 200, 400, 401, 403, 404, 413, 415 })]
+    [InlineData("PUT", "/api/logistics/vehicles/{id}", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]
     [InlineData("DELETE", "/api/logistics/vehicles/{id}", new[] { 204, 401, 403, 404 })]
     [InlineData("POST", "/api/logistics/shipments/{id}/pickup", new[] { 200, 400, 401, 403, 404, 409 })]
     [InlineData("POST", "/api/logistics/shipments/{id}/failure", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]

@@ -195,4 +195,27 @@ public sealed class ConsolidationTests : IDisposable
         // The van's town is the receiver here, so its own report is the receipt.
         Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery", TestSettings.TownAuth(roanne))).StatusCode);
     }
+
+    [Fact]
+    public async Task A_vehicle_cannot_shrink_under_or_stop_chilling_the_goods_planned_on_it_but_may_otherwise_change()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        var van = await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne, capacityKg: 2000));
+        // 40 kg of cheese to Lyon, 900 kg of firewood back: never more than 940 kg on board.
+        await app.PublishAsync(Towns.SwapBetween(Guid.NewGuid(), roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PlanAsync();
+        var path = $"/api/logistics/vehicles/{van.Id}";
+
+        var tooSmall = await app.SendAsync(HttpMethod.Put, path, TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne, capacityKg: 10));
+        var notChilled = await app.SendAsync(HttpMethod.Put, path, TestSettings.OperatorAuth(), Fleet.Van(Towns.Roanne, chilled: false));
+        var smallerButEnough = await app.SendAsync(HttpMethod.Put, path, TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne, capacityKg: 950, name: "small van"));
+
+        Assert.Equal(HttpStatusCode.Conflict, tooSmall.StatusCode);
+        Assert.Contains("capacityKg", (await tooSmall.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!.Detail);
+        Assert.Equal(HttpStatusCode.Conflict, notChilled.StatusCode);
+        Assert.Contains("chilled", (await notChilled.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!.Detail);
+        Assert.Equal(HttpStatusCode.OK, smallerButEnough.StatusCode);
+        var stored = (await (await app.SendAsync(HttpMethod.Get, path, TestSettings.OperatorAuth())).Content.ReadFromJsonAsync<VehicleView>(LogisticsApp.Json))!;
+        Assert.Equal((950.0, true, "small van"), (stored.CapacityKg, stored.Chilled, stored.Name));
+    }
 }

@@ -22,7 +22,7 @@ public static class VehicleEndpoints
         api.MapPost("/", Register).ProducesProblems(403, 409, 503);
         api.MapGet("/", List).ProducesProblems(403); // 400: limit or after (ValidationProblem)
         api.MapGet("/{id}", Get).ProducesProblems(404);
-        api.MapPut("/{id}", Replace).ProducesProblems(403, 404);
+        api.MapPut("/{id}", Replace).ProducesProblems(403, 404, 409);
         api.MapDelete("/{id}", Withdraw).ProducesProblems(403, 404);
         return api;
     }
@@ -112,7 +112,8 @@ public static class VehicleEndpoints
     }
 
     private static async Task<Results<Ok<VehicleView>, ValidationProblem, ProblemHttpResult>> Replace(
-        string id, [FromBody] VehicleRequest? request, ClaimsPrincipal user, ILogisticsStore store, TimeProvider clock, CancellationToken ct)
+        string id, [FromBody] VehicleRequest? request, ClaimsPrincipal user, ILogisticsStore store, TimeProvider clock,
+        IOptions<LogisticsOptions> options, CancellationToken ct)
     {
         if (request is null) return Problems.Field("body", "a vehicle is required");
         await using var session = await store.BeginAsync(ct);
@@ -127,6 +128,14 @@ public static class VehicleEndpoints
         if (errors.Count > 0) return Problems.Fields(errors);
 
         var vehicle = VehicleValidation.Build(existing.Id, existing.HomeTown, request, existing.CreatedAt, clock.GetUtcNow());
+        // The goods of routes already planned on it must still fit (times and home may change: see PlannedLoads).
+        if (vehicle.CapacityKg < existing.CapacityKg || (existing.Chilled && !vehicle.Chilled))
+        {
+            var carrying = (await session.ActiveShipmentsAsync(ct)).Where(s => s.VehicleId == existing.Id).ToList();
+            var transfers = (await store.TransfersAsync([.. carrying.Select(s => s.TransferId)], ct)).ToDictionary(t => t.Id);
+            if (PlannedLoads.Misfit(existing, vehicle, carrying, transfers, options.Value.IsChilled) is { } misfit)
+                return Problems.Conflict($"Vehicle {id} no longer fits the goods planned on it — {misfit}; change it once they are delivered or reported failed.");
+        }
         if (!await session.UpdateVehicleAsync(vehicle, ct)) return NotFound(id);
         await session.CommitAsync(ct);
         return TypedResults.Ok(VehicleView.From(vehicle));
