@@ -56,11 +56,14 @@ public sealed class SharedRouteTradeFlowTests(DistributedTradeNet tradeNet)
             Assert.Equal(route.GetProperty("cost").GetDouble(), firstCost + secondCost, 6);
 
             // The carrier drives the route stop by stop, reporting each one done with the handover codes the receiving
-            // towns gave it (an operator reads them all here).
-            var codes = shipments.Select(s => s.GetProperty("handoverCode").GetString()).ToArray();
+            // towns gave it there (an operator reads them all here).
             foreach (var stop in route.GetProperty("stops").EnumerateArray())
             {
-                var report = await roanne.Client.Post($"/api/logistics/routes/{routeId}/stops/{stop.GetProperty("sequence").GetInt32()}/done",
+                var sequence = stop.GetProperty("sequence").GetInt32();
+                var codes = shipments.Where(s => s.GetProperty("stops").EnumerateArray().Any(x =>
+                        x.GetProperty("sequence").GetInt32() == sequence && x.GetProperty("action").GetString() == "delivery"))
+                    .Select(s => s.GetProperty("handoverCode").GetString()).ToArray();
+                var report = await roanne.Client.Post($"/api/logistics/routes/{routeId}/stops/{sequence}/done",
                     new { handoverCodes = codes }, HttpStatusCode.OK);
                 Assert.All(report.EnumerateArray(), r => Assert.Equal("applied", r.GetProperty("outcome").GetString()));
             }

@@ -114,6 +114,30 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Contains(setting, failure.Message);
     }
 
+    [Theory]
+    [InlineData("00:15:00", false)]
+    [InlineData("23:59:00", false)]
+    [InlineData("1.00:00:00", true)]
+    [InlineData("0", true)]
+    public async Task An_inbox_memory_shorter_than_a_day_stops_the_service_at_start(string retention, bool starts)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(_settings.Configuration());
+        builder.Configuration["Storage:InboxRetention"] = retention == "0" ? "00:00:00" : retention;
+        builder.AddServiceDefaults("test");
+        await using var app = builder.Build();
+
+        if (starts)
+        {
+            await app.StartAsync();
+            await app.StopAsync();
+            return;
+        }
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Storage:InboxRetention", failure.Message);
+    }
+
     [Fact]
     public async Task A_town_cannot_use_an_operator_route()
     {

@@ -55,7 +55,7 @@ public static class LogisticsExtensions
         services.AddHostedService<ScheduledPlanning>();
         services.AddSingleton<ShipmentTracking>();
         services.AddSingleton<TradeStops>();
-        services.AddSingleton<HandoverCodes>();
+        services.AddSingleton(sp => new HandoverCodes(sp.GetRequiredService<ILogisticsStore>()));
 
         services.TryAddSingleton<ILogisticsStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton(sp => new LogisticsOutbox(sp.GetRequiredService<ILogisticsStore>() switch

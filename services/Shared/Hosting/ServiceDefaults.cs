@@ -55,7 +55,11 @@ public static class ServiceDefaults
             .Validate(o => o.Lifetime > TimeSpan.Zero && o.Lifetime <= InternalTokenOptions.MaxLifetime,
                 $"Auth:Lifetime must be more than 0 and at most {InternalTokenOptions.MaxLifetime.TotalMinutes} minutes.")
             .ValidateOnStart();
-        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section));
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section))
+            .Validate(o => o.InboxRetention <= TimeSpan.Zero || o.InboxRetention >= StorageOptions.MinInboxRetention,
+                $"Storage:InboxRetention must be at least {StorageOptions.MinInboxRetention.TotalHours} hours (or 0 to keep ids forever): "
+                + "an outbox hands events over again after a restart, and a shorter memory would apply them twice.")
+            .ValidateOnStart();
         builder.Services.AddInternalAuth();
         builder.Services.AddGrpc(o =>
         {

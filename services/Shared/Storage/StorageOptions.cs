@@ -13,6 +13,10 @@ public sealed class StorageOptions
     /// zero or less keeps them forever.</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>The shortest inbox memory allowed: well past how long an outbox keeps events to hand over again
+    /// (<see cref="OutboxRelay{TStore}.KeptFor"/>) and how long a broker takes to redeliver.</summary>
+    public static readonly TimeSpan MinInboxRetention = TimeSpan.FromHours(24);
+
     /// <summary>True for MongoDB, false for SQLite. A provider it does not know, or mongo without a connection string,
     /// stops the service at start: falling back to a local SQLite file would make every replica keep its own data.</summary>
     public bool UseMongo => Provider.Trim().ToLowerInvariant() switch

@@ -159,6 +159,11 @@ public sealed class ConsolidationTests : IDisposable
         var byStranger = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{pickupStop}/done", TestSettings.TownAuth(lyon));
         var picked = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{pickupStop}/done", TestSettings.TownAuth(roanne));
         var withoutCode = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done", TestSettings.TownAuth(roanne));
+        // One code per unload at the stop (one here): a list of guesses is refused before any is tried.
+        var guesses = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done", TestSettings.TownAuth(roanne),
+            new { handoverCodes = new[] { "AAAA-AAAA", "BBBB-BBBB" } });
+        Assert.Equal(HttpStatusCode.BadRequest, guesses.StatusCode);
+        Assert.Contains("handoverCodes", (await guesses.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>())!.Errors.Keys);
         var delivered = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done", TestSettings.TownAuth(roanne),
             new { handoverCodes = new[] { await app.HandoverCodeAsync(shipment.Id) } });
 

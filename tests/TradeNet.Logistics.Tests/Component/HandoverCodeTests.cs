@@ -112,4 +112,33 @@ public class HandoverCodeTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         // On the other leg the town is the receiver, not the carrier: receiving proves an arrival, not a departure.
         Assert.Equal(HttpStatusCode.Forbidden, pickup.StatusCode);
     }
+
+    [Fact]
+    public async Task After_ten_wrong_codes_no_code_is_taken_for_the_shipment_but_the_receiving_town_may_still_confirm()
+    {
+        var (a, b, leg) = await PickedUpLegAsync();
+        var right = await app.HandoverCodeAsync(leg.Id);
+        var wrong = (right[0] == '0' ? "1" : "0") + right[1..];
+        for (var i = 0; i < HandoverCodes.MaxWrong; i++)
+            Assert.Equal(HttpStatusCode.Forbidden, (await DeliverAsync(leg.Id, a, new { handoverCode = wrong })).StatusCode);
+
+        var withTheRightCode = await DeliverAsync(leg.Id, a, new { handoverCode = right });
+
+        Assert.Equal(HttpStatusCode.Forbidden, withTheRightCode.StatusCode);
+        Assert.Contains("no code is taken any more", (await withTheRightCode.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        await AssertNotDeliveredAsync(leg);
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(leg.Id, b)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Shipment_answers_that_may_carry_a_code_are_not_to_be_cached()
+    {
+        var (_, b, leg) = await PickedUpLegAsync();
+
+        var read = await app.SendAsync(HttpMethod.Get, $"/api/logistics/shipments/{leg.Id}", TestSettings.TownAuth(b));
+        var list = await app.SendAsync(HttpMethod.Get, $"/api/logistics/shipments?trade={leg.TradeId}", TestSettings.TownAuth(b));
+
+        Assert.True(read.Headers.CacheControl?.NoStore);
+        Assert.True(list.Headers.CacheControl?.NoStore);
+    }
 }

@@ -52,6 +52,43 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_secret_is_made_once_and_read_the_same_by_every_later_ask_and_each_name_has_its_own(string adapter)
+    {
+        await using var under = StoreUnderTest.Create(adapter);
+
+        var first = await under.Store.SecretAsync("handover-codes");
+        var asks = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => under.Store.SecretAsync("handover-codes")));
+        var other = await under.Store.SecretAsync("another");
+
+        Assert.Equal(32, first.Length);
+        Assert.All(asks, a => Assert.Equal(first, a));
+        Assert.NotEqual(first, other);
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Wrong_handover_codes_are_counted_per_shipment_and_only_when_committed(string adapter)
+    {
+        await using var under = StoreUnderTest.Create(adapter);
+        var (shipment, other) = (Guid.NewGuid(), Guid.NewGuid());
+        await using (var dropped = await under.Store.BeginAsync())
+            Assert.Equal(1, await dropped.CountWrongHandoverCodeAsync(shipment));
+
+        await using (var session = await under.Store.BeginAsync())
+        {
+            Assert.Equal(0, await session.WrongHandoverCodesAsync(shipment));
+            Assert.Equal(1, await session.CountWrongHandoverCodeAsync(shipment));
+            Assert.Equal(2, await session.CountWrongHandoverCodeAsync(shipment));
+            await session.CommitAsync();
+        }
+
+        await using var read = await under.Store.BeginAsync();
+        Assert.Equal(2, await read.WrongHandoverCodesAsync(shipment));
+        Assert.Equal(0, await read.WrongHandoverCodesAsync(other));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task Transfers_are_read_by_their_ids_in_one_call_skipping_unknown_ids(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);
@@ -411,7 +448,7 @@ public class LogisticsStoreContractTests
 
     private static ShipmentTracking Tracking(ILogisticsStore store) =>
         new(store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LogisticsOptions()),
-            new HandoverCodes(Microsoft.Extensions.Options.Options.Create(new Shared.Auth.InternalTokenOptions { InternalTokenKey = TradeNet.Testing.TestSettings.TokenKey })),
+            new HandoverCodes(store),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentTracking>.Instance);
 
     private static Vehicle Van(string id, string home, double? volume = null, DateTimeOffset? until = null) =>

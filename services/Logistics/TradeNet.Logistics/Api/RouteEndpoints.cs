@@ -103,6 +103,11 @@ public static class RouteEndpoints
         if (!user.IsOperator() && loaded.Route.CarrierTown != user.TownId())
             return Problems.Forbidden($"Only the carrier town or an operator may report on route {id}.");
         if (loaded.Route.Stops.All(s => s.Sequence != sequence)) return Problems.NotFound($"Route {id} has no stop {sequence}.");
+        // One code per unload here: a list of guesses would try each against every shipment at the stop.
+        var unloads = loaded.Shipments.Count(s => s.Status != ShipmentStatus.Cancelled
+            && s.Stops.Any(x => x.Sequence == sequence && x.Action == DirectTripPlanner.DeliveryAction));
+        if (codes.Count > unloads)
+            return Problems.Field("handoverCodes", $"at most one code per shipment unloaded at stop {sequence} ({unloads})");
 
         var report = new List<StopReportItem>();
         foreach (var shipment in loaded.Shipments.Where(s => s.Status != ShipmentStatus.Cancelled))

@@ -16,7 +16,12 @@ public static class ShipmentEndpoints
 
     public static RouteGroupBuilder MapShipmentEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/logistics").RequireAuthorization();
+        // Answers may carry a receiving town's handover code: no cache along the way may keep them.
+        var api = app.MapGroup("/api/logistics").RequireAuthorization().AddEndpointFilter((context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return next(context);
+        });
         api.MapGet("/shipments", ListShipments).ProducesProblems(403);
         api.MapGet("/shipments/{id}", GetShipment).ProducesProblems(404);
         // Reports (Report below): 403 not the carrier, 409 a step the shipment's state does not allow, or a race.
@@ -40,7 +45,9 @@ public static class ShipmentEndpoints
         }
         if (!user.SeesEveryTown() && user.TownId() is null) return Problems.Forbidden("only towns, operators and services read shipments");
         var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId()), ct);
-        return TypedResults.Ok((await store.ViewsAsync(shipments, ct)).Select(v => Visible(v, user, codes)).ToArray());
+        var views = await store.ViewsAsync(shipments, ct);
+        for (var i = 0; i < views.Length; i++) views[i] = await VisibleAsync(views[i], user, codes, ct);
+        return TypedResults.Ok(views);
     }
 
     private static async Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> GetShipment(
@@ -50,7 +57,7 @@ public static class ShipmentEndpoints
         var shipment = await store.ShipmentAsync(shipmentId, ct);
         // A town learns nothing about shipments that are not its own, not even that they exist.
         if (shipment is null || !CanSee(user, shipment)) return Problems.NotFound($"Shipment {shipmentId} was not found.");
-        return TypedResults.Ok(Visible(await store.ViewAsync(shipment, ct), user, codes));
+        return TypedResults.Ok(await VisibleAsync(await store.ViewAsync(shipment, ct), user, codes, ct));
     }
 
     private static Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> ReportFailure(
@@ -84,7 +91,7 @@ public static class ShipmentEndpoints
         return result.Outcome switch
         {
             // Read after the report's write: the goods never change, so the answer needs no part of that transaction.
-            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok(Visible(await store.ViewAsync(result.Shipment!, ct), user, codes)),
+            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok(await VisibleAsync(await store.ViewAsync(result.Shipment!, ct), user, codes, ct)),
             TrackingOutcome.NotFound => Problems.NotFound($"Shipment {shipmentId} was not found."),
             TrackingOutcome.Forbidden => Problems.Forbidden($"Shipment {shipmentId}: {result.Why}."),
             TrackingOutcome.Unproven => Problems.Forbidden($"Shipment {shipmentId}: {result.Why}."),
@@ -108,9 +115,9 @@ public static class ShipmentEndpoints
 
     /// <summary>The handover code is the receiving town's to give (operators may read it); the carrier and the sender
     /// never see it, or the carrier's report would prove nothing.</summary>
-    private static ShipmentView Visible(ShipmentView view, ClaimsPrincipal user, HandoverCodes codes) =>
+    private static async Task<ShipmentView> VisibleAsync(ShipmentView view, ClaimsPrincipal user, HandoverCodes codes, CancellationToken ct) =>
         user.IsOperator() || (user.TownId() is { } town && town == view.ToTown)
-            ? view with { HandoverCode = codes.For(view.Id) }
+            ? view with { HandoverCode = await codes.ForAsync(view.Id, ct) }
             : view;
 
     private static bool CanSee(ClaimsPrincipal user, Shipment shipment) =>

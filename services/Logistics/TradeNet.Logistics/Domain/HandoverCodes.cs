@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
-using TradeNet.Shared.Auth;
+using TradeNet.Logistics.Storage;
 
 namespace TradeNet.Logistics.Domain;
 
@@ -11,18 +10,30 @@ namespace TradeNet.Logistics.Domain;
 /// reports the delivery itself. So a carrier — which any town can become by offering a vehicle — cannot complete a trade
 /// by claiming goods arrived that never did.
 /// </summary>
-/// <remarks>Derived, not stored: an HMAC of the shipment id under the services' shared secret, so every replica and
-/// every shipment (older ones included) has one, and a new shipment after a failed trip has a new one. Eight Crockford
-/// base32 characters (40 bits) shown as XXXX-XXXX; read without regard to case, dashes or spaces, O as 0, I and L as 1.
-/// Guessing it through the edge's rate limit (600 a minute a key) would take thousands of years.</remarks>
-public sealed class HandoverCodes(IOptions<InternalTokenOptions> options)
+/// <remarks>Derived, not stored per shipment: an HMAC of the shipment id under a secret logistics makes once in its own
+/// store (<see cref="ILogisticsStore.SecretAsync"/>), so every replica and every shipment (older ones included) has one,
+/// a restart changes none, and a new shipment after a failed trip has a new one. Eight Crockford base32 characters
+/// (40 bits) shown as XXXX-XXXX; read without regard to case, dashes or spaces, O as 0, I and L as 1. Guessing is
+/// bounded by the shipment, not the caller: after <see cref="MaxWrong"/> wrong codes a carrier's reports are refused
+/// (ShipmentTracking), so a guess succeeds with odds of about 1 in 10^11.</remarks>
+public sealed class HandoverCodes(Func<CancellationToken, Task<byte[]>> secret)
 {
     public const int Length = 8;
-    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-    public string For(Guid shipmentId)
+    /// <summary>Wrong codes a shipment takes before only its receiving town or an operator may report its delivery.</summary>
+    public const int MaxWrong = 10;
+
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    private const string SecretName = "handover-codes";
+
+    private byte[]? _key;
+
+    public HandoverCodes(ILogisticsStore store) : this(ct => store.SecretAsync(SecretName, ct)) { }
+
+    public async Task<string> ForAsync(Guid shipmentId, CancellationToken ct)
     {
-        var key = Encoding.UTF8.GetBytes("tradenet handover code\n" + options.Value.InternalTokenKey);
+        // Read once: the secret never changes for the life of the store.
+        var key = _key ??= await secret(ct);
         var mac = HMACSHA256.HashData(key, shipmentId.ToByteArray());
         var bits = ((ulong)mac[0] << 32) | ((ulong)mac[1] << 24) | ((ulong)mac[2] << 16) | ((ulong)mac[3] << 8) | mac[4];
         var code = new char[Length];
@@ -46,9 +57,9 @@ public sealed class HandoverCodes(IOptions<InternalTokenOptions> options)
     }
 
     /// <summary>Whether any of the given codes is the shipment's (compared in constant time).</summary>
-    public bool Matches(Guid shipmentId, IEnumerable<string> given)
+    public async Task<bool> MatchesAsync(Guid shipmentId, IEnumerable<string> given, CancellationToken ct)
     {
-        var expected = Encoding.ASCII.GetBytes(For(shipmentId).Replace("-", "", StringComparison.Ordinal));
+        var expected = Encoding.ASCII.GetBytes((await ForAsync(shipmentId, ct)).Replace("-", "", StringComparison.Ordinal));
         var found = false;
         foreach (var code in given)
             if (Normalize(code) is { } normal && CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(normal)))

@@ -67,14 +67,8 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 if (action == ShipmentAction.Deliver)
                 {
                     // Checked only for a delivery that would apply: a repeat proves nothing new and changes nothing.
-                    if (!isOperator && !byReceiver && !handoverCodes.Matches(shipment.Id, codes ?? []))
-                    {
-                        logger.LogWarning("Delivery of shipment {ShipmentId} reported by carrier {Carrier} refused: {Given}",
-                            shipment.Id, callerTown, codes is { Count: > 0 } ? "wrong handover code" : "no handover code");
-                        return new(TrackingOutcome.Unproven, shipment, codes is { Count: > 0 }
-                            ? "the handover code does not match this shipment's; ask the receiving town for the code it reads on the shipment"
-                            : "a carrier reports a delivery with the receiving town's handover code (handoverCode), which the receiver reads on the shipment and gives at handover; or the receiving town reports the delivery itself");
-                    }
+                    if (!isOperator && !byReceiver && await UnprovenAsync(session, shipment, callerTown, codes ?? [], ct) is { } why)
+                        return new(TrackingOutcome.Unproven, shipment, why);
                     activity?.SetTag("tradenet.delivery_proof", isOperator ? "operator" : byReceiver ? "receiver" : "handover-code");
                 }
                 await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
@@ -100,6 +94,26 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
             }
         }
         return new(TrackingOutcome.Contended);
+    }
+
+    /// <summary>Why a carrier's delivery report does not prove the delivery, or null when its code is right. A wrong code
+    /// is counted in its own committed write; after <see cref="HandoverCodes.MaxWrong"/> of them no code is tried any more.</summary>
+    private async Task<string?> UnprovenAsync(ILogisticsSession session, Shipment shipment, string? carrier, IReadOnlyCollection<string> codes,
+        CancellationToken ct)
+    {
+        const string ReceiverMay = "the receiving town reports the delivery itself, or an operator does";
+        if (codes.Count == 0)
+            return $"a carrier reports a delivery with the receiving town's handover code (handoverCode), which the receiver reads on the shipment and gives at handover; or {ReceiverMay}";
+        if (await session.WrongHandoverCodesAsync(shipment.Id, ct) >= HandoverCodes.MaxWrong)
+            return $"{HandoverCodes.MaxWrong} wrong handover codes were given for this shipment, so no code is taken any more: {ReceiverMay}";
+        if (await handoverCodes.MatchesAsync(shipment.Id, codes, ct)) return null;
+        var wrong = await session.CountWrongHandoverCodeAsync(shipment.Id, ct);
+        await session.CommitAsync(ct);
+        logger.LogWarning("Delivery of shipment {ShipmentId} reported by carrier {Carrier} refused: wrong handover code ({Wrong} of {Max})",
+            shipment.Id, carrier, wrong, HandoverCodes.MaxWrong);
+        return wrong >= HandoverCodes.MaxWrong
+            ? $"the handover code does not match this shipment's, and that was the {HandoverCodes.MaxWrong}th wrong one: no code is taken any more; {ReceiverMay}"
+            : $"the handover code does not match this shipment's ({HandoverCodes.MaxWrong - wrong} more wrong codes and only the receiving town or an operator may report it); ask the receiving town for the code it reads on the shipment";
     }
 
     private async Task<TransferOrder> CountFailureAsync(ILogisticsSession session, Shipment failed, DateTimeOffset now, CancellationToken ct)

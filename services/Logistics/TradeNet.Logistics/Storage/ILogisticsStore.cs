@@ -55,6 +55,10 @@ public interface ILogisticsStore : IVehicleReads
 
     /// <summary>How many shipments are in each status now; a status without shipments may be absent.</summary>
     Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default);
+
+    /// <summary>The secret of this name: 32 random bytes made by whoever asks first, the same for every replica and every
+    /// restart after (it lives as long as the database).</summary>
+    Task<byte[]> SecretAsync(string name, CancellationToken ct = default);
 }
 
 /// <summary>A write session: what it reads it reads inside the same transaction, so decisions hold at commit.</summary>
@@ -99,6 +103,12 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
     Task<bool> MarkTradeCancelledAsync(Guid tradeId, string reason, DateTimeOffset at, CancellationToken ct = default);
 
     Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default);
+
+    /// <summary>How many wrong handover codes a carrier has given for the shipment.</summary>
+    Task<int> WrongHandoverCodesAsync(Guid shipmentId, CancellationToken ct = default);
+
+    /// <summary>Counts one more wrong handover code for the shipment; returns the count.</summary>
+    Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, CancellationToken ct = default);
 
     Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);
 

@@ -22,6 +22,8 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         TradeTraces = Database.GetCollection<TradeTraceDocument>("tradeTraces");
         TradeGuards = Database.GetCollection<BsonDocument>("tradeGuards");
         TownGuards = Database.GetCollection<BsonDocument>("townGuards");
+        Secrets = Database.GetCollection<BsonDocument>("secrets");
+        HandoverAttempts = Database.GetCollection<BsonDocument>("handoverAttempts");
         Vehicles = Database.GetCollection<VehicleDocument>("vehicles");
         VehicleRegistrations = Database.GetCollection<VehicleRegistrationDocument>("vehicleRegistrations");
         OutboxStore = new MongoOutboxStore(this);
@@ -41,6 +43,8 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public IMongoCollection<TradeTraceDocument> TradeTraces { get; }
     public IMongoCollection<BsonDocument> TradeGuards { get; }
     public IMongoCollection<BsonDocument> TownGuards { get; }
+    public IMongoCollection<BsonDocument> Secrets { get; }
+    public IMongoCollection<BsonDocument> HandoverAttempts { get; }
     public IMongoCollection<VehicleDocument> Vehicles { get; }
     public IMongoCollection<VehicleRegistrationDocument> VehicleRegistrations { get; }
     public MongoOutboxStore OutboxStore { get; }
@@ -120,6 +124,22 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     {
         var docs = await Shipments.Find(LogisticsMongoQueries.ShipmentsOfRoute(routeId)).ToListAsync(ct);
         return docs.Select(MongoMapping.ToDomain).ToList();
+    }
+
+    public async Task<byte[]> SecretAsync(string name, CancellationToken ct = default)
+    {
+        var filter = Builders<BsonDocument>.Filter.Eq("_id", name);
+        var made = Builders<BsonDocument>.Update.SetOnInsert("value", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        try
+        {
+            await Secrets.UpdateOneAsync(filter, made, new UpdateOptions { IsUpsert = true }, ct);
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // Another replica made it at the same moment: theirs is the one.
+        }
+        var secret = await Secrets.Find(filter).FirstAsync(ct);
+        return Convert.FromBase64String(secret["value"].AsString);
     }
 
     public async Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default) =>

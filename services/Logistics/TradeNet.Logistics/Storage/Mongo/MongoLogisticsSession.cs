@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using TradeNet.Logistics.Domain;
 using TradeNet.Shared.Storage.Mongo;
@@ -107,6 +108,20 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
 
     public Task SerializeTradeAsync(Guid tradeId, CancellationToken ct = default) => Guard(() =>
         store.TradeGuards.UpdateOneAsync(Session, TradeGuard(tradeId), TouchTradeGuard, new UpdateOptions { IsUpsert = true }, ct));
+
+    public Task<int> WrongHandoverCodesAsync(Guid shipmentId, CancellationToken ct = default) => Guard(async () =>
+    {
+        var found = await store.HandoverAttempts.Find(Session, Builders<BsonDocument>.Filter.Eq("_id", shipmentId.ToString())).FirstOrDefaultAsync(ct);
+        return found is null ? 0 : found["wrong"].AsInt32;
+    });
+
+    public Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, CancellationToken ct = default) => Guard(async () =>
+    {
+        var counted = await store.HandoverAttempts.FindOneAndUpdateAsync(Session, Builders<BsonDocument>.Filter.Eq("_id", shipmentId.ToString()),
+            Builders<BsonDocument>.Update.Inc("wrong", 1),
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
+        return counted["wrong"].AsInt32;
+    });
 
     public Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default) =>
         Guard(() => store.CancelledTrades.Find(Session, CancelledTrade(tradeId)).AnyAsync(ct));

@@ -89,6 +89,12 @@ internal static class LogisticsSqliteSchema
             trade_id TEXT PRIMARY KEY,
             reason TEXT NOT NULL,
             cancelled_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS secrets (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS handover_attempts (
+            shipment_id TEXT PRIMARY KEY,
+            wrong INTEGER NOT NULL);
         """;
 
     /// <summary>Columns added after the first release, with the definition an existing row gets them by.</summary>

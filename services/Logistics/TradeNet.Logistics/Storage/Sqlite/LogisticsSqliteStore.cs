@@ -94,6 +94,16 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return await ReadAllAsync(command, ReadShipment, ct);
     }
 
+    public async Task<byte[]> SecretAsync(string name, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using (var insert = Command(connection, "INSERT INTO secrets(name, value) VALUES ($name, $value) ON CONFLICT(name) DO NOTHING",
+            ("$name", name), ("$value", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)))))
+            await insert.ExecuteNonQueryAsync(ct);
+        await using var read = Command(connection, "SELECT value FROM secrets WHERE name = $name", ("$name", name));
+        return Convert.FromBase64String((string)(await read.ExecuteScalarAsync(ct))!);
+    }
+
     public async Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default)
     {
         await using var connection = Database.Open();

@@ -118,6 +118,20 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task<int> WrongHandoverCodesAsync(Guid shipmentId, CancellationToken ct = default)
+    {
+        await using var command = scope.Command("SELECT wrong FROM handover_attempts WHERE shipment_id = $id", ("$id", shipmentId.ToString()));
+        return await command.ExecuteScalarAsync(ct) is long wrong ? (int)wrong : 0;
+    }
+
+    public async Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            "INSERT INTO handover_attempts(shipment_id, wrong) VALUES ($id, 1) ON CONFLICT(shipment_id) DO UPDATE SET wrong = wrong + 1 RETURNING wrong",
+            ("$id", shipmentId.ToString()));
+        return (int)(long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default)
     {
         await using var command = scope.Command("SELECT 1 FROM cancelled_trades WHERE trade_id = $trade", ("$trade", tradeId.ToString()));
