@@ -38,6 +38,18 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
             QueueLimit = 0,
         }));
 
+    /// <summary>Requests per minute per caller (town or operator) once its key is known: the per-key limit (EdgeRateLimits)
+    /// runs before the edge knows whose a key is, so a town rotating its key would start a fresh allowance with each new
+    /// one; this one follows the town across its keys.</summary>
+    public PartitionedRateLimiter<string> Callers { get; } = PartitionedRateLimiter.Create<string, string>(caller =>
+        RateLimitPartition.GetSlidingWindowLimiter(caller, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.RateLimit.PermitsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            SegmentsPerWindow = 6,
+            QueueLimit = 0,
+        }));
+
     /// <summary>Digests of keys the catalog called valid within <see cref="ApiKeyCacheOptions.Remembered"/>. Such a key
     /// is asked about even when its client's unknown-key budget is spent: behind one address (an ingress, a NAT) a
     /// client guessing keys would otherwise lock every town out. It grants nothing itself; the catalog still decides.</summary>

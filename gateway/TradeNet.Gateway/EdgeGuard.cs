@@ -23,7 +23,8 @@ public sealed class EdgeGuard(RequestDelegate next)
     /// <summary>The challenge of every 401 the edge lets out, its own or a service's.</summary>
     public const string ApiKeyChallenge = $"ApiKey header=\"{ApiKeyHeader}\"";
 
-    public async Task InvokeAsync(HttpContext http, ApiKeyAuthenticator authenticator, InternalTokenIssuer tokens, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext http, ApiKeyAuthenticator authenticator, ApiKeyCache cache, InternalTokenIssuer tokens,
+        IProblemDetailsService problems)
     {
         if (http.Request.ContentLength > ServiceDefaults.MaxRequestBodyBytes)
         {
@@ -50,6 +51,14 @@ public sealed class EdgeGuard(RequestDelegate next)
             switch (check)
             {
                 case { Outcome: ApiKeyOutcome.Valid, Caller: { } caller }:
+                    using (var lease = cache.Callers.AttemptAcquire($"{caller.Role}:{caller.Subject}"))
+                        if (!lease.IsAcquired)
+                        {
+                            http.Response.Headers.RetryAfter = "10";
+                            await Reject(http, problems, StatusCodes.Status429TooManyRequests, "Too many requests",
+                                "The rate limit for this caller is exhausted; retry later.");
+                            return;
+                        }
                     http.Request.Headers.Authorization = $"Bearer {tokens.Issue(caller.Subject, caller.Role, caller.Name)}";
                     Activity.Current?.SetTag("tradenet.caller.role", caller.Role);
                     if (caller.Role == Roles.Town) Activity.Current?.SetTag(TradeNetTelemetry.TownId, caller.Subject);

@@ -45,6 +45,24 @@ public sealed class EdgeLimitsTests(LimitedEdgeFixture edge) : IClassFixture<Lim
     }
 
     [Fact]
+    public async Task A_town_rotating_its_key_keeps_the_allowance_it_had_rather_than_a_fresh_one_per_key()
+    {
+        var first = edge.Catalog.RegisterTown("42005", "Ambierle");
+        var before = new List<HttpStatusCode>();
+        for (var i = 0; i < LimitedEdgeFixture.Permits; i++)
+            before.Add((await _client.SendAsync(WithKey(HttpMethod.Get, "/api/catalog/listings", first))).StatusCode);
+        var second = edge.Catalog.RotateKey(first);
+
+        var after = new List<HttpStatusCode>();
+        for (var i = 0; i < LimitedEdgeFixture.Permits; i++)
+            after.Add((await _client.SendAsync(WithKey(HttpMethod.Get, "/api/catalog/listings", second))).StatusCode);
+
+        Assert.All(before, s => Assert.Equal(HttpStatusCode.OK, s));
+        // The new key is a new partition of the per-key limit, but the town's own allowance is spent.
+        Assert.All(after, s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+    }
+
+    [Fact]
     public async Task One_keys_exhausted_limit_leaves_another_keys_requests_alone()
     {
         var greedy = edge.Catalog.RegisterTown("42218", "Saint-Étienne");
