@@ -83,7 +83,8 @@ public static class RouteEndpoints
         return new(RouteView.From(routeId, shipments, transfers), null, shipments);
     }
 
-    /// <summary>A stop's handover codes: one per shipment unloaded there, and a few spare for a retyped one.</summary>
+    /// <summary>A cap checked before the route is read; the bound that matters, one code per shipment unloaded at the
+    /// stop, is checked once it is.</summary>
     public const int MaxHandoverCodes = 200;
 
     private static async Task<IResult> ReportStop(string id, string stopNumber, FailureReport? failure, string?[]? handoverCodes, ClaimsPrincipal user,
