@@ -49,6 +49,8 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     [Theory]
     [InlineData("VehicleRequest", new[] { "homeLat", "homeLon", "capacityKg", "costPerKm" })]
     [InlineData("FailureReport", new[] { "reason" })]
+    [InlineData("DeliveryReport", new string[0])]
+    [InlineData("StopDoneReport", new string[0])]
     public async Task A_request_schema_requires_exactly_the_fields_the_validation_requires(string schema, string[] required)
     {
         (await DocumentAsync()).AssertRequiresExactly(schema, required);

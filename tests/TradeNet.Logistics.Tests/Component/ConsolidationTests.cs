@@ -157,6 +157,10 @@ public sealed class ConsolidationTests : IDisposable
         var deliveryStop = shipment.Stops.Single(s => s.Action == "delivery").Sequence;
 
         var byStranger = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{pickupStop}/done", TestSettings.TownAuth(lyon));
+        // Who calls is checked before what they send: a stranger's malformed codes learn nothing but that there is no route.
+        var strangersCodes = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done",
+            TestSettings.TownAuth(lyon), new { handoverCodes = new[] { "xx" } });
+        Assert.Equal(HttpStatusCode.NotFound, strangersCodes.StatusCode);
         var picked = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{pickupStop}/done", TestSettings.TownAuth(roanne));
         var withoutCode = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done", TestSettings.TownAuth(roanne));
         // One code per unload at the stop (one here): a list of guesses is refused before any is tried.

@@ -91,9 +91,7 @@ public static class RouteEndpoints
         ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct)
     {
         if (handoverCodes is { Length: > MaxHandoverCodes }) return Problems.Field("handoverCodes", $"at most {MaxHandoverCodes} codes per stop");
-        for (var i = 0; i < (handoverCodes?.Length ?? 0); i++)
-            if (HandoverCodes.Normalize(handoverCodes![i]) is null) return Problems.Field($"handoverCodes[{i}]", ShipmentEndpoints.HandoverCodeFormat);
-        IReadOnlyCollection<string> codes = handoverCodes is null ? [] : [.. handoverCodes!.OfType<string>()];
+        IReadOnlyCollection<string> codes = handoverCodes is null ? [] : [.. handoverCodes.OfType<string>()];
         // Parsed here rather than by a route constraint, which would answer a bare 404.
         if (!int.TryParse(stopNumber, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var sequence))
             return Problems.Field("sequence", "must be a stop number");
@@ -104,6 +102,9 @@ public static class RouteEndpoints
         if (!user.IsOperator() && loaded.Route.CarrierTown != user.TownId())
             return Problems.Forbidden($"Only the carrier town or an operator may report on route {id}.");
         if (loaded.Route.Stops.All(s => s.Sequence != sequence)) return Problems.NotFound($"Route {id} has no stop {sequence}.");
+        // The codes are read once the caller may report here, as other input is.
+        for (var i = 0; i < (handoverCodes?.Length ?? 0); i++)
+            if (HandoverCodes.Normalize(handoverCodes![i]) is null) return Problems.Field($"handoverCodes[{i}]", ShipmentEndpoints.HandoverCodeFormat);
         // One code per unload here: a list of guesses would try each against every shipment at the stop.
         var unloads = loaded.Shipments.Count(s => s.Status != ShipmentStatus.Cancelled
             && s.Stops.Any(x => x.Sequence == sequence && x.Action == DirectTripPlanner.DeliveryAction));

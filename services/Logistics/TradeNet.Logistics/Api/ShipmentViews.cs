@@ -59,7 +59,7 @@ public sealed record TradeTransportCost(Guid TradeId, double Cost, double Distan
 public sealed record FailureReport(string? Reason);
 
 /// <summary>A carrier's report of a stop done: the handover codes of the towns it unloaded for there.</summary>
-public sealed record StopDoneReport(string?[]? HandoverCodes);
+public sealed record StopDoneReport(string?[]? HandoverCodes = null);
 
 /// <summary>A carrier's delivery report: the receiving town's handover code (the receiver and operators send none).</summary>
-public sealed record DeliveryReport(string? HandoverCode);
+public sealed record DeliveryReport(string? HandoverCode = null);
