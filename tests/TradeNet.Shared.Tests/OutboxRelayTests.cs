@@ -170,6 +170,94 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Equal([rows[1].Id], (await outbox.PendingAsync(10, default)).Select(m => m.Id));
     }
 
+    [Fact]
+    public async Task An_event_a_consumer_gave_up_on_is_handed_over_again_after_its_rest_by_the_outbox_that_kept_it()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "given-up.db"), "");
+        var tradeIds = await WriteEventsAsync(db, 2);
+        var outboxIds = (await new SqliteOutboxStore(db).PendingAsync(10, default)).Select(m => m.Id).ToList();
+        var givenUp = new GivenUpEvents();
+        await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false), givenUp);
+        var sent = new PublishCount();
+        using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+        var relay = NewRelay(provider);
+        await relay.StartAsync(default);
+        try
+        {
+            await Eventually.True(() => Task.FromResult(sent.TradeIds.Count >= 2), what: "first hand-over");
+            // The second event failed every retry half a minute ago; an id no outbox has is left alone.
+            givenUp.Add(outboxIds[1], DateTimeOffset.UtcNow - GivenUpEvents.Rest);
+            givenUp.Add(Guid.NewGuid(), DateTimeOffset.UtcNow - GivenUpEvents.Rest);
+
+            await Eventually.True(() => Task.FromResult(sent.TradeIds.Count >= 3), what: "the given-up event handed over again");
+        }
+        finally
+        {
+            await relay.StopAsync(default);
+        }
+
+        Assert.Equal([tradeIds[0], tradeIds[1], tradeIds[1]], sent.TradeIds);
+        Assert.Equal(outboxIds[1], sent.MessageIds[2]);
+        Assert.Single(givenUp.Due(DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public async Task Handing_an_event_over_again_after_a_restart_does_not_keep_it_past_its_first_hand_over_plus_the_keeping_time()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "crash-loop.db"), "");
+        await WriteEventsAsync(db, 1);
+        var outbox = new SqliteOutboxStore(db);
+        var id = (await outbox.PendingAsync(10, default)).Single().Id;
+        var now = DateTimeOffset.UtcNow;
+        await outbox.KeepSentAsync(id, now - OutboxRelay<TestOutbox>.KeptFor - TimeSpan.FromMinutes(1), default);
+        // A restart hands it over again just now.
+        Assert.Equal(1, await outbox.RequeueSentAsync(default));
+        await outbox.KeepSentAsync(id, now, default);
+
+        Assert.Equal(1, await outbox.ForgetSentAsync(now - OutboxRelay<TestOutbox>.KeptFor, 100, default));
+        Assert.Equal(0, OutboxRows(db));
+    }
+
+    [Fact]
+    public async Task Requeueing_named_events_answers_those_this_outbox_kept_and_leaves_pending_and_unknown_ones()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "named.db"), "");
+        await WriteEventsAsync(db, 2);
+        var outbox = new SqliteOutboxStore(db);
+        var rows = await outbox.PendingAsync(10, default);
+        await outbox.KeepSentAsync(rows[0].Id, DateTimeOffset.UtcNow, default);
+
+        var found = await outbox.RequeueAsync([rows[0].Id, rows[1].Id, Guid.NewGuid()], default);
+
+        Assert.Equal([rows[0].Id], found);
+        Assert.Equal(2, (await outbox.BacklogAsync(default)).Pending);
+    }
+
+    [Fact]
+    public async Task An_outbox_made_before_events_were_kept_gets_the_column_and_keeps_its_rows()
+    {
+        var path = Path.Combine(_settings.DataDir, "old.db");
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+                    payload TEXT NOT NULL, trace_parent TEXT NULL, created_at TEXT NOT NULL, sent_at TEXT NULL);
+                INSERT INTO outbox(id, type, payload, created_at) VALUES ('6f9619ff-8b86-d011-b42d-00c04fc964ff', 't', '{}', '2026-12-01T00:00:00.0000000+00:00');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var db = new SqliteDatabase(path, "");
+        _ = new SqliteDatabase(path, ""); // a second process opening it adds nothing twice
+        var outbox = new SqliteOutboxStore(db);
+        var id = Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff");
+        await outbox.KeepSentAsync(id, DateTimeOffset.UtcNow, default);
+
+        Assert.Equal(1, KeptRows(db));
+    }
+
     private static async Task RunUntilPublishedAsync(IServiceProvider provider, PublishCount sent, int count)
     {
         var relay = NewRelay(provider);
@@ -249,10 +337,11 @@ public sealed class OutboxRelayTests : IDisposable
         return tradeIds;
     }
 
-    private static async Task<ServiceProvider> StartHarnessAsync(SqliteDatabase db, BusDurability? durability = null)
+    private static async Task<ServiceProvider> StartHarnessAsync(SqliteDatabase db, BusDurability? durability = null, GivenUpEvents? givenUp = null)
     {
         var services = new ServiceCollection().AddSingleton(new TestOutbox(db));
         if (durability is not null) services.AddSingleton(durability);
+        if (givenUp is not null) services.AddSingleton(givenUp);
         var provider = services.AddMassTransitTestHarness().BuildServiceProvider(true);
         await provider.GetRequiredService<ITestHarness>().Start();
         return provider;

@@ -37,6 +37,11 @@ public static class BusExtensions
         });
         builder.Services.AddSingleton<BusReadiness>();
         builder.Services.AddSingleton(new BusDurability(Durable: !inMemory));
+        if (inMemory)
+        {
+            builder.Services.AddSingleton<GivenUpEvents>();
+            builder.Services.AddReceiveObserver<GivenUpObserver>();
+        }
         builder.Services.AddHealthChecks().AddCheck<BusStartedCheck>("bus-started");
         builder.Services.AddMassTransit(x =>
         {

@@ -38,7 +38,11 @@ public interface IOutboxStore
     /// <summary>Makes every kept event pending again (a start after a stop or crash); returns how many.</summary>
     Task<int> RequeueSentAsync(CancellationToken ct);
 
-    /// <summary>Deletes at most <paramref name="max"/> kept events sent before <paramref name="before"/>; returns how many.</summary>
+    /// <summary>Makes these kept events pending again (a consumer gave them up); returns those this outbox had.</summary>
+    Task<IReadOnlyList<Guid>> RequeueAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct);
+
+    /// <summary>Deletes at most <paramref name="max"/> kept events first handed over before <paramref name="before"/>;
+    /// returns how many.</summary>
     Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct);
     Task<OutboxBacklog> BacklogAsync(CancellationToken ct);
 

@@ -40,6 +40,10 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     private bool _keepSent;
     private bool _requeued;
     private DateTimeOffset _nextForget = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextGivenUp = DateTimeOffset.MinValue;
+
+    // Looked for now and then, not on every idle tick: such events are rare and rest half a minute anyway.
+    private static readonly TimeSpan GivenUpEvery = TimeSpan.FromSeconds(5);
     private DateTimeOffset _heldUntil = DateTimeOffset.MinValue;
     private bool? _held; // what was last logged: each change, and the first answer, is worth a line
 
@@ -94,10 +98,18 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         await LetGoAsync();
     }
 
-    /// <summary>In-memory bus only: hands over again, once, what was kept when the process last stopped, and forgets what
-    /// has been kept long enough.</summary>
+    /// <summary>In-memory bus only: forgets what has been kept long enough, hands over again, once, what was kept when the
+    /// process last stopped, and hands over again what a consumer gave up on after its retries.</summary>
     private async Task MindKeptAsync(CancellationToken ct)
     {
+        var now = DateTimeOffset.UtcNow;
+        if (now >= _nextForget)
+        {
+            // Counted from the first hand-over, so handing over again (after each restart of a crash loop) ends too.
+            await store.ForgetSentAsync(now - KeptFor, 10_000, ct);
+            services.GetService<Messaging.GivenUpEvents>()?.ForgetBefore(now - KeptFor);
+            _nextForget = now + ForgetEvery;
+        }
         if (!_requeued)
         {
             var again = await store.RequeueSentAsync(ct);
@@ -106,10 +118,12 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
                 logger.LogInformation("Outbox relay {Store} hands {Count} events over again that the in-memory bus had before the last stop; consumers discard those they handled",
                     typeof(TStore).Name, again);
         }
-        var now = DateTimeOffset.UtcNow;
-        if (now < _nextForget) return;
-        await store.ForgetSentAsync(now - KeptFor, 10_000, ct);
-        _nextForget = now + ForgetEvery;
+        if (now < _nextGivenUp || services.GetService<Messaging.GivenUpEvents>() is not { } givenUp || givenUp.Due(now) is not { Count: > 0 } due) return;
+        _nextGivenUp = now + GivenUpEvery;
+        var mine = await store.RequeueAsync(due, ct);
+        if (mine.Count == 0) return;
+        givenUp.Remove(mine);
+        logger.LogWarning("Outbox relay {Store} hands {Count} events over again that a consumer gave up on after its retries", typeof(TStore).Name, mine.Count);
     }
 
     /// <summary>True while this relay holds the outbox, renewing or taking the hold when it is due.</summary>

@@ -14,6 +14,8 @@ public sealed class LogisticsOutbox(IOutboxStore inner) : IOutboxStore
 
     public Task<int> RequeueSentAsync(CancellationToken ct) => inner.RequeueSentAsync(ct);
 
+    public Task<IReadOnlyList<Guid>> RequeueAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) => inner.RequeueAsync(ids, ct);
+
     public Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct) => inner.ForgetSentAsync(before, max, ct);
 
     public Task<OutboxBacklog> BacklogAsync(CancellationToken ct) => inner.BacklogAsync(ct);

@@ -39,6 +39,8 @@ public sealed class MatchingOutbox(MatchingStorage storage) : IOutboxStore
 
     public Task<int> RequeueSentAsync(CancellationToken ct) => storage.Outbox.RequeueSentAsync(ct);
 
+    public Task<IReadOnlyList<Guid>> RequeueAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) => storage.Outbox.RequeueAsync(ids, ct);
+
     public Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct) => storage.Outbox.ForgetSentAsync(before, max, ct);
 
     public Task<OutboxBacklog> BacklogAsync(CancellationToken ct) => storage.Outbox.BacklogAsync(ct);

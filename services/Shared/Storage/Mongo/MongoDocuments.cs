@@ -11,6 +11,9 @@ public sealed class OutboxDocument
     public string? TraceParent { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? SentAt { get; set; }
+
+    /// <summary>When the in-memory bus was first handed the event (<see cref="IOutboxStore.KeepSentAsync"/>).</summary>
+    public DateTime? KeptSince { get; set; }
 }
 
 /// <summary>A lease of the <c>leases</c> collection (see <see cref="Leases"/>): the name is the key, so two holders can

@@ -14,8 +14,24 @@ public class MongoOutboxStore(MongoStore store) : IOutboxStore
     public Task MarkSentAsync(Guid id, CancellationToken ct) =>
         store.Outbox.DeleteOneAsync(d => d.Id == id, ct);
 
-    public Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct) =>
-        store.Outbox.UpdateOneAsync(d => d.Id == id, Builders<OutboxDocument>.Update.Set(d => d.SentAt, at.UtcDateTime), cancellationToken: ct);
+    public async Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct)
+    {
+        // KeptSince is the first hand-over: handing over again after a restart does not keep an event longer.
+        await store.Outbox.UpdateOneAsync(d => d.Id == id && d.KeptSince == null, Builders<OutboxDocument>.Update.Set(d => d.KeptSince, at.UtcDateTime),
+            cancellationToken: ct);
+        await store.Outbox.UpdateOneAsync(d => d.Id == id, Builders<OutboxDocument>.Update.Set(d => d.SentAt, at.UtcDateTime), cancellationToken: ct);
+    }
+
+    public async Task<IReadOnlyList<Guid>> RequeueAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var kept = Builders<OutboxDocument>.Filter.In(d => d.Id, ids) & Builders<OutboxDocument>.Filter.Ne(d => d.SentAt, null);
+        var found = await store.Outbox.Find(kept).Project(d => d.Id).ToListAsync(ct);
+        if (found.Count > 0)
+            await store.Outbox.UpdateManyAsync(Builders<OutboxDocument>.Filter.In(d => d.Id, found),
+                Builders<OutboxDocument>.Update.Set(d => d.SentAt, null), cancellationToken: ct);
+        return found;
+    }
 
     public async Task<int> RequeueSentAsync(CancellationToken ct)
     {
@@ -26,7 +42,7 @@ public class MongoOutboxStore(MongoStore store) : IOutboxStore
 
     public async Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct)
     {
-        var sentBefore = Builders<OutboxDocument>.Filter.Lt(d => d.SentAt, before.UtcDateTime);
+        var sentBefore = Builders<OutboxDocument>.Filter.Ne(d => d.SentAt, null) & Builders<OutboxDocument>.Filter.Lt(d => d.KeptSince, before.UtcDateTime);
         var ids = await store.Outbox.Find(sentBefore).SortBy(d => d.Seq).Project(d => d.Id).Limit(max).ToListAsync(ct);
         if (ids.Count == 0) return 0;
         var deleted = await store.Outbox.DeleteManyAsync(Builders<OutboxDocument>.Filter.In(d => d.Id, ids), ct);

@@ -13,7 +13,8 @@ public sealed class SqliteDatabase
             payload TEXT NOT NULL,
             trace_parent TEXT NULL,
             created_at TEXT NOT NULL,
-            sent_at TEXT NULL);
+            sent_at TEXT NULL,
+            kept_since TEXT NULL);
         CREATE INDEX IF NOT EXISTS ix_outbox_pending ON outbox(sent_at, seq);
         CREATE TABLE IF NOT EXISTS inbox (
             message_id TEXT NOT NULL,
@@ -35,7 +36,26 @@ public sealed class SqliteDatabase
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, InfrastructureSchema);
+        AddKeptSince(connection);
         Execute(connection, serviceSchema);
+    }
+
+    /// <summary>An outbox made before events were kept on the in-memory bus lacks the column; added once, in a write
+    /// of its own so two processes opening the file cannot both add it.</summary>
+    private static void AddKeptSince(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var probe = connection.CreateCommand();
+        probe.Transaction = transaction;
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'kept_since'";
+        if ((long)probe.ExecuteScalar()! == 0)
+        {
+            using var add = connection.CreateCommand();
+            add.Transaction = transaction;
+            add.CommandText = "ALTER TABLE outbox ADD COLUMN kept_since TEXT NULL";
+            add.ExecuteNonQuery();
+        }
+        transaction.Commit();
     }
 
     public string ConnectionString { get; }

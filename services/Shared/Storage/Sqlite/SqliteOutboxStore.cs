@@ -30,7 +30,8 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE outbox SET sent_at = $at WHERE id = $id";
+        // kept_since is the first hand-over: handing over again after a restart does not keep an event longer.
+        command.CommandText = "UPDATE outbox SET sent_at = $at, kept_since = COALESCE(kept_since, $at) WHERE id = $id";
         command.Parameters.AddWithValue("$at", at.ToUniversalTime().ToString("O"));
         command.Parameters.AddWithValue("$id", id.ToString());
         await command.ExecuteNonQueryAsync(ct);
@@ -44,12 +45,26 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         return await command.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task<IReadOnlyList<Guid>> RequeueAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        var names = ids.Select((id, i) => (Name: $"$id{i}", Id: id)).ToList();
+        command.CommandText = $"UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL AND id IN ({string.Join(", ", names.Select(n => n.Name))}) RETURNING id";
+        foreach (var (name, id) in names) command.Parameters.AddWithValue(name, id.ToString());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var found = new List<Guid>();
+        while (await reader.ReadAsync(ct)) found.Add(Guid.Parse(reader.GetString(0)));
+        return found;
+    }
+
     public async Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct)
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        // sent_at is UTC in round-trip format, so text order is time order.
-        command.CommandText = "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $before ORDER BY seq LIMIT $max)";
+        // kept_since is UTC in round-trip format, so text order is time order.
+        command.CommandText = "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE sent_at IS NOT NULL AND kept_since < $before ORDER BY seq LIMIT $max)";
         command.Parameters.AddWithValue("$before", before.ToUniversalTime().ToString("O"));
         command.Parameters.AddWithValue("$max", max);
         return await command.ExecuteNonQueryAsync(ct);
