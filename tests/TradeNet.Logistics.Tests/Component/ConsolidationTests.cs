@@ -227,4 +227,37 @@ public sealed class ConsolidationTests : IDisposable
         var stored = (await (await app.SendAsync(HttpMethod.Get, path, TestSettings.OperatorAuth())).Content.ReadFromJsonAsync<VehicleView>(LogisticsApp.Json))!;
         Assert.Equal((950.0, true, "small van"), (stored.CapacityKg, stored.Chilled, stored.Name));
     }
+
+    [Fact]
+    public async Task Each_code_a_stop_report_tries_against_a_shipment_counts_as_one_guess_and_a_right_code_is_no_guess_for_the_others()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        // Two legs of goods from Roanne to Lyon: one stop unloads both.
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(new TradeAgreed(trade,
+        [
+            new TradeLeg(0, roanne, lyon, "offer-a", "need-b", "cheese", 40, 400, 40, Towns.Roanne, Towns.Lyon, null, null),
+            new TradeLeg(1, roanne, lyon, "offer-c", "need-d", "eggs", 10, 400, 10, Towns.Roanne, Towns.Lyon, null, null),
+        ]));
+        await app.PlanAsync();
+        var toLyon = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).ToList();
+        var route = Assert.Single(toLyon.Select(s => s.RouteId).Distinct());
+        var stop = Assert.Single(toLyon.Select(s => s.Stops.Single(x => x.Action == "delivery").Sequence).Distinct());
+        var pickup = Assert.Single(toLyon.Select(s => s.Stops.Single(x => x.Action == "pickup").Sequence).Distinct());
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{route}/stops/{pickup}/done", TestSettings.TownAuth(roanne))).StatusCode);
+        var path = $"/api/logistics/routes/{route}/stops/{stop}/done";
+
+        var guesses = await app.SendAsync(HttpMethod.Post, path, TestSettings.TownAuth(roanne), new { handoverCodes = new[] { "AAAA-AAA0", "AAAA-AAA1" } });
+        var oneRight = await app.SendAsync(HttpMethod.Post, path, TestSettings.TownAuth(roanne),
+            new { handoverCodes = new[] { await app.HandoverCodeAsync(toLyon[0].Id), "AAAA-AAA2" } });
+
+        var first1 = (await guesses.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!.Where(r => r.Action == "delivery").ToList();
+        Assert.Equal(2, first1.Count);
+        Assert.All(first1, r => Assert.Contains("8 more wrong codes", r.Why));
+        var second1 = (await oneRight.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!.Where(r => r.Action == "delivery").ToDictionary(r => r.ShipmentId);
+        Assert.Equal("applied", second1[toLyon[0].Id].Outcome);
+        // Only the code that was nobody's counted against the other shipment.
+        Assert.Contains("7 more wrong codes", second1[toLyon[1].Id].Why);
+    }
 }

@@ -72,18 +72,18 @@ public class LogisticsStoreContractTests
         await using var under = StoreUnderTest.Create(adapter);
         var (shipment, other) = (Guid.NewGuid(), Guid.NewGuid());
         await using (var dropped = await under.Store.BeginAsync())
-            Assert.Equal(1, await dropped.CountWrongHandoverCodeAsync(shipment));
+            Assert.Equal(1, await dropped.CountWrongHandoverCodeAsync(shipment, 1));
 
         await using (var session = await under.Store.BeginAsync())
         {
             Assert.Equal(0, await session.WrongHandoverCodesAsync(shipment));
-            Assert.Equal(1, await session.CountWrongHandoverCodeAsync(shipment));
-            Assert.Equal(2, await session.CountWrongHandoverCodeAsync(shipment));
+            Assert.Equal(1, await session.CountWrongHandoverCodeAsync(shipment, 1));
+            Assert.Equal(3, await session.CountWrongHandoverCodeAsync(shipment, 2));
             await session.CommitAsync();
         }
 
         await using var read = await under.Store.BeginAsync();
-        Assert.Equal(2, await read.WrongHandoverCodesAsync(shipment));
+        Assert.Equal(3, await read.WrongHandoverCodesAsync(shipment));
         Assert.Equal(0, await read.WrongHandoverCodesAsync(other));
     }
 

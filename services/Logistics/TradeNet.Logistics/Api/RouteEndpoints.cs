@@ -32,10 +32,12 @@ public static class RouteEndpoints
             .Produces<string>(contentType: "text/html").ProducesValidationProblem().ProducesProblems(404);
         // The unloads need the receiving towns' handover codes when the carrier reports (an operator needs none).
         api.MapPost("/routes/{id}/stops/{sequence}/done", (string id, string sequence, [FromBody] StopDoneReport? report, ClaimsPrincipal user,
-            ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, null, report?.HandoverCodes, user, store, tracking, ct))
+            ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, CancellationToken ct) =>
+                ReportStop(id, sequence, null, report?.HandoverCodes, user, store, tracking, handover, ct))
             .WithMetadata(OptionalRequestBody.Instance).Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
         api.MapPost("/routes/{id}/stops/{sequence}/failure", (string id, string sequence, [FromBody] FailureReport? report, ClaimsPrincipal user,
-            ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct) => ReportStop(id, sequence, report ?? new FailureReport(null), null, user, store, tracking, ct))
+            ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, CancellationToken ct) =>
+                ReportStop(id, sequence, report ?? new FailureReport(null), null, user, store, tracking, handover, ct))
             .Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
         return api;
     }
@@ -88,7 +90,7 @@ public static class RouteEndpoints
     public const int MaxHandoverCodes = 200;
 
     private static async Task<IResult> ReportStop(string id, string stopNumber, FailureReport? failure, string?[]? handoverCodes, ClaimsPrincipal user,
-        ILogisticsStore store, ShipmentTracking tracking, CancellationToken ct)
+        ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, CancellationToken ct)
     {
         if (handoverCodes is { Length: > MaxHandoverCodes }) return Problems.Field("handoverCodes", $"at most {MaxHandoverCodes} codes per stop");
         IReadOnlyCollection<string> codes = handoverCodes is null ? [] : [.. handoverCodes.OfType<string>()];
@@ -105,11 +107,12 @@ public static class RouteEndpoints
         // The codes are read once the caller may report here, as other input is.
         for (var i = 0; i < (handoverCodes?.Length ?? 0); i++)
             if (HandoverCodes.Normalize(handoverCodes![i]) is null) return Problems.Field($"handoverCodes[{i}]", ShipmentEndpoints.HandoverCodeFormat);
-        // One code per unload here: a list of guesses would try each against every shipment at the stop.
-        var unloads = loaded.Shipments.Count(s => s.Status != ShipmentStatus.Cancelled
-            && s.Stops.Any(x => x.Sequence == sequence && x.Action == DirectTripPlanner.DeliveryAction));
-        if (codes.Count > unloads)
-            return Problems.Field("handoverCodes", $"at most one code per shipment unloaded at stop {sequence} ({unloads})");
+        // One code per unload still to be made here: a list of guesses would try each against every shipment at the stop.
+        var open = loaded.Shipments.Where(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp
+            && s.Stops.Any(x => x.Sequence == sequence && x.Action == DirectTripPlanner.DeliveryAction)).ToList();
+        if (codes.Count > open.Count)
+            return Problems.Field("handoverCodes", $"at most one code per shipment still to be unloaded at stop {sequence} ({open.Count})");
+        var codesOf = await CodesPerShipmentAsync(open, codes, handover, ct);
 
         var report = new List<StopReportItem>();
         foreach (var shipment in loaded.Shipments.Where(s => s.Status != ShipmentStatus.Cancelled))
@@ -122,10 +125,31 @@ public static class RouteEndpoints
                 _ => null,
             };
             if (action is not { } act) continue;
-            var result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct, onRoute: shipment.RouteId, codes: codes);
+            var result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct, onRoute: shipment.RouteId,
+                codes: codesOf.GetValueOrDefault(shipment.Id, []));
             report.Add(new StopReportItem(shipment.Id, stop!.Action, Describe(result.Outcome), result.Why, result.Shipment?.Status));
         }
         return TypedResults.Ok(report.ToArray());
+    }
+
+    /// <summary>Each code goes to the one shipment it is the code of; a shipment none is the code of gets every code that
+    /// is nobody's, each of which is then a guess it counts (ShipmentTracking): a report cannot try k codes for the
+    /// price of one.</summary>
+    private static async Task<Dictionary<Guid, IReadOnlyCollection<string>>> CodesPerShipmentAsync(IReadOnlyList<Shipment> open,
+        IReadOnlyCollection<string> codes, HandoverCodes handover, CancellationToken ct)
+    {
+        var matched = new Dictionary<Guid, IReadOnlyCollection<string>>();
+        var nobodys = new List<string>(codes);
+        foreach (var shipment in open)
+            foreach (var code in codes)
+                if (await handover.MatchesAsync(shipment.Id, [code], ct))
+                {
+                    matched[shipment.Id] = [code];
+                    nobodys.Remove(code);
+                    break;
+                }
+        foreach (var shipment in open.Where(s => !matched.ContainsKey(s.Id))) matched[shipment.Id] = nobodys;
+        return matched;
     }
 
     private static string Describe(TrackingOutcome outcome) => outcome switch

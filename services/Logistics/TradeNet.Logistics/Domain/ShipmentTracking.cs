@@ -104,10 +104,13 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
         const string ReceiverMay = "the receiving town reports the delivery itself, or an operator does";
         if (codes.Count == 0)
             return $"a carrier reports a delivery with the receiving town's handover code (handoverCode), which the receiver reads on the shipment and gives at handover; or {ReceiverMay}";
-        if (await session.WrongHandoverCodesAsync(shipment.Id, ct) >= HandoverCodes.MaxWrong)
+        var left = HandoverCodes.MaxWrong - await session.WrongHandoverCodesAsync(shipment.Id, ct);
+        if (left <= 0)
             return $"{HandoverCodes.MaxWrong} wrong handover codes were given for this shipment, so no code is taken any more: {ReceiverMay}";
-        if (await handoverCodes.MatchesAsync(shipment.Id, codes, ct)) return null;
-        var wrong = await session.CountWrongHandoverCodeAsync(shipment.Id, ct);
+        // Each code tried is a guess: no more are tried than the shipment has left, and each wrong one is counted.
+        var tried = codes.Take(left).ToList();
+        if (await handoverCodes.MatchesAsync(shipment.Id, tried, ct)) return null;
+        var wrong = await session.CountWrongHandoverCodeAsync(shipment.Id, tried.Count, ct);
         await session.CommitAsync(ct);
         logger.LogWarning("Delivery of shipment {ShipmentId} reported by carrier {Carrier} refused: wrong handover code ({Wrong} of {Max})",
             shipment.Id, carrier, wrong, HandoverCodes.MaxWrong);

@@ -107,8 +107,8 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
     /// <summary>How many wrong handover codes a carrier has given for the shipment.</summary>
     Task<int> WrongHandoverCodesAsync(Guid shipmentId, CancellationToken ct = default);
 
-    /// <summary>Counts one more wrong handover code for the shipment; returns the count.</summary>
-    Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, CancellationToken ct = default);
+    /// <summary>Counts <paramref name="codes"/> more wrong handover codes for the shipment; returns the count.</summary>
+    Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, int codes, CancellationToken ct = default);
 
     Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);
 

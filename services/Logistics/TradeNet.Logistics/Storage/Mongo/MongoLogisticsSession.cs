@@ -115,10 +115,10 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return found is null ? 0 : found["wrong"].AsInt32;
     });
 
-    public Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, CancellationToken ct = default) => Guard(async () =>
+    public Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, int codes, CancellationToken ct = default) => Guard(async () =>
     {
         var counted = await store.HandoverAttempts.FindOneAndUpdateAsync(Session, Builders<BsonDocument>.Filter.Eq("_id", shipmentId.ToString()),
-            Builders<BsonDocument>.Update.Inc("wrong", 1),
+            Builders<BsonDocument>.Update.Inc("wrong", codes),
             new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
         return counted["wrong"].AsInt32;
     });

@@ -124,11 +124,11 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         return await command.ExecuteScalarAsync(ct) is long wrong ? (int)wrong : 0;
     }
 
-    public async Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, CancellationToken ct = default)
+    public async Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, int codes, CancellationToken ct = default)
     {
         await using var command = scope.Command(
-            "INSERT INTO handover_attempts(shipment_id, wrong) VALUES ($id, 1) ON CONFLICT(shipment_id) DO UPDATE SET wrong = wrong + 1 RETURNING wrong",
-            ("$id", shipmentId.ToString()));
+            "INSERT INTO handover_attempts(shipment_id, wrong) VALUES ($id, $n) ON CONFLICT(shipment_id) DO UPDATE SET wrong = wrong + $n RETURNING wrong",
+            ("$id", shipmentId.ToString()), ("$n", codes));
         return (int)(long)(await command.ExecuteScalarAsync(ct))!;
     }
 
