@@ -130,6 +130,26 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void Sessions_reading_a_shipments_wrong_codes_all_write_its_one_attempts_document()
+    {
+        var shipment = Guid.NewGuid();
+
+        Assert.Equal(new BsonDocument("_id", shipment.ToString()), MongoRendering.Render(LogisticsMongoQueries.HandoverAttemptsOf(shipment)));
+        // A real change: an update that leaves the document as it was would conflict with nothing.
+        Assert.Equal(BsonDocument.Parse("""{ "$inc": { "reads": 1 } }"""), MongoRendering.Render(LogisticsMongoQueries.TouchHandoverAttempts));
+        Assert.Equal(BsonDocument.Parse("""{ "$inc": { "wrong": 3 } }"""), MongoRendering.Render(LogisticsMongoQueries.CountWrongHandoverCodes(3)));
+    }
+
+    [Fact]
+    public void A_shipments_wrong_codes_read_as_none_until_counted_and_as_any_integer_after()
+    {
+        Assert.Equal(0, LogisticsMongoQueries.WrongHandoverCodes(null));
+        Assert.Equal(0, LogisticsMongoQueries.WrongHandoverCodes(BsonDocument.Parse("""{ "_id": "s", "reads": 1 }""")));
+        Assert.Equal(4, LogisticsMongoQueries.WrongHandoverCodes(new BsonDocument { ["_id"] = "s", ["wrong"] = 4 }));
+        Assert.Equal(4, LogisticsMongoQueries.WrongHandoverCodes(new BsonDocument { ["_id"] = "s", ["wrong"] = 4L }));
+    }
+
+    [Fact]
     public void A_page_of_vehicles_starts_past_the_last_vehicle_in_home_town_then_id_order()
     {
         var last = new Vehicle("veh-1", "roanne", Towns.Roanne, null, 1000, null, false, 0.5, 20, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);

@@ -104,7 +104,9 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
 
     Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default);
 
-    /// <summary>How many wrong handover codes a carrier has given for the shipment.</summary>
+    /// <summary>How many wrong handover codes a carrier has given for the shipment. Two sessions that both read it for one
+    /// shipment cannot both commit, so codes tried on the count are counted before another session reads it: SQLite writers
+    /// queue up anyway (BEGIN IMMEDIATE); on MongoDB both write the shipment's <c>handoverAttempts</c> document.</summary>
     Task<int> WrongHandoverCodesAsync(Guid shipmentId, CancellationToken ct = default);
 
     /// <summary>Counts <paramref name="codes"/> more wrong handover codes for the shipment; returns the count.</summary>

@@ -111,6 +111,22 @@ public static class LogisticsMongoQueries
 
     public static UpdateDefinition<BsonDocument> TouchTownGuard { get; } = Builders<BsonDocument>.Update.Inc("writes", 1);
 
+    /// <summary>A shipment's document in <c>handoverAttempts</c>: keyed by the shipment id as text (as SQLite keys it).</summary>
+    public static FilterDefinition<BsonDocument> HandoverAttemptsOf(Guid shipmentId) => Builders<BsonDocument>.Filter.Eq("_id", shipmentId.ToString());
+
+    /// <summary>Written by every session that reads a shipment's wrong codes, before it tries any: transactions read
+    /// snapshots, so sessions that only read the count would all see the codes left and try them all at once; writing
+    /// the shipment's one document makes the later one conflict and retry on a fresh snapshot (SQLite writers queue up).
+    /// A real change ($inc by 1): an update that leaves the document as it was writes nothing and conflicts with nothing.</summary>
+    public static UpdateDefinition<BsonDocument> TouchHandoverAttempts { get; } = Builders<BsonDocument>.Update.Inc("reads", 1);
+
+    public static UpdateDefinition<BsonDocument> CountWrongHandoverCodes(int codes) => Builders<BsonDocument>.Update.Inc("wrong", codes);
+
+    /// <summary>The wrong codes a <c>handoverAttempts</c> document counts: none when it is absent or has none yet (one only
+    /// touched), and whatever integer type the server keeps ($inc past Int32 makes it an Int64).</summary>
+    public static int WrongHandoverCodes(BsonDocument? attempts) =>
+        attempts is not null && attempts.TryGetValue("wrong", out var wrong) && wrong.IsNumeric ? (int)Math.Min(wrong.ToInt64(), int.MaxValue) : 0;
+
     public static FilterDefinition<TradeTraceDocument> TradeTrace(Guid tradeId) =>
         Builders<TradeTraceDocument>.Filter.Eq(d => d.TradeId, tradeId);
 

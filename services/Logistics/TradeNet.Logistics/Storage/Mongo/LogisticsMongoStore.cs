@@ -63,6 +63,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         await CreateCollectionAsync("tradeGuards", ct);
         await CreateCollectionAsync("townGuards", ct);
         await CreateCollectionAsync("vehicleRegistrations", ct);
+        await CreateCollectionAsync("handoverAttempts", ct);
         await CreateCollectionAsync("inbox", ct);
     }
 

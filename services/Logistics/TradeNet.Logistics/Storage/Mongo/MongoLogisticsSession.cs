@@ -111,16 +111,18 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
 
     public Task<int> WrongHandoverCodesAsync(Guid shipmentId, CancellationToken ct = default) => Guard(async () =>
     {
-        var found = await store.HandoverAttempts.Find(Session, Builders<BsonDocument>.Filter.Eq("_id", shipmentId.ToString())).FirstOrDefaultAsync(ct);
-        return found is null ? 0 : found["wrong"].AsInt32;
+        // Written, not just read: see TouchHandoverAttempts. Two reports for one shipment cannot both try codes against
+        // the same count, so at most MaxWrong codes are ever tried, as with SQLite.
+        var attempts = await store.HandoverAttempts.FindOneAndUpdateAsync(Session, HandoverAttemptsOf(shipmentId), TouchHandoverAttempts,
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
+        return LogisticsMongoQueries.WrongHandoverCodes(attempts);
     });
 
     public Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, int codes, CancellationToken ct = default) => Guard(async () =>
     {
-        var counted = await store.HandoverAttempts.FindOneAndUpdateAsync(Session, Builders<BsonDocument>.Filter.Eq("_id", shipmentId.ToString()),
-            Builders<BsonDocument>.Update.Inc("wrong", codes),
+        var counted = await store.HandoverAttempts.FindOneAndUpdateAsync(Session, HandoverAttemptsOf(shipmentId), CountWrongHandoverCodes(codes),
             new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
-        return counted["wrong"].AsInt32;
+        return LogisticsMongoQueries.WrongHandoverCodes(counted);
     });
 
     public Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default) =>
