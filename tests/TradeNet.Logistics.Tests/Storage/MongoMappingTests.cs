@@ -164,6 +164,13 @@ public class MongoMappingTests
         Assert.Equal(BsonDocument.Parse("""{ "status": { "$in": ["planned", "pickedUp"] } }"""), MongoRendering.Render(LogisticsMongoQueries.ActiveShipments));
 
     [Fact]
+    public void Route_and_active_shipments_are_listed_in_the_sqlite_order()
+    {
+        Assert.Equal(BsonDocument.Parse("""{ "tradeId": 1, "legIndex": 1 }"""), MongoRendering.Render(LogisticsMongoQueries.ByTradeLeg));
+        Assert.Equal(BsonDocument.Parse("""{ "vehicleId": 1, "routeId": 1 }"""), MongoRendering.Render(LogisticsMongoQueries.ByVehicleRoute));
+    }
+
+    [Fact]
     public void A_town_sees_shipments_where_it_is_sender_receiver_or_carrier()
     {
         var filter = MongoRendering.Render(LogisticsMongoQueries.Shipments(new ShipmentQuery(Trade, "roanne")));

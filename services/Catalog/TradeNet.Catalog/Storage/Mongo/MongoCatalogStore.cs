@@ -42,7 +42,7 @@ public sealed class MongoCatalogStore : ICatalogStore
         await RevokedKeys.Indexes.CreateOneAsync(RevokedKeysByTimeIndex, cancellationToken: ct);
         // Collections must exist before a transaction writes to them (older servers refuse to create them inside one).
         var existing = (await (await Mongo.Database.ListCollectionNamesAsync(cancellationToken: ct)).ToListAsync(ct)).ToHashSet();
-        foreach (var name in new[] { "reservations", "inbox", "outbox", "revokedKeys", "counters" }.Where(n => !existing.Contains(n)))
+        foreach (var name in new[] { "reservations", "listingRequests", "inbox", "outbox", "revokedKeys", "counters" }.Where(n => !existing.Contains(n)))
         {
             try { await Mongo.Database.CreateCollectionAsync(name, cancellationToken: ct); }
             catch (MongoCommandException ex) when (ex.CodeName == "NamespaceExists") { }

@@ -65,6 +65,14 @@ public static class LogisticsMongoQueries
 
     public static FilterDefinition<ShipmentDocument> ShipmentsOfRoute(Guid routeId) => ShipmentFilter.Eq(d => d.RouteId, routeId);
 
+    /// <summary>A route's shipments by trade, then leg (SQLite's order: deterministic, though callers ask for none).</summary>
+    public static SortDefinition<ShipmentDocument> ByTradeLeg { get; } =
+        Builders<ShipmentDocument>.Sort.Ascending(d => d.TradeId).Ascending(d => d.LegIndex);
+
+    /// <summary>Active shipments by vehicle, then route, as SQLite lists them.</summary>
+    public static SortDefinition<ShipmentDocument> ByVehicleRoute { get; } =
+        Builders<ShipmentDocument>.Sort.Ascending(d => d.VehicleId).Ascending(d => d.RouteId);
+
     public static FilterDefinition<ShipmentDocument> ActiveShipments { get; } =
         ShipmentFilter.In(d => d.Status, [MongoMapping.Name(ShipmentStatus.Planned), MongoMapping.Name(ShipmentStatus.PickedUp)]);
 

@@ -123,7 +123,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
 
     public async Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default)
     {
-        var docs = await Shipments.Find(LogisticsMongoQueries.ShipmentsOfRoute(routeId)).ToListAsync(ct);
+        var docs = await Shipments.Find(LogisticsMongoQueries.ShipmentsOfRoute(routeId)).Sort(ByTradeLeg).ToListAsync(ct);
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
 

@@ -130,13 +130,13 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
 
     public Task<IReadOnlyList<Shipment>> ActiveShipmentsAsync(CancellationToken ct = default) => Guard(async () =>
     {
-        var docs = await store.Shipments.Find(Session, ActiveShipments).ToListAsync(ct);
+        var docs = await store.Shipments.Find(Session, ActiveShipments).Sort(ByVehicleRoute).ToListAsync(ct);
         return (IReadOnlyList<Shipment>)docs.Select(MongoMapping.ToDomain).ToList();
     });
 
     public Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default) => Guard(async () =>
     {
-        var docs = await store.Shipments.Find(Session, ShipmentsOfRoute(routeId)).ToListAsync(ct);
+        var docs = await store.Shipments.Find(Session, ShipmentsOfRoute(routeId)).Sort(ByTradeLeg).ToListAsync(ct);
         return (IReadOnlyList<Shipment>)docs.Select(MongoMapping.ToDomain).ToList();
     });
 

@@ -30,7 +30,7 @@ public sealed class MongoMatchingSession(MongoMatchingStore store, MongoWriteSco
 
     public async Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default)
     {
-        var docs = await store.Trades.Find(scope.Session, MongoMapping.UsingListing(listingId, status)).SortBy(d => d.CreatedAt).ToListAsync(ct);
+        var docs = await store.Trades.Find(scope.Session, MongoMapping.UsingListing(listingId, status)).SortBy(d => d.CreatedAt).ThenBy(d => d.Id).ToListAsync(ct);
         return docs.Select(d => d.ToDomain()).ToList();
     }
 

@@ -75,7 +75,7 @@ public sealed class MongoMatchingStore : IMatchingStore
     public async Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default)
     {
         await _indexes.EnsureAsync(ct);
-        var docs = await Rounds.Find(FilterDefinition<RoundDocument>.Empty).SortByDescending(d => d.StartedAt).Limit(limit).ToListAsync(ct);
+        var docs = await Rounds.Find(FilterDefinition<RoundDocument>.Empty).SortByDescending(d => d.StartedAt).ThenBy(d => d.Id).Limit(limit).ToListAsync(ct);
         return docs.Select(d => d.ToDomain()).ToList();
     }
 
