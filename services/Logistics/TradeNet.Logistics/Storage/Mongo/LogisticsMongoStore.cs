@@ -22,7 +22,8 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         TradeTraces = Database.GetCollection<TradeTraceDocument>("tradeTraces");
         TradeGuards = Database.GetCollection<BsonDocument>("tradeGuards");
         TownGuards = Database.GetCollection<BsonDocument>("townGuards");
-        Secrets = Database.GetCollection<BsonDocument>("secrets");
+        // A secret a failover rolled back would give replicas that cached it other codes than those making a new one.
+        Secrets = Database.GetCollection<BsonDocument>("secrets").WithWriteConcern(WriteConcern.WMajority).WithReadConcern(ReadConcern.Majority);
         HandoverAttempts = Database.GetCollection<BsonDocument>("handoverAttempts");
         Vehicles = Database.GetCollection<VehicleDocument>("vehicles");
         VehicleRegistrations = Database.GetCollection<VehicleRegistrationDocument>("vehicleRegistrations");
