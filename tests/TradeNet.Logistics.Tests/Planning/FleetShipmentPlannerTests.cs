@@ -76,7 +76,9 @@ public class FleetShipmentPlannerTests
         Assert.Single(planned.Select(p => p.RouteId).Distinct());
         var request = FleetShipmentPlanner.Request(transfers, fleet, Now, Settings);
         Assert.Empty(PlanValidator.Validate(request, Replay(request, planned)));
-        Assert.All(planned, p => Assert.Equal(planned[0].Stops.Select(s => (s.Sequence, s.TownId, s.Eta)), p.Stops.Select(s => (s.Sequence, s.TownId, s.Eta))));
+        // Each shipment holds its own stops of the route (departure, pickup, delivery, return), placed and timed alike.
+        Assert.All(planned.SelectMany(p => p.Stops).GroupBy(s => s.Sequence), g => Assert.Single(g.Select(s => (s.TownId, s.Eta)).Distinct()));
+        Assert.All(planned, p => Assert.Equal(["depart", "pickup", "delivery", "return"], p.Stops.Select(s => s.Action)));
     }
 
     [Fact]
@@ -147,7 +149,7 @@ public class FleetShipmentPlannerTests
     /// <summary>The shipments' view of the route, turned back into the planner's plan so its validator can judge it.</summary>
     private static RoutePlan Replay(PlanRequest request, IReadOnlyList<PlannedShipment> planned)
     {
-        var stops = planned[0].Stops.Select(s =>
+        var stops = planned.SelectMany(p => p.Stops).GroupBy(s => s.Sequence).OrderBy(g => g.Key).Select(g => g.First()).Select(s =>
         {
             string[] picked = [.. planned.Where(p => p.Stops.Any(x => x.Sequence == s.Sequence && x.Action == "pickup")).Select(p => p.Transfer.Id.ToString())];
             string[] dropped = [.. planned.Where(p => p.Stops.Any(x => x.Sequence == s.Sequence && x.Action == "delivery")).Select(p => p.Transfer.Id.ToString())];
