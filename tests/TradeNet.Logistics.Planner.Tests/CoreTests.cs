@@ -38,6 +38,21 @@ public class CoreTests
     }
 
     [Fact]
+    public void With_no_time_left_for_the_regret_construction_the_first_solution_is_built_greedily_and_still_serves_every_pair()
+    {
+        // Generous windows: the regret construction would run, but its budget is already spent.
+        var p = LinePairs([long.MaxValue, 1_000, 1_000, 1_000, 1_000]);
+
+        var hurried = new RuinRecreateSearch(p, 1).Construct(TimeSpan.Zero);
+        var unhurried = new RuinRecreateSearch(p, 1).Construct();
+
+        Assert.Empty(hurried.Unassigned);
+        Assert.Empty(RouteEvaluator.Violations(p, hurried));
+        Assert.Equal([1, 2, 3, 4], hurried.Routes.SelectMany(r => r).Order());
+        Assert.Empty(unhurried.Unassigned);
+    }
+
+    [Fact]
     public void The_core_checker_catches_a_delivery_before_its_pickup()
     {
         var p = LinePairs();

@@ -17,22 +17,24 @@ public static class RoutingEngine
 
         var lns = new RuinRecreateSearch(p, options.Seed);
         long iterations = options.Iterations ?? long.MaxValue;
+        // The first solution may take half the budget (on the clock only: an iteration budget keeps runs deterministic).
+        TimeSpan? constructing = options.Iterations is null ? options.TimeLimit / 2 : null;
         switch (options.Strategy)
         {
             case SearchStrategy.OrTools:
-                return OrToolsSearch.Solve(p, options.TimeLimit, options.FirstSolution) ?? lns.Construct();
+                return OrToolsSearch.Solve(p, options.TimeLimit, options.FirstSolution) ?? lns.Construct(constructing);
             case SearchStrategy.RuinRecreate:
-                return lns.Improve(lns.Construct(), Left(), iterations, cancel);
+                return lns.Improve(lns.Construct(constructing), Left(), iterations, cancel);
             case SearchStrategy.Hybrid when options.TimeLimit < ShortBudget:
                 // Measured on the 100-stop case: at 1 s, OR-Tools' model building and first solution
                 // take time the own search uses better (all transfers served more often, lower cost).
-                return lns.Improve(lns.Construct(), Left(), iterations, cancel);
+                return lns.Improve(lns.Construct(constructing), Left(), iterations, cancel);
             default:
                 // Own search first: it serves more transfers and finds the better basins; then OR-Tools'
                 // guided local search polishes its best with its own move set. Starting GLS from a
                 // complete solution also means it can never leave a transfer out that was served.
                 var lnsTime = options.TimeLimit * (1 - options.OrToolsShare) - clock.Elapsed;
-                var best = lns.Improve(lns.Construct(), lnsTime, iterations, cancel);
+                var best = lns.Improve(lns.Construct(constructing), lnsTime, iterations, cancel);
                 if (cancel.IsCancellationRequested || Left() <= TimeSpan.FromMilliseconds(50)) return best;
                 // In deterministic mode OR-Tools stops after a fixed number of solutions instead of the clock.
                 // OR-Tools overshoots its limit by model building and under CPU contention: keep a margin.
