@@ -179,6 +179,11 @@ public sealed class ConsolidationTests : IDisposable
         Assert.Contains("handover code", refused.Why);
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
         Assert.Equal("applied", Assert.Single((await delivered.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!).Outcome);
+        // A driver's app retrying after a lost answer sends the same codes: the unload is repeated, not refused.
+        var retried = await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{shipment.RouteId}/stops/{deliveryStop}/done", TestSettings.TownAuth(roanne),
+            new { handoverCodes = new[] { await app.HandoverCodeAsync(shipment.Id) } });
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal("repeated", Assert.Single((await retried.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!).Outcome);
         var evt = await app.PublishedAsync<ShipmentDelivered>(e => e.ShipmentId == shipment.Id);
         Assert.Equal((trade, 0), (evt.TradeId, evt.LegIndex));
     }
@@ -259,5 +264,9 @@ public sealed class ConsolidationTests : IDisposable
         Assert.Equal("applied", second1[toLyon[0].Id].Outcome);
         // Only the code that was nobody's counted against the other shipment.
         Assert.Contains("7 more wrong codes", second1[toLyon[1].Id].Why);
+        // The same right code twice is one code, and no guess against the other shipment.
+        var twice = await app.SendAsync(HttpMethod.Post, path, TestSettings.TownAuth(roanne),
+            new { handoverCodes = new[] { await app.HandoverCodeAsync(toLyon[1].Id), (await app.HandoverCodeAsync(toLyon[1].Id)).ToLowerInvariant() } });
+        Assert.Equal("applied", (await twice.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!.Single(r => r.ShipmentId == toLyon[1].Id).Outcome);
     }
 }

@@ -93,7 +93,7 @@ public static class RouteEndpoints
         ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, CancellationToken ct)
     {
         if (handoverCodes is { Length: > MaxHandoverCodes }) return Problems.Field("handoverCodes", $"at most {MaxHandoverCodes} codes per stop");
-        IReadOnlyCollection<string> codes = handoverCodes is null ? [] : [.. handoverCodes.OfType<string>()];
+        IReadOnlyCollection<string> typed = handoverCodes is null ? [] : [.. handoverCodes.OfType<string>()];
         // Parsed here rather than by a route constraint, which would answer a bare 404.
         if (!int.TryParse(stopNumber, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var sequence))
             return Problems.Field("sequence", "must be a stop number");
@@ -107,9 +107,12 @@ public static class RouteEndpoints
         // The codes are read once the caller may report here, as other input is.
         for (var i = 0; i < (handoverCodes?.Length ?? 0); i++)
             if (HandoverCodes.Normalize(handoverCodes![i]) is null) return Problems.Field($"handoverCodes[{i}]", ShipmentEndpoints.HandoverCodeFormat);
+        var unloads = loaded.Shipments.Where(s => s.Stops.Any(x => x.Sequence == sequence && x.Action == DirectTripPlanner.DeliveryAction)).ToList();
+        var open = unloads.Where(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp).ToList();
+        // A retry repeats the codes of unloads already made: they prove nothing new and are no guesses (nor is a code
+        // given twice).
+        var codes = await NotYetUsedAsync(typed, unloads.Where(s => s.Status == ShipmentStatus.Delivered).ToList(), handover, ct);
         // One code per unload still to be made here: a list of guesses would try each against every shipment at the stop.
-        var open = loaded.Shipments.Where(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp
-            && s.Stops.Any(x => x.Sequence == sequence && x.Action == DirectTripPlanner.DeliveryAction)).ToList();
         if (codes.Count > open.Count)
             return Problems.Field("handoverCodes", $"at most one code per shipment still to be unloaded at stop {sequence} ({open.Count})");
         var codesOf = await CodesPerShipmentAsync(open, codes, handover, ct);
@@ -130,6 +133,21 @@ public static class RouteEndpoints
             report.Add(new StopReportItem(shipment.Id, stop!.Action, Describe(result.Outcome), result.Why, result.Shipment?.Status));
         }
         return TypedResults.Ok(report.ToArray());
+    }
+
+    /// <summary>The codes given, each once, less those of unloads already made at the stop.</summary>
+    private static async Task<IReadOnlyCollection<string>> NotYetUsedAsync(IReadOnlyCollection<string> typed, IReadOnlyList<Shipment> delivered,
+        HandoverCodes handover, CancellationToken ct)
+    {
+        var codes = new List<string>();
+        foreach (var code in typed.DistinctBy(c => HandoverCodes.Normalize(c)))
+        {
+            var used = false;
+            foreach (var shipment in delivered)
+                if (used = await handover.MatchesAsync(shipment.Id, [code], ct)) break;
+            if (!used) codes.Add(code);
+        }
+        return codes;
     }
 
     /// <summary>Each code goes to the one shipment it is the code of; a shipment none is the code of gets every code that

@@ -150,8 +150,10 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             if (remaining.Count == 0) continue;
             using var activity = TradeNetTelemetry.Source.StartActivity("re-plan route");
             activity?.SetTag("tradenet.route_id", routeId.ToString());
-            var rerouted = onRoute.All(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.Cancelled)
-                && await RerouteAsync(session, routeId, remaining, ct);
+            // A shipment picked up, delivered or failed means the vehicle set out: it is on the route, not at home.
+            var setOut = onRoute.Any(s => s.Status is not (ShipmentStatus.Planned or ShipmentStatus.Cancelled));
+            if (setOut) logger.LogInformation("Route {Route} keeps its plan after a cancellation: its vehicle has set out on it", routeId);
+            var rerouted = !setOut && await RerouteAsync(session, routeId, remaining, ct);
             if (!rerouted) await SkipCancelledStopsAsync(session, remaining, ct);
         }
     }
