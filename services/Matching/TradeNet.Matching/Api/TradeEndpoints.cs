@@ -33,7 +33,7 @@ internal static class TradeEndpoints
     }
 
     private static async Task<Results<Ok<TradeView[]>, ValidationProblem>> ListAsync(
-        IMatchingStore store, ClaimsPrincipal user, string? status, string? limit, CancellationToken ct)
+        IMatchingStore store, ClaimsPrincipal user, string? status, string? limit, string? after, HttpContext http, CancellationToken ct)
     {
         TradeStatus? wanted = null;
         // An empty ?status= means no filter, as if it were left out (as catalog reads its query).
@@ -46,7 +46,17 @@ internal static class TradeEndpoints
         if (!QueryLimit.TryParse(limit, 200, 1000, out var take)) return Problems.Field("limit", "must be a whole number between 1 and 1000");
         // Operators see every trade; a town only those where it gives or receives.
         var town = user.IsOperator() ? null : user.TownId();
-        var trades = await store.TradesAsync(new TradeQuery(town, wanted, take), ct);
+        // Pages as the other lists: after = the last trade of the page before (one the caller may see).
+        (DateTimeOffset, Guid)? from = null;
+        if (!string.IsNullOrWhiteSpace(after))
+        {
+            if (!Guid.TryParse(after.Trim(), out var afterId) || await store.GetTradeAsync(afterId, ct) is not { } last
+                || (town is not null && !last.Involves(town)))
+                return Paging.UnknownAfter("trade");
+            from = (last.CreatedAt, last.Id);
+        }
+        var trades = await store.TradesAsync(new TradeQuery(town, wanted, take, After: from), ct);
+        Paging.LinkNext(http, trades, take, t => t.Id.ToString());
         return TypedResults.Ok(trades.Select(TradeView.From).ToArray());
     }
 

@@ -41,7 +41,9 @@ public interface IMatchingStore
     Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default);
 }
 
-public sealed record TradeQuery(string? TownId = null, TradeStatus? Status = null, int Limit = 1000, DateTimeOffset? DeadlineBefore = null);
+/// <param name="After">A page's last trade: the trades after it in the list's order (newest first, then id).</param>
+public sealed record TradeQuery(string? TownId = null, TradeStatus? Status = null, int Limit = 1000, DateTimeOffset? DeadlineBefore = null,
+    (DateTimeOffset CreatedAt, Guid Id)? After = null);
 
 /// <summary>One atomic write over the book, trades and rounds, with the outbox and inbox.</summary>
 public interface IMatchingSession : IWriteScope

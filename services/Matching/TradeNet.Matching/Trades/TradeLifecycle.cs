@@ -211,13 +211,19 @@ public sealed class TradeLifecycle(
         return Busy(tradeId);
     }
 
+    /// <summary>Proposals cancelled per sweep at most: each is a write of its own.</summary>
+    private const int ExpiryBatch = 500;
+
     /// <summary>Cancels proposals past their deadline. A fully accepted one waiting for catalog gets the
     /// reservation grace first, since its towns did answer in time.</summary>
     public async Task<int> ExpireAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var grace = options.Value.ReservationGrace;
-        var due = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, DeadlineBefore: now, Limit: 500), ct);
+        // Every proposal past its deadline, then those due: a page of the newest could be all fully accepted ones inside
+        // their grace (catalog down longer than the deadline), and older unanswered ones would never be reached.
+        var pastDeadline = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, DeadlineBefore: now, Limit: int.MaxValue), ct);
+        var due = pastDeadline.Where(t => !t.AllAccepted || t.Deadline + grace < now).Take(ExpiryBatch);
         var expired = 0;
         foreach (var trade in due)
         {

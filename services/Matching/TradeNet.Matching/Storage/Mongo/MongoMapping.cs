@@ -65,6 +65,9 @@ public static class MongoMapping
         if (query.TownId is not null) filter &= f.AnyEq(d => d.Towns, query.TownId);
         if (query.Status is { } status) filter &= f.Eq(d => d.Status, MongoMatchingStore.StatusText(status));
         if (query.DeadlineBefore is { } before) filter &= f.Lte(d => d.Deadline, before.UtcDateTime);
+        // After a page's last trade in NewestTradesFirst's order.
+        if (query.After is { } after)
+            filter &= f.Lt(d => d.CreatedAt, after.CreatedAt.UtcDateTime) | (f.Eq(d => d.CreatedAt, after.CreatedAt.UtcDateTime) & f.Gt(d => d.Id, after.Id));
         return filter;
     }
 

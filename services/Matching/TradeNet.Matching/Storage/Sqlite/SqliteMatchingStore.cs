@@ -131,6 +131,12 @@ public sealed class SqliteMatchingStore : IMatchingStore
             where.Add("deadline <= $before");
             command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
         }
+        if (query.After is { } after)
+        {
+            where.Add("(created_at < $afterCreated OR (created_at = $afterCreated AND id > $afterId))");
+            command.Parameters.AddWithValue("$afterCreated", after.CreatedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$afterId", after.Id.ToString());
+        }
         command.CommandText = "SELECT doc, version FROM trades" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
                               " ORDER BY created_at DESC, id LIMIT $limit";
         command.Parameters.AddWithValue("$limit", query.Limit);

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using TradeNet.Matching.Api;
+
+namespace TradeNet.Matching.Tests.Component;
+
+public class TradeListTests
+{
+    /// <summary>Three disjoint swaps between the two towns: one round proposes three trades.</summary>
+    private static async Task<Guid[]> ThreeTradesAsync(MatchingHost host)
+    {
+        var listings = Enumerable.Range(0, 3).SelectMany(i => new[]
+        {
+            Swap.Listing($"a-cheese-{i}", Swap.A, "offer", "cheese", 10, 10, 12),
+            Swap.Listing($"b-cheese-{i}", Swap.B, "need", "cheese", 10, 10, 12),
+            Swap.Listing($"b-wood-{i}", Swap.B, "offer", "firewood", 150, 150, 0.8),
+            Swap.Listing($"a-wood-{i}", Swap.A, "need", "firewood", 150, 150, 0.8),
+        }).ToArray();
+        await host.PublishListingsAsync(listings);
+        var round = await host.RunRoundAsync();
+        Assert.Equal(3, round.Trades);
+        return [.. round.TradeIds];
+    }
+
+    [Fact]
+    public async Task Trades_come_in_pages_each_full_page_linking_to_the_next_for_operators_and_towns_alike()
+    {
+        await using var host = new MatchingHost();
+        var ids = await ThreeTradesAsync(host);
+
+        foreach (var client in new[] { host.Operator(), host.Town(Swap.A) })
+        {
+            var first = await client.GetAsync("/api/matching/trades?limit=2");
+            var page1 = (await first.Content.ReadFromJsonAsync<TradeView[]>(MatchingHost.Json))!;
+            var next = first.Headers.GetValues("Link").Single();
+            var url = next[1..next.IndexOf('>')];
+            var second = await client.GetAsync(url);
+            var page2 = (await second.Content.ReadFromJsonAsync<TradeView[]>(MatchingHost.Json))!;
+
+            Assert.Equal(2, page1.Length);
+            Assert.Equal($"</api/matching/trades?limit=2&after={page1[^1].Id}>; rel=\"next\"", next);
+            Assert.Single(page2);
+            Assert.False(second.Headers.Contains("Link"));
+            Assert.Equal(ids.Order(), page1.Concat(page2).Select(t => t.Id).Order());
+        }
+    }
+
+    [Theory]
+    [InlineData("not-a-trade")]
+    [InlineData("6f9619ff-8b86-d011-b42d-00c04fc964ff")]
+    public async Task A_page_after_a_trade_that_is_not_one_is_a_400_naming_after(string after)
+    {
+        await using var host = new MatchingHost();
+
+        var response = await host.Operator().GetAsync($"/api/matching/trades?after={after}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("after", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_town_cannot_page_after_a_trade_it_is_not_part_of()
+    {
+        await using var host = new MatchingHost();
+        var ids = await ThreeTradesAsync(host);
+
+        var response = await host.Town("town-c").GetAsync($"/api/matching/trades?after={ids[0]}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}
