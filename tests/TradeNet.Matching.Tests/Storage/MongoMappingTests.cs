@@ -114,6 +114,19 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_page_after_a_trade_is_the_older_trades_then_those_as_old_with_a_greater_id_as_the_list_is_sorted()
+    {
+        var last = Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff");
+
+        var rendered = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery(After: (At, last))));
+
+        Assert.Equal(BsonDocument.Parse(
+            "{ $or: [ { createdAt: { $lt: ISODate('2026-12-01T09:30:00Z') } }, " +
+            "{ createdAt: ISODate('2026-12-01T09:30:00Z'), _id: { $gt: UUID('6f9619ff-8b86-d011-b42d-00c04fc964ff') } } ] }"), rendered);
+        Assert.Equal(BsonDocument.Parse("{ createdAt: -1, _id: 1 }"), MongoRendering.Render(MongoMapping.NewestTradesFirst));
+    }
+
+    [Fact]
     public void An_update_only_matches_the_version_it_read()
     {
         var id = Guid.Parse("0b5c2b7e-4d6f-4a51-9f0e-0d2f9c6c1a11");
