@@ -68,4 +68,18 @@ public class TradeListTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("+3", true)]
+    [InlineData("1001", true)]
+    [InlineData(" 3 ", false)]
+    public async Task The_page_size_is_read_as_every_list_reads_it_trimmed_digits_from_1_to_1000(string limit, bool refused)
+    {
+        await using var host = new MatchingHost();
+
+        var response = await host.Operator().GetAsync($"/api/matching/trades?limit={Uri.EscapeDataString(limit)}&status=%20proposed%20");
+
+        Assert.Equal(refused ? HttpStatusCode.BadRequest : HttpStatusCode.OK, response.StatusCode);
+        if (refused) Assert.Contains("from 1 to 1000", await response.Content.ReadAsStringAsync());
+    }
 }

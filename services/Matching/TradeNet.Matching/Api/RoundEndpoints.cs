@@ -35,7 +35,7 @@ internal static class RoundEndpoints
 
     private static async Task<Results<Ok<RoundView[]>, ValidationProblem>> ListAsync(IMatchingStore store, string? limit, CancellationToken ct)
     {
-        if (!QueryLimit.TryParse(limit, 50, 500, out var take)) return Problems.Field("limit", "must be a whole number between 1 and 500");
+        if (!QueryLimit.TryParse(limit, 50, 500, out var take)) return Problems.Field("limit", QueryLimit.Problem(500));
         var rounds = await store.RoundsAsync(take, ct);
         return TypedResults.Ok(rounds.Select(RoundView.From).ToArray());
     }

@@ -43,7 +43,7 @@ internal static class TradeEndpoints
                 return Problems.Field("status", "must be one of proposed, agreed, cancelled, completed");
             wanted = parsed;
         }
-        if (!QueryLimit.TryParse(limit, 200, 1000, out var take)) return Problems.Field("limit", "must be a whole number between 1 and 1000");
+        if (!QueryLimit.TryParse(limit, 200, 1000, out var take)) return Problems.Field("limit", QueryLimit.Problem(1000));
         // Operators see every trade; a town only those where it gives or receives.
         var town = user.IsOperator() ? null : user.TownId();
         // Pages as the other lists: after = the last trade of the page before (one the caller may see).
@@ -118,6 +118,8 @@ internal static class TradeEndpoints
     private static bool TryStatus(string text, out TradeStatus status)
     {
         status = default;
-        return text.All(char.IsLetter) && Enum.TryParse(text, ignoreCase: true, out status);
+        // Trimmed, as catalog reads its query values.
+        var trimmed = text.Trim();
+        return trimmed.All(char.IsLetter) && Enum.TryParse(trimmed, ignoreCase: true, out status);
     }
 }
