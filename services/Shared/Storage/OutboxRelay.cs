@@ -38,6 +38,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
 
     private readonly string _holder = $"{Environment.MachineName}/{Guid.NewGuid():N}";
     private bool _keepSent;
+    private Messaging.GivenUpEvents? _givenUp;
     private bool _requeued;
     private DateTimeOffset _nextForget = DateTimeOffset.MinValue;
     private DateTimeOffset _nextGivenUp = DateTimeOffset.MinValue;
@@ -58,6 +59,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
         }
         _keepSent = services.GetService<Messaging.BusDurability>() is { Durable: false };
+        _givenUp = services.GetService<Messaging.GivenUpEvents>();
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -107,7 +109,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         {
             // Counted from the first hand-over, so handing over again (after each restart of a crash loop) ends too.
             await store.ForgetSentAsync(now - KeptFor, 10_000, ct);
-            services.GetService<Messaging.GivenUpEvents>()?.ForgetBefore(now - KeptFor);
+            _givenUp?.ForgetBefore(now - KeptFor);
             _nextForget = now + ForgetEvery;
         }
         if (!_requeued)
@@ -118,7 +120,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
                 logger.LogInformation("Outbox relay {Store} hands {Count} events over again that the in-memory bus had before the last stop; consumers discard those they handled",
                     typeof(TStore).Name, again);
         }
-        if (now < _nextGivenUp || services.GetService<Messaging.GivenUpEvents>() is not { } givenUp || givenUp.Due(now) is not { Count: > 0 } due) return;
+        if (now < _nextGivenUp || _givenUp is not { } givenUp || givenUp.Due(now) is not { Count: > 0 } due) return;
         _nextGivenUp = now + GivenUpEvery;
         var mine = await store.RequeueAsync(due, ct);
         if (mine.Count == 0) return;

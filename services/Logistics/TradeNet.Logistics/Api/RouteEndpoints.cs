@@ -108,14 +108,11 @@ public static class RouteEndpoints
         for (var i = 0; i < (handoverCodes?.Length ?? 0); i++)
             if (HandoverCodes.Normalize(handoverCodes![i]) is null) return Problems.Field($"handoverCodes[{i}]", ShipmentEndpoints.HandoverCodeFormat);
         var unloads = loaded.Shipments.Where(s => s.Stops.Any(x => x.Sequence == sequence && x.Action == DirectTripPlanner.DeliveryAction)).ToList();
-        var open = unloads.Where(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp).ToList();
-        // A retry repeats the codes of unloads already made: they prove nothing new and are no guesses (nor is a code
-        // given twice).
-        var codes = await NotYetUsedAsync(typed, unloads.Where(s => s.Status == ShipmentStatus.Delivered).ToList(), handover, ct);
+        var open = unloads.Count(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp);
+        var (fresh, codesOf) = await SortCodesAsync(unloads, typed, handover, ct);
         // One code per unload still to be made here: a list of guesses would try each against every shipment at the stop.
-        if (codes.Count > open.Count)
-            return Problems.Field("handoverCodes", $"at most one code per shipment still to be unloaded at stop {sequence} ({open.Count})");
-        var codesOf = await CodesPerShipmentAsync(open, codes, handover, ct);
+        if (fresh > open)
+            return Problems.Field("handoverCodes", $"at most one code per shipment still to be unloaded at stop {sequence} ({open})");
 
         var report = new List<StopReportItem>();
         foreach (var shipment in loaded.Shipments.Where(s => s.Status != ShipmentStatus.Cancelled))
@@ -135,39 +132,28 @@ public static class RouteEndpoints
         return TypedResults.Ok(report.ToArray());
     }
 
-    /// <summary>The codes given, each once, less those of unloads already made at the stop.</summary>
-    private static async Task<IReadOnlyCollection<string>> NotYetUsedAsync(IReadOnlyCollection<string> typed, IReadOnlyList<Shipment> delivered,
-        HandoverCodes handover, CancellationToken ct)
+    /// <summary>Sorts a stop report's codes out in one pass over the stop's unloads. Each code goes to the open unload it
+    /// is the code of; an open unload none is the code of gets every code that is nobody's, each of which is then a guess
+    /// it counts (ShipmentTracking), so a report cannot try k codes for the price of one. A code given twice is one code,
+    /// and the code of an unload already made (a retry after a lost answer) is set aside: it proves nothing new and is
+    /// no guess. <c>Fresh</c>: the codes left, which the stop's open unloads bound.</summary>
+    private static async Task<(int Fresh, Dictionary<Guid, IReadOnlyCollection<string>> CodesOf)> SortCodesAsync(
+        IReadOnlyList<Shipment> unloads, IReadOnlyCollection<string> typed, HandoverCodes handover, CancellationToken ct)
     {
-        var codes = new List<string>();
-        foreach (var code in typed.DistinctBy(c => HandoverCodes.Normalize(c)))
+        var owner = new Dictionary<string, Shipment>(StringComparer.Ordinal);
+        foreach (var shipment in unloads.Where(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp or ShipmentStatus.Delivered))
+            owner[HandoverCodes.Normalize(await handover.ForAsync(shipment.Id, ct))!] = shipment;
+        var codesOf = new Dictionary<Guid, IReadOnlyCollection<string>>();
+        var nobodys = new List<string>();
+        foreach (var code in typed.Select(c => HandoverCodes.Normalize(c)!).Distinct(StringComparer.Ordinal))
         {
-            var used = false;
-            foreach (var shipment in delivered)
-                if (used = await handover.MatchesAsync(shipment.Id, [code], ct)) break;
-            if (!used) codes.Add(code);
+            if (!owner.TryGetValue(code, out var shipment)) nobodys.Add(code);
+            else if (shipment.Status != ShipmentStatus.Delivered) codesOf[shipment.Id] = [code];
         }
-        return codes;
-    }
-
-    /// <summary>Each code goes to the one shipment it is the code of; a shipment none is the code of gets every code that
-    /// is nobody's, each of which is then a guess it counts (ShipmentTracking): a report cannot try k codes for the
-    /// price of one.</summary>
-    private static async Task<Dictionary<Guid, IReadOnlyCollection<string>>> CodesPerShipmentAsync(IReadOnlyList<Shipment> open,
-        IReadOnlyCollection<string> codes, HandoverCodes handover, CancellationToken ct)
-    {
-        var matched = new Dictionary<Guid, IReadOnlyCollection<string>>();
-        var nobodys = new List<string>(codes);
-        foreach (var shipment in open)
-            foreach (var code in codes)
-                if (await handover.MatchesAsync(shipment.Id, [code], ct))
-                {
-                    matched[shipment.Id] = [code];
-                    nobodys.Remove(code);
-                    break;
-                }
-        foreach (var shipment in open.Where(s => !matched.ContainsKey(s.Id))) matched[shipment.Id] = nobodys;
-        return matched;
+        var fresh = codesOf.Count + nobodys.Count;
+        foreach (var shipment in owner.Values.Where(s => s.Status != ShipmentStatus.Delivered && !codesOf.ContainsKey(s.Id)))
+            codesOf[shipment.Id] = nobodys;
+        return (fresh, codesOf);
     }
 
     private static string Describe(TrackingOutcome outcome) => outcome switch
