@@ -258,6 +258,44 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Equal(1, KeptRows(db));
     }
 
+    [Fact]
+    public async Task An_outbox_from_a_release_that_left_sent_events_in_it_hands_over_only_the_unsent_ones_after_the_upgrade()
+    {
+        // Two real events, the first published and left marked sent as the first releases did, the second not yet sent.
+        var current = new SqliteDatabase(Path.Combine(_settings.DataDir, "rows.db"), "");
+        var tradeIds = await WriteEventsAsync(current, 2);
+        var rows = await new SqliteOutboxStore(current).PendingAsync(10, default);
+        var path = Path.Combine(_settings.DataDir, "first-release.db");
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+                    payload TEXT NOT NULL, trace_parent TEXT NULL, created_at TEXT NOT NULL, sent_at TEXT NULL);
+                INSERT INTO outbox(id, type, payload, created_at, sent_at) VALUES ($id0, $type0, $payload0, $created0, '2026-11-27T10:00:00.0000000+00:00');
+                INSERT INTO outbox(id, type, payload, created_at, sent_at) VALUES ($id1, $type1, $payload1, $created1, NULL);
+                """;
+            for (var i = 0; i < 2; i++)
+            {
+                create.Parameters.AddWithValue($"$id{i}", rows[i].Id.ToString());
+                create.Parameters.AddWithValue($"$type{i}", rows[i].Type);
+                create.Parameters.AddWithValue($"$payload{i}", rows[i].Payload);
+                create.Parameters.AddWithValue($"$created{i}", rows[i].CreatedAt.ToString("O"));
+            }
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var db = new SqliteDatabase(path, "");
+        await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false));
+        var sent = new PublishCount();
+        using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+        await RunUntilPublishedAsync(provider, sent, 1);
+
+        Assert.Equal([tradeIds[1]], sent.TradeIds);
+        Assert.Equal(1, OutboxRows(db));
+    }
+
     private static async Task RunUntilPublishedAsync(IServiceProvider provider, PublishCount sent, int count)
     {
         var relay = NewRelay(provider);

@@ -81,6 +81,48 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         Assert.Equal(registration, await store.VehicleRegistrationAsync("town:roanne", "retry-1"));
     }
 
+    // Three legs of one trade as a release of late November left them: each transfer stays planned whatever its shipment did.
+    private const string LegsOfAnEarlierRelease = """
+        CREATE TABLE shipments (
+            id TEXT PRIMARY KEY, trade_id TEXT NOT NULL, leg_index INTEGER NOT NULL, transfer_id TEXT NOT NULL REFERENCES transfers(id),
+            from_town TEXT NOT NULL, to_town TEXT NOT NULL, carrier_town TEXT NOT NULL, vehicle_id TEXT NOT NULL, route_id TEXT NOT NULL,
+            status TEXT NOT NULL, distance_km REAL NOT NULL, cost REAL NOT NULL, eta TEXT NOT NULL, stops TEXT NOT NULL, created_at TEXT NOT NULL,
+            picked_up_at TEXT NULL, delivered_at TEXT NULL, failed_at TEXT NULL, failure_reason TEXT NULL, cancelled_at TEXT NULL, version INTEGER NOT NULL);
+        UPDATE transfers SET status = 'planned';
+        INSERT INTO transfers VALUES ('1b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 1, 'lyon', 'roanne',
+            45.764, 4.8357, 46.0367, 4.0683, 'wine', 50, 65, NULL, NULL, 'planned', '2026-11-01T08:00:00.0000000+00:00');
+        INSERT INTO transfers VALUES ('2b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 2, 'lyon', 'vichy',
+            45.764, 4.8357, 46.1278, 3.4267, 'honey', 10, 10, NULL, NULL, 'planned', '2026-11-01T08:00:00.0000000+00:00');
+        INSERT INTO shipments VALUES ('a0000000-0000-4000-8000-000000000000', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 0, '0b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11',
+            'roanne', 'lyon', 'roanne', 'direct-roanne', 'r0000000-0000-4000-8000-000000000000', 'delivered', 80, 40, '2026-11-02T08:00:00.0000000+00:00', '[]',
+            '2026-11-01T08:00:00.0000000+00:00', '2026-11-02T07:00:00.0000000+00:00', '2026-11-02T08:00:00.0000000+00:00', NULL, NULL, NULL, 3);
+        INSERT INTO shipments VALUES ('a1000000-0000-4000-8000-000000000000', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 1, '1b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11',
+            'lyon', 'roanne', 'lyon', 'direct-lyon', 'r1000000-0000-4000-8000-000000000000', 'failed', 80, 40, '2026-11-02T08:00:00.0000000+00:00', '[]',
+            '2026-11-01T08:00:00.0000000+00:00', NULL, NULL, '2026-11-02T09:00:00.0000000+00:00', 'bridge closed', NULL, 2);
+        INSERT INTO shipments VALUES ('a2000000-0000-4000-8000-000000000000', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 2, '2b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11',
+            'lyon', 'vichy', 'lyon', 'direct-lyon', 'r2000000-0000-4000-8000-000000000000', 'planned', 160, 80, '2026-11-02T08:00:00.0000000+00:00', '[]',
+            '2026-11-01T08:00:00.0000000+00:00', NULL, NULL, NULL, NULL, NULL, 1);
+        """;
+
+    [Fact]
+    public async Task Legs_an_earlier_release_left_planned_read_as_delivered_or_held_by_what_their_shipments_did()
+    {
+        CreateFirstReleaseDatabase();
+        using (var connection = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = LegsOfAnEarlierRelease;
+            command.ExecuteNonQuery();
+        }
+
+        var legs = (await new LogisticsSqliteStore(DbPath).TransfersOfTradeAsync(Trade)).OrderBy(t => t.LegIndex).ToList();
+
+        Assert.Equal([TransferStatus.Delivered, TransferStatus.Held, TransferStatus.Planned], legs.Select(t => t.Status));
+        Assert.Equal((1, "bridge closed", DateTimeOffset.Parse("2026-11-02T09:00:00Z")), (legs[1].Attempts, legs[1].LastFailureReason, legs[1].LastFailedAt));
+        Assert.Equal(1, Assert.Single(await new LogisticsSqliteStore(DbPath).TransfersInStatusAsync(TransferStatus.Held, 10)).Attempts);
+    }
+
     public void Dispose()
     {
         SqliteDatabase.ClearPool(DbPath);

@@ -41,7 +41,11 @@ public sealed class SqliteDatabase
     }
 
     /// <summary>An outbox made before events were kept on the in-memory bus lacks the column; added once, in a write
-    /// of its own so two processes opening the file cannot both add it.</summary>
+    /// of its own so two processes opening the file cannot both add it. The first releases also left every published
+    /// event in the table, marked sent, for good: the relay on the in-memory bus would take those for kept events and hand
+    /// the service's whole history over again at its first start (each one counted again in the trade and shipment
+    /// metrics, each old failure logged again). They were delivered by the release that wrote them, as far as it could
+    /// know, and this release deletes an event once delivered, so they go with the upgrade; unsent ones stay pending.</summary>
     private static void AddKeptSince(SqliteConnection connection)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -52,7 +56,7 @@ public sealed class SqliteDatabase
         {
             using var add = connection.CreateCommand();
             add.Transaction = transaction;
-            add.CommandText = "ALTER TABLE outbox ADD COLUMN kept_since TEXT NULL";
+            add.CommandText = "ALTER TABLE outbox ADD COLUMN kept_since TEXT NULL; DELETE FROM outbox WHERE sent_at IS NOT NULL";
             add.ExecuteNonQuery();
         }
         transaction.Commit();

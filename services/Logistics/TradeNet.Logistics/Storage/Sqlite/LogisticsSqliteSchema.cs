@@ -105,7 +105,8 @@ internal static class LogisticsSqliteSchema
         ("transfers", "last_failed_at", "TEXT NULL"),
     ];
 
-    /// <summary>Adds the columns an older database lacks. Idempotent, and inside one immediate transaction so two
+    /// <summary>Adds the columns an older database lacks and settles legs an earlier release left in a state this one never
+    /// writes (below). Idempotent, and inside one immediate transaction so two
     /// processes opening the same file cannot both add a column (the second would fail on a duplicate).</summary>
     public static void Upgrade(SqliteDatabase database)
     {
@@ -117,8 +118,36 @@ internal static class LogisticsSqliteSchema
             foreach (var (_, column, definition) in AddedColumns.Where(c => c.Table == table && !present.Contains(c.Column)))
                 Execute(connection, transaction, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
         }
+        Execute(connection, transaction, DeliveredLegs);
+        Execute(connection, transaction, FailedLegs);
         transaction.Commit();
     }
+
+    // Both repairs find nothing in a database this release wrote (it never leaves a leg so), so running them at every
+    // start costs a look at the planned transfers only; the shipments are reached through ix_shipments_trade.
+    private const string ShipmentOfTransfer = "s.trade_id = transfers.trade_id AND s.leg_index = transfers.leg_index AND s.transfer_id = transfers.id";
+
+    /// <summary>Releases before a delivery marked its transfer delivered left the leg's transfer <c>planned</c>: the
+    /// transfer lists (and a trade's transfers) showed legs that had arrived as still to move.</summary>
+    private const string DeliveredLegs = $"""
+        UPDATE transfers SET status = 'delivered'
+        WHERE status = 'planned' AND EXISTS (SELECT 1 FROM shipments s WHERE {ShipmentOfTransfer} AND s.status = 'delivered')
+        """;
+
+    /// <summary>Releases before failures were counted left a failed leg's transfer <c>planned</c> with no shipment that
+    /// could still carry it: nothing planned it again and no operator could release it. It is held, with the failures it
+    /// had, so an operator sees it (transfers?status=held) and releases it or cancels the trade; not made pending, because
+    /// a failure of long ago should not send a vehicle on its own.</summary>
+    private const string FailedLegs = $"""
+        UPDATE transfers SET status = 'held',
+            attempts = (SELECT COUNT(*) FROM shipments s WHERE {ShipmentOfTransfer} AND s.status = 'failed'),
+            last_failure_reason = (SELECT s.failure_reason FROM shipments s WHERE {ShipmentOfTransfer} AND s.status = 'failed' ORDER BY s.failed_at DESC LIMIT 1),
+            last_failed_at = (SELECT s.failed_at FROM shipments s WHERE {ShipmentOfTransfer} AND s.status = 'failed' ORDER BY s.failed_at DESC LIMIT 1)
+        WHERE status = 'planned'
+            AND trade_id NOT IN (SELECT trade_id FROM cancelled_trades)
+            AND EXISTS (SELECT 1 FROM shipments s WHERE {ShipmentOfTransfer} AND s.status = 'failed')
+            AND NOT EXISTS (SELECT 1 FROM shipments s WHERE {ShipmentOfTransfer} AND s.status IN ('planned', 'pickedUp', 'delivered'))
+        """;
 
     private static HashSet<string> Columns(SqliteConnection connection, SqliteTransaction transaction, string table)
     {
