@@ -186,11 +186,22 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         TradeNetTelemetry.TagTrade(activity, body);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await bus.Publish(body, body.GetType(), Pipe.Execute<PublishContext>(context =>
+        try
         {
-            context.MessageId = message.Id;
-            context.Durable = true;
-        }), timeout.Token);
+            await bus.Publish(body, body.GetType(), Pipe.Execute<PublishContext>(context =>
+            {
+                context.MessageId = message.Id;
+                context.Durable = true;
+            }), timeout.Token);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // The loop logs and retries outside any trace: without this the failed attempt (up to 30 s waiting for a
+            // broker that is down) would look like a slow success in the trade's trace, and no error filter would find it.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.AddException(ex);
+            throw;
+        }
         if (_keepSent) await store.KeepSentAsync(message.Id, DateTimeOffset.UtcNow, ct);
         else await store.MarkSentAsync(message.Id, ct);
         return true;
