@@ -56,6 +56,7 @@ public static class TelemetryExtensions
             .WithTracing(t =>
             {
                 t.AddSource(TradeNetTelemetry.Name, "MassTransit", "Yarp.ReverseProxy")
+                    .SetSampler(new PolledWorkSampler())
                     .AddProcessor(new TradeTagInheritance())
                     .AddAspNetCoreInstrumentation(o =>
                     {

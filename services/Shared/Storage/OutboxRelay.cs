@@ -21,6 +21,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     : BackgroundService where TStore : IOutboxStore
 {
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
     private const int Batch = 100;
 
     /// <summary>How long a hold lasts: a relay that dies holds up its outbox's events this long at most.</summary>
@@ -185,12 +186,25 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         activity?.SetTag("tradenet.event_type", message.Type);
         TradeNetTelemetry.TagTrade(activity, body);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await bus.Publish(body, body.GetType(), Pipe.Execute<PublishContext>(context =>
+        timeout.CancelAfter(PublishTimeout);
+        try
         {
-            context.MessageId = message.Id;
-            context.Durable = true;
-        }), timeout.Token);
+            await bus.Publish(body, body.GetType(), Pipe.Execute<PublishContext>(context =>
+            {
+                context.MessageId = message.Id;
+                context.Durable = true;
+            }), timeout.Token);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // The loop logs and retries outside any trace: without this the failed attempt (up to 30 s waiting for a
+            // broker that is down) would look like a slow success in the trade's trace, and no error filter would find it.
+            // The 30 s timeout surfaces as a bare "A task was canceled."; say what it means.
+            activity?.SetStatus(ActivityStatusCode.Error,
+                ex is OperationCanceledException ? $"not confirmed by the broker within {PublishTimeout.TotalSeconds:0} s" : ex.Message);
+            activity?.AddException(ex);
+            throw;
+        }
         if (_keepSent) await store.KeepSentAsync(message.Id, DateTimeOffset.UtcNow, ct);
         else await store.MarkSentAsync(message.Id, ct);
         return true;

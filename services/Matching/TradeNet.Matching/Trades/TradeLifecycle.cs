@@ -227,8 +227,13 @@ public sealed class TradeLifecycle(
         var expired = 0;
         foreach (var trade in due)
         {
+            // The sweep runs for no one and starts no trace: without a span here the expiry's TradeCancelled would begin a
+            // trace of its own with no link to the round (CancelAsync links this span). One span per proposal due, none per idle tick.
+            using var activity = TradeNetTelemetry.Source.StartActivity("expire trade");
+            activity?.SetTag(TradeNetTelemetry.TradeId, trade.Id.ToString());
             var result = await CancelAsync(trade.Id, trade.AllAccepted ? "expired: reservation not confirmed by catalog" : "expired",
                 t => t.Deadline < now && (!t.AllAccepted || t.Deadline + grace < now), ct);
+            activity?.SetTag(TradeNetTelemetry.State, result.Trade?.Status.ToString().ToLowerInvariant());
             if (result.Trade?.Status == TradeStatus.Cancelled) expired++;
         }
         return expired;

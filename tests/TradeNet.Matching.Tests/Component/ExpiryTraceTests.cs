@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using TradeNet.Contracts;
+using TradeNet.Shared.Hosting;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+public sealed class ExpiryTraceTests : IDisposable
+{
+    private readonly ConcurrentBag<Activity> _spans = [];
+    private readonly ActivityListener _listener;
+
+    public ExpiryTraceTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == TradeNetTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _spans.Add,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    [Fact]
+    public async Task An_expiry_is_a_span_tagged_with_the_trade_and_linked_to_the_round_that_proposed_it()
+    {
+        await using var host = new MatchingHost(new()
+        {
+            ["Matching:ProposalTtl"] = "00:00:01",
+            ["Matching:SweepInterval"] = "00:00:00.200",
+        });
+        var trade = await Swap.ProposeAsync(host);
+
+        await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        // The event leaves through the outbox once the expiry's write commits, which can be before its span ends.
+        await Eventually.True(() => Task.FromResult(_spans.Any(a => a.OperationName == "expire trade")), what: "the expiry's span");
+
+        var round = Assert.Single(_spans, a => a.OperationName == "clearing round"
+            && (string?)a.GetTagItem(TradeNetTelemetry.RoundId) == trade.RoundId.ToString());
+        var expiry = Assert.Single(_spans, a => a.OperationName == "expire trade"
+            && (string?)a.GetTagItem(TradeNetTelemetry.TradeId) == trade.Id.ToString());
+        Assert.Equal(round.TraceId, Assert.Single(expiry.Links).Context.TraceId);
+        Assert.Equal("cancelled", expiry.GetTagItem(TradeNetTelemetry.State));
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
