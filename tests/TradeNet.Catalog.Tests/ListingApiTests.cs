@@ -402,6 +402,27 @@ public sealed class ListingApiTests(CatalogFactory factory) : IClassFixture<Cata
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
     }
 
+    [Theory]
+    [InlineData("town=42187&town=42071", "town")] // bound as "42187,42071": a filter that silently matched nothing
+    [InlineData("limit=2&limit=3", "limit")]        // was "must be a whole number", which both are
+    [InlineData("kind=offer&KIND=need", "kind")]    // query names are read in any case
+    public async Task A_query_parameter_given_twice_is_a_400_naming_it_rather_than_read_as_both_joined(string query, string field)
+    {
+        var response = await factory.CreateClient().GetAsync($"/api/catalog/listings?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"{field}: is given more than once; send it once", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_repeated_query_parameter_the_route_does_not_read_is_ignored_as_before()
+    {
+        var response = await factory.CreateClient().GetAsync("/api/catalog/listings?limit=1&utm=a&utm=b");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task Reading_an_unknown_listing_is_a_404()
     {

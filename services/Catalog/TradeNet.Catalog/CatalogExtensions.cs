@@ -68,6 +68,7 @@ public static class CatalogExtensions
     {
         app.MapGroup("/api/catalog")
             .WithTags("catalog")
+            .RefuseRepeatedQuery()
             .MapTowns()
             .MapCategories()
             .MapListings();

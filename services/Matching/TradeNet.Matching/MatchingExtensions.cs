@@ -69,7 +69,7 @@ public static class MatchingExtensions
     /// <summary>REST routes under /api/matching (matching serves no gRPC).</summary>
     public static IEndpointRouteBuilder MapMatching(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/matching");
+        var api = app.MapGroup("/api/matching").RefuseRepeatedQuery();
         api.MapRounds();
         api.MapTrades();
         api.MapBook();

@@ -14,6 +14,7 @@ internal static class StatusProblems
     internal const string NoCredentials = "This route needs an API key: send it in the X-Api-Key header.";
     internal const string NoRoute = "No route matches this path.";
     internal const string WrongMethod = "This route does not take this method; the Allow header lists those it takes.";
+    internal const string BodyTooSlow = "The request body did not arrive in time: fewer bytes came than its Content-Length announced, or they came too slowly.";
 
     public static void Describe(ProblemDetailsContext context)
     {
@@ -27,6 +28,7 @@ internal static class StatusProblems
             StatusCodes.Status403Forbidden => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
             StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
             StatusCodes.Status405MethodNotAllowed => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+            StatusCodes.Status408RequestTimeout => "https://tools.ietf.org/html/rfc9110#section-15.5.9",
             StatusCodes.Status409Conflict => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
             StatusCodes.Status415UnsupportedMediaType => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
             StatusCodes.Status500InternalServerError => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
@@ -48,6 +50,9 @@ internal static class StatusProblems
             StatusCodes.Status404NotFound when http.GetEndpoint() is null => NoRoute,
             StatusCodes.Status405MethodNotAllowed => WrongMethod,
             StatusCodes.Status415UnsupportedMediaType => ProblemExceptionHandler.ExpectedJson,
+            // A body that stalls (short of its Content-Length, or slower than Kestrel's minimum data rate) while the
+            // gateway streams it: YARP answers the bare status, which said only "Request Timeout".
+            StatusCodes.Status408RequestTimeout => BodyTooSlow,
             // A chunked body that outgrows the limit while the gateway streams it: YARP answers the bare status.
             StatusCodes.Status413PayloadTooLarge => $"The request body exceeds {ServiceDefaults.MaxRequestBodyBytes} bytes.",
             _ => null,

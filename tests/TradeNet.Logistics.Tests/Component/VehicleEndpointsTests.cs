@@ -24,6 +24,29 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
         Assert.Equal([van.Id], own!.Select(v => v.Id));
     }
 
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    public async Task Availability_sent_with_an_offset_is_answered_in_UTC_as_it_is_stored_and_read_back(string method)
+    {
+        var (a, _, _) = Towns.Fresh();
+        var van = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
+        var from = new DateTimeOffset(DateTime.SpecifyKind(DateTime.UtcNow.Date.AddDays(40).AddHours(10), DateTimeKind.Unspecified), TimeSpan.FromHours(14));
+        var body = new { homeLat = Towns.Roanne.Lat, homeLon = Towns.Roanne.Lon, capacityKg = 900, costPerKm = 0.5, availableFrom = from, availableUntil = from.AddDays(5) };
+
+        var answer = method == "POST"
+            ? await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a), body)
+            : await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(a), body);
+        var answered = await answer.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var read = await (await app.SendAsync(HttpMethod.Get, $"/api/logistics/vehicles/{answered.GetProperty("id").GetString()}",
+            TestSettings.TownAuth(a))).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+
+        // The answer echoed "+14:00" while every read gave the stored UTC (gateway fuzz): the same instant, spelled twice.
+        Assert.Equal(read.GetProperty("availableFrom").GetString(), answered.GetProperty("availableFrom").GetString());
+        Assert.Equal(read.GetProperty("availableUntil").GetString(), answered.GetProperty("availableUntil").GetString());
+        Assert.EndsWith("+00:00", answered.GetProperty("availableFrom").GetString());
+    }
+
     [Fact]
     public async Task An_operator_registers_a_vehicle_for_a_town_and_must_name_it()
     {

@@ -90,4 +90,28 @@ public class BookTests
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("limit", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_page_cursor_given_twice_is_a_400_naming_after_not_a_page_after_both_joined()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Swap.All);
+
+        // Bound as "a-cheese,b-wood", a cursor that moved the page without saying so (gateway fuzz).
+        var response = await host.Operator().GetAsync("/api/matching/book?after=a-cheese&after=b-wood");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("after: is given more than once; send it once", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_repeated_query_parameter_still_gets_401_without_a_key()
+    {
+        await using var host = new MatchingHost();
+
+        var response = await host.As(null).GetAsync("/api/matching/book?after=a&after=b");
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+    }
 }

@@ -16,7 +16,7 @@ public static class RouteEndpoints
 {
     public static RouteGroupBuilder MapRouteEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/logistics").RequireAuthorization();
+        var api = app.MapGroup("/api/logistics").RequireAuthorization().RefuseRepeatedQuery();
         api.MapPost("/plans", RunPlanning).ProducesProblems(403, 409);
         // The handlers below answer IResult, which says nothing of what they write: the metadata says it.
         api.MapGet("/routes/{id}", GetRoute).Produces<RouteView>().ProducesValidationProblem().ProducesProblems(404);

@@ -17,7 +17,7 @@ public static class ShipmentEndpoints
     public static RouteGroupBuilder MapShipmentEndpoints(this IEndpointRouteBuilder app)
     {
         // Answers may carry a receiving town's handover code: no cache along the way may keep them.
-        var api = app.MapGroup("/api/logistics").RequireAuthorization().AddEndpointFilter((context, next) =>
+        var api = app.MapGroup("/api/logistics").RequireAuthorization().RefuseRepeatedQuery().AddEndpointFilter((context, next) =>
         {
             context.HttpContext.Response.Headers.CacheControl = "no-store";
             return next(context);

@@ -17,7 +17,7 @@ public static class TransferEndpoints
 
     public static RouteGroupBuilder MapTransferEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/logistics").RequireAuthorization();
+        var api = app.MapGroup("/api/logistics").RequireAuthorization().RefuseRepeatedQuery();
         api.MapGet("/trades/{tradeId}/transfers", TransfersOfTrade).ProducesProblems(404);
         // The handler takes status as optional only to answer its own 400 naming it; the document says what the route needs.
         api.MapGet("/transfers", TransfersInStatus).ProducesProblems(403).AddOpenApiOperationTransformer((operation, _, _) =>

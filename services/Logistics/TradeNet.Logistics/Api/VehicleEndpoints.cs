@@ -16,7 +16,7 @@ public static class VehicleEndpoints
 {
     public static RouteGroupBuilder MapVehicleEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/logistics/vehicles").RequireAuthorization();
+        var api = app.MapGroup("/api/logistics/vehicles").RequireAuthorization().RefuseRepeatedQuery();
         // 409: a key reused for other terms, or the home town at Logistics:MaxVehiclesPerTown. 503: catalog could not
         // confirm the home town an operator names.
         api.MapPost("/", Register).ProducesProblems(403, 409, 503);

@@ -82,8 +82,10 @@ public static class VehicleValidation
             ? new() { ["availableUntil"] = ["must be in the future; a vehicle whose availability has ended is never planned (withdraw it instead)"] }
             : [];
 
+    // Times in UTC, as the stores keep them, so the answer to a registration or change reads as every later read does
+    // (it echoed the sender's offset, "+14:00", while reads gave "+00:00"), as catalog's listings do.
     public static Vehicle Build(string id, string homeTown, VehicleRequest r, DateTimeOffset createdAt, DateTimeOffset now) =>
         new(id, homeTown, new TradePoint(r.HomeLat!.Value, r.HomeLon!.Value), string.IsNullOrWhiteSpace(r.Name) ? null : r.Name.Trim(),
-            r.CapacityKg!.Value, r.VolumeM3, r.Chilled ?? false, r.CostPerKm!.Value, r.FixedCost ?? 0, r.AvailableFrom, r.AvailableUntil,
-            createdAt, now);
+            r.CapacityKg!.Value, r.VolumeM3, r.Chilled ?? false, r.CostPerKm!.Value, r.FixedCost ?? 0, r.AvailableFrom?.ToUniversalTime(),
+            r.AvailableUntil?.ToUniversalTime(), createdAt, now);
 }
