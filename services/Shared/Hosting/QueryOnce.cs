@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Http;
 namespace TradeNet.Shared.Hosting;
 
 /// <summary>
-/// A query parameter a route reads, given more than once (<c>?town=a&amp;town=b</c>), is a 400 naming it. The framework
-/// binds such a parameter as the values joined with a comma ("a,b"), so a filter silently matched nothing, a repeated page
-/// cursor moved the page, and a repeated <c>limit</c> was called "not a whole number" (gateway fuzz). Headers given twice
-/// are refused the same way (<c>Idempotency-Key</c>, <c>X-Api-Key</c>). An endpoint filter, so the caller is checked
+/// A query parameter a route reads, given more than once (<c>?town=a&amp;town=b</c>), is a 400 naming it, as a repeated
+/// <c>Idempotency-Key</c> or <c>X-Api-Key</c> header already is where those are read. The framework binds such a parameter
+/// as the values joined with a comma ("a,b"), so a filter silently matched nothing, a repeated page cursor moved the page,
+/// and a repeated <c>limit</c> was called "not a whole number" (gateway fuzz). An endpoint filter, so the caller is checked
 /// first (an anonymous caller still gets 401); parameters the route does not read are left alone, as they always were.
 /// </summary>
 public static class QueryOnce
