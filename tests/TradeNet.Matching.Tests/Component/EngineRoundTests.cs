@@ -143,6 +143,8 @@ public class EngineRoundTests
 
         Assert.Equal(0, round.Trades);
         Assert.Equal(0, round.Objective, 9);
+        var recorded = (await host.Operator().GetFromJsonAsync<RoundView>($"/api/matching/rounds/{round.Id}", MatchingHost.Json))!;
+        Assert.Contains("1 trade(s) dropped in which a town would serve its own need", recorded.Quality!.Note);
     }
 
     private static ListingSnapshot Listing(string id, string town, string kind, string category, double quantity, double valuePerUnit,

@@ -73,7 +73,10 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
         activity?.SetTag("tradenet.solver.whole_pieces.lowered", lowered);
         activity?.SetTag("tradenet.solver.whole_pieces.dropped", dropped);
         activity?.SetTag("tradenet.solver.self_served.dropped", selfServed);
-        var quality = new RoundQuality(result.Bound, gap, status, result.Stats.Edges, cycleLengths, result.Stats.Method, transportCost, quote.Note);
+        // The bound still counts the dropped trades, so a gap that is only theirs would read as a weak solve.
+        var note = selfServed == 0 ? quote.Note : string.Join(' ', new[] { quote.Note,
+            $"{selfServed} trade(s) dropped in which a town would serve its own need; the bound still counts them." }.OfType<string>());
+        var quality = new RoundQuality(result.Bound, gap, status, result.Stats.Edges, cycleLengths, result.Stats.Method, transportCost, note);
         var stats = new ClearingStats(Name, entries.Count, entries.Count(e => e.Kind == ListingKind.Offer),
             entries.Count(e => e.Kind == ListingKind.Need), result.Stats.Edges, result.Stats.Columns, result.Bound, quality);
         return new ClearingOutcome(trades, objective, stats);
