@@ -54,6 +54,8 @@ public static class RoutePlanner
     {
         var p = model.Problem;
         var vehicle = model.Request.Vehicles[v];
+        // The solver may load before it unloads at one town (no cost either way); a driver unloads first, in one stop.
+        nodes = StopOrder.UnloadFirst(p, v, nodes, node => model.Places[node].TownId);
         var schedule = RouteEvaluator.Schedule(p, v, nodes)
                        ?? throw new InvalidOperationException($"the solver returned an infeasible route for vehicle {vehicle.Id}");
         var stops = new List<RouteStop>();

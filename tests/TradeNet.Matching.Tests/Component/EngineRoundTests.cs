@@ -131,6 +131,22 @@ public class EngineRoundTests
         Assert.Equal("feasible", round.Quality.SolverStatus);
     }
 
+    [Fact]
+    public async Task Two_towns_are_not_proposed_to_swap_walnuts_for_walnuts()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(
+            Listing("a-nuts", A, "offer", "walnuts", 200, 7), Listing("a-wants", A, "need", "walnuts", 100, 7),
+            Listing("b-nuts", B, "offer", "walnuts", 200, 7), Listing("b-wants", B, "need", "walnuts", 100, 7));
+
+        var round = await host.RunRoundAsync();
+
+        Assert.Equal(0, round.Trades);
+        Assert.Equal(0, round.Objective, 9);
+        var recorded = (await host.Operator().GetFromJsonAsync<RoundView>($"/api/matching/rounds/{round.Id}", MatchingHost.Json))!;
+        Assert.Contains("1 trade(s) dropped in which a town would serve its own need", recorded.Quality!.Note);
+    }
+
     private static ListingSnapshot Listing(string id, string town, string kind, string category, double quantity, double valuePerUnit,
         string unit = "kg")
     {

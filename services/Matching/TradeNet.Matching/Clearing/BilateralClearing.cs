@@ -41,7 +41,9 @@ public sealed class BilateralClearing : IClearingStrategy
             if (string.CompareOrdinal(from, to) > 0 || !legs.TryGetValue((to, from), out var backward)) continue;
             foreach (var (o1, n1) in forward)
                 foreach (var (o2, n2) in backward)
-                    swaps.Add(new Swap(o1, n1, o2, n2));
+                    // A town whose own offer would serve its own need gains nothing by the swap (SelfServed).
+                    if (!SelfServed.Serves(o1, n2) && !SelfServed.Serves(o2, n1))
+                        swaps.Add(new Swap(o1, n1, o2, n2));
         }
 
         var available = entries.ToDictionary(e => e.Id, e => e.Available, StringComparer.Ordinal);

@@ -53,24 +53,30 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
 
         var cleared = result.Trades.Select(t => new ClearedTrade(t.Legs.Select(l => new ClearedLeg(
             l.From, l.To, l.Offer, l.Need, l.Category, l.Quantity, l.Value, l.Quantity * byId[l.Offer].WeightPerUnit)).ToList())).ToList();
-        var (trades, lowered, dropped) = WholePieces.Apply(cleared, byId);
+        var (whole, lowered, dropped) = WholePieces.Apply(cleared, byId);
+        var (trades, selfServed) = SelfServed.Apply(whole, byId);
         var transportCost = quote.CostPerUnit is null ? 0 : trades.SelectMany(t => t.Legs)
             .Sum(l => l.Quantity * quote.CostPerUnit(l.FromTown, l.ToTown, l.Category));
         var (objective, gap, status, cycleLengths) = (result.Objective, result.Gap, result.Status.ToString().ToLowerInvariant(),
             result.Stats.CycleLengths.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value));
-        if (lowered + dropped > 0)
+        if (lowered + dropped + selfServed > 0)
         {
-            // The engine's bound is of the problem without whole pieces, which can only do as well: it still bounds this plan.
+            // The engine's bound is of the problem without whole pieces or self-served towns, which can only do as well:
+            // it still bounds this plan.
             objective = trades.Sum(t => t.Legs.Count * t.Value) - transportCost;
             gap = result.Bound > 0 ? Math.Max(0, (result.Bound - objective) / result.Bound) : 0;
             status = gap <= 1e-6 ? "optimal" : "feasible";
             cycleLengths = trades.GroupBy(t => t.Legs.Count).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(), g => g.Count());
-            logger.LogInformation("Whole pieces: {Lowered} trades lowered, {Dropped} dropped; objective {Objective:F1}, gap {Gap:P2}",
-                lowered, dropped, objective, gap);
+            logger.LogInformation("Whole pieces: {Lowered} trades lowered, {Dropped} dropped; {SelfServed} dropped where a town would serve its own need; objective {Objective:F1}, gap {Gap:P2}",
+                lowered, dropped, selfServed, objective, gap);
         }
         activity?.SetTag("tradenet.solver.whole_pieces.lowered", lowered);
         activity?.SetTag("tradenet.solver.whole_pieces.dropped", dropped);
-        var quality = new RoundQuality(result.Bound, gap, status, result.Stats.Edges, cycleLengths, result.Stats.Method, transportCost, quote.Note);
+        activity?.SetTag("tradenet.solver.self_served.dropped", selfServed);
+        // The bound still counts the dropped trades, so a gap that is only theirs would read as a weak solve.
+        var note = selfServed == 0 ? quote.Note : string.Join(' ', new[] { quote.Note,
+            $"{selfServed} trade(s) dropped in which a town would serve its own need; the bound still counts them." }.OfType<string>());
+        var quality = new RoundQuality(result.Bound, gap, status, result.Stats.Edges, cycleLengths, result.Stats.Method, transportCost, note);
         var stats = new ClearingStats(Name, entries.Count, entries.Count(e => e.Kind == ListingKind.Offer),
             entries.Count(e => e.Kind == ListingKind.Need), result.Stats.Edges, result.Stats.Columns, result.Bound, quality);
         return new ClearingOutcome(trades, objective, stats);
