@@ -363,6 +363,8 @@ public class LogisticsStoreContractTests
         Assert.Equal(new[] { Held(older) }, await s.Store.TransfersOfTradeAsync(older.TradeId));
         Assert.Equal(new[] { Held(older), Held(newer) }, await s.Store.TransfersInStatusAsync(TransferStatus.Held, 10));
         Assert.Equal(new[] { Held(older) }, await s.Store.TransfersInStatusAsync(TransferStatus.Held, 1));
+        Assert.Equal(new[] { Held(newer) }, await s.Store.TransfersInStatusAsync(TransferStatus.Held, 10, Held(older)));
+        Assert.Empty(await s.Store.TransfersInStatusAsync(TransferStatus.Held, 10, Held(newer)));
         Assert.Empty(await s.Store.TransfersInStatusAsync(TransferStatus.Cancelled, 10));
     }
 

@@ -13,8 +13,6 @@ namespace TradeNet.Logistics.Api;
 /// a held transfer to be planned again.</summary>
 public static class TransferEndpoints
 {
-    public const int MaxListed = 500;
-
     public static RouteGroupBuilder MapTransferEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/logistics").RequireAuthorization().RefuseRepeatedQuery();
@@ -41,13 +39,21 @@ public static class TransferEndpoints
         return TypedResults.Ok(transfers.OrderBy(t => t.LegIndex).Select(TransferView.From).ToArray());
     }
 
+    /// <summary>In pages as the other lists (<see cref="Paging"/>): a day of failures can hold more legs than one page, and
+    /// an operator must be able to reach every one of them, not only the oldest.</summary>
     private static async Task<Results<Ok<TransferView[]>, ValidationProblem, ProblemHttpResult>> TransfersInStatus(
-        string? status, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+        string? status, string? limit, string? after, ClaimsPrincipal user, ILogisticsStore store, HttpContext http, CancellationToken ct)
     {
         if (!user.IsOperator()) return Problems.Forbidden("Only operators list transfers by status.");
         if (ParseStatus(status) is not { } wanted)
             return Problems.Field("status", $"must be one of {string.Join(", ", Enum.GetValues<TransferStatus>().Select(Name))}");
-        var transfers = await store.TransfersInStatusAsync(wanted, MaxListed, ct);
+        if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
+        TransferOrder? last = null;
+        if (!string.IsNullOrWhiteSpace(after)
+            && (!Guid.TryParse(after.Trim(), out var afterId) || (last = (await store.TransfersAsync([afterId], ct)).SingleOrDefault()) is null))
+            return Paging.UnknownAfter("transfer");
+        var transfers = await store.TransfersInStatusAsync(wanted, size, last, ct);
+        Paging.LinkNext(http, transfers, size, t => t.Id.ToString());
         return TypedResults.Ok(transfers.Select(TransferView.From).ToArray());
     }
 

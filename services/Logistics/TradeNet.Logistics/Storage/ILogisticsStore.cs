@@ -38,8 +38,10 @@ public interface ILogisticsStore : IVehicleReads
     /// One query for a whole page of shipments, which show their goods from their transfers.</summary>
     Task<IReadOnlyList<TransferOrder>> TransfersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct = default);
 
-    /// <summary>Transfers in one status, oldest first, at most <paramref name="limit"/>.</summary>
-    Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default);
+    /// <summary>Transfers in one status, oldest first (by creation, trade, leg), at most <paramref name="limit"/>; after
+    /// <paramref name="after"/> in that order when given (a transfer of an earlier page, whatever its status now).</summary>
+    Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, TransferOrder? after = null,
+        CancellationToken ct = default);
 
     /// <summary>The shipments sharing one vehicle route, in no particular order.</summary>
     Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);

@@ -49,6 +49,19 @@ public static class LogisticsMongoQueries
     public static FilterDefinition<TransferDocument> TransfersInStatus(TransferStatus status) =>
         Builders<TransferDocument>.Filter.Eq(d => d.Status, MongoMapping.Name(status));
 
+    /// <summary>Those after <paramref name="after"/> in <see cref="OldestFirst"/>'s order: a page of a status list.</summary>
+    public static FilterDefinition<TransferDocument> TransfersInStatus(TransferStatus status, TransferOrder? after)
+    {
+        if (after is null) return TransfersInStatus(status);
+        var f = Builders<TransferDocument>.Filter;
+        var created = after.CreatedAt.UtcDateTime;
+        return f.And(TransfersInStatus(status), f.Or(
+            f.Gt(d => d.CreatedAt, created),
+            f.And(f.Eq(d => d.CreatedAt, created), f.Or(
+                f.Gt(d => d.TradeId, after.TradeId),
+                f.And(f.Eq(d => d.TradeId, after.TradeId), f.Gt(d => d.LegIndex, after.LegIndex))))));
+    }
+
     public static SortDefinition<TransferDocument> OldestFirst { get; } =
         Builders<TransferDocument>.Sort.Ascending(d => d.CreatedAt).Ascending(d => d.TradeId).Ascending(d => d.LegIndex);
 

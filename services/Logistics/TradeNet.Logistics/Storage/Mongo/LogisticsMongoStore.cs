@@ -116,9 +116,10 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
 
-    public async Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, TransferOrder? after = null,
+        CancellationToken ct = default)
     {
-        var docs = await Transfers.Find(TransfersInStatus(status)).Sort(OldestFirst).Limit(Math.Max(1, limit)).ToListAsync(ct);
+        var docs = await Transfers.Find(TransfersInStatus(status, after)).Sort(OldestFirst).Limit(Math.Max(1, limit)).ToListAsync(ct);
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
 

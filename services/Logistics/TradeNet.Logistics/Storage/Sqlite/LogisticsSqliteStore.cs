@@ -77,12 +77,18 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
 
     private const int IdsPerQuery = 500;
 
-    public async Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TransferOrder>> TransfersInStatusAsync(TransferStatus status, int limit, TransferOrder? after = null,
+        CancellationToken ct = default)
     {
         await using var connection = Database.Open();
+        // Keyset on the listing's own order: created_at is round-trip UTC text, so text order is time order.
         await using var command = Command(connection,
-            $"SELECT {TransferColumns} FROM transfers WHERE status = $status ORDER BY created_at, trade_id, leg_index LIMIT $limit",
-            ("$status", Name(status)), ("$limit", Math.Max(1, limit)));
+            $"SELECT {TransferColumns} FROM transfers WHERE status = $status " +
+            "AND ($afterCreated IS NULL OR created_at > $afterCreated OR (created_at = $afterCreated AND " +
+            "(trade_id > $afterTrade OR (trade_id = $afterTrade AND leg_index > $afterLeg)))) " +
+            "ORDER BY created_at, trade_id, leg_index LIMIT $limit",
+            ("$status", Name(status)), ("$limit", Math.Max(1, limit)), ("$afterCreated", after is null ? null : SqliteRows.Time(after.CreatedAt)),
+            ("$afterTrade", after?.TradeId.ToString()), ("$afterLeg", after?.LegIndex));
         return await ReadAllAsync(command, ReadTransfer, ct);
     }
 
