@@ -22,7 +22,13 @@ public sealed class ClearingRounds(
     private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(200);
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
-    public async Task<ClearingRound> RunAsync(string trigger, CancellationToken ct)
+    public async Task<ClearingRound> RunAsync(string trigger, CancellationToken ct) =>
+        (await RunAsync(trigger, stillDue: null, ct))!;
+
+    /// <summary>Runs a round unless <paramref name="stillDue"/>, asked once the lease is this instance's, says the latest
+    /// round (of any instance) makes it unnecessary: then null. A scheduled tick that waited out another replica's round
+    /// would otherwise clear again right after it, since it judged itself due before that round was stored.</summary>
+    public async Task<ClearingRound?> RunAsync(string trigger, Func<ClearingRound?, bool>? stillDue, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -32,6 +38,7 @@ public sealed class ClearingRounds(
             var renewing = RenewLeaseAsync(renewal.Token);
             try
             {
+                if (stillDue is not null && !stillDue((await store.RoundsAsync(1, ct)).FirstOrDefault())) return null;
                 return await RunLockedAsync(trigger, ct);
             }
             finally

@@ -29,7 +29,10 @@ public sealed class ScheduledClearing(IServiceScopeFactory scopes, IMatchingStor
                     continue;
                 }
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ClearingRounds>().RunAsync("schedule", stoppingToken);
+                // Asked again under the lease: another replica's round may have run while this tick waited for it.
+                var round = await scope.ServiceProvider.GetRequiredService<ClearingRounds>().RunAsync("schedule",
+                    newest => IsDue(newest, clock.GetUtcNow(), interval), stoppingToken);
+                if (round is null) logger.LogDebug("Scheduled clearing round left out: another instance cleared while this tick waited for its lease");
             }
             catch (ClearingBusyException)
             {
