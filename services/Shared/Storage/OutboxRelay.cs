@@ -64,6 +64,8 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         var failingSince = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // A publish waits up to 30 s for a broker that is away before it fails: the outage began when that attempt did.
+            var attempt = DateTimeOffset.UtcNow;
             try
             {
                 if (!await HoldAsync(stoppingToken))
@@ -97,7 +99,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             }
             catch (Exception ex)
             {
-                if (failures++ == 0) failingSince = DateTimeOffset.UtcNow;
+                if (failures++ == 0) failingSince = attempt;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(5000, 200 * Math.Pow(2, Math.Min(failures, 5))));
                 logger.LogWarning(ex, "Outbox relay {Store} could not publish; retrying in {Delay}", typeof(TStore).Name, delay);
                 await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
