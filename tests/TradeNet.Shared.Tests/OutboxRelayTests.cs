@@ -137,6 +137,32 @@ public sealed class OutboxRelayTests : IDisposable
     }
 
     [Fact]
+    public async Task A_relay_that_could_not_publish_says_so_once_when_its_events_flow_again()
+    {
+        // During a broker outage the relay warns on every failed attempt, and MassTransit logs nothing when it reconnects.
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "relay.db"), "");
+        await WriteEventsAsync(db, 3);
+        await using var provider = await StartHarnessAsync(db);
+        var broker = new RefusingBroker(failures: 2);
+        provider.GetRequiredService<IBus>().ConnectPublishObserver(broker);
+        var log = new RecordingLogger<OutboxRelay<TestOutbox>>();
+        var relay = new OutboxRelay<TestOutbox>(provider.GetRequiredService<TestOutbox>(), provider, log);
+
+        await relay.StartAsync(default);
+        try
+        {
+            await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 0, what: "outbox drained");
+        }
+        finally
+        {
+            await relay.StopAsync(default);
+        }
+
+        Assert.Equal(2, log.Messages.Count(m => m.Contains("could not publish")));
+        Assert.Single(log.Messages, m => m.Contains("publishes again after 2 failed attempts"));
+    }
+
+    [Fact]
     public async Task On_a_durable_bus_events_the_broker_confirmed_are_deleted()
     {
         var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "durable.db"), "");
@@ -364,6 +390,33 @@ public sealed class OutboxRelayTests : IDisposable
         public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.Delay(2);
 
         public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+
+    /// <summary>A broker that refuses the first publishes, as one does while it is down.</summary>
+    private sealed class RefusingBroker(int failures) : IPublishObserver
+    {
+        private int _left = failures;
+
+        public Task PrePublish<T>(PublishContext<T> context) where T : class =>
+            Interlocked.Decrement(ref _left) >= 0 ? throw new InvalidOperationException("Broker unreachable") : Task.CompletedTask;
+
+        public Task PostPublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+
+    private sealed class RecordingLogger<T> : Microsoft.Extensions.Logging.ILogger<T>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyList<string> Messages => [.. _messages];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter) => _messages.Enqueue(formatter(state, exception));
     }
 
     private static async Task<List<Guid>> WriteEventsAsync(SqliteDatabase db, int count)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using TradeNet.Shared.Storage;
 
@@ -27,11 +28,16 @@ public static class OutboxBacklogMetrics
 
     private static KeyValuePair<string, object?> Outbox(string name) => new("tradenet.outbox", name);
 
-    /// <summary>Polls <typeparamref name="TStore"/>'s backlog for the gauges (the store is async; gauges read the last poll).</summary>
+    /// <summary>Polls <typeparamref name="TStore"/>'s backlog for the gauges (the store is async; gauges read the last poll),
+    /// and adds the health check <c>outbox-{outbox}</c>, Degraded while an event waits too long.</summary>
     public static IServiceCollection AddOutboxBacklogMetrics<TStore>(this IServiceCollection services, string outbox)
-        where TStore : IOutboxStore =>
-        services.AddHostedService(sp => new OutboxBacklogPoller<TStore>(sp.GetRequiredService<TStore>(), outbox,
+        where TStore : IOutboxStore
+    {
+        services.AddHealthChecks().Add(new HealthCheckRegistration($"outbox-{outbox}",
+            sp => new OutboxHealthCheck<TStore>(sp.GetRequiredService<TStore>(), outbox), HealthStatus.Degraded, tags: null));
+        return services.AddHostedService(sp => new OutboxBacklogPoller<TStore>(sp.GetRequiredService<TStore>(), outbox,
             sp.GetRequiredService<ILogger<OutboxBacklogPoller<TStore>>>()));
+    }
 }
 
 public sealed class OutboxBacklogPoller<TStore>(TStore store, string outbox, ILogger<OutboxBacklogPoller<TStore>> logger)

@@ -43,6 +43,7 @@ public static class BusExtensions
             builder.Services.AddReceiveObserver<GivenUpObserver>();
         }
         builder.Services.AddHealthChecks().AddCheck<BusStartedCheck>("bus-started");
+        builder.Services.PostConfigure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>(BusHealthCheckMessage.Wrap);
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
@@ -50,7 +51,11 @@ public static class BusExtensions
             x.DisableUsageTelemetry();
             // A broker outage degrades a service (its outbox holds the events) but must not take its API
             // out of the gateway's rotation, so the bus check never reports worse than Degraded.
-            x.ConfigureHealthCheckOptions(o => o.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
+            x.ConfigureHealthCheckOptions(o =>
+            {
+                o.Name = BusHealthCheckMessage.Name;
+                o.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded;
+            });
             foreach (var hook in consumers) hook(x);
             if (inMemory)
             {

@@ -62,8 +62,11 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         _keepSent = services.GetService<Messaging.BusDurability>() is { Durable: false };
         _givenUp = services.GetService<Messaging.GivenUpEvents>();
         var failures = 0;
+        var failingSince = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // A publish waits up to 30 s for a broker that is away before it fails: the outage began when that attempt did.
+            var attempt = DateTimeOffset.UtcNow;
             try
             {
                 if (!await HoldAsync(stoppingToken))
@@ -82,6 +85,11 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
                     if (!await HoldAsync(stoppingToken)) break; // another relay took over: it publishes the rest
                     if (await PublishAsync(bus, message, stoppingToken)) published++;
                 }
+                // MassTransit says nothing when it reconnects: without this line an operator reading the log during a
+                // broker outage sees the warnings stop, never that the events flow again.
+                if (failures > 0 && published > 0)
+                    logger.LogInformation("Outbox relay {Store} publishes again after {Failures} failed attempts since {Since:u}",
+                        typeof(TStore).Name, failures, failingSince);
                 failures = 0;
                 if (pending.Count == batch && published > 0) continue;
                 await OutboxSignal.WaitAsync(Idle, stoppingToken);
@@ -92,7 +100,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             }
             catch (Exception ex)
             {
-                failures++;
+                if (failures++ == 0) failingSince = attempt;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(5000, 200 * Math.Pow(2, Math.Min(failures, 5))));
                 logger.LogWarning(ex, "Outbox relay {Store} could not publish; retrying in {Delay}", typeof(TStore).Name, delay);
                 await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
