@@ -34,14 +34,16 @@ public sealed class ExpiryTraceTests : IDisposable
 
         await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
         // The event leaves through the outbox once the expiry's write commits, which can be before its span ends.
-        await Eventually.True(() => Task.FromResult(_spans.Any(a => a.OperationName == "expire trade")), what: "the expiry's span");
+        await Eventually.True(() => Task.FromResult(_spans.Any(a => a.OperationName == "expire trade"
+            && (string?)a.GetTagItem(TradeNetTelemetry.State) == "cancelled"
+            && (string?)a.GetTagItem(TradeNetTelemetry.TradeId) == trade.Id.ToString())), what: "the expiry's span");
 
         var round = Assert.Single(_spans, a => a.OperationName == "clearing round"
             && (string?)a.GetTagItem(TradeNetTelemetry.RoundId) == trade.RoundId.ToString());
-        var expiry = Assert.Single(_spans, a => a.OperationName == "expire trade"
-            && (string?)a.GetTagItem(TradeNetTelemetry.TradeId) == trade.Id.ToString());
-        Assert.Equal(round.TraceId, Assert.Single(expiry.Links).Context.TraceId);
-        Assert.Equal("cancelled", expiry.GetTagItem(TradeNetTelemetry.State));
+        // A sweep whose write lost a race (a loaded machine) leaves a span of its own, still proposed; one span ends it.
+        var expiries = _spans.Where(a => a.OperationName == "expire trade" && (string?)a.GetTagItem(TradeNetTelemetry.TradeId) == trade.Id.ToString()).ToList();
+        Assert.Single(expiries, a => (string?)a.GetTagItem(TradeNetTelemetry.State) == "cancelled");
+        Assert.All(expiries, e => Assert.Equal(round.TraceId, Assert.Single(e.Links).Context.TraceId));
     }
 
     public void Dispose() => _listener.Dispose();
