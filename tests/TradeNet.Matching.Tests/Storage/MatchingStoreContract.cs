@@ -207,6 +207,34 @@ public sealed class MatchingStoreContract : IDisposable
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task Trades_are_found_by_a_second_town_and_by_a_listing_with_the_other_filters_and_pages(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var roanneRiorges = Trade("roanne", "riorges", createdAt: Now.AddMinutes(-10));
+        var roanneLyon = Trade("roanne", "lyon", createdAt: Now.AddMinutes(-5)) with { Status = TradeStatus.Agreed };
+        var lyonVichy = Trade("lyon", "vichy", createdAt: Now);
+        await using (var session = await store.BeginAsync())
+        {
+            foreach (var t in new[] { roanneRiorges, roanneLyon, lyonVichy }) await session.InsertTradeAsync(t);
+            await session.CommitAsync();
+        }
+
+        async Task<Guid[]> Ids(TradeQuery query) => (await store.TradesAsync(query)).Select(t => t.Id).ToArray();
+        Assert.Equal([roanneLyon.Id, roanneRiorges.Id], await Ids(new TradeQuery(WithTown: "roanne")));
+        // The caller's own town and the town asked about must both be in the trade.
+        Assert.Equal([roanneLyon.Id], await Ids(new TradeQuery("lyon", WithTown: "roanne")));
+        Assert.Equal([lyonVichy.Id, roanneLyon.Id], await Ids(new TradeQuery("lyon", WithTown: "lyon")));
+        Assert.Empty(await Ids(new TradeQuery("vichy", WithTown: "riorges")));
+        // A listing as the offer of one leg or the need of another.
+        Assert.Equal([roanneLyon.Id, roanneRiorges.Id], await Ids(new TradeQuery(ListingId: "roanne-offer")));
+        Assert.Equal([lyonVichy.Id, roanneLyon.Id], await Ids(new TradeQuery(ListingId: "lyon-need")));
+        Assert.Equal([lyonVichy.Id], await Ids(new TradeQuery(ListingId: "vichy-need")));
+        Assert.Equal([roanneLyon.Id], await Ids(new TradeQuery(ListingId: "roanne-need", Status: TradeStatus.Agreed)));
+        Assert.Equal([roanneRiorges.Id], await Ids(new TradeQuery(WithTown: "roanne", Limit: 1, After: (roanneLyon.CreatedAt, roanneLyon.Id))));
+        Assert.Empty(await Ids(new TradeQuery(ListingId: "nowhere-offer")));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
     public async Task Trades_using_a_listing_are_found_by_status(string adapter)
     {
         var store = StoreAdapters.Create(adapter, _settings).Store;

@@ -114,6 +114,18 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_town_asking_about_another_town_needs_both_in_the_trade_and_a_listing_filter_reads_the_listing_ids()
+    {
+        var both = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", TradeStatus.Agreed, WithTown: "riorges", ListingId: "o1")));
+        var same = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", WithTown: "roanne")));
+        var other = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery(WithTown: "riorges")));
+
+        Assert.Equal(BsonDocument.Parse("{ towns: { $all: ['roanne', 'riorges'] }, listingIds: 'o1', status: 'agreed' }"), both);
+        Assert.Equal(BsonDocument.Parse("{ towns: 'roanne' }"), same);
+        Assert.Equal(BsonDocument.Parse("{ towns: 'riorges' }"), other);
+    }
+
+    [Fact]
     public void A_page_after_a_trade_is_the_older_trades_then_those_as_old_with_a_greater_id_as_the_list_is_sorted()
     {
         var last = Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff");

@@ -116,10 +116,16 @@ public sealed class SqliteMatchingStore : IMatchingStore
         await using var connection = Database.Open();
         await using var command = connection.CreateCommand();
         var where = new List<string>();
-        if (query.TownId is not null)
+        var towns = query.Towns;
+        for (var i = 0; i < towns.Count; i++)
         {
-            where.Add("id IN (SELECT trade_id FROM trade_towns WHERE town_id = $town)");
-            command.Parameters.AddWithValue("$town", query.TownId);
+            where.Add($"id IN (SELECT trade_id FROM trade_towns WHERE town_id = $town{i})");
+            command.Parameters.AddWithValue($"$town{i}", towns[i]);
+        }
+        if (query.ListingId is not null)
+        {
+            where.Add("id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing)");
+            command.Parameters.AddWithValue("$listing", query.ListingId);
         }
         if (query.Status is { } status)
         {
