@@ -162,6 +162,35 @@ public sealed class MatchingStoreContract : IDisposable
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task The_time_a_trade_was_agreed_is_stored_with_it_and_read_back_by_every_query(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var proposal = Trade("roanne", "riorges");
+        var agreedBefore = Trade("lyon", "vichy") with { Status = TradeStatus.Agreed, AgreedAt = Now.AddHours(-2) };
+        await using (var session = await store.BeginAsync())
+        {
+            await session.InsertTradeAsync(proposal);
+            await session.InsertTradeAsync(agreedBefore);
+            await session.CommitAsync();
+        }
+        Assert.Null((await store.GetTradeAsync(proposal.Id))!.AgreedAt);
+
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.UpdateTradeAsync(proposal with { Status = TradeStatus.Agreed, AgreedAt = Now }));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(Now, (await store.GetTradeAsync(proposal.Id))!.AgreedAt);
+        Assert.Equal(Now.AddHours(-2), (await store.GetTradeAsync(agreedBefore.Id))!.AgreedAt);
+        var listed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed));
+        Assert.Equal(new[] { (proposal.Id, Now), (agreedBefore.Id, Now.AddHours(-2)) }.Order(),
+            listed.Select(t => (t.Id, t.AgreedAt!.Value)).Order());
+        await using var read = await store.BeginAsync();
+        Assert.Equal(Now, Assert.Single(await read.TradesUsingListingAsync("roanne-offer", TradeStatus.Agreed)).AgreedAt);
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
     public async Task An_update_against_a_stale_version_is_refused(string adapter)
     {
         var store = StoreAdapters.Create(adapter, _settings).Store;

@@ -65,6 +65,19 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void The_time_a_trade_was_agreed_is_stored_and_a_trade_stored_before_it_was_recorded_reads_null()
+    {
+        var trade = SampleTrade() with { Status = TradeStatus.Agreed, AgreedAt = At.AddHours(3) };
+
+        var bson = TradeDocument.From(trade).ToBsonDocument();
+
+        Assert.Equal(At.AddHours(3).UtcDateTime, bson["agreedAt"].ToUniversalTime());
+        Assert.Equal(At.AddHours(3), BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain().AgreedAt);
+        bson.Remove("agreedAt");
+        Assert.Null(BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain().AgreedAt);
+    }
+
+    [Fact]
     public void A_pickup_is_stored_on_its_leg_and_a_leg_stored_before_pickups_were_tracked_reads_as_not_picked_up()
     {
         var trade = SampleTrade().WithLeg(1, l => l with { PickedUp = true, PickedUpAt = At.AddHours(1) });
