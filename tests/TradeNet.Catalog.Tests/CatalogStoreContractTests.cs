@@ -411,6 +411,26 @@ public sealed class CatalogStoreContractTests
     }
 
     [Theory, MemberData(nameof(Adapters))]
+    public async Task The_trades_holding_a_listing_are_those_whose_held_reservation_has_a_line_on_it_oldest_first(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var (older, newer, released, elsewhere) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddReservationAsync(new Reservation(newer, true, "", [new("b", 1), new("a", 2)], ReservationStates.Held, At.AddMinutes(1)));
+            await s.AddReservationAsync(new Reservation(older, true, "", [new("a", 3)], ReservationStates.Held, At));
+            await s.AddReservationAsync(new Reservation(released, true, "", [new("a", 3)], ReservationStates.Released, At));
+            await s.AddReservationAsync(new Reservation(elsewhere, true, "", [new("c", 3)], ReservationStates.Held, At));
+            await s.AddReservationAsync(new Reservation(Guid.NewGuid(), false, "refused", [new("a", 9)], ReservationStates.Refused, At));
+        });
+
+        await using var session = await store.Store.BeginAsync();
+        Assert.Equal([older, newer], await session.TradesHoldingAsync("a"));
+        Assert.Equal([newer], await session.TradesHoldingAsync("b"));
+        Assert.Empty(await session.TradesHoldingAsync("nothing"));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
     public async Task A_message_is_consumed_once_per_consumer(string adapter)
     {
         await using var store = await StoreUnderTest.OpenAsync(adapter);

@@ -156,6 +156,9 @@ public sealed class MongoMappingTests
         Assert.Equal(BsonDocument.Parse("""{ "_id": { "$in": ["a", "b"] } }"""),
             MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery(Ids: ["a", "b"]))));
         Assert.Equal(new BsonDocument(), MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery())));
+        Assert.Equal(BsonDocument.Parse("""{ "state": "held", "lines": { "$elemMatch": { "listingId": "l1" } } }"""),
+            MongoRendering.Render(CatalogMongoQueries.HeldOnListing("l1")));
+        Assert.Equal(BsonDocument.Parse("""{ "createdAt": 1, "_id": 1 }"""), MongoRendering.Render(CatalogMongoQueries.ReservationsOldestFirst));
     }
 
     [Fact]

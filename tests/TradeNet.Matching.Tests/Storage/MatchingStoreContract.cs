@@ -162,6 +162,35 @@ public sealed class MatchingStoreContract : IDisposable
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task The_time_a_trade_was_agreed_is_stored_with_it_and_read_back_by_every_query(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var proposal = Trade("roanne", "riorges");
+        var agreedBefore = Trade("lyon", "vichy") with { Status = TradeStatus.Agreed, AgreedAt = Now.AddHours(-2) };
+        await using (var session = await store.BeginAsync())
+        {
+            await session.InsertTradeAsync(proposal);
+            await session.InsertTradeAsync(agreedBefore);
+            await session.CommitAsync();
+        }
+        Assert.Null((await store.GetTradeAsync(proposal.Id))!.AgreedAt);
+
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.UpdateTradeAsync(proposal with { Status = TradeStatus.Agreed, AgreedAt = Now }));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(Now, (await store.GetTradeAsync(proposal.Id))!.AgreedAt);
+        Assert.Equal(Now.AddHours(-2), (await store.GetTradeAsync(agreedBefore.Id))!.AgreedAt);
+        var listed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed));
+        Assert.Equal(new[] { (proposal.Id, Now), (agreedBefore.Id, Now.AddHours(-2)) }.Order(),
+            listed.Select(t => (t.Id, t.AgreedAt!.Value)).Order());
+        await using var read = await store.BeginAsync();
+        Assert.Equal(Now, Assert.Single(await read.TradesUsingListingAsync("roanne-offer", TradeStatus.Agreed)).AgreedAt);
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
     public async Task An_update_against_a_stale_version_is_refused(string adapter)
     {
         var store = StoreAdapters.Create(adapter, _settings).Store;
@@ -204,6 +233,34 @@ public sealed class MatchingStoreContract : IDisposable
         Assert.Equal([older.Id], (await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, DeadlineBefore: Now))).Select(t => t.Id));
         Assert.Equal([newer.Id], (await store.TradesAsync(new TradeQuery(Limit: 1))).Select(t => t.Id));
         Assert.Empty(await store.TradesAsync(new TradeQuery("nowhere")));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task Trades_are_found_by_a_second_town_and_by_a_listing_with_the_other_filters_and_pages(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var roanneRiorges = Trade("roanne", "riorges", createdAt: Now.AddMinutes(-10));
+        var roanneLyon = Trade("roanne", "lyon", createdAt: Now.AddMinutes(-5)) with { Status = TradeStatus.Agreed };
+        var lyonVichy = Trade("lyon", "vichy", createdAt: Now);
+        await using (var session = await store.BeginAsync())
+        {
+            foreach (var t in new[] { roanneRiorges, roanneLyon, lyonVichy }) await session.InsertTradeAsync(t);
+            await session.CommitAsync();
+        }
+
+        async Task<Guid[]> Ids(TradeQuery query) => (await store.TradesAsync(query)).Select(t => t.Id).ToArray();
+        Assert.Equal([roanneLyon.Id, roanneRiorges.Id], await Ids(new TradeQuery(WithTown: "roanne")));
+        // The caller's own town and the town asked about must both be in the trade.
+        Assert.Equal([roanneLyon.Id], await Ids(new TradeQuery("lyon", WithTown: "roanne")));
+        Assert.Equal([lyonVichy.Id, roanneLyon.Id], await Ids(new TradeQuery("lyon", WithTown: "lyon")));
+        Assert.Empty(await Ids(new TradeQuery("vichy", WithTown: "riorges")));
+        // A listing as the offer of one leg or the need of another.
+        Assert.Equal([roanneLyon.Id, roanneRiorges.Id], await Ids(new TradeQuery(ListingId: "roanne-offer")));
+        Assert.Equal([lyonVichy.Id, roanneLyon.Id], await Ids(new TradeQuery(ListingId: "lyon-need")));
+        Assert.Equal([lyonVichy.Id], await Ids(new TradeQuery(ListingId: "vichy-need")));
+        Assert.Equal([roanneLyon.Id], await Ids(new TradeQuery(ListingId: "roanne-need", Status: TradeStatus.Agreed)));
+        Assert.Equal([roanneRiorges.Id], await Ids(new TradeQuery(WithTown: "roanne", Limit: 1, After: (roanneLyon.CreatedAt, roanneLyon.Id))));
+        Assert.Empty(await Ids(new TradeQuery(ListingId: "nowhere-offer")));
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]

@@ -65,6 +65,19 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void The_time_a_trade_was_agreed_is_stored_and_a_trade_stored_before_it_was_recorded_reads_null()
+    {
+        var trade = SampleTrade() with { Status = TradeStatus.Agreed, AgreedAt = At.AddHours(3) };
+
+        var bson = TradeDocument.From(trade).ToBsonDocument();
+
+        Assert.Equal(At.AddHours(3).UtcDateTime, bson["agreedAt"].ToUniversalTime());
+        Assert.Equal(At.AddHours(3), BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain().AgreedAt);
+        bson.Remove("agreedAt");
+        Assert.Null(BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain().AgreedAt);
+    }
+
+    [Fact]
     public void A_pickup_is_stored_on_its_leg_and_a_leg_stored_before_pickups_were_tracked_reads_as_not_picked_up()
     {
         var trade = SampleTrade().WithLeg(1, l => l with { PickedUp = true, PickedUpAt = At.AddHours(1) });
@@ -111,6 +124,18 @@ public class MongoMappingTests
         var rendered = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", TradeStatus.Proposed, DeadlineBefore: At)));
         Assert.Equal(BsonDocument.Parse("{ towns: 'roanne', status: 'proposed', deadline: { $lte: ISODate('2026-12-01T09:30:00Z') } }"), rendered);
         Assert.Equal(new BsonDocument(), MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery())));
+    }
+
+    [Fact]
+    public void A_town_asking_about_another_town_needs_both_in_the_trade_and_a_listing_filter_reads_the_listing_ids()
+    {
+        var both = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", TradeStatus.Agreed, WithTown: "riorges", ListingId: "o1")));
+        var same = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", WithTown: "roanne")));
+        var other = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery(WithTown: "riorges")));
+
+        Assert.Equal(BsonDocument.Parse("{ towns: { $all: ['roanne', 'riorges'] }, listingIds: 'o1', status: 'agreed' }"), both);
+        Assert.Equal(BsonDocument.Parse("{ towns: 'roanne' }"), same);
+        Assert.Equal(BsonDocument.Parse("{ towns: 'riorges' }"), other);
     }
 
     [Fact]

@@ -99,7 +99,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
             var errors = CatalogValidation.Terms(listing.Kind, terms);
             CatalogValidation.CheckInReach(errors, CatalogValidation.Utc(request.AvailableFrom), CatalogValidation.Utc(request.AvailableUntil), clock.GetUtcNow());
             if (terms.Quantity < listing.Committed - Listing.Epsilon)
-                errors.TryAdd("quantity", [$"must be at least {listing.Committed}, already reserved or fulfilled"]);
+                errors.TryAdd("quantity", [await CommittedQuantity.ProblemAsync(session, listing, ct)]);
             if ((request.Quantity ?? request.MinLot) is not null && await session.GetCategoryAsync(listing.Category, ct) is { } unitOf)
                 CatalogValidation.CheckWholePieces(errors, unitOf.Unit, request.Quantity, request.MinLot);
             if (errors.Count > 0) return Problem.Invalid(errors);

@@ -37,6 +37,10 @@ public interface ICatalogSession : IWriteScope
     Task<Listing?> GetListingAsync(string id, CancellationToken ct = default);
     Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default);
 
+    /// <summary>The trades whose reservation still holds part of the listing (state held, a line on it), oldest first:
+    /// what a town must see end before it can lower the listing below what they hold.</summary>
+    Task<IReadOnlyList<Guid>> TradesHoldingAsync(string listingId, CancellationToken ct = default);
+
     /// <exception cref="CatalogConflictException">The id or the key hash is taken.</exception>
     Task AddTownAsync(Town town, CancellationToken ct = default);
 

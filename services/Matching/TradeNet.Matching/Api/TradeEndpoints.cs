@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TradeNet.Matching.Domain;
@@ -33,7 +34,13 @@ internal static class TradeEndpoints
     }
 
     private static async Task<Results<Ok<TradeView[]>, ValidationProblem>> ListAsync(
-        IMatchingStore store, ClaimsPrincipal user, string? status, string? limit, string? after, HttpContext http, CancellationToken ct)
+        IMatchingStore store, ClaimsPrincipal user, string? status, string? limit, string? after,
+        [Description("Only trades with a leg from or to this town. A town caller sees only its own trades, so for a town it " +
+            "keeps its trades with that town (its own id: all of them). An unknown town gives an empty list; a blank value " +
+            "or one over 200 characters is a 400.")] string? town,
+        [Description("Only trades using this listing as the offer or the need of a leg. A town caller still sees only its own " +
+            "trades. An unknown listing gives an empty list; a blank value or one over 200 characters is a 400.")] string? listing,
+        HttpContext http, CancellationToken ct)
     {
         TradeStatus? wanted = null;
         // An empty ?status= means no filter, as if it were left out (as catalog reads its query).
@@ -44,18 +51,22 @@ internal static class TradeEndpoints
             wanted = parsed;
         }
         if (!QueryLimit.TryParse(limit, 200, 1000, out var take)) return Problems.Field("limit", QueryLimit.Problem(1000));
-        // Operators see every trade; a town only those where it gives or receives.
-        var town = user.IsOperator() ? null : user.TownId();
+        if (!QueryIds.TryRead(town, "town", out var withTown, out var bad)) return bad!;
+        if (!QueryIds.TryRead(listing, "listing", out var listingId, out bad)) return bad!;
+        // Operators see every trade; a town only those where it gives or receives. The filters narrow that view and never
+        // widen it, so a town asking about another town gets its own trades with it, not a 403: it learns nothing it
+        // could not read from its own list.
+        var caller = user.IsOperator() ? null : user.TownId();
         // Pages as the other lists: after = the last trade of the page before (one the caller may see).
         (DateTimeOffset, Guid)? from = null;
         if (!string.IsNullOrWhiteSpace(after))
         {
             if (!Guid.TryParse(after.Trim(), out var afterId) || await store.GetTradeAsync(afterId, ct) is not { } last
-                || (town is not null && !last.Involves(town)))
+                || (caller is not null && !last.Involves(caller)))
                 return Paging.UnknownAfter("trade");
             from = (last.CreatedAt, last.Id);
         }
-        var trades = await store.TradesAsync(new TradeQuery(town, wanted, take, After: from), ct);
+        var trades = await store.TradesAsync(new TradeQuery(caller, wanted, take, After: from, WithTown: withTown, ListingId: listingId), ct);
         Paging.LinkNext(http, trades, take, t => t.Id.ToString());
         return TypedResults.Ok(trades.Select(TradeView.From).ToArray());
     }

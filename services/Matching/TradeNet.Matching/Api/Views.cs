@@ -18,15 +18,17 @@ public sealed record LegView(
     LegResponse Response, DateTimeOffset? AnsweredAt, bool PickedUp, DateTimeOffset? PickedUpAt, bool Delivered, DateTimeOffset? DeliveredAt,
     string? Failure);
 
+/// <param name="AgreedAt">When the trade became agreed (kept after it completes or is cancelled); null if it never was, or
+/// was agreed before matching recorded the time.</param>
 public sealed record TradeView(
     Guid Id, Guid RoundId, TradeStatus Status, double Value, IReadOnlyList<LegView> Legs, DateTimeOffset Deadline,
-    DateTimeOffset CreatedAt, string? Reason, long Version)
+    DateTimeOffset CreatedAt, string? Reason, long Version, DateTimeOffset? AgreedAt)
 {
     public static TradeView From(Trade t) => new(t.Id, t.RoundId, t.Status, t.Legs.Count == 0 ? 0 : t.Legs[0].Leg.Value,
         t.Legs.Select(s => new LegView(s.Leg.Index, s.Leg.FromTown, s.Leg.ToTown, s.Leg.OfferId, s.Leg.NeedId, s.Leg.Category,
             s.Leg.Quantity, s.Leg.Value, s.Leg.WeightKg, s.Leg.From, s.Leg.To, s.Leg.AvailableFrom, s.Leg.AvailableUntil,
             s.Response, s.AnsweredAt, s.PickedUp, s.PickedUpAt, s.Delivered, s.DeliveredAt, s.Failure)).ToList(),
-        t.Deadline, t.CreatedAt, t.Reason, t.Version);
+        t.Deadline, t.CreatedAt, t.Reason, t.Version, t.AgreedAt);
 }
 
 /// <summary>A listing as the next round would see it: what catalog says remains, minus what pending proposals hold.</summary>

@@ -34,7 +34,9 @@ public sealed record TradeLegState(
 
 /// <summary>A proposal and then a trade. <see cref="Version"/> guards concurrent updates: a write
 /// succeeds only against the version it read. <see cref="TraceParent"/> is the clearing round's span,
-/// which later steps that start their own trace link to.</summary>
+/// which later steps that start their own trace link to. <see cref="AgreedAt"/>: when catalog's reservation after the
+/// last acceptance made it agreed; kept once cancelled or completed, null for a trade never agreed — and for one agreed
+/// before matching recorded it (its legs' <c>AnsweredAt</c> then bound it from below).</summary>
 public sealed record Trade(
     Guid Id,
     Guid RoundId,
@@ -44,7 +46,8 @@ public sealed record Trade(
     DateTimeOffset CreatedAt,
     string? Reason = null,
     long Version = 0,
-    string? TraceParent = null)
+    string? TraceParent = null,
+    DateTimeOffset? AgreedAt = null)
 {
     [JsonIgnore]
     public IEnumerable<string> Towns => Legs.SelectMany(l => new[] { l.Leg.FromTown, l.Leg.ToTown }).Distinct(StringComparer.Ordinal);

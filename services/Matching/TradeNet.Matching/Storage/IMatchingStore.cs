@@ -16,7 +16,7 @@ public interface IMatchingStore
 
     Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default);
 
-    /// <summary>Newest first; <paramref name="townId"/> keeps trades where that town gives or receives.</summary>
+    /// <summary>Newest first, narrowed by every filter the query sets (see <see cref="TradeQuery"/>).</summary>
     Task<IReadOnlyList<Trade>> TradesAsync(TradeQuery query, CancellationToken ct = default);
 
     Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default);
@@ -41,9 +41,17 @@ public interface IMatchingStore
     Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default);
 }
 
+/// <param name="TownId">Trades where that town gives or receives (what a town caller may see).</param>
 /// <param name="After">A page's last trade: the trades after it in the list's order (newest first, then id).</param>
+/// <param name="WithTown">Trades with a leg from or to that town too: a second town filter, apart from <paramref name="TownId"/>,
+/// so that a town caller's own scope and the town it asks about are both kept.</param>
+/// <param name="ListingId">Trades using that listing as the offer or the need of a leg.</param>
 public sealed record TradeQuery(string? TownId = null, TradeStatus? Status = null, int Limit = 1000, DateTimeOffset? DeadlineBefore = null,
-    (DateTimeOffset CreatedAt, Guid Id)? After = null);
+    (DateTimeOffset CreatedAt, Guid Id)? After = null, string? WithTown = null, string? ListingId = null)
+{
+    /// <summary>The towns a trade must involve, each once.</summary>
+    public IReadOnlyList<string> Towns => new[] { TownId, WithTown }.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+}
 
 /// <summary>One atomic write over the book, trades and rounds, with the outbox and inbox.</summary>
 public interface IMatchingSession : IWriteScope

@@ -107,9 +107,13 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
         }
     }
 
+    /// <summary>Says how to get past the refusal as well: a trip that will never end (a carrier vanished with the goods)
+    /// never lets the cancel through by itself, and only logistics ends it, where an operator may report any shipment.</summary>
     private static AnswerResult OnTheRoad(Trade trade, IReadOnlyList<int> legs) => new(AnswerStatus.Conflict, trade,
         $"Trade {trade.Id}: goods are on the road on {string.Join(", ", legs.Select(i => $"leg {i}"))} (picked up, not delivered); "
-        + "cancel once they have arrived or their trip has failed.", legs);
+        + "cancel once they have arrived or their trip has failed. If the trip will never end, an operator reports it failed "
+        + $"on its shipment (find it with GET /api/logistics/shipments?trade={trade.Id}, then POST "
+        + "/api/logistics/shipments/{shipmentId}/failure with {\"reason\": \"...\"}) and then cancels again.", legs);
 
     private static IEnumerable<ArrivedLeg> Arrived(StopTradeReply stopped) =>
         stopped.DeliveredLegs.Select(leg => new ArrivedLeg(leg.LegIndex, leg.DeliveredAt?.ToDateTimeOffset()));

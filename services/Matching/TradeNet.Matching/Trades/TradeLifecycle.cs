@@ -185,10 +185,14 @@ public sealed class TradeLifecycle(
             if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
             // Agreed by a racing call already, or cancelled meanwhile (its TradeCancelled releases the reservation).
             if (trade.Status != TradeStatus.Proposed) return AnswerResult.Ok(trade);
-            if (!await TradeWrites.AgreeAsync(session, trade, ct)) continue;
+            // Agreed when catalog's reservation is recorded here: the last acceptance may have come long before
+            // (catalog unreachable, or a listing's terms being re-checked). Whole milliseconds, as both stores keep it,
+            // so this answer and every later read agree.
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+            if (!await TradeWrites.AgreeAsync(session, trade, at, ct)) continue;
             await session.CommitAsync(ct);
             logger.LogInformation("Trade {TradeId} agreed", tradeId);
-            return AnswerResult.Ok(trade with { Status = TradeStatus.Agreed, Reason = null, Version = trade.Version + 1 });
+            return AnswerResult.Ok(TradeWrites.Agreed(trade, at) with { Version = trade.Version + 1 });
         }
         return Busy(tradeId);
     }

@@ -18,10 +18,10 @@ public static class TradeWrites
         return true;
     }
 
-    /// <summary>Marks the trade agreed and takes its quantities out of matching's copy of the book.</summary>
-    public static async Task<bool> AgreeAsync(IMatchingSession session, Trade trade, CancellationToken ct)
+    /// <summary>Marks the trade agreed at <paramref name="at"/> and takes its quantities out of matching's copy of the book.</summary>
+    public static async Task<bool> AgreeAsync(IMatchingSession session, Trade trade, DateTimeOffset at, CancellationToken ct)
     {
-        var agreed = trade with { Status = TradeStatus.Agreed, Reason = null };
+        var agreed = Agreed(trade, at);
         if (!await session.UpdateTradeAsync(agreed, ct)) return false;
         foreach (var leg in trade.Legs)
         {
@@ -31,6 +31,9 @@ public static class TradeWrites
         session.Publish(new TradeAgreed(trade.Id, trade.ContractLegs));
         return true;
     }
+
+    /// <summary>The trade as <see cref="AgreeAsync"/> writes it (before the store bumps its version).</summary>
+    public static Trade Agreed(Trade trade, DateTimeOffset at) => trade with { Status = TradeStatus.Agreed, Reason = null, AgreedAt = at };
 
     // Catalog reserves the quantities and announces the listing's new remaining with a newer version. If that
     // snapshot already arrived (the version moved on since the proposal), it is the truth and is left alone;

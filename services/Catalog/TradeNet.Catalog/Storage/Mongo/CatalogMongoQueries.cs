@@ -70,6 +70,14 @@ public static class CatalogMongoQueries
 
     public static FilterDefinition<Reservation> ReservationByTrade(Guid tradeId) => Builders<Reservation>.Filter.Eq(r => r.TradeId, tradeId);
 
+    /// <summary>Held reservations with a line on the listing (no index: only a change refused for its quantity asks).</summary>
+    public static FilterDefinition<Reservation> HeldOnListing(string listingId) =>
+        Builders<Reservation>.Filter.Eq(r => r.State, ReservationStates.Held) &
+        Builders<Reservation>.Filter.ElemMatch(r => r.Lines, Builders<ReservationLine>.Filter.Eq(l => l.ListingId, listingId));
+
+    public static SortDefinition<Reservation> ReservationsOldestFirst =>
+        Builders<Reservation>.Sort.Ascending(r => r.CreatedAt).Ascending(r => r.TradeId);
+
     /// <summary>The revoked-key feed's counter, in the <c>counters</c> collection: every revocation's transaction writes
     /// it, so two of them conflict and the feed's sequences follow their commits.</summary>
     public static FilterDefinition<BsonDocument> RevokedKeyCounter { get; } = Builders<BsonDocument>.Filter.Eq("_id", "revokedKeys");

@@ -37,6 +37,10 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
     public async Task<Reservation?> GetReservationAsync(Guid tradeId, CancellationToken ct = default) =>
         await store.Reservations.Find(Session, ReservationByTrade(tradeId)).FirstOrDefaultAsync(ct);
 
+    public async Task<IReadOnlyList<Guid>> TradesHoldingAsync(string listingId, CancellationToken ct = default) =>
+        (await store.Reservations.Find(Session, HeldOnListing(listingId)).Sort(ReservationsOldestFirst).ToListAsync(ct))
+        .Select(r => r.TradeId).ToList();
+
     public Task AddTownAsync(Town town, CancellationToken ct = default) =>
         Guarded(async () =>
         {

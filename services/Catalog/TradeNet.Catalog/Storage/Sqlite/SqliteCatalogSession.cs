@@ -35,6 +35,15 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         (await Read($"SELECT {ReservationColumns} FROM reservations WHERE trade_id = $trade", CatalogSqliteRows.Reservation, ct,
             ("$trade", tradeId.ToString()))).SingleOrDefault();
 
+    // Lines are JSON, so held reservations are scanned: only a change refused for its quantity asks, and reservations are
+    // held only while their trades are agreed.
+    public async Task<IReadOnlyList<Guid>> TradesHoldingAsync(string listingId, CancellationToken ct = default) =>
+        await Read("""
+            SELECT trade_id FROM reservations
+            WHERE state = $held AND EXISTS (SELECT 1 FROM json_each(reservations.lines) WHERE json_extract(value, '$.listingId') = $listing)
+            ORDER BY created_at, trade_id
+            """, r => Guid.Parse(r.GetString(0)), ct, ("$held", ReservationStates.Held), ("$listing", listingId));
+
     public async Task AddTownAsync(Town town, CancellationToken ct = default)
     {
         try

@@ -68,6 +68,8 @@ public sealed class TradeDocument
     public string? Reason { get; set; }
     public long Version { get; set; }
     public string? TraceParent { get; set; }
+    /// <summary>Absent in trades stored before the time was recorded; they read as null.</summary>
+    public DateTime? AgreedAt { get; set; }
     /// <summary>Denormalised for the "trades of a town" and "trades using a listing" queries.</summary>
     public string[] Towns { get; set; } = [];
     public string[] ListingIds { get; set; } = [];
@@ -76,12 +78,12 @@ public sealed class TradeDocument
     public static TradeDocument From(Trade t) => new()
     {
         Id = t.Id, RoundId = t.RoundId, Status = MongoMatchingStore.StatusText(t.Status), Deadline = t.Deadline.UtcDateTime,
-        CreatedAt = t.CreatedAt.UtcDateTime, Reason = t.Reason, Version = t.Version, TraceParent = t.TraceParent, Towns = t.Towns.ToArray(),
+        CreatedAt = t.CreatedAt.UtcDateTime, Reason = t.Reason, Version = t.Version, TraceParent = t.TraceParent, AgreedAt = t.AgreedAt?.UtcDateTime, Towns = t.Towns.ToArray(),
         ListingIds = t.ListingIds.ToArray(), Legs = t.Legs.Select(LegDocument.From).ToList(),
     };
 
     public Trade ToDomain() => new(Id, RoundId, Enum.Parse<TradeStatus>(Status, ignoreCase: true), Legs.Select(l => l.ToDomain()).ToList(),
-        ListingDocument.Utc(Deadline)!.Value, ListingDocument.Utc(CreatedAt)!.Value, Reason, Version, TraceParent);
+        ListingDocument.Utc(Deadline)!.Value, ListingDocument.Utc(CreatedAt)!.Value, Reason, Version, TraceParent, ListingDocument.Utc(AgreedAt));
 }
 
 public sealed class LegDocument

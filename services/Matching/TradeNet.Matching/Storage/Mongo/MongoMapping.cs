@@ -62,7 +62,12 @@ public static class MongoMapping
     {
         var f = Builders<TradeDocument>.Filter;
         var filter = f.Empty;
-        if (query.TownId is not null) filter &= f.AnyEq(d => d.Towns, query.TownId);
+        // Two towns (a town caller asking about another) must both be in the array: $all, since two equalities on one field
+        // cannot share a filter document.
+        var towns = query.Towns;
+        if (towns.Count == 1) filter &= f.AnyEq(d => d.Towns, towns[0]);
+        else if (towns.Count > 1) filter &= f.All(d => d.Towns, towns);
+        if (query.ListingId is not null) filter &= f.AnyEq(d => d.ListingIds, query.ListingId);
         if (query.Status is { } status) filter &= f.Eq(d => d.Status, MongoMatchingStore.StatusText(status));
         if (query.DeadlineBefore is { } before) filter &= f.Lte(d => d.Deadline, before.UtcDateTime);
         // After a page's last trade in NewestTradesFirst's order.

@@ -45,7 +45,7 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
     public async Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default)
     {
         await using var command = scope.Command(
-            "SELECT doc, version FROM trades WHERE status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing) ORDER BY created_at, id",
+            $"SELECT {TradeColumns} FROM trades WHERE status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing) ORDER BY created_at, id",
             ("$status", StatusText(status)), ("$listing", listingId));
         return await ReadTradesAsync(command, ct);
     }
@@ -53,10 +53,10 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
     public async Task InsertTradeAsync(Trade trade, CancellationToken ct = default)
     {
         await scope.ExecuteAsync(
-            "INSERT INTO trades(id, round_id, status, deadline, created_at, version, doc) VALUES ($id, $round, $status, $deadline, $created, $version, $doc)",
+            "INSERT INTO trades(id, round_id, status, deadline, created_at, version, doc, agreed_at) VALUES ($id, $round, $status, $deadline, $created, $version, $doc, $agreed)",
             ("$id", trade.Id.ToString()), ("$round", trade.RoundId.ToString()), ("$status", StatusText(trade.Status)),
             ("$deadline", trade.Deadline.ToUnixTimeMilliseconds()), ("$created", trade.CreatedAt.ToUnixTimeMilliseconds()),
-            ("$version", trade.Version), ("$doc", JsonSerializer.Serialize(trade, Json)));
+            ("$version", trade.Version), ("$doc", JsonSerializer.Serialize(trade, Json)), ("$agreed", trade.AgreedAt?.ToUnixTimeMilliseconds()));
         foreach (var town in trade.Towns)
             await scope.ExecuteAsync("INSERT INTO trade_towns(trade_id, town_id) VALUES ($id, $town)", ("$id", trade.Id.ToString()), ("$town", town));
         foreach (var listing in trade.ListingIds)
@@ -67,8 +67,9 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
     {
         var next = trade with { Version = trade.Version + 1 };
         var changed = await scope.ExecuteAsync(
-            "UPDATE trades SET status = $status, deadline = $deadline, version = $next, doc = $doc WHERE id = $id AND version = $expected",
+            "UPDATE trades SET status = $status, deadline = $deadline, version = $next, doc = $doc, agreed_at = $agreed WHERE id = $id AND version = $expected",
             ("$status", StatusText(next.Status)), ("$deadline", next.Deadline.ToUnixTimeMilliseconds()), ("$next", next.Version),
+            ("$agreed", next.AgreedAt?.ToUnixTimeMilliseconds()),
             ("$doc", JsonSerializer.Serialize(next, Json)), ("$id", trade.Id.ToString()), ("$expected", trade.Version));
         return changed == 1;
     }

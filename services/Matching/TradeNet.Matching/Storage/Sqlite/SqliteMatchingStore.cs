@@ -25,7 +25,8 @@ public sealed class SqliteMatchingStore : IMatchingStore
             deadline INTEGER NOT NULL,
             created_at INTEGER NOT NULL,
             version INTEGER NOT NULL,
-            doc TEXT NOT NULL);
+            doc TEXT NOT NULL,
+            agreed_at INTEGER NULL);
         CREATE INDEX IF NOT EXISTS ix_trades_status_deadline ON trades(status, deadline);
         CREATE INDEX IF NOT EXISTS ix_trades_created ON trades(created_at);
         CREATE TABLE IF NOT EXISTS trade_towns (
@@ -50,7 +51,11 @@ public sealed class SqliteMatchingStore : IMatchingStore
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public SqliteMatchingStore(string path) => Database = new SqliteDatabase(path, Schema);
+    public SqliteMatchingStore(string path)
+    {
+        Database = new SqliteDatabase(path, Schema);
+        SqliteMatchingUpgrade.Run(Database);
+    }
 
     public SqliteDatabase Database { get; }
 
@@ -116,10 +121,16 @@ public sealed class SqliteMatchingStore : IMatchingStore
         await using var connection = Database.Open();
         await using var command = connection.CreateCommand();
         var where = new List<string>();
-        if (query.TownId is not null)
+        var towns = query.Towns;
+        for (var i = 0; i < towns.Count; i++)
         {
-            where.Add("id IN (SELECT trade_id FROM trade_towns WHERE town_id = $town)");
-            command.Parameters.AddWithValue("$town", query.TownId);
+            where.Add($"id IN (SELECT trade_id FROM trade_towns WHERE town_id = $town{i})");
+            command.Parameters.AddWithValue($"$town{i}", towns[i]);
+        }
+        if (query.ListingId is not null)
+        {
+            where.Add("id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing)");
+            command.Parameters.AddWithValue("$listing", query.ListingId);
         }
         if (query.Status is { } status)
         {
@@ -137,7 +148,7 @@ public sealed class SqliteMatchingStore : IMatchingStore
             command.Parameters.AddWithValue("$afterCreated", after.CreatedAt.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$afterId", after.Id.ToString());
         }
-        command.CommandText = "SELECT doc, version FROM trades" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
+        command.CommandText = $"SELECT {TradeColumns} FROM trades" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
                               " ORDER BY created_at DESC, id LIMIT $limit";
         command.Parameters.AddWithValue("$limit", query.Limit);
         return await ReadTradesAsync(command, ct);
@@ -178,7 +189,9 @@ public sealed class SqliteMatchingStore : IMatchingStore
     }
 
     internal const string ListingSql = "SELECT id, town_id, version, withdrawn, listing FROM book WHERE id = $id";
-    internal const string TradeSql = "SELECT doc, version FROM trades WHERE id = $id";
+    /// <summary>What <see cref="ReadTradesAsync"/> reads, in its order.</summary>
+    internal const string TradeColumns = "doc, version, agreed_at";
+    internal const string TradeSql = $"SELECT {TradeColumns} FROM trades WHERE id = $id";
 
     internal static string StatusText(TradeStatus status) => status.ToString().ToLowerInvariant();
 
@@ -194,9 +207,14 @@ public sealed class SqliteMatchingStore : IMatchingStore
     {
         var trades = new List<Trade>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        // The version column is the truth; the document's copy may lag one write behind.
+        // The version column is the truth; the document's copy may lag one write behind. So is agreed_at, the one column an
+        // upgraded file's trades lack (null) as their documents do.
         while (await reader.ReadAsync(ct))
-            trades.Add(JsonSerializer.Deserialize<Trade>(reader.GetString(0), Json)! with { Version = reader.GetInt64(1) });
+            trades.Add(JsonSerializer.Deserialize<Trade>(reader.GetString(0), Json)! with
+            {
+                Version = reader.GetInt64(1),
+                AgreedAt = reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+            });
         return trades;
     }
 }
