@@ -22,7 +22,7 @@ public static class ShipmentEndpoints
             context.HttpContext.Response.Headers.CacheControl = "no-store";
             return next(context);
         });
-        api.MapGet("/shipments", ListShipments).ProducesProblems(403);
+        api.MapGet("/shipments", ListShipments).ProducesProblems(403).AddOpenApiOperationTransformer(ShipmentFilters.DocumentAsync);
         api.MapGet("/shipments/{id}", GetShipment).ProducesProblems(404);
         // Reports (Report below): 403 not the carrier, 409 a step the shipment's state does not allow, or a race.
         api.MapPost("/shipments/{id}/pickup", (string id, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, HandoverCodes codes,
@@ -34,8 +34,11 @@ public static class ShipmentEndpoints
         return api;
     }
 
+    /// <summary>Newest first, in pages as the other lists (<see cref="Paging"/>); <c>status</c> and <c>overdue</c> find the
+    /// shipments that need an operator (a carrier gone quiet, goods long on the road) without reading every page.</summary>
     private static async Task<Results<Ok<ShipmentView[]>, ValidationProblem, ProblemHttpResult>> ListShipments(
-        string? trade, ClaimsPrincipal user, ILogisticsStore store, HandoverCodes codes, CancellationToken ct)
+        string? trade, string? status, string? overdue, string? limit, string? after, ClaimsPrincipal user, ILogisticsStore store,
+        HandoverCodes codes, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         Guid? tradeId = null;
         if (!string.IsNullOrEmpty(trade))
@@ -44,7 +47,17 @@ public static class ShipmentEndpoints
             tradeId = parsed;
         }
         if (!user.SeesEveryTown() && user.TownId() is null) return Problems.Forbidden("only towns, operators and services read shipments");
-        var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId()), ct);
+        if (ShipmentFilters.Parse(status, overdue, clock.GetUtcNow()) is not { } filters)
+            return ShipmentFilters.Problem(status);
+        if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
+        Shipment? last = null;
+        // Another town's shipment is as unknown here as one that does not exist (as for a read).
+        if (!string.IsNullOrWhiteSpace(after)
+            && (!Guid.TryParse(after.Trim(), out var afterId) || (last = await store.ShipmentAsync(afterId, ct)) is null || !CanSee(user, last)))
+            return Paging.UnknownAfter("shipment");
+        var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId(), size,
+            filters.Statuses, filters.EtaBefore, last), ct);
+        Paging.LinkNext(http, shipments, size, s => s.Id.ToString());
         var views = await store.ViewsAsync(shipments, ct);
         for (var i = 0; i < views.Length; i++) views[i] = await VisibleAsync(views[i], user, codes, ct);
         return TypedResults.Ok(views);

@@ -3,8 +3,11 @@ using TradeNet.Shared.Storage;
 
 namespace TradeNet.Logistics.Storage;
 
-/// <summary>Which shipments to list: of one trade, and/or only those a town sends, receives or carries.</summary>
-public sealed record ShipmentQuery(Guid? TradeId = null, string? VisibleTo = null, int Limit = 500);
+/// <summary>Which shipments to list: of one trade, and/or only those a town sends, receives or carries; only in
+/// <see cref="Statuses"/> (an empty set finds none); only due before <see cref="EtaBefore"/>; and after <see cref="After"/>,
+/// a shipment of an earlier page (whatever its status now), in the list's order.</summary>
+public sealed record ShipmentQuery(Guid? TradeId = null, string? VisibleTo = null, int Limit = 500,
+    IReadOnlyCollection<ShipmentStatus>? Statuses = null, DateTimeOffset? EtaBefore = null, Shipment? After = null);
 
 /// <summary>Vehicles of one town (or all) after <see cref="After"/>, a vehicle of an earlier page (by home town then id),
 /// at most <see cref="Limit"/>.</summary>
@@ -28,7 +31,8 @@ public interface ILogisticsStore : IVehicleReads
 
     Task<Shipment?> ShipmentAsync(Guid id, CancellationToken ct = default);
 
-    /// <summary>Newest first, at most <see cref="ShipmentQuery.Limit"/>.</summary>
+    /// <summary>Newest first (by creation, then trade, leg and id: the keyset <see cref="ShipmentQuery.After"/> pages on),
+    /// at most <see cref="ShipmentQuery.Limit"/>.</summary>
     Task<IReadOnlyList<Shipment>> ShipmentsAsync(ShipmentQuery query, CancellationToken ct = default);
 
     Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default);

@@ -99,6 +99,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
 
     public async Task<IReadOnlyList<Shipment>> ShipmentsAsync(ShipmentQuery query, CancellationToken ct = default)
     {
+        if (query.Statuses is { Count: 0 }) return [];
         var docs = await Shipments.Find(LogisticsMongoQueries.Shipments(query)).Sort(NewestFirst).Limit(Math.Max(1, query.Limit)).ToListAsync(ct);
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
