@@ -89,6 +89,25 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task The_wrong_codes_of_many_shipments_are_read_in_one_call_outside_a_write(string adapter)
+    {
+        await using var under = StoreUnderTest.Create(adapter);
+        var (guessed, touched, untouched) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await using (var session = await under.Store.BeginAsync())
+        {
+            await session.CountWrongHandoverCodeAsync(guessed, 10);
+            await session.WrongHandoverCodesAsync(touched); // read in a report's session: no code counted
+            await session.CommitAsync();
+        }
+
+        var wrong = await under.Store.WrongHandoverCodesAsync([guessed, touched, untouched, guessed]);
+
+        Assert.Equal(new Dictionary<Guid, int> { [guessed] = 10 }, wrong);
+        Assert.Empty(await under.Store.WrongHandoverCodesAsync([]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task Transfers_are_read_by_their_ids_in_one_call_skipping_unknown_ids(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

@@ -58,9 +58,7 @@ public static class ShipmentEndpoints
         var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId(), size,
             filters.Statuses, filters.EtaBefore, last), ct);
         Paging.LinkNext(http, shipments, size, s => s.Id.ToString());
-        var views = await store.ViewsAsync(shipments, ct);
-        for (var i = 0; i < views.Length; i++) views[i] = await VisibleAsync(views[i], user, codes, ct);
-        return TypedResults.Ok(views);
+        return TypedResults.Ok(await VisibleAsync(await store.ViewsAsync(shipments, ct), user, codes, store, ct));
     }
 
     private static async Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> GetShipment(
@@ -70,7 +68,7 @@ public static class ShipmentEndpoints
         var shipment = await store.ShipmentAsync(shipmentId, ct);
         // A town learns nothing about shipments that are not its own, not even that they exist.
         if (shipment is null || !CanSee(user, shipment)) return Problems.NotFound($"Shipment {shipmentId} was not found.");
-        return TypedResults.Ok(await VisibleAsync(await store.ViewAsync(shipment, ct), user, codes, ct));
+        return TypedResults.Ok((await VisibleAsync([await store.ViewAsync(shipment, ct)], user, codes, store, ct))[0]);
     }
 
     private static Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> ReportFailure(
@@ -104,7 +102,7 @@ public static class ShipmentEndpoints
         return result.Outcome switch
         {
             // Read after the report's write: the goods never change, so the answer needs no part of that transaction.
-            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok(await VisibleAsync(await store.ViewAsync(result.Shipment!, ct), user, codes, ct)),
+            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok((await VisibleAsync([await store.ViewAsync(result.Shipment!, ct)], user, codes, store, ct))[0]),
             TrackingOutcome.NotFound => Problems.NotFound($"Shipment {shipmentId} was not found."),
             TrackingOutcome.Forbidden => Problems.Forbidden($"Shipment {shipmentId}: {result.Why}."),
             TrackingOutcome.Unproven => Problems.Forbidden($"Shipment {shipmentId}: {result.Why}."),
@@ -127,11 +125,26 @@ public static class ShipmentEndpoints
     }
 
     /// <summary>The handover code is the receiving town's to give (operators may read it); the carrier and the sender
-    /// never see it, or the carrier's report would prove nothing.</summary>
-    private static async Task<ShipmentView> VisibleAsync(ShipmentView view, ClaimsPrincipal user, HandoverCodes codes, CancellationToken ct) =>
-        user.IsOperator() || (user.TownId() is { } town && town == view.ToTown)
-            ? view with { HandoverCode = await codes.ForAsync(view.Id, ct) }
-            : view;
+    /// never see it, or the carrier's report would prove nothing. Whether the code still takes codes goes with it: the
+    /// receiving town is who must then report the delivery itself. The wrong counts of a page are read in one call.</summary>
+    private static async Task<ShipmentView[]> VisibleAsync(ShipmentView[] views, ClaimsPrincipal user, HandoverCodes codes, ILogisticsStore store,
+        CancellationToken ct)
+    {
+        bool MayReadCode(ShipmentView view) => user.IsOperator() || (user.TownId() is { } town && town == view.ToTown);
+        var theirs = views.Where(MayReadCode).Select(v => v.Id).ToList();
+        if (theirs.Count == 0) return views;
+        var wrong = await store.WrongHandoverCodesAsync(theirs, ct);
+        var visible = new ShipmentView[views.Length];
+        for (var i = 0; i < views.Length; i++)
+            visible[i] = MayReadCode(views[i])
+                ? views[i] with
+                {
+                    HandoverCode = await codes.ForAsync(views[i].Id, ct),
+                    HandoverLocked = wrong.GetValueOrDefault(views[i].Id) >= HandoverCodes.MaxWrong,
+                }
+                : views[i];
+        return visible;
+    }
 
     private static bool CanSee(ClaimsPrincipal user, Shipment shipment) =>
         user.SeesEveryTown() || (user.TownId() is { } town && shipment.Involves(town));

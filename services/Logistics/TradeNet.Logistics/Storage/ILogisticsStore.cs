@@ -59,6 +59,11 @@ public interface ILogisticsStore : IVehicleReads
     /// <summary>The trace context the trade's agreement arrived in, for linking later reports to it; null if unknown.</summary>
     Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default);
 
+    /// <summary>The wrong handover codes counted for each of these shipments that has any (the others are absent). A read
+    /// only, outside any write: what a shipment view shows, not what a report decides on
+    /// (<see cref="ILogisticsSession.WrongHandoverCodesAsync"/>).</summary>
+    Task<IReadOnlyDictionary<Guid, int>> WrongHandoverCodesAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default);
+
     /// <summary>How many shipments are in each status now; a status without shipments may be absent.</summary>
     Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default);
 

@@ -154,6 +154,10 @@ public static class LogisticsMongoQueries
     /// <summary>A shipment's document in <c>handoverAttempts</c>: keyed by the shipment id as text (as SQLite keys it).</summary>
     public static FilterDefinition<BsonDocument> HandoverAttemptsOf(Guid shipmentId) => Builders<BsonDocument>.Filter.Eq("_id", shipmentId.ToString());
 
+    /// <summary>The <c>handoverAttempts</c> documents of these shipments (those that have one).</summary>
+    public static FilterDefinition<BsonDocument> HandoverAttemptsOf(IEnumerable<Guid> shipmentIds) =>
+        Builders<BsonDocument>.Filter.In("_id", shipmentIds.Distinct().Select(id => id.ToString()));
+
     /// <summary>Written by every session that reads a shipment's wrong codes, before it tries any: transactions read
     /// snapshots, so sessions that only read the count would all see the codes left and try them all at once; writing
     /// the shipment's one document makes the later one conflict and retry on a fresh snapshot (SQLite writers queue up).

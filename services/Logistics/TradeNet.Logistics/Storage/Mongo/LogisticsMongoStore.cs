@@ -149,6 +149,14 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public async Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default) =>
         (await TradeTraces.Find(TradeTrace(tradeId)).FirstOrDefaultAsync(ct))?.TraceParent;
 
+    public async Task<IReadOnlyDictionary<Guid, int>> WrongHandoverCodesAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default)
+    {
+        if (shipmentIds.Count == 0) return new Dictionary<Guid, int>();
+        // Read without a session: a view does not touch the documents as a report's session does (TouchHandoverAttempts).
+        var docs = await HandoverAttempts.Find(HandoverAttemptsOf(shipmentIds)).ToListAsync(ct);
+        return docs.Where(d => WrongHandoverCodes(d) > 0).ToDictionary(d => Guid.Parse(d["_id"].AsString), d => WrongHandoverCodes(d));
+    }
+
     public async Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default)
     {
         using var cursor = await Shipments.AggregateAsync(ShipmentsByStatus, cancellationToken: ct);

@@ -138,6 +138,23 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
+    public async Task<IReadOnlyDictionary<Guid, int>> WrongHandoverCodesAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default)
+    {
+        var wrong = new Dictionary<Guid, int>();
+        if (shipmentIds.Count == 0) return wrong;
+        await using var connection = Database.Open();
+        // In slices, as transfers are read by id.
+        foreach (var slice in shipmentIds.Distinct().Chunk(IdsPerQuery))
+        {
+            var parameters = slice.Select((id, i) => ($"$id{i}", (object?)id.ToString())).ToArray();
+            await using var command = Command(connection,
+                $"SELECT shipment_id, wrong FROM handover_attempts WHERE shipment_id IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) wrong[Guid.Parse(reader.GetString(0))] = (int)Math.Min(reader.GetInt64(1), int.MaxValue);
+        }
+        return wrong;
+    }
+
     public async Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default)
     {
         await using var connection = Database.Open();
