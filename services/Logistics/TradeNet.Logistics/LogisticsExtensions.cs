@@ -55,6 +55,7 @@ public static class LogisticsExtensions
         services.AddHostedService<ScheduledPlanning>();
         services.AddSingleton<ShipmentTracking>();
         services.AddSingleton<TradeStops>();
+        services.AddSingleton<RouteReplans>();
         services.AddSingleton(sp => new HandoverCodes(sp.GetRequiredService<ILogisticsStore>()));
 
         services.TryAddSingleton<ILogisticsStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));

@@ -30,6 +30,7 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     [InlineData("POST", "/api/logistics/routes/{id}/stops/{sequence}/done", new[] { 200, 400, 401, 403, 404, 413, 415 })]
     [InlineData("POST", "/api/logistics/shipments/{id}/delivery", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]
     [InlineData("POST", "/api/logistics/transfers/{id}/release", new[] { 200, 400, 401, 403, 404, 409 })]
+    [InlineData("POST", "/api/logistics/routes/{id}/replan", new[] { 200, 400, 401, 403, 404, 409 })]
     public async Task Each_route_lists_the_statuses_it_answers_with(string method, string path, int[] statuses) =>
         (await DocumentAsync()).AssertStatuses(method, path, statuses);
 

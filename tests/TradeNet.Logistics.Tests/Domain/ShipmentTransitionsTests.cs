@@ -97,5 +97,6 @@ public class ShipmentTransitionsTests
         var transition = ShipmentTransitions.Apply(In(ShipmentStatus.Planned), ShipmentAction.Deliver, At);
 
         Assert.Contains("not been picked up", transition.Why);
+        Assert.Contains("its carrier town (roanne) or an operator reports the pickup first", transition.Why);
     }
 }

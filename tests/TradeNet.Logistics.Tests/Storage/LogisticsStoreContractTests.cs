@@ -89,6 +89,25 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task The_wrong_codes_of_many_shipments_are_read_in_one_call_outside_a_write(string adapter)
+    {
+        await using var under = StoreUnderTest.Create(adapter);
+        var (guessed, touched, untouched) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await using (var session = await under.Store.BeginAsync())
+        {
+            await session.CountWrongHandoverCodeAsync(guessed, 10);
+            await session.WrongHandoverCodesAsync(touched); // read in a report's session: no code counted
+            await session.CommitAsync();
+        }
+
+        var wrong = await under.Store.WrongHandoverCodesAsync([guessed, touched, untouched, guessed]);
+
+        Assert.Equal(new Dictionary<Guid, int> { [guessed] = 10 }, wrong);
+        Assert.Empty(await under.Store.WrongHandoverCodesAsync([]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task Transfers_are_read_by_their_ids_in_one_call_skipping_unknown_ids(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);
@@ -312,6 +331,51 @@ public class LogisticsStoreContractTests
         Assert.Equal(4, all.Count);
         Assert.Single(newest);
         Assert.Empty(await s.Store.ShipmentsAsync(new ShipmentQuery(VisibleTo: "grenoble")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Shipments_are_filtered_by_status_and_eta_and_a_page_continues_after_the_last_one_of_the_page_before(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        // Three created at the same instant (the order then goes by trade, leg and id), two later; etas an hour apart.
+        var trade = Guid.NewGuid();
+        var shipments = new List<Shipment>();
+        for (var i = 0; i < 5; i++)
+        {
+            var transfer = Transfer(i < 3 ? trade : Guid.NewGuid(), i < 3 ? i : 0);
+            var shipment = ShipmentOf(transfer, created: i < 3 ? T0 : T0.AddMinutes(i)) with { Eta = T0.AddHours(i) };
+            if (i == 1) shipment = ShipmentTransitions.Apply(shipment, ShipmentAction.PickUp, T0).Shipment;
+            if (i == 2) shipment = ShipmentTransitions.Apply(shipment, ShipmentAction.Cancel, T0).Shipment;
+            await using var session = await s.Store.BeginAsync();
+            await session.AddTransferAsync(transfer);
+            await session.AddShipmentAsync(shipment);
+            await session.CommitAsync();
+            shipments.Add(shipment);
+        }
+        var newestFirst = new[] { shipments[4], shipments[3], shipments[0], shipments[1], shipments[2] }.Select(x => x.Id).ToList();
+        var open = new[] { ShipmentStatus.Planned, ShipmentStatus.PickedUp };
+        async Task<List<Guid>> Ids(ShipmentQuery query) => [.. (await s.Store.ShipmentsAsync(query)).Select(x => x.Id)];
+
+        Assert.Equal(newestFirst, await Ids(new ShipmentQuery()));
+        Assert.Equal([shipments[1].Id], await Ids(new ShipmentQuery(Statuses: [ShipmentStatus.PickedUp])));
+        Assert.Equal(newestFirst.Where(id => id != shipments[2].Id), await Ids(new ShipmentQuery(Statuses: open)));
+        Assert.Empty(await Ids(new ShipmentQuery(Statuses: [])));
+        // Due before T0 + 2h: etas T0 and T0 + 1h, of which only those still open.
+        Assert.Equal([shipments[0].Id, shipments[1].Id], await Ids(new ShipmentQuery(Statuses: open, EtaBefore: T0.AddHours(2))));
+        Assert.Equal([shipments[0].Id], await Ids(new ShipmentQuery(Statuses: [ShipmentStatus.Planned], EtaBefore: T0.AddHours(2))));
+        // Page by page, each after the last of the one before: every shipment once, in the list's order, ties included.
+        var paged = new List<Guid>();
+        Shipment? last = null;
+        while (await s.Store.ShipmentsAsync(new ShipmentQuery(Limit: 2, After: last)) is { Count: > 0 } page)
+        {
+            paged.AddRange(page.Select(x => x.Id));
+            last = page[^1];
+        }
+        Assert.Equal(newestFirst, paged);
+        // After a shipment that no longer matches the filter, the page still continues from its place in the order.
+        Assert.Equal([shipments[1].Id], await Ids(new ShipmentQuery(Statuses: [ShipmentStatus.PickedUp], After: shipments[0])));
+        Assert.Empty(await Ids(new ShipmentQuery(Statuses: [ShipmentStatus.PickedUp], After: shipments[1])));
     }
 
     [Theory]

@@ -189,6 +189,43 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_filtered_page_of_shipments_asks_for_the_statuses_the_eta_and_what_follows_the_last_shipment_in_the_lists_order()
+    {
+        var after = new Shipment(Guid.NewGuid(), Trade, 1, Guid.NewGuid(), "roanne", "lyon", "roanne", "van", Guid.NewGuid(),
+            ShipmentStatus.Planned, 1, 1, T0, [], T0);
+
+        var filter = MongoRendering.Render(LogisticsMongoQueries.Shipments(
+            new ShipmentQuery(Statuses: [ShipmentStatus.Planned, ShipmentStatus.PickedUp], EtaBefore: T0, After: after)));
+
+        var created = new BsonDateTime(T0.UtcDateTime);
+        Assert.Equal(BsonDocument.Parse("""{ "$in": ["planned", "pickedUp"] }"""), filter["status"]);
+        Assert.Equal(new BsonDocument("$lt", created), filter["eta"]);
+        var expectedAfter = new BsonArray
+        {
+            new BsonDocument("createdAt", new BsonDocument("$lt", created)),
+            new BsonDocument
+            {
+                ["createdAt"] = created,
+                ["$or"] = new BsonArray
+                {
+                    new BsonDocument("tradeId", new BsonDocument("$gt", Uuid(Trade))),
+                    new BsonDocument
+                    {
+                        ["tradeId"] = Uuid(Trade),
+                        ["$or"] = new BsonArray
+                        {
+                            new BsonDocument("legIndex", new BsonDocument("$gt", 1)),
+                            new BsonDocument { ["legIndex"] = 1, ["_id"] = new BsonDocument("$gt", Uuid(after.Id)) },
+                        },
+                    },
+                },
+            },
+        };
+        Assert.Equal(expectedAfter, filter["$or"]);
+        Assert.Equal(BsonDocument.Parse("""{ "createdAt": -1, "tradeId": 1, "legIndex": 1, "_id": 1 }"""), MongoRendering.Render(LogisticsMongoQueries.NewestFirst));
+    }
+
+    [Fact]
     public void An_operator_query_without_filters_matches_everything() =>
         Assert.Equal(new BsonDocument(), MongoRendering.Render(LogisticsMongoQueries.Shipments(new ShipmentQuery())));
 

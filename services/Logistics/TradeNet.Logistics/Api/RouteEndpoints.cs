@@ -39,6 +39,7 @@ public static class RouteEndpoints
             ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, CancellationToken ct) =>
                 ReportStop(id, sequence, report ?? new FailureReport(null), null, user, store, tracking, handover, ct))
             .Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
+        api.MapPost("/routes/{id}/replan", RouteReplanEndpoint.Replan).ProducesProblems(403, 404, 409);
         return api;
     }
 

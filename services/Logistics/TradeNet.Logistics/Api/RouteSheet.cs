@@ -45,6 +45,8 @@ public static class RouteSheet
             .Append(E(route.VehicleId)).Append("</b> · carrier <b>").Append(E(route.CarrierTown)).Append("</b> · ")
             .Append(route.Shipments.ToString(CultureInfo.InvariantCulture)).Append(" shipments · cost ")
             .Append(E(route.Cost.ToString("F2", CultureInfo.InvariantCulture))).Append(" credits</p>\n");
+        // A printed sheet outlives its route: say plainly that this one is not to be driven.
+        if (route.Cancelled) html.Append("<p><b>Cancelled: this route is not to be driven; its goods go on other routes.</b></p>\n");
         html.Append("<table>\n<thead><tr><th>#</th><th>Town</th><th>Time (UTC)</th><th>Unload</th><th>Load</th><th>Done</th></tr></thead>\n<tbody>\n");
         foreach (var stop in route.Stops)
         {

@@ -10,8 +10,10 @@ public sealed record RouteGoods(Guid ShipmentId, Guid TradeId, int LegIndex, str
 public sealed record RouteStopView(int Sequence, string TownId, DateTimeOffset Eta, RouteGoods[] Pickups, RouteGoods[] Deliveries);
 
 /// <summary>One vehicle's route: its stops in order and what happens at each. <see cref="Cost"/> is the sum of the
-/// shipments' shares, which is the route's cost.</summary>
-public sealed record RouteView(Guid Id, string VehicleId, string CarrierTown, double Cost, int Shipments, RouteStopView[] Stops)
+/// shipments' shares, which is the route's cost. <see cref="Cancelled"/>: every shipment on it was cancelled (its trades
+/// stopped, or an operator re-planned it), so it has no stops and is not to be driven.</summary>
+public sealed record RouteView(Guid Id, string VehicleId, string CarrierTown, double Cost, int Shipments, RouteStopView[] Stops,
+    bool Cancelled = false)
 {
     /// <summary>Rebuilds the route from its shipments: each carries the whole stop sequence, labelled for itself.</summary>
     public static RouteView From(Guid id, IReadOnlyList<Shipment> shipments, IReadOnlyDictionary<Guid, TransferOrder> transfers)
@@ -31,7 +33,8 @@ public sealed record RouteView(Guid Id, string VehicleId, string CarrierTown, do
         }).ToArray();
         // Every shipment of a route rides the same vehicle: a route whose shipments were all cancelled still names it.
         var any = live.FirstOrDefault() ?? shipments.FirstOrDefault();
-        return new RouteView(id, any?.VehicleId ?? "", any?.CarrierTown ?? "", live.Sum(s => s.Cost), live.Count, stops);
+        return new RouteView(id, any?.VehicleId ?? "", any?.CarrierTown ?? "", live.Sum(s => s.Cost), live.Count, stops,
+            Cancelled: shipments.Count > 0 && live.Count == 0);
     }
 }
 

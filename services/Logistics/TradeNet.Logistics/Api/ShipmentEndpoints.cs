@@ -22,7 +22,7 @@ public static class ShipmentEndpoints
             context.HttpContext.Response.Headers.CacheControl = "no-store";
             return next(context);
         });
-        api.MapGet("/shipments", ListShipments).ProducesProblems(403);
+        api.MapGet("/shipments", ListShipments).ProducesProblems(403).AddOpenApiOperationTransformer(ShipmentFilters.DocumentAsync);
         api.MapGet("/shipments/{id}", GetShipment).ProducesProblems(404);
         // Reports (Report below): 403 not the carrier, 409 a step the shipment's state does not allow, or a race.
         api.MapPost("/shipments/{id}/pickup", (string id, ClaimsPrincipal user, ShipmentTracking tracking, ILogisticsStore store, HandoverCodes codes,
@@ -34,8 +34,11 @@ public static class ShipmentEndpoints
         return api;
     }
 
+    /// <summary>Newest first, in pages as the other lists (<see cref="Paging"/>); <c>status</c> and <c>overdue</c> find the
+    /// shipments that need an operator (a carrier gone quiet, goods long on the road) without reading every page.</summary>
     private static async Task<Results<Ok<ShipmentView[]>, ValidationProblem, ProblemHttpResult>> ListShipments(
-        string? trade, ClaimsPrincipal user, ILogisticsStore store, HandoverCodes codes, CancellationToken ct)
+        string? trade, string? status, string? overdue, string? limit, string? after, ClaimsPrincipal user, ILogisticsStore store,
+        HandoverCodes codes, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         Guid? tradeId = null;
         if (!string.IsNullOrEmpty(trade))
@@ -44,10 +47,18 @@ public static class ShipmentEndpoints
             tradeId = parsed;
         }
         if (!user.SeesEveryTown() && user.TownId() is null) return Problems.Forbidden("only towns, operators and services read shipments");
-        var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId()), ct);
-        var views = await store.ViewsAsync(shipments, ct);
-        for (var i = 0; i < views.Length; i++) views[i] = await VisibleAsync(views[i], user, codes, ct);
-        return TypedResults.Ok(views);
+        if (ShipmentFilters.Parse(status, overdue, clock.GetUtcNow()) is not { } filters)
+            return ShipmentFilters.Problem(status);
+        if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
+        Shipment? last = null;
+        // Another town's shipment is as unknown here as one that does not exist (as for a read).
+        if (!string.IsNullOrWhiteSpace(after)
+            && (!Guid.TryParse(after.Trim(), out var afterId) || (last = await store.ShipmentAsync(afterId, ct)) is null || !CanSee(user, last)))
+            return Paging.UnknownAfter("shipment");
+        var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId(), size,
+            filters.Statuses, filters.EtaBefore, last), ct);
+        Paging.LinkNext(http, shipments, size, s => s.Id.ToString());
+        return TypedResults.Ok(await VisibleAsync(await store.ViewsAsync(shipments, ct), user, codes, store, ct));
     }
 
     private static async Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> GetShipment(
@@ -57,7 +68,7 @@ public static class ShipmentEndpoints
         var shipment = await store.ShipmentAsync(shipmentId, ct);
         // A town learns nothing about shipments that are not its own, not even that they exist.
         if (shipment is null || !CanSee(user, shipment)) return Problems.NotFound($"Shipment {shipmentId} was not found.");
-        return TypedResults.Ok(await VisibleAsync(await store.ViewAsync(shipment, ct), user, codes, ct));
+        return TypedResults.Ok((await VisibleAsync([await store.ViewAsync(shipment, ct)], user, codes, store, ct))[0]);
     }
 
     private static Task<Results<Ok<ShipmentView>, ValidationProblem, ProblemHttpResult>> ReportFailure(
@@ -91,7 +102,7 @@ public static class ShipmentEndpoints
         return result.Outcome switch
         {
             // Read after the report's write: the goods never change, so the answer needs no part of that transaction.
-            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok(await VisibleAsync(await store.ViewAsync(result.Shipment!, ct), user, codes, ct)),
+            TrackingOutcome.Applied or TrackingOutcome.Repeated => TypedResults.Ok((await VisibleAsync([await store.ViewAsync(result.Shipment!, ct)], user, codes, store, ct))[0]),
             TrackingOutcome.NotFound => Problems.NotFound($"Shipment {shipmentId} was not found."),
             TrackingOutcome.Forbidden => Problems.Forbidden($"Shipment {shipmentId}: {result.Why}."),
             TrackingOutcome.Unproven => Problems.Forbidden($"Shipment {shipmentId}: {result.Why}."),
@@ -114,11 +125,26 @@ public static class ShipmentEndpoints
     }
 
     /// <summary>The handover code is the receiving town's to give (operators may read it); the carrier and the sender
-    /// never see it, or the carrier's report would prove nothing.</summary>
-    private static async Task<ShipmentView> VisibleAsync(ShipmentView view, ClaimsPrincipal user, HandoverCodes codes, CancellationToken ct) =>
-        user.IsOperator() || (user.TownId() is { } town && town == view.ToTown)
-            ? view with { HandoverCode = await codes.ForAsync(view.Id, ct) }
-            : view;
+    /// never see it, or the carrier's report would prove nothing. Whether the code still takes codes goes with it: the
+    /// receiving town is who must then report the delivery itself. The wrong counts of a page are read in one call.</summary>
+    private static async Task<ShipmentView[]> VisibleAsync(ShipmentView[] views, ClaimsPrincipal user, HandoverCodes codes, ILogisticsStore store,
+        CancellationToken ct)
+    {
+        bool MayReadCode(ShipmentView view) => user.IsOperator() || (user.TownId() is { } town && town == view.ToTown);
+        var theirs = views.Where(MayReadCode).Select(v => v.Id).ToList();
+        if (theirs.Count == 0) return views;
+        var wrong = await store.WrongHandoverCodesAsync(theirs, ct);
+        var visible = new ShipmentView[views.Length];
+        for (var i = 0; i < views.Length; i++)
+            visible[i] = MayReadCode(views[i])
+                ? views[i] with
+                {
+                    HandoverCode = await codes.ForAsync(views[i].Id, ct),
+                    HandoverLocked = wrong.GetValueOrDefault(views[i].Id) >= HandoverCodes.MaxWrong,
+                }
+                : views[i];
+        return visible;
+    }
 
     private static bool CanSee(ClaimsPrincipal user, Shipment shipment) =>
         user.SeesEveryTown() || (user.TownId() is { } town && shipment.Involves(town));

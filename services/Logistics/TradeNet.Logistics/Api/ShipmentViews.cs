@@ -7,7 +7,9 @@ namespace TradeNet.Logistics.Api;
 /// <summary>A shipment as the API shows it. The goods (<see cref="Category"/>, <see cref="Quantity"/>,
 /// <see cref="WeightKg"/>, spelled as on the transfer) are read from its transfer, which stays their one record;
 /// they are null only if that transfer is missing, which planning never leaves behind. <see cref="HandoverCode"/>: only
-/// for the receiving town and operators (<see cref="HandoverCodes"/>); null for the sender and the carrier.</summary>
+/// for the receiving town and operators (<see cref="HandoverCodes"/>); null for the sender and the carrier.
+/// <see cref="HandoverLocked"/>, for the same readers: true once <see cref="HandoverCodes.MaxWrong"/> wrong codes were given,
+/// so no carrier's code is taken any more and the receiving town (or an operator) must report the delivery itself.</summary>
 public sealed record ShipmentView(
     Guid Id,
     Guid TradeId,
@@ -31,7 +33,8 @@ public sealed record ShipmentView(
     DateTimeOffset? FailedAt,
     string? FailureReason,
     DateTimeOffset? CancelledAt,
-    string? HandoverCode = null)
+    string? HandoverCode = null,
+    bool? HandoverLocked = null)
 {
     public static ShipmentView From(Shipment s, TransferOrder? transfer) => new(s.Id, s.TradeId, s.LegIndex, s.FromTown, s.ToTown,
         transfer?.Category, transfer?.Quantity, transfer?.WeightKg, s.CarrierTown, s.VehicleId, s.RouteId, s.Status, s.DistanceKm,

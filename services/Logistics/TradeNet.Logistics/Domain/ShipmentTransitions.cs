@@ -34,7 +34,9 @@ public static class ShipmentTransitions
                 Applied(s with { Status = ShipmentStatus.Delivered, DeliveredAt = at },
                     new ShipmentDelivered(s.Id, s.TradeId, s.LegIndex, at)),
             (ShipmentAction.Deliver, ShipmentStatus.Delivered) => new(TransitionKind.Repeated, s),
-            (ShipmentAction.Deliver, ShipmentStatus.Planned) => Illegal(s, "the shipment has not been picked up yet"),
+            // Says who unblocks it: a receiving town holding its goods cannot report the pickup itself.
+            (ShipmentAction.Deliver, ShipmentStatus.Planned) => Illegal(s,
+                $"the shipment has not been picked up yet; its carrier town ({s.CarrierTown}) or an operator reports the pickup first"),
 
             (ShipmentAction.Fail, ShipmentStatus.Planned or ShipmentStatus.PickedUp) =>
                 Applied(s with { Status = ShipmentStatus.Failed, FailedAt = at, FailureReason = reason },

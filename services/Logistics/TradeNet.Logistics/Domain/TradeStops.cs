@@ -38,19 +38,9 @@ public sealed class TradeStops(ShipmentPlanning planning, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         var first = await session.MarkTradeCancelledAsync(tradeId, reason, now, ct);
-        var moving = new HashSet<Guid>(); // transfers whose goods left (or arrived); a failed trip carries nothing
-        var affectedRoutes = new List<Guid>();
-        foreach (var shipment in shipments)
-        {
-            var transition = ShipmentTransitions.Apply(shipment, ShipmentAction.Cancel, now);
-            if (transition.Kind == TransitionKind.Applied)
-            {
-                await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
-                affectedRoutes.Add(shipment.RouteId);
-            }
-            else if (shipment.Status is ShipmentStatus.PickedUp or ShipmentStatus.Delivered)
-                moving.Add(shipment.TransferId);
-        }
+        // Transfers whose goods left (or arrived); a failed trip carries nothing.
+        var moving = shipments.Where(s => s.Status is ShipmentStatus.PickedUp or ShipmentStatus.Delivered).Select(s => s.TransferId).ToHashSet();
+        var affectedRoutes = (await CancelPlannedAsync(session, shipments, now, ct)).Select(s => s.RouteId).ToList();
         foreach (var transfer in await session.TransfersOfTradeAsync(tradeId, ct))
         {
             if (transfer.Status is not (TransferStatus.Cancelled or TransferStatus.Delivered) && !moving.Contains(transfer.Id))
@@ -60,5 +50,23 @@ public sealed class TradeStops(ShipmentPlanning planning, TimeProvider clock)
         // whoever stops the trade first re-plans, and a repeat finds no shipment left to cancel.
         await planning.ReplanRoutesAsync(session, affectedRoutes, ct);
         return new StopOutcome(true, onTheRoad, delivered, first);
+    }
+
+    /// <summary>Cancels those of the shipments that are still planned, in the caller's session, version-checked; returns
+    /// them as cancelled. A cancellation publishes nothing: the leg is still owed (matching keeps its trade as it is) and
+    /// nothing moved, so there is no failure to count. The one cancellation of shipments, for a stopped trade and for a
+    /// route an operator re-plans (<see cref="RouteReplans"/>).</summary>
+    public static async Task<IReadOnlyList<Shipment>> CancelPlannedAsync(ILogisticsSession session, IEnumerable<Shipment> shipments,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var cancelled = new List<Shipment>();
+        foreach (var shipment in shipments)
+        {
+            var transition = ShipmentTransitions.Apply(shipment, ShipmentAction.Cancel, now);
+            if (transition.Kind != TransitionKind.Applied) continue;
+            await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
+            cancelled.Add(transition.Shipment);
+        }
+        return cancelled;
     }
 }

@@ -3,8 +3,11 @@ using TradeNet.Shared.Storage;
 
 namespace TradeNet.Logistics.Storage;
 
-/// <summary>Which shipments to list: of one trade, and/or only those a town sends, receives or carries.</summary>
-public sealed record ShipmentQuery(Guid? TradeId = null, string? VisibleTo = null, int Limit = 500);
+/// <summary>Which shipments to list: of one trade, and/or only those a town sends, receives or carries; only in
+/// <see cref="Statuses"/> (an empty set finds none); only due before <see cref="EtaBefore"/>; and after <see cref="After"/>,
+/// a shipment of an earlier page (whatever its status now), in the list's order.</summary>
+public sealed record ShipmentQuery(Guid? TradeId = null, string? VisibleTo = null, int Limit = 500,
+    IReadOnlyCollection<ShipmentStatus>? Statuses = null, DateTimeOffset? EtaBefore = null, Shipment? After = null);
 
 /// <summary>Vehicles of one town (or all) after <see cref="After"/>, a vehicle of an earlier page (by home town then id),
 /// at most <see cref="Limit"/>.</summary>
@@ -28,7 +31,8 @@ public interface ILogisticsStore : IVehicleReads
 
     Task<Shipment?> ShipmentAsync(Guid id, CancellationToken ct = default);
 
-    /// <summary>Newest first, at most <see cref="ShipmentQuery.Limit"/>.</summary>
+    /// <summary>Newest first (by creation, then trade, leg and id: the keyset <see cref="ShipmentQuery.After"/> pages on),
+    /// at most <see cref="ShipmentQuery.Limit"/>.</summary>
     Task<IReadOnlyList<Shipment>> ShipmentsAsync(ShipmentQuery query, CancellationToken ct = default);
 
     Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default);
@@ -54,6 +58,11 @@ public interface ILogisticsStore : IVehicleReads
 
     /// <summary>The trace context the trade's agreement arrived in, for linking later reports to it; null if unknown.</summary>
     Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default);
+
+    /// <summary>The wrong handover codes counted for each of these shipments that has any (the others are absent). A read
+    /// only, outside any write: what a shipment view shows, not what a report decides on
+    /// (<see cref="ILogisticsSession.WrongHandoverCodesAsync"/>).</summary>
+    Task<IReadOnlyDictionary<Guid, int>> WrongHandoverCodesAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default);
 
     /// <summary>How many shipments are in each status now; a status without shipments may be absent.</summary>
     Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default);

@@ -26,11 +26,30 @@ public static class LogisticsMongoQueries
         if (query.TradeId is { } trade) parts.Add(ShipmentFilter.Eq(d => d.TradeId, trade));
         if (query.VisibleTo is { } town)
             parts.Add(ShipmentFilter.Or(ShipmentFilter.Eq(d => d.FromTown, town), ShipmentFilter.Eq(d => d.ToTown, town), ShipmentFilter.Eq(d => d.CarrierTown, town)));
+        if (query.Statuses is { } statuses)
+            parts.Add(ShipmentFilter.In(d => d.Status, statuses.Distinct().Select(MongoMapping.Name)));
+        if (query.EtaBefore is { } before) parts.Add(ShipmentFilter.Lt(d => d.Eta, before.UtcDateTime));
+        if (query.After is { } after) parts.Add(ShipmentsAfter(after));
         return parts.Count == 0 ? ShipmentFilter.Empty : ShipmentFilter.And(parts);
     }
 
+    /// <summary>Those after <paramref name="after"/> in <see cref="NewestFirst"/>'s order: a page of a shipment list.</summary>
+    public static FilterDefinition<ShipmentDocument> ShipmentsAfter(Shipment after)
+    {
+        var f = ShipmentFilter;
+        var created = after.CreatedAt.UtcDateTime;
+        return f.Or(
+            f.Lt(d => d.CreatedAt, created),
+            f.And(f.Eq(d => d.CreatedAt, created), f.Or(
+                f.Gt(d => d.TradeId, after.TradeId),
+                f.And(f.Eq(d => d.TradeId, after.TradeId), f.Or(
+                    f.Gt(d => d.LegIndex, after.LegIndex),
+                    f.And(f.Eq(d => d.LegIndex, after.LegIndex), f.Gt(d => d.Id, after.Id)))))));
+    }
+
+    /// <summary>Newest first; the id last makes the order total, so a page ends at a well-defined shipment.</summary>
     public static SortDefinition<ShipmentDocument> NewestFirst { get; } =
-        Builders<ShipmentDocument>.Sort.Descending(d => d.CreatedAt).Ascending(d => d.TradeId).Ascending(d => d.LegIndex);
+        Builders<ShipmentDocument>.Sort.Descending(d => d.CreatedAt).Ascending(d => d.TradeId).Ascending(d => d.LegIndex).Ascending(d => d.Id);
 
     public static SortDefinition<ShipmentDocument> ByLeg { get; } =
         Builders<ShipmentDocument>.Sort.Ascending(d => d.LegIndex).Ascending(d => d.CreatedAt);
@@ -135,6 +154,10 @@ public static class LogisticsMongoQueries
     /// <summary>A shipment's document in <c>handoverAttempts</c>: keyed by the shipment id as text (as SQLite keys it).</summary>
     public static FilterDefinition<BsonDocument> HandoverAttemptsOf(Guid shipmentId) => Builders<BsonDocument>.Filter.Eq("_id", shipmentId.ToString());
 
+    /// <summary>The <c>handoverAttempts</c> documents of these shipments (those that have one).</summary>
+    public static FilterDefinition<BsonDocument> HandoverAttemptsOf(IEnumerable<Guid> shipmentIds) =>
+        Builders<BsonDocument>.Filter.In("_id", shipmentIds.Distinct().Select(id => id.ToString()));
+
     /// <summary>Written by every session that reads a shipment's wrong codes, before it tries any: transactions read
     /// snapshots, so sessions that only read the count would all see the codes left and try them all at once; writing
     /// the shipment's one document makes the later one conflict and retry on a fresh snapshot (SQLite writers queue up).
@@ -173,5 +196,7 @@ public static class LogisticsMongoQueries
         new(Builders<ShipmentDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
         new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.RouteId), new CreateIndexOptions { Name = "route" }),
         new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.Status), new CreateIndexOptions { Name = "status" }),
+        // The status filter of the list (held-up and overdue shipments), newest first.
+        new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.Status).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "status_created" }),
     ];
 }

@@ -99,6 +99,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
 
     public async Task<IReadOnlyList<Shipment>> ShipmentsAsync(ShipmentQuery query, CancellationToken ct = default)
     {
+        if (query.Statuses is { Count: 0 }) return [];
         var docs = await Shipments.Find(LogisticsMongoQueries.Shipments(query)).Sort(NewestFirst).Limit(Math.Max(1, query.Limit)).ToListAsync(ct);
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
@@ -147,6 +148,14 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
 
     public async Task<string?> TradeTraceAsync(Guid tradeId, CancellationToken ct = default) =>
         (await TradeTraces.Find(TradeTrace(tradeId)).FirstOrDefaultAsync(ct))?.TraceParent;
+
+    public async Task<IReadOnlyDictionary<Guid, int>> WrongHandoverCodesAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default)
+    {
+        if (shipmentIds.Count == 0) return new Dictionary<Guid, int>();
+        // Read without a session: a view does not touch the documents as a report's session does (TouchHandoverAttempts).
+        var docs = await HandoverAttempts.Find(HandoverAttemptsOf(shipmentIds)).ToListAsync(ct);
+        return docs.Where(d => WrongHandoverCodes(d) > 0).ToDictionary(d => Guid.Parse(d["_id"].AsString), d => WrongHandoverCodes(d));
+    }
 
     public async Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default)
     {

@@ -59,6 +59,7 @@ internal static class LogisticsSqliteSchema
         CREATE INDEX IF NOT EXISTS ix_shipments_created ON shipments(created_at);
         CREATE INDEX IF NOT EXISTS ix_shipments_route ON shipments(route_id);
         CREATE INDEX IF NOT EXISTS ix_shipments_status ON shipments(status);
+        CREATE INDEX IF NOT EXISTS ix_shipments_status_created ON shipments(status, created_at);
         CREATE TABLE IF NOT EXISTS vehicles (
             id TEXT PRIMARY KEY,
             home_town TEXT NOT NULL,

@@ -30,6 +30,7 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
 
     public async Task<IReadOnlyList<Shipment>> ShipmentsAsync(ShipmentQuery query, CancellationToken ct = default)
     {
+        if (query.Statuses is { Count: 0 }) return [];
         var where = new List<string>();
         var parameters = new List<(string, object?)> { ("$limit", Math.Max(1, query.Limit)) };
         if (query.TradeId is { } trade)
@@ -42,10 +43,30 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
             where.Add("(from_town = $town OR to_town = $town OR carrier_town = $town)");
             parameters.Add(("$town", town));
         }
+        if (query.Statuses is { } statuses)
+        {
+            var names = statuses.Distinct().Select((status, i) => ($"$status{i}", (object?)Name(status))).ToList();
+            where.Add($"status IN ({string.Join(", ", names.Select(n => n.Item1))})");
+            parameters.AddRange(names);
+        }
+        if (query.EtaBefore is { } before)
+        {
+            // Round-trip UTC text of one width: text order is time order.
+            where.Add("eta < $etaBefore");
+            parameters.Add(("$etaBefore", Time(before)));
+        }
+        if (query.After is { } after)
+        {
+            // Keyset on the list's own order (created_at descending, then trade, leg and id ascending).
+            where.Add("(created_at < $afterCreated OR (created_at = $afterCreated AND (trade_id > $afterTrade OR (trade_id = $afterTrade AND "
+                + "(leg_index > $afterLeg OR (leg_index = $afterLeg AND id > $afterId))))))");
+            parameters.AddRange([("$afterCreated", Time(after.CreatedAt)), ("$afterTrade", after.TradeId.ToString()),
+                ("$afterLeg", after.LegIndex), ("$afterId", after.Id.ToString())]);
+        }
         var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
         await using var connection = Database.Open();
         await using var command = Command(connection,
-            $"SELECT {ShipmentColumns} FROM shipments {filter} ORDER BY created_at DESC, trade_id, leg_index LIMIT $limit",
+            $"SELECT {ShipmentColumns} FROM shipments {filter} ORDER BY created_at DESC, trade_id, leg_index, id LIMIT $limit",
             [.. parameters]);
         return await ReadAllAsync(command, ReadShipment, ct);
     }
@@ -115,6 +136,23 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         await using var connection = Database.Open();
         await using var command = Command(connection, "SELECT trace_parent FROM trade_traces WHERE trade_id = $trade", ("$trade", tradeId.ToString()));
         return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, int>> WrongHandoverCodesAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default)
+    {
+        var wrong = new Dictionary<Guid, int>();
+        if (shipmentIds.Count == 0) return wrong;
+        await using var connection = Database.Open();
+        // In slices, as transfers are read by id.
+        foreach (var slice in shipmentIds.Distinct().Chunk(IdsPerQuery))
+        {
+            var parameters = slice.Select((id, i) => ($"$id{i}", (object?)id.ToString())).ToArray();
+            await using var command = Command(connection,
+                $"SELECT shipment_id, wrong FROM handover_attempts WHERE shipment_id IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) wrong[Guid.Parse(reader.GetString(0))] = (int)Math.Min(reader.GetInt64(1), int.MaxValue);
+        }
+        return wrong;
     }
 
     public async Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default)
