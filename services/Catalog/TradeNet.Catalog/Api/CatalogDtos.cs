@@ -8,6 +8,12 @@ namespace TradeNet.Catalog.Api;
 
 public sealed record RegisterTownRequest(string? Name, double? Lat, double? Lon, string? InseeCode = null, string[]? Specialties = null);
 
+/// <summary>A town's corrected details, replacing the ones it has (PUT): name, lat, lon and specialties are all required.
+/// <paramref name="InseeCode"/> and <paramref name="Id"/> are fixed: they may be sent back as the town view shows them
+/// (left out or null, they are as stored), any other value is refused.</summary>
+public sealed record ChangeTownRequest(string? Name, double? Lat, double? Lon, string[]? Specialties, string? InseeCode = null,
+    string? Id = null);
+
 public sealed record TownView(string Id, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties)
 {
     /// <summary>Never carries the key hash.</summary>
