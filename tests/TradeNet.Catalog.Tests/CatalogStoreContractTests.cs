@@ -294,6 +294,62 @@ public sealed class CatalogStoreContractTests
         Assert.Equal(1, await session.CountOpenListingsAsync("42187", At.AddDays(31)));
         Assert.Equal(1, await session.CountOpenListingsAsync("42184", At));
         Assert.Equal(0, await session.CountOpenListingsAsync("nowhere", At));
+        // Created at the same time, so in id order.
+        Assert.Equal(["no-end", "open"], (await session.GetOpenListingsAsync("42187", At)).Select(l => l.Id).ToArray());
+        Assert.Equal(["no-end"], (await session.GetOpenListingsAsync("42187", At.AddDays(31))).Select(l => l.Id).ToArray());
+        Assert.Empty(await session.GetOpenListingsAsync("nowhere", At));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_town_change_sets_its_name_position_and_specialties_and_keeps_its_key_insee_code_and_registration(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var town = Town("42187", "hash-1");
+        await AddAsync(store.Store, s => s.AddTownAsync(town));
+
+        // Sent with another key hash and INSEE code: the update must take neither (a rotation owns the key).
+        await AddAsync(store.Store, s => s.UpdateTownAsync(town with
+        {
+            Name = "Roanne", Lat = 46.0443, Lon = 4.07974, Specialties = ["firewood"], ApiKeyHash = "hash-2", InseeCode = "69123",
+            RegisteredAt = At.AddDays(1),
+        }));
+
+        var expected = town with { Name = "Roanne", Lat = 46.0443, Lon = 4.07974, Specialties = ["firewood"] };
+        AssertSame(expected, await store.Store.GetTownAsync("42187"));
+        AssertSame(expected, await store.Store.FindTownByKeyHashAsync("hash-1"));
+        await Assert.ThrowsAsync<CatalogConflictException>(() => AddAsync(store.Store, s => s.UpdateTownAsync(Town("nowhere"))));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task A_town_change_and_its_listings_new_versions_land_together_or_not_at_all(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var town = Town("42187");
+        var listing = Listing("l1", "42187");
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddTownAsync(town);
+            await s.AddListingAsync(listing);
+        });
+        var moved = town with { Lat = 45.9, Lon = 4.2 };
+
+        await using (var session = await store.Store.BeginAsync())
+        {
+            await session.UpdateTownAsync(moved);
+            await session.UpdateListingAsync(listing.Relocated(), listing.Version);
+            // A listing changed meanwhile (here, by the same write) makes the move conflict as a whole.
+            await Assert.ThrowsAsync<CatalogConflictException>(() => session.UpdateListingAsync(listing.Relocated(), listing.Version));
+        }
+        AssertSame(town, await store.Store.GetTownAsync("42187"));
+        AssertSame(listing, await store.Store.GetListingAsync("l1"));
+
+        await AddAsync(store.Store, async s =>
+        {
+            await s.UpdateTownAsync(moved);
+            await s.UpdateListingAsync(listing.Relocated(), listing.Version);
+        });
+        AssertSame(moved, await store.Store.GetTownAsync("42187"));
+        Assert.Equal(2, (await store.Store.GetListingAsync("l1"))!.Version);
     }
 
     [Theory, MemberData(nameof(Adapters))]

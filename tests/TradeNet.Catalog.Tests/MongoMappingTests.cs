@@ -162,6 +162,15 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void A_town_change_sets_its_name_position_and_specialties_and_never_its_key_hash()
+    {
+        var town = new Town("42187", "Roanne", "42187", 46.0443, 4.07974, ["cheese"], "hash", At);
+
+        Assert.Equal(BsonDocument.Parse("""{ "$set": { "name": "Roanne", "lat": 46.0443, "lon": 4.07974, "specialties": ["cheese"] } }"""),
+            MongoRendering.Render(CatalogMongoQueries.SetTownDetails(town)));
+    }
+
+    [Fact]
     public void A_key_rotation_sets_only_the_key_hash_and_only_on_the_key_it_read()
     {
         Assert.Equal(BsonDocument.Parse("""{ "_id": "42187", "apiKeyHash": "old" }"""),

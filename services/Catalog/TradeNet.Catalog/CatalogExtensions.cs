@@ -50,6 +50,7 @@ public static class CatalogExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TownRegistry>();
+        services.AddSingleton<TownChanges>();
         services.AddSingleton<ListingBoard>();
         services.AddSingleton<ListingReservations>();
         return builder;

@@ -24,6 +24,13 @@ public sealed record ListingSnapshot(
 
 public sealed record TownRegistered(string TownId, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties);
 
+/// <summary>A town's name, position or specialties were corrected (<c>PUT /api/catalog/towns/{id}</c>); its id and INSEE
+/// code never change. Published in the write that changed the town, as is a <see cref="ListingChanged"/> for each of its
+/// open listings when the position moved: matching takes the position from those snapshots, not from this event.</summary>
+/// <param name="ChangedAt">When the change committed: a town carries no version, so a consumer orders two changes by it.</param>
+public sealed record TownChanged(string TownId, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties,
+    DateTimeOffset ChangedAt);
+
 public sealed record ListingPublished(ListingSnapshot Listing);
 
 public sealed record ListingChanged(ListingSnapshot Listing);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using TradeNet.Catalog.Domain;
 
 namespace TradeNet.Catalog.Api;
@@ -7,6 +8,15 @@ namespace TradeNet.Catalog.Api;
 // is refused when missing or null (CatalogValidation, ListingBoard). ChangeListingRequest, a merge patch, has its own file.
 
 public sealed record RegisterTownRequest(string? Name, double? Lat, double? Lon, string? InseeCode = null, string[]? Specialties = null);
+
+/// <summary>A town's corrected details, replacing the ones it has (PUT): name, lat, lon and specialties are all required.
+/// <paramref name="InseeCode"/> and <paramref name="Id"/> are fixed: they may be sent back as the town view shows them
+/// (left out or null, they are as stored), any other value is refused.</summary>
+[Description("A full replacement of the town's details: name, lat, lon and specialties are required ([] for none). id and " +
+    "inseeCode never change; they may be sent back as the town view shows them. A town with a known INSEE code stays within " +
+    "25 km of its commune.")]
+public sealed record ChangeTownRequest(string? Name, double? Lat, double? Lon, string[]? Specialties, string? InseeCode = null,
+    string? Id = null);
 
 public sealed record TownView(string Id, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties)
 {

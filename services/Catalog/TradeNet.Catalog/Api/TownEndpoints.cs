@@ -17,7 +17,19 @@ internal static class TownEndpoints
         api.MapGet("/towns/{id}", Get).ProducesProblems(404);
         // A leaked key is replaced by its town or an operator; which town is checked against the caller in TownRegistry.
         api.MapPost("/towns/{id}/api-key", RotateKey).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404);
+        // A town corrects its own details, or an operator does (a town registered with wrong coordinates); which town is
+        // checked against the caller in TownChanges. No If-Match or Idempotency-Key, as for a listing's PUT: a repeated
+        // replacement changes nothing and announces nothing.
+        api.MapPut("/towns/{id}", Change).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404);
         return api;
+    }
+
+    private static async Task<Results<Ok<TownView>, ValidationProblem, ProblemHttpResult>> Change(
+        string id, ChangeTownRequest body, ClaimsPrincipal user, TownChanges changes, CancellationToken ct)
+    {
+        var actingTown = user.IsOperator() ? null
+            : user.TownId() ?? throw new InvalidOperationException("The town-or-operator policy admitted a caller that is neither.");
+        return Responses.From(await changes.ChangeAsync(id, body, actingTown, user.CallerName(), ct), t => TypedResults.Ok(TownView.Of(t)));
     }
 
     private static async Task<Results<Created<TownRegistration>, ValidationProblem, ProblemHttpResult>> Register(

@@ -26,47 +26,6 @@ public static partial class CatalogValidation
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex Tag();
 
-    public static Dictionary<string, string[]> Town(RegisterTownRequest r)
-    {
-        var errors = new Errors();
-        var name = r.Name?.Trim();
-        if (string.IsNullOrEmpty(name)) errors.Add("name", "is required");
-        else if (name.Length > MaxNameLength) errors.Add("name", $"must be at most {MaxNameLength} characters");
-        // Names end up in logs, traces and other towns' screens: a control character could forge a line there.
-        else if (TextRules.HasUnsafeCharacters(name)) errors.Add("name", "must not contain control characters");
-        if (r.InseeCode is not null && !InseeCode().IsMatch(r.InseeCode))
-            errors.Add("inseeCode", "must be a 5-character INSEE code (digits, or 2A/2B for Corsica)");
-        if (r.Lat is not { } lat) errors.Add("lat", "is required");
-        else if (!double.IsFinite(lat) || lat is < -90 or > 90) errors.Add("lat", "must be between -90 and 90");
-        if (r.Lon is not { } lon) errors.Add("lon", "is required");
-        else if (!double.IsFinite(lon) || lon is < -180 or > 180) errors.Add("lon", "must be between -180 and 180");
-        if (!errors.Has("inseeCode") && !errors.Has("lat") && !errors.Has("lon")
-            && KnownTownTooFar(r.InseeCode, r.Lat!.Value, r.Lon!.Value) is { } tooFar) errors.Add("inseeCode", tooFar);
-        var specialties = r.Specialties ?? [];
-        if (specialties.Length > MaxTags) errors.Add("specialties", $"at most {MaxTags}");
-        else if (specialties.Any(s => string.IsNullOrWhiteSpace(s) || s.Trim().Length > 60))
-            errors.Add("specialties", "each must be 1 to 60 characters");
-        else if (specialties.Any(TextRules.HasUnsafeCharacters))
-            errors.Add("specialties", "must not contain control characters");
-        return errors.Result;
-    }
-
-    /// <summary>A real commune is at most ~20 km across: a town claiming its INSEE code (and with it, when free, the id
-    /// 42187 that others read as Roanne) must lie this close to the commune's coordinates.</summary>
-    public const double MaxKmFromKnownTown = 25;
-
-    /// <summary>Why the coordinates cannot be the commune's with this code, or null. Codes the directory does not know
-    /// (it covers one region) are taken on trust.</summary>
-    private static string? KnownTownTooFar(string? inseeCode, double lat, double lon)
-    {
-        if (inseeCode is null || TownDirectory.Find(inseeCode) is not { } known) return null;
-        var km = Geo.HaversineKm(lat, lon, known.Lat, known.Lon);
-        return km <= MaxKmFromKnownTown ? null
-            : $"is the code of {known.Name} ({known.Lat.ToString(CultureInfo.InvariantCulture)}, {known.Lon.ToString(CultureInfo.InvariantCulture)}), " +
-              $"{Math.Round(km):0} km from lat/lon; a town with this code must lie within {MaxKmFromKnownTown:0} km of it " +
-              "(correct lat/lon, or leave inseeCode out)";
-    }
-
     /// <summary>An id from the path as a message may quote it: a long or control-character one is not repeated.</summary>
     public static string Quoted(string id) =>
         TextRules.IsQuotableId(id, MaxNameLength) ? $"'{id}'" : "with that id";

@@ -21,7 +21,7 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogge
             // The INSEE code makes a readable id (Roanne is 42187) unless a town already holds it.
             var id = request.InseeCode is { } insee && await session.GetTownAsync(insee, ct) is null ? insee : ApiKeys.NewTownId();
             var town = new Town(id, request.Name!.Trim(), request.InseeCode, request.Lat!.Value, request.Lon!.Value,
-                (request.Specialties ?? []).Select(s => s.Trim()).Distinct().ToArray(), ApiKeys.Hash(apiKey), clock.GetUtcNow());
+                CatalogValidation.Specialties(request.Specialties), ApiKeys.Hash(apiKey), clock.GetUtcNow());
             await session.AddTownAsync(town, ct);
             session.Publish(new TownRegistered(town.Id, town.Name, town.InseeCode, town.Lat, town.Lon, town.Specialties));
             await session.CommitAsync(ct);

@@ -72,6 +72,10 @@ public sealed record Listing(
         MaxDistanceKm = terms.MaxDistanceKm,
     });
 
+    /// <summary>The same listing announced again after its town moved: only the version changes, so the snapshot carrying
+    /// the new position replaces matching's copy (which keeps the newest version it has read).</summary>
+    public Listing Relocated() => this with { Version = Version + 1 };
+
     public ListingTerms Terms => new(Quantity, MinLot, Attributes, Requires, AvailableFrom, AvailableUntil, MaxDistanceKm);
 
     /// <summary>What matching's copy of this listing must match for a reservation (quantities left out).</summary>

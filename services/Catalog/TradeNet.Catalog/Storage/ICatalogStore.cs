@@ -55,6 +55,11 @@ public interface ICatalogSession : IWriteScope
     /// <returns>The new entry's sequence.</returns>
     Task<long> RevokeKeyAsync(string keyHash, DateTimeOffset at, CancellationToken ct = default);
 
+    /// <summary>Sets the town's name, position and specialties from <paramref name="town"/>; its id, INSEE code, key hash
+    /// and registration time are left as stored, so a key rotation committed meanwhile is never undone.</summary>
+    /// <exception cref="CatalogConflictException">The town is not stored (nothing removes towns, so only a race explains it).</exception>
+    Task UpdateTownAsync(Town town, CancellationToken ct = default);
+
     Task AddListingAsync(Listing listing, CancellationToken ct = default);
 
     /// <summary>How many of the town's listings are open at <paramref name="now"/> (<see cref="Listing.IsOpenAt"/>). Two
@@ -62,6 +67,11 @@ public interface ICatalogSession : IWriteScope
     /// SQLite writers run one at a time anyway; on MongoDB both write the town's guard document in <c>counters</c>, so
     /// the later one fails with a conflict and is retried on a fresh snapshot.</summary>
     Task<int> CountOpenListingsAsync(string townId, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>The town's listings open at <paramref name="now"/> (<see cref="Listing.IsOpenAt"/>), oldest first. Like
+    /// <see cref="CountOpenListingsAsync"/> it takes the town's guard on MongoDB, so a listing published concurrently
+    /// either is in this list or its session conflicts and retries after this one committed (and reads what it wrote).</summary>
+    Task<IReadOnlyList<Listing>> GetOpenListingsAsync(string townId, DateTimeOffset now, CancellationToken ct = default);
 
     Task<ListingRequest?> GetListingRequestAsync(string townId, string key, CancellationToken ct = default);
 

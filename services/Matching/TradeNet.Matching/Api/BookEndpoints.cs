@@ -27,7 +27,8 @@ internal static class BookEndpoints
         var page = listings.Select(l =>
         {
             var h = held.GetValueOrDefault(l.Id);
-            return new BookListingView(l.Id, l.TownId, l.Kind, l.Category, l.Remaining, h, Math.Max(0, l.Remaining - h), l.MinLot, l.Version);
+            return new BookListingView(l.Id, l.TownId, l.Kind, l.Category, l.Remaining, h, Math.Max(0, l.Remaining - h), l.MinLot, l.Version,
+                l.TownLat, l.TownLon);
         }).ToArray();
         Paging.LinkNext(http, page, size, l => l.Id);
         return TypedResults.Ok(page);

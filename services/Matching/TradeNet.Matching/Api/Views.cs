@@ -31,6 +31,9 @@ public sealed record TradeView(
         t.Deadline, t.CreatedAt, t.Reason, t.Version, t.AgreedAt);
 }
 
-/// <summary>A listing as the next round would see it: what catalog says remains, minus what pending proposals hold.</summary>
+/// <summary>A listing as the next round would see it: what catalog says remains, minus what pending proposals hold; and
+/// where its town is as matching last read it (distance limits are checked from there), so an operator who corrected a
+/// town's coordinates sees when matching has them.</summary>
 public sealed record BookListingView(
-    string Id, string TownId, string Kind, string Category, double Remaining, double Held, double Available, double MinLot, long Version);
+    string Id, string TownId, string Kind, string Category, double Remaining, double Held, double Available, double MinLot, long Version,
+    double TownLat, double TownLon);

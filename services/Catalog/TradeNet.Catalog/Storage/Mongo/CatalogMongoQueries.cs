@@ -27,6 +27,10 @@ public static class CatalogMongoQueries
 
     public static UpdateDefinition<Town> SetKeyHash(string hash) => Builders<Town>.Update.Set(t => t.ApiKeyHash, hash);
 
+    /// <summary>A town's change sets what may change and nothing else (the key hash is a rotation's).</summary>
+    public static UpdateDefinition<Town> SetTownDetails(Town town) => Builders<Town>.Update
+        .Set(t => t.Name, town.Name).Set(t => t.Lat, town.Lat).Set(t => t.Lon, town.Lon).Set(t => t.Specialties, town.Specialties);
+
     public static FilterDefinition<Category> CategoryById(string id) => Builders<Category>.Filter.Eq(c => c.Id, id);
 
     public static FilterDefinition<Listing> ListingById(string id) => Builders<Listing>.Filter.Eq(l => l.Id, id);

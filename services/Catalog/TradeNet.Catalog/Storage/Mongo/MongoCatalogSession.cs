@@ -56,6 +56,15 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
             return true;
         });
 
+    public Task UpdateTownAsync(Town town, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            // $set of the changed fields, never a replace: a replace would write back the key hash this session read.
+            var result = await store.Towns.UpdateOneAsync(Session, TownById(town.Id), SetTownDetails(town), cancellationToken: ct);
+            if (result.MatchedCount != 1) throw new CatalogConflictException($"Town '{town.Id}' is not stored.");
+            return true;
+        });
+
     public Task<long> RevokeKeyAsync(string keyHash, DateTimeOffset at, CancellationToken ct = default) =>
         Guarded(async () =>
         {
@@ -82,6 +91,16 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
             await store.Counters.UpdateOneAsync(Session, OpenListingsGuard(townId), TouchGuard,
                 new UpdateOptions { IsUpsert = true }, ct);
             return (int)await store.Listings.CountDocumentsAsync(Session, OpenListings(townId, now), cancellationToken: ct);
+        });
+
+    public Task<IReadOnlyList<Listing>> GetOpenListingsAsync(string townId, DateTimeOffset now, CancellationToken ct = default) =>
+        Guarded<IReadOnlyList<Listing>>(async () =>
+        {
+            // The guard a publish writes when it counts: a publish racing this read conflicts with it, so no listing
+            // committed beside a town's move keeps the old position in its snapshot.
+            await store.Counters.UpdateOneAsync(Session, OpenListingsGuard(townId), TouchGuard,
+                new UpdateOptions { IsUpsert = true }, ct);
+            return await store.Listings.Find(Session, OpenListings(townId, now)).Sort(ListingOrder).ToListAsync(ct);
         });
 
     public Task UpdateListingAsync(Listing listing, long expectedVersion, CancellationToken ct = default) =>

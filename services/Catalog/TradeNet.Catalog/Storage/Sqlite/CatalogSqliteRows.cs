@@ -69,7 +69,7 @@ internal static class CatalogSqliteRows
         ("$value", c.ValuePerUnit), ("$weight", c.WeightPerUnit), ("$perishable", c.Perishable ? 1 : 0),
     ];
 
-    private static string Json(string[] values) => JsonSerializer.Serialize(values);
+    internal static string Json(string[] values) => JsonSerializer.Serialize(values);
     private static string[] Strings(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
     internal static string Text(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
     private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);

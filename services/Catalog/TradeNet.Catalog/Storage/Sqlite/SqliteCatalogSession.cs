@@ -72,6 +72,14 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         }
     }
 
+    public async Task UpdateTownAsync(Town town, CancellationToken ct = default)
+    {
+        // Only the fields a change may set: the key hash is the rotation's alone.
+        var changed = await scope.ExecuteAsync("UPDATE towns SET name = $name, lat = $lat, lon = $lon, specialties = $specialties WHERE id = $id",
+            ("$id", town.Id), ("$name", town.Name), ("$lat", town.Lat), ("$lon", town.Lon), ("$specialties", Json(town.Specialties)));
+        if (changed != 1) throw new CatalogConflictException($"Town '{town.Id}' is not stored.");
+    }
+
     public async Task<long> RevokeKeyAsync(string keyHash, DateTimeOffset at, CancellationToken ct = default)
     {
         // AUTOINCREMENT, and writers one at a time: sequences follow the commits and are never reused.
@@ -98,6 +106,12 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
             ("$town", townId), ("$active", ListingStatuses.Active), ("$now", Text(now)));
         return Convert.ToInt32(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    // Writers run one at a time here, so no listing can be published between this read and the commit.
+    public async Task<IReadOnlyList<Listing>> GetOpenListingsAsync(string townId, DateTimeOffset now, CancellationToken ct = default) =>
+        await Read($"SELECT {ListingColumns} FROM listings WHERE town_id = $town AND status = $active " +
+            "AND (available_until IS NULL OR available_until >= $now) ORDER BY created_at, id",
+            CatalogSqliteRows.Listing, ct, ("$town", townId), ("$active", ListingStatuses.Active), ("$now", Text(now)));
 
     public async Task<ListingRequest?> GetListingRequestAsync(string townId, string key, CancellationToken ct = default) =>
         (await Read("SELECT town_id, request_key, listing_id, fingerprint, at FROM listing_requests WHERE town_id = $town AND request_key = $key",

@@ -1,0 +1,68 @@
+using TradeNet.Catalog.Api;
+using TradeNet.Catalog.Domain;
+using TradeNet.Catalog.Storage;
+using TradeNet.Contracts;
+using TradeNet.Shared.Storage;
+
+namespace TradeNet.Catalog.Application;
+
+/// <summary>Corrects a town's name, position or specialties (a town registered with wrong coordinates had no way out).</summary>
+/// <remarks>
+/// Matching learns a listing's position only from its snapshot (<see cref="ListingSnapshot.TownLat"/>), so a move
+/// re-announces every open listing of the town in the same write: a <see cref="ListingChanged"/> with the version bumped
+/// and the terms as they were. That, rather than a <see cref="TownChanged"/> matching would consume, keeps one ordering
+/// rule in matching's book — a snapshot replaces only an older version of its listing. A position applied per town
+/// would need a town version that every later snapshot is checked against too, or a ListingChanged built before the
+/// move but delivered after it would put the old position back. Each ListingChanged also runs matching's "terms
+/// changed" check, which re-fits the pending proposals using the listing (distance limits included) and cancels those
+/// a leg no longer fits. TownChanged still goes out, as TownRegistered does, for whoever follows towns.
+/// </remarks>
+public sealed class TownChanges(ICatalogStore store, TimeProvider clock, ILogger<TownChanges> logger)
+{
+    /// <param name="actingTown">The town asking, which may change only itself; null when an operator asks.</param>
+    /// <param name="caller">Who asked, for the log: the town's id or the operator's name.</param>
+    public async Task<Outcome<Town>> ChangeAsync(string townId, ChangeTownRequest request, string? actingTown, string caller,
+        CancellationToken ct = default)
+    {
+        var outcome = await WriteRetry.OnConflictAsync<Outcome<Town>>(async () =>
+        {
+            await using var session = await store.BeginAsync(ct);
+            // Unknown first, then the caller, as for a key rotation: towns are public, so a 404 reveals nothing.
+            var town = await session.GetTownAsync(townId, ct);
+            if (town is null) return Problem.NotFound($"town {CatalogValidation.Quoted(townId)} does not exist");
+            if (actingTown is not null && actingTown != town.Id) return Problem.Forbidden("a town changes only its own details");
+            if (request.Id is { } id && id.Trim() != town.Id) return Problem.Invalid("id", "cannot change; it is the town in the path");
+            if (request.InseeCode is { } insee && insee != town.InseeCode)
+                return Problem.Invalid("inseeCode", "cannot change (it may be the town's id); leave it out, or register a new town");
+            var errors = CatalogValidation.TownChange(request, town.InseeCode);
+            if (errors.Count > 0) return Problem.Invalid(errors);
+
+            var changed = town with
+            {
+                Name = request.Name!.Trim(), Lat = request.Lat!.Value, Lon = request.Lon!.Value,
+                Specialties = CatalogValidation.Specialties(request.Specialties),
+            };
+            // A repeated PUT changes nothing: no write, no event, as for a listing's change.
+            if (changed.Name == town.Name && changed.Lat == town.Lat && changed.Lon == town.Lon
+                && changed.Specialties.SequenceEqual(town.Specialties)) return town;
+            var now = clock.GetUtcNow();
+            await session.UpdateTownAsync(changed, ct);
+            var moved = changed.Lat != town.Lat || changed.Lon != town.Lon;
+            // The name and specialties are in no snapshot, so only a move re-announces the listings.
+            var relocated = moved ? await session.GetOpenListingsAsync(town.Id, now, ct) : [];
+            foreach (var listing in relocated)
+            {
+                var bumped = listing.Relocated();
+                // At the version read: a concurrent reservation or change of this listing conflicts, and this write retries.
+                await session.UpdateListingAsync(bumped, listing.Version, ct);
+                await ListingBoard.PublishChangedAsync(session, bumped, ct);
+            }
+            session.Publish(new TownChanged(changed.Id, changed.Name, changed.InseeCode, changed.Lat, changed.Lon, changed.Specialties, now));
+            await session.CommitAsync(ct);
+            logger.LogInformation("Town {TownId} changed by {Role} {Caller}{Moved}", changed.Id, actingTown is null ? "operator" : "town",
+                caller, moved ? $"; moved, {relocated.Count} open listings re-announced" : "");
+            return changed;
+        });
+        return outcome;
+    }
+}

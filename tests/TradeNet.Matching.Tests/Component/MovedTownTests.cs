@@ -1,0 +1,70 @@
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+/// <summary>A town corrected its coordinates in catalog, which announces each of its open listings again (ListingChanged,
+/// version + 1, the new position): the book reads the new position, and the "terms changed" rule re-fits pending
+/// proposals from it; agreed trades keep the points they were agreed on.</summary>
+public class MovedTownTests
+{
+    // Town B, about 100 km south-east of its registered position near Roanne.
+    private const double MovedLat = 45.3;
+    private const double MovedLon = 4.9;
+
+    private static ListingSnapshot Moved(ListingSnapshot listing, long version) =>
+        listing with { TownLat = MovedLat, TownLon = MovedLon, Version = version };
+
+    [Fact]
+    public async Task The_books_listing_reads_the_new_position_once_its_new_version_arrives()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Swap.All);
+
+        await host.Publish(new ListingChanged(Moved(Swap.WoodOffer(), version: 2)));
+
+        var entry = await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == "b-wood"), b => b.Version == 2,
+            what: "v2 in the book");
+        Assert.Equal((MovedLat, MovedLon), (entry.TownLat, entry.TownLon));
+        // A snapshot of the old position delivered late (an older version) does not move the listing back.
+        await host.Publish(new ListingChanged(Swap.WoodOffer(version: 1)));
+        await Task.Delay(300);
+        var after = (await host.BookAsync()).Single(b => b.Id == "b-wood");
+        Assert.Equal((2L, MovedLat, MovedLon), (after.Version, after.TownLat, after.TownLon));
+    }
+
+    [Fact]
+    public async Task A_move_that_puts_a_town_beyond_a_needs_distance_limit_cancels_the_pending_proposal()
+    {
+        await using var host = new MatchingHost();
+        // B's need takes cheese from at most 20 km away: A is 2.3 km from B's old position.
+        await host.PublishListingsAsync(Swap.CheeseOffer(), Swap.WoodNeed(), Swap.WoodOffer(), Swap.CheeseNeed() with { MaxDistanceKm = 20 });
+        var round = await host.RunRoundAsync();
+        var tradeId = Assert.Single(round.TradeIds);
+
+        await host.Publish(new ListingChanged(Moved(Swap.WoodOffer(), version: 2)));
+        await host.Publish(new ListingChanged(Moved(Swap.CheeseNeed() with { MaxDistanceKm = 20 }, version: 2)));
+
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == tradeId);
+        Assert.Matches("^listing b-cheese changed its terms; leg [01] no longer fits them$", cancelled.Reason);
+        Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(tradeId)).Status);
+        // The next round does not propose the pair again: it is out of reach from where B now is.
+        Assert.Equal(0, (await host.RunRoundAsync()).Trades);
+    }
+
+    [Fact]
+    public async Task An_agreed_trade_keeps_the_points_it_was_agreed_on_after_a_town_moves()
+    {
+        await using var host = new MatchingHost();
+        var agreed = await Swap.AgreeAsync(host);
+        var points = agreed.Legs.Select(l => (l.From, l.To)).ToArray();
+
+        await host.Publish(new ListingChanged(Moved(Swap.WoodOffer(), version: 5)));
+        await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == "b-wood"), b => b.Version == 5, what: "v5 in the book");
+
+        var trade = await host.TradeAsync(agreed.Id);
+        Assert.Equal(TradeStatus.Agreed, trade.Status);
+        Assert.Equal(points, trade.Legs.Select(l => (l.From, l.To)).ToArray());
+    }
+}
