@@ -116,7 +116,7 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
             shipment.Id, carrier, wrong, HandoverCodes.MaxWrong);
         return wrong >= HandoverCodes.MaxWrong
             ? $"the handover code does not match this shipment's, and that was the {HandoverCodes.MaxWrong}th wrong one: no code is taken any more; {ReceiverMay}"
-            : $"the handover code does not match this shipment's ({HandoverCodes.MaxWrong - wrong} more wrong codes and only the receiving town or an operator may report it); ask the receiving town for the code it reads on the shipment";
+            : $"the handover code does not match this shipment's ({HandoverCodes.MaxWrong - wrong} more wrong {(HandoverCodes.MaxWrong - wrong == 1 ? "code" : "codes")} and only the receiving town or an operator may report it); ask the receiving town for the code it reads on the shipment";
     }
 
     private async Task<TransferOrder> CountFailureAsync(ILogisticsSession session, Shipment failed, DateTimeOffset now, CancellationToken ct)
