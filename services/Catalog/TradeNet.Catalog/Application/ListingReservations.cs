@@ -9,7 +9,11 @@ namespace TradeNet.Catalog.Application;
 
 /// <param name="ChangedListings">Set when the reservation was refused because these listings' terms differ from those the
 /// caller decided on: nothing was written or recorded, so the caller may ask again once it has read the change.</param>
-public sealed record ReservationOutcome(bool Reserved, string Reason, IReadOnlyList<string>? ChangedListings = null)
+/// <param name="Versions">When reserved: per listing of the trade, its version when the answer was made (the reservation's
+/// own write, or later on a repeat). A copy of the listing at that version or later has the reservation in it, which is
+/// how matching knows when its book stopped needing the trade to hold the quantities itself.</param>
+public sealed record ReservationOutcome(bool Reserved, string Reason, IReadOnlyList<string>? ChangedListings = null,
+    IReadOnlyDictionary<string, long>? Versions = null)
 {
     public bool TermsChanged => ChangedListings is { Count: > 0 };
 }
@@ -42,7 +46,8 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
         {
             await using var session = await store.BeginAsync(ct);
             if (await session.GetReservationAsync(tradeId, ct) is { } earlier)
-                return new ReservationOutcome(earlier.Reserved, earlier.Reason);
+                return new ReservationOutcome(earlier.Reserved, earlier.Reason,
+                    Versions: earlier.Reserved ? await CurrentVersionsAsync(session, earlier.Lines, ct) : null);
 
             var listings = new List<Listing>();
             string? refusal = null;
@@ -72,16 +77,18 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
                 return new ReservationOutcome(false, refusal);
             }
 
+            var versions = new Dictionary<string, long>();
             foreach (var (listing, line) in listings.Zip(lines))
             {
                 var reserved = listing.Reserve(line.Quantity);
                 await session.UpdateListingAsync(reserved, listing.Version, ct);
                 await ListingBoard.PublishChangedAsync(session, reserved, ct);
+                versions[reserved.Id] = reserved.Version;
             }
             await session.AddReservationAsync(new Reservation(tradeId, true, "", lines, ReservationStates.Held, clock.GetUtcNow()), ct);
             session.Publish(new ListingsReserved(tradeId, lines.Select(l => new ReservedQuantity(l.ListingId, l.Quantity)).ToArray()));
             await session.CommitAsync(ct);
-            return new ReservationOutcome(true, "");
+            return new ReservationOutcome(true, "", Versions: versions);
         });
     }
 
@@ -139,6 +146,17 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
             await session.CommitAsync(ct);
             return true;
         });
+
+    /// <summary>A repeat's versions: the current ones, never below those the reservation wrote (versions only grow), so a
+    /// copy that reached them still has the reservation in it (or what settled it since).</summary>
+    private static async Task<IReadOnlyDictionary<string, long>> CurrentVersionsAsync(ICatalogSession session,
+        IReadOnlyList<ReservationLine> lines, CancellationToken ct)
+    {
+        var versions = new Dictionary<string, long>();
+        foreach (var line in lines)
+            if (await session.GetListingAsync(line.ListingId, ct) is { } listing) versions[listing.Id] = listing.Version;
+        return versions;
+    }
 
     private List<string> ChangedTerms(IReadOnlyList<Listing> listings, IReadOnlyList<ExpectedTerms>? expected)
     {

@@ -48,6 +48,8 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
             Reason = outcome.Reason,
             Refusal = outcome.TermsChanged ? ReservationRefusal.TermsChanged : ReservationRefusal.Unspecified,
             ChangedListingIds = { outcome.ChangedListings ?? [] },
+            Versions = { (outcome.Versions ?? new Dictionary<string, long>())
+                .Select(v => new ListingVersion { ListingId = v.Key, Version = v.Value }) },
         };
     }
 

@@ -15,15 +15,15 @@ internal static class BookEndpoints
         api.MapGet("/book", ListAsync).RequireAuthorization(Policies.Operator);
 
     private static async Task<Results<Ok<BookListingView[]>, ValidationProblem>> ListAsync(string? limit, string? after,
-        HttpContext http, IMatchingStore store, CancellationToken ct)
+        HttpContext http, IMatchingStore store, TimeProvider clock, CancellationToken ct)
     {
         if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
         // A round reads the whole book anyway; the page only bounds the answer. An id that left the book since the page
         // before still orders the rest, so "after" needs no lookup.
-        var listings = (await store.OpenListingsAsync(ct))
+        var (open, held) = await BookHolds.ReadAsync(store, clock.GetUtcNow(), ct);
+        var listings = open
             .Where(l => string.IsNullOrWhiteSpace(after) || string.CompareOrdinal(l.Id, after.Trim()) > 0)
             .OrderBy(l => l.Id, StringComparer.Ordinal).Take(size).ToList();
-        var held = ClearingRounds.Held(await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct));
         var page = listings.Select(l =>
         {
             var h = held.GetValueOrDefault(l.Id);

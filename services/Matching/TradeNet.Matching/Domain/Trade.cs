@@ -13,7 +13,10 @@ public enum LegResponse { Pending, Accepted, Rejected }
 /// A failed trip carries nothing (the leg is planned again from the giving town), so a failure reported at or after
 /// the pickup undoes it, and a pickup reported at or before the latest failure — its trip's failure arrived first —
 /// is not taken. A leg's trips follow one another (the next is planned only once the last failed), so report
-/// times tell which pickup a failure ends.</summary>
+/// times tell which pickup a failure ends.
+/// <see cref="OfferReservedVersion"/>, <see cref="NeedReservedVersion"/>: the listings' versions catalog answered the
+/// reservation with; a copy of the book below them lacks the reservation, so the agreed trade holds the leg's quantity
+/// until the copy reaches them. Null (a trade agreed before catalog answered versions): nothing to hold.</summary>
 public sealed record TradeLegState(
     TradeLeg Leg,
     LegResponse Response = LegResponse.Pending,
@@ -25,7 +28,9 @@ public sealed record TradeLegState(
     long NeedVersion = 0,
     bool PickedUp = false,
     DateTimeOffset? PickedUpAt = null,
-    DateTimeOffset? LastFailedAt = null)
+    DateTimeOffset? LastFailedAt = null,
+    long? OfferReservedVersion = null,
+    long? NeedReservedVersion = null)
 {
     /// <summary>Goods of this leg are on the road: picked up and not delivered yet.</summary>
     [JsonIgnore]
@@ -70,6 +75,13 @@ public sealed record Trade(
     [JsonIgnore]
     public IEnumerable<(string ListingId, double Quantity)> Holds =>
         Legs.SelectMany(l => new[] { (l.Leg.OfferId, l.Leg.Quantity), (l.Leg.NeedId, l.Leg.Quantity) });
+
+    /// <summary>What this agreed trade takes from each listing until matching's copy of it reaches the version catalog's
+    /// reservation gave it (the ListingChanged carrying the reservation comes through catalog's outbox, later).</summary>
+    [JsonIgnore]
+    public IEnumerable<(string ListingId, double Quantity, long ReservedVersion)> ReservedHolds =>
+        Legs.SelectMany(l => new[] { (l.Leg.OfferId, l.Leg.Quantity, l.OfferReservedVersion), (l.Leg.NeedId, l.Leg.Quantity, l.NeedReservedVersion) })
+            .Where(h => h.Item3 is not null).Select(h => (h.Item1, h.Item2, h.Item3!.Value));
 
     public Trade WithLeg(int index, Func<TradeLegState, TradeLegState> change) =>
         this with { Legs = Legs.Select(l => l.Leg.Index == index ? change(l) : l).ToList() };

@@ -197,16 +197,15 @@ public sealed class ClearingRounds(
         return current;
     }
 
-    /// <summary>The open listings minus the quantities that pending proposals hold.</summary>
+    /// <summary>The open listings minus the quantities that trades hold (<see cref="BookHolds"/>).</summary>
     public async Task<OrderBook> LoadBookAsync(CancellationToken ct)
     {
-        // Proposals first: one agreed between the two reads then counts twice (held, and taken from the listing)
-        // rather than not at all, which would hand its quantities out again.
-        var pending = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
-        var listings = await store.OpenListingsAsync(ct);
-        return OrderBook.From(listings, Held(pending), clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var (listings, held) = await BookHolds.ReadAsync(store, now, ct);
+        return OrderBook.From(listings, held, now);
     }
 
+    /// <summary>What proposals hold on each listing.</summary>
     public static IReadOnlyDictionary<string, double> Held(IEnumerable<Trade> pending) =>
         pending.SelectMany(t => t.Holds)
             .GroupBy(h => h.ListingId, StringComparer.Ordinal)

@@ -46,8 +46,10 @@ public interface IMatchingStore
 /// <param name="WithTown">Trades with a leg from or to that town too: a second town filter, apart from <paramref name="TownId"/>,
 /// so that a town caller's own scope and the town it asks about are both kept.</param>
 /// <param name="ListingId">Trades using that listing as the offer or the need of a leg.</param>
+/// <param name="AgreedSince">Trades agreed at or after that time (a trade never agreed, or agreed before the time was
+/// recorded, has none and is left out).</param>
 public sealed record TradeQuery(string? TownId = null, TradeStatus? Status = null, int Limit = 1000, DateTimeOffset? DeadlineBefore = null,
-    (DateTimeOffset CreatedAt, Guid Id)? After = null, string? WithTown = null, string? ListingId = null)
+    (DateTimeOffset CreatedAt, Guid Id)? After = null, string? WithTown = null, string? ListingId = null, DateTimeOffset? AgreedSince = null)
 {
     /// <summary>The towns a trade must involve, each once.</summary>
     public IReadOnlyList<string> Towns => new[] { TownId, WithTown }.OfType<string>().Distinct(StringComparer.Ordinal).ToList();

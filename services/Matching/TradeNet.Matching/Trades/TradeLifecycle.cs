@@ -140,7 +140,9 @@ public sealed class TradeLifecycle(
             return new AnswerResult(AnswerStatus.CatalogFailed, trade, $"catalog answered {ex.StatusCode}: {ex.Status.Detail}");
         }
 
-        if (reply.Reserved) return await AgreeAsync(tradeId, ct);
+        if (reply.Reserved)
+            return await AgreeAsync(tradeId, reply.Versions.GroupBy(v => v.ListingId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Max(v => v.Version), StringComparer.Ordinal), ct);
         if (reply.Refusal == ReservationRefusal.TermsChanged)
             return await StaleCopyAsync(trade, terms, reply, afterStaleCopy, ct);
         logger.LogInformation("Catalog refused to reserve trade {TradeId}: {Reason}", tradeId, reply.Reason);
@@ -176,7 +178,7 @@ public sealed class TradeLifecycle(
         return terms;
     }
 
-    private async Task<AnswerResult> AgreeAsync(Guid tradeId, CancellationToken ct)
+    private async Task<AnswerResult> AgreeAsync(Guid tradeId, IReadOnlyDictionary<string, long> versions, CancellationToken ct)
     {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
@@ -189,10 +191,10 @@ public sealed class TradeLifecycle(
             // (catalog unreachable, or a listing's terms being re-checked). Whole milliseconds, as both stores keep it,
             // so this answer and every later read agree.
             var at = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
-            if (!await TradeWrites.AgreeAsync(session, trade, at, ct)) continue;
+            if (!await TradeWrites.AgreeAsync(session, trade, at, versions, ct)) continue;
             await session.CommitAsync(ct);
             logger.LogInformation("Trade {TradeId} agreed", tradeId);
-            return AnswerResult.Ok(TradeWrites.Agreed(trade, at) with { Version = trade.Version + 1 });
+            return AnswerResult.Ok(TradeWrites.Agreed(trade, at, versions) with { Version = trade.Version + 1 });
         }
         return Busy(tradeId);
     }

@@ -18,22 +18,41 @@ public static class TradeWrites
         return true;
     }
 
-    /// <summary>Marks the trade agreed at <paramref name="at"/> and takes its quantities out of matching's copy of the book.</summary>
-    public static async Task<bool> AgreeAsync(IMatchingSession session, Trade trade, DateTimeOffset at, CancellationToken ct)
+    /// <summary>Marks the trade agreed at <paramref name="at"/>. With catalog's reserved <paramref name="versions"/> the legs
+    /// record them, and rounds hold the quantities until the copy of the book reaches them (<c>ClearingRounds.Held</c>);
+    /// without (a catalog that does not answer them yet) its quantities are taken out of matching's copy of the book.
+    /// Never both: the copy lowered here would still be below the reserved version, and count the quantity twice.</summary>
+    public static async Task<bool> AgreeAsync(IMatchingSession session, Trade trade, DateTimeOffset at,
+        IReadOnlyDictionary<string, long>? versions, CancellationToken ct)
     {
-        var agreed = Agreed(trade, at);
+        var agreed = Agreed(trade, at, versions);
         if (!await session.UpdateTradeAsync(agreed, ct)) return false;
-        foreach (var leg in trade.Legs)
+        if (versions is not { Count: > 0 })
         {
-            await TakeAsync(session, leg.Leg.OfferId, leg.OfferVersion, leg.Leg.Quantity, ct);
-            await TakeAsync(session, leg.Leg.NeedId, leg.NeedVersion, leg.Leg.Quantity, ct);
+            foreach (var leg in trade.Legs)
+            {
+                await TakeAsync(session, leg.Leg.OfferId, leg.OfferVersion, leg.Leg.Quantity, ct);
+                await TakeAsync(session, leg.Leg.NeedId, leg.NeedVersion, leg.Leg.Quantity, ct);
+            }
         }
         session.Publish(new TradeAgreed(trade.Id, trade.ContractLegs));
         return true;
     }
 
     /// <summary>The trade as <see cref="AgreeAsync"/> writes it (before the store bumps its version).</summary>
-    public static Trade Agreed(Trade trade, DateTimeOffset at) => trade with { Status = TradeStatus.Agreed, Reason = null, AgreedAt = at };
+    public static Trade Agreed(Trade trade, DateTimeOffset at, IReadOnlyDictionary<string, long>? versions = null) =>
+        trade with
+        {
+            Status = TradeStatus.Agreed, Reason = null, AgreedAt = at,
+            Legs = versions is not { Count: > 0 } ? trade.Legs : trade.Legs.Select(l => l with
+            {
+                OfferReservedVersion = Reserved(versions, l.Leg.OfferId),
+                NeedReservedVersion = Reserved(versions, l.Leg.NeedId),
+            }).ToList(),
+        };
+
+    private static long? Reserved(IReadOnlyDictionary<string, long> versions, string listingId) =>
+        versions.TryGetValue(listingId, out var version) ? version : null;
 
     // Catalog reserves the quantities and announces the listing's new remaining with a newer version. If that
     // snapshot already arrived (the version moved on since the proposal), it is the truth and is left alone;

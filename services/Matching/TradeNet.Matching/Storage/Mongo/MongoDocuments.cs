@@ -114,6 +114,9 @@ public sealed class LegDocument
     public string? Failure { get; set; }
     public long OfferVersion { get; set; }
     public long NeedVersion { get; set; }
+    /// <summary>Absent in legs agreed before catalog answered reserved versions; they read as null (nothing to hold).</summary>
+    public long? OfferReservedVersion { get; set; }
+    public long? NeedReservedVersion { get; set; }
 
     public static LegDocument From(TradeLegState s) => new()
     {
@@ -124,13 +127,15 @@ public sealed class LegDocument
         Response = s.Response.ToString().ToLowerInvariant(), AnsweredAt = s.AnsweredAt?.UtcDateTime,
         PickedUp = s.PickedUp, PickedUpAt = s.PickedUpAt?.UtcDateTime, LastFailedAt = s.LastFailedAt?.UtcDateTime, Delivered = s.Delivered,
         DeliveredAt = s.DeliveredAt?.UtcDateTime, Failure = s.Failure, OfferVersion = s.OfferVersion, NeedVersion = s.NeedVersion,
+        OfferReservedVersion = s.OfferReservedVersion, NeedReservedVersion = s.NeedReservedVersion,
     };
 
     public TradeLegState ToDomain() => new(
         new TradeLeg(Index, FromTown, ToTown, OfferId, NeedId, Category, Quantity, Value, WeightKg,
             new TradePoint(FromLat, FromLon), new TradePoint(ToLat, ToLon), ListingDocument.Utc(AvailableFrom), ListingDocument.Utc(AvailableUntil)),
         Enum.Parse<LegResponse>(Response, ignoreCase: true), ListingDocument.Utc(AnsweredAt), Delivered, ListingDocument.Utc(DeliveredAt),
-        Failure, OfferVersion, NeedVersion, PickedUp, ListingDocument.Utc(PickedUpAt), ListingDocument.Utc(LastFailedAt));
+        Failure, OfferVersion, NeedVersion, PickedUp, ListingDocument.Utc(PickedUpAt), ListingDocument.Utc(LastFailedAt),
+        OfferReservedVersion, NeedReservedVersion);
 }
 
 public sealed class RoundDocument

@@ -70,6 +70,7 @@ public static class MongoMapping
         if (query.ListingId is not null) filter &= f.AnyEq(d => d.ListingIds, query.ListingId);
         if (query.Status is { } status) filter &= f.Eq(d => d.Status, MongoMatchingStore.StatusText(status));
         if (query.DeadlineBefore is { } before) filter &= f.Lte(d => d.Deadline, before.UtcDateTime);
+        if (query.AgreedSince is { } since) filter &= f.Gte(d => d.AgreedAt, since.UtcDateTime);
         // After a page's last trade in NewestTradesFirst's order.
         if (query.After is { } after)
             filter &= f.Lt(d => d.CreatedAt, after.CreatedAt.UtcDateTime) | (f.Eq(d => d.CreatedAt, after.CreatedAt.UtcDateTime) & f.Gt(d => d.Id, after.Id));
@@ -99,6 +100,8 @@ public static class MongoMapping
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "towns_created" }),
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.ListingIds).Ascending(d => d.Status), new CreateIndexOptions { Name = "listing_status" }),
         new(Builders<TradeDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
+        // Rounds read the agreed trades of the last day for their holds (BookHolds).
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.AgreedAt), new CreateIndexOptions { Name = "status_agreed" }),
     ];
 
     public static CreateIndexModel<BookDocument> OpenBookIndex { get; } =

@@ -142,6 +142,11 @@ public sealed class SqliteMatchingStore : IMatchingStore
             where.Add("deadline <= $before");
             command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
         }
+        if (query.AgreedSince is { } since)
+        {
+            where.Add("agreed_at >= $agreedSince");
+            command.Parameters.AddWithValue("$agreedSince", since.ToUnixTimeMilliseconds());
+        }
         if (query.After is { } after)
         {
             where.Add("(created_at < $afterCreated OR (created_at = $afterCreated AND id > $afterId))");

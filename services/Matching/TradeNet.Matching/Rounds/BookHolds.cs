@@ -1,0 +1,41 @@
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
+
+namespace TradeNet.Matching.Rounds;
+
+/// <summary>The open listings and what trades hold on them, as a round and <c>GET /book</c> see them.</summary>
+public static class BookHolds
+{
+    /// <summary>How far back agreed trades are read for holds. An agreed trade holds only until matching's copy of the
+    /// book reaches the versions catalog reserved it at, which takes the outbox relay and the consumer — under a second
+    /// usually, longer while the broker is slow or down. A day covers any outage the broker's own retention and the
+    /// outbox survive without an operator, and keeps the read to the trades of one day instead of every agreed trade
+    /// ever (agreed trades stay agreed until delivered, weeks on). A copy a day late has bigger problems than this hold.</summary>
+    public static readonly TimeSpan AgreedWithin = TimeSpan.FromDays(1);
+
+    public static async Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadAsync(
+        IMatchingStore store, DateTimeOffset now, CancellationToken ct)
+    {
+        // Trades first, then the book: a trade agreed between the reads is then in the proposals (or in both lists, held
+        // twice for one round) rather than in neither; a copy that reaches a reserved version between the reads has the
+        // reservation in it, and the hold read before stops counting against that newer copy.
+        var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
+        var agreed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
+        var listings = await store.OpenListingsAsync(ct);
+        return (listings, Held(proposed, agreed, listings));
+    }
+
+    /// <summary>What proposals hold, plus what agreed trades hold on listings whose copy is still below the version the
+    /// reservation gave them (the copy then lacks it). A listing not in the book (withdrawn) holds nothing.</summary>
+    public static IReadOnlyDictionary<string, double> Held(IEnumerable<Trade> proposed, IEnumerable<Trade> agreed,
+        IEnumerable<ListingSnapshot> listings)
+    {
+        var versions = listings.ToDictionary(l => l.Id, l => l.Version, StringComparer.Ordinal);
+        var held = new Dictionary<string, double>(ClearingRounds.Held(proposed), StringComparer.Ordinal);
+        foreach (var (listingId, quantity, reservedVersion) in agreed.SelectMany(t => t.ReservedHolds))
+            if (versions.TryGetValue(listingId, out var version) && version < reservedVersion)
+                held[listingId] = held.GetValueOrDefault(listingId) + quantity;
+        return held;
+    }
+}

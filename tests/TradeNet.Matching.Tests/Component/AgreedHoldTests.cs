@@ -1,0 +1,81 @@
+using TradeNet.Contracts;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+/// <summary>An agreed trade whose reservation has not reached the book yet (catalog's ListingChanged is still in its
+/// outbox) holds its quantities by the versions catalog reserved them at.</summary>
+public class AgreedHoldTests
+{
+    // Town A offers 20 kg of cheese and needs 150 firewood; B offers 200 firewood and needs 20 kg of cheese. The round
+    // trades 10 kg for 150 firewood (A's need bounds it), leaving 10 kg each way and 50 firewood on offer.
+    private static ListingSnapshot[] Listings(long version, double cheese = 20, double woodNeed = 150, double wood = 200, double cheeseNeed = 20) =>
+    [
+        Swap.Listing("a-cheese", Swap.A, "offer", "cheese", 20, cheese, 12, version),
+        Swap.Listing("a-wood", Swap.A, "need", "firewood", 300, woodNeed, 0.8, version),
+        Swap.Listing("b-wood", Swap.B, "offer", "firewood", 200, wood, 0.8, version),
+        Swap.Listing("b-cheese", Swap.B, "need", "cheese", 20, cheeseNeed, 12, version),
+    ];
+
+    private static async Task ChangeAsync(MatchingHost host, params ListingSnapshot[] listings)
+    {
+        foreach (var listing in listings) await host.Publish(new ListingChanged(listing));
+        await Eventually.True(async () =>
+        {
+            var book = await host.BookAsync();
+            return listings.All(l => book.Any(b => b.Id == l.Id && b.Version >= l.Version));
+        }, TimeSpan.FromSeconds(20), "changes in the book");
+    }
+
+    [Fact]
+    public async Task A_round_before_the_reservation_reaches_the_book_does_not_propose_the_agreed_quantities_again()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Listings(1));
+        var trade = await host.TradeAsync(Assert.Single((await host.RunRoundAsync()).TradeIds));
+        // Another change (a town's move, same terms) moved the copy on after the proposal: the agreement can no longer
+        // lower the copy by version, and catalog's reservation is at version 3, not yet delivered.
+        await ChangeAsync(host, Listings(2));
+        host.Catalog.Answer = r => new ReserveListingsReply
+        {
+            Reserved = true,
+            Versions = { r.Items.Select(i => i.ListingId).Distinct().Select(id => new ListingVersion { ListingId = id, Version = 3 }) },
+        };
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+        Assert.Equal(Domain.TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
+
+        var book = (await host.BookAsync()).ToDictionary(b => b.Id);
+        Assert.Equal((150.0, 150.0, 0.0), (book["a-wood"].Remaining, book["a-wood"].Held, book["a-wood"].Available));
+        Assert.Equal((200.0, 150.0, 50.0), (book["b-wood"].Remaining, book["b-wood"].Held, book["b-wood"].Available));
+        Assert.Equal(0, (await host.RunRoundAsync()).Trades);
+    }
+
+    [Fact]
+    public async Task Once_the_reservation_reaches_the_book_the_agreed_trade_holds_nothing_and_what_is_left_trades_again()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Listings(1));
+        var trade = await host.TradeAsync(Assert.Single((await host.RunRoundAsync()).TradeIds));
+        host.Catalog.Answer = r => new ReserveListingsReply
+        {
+            Reserved = true,
+            Versions = { r.Items.Select(i => i.ListingId).Distinct().Select(id => new ListingVersion { ListingId = id, Version = 2 }) },
+        };
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+        Assert.Equal(0, (await host.RunRoundAsync()).Trades);
+
+        // Catalog's snapshots at the reserved versions, then A needing more firewood.
+        await ChangeAsync(host, Listings(2, cheese: 10, woodNeed: 0, wood: 50, cheeseNeed: 10));
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+        Assert.Equal(50.0, (await host.BookAsync()).Single(b => b.Id == "b-wood").Available);
+        await ChangeAsync(host, Listings(3, cheese: 10, woodNeed: 150, wood: 50, cheeseNeed: 10)[1]);
+
+        var next = await host.RunRoundAsync();
+        var again = await host.TradeAsync(Assert.Single(next.TradeIds));
+        var woodLeg = Assert.Single(again.Legs, l => l.OfferId == "b-wood");
+        Assert.InRange(woodLeg.Quantity, 1, 50 + 1e-6);
+    }
+}

@@ -1,0 +1,55 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using TradeNet.Contracts;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
+using TradeNet.Matching.Storage.Mongo;
+using TradeNet.Shared.Storage.Mongo;
+
+namespace TradeNet.Matching.Tests.Storage;
+
+/// <summary>The MongoDB shape of what an agreed trade's holds need, rendered without a server.</summary>
+public class MongoAgreedHoldMappingTests
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 1, 9, 30, 0, TimeSpan.Zero);
+
+    public MongoAgreedHoldMappingTests() => MongoMapping.Register();
+
+    [Fact]
+    public void The_reserved_versions_are_stored_on_the_leg_and_a_leg_stored_before_them_reads_null()
+    {
+        var trade = SampleTrade().WithLeg(1, l => l with { OfferReservedVersion = 12, NeedReservedVersion = 40 });
+
+        var bson = TradeDocument.From(trade).ToBsonDocument();
+
+        var leg = bson["legs"][1].AsBsonDocument;
+        Assert.Equal((12L, 40L), (leg["offerReservedVersion"].AsInt64, leg["needReservedVersion"].AsInt64));
+        Assert.Equal(trade.Legs, BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain().Legs);
+        foreach (var stored in bson["legs"].AsBsonArray.Select(l => l.AsBsonDocument))
+        {
+            stored.Remove("offerReservedVersion");
+            stored.Remove("needReservedVersion");
+        }
+        var old = BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain();
+        Assert.All(old.Legs, l => Assert.Equal(((long?)null, (long?)null), (l.OfferReservedVersion, l.NeedReservedVersion)));
+    }
+
+    [Fact]
+    public void Agreed_trades_are_read_by_when_they_were_agreed_through_an_index()
+    {
+        var rendered = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery(Status: TradeStatus.Agreed, AgreedSince: At)));
+
+        Assert.Equal(BsonDocument.Parse("{ status: 'agreed', agreedAt: { $gte: ISODate('2026-12-01T09:30:00Z') } }"), rendered);
+        var indexes = MongoMapping.TradeIndexes.ToDictionary(i => i.Options.Name, i => MongoRendering.Render(i.Keys));
+        Assert.Equal(BsonDocument.Parse("{ status: 1, agreedAt: 1 }"), indexes["status_agreed"]);
+    }
+
+    private static Trade SampleTrade()
+    {
+        TradeLegState Leg(int index, string from, string to, string offer, string need) => new(
+            new TradeLeg(index, from, to, offer, need, "cheese", 4.5, 54, 4.95, new TradePoint(46.03, 4.06),
+                new TradePoint(46.04, 4.04), At, At.AddDays(2)), OfferVersion: 3, NeedVersion: 7);
+        return new Trade(Guid.NewGuid(), Guid.NewGuid(), TradeStatus.Agreed,
+            [Leg(0, "roanne", "riorges", "o1", "n1"), Leg(1, "riorges", "roanne", "o2", "n2")], At.AddDays(1), At, AgreedAt: At);
+    }
+}
