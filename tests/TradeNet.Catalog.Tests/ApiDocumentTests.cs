@@ -38,6 +38,8 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
     [InlineData("DELETE", "/api/catalog/listings/{id}", true)]
     [InlineData("POST", "/api/catalog/towns/{id}/api-key", true)]
     [InlineData("PUT", "/api/catalog/towns/{id}", true)]
+    [InlineData("POST", "/api/catalog/towns/{id}/suspension", true)]
+    [InlineData("DELETE", "/api/catalog/towns/{id}/suspension", true)]
     [InlineData("POST", "/api/catalog/towns", false)]
     [InlineData("GET", "/api/catalog/towns", false)]
     [InlineData("GET", "/api/catalog/towns/{id}", false)]
@@ -62,7 +64,9 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
     [InlineData("GET", "/api/catalog/listings/{id}", new[] { 200, 404 })]
     [InlineData("POST", "/api/catalog/towns", new[] { 201, 400, 413, 415 })]
     [InlineData("GET", "/api/catalog/towns/{id}", new[] { 200, 404 })]
-    [InlineData("POST", "/api/catalog/towns/{id}/api-key", new[] { 200, 401, 403, 404 })]
+    [InlineData("POST", "/api/catalog/towns/{id}/api-key", new[] { 200, 401, 403, 404, 409 })]
+    [InlineData("POST", "/api/catalog/towns/{id}/suspension", new[] { 200, 400, 401, 403, 404, 413, 415 })]
+    [InlineData("DELETE", "/api/catalog/towns/{id}/suspension", new[] { 200, 401, 403, 404, 409 })]
     [InlineData("PUT", "/api/catalog/towns/{id}", new[] { 200, 400, 401, 403, 404, 413, 415 })]
     public async Task Each_route_lists_the_statuses_it_answers_with(string method, string path, int[] statuses) =>
         (await DocumentAsync()).AssertStatuses(method, path, statuses);
@@ -85,6 +89,7 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
     [InlineData("PublishListingRequest", new[] { "kind", "category", "quantity" })]
     [InlineData("RegisterTownRequest", new[] { "name", "lat", "lon" })]
     [InlineData("ChangeTownRequest", new[] { "name", "lat", "lon", "specialties" })]
+    [InlineData("SuspendTownRequest", new[] { "reason" })]
     public async Task A_request_schema_requires_exactly_the_fields_the_validation_requires(string schema, string[] required)
     {
         (await DocumentAsync()).AssertRequiresExactly(schema, required);

@@ -11,7 +11,7 @@ using TradeNet.Testing;
 namespace TradeNet.Catalog.Tests;
 
 /// <summary>One contract for every catalog store: SQLite always, MongoDB when TRADENET_TEST_MONGO holds a connection string.</summary>
-public sealed class CatalogStoreContractTests
+public sealed partial class CatalogStoreContractTests
 {
     public static TheoryData<string> Adapters()
     {

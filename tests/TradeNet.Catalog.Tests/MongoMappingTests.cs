@@ -56,6 +56,41 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void A_suspended_town_keeps_its_suspension_as_a_document_with_a_date()
+    {
+        var town = new Town("42187", "Roanne", "42187", 46.03, 4.07, ["cheese"], ApiKeys.Hash("tn_secret"), At,
+            new TownSuspension("fraudulent offers", At));
+
+        var back = RoundTrip(town, out var doc);
+
+        AssertSame(town, back);
+        Assert.Equal(BsonDocument.Parse("""{ "reason": "fraudulent offers", "at": { "$date": "2026-11-27T09:30:15.123Z" } }"""),
+            doc["suspension"].AsBsonDocument);
+        Assert.Equal(BsonNull.Value, (town with { Suspension = null }).ToBsonDocument()["suspension"]);
+    }
+
+    [Fact]
+    public void A_town_stored_before_suspensions_reads_as_not_suspended()
+    {
+        var town = new Town("42187", "Roanne", "42187", 46.03, 4.07, ["cheese"], "hash", At);
+        var doc = town.ToBsonDocument();
+        doc.Remove("suspension");
+
+        var back = BsonSerializer.Deserialize<Town>(doc);
+
+        Assert.Null(back.Suspension);
+        AssertSame(town, back);
+    }
+
+    [Fact]
+    public void A_suspension_sets_the_towns_suspension_field_and_nothing_else()
+    {
+        Assert.Equal(BsonDocument.Parse("""{ "$set": { "suspension": { "reason": "late", "at": { "$date": "2026-11-27T09:30:15.123Z" } } } }"""),
+            MongoRendering.Render(CatalogMongoQueries.SetSuspension(new TownSuspension("late", At))));
+        Assert.Equal(BsonDocument.Parse("""{ "$set": { "suspension": null } }"""), MongoRendering.Render(CatalogMongoQueries.SetSuspension(null)));
+    }
+
+    [Fact]
     public void A_category_round_trips()
     {
         var category = CategorySeed.All[0];

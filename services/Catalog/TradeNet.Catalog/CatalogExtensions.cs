@@ -51,6 +51,7 @@ public static class CatalogExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TownRegistry>();
         services.AddSingleton<TownChanges>();
+        services.AddSingleton<TownSuspensions>();
         services.AddSingleton<ListingBoard>();
         services.AddSingleton<ListingReservations>();
         return builder;

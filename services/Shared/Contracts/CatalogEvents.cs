@@ -31,6 +31,16 @@ public sealed record TownRegistered(string TownId, string Name, string? InseeCod
 public sealed record TownChanged(string TownId, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties,
     DateTimeOffset ChangedAt);
 
+/// <summary>An operator suspended the town (<c>POST /api/catalog/towns/{id}/suspension</c>): its key was revoked and each
+/// listing in <paramref name="WithdrawnListingIds"/> withdrawn (a <see cref="ListingWithdrawn"/> each), all in the write that
+/// published this. Its agreed trades and its vehicles are left as they are. Nothing consumes it today; it is the fact for
+/// whoever follows towns, as <see cref="TownRegistered"/> is.</summary>
+public sealed record TownSuspended(string TownId, string Reason, DateTimeOffset SuspendedAt, string[] WithdrawnListingIds);
+
+/// <summary>An operator lifted the town's suspension (<c>DELETE /api/catalog/towns/{id}/suspension</c>) and gave it a new key;
+/// the listings withdrawn when it was suspended stay withdrawn.</summary>
+public sealed record TownReinstated(string TownId, DateTimeOffset ReinstatedAt);
+
 public sealed record ListingPublished(ListingSnapshot Listing);
 
 public sealed record ListingChanged(ListingSnapshot Listing);

@@ -15,14 +15,26 @@ public sealed record RegisterTownRequest(string? Name, double? Lat, double? Lon,
 [Description("A full replacement of the town's details: name, lat, lon and specialties are required ([] for none). id and " +
     "inseeCode never change; they may be sent back as the town view shows them. A town with a known INSEE code stays within " +
     "25 km of its commune.")]
+/// <paramref name="Status"/>, <paramref name="SuspendedAt"/> and <paramref name="SuspensionReason"/> are read-only too, so a
+/// view can be sent back whole: a status other than the town's is refused (suspensions have their own route), the other two
+/// are not read.</summary>
 public sealed record ChangeTownRequest(string? Name, double? Lat, double? Lon, string[]? Specialties, string? InseeCode = null,
-    string? Id = null);
+    string? Id = null, string? Status = null, DateTimeOffset? SuspendedAt = null, string? SuspensionReason = null);
 
-public sealed record TownView(string Id, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties)
+/// <param name="Status"><c>active</c> or <c>suspended</c>, shown to everyone: a trading partner should know.</param>
+/// <param name="SuspendedAt">Operators only (null for others), as is <paramref name="SuspensionReason"/>: the reason is an
+/// operator's note about the town, not a public accusation.</param>
+public sealed record TownView(string Id, string Name, string? InseeCode, double Lat, double Lon, string[] Specialties, string Status,
+    DateTimeOffset? SuspendedAt, string? SuspensionReason)
 {
-    /// <summary>Never carries the key hash.</summary>
-    public static TownView Of(Town t) => new(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties);
+    /// <summary>Never carries the key hash; the suspension's details only for an operator.</summary>
+    public static TownView Of(Town t, bool forOperator = false) => new(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties,
+        t.Status, forOperator ? t.Suspension?.At : null, forOperator ? t.Suspension?.Reason : null);
 }
+
+/// <summary>Body of <c>POST /api/catalog/towns/{id}/suspension</c>.</summary>
+[Description("Why the town is suspended: 1-500 characters, no control characters (trimmed). Shown to operators only.")]
+public sealed record SuspendTownRequest(string? Reason);
 
 /// <summary>With <see cref="TownKeyRotation"/>, the only answers that ever contain an API key.</summary>
 public sealed record TownRegistration(TownView Town, string ApiKey);

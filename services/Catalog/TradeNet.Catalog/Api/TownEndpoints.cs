@@ -16,11 +16,12 @@ internal static class TownEndpoints
         api.MapGet("/towns", List);
         api.MapGet("/towns/{id}", Get).ProducesProblems(404);
         // A leaked key is replaced by its town or an operator; which town is checked against the caller in TownRegistry.
-        api.MapPost("/towns/{id}/api-key", RotateKey).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404);
+        api.MapPost("/towns/{id}/api-key", RotateKey).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404, 409);
         // A town corrects its own details, or an operator does (a town registered with wrong coordinates); which town is
         // checked against the caller in TownChanges. No If-Match or Idempotency-Key, as for a listing's PUT: a repeated
         // replacement changes nothing and announces nothing.
         api.MapPut("/towns/{id}", Change).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404);
+        api.MapTownSuspension();
         return api;
     }
 
@@ -29,7 +30,8 @@ internal static class TownEndpoints
     {
         var actingTown = user.IsOperator() ? null
             : user.TownId() ?? throw new InvalidOperationException("The town-or-operator policy admitted a caller that is neither.");
-        return Responses.From(await changes.ChangeAsync(id, body, actingTown, user.CallerName(), ct), t => TypedResults.Ok(TownView.Of(t)));
+        return Responses.From(await changes.ChangeAsync(id, body, actingTown, user.CallerName(), ct),
+            t => TypedResults.Ok(TownView.Of(t, forOperator: actingTown is null)));
     }
 
     private static async Task<Results<Created<TownRegistration>, ValidationProblem, ProblemHttpResult>> Register(
@@ -53,21 +55,22 @@ internal static class TownEndpoints
     }
 
     // The answer holds a key in clear: no browser, proxy or CDN may keep a copy.
-    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
+    internal static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
     private static async Task<Results<Ok<TownView[]>, ValidationProblem>> List(string? limit, string? after, ICatalogStore store,
-        HttpContext http, CancellationToken ct)
+        ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
         Domain.Town? last = null;
         if (!string.IsNullOrWhiteSpace(after) && (last = await store.GetTownAsync(after.Trim(), ct)) is null) return Paging.UnknownAfter("town");
         var towns = await store.GetTownsAsync(page: new TownPage(last, size), ct: ct);
         Paging.LinkNext(http, towns, size, t => t.Id);
-        return TypedResults.Ok(towns.Select(TownView.Of).ToArray());
+        return TypedResults.Ok(towns.Select(t => TownView.Of(t, user.IsOperator())).ToArray());
     }
 
-    private static async Task<Results<Ok<TownView>, ProblemHttpResult>> Get(string id, ICatalogStore store, CancellationToken ct) =>
+    private static async Task<Results<Ok<TownView>, ProblemHttpResult>> Get(string id, ICatalogStore store, ClaimsPrincipal user,
+        CancellationToken ct) =>
         await store.GetTownAsync(id, ct) is { } town
-            ? TypedResults.Ok(TownView.Of(town))
+            ? TypedResults.Ok(TownView.Of(town, user.IsOperator()))
             : Problems.NotFound($"town {CatalogValidation.Quoted(id)} does not exist");
 }

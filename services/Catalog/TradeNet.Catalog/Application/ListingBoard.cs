@@ -54,6 +54,8 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
             if (ended.Count > 0) return Problem.Invalid(ended);
             var town = await session.GetTownAsync(townId, ct);
             if (town is null) return Problem.Forbidden($"town '{townId}' is not registered");
+            // Its key no longer authenticates, but a caller already past the gateway's cache must not publish either.
+            if (town.IsSuspended) return Problem.Forbidden($"town '{townId}' is suspended; an operator must reinstate it first");
             var category = await session.GetCategoryAsync(categoryId!, ct);
             if (category is null) return Problem.Invalid("category", $"unknown category '{categoryId}' (see GET /api/catalog/categories)");
             var pieces = new Dictionary<string, string[]>();
@@ -130,15 +132,24 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
             if (listing is null) return Problem.NotFound($"listing {CatalogValidation.Quoted(listingId)} does not exist");
             if (townId is not null && listing.TownId != townId) return Problem.Forbidden("a town withdraws only its own listings");
             if (listing.Status == ListingStatuses.Withdrawn) return listing; // withdrawing twice changes nothing
-            // Quantities already reserved stay booked to their trades; only the free rest leaves the book.
-            var withdrawn = listing.Withdraw();
-            await session.UpdateListingAsync(withdrawn, listing.Version, ct);
-            session.Publish(new ListingWithdrawn(withdrawn.Id, withdrawn.TownId, withdrawn.Version));
+            var withdrawn = await WithdrawInAsync(session, listing, ct);
             await session.CommitAsync(ct);
             if (townId is null)
                 logger.LogInformation("Operator {Operator} withdrew listing {ListingId} of town {TownId}", caller, withdrawn.Id, withdrawn.TownId);
             return withdrawn;
         });
+
+    /// <summary>Withdraws the listing in the session's write and announces it, so matching drops it and cancels its
+    /// proposals; a town's suspension withdraws each of its open listings through here too.</summary>
+    internal static async Task<Listing> WithdrawInAsync(ICatalogSession session, Listing listing, CancellationToken ct)
+    {
+        // Quantities already reserved stay booked to their trades; only the free rest leaves the book.
+        var withdrawn = listing.Withdraw();
+        // At the version read: a concurrent reservation or change of this listing conflicts, and the write retries.
+        await session.UpdateListingAsync(withdrawn, listing.Version, ct);
+        session.Publish(new ListingWithdrawn(withdrawn.Id, withdrawn.TownId, withdrawn.Version));
+        return withdrawn;
+    }
 
     private Problem TooManyOpen() => Problem.Conflict(
         $"the town already has {MaxOpen} open listings, the most one town may have; withdraw some it no longer needs " +

@@ -31,6 +31,9 @@ public sealed class TownChanges(ICatalogStore store, TimeProvider clock, ILogger
             var town = await session.GetTownAsync(townId, ct);
             if (town is null) return Problem.NotFound($"town {CatalogValidation.Quoted(townId)} does not exist");
             if (actingTown is not null && actingTown != town.Id) return Problem.Forbidden("a town changes only its own details");
+            if (actingTown is not null && town.IsSuspended) return Problem.Forbidden("the town is suspended");
+            if (request.Status is { } status && status.Trim() != town.Status)
+                return Problem.Invalid("status", $"cannot change here; suspend or reinstate with {TownSuspensions.Route}");
             if (request.Id is { } id && id.Trim() != town.Id) return Problem.Invalid("id", "cannot change; it is the town in the path");
             if (request.InseeCode is { } insee && insee != town.InseeCode)
                 return Problem.Invalid("inseeCode", "cannot change (it may be the town's id); leave it out, or register a new town");

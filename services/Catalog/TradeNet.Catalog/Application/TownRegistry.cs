@@ -42,6 +42,11 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogge
             var town = await session.GetTownAsync(townId, ct);
             if (town is null) return Problem.NotFound($"town {CatalogValidation.Quoted(townId)} does not exist");
             if (actingTown is not null && actingTown != town.Id) return Problem.Forbidden("a town rotates only its own API key");
+            // A suspended town gets a key back only with its reinstatement (DELETE …/suspension), never by a rotation.
+            if (town.IsSuspended)
+                return actingTown is null
+                    ? Problem.Conflict("the town is suspended; reinstate it (DELETE /api/catalog/towns/{id}/suspension), which gives it a new key")
+                    : Problem.Forbidden("the town is suspended");
             // A fresh key on every attempt: a retry follows a rotation that committed first, which replaced the key this one read.
             var apiKey = ApiKeys.New();
             await session.ReplaceTownKeyAsync(town.Id, town.ApiKeyHash, ApiKeys.Hash(apiKey), ct);
@@ -59,6 +64,7 @@ public sealed class TownRegistry(ICatalogStore store, TimeProvider clock, ILogge
     public async Task<Town?> AuthenticateAsync(string? apiKey, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(apiKey) || apiKey.Length > 200) return null;
-        return await store.FindTownByKeyHashAsync(ApiKeys.Hash(apiKey.Trim()), ct);
+        // A suspended town's key was revoked; refusing the town too keeps it out even if a key were issued meanwhile.
+        return await store.FindTownByKeyHashAsync(ApiKeys.Hash(apiKey.Trim()), ct) is { IsSuspended: false } town ? town : null;
     }
 }

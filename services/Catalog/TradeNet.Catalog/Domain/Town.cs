@@ -1,6 +1,7 @@
 namespace TradeNet.Catalog.Domain;
 
 /// <summary>A registered town. Only the hash of its API key is ever kept.</summary>
+/// <param name="Suspension">Set while an operator has suspended the town; null while it may trade.</param>
 public sealed record Town(
     string Id,
     string Name,
@@ -9,4 +10,19 @@ public sealed record Town(
     double Lon,
     string[] Specialties,
     string ApiKeyHash,
-    DateTimeOffset RegisteredAt);
+    DateTimeOffset RegisteredAt,
+    TownSuspension? Suspension = null)
+{
+    public bool IsSuspended => Suspension is not null;
+
+    public string Status => IsSuspended ? TownStatuses.Suspended : TownStatuses.Active;
+}
+
+/// <summary>Why and since when an operator suspended a town (<c>POST /api/catalog/towns/{id}/suspension</c>).</summary>
+public sealed record TownSuspension(string Reason, DateTimeOffset At);
+
+public static class TownStatuses
+{
+    public const string Active = "active";
+    public const string Suspended = "suspended";
+}

@@ -60,6 +60,10 @@ public interface ICatalogSession : IWriteScope
     /// <exception cref="CatalogConflictException">The town is not stored (nothing removes towns, so only a race explains it).</exception>
     Task UpdateTownAsync(Town town, CancellationToken ct = default);
 
+    /// <summary>Sets or clears (null) the town's suspension, and nothing else of it.</summary>
+    /// <exception cref="CatalogConflictException">The town is not stored.</exception>
+    Task SetTownSuspensionAsync(string townId, TownSuspension? suspension, CancellationToken ct = default);
+
     Task AddListingAsync(Listing listing, CancellationToken ct = default);
 
     /// <summary>How many of the town's listings are open at <paramref name="now"/> (<see cref="Listing.IsOpenAt"/>). Two

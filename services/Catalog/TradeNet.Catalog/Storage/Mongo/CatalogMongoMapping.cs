@@ -19,6 +19,7 @@ public static class CatalogMongoMapping
         {
             if (_registered) return;
             MongoGuids.UseStandard();
+            BsonClassMap.TryRegisterClassMap<TownSuspension>(MapTownSuspension);
             BsonClassMap.TryRegisterClassMap<Town>(MapTown);
             BsonClassMap.TryRegisterClassMap<Category>(MapCategory);
             BsonClassMap.TryRegisterClassMap<Listing>(MapListing);
@@ -43,7 +44,17 @@ public static class CatalogMongoMapping
         cm.MapMember(t => t.Specialties).SetElementName("specialties");
         cm.MapMember(t => t.ApiKeyHash).SetElementName("apiKeyHash");
         cm.MapMember(t => t.RegisteredAt).SetElementName("registeredAt").SetSerializer(Time);
-        cm.MapCreator(t => new Town(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties, t.ApiKeyHash, t.RegisteredAt));
+        // Towns stored before suspensions existed have no such field: they were never suspended.
+        cm.MapMember(t => t.Suspension).SetElementName("suspension").SetDefaultValue((TownSuspension?)null);
+        cm.MapCreator(t => new Town(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties, t.ApiKeyHash, t.RegisteredAt, t.Suspension));
+        cm.SetIgnoreExtraElements(true);
+    }
+
+    private static void MapTownSuspension(BsonClassMap<TownSuspension> cm)
+    {
+        cm.MapMember(s => s.Reason).SetElementName("reason");
+        cm.MapMember(s => s.At).SetElementName("at").SetSerializer(Time);
+        cm.MapCreator(s => new TownSuspension(s.Reason, s.At));
         cm.SetIgnoreExtraElements(true);
     }
 

@@ -27,6 +27,9 @@ public static class CatalogMongoQueries
 
     public static UpdateDefinition<Town> SetKeyHash(string hash) => Builders<Town>.Update.Set(t => t.ApiKeyHash, hash);
 
+    /// <summary>A suspension or reinstatement sets the town's <c>suspension</c> and nothing else.</summary>
+    public static UpdateDefinition<Town> SetSuspension(TownSuspension? suspension) => Builders<Town>.Update.Set(t => t.Suspension, suspension);
+
     /// <summary>A town's change sets what may change and nothing else (the key hash is a rotation's).</summary>
     public static UpdateDefinition<Town> SetTownDetails(Town town) => Builders<Town>.Update
         .Set(t => t.Name, town.Name).Set(t => t.Lat, town.Lat).Set(t => t.Lon, town.Lon).Set(t => t.Specialties, town.Specialties);

@@ -24,7 +24,8 @@ internal static class CatalogSqliteRows
 
     public static Town Town(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetDouble(3), r.GetDouble(4),
-        Strings(r.GetString(5)), r.GetString(6), Time(r.GetString(7)));
+        Strings(r.GetString(5)), r.GetString(6), Time(r.GetString(7)),
+        r.IsDBNull(8) ? null : new TownSuspension(r.IsDBNull(9) ? "" : r.GetString(9), Time(r.GetString(8))));
 
     public static Category Category(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetDouble(4), r.GetDouble(5), r.GetInt64(6) != 0);
@@ -46,7 +47,11 @@ internal static class CatalogSqliteRows
     [
         ("$id", t.Id), ("$name", t.Name), ("$insee", t.InseeCode), ("$lat", t.Lat), ("$lon", t.Lon),
         ("$specialties", Json(t.Specialties)), ("$hash", t.ApiKeyHash), ("$at", Text(t.RegisteredAt)),
+        .. SuspensionParameters(t.Suspension),
     ];
+
+    public static (string, object?)[] SuspensionParameters(TownSuspension? s) =>
+        [("$suspendedAt", s is null ? null : Text(s.At)), ("$suspensionReason", s?.Reason)];
 
     public static (string, object?)[] ListingParameters(Listing l) =>
     [

@@ -11,7 +11,9 @@ internal static class CatalogSqliteSchema
             lon REAL NOT NULL,
             specialties TEXT NOT NULL,
             api_key_hash TEXT NOT NULL UNIQUE,
-            registered_at TEXT NOT NULL);
+            registered_at TEXT NOT NULL,
+            suspended_at TEXT NULL,
+            suspension_reason TEXT NULL);
         CREATE TABLE IF NOT EXISTS categories (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,
@@ -60,7 +62,8 @@ internal static class CatalogSqliteSchema
         CREATE INDEX IF NOT EXISTS ix_revoked_keys_at ON revoked_keys(revoked_at);
         """;
 
-    public const string TownColumns = "id, name, insee_code, lat, lon, specialties, api_key_hash, registered_at";
+    public const string TownColumns =
+        "id, name, insee_code, lat, lon, specialties, api_key_hash, registered_at, suspended_at, suspension_reason";
     public const string CategoryColumns = "id, name, family, unit, value_per_unit, weight_per_unit, perishable";
     public const string ListingColumns =
         "id, town_id, kind, category, quantity, reserved, fulfilled, min_lot, attributes, requires, " +

@@ -49,7 +49,8 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         try
         {
             await scope.ExecuteAsync(
-                $"INSERT INTO towns({TownColumns}) VALUES ($id, $name, $insee, $lat, $lon, $specialties, $hash, $at)",
+                $"INSERT INTO towns({TownColumns}) VALUES ($id, $name, $insee, $lat, $lon, $specialties, $hash, $at, " +
+                "$suspendedAt, $suspensionReason)",
                 TownParameters(town));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintViolation)
@@ -78,6 +79,14 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         var changed = await scope.ExecuteAsync("UPDATE towns SET name = $name, lat = $lat, lon = $lon, specialties = $specialties WHERE id = $id",
             ("$id", town.Id), ("$name", town.Name), ("$lat", town.Lat), ("$lon", town.Lon), ("$specialties", Json(town.Specialties)));
         if (changed != 1) throw new CatalogConflictException($"Town '{town.Id}' is not stored.");
+    }
+
+    public async Task SetTownSuspensionAsync(string townId, TownSuspension? suspension, CancellationToken ct = default)
+    {
+        var changed = await scope.ExecuteAsync(
+            "UPDATE towns SET suspended_at = $suspendedAt, suspension_reason = $suspensionReason WHERE id = $id",
+            [("$id", townId), .. SuspensionParameters(suspension)]);
+        if (changed != 1) throw new CatalogConflictException($"Town '{townId}' is not stored.");
     }
 
     public async Task<long> RevokeKeyAsync(string keyHash, DateTimeOffset at, CancellationToken ct = default)

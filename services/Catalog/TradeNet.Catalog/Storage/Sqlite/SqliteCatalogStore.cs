@@ -13,7 +13,12 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
 
     public SqliteDatabase Database => database;
 
-    public static SqliteDatabase Open(string path) => new(path, Sql);
+    public static SqliteDatabase Open(string path)
+    {
+        var database = new SqliteDatabase(path, Sql);
+        CatalogSqliteUpgrade.Run(database);
+        return database;
+    }
 
     public async Task InitializeAsync(IReadOnlyList<Category> categories, CancellationToken ct = default)
     {
