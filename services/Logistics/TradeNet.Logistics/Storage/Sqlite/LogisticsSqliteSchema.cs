@@ -99,11 +99,11 @@ internal static class LogisticsSqliteSchema
         """;
 
     /// <summary>Columns added after the first release, with the definition an existing row gets them by.</summary>
-    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    private static readonly AddedColumn[] Added =
     [
-        ("transfers", "attempts", "INTEGER NOT NULL DEFAULT 0"),
-        ("transfers", "last_failure_reason", "TEXT NULL"),
-        ("transfers", "last_failed_at", "TEXT NULL"),
+        new("transfers", "attempts", "INTEGER NOT NULL DEFAULT 0"),
+        new("transfers", "last_failure_reason", "TEXT NULL"),
+        new("transfers", "last_failed_at", "TEXT NULL"),
     ];
 
     /// <summary>Adds the columns an older database lacks and settles legs an earlier release left in a state this one never
@@ -113,12 +113,7 @@ internal static class LogisticsSqliteSchema
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var table in AddedColumns.Select(c => c.Table).Distinct())
-        {
-            var present = Columns(connection, transaction, table);
-            foreach (var (_, column, definition) in AddedColumns.Where(c => c.Table == table && !present.Contains(c.Column)))
-                Execute(connection, transaction, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
-        }
+        AddedColumns.AddMissing(connection, transaction, Added);
         Execute(connection, transaction, DeliveredLegs);
         Execute(connection, transaction, FailedLegs);
         transaction.Commit();
@@ -149,18 +144,6 @@ internal static class LogisticsSqliteSchema
             AND EXISTS (SELECT 1 FROM shipments s WHERE {ShipmentOfTransfer} AND s.status = 'failed')
             AND NOT EXISTS (SELECT 1 FROM shipments s WHERE {ShipmentOfTransfer} AND s.status IN ('planned', 'pickedUp', 'delivered'))
         """;
-
-    private static HashSet<string> Columns(SqliteConnection connection, SqliteTransaction transaction, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT name FROM pragma_table_info($table)";
-        command.Parameters.AddWithValue("$table", table);
-        using var reader = command.ExecuteReader();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        while (reader.Read()) names.Add(reader.GetString(0));
-        return names;
-    }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {

@@ -9,30 +9,11 @@ internal static class SqliteMatchingUpgrade
     /// <summary>Columns added after the first release, with the definition existing rows get them by. Trades agreed before
     /// <c>agreed_at</c> keep it null: the time was never recorded, and the last acceptance (their legs' answers) is only a
     /// lower bound of it, which the trade view shows anyway.</summary>
-    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    private static readonly AddedColumn[] Added =
     [
-        ("trades", "agreed_at", "INTEGER NULL"),
+        new("trades", "agreed_at", "INTEGER NULL"),
     ];
 
-    /// <summary>Idempotent, inside one immediate transaction, so two processes opening the same file cannot both add a
-    /// column (the second would fail on a duplicate).</summary>
-    public static void Run(SqliteDatabase database)
-    {
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var (table, column, definition) in AddedColumns)
-        {
-            using var probe = connection.CreateCommand();
-            probe.Transaction = transaction;
-            probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column";
-            probe.Parameters.AddWithValue("$table", table);
-            probe.Parameters.AddWithValue("$column", column);
-            if ((long)probe.ExecuteScalar()! > 0) continue;
-            using var add = connection.CreateCommand();
-            add.Transaction = transaction;
-            add.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
-            add.ExecuteNonQuery();
-        }
-        transaction.Commit();
-    }
+    /// <summary>Idempotent; one immediate write of its own (<see cref="AddedColumns"/>).</summary>
+    public static void Run(SqliteDatabase database) => AddedColumns.AddMissing(database, Added);
 }
