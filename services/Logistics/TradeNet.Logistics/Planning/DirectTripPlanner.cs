@@ -31,7 +31,8 @@ public sealed class DirectTripPlanner(TransportModel model) : IShipmentPlanner
         var trip = model.Estimate(transfer.From, transfer.To);
         var departure = transfer.WindowFrom is { } opens && opens > now ? opens : now;
         // A leg available only at the end of the calendar must not overflow (and fail the whole run).
-        var eta = departure <= DateTimeOffset.MaxValue - trip.Duration ? departure + trip.Duration : DateTimeOffset.MaxValue;
+        var eta = departure <= DateTimeOffset.MaxValue - trip.Duration - TimeSpan.FromSeconds(1)
+            ? WholeSecondUp(departure + trip.Duration) : DateTimeOffset.MaxValue;
         ShipmentStop[] stops =
         [
             new(1, transfer.FromTown, PickupAction, departure),
@@ -40,6 +41,10 @@ public sealed class DirectTripPlanner(TransportModel model) : IShipmentPlanner
         return new PlannedShipment(transfer, transfer.FromTown, VehicleFor(transfer.FromTown), Guid.NewGuid(),
             trip.DistanceKm, trip.Cost, eta, stops);
     }
+
+    // An ETA to the second, as route plans give them (a direct trip's read "13:22:30.5175926": sense QA); up, never early.
+    private static DateTimeOffset WholeSecondUp(DateTimeOffset t) =>
+        t.UtcTicks % TimeSpan.TicksPerSecond == 0 ? t : t.AddTicks(TimeSpan.TicksPerSecond - t.UtcTicks % TimeSpan.TicksPerSecond);
 
     public static string VehicleFor(string townId) => $"direct-{townId}";
 }
