@@ -395,10 +395,12 @@ public sealed partial class CatalogStoreContractTests
 
         var stored = await store.Store.GetListingAsync("l1");
 
-        Assert.Equal(ListingTermsFingerprint.Of(copy), stored!.TermsFingerprint);
-        Assert.Equal(listing.TermsFingerprint, stored.TermsFingerprint);
-        Assert.Equal(stored.TermsFingerprint, stored.Reserve(5).TermsFingerprint);
-        Assert.NotEqual(stored.TermsFingerprint, stored.Change(stored.Terms with { Requires = ["raw"] }).TermsFingerprint);
+        var town = Town("42187");
+        Assert.Equal(ListingTermsFingerprint.Of(copy), stored!.TermsFingerprint(town));
+        Assert.Equal(ListingTermsFingerprint.WithoutPosition(copy), stored.TermsFingerprintWithoutPosition);
+        Assert.Equal(listing.TermsFingerprint(town), stored.TermsFingerprint(town));
+        Assert.Equal(stored.TermsFingerprint(town), stored.Reserve(5).TermsFingerprint(town));
+        Assert.NotEqual(stored.TermsFingerprint(town), stored.Change(stored.Terms with { Requires = ["raw"] }).TermsFingerprint(town));
     }
 
     [Theory, MemberData(nameof(Adapters))]

@@ -36,13 +36,35 @@ public class ListingTermsFingerprintTests
     }
 
     [Fact]
-    public void Quantities_versions_values_and_positions_do_not_change_it()
+    public void Quantities_versions_and_values_do_not_change_it()
     {
         var fingerprint = Of(Need);
 
         Assert.Equal(fingerprint, Of(Need with { Quantity = 700, Remaining = 3, Version = 9 }));
-        Assert.Equal(fingerprint, Of(Need with { ValuePerUnit = 11, WeightPerUnit = 2, Unit = "l", TownLat = 45, TownLon = 5 }));
+        Assert.Equal(fingerprint, Of(Need with { ValuePerUnit = 11, WeightPerUnit = 2, Unit = "l" }));
     }
+
+    [Fact]
+    public void A_move_of_the_town_changes_the_current_fingerprint_but_not_the_positionless_one()
+    {
+        var moved = Need with { TownLat = 45.76, TownLon = 4.84 };
+
+        Assert.NotEqual(Of(Need), Of(moved));
+        Assert.Equal(ListingTermsFingerprint.WithoutPosition(Need), ListingTermsFingerprint.WithoutPosition(moved));
+    }
+
+    [Fact]
+    public void The_positionless_fingerprint_is_the_one_earlier_releases_sent()
+    {
+        // Computed by the t1 code before the position was added: an older matching's fingerprint must still match.
+        const string Before = "t1:f6b94b0c8351b21ce98ef3c1fe3caf7791dbf2e0ec3e6520cf40f9e9af1192a1";
+
+        Assert.Equal(Before, ListingTermsFingerprint.WithoutPosition(Need));
+    }
+
+    [Fact]
+    public void A_position_of_minus_zero_is_the_position_zero() =>
+        Assert.Equal(Of(Need with { TownLat = 0, TownLon = 0 }), Of(Need with { TownLat = -0.0, TownLon = -0.0 }));
 
     private static readonly Dictionary<string, ListingSnapshot> Changes = new()
     {
@@ -60,6 +82,9 @@ public class ListingTermsFingerprintTests
         ["availableFrom cleared"] = Need with { AvailableFrom = null },
         ["availableUntil"] = Need with { AvailableUntil = From.AddDays(29) },
         ["window ends swapped"] = Need with { AvailableFrom = null, AvailableUntil = From },
+        ["townLat"] = Need with { TownLat = 46.0300001 },
+        ["townLon"] = Need with { TownLon = 4.0700001 },
+        ["position swapped"] = Need with { TownLat = 4.07, TownLon = 46.03 },
     };
 
     public static TheoryData<string> Terms() => [.. Changes.Keys];
@@ -69,7 +94,8 @@ public class ListingTermsFingerprintTests
         Assert.True(Of(Need) != Of(Changes[term]), $"{term} left the fingerprint unchanged");
 
     [Fact]
-    public void Only_a_fingerprint_of_this_scheme_is_comparable() =>
-        Assert.Equal([true, false, false, false],
-            new[] { Of(Need), "", "t2:abc", "abc" }.Select(ListingTermsFingerprint.IsComparable).ToArray());
+    public void Only_a_fingerprint_of_a_known_scheme_is_comparable() =>
+        Assert.Equal([true, true, false, false, false],
+            new[] { Of(Need), ListingTermsFingerprint.WithoutPosition(Need), "", "t3:abc", "abc" }
+                .Select(ListingTermsFingerprint.IsComparable).ToArray());
 }

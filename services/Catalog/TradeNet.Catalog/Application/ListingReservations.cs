@@ -60,7 +60,7 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
             }
 
             // Before the quantities: the caller's copy is stale, so its request may be too; it asks again once it caught up.
-            if (refusal is null && ChangedTerms(listings, expectedTerms) is { Count: > 0 } changed)
+            if (refusal is null && await ChangedTermsAsync(session, listings, expectedTerms, ct) is { Count: > 0 } changed)
             {
                 // Not recorded (the session is not committed): a later call with the new terms must be able to succeed.
                 var reason = $"listing {string.Join(", ", changed)} changed its terms since the trade was decided";
@@ -158,13 +158,17 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
         return versions;
     }
 
-    private List<string> ChangedTerms(IReadOnlyList<Listing> listings, IReadOnlyList<ExpectedTerms>? expected)
+    /// <summary>The listings whose terms differ from the caller's, compared in the caller's scheme. The towns are read in the
+    /// reservation's own session, so the check and the write see one state (a move re-announces the town's listings at a
+    /// new version, which this write then conflicts with), and each town once.</summary>
+    private async Task<List<string>> ChangedTermsAsync(ICatalogSession session, IReadOnlyList<Listing> listings,
+        IReadOnlyList<ExpectedTerms>? expected, CancellationToken ct)
     {
         var changed = new List<string>();
         if (expected is null) return changed;
+        var towns = new Dictionary<string, Town?>(StringComparer.Ordinal);
         foreach (var listing in listings)
         {
-            var current = listing.TermsFingerprint;
             foreach (var terms in expected.Where(e => e.ListingId == listing.Id && !string.IsNullOrEmpty(e.Fingerprint)))
             {
                 if (!ListingTermsFingerprint.IsComparable(terms.Fingerprint))
@@ -173,12 +177,21 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
                     logger.LogWarning("Listing {ListingId}: terms fingerprint of an unknown scheme not checked", listing.Id);
                     continue;
                 }
-                if (terms.Fingerprint == current) continue;
+                if (terms.Fingerprint == await CurrentAsync(listing, terms.Fingerprint)) continue;
                 changed.Add(listing.Id);
                 break;
             }
         }
         return changed;
+
+        async Task<string?> CurrentAsync(Listing listing, string fingerprint)
+        {
+            if (ListingTermsFingerprint.IsPositionless(fingerprint)) return listing.TermsFingerprintWithoutPosition;
+            if (!towns.TryGetValue(listing.TownId, out var town))
+                towns[listing.TownId] = town = await session.GetTownAsync(listing.TownId, ct);
+            // No town, no position to confirm: refused as changed rather than agreed on a position catalog cannot vouch for.
+            return town is null ? null : listing.TermsFingerprint(town);
+        }
     }
 
     private static string? Refusal(Listing listing, ReservationLine line, IReadOnlyList<ReservationLine> items, DateTimeOffset now)

@@ -15,7 +15,9 @@ namespace TradeNet.Catalog.Application;
 /// would need a town version that every later snapshot is checked against too, or a ListingChanged built before the
 /// move but delivered after it would put the old position back. Each ListingChanged also runs matching's "terms
 /// changed" check, which re-fits the pending proposals using the listing (distance limits included) and cancels those
-/// a leg no longer fits. TownChanged still goes out, as TownRegistered does, for whoever follows towns.
+/// a leg no longer fits. A reservation decided before matching read the move is refused as changed terms, since the
+/// terms fingerprint (scheme t2) includes the position. TownChanged still goes out, as TownRegistered does, for whoever
+/// follows towns.
 /// </remarks>
 public sealed class TownChanges(ICatalogStore store, TimeProvider clock, ILogger<TownChanges> logger)
 {

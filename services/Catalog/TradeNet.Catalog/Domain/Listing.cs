@@ -78,9 +78,15 @@ public sealed record Listing(
 
     public ListingTerms Terms => new(Quantity, MinLot, Attributes, Requires, AvailableFrom, AvailableUntil, MaxDistanceKm);
 
-    /// <summary>What matching's copy of this listing must match for a reservation (quantities left out).</summary>
-    public string TermsFingerprint =>
-        ListingTermsFingerprint.Of(Kind, Category, TownId, MinLot, Attributes, Requires, MaxDistanceKm, AvailableFrom, AvailableUntil);
+    /// <summary>What matching's copy of this listing must match for a reservation (quantities left out), in the current
+    /// scheme: with the position of <paramref name="town"/>, the listing's town as catalog holds it now.</summary>
+    public string TermsFingerprint(Town town) =>
+        ListingTermsFingerprint.Of(Kind, Category, TownId, MinLot, Attributes, Requires, MaxDistanceKm, AvailableFrom, AvailableUntil,
+            town.Lat, town.Lon);
+
+    /// <summary>The same in the earlier scheme, without the position, for a caller still sending it.</summary>
+    public string TermsFingerprintWithoutPosition =>
+        ListingTermsFingerprint.WithoutPosition(Kind, Category, TownId, MinLot, Attributes, Requires, MaxDistanceKm, AvailableFrom, AvailableUntil);
 
     // Every change bumps the version, so consumers of ListingChanged can drop stale copies.
     private static Listing Settle(Listing l)
