@@ -14,6 +14,10 @@ public sealed class FakeLogistics(double tripCost = 0) : Logistics.LogisticsClie
     /// <summary>Logistics' answer to a stop, or an <see cref="RpcException"/> it throws; by default stopped, nothing delivered.</summary>
     public Func<StopTradeRequest, StopTradeReply> OnStop { get; set; } = _ => new StopTradeReply { Stopped = true };
 
+    /// <summary>An answer that waits for something (an event consumed meanwhile): awaited by the caller, so no request
+    /// thread blocks on it (a blocked one could starve the consumer it waits for on a loaded machine). Wins over <see cref="OnStop"/>.</summary>
+    public Func<StopTradeRequest, Task<StopTradeReply>>? OnStopAsync { get; set; }
+
     public static StopTradeReply Refused(params int[] legsOnTheRoad) => new() { Stopped = false, LegsOnTheRoad = { legsOnTheRoad } };
 
     public static StopTradeReply StoppedWithDelivered(DateTimeOffset at, params int[] legs) => new()
@@ -39,7 +43,7 @@ public sealed class FakeLogistics(double tripCost = 0) : Logistics.LogisticsClie
         Task<StopTradeReply> reply;
         try
         {
-            reply = Task.FromResult(OnStop(request));
+            reply = OnStopAsync is { } later ? later(request) : Task.FromResult(OnStop(request));
         }
         catch (RpcException ex)
         {

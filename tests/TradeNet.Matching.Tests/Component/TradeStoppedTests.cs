@@ -72,12 +72,11 @@ public class TradeStoppedTests
     {
         await using var host = new MatchingHost();
         var trade = await Swap.AgreeAsync(host);
-        host.Logistics!.OnStop = request =>
+        host.Logistics!.OnStopAsync = async request =>
         {
             // Logistics' outbox is faster than the gRPC answer: the event is consumed before the call returns.
-            host.Publish(new TradeStopped(trade.Id, request.Reason, [], DateTimeOffset.UtcNow)).GetAwaiter().GetResult();
-            Eventually.True(async () => (await host.TradeAsync(trade.Id)).Status == TradeStatus.Cancelled, what: "cancelled by the event")
-                .GetAwaiter().GetResult();
+            await host.Publish(new TradeStopped(trade.Id, request.Reason, [], DateTimeOffset.UtcNow));
+            await Eventually.True(async () => (await host.TradeAsync(trade.Id)).Status == TradeStatus.Cancelled, what: "cancelled by the event");
             return new Contracts.Grpc.StopTradeReply { Stopped = true };
         };
 
