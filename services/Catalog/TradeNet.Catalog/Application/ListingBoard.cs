@@ -88,6 +88,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
             var listing = await session.GetListingAsync(listingId, ct);
             if (listing is null) return Problem.NotFound($"listing {CatalogValidation.Quoted(listingId)} does not exist");
             if (listing.TownId != townId) return Problem.Forbidden("a town changes only its own listings");
+            // As for a publish: a caller past a gateway's cache in the revocation window must not reopen an ended or
+            // exhausted listing (the suspension withdrew only the open ones) and put a suspended town back on the board.
+            if (await session.GetTownAsync(townId, ct) is { IsSuspended: true })
+                return Problem.Forbidden($"town '{townId}' is suspended; an operator must reinstate it first");
             if (listing.Status == ListingStatuses.Withdrawn) return Problem.Conflict("the listing is withdrawn");
             // Compared as publishing reads them (trimmed and lower-cased), so repeating them is no change.
             if (request.Kind is { } kind && CatalogValidation.AsId(kind) != listing.Kind)

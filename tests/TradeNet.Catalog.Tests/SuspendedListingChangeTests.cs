@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Http.Json;
+using TradeNet.Testing;
+
+namespace TradeNet.Catalog.Tests;
+
+/// <summary>A suspended town's key passes a gateway that cached it for up to a revocation poll (~2 s) more: in that
+/// window its own listings must not come back to the board through a change, as they cannot through a publish.</summary>
+public sealed class SuspendedListingChangeTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
+{
+    [Fact]
+    public async Task A_suspended_town_cannot_reopen_its_ended_listing_by_changing_it()
+    {
+        var town = await factory.RegisterTownAsync();
+        var published = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "cheese", quantity = 100 });
+        // A listing whose window ended before the suspension: not open, so the suspension leaves it as it is.
+        var stored = (await factory.Store.GetListingAsync(published.Id))!;
+        await using (var session = await factory.Store.BeginAsync())
+        {
+            await session.UpdateListingAsync(stored with { AvailableUntil = DateTimeOffset.UtcNow.AddDays(-1), Version = stored.Version + 1 },
+                stored.Version);
+            await session.CommitAsync();
+        }
+        var suspend = await factory.ClientAs(TestSettings.OperatorAuth())
+            .PostAsJsonAsync($"/api/catalog/towns/{town.Town.Id}/suspension", new { reason = "fraudulent offers" });
+        Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+
+        // As if the gateway still held the town's identity.
+        var change = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
+            .PutAsJsonAsync($"/api/catalog/listings/{published.Id}", new { availableUntil = DateTimeOffset.UtcNow.AddDays(7) });
+
+        Assert.Equal(HttpStatusCode.Forbidden, change.StatusCode);
+        var after = (await factory.Store.GetListingAsync(published.Id))!;
+        Assert.Equal((stored.Version + 1, true), (after.Version, after.AvailableUntil < DateTimeOffset.UtcNow));
+    }
+}
