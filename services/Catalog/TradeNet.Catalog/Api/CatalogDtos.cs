@@ -11,13 +11,12 @@ public sealed record RegisterTownRequest(string? Name, double? Lat, double? Lon,
 
 /// <summary>A town's corrected details, replacing the ones it has (PUT): name, lat, lon and specialties are all required.
 /// <paramref name="InseeCode"/> and <paramref name="Id"/> are fixed: they may be sent back as the town view shows them
-/// (left out or null, they are as stored), any other value is refused.</summary>
+/// (left out or null, they are as stored), any other value is refused. <paramref name="Status"/>,
+/// <paramref name="SuspendedAt"/> and <paramref name="SuspensionReason"/> are read-only too, so a view can be sent back
+/// whole: a status other than the town's is refused (suspensions have their own route), the other two are not read.</summary>
 [Description("A full replacement of the town's details: name, lat, lon and specialties are required ([] for none). id and " +
     "inseeCode never change; they may be sent back as the town view shows them. A town with a known INSEE code stays within " +
     "25 km of its commune.")]
-/// <paramref name="Status"/>, <paramref name="SuspendedAt"/> and <paramref name="SuspensionReason"/> are read-only too, so a
-/// view can be sent back whole: a status other than the town's is refused (suspensions have their own route), the other two
-/// are not read.</summary>
 public sealed record ChangeTownRequest(string? Name, double? Lat, double? Lon, string[]? Specialties, string? InseeCode = null,
     string? Id = null, string? Status = null, DateTimeOffset? SuspendedAt = null, string? SuspensionReason = null);
 
