@@ -10,11 +10,16 @@ public static class Fit
     {
         if (offer.Kind != ListingKind.Offer || need.Kind != ListingKind.Need) return false;
         if (string.Equals(offer.TownId, need.TownId, StringComparison.Ordinal)) return false;
-        if (!string.Equals(offer.Category, need.Category, StringComparison.Ordinal)) return false;
-        if (!need.Requires.All(r => offer.Attributes.Contains(r, StringComparer.OrdinalIgnoreCase))) return false;
         if (need.MaxDistanceKm is { } max && Geo.RoadKm(offer.Lat, offer.Lon, need.Lat, need.Lon, detourFactor) > max) return false;
-        return WindowsOverlap(offer, need);
+        return GoodsMatch(offer, need);
     }
+
+    /// <summary>What an offer's goods must be for a need whatever the towns: same category, every required attribute
+    /// carried, overlapping windows (also what tells a town its own offer would serve its own need: SelfServed).</summary>
+    public static bool GoodsMatch(BookEntry offer, BookEntry need) =>
+        string.Equals(offer.Category, need.Category, StringComparison.Ordinal)
+        && need.Requires.All(r => offer.Attributes.Contains(r, StringComparer.OrdinalIgnoreCase))
+        && WindowsOverlap(offer, need);
 
     /// <summary>Open ends are unbounded; windows that merely touch still overlap (a handover at that instant).</summary>
     public static bool WindowsOverlap(BookEntry a, BookEntry b)

@@ -36,8 +36,5 @@ public static class SelfServed
 
     /// <summary>Whether a town's offer would serve its own need: <see cref="Fit.Serves"/> without what only matters
     /// between two towns (that they differ, the road between them).</summary>
-    public static bool Serves(BookEntry offer, BookEntry need) =>
-        string.Equals(offer.Category, need.Category, StringComparison.Ordinal)
-        && need.Requires.All(r => offer.Attributes.Contains(r, StringComparer.OrdinalIgnoreCase))
-        && Fit.WindowsOverlap(offer, need);
+    public static bool Serves(BookEntry offer, BookEntry need) => Fit.GoodsMatch(offer, need);
 }
