@@ -112,6 +112,17 @@ public class RideTimeTests
     }
 
     [Fact]
+    public void Limits_as_long_as_time_itself_are_no_limits()
+    {
+        var leg = Leg("a", 1, 2) with { MaxRideTime = TimeSpan.MaxValue };
+        var plan = PlanValid(Request([leg], [Van("v", 0) with { MaxRouteDuration = TimeSpan.MaxValue }]));
+        Assert.Empty(plan.Unserved);
+        // A pickup window open to the end of the calendar: nothing can be added to its end, nor need be.
+        var endless = leg with { PickupWindow = new TimeWindow(Day.AddHours(8), DateTimeOffset.MaxValue) };
+        Assert.Empty(RoutePlanner.Plan(Request([endless], [Van("v", 0)])).Unserved);
+    }
+
+    [Fact]
     public void A_negative_limit_is_refused_naming_the_transfer()
     {
         var ex = Assert.Throws<ArgumentException>(() => RoutePlanner.Plan(Request([Leg("a", 1, 2) with { MaxRideTime = -Hour }], [Van("v", 0)])));

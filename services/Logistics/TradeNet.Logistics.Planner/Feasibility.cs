@@ -30,7 +30,8 @@ internal static class Feasibility
             if (drive > ride)
                 return new(t.Id, UnservedReason.RideTimeInfeasible,
                     $"the drive from {t.Pickup.TownId} to {t.Delivery.TownId} takes {drive:g}, longer than its maximum time on board {ride:g}");
-            var forced = t.DeliveryWindow.From - t.PickupWindow.To.AddSeconds(service);
+            // Subtracted as spans: a window may end at the end of the calendar, past which no time can be added.
+            var forced = t.DeliveryWindow.From - t.PickupWindow.To - TimeSpan.FromSeconds(service);
             if (forced > ride)
                 return new(t.Id, UnservedReason.RideTimeInfeasible,
                     $"its delivery window opens {forced:g} after its latest loading ends, longer than its maximum time on board {ride:g}");

@@ -36,7 +36,8 @@ public static class PlanValidator
             }
             if (stops[0].Departure < v.Availability.From - Tolerance) errors.Add($"vehicle {v.Id} leaves before it is available");
             if (stops[^1].Arrival > v.Availability.To + Tolerance) errors.Add($"vehicle {v.Id} returns after its availability ends");
-            if (v.MaxRouteDuration is { } shift && stops[^1].Arrival - stops[0].Departure > shift + Tolerance)
+            // The tolerance is taken from the measured time: a limit of TimeSpan.MaxValue has no room above it.
+            if (v.MaxRouteDuration is { } shift && stops[^1].Arrival - stops[0].Departure - Tolerance > shift)
                 errors.Add($"vehicle {v.Id} is out {stops[^1].Arrival - stops[0].Departure:g} from leaving home to returning, over its maximum route duration {shift:g}");
             double kg = 0, m3 = 0;
             var onBoard = new HashSet<string>();
@@ -97,7 +98,7 @@ public static class PlanValidator
             if (u && (p || d)) errors.Add($"transfer {t.Id} is both routed and reported unserved");
             else if (!u && !(p && d)) errors.Add($"transfer {t.Id} is neither served nor reported");
             else if (p && d && (pick.Vehicle != drop.Vehicle || pick.Stop > drop.Stop)) errors.Add($"transfer {t.Id} is not picked up before delivery on one vehicle");
-            else if (p && d && t.MaxRideTime is { } ride && unloading[t.Id] - loaded[t.Id] > ride + Tolerance)
+            else if (p && d && t.MaxRideTime is { } ride && unloading[t.Id] - loaded[t.Id] - Tolerance > ride)
                 errors.Add($"transfer {t.Id} is on board {unloading[t.Id] - loaded[t.Id]:g} from the end of its loading to the start of its unloading, over its maximum time on board {ride:g}");
         }
         return errors;
