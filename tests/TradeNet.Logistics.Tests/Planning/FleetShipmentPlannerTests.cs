@@ -195,6 +195,19 @@ public class FleetShipmentPlannerTests
         Assert.Equal(DirectTripPlanner.VehicleFor("roanne"), planned.VehicleId);
     }
 
+    [Fact]
+    public async Task A_vehicle_with_no_end_that_starts_after_the_planning_horizon_sits_the_run_out_instead_of_failing_it()
+    {
+        // Registered for next month: open-ended, its window would run from its start to the horizon, which comes first.
+        var transfer = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var nextMonth = Van("lyon", Towns.Lyon) with { AvailableFrom = Now + Settings.PlanningHorizon + TimeSpan.FromDays(20) };
+        var today = Van("roanne", Towns.Roanne);
+
+        var planned = Assert.Single(await Planner().PlanAsync([transfer], new PlanningContext(Now, [nextMonth, today]), CancellationToken.None));
+
+        Assert.Equal(today.Id, planned.VehicleId);
+    }
+
     /// <summary>The shipments' view of the route, turned back into the planner's plan so its validator can judge it.</summary>
     private static RoutePlan Replay(PlanRequest request, IReadOnlyList<PlannedShipment> planned)
     {

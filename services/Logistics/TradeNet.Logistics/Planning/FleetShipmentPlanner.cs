@@ -30,6 +30,10 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
     {
         var settings = options.Value;
         var fleet = ctx.Vehicles.Where(v => v.AvailableUntil is not { } until || until > ctx.Now).ToList();
+        // An open-ended vehicle is available until the horizon: one starting at or after it (registered for next month)
+        // has no time in this run, and its empty window would fail the whole run. It is planned once the horizon reaches it.
+        var horizon = ctx.Now + settings.PlanningHorizon;
+        fleet.RemoveAll(v => v.AvailableUntil is null && v.AvailableFrom is { } from && from >= horizon - TimeSpan.FromSeconds(1));
         foreach (var v in fleet.Where(v => !v.WithinLimits))
             logger.LogWarning("Vehicle {VehicleId} is left out of planning: its capacity or costs are outside the limits", v.Id);
         fleet.RemoveAll(v => !v.WithinLimits);
