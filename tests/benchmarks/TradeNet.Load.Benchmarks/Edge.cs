@@ -119,6 +119,8 @@ public sealed class Edge(Recorder recorder)
             var end = link.IndexOf('>', StringComparison.Ordinal);
             if (start < 0 || end <= start) continue;
             var target = link[(start + 1)..end];
+            // A path as is: on Unix "/api/…" also parses as an absolute file:// URI.
+            if (target.StartsWith('/')) return target;
             return Uri.TryCreate(target, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : target;
         }
         return null;

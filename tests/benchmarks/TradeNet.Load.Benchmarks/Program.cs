@@ -79,7 +79,8 @@ o.WriteLine($"published {listed} listings in {publishClock.Elapsed.TotalSeconds:
 // How long the listings take to reach matching's book (catalog's outbox → bus → matching's consumer).
 var bookClock = Stopwatch.StartNew();
 var inBook = 0;
-while (bookClock.Elapsed < TimeSpan.FromSeconds(120) && (inBook = await workload.CountAsync("count book", "/api/matching/book?limit=1000") - bookBefore) < listed)
+while (bookClock.Elapsed < TimeSpan.FromSeconds(120) && bookBefore >= 0
+       && (inBook = await workload.CountAsync("count book", "/api/matching/book?limit=1000") - bookBefore) < listed && inBook >= -bookBefore)
     await Task.Delay(500);
 o.WriteLine($"matching's book held {inBook} of {listed} listings {bookClock.Elapsed.TotalSeconds:0.0} s after the last publish");
 o.WriteLine();
@@ -104,6 +105,13 @@ await sampling;
 o.WriteLine();
 o.WriteLine($"## Run ({elapsed:0.0} s: the last calls finish after the {seconds} s; per s over that time)");
 run.Recorder.Print(o, elapsed);
+o.WriteLine();
+o.WriteLine("### Latency through the run (every call, by the 10 s in which it started)");
+run.Recorder.PrintTimeline(o, 10, (from, to) => string.Join(" ", new[]
+{
+    workload.Rounds.Any(r => r.AtSeconds < to && r.AtSeconds + r.RequestMs / 1000 > from) ? "round" : null,
+    workload.Plans.Any(p => p.AtSeconds < to && p.AtSeconds + p.RequestMs / 1000 > from) ? "planning" : null,
+}.OfType<string>()));
 o.WriteLine();
 o.WriteLine("### Clearing rounds (request: what the operator waited; duration: the round's own record)");
 o.WriteLine("| at s | status | request ms | duration ms | listings | trades | candidate cycles | round status |");

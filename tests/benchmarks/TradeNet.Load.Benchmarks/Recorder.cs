@@ -10,10 +10,13 @@ public sealed class Recorder
 {
     private readonly ConcurrentDictionary<string, Operation> _operations = new();
     private readonly ConcurrentDictionary<(string Op, int Status, string Problem), int> _unexpected = new();
+    private readonly ConcurrentQueue<(double At, double Ms)> _timeline = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     public void Record(string op, int status, double ms, bool expected, string? problem)
     {
         _operations.GetOrAdd(op, _ => new Operation()).Add(status, ms);
+        _timeline.Enqueue((_clock.Elapsed.TotalSeconds - ms / 1000, ms));
         if (!expected) _unexpected.AddOrUpdate((op, status, Shorten(problem ?? "")), 1, (_, n) => n + 1);
     }
 
@@ -43,6 +46,21 @@ public sealed class Recorder
         o.WriteLine($"Unexpected answers: {UnexpectedCount}");
         foreach (var ((op, status, problem), n) in _unexpected.OrderBy(p => p.Key.Op, StringComparer.Ordinal).ThenBy(p => p.Key.Status))
             o.WriteLine(FormattableString.Invariant($"  {n,6} × {op} → {(status == 0 ? "no answer" : status.ToString(CultureInfo.InvariantCulture))}: {problem}"));
+    }
+
+    /// <summary>Every call by the window it started in: how the latency moved through the run, next to
+    /// <paramref name="busy"/> (the windows a clearing round or planning run was in).</summary>
+    public void PrintTimeline(TextWriter o, double window, Func<double, double, string> busy)
+    {
+        o.WriteLine("| from s | calls | per s | p50 ms | p95 ms | max ms | operator busy |");
+        o.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var g in _timeline.GroupBy(c => Math.Floor(c.At / window)).OrderBy(g => g.Key))
+        {
+            var ms = g.Select(c => c.Ms).Order().ToArray();
+            var from = g.Key * window;
+            o.WriteLine(FormattableString.Invariant(
+                $"| {from:0} | {ms.Length} | {ms.Length / window:0.0} | {Quantile(ms, 0.5):0} | {Quantile(ms, 0.95):0} | {ms[^1]:0} | {busy(from, from + window)} |"));
+        }
     }
 
     public static double Quantile(double[] sorted, double q) =>
