@@ -103,8 +103,9 @@ stopSampling.Cancel();
 await sampling;
 
 o.WriteLine();
-o.WriteLine($"## Run ({elapsed:0.0} s: the last calls finish after the {seconds} s; per s over that time)");
-run.Recorder.Print(o, elapsed);
+// Per second over the S seconds in which towns act: an operator's last round may end well after them.
+o.WriteLine($"## Run ({seconds} s of towns acting; {elapsed:0.0} s until the last call, a round or planning run, ended)");
+run.Recorder.Print(o, seconds);
 o.WriteLine();
 o.WriteLine("### Latency through the run (every call, by the 10 s in which it started)");
 run.Recorder.PrintTimeline(o, 10, (from, to) => string.Join(" ", new[]
