@@ -30,7 +30,7 @@ public sealed class InboxRetentionTests : IDisposable
 
     private async Task<bool> ConsumeAsync(Guid messageId)
     {
-        await using var scope = _db.BeginWrite();
+        await using var scope = await _db.BeginWriteAsync();
         var first = await scope.TryConsumeAsync(messageId, "test-consumer");
         await scope.CommitAsync();
         return first;

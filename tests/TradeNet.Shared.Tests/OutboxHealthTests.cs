@@ -51,7 +51,7 @@ public sealed class OutboxHealthTests : IDisposable
 
     private static async Task WriteEventAsync(SqliteDatabase db, DateTimeOffset createdAt)
     {
-        await using (var scope = db.BeginWrite())
+        await using (var scope = await db.BeginWriteAsync())
         {
             scope.Publish(new TradeCancelled(Guid.NewGuid(), "expired", false, []));
             await scope.CommitAsync();

@@ -422,7 +422,7 @@ public sealed class OutboxRelayTests : IDisposable
     private static async Task<List<Guid>> WriteEventsAsync(SqliteDatabase db, int count)
     {
         var tradeIds = Enumerable.Range(0, count).Select(_ => Guid.NewGuid()).ToList();
-        await using var scope = db.BeginWrite();
+        await using var scope = await db.BeginWriteAsync();
         foreach (var id in tradeIds) scope.Publish(new TradeCancelled(id, "expired", false, []));
         await scope.CommitAsync();
         return tradeIds;

@@ -36,7 +36,7 @@ public sealed class OutboxRelayTraceTests : IDisposable
     {
         var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "refused.db"), "");
         var tradeId = Guid.NewGuid();
-        await using (var scope = db.BeginWrite())
+        await using (var scope = await db.BeginWriteAsync())
         {
             scope.Publish(new TradeCancelled(tradeId, "expired", false, []));
             await scope.CommitAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace TradeNet.Shared.Storage.Sqlite;
@@ -33,6 +34,7 @@ public sealed class SqliteDatabase
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) PrivateDirectory.Create(directory);
         ConnectionString = ConnectionStringFor(path);
+        _writers = WriterTurns.GetOrAdd(Path.GetFullPath(path), _ => new SemaphoreSlim(1, 1));
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, InfrastructureSchema);
@@ -64,11 +66,18 @@ public sealed class SqliteDatabase
 
     public string ConnectionString { get; }
 
+    private const int TimeoutSeconds = 30;
+    private const int BusyErrorCode = 5;
+
+    // One turn per file, shared by every SqliteDatabase of this process on it (a test may open a file twice).
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriterTurns = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _writers;
+
     private static string ConnectionStringFor(string path) => new SqliteConnectionStringBuilder
     {
         DataSource = path,
         Pooling = true,
-        DefaultTimeout = 30, // also the busy timeout: writers wait for each other instead of failing
+        DefaultTimeout = TimeoutSeconds, // writers wait for each other instead of failing
     }.ToString();
 
     /// <summary>Closes the pooled connections to the file at <paramref name="path"/>, and only those (a test removing its
@@ -83,12 +92,32 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
-        Execute(connection, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+        // busy_timeout: a write in another process (or an outbox or inbox write outside a scope) is waited for by SQLite,
+        // which retries within milliseconds, instead of by Microsoft.Data.Sqlite's 150 ms sleeps.
+        Execute(connection, $"PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout={TimeoutSeconds * 1000};");
         return connection;
     }
 
-    /// <summary>Starts an atomic write (BEGIN IMMEDIATE, so concurrent writers queue up rather than deadlock).</summary>
-    public SqliteWriteScope BeginWrite() => new(Open());
+    /// <summary>Starts an atomic write (BEGIN IMMEDIATE) once the writers of this file in this process that asked before
+    /// have finished theirs. They wait in turn, awaiting rather than holding a thread: SQLite answers a second writer
+    /// "busy" at once, and Microsoft.Data.Sqlite then sleeps that thread 150 ms and tries again, so under load writers
+    /// waited in 150 ms steps, each holding a thread-pool thread, and a long write (a clearing round's) could lose to a
+    /// stream of short ones for seconds (docs/benchmarks.md, "Running system"). A writer that waits out the timeout gets
+    /// the same "database is locked" as before.</summary>
+    public async Task<SqliteWriteScope> BeginWriteAsync(CancellationToken ct = default)
+    {
+        if (!await _writers.WaitAsync(TimeSpan.FromSeconds(TimeoutSeconds), ct))
+            throw new SqliteException("SQLite Error 5: 'database is locked'.", BusyErrorCode);
+        try
+        {
+            return new SqliteWriteScope(Open(), _writers);
+        }
+        catch
+        {
+            _writers.Release();
+            throw;
+        }
+    }
 
     private static void Execute(SqliteConnection connection, string sql)
     {

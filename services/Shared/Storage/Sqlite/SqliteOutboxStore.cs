@@ -83,7 +83,7 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
 
     public async Task<bool> TryHoldRelayAsync(string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
     {
-        await using var scope = database.BeginWrite();
+        await using var scope = await database.BeginWriteAsync(ct);
         var held = await SqliteLeases.TryTakeAsync(scope, Leases.OutboxRelay, holder, now, until);
         await scope.CommitAsync(ct);
         return held;

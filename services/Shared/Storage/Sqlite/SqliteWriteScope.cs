@@ -8,10 +8,23 @@ public sealed class SqliteWriteScope : IWriteScope
     private readonly List<OutboxMessage> _outbox = [];
     private bool _committed;
 
-    internal SqliteWriteScope(SqliteConnection connection)
+    private readonly SemaphoreSlim _turn;
+    private bool _disposed;
+
+    /// <param name="turn">The file's writer turn, held by the caller and given back when this scope is disposed.</param>
+    internal SqliteWriteScope(SqliteConnection connection, SemaphoreSlim turn)
     {
+        _turn = turn;
         Connection = connection;
-        Transaction = connection.BeginTransaction(deferred: false);
+        try
+        {
+            Transaction = connection.BeginTransaction(deferred: false);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     public SqliteConnection Connection { get; }
@@ -61,8 +74,17 @@ public sealed class SqliteWriteScope : IWriteScope
 
     public async ValueTask DisposeAsync()
     {
-        if (!_committed) await Transaction.RollbackAsync();
-        await Transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+        if (_disposed) return;
+        _disposed = true;
+        try
+        {
+            if (!_committed) await Transaction.RollbackAsync();
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            _turn.Release();
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
 
     public async Task InitializeAsync(IReadOnlyList<Category> categories, CancellationToken ct = default)
     {
-        await using var scope = database.BeginWrite();
+        await using var scope = await database.BeginWriteAsync(ct);
         foreach (var category in categories)
             await scope.ExecuteAsync(
                 $"INSERT INTO categories({CategoryColumns}) VALUES ($id, $name, $family, $unit, $value, $weight, $perishable) " +
@@ -32,8 +32,8 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
         await scope.CommitAsync(ct);
     }
 
-    public Task<ICatalogSession> BeginAsync(CancellationToken ct = default) =>
-        Task.FromResult<ICatalogSession>(new SqliteCatalogSession(database.BeginWrite()));
+    public async Task<ICatalogSession> BeginAsync(CancellationToken ct = default) =>
+        new SqliteCatalogSession(await database.BeginWriteAsync(ct));
 
     public async Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, TownPage? page = null, CancellationToken ct = default)
     {

@@ -18,8 +18,8 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
     public SqliteDatabase Database { get; }
     public SqliteOutboxStore OutboxStore { get; }
 
-    public Task<ILogisticsSession> BeginAsync(CancellationToken ct = default) =>
-        Task.FromResult<ILogisticsSession>(new SqliteLogisticsSession(Database.BeginWrite()));
+    public async Task<ILogisticsSession> BeginAsync(CancellationToken ct = default) =>
+        new SqliteLogisticsSession(await Database.BeginWriteAsync(ct));
 
     public async Task<Shipment?> ShipmentAsync(Guid id, CancellationToken ct = default)
     {

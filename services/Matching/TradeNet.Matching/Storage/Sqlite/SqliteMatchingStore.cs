@@ -59,12 +59,12 @@ public sealed class SqliteMatchingStore : IMatchingStore
 
     public SqliteDatabase Database { get; }
 
-    public Task<IMatchingSession> BeginAsync(CancellationToken ct = default) =>
-        Task.FromResult<IMatchingSession>(new SqliteMatchingSession(Database.BeginWrite()));
+    public async Task<IMatchingSession> BeginAsync(CancellationToken ct = default) =>
+        new SqliteMatchingSession(await Database.BeginWriteAsync(ct));
 
     public async Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
     {
-        await using var scope = Database.BeginWrite();
+        await using var scope = await Database.BeginWriteAsync(ct);
         var taken = await SqliteLeases.TryTakeAsync(scope, name, holder, now, until);
         await scope.CommitAsync(ct);
         return taken;
@@ -81,7 +81,7 @@ public sealed class SqliteMatchingStore : IMatchingStore
 
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default)
     {
-        await using var scope = Database.BeginWrite();
+        await using var scope = await Database.BeginWriteAsync(ct);
         await scope.ExecuteAsync("DELETE FROM leases WHERE name = $name AND holder = $holder", ("$name", name), ("$holder", holder));
         await scope.CommitAsync(ct);
     }

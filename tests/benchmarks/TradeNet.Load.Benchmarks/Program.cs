@@ -1,0 +1,165 @@
+// Load benchmark of a running TradeNet: registers real towns through the gateway, then for --seconds lets them trade
+// concurrently (publish and change listings, browse, answer proposals, move goods, register vehicles) while an operator
+// runs clearing rounds and planning runs, and prints per-operation latency, rounds, planning runs and the host's memory.
+//
+//   dotnet run -c Release --project tests/benchmarks/TradeNet.Load.Benchmarks -- --gateway http://127.0.0.1:5650 --operator-key KEY
+//     [--towns 20] [--listings-per-town 20] [--concurrency 8] [--seconds 60] [--pid PID] [--round-every 10] [--plan-every 20]
+//     [--vehicles 0.2] [--radius-km 100] [--seed 1] [--town-rate 9]
+using System.Diagnostics;
+using System.Globalization;
+using TradeNet.Load.Benchmarks;
+
+var opts = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 0; i < args.Length; i++)
+{
+    if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return Usage($"unexpected argument '{args[i]}'");
+    opts[args[i][2..]] = args[++i];
+}
+string[] known = ["gateway", "operator-key", "towns", "listings-per-town", "concurrency", "seconds", "pid", "round-every", "plan-every", "vehicles", "radius-km", "seed", "town-rate"];
+if (opts.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return Usage($"unknown option --{unknown}");
+if (!opts.TryGetValue("gateway", out var gatewayText) || !Uri.TryCreate(gatewayText, UriKind.Absolute, out var gateway)) return Usage("--gateway URL is required");
+if (!opts.TryGetValue("operator-key", out var operatorKey)) return Usage("--operator-key is required");
+var townCount = Int("towns", 20);
+var listingsPerTown = Int("listings-per-town", 20);
+var concurrency = Int("concurrency", 8);
+var seconds = Int("seconds", 60);
+var seed = Int("seed", 1);
+var roundEvery = TimeSpan.FromSeconds(Num("round-every", 10));
+var planEvery = TimeSpan.FromSeconds(Num("plan-every", 20));
+var vehicleShare = Num("vehicles", 0.2);
+// Requests per second per town: the gateway allows 600 a minute per town, so 9 keeps each town within its limit.
+var townRate = Num("town-rate", 9);
+var host = opts.TryGetValue("pid", out var pidText) ? new HostProcess(int.Parse(pidText, CultureInfo.InvariantCulture)) : null;
+
+var o = Console.Out;
+o.WriteLine($"# TradeNet load run {DateTimeOffset.Now:yyyy-MM-dd HH:mm}");
+o.WriteLine($"gateway {gateway}, {townCount} towns × {listingsPerTown} listings, concurrency {concurrency}, {seconds} s, " +
+    $"round every {roundEvery.TotalSeconds:0} s, planning every {planEvery.TotalSeconds:0} s, vehicles for {vehicleShare:P0} of towns, " +
+    $"at most {townRate} requests/s per town ({townRate * townCount:0}/s in all), seed {seed}");
+o.WriteLine($"machine: {Environment.ProcessorCount} cores, load average at start {LoadAverage()}");
+
+var setup = new Edge(new Recorder());
+var rng = new Random(seed);
+using var operatorHttp = Edge.Client(gateway, null);
+var categoriesAnswer = await setup.SendAsync(operatorHttp, "read categories", HttpMethod.Get, "/api/catalog/categories", null);
+if (!categoriesAnswer.Ok) { o.WriteLine($"Cannot read the categories: {categoriesAnswer.Status}"); return 1; }
+var categories = categoriesAnswer.Body.EnumerateArray().Select(Category.Of).ToList();
+
+var bookBefore = await new Workload(setup, operatorKey, operatorHttp, categories, listingsPerTown).CountAsync("count book", "/api/matching/book?limit=1000");
+
+// Setup: register the towns and publish their listings, concurrently, timed as their own table.
+var setupClock = Stopwatch.StartNew();
+var places = Towns.Choose(townCount, Num("radius-km", 100), rng);
+var towns = new Town?[townCount];
+await Parallel.ForEachAsync(Enumerable.Range(0, townCount), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
+{
+    var place = places[i];
+    var specialties = Towns.Specialties(categories, new Random(seed * 31 + i));
+    var http = Edge.Client(gateway, Towns.LocalAddress(gateway, i));
+    var a = await setup.SendAsync(http, "register town", HttpMethod.Post, "/api/catalog/towns", null,
+        new { name = place.Name, inseeCode = place.InseeCode, lat = place.Lat, lon = place.Lon, specialties = specialties.Select(c => c.Id).ToArray() });
+    if (a.Ok)
+        towns[i] = new Town(place, a.Body.GetProperty("town").GetProperty("id").GetString()!, Edge.Str(a.Body, "apiKey")!, specialties, http,
+            new Pacer(townRate))
+        { WantsVehicle = i < Math.Round(vehicleShare * townCount) };
+});
+var registered = towns.OfType<Town>().ToList();
+o.WriteLine($"registered {registered.Count} of {townCount} towns in {setupClock.Elapsed.TotalSeconds:0.0} s");
+if (registered.Count == 0) { setup.Recorder.Print(o, setupClock.Elapsed.TotalSeconds); return 1; }
+var workload = new Workload(setup, operatorKey, operatorHttp, categories, listingsPerTown);
+var publishClock = Stopwatch.StartNew();
+await Parallel.ForEachAsync(registered, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (town, _) =>
+{
+    var townRng = new Random(seed * 131 + registered.IndexOf(town));
+    for (var j = 0; j < listingsPerTown; j++) await workload.PublishAsync(town, townRng);
+});
+var listed = registered.Sum(t => t.Listings.Count);
+o.WriteLine($"published {listed} listings in {publishClock.Elapsed.TotalSeconds:0.0} s");
+
+// How long the listings take to reach matching's book (catalog's outbox → bus → matching's consumer).
+var bookClock = Stopwatch.StartNew();
+var inBook = 0;
+while (bookClock.Elapsed < TimeSpan.FromSeconds(120) && bookBefore >= 0
+       && (inBook = await workload.CountAsync("count book", "/api/matching/book?limit=1000") - bookBefore) < listed && inBook >= -bookBefore)
+    await Task.Delay(500);
+o.WriteLine($"matching's book held {inBook} of {listed} listings {bookClock.Elapsed.TotalSeconds:0.0} s after the last publish");
+o.WriteLine();
+o.WriteLine("## Setup (towns registering and publishing their first listings)");
+setup.Recorder.Print(o, setupClock.Elapsed.TotalSeconds);
+
+// The run.
+var run = new Edge(new Recorder());
+workload = new Workload(run, operatorKey, operatorHttp, categories, listingsPerTown);
+var before = host?.Read();
+var clock = Stopwatch.StartNew();
+var length = TimeSpan.FromSeconds(seconds);
+using var stopSampling = new CancellationTokenSource();
+var sampling = host?.SampleAsync(clock, stopSampling.Token) ?? Task.CompletedTask;
+await Task.WhenAll(
+    workload.RunTownsAsync(registered, Math.Min(concurrency, registered.Count), clock, length, seed),
+    workload.RunOperatorAsync(clock, length, roundEvery, planEvery));
+var elapsed = clock.Elapsed.TotalSeconds;
+stopSampling.Cancel();
+await sampling;
+
+o.WriteLine();
+// Per second over the S seconds in which towns act: an operator's last round may end well after them.
+o.WriteLine($"## Run ({seconds} s of towns acting; {elapsed:0.0} s until the last call, a round or planning run, ended)");
+run.Recorder.Print(o, seconds);
+o.WriteLine();
+o.WriteLine("### Latency through the run (every call, by the 10 s in which it started)");
+run.Recorder.PrintTimeline(o, 10, (from, to) => string.Join(" ", new[]
+{
+    workload.Rounds.Any(r => r.AtSeconds < to && r.AtSeconds + r.RequestMs / 1000 > from) ? "round" : null,
+    workload.Plans.Any(p => p.AtSeconds < to && p.AtSeconds + p.RequestMs / 1000 > from) ? "planning" : null,
+}.OfType<string>()));
+o.WriteLine();
+o.WriteLine("### Clearing rounds (request: what the operator waited; duration: the round's own record)");
+o.WriteLine("| at s | status | request ms | duration ms | listings | trades | candidate cycles | round status |");
+o.WriteLine("|---|---|---|---|---|---|---|---|");
+foreach (var r in workload.Rounds)
+    o.WriteLine(FormattableString.Invariant($"| {r.AtSeconds:0} | {r.Status} | {r.RequestMs:0} | {r.DurationMs} | {r.Listings} | {r.Trades} | {r.CandidateCycles} | {r.RoundStatus ?? "-"} |"));
+o.WriteLine();
+o.WriteLine("### Planning runs");
+o.WriteLine("| at s | status | request ms | duration ms | pending | planned | routes |");
+o.WriteLine("|---|---|---|---|---|---|---|");
+foreach (var p in workload.Plans)
+    o.WriteLine(FormattableString.Invariant($"| {p.AtSeconds:0} | {p.Status} | {p.RequestMs:0} | {p.DurationMs:0} | {p.Pending} | {p.Planned} | {p.Routes} |"));
+o.WriteLine();
+if (host is not null) host.Print(o, before);
+o.WriteLine($"load average at end {LoadAverage()}");
+
+// Where the trades got to (operator's view, outside the timed run).
+var final = new Edge(new Recorder());
+var counter = new Workload(final, operatorKey, operatorHttp, categories, listingsPerTown);
+var trades = new List<string>();
+foreach (var status in new[] { "proposed", "agreed", "completed" })
+    trades.Add($"{status} {await counter.CountAsync("count trades", $"/api/matching/trades?status={status}&limit=1000")}");
+var cancelled = await counter.ListAsync("count trades", "/api/matching/trades?status=cancelled&limit=1000") ?? [];
+trades.Add($"cancelled {cancelled.Count}");
+var shipments = new List<string>();
+foreach (var status in new[] { "planned", "pickedUp", "delivered", "cancelled", "failed" })
+    shipments.Add($"{status} {await counter.CountAsync("count shipments", $"/api/logistics/shipments?status={status}&limit=1000")}");
+o.WriteLine($"trades: {string.Join(", ", trades)}; shipments: {string.Join(", ", shipments)}");
+// Why trades were cancelled, ids and quantities left out so that the same reason counts once.
+foreach (var reason in cancelled.GroupBy(t => Reason(Edge.Str(t, "reason"))).OrderByDescending(g => g.Count()))
+    o.WriteLine($"  cancelled {reason.Count(),5} × {reason.Key}");
+if (final.Recorder.UnexpectedCount > 0) final.Recorder.Print(o, 1);
+foreach (var town in registered) town.Http.Dispose();
+return setup.Recorder.UnexpectedCount + run.Recorder.UnexpectedCount > 0 ? 2 : 0;
+
+int Int(string name, int fallback) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+double Num(string name, double fallback) => opts.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+static string Reason(string? reason) => reason is null ? "(no reason)"
+    : System.Text.RegularExpressions.Regex.Replace(reason, @"[0-9a-f]{8}-[0-9a-f-]{27}|town-[0-9a-z]+|\b[0-9][0-9a-z.]*\b|'[^']*'", "…");
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+static int Usage(string problem)
+{
+    Console.Error.WriteLine(problem);
+    Console.Error.WriteLine("usage: --gateway URL --operator-key KEY [--towns N] [--listings-per-town M] [--concurrency C] [--seconds S] [--pid PID]");
+    Console.Error.WriteLine("       [--round-every S] [--plan-every S] [--vehicles SHARE] [--radius-km KM] [--seed N] [--town-rate PER_S]");
+    return 64;
+}
