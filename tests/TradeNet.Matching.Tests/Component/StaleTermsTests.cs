@@ -138,15 +138,14 @@ public class StaleTermsTests
         var change = Organic with { Attributes = ["organic", "raw"], Version = 2 };
         CatalogTerms(host)[change.Id] = ListingTermsFingerprint.Of(change);
         var catalog = host.Catalog.Answer;
-        host.Catalog.Answer = request =>
+        host.Catalog.AnswerAsync = async request =>
         {
             var reply = catalog(request);
             // The first refusal reaches matching only after the ListingChanged did.
             if (host.Catalog.Reservations.Count == 1)
             {
-                host.Publish(new ListingChanged(change)).GetAwaiter().GetResult();
-                Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == change.Id), b => b.Version == 2, what: "v2 in the book")
-                    .GetAwaiter().GetResult();
+                await host.Publish(new ListingChanged(change));
+                await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == change.Id), b => b.Version == 2, what: "v2 in the book");
             }
             return reply;
         };
