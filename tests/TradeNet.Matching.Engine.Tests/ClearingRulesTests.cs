@@ -205,8 +205,11 @@ public class FirstOrderLpTests
     public void The_first_order_lp_used_on_big_components_gives_a_valid_plan_under_a_valid_bound()
     {
         var book = RandomBooks.Realistic(seed: 7, towns: 40, listings: 600);
+        // The simplex plan is only the yardstick, and any plan under the limit will do (its bound holds however it was
+        // cut). The first-order solve has no limit: under 2 s, a machine a few times slower than a quiet one never got
+        // through a first PDLP solve (0.4 s here: "lp-timeout+baseline", no PDLP plan to check); unlimited, about 9 s.
         var exact = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(2) });
-        var firstOrder = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(2), FirstOrderAboveListings = 0 });
+        var firstOrder = ClearingEngine.Solve(book, new SolveOptions { FirstOrderAboveListings = 0 });
 
         TestBooks.AssertValid(book, firstOrder);
         Assert.Contains("(pdlp)", firstOrder.Stats.Method);
