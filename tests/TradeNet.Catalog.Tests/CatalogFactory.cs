@@ -51,7 +51,8 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
 
     protected override IHost CreateHost(IHostBuilder builder)
     {
-        var host = base.CreateHost(builder);
+        // A start that fails (a setting out of range) fails with its cause, not with the factory's ObjectDisposedException.
+        var host = HostStart.BuildAndStart(builder);
         host.Services.GetRequiredService<IBus>().ConnectConsumeObserver(Deliveries);
         return host;
     }
