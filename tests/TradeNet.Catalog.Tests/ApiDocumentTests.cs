@@ -62,14 +62,26 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
     [InlineData("PUT", "/api/catalog/listings/{id}", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]
     [InlineData("DELETE", "/api/catalog/listings/{id}", new[] { 200, 401, 403, 404 })]
     [InlineData("GET", "/api/catalog/listings/{id}", new[] { 200, 404 })]
-    [InlineData("POST", "/api/catalog/towns", new[] { 201, 400, 413, 415 })]
+    [InlineData("POST", "/api/catalog/towns", new[] { 201, 400, 409, 413, 415 })]
     [InlineData("GET", "/api/catalog/towns/{id}", new[] { 200, 404 })]
     [InlineData("POST", "/api/catalog/towns/{id}/api-key", new[] { 200, 401, 403, 404, 409 })]
     [InlineData("POST", "/api/catalog/towns/{id}/suspension", new[] { 200, 400, 401, 403, 404, 413, 415 })]
     [InlineData("DELETE", "/api/catalog/towns/{id}/suspension", new[] { 200, 401, 403, 404, 409 })]
-    [InlineData("PUT", "/api/catalog/towns/{id}", new[] { 200, 400, 401, 403, 404, 413, 415 })]
+    [InlineData("PUT", "/api/catalog/towns/{id}", new[] { 200, 400, 401, 403, 404, 413, 415, 429 })]
     public async Task Each_route_lists_the_statuses_it_answers_with(string method, string path, int[] statuses) =>
         (await DocumentAsync()).AssertStatuses(method, path, statuses);
+
+    [Theory]
+    [InlineData("/api/catalog/towns")]
+    [InlineData("/api/catalog/listings")]
+    public async Task A_registration_takes_an_optional_Idempotency_Key_header_as_publishing_a_listing_does(string path)
+    {
+        var operation = (await DocumentAsync()).Operation("POST", path);
+
+        var header = Assert.Single(operation.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("in").GetString() == "header");
+        Assert.Equal("Idempotency-Key", header.GetProperty("name").GetString());
+        Assert.False(header.TryGetProperty("required", out var required) && required.GetBoolean());
+    }
 
     [Fact]
     public async Task A_time_is_described_as_a_date_time_string_though_its_converter_hides_the_type()

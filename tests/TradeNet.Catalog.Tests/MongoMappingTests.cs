@@ -197,12 +197,61 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
-    public void A_town_change_sets_its_name_position_and_specialties_and_never_its_key_hash()
+    public void A_town_change_sets_its_name_position_specialties_and_moves_and_never_its_key_hash()
     {
         var town = new Town("42187", "Roanne", "42187", 46.0443, 4.07974, ["cheese"], "hash", At);
 
-        Assert.Equal(BsonDocument.Parse("""{ "$set": { "name": "Roanne", "lat": 46.0443, "lon": 4.07974, "specialties": ["cheese"] } }"""),
+        Assert.Equal(BsonDocument.Parse("""{ "$set": { "name": "Roanne", "lat": 46.0443, "lon": 4.07974, "specialties": ["cheese"], "moves": null } }"""),
             MongoRendering.Render(CatalogMongoQueries.SetTownDetails(town)));
+        Assert.Equal(new BsonArray { new BsonDateTime(At.UtcDateTime) },
+            MongoRendering.Render(CatalogMongoQueries.SetTownDetails(town with { Moves = [At] }))["$set"]["moves"]);
+    }
+
+    [Fact]
+    public void A_towns_moves_are_kept_as_dates_and_a_town_stored_before_them_reads_as_never_moved()
+    {
+        var town = new Town("42187", "Roanne", "42187", 46.03, 4.07, ["cheese"], "hash", At, Moves: [At.AddMinutes(-5), At]);
+
+        var back = RoundTrip(town, out var doc);
+
+        AssertSame(town, back);
+        Assert.Equal(BsonType.DateTime, doc["moves"][1].BsonType);
+        doc.Remove("moves");
+        Assert.Null(BsonSerializer.Deserialize<Town>(doc).Moves);
+    }
+
+    [Fact]
+    public void A_registration_looks_for_suspended_towns_with_its_INSEE_code_or_in_a_box_around_it()
+    {
+        var box = new GeoBox(45.5, 45.6, 4.4, 4.6);
+
+        Assert.Equal(BsonDocument.Parse("""
+            { "suspension": { "$ne": null }, "$or": [ { "inseeCode": "42283" },
+              { "lat": { "$gte": 45.5, "$lte": 45.6 }, "lon": { "$gte": 4.4, "$lte": 4.6 } } ] }
+            """), MongoRendering.Render(CatalogMongoQueries.SuspendedTownsLike("42283", box)));
+        Assert.Equal(BsonDocument.Parse("""
+            { "suspension": { "$ne": null }, "lat": { "$gte": 45.5, "$lte": 45.6 }, "lon": { "$gte": 4.4, "$lte": 4.6 } }
+            """), MongoRendering.Render(CatalogMongoQueries.SuspendedTownsLike(null, box)));
+    }
+
+    [Fact]
+    public void A_registrations_key_is_kept_by_its_hash_and_expires_through_a_TTL_index()
+    {
+        var request = new TownRequest("keyhash", "42187", "ABC", "v1.sealed", At, At.AddDays(1));
+
+        var back = RoundTrip(request, out var doc);
+
+        Assert.Equal(request, back);
+        Assert.Equal(BsonDocument.Parse("""
+            { "_id": "keyhash", "townId": "42187", "fingerprint": "ABC", "sealedApiKey": "v1.sealed",
+              "at": { "$date": "2026-11-27T09:30:15.123Z" }, "expiresAt": { "$date": "2026-11-28T09:30:15.123Z" } }
+            """), doc);
+        Assert.Equal(BsonDocument.Parse("""{ "_id": "keyhash" }"""), MongoRendering.Render(CatalogMongoQueries.TownRequestByKey("keyhash")));
+        Assert.Equal(BsonDocument.Parse("""{ "_id": "keyhash", "expiresAt": { "$lte": { "$date": "2026-11-27T09:30:15.123Z" } } }"""),
+            MongoRendering.Render(CatalogMongoQueries.ExpiredTownRequest("keyhash", At)));
+        var ttl = CatalogMongoQueries.TownRequestsExpiryIndex;
+        Assert.Equal(BsonDocument.Parse("""{ "expiresAt": 1 }"""), MongoRendering.Render(ttl.Keys));
+        Assert.Equal(TimeSpan.Zero, ttl.Options.ExpireAfter);
     }
 
     [Fact]

@@ -215,18 +215,6 @@ public sealed class TownSuspensionTests(CatalogFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_new_town_registering_with_a_suspended_towns_INSEE_code_gets_another_id_as_for_any_existing_town()
-    {
-        var town = await factory.RegisterTownAsync("42187");
-        await BodyOf(await SuspendAsync(town.Town.Id, TestSettings.OperatorAuth()), HttpStatusCode.OK);
-
-        var again = await factory.RegisterTownAsync("42187");
-
-        Assert.Equal("42187", town.Town.Id);
-        Assert.StartsWith("town-", again.Town.Id);
-    }
-
-    [Fact]
     public async Task A_towns_view_read_back_whole_is_accepted_by_its_change_but_a_different_status_is_a_400()
     {
         var town = await factory.RegisterTownAsync();

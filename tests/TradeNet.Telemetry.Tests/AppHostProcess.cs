@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using TradeNet.AppHost;
 using TradeNet.Testing;
 
 namespace TradeNet.Telemetry.Tests;
 
 /// <summary>The Aspire app host as an operator starts it, distributed topology over a private node of the
-/// local rabbitmq-server, with the dashboard on ports of its own. Metrics also go to <see cref="Metrics"/>.</summary>
-public sealed class AppHostProcess : IAsyncLifetime
+/// local rabbitmq-server, with the dashboard on ports of its own and secured as it is by default (its telemetry API takes
+/// the key the app host prints). Metrics also go to <see cref="Metrics"/>.</summary>
+public sealed partial class AppHostProcess : IAsyncLifetime
 {
     public const string OperatorKey = "ops-key-for-telemetry-tests-0123456789";
     private readonly StringBuilder _output = new();
@@ -15,6 +17,7 @@ public sealed class AppHostProcess : IAsyncLifetime
 
     public Uri Gateway { get; private set; } = null!;
     public Uri Dashboard { get; private set; } = null!;
+    public string TelemetryApiKey { get; private set; } = null!;
     public MetricsReceiver Metrics { get; private set; } = null!;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
@@ -47,7 +50,6 @@ public sealed class AppHostProcess : IAsyncLifetime
         env["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
         env["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
         env["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-        env["DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
         env["TRADENET_NO_DOCKER"] = "1"; // the same path on every machine: the local rabbitmq-server, SQLite
         env["TradeNet__GatewayPort"] = gateway.ToString();
         env["TradeNet__OperatorKey"] = OperatorKey;
@@ -61,7 +63,12 @@ public sealed class AppHostProcess : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await WaitHealthyAsync(new Uri(Gateway, "/health"), TimeSpan.FromSeconds(240));
+        TelemetryApiKey = PrintedTelemetryKey().Match(Output) is { Success: true } printed ? printed.Groups[1].Value
+            : throw new InvalidOperationException($"The app host printed no telemetry API key:\n{Output}");
     }
+
+    [GeneratedRegex(@"Telemetry API key: (\S+)")]
+    private static partial Regex PrintedTelemetryKey();
 
     private void Append(string? line)
     {

@@ -11,9 +11,10 @@ public sealed record Span(string Service, string Scope, string TraceId, string S
 /// <summary>Reads the dashboard's OTLP-JSON trace API (<c>/api/telemetry/traces?resource=name</c>).</summary>
 public static class DashboardSpans
 {
-    public static async Task<List<Span>> ReadAsync(Uri dashboard, params string[] resources)
+    public static async Task<List<Span>> ReadAsync(Uri dashboard, string apiKey, params string[] resources)
     {
         using var http = new HttpClient { BaseAddress = dashboard, Timeout = TimeSpan.FromSeconds(20) };
+        http.DefaultRequestHeaders.Add("x-api-key", apiKey);
         var spans = new Dictionary<string, Span>();
         foreach (var resource in resources)
         {

@@ -23,7 +23,7 @@ public sealed class TradeTraceTests(AppHostProcess appHost) : IClassFixture<AppH
         }
 
         // Spans arrive in batches: wait until every resource has reported some for this trade.
-        var spans = await Eventually.Until(() => DashboardSpans.ReadAsync(appHost.Dashboard, Resources),
+        var spans = await Eventually.Until(() => DashboardSpans.ReadAsync(appHost.Dashboard, appHost.TelemetryApiKey, Resources),
             all => Resources.All(r => all.Any(s => s.Service == r && s.Attr("tradenet.trade_id") == tradeId)) &&
                    all.Any(s => s.Scope == "MassTransit" && s.Kind == Consumer && s.Attr("tradenet.trade_id") == tradeId) &&
                    // The last hop (a delivery report reaching matching) is exported last; wait for it too.
@@ -57,6 +57,20 @@ public sealed class TradeTraceTests(AppHostProcess appHost) : IClassFixture<AppH
         Assert.All(Resources, r => Assert.Contains(trade, s => s.Service == r));
 
         await AssertMetricsExported();
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_nothing_without_the_login_link_or_the_telemetry_key_the_app_host_printed()
+    {
+        // It shows every resource's environment, the operator key among them.
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = appHost.Dashboard };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/api/telemetry/traces?limit=1")).StatusCode);
+        http.DefaultRequestHeaders.Add("x-api-key", "not-the-printed-key");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/api/telemetry/traces?limit=1")).StatusCode);
+        var page = await http.GetAsync("/");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/login", page.Headers.Location!.IsAbsoluteUri ? page.Headers.Location.PathAndQuery : page.Headers.Location.OriginalString);
+        Assert.Matches(@"Dashboard +: http://\S+/login\?t=\S+", appHost.Output);
     }
 
     [Fact]

@@ -47,6 +47,12 @@ public static class CatalogExtensions
         services.AddOptions<CatalogOptions>()
             .Bind(builder.Configuration.GetSection(CatalogOptions.Section))
             .Validate(o => o.MaxOpenListingsPerTown >= 1, "Catalog:MaxOpenListingsPerTown must be at least 1.")
+            .Validate(o => o.MaxTownMovesPerHour >= 1, "Catalog:MaxTownMovesPerHour must be at least 1.")
+            .Validate(o => o.RegistrationKeyLifetime > TimeSpan.Zero && o.RegistrationKeyLifetime <= TimeSpan.FromDays(30),
+                "Catalog:RegistrationKeyLifetime must be positive and at most 30 days.")
+            .Validate(o => o.SuspensionContact is null || (o.SuspensionContact.Trim().Length is > 0 and <= 200
+                && !TextRules.HasUnsafeCharacters(o.SuspensionContact)),
+                "Catalog:SuspensionContact must be 1 to 200 characters without control characters when set.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TownRegistry>();

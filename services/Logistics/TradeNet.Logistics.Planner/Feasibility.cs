@@ -24,8 +24,23 @@ internal static class Feasibility
         if (earliestDelivery > t.DeliveryWindow.To)
             return new(t.Id, UnservedReason.WindowInfeasible,
                 $"picked up at {t.PickupWindow.From:u} at the earliest, it cannot reach {t.Delivery.TownId} before the delivery window closes at {t.DeliveryWindow.To:u}");
-        if (!able.Any(v => AloneFits(t, v, distances, service)))
+        if (t.MaxRideTime is { } ride)
+        {
+            var drive = TimeSpan.FromSeconds(distances.Seconds(t.Pickup, t.Delivery));
+            if (drive > ride)
+                return new(t.Id, UnservedReason.RideTimeInfeasible,
+                    $"the drive from {t.Pickup.TownId} to {t.Delivery.TownId} takes {drive:g}, longer than its maximum time on board {ride:g}");
+            // Subtracted as spans: a window may end at the end of the calendar, past which no time can be added.
+            var forced = t.DeliveryWindow.From - t.PickupWindow.To - TimeSpan.FromSeconds(service);
+            if (forced > ride)
+                return new(t.Id, UnservedReason.RideTimeInfeasible,
+                    $"its delivery window opens {forced:g} after its latest loading ends, longer than its maximum time on board {ride:g}");
+        }
+        if (!able.Any(v => AloneFits(t, v, distances, service, shift: false)))
             return new(t.Id, UnservedReason.NotReachableInTime, "no suitable vehicle can drive from home, serve it within its windows and return within its availability");
+        if (!able.Any(v => AloneFits(t, v, distances, service, shift: true)))
+            return new(t.Id, UnservedReason.RouteTooLong,
+                "every suitable vehicle would be out longer than its maximum route duration to serve it alone (home, pickup, delivery, home)");
         return null;
     }
 
@@ -36,15 +51,32 @@ internal static class Feasibility
         return (w.From.UtcTicks + second - 1) / second <= w.To.UtcTicks / second;
     }
 
-    private static bool AloneFits(Transfer t, Vehicle v, DistanceModel d, long service)
+    /// <summary>
+    /// Whether the vehicle can serve the transfer alone: leave home, load, unload and be back within its availability,
+    /// the windows, the ride limit and, with <paramref name="shift"/>, its maximum route duration. The earliest times
+    /// are raised until every rule holds (a later loading when the ride limit needs it, a later departure when the shift
+    /// does); two limits, so a third round that still moves something means they cannot all hold.
+    /// </summary>
+    private static bool AloneFits(Transfer t, Vehicle v, DistanceModel d, long service, bool shift)
     {
-        var time = v.Availability.From.AddSeconds(d.Seconds(v.Home, t.Pickup));
-        if (time < t.PickupWindow.From) time = t.PickupWindow.From;
-        if (time > t.PickupWindow.To) return false;
-        time = time.AddSeconds(service + d.Seconds(t.Pickup, t.Delivery));
-        if (time < t.DeliveryWindow.From) time = t.DeliveryWindow.From;
-        if (time > t.DeliveryWindow.To) return false;
-        time = time.AddSeconds(service + d.Seconds(t.Delivery, v.Home));
-        return time <= v.Availability.To;
+        const long none = long.MaxValue / 4, second = TimeSpan.TicksPerSecond;
+        long serve = service * second, toPickup = d.Seconds(v.Home, t.Pickup) * second;
+        long drive = d.Seconds(t.Pickup, t.Delivery) * second, home = d.Seconds(t.Delivery, v.Home) * second;
+        long ride = t.MaxRideTime?.Ticks ?? none, duration = shift && v.MaxRouteDuration is { } m ? m.Ticks : none;
+        long leave = v.Availability.From.UtcTicks, load = long.MinValue, unload = long.MinValue;
+        for (int round = 0; round < 3; round++)
+        {
+            load = Math.Max(load, Math.Max(leave + toPickup, t.PickupWindow.From.UtcTicks));
+            if (load > t.PickupWindow.To.UtcTicks) return false;
+            unload = Math.Max(unload, Math.Max(load + serve + drive, t.DeliveryWindow.From.UtcTicks));
+            if (unload > t.DeliveryWindow.To.UtcTicks) return false;
+            long back = unload + serve + home;
+            if (back > v.Availability.To.UtcTicks) return false;
+            bool raised = false;
+            if (unload - ride > load + serve) { load = unload - ride - serve; raised = true; }
+            if (back - duration > leave) { leave = back - duration; raised = true; }
+            if (!raised) return true;
+        }
+        return false;
     }
 }

@@ -3,7 +3,8 @@ namespace TradeNet.Logistics.Planner;
 /// <summary>
 /// Checks a plan against its request without trusting the solver: every transfer served once
 /// or reported, pickup before delivery on one vehicle, the right towns, capacity (kg, m³),
-/// chilled goods on chilled vehicles, depots, windows, availability and travel times.
+/// chilled goods on chilled vehicles, depots, windows, availability, travel times, route durations
+/// and times on board.
 /// </summary>
 public static class PlanValidator
 {
@@ -19,6 +20,9 @@ public static class PlanValidator
         var picked = new Dictionary<string, (string Vehicle, int Stop)>();
         var dropped = new Dictionary<string, (string Vehicle, int Stop)>();
         var usedVehicles = new HashSet<string>();
+        // When each transfer's loading ends and its unloading starts, as the stops time them (RouteStop).
+        var loaded = new Dictionary<string, DateTimeOffset>();
+        var unloading = new Dictionary<string, DateTimeOffset>();
 
         foreach (var route in plan.Routes)
         {
@@ -32,6 +36,9 @@ public static class PlanValidator
             }
             if (stops[0].Departure < v.Availability.From - Tolerance) errors.Add($"vehicle {v.Id} leaves before it is available");
             if (stops[^1].Arrival > v.Availability.To + Tolerance) errors.Add($"vehicle {v.Id} returns after its availability ends");
+            // The tolerance is taken from the measured time: a limit of TimeSpan.MaxValue has no room above it.
+            if (v.MaxRouteDuration is { } shift && stops[^1].Arrival - stops[0].Departure - Tolerance > shift)
+                errors.Add($"vehicle {v.Id} is out {stops[^1].Arrival - stops[0].Departure:g} from leaving home to returning, over its maximum route duration {shift:g}");
             double kg = 0, m3 = 0;
             var onBoard = new HashSet<string>();
             var where = new Place[stops.Count];
@@ -63,6 +70,7 @@ public static class PlanValidator
                     where[i] = t.Pickup;
                     serviceSeconds += t.ServiceTime.TotalSeconds;
                 }
+                TimeServices(s, transfers, loaded, unloading);
                 if (where[i] is null) { errors.Add($"vehicle {v.Id} stop {i} in {s.TownId} does nothing"); where[i] = where[i - 1]; }
                 if (kg > v.CapacityKg + 1e-6) errors.Add($"vehicle {v.Id} carries {kg:0.###} kg after stop {i}, over its {v.CapacityKg} kg");
                 if (v.VolumeM3 is { } cap && m3 > cap + 1e-6) errors.Add($"vehicle {v.Id} carries {m3:0.###} m³ after stop {i}, over its {cap} m³");
@@ -90,8 +98,27 @@ public static class PlanValidator
             if (u && (p || d)) errors.Add($"transfer {t.Id} is both routed and reported unserved");
             else if (!u && !(p && d)) errors.Add($"transfer {t.Id} is neither served nor reported");
             else if (p && d && (pick.Vehicle != drop.Vehicle || pick.Stop > drop.Stop)) errors.Add($"transfer {t.Id} is not picked up before delivery on one vehicle");
+            else if (p && d && t.MaxRideTime is { } ride && unloading[t.Id] - loaded[t.Id] - Tolerance > ride)
+                errors.Add($"transfer {t.Id} is on board {unloading[t.Id] - loaded[t.Id]:g} from the end of its loading to the start of its unloading, over its maximum time on board {ride:g}");
         }
         return errors;
+    }
+
+    /// <summary>Services at a stop run in the order listed, unloads first, each from the end of the one before (the first
+    /// from the arrival) or its window's opening, whichever is later; the planner's whole seconds of service.</summary>
+    private static void TimeServices(RouteStop s, Dictionary<string, Transfer> transfers,
+        Dictionary<string, DateTimeOffset> loaded, Dictionary<string, DateTimeOffset> unloading)
+    {
+        var free = s.Arrival;
+        foreach (var (id, pickup) in s.Dropped.Select(id => (id, false)).Concat(s.PickedUp.Select(id => (id, true))))
+        {
+            if (!transfers.TryGetValue(id, out var t)) continue;
+            var opens = (pickup ? t.PickupWindow : t.DeliveryWindow).From;
+            var start = free > opens ? free : opens;
+            free = start + TimeSpan.FromSeconds(Math.Ceiling(t.ServiceTime.TotalSeconds));
+            if (pickup) loaded[id] = free;
+            else unloading[id] = start;
+        }
     }
 
     /// <summary>A stop serves a transfer in time if, between arrival and departure, its service can start inside the window.</summary>

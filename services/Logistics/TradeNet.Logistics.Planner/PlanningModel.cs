@@ -60,6 +60,7 @@ internal sealed class PlanningModel
         var delivery = Enumerable.Repeat(-1, n).ToArray();
         var required = new long[n];
         var penalty = Enumerable.Repeat(RoutingProblem.MandatoryPenalty, n).ToArray();
+        var maxRide = Enumerable.Repeat(long.MaxValue, n).ToArray();
         for (int k = 0; k < transfers.Count; k++)
         {
             var t = transfers[k];
@@ -74,6 +75,8 @@ internal sealed class PlanningModel
             delivery[p] = d;
             required[p] = required[d] = t.Chilled ? ChilledFeature : 0;
             penalty[p] = penalty[d] = DropPenalty;
+            // Rounded down, as windows are rounded inward: a plan never counts on a fraction of a second more.
+            if (t.MaxRideTime is { } ride) maxRide[p] = WholeSeconds(ride);
         }
         bool volumes = transfers.Any(t => t.VolumeM3 is > 0);
         var fleet = vehicles.Select(v => new VehicleSpec(
@@ -83,10 +86,11 @@ internal sealed class PlanningModel
             (long)Math.Round(v.CostPerKm * 1000), // micro-currency per metre
             (long)Math.Round(v.FixedCost * Micro),
             SecondsUp(v.Availability.From), Seconds(v.Availability.To),
-            v.Chilled ? ChilledFeature : 0)).ToArray();
+            v.Chilled ? ChilledFeature : 0,
+            v.MaxRouteDuration is { } shift ? WholeSeconds(shift) : long.MaxValue)).ToArray();
         FirstVisit = firstVisit;
         Problem = new RoutingProblem(dist, time, service, open, close, volumes ? [weight, volume] : [weight], fleet,
-            Enumerable.Range(firstVisit, n - firstVisit).ToArray(), delivery, penalty, required);
+            Enumerable.Range(firstVisit, n - firstVisit).ToArray(), delivery, penalty, required, maxRide);
     }
 
     public PlanRequest Request { get; }
@@ -104,4 +108,9 @@ internal sealed class PlanningModel
     public long Seconds(DateTimeOffset t) => (long)Math.Floor((t - Epoch).Ticks / (decimal)TimeSpan.TicksPerSecond);
     public long SecondsUp(DateTimeOffset t) => (long)Math.Ceiling((t - Epoch).Ticks / (decimal)TimeSpan.TicksPerSecond);
     public DateTimeOffset Time(long seconds) => Epoch.AddSeconds(seconds);
+
+    /// <summary>A limit in whole seconds, rounded down; one beyond a century is no limit (and cannot overflow the solver's sums).</summary>
+    private static long WholeSeconds(TimeSpan limit) => limit >= MaxLimit ? long.MaxValue : limit.Ticks / TimeSpan.TicksPerSecond;
+
+    private static readonly TimeSpan MaxLimit = TimeSpan.FromDays(36_525);
 }

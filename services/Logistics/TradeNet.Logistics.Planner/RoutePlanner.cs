@@ -73,9 +73,13 @@ public static class RoutePlanner
             double loadM3 = p.Dimensions > 1 ? schedule.LoadAfter[i][1] / 1000.0 : 0;
             var departure = model.Time(schedule.ServiceStart[i] + p.ServiceTime[node]);
             var last = stops[^1];
+            // A ride or route-duration limit may start a service later than arriving and its window allow. Its stop
+            // then begins at that start (the vehicle waited on the way), so that every stop's services run back to
+            // back from its arrival, as the validator times them.
+            bool held = i > 0 && schedule.ServiceStart[i] > Math.Max(schedule.Arrival[i], p.WindowStart[node]);
             // Consecutive actions in one town form one stop, unloading before loading (as the
             // validator and a route sheet read it); an unload after a load starts a new stop.
-            if (stops.Count > 1 && last.TownId == place.TownId && (pickup || last.PickedUp.Count == 0))
+            if (!held && stops.Count > 1 && last.TownId == place.TownId && (pickup || last.PickedUp.Count == 0))
             {
                 stops[^1] = last with
                 {
@@ -87,7 +91,7 @@ public static class RoutePlanner
                 };
                 continue;
             }
-            long arrival = i == 0 ? leave + p.TravelTime[p.Vehicles[v].StartNode][first] : schedule.Arrival[i];
+            long arrival = i == 0 ? leave + p.TravelTime[p.Vehicles[v].StartNode][first] : held ? schedule.ServiceStart[i] : schedule.Arrival[i];
             stops.Add(new RouteStop(place.TownId, pickup ? [transfer.Id] : [], pickup ? [] : [transfer.Id], loadKg, loadM3,
                 model.Time(arrival), departure));
         }
@@ -103,15 +107,15 @@ public static class RoutePlanner
         var dupV = request.Vehicles.GroupBy(v => v.Id).FirstOrDefault(g => g.Count() > 1);
         if (dupV is not null) throw new ArgumentException($"vehicle id {dupV.Key} appears twice");
         foreach (var t in request.Transfers)
-            if (!(t.WeightKg >= 0) || t.VolumeM3 is < 0 || t.ServiceTime < TimeSpan.Zero)
-                throw new ArgumentException($"transfer {t.Id}: weight, volume and service time cannot be negative");
+            if (!(t.WeightKg >= 0) || t.VolumeM3 is < 0 || t.ServiceTime < TimeSpan.Zero || t.MaxRideTime < TimeSpan.Zero)
+                throw new ArgumentException($"transfer {t.Id}: weight, volume, service time and maximum ride time cannot be negative");
         foreach (var v in request.Vehicles)
         {
             // An empty availability would reach OR-Tools as an empty range, which aborts the process.
             if (v.Availability.IsEmpty || !Feasibility.HoldsWholeSecond(v.Availability))
                 throw new ArgumentException($"vehicle {v.Id}: availability ends before it starts (or holds no whole second)");
-            if (!(v.CapacityKg >= 0) || v.VolumeM3 is < 0 || !(v.CostPerKm >= 0) || !(v.FixedCost >= 0))
-                throw new ArgumentException($"vehicle {v.Id}: capacity and costs cannot be negative");
+            if (!(v.CapacityKg >= 0) || v.VolumeM3 is < 0 || !(v.CostPerKm >= 0) || !(v.FixedCost >= 0) || v.MaxRouteDuration < TimeSpan.Zero)
+                throw new ArgumentException($"vehicle {v.Id}: capacity, costs and maximum route duration cannot be negative");
             // The solver works in grams, litres and milli-credits per metre on 64-bit integers.
             if (v.CapacityKg > MaxScaled || v.VolumeM3 > MaxScaled || v.CostPerKm > MaxScaled || v.FixedCost > MaxScaled)
                 throw new ArgumentException($"vehicle {v.Id}: capacity and costs must be at most {MaxScaled:0}");

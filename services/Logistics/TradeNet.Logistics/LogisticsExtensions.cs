@@ -44,6 +44,12 @@ public static class LogisticsExtensions
             .Validate(o => o.MaxTransfersPerRun > 0, "Logistics:MaxTransfersPerRun must be positive.")
             .Validate(o => o.MaxDeliveryAttempts >= 1, "Logistics:MaxDeliveryAttempts must be at least 1.")
             .Validate(o => o.MaxVehiclesPerTown >= 1, "Logistics:MaxVehiclesPerTown must be at least 1.")
+            .Validate(o => o.RideTimeFactor == 0 || o.RideTimeFactor >= 1 && double.IsFinite(o.RideTimeFactor),
+                "Logistics:RideTimeFactor must be 0 (no limit) or at least 1.")
+            .Validate(o => o.RideTimeSlack >= TimeSpan.Zero && o.ChilledRideTimeSlack >= TimeSpan.Zero,
+                "Logistics:RideTimeSlack and Logistics:ChilledRideTimeSlack cannot be negative.")
+            .Validate(o => o.MaxRouteHours == 0 || o.MaxRouteHours >= Domain.Vehicle.MinRouteHours && o.MaxRouteHours <= Domain.Vehicle.MaxRouteHoursLimit,
+                $"Logistics:MaxRouteHours must be 0 (no limit) or from {Domain.Vehicle.MinRouteHours} to {Domain.Vehicle.MaxRouteHoursLimit}.")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>();
         services.TryAddSingleton(TimeProvider.System);

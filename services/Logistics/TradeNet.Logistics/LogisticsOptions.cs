@@ -39,6 +39,25 @@ public sealed class LogisticsOptions
     /// flood of vehicles would slow every planning run and every fleet read.</summary>
     public int MaxVehiclesPerTown { get; set; } = 50;
 
+    /// <summary>A transfer's maximum time on board (end of loading to start of unloading) is this many times its direct
+    /// drive plus <see cref="RideTimeSlack"/> (default 2): a detour may at most double the way. Zero turns the limit off.
+    /// At least 1 otherwise, so that the direct trip a leg falls back to always keeps it.</summary>
+    public double RideTimeFactor { get; set; } = 2;
+
+    /// <summary>Added to the factor's time (default 1 h 30): room for about four other loads or unloads of
+    /// <see cref="ServiceTime"/> on the way, and a wait for a window — consolidation needs some, and bread 5 km from home
+    /// is then never more than 1 h 45 on board (it once was 5.5 h).</summary>
+    public TimeSpan RideTimeSlack { get; set; } = TimeSpan.FromMinutes(90);
+
+    /// <summary>The slack for chilled goods (default 45 min, tighter): a cooled van is opened at every stop, and milk, eggs
+    /// and fresh produce lose shelf life by the hour even chilled, so they take shorter detours than dry goods.</summary>
+    public TimeSpan ChilledRideTimeSlack { get; set; } = TimeSpan.FromMinutes(45);
+
+    /// <summary>How long a vehicle's route may last, leaving home to being back, when the vehicle gives no
+    /// <c>maxRouteHours</c> of its own (default 10): one driver's working day (EU rules allow 9 h of driving, 10 twice a
+    /// week, within 13 h of duty). Zero: no limit but the vehicle's availability.</summary>
+    public double MaxRouteHours { get; set; } = 10;
+
     /// <summary>Category ids that must ride on chilled vehicles. TradeLeg does not carry the catalog's
     /// <c>perishable</c> flag, so logistics keeps the list; unset means the catalog seed's perishable categories.
     /// (Null rather than a default array: the configuration binder appends to an existing array.)</summary>

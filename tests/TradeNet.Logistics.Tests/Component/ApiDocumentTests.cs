@@ -65,7 +65,7 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         var full = new Dictionary<string, object?>
         {
             ["homeLat"] = Towns.Roanne.Lat, ["homeLon"] = Towns.Roanne.Lon, ["capacityKg"] = 800, ["costPerKm"] = 0.5,
-            ["name"] = "van", ["volumeM3"] = 8, ["chilled"] = true, ["fixedCost"] = 10,
+            ["name"] = "van", ["volumeM3"] = 8, ["chilled"] = true, ["fixedCost"] = 10, ["maxRouteHours"] = 9,
         };
 
         await document.AssertRequiredIsWhatValidationRequiresAsync("VehicleRequest", full,
@@ -90,5 +90,7 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         Assert.Empty(document.NumbersWithoutType());
         Assert.Equal(["number"], document.PropertyTypes("VehicleView", "capacityKg"));
         Assert.Equal(["null", "number"], document.PropertyTypes("VehicleRequest", "volumeM3"));
+        Assert.Equal(["null", "number"], document.PropertyTypes("VehicleRequest", "maxRouteHours"));
+        Assert.Equal(["null", "number"], document.PropertyTypes("VehicleView", "maxRouteHours"));
     }
 }

@@ -11,7 +11,7 @@ public class VehicleRegistrationTermsTests
 
     private static readonly VehicleRequest Full = new(HomeLat: Towns.Roanne.Lat, HomeLon: Towns.Roanne.Lon, CapacityKg: 1500,
         CostPerKm: 0.45, HomeTown: "roanne", Name: "co-op van", VolumeM3: 12, Chilled: true, FixedCost: 25, AvailableFrom: T0,
-        AvailableUntil: T0.AddDays(7));
+        AvailableUntil: T0.AddDays(7), MaxRouteHours: 9);
 
     private static string Terms(VehicleRequest r, string id = "veh-1", DateTimeOffset? at = null) =>
         VehicleRegistrations.Fingerprint(VehicleValidation.Build(id, r.HomeTown!.Trim(), r, at ?? T0, at ?? T0));
@@ -51,6 +51,19 @@ public class VehicleRegistrationTermsTests
         };
 
         Assert.Equal(Terms(plain), Terms(spelledOtherwise));
+    }
+
+    [Fact]
+    public void Without_maximum_route_hours_the_terms_are_those_keys_were_stored_with_before_the_field_existed()
+    {
+        var v = VehicleValidation.Build("veh-1", "roanne", Full with { MaxRouteHours = null }, T0, T0);
+        var before = TradeNet.Shared.Hosting.IdempotencyKeys.Fingerprint(new
+        {
+            v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
+            AvailableFrom = v.AvailableFrom?.ToUniversalTime(), AvailableUntil = v.AvailableUntil?.ToUniversalTime(),
+        });
+
+        Assert.Equal(before, VehicleRegistrations.Fingerprint(v));
     }
 
     [Fact]

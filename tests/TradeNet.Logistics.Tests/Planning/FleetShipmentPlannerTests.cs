@@ -111,6 +111,55 @@ public class FleetShipmentPlannerTests
     }
 
     [Fact]
+    public void Each_leg_may_ride_twice_its_direct_drive_plus_a_slack_that_is_tighter_for_chilled_goods()
+    {
+        var wood = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var cheese = Transfer(Guid.NewGuid(), 1, "roanne", Towns.Roanne, "lyon", Towns.Lyon, "cheese");
+
+        var request = FleetShipmentPlanner.Request([wood, cheese], [Van("roanne", Towns.Roanne)], Now, Settings);
+
+        var drive = TimeSpan.FromSeconds(new DistanceModel(request.Distances).Seconds(request.Transfers[0].Pickup, request.Transfers[0].Delivery));
+        Assert.Equal(2 * drive + TimeSpan.FromMinutes(90), request.Transfers[0].MaxRideTime);
+        Assert.Equal(2 * drive + TimeSpan.FromMinutes(45), request.Transfers[1].MaxRideTime);
+    }
+
+    [Fact]
+    public void A_ride_time_factor_of_zero_leaves_legs_without_a_limit()
+    {
+        var wood = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var settings = new LogisticsOptions { RideTimeFactor = 0 };
+
+        Assert.Null(Assert.Single(FleetShipmentPlanner.Request([wood], [Van("roanne", Towns.Roanne)], Now, settings).Transfers).MaxRideTime);
+    }
+
+    [Fact]
+    public void A_vehicles_own_route_hours_bound_its_routes_and_the_configured_ones_bound_the_others()
+    {
+        var wood = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var fleet = new[] { Van("roanne", Towns.Roanne) with { MaxRouteHours = 6 }, Van("lyon", Towns.Lyon) };
+
+        var configured = FleetShipmentPlanner.Request([wood], fleet, Now, Settings).Vehicles;
+        var unlimited = FleetShipmentPlanner.Request([wood], fleet, Now, new LogisticsOptions { MaxRouteHours = 0 }).Vehicles;
+
+        Assert.Equal([TimeSpan.FromHours(6), TimeSpan.FromHours(10)], configured.Select(v => v.MaxRouteDuration));
+        Assert.Equal([TimeSpan.FromHours(6), null], unlimited.Select(v => v.MaxRouteDuration));
+    }
+
+    [Fact]
+    public async Task A_leg_no_vehicle_can_carry_within_its_shift_goes_as_a_direct_trip()
+    {
+        // Roanne to Lyon and back is about three hours' drive: not within a one-hour shift.
+        var wood = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var shortShift = Van("roanne", Towns.Roanne) with { MaxRouteHours = 1 };
+
+        var planned = await Planner().PlanAsync([wood], new PlanningContext(Now, [shortShift]), CancellationToken.None);
+        var plan = RoutePlanner.Plan(FleetShipmentPlanner.Request([wood], [shortShift], Now, Settings));
+
+        Assert.Equal(DirectTripPlanner.VehicleFor("roanne"), Assert.Single(planned).VehicleId);
+        Assert.Equal(UnservedReason.RouteTooLong, Assert.Single(plan.Unserved).Reason);
+    }
+
+    [Fact]
     public async Task The_chilled_categories_come_from_configuration()
     {
         var settings = new LogisticsOptions { PlanningTimeLimit = TimeSpan.FromMilliseconds(300), ChilledCategories = ["firewood"] };
@@ -144,6 +193,19 @@ public class FleetShipmentPlannerTests
         var planned = Assert.Single(await Planner().PlanAsync([transfer], new PlanningContext(Now, [retired]), CancellationToken.None));
 
         Assert.Equal(DirectTripPlanner.VehicleFor("roanne"), planned.VehicleId);
+    }
+
+    [Fact]
+    public async Task A_vehicle_with_no_end_that_starts_after_the_planning_horizon_sits_the_run_out_instead_of_failing_it()
+    {
+        // Registered for next month: open-ended, its window would run from its start to the horizon, which comes first.
+        var transfer = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var nextMonth = Van("lyon", Towns.Lyon) with { AvailableFrom = Now + Settings.PlanningHorizon + TimeSpan.FromDays(20) };
+        var today = Van("roanne", Towns.Roanne);
+
+        var planned = Assert.Single(await Planner().PlanAsync([transfer], new PlanningContext(Now, [nextMonth, today]), CancellationToken.None));
+
+        Assert.Equal(today.Id, planned.VehicleId);
     }
 
     /// <summary>The shipments' view of the route, turned back into the planner's plan so its validator can judge it.</summary>

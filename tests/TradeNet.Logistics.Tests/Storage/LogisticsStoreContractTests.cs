@@ -551,7 +551,7 @@ public class LogisticsStoreContractTests
     public async Task Vehicles_are_added_read_replaced_and_withdrawn(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);
-        var (first, second, elsewhere) = (Van("veh-1", "roanne", 12.5, T0.AddDays(2)), Van("veh-2", "roanne"), Van("veh-0", "lyon"));
+        var (first, second, elsewhere) = (Van("veh-1", "roanne", 12.5, T0.AddDays(2)) with { MaxRouteHours = 9.5 }, Van("veh-2", "roanne"), Van("veh-0", "lyon"));
         await using (var session = await s.Store.BeginAsync())
         {
             await session.AddVehicleAsync(second);
@@ -561,10 +561,11 @@ public class LogisticsStoreContractTests
         }
 
         Assert.Equal(first, await s.Store.VehicleAsync("veh-1"));
+        Assert.Null((await s.Store.VehicleAsync("veh-2"))!.MaxRouteHours);
         Assert.Equal(["veh-1", "veh-2"], (await s.Store.VehiclesAsync("roanne")).Select(v => v.Id));
         Assert.Equal(["veh-0", "veh-1", "veh-2"], (await s.Store.VehiclesAsync()).Select(v => v.Id));
 
-        var bigger = first with { CapacityKg = 3000, VolumeM3 = null, Chilled = false, UpdatedAt = T0.AddHours(1) };
+        var bigger = first with { CapacityKg = 3000, VolumeM3 = null, Chilled = false, UpdatedAt = T0.AddHours(1), MaxRouteHours = null };
         await using (var session = await s.Store.BeginAsync())
         {
             Assert.True(await session.UpdateVehicleAsync(bigger));

@@ -86,6 +86,19 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_vehicle_keeps_its_maximum_route_hours_through_bson_and_one_stored_before_them_reads_without()
+    {
+        var vehicle = new Vehicle("veh-1", "roanne", Towns.Roanne, "van", 1000, null, true, 0.5, 20, T0, null, T0, T0, MaxRouteHours: 7.5);
+        var bson = MongoMapping.ToDocument(vehicle).ToBsonDocument();
+        var older = MongoMapping.ToDocument(vehicle with { MaxRouteHours = null }).ToBsonDocument();
+        older.Remove("maxRouteHours");
+
+        Assert.Equal(7.5, bson["maxRouteHours"].AsDouble);
+        Assert.Equal(vehicle, MongoMapping.ToDomain(BsonSerializer.Deserialize<VehicleDocument>(bson)));
+        Assert.Null(MongoMapping.ToDomain(BsonSerializer.Deserialize<VehicleDocument>(older)).MaxRouteHours);
+    }
+
+    [Fact]
     public void A_transfer_stored_before_attempts_were_counted_reads_as_never_failed()
     {
         var transfer = new TransferOrder(Guid.NewGuid(), Trade, 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "cheese", 40, 40,

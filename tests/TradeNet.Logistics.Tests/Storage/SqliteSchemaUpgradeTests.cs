@@ -81,6 +81,40 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         Assert.Equal(registration, await store.VehicleRegistrationAsync("town:roanne", "retry-1"));
     }
 
+    // The vehicles table as releases before maxRouteHours created it, with one vehicle in it.
+    private const string VehiclesBeforeRouteHours = """
+        CREATE TABLE vehicles (
+            id TEXT PRIMARY KEY, home_town TEXT NOT NULL, home_lat REAL NOT NULL, home_lon REAL NOT NULL, name TEXT NULL,
+            capacity_kg REAL NOT NULL, volume_m3 REAL NULL, chilled INTEGER NOT NULL, cost_per_km REAL NOT NULL, fixed_cost REAL NOT NULL,
+            available_from TEXT NULL, available_until TEXT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        INSERT INTO vehicles VALUES ('veh-1', 'roanne', 46.0367, 4.0683, 'van', 1500, NULL, 1, 0.45, 25, NULL, NULL,
+            '2026-11-01T08:00:00.0000000+00:00', '2026-11-01T08:00:00.0000000+00:00');
+        """;
+
+    [Fact]
+    public async Task A_vehicle_stored_before_maximum_route_hours_reads_without_them_and_can_then_be_given_some()
+    {
+        CreateFirstReleaseDatabase();
+        using (var connection = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = VehiclesBeforeRouteHours;
+            command.ExecuteNonQuery();
+        }
+
+        var store = new LogisticsSqliteStore(DbPath);
+        var before = await store.VehicleAsync("veh-1");
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.UpdateVehicleAsync(before! with { MaxRouteHours = 8 }));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(("roanne", 1500.0, null), (before.HomeTown, before.CapacityKg, before.MaxRouteHours));
+        Assert.Equal(8, (await new LogisticsSqliteStore(DbPath).VehicleAsync("veh-1"))!.MaxRouteHours);
+    }
+
     // Three legs of one trade as a release of late November left them: each transfer stays planned whatever its shipment did.
     private const string LegsOfAnEarlierRelease = """
         CREATE TABLE shipments (

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using TradeNet.Catalog.Application;
 using TradeNet.Catalog.Storage;
 using TradeNet.Shared.Auth;
@@ -11,8 +12,9 @@ internal static class TownEndpoints
 {
     public static RouteGroupBuilder MapTowns(this RouteGroupBuilder api)
     {
-        // Registration is open; the gateway rate-limits it.
-        api.MapPost("/towns", Register).AllowAnonymous();
+        // Registration is open; the gateway rate-limits it. 409: the town looks like a suspended one (SuspendedLookalikes),
+        // or its Idempotency-Key was used with another body or names a town whose key has been replaced since.
+        api.MapPost("/towns", Register).AllowAnonymous().ProducesProblems(409);
         api.MapGet("/towns", List);
         api.MapGet("/towns/{id}", Get).ProducesProblems(404);
         // A leaked key is replaced by its town or an operator; which town is checked against the caller in TownRegistry.
@@ -20,26 +22,33 @@ internal static class TownEndpoints
         // A town corrects its own details, or an operator does (a town registered with wrong coordinates); which town is
         // checked against the caller in TownChanges. No If-Match or Idempotency-Key, as for a listing's PUT: a repeated
         // replacement changes nothing and announces nothing.
-        api.MapPut("/towns/{id}", Change).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404);
+        // 429 when a town moves itself more than Catalog:MaxTownMovesPerHour times (TownMoves).
+        api.MapPut("/towns/{id}", Change).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404, 429);
         api.MapTownSuspension();
         return api;
     }
 
     private static async Task<Results<Ok<TownView>, ValidationProblem, ProblemHttpResult>> Change(
-        string id, ChangeTownRequest body, ClaimsPrincipal user, TownChanges changes, CancellationToken ct)
+        string id, ChangeTownRequest body, ClaimsPrincipal user, TownChanges changes, HttpContext http, CancellationToken ct)
     {
         var actingTown = user.IsOperator() ? null
             : user.TownId() ?? throw new InvalidOperationException("The town-or-operator policy admitted a caller that is neither.");
         return Responses.From(await changes.ChangeAsync(id, body, actingTown, user.CallerName(), ct),
-            t => TypedResults.Ok(TownView.Of(t, forOperator: actingTown is null)));
+            t => TypedResults.Ok(TownView.Of(t, forOperator: actingTown is null)), http);
     }
 
+    /// <summary>With an <c>Idempotency-Key</c>, a retry (the first answer lost) gets the town registered under it and its
+    /// API key, 201 again and <c>Idempotent-Replayed: true</c>, instead of a second town (<see cref="TownRegistry"/>).
+    /// Anyone may register, but an operator may register a town that looks like a suspended one.</summary>
     private static async Task<Results<Created<TownRegistration>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterTownRequest body, TownRegistry registry, HttpContext http, CancellationToken ct) =>
-        Responses.From(await registry.RegisterAsync(body, ct), r =>
+        RegisterTownRequest body, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
+        TownRegistry registry, HttpContext http, CancellationToken ct) =>
+        // The header sent twice binds as "a,b", which the key's rules (no commas) refuse.
+        Responses.From(await registry.RegisterAsync(body, idempotencyKey, user.IsOperator() ? user.CallerName() : null, ct), r =>
         {
             NoStore(http);
-            return TypedResults.Created($"/api/catalog/towns/{Uri.EscapeDataString(r.Town.Id)}", r);
+            if (r.Replayed) http.Response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
+            return TypedResults.Created($"/api/catalog/towns/{Uri.EscapeDataString(r.Registration.Town.Id)}", r.Registration);
         });
 
     private static async Task<Results<Ok<TownKeyRotation>, ProblemHttpResult>> RotateKey(

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
 using TradeNet.Catalog.Storage;
@@ -17,9 +18,10 @@ namespace TradeNet.Catalog.Application;
 /// changed" check, which re-fits the pending proposals using the listing (distance limits included) and cancels those
 /// a leg no longer fits. A reservation decided before matching read the move is refused as changed terms, since the
 /// terms fingerprint (scheme t2) includes the position. TownChanged still goes out, as TownRegistered does, for whoever
-/// follows towns.
+/// follows towns. As a move costs up to one event per open listing, a town moving itself is limited to <see cref="CatalogOptions.MaxTownMovesPerHour"/> moves an hour
+/// (<see cref="TownMoves"/>), counted in the move's own write; an operator's correction is neither limited nor counted.
 /// </remarks>
-public sealed class TownChanges(ICatalogStore store, TimeProvider clock, ILogger<TownChanges> logger)
+public sealed class TownChanges(ICatalogStore store, TimeProvider clock, IOptions<CatalogOptions> options, ILogger<TownChanges> logger)
 {
     /// <param name="actingTown">The town asking, which may change only itself; null when an operator asks.</param>
     /// <param name="caller">Who asked, for the log: the town's id or the operator's name.</param>
@@ -51,8 +53,16 @@ public sealed class TownChanges(ICatalogStore store, TimeProvider clock, ILogger
             if (changed.Name == town.Name && changed.Lat == town.Lat && changed.Lon == town.Lon
                 && changed.Specialties.SequenceEqual(town.Specialties)) return town;
             var now = clock.GetUtcNow();
-            await session.UpdateTownAsync(changed, ct);
             var moved = changed.Lat != town.Lat || changed.Lon != town.Lon;
+            if (moved && actingTown is not null)
+            {
+                // Checked on the moves this write read and stored by it: two concurrent moves cannot both pass (SQLite
+                // writes one at a time; on MongoDB both update the town and one retries on what the other stored).
+                var max = options.Value.MaxTownMovesPerHour;
+                if (TownMoves.NextAllowed(town, now, max) is { } next) return TownMoves.TooMany(max, next, now);
+                changed = changed with { Moves = TownMoves.With(town, now, max) };
+            }
+            await session.UpdateTownAsync(changed, ct);
             // The name and specialties are in no snapshot, so only a move re-announces the listings.
             var relocated = moved ? await session.GetOpenListingsAsync(town.Id, now, ct) : [];
             foreach (var listing in relocated)

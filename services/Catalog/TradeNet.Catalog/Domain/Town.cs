@@ -2,6 +2,9 @@ namespace TradeNet.Catalog.Domain;
 
 /// <summary>A registered town. Only the hash of its API key is ever kept.</summary>
 /// <param name="Suspension">Set while an operator has suspended the town; null while it may trade.</param>
+/// <param name="Moves">When the town itself last changed its position, oldest first: those still inside the move window,
+/// at most the limit (<see cref="CatalogOptions.MaxTownMovesPerHour"/>); null when it has not moved. Operators' moves are
+/// not kept: they are not limited, and must not use up the town's own allowance.</param>
 public sealed record Town(
     string Id,
     string Name,
@@ -11,7 +14,8 @@ public sealed record Town(
     string[] Specialties,
     string ApiKeyHash,
     DateTimeOffset RegisteredAt,
-    TownSuspension? Suspension = null)
+    TownSuspension? Suspension = null,
+    DateTimeOffset[]? Moves = null)
 {
     public bool IsSuspended => Suspension is not null;
 

@@ -44,6 +44,18 @@ public interface ICatalogSession : IWriteScope
     /// <exception cref="CatalogConflictException">The id or the key hash is taken.</exception>
     Task AddTownAsync(Town town, CancellationToken ct = default);
 
+    /// <summary>The suspended towns that hold <paramref name="inseeCode"/> (when given) or lie in <paramref name="near"/>:
+    /// what a registration must not bring back under a new identity. Read in the registration's own write.</summary>
+    Task<IReadOnlyList<Town>> GetSuspendedTownsLikeAsync(string? inseeCode, GeoBox near, CancellationToken ct = default);
+
+    /// <summary>The registration made under this Idempotency-Key hash, if any (it may have expired: the caller checks).</summary>
+    Task<TownRequest?> GetTownRequestAsync(string keyHash, CancellationToken ct = default);
+
+    /// <summary>Keeps a registration's Idempotency-Key, in the registration's write; first forgets what expired by
+    /// <paramref name="now"/> (every such key on SQLite; on MongoDB the one with this hash, a TTL index the others).</summary>
+    /// <exception cref="CatalogConflictException">The key is taken (a concurrent registration with it).</exception>
+    Task AddTownRequestAsync(TownRequest request, DateTimeOffset now, CancellationToken ct = default);
+
     /// <summary>Gives the town <paramref name="newHash"/> in place of <paramref name="currentHash"/>, the hash the session
     /// read: one key per town, so the old key stops authenticating when this commits.</summary>
     /// <exception cref="CatalogConflictException">The town's key changed meanwhile (another rotation) or the new hash is taken.</exception>
@@ -102,6 +114,24 @@ public sealed record ListingQuery(
     IReadOnlyCollection<string>? Ids = null,
     ListingCursor? After = null,
     int? Limit = null);
+
+/// <summary>A latitude/longitude box, bounds included: a cheap filter before an exact distance.</summary>
+public sealed record GeoBox(double MinLat, double MaxLat, double MinLon, double MaxLon)
+{
+    /// <summary>A box holding every point within <paramref name="km"/> of (lat, lon). Near a pole or across the
+    /// antimeridian it takes every longitude, which is still correct, only wider.</summary>
+    public static GeoBox Around(double lat, double lon, double km)
+    {
+        const double kmPerDegree = 111.19; // along a meridian, on the sphere Geo.HaversineKm uses
+        var dLat = km / kmPerDegree;
+        var (minLat, maxLat) = (Math.Max(-90, lat - dLat), Math.Min(90, lat + dLat));
+        var cos = Math.Min(Math.Cos(minLat * Math.PI / 180), Math.Cos(maxLat * Math.PI / 180));
+        var dLon = cos <= 1e-6 ? 360 : km / (kmPerDegree * cos);
+        return lon - dLon < -180 || lon + dLon > 180
+            ? new GeoBox(minLat, maxLat, -180, 180)
+            : new GeoBox(minLat, maxLat, lon - dLon, lon + dLon);
+    }
+}
 
 /// <summary>A page of towns: those after <see cref="After"/> (a town of an earlier page), at most <see cref="Limit"/>.</summary>
 public sealed record TownPage(Town? After, int Limit);

@@ -7,7 +7,10 @@ namespace TradeNet.Logistics.Planner.Core;
 /// </summary>
 internal sealed class Insertion(RoutingProblem p, Random rng)
 {
-    private readonly bool capacityOnly = !p.HasTimeWindows && !p.HasPairs;
+    private readonly bool capacityOnly = !p.HasTimeWindows && !p.HasPairs && !p.HasDurationLimits;
+    // Ride and route-duration limits need the exact timing pass, run only on candidates that passed the quick one.
+    private readonly RouteTiming? timing = p.HasTimingLimits ? new RouteTiming(p) : null;
+    private int[] candidate = new int[16];
     private readonly int[] vehicleClass = VehicleClasses(p);
     private readonly bool[] classTried = new bool[p.Vehicles.Count];
 
@@ -155,7 +158,9 @@ internal sealed class Insertion(RoutingProblem p, Random rng)
             if (k < route.Count && !Visit(route[k])) return false;
         }
         long end = t + p.ServiceTime[prev] + p.TravelTime[prev][veh.EndNode];
-        return end <= veh.Latest && end <= p.WindowEnd[veh.EndNode];
+        if (end > veh.Latest || end > p.WindowEnd[veh.EndNode]) return false;
+        // The earliest-start pass is necessary; with limits a later start may still be needed, or impossible.
+        return timing is null || timeOnly || timing.Fits(v, Candidate(route, a, i, b, j));
 
         bool Visit(int node)
         {
@@ -175,6 +180,21 @@ internal sealed class Insertion(RoutingProblem p, Random rng)
         }
     }
 
+    /// <summary>The route with a inserted before index i and b before index j (after a when j == i), in a reused buffer.</summary>
+    private ReadOnlySpan<int> Candidate(List<int> route, int a, int i, int b, int j)
+    {
+        int n = route.Count + 1 + (b >= 0 ? 1 : 0);
+        if (candidate.Length < n) candidate = new int[Math.Max(n, 2 * candidate.Length)];
+        int c = 0;
+        for (int k = 0; k <= route.Count; k++)
+        {
+            if (k == i) candidate[c++] = a;
+            if (b >= 0 && k == j) candidate[c++] = b;
+            if (k < route.Count) candidate[c++] = route[k];
+        }
+        return candidate.AsSpan(0, n);
+    }
+
     private static int[] VehicleClasses(RoutingProblem p)
     {
         var keys = new Dictionary<string, int>();
@@ -182,7 +202,7 @@ internal sealed class Insertion(RoutingProblem p, Random rng)
         for (int v = 0; v < result.Length; v++)
         {
             var x = p.Vehicles[v];
-            string key = $"{x.StartNode}|{x.EndNode}|{string.Join(",", x.Capacity)}|{x.CostPerDistance}|{x.FixedCost}|{x.Earliest}|{x.Latest}|{x.Features}";
+            string key = $"{x.StartNode}|{x.EndNode}|{string.Join(",", x.Capacity)}|{x.CostPerDistance}|{x.FixedCost}|{x.Earliest}|{x.Latest}|{x.Features}|{x.MaxDuration}";
             if (!keys.TryGetValue(key, out int c)) keys[key] = c = keys.Count;
             result[v] = c;
         }

@@ -15,8 +15,8 @@ public enum FirstSolution
 
 /// <summary>
 /// The problem as an OR-Tools routing model: arc costs per vehicle cost class, capacity
-/// dimensions, a time dimension with windows, pickup-delivery pairs (same vehicle, pickup
-/// first), optional visits as disjunctions, and vehicle features as vehicle-variable domains.
+/// dimensions, a time dimension with windows, route spans and ride limits, pickup-delivery pairs
+/// (same vehicle, pickup first), optional visits as disjunctions, and vehicle features as vehicle-variable domains.
 /// Guided local search always runs under a time limit, since it never stops by itself.
 /// </summary>
 public static class OrToolsSearch
@@ -62,7 +62,7 @@ public static class OrToolsSearch
         }
 
         RoutingDimension? time = null;
-        if (p.HasTimeWindows || p.HasPairs)
+        if (p.HasTimeWindows || p.HasPairs || p.HasDurationLimits)
         {
             var transit = new long[n][];
             for (int i = 0; i < n; i++)
@@ -85,6 +85,8 @@ public static class OrToolsSearch
                 var veh = p.Vehicles[v];
                 time.CumulVar(model.Start(v)).SetRange(Math.Max(veh.Earliest, p.WindowStart[veh.StartNode]), Math.Min(Math.Min(veh.Latest, p.WindowEnd[veh.StartNode]), horizon));
                 time.CumulVar(model.End(v)).SetRange(Math.Max(veh.Earliest, 0), Math.Min(Math.Min(veh.Latest, p.WindowEnd[veh.EndNode]), horizon));
+                // The span is end cumul minus start cumul: leaving the depot to reaching it again.
+                if (veh.HasMaxDuration) time.SetSpanUpperBoundForVehicle(Math.Min(veh.MaxDuration, horizon), v);
             }
         }
 
@@ -101,6 +103,12 @@ public static class OrToolsSearch
                 solver.Add(solver.MakeEquality(model.VehicleVar(index), model.VehicleVar(di)));
                 solver.Add(solver.MakeEquality(model.ActiveVar(index), model.ActiveVar(di)));
                 if (time is not null) solver.Add(solver.MakeLessOrEqual(time.CumulVar(index), time.CumulVar(di)));
+                // Cumuls are service starts: the ride (delivery start − pickup end) within its limit. A plain solver
+                // constraint, which the first-solution heuristics do not see: they may find nothing when every visit is
+                // mandatory, but the planner's visits are optional and the hybrid starts from the own search's routes.
+                if (time is not null && p.MaxRide[node] < long.MaxValue)
+                    solver.Add(solver.MakeLessOrEqual(solver.MakeDifference(time.CumulVar(di), time.CumulVar(index)),
+                        Math.Min(p.MaxRide[node], p.Horizon) + p.ServiceTime[node]));
             }
             if (p.IsOptional(node))
             {

@@ -40,9 +40,10 @@ public static class RouteEvaluator
         return d;
     }
 
-    /// <summary>The earliest-start schedule, or null when the route breaks a window or capacity.</summary>
+    /// <summary>The earliest-start schedule, or null when the route breaks a window, a ride or route-duration limit, or capacity.</summary>
     public static RouteSchedule? Schedule(RoutingProblem p, int vehicle, IReadOnlyList<int> route)
     {
+        if (p.HasTimingLimits) return LimitedSchedule(p, vehicle, route);
         var v = p.Vehicles[vehicle];
         long t = Math.Max(v.Earliest, p.WindowStart[v.StartNode]);
         long start = t;
@@ -74,6 +75,38 @@ public static class RouteEvaluator
         return new RouteSchedule(start, arrival, begin, end, loads);
     }
 
+    /// <summary>With ride or route-duration limits some starts may have to be later than the earliest arrival allows
+    /// (<see cref="RouteTiming"/>); arrivals stay the earliest from the previous service, so the gap is waiting.</summary>
+    private static RouteSchedule? LimitedSchedule(RoutingProblem p, int vehicle, IReadOnlyList<int> route)
+    {
+        var v = p.Vehicles[vehicle];
+        var loads = new long[route.Count][];
+        var load = new long[p.Dimensions];
+        for (int i = 0; i < route.Count; i++)
+        {
+            for (int k = 0; k < load.Length; k++)
+            {
+                load[k] += p.Demand[k][route[i]];
+                if (load[k] > v.Capacity[k] || load[k] < 0) return null;
+            }
+            loads[i] = (long[])load.Clone();
+        }
+        var timing = new RouteTiming(p);
+        var nodes = route.ToArray();
+        if (!timing.Fits(vehicle, nodes)) return null;
+        var begin = timing.Begin(nodes.Length).ToArray();
+        var arrival = new long[nodes.Length];
+        long t = timing.Leave;
+        int prev = v.StartNode;
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            arrival[i] = t + p.ServiceTime[prev] + p.TravelTime[prev][nodes[i]];
+            t = begin[i];
+            prev = nodes[i];
+        }
+        return new RouteSchedule(timing.Leave, arrival, begin, timing.Back, loads);
+    }
+
     /// <summary>Every rule a solution must keep; returns the broken ones (empty when valid).</summary>
     public static IReadOnlyList<string> Violations(RoutingProblem p, RoutingSolution s)
     {
@@ -96,7 +129,7 @@ public static class RouteEvaluator
                 position[node] = i;
                 if (!p.Allowed(v, node)) errors.Add($"vehicle {v} may not serve node {node} (features)");
             }
-            if (Schedule(p, v, route) is null) errors.Add($"vehicle {v} breaks a time window or capacity");
+            if (Schedule(p, v, route) is null) errors.Add($"vehicle {v} breaks a time window, a ride or route-duration limit, or capacity");
         }
         foreach (int u in s.Unassigned)
         {

@@ -6,6 +6,7 @@ namespace TradeNet.Logistics.Planner.Core;
 /// </summary>
 /// <param name="CostPerDistance">Cost of one distance unit for this vehicle (integer multiplier).</param>
 /// <param name="Features">Bit mask of what the vehicle offers (e.g. bit 0 = chilled).</param>
+/// <param name="MaxDuration">Longest route, from leaving the start depot to reaching the end depot; long.MaxValue = no limit but the availability.</param>
 public sealed record VehicleSpec(
     int StartNode,
     int EndNode,
@@ -14,12 +15,17 @@ public sealed record VehicleSpec(
     long FixedCost,
     long Earliest,
     long Latest,
-    long Features = 0);
+    long Features = 0,
+    long MaxDuration = long.MaxValue)
+{
+    public bool HasMaxDuration => MaxDuration < long.MaxValue;
+}
 
 /// <summary>
 /// The integer routing problem both solvers work on: a distance and a travel-time matrix over
-/// nodes, demands in up to two dimensions, time windows, optional pickup-delivery pairing,
-/// vehicles with their own depots. Depot nodes are never visits.
+/// nodes, demands in up to two dimensions, time windows, optional pickup-delivery pairing with a
+/// longest ride per pair, vehicles with their own depots and a longest route. Depot nodes are never visits.
+/// Time is the service start at each node: a pair's ride is its delivery's start minus its pickup's end.
 /// </summary>
 public sealed class RoutingProblem
 {
@@ -37,7 +43,8 @@ public sealed class RoutingProblem
         int[] visits,
         int[]? deliveryOfPickup = null,
         long[]? dropPenalty = null,
-        long[]? requiredFeatures = null)
+        long[]? requiredFeatures = null,
+        long[]? maxRide = null)
     {
         int n = distance.Length;
         if (travelTime.Length != n || serviceTime.Length != n || windowStart.Length != n || windowEnd.Length != n)
@@ -68,7 +75,11 @@ public sealed class RoutingProblem
         }
         DropPenalty = dropPenalty ?? Enumerable.Repeat(MandatoryPenalty, n).ToArray();
         RequiredFeatures = requiredFeatures ?? new long[n];
+        MaxRide = maxRide ?? Enumerable.Repeat(long.MaxValue, n).ToArray();
+        CheckLimits(MaxRide, IsPickup, vehicles);
         HasPairs = Partner.Any(p => p >= 0);
+        HasRideLimits = Visits.Any(v => IsPickup[v] && MaxRide[v] < long.MaxValue);
+        HasDurationLimits = vehicles.Any(v => v.HasMaxDuration);
         HasTimeWindows = Visits.Any(v => windowStart[v] > 0 || windowEnd[v] < long.MaxValue / 4)
                          || vehicles.Any(v => v.Earliest > 0 || v.Latest < long.MaxValue / 4);
         Horizon = Math.Max(vehicles.Max(v => v.Latest >= long.MaxValue / 4 ? 0 : v.Latest), windowEnd.Where(w => w < long.MaxValue / 4).DefaultIfEmpty(0).Max());
@@ -104,6 +115,18 @@ public sealed class RoutingProblem
         }
     }
 
+    private static void CheckLimits(long[] maxRide, bool[] isPickup, IReadOnlyList<VehicleSpec> vehicles)
+    {
+        if (maxRide.Length != isPickup.Length) throw new ArgumentException("The ride limits must have one entry per node.");
+        for (int i = 0; i < maxRide.Length; i++)
+        {
+            if (maxRide[i] < 0) throw new ArgumentException($"node {i}: negative ride limit {maxRide[i]}");
+            if (maxRide[i] < long.MaxValue && !isPickup[i]) throw new ArgumentException($"node {i}: a ride limit belongs to a pickup");
+        }
+        for (int v = 0; v < vehicles.Count; v++)
+            if (vehicles[v].MaxDuration < 0) throw new ArgumentException($"vehicle {v}: negative route duration limit");
+    }
+
     public int NodeCount => Distance.Length;
     public long[][] Distance { get; }
     public long[][] TravelTime { get; }
@@ -120,7 +143,13 @@ public sealed class RoutingProblem
     public bool[] IsPickup { get; }
     public long[] DropPenalty { get; }
     public long[] RequiredFeatures { get; }
+    /// <summary>Per pickup: longest time from the end of its service to the start of its delivery's; long.MaxValue = none.</summary>
+    public long[] MaxRide { get; }
     public bool HasPairs { get; }
+    public bool HasRideLimits { get; }
+    public bool HasDurationLimits { get; }
+    /// <summary>Limits that the earliest-start forward pass alone cannot decide (they may need a later start somewhere).</summary>
+    public bool HasTimingLimits => HasRideLimits || HasDurationLimits;
     public bool HasTimeWindows { get; }
     /// <summary>Latest time anything may happen: the latest window or availability end, or a safe bound when none is given.</summary>
     public long Horizon { get; }

@@ -12,6 +12,8 @@ public sealed record TimeWindow(DateTimeOffset From, DateTimeOffset To)
 
 /// <summary>One leg of a trade: picked up and delivered by the same vehicle, pickup first, each within its window.</summary>
 /// <param name="ServiceTime">Time to load at the pickup and again to unload at the delivery.</param>
+/// <param name="MaxRideTime">Longest time on board, from the end of its loading to the start of its unloading (waiting
+/// and other stops on the way included); null = no limit.</param>
 public sealed record Transfer(
     string Id,
     Place Pickup,
@@ -21,10 +23,12 @@ public sealed record Transfer(
     bool Chilled,
     TimeWindow PickupWindow,
     TimeWindow DeliveryWindow,
-    TimeSpan ServiceTime);
+    TimeSpan ServiceTime,
+    TimeSpan? MaxRideTime = null);
 
 /// <summary>A vehicle that starts and ends at its home town within its availability.</summary>
 /// <param name="VolumeM3">Null when volume is not limiting.</param>
+/// <param name="MaxRouteDuration">Longest route, from leaving home to being back (a shift); null = only the availability bounds it.</param>
 public sealed record Vehicle(
     string Id,
     Place Home,
@@ -33,7 +37,8 @@ public sealed record Vehicle(
     bool Chilled,
     double CostPerKm,
     double FixedCost,
-    TimeWindow Availability);
+    TimeWindow Availability,
+    TimeSpan? MaxRouteDuration = null);
 
 /// <summary>A known road distance (and optionally duration) between two towns, used instead of the estimate, in both directions unless the reverse is given too.</summary>
 public sealed record RoadDistance(string FromTownId, string ToTownId, long Meters, TimeSpan? Duration = null);

@@ -1,7 +1,13 @@
 namespace TradeNet.Logistics.Planner;
 
 /// <summary>A visit to one town: what is loaded and unloaded there, the load on leaving, and the times.</summary>
+/// <remarks>Services at a stop follow one another in the order listed, unloads first: each starts as soon as the one
+/// before it has ended (the first at <paramref name="Arrival"/>) and its window is open. That is how
+/// <see cref="PlanValidator"/> times a transfer's loading and unloading to check its time on board.</remarks>
 /// <param name="LoadKg">Load on board when leaving the stop.</param>
+/// <param name="Arrival">When the vehicle gets there; it waits there for a window to open. When a ride or route-duration
+/// limit needs a later start than that (loading later keeps goods off board while a delivery window is still closed), it
+/// arrives just in time, later than the drive from the previous stop allows: it waited on the way.</param>
 public sealed record RouteStop(
     string TownId,
     IReadOnlyList<string> PickedUp,
@@ -26,6 +32,10 @@ public enum UnservedReason
     NotReachableInTime,
     /// <summary>Feasible alone, but the fleet's capacity or time is taken by the other transfers.</summary>
     NoRoomInPlan,
+    /// <summary>Its maximum time on board is shorter than the drive from pickup to delivery, or than its windows keep it on board.</summary>
+    RideTimeInfeasible,
+    /// <summary>Reachable in time, but every suitable vehicle would be out longer than its maximum route duration to serve it alone.</summary>
+    RouteTooLong,
 }
 
 public sealed record UnservedTransfer(string TransferId, UnservedReason Reason, string Detail);

@@ -26,11 +26,19 @@ public static class VehicleRegistrations
     /// <summary>The terms two requests must share to be one registration: every field of the vehicle it registers,
     /// read as registering reads the request (home town resolved, name trimmed, defaults filled in, times in UTC),
     /// less its id and times.</summary>
-    public static string Fingerprint(Vehicle v) => IdempotencyKeys.Fingerprint(new
-    {
-        v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
-        AvailableFrom = v.AvailableFrom?.ToUniversalTime(), AvailableUntil = v.AvailableUntil?.ToUniversalTime(),
-    });
+    public static string Fingerprint(Vehicle v) => v.MaxRouteHours is { } hours
+        ? IdempotencyKeys.Fingerprint(new
+        {
+            v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
+            AvailableFrom = v.AvailableFrom?.ToUniversalTime(), AvailableUntil = v.AvailableUntil?.ToUniversalTime(),
+            MaxRouteHours = hours,
+        })
+        // Without it, the terms as earlier releases fingerprinted them: a key stored before it existed still replays.
+        : IdempotencyKeys.Fingerprint(new
+        {
+            v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
+            AvailableFrom = v.AvailableFrom?.ToUniversalTime(), AvailableUntil = v.AvailableUntil?.ToUniversalTime(),
+        });
 
     private static string TooMany(string town, int max) =>
         $"town {town} already has {max} vehicles, the most one town may have; withdraw one it no longer uses " +

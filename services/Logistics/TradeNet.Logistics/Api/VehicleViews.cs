@@ -19,7 +19,8 @@ public sealed record VehicleRequest(
     bool? Chilled = null,
     double? FixedCost = null,
     DateTimeOffset? AvailableFrom = null,
-    DateTimeOffset? AvailableUntil = null);
+    DateTimeOffset? AvailableUntil = null,
+    double? MaxRouteHours = null);
 
 public sealed record VehicleView(
     string Id,
@@ -34,11 +35,12 @@ public sealed record VehicleView(
     double FixedCost,
     DateTimeOffset? AvailableFrom,
     DateTimeOffset? AvailableUntil,
+    double? MaxRouteHours,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
     public static VehicleView From(Vehicle v) => new(v.Id, v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3,
-        v.Chilled, v.CostPerKm, v.FixedCost, v.AvailableFrom, v.AvailableUntil, v.CreatedAt, v.UpdatedAt);
+        v.Chilled, v.CostPerKm, v.FixedCost, v.AvailableFrom, v.AvailableUntil, v.MaxRouteHours, v.CreatedAt, v.UpdatedAt);
 }
 
 /// <summary>Field checks for <see cref="VehicleRequest"/>; every problem names its field.</summary>
@@ -62,6 +64,8 @@ public static class VehicleValidation
             Fail("costPerKm", $"is required and must be from 0 to {Vehicle.MaxCostPerKm:0}");
         if (r.FixedCost is { } fixedCost && (!double.IsFinite(fixedCost) || fixedCost < 0 || fixedCost > Vehicle.MaxFixedCost))
             Fail("fixedCost", $"must be from 0 to {Vehicle.MaxFixedCost:0}");
+        if (r.MaxRouteHours is { } hours && (!double.IsFinite(hours) || hours < Vehicle.MinRouteHours || hours > Vehicle.MaxRouteHoursLimit))
+            Fail("maxRouteHours", $"must be from {Vehicle.MinRouteHours:0} to {Vehicle.MaxRouteHoursLimit:0} hours when given (leave it out for the default)");
         // Names and town ids reach route sheets, logs and events, where a control character could forge a line.
         if (r.Name is { Length: > MaxNameLength }) Fail("name", $"must be at most {MaxNameLength} characters");
         else if (r.Name is { } name && TextRules.HasUnsafeCharacters(name)) Fail("name", "must not contain control characters");
@@ -87,5 +91,5 @@ public static class VehicleValidation
     public static Vehicle Build(string id, string homeTown, VehicleRequest r, DateTimeOffset createdAt, DateTimeOffset now) =>
         new(id, homeTown, new TradePoint(r.HomeLat!.Value, r.HomeLon!.Value), string.IsNullOrWhiteSpace(r.Name) ? null : r.Name.Trim(),
             r.CapacityKg!.Value, r.VolumeM3, r.Chilled ?? false, r.CostPerKm!.Value, r.FixedCost ?? 0, r.AvailableFrom?.ToUniversalTime(),
-            r.AvailableUntil?.ToUniversalTime(), createdAt, now);
+            r.AvailableUntil?.ToUniversalTime(), createdAt, now, r.MaxRouteHours);
 }

@@ -30,6 +30,10 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
     {
         var settings = options.Value;
         var fleet = ctx.Vehicles.Where(v => v.AvailableUntil is not { } until || until > ctx.Now).ToList();
+        // An open-ended vehicle is available until the horizon: one starting at or after it (registered for next month)
+        // has no time in this run, and its empty window would fail the whole run. It is planned once the horizon reaches it.
+        var horizon = ctx.Now + settings.PlanningHorizon;
+        fleet.RemoveAll(v => v.AvailableUntil is null && v.AvailableFrom is { } from && from >= horizon - TimeSpan.FromSeconds(1));
         foreach (var v in fleet.Where(v => !v.WithinLimits))
             logger.LogWarning("Vehicle {VehicleId} is left out of planning: its capacity or costs are outside the limits", v.Id);
         fleet.RemoveAll(v => !v.WithinLimits);
@@ -110,7 +114,8 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
 
     /// <summary>
     /// Transfers: pickup from the leg's availability (not before now) until its end or the horizon; delivery any time
-    /// after that within the horizon. Vehicles: their availability, clipped to [now, horizon] when open-ended.
+    /// after that within the horizon; at most <see cref="MaxRideTime"/> on board. Vehicles: their availability, clipped
+    /// to [now, horizon] when open-ended; each route at most their <c>maxRouteHours</c> or <c>Logistics:MaxRouteHours</c>.
     /// </summary>
     public static PlanRequest Request(IReadOnlyList<TransferOrder> transfers, IReadOnlyList<Vehicle> fleet, DateTimeOffset now,
         LogisticsOptions settings, TimeSpan? timeLimit = null)
@@ -121,23 +126,37 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         // clipping changes no plan.
         var farthest = now + Vehicle.MaxAvailabilityAhead;
         DateTimeOffset Clip(DateTimeOffset time) => time < farthest ? time : farthest;
+        var distances = new DistanceModel(new DistanceSettings(settings.DetourFactor, settings.SpeedKmh));
         var planned = transfers.Select(t =>
         {
             var opens = t.WindowFrom is { } from && from > now ? Clip(from) : now;
             var closes = t.WindowUntil is { } until ? Clip(until) : horizon;
             var deliveryCloses = closes > horizon ? closes : horizon;
-            return new PlannerTransfer(t.Id.ToString(), ToPlace(t.FromTown, t.From), ToPlace(t.ToTown, t.To), t.WeightKg, null,
-                settings.IsChilled(t.Category), new TimeWindow(opens, closes), new TimeWindow(opens, deliveryCloses), settings.ServiceTime);
+            var (pickup, delivery, chilled) = (ToPlace(t.FromTown, t.From), ToPlace(t.ToTown, t.To), settings.IsChilled(t.Category));
+            return new PlannerTransfer(t.Id.ToString(), pickup, delivery, t.WeightKg, null, chilled, new TimeWindow(opens, closes),
+                new TimeWindow(opens, deliveryCloses), settings.ServiceTime, MaxRideTime(distances.Seconds(pickup, delivery), chilled, settings));
         }).ToList();
         var vehicles = fleet.Select(v =>
         {
             var from = v.AvailableFrom is { } f && f > now ? Clip(f) : now;
             return new PlannerVehicle(v.Id, ToPlace(v.HomeTown, v.Home), v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
-                new TimeWindow(from, v.AvailableUntil is { } until ? Clip(until) : horizon));
+                new TimeWindow(from, v.AvailableUntil is { } until ? Clip(until) : horizon),
+                (v.MaxRouteHours ?? settings.MaxRouteHours) is > 0 and var hours ? TimeSpan.FromHours(hours) : null);
         }).ToList();
         return new PlanRequest(planned, vehicles, new DistanceSettings(settings.DetourFactor, settings.SpeedKmh),
             new PlannerOptions(timeLimit is { } limit && limit > TimeSpan.Zero && limit < settings.PlanningTimeLimit ? limit : settings.PlanningTimeLimit));
     }
+
+    /// <summary>
+    /// The longest a leg may stay on board: <c>Logistics:RideTimeFactor</c> × its direct drive + the slack (tighter for
+    /// chilled goods); null when the factor is 0. A factor and a slack rather than a fixed time: a leg across the region
+    /// may take longer than one to the next village, but neither should ride hours out of its way (docs/logistics.md).
+    /// The factor is at least 1, so a direct trip always keeps the limit.
+    /// </summary>
+    public static TimeSpan? MaxRideTime(long driveSeconds, bool chilled, LogisticsOptions settings) =>
+        settings.RideTimeFactor > 0
+            ? TimeSpan.FromSeconds(settings.RideTimeFactor * driveSeconds) + (chilled ? settings.ChilledRideTimeSlack : settings.RideTimeSlack)
+            : null;
 
     private static Place ToPlace(string town, TradePoint point) => new(town, new GeoPoint(point.Lat, point.Lon));
 }

@@ -27,12 +27,14 @@ public static class CatalogMongoMapping
             BsonClassMap.TryRegisterClassMap<Reservation>(MapReservation);
             BsonClassMap.TryRegisterClassMap<ListingRequest>(MapListingRequest);
             BsonClassMap.TryRegisterClassMap<RevokedKey>(MapRevokedKey);
+            BsonClassMap.TryRegisterClassMap<TownRequest>(MapTownRequest);
             _registered = true;
         }
     }
 
     private static readonly DateTimeOffsetSerializer Time = new(BsonType.DateTime);
     private static readonly NullableSerializer<DateTimeOffset> OptionalTime = new(Time);
+    internal static readonly ArraySerializer<DateTimeOffset> Times = new(Time);
 
     private static void MapTown(BsonClassMap<Town> cm)
     {
@@ -46,7 +48,9 @@ public static class CatalogMongoMapping
         cm.MapMember(t => t.RegisteredAt).SetElementName("registeredAt").SetSerializer(Time);
         // Towns stored before suspensions existed have no such field: they were never suspended.
         cm.MapMember(t => t.Suspension).SetElementName("suspension").SetDefaultValue((TownSuspension?)null);
-        cm.MapCreator(t => new Town(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties, t.ApiKeyHash, t.RegisteredAt, t.Suspension));
+        // Nor a `moves` field, until they move: none counted.
+        cm.MapMember(t => t.Moves).SetElementName("moves").SetSerializer(Times).SetDefaultValue((DateTimeOffset[]?)null);
+        cm.MapCreator(t => new Town(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties, t.ApiKeyHash, t.RegisteredAt, t.Suspension, t.Moves));
         cm.SetIgnoreExtraElements(true);
     }
 
@@ -123,6 +127,19 @@ public static class CatalogMongoMapping
         cm.MapMember(r => r.State).SetElementName("state");
         cm.MapMember(r => r.CreatedAt).SetElementName("createdAt").SetSerializer(Time);
         cm.MapCreator(r => new Reservation(r.TradeId, r.Reserved, r.Reason, r.Lines, r.State, r.CreatedAt));
+        cm.SetIgnoreExtraElements(true);
+    }
+
+    private static void MapTownRequest(BsonClassMap<TownRequest> cm)
+    {
+        cm.MapIdMember(r => r.KeyHash);
+        cm.MapMember(r => r.TownId).SetElementName("townId");
+        cm.MapMember(r => r.Fingerprint).SetElementName("fingerprint");
+        cm.MapMember(r => r.SealedApiKey).SetElementName("sealedApiKey");
+        cm.MapMember(r => r.At).SetElementName("at").SetSerializer(Time);
+        // A BSON date: the TTL index removes the document once this time has passed.
+        cm.MapMember(r => r.ExpiresAt).SetElementName("expiresAt").SetSerializer(Time);
+        cm.MapCreator(r => new TownRequest(r.KeyHash, r.TownId, r.Fingerprint, r.SealedApiKey, r.At, r.ExpiresAt));
         cm.SetIgnoreExtraElements(true);
     }
 

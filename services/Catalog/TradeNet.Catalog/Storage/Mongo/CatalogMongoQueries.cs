@@ -30,9 +30,31 @@ public static class CatalogMongoQueries
     /// <summary>A suspension or reinstatement sets the town's <c>suspension</c> and nothing else.</summary>
     public static UpdateDefinition<Town> SetSuspension(TownSuspension? suspension) => Builders<Town>.Update.Set(t => t.Suspension, suspension);
 
-    /// <summary>A town's change sets what may change and nothing else (the key hash is a rotation's).</summary>
+    /// <summary>A town's change sets what may change, and the moves counted against its limit, and nothing else (the key
+    /// hash is a rotation's). Two concurrent moves both write the document, so one of them conflicts and retries.</summary>
     public static UpdateDefinition<Town> SetTownDetails(Town town) => Builders<Town>.Update
-        .Set(t => t.Name, town.Name).Set(t => t.Lat, town.Lat).Set(t => t.Lon, town.Lon).Set(t => t.Specialties, town.Specialties);
+        .Set(t => t.Name, town.Name).Set(t => t.Lat, town.Lat).Set(t => t.Lon, town.Lon).Set(t => t.Specialties, town.Specialties)
+        .Set(t => t.Moves, town.Moves);
+
+    /// <summary>Suspended towns holding the INSEE code (when given) or lying in the box: what a registration must not bring
+    /// back under a new identity. Read in the registration's transaction.</summary>
+    public static FilterDefinition<Town> SuspendedTownsLike(string? inseeCode, GeoBox near)
+    {
+        var f = Builders<Town>.Filter;
+        var inBox = f.Gte(t => t.Lat, near.MinLat) & f.Lte(t => t.Lat, near.MaxLat) & f.Gte(t => t.Lon, near.MinLon) & f.Lte(t => t.Lon, near.MaxLon);
+        return f.Ne(t => t.Suspension, null) & (inseeCode is null ? inBox : f.Eq(t => t.InseeCode, inseeCode) | inBox);
+    }
+
+    public static FilterDefinition<TownRequest> TownRequestByKey(string keyHash) => Builders<TownRequest>.Filter.Eq(r => r.KeyHash, keyHash);
+
+    /// <summary>A registration key that expired by <paramref name="now"/>, which a new registration with the same key replaces
+    /// (the TTL monitor removes the others, within a minute or so).</summary>
+    public static FilterDefinition<TownRequest> ExpiredTownRequest(string keyHash, DateTimeOffset now) =>
+        Builders<TownRequest>.Filter.Eq(r => r.KeyHash, keyHash) & Builders<TownRequest>.Filter.Lte(r => r.ExpiresAt, now);
+
+    /// <summary>Removes each registration key once its <c>expiresAt</c> has passed.</summary>
+    public static CreateIndexModel<TownRequest> TownRequestsExpiryIndex { get; } =
+        new(Builders<TownRequest>.IndexKeys.Ascending(r => r.ExpiresAt), new CreateIndexOptions { Name = "expires_at", ExpireAfter = TimeSpan.Zero });
 
     public static FilterDefinition<Category> CategoryById(string id) => Builders<Category>.Filter.Eq(c => c.Id, id);
 

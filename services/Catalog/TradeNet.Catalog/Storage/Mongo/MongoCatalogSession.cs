@@ -48,6 +48,23 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
             return true;
         });
 
+    // A suspension committing after this transaction's snapshot does not read the towns this registration adds, so the
+    // two still order as one before the other: the registration, then the suspension.
+    public async Task<IReadOnlyList<Town>> GetSuspendedTownsLikeAsync(string? inseeCode, GeoBox near, CancellationToken ct = default) =>
+        await store.Towns.Find(Session, SuspendedTownsLike(inseeCode, near)).SortBy(t => t.Id).ToListAsync(ct);
+
+    public async Task<TownRequest?> GetTownRequestAsync(string keyHash, CancellationToken ct = default) =>
+        await store.TownRequests.Find(Session, TownRequestByKey(keyHash)).FirstOrDefaultAsync(ct);
+
+    public Task AddTownRequestAsync(TownRequest request, DateTimeOffset now, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            // The TTL monitor may not have removed an expired key yet; it would block the insert.
+            await store.TownRequests.DeleteOneAsync(Session, ExpiredTownRequest(request.KeyHash, now), cancellationToken: ct);
+            await store.TownRequests.InsertOneAsync(Session, request, cancellationToken: ct);
+            return true;
+        });
+
     public Task ReplaceTownKeyAsync(string townId, string currentHash, string newHash, CancellationToken ct = default) =>
         Guarded(async () =>
         {

@@ -7,7 +7,7 @@ using static TradeNet.Catalog.Storage.Mongo.CatalogMongoQueries;
 namespace TradeNet.Catalog.Storage.Mongo;
 
 /// <summary>The catalog in its own MongoDB database: collections towns, categories, listings, reservations, listingRequests,
-/// revokedKeys and counters (plus the shared outbox and inbox). Writes are transactions, so the server must be a replica set.</summary>
+/// townRequests, revokedKeys and counters (plus the shared outbox and inbox). Writes are transactions, so the server must be a replica set.</summary>
 public sealed class MongoCatalogStore : ICatalogStore
 {
     public const string DefaultDatabase = "tradenet_catalog";
@@ -22,6 +22,7 @@ public sealed class MongoCatalogStore : ICatalogStore
         Reservations = Mongo.Database.GetCollection<Reservation>("reservations");
         ListingRequests = Mongo.Database.GetCollection<ListingRequest>("listingRequests");
         RevokedKeys = Mongo.Database.GetCollection<RevokedKey>("revokedKeys");
+        TownRequests = Mongo.Database.GetCollection<TownRequest>("townRequests");
         Counters = Mongo.Database.GetCollection<BsonDocument>("counters");
     }
 
@@ -32,6 +33,7 @@ public sealed class MongoCatalogStore : ICatalogStore
     internal IMongoCollection<Reservation> Reservations { get; }
     internal IMongoCollection<ListingRequest> ListingRequests { get; }
     internal IMongoCollection<RevokedKey> RevokedKeys { get; }
+    internal IMongoCollection<TownRequest> TownRequests { get; }
     internal IMongoCollection<BsonDocument> Counters { get; }
 
     public async Task InitializeAsync(IReadOnlyList<Category> categories, CancellationToken ct = default)
@@ -40,9 +42,10 @@ public sealed class MongoCatalogStore : ICatalogStore
         await Towns.Indexes.CreateOneAsync(TownKeyIndex, cancellationToken: ct);
         await Listings.Indexes.CreateManyAsync([ListingsByTownIndex, ListingsBookIndex], ct);
         await RevokedKeys.Indexes.CreateOneAsync(RevokedKeysByTimeIndex, cancellationToken: ct);
+        await TownRequests.Indexes.CreateOneAsync(TownRequestsExpiryIndex, cancellationToken: ct);
         // Collections must exist before a transaction writes to them (older servers refuse to create them inside one).
         var existing = (await (await Mongo.Database.ListCollectionNamesAsync(cancellationToken: ct)).ToListAsync(ct)).ToHashSet();
-        foreach (var name in new[] { "reservations", "listingRequests", "inbox", "outbox", "revokedKeys", "counters" }.Where(n => !existing.Contains(n)))
+        foreach (var name in new[] { "reservations", "listingRequests", "townRequests", "inbox", "outbox", "revokedKeys", "counters" }.Where(n => !existing.Contains(n)))
         {
             try { await Mongo.Database.CreateCollectionAsync(name, cancellationToken: ct); }
             catch (MongoCommandException ex) when (ex.CodeName == "NamespaceExists") { }

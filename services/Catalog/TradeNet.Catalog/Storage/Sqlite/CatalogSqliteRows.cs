@@ -25,7 +25,11 @@ internal static class CatalogSqliteRows
     public static Town Town(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetDouble(3), r.GetDouble(4),
         Strings(r.GetString(5)), r.GetString(6), Time(r.GetString(7)),
-        r.IsDBNull(8) ? null : new TownSuspension(r.IsDBNull(9) ? "" : r.GetString(9), Time(r.GetString(8))));
+        r.IsDBNull(8) ? null : new TownSuspension(r.IsDBNull(9) ? "" : r.GetString(9), Time(r.GetString(8))),
+        r.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(r.GetString(10))?.Select(Time).ToArray());
+
+    public static TownRequest TownRequest(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Time(r.GetString(4)), Time(r.GetString(5)));
 
     public static Category Category(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetDouble(4), r.GetDouble(5), r.GetInt64(6) != 0);
@@ -47,7 +51,17 @@ internal static class CatalogSqliteRows
     [
         ("$id", t.Id), ("$name", t.Name), ("$insee", t.InseeCode), ("$lat", t.Lat), ("$lon", t.Lon),
         ("$specialties", Json(t.Specialties)), ("$hash", t.ApiKeyHash), ("$at", Text(t.RegisteredAt)),
-        .. SuspensionParameters(t.Suspension),
+        .. SuspensionParameters(t.Suspension), ("$moves", Moves(t.Moves)),
+    ];
+
+    /// <summary>A town's moves as a JSON array of UTC times; null when it has none.</summary>
+    public static string? Moves(DateTimeOffset[]? moves) =>
+        moves is { Length: > 0 } ? JsonSerializer.Serialize(moves.Select(Text).ToArray()) : null;
+
+    public static (string, object?)[] TownRequestParameters(TownRequest q) =>
+    [
+        ("$keyHash", q.KeyHash), ("$town", q.TownId), ("$fingerprint", q.Fingerprint), ("$sealed", q.SealedApiKey),
+        ("$at", Text(q.At)), ("$expiresAt", Text(q.ExpiresAt)),
     ];
 
     public static (string, object?)[] SuspensionParameters(TownSuspension? s) =>

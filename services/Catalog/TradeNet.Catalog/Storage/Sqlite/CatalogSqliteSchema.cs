@@ -13,7 +13,8 @@ internal static class CatalogSqliteSchema
             api_key_hash TEXT NOT NULL UNIQUE,
             registered_at TEXT NOT NULL,
             suspended_at TEXT NULL,
-            suspension_reason TEXT NULL);
+            suspension_reason TEXT NULL,
+            moves TEXT NULL);
         CREATE TABLE IF NOT EXISTS categories (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,
@@ -60,14 +61,23 @@ internal static class CatalogSqliteSchema
             key_hash TEXT NOT NULL,
             revoked_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_revoked_keys_at ON revoked_keys(revoked_at);
+        CREATE TABLE IF NOT EXISTS town_requests (
+            key_hash TEXT PRIMARY KEY,
+            town_id TEXT NOT NULL REFERENCES towns(id),
+            fingerprint TEXT NOT NULL,
+            sealed_api_key TEXT NOT NULL,
+            at TEXT NOT NULL,
+            expires_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_town_requests_expires ON town_requests(expires_at);
         """;
 
     public const string TownColumns =
-        "id, name, insee_code, lat, lon, specialties, api_key_hash, registered_at, suspended_at, suspension_reason";
+        "id, name, insee_code, lat, lon, specialties, api_key_hash, registered_at, suspended_at, suspension_reason, moves";
     public const string CategoryColumns = "id, name, family, unit, value_per_unit, weight_per_unit, perishable";
     public const string ListingColumns =
         "id, town_id, kind, category, quantity, reserved, fulfilled, min_lot, attributes, requires, " +
         "available_from, available_until, max_distance_km, status, version, created_at";
     public const string ReservationColumns = "trade_id, reserved, reason, lines, state, created_at";
     public const string RevokedKeyColumns = "seq, key_hash, revoked_at";
+    public const string TownRequestColumns = "key_hash, town_id, fingerprint, sealed_api_key, at, expires_at";
 }

@@ -6,11 +6,13 @@ namespace TradeNet.Catalog.Storage.Sqlite;
 /// existing table as it was, so columns added since are added here (as matching's and logistics' upgrades do).</summary>
 internal static class CatalogSqliteUpgrade
 {
-    /// <summary>Columns added after the first release. Towns stored before suspensions existed were never suspended: null.</summary>
+    /// <summary>Columns added after the first release. Towns stored before suspensions existed were never suspended: null;
+    /// nor had they moves counted against the limit: null.</summary>
     private static readonly AddedColumn[] Added =
     [
         new("towns", "suspended_at", "TEXT NULL"),
         new("towns", "suspension_reason", "TEXT NULL"),
+        new("towns", "moves", "TEXT NULL"),
     ];
 
     /// <summary>Idempotent; one immediate write of its own (<see cref="AddedColumns"/>).</summary>

@@ -50,12 +50,39 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         {
             await scope.ExecuteAsync(
                 $"INSERT INTO towns({TownColumns}) VALUES ($id, $name, $insee, $lat, $lon, $specialties, $hash, $at, " +
-                "$suspendedAt, $suspensionReason)",
+                "$suspendedAt, $suspensionReason, $moves)",
                 TownParameters(town));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintViolation)
         {
             throw new CatalogConflictException($"Town '{town.Id}' or its key already exists.", ex);
+        }
+    }
+
+    // Writers run one at a time here, so no suspension can commit between this read and the registration's commit.
+    public async Task<IReadOnlyList<Town>> GetSuspendedTownsLikeAsync(string? inseeCode, GeoBox near, CancellationToken ct = default) =>
+        await Read($"SELECT {TownColumns} FROM towns WHERE suspended_at IS NOT NULL AND ((insee_code IS NOT NULL AND insee_code = $insee) " +
+            "OR (lat BETWEEN $minLat AND $maxLat AND lon BETWEEN $minLon AND $maxLon)) ORDER BY id",
+            CatalogSqliteRows.Town, ct, ("$insee", inseeCode), ("$minLat", near.MinLat), ("$maxLat", near.MaxLat),
+            ("$minLon", near.MinLon), ("$maxLon", near.MaxLon));
+
+    public async Task<TownRequest?> GetTownRequestAsync(string keyHash, CancellationToken ct = default) =>
+        (await Read($"SELECT {TownRequestColumns} FROM town_requests WHERE key_hash = $keyHash", CatalogSqliteRows.TownRequest, ct,
+            ("$keyHash", keyHash))).SingleOrDefault();
+
+    public async Task AddTownRequestAsync(TownRequest request, DateTimeOffset now, CancellationToken ct = default)
+    {
+        // Times are UTC round-trip text of one width, so text order is time order.
+        await scope.ExecuteAsync("DELETE FROM town_requests WHERE expires_at <= $now", ("$now", Text(now)));
+        try
+        {
+            await scope.ExecuteAsync(
+                $"INSERT INTO town_requests({TownRequestColumns}) VALUES ($keyHash, $town, $fingerprint, $sealed, $at, $expiresAt)",
+                TownRequestParameters(request));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintViolation)
+        {
+            throw new CatalogConflictException("A registration used this Idempotency-Key already.", ex);
         }
     }
 
@@ -76,8 +103,10 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
     public async Task UpdateTownAsync(Town town, CancellationToken ct = default)
     {
         // Only the fields a change may set: the key hash is the rotation's alone.
-        var changed = await scope.ExecuteAsync("UPDATE towns SET name = $name, lat = $lat, lon = $lon, specialties = $specialties WHERE id = $id",
-            ("$id", town.Id), ("$name", town.Name), ("$lat", town.Lat), ("$lon", town.Lon), ("$specialties", Json(town.Specialties)));
+        var changed = await scope.ExecuteAsync(
+            "UPDATE towns SET name = $name, lat = $lat, lon = $lon, specialties = $specialties, moves = $moves WHERE id = $id",
+            ("$id", town.Id), ("$name", town.Name), ("$lat", town.Lat), ("$lon", town.Lon), ("$specialties", Json(town.Specialties)),
+            ("$moves", Moves(town.Moves)));
         if (changed != 1) throw new CatalogConflictException($"Town '{town.Id}' is not stored.");
     }
 

@@ -91,6 +91,8 @@ public sealed class VehicleDocument
     public DateTime? AvailableUntil { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+    /// <summary>Absent from documents written before it existed: reads as null, the configured default.</summary>
+    public double? MaxRouteHours { get; set; }
 }
 
 public sealed class VehicleRegistrationDocument

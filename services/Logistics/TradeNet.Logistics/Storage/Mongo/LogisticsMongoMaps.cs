@@ -104,6 +104,7 @@ public static class LogisticsMongoMaps
             cm.MapMember(d => d.AvailableUntil).SetElementName("availableUntil").SetSerializer(optionalUtc);
             cm.MapMember(d => d.CreatedAt).SetElementName("createdAt").SetSerializer(utc);
             cm.MapMember(d => d.UpdatedAt).SetElementName("updatedAt").SetSerializer(utc);
+            cm.MapMember(d => d.MaxRouteHours).SetElementName("maxRouteHours");
         });
         Map<VehicleRegistrationDocument>(cm =>
         {

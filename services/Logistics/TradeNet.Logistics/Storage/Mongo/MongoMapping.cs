@@ -53,11 +53,12 @@ internal static class MongoMapping
         Id = v.Id, HomeTown = v.HomeTown, Home = new() { Lat = v.Home.Lat, Lon = v.Home.Lon }, Name = v.Name,
         CapacityKg = v.CapacityKg, VolumeM3 = v.VolumeM3, Chilled = v.Chilled, CostPerKm = v.CostPerKm, FixedCost = v.FixedCost,
         AvailableFrom = Utc(v.AvailableFrom), AvailableUntil = Utc(v.AvailableUntil), CreatedAt = Utc(v.CreatedAt), UpdatedAt = Utc(v.UpdatedAt),
+        MaxRouteHours = v.MaxRouteHours,
     };
 
     public static Vehicle ToDomain(VehicleDocument d) => new(
         d.Id, d.HomeTown, new TradePoint(d.Home.Lat, d.Home.Lon), d.Name, d.CapacityKg, d.VolumeM3, d.Chilled, d.CostPerKm,
-        d.FixedCost, At(d.AvailableFrom), At(d.AvailableUntil), At(d.CreatedAt), At(d.UpdatedAt));
+        d.FixedCost, At(d.AvailableFrom), At(d.AvailableUntil), At(d.CreatedAt), At(d.UpdatedAt), d.MaxRouteHours);
 
     public static VehicleRegistrationDocument ToDocument(VehicleRegistration r) => new()
     {

@@ -75,7 +75,8 @@ internal static class LogisticsSqliteSchema
             available_from TEXT NULL,
             available_until TEXT NULL,
             created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL);
+            updated_at TEXT NOT NULL,
+            max_route_hours REAL NULL);
         CREATE INDEX IF NOT EXISTS ix_vehicles_home ON vehicles(home_town, id);
         CREATE TABLE IF NOT EXISTS vehicle_registrations (
             caller TEXT NOT NULL,
@@ -105,6 +106,7 @@ internal static class LogisticsSqliteSchema
         new("transfers", "attempts", "INTEGER NOT NULL DEFAULT 0"),
         new("transfers", "last_failure_reason", "TEXT NULL"),
         new("transfers", "last_failed_at", "TEXT NULL"),
+        new("vehicles", "max_route_hours", "REAL NULL"),
     ];
 
     /// <summary>Adds the columns an older database lacks and settles legs an earlier release left in a state this one never

@@ -18,23 +18,23 @@ internal static class SqliteRows
         "id, trade_id, leg_index, transfer_id, from_town, to_town, carrier_town, vehicle_id, route_id, status, distance_km, cost, eta, stops, created_at, picked_up_at, delivered_at, failed_at, failure_reason, cancelled_at, version";
 
     public const string VehicleColumns =
-        "id, home_town, home_lat, home_lon, name, capacity_kg, volume_m3, chilled, cost_per_km, fixed_cost, available_from, available_until, created_at, updated_at";
+        "id, home_town, home_lat, home_lon, name, capacity_kg, volume_m3, chilled, cost_per_km, fixed_cost, available_from, available_until, created_at, updated_at, max_route_hours";
 
     public const string VehicleValues =
-        "$id, $home, $homeLat, $homeLon, $name, $capacity, $volume, $chilled, $costPerKm, $fixedCost, $from, $until, $created, $updated";
+        "$id, $home, $homeLat, $homeLon, $name, $capacity, $volume, $chilled, $costPerKm, $fixedCost, $from, $until, $created, $updated, $maxRouteHours";
 
     public static (string, object?)[] VehicleParameters(Vehicle v) =>
     [
         ("$id", v.Id), ("$home", v.HomeTown), ("$homeLat", v.Home.Lat), ("$homeLon", v.Home.Lon), ("$name", v.Name),
         ("$capacity", v.CapacityKg), ("$volume", v.VolumeM3), ("$chilled", v.Chilled ? 1 : 0), ("$costPerKm", v.CostPerKm),
         ("$fixedCost", v.FixedCost), ("$from", Time(v.AvailableFrom)), ("$until", Time(v.AvailableUntil)),
-        ("$created", Time(v.CreatedAt)), ("$updated", Time(v.UpdatedAt)),
+        ("$created", Time(v.CreatedAt)), ("$updated", Time(v.UpdatedAt)), ("$maxRouteHours", v.MaxRouteHours),
     ];
 
     public static Vehicle ReadVehicle(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), new TradePoint(r.GetDouble(2), r.GetDouble(3)), r.IsDBNull(4) ? null : r.GetString(4),
         r.GetDouble(5), r.IsDBNull(6) ? null : r.GetDouble(6), r.GetInt64(7) != 0, r.GetDouble(8), r.GetDouble(9),
-        ReadOptionalTime(r, 10), ReadOptionalTime(r, 11), ReadTime(r, 12), ReadTime(r, 13));
+        ReadOptionalTime(r, 10), ReadOptionalTime(r, 11), ReadTime(r, 12), ReadTime(r, 13), r.IsDBNull(14) ? null : r.GetDouble(14));
 
     public const string RegistrationColumns = "caller, request_key, vehicle_id, fingerprint, at";
 
