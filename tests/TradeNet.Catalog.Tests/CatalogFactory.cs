@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Grpc;
@@ -25,10 +26,22 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
     /// <summary>Settings of this host only (a small limit, say); set before its first request.</summary>
     public Dictionary<string, string?> ExtraSettings { get; } = [];
 
+    /// <summary>A clock of the test's for the service (say, a <see cref="ShiftedClock"/> moved past a listing's window
+    /// rather than a short window waited for); set before its first request.</summary>
+    public TimeProvider? Clock { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Settings.Configuration().Concat(ExtraSettings)) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x => x.AddCatalogConsumers()));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddMassTransitTestHarness(x => x.AddCatalogConsumers());
+            if (Clock is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(Clock);
+            }
+        });
     }
 
     public ITestHarness Harness => Services.GetTestHarness();
@@ -38,7 +51,8 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
 
     protected override IHost CreateHost(IHostBuilder builder)
     {
-        var host = base.CreateHost(builder);
+        // A start that fails (a setting out of range) fails with its cause, not with the factory's ObjectDisposedException.
+        var host = HostStart.BuildAndStart(builder);
         host.Services.GetRequiredService<IBus>().ConnectConsumeObserver(Deliveries);
         return host;
     }

@@ -23,7 +23,7 @@ public class EdgeFixture : IAsyncLifetime
         Gateway = new GatewayFactory(Backend, Catalog, Settings);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
         await Backend.DisposeAsync();

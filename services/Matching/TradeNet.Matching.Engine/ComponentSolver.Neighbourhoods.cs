@@ -23,7 +23,7 @@ internal sealed partial class ComponentSolver
         var scratch = new int[m.TownCount];
         var improved = 0;
         var tried = 0;
-        for (var pass = 0; pass < NeighbourhoodPasses && !budget.Expired; pass++)
+        for (var pass = 0; pass < Math.Min(NeighbourhoodPasses, planSearchPasses ?? NeighbourhoodPasses) && !budget.Expired; pass++)
         {
             var passGain = 0.0;
             var covered = new HashSet<int>();

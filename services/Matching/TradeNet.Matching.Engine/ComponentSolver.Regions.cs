@@ -26,7 +26,7 @@ internal sealed partial class ComponentSolver
     {
         var columns = lp.Columns;
         var search = new RegionSearch(this, lp, Grown((double[])plan.Clone(), columns.Count), TownAdjacency(), budget, ct);
-        for (var pass = 0; !budget.Expired; pass++)
+        for (var pass = 0; !budget.Expired && pass < (planSearchPasses ?? int.MaxValue); pass++)
         {
             var passStart = search.Value;
             search.StartPass();

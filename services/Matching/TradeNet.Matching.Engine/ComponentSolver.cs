@@ -6,8 +6,10 @@ namespace TradeNet.Matching.Engine;
 /// <param name="seeds">Swaps of the bilateral baseline inside this component: initial columns.</param>
 /// <param name="seedsArePlan">The seeds' amounts fit this market's capacities, so they are a fallback plan.</param>
 /// <param name="firstOrderAbove">Components with more listings solve their master LP with PDLP.</param>
+/// <param name="planSearchPasses">See <see cref="SolveOptions.PlanSearchPasses"/>.</param>
 internal sealed partial class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct,
-    IReadOnlyList<(int[] Legs, double Value)>? seeds = null, bool seedsArePlan = false, int firstOrderAbove = ComponentSolver.FirstOrderListings)
+    IReadOnlyList<(int[] Legs, double Value)>? seeds = null, bool seedsArePlan = false, int firstOrderAbove = ComponentSolver.FirstOrderListings,
+    int? planSearchPasses = null)
 {
     private const double PricingEps = 1e-7;
     private const double FineBuckets = 1.01;
@@ -343,8 +345,9 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
 
     /// <summary>4-cycles under a time limit: the plan, not a proof, is what the time after the LP can still
     /// improve, so the neighbourhood MIP searches for plans and gets most of it, then town neighbourhoods run.
-    /// Without a time limit the MIPs aim at proofs (and at the same plan every run).</summary>
-    private bool SearchesForPlans => m.K >= 4 && !deadline.Unlimited;
+    /// Without a time limit the MIPs aim at proofs (and at the same plan every run), unless a test asks for the
+    /// searches by their passes (<see cref="SolveOptions.PlanSearchPasses"/>).</summary>
+    private bool SearchesForPlans => m.K >= 4 && (!deadline.Unlimited || planSearchPasses is not null);
 
     /// <summary>
     /// A MIP over the LP's support (and the incumbent's columns), warm-started from the incumbent; with

@@ -32,5 +32,11 @@ public sealed record SolveOptions
     /// <summary>Components with more listings solve their master LP with PDLP instead of simplex (tests lower it).</summary>
     internal int FirstOrderAboveListings { get; init; } = ComponentSolver.FirstOrderListings;
 
+    /// <summary>Runs the 4-cycle plan searches (regions, then town neighbourhoods) at most this many passes each, and
+    /// without a time limit too (tests: that path, reached on a machine of any speed rather than when the clock allows;
+    /// each region and sub-problem keeps its own MIP budget). Null: they run only under a time limit, passes until it
+    /// ends (regions) or three (neighbourhoods) — the service's and the benchmarks' behaviour.</summary>
+    internal int? PlanSearchPasses { get; init; }
+
     public static SolveOptions Default { get; } = new();
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using TradeNet.Logistics.Api;
 using TradeNet.Logistics.Grpc;
 using TradeNet.Logistics.Storage;
@@ -52,6 +53,9 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
             TestServices?.Invoke(services);
         });
     }
+
+    // A start that fails (a setting out of range) fails with its cause, not with the factory's ObjectDisposedException.
+    protected override IHost CreateHost(IHostBuilder builder) => HostStart.BuildAndStart(builder);
 
     public ITestHarness Harness => Services.GetTestHarness();
 

@@ -12,13 +12,18 @@ public sealed class FakeCatalog : Catalog.CatalogClient
     /// <summary>Reserves everything unless a test says otherwise; throw an RpcException to play an outage.</summary>
     public Func<ReserveListingsRequest, ReserveListingsReply> Answer { get; set; } = _ => new ReserveListingsReply { Reserved = true };
 
+    /// <summary>An answer that first awaits something (say, an event the test delivers while catalog answers); when set,
+    /// it answers instead of <see cref="Answer"/>. Awaited, never waited for: blocking the request's thread on the bus
+    /// and the book would hold a thread-pool thread the awaited work needs, on a loaded two-core machine.</summary>
+    public Func<ReserveListingsRequest, Task<ReserveListingsReply>>? AnswerAsync { get; set; }
+
     public override AsyncUnaryCall<ReserveListingsReply> ReserveListingsAsync(ReserveListingsRequest request, CallOptions options)
     {
         Reservations.Enqueue(request);
         Task<ReserveListingsReply> reply;
         try
         {
-            reply = Task.FromResult(Answer(request));
+            reply = AnswerAsync is { } later ? later(request) : Task.FromResult(Answer(request));
         }
         catch (RpcException ex)
         {

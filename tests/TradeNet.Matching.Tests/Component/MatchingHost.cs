@@ -57,6 +57,10 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
     /// <summary>Set before the host starts to put a decorator around the real store.</summary>
     public Func<IMatchingStore, IMatchingStore>? WrapStore { get; init; }
 
+    /// <summary>Set before the host starts to give the service a clock of the test's (say, a <see cref="ShiftedClock"/>
+    /// moved past a deadline rather than a short deadline waited for).</summary>
+    public TimeProvider? Clock { get; init; }
+
     public ITestHarness Harness => Services.GetTestHarness();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -74,6 +78,11 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
             {
                 services.RemoveAll<IMatchingStore>();
                 services.AddSingleton(sp => WrapStore(sp.GetRequiredService<MatchingStorage>().Store));
+            }
+            if (Clock is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(Clock);
             }
             if (Strategy is not null)
             {

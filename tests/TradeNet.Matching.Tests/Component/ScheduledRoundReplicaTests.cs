@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Rounds;
 using TradeNet.Matching.Storage;
@@ -16,19 +17,30 @@ public class ScheduledRoundReplicaTests
         await other.PublishListingsAsync(Swap.All);
         var store = other.Services.GetRequiredService<IMatchingStore>();
         var now = DateTimeOffset.UtcNow;
-        // Another replica is clearing: it holds the lease and has not stored its round yet.
-        Assert.True(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "another replica", now, now.AddMinutes(5)));
+        // Another replica is clearing: it holds the lease and has not stored its round yet. (For a day: the replica's clock
+        // below moves on by whole intervals, and must not find the lease run out.)
+        Assert.True(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "another replica", now, now.AddDays(1)));
         var hooked = new HookedStore();
+        // The replica's schedule runs on a clock of the test's, which moves only until the first tick: on the system
+        // clock a second tick came 8 s after the first, and a machine slow enough to take that long over what follows
+        // saw a second, rightful round.
+        var clock = new FakeTimeProvider(now);
         await using var replica = new MatchingHost(new()
         {
             ["Storage:DataDir"] = other.DataDir,
             ["Matching:RoundInterval"] = "00:00:08",
-        }) { WrapStore = hooked.Wrap };
+        }) { WrapStore = hooked.Wrap, Clock = clock };
         _ = replica.Services; // starts its schedule
 
-        // Its first tick finds no round within the interval, so it is due, and waits for the lease.
-        await Eventually.True(() => Task.FromResult(hooked.LeaseWrites > 0), TimeSpan.FromSeconds(20), "the scheduled tick asked for the lease");
-        var stored = new ClearingRound(Guid.NewGuid(), DateTimeOffset.UtcNow, 100, 2, 0, 0, "completed", "schedule", [], "engine", 0, 0, null);
+        // Its first tick finds no round within the interval, so it is due, and waits for the lease. (The clock moves an
+        // interval at a time until then: the schedule's timer may not exist yet when it first moves.)
+        await Eventually.True(() =>
+        {
+            if (hooked.LeaseWrites == 0) clock.Advance(TimeSpan.FromSeconds(8));
+            return Task.FromResult(hooked.LeaseWrites > 0);
+        }, TimeSpan.FromSeconds(20), "the scheduled tick asked for the lease");
+        // Started now, by the replica's clock, which moves no more: any tick still pending finds it within the interval.
+        var stored = new ClearingRound(Guid.NewGuid(), clock.GetUtcNow(), 100, 2, 0, 0, "completed", "schedule", [], "engine", 0, 0, null);
         await using (var session = await store.BeginAsync())
         {
             await session.InsertRoundAsync(stored);
@@ -37,7 +49,7 @@ public class ScheduledRoundReplicaTests
         await store.ReleaseLeaseAsync(ClearingRounds.LeaseName, "another replica");
         var asked = hooked.LeaseWrites;
         await Eventually.True(() => Task.FromResult(hooked.LeaseWrites > asked), TimeSpan.FromSeconds(5), "the tick took the lease");
-        await Task.Delay(TimeSpan.FromSeconds(1)); // a round it ran would be stored by now (well before its next tick is due)
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a round it ran would be stored by now
 
         var round = Assert.Single(await store.RoundsAsync(10));
         Assert.Equal(stored.Id, round.Id);

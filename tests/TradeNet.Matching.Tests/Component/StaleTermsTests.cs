@@ -138,15 +138,14 @@ public class StaleTermsTests
         var change = Organic with { Attributes = ["organic", "raw"], Version = 2 };
         CatalogTerms(host)[change.Id] = ListingTermsFingerprint.Of(change);
         var catalog = host.Catalog.Answer;
-        host.Catalog.Answer = request =>
+        host.Catalog.AnswerAsync = async request =>
         {
             var reply = catalog(request);
             // The first refusal reaches matching only after the ListingChanged did.
             if (host.Catalog.Reservations.Count == 1)
             {
-                host.Publish(new ListingChanged(change)).GetAwaiter().GetResult();
-                Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == change.Id), b => b.Version == 2, what: "v2 in the book")
-                    .GetAwaiter().GetResult();
+                await host.Publish(new ListingChanged(change));
+                await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == change.Id), b => b.Version == 2, what: "v2 in the book");
             }
             return reply;
         };
@@ -163,13 +162,19 @@ public class StaleTermsTests
     [Fact]
     public async Task A_trade_whose_change_never_arrives_expires_after_the_reservation_grace()
     {
+        // Both towns answer in time, however slow the machine: a minute to do so, then the clock moves past the deadline
+        // and the grace (a second each, as before, left the accepts racing the deadline and the 200 ms sweep).
+        var clock = new ShiftedClock();
         await using var host = new MatchingHost(new()
         {
-            ["Matching:ProposalTtl"] = "00:00:01", ["Matching:ReservationGrace"] = "00:00:01", ["Matching:SweepInterval"] = "00:00:00.200",
-        });
+            ["Matching:ProposalTtl"] = "00:01:00", ["Matching:ReservationGrace"] = "00:00:01", ["Matching:SweepInterval"] = "00:00:00.200",
+        }) { Clock = clock };
         var trade = await ProposeAsync(host);
         Assert.Equal(HttpStatusCode.Conflict,
             (await AcceptRacingAChangeAsync(host, trade, Organic with { Attributes = [], Version = 2 })).StatusCode);
+        Assert.Equal(TradeStatus.Proposed, (await host.TradeAsync(trade.Id)).Status);
+
+        clock.Shift = trade.Deadline - DateTimeOffset.UtcNow;
 
         var expired = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
 

@@ -17,7 +17,7 @@ public sealed class ScheduledClearing(IServiceScopeFactory scopes, IMatchingStor
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.RoundInterval is not { } interval || interval <= TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, clock); // the service's clock: a test's fake one ticks when the test says
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
