@@ -77,7 +77,9 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             else
                 logger.LogInformation("Transfer {Transfer} (trade {Trade}) goes as a direct trip: {Reason} ({Detail})",
                     u.TransferId, byId[u.TransferId].TradeId, u.Reason, u.Detail);
-        if (!ctx.FleetOnly) result.AddRange(await direct.PlanAsync(unserved, ctx, ct));
+        // The planner's reason goes with the shipment, so a coordinator sees it on the leg, not only in this log.
+        var reasons = plan.Unserved.ToDictionary(u => u.TransferId, u => new DirectTripReason(u.Reason.ToString(), u.Detail));
+        if (!ctx.FleetOnly) result.AddRange(await direct.PlanAsync(unserved, ctx, t => reasons[t.Id.ToString()], ct));
 
         clock.Stop();
         activity?.SetTag("tradenet.routes", plan.Routes.Count);
