@@ -143,7 +143,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             var from = v.AvailableFrom is { } f && f > now ? Clip(f) : now;
             return new PlannerVehicle(v.Id, ToPlace(v.HomeTown, v.Home), v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
                 new TimeWindow(from, v.AvailableUntil is { } until ? Clip(until) : horizon),
-                (v.MaxRouteHours ?? settings.MaxRouteHours) is > 0 and var hours ? TimeSpan.FromHours(hours) : null);
+                settings.RouteHoursOf(v) is { } hours ? TimeSpan.FromHours(hours) : null);
         }).ToList();
         return new PlanRequest(planned, vehicles, new DistanceSettings(settings.DetourFactor, settings.SpeedKmh),
             new PlannerOptions(timeLimit is { } limit && limit > TimeSpan.Zero && limit < settings.PlanningTimeLimit ? limit : settings.PlanningTimeLimit));
