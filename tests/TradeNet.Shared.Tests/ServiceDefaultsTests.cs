@@ -220,6 +220,35 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("""{"name":"x","count":"many"}""", "count", "has an invalid value")]
+    [InlineData("""{"name":"x","count":true}""", "count", "has an invalid value")]
+    [InlineData("""{"name":"x","count":[]}""", "count", "has an invalid value")]
+    [InlineData("""{"name":"x","count":1,"count":2}""", "count", "is given more than once")]
+    [InlineData("""{"name":"x","count":1,"cuont":2}""", "cuont", "is not part of this request; check its name")]
+    public async Task A_body_failing_on_one_field_names_it_in_errors_as_a_range_check_would(string body, string field, string error)
+    {
+        var response = await PostThingAsTownAsync(body);
+
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal([field], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Equal([error], errors.GetProperty(field).EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","count":1""")]
+    [InlineData("[]")]
+    [InlineData("")]
+    [InlineData("{\"name\":\"x\",\"a\\u202Eb<script>\":2}")]
+    public async Task A_body_failing_as_a_whole_or_on_a_name_not_fit_to_repeat_has_no_errors_entry(string body)
+    {
+        var response = await PostThingAsTownAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False((await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("errors", out _));
+    }
+
+    [Theory]
     [InlineData("""{"name":"x","count":1""", "line 1, byte 22")]
     [InlineData("{\n\"name\":\"x\",,}", "line 2, byte 12")]
     public async Task Broken_json_is_a_400_problem_saying_where_it_breaks_not_blaming_a_field(string body, string where)

@@ -58,6 +58,11 @@ public sealed class LogisticsOptions
     /// week, within 13 h of duty). Zero: no limit but the vehicle's availability.</summary>
     public double MaxRouteHours { get; set; } = 10;
 
+    /// <summary>The route limit planning applies to this vehicle: its own <c>maxRouteHours</c>, else
+    /// <see cref="MaxRouteHours"/>; null when that is 0 (no limit but its availability). The one rule for planning and
+    /// for the vehicle's <c>effectiveMaxRouteHours</c>, so what a carrier reads is what runs plan with.</summary>
+    public double? RouteHoursOf(Domain.Vehicle vehicle) => (vehicle.MaxRouteHours ?? MaxRouteHours) is > 0 and var hours ? hours : null;
+
     /// <summary>Category ids that must ride on chilled vehicles. TradeLeg does not carry the catalog's
     /// <c>perishable</c> flag, so logistics keeps the list; unset means the catalog seed's perishable categories.
     /// (Null rather than a default array: the configuration binder appends to an existing array.)</summary>

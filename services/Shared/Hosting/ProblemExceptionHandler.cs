@@ -10,6 +10,9 @@ namespace TradeNet.Shared.Hosting;
 /// <summary>
 /// Turns exceptions into ProblemDetails: unreadable or oversized requests keep their 4xx and say
 /// what was wrong (the JSON path of a bad field); anything else is a 500 without a stack trace.
+/// A body that fails on one field (a value of the wrong type, a field given twice, one the request does not take) also
+/// names it in <c>errors</c>, as handlers' own field checks do (<see cref="Problems.Field"/>), so a client reads every
+/// field problem in one place whichever step found it.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -23,13 +26,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             WriteConflictException => (409, "Conflict", "Another request changed the same record at the same moment; nothing was changed. Try again."),
             _ => (500, "Unexpected error", "The server could not complete the request."),
         };
+        var problem = exception is BadHttpRequestException { StatusCode: 400 } unreadable && FieldError(unreadable) is var (field, error)
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [error] })
+            : new ProblemDetails();
+        (problem.Status, problem.Title, problem.Detail) = (status, title, detail);
         if (status >= 500) logger.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
         else if (exception is WriteConflictException) logger.LogWarning("{Path} lost a write race after its retries: {Reason}", http.Request.Path, exception.Message);
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+            ProblemDetails = problem,
             Exception = null,
         });
     }
@@ -65,6 +72,25 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         _ when bad.Message.Contains("media type", StringComparison.OrdinalIgnoreCase) => ExpectedJson,
         _ => "The request could not be read.",
     };
+
+    /// <summary>The field a body failed on and what is wrong with it, worded as the handlers' checks are ("has an invalid
+    /// value"); null when the failure is not one field's (broken JSON, a body that is not an object, none at all) or the
+    /// name is not plain enough to repeat as a key.</summary>
+    private static (string Field, string Error)? FieldError(BadHttpRequestException bad)
+    {
+        var (field, error) = bad.InnerException switch
+        {
+            JsonException { Path: { Length: > 1 } path } json when json.Message.StartsWith("Duplicate", StringComparison.Ordinal)
+                => (FieldName(path), "is given more than once"),
+            JsonException json when json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                => (UnknownField(json), "is not part of this request; check its name"),
+            JsonException { InnerException: JsonException } => (null, ""),
+            FieldMessageException { Path: { Length: > 1 } path } said => (FieldName(path), said.Message),
+            JsonException { Path: { Length: > 1 } path } => (FieldName(path), "has an invalid value"),
+            _ => (null, ""),
+        };
+        return field is not null && IsPlainName(field) ? (field, error) : null;
+    }
 
     private static string FieldName(string jsonPath) => jsonPath.TrimStart('$', '.');
 

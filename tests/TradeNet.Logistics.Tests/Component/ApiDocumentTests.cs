@@ -92,5 +92,6 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         Assert.Equal(["null", "number"], document.PropertyTypes("VehicleRequest", "volumeM3"));
         Assert.Equal(["null", "number"], document.PropertyTypes("VehicleRequest", "maxRouteHours"));
         Assert.Equal(["null", "number"], document.PropertyTypes("VehicleView", "maxRouteHours"));
+        Assert.Equal(["null", "number"], document.PropertyTypes("VehicleView", "effectiveMaxRouteHours"));
     }
 }

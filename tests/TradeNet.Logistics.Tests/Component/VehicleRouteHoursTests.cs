@@ -41,6 +41,34 @@ public class VehicleRouteHoursTests(LogisticsApp app) : IClassFixture<LogisticsA
         Assert.Null(van.MaxRouteHours);
     }
 
+    [Fact]
+    public async Task A_vehicle_on_the_default_shows_the_limit_planning_applies_to_it_and_its_own_once_given()
+    {
+        var (a, _, _) = Towns.Fresh();
+
+        var van = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
+        var listed = await (await app.SendAsync(HttpMethod.Get, "/api/logistics/vehicles", TestSettings.TownAuth(a))).Content
+            .ReadFromJsonAsync<VehicleView[]>(LogisticsApp.Json);
+        var own = await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(a), Van(6.5));
+
+        Assert.Equal((null, 10.0), (van.MaxRouteHours, van.EffectiveMaxRouteHours));
+        Assert.Equal(10.0, Assert.Single(listed!).EffectiveMaxRouteHours);
+        Assert.Equal(6.5, (await own.Content.ReadFromJsonAsync<VehicleView>(LogisticsApp.Json))!.EffectiveMaxRouteHours);
+    }
+
+    [Fact]
+    public async Task With_the_route_limit_set_off_a_vehicle_on_the_default_shows_no_effective_limit()
+    {
+        using var unlimited = new LogisticsApp { Settings = { ["Logistics:MaxRouteHours"] = "0" } };
+        var (a, _, _) = Towns.Fresh();
+
+        var van = await unlimited.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne));
+        var own = await unlimited.RegisterAsync(TestSettings.TownAuth(a), Van(12));
+
+        Assert.Equal((null, null), (van.MaxRouteHours, van.EffectiveMaxRouteHours));
+        Assert.Equal(12, own.EffectiveMaxRouteHours);
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.5)]

@@ -47,6 +47,46 @@ public class FleetShipmentPlannerTests
     }
 
     [Fact]
+    public async Task A_direct_trip_carries_why_the_fleet_did_not_take_its_leg()
+    {
+        var wood = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var shortShift = Van("roanne", Towns.Roanne) with { MaxRouteHours = 1 };
+        var absurd = Van("roanne", Towns.Roanne) with { CostPerKm = 1e308 };
+
+        var tooLong = Assert.Single(await Planner().PlanAsync([wood], new PlanningContext(Now, [shortShift]), CancellationToken.None));
+        var noneFree = Assert.Single(await Planner().PlanAsync([wood], new PlanningContext(Now, [absurd]), CancellationToken.None));
+        var booked = Assert.Single(await Planner().PlanAsync([wood], new PlanningContext(Now, [], Registered: 1), CancellationToken.None));
+        var noFleet = Assert.Single(await Planner().PlanAsync([wood], new PlanningContext(Now), CancellationToken.None));
+
+        Assert.Equal("RouteTooLong", tooLong.DirectTrip!.Code);
+        Assert.False(string.IsNullOrWhiteSpace(tooLong.DirectTrip.Detail));
+        Assert.Equal(new DirectTripReason(DirectTripReason.NoVehicleAvailable), noneFree.DirectTrip);
+        Assert.Equal(new DirectTripReason(DirectTripReason.NoVehicleAvailable), booked.DirectTrip);
+        Assert.Equal(new DirectTripReason(DirectTripReason.NoFleet), noFleet.DirectTrip);
+    }
+
+    [Fact]
+    public async Task A_leg_on_a_vehicles_route_has_no_direct_trip_reason()
+    {
+        var wood = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+
+        var planned = Assert.Single(await Planner().PlanAsync([wood], new PlanningContext(Now, [Van("roanne", Towns.Roanne)]), CancellationToken.None));
+
+        Assert.Equal(("van-roanne", null), (planned.VehicleId, planned.DirectTrip));
+    }
+
+    [Fact]
+    public void Every_planner_reason_reads_as_its_own_sentence()
+    {
+        var sentences = Enum.GetNames<UnservedReason>().Append(DirectTripReason.NoFleet).Append(DirectTripReason.NoVehicleAvailable)
+            .Select(code => new DirectTripReason(code).Message).ToList();
+        var unknown = new DirectTripReason("SomethingNewer").Message;
+
+        Assert.Equal(sentences.Count, sentences.Distinct().Count());
+        Assert.DoesNotContain(unknown, sentences);
+    }
+
+    [Fact]
     public async Task A_stored_vehicle_available_until_the_end_of_the_calendar_still_carries_the_legs()
     {
         // Stored before the API refused availability more than 10 years ahead.

@@ -99,6 +99,20 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_direct_trips_reason_is_stored_as_its_code_and_detail_and_one_stored_before_reasons_reads_without()
+    {
+        var shipment = PickedUpShipment() with { DirectTrip = new DirectTripReason("RouteTooLong", "no vehicle within 10 h") };
+        var bson = MongoMapping.ToDocument(shipment).ToBsonDocument();
+        var older = MongoMapping.ToDocument(shipment with { DirectTrip = null }).ToBsonDocument();
+        older.Remove("directTripReason");
+        older.Remove("directTripDetail");
+
+        Assert.Equal(("RouteTooLong", "no vehicle within 10 h"), (bson["directTripReason"].AsString, bson["directTripDetail"].AsString));
+        Assert.Equal(shipment.DirectTrip, MongoMapping.ToDomain(BsonSerializer.Deserialize<ShipmentDocument>(bson)).DirectTrip);
+        Assert.Null(MongoMapping.ToDomain(BsonSerializer.Deserialize<ShipmentDocument>(older)).DirectTrip);
+    }
+
+    [Fact]
     public void A_transfer_stored_before_attempts_were_counted_reads_as_never_failed()
     {
         var transfer = new TransferOrder(Guid.NewGuid(), Trade, 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "cheese", 40, 40,

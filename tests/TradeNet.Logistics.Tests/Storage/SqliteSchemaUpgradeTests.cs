@@ -157,6 +157,44 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         Assert.Equal(1, Assert.Single(await new LogisticsSqliteStore(DbPath).TransfersInStatusAsync(TransferStatus.Held, 10)).Attempts);
     }
 
+    // A direct trip as releases before December stored it: no reason columns.
+    private const string ShipmentBeforeDirectTripReasons = """
+        CREATE TABLE shipments (
+            id TEXT PRIMARY KEY, trade_id TEXT NOT NULL, leg_index INTEGER NOT NULL, transfer_id TEXT NOT NULL REFERENCES transfers(id),
+            from_town TEXT NOT NULL, to_town TEXT NOT NULL, carrier_town TEXT NOT NULL, vehicle_id TEXT NOT NULL, route_id TEXT NOT NULL,
+            status TEXT NOT NULL, distance_km REAL NOT NULL, cost REAL NOT NULL, eta TEXT NOT NULL, stops TEXT NOT NULL, created_at TEXT NOT NULL,
+            picked_up_at TEXT NULL, delivered_at TEXT NULL, failed_at TEXT NULL, failure_reason TEXT NULL, cancelled_at TEXT NULL, version INTEGER NOT NULL);
+        UPDATE transfers SET status = 'planned';
+        INSERT INTO shipments VALUES ('a3000000-0000-4000-8000-000000000000', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 0, '0b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11',
+            'roanne', 'lyon', 'roanne', 'direct-roanne', 'b3000000-0000-4000-8000-000000000000', 'planned', 80, 40, '2026-11-02T08:00:00.0000000+00:00', '[]',
+            '2026-11-01T08:00:00.0000000+00:00', NULL, NULL, NULL, NULL, NULL, 1);
+        """;
+
+    [Fact]
+    public async Task A_shipment_stored_before_direct_trip_reasons_reads_without_one_and_new_ones_keep_theirs()
+    {
+        CreateFirstReleaseDatabase();
+        using (var connection = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = ShipmentBeforeDirectTripReasons;
+            command.ExecuteNonQuery();
+        }
+
+        var store = new LogisticsSqliteStore(DbPath);
+        var older = (await store.ShipmentAsync(Guid.Parse("a3000000-0000-4000-8000-000000000000")))!;
+        var direct = older with { Id = Guid.NewGuid(), RouteId = Guid.NewGuid(), DirectTrip = new DirectTripReason("NoChilledVehicle", "chilled goods") };
+        await using (var session = await store.BeginAsync())
+        {
+            await session.AddShipmentAsync(direct);
+            await session.CommitAsync();
+        }
+
+        Assert.Null(older.DirectTrip);
+        Assert.Equal(direct.DirectTrip, (await new LogisticsSqliteStore(DbPath).ShipmentAsync(direct.Id))!.DirectTrip);
+    }
+
     public void Dispose()
     {
         SqliteDatabase.ClearPool(DbPath);

@@ -38,10 +38,19 @@ public sealed record RouteView(Guid Id, string VehicleId, string CarrierTown, do
     }
 }
 
-public sealed record PlanningRunView(int Pending, int Planned, int Skipped, Guid[] Routes, double Cost, double DurationMs)
+/// <remarks><see cref="DirectTrips"/>: how many of the planned legs went as direct trips, and
+/// <see cref="DirectTripReasons"/> how many for each reason code (as a shipment's <c>directTripReason.code</c>), so an
+/// operator sees at once why the fleet did not carry them.</remarks>
+public sealed record PlanningRunView(int Pending, int Planned, int Skipped, Guid[] Routes, double Cost, double DurationMs,
+    int DirectTrips, IReadOnlyDictionary<string, int> DirectTripReasons)
 {
-    public static PlanningRunView From(PlanningRun run) =>
-        new(run.Pending, run.Shipments.Count, run.Skipped, [.. run.Routes], run.Cost, run.Duration.TotalMilliseconds);
+    public static PlanningRunView From(PlanningRun run)
+    {
+        var reasons = run.Shipments.Where(s => s.DirectTrip is not null).GroupBy(s => s.DirectTrip!.Code)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+        return new(run.Pending, run.Shipments.Count, run.Skipped, [.. run.Routes], run.Cost, run.Duration.TotalMilliseconds,
+            reasons.Values.Sum(), reasons);
+    }
 }
 
 /// <summary>What a per-stop report did to each shipment served at the stop.</summary>

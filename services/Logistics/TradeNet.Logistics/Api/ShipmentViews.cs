@@ -9,7 +9,9 @@ namespace TradeNet.Logistics.Api;
 /// they are null only if that transfer is missing, which planning never leaves behind. <see cref="HandoverCode"/>: only
 /// for the receiving town and operators (<see cref="HandoverCodes"/>); null for the sender and the carrier.
 /// <see cref="HandoverLocked"/>, for the same readers: true once <see cref="HandoverCodes.MaxWrong"/> wrong codes were given,
-/// so no carrier's code is taken any more and the receiving town (or an operator) must report the delivery itself.</summary>
+/// so no carrier's code is taken any more and the receiving town (or an operator) must report the delivery itself.
+/// <see cref="DirectTripReason"/>: why a direct trip is one (null on a vehicle's route, and on direct trips planned before
+/// the reason was kept).</summary>
 public sealed record ShipmentView(
     Guid Id,
     Guid TradeId,
@@ -34,11 +36,13 @@ public sealed record ShipmentView(
     string? FailureReason,
     DateTimeOffset? CancelledAt,
     string? HandoverCode = null,
-    bool? HandoverLocked = null)
+    bool? HandoverLocked = null,
+    DirectTripReasonView? DirectTripReason = null)
 {
     public static ShipmentView From(Shipment s, TransferOrder? transfer) => new(s.Id, s.TradeId, s.LegIndex, s.FromTown, s.ToTown,
         transfer?.Category, transfer?.Quantity, transfer?.WeightKg, s.CarrierTown, s.VehicleId, s.RouteId, s.Status, s.DistanceKm,
-        s.Cost, s.Eta, s.Stops, s.CreatedAt, s.PickedUpAt, s.DeliveredAt, s.FailedAt, s.FailureReason, s.CancelledAt);
+        s.Cost, s.Eta, s.Stops, s.CreatedAt, s.PickedUpAt, s.DeliveredAt, s.FailedAt, s.FailureReason, s.CancelledAt,
+        DirectTripReason: DirectTripReasonView.From(s.DirectTrip));
 }
 
 public static class ShipmentViews

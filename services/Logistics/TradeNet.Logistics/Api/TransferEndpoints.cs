@@ -36,7 +36,14 @@ public static class TransferEndpoints
         // A town learns nothing about trades it is not part of, not even that they exist.
         if (transfers.Count == 0 || !(user.SeesEveryTown() || transfers.Any(t => t.FromTown == user.TownId() || t.ToTown == user.TownId())))
             return Problems.NotFound($"No transfers are known for trade {trade}.");
-        return TypedResults.Ok(transfers.OrderBy(t => t.LegIndex).Select(TransferView.From).ToArray());
+        // Each leg's current shipment (planned, on the road or delivered: at most one per leg) says whether it is a direct
+        // trip and why; one query for the whole trade.
+        var current = await store.ShipmentsAsync(new ShipmentQuery(TradeId: trade, Limit: 2 * transfers.Count,
+            Statuses: [ShipmentStatus.Planned, ShipmentStatus.PickedUp, ShipmentStatus.Delivered]), ct);
+        var reasons = current.Where(s => s.DirectTrip is not null).GroupBy(s => s.TransferId).ToDictionary(g => g.Key, g => g.First().DirectTrip);
+        return TypedResults.Ok(transfers.OrderBy(t => t.LegIndex)
+            .Select(t => TransferView.From(t, t.Status is TransferStatus.Planned or TransferStatus.Delivered ? reasons.GetValueOrDefault(t.Id) : null))
+            .ToArray());
     }
 
     /// <summary>In pages as the other lists (<see cref="Paging"/>): a day of failures can hold more legs than one page, and
@@ -92,11 +99,17 @@ public static class TransferEndpoints
 }
 
 /// <summary>A transfer order as the API shows it; <see cref="Attempts"/> counts failed shipments since it was agreed or
-/// last released, and the last failure stays after a release.</summary>
+/// last released, and the last failure stays after a release. <see cref="DirectTripReason"/>: why its current shipment is
+/// a direct trip, in a trade's transfers (<c>GET /trades/{tradeId}/transfers</c>); null when it rides on a vehicle, has no
+/// current shipment, was planned before reasons were kept, and in the other transfer answers (they list legs by status
+/// or put them back to pending: read the trade's transfers or the shipment for it).</summary>
 public sealed record TransferView(Guid Id, Guid TradeId, int LegIndex, string FromTown, string ToTown, string Category,
     double Quantity, double WeightKg, DateTimeOffset? WindowFrom, DateTimeOffset? WindowUntil, TransferStatus Status, DateTimeOffset CreatedAt,
-    int Attempts, string? LastFailureReason, DateTimeOffset? LastFailedAt)
+    int Attempts, string? LastFailureReason, DateTimeOffset? LastFailedAt, DirectTripReasonView? DirectTripReason = null)
 {
-    public static TransferView From(TransferOrder t) => new(t.Id, t.TradeId, t.LegIndex, t.FromTown, t.ToTown, t.Category,
-        t.Quantity, t.WeightKg, t.WindowFrom, t.WindowUntil, t.Status, t.CreatedAt, t.Attempts, t.LastFailureReason, t.LastFailedAt);
+    public static TransferView From(TransferOrder t) => From(t, null);
+
+    public static TransferView From(TransferOrder t, DirectTripReason? directTrip) => new(t.Id, t.TradeId, t.LegIndex, t.FromTown, t.ToTown,
+        t.Category, t.Quantity, t.WeightKg, t.WindowFrom, t.WindowUntil, t.Status, t.CreatedAt, t.Attempts, t.LastFailureReason,
+        t.LastFailedAt, DirectTripReasonView.From(directTrip));
 }

@@ -62,7 +62,7 @@ public static class VehicleEndpoints
             : new VehicleRegistration(VehicleRegistrations.Caller(user)!, idempotencyKey, vehicle.Id, VehicleRegistrations.Fingerprint(vehicle), now);
         // Before catalog is asked: the key's terms include the home town, confirmed when the key registered its vehicle,
         // so a retry is answered even while catalog is down, and the key reused for other terms is refused at once.
-        if (key is not null && await VehicleRegistrations.EarlierAsync(store, key, ct) is { } earlier) return Answer(earlier, response);
+        if (key is not null && await VehicleRegistrations.EarlierAsync(store, key, ct) is { } earlier) return Answer(earlier, response, options.Value);
         if (VehicleValidation.Ended(request, now) is { Count: > 0 } ended) return Problems.Fields(ended);
         // A town's id comes from its verified token; only the town an operator names is catalog's to confirm.
         if (user.IsOperator())
@@ -78,19 +78,21 @@ public static class VehicleEndpoints
             }
         }
 
-        return Answer(await VehicleRegistrations.AddAsync(store, vehicle, key, options.Value.MaxVehiclesPerTown, ct), response);
+        return Answer(await VehicleRegistrations.AddAsync(store, vehicle, key, options.Value.MaxVehiclesPerTown, ct), response, options.Value);
     }
 
-    private static Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult> Answer(RegistrationOutcome outcome, HttpResponse response)
+    private static Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult> Answer(RegistrationOutcome outcome, HttpResponse response,
+        LogisticsOptions settings)
     {
         if (outcome.Vehicle is not { } vehicle) return Problems.Conflict(outcome.Conflict!);
         if (outcome.Replayed) response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
-        return TypedResults.Created($"/api/logistics/vehicles/{vehicle.Id}", VehicleView.From(vehicle));
+        return TypedResults.Created($"/api/logistics/vehicles/{vehicle.Id}", VehicleView.From(vehicle, settings));
     }
 
     /// <summary>In pages as catalog's lists are (<see cref="Paging"/>): a fleet of thousands is not one answer.</summary>
     private static async Task<Results<Ok<VehicleView[]>, ValidationProblem, ProblemHttpResult>> List(
-        string? limit, string? after, ClaimsPrincipal user, ILogisticsStore store, HttpContext http, CancellationToken ct)
+        string? limit, string? after, ClaimsPrincipal user, ILogisticsStore store, HttpContext http, IOptions<LogisticsOptions> options,
+        CancellationToken ct)
     {
         string? town = null;
         if (!user.SeesEveryTown() && (town = user.TownId()) is null) return Problems.Forbidden("Only towns, operators and services read vehicles.");
@@ -101,14 +103,15 @@ public static class VehicleEndpoints
             return Paging.UnknownAfter("vehicle");
         var vehicles = await store.VehiclePageAsync(new VehiclePage(town, last, size), ct);
         Paging.LinkNext(http, vehicles, size, v => v.Id);
-        return TypedResults.Ok(vehicles.Select(VehicleView.From).ToArray());
+        return TypedResults.Ok(vehicles.Select(v => VehicleView.From(v, options.Value)).ToArray());
     }
 
-    private static async Task<Results<Ok<VehicleView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct)
+    private static async Task<Results<Ok<VehicleView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, ILogisticsStore store,
+        IOptions<LogisticsOptions> options, CancellationToken ct)
     {
         var vehicle = await store.VehicleAsync(id, ct);
         if (vehicle is null || !MaySee(user, vehicle)) return NotFound(id);
-        return TypedResults.Ok(VehicleView.From(vehicle));
+        return TypedResults.Ok(VehicleView.From(vehicle, options.Value));
     }
 
     private static async Task<Results<Ok<VehicleView>, ValidationProblem, ProblemHttpResult>> Replace(
@@ -138,7 +141,7 @@ public static class VehicleEndpoints
         }
         if (!await session.UpdateVehicleAsync(vehicle, ct)) return NotFound(id);
         await session.CommitAsync(ct);
-        return TypedResults.Ok(VehicleView.From(vehicle));
+        return TypedResults.Ok(VehicleView.From(vehicle, options.Value));
     }
 
     /// <summary>Routes already planned keep their shipments; the vehicle only stops being planned.</summary>

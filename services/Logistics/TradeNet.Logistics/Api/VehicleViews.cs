@@ -22,6 +22,9 @@ public sealed record VehicleRequest(
     DateTimeOffset? AvailableUntil = null,
     double? MaxRouteHours = null);
 
+/// <summary>A vehicle as the API shows it. <see cref="MaxRouteHours"/> is its own limit as given (null: none given);
+/// <see cref="EffectiveMaxRouteHours"/> (read-only) the limit planning applies — its own, else <c>Logistics:MaxRouteHours</c>;
+/// null only when that setting is 0 (no limit but its availability).</summary>
 public sealed record VehicleView(
     string Id,
     string HomeTown,
@@ -37,10 +40,12 @@ public sealed record VehicleView(
     DateTimeOffset? AvailableUntil,
     double? MaxRouteHours,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    double? EffectiveMaxRouteHours = null)
 {
-    public static VehicleView From(Vehicle v) => new(v.Id, v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3,
-        v.Chilled, v.CostPerKm, v.FixedCost, v.AvailableFrom, v.AvailableUntil, v.MaxRouteHours, v.CreatedAt, v.UpdatedAt);
+    public static VehicleView From(Vehicle v, LogisticsOptions settings) => new(v.Id, v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name,
+        v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost, v.AvailableFrom, v.AvailableUntil, v.MaxRouteHours, v.CreatedAt,
+        v.UpdatedAt, settings.RouteHoursOf(v));
 }
 
 /// <summary>Field checks for <see cref="VehicleRequest"/>; every problem names its field.</summary>

@@ -13,7 +13,13 @@ public sealed class DirectTripPlanner(TransportModel model) : IShipmentPlanner
     public const string PickupAction = "pickup";
     public const string DeliveryAction = "delivery";
 
-    public Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct)
+    public Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct) =>
+        PlanAsync(pending, ctx, _ => ctx.NoVehicleReason, ct);
+
+    /// <summary>As <see cref="PlanAsync(IReadOnlyList{TransferOrder}, PlanningContext, CancellationToken)"/>, each trip
+    /// with the reason the fleet did not carry its leg.</summary>
+    public Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx,
+        Func<TransferOrder, DirectTripReason> why, CancellationToken ct)
     {
         // Direct trips use no vehicle of the fleet: asked for the fleet only, it places nothing.
         if (ctx.FleetOnly) return Task.FromResult<IReadOnlyList<PlannedShipment>>([]);
@@ -21,12 +27,12 @@ public sealed class DirectTripPlanner(TransportModel model) : IShipmentPlanner
         foreach (var transfer in pending)
         {
             ct.ThrowIfCancellationRequested();
-            planned.Add(Plan(transfer, ctx.Now));
+            planned.Add(Plan(transfer, ctx.Now, why(transfer)));
         }
         return Task.FromResult<IReadOnlyList<PlannedShipment>>(planned);
     }
 
-    public PlannedShipment Plan(TransferOrder transfer, DateTimeOffset now)
+    public PlannedShipment Plan(TransferOrder transfer, DateTimeOffset now, DirectTripReason? why = null)
     {
         var trip = model.Estimate(transfer.From, transfer.To);
         var departure = transfer.WindowFrom is { } opens && opens > now ? opens : now;
@@ -39,7 +45,7 @@ public sealed class DirectTripPlanner(TransportModel model) : IShipmentPlanner
             new(2, transfer.ToTown, DeliveryAction, eta),
         ];
         return new PlannedShipment(transfer, transfer.FromTown, VehicleFor(transfer.FromTown), Guid.NewGuid(),
-            trip.DistanceKm, trip.Cost, eta, stops);
+            trip.DistanceKm, trip.Cost, eta, stops, why);
     }
 
     // An ETA to the second, as route plans give them (a direct trip's read "13:22:30.5175926": sense QA); up, never early.

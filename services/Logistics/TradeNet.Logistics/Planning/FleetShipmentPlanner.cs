@@ -77,7 +77,9 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             else
                 logger.LogInformation("Transfer {Transfer} (trade {Trade}) goes as a direct trip: {Reason} ({Detail})",
                     u.TransferId, byId[u.TransferId].TradeId, u.Reason, u.Detail);
-        if (!ctx.FleetOnly) result.AddRange(await direct.PlanAsync(unserved, ctx, ct));
+        // The planner's reason goes with the shipment, so a coordinator sees it on the leg, not only in this log.
+        var reasons = plan.Unserved.ToDictionary(u => u.TransferId, u => new DirectTripReason(u.Reason.ToString(), u.Detail));
+        if (!ctx.FleetOnly) result.AddRange(await direct.PlanAsync(unserved, ctx, t => reasons[t.Id.ToString()], ct));
 
         clock.Stop();
         activity?.SetTag("tradenet.routes", plan.Routes.Count);
@@ -141,7 +143,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             var from = v.AvailableFrom is { } f && f > now ? Clip(f) : now;
             return new PlannerVehicle(v.Id, ToPlace(v.HomeTown, v.Home), v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
                 new TimeWindow(from, v.AvailableUntil is { } until ? Clip(until) : horizon),
-                (v.MaxRouteHours ?? settings.MaxRouteHours) is > 0 and var hours ? TimeSpan.FromHours(hours) : null);
+                settings.RouteHoursOf(v) is { } hours ? TimeSpan.FromHours(hours) : null);
         }).ToList();
         return new PlanRequest(planned, vehicles, new DistanceSettings(settings.DetourFactor, settings.SpeedKmh),
             new PlannerOptions(timeLimit is { } limit && limit > TimeSpan.Zero && limit < settings.PlanningTimeLimit ? limit : settings.PlanningTimeLimit));

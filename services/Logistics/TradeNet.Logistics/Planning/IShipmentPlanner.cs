@@ -6,14 +6,22 @@ namespace TradeNet.Logistics.Planning;
 /// <summary>What a planning run knows besides the transfers: the time, the registered fleet (none: direct trips) and,
 /// when smaller than the configured one, the solver's time budget (a re-plan of one route needs little).
 /// <paramref name="FleetOnly"/>: transfers the fleet cannot carry are left out of the answer instead of going as direct
-/// trips by their giving towns (a re-route after a cancellation keeps the old plan then).</summary>
-public sealed record PlanningContext(DateTimeOffset Now, IReadOnlyList<Vehicle>? Fleet = null, TimeSpan? TimeLimit = null, bool FleetOnly = false)
+/// trips by their giving towns (a re-route after a cancellation keeps the old plan then).
+/// <paramref name="Registered"/>: how many vehicles are registered, when the run offers fewer (booked ones left out), so a
+/// direct trip can tell "no fleet at all" from "no vehicle free"; null = as many as <paramref name="Fleet"/>.</summary>
+public sealed record PlanningContext(DateTimeOffset Now, IReadOnlyList<Vehicle>? Fleet = null, TimeSpan? TimeLimit = null, bool FleetOnly = false,
+    int? Registered = null)
 {
     public IReadOnlyList<Vehicle> Vehicles => Fleet ?? [];
+
+    /// <summary>Why a leg goes as a direct trip when the fleet was not even tried.</summary>
+    public DirectTripReason NoVehicleReason => (Registered ?? Vehicles.Count) == 0
+        ? new(DirectTripReason.NoFleet) : new(DirectTripReason.NoVehicleAvailable);
 }
 
 /// <summary>One transfer placed on a vehicle's route. Transfers sharing a route share its <see cref="RouteId"/>;
-/// <see cref="Cost"/> is this transfer's share of the route's cost.</summary>
+/// <see cref="Cost"/> is this transfer's share of the route's cost; <see cref="DirectTrip"/> why it goes as a direct trip
+/// (null on a vehicle's route).</summary>
 public sealed record PlannedShipment(
     TransferOrder Transfer,
     string CarrierTown,
@@ -22,7 +30,8 @@ public sealed record PlannedShipment(
     double DistanceKm,
     double Cost,
     DateTimeOffset Eta,
-    IReadOnlyList<ShipmentStop> Stops);
+    IReadOnlyList<ShipmentStop> Stops,
+    DirectTripReason? DirectTrip = null);
 
 /// <summary>
 /// The seam where route planning happens. The foundation plans direct trips; the pickup-and-delivery

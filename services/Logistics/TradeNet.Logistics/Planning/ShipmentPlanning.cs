@@ -70,7 +70,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
                 throw new InvalidOperationException($"The planner placed transfer {plan.Transfer.Id} that was not pending or placed it twice.");
             var shipment = new Shipment(Guid.NewGuid(), plan.Transfer.TradeId, plan.Transfer.LegIndex, plan.Transfer.Id,
                 plan.Transfer.FromTown, plan.Transfer.ToTown, plan.CarrierTown, plan.VehicleId, plan.RouteId, ShipmentStatus.Planned,
-                plan.DistanceKm, plan.Cost, plan.Eta, plan.Stops, now);
+                plan.DistanceKm, plan.Cost, plan.Eta, plan.Stops, now, DirectTrip: plan.DirectTrip);
             await session.AddShipmentAsync(shipment, ct);
             TradeNetTelemetry.RouteCost.Record(shipment.Cost);
             await session.SetTransferStatusAsync(plan.Transfer.Id, TransferStatus.Planned, ct);
@@ -106,7 +106,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
 
             var now = clock.GetUtcNow();
-            var planned = await planner.PlanAsync(pending, new PlanningContext(now, fleet), ct);
+            var planned = await planner.PlanAsync(pending, new PlanningContext(now, fleet, Registered: registered.Count), ct);
 
             await using var session = await store.BeginAsync(ct);
             var stillPending = (await session.PendingTransfersAsync(int.MaxValue, ct)).ToDictionary(t => t.Id);

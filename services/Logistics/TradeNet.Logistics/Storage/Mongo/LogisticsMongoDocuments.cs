@@ -53,6 +53,8 @@ public sealed class ShipmentDocument
     public string? FailureReason { get; set; }
     public DateTime? CancelledAt { get; set; }
     public long Version { get; set; }
+    public string? DirectTripReason { get; set; }
+    public string? DirectTripDetail { get; set; }
 }
 
 public sealed class StopDocument

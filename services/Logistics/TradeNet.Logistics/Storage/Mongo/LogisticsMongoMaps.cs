@@ -77,6 +77,9 @@ public static class LogisticsMongoMaps
             cm.MapMember(d => d.FailureReason).SetElementName("failureReason");
             cm.MapMember(d => d.CancelledAt).SetElementName("cancelledAt").SetSerializer(optionalUtc);
             cm.MapMember(d => d.Version).SetElementName("version");
+            // Absent in documents written before the reason was kept: reads as null (as on a vehicle's route).
+            cm.MapMember(d => d.DirectTripReason).SetElementName("directTripReason");
+            cm.MapMember(d => d.DirectTripDetail).SetElementName("directTripDetail");
         });
         Map<TradeTraceDocument>(cm =>
         {

@@ -40,13 +40,15 @@ internal static class MongoMapping
         Stops = s.Stops.Select(x => new StopDocument { Sequence = x.Sequence, TownId = x.TownId, Action = x.Action, Eta = Utc(x.Eta) }).ToList(),
         CreatedAt = Utc(s.CreatedAt), PickedUpAt = Utc(s.PickedUpAt), DeliveredAt = Utc(s.DeliveredAt), FailedAt = Utc(s.FailedAt),
         FailureReason = s.FailureReason, CancelledAt = Utc(s.CancelledAt), Version = s.Version,
+        DirectTripReason = s.DirectTrip?.Code, DirectTripDetail = s.DirectTrip?.Detail,
     };
 
     public static Shipment ToDomain(ShipmentDocument d) => new(
         d.Id, d.TradeId, d.LegIndex, d.TransferId, d.FromTown, d.ToTown, d.CarrierTown, d.VehicleId, d.RouteId,
         Enum.Parse<ShipmentStatus>(d.Status, ignoreCase: true), d.DistanceKm, d.Cost, At(d.Eta),
         d.Stops.Select(x => new ShipmentStop(x.Sequence, x.TownId, x.Action, At(x.Eta))).ToArray(),
-        At(d.CreatedAt), At(d.PickedUpAt), At(d.DeliveredAt), At(d.FailedAt), d.FailureReason, At(d.CancelledAt), d.Version);
+        At(d.CreatedAt), At(d.PickedUpAt), At(d.DeliveredAt), At(d.FailedAt), d.FailureReason, At(d.CancelledAt), d.Version,
+        d.DirectTripReason is { } code ? new DirectTripReason(code, d.DirectTripDetail) : null);
 
     public static VehicleDocument ToDocument(Vehicle v) => new()
     {

@@ -51,7 +51,9 @@ internal static class LogisticsSqliteSchema
             failed_at TEXT NULL,
             failure_reason TEXT NULL,
             cancelled_at TEXT NULL,
-            version INTEGER NOT NULL);
+            version INTEGER NOT NULL,
+            direct_trip_reason TEXT NULL,
+            direct_trip_detail TEXT NULL);
         CREATE INDEX IF NOT EXISTS ix_shipments_trade ON shipments(trade_id, leg_index);
         CREATE INDEX IF NOT EXISTS ix_shipments_from ON shipments(from_town, created_at);
         CREATE INDEX IF NOT EXISTS ix_shipments_to ON shipments(to_town, created_at);
@@ -107,6 +109,8 @@ internal static class LogisticsSqliteSchema
         new("transfers", "last_failure_reason", "TEXT NULL"),
         new("transfers", "last_failed_at", "TEXT NULL"),
         new("vehicles", "max_route_hours", "REAL NULL"),
+        new("shipments", "direct_trip_reason", "TEXT NULL"),
+        new("shipments", "direct_trip_detail", "TEXT NULL"),
     ];
 
     /// <summary>Adds the columns an older database lacks and settles legs an earlier release left in a state this one never

@@ -66,7 +66,7 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
     public async Task AddShipmentAsync(Shipment shipment, CancellationToken ct = default)
     {
         await using var command = scope.Command(
-            $"INSERT INTO shipments({ShipmentColumns}) VALUES ($id, $trade, $leg, $transfer, $from, $to, $carrier, $vehicle, $route, $status, $distance, $cost, $eta, $stops, $created, $pickedUp, $delivered, $failed, $reason, $cancelled, $version)",
+            $"INSERT INTO shipments({ShipmentColumns}) VALUES ($id, $trade, $leg, $transfer, $from, $to, $carrier, $vehicle, $route, $status, $distance, $cost, $eta, $stops, $created, $pickedUp, $delivered, $failed, $reason, $cancelled, $version, $directReason, $directDetail)",
             ShipmentParameters(shipment));
         await command.ExecuteNonQueryAsync(ct);
     }

@@ -15,7 +15,7 @@ internal static class SqliteRows
         "id, trade_id, leg_index, from_town, to_town, from_lat, from_lon, to_lat, to_lon, category, quantity, weight_kg, window_from, window_until, status, created_at, attempts, last_failure_reason, last_failed_at";
 
     public const string ShipmentColumns =
-        "id, trade_id, leg_index, transfer_id, from_town, to_town, carrier_town, vehicle_id, route_id, status, distance_km, cost, eta, stops, created_at, picked_up_at, delivered_at, failed_at, failure_reason, cancelled_at, version";
+        "id, trade_id, leg_index, transfer_id, from_town, to_town, carrier_town, vehicle_id, route_id, status, distance_km, cost, eta, stops, created_at, picked_up_at, delivered_at, failed_at, failure_reason, cancelled_at, version, direct_trip_reason, direct_trip_detail";
 
     public const string VehicleColumns =
         "id, home_town, home_lat, home_lon, name, capacity_kg, volume_m3, chilled, cost_per_km, fixed_cost, available_from, available_until, created_at, updated_at, max_route_hours";
@@ -80,6 +80,7 @@ internal static class SqliteRows
         ("$eta", Time(s.Eta)), ("$stops", JsonSerializer.Serialize(s.Stops, Json)), ("$created", Time(s.CreatedAt)),
         ("$pickedUp", Time(s.PickedUpAt)), ("$delivered", Time(s.DeliveredAt)), ("$failed", Time(s.FailedAt)),
         ("$reason", s.FailureReason), ("$cancelled", Time(s.CancelledAt)), ("$version", s.Version),
+        ("$directReason", s.DirectTrip?.Code), ("$directDetail", s.DirectTrip?.Detail),
     ];
 
     public static Shipment ReadShipment(SqliteDataReader r) => new(
@@ -88,7 +89,8 @@ internal static class SqliteRows
         ParseShipmentStatus(r.GetString(9)), r.GetDouble(10), r.GetDouble(11), ReadTime(r, 12),
         JsonSerializer.Deserialize<ShipmentStop[]>(r.GetString(13), Json) ?? [], ReadTime(r, 14),
         ReadOptionalTime(r, 15), ReadOptionalTime(r, 16), ReadOptionalTime(r, 17),
-        r.IsDBNull(18) ? null : r.GetString(18), ReadOptionalTime(r, 19), r.GetInt64(20));
+        r.IsDBNull(18) ? null : r.GetString(18), ReadOptionalTime(r, 19), r.GetInt64(20),
+        r.IsDBNull(21) ? null : new DirectTripReason(r.GetString(21), r.IsDBNull(22) ? null : r.GetString(22)));
 
     public static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken ct)
     {
