@@ -88,17 +88,19 @@ public sealed class SqliteWriteScopeTests : IDisposable
     public async Task Writers_waiting_for_the_database_get_it_in_the_order_they_asked()
     {
         var order = new List<int>();
+        async Task WriteInTurn(int i)
+        {
+            await using var scope = await _db.BeginWriteAsync();
+            lock (order) order.Add(i);
+            await scope.CommitAsync();
+        }
+
         Task[] writers;
         await using (var first = await _db.BeginWriteAsync())
         {
-            writers = [.. Enumerable.Range(0, 5).Select(async i =>
-            {
-                await Task.Delay(100 * i); // asked one after the other
-                await using var scope = await _db.BeginWriteAsync();
-                lock (order) order.Add(i);
-                await scope.CommitAsync();
-            })];
-            await Task.Delay(700);
+            // One after the other: each joins the queue before BeginWriteAsync returns its task (no delays to race).
+            writers = [.. Enumerable.Range(0, 5).Select(WriteInTurn)];
+            Assert.All(writers, w => Assert.False(w.IsCompleted));
             await first.CommitAsync();
         }
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(20));
