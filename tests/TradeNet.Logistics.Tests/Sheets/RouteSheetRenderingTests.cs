@@ -78,4 +78,16 @@ public class RouteSheetRenderingTests
         Assert.DoesNotContain("Back home", html);
         Assert.Contains("40 × cheese (40 kg) from Roanne (42187)", html);
     }
+
+    [Fact]
+    public void An_eta_at_the_end_of_the_calendar_stays_in_utc_rather_than_failing_the_sheet()
+    {
+        var goods = new RouteGoods(Guid.NewGuid(), Guid.NewGuid(), 0, "42187", "69123", "cheese", 40, 40, ShipmentStatus.Planned);
+        var direct = new RouteView(Guid.NewGuid(), "direct-42187", "42187", 30, 1,
+            [new RouteStopView(1, "42187", DateTimeOffset.MaxValue.AddHours(-3), [goods], []), new RouteStopView(2, "69123", DateTimeOffset.MaxValue, [], [goods])]);
+
+        var csv = RouteSheet.Csv(direct, Paris());
+
+        Assert.Contains(",9999-12-31T23:59:59+00:00,Europe/Paris,delivery,", csv);
+    }
 }

@@ -13,7 +13,13 @@ public sealed record SheetContext(IReadOnlyDictionary<string, string>? TownNames
 
     public string Name(string id) => TownNames?.GetValueOrDefault(id) ?? "";
 
-    public DateTimeOffset Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone);
+    /// <summary>The time in <see cref="Zone"/>; a direct trip's ETA at the end of the calendar (DirectTripPlanner) has
+    /// no local time, so it stays in UTC, still the exact instant.</summary>
+    public DateTimeOffset Local(DateTimeOffset at)
+    {
+        var local = at.UtcTicks + Zone.GetUtcOffset(at).Ticks;
+        return local >= DateTime.MinValue.Ticks && local <= DateTime.MaxValue.Ticks ? TimeZoneInfo.ConvertTime(at, Zone) : at.ToUniversalTime();
+    }
 }
 
 /// <summary>The driver's sheet for one route, as CSV (one row per load or unload; home departure and return as rows of
