@@ -26,7 +26,8 @@ public static class LogisticsExtensions
     /// <summary>Options, transport model, planner (the fleet's route planner with direct trips as fallback; replaceable:
     /// register another <see cref="IShipmentPlanner"/> first), scheduled planning,
     /// store (SQLite <c>{DataDir}/logistics.db</c>, or MongoDB when configured), outbox relay, gRPC options, and the
-    /// catalog client (<c>Services:Catalog:Grpc</c>) that checks the home town an operator names for a vehicle.
+    /// catalog client (<c>Services:Catalog:Grpc</c>) that checks the home town an operator names for a vehicle and names
+    /// the towns on route sheets.
     /// Expects <c>AddServiceDefaults</c> to have run once in the process.</summary>
     public static IHostApplicationBuilder AddLogistics(this IHostApplicationBuilder builder)
     {
@@ -51,6 +52,8 @@ public static class LogisticsExtensions
             .Validate(o => o.MaxRouteHours == 0 || o.MaxRouteHours >= Domain.Vehicle.MinRouteHours && o.MaxRouteHours <= Domain.Vehicle.MaxRouteHoursLimit,
                 $"Logistics:MaxRouteHours must be 0 (no limit) or from {Domain.Vehicle.MinRouteHours} to {Domain.Vehicle.MaxRouteHoursLimit}.")
             .ValidateOnStart();
+        // A message naming the value given, which a Validate(predicate, message) cannot.
+        services.AddSingleton<IValidateOptions<LogisticsOptions>, SheetTimeZoneValidation>();
         services.AddOptions<StorageOptions>();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -78,6 +81,7 @@ public static class LogisticsExtensions
 
         services.AddTradeNetGrpcClient<LogisticsCatalogClient>("Catalog", "http://127.0.0.1:5102", ServiceName);
         services.AddTransient<HomeTownCheck>();
+        services.AddTransient<TownNames>();
 
         services.AddGrpc().AddServiceOptions<LogisticsGrpcService>(o => o.MaxReceiveMessageSize = LogisticsGrpcService.MaxReceiveMessageBytes);
         return builder;

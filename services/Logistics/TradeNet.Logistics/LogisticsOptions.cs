@@ -63,6 +63,22 @@ public sealed class LogisticsOptions
     /// for the vehicle's <c>effectiveMaxRouteHours</c>, so what a carrier reads is what runs plan with.</summary>
     public double? RouteHoursOf(Domain.Vehicle vehicle) => (vehicle.MaxRouteHours ?? MaxRouteHours) is > 0 and var hours ? hours : null;
 
+    /// <summary>The IANA time zone route sheets show their times in (default <c>Europe/Paris</c>, where the network's
+    /// towns are; a network elsewhere sets its own). Drivers read local time: 22:00 UTC is 23:00 in Roanne in December.
+    /// The sheets name the zone, and the CSV's times carry their offset, so they stay exact whatever it is.</summary>
+    public string SheetTimeZone { get; set; } = DefaultSheetTimeZone;
+
+    public const string DefaultSheetTimeZone = "Europe/Paris";
+
+    /// <summary>The zone <see cref="SheetTimeZone"/> names; validated at start, so it is found.</summary>
+    public TimeZoneInfo SheetZone() => FindZone(SheetTimeZone)
+        ?? throw new InvalidOperationException($"Logistics:SheetTimeZone '{SheetTimeZone}' is not a time zone.");
+
+    /// <summary>The zone with this IANA id (the system's zone data, /usr/share/zoneinfo on Linux; InvariantGlobalization
+    /// does not touch it), or null.</summary>
+    public static TimeZoneInfo? FindZone(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
+
     /// <summary>Category ids that must ride on chilled vehicles. TradeLeg does not carry the catalog's
     /// <c>perishable</c> flag, so logistics keeps the list; unset means the catalog seed's perishable categories.
     /// (Null rather than a default array: the configuration binder appends to an existing array.)</summary>

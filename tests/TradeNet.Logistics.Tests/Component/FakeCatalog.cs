@@ -5,17 +5,17 @@ using TradeNet.Logistics.Grpc;
 
 namespace TradeNet.Logistics.Tests.Component;
 
-/// <summary>Catalog at the outer edge of a component test: knows the towns a test adds, fails for the towns a test
+/// <summary>Catalog at the outer edge of a component test: knows the towns a test adds (by name when given), fails for the towns a test
 /// says it is down for, and records every question (the deadline with it).</summary>
 public sealed class FakeCatalog : LogisticsCatalogClient
 {
-    private readonly ConcurrentDictionary<string, bool> _towns = new();
+    private readonly ConcurrentDictionary<string, string> _towns = new();
     private readonly ConcurrentDictionary<string, StatusCode> _outages = new();
     private readonly ConcurrentDictionary<string, Hold> _holds = new();
 
     public ConcurrentQueue<(GetTownsRequest Request, DateTime? Deadline)> TownQuestions { get; } = new();
 
-    public void Knows(string townId) => _towns[townId] = true;
+    public void Knows(string townId, string name = "") => _towns[townId] = name;
 
     /// <summary>Any question naming this town fails as catalog would when down or too slow.</summary>
     public void DownFor(string townId, StatusCode code = StatusCode.Unavailable) => _outages[townId] = code;
@@ -33,7 +33,7 @@ public sealed class FakeCatalog : LogisticsCatalogClient
         if (request.TownIds.FirstOrDefault(_outages.ContainsKey) is { } down)
             reply = Task.FromException<GetTownsReply>(new RpcException(new Status(_outages[down], "catalog is down")));
         else
-            reply = Task.FromResult(new GetTownsReply { Towns = { request.TownIds.Where(_towns.ContainsKey).Select(id => new TownInfo { Id = id }) } });
+            reply = Task.FromResult(new GetTownsReply { Towns = { request.TownIds.Where(_towns.ContainsKey).Select(id => new TownInfo { Id = id, Name = _towns[id] }) } });
         if (request.TownIds.Select(id => _holds.GetValueOrDefault(id)).FirstOrDefault(h => h is not null) is { } hold)
             reply = hold.AnswerWhenAllAskedAsync(reply);
         return new AsyncUnaryCall<GetTownsReply>(reply, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });

@@ -34,17 +34,22 @@ public sealed class RouteSheetTests : IDisposable
         var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
         Assert.Equal(Api.RouteSheet.CsvHeader, lines[0]);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.Equal(("1", roanne, "depart"), (rows[0][0], rows[0][1], rows[0][3]));
-        Assert.Equal((roanne, "return"), (rows[^1][1], rows[^1][3]));
-        var cheeseLoad = rows.Single(r => r[3] == "pickup" && r[4] == "cheese");
-        Assert.Equal((roanne, "40", "40", roanne, lyon, trade.ToString(), "0"), (cheeseLoad[1], cheeseLoad[5], cheeseLoad[6], cheeseLoad[7], cheeseLoad[8], cheeseLoad[9], cheeseLoad[10]));
-        var cheeseUnload = rows.Single(r => r[3] == "delivery" && r[4] == "cheese");
-        Assert.Equal(lyon, cheeseUnload[1]);
-        var firewood = rows.Where(r => r[4] == "firewood").ToList();
-        Assert.Equal(["pickup", "delivery"], firewood.Select(r => r[3]));
-        Assert.Equal(["2", "2"], firewood.Select(r => r[5]));
+        var column = lines[0].Split(',').Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i);
+        string[] Cells(string[] row, params string[] names) => [.. names.Select(n => row[column[n]])];
+        // The van's first loads are at home when it sets out: the sheet says the route starts there, not that it leaves.
+        Assert.Equal(["1", roanne, Api.RouteSheet.StartAction], Cells(rows[0], "sequence", "town", "action"));
+        Assert.Equal([roanne, "return"], Cells(rows[^1], "town", "action"));
+        var cheeseLoad = rows.Single(r => r[column["action"]] == "pickup" && r[column["category"]] == "cheese");
+        Assert.Equal([roanne, "40", "40", roanne, lyon, trade.ToString(), "0"],
+            Cells(cheeseLoad, "town", "quantity", "weight_kg", "from_town", "to_town", "trade_id", "leg_index"));
+        var cheeseUnload = rows.Single(r => r[column["action"]] == "delivery" && r[column["category"]] == "cheese");
+        Assert.Equal(lyon, cheeseUnload[column["town"]]);
+        var firewood = rows.Where(r => r[column["category"]] == "firewood").ToList();
+        Assert.Equal(["pickup", "delivery"], firewood.Select(r => r[column["action"]]));
+        Assert.Equal(["2", "2"], firewood.Select(r => r[column["quantity"]]));
         Assert.True(int.Parse(cheeseLoad[0]) < int.Parse(cheeseUnload[0]));
-        Assert.Equal(rows.Select(r => r[2]).Order(StringComparer.Ordinal), rows.Select(r => r[2]));
+        var times = rows.Select(r => DateTimeOffset.Parse(r[column["eta"]], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(times.Order(), times);
     }
 
     [Fact]

@@ -20,14 +20,16 @@ public static class RouteEndpoints
         api.MapPost("/plans", RunPlanning).ProducesProblems(403, 409);
         // The handlers below answer IResult, which says nothing of what they write: the metadata says it.
         api.MapGet("/routes/{id}", GetRoute).Produces<RouteView>().ProducesValidationProblem().ProducesProblems(404);
-        api.MapGet("/routes/{id}/sheet.csv", (string id, ClaimsPrincipal user, ILogisticsStore store, CancellationToken ct) =>
-            Sheet(id, user, store, RouteSheet.Csv, "text/csv; charset=utf-8", ct))
+        api.MapGet("/routes/{id}/sheet.csv", (string id, ClaimsPrincipal user, ILogisticsStore store, TownNames names,
+            IOptions<LogisticsOptions> options, CancellationToken ct) =>
+            Sheet(id, user, store, names, options.Value, RouteSheet.Csv, "text/csv; charset=utf-8", ct))
             .Produces<string>(contentType: "text/csv").ProducesValidationProblem().ProducesProblems(404);
-        api.MapGet("/routes/{id}/sheet.html", (string id, ClaimsPrincipal user, ILogisticsStore store, HttpContext http, CancellationToken ct) =>
+        api.MapGet("/routes/{id}/sheet.html", (string id, ClaimsPrincipal user, ILogisticsStore store, TownNames names,
+            IOptions<LogisticsOptions> options, HttpContext http, CancellationToken ct) =>
         {
             // A printable page of town names other towns chose: no script, no outside request, even were escaping to fail.
             http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
-            return Sheet(id, user, store, RouteSheet.Html, "text/html; charset=utf-8", ct);
+            return Sheet(id, user, store, names, options.Value, RouteSheet.Html, "text/html; charset=utf-8", ct);
         })
             .Produces<string>(contentType: "text/html").ProducesValidationProblem().ProducesProblems(404);
         // The unloads need the receiving towns' handover codes when the carrier reports (an operator needs none).
@@ -65,11 +67,18 @@ public static class RouteEndpoints
         return loaded.Route is { } route ? TypedResults.Ok(route) : loaded.Problem!;
     }
 
-    private static async Task<IResult> Sheet(string id, ClaimsPrincipal user, ILogisticsStore store, Func<RouteView, string> render,
-        string contentType, CancellationToken ct)
+    /// <summary>A sheet asks catalog for its towns' names in one call once the caller may read the route (no question
+    /// for a route it may not see); without an answer it is rendered with ids. The JSON route view does not ask: see
+    /// docs/logistics.md, "Route sheets".</summary>
+    private static async Task<IResult> Sheet(string id, ClaimsPrincipal user, ILogisticsStore store, TownNames names,
+        LogisticsOptions options, Func<RouteView, SheetContext, string> render, string contentType, CancellationToken ct)
     {
         var loaded = await LoadAsync(id, user, store, ct);
-        return loaded.Route is { } route ? TypedResults.Text(render(route), contentType) : loaded.Problem!;
+        if (loaded.Route is not { } route) return loaded.Problem!;
+        var towns = route.Stops.SelectMany(s => s.Pickups.Concat(s.Deliveries).SelectMany(g => new[] { g.FromTown, g.ToTown }).Prepend(s.TownId))
+            .Prepend(route.CarrierTown);
+        var sheet = new SheetContext(await names.AskAsync(towns, ct), options.SheetZone());
+        return TypedResults.Text(render(route, sheet), contentType);
     }
 
     private sealed record Loaded(RouteView? Route, IResult? Problem, IReadOnlyList<Shipment> Shipments);
