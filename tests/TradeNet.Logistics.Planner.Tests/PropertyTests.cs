@@ -25,41 +25,25 @@ public class PropertyTests
             .Select((v, hours) => v with { MaxRouteDuration = hours == 0 ? null : TimeSpan.FromHours(hours) });
 
     [Fact]
-    public void Every_plan_with_ride_and_shift_limits_passes_the_validator_and_accounts_for_every_transfer()
-    {
-        // A 5 s budget with an iteration limit: both the own search and the OR-Tools polish run, each to a fixed amount of work.
-        var gen = Gen.Select(GenLimitedTransfer.Array[1, 10], GenLimitedVehicle.Array[1, 3]);
-        gen.Sample((transfers, vehicles) =>
-        {
-            var request = new PlanRequest(
-                transfers.Select((t, i) => t with { Id = $"t{i}" }).ToArray(),
-                vehicles.Select((v, i) => v with { Id = $"v{i}" }).ToArray(),
-                null,
-                new PlannerOptions(TimeSpan.FromSeconds(5), Iterations: 100));
-            var plan = RoutePlanner.Plan(request);
-            var errors = PlanValidator.Validate(request, plan);
-            Assert.True(errors.Count == 0, string.Join("\n", errors));
-            int served = plan.Routes.Sum(r => r.Stops.Sum(s => s.PickedUp.Count));
-            Assert.Equal(request.Transfers.Count, served + plan.Unserved.Count);
-        }, iter: 25, threads: 1);
-    }
+    public void Every_plan_with_ride_and_shift_limits_passes_the_validator_and_accounts_for_every_transfer() =>
+        Gen.Select(GenLimitedTransfer.Array[1, 10], GenLimitedVehicle.Array[1, 3]).Sample(PlanIsValidAndComplete, iter: 25, threads: 1);
 
     [Fact]
-    public void Every_plan_passes_the_validator_and_accounts_for_every_transfer()
+    public void Every_plan_passes_the_validator_and_accounts_for_every_transfer() =>
+        Gen.Select(GenTransfer.Array[1, 10], GenVehicle.Array[1, 3]).Sample(PlanIsValidAndComplete, iter: 25, threads: 1);
+
+    // A 5 s budget with an iteration limit: both the own search and the OR-Tools polish run, each to a fixed amount of work.
+    private static void PlanIsValidAndComplete(Transfer[] transfers, Vehicle[] vehicles)
     {
-        var gen = Gen.Select(GenTransfer.Array[1, 10], GenVehicle.Array[1, 3]);
-        gen.Sample((transfers, vehicles) =>
-        {
-            var request = new PlanRequest(
-                transfers.Select((t, i) => t with { Id = $"t{i}" }).ToArray(),
-                vehicles.Select((v, i) => v with { Id = $"v{i}" }).ToArray(),
-                null,
-                new PlannerOptions(TimeSpan.FromSeconds(5), Iterations: 100));
-            var plan = RoutePlanner.Plan(request);
-            var errors = PlanValidator.Validate(request, plan);
-            Assert.True(errors.Count == 0, string.Join("\n", errors));
-            int served = plan.Routes.Sum(r => r.Stops.Sum(s => s.PickedUp.Count));
-            Assert.Equal(request.Transfers.Count, served + plan.Unserved.Count);
-        }, iter: 25, threads: 1);
+        var request = new PlanRequest(
+            transfers.Select((t, i) => t with { Id = $"t{i}" }).ToArray(),
+            vehicles.Select((v, i) => v with { Id = $"v{i}" }).ToArray(),
+            null,
+            new PlannerOptions(TimeSpan.FromSeconds(5), Iterations: 100));
+        var plan = RoutePlanner.Plan(request);
+        var errors = PlanValidator.Validate(request, plan);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        int served = plan.Routes.Sum(r => r.Stops.Sum(s => s.PickedUp.Count));
+        Assert.Equal(request.Transfers.Count, served + plan.Unserved.Count);
     }
 }
