@@ -27,14 +27,7 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
 
     private static readonly Guid Trade = Guid.Parse("6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b");
 
-    private void CreateFirstReleaseDatabase()
-    {
-        using var connection = new SqliteConnection($"Data Source={DbPath}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = FirstReleaseTransfers;
-        command.ExecuteNonQuery();
-    }
+    private void CreateFirstReleaseDatabase() => RunOnTheOldFile(FirstReleaseTransfers);
 
     [Fact]
     public async Task An_existing_transfer_reads_as_never_failed_and_can_then_count_failures()
@@ -95,13 +88,7 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
     public async Task A_vehicle_stored_before_maximum_route_hours_reads_without_them_and_can_then_be_given_some()
     {
         CreateFirstReleaseDatabase();
-        using (var connection = new SqliteConnection($"Data Source={DbPath}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = VehiclesBeforeRouteHours;
-            command.ExecuteNonQuery();
-        }
+        RunOnTheOldFile(VehiclesBeforeRouteHours);
 
         var store = new LogisticsSqliteStore(DbPath);
         var before = await store.VehicleAsync("veh-1");
@@ -142,13 +129,7 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
     public async Task Legs_an_earlier_release_left_planned_read_as_delivered_or_held_by_what_their_shipments_did()
     {
         CreateFirstReleaseDatabase();
-        using (var connection = new SqliteConnection($"Data Source={DbPath}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = LegsOfAnEarlierRelease;
-            command.ExecuteNonQuery();
-        }
+        RunOnTheOldFile(LegsOfAnEarlierRelease);
 
         var legs = (await new LogisticsSqliteStore(DbPath).TransfersOfTradeAsync(Trade)).OrderBy(t => t.LegIndex).ToList();
 
@@ -174,13 +155,7 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
     public async Task A_shipment_stored_before_direct_trip_reasons_reads_without_one_and_new_ones_keep_theirs()
     {
         CreateFirstReleaseDatabase();
-        using (var connection = new SqliteConnection($"Data Source={DbPath}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = ShipmentBeforeDirectTripReasons;
-            command.ExecuteNonQuery();
-        }
+        RunOnTheOldFile(ShipmentBeforeDirectTripReasons);
 
         var store = new LogisticsSqliteStore(DbPath);
         var older = (await store.ShipmentAsync(Guid.Parse("a3000000-0000-4000-8000-000000000000")))!;
@@ -193,6 +168,15 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
 
         Assert.Null(older.DirectTrip);
         Assert.Equal(direct.DirectTrip, (await new LogisticsSqliteStore(DbPath).ShipmentAsync(direct.Id))!.DirectTrip);
+    }
+
+    private void RunOnTheOldFile(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DbPath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     public void Dispose()
