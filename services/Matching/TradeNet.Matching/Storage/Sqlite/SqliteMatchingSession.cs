@@ -24,7 +24,7 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
 
     public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
     {
-        await using var command = scope.Command(ListingSql, ("$id", id));
+        var command = scope.Prepared(ListingSql, ("$id", id));
         return await ReadListingAsync(command, ct);
     }
 
@@ -38,13 +38,13 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
 
     public async Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default)
     {
-        await using var command = scope.Command(TradeSql, ("$id", id.ToString()));
+        var command = scope.Prepared(TradeSql, ("$id", id.ToString()));
         return (await ReadTradesAsync(command, ct)).SingleOrDefault();
     }
 
     public async Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default)
     {
-        await using var command = scope.Command(
+        var command = scope.Prepared(
             $"SELECT {TradeColumns} FROM trades WHERE status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing) ORDER BY created_at, id",
             ("$status", StatusText(status)), ("$listing", listingId));
         return await ReadTradesAsync(command, ct);
