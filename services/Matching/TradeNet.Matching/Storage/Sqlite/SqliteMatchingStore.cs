@@ -134,7 +134,9 @@ public sealed class SqliteMatchingStore : IMatchingStore
         }
         if (query.Status is { } status)
         {
-            where.Add("status = $status");
+            // With a town or a listing, "+status" keeps SQLite on their few trades (by primary key) rather than walking
+            // every trade in the status (every pending proposal) on ix_trades_status_deadline and testing each.
+            where.Add(where.Count > 0 ? "+status = $status" : "status = $status");
             command.Parameters.AddWithValue("$status", StatusText(status));
         }
         if (query.DeadlineBefore is { } before)
