@@ -153,8 +153,8 @@ public sealed class ClearingRounds(
                 await TradeWrites.CancelAsync(session, trade, $"listing {listing} withdrawn", ct);
         }
         // The round's proposals are the newest on a listing, so they are the ones that give way.
-        foreach (var changed in current.Values.Where(l => !l.Withdrawn && l.Version != entries[l.Id].Version))
-            await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, options.Value.DetourFactor, ct);
+        var changed = current.Values.Where(l => !l.Withdrawn && l.Version != entries[l.Id].Version).ToList();
+        await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, options.Value.DetourFactor, ct);
         await session.InsertRoundAsync(round, ct);
         await session.CommitAsync(ct);
 
@@ -187,12 +187,15 @@ public sealed class ClearingRounds(
                 TradeNetTelemetry.LinkTo(activity, cancelled.TraceParent);
     }
 
-    /// <summary>The round's listings as the book holds them now, each read once (a listing may be in several of its trades).</summary>
+    /// <summary>The round's listings as the book holds them now, read at once, in the order of the trades that use them
+    /// (the order the changed ones are checked in).</summary>
     private static async Task<Dictionary<string, BookListing>> CurrentListingsAsync(IMatchingSession session, List<Trade> trades, CancellationToken ct)
     {
+        var ids = trades.SelectMany(t => t.ListingIds).Distinct(StringComparer.Ordinal).ToList();
+        var found = await session.GetListingsAsync(ids, ct);
         var current = new Dictionary<string, BookListing>(StringComparer.Ordinal);
-        foreach (var id in trades.SelectMany(t => t.ListingIds).Distinct(StringComparer.Ordinal))
-            if (await session.GetListingAsync(id, ct) is { } listing)
+        foreach (var id in ids)
+            if (found.TryGetValue(id, out var listing))
                 current[id] = listing;
         return current;
     }

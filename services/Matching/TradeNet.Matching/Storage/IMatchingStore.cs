@@ -67,6 +67,27 @@ public interface IMatchingSession : IWriteScope
     /// <summary>Trades in <paramref name="status"/> that use the listing on any leg.</summary>
     Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default);
 
+    /// <summary>The listings the book holds among <paramref name="ids"/>, by id (an id it does not hold is absent): what
+    /// <see cref="GetListingAsync"/> reads for each, in one read where the store can (a round's write checks thousands).</summary>
+    async Task<IReadOnlyDictionary<string, BookListing>> GetListingsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
+    {
+        var found = new Dictionary<string, BookListing>(StringComparer.Ordinal);
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+            if (await GetListingAsync(id, ct) is { } listing) found[id] = listing;
+        return found;
+    }
+
+    /// <summary>For each of <paramref name="listingIds"/> that has any, what <see cref="TradesUsingListingAsync"/> lists for
+    /// it (same trades, same order), in one read where the store can.</summary>
+    async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
+        TradeStatus status, CancellationToken ct = default)
+    {
+        var found = new Dictionary<string, IReadOnlyList<Trade>>(StringComparer.Ordinal);
+        foreach (var id in listingIds.Distinct(StringComparer.Ordinal))
+            if (await TradesUsingListingAsync(id, status, ct) is { Count: > 0 } trades) found[id] = trades;
+        return found;
+    }
+
     Task InsertTradeAsync(Trade trade, CancellationToken ct = default);
 
     /// <summary>Writes <paramref name="trade"/> if the stored version is still <c>trade.Version</c>, and bumps it.

@@ -23,50 +23,83 @@ public static class OverheldListings
 {
     /// <returns>How many proposals were cancelled.</returns>
     /// <param name="detourFactor">Road distance over straight distance, as rounds match with.</param>
-    public static async Task<int> CancelWhatNoLongerFitsAsync(IMatchingSession session, BookListing entry, double detourFactor, CancellationToken ct)
+    public static Task<int> CancelWhatNoLongerFitsAsync(IMatchingSession session, BookListing entry, double detourFactor, CancellationToken ct) =>
+        CancelWhatNoLongerFitsAsync(session, [entry], detourFactor, ct);
+
+    /// <summary>Checks each listing in turn, as for one, with what they need read at once: their proposals, and the other
+    /// listing of each leg through them (a round's write checks every listing changed while it solved, hundreds).</summary>
+    /// <returns>How many proposals were cancelled.</returns>
+    public static async Task<int> CancelWhatNoLongerFitsAsync(IMatchingSession session, IReadOnlyList<BookListing> entries, double detourFactor,
+        CancellationToken ct)
     {
-        if (entry is not { Withdrawn: false, Listing: { } listing }) return 0;
-        var proposals = await session.TradesUsingListingAsync(entry.Id, TradeStatus.Proposed, ct);
+        var open = entries.Where(e => e is { Withdrawn: false, Listing: not null }).ToList();
+        if (open.Count == 0) return 0;
+        var proposalsOf = await session.TradesUsingListingsAsync(open.Select(e => e.Id).Distinct(StringComparer.Ordinal).ToList(), TradeStatus.Proposed, ct);
+        // Read before any cancellation and kept: this check cancels trades and never changes the book.
+        var others = await session.GetListingsAsync(OtherListings(proposalsOf, open), ct);
+        // A proposal cancelled for one listing is no longer a proposal when the next one is checked.
+        var gone = new HashSet<Guid>();
         var cancelled = 0;
-        var fitting = new List<Trade>();
-        foreach (var trade in proposals)
+        foreach (var entry in open)
         {
-            if (await LegOutsideTermsAsync(session, trade, listing, detourFactor, ct) is not { } leg)
+            var listing = entry.Listing!;
+            var fitting = new List<Trade>();
+            foreach (var trade in proposalsOf.GetValueOrDefault(entry.Id, []).Where(t => !gone.Contains(t.Id)))
             {
-                if (!trade.AllAccepted) fitting.Add(trade);
-                continue;
+                if (LegOutsideTerms(trade, listing, others, detourFactor) is not { } leg)
+                {
+                    if (!trade.AllAccepted) fitting.Add(trade);
+                    continue;
+                }
+                await CancelAsync(session, trade, $"listing {entry.Id} changed its terms; leg {leg} no longer fits them", ct);
+                gone.Add(trade.Id);
+                cancelled++;
             }
-            if (!await TradeWrites.CancelAsync(session, trade, $"listing {entry.Id} changed its terms; leg {leg} no longer fits them", ct))
-                throw new TradeChangedException($"Trade {trade.Id} changed while cancelling it; the message will be retried.");
-            cancelled++;
-        }
-        var room = listing.Remaining;
-        var reason = string.Create(CultureInfo.InvariantCulture, $"listing {entry.Id} lowered to {listing.Remaining:0.###}, below what its proposals hold");
-        foreach (var trade in fitting.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id))
-        {
-            var hold = trade.Holds.Where(h => h.ListingId == entry.Id).Sum(h => h.Quantity);
-            if (hold <= room + 1e-9 * Math.Max(1, Math.Abs(room)))
+            var room = listing.Remaining;
+            var reason = string.Create(CultureInfo.InvariantCulture, $"listing {entry.Id} lowered to {listing.Remaining:0.###}, below what its proposals hold");
+            foreach (var trade in fitting.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id))
             {
-                room -= hold;
-                continue;
+                var hold = trade.Holds.Where(h => h.ListingId == entry.Id).Sum(h => h.Quantity);
+                if (hold <= room + 1e-9 * Math.Max(1, Math.Abs(room)))
+                {
+                    room -= hold;
+                    continue;
+                }
+                await CancelAsync(session, trade, reason, ct);
+                gone.Add(trade.Id);
+                cancelled++;
             }
-            if (!await TradeWrites.CancelAsync(session, trade, reason, ct))
-                throw new TradeChangedException($"Trade {trade.Id} changed while cancelling it; the message will be retried.");
-            cancelled++;
         }
         return cancelled;
     }
 
+    private static async Task CancelAsync(IMatchingSession session, Trade trade, string reason, CancellationToken ct)
+    {
+        if (!await TradeWrites.CancelAsync(session, trade, reason, ct))
+            throw new TradeChangedException($"Trade {trade.Id} changed while cancelling it; the message will be retried.");
+    }
+
+    /// <summary>The listing at the other end of each leg through one of <paramref name="entries"/>.</summary>
+    private static List<string> OtherListings(IReadOnlyDictionary<string, IReadOnlyList<Trade>> proposalsOf, IReadOnlyList<BookListing> entries)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+            foreach (var leg in proposalsOf.GetValueOrDefault(entry.Id, []).SelectMany(t => t.Legs).Select(l => l.Leg))
+                if (OtherEnd(leg, entry.Id) is { } other) ids.Add(other);
+        return [.. ids];
+    }
+
+    private static string? OtherEnd(TradeLeg leg, string listingId) =>
+        leg.OfferId == listingId ? leg.NeedId : leg.NeedId == listingId ? leg.OfferId : null;
+
     /// <summary>The index of the first leg through this listing that its terms, as changed, no longer admit; null when
     /// every one still fits. A leg whose other listing matching no longer holds open is left to that listing's events.</summary>
-    private static async Task<int?> LegOutsideTermsAsync(IMatchingSession session, Trade trade, ListingSnapshot changed, double detourFactor,
-        CancellationToken ct)
+    private static int? LegOutsideTerms(Trade trade, ListingSnapshot changed, IReadOnlyDictionary<string, BookListing> others, double detourFactor)
     {
         foreach (var state in trade.Legs)
         {
             var leg = state.Leg;
-            var otherId = leg.OfferId == changed.Id ? leg.NeedId : leg.NeedId == changed.Id ? leg.OfferId : null;
-            if (otherId is null || await session.GetListingAsync(otherId, ct) is not { Withdrawn: false, Listing: { } other }) continue;
+            if (OtherEnd(leg, changed.Id) is not { } otherId || others.GetValueOrDefault(otherId) is not { Withdrawn: false, Listing: { } other }) continue;
             var (offer, need) = leg.OfferId == changed.Id ? (changed, other) : (other, changed);
             if (!LegFits(leg, offer, need, detourFactor)) return leg.Index;
         }

@@ -8,6 +8,10 @@ public sealed class SqliteWriteScope : IWriteScope
     private readonly List<OutboxMessage> _outbox = [];
     private bool _committed;
 
+    // A statement prepared once per write and run again with new values: a round writes thousands of rows with a
+    // handful of statements, and preparing each row's statement afresh was most of what its insert cost.
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
     private readonly SemaphoreSlim _turn;
     private bool _disposed;
 
@@ -40,18 +44,33 @@ public sealed class SqliteWriteScope : IWriteScope
         return command;
     }
 
-    // Awaited before the command is disposed: returning the task would dispose it while the statement may still run.
-    public async Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>The scope's own command for <paramref name="sql"/>, prepared at its first run and kept until the scope is
+    /// disposed, with <paramref name="parameters"/> as its values. The caller must not dispose it, and must be done with
+    /// its reader before asking for the same SQL again.</summary>
+    public SqliteCommand Prepared(string sql, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(sql, parameters);
-        return await command.ExecuteNonQueryAsync();
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.Transaction = Transaction;
+            command.CommandText = sql;
+            _prepared.Add(sql, command);
+        }
+        // New parameter objects on the same command keep its prepared statement: values are bound at each run.
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
     }
+
+    public Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters) =>
+        Prepared(sql, parameters).ExecuteNonQueryAsync();
 
     public void Publish<T>(T message) where T : class => _outbox.Add(OutboxMessage.From(message));
 
     public async Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken ct = default)
     {
-        await using var command = Command(
+        var command = Prepared(
             "INSERT OR IGNORE INTO inbox(message_id, consumer, consumed_at) VALUES ($id, $consumer, $at)",
             ("$id", messageId.ToString()), ("$consumer", consumer), ("$at", DateTimeOffset.UtcNow.ToString("O")));
         return await command.ExecuteNonQueryAsync(ct) == 1;
@@ -61,7 +80,7 @@ public sealed class SqliteWriteScope : IWriteScope
     {
         foreach (var message in _outbox)
         {
-            await using var command = Command(
+            var command = Prepared(
                 "INSERT INTO outbox(id, type, payload, trace_parent, created_at) VALUES ($id, $type, $payload, $trace, $at)",
                 ("$id", message.Id.ToString()), ("$type", message.Type), ("$payload", message.Payload),
                 ("$trace", message.TraceParent), ("$at", message.CreatedAt.ToString("O")));
@@ -78,6 +97,8 @@ public sealed class SqliteWriteScope : IWriteScope
         _disposed = true;
         try
         {
+            foreach (var command in _prepared.Values) await command.DisposeAsync();
+            _prepared.Clear();
             if (!_committed) await Transaction.RollbackAsync();
             await Transaction.DisposeAsync();
             await Connection.DisposeAsync();

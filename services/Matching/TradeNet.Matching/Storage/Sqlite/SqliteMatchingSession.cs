@@ -24,7 +24,7 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
 
     public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
     {
-        await using var command = scope.Command(ListingSql, ("$id", id));
+        var command = scope.Prepared(ListingSql, ("$id", id));
         return await ReadListingAsync(command, ct);
     }
 
@@ -38,16 +38,57 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
 
     public async Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default)
     {
-        await using var command = scope.Command(TradeSql, ("$id", id.ToString()));
+        var command = scope.Prepared(TradeSql, ("$id", id.ToString()));
         return (await ReadTradesAsync(command, ct)).SingleOrDefault();
     }
 
     public async Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default)
     {
-        await using var command = scope.Command(
-            $"SELECT {TradeColumns} FROM trades WHERE status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing) ORDER BY created_at, id",
+        // "+status" keeps SQLite off the status index: it would walk every trade in that status (thousands of proposals)
+        // and test each against the listing; from the listing's few trades by primary key the read is O(its trades).
+        var command = scope.Prepared(
+            $"SELECT {TradeColumns} FROM trades WHERE +status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing) ORDER BY created_at, id",
             ("$status", StatusText(status)), ("$listing", listingId));
         return await ReadTradesAsync(command, ct);
+    }
+
+    public async Task<IReadOnlyDictionary<string, BookListing>> GetListingsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
+    {
+        var found = new Dictionary<string, BookListing>(StringComparer.Ordinal);
+        if (ids.Count == 0) return found;
+        var command = scope.Prepared(ListingsSql, ("$ids", JsonSerializer.Serialize(ids)));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var listing = ReadListing(reader);
+            found[listing.Id] = listing;
+        }
+        return found;
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
+        TradeStatus status, CancellationToken ct = default)
+    {
+        var found = new Dictionary<string, IReadOnlyList<Trade>>(StringComparer.Ordinal);
+        if (listingIds.Count == 0) return found;
+        // From each listing's rows in trade_listings to its trades by primary key (CROSS JOIN fixes that order), in the
+        // order TradesUsingListingAsync lists them; a trade on several of the listings is read once. Its columns from 2 on
+        // are TradeColumns.
+        var command = scope.Prepared(
+            "SELECT tl.listing_id, t.id, t.doc, t.version, t.agreed_at FROM trade_listings tl CROSS JOIN trades t ON t.id = tl.trade_id " +
+            "WHERE tl.listing_id IN (SELECT value FROM json_each($listings)) AND t.status = $status ORDER BY t.created_at, t.id",
+            ("$listings", JsonSerializer.Serialize(listingIds)), ("$status", StatusText(status)));
+        var trades = new Dictionary<string, Trade>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var tradeId = reader.GetString(1);
+            if (!trades.TryGetValue(tradeId, out var trade)) trades[tradeId] = trade = ReadTrade(reader, 2);
+            var listingId = reader.GetString(0);
+            if (!found.TryGetValue(listingId, out var list)) found[listingId] = list = new List<Trade>();
+            ((List<Trade>)list).Add(trade);
+        }
+        return found;
     }
 
     public async Task InsertTradeAsync(Trade trade, CancellationToken ct = default)
@@ -57,10 +98,11 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
             ("$id", trade.Id.ToString()), ("$round", trade.RoundId.ToString()), ("$status", StatusText(trade.Status)),
             ("$deadline", trade.Deadline.ToUnixTimeMilliseconds()), ("$created", trade.CreatedAt.ToUnixTimeMilliseconds()),
             ("$version", trade.Version), ("$doc", JsonSerializer.Serialize(trade, Json)), ("$agreed", trade.AgreedAt?.ToUnixTimeMilliseconds()));
-        foreach (var town in trade.Towns)
-            await scope.ExecuteAsync("INSERT INTO trade_towns(trade_id, town_id) VALUES ($id, $town)", ("$id", trade.Id.ToString()), ("$town", town));
-        foreach (var listing in trade.ListingIds)
-            await scope.ExecuteAsync("INSERT INTO trade_listings(trade_id, listing_id) VALUES ($id, $listing)", ("$id", trade.Id.ToString()), ("$listing", listing));
+        // One statement for each index table rather than one per row: a trade has three to eight towns and listings.
+        await scope.ExecuteAsync("INSERT INTO trade_towns(trade_id, town_id) SELECT $id, value FROM json_each($towns)",
+            ("$id", trade.Id.ToString()), ("$towns", JsonSerializer.Serialize(trade.Towns.ToArray())));
+        await scope.ExecuteAsync("INSERT INTO trade_listings(trade_id, listing_id) SELECT $id, value FROM json_each($listings)",
+            ("$id", trade.Id.ToString()), ("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray())));
     }
 
     public async Task<bool> UpdateTradeAsync(Trade trade, CancellationToken ct = default)

@@ -134,7 +134,9 @@ public sealed class SqliteMatchingStore : IMatchingStore
         }
         if (query.Status is { } status)
         {
-            where.Add("status = $status");
+            // With a town or a listing, "+status" keeps SQLite on their few trades (by primary key) rather than walking
+            // every trade in the status (every pending proposal) on ix_trades_status_deadline and testing each.
+            where.Add(where.Count > 0 ? "+status = $status" : "status = $status");
             command.Parameters.AddWithValue("$status", StatusText(status));
         }
         if (query.DeadlineBefore is { } before)
@@ -200,26 +202,36 @@ public sealed class SqliteMatchingStore : IMatchingStore
 
     internal static string StatusText(TradeStatus status) => status.ToString().ToLowerInvariant();
 
+    /// <summary><see cref="ListingSql"/> for the ids in the JSON array <c>$ids</c>.</summary>
+    internal const string ListingsSql = "SELECT id, town_id, version, withdrawn, listing FROM book WHERE id IN (SELECT value FROM json_each($ids))";
+
     internal static async Task<BookListing?> ReadListingAsync(SqliteCommand command, CancellationToken ct)
     {
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new BookListing(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3) != 0,
-            reader.IsDBNull(4) ? null : JsonSerializer.Deserialize<ListingSnapshot>(reader.GetString(4), Json));
+        return await reader.ReadAsync(ct) ? ReadListing(reader) : null;
     }
+
+    /// <summary>The listing at the reader's row, in <see cref="ListingSql"/>'s columns.</summary>
+    internal static BookListing ReadListing(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3) != 0,
+            reader.IsDBNull(4) ? null : JsonSerializer.Deserialize<ListingSnapshot>(reader.GetString(4), Json));
 
     internal static async Task<IReadOnlyList<Trade>> ReadTradesAsync(SqliteCommand command, CancellationToken ct)
     {
         var trades = new List<Trade>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        // The version column is the truth; the document's copy may lag one write behind. So is agreed_at, the one column an
-        // upgraded file's trades lack (null) as their documents do.
         while (await reader.ReadAsync(ct))
-            trades.Add(JsonSerializer.Deserialize<Trade>(reader.GetString(0), Json)! with
-            {
-                Version = reader.GetInt64(1),
-                AgreedAt = reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-            });
+            trades.Add(ReadTrade(reader, 0));
         return trades;
     }
+
+    /// <summary>The trade at the reader's row, in <see cref="TradeColumns"/> from column <paramref name="first"/>. The
+    /// version column is the truth; the document's copy may lag one write behind. So is agreed_at, the one column an
+    /// upgraded file's trades lack (null) as their documents do.</summary>
+    internal static Trade ReadTrade(SqliteDataReader reader, int first) =>
+        JsonSerializer.Deserialize<Trade>(reader.GetString(first), Json)! with
+        {
+            Version = reader.GetInt64(first + 1),
+            AgreedAt = reader.IsDBNull(first + 2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(first + 2)),
+        };
 }
