@@ -10,7 +10,8 @@ public sealed record DashboardAccess(string? BrowserToken, string? ApiKey)
     public bool Anonymous => BrowserToken is null;
 
     /// <summary>Reads what Aspire generated: it puts the token and key into the builder's configuration while creating
-    /// the builder (they cannot be chosen by configuration: without user secrets it always generates new ones).</summary>
+    /// the builder (the token may come from ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN; the key cannot be chosen: without user
+    /// secrets Aspire generates a new one each run).</summary>
     public static DashboardAccess From(IConfiguration config)
     {
         var anonymous = new[] { "ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS" }
