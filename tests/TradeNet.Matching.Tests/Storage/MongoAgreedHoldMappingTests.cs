@@ -11,7 +11,7 @@ namespace TradeNet.Matching.Tests.Storage;
 /// <summary>The MongoDB shape of what an agreed trade's holds need, rendered without a server.</summary>
 public class MongoAgreedHoldMappingTests
 {
-    private static readonly DateTimeOffset At = new(2026, 12, 1, 9, 30, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset At = MongoMappingTests.At;
 
     public MongoAgreedHoldMappingTests() => MongoMapping.Register();
 
@@ -44,12 +44,7 @@ public class MongoAgreedHoldMappingTests
         Assert.Equal(BsonDocument.Parse("{ status: 1, agreedAt: 1 }"), indexes["status_agreed"]);
     }
 
-    private static Trade SampleTrade()
-    {
-        TradeLegState Leg(int index, string from, string to, string offer, string need) => new(
-            new TradeLeg(index, from, to, offer, need, "cheese", 4.5, 54, 4.95, new TradePoint(46.03, 4.06),
-                new TradePoint(46.04, 4.04), At, At.AddDays(2)), OfferVersion: 3, NeedVersion: 7);
-        return new Trade(Guid.NewGuid(), Guid.NewGuid(), TradeStatus.Agreed,
-            [Leg(0, "roanne", "riorges", "o1", "n1"), Leg(1, "riorges", "roanne", "o2", "n2")], At.AddDays(1), At, AgreedAt: At);
-    }
+    // The mapping tests' trade, agreed.
+    private static Trade SampleTrade() =>
+        MongoMappingTests.SampleTrade() with { Status = TradeStatus.Agreed, AgreedAt = MongoMappingTests.At };
 }

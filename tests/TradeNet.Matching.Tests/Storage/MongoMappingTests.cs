@@ -12,7 +12,7 @@ namespace TradeNet.Matching.Tests.Storage;
 /// <summary>The MongoDB mapping checked without a server: documents, filters, updates and indexes rendered to BSON.</summary>
 public class MongoMappingTests
 {
-    private static readonly DateTimeOffset At = new(2026, 12, 1, 9, 30, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset At = new(2026, 12, 1, 9, 30, 0, TimeSpan.Zero);
 
     public MongoMappingTests() => MongoMapping.Register();
 
@@ -196,7 +196,7 @@ public class MongoMappingTests
         Assert.Equal(BsonDocument.Parse("{ SentAt: null }"), MongoRendering.Render(MongoStore.PendingFilter));
     }
 
-    private static Trade SampleTrade()
+    internal static Trade SampleTrade()
     {
         TradeLegState Leg(int index, string from, string to, string offer, string need) => new(
             new TradeLeg(index, from, to, offer, need, "cheese", 4.5, 54, 4.95, new TradePoint(46.03, 4.06),
