@@ -102,14 +102,18 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         Assert.Equal(8, (await new LogisticsSqliteStore(DbPath).VehicleAsync("veh-1"))!.MaxRouteHours);
     }
 
-    // Three legs of one trade as a release of late November left them: each transfer stays planned whatever its shipment did.
-    private const string LegsOfAnEarlierRelease = """
+    // The shipments table as November's releases created it (no direct-trip reasons), every transfer planned.
+    private const string ShipmentsOfNovember = """
         CREATE TABLE shipments (
             id TEXT PRIMARY KEY, trade_id TEXT NOT NULL, leg_index INTEGER NOT NULL, transfer_id TEXT NOT NULL REFERENCES transfers(id),
             from_town TEXT NOT NULL, to_town TEXT NOT NULL, carrier_town TEXT NOT NULL, vehicle_id TEXT NOT NULL, route_id TEXT NOT NULL,
             status TEXT NOT NULL, distance_km REAL NOT NULL, cost REAL NOT NULL, eta TEXT NOT NULL, stops TEXT NOT NULL, created_at TEXT NOT NULL,
             picked_up_at TEXT NULL, delivered_at TEXT NULL, failed_at TEXT NULL, failure_reason TEXT NULL, cancelled_at TEXT NULL, version INTEGER NOT NULL);
         UPDATE transfers SET status = 'planned';
+        """ + "\n";
+
+    // Three legs of one trade as a release of late November left them: each transfer stays planned whatever its shipment did.
+    private const string LegsOfAnEarlierRelease = ShipmentsOfNovember + """
         INSERT INTO transfers VALUES ('1b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 1, 'lyon', 'roanne',
             45.764, 4.8357, 46.0367, 4.0683, 'wine', 50, 65, NULL, NULL, 'planned', '2026-11-01T08:00:00.0000000+00:00');
         INSERT INTO transfers VALUES ('2b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 2, 'lyon', 'vichy',
@@ -139,13 +143,7 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
     }
 
     // A direct trip as releases before December stored it: no reason columns.
-    private const string ShipmentBeforeDirectTripReasons = """
-        CREATE TABLE shipments (
-            id TEXT PRIMARY KEY, trade_id TEXT NOT NULL, leg_index INTEGER NOT NULL, transfer_id TEXT NOT NULL REFERENCES transfers(id),
-            from_town TEXT NOT NULL, to_town TEXT NOT NULL, carrier_town TEXT NOT NULL, vehicle_id TEXT NOT NULL, route_id TEXT NOT NULL,
-            status TEXT NOT NULL, distance_km REAL NOT NULL, cost REAL NOT NULL, eta TEXT NOT NULL, stops TEXT NOT NULL, created_at TEXT NOT NULL,
-            picked_up_at TEXT NULL, delivered_at TEXT NULL, failed_at TEXT NULL, failure_reason TEXT NULL, cancelled_at TEXT NULL, version INTEGER NOT NULL);
-        UPDATE transfers SET status = 'planned';
+    private const string ShipmentBeforeDirectTripReasons = ShipmentsOfNovember + """
         INSERT INTO shipments VALUES ('a3000000-0000-4000-8000-000000000000', '6f9a4c1e-8d2b-4f4e-9b8a-0c1d2e3f4a5b', 0, '0b6f5a52-8c1e-4a57-9d36-2f0f3b0c6a11',
             'roanne', 'lyon', 'roanne', 'direct-roanne', 'b3000000-0000-4000-8000-000000000000', 'planned', 80, 40, '2026-11-02T08:00:00.0000000+00:00', '[]',
             '2026-11-01T08:00:00.0000000+00:00', NULL, NULL, NULL, NULL, NULL, 1);
