@@ -1,27 +1,17 @@
 using System.Net;
-using System.Net.Sockets;
+using TradeNet.Testing;
 
 namespace TradeNet.Gateway.Tests;
 
 /// <summary>Catalog with a second replica that no longer answers (its port closed, as after a kill).</summary>
 public sealed class DeadReplicaFixture : EdgeFixture
 {
-    // Bound, never listening, for the fixture's life: a connection is refused, as at a killed replica's port. A port
-    // picked by a listener that then closed was free for any server starting on port 0 meanwhile (other tests start
-    // theirs in this process), which the "dead" replica would then have been.
-    private readonly Socket _closedPort = ClosedPort();
+    private readonly ClosedPort _closedPort = new();
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["ReverseProxy:Clusters:catalog:Destinations:d2:Address"] = $"http://127.0.0.1:{((IPEndPoint)_closedPort.LocalEndPoint!).Port}",
+        ["ReverseProxy:Clusters:catalog:Destinations:d2:Address"] = $"http://127.0.0.1:{_closedPort.Port}",
     };
-
-    private static Socket ClosedPort()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket;
-    }
 
     public override async Task DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -16,6 +15,7 @@ public sealed class BusHealthLogTests : IDisposable
 {
     private const string HealthCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
     private readonly TestSettings _settings = new();
+    private readonly ClosedPort _brokerPort = new();
 
     [Fact]
     public async Task While_the_broker_is_unreachable_each_health_probe_logs_the_bus_state_in_a_line_not_a_stack_trace()
@@ -28,7 +28,7 @@ public sealed class BusHealthLogTests : IDisposable
         builder.Logging.AddProvider(new RecordingLoggerProvider(entries));
         builder.Configuration.AddInMemoryCollection(_settings.Configuration());
         builder.Configuration["RabbitMq:Host"] = "127.0.0.1";
-        builder.Configuration["RabbitMq:Port"] = UnusedPort().ToString();
+        builder.Configuration["RabbitMq:Port"] = _brokerPort.Port.ToString();
         builder.AddServiceDefaults("test");
         builder.AddTradeNetBus();
         await using var app = builder.Build();
@@ -53,14 +53,11 @@ public sealed class BusHealthLogTests : IDisposable
         IEnumerable<(string Category, LogLevel Level, string Message, Exception? Exception)> entries) =>
         entries.Where(e => e.Category == HealthCategory && e.Message.Contains("masstransit-bus") && e.Level >= LogLevel.Warning).ToList();
 
-    private static int UnusedPort()
+    public void Dispose()
     {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        _settings.Dispose();
+        _brokerPort.Dispose();
     }
-
-    public void Dispose() => _settings.Dispose();
 
     private sealed class RecordingLoggerProvider(ConcurrentQueue<(string, LogLevel, string, Exception?)> entries) : ILoggerProvider
     {

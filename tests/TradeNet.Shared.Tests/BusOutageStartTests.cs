@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -15,6 +14,7 @@ namespace TradeNet.Shared.Tests;
 public sealed class BusOutageStartTests : IDisposable
 {
     private readonly TestSettings _settings = new();
+    private readonly ClosedPort _brokerPort = new();
 
     [Fact]
     public async Task A_service_started_while_its_broker_is_unreachable_comes_up_alive_but_not_ready_instead_of_failing_its_start()
@@ -23,7 +23,7 @@ public sealed class BusOutageStartTests : IDisposable
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(_settings.Configuration());
         builder.Configuration["RabbitMq:Host"] = "127.0.0.1";
-        builder.Configuration["RabbitMq:Port"] = UnusedPort().ToString();
+        builder.Configuration["RabbitMq:Port"] = _brokerPort.Port.ToString();
         builder.AddServiceDefaults("test");
         builder.AddTradeNetBus();
         await using var app = builder.Build();
@@ -58,12 +58,9 @@ public sealed class BusOutageStartTests : IDisposable
         await app.StopAsync();
     }
 
-    private static int UnusedPort()
+    public void Dispose()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        _settings.Dispose();
+        _brokerPort.Dispose();
     }
-
-    public void Dispose() => _settings.Dispose();
 }
