@@ -73,6 +73,24 @@ public sealed class DirectTripReasonTests : IDisposable
     }
 
     [Fact]
+    public async Task An_operator_listing_planned_transfers_sees_which_go_direct_and_why()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne, chilled: false));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon, "cheese"));
+        await app.PlanAsync();
+
+        var response = await app.SendAsync(HttpMethod.Get, "/api/logistics/transfers?status=planned&limit=500", TestSettings.OperatorAuth());
+        response.EnsureSuccessStatusCode();
+        var planned = (await response.Content.ReadFromJsonAsync<TransferView[]>(LogisticsApp.Json))!.Where(t => t.TradeId == trade).ToList();
+
+        Assert.Equal(2, planned.Count);
+        Assert.Equal("NoChilledVehicle", Assert.Single(planned, t => t.LegIndex == 0).DirectTripReason!.Code);
+        Assert.Null(Assert.Single(planned, t => t.LegIndex == 1).DirectTripReason);
+    }
+
+    [Fact]
     public async Task A_planning_run_that_sends_nothing_direct_counts_no_reasons()
     {
         var (roanne, lyon, _) = Towns.Fresh();

@@ -36,14 +36,7 @@ public static class TransferEndpoints
         // A town learns nothing about trades it is not part of, not even that they exist.
         if (transfers.Count == 0 || !(user.SeesEveryTown() || transfers.Any(t => t.FromTown == user.TownId() || t.ToTown == user.TownId())))
             return Problems.NotFound($"No transfers are known for trade {trade}.");
-        // Each leg's current shipment (planned, on the road or delivered: at most one per leg) says whether it is a direct
-        // trip and why; one query for the whole trade.
-        var current = await store.ShipmentsAsync(new ShipmentQuery(TradeId: trade, Limit: 2 * transfers.Count,
-            Statuses: [ShipmentStatus.Planned, ShipmentStatus.PickedUp, ShipmentStatus.Delivered]), ct);
-        var reasons = current.Where(s => s.DirectTrip is not null).GroupBy(s => s.TransferId).ToDictionary(g => g.Key, g => g.First().DirectTrip);
-        return TypedResults.Ok(transfers.OrderBy(t => t.LegIndex)
-            .Select(t => TransferView.From(t, t.Status is TransferStatus.Planned or TransferStatus.Delivered ? reasons.GetValueOrDefault(t.Id) : null))
-            .ToArray());
+        return TypedResults.Ok(await WithDirectTripReasons(transfers.OrderBy(t => t.LegIndex).ToList(), store, ct));
     }
 
     /// <summary>In pages as the other lists (<see cref="Paging"/>): a day of failures can hold more legs than one page, and
@@ -61,8 +54,25 @@ public static class TransferEndpoints
             return Paging.UnknownAfter("transfer");
         var transfers = await store.TransfersInStatusAsync(wanted, size, last, ct);
         Paging.LinkNext(http, transfers, size, t => t.Id.ToString());
-        return TypedResults.Ok(transfers.Select(TransferView.From).ToArray());
+        return TypedResults.Ok(await WithDirectTripReasons(transfers, store, ct));
     }
+
+    /// <summary>Each planned or delivered leg's current shipment (planned, on the road or delivered: at most one per leg)
+    /// says whether it is a direct trip and why; one query per trade, shipments being read by trade.</summary>
+    private static async Task<TransferView[]> WithDirectTripReasons(IReadOnlyList<TransferOrder> transfers, ILogisticsStore store, CancellationToken ct)
+    {
+        var reasons = new Dictionary<Guid, DirectTripReason>();
+        foreach (var trade in transfers.Where(HasShipment).GroupBy(t => t.TradeId))
+        {
+            var current = await store.ShipmentsAsync(new ShipmentQuery(TradeId: trade.Key, Limit: 2 * trade.Count() + 2,
+                Statuses: [ShipmentStatus.Planned, ShipmentStatus.PickedUp, ShipmentStatus.Delivered]), ct);
+            foreach (var shipment in current)
+                if (shipment.DirectTrip is { } why) reasons.TryAdd(shipment.TransferId, why);
+        }
+        return transfers.Select(t => TransferView.From(t, HasShipment(t) ? reasons.GetValueOrDefault(t.Id) : null)).ToArray();
+    }
+
+    private static bool HasShipment(TransferOrder transfer) => transfer.Status is TransferStatus.Planned or TransferStatus.Delivered;
 
     private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> Release(
         string id, ClaimsPrincipal user, ILogisticsStore store, ILoggerFactory loggers, CancellationToken ct)
