@@ -168,6 +168,30 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_rounds_reads_of_many_listings_and_their_trades_are_one_query_each()
+    {
+        Assert.Equal(BsonDocument.Parse("{ listingIds: { $in: ['o1', 'n2'] }, status: 'proposed' }"),
+            MongoRendering.Render(MongoMapping.UsingListings(["o1", "n2"], TradeStatus.Proposed)));
+        Assert.Equal(BsonDocument.Parse("{ _id: { $in: ['o1', 'n2'] } }"), MongoRendering.Render(MongoMapping.Listings(["o1", "n2"])));
+    }
+
+    [Fact]
+    public void Trades_read_for_many_listings_at_once_keep_the_servers_order_of_one_listings_read()
+    {
+        // Same creation time (a round's trades share it): the server orders UUIDs by their bytes, 0… before 8….
+        var first = SampleTrade() with { Id = Guid.Parse("00000001-ffff-0000-0000-000000000000") };
+        var second = SampleTrade() with { Id = Guid.Parse("80000000-0000-0000-0000-000000000000") };
+        var earlier = SampleTrade() with { Id = Guid.Parse("ffffffff-0000-0000-0000-000000000000"), CreatedAt = At.AddMinutes(-1) };
+        var docs = new[] { second, first, earlier }.Select(TradeDocument.From);
+
+        var found = MongoMapping.TradesByListing(docs, new HashSet<string>(["o1", "n2", "elsewhere"]));
+
+        Assert.Equal(["n2", "o1"], found.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([earlier.Id, first.Id, second.Id], found["o1"].Select(t => t.Id));
+        Assert.Equal([earlier.Id, first.Id, second.Id], found["n2"].Select(t => t.Id));
+    }
+
+    [Fact]
     public void Trades_are_counted_per_value_of_the_field_that_holds_their_status()
     {
         var stage = Assert.Single(MongoRendering.Render(MongoMapping.CountByStatus));

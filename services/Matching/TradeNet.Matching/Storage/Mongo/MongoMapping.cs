@@ -81,6 +81,29 @@ public static class MongoMapping
         Builders<TradeDocument>.Filter.AnyEq(d => d.ListingIds, listingId) &
         Builders<TradeDocument>.Filter.Eq(d => d.Status, MongoMatchingStore.StatusText(status));
 
+    /// <summary>Trades in <paramref name="status"/> using any of <paramref name="listingIds"/>: a round's write reads those of
+    /// thousands of listings at once (the same index as one listing's).</summary>
+    public static FilterDefinition<TradeDocument> UsingListings(IEnumerable<string> listingIds, Domain.TradeStatus status) =>
+        Builders<TradeDocument>.Filter.AnyIn(d => d.ListingIds, listingIds) &
+        Builders<TradeDocument>.Filter.Eq(d => d.Status, MongoMatchingStore.StatusText(status));
+
+    /// <summary>Each asked listing's trades among <paramref name="trades"/>, in the order one listing's read gives them:
+    /// created, then id (a Guid's CompareTo orders UUIDs as the server does, by their bytes in RFC 4122 order; a round's
+    /// trades share their time).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<Domain.Trade>> TradesByListing(IEnumerable<TradeDocument> trades, IReadOnlySet<string> asked)
+    {
+        var found = new Dictionary<string, List<Domain.Trade>>(StringComparer.Ordinal);
+        foreach (var doc in trades.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id))
+        {
+            var trade = doc.ToDomain();
+            foreach (var id in doc.ListingIds.Distinct(StringComparer.Ordinal).Where(asked.Contains))
+                (found.TryGetValue(id, out var list) ? list : found[id] = []).Add(trade);
+        }
+        return found.ToDictionary(e => e.Key, e => (IReadOnlyList<Domain.Trade>)e.Value, StringComparer.Ordinal);
+    }
+
+    public static FilterDefinition<BookDocument> Listings(IEnumerable<string> ids) => Builders<BookDocument>.Filter.In(d => d.Id, ids);
+
     /// <summary>The optimistic concurrency guard: the update only matches the version that was read.</summary>
     public static FilterDefinition<TradeDocument> TradeAtVersion(Guid id, long version) =>
         Builders<TradeDocument>.Filter.Eq(d => d.Id, id) & Builders<TradeDocument>.Filter.Eq(d => d.Version, version);
