@@ -68,6 +68,8 @@ public sealed class SuspendedTownRegistrationTests : IAsyncLifetime
     [InlineData("saint romain en jarez")]
     [InlineData("  SAINT-ROMAIN-EN-JAREZ  ")]
     [InlineData("Saint-Rômain-en-Jarez")]
+    [InlineData("St-Romain-en-Jarez")]
+    [InlineData("SaintRomain en Jarez")]
     public async Task A_town_with_a_suspended_towns_name_a_few_km_away_is_refused_though_it_gives_no_INSEE_code(string name)
     {
         var suspended = await RegisterAsync("Saint-Romain-en-Jarez", "42283");

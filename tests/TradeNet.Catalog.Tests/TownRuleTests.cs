@@ -60,8 +60,23 @@ public sealed class TownRuleTests
     [InlineData("  SAINT   ÉTIENNE ", "saint etienne")]
     [InlineData("L'Arbresle", "l arbresle")]
     [InlineData("Roanne", "roanne")]
-    public void A_name_is_compared_without_accents_case_or_punctuation(string name, string key) =>
+    [InlineData("St-Étienne", "saint etienne")]
+    [InlineData("STE FOY LES LYON", "sainte foy les lyon")]
+    [InlineData("Mt-Dore", "mont dore")]
+    [InlineData("Stella-Plage", "stella plage")]
+    public void A_name_is_compared_without_accents_case_punctuation_or_its_abbreviations(string name, string key) =>
         Assert.Equal(key, SuspendedLookalikes.NameKey(name));
+
+    [Theory]
+    [InlineData("Saint-Étienne", "SaintEtienne")]
+    [InlineData("Saint-Étienne", "st etienne")]
+    [InlineData("Villefranche-sur-Saône", "Ville Franche sur Saone")]
+    public void A_name_written_as_one_word_or_several_is_one_name(string name, string other) =>
+        Assert.Equal(SuspendedLookalikes.CompactKey(name), SuspendedLookalikes.CompactKey(other));
+
+    [Fact]
+    public void Names_that_differ_by_more_than_their_writing_stay_apart() =>
+        Assert.NotEqual(SuspendedLookalikes.CompactKey("Saint-Étienne"), SuspendedLookalikes.CompactKey("Saint-Étienne-le-Molard"));
 
     [Theory]
     [InlineData(46.0443, 4.07974)]

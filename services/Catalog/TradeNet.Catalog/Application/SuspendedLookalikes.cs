@@ -7,7 +7,7 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Catalog.Application;
 
 /// <summary>Whether a registration would bring a suspended town back under a new identity: the suspended town's INSEE code,
-/// or its name (compared as <see cref="NameKey"/> reads it) within <see cref="SamePlaceKm"/>. A suspension revokes the
+/// or its name (compared as <see cref="CompactKey"/> reads it) within <see cref="SamePlaceKm"/>. A suspension revokes the
 /// town's key; without this, registering it again at once would hand it a fresh one.</summary>
 public static class SuspendedLookalikes
 {
@@ -22,20 +22,33 @@ public static class SuspendedLookalikes
         var suspended = await session.GetSuspendedTownsLikeAsync(inseeCode, GeoBox.Around(lat, lon, SamePlaceKm), ct);
         if (inseeCode is not null && suspended.FirstOrDefault(t => t.InseeCode == inseeCode) is { } sameCode)
             return (sameCode, $"its INSEE code {inseeCode}");
-        var key = NameKey(name);
+        var key = CompactKey(name);
         foreach (var town in suspended)
         {
             var km = Geo.HaversineKm(lat, lon, town.Lat, town.Lon);
-            if (km <= SamePlaceKm && NameKey(town.Name) == key)
+            if (km <= SamePlaceKm && CompactKey(town.Name) == key)
                 return (town, $"its name, {Math.Round(km, 1).ToString("0.#", CultureInfo.InvariantCulture)} km from these coordinates");
         }
         return null;
     }
 
     /// <summary>A name as people would tell it apart: without accents, case, punctuation or repeated spaces
-    /// ("Saint-Étienne" and "saint etienne" are one name). The services run with invariant globalization, which does not
+    /// ("Saint-Étienne" and "saint etienne" are one name), with the abbreviations French place names are written with
+    /// spelled out ("St-Étienne", "Ste-Foy", "Mt-Dore"). The services run with invariant globalization, which does not
     /// decompose accented letters, so the Latin ones French and its neighbours use are folded here.</summary>
-    public static string NameKey(string name)
+    public static string NameKey(string name) =>
+        string.Join(' ', Words(name).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => Abbreviations.GetValueOrDefault(w, w)));
+
+    /// <summary>What a registration's name is compared by: <see cref="NameKey"/> without its spaces, so a name written as
+    /// one word or several ("Saint-Étienne", "SaintÉtienne") is one name too.</summary>
+    public static string CompactKey(string name) => NameKey(name).Replace(" ", "", StringComparison.Ordinal);
+
+    private static readonly Dictionary<string, string> Abbreviations = new(StringComparer.Ordinal)
+    {
+        ["st"] = "saint", ["ste"] = "sainte", ["sts"] = "saints", ["stes"] = "saintes", ["mt"] = "mont",
+    };
+
+    private static string Words(string name)
     {
         var builder = new StringBuilder(name.Length);
         var space = false;
