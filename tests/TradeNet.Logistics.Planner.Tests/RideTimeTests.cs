@@ -117,9 +117,16 @@ public class RideTimeTests
         var leg = Leg("a", 1, 2) with { MaxRideTime = TimeSpan.MaxValue };
         var plan = PlanValid(Request([leg], [Van("v", 0) with { MaxRouteDuration = TimeSpan.MaxValue }]));
         Assert.Empty(plan.Unserved);
-        // A pickup window open to the end of the calendar: nothing can be added to its end, nor need be.
-        var endless = leg with { PickupWindow = new TimeWindow(Day.AddHours(8), DateTimeOffset.MaxValue) };
-        Assert.Empty(RoutePlanner.Plan(Request([endless], [Van("v", 0)])).Unserved);
+        // Windows and availability open to the end of the calendar: nothing can be added to their end, nor need be, and
+        // the validator's slack is taken from the plan's times instead.
+        var endless = leg with
+        {
+            PickupWindow = new TimeWindow(Day.AddHours(8), DateTimeOffset.MaxValue),
+            DeliveryWindow = new TimeWindow(Day.AddHours(8), DateTimeOffset.MaxValue),
+        };
+        var van = Van("v", 0);
+        var always = van with { Availability = new TimeWindow(van.Availability.From, DateTimeOffset.MaxValue) };
+        Assert.Empty(PlanValid(Request([endless], [always])).Unserved);
     }
 
     [Fact]

@@ -34,9 +34,10 @@ public static class PlanValidator
                 errors.Add($"vehicle {v.Id} does not start and end at its home town {v.Home.TownId}");
                 continue;
             }
-            if (stops[0].Departure < v.Availability.From - Tolerance) errors.Add($"vehicle {v.Id} leaves before it is available");
-            if (stops[^1].Arrival > v.Availability.To + Tolerance) errors.Add($"vehicle {v.Id} returns after its availability ends");
-            // The tolerance is taken from the measured time: a limit of TimeSpan.MaxValue has no room above it.
+            // The tolerance is taken from the measured times: a limit of DateTimeOffset.MinValue or MaxValue (or
+            // TimeSpan.MaxValue) has no room beyond it.
+            if (stops[0].Departure + Tolerance < v.Availability.From) errors.Add($"vehicle {v.Id} leaves before it is available");
+            if (stops[^1].Arrival - Tolerance > v.Availability.To) errors.Add($"vehicle {v.Id} returns after its availability ends");
             if (v.MaxRouteDuration is { } shift && stops[^1].Arrival - stops[0].Departure - Tolerance > shift)
                 errors.Add($"vehicle {v.Id} is out {stops[^1].Arrival - stops[0].Departure:g} from leaving home to returning, over its maximum route duration {shift:g}");
             double kg = 0, m3 = 0;
@@ -125,7 +126,8 @@ public static class PlanValidator
     private static void CheckWindow(List<string> errors, string id, string what, RouteStop s, TimeWindow w, TimeSpan service)
     {
         var start = s.Arrival > w.From ? s.Arrival : w.From;
-        if (start > w.To + Tolerance || start + service > s.Departure + Tolerance)
+        // The tolerance on the stop's side: a window may end at DateTimeOffset.MaxValue.
+        if (start - Tolerance > w.To || start + service - Tolerance > s.Departure)
             errors.Add($"transfer {id}: {what} at {s.TownId} between {s.Arrival:u} and {s.Departure:u} misses its window {w.From:u}–{w.To:u}");
     }
 }
