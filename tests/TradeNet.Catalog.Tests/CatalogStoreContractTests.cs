@@ -100,6 +100,24 @@ public sealed partial class CatalogStoreContractTests
     }
 
     [Theory, MemberData(nameof(Adapters))]
+    public async Task A_page_of_towns_can_hold_only_the_suspended_or_the_active_ones_or_one_INSEE_codes(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var (roanne, riorges, twin, uncoded) = (Town("42187") with { Name = "Roanne" },
+            Town("42184") with { Name = "Riorges", Suspension = new TownSuspension("fraudulent offers", At) },
+            Town("town-1") with { Name = "Roanne Co-op", InseeCode = "42187" }, Town("town-2") with { Name = "Mably", InseeCode = null });
+        await AddAsync(store.Store, async s => { foreach (var t in new[] { roanne, riorges, twin, uncoded }) await s.AddTownAsync(t); });
+
+        async Task<string[]> Ids(TownPage page) => (await store.Store.GetTownsAsync(page: page)).Select(t => t.Id).ToArray();
+
+        Assert.Equal(["42184"], await Ids(new TownPage(null, 10, Suspended: true)));
+        Assert.Equal(["town-2", "42187", "town-1"], await Ids(new TownPage(null, 10, Suspended: false)));
+        Assert.Equal(["42187", "town-1"], await Ids(new TownPage(null, 10, InseeCode: "42187")));
+        Assert.Equal(["town-1"], await Ids(new TownPage(roanne, 10, Suspended: false, InseeCode: "42187")));
+        Assert.Empty(await Ids(new TownPage(null, 10, Suspended: true, InseeCode: "42187")));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
     public async Task A_town_id_or_key_hash_can_be_registered_only_once(string adapter)
     {
         await using var store = await StoreUnderTest.OpenAsync(adapter);

@@ -147,4 +147,36 @@ public sealed class SuspendedTownRegistrationTests : IAsyncLifetime
 
         Assert.StartsWith("town-", again.Town.Id);
     }
+
+    [Fact]
+    public async Task An_operator_lists_the_suspended_towns_and_those_holding_a_code_without_paging_through_every_town()
+    {
+        var suspended = await RegisterAsync("Saint-Romain-en-Jarez", "42283");
+        await SuspendAsync(suspended.Town.Id);
+        var (operatorsOwn, other) = (await PostAsync("Jarez Co-op", "42283", auth: TestSettings.OperatorAuth()),
+            await RegisterAsync("Saint-Christo-en-Jarez", null, Lat + 0.01, Lon));
+        var coop = (await operatorsOwn.Content.ReadFromJsonAsync<TownRegistration>())!.Town.Id;
+        var client = _factory.ClientAs(TestSettings.OperatorAuth());
+
+        async Task<string[]> Ids(string query) =>
+            (await client.GetFromJsonAsync<TownView[]>($"/api/catalog/towns?limit=1000&{query}"))!.Select(t => t.Id).ToArray();
+
+        Assert.Equal([suspended.Town.Id], await Ids("status=suspended"));
+        Assert.Equal([coop, suspended.Town.Id], await Ids("inseeCode=42283"));
+        Assert.Equal([coop], await Ids("inseeCode=42283&status=Active"));
+        Assert.Contains(other.Town.Id, await Ids("status=active"));
+        Assert.DoesNotContain(suspended.Town.Id, await Ids("status=active"));
+    }
+
+    [Theory]
+    [InlineData("status=banned", "status")]
+    [InlineData("inseeCode=4228", "inseeCode")]
+    [InlineData("inseeCode=2C283", "inseeCode")]
+    public async Task A_town_list_filter_that_cannot_match_a_town_is_a_400_naming_it(string query, string field)
+    {
+        var response = await _factory.ClientAs(null).GetAsync($"/api/catalog/towns?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+    }
 }

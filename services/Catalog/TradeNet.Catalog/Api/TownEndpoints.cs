@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TradeNet.Catalog.Application;
+using TradeNet.Catalog.Domain;
 using TradeNet.Catalog.Storage;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
@@ -66,13 +67,24 @@ internal static class TownEndpoints
     // The answer holds a key in clear: no browser, proxy or CDN may keep a copy.
     internal static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
-    private static async Task<Results<Ok<TownView[]>, ValidationProblem>> List(string? limit, string? after, ICatalogStore store,
-        ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    /// <summary>Towns by name; <c>status</c> and <c>inseeCode</c> narrow the list (an operator reviewing suspensions, or who
+    /// holds a commune's code, need not page through every town).</summary>
+    private static async Task<Results<Ok<TownView[]>, ValidationProblem>> List(string? limit, string? after, string? status,
+        string? inseeCode, ICatalogStore store, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
+        bool? suspended = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            suspended = status.Trim().ToLowerInvariant() switch { TownStatuses.Suspended => true, TownStatuses.Active => false, _ => null };
+            if (suspended is null) return Problems.Field("status", $"must be '{TownStatuses.Active}' or '{TownStatuses.Suspended}'");
+        }
+        var code = string.IsNullOrWhiteSpace(inseeCode) ? null : inseeCode.Trim().ToUpperInvariant();
+        if (code is not null && !CatalogValidation.IsInseeCode(code))
+            return Problems.Field("inseeCode", "must be a 5-character INSEE code (digits, or 2A/2B for Corsica)");
         Domain.Town? last = null;
         if (!string.IsNullOrWhiteSpace(after) && (last = await store.GetTownAsync(after.Trim(), ct)) is null) return Paging.UnknownAfter("town");
-        var towns = await store.GetTownsAsync(page: new TownPage(last, size), ct: ct);
+        var towns = await store.GetTownsAsync(page: new TownPage(last, size, suspended, code), ct: ct);
         Paging.LinkNext(http, towns, size, t => t.Id);
         return TypedResults.Ok(towns.Select(t => TownView.Of(t, user.IsOperator())).ToArray());
     }

@@ -23,6 +23,8 @@ public static partial class CatalogValidation
     [GeneratedRegex("^([0-9]{5}|2[AB][0-9]{3})\\z")]
     private static partial Regex InseeCode();
 
+    public static bool IsInseeCode(string value) => InseeCode().IsMatch(value);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex Tag();
 

@@ -133,8 +133,9 @@ public sealed record GeoBox(double MinLat, double MaxLat, double MinLon, double 
     }
 }
 
-/// <summary>A page of towns: those after <see cref="After"/> (a town of an earlier page), at most <see cref="Limit"/>.</summary>
-public sealed record TownPage(Town? After, int Limit);
+/// <summary>A page of towns: those after <see cref="After"/> (a town of an earlier page), at most <see cref="Limit"/>, and
+/// when given only the suspended (or only the active) ones, or those with one INSEE code.</summary>
+public sealed record TownPage(Town? After, int Limit, bool? Suspended = null, string? InseeCode = null);
 
 /// <summary>Where a page of listings ends: the last listing's creation time and id (the listings' order).</summary>
 public sealed record ListingCursor(DateTimeOffset CreatedAt, string Id);

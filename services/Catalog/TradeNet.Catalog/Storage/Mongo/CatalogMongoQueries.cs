@@ -19,6 +19,16 @@ public static class CatalogMongoQueries
         return after is null ? f.Empty : f.Gt(t => t.Name, after.Name) | (f.Eq(t => t.Name, after.Name) & f.Gt(t => t.Id, after.Id));
     }
 
+    /// <summary>The page's filters: suspended or active towns, one INSEE code; all towns when it has none.</summary>
+    public static FilterDefinition<Town> TownsOf(TownPage? page)
+    {
+        var f = Builders<Town>.Filter;
+        var filter = f.Empty;
+        if (page?.Suspended is { } suspended) filter &= suspended ? f.Ne(t => t.Suspension, null) : f.Eq(t => t.Suspension, null);
+        if (page?.InseeCode is { } insee) filter &= f.Eq(t => t.InseeCode, insee);
+        return filter;
+    }
+
     public static FilterDefinition<Town> TownByKeyHash(string hash) => Builders<Town>.Filter.Eq(t => t.ApiKeyHash, hash);
 
     /// <summary>A key rotation lands only on the key the session read, so two rotations cannot both succeed from it.</summary>

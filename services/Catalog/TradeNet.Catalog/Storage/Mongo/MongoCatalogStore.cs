@@ -59,7 +59,7 @@ public sealed class MongoCatalogStore : ICatalogStore
         new MongoCatalogSession(this, await Mongo.BeginWriteAsync(ct));
 
     public async Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, TownPage? page = null, CancellationToken ct = default) =>
-        await Towns.Find(TownsByIds(ids) & TownsAfter(page?.After)).SortBy(t => t.Name).ThenBy(t => t.Id).Limit(page?.Limit).ToListAsync(ct);
+        await Towns.Find(TownsByIds(ids) & TownsAfter(page?.After) & TownsOf(page)).SortBy(t => t.Name).ThenBy(t => t.Id).Limit(page?.Limit).ToListAsync(ct);
 
     public async Task<Town?> GetTownAsync(string id, CancellationToken ct = default) =>
         await Towns.Find(TownById(id)).FirstOrDefaultAsync(ct);

@@ -45,6 +45,12 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
             conditions.Add("(name, id) > ($after_name, $after_id)");
             parameters.AddRange([("$after_name", after.Name), ("$after_id", after.Id)]);
         }
+        if (page?.Suspended is { } suspended) conditions.Add(suspended ? "suspended_at IS NOT NULL" : "suspended_at IS NULL");
+        if (page?.InseeCode is { } insee)
+        {
+            conditions.Add("insee_code = $insee");
+            parameters.Add(("$insee", insee));
+        }
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         var limit = page is null ? "" : $" LIMIT {page.Limit}";
         return await ReadAsync($"SELECT {TownColumns} FROM towns {where} ORDER BY name, id{limit}", CatalogSqliteRows.Town, ct, [.. parameters]);
