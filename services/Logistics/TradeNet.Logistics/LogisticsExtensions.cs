@@ -51,6 +51,7 @@ public static class LogisticsExtensions
                 "Logistics:RideTimeSlack and Logistics:ChilledRideTimeSlack cannot be negative.")
             .Validate(o => o.MaxRouteHours == 0 || o.MaxRouteHours >= Domain.Vehicle.MinRouteHours && o.MaxRouteHours <= Domain.Vehicle.MaxRouteHoursLimit,
                 $"Logistics:MaxRouteHours must be 0 (no limit) or from {Domain.Vehicle.MinRouteHours} to {Domain.Vehicle.MaxRouteHoursLimit}.")
+            .Validate(o => o.RestHours is >= 0 and <= 48, "Logistics:RestHours must be from 0 (no rest between routes) to 48.")
             .ValidateOnStart();
         // A message naming the value given, which a Validate(predicate, message) cannot.
         services.AddSingleton<IValidateOptions<LogisticsOptions>, SheetTimeZoneValidation>();

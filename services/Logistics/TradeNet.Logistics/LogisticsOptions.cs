@@ -58,6 +58,11 @@ public sealed class LogisticsOptions
     /// week, within 13 h of duty). Zero: no limit but the vehicle's availability.</summary>
     public double MaxRouteHours { get; set; } = 10;
 
+    /// <summary>The rest that ends a driver's duty (default 11 h, the EU's daily rest): the routes a vehicle drives with
+    /// less than this between them together last at most its route limit, and one that used the limit up waits this long
+    /// before the next (<see cref="Planning.DutyRules"/>). Zero: a vehicle is free for a new route the moment it is back.</summary>
+    public double RestHours { get; set; } = 11;
+
     /// <summary>The route limit planning applies to this vehicle: its own <c>maxRouteHours</c>, else
     /// <see cref="MaxRouteHours"/>; null when that is 0 (no limit but its availability). The one rule for planning and
     /// for the vehicle's <c>effectiveMaxRouteHours</c>, so what a carrier reads is what runs plan with.</summary>

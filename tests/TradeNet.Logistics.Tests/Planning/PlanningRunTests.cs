@@ -95,7 +95,7 @@ public class PlanningRunTests
 
     private static ShipmentPlanning Planning(Func<Task> whileSolving) =>
         new(new MeanwhilePlanner(new FleetShipmentPlanner(new DirectTripPlanner(TransportModel.From(Settings)), Options.Create(Settings),
-            NullLogger<FleetShipmentPlanner>.Instance), whileSolving), TimeProvider.System, NullLogger<ShipmentPlanning>.Instance);
+            NullLogger<FleetShipmentPlanner>.Instance), whileSolving), TimeProvider.System, Options.Create(Settings), NullLogger<ShipmentPlanning>.Instance);
 
     private static async Task<Vehicle> SeedAsync(ILogisticsStore store)
     {

@@ -47,6 +47,60 @@ public class VehicleBookingsTests
         Assert.Equal(Now.AddDays(1), Assert.Single(VehicleBookings.FreeFrom([later], [On("van", Now.AddHours(6))], Now)).AvailableFrom);
     }
 
+    private static readonly DutyRules TenHourDays = new(v => v.MaxRouteHours ?? 10, TimeSpan.FromHours(11));
+
+    [Fact]
+    public void A_vehicle_back_from_a_route_that_used_its_working_day_rests_before_the_next()
+    {
+        // 08:00 to 17:30: 9.5 of its 10 hours; half an hour is no route.
+        var free = VehicleBookings.FreeFrom([Van("van")], [OnRoute(Guid.NewGuid(), Now, Now.AddHours(9.5))], Now, TenHourDays);
+
+        Assert.Equal(Now.AddHours(9.5 + 11), Assert.Single(free).AvailableFrom);
+        Assert.Null(free[0].MaxRouteHours);
+    }
+
+    [Fact]
+    public void A_vehicle_back_from_a_short_route_may_go_again_at_once_for_what_its_day_has_left()
+    {
+        var free = VehicleBookings.FreeFrom([Van("van")], [OnRoute(Guid.NewGuid(), Now, Now.AddHours(3))], Now, TenHourDays);
+
+        Assert.Equal((Now.AddHours(3), 7.0), (Assert.Single(free).AvailableFrom, free[0].MaxRouteHours!.Value));
+    }
+
+    [Fact]
+    public void Routes_with_less_than_a_rest_between_them_share_one_day_and_time_at_home_between_them_is_a_break()
+    {
+        // 08–11 and 14–19 (a 3-hour break at home): 8 hours worked, 2 left. A route the evening before, 11 h before the
+        // first, belongs to the day before.
+        var (day, evening) = (Guid.NewGuid(), Guid.NewGuid());
+        var active = new[]
+        {
+            OnRoute(day, Now, Now.AddHours(3)), OnRoute(Guid.NewGuid(), Now.AddHours(6), Now.AddHours(11)),
+            OnRoute(evening, Now.AddHours(-14), Now.AddHours(-11)),
+        };
+
+        var free = Assert.Single(VehicleBookings.FreeFrom([Van("van") with { MaxRouteHours = 9 }], active, Now, TenHourDays));
+
+        Assert.Equal((Now.AddHours(11), 1.0), (free.AvailableFrom, free.MaxRouteHours!.Value));
+    }
+
+    [Fact]
+    public void A_vehicle_whose_own_hours_start_after_a_full_rest_begins_a_new_day_with_its_whole_limit()
+    {
+        var tomorrow = Van("van", from: Now.AddDays(1));
+
+        Assert.Equal([tomorrow], VehicleBookings.FreeFrom([tomorrow], [OnRoute(Guid.NewGuid(), Now, Now.AddHours(9.5))], Now, TenHourDays));
+    }
+
+    [Fact]
+    public void Without_a_rest_or_a_route_limit_a_vehicle_is_free_the_moment_it_is_back()
+    {
+        var active = new[] { OnRoute(Guid.NewGuid(), Now, Now.AddHours(9.5)) };
+
+        Assert.Equal(Now.AddHours(9.5), Assert.Single(VehicleBookings.FreeFrom([Van("van")], active, Now, TenHourDays with { Rest = TimeSpan.Zero })).AvailableFrom);
+        Assert.Equal(Now.AddHours(9.5), Assert.Single(VehicleBookings.FreeFrom([Van("van")], active, Now, TenHourDays with { RouteHours = _ => null })).AvailableFrom);
+    }
+
     [Fact]
     public void A_vehicle_back_only_after_its_availability_ends_is_left_out()
     {

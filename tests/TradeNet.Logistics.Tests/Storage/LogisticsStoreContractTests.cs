@@ -463,7 +463,7 @@ public class LogisticsStoreContractTests
             await session.CommitAsync();
         }
         var planning = new ShipmentPlanning(new DirectTripPlanner(TransportModel.From(new LogisticsOptions())), TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentPlanning>.Instance);
+            Microsoft.Extensions.Options.Options.Create(new LogisticsOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<ShipmentPlanning>.Instance);
 
         var planned = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
         var again = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using TradeNet.Contracts;
 using TradeNet.Logistics.Domain;
 using TradeNet.Logistics.Storage;
@@ -19,8 +20,11 @@ public sealed record PlanningRun(int Pending, IReadOnlyList<Shipment> Shipments,
 /// request) that routes ALL pending transfers together, so legs of different trades share vehicles. What the planner
 /// placed is written with transfer status and ShipmentPlanned events in one session.
 /// </summary>
-public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider clock, ILogger<ShipmentPlanning> logger)
+public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider clock, IOptions<LogisticsOptions> options,
+    ILogger<ShipmentPlanning> logger)
 {
+    private readonly DutyRules _duty = DutyRules.Of(options.Value);
+
     // One run at a time per process: a scheduled run and a requested one would otherwise plan the same transfers twice
     // (the second would then find them no longer pending and skip them, wasting its time budget).
     private readonly SemaphoreSlim _run = new(1, 1);
@@ -101,7 +105,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             {
                 pending = await read.PendingTransfersAsync(max, ct);
                 registered = await read.VehiclesAsync(ct);
-                fleet = VehicleBookings.FreeFrom(registered, await read.ActiveShipmentsAsync(ct), clock.GetUtcNow());
+                fleet = VehicleBookings.FreeFrom(registered, await read.ActiveShipmentsAsync(ct), clock.GetUtcNow(), _duty);
             }
             if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
 
@@ -115,7 +119,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             // not the one it planned for. Direct trips use no registered vehicle.
             var registeredIds = registered.Select(v => v.Id).ToHashSet();
             var offered = fleet.ToDictionary(v => v.Id);
-            var offeredNow = VehicleBookings.FreeFrom(await session.VehiclesAsync(ct), await session.ActiveShipmentsAsync(ct), now)
+            var offeredNow = VehicleBookings.FreeFrom(await session.VehiclesAsync(ct), await session.ActiveShipmentsAsync(ct), now, _duty)
                 .ToDictionary(v => v.Id);
             var writable = planned.GroupBy(p => p.RouteId)
                 .Where(route => route.All(p => stillPending.ContainsKey(p.Transfer.Id)))

@@ -10,18 +10,25 @@ public static class VehicleBookings
     /// from the return to its home of the latest such route (every shipment carries its route's stops, the last one the
     /// return), and left out when that is past its availability — or already past while its shipments are still
     /// active: it is late, and when it will be back is unknown until its carrier reports.</summary>
-    public static IReadOnlyList<Vehicle> FreeFrom(IReadOnlyList<Vehicle> fleet, IEnumerable<Shipment> active, DateTimeOffset now)
+    /// <remarks>With <paramref name="duty"/>, a vehicle back from routes that used its working day first rests: see
+    /// <see cref="DutyRules"/>.</remarks>
+    public static IReadOnlyList<Vehicle> FreeFrom(IReadOnlyList<Vehicle> fleet, IEnumerable<Shipment> active, DateTimeOffset now,
+        DutyRules? duty = null)
     {
-        var busyUntil = active.Where(s => s.Stops.Count > 0)
+        var routes = active.Where(s => s.Stops.Count > 0)
             .GroupBy(s => s.VehicleId)
-            .ToDictionary(g => g.Key, g => g.Max(s => s.Stops[^1].Eta));
+            .ToDictionary(g => g.Key, g => g.GroupBy(s => s.RouteId)
+                .Select(r => (Leaves: r.Min(s => s.Stops[0].Eta), Back: r.Max(s => s.Stops[^1].Eta))).OrderByDescending(r => r.Back).ToList());
+        var rules = duty ?? DutyRules.None;
         var free = new List<Vehicle>(fleet.Count);
         foreach (var vehicle in fleet)
         {
-            if (!busyUntil.TryGetValue(vehicle.Id, out var back)) free.Add(vehicle);
-            else if (back <= now) continue; // late on its route
-            else if (vehicle.AvailableFrom >= back) free.Add(vehicle);
-            else if (vehicle.AvailableUntil is not { } until || until > back) free.Add(vehicle with { AvailableFrom = back });
+            if (!routes.TryGetValue(vehicle.Id, out var its)) free.Add(vehicle);
+            else if (its[0].Back <= now) continue; // late on its route
+            // Its own hours begin after a full rest: a new duty, as registered.
+            else if (vehicle.AvailableFrom >= its[0].Back + rules.Rest) free.Add(vehicle);
+            else if (rules.Next(vehicle, its) is var (from, hours) && (vehicle.AvailableUntil is not { } until || until > from))
+                free.Add(vehicle with { AvailableFrom = vehicle.AvailableFrom > from ? vehicle.AvailableFrom : from, MaxRouteHours = hours ?? vehicle.MaxRouteHours });
         }
         return free;
     }
