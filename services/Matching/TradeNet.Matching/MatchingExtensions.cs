@@ -73,6 +73,7 @@ public static class MatchingExtensions
         api.MapRounds();
         api.MapTrades();
         api.MapBook();
+        api.MapCounterparts();
         app.MapOpenApi(ApiDocs.Pattern("matching")).AllowAnonymous();
         return app;
     }

@@ -13,7 +13,7 @@ public class BilateralClearingProperties
 
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly Gen<BookEntry> Entry = Gen.Select(
+    internal static readonly Gen<BookEntry> Entry = Gen.Select(
         Gen.Int[0, Towns.Length - 1], Gen.Bool, Gen.Int[0, Categories.Length - 1], Gen.Int[1, 60], Gen.Int[0, 12],
         Gen.Bool, Gen.Int[0, 4], Gen.Int[0, 3],
         (town, need, category, quantity, minLot, organic, window, distance) =>

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts;
+using TradeNet.Matching.Clearing;
+using TradeNet.Matching.Rounds;
+using TradeNet.Matching.Storage;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Matching.Api;
+
+/// <summary>"Why is my listing in no trade?": the listing as the next round sees it, and the listings that could be its
+/// other side, each fitting or saying what keeps it out (<see cref="Counterparts"/>).</summary>
+internal static class CounterpartEndpoints
+{
+    private const int DefaultLimit = 50, MaxLimit = 1000;
+
+    public static void MapCounterparts(this IEndpointRouteBuilder api) =>
+        api.MapGet("/listings/{id}/counterparts", ReadAsync).RequireAuthorization().ProducesProblems(403, 404);
+
+    private static async Task<Results<Ok<CounterpartsView>, ValidationProblem, ProblemHttpResult>> ReadAsync(string id, string? limit,
+        ClaimsPrincipal user, IMatchingStore store, IOptions<MatchingOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        if (!QueryLimit.TryParse(limit, DefaultLimit, MaxLimit, out var size)) return Problems.Field("limit", QueryLimit.Problem(MaxLimit));
+        var stored = await store.GetListingAsync(id, ct);
+        if (stored?.Listing is not { } snapshot || OrderBook.Entry(snapshot, 0) is null) return Problems.NotFound("No such listing is in matching's book.");
+        if (!user.IsOperator() && stored.TownId != user.TownId())
+            return Problems.Forbidden("Only the listing's town or an operator reads its counterparts.");
+
+        var now = clock.GetUtcNow();
+        var (open, held) = await BookHolds.ReadAsync(store, now, ct);
+        // The book exactly as a round clears it: what it leaves out can be no one's counterpart.
+        var book = OrderBook.From(open, held, now).Entries.Where(e => e.Available >= e.MinLot).ToList();
+        var detour = options.Value.DetourFactor;
+        var holds = stored.Withdrawn ? 0 : held.GetValueOrDefault(snapshot.Id);
+        var available = Math.Max(0, snapshot.Remaining - holds);
+        var self = book.FirstOrDefault(e => e.Id == snapshot.Id) ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
+        var counterparts = Counterparts.Of(self, book, detour);
+        var townSide = book.Where(e => e.TownId == self.TownId && e.Kind != self.Kind).ToList();
+
+        return TypedResults.Ok(new CounterpartsView(snapshot.Id, snapshot.TownId, Kind(self.Kind), snapshot.Category, available, holds,
+            snapshot.MinLot, book.Any(e => e.Id == snapshot.Id), NotInBook(stored.Withdrawn, snapshot, available, now),
+            counterparts.Count(c => c.Fits),
+            counterparts.SelectMany(c => c.Reasons.Select(r => r.Code).Distinct()).GroupBy(code => code)
+                .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            new TownSideView(Kind(self.Kind == ListingKind.Offer ? ListingKind.Need : ListingKind.Offer), townSide.Count,
+                townSide.Count(e => Counterparts.HasFit(e, book, detour))),
+            counterparts.Take(size).Select(CounterpartView.From).ToArray()));
+    }
+
+    /// <summary>Why a round leaves the listing out, in the order <see cref="OrderBook.From"/> and the strategies check.</summary>
+    private static string? NotInBook(bool withdrawn, ListingSnapshot listing, double available, DateTimeOffset now)
+    {
+        if (withdrawn) return "it is withdrawn";
+        if (listing.AvailableUntil < now) return $"its availability ended at {listing.AvailableUntil:u}";
+        if (available <= 0) return listing.Remaining <= 0
+            ? "nothing of it remains (reserved or fulfilled to its quantity)"
+            : $"all of what remains ({Number(listing.Remaining)}) is held by pending proposals or agreed trades";
+        if (available < listing.MinLot) return $"what is available ({Number(available)}) is below its min lot ({Number(listing.MinLot)})";
+        return null;
+    }
+
+    private static string Kind(ListingKind kind) => kind == ListingKind.Offer ? "offer" : "need";
+
+    private static string Number(double value) => Math.Round(value, 3).ToString("0.###", CultureInfo.InvariantCulture);
+}

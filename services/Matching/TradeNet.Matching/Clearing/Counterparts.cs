@@ -1,0 +1,76 @@
+using System.Globalization;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Matching.Clearing;
+
+/// <summary>Why an offer and a need of one category could not be a leg of a trade: the rule <see cref="Fit.Serves"/>
+/// applies, told condition by condition, plus the lots (a leg carries at least both min lots and at most what both
+/// have available). <see cref="Code"/> is for programs, <see cref="Detail"/> for a person.</summary>
+public sealed record NoFitReason(string Code, string Detail)
+{
+    public const string SameTown = "sameTown", Attributes = "attributes", Distance = "distance", Window = "window", Lots = "lots";
+}
+
+/// <summary>A listing of the other kind in the same category, how far its town is by road, and why it cannot be a
+/// leg with the listing asked about (none: it fits).</summary>
+public sealed record Counterpart(BookEntry Listing, double RoadKm, IReadOnlyList<NoFitReason> Reasons)
+{
+    public bool Fits => Reasons.Count == 0;
+}
+
+/// <summary>
+/// What a town asks when round after round its listing is in no trade: which listings could be its other side, and what
+/// keeps the rest out. A fit is needed, not enough: a trade is a cycle, so the town must also give (or receive) through
+/// another listing of its own in the same trade, and the round chooses among every fit by value.
+/// </summary>
+public static class Counterparts
+{
+    /// <summary>Every reason the offer cannot serve the need, in the order <see cref="Fit.Serves"/> checks them; empty
+    /// exactly when it serves it and their lots can meet.</summary>
+    public static IReadOnlyList<NoFitReason> Why(BookEntry offer, BookEntry need, double detourFactor)
+    {
+        var reasons = new List<NoFitReason>();
+        if (string.Equals(offer.TownId, need.TownId, StringComparison.Ordinal))
+            reasons.Add(new(NoFitReason.SameTown, "both listings are of one town"));
+        var roadKm = Geo.RoadKm(offer.Lat, offer.Lon, need.Lat, need.Lon, detourFactor);
+        if (need.MaxDistanceKm is { } max && roadKm > max)
+            reasons.Add(new(NoFitReason.Distance, $"{Number(roadKm)} km by road, over the need's {Number(max)} km"));
+        var missing = need.Requires.Where(r => !offer.Attributes.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (missing.Count > 0)
+            reasons.Add(new(NoFitReason.Attributes, $"the offer lacks what the need requires: {string.Join(", ", missing)}"));
+        if (!Fit.WindowsOverlap(offer, need))
+            reasons.Add(new(NoFitReason.Window, $"available {Window(offer)} against needed {Window(need)}"));
+        var (least, most) = (Math.Max(offer.MinLot, need.MinLot), Math.Min(offer.Available, need.Available));
+        if (least > most)
+            reasons.Add(new(NoFitReason.Lots, $"a leg would carry at least {Number(least)} (the larger min lot) but at most " +
+                $"{Number(most)} (what the smaller has available)"));
+        return reasons;
+    }
+
+    /// <summary>The listings of the other kind in <paramref name="listing"/>'s category: those that fit first, then by
+    /// road distance and id.</summary>
+    public static IReadOnlyList<Counterpart> Of(BookEntry listing, IEnumerable<BookEntry> book, double detourFactor) =>
+        book.Where(e => e.Kind != listing.Kind && string.Equals(e.Category, listing.Category, StringComparison.Ordinal))
+            .Select(e =>
+            {
+                var (offer, need) = listing.Kind == ListingKind.Offer ? (listing, e) : (e, listing);
+                return new Counterpart(e, Geo.RoadKm(listing.Lat, listing.Lon, e.Lat, e.Lon, detourFactor), Why(offer, need, detourFactor));
+            })
+            .OrderBy(c => c.Fits ? 0 : 1).ThenBy(c => c.RoadKm).ThenBy(c => c.Listing.Id, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Whether the listing has at least one counterpart that fits.</summary>
+    public static bool HasFit(BookEntry listing, IEnumerable<BookEntry> book, double detourFactor) =>
+        book.Any(e => e.Kind != listing.Kind && string.Equals(e.Category, listing.Category, StringComparison.Ordinal)
+            && (listing.Kind == ListingKind.Offer ? Why(listing, e, detourFactor) : Why(e, listing, detourFactor)).Count == 0);
+
+    private static string Window(BookEntry e) => (e.AvailableFrom, e.AvailableUntil) switch
+    {
+        (null, null) => "at any time",
+        ({ } from, null) => $"from {from:yyyy-MM-dd}",
+        (null, { } until) => $"until {until:yyyy-MM-dd}",
+        ({ } from, { } until) => $"{from:yyyy-MM-dd} to {until:yyyy-MM-dd}",
+    };
+
+    private static string Number(double value) => Math.Round(value, 1).ToString("0.#", CultureInfo.InvariantCulture);
+}

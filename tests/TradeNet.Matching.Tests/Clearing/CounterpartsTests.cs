@@ -1,0 +1,60 @@
+using CsCheck;
+using TradeNet.Matching.Clearing;
+using static TradeNet.Matching.Tests.Clearing.Books;
+
+namespace TradeNet.Matching.Tests.Clearing;
+
+public class CounterpartsTests
+{
+    private static readonly DateTimeOffset Day = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void An_offer_and_a_need_have_no_reason_apart_exactly_when_they_fit_and_their_lots_can_meet()
+    {
+        Gen.Select(BilateralClearingProperties.Entry, BilateralClearingProperties.Entry).Sample((a, b) =>
+        {
+            var offer = a with { Id = "o", Kind = ListingKind.Offer };
+            var need = b with { Id = "n", Kind = ListingKind.Need, Category = offer.Category };
+            var lotsMeet = Math.Max(offer.MinLot, need.MinLot) <= Math.Min(offer.Available, need.Available);
+
+            Assert.Equal(Fit.Serves(offer, need, 1.3) && lotsMeet, Counterparts.Why(offer, need, 1.3).Count == 0);
+        }, iter: 2000);
+    }
+
+    [Fact]
+    public void Each_condition_that_keeps_an_offer_from_a_need_is_named_with_what_it_is_short_of()
+    {
+        var offer = Offer("o", "roanne", "cheese", 5, 12, minLot: 1, attributes: ["raw-milk"], from: Day, until: Day.AddDays(2));
+        var need = Need("n", "lyon", "cheese", 40, 12, minLot: 10, requires: ["organic", "raw-milk"], maxKm: 50, at: Lyon,
+            from: Day.AddDays(5), until: Day.AddDays(9));
+
+        var reasons = Counterparts.Why(offer, need, 1.3).ToDictionary(r => r.Code, r => r.Detail);
+
+        Assert.Equal([NoFitReason.Distance, NoFitReason.Attributes, NoFitReason.Window, NoFitReason.Lots], reasons.Keys);
+        Assert.Matches(@"^\d+(\.\d)? km by road, over the need's 50 km$", reasons[NoFitReason.Distance]);
+        Assert.Equal("the offer lacks what the need requires: organic", reasons[NoFitReason.Attributes]);
+        Assert.Equal("available 2026-12-01 to 2026-12-03 against needed 2026-12-06 to 2026-12-10", reasons[NoFitReason.Window]);
+        Assert.Equal("a leg would carry at least 10 (the larger min lot) but at most 5 (what the smaller has available)", reasons[NoFitReason.Lots]);
+        Assert.Equal(NoFitReason.SameTown, Assert.Single(Counterparts.Why(offer, need with { TownId = "roanne", Requires = [],
+            MaxDistanceKm = null, AvailableFrom = null, MinLot = 0 }, 1.3)).Code);
+    }
+
+    [Fact]
+    public void Counterparts_are_the_other_kind_of_the_same_category_those_that_fit_first_then_the_nearest()
+    {
+        var need = Need("n", "riorges", "cheese", 10, 12, maxKm: 30);
+        var book = new[]
+        {
+            need, Offer("near", "roanne", "cheese", 10, 12), Offer("lyon", "lyon", "cheese", 10, 12, at: Lyon),
+            Offer("far-but-fits", "mably", "cheese", 10, 12, at: (46.0667, 4.0667)), Offer("wood", "roanne", "firewood", 10, 1),
+            Need("other-need", "roanne", "cheese", 10, 12),
+        };
+
+        var counterparts = Counterparts.Of(need, book, 1.3);
+
+        Assert.Equal(["near", "far-but-fits", "lyon"], counterparts.Select(c => c.Listing.Id));
+        Assert.Equal([true, true, false], counterparts.Select(c => c.Fits));
+        Assert.True(Counterparts.HasFit(need, book, 1.3));
+        Assert.False(Counterparts.HasFit(Need("lonely", "riorges", "honey", 1, 9), book, 1.3));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TradeNet.Matching.Api;
+using TradeNet.Testing;
+
+namespace TradeNet.Matching.Tests.Component;
+
+/// <summary>"Why is my listing in no trade?", asked of matching by the listing's town.</summary>
+public class CounterpartTests
+{
+    private static async Task<CounterpartsView> ReadAsync(HttpClient client, string listing, string query = "")
+    {
+        var response = await client.GetAsync($"/api/matching/listings/{listing}/counterparts{query}");
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CounterpartsView>(MatchingHost.Json))!;
+    }
+
+    [Fact]
+    public async Task A_town_sees_which_offers_could_serve_its_need_and_what_keeps_the_others_out()
+    {
+        await using var host = new MatchingHost();
+        var tooFar = Swap.Listing("lyon-cheese", "town-lyon", "offer", "cheese", 10, 10, 12) with { TownLat = 45.764, TownLon = 4.8357 };
+        await host.PublishListingsAsync([.. Swap.All, tooFar, Swap.CheeseNeed() with { Id = "b-cheese-2", MaxDistanceKm = 20 }]);
+
+        var view = await ReadAsync(host.Town(Swap.B), "b-cheese-2");
+
+        Assert.True(view.InBook);
+        Assert.Null(view.NotInBookReason);
+        Assert.Equal(("need", 1), (view.Kind, view.Fitting));
+        Assert.Equal(["a-cheese", "lyon-cheese"], view.Counterparts.Select(c => c.ListingId));
+        Assert.True(view.Counterparts[0].Fits);
+        Assert.Equal("distance", Assert.Single(view.Counterparts[1].Reasons).Code);
+        Assert.Equal(new Dictionary<string, int> { ["distance"] = 1 }, view.NotFitting);
+        // Town B gives firewood, which town A needs: it can be in a trade.
+        Assert.Equal(new TownSideView("offer", 1, 1), view.TownSide);
+    }
+
+    [Fact]
+    public async Task A_listing_the_round_leaves_out_says_why_and_a_town_that_gives_nothing_anyone_needs_sees_it()
+    {
+        await using var host = new MatchingHost();
+        var small = Swap.CheeseNeed() with { Remaining = 4, Quantity = 4, MinLot = 5 };
+        await host.PublishListingsAsync(Swap.CheeseOffer(), small);
+
+        var view = await ReadAsync(host.Town(Swap.B), small.Id);
+
+        Assert.False(view.InBook);
+        Assert.Equal("what is available (4) is below its min lot (5)", view.NotInBookReason);
+        Assert.Equal(new TownSideView("offer", 0, 0), view.TownSide);
+        Assert.Equal("lots", Assert.Single(Assert.Single(view.Counterparts).Reasons).Code);
+    }
+
+    [Fact]
+    public async Task What_pending_proposals_hold_is_shown_and_an_operator_may_ask_too()
+    {
+        await using var host = new MatchingHost();
+        await Swap.ProposeAsync(host);
+
+        var view = await ReadAsync(host.Operator(), "a-cheese");
+
+        Assert.Equal((0, 10), (view.Available, view.Held));
+        Assert.False(view.InBook);
+        Assert.Equal("all of what remains (10) is held by pending proposals or agreed trades", view.NotInBookReason);
+    }
+
+    [Fact]
+    public async Task Another_town_is_refused_an_unknown_listing_is_a_404_and_a_bad_limit_a_400_naming_it()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Swap.All);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Town(Swap.A).GetAsync("/api/matching/listings/b-cheese/counterparts")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.As(null).GetAsync("/api/matching/listings/b-cheese/counterparts")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Operator().GetAsync("/api/matching/listings/nowhere/counterparts")).StatusCode);
+        var bad = await host.Town(Swap.B).GetAsync("/api/matching/listings/b-cheese/counterparts?limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("limit", out _));
+        Assert.Single((await ReadAsync(host.Town(Swap.B), "b-cheese", "?limit=1")).Counterparts);
+    }
+}
