@@ -17,7 +17,7 @@ public sealed record DirectTripReason(string Code, string? Detail = null)
     public string Message => Code switch
     {
         NoFleet => "No vehicle is registered, so the giving town carries the leg itself.",
-        NoVehicleAvailable => "No registered vehicle was free for this planning run (all booked, outside their availability or limits).",
+        NoVehicleAvailable => "No registered vehicle was free for this planning run (all booked, resting after a full day, outside their availability or limits).",
         "NoChilledVehicle" => "The goods must be kept chilled and no registered vehicle is chilled.",
         "NoVehicleWithCapacity" => "The leg is heavier or bulkier than every suitable registered vehicle can carry.",
         "WindowInfeasible" => "The leg's time windows leave no time to carry it: a window is empty or closes before the goods can get there.",
