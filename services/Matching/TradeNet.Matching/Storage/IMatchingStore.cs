@@ -9,8 +9,14 @@ public interface IMatchingStore
 {
     Task<IMatchingSession> BeginAsync(CancellationToken ct = default);
 
-    /// <summary>Open (not withdrawn) listings of the book.</summary>
-    Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default);
+    /// <summary>The listings a round can clear at <paramref name="now"/>, by id: not withdrawn, something remaining, and a
+    /// window not ended. Exhausted and ended listings stay in the book (<see cref="ListingsPageAsync"/> shows them) but are
+    /// not read here, so a round reads the live book however long the history behind it.</summary>
+    Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Not-withdrawn listings (exhausted and ended ones too), by id, the first <paramref name="limit"/> after the id
+    /// <paramref name="after"/> (from the start when null): a page of <c>GET /book</c>.</summary>
+    Task<IReadOnlyList<ListingSnapshot>> ListingsPageAsync(string? after, int limit, CancellationToken ct = default);
 
     Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default);
 

@@ -40,10 +40,17 @@ public sealed class MongoMatchingStore : IMatchingStore
         return new MongoMatchingSession(this, await Mongo.BeginWriteAsync(ct));
     }
 
-    public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         await _indexes.EnsureAsync(ct);
-        var docs = await Book.Find(MongoMapping.OpenListings).SortBy(d => d.Id).ToListAsync(ct);
+        var docs = await Book.Find(MongoMapping.LiveListings(now)).ToListAsync(ct);
+        return docs.Select(d => d.Listing!.ToSnapshot()).OrderBy(l => l.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<IReadOnlyList<ListingSnapshot>> ListingsPageAsync(string? after, int limit, CancellationToken ct = default)
+    {
+        await _indexes.EnsureAsync(ct);
+        var docs = await Book.Find(MongoMapping.ListingsAfter(after)).SortBy(d => d.Id).Limit(limit).ToListAsync(ct);
         return docs.Select(d => d.Listing!.ToSnapshot()).ToList();
     }
 
@@ -112,7 +119,7 @@ public sealed class MongoMatchingStore : IMatchingStore
     {
         await Mongo.EnsureOutboxIndexesAsync(ct);
         await Trades.Indexes.CreateManyAsync(MongoMapping.TradeIndexes, ct);
-        await Book.Indexes.CreateOneAsync(MongoMapping.OpenBookIndex, cancellationToken: ct);
+        await Book.Indexes.CreateOneAsync(MongoMapping.LiveBookIndex, cancellationToken: ct);
         await Rounds.Indexes.CreateOneAsync(MongoMapping.RoundsIndex, cancellationToken: ct);
     }
 }
