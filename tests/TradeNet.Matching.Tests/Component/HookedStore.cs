@@ -62,6 +62,9 @@ public sealed class HookedStore : IMatchingStore
     public Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default) =>
         _inner.CountTradesByStatusAsync(ct);
 
+    public Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default) =>
+        _inner.ForgetRoundsAsync(before, max, ct);
+
     /// <summary>How many lease writes (takes and renewals) have been asked for.</summary>
     public int LeaseWrites => Volatile.Read(ref _leaseWrites);
     private int _leaseWrites;

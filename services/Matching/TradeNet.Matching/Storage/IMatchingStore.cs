@@ -30,6 +30,10 @@ public interface IMatchingStore
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default);
 
+    /// <summary>Deletes at most <paramref name="max"/> rounds started before <paramref name="before"/>, oldest first, never the
+    /// newest round (the schedule and the next round read it); returns how many. Trades keep their round id.</summary>
+    Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default);
+
     /// <summary>How many trades are in each status now; a status without trades may be absent.</summary>
     Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default);
 

@@ -98,6 +98,13 @@ public static class MongoMapping
     public static FilterDefinition<TradeDocument> TradeAtVersion(Guid id, long version) =>
         Builders<TradeDocument>.Filter.Eq(d => d.Id, id) & Builders<TradeDocument>.Filter.Eq(d => d.Version, version);
 
+    public static SortDefinition<RoundDocument> NewestRoundsFirst =>
+        Builders<RoundDocument>.Sort.Descending(d => d.StartedAt).Ascending(d => d.Id);
+
+    /// <summary>Rounds a retention sweep may delete: started before <paramref name="before"/>, and not the newest one.</summary>
+    public static FilterDefinition<RoundDocument> RoundsToForget(DateTimeOffset before, Guid newest) =>
+        Builders<RoundDocument>.Filter.Lt(d => d.StartedAt, before.UtcDateTime) & Builders<RoundDocument>.Filter.Ne(d => d.Id, newest);
+
     public static SortDefinition<TradeDocument> NewestTradesFirst =>
         Builders<TradeDocument>.Sort.Descending(d => d.CreatedAt).Ascending(d => d.Id);
 

@@ -73,6 +73,17 @@ public sealed class MongoMatchingStore : IMatchingStore
         return docs.Select(d => d.ToDomain()).ToList();
     }
 
+    public async Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default)
+    {
+        await _indexes.EnsureAsync(ct);
+        var newest = await Rounds.Find(FilterDefinition<RoundDocument>.Empty).Sort(MongoMapping.NewestRoundsFirst).Limit(1).FirstOrDefaultAsync(ct);
+        if (newest is null) return 0;
+        var ids = await Rounds.Find(MongoMapping.RoundsToForget(before, newest.Id)).SortBy(d => d.StartedAt).Limit(max)
+            .Project(d => d.Id).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        return (int)(await Rounds.DeleteManyAsync(Builders<RoundDocument>.Filter.In(d => d.Id, ids), ct)).DeletedCount;
+    }
+
     public async Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default)
     {
         await _indexes.EnsureAsync(ct);

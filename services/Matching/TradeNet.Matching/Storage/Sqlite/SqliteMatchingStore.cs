@@ -215,6 +215,21 @@ public sealed class SqliteMatchingStore : IMatchingStore
         return rounds;
     }
 
+    public async Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default)
+    {
+        await using var scope = await Database.BeginWriteAsync(ct);
+        var deleted = await scope.ExecuteAsync(ForgetRoundsSql, ("$before", before.ToUnixTimeMilliseconds()), ("$max", max));
+        await scope.CommitAsync(ct);
+        return deleted;
+    }
+
+    /// <summary>Along ix_rounds_started, a batch at a time (one short write each, so rounds and answers are not held up).</summary>
+    internal const string ForgetRoundsSql = """
+        DELETE FROM rounds WHERE id IN (
+            SELECT id FROM rounds WHERE started_at < $before AND started_at < (SELECT MAX(started_at) FROM rounds)
+            ORDER BY started_at LIMIT $max)
+        """;
+
     public async Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default)
     {
         await using var connection = Database.Open();
