@@ -461,14 +461,39 @@ public sealed partial class CatalogStoreContractTests
         Assert.Equal(["a", "b"], await Ids(new(TownId: "42187")));
         Assert.Equal(["b"], await Ids(new(Kind: ListingKinds.Need)));
         Assert.Equal(["c"], await Ids(new(Category: "firewood")));
-        Assert.Equal(["a", "b", "c"], await Ids(new(Status: ListingStatuses.Active)));
+        Assert.Equal(["a", "b", "c"], await Ids(new(Status: ListingStatuses.Active, At: At)));
         Assert.Equal(["a", "d"], await Ids(new(Ids: ["d", "a", "zz"])));
         Assert.Equal(["d"], await Ids(new(TownId: "42283", Category: "cheese", Kind: ListingKinds.Offer)));
         // Pages: after a listing, in the same order, at most Limit.
         Assert.Equal(["a", "b"], await Ids(new(Limit: 2)));
         Assert.Equal(["c", "d"], await Ids(new(After: new ListingCursor(At.AddSeconds(1), "b"), Limit: 2)));
-        Assert.Equal(["c"], await Ids(new(Status: ListingStatuses.Active, After: new ListingCursor(At.AddSeconds(1), "b"))));
+        Assert.Equal(["c"], await Ids(new(Status: ListingStatuses.Active, After: new ListingCursor(At.AddSeconds(1), "b"), At: At)));
         AssertSame(Listing("b", "42187", ListingKinds.Need) with { CreatedAt = At.AddSeconds(1) }, await store.Store.GetListingAsync("b"));
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task Active_lists_only_the_open_listings_and_ended_the_active_ones_whose_window_is_over(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        await AddAsync(store.Store, async s =>
+        {
+            await s.AddTownAsync(Town("42187"));
+            await s.AddListingAsync(Listing("open", "42187")); // until At + 30 days
+            await s.AddListingAsync(Listing("no-end", "42187") with { AvailableUntil = null, CreatedAt = At.AddSeconds(1) });
+            await s.AddListingAsync(Listing("ended", "42187") with { AvailableUntil = At.AddDays(-1), CreatedAt = At.AddSeconds(2) });
+            await s.AddListingAsync(Listing("exhausted-ended", "42187") with
+            {
+                Status = ListingStatuses.Exhausted, AvailableUntil = At.AddDays(-1), CreatedAt = At.AddSeconds(3),
+            });
+        });
+
+        async Task<string[]> Ids(ListingQuery query) => (await store.Store.FindListingsAsync(query)).Select(l => l.Id).ToArray();
+
+        Assert.Equal(["open", "no-end"], await Ids(new(Status: ListingStatuses.Active, At: At)));
+        Assert.Equal(["ended"], await Ids(new(Status: ListingStatuses.Ended, At: At)));
+        Assert.Equal(["no-end"], await Ids(new(Status: ListingStatuses.Active, At: At.AddDays(31))));
+        Assert.Equal(["open", "ended"], await Ids(new(Status: ListingStatuses.Ended, At: At.AddDays(31))));
+        Assert.Equal(["exhausted-ended"], await Ids(new(Status: ListingStatuses.Exhausted)));
     }
 
     [Theory, MemberData(nameof(Adapters))]

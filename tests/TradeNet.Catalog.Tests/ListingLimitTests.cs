@@ -39,7 +39,7 @@ public sealed class ListingLimitTests : IAsyncLifetime
     }
 
     private async Task<int> OpenCountAsync(string town) =>
-        (await _factory.Store.FindListingsAsync(new ListingQuery(TownId: town, Status: "active"))).Count;
+        (await _factory.Store.FindListingsAsync(new ListingQuery(TownId: town, Status: "active", At: _clock.GetUtcNow()))).Count;
 
     [Fact]
     public async Task One_listing_more_than_the_limit_is_a_409_saying_to_withdraw_some_and_a_withdrawal_makes_room()

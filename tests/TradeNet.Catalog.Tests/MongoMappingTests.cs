@@ -178,6 +178,23 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void The_active_list_keeps_open_windows_and_the_ended_list_the_active_listings_past_theirs()
+    {
+        Assert.Equal(new BsonDocument
+            {
+                ["status"] = "active",
+                ["$or"] = new BsonArray { new BsonDocument("availableUntil", BsonNull.Value),
+                    new BsonDocument("availableUntil", new BsonDocument("$gte", new BsonDateTime(At.UtcDateTime))) },
+            },
+            MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery(Status: ListingStatuses.Active, At: At))));
+        Assert.Equal(new BsonDocument
+            {
+                ["status"] = "active", ["availableUntil"] = new BsonDocument("$lt", new BsonDateTime(At.UtcDateTime)),
+            },
+            MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery(Status: ListingStatuses.Ended, At: At))));
+    }
+
+    [Fact]
     public void Filters_render_to_the_mapped_field_names()
     {
         var trade = Guid.NewGuid();
@@ -186,8 +203,8 @@ public sealed class MongoMappingTests
             MongoRendering.Render(CatalogMongoQueries.ListingAtVersion("l1", 3)));
         Assert.Equal(BsonDocument.Parse("""{ "apiKeyHash": "abc" }"""), MongoRendering.Render(CatalogMongoQueries.TownByKeyHash("abc")));
         Assert.Equal(BsonDocument.Parse($$"""{ "_id": "{{trade}}" }"""), MongoRendering.Render(CatalogMongoQueries.ReservationByTrade(trade)));
-        Assert.Equal(BsonDocument.Parse("""{ "townId": "42187", "kind": "offer", "status": "active" }"""),
-            MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery(TownId: "42187", Kind: "offer", Status: "active"))));
+        Assert.Equal(BsonDocument.Parse("""{ "townId": "42187", "kind": "offer", "status": "exhausted" }"""),
+            MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery(TownId: "42187", Kind: "offer", Status: "exhausted"))));
         Assert.Equal(BsonDocument.Parse("""{ "_id": { "$in": ["a", "b"] } }"""),
             MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery(Ids: ["a", "b"]))));
         Assert.Equal(new BsonDocument(), MongoRendering.Render(CatalogMongoQueries.Listings(new ListingQuery())));

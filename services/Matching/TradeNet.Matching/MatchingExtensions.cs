@@ -22,7 +22,10 @@ public static class MatchingExtensions
     {
         var services = builder.Services;
         services.AddServiceOpenApi("matching");
-        services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
+        services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section))
+            .Validate(o => o.RoundRetention is not { } keep || keep <= TimeSpan.Zero || keep >= MatchingOptions.MinRoundRetention,
+                $"Matching:RoundRetention must be at least {MatchingOptions.MinRoundRetention.TotalHours} hours, or 0 (unset) to keep every round.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => MatchingStorage.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -50,6 +53,8 @@ public static class MatchingExtensions
         services.AddHostedService<ScheduledClearing>();
         services.AddHostedService<ProposalExpiry>();
         services.AddHostedService<ReservationRetry>();
+        services.AddSingleton<RoundRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoundRetention>());
         return builder;
     }
 

@@ -39,4 +39,12 @@ public sealed class MatchingOptions
 
     /// <summary>The load a transport estimate is for: a leg pays its weight's share of such a trip.</summary>
     public double ReferenceLoadKg { get; set; } = 1000;
+
+    /// <summary>How long round records are kept (<c>GET /rounds</c>); unset or 0 (the default) keeps every one. A round
+    /// every few minutes writes about 0.2–1 MB a day of records that only operators read; trades are never removed by it.</summary>
+    public TimeSpan? RoundRetention { get; set; }
+
+    /// <summary>The shortest <see cref="RoundRetention"/>: the day an operator looks back over when a town asks about
+    /// yesterday's proposals.</summary>
+    public static readonly TimeSpan MinRoundRetention = TimeSpan.FromDays(1);
 }

@@ -41,6 +41,45 @@ public class RouteSheetRenderingTests
     }
 
     [Fact]
+    public void A_route_across_the_october_clock_change_shows_each_time_with_its_offset_so_the_twice_run_hour_reads_apart()
+    {
+        // 31 Oct 2027 in Paris: 03:00 summer time is 02:00 winter time (01:00 UTC), so 00:30 and 01:30 UTC both read 02:30.
+        var night = new DateTimeOffset(2027, 10, 31, 0, 30, 0, TimeSpan.Zero);
+        var goods = new RouteGoods(Guid.NewGuid(), Guid.NewGuid(), 0, "42187", "69123", "cheese", 40, 40, ShipmentStatus.Planned);
+        var route = new RouteView(Guid.NewGuid(), "van-1", "42187", 30, 1,
+        [
+            new RouteStopView(1, "42187", night, [goods], []),
+            new RouteStopView(2, "69123", night.AddHours(1), [], [goods]),
+        ]);
+
+        var html = RouteSheet.Html(route, Paris());
+        var csv = RouteSheet.Csv(route, Paris());
+
+        Assert.Contains("<td>2027-10-31 02:30 +02:00</td>", html);
+        Assert.Contains("<td>2027-10-31 02:30 +01:00</td>", html);
+        Assert.Contains(",2027-10-31T02:30:00+02:00,", csv);
+        Assert.Contains(",2027-10-31T02:30:00+01:00,", csv);
+    }
+
+    [Fact]
+    public void A_route_after_the_march_clock_change_reads_summer_time_from_the_first_hour()
+    {
+        // 28 Mar 2027: 02:00 winter time becomes 03:00 summer time (01:00 UTC); one offset on the route, so no offsets shown.
+        var morning = new DateTimeOffset(2027, 3, 28, 1, 0, 0, TimeSpan.Zero);
+        var goods = new RouteGoods(Guid.NewGuid(), Guid.NewGuid(), 0, "42187", "69123", "cheese", 40, 40, ShipmentStatus.Planned);
+        var route = new RouteView(Guid.NewGuid(), "van-1", "42187", 30, 1,
+        [
+            new RouteStopView(1, "42187", morning, [goods], []),
+            new RouteStopView(2, "69123", morning.AddHours(1), [], [goods]),
+        ]);
+
+        var html = RouteSheet.Html(route, Paris());
+
+        Assert.Contains("<td>2027-03-28 03:00</td>", html);
+        Assert.Contains("<td>2027-03-28 04:00</td>", html);
+    }
+
+    [Fact]
     public void A_route_whose_first_loads_are_at_home_starts_there_rather_than_departing()
     {
         var route = Route("42187");

@@ -62,6 +62,22 @@ public class BookTests
     }
 
     [Fact]
+    public async Task A_listing_whose_window_ended_stays_in_the_book_with_nothing_available_and_out_of_every_round()
+    {
+        var clock = new ShiftedClock();
+        await using var host = new MatchingHost { Clock = clock };
+        var until = DateTimeOffset.UtcNow.AddDays(2);
+        await host.PublishListingsAsync(Swap.CheeseOffer() with { AvailableUntil = until }, Swap.CheeseNeed(), Swap.WoodOffer(), Swap.WoodNeed());
+
+        clock.Shift = TimeSpan.FromDays(3);
+
+        var cheese = (await host.BookAsync()).Single(b => b.Id == Swap.CheeseOffer().Id);
+        Assert.Equal((10.0, 0.0, until), (cheese.Remaining, cheese.Available, cheese.AvailableUntil!.Value));
+        var round = await host.RunRoundAsync();
+        Assert.Equal((0, 3), (round.Trades, round.Listings));
+    }
+
+    [Fact]
     public async Task The_book_comes_in_pages_by_listing_id_each_full_page_linking_to_the_next()
     {
         await using var host = new MatchingHost();

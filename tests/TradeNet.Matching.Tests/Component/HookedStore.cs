@@ -30,9 +30,16 @@ public sealed class HookedStore : IMatchingStore
     public void BeforeNextWrite(Func<Task> hook) => _beforeNextWrite = hook;
     private Func<Task>? _beforeNextWrite;
 
-    public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default)
     {
-        var listings = await _inner.OpenListingsAsync(ct);
+        var listings = await _inner.LiveListingsAsync(now, ct);
+        await RunHookAsync();
+        return listings;
+    }
+
+    public async Task<IReadOnlyList<ListingSnapshot>> ListingsPageAsync(string? after, int limit, CancellationToken ct = default)
+    {
+        var listings = await _inner.ListingsPageAsync(after, limit, ct);
         await RunHookAsync();
         return listings;
     }
@@ -54,6 +61,9 @@ public sealed class HookedStore : IMatchingStore
 
     public Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default) =>
         _inner.CountTradesByStatusAsync(ct);
+
+    public Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default) =>
+        _inner.ForgetRoundsAsync(before, max, ct);
 
     /// <summary>How many lease writes (takes and renewals) have been asked for.</summary>
     public int LeaseWrites => Volatile.Read(ref _leaseWrites);

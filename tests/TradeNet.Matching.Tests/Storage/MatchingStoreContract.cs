@@ -30,7 +30,7 @@ public sealed class MatchingStoreContract : IDisposable
         Assert.NotNull(saved);
         Assert.Equal(Listing("l1", "roanne") with { Attributes = [], Requires = [] }, saved.Listing! with { Attributes = [], Requires = [] });
         Assert.Equal(["organic"], saved.Listing!.Attributes);
-        Assert.Equal("l1", Assert.Single(await store.OpenListingsAsync()).Id);
+        Assert.Equal("l1", Assert.Single(await store.LiveListingsAsync(Now)).Id);
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
@@ -133,7 +133,7 @@ public sealed class MatchingStoreContract : IDisposable
             await session.CommitAsync();
         }
 
-        Assert.Equal(["l1"], (await store.OpenListingsAsync()).Select(l => l.Id));
+        Assert.Equal(["l1"], (await store.LiveListingsAsync(Now)).Select(l => l.Id));
         var tombstone = await store.GetListingAsync("l2");
         Assert.True(tombstone!.Withdrawn);
         Assert.Equal(4, tombstone.Version);

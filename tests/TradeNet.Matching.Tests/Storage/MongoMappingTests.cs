@@ -119,6 +119,24 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_rounds_book_filter_repeats_the_live_indexs_partial_filter_so_the_server_can_use_it()
+    {
+        var partial = MongoRendering.Render(((CreateIndexOptions<BookDocument>)MongoMapping.LiveBookIndex.Options).PartialFilterExpression);
+        Assert.Equal(BsonDocument.Parse("{ withdrawn: false, 'listing.remaining': { $gt: 0.0 } }"), partial);
+        Assert.Equal(BsonDocument.Parse("""
+            { withdrawn: false, 'listing.remaining': { $gt: 0.0 },
+              $or: [{ 'listing.availableUntil': null }, { 'listing.availableUntil': { $gte: ISODate('2026-12-01T09:30:00Z') } }] }
+            """), MongoRendering.Render(MongoMapping.LiveListings(At)));
+    }
+
+    [Fact]
+    public void A_page_of_the_book_starts_after_the_last_id_of_the_page_before()
+    {
+        Assert.Equal(BsonDocument.Parse("{ withdrawn: false, listing: { $ne: null }, _id: { $gt: 'l3' } }"),
+            MongoRendering.Render(MongoMapping.ListingsAfter("l3")));
+    }
+
+    [Fact]
     public void A_towns_trades_are_those_it_gives_or_receives_on()
     {
         var rendered = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", TradeStatus.Proposed, DeadlineBefore: At)));
@@ -207,7 +225,8 @@ public class MongoMappingTests
         Assert.Equal(BsonDocument.Parse("{ status: 1, deadline: 1 }"), trades["status_deadline"]);
         Assert.Equal(BsonDocument.Parse("{ towns: 1, createdAt: -1 }"), trades["towns_created"]);
         Assert.Equal(BsonDocument.Parse("{ listingIds: 1, status: 1 }"), trades["listing_status"]);
-        Assert.Equal(BsonDocument.Parse("{ withdrawn: 1 }"), MongoRendering.Render(MongoMapping.OpenBookIndex.Keys));
+        Assert.Equal(BsonDocument.Parse("{ status: 1, createdAt: -1, _id: 1 }"), trades["status_created"]);
+        Assert.Equal(BsonDocument.Parse("{ 'listing.availableUntil': 1 }"), MongoRendering.Render(MongoMapping.LiveBookIndex.Keys));
         Assert.Equal(BsonDocument.Parse("{ startedAt: -1 }"), MongoRendering.Render(MongoMapping.RoundsIndex.Keys));
     }
 

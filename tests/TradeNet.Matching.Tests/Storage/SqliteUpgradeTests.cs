@@ -64,4 +64,43 @@ public sealed class SqliteUpgradeTests : IDisposable
         }
         Assert.Equal(at, (await store.GetTradeAsync(old.Id))!.AgreedAt);
     }
+
+    [Fact]
+    public async Task A_book_from_before_the_live_index_gets_its_columns_from_each_snapshot_so_rounds_read_only_the_live_listings()
+    {
+        Directory.CreateDirectory(_settings.DataDir);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        ListingSnapshot Listing(string id) => new(id, "roanne", "offer", "cheese", "kg", 12, 1, 30, 25, 2, [], [], null, null,
+            now.AddDays(3), 46.03, 4.06, 3);
+        using (var connection = new SqliteConnection($"Data Source={Path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE book (id TEXT PRIMARY KEY, town_id TEXT NOT NULL, version INTEGER NOT NULL, withdrawn INTEGER NOT NULL, listing TEXT NULL);
+                CREATE INDEX ix_book_open ON book(withdrawn);
+                INSERT INTO book VALUES ('live', 'roanne', 3, 0, $live), ('exhausted', 'roanne', 3, 0, $exhausted),
+                    ('ended', 'roanne', 3, 0, $ended), ('no-end', 'roanne', 3, 0, $noEnd), ('tombstone', 'roanne', 3, 1, NULL);
+                """;
+            // Written in another zone than UTC and below the millisecond, as catalog may announce a window's end.
+            var endsSoon = now.AddMilliseconds(1).AddTicks(3).ToOffset(TimeSpan.FromHours(2));
+            command.Parameters.AddWithValue("$live", JsonSerializer.Serialize(Listing("live") with { AvailableUntil = endsSoon }, SqliteMatchingStore.Json));
+            command.Parameters.AddWithValue("$exhausted", JsonSerializer.Serialize(Listing("exhausted") with { Remaining = 0 }, SqliteMatchingStore.Json));
+            command.Parameters.AddWithValue("$ended", JsonSerializer.Serialize(Listing("ended") with { AvailableUntil = now.AddMinutes(-1) }, SqliteMatchingStore.Json));
+            command.Parameters.AddWithValue("$noEnd", JsonSerializer.Serialize(Listing("no-end") with { AvailableUntil = null }, SqliteMatchingStore.Json));
+            command.ExecuteNonQuery();
+        }
+
+        var store = new SqliteMatchingStore(Path);
+        _ = new SqliteMatchingStore(Path); // a second start finds nothing to fill
+
+        Assert.Equal(["live", "no-end"], (await store.LiveListingsAsync(now.AddMilliseconds(1))).Select(l => l.Id));
+        Assert.Equal(["no-end"], (await store.LiveListingsAsync(now.AddMilliseconds(2))).Select(l => l.Id));
+        Assert.Equal(["ended", "exhausted", "live", "no-end"], (await store.ListingsPageAsync(null, 10)).Select(l => l.Id));
+        using var check = new SqliteConnection($"Data Source={Path};Pooling=False");
+        check.Open();
+        using var indexes = check.CreateCommand();
+        indexes.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'book' AND name LIKE 'ix_%' ORDER BY name)";
+        Assert.Equal("ix_book_live", indexes.ExecuteScalar());
+    }
 }

@@ -73,7 +73,8 @@ public sealed record ListingView(
     long Version,
     DateTimeOffset CreatedAt)
 {
-    public static ListingView Of(Listing l) => new(l.Id, l.TownId, l.Kind, l.Category, l.Quantity, l.Remaining, l.Reserved,
-        l.Fulfilled, l.MinLot, l.Attributes, l.Requires, l.AvailableFrom, l.AvailableUntil, l.MaxDistanceKm, l.Status,
+    /// <summary>The listing as it stands at <paramref name="now"/> (its status may be <c>ended</c>, <see cref="Listing.StatusAt"/>).</summary>
+    public static ListingView Of(Listing l, DateTimeOffset now) => new(l.Id, l.TownId, l.Kind, l.Category, l.Quantity, l.Remaining, l.Reserved,
+        l.Fulfilled, l.MinLot, l.Attributes, l.Requires, l.AvailableFrom, l.AvailableUntil, l.MaxDistanceKm, l.StatusAt(now),
         l.Version, l.CreatedAt);
 }

@@ -26,14 +26,14 @@ internal static class ListingEndpoints
 
     private static async Task<Results<Ok<ListingView[]>, ValidationProblem>> Find(
         string? town, string? kind, string? category, string? status, string? limit, string? after,
-        ICatalogStore store, HttpContext http, CancellationToken ct)
+        ICatalogStore store, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         // An empty query parameter (?town=) means no filter, as if it were left out.
         // Kinds, categories and statuses are lower-case ids, read as publishing reads them.
         (town, kind, category, status) = (Blank(town), Blank(kind)?.ToLowerInvariant(), Blank(category)?.ToLowerInvariant(), Blank(status)?.ToLowerInvariant());
         if (kind is not null && !ListingKinds.All.Contains(kind)) return Problems.Field("kind", "must be 'offer' or 'need'");
         if (status is not null && !ListingStatuses.All.Contains(status))
-            return Problems.Field("status", "must be 'active', 'withdrawn' or 'exhausted'");
+            return Problems.Field("status", "must be 'active', 'ended', 'withdrawn' or 'exhausted'");
         if (Paging.Size(limit, out var page) is { } badLimit) return badLimit;
         ListingCursor? cursor = null;
         if (Blank(after) is { } afterId)
@@ -41,37 +41,38 @@ internal static class ListingEndpoints
             if (await store.GetListingAsync(afterId, ct) is not { } last) return Paging.UnknownAfter("listing");
             cursor = new ListingCursor(last.CreatedAt, last.Id);
         }
-        var listings = await store.FindListingsAsync(new ListingQuery(town, kind, category, status, After: cursor, Limit: page), ct);
+        var now = clock.GetUtcNow();
+        var listings = await store.FindListingsAsync(new ListingQuery(town, kind, category, status, After: cursor, Limit: page, At: now), ct);
         Paging.LinkNext(http, listings, page, l => l.Id);
-        return TypedResults.Ok(listings.Select(ListingView.Of).ToArray());
+        return TypedResults.Ok(listings.Select(l => ListingView.Of(l, now)).ToArray());
     }
 
-    private static async Task<Results<Ok<ListingView>, ProblemHttpResult>> Get(string id, ICatalogStore store, CancellationToken ct) =>
+    private static async Task<Results<Ok<ListingView>, ProblemHttpResult>> Get(string id, ICatalogStore store, TimeProvider clock, CancellationToken ct) =>
         await store.GetListingAsync(id, ct) is { } listing
-            ? TypedResults.Ok(ListingView.Of(listing))
+            ? TypedResults.Ok(ListingView.Of(listing, clock.GetUtcNow()))
             : Problems.NotFound($"listing {CatalogValidation.Quoted(id)} does not exist");
 
     /// <summary>With an <c>Idempotency-Key</c>, a retry (the first answer lost) gets the same listing, 201 again and
     /// <c>Idempotent-Replayed: true</c>, instead of publishing the goods twice.</summary>
     private static async Task<Results<Created<ListingView>, ValidationProblem, ProblemHttpResult>> Publish(
         PublishListingRequest body, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
-        ListingBoard board, HttpContext http, CancellationToken ct) =>
+        ListingBoard board, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         // The header sent twice binds as "a,b", which the key's rules (no commas) refuse.
         Responses.From(await board.PublishAsync(Town(user), body, idempotencyKey, ct), published =>
         {
             if (published.Replayed) http.Response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
-            return TypedResults.Created($"/api/catalog/listings/{published.Listing.Id}", ListingView.Of(published.Listing));
+            return TypedResults.Created($"/api/catalog/listings/{published.Listing.Id}", ListingView.Of(published.Listing, clock.GetUtcNow()));
         });
 
     private static async Task<Results<Ok<ListingView>, ValidationProblem, ProblemHttpResult>> Change(
-        string id, ChangeListingRequest body, ClaimsPrincipal user, ListingBoard board, CancellationToken ct) =>
-        Responses.From(await board.ChangeAsync(Town(user), id, body, ct), l => TypedResults.Ok(ListingView.Of(l)));
+        string id, ChangeListingRequest body, ClaimsPrincipal user, ListingBoard board, TimeProvider clock, CancellationToken ct) =>
+        Responses.From(await board.ChangeAsync(Town(user), id, body, ct), l => TypedResults.Ok(ListingView.Of(l, clock.GetUtcNow())));
 
     private static async Task<Results<Ok<ListingView>, ProblemHttpResult>> Withdraw(
-        string id, ClaimsPrincipal user, ListingBoard board, CancellationToken ct)
+        string id, ClaimsPrincipal user, ListingBoard board, TimeProvider clock, CancellationToken ct)
     {
         var outcome = await board.WithdrawAsync(user.IsOperator() ? null : Town(user), id, user.CallerName(), ct);
-        return Responses.Refusal(outcome, l => TypedResults.Ok(ListingView.Of(l)));
+        return Responses.Refusal(outcome, l => TypedResults.Ok(ListingView.Of(l, clock.GetUtcNow())));
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -14,7 +14,11 @@ public static class ListingStatuses
     public const string Active = "active";
     public const string Withdrawn = "withdrawn";
     public const string Exhausted = "exhausted";
-    public static readonly string[] All = [Active, Withdrawn, Exhausted];
+    /// <summary>Shown, never stored: an active listing whose window has ended (<see cref="Listing.StatusAt"/>). It stays
+    /// active in the store, so a change that moves the end later opens it again with nothing else to undo.</summary>
+    public const string Ended = "ended";
+    /// <summary>What a listing shows and a list filters by.</summary>
+    public static readonly string[] All = [Active, Ended, Withdrawn, Exhausted];
 }
 
 /// <summary>An offer (what a town has) or a need (what it wants). Quantities split into what is still
@@ -50,6 +54,10 @@ public sealed record Listing(
     /// <summary>Active and its window not ended: a listing the order book still holds (matching skips ended ones), and
     /// what counts against the town's <see cref="CatalogOptions.MaxOpenListingsPerTown"/>.</summary>
     public bool IsOpenAt(DateTimeOffset now) => IsActive && (AvailableUntil is null || AvailableUntil >= now);
+
+    /// <summary>The status shown at <paramref name="now"/>: <see cref="ListingStatuses.Ended"/> for an active listing whose
+    /// window is over (no round matches it, it holds no place against the town's limit), else the stored one.</summary>
+    public string StatusAt(DateTimeOffset now) => IsActive && !IsOpenAt(now) ? ListingStatuses.Ended : Status;
 
     public Listing Reserve(double quantity) => Settle(this with { Reserved = Reserved + quantity });
 

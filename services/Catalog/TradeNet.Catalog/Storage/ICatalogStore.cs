@@ -113,7 +113,12 @@ public sealed record ListingQuery(
     string? Status = null,
     IReadOnlyCollection<string>? Ids = null,
     ListingCursor? After = null,
-    int? Limit = null);
+    int? Limit = null,
+    DateTimeOffset? At = null)
+{
+    /// <summary>When <c>active</c> and <c>ended</c> are judged (<see cref="Listing.StatusAt"/>): both are stored as active.</summary>
+    public DateTimeOffset StatusTime => At ?? throw new InvalidOperationException($"A query by status '{Status}' needs the time it is judged at.");
+}
 
 /// <summary>A latitude/longitude box, bounds included: a cheap filter before an exact distance.</summary>
 public sealed record GeoBox(double MinLat, double MaxLat, double MinLon, double MaxLon)

@@ -75,6 +75,9 @@ public static class RouteSheet
         if (sheet.TownNames is null) html.Append("<p>Town names are unavailable (the catalog did not answer): towns are shown by id.</p>\n");
         html.Append("<table>\n<thead><tr><th>#</th><th>Town</th><th>Time (").Append(E(sheet.Zone.Id))
             .Append(")</th><th>Unload</th><th>Load</th><th>Done</th></tr></thead>\n<tbody>\n");
+        // A route across a clock change (Europe/Paris: the last Sundays of March and October) shows each time with its
+        // offset: on the October night 02:30 comes twice, and the CSV's offsets are not on a printed sheet.
+        var format = route.Stops.Select(s => sheet.Local(s.Eta).Offset).Distinct().Count() > 1 ? "yyyy-MM-dd HH:mm zzz" : "yyyy-MM-dd HH:mm";
         foreach (var stop in route.Stops)
         {
             var step = stop.Pickups.Length + stop.Deliveries.Length > 0 ? "" : Action(route, stop) switch
@@ -85,7 +88,7 @@ public static class RouteSheet
                 _ => "",
             };
             html.Append("<tr><td>").Append(stop.Sequence.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(E(sheet.Town(stop.TownId)))
-                .Append("</td><td>").Append(E(sheet.Local(stop.Eta).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
+                .Append("</td><td>").Append(E(sheet.Local(stop.Eta).ToString(format, CultureInfo.InvariantCulture)))
                 .Append("</td><td>").Append(step.Length > 0 ? $"<i>{E(step)}</i>" : Goods(stop.Deliveries, "from", g => g.FromTown))
                 .Append("</td><td>").Append(Goods(stop.Pickups, "to", g => g.ToTown))
                 .Append("</td><td>&#9744;</td></tr>\n");

@@ -18,17 +18,18 @@ internal static class BookEndpoints
         HttpContext http, IMatchingStore store, TimeProvider clock, CancellationToken ct)
     {
         if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
-        // A round reads the whole book anyway; the page only bounds the answer. An id that left the book since the page
-        // before still orders the rest, so "after" needs no lookup.
-        var (open, held) = await BookHolds.ReadAsync(store, clock.GetUtcNow(), ct);
-        var listings = open
-            .Where(l => string.IsNullOrWhiteSpace(after) || string.CompareOrdinal(l.Id, after.Trim()) > 0)
-            .OrderBy(l => l.Id, StringComparer.Ordinal).Take(size).ToList();
+        // The page is read by id from the store, so a page costs its own listings however many months of exhausted ones
+        // the book keeps. An id that left the book since the page before still orders the rest, so "after" needs no lookup.
+        var now = clock.GetUtcNow();
+        var from = string.IsNullOrWhiteSpace(after) ? null : after.Trim();
+        var (listings, held) = await BookHolds.ReadAsync(store, now, () => store.ListingsPageAsync(from, size, ct), ct);
         var page = listings.Select(l =>
         {
             var h = held.GetValueOrDefault(l.Id);
-            return new BookListingView(l.Id, l.TownId, l.Kind, l.Category, l.Remaining, h, Math.Max(0, l.Remaining - h), l.MinLot, l.Version,
-                l.TownLat, l.TownLon);
+            // An ended window is out of the next round (OrderBook.From), so nothing of it is available to it.
+            var available = l.AvailableUntil < now ? 0 : Math.Max(0, l.Remaining - h);
+            return new BookListingView(l.Id, l.TownId, l.Kind, l.Category, l.Remaining, h, available, l.MinLot, l.Version,
+                l.TownLat, l.TownLon, l.AvailableUntil);
         }).ToArray();
         Paging.LinkNext(http, page, size, l => l.Id);
         return TypedResults.Ok(page);

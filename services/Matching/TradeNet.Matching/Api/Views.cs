@@ -33,7 +33,8 @@ public sealed record TradeView(
 
 /// <summary>A listing as the next round would see it: what catalog says remains, minus what pending proposals hold; and
 /// where its town is as matching last read it (distance limits are checked from there), so an operator who corrected a
-/// town's coordinates sees when matching has them.</summary>
+/// town's coordinates sees when matching has them. <paramref name="AvailableUntil"/> is the end of its window: once past,
+/// nothing of it is <paramref name="Available"/> (rounds leave it out) while the row stays to show where the listing went.</summary>
 public sealed record BookListingView(
     string Id, string TownId, string Kind, string Category, double Remaining, double Held, double Available, double MinLot, long Version,
-    double TownLat, double TownLon);
+    double TownLat, double TownLon, DateTimeOffset? AvailableUntil);

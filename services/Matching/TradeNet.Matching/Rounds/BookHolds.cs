@@ -14,16 +14,22 @@ public static class BookHolds
     /// ever (agreed trades stay agreed until delivered, weeks on). A copy a day late has bigger problems than this hold.</summary>
     public static readonly TimeSpan AgreedWithin = TimeSpan.FromDays(1);
 
+    /// <summary>The live book a round clears (<see cref="IMatchingStore.LiveListingsAsync"/>) and what trades hold on it.</summary>
+    public static Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadAsync(
+        IMatchingStore store, DateTimeOffset now, CancellationToken ct) =>
+        ReadAsync(store, now, () => store.LiveListingsAsync(now, ct), ct);
+
+    /// <summary><paramref name="listings"/> (the live book, or a page of <c>GET /book</c>) and what trades hold on them.</summary>
     public static async Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadAsync(
-        IMatchingStore store, DateTimeOffset now, CancellationToken ct)
+        IMatchingStore store, DateTimeOffset now, Func<Task<IReadOnlyList<ListingSnapshot>>> listings, CancellationToken ct)
     {
         // Trades first, then the book: a trade agreed between the reads is then in the proposals (or in both lists, held
         // twice for one round) rather than in neither; a copy that reaches a reserved version between the reads has the
         // reservation in it, and the hold read before stops counting against that newer copy.
         var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
         var agreed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
-        var listings = await store.OpenListingsAsync(ct);
-        return (listings, Held(proposed, agreed, listings));
+        var read = await listings();
+        return (read, Held(proposed, agreed, read));
     }
 
     /// <summary>What proposals hold, plus what agreed trades hold on listings whose copy is still below the version the

@@ -9,8 +9,14 @@ public interface IMatchingStore
 {
     Task<IMatchingSession> BeginAsync(CancellationToken ct = default);
 
-    /// <summary>Open (not withdrawn) listings of the book.</summary>
-    Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default);
+    /// <summary>The listings a round can clear at <paramref name="now"/>, by id: not withdrawn, something remaining, and a
+    /// window not ended. Exhausted and ended listings stay in the book (<see cref="ListingsPageAsync"/> shows them) but are
+    /// not read here, so a round reads the live book however long the history behind it.</summary>
+    Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Not-withdrawn listings (exhausted and ended ones too), by id, the first <paramref name="limit"/> after the id
+    /// <paramref name="after"/> (from the start when null): a page of <c>GET /book</c>.</summary>
+    Task<IReadOnlyList<ListingSnapshot>> ListingsPageAsync(string? after, int limit, CancellationToken ct = default);
 
     Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default);
 
@@ -23,6 +29,10 @@ public interface IMatchingStore
 
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>Deletes at most <paramref name="max"/> rounds started before <paramref name="before"/>, oldest first, never the
+    /// newest round (the schedule and the next round read it); returns how many. Trades keep their round id.</summary>
+    Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default);
 
     /// <summary>How many trades are in each status now; a status without trades may be absent.</summary>
     Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default);

@@ -81,7 +81,11 @@ public static class CatalogMongoQueries
         if (query.TownId is not null) filters.Add(f.Eq(l => l.TownId, query.TownId));
         if (query.Kind is not null) filters.Add(f.Eq(l => l.Kind, query.Kind));
         if (query.Category is not null) filters.Add(f.Eq(l => l.Category, query.Category));
-        if (query.Status is not null) filters.Add(f.Eq(l => l.Status, query.Status));
+        if (query.Status is ListingStatuses.Active)
+            filters.Add(f.Eq(l => l.Status, ListingStatuses.Active) & (f.Eq(l => l.AvailableUntil, null) | f.Gte(l => l.AvailableUntil, query.StatusTime)));
+        else if (query.Status is ListingStatuses.Ended)
+            filters.Add(f.Eq(l => l.Status, ListingStatuses.Active) & f.Lt(l => l.AvailableUntil, query.StatusTime));
+        else if (query.Status is not null) filters.Add(f.Eq(l => l.Status, query.Status));
         if (query.Ids is { Count: > 0 }) filters.Add(f.In(l => l.Id, query.Ids));
         if (query.After is { } after)
             filters.Add(f.Gt(l => l.CreatedAt, after.CreatedAt) | (f.Eq(l => l.CreatedAt, after.CreatedAt) & f.Gt(l => l.Id, after.Id)));

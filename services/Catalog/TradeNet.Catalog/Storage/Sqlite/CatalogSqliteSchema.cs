@@ -42,6 +42,10 @@ internal static class CatalogSqliteSchema
             created_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_listings_town ON listings(town_id);
         CREATE INDEX IF NOT EXISTS ix_listings_book ON listings(status, kind, category);
+        -- Lists come oldest first in pages: the first page of months of listings is read along this, not sorted whole.
+        CREATE INDEX IF NOT EXISTS ix_listings_created ON listings(created_at, id);
+        -- "active" (open) and "ended" lists: both stored active, apart by the window's end.
+        CREATE INDEX IF NOT EXISTS ix_listings_status_until ON listings(status, available_until);
         CREATE TABLE IF NOT EXISTS listing_requests (
             town_id TEXT NOT NULL,
             request_key TEXT NOT NULL,

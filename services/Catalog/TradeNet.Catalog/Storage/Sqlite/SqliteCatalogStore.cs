@@ -79,7 +79,16 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
         Eq("town_id", query.TownId);
         Eq("kind", query.Kind);
         Eq("category", query.Category);
-        Eq("status", query.Status);
+        // "active" and "ended" are both stored active, told apart by the window's end (text in one UTC format: ordered
+        // as times), which ix_listings_status_until reads: the ended history is not walked for the open listings.
+        if (query.Status is ListingStatuses.Active or ListingStatuses.Ended)
+        {
+            conditions.Add(query.Status == ListingStatuses.Active
+                ? "status = $status AND (available_until IS NULL OR available_until >= $at)"
+                : "status = $status AND available_until < $at");
+            parameters.AddRange([("$status", ListingStatuses.Active), ("$at", CatalogSqliteRows.Text(query.StatusTime))]);
+        }
+        else Eq("status", query.Status);
         var (inList, ids) = InList("id", query.Ids);
         if (inList is not null)
         {

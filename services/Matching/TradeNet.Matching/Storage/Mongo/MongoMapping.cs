@@ -58,6 +58,19 @@ public static class MongoMapping
     public static FilterDefinition<BookDocument> OpenListings =>
         Builders<BookDocument>.Filter.Eq(d => d.Withdrawn, false) & Builders<BookDocument>.Filter.Ne(d => d.Listing, null);
 
+    /// <summary>What a round can clear at <paramref name="now"/> (<see cref="IMatchingStore.LiveListingsAsync"/>): the
+    /// withdrawn and remaining conditions are <see cref="LiveBookIndex"/>'s own, so the server can use that partial index.</summary>
+    public static FilterDefinition<BookDocument> LiveListings(DateTimeOffset now)
+    {
+        var f = Builders<BookDocument>.Filter;
+        return f.Eq(d => d.Withdrawn, false) & f.Gt(d => d.Listing!.Remaining, 0) &
+               (f.Eq(d => d.Listing!.AvailableUntil, null) | f.Gte(d => d.Listing!.AvailableUntil, now.UtcDateTime));
+    }
+
+    /// <summary>A page of <c>GET /book</c> after the id <paramref name="after"/>, on the _id index.</summary>
+    public static FilterDefinition<BookDocument> ListingsAfter(string? after) =>
+        string.IsNullOrEmpty(after) ? OpenListings : OpenListings & Builders<BookDocument>.Filter.Gt(d => d.Id, after);
+
     public static FilterDefinition<TradeDocument> TradesMatching(TradeQuery query)
     {
         var f = Builders<TradeDocument>.Filter;
@@ -108,6 +121,13 @@ public static class MongoMapping
     public static FilterDefinition<TradeDocument> TradeAtVersion(Guid id, long version) =>
         Builders<TradeDocument>.Filter.Eq(d => d.Id, id) & Builders<TradeDocument>.Filter.Eq(d => d.Version, version);
 
+    public static SortDefinition<RoundDocument> NewestRoundsFirst =>
+        Builders<RoundDocument>.Sort.Descending(d => d.StartedAt).Ascending(d => d.Id);
+
+    /// <summary>Rounds a retention sweep may delete: started before <paramref name="before"/>, and not the newest one.</summary>
+    public static FilterDefinition<RoundDocument> RoundsToForget(DateTimeOffset before, Guid newest) =>
+        Builders<RoundDocument>.Filter.Lt(d => d.StartedAt, before.UtcDateTime) & Builders<RoundDocument>.Filter.Ne(d => d.Id, newest);
+
     public static SortDefinition<TradeDocument> NewestTradesFirst =>
         Builders<TradeDocument>.Sort.Descending(d => d.CreatedAt).Ascending(d => d.Id);
 
@@ -123,12 +143,19 @@ public static class MongoMapping
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "towns_created" }),
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.ListingIds).Ascending(d => d.Status), new CreateIndexOptions { Name = "listing_status" }),
         new(Builders<TradeDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
+        // A list by status (GET /trades?status=completed) in its order, rather than every trade of the status sorted.
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Descending(d => d.CreatedAt).Ascending(d => d.Id), new CreateIndexOptions { Name = "status_created" }),
         // Rounds read the agreed trades of the last day for their holds (BookHolds).
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.AgreedAt), new CreateIndexOptions { Name = "status_agreed" }),
     ];
 
-    public static CreateIndexModel<BookDocument> OpenBookIndex { get; } =
-        new(Builders<BookDocument>.IndexKeys.Ascending(d => d.Withdrawn), new CreateIndexOptions { Name = "open" });
+    /// <summary>Only listings with something left: the exhausted history, most of the book after months, is not in it.</summary>
+    public static CreateIndexModel<BookDocument> LiveBookIndex { get; } =
+        new(Builders<BookDocument>.IndexKeys.Ascending(d => d.Listing!.AvailableUntil), new CreateIndexOptions<BookDocument>
+        {
+            Name = "live",
+            PartialFilterExpression = Builders<BookDocument>.Filter.Eq(d => d.Withdrawn, false) & Builders<BookDocument>.Filter.Gt(d => d.Listing!.Remaining, 0),
+        });
 
     public static CreateIndexModel<RoundDocument> RoundsIndex { get; } =
         new(Builders<RoundDocument>.IndexKeys.Descending(d => d.StartedAt), new CreateIndexOptions { Name = "started" });

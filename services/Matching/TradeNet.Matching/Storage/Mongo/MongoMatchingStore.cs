@@ -40,10 +40,17 @@ public sealed class MongoMatchingStore : IMatchingStore
         return new MongoMatchingSession(this, await Mongo.BeginWriteAsync(ct));
     }
 
-    public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         await _indexes.EnsureAsync(ct);
-        var docs = await Book.Find(MongoMapping.OpenListings).SortBy(d => d.Id).ToListAsync(ct);
+        var docs = await Book.Find(MongoMapping.LiveListings(now)).ToListAsync(ct);
+        return docs.Select(d => d.Listing!.ToSnapshot()).OrderBy(l => l.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<IReadOnlyList<ListingSnapshot>> ListingsPageAsync(string? after, int limit, CancellationToken ct = default)
+    {
+        await _indexes.EnsureAsync(ct);
+        var docs = await Book.Find(MongoMapping.ListingsAfter(after)).SortBy(d => d.Id).Limit(limit).ToListAsync(ct);
         return docs.Select(d => d.Listing!.ToSnapshot()).ToList();
     }
 
@@ -64,6 +71,17 @@ public sealed class MongoMatchingStore : IMatchingStore
         await _indexes.EnsureAsync(ct);
         var docs = await Trades.Find(MongoMapping.TradesMatching(query)).Sort(MongoMapping.NewestTradesFirst).Limit(query.Limit).ToListAsync(ct);
         return docs.Select(d => d.ToDomain()).ToList();
+    }
+
+    public async Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default)
+    {
+        await _indexes.EnsureAsync(ct);
+        var newest = await Rounds.Find(FilterDefinition<RoundDocument>.Empty).Sort(MongoMapping.NewestRoundsFirst).Limit(1).FirstOrDefaultAsync(ct);
+        if (newest is null) return 0;
+        var ids = await Rounds.Find(MongoMapping.RoundsToForget(before, newest.Id)).SortBy(d => d.StartedAt).Limit(max)
+            .Project(d => d.Id).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        return (int)(await Rounds.DeleteManyAsync(Builders<RoundDocument>.Filter.In(d => d.Id, ids), ct)).DeletedCount;
     }
 
     public async Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default)
@@ -112,7 +130,7 @@ public sealed class MongoMatchingStore : IMatchingStore
     {
         await Mongo.EnsureOutboxIndexesAsync(ct);
         await Trades.Indexes.CreateManyAsync(MongoMapping.TradeIndexes, ct);
-        await Book.Indexes.CreateOneAsync(MongoMapping.OpenBookIndex, cancellationToken: ct);
+        await Book.Indexes.CreateOneAsync(MongoMapping.LiveBookIndex, cancellationToken: ct);
         await Rounds.Indexes.CreateOneAsync(MongoMapping.RoundsIndex, cancellationToken: ct);
     }
 }

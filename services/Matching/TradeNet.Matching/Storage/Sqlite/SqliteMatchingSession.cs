@@ -28,13 +28,17 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
         return await ReadListingAsync(command, ct);
     }
 
+    /// <summary>remaining and open_until copy the snapshot's for the live book's index (<see cref="LiveListingsSql"/>).</summary>
     public Task SaveListingAsync(BookListing listing, CancellationToken ct = default) =>
         scope.ExecuteAsync("""
-            INSERT INTO book(id, town_id, version, withdrawn, listing) VALUES ($id, $town, $version, $withdrawn, $listing)
-            ON CONFLICT(id) DO UPDATE SET town_id = $town, version = $version, withdrawn = $withdrawn, listing = $listing
+            INSERT INTO book(id, town_id, version, withdrawn, listing, remaining, open_until)
+            VALUES ($id, $town, $version, $withdrawn, $listing, $remaining, $openUntil)
+            ON CONFLICT(id) DO UPDATE SET town_id = $town, version = $version, withdrawn = $withdrawn, listing = $listing,
+                remaining = $remaining, open_until = $openUntil
             """,
             ("$id", listing.Id), ("$town", listing.TownId), ("$version", listing.Version), ("$withdrawn", listing.Withdrawn ? 1 : 0),
-            ("$listing", listing.Listing is null ? null : JsonSerializer.Serialize(listing.Listing, Json)));
+            ("$listing", listing.Listing is null ? null : JsonSerializer.Serialize(listing.Listing, Json)),
+            ("$remaining", listing.Listing?.Remaining ?? 0), ("$openUntil", OpenUntil(listing.Listing?.AvailableUntil)));
 
     public async Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default)
     {

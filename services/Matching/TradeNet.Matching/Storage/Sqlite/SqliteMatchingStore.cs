@@ -16,8 +16,9 @@ public sealed class SqliteMatchingStore : IMatchingStore
             town_id TEXT NOT NULL,
             version INTEGER NOT NULL,
             withdrawn INTEGER NOT NULL,
-            listing TEXT NULL);
-        CREATE INDEX IF NOT EXISTS ix_book_open ON book(withdrawn);
+            listing TEXT NULL,
+            remaining REAL NULL,
+            open_until INTEGER NULL);
         CREATE TABLE IF NOT EXISTS trades (
             id TEXT PRIMARY KEY,
             round_id TEXT NOT NULL,
@@ -29,6 +30,7 @@ public sealed class SqliteMatchingStore : IMatchingStore
             agreed_at INTEGER NULL);
         CREATE INDEX IF NOT EXISTS ix_trades_status_deadline ON trades(status, deadline);
         CREATE INDEX IF NOT EXISTS ix_trades_created ON trades(created_at);
+        CREATE INDEX IF NOT EXISTS ix_trades_status_created ON trades(status, created_at);
         CREATE TABLE IF NOT EXISTS trade_towns (
             trade_id TEXT NOT NULL REFERENCES trades(id),
             town_id TEXT NOT NULL,
@@ -86,16 +88,46 @@ public sealed class SqliteMatchingStore : IMatchingStore
         await scope.CommitAsync(ct);
     }
 
-    public async Task<IReadOnlyList<ListingSnapshot>> OpenListingsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        // open_until is rounded up to the millisecond: the exact end decides the last one.
+        var listings = await ReadSnapshotsAsync(LiveListingsSql, ct, ("$now", now.ToUnixTimeMilliseconds()));
+        return listings.Where(l => l.AvailableUntil is null || l.AvailableUntil >= now).ToList();
+    }
+
+    public Task<IReadOnlyList<ListingSnapshot>> ListingsPageAsync(string? after, int limit, CancellationToken ct = default) =>
+        ReadSnapshotsAsync(ListingsPageSql, ct, ("$after", after ?? ""), ("$limit", limit));
+
+    /// <summary>What a round reads: ix_book_live holds only the listings with something remaining, so the history of
+    /// exhausted listings is never walked, and the range on open_until leaves the ended ones out. The
+    /// conditions repeat the index's own, which is what lets SQLite use a partial index.</summary>
+    internal const string LiveListingsSql =
+        "SELECT listing FROM book WHERE withdrawn = 0 AND remaining > 0 AND open_until >= $now ORDER BY id";
+
+    /// <summary>A page by primary key: a page costs its own rows, not the book's.</summary>
+    internal const string ListingsPageSql =
+        "SELECT listing FROM book WHERE id > $after AND withdrawn = 0 AND listing IS NOT NULL ORDER BY id LIMIT $limit";
+
+    private async Task<IReadOnlyList<ListingSnapshot>> ReadSnapshotsAsync(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         await using var connection = Database.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT listing FROM book WHERE withdrawn = 0 AND listing IS NOT NULL ORDER BY id";
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         var listings = new List<ListingSnapshot>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             listings.Add(JsonSerializer.Deserialize<ListingSnapshot>(reader.GetString(0), Json)!);
         return listings;
+    }
+
+    /// <summary>book.open_until: the end of the listing's window in Unix milliseconds, rounded up so that the index never
+    /// leaves out a listing whose exact end is still to come; no end is the largest value.</summary>
+    internal static long OpenUntil(DateTimeOffset? availableUntil)
+    {
+        if (availableUntil is not { } until) return long.MaxValue;
+        var ms = until.ToUnixTimeMilliseconds();
+        return until.UtcTicks % TimeSpan.TicksPerMillisecond == 0 ? ms : ms + 1;
     }
 
     public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
@@ -182,6 +214,21 @@ public sealed class SqliteMatchingStore : IMatchingStore
             rounds.Add(JsonSerializer.Deserialize<ClearingRound>(reader.GetString(0), Json)!);
         return rounds;
     }
+
+    public async Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default)
+    {
+        await using var scope = await Database.BeginWriteAsync(ct);
+        var deleted = await scope.ExecuteAsync(ForgetRoundsSql, ("$before", before.ToUnixTimeMilliseconds()), ("$max", max));
+        await scope.CommitAsync(ct);
+        return deleted;
+    }
+
+    /// <summary>Along ix_rounds_started, a batch at a time (one short write each, so rounds and answers are not held up).</summary>
+    internal const string ForgetRoundsSql = """
+        DELETE FROM rounds WHERE id IN (
+            SELECT id FROM rounds WHERE started_at < $before AND started_at < (SELECT MAX(started_at) FROM rounds)
+            ORDER BY started_at LIMIT $max)
+        """;
 
     public async Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default)
     {

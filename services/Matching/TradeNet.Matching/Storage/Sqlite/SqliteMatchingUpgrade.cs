@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using TradeNet.Shared.Storage.Sqlite;
 
 namespace TradeNet.Matching.Storage.Sqlite;
@@ -8,12 +9,50 @@ internal static class SqliteMatchingUpgrade
 {
     /// <summary>Columns added after the first release, with the definition existing rows get them by. Trades agreed before
     /// <c>agreed_at</c> keep it null: the time was never recorded, and the last acceptance (their legs' answers) is only a
-    /// lower bound of it, which the trade view shows anyway.</summary>
+    /// lower bound of it, which the trade view shows anyway. The book's <c>remaining</c> and <c>open_until</c> are copies
+    /// of the listing's own, filled in below for the rows an earlier release wrote.</summary>
     private static readonly AddedColumn[] Added =
     [
         new("trades", "agreed_at", "INTEGER NULL"),
+        new("book", "remaining", "REAL NULL"),
+        new("book", "open_until", "INTEGER NULL"),
     ];
 
-    /// <summary>Idempotent; one immediate write of its own (<see cref="AddedColumns"/>).</summary>
-    public static void Run(SqliteDatabase database) => AddedColumns.AddMissing(database, Added);
+    /// <summary>Rows written before the columns existed get them from their snapshot (julianday reads its ISO times with
+    /// their offset; + 1 ms rounds up, as <see cref="SqliteMatchingStore.OpenUntil"/> does). Finds nothing in a file this
+    /// release wrote, so it costs one look per start. A tombstone (no snapshot) has nothing remaining.</summary>
+    private const string FillBookColumns = """
+        UPDATE book SET
+            remaining = COALESCE(json_extract(listing, '$.remaining'), 0),
+            open_until = CASE WHEN json_extract(listing, '$.availableUntil') IS NULL THEN 9223372036854775807
+                ELSE CAST((julianday(json_extract(listing, '$.availableUntil')) - 2440587.5) * 86400000 AS INTEGER) + 1 END
+        WHERE remaining IS NULL OR open_until IS NULL
+        """;
+
+    /// <summary>After the columns exist (an older file gets them above, so the index cannot be in the schema). Only
+    /// listings with something left are in it: the exhausted history of months, the bulk of the book, is not.
+    /// <c>ix_book_open</c> (every not-withdrawn listing) served the round's read before and only cost writes since.</summary>
+    private const string LiveIndex = """
+        CREATE INDEX IF NOT EXISTS ix_book_live ON book(open_until) WHERE withdrawn = 0 AND remaining > 0;
+        DROP INDEX IF EXISTS ix_book_open;
+        """;
+
+    /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it.</summary>
+    public static void Run(SqliteDatabase database)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        AddedColumns.AddMissing(connection, transaction, Added);
+        Execute(connection, transaction, FillBookColumns);
+        Execute(connection, transaction, LiveIndex);
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 }
