@@ -30,6 +30,35 @@ internal static class RandomBooks
         return new Book(cats, ts, ls, new Settings());
     }
 
+    /// <summary>Like <see cref="Realistic"/> over the catalog's kinds of goods: half of them counted in pieces, with the
+    /// catalog's values per piece (solar panels 180, bicycles 150, furniture 120, pottery 15, soap 4, eggs 0.4), whole
+    /// quantities and lots of pieces.</summary>
+    public static Book Pieces(int seed, int towns, int listings, int maxCycle = 3)
+    {
+        var rng = new Random(seed);
+        var cats = new[]
+        {
+            new Category("veg", "kg", 2.5), new Category("cheese", "kg", 18), new Category("repair", "hour", 25),
+            new Category("panels", "piece", 180), new Category("bicycles", "piece", 150), new Category("furniture", "piece", 120),
+            new Category("pottery", "piece", 15), new Category("soap", "piece", 4), new Category("eggs", "piece", 0.4),
+        };
+        var ts = Enumerable.Range(0, towns).Select(i => new Town($"T{i}", $"Town {i}", 46.04 + (rng.NextDouble() - 0.5) * 0.8, 4.07 + (rng.NextDouble() - 0.5) * 1.1)).ToList();
+        var ls = new List<Listing>();
+        for (var i = 0; i < listings; i++)
+        {
+            var cat = cats[rng.Next(cats.Length)];
+            var pieces = cat.Unit == "piece";
+            var raw = Math.Exp(Math.Log(400) + rng.NextDouble() * 2 - 1) / cat.Value;
+            var quantity = Math.Max(1, pieces ? Math.Round(raw) : Math.Round(raw, 1));
+            var minLot = rng.NextDouble() < 0.4 ? Math.Max(pieces ? 1 : 0.1, pieces ? Math.Round(quantity * rng.NextDouble() * 0.2) : Math.Round(quantity * rng.NextDouble() * 0.2, 1)) : 0;
+            var town = ts[rng.Next(ts.Count)].Id;
+            ls.Add(rng.NextDouble() < 0.5
+                ? new Listing($"L{i}", town, ListingKind.Offer, cat.Id, quantity, minLot)
+                : new Listing($"L{i}", town, ListingKind.Need, cat.Id, quantity, minLot, MaxDistanceKm: rng.NextDouble() < 0.7 ? 40 + rng.Next(60) : null));
+        }
+        return new Book(cats, ts, ls, new Settings(maxCycle));
+    }
+
     /// <summary>Small books with every feature: 2–6 towns, 1–3 goods, min lots, attributes, distance limits, K 2..4.</summary>
     public static readonly Gen<Book> Small =
         from townCount in Gen.Int[2, 6]
