@@ -9,7 +9,7 @@ namespace TradeNet.Matching.Engine.Tests;
 /// </summary>
 public class OptionOffTests
 {
-    public static TheoryData<string> Books => new() { "realistic-50-k3", "realistic-60-k4", "pieces-80-k3", "pieces-60-k4" };
+    public static TheoryData<string> Books => new() { "realistic-50-k3", "realistic-36-k4", "pieces-48-k3", "pieces-36-k4" };
 
     [Theory]
     [MemberData(nameof(Books))]
@@ -30,9 +30,9 @@ public class OptionOffTests
     internal static Book Book(string name) => name switch
     {
         "realistic-50-k3" => RandomBooks.Realistic(3, 8, 50),
-        "realistic-60-k4" => RandomBooks.Realistic(2, 8, 60) with { Settings = new Settings(4) },
-        "pieces-80-k3" => RandomBooks.Pieces(3, 10, 80),
-        "pieces-60-k4" => RandomBooks.Pieces(4, 8, 60, maxCycle: 4),
+        "realistic-36-k4" => RandomBooks.Realistic(2, 6, 36) with { Settings = new Settings(4) },
+        "pieces-48-k3" => RandomBooks.Pieces(3, 8, 48),
+        "pieces-36-k4" => RandomBooks.Pieces(4, 6, 36, maxCycle: 4),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

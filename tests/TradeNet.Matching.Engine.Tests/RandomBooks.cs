@@ -99,6 +99,32 @@ internal static class RandomBooks
                 : new Listing($"L{i}", $"T{r.Item1}", ListingKind.Need, "g", 1, 1, Requires: r.Item3 == 3 ? ["organic"] : null)).ToList(),
             new Settings(k, 1.3));
 
+    /// <summary>Small books whose goods are counted in pieces, with whole pieces on: 2–6 towns, 1–3 goods of 1–180 credits
+    /// a piece (with a good in kg among them now and then), whole quantities and lots, attributes, K 2..4.</summary>
+    public static readonly Gen<Book> SmallPieces =
+        from book in Small
+        from values in Gen.Int[0, 5].Select(i => new[] { 0.4, 1.5, 4, 15, 150, 180 }[i]).Array[3]
+        from kg in Gen.Int[0, 3]
+        select book with
+        {
+            Categories = book.Categories.Select((c, i) => c with { Unit = i == kg ? "kg" : "piece", Value = values[i] }).ToList(),
+            Settings = book.Settings! with { WholePieces = true },
+        };
+
+    /// <summary>Tiny books counted in pieces for the brute force: 2–4 towns, 1–2 goods worth 1, 2 or 3 a piece, 1–4 pieces
+    /// a listing, lots of 0–2 pieces, K 2..4, whole pieces on.</summary>
+    public static readonly Gen<Book> TinyPieces =
+        from townCount in Gen.Int[2, 4]
+        from k in Gen.Int[2, 4]
+        from values in Gen.Int[1, 3].Array[Gen.Int[1, 2]]
+        from raw in Gen.Select(Gen.Int[0, townCount - 1], Gen.Bool, Gen.Int[0, values.Length - 1], Gen.Int[1, 4], Gen.Int[0, 2]).Array[4, 10]
+        select new Book(
+            values.Select((v, i) => new Category($"g{i}", "piece", v)).ToList(),
+            Enumerable.Range(0, townCount).Select(i => new Town($"T{i}", $"T{i}", 46, 4 + i * 0.01)).ToList(),
+            raw.Select((r, i) => new Listing($"L{i}", $"T{r.Item1}", r.Item2 ? ListingKind.Offer : ListingKind.Need, $"g{r.Item3}", r.Item4,
+                Math.Min(r.Item5, r.Item4))).ToList(),
+            new Settings(k, 1.3, WholePieces: true));
+
     /// <summary>The books with one or two towns made donors (their needs dropped) and chains of 1..3 legs.</summary>
     public static Gen<Book> WithDonors(Gen<Book> books) =>
         from book in books
