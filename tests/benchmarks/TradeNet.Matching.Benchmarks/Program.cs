@@ -14,6 +14,10 @@ using TradeNet.Matching.Engine;
 //   --heavy-min-lots           generator variant with large min lots (see BookGenerator.MinLots)
 //   --donors N                 make N towns donors (offers only) and allow chains of up to 3 legs
 //   --only kidney|books        run one part
+//   --pieces                   books over the catalog's categories (7 of 34 counted in pieces); per book the continuous plan
+//                              lowered the matching service's way against the engine's own whole pieces (docs/benchmarks.md)
+//   --town-count T             towns of NkK books instead of N × 3 / 40 (with --pieces: 2250 --town-count 150 is the
+//                              load benchmark's 150 towns × 15 listings)
 var opts = ParseArgs(args);
 var repo = FindRepoRoot();
 var townsCsv = opts.GetValueOrDefault("towns") ?? Path.Combine(repo, "services/Shared/Data/communes_ara.csv");
@@ -40,7 +44,13 @@ if (only is null or "books")
 {
     var selected = (opts.GetValueOrDefault("books") ?? "300,2000,2000k4,10000,40000").Split(',');
     var limit = opts.TryGetValue("time-limit", out var l) ? double.Parse(l, CultureInfo.InvariantCulture) : (double?)null;
-    RunBooks(townsCsv, seed, selected, MinLotsOption(opts), DonorsOption(opts), limit);
+    if (opts.ContainsKey("pieces"))
+        Pieces.Run(BookGenerator.LoadTowns(townsCsv), seed, selected.Select(name => CustomSpec(name)).Select(s => s with
+        {
+            Towns = opts.TryGetValue("town-count", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : s.Towns,
+            Limit = limit ?? s.Limit,
+        }).ToArray(), MinLotsOption(opts), Progress());
+    else RunBooks(townsCsv, seed, selected, MinLotsOption(opts), DonorsOption(opts), limit);
 }
 return 0;
 
