@@ -48,6 +48,15 @@ public class PropertyTests
     }
 
     [Fact]
+    public void Every_result_on_a_random_small_book_in_pieces_with_donors_is_valid_and_whole() =>
+        RandomBooks.WithDonors(RandomBooks.SmallPieces).Sample(book =>
+        {
+            var result = ClearingEngine.Solve(book);
+            TestBooks.AssertValid(book, result);
+            Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
+        }, iter: 100);
+
+    [Fact]
     public void On_tiny_books_in_pieces_the_engine_equals_the_brute_force_whole_piece_optimum()
     {
         var traded = 0;

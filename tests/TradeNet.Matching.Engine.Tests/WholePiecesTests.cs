@@ -98,6 +98,36 @@ public class WholePiecesTests
     }
 
     [Fact]
+    public void Whole_plans_come_out_of_the_first_order_path_too()
+    {
+        var book = RandomBooks.Pieces(seed: 5, towns: 24, listings: 200) with { Settings = new Settings(WholePieces: true) };
+
+        var result = ClearingEngine.Solve(book, new SolveOptions { FirstOrderAboveListings = 0 });
+
+        Assert.Contains("(pdlp)", result.Stats.Method);
+        TestBooks.AssertValid(book, result);
+        Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
+    }
+
+    [Fact]
+    public void Whole_plans_come_out_of_the_four_cycle_region_search_too()
+    {
+        // The regions run under a time limit (one pass); without one the MIPs after them, which model whole steps, spend
+        // their 10 s caps on this book.
+        var book = RandomBooks.Pieces(seed: 6, towns: 12, listings: 80, maxCycle: 4) with { Settings = new Settings(4, WholePieces: true) };
+        var progress = new List<string>();
+
+        var result = ClearingEngine.Solve(book, new SolveOptions
+        {
+            PlanSearchPasses = 1, TimeLimit = TimeSpan.FromSeconds(8), Progress = line => { lock (progress) progress.Add(line); },
+        });
+
+        TestBooks.AssertValid(book, result);
+        Assert.Contains(progress, line => line.Contains("regions pass 0", StringComparison.Ordinal));
+        Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
+    }
+
+    [Fact]
     public void The_bilateral_baseline_swaps_whole_pieces_when_the_book_asks_for_them()
     {
         var book = ClearingEngine.Effective(PanelsAndBicycles(), Whole);
