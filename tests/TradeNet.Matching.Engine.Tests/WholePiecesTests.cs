@@ -39,6 +39,18 @@ public class WholePiecesTests
     }
 
     [Fact]
+    public void A_cycles_step_is_the_least_common_multiple_of_its_values_per_piece_on_a_grid_of_a_millionth()
+    {
+        Assert.Equal(900, PieceSteps.Step([180, 150]));
+        Assert.Equal(28, PieceSteps.Step([0.35, 4]));
+        Assert.Equal(180, PieceSteps.Step([180, 180]));
+        Assert.Equal(0, PieceSteps.Step([]));
+        Assert.Null(PieceSteps.Step([1e12]));
+        Assert.Null(PieceSteps.Step([999_999.999_999, 999_999.999_998])); // an lcm beyond 10⁹ credits: unusable
+        Assert.True(PieceSteps.IsPiece("Piece"));
+    }
+
+    [Fact]
     public void A_cycle_whose_step_exceeds_what_it_can_carry_is_never_proposed()
     {
         // 4 panels are 720 credits, and panels for bicycles trade in steps of 900.

@@ -34,8 +34,9 @@ public static class PieceSteps
 
     public static bool IsPiece(string unit) => string.Equals(unit, Unit, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A value per piece on the grid (at least one millionth).</summary>
-    internal static long OnGrid(double valuePerPiece) => (long)Math.Max(1, Math.Round(valuePerPiece * Grid));
+    /// <summary>A value per piece on the grid (at least one millionth; one beyond any step is capped just past it, so that
+    /// its steps come out unusable instead of overflowing).</summary>
+    internal static long OnGrid(double valuePerPiece) => (long)Math.Clamp(Math.Round(valuePerPiece * Grid), 1, MaxStepOnGrid + 1);
 
     /// <summary>The least common multiple of two grid values, or 0 when it exceeds <see cref="MaxStepOnGrid"/> (unusable).</summary>
     internal static long Lcm(long a, long b)
