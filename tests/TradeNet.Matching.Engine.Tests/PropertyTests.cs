@@ -73,6 +73,15 @@ public class PropertyTests
     }
 
     [Fact]
+    public void On_tiny_books_in_pieces_a_cut_solve_is_still_whole_under_a_bound_above_the_brute_force_optimum() =>
+        RandomBooks.TinyPieces.Sample(book =>
+        {
+            var result = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromMilliseconds(1) });
+            TestBooks.AssertValid(book, result);
+            Assert.True(result.Bound >= BruteForce.WholePieceOptimum(book) - 1e-6);
+        }, iter: 60);
+
+    [Fact]
     public void The_bound_is_never_below_the_brute_force_optimum()
     {
         RandomBooks.WholeLots.Sample(book =>
