@@ -31,6 +31,8 @@ internal sealed class Column
             if (m.PieceGrid is { } grid && grid[o] > 0) { step = step == 0 ? 0 : PieceSteps.Lcm(step, grid[o]); pieces = true; }
         }
         if (!pieces) return new Column { Legs = legs, Profit = profit, Min = min, Upper = upper, LotMin = min };
+        // Every whole plan carries this column at a multiple of its step, so at 0 or at least this Min: the relaxation
+        // V ∈ {0} ∪ [Min, Upper] (and the LP over it) still holds every whole plan, and its bounds stay bounds.
         var stepValue = step == 0 ? double.PositiveInfinity : step / PieceSteps.Grid;
         return new Column { Legs = legs, Profit = profit, Min = PieceSteps.Ceiling(min, stepValue), Upper = upper, LotMin = min, Step = stepValue };
     }
