@@ -15,7 +15,7 @@ public class OptionOffTests
     [MemberData(nameof(Books))]
     public void Without_whole_pieces_the_result_is_byte_for_byte_the_one_from_before_the_option(string name)
     {
-        // The "-pdlp" book takes the first-order path (fix and re-solve, Realize) that big components take.
+        // The "-pdlp" book takes the first-order path (PDLP master) that big components take.
         var json = Canonical(ClearingEngine.Solve(Book(name), name.EndsWith("-pdlp", StringComparison.Ordinal)
             ? new SolveOptions { FirstOrderAboveListings = 0 } : null));
         var path = Path.Combine(AppContext.BaseDirectory, "Data", "option-off", name + ".json");
