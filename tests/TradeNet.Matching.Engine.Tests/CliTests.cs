@@ -56,6 +56,29 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_book_that_asks_for_whole_pieces_gets_panels_and_bicycles_in_whole_pieces()
+    {
+        // 20 panels (180) and 20 bicycles (150): 3,000 credits would be 16⅔ panels; whole, 2,700 is 15 panels for 18 bicycles.
+        const string book = """
+            { "categories": [ {"id":"panels","unit":"piece","value":180}, {"id":"bicycles","unit":"piece","value":150} ],
+              "towns":      [ {"id":"A","name":"A","lat":46.04,"lon":4.07}, {"id":"B","name":"B","lat":46.05,"lon":4.08} ],
+              "listings":   [ {"id":"L1","town":"A","kind":"offer","category":"panels","quantity":20},
+                              {"id":"L2","town":"B","kind":"need","category":"panels","quantity":20},
+                              {"id":"L3","town":"B","kind":"offer","category":"bicycles","quantity":20},
+                              {"id":"L4","town":"A","kind":"need","category":"bicycles","quantity":20} ],
+              "settings":   {"maxCycleLength":2,"wholePieces":true} }
+            """;
+
+        var (code, stdout, stderr) = Run("solve", "--book", Write("pieces.json", book));
+
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("", stderr); // wholePieces is a known field
+        var result = BookJson.ReadResult(stdout);
+        Assert.Equal([15.0, 18.0], result.Trades.Single().Legs.Select(l => l.Quantity));
+        Assert.Equal(5400, result.Objective, 6);
+    }
+
+    [Fact]
     public void A_misspelt_field_is_named_in_a_warning_on_stderr_and_the_book_still_solves()
     {
         var book = IssueExampleBook.Replace("\"minLot\":50", "\"min_lot\":50").Replace("\"detourFactor\":1.3", "\"detour\":1.3");

@@ -34,6 +34,54 @@ public class PropertyTests
     }, iter: 150);
 
     [Fact]
+    public void Every_result_on_a_random_small_book_in_pieces_is_valid_and_whole()
+    {
+        var traded = 0;
+        RandomBooks.SmallPieces.Sample(book =>
+        {
+            var result = ClearingEngine.Solve(book);
+            TestBooks.AssertValid(book, result); // with the book's whole pieces on, the validator checks every piece leg
+            Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
+            if (result.Trades.Any(t => t.Legs.Count(l => book.Categories.Single(c => c.Id == l.Category).Unit == "piece") >= 2)) Interlocked.Increment(ref traded);
+        }, iter: 150, threads: 1);
+        Assert.True(traded >= 5, $"only {traded} books traded two legs in pieces"); // the books do exercise steps
+    }
+
+    [Fact]
+    public void Every_result_on_a_random_small_book_in_pieces_with_donors_is_valid_and_whole() =>
+        RandomBooks.WithDonors(RandomBooks.SmallPieces).Sample(book =>
+        {
+            var result = ClearingEngine.Solve(book);
+            TestBooks.AssertValid(book, result);
+            Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
+        }, iter: 100);
+
+    [Fact]
+    public void On_tiny_books_in_pieces_the_engine_equals_the_brute_force_whole_piece_optimum()
+    {
+        var traded = 0;
+        RandomBooks.TinyPieces.Sample(book =>
+        {
+            var result = ClearingEngine.Solve(book);
+            TestBooks.AssertValid(book, result);
+            var optimum = BruteForce.WholePieceOptimum(book);
+            Assert.Equal(optimum, result.Objective, 6);
+            Assert.True(result.Bound >= optimum - 1e-6);
+            if (optimum > 0) Interlocked.Increment(ref traded);
+        }, iter: 300, threads: 1);
+        Assert.True(traded >= 30, $"only {traded} books traded at all");
+    }
+
+    [Fact]
+    public void On_tiny_books_in_pieces_a_cut_solve_is_still_whole_under_a_bound_above_the_brute_force_optimum() =>
+        RandomBooks.TinyPieces.Sample(book =>
+        {
+            var result = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromMilliseconds(1) });
+            TestBooks.AssertValid(book, result);
+            Assert.True(result.Bound >= BruteForce.WholePieceOptimum(book) - 1e-6);
+        }, iter: 60);
+
+    [Fact]
     public void The_bound_is_never_below_the_brute_force_optimum()
     {
         RandomBooks.WholeLots.Sample(book =>
@@ -47,6 +95,60 @@ public class PropertyTests
 /// <summary>Exhaustive search for whole-lot books (every listing is one unit of value 1, used at most once).</summary>
 internal static class BruteForce
 {
+    /// <summary>Tiny books in pieces (no distance limits, attributes or donors): every simple cycle of listings, each
+    /// carrying a whole number of its steps (the lcm of its goods' values per piece) from its lot up, within quantities.</summary>
+    public static double WholePieceOptimum(Book book)
+    {
+        var k = book.Settings!.MaxCycleLength;
+        var value = book.Categories.ToDictionary(c => c.Id, c => c.Value);
+        var offers = book.Listings.Where(l => l.Kind == ListingKind.Offer).ToList();
+        var needs = book.Listings.Where(l => l.Kind == ListingKind.Need).ToList();
+        var order = book.Towns.Select((t, i) => (t.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var cycles = new List<(Listing[] Listings, double Step, double Min)>();
+        foreach (var start in book.Towns) Extend(start.Id, start.Id, [], [start.Id]);
+        void Extend(string start, string at, List<Listing> used, List<string> path)
+        {
+            foreach (var o in offers.Where(o => o.Town == at))
+                foreach (var n in needs.Where(n => n.Category == o.Category && n.Town != at))
+                {
+                    var legs = new List<Listing>(used) { o, n };
+                    if (n.Town == start && path.Count >= 2) { cycles.Add(Cycle(legs)); continue; }
+                    if (n.Town == start || path.Contains(n.Town) || order[n.Town] < order[start] || path.Count >= k) continue;
+                    Extend(start, n.Town, legs, [.. path, n.Town]);
+                }
+        }
+        (Listing[], double, double) Cycle(List<Listing> legs)
+        {
+            var values = legs.Select(l => value[l.Category]).Distinct().Select(v => (long)v).ToList();
+            var step = values.Aggregate(1L, (a, b) => a / Gcd(a, b) * b);
+            var min = legs.Max(l => Math.Ceiling(l.MinLot) * value[l.Category]);
+            return (legs.ToArray(), step, Math.Max(step, Math.Ceiling(min / step) * step));
+        }
+        static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
+        var left = book.Listings.ToDictionary(l => l.Id, l => l.Quantity * value[l.Category]);
+        var best = 0.0;
+        var free = left.Values.Sum();
+        Search(0, 0);
+        return best;
+        void Search(int c, double total)
+        {
+            best = Math.Max(best, total);
+            // Each credit of objective takes one of an offer and one of a need: what is left can add at most half of it.
+            if (c == cycles.Count || total + free / 2 <= best + 1e-9) return;
+            Search(c + 1, total);
+            var (listings, step, min) = cycles[c];
+            var most = listings.Min(l => left[l.Id]);
+            for (var v = min; v <= most + 1e-9; v += step)
+            {
+                foreach (var l in listings) left[l.Id] -= v;
+                free -= v * listings.Length;
+                Search(c + 1, total + v * listings.Length / 2);
+                free += v * listings.Length;
+                foreach (var l in listings) left[l.Id] += v;
+            }
+        }
+    }
+
     public static double WholeLotOptimum(Book book)
     {
         var k = (book.Settings ?? new Settings()).MaxCycleLength;

@@ -35,11 +35,13 @@ public sealed record Listing(
 /// <summary>
 /// Round settings carried by the book; a caller's <see cref="SolveOptions"/> overrides them.
 /// <see cref="MaxChainLength"/> caps the legs of a chain (a donor town's gift passed on from town to town, the
-/// last town receiving without giving); 0, the default, means cycles only.
+/// last town receiving without giving); 0, the default, means cycles only. With <see cref="WholePieces"/> goods
+/// whose category unit is <c>piece</c> change hands whole (see <see cref="PieceSteps"/>); off by default.
 /// </summary>
 public sealed record Settings(
     int MaxCycleLength = 3, double DetourFactor = 1.3, double? TimeLimitSeconds = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int MaxChainLength = 0);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int MaxChainLength = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool WholePieces = false);
 
 /// <summary>The order book of one clearing round.</summary>
 public sealed record Book(

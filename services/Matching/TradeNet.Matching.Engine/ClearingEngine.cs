@@ -118,6 +118,7 @@ public static class ClearingEngine
             MaxCycleLength = options.MaxCycleLength ?? s.MaxCycleLength,
             MaxChainLength = options.MaxChainLength ?? s.MaxChainLength,
             TimeLimitSeconds = options.TimeLimit is { } t ? t.TotalSeconds : s.TimeLimitSeconds,
+            WholePieces = options.WholePieces ?? s.WholePieces,
         };
         return book with { Settings = s };
     }
@@ -145,7 +146,7 @@ public static class ClearingEngine
             if (m.IsChainEnd(e)) continue;
             var offer = m.Book.Listings[m.LegOffer[e]];
             var need = m.Book.Listings[m.LegNeed[e]];
-            legs.Add(new Leg(offer.Town, need.Town, offer.Id, need.Id, offer.Category, value / m.CategoryValue[m.LegOffer[e]], value));
+            legs.Add(new Leg(offer.Town, need.Town, offer.Id, need.Id, offer.Category, m.Quantity(m.LegOffer[e], value), value));
         }
         return new Trade(legs, Chain: end >= 0);
     }

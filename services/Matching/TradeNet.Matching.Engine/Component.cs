@@ -194,8 +194,8 @@ internal sealed partial class Component
         return split;
     }
 
-    /// <summary>Whether pricing can still produce the column: some bucket (lo, hi] has Min ≤ hi and Upper ≥ lo.</summary>
-    public bool Priceable(Column c) => Buckets.Any(b => c.Min <= b.Hi && c.Upper >= b.Lo);
+    /// <summary>Whether pricing can still produce the column: some bucket (lo, hi] has its lot Min ≤ hi and Upper ≥ lo.</summary>
+    public bool Priceable(Column c) => Buckets.Any(b => c.LotMin <= b.Hi && c.Upper >= b.Lo);
 
     /// <summary>
     /// Every simple cycle of ≤ K towns with every choice of leg per arc, or null when there are more

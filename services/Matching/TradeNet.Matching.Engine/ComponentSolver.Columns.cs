@@ -10,7 +10,9 @@ internal sealed partial class ComponentSolver
     /// </summary>
     private bool RefineWhereUnusable(MasterLp lp, List<Column> found)
     {
-        var slipped = found.Where(c => c.CannotCarry).Select(c => c.Min).ToList();
+        // By their lots alone: buckets sort by lots, and a cycle whose whole-piece step alone exceeds its Upper is in its
+        // lot's bucket like any usable one (it stays in the LP, which then over-approximates: still a bound).
+        var slipped = found.Where(c => c.LotMin > c.Upper * (1 + 1e-9)).Select(c => c.LotMin).ToList();
         if (slipped.Count == 0 || comp.RefineBuckets(slipped, FineBuckets) == 0) return false;
         for (var i = 0; i < lp.Columns.Count; i++)
             if (lp.Columns[i].CannotCarry && !comp.Priceable(lp.Columns[i])) lp.SetBounds(i, 0, 0);

@@ -50,7 +50,8 @@ internal sealed partial class ComponentSolver
             foreach (var (legs, _) in found)
             {
                 var c = Column.Create(m, legs);
-                var amount = c.Listings(m).Min(l => residual[l]);
+                // With whole pieces the largest whole amount (what flooring and dropped cycles freed goes to cycles whose step fits).
+                var amount = c.Whole(c.Listings(m).Min(l => residual[l]));
                 if (amount < Math.Max(c.Min, 1e-6 * Math.Max(1, c.Upper))) continue;
                 var i = lp.IndexOf(c);
                 if (i >= x.Length) Array.Resize(ref x, columns.Count);

@@ -143,7 +143,8 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
             for (var i = 0; i < lpValues.Length; i++)
                 if (lpValues[i] < 1e-3 * Math.Max(1, columns[i].Min)) lpValues[i] = 0;
 
-        if (!columns.Where((c, i) => lpValues[i] > Tiny(c) && !c.Continuous && lpValues[i] < c.Min * (1 - 1e-9)).Any())
+        // (With whole pieces an amount off its step is not a plan either: flooring it leaves room for other cycles.)
+        if (!columns.Where((c, i) => lpValues[i] > Tiny(c) && !c.Continuous && (lpValues[i] < c.Min * (1 - 1e-9) || !OnStep(c, lpValues[i]))).Any())
         {
             var clean = Sanitize(columns, lpValues);
             return new Solution(columns, clean, Objective(columns, clean), bound, columns.Count, method);
@@ -456,8 +457,20 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
                 }
             }
         }
+        // Whole pieces: every plan the phases compare is whole, so none wins on a fraction it could never deliver.
+        // Flooring only lowers amounts (they still fit), and the lots are multiples of the step, so what was at its lot stays.
+        if (m.PieceGrid is not null)
+            for (var i = 0; i < x.Length; i++)
+                if (x[i] > 0 && columns[i].Step > 0)
+                {
+                    x[i] = columns[i].Whole(x[i]);
+                    if (x[i] < columns[i].Min * (1 - 1e-9)) x[i] = 0;
+                }
         return x;
     }
+
+    /// <summary>Whether the amount is whole in the column's pieces (always, without whole pieces or piece legs).</summary>
+    private static bool OnStep(Column c, double value) => c.Step <= 0 || Math.Abs(c.Whole(value) - value) <= 1e-9 * Math.Max(1, value);
 
     /// <summary>The caller's progress sink for this solve (<see cref="SolveOptions.Progress"/>); the library itself writes nothing.</summary>
     internal static readonly AsyncLocal<Action<string>?> Progress = new();

@@ -57,6 +57,12 @@ public static class GreedyBilateral
             int o1 = m.LegOffer[e1], n1 = m.LegNeed[e1], o2 = m.LegOffer[e2], n2 = m.LegNeed[e2];
             var v = Math.Min(Math.Min(residual[o1], residual[n1]), Math.Min(residual[o2], residual[n2]));
             var min = Math.Max(Math.Max(m.MinValue[o1], m.MinValue[n1]), Math.Max(m.MinValue[o2], m.MinValue[n2]));
+            if (m.PieceGrid is not null)
+            {
+                // Whole pieces: the swap at its largest whole amount, its lot on its step.
+                var swap = Column.Create(m, [e1, e2]);
+                (v, min) = (swap.Whole(v), swap.Min);
+            }
             if (v <= 1e-9 * Math.Max(1, v) || v < min) continue;
             residual[o1] -= v; residual[n1] -= v; residual[o2] -= v; residual[n2] -= v;
             trades.Add(new Trade([LegOf(m, e1, v), LegOf(m, e2, v)]));
@@ -77,6 +83,6 @@ public static class GreedyBilateral
     {
         var offer = m.Book.Listings[m.LegOffer[e]];
         var need = m.Book.Listings[m.LegNeed[e]];
-        return new Leg(offer.Town, need.Town, offer.Id, need.Id, offer.Category, value / m.CategoryValue[m.LegOffer[e]], value);
+        return new Leg(offer.Town, need.Town, offer.Id, need.Id, offer.Category, m.Quantity(m.LegOffer[e], value), value);
     }
 }

@@ -23,6 +23,9 @@ internal sealed class Market
     public required double[] Cap { get; init; }      // quantity × value
     public required double[] MinValue { get; init; } // minLot × value
     public required double[] CategoryValue { get; init; }
+    /// <summary>With whole pieces on: per listing its value per piece on the <see cref="PieceSteps"/> grid, 0 when its
+    /// good is not counted in pieces. Null when the option is off.</summary>
+    public long[]? PieceGrid { get; init; }
 
     // Legs sorted by (from town, to town, offer, need): arc a owns legs ArcLegStart[a]..ArcLegStart[a+1].
     public required int[] LegOffer { get; init; }
@@ -41,10 +44,18 @@ internal sealed class Market
     public Market WithCaps(double[] caps) => new()
     {
         Book = Book, K = K, CycleCap = CycleCap, ChainCap = ChainCap, Donor = Donor, RealListings = RealListings, DetourFactor = DetourFactor,
-        ListingTown = ListingTown, Cap = caps, MinValue = MinValue, CategoryValue = CategoryValue,
+        ListingTown = ListingTown, Cap = caps, MinValue = MinValue, CategoryValue = CategoryValue, PieceGrid = PieceGrid,
         LegOffer = LegOffer, LegNeed = LegNeed, LegProfit = LegProfit,
         ArcFrom = ArcFrom, ArcTo = ArcTo, ArcLegStart = ArcLegStart,
     };
+    /// <summary>The quantity a leg through <paramref name="offer"/> carries at <paramref name="value"/>; with whole pieces a
+    /// piece leg's float noise (4.9999999 panels) is rounded away, so the ledgers downstream get whole pieces.</summary>
+    public double Quantity(int offer, double value)
+    {
+        var quantity = value / CategoryValue[offer];
+        return PieceGrid is { } grid && grid[offer] > 0 && PieceSteps.IsWhole(quantity) ? Math.Round(quantity) : quantity;
+    }
+
     public int ArcCount => ArcFrom.Length;
     public int LegCount => LegOffer.Length;
     /// <summary>How many legs are virtual chain ends (not real fits).</summary>
@@ -75,6 +86,7 @@ internal sealed class Market
         var cap = new double[n];
         var minValue = new double[n];
         var catValue = new double[n];
+        var pieceGrid = settings.WholePieces ? new long[n] : null;
         var masks = new ulong[n * words];
         var offersByCat = new List<int>[book.Categories.Count];
         for (var c = 0; c < offersByCat.Length; c++) offersByCat[c] = [];
@@ -86,6 +98,14 @@ internal sealed class Market
             catValue[i] = book.Categories[cat[i]].Value;
             cap[i] = l.Quantity * catValue[i];
             minValue[i] = l.MinLot * catValue[i];
+            if (pieceGrid is not null && i < realListings && PieceSteps.IsPiece(book.Categories[cat[i]].Unit))
+            {
+                // Whole pieces: a listing gives or takes whole pieces, so at most its whole ones, and a leg at least one piece
+                // and its lot rounded up. Both only cut away plans that are not whole, so every bound stays valid.
+                pieceGrid[i] = PieceSteps.OnGrid(catValue[i]);
+                cap[i] = Math.Floor(l.Quantity + 1e-9) * catValue[i];
+                minValue[i] = Math.Max(1, Math.Ceiling(l.MinLot - 1e-9)) * catValue[i];
+            }
             foreach (var a in (l.Kind == ListingKind.Offer ? l.Attributes : l.Requires) ?? [])
             {
                 var b = attrIndex[a];
@@ -157,7 +177,7 @@ internal sealed class Market
             Book = book, K = Math.Max(k, chainCap + 1), CycleCap = k, ChainCap = chainCap,
             Donor = book.Towns.Select(t => t.Donor && chainCap > 0).ToArray(), RealListings = realListings,
             DetourFactor = settings.DetourFactor,
-            ListingTown = town, Cap = cap, MinValue = minValue, CategoryValue = catValue,
+            ListingTown = town, Cap = cap, MinValue = minValue, CategoryValue = catValue, PieceGrid = pieceGrid,
             LegOffer = legOffer, LegNeed = legNeed, LegProfit = legProfit,
             ArcFrom = arcFrom.ToArray(), ArcTo = arcTo.ToArray(), ArcLegStart = arcStart.ToArray(),
         };

@@ -5,7 +5,8 @@ namespace TradeNet.Matching.Engine;
 /// <summary>
 /// The integer part: choose V_c ∈ {0} ∪ [Min_c, Upper_c] for a fixed set of columns (a semi-continuous
 /// variable is a binary y_c with Min_c·y_c ≤ V_c ≤ Upper_c·y_c), maximising Σ profit_c·V_c under the
-/// listing capacities. Columns without min lots stay continuous.
+/// listing capacities. Columns without min lots stay continuous. With whole pieces a column with a step S carries
+/// V = S × n, n a whole number (n ≥ Min / S when on), so every plan the MIPs find is whole and their proofs hold for it.
 /// </summary>
 internal static class MipSolver
 {
@@ -38,15 +39,49 @@ internal static class MipSolver
         var onOff = new Variable?[columns.Count];
         var hintVars = new List<Variable>();
         var hintVals = new List<double>();
+        // Whole pieces: V = step × n with n a whole number of steps (0 when the column has no step).
+        var stepOf = new double[columns.Count];
         for (var c = 0; c < columns.Count; c++)
         {
             var col = columns[c];
             Variable amount;
             double coef;
-            if (col.CannotCarry)
+            var steps = col.Step > 0 && double.IsFinite(col.Step) ? Math.Floor(col.Upper / col.Step + 1e-9) : 0;
+            var lotSteps = col.Step > 0 && double.IsFinite(col.Step) ? Math.Round(col.Min / col.Step) : 0;
+            if (col.CannotCarry || col.Step > 0 && lotSteps > steps)
             {
                 amount = solver.MakeNumVar(0, 0, "");
                 coef = 1;
+            }
+            else if (col.Step > 0)
+            {
+                stepOf[c] = col.Step;
+                var on = forceOn is not null && forceOn[c];
+                var hintSteps = hint is null ? 0 : Math.Min(steps, Math.Floor(hint[c] / col.Step + 1e-9));
+                if (!on && lotSteps >= steps)
+                {
+                    // One amount only (the kidney case in pieces): V = step × steps × y.
+                    amount = solver.MakeBoolVar("");
+                    coef = col.Step * steps;
+                    onOff[c] = amount;
+                    if (hint is not null) { hintVars.Add(amount); hintVals.Add(hintSteps >= lotSteps ? 1 : 0); }
+                }
+                else
+                {
+                    amount = solver.MakeIntVar(on ? lotSteps : 0, steps, "");
+                    coef = col.Step;
+                    if (hint is not null) { hintVars.Add(amount); hintVals.Add(Math.Max(on ? lotSteps : 0, hintSteps)); }
+                    if (!on)
+                    {
+                        var y = solver.MakeBoolVar("");
+                        onOff[c] = y;
+                        var lo = solver.MakeConstraint(0, double.PositiveInfinity, "");
+                        lo.SetCoefficient(amount, 1); lo.SetCoefficient(y, -lotSteps);
+                        var hi = solver.MakeConstraint(double.NegativeInfinity, 0, "");
+                        hi.SetCoefficient(amount, 1); hi.SetCoefficient(y, -steps);
+                        if (hint is not null) { hintVars.Add(y); hintVals.Add(hintSteps >= lotSteps ? 1 : 0); }
+                    }
+                }
             }
             else if (forceOn is not null && forceOn[c] && !col.Continuous)
             {
@@ -99,6 +134,14 @@ internal static class MipSolver
         for (var c = 0; c < columns.Count; c++)
         {
             var col = columns[c];
+            if (stepOf[c] > 0)
+            {
+                var n = onOff[c] is { } only && ReferenceEquals(only, value[c])
+                    ? (only.SolutionValue() > 0.5 ? Math.Floor(col.Upper / col.Step + 1e-9) : 0)
+                    : Math.Round(value[c].SolutionValue());
+                values[c] = onOff[c] is { } used && !ReferenceEquals(used, value[c]) && used.SolutionValue() < 0.5 ? 0 : n * col.Step;
+                continue;
+            }
             values[c] = col.CannotCarry ? 0
                 : forceOn is not null && forceOn[c] && !col.Continuous ? value[c].SolutionValue()
                 : !col.Continuous && col.Min >= col.Upper * (1 - 1e-9)

@@ -2,7 +2,8 @@ namespace TradeNet.Matching.Engine;
 
 /// <summary>
 /// Checks a plan against every rule of issue 3, independently of how it was found: legs fit, trades are
-/// simple cycles of 2..K towns (or chains of 1..L legs from a donor town) with equal value per leg, quantities match values, min lots and remaining
+/// simple cycles of 2..K towns (or chains of 1..L legs from a donor town) with equal value per leg, quantities match values (and are
+/// whole for goods counted in pieces when the book's <see cref="Settings.WholePieces"/> is on), min lots and remaining
 /// quantities hold, and the objective, bound and gap agree with the trades. Empty list = valid.
 /// </summary>
 public static class ResultValidator
@@ -62,6 +63,8 @@ public static class ResultValidator
                     errors.Add($"{lw}: offer does not fit the need");
                 if (!categories.TryGetValue(offer.Category, out var cat)) { errors.Add($"{lw}: unknown category"); continue; }
                 if (Math.Abs(leg.Quantity * cat.Value - leg.Value) > Tol(leg.Value)) errors.Add($"{lw}: quantity × value ≠ leg value");
+                if (settings.WholePieces && PieceSteps.IsPiece(cat.Unit) && !PieceSteps.IsWhole(leg.Quantity))
+                    errors.Add($"{lw}: {leg.Quantity} {cat.Unit}s of {cat.Id} is not a whole number of pieces");
                 var lot = Math.Max(offer.MinLot, need.MinLot);
                 if (leg.Quantity < lot - Tol(lot)) errors.Add($"{lw}: quantity {leg.Quantity} below min lot {lot}");
                 used[offer.Id] = used.GetValueOrDefault(offer.Id) + leg.Quantity;

@@ -16,6 +16,10 @@ public sealed record SolveOptions
     /// <summary>Chain cap L (0..3 legs; 0: cycles only). Overrides the book; chains start at donor towns.</summary>
     public int? MaxChainLength { get; init; }
 
+    /// <summary>Goods counted in pieces change hands whole: every leg of such a good carries a whole number of pieces
+    /// (see <see cref="PieceSteps"/>). Overrides the book's <see cref="Settings.WholePieces"/>; off unless one says so.</summary>
+    public bool? WholePieces { get; init; }
+
     /// <summary>Wall-clock budget for the whole solve. Overrides the book. Null: no limit.</summary>
     public TimeSpan? TimeLimit { get; init; }
 

@@ -110,10 +110,11 @@ public class EngineRoundTests
     }
 
     [Fact]
-    public async Task Goods_counted_in_pieces_are_proposed_whole_and_the_round_says_what_that_cost()
+    public async Task Goods_counted_in_pieces_are_proposed_whole_and_proven_the_best_whole_plan()
     {
-        // 20 panels (180 each) against 20 bicycles (150 each): the engine balances 3,000 credits, 16⅔ panels; whole on
-        // both sides means multiples of 900, so 2,700: 15 panels for 18 bicycles.
+        // 20 panels (180 each) against 20 bicycles (150 each): balanced continuously, 3,000 credits would be 16⅔ panels;
+        // whole on both sides means multiples of 900, so 2,700: 15 panels for 18 bicycles. The engine plans whole pieces,
+        // so its bound is that of whole plans and the round is optimal.
         await using var host = new MatchingHost();
         await host.PublishListingsAsync(
             Listing("a-panels", A, "offer", "solar-panels", 20, 180, "piece"), Listing("b-panels", B, "need", "solar-panels", 20, 180, "piece"),
@@ -126,9 +127,9 @@ public class EngineRoundTests
         Assert.All(proposed.Legs, l => Assert.Equal(2700, l.Value, 6));
         var round = (await host.Operator().GetFromJsonAsync<RoundView>($"/api/matching/rounds/{started.Id}", MatchingHost.Json))!;
         Assert.Equal(5400, round.Objective, 6);
-        Assert.Equal(6000, round.Quality!.Bound, 6);
-        Assert.Equal(0.1, round.Quality.Gap, 6);
-        Assert.Equal("feasible", round.Quality.SolverStatus);
+        Assert.Equal(5400, round.Quality!.Bound, 6);
+        Assert.Equal(0, round.Quality.Gap, 6);
+        Assert.Equal("optimal", round.Quality.SolverStatus);
     }
 
     [Fact]

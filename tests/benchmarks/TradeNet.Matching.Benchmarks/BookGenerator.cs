@@ -24,6 +24,24 @@ public static class BookGenerator
         new("herbs", "kg", 25), new("mushrooms", "kg", 20), new("cider", "l", 4), new("oil", "l", 12),
     ];
 
+    /// <summary>
+    /// The catalog's own categories (services/Catalog/TradeNet.Catalog/Domain/CategorySeed.cs: ids, units and values, in
+    /// its order), for books like those the matching service clears: 7 of 34 counted in pieces, among them solar panels
+    /// at 180 and bicycles at 150 a piece.
+    /// </summary>
+    public static readonly IReadOnlyList<Category> CatalogCategories =
+    [
+        new("organic-vegetables", "kg", 2.5), new("organic-fruit", "kg", 3.0), new("potatoes", "kg", 1.2), new("apples", "kg", 2.0),
+        new("eggs", "piece", 0.4), new("honey", "kg", 12), new("walnuts", "kg", 7), new("raw-milk", "l", 1.1),
+        new("cheese", "kg", 18), new("butter", "kg", 11), new("yogurt", "kg", 4), new("wheat", "kg", 0.35),
+        new("flour", "kg", 1.6), new("bread", "kg", 4.5), new("lentils", "kg", 3.5), new("oats", "kg", 0.5),
+        new("charcuterie", "kg", 22), new("poultry", "kg", 9), new("wine", "l", 8), new("cider", "l", 3),
+        new("firewood", "kg", 0.15), new("wood-pellets", "kg", 0.4), new("timber", "kg", 0.8), new("solar-electricity", "kWh", 0.2),
+        new("solar-panels", "piece", 180), new("pottery", "piece", 15), new("wool", "kg", 10), new("furniture", "piece", 120),
+        new("soap", "piece", 4), new("hand-tools", "piece", 25), new("bicycles", "piece", 150), new("repair-skills", "hour", 25),
+        new("carpentry", "hour", 28), new("tutoring", "hour", 20), new("animal-care", "hour", 22),
+    ];
+
     private static readonly string[] Attributes = ["organic", "local", "fresh", "certified", "fair-trade"];
 
     public sealed record Town(string Insee, string Name, double Lat, double Lon, int Population);
@@ -51,8 +69,12 @@ public static class BookGenerator
     /// </summary>
     public enum MinLots { Packaging, Heavy }
 
-    public static Book Generate(IReadOnlyList<Town> allTowns, int listings, int townCount, int seed, int maxCycle = 3, MinLots minLots = MinLots.Packaging)
+    /// <param name="categories">The goods to draw from, most popular first: the generator's own by default (the
+    /// recorded books), <see cref="CatalogCategories"/> for books like the service's.</param>
+    public static Book Generate(IReadOnlyList<Town> allTowns, int listings, int townCount, int seed, int maxCycle = 3, MinLots minLots = MinLots.Packaging,
+        IReadOnlyList<Category>? categories = null)
     {
+        var goods = categories ?? Categories;
         if (townCount > allTowns.Count) throw new ArgumentOutOfRangeException(nameof(townCount));
         var rng = new Random(seed);
         // Towns: weighted by √population without replacement (Efraimidis–Spirakis keys), then in INSEE order.
@@ -63,7 +85,7 @@ public static class BookGenerator
         var towns = chosen.Select(t => new Engine.Town(t.Insee, t.Name, t.Lat, t.Lon)).ToList();
 
         // Category popularity is skewed (food is traded more than furniture).
-        var popularity = Categories.Select((_, i) => 1.0 / (1 + 0.08 * i)).ToArray();
+        var popularity = goods.Select((_, i) => 1.0 / (1 + 0.08 * i)).ToArray();
         var specialties = chosen.Select(_ => SampleDistinct(rng, popularity, 3)).ToList();
 
         // Listing counts per town roughly follow √population.
@@ -87,7 +109,7 @@ public static class BookGenerator
                 int cat;
                 if (isOffer) cat = specialties[t][rng.Next(specialties[t].Length)];
                 else do cat = Sample(rng, popularity); while (specialties[t].Contains(cat));
-                var category = Categories[cat];
+                var category = goods[cat];
                 // Listing value lognormal around 400 credits (σ = 1): small households to farms.
                 var value = Math.Exp(Math.Log(400) + Normal(rng));
                 var quantity = Math.Max(1, Math.Round(value / category.Value));
@@ -118,7 +140,7 @@ public static class BookGenerator
             }
         }
         var used = result.Select(l => l.Category).ToHashSet();
-        return new Book(Categories.Where(c => used.Contains(c.Id)).ToList(), towns, result, new Settings(maxCycle, 1.3));
+        return new Book(goods.Where(c => used.Contains(c.Id)).ToList(), towns, result, new Settings(maxCycle, 1.3));
     }
 
     /// <summary>

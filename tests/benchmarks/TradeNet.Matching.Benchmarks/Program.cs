@@ -10,10 +10,14 @@ using TradeNet.Matching.Engine;
 //   --time-limit S             seconds per book instead of the target (custom books: 20 s by default)
 //   --towns CSV                communes file (default services/Shared/Data/communes_ara.csv in the repo)
 //   --seed N                   generator seed (default 1)
-//   --write-book PATH --listings N --town-count T [--max-cycle K]   write one generated book and exit
+//   --write-book PATH --listings N --town-count T [--max-cycle K] [--pieces]   write one generated book and exit
 //   --heavy-min-lots           generator variant with large min lots (see BookGenerator.MinLots)
 //   --donors N                 make N towns donors (offers only) and allow chains of up to 3 legs
 //   --only kidney|books        run one part
+//   --pieces                   books over the catalog's categories (7 of 34 counted in pieces); per book the continuous plan
+//                              lowered the matching service's way against the engine's own whole pieces (docs/benchmarks.md)
+//   --town-count T             towns of NkK books instead of N × 3 / 40 (with --pieces: 2250 --town-count 150 is the
+//                              load benchmark's 150 towns × 15 listings)
 var opts = ParseArgs(args);
 var repo = FindRepoRoot();
 var townsCsv = opts.GetValueOrDefault("towns") ?? Path.Combine(repo, "services/Shared/Data/communes_ara.csv");
@@ -24,7 +28,10 @@ if (opts.TryGetValue("write-book", out var writePath))
     var n = int.Parse(opts.GetValueOrDefault("listings") ?? "2000", CultureInfo.InvariantCulture);
     var t = int.Parse(opts.GetValueOrDefault("town-count") ?? "150", CultureInfo.InvariantCulture);
     var k = int.Parse(opts.GetValueOrDefault("max-cycle") ?? "3", CultureInfo.InvariantCulture);
-    var book = BookGenerator.WithDonors(BookGenerator.Generate(BookGenerator.LoadTowns(townsCsv), n, t, seed, k, MinLotsOption(opts)), DonorsOption(opts));
+    var book = BookGenerator.WithDonors(BookGenerator.Generate(BookGenerator.LoadTowns(townsCsv), n, t, seed, k, MinLotsOption(opts),
+        opts.ContainsKey("pieces") ? BookGenerator.CatalogCategories : null), DonorsOption(opts));
+    // With --pieces the book asks for whole pieces (settings.wholePieces), as the matching service does.
+    if (opts.ContainsKey("pieces")) book = book with { Settings = book.Settings! with { WholePieces = true } };
     File.WriteAllText(writePath, BookJson.WriteBook(book));
     Console.WriteLine($"wrote {writePath}: {book.Listings.Count} listings, {book.Towns.Count} towns, seed {seed}");
     return 0;
@@ -40,7 +47,13 @@ if (only is null or "books")
 {
     var selected = (opts.GetValueOrDefault("books") ?? "300,2000,2000k4,10000,40000").Split(',');
     var limit = opts.TryGetValue("time-limit", out var l) ? double.Parse(l, CultureInfo.InvariantCulture) : (double?)null;
-    RunBooks(townsCsv, seed, selected, MinLotsOption(opts), DonorsOption(opts), limit);
+    if (opts.ContainsKey("pieces"))
+        Pieces.Run(BookGenerator.LoadTowns(townsCsv), seed, selected.Select(name => CustomSpec(name)).Select(s => s with
+        {
+            Towns = opts.TryGetValue("town-count", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : s.Towns,
+            Limit = limit ?? s.Limit,
+        }).ToArray(), MinLotsOption(opts), Progress());
+    else RunBooks(townsCsv, seed, selected, MinLotsOption(opts), DonorsOption(opts), limit);
 }
 return 0;
 

@@ -34,6 +34,9 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
             MaxCycleLength = settings.MaxCycleLength,
             TimeLimit = options.Value.RoundTimeLimit,
             TransportCost = quote.CostPerUnit,
+            // Goods counted in pieces change hands whole: the engine plans in whole pieces, so value that lowering would
+            // have floored away goes to cycles whose steps fit (WholePieces below stays as the safety net).
+            WholePieces = true,
             // Column generation rounds, bounds and integer phases: debug lines in the log, events on the span.
             Progress = line =>
             {
@@ -53,6 +56,7 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
 
         var cleared = result.Trades.Select(t => new ClearedTrade(t.Legs.Select(l => new ClearedLeg(
             l.From, l.To, l.Offer, l.Need, l.Category, l.Quantity, l.Value, l.Quantity * byId[l.Offer].WeightPerUnit)).ToList())).ToList();
+        // A safety net: the engine's plan is already whole, so this lowers and drops nothing (the log and span would say).
         var (whole, lowered, dropped) = WholePieces.Apply(cleared, byId);
         var (trades, selfServed) = SelfServed.Apply(whole, byId);
         var transportCost = quote.CostPerUnit is null ? 0 : trades.SelectMany(t => t.Legs)
