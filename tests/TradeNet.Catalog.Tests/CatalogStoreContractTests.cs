@@ -556,7 +556,7 @@ public sealed partial class CatalogStoreContractTests
         });
 
         var pending = await store.Outbox.PendingAsync(10, default);
-        await store.Outbox.MarkSentAsync(pending[0].Id, default);
+        await store.Outbox.MarkSentAsync([pending[0].Id], default);
 
         Assert.Equal(["a", "b"], pending.Select(p => ((ListingWithdrawn)p.Deserialize()).ListingId).ToArray());
         Assert.Equal("b", ((ListingWithdrawn)Assert.Single(await store.Outbox.PendingAsync(10, default)).Deserialize()).ListingId);

@@ -185,8 +185,8 @@ public sealed class OutboxRelayTests : IDisposable
         var outbox = new SqliteOutboxStore(db);
         var rows = await outbox.PendingAsync(10, default);
         var now = DateTimeOffset.UtcNow;
-        await outbox.KeepSentAsync(rows[0].Id, now - OutboxRelay<TestOutbox>.KeptFor - TimeSpan.FromSeconds(1), default);
-        await outbox.KeepSentAsync(rows[1].Id, now - OutboxRelay<TestOutbox>.KeptFor + TimeSpan.FromSeconds(30), default);
+        await outbox.KeepSentAsync([rows[0].Id], now - OutboxRelay<TestOutbox>.KeptFor - TimeSpan.FromSeconds(1), default);
+        await outbox.KeepSentAsync([rows[1].Id], now - OutboxRelay<TestOutbox>.KeptFor + TimeSpan.FromSeconds(30), default);
 
         var forgotten = await outbox.ForgetSentAsync(now - OutboxRelay<TestOutbox>.KeptFor, 100, default);
 
@@ -235,10 +235,10 @@ public sealed class OutboxRelayTests : IDisposable
         var outbox = new SqliteOutboxStore(db);
         var id = (await outbox.PendingAsync(10, default)).Single().Id;
         var now = DateTimeOffset.UtcNow;
-        await outbox.KeepSentAsync(id, now - OutboxRelay<TestOutbox>.KeptFor - TimeSpan.FromMinutes(1), default);
+        await outbox.KeepSentAsync([id], now - OutboxRelay<TestOutbox>.KeptFor - TimeSpan.FromMinutes(1), default);
         // A restart hands it over again just now.
         Assert.Equal(1, await outbox.RequeueSentAsync(default));
-        await outbox.KeepSentAsync(id, now, default);
+        await outbox.KeepSentAsync([id], now, default);
 
         Assert.Equal(1, await outbox.ForgetSentAsync(now - OutboxRelay<TestOutbox>.KeptFor, 100, default));
         Assert.Equal(0, OutboxRows(db));
@@ -251,7 +251,7 @@ public sealed class OutboxRelayTests : IDisposable
         await WriteEventsAsync(db, 2);
         var outbox = new SqliteOutboxStore(db);
         var rows = await outbox.PendingAsync(10, default);
-        await outbox.KeepSentAsync(rows[0].Id, DateTimeOffset.UtcNow, default);
+        await outbox.KeepSentAsync([rows[0].Id], DateTimeOffset.UtcNow, default);
 
         var found = await outbox.RequeueAsync([rows[0].Id, rows[1].Id, Guid.NewGuid()], default);
 
@@ -279,7 +279,7 @@ public sealed class OutboxRelayTests : IDisposable
         _ = new SqliteDatabase(path, ""); // a second process opening it adds nothing twice
         var outbox = new SqliteOutboxStore(db);
         var id = Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff");
-        await outbox.KeepSentAsync(id, DateTimeOffset.UtcNow, default);
+        await outbox.KeepSentAsync([id], DateTimeOffset.UtcNow, default);
 
         Assert.Equal(1, KeptRows(db));
     }

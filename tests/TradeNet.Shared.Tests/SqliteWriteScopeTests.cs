@@ -120,12 +120,28 @@ public sealed class SqliteWriteScopeTests : IDisposable
         var pending = await _outbox.PendingAsync(10, default);
         Assert.Equal(2, (await _outbox.BacklogAsync(default)).Pending);
 
-        await _outbox.MarkSentAsync(pending[0].Id, default);
+        await _outbox.MarkSentAsync([pending[0].Id], default);
 
         var backlog = await _outbox.BacklogAsync(default);
         Assert.Equal(1, backlog.Pending);
         Assert.NotNull(backlog.OldestPendingAt);
         Assert.Equal(pending[1].Id, (await _outbox.PendingAsync(10, default)).Single().Id);
+    }
+
+    [Fact]
+    public async Task The_sent_events_of_a_batch_leave_the_outbox_in_one_call_and_the_others_stay()
+    {
+        await using (var scope = await _db.BeginWriteAsync())
+        {
+            foreach (var reason in new[] { "one", "two", "three" }) scope.Publish(new TradeCancelled(Guid.NewGuid(), reason, false, []));
+            await scope.CommitAsync();
+        }
+        var pending = await _outbox.PendingAsync(10, default);
+
+        await _outbox.MarkSentAsync([pending[0].Id, pending[2].Id], default);
+
+        Assert.Equal(pending[1].Id, (await _outbox.PendingAsync(10, default)).Single().Id);
+        Assert.Equal(1, await Count("outbox"));
     }
 
     [Fact]
@@ -137,7 +153,7 @@ public sealed class SqliteWriteScopeTests : IDisposable
             await scope.CommitAsync();
         }
 
-        await _outbox.MarkSentAsync((await _outbox.PendingAsync(10, default)).Single().Id, default);
+        await _outbox.MarkSentAsync([(await _outbox.PendingAsync(10, default)).Single().Id], default);
 
         Assert.Equal(0, await Count("outbox"));
     }

@@ -9,7 +9,7 @@ namespace TradeNet.Shared.Storage;
 
 /// <summary>
 /// Publishes a service's pending outbox events in order, waits for the broker's confirm, then marks
-/// them sent. A crash between publish and mark re-publishes with the same message id, which the
+/// them sent, a batch at a time. A crash between publish and mark re-publishes with the same message id, which the
 /// consumers' inboxes discard. Resumes from the table after any restart. The in-memory bus confirms nothing a crash
 /// spares (its queues and retries live in the process), so there an event is kept for <see cref="KeptFor"/> after it
 /// was handed over, and everything kept is handed over again when the relay starts: what a consumer had not finished
@@ -79,19 +79,28 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
                 // batch's worth of rows the relay can still act on, however many of them there are.
                 var batch = Batch + _unreadable.Count;
                 var pending = await store.PendingAsync(batch, stoppingToken);
-                var published = 0;
-                foreach (var message in pending)
+                var published = new List<Guid>(pending.Count);
+                try
                 {
-                    if (!await HoldAsync(stoppingToken)) break; // another relay took over: it publishes the rest
-                    if (await PublishAsync(bus, message, stoppingToken)) published++;
+                    foreach (var message in pending)
+                    {
+                        if (!await HoldAsync(stoppingToken)) break; // another relay took over: it publishes the rest
+                        if (await PublishAsync(bus, message, stoppingToken)) published.Add(message.Id);
+                    }
+                }
+                finally
+                {
+                    // What went out is marked in one write, also when a publish failed or the relay stops: a write per
+                    // event doubled a busy service's writes. After a crash before it, these go out again (same message ids).
+                    await MarkAsync(published);
                 }
                 // MassTransit says nothing when it reconnects: without this line an operator reading the log during a
                 // broker outage sees the warnings stop, never that the events flow again.
-                if (failures > 0 && published > 0)
+                if (failures > 0 && published.Count > 0)
                     logger.LogInformation("Outbox relay {Store} publishes again after {Failures} failed attempts since {Since:u}",
                         typeof(TStore).Name, failures, failingSince);
                 failures = 0;
-                if (pending.Count == batch && published > 0) continue;
+                if (pending.Count == batch && published.Count > 0) continue;
                 await OutboxSignal.WaitAsync(Idle, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -213,8 +222,15 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             activity?.AddException(ex);
             throw;
         }
-        if (_keepSent) await store.KeepSentAsync(message.Id, DateTimeOffset.UtcNow, ct);
-        else await store.MarkSentAsync(message.Id, ct);
         return true;
+    }
+
+    private async Task MarkAsync(IReadOnlyCollection<Guid> published)
+    {
+        if (published.Count == 0) return;
+        // Not cancelled with the relay: a stop must not leave what was published pending, to go out again at the next start.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        if (_keepSent) await store.KeepSentAsync(published, DateTimeOffset.UtcNow, timeout.Token);
+        else await store.MarkSentAsync(published, timeout.Token);
     }
 }

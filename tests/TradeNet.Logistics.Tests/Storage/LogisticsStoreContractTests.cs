@@ -239,7 +239,7 @@ public class LogisticsStoreContractTests
 
         var pending = Assert.Single(await s.PendingEventsAsync());
         Assert.Equal(evt, pending.Deserialize());
-        await s.Outbox.MarkSentAsync(pending.Id, CancellationToken.None);
+        await s.Outbox.MarkSentAsync([pending.Id], CancellationToken.None);
         Assert.Empty(await s.PendingEventsAsync());
     }
 

@@ -350,7 +350,7 @@ public sealed class MatchingStoreContract : IDisposable
         var pending = Assert.Single(await storage.Outbox.PendingAsync(10, CancellationToken.None));
         var message = Assert.IsType<TradeProposed>(pending.Deserialize());
         Assert.Equal(kept.Id, message.TradeId);
-        await storage.Outbox.MarkSentAsync(pending.Id, CancellationToken.None);
+        await storage.Outbox.MarkSentAsync([pending.Id], CancellationToken.None);
         Assert.Empty(await storage.Outbox.PendingAsync(10, CancellationToken.None));
         Assert.Single(await storage.Store.TradesAsync(new TradeQuery()));
     }

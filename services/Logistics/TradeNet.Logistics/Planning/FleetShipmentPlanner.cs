@@ -46,6 +46,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         var request = Request(pending, fleet, ctx.Now, settings, ctx.TimeLimit);
         // CPU-bound for up to the time limit: off the caller's thread.
         var plan = await Task.Run(() => RoutePlanner.Plan(request, ct), ct);
+        NativeHeap.ReturnFreed(); // the solver's native memory, freed but kept by glibc otherwise
         var problems = PlanValidator.Validate(request, plan);
         if (problems.Count > 0)
             throw new InvalidOperationException($"The route planner returned an invalid plan: {string.Join("; ", problems)}");

@@ -8,9 +8,9 @@ public sealed class LogisticsOutbox(IOutboxStore inner) : IOutboxStore
 {
     public Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct) => inner.PendingAsync(max, ct);
 
-    public Task MarkSentAsync(Guid id, CancellationToken ct) => inner.MarkSentAsync(id, ct);
+    public Task MarkSentAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) => inner.MarkSentAsync(ids, ct);
 
-    public Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct) => inner.KeepSentAsync(id, at, ct);
+    public Task KeepSentAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset at, CancellationToken ct) => inner.KeepSentAsync(ids, at, ct);
 
     public Task<int> RequeueSentAsync(CancellationToken ct) => inner.RequeueSentAsync(ct);
 

@@ -127,6 +127,7 @@ public sealed class ClearingRounds(
             outcome = await strategy.ClearAsync(book, new ClearingSettings(options.Value.DetourFactor, options.Value.MaxCycleLength), ct);
             solve?.SetTag("tradenet.strategy", outcome.Stats.Strategy);
         }
+        NativeHeap.ReturnFreed(); // the solvers' native memory, freed but kept by glibc otherwise
         var entries = book.Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
         var deadline = startedAt + options.Value.ProposalTtl;
         var trades = outcome.Trades.Select(t => ToProposal(t, roundId, entries, startedAt, deadline)).ToList();

@@ -33,9 +33,9 @@ public sealed class MatchingOutbox(MatchingStorage storage) : IOutboxStore
 {
     public Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct) => storage.Outbox.PendingAsync(max, ct);
 
-    public Task MarkSentAsync(Guid id, CancellationToken ct) => storage.Outbox.MarkSentAsync(id, ct);
+    public Task MarkSentAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) => storage.Outbox.MarkSentAsync(ids, ct);
 
-    public Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct) => storage.Outbox.KeepSentAsync(id, at, ct);
+    public Task KeepSentAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset at, CancellationToken ct) => storage.Outbox.KeepSentAsync(ids, at, ct);
 
     public Task<int> RequeueSentAsync(CancellationToken ct) => storage.Outbox.RequeueSentAsync(ct);
 

@@ -11,15 +11,20 @@ public class MongoOutboxStore(MongoStore store) : IOutboxStore
     }
 
     // A confirmed event has nothing left to do here; keeping it would grow the collection without bound.
-    public Task MarkSentAsync(Guid id, CancellationToken ct) =>
-        store.Outbox.DeleteOneAsync(d => d.Id == id, ct);
-
-    public async Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct)
+    public async Task MarkSentAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
+        if (ids.Count == 0) return;
+        await store.Outbox.DeleteManyAsync(Builders<OutboxDocument>.Filter.In(d => d.Id, ids), ct);
+    }
+
+    public async Task KeepSentAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset at, CancellationToken ct)
+    {
+        if (ids.Count == 0) return;
+        var these = Builders<OutboxDocument>.Filter.In(d => d.Id, ids);
         // KeptSince is the first hand-over: handing over again after a restart does not keep an event longer.
-        await store.Outbox.UpdateOneAsync(d => d.Id == id && d.KeptSince == null, Builders<OutboxDocument>.Update.Set(d => d.KeptSince, at.UtcDateTime),
-            cancellationToken: ct);
-        await store.Outbox.UpdateOneAsync(d => d.Id == id, Builders<OutboxDocument>.Update.Set(d => d.SentAt, at.UtcDateTime), cancellationToken: ct);
+        await store.Outbox.UpdateManyAsync(these & Builders<OutboxDocument>.Filter.Eq(d => d.KeptSince, null),
+            Builders<OutboxDocument>.Update.Set(d => d.KeptSince, at.UtcDateTime), cancellationToken: ct);
+        await store.Outbox.UpdateManyAsync(these, Builders<OutboxDocument>.Update.Set(d => d.SentAt, at.UtcDateTime), cancellationToken: ct);
     }
 
     public async Task<IReadOnlyList<Guid>> RequeueAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)

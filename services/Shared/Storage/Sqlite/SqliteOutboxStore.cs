@@ -16,25 +16,23 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         return pending;
     }
 
-    public async Task MarkSentAsync(Guid id, CancellationToken ct)
-    {
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        // A confirmed event has nothing left to do here; keeping it would grow the file without bound.
-        command.CommandText = "DELETE FROM outbox WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id.ToString());
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    // A confirmed event has nothing left to do here; keeping it would grow the file without bound.
+    public Task MarkSentAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
+        WriteAsync("DELETE FROM outbox WHERE id IN (SELECT value FROM json_each($ids))", ids, ct);
 
-    public async Task KeepSentAsync(Guid id, DateTimeOffset at, CancellationToken ct)
+    // kept_since is the first hand-over: handing over again after a restart does not keep an event longer.
+    public Task KeepSentAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset at, CancellationToken ct) =>
+        WriteAsync("UPDATE outbox SET sent_at = $at, kept_since = COALESCE(kept_since, $at) WHERE id IN (SELECT value FROM json_each($ids))",
+            ids, ct, ("$at", at.ToUniversalTime().ToString("O")));
+
+    /// <summary>One write for the batch, in the file's writer turn: outside it, a relay write each event made the service's
+    /// own writers wait in SQLite's busy handler, whose sleeps grow to 100 ms (docs/benchmarks.md, "Running system").</summary>
+    private async Task WriteAsync(string sql, IReadOnlyCollection<Guid> ids, CancellationToken ct, params (string Name, object? Value)[] more)
     {
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        // kept_since is the first hand-over: handing over again after a restart does not keep an event longer.
-        command.CommandText = "UPDATE outbox SET sent_at = $at, kept_since = COALESCE(kept_since, $at) WHERE id = $id";
-        command.Parameters.AddWithValue("$at", at.ToUniversalTime().ToString("O"));
-        command.Parameters.AddWithValue("$id", id.ToString());
-        await command.ExecuteNonQueryAsync(ct);
+        if (ids.Count == 0) return;
+        await using var scope = await database.BeginWriteAsync(ct);
+        await scope.ExecuteAsync(sql, [("$ids", System.Text.Json.JsonSerializer.Serialize(ids.Select(id => id.ToString()))), .. more]);
+        await scope.CommitAsync(ct);
     }
 
     public async Task<int> RequeueSentAsync(CancellationToken ct)
