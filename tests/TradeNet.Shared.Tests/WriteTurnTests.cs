@@ -11,7 +11,7 @@ public sealed class WriteTurnTests
 
     public WriteTurnTests() => _turn = new WriteTurn(_clock);
 
-    // Under load the listing events' consumers held matching's turn 40–70% of the time and accepts queued behind them.
+    // Under load the listing events' consumers kept matching's turn ~70% busy and accepts queued behind them.
     [Fact]
     public async Task A_requests_write_goes_ahead_of_message_writes_that_asked_before_it()
     {

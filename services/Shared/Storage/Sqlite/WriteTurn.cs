@@ -3,9 +3,9 @@ namespace TradeNet.Shared.Storage.Sqlite;
 /// <summary>
 /// One file's writer turn, handed out first come, first served, except that a write nobody waits for (made while
 /// consuming a message, <see cref="BackgroundWrites"/>) lets writes someone waits for (a request's) go first, for at
-/// most <see cref="MaxDeferral"/>. Under load the listing events' consumers held matching's turn 40–70% of the time,
-/// and an accept queued behind them for 35–415 ms on average per write (docs/benchmarks.md, "Running system"); they are
-/// deferred instead, still in their order, and never for long, so the book lags a little rather than a town's answer.
+/// most <see cref="MaxDeferral"/>. Under load the listing events' consumers kept matching's turn about 70% busy, and
+/// an accept queued behind them for 100–500 ms per write (docs/benchmarks.md, "Running system"); they are deferred
+/// instead, still in their order, and never for long, so the book lags a little rather than a town's answer.
 /// </summary>
 public sealed class WriteTurn
 {
