@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TradeNet.Shared.Messaging;
-using TradeNet.Shared.Storage;
 
 namespace TradeNet.Shared.Tests;
 
@@ -33,42 +32,5 @@ public class BusExtensionsTests
         var options = host.Services.GetRequiredService<IOptions<MassTransitHostOptions>>().Value;
         Assert.False(options.WaitUntilStarted);
         Assert.Null(options.StartTimeout);
-    }
-
-    [Fact]
-    public async Task A_consumers_writes_are_background_writes_and_a_publishers_are_not()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.AddTradeNetBus(x => x.AddConsumer<WriteKindProbe>());
-        builder.Services.AddSingleton<WriteKindProbe.Seen>();
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
-        {
-            await host.Services.GetRequiredService<IBus>().Publish(new ProbeMessage());
-
-            Assert.True(await host.Services.GetRequiredService<WriteKindProbe.Seen>().Background.Task.WaitAsync(TimeSpan.FromSeconds(30)));
-            Assert.False(BackgroundWrites.Active);
-        }
-        finally
-        {
-            await host.StopAsync();
-        }
-    }
-
-    public sealed record ProbeMessage;
-
-    public sealed class WriteKindProbe(WriteKindProbe.Seen seen) : IConsumer<ProbeMessage>
-    {
-        public sealed class Seen
-        {
-            public TaskCompletionSource<bool> Background { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        public Task Consume(ConsumeContext<ProbeMessage> context)
-        {
-            seen.Background.TrySetResult(BackgroundWrites.Active);
-            return Task.CompletedTask;
-        }
     }
 }

@@ -61,7 +61,7 @@ public static class BusExtensions
             {
                 x.UsingInMemory((context, cfg) =>
                 {
-                    ConfigureConsumePipeline(cfg, context);
+                    ConfigureRetries(cfg);
                     cfg.ConfigureEndpoints(context);
                 });
                 return;
@@ -78,18 +78,14 @@ public static class BusExtensions
                     h.Password(rabbit.Password);
                     h.PublisherConfirmation = true;
                 });
-                ConfigureConsumePipeline(cfg, context);
+                ConfigureRetries(cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });
         return builder;
     }
 
-    // Transient faults retry in place; what still fails lands in the endpoint's _error queue. A consumer's writes let
-    // requests' writes go first (BackgroundWritesFilter).
-    private static void ConfigureConsumePipeline(IBusFactoryConfigurator cfg, IRegistrationContext context)
-    {
+    // Transient faults retry in place; what still fails lands in the endpoint's _error queue.
+    private static void ConfigureRetries(IBusFactoryConfigurator cfg) =>
         cfg.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000, 5000));
-        cfg.UseConsumeFilter(typeof(BackgroundWritesFilter<>), context);
-    }
 }

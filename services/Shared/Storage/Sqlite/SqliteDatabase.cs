@@ -34,7 +34,7 @@ public sealed class SqliteDatabase
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) PrivateDirectory.Create(directory);
         ConnectionString = ConnectionStringFor(path);
-        _writers = WriterTurns.GetOrAdd(Path.GetFullPath(path), _ => new WriteTurn());
+        _writers = WriterTurns.GetOrAdd(Path.GetFullPath(path), _ => new SemaphoreSlim(1, 1));
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, InfrastructureSchema);
@@ -70,8 +70,8 @@ public sealed class SqliteDatabase
     private const int BusyErrorCode = 5;
 
     // One turn per file, shared by every SqliteDatabase of this process on it (a test may open a file twice).
-    private static readonly ConcurrentDictionary<string, WriteTurn> WriterTurns = new(StringComparer.Ordinal);
-    private readonly WriteTurn _writers;
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriterTurns = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _writers;
 
     private static string ConnectionStringFor(string path) => new SqliteConnectionStringBuilder
     {
@@ -103,11 +103,10 @@ public sealed class SqliteDatabase
     /// "busy" at once, and Microsoft.Data.Sqlite then sleeps that thread 150 ms and tries again, so under load writers
     /// waited in 150 ms steps, each holding a thread-pool thread, and a long write (a clearing round's) could lose to a
     /// stream of short ones for seconds (docs/benchmarks.md, "Running system"). A writer that waits out the timeout gets
-    /// the same "database is locked" as before. A write made while consuming a message lets requests' writes go first,
-    /// for a while (<see cref="WriteTurn"/>).</summary>
+    /// the same "database is locked" as before.</summary>
     public async Task<SqliteWriteScope> BeginWriteAsync(CancellationToken ct = default)
     {
-        if (!await _writers.WaitAsync(BackgroundWrites.Active, TimeSpan.FromSeconds(TimeoutSeconds), ct))
+        if (!await _writers.WaitAsync(TimeSpan.FromSeconds(TimeoutSeconds), ct))
             throw new SqliteException("SQLite Error 5: 'database is locked'.", BusyErrorCode);
         try
         {

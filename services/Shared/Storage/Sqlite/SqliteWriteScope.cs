@@ -12,11 +12,11 @@ public sealed class SqliteWriteScope : IWriteScope
     // handful of statements, and preparing each row's statement afresh was most of what its insert cost.
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
 
-    private readonly WriteTurn _turn;
+    private readonly SemaphoreSlim _turn;
     private bool _disposed;
 
     /// <param name="turn">The file's writer turn, held by the caller and given back when this scope is disposed.</param>
-    internal SqliteWriteScope(SqliteConnection connection, WriteTurn turn)
+    internal SqliteWriteScope(SqliteConnection connection, SemaphoreSlim turn)
     {
         _turn = turn;
         Connection = connection;
