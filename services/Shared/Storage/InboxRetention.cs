@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,47 +10,15 @@ namespace TradeNet.Shared.Storage;
 /// soon as the relay runs again — and kept forever it would grow with every message the service ever consumed.
 /// </summary>
 public sealed class InboxRetention<TStore>(TStore store, IOptions<StorageOptions> options, TimeProvider clock, ILogger<InboxRetention<TStore>> logger)
-    : BackgroundService where TStore : IOutboxStore
+    : RetentionSweep(clock, logger) where TStore : IOutboxStore
 {
-    private const int Batch = 10_000;
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    protected override string Name => $"Inbox {typeof(TStore).Name}";
 
-    /// <summary>One sweep: deletes every entry past the retention, a batch at a time; returns how many.</summary>
-    public async Task<int> SweepAsync(CancellationToken ct)
-    {
-        var retention = options.Value.InboxRetention;
-        if (retention <= TimeSpan.Zero) return 0;
-        var before = clock.GetUtcNow() - retention;
-        var total = 0;
-        int deleted;
-        do total += deleted = await store.ForgetConsumedAsync(before, Batch, ct);
-        while (deleted == Batch && !ct.IsCancellationRequested);
-        if (total > 0)
-            logger.LogInformation("Inbox {Store}: forgot {Count} message ids consumed before {Before:O}", typeof(TStore).Name, total, before);
-        return total;
-    }
+    protected override TimeSpan? Retention => options.Value.InboxRetention;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The next sweep tries again; nothing is lost by waiting.
-                logger.LogWarning(ex, "Inbox {Store}: sweep failed", typeof(TStore).Name);
-            }
-            try { await Task.Delay(Interval, clock, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    protected override int Batch => 10_000;
+
+    protected override Task<int> DeleteAsync(DateTimeOffset before, int max, CancellationToken ct) => store.ForgetConsumedAsync(before, max, ct);
 }
 
 public static class OutboxRegistration
