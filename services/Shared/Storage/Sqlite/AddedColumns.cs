@@ -11,13 +11,21 @@ public sealed record AddedColumn(string Table, string Column, string Definition)
 /// </summary>
 public static class AddedColumns
 {
-    /// <summary>Adds the missing ones in one immediate transaction of their own, so two processes opening the same file
-    /// cannot both add a column (the second would fail on a duplicate). Idempotent.</summary>
-    public static void AddMissing(SqliteDatabase database, IReadOnlyCollection<AddedColumn> columns)
+    /// <summary>Adds the missing ones (in one immediate transaction of their own, so two processes opening the same file
+    /// cannot both add a column: the second would fail on a duplicate), then runs <paramref name="repairs"/> (statements that fill or settle rows an earlier
+    /// release wrote, or index the new columns) in the same write. Idempotent as long as the repairs are.</summary>
+    public static void AddMissing(SqliteDatabase database, IReadOnlyCollection<AddedColumn> columns, params string[] repairs)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction(deferred: false);
         AddMissing(connection, transaction, columns);
+        foreach (var sql in repairs)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
         transaction.Commit();
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using TradeNet.Shared.Storage.Sqlite;
 
 namespace TradeNet.Logistics.Storage.Sqlite;
@@ -116,15 +115,7 @@ internal static class LogisticsSqliteSchema
     /// <summary>Adds the columns an older database lacks and settles legs an earlier release left in a state this one never
     /// writes (below). Idempotent, and inside one immediate transaction so two
     /// processes opening the same file cannot both add a column (the second would fail on a duplicate).</summary>
-    public static void Upgrade(SqliteDatabase database)
-    {
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        AddedColumns.AddMissing(connection, transaction, Added);
-        Execute(connection, transaction, DeliveredLegs);
-        Execute(connection, transaction, FailedLegs);
-        transaction.Commit();
-    }
+    public static void Upgrade(SqliteDatabase database) => AddedColumns.AddMissing(database, Added, DeliveredLegs, FailedLegs);
 
     // Both repairs find nothing in a database this release wrote (it never leaves a leg so), so running them at every
     // start costs a look at the planned transfers only; the shipments are reached through ix_shipments_trade.
@@ -151,12 +142,4 @@ internal static class LogisticsSqliteSchema
             AND EXISTS (SELECT 1 FROM shipments s WHERE {ShipmentOfTransfer} AND s.status = 'failed')
             AND NOT EXISTS (SELECT 1 FROM shipments s WHERE {ShipmentOfTransfer} AND s.status IN ('planned', 'pickedUp', 'delivered'))
         """;
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using TradeNet.Shared.Storage.Sqlite;
 
 namespace TradeNet.Matching.Storage.Sqlite;
@@ -38,21 +37,5 @@ internal static class SqliteMatchingUpgrade
         """;
 
     /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it.</summary>
-    public static void Run(SqliteDatabase database)
-    {
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        AddedColumns.AddMissing(connection, transaction, Added);
-        Execute(connection, transaction, FillBookColumns);
-        Execute(connection, transaction, LiveIndex);
-        transaction.Commit();
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    public static void Run(SqliteDatabase database) => AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex);
 }
