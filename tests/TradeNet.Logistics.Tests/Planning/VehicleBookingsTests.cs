@@ -84,6 +84,47 @@ public class VehicleBookingsTests
         Assert.Equal((Now.AddHours(11), 1.0), (free.AvailableFrom, free.MaxRouteHours!.Value));
     }
 
+    /// <summary>A route the van drove, its shipments delivered.</summary>
+    private static Shipment Ended(Guid route, DateTimeOffset leaves, DateTimeOffset back) =>
+        OnRoute(route, leaves, back, status: ShipmentStatus.Delivered);
+
+    [Fact]
+    public void A_route_already_delivered_still_counts_in_the_drivers_day()
+    {
+        // 00:00–06:00 driven and delivered, nothing active, run at 08:00: 4 hours left today, from its own start.
+        var van = Van("van");
+        var free = VehicleBookings.FreeFrom([van], [], Now, TenHourDays, [Ended(Guid.NewGuid(), Now.AddHours(-8), Now.AddHours(-2))]);
+
+        Assert.Equal(van with { MaxRouteHours = 4 }, Assert.Single(free));
+    }
+
+    [Fact]
+    public void A_vehicle_whose_delivered_routes_used_its_day_rests_before_it_is_offered_again()
+    {
+        var free = VehicleBookings.FreeFrom([Van("van")], [], Now, TenHourDays, [Ended(Guid.NewGuid(), Now.AddHours(-11), Now.AddHours(-1.5))]);
+
+        Assert.Equal(Now.AddHours(-1.5 + 11), Assert.Single(free).AvailableFrom);
+    }
+
+    [Fact]
+    public void A_delivered_route_from_before_a_full_rest_leaves_the_vehicle_as_registered()
+    {
+        var van = Van("van");
+
+        Assert.Equal([van], VehicleBookings.FreeFrom([van], [], Now, TenHourDays, [Ended(Guid.NewGuid(), Now.AddHours(-22), Now.AddHours(-12))]));
+    }
+
+    [Fact]
+    public void A_route_still_on_the_road_counts_once_though_some_of_its_shipments_were_delivered()
+    {
+        // 06:00–11:00, one shipment delivered, another still planned: 5 hours worked, not 10.
+        var route = Guid.NewGuid();
+        var free = VehicleBookings.FreeFrom([Van("van")], [OnRoute(route, Now.AddHours(-2), Now.AddHours(3))], Now, TenHourDays,
+            [Ended(route, Now.AddHours(-2), Now.AddHours(3))]);
+
+        Assert.Equal((Now.AddHours(3), 5.0), (Assert.Single(free).AvailableFrom, free[0].MaxRouteHours!.Value));
+    }
+
     [Fact]
     public void A_vehicle_whose_own_hours_start_after_a_full_rest_begins_a_new_day_with_its_whole_limit()
     {

@@ -308,6 +308,9 @@ public class LogisticsStoreContractTests
         // What keeps vehicles busy: the planned and the picked-up ones.
         await using var read = await s.Store.BeginAsync();
         Assert.Equal(new[] { seeded[0].Id, seeded[3].Id, seeded[4].Id }.Order(), (await read.ActiveShipmentsAsync()).Select(a => a.Id).Order());
+        // What a driver's day still counts: the delivered (or failed) ones due since a time, not the cancelled one.
+        Assert.Equal([seeded[1].Id], (await read.EndedShipmentsAsync(seeded[1].Eta)).Select(e => e.Id));
+        Assert.Empty(await read.EndedShipmentsAsync(seeded[1].Eta.AddSeconds(1)));
     }
 
     [Theory]

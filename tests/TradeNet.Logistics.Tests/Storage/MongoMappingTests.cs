@@ -191,6 +191,16 @@ public class MongoMappingTests
         Assert.Equal(BsonDocument.Parse("""{ "status": { "$in": ["planned", "pickedUp"] } }"""), MongoRendering.Render(LogisticsMongoQueries.ActiveShipments));
 
     [Fact]
+    public void Ended_shipments_are_the_delivered_and_failed_ones_due_since_a_time_along_their_index()
+    {
+        var since = new DateTimeOffset(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);
+        Assert.Equal(BsonDocument.Parse("""{ "status": { "$in": ["delivered", "failed"] }, "eta": { "$gte": ISODate("2026-12-05T08:00:00Z") } }"""),
+            MongoRendering.Render(LogisticsMongoQueries.EndedShipments(since)));
+        Assert.Equal(BsonDocument.Parse("""{ "status": 1, "eta": 1 }"""),
+            MongoRendering.Render(LogisticsMongoQueries.ShipmentIndexes.Single(i => i.Options.Name == "status_eta").Keys));
+    }
+
+    [Fact]
     public void Route_and_active_shipments_are_listed_in_the_sqlite_order()
     {
         Assert.Equal(BsonDocument.Parse("""{ "tradeId": 1, "legIndex": 1 }"""), MongoRendering.Render(LogisticsMongoQueries.ByTradeLeg));

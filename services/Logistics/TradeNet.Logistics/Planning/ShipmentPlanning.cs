@@ -31,6 +31,10 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
 
     public static readonly TimeSpan ReplanTimeLimit = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>Ended shipments a run reads for the drivers' duties: a delivery due up to a whole route before its return,
+    /// so a day further back than the duty's lookback.</summary>
+    private DateTimeOffset EndedSince(DateTimeOffset now) => now - _duty.Lookback - TimeSpan.FromHours(Vehicle.MaxRouteHoursLimit);
+
     /// <summary>On agreement: plans at once when there is no fleet; otherwise leaves the transfers to the next run.</summary>
     public async Task<IReadOnlyList<Shipment>> PlanAgreedAsync(ILogisticsSession session, IReadOnlyList<TransferOrder> created, CancellationToken ct)
     {
@@ -105,7 +109,9 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             {
                 pending = await read.PendingTransfersAsync(max, ct);
                 registered = await read.VehiclesAsync(ct);
-                fleet = VehicleBookings.FreeFrom(registered, await read.ActiveShipmentsAsync(ct), clock.GetUtcNow(), _duty);
+                var readAt = clock.GetUtcNow();
+                fleet = VehicleBookings.FreeFrom(registered, await read.ActiveShipmentsAsync(ct), readAt, _duty,
+                    await read.EndedShipmentsAsync(EndedSince(readAt), ct));
             }
             if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
 
@@ -119,7 +125,8 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             // not the one it planned for. Direct trips use no registered vehicle.
             var registeredIds = registered.Select(v => v.Id).ToHashSet();
             var offered = fleet.ToDictionary(v => v.Id);
-            var offeredNow = VehicleBookings.FreeFrom(await session.VehiclesAsync(ct), await session.ActiveShipmentsAsync(ct), now, _duty)
+            var offeredNow = VehicleBookings.FreeFrom(await session.VehiclesAsync(ct), await session.ActiveShipmentsAsync(ct), now, _duty,
+                    await session.EndedShipmentsAsync(EndedSince(now), ct))
                 .ToDictionary(v => v.Id);
             var writable = planned.GroupBy(p => p.RouteId)
                 .Where(route => route.All(p => stillPending.ContainsKey(p.Transfer.Id)))

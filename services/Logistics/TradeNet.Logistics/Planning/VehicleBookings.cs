@@ -10,28 +10,43 @@ public static class VehicleBookings
     /// from the return to its home of the latest such route (every shipment carries its route's stops, the last one the
     /// return), and left out when that is past its availability — or already past while its shipments are still
     /// active: it is late, and when it will be back is unknown until its carrier reports.</summary>
-    /// <remarks>With <paramref name="duty"/>, a vehicle back from routes that used its working day first rests: see
-    /// <see cref="DutyRules"/>.</remarks>
+    /// <remarks>With <paramref name="duty"/>, a vehicle whose routes (active ones and <paramref name="ended"/> ones, delivered
+    /// or failed lately) used its working day first rests: see <see cref="DutyRules"/>.</remarks>
     public static IReadOnlyList<Vehicle> FreeFrom(IReadOnlyList<Vehicle> fleet, IEnumerable<Shipment> active, DateTimeOffset now,
-        DutyRules? duty = null)
+        DutyRules? duty = null, IEnumerable<Shipment>? ended = null)
     {
-        var routes = active.Where(s => s.Stops.Count > 0)
-            .GroupBy(s => s.VehicleId)
-            .ToDictionary(g => g.Key, g => g.GroupBy(s => s.RouteId)
-                .Select(r => (Leaves: r.Min(s => s.Stops[0].Eta), Back: r.Max(s => s.Stops[^1].Eta))).OrderByDescending(r => r.Back).ToList());
         var rules = duty ?? DutyRules.None;
+        var busy = Routes(active);
+        var done = Routes(ended ?? []);
         var free = new List<Vehicle>(fleet.Count);
         foreach (var vehicle in fleet)
         {
-            if (!routes.TryGetValue(vehicle.Id, out var its)) free.Add(vehicle);
-            else if (its[0].Back <= now) continue; // late on its route
-            // Its own hours begin after a full rest: a new duty, as registered.
-            else if (vehicle.AvailableFrom >= its[0].Back + rules.Rest) free.Add(vehicle);
-            else if (rules.Next(vehicle, its) is var (from, hours) && (vehicle.AvailableUntil is not { } until || until > from))
-                free.Add(vehicle with { AvailableFrom = vehicle.AvailableFrom > from ? vehicle.AvailableFrom : from, MaxRouteHours = hours ?? vehicle.MaxRouteHours });
+            var its = busy.GetValueOrDefault(vehicle.Id);
+            if (its is not null && its[0].Back <= now) continue; // late on its route
+            // Ended routes count only within the lookback of the time it is back (fixed by what is stored, not by when
+            // the run reads, so the run's two reads offer the vehicle alike).
+            var back = its?[0].Back;
+            // A route with a shipment still active is active, though others of it were delivered.
+            var all = (its ?? []).Concat((done.GetValueOrDefault(vehicle.Id) ?? []).Where(r => its is null || its.All(a => a.Route != r.Route)))
+                .Where(r => back is null || r.Back >= back.Value - rules.Lookback).OrderByDescending(r => r.Back)
+                .Select(r => (r.Leaves, r.Back)).ToList();
+            if (all.Count == 0 || vehicle.AvailableFrom >= all[0].Back + rules.Rest) free.Add(vehicle); // a new duty, as registered
+            else if (rules.Next(vehicle, all, back ?? now) is var (from, hours) && (vehicle.AvailableUntil is not { } until || until > from))
+            {
+                // An idle vehicle free now keeps its own start: "now" differs between the run's two reads.
+                var start = back is null && hours is not null ? vehicle.AvailableFrom : vehicle.AvailableFrom > from ? vehicle.AvailableFrom : from;
+                free.Add(back is null && hours is null && from <= now ? vehicle : vehicle with { AvailableFrom = start, MaxRouteHours = hours ?? vehicle.MaxRouteHours });
+            }
         }
         return free;
     }
+
+    /// <summary>Per vehicle its routes (from home to home again, as each shipment's first and last stops give them).</summary>
+    private static Dictionary<string, List<(Guid Route, DateTimeOffset Leaves, DateTimeOffset Back)>> Routes(IEnumerable<Shipment> shipments) =>
+        shipments.Where(s => s.Stops.Count > 0)
+            .GroupBy(s => s.VehicleId)
+            .ToDictionary(g => g.Key, g => g.GroupBy(s => s.RouteId)
+                .Select(r => (Route: r.Key, Leaves: r.Min(s => s.Stops[0].Eta), Back: r.Max(s => s.Stops[^1].Eta))).OrderByDescending(r => r.Back).ToList());
 
     /// <summary>
     /// The hours a re-plan of one of the vehicle's routes may use: from the return of its other active routes that

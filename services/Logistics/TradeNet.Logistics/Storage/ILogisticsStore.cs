@@ -128,6 +128,10 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
     /// <summary>Shipments still on the road or waiting for it (planned or picked up): what keeps their vehicles busy.</summary>
     Task<IReadOnlyList<Shipment>> ActiveShipmentsAsync(CancellationToken ct = default);
 
+    /// <summary>Shipments delivered or failed whose delivery was due at or after <paramref name="since"/>: the routes a
+    /// vehicle drove lately, which a driver's day still counts (<see cref="Planning.DutyRules"/>).</summary>
+    Task<IReadOnlyList<Shipment>> EndedShipmentsAsync(DateTimeOffset since, CancellationToken ct = default);
+
     /// <summary>The whole fleet, as the planner sees it at this moment.</summary>
     Task<IReadOnlyList<Vehicle>> VehiclesAsync(CancellationToken ct = default);
 

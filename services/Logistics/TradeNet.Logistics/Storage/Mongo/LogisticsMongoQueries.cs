@@ -108,6 +108,11 @@ public static class LogisticsMongoQueries
     public static FilterDefinition<ShipmentDocument> ActiveShipments { get; } =
         ShipmentFilter.In(d => d.Status, [MongoMapping.Name(ShipmentStatus.Planned), MongoMapping.Name(ShipmentStatus.PickedUp)]);
 
+    /// <summary>Delivered and failed shipments due at or after <paramref name="since"/> (index <c>status_eta</c>).</summary>
+    public static FilterDefinition<ShipmentDocument> EndedShipments(DateTimeOffset since) =>
+        ShipmentFilter.In(d => d.Status, [MongoMapping.Name(ShipmentStatus.Delivered), MongoMapping.Name(ShipmentStatus.Failed)])
+        & ShipmentFilter.Gte(d => d.Eta, since.UtcDateTime);
+
     /// <summary>Shipments per status, one <c>{ _id: status, count }</c> per status present.</summary>
     public static PipelineDefinition<ShipmentDocument, BsonDocument> ShipmentsByStatus { get; } = new[]
     {
@@ -198,5 +203,7 @@ public static class LogisticsMongoQueries
         new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.Status), new CreateIndexOptions { Name = "status" }),
         // The status filter of the list (held-up and overdue shipments), newest first.
         new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.Status).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "status_created" }),
+        // The last days' ended shipments a planning run reads for the drivers' duties.
+        new(Builders<ShipmentDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.Eta), new CreateIndexOptions { Name = "status_eta" }),
     ];
 }

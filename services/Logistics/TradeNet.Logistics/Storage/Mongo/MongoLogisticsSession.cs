@@ -134,6 +134,12 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return (IReadOnlyList<Shipment>)docs.Select(MongoMapping.ToDomain).ToList();
     });
 
+    public Task<IReadOnlyList<Shipment>> EndedShipmentsAsync(DateTimeOffset since, CancellationToken ct = default) => Guard(async () =>
+    {
+        var docs = await store.Shipments.Find(Session, EndedShipments(since)).Sort(ByVehicleRoute).ToListAsync(ct);
+        return (IReadOnlyList<Shipment>)docs.Select(MongoMapping.ToDomain).ToList();
+    });
+
     public Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default) => Guard(async () =>
     {
         var docs = await store.Shipments.Find(Session, ShipmentsOfRoute(routeId)).Sort(ByTradeLeg).ToListAsync(ct);

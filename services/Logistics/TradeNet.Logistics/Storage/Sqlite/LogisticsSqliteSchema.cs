@@ -62,6 +62,8 @@ internal static class LogisticsSqliteSchema
         -- (status, created_at) serves every read by status; the older (status) index only cost each shipment write.
         DROP INDEX IF EXISTS ix_shipments_status;
         CREATE INDEX IF NOT EXISTS ix_shipments_status_created ON shipments(status, created_at);
+        -- A planning run reads the last days' ended shipments for the drivers' duties (EndedShipmentsAsync).
+        CREATE INDEX IF NOT EXISTS ix_shipments_status_eta ON shipments(status, eta);
         CREATE TABLE IF NOT EXISTS vehicles (
             id TEXT PRIMARY KEY,
             home_town TEXT NOT NULL,

@@ -145,6 +145,15 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         return await ReadAllAsync(command, ReadShipment, ct);
     }
 
+    public async Task<IReadOnlyList<Shipment>> EndedShipmentsAsync(DateTimeOffset since, CancellationToken ct = default)
+    {
+        // Along ix_shipments_status_eta: the last days' delivered and failed shipments, not every one ever.
+        await using var command = scope.Command(
+            $"SELECT {ShipmentColumns} FROM shipments WHERE status IN ($delivered, $failed) AND eta >= $since ORDER BY vehicle_id, route_id",
+            ("$delivered", Name(ShipmentStatus.Delivered)), ("$failed", Name(ShipmentStatus.Failed)), ("$since", Time(since)));
+        return await ReadAllAsync(command, ReadShipment, ct);
+    }
+
     public async Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default)
     {
         await using var command = scope.Command(
