@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TradeNet.Contracts;
 using TradeNet.Matching.Api;
 using TradeNet.Testing;
 
@@ -62,6 +63,24 @@ public class CounterpartTests
         Assert.Equal((0, 10), (view.Available, view.Held));
         Assert.False(view.InBook);
         Assert.Equal("all of what remains (10) is held by pending proposals or agreed trades", view.NotInBookReason);
+    }
+
+    [Fact]
+    public async Task A_listing_whose_window_ended_or_that_was_withdrawn_has_nothing_available_as_in_the_book()
+    {
+        var clock = new ShiftedClock();
+        await using var host = new MatchingHost { Clock = clock };
+        await host.PublishListingsAsync([.. Swap.All.Select(l => l.Id == "a-cheese" ? l with { AvailableUntil = DateTimeOffset.UtcNow.AddDays(2) } : l)]);
+        await host.Publish(new ListingWithdrawn("b-wood", Swap.B, 2));
+        clock.Shift = TimeSpan.FromDays(3);
+
+        var ended = await ReadAsync(host.Town(Swap.A), "a-cheese");
+        Assert.Equal((0.0, false), (ended.Available, ended.InBook));
+        Assert.StartsWith("its availability ended at ", ended.NotInBookReason);
+        Assert.Equal(0, (await host.BookAsync()).Single(b => b.Id == "a-cheese").Available);
+
+        var withdrawn = await ReadAsync(host.Town(Swap.B), "b-wood");
+        Assert.Equal((0.0, false, "it is withdrawn"), (withdrawn.Available, withdrawn.InBook, withdrawn.NotInBookReason));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public static class BookGenerator
 
     /// <summary>
     /// The catalog's own categories (services/Catalog/TradeNet.Catalog/Domain/CategorySeed.cs: ids, units and values, in
-    /// its order), for books like those the matching service clears: 7 of 34 counted in pieces, among them solar panels
+    /// its order), for books like those the matching service clears: 7 of 35 counted in pieces, among them solar panels
     /// at 180 and bicycles at 150 a piece.
     /// </summary>
     public static readonly IReadOnlyList<Category> CatalogCategories =

@@ -14,7 +14,7 @@ using TradeNet.Matching.Engine;
 //   --heavy-min-lots           generator variant with large min lots (see BookGenerator.MinLots)
 //   --donors N                 make N towns donors (offers only) and allow chains of up to 3 legs
 //   --only kidney|books        run one part
-//   --pieces                   books over the catalog's categories (7 of 34 counted in pieces); per book the continuous plan
+//   --pieces                   books over the catalog's categories (7 of 35 counted in pieces); per book the continuous plan
 //                              lowered the matching service's way against the engine's own whole pieces (docs/benchmarks.md)
 //   --town-count T             towns of NkK books instead of N × 3 / 40 (with --pieces: 2250 --town-count 150 is the
 //                              load benchmark's 150 towns × 15 listings)

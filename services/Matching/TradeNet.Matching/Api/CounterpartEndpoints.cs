@@ -35,7 +35,8 @@ internal static class CounterpartEndpoints
         var book = OrderBook.From(open, held, now).Entries.Where(e => e.Available >= e.MinLot).ToList();
         var detour = options.Value.DetourFactor;
         var holds = stored.Withdrawn ? 0 : held.GetValueOrDefault(snapshot.Id);
-        var available = Math.Max(0, snapshot.Remaining - holds);
+        // As GET /book shows it: a withdrawn listing or an ended window has nothing available to the next round.
+        var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, snapshot.Remaining - holds);
         var self = book.FirstOrDefault(e => e.Id == snapshot.Id) ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
         var counterparts = Counterparts.Of(self, book, detour);
         var townSide = book.Where(e => e.TownId == self.TownId && e.Kind != self.Kind).ToList();
