@@ -19,6 +19,9 @@ public sealed class InboxRetention<TStore>(TStore store, IOptions<StorageOptions
     protected override int Batch => 10_000;
 
     protected override Task<int> DeleteAsync(DateTimeOffset before, int max, CancellationToken ct) => store.ForgetConsumedAsync(before, max, ct);
+
+    protected override void Swept(ILogger log, int count, DateTimeOffset before) =>
+        log.LogInformation("Inbox {Store}: forgot {Count} message ids consumed before {Before:O}", typeof(TStore).Name, count, before);
 }
 
 public static class OutboxRegistration

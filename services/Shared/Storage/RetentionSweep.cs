@@ -33,9 +33,13 @@ public abstract class RetentionSweep(TimeProvider clock, ILogger logger) : Backg
         int deleted;
         do total += deleted = await DeleteAsync(before, Batch, ct);
         while (deleted == Batch && !ct.IsCancellationRequested);
-        if (total > 0) logger.LogInformation("{Sweep}: deleted {Count} entries from before {Before:O}", Name, total, before);
+        if (total > 0) Swept(logger, total, before);
         return total;
     }
+
+    /// <summary>The information line of a sweep that deleted something (a sweep keeps the line operators already alert on).</summary>
+    protected virtual void Swept(ILogger log, int count, DateTimeOffset before) =>
+        log.LogInformation("{Sweep}: deleted {Count} entries from before {Before:O}", Name, count, before);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

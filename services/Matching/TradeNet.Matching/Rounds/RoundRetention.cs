@@ -18,4 +18,7 @@ public sealed class RoundRetention(IMatchingStore store, IOptions<MatchingOption
     protected override int Batch => 5_000;
 
     protected override Task<int> DeleteAsync(DateTimeOffset before, int max, CancellationToken ct) => store.ForgetRoundsAsync(before, max, ct);
+
+    protected override void Swept(ILogger log, int count, DateTimeOffset before) =>
+        log.LogInformation("Round retention: deleted {Count} rounds started before {Before:O}", count, before);
 }
