@@ -199,4 +199,23 @@ public class VehicleBookingsTests
 
         Assert.Null(VehicleBookings.FreeAround(Van("van"), replanned, active, Now));
     }
+
+    [Fact]
+    public void The_next_run_is_told_a_vehicle_rests_after_a_full_day_is_late_or_has_part_of_its_day_left()
+    {
+        var van = Van("van");
+        double? Limit(Vehicle v) => v.MaxRouteHours ?? 10;
+
+        var resting = NextRun.Of(van, [Ended(Guid.NewGuid(), Now.AddHours(-11), Now.AddHours(-1.5))], Now, TenHourDays, Limit);
+        var partOfDay = NextRun.Of(van, [Ended(Guid.NewGuid(), Now.AddHours(-8), Now.AddHours(-2))], Now, TenHourDays, Limit);
+        var late = NextRun.Of(van, [On("van", Now.AddHours(-1), ShipmentStatus.PickedUp)], Now, TenHourDays, Limit);
+        var ended = NextRun.Of(Van("van", until: Now.AddHours(4)), [On("van", Now.AddHours(6))], Now, TenHourDays, Limit);
+
+        Assert.Equal((NextRun.Resting, Now.AddHours(9.5)), (resting.State, resting.From!.Value));
+        Assert.Contains("rests 11 h", resting.Message);
+        Assert.Equal((NextRun.DayLeft, 4.0), (partOfDay.State, partOfDay.MaxRouteHours!.Value));
+        Assert.Equal((NextRun.Late, false), (late.State, late.Offered));
+        Assert.Equal((NextRun.Unavailable, false), (ended.State, ended.Offered));
+    }
 }
+

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planning;
 using TradeNet.Logistics.Storage;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
@@ -22,6 +23,7 @@ public static class VehicleEndpoints
         api.MapPost("/", Register).ProducesProblems(403, 409, 503);
         api.MapGet("/", List).ProducesProblems(403); // 400: limit or after (ValidationProblem)
         api.MapGet("/{id}", Get).ProducesProblems(404);
+        api.MapGet("/{id}/next-run", NextRunOf).ProducesProblems(404);
         api.MapPut("/{id}", Replace).ProducesProblems(403, 404, 409);
         api.MapDelete("/{id}", Withdraw).ProducesProblems(403, 404);
         return api;
@@ -112,6 +114,18 @@ public static class VehicleEndpoints
         var vehicle = await store.VehicleAsync(id, ct);
         if (vehicle is null || !MaySee(user, vehicle)) return NotFound(id);
         return TypedResults.Ok(VehicleView.From(vehicle, options.Value));
+    }
+
+    /// <summary>What the next planning run would offer of the vehicle and why (on a route, resting after a full day, late).</summary>
+    private static async Task<Results<Ok<NextRun>, ProblemHttpResult>> NextRunOf(string id, ClaimsPrincipal user, ILogisticsStore store,
+        IOptions<LogisticsOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var vehicle = await store.VehicleAsync(id, ct);
+        if (vehicle is null || !MaySee(user, vehicle)) return NotFound(id);
+        var now = clock.GetUtcNow();
+        var duty = DutyRules.Of(options.Value);
+        var shipments = await store.ShipmentsOfVehicleAsync(vehicle.Id, ShipmentPlanning.EndedSince(now, duty), ct);
+        return TypedResults.Ok(NextRun.Of(vehicle, shipments, now, duty, options.Value.RouteHoursOf));
     }
 
     private static async Task<Results<Ok<VehicleView>, ValidationProblem, ProblemHttpResult>> Replace(

@@ -33,7 +33,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
 
     /// <summary>Ended shipments a run reads for the drivers' duties: a delivery due up to a whole route before its return,
     /// so a day further back than the duty's lookback.</summary>
-    private DateTimeOffset EndedSince(DateTimeOffset now) => now - _duty.Lookback - TimeSpan.FromHours(Vehicle.MaxRouteHoursLimit);
+    public static DateTimeOffset EndedSince(DateTimeOffset now, DutyRules duty) => now - duty.Lookback - TimeSpan.FromHours(Vehicle.MaxRouteHoursLimit);
 
     /// <summary>On agreement: plans at once when there is no fleet; otherwise leaves the transfers to the next run.</summary>
     public async Task<IReadOnlyList<Shipment>> PlanAgreedAsync(ILogisticsSession session, IReadOnlyList<TransferOrder> created, CancellationToken ct)
@@ -111,7 +111,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
                 registered = await read.VehiclesAsync(ct);
                 var readAt = clock.GetUtcNow();
                 fleet = VehicleBookings.FreeFrom(registered, await read.ActiveShipmentsAsync(ct), readAt, _duty,
-                    await read.EndedShipmentsAsync(EndedSince(readAt), ct));
+                    await read.EndedShipmentsAsync(EndedSince(readAt, _duty), ct));
             }
             if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
 
@@ -126,7 +126,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             var registeredIds = registered.Select(v => v.Id).ToHashSet();
             var offered = fleet.ToDictionary(v => v.Id);
             var offeredNow = VehicleBookings.FreeFrom(await session.VehiclesAsync(ct), await session.ActiveShipmentsAsync(ct), now, _duty,
-                    await session.EndedShipmentsAsync(EndedSince(now), ct))
+                    await session.EndedShipmentsAsync(EndedSince(now, _duty), ct))
                 .ToDictionary(v => v.Id);
             var writable = planned.GroupBy(p => p.RouteId)
                 .Where(route => route.All(p => stillPending.ContainsKey(p.Transfer.Id)))

@@ -50,6 +50,11 @@ public interface ILogisticsStore : IVehicleReads
     /// <summary>The shipments sharing one vehicle route, in no particular order.</summary>
     Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);
 
+    /// <summary>One vehicle's shipments that keep it busy (planned or picked up) or that ended (delivered or failed) due at
+    /// or after <paramref name="endedSince"/>: what a planning run counts of it (<see cref="ILogisticsSession.ActiveShipmentsAsync"/>,
+    /// <see cref="ILogisticsSession.EndedShipmentsAsync"/>), read outside any write.</summary>
+    Task<IReadOnlyList<Shipment>> ShipmentsOfVehicleAsync(string vehicleId, DateTimeOffset endedSince, CancellationToken ct = default);
+
     /// <summary>All vehicles, or those based in one town; by home town then id.</summary>
     Task<IReadOnlyList<Vehicle>> VehiclesAsync(string? homeTown = null, CancellationToken ct = default);
 

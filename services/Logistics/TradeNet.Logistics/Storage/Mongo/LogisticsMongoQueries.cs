@@ -113,6 +113,10 @@ public static class LogisticsMongoQueries
         ShipmentFilter.In(d => d.Status, [MongoMapping.Name(ShipmentStatus.Delivered), MongoMapping.Name(ShipmentStatus.Failed)])
         & ShipmentFilter.Gte(d => d.Eta, since.UtcDateTime);
 
+    /// <summary>One vehicle's active shipments and those ended since a time (<see cref="ILogisticsStore.ShipmentsOfVehicleAsync"/>).</summary>
+    public static FilterDefinition<ShipmentDocument> ShipmentsOfVehicle(string vehicleId, DateTimeOffset endedSince) =>
+        ShipmentFilter.Eq(d => d.VehicleId, vehicleId) & (ActiveShipments | EndedShipments(endedSince));
+
     /// <summary>Shipments per status, one <c>{ _id: status, count }</c> per status present.</summary>
     public static PipelineDefinition<ShipmentDocument, BsonDocument> ShipmentsByStatus { get; } = new[]
     {

@@ -130,6 +130,12 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         return docs.Select(MongoMapping.ToDomain).ToList();
     }
 
+    public async Task<IReadOnlyList<Shipment>> ShipmentsOfVehicleAsync(string vehicleId, DateTimeOffset endedSince, CancellationToken ct = default)
+    {
+        var docs = await Shipments.Find(LogisticsMongoQueries.ShipmentsOfVehicle(vehicleId, endedSince)).Sort(ByVehicleRoute).ToListAsync(ct);
+        return docs.Select(MongoMapping.ToDomain).ToList();
+    }
+
     public async Task<byte[]> SecretAsync(string name, CancellationToken ct = default)
     {
         var filter = Builders<BsonDocument>.Filter.Eq("_id", name);

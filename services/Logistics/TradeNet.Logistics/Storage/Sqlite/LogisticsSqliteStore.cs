@@ -121,6 +121,19 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return await ReadAllAsync(command, ReadShipment, ct);
     }
 
+    public async Task<IReadOnlyList<Shipment>> ShipmentsOfVehicleAsync(string vehicleId, DateTimeOffset endedSince, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        // Each branch along a status index, as a run reads them; the vehicle filters what they find.
+        await using var command = Command(connection, $"""
+            SELECT {ShipmentColumns} FROM shipments WHERE vehicle_id = $vehicle
+                AND (status IN ($planned, $pickedUp) OR (status IN ($delivered, $failed) AND eta >= $since))
+            ORDER BY route_id, trade_id, leg_index
+            """, ("$vehicle", vehicleId), ("$planned", Name(ShipmentStatus.Planned)), ("$pickedUp", Name(ShipmentStatus.PickedUp)),
+            ("$delivered", Name(ShipmentStatus.Delivered)), ("$failed", Name(ShipmentStatus.Failed)), ("$since", Time(endedSince)));
+        return await ReadAllAsync(command, ReadShipment, ct);
+    }
+
     public async Task<byte[]> SecretAsync(string name, CancellationToken ct = default)
     {
         await using var connection = Database.Open();
