@@ -311,6 +311,11 @@ public class LogisticsStoreContractTests
         // What a driver's day still counts: the delivered (or failed) ones due since a time, not the cancelled one.
         Assert.Equal([seeded[1].Id], (await read.EndedShipmentsAsync(seeded[1].Eta)).Select(e => e.Id));
         Assert.Empty(await read.EndedShipmentsAsync(seeded[1].Eta.AddSeconds(1)));
+        // One vehicle's of both, read outside a write.
+        var vehicle = seeded[1].VehicleId;
+        var expected = seeded.Where(sh => sh.VehicleId == vehicle && (sh == seeded[0] || sh == seeded[1] || sh == seeded[3] || sh == seeded[4]));
+        Assert.Equal(expected.Select(sh => sh.Id).Order(), (await s.Store.ShipmentsOfVehicleAsync(vehicle, seeded[1].Eta)).Select(sh => sh.Id).Order());
+        Assert.Empty(await s.Store.ShipmentsOfVehicleAsync("no-such-vehicle", seeded[1].Eta));
     }
 
     [Theory]
