@@ -32,17 +32,18 @@ internal static class CounterpartEndpoints
         var now = clock.GetUtcNow();
         var (open, held) = await BookHolds.ReadAsync(store, now, ct);
         // The book exactly as a round clears it: what it leaves out can be no one's counterpart.
-        var book = OrderBook.From(open, held, now).Entries.Where(e => e.Available >= e.MinLot).ToList();
+        var book = OrderBook.From(open, held, now).Tradable;
         var detour = options.Value.DetourFactor;
         var holds = stored.Withdrawn ? 0 : held.GetValueOrDefault(snapshot.Id);
         // As GET /book shows it: a withdrawn listing or an ended window has nothing available to the next round.
         var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, snapshot.Remaining - holds);
-        var self = book.FirstOrDefault(e => e.Id == snapshot.Id) ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
+        var inBook = book.FirstOrDefault(e => e.Id == snapshot.Id);
+        var self = inBook ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
         var counterparts = Counterparts.Of(self, book, detour);
         var townSide = book.Where(e => e.TownId == self.TownId && e.Kind != self.Kind).ToList();
 
         return TypedResults.Ok(new CounterpartsView(snapshot.Id, snapshot.TownId, Kind(self.Kind), snapshot.Category, available, holds,
-            snapshot.MinLot, book.Any(e => e.Id == snapshot.Id), NotInBook(stored.Withdrawn, snapshot, available, now),
+            snapshot.MinLot, inBook is not null, NotInBook(stored.Withdrawn, snapshot, available, now),
             counterparts.Count(c => c.Fits),
             counterparts.SelectMany(c => c.Reasons.Select(r => r.Code).Distinct()).GroupBy(code => code)
                 .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),

@@ -50,19 +50,21 @@ public static class Counterparts
     /// <summary>The listings of the other kind in <paramref name="listing"/>'s category: those that fit first, then by
     /// road distance and id.</summary>
     public static IReadOnlyList<Counterpart> Of(BookEntry listing, IEnumerable<BookEntry> book, double detourFactor) =>
+        Candidates(listing, book, detourFactor)
+            .OrderBy(c => c.Fits ? 0 : 1).ThenBy(c => c.RoadKm).ThenBy(c => c.Listing.Id, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Whether the listing has at least one counterpart that fits (stops at the first).</summary>
+    public static bool HasFit(BookEntry listing, IEnumerable<BookEntry> book, double detourFactor) =>
+        Candidates(listing, book, detourFactor).Any(c => c.Fits);
+
+    private static IEnumerable<Counterpart> Candidates(BookEntry listing, IEnumerable<BookEntry> book, double detourFactor) =>
         book.Where(e => e.Kind != listing.Kind && string.Equals(e.Category, listing.Category, StringComparison.Ordinal))
             .Select(e =>
             {
                 var (offer, need) = listing.Kind == ListingKind.Offer ? (listing, e) : (e, listing);
                 return new Counterpart(e, Geo.RoadKm(listing.Lat, listing.Lon, e.Lat, e.Lon, detourFactor), Why(offer, need, detourFactor));
-            })
-            .OrderBy(c => c.Fits ? 0 : 1).ThenBy(c => c.RoadKm).ThenBy(c => c.Listing.Id, StringComparer.Ordinal)
-            .ToList();
-
-    /// <summary>Whether the listing has at least one counterpart that fits.</summary>
-    public static bool HasFit(BookEntry listing, IEnumerable<BookEntry> book, double detourFactor) =>
-        book.Any(e => e.Kind != listing.Kind && string.Equals(e.Category, listing.Category, StringComparison.Ordinal)
-            && (listing.Kind == ListingKind.Offer ? Why(listing, e, detourFactor) : Why(e, listing, detourFactor)).Count == 0);
+            });
 
     private static string Window(BookEntry e) => (e.AvailableFrom, e.AvailableUntil) switch
     {

@@ -21,8 +21,7 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
 
     public async Task<ClearingOutcome> ClearAsync(OrderBook book, ClearingSettings settings, CancellationToken ct)
     {
-        // A listing whose available quantity is below its own min lot cannot give or take a single leg.
-        var entries = book.Entries.Where(e => e.Available >= e.MinLot && e.Available > 0).ToList();
+        var entries = book.Tradable;
         var byId = entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
         var quote = options.Value.TransportCost
             ? await transport.QuoteAsync(entries, ct)

@@ -30,6 +30,10 @@ public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
 {
     public static OrderBook Empty { get; } = new([]);
 
+    /// <summary>The entries a leg can use: a listing whose available quantity is below its own min lot cannot give or
+    /// take a single leg.</summary>
+    public IReadOnlyList<BookEntry> Tradable => Entries.Where(e => e.Available >= e.MinLot && e.Available > 0).ToList();
+
     /// <summary>Builds a round's book: open listings minus what pending proposals hold. Listings whose
     /// availability ended before <paramref name="now"/> can no longer be delivered and are left out.</summary>
     public static OrderBook From(IEnumerable<ListingSnapshot> listings, IReadOnlyDictionary<string, double> held, DateTimeOffset now)
