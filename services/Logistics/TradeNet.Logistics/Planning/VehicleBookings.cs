@@ -34,8 +34,8 @@ public static class VehicleBookings
             else if (rules.Next(vehicle, all, back ?? now) is var (from, hours) && (vehicle.AvailableUntil is not { } until || until > from))
             {
                 // An idle vehicle free now keeps its own start: "now" differs between the run's two reads.
-                var start = back is null && hours is not null ? vehicle.AvailableFrom : vehicle.AvailableFrom > from ? vehicle.AvailableFrom : from;
-                free.Add(back is null && hours is null && from <= now ? vehicle : vehicle with { AvailableFrom = start, MaxRouteHours = hours ?? vehicle.MaxRouteHours });
+                var start = back is null && from <= now ? vehicle.AvailableFrom : vehicle.AvailableFrom > from ? vehicle.AvailableFrom : from;
+                free.Add(vehicle with { AvailableFrom = start, MaxRouteHours = hours ?? vehicle.MaxRouteHours });
             }
         }
         return free;
