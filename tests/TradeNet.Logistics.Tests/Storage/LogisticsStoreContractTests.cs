@@ -316,6 +316,10 @@ public class LogisticsStoreContractTests
         var expected = seeded.Where(sh => sh.VehicleId == vehicle && (sh == seeded[0] || sh == seeded[1] || sh == seeded[3] || sh == seeded[4]));
         Assert.Equal(expected.Select(sh => sh.Id).Order(), (await s.Store.ShipmentsOfVehicleAsync(vehicle, seeded[1].Eta)).Select(sh => sh.Id).Order());
         Assert.Empty(await s.Store.ShipmentsOfVehicleAsync("no-such-vehicle", seeded[1].Eta));
+        // The trades of a page at once read what each trade does alone.
+        Assert.Equal((await s.Store.ShipmentsAsync(new ShipmentQuery(TradeId: trade))).Select(sh => sh.Id).Order(),
+            (await s.Store.ShipmentsAsync(new ShipmentQuery(TradeIds: [trade, Guid.NewGuid()]))).Select(sh => sh.Id).Order());
+        Assert.Empty(await s.Store.ShipmentsAsync(new ShipmentQuery(TradeIds: [Guid.NewGuid()])));
     }
 
     [Theory]

@@ -58,17 +58,15 @@ public static class TransferEndpoints
     }
 
     /// <summary>Each planned or delivered leg's current shipment (planned, on the road or delivered: at most one per leg)
-    /// says whether it is a direct trip and why; one query per trade, shipments being read by trade.</summary>
+    /// says whether it is a direct trip and why; one query for the transfers' trades.</summary>
     private static async Task<TransferView[]> WithDirectTripReasons(IReadOnlyList<TransferOrder> transfers, ILogisticsStore store, CancellationToken ct)
     {
+        var trades = transfers.Where(HasShipment).Select(t => t.TradeId).ToHashSet();
+        var current = trades.Count == 0 ? [] : await store.ShipmentsAsync(new ShipmentQuery(TradeIds: trades, Limit: int.MaxValue,
+            Statuses: [ShipmentStatus.Planned, ShipmentStatus.PickedUp, ShipmentStatus.Delivered]), ct);
         var reasons = new Dictionary<Guid, DirectTripReason>();
-        foreach (var trade in transfers.Where(HasShipment).GroupBy(t => t.TradeId))
-        {
-            var current = await store.ShipmentsAsync(new ShipmentQuery(TradeId: trade.Key, Limit: 2 * trade.Count() + 2,
-                Statuses: [ShipmentStatus.Planned, ShipmentStatus.PickedUp, ShipmentStatus.Delivered]), ct);
-            foreach (var shipment in current)
-                if (shipment.DirectTrip is { } why) reasons.TryAdd(shipment.TransferId, why);
-        }
+        foreach (var shipment in current)
+            if (shipment.DirectTrip is { } why) reasons.TryAdd(shipment.TransferId, why);
         return transfers.Select(t => TransferView.From(t, HasShipment(t) ? reasons.GetValueOrDefault(t.Id) : null)).ToArray();
     }
 

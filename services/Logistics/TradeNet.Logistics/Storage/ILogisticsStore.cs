@@ -3,11 +3,13 @@ using TradeNet.Shared.Storage;
 
 namespace TradeNet.Logistics.Storage;
 
-/// <summary>Which shipments to list: of one trade, and/or only those a town sends, receives or carries; only in
-/// <see cref="Statuses"/> (an empty set finds none); only due before <see cref="EtaBefore"/>; and after <see cref="After"/>,
-/// a shipment of an earlier page (whatever its status now), in the list's order.</summary>
+/// <summary>Which shipments to list: of one trade (or of any of <see cref="TradeIds"/>: a page of transfers reads its
+/// trades' shipments at once), and/or only those a town sends, receives or carries; only in <see cref="Statuses"/> (an
+/// empty set finds none); only due before <see cref="EtaBefore"/>; and after <see cref="After"/>, a shipment of an earlier
+/// page (whatever its status now), in the list's order.</summary>
 public sealed record ShipmentQuery(Guid? TradeId = null, string? VisibleTo = null, int Limit = 500,
-    IReadOnlyCollection<ShipmentStatus>? Statuses = null, DateTimeOffset? EtaBefore = null, Shipment? After = null);
+    IReadOnlyCollection<ShipmentStatus>? Statuses = null, DateTimeOffset? EtaBefore = null, Shipment? After = null,
+    IReadOnlyCollection<Guid>? TradeIds = null);
 
 /// <summary>Vehicles of one town (or all) after <see cref="After"/>, a vehicle of an earlier page (by home town then id),
 /// at most <see cref="Limit"/>.</summary>

@@ -24,6 +24,7 @@ public static class LogisticsMongoQueries
     {
         var parts = new List<FilterDefinition<ShipmentDocument>>();
         if (query.TradeId is { } trade) parts.Add(ShipmentFilter.Eq(d => d.TradeId, trade));
+        if (query.TradeIds is { } trades) parts.Add(ShipmentFilter.In(d => d.TradeId, trades));
         if (query.VisibleTo is { } town)
             parts.Add(ShipmentFilter.Or(ShipmentFilter.Eq(d => d.FromTown, town), ShipmentFilter.Eq(d => d.ToTown, town), ShipmentFilter.Eq(d => d.CarrierTown, town)));
         if (query.Statuses is { } statuses)

@@ -38,6 +38,12 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
             where.Add("trade_id = $trade");
             parameters.Add(("$trade", trade.ToString()));
         }
+        if (query.TradeIds is { } trades)
+        {
+            // Along ix_shipments_trade, one statement for the set.
+            where.Add("trade_id IN (SELECT value FROM json_each($trades))");
+            parameters.Add(("$trades", System.Text.Json.JsonSerializer.Serialize(trades.Select(t => t.ToString()))));
+        }
         if (query.VisibleTo is { } town)
         {
             where.Add("(from_town = $town OR to_town = $town OR carrier_town = $town)");
