@@ -97,4 +97,22 @@ public class CounterpartTests
         Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("limit", out _));
         Assert.Single((await ReadAsync(host.Town(Swap.B), "b-cheese", "?limit=1")).Counterparts);
     }
+
+    [Fact]
+    public async Task While_another_listings_counterparts_hold_the_turn_a_request_waits_then_gets_a_503_to_retry()
+    {
+        var gate = new CounterpartGate { Wait = TimeSpan.FromMilliseconds(200) };
+        await using var host = new MatchingHost { CounterpartGate = gate };
+        await host.PublishListingsAsync(Swap.All);
+
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            var busy = await host.Town(Swap.B).GetAsync("/api/matching/listings/b-cheese/counterparts");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+            Assert.Equal("application/problem+json", busy.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
+        }
+        Assert.Equal("b-cheese", (await ReadAsync(host.Town(Swap.B), "b-cheese")).ListingId);
+    }
 }
