@@ -99,6 +99,18 @@ public class CounterpartTests
     }
 
     [Fact]
+    public async Task A_service_is_refused_before_the_listing_is_looked_up_as_the_route_is_for_towns_and_operators()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Swap.All);
+
+        var response = await host.As(TestSettings.ServiceAuth()).GetAsync("/api/matching/listings/nowhere/counterparts");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.StartsWith("This route is for towns and operators", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task While_another_listings_counterparts_hold_the_turn_a_request_waits_then_gets_a_503_to_retry()
     {
         var gate = new CounterpartGate { Wait = TimeSpan.FromMilliseconds(200) };

@@ -19,7 +19,7 @@ internal static class CounterpartEndpoints
 
     public static void MapCounterparts(this IEndpointRouteBuilder api) =>
         // 503: other listings' counterparts kept the process's turn (CounterpartGate).
-        api.MapGet("/listings/{id}/counterparts", ReadAsync).RequireAuthorization().ProducesProblems(403, 404, 503);
+        api.MapGet("/listings/{id}/counterparts", ReadAsync).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404, 503);
 
     private static async Task<Results<Ok<CounterpartsView>, ValidationProblem, ProblemHttpResult>> ReadAsync(string id, string? limit,
         ClaimsPrincipal user, IMatchingStore store, IOptions<MatchingOptions> options, TimeProvider clock, CounterpartGate gate,
