@@ -48,6 +48,7 @@ public static class MatchingExtensions
                 ? sp.GetRequiredService<BilateralClearing>()
                 : sp.GetRequiredService<EngineClearing>());
         services.AddSingleton<ClearingRounds>();
+        services.AddSingleton<Api.CounterpartGate>();
         services.AddScoped<TradeLifecycle>();
         services.AddScoped<OperatorCancellation>();
         services.AddHostedService<ScheduledClearing>();

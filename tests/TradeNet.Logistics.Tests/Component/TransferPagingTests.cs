@@ -63,4 +63,12 @@ public sealed partial class TransferPagingTests(LogisticsApp app) : IClassFixtur
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
     }
+
+    [Fact]
+    public async Task A_status_is_read_trimmed_and_in_any_case_as_the_shipments_filter_reads_it()
+    {
+        var response = await app.SendAsync(HttpMethod.Get, "/api/logistics/transfers?status=%20Held%20", TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 }

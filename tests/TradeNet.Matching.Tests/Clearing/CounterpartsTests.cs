@@ -22,6 +22,17 @@ public class CounterpartsTests
     }
 
     [Fact]
+    public void A_listing_has_a_fit_exactly_when_one_of_its_counterparts_has_no_reason_apart()
+    {
+        Gen.Select(BilateralClearingProperties.Entry, BilateralClearingProperties.Entry.Array[0, 6]).Sample((listing, others) =>
+        {
+            var book = others.Select((e, i) => e with { Id = $"e{i}", Category = i % 3 == 0 ? "other" : listing.Category }).ToList();
+
+            Assert.Equal(Counterparts.Of(listing, book, 1.3).Any(c => c.Fits), Counterparts.HasFit(listing, book, 1.3));
+        }, iter: 2000);
+    }
+
+    [Fact]
     public void Each_condition_that_keeps_an_offer_from_a_need_is_named_with_what_it_is_short_of()
     {
         var offer = Offer("o", "roanne", "cheese", 5, 12, minLot: 1, attributes: ["raw-milk"], from: Day, until: Day.AddDays(2));

@@ -97,4 +97,34 @@ public class CounterpartTests
         Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("limit", out _));
         Assert.Single((await ReadAsync(host.Town(Swap.B), "b-cheese", "?limit=1")).Counterparts);
     }
+
+    [Fact]
+    public async Task A_service_is_refused_before_the_listing_is_looked_up_as_the_route_is_for_towns_and_operators()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Swap.All);
+
+        var response = await host.As(TestSettings.ServiceAuth()).GetAsync("/api/matching/listings/nowhere/counterparts");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.StartsWith("This route is for towns and operators", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task While_another_listings_counterparts_hold_the_turn_a_request_waits_then_gets_a_503_to_retry()
+    {
+        var gate = new CounterpartGate { Wait = TimeSpan.FromMilliseconds(200) };
+        await using var host = new MatchingHost { CounterpartGate = gate };
+        await host.PublishListingsAsync(Swap.All);
+
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            var busy = await host.Town(Swap.B).GetAsync("/api/matching/listings/b-cheese/counterparts");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+            Assert.Equal("application/problem+json", busy.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
+        }
+        Assert.Equal("b-cheese", (await ReadAsync(host.Town(Swap.B), "b-cheese")).ListingId);
+    }
 }

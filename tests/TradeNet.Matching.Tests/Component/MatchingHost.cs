@@ -61,6 +61,9 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
     /// moved past a deadline rather than a short deadline waited for).</summary>
     public TimeProvider? Clock { get; init; }
 
+    /// <summary>Set before the host starts to hold the counterparts' turn from the test (say, with a short wait).</summary>
+    internal CounterpartGate? CounterpartGate { get; init; }
+
     public ITestHarness Harness => Services.GetTestHarness();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -83,6 +86,11 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
             {
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton(Clock);
+            }
+            if (CounterpartGate is not null)
+            {
+                services.RemoveAll<CounterpartGate>();
+                services.AddSingleton(CounterpartGate);
             }
             if (Strategy is not null)
             {

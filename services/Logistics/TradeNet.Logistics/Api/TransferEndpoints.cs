@@ -98,19 +98,18 @@ public static class TransferEndpoints
         }
     }
 
-    // Names only: Enum.TryParse would also take "1" or "Held, Planned".
+    // Names only: Enum.TryParse would also take "1" or "Held, Planned". Trimmed, as the shipments' status filter is.
     private static TransferStatus? ParseStatus(string? value) =>
         Enum.GetValues<TransferStatus>().Select(s => (TransferStatus?)s)
-            .FirstOrDefault(s => string.Equals(Name(s!.Value), value, StringComparison.OrdinalIgnoreCase));
+            .FirstOrDefault(s => string.Equals(Name(s!.Value), value?.Trim(), StringComparison.OrdinalIgnoreCase));
 
     private static string Name(TransferStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 }
 
 /// <summary>A transfer order as the API shows it; <see cref="Attempts"/> counts failed shipments since it was agreed or
 /// last released, and the last failure stays after a release. <see cref="DirectTripReason"/>: why its current shipment is
-/// a direct trip, in a trade's transfers (<c>GET /trades/{tradeId}/transfers</c>); null when it rides on a vehicle, has no
-/// current shipment, was planned before reasons were kept, and in the other transfer answers (they list legs by status
-/// or put them back to pending: read the trade's transfers or the shipment for it).</summary>
+/// a direct trip, in a trade's transfers and in transfers listed by status; null when it rides on a vehicle, has no
+/// current shipment, was planned before reasons were kept, and in a release's answer (it puts the leg back to pending).</summary>
 public sealed record TransferView(Guid Id, Guid TradeId, int LegIndex, string FromTown, string ToTown, string Category,
     double Quantity, double WeightKg, DateTimeOffset? WindowFrom, DateTimeOffset? WindowUntil, TransferStatus Status, DateTimeOffset CreatedAt,
     int Attempts, string? LastFailureReason, DateTimeOffset? LastFailedAt, DirectTripReasonView? DirectTripReason = null)

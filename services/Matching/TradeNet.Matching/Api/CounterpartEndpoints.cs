@@ -18,10 +18,12 @@ internal static class CounterpartEndpoints
     private const int DefaultLimit = 50, MaxLimit = 1000;
 
     public static void MapCounterparts(this IEndpointRouteBuilder api) =>
-        api.MapGet("/listings/{id}/counterparts", ReadAsync).RequireAuthorization().ProducesProblems(403, 404);
+        // 503: other listings' counterparts kept the process's turn (CounterpartGate).
+        api.MapGet("/listings/{id}/counterparts", ReadAsync).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404, 503);
 
     private static async Task<Results<Ok<CounterpartsView>, ValidationProblem, ProblemHttpResult>> ReadAsync(string id, string? limit,
-        ClaimsPrincipal user, IMatchingStore store, IOptions<MatchingOptions> options, TimeProvider clock, CancellationToken ct)
+        ClaimsPrincipal user, IMatchingStore store, IOptions<MatchingOptions> options, TimeProvider clock, CounterpartGate gate,
+        HttpContext http, CancellationToken ct)
     {
         if (!QueryLimit.TryParse(limit, DefaultLimit, MaxLimit, out var size)) return Problems.Field("limit", QueryLimit.Problem(MaxLimit));
         var stored = await store.GetListingAsync(id, ct);
@@ -29,17 +31,27 @@ internal static class CounterpartEndpoints
         if (!user.IsOperator() && stored.TownId != user.TownId())
             return Problems.Forbidden("Only the listing's town or an operator reads its counterparts.");
 
+        using var turn = await gate.EnterAsync(ct);
+        if (turn is null)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy",
+                detail: "Matching is working out other listings' counterparts; nothing was read. Retry shortly.");
+        }
         var now = clock.GetUtcNow();
         var (open, held) = await BookHolds.ReadAsync(store, now, ct);
         // The book exactly as a round clears it: what it leaves out can be no one's counterpart.
         var book = OrderBook.From(open, held, now).Tradable;
+        // Each listing is weighed against its category's other kind only, not the whole book.
+        var sides = book.ToLookup(e => (e.Category, e.Kind));
+        IEnumerable<BookEntry> OtherSide(BookEntry e) => sides[(e.Category, e.Kind == ListingKind.Offer ? ListingKind.Need : ListingKind.Offer)];
         var detour = options.Value.DetourFactor;
         var holds = stored.Withdrawn ? 0 : held.GetValueOrDefault(snapshot.Id);
         // As GET /book shows it: a withdrawn listing or an ended window has nothing available to the next round.
         var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, snapshot.Remaining - holds);
         var inBook = book.FirstOrDefault(e => e.Id == snapshot.Id);
         var self = inBook ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
-        var counterparts = Counterparts.Of(self, book, detour);
+        var counterparts = Counterparts.Of(self, OtherSide(self), detour);
         var townSide = book.Where(e => e.TownId == self.TownId && e.Kind != self.Kind).ToList();
 
         return TypedResults.Ok(new CounterpartsView(snapshot.Id, snapshot.TownId, Kind(self.Kind), snapshot.Category, available, holds,
@@ -48,7 +60,7 @@ internal static class CounterpartEndpoints
             counterparts.SelectMany(c => c.Reasons.Select(r => r.Code).Distinct()).GroupBy(code => code)
                 .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             new TownSideView(Kind(self.Kind == ListingKind.Offer ? ListingKind.Need : ListingKind.Offer), townSide.Count,
-                townSide.Count(e => Counterparts.HasFit(e, book, detour))),
+                townSide.Count(e => Counterparts.HasFit(e, OtherSide(e), detour))),
             counterparts.Take(size).Select(CounterpartView.From).ToArray()));
     }
 

@@ -54,17 +54,25 @@ public static class Counterparts
             .OrderBy(c => c.Fits ? 0 : 1).ThenBy(c => c.RoadKm).ThenBy(c => c.Listing.Id, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>Whether the listing has at least one counterpart that fits (stops at the first).</summary>
+    /// <summary>Whether the listing has at least one counterpart that fits (stops at the first). The rule <see cref="Why"/>
+    /// tells, asked as yes or no: a town's every listing may be asked it against a whole category, and writing each
+    /// reason's sentence there cost seconds.</summary>
     public static bool HasFit(BookEntry listing, IEnumerable<BookEntry> book, double detourFactor) =>
-        Candidates(listing, book, detourFactor).Any(c => c.Fits);
+        Others(listing, book).Any(e => listing.Kind == ListingKind.Offer ? Fits(listing, e, detourFactor) : Fits(e, listing, detourFactor));
+
+    /// <summary>Exactly when <see cref="Why"/> finds no reason: the round's fit, and lots that can meet.</summary>
+    private static bool Fits(BookEntry offer, BookEntry need, double detourFactor) =>
+        Math.Max(offer.MinLot, need.MinLot) <= Math.Min(offer.Available, need.Available) && Fit.Serves(offer, need, detourFactor);
+
+    private static IEnumerable<BookEntry> Others(BookEntry listing, IEnumerable<BookEntry> book) =>
+        book.Where(e => e.Kind != listing.Kind && string.Equals(e.Category, listing.Category, StringComparison.Ordinal));
 
     private static IEnumerable<Counterpart> Candidates(BookEntry listing, IEnumerable<BookEntry> book, double detourFactor) =>
-        book.Where(e => e.Kind != listing.Kind && string.Equals(e.Category, listing.Category, StringComparison.Ordinal))
-            .Select(e =>
-            {
-                var (offer, need) = listing.Kind == ListingKind.Offer ? (listing, e) : (e, listing);
-                return new Counterpart(e, Geo.RoadKm(listing.Lat, listing.Lon, e.Lat, e.Lon, detourFactor), Why(offer, need, detourFactor));
-            });
+        Others(listing, book).Select(e =>
+        {
+            var (offer, need) = listing.Kind == ListingKind.Offer ? (listing, e) : (e, listing);
+            return new Counterpart(e, Geo.RoadKm(listing.Lat, listing.Lon, e.Lat, e.Lon, detourFactor), Why(offer, need, detourFactor));
+        });
 
     private static string Window(BookEntry e) => (e.AvailableFrom, e.AvailableUntil) switch
     {
