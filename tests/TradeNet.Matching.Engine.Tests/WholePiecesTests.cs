@@ -140,6 +140,20 @@ public class WholePiecesTests
     }
 
     [Fact]
+    public void A_proof_that_stops_short_leaves_a_plan_the_final_fill_adds_to_without_breaking_a_lot()
+    {
+        // The proof's MIP over every cycle that could still improve stops short (its own limit, so on a machine of any
+        // speed), and the fill after it runs: it once read the proof's amounts against the LP's columns.
+        var book = RandomBooks.Pieces(seed: 6, towns: 12, listings: 80, maxCycle: 4) with { Settings = new Settings(4, WholePieces: true) };
+
+        var result = ClearingEngine.Solve(book, new SolveOptions { PlanSearchPasses = 1, ProofMipLimit = TimeSpan.FromSeconds(1) });
+
+        Assert.EndsWith("+enum", result.Stats.Method, StringComparison.Ordinal);
+        TestBooks.AssertValid(book, result);
+        Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
+    }
+
+    [Fact]
     public void The_bilateral_baseline_swaps_whole_pieces_when_the_book_asks_for_them()
     {
         var book = ClearingEngine.Effective(PanelsAndBicycles(), Whole);

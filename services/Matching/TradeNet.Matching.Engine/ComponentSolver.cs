@@ -7,9 +7,10 @@ namespace TradeNet.Matching.Engine;
 /// <param name="seedsArePlan">The seeds' amounts fit this market's capacities, so they are a fallback plan.</param>
 /// <param name="firstOrderAbove">Components with more listings solve their master LP with PDLP.</param>
 /// <param name="planSearchPasses">See <see cref="SolveOptions.PlanSearchPasses"/>.</param>
+/// <param name="proofMipLimit">See <see cref="SolveOptions.ProofMipLimit"/>.</param>
 internal sealed partial class ComponentSolver(Market m, Component comp, Deadline deadline, double[] dual, CancellationToken ct,
     IReadOnlyList<(int[] Legs, double Value)>? seeds = null, bool seedsArePlan = false, int firstOrderAbove = ComponentSolver.FirstOrderListings,
-    int? planSearchPasses = null)
+    int? planSearchPasses = null, TimeSpan? proofMipLimit = null)
 {
     private const double PricingEps = 1e-7;
     private const double FineBuckets = 1.01;
@@ -266,7 +267,8 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
                 var obj = Objective(allColumns, values);
                 if (obj >= incumbent - Tolerance(incumbent))
                 {
-                    columns = allColumns; best = values; incumbent = obj;
+                    best = IntoLp(lp, allColumns, values);
+                    incumbent = Objective(columns, best);
                 }
                 bound = Math.Min(bound, optimal ? Math.Max(incumbent, mipBound) : Math.Max(mipBound, incumbent));
                 method += optimal ? "+enum-proof" : "+enum";
@@ -278,6 +280,9 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
 
     private double[] Fill(MasterLp lp, double[] plan, Deadline budget, ref double incumbent, ref string method)
     {
+        // Amounts of columns the LP does not hold would be cut off, and the filled plan read against other cycles.
+        if (plan.Length > lp.Columns.Count)
+            throw new InvalidOperationException($"a plan of {plan.Length} amounts filled against {lp.Columns.Count} LP columns");
         if (budget.Expired) return Grown(plan, lp.Columns.Count);
         var filled = FillResidual(lp, plan, budget);
         var value = Objective(lp.Columns, filled);
@@ -285,6 +290,22 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         incumbent = value;
         if (!method.Contains("+fill", StringComparison.Ordinal)) method += "+fill";
         return filled;
+    }
+
+    /// <summary>A plan over other columns as amounts of the LP's own, those it lacks joining it: the final fill and the
+    /// solution read one list (a proof that stopped short used to leave its plan over its own columns, and the fill then
+    /// read those amounts against the LP's, other cycles: below their lots).</summary>
+    private static double[] IntoLp(MasterLp lp, List<Column> columns, double[] values)
+    {
+        var plan = new double[lp.Columns.Count];
+        for (var j = 0; j < columns.Count; j++)
+        {
+            if (values[j] <= 0) continue;
+            var i = lp.IndexOf(columns[j]);
+            plan = Grown(plan, lp.Columns.Count);
+            plan[i] += values[j];
+        }
+        return plan;
     }
 
     private static double[] Grown(double[] values, int length)
@@ -310,7 +331,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         if (keep.Count > ProofColumnLimit) return null;
         var hint = new double[keep.Count];
         Array.Copy(incumbentValues, hint, incumbentValues.Length);
-        var mip = MipSolver.Solve(m, keep, hint, deadline.RemainingOr(UnlimitedMipBudget) * 0.9, ct);
+        var mip = MipSolver.Solve(m, keep, hint, proofMipLimit ?? deadline.RemainingOr(UnlimitedMipBudget) * 0.9, ct);
         if (mip is null) return null;
         return (keep, Sanitize(keep, mip.Values), mip.BestBound, mip.Optimal);
     }

@@ -42,5 +42,9 @@ public sealed record SolveOptions
     /// ends (regions) or three (neighbourhoods) — the service's and the benchmarks' behaviour.</summary>
     internal int? PlanSearchPasses { get; init; }
 
+    /// <summary>The proof MIP's own limit (tests: a proof that stops short, followed by the final fill, whatever the
+    /// machine's speed). Null: what the time limit leaves, or 10 s without one.</summary>
+    internal TimeSpan? ProofMipLimit { get; init; }
+
     public static SolveOptions Default { get; } = new();
 }
