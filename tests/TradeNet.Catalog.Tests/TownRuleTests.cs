@@ -74,6 +74,17 @@ public sealed class TownRuleTests
     public void A_name_written_as_one_word_or_several_is_one_name(string name, string other) =>
         Assert.Equal(SuspendedLookalikes.CompactKey(name), SuspendedLookalikes.CompactKey(other));
 
+    [Theory]
+    [InlineData("Ｓaint-Just-en-Chevalet")] // a fullwidth S
+    [InlineData("Sᴀint-Just-en-Chevalet")] // a small capital A
+    [InlineData("Saint-Juſt-en-Chevalet")] // a long s
+    [InlineData("Sаint-Just-еn-Chevalet")] // a Cyrillic a and e
+    [InlineData("SAINT-JUST-EN-CΗEVALET")] // a Greek capital eta
+    [InlineData("𝐒aint-Just-en-Chevalet")] // a mathematical bold S, outside the 16-bit range
+    [InlineData("Saint－Just－en－Chevalet")] // fullwidth hyphens
+    public void Letters_that_only_look_latin_read_as_the_latin_ones(string lookalike) =>
+        Assert.Equal(SuspendedLookalikes.CompactKey("Saint-Just-en-Chevalet"), SuspendedLookalikes.CompactKey(lookalike));
+
     [Fact]
     public void Names_that_differ_by_more_than_their_writing_stay_apart() =>
         Assert.NotEqual(SuspendedLookalikes.CompactKey("Saint-Étienne"), SuspendedLookalikes.CompactKey("Saint-Étienne-le-Molard"));

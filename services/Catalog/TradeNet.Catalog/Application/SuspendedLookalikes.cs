@@ -33,7 +33,8 @@ public static class SuspendedLookalikes
     }
 
     /// <summary>A name as people would tell it apart: without accents, case, punctuation or repeated spaces
-    /// ("Saint-Étienne" and "saint etienne" are one name), with the abbreviations French place names are written with
+    /// ("Saint-Étienne" and "saint etienne" are one name), letters that only look Latin read as the Latin ones
+    /// (<see cref="LatinLookalikes"/>: "Ｓaint", "Sᴀint", "Juſt"), with the abbreviations French place names are written with
     /// spelled out ("St-Étienne", "Ste-Foy", "Mt-Dore"). The services run with invariant globalization, which does not
     /// decompose accented letters, so the Latin ones French and its neighbours use are folded here.</summary>
     public static string NameKey(string name) =>
@@ -52,24 +53,26 @@ public static class SuspendedLookalikes
     {
         var builder = new StringBuilder(name.Length);
         var space = false;
-        foreach (var c in name.ToLowerInvariant())
+        foreach (var rune in name.EnumerateRunes())
         {
+            var r = LatinLookalikes.Fold(Rune.ToLowerInvariant(rune));
             // A name sent already decomposed ("e" and a combining accent) loses the accent.
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
-            if (!char.IsLetterOrDigit(c))
+            if (Rune.GetUnicodeCategory(r) == UnicodeCategory.NonSpacingMark) continue;
+            if (!Rune.IsLetterOrDigit(r))
             {
                 space = true;
                 continue;
             }
             if (space && builder.Length > 0) builder.Append(' ');
             space = false;
-            var folded = Accented.IndexOf(c);
+            var c = r.IsBmp ? (char)r.Value : '\0';
+            var folded = r.IsBmp ? Accented.IndexOf(c) : -1;
             builder.Append(c switch
             {
                 'œ' => "oe",
                 'æ' => "ae",
                 'ß' => "ss",
-                _ => folded >= 0 ? Plain[folded].ToString() : c.ToString(),
+                _ => folded >= 0 ? Plain[folded].ToString() : r.ToString(),
             });
         }
         return builder.ToString();
