@@ -146,7 +146,7 @@ public class WholePiecesTests
         // speed), and the fill after it runs: it once read the proof's amounts against the LP's columns.
         var book = RandomBooks.Pieces(seed: 6, towns: 12, listings: 80, maxCycle: 4) with { Settings = new Settings(4, WholePieces: true) };
 
-        var result = ClearingEngine.Solve(book, new SolveOptions { PlanSearchPasses = 1, ProofMipLimit = TimeSpan.FromSeconds(1) });
+        var result = ClearingEngine.Solve(book, new SolveOptions { PlanSearchPasses = 1, ProofMipLimit = TimeSpan.FromSeconds(2) });
 
         Assert.EndsWith("+enum", result.Stats.Method, StringComparison.Ordinal);
         TestBooks.AssertValid(book, result);
