@@ -84,9 +84,19 @@ public static class ClearingEngine
         if (greedy.Objective > result.Objective + ComponentSolver.Tolerance(result.Objective))
             result = Build(market, greedy.Trades.ToList(), greedy.Objective, bound, clock, components.Count, generated, "greedy-fallback");
 
+        if (options.DefectForTests is { } defect) result = result with { Trades = defect(result.Trades) };
+
         if (!options.SkipSelfCheck)
         {
             var errors = ResultValidator.Validate(effective, result, options.TransportCost);
+            if (errors.Count > 0 && options.FallBackOnInvalidPlan)
+            {
+                // The baseline's swaps are checked by the same rules; its plan stands under the same bound.
+                ComponentSolver.Trace($"self-check failed: {errors[0]}; the bilateral baseline's plan stands in");
+                result = Build(market, greedy.Trades.ToList(), greedy.Objective, bound, clock, components.Count, generated, "greedy-fallback");
+                result = result with { Stats = result.Stats with { InvalidPlan = errors[0] } };
+                errors = ResultValidator.Validate(effective, result, options.TransportCost);
+            }
             if (errors.Count > 0) throw new InvalidOperationException("engine produced an invalid plan: " + errors[0]);
             ComponentSolver.Trace($"self-check passed, {clock.Elapsed.TotalSeconds:F1} s");
         }

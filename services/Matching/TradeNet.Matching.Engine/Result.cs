@@ -26,7 +26,9 @@ public enum SolveStatus
 }
 
 /// <summary>Figures of a round, for logs, traces and the round record. <see cref="CycleLengths"/> counts cycles by
-/// their number of towns; chains are counted apart (<see cref="Chains"/>, written only when there are some).</summary>
+/// their number of towns; chains are counted apart (<see cref="Chains"/>, written only when there are some).
+/// <see cref="InvalidPlan"/>: the rule the engine's own plan broke, when <see cref="SolveOptions.FallBackOnInvalidPlan"/>
+/// put the bilateral baseline's plan in its place (null otherwise).</summary>
 public sealed record SolveStats(
     int Listings,
     int Towns,
@@ -37,7 +39,8 @@ public sealed record SolveStats(
     int Components,
     int Columns,
     string Method,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Chains = 0);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Chains = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvalidPlan = null);
 
 /// <summary>
 /// The engine's answer. <see cref="Objective"/> = Σ legs' value − Σ transport cost;

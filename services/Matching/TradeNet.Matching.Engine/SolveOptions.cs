@@ -33,6 +33,15 @@ public sealed record SolveOptions
     /// <summary>Skip the final <see cref="ResultValidator"/> check (benchmarks only; the service keeps it on).</summary>
     public bool SkipSelfCheck { get; init; }
 
+    /// <summary>When the self-check finds the engine's plan breaking a rule (a defect of the engine, never of the book),
+    /// return the bilateral baseline's plan, checked too, with <see cref="SolveStats.InvalidPlan"/> saying what was
+    /// wrong, instead of throwing: the matching service's rounds keep clearing. Off by default, so that tests, benchmarks
+    /// and the offline command show such a defect.</summary>
+    public bool FallBackOnInvalidPlan { get; init; }
+
+    /// <summary>Changes the plan before the self-check (tests only: an engine defect on demand).</summary>
+    internal Func<IReadOnlyList<Trade>, IReadOnlyList<Trade>>? DefectForTests { get; init; }
+
     /// <summary>Components with more listings solve their master LP with PDLP instead of simplex (tests lower it).</summary>
     internal int FirstOrderAboveListings { get; init; } = ComponentSolver.FirstOrderListings;
 

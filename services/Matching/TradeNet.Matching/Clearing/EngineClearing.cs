@@ -36,6 +36,8 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
             // Goods counted in pieces change hands whole: the engine plans in whole pieces, so value that lowering would
             // have floored away goes to cycles whose steps fit (WholePieces below stays as the safety net).
             WholePieces = true,
+            // An engine defect (its plan failing its own check) still clears the round: with the baseline's swaps, said.
+            FallBackOnInvalidPlan = true,
             // Column generation rounds, bounds and integer phases: debug lines in the log, events on the span.
             Progress = line =>
             {
@@ -49,6 +51,12 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
         activity?.SetTag("tradenet.solver.bound", result.Bound);
         activity?.SetTag("tradenet.solver.gap", result.Gap);
         activity?.SetTag("tradenet.solver.status", result.Status.ToString());
+        if (result.Stats.InvalidPlan is { } invalid)
+        {
+            activity?.SetTag("tradenet.solver.invalid_plan", invalid);
+            logger.LogError("Engine plan failed its self-check ({Rule}): the round proposes the bilateral baseline's swaps instead. This is an engine defect; please report it with the book",
+                invalid);
+        }
         logger.LogInformation("Engine cleared {Listings} listings, {Edges} edges: {Trades} trades, objective {Objective:F1}, bound {Bound:F1}, gap {Gap:P2} ({Status}, {Method}, {Seconds:F2}s)",
             result.Stats.Listings, result.Stats.Edges, result.Stats.Trades, result.Objective, result.Bound, result.Gap,
             result.Status, result.Stats.Method, result.Stats.Seconds);
@@ -77,8 +85,13 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
         activity?.SetTag("tradenet.solver.whole_pieces.dropped", dropped);
         activity?.SetTag("tradenet.solver.self_served.dropped", selfServed);
         // The bound still counts the dropped trades, so a gap that is only theirs would read as a weak solve.
-        var note = selfServed == 0 ? quote.Note : string.Join(' ', new[] { quote.Note,
-            $"{selfServed} trade(s) dropped in which a town would serve its own need; the bound still counts them." }.OfType<string>());
+        var notes = new[] { quote.Note,
+            result.Stats.InvalidPlan is { } broken
+                ? $"The engine's plan failed its self-check ({broken}): this round proposes the bilateral baseline's two-town swaps instead."
+                : null,
+            selfServed == 0 ? null : $"{selfServed} trade(s) dropped in which a town would serve its own need; the bound still counts them." }
+            .OfType<string>().ToList();
+        var note = notes.Count == 0 ? null : string.Join(' ', notes);
         var quality = new RoundQuality(result.Bound, gap, status, result.Stats.Edges, cycleLengths, result.Stats.Method, transportCost, note);
         var stats = new ClearingStats(Name, entries.Count, entries.Count(e => e.Kind == ListingKind.Offer),
             entries.Count(e => e.Kind == ListingKind.Need), result.Stats.Edges, result.Stats.Columns, result.Bound, quality);
