@@ -197,6 +197,38 @@ public sealed class OutboxRelayTests : IDisposable
     }
 
     [Fact]
+    public async Task A_relay_forgets_every_event_kept_past_the_keeping_time_at_once_however_many_there_are()
+    {
+        // More than the 10,000 a relay once forgot a minute: a busy matching hands over more than that, and what it could
+        // not forget stayed kept, minute after minute, and was handed over again at the next start.
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "many.db"), "");
+        await WriteEventsAsync(db, 12_000);
+        using (var connection = db.Open())
+        using (var keep = connection.CreateCommand())
+        {
+            keep.CommandText = "UPDATE outbox SET sent_at = $at, kept_since = $at";
+            keep.Parameters.AddWithValue("$at", (DateTimeOffset.UtcNow - OutboxRelay<TestOutbox>.KeptFor - TimeSpan.FromMinutes(1)).ToString("O"));
+            keep.ExecuteNonQuery();
+        }
+        await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false));
+        var sent = new PublishCount();
+        using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+
+        var relay = NewRelay(provider);
+        await relay.StartAsync(default);
+        try
+        {
+            await Eventually.True(() => Task.FromResult(OutboxRows(db) == 0), timeout: TimeSpan.FromSeconds(20), what: "every kept event forgotten");
+        }
+        finally
+        {
+            await relay.StopAsync(default);
+        }
+
+        Assert.Empty(sent.TradeIds);
+    }
+
+    [Fact]
     public async Task An_event_a_consumer_gave_up_on_is_handed_over_again_after_its_rest_by_the_outbox_that_kept_it()
     {
         var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "given-up.db"), "");

@@ -10,6 +10,13 @@ public sealed class HostProcess(int pid)
 
     public int Pid => pid;
 
+    /// <summary>How many files, sockets and pipes the process holds open (<c>/proc/PID/fd</c>); -1 when unreadable.</summary>
+    public int OpenFiles()
+    {
+        try { return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return -1; }
+    }
+
     public async Task SampleAsync(System.Diagnostics.Stopwatch clock, CancellationToken stop)
     {
         try

@@ -4,7 +4,7 @@
 //
 //   dotnet run -c Release --project tests/benchmarks/TradeNet.Load.Benchmarks -- --gateway http://127.0.0.1:5650 --operator-key KEY
 //     [--towns 20] [--listings-per-town 20] [--concurrency 8] [--seconds 60] [--pid PID] [--round-every 10] [--plan-every 20]
-//     [--vehicles 0.2] [--radius-km 100] [--seed 1] [--town-rate 9]
+//     [--vehicles 0.2] [--radius-km 100] [--seed 1] [--town-rate 9] [--report-every SECONDS]
 using System.Diagnostics;
 using System.Globalization;
 using TradeNet.Load.Benchmarks;
@@ -15,7 +15,7 @@ for (var i = 0; i < args.Length; i++)
     if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return Usage($"unexpected argument '{args[i]}'");
     opts[args[i][2..]] = args[++i];
 }
-string[] known = ["gateway", "operator-key", "towns", "listings-per-town", "concurrency", "seconds", "pid", "round-every", "plan-every", "vehicles", "radius-km", "seed", "town-rate"];
+string[] known = ["gateway", "operator-key", "towns", "listings-per-town", "concurrency", "seconds", "pid", "round-every", "plan-every", "vehicles", "radius-km", "seed", "town-rate", "report-every"];
 if (opts.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return Usage($"unknown option --{unknown}");
 if (!opts.TryGetValue("gateway", out var gatewayText) || !Uri.TryCreate(gatewayText, UriKind.Absolute, out var gateway)) return Usage("--gateway URL is required");
 if (!opts.TryGetValue("operator-key", out var operatorKey)) return Usage("--operator-key is required");
@@ -29,6 +29,8 @@ var planEvery = TimeSpan.FromSeconds(Num("plan-every", 20));
 var vehicleShare = Num("vehicles", 0.2);
 // Requests per second per town: the gateway allows 600 a minute per town, so 9 keeps each town within its limit.
 var townRate = Num("town-rate", 9);
+// A line every so many seconds while the run goes on (throughput, latencies, errors, host): for long runs.
+var reportEvery = Num("report-every", 0);
 var host = opts.TryGetValue("pid", out var pidText) ? new HostProcess(int.Parse(pidText, CultureInfo.InvariantCulture)) : null;
 
 var o = Console.Out;
@@ -88,31 +90,38 @@ o.WriteLine("## Setup (towns registering and publishing their first listings)");
 setup.Recorder.Print(o, setupClock.Elapsed.TotalSeconds);
 
 // The run.
-var run = new Edge(new Recorder());
+var run = new Edge(new Recorder(windows: reportEvery > 0));
 workload = new Workload(run, operatorKey, operatorHttp, categories, listingsPerTown);
 var before = host?.Read();
 var clock = Stopwatch.StartNew();
 var length = TimeSpan.FromSeconds(seconds);
 using var stopSampling = new CancellationTokenSource();
 var sampling = host?.SampleAsync(clock, stopSampling.Token) ?? Task.CompletedTask;
+var reporting = reportEvery > 0
+    ? new IntervalReport(run.Recorder, workload, host, o, TimeSpan.FromSeconds(reportEvery)).RunAsync(clock, stopSampling.Token)
+    : Task.CompletedTask;
 await Task.WhenAll(
     workload.RunTownsAsync(registered, Math.Min(concurrency, registered.Count), clock, length, seed),
     workload.RunOperatorAsync(clock, length, roundEvery, planEvery));
 var elapsed = clock.Elapsed.TotalSeconds;
 stopSampling.Cancel();
-await sampling;
+await Task.WhenAll(sampling, reporting);
 
 o.WriteLine();
 // Per second over the S seconds in which towns act: an operator's last round may end well after them.
 o.WriteLine($"## Run ({seconds} s of towns acting; {elapsed:0.0} s until the last call, a round or planning run, ended)");
 run.Recorder.Print(o, seconds);
-o.WriteLine();
-o.WriteLine("### Latency through the run (every call, by the 10 s in which it started)");
-run.Recorder.PrintTimeline(o, 10, (from, to) => string.Join(" ", new[]
+// With --report-every the intervals above are the timeline; a 10 s one would be hundreds of lines in a long run.
+if (reportEvery <= 0)
 {
-    workload.Rounds.Any(r => r.AtSeconds < to && r.AtSeconds + r.RequestMs / 1000 > from) ? "round" : null,
-    workload.Plans.Any(p => p.AtSeconds < to && p.AtSeconds + p.RequestMs / 1000 > from) ? "planning" : null,
-}.OfType<string>()));
+    o.WriteLine();
+    o.WriteLine("### Latency through the run (every call, by the 10 s in which it started)");
+    run.Recorder.PrintTimeline(o, 10, (from, to) => string.Join(" ", new[]
+    {
+        workload.Rounds.Any(r => r.AtSeconds < to && r.AtSeconds + r.RequestMs / 1000 > from) ? "round" : null,
+        workload.Plans.Any(p => p.AtSeconds < to && p.AtSeconds + p.RequestMs / 1000 > from) ? "planning" : null,
+    }.OfType<string>()));
+}
 o.WriteLine();
 o.WriteLine("### Clearing rounds (request: what the operator waited; duration: the round's own record)");
 o.WriteLine("| at s | status | request ms | duration ms | listings | trades | candidate cycles | round status |");
@@ -154,12 +163,13 @@ double Num(string name, double fallback) => opts.TryGetValue(name, out var v) ? 
 static string Reason(string? reason) => reason is null ? "(no reason)"
     : System.Text.RegularExpressions.Regex.Replace(reason, @"[0-9a-f]{8}-[0-9a-f-]{27}|town-[0-9a-z]+|\b[0-9][0-9a-z.]*\b|'[^']*'", "…");
 
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+static string LoadAverage() => IntervalReport.LoadAverage();
 
 static int Usage(string problem)
 {
     Console.Error.WriteLine(problem);
     Console.Error.WriteLine("usage: --gateway URL --operator-key KEY [--towns N] [--listings-per-town M] [--concurrency C] [--seconds S] [--pid PID]");
     Console.Error.WriteLine("       [--round-every S] [--plan-every S] [--vehicles SHARE] [--radius-km KM] [--seed N] [--town-rate PER_S]");
+    Console.Error.WriteLine("       [--report-every SECONDS]");
     return 64;
 }

@@ -12,13 +12,34 @@ public sealed class Recorder
     private readonly ConcurrentDictionary<(string Op, int Status, string Problem), int> _unexpected = new();
     private readonly ConcurrentQueue<(double At, double Ms)> _timeline = new();
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly ConcurrentQueue<Call>? _window;
+
+    /// <param name="windows">Also keep each call until <see cref="TakeWindow"/> takes it (for a report every so
+    /// many seconds); without it nothing reads them and they are not kept.</param>
+    public Recorder(bool windows = false) => _window = windows ? new ConcurrentQueue<Call>() : null;
+
+    /// <summary>A call as the windowed report sees it: its operation, latency, status and whether it was expected.</summary>
+    public readonly record struct Call(string Op, int Status, double Ms, bool Expected);
 
     public void Record(string op, int status, double ms, bool expected, string? problem)
     {
         _operations.GetOrAdd(op, _ => new Operation()).Add(status, ms);
         _timeline.Enqueue((_clock.Elapsed.TotalSeconds - ms / 1000, ms));
+        _window?.Enqueue(new Call(op, status, ms, expected));
         if (!expected) _unexpected.AddOrUpdate((op, status, Shorten(problem ?? "")), 1, (_, n) => n + 1);
     }
+
+    /// <summary>The calls that ended since the last take (none unless made with <c>windows</c>).</summary>
+    public List<Call> TakeWindow()
+    {
+        var calls = new List<Call>();
+        if (_window is null) return calls;
+        while (_window.TryDequeue(out var call)) calls.Add(call);
+        return calls;
+    }
+
+    /// <summary>The unexpected answers so far, by operation, status and problem (for a report of what is new).</summary>
+    public Dictionary<(string Op, int Status, string Problem), int> UnexpectedSoFar() => new(_unexpected);
 
     public int UnexpectedCount => _unexpected.Values.Sum();
 

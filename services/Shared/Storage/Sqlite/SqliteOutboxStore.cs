@@ -57,15 +57,16 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         return found;
     }
 
+    // In the file's writer turn, as the relay's other writes: outside it, the service's writers wait in SQLite's busy handler.
     public async Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct)
     {
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
+        await using var scope = await database.BeginWriteAsync(ct);
         // kept_since is UTC in round-trip format, so text order is time order.
-        command.CommandText = "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE sent_at IS NOT NULL AND kept_since < $before ORDER BY seq LIMIT $max)";
-        command.Parameters.AddWithValue("$before", before.ToUniversalTime().ToString("O"));
-        command.Parameters.AddWithValue("$max", max);
-        return await command.ExecuteNonQueryAsync(ct);
+        var forgotten = await scope.ExecuteAsync(
+            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE sent_at IS NOT NULL AND kept_since < $before ORDER BY seq LIMIT $max)",
+            ("$before", before.ToUniversalTime().ToString("O")), ("$max", max));
+        await scope.CommitAsync(ct);
+        return forgotten;
     }
 
     public async Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct)
