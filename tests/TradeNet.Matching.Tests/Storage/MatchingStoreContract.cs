@@ -264,6 +264,98 @@ public sealed class MatchingStoreContract : IDisposable
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_trade_whose_status_changes_is_listed_under_its_new_status_for_each_of_its_towns_and_no_longer_under_the_old(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        var cycle = Cycle("roanne", "riorges", "lyon");
+        var other = Trade("roanne", "vichy");
+        await using (var session = await store.BeginAsync())
+        {
+            await session.InsertTradeAsync(cycle);
+            await session.InsertTradeAsync(other);
+            await session.CommitAsync();
+        }
+        async Task<Guid[]> Ids(string town, TradeStatus? status, string? withTown = null) =>
+            (await store.TradesAsync(new TradeQuery(town, status, WithTown: withTown))).Select(t => t.Id).ToArray();
+        async Task Update(Trade trade, bool expected = true)
+        {
+            await using var session = await store.BeginAsync();
+            Assert.Equal(expected, await session.UpdateTradeAsync(trade));
+            await session.CommitAsync();
+        }
+        async Task AssertListedOnlyUnder(TradeStatus status)
+        {
+            foreach (var town in new[] { "roanne", "riorges", "lyon" })
+                foreach (var s in Enum.GetValues<TradeStatus>())
+                {
+                    Assert.Equal(s == status, (await Ids(town, s)).Contains(cycle.Id));
+                    Assert.Equal(s == status, (await Ids(town, s, withTown: town == "lyon" ? "roanne" : "lyon")).Contains(cycle.Id));
+                }
+        }
+        await AssertListedOnlyUnder(TradeStatus.Proposed);
+
+        // An answer that leaves the status as it was keeps it where it is.
+        var answered = cycle.WithLeg(0, l => l with { Response = LegResponse.Accepted, AnsweredAt = Now });
+        await Update(answered);
+        await AssertListedOnlyUnder(TradeStatus.Proposed);
+        var agreed = answered with { Version = 1, Status = TradeStatus.Agreed, AgreedAt = Now };
+        await Update(agreed);
+        await AssertListedOnlyUnder(TradeStatus.Agreed);
+        // A write refused for a stale version moves nothing.
+        await Update(answered.Cancel("too late"), expected: false);
+        await AssertListedOnlyUnder(TradeStatus.Agreed);
+        await Update(agreed with { Version = 2, Status = TradeStatus.Completed });
+        await AssertListedOnlyUnder(TradeStatus.Completed);
+
+        Assert.Equal([other.Id], await Ids("vichy", null));
+        Assert.Equal([other.Id], await Ids("roanne", TradeStatus.Proposed));
+        Assert.Equal([TradeStatus.Completed], (await store.TradesAsync(new TradeQuery("riorges"))).Select(t => t.Status));
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
+    public async Task A_towns_trades_are_paged_newest_first_then_by_id_with_or_without_a_status_a_second_town_or_a_listing(string adapter)
+    {
+        var store = StoreAdapters.Create(adapter, _settings).Store;
+        // A round's trades share their creation time, so the id orders them within a page and across pages.
+        var trades = new List<Trade>();
+        for (var i = 0; i < 12; i++)
+        {
+            var trade = Trade("roanne", i % 3 == 0 ? "lyon" : "riorges", createdAt: Now.AddMinutes(-(i / 4)));
+            trades.Add(i % 2 == 0 ? trade : trade with { Status = TradeStatus.Cancelled });
+        }
+        trades.Add(Trade("lyon", "vichy", createdAt: Now));
+        await using (var session = await store.BeginAsync())
+        {
+            foreach (var t in trades) await session.InsertTradeAsync(t);
+            await session.CommitAsync();
+        }
+
+        foreach (var query in new[]
+                 {
+                     new TradeQuery("roanne"), new TradeQuery("roanne", TradeStatus.Proposed), new TradeQuery("roanne", TradeStatus.Cancelled),
+                     new TradeQuery("roanne", WithTown: "lyon"), new TradeQuery("lyon", TradeStatus.Proposed, WithTown: "roanne"),
+                     new TradeQuery(WithTown: "riorges", Status: TradeStatus.Proposed), new TradeQuery("roanne", ListingId: "lyon-need"),
+                 })
+        {
+            var expected = trades.Where(t => query.Towns.All(t.Involves) && (query.Status is null || t.Status == query.Status) &&
+                                             (query.ListingId is null || t.ListingIds.Contains(query.ListingId)))
+                .OrderByDescending(t => t.CreatedAt).ThenBy(t => t.Id.ToString(), StringComparer.Ordinal).Select(t => t.Id).ToList();
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, (await store.TradesAsync(query)).Select(t => t.Id));
+            var paged = new List<Guid>();
+            (DateTimeOffset, Guid)? after = null;
+            while (true)
+            {
+                var page = await store.TradesAsync(query with { Limit = 2, After = after });
+                paged.AddRange(page.Select(t => t.Id));
+                if (page.Count < 2) break;
+                after = (page[^1].CreatedAt, page[^1].Id);
+            }
+            Assert.Equal(expected, paged);
+        }
+    }
+
+    [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]
     public async Task Trades_using_a_listing_are_found_by_status(string adapter)
     {
         var store = StoreAdapters.Create(adapter, _settings).Store;
@@ -402,6 +494,15 @@ public sealed class MatchingStoreContract : IDisposable
             OfferVersion: 3, NeedVersion: 7);
         return new Trade(Guid.NewGuid(), Guid.NewGuid(), TradeStatus.Proposed, [Leg(0, a, b), Leg(1, b, a)],
             deadline ?? Now.AddDays(1), createdAt ?? Now);
+    }
+
+    /// <summary>A trade around <paramref name="towns"/>: each gives to the next, the last to the first.</summary>
+    private static Trade Cycle(params string[] towns)
+    {
+        var legs = towns.Select((from, i) => new TradeLegState(
+            new TradeLeg(i, from, towns[(i + 1) % towns.Length], $"{from}-offer", $"{towns[(i + 1) % towns.Length]}-need", "cheese", 4.5, 54, 4.95,
+                new TradePoint(46.03, 4.06), new TradePoint(46.04, 4.04), Now, Now.AddDays(2)))).ToList();
+        return new Trade(Guid.NewGuid(), Guid.NewGuid(), TradeStatus.Proposed, legs, Now.AddDays(1), Now);
     }
 
     private static ClearingRound Round(DateTimeOffset at) =>

@@ -164,9 +164,22 @@ public class MongoMappingTests
         var rendered = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery(After: (At, last))));
 
         Assert.Equal(BsonDocument.Parse(
-            "{ $or: [ { createdAt: { $lt: ISODate('2026-12-01T09:30:00Z') } }, " +
+            "{ createdAt: { $lte: ISODate('2026-12-01T09:30:00Z') }, $or: [ { createdAt: { $lt: ISODate('2026-12-01T09:30:00Z') } }, " +
             "{ createdAt: ISODate('2026-12-01T09:30:00Z'), _id: { $gt: UUID('6f9619ff-8b86-d011-b42d-00c04fc964ff') } } ] }"), rendered);
         Assert.Equal(BsonDocument.Parse("{ createdAt: -1, _id: 1 }"), MongoRendering.Render(MongoMapping.NewestTradesFirst));
+    }
+
+    [Fact]
+    public void A_towns_trades_in_one_status_are_the_equalities_of_the_towns_status_index_followed_by_the_lists_order()
+    {
+        var filter = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", TradeStatus.Proposed, 200)));
+        var sort = MongoRendering.Render(MongoMapping.NewestTradesFirst);
+        var index = MongoRendering.Render(MongoMapping.TradeIndexes.Single(i => i.Options.Name == "towns_status_created").Keys);
+
+        // Equalities on the index's first fields, then its remaining fields in the sort's order and directions: the
+        // server walks the town's trades of that status newest first and stops at the limit, with no sort in memory.
+        Assert.Equal(BsonDocument.Parse("{ towns: 'roanne', status: 'proposed' }"), filter);
+        Assert.Equal(filter.Names.Select(n => new BsonElement(n, 1)).Concat(sort.Elements), index.Elements);
     }
 
     [Fact]
@@ -224,6 +237,7 @@ public class MongoMappingTests
         var trades = MongoMapping.TradeIndexes.ToDictionary(i => i.Options.Name, i => MongoRendering.Render(i.Keys));
         Assert.Equal(BsonDocument.Parse("{ status: 1, deadline: 1 }"), trades["status_deadline"]);
         Assert.Equal(BsonDocument.Parse("{ towns: 1, createdAt: -1 }"), trades["towns_created"]);
+        Assert.Equal(BsonDocument.Parse("{ towns: 1, status: 1, createdAt: -1, _id: 1 }"), trades["towns_status_created"]);
         Assert.Equal(BsonDocument.Parse("{ listingIds: 1, status: 1 }"), trades["listing_status"]);
         Assert.Equal(BsonDocument.Parse("{ status: 1, createdAt: -1, _id: 1 }"), trades["status_created"]);
         Assert.Equal(BsonDocument.Parse("{ 'listing.availableUntil': 1 }"), MongoRendering.Render(MongoMapping.LiveBookIndex.Keys));

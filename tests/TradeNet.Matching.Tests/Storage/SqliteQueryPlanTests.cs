@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
 using TradeNet.Matching.Storage.Sqlite;
 using TradeNet.Shared.Storage.Sqlite;
 using TradeNet.Testing;
@@ -45,6 +47,46 @@ public sealed class SqliteQueryPlanTests : IDisposable
         // At most trades created in the same millisecond are sorted by id ("RIGHT PART"): the order by time is the index's.
         Assert.DoesNotContain("TEMP B-TREE FOR ORDER BY", plan);
     }
+
+    [Fact]
+    public void A_towns_trades_in_one_status_are_read_along_its_status_index_in_the_lists_order_without_its_history()
+    {
+        var plan = Plan(SqliteMatchingStore.TradesSql(new TradeQuery("roanne", TradeStatus.Proposed, 200)));
+
+        Assert.StartsWith("SEARCH tt USING COVERING INDEX ix_trade_towns_status_created (town_id=? AND status=?)", plan);
+        Assert.Contains("SEARCH t USING INDEX sqlite_autoindex_trades_1 (id=?)", plan);
+        Assert.DoesNotContain("TEMP B-TREE", plan);
+    }
+
+    [Fact]
+    public void A_towns_trades_and_a_later_page_of_them_start_at_their_place_in_the_towns_index()
+    {
+        var after = (DateTimeOffset.UnixEpoch, Guid.Empty);
+
+        var all = Plan(SqliteMatchingStore.TradesSql(new TradeQuery("roanne", Limit: 200)));
+        var laterPage = Plan(SqliteMatchingStore.TradesSql(new TradeQuery("roanne", Limit: 200, After: after)));
+        var laterInStatus = Plan(SqliteMatchingStore.TradesSql(new TradeQuery("roanne", TradeStatus.Cancelled, 200, After: after, WithTown: "lyon")));
+
+        Assert.StartsWith("SEARCH tt USING COVERING INDEX ix_trade_towns_created (town_id=?)", all);
+        Assert.StartsWith("SEARCH tt USING COVERING INDEX ix_trade_towns_created (town_id=? AND created_at<?)", laterPage);
+        Assert.StartsWith("SEARCH tt USING COVERING INDEX ix_trade_towns_status_created (town_id=? AND status=? AND created_at<?)", laterInStatus);
+        // The second town is a primary-key look-up per trade, not a list of all its trades.
+        Assert.Contains("SEARCH w1 EXISTS USING COVERING INDEX sqlite_autoindex_trade_towns_1 (trade_id=? AND town_id=?)", laterInStatus);
+        Assert.All(new[] { all, laterPage, laterInStatus }, plan => Assert.DoesNotContain("TEMP B-TREE", plan));
+    }
+
+    [Fact]
+    public void A_towns_trades_using_a_listing_start_from_the_listings_trades_and_look_the_town_up_for_each()
+    {
+        var plan = Plan(SqliteMatchingStore.TradesSql(new TradeQuery("roanne", TradeStatus.Proposed, 200, ListingId: "o1")));
+
+        Assert.Contains("SEARCH trade_listings USING INDEX ix_trade_listings_listing (listing_id=?)", plan);
+        Assert.Contains("SEARCH w0 EXISTS USING COVERING INDEX sqlite_autoindex_trade_towns_1 (trade_id=? AND town_id=?)", plan);
+        Assert.DoesNotContain("ix_trade_towns_created", plan);
+        Assert.DoesNotContain("ix_trade_towns_status_created", plan);
+    }
+
+    private string Plan((string Sql, IReadOnlyList<(string Name, object Value)> Parameters) query) => Plan(query.Sql, query.Parameters.ToArray());
 
     private string Plan(string sql, params (string Name, object Value)[] parameters)
     {

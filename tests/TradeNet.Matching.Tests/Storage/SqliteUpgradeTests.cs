@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using TradeNet.Contracts;
 using TradeNet.Matching.Domain;
+using TradeNet.Matching.Storage;
 using TradeNet.Matching.Storage.Sqlite;
 using TradeNet.Shared.Storage.Sqlite;
 using TradeNet.Testing;
@@ -102,5 +103,122 @@ public sealed class SqliteUpgradeTests : IDisposable
         using var indexes = check.CreateCommand();
         indexes.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'book' AND name LIKE 'ix_%' ORDER BY name)";
         Assert.Equal("ix_book_live", indexes.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task A_file_from_before_the_towns_kept_the_trades_status_lists_each_towns_trades_as_before_and_follows_later_changes()
+    {
+        Directory.CreateDirectory(_settings.DataDir);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Trade Made(string a, string b, int minutesAgo, TradeStatus status)
+        {
+            TradeLegState Leg(int index, string from, string to) => new(new TradeLeg(index, from, to, $"{from}-o", $"{to}-n", "cheese", 4.5, 54,
+                4.95, new TradePoint(46.03, 4.06), new TradePoint(46.04, 4.04), null, null));
+            var at = now.AddMinutes(-minutesAgo);
+            return new Trade(Guid.NewGuid(), Guid.NewGuid(), status, [Leg(0, a, b), Leg(1, b, a)], at.AddDays(1), at, Version: 1);
+        }
+        // Several per minute, as a round's trades share their time; statuses mixed.
+        var trades = Enumerable.Range(0, 24).Select(i => Made("roanne", (i % 3) switch { 0 => "lyon", 1 => "riorges", _ => "vichy" }, i / 5,
+            (i % 4) switch { 0 => TradeStatus.Proposed, 1 => TradeStatus.Cancelled, 2 => TradeStatus.Agreed, _ => TradeStatus.Completed })).ToList();
+        using (var connection = new SqliteConnection($"Data Source={Path};Pooling=False"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            // The trade tables as the release before made them.
+            create.CommandText = """
+                CREATE TABLE trades (id TEXT PRIMARY KEY, round_id TEXT NOT NULL, status TEXT NOT NULL, deadline INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, agreed_at INTEGER NULL);
+                CREATE INDEX ix_trades_status_deadline ON trades(status, deadline);
+                CREATE INDEX ix_trades_created ON trades(created_at);
+                CREATE INDEX ix_trades_status_created ON trades(status, created_at);
+                CREATE TABLE trade_towns (trade_id TEXT NOT NULL REFERENCES trades(id), town_id TEXT NOT NULL, PRIMARY KEY (trade_id, town_id));
+                CREATE INDEX ix_trade_towns_town ON trade_towns(town_id);
+                CREATE TABLE trade_listings (trade_id TEXT NOT NULL REFERENCES trades(id), listing_id TEXT NOT NULL, PRIMARY KEY (trade_id, listing_id));
+                CREATE INDEX ix_trade_listings_listing ON trade_listings(listing_id);
+                """;
+            create.ExecuteNonQuery();
+            foreach (var trade in trades)
+            {
+                using var insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO trades VALUES ($id, $round, $status, $deadline, $created, 1, $doc, NULL);
+                    INSERT INTO trade_towns SELECT $id, value FROM json_each($towns);
+                    INSERT INTO trade_listings SELECT $id, value FROM json_each($listings);
+                    """;
+                insert.Parameters.AddWithValue("$id", trade.Id.ToString());
+                insert.Parameters.AddWithValue("$round", trade.RoundId.ToString());
+                insert.Parameters.AddWithValue("$status", trade.Status.ToString().ToLowerInvariant());
+                insert.Parameters.AddWithValue("$deadline", trade.Deadline.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("$created", trade.CreatedAt.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(trade, SqliteMatchingStore.Json));
+                insert.Parameters.AddWithValue("$towns", JsonSerializer.Serialize(trade.Towns.ToArray()));
+                insert.Parameters.AddWithValue("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray()));
+                insert.ExecuteNonQuery();
+            }
+        }
+        var middle = trades.OrderByDescending(t => t.CreatedAt).ThenBy(t => t.Id.ToString(), StringComparer.Ordinal).ElementAt(9);
+        var queries = new List<TradeQuery>();
+        foreach (var status in Enum.GetValues<TradeStatus>().Select(s => (TradeStatus?)s).Prepend(null))
+        {
+            queries.Add(new TradeQuery("roanne", status));
+            queries.Add(new TradeQuery("roanne", status, Limit: 3, After: (middle.CreatedAt, middle.Id)));
+            queries.Add(new TradeQuery("lyon", status, WithTown: "roanne"));
+        }
+        // What the release before answered, by its own query on its own file.
+        var before = queries.Select(q => PreviousReleaseTrades(q)).ToList();
+
+        var store = new SqliteMatchingStore(Path);
+        _ = new SqliteMatchingStore(Path); // a second start finds the columns filled and the indexes there
+
+        for (var i = 0; i < queries.Count; i++)
+        {
+            Assert.NotEmpty(before[i]);
+            Assert.Equal(before[i], (await store.TradesAsync(queries[i])).Select(t => t.Id));
+        }
+        var proposed = trades.First(t => t.Status == TradeStatus.Proposed && t.Involves("lyon"));
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.UpdateTradeAsync(proposed.Cancel("expired")));
+            await session.CommitAsync();
+        }
+        Assert.DoesNotContain(proposed.Id, (await store.TradesAsync(new TradeQuery("lyon", TradeStatus.Proposed))).Select(t => t.Id));
+        Assert.Contains(proposed.Id, (await store.TradesAsync(new TradeQuery("roanne", TradeStatus.Cancelled))).Select(t => t.Id));
+        using var check = new SqliteConnection($"Data Source={Path};Pooling=False");
+        check.Open();
+        using var indexes = check.CreateCommand();
+        indexes.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trade_towns' AND name LIKE 'ix_%' ORDER BY name)";
+        Assert.Equal("ix_trade_towns_created,ix_trade_towns_status_created", indexes.ExecuteScalar());
+    }
+
+    /// <summary>The release before's query for a town's trades (each trade the town was ever in, then its status), run
+    /// on the file as that release left it.</summary>
+    private List<Guid> PreviousReleaseTrades(TradeQuery query)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        var where = new List<string>();
+        for (var i = 0; i < query.Towns.Count; i++)
+        {
+            where.Add($"id IN (SELECT trade_id FROM trade_towns WHERE town_id = $town{i})");
+            command.Parameters.AddWithValue($"$town{i}", query.Towns[i]);
+        }
+        if (query.Status is { } status)
+        {
+            where.Add("+status = $status");
+            command.Parameters.AddWithValue("$status", status.ToString().ToLowerInvariant());
+        }
+        if (query.After is { } after)
+        {
+            where.Add("(created_at < $afterCreated OR (created_at = $afterCreated AND id > $afterId))");
+            command.Parameters.AddWithValue("$afterCreated", after.CreatedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$afterId", after.Id.ToString());
+        }
+        command.CommandText = "SELECT id FROM trades WHERE " + string.Join(" AND ", where) + " ORDER BY created_at DESC, id LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        using var reader = command.ExecuteReader();
+        var ids = new List<Guid>();
+        while (reader.Read()) ids.Add(Guid.Parse(reader.GetString(0)));
+        return ids;
     }
 }

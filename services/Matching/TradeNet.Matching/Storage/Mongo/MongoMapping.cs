@@ -84,9 +84,11 @@ public static class MongoMapping
         if (query.Status is { } status) filter &= f.Eq(d => d.Status, MongoMatchingStore.StatusText(status));
         if (query.DeadlineBefore is { } before) filter &= f.Lte(d => d.Deadline, before.UtcDateTime);
         if (query.AgreedSince is { } since) filter &= f.Gte(d => d.AgreedAt, since.UtcDateTime);
-        // After a page's last trade in NewestTradesFirst's order.
+        // After a page's last trade in NewestTradesFirst's order. The $lte adds nothing to the answer; it bounds the index
+        // range on createdAt, so a later page starts at its place rather than walking the newer trades to it.
         if (query.After is { } after)
-            filter &= f.Lt(d => d.CreatedAt, after.CreatedAt.UtcDateTime) | (f.Eq(d => d.CreatedAt, after.CreatedAt.UtcDateTime) & f.Gt(d => d.Id, after.Id));
+            filter &= f.Lte(d => d.CreatedAt, after.CreatedAt.UtcDateTime) &
+                      (f.Lt(d => d.CreatedAt, after.CreatedAt.UtcDateTime) | (f.Eq(d => d.CreatedAt, after.CreatedAt.UtcDateTime) & f.Gt(d => d.Id, after.Id)));
         return filter;
     }
 
@@ -141,6 +143,10 @@ public static class MongoMapping
     [
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.Deadline), new CreateIndexOptions { Name = "status_deadline" }),
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "towns_created" }),
+        // A town's list by status (GET /trades?status=proposed, the towns' most frequent read) in its order: the town's
+        // trades of that status only, rather than its whole history on towns_created with the status tested on each.
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Ascending(d => d.Status).Descending(d => d.CreatedAt).Ascending(d => d.Id),
+            new CreateIndexOptions { Name = "towns_status_created" }),
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.ListingIds).Ascending(d => d.Status), new CreateIndexOptions { Name = "listing_status" }),
         new(Builders<TradeDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
         // A list by status (GET /trades?status=completed) in its order, rather than every trade of the status sorted.

@@ -102,9 +102,12 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
             ("$id", trade.Id.ToString()), ("$round", trade.RoundId.ToString()), ("$status", StatusText(trade.Status)),
             ("$deadline", trade.Deadline.ToUnixTimeMilliseconds()), ("$created", trade.CreatedAt.ToUnixTimeMilliseconds()),
             ("$version", trade.Version), ("$doc", JsonSerializer.Serialize(trade, Json)), ("$agreed", trade.AgreedAt?.ToUnixTimeMilliseconds()));
-        // One statement for each index table rather than one per row: a trade has three to eight towns and listings.
-        await scope.ExecuteAsync("INSERT INTO trade_towns(trade_id, town_id) SELECT $id, value FROM json_each($towns)",
-            ("$id", trade.Id.ToString()), ("$towns", JsonSerializer.Serialize(trade.Towns.ToArray())));
+        // One statement for each index table rather than one per row: a trade has three to eight towns and listings. Each
+        // town's row carries the trade's status and time, so a town's list by status is read along its own index.
+        await scope.ExecuteAsync(
+            "INSERT INTO trade_towns(trade_id, town_id, status, created_at) SELECT $id, value, $status, $created FROM json_each($towns)",
+            ("$id", trade.Id.ToString()), ("$towns", JsonSerializer.Serialize(trade.Towns.ToArray())),
+            ("$status", StatusText(trade.Status)), ("$created", trade.CreatedAt.ToUnixTimeMilliseconds()));
         await scope.ExecuteAsync("INSERT INTO trade_listings(trade_id, listing_id) SELECT $id, value FROM json_each($listings)",
             ("$id", trade.Id.ToString()), ("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray())));
     }
@@ -117,7 +120,12 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
             ("$status", StatusText(next.Status)), ("$deadline", next.Deadline.ToUnixTimeMilliseconds()), ("$next", next.Version),
             ("$agreed", next.AgreedAt?.ToUnixTimeMilliseconds()),
             ("$doc", JsonSerializer.Serialize(next, Json)), ("$id", trade.Id.ToString()), ("$expected", trade.Version));
-        return changed == 1;
+        if (changed != 1) return false;
+        // The towns' copies of the status move in the same write (every status change comes through here). Most updates
+        // are a leg's answer with the status unchanged: those rows and their index are left alone.
+        await scope.ExecuteAsync("UPDATE trade_towns SET status = $status WHERE trade_id = $id AND status IS NOT $status",
+            ("$status", StatusText(next.Status)), ("$id", trade.Id.ToString()));
+        return true;
     }
 
     public Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default) =>

@@ -34,8 +34,9 @@ public sealed class SqliteMatchingStore : IMatchingStore
         CREATE TABLE IF NOT EXISTS trade_towns (
             trade_id TEXT NOT NULL REFERENCES trades(id),
             town_id TEXT NOT NULL,
+            status TEXT NULL,
+            created_at INTEGER NULL,
             PRIMARY KEY (trade_id, town_id));
-        CREATE INDEX IF NOT EXISTS ix_trade_towns_town ON trade_towns(town_id);
         CREATE TABLE IF NOT EXISTS trade_listings (
             trade_id TEXT NOT NULL REFERENCES trades(id),
             listing_id TEXT NOT NULL,
@@ -152,45 +153,87 @@ public sealed class SqliteMatchingStore : IMatchingStore
     {
         await using var connection = Database.Open();
         await using var command = connection.CreateCommand();
+        var (sql, parameters) = TradesSql(query);
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return await ReadTradesAsync(command, ct);
+    }
+
+    /// <summary>What <see cref="TradesAsync"/> runs for <paramref name="query"/> (the plan tests read its plan).</summary>
+    internal static (string Sql, IReadOnlyList<(string Name, object Value)> Parameters) TradesSql(TradeQuery query)
+    {
         var where = new List<string>();
+        var parameters = new List<(string Name, object Value)>();
         var towns = query.Towns;
-        for (var i = 0; i < towns.Count; i++)
+        // A town's list (with a status or not) starts from its rows in trade_towns, along ix_trade_towns_status_created or
+        // ix_trade_towns_created in the list's order, then each trade by primary key (CROSS JOIN keeps the loops in that
+        // order): a page costs its own rows, not every trade the town was ever in. With a listing too, the listing's few
+        // trades are the cheaper start: each of them is then looked up with the town by the pair's primary key.
+        var byTown = towns.Count > 0 && query.ListingId is null;
+        string from, created, id;
+        if (byTown)
         {
-            where.Add($"id IN (SELECT trade_id FROM trade_towns WHERE town_id = $town{i})");
-            command.Parameters.AddWithValue($"$town{i}", towns[i]);
+            (from, created, id) = ("trade_towns tt CROSS JOIN trades t ON t.id = tt.trade_id", "tt.created_at", "tt.trade_id");
+            where.Add("tt.town_id = $town0");
+            parameters.Add(("$town0", towns[0]));
+            // A second town is looked up by the pair's primary key for each trade of the first.
+            for (var i = 1; i < towns.Count; i++)
+            {
+                where.Add(WithTown(i));
+                parameters.Add(($"$town{i}", towns[i]));
+            }
+            if (query.Status is { } status)
+            {
+                where.Add("tt.status = $status");
+                parameters.Add(("$status", StatusText(status)));
+            }
         }
-        if (query.ListingId is not null)
+        else
         {
-            where.Add("id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing)");
-            command.Parameters.AddWithValue("$listing", query.ListingId);
-        }
-        if (query.Status is { } status)
-        {
-            // With a town or a listing, "+status" keeps SQLite on their few trades (by primary key) rather than walking
-            // every trade in the status (every pending proposal) on ix_trades_status_deadline and testing each.
-            where.Add(where.Count > 0 ? "+status = $status" : "status = $status");
-            command.Parameters.AddWithValue("$status", StatusText(status));
+            (from, created, id) = ("trades t", "t.created_at", "t.id");
+            // Towns here come with a listing (see byTown).
+            for (var i = 0; i < towns.Count; i++)
+            {
+                where.Add(WithTown(i));
+                parameters.Add(($"$town{i}", towns[i]));
+            }
+            if (query.ListingId is not null)
+            {
+                where.Add("t.id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing)");
+                parameters.Add(("$listing", query.ListingId));
+            }
+            if (query.Status is { } status)
+            {
+                // With a listing, "+status" keeps SQLite on its few trades (by primary key) rather than walking
+                // every trade in the status (every pending proposal) on ix_trades_status_deadline and testing each.
+                where.Add(where.Count > 0 ? "+t.status = $status" : "t.status = $status");
+                parameters.Add(("$status", StatusText(status)));
+            }
         }
         if (query.DeadlineBefore is { } before)
         {
-            where.Add("deadline <= $before");
-            command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+            where.Add("t.deadline <= $before");
+            parameters.Add(("$before", before.ToUnixTimeMilliseconds()));
         }
         if (query.AgreedSince is { } since)
         {
-            where.Add("agreed_at >= $agreedSince");
-            command.Parameters.AddWithValue("$agreedSince", since.ToUnixTimeMilliseconds());
+            where.Add("t.agreed_at >= $agreedSince");
+            parameters.Add(("$agreedSince", since.ToUnixTimeMilliseconds()));
         }
         if (query.After is { } after)
         {
-            where.Add("(created_at < $afterCreated OR (created_at = $afterCreated AND id > $afterId))");
-            command.Parameters.AddWithValue("$afterCreated", after.CreatedAt.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$afterId", after.Id.ToString());
+            // The first term adds nothing to the answer; it bounds the index range, so a later page starts at its place
+            // rather than walking the newer rows to it.
+            where.Add($"{created} <= $afterCreated AND ({created} < $afterCreated OR ({created} = $afterCreated AND {id} > $afterId))");
+            parameters.Add(("$afterCreated", after.CreatedAt.ToUnixTimeMilliseconds()));
+            parameters.Add(("$afterId", after.Id.ToString()));
         }
-        command.CommandText = $"SELECT {TradeColumns} FROM trades" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
-                              " ORDER BY created_at DESC, id LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", query.Limit);
-        return await ReadTradesAsync(command, ct);
+        parameters.Add(("$limit", query.Limit));
+        var sql = $"SELECT t.doc, t.version, t.agreed_at FROM {from}" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
+                  $" ORDER BY {created} DESC, {id} LIMIT $limit";
+        return (sql, parameters);
+
+        static string WithTown(int i) => $"EXISTS (SELECT 1 FROM trade_towns w{i} WHERE w{i}.trade_id = t.id AND w{i}.town_id = $town{i})";
     }
 
     public async Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default)

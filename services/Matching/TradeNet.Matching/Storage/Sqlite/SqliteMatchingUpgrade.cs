@@ -9,12 +9,15 @@ internal static class SqliteMatchingUpgrade
     /// <summary>Columns added after the first release, with the definition existing rows get them by. Trades agreed before
     /// <c>agreed_at</c> keep it null: the time was never recorded, and the last acceptance (their legs' answers) is only a
     /// lower bound of it, which the trade view shows anyway. The book's <c>remaining</c> and <c>open_until</c> are copies
-    /// of the listing's own, filled in below for the rows an earlier release wrote.</summary>
+    /// of the listing's own, and <c>trade_towns</c>' <c>status</c> and <c>created_at</c> of the trade's own, filled in
+    /// below for the rows an earlier release wrote.</summary>
     private static readonly AddedColumn[] Added =
     [
         new("trades", "agreed_at", "INTEGER NULL"),
         new("book", "remaining", "REAL NULL"),
         new("book", "open_until", "INTEGER NULL"),
+        new("trade_towns", "status", "TEXT NULL"),
+        new("trade_towns", "created_at", "INTEGER NULL"),
     ];
 
     /// <summary>Rows written before the columns existed get them from their snapshot (julianday reads its ISO times with
@@ -36,6 +39,25 @@ internal static class SqliteMatchingUpgrade
         DROP INDEX IF EXISTS ix_book_open;
         """;
 
+    /// <summary>Each (trade, town) row an earlier release wrote gets its trade's status and creation time. Only while the
+    /// index below does not exist yet, and the same write creates it: so it runs once, and a later start does not look
+    /// every town's whole history over for nulls (millions of rows after months). Rows this release writes carry both.</summary>
+    private const string FillTradeTownColumns = """
+        UPDATE trade_towns SET status = t.status, created_at = t.created_at FROM trades t
+        WHERE t.id = trade_towns.trade_id
+            AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_towns_status_created')
+        """;
+
+    /// <summary>A town's trades in the lists' order (created_at DESC, then the id), with a status or without: a page is
+    /// read along one of these and costs its own rows, not the town's history. Both begin with town_id, so
+    /// <c>ix_trade_towns_town</c> has nothing left to serve and would only cost writes.</summary>
+    private const string TradeTownIndexes = """
+        CREATE INDEX IF NOT EXISTS ix_trade_towns_status_created ON trade_towns(town_id, status, created_at DESC, trade_id);
+        CREATE INDEX IF NOT EXISTS ix_trade_towns_created ON trade_towns(town_id, created_at DESC, trade_id);
+        DROP INDEX IF EXISTS ix_trade_towns_town;
+        """;
+
     /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it.</summary>
-    public static void Run(SqliteDatabase database) => AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex);
+    public static void Run(SqliteDatabase database) =>
+        AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, FillTradeTownColumns, TradeTownIndexes);
 }
