@@ -270,8 +270,9 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
                     best = IntoLp(lp, allColumns, values);
                     incumbent = Objective(columns, best);
                 }
-                bound = Math.Min(bound, optimal ? Math.Max(incumbent, mipBound) : Math.Max(mipBound, incumbent));
-                method += optimal ? "+enum-proof" : "+enum";
+                bound = Math.Min(bound, Math.Max(mipBound, incumbent));
+                // Proven only where SCIP's bound meets the plan; within its gap the final fill may still add.
+                method += optimal && bound - incumbent <= Tolerance(bound) ? "+enum-proof" : "+enum";
             }
         }
         if (!method.EndsWith("+enum-proof", StringComparison.Ordinal)) best = Fill(lp, best, deadline, ref incumbent, ref method);
