@@ -30,8 +30,9 @@ public static class GreedyBilateral
             if (m.ArcFrom[a] > m.ArcTo[a] || !arcIndex.TryGetValue((m.ArcTo[a], m.ArcFrom[a]), out var b)) continue;
             // A donor's gift coming back as nothing is a chain, not a swap (an arc into a donor holds only such legs).
             if (m.IsChainEnd(m.ArcLegStart[a]) || m.IsChainEnd(m.ArcLegStart[b])) continue;
-            for (var e1 = m.ArcLegStart[a]; e1 < m.ArcLegStart[a + 1]; e1++)
-                for (var e2 = m.ArcLegStart[b]; e2 < m.ArcLegStart[b + 1]; e2++)
+            var (there, back) = Widest(m, a, b);
+            foreach (var e1 in there)
+                foreach (var e2 in back)
                 {
                     var profit = m.LegProfit[e1] + m.LegProfit[e2];
                     if (profit <= 0) continue;
@@ -71,6 +72,27 @@ public static class GreedyBilateral
             objective += v * profit;
         }
         return (new BaselineResult(trades, objective), swaps);
+    }
+
+    /// <summary>Every swap of two towns pairs each leg one way with each leg back: two towns with a category each of
+    /// hundreds of offers and needs (500 open listings a town) would make billions of candidates, and the round would
+    /// run out of memory before any deadline. Past <see cref="MaxSwapsPerTownPair"/> each way keeps the legs worth the
+    /// most (capacity × profit), as many as fit; below it, every leg in index order (the baseline as it always was).</summary>
+    internal const long MaxSwapsPerTownPair = 250_000;
+
+    private static (IEnumerable<int> There, IEnumerable<int> Back) Widest(Market m, int a, int b)
+    {
+        var there = Enumerable.Range(m.ArcLegStart[a], m.ArcLegStart[a + 1] - m.ArcLegStart[a]);
+        var back = Enumerable.Range(m.ArcLegStart[b], m.ArcLegStart[b + 1] - m.ArcLegStart[b]);
+        long n1 = m.ArcLegStart[a + 1] - m.ArcLegStart[a], n2 = m.ArcLegStart[b + 1] - m.ArcLegStart[b];
+        if (n1 * n2 <= MaxSwapsPerTownPair) return (there, back);
+        // The smaller side keeps what an even split leaves it room for; the other side takes the rest of the room.
+        var k1 = (int)Math.Min(n1, Math.Max(MaxSwapsPerTownPair / n2, (long)Math.Sqrt(MaxSwapsPerTownPair)));
+        var k2 = (int)Math.Min(n2, MaxSwapsPerTownPair / k1);
+        return (Best(there, k1).Order(), Best(back, k2).Order());
+
+        IEnumerable<int> Best(IEnumerable<int> legs, int k) => legs
+            .OrderByDescending(e => Math.Min(m.Cap[m.LegOffer[e]], m.Cap[m.LegNeed[e]]) * m.LegProfit[e]).ThenBy(e => e).Take(k).ToList();
     }
 
     private static int ArcOf(Market m, int leg)
