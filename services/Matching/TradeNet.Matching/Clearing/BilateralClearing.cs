@@ -39,11 +39,15 @@ public sealed class BilateralClearing : IClearingStrategy
         foreach (var ((from, to), forward) in legs)
         {
             if (string.CompareOrdinal(from, to) > 0 || !legs.TryGetValue((to, from), out var backward)) continue;
-            foreach (var (o1, n1) in forward)
-                foreach (var (o2, n2) in backward)
+            var (there, back) = Widest(forward, backward);
+            foreach (var (o1, n1) in there)
+            {
+                ct.ThrowIfCancellationRequested();
+                foreach (var (o2, n2) in back)
                     // A town whose own offer would serve its own need gains nothing by the swap (SelfServed).
                     if (!SelfServed.Serves(o1, n2) && !SelfServed.Serves(o2, n1))
                         swaps.Add(new Swap(o1, n1, o2, n2));
+            }
         }
 
         var available = entries.ToDictionary(e => e.Id, e => e.Available, StringComparer.Ordinal);
@@ -74,6 +78,27 @@ public sealed class BilateralClearing : IClearingStrategy
         var objective = whole.Sum(t => t.Legs.Count * t.Value);
         var stats = new ClearingStats(Name, entries.Count, offers.Count, needs.Count, legCount, swaps.Count);
         return new ClearingOutcome(whole, objective, stats);
+    }
+
+    /// <summary>Past this many swaps between two towns only the legs worth the most each way are paired: two towns at
+    /// the catalog's 500 open listings in one pair of goods would make billions of swaps, more than the process's memory.</summary>
+    internal const long MaxSwapsPerTownPair = 250_000;
+
+    /// <summary>The legs each way that are paired (all of them below <see cref="MaxSwapsPerTownPair"/>, in their order).</summary>
+    private static (List<(BookEntry Offer, BookEntry Need)>, List<(BookEntry Offer, BookEntry Need)>) Widest(
+        List<(BookEntry Offer, BookEntry Need)> forward, List<(BookEntry Offer, BookEntry Need)> backward)
+    {
+        long n1 = forward.Count, n2 = backward.Count;
+        if (n1 * n2 <= MaxSwapsPerTownPair) return (forward, backward);
+        var k1 = (int)Math.Min(n1, Math.Max(MaxSwapsPerTownPair / n2, (long)Math.Sqrt(MaxSwapsPerTownPair)));
+        var k2 = (int)Math.Min(n2, MaxSwapsPerTownPair / k1);
+        return (Best(forward, k1), Best(backward, k2));
+
+        // The order a leg had among its town pair's breaks ties, so the same book keeps the same legs.
+        static List<(BookEntry Offer, BookEntry Need)> Best(List<(BookEntry Offer, BookEntry Need)> legs, int k) =>
+            [.. legs.Select((leg, i) => (leg, i))
+                .OrderByDescending(x => Math.Min(x.leg.Offer.Available, x.leg.Need.Available) * x.leg.Offer.ValuePerUnit).ThenBy(x => x.i)
+                .Take(k).OrderBy(x => x.i).Select(x => x.leg)];
     }
 
     private sealed record Swap(BookEntry OfferA, BookEntry NeedB, BookEntry OfferB, BookEntry NeedA)
