@@ -81,8 +81,8 @@ public static class ClearingEngine
         var result = Build(market, trades.Select(t => ToTrade(market, t.Column, t.Value)).ToList(), objective, bound,
             clock, components.Count, generated, string.Join(";", methods));
         // Under a tight time limit the LP plan can trail the bilateral baseline: never return less than it.
-        if (greedy.Objective > result.Objective + ComponentSolver.Tolerance(result.Objective))
-            result = Build(market, greedy.Trades.ToList(), greedy.Objective, bound, clock, components.Count, generated, "greedy-fallback");
+        ClearingResult Baseline() => Build(market, greedy.Trades.ToList(), greedy.Objective, bound, clock, components.Count, generated, "greedy-fallback");
+        if (greedy.Objective > result.Objective + ComponentSolver.Tolerance(result.Objective)) result = Baseline();
 
         if (options.DefectForTests is { } defect) result = result with { Trades = defect(result.Trades) };
 
@@ -93,7 +93,7 @@ public static class ClearingEngine
             {
                 // The baseline's swaps are checked by the same rules; its plan stands under the same bound.
                 ComponentSolver.Trace($"self-check failed: {errors[0]}; the bilateral baseline's plan stands in");
-                result = Build(market, greedy.Trades.ToList(), greedy.Objective, bound, clock, components.Count, generated, "greedy-fallback");
+                result = Baseline();
                 result = result with { Stats = result.Stats with { InvalidPlan = errors[0] } };
                 errors = ResultValidator.Validate(effective, result, options.TransportCost);
             }

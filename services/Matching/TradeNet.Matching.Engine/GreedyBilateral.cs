@@ -76,20 +76,27 @@ public static class GreedyBilateral
 
     /// <summary>Every swap of two towns pairs each leg one way with each leg back: two towns with a category each of
     /// hundreds of offers and needs (500 open listings a town) would make billions of candidates, and the round would
-    /// run out of memory before any deadline. Past <see cref="MaxSwapsPerTownPair"/> each way keeps the legs worth the
-    /// most (capacity × profit), as many as fit; below it, every leg in index order (the baseline as it always was).</summary>
-    internal const long MaxSwapsPerTownPair = 250_000;
+    /// run out of memory before any deadline. Past this many each way keeps the legs worth the most, as many as fit.</summary>
+    public const long MaxSwapsPerTownPair = 250_000;
 
+    /// <summary>How many of two towns' legs each way are paired into swaps: all of them up to
+    /// <see cref="MaxSwapsPerTownPair"/> swaps; past it the smaller side keeps what an even split leaves it room for and
+    /// the other side takes the rest of the room. (The service's bilateral strategy pairs by the same budget.)</summary>
+    public static (int There, int Back) SwapLegs(int there, int back)
+    {
+        if ((long)there * back <= MaxSwapsPerTownPair) return (there, back);
+        var k1 = (int)Math.Min(there, Math.Max(MaxSwapsPerTownPair / back, (long)Math.Sqrt(MaxSwapsPerTownPair)));
+        return (k1, (int)Math.Min(back, MaxSwapsPerTownPair / k1));
+    }
+
+    /// <summary>The legs of arcs a and b that are paired: all in index order below the budget (the baseline as it always
+    /// was), else those worth the most (capacity × profit), in index order.</summary>
     private static (IEnumerable<int> There, IEnumerable<int> Back) Widest(Market m, int a, int b)
     {
-        var there = Enumerable.Range(m.ArcLegStart[a], m.ArcLegStart[a + 1] - m.ArcLegStart[a]);
-        var back = Enumerable.Range(m.ArcLegStart[b], m.ArcLegStart[b + 1] - m.ArcLegStart[b]);
-        long n1 = m.ArcLegStart[a + 1] - m.ArcLegStart[a], n2 = m.ArcLegStart[b + 1] - m.ArcLegStart[b];
-        if (n1 * n2 <= MaxSwapsPerTownPair) return (there, back);
-        // The smaller side keeps what an even split leaves it room for; the other side takes the rest of the room.
-        var k1 = (int)Math.Min(n1, Math.Max(MaxSwapsPerTownPair / n2, (long)Math.Sqrt(MaxSwapsPerTownPair)));
-        var k2 = (int)Math.Min(n2, MaxSwapsPerTownPair / k1);
-        return (Best(there, k1).Order(), Best(back, k2).Order());
+        int n1 = m.ArcLegStart[a + 1] - m.ArcLegStart[a], n2 = m.ArcLegStart[b + 1] - m.ArcLegStart[b];
+        var (there, back) = (Enumerable.Range(m.ArcLegStart[a], n1), Enumerable.Range(m.ArcLegStart[b], n2));
+        var (k1, k2) = SwapLegs(n1, n2);
+        return k1 == n1 && k2 == n2 ? (there, back) : (Best(there, k1).Order(), Best(back, k2).Order());
 
         IEnumerable<int> Best(IEnumerable<int> legs, int k) => legs
             .OrderByDescending(e => Math.Min(m.Cap[m.LegOffer[e]], m.Cap[m.LegNeed[e]]) * m.LegProfit[e]).ThenBy(e => e).Take(k).ToList();

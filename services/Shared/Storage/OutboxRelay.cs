@@ -132,9 +132,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             // Everything past the keeping time, a batch per write until one comes back short: one batch of 10,000 a
             // minute fell behind a busy matching (12,000–16,000 events a minute in the soak run, docs/benchmarks.md), and
             // the kept events then grew without bound, all of them handed over again at the next start.
-            int forgotten;
-            do forgotten = await store.ForgetSentAsync(now - KeptFor, ForgetBatch, ct);
-            while (forgotten == ForgetBatch && !ct.IsCancellationRequested);
+            await Batches.DeleteUntilShortAsync((max, token) => store.ForgetSentAsync(now - KeptFor, max, token), ForgetBatch, ct);
             _givenUp?.ForgetBefore(now - KeptFor);
             _nextForget = now + ForgetEvery;
         }

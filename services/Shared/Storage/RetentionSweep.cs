@@ -29,10 +29,7 @@ public abstract class RetentionSweep(TimeProvider clock, ILogger logger) : Backg
     {
         if (Retention is not { } keep || keep <= TimeSpan.Zero) return 0;
         var before = clock.GetUtcNow() - keep;
-        var total = 0;
-        int deleted;
-        do total += deleted = await DeleteAsync(before, Batch, ct);
-        while (deleted == Batch && !ct.IsCancellationRequested);
+        var total = await Batches.DeleteUntilShortAsync((max, token) => DeleteAsync(before, max, token), Batch, ct);
         if (total > 0) Swept(logger, total, before);
         return total;
     }

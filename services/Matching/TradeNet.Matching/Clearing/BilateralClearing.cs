@@ -1,3 +1,5 @@
+using TradeNet.Matching.Engine;
+
 namespace TradeNet.Matching.Clearing;
 
 /// <summary>
@@ -80,19 +82,17 @@ public sealed class BilateralClearing : IClearingStrategy
         return new ClearingOutcome(whole, objective, stats);
     }
 
-    /// <summary>Past this many swaps between two towns only the legs worth the most each way are paired: two towns at
-    /// the catalog's 500 open listings in one pair of goods would make billions of swaps, more than the process's memory.</summary>
-    internal const long MaxSwapsPerTownPair = 250_000;
+    /// <summary>Past this many swaps between two towns only the legs worth the most each way are paired (the engine's
+    /// baseline's budget, <see cref="GreedyBilateral.SwapLegs"/>): two towns at the catalog's 500 open listings in one pair
+    /// of goods would make billions of swaps, more than the process's memory.</summary>
+    internal const long MaxSwapsPerTownPair = GreedyBilateral.MaxSwapsPerTownPair;
 
     /// <summary>The legs each way that are paired (all of them below <see cref="MaxSwapsPerTownPair"/>, in their order).</summary>
     private static (List<(BookEntry Offer, BookEntry Need)>, List<(BookEntry Offer, BookEntry Need)>) Widest(
         List<(BookEntry Offer, BookEntry Need)> forward, List<(BookEntry Offer, BookEntry Need)> backward)
     {
-        long n1 = forward.Count, n2 = backward.Count;
-        if (n1 * n2 <= MaxSwapsPerTownPair) return (forward, backward);
-        var k1 = (int)Math.Min(n1, Math.Max(MaxSwapsPerTownPair / n2, (long)Math.Sqrt(MaxSwapsPerTownPair)));
-        var k2 = (int)Math.Min(n2, MaxSwapsPerTownPair / k1);
-        return (Best(forward, k1), Best(backward, k2));
+        var (k1, k2) = GreedyBilateral.SwapLegs(forward.Count, backward.Count);
+        return k1 == forward.Count && k2 == backward.Count ? (forward, backward) : (Best(forward, k1), Best(backward, k2));
 
         // The order a leg had among its town pair's breaks ties, so the same book keeps the same legs.
         static List<(BookEntry Offer, BookEntry Need)> Best(List<(BookEntry Offer, BookEntry Need)> legs, int k) =>

@@ -57,7 +57,8 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         return found;
     }
 
-    // In the file's writer turn, as the relay's other writes: outside it, the service's writers wait in SQLite's busy handler.
+    // Both forgetting deletes run in the file's writer turn, as the relay's other writes: outside it, the service's writers
+    // wait in SQLite's busy handler.
     public async Task<int> ForgetSentAsync(DateTimeOffset before, int max, CancellationToken ct)
     {
         await using var scope = await database.BeginWriteAsync(ct);
@@ -71,13 +72,12 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
 
     public async Task<int> ForgetConsumedAsync(DateTimeOffset before, int max, CancellationToken ct)
     {
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
+        await using var scope = await database.BeginWriteAsync(ct);
         // consumed_at is UTC in round-trip format, so text order is time order. A bounded batch keeps the write lock short.
-        command.CommandText = "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE consumed_at < $before LIMIT $max)";
-        command.Parameters.AddWithValue("$before", before.ToUniversalTime().ToString("O"));
-        command.Parameters.AddWithValue("$max", max);
-        return await command.ExecuteNonQueryAsync(ct);
+        var forgotten = await scope.ExecuteAsync("DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE consumed_at < $before LIMIT $max)",
+            ("$before", before.ToUniversalTime().ToString("O")), ("$max", max));
+        await scope.CommitAsync(ct);
+        return forgotten;
     }
 
     public async Task<bool> TryHoldRelayAsync(string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
