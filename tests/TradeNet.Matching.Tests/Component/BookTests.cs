@@ -93,6 +93,33 @@ public class BookTests
         Assert.Equal(["b-wood"], second.Select(b => b.Id));
     }
 
+    [Fact]
+    public async Task Each_page_of_the_book_shows_what_the_pending_proposal_holds_on_its_own_listings()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+        var whole = (await host.BookAsync()).ToDictionary(b => b.Id);
+
+        // One listing a page: each page reads only the proposals on its listing, and says what the whole book says.
+        var pages = new List<BookListingView>();
+        string? after = null;
+        do
+        {
+            var page = (await host.Operator().GetFromJsonAsync<BookListingView[]>(
+                "/api/matching/book?limit=1" + (after is null ? "" : $"&after={after}"), MatchingHost.Json))!;
+            pages.AddRange(page);
+            after = page.Length == 0 ? null : page[^1].Id;
+        } while (after is not null);
+
+        Assert.Equal(whole.Keys.Order(StringComparer.Ordinal), pages.Select(b => b.Id));
+        foreach (var leg in trade.Legs)
+        {
+            Assert.Equal(leg.Quantity, whole[leg.OfferId].Held, 9);
+            Assert.Equal(leg.Quantity, whole[leg.NeedId].Held, 9);
+        }
+        Assert.All(pages, b => Assert.Equal((whole[b.Id].Held, whole[b.Id].Available), (b.Held, b.Available)));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("1001")]

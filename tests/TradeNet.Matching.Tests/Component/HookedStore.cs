@@ -55,6 +55,14 @@ public sealed class HookedStore : IMatchingStore
         return trades;
     }
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
+        TradeStatus status, CancellationToken ct = default)
+    {
+        var trades = await _inner.TradesUsingListingsAsync(listingIds, status, ct);
+        await RunHookAsync();
+        return trades;
+    }
+
     public Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default) => _inner.GetRoundAsync(id, ct);
 
     public Task<IReadOnlyList<ClearingRound>> RoundsAsync(int limit, CancellationToken ct = default) => _inner.RoundsAsync(limit, ct);

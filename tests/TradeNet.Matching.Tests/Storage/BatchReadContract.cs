@@ -71,6 +71,17 @@ public sealed class BatchReadContract : IDisposable
         Assert.Equal([trades[1].Id, trades[2].Id, trades[0].Id],
             (await read.TradesUsingListingsAsync(["roanne-offer"], TradeStatus.Proposed))["roanne-offer"].Select(t => t.Id));
         Assert.Empty(await read.TradesUsingListingsAsync([], TradeStatus.Proposed));
+
+        // Outside a write (a page of GET /book) the store answers what the write's read does.
+        foreach (var status in new[] { TradeStatus.Proposed, TradeStatus.Completed })
+        {
+            var inWrite = await read.TradesUsingListingsAsync(asked, status);
+            var outside = await store.TradesUsingListingsAsync(asked, status);
+            Assert.Equal(inWrite.Keys.Order(StringComparer.Ordinal), outside.Keys.Order(StringComparer.Ordinal));
+            foreach (var id in inWrite.Keys)
+                Assert.Equal(inWrite[id].Select(t => (t.Id, t.Version, t.Status)), outside[id].Select(t => (t.Id, t.Version, t.Status)));
+        }
+        Assert.Empty(await store.TradesUsingListingsAsync([], TradeStatus.Proposed));
     }
 
     private static ListingSnapshot Listing(string id, string town) => new(id, town, "offer", "cheese", "kg", 12, 1, 30, 25, 2,

@@ -22,7 +22,7 @@ internal static class BookEndpoints
         // the book keeps. An id that left the book since the page before still orders the rest, so "after" needs no lookup.
         var now = clock.GetUtcNow();
         var from = string.IsNullOrWhiteSpace(after) ? null : after.Trim();
-        var (listings, held) = await BookHolds.ReadAsync(store, now, () => store.ListingsPageAsync(from, size, ct), ct);
+        var (listings, held) = await BookHolds.ReadPageAsync(store, now, from, size, ct);
         var page = listings.Select(l =>
         {
             var h = held.GetValueOrDefault(l.Id);

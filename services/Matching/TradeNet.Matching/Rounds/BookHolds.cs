@@ -14,21 +14,35 @@ public static class BookHolds
     /// ever (agreed trades stay agreed until delivered, weeks on). A copy a day late has bigger problems than this hold.</summary>
     public static readonly TimeSpan AgreedWithin = TimeSpan.FromDays(1);
 
-    /// <summary>The live book a round clears (<see cref="IMatchingStore.LiveListingsAsync"/>) and what trades hold on it.</summary>
-    public static Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadAsync(
-        IMatchingStore store, DateTimeOffset now, CancellationToken ct) =>
-        ReadAsync(store, now, () => store.LiveListingsAsync(now, ct), ct);
+    /// <summary>A page of <c>GET /book</c> and what trades hold on its listings: only the trades using them are read, so a
+    /// page costs its own proposals however many are pending. The page is read first; what the trades then say is as a
+    /// round would see it against that copy: a proposal made since holds, and an agreed trade holds while the page's copy
+    /// is below the version its reservation gave the listing.</summary>
+    public static async Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadPageAsync(
+        IMatchingStore store, DateTimeOffset now, string? after, int size, CancellationToken ct)
+    {
+        var page = await store.ListingsPageAsync(after, size, ct);
+        var ids = page.Select(l => l.Id).ToList();
+        var proposed = await store.TradesUsingListingsAsync(ids, TradeStatus.Proposed, ct);
+        var agreed = await store.TradesUsingListingsAsync(ids, TradeStatus.Agreed, ct);
+        var since = now - AgreedWithin;
+        return (page, Held(Distinct(proposed), Distinct(agreed).Where(t => t.AgreedAt >= since), page));
 
-    /// <summary><paramref name="listings"/> (the live book, or a page of <c>GET /book</c>) and what trades hold on them.</summary>
+        // A trade on two listings of the page is listed under each.
+        static IEnumerable<Trade> Distinct(IReadOnlyDictionary<string, IReadOnlyList<Trade>> byListing) =>
+            byListing.Values.SelectMany(t => t).DistinctBy(t => t.Id);
+    }
+
+    /// <summary>The live book a round clears (<see cref="IMatchingStore.LiveListingsAsync"/>) and what trades hold on it.</summary>
     public static async Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadAsync(
-        IMatchingStore store, DateTimeOffset now, Func<Task<IReadOnlyList<ListingSnapshot>>> listings, CancellationToken ct)
+        IMatchingStore store, DateTimeOffset now, CancellationToken ct)
     {
         // Trades first, then the book: a trade agreed between the reads is then in the proposals (or in both lists, held
         // twice for one round) rather than in neither; a copy that reaches a reserved version between the reads has the
         // reservation in it, and the hold read before stops counting against that newer copy.
         var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
         var agreed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
-        var read = await listings();
+        var read = await store.LiveListingsAsync(now, ct);
         return (read, Held(proposed, agreed, read));
     }
 

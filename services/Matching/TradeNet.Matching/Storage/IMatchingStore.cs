@@ -25,6 +25,12 @@ public interface IMatchingStore
     /// <summary>Newest first, narrowed by every filter the query sets (see <see cref="TradeQuery"/>).</summary>
     Task<IReadOnlyList<Trade>> TradesAsync(TradeQuery query, CancellationToken ct = default);
 
+    /// <summary>For each of <paramref name="listingIds"/> that has any, its trades in <paramref name="status"/>, as
+    /// <see cref="IMatchingSession.TradesUsingListingsAsync"/> lists them, outside a write: the holds on a page of
+    /// <c>GET /book</c> cost that page's trades, not every pending proposal.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
+        TradeStatus status, CancellationToken ct = default);
+
     Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default);
 
     /// <summary>Newest first.</summary>

@@ -34,28 +34,18 @@ public sealed class MongoMatchingSession(MongoMatchingStore store, MongoWriteSco
         return docs.Select(d => d.ToDomain()).ToList();
     }
 
-    // A query's ids in chunks: a round's write asks for thousands, and a filter stays well under a document's 16 MB.
-    private const int IdsPerQuery = 1000;
-
     public async Task<IReadOnlyDictionary<string, BookListing>> GetListingsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
     {
         var found = new Dictionary<string, BookListing>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(IdsPerQuery))
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(MongoMatchingStore.IdsPerQuery))
             foreach (var doc in await store.Book.Find(scope.Session, MongoMapping.Listings(chunk)).ToListAsync(ct))
                 found[doc.Id] = doc.ToDomain();
         return found;
     }
 
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
-        TradeStatus status, CancellationToken ct = default)
-    {
-        var asked = listingIds.ToHashSet(StringComparer.Ordinal);
-        var trades = new Dictionary<Guid, TradeDocument>();
-        foreach (var chunk in asked.Chunk(IdsPerQuery))
-            foreach (var doc in await store.Trades.Find(scope.Session, MongoMapping.UsingListings(chunk, status)).ToListAsync(ct))
-                trades.TryAdd(doc.Id, doc);
-        return MongoMapping.TradesByListing(trades.Values, asked);
-    }
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
+        TradeStatus status, CancellationToken ct = default) =>
+        store.TradesUsingListingsAsync(scope.Session, listingIds, status, ct);
 
     public Task InsertTradeAsync(Trade trade, CancellationToken ct = default) =>
         store.Trades.InsertOneAsync(scope.Session, TradeDocument.From(trade), cancellationToken: ct);

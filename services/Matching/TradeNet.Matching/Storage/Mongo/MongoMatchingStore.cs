@@ -73,6 +73,32 @@ public sealed class MongoMatchingStore : IMatchingStore
         return docs.Select(d => d.ToDomain()).ToList();
     }
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
+        TradeStatus status, CancellationToken ct = default)
+    {
+        await _indexes.EnsureAsync(ct);
+        return await TradesUsingListingsAsync(null, listingIds, status, ct);
+    }
+
+    /// <summary>A query's ids in chunks: a round's write asks for thousands, and a filter stays well under a document's 16 MB.</summary>
+    internal const int IdsPerQuery = 1000;
+
+    /// <summary>Each asked listing's trades in <paramref name="status"/>, in the order one listing's read gives them, inside
+    /// the write of <paramref name="session"/> or, when null, outside any.</summary>
+    internal async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IClientSessionHandle? session,
+        IReadOnlyCollection<string> listingIds, TradeStatus status, CancellationToken ct)
+    {
+        var asked = listingIds.ToHashSet(StringComparer.Ordinal);
+        var trades = new Dictionary<Guid, TradeDocument>();
+        foreach (var chunk in asked.Chunk(IdsPerQuery))
+        {
+            var filter = MongoMapping.UsingListings(chunk, status);
+            var find = session is null ? Trades.Find(filter) : Trades.Find(session, filter);
+            foreach (var doc in await find.ToListAsync(ct)) trades.TryAdd(doc.Id, doc);
+        }
+        return MongoMapping.TradesByListing(trades.Values, asked);
+    }
+
     public async Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default)
     {
         await _indexes.EnsureAsync(ct);

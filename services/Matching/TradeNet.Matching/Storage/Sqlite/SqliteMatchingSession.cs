@@ -70,30 +70,9 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
         return found;
     }
 
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
-        TradeStatus status, CancellationToken ct = default)
-    {
-        var found = new Dictionary<string, IReadOnlyList<Trade>>(StringComparer.Ordinal);
-        if (listingIds.Count == 0) return found;
-        // From each listing's rows in trade_listings to its trades by primary key (CROSS JOIN fixes that order), in the
-        // order TradesUsingListingAsync lists them; a trade on several of the listings is read once. Its columns from 2 on
-        // are TradeColumns.
-        var command = scope.Prepared(
-            "SELECT tl.listing_id, t.id, t.doc, t.version, t.agreed_at FROM trade_listings tl CROSS JOIN trades t ON t.id = tl.trade_id " +
-            "WHERE tl.listing_id IN (SELECT value FROM json_each($listings)) AND t.status = $status ORDER BY t.created_at, t.id",
-            ("$listings", JsonSerializer.Serialize(listingIds)), ("$status", StatusText(status)));
-        var trades = new Dictionary<string, Trade>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var tradeId = reader.GetString(1);
-            if (!trades.TryGetValue(tradeId, out var trade)) trades[tradeId] = trade = ReadTrade(reader, 2);
-            var listingId = reader.GetString(0);
-            if (!found.TryGetValue(listingId, out var list)) found[listingId] = list = new List<Trade>();
-            ((List<Trade>)list).Add(trade);
-        }
-        return found;
-    }
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
+        TradeStatus status, CancellationToken ct = default) =>
+        ReadTradesByListingAsync(listingIds, status, scope.Prepared, ct);
 
     public async Task InsertTradeAsync(Trade trade, CancellationToken ct = default)
     {

@@ -306,6 +306,46 @@ public sealed class SqliteMatchingStore : IMatchingStore
         new(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3) != 0,
             reader.IsDBNull(4) ? null : JsonSerializer.Deserialize<ListingSnapshot>(reader.GetString(4), Json));
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> TradesUsingListingsAsync(IReadOnlyCollection<string> listingIds,
+        TradeStatus status, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        return await ReadTradesByListingAsync(listingIds, status, (sql, parameters) =>
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            return command;
+        }, ct);
+    }
+
+    /// <summary>Each asked listing's trades in <paramref name="status"/>, in the order one listing's read gives them (created,
+    /// then id), read at once: from each listing's rows in trade_listings to its trades by primary key (CROSS JOIN fixes
+    /// that order); a trade on several of the listings is read once. <paramref name="prepare"/> makes the command: the
+    /// session's own prepared one (not to be disposed) or one on a read connection the caller disposes.</summary>
+    internal static async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> ReadTradesByListingAsync(IReadOnlyCollection<string> listingIds,
+        TradeStatus status, Func<string, (string Name, object? Value)[], SqliteCommand> prepare, CancellationToken ct)
+    {
+        var found = new Dictionary<string, IReadOnlyList<Trade>>(StringComparer.Ordinal);
+        if (listingIds.Count == 0) return found;
+        // Its columns from 2 on are TradeColumns.
+        var command = prepare(
+            "SELECT tl.listing_id, t.id, t.doc, t.version, t.agreed_at FROM trade_listings tl CROSS JOIN trades t ON t.id = tl.trade_id " +
+            "WHERE tl.listing_id IN (SELECT value FROM json_each($listings)) AND t.status = $status ORDER BY t.created_at, t.id",
+            [("$listings", JsonSerializer.Serialize(listingIds)), ("$status", StatusText(status))]);
+        var trades = new Dictionary<string, Trade>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var tradeId = reader.GetString(1);
+            if (!trades.TryGetValue(tradeId, out var trade)) trades[tradeId] = trade = ReadTrade(reader, 2);
+            var listingId = reader.GetString(0);
+            if (!found.TryGetValue(listingId, out var list)) found[listingId] = list = new List<Trade>();
+            ((List<Trade>)list).Add(trade);
+        }
+        return found;
+    }
+
     internal static async Task<IReadOnlyList<Trade>> ReadTradesAsync(SqliteCommand command, CancellationToken ct)
     {
         var trades = new List<Trade>();
