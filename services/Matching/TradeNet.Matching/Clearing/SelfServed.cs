@@ -20,17 +20,17 @@ public static class SelfServed
     }
 
     /// <summary>The first town (in leg order) whose given offer would serve a need it receives on, or null.</summary>
-    public static string? ServedTown(ClearedTrade trade, IReadOnlyDictionary<string, BookEntry> entries)
+    public static string? ServedTown(ClearedTrade trade, IReadOnlyDictionary<string, BookEntry> entries) =>
+        ServedNeed(trade, entries) is { } need ? entries[need].TownId : null;
+
+    /// <summary>The need on which <see cref="ServedTown"/> receives what its own given offer would serve, or null.</summary>
+    public static string? ServedNeed(ClearedTrade trade, IReadOnlyDictionary<string, BookEntry> entries)
     {
         foreach (var given in trade.Legs)
-        {
-            var offer = entries[given.OfferId];
             foreach (var received in trade.Legs)
-            {
-                if (!string.Equals(received.ToTown, given.FromTown, StringComparison.Ordinal)) continue;
-                if (Serves(offer, entries[received.NeedId])) return given.FromTown;
-            }
-        }
+                if (string.Equals(received.ToTown, given.FromTown, StringComparison.Ordinal)
+                    && Serves(entries[given.OfferId], entries[received.NeedId]))
+                    return received.NeedId;
         return null;
     }
 
