@@ -1,10 +1,11 @@
 using System.Net;
 using TradeNet.Integration.Tests.Infrastructure;
 using TradeNet.Integration.Tests.Scenarios;
+using Xunit.Abstractions;
 
 namespace TradeNet.Integration.Tests;
 
-public sealed class StandaloneTradeFlowTests(StandaloneTradeNet tradeNet) : IClassFixture<StandaloneTradeNet>
+public sealed class StandaloneTradeFlowTests(StandaloneTradeNet tradeNet, ITestOutputHelper output) : IClassFixture<StandaloneTradeNet>
 {
     [Fact]
     public async Task The_same_trade_flow_passes_against_the_standalone_host()
@@ -35,6 +36,19 @@ public sealed class StandaloneTradeFlowTests(StandaloneTradeNet tradeNet) : ICla
             Assert.Equal("true", Assert.Single(again.Headers.GetValues("Idempotent-Replayed")));
             var listings = (await town.Client.Get($"/api/catalog/listings?town={town.Id}")).EnumerateArray().ToList();
             Assert.Equal($"/api/catalog/listings/{Assert.Single(listings).GetProperty("id").GetString()}", first.Headers.Location!.OriginalString);
+        });
+    }
+
+    [Fact]
+    public async Task Towns_trading_at_random_at_once_leave_the_standalone_hosts_services_agreeing_on_every_listing_and_trade()
+    {
+        await tradeNet.ExplainFailureAsync(async () =>
+        {
+            var trading = await RandomTradingScenario.RunAsync(tradeNet, seed: 11);
+
+            output.WriteLine(RandomTradingScenario.Summary(trading));
+            Assert.Contains("round 201", trading.Answers.Keys);
+            Assert.Contains("accept 200", trading.Answers.Keys);
         });
     }
 

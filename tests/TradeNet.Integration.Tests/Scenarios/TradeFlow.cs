@@ -10,7 +10,7 @@ public sealed class TradeFlow(Uri gateway, string operatorKey)
 {
     public sealed record Town(string Id, string ApiKey, TradeNetClient Client);
 
-    public async Task<Town> RegisterTown(string name, string insee, double lat, double lon, params string[] specialties)
+    public async Task<Town> RegisterTown(string name, string? insee, double lat, double lon, params string[] specialties)
     {
         using var anonymous = new TradeNetClient(gateway, null);
         var registered = await anonymous.Post("/api/catalog/towns",

@@ -1,0 +1,38 @@
+using TradeNet.Integration.Tests.Infrastructure;
+
+namespace TradeNet.Integration.Tests.Scenarios;
+
+/// <summary>Eight towns trading at random through four actors at once (<see cref="RandomTrading"/>), then the services'
+/// records checked against each other (<see cref="ConsistencyAudit"/>).</summary>
+public static class RandomTradingScenario
+{
+    public static async Task<RandomTrading> RunAsync(ITradeNetUnderTest tradeNet, int seed)
+    {
+        var flow = new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey);
+        // Categories of their own (scenarios 12 and 13), so no other scenario's listings join these trades.
+        var (a, b) = await flow.Categories(12);
+        var (c, d) = await flow.Categories(13);
+        var trading = new RandomTrading(flow, [a, b, c, d], seed);
+        await trading.RegisterTownsAsync(8);
+        await trading.PublishStartingBookAsync();
+
+        await trading.RunAsync(actors: 4, steps: 100);
+
+        Assert.True(trading.UnexpectedAnswers.Count == 0, "Unexpected answers:\n" +
+            string.Join("\n", trading.UnexpectedAnswers.Select(u => $"{u.Action}: {(int)u.Status} {u.Body}")) + "\n" + Summary(trading));
+        using var ops = flow.Operator();
+        var towns = trading.Towns.Select(t => t.Id).ToList();
+        // Events in flight settle within seconds (relay, consumers, a round or an expiry running meanwhile); what is
+        // still inconsistent a minute after the last action stays so.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        IReadOnlyList<string> problems;
+        while ((problems = await ConsistencyAudit.CheckAsync(ops, towns)).Count > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.True(problems.Count == 0, "The services disagree:\n" + string.Join("\n", problems) + "\nAnswers: " + Summary(trading));
+        return trading;
+    }
+
+    public static string Summary(RandomTrading trading) =>
+        string.Join(", ", trading.Answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} ×{a.Value}")) +
+        "; slowest ms: " + string.Join(", ", trading.Slowest.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value:F0}"));
+}
