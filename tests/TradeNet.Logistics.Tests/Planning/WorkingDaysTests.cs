@@ -156,4 +156,46 @@ public class WorkingDaysTests
         Assert.Equal((Utc(3, 11, 6), Utc(3, 11, 17)), (offered.AvailableFrom, offered.AvailableUntil));
         Assert.Null(offered.MaxRouteHours); // its own (the default), not the 7.5 hours the day before left
     }
+
+    [Fact]
+    public void A_route_re_planned_after_a_cancellation_keeps_to_the_working_day()
+    {
+        var route = Guid.NewGuid();
+        var own = new Shipment(Guid.NewGuid(), Guid.NewGuid(), 0, Guid.NewGuid(), "roanne", "lyon", "roanne", "van", route,
+            ShipmentStatus.Planned, 86, 43, Utc(3, 10, 12),
+            [new ShipmentStop(1, "roanne", "depart", Utc(3, 10, 11)), new ShipmentStop(3, "roanne", "return", Utc(3, 10, 13))], Wednesday);
+
+        var free = VehicleBookings.FreeAround(Van(Hours()), route, [own], Wednesday);
+
+        Assert.Equal((Utc(3, 10, 6), Utc(3, 10, 17)), (free!.AvailableFrom, free.AvailableUntil));
+    }
+
+    private static readonly DutyRules Duty = new(v => v.MaxRouteHours ?? 10, TimeSpan.FromHours(11));
+
+    [Fact]
+    public void Next_run_says_a_vehicle_inside_its_working_day_is_offered_until_the_days_end()
+    {
+        var told = NextRun.Of(Van(Hours()), [], Wednesday, Duty, v => v.MaxRouteHours ?? 10);
+
+        Assert.Equal((NextRun.Free, true, Utc(3, 10, 17)), (told.State, told.Offered, told.Until));
+        Assert.Contains("Only within its working hours (07:00–18:00 Europe/Paris, every day): back home by 2027-03-10 18:00 Europe/Paris (17:00 UTC)", told.Message);
+    }
+
+    [Fact]
+    public void Next_run_says_working_hours_keep_a_vehicle_out_until_its_next_working_day()
+    {
+        var told = NextRun.Of(Van(Hours(days: WorkDays.Thu)), [], Wednesday, Duty, v => v.MaxRouteHours ?? 10);
+
+        Assert.Equal((NextRun.OffHours, true, Utc(3, 11, 6), Utc(3, 11, 17)), (told.State, told.Offered, told.From, told.Until));
+        Assert.StartsWith("Outside its working hours (07:00–18:00 Europe/Paris, thu) until 2027-03-11 07:00 Europe/Paris (06:00 UTC)", told.Message);
+    }
+
+    [Fact]
+    public void Next_run_says_when_working_hours_leave_a_vehicle_no_day_before_its_availability_ends()
+    {
+        var told = NextRun.Of(Van(Hours(days: WorkDays.Thu), until: Utc(3, 10, 20)), [], Wednesday, Duty, v => v.MaxRouteHours ?? 10);
+
+        Assert.Equal((NextRun.OffHours, false), (told.State, told.Offered));
+        Assert.Contains("no working day before its availability ends", told.Message);
+    }
 }
