@@ -78,6 +78,18 @@ public class VehicleWorkingHoursTests(LogisticsApp app) : IClassFixture<Logistic
     }
 
     [Fact]
+    public async Task A_working_hours_field_of_the_wrong_type_is_named_in_errors()
+    {
+        var (a, _, _) = Towns.Fresh();
+
+        var response = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a),
+            Van(new { start = "07:00", end = "18:00", timeZone = "Europe/Paris", days = "mon" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["workingHours.days"], (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys);
+    }
+
+    [Fact]
     public async Task A_key_retried_with_other_working_hours_is_a_conflict()
     {
         var (a, _, _) = Towns.Fresh();
