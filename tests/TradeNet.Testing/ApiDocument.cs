@@ -106,10 +106,13 @@ public sealed class ApiDocument(JsonElement root)
     public string[] Properties(string schema) =>
         Schema(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).ToArray();
 
-    /// <summary>A schema's <c>type</c> as a set: a single name or the 3.1 list (["null","number"]); empty when absent.</summary>
-    public static string[] Types(JsonElement schema) => !schema.TryGetProperty("type", out var type) ? []
-        : type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()!).Order().ToArray()
-        : [type.GetString()!];
+    /// <summary>A schema's <c>type</c> as a set: a single name or the 3.1 list (["null","number"]); empty when absent. An
+    /// object that may be null is a <c>oneOf</c> of null and its reference: its set is the members' types (["null"]).</summary>
+    public static string[] Types(JsonElement schema) =>
+        schema.TryGetProperty("type", out var type)
+            ? type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()!).Order().ToArray() : [type.GetString()!]
+        : schema.TryGetProperty("oneOf", out var oneOf) ? oneOf.EnumerateArray().SelectMany(Types).Distinct().Order().ToArray()
+        : [];
 
     public string[] PropertyTypes(string schema, string property) =>
         Types(Schema(schema).GetProperty("properties").GetProperty(property));

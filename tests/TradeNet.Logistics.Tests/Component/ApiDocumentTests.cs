@@ -49,6 +49,7 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
 
     [Theory]
     [InlineData("VehicleRequest", new[] { "homeLat", "homeLon", "capacityKg", "costPerKm" })]
+    [InlineData("WorkingHoursRequest", new[] { "start", "end", "timeZone" })]
     [InlineData("FailureReport", new[] { "reason" })]
     [InlineData("DeliveryReport", new string[0])]
     [InlineData("StopDoneReport", new string[0])]
@@ -66,6 +67,7 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         {
             ["homeLat"] = Towns.Roanne.Lat, ["homeLon"] = Towns.Roanne.Lon, ["capacityKg"] = 800, ["costPerKm"] = 0.5,
             ["name"] = "van", ["volumeM3"] = 8, ["chilled"] = true, ["fixedCost"] = 10, ["maxRouteHours"] = 9,
+            ["workingHours"] = new { start = "07:00", end = "18:00", timeZone = "Europe/Paris", days = new[] { "mon" } },
         };
 
         await document.AssertRequiredIsWhatValidationRequiresAsync("VehicleRequest", full,
@@ -93,5 +95,16 @@ public class ApiDocumentTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         Assert.Equal(["null", "number"], document.PropertyTypes("VehicleRequest", "maxRouteHours"));
         Assert.Equal(["null", "number"], document.PropertyTypes("VehicleView", "maxRouteHours"));
         Assert.Equal(["null", "number"], document.PropertyTypes("VehicleView", "effectiveMaxRouteHours"));
+    }
+
+    [Fact]
+    public async Task Working_hours_are_an_object_a_vehicle_may_leave_out_and_its_times_and_zone_are_required_strings()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal(["null"], document.PropertyTypes("VehicleRequest", "workingHours"));
+        Assert.Equal(["null"], document.PropertyTypes("VehicleView", "workingHours"));
+        Assert.Equal(["string"], document.PropertyTypes("WorkingHoursRequest", "timeZone"));
+        Assert.Equal(["array", "null"], document.PropertyTypes("WorkingHoursRequest", "days"));
     }
 }

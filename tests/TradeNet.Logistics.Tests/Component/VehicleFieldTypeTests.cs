@@ -22,6 +22,7 @@ public class VehicleFieldTypeTests(LogisticsApp app) : IClassFixture<LogisticsAp
     public static TheoryData<string, object?> WrongTypes => new()
     {
         { "capacityKg", "abc" }, { "capacityKg", true }, { "maxRouteHours", new object[0] }, { "costPerKm", "0.5" },
+        { "workingHours", "07:00-18:00" }, { "workingHours", 8 },
     };
 
     [Theory]

@@ -11,7 +11,7 @@ public class VehicleRegistrationTermsTests
 
     private static readonly VehicleRequest Full = new(HomeLat: Towns.Roanne.Lat, HomeLon: Towns.Roanne.Lon, CapacityKg: 1500,
         CostPerKm: 0.45, HomeTown: "roanne", Name: "co-op van", VolumeM3: 12, Chilled: true, FixedCost: 25, AvailableFrom: T0,
-        AvailableUntil: T0.AddDays(7), MaxRouteHours: 9);
+        AvailableUntil: T0.AddDays(7), MaxRouteHours: 9, WorkingHours: new("07:00", "18:00", "Europe/Paris", ["mon", "fri"]));
 
     private static string Terms(VehicleRequest r, string id = "veh-1", DateTimeOffset? at = null) =>
         VehicleRegistrations.Fingerprint(VehicleValidation.Build(id, r.HomeTown!.Trim(), r, at ?? T0, at ?? T0));
@@ -32,6 +32,7 @@ public class VehicleRegistrationTermsTests
                 double number => number + 1,
                 bool flag => !flag,
                 DateTimeOffset time => time.AddHours(1),
+                WorkingHoursRequest hours => hours with { End = "19:00" },
                 var unknown => throw new InvalidOperationException($"No other value for {parameter.Name} ({unknown?.GetType()})."),
             };
             var other = (VehicleRequest)Activator.CreateInstance(typeof(VehicleRequest), changed)!;
@@ -56,7 +57,7 @@ public class VehicleRegistrationTermsTests
     [Fact]
     public void Without_maximum_route_hours_the_terms_are_those_keys_were_stored_with_before_the_field_existed()
     {
-        var v = VehicleValidation.Build("veh-1", "roanne", Full with { MaxRouteHours = null }, T0, T0);
+        var v = VehicleValidation.Build("veh-1", "roanne", Full with { MaxRouteHours = null, WorkingHours = null }, T0, T0);
         var before = TradeNet.Shared.Hosting.IdempotencyKeys.Fingerprint(new
         {
             v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
@@ -64,6 +65,22 @@ public class VehicleRegistrationTermsTests
         });
 
         Assert.Equal(before, VehicleRegistrations.Fingerprint(v));
+    }
+
+    [Fact]
+    public void Every_part_of_the_working_hours_is_part_of_the_terms_and_their_spelling_is_not()
+    {
+        var hours = Full.WorkingHours!;
+        var others = new[]
+        {
+            hours with { Start = "06:00" }, hours with { End = "17:00" }, hours with { TimeZone = "Europe/London" }, hours with { Days = ["mon"] },
+            hours with { Days = null },
+        };
+        var spelledOtherwise = hours with { Start = " 07:00", TimeZone = " Europe/Paris ", Days = ["FRI", "mon", "fri"] };
+
+        Assert.All(others, other => Assert.NotEqual(Terms(Full), Terms(Full with { WorkingHours = other })));
+        Assert.Equal(Terms(Full), Terms(Full with { WorkingHours = spelledOtherwise }));
+        Assert.NotEqual(Terms(Full), Terms(Full with { WorkingHours = null }));
     }
 
     [Fact]

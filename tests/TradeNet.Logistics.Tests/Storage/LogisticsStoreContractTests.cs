@@ -594,6 +594,41 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_vehicles_working_hours_are_stored_changed_and_cleared(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var weekdays = new WorkingHours(new TimeOnly(7, 0), new TimeOnly(18, 30), "Europe/Paris", WorkDays.Mon | WorkDays.Tue | WorkDays.Fri);
+        var van = Van("veh-1", "roanne") with { WorkingHours = weekdays };
+        await using (var session = await s.Store.BeginAsync())
+        {
+            await session.AddVehicleAsync(van);
+            await session.AddVehicleAsync(Van("veh-2", "roanne"));
+            await session.CommitAsync();
+        }
+        var stored = await s.Store.VehicleAsync("veh-1");
+        var anyHour = await s.Store.VehicleAsync("veh-2");
+
+        var nights = van with { WorkingHours = new WorkingHours(new TimeOnly(5, 45), new TimeOnly(13, 0), "America/New_York", WorkDays.Every) };
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.True(await session.UpdateVehicleAsync(nights));
+            await session.CommitAsync();
+        }
+        var changed = (await s.Store.VehiclesAsync("roanne")).Single(v => v.Id == "veh-1");
+        await using (var session = await s.Store.BeginAsync())
+        {
+            Assert.True(await session.UpdateVehicleAsync(van with { WorkingHours = null }));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(van, stored);
+        Assert.Null(anyHour!.WorkingHours);
+        Assert.Equal(nights, changed);
+        Assert.Null((await s.Store.VehicleAsync("veh-1"))!.WorkingHours);
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task A_callers_idempotency_key_names_one_vehicle_and_cannot_be_taken_twice(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

@@ -86,6 +86,22 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_vehicle_keeps_its_working_hours_through_bson_and_one_stored_before_them_reads_as_working_any_hour()
+    {
+        var hours = new WorkingHours(new TimeOnly(6, 30), new TimeOnly(14, 15), "Europe/Paris", WorkDays.Mon | WorkDays.Wed | WorkDays.Sun);
+        var vehicle = new Vehicle("veh-1", "roanne", Towns.Roanne, "van", 1000, null, true, 0.5, 20, T0, null, T0, T0, WorkingHours: hours);
+        var bson = MongoMapping.ToDocument(vehicle).ToBsonDocument();
+        var older = MongoMapping.ToDocument(vehicle with { WorkingHours = null }).ToBsonDocument();
+        older.Remove("workingHours");
+
+        var rendered = bson["workingHours"].AsBsonDocument;
+        Assert.Equal(("06:30", "14:15", "Europe/Paris"), (rendered["start"].AsString, rendered["end"].AsString, rendered["timeZone"].AsString));
+        Assert.Equal(["mon", "wed", "sun"], rendered["days"].AsBsonArray.Select(d => d.AsString));
+        Assert.Equal(vehicle, MongoMapping.ToDomain(BsonSerializer.Deserialize<VehicleDocument>(bson)));
+        Assert.Null(MongoMapping.ToDomain(BsonSerializer.Deserialize<VehicleDocument>(older)).WorkingHours);
+    }
+
+    [Fact]
     public void A_vehicle_keeps_its_maximum_route_hours_through_bson_and_one_stored_before_them_reads_without()
     {
         var vehicle = new Vehicle("veh-1", "roanne", Towns.Roanne, "van", 1000, null, true, 0.5, 20, T0, null, T0, T0, MaxRouteHours: 7.5);

@@ -102,6 +102,35 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         Assert.Equal(8, (await new LogisticsSqliteStore(DbPath).VehicleAsync("veh-1"))!.MaxRouteHours);
     }
 
+    // The vehicles table as releases before working hours created it (maxRouteHours already there), with one vehicle in it.
+    private const string VehiclesBeforeWorkingHours = """
+        CREATE TABLE vehicles (
+            id TEXT PRIMARY KEY, home_town TEXT NOT NULL, home_lat REAL NOT NULL, home_lon REAL NOT NULL, name TEXT NULL,
+            capacity_kg REAL NOT NULL, volume_m3 REAL NULL, chilled INTEGER NOT NULL, cost_per_km REAL NOT NULL, fixed_cost REAL NOT NULL,
+            available_from TEXT NULL, available_until TEXT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, max_route_hours REAL NULL);
+        INSERT INTO vehicles VALUES ('veh-1', 'roanne', 46.0367, 4.0683, 'van', 1500, NULL, 1, 0.45, 25, NULL, NULL,
+            '2026-11-01T08:00:00.0000000+00:00', '2026-11-01T08:00:00.0000000+00:00', 9);
+        """;
+
+    [Fact]
+    public async Task A_vehicle_stored_before_working_hours_reads_as_working_any_hour_and_can_then_be_given_some()
+    {
+        CreateFirstReleaseDatabase();
+        RunOnTheOldFile(VehiclesBeforeWorkingHours);
+        var hours = new WorkingHours(new TimeOnly(7, 0), new TimeOnly(18, 0), "Europe/Paris", WorkDays.Mon | WorkDays.Sat);
+
+        var store = new LogisticsSqliteStore(DbPath);
+        var before = await store.VehicleAsync("veh-1");
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.UpdateVehicleAsync(before! with { WorkingHours = hours }));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal((9.0, null), (before.MaxRouteHours, before.WorkingHours));
+        Assert.Equal(hours, (await new LogisticsSqliteStore(DbPath).VehicleAsync("veh-1"))!.WorkingHours);
+    }
+
     // The shipments table as November's releases created it (no direct-trip reasons), every transfer planned.
     private const string ShipmentsOfNovember = """
         CREATE TABLE shipments (

@@ -26,7 +26,15 @@ public static class VehicleRegistrations
     /// <summary>The terms two requests must share to be one registration: every field of the vehicle it registers,
     /// read as registering reads the request (home town resolved, name trimmed, defaults filled in, times in UTC),
     /// less its id and times.</summary>
-    public static string Fingerprint(Vehicle v) => v.MaxRouteHours is { } hours
+    public static string Fingerprint(Vehicle v) => v.WorkingHours is { } working
+        ? IdempotencyKeys.Fingerprint(new
+        {
+            v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
+            AvailableFrom = v.AvailableFrom?.ToUniversalTime(), AvailableUntil = v.AvailableUntil?.ToUniversalTime(),
+            v.MaxRouteHours,
+            WorkingHours = new { Start = WorkingHours.Format(working.Start), End = WorkingHours.Format(working.End), working.TimeZone, Days = working.DayList },
+        })
+        : v.MaxRouteHours is { } hours
         ? IdempotencyKeys.Fingerprint(new
         {
             v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name, v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,

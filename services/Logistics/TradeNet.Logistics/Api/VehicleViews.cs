@@ -20,11 +20,23 @@ public sealed record VehicleRequest(
     double? FixedCost = null,
     DateTimeOffset? AvailableFrom = null,
     DateTimeOffset? AvailableUntil = null,
-    double? MaxRouteHours = null);
+    double? MaxRouteHours = null,
+    WorkingHoursRequest? WorkingHours = null);
+
+/// <summary>Daily working hours: <c>start</c> and <c>end</c> as "HH:mm" local time in <c>timeZone</c> (an IANA id), on
+/// <c>days</c> ("mon" … "sun"; left out: every day). No overnight shifts: end after start, at least an hour apart.</summary>
+public sealed record WorkingHoursRequest(string? Start, string? End, string? TimeZone, string[]? Days = null);
+
+/// <summary>Working hours as stored: every day it works listed, Monday first.</summary>
+public sealed record WorkingHoursView(string Start, string End, string TimeZone, IReadOnlyList<string> Days)
+{
+    public static WorkingHoursView? From(WorkingHours? hours) => hours is null ? null
+        : new(WorkingHours.Format(hours.Start), WorkingHours.Format(hours.End), hours.TimeZone, hours.DayList);
+}
 
 /// <summary>A vehicle as the API shows it. <see cref="MaxRouteHours"/> is its own limit as given (null: none given);
 /// <see cref="EffectiveMaxRouteHours"/> (read-only) the limit planning applies — its own, else <c>Logistics:MaxRouteHours</c>;
-/// null only when that setting is 0 (no limit but its availability).</summary>
+/// null only when that setting is 0 (no limit but its availability). <see cref="WorkingHours"/>: null when it works any hour.</summary>
 public sealed record VehicleView(
     string Id,
     string HomeTown,
@@ -41,11 +53,12 @@ public sealed record VehicleView(
     double? MaxRouteHours,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    double? EffectiveMaxRouteHours = null)
+    double? EffectiveMaxRouteHours = null,
+    WorkingHoursView? WorkingHours = null)
 {
     public static VehicleView From(Vehicle v, LogisticsOptions settings) => new(v.Id, v.HomeTown, v.Home.Lat, v.Home.Lon, v.Name,
         v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost, v.AvailableFrom, v.AvailableUntil, v.MaxRouteHours, v.CreatedAt,
-        v.UpdatedAt, settings.RouteHoursOf(v));
+        v.UpdatedAt, settings.RouteHoursOf(v), WorkingHoursView.From(v.WorkingHours));
 }
 
 /// <summary>Field checks for <see cref="VehicleRequest"/>; every problem names its field.</summary>
@@ -80,8 +93,31 @@ public static class VehicleValidation
             Fail("availableUntil", "must be later than availableFrom");
         if (r.AvailableFrom > now + Vehicle.MaxAvailabilityAhead) Fail("availableFrom", "must be at most 10 years ahead");
         if (r.AvailableUntil > now + Vehicle.MaxAvailabilityAhead) Fail("availableUntil", "must be at most 10 years ahead (leave it out for no end)");
+        if (r.WorkingHours is { } working) CheckHours(working, Fail);
         return errors;
     }
+
+    private static void CheckHours(WorkingHoursRequest h, Action<string, string> fail)
+    {
+        var (start, end) = (WorkingHours.ParseTime(h.Start), WorkingHours.ParseTime(h.End));
+        if (start is null) fail("workingHours.start", "is required, a local time as HH:mm (07:00)");
+        if (end is null) fail("workingHours.end", "is required, a local time as HH:mm (18:00)");
+        // Overnight shifts would need a working day across two dates; a run offers a vehicle inside one date's hours.
+        else if (start is { } s && end <= s) fail("workingHours.end", "must be later than start on the same day (no overnight shifts)");
+        else if (start is { } from && end - from < WorkingHours.MinUseful)
+            fail("workingHours.end", $"must be at least {WorkingHours.MinUseful.TotalHours:0} hour after start (a shorter day carries no route)");
+        if (string.IsNullOrWhiteSpace(h.TimeZone)) fail("workingHours.timeZone", "is required, an IANA time zone id such as Europe/Paris");
+        else if (WorkingHours.FindZone(h.TimeZone.Trim()) is null)
+            fail("workingHours.timeZone", "is not a time zone this system knows: give an IANA id such as Europe/Paris or UTC");
+        if (h.Days is not { } days) return;
+        if (days.Length is 0 or > 7) fail("workingHours.days", "must list 1 to 7 days (mon … sun); leave it out for every day");
+        else if (Array.FindIndex(days, d => WorkingHours.DayNamed(d) is null) is var i and >= 0)
+            fail("workingHours.days", $"days[{i}] is not a day: use mon, tue, wed, thu, fri, sat or sun");
+    }
+
+    public static WorkingHours? HoursOf(WorkingHoursRequest? h) => h is null ? null
+        : new(WorkingHours.ParseTime(h.Start)!.Value, WorkingHours.ParseTime(h.End)!.Value, WorkingHours.FindZone(h.TimeZone!.Trim())!.Id,
+            WorkingHours.DaysOf(h.Days));
 
     /// <summary>An ended window would read as a vehicle in the fleet that the planner never uses (DELETE withdraws one).
     /// Apart from <see cref="Check"/>: a registration retried under its Idempotency-Key after its window ended is answered
@@ -96,5 +132,5 @@ public static class VehicleValidation
     public static Vehicle Build(string id, string homeTown, VehicleRequest r, DateTimeOffset createdAt, DateTimeOffset now) =>
         new(id, homeTown, new TradePoint(r.HomeLat!.Value, r.HomeLon!.Value), string.IsNullOrWhiteSpace(r.Name) ? null : r.Name.Trim(),
             r.CapacityKg!.Value, r.VolumeM3, r.Chilled ?? false, r.CostPerKm!.Value, r.FixedCost ?? 0, r.AvailableFrom?.ToUniversalTime(),
-            r.AvailableUntil?.ToUniversalTime(), createdAt, now, r.MaxRouteHours);
+            r.AvailableUntil?.ToUniversalTime(), createdAt, now, r.MaxRouteHours, HoursOf(r.WorkingHours));
 }

@@ -4,7 +4,8 @@ namespace TradeNet.Logistics.Domain;
 
 /// <summary>A carrier's vehicle: based in its home town (which owns it), with what it can carry and what it costs.
 /// No availability means "any time within the planning horizon"; no <see cref="MaxRouteHours"/> means
-/// <c>Logistics:MaxRouteHours</c> bounds each route (leaving home to being back).</summary>
+/// <c>Logistics:MaxRouteHours</c> bounds each route (leaving home to being back); no <see cref="WorkingHours"/> means any hour
+/// of any day.</summary>
 public sealed record Vehicle(
     string Id,
     string HomeTown,
@@ -19,7 +20,8 @@ public sealed record Vehicle(
     DateTimeOffset? AvailableUntil,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    double? MaxRouteHours = null)
+    double? MaxRouteHours = null,
+    WorkingHours? WorkingHours = null)
 {
     // Far above any road vehicle, and low enough that the route solver's integer scaling (grams, milli-credits
     // per metre, micro-credits) cannot overflow.

@@ -11,7 +11,8 @@ public static class VehicleBookings
     /// return), and left out when that is past its availability — or already past while its shipments are still
     /// active: it is late, and when it will be back is unknown until its carrier reports.</summary>
     /// <remarks>With <paramref name="duty"/>, a vehicle whose routes (active ones and <paramref name="ended"/> ones, delivered
-    /// or failed lately) used its working day first rests: see <see cref="DutyRules"/>.</remarks>
+    /// or failed lately) used its working day first rests: see <see cref="DutyRules"/>. A vehicle with working hours is then
+    /// offered inside one working day (<see cref="WorkingDays"/>).</remarks>
     public static IReadOnlyList<Vehicle> FreeFrom(IReadOnlyList<Vehicle> fleet, IEnumerable<Shipment> active, DateTimeOffset now,
         DutyRules? duty = null, IEnumerable<Shipment>? ended = null)
     {
@@ -30,15 +31,23 @@ public static class VehicleBookings
             var all = (its ?? []).Concat((done.GetValueOrDefault(vehicle.Id) ?? []).Where(r => its is null || its.All(a => a.Route != r.Route)))
                 .Where(r => back is null || r.Back >= back.Value - rules.Lookback).OrderByDescending(r => r.Back)
                 .Select(r => (r.Leaves, r.Back)).ToList();
-            if (all.Count == 0 || vehicle.AvailableFrom >= all[0].Back + rules.Rest) free.Add(vehicle); // a new duty, as registered
-            else if (rules.Next(vehicle, all, back ?? now) is var (from, hours) && (vehicle.AvailableUntil is not { } until || until > from))
-            {
-                // An idle vehicle free now keeps its own start: "now" differs between the run's two reads.
-                var start = back is null && from <= now ? vehicle.AvailableFrom : vehicle.AvailableFrom > from ? vehicle.AvailableFrom : from;
-                free.Add(vehicle with { AvailableFrom = start, MaxRouteHours = hours ?? vehicle.MaxRouteHours });
-            }
+            if (OfferedAsBooked(vehicle, back, all, now, rules) is not { } offered || WorkingDays.Within(offered, now) is not { } inDay) continue;
+            // A working day that starts after a full rest starts a new duty: the day before's remainder no longer bounds it.
+            free.Add(all.Count > 0 && inDay.AvailableFrom >= all[0].Back + rules.Rest ? inDay with { MaxRouteHours = vehicle.MaxRouteHours } : inDay);
         }
         return free;
+    }
+
+    /// <summary>What its routes and duty leave of the vehicle, before its working hours (<see cref="WorkingDays"/>).</summary>
+    private static Vehicle? OfferedAsBooked(Vehicle vehicle, DateTimeOffset? back, List<(DateTimeOffset Leaves, DateTimeOffset Back)> all,
+        DateTimeOffset now, DutyRules rules)
+    {
+        if (all.Count == 0 || vehicle.AvailableFrom >= all[0].Back + rules.Rest) return vehicle; // a new duty, as registered
+        var (from, hours) = rules.Next(vehicle, all, back ?? now);
+        if (vehicle.AvailableUntil is { } until && until <= from) return null;
+        // An idle vehicle free now keeps its own start: "now" differs between the run's two reads.
+        var start = back is null && from <= now ? vehicle.AvailableFrom : vehicle.AvailableFrom > from ? vehicle.AvailableFrom : from;
+        return vehicle with { AvailableFrom = start, MaxRouteHours = hours ?? vehicle.MaxRouteHours };
     }
 
     /// <summary>Per vehicle its routes (from home to home again, as each shipment's first and last stops give them).</summary>
@@ -50,7 +59,8 @@ public static class VehicleBookings
 
     /// <summary>
     /// The hours a re-plan of one of the vehicle's routes may use: from the return of its other active routes that
-    /// leave before this one, until the departure of the first that leaves after it (within its availability). The
+    /// leave before this one, until the departure of the first that leaves after it (within its availability and, with working
+    /// hours, its working day from then). The
     /// re-plan thus stays in the route's own slot, and the goods of the routes around it keep their times. Null when
     /// nothing is left in between, or when a route before it is late (when the vehicle will be back is unknown).
     /// </summary>
@@ -73,6 +83,7 @@ public static class VehicleBookings
             else if (until is not { } u || u > other.Leaves) until = other.Leaves;
         }
         if (until is { } end && (end <= now || from >= end)) return null;
-        return vehicle with { AvailableFrom = from, AvailableUntil = until };
+        // Within a working day too, as a run would offer it.
+        return WorkingDays.Within(vehicle with { AvailableFrom = from, AvailableUntil = until }, now);
     }
 }

@@ -95,6 +95,17 @@ public sealed class VehicleDocument
     public DateTime UpdatedAt { get; set; }
     /// <summary>Absent from documents written before it existed: reads as null, the configured default.</summary>
     public double? MaxRouteHours { get; set; }
+    /// <summary>Absent from documents written before it existed, and null for a vehicle that works any hour.</summary>
+    public WorkingHoursDocument? WorkingHours { get; set; }
+}
+
+/// <summary>A vehicle's working hours: times as "HH:mm", days by name (every day it works).</summary>
+public sealed class WorkingHoursDocument
+{
+    public string Start { get; set; } = "";
+    public string End { get; set; } = "";
+    public string TimeZone { get; set; } = "";
+    public List<string> Days { get; set; } = [];
 }
 
 public sealed class VehicleRegistrationDocument

@@ -108,6 +108,15 @@ public static class LogisticsMongoMaps
             cm.MapMember(d => d.CreatedAt).SetElementName("createdAt").SetSerializer(utc);
             cm.MapMember(d => d.UpdatedAt).SetElementName("updatedAt").SetSerializer(utc);
             cm.MapMember(d => d.MaxRouteHours).SetElementName("maxRouteHours");
+            // Absent in documents written before working hours existed: reads as null (any hour).
+            cm.MapMember(d => d.WorkingHours).SetElementName("workingHours");
+        });
+        Map<WorkingHoursDocument>(cm =>
+        {
+            cm.MapMember(d => d.Start).SetElementName("start");
+            cm.MapMember(d => d.End).SetElementName("end");
+            cm.MapMember(d => d.TimeZone).SetElementName("timeZone");
+            cm.MapMember(d => d.Days).SetElementName("days");
         });
         Map<VehicleRegistrationDocument>(cm =>
         {

@@ -56,11 +56,17 @@ internal static class MongoMapping
         CapacityKg = v.CapacityKg, VolumeM3 = v.VolumeM3, Chilled = v.Chilled, CostPerKm = v.CostPerKm, FixedCost = v.FixedCost,
         AvailableFrom = Utc(v.AvailableFrom), AvailableUntil = Utc(v.AvailableUntil), CreatedAt = Utc(v.CreatedAt), UpdatedAt = Utc(v.UpdatedAt),
         MaxRouteHours = v.MaxRouteHours,
+        WorkingHours = v.WorkingHours is { } w
+            ? new() { Start = WorkingHours.Format(w.Start), End = WorkingHours.Format(w.End), TimeZone = w.TimeZone, Days = [.. w.DayList] }
+            : null,
     };
 
     public static Vehicle ToDomain(VehicleDocument d) => new(
         d.Id, d.HomeTown, new TradePoint(d.Home.Lat, d.Home.Lon), d.Name, d.CapacityKg, d.VolumeM3, d.Chilled, d.CostPerKm,
-        d.FixedCost, At(d.AvailableFrom), At(d.AvailableUntil), At(d.CreatedAt), At(d.UpdatedAt), d.MaxRouteHours);
+        d.FixedCost, At(d.AvailableFrom), At(d.AvailableUntil), At(d.CreatedAt), At(d.UpdatedAt), d.MaxRouteHours,
+        d.WorkingHours is { } w
+            ? new WorkingHours(WorkingHours.ParseTime(w.Start)!.Value, WorkingHours.ParseTime(w.End)!.Value, w.TimeZone, WorkingHours.DaysOf(w.Days))
+            : null);
 
     public static VehicleRegistrationDocument ToDocument(VehicleRegistration r) => new()
     {

@@ -79,7 +79,11 @@ internal static class LogisticsSqliteSchema
             available_until TEXT NULL,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
-            max_route_hours REAL NULL);
+            max_route_hours REAL NULL,
+            work_start TEXT NULL,
+            work_end TEXT NULL,
+            work_time_zone TEXT NULL,
+            work_days TEXT NULL);
         CREATE INDEX IF NOT EXISTS ix_vehicles_home ON vehicles(home_town, id);
         CREATE TABLE IF NOT EXISTS vehicle_registrations (
             caller TEXT NOT NULL,
@@ -110,6 +114,11 @@ internal static class LogisticsSqliteSchema
         new("transfers", "last_failure_reason", "TEXT NULL"),
         new("transfers", "last_failed_at", "TEXT NULL"),
         new("vehicles", "max_route_hours", "REAL NULL"),
+        // Working hours: all four set or none ("HH:mm", "HH:mm", an IANA id, "mon tue …").
+        new("vehicles", "work_start", "TEXT NULL"),
+        new("vehicles", "work_end", "TEXT NULL"),
+        new("vehicles", "work_time_zone", "TEXT NULL"),
+        new("vehicles", "work_days", "TEXT NULL"),
         new("shipments", "direct_trip_reason", "TEXT NULL"),
         new("shipments", "direct_trip_detail", "TEXT NULL"),
     ];

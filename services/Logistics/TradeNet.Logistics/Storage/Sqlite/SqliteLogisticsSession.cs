@@ -214,7 +214,8 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
             """
             UPDATE vehicles SET home_town = $home, home_lat = $homeLat, home_lon = $homeLon, name = $name, capacity_kg = $capacity,
                 volume_m3 = $volume, chilled = $chilled, cost_per_km = $costPerKm, fixed_cost = $fixedCost,
-                available_from = $from, available_until = $until, updated_at = $updated, max_route_hours = $maxRouteHours
+                available_from = $from, available_until = $until, updated_at = $updated, max_route_hours = $maxRouteHours,
+                work_start = $workStart, work_end = $workEnd, work_time_zone = $workZone, work_days = $workDays
             WHERE id = $id
             """, VehicleParameters(vehicle));
         return await command.ExecuteNonQueryAsync(ct) == 1;

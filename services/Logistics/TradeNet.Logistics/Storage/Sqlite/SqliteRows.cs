@@ -18,10 +18,10 @@ internal static class SqliteRows
         "id, trade_id, leg_index, transfer_id, from_town, to_town, carrier_town, vehicle_id, route_id, status, distance_km, cost, eta, stops, created_at, picked_up_at, delivered_at, failed_at, failure_reason, cancelled_at, version, direct_trip_reason, direct_trip_detail";
 
     public const string VehicleColumns =
-        "id, home_town, home_lat, home_lon, name, capacity_kg, volume_m3, chilled, cost_per_km, fixed_cost, available_from, available_until, created_at, updated_at, max_route_hours";
+        "id, home_town, home_lat, home_lon, name, capacity_kg, volume_m3, chilled, cost_per_km, fixed_cost, available_from, available_until, created_at, updated_at, max_route_hours, work_start, work_end, work_time_zone, work_days";
 
     public const string VehicleValues =
-        "$id, $home, $homeLat, $homeLon, $name, $capacity, $volume, $chilled, $costPerKm, $fixedCost, $from, $until, $created, $updated, $maxRouteHours";
+        "$id, $home, $homeLat, $homeLon, $name, $capacity, $volume, $chilled, $costPerKm, $fixedCost, $from, $until, $created, $updated, $maxRouteHours, $workStart, $workEnd, $workZone, $workDays";
 
     public static (string, object?)[] VehicleParameters(Vehicle v) =>
     [
@@ -29,12 +29,21 @@ internal static class SqliteRows
         ("$capacity", v.CapacityKg), ("$volume", v.VolumeM3), ("$chilled", v.Chilled ? 1 : 0), ("$costPerKm", v.CostPerKm),
         ("$fixedCost", v.FixedCost), ("$from", Time(v.AvailableFrom)), ("$until", Time(v.AvailableUntil)),
         ("$created", Time(v.CreatedAt)), ("$updated", Time(v.UpdatedAt)), ("$maxRouteHours", v.MaxRouteHours),
+        ("$workStart", v.WorkingHours is { } w ? WorkingHours.Format(w.Start) : null),
+        ("$workEnd", v.WorkingHours is { } e ? WorkingHours.Format(e.End) : null),
+        ("$workZone", v.WorkingHours?.TimeZone), ("$workDays", v.WorkingHours is { } d ? string.Join(' ', d.DayList) : null),
     ];
 
     public static Vehicle ReadVehicle(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), new TradePoint(r.GetDouble(2), r.GetDouble(3)), r.IsDBNull(4) ? null : r.GetString(4),
         r.GetDouble(5), r.IsDBNull(6) ? null : r.GetDouble(6), r.GetInt64(7) != 0, r.GetDouble(8), r.GetDouble(9),
-        ReadOptionalTime(r, 10), ReadOptionalTime(r, 11), ReadTime(r, 12), ReadTime(r, 13), r.IsDBNull(14) ? null : r.GetDouble(14));
+        ReadOptionalTime(r, 10), ReadOptionalTime(r, 11), ReadTime(r, 12), ReadTime(r, 13), r.IsDBNull(14) ? null : r.GetDouble(14),
+        ReadWorkingHours(r, 15));
+
+    /// <summary>Null in rows written before working hours existed, and for a vehicle that works any hour.</summary>
+    private static WorkingHours? ReadWorkingHours(SqliteDataReader r, int i) => r.IsDBNull(i) ? null
+        : new(WorkingHours.ParseTime(r.GetString(i))!.Value, WorkingHours.ParseTime(r.GetString(i + 1))!.Value, r.GetString(i + 2),
+            WorkingHours.DaysOf(r.GetString(i + 3).Split(' ', StringSplitOptions.RemoveEmptyEntries)));
 
     public const string RegistrationColumns = "caller, request_key, vehicle_id, fingerprint, at";
 
