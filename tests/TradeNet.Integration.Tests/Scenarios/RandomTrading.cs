@@ -53,6 +53,32 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
     public Task RunAsync(int actors, int steps) =>
         Task.WhenAll(Enumerable.Range(0, actors).Select(a => ActAsync(new Random(seed * 1000 + a), steps, runsRounds: a == 0)));
 
+    /// <summary>After the actors: about half of the agreed trades delivered to the end (each carrier picks up, each receiving
+    /// town confirms), so the audit sees completed trades beside agreed and cancelled ones.</summary>
+    public async Task DeliverHalfAsync()
+    {
+        var random = new Random(seed);
+        var byId = Towns.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        using var ops = flow.Operator();
+        var agreed = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var town in Towns)
+            foreach (var trade in await ListAsync(town.Client, "/api/matching/trades?status=agreed"))
+                agreed.Add(trade.GetProperty("id").GetString()!);
+        foreach (var trade in agreed.Where(_ => random.Next(2) == 0))
+            foreach (var shipment in await ListAsync(ops, $"/api/logistics/shipments?trade={trade}"))
+            {
+                var id = shipment.GetProperty("id").GetString();
+                var status = shipment.GetProperty("status").GetString();
+                // A direct trip's carrier is the giving town; a vehicle's, its home town, maybe none of these: then an operator.
+                var carrier = byId.GetValueOrDefault(shipment.GetProperty("carrierTown").GetString()!)?.Client ?? ops;
+                var receiver = byId[shipment.GetProperty("toTown").GetString()!];
+                if (status == "planned")
+                    await CallAsync("pickup", () => carrier.Send(HttpMethod.Post, $"/api/logistics/shipments/{id}/pickup"), HttpStatusCode.OK);
+                if (status is "planned" or "pickedUp")
+                    await CallAsync("delivery", () => receiver.Client.Send(HttpMethod.Post, $"/api/logistics/shipments/{id}/delivery"), HttpStatusCode.OK);
+            }
+    }
+
     /// <summary>One actor's steps. Only one actor asks for rounds: the service runs one round at a time and makes the
     /// others wait their turn (with the scheduled ones), and a queue of several would outlast the client's timeout.</summary>
     private async Task ActAsync(Random random, int steps, bool runsRounds)

@@ -17,6 +17,7 @@ public static class RandomTradingScenario
         await trading.PublishStartingBookAsync();
 
         await trading.RunAsync(actors: 4, steps: 100);
+        await trading.DeliverHalfAsync();
 
         Assert.True(trading.UnexpectedAnswers.Count == 0, "Unexpected answers:\n" +
             string.Join("\n", trading.UnexpectedAnswers.Select(u => $"{u.Action}: {(int)u.Status} {u.Body}")) + "\n" + Summary(trading));
