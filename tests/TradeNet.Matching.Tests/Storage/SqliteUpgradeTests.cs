@@ -178,7 +178,7 @@ public sealed class SqliteUpgradeTests : IDisposable
         var proposed = trades.First(t => t.Status == TradeStatus.Proposed && t.Involves("lyon"));
         await using (var session = await store.BeginAsync())
         {
-            Assert.True(await session.UpdateTradeAsync(proposed.Cancel("expired")));
+            Assert.True(await session.UpdateTradeAsync(proposed.Cancel("expired", DateTimeOffset.UtcNow)));
             await session.CommitAsync();
         }
         Assert.DoesNotContain(proposed.Id, (await store.TradesAsync(new TradeQuery("lyon", TradeStatus.Proposed))).Select(t => t.Id));
