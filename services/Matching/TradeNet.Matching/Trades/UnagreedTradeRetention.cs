@@ -15,8 +15,11 @@ public sealed class UnagreedTradeRetention(IMatchingStore store, IOptions<Matchi
 
     protected override TimeSpan? Retention => options.Value.UnagreedTradeRetention;
 
-    /// <summary>A two-town trade has two rows in each index table: a batch is a short write beside the service's own.</summary>
-    protected override int Batch => 2_000;
+    /// <summary>Trades per write: a two-town trade has two rows in each index table, so a batch is a short write beside the
+    /// service's own (measured in docs/operations.md, "Growth and retention").</summary>
+    public const int BatchSize = 1_000;
+
+    protected override int Batch => BatchSize;
 
     protected override Task<int> DeleteAsync(DateTimeOffset before, int max, CancellationToken ct) => store.ForgetUnagreedTradesAsync(before, max, ct);
 
