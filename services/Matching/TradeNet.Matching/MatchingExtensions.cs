@@ -25,6 +25,9 @@ public static class MatchingExtensions
         services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section))
             .Validate(o => o.RoundRetention is not { } keep || keep <= TimeSpan.Zero || keep >= MatchingOptions.MinRoundRetention,
                 $"Matching:RoundRetention must be at least {MatchingOptions.MinRoundRetention.TotalHours} hours, or 0 (unset) to keep every round.")
+            .Validate(o => o.UnagreedTradeRetention is not { } keep || keep <= TimeSpan.Zero || keep >= MatchingOptions.MinUnagreedTradeRetention,
+                $"Matching:UnagreedTradeRetention must be at least {MatchingOptions.MinUnagreedTradeRetention.TotalHours} hours, or 0 (unset) " +
+                "to keep every trade.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -56,6 +59,8 @@ public static class MatchingExtensions
         services.AddHostedService<ReservationRetry>();
         services.AddSingleton<RoundRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<RoundRetention>());
+        services.AddSingleton<UnagreedTradeRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<UnagreedTradeRetention>());
         return builder;
     }
 

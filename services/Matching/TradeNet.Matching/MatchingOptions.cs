@@ -47,4 +47,15 @@ public sealed class MatchingOptions
     /// <summary>The shortest <see cref="RoundRetention"/>: the day an operator looks back over when a town asks about
     /// yesterday's proposals.</summary>
     public static readonly TimeSpan MinRoundRetention = TimeSpan.FromDays(1);
+
+    /// <summary>How long a proposal cancelled before it was ever agreed (declined, expired, or cancelled because a listing
+    /// was withdrawn or changed) is kept after its cancellation; unset or 0 (the default) keeps every trade. Nothing outside
+    /// matching names such a trade (catalog reserves only at agreement, logistics plans only agreed trades), and they are
+    /// most of the trades of a busy network. Agreed, completed and proposed trades, and trades cancelled after agreement,
+    /// are never removed by it.</summary>
+    public TimeSpan? UnagreedTradeRetention { get; set; }
+
+    /// <summary>The shortest <see cref="UnagreedTradeRetention"/>: a town asking about yesterday's declined or expired
+    /// proposal still finds it, as operators find yesterday's rounds.</summary>
+    public static readonly TimeSpan MinUnagreedTradeRetention = TimeSpan.FromDays(1);
 }

@@ -73,6 +73,9 @@ public sealed class HookedStore : IMatchingStore
     public Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default) =>
         _inner.ForgetRoundsAsync(before, max, ct);
 
+    public Task<int> ForgetUnagreedTradesAsync(DateTimeOffset before, int max, CancellationToken ct = default) =>
+        _inner.ForgetUnagreedTradesAsync(before, max, ct);
+
     /// <summary>How many lease writes (takes and renewals) have been asked for.</summary>
     public int LeaseWrites => Volatile.Read(ref _leaseWrites);
     private int _leaseWrites;

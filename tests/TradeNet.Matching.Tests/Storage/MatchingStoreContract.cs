@@ -207,7 +207,7 @@ public sealed class MatchingStoreContract : IDisposable
             await session.CommitAsync();
         }
         await using (var session = await store.BeginAsync())
-            Assert.False(await session.UpdateTradeAsync(trade.Cancel("too late")));
+            Assert.False(await session.UpdateTradeAsync(trade.Cancel("too late", Now)));
 
         var read = await store.GetTradeAsync(trade.Id);
         Assert.Equal(TradeStatus.Agreed, read!.Status);
@@ -302,7 +302,7 @@ public sealed class MatchingStoreContract : IDisposable
         await Update(agreed);
         await AssertListedOnlyUnder(TradeStatus.Agreed);
         // A write refused for a stale version moves nothing.
-        await Update(answered.Cancel("too late"), expected: false);
+        await Update(answered.Cancel("too late", Now), expected: false);
         await AssertListedOnlyUnder(TradeStatus.Agreed);
         await Update(agreed with { Version = 2, Status = TradeStatus.Completed });
         await AssertListedOnlyUnder(TradeStatus.Completed);

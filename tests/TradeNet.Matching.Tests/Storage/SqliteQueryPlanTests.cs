@@ -86,6 +86,28 @@ public sealed class SqliteQueryPlanTests : IDisposable
         Assert.DoesNotContain("ix_trade_towns_status_created", plan);
     }
 
+    [Fact]
+    public void The_unagreed_trade_retention_reads_its_batch_along_its_partial_index_in_its_order_without_the_other_trades()
+    {
+        var plan = Plan(SqliteMatchingStore.UnagreedTradesToForgetSql, ("$before", 0L), ("$max", 2000));
+
+        Assert.StartsWith("SEARCH trades USING INDEX ix_trades_unagreed_cancelled (unagreed_cancelled_at<?)", plan);
+        Assert.DoesNotContain("TEMP B-TREE", plan);
+    }
+
+    [Fact]
+    public void The_unagreed_trade_retention_deletes_each_trades_index_rows_by_their_primary_key()
+    {
+        foreach (var table in SqliteMatchingStore.TradeIndexTables)
+        {
+            var plan = Plan($"DELETE FROM {table} WHERE trade_id IN (SELECT value FROM json_each($ids))", ("$ids", "[]"));
+
+            Assert.Matches($"SEARCH {table} USING (COVERING )?INDEX sqlite_autoindex_{table}_1 \\(trade_id=\\?\\)", plan);
+        }
+        Assert.Matches(@"SEARCH trades USING (COVERING )?INDEX sqlite_autoindex_trades_1 \(id=\?\)",
+            Plan("DELETE FROM trades WHERE id IN (SELECT value FROM json_each($ids))", ("$ids", "[]")));
+    }
+
     private string Plan((string Sql, IReadOnlyList<(string Name, object Value)> Parameters) query) => Plan(query.Sql, query.Parameters.ToArray());
 
     private string Plan(string sql, params (string Name, object Value)[] parameters)

@@ -67,6 +67,35 @@ public sealed class SqliteUpgradeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_from_before_the_unagreed_retention_gets_its_column_and_index_and_keeps_an_earlier_releases_agreed_trade_cancelled_since()
+    {
+        var old = OldFileWithAnAgreedTrade();
+
+        var store = new SqliteMatchingStore(Path);
+        _ = new SqliteMatchingStore(Path); // a second start finds the column and the index there
+
+        // Agreed by a release that recorded no agreement time, cancelled by this one: it left Agreed, so it stays.
+        var agreed = (await store.GetTradeAsync(old.Id))!;
+        var proposal = UnagreedTrades.Proposal(old.CreatedAt);
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.UpdateTradeAsync(agreed.Cancel("cancelled by operator ops: gone", old.CreatedAt.AddHours(1))));
+            await session.InsertTradeAsync(proposal);
+            Assert.True(await session.UpdateTradeAsync(proposal.Cancel("expired", old.CreatedAt.AddHours(1))));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(1, await store.ForgetUnagreedTradesAsync(old.CreatedAt.AddDays(30), 10));
+        Assert.Equal(TradeStatus.Cancelled, (await store.GetTradeAsync(old.Id))?.Status);
+        Assert.Null(await store.GetTradeAsync(proposal.Id));
+        using var check = new SqliteConnection($"Data Source={Path};Pooling=False");
+        check.Open();
+        using var index = check.CreateCommand();
+        index.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_trades_unagreed_cancelled'";
+        Assert.EndsWith("ON trades(unagreed_cancelled_at) WHERE unagreed_cancelled_at IS NOT NULL", index.ExecuteScalar() as string);
+    }
+
+    [Fact]
     public async Task A_book_from_before_the_live_index_gets_its_columns_from_each_snapshot_so_rounds_read_only_the_live_listings()
     {
         Directory.CreateDirectory(_settings.DataDir);
@@ -178,7 +207,7 @@ public sealed class SqliteUpgradeTests : IDisposable
         var proposed = trades.First(t => t.Status == TradeStatus.Proposed && t.Involves("lyon"));
         await using (var session = await store.BeginAsync())
         {
-            Assert.True(await session.UpdateTradeAsync(proposed.Cancel("expired")));
+            Assert.True(await session.UpdateTradeAsync(proposed.Cancel("expired", DateTimeOffset.UtcNow)));
             await session.CommitAsync();
         }
         Assert.DoesNotContain(proposed.Id, (await store.TradesAsync(new TradeQuery("lyon", TradeStatus.Proposed))).Select(t => t.Id));

@@ -14,6 +14,8 @@ using TradeNet.Matching.Engine;
 //   --heavy-min-lots           generator variant with large min lots (see BookGenerator.MinLots)
 //   --donors N                 make N towns donors (offers only) and allow chains of up to 3 legs
 //   --only kidney|books        run one part
+//   --only retention [--trades N] [--kept K] [--recent R] [--dir D] [--batch B]   matching's unagreed-trade retention on a
+//                              SQLite file seeded through the store (Retention.cs; docs/operations.md)
 //   --pieces                   books over the catalog's categories (7 of 35 counted in pieces); per book the continuous plan
 //                              lowered the matching service's way against the engine's own whole pieces (docs/benchmarks.md)
 //   --town-count T             towns of NkK books instead of N × 3 / 40 (with --pieces: 2250 --town-count 150 is the
@@ -38,6 +40,11 @@ if (opts.TryGetValue("write-book", out var writePath))
 }
 
 var only = opts.GetValueOrDefault("only");
+if (only == "retention")
+{
+    Retention.Run(opts);
+    return 0;
+}
 if (only is null or "kidney")
 {
     var dir = opts.GetValueOrDefault("kidney") ?? Path.GetFullPath(Path.Combine(repo, "../shared/benchmarks/kidney"));

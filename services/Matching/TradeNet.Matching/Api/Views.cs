@@ -20,15 +20,17 @@ public sealed record LegView(
 
 /// <param name="AgreedAt">When the trade became agreed (kept after it completes or is cancelled); null if it never was, or
 /// was agreed before matching recorded the time.</param>
+/// <param name="CancelledAt">When the trade was cancelled; null if it is not, or was cancelled before matching recorded the
+/// time. A proposal cancelled before it was agreed may be deleted that long after it (<c>Matching:UnagreedTradeRetention</c>).</param>
 public sealed record TradeView(
     Guid Id, Guid RoundId, TradeStatus Status, double Value, IReadOnlyList<LegView> Legs, DateTimeOffset Deadline,
-    DateTimeOffset CreatedAt, string? Reason, long Version, DateTimeOffset? AgreedAt)
+    DateTimeOffset CreatedAt, string? Reason, long Version, DateTimeOffset? AgreedAt, DateTimeOffset? CancelledAt)
 {
     public static TradeView From(Trade t) => new(t.Id, t.RoundId, t.Status, t.Legs.Count == 0 ? 0 : t.Legs[0].Leg.Value,
         t.Legs.Select(s => new LegView(s.Leg.Index, s.Leg.FromTown, s.Leg.ToTown, s.Leg.OfferId, s.Leg.NeedId, s.Leg.Category,
             s.Leg.Quantity, s.Leg.Value, s.Leg.WeightKg, s.Leg.From, s.Leg.To, s.Leg.AvailableFrom, s.Leg.AvailableUntil,
             s.Response, s.AnsweredAt, s.PickedUp, s.PickedUpAt, s.Delivered, s.DeliveredAt, s.Failure)).ToList(),
-        t.Deadline, t.CreatedAt, t.Reason, t.Version, t.AgreedAt);
+        t.Deadline, t.CreatedAt, t.Reason, t.Version, t.AgreedAt, t.CancelledAt);
 }
 
 /// <summary>A listing as the next round would see it: what catalog says remains, minus what pending proposals hold; and

@@ -10,7 +10,7 @@ namespace TradeNet.Matching.Consumers;
 /// <summary>Logistics stopped an agreed trade's goods at an operator's request. The operator's call cancels the trade
 /// itself right after; this finishes it when that call did not (matching crashed or the call timed out between the
 /// two writes), so a trade whose goods can no longer move never stays agreed holding its reservation.</summary>
-public sealed class TradeStoppedConsumer(IMatchingStore store, ILogger<TradeStoppedConsumer> logger) : IConsumer<TradeStopped>
+public sealed class TradeStoppedConsumer(IMatchingStore store, TimeProvider clock, ILogger<TradeStoppedConsumer> logger) : IConsumer<TradeStopped>
 {
     public async Task Consume(ConsumeContext<TradeStopped> context)
     {
@@ -25,7 +25,7 @@ public sealed class TradeStoppedConsumer(IMatchingStore store, ILogger<TradeStop
             logger.LogInformation("Stop of trade {TradeId} needs nothing more: trade is {Status}", message.TradeId, trade?.Status.ToString() ?? "unknown");
         else
         {
-            var (end, _) = await StoppedTrades.EndAsync(session, trade, message.ArrivedLegs, message.Reason, ct);
+            var (end, _) = await StoppedTrades.EndAsync(session, trade, message.ArrivedLegs, message.Reason, clock.GetUtcNow(), ct);
             if (end == StoppedEnd.Changed)
                 throw new TradeChangedException($"Trade {trade.Id} changed while ending it after its stop; the message will be retried.");
             // Information, not a warning: on the in-memory bus this event usually overtakes the operator's own call,

@@ -41,7 +41,9 @@ public sealed record TradeLegState(
 /// succeeds only against the version it read. <see cref="TraceParent"/> is the clearing round's span,
 /// which later steps that start their own trace link to. <see cref="AgreedAt"/>: when catalog's reservation after the
 /// last acceptance made it agreed; kept once cancelled or completed, null for a trade never agreed — and for one agreed
-/// before matching recorded it (its legs' <c>AnsweredAt</c> then bound it from below).</summary>
+/// before matching recorded it (its legs' <c>AnsweredAt</c> then bound it from below). <see cref="CancelledAt"/> and
+/// <see cref="CancelledFrom"/>: when it was cancelled and the status it was cancelled from; null for a trade not cancelled,
+/// or cancelled before matching recorded them.</summary>
 public sealed record Trade(
     Guid Id,
     Guid RoundId,
@@ -52,7 +54,9 @@ public sealed record Trade(
     string? Reason = null,
     long Version = 0,
     string? TraceParent = null,
-    DateTimeOffset? AgreedAt = null)
+    DateTimeOffset? AgreedAt = null,
+    DateTimeOffset? CancelledAt = null,
+    TradeStatus? CancelledFrom = null)
 {
     [JsonIgnore]
     public IEnumerable<string> Towns => Legs.SelectMany(l => new[] { l.Leg.FromTown, l.Leg.ToTown }).Distinct(StringComparer.Ordinal);
@@ -86,7 +90,23 @@ public sealed record Trade(
     public Trade WithLeg(int index, Func<TradeLegState, TradeLegState> change) =>
         this with { Legs = Legs.Select(l => l.Leg.Index == index ? change(l) : l).ToList() };
 
-    public Trade Cancel(string reason) => this with { Status = TradeStatus.Cancelled, Reason = reason };
+    /// <summary>Cancelled at <paramref name="at"/> (whole milliseconds, as both stores keep times), remembering the status it
+    /// was cancelled from: a proposal cancelled before it was ever agreed is named by nothing outside matching.</summary>
+    public Trade Cancel(string reason, DateTimeOffset at) => this with
+    {
+        Status = TradeStatus.Cancelled, Reason = reason, CancelledFrom = Status,
+        CancelledAt = DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds()),
+    };
+
+    /// <summary>Cancelled as a proposal, provably never agreed: cancelled from <see cref="TradeStatus.Proposed"/> (a trade
+    /// never goes back to it once agreed), no agreement time, and no leg picked up or delivered (logistics moves only agreed
+    /// trades). Catalog reserves only at agreement and logistics plans only agreed trades, so nothing else names it: what
+    /// <c>Matching:UnagreedTradeRetention</c> may delete. A trade cancelled before the status it was cancelled from was
+    /// recorded is not: an earlier release's agreed trades have no agreement time either.</summary>
+    [JsonIgnore]
+    public bool CancelledUnagreed =>
+        Status == TradeStatus.Cancelled && CancelledFrom == TradeStatus.Proposed && CancelledAt is not null && AgreedAt is null
+        && !Legs.Any(l => l.PickedUp || l.Delivered);
 
     /// <summary>The legs whose goods are on the road; an agreed trade with any of them cannot be cancelled until they
     /// arrive or their trip fails.</summary>

@@ -151,11 +151,11 @@ public sealed class ClearingRounds(
             await session.InsertTradeAsync(trade, ct);
             session.Publish(new TradeProposed(trade.Id, roundId, trade.ContractLegs, trade.Deadline));
             if (trade.ListingIds.FirstOrDefault(withdrawn.Contains) is { } listing)
-                await TradeWrites.CancelAsync(session, trade, $"listing {listing} withdrawn", ct);
+                await TradeWrites.CancelAsync(session, trade, $"listing {listing} withdrawn", now, ct);
         }
         // The round's proposals are the newest on a listing, so they are the ones that give way.
         var changed = current.Values.Where(l => !l.Withdrawn && l.Version != entries[l.Id].Version).ToList();
-        await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, options.Value.DetourFactor, ct);
+        await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, options.Value.DetourFactor, now, ct);
         await session.InsertRoundAsync(round, ct);
         await session.CommitAsync(ct);
 

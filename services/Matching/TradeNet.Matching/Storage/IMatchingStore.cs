@@ -40,6 +40,11 @@ public interface IMatchingStore
     /// newest round (the schedule and the next round read it); returns how many. Trades keep their round id.</summary>
     Task<int> ForgetRoundsAsync(DateTimeOffset before, int max, CancellationToken ct = default);
 
+    /// <summary>Deletes at most <paramref name="max"/> trades cancelled before <paramref name="before"/> that were never agreed
+    /// (<see cref="Trade.CancelledUnagreed"/>), the earliest cancelled first, with everything of the store that refers to them,
+    /// in one write; returns how many. Every other trade is kept, whatever its age; rounds keep the ids of their trades.</summary>
+    Task<int> ForgetUnagreedTradesAsync(DateTimeOffset before, int max, CancellationToken ct = default);
+
     /// <summary>How many trades are in each status now; a status without trades may be absent.</summary>
     Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default);
 

@@ -19,7 +19,8 @@ namespace TradeNet.Matching.Trades;
 /// trade as this call would have (asking again does too: logistics answers a stopped trade the same way every time).
 /// Whichever comes second finds the trade ended. Matching's copy of the book is not raised here: catalog announces each released listing
 /// (ListingChanged, newer version) and that snapshot is the truth.</remarks>
-public sealed class OperatorCancellation(IMatchingStore store, Logistics.LogisticsClient logistics, ILogger<OperatorCancellation> logger)
+public sealed class OperatorCancellation(IMatchingStore store, Logistics.LogisticsClient logistics, TimeProvider clock,
+    ILogger<OperatorCancellation> logger)
 {
     private const int Attempts = 5;
 
@@ -56,9 +57,10 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
             if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
             // A proposal agreed meanwhile needs its goods stopped first; a trade completed meanwhile is refused above.
             if (trade.Status != read.Status) continue;
+            var now = clock.GetUtcNow();
             if (stopped is not null)
             {
-                var (end, ended) = await StoppedTrades.EndAsync(session, trade, Arrived(stopped), recorded, ct);
+                var (end, ended) = await StoppedTrades.EndAsync(session, trade, Arrived(stopped), recorded, now, ct);
                 if (end == StoppedEnd.Changed) continue;
                 await session.CommitAsync(ct);
                 if (end == StoppedEnd.Completed)
@@ -70,9 +72,9 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
                 return Cancelled(activity, ended, trade.Status, operatorName, reason);
             }
             // The write is checked against the version read: a racing accept makes us read again.
-            if (!await TradeWrites.CancelAsync(session, trade, recorded, ct)) continue;
+            if (!await TradeWrites.CancelAsync(session, trade, recorded, now, ct)) continue;
             await session.CommitAsync(ct);
-            return Cancelled(activity, trade.Cancel(recorded) with { Version = trade.Version + 1 }, trade.Status, operatorName, reason);
+            return Cancelled(activity, trade.Cancel(recorded, now) with { Version = trade.Version + 1 }, trade.Status, operatorName, reason);
         }
         return AnswerResult.Conflict($"Trade {tradeId} kept changing while being cancelled; try again.");
     }

@@ -23,14 +23,16 @@ public static class OverheldListings
 {
     /// <returns>How many proposals were cancelled.</returns>
     /// <param name="detourFactor">Road distance over straight distance, as rounds match with.</param>
-    public static Task<int> CancelWhatNoLongerFitsAsync(IMatchingSession session, BookListing entry, double detourFactor, CancellationToken ct) =>
-        CancelWhatNoLongerFitsAsync(session, [entry], detourFactor, ct);
+    /// <param name="at">The time the cancellations are recorded at.</param>
+    public static Task<int> CancelWhatNoLongerFitsAsync(IMatchingSession session, BookListing entry, double detourFactor, DateTimeOffset at,
+        CancellationToken ct) =>
+        CancelWhatNoLongerFitsAsync(session, [entry], detourFactor, at, ct);
 
     /// <summary>Checks each listing in turn, as for one, with what they need read at once: their proposals, and the other
     /// listing of each leg through them (a round's write checks every listing changed while it solved, hundreds).</summary>
     /// <returns>How many proposals were cancelled.</returns>
     public static async Task<int> CancelWhatNoLongerFitsAsync(IMatchingSession session, IReadOnlyList<BookListing> entries, double detourFactor,
-        CancellationToken ct)
+        DateTimeOffset at, CancellationToken ct)
     {
         var open = entries.Where(e => e is { Withdrawn: false, Listing: not null }).ToList();
         if (open.Count == 0) return 0;
@@ -51,7 +53,7 @@ public static class OverheldListings
                     if (!trade.AllAccepted) fitting.Add(trade);
                     continue;
                 }
-                await CancelAsync(session, trade, $"listing {entry.Id} changed its terms; leg {leg} no longer fits them", ct);
+                await CancelAsync(session, trade, $"listing {entry.Id} changed its terms; leg {leg} no longer fits them", at, ct);
                 gone.Add(trade.Id);
                 cancelled++;
             }
@@ -65,7 +67,7 @@ public static class OverheldListings
                     room -= hold;
                     continue;
                 }
-                await CancelAsync(session, trade, reason, ct);
+                await CancelAsync(session, trade, reason, at, ct);
                 gone.Add(trade.Id);
                 cancelled++;
             }
@@ -73,9 +75,9 @@ public static class OverheldListings
         return cancelled;
     }
 
-    private static async Task CancelAsync(IMatchingSession session, Trade trade, string reason, CancellationToken ct)
+    private static async Task CancelAsync(IMatchingSession session, Trade trade, string reason, DateTimeOffset at, CancellationToken ct)
     {
-        if (!await TradeWrites.CancelAsync(session, trade, reason, ct))
+        if (!await TradeWrites.CancelAsync(session, trade, reason, at, ct))
             throw new TradeChangedException($"Trade {trade.Id} changed while cancelling it; the message will be retried.");
     }
 

@@ -76,11 +76,11 @@ public sealed class TradeLifecycle(
         var reason = $"rejected by town {townId}";
         var written = accept
             ? await session.UpdateTradeAsync(updated, ct)
-            : await TradeWrites.CancelAsync(session, updated, reason, ct);
+            : await TradeWrites.CancelAsync(session, updated, reason, now, ct);
         if (!written) return (AnswerResult.Conflict("changed concurrently"), true);
         await session.CommitAsync(ct);
         logger.LogInformation("Town {TownId} {Answer} trade {TradeId}", townId, accept ? "accepted" : "rejected", tradeId);
-        if (!accept) updated = updated.Cancel(reason);
+        if (!accept) updated = updated.Cancel(reason, now);
         return (AnswerResult.Ok(updated with { Version = updated.Version + 1 }), false);
     }
 
@@ -209,10 +209,11 @@ public sealed class TradeLifecycle(
             if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
             if (trade.Status != TradeStatus.Proposed || !when(trade)) return AnswerResult.Ok(trade);
             TradeNetTelemetry.LinkTo(Activity.Current, trade.TraceParent);
-            if (!await TradeWrites.CancelAsync(session, trade, reason, ct)) continue;
+            var now = clock.GetUtcNow();
+            if (!await TradeWrites.CancelAsync(session, trade, reason, now, ct)) continue;
             await session.CommitAsync(ct);
             logger.LogInformation("Trade {TradeId} cancelled: {Reason}", tradeId, reason);
-            return AnswerResult.Ok(trade.Cancel(reason) with { Version = trade.Version + 1 });
+            return AnswerResult.Ok(trade.Cancel(reason, now) with { Version = trade.Version + 1 });
         }
         return Busy(tradeId);
     }

@@ -7,10 +7,10 @@ namespace TradeNet.Matching.Trades;
 /// <summary>State changes of a trade inside a caller's session, each with the event it causes.</summary>
 public static class TradeWrites
 {
-    /// <summary>Cancels a proposal or an agreed trade; false when the trade changed under us (re-read and retry).</summary>
-    public static async Task<bool> CancelAsync(IMatchingSession session, Trade trade, string reason, CancellationToken ct)
+    /// <summary>Cancels a proposal or an agreed trade at <paramref name="at"/>; false when the trade changed under us (re-read and retry).</summary>
+    public static async Task<bool> CancelAsync(IMatchingSession session, Trade trade, string reason, DateTimeOffset at, CancellationToken ct)
     {
-        var cancelled = trade.Cancel(reason);
+        var cancelled = trade.Cancel(reason, at);
         if (!await session.UpdateTradeAsync(cancelled, ct)) return false;
         // Legs already delivered stay given: catalog books them as fulfilled and releases the rest.
         var agreed = trade.Status == TradeStatus.Agreed;

@@ -70,6 +70,9 @@ public sealed class TradeDocument
     public string? TraceParent { get; set; }
     /// <summary>Absent in trades stored before the time was recorded; they read as null.</summary>
     public DateTime? AgreedAt { get; set; }
+    /// <summary>Absent in trades cancelled before they were recorded; they read as null (and are kept for good).</summary>
+    public DateTime? CancelledAt { get; set; }
+    public string? CancelledFrom { get; set; }
     /// <summary>Denormalised for the "trades of a town" and "trades using a listing" queries.</summary>
     public string[] Towns { get; set; } = [];
     public string[] ListingIds { get; set; } = [];
@@ -78,12 +81,14 @@ public sealed class TradeDocument
     public static TradeDocument From(Trade t) => new()
     {
         Id = t.Id, RoundId = t.RoundId, Status = MongoMatchingStore.StatusText(t.Status), Deadline = t.Deadline.UtcDateTime,
-        CreatedAt = t.CreatedAt.UtcDateTime, Reason = t.Reason, Version = t.Version, TraceParent = t.TraceParent, AgreedAt = t.AgreedAt?.UtcDateTime, Towns = t.Towns.ToArray(),
+        CreatedAt = t.CreatedAt.UtcDateTime, Reason = t.Reason, Version = t.Version, TraceParent = t.TraceParent, AgreedAt = t.AgreedAt?.UtcDateTime,
+        CancelledAt = t.CancelledAt?.UtcDateTime, CancelledFrom = t.CancelledFrom is { } from ? MongoMatchingStore.StatusText(from) : null, Towns = t.Towns.ToArray(),
         ListingIds = t.ListingIds.ToArray(), Legs = t.Legs.Select(LegDocument.From).ToList(),
     };
 
     public Trade ToDomain() => new(Id, RoundId, Enum.Parse<TradeStatus>(Status, ignoreCase: true), Legs.Select(l => l.ToDomain()).ToList(),
-        ListingDocument.Utc(Deadline)!.Value, ListingDocument.Utc(CreatedAt)!.Value, Reason, Version, TraceParent, ListingDocument.Utc(AgreedAt));
+        ListingDocument.Utc(Deadline)!.Value, ListingDocument.Utc(CreatedAt)!.Value, Reason, Version, TraceParent, ListingDocument.Utc(AgreedAt),
+        ListingDocument.Utc(CancelledAt), CancelledFrom is null ? null : Enum.Parse<TradeStatus>(CancelledFrom, ignoreCase: true));
 }
 
 public sealed class LegDocument

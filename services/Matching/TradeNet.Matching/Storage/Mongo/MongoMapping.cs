@@ -130,6 +130,20 @@ public static class MongoMapping
     public static FilterDefinition<RoundDocument> RoundsToForget(DateTimeOffset before, Guid newest) =>
         Builders<RoundDocument>.Filter.Lt(d => d.StartedAt, before.UtcDateTime) & Builders<RoundDocument>.Filter.Ne(d => d.Id, newest);
 
+    /// <summary>Trades <c>Matching:UnagreedTradeRetention</c> may delete (<see cref="Domain.Trade.CancelledUnagreed"/>):
+    /// cancelled from proposed before <paramref name="before"/>, no agreement time, no leg picked up or delivered. The status
+    /// and cancelledFrom equalities are <see cref="UnagreedCancelledIndex"/>'s own, so the server can use that partial index.</summary>
+    public static FilterDefinition<TradeDocument> UnagreedTradesToForget(DateTimeOffset before)
+    {
+        var f = Builders<TradeDocument>.Filter;
+        var l = Builders<LegDocument>.Filter;
+        return f.Eq(d => d.Status, MongoMatchingStore.StatusText(Domain.TradeStatus.Cancelled))
+               & f.Eq(d => d.CancelledFrom, MongoMatchingStore.StatusText(Domain.TradeStatus.Proposed))
+               & f.Lt(d => d.CancelledAt, before.UtcDateTime)
+               & f.Eq(d => d.AgreedAt, null)
+               & f.Not(f.ElemMatch(d => d.Legs, l.Eq(g => g.PickedUp, true) | l.Eq(g => g.Delivered, true)));
+    }
+
     public static SortDefinition<TradeDocument> NewestTradesFirst =>
         Builders<TradeDocument>.Sort.Descending(d => d.CreatedAt).Ascending(d => d.Id);
 
@@ -154,6 +168,16 @@ public static class MongoMapping
         // Rounds read the agreed trades of the last day for their holds (BookHolds).
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.AgreedAt), new CreateIndexOptions { Name = "status_agreed" }),
     ];
+
+    /// <summary>Only the proposals cancelled before they were agreed, by when: the retention's batches read their own
+    /// documents, not every trade (agreed, completed and older cancelled trades have no cancelledFrom of "proposed").</summary>
+    public static CreateIndexModel<TradeDocument> UnagreedCancelledIndex { get; } =
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.CancelledAt), new CreateIndexOptions<TradeDocument>
+        {
+            Name = "unagreed_cancelled",
+            PartialFilterExpression = Builders<TradeDocument>.Filter.Eq(d => d.Status, MongoMatchingStore.StatusText(Domain.TradeStatus.Cancelled))
+                                      & Builders<TradeDocument>.Filter.Eq(d => d.CancelledFrom, MongoMatchingStore.StatusText(Domain.TradeStatus.Proposed)),
+        });
 
     /// <summary>Only listings with something left: the exhausted history, most of the book after months, is not in it.</summary>
     public static CreateIndexModel<BookDocument> LiveBookIndex { get; } =

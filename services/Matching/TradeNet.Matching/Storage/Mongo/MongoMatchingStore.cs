@@ -110,6 +110,17 @@ public sealed class MongoMatchingStore : IMatchingStore
         return (int)(await Rounds.DeleteManyAsync(Builders<RoundDocument>.Filter.In(d => d.Id, ids), ct)).DeletedCount;
     }
 
+    public async Task<int> ForgetUnagreedTradesAsync(DateTimeOffset before, int max, CancellationToken ct = default)
+    {
+        await _indexes.EnsureAsync(ct);
+        var filter = MongoMapping.UnagreedTradesToForget(before);
+        var ids = await Trades.Find(filter).SortBy(d => d.CancelledAt).Limit(max).Project(d => d.Id).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        // A trade's towns and listings are fields of its document: deleting it leaves nothing behind that names it. The rule is
+        // checked again by the delete itself (a cancelled trade never changes, but the delete holds on its own).
+        return (int)(await Trades.DeleteManyAsync(filter & Builders<TradeDocument>.Filter.In(d => d.Id, ids), ct)).DeletedCount;
+    }
+
     public async Task<ClearingRound?> GetRoundAsync(Guid id, CancellationToken ct = default)
     {
         await _indexes.EnsureAsync(ct);
@@ -156,6 +167,7 @@ public sealed class MongoMatchingStore : IMatchingStore
     {
         await Mongo.EnsureOutboxIndexesAsync(ct);
         await Trades.Indexes.CreateManyAsync(MongoMapping.TradeIndexes, ct);
+        await Trades.Indexes.CreateOneAsync(MongoMapping.UnagreedCancelledIndex, cancellationToken: ct);
         await Book.Indexes.CreateOneAsync(MongoMapping.LiveBookIndex, cancellationToken: ct);
         await Rounds.Indexes.CreateOneAsync(MongoMapping.RoundsIndex, cancellationToken: ct);
     }

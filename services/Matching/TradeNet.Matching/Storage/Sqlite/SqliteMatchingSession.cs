@@ -77,10 +77,12 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
     public async Task InsertTradeAsync(Trade trade, CancellationToken ct = default)
     {
         await scope.ExecuteAsync(
-            "INSERT INTO trades(id, round_id, status, deadline, created_at, version, doc, agreed_at) VALUES ($id, $round, $status, $deadline, $created, $version, $doc, $agreed)",
+            "INSERT INTO trades(id, round_id, status, deadline, created_at, version, doc, agreed_at, unagreed_cancelled_at) " +
+            "VALUES ($id, $round, $status, $deadline, $created, $version, $doc, $agreed, $unagreed)",
             ("$id", trade.Id.ToString()), ("$round", trade.RoundId.ToString()), ("$status", StatusText(trade.Status)),
             ("$deadline", trade.Deadline.ToUnixTimeMilliseconds()), ("$created", trade.CreatedAt.ToUnixTimeMilliseconds()),
-            ("$version", trade.Version), ("$doc", JsonSerializer.Serialize(trade, Json)), ("$agreed", trade.AgreedAt?.ToUnixTimeMilliseconds()));
+            ("$version", trade.Version), ("$doc", JsonSerializer.Serialize(trade, Json)), ("$agreed", trade.AgreedAt?.ToUnixTimeMilliseconds()),
+            ("$unagreed", UnagreedCancelledAt(trade)));
         // One statement for each index table rather than one per row: a trade has three to eight towns and listings. Each
         // town's row carries the trade's status and time, so a town's list by status is read along its own index.
         await scope.ExecuteAsync(
@@ -95,9 +97,10 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
     {
         var next = trade with { Version = trade.Version + 1 };
         var changed = await scope.ExecuteAsync(
-            "UPDATE trades SET status = $status, deadline = $deadline, version = $next, doc = $doc, agreed_at = $agreed WHERE id = $id AND version = $expected",
+            "UPDATE trades SET status = $status, deadline = $deadline, version = $next, doc = $doc, agreed_at = $agreed, " +
+            "unagreed_cancelled_at = $unagreed WHERE id = $id AND version = $expected",
             ("$status", StatusText(next.Status)), ("$deadline", next.Deadline.ToUnixTimeMilliseconds()), ("$next", next.Version),
-            ("$agreed", next.AgreedAt?.ToUnixTimeMilliseconds()),
+            ("$agreed", next.AgreedAt?.ToUnixTimeMilliseconds()), ("$unagreed", UnagreedCancelledAt(next)),
             ("$doc", JsonSerializer.Serialize(next, Json)), ("$id", trade.Id.ToString()), ("$expected", trade.Version));
         if (changed != 1) return false;
         // The towns' copies of the status move in the same write (every status change comes through here). Most updates

@@ -27,7 +27,8 @@ public sealed class SqliteMatchingStore : IMatchingStore
             created_at INTEGER NOT NULL,
             version INTEGER NOT NULL,
             doc TEXT NOT NULL,
-            agreed_at INTEGER NULL);
+            agreed_at INTEGER NULL,
+            unagreed_cancelled_at INTEGER NULL);
         CREATE INDEX IF NOT EXISTS ix_trades_status_deadline ON trades(status, deadline);
         CREATE INDEX IF NOT EXISTS ix_trades_created ON trades(created_at);
         CREATE INDEX IF NOT EXISTS ix_trades_status_created ON trades(status, created_at);
@@ -272,6 +273,40 @@ public sealed class SqliteMatchingStore : IMatchingStore
             SELECT id FROM rounds WHERE started_at < $before AND started_at < (SELECT MAX(started_at) FROM rounds)
             ORDER BY started_at LIMIT $max)
         """;
+
+    public async Task<int> ForgetUnagreedTradesAsync(DateTimeOffset before, int max, CancellationToken ct = default)
+    {
+        // In the file's writer turn: the trades and their index rows go in one commit, so no reader sees half of a trade.
+        await using var scope = await Database.BeginWriteAsync(ct);
+        var ids = new List<string>();
+        var select = scope.Prepared(UnagreedTradesToForgetSql, ("$before", before.ToUnixTimeMilliseconds()), ("$max", max));
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
+        if (ids.Count == 0) return 0;
+        var json = ("$ids", (object?)JsonSerializer.Serialize(ids));
+        foreach (var table in TradeIndexTables)
+            await scope.ExecuteAsync($"DELETE FROM {table} WHERE trade_id IN (SELECT value FROM json_each($ids))", json);
+        var deleted = await scope.ExecuteAsync("DELETE FROM trades WHERE id IN (SELECT value FROM json_each($ids))", json);
+        await scope.CommitAsync(ct);
+        return deleted;
+    }
+
+    /// <summary>The tables that refer to a trade by its id, each with it first in its primary key.</summary>
+    internal static readonly string[] TradeIndexTables = ["trade_towns", "trade_listings"];
+
+    /// <summary>Along the partial index ix_trades_unagreed_cancelled, which holds only the never-agreed cancelled proposals
+    /// (a comparison on the column implies its IS NOT NULL): a batch costs its own rows, not every trade. The column is set
+    /// only for <see cref="Trade.CancelledUnagreed"/> trades; status and agreed_at are checked again on the rows read ("+status"
+    /// keeps SQLite off ix_trades_status_deadline, which would walk every cancelled trade).</summary>
+    internal const string UnagreedTradesToForgetSql = """
+        SELECT id FROM trades WHERE unagreed_cancelled_at < $before AND +status = 'cancelled' AND agreed_at IS NULL
+        ORDER BY unagreed_cancelled_at LIMIT $max
+        """;
+
+    /// <summary>trades.unagreed_cancelled_at: when a proposal never agreed was cancelled, in Unix milliseconds; null for
+    /// every other trade (what the retention keeps).</summary>
+    internal static long? UnagreedCancelledAt(Trade trade) =>
+        trade.CancelledUnagreed ? trade.CancelledAt!.Value.ToUnixTimeMilliseconds() : null;
 
     public async Task<IReadOnlyDictionary<TradeStatus, long>> CountTradesByStatusAsync(CancellationToken ct = default)
     {

@@ -18,6 +18,7 @@ internal static class SqliteMatchingUpgrade
         new("book", "open_until", "INTEGER NULL"),
         new("trade_towns", "status", "TEXT NULL"),
         new("trade_towns", "created_at", "INTEGER NULL"),
+        new("trades", "unagreed_cancelled_at", "INTEGER NULL"),
     ];
 
     /// <summary>Rows written before the columns existed get them from their snapshot (julianday reads its ISO times with
@@ -57,7 +58,13 @@ internal static class SqliteMatchingUpgrade
         DROP INDEX IF EXISTS ix_trade_towns_town;
         """;
 
+    /// <summary>The never-agreed cancelled proposals by the time they were cancelled, for
+    /// <c>Matching:UnagreedTradeRetention</c>'s sweep; every other trade has the column null and is not in it. Trades an
+    /// earlier release cancelled stay null too: it recorded neither when nor whether they had been agreed, so they are kept.</summary>
+    private const string UnagreedCancelledIndex =
+        "CREATE INDEX IF NOT EXISTS ix_trades_unagreed_cancelled ON trades(unagreed_cancelled_at) WHERE unagreed_cancelled_at IS NOT NULL";
+
     /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it.</summary>
     public static void Run(SqliteDatabase database) =>
-        AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, FillTradeTownColumns, TradeTownIndexes);
+        AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, FillTradeTownColumns, TradeTownIndexes, UnagreedCancelledIndex);
 }
