@@ -34,8 +34,8 @@ internal static class CounterpartsBenchmark
 
         Console.WriteLine($"Book: {listings} listings, one town with {townListings}, seed {seed}; median (min–max) of {runs} runs, ms");
         Console.WriteLine();
-        Console.WriteLine("| case | asked | read book | build book | answer | answer MB allocated | route total |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| case | asked | read book | build book | rule per request (MB) | index, new book (MB) | index, same book | route total before | route total now |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var shape in Enum.GetValues<Shape>())
         {
             var snapshots = Book(towns, listings, townListings, seed, shape);
@@ -50,14 +50,18 @@ internal static class CounterpartsBenchmark
             }
             var asked = Asked(snapshots);
             var samples = new List<Sample>();
+            CounterpartIndex? last = null;
             for (var run = 0; run <= runs; run++)
             {
-                var sample = await TimeAsync(store, asked);
+                var (sample, index) = await TimeAsync(store, asked, last);
+                last = index;
                 if (run > 0) samples.Add(sample);
             }
             Console.WriteLine($"| {Describe(shape)} | {asked.Id} ({asked.Kind} of {asked.Category}) " +
-                $"| {Stat(samples, s => s.Read)} | {Stat(samples, s => s.Build)} | {Stat(samples, s => s.Answer)} " +
-                $"| {Median(samples.Select(s => s.AnswerBytes / 1e6)):0.#} | {Stat(samples, s => s.Read + s.Build + s.Answer)} |");
+                $"| {Stat(samples, s => s.Read)} | {Stat(samples, s => s.Build)} " +
+                $"| {Stat(samples, s => s.Rule)} ({Median(samples.Select(s => s.RuleBytes / 1e6)):0.0}) " +
+                $"| {Stat(samples, s => s.Indexed)} ({Median(samples.Select(s => s.IndexedBytes / 1e6)):0.0}) | {Stat(samples, s => s.Reused)} " +
+                $"| {Stat(samples, s => s.Read + s.Build + s.Rule)} | {Stat(samples, s => s.Read + s.Build + s.Indexed)} |");
         }
         return 0;
     }
@@ -74,25 +78,43 @@ internal static class CounterpartsBenchmark
         _ => "needs no offer fits, one category",
     };
 
-    private sealed record Sample(double Read, double Build, double Answer, long AnswerBytes);
+    /// <summary>Milliseconds of each step; <see cref="Rule"/> the answer as the route gave it before the index,
+    /// <see cref="Indexed"/> a new book indexed and asked (the first ask after a change), <see cref="Reused"/> the index of
+    /// the last run checked against this book and asked again (no change in between).</summary>
+    private sealed record Sample(double Read, double Build, double Rule, long RuleBytes, double Indexed, long IndexedBytes, double Reused);
 
     /// <summary>What the route does once it has its turn: read the live book and its holds, build the tradable book,
     /// work out the answer.</summary>
-    private static async Task<Sample> TimeAsync(SqliteMatchingStore store, ListingSnapshot asked)
+    private static async Task<(Sample, CounterpartIndex)> TimeAsync(SqliteMatchingStore store, ListingSnapshot asked, CounterpartIndex? last)
     {
         var watch = Stopwatch.StartNew();
         var (open, held) = await BookHolds.ReadAsync(store, Now, CancellationToken.None);
-        var read = watch.Elapsed.TotalMilliseconds;
-        watch.Restart();
+        var read = Lap(watch);
         var book = OrderBook.From(open, held, Now).Tradable;
         var self = book.First(e => e.Id == asked.Id);
-        var build = watch.Elapsed.TotalMilliseconds;
+        var build = Lap(watch);
+
         var bytes = GC.GetAllocatedBytesForCurrentThread();
+        var rule = Clearing.Counterparts.Report(self, book, Detour, Limit);
+        var (ruleMs, ruleBytes) = (Lap(watch), GC.GetAllocatedBytesForCurrentThread() - bytes);
+
+        bytes = GC.GetAllocatedBytesForCurrentThread();
+        var index = new CounterpartIndex(book, Detour);
+        var indexed = index.Report(self, Limit);
+        var (indexedMs, indexedBytes) = (Lap(watch), GC.GetAllocatedBytesForCurrentThread() - bytes);
+
+        var reused = last is not null && last.Holds(book, Detour) ? last.Report(self, Limit) : null;
+        var reusedMs = Lap(watch);
+        if (rule.Fitting != indexed.Fitting || rule.TownSideFitting != indexed.TownSideFitting || reused?.TownSideFitting != (last is null ? null : rule.TownSideFitting))
+            throw new InvalidOperationException("The index answered otherwise than the rule.");
+        return (new Sample(read, build, ruleMs, ruleBytes, indexedMs, indexedBytes, reusedMs), index);
+    }
+
+    private static double Lap(Stopwatch watch)
+    {
+        var ms = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
-        var report = Clearing.Counterparts.Report(self, book, Detour, Limit);
-        var answer = watch.Elapsed.TotalMilliseconds;
-        GC.KeepAlive(report);
-        return new Sample(read, build, answer, GC.GetAllocatedBytesForCurrentThread() - bytes);
+        return ms;
     }
 
     /// <summary>The generated book plus one town of <paramref name="townListings"/> (generated alone, so its offers are

@@ -23,7 +23,7 @@ internal static class CounterpartEndpoints
 
     private static async Task<Results<Ok<CounterpartsView>, ValidationProblem, ProblemHttpResult>> ReadAsync(string id, string? limit,
         ClaimsPrincipal user, IMatchingStore store, IOptions<MatchingOptions> options, TimeProvider clock, CounterpartGate gate,
-        HttpContext http, CancellationToken ct)
+        CounterpartBooks books, HttpContext http, CancellationToken ct)
     {
         if (!QueryLimit.TryParse(limit, DefaultLimit, MaxLimit, out var size)) return Problems.Field("limit", QueryLimit.Problem(MaxLimit));
         var stored = await store.GetListingAsync(id, ct);
@@ -47,7 +47,8 @@ internal static class CounterpartEndpoints
         var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, snapshot.Remaining - holds);
         var inBook = book.FirstOrDefault(e => e.Id == snapshot.Id);
         var self = inBook ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
-        var report = Counterparts.Report(self, book, options.Value.DetourFactor, size);
+        // Indexed once per book (Counterparts.Report's answer, exactly): asking again before the book changes reuses it.
+        var report = books.For(book, options.Value.DetourFactor).Report(self, size);
 
         return TypedResults.Ok(new CounterpartsView(snapshot.Id, snapshot.TownId, Kind(self.Kind), snapshot.Category, available, holds,
             snapshot.MinLot, inBook is not null, NotInBook(stored.Withdrawn, snapshot, available, now), report.Fitting, report.NotFitting,
