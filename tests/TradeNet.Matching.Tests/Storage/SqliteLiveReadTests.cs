@@ -6,7 +6,8 @@ using TradeNet.Testing;
 
 namespace TradeNet.Matching.Tests.Storage;
 
-/// <summary>A live read parses again only the listings whose stored JSON changed since the last one.</summary>
+/// <summary>A live read parses again only the listings whose stored JSON changed since the last one, and the book's
+/// version tells a reader whether to read it again at all.</summary>
 public sealed class SqliteLiveReadTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
@@ -38,6 +39,28 @@ public sealed class SqliteLiveReadTests : IDisposable
         Assert.Equal((4L, "organic"), (second["newer"].Version, Assert.Single(second["newer"].Attributes)));
         // A store opened afresh parses everything, and parses it the same.
         Assert.Equal(second.Values.Select(Describe), (await new SqliteMatchingStore(Path).LiveListingsAsync(Now)).Select(Describe));
+    }
+
+    [Fact]
+    public async Task The_books_version_moves_on_with_each_committed_listing_write_and_not_with_one_left_uncommitted()
+    {
+        var store = new SqliteMatchingStore(Path);
+        var empty = await store.BookVersionAsync();
+        await SaveAsync(store, Listing("a"));
+        var saved = await store.BookVersionAsync();
+        await using (var session = await store.BeginAsync())
+            await session.SaveListingAsync(BookListing.Open(Listing("a") with { Version = 4 }));
+        Assert.Equal(saved, await store.BookVersionAsync());
+
+        await SaveAsync(store, Listing("a") with { Remaining = 5 });
+        var lowered = await store.BookVersionAsync();
+        await using (var session = await store.BeginAsync())
+        {
+            await session.SaveListingAsync(BookListing.Open(Listing("a")).Withdraw(5));
+            await session.CommitAsync();
+        }
+
+        Assert.Equal(4, new[] { empty, saved, lowered, await store.BookVersionAsync() }.Distinct().Count());
     }
 
     private static string Describe(ListingSnapshot l) => $"{l with { Attributes = [], Requires = [] }} [{string.Join(",", l.Attributes)}]";

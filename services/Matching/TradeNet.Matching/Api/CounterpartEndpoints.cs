@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TradeNet.Contracts;
 using TradeNet.Matching.Clearing;
-using TradeNet.Matching.Rounds;
 using TradeNet.Matching.Storage;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
@@ -39,16 +38,16 @@ internal static class CounterpartEndpoints
                 detail: "Matching is working out other listings' counterparts; nothing was read. Retry shortly.");
         }
         var now = clock.GetUtcNow();
-        var (open, held) = await BookHolds.ReadAsync(store, now, ct);
-        // The book exactly as a round clears it: what it leaves out can be no one's counterpart.
-        var book = OrderBook.From(open, held, now).Tradable;
+        // The book exactly as a round clears it (what it leaves out can be no one's counterpart), read and indexed once per
+        // book version and holds.
+        var (held, book, index) = await books.ReadAsync(store, now, options.Value.DetourFactor, ct);
         var holds = stored.Withdrawn ? 0 : held.GetValueOrDefault(snapshot.Id);
         // As GET /book shows it: a withdrawn listing or an ended window has nothing available to the next round.
         var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, snapshot.Remaining - holds);
         var inBook = book.FirstOrDefault(e => e.Id == snapshot.Id);
         var self = inBook ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
-        // Indexed once per book (Counterparts.Report's answer, exactly): asking again before the book changes reuses it.
-        var report = books.For(book, options.Value.DetourFactor).Report(self, size);
+        // Counterparts.Report's answer, exactly.
+        var report = index.Report(self, size);
 
         return TypedResults.Ok(new CounterpartsView(snapshot.Id, snapshot.TownId, Kind(self.Kind), snapshot.Category, available, holds,
             snapshot.MinLot, inBook is not null, NotInBook(stored.Withdrawn, snapshot, available, now), report.Fitting, report.NotFitting,

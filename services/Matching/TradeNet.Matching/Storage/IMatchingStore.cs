@@ -14,6 +14,11 @@ public interface IMatchingStore
     /// not read here, so a round reads the live book however long the history behind it.</summary>
     Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default);
 
+    /// <summary>A number that changes in every write that saves a listing, committed with it: the live book read after
+    /// reading it is at least that new, and while it has not changed the live book is what was read then (less what ended
+    /// since). Null when the store keeps none; a reader then reads the book each time.</summary>
+    Task<long?> BookVersionAsync(CancellationToken ct = default) => Task.FromResult<long?>(null);
+
     /// <summary>Not-withdrawn listings (exhausted and ended ones too), by id, the first <paramref name="limit"/> after the id
     /// <paramref name="after"/> (from the start when null): a page of <c>GET /book</c>.</summary>
     Task<IReadOnlyList<ListingSnapshot>> ListingsPageAsync(string? after, int limit, CancellationToken ct = default);

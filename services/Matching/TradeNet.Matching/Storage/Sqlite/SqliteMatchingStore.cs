@@ -19,6 +19,9 @@ public sealed class SqliteMatchingStore : IMatchingStore
             listing TEXT NULL,
             remaining REAL NULL,
             open_until INTEGER NULL);
+        CREATE TABLE IF NOT EXISTS book_version (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            version INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS trades (
             id TEXT PRIMARY KEY,
             round_id TEXT NOT NULL,
@@ -87,6 +90,14 @@ public sealed class SqliteMatchingStore : IMatchingStore
         await using var scope = await Database.BeginWriteAsync(ct);
         await scope.ExecuteAsync("DELETE FROM leases WHERE name = $name AND holder = $holder", ("$name", name), ("$holder", holder));
         await scope.CommitAsync(ct);
+    }
+
+    public async Task<long?> BookVersionAsync(CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM book_version WHERE id = 1";
+        return await command.ExecuteScalarAsync(ct) is long version ? version : 0;
     }
 
     /// <summary>The live listings as the last live read parsed them, each with the stored JSON it was parsed from.</summary>
