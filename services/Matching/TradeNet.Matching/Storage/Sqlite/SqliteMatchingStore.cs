@@ -18,7 +18,8 @@ public sealed class SqliteMatchingStore : IMatchingStore
             withdrawn INTEGER NOT NULL,
             listing TEXT NULL,
             remaining REAL NULL,
-            open_until INTEGER NULL);
+            open_until INTEGER NULL,
+            changed INTEGER NULL);
         CREATE TABLE IF NOT EXISTS book_version (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             version INTEGER NOT NULL);
@@ -99,6 +100,21 @@ public sealed class SqliteMatchingStore : IMatchingStore
         command.CommandText = "SELECT version FROM book_version WHERE id = 1";
         return await command.ExecuteScalarAsync(ct) is long version ? version : 0;
     }
+
+    public async Task<IReadOnlyList<BookListing>?> ListingsSavedSinceAsync(long since, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = ListingsSavedSinceSql;
+        command.Parameters.AddWithValue("$since", since);
+        var listings = new List<BookListing>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) listings.Add(ReadListing(reader));
+        return listings;
+    }
+
+    /// <summary>Along ix_book_changed: the rows saved since, not the book.</summary>
+    internal const string ListingsSavedSinceSql = "SELECT id, town_id, version, withdrawn, listing FROM book WHERE changed > $since";
 
     /// <summary>The live listings as the last live read parsed them, each with the stored JSON it was parsed from.</summary>
     private volatile Dictionary<string, (byte[] Json, ListingSnapshot Listing)> _lastLive = new(StringComparer.Ordinal);

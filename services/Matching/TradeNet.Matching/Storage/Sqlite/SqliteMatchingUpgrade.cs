@@ -16,6 +16,7 @@ internal static class SqliteMatchingUpgrade
         new("trades", "agreed_at", "INTEGER NULL"),
         new("book", "remaining", "REAL NULL"),
         new("book", "open_until", "INTEGER NULL"),
+        new("book", "changed", "INTEGER NULL"),
         new("trade_towns", "status", "TEXT NULL"),
         new("trade_towns", "created_at", "INTEGER NULL"),
     ];
@@ -39,6 +40,10 @@ internal static class SqliteMatchingUpgrade
         DROP INDEX IF EXISTS ix_book_open;
         """;
 
+    /// <summary>The rows saved since a book version (<see cref="SqliteMatchingStore.ListingsSavedSinceSql"/>). Rows an
+    /// earlier release wrote have no mark and are not in it: a reader's first read of the book is a whole one.</summary>
+    private const string ChangedIndex = "CREATE INDEX IF NOT EXISTS ix_book_changed ON book(changed) WHERE changed IS NOT NULL";
+
     /// <summary>Each (trade, town) row an earlier release wrote gets its trade's status and creation time. Only while the
     /// index below does not exist yet, and the same write creates it: so it runs once, and a later start does not look
     /// every town's whole history over for nulls (millions of rows after months). Rows this release writes carry both.</summary>
@@ -59,5 +64,5 @@ internal static class SqliteMatchingUpgrade
 
     /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it.</summary>
     public static void Run(SqliteDatabase database) =>
-        AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, FillTradeTownColumns, TradeTownIndexes);
+        AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, ChangedIndex, FillTradeTownColumns, TradeTownIndexes);
 }
