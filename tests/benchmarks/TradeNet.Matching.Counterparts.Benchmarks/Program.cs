@@ -12,11 +12,12 @@ using Engine = TradeNet.Matching.Engine;
 namespace TradeNet.Matching.Counterparts.Benchmarks;
 
 /// <summary>
-/// The work of one <c>GET /listings/{id}/counterparts</c>, timed in-process step by step on a generated book in a real
-/// SQLite store: a book of <c>--listings</c> (BookGenerator over the catalog's categories) of which one town has
-/// <c>--town-listings</c>, asked about that town's listing with the most counterparts. Two cases: the town where the
-/// generator put it, and the same town 1,000 km away (its listings fit almost nothing, so every candidate is weighed).
-/// Prints a markdown table; no pass/fail.
+/// The work of one <c>GET /listings/{id}/counterparts</c> once it has its turn, timed in-process on a generated book in a
+/// real SQLite store: a book of <c>--listings</c> (BookGenerator over the catalog's categories) of which one town has
+/// <c>--town-listings</c>, asked about that town's listing with the most counterparts, in three shapes (<see cref="Shape"/>).
+/// Per shape: the path before the route kept its book (a store opened afresh, so the whole book is parsed, and the rule
+/// <see cref="Clearing.Counterparts.Report"/>); the route's <see cref="CounterpartBooks"/> with a listing saved before
+/// each request; and with the book unchanged. Prints a markdown table (docs/benchmarks.md); no pass/fail.
 ///   --listings N (20000)  --town-listings N (498)  --runs N (9)  --seed N (1)  --data DIR (/tmp/counterparts-bench)
 /// </summary>
 internal static class CounterpartsBenchmark
@@ -52,8 +53,8 @@ internal static class CounterpartsBenchmark
             // Before: every read parsed the whole book (a store opened afresh has parsed nothing) and the rule answered.
             var before = await RunAsync(runs, asked.Id, () => Task.FromResult(new SqliteMatchingStore(path)),
                 (book, self) => Clearing.Counterparts.Report(self, book, Detour, Limit));
-            // Now, the worst: a listing saved since the last request, so the book is read again (one listing parsed again)
-            // and indexed anew.
+            // Now, the worst: a listing saved since the last request, so what was saved since is read, and the book built and
+            // indexed anew.
             var books = new CounterpartBooks();
             var version = changing.Version;
             var changed = await RunAsync(runs, asked.Id, async () =>

@@ -120,9 +120,9 @@ public sealed class SqliteMatchingStore : IMatchingStore
     private volatile Dictionary<string, (byte[] Json, ListingSnapshot Listing)> _lastLive = new(StringComparer.Ordinal);
 
     /// <summary>Parses again only the listings whose stored JSON changed since the last live read, and takes the others
-    /// as they were parsed then: a book of 20,000 listings read unchanged cost ~60–100 ms of parsing on every round and
-    /// every counterparts answer (docs/benchmarks.md), now the rows' bytes compared. Same JSON, same listing, whatever
-    /// wrote it. Concurrent reads each keep what they read; the last to finish is the one remembered.</summary>
+    /// as they were parsed then: parsing was most of reading a 20,000-listing book (50–250 ms of it, the rows themselves
+    /// ~25 ms; docs/benchmarks.md), on every round. Same JSON, same listing, whatever wrote it. Concurrent reads each keep
+    /// what they read; the last to finish is the one remembered. Holds the live book's JSON and snapshots in memory.</summary>
     public async Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         var last = _lastLive;

@@ -10,7 +10,8 @@ internal static class SqliteMatchingUpgrade
     /// <c>agreed_at</c> keep it null: the time was never recorded, and the last acceptance (their legs' answers) is only a
     /// lower bound of it, which the trade view shows anyway. The book's <c>remaining</c> and <c>open_until</c> are copies
     /// of the listing's own, and <c>trade_towns</c>' <c>status</c> and <c>created_at</c> of the trade's own, filled in
-    /// below for the rows an earlier release wrote.</summary>
+    /// below for the rows an earlier release wrote. The book's <c>changed</c> (the book version a save moved it to) stays
+    /// null on those rows.</summary>
     private static readonly AddedColumn[] Added =
     [
         new("trades", "agreed_at", "INTEGER NULL"),
