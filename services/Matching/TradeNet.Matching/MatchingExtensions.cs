@@ -52,6 +52,7 @@ public static class MatchingExtensions
                 : sp.GetRequiredService<EngineClearing>());
         services.AddSingleton<ClearingRounds>();
         services.AddSingleton<Api.CounterpartGate>();
+        services.AddSingleton<Api.CounterpartBooks>();
         services.AddScoped<TradeLifecycle>();
         services.AddScoped<OperatorCancellation>();
         services.AddHostedService<ScheduledClearing>();

@@ -86,6 +86,34 @@ public class CounterpartTests
     }
 
     [Fact]
+    public async Task Each_answer_follows_the_book_a_listing_published_a_proposals_hold_and_a_window_that_ended_since_the_last_ask()
+    {
+        var clock = new ShiftedClock();
+        await using var host = new MatchingHost { Clock = clock };
+        await host.PublishListingsAsync(Swap.All);
+        var town = host.Town(Swap.B);
+        Assert.Equal(["a-cheese"], (await ReadAsync(town, "b-cheese")).Counterparts.Select(c => c.ListingId));
+
+        // A listing saved: the book's version moved on.
+        await host.PublishListingsAsync(Swap.Listing("c-cheese", "town-c", "offer", "cheese", 10, 10, 12) with
+        {
+            AvailableUntil = DateTimeOffset.UtcNow.AddDays(2),
+        });
+        // At town B's own position, so nearest.
+        Assert.Equal(["c-cheese", "a-cheese"], (await ReadAsync(town, "b-cheese")).Counterparts.Select(c => c.ListingId));
+
+        // A proposal holds all of a-cheese and b-cheese: no listing was saved, what trades hold changed.
+        await host.RunRoundAsync();
+        var held = await ReadAsync(town, "b-cheese");
+        Assert.Equal((false, 10.0), (held.InBook, held.Held));
+        Assert.Equal(["c-cheese"], held.Counterparts.Select(c => c.ListingId));
+
+        // Nothing written, but c-cheese's window ended.
+        clock.Shift = TimeSpan.FromDays(3);
+        Assert.Empty((await ReadAsync(town, "b-cheese")).Counterparts);
+    }
+
+    [Fact]
     public async Task Another_town_is_refused_an_unknown_listing_is_a_404_and_a_bad_limit_a_400_naming_it()
     {
         await using var host = new MatchingHost();

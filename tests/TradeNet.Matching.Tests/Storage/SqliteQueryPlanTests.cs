@@ -30,6 +30,14 @@ public sealed class SqliteQueryPlanTests : IDisposable
     }
 
     [Fact]
+    public void The_listings_saved_since_a_book_version_are_read_along_their_mark_rather_than_the_whole_book()
+    {
+        var plan = Plan(SqliteMatchingStore.ListingsSavedSinceSql, ("$since", 0L));
+
+        Assert.Contains("USING INDEX ix_book_changed (changed>?)", plan);
+    }
+
+    [Fact]
     public void A_page_of_the_book_is_read_along_its_primary_key()
     {
         var plan = Plan(SqliteMatchingStore.ListingsPageSql, ("$after", ""), ("$limit", 500));

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TradeNet.Contracts;
 using TradeNet.Matching.Clearing;
-using TradeNet.Matching.Rounds;
 using TradeNet.Matching.Storage;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
@@ -23,7 +22,7 @@ internal static class CounterpartEndpoints
 
     private static async Task<Results<Ok<CounterpartsView>, ValidationProblem, ProblemHttpResult>> ReadAsync(string id, string? limit,
         ClaimsPrincipal user, IMatchingStore store, IOptions<MatchingOptions> options, TimeProvider clock, CounterpartGate gate,
-        HttpContext http, CancellationToken ct)
+        CounterpartBooks books, HttpContext http, CancellationToken ct)
     {
         if (!QueryLimit.TryParse(limit, DefaultLimit, MaxLimit, out var size)) return Problems.Field("limit", QueryLimit.Problem(MaxLimit));
         var stored = await store.GetListingAsync(id, ct);
@@ -39,29 +38,21 @@ internal static class CounterpartEndpoints
                 detail: "Matching is working out other listings' counterparts; nothing was read. Retry shortly.");
         }
         var now = clock.GetUtcNow();
-        var (open, held) = await BookHolds.ReadAsync(store, now, ct);
-        // The book exactly as a round clears it: what it leaves out can be no one's counterpart.
-        var book = OrderBook.From(open, held, now).Tradable;
-        // Each listing is weighed against its category's other kind only, not the whole book.
-        var sides = book.ToLookup(e => (e.Category, e.Kind));
-        IEnumerable<BookEntry> OtherSide(BookEntry e) => sides[(e.Category, e.Kind == ListingKind.Offer ? ListingKind.Need : ListingKind.Offer)];
-        var detour = options.Value.DetourFactor;
+        // The book exactly as a round clears it (what it leaves out can be no one's counterpart), read and indexed once per
+        // book version and holds.
+        var (held, book, index) = await books.ReadAsync(store, now, options.Value.DetourFactor, ct);
         var holds = stored.Withdrawn ? 0 : held.GetValueOrDefault(snapshot.Id);
         // As GET /book shows it: a withdrawn listing or an ended window has nothing available to the next round.
         var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, snapshot.Remaining - holds);
         var inBook = book.FirstOrDefault(e => e.Id == snapshot.Id);
         var self = inBook ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
-        var counterparts = Counterparts.Of(self, OtherSide(self), detour);
-        var townSide = book.Where(e => e.TownId == self.TownId && e.Kind != self.Kind).ToList();
+        // Counterparts.Report's answer, exactly.
+        var report = index.Report(self, size);
 
         return TypedResults.Ok(new CounterpartsView(snapshot.Id, snapshot.TownId, Kind(self.Kind), snapshot.Category, available, holds,
-            snapshot.MinLot, inBook is not null, NotInBook(stored.Withdrawn, snapshot, available, now),
-            counterparts.Count(c => c.Fits),
-            counterparts.SelectMany(c => c.Reasons.Select(r => r.Code).Distinct()).GroupBy(code => code)
-                .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            new TownSideView(Kind(self.Kind == ListingKind.Offer ? ListingKind.Need : ListingKind.Offer), townSide.Count,
-                townSide.Count(e => Counterparts.HasFit(e, OtherSide(e), detour))),
-            counterparts.Take(size).Select(CounterpartView.From).ToArray()));
+            snapshot.MinLot, inBook is not null, NotInBook(stored.Withdrawn, snapshot, available, now), report.Fitting, report.NotFitting,
+            new TownSideView(Kind(self.Kind == ListingKind.Offer ? ListingKind.Need : ListingKind.Offer), report.TownSide, report.TownSideFitting),
+            report.First.Select(CounterpartView.From).ToArray()));
     }
 
     /// <summary>Why a round leaves the listing out, in the order <see cref="OrderBook.From"/> and the strategies check.</summary>

@@ -18,6 +18,13 @@ public sealed record Counterpart(BookEntry Listing, double RoadKm, IReadOnlyList
     public bool Fits => Reasons.Count == 0;
 }
 
+/// <summary>What the counterparts route tells of one listing: how many of its counterparts fit, how many each reason
+/// keeps out (one counterpart may count under several), the first <c>limit</c> of them in <see cref="Counterparts.Of"/>'s
+/// order, and the town's own listings of the other kind in the book (<see cref="TownSide"/>) with how many of those fit
+/// someone (<see cref="TownSideFitting"/>).</summary>
+public sealed record CounterpartReport(int Fitting, IReadOnlyDictionary<string, int> NotFitting, IReadOnlyList<Counterpart> First,
+    int TownSide, int TownSideFitting);
+
 /// <summary>
 /// What a town asks when round after round its listing is in no trade: which listings could be its other side, and what
 /// keeps the rest out. A fit is needed, not enough: a trade is a cycle, so the town must also give (or receive) through
@@ -53,6 +60,20 @@ public static class Counterparts
         Candidates(listing, book, detourFactor)
             .OrderBy(c => c.Fits ? 0 : 1).ThenBy(c => c.RoadKm).ThenBy(c => c.Listing.Id, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>The route's report for <paramref name="listing"/> over the tradable <paramref name="book"/>, each listing
+    /// weighed against its category's other kind only.</summary>
+    public static CounterpartReport Report(BookEntry listing, IReadOnlyList<BookEntry> book, double detourFactor, int limit)
+    {
+        var sides = book.ToLookup(e => (e.Category, e.Kind));
+        IEnumerable<BookEntry> OtherSide(BookEntry e) => sides[(e.Category, e.Kind == ListingKind.Offer ? ListingKind.Need : ListingKind.Offer)];
+        var counterparts = Of(listing, OtherSide(listing), detourFactor);
+        var townSide = book.Where(e => e.TownId == listing.TownId && e.Kind != listing.Kind).ToList();
+        return new CounterpartReport(counterparts.Count(c => c.Fits),
+            counterparts.SelectMany(c => c.Reasons.Select(r => r.Code).Distinct()).GroupBy(code => code)
+                .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            counterparts.Take(limit).ToList(), townSide.Count, townSide.Count(e => HasFit(e, OtherSide(e), detourFactor)));
+    }
 
     /// <summary>Whether the listing has at least one counterpart that fits (stops at the first). The rule <see cref="Why"/>
     /// tells, asked as yes or no: a town's every listing may be asked it against a whole category, and writing each

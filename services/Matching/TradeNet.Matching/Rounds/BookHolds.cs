@@ -34,15 +34,21 @@ public static class BookHolds
     }
 
     /// <summary>The live book a round clears (<see cref="IMatchingStore.LiveListingsAsync"/>) and what trades hold on it.</summary>
+    public static Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadAsync(
+        IMatchingStore store, DateTimeOffset now, CancellationToken ct) =>
+        ReadAsync(store, now, () => store.LiveListingsAsync(now, ct), ct);
+
+    /// <summary><paramref name="liveListings"/> (the live book as the store reads it, or a copy kept up to date with it, as
+    /// the counterparts route keeps one) and what trades hold on it.</summary>
     public static async Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadAsync(
-        IMatchingStore store, DateTimeOffset now, CancellationToken ct)
+        IMatchingStore store, DateTimeOffset now, Func<Task<IReadOnlyList<ListingSnapshot>>> liveListings, CancellationToken ct)
     {
         // Trades first, then the book: a trade agreed between the reads is then in the proposals (or in both lists, held
         // twice for one round) rather than in neither; a copy that reaches a reserved version between the reads has the
         // reservation in it, and the hold read before stops counting against that newer copy.
         var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
         var agreed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
-        var read = await store.LiveListingsAsync(now, ct);
+        var read = await liveListings();
         return (read, Held(proposed, agreed, read));
     }
 

@@ -14,6 +14,17 @@ public interface IMatchingStore
     /// not read here, so a round reads the live book however long the history behind it.</summary>
     Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default);
 
+    /// <summary>A number that changes in every write that saves a listing, committed with it: the live book read after
+    /// reading it is at least that new, and while it has not changed the live book is what was read then (less what ended
+    /// since). Null when the store keeps none; a reader then reads the book each time.</summary>
+    Task<long?> BookVersionAsync(CancellationToken ct = default) => Task.FromResult<long?>(null);
+
+    /// <summary>Every listing saved since the book's version was <paramref name="since"/>, as it is now (live or not: withdrawn,
+    /// exhausted or ended), so a reader holding the live book of that version brings it up to date without reading it all.
+    /// Read the version first. Null when the store keeps no versions.</summary>
+    Task<IReadOnlyList<BookListing>?> ListingsSavedSinceAsync(long since, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<BookListing>?>(null);
+
     /// <summary>Not-withdrawn listings (exhausted and ended ones too), by id, the first <paramref name="limit"/> after the id
     /// <paramref name="after"/> (from the start when null): a page of <c>GET /book</c>.</summary>
     Task<IReadOnlyList<ListingSnapshot>> ListingsPageAsync(string? after, int limit, CancellationToken ct = default);

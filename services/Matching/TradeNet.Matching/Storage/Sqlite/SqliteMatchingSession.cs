@@ -28,13 +28,16 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
         return await ReadListingAsync(command, ct);
     }
 
-    /// <summary>remaining and open_until copy the snapshot's for the live book's index (<see cref="LiveListingsSql"/>).</summary>
+    /// <summary>remaining and open_until copy the snapshot's for the live book's index (<see cref="LiveListingsSql"/>); the
+    /// book's version moves on in the same write (<see cref="IMatchingStore.BookVersionAsync"/>) and the row is marked with it
+    /// (<c>changed</c>, for <see cref="IMatchingStore.ListingsSavedSinceAsync"/>).</summary>
     public Task SaveListingAsync(BookListing listing, CancellationToken ct = default) =>
         scope.ExecuteAsync("""
-            INSERT INTO book(id, town_id, version, withdrawn, listing, remaining, open_until)
-            VALUES ($id, $town, $version, $withdrawn, $listing, $remaining, $openUntil)
+            INSERT INTO book_version(id, version) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET version = version + 1;
+            INSERT INTO book(id, town_id, version, withdrawn, listing, remaining, open_until, changed)
+            VALUES ($id, $town, $version, $withdrawn, $listing, $remaining, $openUntil, (SELECT version FROM book_version WHERE id = 1))
             ON CONFLICT(id) DO UPDATE SET town_id = $town, version = $version, withdrawn = $withdrawn, listing = $listing,
-                remaining = $remaining, open_until = $openUntil
+                remaining = $remaining, open_until = $openUntil, changed = excluded.changed;
             """,
             ("$id", listing.Id), ("$town", listing.TownId), ("$version", listing.Version), ("$withdrawn", listing.Withdrawn ? 1 : 0),
             ("$listing", listing.Listing is null ? null : JsonSerializer.Serialize(listing.Listing, Json)),

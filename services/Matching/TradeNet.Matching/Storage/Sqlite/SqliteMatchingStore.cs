@@ -18,7 +18,11 @@ public sealed class SqliteMatchingStore : IMatchingStore
             withdrawn INTEGER NOT NULL,
             listing TEXT NULL,
             remaining REAL NULL,
-            open_until INTEGER NULL);
+            open_until INTEGER NULL,
+            changed INTEGER NULL);
+        CREATE TABLE IF NOT EXISTS book_version (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            version INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS trades (
             id TEXT PRIMARY KEY,
             round_id TEXT NOT NULL,
@@ -90,10 +94,59 @@ public sealed class SqliteMatchingStore : IMatchingStore
         await scope.CommitAsync(ct);
     }
 
+    public async Task<long?> BookVersionAsync(CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM book_version WHERE id = 1";
+        return await command.ExecuteScalarAsync(ct) is long version ? version : 0;
+    }
+
+    public async Task<IReadOnlyList<BookListing>?> ListingsSavedSinceAsync(long since, CancellationToken ct = default)
+    {
+        await using var connection = Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = ListingsSavedSinceSql;
+        command.Parameters.AddWithValue("$since", since);
+        var listings = new List<BookListing>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) listings.Add(ReadListing(reader));
+        return listings;
+    }
+
+    /// <summary>Along ix_book_changed: the rows saved since, not the book.</summary>
+    internal const string ListingsSavedSinceSql = "SELECT id, town_id, version, withdrawn, listing FROM book WHERE changed > $since";
+
+    /// <summary>The live listings as the last live read parsed them, each with the stored JSON it was parsed from.</summary>
+    private volatile Dictionary<string, (byte[] Json, ListingSnapshot Listing)> _lastLive = new(StringComparer.Ordinal);
+
+    /// <summary>Parses again only the listings whose stored JSON changed since the last live read, and takes the others
+    /// as they were parsed then: parsing was most of reading a 20,000-listing book (50–250 ms of it, the rows themselves
+    /// ~25 ms; docs/benchmarks.md), on every round. Same JSON, same listing, whatever wrote it. Concurrent reads each keep
+    /// what they read; the last to finish is the one remembered. Holds the live book's JSON and snapshots in memory.</summary>
     public async Task<IReadOnlyList<ListingSnapshot>> LiveListingsAsync(DateTimeOffset now, CancellationToken ct = default)
     {
+        var last = _lastLive;
+        var read = new Dictionary<string, (byte[] Json, ListingSnapshot Listing)>(last.Count, StringComparer.Ordinal);
+        var listings = new List<ListingSnapshot>(last.Count);
+        await using (var connection = Database.Open())
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = LiveListingsSql;
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var (id, json) = (reader.GetString(0), reader.GetFieldValue<byte[]>(1));
+                var parsed = last.TryGetValue(id, out var known) && known.Json.AsSpan().SequenceEqual(json)
+                    ? known
+                    : (Json: json, Listing: JsonSerializer.Deserialize<ListingSnapshot>(json, Json)!);
+                read[id] = parsed;
+                listings.Add(parsed.Listing);
+            }
+        }
+        _lastLive = read;
         // open_until is rounded up to the millisecond: the exact end decides the last one.
-        var listings = await ReadSnapshotsAsync(LiveListingsSql, ct, ("$now", now.ToUnixTimeMilliseconds()));
         return listings.Where(l => l.AvailableUntil is null || l.AvailableUntil >= now).ToList();
     }
 
@@ -104,7 +157,7 @@ public sealed class SqliteMatchingStore : IMatchingStore
     /// exhausted listings is never walked, and the range on open_until leaves the ended ones out. The
     /// conditions repeat the index's own, which is what lets SQLite use a partial index.</summary>
     internal const string LiveListingsSql =
-        "SELECT listing FROM book WHERE withdrawn = 0 AND remaining > 0 AND open_until >= $now ORDER BY id";
+        "SELECT id, listing FROM book WHERE withdrawn = 0 AND remaining > 0 AND open_until >= $now ORDER BY id";
 
     /// <summary>A page by primary key: a page costs its own rows, not the book's.</summary>
     internal const string ListingsPageSql =

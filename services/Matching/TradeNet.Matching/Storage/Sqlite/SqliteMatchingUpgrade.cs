@@ -10,12 +10,14 @@ internal static class SqliteMatchingUpgrade
     /// <c>agreed_at</c> keep it null: the time was never recorded, and the last acceptance (their legs' answers) is only a
     /// lower bound of it, which the trade view shows anyway. The book's <c>remaining</c> and <c>open_until</c> are copies
     /// of the listing's own, and <c>trade_towns</c>' <c>status</c> and <c>created_at</c> of the trade's own, filled in
-    /// below for the rows an earlier release wrote.</summary>
+    /// below for the rows an earlier release wrote. The book's <c>changed</c> (the book version a save moved it to) stays
+    /// null on those rows.</summary>
     private static readonly AddedColumn[] Added =
     [
         new("trades", "agreed_at", "INTEGER NULL"),
         new("book", "remaining", "REAL NULL"),
         new("book", "open_until", "INTEGER NULL"),
+        new("book", "changed", "INTEGER NULL"),
         new("trade_towns", "status", "TEXT NULL"),
         new("trade_towns", "created_at", "INTEGER NULL"),
         new("trades", "unagreed_cancelled_at", "INTEGER NULL"),
@@ -39,6 +41,10 @@ internal static class SqliteMatchingUpgrade
         CREATE INDEX IF NOT EXISTS ix_book_live ON book(open_until) WHERE withdrawn = 0 AND remaining > 0;
         DROP INDEX IF EXISTS ix_book_open;
         """;
+
+    /// <summary>The rows saved since a book version (<see cref="SqliteMatchingStore.ListingsSavedSinceSql"/>). Rows an
+    /// earlier release wrote have no mark and are not in it: a reader's first read of the book is a whole one.</summary>
+    private const string ChangedIndex = "CREATE INDEX IF NOT EXISTS ix_book_changed ON book(changed) WHERE changed IS NOT NULL";
 
     /// <summary>Each (trade, town) row an earlier release wrote gets its trade's status and creation time. Only while the
     /// index below does not exist yet, and the same write creates it: so it runs once, and a later start does not look
@@ -66,5 +72,6 @@ internal static class SqliteMatchingUpgrade
 
     /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it.</summary>
     public static void Run(SqliteDatabase database) =>
-        AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, FillTradeTownColumns, TradeTownIndexes, UnagreedCancelledIndex);
+        AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, ChangedIndex, FillTradeTownColumns, TradeTownIndexes,
+            UnagreedCancelledIndex);
 }
