@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -41,16 +39,8 @@ public sealed class RoundRetentionTests : IDisposable
     [InlineData("23:59:59")]
     public async Task A_retention_under_a_day_stops_matching_at_start_naming_the_setting(string retention)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Matching:RoundRetention"] = retention,
-            ["Storage:DataDir"] = _dir.FullName,
-        });
-        builder.AddMatching();
-        await using var app = builder.Build();
+        var failure = await MatchingStart.FailureWithAsync(_dir.FullName, "Matching:RoundRetention", retention);
 
-        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         Assert.Contains("Matching:RoundRetention must be at least 24 hours", failure.Message);
     }
 
