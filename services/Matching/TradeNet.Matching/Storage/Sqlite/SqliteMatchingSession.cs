@@ -49,13 +49,14 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
         return (await ReadTradesAsync(command, ct)).SingleOrDefault();
     }
 
+    internal const string TradesUsingListingSql =
+        $"SELECT {TradeColumns} FROM trades WHERE +status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing) ORDER BY created_at, id";
+
     public async Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default)
     {
         // "+status" keeps SQLite off the status index: it would walk every trade in that status (thousands of proposals)
         // and test each against the listing; from the listing's few trades by primary key the read is O(its trades).
-        var command = scope.Prepared(
-            $"SELECT {TradeColumns} FROM trades WHERE +status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing) ORDER BY created_at, id",
-            ("$status", StatusText(status)), ("$listing", listingId));
+        var command = scope.Prepared(TradesUsingListingSql, ("$status", StatusText(status)), ("$listing", listingId));
         return await ReadTradesAsync(command, ct);
     }
 

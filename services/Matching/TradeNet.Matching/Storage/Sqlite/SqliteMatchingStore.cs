@@ -411,16 +411,17 @@ public sealed class SqliteMatchingStore : IMatchingStore
     /// then id), read at once: from each listing's rows in trade_listings to its trades by primary key (CROSS JOIN fixes
     /// that order); a trade on several of the listings is read once. <paramref name="prepare"/> makes the command: the
     /// session's own prepared one (not to be disposed) or one on a read connection the caller disposes.</summary>
+    /// <summary>Its columns from 2 on are <see cref="TradeColumns"/>.</summary>
+    internal const string TradesOnListingsSql =
+        "SELECT tl.listing_id, t.id, t.doc, t.version, t.agreed_at FROM trade_listings tl CROSS JOIN trades t ON t.id = tl.trade_id " +
+        "WHERE tl.listing_id IN (SELECT value FROM json_each($listings)) AND t.status = $status ORDER BY t.created_at, t.id";
+
     internal static async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> ReadTradesByListingAsync(IReadOnlyCollection<string> listingIds,
         TradeStatus status, Func<string, (string Name, object? Value)[], SqliteCommand> prepare, CancellationToken ct)
     {
         var found = new Dictionary<string, IReadOnlyList<Trade>>(StringComparer.Ordinal);
         if (listingIds.Count == 0) return found;
-        // Its columns from 2 on are TradeColumns.
-        var command = prepare(
-            "SELECT tl.listing_id, t.id, t.doc, t.version, t.agreed_at FROM trade_listings tl CROSS JOIN trades t ON t.id = tl.trade_id " +
-            "WHERE tl.listing_id IN (SELECT value FROM json_each($listings)) AND t.status = $status ORDER BY t.created_at, t.id",
-            [("$listings", JsonSerializer.Serialize(listingIds)), ("$status", StatusText(status))]);
+        var command = prepare(TradesOnListingsSql, [("$listings", JsonSerializer.Serialize(listingIds)), ("$status", StatusText(status))]);
         var trades = new Dictionary<string, Trade>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
