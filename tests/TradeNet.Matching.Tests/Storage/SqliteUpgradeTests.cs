@@ -141,52 +141,10 @@ public sealed class SqliteUpgradeTests : IDisposable
     {
         Directory.CreateDirectory(_settings.DataDir);
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        Trade Made(string a, string b, int minutesAgo, TradeStatus status)
-        {
-            TradeLegState Leg(int index, string from, string to) => new(new TradeLeg(index, from, to, $"{from}-o", $"{to}-n", "cheese", 4.5, 54,
-                4.95, new TradePoint(46.03, 4.06), new TradePoint(46.04, 4.04), null, null));
-            var at = now.AddMinutes(-minutesAgo);
-            return new Trade(Guid.NewGuid(), Guid.NewGuid(), status, [Leg(0, a, b), Leg(1, b, a)], at.AddDays(1), at, Version: 1);
-        }
         // Several per minute, as a round's trades share their time; statuses mixed.
-        var trades = Enumerable.Range(0, 24).Select(i => Made("roanne", (i % 3) switch { 0 => "lyon", 1 => "riorges", _ => "vichy" }, i / 5,
+        var trades = Enumerable.Range(0, 24).Select(i => Made(now, "roanne", (i % 3) switch { 0 => "lyon", 1 => "riorges", _ => "vichy" }, i / 5,
             (i % 4) switch { 0 => TradeStatus.Proposed, 1 => TradeStatus.Cancelled, 2 => TradeStatus.Agreed, _ => TradeStatus.Completed })).ToList();
-        using (var connection = new SqliteConnection($"Data Source={Path};Pooling=False"))
-        {
-            connection.Open();
-            using var create = connection.CreateCommand();
-            // The trade tables as the release before made them.
-            create.CommandText = """
-                CREATE TABLE trades (id TEXT PRIMARY KEY, round_id TEXT NOT NULL, status TEXT NOT NULL, deadline INTEGER NOT NULL,
-                    created_at INTEGER NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, agreed_at INTEGER NULL);
-                CREATE INDEX ix_trades_status_deadline ON trades(status, deadline);
-                CREATE INDEX ix_trades_created ON trades(created_at);
-                CREATE INDEX ix_trades_status_created ON trades(status, created_at);
-                CREATE TABLE trade_towns (trade_id TEXT NOT NULL REFERENCES trades(id), town_id TEXT NOT NULL, PRIMARY KEY (trade_id, town_id));
-                CREATE INDEX ix_trade_towns_town ON trade_towns(town_id);
-                CREATE TABLE trade_listings (trade_id TEXT NOT NULL REFERENCES trades(id), listing_id TEXT NOT NULL, PRIMARY KEY (trade_id, listing_id));
-                CREATE INDEX ix_trade_listings_listing ON trade_listings(listing_id);
-                """;
-            create.ExecuteNonQuery();
-            foreach (var trade in trades)
-            {
-                using var insert = connection.CreateCommand();
-                insert.CommandText = """
-                    INSERT INTO trades VALUES ($id, $round, $status, $deadline, $created, 1, $doc, NULL);
-                    INSERT INTO trade_towns SELECT $id, value FROM json_each($towns);
-                    INSERT INTO trade_listings SELECT $id, value FROM json_each($listings);
-                    """;
-                insert.Parameters.AddWithValue("$id", trade.Id.ToString());
-                insert.Parameters.AddWithValue("$round", trade.RoundId.ToString());
-                insert.Parameters.AddWithValue("$status", trade.Status.ToString().ToLowerInvariant());
-                insert.Parameters.AddWithValue("$deadline", trade.Deadline.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$created", trade.CreatedAt.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(trade, SqliteMatchingStore.Json));
-                insert.Parameters.AddWithValue("$towns", JsonSerializer.Serialize(trade.Towns.ToArray()));
-                insert.Parameters.AddWithValue("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray()));
-                insert.ExecuteNonQuery();
-            }
-        }
+        OldTradeTables(trades);
         var middle = trades.OrderByDescending(t => t.CreatedAt).ThenBy(t => t.Id.ToString(), StringComparer.Ordinal).ElementAt(9);
         var queries = new List<TradeQuery>();
         foreach (var status in Enum.GetValues<TradeStatus>().Select(s => (TradeStatus?)s).Prepend(null))
@@ -219,6 +177,91 @@ public sealed class SqliteUpgradeTests : IDisposable
         using var indexes = check.CreateCommand();
         indexes.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trade_towns' AND name LIKE 'ix_%' ORDER BY name)";
         Assert.Equal("ix_trade_towns_created,ix_trade_towns_status_created", indexes.ExecuteScalar());
+    }
+
+    /// <summary>The trade tables as the release before the towns' status copies made them, holding <paramref name="trades"/>.</summary>
+    private void OldTradeTables(IEnumerable<Trade> trades)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
+        connection.Open();
+        using var create = connection.CreateCommand();
+        // The trade tables as the release before made them.
+        create.CommandText = """
+            CREATE TABLE trades (id TEXT PRIMARY KEY, round_id TEXT NOT NULL, status TEXT NOT NULL, deadline INTEGER NOT NULL,
+                created_at INTEGER NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, agreed_at INTEGER NULL);
+            CREATE INDEX ix_trades_status_deadline ON trades(status, deadline);
+            CREATE INDEX ix_trades_created ON trades(created_at);
+            CREATE INDEX ix_trades_status_created ON trades(status, created_at);
+            CREATE TABLE trade_towns (trade_id TEXT NOT NULL REFERENCES trades(id), town_id TEXT NOT NULL, PRIMARY KEY (trade_id, town_id));
+            CREATE INDEX ix_trade_towns_town ON trade_towns(town_id);
+            CREATE TABLE trade_listings (trade_id TEXT NOT NULL REFERENCES trades(id), listing_id TEXT NOT NULL, PRIMARY KEY (trade_id, listing_id));
+            CREATE INDEX ix_trade_listings_listing ON trade_listings(listing_id);
+            """;
+        create.ExecuteNonQuery();
+        foreach (var trade in trades)
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO trades VALUES ($id, $round, $status, $deadline, $created, 1, $doc, NULL);
+                INSERT INTO trade_towns SELECT $id, value FROM json_each($towns);
+                INSERT INTO trade_listings SELECT $id, value FROM json_each($listings);
+                """;
+            insert.Parameters.AddWithValue("$id", trade.Id.ToString());
+            insert.Parameters.AddWithValue("$round", trade.RoundId.ToString());
+            insert.Parameters.AddWithValue("$status", trade.Status.ToString().ToLowerInvariant());
+            insert.Parameters.AddWithValue("$deadline", trade.Deadline.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$created", trade.CreatedAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(trade, SqliteMatchingStore.Json));
+            insert.Parameters.AddWithValue("$towns", JsonSerializer.Serialize(trade.Towns.ToArray()));
+            insert.Parameters.AddWithValue("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray()));
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private static Trade Made(DateTimeOffset now, string a, string b, int minutesAgo, TradeStatus status)
+    {
+        TradeLegState Leg(int index, string from, string to) => new(new TradeLeg(index, from, to, $"{from}-o", $"{to}-n", "cheese", 4.5, 54,
+            4.95, new TradePoint(46.03, 4.06), new TradePoint(46.04, 4.04), null, null));
+        var at = now.AddMinutes(-minutesAgo);
+        return new Trade(Guid.NewGuid(), Guid.NewGuid(), status, [Leg(0, a, b), Leg(1, b, a)], at.AddDays(1), at, Version: 1);
+    }
+
+    [Fact]
+    public async Task A_file_from_before_the_listings_kept_the_trades_status_reads_each_listings_trades_by_status_as_before_and_follows_later_changes()
+    {
+        Directory.CreateDirectory(_settings.DataDir);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var statuses = Enum.GetValues<TradeStatus>();
+        var trades = Enumerable.Range(0, 24).Select(i => Made(now, "roanne", (i % 3) switch { 0 => "lyon", 1 => "riorges", _ => "vichy" }, i / 5,
+            statuses[i % statuses.Length])).ToList();
+        OldTradeTables(trades);
+        var listings = trades.SelectMany(t => t.ListingIds).Distinct(StringComparer.Ordinal).ToList();
+        List<Guid> Expected(string listing, TradeStatus status) => trades.Where(t => t.Status == status && t.ListingIds.Contains(listing))
+            .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id.ToString(), StringComparer.Ordinal).Select(t => t.Id).ToList();
+
+        var store = new SqliteMatchingStore(Path);
+        _ = new SqliteMatchingStore(Path); // a second start finds the column filled and the index there
+
+        foreach (var status in statuses)
+        {
+            var read = await store.TradesUsingListingsAsync(listings, status);
+            foreach (var listing in listings)
+                Assert.Equal(Expected(listing, status), read.GetValueOrDefault(listing, []).Select(t => t.Id));
+        }
+        var proposed = trades.First(t => t.Status == TradeStatus.Proposed && t.Involves("lyon"));
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.True(await session.UpdateTradeAsync(proposed.Cancel("expired", DateTimeOffset.UtcNow)));
+            await session.CommitAsync();
+        }
+        await using (var session = await store.BeginAsync())
+            Assert.DoesNotContain(proposed.Id, (await session.TradesUsingListingAsync("lyon-o", TradeStatus.Proposed)).Select(t => t.Id));
+        Assert.Contains(proposed.Id, (await store.TradesUsingListingsAsync(["lyon-o"], TradeStatus.Cancelled))["lyon-o"].Select(t => t.Id));
+        using var check = new SqliteConnection($"Data Source={Path};Pooling=False");
+        check.Open();
+        using var indexes = check.CreateCommand();
+        indexes.CommandText = "SELECT group_concat(name, ',') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trade_listings' AND name LIKE 'ix_%'";
+        Assert.Equal("ix_trade_listings_status", indexes.ExecuteScalar());
     }
 
     /// <summary>The release before's query for a town's trades (each trade the town was ever in, then its status), run

@@ -4,7 +4,7 @@
 //
 //   dotnet run -c Release --project tests/benchmarks/TradeNet.Load.Benchmarks -- --gateway http://127.0.0.1:5650 --operator-key KEY
 //     [--towns 20] [--listings-per-town 20] [--concurrency 8] [--seconds 60] [--pid PID] [--round-every 10] [--plan-every 20]
-//     [--vehicles 0.2] [--radius-km 100] [--seed 1] [--town-rate 9] [--report-every SECONDS]
+//     [--vehicles 0.2] [--radius-km 100] [--seed 1] [--town-rate 9] [--report-every SECONDS] [--keys-file PATH]
 using System.Diagnostics;
 using System.Globalization;
 using TradeNet.Load.Benchmarks;
@@ -15,7 +15,7 @@ for (var i = 0; i < args.Length; i++)
     if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return Usage($"unexpected argument '{args[i]}'");
     opts[args[i][2..]] = args[++i];
 }
-string[] known = ["gateway", "operator-key", "towns", "listings-per-town", "concurrency", "seconds", "pid", "round-every", "plan-every", "vehicles", "radius-km", "seed", "town-rate", "report-every"];
+string[] known = ["gateway", "operator-key", "towns", "listings-per-town", "concurrency", "seconds", "pid", "round-every", "plan-every", "vehicles", "radius-km", "seed", "town-rate", "report-every", "keys-file"];
 if (opts.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return Usage($"unknown option --{unknown}");
 if (!opts.TryGetValue("gateway", out var gatewayText) || !Uri.TryCreate(gatewayText, UriKind.Absolute, out var gateway)) return Usage("--gateway URL is required");
 if (!opts.TryGetValue("operator-key", out var operatorKey)) return Usage("--operator-key is required");
@@ -67,6 +67,9 @@ await Parallel.ForEachAsync(Enumerable.Range(0, townCount), new ParallelOptions 
 });
 var registered = towns.OfType<Town>().ToList();
 o.WriteLine($"registered {registered.Count} of {townCount} towns in {setupClock.Elapsed.TotalSeconds:0.0} s");
+// The towns' keys, for probing town-only routes beside a run (a soak's reads as a town); the file holds keys in clear.
+if (opts.TryGetValue("keys-file", out var keysFile))
+    await File.WriteAllLinesAsync(keysFile, registered.Select(t => $"{t.Id} {t.Key} {t.Place.InseeCode} {t.Place.Name}"));
 if (registered.Count == 0) { setup.Recorder.Print(o, setupClock.Elapsed.TotalSeconds); return 1; }
 var workload = new Workload(setup, operatorKey, operatorHttp, categories, listingsPerTown);
 var publishClock = Stopwatch.StartNew();

@@ -49,13 +49,15 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
         return (await ReadTradesAsync(command, ct)).SingleOrDefault();
     }
 
+    internal const string TradesUsingListingSql =
+        $"SELECT {TradeColumns} FROM trades WHERE +status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing AND status = $status) ORDER BY created_at, id";
+
     public async Task<IReadOnlyList<Trade>> TradesUsingListingAsync(string listingId, TradeStatus status, CancellationToken ct = default)
     {
         // "+status" keeps SQLite off the status index: it would walk every trade in that status (thousands of proposals)
-        // and test each against the listing; from the listing's few trades by primary key the read is O(its trades).
-        var command = scope.Prepared(
-            $"SELECT {TradeColumns} FROM trades WHERE +status = $status AND id IN (SELECT trade_id FROM trade_listings WHERE listing_id = $listing) ORDER BY created_at, id",
-            ("$status", StatusText(status)), ("$listing", listingId));
+        // and test each against the listing; from the listing's rows of that status (ix_trade_listings_status) the read
+        // is O(its trades in the status), not O(every trade it was ever proposed in).
+        var command = scope.Prepared(TradesUsingListingSql, ("$status", StatusText(status)), ("$listing", listingId));
         return await ReadTradesAsync(command, ct);
     }
 
@@ -92,8 +94,9 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
             "INSERT INTO trade_towns(trade_id, town_id, status, created_at) SELECT $id, value, $status, $created FROM json_each($towns)",
             ("$id", trade.Id.ToString()), ("$towns", JsonSerializer.Serialize(trade.Towns.ToArray())),
             ("$status", StatusText(trade.Status)), ("$created", trade.CreatedAt.ToUnixTimeMilliseconds()));
-        await scope.ExecuteAsync("INSERT INTO trade_listings(trade_id, listing_id) SELECT $id, value FROM json_each($listings)",
-            ("$id", trade.Id.ToString()), ("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray())));
+        // Each listing's row carries the status too: a listing's proposals are read along its own rows of that status.
+        await scope.ExecuteAsync("INSERT INTO trade_listings(trade_id, listing_id, status) SELECT $id, value, $status FROM json_each($listings)",
+            ("$id", trade.Id.ToString()), ("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray())), ("$status", StatusText(trade.Status)));
     }
 
     public async Task<bool> UpdateTradeAsync(Trade trade, CancellationToken ct = default)
@@ -106,9 +109,11 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
             ("$agreed", next.AgreedAt?.ToUnixTimeMilliseconds()), ("$unagreed", UnagreedCancelledAt(next)),
             ("$doc", JsonSerializer.Serialize(next, Json)), ("$id", trade.Id.ToString()), ("$expected", trade.Version));
         if (changed != 1) return false;
-        // The towns' copies of the status move in the same write (every status change comes through here). Most updates
+        // The towns' and listings' copies of the status move in the same write (every status change comes through here). Most updates
         // are a leg's answer with the status unchanged: those rows and their index are left alone.
         await scope.ExecuteAsync("UPDATE trade_towns SET status = $status WHERE trade_id = $id AND status IS NOT $status",
+            ("$status", StatusText(next.Status)), ("$id", trade.Id.ToString()));
+        await scope.ExecuteAsync("UPDATE trade_listings SET status = $status WHERE trade_id = $id AND status IS NOT $status",
             ("$status", StatusText(next.Status)), ("$id", trade.Id.ToString()));
         return true;
     }

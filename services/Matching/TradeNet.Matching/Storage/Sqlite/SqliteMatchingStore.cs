@@ -45,8 +45,8 @@ public sealed class SqliteMatchingStore : IMatchingStore
         CREATE TABLE IF NOT EXISTS trade_listings (
             trade_id TEXT NOT NULL REFERENCES trades(id),
             listing_id TEXT NOT NULL,
+            status TEXT NULL,
             PRIMARY KEY (trade_id, listing_id));
-        CREATE INDEX IF NOT EXISTS ix_trade_listings_listing ON trade_listings(listing_id);
         CREATE TABLE IF NOT EXISTS rounds (
             id TEXT PRIMARY KEY,
             started_at INTEGER NOT NULL,
@@ -408,19 +408,21 @@ public sealed class SqliteMatchingStore : IMatchingStore
     }
 
     /// <summary>Each asked listing's trades in <paramref name="status"/>, in the order one listing's read gives them (created,
-    /// then id), read at once: from each listing's rows in trade_listings to its trades by primary key (CROSS JOIN fixes
-    /// that order); a trade on several of the listings is read once. <paramref name="prepare"/> makes the command: the
+    /// then id), read at once: from each listing's rows of that status in trade_listings (ix_trade_listings_status, not the
+    /// listing's whole history) to its trades by primary key (CROSS JOIN fixes that order); a trade on several of the
+    /// listings is read once. <paramref name="prepare"/> makes the command: the
     /// session's own prepared one (not to be disposed) or one on a read connection the caller disposes.</summary>
+    /// <summary>Its columns from 2 on are <see cref="TradeColumns"/>.</summary>
+    internal const string TradesOnListingsSql =
+        "SELECT tl.listing_id, t.id, t.doc, t.version, t.agreed_at FROM trade_listings tl CROSS JOIN trades t ON t.id = tl.trade_id " +
+        "WHERE tl.listing_id IN (SELECT value FROM json_each($listings)) AND tl.status = $status AND t.status = $status ORDER BY t.created_at, t.id";
+
     internal static async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> ReadTradesByListingAsync(IReadOnlyCollection<string> listingIds,
         TradeStatus status, Func<string, (string Name, object? Value)[], SqliteCommand> prepare, CancellationToken ct)
     {
         var found = new Dictionary<string, IReadOnlyList<Trade>>(StringComparer.Ordinal);
         if (listingIds.Count == 0) return found;
-        // Its columns from 2 on are TradeColumns.
-        var command = prepare(
-            "SELECT tl.listing_id, t.id, t.doc, t.version, t.agreed_at FROM trade_listings tl CROSS JOIN trades t ON t.id = tl.trade_id " +
-            "WHERE tl.listing_id IN (SELECT value FROM json_each($listings)) AND t.status = $status ORDER BY t.created_at, t.id",
-            [("$listings", JsonSerializer.Serialize(listingIds)), ("$status", StatusText(status))]);
+        var command = prepare(TradesOnListingsSql, [("$listings", JsonSerializer.Serialize(listingIds)), ("$status", StatusText(status))]);
         var trades = new Dictionary<string, Trade>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

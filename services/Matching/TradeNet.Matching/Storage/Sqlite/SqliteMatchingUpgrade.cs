@@ -9,7 +9,7 @@ internal static class SqliteMatchingUpgrade
     /// <summary>Columns added after the first release, with the definition existing rows get them by. Trades agreed before
     /// <c>agreed_at</c> keep it null: the time was never recorded, and the last acceptance (their legs' answers) is only a
     /// lower bound of it, which the trade view shows anyway. The book's <c>remaining</c> and <c>open_until</c> are copies
-    /// of the listing's own, and <c>trade_towns</c>' <c>status</c> and <c>created_at</c> of the trade's own, filled in
+    /// of the listing's own, <c>trade_towns</c>' <c>status</c> and <c>created_at</c> and <c>trade_listings</c>' <c>status</c> of the trade's own, filled in
     /// below for the rows an earlier release wrote. The book's <c>changed</c> (the book version a save moved it to) stays
     /// null on those rows.</summary>
     private static readonly AddedColumn[] Added =
@@ -21,6 +21,7 @@ internal static class SqliteMatchingUpgrade
         new("trade_towns", "status", "TEXT NULL"),
         new("trade_towns", "created_at", "INTEGER NULL"),
         new("trades", "unagreed_cancelled_at", "INTEGER NULL"),
+        new("trade_listings", "status", "TEXT NULL"),
     ];
 
     /// <summary>Rows written before the columns existed get them from their snapshot (julianday reads its ISO times with
@@ -64,6 +65,21 @@ internal static class SqliteMatchingUpgrade
         DROP INDEX IF EXISTS ix_trade_towns_town;
         """;
 
+    /// <summary>Each (trade, listing) row an earlier release wrote gets its trade's status, once, as for the towns above.</summary>
+    private const string FillTradeListingStatus = """
+        UPDATE trade_listings SET status = t.status FROM trades t
+        WHERE t.id = trade_listings.trade_id
+            AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_listings_status')
+        """;
+
+    /// <summary>A listing's trades in one status (its proposals, on every change of it, each round's write and each page
+    /// of the book) without its history: a listing proposed round after round gathers thousands of cancelled trades
+    /// (docs/benchmarks.md, "Soak (2026-12-06)"). It begins with listing_id, so <c>ix_trade_listings_listing</c> goes.</summary>
+    private const string TradeListingIndex = """
+        CREATE INDEX IF NOT EXISTS ix_trade_listings_status ON trade_listings(listing_id, status, trade_id);
+        DROP INDEX IF EXISTS ix_trade_listings_listing;
+        """;
+
     /// <summary>The never-agreed cancelled proposals by the time they were cancelled, for
     /// <c>Matching:UnagreedTradeRetention</c>'s sweep; every other trade has the column null and is not in it. Trades an
     /// earlier release cancelled stay null too: it recorded neither when nor whether they had been agreed, so they are kept.</summary>
@@ -73,5 +89,5 @@ internal static class SqliteMatchingUpgrade
     /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it.</summary>
     public static void Run(SqliteDatabase database) =>
         AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, ChangedIndex, FillTradeTownColumns, TradeTownIndexes,
-            UnagreedCancelledIndex);
+            UnagreedCancelledIndex, FillTradeListingStatus, TradeListingIndex);
 }
