@@ -407,16 +407,17 @@ public sealed class SqliteMatchingStore : IMatchingStore
         }, ct);
     }
 
-    /// <summary>Each asked listing's trades in <paramref name="status"/>, in the order one listing's read gives them (created,
-    /// then id), read at once: from each listing's rows of that status in trade_listings (ix_trade_listings_status, not the
-    /// listing's whole history) to its trades by primary key (CROSS JOIN fixes that order); a trade on several of the
-    /// listings is read once. <paramref name="prepare"/> makes the command: the
-    /// session's own prepared one (not to be disposed) or one on a read connection the caller disposes.</summary>
     /// <summary>Its columns from 2 on are <see cref="TradeColumns"/>.</summary>
     internal const string TradesOnListingsSql =
         "SELECT tl.listing_id, t.id, t.doc, t.version, t.agreed_at FROM trade_listings tl CROSS JOIN trades t ON t.id = tl.trade_id " +
         "WHERE tl.listing_id IN (SELECT value FROM json_each($listings)) AND tl.status = $status AND t.status = $status ORDER BY t.created_at, t.id";
 
+
+    /// <summary>Each asked listing's trades in <paramref name="status"/>, in the order one listing's read gives them (created,
+    /// then id), read at once: from each listing's rows of that status in trade_listings (ix_trade_listings_status, not the
+    /// listing's whole history) to its trades by primary key (CROSS JOIN fixes that order); a trade on several of the
+    /// listings is read once. <paramref name="prepare"/> makes the command: the
+    /// session's own prepared one (not to be disposed) or one on a read connection the caller disposes.</summary>
     internal static async Task<IReadOnlyDictionary<string, IReadOnlyList<Trade>>> ReadTradesByListingAsync(IReadOnlyCollection<string> listingIds,
         TradeStatus status, Func<string, (string Name, object? Value)[], SqliteCommand> prepare, CancellationToken ct)
     {
