@@ -204,10 +204,17 @@ public static class ConsistencyAudit
     private static async Task<List<JsonElement>> PagesAsync(TradeNetClient ops, string path, bool notFoundIsEmpty = false)
     {
         var all = new List<JsonElement>();
+        var limited = 0;
         for (string? next = path; next is not null;)
         {
             using var response = await ops.Send(HttpMethod.Get, next);
             var text = await response.Content.ReadAsStringAsync();
+            // The operator's allowance at the gateway is shared with the actors: wait as a polite client does.
+            if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests && ++limited <= 10)
+            {
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(10));
+                continue;
+            }
             // Logistics answers 404 for a trade it holds no transfers of (not agreed, or not yet read).
             if (notFoundIsEmpty && response.StatusCode == System.Net.HttpStatusCode.NotFound) break;
             if (!response.IsSuccessStatusCode) throw new Xunit.Sdk.XunitException($"GET {next}: {(int)response.StatusCode} {text}");
