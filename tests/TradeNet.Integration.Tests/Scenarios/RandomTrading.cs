@@ -111,7 +111,9 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
     /// others wait their turn (with the scheduled ones), and a queue of several would outlast the client's timeout.</summary>
     private async Task ActAsync(Random random, int actor)
     {
-        using var ops = flow.Operator();
+        // A round may solve for Matching:RoundTimeLimit (30 s) and look again briefly, after waiting for the round before
+        // it: a busy machine takes all of that, and the round is still an answer, not a client's timeout.
+        using var ops = flow.Operator(actor == 0 ? TimeSpan.FromMinutes(2) : null);
         for (var step = 0; step < options.Steps; step++)
         {
             if (actor == 0 && options.SuspendOneTown && step == options.Steps / 2)

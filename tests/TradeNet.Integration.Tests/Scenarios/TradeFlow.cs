@@ -19,7 +19,7 @@ public sealed class TradeFlow(Uri gateway, string operatorKey)
         return new Town(registered.GetProperty("town").GetProperty("id").GetString()!, key, new TradeNetClient(gateway, key));
     }
 
-    public TradeNetClient Operator() => new(gateway, operatorKey);
+    public TradeNetClient Operator(TimeSpan? timeout = null) => new(gateway, operatorKey, timeout);
 
     /// <summary>A client for a town's key, e.g. a new one after a rotation.</summary>
     public TradeNetClient Client(string apiKey) => new(gateway, apiKey);
