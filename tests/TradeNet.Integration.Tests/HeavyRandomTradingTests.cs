@@ -32,7 +32,13 @@ public sealed class HeavyRandomTradingFactAttribute : FactAttribute
 /// consolidated routes; more towns, actors and steps. Every seed runs; the failures are reported together.</summary>
 public sealed class HeavyRandomTradingTests(ITestOutputHelper output)
 {
-    public static readonly RandomTradingOptions Heavy = new() { Towns = 12, Actors = 6, Steps = 250, Vehicles = 3 };
+    /// <summary><c>TRADENET_RANDOM_TRADING_VEHICLES</c> (default 3) sets the fleet: 0 ships every leg as a direct trip at
+    /// once, which gives the actors far more pickups, deliveries and failures to report.</summary>
+    public static RandomTradingOptions Heavy => new()
+    {
+        Towns = 12, Actors = 6, Steps = 250,
+        Vehicles = int.TryParse(Environment.GetEnvironmentVariable("TRADENET_RANDOM_TRADING_VEHICLES"), CultureInfo.InvariantCulture, out var n) ? n : 3,
+    };
 
     [HeavyRandomTradingFact]
     public async Task Towns_trading_at_random_with_a_fleet_leave_every_seeds_services_agreeing()
@@ -46,7 +52,7 @@ public sealed class HeavyRandomTradingTests(ITestOutputHelper output)
             try
             {
                 var trading = await RandomTradingScenario.RunAsync(tradeNet, seed, Heavy);
-                output.WriteLine($"seed {seed}: {RandomTradingScenario.Summary(trading)}");
+                output.WriteLine($"seed {seed} ({Heavy.Vehicles} vehicles): {RandomTradingScenario.Summary(trading)}");
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -127,10 +127,7 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
                 case < 37 when actor == 0:
                     await CallAsync("round", null, _ => ops.Send(HttpMethod.Post, "/api/matching/rounds"), HttpStatusCode.Created, HttpStatusCode.Conflict);
                     break;
-                case < 37 when actor == 1 && options.Vehicles > 0:
-                    // 409: another run (or a report) changed the same transfers first.
-                    await CallAsync("plan", null, _ => ops.Send(HttpMethod.Post, "/api/logistics/plans"), HttpStatusCode.OK, HttpStatusCode.Conflict);
-                    break;
+                case < 37 when actor == 1 && options.Vehicles > 0: await FleetAsync(ops, random); break;
                 case < 65: await AnswerAsync(town, random); break;
                 case < 67 when options.KeyRotations: await RotateAsync(ops, town, random); break;
                 case < 72: await CancelAsync(ops, town, random); break;
@@ -204,6 +201,35 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
         // 409: goods on the road, or the trade ended meanwhile.
         await CallAsync("cancel", null, _ => ops.Send(HttpMethod.Post, $"/api/matching/trades/{trade}/cancel", new { reason = "random trading" }),
             HttpStatusCode.OK, HttpStatusCode.Conflict);
+    }
+
+    /// <summary>An operator runs planning, takes back a vehicle's route that has not set out, or releases a held leg.</summary>
+    private async Task FleetAsync(TradeNetClient ops, Random random)
+    {
+        switch (random.Next(4))
+        {
+            case 0:
+                var planned = (await ListAsync(null, ops, "/api/logistics/shipments?status=planned&limit=100"))
+                    .Where(s => Text(s, "carrierTown") == Depot).ToList();
+                if (planned.Count == 0) return;
+                var route = Text(planned[random.Next(planned.Count)], "routeId");
+                // 409: a shipment on it was picked up meanwhile, or nothing on it is planned any more.
+                await CallAsync("replan", null, _ => ops.Send(HttpMethod.Post, $"/api/logistics/routes/{route}/replan"),
+                    HttpStatusCode.OK, HttpStatusCode.Conflict);
+                break;
+            case 1:
+                var held = await ListAsync(null, ops, "/api/logistics/transfers?status=held");
+                if (held.Count == 0) return;
+                var transfer = Text(held[random.Next(held.Count)], "id");
+                // 409: released meanwhile, or its trade was cancelled.
+                await CallAsync("release", null, _ => ops.Send(HttpMethod.Post, $"/api/logistics/transfers/{transfer}/release"),
+                    HttpStatusCode.OK, HttpStatusCode.Conflict);
+                break;
+            default:
+                // 409: another run (or a report) changed the same transfers first.
+                await CallAsync("plan", null, _ => ops.Send(HttpMethod.Post, "/api/logistics/plans"), HttpStatusCode.OK, HttpStatusCode.Conflict);
+                break;
+        }
     }
 
     /// <summary>The town replaces its key, or an operator does for it.</summary>
