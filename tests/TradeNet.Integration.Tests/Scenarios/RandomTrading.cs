@@ -35,6 +35,9 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
 
     public List<Trader> Towns { get; } = [];
 
+    /// <summary>What the audit saw on its way to agreement (how many passes, the first pass's disagreements).</summary>
+    public List<string> AuditNotes { get; } = [];
+
     /// <summary>The town the fleet's vehicles are based at: it trades nothing, so its pickups fall to an operator.</summary>
     public string? Depot { get; private set; }
 
