@@ -16,6 +16,7 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// transfer waits (pending for a planning run, or held after failures) — a delivered one per leg of a completed trade,
 /// at most one delivered and none planned or on the road for a cancelled one, none at all for a proposal;</item>
 /// <item>a listing is <c>exhausted</c> exactly when nothing of it remains or is reserved (withdrawn ones aside);</item>
+/// <item>every leg in a category counted in pieces carries whole pieces;</item>
 /// <item>proposals: none on a withdrawn listing or one whose window ended; what the ones not yet fully accepted take
 /// from a listing within what remains of it; matching's <c>held</c> what its proposals take, and <c>available</c>
 /// what remains beyond that (0 once the window ended);</item>
@@ -76,6 +77,7 @@ public static class ConsistencyAudit
         foreach (var id in reserved.Keys.Concat(fulfilled.Keys).Where(id => !listings.ContainsKey(id)).Distinct())
             problems.Add($"listing {id}: a trade of these towns uses it, catalog does not list it");
         CheckStatuses(listings, problems);
+        await CheckWholePiecesAsync(ops, trades.Values, problems);
         CheckProposals(listings, trades.Values, problems);
 
         await CheckBookAsync(ops, listings, Proposed(trades.Values, onlyOpen: false), problems);
@@ -103,6 +105,20 @@ public static class ConsistencyAudit
             if (spent != (status == "exhausted"))
                 problems.Add(Line($"listing {id}: {status} with {remaining} remaining and {r} reserved"));
         }
+    }
+
+    /// <summary>Goods counted in pieces change hands whole: every leg of every trade in such a category.</summary>
+    private static async Task CheckWholePiecesAsync(TradeNetClient ops, IEnumerable<JsonElement> trades, List<string> problems)
+    {
+        var pieces = (await PagesAsync(ops, "/api/catalog/categories")).Where(c => Text(c, "unit") == "piece").Select(Id)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var trade in trades)
+            foreach (var leg in trade.GetProperty("legs").EnumerateArray())
+            {
+                var quantity = leg.GetProperty("quantity").GetDouble();
+                if (pieces.Contains(Text(leg, "category")) && Math.Abs(quantity - Math.Round(quantity)) > Epsilon)
+                    problems.Add(Line($"trade {Id(trade)} ({Text(trade, "status")}), leg {leg.GetProperty("index").GetInt32()}: {quantity} {Text(leg, "category")}, not whole pieces"));
+            }
     }
 
     /// <summary>What pending proposals take from each listing (the legs of <paramref name="onlyOpen"/>: those not yet

@@ -3,8 +3,9 @@ using TradeNet.Integration.Tests.Infrastructure;
 
 namespace TradeNet.Integration.Tests.Scenarios;
 
-/// <summary>Eight towns trading at random through four actors at once (<see cref="RandomTrading"/>), then the services'
-/// records checked against each other (<see cref="ConsistencyAudit"/>).</summary>
+/// <summary>Towns trading at random through several actors at once (<see cref="RandomTrading"/>; eight towns and four
+/// actors unless <see cref="RandomTradingOptions"/> say otherwise), then the services' records checked against each other
+/// (<see cref="ConsistencyAudit"/>).</summary>
 public static class RandomTradingScenario
 {
     public static async Task<RandomTrading> RunAsync(ITradeNetUnderTest tradeNet, int seed, RandomTradingOptions? options = null)

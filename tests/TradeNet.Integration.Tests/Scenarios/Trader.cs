@@ -19,8 +19,8 @@ public sealed class Trader(TradeFlow.Town town)
     public bool MayBeRefused(int generationAtStart) =>
         Suspended || generationAtStart % 2 == 1 || Generation != generationAtStart;
 
-    /// <summary>Replaces the key through <paramref name="rotate"/> (the town itself or an operator), one rotation at a
-    /// time; returns the answer's new key, or null when the rotation was refused.</summary>
+    /// <summary>Replaces the key through <paramref name="rotate"/> (the town itself or an operator; it returns the
+    /// answer's new key, or null when the rotation was refused), one rotation at a time; a suspended town rotates none.</summary>
     public async Task RotateAsync(Func<TradeNetClient, Task<string?>> rotate, Func<string, TradeNetClient> clientFor)
     {
         await _rotation.WaitAsync();
