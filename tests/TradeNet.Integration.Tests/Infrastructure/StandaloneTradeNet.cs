@@ -9,6 +9,9 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
     private ServiceProcess? _process;
 
     public Uri Gateway { get; private set; } = null!;
+
+    /// <summary>Settings beside the ones every test runs with (they win over those).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
     public string OperatorApiKey => DistributedTradeNet.OperatorKey;
 
     public async Task InitializeAsync()
@@ -28,6 +31,7 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
             // Far longer than any test: a revoked key is refused through the catalog's revoked-key feed or not at all.
             ["Gateway__ApiKeyCache__Valid"] = "00:10:00",
         };
+        foreach (var (name, value) in Settings) env[name] = value;
         _process = await ServiceProcess.StartAsync("standalone", Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"),
             env, new Uri($"http://127.0.0.1:{edge}/health"));
         Gateway = new Uri($"http://127.0.0.1:{edge}");

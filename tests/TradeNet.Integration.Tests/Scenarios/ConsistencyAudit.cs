@@ -12,8 +12,18 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// <c>remaining = quantity − reserved − fulfilled ≥ 0</c>;</item>
 /// <item>matching's copy of the book: each open listing at catalog's version and remaining quantity;</item>
 /// <item>trades: an agreed trade's legs all accepted, a completed trade's all delivered, a proposal's none picked up;</item>
-/// <item>logistics: one live shipment (planned, picked up or delivered) per leg of an agreed trade, a delivered one per
-/// leg of a completed trade, none planned or on the road for a cancelled one, none at all for a proposal.</item>
+/// <item>logistics: one live shipment (planned, picked up or delivered) per leg of an agreed trade — or none while its
+/// transfer waits (pending for a planning run, or held after failures) — a delivered one per leg of a completed trade,
+/// at most one delivered and none planned or on the road for a cancelled one, none at all for a proposal;</item>
+/// <item>a listing is <c>exhausted</c> exactly when nothing of it remains or is reserved (withdrawn ones aside);</item>
+/// <item>every leg in a category counted in pieces carries whole pieces;</item>
+/// <item>proposals: none on a withdrawn listing or one whose window ended; what the ones not yet fully accepted take
+/// from a listing within what remains of it; matching's <c>held</c> what its proposals take, and <c>available</c>
+/// what remains beyond that (0 once the window ended);</item>
+/// <item>transfers: one per leg of an agreed, completed or cancelled trade, none for a proposal; <c>planned</c> exactly
+/// when its leg has a shipment planned or on the road, <c>delivered</c> when it has a delivered one, <c>pending</c> or
+/// <c>held</c> when it has none; every transfer of a completed trade delivered, and of a cancelled trade cancelled or
+/// delivered; matching's leg delivered exactly when logistics delivered it.</item>
 /// </list>
 /// </summary>
 public static class ConsistencyAudit
@@ -66,17 +76,88 @@ public static class ConsistencyAudit
         }
         foreach (var id in reserved.Keys.Concat(fulfilled.Keys).Where(id => !listings.ContainsKey(id)).Distinct())
             problems.Add($"listing {id}: a trade of these towns uses it, catalog does not list it");
+        CheckStatuses(listings, problems);
+        await CheckWholePiecesAsync(ops, trades.Values, problems);
+        CheckProposals(listings, trades.Values, problems);
 
-        await CheckBookAsync(ops, listings, problems);
-        foreach (var trade in trades.Values) await CheckTradeAsync(ops, trade, problems);
+        await CheckBookAsync(ops, listings, Proposed(trades.Values, onlyOpen: false), problems);
+        // Every shipment and transfer at once (the network's other scenarios' too, few): a handful of reads a pass rather
+        // than two per trade, which would spend the operator's allowance at the gateway in a few passes.
+        var shipments = (await PagesAsync(ops, "/api/logistics/shipments?limit=1000")).ToLookup(s => Text(s, "tradeId"));
+        var transfers = new List<JsonElement>();
+        foreach (var status in new[] { "pending", "planned", "held", "cancelled", "delivered" })
+            transfers.AddRange(await PagesAsync(ops, $"/api/logistics/transfers?status={status}&limit=1000"));
+        var transfersOf = transfers.ToLookup(t => Text(t, "tradeId"));
+        foreach (var trade in trades.Values) CheckTrade(trade, [.. shipments[Id(trade)]], [.. transfersOf[Id(trade)]], problems);
         return problems;
     }
 
-    /// <summary>Matching's copy of each listing still open at catalog: same version, same remaining quantity.</summary>
-    private static async Task CheckBookAsync(TradeNetClient ops, Dictionary<string, JsonElement> listings, List<string> problems)
+    /// <summary>Exhausted exactly when nothing remains or is reserved: catalog settles a listing's status in every write
+    /// that changes its quantities, and a round matches no exhausted listing.</summary>
+    private static void CheckStatuses(Dictionary<string, JsonElement> listings, List<string> problems)
+    {
+        foreach (var (id, listing) in listings)
+        {
+            var status = Text(listing, "status");
+            if (status == "withdrawn") continue;
+            double remaining = listing.GetProperty("remaining").GetDouble(), r = listing.GetProperty("reserved").GetDouble();
+            var spent = Math.Abs(remaining) <= Epsilon && Math.Abs(r) <= Epsilon;
+            if (spent != (status == "exhausted"))
+                problems.Add(Line($"listing {id}: {status} with {remaining} remaining and {r} reserved"));
+        }
+    }
+
+    /// <summary>Goods counted in pieces change hands whole: every leg of every trade in such a category.</summary>
+    private static async Task CheckWholePiecesAsync(TradeNetClient ops, IEnumerable<JsonElement> trades, List<string> problems)
+    {
+        var pieces = (await PagesAsync(ops, "/api/catalog/categories")).Where(c => Text(c, "unit") == "piece").Select(Id)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var trade in trades)
+            foreach (var leg in trade.GetProperty("legs").EnumerateArray())
+            {
+                var quantity = leg.GetProperty("quantity").GetDouble();
+                if (pieces.Contains(Text(leg, "category")) && Math.Abs(quantity - Math.Round(quantity)) > Epsilon)
+                    problems.Add(Line($"trade {Id(trade)} ({Text(trade, "status")}), leg {leg.GetProperty("index").GetInt32()}: {quantity} {Text(leg, "category")}, not whole pieces"));
+            }
+    }
+
+    /// <summary>What pending proposals take from each listing (the legs of <paramref name="onlyOpen"/>: those not yet
+    /// accepted by every town, which wait for catalog's reservation and may not fit a lowered listing).</summary>
+    private static Dictionary<string, double> Proposed(IEnumerable<JsonElement> trades, bool onlyOpen)
+    {
+        var taken = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var trade in trades.Where(t => Text(t, "status") == "proposed"))
+        {
+            var legs = trade.GetProperty("legs").EnumerateArray().ToList();
+            if (onlyOpen && legs.All(l => Text(l, "response") == "accepted")) continue;
+            foreach (var leg in legs)
+                foreach (var listing in new[] { Text(leg, "offerId"), Text(leg, "needId") })
+                    taken[listing] = taken.GetValueOrDefault(listing) + leg.GetProperty("quantity").GetDouble();
+        }
+        return taken;
+    }
+
+    /// <summary>A withdrawal cancels the proposals on the listing, an ended window expires them, and a listing lowered
+    /// below what its proposals hold cancels those that no longer fit (matching's README, "A listing lowered in catalog").</summary>
+    private static void CheckProposals(Dictionary<string, JsonElement> listings, IEnumerable<JsonElement> trades, List<string> problems)
+    {
+        foreach (var trade in trades.Where(t => Text(t, "status") == "proposed"))
+            foreach (var leg in trade.GetProperty("legs").EnumerateArray())
+                foreach (var id in new[] { Text(leg, "offerId"), Text(leg, "needId") })
+                    if (listings.TryGetValue(id, out var listing) && Text(listing, "status") is "withdrawn" or "ended")
+                        problems.Add($"trade {Id(trade)} (proposed), leg {leg.GetProperty("index").GetInt32()}: listing {id} is {Text(listing, "status")}");
+        foreach (var (id, taken) in Proposed(trades, onlyOpen: true))
+            if (listings.TryGetValue(id, out var listing) && taken > listing.GetProperty("remaining").GetDouble() + Epsilon)
+                problems.Add(Line($"listing {id}: proposals not yet accepted take {taken}, {listing.GetProperty("remaining").GetDouble()} remains"));
+    }
+
+    /// <summary>Matching's copy of each listing still open at catalog: same version, same remaining quantity; what it
+    /// holds is what the listing's proposals take (an agreed trade holds only until the copy has its reservation).</summary>
+    private static async Task CheckBookAsync(TradeNetClient ops, Dictionary<string, JsonElement> listings,
+        Dictionary<string, double> proposed, List<string> problems)
     {
         var book = (await PagesAsync(ops, "/api/matching/book?limit=1000")).ToDictionary(Id, StringComparer.Ordinal);
-        foreach (var (id, listing) in listings.Where(l => Text(l.Value, "status") is "active" or "exhausted"))
+        foreach (var (id, listing) in listings.Where(l => Text(l.Value, "status") is "active" or "exhausted" or "ended"))
         {
             if (!book.TryGetValue(id, out var copy))
             {
@@ -87,12 +168,18 @@ public static class ConsistencyAudit
             double remaining = listing.GetProperty("remaining").GetDouble(), copiedRemaining = copy.GetProperty("remaining").GetDouble();
             if (version != copied || !Near(remaining, copiedRemaining))
                 problems.Add(Line($"listing {id}: catalog has version {version} remaining {remaining}, matching's copy version {copied} remaining {copiedRemaining}"));
+            double held = copy.GetProperty("held").GetDouble(), available = copy.GetProperty("available").GetDouble();
+            if (!Near(held, proposed.GetValueOrDefault(id)))
+                problems.Add(Line($"listing {id}: matching's book holds {held}, its proposals take {proposed.GetValueOrDefault(id)}"));
+            var expected = Text(listing, "status") == "ended" ? 0 : Math.Max(0, copiedRemaining - held);
+            if (!Near(available, expected))
+                problems.Add(Line($"listing {id} ({Text(listing, "status")}): matching's book has {available} available, {copiedRemaining} remaining and {held} held"));
         }
         foreach (var id in listings.Where(l => Text(l.Value, "status") == "withdrawn").Select(l => l.Key).Where(book.ContainsKey))
             problems.Add($"listing {id}: withdrawn at catalog, still in matching's book");
     }
 
-    private static async Task CheckTradeAsync(TradeNetClient ops, JsonElement trade, List<string> problems)
+    private static void CheckTrade(JsonElement trade, List<JsonElement> shipments, List<JsonElement> transfers, List<string> problems)
     {
         var id = Id(trade);
         var status = Text(trade, "status");
@@ -104,21 +191,34 @@ public static class ConsistencyAudit
         if (status == "proposed" && legs.Any(l => l.GetProperty("pickedUp").GetBoolean()))
             problems.Add($"trade {id}: proposed with a leg picked up");
 
-        var shipments = await PagesAsync(ops, $"/api/logistics/shipments?trade={id}&limit=1000");
+        if (status == "proposed" && shipments.Count + transfers.Count > 0)
+            problems.Add($"trade {id} (proposed): {shipments.Count} shipments, {transfers.Count} transfers");
+        if (status == "proposed") return;
         foreach (var leg in legs)
         {
             var index = leg.GetProperty("index").GetInt32();
             var ofLeg = shipments.Where(s => s.GetProperty("legIndex").GetInt32() == index).Select(s => Text(s, "status")).ToList();
-            var live = ofLeg.Count(s => s is "planned" or "pickedUp" or "delivered");
+            var transfer = transfers.Where(t => t.GetProperty("legIndex").GetInt32() == index).Select(t => Text(t, "status").ToLowerInvariant()).ToList();
+            int live = ofLeg.Count(s => s is "planned" or "pickedUp" or "delivered"), moving = ofLeg.Count(s => s is "planned" or "pickedUp"),
+                delivered = ofLeg.Count(s => s == "delivered");
+            var waiting = transfer is ["pending"] or ["held"];
             var what = status switch
             {
-                "agreed" when live != 1 => $"{live} live shipments",
-                "completed" when !ofLeg.Contains("delivered") || live != 1 => $"{live} live shipments, {(ofLeg.Contains("delivered") ? "one" : "none")} delivered",
-                "cancelled" when ofLeg.Any(s => s is "planned" or "pickedUp") => "a shipment still planned or on the road",
-                "proposed" when ofLeg.Count > 0 => $"{ofLeg.Count} shipments",
+                // A proposal cancelled never reached logistics, nor did an agreement that the cancellation overtook.
+                "cancelled" when transfer.Count == 0 && ofLeg.Count == 0 => null,
+                _ when transfer.Count != 1 => $"{transfer.Count} transfers",
+                "agreed" when live > 1 || (live == 0) != waiting => $"{live} live shipments, transfer {transfer[0]}",
+                "completed" when delivered != 1 || live != 1 || transfer[0] != "delivered" => $"{live} live shipments, {delivered} delivered, transfer {transfer[0]}",
+                "cancelled" when moving > 0 || delivered > 1 || transfer[0] != (delivered == 1 ? "delivered" : "cancelled") =>
+                    $"{moving} shipments planned or on the road, {delivered} delivered, transfer {transfer[0]}",
+                _ when moving == 1 && transfer[0] != "planned" => $"a shipment planned or on the road, transfer {transfer[0]}",
+                _ when (delivered == 1) != (transfer[0] == "delivered") => $"{delivered} delivered shipments, transfer {transfer[0]}",
+                _ when (delivered == 1) != leg.GetProperty("delivered").GetBoolean() =>
+                    $"{delivered} delivered shipments, matching's leg {(leg.GetProperty("delivered").GetBoolean() ? "" : "not ")}delivered",
                 _ => null,
             };
-            if (what is not null) problems.Add($"trade {id} ({status}), leg {index}: {what} ({string.Join(", ", ofLeg)})");
+            if (what is not null)
+                problems.Add($"trade {id} ({status}), leg {index}: {what} (shipments: {string.Join(", ", ofLeg)})");
         }
     }
 
@@ -126,10 +226,17 @@ public static class ConsistencyAudit
     private static async Task<List<JsonElement>> PagesAsync(TradeNetClient ops, string path)
     {
         var all = new List<JsonElement>();
+        var limited = 0;
         for (string? next = path; next is not null;)
         {
             using var response = await ops.Send(HttpMethod.Get, next);
             var text = await response.Content.ReadAsStringAsync();
+            // The operator's allowance at the gateway is shared with the actors: wait as a polite client does.
+            if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests && ++limited <= 10)
+            {
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(10));
+                continue;
+            }
             if (!response.IsSuccessStatusCode) throw new Xunit.Sdk.XunitException($"GET {next}: {(int)response.StatusCode} {text}");
             all.AddRange(JsonDocument.Parse(text).RootElement.EnumerateArray().Select(e => e.Clone()));
             next = response.Headers.TryGetValues("Link", out var links) ? NextOf(links.Single()) : null;

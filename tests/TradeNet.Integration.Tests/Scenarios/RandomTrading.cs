@@ -8,12 +8,15 @@ namespace TradeNet.Integration.Tests.Scenarios;
 
 /// <summary>
 /// Towns and an operator doing what they may, at random and at once, through the gateway: publish, change and withdraw
-/// listings, run rounds, accept and reject proposals, cancel agreed trades, pick up and deliver. Each answer must be one
+/// listings (some in whole pieces, some with windows of a few seconds), run rounds and planning runs, accept and reject
+/// proposals, cancel agreed trades (some with legs delivered), pick up, deliver and report failures, rotate keys,
+/// suspend a town (<see cref="RandomTradingOptions"/>). Each answer must be one
 /// the action can expect (a conflict, a listing already withdrawn, a quantity under what is reserved…); anything else —
 /// a 5xx, a 401/403 on the caller's own things — is recorded as unexpected. What the services end up holding is then
 /// checked by <see cref="ConsistencyAudit"/>. The same seed makes the same choices; the interleaving is the machine's.
 /// </summary>
-public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categories, int seed)
+public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categories, IReadOnlyList<string> pieceCategories,
+    int seed, RandomTradingOptions options)
 {
     public sealed record Unexpected(string Action, HttpStatusCode Status, string Body);
 
@@ -30,28 +33,53 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
 
     private readonly ConcurrentDictionary<string, double> _slowest = new();
 
-    public List<TradeFlow.Town> Towns { get; } = [];
+    public List<Trader> Towns { get; } = [];
 
-    public async Task RegisterTownsAsync(int count)
+    /// <summary>What the audit saw on its way to agreement (how many passes, the first pass's disagreements).</summary>
+    public List<string> AuditNotes { get; } = [];
+
+    /// <summary>The town the fleet's vehicles are based at: it trades nothing, so its pickups fall to an operator.</summary>
+    public string? Depot { get; private set; }
+
+    private IReadOnlyList<string> AllCategories => [.. categories, .. options.WholePieces ? pieceCategories : []];
+
+    public async Task RegisterTownsAsync()
     {
         // Close together near Roanne, so every need's distance limit lets every offer in.
-        for (var i = 0; i < count; i++)
-            Towns.Add(await flow.RegisterTown($"Random Trading {seed}-{i}", null, 46.03 + 0.01 * (i % 4), 4.05 + 0.01 * (i / 4)));
+        for (var i = 0; i < options.Towns; i++)
+            Towns.Add(new Trader(await flow.RegisterTown($"Random Trading {seed}-{i}", null, 46.03 + 0.01 * (i % 4), 4.05 + 0.01 * (i / 4))));
+        if (options.Vehicles == 0) return;
+        var depot = await flow.RegisterTown($"Random Trading {seed} depot", null, 46.05, 4.07);
+        Depot = depot.Id;
+        using var ops = flow.Operator();
+        for (var v = 0; v < options.Vehicles; v++)
+            await ops.Post("/api/logistics/vehicles", new
+            {
+                homeTown = depot.Id, homeLat = 46.05, homeLon = 4.07, capacityKg = 20_000, costPerKm = 0.5, fixedCost = 10,
+            }, HttpStatusCode.Created);
     }
 
     /// <summary>Every town lists an offer and a need in two of the categories, so the first rounds have trades to find.</summary>
     public async Task PublishStartingBookAsync()
     {
+        var all = AllCategories;
         for (var i = 0; i < Towns.Count; i++)
         {
-            await TradeFlow.Publish(Towns[i], "offer", categories[i % categories.Count], 100 + 20 * i, 5);
-            await TradeFlow.Publish(Towns[i], "need", categories[(i + 1) % categories.Count], 80 + 20 * i, 5);
+            await Towns[i].Client.Post("/api/catalog/listings", new
+            {
+                kind = "offer", category = all[i % all.Count], quantity = 100 + 20 * i, minLot = 5,
+            }, HttpStatusCode.Created);
+            await Towns[i].Client.Post("/api/catalog/listings", new
+            {
+                kind = "need", category = all[(i + 1) % all.Count], quantity = 80 + 20 * i, minLot = 5, maxDistanceKm = 200,
+            }, HttpStatusCode.Created);
         }
     }
 
-    /// <summary><paramref name="actors"/> loops of <paramref name="steps"/> actions each, at once.</summary>
-    public Task RunAsync(int actors, int steps) =>
-        Task.WhenAll(Enumerable.Range(0, actors).Select(a => ActAsync(new Random(seed * 1000 + a), steps, runsRounds: a == 0)));
+    /// <summary>The actors' loops, at once. Actor 0 asks for rounds (and, halfway, suspends a town); actor 1 asks for
+    /// planning runs when there is a fleet.</summary>
+    public Task RunAsync() =>
+        Task.WhenAll(Enumerable.Range(0, options.Actors).Select(a => ActAsync(new Random(seed * 1000 + a), a)));
 
     /// <summary>After the actors: about half of the agreed trades delivered to the end (each carrier picks up, each receiving
     /// town confirms), so the audit sees completed trades beside agreed and cancelled ones.</summary>
@@ -62,122 +90,214 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
         using var ops = flow.Operator();
         var agreed = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var town in Towns)
-            foreach (var trade in await ListAsync(town.Client, "/api/matching/trades?status=agreed"))
+            foreach (var trade in await ListAsync(null, ops, $"/api/matching/trades?town={town.Id}&status=agreed"))
                 agreed.Add(trade.GetProperty("id").GetString()!);
         foreach (var trade in agreed.Where(_ => random.Next(2) == 0))
-            foreach (var shipment in await ListAsync(ops, $"/api/logistics/shipments?trade={trade}"))
+            foreach (var shipment in await ListAsync(null, ops, $"/api/logistics/shipments?trade={trade}"))
             {
                 var id = shipment.GetProperty("id").GetString();
                 var status = shipment.GetProperty("status").GetString();
-                // A direct trip's carrier is the giving town; a vehicle's, its home town, maybe none of these: then an operator.
-                var carrier = byId.GetValueOrDefault(shipment.GetProperty("carrierTown").GetString()!)?.Client ?? ops;
+                // A direct trip's carrier is the giving town; a vehicle's, its home town, maybe none of these: then an
+                // operator, as for a suspended town.
+                var carrier = byId.GetValueOrDefault(shipment.GetProperty("carrierTown").GetString()!);
                 var receiver = byId[shipment.GetProperty("toTown").GetString()!];
                 if (status == "planned")
-                    await CallAsync("pickup", () => carrier.Send(HttpMethod.Post, $"/api/logistics/shipments/{id}/pickup"), HttpStatusCode.OK);
+                    await CallAsync("pickup", Acting(carrier), c => c.Send(HttpMethod.Post, $"/api/logistics/shipments/{id}/pickup"), HttpStatusCode.OK);
                 if (status is "planned" or "pickedUp")
-                    await CallAsync("delivery", () => receiver.Client.Send(HttpMethod.Post, $"/api/logistics/shipments/{id}/delivery"), HttpStatusCode.OK);
+                    await CallAsync("delivery", Acting(receiver), c => c.Send(HttpMethod.Post, $"/api/logistics/shipments/{id}/delivery"), HttpStatusCode.OK);
             }
+
+        (Trader?, TradeNetClient) Acting(Trader? town) => town is { Suspended: false } ? (town, town.Client) : (null, ops);
     }
 
     /// <summary>One actor's steps. Only one actor asks for rounds: the service runs one round at a time and makes the
     /// others wait their turn (with the scheduled ones), and a queue of several would outlast the client's timeout.</summary>
-    private async Task ActAsync(Random random, int steps, bool runsRounds)
+    private async Task ActAsync(Random random, int actor)
     {
-        using var ops = flow.Operator();
-        for (var step = 0; step < steps; step++)
+        // A round may solve for Matching:RoundTimeLimit (30 s) and look again briefly, after waiting for the round before
+        // it: a busy machine takes all of that, and the round is still an answer, not a client's timeout.
+        using var ops = flow.Operator(actor == 0 ? TimeSpan.FromMinutes(2) : null);
+        for (var step = 0; step < options.Steps; step++)
         {
+            if (actor == 0 && options.SuspendOneTown && step == options.Steps / 2)
+                await SuspendAsync(ops, Towns[seed % Towns.Count]);
             var town = Towns[random.Next(Towns.Count)];
             switch (random.Next(100))
             {
                 case < 15: await PublishAsync(town, random); break;
                 case < 22: await ChangeAsync(town, random); break;
                 case < 27: await WithdrawAsync(town, random); break;
-                case < 37 when runsRounds:
-                    await CallAsync("round", () => ops.Send(HttpMethod.Post, "/api/matching/rounds"), HttpStatusCode.Created, HttpStatusCode.Conflict);
+                case < 37 when actor == 0:
+                    await CallAsync("round", null, _ => ops.Send(HttpMethod.Post, "/api/matching/rounds"), HttpStatusCode.Created, HttpStatusCode.Conflict);
                     break;
-                case < 37: await AnswerAsync(town, random); break;
-                case < 67: await AnswerAsync(town, random); break;
+                case < 37 when actor == 1 && options.Vehicles > 0: await FleetAsync(ops, random); break;
+                case < 65: await AnswerAsync(town, random); break;
+                case < 67 when options.KeyRotations: await RotateAsync(ops, town, random); break;
                 case < 72: await CancelAsync(ops, town, random); break;
-                default: await ShipAsync(town, random); break;
+                default: await ShipAsync(ops, town, random); break;
             }
         }
     }
 
-    private Task PublishAsync(TradeFlow.Town town, Random random)
+    private Task PublishAsync(Trader town, Random random)
     {
         var kind = random.Next(2) == 0 ? "offer" : "need";
+        var all = AllCategories;
+        var window = options.ShortWindows && random.Next(4) == 0;
         var body = new
         {
             kind,
-            category = categories[random.Next(categories.Count)],
+            category = all[random.Next(all.Count)],
             quantity = 20 + 10 * random.Next(20),
-            minLot = 5,
+            // Whole numbers: a category counted in pieces takes nothing else.
+            minLot = new[] { 0, 1, 3, 5, 7 }[random.Next(5)],
             maxDistanceKm = kind == "need" ? 200 : (int?)null,
+            // A few seconds: long enough for a round to propose it, short enough to end before its trade is answered.
+            availableUntil = window ? DateTimeOffset.UtcNow.AddSeconds(3 + random.Next(15)) : (DateTimeOffset?)null,
         };
         // 409: the town reached its limit of open listings.
-        return CallAsync("publish", () => town.Client.Send(HttpMethod.Post, "/api/catalog/listings", body), HttpStatusCode.Created, HttpStatusCode.Conflict);
+        return CallAsync("publish", town, c => c.Send(HttpMethod.Post, "/api/catalog/listings", body), HttpStatusCode.Created, HttpStatusCode.Conflict);
     }
 
-    private async Task ChangeAsync(TradeFlow.Town town, Random random)
+    private async Task ChangeAsync(Trader town, Random random)
     {
         if (await OwnListingAsync(town, random) is not { } listing) return;
-        var quantity = 10 + 10 * random.Next(25);
-        // 400: under what is reserved and fulfilled; 409: withdrawn meanwhile, or reopened at the town's limit.
-        await CallAsync("change", () => town.Client.Send(HttpMethod.Put, $"/api/catalog/listings/{listing}", new { quantity }),
+        object body = random.Next(4) switch
+        {
+            0 when options.ShortWindows => new { availableUntil = random.Next(2) == 0 ? DateTimeOffset.UtcNow.AddSeconds(2 + random.Next(10)) : (DateTimeOffset?)null },
+            1 => new { minLot = new[] { 0, 1, 3, 5, 7 }[random.Next(5)] },
+            _ => new { quantity = 10 + 10 * random.Next(25) },
+        };
+        // 400: under what is reserved and fulfilled, or a min lot above the quantity; 409: withdrawn meanwhile, or
+        // reopened at the town's limit.
+        await CallAsync("change", town, c => c.Send(HttpMethod.Put, $"/api/catalog/listings/{listing}", body),
             HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.Conflict);
     }
 
-    private async Task WithdrawAsync(TradeFlow.Town town, Random random)
+    private async Task WithdrawAsync(Trader town, Random random)
     {
         if (await OwnListingAsync(town, random) is not { } listing) return;
-        await CallAsync("withdraw", () => town.Client.Send(HttpMethod.Delete, $"/api/catalog/listings/{listing}"), HttpStatusCode.OK);
+        await CallAsync("withdraw", town, c => c.Send(HttpMethod.Delete, $"/api/catalog/listings/{listing}"), HttpStatusCode.OK);
     }
 
-    private async Task AnswerAsync(TradeFlow.Town town, Random random)
+    private async Task AnswerAsync(Trader town, Random random)
     {
-        var proposed = await ListAsync(town.Client, "/api/matching/trades?status=proposed");
+        var proposed = await ListAsync(town, town.Client, "/api/matching/trades?status=proposed");
         if (proposed.Count == 0) return;
         var trade = proposed[random.Next(proposed.Count)].GetProperty("id").GetString();
         var answer = random.Next(10) < 8 ? "accept" : "reject";
-        // 409: no longer proposed (another town rejected it, a round's check cancelled it) or a listing's terms changed
-        // and matching has not read the change yet; 503: catalog's answer did not come (the acceptance is kept).
-        await CallAsync(answer, () => town.Client.Send(HttpMethod.Post, $"/api/matching/trades/{trade}/{answer}"),
+        // 409: no longer proposed (another town rejected it, a round's check cancelled it), a listing's terms changed
+        // and matching has not read the change yet, or its window ended; 503: catalog's answer did not come (the
+        // acceptance is kept).
+        await CallAsync(answer, town, c => c.Send(HttpMethod.Post, $"/api/matching/trades/{trade}/{answer}"),
             HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.ServiceUnavailable);
     }
 
-    private async Task CancelAsync(TradeNetClient ops, TradeFlow.Town town, Random random)
+    /// <summary>The operator cancels an agreed trade; one that has a leg delivered already when there is one, half the time.</summary>
+    private async Task CancelAsync(TradeNetClient ops, Trader town, Random random)
     {
-        var agreed = await ListAsync(town.Client, "/api/matching/trades?status=agreed");
+        var agreed = await ListAsync(null, ops, $"/api/matching/trades?town={town.Id}&status=agreed");
         if (agreed.Count == 0) return;
-        var trade = agreed[random.Next(agreed.Count)].GetProperty("id").GetString();
+        var arrived = agreed.Where(t => t.GetProperty("legs").EnumerateArray().Any(l => l.GetProperty("delivered").GetBoolean())).ToList();
+        var from = arrived.Count > 0 && random.Next(2) == 0 ? arrived : agreed;
+        var trade = from[random.Next(from.Count)].GetProperty("id").GetString();
         // 409: goods on the road, or the trade ended meanwhile.
-        await CallAsync("cancel", () => ops.Send(HttpMethod.Post, $"/api/matching/trades/{trade}/cancel", new { reason = "random trading" }),
+        await CallAsync("cancel", null, _ => ops.Send(HttpMethod.Post, $"/api/matching/trades/{trade}/cancel", new { reason = "random trading" }),
             HttpStatusCode.OK, HttpStatusCode.Conflict);
     }
 
-    /// <summary>The carrier picks up a planned shipment it carries, or the receiving town confirms one on the road.</summary>
-    private async Task ShipAsync(TradeFlow.Town town, Random random)
+    /// <summary>An operator runs planning, takes back a vehicle's route that has not set out, or releases a held leg.</summary>
+    private async Task FleetAsync(TradeNetClient ops, Random random)
     {
-        var deliver = random.Next(2) == 0;
-        var shipments = (await ListAsync(town.Client, $"/api/logistics/shipments?status={(deliver ? "pickedUp" : "planned")}"))
-            .Where(s => s.GetProperty(deliver ? "toTown" : "carrierTown").GetString() == town.Id).ToList();
+        switch (random.Next(4))
+        {
+            case 0:
+                var planned = (await ListAsync(null, ops, "/api/logistics/shipments?status=planned&limit=100"))
+                    .Where(s => Text(s, "carrierTown") == Depot).ToList();
+                if (planned.Count == 0) return;
+                var route = Text(planned[random.Next(planned.Count)], "routeId");
+                // 409: a shipment on it was picked up meanwhile, or nothing on it is planned any more.
+                await CallAsync("replan", null, _ => ops.Send(HttpMethod.Post, $"/api/logistics/routes/{route}/replan"),
+                    HttpStatusCode.OK, HttpStatusCode.Conflict);
+                break;
+            case 1:
+                var held = await ListAsync(null, ops, "/api/logistics/transfers?status=held");
+                if (held.Count == 0) return;
+                var transfer = Text(held[random.Next(held.Count)], "id");
+                // 409: released meanwhile, or its trade was cancelled.
+                await CallAsync("release", null, _ => ops.Send(HttpMethod.Post, $"/api/logistics/transfers/{transfer}/release"),
+                    HttpStatusCode.OK, HttpStatusCode.Conflict);
+                break;
+            default:
+                // 409: another run (or a report) changed the same transfers first.
+                await CallAsync("plan", null, _ => ops.Send(HttpMethod.Post, "/api/logistics/plans"), HttpStatusCode.OK, HttpStatusCode.Conflict);
+                break;
+        }
+    }
+
+    /// <summary>The town replaces its key, or an operator does for it.</summary>
+    private Task RotateAsync(TradeNetClient ops, Trader town, Random random)
+    {
+        var byOperator = random.Next(2) == 0;
+        return town.RotateAsync(async client =>
+        {
+            string? key = null;
+            await CallAsync("rotate", null, async _ =>
+            {
+                var response = await (byOperator ? ops : client).Send(HttpMethod.Post, $"/api/catalog/towns/{town.Id}/api-key");
+                if (response.IsSuccessStatusCode)
+                    key = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("apiKey").GetString();
+                return response;
+            }, HttpStatusCode.OK);
+            return key;
+        }, flow.Client);
+    }
+
+    private async Task SuspendAsync(TradeNetClient ops, Trader town) =>
+        await town.SuspendAsync(() => CallAsync("suspend", null,
+            _ => ops.Send(HttpMethod.Post, $"/api/catalog/towns/{town.Id}/suspension", new { reason = "random trading" }), HttpStatusCode.OK));
+
+    /// <summary>The carrier picks up a planned shipment, reports one failed, or the receiving town confirms one on the
+    /// road. A carrier that is none of the towns (a vehicle's depot), or is suspended, is an operator.</summary>
+    private async Task ShipAsync(TradeNetClient ops, Trader town, Random random)
+    {
+        var byId = Towns.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var action = random.Next(options.Failures ? 7 : 6) switch { < 3 => "delivery", < 6 => "pickup", _ => "failure" };
+        var path = action switch
+        {
+            "delivery" => "/api/logistics/shipments?status=pickedUp",
+            "pickup" => "/api/logistics/shipments?status=planned",
+            _ => "/api/logistics/shipments",
+        };
+        var shipments = (await ListAsync(town, town.Client, path))
+            .Where(s => action == "delivery" ? Text(s, "toTown") == town.Id
+                : Text(s, "carrierTown") == town.Id || (Text(s, "fromTown") == town.Id && !byId.ContainsKey(Text(s, "carrierTown"))))
+            .Where(s => Text(s, "status") is "planned" or "pickedUp")
+            .ToList();
         if (shipments.Count == 0) return;
-        var shipment = shipments[random.Next(shipments.Count)].GetProperty("id").GetString();
+        var shipment = shipments[random.Next(shipments.Count)];
+        var id = Text(shipment, "id");
+        var carrier = byId.GetValueOrDefault(Text(shipment, "carrierTown"));
+        var (by, client) = action == "delivery" ? (town, town.Client) : carrier is { Suspended: false } ? (carrier, carrier.Client) : ((Trader?)null, ops);
         // 409: the shipment moved on meanwhile (another actor, or its trade was cancelled).
-        await CallAsync(deliver ? "delivery" : "pickup",
-            () => town.Client.Send(HttpMethod.Post, $"/api/logistics/shipments/{shipment}/{(deliver ? "delivery" : "pickup")}"),
+        await CallAsync(action, by,
+            c => (by is null ? ops : c).Send(HttpMethod.Post, $"/api/logistics/shipments/{id}/{action}",
+                action == "failure" ? new { reason = "random trading: the road is closed" } : null),
             HttpStatusCode.OK, HttpStatusCode.Conflict);
     }
 
-    private async Task<string?> OwnListingAsync(TradeFlow.Town town, Random random)
+    private async Task<string?> OwnListingAsync(Trader town, Random random)
     {
-        var listings = (await ListAsync(town.Client, $"/api/catalog/listings?town={town.Id}&status=active")).ToList();
+        var listings = (await ListAsync(town, town.Client, $"/api/catalog/listings?town={town.Id}&status=active")).ToList();
         return listings.Count == 0 ? null : listings[random.Next(listings.Count)].GetProperty("id").GetString();
     }
 
-    private async Task<List<JsonElement>> ListAsync(TradeNetClient client, string path)
+    private static string Text(JsonElement e, string property) => e.GetProperty(property).GetString()!;
+
+    private async Task<List<JsonElement>> ListAsync(Trader? by, TradeNetClient client, string path)
     {
         HttpResponseMessage response;
+        var generation = by?.Generation ?? 0;
         try
         {
             response = await client.Send(HttpMethod.Get, path);
@@ -191,20 +311,26 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
         var text = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            Record($"GET {path}", response.StatusCode, text, expected: false);
+            Record($"GET {path}", response.StatusCode, text, expected: Refused(by, generation, response.StatusCode));
             return [];
         }
         return JsonDocument.Parse(text).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
-    private async Task CallAsync(string action, Func<Task<HttpResponseMessage>> call, params HttpStatusCode[] expected)
+    private Task CallAsync(string action, (Trader?, TradeNetClient) acting, Func<TradeNetClient, Task<HttpResponseMessage>> call,
+        params HttpStatusCode[] expected) =>
+        acting.Item1 is { } by ? CallAsync(action, by, call, expected) : CallAsync(action, null, _ => call(acting.Item2), expected);
+
+    /// <summary>Calls as <paramref name="by"/> (its key as it is now), or as whoever <paramref name="call"/> uses when null.</summary>
+    private async Task CallAsync(string action, Trader? by, Func<TradeNetClient, Task<HttpResponseMessage>> call, params HttpStatusCode[] expected)
     {
         var started = Stopwatch.GetTimestamp();
+        var generation = by?.Generation ?? 0;
         try
         {
-            using var response = await call();
+            using var response = await call(by?.Client!);
             var text = await response.Content.ReadAsStringAsync();
-            Record(action, response.StatusCode, text, expected.Contains(response.StatusCode));
+            Record(action, response.StatusCode, text, expected.Contains(response.StatusCode) || Refused(by, generation, response.StatusCode));
         }
         catch (TaskCanceledException) // the client's timeout: no answer is an unexpected answer too
         {
@@ -216,6 +342,10 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
             _slowest.AddOrUpdate(action, ms, (_, was) => Math.Max(was, ms));
         }
     }
+
+    /// <summary>A town's request refused because its key was being replaced, or the town suspended, meanwhile.</summary>
+    private static bool Refused(Trader? by, int generation, HttpStatusCode status) =>
+        by is not null && status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && by.MayBeRefused(generation);
 
     private void Record(string action, HttpStatusCode status, string body, bool expected)
     {

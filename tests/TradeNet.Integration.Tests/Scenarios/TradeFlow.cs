@@ -19,7 +19,20 @@ public sealed class TradeFlow(Uri gateway, string operatorKey)
         return new Town(registered.GetProperty("town").GetProperty("id").GetString()!, key, new TradeNetClient(gateway, key));
     }
 
-    public TradeNetClient Operator() => new(gateway, operatorKey);
+    public TradeNetClient Operator(TimeSpan? timeout = null) => new(gateway, operatorKey, timeout);
+
+    /// <summary>A client for a town's key, e.g. a new one after a rotation.</summary>
+    public TradeNetClient Client(string apiKey) => new(gateway, apiKey);
+
+    /// <summary>The categories counted in pieces among these scenarios' pairs (<see cref="Categories"/>).</summary>
+    public async Task<IReadOnlyList<string>> PieceCategoriesOf(params int[] scenarios)
+    {
+        using var anonymous = new TradeNetClient(gateway, null);
+        var shipped = (await anonymous.Get("/api/catalog/categories")).EnumerateArray()
+            .Where(c => c.GetProperty("weightPerUnit").GetDouble() > 0).ToList();
+        return scenarios.SelectMany(n => shipped.Skip(2 * n).Take(2))
+            .Where(c => c.GetProperty("unit").GetString() == "piece").Select(c => c.GetProperty("id").GetString()!).ToList();
+    }
 
     /// <summary>Two categories of their own for each scenario, so scenarios sharing a network never match each other.</summary>
     public async Task<(string First, string Second)> Categories(int scenario)

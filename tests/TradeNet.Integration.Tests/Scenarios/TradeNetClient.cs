@@ -5,13 +5,13 @@ using System.Text.Json;
 namespace TradeNet.Integration.Tests.Scenarios;
 
 /// <summary>Talks to TradeNet the way a town or an operator does: through the gateway, with an API key.</summary>
-public sealed class TradeNetClient(Uri gateway, string? apiKey) : IDisposable
+public sealed class TradeNetClient(Uri gateway, string? apiKey, TimeSpan? timeout = null) : IDisposable
 {
-    private readonly HttpClient _http = Create(gateway, apiKey);
+    private readonly HttpClient _http = Create(gateway, apiKey, timeout ?? TimeSpan.FromSeconds(30));
 
-    private static HttpClient Create(Uri gateway, string? apiKey)
+    private static HttpClient Create(Uri gateway, string? apiKey, TimeSpan timeout)
     {
-        var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient { BaseAddress = gateway, Timeout = timeout };
         if (apiKey is not null) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return http;
     }

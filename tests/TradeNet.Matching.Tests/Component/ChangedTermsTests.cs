@@ -69,4 +69,25 @@ public class ChangedTermsTests
         Assert.Equal(TradeStatus.Proposed, (await host.TradeAsync(trade.Id)).Status);
         Assert.Equal(0, host.PublishedCount<TradeCancelled>());
     }
+
+    [Fact]
+    public async Task A_window_shortened_under_a_proposal_it_still_fits_ends_the_proposal_when_the_window_ends()
+    {
+        var clock = new ShiftedClock();
+        await using var host = new MatchingHost(new() { ["Matching:SweepInterval"] = "00:00:00.200" }) { Clock = clock };
+        var trade = await Swap.ProposeAsync(host);
+        var until = DateTimeOffset.UtcNow.AddHours(1);
+
+        // The need's window is open: the offer's ending in an hour still overlaps it, so the proposal fits…
+        await host.Publish(new ListingChanged(Swap.WoodOffer(version: 2) with { AvailableUntil = until }));
+        await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == "b-wood"), b => b.Version == 2, what: "v2 in the book");
+        var proposed = await host.TradeAsync(trade.Id);
+        Assert.Equal(TradeStatus.Proposed, proposed.Status);
+        Assert.True(proposed.Deadline <= until, $"deadline {proposed.Deadline:O}, the offer's window ends {until:O}");
+        // …and ends with the window, not a day later: wood no longer available cannot be agreed on.
+        clock.Shift = TimeSpan.FromHours(2);
+
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.Equal("expired", cancelled.Reason);
+    }
 }

@@ -12,7 +12,8 @@ namespace TradeNet.Matching.Trades;
 /// lot the leg breaks) must not be agreed, so such a proposal is cancelled at once. One lowered below what its pending
 /// proposals hold cannot serve them all: catalog would refuse the reservation of the last ones only when every town has
 /// accepted, and until then they hold the other towns' quantities; those that no longer fit are cancelled at once,
-/// newest first (the older ones keep their place).
+/// newest first (the older ones keep their place). One whose window now ends before a proposal's deadline brings that
+/// deadline in to the window's end, so the proposal expires when its goods stop being available.
 /// </summary>
 /// <remarks>The terms are checked on fully accepted proposals too: they are not agreed until catalog reserves them, and
 /// catalog reserves only on the terms of matching's copy (<see cref="ListingTermsFingerprint"/>), which it refuses while
@@ -41,15 +42,26 @@ public static class OverheldListings
         var others = await session.GetListingsAsync(OtherListings(proposalsOf, open), ct);
         // A proposal cancelled for one listing is no longer a proposal when the next one is checked.
         var gone = new HashSet<Guid>();
+        // A proposal whose deadline was brought in here, as written (a later listing's check must update that version).
+        var latest = new Dictionary<Guid, Trade>();
         var cancelled = 0;
         foreach (var entry in open)
         {
             var listing = entry.Listing!;
             var fitting = new List<Trade>();
-            foreach (var trade in proposalsOf.GetValueOrDefault(entry.Id, []).Where(t => !gone.Contains(t.Id)))
+            foreach (var read in proposalsOf.GetValueOrDefault(entry.Id, []).Where(t => !gone.Contains(t.Id)))
             {
+                var trade = latest.GetValueOrDefault(read.Id) ?? read;
                 if (LegOutsideTerms(trade, listing, others, detourFactor) is not { } leg)
                 {
+                    // A window that now ends before the proposal's deadline brings the deadline in, as a round sets it
+                    // when it knows the end: goods no longer available cannot be agreed on, and the expiry ends it then.
+                    if (listing.AvailableUntil is { } end && end < trade.Deadline)
+                    {
+                        if (!await session.UpdateTradeAsync(trade with { Deadline = end }, ct))
+                            throw new TradeChangedException($"Trade {trade.Id} changed while bringing its deadline in; the message will be retried.");
+                        trade = latest[trade.Id] = trade with { Deadline = end, Version = trade.Version + 1 };
+                    }
                     if (!trade.AllAccepted) fitting.Add(trade);
                     continue;
                 }

@@ -1,0 +1,30 @@
+namespace TradeNet.Integration.Tests.Scenarios;
+
+/// <summary>How hard <see cref="RandomTrading"/> trades. The defaults are what CI runs on a shared network (each test
+/// well under 30 s); the heavier switches turn on what a shared network cannot have (a fleet makes every other
+/// scenario's legs wait for planning runs) and run in a network of their own.</summary>
+public sealed record RandomTradingOptions
+{
+    public int Towns { get; init; } = 8;
+    public int Actors { get; init; } = 4;
+    public int Steps { get; init; } = 100;
+
+    /// <summary>Some listings in a category counted in pieces, with odd min lots (matching proposes whole pieces).</summary>
+    public bool WholePieces { get; init; } = true;
+
+    /// <summary>Some listings available for a few seconds only, so windows end while trades on them are proposed.</summary>
+    public bool ShortWindows { get; init; } = true;
+
+    /// <summary>Carriers sometimes report a shipment failed (the leg waits for a new one, held after three).</summary>
+    public bool Failures { get; init; } = true;
+
+    /// <summary>Towns rotate their API keys now and then (a request still on the old key may get 401).</summary>
+    public bool KeyRotations { get; init; } = true;
+
+    /// <summary>An operator suspends one town halfway through (its listings withdrawn, its key refused).</summary>
+    public bool SuspendOneTown { get; init; } = true;
+
+    /// <summary>Vehicles registered for a depot town: legs wait for planning runs (operators ask for them) and go on
+    /// consolidated routes; pickups then fall to an operator. Changes every scenario's logistics: own network only.</summary>
+    public int Vehicles { get; init; }
+}
