@@ -10,16 +10,6 @@ namespace TradeNet.Integration.Tests;
 public sealed class RandomTradingTests(DistributedTradeNet tradeNet, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Towns_trading_at_random_at_once_leave_catalog_matching_and_logistics_agreeing_on_every_listing_and_trade()
-    {
-        await tradeNet.ExplainFailureAsync(async () =>
-        {
-            var trading = await RandomTradingScenario.RunAsync(tradeNet, seed: 7);
-
-            output.WriteLine(RandomTradingScenario.Summary(trading));
-            // The run did what it is for: rounds proposed trades and towns agreed some.
-            Assert.Contains("round 201", trading.Answers.Keys);
-            Assert.Contains("accept 200", trading.Answers.Keys);
-        });
-    }
+    public Task Towns_trading_at_random_at_once_leave_catalog_matching_and_logistics_agreeing_on_every_listing_and_trade() =>
+        RandomTradingScenario.RunAndCheckAsync(tradeNet, seed: 7, output);
 }

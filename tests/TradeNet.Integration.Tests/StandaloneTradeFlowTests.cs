@@ -40,17 +40,8 @@ public sealed class StandaloneTradeFlowTests(StandaloneTradeNet tradeNet, ITestO
     }
 
     [Fact]
-    public async Task Towns_trading_at_random_at_once_leave_the_standalone_hosts_services_agreeing_on_every_listing_and_trade()
-    {
-        await tradeNet.ExplainFailureAsync(async () =>
-        {
-            var trading = await RandomTradingScenario.RunAsync(tradeNet, seed: 11);
-
-            output.WriteLine(RandomTradingScenario.Summary(trading));
-            Assert.Contains("round 201", trading.Answers.Keys);
-            Assert.Contains("accept 200", trading.Answers.Keys);
-        });
-    }
+    public Task Towns_trading_at_random_at_once_leave_the_standalone_hosts_services_agreeing_on_every_listing_and_trade() =>
+        RandomTradingScenario.RunAndCheckAsync(tradeNet, seed: 11, output);
 
     /// <summary>Here logistics' catalog client shares the process with matching's.</summary>
     [Fact]

@@ -47,6 +47,18 @@ public static class RandomTradingScenario
         return trading;
     }
 
+    /// <summary><see cref="RunAsync"/> with the default options, its summary written to the test's output, and the run shown
+    /// to have done what it is for: rounds proposed trades and towns agreed some.</summary>
+    public static async Task RunAndCheckAsync(ITradeNetUnderTest tradeNet, int seed, Xunit.Abstractions.ITestOutputHelper output) =>
+        await tradeNet.ExplainFailureAsync(async () =>
+        {
+            var trading = await RunAsync(tradeNet, seed);
+
+            output.WriteLine(Summary(trading));
+            Assert.Contains("round 201", trading.Answers.Keys);
+            Assert.Contains("accept 200", trading.Answers.Keys);
+        });
+
     public static string Summary(RandomTrading trading) =>
         string.Join(", ", trading.Answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} ×{a.Value}")) +
         "; slowest ms: " + string.Join(", ", trading.Slowest.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value:F0}")) +
