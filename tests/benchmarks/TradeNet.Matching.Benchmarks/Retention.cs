@@ -12,7 +12,7 @@ namespace TradeNet.Matching.Benchmarks;
 
 /// <summary>
 /// <c>--only retention [--trades N] [--kept K] [--recent R] [--dir D] [--seed S] [--batch B]</c>: seeds a SQLite matching file through the
-/// store with N proposals cancelled 30 days ago without being agreed, R cancelled yesterday and K trades the retention keeps
+/// store with N proposals cancelled 39–45 days ago without being agreed, R cancelled yesterday and K trades the retention keeps
 /// (agreed, completed, agreed then cancelled), on 300 towns; then sweeps as <see cref="UnagreedTradeRetention"/> does with a
 /// 7-day retention (<c>--batch</c> trades per write, its own by default) and prints how long it took, the rows deleted per second and each batch's write time (how long the
 /// service's own writers wait behind one). A second sweep at once shows the cost of a sweep with nothing to delete.
