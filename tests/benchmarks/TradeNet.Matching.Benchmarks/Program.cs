@@ -16,6 +16,8 @@ using TradeNet.Matching.Engine;
 //   --only kidney|books        run one part
 //   --only retention [--trades N] [--kept K] [--recent R] [--dir D] [--batch B]   matching's unagreed-trade retention on a
 //                              SQLite file seeded through the store (Retention.cs; docs/operations.md)
+//   --only book-pages [--listings N] [--proposals P] [--history H]   the holds of a page of GET /book on a SQLite file
+//                              seeded through the store (BookPages.cs; docs/operations.md)
 //   --pieces                   books over the catalog's categories (7 of 35 counted in pieces); per book the continuous plan
 //                              lowered the matching service's way against the engine's own whole pieces (docs/benchmarks.md)
 //   --town-count T             towns of NkK books instead of N × 3 / 40 (with --pieces: 2250 --town-count 150 is the
@@ -43,6 +45,11 @@ var only = opts.GetValueOrDefault("only");
 if (only == "retention")
 {
     Retention.Run(opts);
+    return 0;
+}
+if (only == "book-pages")
+{
+    BookPages.Run(opts);
     return 0;
 }
 if (only is null or "kidney")
