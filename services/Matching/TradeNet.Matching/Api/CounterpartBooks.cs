@@ -9,38 +9,34 @@ namespace TradeNet.Matching.Api;
 /// <summary>
 /// The book the counterparts route answers from, kept per book version (<see cref="IMatchingStore.BookVersionAsync"/>):
 /// while no listing was saved and none ended, the live book is not read again, and while what trades hold is also the
-/// same, the tradable book and its <see cref="CounterpartIndex"/> are not built again. When listings were saved, only
-/// those are read (<see cref="IMatchingStore.ListingsSavedSinceAsync"/>). Reading and parsing a
-/// 20,000-listing book was most of an answer's cost (docs/benchmarks.md). What trades hold is read every time, first, as
-/// <see cref="BookHolds"/> reads it for a round. A store without a version has its book read every time, and the index is
-/// kept while the book read is the same (<see cref="CounterpartIndex.Holds"/>).
+/// same, the tradable book is not built again. When listings were saved, only those are read
+/// (<see cref="IMatchingStore.ListingsSavedSinceAsync"/>). Reading and parsing a 20,000-listing book was most of an
+/// answer's cost (docs/benchmarks.md). What trades hold is read every time, first, as <see cref="BookHolds"/> reads it for
+/// a round. A store without a version has its book read and built every time.
 /// </summary>
 internal sealed class CounterpartBooks
 {
     /// <param name="Until">The earliest end among the listings: past it, one of them is no longer live.</param>
     private sealed record Live(long Version, DateTimeOffset ReadAt, DateTimeOffset? Until, IReadOnlyList<ListingSnapshot> Listings);
 
-    private sealed record Built(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held, double DetourFactor,
-        IReadOnlyList<BookEntry> Book, CounterpartIndex Index);
+    private sealed record Built(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held, IReadOnlyList<BookEntry> Book);
 
     private volatile Live? _live;
     private volatile Built? _built;
 
-    /// <summary>What trades hold on the live book at <paramref name="now"/>, the tradable book as a round clears it
-    /// (<see cref="OrderBook.Tradable"/>), and its index.</summary>
-    public async Task<(IReadOnlyDictionary<string, double> Held, IReadOnlyList<BookEntry> Book, CounterpartIndex Index)> ReadAsync(
-        IMatchingStore store, DateTimeOffset now, double detourFactor, CancellationToken ct)
+    /// <summary>What trades hold on the live book at <paramref name="now"/>, and the tradable book as a round clears it
+    /// (<see cref="OrderBook.Tradable"/>).</summary>
+    public async Task<(IReadOnlyDictionary<string, double> Held, IReadOnlyList<BookEntry> Book)> ReadAsync(
+        IMatchingStore store, DateTimeOffset now, CancellationToken ct)
     {
         var (listings, held) = await BookHolds.ReadAsync(store, now, () => LiveAsync(store, now, ct), ct);
-        var built = _built;
-        if (built is not null && ReferenceEquals(built.Listings, listings) && built.DetourFactor.Equals(detourFactor) && Same(built.Held, held))
-            return (held, built.Book, built.Index);
+        if (_built is { } built && ReferenceEquals(built.Listings, listings) && Same(built.Held, held))
+            return (held, built.Book);
         // Kept listings are all live until the first of them ends (LiveAsync), so the book built from them is the same
         // at any time in between.
         var book = OrderBook.From(listings, held, now).Tradable;
-        var index = built?.Index is { } last && last.Holds(book, detourFactor) ? last : new CounterpartIndex(book, detourFactor);
-        _built = new Built(listings, held, detourFactor, index.Book, index);
-        return (held, index.Book, index);
+        _built = new Built(listings, held, book);
+        return (held, book);
     }
 
     /// <summary>The live book as last read when the store's book version is the same and none of it ended since (the

@@ -38,16 +38,15 @@ internal static class CounterpartEndpoints
                 detail: "Matching is working out other listings' counterparts; nothing was read. Retry shortly.");
         }
         var now = clock.GetUtcNow();
-        // The book exactly as a round clears it (what it leaves out can be no one's counterpart), read and indexed once per
+        // The book exactly as a round clears it (what it leaves out can be no one's counterpart), read and built once per
         // book version and holds.
-        var (held, book, index) = await books.ReadAsync(store, now, options.Value.DetourFactor, ct);
+        var (held, book) = await books.ReadAsync(store, now, ct);
         var holds = stored.Withdrawn ? 0 : held.GetValueOrDefault(snapshot.Id);
         // As GET /book shows it: a withdrawn listing or an ended window has nothing available to the next round.
         var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, snapshot.Remaining - holds);
         var inBook = book.FirstOrDefault(e => e.Id == snapshot.Id);
         var self = inBook ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
-        // Counterparts.Report's answer, exactly.
-        var report = index.Report(self, size);
+        var report = Counterparts.Report(self, book, options.Value.DetourFactor, size);
 
         return TypedResults.Ok(new CounterpartsView(snapshot.Id, snapshot.TownId, Kind(self.Kind), snapshot.Category, available, holds,
             snapshot.MinLot, inBook is not null, NotInBook(stored.Withdrawn, snapshot, available, now), report.Fitting, report.NotFitting,

@@ -3,8 +3,8 @@ namespace TradeNet.Matching.Api;
 /// <summary>Counterparts are worked out for one listing at a time in a process, and a request that does not get its turn
 /// within <see cref="Wait"/> is answered 503 with Retry-After. Set when each answer read and parsed the whole live book
 /// and weighed the town's listings against it (measured 8–12 s of a core, then 0.1–0.35 s, for a town with 500 listings
-/// over a 20,000-listing book). Since the book is kept per book version and indexed (<see cref="CounterpartBooks"/>), an
-/// answer costs ~1 ms while the book is unchanged and ~30–50 ms of a core after a change (docs/benchmarks.md); kept as a
+/// over a 20,000-listing book). Since the book is kept per book version (<see cref="CounterpartBooks"/>), an answer
+/// costs 2–11 ms while the book is unchanged and 12–21 ms after a change (docs/benchmarks.md); kept as a
 /// bound on what a town asking in a loop can take from the rounds and the other routes, and because one turn also
 /// keeps the kept book from being built twice at once.</summary>
 internal sealed class CounterpartGate
