@@ -183,6 +183,22 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_towns_whole_list_is_the_equality_of_its_index_followed_by_the_lists_order_and_the_index_without_the_id_goes()
+    {
+        var filter = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", Limit: 200)));
+        var sort = MongoRendering.Render(MongoMapping.NewestTradesFirst);
+        var indexes = MongoMapping.TradeIndexes.ToDictionary(i => i.Options.Name, i => MongoRendering.Render(i.Keys));
+
+        // _id in the index too: the server walks the town's trades in the sort's order and stops at the limit, and a
+        // later page (after: createdAt and _id) starts at its place, with no sort of the town's history in memory.
+        Assert.Equal(BsonDocument.Parse("{ towns: 'roanne' }"), filter);
+        Assert.Equal(filter.Names.Select(n => new BsonElement(n, 1)).Concat(sort.Elements), indexes["towns_created_id"].Elements);
+        // The earlier release's index of the same list, without _id, is dropped at start; no index keeps its name.
+        Assert.Equal(["towns_created"], MongoMapping.DroppedTradeIndexes);
+        Assert.DoesNotContain("towns_created", indexes.Keys);
+    }
+
+    [Fact]
     public void A_towns_trades_with_a_second_town_are_the_equalities_of_the_pairs_index_followed_by_the_lists_order()
     {
         var inStatus = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", TradeStatus.Cancelled, 200, WithTown: "lyon")));
@@ -269,7 +285,7 @@ public class MongoMappingTests
     {
         var trades = MongoMapping.TradeIndexes.ToDictionary(i => i.Options.Name, i => MongoRendering.Render(i.Keys));
         Assert.Equal(BsonDocument.Parse("{ status: 1, deadline: 1 }"), trades["status_deadline"]);
-        Assert.Equal(BsonDocument.Parse("{ towns: 1, createdAt: -1 }"), trades["towns_created"]);
+        Assert.Equal(BsonDocument.Parse("{ towns: 1, createdAt: -1, _id: 1 }"), trades["towns_created_id"]);
         Assert.Equal(BsonDocument.Parse("{ towns: 1, status: 1, createdAt: -1, _id: 1 }"), trades["towns_status_created"]);
         Assert.Equal(BsonDocument.Parse("{ townPairs: 1, status: 1, createdAt: -1, _id: 1 }"), trades["town_pairs_status_created"]);
         Assert.Equal(BsonDocument.Parse("{ townPairs: 1, createdAt: -1, _id: 1 }"), trades["town_pairs_created"]);

@@ -180,7 +180,10 @@ public static class MongoMapping
     public static IReadOnlyList<CreateIndexModel<TradeDocument>> TradeIndexes { get; } =
     [
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.Deadline), new CreateIndexOptions { Name = "status_deadline" }),
-        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "towns_created" }),
+        // A town's whole list in its order, _id included: without it (towns_created, dropped below) the server sorted every
+        // trade of the town by _id within createdAt before it could stop at the limit.
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Descending(d => d.CreatedAt).Ascending(d => d.Id),
+            new CreateIndexOptions { Name = "towns_created_id" }),
         // A town's list by status (GET /trades?status=proposed, the towns' most frequent read) in its order: the town's
         // trades of that status only, rather than its whole history on towns_created with the status tested on each.
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Ascending(d => d.Status).Descending(d => d.CreatedAt).Ascending(d => d.Id),
@@ -198,6 +201,10 @@ public static class MongoMapping
         // Rounds read the agreed trades of the last day for their holds (BookHolds).
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.AgreedAt), new CreateIndexOptions { Name = "status_agreed" }),
     ];
+
+    /// <summary>Indexes an earlier release created that these replace (a changed key needs a new name: the server refuses an
+    /// index whose name it has with other keys), dropped at start.</summary>
+    public static IReadOnlyList<string> DroppedTradeIndexes { get; } = ["towns_created"];
 
     /// <summary>Only the proposals cancelled before they were agreed, by when: the retention's batches read their own
     /// documents, not every trade (agreed, completed and older cancelled trades have no cancelledFrom of "proposed").</summary>

@@ -183,6 +183,16 @@ public sealed class MongoMatchingStore : IMatchingStore
     {
         await Mongo.EnsureOutboxIndexesAsync(ct);
         await Trades.Indexes.CreateManyAsync(MongoMapping.TradeIndexes, ct);
+        foreach (var name in MongoMapping.DroppedTradeIndexes)
+        {
+            try
+            {
+                await Trades.Indexes.DropOneAsync(name, ct);
+            }
+            catch (MongoCommandException gone) when (gone.Code == 27) // IndexNotFound: dropped already, or never made
+            {
+            }
+        }
         await FillTownPairsAsync(ct);
         await Trades.Indexes.CreateOneAsync(MongoMapping.UnagreedCancelledIndex, cancellationToken: ct);
         await Book.Indexes.CreateOneAsync(MongoMapping.LiveBookIndex, cancellationToken: ct);
