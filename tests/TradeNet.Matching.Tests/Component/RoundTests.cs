@@ -54,7 +54,28 @@ public class RoundTests
         var read = (await host.Operator().GetFromJsonAsync<RoundView>($"/api/matching/rounds/{round.Id}", MatchingHost.Json))!;
         Assert.Equal((round.Id, round.Trades, round.Objective), (read.Id, read.Trades, read.Objective));
         Assert.Equal(round.TradeIds, read.TradeIds);
-        Assert.Single((await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!);
+        Assert.Single((await host.Operator().GetFromJsonAsync<RoundSummaryView[]>("/api/matching/rounds", MatchingHost.Json))!);
+    }
+
+    [Fact]
+    public async Task The_list_of_rounds_leaves_the_trade_ids_out_and_a_single_round_keeps_them()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Swap.All);
+        var round = await host.RunRoundAsync();
+
+        var list = JsonDocument.Parse(await host.Operator().GetStringAsync("/api/matching/rounds?limit=10")).RootElement;
+        var single = JsonDocument.Parse(await host.Operator().GetStringAsync($"/api/matching/rounds/{round.Id}")).RootElement;
+
+        var listed = Assert.Single(list.EnumerateArray());
+        Assert.False(listed.TryGetProperty("tradeIds", out _));
+        // Everything else stays: the figures, the trade count and the quality.
+        Assert.Equal((round.Id, 1, 240.0, "completed"),
+            (listed.GetProperty("id").GetGuid(), listed.GetProperty("trades").GetInt32(), listed.GetProperty("objective").GetDouble(),
+             listed.GetProperty("status").GetString()));
+        Assert.Equal(JsonValueKind.Object, listed.GetProperty("quality").ValueKind);
+        Assert.Equal(round.TradeIds, single.GetProperty("tradeIds").EnumerateArray().Select(e => e.GetGuid()));
+        Assert.Single(round.TradeIds);
     }
 
     [Fact]
@@ -150,8 +171,10 @@ public class RoundTests
 
         var proposed = await host.Published<TradeProposed>();
 
-        var rounds = (await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!;
-        Assert.Contains(rounds, r => r.Trigger == "schedule" && r.TradeIds.Contains(proposed.TradeId));
+        var rounds = (await host.Operator().GetFromJsonAsync<RoundSummaryView[]>("/api/matching/rounds", MatchingHost.Json))!;
+        var scheduled = Assert.Single(rounds, r => r.Trigger == "schedule" && r.Trades == 1);
+        var read = (await host.Operator().GetFromJsonAsync<RoundView>($"/api/matching/rounds/{scheduled.Id}", MatchingHost.Json))!;
+        Assert.Equal([proposed.TradeId], read.TradeIds);
     }
 
     [Fact]
@@ -219,7 +242,7 @@ public class RoundTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("lease ran out", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
-        Assert.Empty((await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!);
+        Assert.Empty((await host.Operator().GetFromJsonAsync<RoundSummaryView[]>("/api/matching/rounds", MatchingHost.Json))!);
         Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
         Assert.Equal(0, host.PublishedCount<TradeProposed>());
     }
@@ -277,7 +300,7 @@ public class RoundTests
         var response = await running;
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Empty((await host.Operator().GetFromJsonAsync<RoundView[]>("/api/matching/rounds", MatchingHost.Json))!);
+        Assert.Empty((await host.Operator().GetFromJsonAsync<RoundSummaryView[]>("/api/matching/rounds", MatchingHost.Json))!);
         Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
         Assert.Equal(0, host.PublishedCount<TradeProposed>());
     }

@@ -151,7 +151,7 @@ public class MongoMappingTests
         var same = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", WithTown: "roanne")));
         var other = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery(WithTown: "riorges")));
 
-        Assert.Equal(BsonDocument.Parse("{ towns: { $all: ['roanne', 'riorges'] }, listingIds: 'o1', status: 'agreed' }"), both);
+        Assert.Equal(BsonDocument.Parse("{ townPairs: 'riorges\u001froanne', listingIds: 'o1', status: 'agreed' }"), both);
         Assert.Equal(BsonDocument.Parse("{ towns: 'roanne' }"), same);
         Assert.Equal(BsonDocument.Parse("{ towns: 'riorges' }"), other);
     }
@@ -180,6 +180,55 @@ public class MongoMappingTests
         // server walks the town's trades of that status newest first and stops at the limit, with no sort in memory.
         Assert.Equal(BsonDocument.Parse("{ towns: 'roanne', status: 'proposed' }"), filter);
         Assert.Equal(filter.Names.Select(n => new BsonElement(n, 1)).Concat(sort.Elements), index.Elements);
+    }
+
+    [Fact]
+    public void A_towns_whole_list_is_the_equality_of_its_index_followed_by_the_lists_order_and_the_index_without_the_id_goes()
+    {
+        var filter = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", Limit: 200)));
+        var sort = MongoRendering.Render(MongoMapping.NewestTradesFirst);
+        var indexes = MongoMapping.TradeIndexes.ToDictionary(i => i.Options.Name, i => MongoRendering.Render(i.Keys));
+
+        // _id in the index too: the server walks the town's trades in the sort's order and stops at the limit, and a
+        // later page (after: createdAt and _id) starts at its place, with no sort of the town's history in memory.
+        Assert.Equal(BsonDocument.Parse("{ towns: 'roanne' }"), filter);
+        Assert.Equal(filter.Names.Select(n => new BsonElement(n, 1)).Concat(sort.Elements), indexes["towns_created_id"].Elements);
+        // The earlier release's index of the same list, without _id, is dropped at start; no index keeps its name.
+        Assert.Equal(["towns_created"], MongoMapping.DroppedTradeIndexes);
+        Assert.DoesNotContain("towns_created", indexes.Keys);
+    }
+
+    [Fact]
+    public void A_towns_trades_with_a_second_town_are_the_equalities_of_the_pairs_index_followed_by_the_lists_order()
+    {
+        var inStatus = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", TradeStatus.Cancelled, 200, WithTown: "lyon")));
+        var all = MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("roanne", Limit: 200, WithTown: "lyon")));
+        var sort = MongoRendering.Render(MongoMapping.NewestTradesFirst);
+        var indexes = MongoMapping.TradeIndexes.ToDictionary(i => i.Options.Name, i => MongoRendering.Render(i.Keys));
+
+        // The pair's own trades, newest first, rather than every trade of one town in the status with the other tested on each.
+        Assert.Equal(BsonDocument.Parse("{ townPairs: 'lyon\u001froanne', status: 'cancelled' }"), inStatus);
+        Assert.Equal(inStatus.Names.Select(n => new BsonElement(n, 1)).Concat(sort.Elements), indexes["town_pairs_status_created"].Elements);
+        Assert.Equal(all.Names.Select(n => new BsonElement(n, 1)).Concat(sort.Elements), indexes["town_pairs_created"].Elements);
+        // Either town named first: one key.
+        Assert.Equal(inStatus, MongoRendering.Render(MongoMapping.TradesMatching(new TradeQuery("lyon", TradeStatus.Cancelled, 200, WithTown: "roanne"))));
+    }
+
+    [Fact]
+    public void A_trade_stores_each_pair_of_its_towns_once_and_a_trade_stored_before_them_is_given_them_unless_a_write_did()
+    {
+        var cycle = SampleTrade().WithLeg(1, l => l with { Leg = l.Leg with { ToTown = "lyon" } });
+        var id = Guid.Parse("0b5c2b7e-4d6f-4a51-9f0e-0d2f9c6c1a11");
+
+        var bson = TradeDocument.From(cycle).ToBsonDocument();
+        var fill = MongoMapping.FillTownPairs(id, ["roanne", "riorges"]);
+
+        Assert.Equal(new BsonArray { "riorges\u001froanne", "lyon\u001froanne", "lyon\u001friorges" }, bson["townPairs"].AsBsonArray);
+        Assert.Equal(BsonDocument.Parse("{ townPairs: null }"), MongoRendering.Render(MongoMapping.WithoutTownPairs));
+        Assert.Equal(BsonDocument.Parse("{ _id: UUID('0b5c2b7e-4d6f-4a51-9f0e-0d2f9c6c1a11'), townPairs: null }"), MongoRendering.Render(fill.Filter));
+        Assert.Equal(BsonDocument.Parse("{ $set: { townPairs: ['riorges\u001froanne'] } }"), MongoRendering.Render(fill.Update));
+        bson.Remove("townPairs");
+        Assert.Equal(cycle.Id, BsonSerializer.Deserialize<TradeDocument>(bson).ToDomain().Id);
     }
 
     [Fact]
@@ -236,8 +285,10 @@ public class MongoMappingTests
     {
         var trades = MongoMapping.TradeIndexes.ToDictionary(i => i.Options.Name, i => MongoRendering.Render(i.Keys));
         Assert.Equal(BsonDocument.Parse("{ status: 1, deadline: 1 }"), trades["status_deadline"]);
-        Assert.Equal(BsonDocument.Parse("{ towns: 1, createdAt: -1 }"), trades["towns_created"]);
+        Assert.Equal(BsonDocument.Parse("{ towns: 1, createdAt: -1, _id: 1 }"), trades["towns_created_id"]);
         Assert.Equal(BsonDocument.Parse("{ towns: 1, status: 1, createdAt: -1, _id: 1 }"), trades["towns_status_created"]);
+        Assert.Equal(BsonDocument.Parse("{ townPairs: 1, status: 1, createdAt: -1, _id: 1 }"), trades["town_pairs_status_created"]);
+        Assert.Equal(BsonDocument.Parse("{ townPairs: 1, createdAt: -1, _id: 1 }"), trades["town_pairs_created"]);
         Assert.Equal(BsonDocument.Parse("{ listingIds: 1, status: 1 }"), trades["listing_status"]);
         Assert.Equal(BsonDocument.Parse("{ status: 1, createdAt: -1, _id: 1 }"), trades["status_created"]);
         Assert.Equal(BsonDocument.Parse("{ 'listing.availableUntil': 1 }"), MongoRendering.Render(MongoMapping.LiveBookIndex.Keys));

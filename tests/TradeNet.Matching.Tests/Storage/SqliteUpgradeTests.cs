@@ -172,11 +172,19 @@ public sealed class SqliteUpgradeTests : IDisposable
         }
         Assert.DoesNotContain(proposed.Id, (await store.TradesAsync(new TradeQuery("lyon", TradeStatus.Proposed))).Select(t => t.Id));
         Assert.Contains(proposed.Id, (await store.TradesAsync(new TradeQuery("roanne", TradeStatus.Cancelled))).Select(t => t.Id));
+        // The pairs filled in from the earlier release's rows follow the change too.
+        Assert.DoesNotContain(proposed.Id, (await store.TradesAsync(new TradeQuery("roanne", TradeStatus.Proposed, WithTown: "lyon"))).Select(t => t.Id));
+        Assert.Contains(proposed.Id, (await store.TradesAsync(new TradeQuery("lyon", TradeStatus.Cancelled, WithTown: "roanne"))).Select(t => t.Id));
         using var check = new SqliteConnection($"Data Source={Path};Pooling=False");
         check.Open();
         using var indexes = check.CreateCommand();
         indexes.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trade_towns' AND name LIKE 'ix_%' ORDER BY name)";
         Assert.Equal("ix_trade_towns_created,ix_trade_towns_status_created", indexes.ExecuteScalar());
+        indexes.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trade_town_pairs' AND name LIKE 'ix_%' ORDER BY name)";
+        Assert.Equal("ix_trade_town_pairs_created,ix_trade_town_pairs_status_created", indexes.ExecuteScalar());
+        // One row per pair of towns of each trade, as this release writes them: two towns, one pair.
+        indexes.CommandText = "SELECT COUNT(*) FROM trade_town_pairs";
+        Assert.Equal((long)trades.Count, indexes.ExecuteScalar());
     }
 
     /// <summary>The trade tables as the release before the towns' status copies made them, holding <paramref name="trades"/>.</summary>

@@ -46,20 +46,21 @@ public sealed class UnagreedTradeRetentionContract : IDisposable
         Assert.Equal(kept.Select(t => t.Id).ToHashSet(), (await store.TradesAsync(new TradeQuery(ListingId: "roanne-offer"))).Select(t => t.Id).ToHashSet());
         Assert.Equal(0, await store.ForgetUnagreedTradesAsync(Now.AddDays(-3), 100));
         // SQLite's index tables hold no row of them (the lists above join them to trades, so a left-over row would not show).
-        if (adapter == "sqlite") Assert.Equal((0L, 0L), IndexRowsOf([declined.Id, expired.Id, withdrawn.Id]));
+        if (adapter == "sqlite") Assert.Equal((0L, 0L, 0L), IndexRowsOf([declined.Id, expired.Id, withdrawn.Id]));
     }
 
-    private (long Towns, long Listings) IndexRowsOf(IEnumerable<Guid> ids)
+    private (long Towns, long Pairs, long Listings) IndexRowsOf(IEnumerable<Guid> ids)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_settings.DataDir, "matching.db")};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT (SELECT COUNT(*) FROM trade_towns WHERE trade_id IN (SELECT value FROM json_each($ids))), " +
+                              "(SELECT COUNT(*) FROM trade_town_pairs WHERE trade_id IN (SELECT value FROM json_each($ids))), " +
                               "(SELECT COUNT(*) FROM trade_listings WHERE trade_id IN (SELECT value FROM json_each($ids)))";
         command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids.Select(i => i.ToString())));
         using var reader = command.ExecuteReader();
         reader.Read();
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
     [Theory, MemberData(nameof(StoreAdapters.Available), MemberType = typeof(StoreAdapters))]

@@ -18,6 +18,10 @@ using TradeNet.Matching.Engine;
 //                              SQLite file seeded through the store (Retention.cs; docs/operations.md)
 //   --only book-pages [--listings N] [--proposals P] [--history H]   the holds of a page of GET /book on a SQLite file
 //                              seeded through the store (BookPages.cs; docs/operations.md)
+//   --only rounds-list [--rounds N] [--trades T]   the size of GET /rounds?limit=N with and without the rounds' trade ids
+//                              on a SQLite file seeded through the store (RoundsList.cs; docs/benchmarks.md)
+//   --only town-pairs [--trades N] [--every K]   a town's trades with a second town, the query before against the store's,
+//                              on a SQLite file seeded through the store (TownPairs.cs; docs/operations.md)
 //   --pieces                   books over the catalog's categories (7 of 35 counted in pieces); per book the continuous plan
 //                              lowered the matching service's way against the engine's own whole pieces (docs/benchmarks.md)
 //   --town-count T             towns of NkK books instead of N × 3 / 40 (with --pieces: 2250 --town-count 150 is the
@@ -50,6 +54,16 @@ if (only == "retention")
 if (only == "book-pages")
 {
     BookPages.Run(opts);
+    return 0;
+}
+if (only == "rounds-list")
+{
+    RoundsList.Run(opts);
+    return 0;
+}
+if (only == "town-pairs")
+{
+    TownPairs.Run(opts);
     return 0;
 }
 if (only is null or "kidney")

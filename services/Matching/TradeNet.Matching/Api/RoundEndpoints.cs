@@ -33,11 +33,12 @@ internal static class RoundEndpoints
         }
     }
 
-    private static async Task<Results<Ok<RoundView[]>, ValidationProblem>> ListAsync(IMatchingStore store, string? limit, CancellationToken ct)
+    /// <summary>Summaries without the trade ids, which made the list heavy; one round's ids are at <c>/rounds/{id}</c>.</summary>
+    private static async Task<Results<Ok<RoundSummaryView[]>, ValidationProblem>> ListAsync(IMatchingStore store, string? limit, CancellationToken ct)
     {
         if (!QueryLimit.TryParse(limit, 50, 500, out var take)) return Problems.Field("limit", QueryLimit.Problem(500));
         var rounds = await store.RoundsAsync(take, ct);
-        return TypedResults.Ok(rounds.Select(RoundView.From).ToArray());
+        return TypedResults.Ok(rounds.Select(RoundSummaryView.From).ToArray());
     }
 
     private static async Task<Results<Ok<RoundView>, ValidationProblem, ProblemHttpResult>> GetAsync(string id, IMatchingStore store, CancellationToken ct)

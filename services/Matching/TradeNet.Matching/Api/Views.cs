@@ -3,6 +3,7 @@ using TradeNet.Matching.Domain;
 
 namespace TradeNet.Matching.Api;
 
+/// <summary>A round with the ids of the trades it proposed: the answer of <c>POST /rounds</c> and <c>GET /rounds/{id}</c>.</summary>
 public sealed record RoundView(
     Guid Id, DateTimeOffset StartedAt, long DurationMs, int Listings, int Trades, double Objective, string Status,
     string Trigger, IReadOnlyList<Guid> TradeIds, string Strategy, int CandidateLegs, int CandidateCycles, double? UpperBound,
@@ -10,6 +11,17 @@ public sealed record RoundView(
 {
     public static RoundView From(ClearingRound r) => new(r.Id, r.StartedAt, r.DurationMs, r.Listings, r.Trades, r.Objective, r.Status,
         r.Trigger, r.TradeIds, r.Strategy, r.CandidateLegs, r.CandidateCycles, r.UpperBound, r.Quality);
+}
+
+/// <summary>A round in <c>GET /rounds</c>: every figure of <see cref="RoundView"/> but the trade ids, which a busy round
+/// has by the thousand (ten rounds answered 1.5 MB with them); <paramref name="Trades"/> counts them and
+/// <c>GET /rounds/{id}</c> lists them.</summary>
+public sealed record RoundSummaryView(
+    Guid Id, DateTimeOffset StartedAt, long DurationMs, int Listings, int Trades, double Objective, string Status,
+    string Trigger, string Strategy, int CandidateLegs, int CandidateCycles, double? UpperBound, RoundQuality? Quality)
+{
+    public static RoundSummaryView From(ClearingRound r) => new(r.Id, r.StartedAt, r.DurationMs, r.Listings, r.Trades, r.Objective,
+        r.Status, r.Trigger, r.Strategy, r.CandidateLegs, r.CandidateCycles, r.UpperBound, r.Quality);
 }
 
 public sealed record LegView(

@@ -76,6 +76,9 @@ public sealed class TradeDocument
     /// <summary>Denormalised for the "trades of a town" and "trades using a listing" queries.</summary>
     public string[] Towns { get; set; } = [];
     public string[] ListingIds { get; set; } = [];
+    /// <summary>Each pair of <see cref="Towns"/> once (<see cref="MongoMapping.TownPair"/>), for one town's trades with another.
+    /// Absent in trades stored before it; the store fills it in at start (<see cref="MongoMatchingStore"/>).</summary>
+    public string[]? TownPairs { get; set; }
     public List<LegDocument> Legs { get; set; } = [];
 
     public static TradeDocument From(Trade t) => new()
@@ -83,7 +86,7 @@ public sealed class TradeDocument
         Id = t.Id, RoundId = t.RoundId, Status = MongoMatchingStore.StatusText(t.Status), Deadline = t.Deadline.UtcDateTime,
         CreatedAt = t.CreatedAt.UtcDateTime, Reason = t.Reason, Version = t.Version, TraceParent = t.TraceParent, AgreedAt = t.AgreedAt?.UtcDateTime,
         CancelledAt = t.CancelledAt?.UtcDateTime, CancelledFrom = t.CancelledFrom is { } from ? MongoMatchingStore.StatusText(from) : null, Towns = t.Towns.ToArray(),
-        ListingIds = t.ListingIds.ToArray(), Legs = t.Legs.Select(LegDocument.From).ToList(),
+        TownPairs = MongoMapping.TownPairs(t.Towns), ListingIds = t.ListingIds.ToArray(), Legs = t.Legs.Select(LegDocument.From).ToList(),
     };
 
     public Trade ToDomain() => new(Id, RoundId, Enum.Parse<TradeStatus>(Status, ignoreCase: true), Legs.Select(l => l.ToDomain()).ToList(),

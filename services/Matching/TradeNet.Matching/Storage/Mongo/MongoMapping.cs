@@ -75,11 +75,11 @@ public static class MongoMapping
     {
         var f = Builders<TradeDocument>.Filter;
         var filter = f.Empty;
-        // Two towns (a town caller asking about another) must both be in the array: $all, since two equalities on one field
-        // cannot share a filter document.
+        // Two towns (a town caller asking about another): their pair, whose index holds the two towns' trades only, rather
+        // than both towns in the array ($all), which the server reads along one town's trades testing the other on each.
         var towns = query.Towns;
         if (towns.Count == 1) filter &= f.AnyEq(d => d.Towns, towns[0]);
-        else if (towns.Count > 1) filter &= f.All(d => d.Towns, towns);
+        else if (towns.Count > 1) filter &= f.AnyEq(d => d.TownPairs, TownPair(towns[0], towns[1]));
         if (query.ListingId is not null) filter &= f.AnyEq(d => d.ListingIds, query.ListingId);
         if (query.Status is { } status) filter &= f.Eq(d => d.Status, MongoMatchingStore.StatusText(status));
         if (query.DeadlineBefore is { } before) filter &= f.Lte(d => d.Deadline, before.UtcDateTime);
@@ -91,6 +91,30 @@ public static class MongoMapping
                       (f.Lt(d => d.CreatedAt, after.CreatedAt.UtcDateTime) | (f.Eq(d => d.CreatedAt, after.CreatedAt.UtcDateTime) & f.Gt(d => d.Id, after.Id)));
         return filter;
     }
+
+    /// <summary>Between the two ids of a pair: QueryIds refuses control characters in an id asked about, so no town id that
+    /// can be asked about holds it.</summary>
+    internal const char PairSeparator = '\u001f';
+
+    /// <summary>Two towns as one key, the same whichever is named first (ordinal order).</summary>
+    public static string TownPair(string a, string b) =>
+        string.CompareOrdinal(a, b) <= 0 ? $"{a}{PairSeparator}{b}" : $"{b}{PairSeparator}{a}";
+
+    /// <summary>Each pair of distinct <paramref name="towns"/> once.</summary>
+    public static string[] TownPairs(IEnumerable<string> towns)
+    {
+        var distinct = towns.Distinct(StringComparer.Ordinal).ToArray();
+        return [.. distinct.SelectMany((a, i) => distinct.Skip(i + 1).Select(b => TownPair(a, b)))];
+    }
+
+    /// <summary>Trades stored before <see cref="TradeDocument.TownPairs"/> existed (absent or null: every trade stored since
+    /// has at least one pair).</summary>
+    public static FilterDefinition<TradeDocument> WithoutTownPairs => Builders<TradeDocument>.Filter.Eq(d => d.TownPairs, null);
+
+    /// <summary>Sets the pairs of a trade stored without them, unless a write gave it some meanwhile.</summary>
+    public static UpdateOneModel<TradeDocument> FillTownPairs(Guid id, IEnumerable<string> towns) =>
+        new(Builders<TradeDocument>.Filter.Eq(d => d.Id, id) & WithoutTownPairs,
+            Builders<TradeDocument>.Update.Set(d => d.TownPairs, TownPairs(towns)));
 
     public static FilterDefinition<TradeDocument> UsingListing(string listingId, Domain.TradeStatus status) =>
         Builders<TradeDocument>.Filter.AnyEq(d => d.ListingIds, listingId) &
@@ -156,11 +180,20 @@ public static class MongoMapping
     public static IReadOnlyList<CreateIndexModel<TradeDocument>> TradeIndexes { get; } =
     [
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.Deadline), new CreateIndexOptions { Name = "status_deadline" }),
-        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "towns_created" }),
+        // A town's whole list in its order, _id included: without it (towns_created, dropped below) the server sorted every
+        // trade of the town by _id within createdAt before it could stop at the limit.
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Descending(d => d.CreatedAt).Ascending(d => d.Id),
+            new CreateIndexOptions { Name = "towns_created_id" }),
         // A town's list by status (GET /trades?status=proposed, the towns' most frequent read) in its order: the town's
         // trades of that status only, rather than its whole history on towns_created with the status tested on each.
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Towns).Ascending(d => d.Status).Descending(d => d.CreatedAt).Ascending(d => d.Id),
             new CreateIndexOptions { Name = "towns_status_created" }),
+        // One town's trades with another (a town's ?town=), with a status or without, in the list's order: the pair's own
+        // trades, not every trade of one of the towns.
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.TownPairs).Ascending(d => d.Status).Descending(d => d.CreatedAt).Ascending(d => d.Id),
+            new CreateIndexOptions { Name = "town_pairs_status_created" }),
+        new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.TownPairs).Descending(d => d.CreatedAt).Ascending(d => d.Id),
+            new CreateIndexOptions { Name = "town_pairs_created" }),
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.ListingIds).Ascending(d => d.Status), new CreateIndexOptions { Name = "listing_status" }),
         new(Builders<TradeDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
         // A list by status (GET /trades?status=completed) in its order, rather than every trade of the status sorted.
@@ -168,6 +201,10 @@ public static class MongoMapping
         // Rounds read the agreed trades of the last day for their holds (BookHolds).
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.AgreedAt), new CreateIndexOptions { Name = "status_agreed" }),
     ];
+
+    /// <summary>Indexes an earlier release created that these replace (a changed key needs a new name: the server refuses an
+    /// index whose name it has with other keys), dropped at start.</summary>
+    public static IReadOnlyList<string> DroppedTradeIndexes { get; } = ["towns_created"];
 
     /// <summary>Only the proposals cancelled before they were agreed, by when: the retention's batches read their own
     /// documents, not every trade (agreed, completed and older cancelled trades have no cancelledFrom of "proposed").</summary>

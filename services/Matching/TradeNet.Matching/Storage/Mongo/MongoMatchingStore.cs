@@ -163,10 +163,37 @@ public sealed class MongoMatchingStore : IMatchingStore
         await Leases.DeleteOneAsync(d => d.Id == name && d.Holder == holder, ct);
     }
 
+    /// <summary>Gives the trades an earlier release stored their town pairs, a batch at a time; at each start, finding
+    /// nothing once they all have them (read along town_pairs_created, where they sit under null).</summary>
+    private async Task FillTownPairsAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var batch = await Trades.Find(MongoMapping.WithoutTownPairs).Limit(IdsPerQuery)
+                .Project(d => new { d.Id, d.Towns }).ToListAsync(ct);
+            if (batch.Count == 0) return;
+            var written = await Trades.BulkWriteAsync(batch.Select(d => MongoMapping.FillTownPairs(d.Id, d.Towns)),
+                new BulkWriteOptions { IsOrdered = false }, cancellationToken: ct);
+            // Nothing matched (another instance filled them meanwhile, or a write gave them pairs): never loop on a batch.
+            if (batch.Count < IdsPerQuery || written.MatchedCount == 0) return;
+        }
+    }
+
     private async Task EnsureIndexesAsync(CancellationToken ct)
     {
         await Mongo.EnsureOutboxIndexesAsync(ct);
         await Trades.Indexes.CreateManyAsync(MongoMapping.TradeIndexes, ct);
+        foreach (var name in MongoMapping.DroppedTradeIndexes)
+        {
+            try
+            {
+                await Trades.Indexes.DropOneAsync(name, ct);
+            }
+            catch (MongoCommandException gone) when (gone.Code == 27) // IndexNotFound: dropped already, or never made
+            {
+            }
+        }
+        await FillTownPairsAsync(ct);
         await Trades.Indexes.CreateOneAsync(MongoMapping.UnagreedCancelledIndex, cancellationToken: ct);
         await Book.Indexes.CreateOneAsync(MongoMapping.LiveBookIndex, cancellationToken: ct);
         await Rounds.Indexes.CreateOneAsync(MongoMapping.RoundsIndex, cancellationToken: ct);

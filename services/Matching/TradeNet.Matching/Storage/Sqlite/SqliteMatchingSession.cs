@@ -94,6 +94,12 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
             "INSERT INTO trade_towns(trade_id, town_id, status, created_at) SELECT $id, value, $status, $created FROM json_each($towns)",
             ("$id", trade.Id.ToString()), ("$towns", JsonSerializer.Serialize(trade.Towns.ToArray())),
             ("$status", StatusText(trade.Status)), ("$created", trade.CreatedAt.ToUnixTimeMilliseconds()));
+        // Each pair of its towns once (lesser id first, as SQLite orders text), for one town's trades with another.
+        await scope.ExecuteAsync(
+            "INSERT INTO trade_town_pairs(trade_id, town_id, with_town_id, status, created_at) " +
+            "SELECT $id, a.value, b.value, $status, $created FROM json_each($towns) a JOIN json_each($towns) b ON a.value < b.value",
+            ("$id", trade.Id.ToString()), ("$towns", JsonSerializer.Serialize(trade.Towns.ToArray())),
+            ("$status", StatusText(trade.Status)), ("$created", trade.CreatedAt.ToUnixTimeMilliseconds()));
         // Each listing's row carries the status too: a listing's proposals are read along its own rows of that status.
         await scope.ExecuteAsync("INSERT INTO trade_listings(trade_id, listing_id, status) SELECT $id, value, $status FROM json_each($listings)",
             ("$id", trade.Id.ToString()), ("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray())), ("$status", StatusText(trade.Status)));
@@ -109,9 +115,11 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
             ("$agreed", next.AgreedAt?.ToUnixTimeMilliseconds()), ("$unagreed", UnagreedCancelledAt(next)),
             ("$doc", JsonSerializer.Serialize(next, Json)), ("$id", trade.Id.ToString()), ("$expected", trade.Version));
         if (changed != 1) return false;
-        // The towns' and listings' copies of the status move in the same write (every status change comes through here). Most updates
+        // The towns', pairs' and listings' copies of the status move in the same write (every status change comes through here). Most updates
         // are a leg's answer with the status unchanged: those rows and their index are left alone.
         await scope.ExecuteAsync("UPDATE trade_towns SET status = $status WHERE trade_id = $id AND status IS NOT $status",
+            ("$status", StatusText(next.Status)), ("$id", trade.Id.ToString()));
+        await scope.ExecuteAsync("UPDATE trade_town_pairs SET status = $status WHERE trade_id = $id AND status IS NOT $status",
             ("$status", StatusText(next.Status)), ("$id", trade.Id.ToString()));
         await scope.ExecuteAsync("UPDATE trade_listings SET status = $status WHERE trade_id = $id AND status IS NOT $status",
             ("$status", StatusText(next.Status)), ("$id", trade.Id.ToString()));

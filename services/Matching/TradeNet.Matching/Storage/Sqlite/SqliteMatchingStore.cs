@@ -42,6 +42,13 @@ public sealed class SqliteMatchingStore : IMatchingStore
             status TEXT NULL,
             created_at INTEGER NULL,
             PRIMARY KEY (trade_id, town_id));
+        CREATE TABLE IF NOT EXISTS trade_town_pairs (
+            trade_id TEXT NOT NULL REFERENCES trades(id),
+            town_id TEXT NOT NULL,
+            with_town_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (trade_id, town_id, with_town_id));
         CREATE TABLE IF NOT EXISTS trade_listings (
             trade_id TEXT NOT NULL REFERENCES trades(id),
             listing_id TEXT NOT NULL,
@@ -221,21 +228,30 @@ public sealed class SqliteMatchingStore : IMatchingStore
         var towns = query.Towns;
         // A town's list (with a status or not) starts from its rows in trade_towns, along ix_trade_towns_status_created or
         // ix_trade_towns_created in the list's order, then each trade by primary key (CROSS JOIN keeps the loops in that
-        // order): a page costs its own rows, not every trade the town was ever in. With a listing too, the listing's few
-        // trades are the cheaper start: each of them is then looked up with the town by the pair's primary key.
+        // order): a page costs its own rows, not every trade the town was ever in. Two towns start from the pair's rows in
+        // trade_town_pairs the same way, not from the first town's rows with the second looked up in each (which walked
+        // the first town's history when the two seldom trade together). With a listing too, the listing's few trades are
+        // the cheaper start: each of them is then looked up with the town by the pair's primary key.
         var byTown = towns.Count > 0 && query.ListingId is null;
         string from, created, id;
-        if (byTown)
+        if (byTown && towns.Count > 1)
+        {
+            (from, created, id) = ("trade_town_pairs tp CROSS JOIN trades t ON t.id = tp.trade_id", "tp.created_at", "tp.trade_id");
+            // A pair is stored once, its lesser id first as SQLite orders text (min and max here order them the same way).
+            where.Add("tp.town_id = min($town0, $town1) AND tp.with_town_id = max($town0, $town1)");
+            parameters.Add(("$town0", towns[0]));
+            parameters.Add(("$town1", towns[1]));
+            if (query.Status is { } status)
+            {
+                where.Add("tp.status = $status");
+                parameters.Add(("$status", StatusText(status)));
+            }
+        }
+        else if (byTown)
         {
             (from, created, id) = ("trade_towns tt CROSS JOIN trades t ON t.id = tt.trade_id", "tt.created_at", "tt.trade_id");
             where.Add("tt.town_id = $town0");
             parameters.Add(("$town0", towns[0]));
-            // A second town is looked up by the pair's primary key for each trade of the first.
-            for (var i = 1; i < towns.Count; i++)
-            {
-                where.Add(WithTown(i));
-                parameters.Add(($"$town{i}", towns[i]));
-            }
             if (query.Status is { } status)
             {
                 where.Add("tt.status = $status");
@@ -345,7 +361,7 @@ public sealed class SqliteMatchingStore : IMatchingStore
     }
 
     /// <summary>The tables that refer to a trade by its id, each with it first in its primary key.</summary>
-    internal static readonly string[] TradeIndexTables = ["trade_towns", "trade_listings"];
+    internal static readonly string[] TradeIndexTables = ["trade_towns", "trade_town_pairs", "trade_listings"];
 
     /// <summary>Along the partial index ix_trades_unagreed_cancelled, which holds only the never-agreed cancelled proposals
     /// (a comparison on the column implies its IS NOT NULL): a batch costs its own rows, not every trade. The column is set

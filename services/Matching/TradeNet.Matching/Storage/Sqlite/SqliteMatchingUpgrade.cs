@@ -80,6 +80,23 @@ internal static class SqliteMatchingUpgrade
         DROP INDEX IF EXISTS ix_trade_listings_listing;
         """;
 
+    /// <summary>Each pair of towns of every trade an earlier release wrote, once, with the trade's status and creation time: the
+    /// schema made the table empty in such a file. Only while the indexes below do not exist yet, and the same write creates
+    /// them, so it runs once (as <see cref="FillTradeTownColumns"/>). Rows this release writes come with their trade.</summary>
+    private const string FillTradeTownPairs = """
+        INSERT OR IGNORE INTO trade_town_pairs(trade_id, town_id, with_town_id, status, created_at)
+        SELECT a.trade_id, a.town_id, b.town_id, t.status, t.created_at
+        FROM trade_towns a JOIN trade_towns b ON b.trade_id = a.trade_id AND a.town_id < b.town_id JOIN trades t ON t.id = a.trade_id
+        WHERE NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_town_pairs_status_created')
+        """;
+
+    /// <summary>One town's trades with another (a town's <c>?town=</c>), with a status or without, in the lists' order: a
+    /// page costs the pair's own rows, not every trade of the first town in the status.</summary>
+    private const string TradeTownPairIndexes = """
+        CREATE INDEX IF NOT EXISTS ix_trade_town_pairs_status_created ON trade_town_pairs(town_id, with_town_id, status, created_at DESC, trade_id);
+        CREATE INDEX IF NOT EXISTS ix_trade_town_pairs_created ON trade_town_pairs(town_id, with_town_id, created_at DESC, trade_id);
+        """;
+
     /// <summary>The never-agreed cancelled proposals by the time they were cancelled, for
     /// <c>Matching:UnagreedTradeRetention</c>'s sweep; every other trade has the column null and is not in it. Trades an
     /// earlier release cancelled stay null too: it recorded neither when nor whether they had been agreed, so they are kept.</summary>
@@ -89,5 +106,5 @@ internal static class SqliteMatchingUpgrade
     /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it.</summary>
     public static void Run(SqliteDatabase database) =>
         AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, ChangedIndex, FillTradeTownColumns, TradeTownIndexes,
-            UnagreedCancelledIndex, FillTradeListingStatus, TradeListingIndex);
+            UnagreedCancelledIndex, FillTradeListingStatus, TradeListingIndex, FillTradeTownPairs, TradeTownPairIndexes);
 }
