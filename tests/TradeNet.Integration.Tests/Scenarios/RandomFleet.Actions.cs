@@ -22,7 +22,8 @@ public sealed partial class RandomFleet
 
     private Task PublishAsync(Trader town, Random random)
     {
-        var body = Listing(random.Next(2) == 0 ? "offer" : "need", Categories[random.Next(Categories.Count)], random);
+        var category = Categories[random.Next(Categories.Count)];
+        var body = Listing(KindFor(town, category), category, random);
         // 409: the town reached its limit of open listings.
         return Calls.CallAsync("publish", () => town.Client.Send(HttpMethod.Post, "/api/catalog/listings", body),
             HttpStatusCode.Created, HttpStatusCode.Conflict);

@@ -92,25 +92,22 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
         }
     }
 
-    /// <summary>Every town offers two of the categories and needs two others, from a few hundred kilos to several
-    /// tonnes, in small lots, so rounds have many trades to find and legs range from a van's load to more than any.</summary>
+    /// <summary>Each town gives half the categories and takes the other half (never both: a round drops a trade in which
+    /// a town would serve its own need), each listing from a few hundred kilos to several tonnes in small lots, so rounds
+    /// have many trades to find and legs range from a van's load to more than any vehicle takes.</summary>
     private async Task PublishStartingBookAsync(Random random)
     {
-        var all = Categories;
-        for (var i = 0; i < Towns.Count; i++)
-            for (var k = 0; k < 2; k++)
-            {
-                await Publish(Towns[i].Client, "offer", all[(i + k) % all.Count], random);
-                await Publish(Towns[i].Client, "need", all[(i + k + 2) % all.Count], random);
-            }
-
-        Task Publish(TradeNetClient client, string kind, string category, Random r) =>
-            client.Post("/api/catalog/listings", Listing(kind, category, r), HttpStatusCode.Created);
+        foreach (var town in Towns)
+            foreach (var category in Categories)
+                await town.Client.Post("/api/catalog/listings", Listing(KindFor(town, category), category, random), HttpStatusCode.Created);
     }
+
+    private string KindFor(Trader town, string category) =>
+        (Towns.IndexOf(town) + Categories.ToList().IndexOf(category)) % 2 == 0 ? "offer" : "need";
 
     private object Listing(string kind, string category, Random random)
     {
-        var kg = new[] { 300, 800, 1_500, 4_000, 9_000, 40_000 }[random.Next(6)];
+        var kg = new[] { 200, 500, 1_000, 2_500, 6_000, 20_000 }[random.Next(6)];
         var quantity = Math.Max(1, Math.Round(kg / _kgPerUnit[category]));
         return new
         {
@@ -136,8 +133,8 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
                     await Calls.CallAsync("round", () => ops.Send(HttpMethod.Post, "/api/matching/rounds"), HttpStatusCode.Created, HttpStatusCode.Conflict);
                     break;
                 case < 34: await AnswerAsync(town, random); break;
-                case < 40: await PublishAsync(town, random); break;
-                case < 50: await PlanAsync(ops); break;
+                case < 42: await PublishAsync(town, random); break;
+                case < 51: await PlanAsync(ops); break;
                 case < 60: await PickUpAsync(ops, random); break;
                 case < 70: await DeliverAsync(ops, random); break;
                 case < 74: await FailAsync(ops, random); break;

@@ -6,7 +6,7 @@ public sealed record RandomFleetOptions
 {
     public int Towns { get; init; } = 6;
     public int Actors { get; init; } = 4;
-    public int Steps { get; init; } = 60;
+    public int Steps { get; init; } = 120;
 
     /// <summary>Rounds of "plan, then pick up and deliver (or fail) everything on the road" after the actors.</summary>
     public int DrainRounds { get; init; } = 4;
