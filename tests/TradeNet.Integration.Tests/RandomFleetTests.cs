@@ -36,6 +36,14 @@ public sealed class RandomFleetTests(ITestOutputHelper output)
                 : [int.Parse(part, System.Globalization.CultureInfo.InvariantCulture)])
             .ToList();
 
+    /// <summary>Also appended to <c>TRADENET_RANDOM_FLEET_LOG</c> when set: a test's output shows only once every seed ran.</summary>
+    private void Report(string line)
+    {
+        output.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("TRADENET_RANDOM_FLEET_LOG") is { Length: > 0 } log)
+            File.AppendAllText(log, line + Environment.NewLine + Environment.NewLine);
+    }
+
     /// <summary>Every seed runs; the failures are reported together.</summary>
     private async Task RunSeedsAsync(IReadOnlyList<int> seeds, RandomFleetOptions options, TimeSpan planningTimeLimit)
     {
@@ -49,12 +57,12 @@ public sealed class RandomFleetTests(ITestOutputHelper output)
             {
                 var fleet = await RandomFleetScenario.RunAsync(tradeNet, seed, options);
                 RandomFleetScenario.AssertBusy(fleet);
-                output.WriteLine($"seed {seed} ({(DateTime.UtcNow - started).TotalSeconds:F0} s): {fleet.Summary()}");
+                Report($"seed {seed} ({(DateTime.UtcNow - started).TotalSeconds:F0} s): {fleet.Summary()}");
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 var failure = tradeNet.WithLogs(ex).Message;
-                output.WriteLine($"seed {seed} FAILED: {failure}");
+                Report($"seed {seed} FAILED after {(DateTime.UtcNow - started).TotalSeconds:F0} s: {failure}");
                 failures.Add($"seed {seed}: {failure[..Math.Min(failure.Length, 6000)]}");
             }
             finally
