@@ -16,6 +16,7 @@ public sealed class FleetCalls
     private readonly ConcurrentQueue<Unexpected> _unexpected = new();
     private readonly ConcurrentDictionary<string, int> _answers = new();
     private readonly ConcurrentDictionary<string, double> _slowest = new();
+    private readonly ConcurrentDictionary<string, string> _refusals = new();
 
     public IReadOnlyCollection<Unexpected> UnexpectedAnswers => _unexpected;
     public IReadOnlyDictionary<string, int> Answers => _answers;
@@ -60,11 +61,15 @@ public sealed class FleetCalls
 
     private void Record(string action, HttpStatusCode status, string body, bool expected, string? key = null)
     {
-        _answers.AddOrUpdate(key ?? string.Create(CultureInfo.InvariantCulture, $"{action} {(int)status}"), 1, (_, n) => n + 1);
+        key ??= string.Create(CultureInfo.InvariantCulture, $"{action} {(int)status}");
+        _answers.AddOrUpdate(key, 1, (_, n) => n + 1);
+        // One refusal of each kind, to read why (a 409's detail) beside the counts.
+        if ((int)status >= 400) _refusals.TryAdd(key, body.Length > 300 ? body[..300] : body);
         if (!expected) _unexpected.Enqueue(new Unexpected(action, status, body.Length > 600 ? body[..600] : body));
     }
 
     public string Summary() =>
         string.Join(", ", _answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} ×{a.Value}")) +
-        "; slowest ms: " + string.Join(", ", _slowest.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value:F0}"));
+        "; slowest ms: " + string.Join(", ", _slowest.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value:F0}")) +
+        "\nA refusal of each kind:\n" + string.Join("\n", _refusals.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"  {a.Key}: {a.Value}"));
 }

@@ -44,7 +44,11 @@ public sealed partial class RandomFleet
     /// shipment moved on meanwhile (picked up, failed, its trade cancelled or its route taken back).</summary>
     private async Task PickUpAsync(TradeNetClient ops, Random random)
     {
-        if (await PickAsync(ops, random, "planned") is not { } shipment) return;
+        if (await PickAsync(ops, random, "planned") is { } shipment) await PickUpAsync(ops, shipment);
+    }
+
+    private async Task PickUpAsync(TradeNetClient ops, JsonElement shipment)
+    {
         var carrier = CarrierOf(shipment, ops);
         await Calls.CallAsync("pickup", () => carrier.Send(HttpMethod.Post, $"/api/logistics/shipments/{Text(shipment, "id")}/pickup"),
             HttpStatusCode.OK, HttpStatusCode.Conflict);
@@ -73,7 +77,11 @@ public sealed partial class RandomFleet
     /// <summary>A carrier reports a planned or picked-up shipment failed. 409: it moved on meanwhile.</summary>
     private async Task FailAsync(TradeNetClient ops, Random random)
     {
-        if (await PickAsync(ops, random, random.Next(2) == 0 ? "planned" : "pickedUp") is not { } shipment) return;
+        if (await PickAsync(ops, random, random.Next(2) == 0 ? "planned" : "pickedUp") is { } shipment) await FailAsync(ops, shipment);
+    }
+
+    private async Task FailAsync(TradeNetClient ops, JsonElement shipment)
+    {
         var carrier = CarrierOf(shipment, ops);
         await Calls.CallAsync("failure", () => carrier.Send(HttpMethod.Post, $"/api/logistics/shipments/{Text(shipment, "id")}/failure",
             new { reason = "random fleet: the road is closed" }), HttpStatusCode.OK, HttpStatusCode.Conflict);
@@ -84,7 +92,12 @@ public sealed partial class RandomFleet
     /// shipment's outcome must be one a report can have: never "forbidden" or "notFound" for the route's own carrier.</summary>
     private async Task ReportStopAsync(TradeNetClient ops, Random random)
     {
-        if (await PickAsync(ops, random, random.Next(2) == 0 ? "planned" : "pickedUp", fleetOnly: true) is not { } shipment) return;
+        if (await PickAsync(ops, random, random.Next(2) == 0 ? "planned" : "pickedUp", fleetOnly: true) is { } shipment)
+            await ReportStopAsync(ops, random, shipment);
+    }
+
+    private async Task ReportStopAsync(TradeNetClient ops, Random random, JsonElement shipment)
+    {
         var route = Text(shipment, "routeId");
         var view = await Calls.CallAsync("read route", () => ops.Send(HttpMethod.Get, $"/api/logistics/routes/{route}"), HttpStatusCode.OK);
         if (view is not { } r) return;
@@ -124,10 +137,12 @@ public sealed partial class RandomFleet
     /// or failed meanwhile, or nothing on it is planned any more.</summary>
     private async Task TakeBackAsync(TradeNetClient ops, Random random)
     {
-        if (await PickAsync(ops, random, "planned", fleetOnly: true) is not { } shipment) return;
-        await Calls.CallAsync("take back", () => ops.Send(HttpMethod.Post, $"/api/logistics/routes/{Text(shipment, "routeId")}/replan"),
-            HttpStatusCode.OK, HttpStatusCode.Conflict);
+        if (await PickAsync(ops, random, "planned", fleetOnly: true) is { } shipment) await TakeBackAsync(ops, shipment);
     }
+
+    private Task TakeBackAsync(TradeNetClient ops, JsonElement shipment) =>
+        Calls.CallAsync("take back", () => ops.Send(HttpMethod.Post, $"/api/logistics/routes/{Text(shipment, "routeId")}/replan"),
+            HttpStatusCode.OK, HttpStatusCode.Conflict);
 
     /// <summary>409: released meanwhile, or its trade was cancelled.</summary>
     private async Task ReleaseAsync(TradeNetClient ops, Random random)
@@ -144,7 +159,12 @@ public sealed partial class RandomFleet
     private async Task CancelAsync(TradeNetClient ops, Random random)
     {
         var status = random.Next(3) == 0 ? "pickedUp" : "planned";
-        if (await PickAsync(ops, random, status, fleetOnly: status == "planned" && random.Next(2) == 0) is not { } shipment) return;
+        if (await PickAsync(ops, random, status, fleetOnly: status == "planned" && random.Next(2) == 0) is { } shipment)
+            await CancelAsync(ops, shipment, status);
+    }
+
+    private async Task CancelAsync(TradeNetClient ops, JsonElement shipment, string status)
+    {
         await Calls.CallAsync($"cancel {status}", () => ops.Send(HttpMethod.Post, $"/api/matching/trades/{Text(shipment, "tradeId")}/cancel",
             new { reason = "random fleet" }), HttpStatusCode.OK, HttpStatusCode.Conflict);
     }
@@ -182,5 +202,23 @@ public sealed partial class RandomFleet
         var client = vehicle.Owner?.Client ?? ops;
         await Calls.CallAsync("next run", () => client.Send(HttpMethod.Get, $"/api/logistics/vehicles/{vehicle.Id}/next-run"),
             vehicle.Withdrawn ? [HttpStatusCode.NotFound, HttpStatusCode.OK] : [HttpStatusCode.OK]);
+    }
+
+    /// <summary>Several of the above on one planned shipment of a vehicle's route at the same moment — its pickup, its
+    /// failure, its stop reported, its route taken back, its trade cancelled, a planning run — as a carrier, an operator
+    /// and a run racing each other: each must still get an answer its action expects, and the audit a story that adds up.</summary>
+    private async Task BurstAsync(TradeNetClient ops, Random random)
+    {
+        if (await PickAsync(ops, random, "planned", fleetOnly: true) is not { } shipment) return;
+        Func<Task>[] all =
+        [
+            () => PickUpAsync(ops, shipment),
+            () => FailAsync(ops, shipment),
+            () => ReportStopAsync(ops, new Random(random.Next()), shipment),
+            () => TakeBackAsync(ops, shipment),
+            () => CancelAsync(ops, shipment, "planned"),
+            () => PlanAsync(ops),
+        ];
+        await Task.WhenAll(all.OrderBy(_ => random.Next()).Take(2 + random.Next(3)).Select(a => Task.Run(a)));
     }
 }

@@ -137,11 +137,13 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
                 case < 51: await PlanAsync(ops); break;
                 case < 60: await PickUpAsync(ops, random); break;
                 case < 70: await DeliverAsync(ops, random); break;
-                case < 74: await FailAsync(ops, random); break;
+                case < 72: await FailAsync(ops, random); break;
+                case < 74: await BurstAsync(ops, random); break;
                 case < 81: await ReportStopAsync(ops, random); break;
                 case < 86: await TakeBackAsync(ops, random); break;
                 case < 88: await ReleaseAsync(ops, random); break;
-                case < 95: await CancelAsync(ops, random); break;
+                case < 93: await CancelAsync(ops, random); break;
+                case < 95: await BurstAsync(ops, random); break;
                 case < 97: await ChangeVehicleAsync(ops, Fleet[random.Next(Fleet.Count)], random, lower: random.Next(2) == 0); break;
                 default: await NextRunAsync(ops, random); break;
             }
