@@ -43,6 +43,8 @@ public static class FleetAudit
                      .GroupBy(s => Text(s, "routeId")))
             await CheckRouteAsync(ops, route.Key, [.. route], vehicles, liveRoutes, problems);
         await CheckVehiclesAsync(ops, vehicles, liveRoutes, problems);
+        CheckDuties(shipments, vehicles, problems);
+        await CheckAttemptsAsync(ops, shipments, problems);
         if (fleet.DrainedAt != default)
             foreach (var s in shipments.Where(s => Text(s, "status") is "planned" or "pickedUp" && s.GetProperty("createdAt").GetDateTimeOffset() < fleet.DrainedAt))
                 problems.Add($"shipment {Text(s, "id")} (trade {Text(s, "tradeId")}, leg {s.GetProperty("legIndex").GetInt32()}): still {Text(s, "status")} after the drain");
@@ -166,6 +168,48 @@ public static class FleetAudit
             if (ahead.Count > 0 && Text(next, "state") == "free")
                 problems.Add($"vehicle {vehicle.Id}: next-run says free, routes {string.Join(", ", ahead.Select(r => r.Route))} are still to be driven");
         }
+    }
+
+    /// <summary>Routes that leave less than the rest (11 h) after the one before came home are one driver's duty, and
+    /// together last at most the vehicle's route limit (docs/logistics.md, "A driver's day across runs"): every route not
+    /// taken back counts, active or ended, by the times it was planned with. Only vehicles whose terms never changed.</summary>
+    private static void CheckDuties(List<JsonElement> shipments, Dictionary<string, FleetVehicle> vehicles, List<string> problems)
+    {
+        foreach (var vehicle in vehicles.Values.Where(v => !v.Changed))
+        {
+            var routes = shipments.Where(s => Text(s, "vehicleId") == vehicle.Id && Text(s, "status") != "cancelled")
+                .GroupBy(s => Text(s, "routeId"))
+                .Select(r => (Route: r.Key,
+                    Leaves: r.Min(s => s.GetProperty("stops")[0].GetProperty("eta").GetDateTimeOffset()),
+                    Back: r.Max(s => s.GetProperty("stops").EnumerateArray().Last().GetProperty("eta").GetDateTimeOffset())))
+                .OrderBy(r => r.Leaves).ToList();
+            var limit = TimeSpan.FromHours(vehicle.Terms.MaxRouteHours ?? 10);
+            var duty = new List<(string Route, DateTimeOffset Leaves, DateTimeOffset Back)>();
+            foreach (var route in routes)
+            {
+                if (duty.Count > 0 && route.Leaves - duty[^1].Back >= TimeSpan.FromHours(11)) duty.Clear();
+                duty.Add(route);
+                var worked = duty.Aggregate(TimeSpan.Zero, (sum, r) => sum + (r.Back - r.Leaves));
+                if (worked > limit + TimeSpan.FromSeconds(duty.Count))
+                    problems.Add(Line($"vehicle {vehicle.Id}: routes {string.Join(", ", duty.Select(r => $"{r.Route} {r.Leaves:HH:mm:ss}-{r.Back:HH:mm:ss}"))} are one duty of {worked.TotalHours:F2} h, its limit is {limit.TotalHours} h"));
+            }
+        }
+    }
+
+    /// <summary>A transfer counts its failed shipments since agreed or released (never more than its leg has) and is held
+    /// exactly when they reach the limit (3).</summary>
+    private static async Task CheckAttemptsAsync(TradeNetClient ops, List<JsonElement> shipments, List<string> problems)
+    {
+        var failed = shipments.Where(s => Text(s, "status") == "failed").GroupBy(s => Text(s, "tradeId") + "/" + s.GetProperty("legIndex").GetInt32())
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (var status in new[] { "pending", "held", "planned" })
+            foreach (var t in await PagesAsync(ops, $"/api/logistics/transfers?status={status}&limit=1000"))
+            {
+                var attempts = t.GetProperty("attempts").GetInt32();
+                var leg = Text(t, "tradeId") + "/" + t.GetProperty("legIndex").GetInt32();
+                if (attempts > failed.GetValueOrDefault(leg) || (status == "held") != (attempts >= 3))
+                    problems.Add($"transfer {Text(t, "id")} (trade {Text(t, "tradeId")}, leg {t.GetProperty("legIndex").GetInt32()}): {status} with {attempts} attempts, its leg has {failed.GetValueOrDefault(leg)} failed shipments");
+            }
     }
 
     /// <summary>Every page of a list, following its <c>Link: next</c>.</summary>
