@@ -195,9 +195,19 @@ public sealed partial class RandomFleet
         await Calls.CallAsync("vehicle withdrawn", () => client.Send(HttpMethod.Delete, $"/api/logistics/vehicles/{vehicle.Id}"), HttpStatusCode.NoContent);
     }
 
-    /// <summary>A coordinator asks what the next run offers of a vehicle: its owner may, a withdrawn one is 404.</summary>
+    /// <summary>A driver prints a route's sheet — any route, taken back, cut by cancellations or half driven — or a
+    /// coordinator asks what the next run offers of a vehicle (its owner may; a withdrawn one is 404).</summary>
     private async Task NextRunAsync(TradeNetClient ops, Random random)
     {
+        if (random.Next(2) == 0 && await PickAsync(ops, random, new[] { "planned", "pickedUp", "delivered", "failed", "cancelled" }[random.Next(5)],
+                fleetOnly: true) is { } shipment)
+        {
+            var carrier = CarrierOf(shipment, ops);
+            var sheet = random.Next(2) == 0 ? "sheet.csv" : "sheet.html";
+            await Calls.CallAsync($"read {sheet}", () => carrier.Send(HttpMethod.Get, $"/api/logistics/routes/{Text(shipment, "routeId")}/{sheet}"),
+                HttpStatusCode.OK);
+            return;
+        }
         var vehicle = Fleet[random.Next(Fleet.Count)];
         var client = vehicle.Owner?.Client ?? ops;
         await Calls.CallAsync("next run", () => client.Send(HttpMethod.Get, $"/api/logistics/vehicles/{vehicle.Id}/next-run"),
