@@ -148,7 +148,7 @@ public static class RouteEndpoints
     /// and the code of an unload no longer open — made already (a retry after a lost answer), or failed or cancelled
     /// while the driver was at the door — is set aside: it proves nothing new and is no guess. (Only delivered ones were,
     /// so the right code of an unload failed a moment before turned the whole report into a 400 and its loads went
-    /// unreported; found while racing stop reports with failures for the random fleet scenario.) <c>Fresh</c>: the codes left, which the stop's open unloads bound.</summary>
+    /// unreported: the random fleet scenario's seed 4 met it.) <c>Fresh</c>: the codes left, which the stop's open unloads bound.</summary>
     private static async Task<(int Fresh, Dictionary<Guid, IReadOnlyCollection<string>> CodesOf)> SortCodesAsync(
         IReadOnlyList<Shipment> unloads, IReadOnlyCollection<string> typed, HandoverCodes handover, CancellationToken ct)
     {
