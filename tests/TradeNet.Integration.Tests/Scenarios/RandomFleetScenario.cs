@@ -24,11 +24,19 @@ public static class RandomFleetScenario
         var fleet = new RandomFleet(flow, seed, options ?? new RandomFleetOptions());
         await fleet.SetUpAsync();
         await fleet.RunAsync();
+        using var ops = flow.Operator();
+        // Once with the routes the actors left (many still to be driven: the rules on live routes bite), then after the
+        // drain (everything ended: the rules on how legs end bite).
+        await AgreeAsync(ops, fleet, "before the drain");
         await fleet.DrainAsync();
+        await AgreeAsync(ops, fleet, "after the drain");
+        return fleet;
+    }
 
+    private static async Task AgreeAsync(TradeNetClient ops, RandomFleet fleet, string when)
+    {
         Assert.True(fleet.Calls.UnexpectedAnswers.Count == 0, "Unexpected answers:\n" +
             string.Join("\n", fleet.Calls.UnexpectedAnswers.Select(u => $"{u.Action}: {(int)u.Status} {u.Body}")) + "\n" + fleet.Summary());
-        using var ops = flow.Operator();
         // Events in flight (pickups and deliveries reaching matching) settle within seconds.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         var started = DateTime.UtcNow;
@@ -37,12 +45,11 @@ public static class RandomFleetScenario
         while ((problems = [.. await FleetAudit.CheckAsync(ops, fleet), .. await ConsistencyAudit.CheckAsync(ops, fleet.AllTowns)]).Count > 0
                && DateTime.UtcNow < deadline)
         {
-            if (passes++ == 1) fleet.Notes.AddRange(problems.Take(5));
+            if (passes++ == 1) fleet.Notes.AddRange(problems.Take(5).Select(p => $"{when}: {p}"));
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
-        fleet.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"audit: {passes} pass(es), {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
-        Assert.True(problems.Count == 0, "The fleet's records do not add up:\n" + string.Join("\n", problems) + "\nAnswers: " + fleet.Summary());
-        return fleet;
+        fleet.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"audit {when}: {passes} pass(es), {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
+        Assert.True(problems.Count == 0, $"The fleet's records do not add up {when}:\n" + string.Join("\n", problems) + "\nAnswers: " + fleet.Summary());
     }
 
     /// <summary>The run shown to have done what it is for: trades reached the fleet, which planned, carried, delivered,
