@@ -58,7 +58,11 @@ public sealed partial class RandomFleet
     /// town gave at the door. 409: delivered or failed meanwhile.</summary>
     private async Task DeliverAsync(TradeNetClient ops, Random random)
     {
-        if (await PickAsync(ops, random, "pickedUp") is not { } shipment) return;
+        if (await PickAsync(ops, random, "pickedUp") is { } shipment) await DeliverAsync(ops, random, shipment);
+    }
+
+    private async Task DeliverAsync(TradeNetClient ops, Random random, JsonElement shipment)
+    {
         var id = Text(shipment, "id");
         var receiver = Receiver(shipment);
         if (random.Next(2) == 0)
@@ -214,19 +218,20 @@ public sealed partial class RandomFleet
             vehicle.Withdrawn ? [HttpStatusCode.NotFound, HttpStatusCode.OK] : [HttpStatusCode.OK]);
     }
 
-    /// <summary>Several of the above on one planned shipment of a vehicle's route at the same moment — its pickup, its
-    /// failure, its stop reported, its route taken back, its trade cancelled, a planning run — as a carrier, an operator
+    /// <summary>Several of the above on one shipment of a vehicle's route (planned, or a third of the time picked up) at
+    /// the same moment — its pickup (or delivery), its failure, its stop reported, its route taken back, its trade cancelled, a planning run — as a carrier, an operator
     /// and a run racing each other: each must still get an answer its action expects, and the audit a story that adds up.</summary>
     private async Task BurstAsync(TradeNetClient ops, Random random)
     {
-        if (await PickAsync(ops, random, "planned", fleetOnly: true) is not { } shipment) return;
+        var status = random.Next(3) == 0 ? "pickedUp" : "planned";
+        if (await PickAsync(ops, random, status, fleetOnly: true) is not { } shipment) return;
         Func<Task>[] all =
         [
-            () => PickUpAsync(ops, shipment),
+            () => status == "planned" ? PickUpAsync(ops, shipment) : DeliverAsync(ops, new Random(random.Next()), shipment),
             () => FailAsync(ops, shipment),
             () => ReportStopAsync(ops, new Random(random.Next()), shipment),
             () => TakeBackAsync(ops, shipment),
-            () => CancelAsync(ops, shipment, "planned"),
+            () => CancelAsync(ops, shipment, status),
             () => PlanAsync(ops),
         ];
         await Task.WhenAll(all.OrderBy(_ => random.Next()).Take(2 + random.Next(3)).Select(a => Task.Run(a)));
