@@ -25,7 +25,7 @@ public sealed class RandomFleetTests(ITestOutputHelper output)
 
     [HeavyRandomFleetFact]
     public Task A_busier_fleet_at_random_keeps_every_seeds_routes_legs_and_trades_consistent() =>
-        RunSeedsAsync(Seeds(), new RandomFleetOptions { Towns = 9, Actors = 6, Steps = 150, DrainRounds = 6 }, TimeSpan.FromSeconds(2));
+        RunSeedsAsync(Seeds(), new RandomFleetOptions { Towns = 9, Actors = 6, Steps = 150, DrainRounds = 8 }, TimeSpan.FromSeconds(2));
 
     private static IReadOnlyList<int> Seeds() =>
         Environment.GetEnvironmentVariable(HeavyRandomFleetFactAttribute.SeedsVariable)!

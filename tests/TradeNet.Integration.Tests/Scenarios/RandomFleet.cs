@@ -23,7 +23,8 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
     public List<FleetVehicle> Fleet { get; } = [];
     public List<string> Notes { get; } = [];
 
-    /// <summary>When the last drain round ended: a shipment planned or on the road from before then was left behind.</summary>
+    /// <summary>When a drain round found nothing planned or on the road (default: none did): a shipment planned or on the
+    /// road from before then was left behind.</summary>
     public DateTimeOffset DrainedAt { get; private set; }
 
     /// <summary>Category id → kg per unit, for the goods traded here (none counted in pieces).</summary>
@@ -161,8 +162,14 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
             foreach (var held in await Calls.ListAsync(ops, "/api/logistics/transfers?status=held&limit=1000"))
                 await Calls.CallAsync("drain release", () => ops.Send(HttpMethod.Post, $"/api/logistics/transfers/{Text(held, "id")}/release"), HttpStatusCode.OK);
             await Calls.CallAsync("drain plan", () => ops.Send(HttpMethod.Post, "/api/logistics/plans"), HttpStatusCode.OK);
+            var readAt = DateTimeOffset.UtcNow;
             var moving = await MovingAsync(ops);
-            if (moving.Count == 0) break;
+            if (moving.Count == 0)
+            {
+                // Nothing created before this read is moving; a scheduled run may plan what failed since (after it).
+                DrainedAt = readAt;
+                break;
+            }
             foreach (var shipment in moving)
             {
                 var id = Text(shipment, "id");
@@ -179,7 +186,7 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
                     HttpStatusCode.OK);
             }
         }
-        DrainedAt = DateTimeOffset.UtcNow;
+        if (DrainedAt == default) Notes.Add($"the drain did not end in {options.DrainRounds} rounds: its rule was not checked");
     }
 
     private async Task<List<JsonElement>> MovingAsync(TradeNetClient ops) =>

@@ -9,5 +9,5 @@ public sealed record RandomFleetOptions
     public int Steps { get; init; } = 120;
 
     /// <summary>Rounds of "plan, then pick up and deliver (or fail) everything on the road" after the actors.</summary>
-    public int DrainRounds { get; init; } = 4;
+    public int DrainRounds { get; init; } = 6;
 }
