@@ -17,6 +17,12 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
     public string OperatorApiKey => OperatorKey;
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
+    /// <summary>Where the services keep their SQLite files ({name}.db).</summary>
+    public string DataDir => _settings.DataDir;
+
+    /// <summary>Each process's /health, by name.</summary>
+    public IReadOnlyDictionary<string, Uri> Health => _launches.ToDictionary(l => l.Key, l => l.Value.Health);
+
     public async Task InitializeAsync()
     {
         await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using TradeNet.Integration.Tests.Infrastructure;
+
+namespace TradeNet.Integration.Tests.Scenarios;
+
+/// <summary>How often and how long <see cref="Chaos"/> takes things down.</summary>
+public sealed record ChaosOptions
+{
+    /// <summary>Outages in all; the first five are catalog, matching, logistics, the gateway and the broker in a seeded
+    /// order, so even a short run meets each once.</summary>
+    public int Outages { get; init; } = 5;
+
+    /// <summary>The longest pause between one outage's end and the next one's start (each pause is seeded).</summary>
+    public TimeSpan MaxPause { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>The longest the broker stays stopped (2 s at least).</summary>
+    public TimeSpan MaxBrokerDown { get; init; } = TimeSpan.FromSeconds(6);
+}
+
+/// <summary>
+/// A chaos actor beside <see cref="RandomTrading"/>'s: on a schedule its seed fixes, it SIGKILLs a service (catalog,
+/// matching, logistics or the gateway) and starts it again on the same files, or stops the broker for a few seconds and
+/// starts it again. Each outage is an <see cref="OutageWindows"/> window, inside which the actors accept a lost answer.
+/// Afterwards it waits for everything to be up and drained, and checks what only chaos can break: every outbox
+/// emptied, no message in an error or skipped queue.
+/// </summary>
+public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions options)
+{
+    private static readonly string[] Targets = ["catalog", "matching", "logistics", "gateway", "broker"];
+    private static readonly string[] Stores = ["catalog", "matching", "logistics"];
+
+    public OutageWindows Outages { get; } = new();
+
+    /// <summary>What was done and when, for the summary.</summary>
+    public List<string> Log { get; } = [];
+
+    /// <summary>Runs the schedule while <paramref name="trading"/> runs, then waits for the trading too.</summary>
+    public async Task RunAsync(Task trading)
+    {
+        try
+        {
+            await RunScheduleAsync(trading);
+        }
+        finally
+        {
+            Outages.End(); // the actors stop too, even when an outage could not be undone
+        }
+        await trading;
+    }
+
+    private async Task RunScheduleAsync(Task trading)
+    {
+        var random = new Random(seed * 7919 + 17);
+        var order = Targets.OrderBy(_ => random.Next()).ToList();
+        var started = Stopwatch.StartNew();
+        for (var i = 0; i < options.Outages; i++)
+        {
+            var target = i < order.Count ? order[i] : Targets[random.Next(Targets.Length)];
+            var pause = TimeSpan.FromMilliseconds(250 + random.Next((int)options.MaxPause.TotalMilliseconds));
+            var brokerDown = TimeSpan.FromMilliseconds(2000 + random.Next((int)Math.Max(0, options.MaxBrokerDown.TotalMilliseconds - 2000)));
+            await Task.Delay(pause);
+            var at = started.Elapsed;
+            using (Outages.Open(target))
+            {
+                if (target == "broker")
+                {
+                    await tradeNet.Rabbit.StopAsync();
+                    await Task.Delay(brokerDown);
+                    await tradeNet.Rabbit.RestartAsync();
+                }
+                else
+                {
+                    await tradeNet.KillAndRestartAsync(target);
+                }
+            }
+            Log.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{target} {(target == "broker" ? "stopped" : "killed")} at {at.TotalSeconds:F1} s, back after {(started.Elapsed - at).TotalSeconds:F1} s{(trading.IsCompleted ? " (trading over)" : "")}"));
+        }
+    }
+
+    /// <summary>Until every process says Healthy (its bus connected again after the broker's return) and every outbox is
+    /// empty, so what the actors did has reached everyone before the deliveries and the audit.</summary>
+    public async Task SettleAsync()
+    {
+        var started = Stopwatch.StartNew();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var waiting = new List<string>();
+        while (started.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            waiting.Clear();
+            foreach (var (name, health) in tradeNet.Health)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(health);
+                    var text = await response.Content.ReadAsStringAsync();
+                    if (!text.Contains("Healthy", StringComparison.Ordinal) || text.Contains("Unhealthy", StringComparison.Ordinal))
+                        waiting.Add($"{name} {(int)response.StatusCode} {text}");
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    waiting.Add($"{name}: {ex.Message}");
+                }
+            }
+            waiting.AddRange(await PendingOutboxesAsync());
+            if (waiting.Count == 0)
+            {
+                Log.Add(string.Create(CultureInfo.InvariantCulture, $"settled in {started.Elapsed.TotalSeconds:F1} s"));
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+        throw new Xunit.Sdk.XunitException("Not settled two minutes after the chaos: " + string.Join("; ", waiting));
+    }
+
+    /// <summary>Outboxes still holding events (each a line), read from the services' files.</summary>
+    public async Task<IReadOnlyList<string>> PendingOutboxesAsync()
+    {
+        var pending = new List<string>();
+        foreach (var store in Stores)
+        {
+            var path = Path.Combine(tradeNet.DataDir, $"{store}.db");
+            if (!File.Exists(path)) continue;
+            await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL";
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var count = reader.GetInt64(0);
+            if (count > 0) pending.Add($"{store} outbox holds {count} events, the oldest from {reader.GetString(1)}");
+        }
+        return pending;
+    }
+
+    /// <summary>What MassTransit set aside: a message a consumer failed on after its retries (queue …_error), or one no
+    /// consumer of its queue knew (…_skipped). Either is an event some service never applied.</summary>
+    public async Task<IReadOnlyList<string>> SetAsideMessagesAsync()
+    {
+        var info = new ProcessStartInfo("bash", [Path.Combine(Repo.Root, "deploy", "rabbitmq", "ctl.sh"), tradeNet.Rabbit.DataDir,
+            "list_queues", "--formatter", "json", "name", "messages"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) return [$"list_queues failed ({process.ExitCode}): {await stderr}"];
+        return JsonDocument.Parse(await stdout).RootElement.EnumerateArray()
+            .Select(q => (Name: q.GetProperty("name").GetString()!, Messages: q.GetProperty("messages").GetInt64()))
+            .Where(q => q.Messages > 0 && (q.Name.EndsWith("_error", StringComparison.Ordinal) || q.Name.EndsWith("_skipped", StringComparison.Ordinal)))
+            .Select(q => $"queue {q.Name} holds {q.Messages} messages")
+            .ToList();
+    }
+}
