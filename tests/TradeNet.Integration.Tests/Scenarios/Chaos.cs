@@ -9,29 +9,36 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// <summary>How often and how long <see cref="Chaos"/> takes things down.</summary>
 public sealed record ChaosOptions
 {
-    /// <summary>Outages in all; the first five are catalog, matching, logistics, the gateway and the broker in a seeded
-    /// order, so even a short run meets each once.</summary>
-    public int Outages { get; init; } = 5;
+    /// <summary>Outages in all; the first ten are each kind once (<see cref="Chaos"/>), in a seeded order.</summary>
+    public int Outages { get; init; } = 6;
 
     /// <summary>The longest pause between one outage's end and the next one's start (each pause is seeded).</summary>
     public TimeSpan MaxPause { get; init; } = TimeSpan.FromSeconds(4);
 
-    /// <summary>The longest the broker stays stopped (2 s at least).</summary>
-    public TimeSpan MaxBrokerDown { get; init; } = TimeSpan.FromSeconds(6);
+    /// <summary>The longest the broker stays stopped, or a process paused (2 s at least; past 10 s a call from matching
+    /// to a paused logistics or catalog runs out of its deadline).</summary>
+    public TimeSpan MaxDown { get; init; } = TimeSpan.FromSeconds(12);
 }
 
 /// <summary>
 /// A chaos actor beside <see cref="RandomTrading"/>'s: on a schedule its seed fixes, it SIGKILLs a service (catalog,
-/// matching, logistics or the gateway) and starts it again on the same files, or stops the broker for a few seconds and
-/// starts it again. Each outage is an <see cref="OutageWindows"/> window, inside which the actors accept a lost answer.
+/// matching, logistics or the gateway) and starts it again on the same files, pauses a service or the broker for a few
+/// seconds (SIGSTOP/SIGCONT), or stops the broker for a few seconds (killing a service meanwhile, once) and starts it again. Each outage is an <see cref="OutageWindows"/> window, inside which the actors accept a lost answer.
 /// Afterwards it waits for everything to be up and drained, and checks what only chaos can break: every outbox
 /// emptied, no message in an error or skipped queue.
 /// </summary>
 public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions options)
 {
-    private static readonly string[] Targets = ["catalog", "matching", "logistics", "gateway", "broker"];
-    private static readonly string[] Stores = ["catalog", "matching", "logistics"];
+    /// <summary>What an outage does: kill (SIGKILL, restart on the same files), pause (SIGSTOP for a while, then SIGCONT:
+    /// callers wait, deadlines run out), stop (the broker, a few seconds; "+kill" also kills a service meanwhile).</summary>
+    private static readonly string[] Kinds =
+    [
+        "kill catalog", "kill matching", "kill logistics", "kill gateway", "stop broker", "stop broker+kill",
+        "pause catalog", "pause matching", "pause logistics", "pause broker",
+    ];
 
+    private static readonly string[] Services = ["catalog", "matching", "logistics"];
+    
     public OutageWindows Outages { get; } = new();
 
     /// <summary>What was done and when, for the summary.</summary>
@@ -54,30 +61,42 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
     private async Task RunScheduleAsync(Task trading)
     {
         var random = new Random(seed * 7919 + 17);
-        var order = Targets.OrderBy(_ => random.Next()).ToList();
+        var order = Kinds.OrderBy(_ => random.Next()).ToList();
         var started = Stopwatch.StartNew();
         for (var i = 0; i < options.Outages; i++)
         {
-            var target = i < order.Count ? order[i] : Targets[random.Next(Targets.Length)];
+            var kind = i < order.Count ? order[i] : Kinds[random.Next(Kinds.Length)];
             var pause = TimeSpan.FromMilliseconds(250 + random.Next((int)options.MaxPause.TotalMilliseconds));
-            var brokerDown = TimeSpan.FromMilliseconds(2000 + random.Next((int)Math.Max(0, options.MaxBrokerDown.TotalMilliseconds - 2000)));
+            var down = TimeSpan.FromMilliseconds(2000 + random.Next((int)Math.Max(1, options.MaxDown.TotalMilliseconds - 2000)));
+            var alsoKilled = Services[random.Next(Services.Length)];
             await Task.Delay(pause);
             var at = started.Elapsed;
-            using (Outages.Open(target))
+            var target = kind.Split(' ')[1];
+            using (Outages.Open(kind))
             {
-                if (target == "broker")
+                switch (kind.Split(' ')[0])
                 {
-                    await tradeNet.Rabbit.StopAsync();
-                    await Task.Delay(brokerDown);
-                    await tradeNet.Rabbit.RestartAsync();
-                }
-                else
-                {
-                    await tradeNet.KillAndRestartAsync(target);
+                    case "kill":
+                        await tradeNet.KillAndRestartAsync(target);
+                        break;
+                    case "pause" when target == "broker":
+                        await tradeNet.Rabbit.PauseAsync(down);
+                        break;
+                    case "pause":
+                        await tradeNet.PauseAsync(target, down);
+                        break;
+                    case "stop":
+                        await tradeNet.Rabbit.StopAsync();
+                        await Task.Delay(down / 2);
+                        // A crash while the broker is away: the service comes back alive, not ready until it is back.
+                        if (kind == "stop broker+kill") await tradeNet.KillAndRestartAsync(alsoKilled, aliveOnly: true);
+                        await Task.Delay(down / 2);
+                        await tradeNet.Rabbit.RestartAsync();
+                        break;
                 }
             }
             Log.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{target} {(target == "broker" ? "stopped" : "killed")} at {at.TotalSeconds:F1} s, back after {(started.Elapsed - at).TotalSeconds:F1} s{(trading.IsCompleted ? " (trading over)" : "")}"));
+                $"{(kind == "stop broker+kill" ? $"stop broker, kill {alsoKilled}" : kind)} at {at.TotalSeconds:F1} s, back after {(started.Elapsed - at).TotalSeconds:F1} s{(trading.IsCompleted ? " (trading over)" : "")}"));
         }
     }
 
@@ -116,11 +135,31 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
         throw new Xunit.Sdk.XunitException("Not settled two minutes after the chaos: " + string.Join("; ", waiting));
     }
 
+    /// <summary>How many of the towns' trades ended in each status, and the shipments in each: shows what the audit covered.</summary>
+    public async Task NoteOutcomeAsync(TradeNetClient ops, IEnumerable<string> towns)
+    {
+        var trades = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var town in towns)
+        {
+            using var response = await ops.Send(HttpMethod.Get, $"/api/matching/trades?town={town}&limit=1000");
+            if (!response.IsSuccessStatusCode) return;
+            foreach (var t in JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray())
+                trades[t.GetProperty("id").GetString()!] = t.GetProperty("status").GetString()!;
+        }
+        using var shipments = await ops.Send(HttpMethod.Get, "/api/logistics/shipments?limit=1000");
+        var shipped = shipments.IsSuccessStatusCode
+            ? JsonDocument.Parse(await shipments.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+                .GroupBy(e => e.GetProperty("status").GetString()).Select(g => $"{g.Key} {g.Count()}")
+            : [];
+        Log.Add("trades: " + string.Join(", ", trades.Values.GroupBy(v => v).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))
+            + "; shipments: " + string.Join(", ", shipped));
+    }
+
     /// <summary>Outboxes still holding events (each a line), read from the services' files.</summary>
     public async Task<IReadOnlyList<string>> PendingOutboxesAsync()
     {
         var pending = new List<string>();
-        foreach (var store in Stores)
+        foreach (var store in Services)
         {
             var path = Path.Combine(tradeNet.DataDir, $"{store}.db");
             if (!File.Exists(path)) continue;

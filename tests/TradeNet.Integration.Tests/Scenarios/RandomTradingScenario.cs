@@ -53,8 +53,12 @@ public static class RandomTradingScenario
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         trading.AuditNotes.Add(string.Create(CultureInfo.InvariantCulture, $"audit: {passes} pass(es), {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
-        if (chaos is not null && problems.Count == 0)
-            problems = [.. await chaos.PendingOutboxesAsync(), .. await chaos.SetAsideMessagesAsync()];
+        if (chaos is not null)
+        {
+            await chaos.NoteOutcomeAsync(ops, towns);
+            trading.AuditNotes.Add(chaos.Log[^1]);
+            if (problems.Count == 0) problems = [.. await chaos.PendingOutboxesAsync(), .. await chaos.SetAsideMessagesAsync()];
+        }
         Assert.True(problems.Count == 0, "The services disagree:\n" + string.Join("\n", problems) + "\nAnswers: " + Summary(trading));
         return trading;
     }
