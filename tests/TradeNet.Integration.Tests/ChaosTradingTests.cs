@@ -11,7 +11,7 @@ namespace TradeNet.Integration.Tests;
 public sealed class ChaosTradingTests(DistributedTradeNet tradeNet, ITestOutputHelper output) : IClassFixture<DistributedTradeNet>
 {
     /// <summary>Small enough for CI on two cores (about a minute with the processes' start).</summary>
-    public static RandomTradingOptions Light => new() { Steps = 40, StepPause = TimeSpan.FromMilliseconds(150) };
+    public static RandomTradingOptions Light => new() { Steps = 40, StepPause = TimeSpan.FromMilliseconds(150), ShortWindows = false, AcceptTenths = 10 };
 
     [Fact]
     public Task Towns_trading_while_services_are_killed_and_the_broker_stopped_lose_no_trade_and_book_none_twice() =>

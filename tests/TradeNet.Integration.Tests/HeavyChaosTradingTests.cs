@@ -47,7 +47,7 @@ public sealed class HeavyChaosTradingTests(ITestOutputHelper output)
             await tradeNet.ExplainFailureAsync(async () =>
             {
                 var trading = await RandomTradingScenario.RunAsync(tradeNet, seed,
-                    new RandomTradingOptions { Steps = 100, StepPause = TimeSpan.FromMilliseconds(100) }, new Chaos(tradeNet, seed, Heavy));
+                    new RandomTradingOptions { Steps = 100, StepPause = TimeSpan.FromMilliseconds(100), AcceptTenths = 9 }, new Chaos(tradeNet, seed, Heavy));
                 output.WriteLine($"seed {seed}: {RandomTradingScenario.Summary(trading)}");
             });
         }

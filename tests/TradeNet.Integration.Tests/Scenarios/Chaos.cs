@@ -139,12 +139,18 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
     public async Task NoteOutcomeAsync(TradeNetClient ops, IEnumerable<string> towns)
     {
         var trades = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var town in towns)
         {
             using var response = await ops.Send(HttpMethod.Get, $"/api/matching/trades?town={town}&limit=1000");
             if (!response.IsSuccessStatusCode) return;
             foreach (var t in JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray())
+            {
                 trades[t.GetProperty("id").GetString()!] = t.GetProperty("status").GetString()!;
+                // Why trades were cancelled, by the reason's first words (ids left out).
+                if (t.GetProperty("status").GetString() == "cancelled" && t.GetProperty("reason").GetString() is { } reason)
+                    reasons[t.GetProperty("id").GetString()!] = string.Join(' ', reason.Split(' ').Where(w => !w.Any(char.IsDigit)).Take(4));
+            }
         }
         using var shipments = await ops.Send(HttpMethod.Get, "/api/logistics/shipments?limit=1000");
         var shipped = shipments.IsSuccessStatusCode
@@ -152,7 +158,8 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
                 .GroupBy(e => e.GetProperty("status").GetString()).Select(g => $"{g.Key} {g.Count()}")
             : [];
         Log.Add("trades: " + string.Join(", ", trades.Values.GroupBy(v => v).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))
-            + "; shipments: " + string.Join(", ", shipped));
+            + "; shipments: " + string.Join(", ", shipped)
+            + "; cancelled: " + string.Join(", ", reasons.Values.GroupBy(r => r).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}")));
     }
 
     /// <summary>Outboxes still holding events (each a line), read from the services' files.</summary>

@@ -186,7 +186,7 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
         var proposed = await ListAsync(town, town.Client, "/api/matching/trades?status=proposed");
         if (proposed.Count == 0) return;
         var trade = proposed[random.Next(proposed.Count)].GetProperty("id").GetString();
-        var answer = random.Next(10) < 8 ? "accept" : "reject";
+        var answer = random.Next(10) < options.AcceptTenths ? "accept" : "reject";
         // 409: no longer proposed (another town rejected it, a round's check cancelled it), a listing's terms changed
         // and matching has not read the change yet, or its window ended; 503: catalog's answer did not come (the
         // acceptance is kept).

@@ -36,4 +36,8 @@ public sealed record RandomTradingOptions
     /// <summary>A pause after each step: spreads the steps over the time the outages take. With <see cref="Outages"/>
     /// the actors also go on past <see cref="Steps"/> until the last outage is over, so every outage meets trading.</summary>
     public TimeSpan StepPause { get; init; }
+
+    /// <summary>Of ten answers to a proposal, how many accept it (the rest reject it). More agreed trades give the
+    /// outages more reservations, shipments and deliveries to interrupt.</summary>
+    public int AcceptTenths { get; init; } = 8;
 }
