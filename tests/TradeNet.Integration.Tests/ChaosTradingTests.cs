@@ -10,7 +10,8 @@ namespace TradeNet.Integration.Tests;
 /// A network of its own: its outages would fail the shared network's other scenarios.</summary>
 public sealed class ChaosTradingTests(DistributedTradeNet tradeNet, ITestOutputHelper output) : IClassFixture<DistributedTradeNet>
 {
-    /// <summary>Small enough for CI on two cores (about a minute with the processes' start).</summary>
+    /// <summary>Small enough for CI on two cores (70–80 s here, the processes' start aside); every proposal answered is
+    /// accepted and no window is seconds long, so more trades reach shipments the outages can interrupt.</summary>
     public static RandomTradingOptions Light => new() { Steps = 40, StepPause = TimeSpan.FromMilliseconds(150), ShortWindows = false, AcceptTenths = 10 };
 
     [Fact]

@@ -162,9 +162,12 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
             + "; cancelled: " + string.Join(", ", reasons.Values.GroupBy(r => r).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}")));
     }
 
-    /// <summary>Outboxes still holding events (each a line), read from the services' files.</summary>
-    public async Task<IReadOnlyList<string>> PendingOutboxesAsync()
+    /// <summary>Outboxes still holding events (each a line), read from the services' files; with
+    /// <paramref name="olderThan"/>, only events written longer ago than that (the services keep writing: a sweep's
+    /// expiry, a retried reservation, the last deliveries' events are on their way for a moment).</summary>
+    public async Task<IReadOnlyList<string>> PendingOutboxesAsync(TimeSpan? olderThan = null)
     {
+        var cutoff = (DateTimeOffset.UtcNow - (olderThan ?? TimeSpan.Zero)).ToString("O", CultureInfo.InvariantCulture);
         var pending = new List<string>();
         foreach (var store in Services)
         {
@@ -173,7 +176,9 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
             await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL";
+            // created_at is written as UTC round-trip text ("O"), which orders as its instants do.
+            command.CommandText = "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL AND created_at <= $cutoff";
+            command.Parameters.AddWithValue("$cutoff", cutoff);
             await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
             var count = reader.GetInt64(0);
