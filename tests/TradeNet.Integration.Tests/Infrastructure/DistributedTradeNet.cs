@@ -17,6 +17,12 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
     public string OperatorApiKey => OperatorKey;
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
+    /// <summary>Where the services keep their SQLite files ({name}.db).</summary>
+    public string DataDir => _settings.DataDir;
+
+    /// <summary>Each process's /health, by name.</summary>
+    public IReadOnlyDictionary<string, Uri> Health => _launches.ToDictionary(l => l.Key, l => l.Value.Health);
+
     public async Task InitializeAsync()
     {
         await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
@@ -60,14 +66,32 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
 
     /// <summary>Kills a service outright (SIGKILL: no shutdown, nothing flushed or handed over) and starts it again
     /// on the same ports and files, as a supervisor would after a crash.</summary>
-    public async Task KillAndRestartAsync(string name)
+    /// <param name="aliveOnly">Wait for <c>/alive</c> rather than <c>/health</c>: a service started while the broker is
+    /// down serves requests but is not ready until its bus connects.</param>
+    public async Task KillAndRestartAsync(string name, bool aliveOnly = false)
     {
         var index = _processes.FindIndex(p => p.Name == name);
         var killed = _processes[index];
         await killed.DisposeAsync();
         _killed.Add(killed);
         var (dll, environment, health) = _launches[name];
-        _processes[index] = await ServiceProcess.StartAsync(name, dll, environment, health);
+        _processes[index] = await ServiceProcess.StartAsync(name, dll, environment, aliveOnly ? new Uri(health, "/alive") : health);
+    }
+
+    /// <summary>Freezes a service (SIGSTOP) for <paramref name="duration"/>, then lets it go on (SIGCONT): its connections
+    /// stay open and its callers wait, as behind a hung host or a network black hole.</summary>
+    public async Task PauseAsync(string name, TimeSpan duration)
+    {
+        var pid = _processes.Single(p => p.Name == name).ProcessId;
+        await Signal.SendAsync("STOP", pid);
+        try
+        {
+            await Task.Delay(duration);
+        }
+        finally
+        {
+            await Signal.SendAsync("CONT", pid);
+        }
     }
 
     public string Logs() => string.Join("\n", _killed.Concat(_processes).Select(p => $"===== {p.Name}\n{p.Output}"));

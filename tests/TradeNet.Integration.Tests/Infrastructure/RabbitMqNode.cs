@@ -28,6 +28,22 @@ public sealed class RabbitMqNode : IAsyncDisposable
     /// <summary>Stops the broker but keeps its data, as a crash or maintenance would.</summary>
     public Task StopAsync() => RunScriptAsync("stop-node.sh", DataDir, "--keep");
 
+    /// <summary>Freezes the node's VM (SIGSTOP) for <paramref name="duration"/>, then lets it go on: connections stay open
+    /// and publishes wait for confirms, as when the broker hangs rather than refuses.</summary>
+    public async Task PauseAsync(TimeSpan duration)
+    {
+        var pid = int.Parse((await File.ReadAllTextAsync(Path.Combine(DataDir, "node.pid"))).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await Signal.SendAsync("STOP", pid);
+        try
+        {
+            await Task.Delay(duration);
+        }
+        finally
+        {
+            await Signal.SendAsync("CONT", pid);
+        }
+    }
+
     public Task RestartAsync() => RunScriptAsync("start-node.sh", DataDir, Port.ToString(), DistPort.ToString());
 
     private static async Task RunScriptAsync(string script, params string[] args)

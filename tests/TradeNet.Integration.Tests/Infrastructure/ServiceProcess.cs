@@ -16,6 +16,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The OS process id (for a pause: SIGSTOP, then SIGCONT).</summary>
+    public int ProcessId => _process.Id;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     public static async Task<ServiceProcess> StartAsync(string name, string dll, IDictionary<string, string> environment, Uri health)

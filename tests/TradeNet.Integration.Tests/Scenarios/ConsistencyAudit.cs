@@ -17,7 +17,8 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// at most one delivered and none planned or on the road for a cancelled one, none at all for a proposal;</item>
 /// <item>a listing is <c>exhausted</c> exactly when nothing of it remains or is reserved (withdrawn ones aside);</item>
 /// <item>every leg in a category counted in pieces carries whole pieces;</item>
-/// <item>proposals: none on a withdrawn listing or one whose window ended; what the ones not yet fully accepted take
+/// <item>proposals: none on a withdrawn listing or one whose window ended; none accepted by every town on open listings
+/// yet not agreed (the reservation retry settles it); what the ones not yet fully accepted take
 /// from a listing within what remains of it; matching's <c>held</c> what its proposals take, and <c>available</c>
 /// what remains beyond that (0 once the window ended);</item>
 /// <item>transfers: one per leg of an agreed, completed or cancelled trade, none for a proposal; <c>planned</c> exactly
@@ -146,6 +147,15 @@ public static class ConsistencyAudit
                 foreach (var id in new[] { Text(leg, "offerId"), Text(leg, "needId") })
                     if (listings.TryGetValue(id, out var listing) && Text(listing, "status") is "withdrawn" or "ended")
                         problems.Add($"trade {Id(trade)} (proposed), leg {leg.GetProperty("index").GetInt32()}: listing {id} is {Text(listing, "status")}");
+        // Every town accepted, every listing still open: the reservation (retried every Matching:SweepInterval, and
+        // idempotent by trade) agrees it or catalog's refusal cancels it. One left so is stranded, e.g. by a lost answer.
+        foreach (var trade in trades.Where(t => Text(t, "status") == "proposed"))
+        {
+            var legs = trade.GetProperty("legs").EnumerateArray().ToList();
+            if (legs.All(l => Text(l, "response") == "accepted") && legs.SelectMany(l => new[] { Text(l, "offerId"), Text(l, "needId") })
+                    .All(id => listings.TryGetValue(id, out var listing) && Text(listing, "status") == "active"))
+                problems.Add($"trade {Id(trade)} (proposed): every town accepted it and its listings are open, yet it is not agreed");
+        }
         foreach (var (id, taken) in Proposed(trades, onlyOpen: true))
             if (listings.TryGetValue(id, out var listing) && taken > listing.GetProperty("remaining").GetDouble() + Epsilon)
                 problems.Add(Line($"listing {id}: proposals not yet accepted take {taken}, {listing.GetProperty("remaining").GetDouble()} remains"));

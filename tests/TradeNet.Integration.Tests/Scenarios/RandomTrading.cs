@@ -117,8 +117,9 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
         // A round may solve for Matching:RoundTimeLimit (30 s) and look again briefly, after waiting for the round before
         // it: a busy machine takes all of that, and the round is still an answer, not a client's timeout.
         using var ops = flow.Operator(actor == 0 ? TimeSpan.FromMinutes(2) : null);
-        for (var step = 0; step < options.Steps; step++)
+        for (var step = 0; step < options.Steps || options.Outages is { Over: false }; step++)
         {
+            if (options.StepPause > TimeSpan.Zero) await Task.Delay(options.StepPause);
             if (actor == 0 && options.SuspendOneTown && step == options.Steps / 2)
                 await SuspendAsync(ops, Towns[seed % Towns.Count]);
             var town = Towns[random.Next(Towns.Count)];
@@ -185,7 +186,7 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
         var proposed = await ListAsync(town, town.Client, "/api/matching/trades?status=proposed");
         if (proposed.Count == 0) return;
         var trade = proposed[random.Next(proposed.Count)].GetProperty("id").GetString();
-        var answer = random.Next(10) < 8 ? "accept" : "reject";
+        var answer = random.Next(10) < options.AcceptTenths ? "accept" : "reject";
         // 409: no longer proposed (another town rejected it, a round's check cancelled it), a listing's terms changed
         // and matching has not read the change yet, or its window ended; 503: catalog's answer did not come (the
         // acceptance is kept).
@@ -242,15 +243,37 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
         return town.RotateAsync(async client =>
         {
             string? key = null;
+            var answered = false;
             await CallAsync("rotate", null, async _ =>
             {
                 var response = await (byOperator ? ops : client).Send(HttpMethod.Post, $"/api/catalog/towns/{town.Id}/api-key");
+                answered = response.StatusCode is not (HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout);
                 if (response.IsSuccessStatusCode)
                     key = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("apiKey").GetString();
                 return response;
             }, HttpStatusCode.OK);
-            return key;
+            // An answer lost to an outage leaves the key unknown (catalog may have replaced it): the town asks an
+            // operator for a new one, as a town locked out would.
+            return key is null && !answered && options.Outages is not null ? await ReplaceLostKeyAsync(ops, town) : key;
         }, flow.Client);
+    }
+
+    private async Task<string> ReplaceLostKeyAsync(TradeNetClient ops, Trader town)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            string? key = null;
+            await CallAsync("rotate again", null, async _ =>
+            {
+                var response = await ops.Send(HttpMethod.Post, $"/api/catalog/towns/{town.Id}/api-key");
+                if (response.IsSuccessStatusCode)
+                    key = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("apiKey").GetString();
+                return response;
+            }, HttpStatusCode.OK);
+            if (key is not null) return key;
+            if (attempt == 120) throw new InvalidOperationException($"town {town.Id}: no new key within two minutes of a lost rotation");
+        }
     }
 
     private async Task SuspendAsync(TradeNetClient ops, Trader town) =>
@@ -298,20 +321,22 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
     {
         HttpResponseMessage response;
         var generation = by?.Generation ?? 0;
+        var started = DateTime.UtcNow;
         try
         {
             response = await client.Send(HttpMethod.Get, path);
         }
-        catch (TaskCanceledException)
+        catch (Exception ex) when (ex is TaskCanceledException or HttpRequestException)
         {
-            Record($"GET {path}", 0, "no answer", expected: false);
+            Record($"GET {path}", 0, $"no answer: {ex.Message}", expected: Lost(started, null));
             return [];
         }
         using var _ = response;
         var text = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            Record($"GET {path}", response.StatusCode, text, expected: Refused(by, generation, response.StatusCode));
+            Record($"GET {path}", response.StatusCode, text,
+                expected: Refused(by, generation, response.StatusCode) || Lost(started, response.StatusCode));
             return [];
         }
         return JsonDocument.Parse(text).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
@@ -325,16 +350,19 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
     private async Task CallAsync(string action, Trader? by, Func<TradeNetClient, Task<HttpResponseMessage>> call, params HttpStatusCode[] expected)
     {
         var started = Stopwatch.GetTimestamp();
+        var startedAt = DateTime.UtcNow;
         var generation = by?.Generation ?? 0;
         try
         {
             using var response = await call(by?.Client!);
             var text = await response.Content.ReadAsStringAsync();
-            Record(action, response.StatusCode, text, expected.Contains(response.StatusCode) || Refused(by, generation, response.StatusCode));
+            Record(action, response.StatusCode, text, expected.Contains(response.StatusCode) || Refused(by, generation, response.StatusCode)
+                || Lost(startedAt, response.StatusCode) || Late(action, startedAt, response.StatusCode));
         }
-        catch (TaskCanceledException) // the client's timeout: no answer is an unexpected answer too
+        // The client's timeout or a refused connection: no answer is an unexpected answer too, unless an outage took it.
+        catch (Exception ex) when (ex is TaskCanceledException or HttpRequestException)
         {
-            Record(action, 0, $"no answer in {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s", expected: false);
+            Record(action, 0, $"no answer in {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s: {ex.Message}", expected: Lost(startedAt, null));
         }
         finally
         {
@@ -342,6 +370,16 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
             _slowest.AddOrUpdate(action, ms, (_, was) => Math.Max(was, ms));
         }
     }
+
+    /// <summary>An answer an outage took (no answer, or the gateway's 502/503/504) from a call that met one.</summary>
+    private bool Lost(DateTime started, HttpStatusCode? status) =>
+        (status is null or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
+        && options.Outages?.Covers(started, DateTime.UtcNow) == true;
+
+    /// <summary>A listing published with a window of seconds, held up by a paused service until the window's end had
+    /// passed: catalog rightly refuses it (400, "must be in the future").</summary>
+    private bool Late(string action, DateTime started, HttpStatusCode status) =>
+        action == "publish" && status == HttpStatusCode.BadRequest && options.Outages?.Covers(started, DateTime.UtcNow) == true;
 
     /// <summary>A town's request refused because its key was being replaced, or the town suspended, meanwhile.</summary>
     private static bool Refused(Trader? by, int generation, HttpStatusCode status) =>

@@ -27,4 +27,17 @@ public sealed record RandomTradingOptions
     /// <summary>Vehicles registered for a depot town: legs wait for planning runs (operators ask for them) and go on
     /// consolidated routes; pickups then fall to an operator. Changes every scenario's logistics: own network only.</summary>
     public int Vehicles { get; init; }
+
+    /// <summary>Set while services or the broker are taken down on purpose (<see cref="Chaos"/>): a call that met such an
+    /// outage may get a 502/503/504, a refused connection or no answer; that is then expected, and the audit, not the
+    /// actor, decides what the call did.</summary>
+    public OutageWindows? Outages { get; init; }
+
+    /// <summary>A pause after each step: spreads the steps over the time the outages take. With <see cref="Outages"/>
+    /// the actors also go on past <see cref="Steps"/> until the last outage is over, so every outage meets trading.</summary>
+    public TimeSpan StepPause { get; init; }
+
+    /// <summary>Of ten answers to a proposal, how many accept it (the rest reject it). More agreed trades give the
+    /// outages more reservations, shipments and deliveries to interrupt.</summary>
+    public int AcceptTenths { get; init; } = 8;
 }

@@ -8,9 +8,13 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// (<see cref="ConsistencyAudit"/>).</summary>
 public static class RandomTradingScenario
 {
-    public static async Task<RandomTrading> RunAsync(ITradeNetUnderTest tradeNet, int seed, RandomTradingOptions? options = null)
+    /// <param name="chaos">Takes services and the broker down while the actors trade (<see cref="Chaos"/>), then waits for
+    /// everything to be back and drained before the deliveries, and adds its own checks to the audit's.</param>
+    public static async Task<RandomTrading> RunAsync(ITradeNetUnderTest tradeNet, int seed, RandomTradingOptions? options = null,
+        Chaos? chaos = null)
     {
         options ??= new RandomTradingOptions();
+        if (chaos is not null) options = options with { Outages = chaos.Outages };
         var flow = new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey);
         // Categories of their own (scenarios 12 and 13), so no other scenario's listings join these trades.
         var (a, b) = await flow.Categories(12);
@@ -23,7 +27,13 @@ public static class RandomTradingScenario
         await trading.RegisterTownsAsync();
         await trading.PublishStartingBookAsync();
 
-        await trading.RunAsync();
+        if (chaos is null) await trading.RunAsync();
+        else
+        {
+            await chaos.RunAsync(trading.RunAsync());
+            await chaos.SettleAsync();
+            trading.AuditNotes.AddRange(chaos.Log);
+        }
         await trading.DeliverHalfAsync();
 
         Assert.True(trading.UnexpectedAnswers.Count == 0, "Unexpected answers:\n" +
@@ -43,6 +53,13 @@ public static class RandomTradingScenario
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         trading.AuditNotes.Add(string.Create(CultureInfo.InvariantCulture, $"audit: {passes} pass(es), {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
+        if (chaos is not null)
+        {
+            await chaos.NoteOutcomeAsync(ops, towns);
+            trading.AuditNotes.Add(chaos.Log[^1]);
+            // An event older than 10 s still unpublished is stuck: the relay publishes within a second when all is up.
+            if (problems.Count == 0) problems = [.. await chaos.PendingOutboxesAsync(TimeSpan.FromSeconds(10)), .. await chaos.SetAsideMessagesAsync()];
+        }
         Assert.True(problems.Count == 0, "The services disagree:\n" + string.Join("\n", problems) + "\nAnswers: " + Summary(trading));
         return trading;
     }
