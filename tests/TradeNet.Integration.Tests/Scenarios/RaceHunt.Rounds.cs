@@ -33,22 +33,27 @@ public sealed partial class RaceHunt
 
         (string, Func<Task<HttpResponseMessage>>) Put(int town, string listing, object change, string label) =>
             (label, () => _clients[towns[town]].Send(HttpMethod.Put, $"/api/catalog/listings/{listing}", change));
+        var changes = new List<(string, Func<Task<HttpResponseMessage>>)>
+        {
+            ("withdraw", () => _clients[towns[0]].Send(HttpMethod.Delete, $"/api/catalog/listings/{offers[0]}")),
+            Put(1, offers[1], new { quantity = 5 }, "lower"),
+            Put(2, needs[2], new { minLot = 900 }, "change minLot"),
+            // Its window ends a few seconds after the burst: a proposal on it must end with it.
+            Put(3, offers[3], new { availableUntil = DateTimeOffset.UtcNow.AddSeconds(4) }, "change window"),
+        };
+        // Some of them each time, so some proposals survive to be accepted.
         var shots = new List<(string, Func<Task<HttpResponseMessage>>)>
         {
             ("round", () => _ops.Send(HttpMethod.Post, "/api/matching/rounds")),
             ("round again", () => _ops.Send(HttpMethod.Post, "/api/matching/rounds")),
-            ("withdraw", () => _clients[towns[0]].Send(HttpMethod.Delete, $"/api/catalog/listings/{offers[0]}")),
-            Put(1, offers[1], new { quantity = 5 }, "lower"),
-            Put(2, needs[2], new { minLot = 900 }, "change minLot"),
-            // Its window ends a moment after the burst: a proposal on it must end with it.
-            Put(3, offers[3], new { availableUntil = DateTimeOffset.UtcNow.AddSeconds(1.5) }, "change window"),
         };
+        shots.AddRange(changes.Where(_ => _random.Next(2) == 0));
         await FireAsync("RoundsVersusListingChanges", wave, "(new)", shots);
 
         // Before anyone answers: what the rounds proposed fits the listings as they are now, once matching has read them.
         IReadOnlyList<string> problems;
         var until = DateTime.UtcNow.AddSeconds(10);
-        await Task.Delay(2000);
+        await Task.Delay(1000);
         while ((problems = await ConsistencyAudit.CheckAsync(_ops, towns)).Count > 0 && DateTime.UtcNow < until) await Task.Delay(300);
         lock (Problems) Problems.AddRange(problems.Select(p => $"{stage} (before any answer): {p}"));
 

@@ -21,15 +21,15 @@ public sealed partial class RaceHunt
             towns.Add(town.Id);
         }
         // Town 0 offers a little and needs a lot; towns 1 and 2 need a lot of it and offer a lot in return.
-        var offer = Id(await Publish(towns[0], "offer", sold, 100));
-        await Publish(towns[0], "need", bought, 50_000);
+        var offer = Id(await Publish(towns[0], "offer", sold, 1000));
+        await Publish(towns[0], "need", bought, 500_000);
         foreach (var town in towns.Skip(1))
         {
-            await Publish(town, "need", sold, 50_000);
-            await Publish(town, "offer", bought, 50_000);
+            await Publish(town, "need", sold, 500_000);
+            await Publish(town, "offer", bought, 500_000);
         }
         var first = await ProposeAsync(towns);
-        using (var raised = await _clients[towns[0]].Send(HttpMethod.Put, $"/api/catalog/listings/{offer}", new { quantity = 200 }))
+        using (var raised = await _clients[towns[0]].Send(HttpMethod.Put, $"/api/catalog/listings/{offer}", new { quantity = 2000 }))
             if (!raised.IsSuccessStatusCode) Problems.Add($"wave {wave} shared listing: raising the offer answered {(int)raised.StatusCode}");
         List<JsonElement> proposals = [];
         for (var attempt = 0; attempt < 20 && proposals.Count < 2; attempt++)
@@ -45,7 +45,7 @@ public sealed partial class RaceHunt
         var twist = _random.Next(3);
         var shots = proposals.SelectMany(t => TownsOf(t).Select(town =>
             ($"accept {town}", (Func<Task<HttpResponseMessage>>)(() => _clients[town].Send(HttpMethod.Post, $"/api/matching/trades/{Id(t)}/accept"))))).ToList();
-        if (twist == 0) shots.Add(("lower", () => _clients[towns[0]].Send(HttpMethod.Put, $"/api/catalog/listings/{offer}", new { quantity = 100 })));
+        if (twist == 0) shots.Add(("lower", () => _clients[towns[0]].Send(HttpMethod.Put, $"/api/catalog/listings/{offer}", new { quantity = 1000 })));
         if (twist == 1) shots.Add(("withdraw", () => _clients[towns[0]].Send(HttpMethod.Delete, $"/api/catalog/listings/{offer}")));
         var answers = await FireAsync(twist switch { 0 => "SharedOfferAcceptsVersusLowering", 1 => "SharedOfferAcceptsVersusWithdrawal", _ => "SharedOfferAccepts" },
             wave, string.Join("+", proposals.Select(Id)), shots);
