@@ -20,7 +20,8 @@ public enum AnswerRace
     AcceptsVersusTermsChange,
     /// <summary>Every accept while an operator suspends one of the towns.</summary>
     AcceptsVersusSuspension,
-    /// <summary>Every accept while one of the towns rotates its key (that town's accept sent with the old key).</summary>
+    /// <summary>Every accept while one of the towns rotates its key and an operator rotates it too (that town's accept sent
+    /// with the old key).</summary>
     AcceptsVersusKeyRotation,
     /// <summary>Every accept sent within a few hundred milliseconds of the deadline, as the sweep expires it.</summary>
     AcceptsAtTheDeadline,
@@ -100,15 +101,26 @@ public sealed partial class RaceHunt
                 break;
             case AnswerRace.AcceptsVersusKeyRotation:
                 var rotating = givers[_random.Next(givers.Count)];
+                // The town and an operator rotate its key at once: both may succeed, one after the other, but only the
+                // key of the later one may work afterwards.
                 shots = [.. givers.Select(t => Accept(t)),
-                    ("rotate", () => _clients[rotating].Send(HttpMethod.Post, $"/api/catalog/towns/{rotating}/api-key"))];
+                    ("rotate", () => _clients[rotating].Send(HttpMethod.Post, $"/api/catalog/towns/{rotating}/api-key")),
+                    ("rotate-by-operator", () => _ops.Send(HttpMethod.Post, $"/api/catalog/towns/{rotating}/api-key"))];
                 var rotated = await FireAsync(race.ToString(), wave, id, shots);
-                var key = rotated.Single(s => s.Action == "rotate");
-                if (key.Ok)
-                    _clients[rotating] = _flow.Client(JsonDocument.Parse(key.Body).RootElement.GetProperty("apiKey").GetString()!);
+                var live = new List<string>();
+                foreach (var newKey in rotated.Where(s => s.Action.StartsWith("rotate", StringComparison.Ordinal) && s.Ok)
+                             .Select(s => JsonDocument.Parse(s.Body).RootElement.GetProperty("apiKey").GetString()!))
+                {
+                    using var probe = _flow.Client(newKey);
+                    using var answer = await probe.Send(HttpMethod.Get, "/api/matching/trades?limit=1");
+                    if (answer.IsSuccessStatusCode) live.Add(newKey);
+                }
+                if (live.Count != 1)
+                    Report($"wave {wave} {race}, trade {id}: {live.Count} of the keys the rotations returned work ({string.Join(", ", rotated.Where(s => s.Action.StartsWith("rotate", StringComparison.Ordinal)))})");
+                if (live.Count > 0) _clients[rotating] = _flow.Client(live[^1]);
                 // A town whose accept the old key lost sends it again with the new one, as a client would.
                 if (rotated.Single(s => s.Action == $"accept {rotating}").Status == System.Net.HttpStatusCode.Unauthorized)
-                    await _clients[rotating].Send(HttpMethod.Post, $"/api/matching/trades/{id}/accept");
+                    using (await _clients[rotating].Send(HttpMethod.Post, $"/api/matching/trades/{id}/accept")) { }
                 ExpectFrom(stage, id, race, rotated.Where(s => s.Action != $"accept {rotating}").ToList(), everyAccept: false);
                 return;
             case AnswerRace.AcceptsAtTheDeadline:

@@ -21,7 +21,7 @@ public sealed partial class RaceHunt
         var needs = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            var town = await _flow.RegisterTown($"Race {seed}-{wave}-round-{i}", null, 46.0 + 0.004 * i, 4.08);
+            var town = await _flow.RegisterTown($"Race {seed} w{wave} round t{i}", null, 46.0 + 0.004 * i, 4.08);
             _clients[town.Id] = town.Client;
             towns.Add(town.Id);
             offers.Add(Id(await Publish(town.Id, "offer", i % 2 == 0 ? first : second, 1000 + 100 * _random.Next(10))));

@@ -16,7 +16,7 @@ public sealed partial class RaceHunt
         var towns = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var town = await _flow.RegisterTown($"Race {seed}-{wave}-shared-{i}", null, 46.06 + 0.004 * i, 4.03);
+            var town = await _flow.RegisterTown($"Race {seed} w{wave} shared t{i}", null, 46.06 + 0.004 * i, 4.03);
             _clients[town.Id] = town.Client;
             towns.Add(town.Id);
         }

@@ -57,7 +57,9 @@ public sealed partial class RaceHunt(ITradeNetUnderTest tradeNet, int seed, Race
         var towns = new List<string>();
         for (var i = 0; i < options.TownsPerWave; i++)
         {
-            var town = await _flow.RegisterTown($"Race {seed}-{wave}-{i}", null, 46.03 + 0.004 * (i % 5), 4.05 + 0.004 * (i / 5));
+            // Letters between the numbers: catalog compares names without their punctuation ("1-13" and "11-3" alike), and
+            // refuses a name like a suspended town's nearby.
+            var town = await _flow.RegisterTown($"Race {seed} w{wave} t{i}", null, 46.03 + 0.004 * (i % 5), 4.05 + 0.004 * (i / 5));
             _clients[town.Id] = town.Client;
             towns.Add(town.Id);
             // Half offer the first category and need the second, half the other way round: swaps, and cycles too.
