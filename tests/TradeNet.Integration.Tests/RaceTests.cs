@@ -96,6 +96,9 @@ internal static class RaceHuntRun
             throw tradeNet.WithLogs(new Xunit.Sdk.XunitException($"{ex.GetType().Name}: {ex.Message}\n{hunt.Summary()}"));
         }
         output.WriteLine($"seed {seed}, {options.Waves} waves in {clock.Elapsed.TotalSeconds:F0} s\n{hunt.Summary()}");
+        // Errors the host logged while every answer looked fine (a consumer's retries, a relay's failure) are worth reading.
+        var errors = tradeNet.Logs().Split('\n').Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
+        output.WriteLine($"host log: {errors.Count} error lines{(errors.Count > 0 ? ":\n" + string.Join("\n", errors.Take(10)) : "")}");
         Assert.True(hunt.Problems.Count == 0, $"seed {seed}:\n" + string.Join("\n", hunt.Problems) + "\n" + hunt.Summary());
         // The hunt did what it is for: trades were raced to agreement and through their shipments.
         Assert.Contains(hunt.Bursts.Keys, k => k.StartsWith("Accepts", StringComparison.Ordinal));

@@ -173,7 +173,8 @@ public sealed partial class RaceHunt(ITradeNetUnderTest tradeNet, int seed, Race
 
         IReadOnlyList<string> problems;
         var auditUntil = DateTime.UtcNow.AddSeconds(30);
-        while ((problems = await ConsistencyAudit.CheckAsync(_ops, towns)).Count > 0 && DateTime.UtcNow < auditUntil)
+        while ((problems = [.. await ConsistencyAudit.CheckAsync(_ops, towns), .. await OnTheRoadAsync(towns)]).Count > 0
+               && DateTime.UtcNow < auditUntil)
             await Task.Delay(500);
         Problems.AddRange(problems.Select(p => $"{stage}: {p}"));
         foreach (var check in _expectations.Where(e => e.Stage == stage)) await check.Check();
@@ -182,6 +183,25 @@ public sealed partial class RaceHunt(ITradeNetUnderTest tradeNet, int seed, Race
     }
 
     private readonly List<(string Stage, Func<Task> Check)> _expectations = [];
+
+    /// <summary>Beside the audit: a leg matching shows on the road (picked up, not delivered) has its shipment picked up at
+    /// logistics — not failed or cancelled, which a trip's failure racing the operator's cancel once left behind.</summary>
+    private async Task<List<string>> OnTheRoadAsync(IEnumerable<string> towns)
+    {
+        var problems = new List<string>();
+        foreach (var trade in await TradesAsync(towns))
+        {
+            var onTheRoad = trade.GetProperty("legs").EnumerateArray()
+                .Where(l => l.GetProperty("pickedUp").GetBoolean() && !l.GetProperty("delivered").GetBoolean())
+                .Select(l => l.GetProperty("index").GetInt32()).ToList();
+            if (onTheRoad.Count == 0) continue;
+            var shipments = (await _ops.Get($"/api/logistics/shipments?trade={Id(trade)}&limit=1000")).EnumerateArray().ToList();
+            foreach (var leg in onTheRoad.Where(leg => !shipments.Any(s => s.GetProperty("legIndex").GetInt32() == leg && s.GetProperty("status").GetString() == "pickedUp")))
+                problems.Add($"trade {Id(trade)} ({trade.GetProperty("status").GetString()}), leg {leg}: on the road at matching, no shipment of it on the road at logistics " +
+                    $"({string.Join(", ", shipments.Where(s => s.GetProperty("legIndex").GetInt32() == leg).Select(s => s.GetProperty("status").GetString()))})");
+        }
+        return problems;
+    }
 
     /// <summary>Listings and towns some race of the wave withdrew, lowered, tightened or suspended.</summary>
     private readonly ConcurrentDictionary<string, bool> _disturbed = new(StringComparer.Ordinal);
