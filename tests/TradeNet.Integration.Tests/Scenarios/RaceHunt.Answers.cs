@@ -29,6 +29,10 @@ public enum AnswerRace
 
 public sealed partial class RaceHunt
 {
+    /// <summary>Rotation races under way per town, and the towns that had two at once.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _rotating = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _rotatedWithOthers = new(StringComparer.Ordinal);
+
     private async Task RaceAnswersAsync(int wave, JsonElement trade, AnswerRace race)
     {
         var id = Id(trade);
@@ -106,6 +110,7 @@ public sealed partial class RaceHunt
                 shots = [.. givers.Select(t => Accept(t)),
                     ("rotate", () => _clients[rotating].Send(HttpMethod.Post, $"/api/catalog/towns/{rotating}/api-key")),
                     ("rotate-by-operator", () => _ops.Send(HttpMethod.Post, $"/api/catalog/towns/{rotating}/api-key"))];
+                _rotating.AddOrUpdate(rotating, 1, (_, n) => n + 1);
                 var rotated = await FireAsync(race.ToString(), wave, id, shots);
                 var live = new List<string>();
                 foreach (var newKey in rotated.Where(s => s.Action.StartsWith("rotate", StringComparison.Ordinal) && s.Ok)
@@ -115,7 +120,13 @@ public sealed partial class RaceHunt
                     using var answer = await probe.Send(HttpMethod.Get, "/api/matching/trades?limit=1");
                     if (answer.IsSuccessStatusCode) live.Add(newKey);
                 }
-                if (live.Count != 1)
+                // Only for a town nothing else rotated or suspended meanwhile: a suspension revokes the new key too, and another
+                // race's rotation of the same town replaces it.
+                var alone = _rotating.AddOrUpdate(rotating, 0, (_, n) => n - 1) == 0 && !_rotatedWithOthers.ContainsKey(rotating);
+                if (!alone) _rotatedWithOthers[rotating] = true;
+                bool suspendedToo;
+                lock (_suspended) suspendedToo = _suspended.Contains(rotating);
+                if (live.Count != 1 && alone && !suspendedToo)
                     Report($"wave {wave} {race}, trade {id}: {live.Count} of the keys the rotations returned work ({string.Join(", ", rotated.Where(s => s.Action.StartsWith("rotate", StringComparison.Ordinal)))})");
                 if (live.Count > 0) _clients[rotating] = _flow.Client(live[^1]);
                 // A town whose accept the old key lost sends it again with the new one, as a client would.
