@@ -91,7 +91,9 @@ public sealed class ShipmentDeliveredConsumer(IMatchingStore store, ILogger<Ship
 /// <summary>
 /// Records a failed shipment on its leg and keeps the trade agreed: the goods are still owed, and logistics
 /// may plan the leg again (a later ShipmentDelivered completes it). Cancelling an agreed trade is a decision
-/// for an operator, not an automatic reaction to one failed trip.
+/// for an operator, not an automatic reaction to one failed trip. A cancelled trade records it too: logistics lets an
+/// operator's cancel through once the trip failed, so the cancellation can be written here before this event is read,
+/// and without it the cancelled trade would keep the leg picked up, as if its goods were still on the road.
 /// </summary>
 public sealed class ShipmentFailedConsumer(IMatchingStore store, ILogger<ShipmentFailedConsumer> logger) : IConsumer<ShipmentFailed>
 {
@@ -102,7 +104,7 @@ public sealed class ShipmentFailedConsumer(IMatchingStore store, ILogger<Shipmen
         await using var session = await store.BeginAsync(ct);
         if (!await session.TryConsumeAsync(context.RequireMessageId(), "matching.shipment-failed", ct)) return;
         var trade = await session.GetTradeAsync(message.TradeId, ct);
-        if (trade?.Legs.Any(l => l.Leg.Index == message.LegIndex) == true && trade.Status == TradeStatus.Agreed)
+        if (trade?.Legs.Any(l => l.Leg.Index == message.LegIndex) == true && trade.Status is TradeStatus.Agreed or TradeStatus.Cancelled)
         {
             // The trip carried nothing in the end: a pickup reported at or before this failure no longer holds the leg.
             var updated = trade.WithLeg(message.LegIndex, s => s with
@@ -118,7 +120,7 @@ public sealed class ShipmentFailedConsumer(IMatchingStore store, ILogger<Shipmen
                 message.ShipmentId, trade.Id, message.LegIndex, message.Reason);
         }
         else
-            logger.LogWarning("Failed shipment {ShipmentId} ignored: trade {TradeId} leg {LegIndex} is unknown or not agreed",
+            logger.LogWarning("Failed shipment {ShipmentId} ignored: trade {TradeId} leg {LegIndex} is unknown, or neither agreed nor cancelled",
                 message.ShipmentId, message.TradeId, message.LegIndex);
         await session.CommitAsync(ct);
     }
