@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TradeNet.Contracts;
 using TradeNet.Matching.Domain;
@@ -29,14 +28,14 @@ internal static class BookPages
             var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             SeedAsync(store, new Random(Opt("seed", 1)), now, listings, proposals, history).GetAwaiter().GetResult();
 
-            var allPending = Median(async () =>
+            var allPending = ReadTimings.MedianMs(async () =>
             {
                 var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue));
                 var agreed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed, AgreedSince: now - BookHolds.AgreedWithin, Limit: int.MaxValue));
                 BookHolds.Held(proposed, agreed, await store.ListingsPageAsync(null, 500));
             });
-            var page500 = Median(() => BookHolds.ReadPageAsync(store, now, null, 500, CancellationToken.None));
-            var page100 = Median(() => BookHolds.ReadPageAsync(store, now, null, 100, CancellationToken.None));
+            var page500 = ReadTimings.MedianMs(() => BookHolds.ReadPageAsync(store, now, null, 500, CancellationToken.None));
+            var page100 = ReadTimings.MedianMs(() => BookHolds.ReadPageAsync(store, now, null, 100, CancellationToken.None));
             Console.WriteLine($"## GET /book holds: {listings:N0} listings, {proposals:N0} pending proposals, {history:N0} cancelled (median of 15, ms)");
             Console.WriteLine();
             Console.WriteLine("| every pending proposal, page of 500 | the page's own trades, 500 | the page's own trades, 100 |");
@@ -82,18 +81,5 @@ internal static class BookPages
             "cheese", 1, 12, 1, new TradePoint(46, 4), new TradePoint(46, 4), null, null), OfferVersion: 1, NeedVersion: 1);
         return new Trade(Guid.NewGuid(), Guid.NewGuid(), TradeStatus.Proposed, [Leg(0, Offer(), Need()), Leg(1, Offer(), Need())],
             now.AddDays(1), now);
-    }
-
-    private static double Median(Func<Task> read)
-    {
-        var times = new List<double>();
-        for (var i = 0; i < 15; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            read().GetAwaiter().GetResult();
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return times[7];
     }
 }

@@ -40,7 +40,7 @@ internal static class TownPairs
 
             using var connection = new SqliteConnection($"Data Source={path}");
             connection.Open();
-            double BeforeMs(string? status) => Median(() =>
+            double BeforeMs(string? status) => ReadTimings.MedianMs(() =>
             {
                 using var command = connection.CreateCommand();
                 command.CommandText = string.Format(CultureInfo.InvariantCulture, Before, status is null ? "" : "AND tt.status = $status");
@@ -50,7 +50,7 @@ internal static class TownPairs
                 return ReadAsync(command);
             });
             double NowMs(TradeStatus? status) =>
-                Median(() => store.TradesAsync(new TradeQuery("busy", status, 200, WithTown: "rare")));
+                ReadTimings.MedianMs(() => store.TradesAsync(new TradeQuery("busy", status, 200, WithTown: "rare")));
 
             Console.WriteLine($"## A town's trades with another: {trades:N0} trades of one town, 1 in {every} with the other (page of 200, median of 15, ms)");
             Console.WriteLine();
@@ -110,18 +110,5 @@ internal static class TownPairs
         TradeLegState Leg(int index, string from, string to) => new(new TradeLeg(index, from, to, $"{from}-o", $"{to}-n", "cheese", 1, 12, 1,
             new TradePoint(46, 4), new TradePoint(46, 4), null, null), OfferVersion: 1, NeedVersion: 1);
         return new Trade(Guid.NewGuid(), Guid.NewGuid(), TradeStatus.Proposed, [Leg(0, a, b), Leg(1, b, a)], at.AddDays(1), at);
-    }
-
-    private static double Median(Func<Task> read)
-    {
-        var times = new List<double>();
-        for (var i = 0; i < 15; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            read().GetAwaiter().GetResult();
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return times[7];
     }
 }
