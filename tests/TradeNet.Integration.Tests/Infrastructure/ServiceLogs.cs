@@ -21,7 +21,8 @@ public static class ServiceLogs
         var logs = tradeNet.Logs();
         var file = Path.Combine(Path.GetTempPath(), $"tradenet-service-logs-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.txt");
         File.WriteAllText(file, logs);
-        return new($"{ex.Message}\n--- service logs (all of them: {file}) ---\n{Tail(logs)}");
+        // The scenario's own stack goes first: the exception thrown here has only this method's.
+        return new($"{ex.Message}\n--- where ---\n{ex.StackTrace}\n--- service logs (all of them: {file}) ---\n{Tail(logs)}");
     }
 
     private static string Tail(string logs) => logs.Length > 20_000 ? logs[^20_000..] : logs;

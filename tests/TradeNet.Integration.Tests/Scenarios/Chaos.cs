@@ -191,6 +191,25 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
     /// consumer of its queue knew (…_skipped). Either is an event some service never applied.</summary>
     public async Task<IReadOnlyList<string>> SetAsideMessagesAsync()
     {
+        string output = "";
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var (exitCode, stdout, stderr) = await ListQueuesAsync();
+            if (exitCode != 0) return [$"list_queues failed ({exitCode}): {stderr}"];
+            output = stdout;
+            // The CLI's own Erlang VM may print a log report ("=WARNING REPORT==== …") before the JSON on a loaded machine
+            // (seen once in CI, after the broker had been paused): the queues are the array that starts a line and ends one.
+            var start = stdout.StartsWith('[') ? 0 : stdout.IndexOf("\n[", StringComparison.Ordinal) + 1;
+            var closing = stdout.IndexOf("\n]", start, StringComparison.Ordinal);
+            var end = closing >= 0 ? closing + 1 : stdout.LastIndexOf(']');
+            if (start >= 0 && end > start && TryQueues(stdout[start..(end + 1)]) is { } queues) return queues;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        return [$"list_queues printed no list of queues: {output[..Math.Min(output.Length, 500)]}"];
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> ListQueuesAsync()
+    {
         var info = new ProcessStartInfo("bash", [Path.Combine(Repo.Root, "deploy", "rabbitmq", "ctl.sh"), tradeNet.Rabbit.DataDir,
             "list_queues", "--formatter", "json", "name", "messages"])
         {
@@ -201,8 +220,22 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0) return [$"list_queues failed ({process.ExitCode}): {await stderr}"];
-        return JsonDocument.Parse(await stdout).RootElement.EnumerateArray()
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static List<string>? TryQueues(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        using var _ = document;
+        return document.RootElement.EnumerateArray()
             .Select(q => (Name: q.GetProperty("name").GetString()!, Messages: q.GetProperty("messages").GetInt64()))
             .Where(q => q.Messages > 0 && (q.Name.EndsWith("_error", StringComparison.Ordinal) || q.Name.EndsWith("_skipped", StringComparison.Ordinal)))
             .Select(q => $"queue {q.Name} holds {q.Messages} messages")
