@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace TradeNet.Integration.Tests;
 
-/// <summary>Runs only when <c>TRADENET_CHAOS_SEEDS</c> is set ("1-6" or "3,7,11"): a minute or two per seed, each seed a
+/// <summary>Runs only when <c>TRADENET_CHAOS_SEEDS</c> is set ("1-6" or "3,7,11"): 1½–4 minutes per seed here, each seed a
 /// test of its own (the run's hang guard allows one test 6 minutes).</summary>
 public sealed class HeavyChaosTradingTheoryAttribute : TheoryAttribute
 {

@@ -1,6 +1,6 @@
 namespace TradeNet.Integration.Tests.Scenarios;
 
-/// <summary>How busy <see cref="RandomFleet"/> keeps logistics. The defaults are the CI run (about a minute on a loaded
+/// <summary>How busy <see cref="RandomFleet"/> keeps logistics. The defaults are the CI run (15 s here with the host's start; more on a loaded
 /// 2-core machine); the heavy variant raises towns, actors and steps.</summary>
 public sealed record RandomFleetOptions
 {
