@@ -18,15 +18,14 @@ internal static class BookPages
 {
     public static void Run(Dictionary<string, string> opts)
     {
-        int Opt(string name, int fallback) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var (listings, proposals, history) = (Opt("listings", 4_000), Opt("proposals", 4_000), Opt("history", 20_000));
+        var (listings, proposals, history) = (opts.Int("listings", 4_000), opts.Int("proposals", 4_000), opts.Int("history", 20_000));
         var dir = Path.Combine(Path.GetTempPath(), $"tradenet-book-pages-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         try
         {
             var store = new SqliteMatchingStore(Path.Combine(dir, "matching.db"));
             var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            SeedAsync(store, new Random(Opt("seed", 1)), now, listings, proposals, history).GetAwaiter().GetResult();
+            SeedAsync(store, new Random(opts.Int("seed", 1)), now, listings, proposals, history).GetAwaiter().GetResult();
 
             var allPending = ReadTimings.MedianMs(async () =>
             {

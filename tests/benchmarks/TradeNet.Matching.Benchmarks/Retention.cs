@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using TradeNet.Contracts;
 using TradeNet.Matching.Domain;
@@ -21,12 +20,11 @@ internal static class Retention
 {
     public static void Run(Dictionary<string, string> opts)
     {
-        int Opt(string name, int fallback) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var (cancelled, kept, recent) = (Opt("trades", 200_000), Opt("kept", 40_000), Opt("recent", 10_000));
+        var (cancelled, kept, recent) = (opts.Int("trades", 200_000), opts.Int("kept", 40_000), opts.Int("recent", 10_000));
         var dir = opts.GetValueOrDefault("dir") ?? Path.Combine(Path.GetTempPath(), $"tradenet-retention-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, "matching.db");
-        var random = new Random(Opt("seed", 1));
+        var random = new Random(opts.Int("seed", 1));
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
         // A file seeded before (--seed-only, then copied) is swept as it is: the recent cancellations stay inside the 7 days
@@ -43,7 +41,7 @@ internal static class Retention
         if (opts.ContainsKey("seed-only")) return;
 
         // The service's sweep (RetentionSweep: Batches.DeleteUntilShortAsync over the store's delete), each batch timed.
-        var batch = Opt("batch", UnagreedTradeRetention.BatchSize);
+        var batch = opts.Int("batch", UnagreedTradeRetention.BatchSize);
         var before = now - TimeSpan.FromDays(7);
         var batches = new List<double>();
         async Task<int> TimedBatch(int max, CancellationToken ct)

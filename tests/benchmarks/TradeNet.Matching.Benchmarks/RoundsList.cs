@@ -20,8 +20,7 @@ internal static class RoundsList
 
     public static void Run(Dictionary<string, string> opts)
     {
-        int Opt(string name, int fallback) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var (rounds, trades) = (Opt("rounds", 10), Opt("trades", 4_000));
+        var (rounds, trades) = (opts.Int("rounds", 10), opts.Int("trades", 4_000));
         var dir = Path.Combine(Path.GetTempPath(), $"tradenet-rounds-list-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         try

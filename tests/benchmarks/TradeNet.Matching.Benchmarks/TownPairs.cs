@@ -27,8 +27,7 @@ internal static class TownPairs
 
     public static void Run(Dictionary<string, string> opts)
     {
-        int Opt(string name, int fallback) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var (trades, every) = (Opt("trades", 60_000), Opt("every", 150));
+        var (trades, every) = (opts.Int("trades", 60_000), opts.Int("every", 150));
         var dir = Path.Combine(Path.GetTempPath(), $"tradenet-town-pairs-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         try
@@ -36,7 +35,7 @@ internal static class TownPairs
             var path = Path.Combine(dir, "matching.db");
             var store = new SqliteMatchingStore(path);
             var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            SeedAsync(store, new Random(Opt("seed", 1)), now, trades, every).GetAwaiter().GetResult();
+            SeedAsync(store, new Random(opts.Int("seed", 1)), now, trades, every).GetAwaiter().GetResult();
 
             using var connection = new SqliteConnection($"Data Source={path}");
             connection.Open();
