@@ -46,7 +46,17 @@ public sealed class RabbitMqNode : IAsyncDisposable
 
     public Task RestartAsync() => RunScriptAsync("start-node.sh", DataDir, Port.ToString(), DistPort.ToString());
 
+    /// <summary>rabbitmqctl against this node (deploy/rabbitmq/ctl.sh): its exit code and what it printed.</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> CtlAsync(params string[] args) => RunAsync("ctl.sh", [DataDir, .. args]);
+
     private static async Task RunScriptAsync(string script, params string[] args)
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(script, args);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"{script} {string.Join(' ', args)} failed ({exitCode}):\n{stdout}\n{stderr}");
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string script, string[] args)
     {
         var info = new ProcessStartInfo("bash", [Path.Combine(Repo.Root, "deploy", "rabbitmq", script), .. args])
         {
@@ -58,8 +68,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{script} {string.Join(' ', args)} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     public async ValueTask DisposeAsync()

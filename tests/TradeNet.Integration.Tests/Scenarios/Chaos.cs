@@ -194,7 +194,7 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
         string output = "";
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            var (exitCode, stdout, stderr) = await ListQueuesAsync();
+            var (exitCode, stdout, stderr) = await tradeNet.Rabbit.CtlAsync("list_queues", "--formatter", "json", "name", "messages");
             if (exitCode != 0) return [$"list_queues failed ({exitCode}): {stderr}"];
             output = stdout;
             // The CLI's own Erlang VM may print a log report ("=WARNING REPORT==== …") before the JSON on a loaded machine
@@ -206,21 +206,6 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         return [$"list_queues printed no list of queues: {output[..Math.Min(output.Length, 500)]}"];
-    }
-
-    private async Task<(int ExitCode, string Stdout, string Stderr)> ListQueuesAsync()
-    {
-        var info = new ProcessStartInfo("bash", [Path.Combine(Repo.Root, "deploy", "rabbitmq", "ctl.sh"), tradeNet.Rabbit.DataDir,
-            "list_queues", "--formatter", "json", "name", "messages"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static List<string>? TryQueues(string json)
