@@ -9,6 +9,9 @@ public sealed record AccessTarget(string Path, TradeFlow.Town? Owner, TradeFlow.
 {
     public Func<Caller, object?> Body { get; init; } = _ => null;
 
+    /// <summary>Headers every caller sends alike (an Idempotency-Key: one town's must never replay another's answer).</summary>
+    public (string Name, string Value)[] Headers { get; init; } = [];
+
     /// <summary>The target as an operator reads it, before and after each refused call.</summary>
     public Func<Task<string>> Probe { get; init; } = () => Task.FromResult("");
 
@@ -47,7 +50,8 @@ public static class AccessScenes
         ["POST /api/catalog/listings"] = new((w, _) => Task.FromResult(new AccessTarget("/api/catalog/listings", w.A, w.B)
         {
             Body = _ => new { kind = "offer", category = w.Category(8), quantity = 20, minLot = 1 },
-            // The listing is the key's town's, whatever identity headers said.
+            Headers = [("Idempotency-Key", "access-matrix-listing-0001")],
+            // The listing is the key's town's, whatever identity headers said, and the owner's key replays nobody else's.
             Allowed = (_, keyTown, listing) => Check(listing.GetProperty("townId").GetString() == keyTown, $"the listing published for {keyTown}"),
         })),
         ["PUT /api/catalog/listings/{id}"] = new(async (w, _) =>
@@ -85,7 +89,9 @@ public static class AccessScenes
         ["POST /api/logistics/vehicles"] = new((w, _) => Task.FromResult(new AccessTarget("/api/logistics/vehicles", w.A, w.B)
         {
             Body = caller => w.Van(caller == Caller.Operator ? w.A.Id : null),
-            // The vehicle is the key's town's (the operator's names A), whatever identity headers said.
+            Headers = [("Idempotency-Key", "access-matrix-vehicle-0001")],
+            // The vehicle is the key's town's (the operator's names A), whatever identity headers said, and the owner's
+            // Idempotency-Key replays its vehicle to nobody else.
             Allowed = (caller, keyTown, vehicle) =>
                 Check(vehicle.GetProperty("homeTown").GetString() == (keyTown ?? w.A.Id), $"the vehicle registered for {keyTown ?? w.A.Id}"),
         })),
