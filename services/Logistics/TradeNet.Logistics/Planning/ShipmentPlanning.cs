@@ -147,9 +147,11 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
 
     /// <summary>
     /// After a cancellation: routes that lost shipments are planned again. If nothing on a route has been picked up,
-    /// its remaining transfers are re-routed on the same vehicle within the hours its other routes leave free (new
+    /// its remaining transfers are re-routed on the same vehicle within the hours its other routes and its driver's duty
+    /// leave free, as a planning run would offer it (<see cref="VehicleBookings.FreeAround"/>, <see cref="DutyRules"/>; new
     /// route id, new stops and cost shares; the same shipment ids, announced again with ShipmentPlanned). Otherwise —
-    /// goods on board, the vehicle withdrawn, no free hours, or not everything fits on it — the vehicle keeps its route
+    /// goods on board, the vehicle withdrawn, no free hours, not everything fits on it, or the new route would leave its
+    /// later routes beyond the duty — the vehicle keeps its route
     /// and only drops the stops that served cancelled legs alone; the cost shares stay as planned.
     /// </summary>
     public async Task ReplanRoutesAsync(ILogisticsSession session, IEnumerable<Guid> routeIds, CancellationToken ct)
@@ -181,10 +183,13 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             return false;
         }
         var now = clock.GetUtcNow();
-        // As in a planning run, the vehicle is offered only for hours its other routes leave free.
-        if (VehicleBookings.FreeAround(vehicle, routeId, await session.ActiveShipmentsAsync(ct), now) is not { } free)
+        // As in a planning run, the vehicle is offered only for hours its other routes and its driver's duty leave free.
+        var active = await session.ActiveShipmentsAsync(ct);
+        var ended = await session.EndedShipmentsAsync(EndedSince(now, _duty), ct);
+        if (VehicleBookings.FreeAround(vehicle, routeId, active, now, _duty, ended) is not { } free)
         {
-            logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} has no free hours for a new one", routeId, vehicleId);
+            logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} has no free hours for a new one " +
+                "(its other routes, or its driver's duty, leave none)", routeId, vehicleId);
             return false;
         }
         var transfers = new List<TransferOrder>();
@@ -201,6 +206,14 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
         {
             logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} cannot carry all its remaining legs in its free hours",
                 routeId, vehicleId);
+            return false;
+        }
+        // A route that ends later than before may join the next route's duty: the routes after it must still keep it.
+        var route = (Leaves: planned.Min(p => p.Stops[0].Eta), Back: planned.Max(p => p.Stops[^1].Eta));
+        if (!VehicleBookings.KeepsDuty(vehicle, routeId, route, active, ended, _duty))
+        {
+            logger.LogInformation("Route {Route} keeps its plan after a cancellation: re-planned it would leave vehicle {Vehicle}'s later routes " +
+                "beyond its driver's duty", routeId, vehicleId);
             return false;
         }
         foreach (var plan in planned)
