@@ -100,6 +100,7 @@ public static class LogisticsExtensions
         x.AddConsumer<TradeAgreedConsumer>().Endpoint(e => e.Name = "logistics-trade-agreed");
         x.AddConsumer<TradeCancelledConsumer>().Endpoint(e => e.Name = "logistics-trade-cancelled");
         x.AddConsumer<TownSuspendedConsumer>().Endpoint(e => e.Name = "logistics-town-suspended");
+        x.AddConsumer<TownReinstatedConsumer>().Endpoint(e => e.Name = "logistics-town-reinstated");
         return x;
     }
 

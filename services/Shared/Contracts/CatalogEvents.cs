@@ -33,12 +33,13 @@ public sealed record TownChanged(string TownId, string Name, string? InseeCode, 
 
 /// <summary>An operator suspended the town (<c>POST /api/catalog/towns/{id}/suspension</c>): its key was revoked and each
 /// listing in <paramref name="WithdrawnListingIds"/> withdrawn (a <see cref="ListingWithdrawn"/> each), all in the write that
-/// published this. Its agreed trades and its vehicles are left as they are. Nothing consumes it today; it is the fact for
-/// whoever follows towns, as <see cref="TownRegistered"/> is.</summary>
+/// published this. Its agreed trades are left as they are. Logistics withdraws its vehicles and refuses new ones until a
+/// <see cref="TownReinstated"/> with a later time.</summary>
 public sealed record TownSuspended(string TownId, string Reason, DateTimeOffset SuspendedAt, string[] WithdrawnListingIds);
 
 /// <summary>An operator lifted the town's suspension (<c>DELETE /api/catalog/towns/{id}/suspension</c>) and gave it a new key;
-/// the listings withdrawn when it was suspended stay withdrawn.</summary>
+/// the listings withdrawn when it was suspended stay withdrawn. Logistics lets it register vehicles again (those withdrawn
+/// stay withdrawn); it orders this and <see cref="TownSuspended"/> by their times, not by arrival.</summary>
 public sealed record TownReinstated(string TownId, DateTimeOffset ReinstatedAt);
 
 public sealed record ListingPublished(ListingSnapshot Listing);

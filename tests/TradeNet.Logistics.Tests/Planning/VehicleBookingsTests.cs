@@ -201,6 +201,46 @@ public class VehicleBookingsTests
     }
 
     [Fact]
+    public void A_replanned_route_after_a_short_route_gets_only_what_the_drivers_day_has_left_as_a_run_would_offer()
+    {
+        // 08–12 driven, back at 12: the re-planned route (12–14) may take the 6 hours the day has left, not 10.
+        var (before, replanned) = (Guid.NewGuid(), Guid.NewGuid());
+        Shipment[] active = [OnRoute(before, Now, Now.AddHours(4)), OnRoute(replanned, Now.AddHours(4), Now.AddHours(6))];
+
+        var free = VehicleBookings.FreeAround(Van("van"), replanned, active, Now, TenHourDays);
+
+        Assert.Equal((Now.AddHours(4), 6.0), (free?.AvailableFrom, free?.MaxRouteHours));
+    }
+
+    [Fact]
+    public void A_replanned_route_after_a_full_day_driven_and_ended_starts_after_the_rest()
+    {
+        // 9.5 hours driven and delivered, back half an hour ago: nothing before the rest ends, as for a run.
+        var replanned = Guid.NewGuid();
+        Shipment[] active = [OnRoute(replanned, Now.AddHours(11), Now.AddHours(14))];
+        Shipment[] ended = [Ended(Guid.NewGuid(), Now.AddHours(-10), Now.AddHours(-0.5))];
+
+        var free = VehicleBookings.FreeAround(Van("van"), replanned, active, Now, TenHourDays, ended);
+
+        Assert.Equal((Now.AddHours(10.5), null), (free?.AvailableFrom, free?.MaxRouteHours));
+        Assert.Null(VehicleBookings.FreeAround(Van("van", until: Now.AddHours(10)), replanned, active, Now, TenHourDays, ended));
+    }
+
+    [Fact]
+    public void A_replanned_route_that_joins_the_next_routes_duty_and_leaves_it_too_little_breaks_the_duty()
+    {
+        // The next route (20:00 to 03:00 next day, 7 h) follows a full rest after the old route (06–09). Re-planned to
+        // 09–12, back only 8 h before it, the two share a duty of 3 + 7 = 10 h: kept. To 09–13, 4 + 7 = 11 h: broken.
+        var (replanned, next) = (Guid.NewGuid(), Guid.NewGuid());
+        Shipment[] active = [OnRoute(replanned, Now.AddHours(-2), Now.AddHours(1)), OnRoute(next, Now.AddHours(12), Now.AddHours(19))];
+        var van = Van("van");
+
+        Assert.True(VehicleBookings.KeepsDuty(van, replanned, (Now.AddHours(1), Now.AddHours(4)), active, [], TenHourDays));
+        Assert.False(VehicleBookings.KeepsDuty(van, replanned, (Now.AddHours(1), Now.AddHours(5)), active, [], TenHourDays));
+        Assert.True(VehicleBookings.KeepsDuty(van, replanned, (Now.AddHours(-2), Now.AddHours(1)), active, [], TenHourDays));
+    }
+
+    [Fact]
     public void The_next_run_is_told_a_vehicle_rests_after_a_full_day_is_late_or_has_part_of_its_day_left()
     {
         var van = Van("van");

@@ -684,4 +684,23 @@ public class LogisticsStoreContractTests
         Assert.Equal(new[] { a.Id, b.Id }.Order(), onRoute.Select(x => x.TransferId).Order());
         Assert.Empty(await s.Store.ShipmentsOfRouteAsync(Guid.NewGuid()));
     }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_towns_standing_is_replaced_by_the_next_one_kept_and_only_suspended_towns_are_listed_as_such(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        await using (var session = await s.Store.BeginAsync())
+        {
+            await session.SetTownStandingAsync(new TownStanding("roanne", Suspended: true, T0, "fraud"));
+            await session.SetTownStandingAsync(new TownStanding("lyon", Suspended: true, T0, "fraud"));
+            await session.SetTownStandingAsync(new TownStanding("lyon", Suspended: false, T0.AddHours(1)));
+            await session.CommitAsync();
+        }
+
+        await using var read = await s.Store.BeginAsync();
+        Assert.Equal(new TownStanding("lyon", Suspended: false, T0.AddHours(1)), await read.TownStandingAsync("lyon"));
+        Assert.Equal(["roanne"], await read.SuspendedTownsAsync());
+        Assert.Null(await read.TownStandingAsync("tarare"));
+    }
 }

@@ -367,6 +367,24 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_towns_standing_is_keyed_by_the_town_and_keeps_the_time_catalog_decided_it()
+    {
+        var suspended = new TownStanding("roanne", Suspended: true, T0, "fraud");
+        var reinstated = new TownStanding("roanne", Suspended: false, T0.AddDays(1));
+
+        var bson = MongoMapping.ToDocument(suspended).ToBsonDocument();
+
+        Assert.Equal(new BsonDocument
+        {
+            ["_id"] = "roanne", ["suspended"] = true, ["at"] = new BsonDateTime(T0.UtcDateTime), ["reason"] = "fraud",
+        }, bson);
+        Assert.Equal(suspended, MongoMapping.ToDomain(BsonSerializer.Deserialize<TownStandingDocument>(bson)));
+        Assert.Equal(reinstated, MongoMapping.ToDomain(BsonSerializer.Deserialize<TownStandingDocument>(MongoMapping.ToDocument(reinstated).ToBsonDocument())));
+        Assert.Equal(new BsonDocument("_id", "roanne"), MongoRendering.Render(LogisticsMongoQueries.TownStandingOf("roanne")));
+        Assert.Equal(new BsonDocument("suspended", true), MongoRendering.Render(LogisticsMongoQueries.SuspendedTowns));
+    }
+
+    [Fact]
     public void The_outbox_ids_are_stored_as_standard_uuids()
     {
         var id = Guid.NewGuid();

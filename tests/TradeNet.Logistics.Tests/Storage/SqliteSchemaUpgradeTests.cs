@@ -59,6 +59,26 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_from_before_town_standings_reads_every_town_as_active_and_then_remembers_a_suspension()
+    {
+        CreateFirstReleaseDatabase();
+        var store = new LogisticsSqliteStore(DbPath);
+        var suspended = new TownStanding("roanne", Suspended: true, DateTimeOffset.UnixEpoch.AddDays(20_000), "fraud");
+
+        await using (var session = await store.BeginAsync())
+        {
+            Assert.Empty(await session.SuspendedTownsAsync());
+            Assert.Null(await session.TownStandingAsync("roanne"));
+            await session.SetTownStandingAsync(suspended);
+            await session.CommitAsync();
+        }
+
+        await using var again = await new LogisticsSqliteStore(DbPath).BeginAsync();
+        Assert.Equal(suspended, await again.TownStandingAsync("roanne"));
+        Assert.Equal(["roanne"], await again.SuspendedTownsAsync());
+    }
+
+    [Fact]
     public async Task A_database_from_before_idempotency_keys_keeps_them_once_opened()
     {
         CreateFirstReleaseDatabase();

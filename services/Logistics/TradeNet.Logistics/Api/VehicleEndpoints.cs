@@ -19,7 +19,7 @@ public static class VehicleEndpoints
     {
         var api = app.MapGroup("/api/logistics/vehicles").RequireAuthorization().RefuseRepeatedQuery();
         // 409: a key reused for other terms, or the home town at Logistics:MaxVehiclesPerTown. 503: catalog could not
-        // confirm the home town an operator names.
+        // confirm the home town an operator names. 403 also: the home town is suspended.
         api.MapPost("/", Register).ProducesProblems(403, 409, 503);
         api.MapGet("/", List).ProducesProblems(403); // 400: limit or after (ValidationProblem)
         api.MapGet("/{id}", Get).ProducesProblems(404);
@@ -86,6 +86,7 @@ public static class VehicleEndpoints
     private static Results<Created<VehicleView>, ValidationProblem, ProblemHttpResult> Answer(RegistrationOutcome outcome, HttpResponse response,
         LogisticsOptions settings)
     {
+        if (outcome.Forbidden is { } why) return Problems.Forbidden(why);
         if (outcome.Vehicle is not { } vehicle) return Problems.Conflict(outcome.Conflict!);
         if (outcome.Replayed) response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
         return TypedResults.Created($"/api/logistics/vehicles/{vehicle.Id}", VehicleView.From(vehicle, settings));
@@ -137,6 +138,8 @@ public static class VehicleEndpoints
         var existing = await session.VehicleAsync(id, ct);
         if (existing is null || !MaySee(user, existing)) return NotFound(id);
         if (!MayChange(user, existing)) return Problems.Forbidden($"Only operators and the vehicle's home town may change vehicle {id}.");
+        // Withdrawn at the suspension; one left (registered in the window before logistics heard of it) changes no more.
+        if (await session.TownStandingAsync(existing.HomeTown, ct) is { Suspended: true }) return Problems.Forbidden(TownStanding.Refusal(existing.HomeTown));
         var errors = VehicleValidation.Check(request, clock.GetUtcNow());
         foreach (var (field, problem) in VehicleValidation.Ended(request, clock.GetUtcNow())) errors.TryAdd(field, problem);
         // The home town is who owns the vehicle: moving it would hand it to another town.

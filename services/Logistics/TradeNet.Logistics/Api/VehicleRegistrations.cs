@@ -7,8 +7,9 @@ using TradeNet.Shared.Hosting;
 namespace TradeNet.Logistics.Api;
 
 /// <summary>What a registration answers: the vehicle (registered now, or by an earlier request with the same
-/// <c>Idempotency-Key</c>: <see cref="Replayed"/>), or the conflict that keeps the key from naming one.</summary>
-public sealed record RegistrationOutcome(Vehicle? Vehicle, bool Replayed = false, string? Conflict = null);
+/// <c>Idempotency-Key</c>: <see cref="Replayed"/>), the conflict that keeps the key from naming one, or why the home town
+/// may register none (<see cref="Forbidden"/>: it is suspended).</summary>
+public sealed record RegistrationOutcome(Vehicle? Vehicle, bool Replayed = false, string? Conflict = null, string? Forbidden = null);
 
 /// <summary>Registering a vehicle under an <c>Idempotency-Key</c>: a carrier retrying after a lost answer gets the
 /// vehicle it registered, not a second one doubling the fleet planning sees.</summary>
@@ -66,7 +67,8 @@ public static class VehicleRegistrations
     /// <summary>Adds the vehicle, and its key in the same write, so concurrent retries register one vehicle: the
     /// later ones find the key inside their own write, or (MongoDB) fail on it and find it on the next attempt. The home
     /// town's vehicles are counted in that write too, after the key (a replay is answered whatever the count), so
-    /// concurrent registrations cannot together pass <paramref name="maxPerTown"/>.</summary>
+    /// concurrent registrations cannot together pass <paramref name="maxPerTown"/>. A suspended home town registers
+    /// nothing, a replay included (its vehicles were withdrawn).</summary>
     public static async Task<RegistrationOutcome> AddAsync(ILogisticsStore store, Vehicle vehicle, VehicleRegistration? key, int maxPerTown,
         CancellationToken ct)
     {
@@ -75,6 +77,10 @@ public static class VehicleRegistrations
             try
             {
                 await using var session = await store.BeginAsync(ct);
+                // In this write, so a suspension committing meanwhile either comes first (and this is refused) or finds
+                // the vehicle and withdraws it (TownSuspensions).
+                if (await session.TownStandingAsync(vehicle.HomeTown, ct) is { Suspended: true })
+                    return new(null, Forbidden: TownStanding.Refusal(vehicle.HomeTown));
                 if (key is not null && await EarlierAsync(session, key, ct) is { } earlier) return earlier;
                 if (await session.CountVehiclesAsync(vehicle.HomeTown, ct) >= maxPerTown) return new(null, Conflict: TooMany(vehicle.HomeTown, maxPerTown));
                 await session.AddVehicleAsync(vehicle, ct);

@@ -39,13 +39,21 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
     public async Task<IReadOnlyList<Shipment>> PlanAgreedAsync(ILogisticsSession session, IReadOnlyList<TransferOrder> created, CancellationToken ct)
     {
         if (created.Count == 0) return [];
-        var fleet = await session.VehiclesAsync(ct);
+        var fleet = await FleetAsync(session, ct);
         if (fleet.Count > 0)
         {
             logger.LogInformation("{Count} transfers of trade {Trade} wait for the next planning run", created.Count, created[0].TradeId);
             return [];
         }
         return await PlanAsync(session, created, fleet, ct);
+    }
+
+    /// <summary>The vehicles planning may use: all registered but those of towns the network suspended (withdrawn when
+    /// logistics heard of it; one could only be left from the moments before, and is never given goods).</summary>
+    private static async Task<IReadOnlyList<Vehicle>> FleetAsync(ILogisticsSession session, CancellationToken ct)
+    {
+        var (vehicles, suspended) = (await session.VehiclesAsync(ct), await session.SuspendedTownsAsync(ct));
+        return suspended.Count == 0 ? vehicles : [.. vehicles.Where(v => !suspended.Contains(v.HomeTown))];
     }
 
     /// <summary>Plans the given transfers on the given fleet and records the shipments in the caller's session.</summary>
@@ -108,7 +116,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             await using (var read = await store.BeginAsync(ct))
             {
                 pending = await read.PendingTransfersAsync(max, ct);
-                registered = await read.VehiclesAsync(ct);
+                registered = await FleetAsync(read, ct);
                 var readAt = clock.GetUtcNow();
                 fleet = VehicleBookings.FreeFrom(registered, await read.ActiveShipmentsAsync(ct), readAt, _duty,
                     await read.EndedShipmentsAsync(EndedSince(readAt, _duty), ct));
@@ -121,11 +129,11 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             await using var session = await store.BeginAsync(ct);
             var stillPending = (await session.PendingTransfersAsync(int.MaxValue, ct)).ToDictionary(t => t.Id);
             // The vehicle as the planner was offered it must still be offered so now, in this write: one withdrawn or
-            // changed meanwhile (capacity, hours, home), or booked by another replica's run (its free hours moved), is
+            // changed meanwhile (capacity, hours, home), its town suspended, or booked by another replica's run (its free hours moved), is
             // not the one it planned for. Direct trips use no registered vehicle.
             var registeredIds = registered.Select(v => v.Id).ToHashSet();
             var offered = fleet.ToDictionary(v => v.Id);
-            var offeredNow = VehicleBookings.FreeFrom(await session.VehiclesAsync(ct), await session.ActiveShipmentsAsync(ct), now, _duty,
+            var offeredNow = VehicleBookings.FreeFrom(await FleetAsync(session, ct), await session.ActiveShipmentsAsync(ct), now, _duty,
                     await session.EndedShipmentsAsync(EndedSince(now, _duty), ct))
                 .ToDictionary(v => v.Id);
             var writable = planned.GroupBy(p => p.RouteId)
@@ -147,9 +155,11 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
 
     /// <summary>
     /// After a cancellation: routes that lost shipments are planned again. If nothing on a route has been picked up,
-    /// its remaining transfers are re-routed on the same vehicle within the hours its other routes leave free (new
+    /// its remaining transfers are re-routed on the same vehicle within the hours its other routes and its driver's duty
+    /// leave free, as a planning run would offer it (<see cref="VehicleBookings.FreeAround"/>, <see cref="DutyRules"/>; new
     /// route id, new stops and cost shares; the same shipment ids, announced again with ShipmentPlanned). Otherwise —
-    /// goods on board, the vehicle withdrawn, no free hours, or not everything fits on it — the vehicle keeps its route
+    /// goods on board, the vehicle withdrawn, no free hours, not everything fits on it, or the new route would leave its
+    /// later routes beyond the duty — the vehicle keeps its route
     /// and only drops the stops that served cancelled legs alone; the cost shares stay as planned.
     /// </summary>
     public async Task ReplanRoutesAsync(ILogisticsSession session, IEnumerable<Guid> routeIds, CancellationToken ct)
@@ -175,16 +185,19 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
         var vehicleId = remaining[0].VehicleId;
         // A withdrawn vehicle keeps its planned routes but is planned no more; handing its goods to the giving towns
         // (the direct-trip fallback) would make them carriers nobody asked.
-        if (await session.VehicleAsync(vehicleId, ct) is not { } vehicle)
+        if (await session.VehicleAsync(vehicleId, ct) is not { } vehicle || (await session.SuspendedTownsAsync(ct)).Contains(vehicle.HomeTown))
         {
-            logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} was withdrawn", routeId, vehicleId);
+            logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} was withdrawn or its town suspended", routeId, vehicleId);
             return false;
         }
         var now = clock.GetUtcNow();
-        // As in a planning run, the vehicle is offered only for hours its other routes leave free.
-        if (VehicleBookings.FreeAround(vehicle, routeId, await session.ActiveShipmentsAsync(ct), now) is not { } free)
+        // As in a planning run, the vehicle is offered only for hours its other routes and its driver's duty leave free.
+        var active = await session.ActiveShipmentsAsync(ct);
+        var ended = await session.EndedShipmentsAsync(EndedSince(now, _duty), ct);
+        if (VehicleBookings.FreeAround(vehicle, routeId, active, now, _duty, ended) is not { } free)
         {
-            logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} has no free hours for a new one", routeId, vehicleId);
+            logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} has no free hours for a new one " +
+                "(its other routes, or its driver's duty, leave none)", routeId, vehicleId);
             return false;
         }
         var transfers = new List<TransferOrder>();
@@ -201,6 +214,14 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
         {
             logger.LogInformation("Route {Route} keeps its plan after a cancellation: vehicle {Vehicle} cannot carry all its remaining legs in its free hours",
                 routeId, vehicleId);
+            return false;
+        }
+        // A route that ends later than before may join the next route's duty: the routes after it must still keep it.
+        var route = (Leaves: planned.Min(p => p.Stops[0].Eta), Back: planned.Max(p => p.Stops[^1].Eta));
+        if (!VehicleBookings.KeepsDuty(vehicle, routeId, route, active, ended, _duty))
+        {
+            logger.LogInformation("Route {Route} keeps its plan after a cancellation: re-planned it would leave vehicle {Vehicle}'s later routes " +
+                "beyond its driver's duty", routeId, vehicleId);
             return false;
         }
         foreach (var plan in planned)

@@ -31,11 +31,20 @@ public static class VehicleBookings
             var all = (its ?? []).Concat((done.GetValueOrDefault(vehicle.Id) ?? []).Where(r => its is null || its.All(a => a.Route != r.Route)))
                 .Where(r => back is null || r.Back >= back.Value - rules.Lookback).OrderByDescending(r => r.Back)
                 .Select(r => (r.Leaves, r.Back)).ToList();
-            if (OfferedAsBooked(vehicle, back, all, now, rules) is not { } offered || WorkingDays.Within(offered, now) is not { } inDay) continue;
-            // A working day that starts after a full rest starts a new duty: the day before's remainder no longer bounds it.
-            free.Add(all.Count > 0 && inDay.AvailableFrom >= all[0].Back + rules.Rest ? inDay with { MaxRouteHours = vehicle.MaxRouteHours } : inDay);
+            if (Offered(vehicle, back, all, now, rules) is { } offered) free.Add(offered);
         }
         return free;
+    }
+
+    /// <summary>The one rule for what a vehicle's routes and duty leave of it, for a run (<see cref="FreeFrom"/>) and for a
+    /// re-plan (<see cref="FreeAround"/>): <paramref name="all"/> are the routes before the one to plan, latest return first;
+    /// <paramref name="back"/> when the active ones among them bring it home.</summary>
+    private static Vehicle? Offered(Vehicle vehicle, DateTimeOffset? back, List<(DateTimeOffset Leaves, DateTimeOffset Back)> all,
+        DateTimeOffset now, DutyRules rules)
+    {
+        if (OfferedAsBooked(vehicle, back, all, now, rules) is not { } offered || WorkingDays.Within(offered, now) is not { } inDay) return null;
+        // A working day that starts after a full rest starts a new duty: the day before's remainder no longer bounds it.
+        return all.Count > 0 && inDay.AvailableFrom >= all[0].Back + rules.Rest ? inDay with { MaxRouteHours = vehicle.MaxRouteHours } : inDay;
     }
 
     /// <summary>What its routes and duty leave of the vehicle, before its working hours (<see cref="WorkingDays"/>).</summary>
@@ -64,14 +73,19 @@ public static class VehicleBookings
     /// re-plan thus stays in the route's own slot, and the goods of the routes around it keep their times. Null when
     /// nothing is left in between, or when a route before it is late (when the vehicle will be back is unknown).
     /// </summary>
-    public static Vehicle? FreeAround(Vehicle vehicle, Guid routeId, IEnumerable<Shipment> active, DateTimeOffset now)
+    /// <remarks>With <paramref name="duty"/>, the driver's duty bounds it as a run's would (<see cref="Offered"/>, the same
+    /// rule): the routes before this one (active, and <paramref name="ended"/> lately) may leave it only what their duty has
+    /// left, or a start after the rest. What the re-planned route then does to the routes after it is
+    /// <see cref="KeepsDuty"/>'s to check.</remarks>
+    public static Vehicle? FreeAround(Vehicle vehicle, Guid routeId, IEnumerable<Shipment> active, DateTimeOffset now,
+        DutyRules? duty = null, IEnumerable<Shipment>? ended = null)
     {
-        var routes = active.Where(s => s.VehicleId == vehicle.Id && s.Stops.Count > 0)
-            .GroupBy(s => s.RouteId)
-            .ToDictionary(g => g.Key, g => (Leaves: g.Min(s => s.Stops[0].Eta), Back: g.Max(s => s.Stops[^1].Eta)));
+        var rules = duty ?? DutyRules.None;
+        var routes = (Routes(active).GetValueOrDefault(vehicle.Id) ?? []).ToDictionary(r => r.Route, r => (r.Leaves, r.Back));
         // A route that is not active any more has nothing to re-plan; then every other route counts as before it.
         var leaves = routes.TryGetValue(routeId, out var own) ? own.Leaves : DateTimeOffset.MaxValue;
         var (from, until) = (vehicle.AvailableFrom, vehicle.AvailableUntil);
+        DateTimeOffset? back = null;
         foreach (var (id, other) in routes)
         {
             if (id == routeId) continue;
@@ -79,11 +93,41 @@ public static class VehicleBookings
             {
                 if (other.Back <= now) return null; // late on that route
                 if (from is not { } f || f < other.Back) from = other.Back;
+                if (back is not { } b || b < other.Back) back = other.Back;
             }
             else if (until is not { } u || u > other.Leaves) until = other.Leaves;
         }
         if (until is { } end && (end <= now || from >= end)) return null;
-        // Within a working day too, as a run would offer it.
-        return WorkingDays.Within(vehicle with { AvailableFrom = from, AvailableUntil = until }, now);
+        // Its duty as a run counts it: the routes before this one, within the lookback of their return.
+        var before = routes.Where(r => r.Key != routeId && r.Value.Leaves < leaves).Select(r => r.Value)
+            .Concat((Routes(ended ?? []).GetValueOrDefault(vehicle.Id) ?? [])
+                .Where(r => !routes.ContainsKey(r.Route) && r.Leaves < leaves).Select(r => (r.Leaves, r.Back)))
+            .Where(r => back is null || r.Back >= back.Value - rules.Lookback).OrderByDescending(r => r.Back).ToList();
+        return Offered(vehicle with { AvailableFrom = from, AvailableUntil = until }, back, before, now, rules);
+    }
+
+    /// <summary>
+    /// Whether the vehicle's routes keep the driver's duty once <paramref name="replaced"/> is driven as
+    /// <paramref name="route"/>: that route and each one leaving after it may take only what the duty of the routes before
+    /// it has left, or leave after the rest — the rule a run offers a vehicle by (<see cref="DutyRules.Next"/>), applied
+    /// to each in turn. A re-plan within <see cref="FreeAround"/> keeps it for the route itself; a longer or later route
+    /// may still join the next route's duty and leave that one too little.
+    /// </summary>
+    public static bool KeepsDuty(Vehicle vehicle, Guid replaced, (DateTimeOffset Leaves, DateTimeOffset Back) route, IEnumerable<Shipment> active,
+        IEnumerable<Shipment>? ended, DutyRules duty)
+    {
+        var busy = Routes(active).GetValueOrDefault(vehicle.Id) ?? [];
+        var all = busy.Where(r => r.Route != replaced).Select(r => (r.Leaves, r.Back))
+            .Concat((Routes(ended ?? []).GetValueOrDefault(vehicle.Id) ?? []).Where(r => busy.All(a => a.Route != r.Route)).Select(r => (r.Leaves, r.Back)))
+            .Append(route).ToList();
+        foreach (var next in all.Where(r => r.Leaves >= route.Leaves).OrderBy(r => r.Leaves))
+        {
+            var before = all.Where(r => r.Back <= next.Leaves).OrderByDescending(r => r.Back).ToList();
+            var (from, hours) = duty.Next(vehicle, before, next.Leaves);
+            var limit = hours ?? duty.RouteHours(vehicle);
+            // A second's slack: the planner keeps the limit in whole seconds.
+            if (next.Leaves < from || (limit is { } h && next.Back - next.Leaves > TimeSpan.FromHours(h) + TimeSpan.FromSeconds(1))) return false;
+        }
+        return true;
     }
 }

@@ -157,6 +157,20 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
     Task<bool> UpdateVehicleAsync(Vehicle vehicle, CancellationToken ct = default);
 
     Task<bool> DeleteVehicleAsync(string id, CancellationToken ct = default);
+
+    /// <summary>The vehicles based in one town, as this write sees them (by id).</summary>
+    Task<IReadOnlyList<Vehicle>> VehiclesOfTownAsync(string homeTown, CancellationToken ct = default);
+
+    /// <summary>What was last heard of the town's standing; null: nothing (an active town). Two sessions that decide on
+    /// one town's standing or vehicles cannot both commit (<see cref="CountVehiclesAsync"/>'s guard): a registration and a
+    /// suspension of that town are one before the other.</summary>
+    Task<TownStanding?> TownStandingAsync(string townId, CancellationToken ct = default);
+
+    /// <summary>Keeps <paramref name="standing"/> as the town's, replacing what was known (the caller decides which wins).</summary>
+    Task SetTownStandingAsync(TownStanding standing, CancellationToken ct = default);
+
+    /// <summary>The towns whose last known standing is suspended: planning leaves their vehicles out.</summary>
+    Task<IReadOnlySet<string>> SuspendedTownsAsync(CancellationToken ct = default);
 }
 
 /// <summary>Another writer changed the same shipment first; the caller re-reads and decides again.</summary>

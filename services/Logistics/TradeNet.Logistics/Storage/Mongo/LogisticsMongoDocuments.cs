@@ -117,3 +117,12 @@ public sealed class VehicleRegistrationDocument
     public string Fingerprint { get; set; } = "";
     public DateTime At { get; set; }
 }
+
+/// <summary>The last TownSuspended or TownReinstated heard of a town; <c>_id</c> is the town id.</summary>
+public sealed class TownStandingDocument
+{
+    public string TownId { get; set; } = "";
+    public bool Suspended { get; set; }
+    public DateTime At { get; set; }
+    public string? Reason { get; set; }
+}

@@ -118,6 +118,13 @@ public static class LogisticsMongoMaps
             cm.MapMember(d => d.TimeZone).SetElementName("timeZone");
             cm.MapMember(d => d.Days).SetElementName("days");
         });
+        Map<TownStandingDocument>(cm =>
+        {
+            cm.MapIdMember(d => d.TownId);
+            cm.MapMember(d => d.Suspended).SetElementName("suspended");
+            cm.MapMember(d => d.At).SetElementName("at").SetSerializer(utc);
+            cm.MapMember(d => d.Reason).SetElementName("reason");
+        });
         Map<VehicleRegistrationDocument>(cm =>
         {
             cm.MapIdMember(d => d.Id);

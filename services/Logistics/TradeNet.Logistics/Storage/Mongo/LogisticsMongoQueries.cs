@@ -184,6 +184,12 @@ public static class LogisticsMongoQueries
     public static FilterDefinition<TradeTraceDocument> TradeTrace(Guid tradeId) =>
         Builders<TradeTraceDocument>.Filter.Eq(d => d.TradeId, tradeId);
 
+    public static FilterDefinition<TownStandingDocument> TownStandingOf(string townId) =>
+        Builders<TownStandingDocument>.Filter.Eq(d => d.TownId, townId);
+
+    public static FilterDefinition<TownStandingDocument> SuspendedTowns { get; } =
+        Builders<TownStandingDocument>.Filter.Eq(d => d.Suspended, true);
+
     public static FilterDefinition<CancelledTradeDocument> CancelledTrade(Guid tradeId) =>
         Builders<CancelledTradeDocument>.Filter.Eq(d => d.TradeId, tradeId);
 

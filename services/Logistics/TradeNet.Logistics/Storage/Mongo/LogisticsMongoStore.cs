@@ -7,7 +7,7 @@ using static TradeNet.Logistics.Storage.Mongo.LogisticsMongoQueries;
 namespace TradeNet.Logistics.Storage.Mongo;
 
 /// <summary>The production store: collections <c>transfers</c>, <c>shipments</c>, <c>cancelledTrades</c>, <c>vehicles</c>,
-/// <c>vehicleRegistrations</c> and others beside the outbox and inbox, in logistics' own database. Writes run in transactions (replica set required).</summary>
+/// <c>vehicleRegistrations</c>, <c>townStandings</c> and others beside the outbox and inbox, in logistics' own database. Writes run in transactions (replica set required).</summary>
 public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
 {
     public const string DefaultDatabase = "tradenet-logistics";
@@ -27,6 +27,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         HandoverAttempts = Database.GetCollection<BsonDocument>("handoverAttempts");
         Vehicles = Database.GetCollection<VehicleDocument>("vehicles");
         VehicleRegistrations = Database.GetCollection<VehicleRegistrationDocument>("vehicleRegistrations");
+        TownStandings = Database.GetCollection<TownStandingDocument>("townStandings");
         OutboxStore = new MongoOutboxStore(this);
         _setup = new(SetUpAsync);
     }
@@ -48,6 +49,7 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
     public IMongoCollection<BsonDocument> HandoverAttempts { get; }
     public IMongoCollection<VehicleDocument> Vehicles { get; }
     public IMongoCollection<VehicleRegistrationDocument> VehicleRegistrations { get; }
+    public IMongoCollection<TownStandingDocument> TownStandings { get; }
     public MongoOutboxStore OutboxStore { get; }
 
     /// <summary>Creates the indexes (and with them the collections, which a transaction cannot always create).</summary>
@@ -65,6 +67,8 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         await CreateCollectionAsync("townGuards", ct);
         await CreateCollectionAsync("vehicleRegistrations", ct);
         await CreateCollectionAsync("handoverAttempts", ct);
+        // Added later: made at start like the others, so a database from before it gets it empty (every town active).
+        await CreateCollectionAsync("townStandings", ct);
         await CreateCollectionAsync("inbox", ct);
     }
 

@@ -203,6 +203,35 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return result.DeletedCount == 1;
     });
 
+    public Task<IReadOnlyList<Vehicle>> VehiclesOfTownAsync(string homeTown, CancellationToken ct = default) => Guard(async () =>
+    {
+        var docs = await store.Vehicles.Find(Session, LogisticsMongoQueries.Vehicles(homeTown)).SortBy(d => d.Id).ToListAsync(ct);
+        return (IReadOnlyList<Vehicle>)docs.Select(MongoMapping.ToDomain).ToList();
+    });
+
+    public Task<TownStanding?> TownStandingAsync(string townId, CancellationToken ct = default) => Guard(async () =>
+    {
+        // Written, not just read, as CountVehiclesAsync does: transactions read snapshots, so a registration reading
+        // "active" and a suspension withdrawing the town's vehicles must conflict on the town's guard, not both commit.
+        await store.TownGuards.UpdateOneAsync(Session, TownGuard(townId), TouchTownGuard, new UpdateOptions { IsUpsert = true }, ct);
+        var doc = await store.TownStandings.Find(Session, TownStandingOf(townId)).FirstOrDefaultAsync(ct);
+        return doc is null ? null : MongoMapping.ToDomain(doc);
+    });
+
+    public Task SetTownStandingAsync(TownStanding standing, CancellationToken ct = default) => Guard(async () =>
+    {
+        await store.TownGuards.UpdateOneAsync(Session, TownGuard(standing.TownId), TouchTownGuard, new UpdateOptions { IsUpsert = true }, ct);
+        await store.TownStandings.ReplaceOneAsync(Session, TownStandingOf(standing.TownId), MongoMapping.ToDocument(standing),
+            new ReplaceOptions { IsUpsert = true }, ct);
+        return true;
+    });
+
+    public Task<IReadOnlySet<string>> SuspendedTownsAsync(CancellationToken ct = default) => Guard(async () =>
+    {
+        var docs = await store.TownStandings.Find(Session, SuspendedTowns).ToListAsync(ct);
+        return (IReadOnlySet<string>)docs.Select(d => d.TownId).ToHashSet();
+    });
+
     private static async Task<T> Guard<T>(Func<Task<T>> operation)
     {
         try

@@ -74,4 +74,11 @@ internal static class MongoMapping
     };
 
     public static VehicleRegistration ToDomain(VehicleRegistrationDocument d) => new(d.Caller, d.Key, d.VehicleId, d.Fingerprint, At(d.At));
+
+    public static TownStandingDocument ToDocument(TownStanding t) => new()
+    {
+        TownId = t.TownId, Suspended = t.Suspended, At = Utc(t.At), Reason = t.Reason,
+    };
+
+    public static TownStanding ToDomain(TownStandingDocument d) => new(d.TownId, d.Suspended, At(d.At), d.Reason);
 }

@@ -105,6 +105,13 @@ internal static class LogisticsSqliteSchema
         CREATE TABLE IF NOT EXISTS handover_attempts (
             shipment_id TEXT PRIMARY KEY,
             wrong INTEGER NOT NULL);
+        -- The last TownSuspended or TownReinstated heard per town (at: catalog's time of it, so the later one wins).
+        -- Added after the first release: an existing database gets it empty, every town reading as active.
+        CREATE TABLE IF NOT EXISTS town_standings (
+            town_id TEXT PRIMARY KEY,
+            suspended INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            reason TEXT NULL);
         """;
 
     /// <summary>Columns added after the first release, with the definition an existing row gets them by.</summary>

@@ -226,4 +226,33 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         await using var command = scope.Command("DELETE FROM vehicles WHERE id = $id", ("$id", id));
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
+
+    public async Task<IReadOnlyList<Vehicle>> VehiclesOfTownAsync(string homeTown, CancellationToken ct = default)
+    {
+        await using var command = scope.Command($"SELECT {VehicleColumns} FROM vehicles WHERE home_town = $home ORDER BY id", ("$home", homeTown));
+        return await ReadAllAsync(command, ReadVehicle, ct);
+    }
+
+    // Writers queue up (BEGIN IMMEDIATE): a standing read here holds until this write commits.
+    public async Task<TownStanding?> TownStandingAsync(string townId, CancellationToken ct = default)
+    {
+        await using var command = scope.Command($"SELECT {StandingColumns} FROM town_standings WHERE town_id = $town", ("$town", townId));
+        return (await ReadAllAsync(command, ReadStanding, ct)).SingleOrDefault();
+    }
+
+    public async Task SetTownStandingAsync(TownStanding standing, CancellationToken ct = default)
+    {
+        await using var command = scope.Command(
+            $"""
+            INSERT INTO town_standings({StandingColumns}) VALUES ($town, $suspended, $at, $reason)
+            ON CONFLICT(town_id) DO UPDATE SET suspended = excluded.suspended, at = excluded.at, reason = excluded.reason
+            """, StandingParameters(standing));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlySet<string>> SuspendedTownsAsync(CancellationToken ct = default)
+    {
+        await using var command = scope.Command("SELECT town_id FROM town_standings WHERE suspended = 1");
+        return (await ReadAllAsync(command, r => r.GetString(0), ct)).ToHashSet();
+    }
 }

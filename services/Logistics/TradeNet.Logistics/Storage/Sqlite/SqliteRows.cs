@@ -55,6 +55,14 @@ internal static class SqliteRows
     public static VehicleRegistration ReadRegistration(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ReadTime(r, 4));
 
+    public const string StandingColumns = "town_id, suspended, at, reason";
+
+    public static (string, object?)[] StandingParameters(TownStanding t) =>
+        [("$town", t.TownId), ("$suspended", t.Suspended ? 1 : 0), ("$at", Time(t.At)), ("$reason", t.Reason)];
+
+    public static TownStanding ReadStanding(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1) != 0, ReadTime(r, 2), r.IsDBNull(3) ? null : r.GetString(3));
+
     public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     public static string? Time(DateTimeOffset? at) => at is { } t ? Time(t) : null;
