@@ -45,8 +45,12 @@ public sealed class BadInputWorld
         }, HttpStatusCode.Created);
         var routed = await AgreeSwap(flow, a, b, 2);
         var routeIds = new List<string>();
-        var transfers = await Testing.Eventually.Until(() => a.Client.Get($"/api/logistics/trades/{routed}/transfers"),
-            t => t.GetArrayLength() == 2, TimeSpan.FromSeconds(60), $"two transfers of {routed}");
+        // 404 until logistics has heard of the agreement.
+        var transfers = await Testing.Eventually.Until(async () =>
+        {
+            using var response = await a.Client.Send(HttpMethod.Get, $"/api/logistics/trades/{routed}/transfers");
+            return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : default;
+        }, t => t.ValueKind == JsonValueKind.Array && t.GetArrayLength() == 2, TimeSpan.FromSeconds(60), $"two transfers of {routed}");
         var planned = await ops.Post("/api/logistics/plans", null, HttpStatusCode.OK);
         routeIds.AddRange(planned.GetProperty("routes").EnumerateArray().Select(r => r.GetString()!));
 
