@@ -28,6 +28,10 @@ public sealed class EdgeGuard(RequestDelegate next)
     {
         if (http.Request.ContentLength > ServiceDefaults.MaxRequestBodyBytes)
         {
+            // The body is never read, and Kestrel will not drain one past its limit: it drops the connection after this
+            // answer. Said up front, so a client does not send its next request on a connection about to close (found by
+            // the bad-input hunt: the request after a 413 on a reused connection got no answer).
+            http.Response.Headers.Connection = "close";
             await Reject(http, problems, StatusCodes.Status413PayloadTooLarge, "Request body too large",
                 $"The request body exceeds {ServiceDefaults.MaxRequestBodyBytes} bytes.");
             return;

@@ -45,6 +45,26 @@ public sealed class EdgeHostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_refused_for_its_Content_Length_closes_the_connection_and_says_so_so_the_next_request_opens_another()
+    {
+        await using var app = await StartEdge(kestrel: true);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/matching/rounds")
+        {
+            Content = new ByteArrayContent(new byte[ServiceDefaults.MaxRequestBodyBytes + 40_000]),
+        };
+
+        using var refused = await client.SendAsync(request);
+        // Sent again and again on the same client: a connection kept in the pool after the refusal would be reused
+        // while Kestrel closes it, and the next request would get no answer.
+        var next = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => client.GetAsync("/api/matching/rounds")));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.True(refused.Headers.ConnectionClose, "the 413 does not say Connection: close");
+        Assert.All(next, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
+
+    [Fact]
     public async Task A_body_that_stops_short_of_its_Content_Length_gets_408_problem_details_saying_so()
     {
         await using var app = await StartEdge(kestrel: true);

@@ -40,8 +40,11 @@ public sealed class HeavyRaceFactAttribute : FactAttribute
 
     public static int Waves => int.Parse(Environment.GetEnvironmentVariable(WavesVariable)!, CultureInfo.InvariantCulture);
 
-    public static IReadOnlyList<int> Seeds() =>
-        (Environment.GetEnvironmentVariable(SeedsVariable) is { Length: > 0 } seeds ? seeds : "1")
+    public static IReadOnlyList<int> Seeds() => Seeds(SeedsVariable);
+
+    /// <summary>The seeds an environment variable lists ("1-5" or "3,7"), 1 when it is unset.</summary>
+    public static IReadOnlyList<int> Seeds(string variable) =>
+        (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } seeds ? seeds : "1")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .SelectMany(part => part.Split('-') is [var from, var to]
                 ? Enumerable.Range(int.Parse(from, CultureInfo.InvariantCulture), int.Parse(to, CultureInfo.InvariantCulture) - int.Parse(from, CultureInfo.InvariantCulture) + 1)
