@@ -55,26 +55,12 @@ public sealed class HeavyBadInputTests(ITestOutputHelper output)
     [HeavyBadInputFact]
     public async Task Many_seeds_of_bad_input_on_every_route_get_clear_problems_and_change_nothing_stored()
     {
-        var failures = new List<string>();
-        foreach (var seed in HeavyRaceFactAttribute.Seeds(HeavyBadInputFactAttribute.SeedsVariable))
-        {
-            var tradeNet = new StandaloneTradeNet { Settings = BadInputHost.HostSettings };
-            await tradeNet.InitializeAsync();
-            try
+        await HeavySeeds.RunEachAsync(HeavySeeds.From(HeavyBadInputFactAttribute.SeedsVariable), BadInputHost.HostSettings,
+            async (tradeNet, seed) =>
             {
                 await BadInputRun.RunAsync(tradeNet, seed, HeavyBadInputFactAttribute.Extra, output);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                output.WriteLine($"seed {seed} FAILED: {ex.Message}");
-                failures.Add($"seed {seed}: {ex.Message[..Math.Min(ex.Message.Length, 6000)]}");
-            }
-            finally
-            {
-                await tradeNet.DisposeAsync();
-            }
-        }
-        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+                return null;
+            }, output.WriteLine, runAttachesLogs: true);
     }
 }
 

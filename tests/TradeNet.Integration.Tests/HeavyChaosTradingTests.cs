@@ -17,13 +17,7 @@ public sealed class HeavyChaosTradingTheoryAttribute : TheoryAttribute
             Skip = $"On demand: set {SeedsVariable} (e.g. 1-6) to trade at random through a dozen outages per seed.";
     }
 
-    public static TheoryData<int> Seeds() =>
-        new((Environment.GetEnvironmentVariable(SeedsVariable) ?? "0").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .SelectMany(part => part.Split('-') is [var from, var to]
-                ? Enumerable.Range(Parse(from), Parse(to) - Parse(from) + 1)
-                : [Parse(part)]));
-
-    private static int Parse(string s) => int.Parse(s, CultureInfo.InvariantCulture);
+    public static TheoryData<int> Seeds() => new(HeavySeeds.From(SeedsVariable, unset: "0"));
 }
 
 /// <summary>Chaos trading at length, each seed in a distributed network of its own (fresh files and broker): more

@@ -16,15 +16,6 @@ public sealed class HeavyRandomTradingFactAttribute : FactAttribute
         if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(SeedsVariable)))
             Skip = $"On demand: set {SeedsVariable} (e.g. 1-20) to trade at random with a fleet, twelve towns and six actors per seed.";
     }
-
-    public static IReadOnlyList<int> Seeds() =>
-        Environment.GetEnvironmentVariable(SeedsVariable)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .SelectMany(part => part.Split('-') is [var from, var to]
-                ? Enumerable.Range(Parse(from), Parse(to) - Parse(from) + 1)
-                : [Parse(part)])
-            .ToList();
-
-    private static int Parse(string s) => int.Parse(s, CultureInfo.InvariantCulture);
 }
 
 /// <summary>Random trading at its heaviest, each seed in a standalone host of its own (a fleet changes how every leg
@@ -43,28 +34,10 @@ public sealed class HeavyRandomTradingTests(ITestOutputHelper output)
     [HeavyRandomTradingFact]
     public async Task Towns_trading_at_random_with_a_fleet_leave_every_seeds_services_agreeing()
     {
-        var failures = new List<string>();
-        foreach (var seed in HeavyRandomTradingFactAttribute.Seeds())
-        {
-            // Six actors and the audit share one operator's allowance: more than the gateway's default gives a caller.
-            var tradeNet = new StandaloneTradeNet { Settings = new Dictionary<string, string> { ["Gateway__RateLimit__PermitsPerMinute"] = "100000" } };
-            await tradeNet.InitializeAsync();
-            try
-            {
-                var trading = await RandomTradingScenario.RunAsync(tradeNet, seed, Heavy);
-                output.WriteLine($"seed {seed} ({Heavy.Vehicles} vehicles): {RandomTradingScenario.Summary(trading)}");
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                var failure = tradeNet.WithLogs(ex).Message;
-                output.WriteLine($"seed {seed} FAILED: {failure}");
-                failures.Add($"seed {seed}: {failure[..Math.Min(failure.Length, 4000)]}");
-            }
-            finally
-            {
-                await tradeNet.DisposeAsync();
-            }
-        }
-        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+        // Six actors and the audit share one operator's allowance: more than the gateway's default gives a caller.
+        var settings = new Dictionary<string, string> { ["Gateway__RateLimit__PermitsPerMinute"] = "100000" };
+        await HeavySeeds.RunEachAsync(HeavySeeds.From(HeavyRandomTradingFactAttribute.SeedsVariable), settings, async (tradeNet, seed) =>
+            $"{Heavy.Vehicles} vehicles: {RandomTradingScenario.Summary(await RandomTradingScenario.RunAsync(tradeNet, seed, Heavy))}",
+            output.WriteLine);
     }
 }

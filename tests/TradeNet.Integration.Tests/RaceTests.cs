@@ -40,16 +40,6 @@ public sealed class HeavyRaceFactAttribute : FactAttribute
 
     public static int Waves => int.Parse(Environment.GetEnvironmentVariable(WavesVariable)!, CultureInfo.InvariantCulture);
 
-    public static IReadOnlyList<int> Seeds() => Seeds(SeedsVariable);
-
-    /// <summary>The seeds an environment variable lists ("1-5" or "3,7"), 1 when it is unset.</summary>
-    public static IReadOnlyList<int> Seeds(string variable) =>
-        (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } seeds ? seeds : "1")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .SelectMany(part => part.Split('-') is [var from, var to]
-                ? Enumerable.Range(int.Parse(from, CultureInfo.InvariantCulture), int.Parse(to, CultureInfo.InvariantCulture) - int.Parse(from, CultureInfo.InvariantCulture) + 1)
-                : [int.Parse(part, CultureInfo.InvariantCulture)])
-            .ToList();
 }
 
 /// <summary>The heavy hunt: each seed in a standalone host of its own, many waves each; every seed runs and the failures
@@ -59,28 +49,12 @@ public sealed class HeavyRaceTests(ITestOutputHelper output)
     [HeavyRaceFact]
     public async Task Many_waves_of_conflicting_requests_never_lose_double_book_or_strand_a_trade()
     {
-        var failures = new List<string>();
-        foreach (var seed in HeavyRaceFactAttribute.Seeds())
+        var options = new RaceHuntOptions { Waves = HeavyRaceFactAttribute.Waves, TownsPerWave = 14 };
+        await HeavySeeds.RunEachAsync(HeavySeeds.From(HeavyRaceFactAttribute.SeedsVariable), options.HostSettings, async (tradeNet, seed) =>
         {
-            var options = new RaceHuntOptions { Waves = HeavyRaceFactAttribute.Waves, TownsPerWave = 14 };
-            var tradeNet = new StandaloneTradeNet { Settings = options.HostSettings };
-            await tradeNet.InitializeAsync();
-            try
-            {
-                await RaceHuntRun.RunAsync(tradeNet, seed, options, output);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                var failure = ex.Message;
-                output.WriteLine($"seed {seed} FAILED: {failure}");
-                failures.Add($"seed {seed}: {failure[..Math.Min(failure.Length, 6000)]}");
-            }
-            finally
-            {
-                await tradeNet.DisposeAsync();
-            }
-        }
-        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+            await RaceHuntRun.RunAsync(tradeNet, seed, options, output);
+            return null;
+        }, output.WriteLine, runAttachesLogs: true);
     }
 }
 
