@@ -72,9 +72,9 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
                 probe = after; // blame the next caller only for what it changes
             }
         }
-        if (await SnapshotAsync() is var now && now != before)
+        if ((await SnapshotAsync()).ChangesSince(before).ToList() is { Count: > 0 } changes)
             Failures.Add($"{route}: the refused callers ({string.Join(", ", expected.Where(e => e.Value is not (Expect.Allowed or Expect.NotApplicable)).Select(e => e.Key))}) " +
-                $"left the network changed: {FirstDifference(before, now)}");
+                $"left the network changed: {string.Join("\n", changes)}");
 
         var targets = 0;
         foreach (var caller in AllowedOrder.Where(c => expected[c] == Expect.Allowed))
@@ -195,45 +195,19 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
     }
 
     /// <summary>Everything an operator reads of the network; the same twice in a row once nothing is in flight.</summary>
-    private async Task<string> SnapshotAsync()
-    {
-        var paths = new List<string>
-        {
-            "/api/catalog/towns?limit=1000", "/api/catalog/listings?limit=1000", "/api/matching/trades?limit=1000",
-            "/api/matching/rounds?limit=500", "/api/logistics/shipments?limit=1000", "/api/logistics/vehicles?limit=1000",
-        };
-        paths.AddRange(new[] { "pending", "planned", "held", "delivered", "cancelled" }.Select(s => $"/api/logistics/transfers?status={s}&limit=1000"));
-        var parts = await Task.WhenAll(paths.Select(async p =>
-        {
-            using var response = await world.Ops.Send(HttpMethod.Get, p);
-            return $"{p} {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-        }));
-        return string.Join('\n', parts);
-    }
+    private Task<StoredState> SnapshotAsync() => StoredState.ReadAsync(world.Ops, ["/api/catalog/listings?limit=1000"]);
 
-    private async Task<string> SettledSnapshotAsync()
+    private async Task<StoredState> SettledSnapshotAsync()
     {
         var last = await SnapshotAsync();
         for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline;)
         {
             await Task.Delay(150);
             var now = await SnapshotAsync();
-            if (now == last) return now;
+            if (!now.ChangesSince(last).Any()) return now;
             last = now;
         }
         return last;
-    }
-
-    private static string FirstDifference(string before, string after)
-    {
-        var (b, a) = (before.Split('\n'), after.Split('\n'));
-        for (var i = 0; i < Math.Min(b.Length, a.Length); i++)
-            if (b[i] != a[i])
-            {
-                var at = Enumerable.Range(0, Math.Min(b[i].Length, a[i].Length)).FirstOrDefault(k => b[i][k] != a[i][k]);
-                return $"{b[i].Split(' ')[0]} differs at character {at}:\nbefore: …{Excerpt(b[i][Math.Max(0, at - 200)..], 500)}\nafter:  …{Excerpt(a[i][Math.Max(0, at - 200)..], 500)}";
-            }
-        return "a list grew or shrank";
     }
 
     private static string Excerpt(string text, int length = 300) => text.Length <= length ? text : text[..length] + "…";

@@ -4,24 +4,28 @@ using System.Text.Json;
 namespace TradeNet.Integration.Tests.Scenarios;
 
 /// <summary>What the routes read back about the network, as an operator sees it: towns, listings, trades, rounds,
-/// matching's book, vehicles, shipments, transfers and routes, each list as the JSON served. Two reads are compared
+/// matching's book, vehicles, shipments, transfers and routes, each list as the JSON served (the bad-input hunt and the
+/// access matrix both check with it that a refused request wrote nothing). Two reads are compared
 /// list by list, so a refused request that wrote something shows as the list it changed.</summary>
 public sealed record StoredState(IReadOnlyDictionary<string, string> Lists)
 {
-    public static async Task<StoredState> ReadAsync(TradeNetClient ops, BadInputWorld world)
+    /// <summary>The lists every reader compares, then <paramref name="morePaths"/> (a hunt's own towns' listings,
+    /// routes…), read at once.</summary>
+    public static async Task<StoredState> ReadAsync(TradeNetClient ops, IEnumerable<string> morePaths)
     {
         var paths = new List<string>
         {
             "/api/catalog/towns?limit=1000", "/api/matching/trades?limit=1000", "/api/matching/rounds?limit=500",
             "/api/matching/book?limit=1000", "/api/logistics/vehicles?limit=1000", "/api/logistics/shipments?limit=1000",
         };
-        paths.AddRange(world.Towns.Select(t => $"/api/catalog/listings?town={t}&limit=1000"));
         paths.AddRange(new[] { "pending", "planned", "held", "cancelled", "delivered" }.Select(s => $"/api/logistics/transfers?status={s}&limit=1000"));
-        paths.AddRange(world.Routes.Select(r => $"/api/logistics/routes/{r}"));
-        var lists = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in paths) lists[path] = await ReadAllAsync(ops, path);
-        return new StoredState(lists);
+        paths.AddRange(morePaths);
+        var lists = await Task.WhenAll(paths.Distinct(StringComparer.Ordinal).Select(async path => (path, text: await ReadAllAsync(ops, path))));
+        return new StoredState(lists.ToDictionary(l => l.path, l => l.text, StringComparer.Ordinal));
     }
+
+    public static Task<StoredState> ReadAsync(TradeNetClient ops, BadInputWorld world) =>
+        ReadAsync(ops, world.Towns.Select(t => $"/api/catalog/listings?town={t}&limit=1000").Concat(world.Routes.Select(r => $"/api/logistics/routes/{r}")));
 
     /// <summary>The lists that differ from <paramref name="before"/>, each with where it first differs.</summary>
     public IEnumerable<string> ChangesSince(StoredState before) =>
