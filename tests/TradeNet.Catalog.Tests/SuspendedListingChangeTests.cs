@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using TradeNet.Catalog.Domain;
 using TradeNet.Testing;
 
 namespace TradeNet.Catalog.Tests;
@@ -32,5 +33,33 @@ public sealed class SuspendedListingChangeTests(CatalogFactory factory) : IClass
         Assert.Equal(HttpStatusCode.Forbidden, change.StatusCode);
         var after = (await factory.Store.GetListingAsync(published.Id))!;
         Assert.Equal((stored.Version + 1, true), (after.Version, after.AvailableUntil < DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public async Task A_suspended_town_cannot_withdraw_a_listing_the_suspension_left_on_record()
+    {
+        var town = await factory.RegisterTownAsync();
+        var published = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "cheese", quantity = 100 });
+        // Ended before the suspension: not open, so the suspension leaves it as it is, for the operators to review.
+        var stored = (await factory.Store.GetListingAsync(published.Id))!;
+        await using (var session = await factory.Store.BeginAsync())
+        {
+            await session.UpdateListingAsync(stored with { AvailableUntil = DateTimeOffset.UtcNow.AddDays(-1), Version = stored.Version + 1 },
+                stored.Version);
+            await session.CommitAsync();
+        }
+        var suspend = await factory.ClientAs(TestSettings.OperatorAuth())
+            .PostAsJsonAsync($"/api/catalog/towns/{town.Town.Id}/suspension", new { reason = "fraudulent offers" });
+        Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+        var before = (await factory.Store.GetListingAsync(published.Id))!;
+
+        // As if the gateway still held the town's identity.
+        var withdrawal = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id)).DeleteAsync($"/api/catalog/listings/{published.Id}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, withdrawal.StatusCode);
+        Assert.Contains("suspended", (await withdrawal.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!.Detail);
+        var after = (await factory.Store.GetListingAsync(published.Id))!;
+        Assert.Equal((before.Version, before.Status), (after.Version, after.Status));
+        Assert.NotEqual(ListingStatuses.Withdrawn, after.Status);
     }
 }

@@ -11,17 +11,16 @@ namespace TradeNet.Integration.Tests;
 /// ones the services would believe.</summary>
 public sealed class AccessMatrixHost : IAsyncLifetime
 {
-    public StandaloneTradeNet TradeNet { get; } = new()
+    public StandaloneTradeNet TradeNet { get; } = new() { Settings = Settings };
+
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        Settings = new Dictionary<string, string>
-        {
-            ["Auth__InternalTokenKey"] = TestSettings.TokenKey,
-            ["Gateway__RateLimit__PermitsPerMinute"] = "100000",
-            ["Logistics__PlanningInterval"] = "00:00:00",
-            ["Logistics__PlanningTimeLimit"] = "00:00:01",
-            ["Logistics__MaxDeliveryAttempts"] = "1",
-            ["Matching__RoundTimeLimit"] = "00:00:03",
-        },
+        ["Auth__InternalTokenKey"] = TestSettings.TokenKey,
+        ["Gateway__RateLimit__PermitsPerMinute"] = "100000",
+        ["Logistics__PlanningInterval"] = "00:00:00",
+        ["Logistics__PlanningTimeLimit"] = "00:00:01",
+        ["Logistics__MaxDeliveryAttempts"] = "1",
+        ["Matching__RoundTimeLimit"] = "00:00:03",
     };
 
     public Task InitializeAsync() => TradeNet.InitializeAsync();

@@ -34,8 +34,16 @@ public sealed class AccessWorld(TradeFlow flow, TradeNetClient ops, string opera
 
     private readonly Dictionary<string, string> _codes = [];
     private List<string> _categories = [];
+    private Dictionary<string, double> _price = [];
 
     public async Task BuildAsync()
+    {
+        await BuildTradesAsync();
+        await RevokeKeysAsync();
+    }
+
+    /// <summary>Towns, A's van, the proposals and both agreed trades planned onto the van: every key still valid.</summary>
+    public async Task BuildTradesAsync()
     {
         // Categories counted in kg, so every pair can balance whatever their prices.
         var kg = (await ops.Get("/api/catalog/categories")).EnumerateArray()
@@ -61,24 +69,8 @@ public sealed class AccessWorld(TradeFlow flow, TradeNetClient ops, string opera
             var lat = 45.95 + 0.01 * index++;
             pairs.Add((name, await Town($"Giver {name}", null, lat, 4.0), await Town($"Taker {name}", null, lat, 4.02)));
         }
-        for (var scenario = 0; scenario < pairs.Count; scenario++)
-        {
-            var (offered, wanted) = (_categories[2 * scenario], _categories[2 * scenario + 1]);
-            var (_, first, second) = pairs[scenario];
-            // Of equal value both ways: the whole of each listing is one trade, nothing left for a later round.
-            var back = Math.Round(100 * price[offered] / price[wanted], 2);
-            await TradeFlow.Publish(first, "offer", offered, 100);
-            await TradeFlow.Publish(second, "need", offered, 100);
-            await TradeFlow.Publish(second, "offer", wanted, back);
-            await TradeFlow.Publish(first, "need", wanted, back);
-        }
-
-        var trades = await Eventually.Until(async () =>
-        {
-            await ops.Post("/api/matching/rounds", null, HttpStatusCode.Created);
-            var proposed = (await ops.Get("/api/matching/trades?status=proposed&limit=1000")).EnumerateArray().ToList();
-            return pairs.Select(p => proposed.FirstOrDefault(t => Gives(t, p.First.Id) is not null && Gives(t, p.Second.Id) is not null)).ToList();
-        }, found => found.All(t => t.ValueKind == JsonValueKind.Object), TimeSpan.FromSeconds(60), "a proposal for every pair of towns");
+        _price = price;
+        var trades = await ProposeAsync(pairs.Select((p, scenario) => (scenario, p.First, p.Second)).ToList());
         for (var i = 2; i < pairs.Count; i++)
             Proposals[pairs[i].Name] = new Proposal(Id(trades[i]), pairs[i].First, pairs[i].Second, Gives(trades[i], pairs[i].First.Id)!.Value);
 
@@ -94,6 +86,11 @@ public sealed class AccessWorld(TradeFlow flow, TradeNetClient ops, string opera
         }, s => s.Count == 4 && s.All(x => x.GetProperty("vehicleId").GetString() == VanOfA), TimeSpan.FromSeconds(60),
             "both agreed trades planned onto A's van");
 
+    }
+
+    /// <summary>A's key rotated once and S suspended, each refused at the edge before this returns.</summary>
+    public async Task RevokeKeysAsync()
+    {
         // A rotates its key once; the old one must be refused everywhere from now on.
         OldKeyOfA = A.ApiKey;
         A = Rekey(A, (await A.Client.Post($"/api/catalog/towns/{A.Id}/api-key", null, HttpStatusCode.OK)).GetProperty("apiKey").GetString()!);
@@ -106,6 +103,28 @@ public sealed class AccessWorld(TradeFlow flow, TradeNetClient ops, string opera
                 r => r.StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(15), $"{what} refused at the edge");
         }
         await RefreshHandoverCodesAsync();
+    }
+
+    /// <summary>For each (scenario, first, second): listings of equal value both ways in the scenario's two kg categories
+    /// (first offers the first, second the other), then rounds until each pair has its proposal, returned in order.</summary>
+    public async Task<List<JsonElement>> ProposeAsync(IReadOnlyList<(int Scenario, TradeFlow.Town First, TradeFlow.Town Second)> pairs)
+    {
+        foreach (var (scenario, first, second) in pairs)
+        {
+            var (offered, wanted) = (_categories[2 * scenario], _categories[2 * scenario + 1]);
+            // Of equal value both ways: the whole of each listing is one trade, nothing left for a later round.
+            var back = Math.Round(100 * _price[offered] / _price[wanted], 2);
+            await TradeFlow.Publish(first, "offer", offered, 100);
+            await TradeFlow.Publish(second, "need", offered, 100);
+            await TradeFlow.Publish(second, "offer", wanted, back);
+            await TradeFlow.Publish(first, "need", wanted, back);
+        }
+        return await Eventually.Until(async () =>
+        {
+            await ops.Post("/api/matching/rounds", null, HttpStatusCode.Created);
+            var proposed = (await ops.Get("/api/matching/trades?status=proposed&limit=1000")).EnumerateArray().ToList();
+            return pairs.Select(p => proposed.FirstOrDefault(t => Gives(t, p.First.Id) is not null && Gives(t, p.Second.Id) is not null)).ToList();
+        }, found => found.All(t => t.ValueKind == JsonValueKind.Object), TimeSpan.FromSeconds(60), "a proposal for every pair of towns");
     }
 
     public async Task<List<JsonElement>> Shipments(string tradeId) =>

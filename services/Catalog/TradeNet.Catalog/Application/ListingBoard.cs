@@ -135,6 +135,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
             var listing = await session.GetListingAsync(listingId, ct);
             if (listing is null) return Problem.NotFound($"listing {CatalogValidation.Quoted(listingId)} does not exist");
             if (townId is not null && listing.TownId != townId) return Problem.Forbidden("a town withdraws only its own listings");
+            // Its key may still pass a gateway for a revocation poll: the board stays as the suspension left it, for the
+            // operators to review (they may still withdraw).
+            if (townId is not null && await session.GetTownAsync(townId, ct) is { IsSuspended: true })
+                return Problem.Forbidden($"town '{townId}' is suspended; an operator must reinstate it first");
             if (listing.Status == ListingStatuses.Withdrawn) return listing; // withdrawing twice changes nothing
             var withdrawn = await WithdrawInAsync(session, listing, ct);
             await session.CommitAsync(ct);
