@@ -1,3 +1,4 @@
+using TradeNet.Testing;
 namespace TradeNet.Logistics.Tests.TimeHunt;
 
 /// <summary>The time hunt with many seeds, on demand: skipped unless <c>TRADENET_TIME_SEEDS</c> ("1-200") is set.</summary>

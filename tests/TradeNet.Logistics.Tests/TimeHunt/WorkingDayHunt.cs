@@ -1,3 +1,4 @@
+using TradeNet.Testing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TradeNet.Logistics.Domain;

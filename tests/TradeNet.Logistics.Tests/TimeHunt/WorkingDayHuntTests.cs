@@ -1,3 +1,4 @@
+using TradeNet.Testing;
 using Xunit.Abstractions;
 
 namespace TradeNet.Logistics.Tests.TimeHunt;

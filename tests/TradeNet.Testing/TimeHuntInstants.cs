@@ -1,4 +1,4 @@
-namespace TradeNet.Logistics.Tests.TimeHunt;
+namespace TradeNet.Testing;
 
 /// <summary>
 /// The instants a time hunt puts under the system, drawn from a seed: each zone's clock changes (found in the zone data,
