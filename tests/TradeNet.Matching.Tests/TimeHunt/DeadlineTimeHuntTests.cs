@@ -36,13 +36,11 @@ public sealed class DeadlineTimeHuntTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
 
-    [Fact]
-    [Trait("Category", "Heavy")]
+    [HeavyTimeHuntFact]
     public async Task Many_seeds_of_proposal_deadlines_hold_at_the_hunts_instants()
     {
-        if (Environment.GetEnvironmentVariable("TRADENET_TIME_SEEDS") is not { Length: > 0 } seeds) return; // on demand only
         var failures = new List<string>();
-        foreach (var seed in TimeHuntInstants.Seeds(seeds))
+        foreach (var seed in HeavyTimeHuntFactAttribute.Seeds())
         {
             var found = await RunAsync(seed, rounds: 12);
             output.WriteLine($"seed {seed}: {found.Count} failures");

@@ -1,5 +1,6 @@
-using TradeNet.Testing;
-namespace TradeNet.Logistics.Tests.TimeHunt;
+using Xunit;
+
+namespace TradeNet.Testing;
 
 /// <summary>The time hunt with many seeds, on demand: skipped unless <c>TRADENET_TIME_SEEDS</c> ("1-200") is set.</summary>
 public sealed class HeavyTimeHuntFactAttribute : FactAttribute
