@@ -15,14 +15,8 @@ public sealed class TimeHuntInstants(int seed)
 
     public int Seed => seed;
 
-    /// <summary>Seeds written "3" or "1-40".</summary>
-    public static IEnumerable<int> Seeds(string text)
-    {
-        var parts = text.Split('-', 2);
-        var (from, to) = (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture));
-        for (var s = from; s <= to; s++) yield return s;
-    }
+    /// <summary>Seeds written "3", "1-40" or "1-5,9" (<see cref="SeedList"/>).</summary>
+    public static IEnumerable<int> Seeds(string text) => SeedList.Parse(text);
 
     public static TimeZoneInfo Zone(string id) => TimeZoneInfo.FindSystemTimeZoneById(id);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TradeNet.Testing;
 
 namespace TradeNet.Integration.Tests.Infrastructure;
 
@@ -10,13 +11,7 @@ internal static class HeavySeeds
 {
     /// <summary>The seeds <paramref name="variable"/> lists ("1-5" or "3,7,11"); <paramref name="unset"/> when it is
     /// unset or empty.</summary>
-    public static IReadOnlyList<int> From(string variable, string unset = "1") =>
-        (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } seeds ? seeds : unset)
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .SelectMany(part => part.Split('-') is [var from, var to]
-                ? Enumerable.Range(Parse(from), Parse(to) - Parse(from) + 1)
-                : [Parse(part)])
-            .ToList();
+    public static IReadOnlyList<int> From(string variable, string unset = "1") => SeedList.From(variable, unset);
 
     /// <summary>Runs <paramref name="run"/> once per seed; what it returns is that seed's summary line. A failure
     /// carries the host's logs, unless the run attaches them itself (<paramref name="runAttachesLogs"/>).</summary>
@@ -50,6 +45,4 @@ internal static class HeavySeeds
 
     private static string Seconds(long started) =>
         Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("F0", CultureInfo.InvariantCulture);
-
-    private static int Parse(string s) => int.Parse(s, CultureInfo.InvariantCulture);
 }
