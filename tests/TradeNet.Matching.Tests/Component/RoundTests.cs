@@ -28,6 +28,22 @@ public class RoundTests
     }
 
     [Fact]
+    public async Task A_proposals_deadline_is_announced_and_stored_in_the_same_whole_milliseconds()
+    {
+        // A clock with ticks below the millisecond, as a real one has: MongoDB would keep the deadline to the millisecond.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.Zero).AddTicks(12_345_678));
+        await using var host = new MatchingHost { Clock = clock };
+        await host.PublishListingsAsync(Swap.All);
+
+        var round = await host.RunRoundAsync();
+
+        var proposed = await host.Published<TradeProposed>(p => p.RoundId == round.Id);
+        Assert.Equal(0, proposed.Deadline.UtcTicks % TimeSpan.TicksPerMillisecond);
+        Assert.Equal(proposed.Deadline, (await host.TradeAsync(proposed.TradeId)).Deadline);
+        Assert.InRange(proposed.Deadline, clock.GetUtcNow().AddHours(24).AddMilliseconds(-1), clock.GetUtcNow().AddHours(24));
+    }
+
+    [Fact]
     public async Task Listings_from_the_bus_are_cleared_by_an_operators_round_into_a_published_proposal()
     {
         await using var host = new MatchingHost();

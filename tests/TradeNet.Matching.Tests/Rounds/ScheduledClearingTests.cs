@@ -21,4 +21,11 @@ public class ScheduledClearingTests
     [InlineData(0.5, false)] // an operator's round just now
     public void A_tick_is_left_out_when_any_replica_cleared_within_nine_tenths_of_the_interval(double minutesAgo, bool due) =>
         Assert.Equal(due, ScheduledClearing.IsDue(StartedMinutesAgo(minutesAgo), Now, Interval));
+
+    [Theory]
+    [InlineData(-0.5, false)]    // another replica's clock a little ahead: its round stands for this tick
+    [InlineData(-10, false)]     // a clock set back by less than an interval: the next round waits at most two
+    [InlineData(-3 * 1440, true)] // stamped by a clock that ran days ahead and was set back: the schedule goes on now
+    public void A_round_stamped_in_the_future_holds_the_schedule_back_by_an_interval_at_most(double minutesAgo, bool due) =>
+        Assert.Equal(due, ScheduledClearing.IsDue(StartedMinutesAgo(minutesAgo), Now, Interval));
 }

@@ -129,7 +129,9 @@ public sealed class ClearingRounds(
         }
         NativeHeap.ReturnFreed(); // the solvers' native memory, freed but kept by glibc otherwise
         var entries = book.Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
-        var deadline = startedAt + options.Value.ProposalTtl;
+        // In whole milliseconds, as MongoDB keeps a date and as windows' ends already are: the deadline TradeProposed
+        // announces is then the one the store holds, not one a sub-millisecond later than the sweep and the accepts use.
+        var deadline = DateTimeOffset.FromUnixTimeMilliseconds((startedAt + options.Value.ProposalTtl).ToUnixTimeMilliseconds());
         var trades = outcome.Trades.Select(t => ToProposal(t, roundId, entries, startedAt, deadline)).ToList();
 
         watch.Stop();

@@ -10,9 +10,12 @@ namespace TradeNet.Matching.Rounds;
 public sealed class ScheduledClearing(IServiceScopeFactory scopes, IMatchingStore store, IOptions<MatchingOptions> options,
     TimeProvider clock, ILogger<ScheduledClearing> logger) : BackgroundService
 {
-    /// <summary>Whether a scheduled round is due, given the latest round of any replica.</summary>
+    /// <summary>Whether a scheduled round is due, given the latest round of any replica. A latest round that started
+    /// more than an interval after now was stamped by a clock since set back (a machine that ran days ahead): measured
+    /// from it, no round would be due until the real time passed it, so the schedule goes on now instead. Within an
+    /// interval it is left to the usual rule, so replicas whose clocks differ by seconds do not clear twice.</summary>
     public static bool IsDue(ClearingRound? latest, DateTimeOffset now, TimeSpan interval) =>
-        latest is null || now - latest.StartedAt >= interval * 0.9;
+        latest is null || now - latest.StartedAt >= interval * 0.9 || latest.StartedAt - now > interval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
