@@ -64,6 +64,13 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
     /// <summary>Set before the host starts to hold the counterparts' turn from the test (say, with a short wait).</summary>
     internal CounterpartGate? CounterpartGate { get; init; }
 
+    /// <summary>Set before the host starts to retry a failed consume as the service's own bus does (BusExtensions), rather
+    /// than give it up at once as the bare harness does: for hunts where a consume may lose a race and must retry.</summary>
+    public bool RetryLikeTheBus { get; init; }
+
+    /// <summary>Set before the host starts to record what the service logs.</summary>
+    public RecordedLogs? Logs { get; init; }
+
     public ITestHarness Harness => Services.GetTestHarness();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -71,7 +78,13 @@ public sealed class MatchingHost : WebApplicationFactory<Program>
         foreach (var (key, value) in _config) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
-            services.AddMassTransitTestHarness(x => x.AddMatchingConsumers());
+            services.AddMassTransitTestHarness(x =>
+            {
+                x.AddMatchingConsumers();
+                if (RetryLikeTheBus)
+                    x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000, 5000)));
+            });
+            if (Logs is not null) services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
             if (Logistics is not null)
             {
                 services.RemoveAll<Logistics.LogisticsClient>();

@@ -10,8 +10,10 @@ namespace TradeNet.Logistics.Messaging;
 
 /// <summary>An agreed trade becomes one transfer order per leg: planned at once as direct trips when no vehicle is
 /// registered, otherwise left for the next planning run. The inbox row, the transfers, any shipments and their
-/// ShipmentPlanned events commit together, so a redelivery adds nothing.</summary>
-public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning planning, TimeProvider clock) : IConsumer<TradeAgreed>
+/// ShipmentPlanned events commit together, so a redelivery adds nothing. An agreement overtaken by the trade's cancellation
+/// (the stop call, or TradeCancelled, consumed first) plans nothing, and says so: the trade's goods will not move.</summary>
+public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning planning, TimeProvider clock, ILogger<TradeAgreedConsumer> logger)
+    : IConsumer<TradeAgreed>
 {
     public const string Name = "logistics.trade-agreed";
 
@@ -29,7 +31,8 @@ public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning 
         // Carriers' reports start traces of their own; they link back to this one.
         if (Activity.Current?.Id is { } traceParent) await session.RememberTradeTraceAsync(trade.TradeId, traceParent, ct);
         // A cancellation that overtook the agreement wins: nothing to move.
-        if (!await session.IsTradeCancelledAsync(trade.TradeId, ct))
+        var cancelled = await session.IsTradeCancelledAsync(trade.TradeId, ct);
+        if (!cancelled)
         {
             var now = clock.GetUtcNow();
             var created = new List<TransferOrder>();
@@ -42,5 +45,7 @@ public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning 
             await planning.PlanAgreedAsync(session, created, ct);
         }
         await session.CommitAsync(ct);
+        if (cancelled)
+            logger.LogInformation("Agreement of trade {TradeId} arrived after its cancellation: nothing planned", trade.TradeId);
     }
 }

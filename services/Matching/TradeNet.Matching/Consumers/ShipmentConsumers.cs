@@ -8,7 +8,8 @@ namespace TradeNet.Matching.Consumers;
 
 /// <summary>Marks a leg of an agreed trade picked up: its goods have left, so an operator can no longer cancel the trade.
 /// A pickup whose trip has already been reported failed is not taken (see <see cref="TradeLegState"/>); one that arrives
-/// after the leg's delivery (the events' queues do not keep their order) is recorded, even on a completed trade.</summary>
+/// after the leg's delivery (the events' queues do not keep their order) is recorded, even on a completed trade. Of two
+/// trips' pickups the later one is kept, whichever arrives first, so the failure of the earlier trip cannot clear it.</summary>
 public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<ShipmentPickedUpConsumer> logger) : IConsumer<ShipmentPickedUp>
 {
     public async Task Consume(ConsumeContext<ShipmentPickedUp> context)
@@ -30,7 +31,12 @@ public sealed class ShipmentPickedUpConsumer(IMatchingStore store, ILogger<Shipm
         else if (leg.LastFailedAt is { } failedAt && message.At <= failedAt)
             logger.LogInformation("Pickup of shipment {ShipmentId} (trade {TradeId} leg {LegIndex}) at {At:O} ignored: the trip failed at {FailedAt:O}",
                 message.ShipmentId, trade.Id, leg.Leg.Index, message.At, failedAt);
-        else if (!leg.PickedUp)
+        else if (leg.PickedUp && leg.PickedUpAt is { } known && message.At <= known)
+            // A leg's trips follow one another: the pickup kept is the latest trip's, so a later failure of an earlier
+            // trip (reported before or after) cannot clear it. An earlier trip's pickup arriving now is its history only.
+            logger.LogInformation("Pickup of shipment {ShipmentId} (trade {TradeId} leg {LegIndex}) at {At:O} ignored: the leg holds a later pickup at {Known:O}",
+                message.ShipmentId, trade.Id, leg.Leg.Index, message.At, known);
+        else
         {
             var updated = trade.WithLeg(leg.Leg.Index, s => s with { PickedUp = true, PickedUpAt = message.At });
             if (!await session.UpdateTradeAsync(updated, ct))
@@ -93,7 +99,9 @@ public sealed class ShipmentDeliveredConsumer(IMatchingStore store, ILogger<Ship
 /// may plan the leg again (a later ShipmentDelivered completes it). Cancelling an agreed trade is a decision
 /// for an operator, not an automatic reaction to one failed trip. A cancelled trade records it too: logistics lets an
 /// operator's cancel through once the trip failed, so the cancellation can be written here before this event is read,
-/// and without it the cancelled trade would keep the leg picked up, as if its goods were still on the road.
+/// and without it the cancelled trade would keep the leg picked up, as if its goods were still on the road. A completed
+/// trade records it too: the failure is of an earlier trip of a leg since delivered (a delivered leg never fails), whose
+/// report arrived after the delivery that completed the trade; it is the leg's history as in order, and changes no status.
 /// </summary>
 public sealed class ShipmentFailedConsumer(IMatchingStore store, ILogger<ShipmentFailedConsumer> logger) : IConsumer<ShipmentFailed>
 {
@@ -104,12 +112,14 @@ public sealed class ShipmentFailedConsumer(IMatchingStore store, ILogger<Shipmen
         await using var session = await store.BeginAsync(ct);
         if (!await session.TryConsumeAsync(context.RequireMessageId(), "matching.shipment-failed", ct)) return;
         var trade = await session.GetTradeAsync(message.TradeId, ct);
-        if (trade?.Legs.Any(l => l.Leg.Index == message.LegIndex) == true && trade.Status is TradeStatus.Agreed or TradeStatus.Cancelled)
+        if (trade?.Legs.Any(l => l.Leg.Index == message.LegIndex) == true
+            && trade.Status is TradeStatus.Agreed or TradeStatus.Cancelled or TradeStatus.Completed)
         {
             // The trip carried nothing in the end: a pickup reported at or before this failure no longer holds the leg.
+            // The view shows the leg's latest failure: an earlier trip's failure arriving after a later one's keeps it.
             var updated = trade.WithLeg(message.LegIndex, s => s with
             {
-                Failure = $"{message.At:O}: {message.Reason}",
+                Failure = s.LastFailedAt is { } later && later > message.At ? s.Failure : $"{message.At:O}: {message.Reason}",
                 LastFailedAt = s.LastFailedAt is { } earlier && earlier > message.At ? earlier : message.At,
                 PickedUp = s.PickedUp && s.PickedUpAt > message.At,
                 PickedUpAt = s.PickedUp && s.PickedUpAt > message.At ? s.PickedUpAt : null,
@@ -120,7 +130,7 @@ public sealed class ShipmentFailedConsumer(IMatchingStore store, ILogger<Shipmen
                 message.ShipmentId, trade.Id, message.LegIndex, message.Reason);
         }
         else
-            logger.LogWarning("Failed shipment {ShipmentId} ignored: trade {TradeId} leg {LegIndex} is unknown, or neither agreed nor cancelled",
+            logger.LogWarning("Failed shipment {ShipmentId} ignored: trade {TradeId} leg {LegIndex} is unknown, or was never agreed",
                 message.ShipmentId, message.TradeId, message.LegIndex);
         await session.CommitAsync(ct);
     }
