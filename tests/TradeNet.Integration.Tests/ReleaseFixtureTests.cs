@@ -28,7 +28,7 @@ public sealed class ReleaseFixtureTests(ITestOutputHelper output)
                 // Everything the old release answered, field by field, before anything changes it.
                 var now = await fixture.NewAnswersAsync(ops);
                 var differences = fixture.OldAnswers()
-                    .SelectMany(old => ReleaseAnswers.Differences(old.Key, old.Value, now[old.Key])).ToList();
+                    .SelectMany(old => ReleaseAnswers.Differences(old.Key, old.Value, now[old.Key], fixture.Allowances())).ToList();
                 Assert.True(differences.Count == 0, $"{release}: {differences.Count} differences:\n{string.Join("\n", differences.Take(40))}");
 
                 // The keys the old release issued: each town reads itself and its own trades.

@@ -40,6 +40,10 @@ public sealed class ReleaseFixture
 
     public string Trade(string role) => World.GetProperty("trades").GetProperty(role).GetString()!;
 
+    /// <summary>The differences the docs announce for this release's data.</summary>
+    public IReadOnlyList<ReleaseAnswers.Allowance> Allowances() =>
+        Answers.TryGetProperty($"{TransfersInStatus}delivered&limit=1000", out _) ? [] : ReleaseAnswers.BeforeDeliveredTransfers;
+
     /// <summary>The trades the old release answered.</summary>
     public IReadOnlySet<string> OldTradeIds() =>
         Answers.GetProperty("/api/matching/trades?limit=1000").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToHashSet(StringComparer.Ordinal);
@@ -56,7 +60,7 @@ public sealed class ReleaseFixture
     }
 
     /// <summary>The old answers by path; the transfer lists by status as one list (a leg's transfer may change status
-    /// across releases, ReleaseAnswers.Allowed).</summary>
+    /// across releases, ReleaseAnswers.BeforeDeliveredTransfers).</summary>
     public IReadOnlyDictionary<string, JsonElement> OldAnswers() => Merge(Answers.EnumerateObject().Select(p => (p.Name, p.Value)));
 
     /// <summary>Today's answers to the same paths (with every transfer status today's release knows).</summary>
