@@ -12,11 +12,19 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
 
     /// <summary>Settings beside the ones every test runs with (they win over those).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
-    public string OperatorApiKey => DistributedTradeNet.OperatorKey;
+
+    /// <summary>A data folder whose SQLite files (*.db) the host starts on, copied first so the folder stays as it is
+    /// (a release fixture); unset, the host starts on empty files.</summary>
+    public string? StartFrom { get; init; }
+
+    public string OperatorApiKey { get; init; } = DistributedTradeNet.OperatorKey;
 
     public async Task InitializeAsync()
     {
         await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        if (StartFrom is not null)
+            foreach (var file in Directory.GetFiles(StartFrom, "*.db"))
+                File.Copy(file, Path.Combine(_settings.DataDir, Path.GetFileName(file)));
         int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
         var env = new Dictionary<string, string>
         {
