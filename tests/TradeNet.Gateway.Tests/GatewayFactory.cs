@@ -16,7 +16,7 @@ internal sealed class GatewayFactory(EchoBackend backend, FakeCatalog? catalog, 
     public const string OperatorName = "ops-lyon";
     public const string OperatorKey = "operator-key-0123456789-abcdef";
 
-    public LogRecorder Logs { get; } = new();
+    public RecordedLogs Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -59,7 +59,7 @@ public sealed class RevokedKeyFeedTests : IAsyncLifetime
         await Refused(client, leaked, "the key rotated during the outage refused after it");
         await EdgeAssert.Forwarded(await Get(client, neighbour));
         Assert.Equal(1, catalog.CallsFor(neighbour)); // caught up from its sequence rather than starting over
-        Assert.DoesNotContain(gateway.Logs.Of<RevokedKeyPoller>(LogLevel.Warning), l => l.StartsWith("Dropped every"));
+        Assert.DoesNotContain(gateway.Logs.At<RevokedKeyPoller>(LogLevel.Warning), l => l.StartsWith("Dropped every"));
     }
 
     [Theory]
@@ -94,7 +94,7 @@ public sealed class RevokedKeyFeedTests : IAsyncLifetime
         }
 
         await AskedAgain(client, catalog, cached, "the untouched key asked about again");
-        Assert.Contains(gateway.Logs.Of<RevokedKeyPoller>(LogLevel.Warning), l => l.StartsWith("Dropped every cached API key at revoked-key sequence 3"));
+        Assert.Contains(gateway.Logs.At<RevokedKeyPoller>(LogLevel.Warning), l => l.StartsWith("Dropped every cached API key at revoked-key sequence 3"));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class RevokedKeyFeedTests : IAsyncLifetime
         var catalog = new FakeCatalog();
         await using var gateway = Gateway(catalog);
         gateway.CreateClient();
-        string[] Unreachable() => gateway.Logs.Of<RevokedKeyPoller>(LogLevel.Warning).Where(l => l.StartsWith("Could not read")).ToArray();
+        string[] Unreachable() => gateway.Logs.At<RevokedKeyPoller>(LogLevel.Warning).Where(l => l.StartsWith("Could not read")).ToArray();
 
         catalog.Down = true;
         await Eventually.True(() => Task.FromResult(catalog.FailedFeedReads >= 5), what: "five failed reads");
@@ -118,7 +118,7 @@ public sealed class RevokedKeyFeedTests : IAsyncLifetime
         var line = Assert.Single(first);
         Assert.Contains("Unavailable: catalog is down", line);
         Assert.Equal(2, Unreachable().Length);
-        Assert.Single(gateway.Logs.Of<RevokedKeyPoller>(LogLevel.Information), l => l == "Reading the catalog's revoked API keys again");
+        Assert.Single(gateway.Logs.At<RevokedKeyPoller>(LogLevel.Information), l => l == "Reading the catalog's revoked API keys again");
     }
 
     [Fact]

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace TradeNet.Testing;
 
-/// <summary>What a host logs at Information or above, kept with its category and level, so a hunt can check that an event
-/// refused as stale says so.</summary>
+/// <summary>What a host logs at Information or above, kept in order with its category and level, so a test can check
+/// what it said (an event refused as stale, the edge's warnings).</summary>
 public sealed class RecordedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _lines = new();
@@ -12,6 +12,10 @@ public sealed class RecordedLogs : ILoggerProvider
     /// <summary>The lines of the category named <typeparamref name="T"/> at <paramref name="level"/> or above.</summary>
     public string[] Of<T>(LogLevel level = LogLevel.Information) =>
         _lines.Where(l => l.Category == typeof(T).FullName && l.Level >= level).Select(l => l.Message).ToArray();
+
+    /// <summary>The lines of the category named <typeparamref name="T"/> at exactly <paramref name="level"/>.</summary>
+    public string[] At<T>(LogLevel level) =>
+        _lines.Where(l => l.Category == typeof(T).FullName && l.Level == level).Select(l => l.Message).ToArray();
 
     public ILogger CreateLogger(string categoryName) => new Recorder(categoryName, _lines);
 
