@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Domain;
 using TradeNet.Testing;
 
@@ -12,19 +13,7 @@ public sealed class SuspendedListingChangeTests(CatalogFactory factory) : IClass
     [Fact]
     public async Task A_suspended_town_cannot_reopen_its_ended_listing_by_changing_it()
     {
-        var town = await factory.RegisterTownAsync();
-        var published = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "cheese", quantity = 100 });
-        // A listing whose window ended before the suspension: not open, so the suspension leaves it as it is.
-        var stored = (await factory.Store.GetListingAsync(published.Id))!;
-        await using (var session = await factory.Store.BeginAsync())
-        {
-            await session.UpdateListingAsync(stored with { AvailableUntil = DateTimeOffset.UtcNow.AddDays(-1), Version = stored.Version + 1 },
-                stored.Version);
-            await session.CommitAsync();
-        }
-        var suspend = await factory.ClientAs(TestSettings.OperatorAuth())
-            .PostAsJsonAsync($"/api/catalog/towns/{town.Town.Id}/suspension", new { reason = "fraudulent offers" });
-        Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+        var (town, published, stored) = await SuspendedWithAnEndedListingAsync();
 
         // As if the gateway still held the town's identity.
         var change = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
@@ -38,19 +27,7 @@ public sealed class SuspendedListingChangeTests(CatalogFactory factory) : IClass
     [Fact]
     public async Task A_suspended_town_cannot_withdraw_a_listing_the_suspension_left_on_record()
     {
-        var town = await factory.RegisterTownAsync();
-        var published = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "cheese", quantity = 100 });
-        // Ended before the suspension: not open, so the suspension leaves it as it is, for the operators to review.
-        var stored = (await factory.Store.GetListingAsync(published.Id))!;
-        await using (var session = await factory.Store.BeginAsync())
-        {
-            await session.UpdateListingAsync(stored with { AvailableUntil = DateTimeOffset.UtcNow.AddDays(-1), Version = stored.Version + 1 },
-                stored.Version);
-            await session.CommitAsync();
-        }
-        var suspend = await factory.ClientAs(TestSettings.OperatorAuth())
-            .PostAsJsonAsync($"/api/catalog/towns/{town.Town.Id}/suspension", new { reason = "fraudulent offers" });
-        Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+        var (town, published, _) = await SuspendedWithAnEndedListingAsync();
         var before = (await factory.Store.GetListingAsync(published.Id))!;
 
         // As if the gateway still held the town's identity.
@@ -61,5 +38,24 @@ public sealed class SuspendedListingChangeTests(CatalogFactory factory) : IClass
         var after = (await factory.Store.GetListingAsync(published.Id))!;
         Assert.Equal((before.Version, before.Status), (after.Version, after.Status));
         Assert.NotEqual(ListingStatuses.Withdrawn, after.Status);
+    }
+
+    /// <summary>A town suspended after one of its listings' windows ended: the listing is not open, so the suspension
+    /// leaves it on record as it is, for the operators to review. The listing as stored before the suspension.</summary>
+    private async Task<(TownRegistration Town, ListingView Published, Listing Stored)> SuspendedWithAnEndedListingAsync()
+    {
+        var town = await factory.RegisterTownAsync();
+        var published = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "cheese", quantity = 100 });
+        var stored = (await factory.Store.GetListingAsync(published.Id))!;
+        await using (var session = await factory.Store.BeginAsync())
+        {
+            await session.UpdateListingAsync(stored with { AvailableUntil = DateTimeOffset.UtcNow.AddDays(-1), Version = stored.Version + 1 },
+                stored.Version);
+            await session.CommitAsync();
+        }
+        var suspend = await factory.ClientAs(TestSettings.OperatorAuth())
+            .PostAsJsonAsync($"/api/catalog/towns/{town.Town.Id}/suspension", new { reason = "fraudulent offers" });
+        Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+        return (town, published, stored);
     }
 }
