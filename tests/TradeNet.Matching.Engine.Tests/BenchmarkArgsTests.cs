@@ -53,3 +53,32 @@ public class BenchmarkArgsTests
         Assert.StartsWith("unexpected kidney", error.Message);
     }
 }
+
+/// <summary>The counterparts benchmark read its arguments two by two, so --help alone, or a misspelt option, ran it in full.</summary>
+public class CounterpartsArgsTests
+{
+    [Fact]
+    public void A_misspelt_option_is_refused_by_name()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Counterparts.Benchmarks.CounterpartsArgs.Parse(["--run", "15"]));
+        Assert.Equal("unknown option --run", error.Message);
+    }
+
+    [Theory]
+    [InlineData("--runs", "fifteen")]
+    [InlineData("--listings", "0")]
+    public void A_count_that_is_not_a_whole_number_above_zero_is_named(string option, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Counterparts.Benchmarks.CounterpartsArgs.Parse([option, value]));
+        Assert.StartsWith($"{option} '{value}'", error.Message);
+    }
+
+    [Fact]
+    public void The_documented_command_parses()
+    {
+        var options = Counterparts.Benchmarks.CounterpartsArgs.Parse(["--runs", "15", "--listings", "20000", "--town-listings", "498", "--seed", "1", "--data", "/tmp/c"]);
+        Assert.Equal("15", options["runs"]);
+        Assert.Equal("/tmp/c", options["data"]);
+        Assert.True(BenchmarkArgs.WantsHelp(["--help"]));
+    }
+}

@@ -33,16 +33,23 @@ public static class BenchmarkArgs
     /// the first argument it does not know.</summary>
     public static Dictionary<string, string> Parse(IReadOnlyList<string> args)
     {
+        var options = Parse(args, Options);
+        if (options.TryGetValue("only", out var part) && !Parts.Contains(part))
+            throw new ArgumentException($"unknown part --only '{part}': one of {string.Join(", ", Parts)}");
+        return options;
+    }
+
+    /// <summary>The same reading for another benchmark's options (<paramref name="known"/>, without their dashes).</summary>
+    public static Dictionary<string, string> Parse(IReadOnlyList<string> args, IReadOnlySet<string> known)
+    {
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected {args[i]}: options start with --");
             var name = args[i][2..];
-            if (!Options.Contains(name)) throw new ArgumentException($"unknown option --{name}");
+            if (!known.Contains(name)) throw new ArgumentException($"unknown option --{name}");
             options[name] = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "";
         }
-        if (options.TryGetValue("only", out var part) && !Parts.Contains(part))
-            throw new ArgumentException($"unknown part --only '{part}': one of {string.Join(", ", Parts)}");
         return options;
     }
 }
