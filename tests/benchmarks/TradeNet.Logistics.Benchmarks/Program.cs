@@ -6,30 +6,28 @@ using TradeNet.Logistics.Planner.Core;
 
 // Prints per instance: vehicles, cost, best known, gap, seconds. One solve at a time.
 // usage: [DIR] [--suite all|smoke|cvrp|tw|latency] [--time-limit S] [--strategy hybrid|ortools|lns] [--only a,b]
-string root = "../shared/benchmarks/vrp"; // beside the checkout, as laid out for developers; pass DIR otherwise
-string suite = "all";
-double? limit = null;
-var strategy = SearchStrategy.Hybrid;
-HashSet<string>? only = null;
-for (int i = 0; i < args.Length; i++)
+BenchmarkOptions? options;
+try
 {
-    switch (args[i])
-    {
-        case "--suite": suite = args[++i]; break;
-        case "--time-limit": limit = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--strategy":
-            strategy = args[++i] switch
-            {
-                "ortools" => SearchStrategy.OrTools,
-                "lns" => SearchStrategy.RuinRecreate,
-                "hybrid" => SearchStrategy.Hybrid,
-                var s => throw new ArgumentException($"unknown strategy {s}"),
-            };
-            break;
-        case "--only": only = args[++i].Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase); break;
-        default: root = args[i]; break;
-    }
+    options = BenchmarkOptions.Parse(args);
 }
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine(BenchmarkOptions.Usage);
+    return 1;
+}
+if (options is null)
+{
+    Console.WriteLine(BenchmarkOptions.Usage);
+    return 0;
+}
+if (options.MissingFolders() is { Count: > 0 } missing)
+{
+    Console.Error.WriteLine($"error: no {string.Join("/, ", missing)}/ in {Path.GetFullPath(options.Root)}: pass the folder that holds the benchmark instances (see docs/benchmarks.md)");
+    return 1;
+}
+var (root, suite, limit, strategy, only) = options;
 
 var cpu = Process.GetCurrentProcess();
 Console.WriteLine($"# route planner benchmark, strategy {strategy}, {Environment.ProcessorCount} cores, load average at start {LoadAverage()}");

@@ -26,7 +26,22 @@ using TradeNet.Matching.Engine;
 //                              lowered the matching service's way against the engine's own whole pieces (docs/benchmarks.md)
 //   --town-count T             towns of NkK books instead of N × 3 / 40 (with --pieces: 2250 --town-count 150 is the
 //                              load benchmark's 150 towns × 15 listings)
-var opts = ParseArgs(args);
+if (BenchmarkArgs.WantsHelp(args))
+{
+    Console.WriteLine(BenchmarkArgs.Usage);
+    return 0;
+}
+Dictionary<string, string> opts;
+try
+{
+    opts = BenchmarkArgs.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine(BenchmarkArgs.Usage);
+    return 1;
+}
 var repo = FindRepoRoot();
 var townsCsv = opts.GetValueOrDefault("towns") ?? Path.Combine(repo, "services/Shared/Data/communes_ara.csv");
 var seed = int.Parse(opts.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture);
@@ -169,17 +184,6 @@ static (string Name, int Listings, int Towns, int K, double Limit) CustomSpec(st
     var listings = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     var k = match.Groups[2].Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 3;
     return (name, listings, Math.Max(2, listings * 3 / 40), k, 20);
-}
-
-static Dictionary<string, string> ParseArgs(string[] args)
-{
-    var d = new Dictionary<string, string>(StringComparer.Ordinal);
-    for (var i = 0; i < args.Length; i++)
-    {
-        if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected {args[i]}");
-        d[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "";
-    }
-    return d;
 }
 
 static string FindRepoRoot()

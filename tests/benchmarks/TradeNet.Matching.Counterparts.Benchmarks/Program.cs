@@ -28,7 +28,22 @@ internal static class CounterpartsBenchmark
 
     public static async Task<int> Main(string[] args)
     {
-        var opts = Options(args);
+        if (BenchmarkArgs.WantsHelp(args))
+        {
+            Console.WriteLine(CounterpartsArgs.Usage);
+            return 0;
+        }
+        Dictionary<string, string> opts;
+        try
+        {
+            opts = CounterpartsArgs.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(CounterpartsArgs.Usage);
+            return 1;
+        }
         int Int(string name, int fallback) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var (listings, townListings, runs, seed) = (Int("listings", 20000), Int("town-listings", 498), Int("runs", 9), Int("seed", 1));
         var data = opts.GetValueOrDefault("data") ?? "/tmp/counterparts-bench";
@@ -169,13 +184,6 @@ internal static class CounterpartsBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static Dictionary<string, string> Options(string[] args)
-    {
-        var opts = new Dictionary<string, string>();
-        for (var i = 0; i + 1 < args.Length; i += 2) opts[args[i].TrimStart('-')] = args[i + 1];
-        return opts;
     }
 
     private static string RepoRoot()
