@@ -77,6 +77,19 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
         _process = await ServiceProcess.StartAsync("standalone", Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"),
             env, new Uri($"http://127.0.0.1:{edge}/health"));
         Gateway = new Uri($"http://127.0.0.1:{edge}");
+        if (ClockStartsAt is not null) await CheckTheHostsClockAsync();
+    }
+
+    /// <summary>The host's clock is where the test reckons it (its answers' Date header, to the second): else libfaketime
+    /// did not take, and a test of an awkward instant would run at today's date and prove nothing.</summary>
+    private async Task CheckTheHostsClockAsync()
+    {
+        using var http = new HttpClient();
+        using var answer = await http.GetAsync(new Uri(Gateway, "/health"));
+        var told = answer.Headers.Date ?? throw new InvalidOperationException("The host's answer carries no Date header.");
+        var reckoned = HostNow();
+        if (told < reckoned - TimeSpan.FromSeconds(3) || told > reckoned + TimeSpan.FromSeconds(1))
+            throw new InvalidOperationException($"The host's clock reads {told:O}, not about {reckoned:O}: LD_PRELOAD={FakeTimeLibrary} did not move it.");
     }
 
     public string Logs() => _process?.Output ?? "";
