@@ -37,6 +37,9 @@ public sealed record AwkwardInstant(
 
     public static readonly IReadOnlyList<AwkwardInstant> All = [ParisSpringForward, ParisFallBack, NewYearUtc, LeapDay, NewYorkSpringForward];
 
+    /// <summary>The van's clock at the end of its day (05:00 local): its offset then.</summary>
+    public TimeSpan DayEndOffset => TimeSpan.FromHours(5) - DayEnd.UtcDateTime.TimeOfDay;
+
     /// <summary>The route sheets' offset at a moment: the Paris clock's before or after the instant.</summary>
     public TimeSpan SheetOffsetAt(DateTimeOffset moment) => moment < At ? SheetOffsetBefore : SheetOffsetAfter;
 

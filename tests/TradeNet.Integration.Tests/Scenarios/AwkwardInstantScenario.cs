@@ -137,6 +137,9 @@ public sealed class AwkwardInstantScenario(StandaloneTradeNet tradeNet, AwkwardI
         note($"next-run {when}: {nextRun}");
         Assert.True(nextRun.GetProperty("offered").GetBoolean(), $"{when}: {nextRun}");
         Assert.Equal(instant.DayEnd, nextRun.GetProperty("until").GetDateTimeOffset());
+        // Its message gives the day's end in the van's zone and in UTC: the 05:00 of the van's clock that day.
+        Assert.Contains($"{instant.DayEnd.ToOffset(instant.DayEndOffset):yyyy-MM-dd} 05:00 {instant.VehicleZone} ({instant.DayEnd:HH:mm} UTC)",
+            nextRun.GetProperty("message").GetString());
         if (nextRun.GetProperty("from").ValueKind != JsonValueKind.Null)
             Assert.Equal(instant.DayStart, nextRun.GetProperty("from").GetDateTimeOffset());
     }
