@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using TradeNet.Testing;
 
 namespace TradeNet.Integration.Tests.Infrastructure;
@@ -18,6 +20,22 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
     public string? StartFrom { get; init; }
 
     public string OperatorApiKey { get; init; } = DistributedTradeNet.OperatorKey;
+
+    /// <summary>Where the host's clock starts (libfaketime in the host's environment only; the test keeps the real
+    /// clock): it reads this instant when the process starts and runs on at normal speed. Unset, the real clock.</summary>
+    public DateTimeOffset? ClockStartsAt { get; init; }
+
+    /// <summary>Debian's libfaketime (<c>apt-get install faketime</c>).</summary>
+    public const string FakeTimeLibrary = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
+    private long _startedTimestamp;
+
+    /// <summary>The host's clock now, as the test reckons it: where it started plus the time since the process was
+    /// started (the library reads the start when the process loads it, a few milliseconds later, so this runs a little
+    /// ahead of the host's clock, never behind). The real clock when <see cref="ClockStartsAt"/> is unset.</summary>
+    public DateTimeOffset HostNow() => ClockStartsAt is { } start
+        ? start + Stopwatch.GetElapsedTime(_startedTimestamp)
+        : DateTimeOffset.UtcNow;
 
     public async Task InitializeAsync()
     {
@@ -40,9 +58,38 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
             ["Gateway__ApiKeyCache__Valid"] = "00:10:00",
         };
         foreach (var (name, value) in Settings) env[name] = value;
+        if (ClockStartsAt is { } clock)
+        {
+            if (!File.Exists(FakeTimeLibrary))
+                throw new InvalidOperationException(
+                    $"This test starts the host's clock at {clock:u} with libfaketime, which is not installed ({FakeTimeLibrary} is missing): " +
+                    "run `apt-get install -y faketime` (Debian's package; .ci/run installs it).");
+            env["LD_PRELOAD"] = FakeTimeLibrary;
+            // "@" starts the clock there at process start and lets it run at normal speed; the monotonic clock stays real,
+            // so timers and timeouts measure real durations.
+            env["FAKETIME"] = "@" + clock.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1";
+            // libfaketime reads FAKETIME as local time; in UTC it is the instant whatever the machine's zone (the services
+            // read no local zone: every zone they use is an IANA id of a setting or a vehicle).
+            env["TZ"] = "UTC";
+        }
+        _startedTimestamp = Stopwatch.GetTimestamp();
         _process = await ServiceProcess.StartAsync("standalone", Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"),
             env, new Uri($"http://127.0.0.1:{edge}/health"));
         Gateway = new Uri($"http://127.0.0.1:{edge}");
+        if (ClockStartsAt is not null) await CheckTheHostsClockAsync();
+    }
+
+    /// <summary>The host's clock is where the test reckons it (its answers' Date header, to the second): else libfaketime
+    /// did not take, and a test of an awkward instant would run at today's date and prove nothing.</summary>
+    private async Task CheckTheHostsClockAsync()
+    {
+        using var http = new HttpClient();
+        using var answer = await http.GetAsync(new Uri(Gateway, "/health"));
+        var told = answer.Headers.Date ?? throw new InvalidOperationException("The host's answer carries no Date header.");
+        var reckoned = HostNow();
+        if (told < reckoned - TimeSpan.FromSeconds(3) || told > reckoned + TimeSpan.FromSeconds(1))
+            throw new InvalidOperationException($"The host's clock reads {told:O}, not about {reckoned:O}: LD_PRELOAD={FakeTimeLibrary} did not move it.");
     }
 
     public string Logs() => _process?.Output ?? "";
