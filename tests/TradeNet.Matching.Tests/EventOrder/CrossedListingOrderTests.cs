@@ -20,7 +20,7 @@ public class CrossedListingOrderTests
     private static readonly (double Lat, double Lon) Far = (45.3, 4.9), Near = (46.06, 4.09);
 
     /// <summary>A proposal of a swap of its own (categories of its tag), B's cheese need limited to 20 km (A is 2.3 km away).</summary>
-    private static async Task<(Guid Trade, ListingSnapshot[] Listings)> ProposeAsync(MatchingHost host, EventDelivery delivery, string tag)
+    internal static async Task<(Guid Trade, ListingSnapshot[] Listings)> ProposeAsync(MatchingHost host, EventDelivery delivery, string tag)
     {
         ListingSnapshot[] listings =
         [
