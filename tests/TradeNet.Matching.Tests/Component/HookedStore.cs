@@ -23,8 +23,12 @@ public sealed class HookedStore : IMatchingStore
     {
         // Before the write begins: with SQLite a write inside the hook would wait for the one begun here.
         await (Interlocked.Exchange(ref _beforeNextWrite, null)?.Invoke() ?? Task.CompletedTask);
-        return await _inner.BeginAsync(ct);
+        var session = await _inner.BeginAsync(ct);
+        return WrapSession?.Invoke(session) ?? session;
     }
+
+    /// <summary>Wraps each write the store begins (set before the host starts).</summary>
+    public Func<IMatchingSession, IMatchingSession>? WrapSession { get; init; }
 
     /// <summary>Runs once right before the next write begins (as the write of a round that has solved).</summary>
     public void BeforeNextWrite(Func<Task> hook) => _beforeNextWrite = hook;

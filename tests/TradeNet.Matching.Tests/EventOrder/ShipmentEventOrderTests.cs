@@ -15,7 +15,7 @@ namespace TradeNet.Matching.Tests.EventOrder;
 /// </summary>
 public class ShipmentEventOrderTests
 {
-    private static readonly DateTimeOffset Start =
+    internal static readonly DateTimeOffset Start =
         DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeMilliseconds());
 
     /// <summary>Leg 0's trips: the first picked up and failed, the second picked up and delivered (and with

@@ -128,6 +128,14 @@ public interface IMatchingSession : IWriteScope
 
     Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default);
 
+    /// <summary>Makes this write conflict with any other write that touches one of <paramref name="tradeIds"/> (or guards
+    /// it too): a check that KEEPS a proposal reads the other listings of its legs and writes nothing of the trade, so two
+    /// writes each changing one of those listings would each keep it on the other's old copy and both commit.</summary>
+    /// <remarks>SQLite needs nothing (a write holds the database's one write lock from its start); MongoDB writes to the
+    /// trades, so one of two such transactions fails with a write conflict and its message is retried, reading the other's
+    /// listing then.</remarks>
+    Task GuardTradesAsync(IReadOnlyCollection<Guid> tradeIds, CancellationToken ct = default);
+
     /// <summary>Extends the holder's unexpired lease inside this write, so the write commits only while the lease is
     /// held (another instance taking it meanwhile conflicts with it); false when the lease ran out or is another's.</summary>
     Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default);

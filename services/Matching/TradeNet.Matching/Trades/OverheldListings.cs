@@ -84,6 +84,10 @@ public static class OverheldListings
                 cancelled++;
             }
         }
+        // A proposal kept was checked on the copies of its other listings as this write read them, and nothing of it is
+        // written: a write changing one of those at the same time would keep it on this listing's old copy, and both
+        // would commit a proposal the two changes together no longer admit. Guarded, one of the two waits or is retried.
+        await session.GuardTradesAsync(proposalsOf.Values.SelectMany(t => t).Select(t => t.Id).Where(id => !gone.Contains(id)).Distinct().ToList(), ct);
         return cancelled;
     }
 

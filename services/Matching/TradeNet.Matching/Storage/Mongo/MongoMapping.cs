@@ -144,6 +144,16 @@ public static class MongoMapping
     public static FilterDefinition<BookDocument> Listings(IEnumerable<string> ids) => Builders<BookDocument>.Filter.In(d => d.Id, ids);
 
     /// <summary>The optimistic concurrency guard: the update only matches the version that was read.</summary>
+    /// <summary>The trades of <paramref name="ids"/>.</summary>
+    public static FilterDefinition<TradeDocument> TradesById(IEnumerable<Guid> ids) => Builders<TradeDocument>.Filter.In(d => d.Id, ids);
+
+    /// <summary>A counter on a trade document that only makes a transaction's write conflict with others on the trade
+    /// (<c>GuardTradesAsync</c>): no class member, so reading ignores it and the trade's next replace drops it.</summary>
+    public const string GuardField = "guard";
+
+    /// <summary>The write <c>GuardTradesAsync</c> makes to each trade it guards.</summary>
+    public static UpdateDefinition<TradeDocument> TouchGuard => Builders<TradeDocument>.Update.Inc(GuardField, 1);
+
     public static FilterDefinition<TradeDocument> TradeAtVersion(Guid id, long version) =>
         Builders<TradeDocument>.Filter.Eq(d => d.Id, id) & Builders<TradeDocument>.Filter.Eq(d => d.Version, version);
 

@@ -65,6 +65,23 @@ public sealed class MongoMatchingSession(MongoMatchingStore store, MongoWriteSco
         }
     }
 
+    public async Task GuardTradesAsync(IReadOnlyCollection<Guid> tradeIds, CancellationToken ct = default)
+    {
+        if (tradeIds.Count == 0) return;
+        try
+        {
+            // A write to each trade document (a counter the mapping ignores, reset by the trade's next replace): reads in a
+            // transaction never conflict, writes to one document do.
+            foreach (var chunk in tradeIds.Distinct().Chunk(MongoMatchingStore.IdsPerQuery))
+                await store.Trades.UpdateManyAsync(scope.Session, MongoMapping.TradesById(chunk),
+                    MongoMapping.TouchGuard, cancellationToken: ct);
+        }
+        catch (MongoCommandException ex) when (ex.Code == WriteConflict)
+        {
+            throw new TradeChangedException("A trade this write checked was written meanwhile; the message will be retried.");
+        }
+    }
+
     public Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default) =>
         store.Rounds.InsertOneAsync(scope.Session, RoundDocument.From(round), cancellationToken: ct);
 

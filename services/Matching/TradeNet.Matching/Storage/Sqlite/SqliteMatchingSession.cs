@@ -129,4 +129,7 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
     public Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default) =>
         scope.ExecuteAsync("INSERT INTO rounds(id, started_at, doc) VALUES ($id, $started, $doc)",
             ("$id", round.Id.ToString()), ("$started", round.StartedAt.ToUnixTimeMilliseconds()), ("$doc", JsonSerializer.Serialize(round, Json)));
+
+    // BEGIN IMMEDIATE: no other write runs until this one ends, so nothing it read can change before it commits.
+    public Task GuardTradesAsync(IReadOnlyCollection<Guid> tradeIds, CancellationToken ct = default) => Task.CompletedTask;
 }
