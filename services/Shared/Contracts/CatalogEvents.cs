@@ -39,7 +39,8 @@ public sealed record TownSuspended(string TownId, string Reason, DateTimeOffset 
 
 /// <summary>An operator lifted the town's suspension (<c>DELETE /api/catalog/towns/{id}/suspension</c>) and gave it a new key;
 /// the listings withdrawn when it was suspended stay withdrawn. Logistics lets it register vehicles again (those withdrawn
-/// stay withdrawn); it orders this and <see cref="TownSuspended"/> by their times, not by arrival.</summary>
+/// stay withdrawn); it orders this and <see cref="TownSuspended"/> by their times, not by arrival, so
+/// <paramref name="ReinstatedAt"/> is never before the suspension it lifts (catalog dates it after it, whatever its clock did).</summary>
 public sealed record TownReinstated(string TownId, DateTimeOffset ReinstatedAt);
 
 public sealed record ListingPublished(ListingSnapshot Listing);

@@ -64,18 +64,28 @@ public sealed class TownSuspensions(ICatalogStore store, TimeProvider clock, ILo
             await using var session = await store.BeginAsync(ct);
             var town = await session.GetTownAsync(townId, ct);
             if (town is null) return Problem.NotFound($"town {CatalogValidation.Quoted(townId)} does not exist");
-            if (!town.IsSuspended) return Problem.Conflict($"town {CatalogValidation.Quoted(townId)} is not suspended");
+            if (town.Suspension is not { } lifted) return Problem.Conflict($"town {CatalogValidation.Quoted(townId)} is not suspended");
             // A fresh key on every attempt, as for a rotation. The hash it replaces belongs to no key anyone holds, so it
             // joins no revoked-key feed.
             var apiKey = ApiKeys.New();
             await session.ReplaceTownKeyAsync(town.Id, town.ApiKeyHash, ApiKeys.Hash(apiKey), ct);
             await session.SetTownSuspensionAsync(town.Id, null, ct);
-            session.Publish(new TownReinstated(town.Id, clock.GetUtcNow()));
+            session.Publish(new TownReinstated(town.Id, ReinstatedAt(lifted, clock.GetUtcNow())));
             await session.CommitAsync(ct);
             return new TownKeyRotation(town.Id, apiKey);
         });
         if (outcome.Value is { } reinstated)
             logger.LogInformation("Operator {Operator} reinstated town {TownId} with a new API key", caller, reinstated.TownId);
         return outcome;
+    }
+
+    /// <summary>Logistics orders TownSuspended and TownReinstated by their times, the later winning: a reinstatement dated
+    /// at or before the suspension it lifts (this clock set back since, or another replica's behind) would leave the town
+    /// suspended there, its vehicles refused, until real time passed the suspension's. Dated at least a millisecond after
+    /// it (MongoDB keeps the suspension's time in whole milliseconds, its announcement had ticks).</summary>
+    public static DateTimeOffset ReinstatedAt(TownSuspension lifted, DateTimeOffset now)
+    {
+        var after = lifted.At.AddMilliseconds(1);
+        return now < after ? after : now;
     }
 }

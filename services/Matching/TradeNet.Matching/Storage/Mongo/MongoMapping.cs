@@ -143,7 +143,6 @@ public static class MongoMapping
 
     public static FilterDefinition<BookDocument> Listings(IEnumerable<string> ids) => Builders<BookDocument>.Filter.In(d => d.Id, ids);
 
-    /// <summary>The optimistic concurrency guard: the update only matches the version that was read.</summary>
     /// <summary>The trades of <paramref name="ids"/>.</summary>
     public static FilterDefinition<TradeDocument> TradesById(IEnumerable<Guid> ids) => Builders<TradeDocument>.Filter.In(d => d.Id, ids);
 
@@ -154,6 +153,7 @@ public static class MongoMapping
     /// <summary>The write <c>GuardTradesAsync</c> makes to each trade it guards.</summary>
     public static UpdateDefinition<TradeDocument> TouchGuard => Builders<TradeDocument>.Update.Inc(GuardField, 1);
 
+    /// <summary>The optimistic concurrency guard: the update only matches the version that was read.</summary>
     public static FilterDefinition<TradeDocument> TradeAtVersion(Guid id, long version) =>
         Builders<TradeDocument>.Filter.Eq(d => d.Id, id) & Builders<TradeDocument>.Filter.Eq(d => d.Version, version);
 
