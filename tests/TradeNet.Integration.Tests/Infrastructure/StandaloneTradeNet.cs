@@ -25,8 +25,12 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
     /// clock): it reads this instant when the process starts and runs on at normal speed. Unset, the real clock.</summary>
     public DateTimeOffset? ClockStartsAt { get; init; }
 
-    /// <summary>Debian's libfaketime (<c>apt-get install faketime</c>).</summary>
-    public const string FakeTimeLibrary = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+    /// <summary>Debian's libfaketime (<c>apt-get install faketime</c>), in the machine's own multiarch folder
+    /// (x86_64-linux-gnu, aarch64-linux-gnu…); the x86_64 path when none is installed, for the message.</summary>
+    public static readonly string FakeTimeLibrary =
+        (Directory.Exists("/usr/lib") ? Directory.GetDirectories("/usr/lib") : [])
+            .Select(folder => Path.Combine(folder, "faketime", "libfaketime.so.1")).Where(File.Exists).Order(StringComparer.Ordinal)
+            .FirstOrDefault() ?? "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 
     private long _startedTimestamp;
 

@@ -173,6 +173,6 @@ static int Usage(string problem)
     Console.Error.WriteLine(problem);
     Console.Error.WriteLine("usage: --gateway URL --operator-key KEY [--towns N] [--listings-per-town M] [--concurrency C] [--seconds S] [--pid PID]");
     Console.Error.WriteLine("       [--round-every S] [--plan-every S] [--vehicles SHARE] [--radius-km KM] [--seed N] [--town-rate PER_S]");
-    Console.Error.WriteLine("       [--report-every SECONDS]");
+    Console.Error.WriteLine("       [--report-every SECONDS] [--keys-file PATH]");
     return 64;
 }

@@ -68,7 +68,8 @@ public static class VehicleRegistrations
     /// later ones find the key inside their own write, or (MongoDB) fail on it and find it on the next attempt. The home
     /// town's vehicles are counted in that write too, after the key (a replay is answered whatever the count), so
     /// concurrent registrations cannot together pass <paramref name="maxPerTown"/>. A suspended home town registers
-    /// nothing, a replay included (its vehicles were withdrawn).</summary>
+    /// nothing (403); a replay of a key whose vehicle the suspension withdrew was answered before this write, with the 409
+    /// any withdrawn vehicle's key gets.</summary>
     public static async Task<RegistrationOutcome> AddAsync(ILogisticsStore store, Vehicle vehicle, VehicleRegistration? key, int maxPerTown,
         CancellationToken ct)
     {
