@@ -166,6 +166,18 @@ public class MongoMappingTests
     }
 
     [Fact]
+    public void A_planning_run_writes_a_counter_on_each_vehicle_it_books_which_reading_the_vehicle_ignores()
+    {
+        Assert.Equal(BsonDocument.Parse("""{ "_id": { "$in": ["van-1", "van-2"] } }"""),
+            MongoRendering.Render(LogisticsMongoQueries.VehiclesById(["van-1", "van-2", "van-1"])));
+        Assert.Equal(BsonDocument.Parse("""{ "$inc": { "guard": 1 } }"""), MongoRendering.Render(LogisticsMongoQueries.TouchVehicleGuard));
+        var vehicle = new Vehicle("van-1", "roanne", Towns.Roanne, "van", 1000, null, true, 0.5, 20, T0, null, T0, T0);
+        var bson = MongoMapping.ToDocument(vehicle).ToBsonDocument();
+        bson["guard"] = 4;
+        Assert.Equal(vehicle, MongoMapping.ToDomain(BsonSerializer.Deserialize<VehicleDocument>(bson)));
+    }
+
+    [Fact]
     public void Sessions_counting_a_towns_vehicles_all_write_its_one_guard_document()
     {
         Assert.Equal(new BsonDocument("_id", "roanne"), MongoRendering.Render(LogisticsMongoQueries.TownGuard("roanne")));

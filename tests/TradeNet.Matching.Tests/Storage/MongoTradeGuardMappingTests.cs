@@ -37,4 +37,20 @@ public class MongoTradeGuardMappingTests
         Assert.Equal(trade.Legs, back.Legs);
         Assert.False(TradeDocument.From(back).ToBsonDocument().Contains(MongoMapping.GuardField));
     }
+
+    [Fact]
+    public void Guarding_listings_increments_the_counter_on_each_of_their_book_documents_which_reading_ignores()
+    {
+        var filter = MongoRendering.Render(MongoMapping.Listings(["a-cheese", "b-wood"]));
+        var update = MongoRendering.Render(MongoMapping.TouchListingGuard);
+
+        Assert.Equal("""{ "_id" : { "$in" : ["a-cheese", "b-wood"] } }""", filter.ToString());
+        Assert.Equal("""{ "$inc" : { "guard" : 1 } }""", update.ToString());
+        var book = new BookDocument { Id = "a-cheese", TownId = "a", Version = 3 };
+        var bson = book.ToBsonDocument();
+        bson[MongoMapping.GuardField] = 2;
+        var back = BsonSerializer.Deserialize<BookDocument>(bson);
+        Assert.Equal((book.Id, book.TownId, book.Version), (back.Id, back.TownId, back.Version));
+        Assert.False(back.ToBsonDocument().Contains(MongoMapping.GuardField));
+    }
 }

@@ -141,6 +141,9 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
                 .Where(route => route.First().VehicleId is var id && (!registeredIds.Contains(id)
                     || (offered.TryGetValue(id, out var before) && offeredNow.TryGetValue(id, out var current) && current == before)))
                 .SelectMany(route => route).ToList();
+            // Booked on the vehicles as this write read them: a change of one committing meanwhile checked the goods planned
+            // on it without these routes (MongoDB; SQLite serialises), so one of the two must lose (a 409; the next run plans them).
+            await session.GuardVehiclesAsync(writable.Select(p => p.VehicleId).Where(registeredIds.Contains).Distinct().ToList(), ct);
             var shipments = await RecordAsync(session, writable.Select(p => stillPending[p.Transfer.Id]).ToList(), writable, now, ct);
             await session.CommitAsync(ct);
             var skipped = pending.Count - shipments.Count;

@@ -139,6 +139,34 @@ public sealed class ClearingRounds(
             outcome.Objective, "completed", trigger, trades.Select(t => t.Id).ToList(), outcome.Stats.Strategy,
             outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound, outcome.Stats.Quality);
 
+        // A write that lost a race with a listing consumer (MongoDB) is tried again on what that consumer committed.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await WriteAsync(round, trades, entries, ct);
+                break;
+            }
+            catch (TradeChangedException ex) when (attempt < MaxWriteAttempts)
+            {
+                logger.LogInformation("Clearing round {RoundId}: its write lost a race ({Reason}); trying again", roundId, ex.Message);
+            }
+        }
+
+        activity?.SetTag("tradenet.trades", trades.Count);
+        activity?.SetTag("tradenet.objective", outcome.Objective);
+        RecordMetrics(round, outcome.Stats.UpperBound);
+        logger.LogInformation("Clearing round {RoundId} ({Trigger}): {Listings} listings, {Trades} trades, objective {Objective}",
+            roundId, trigger, round.Listings, round.Trades, round.Objective);
+        return round;
+    }
+
+    private const int MaxWriteAttempts = 3;
+
+    /// <summary>The round's one write: the proposals, checked against the listings as the write reads them, and the round.</summary>
+    private async Task WriteAsync(ClearingRound round, List<Trade> trades, IReadOnlyDictionary<string, BookEntry> entries, CancellationToken ct)
+    {
+        var roundId = round.Id;
         await using var session = await store.BeginAsync(ct);
         // Another instance that found the lease run out may have cleared the same quantities meanwhile: then this
         // round's trades are stale. Extended inside the write, the lease is this instance's until the commit, so no
@@ -146,6 +174,10 @@ public sealed class ClearingRounds(
         var now = clock.GetUtcNow();
         if (!await session.ExtendLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct)) throw new ClearingTakenOverException();
         // A withdrawal or a lower quantity consumed while the strategy ran cancelled only the proposals stored before it.
+        // The listings proposed on are guarded: a listing consumer committing after this write's snapshot cannot see the
+        // new proposals (not yet committed) and this write reads its listing as it was, so each would keep a proposal the
+        // change rules out. Guarded, one of the two fails and is tried again on the other's state (MongoDB; SQLite serialises).
+        await session.GuardListingsAsync(trades.SelectMany(t => t.ListingIds).Distinct(StringComparer.Ordinal).ToList(), ct);
         var current = await CurrentListingsAsync(session, trades, ct);
         var withdrawn = current.Values.Where(l => l.Withdrawn).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var trade in trades)
@@ -160,13 +192,6 @@ public sealed class ClearingRounds(
         await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, options.Value.DetourFactor, now, ct);
         await session.InsertRoundAsync(round, ct);
         await session.CommitAsync(ct);
-
-        activity?.SetTag("tradenet.trades", trades.Count);
-        activity?.SetTag("tradenet.objective", outcome.Objective);
-        RecordMetrics(round, outcome.Stats.UpperBound);
-        logger.LogInformation("Clearing round {RoundId} ({Trigger}): {Listings} listings, {Trades} trades, objective {Objective}",
-            roundId, trigger, round.Listings, round.Trades, round.Objective);
-        return round;
     }
 
     private static void RecordMetrics(ClearingRound round, double? upperBound)

@@ -136,6 +136,13 @@ public interface IMatchingSession : IWriteScope
     /// listing then.</remarks>
     Task GuardTradesAsync(IReadOnlyCollection<Guid> tradeIds, CancellationToken ct = default);
 
+    /// <summary>Makes this write conflict with any other that saves one of <paramref name="listingIds"/> in the book: a
+    /// round's write checks its new proposals against the listings as its snapshot holds them, and a listing consumer
+    /// committing meanwhile cannot see those proposals (uncommitted), so each would keep what the other's change rules out.</summary>
+    /// <remarks>SQLite needs nothing (one writer at a time); MongoDB writes a counter on each book document, so the round's
+    /// write or the consumer's fails with a write conflict and is tried again on the other's committed state.</remarks>
+    Task GuardListingsAsync(IReadOnlyCollection<string> listingIds, CancellationToken ct = default);
+
     /// <summary>Extends the holder's unexpired lease inside this write, so the write commits only while the lease is
     /// held (another instance taking it meanwhile conflicts with it); false when the lease ran out or is another's.</summary>
     Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default);

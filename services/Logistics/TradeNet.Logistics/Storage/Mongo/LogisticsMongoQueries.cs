@@ -126,6 +126,13 @@ public static class LogisticsMongoQueries
 
     public static FilterDefinition<VehicleDocument> VehicleById(string id) => Builders<VehicleDocument>.Filter.Eq(d => d.Id, id);
 
+    public static FilterDefinition<VehicleDocument> VehiclesById(IEnumerable<string> ids) =>
+        Builders<VehicleDocument>.Filter.In(d => d.Id, ids.Distinct(StringComparer.Ordinal));
+
+    /// <summary>What a planning run writes to each vehicle it books (<c>GuardVehiclesAsync</c>): no mapped member, so reading
+    /// ignores it.</summary>
+    public static UpdateDefinition<VehicleDocument> TouchVehicleGuard { get; } = Builders<VehicleDocument>.Update.Inc("guard", 1);
+
     public static FilterDefinition<VehicleDocument> Vehicles(string? homeTown) =>
         homeTown is null ? Builders<VehicleDocument>.Filter.Empty : Builders<VehicleDocument>.Filter.Eq(d => d.HomeTown, homeTown);
 

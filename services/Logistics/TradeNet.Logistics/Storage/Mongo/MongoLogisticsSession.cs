@@ -197,6 +197,14 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return result.MatchedCount == 1;
     });
 
+    public Task GuardVehiclesAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken ct = default) => Guard(async () =>
+    {
+        // A counter the vehicle's mapping ignores (its next replace drops it): reads never conflict, writes to one document do.
+        if (vehicleIds.Count > 0)
+            await store.Vehicles.UpdateManyAsync(Session, VehiclesById(vehicleIds), TouchVehicleGuard, cancellationToken: ct);
+        return true;
+    });
+
     public Task<bool> DeleteVehicleAsync(string id, CancellationToken ct = default) => Guard(async () =>
     {
         var result = await store.Vehicles.DeleteOneAsync(Session, VehicleById(id), cancellationToken: ct);

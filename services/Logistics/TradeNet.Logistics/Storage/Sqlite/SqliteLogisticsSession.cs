@@ -221,6 +221,9 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    // BEGIN IMMEDIATE: no change of a vehicle can commit between this write's reads and its commit.
+    public Task GuardVehiclesAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken ct = default) => Task.CompletedTask;
+
     public async Task<bool> DeleteVehicleAsync(string id, CancellationToken ct = default)
     {
         await using var command = scope.Command("DELETE FROM vehicles WHERE id = $id", ("$id", id));

@@ -153,6 +153,10 @@ public static class MongoMapping
     /// <summary>The write <c>GuardTradesAsync</c> makes to each trade it guards.</summary>
     public static UpdateDefinition<TradeDocument> TouchGuard => Builders<TradeDocument>.Update.Inc(GuardField, 1);
 
+    /// <summary>The write <c>GuardListingsAsync</c> makes to each book document it guards: the same counter, which
+    /// <see cref="BookDocument"/> has no member for (read, ignored; the listing's next save drops it).</summary>
+    public static UpdateDefinition<BookDocument> TouchListingGuard => Builders<BookDocument>.Update.Inc(GuardField, 1);
+
     /// <summary>The optimistic concurrency guard: the update only matches the version that was read.</summary>
     public static FilterDefinition<TradeDocument> TradeAtVersion(Guid id, long version) =>
         Builders<TradeDocument>.Filter.Eq(d => d.Id, id) & Builders<TradeDocument>.Filter.Eq(d => d.Version, version);

@@ -82,6 +82,23 @@ public sealed class MongoMatchingSession(MongoMatchingStore store, MongoWriteSco
         }
     }
 
+    public async Task GuardListingsAsync(IReadOnlyCollection<string> listingIds, CancellationToken ct = default)
+    {
+        if (listingIds.Count == 0) return;
+        try
+        {
+            // A counter on each book document (the mapping ignores it; the listing's next save drops it): a consumer saving
+            // one of these listings meanwhile and this write cannot both commit.
+            foreach (var chunk in listingIds.Distinct(StringComparer.Ordinal).Chunk(MongoMatchingStore.IdsPerQuery))
+                await store.Book.UpdateManyAsync(scope.Session, MongoMapping.Listings(chunk), MongoMapping.TouchListingGuard,
+                    cancellationToken: ct);
+        }
+        catch (MongoCommandException ex) when (ex.Code == WriteConflict)
+        {
+            throw new TradeChangedException("A listing this write proposes on was saved meanwhile; the write will be tried again.");
+        }
+    }
+
     public Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default) =>
         store.Rounds.InsertOneAsync(scope.Session, RoundDocument.From(round), cancellationToken: ct);
 

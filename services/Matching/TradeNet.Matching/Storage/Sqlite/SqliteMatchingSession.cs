@@ -132,4 +132,7 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
 
     // BEGIN IMMEDIATE: no other write runs until this one ends, so nothing it read can change before it commits.
     public Task GuardTradesAsync(IReadOnlyCollection<Guid> tradeIds, CancellationToken ct = default) => Task.CompletedTask;
+
+    // As above: the round's write holds the lock, so no listing consumer commits between its reads and its commit.
+    public Task GuardListingsAsync(IReadOnlyCollection<string> listingIds, CancellationToken ct = default) => Task.CompletedTask;
 }
