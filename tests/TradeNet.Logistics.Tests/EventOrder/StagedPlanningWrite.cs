@@ -8,26 +8,27 @@ namespace TradeNet.Logistics.Tests.EventOrder;
 /// A planning run's write as MongoDB runs it, staged over the SQLite store (whose writes never overlap): the store given to
 /// the run begins its second session (the run's write, after the read and the solve) by running <see cref="BeforeWrite"/>
 /// (another write committing meanwhile), having first kept the fleet as it stood; the staged write then reads that fleet
-/// (its snapshot), and a write to a vehicle stored differently now fails as Mongo's write conflict does.
+/// (its snapshot), and a write to a vehicle stored differently now fails as Mongo's write conflict does. A stop (with its
+/// re-plan) writes in its only session: staged as the first.
 /// </summary>
 public class StagedPlanningWrite : DispatchProxy
 {
     private ILogisticsStore _store = null!;
-    private int _sessions;
+    private int _sessions, _staged;
 
     /// <summary>Runs, and commits, after the staged write's snapshot was taken.</summary>
     public Func<Task> BeforeWrite { get; set; } = () => Task.CompletedTask;
 
-    public static (ILogisticsStore Store, StagedPlanningWrite Staging) Over(ILogisticsStore store)
+    public static (ILogisticsStore Store, StagedPlanningWrite Staging) Over(ILogisticsStore store, int stagedSession = 2)
     {
         var proxy = Create<ILogisticsStore, StagedPlanningWrite>();
         var staging = (StagedPlanningWrite)(object)proxy;
-        staging._store = store;
+        (staging._store, staging._staged) = (store, stagedSession);
         return (proxy, staging);
     }
 
     protected override object? Invoke(MethodInfo? method, object?[]? args) =>
-        method!.Name == nameof(ILogisticsStore.BeginAsync) && ++_sessions == 2
+        method!.Name == nameof(ILogisticsStore.BeginAsync) && ++_sessions == _staged
             ? BeginStagedAsync((CancellationToken)args![0]!)
             : Forward(_store, method, args);
 
@@ -67,6 +68,8 @@ public class StagedPlanningWrite : DispatchProxy
         protected override object? Invoke(MethodInfo? method, object?[]? args) => method!.Name switch
         {
             nameof(ILogisticsSession.VehiclesAsync) => Task.FromResult(_fleet),
+            // A re-plan reads its one vehicle: from the same snapshot.
+            nameof(ILogisticsSession.VehicleAsync) => Task.FromResult(_fleet.SingleOrDefault(v => v.Id == (string)args![0]!)),
             nameof(ILogisticsSession.GuardVehiclesAsync) => GuardAsync((IReadOnlyCollection<string>)args![0]!, (CancellationToken)args[1]!),
             _ => Forward(_inner, method, args),
         };

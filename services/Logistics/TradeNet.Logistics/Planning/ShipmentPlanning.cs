@@ -227,6 +227,10 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
                 "beyond its driver's duty", routeId, vehicleId);
             return false;
         }
+        // Booked on the vehicle as this write read it, as a planning run's write is: a change of it (or a run booking its hours)
+        // committing meanwhile decided without this route (MongoDB; SQLite serialises), so one of the two must lose. Losing
+        // fails the whole stop, cancellation included, which its caller runs again (the consumer's message retry, StopTrade's).
+        await session.GuardVehiclesAsync([vehicle.Id], ct);
         foreach (var plan in planned)
         {
             var shipment = remaining.Single(s => s.TransferId == plan.Transfer.Id);

@@ -159,7 +159,7 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
     Task<bool> DeleteVehicleAsync(string id, CancellationToken ct = default);
 
     /// <summary>Makes this write conflict with any other that changes or withdraws one of <paramref name="vehicleIds"/>: a
-    /// planning run books them on the vehicles as its write reads them, and a change (a smaller van, no more chilling) checks
+    /// planning run (or a cancellation's re-plan) books them on the vehicles as its write reads them, and a change (a smaller van, no more chilling) checks
     /// the goods already planned on it, which cannot include the run's routes before they commit. SQLite writers queue up
     /// anyway; on MongoDB this writes a counter on each vehicle's document, so one of the two fails and is retried.</summary>
     Task GuardVehiclesAsync(IReadOnlyCollection<string> vehicleIds, CancellationToken ct = default);
