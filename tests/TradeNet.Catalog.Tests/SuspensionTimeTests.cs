@@ -31,4 +31,16 @@ public sealed class SuspensionTimeTests
         Assert.True(suspended.SuspendedAt > reinstated.ReinstatedAt,
             $"suspended at {suspended.SuspendedAt:O}, not after the reinstatement at {reinstated.ReinstatedAt:O}: logistics would keep the town active");
     }
+
+    [Fact]
+    public void A_suspension_on_a_clock_that_moved_on_or_of_a_town_never_reinstated_is_dated_now()
+    {
+        var reinstatedAt = DateTimeOffset.Parse("2026-12-06T10:00:00.1234567Z");
+        var now = reinstatedAt.AddHours(2);
+
+        Assert.Equal(now, Application.TownSuspensions.SuspendedAt(reinstatedAt, now));
+        Assert.Equal(now, Application.TownSuspensions.SuspendedAt(null, now));
+        // The reinstatement's time as MongoDB keeps it (whole milliseconds): still after the announced one.
+        Assert.True(Application.TownSuspensions.SuspendedAt(reinstatedAt.AddTicks(-4567), reinstatedAt) > reinstatedAt);
+    }
 }
