@@ -29,8 +29,8 @@ public sealed partial class CatalogStoreContractTests
         AssertSame(town with { Suspension = suspension }, await store.Store.GetTownAsync("42187"));
         AssertSame(town with { Suspension = suspension }, await store.Store.FindTownByKeyHashAsync("hash-1"));
         AssertSame(town with { Suspension = suspension }, Assert.Single(await store.Store.GetTownsAsync()));
-        await AddAsync(store.Store, s => s.SetTownSuspensionAsync("42187", null));
-        AssertSame(town, await store.Store.GetTownAsync("42187"));
+        await AddAsync(store.Store, s => s.ReinstateTownAsync("42187", At.AddHours(1)));
+        AssertSame(town with { ReinstatedAt = At.AddHours(1) }, await store.Store.GetTownAsync("42187"));
     }
 
     [Theory, MemberData(nameof(Adapters))]

@@ -87,7 +87,26 @@ public sealed class MongoMappingTests
     {
         Assert.Equal(BsonDocument.Parse("""{ "$set": { "suspension": { "reason": "late", "at": { "$date": "2026-11-27T09:30:15.123Z" } } } }"""),
             MongoRendering.Render(CatalogMongoQueries.SetSuspension(new TownSuspension("late", At))));
-        Assert.Equal(BsonDocument.Parse("""{ "$set": { "suspension": null } }"""), MongoRendering.Render(CatalogMongoQueries.SetSuspension(null)));
+    }
+
+    [Fact]
+    public void A_reinstatement_clears_the_towns_suspension_and_sets_its_reinstatement_date_and_nothing_else()
+    {
+        Assert.Equal(BsonDocument.Parse("""{ "$set": { "suspension": null, "reinstatedAt": { "$date": "2026-11-27T09:30:15.123Z" } } }"""),
+            MongoRendering.Render(CatalogMongoQueries.Reinstate(At)));
+    }
+
+    [Fact]
+    public void A_towns_last_reinstatement_is_kept_as_a_date_and_a_town_stored_before_it_reads_as_never_reinstated()
+    {
+        var town = new Town("42187", "Roanne", "42187", 46.03, 4.07, ["cheese"], "hash", At, ReinstatedAt: At.AddHours(1));
+
+        var back = RoundTrip(town, out var doc);
+
+        AssertSame(town, back);
+        Assert.Equal(BsonType.DateTime, doc["reinstatedAt"].BsonType);
+        doc.Remove("reinstatedAt");
+        Assert.Null(BsonSerializer.Deserialize<Town>(doc).ReinstatedAt);
     }
 
     [Fact]

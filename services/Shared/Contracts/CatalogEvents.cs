@@ -34,7 +34,9 @@ public sealed record TownChanged(string TownId, string Name, string? InseeCode, 
 /// <summary>An operator suspended the town (<c>POST /api/catalog/towns/{id}/suspension</c>): its key was revoked and each
 /// listing in <paramref name="WithdrawnListingIds"/> withdrawn (a <see cref="ListingWithdrawn"/> each), all in the write that
 /// published this. Its agreed trades are left as they are. Logistics withdraws its vehicles and refuses new ones until a
-/// <see cref="TownReinstated"/> with a later time.</summary>
+/// <see cref="TownReinstated"/> with a later time; it orders the two by their times, not by arrival, so
+/// <paramref name="SuspendedAt"/> is never before the town's last reinstatement (catalog dates it after it, whatever its
+/// clock did).</summary>
 public sealed record TownSuspended(string TownId, string Reason, DateTimeOffset SuspendedAt, string[] WithdrawnListingIds);
 
 /// <summary>An operator lifted the town's suspension (<c>DELETE /api/catalog/towns/{id}/suspension</c>) and gave it a new key;

@@ -33,7 +33,7 @@ public sealed class TownSuspensions(ICatalogStore store, TimeProvider clock, ILo
             withdrawnCount = null;
             if (town.IsSuspended) return town;
             var now = clock.GetUtcNow();
-            var suspension = new TownSuspension(reason!, now);
+            var suspension = new TownSuspension(reason!, SuspendedAt(town.ReinstatedAt, now));
             await session.SetTownSuspensionAsync(town.Id, suspension, ct);
             // One key per town and the column is unique: the key is replaced by the hash of a key no one is ever shown,
             // on the hash read, as a rotation replaces it (a concurrent rotation makes this write retry).
@@ -44,7 +44,7 @@ public sealed class TownSuspensions(ICatalogStore store, TimeProvider clock, ILo
             // then finds the town suspended.
             var open = await session.GetOpenListingsAsync(town.Id, now, ct);
             foreach (var listing in open) await ListingBoard.WithdrawInAsync(session, listing, ct);
-            session.Publish(new TownSuspended(town.Id, suspension.Reason, now, open.Select(l => l.Id).ToArray()));
+            session.Publish(new TownSuspended(town.Id, suspension.Reason, suspension.At, open.Select(l => l.Id).ToArray()));
             await session.CommitAsync(ct);
             withdrawnCount = open.Count;
             return town with { Suspension = suspension };
@@ -69,8 +69,10 @@ public sealed class TownSuspensions(ICatalogStore store, TimeProvider clock, ILo
             // joins no revoked-key feed.
             var apiKey = ApiKeys.New();
             await session.ReplaceTownKeyAsync(town.Id, town.ApiKeyHash, ApiKeys.Hash(apiKey), ct);
-            await session.SetTownSuspensionAsync(town.Id, null, ct);
-            session.Publish(new TownReinstated(town.Id, ReinstatedAt(lifted, clock.GetUtcNow())));
+            // Kept with the town, so the next suspension can be dated after it (SuspendedAt).
+            var reinstatedAt = ReinstatedAt(lifted, clock.GetUtcNow());
+            await session.ReinstateTownAsync(town.Id, reinstatedAt, ct);
+            session.Publish(new TownReinstated(town.Id, reinstatedAt));
             await session.CommitAsync(ct);
             return new TownKeyRotation(town.Id, apiKey);
         });
@@ -86,6 +88,17 @@ public sealed class TownSuspensions(ICatalogStore store, TimeProvider clock, ILo
     public static DateTimeOffset ReinstatedAt(TownSuspension lifted, DateTimeOffset now)
     {
         var after = lifted.At.AddMilliseconds(1);
+        return now < after ? after : now;
+    }
+
+    /// <summary>The other side of <see cref="ReinstatedAt"/>: a suspension dated at or before the town's last reinstatement
+    /// (this clock set back since, or another replica's behind) would be ignored by logistics, the town left active there
+    /// and its vehicles registered since still planned. Dated at least a millisecond after it (MongoDB keeps the
+    /// reinstatement's time in whole milliseconds, its announcement had ticks).</summary>
+    public static DateTimeOffset SuspendedAt(DateTimeOffset? lastReinstatedAt, DateTimeOffset now)
+    {
+        if (lastReinstatedAt is not { } reinstated) return now;
+        var after = reinstated.AddMilliseconds(1);
         return now < after ? after : now;
     }
 }

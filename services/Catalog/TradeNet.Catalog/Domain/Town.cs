@@ -5,6 +5,8 @@ namespace TradeNet.Catalog.Domain;
 /// <param name="Moves">When the town itself last changed its position, oldest first: those still inside the move window,
 /// at most the limit (<see cref="CatalogOptions.MaxTownMovesPerHour"/>); null when it has not moved. Operators' moves are
 /// not kept: they are not limited, and must not use up the town's own allowance.</param>
+/// <param name="ReinstatedAt">When an operator last lifted its suspension, as TownReinstated announced it (MongoDB keeps whole
+/// milliseconds); null when never. A later suspension is dated after it, whatever the clock did since.</param>
 public sealed record Town(
     string Id,
     string Name,
@@ -15,7 +17,8 @@ public sealed record Town(
     string ApiKeyHash,
     DateTimeOffset RegisteredAt,
     TownSuspension? Suspension = null,
-    DateTimeOffset[]? Moves = null)
+    DateTimeOffset[]? Moves = null,
+    DateTimeOffset? ReinstatedAt = null)
 {
     public bool IsSuspended => Suspension is not null;
 

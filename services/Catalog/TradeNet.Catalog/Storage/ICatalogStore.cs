@@ -72,9 +72,14 @@ public interface ICatalogSession : IWriteScope
     /// <exception cref="CatalogConflictException">The town is not stored (nothing removes towns, so only a race explains it).</exception>
     Task UpdateTownAsync(Town town, CancellationToken ct = default);
 
-    /// <summary>Sets or clears (null) the town's suspension, and nothing else of it.</summary>
+    /// <summary>Sets the town's suspension, and nothing else of it.</summary>
     /// <exception cref="CatalogConflictException">The town is not stored.</exception>
-    Task SetTownSuspensionAsync(string townId, TownSuspension? suspension, CancellationToken ct = default);
+    Task SetTownSuspensionAsync(string townId, TownSuspension suspension, CancellationToken ct = default);
+
+    /// <summary>Clears the town's suspension and keeps <paramref name="reinstatedAt"/> as its last reinstatement
+    /// (<see cref="Town.ReinstatedAt"/>), and nothing else of it.</summary>
+    /// <exception cref="CatalogConflictException">The town is not stored.</exception>
+    Task ReinstateTownAsync(string townId, DateTimeOffset reinstatedAt, CancellationToken ct = default);
 
     Task AddListingAsync(Listing listing, CancellationToken ct = default);
 

@@ -50,7 +50,10 @@ public static class CatalogMongoMapping
         cm.MapMember(t => t.Suspension).SetElementName("suspension").SetDefaultValue((TownSuspension?)null);
         // Nor a `moves` field, until they move: none counted.
         cm.MapMember(t => t.Moves).SetElementName("moves").SetSerializer(Times).SetDefaultValue((DateTimeOffset[]?)null);
-        cm.MapCreator(t => new Town(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties, t.ApiKeyHash, t.RegisteredAt, t.Suspension, t.Moves));
+        // Nor a `reinstatedAt` field, until first reinstated.
+        cm.MapMember(t => t.ReinstatedAt).SetElementName("reinstatedAt").SetSerializer(OptionalTime).SetDefaultValue((DateTimeOffset?)null);
+        cm.MapCreator(t => new Town(t.Id, t.Name, t.InseeCode, t.Lat, t.Lon, t.Specialties, t.ApiKeyHash, t.RegisteredAt, t.Suspension, t.Moves,
+            t.ReinstatedAt));
         cm.SetIgnoreExtraElements(true);
     }
 

@@ -37,8 +37,12 @@ public static class CatalogMongoQueries
 
     public static UpdateDefinition<Town> SetKeyHash(string hash) => Builders<Town>.Update.Set(t => t.ApiKeyHash, hash);
 
-    /// <summary>A suspension or reinstatement sets the town's <c>suspension</c> and nothing else.</summary>
-    public static UpdateDefinition<Town> SetSuspension(TownSuspension? suspension) => Builders<Town>.Update.Set(t => t.Suspension, suspension);
+    /// <summary>A suspension sets the town's <c>suspension</c> and nothing else.</summary>
+    public static UpdateDefinition<Town> SetSuspension(TownSuspension suspension) => Builders<Town>.Update.Set(t => t.Suspension, suspension);
+
+    /// <summary>A reinstatement clears the town's <c>suspension</c> and sets its <c>reinstatedAt</c>, and nothing else.</summary>
+    public static UpdateDefinition<Town> Reinstate(DateTimeOffset reinstatedAt) =>
+        Builders<Town>.Update.Set(t => t.Suspension, null).Set(t => t.ReinstatedAt, reinstatedAt);
 
     /// <summary>A town's change sets what may change, and the moves counted against its limit, and nothing else (the key
     /// hash is a rotation's). Two concurrent moves both write the document, so one of them conflicts and retries.</summary>

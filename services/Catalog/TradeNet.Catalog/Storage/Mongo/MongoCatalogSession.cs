@@ -82,10 +82,18 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
             return true;
         });
 
-    public Task SetTownSuspensionAsync(string townId, TownSuspension? suspension, CancellationToken ct = default) =>
+    public Task SetTownSuspensionAsync(string townId, TownSuspension suspension, CancellationToken ct = default) =>
         Guarded(async () =>
         {
             var result = await store.Towns.UpdateOneAsync(Session, TownById(townId), SetSuspension(suspension), cancellationToken: ct);
+            if (result.MatchedCount != 1) throw new CatalogConflictException($"Town '{townId}' is not stored.");
+            return true;
+        });
+
+    public Task ReinstateTownAsync(string townId, DateTimeOffset reinstatedAt, CancellationToken ct = default) =>
+        Guarded(async () =>
+        {
+            var result = await store.Towns.UpdateOneAsync(Session, TownById(townId), Reinstate(reinstatedAt), cancellationToken: ct);
             if (result.MatchedCount != 1) throw new CatalogConflictException($"Town '{townId}' is not stored.");
             return true;
         });

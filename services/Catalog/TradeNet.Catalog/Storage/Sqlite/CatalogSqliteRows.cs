@@ -26,7 +26,8 @@ internal static class CatalogSqliteRows
         r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetDouble(3), r.GetDouble(4),
         Strings(r.GetString(5)), r.GetString(6), Time(r.GetString(7)),
         r.IsDBNull(8) ? null : new TownSuspension(r.IsDBNull(9) ? "" : r.GetString(9), Time(r.GetString(8))),
-        r.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(r.GetString(10))?.Select(Time).ToArray());
+        r.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(r.GetString(10))?.Select(Time).ToArray(),
+        r.IsDBNull(11) ? null : Time(r.GetString(11)));
 
     public static TownRequest TownRequest(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Time(r.GetString(4)), Time(r.GetString(5)));
@@ -52,6 +53,7 @@ internal static class CatalogSqliteRows
         ("$id", t.Id), ("$name", t.Name), ("$insee", t.InseeCode), ("$lat", t.Lat), ("$lon", t.Lon),
         ("$specialties", Json(t.Specialties)), ("$hash", t.ApiKeyHash), ("$at", Text(t.RegisteredAt)),
         .. SuspensionParameters(t.Suspension), ("$moves", Moves(t.Moves)),
+        ("$reinstatedAt", t.ReinstatedAt is { } reinstated ? Text(reinstated) : null),
     ];
 
     /// <summary>A town's moves as a JSON array of UTC times; null when it has none.</summary>

@@ -14,7 +14,8 @@ internal static class CatalogSqliteSchema
             registered_at TEXT NOT NULL,
             suspended_at TEXT NULL,
             suspension_reason TEXT NULL,
-            moves TEXT NULL);
+            moves TEXT NULL,
+            reinstated_at TEXT NULL);
         CREATE TABLE IF NOT EXISTS categories (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,
@@ -76,7 +77,8 @@ internal static class CatalogSqliteSchema
         """;
 
     public const string TownColumns =
-        "id, name, insee_code, lat, lon, specialties, api_key_hash, registered_at, suspended_at, suspension_reason, moves";
+        "id, name, insee_code, lat, lon, specialties, api_key_hash, registered_at, suspended_at, suspension_reason, moves, " +
+        "reinstated_at";
     public const string CategoryColumns = "id, name, family, unit, value_per_unit, weight_per_unit, perishable";
     public const string ListingColumns =
         "id, town_id, kind, category, quantity, reserved, fulfilled, min_lot, attributes, requires, " +

@@ -50,7 +50,7 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         {
             await scope.ExecuteAsync(
                 $"INSERT INTO towns({TownColumns}) VALUES ($id, $name, $insee, $lat, $lon, $specialties, $hash, $at, " +
-                "$suspendedAt, $suspensionReason, $moves)",
+                "$suspendedAt, $suspensionReason, $moves, $reinstatedAt)",
                 TownParameters(town));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintViolation)
@@ -110,11 +110,19 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         if (changed != 1) throw new CatalogConflictException($"Town '{town.Id}' is not stored.");
     }
 
-    public async Task SetTownSuspensionAsync(string townId, TownSuspension? suspension, CancellationToken ct = default)
+    public async Task SetTownSuspensionAsync(string townId, TownSuspension suspension, CancellationToken ct = default)
     {
         var changed = await scope.ExecuteAsync(
             "UPDATE towns SET suspended_at = $suspendedAt, suspension_reason = $suspensionReason WHERE id = $id",
             [("$id", townId), .. SuspensionParameters(suspension)]);
+        if (changed != 1) throw new CatalogConflictException($"Town '{townId}' is not stored.");
+    }
+
+    public async Task ReinstateTownAsync(string townId, DateTimeOffset reinstatedAt, CancellationToken ct = default)
+    {
+        var changed = await scope.ExecuteAsync(
+            "UPDATE towns SET suspended_at = NULL, suspension_reason = NULL, reinstated_at = $reinstatedAt WHERE id = $id",
+            ("$id", townId), ("$reinstatedAt", Text(reinstatedAt)));
         if (changed != 1) throw new CatalogConflictException($"Town '{townId}' is not stored.");
     }
 
