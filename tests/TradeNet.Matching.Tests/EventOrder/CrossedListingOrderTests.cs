@@ -19,16 +19,20 @@ public class CrossedListingOrderTests
     // Town A moved about 100 km south-east, or about 4 km.
     private static readonly (double Lat, double Lon) Far = (45.3, 4.9), Near = (46.06, 4.09);
 
+    /// <summary>A swap of its own (categories of its tag): A's cheese for B's firewood, B's cheese need limited to 20 km
+    /// (A is 2.3 km away); the need is last.</summary>
+    internal static ListingSnapshot[] SwapListings(string tag) =>
+    [
+        Swap.Listing($"{tag}-a-cheese", Swap.A, "offer", $"cheese-{tag}", 10, 10, 12),
+        Swap.Listing($"{tag}-a-wood", Swap.A, "need", $"firewood-{tag}", 150, 150, 0.8),
+        Swap.Listing($"{tag}-b-wood", Swap.B, "offer", $"firewood-{tag}", 200, 200, 0.8),
+        Swap.Listing($"{tag}-b-cheese", Swap.B, "need", $"cheese-{tag}", 10, 10, 12) with { MaxDistanceKm = 20 },
+    ];
+
     /// <summary>A proposal of a swap of its own (categories of its tag), B's cheese need limited to 20 km (A is 2.3 km away).</summary>
     internal static async Task<(Guid Trade, ListingSnapshot[] Listings)> ProposeAsync(MatchingHost host, EventDelivery delivery, string tag)
     {
-        ListingSnapshot[] listings =
-        [
-            Swap.Listing($"{tag}-a-cheese", Swap.A, "offer", $"cheese-{tag}", 10, 10, 12),
-            Swap.Listing($"{tag}-a-wood", Swap.A, "need", $"firewood-{tag}", 150, 150, 0.8),
-            Swap.Listing($"{tag}-b-wood", Swap.B, "offer", $"firewood-{tag}", 200, 200, 0.8),
-            Swap.Listing($"{tag}-b-cheese", Swap.B, "need", $"cheese-{tag}", 10, 10, 12) with { MaxDistanceKm = 20 },
-        ];
+        var listings = SwapListings(tag);
         foreach (var listing in listings) await delivery.DeliverAsync(new ListingPublished(listing));
         var round = await host.RunRoundAsync();
         var trades = await Task.WhenAll(round.TradeIds.Select(host.TradeAsync));

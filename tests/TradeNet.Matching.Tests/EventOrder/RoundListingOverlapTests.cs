@@ -25,13 +25,7 @@ public class RoundListingOverlapTests
         await using var host = new MatchingHost { WrapStore = hooked.Wrap, RetryLikeTheBus = true };
         using var delivery = new EventDelivery(host.Harness);
         const string tag = "round-overlap";
-        ListingSnapshot[] listings =
-        [
-            Swap.Listing($"{tag}-a-cheese", Swap.A, "offer", $"cheese-{tag}", 10, 10, 12),
-            Swap.Listing($"{tag}-a-wood", Swap.A, "need", $"firewood-{tag}", 150, 150, 0.8),
-            Swap.Listing($"{tag}-b-wood", Swap.B, "offer", $"firewood-{tag}", 200, 200, 0.8),
-            Swap.Listing($"{tag}-b-cheese", Swap.B, "need", $"cheese-{tag}", 10, 10, 12) with { MaxDistanceKm = 20 },
-        ];
+        var listings = CrossedListingOrderTests.SwapListings(tag);
         foreach (var listing in listings) await delivery.DeliverAsync(new ListingPublished(listing));
         var need = listings[3];
 
