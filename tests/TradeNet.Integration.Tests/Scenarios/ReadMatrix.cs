@@ -28,6 +28,32 @@ public sealed partial class ReadMatrix(AccessMatrix matrix, AccessWorld world)
                 Failures.Add($"{route}: could not run its row: {e.Message}");
             }
         }
+        await RunAfterProbesAsync();
+    }
+
+    /// <summary>`after` must be an id the caller may read, "the same for another town's [item] as for none" (docs): the
+    /// outsider paging after A's van, shipment or trade must get what it gets after an id that is nobody's.</summary>
+    private async Task RunAfterProbesAsync()
+    {
+        var shipment = (await world.Shipments(world.TradeAB))[0].GetProperty("id").GetString();
+        var nobody = Guid.NewGuid().ToString();
+        foreach (var (path, theirs) in new[]
+                 {
+                     ("/api/logistics/vehicles", world.VanOfA), ("/api/logistics/shipments", shipment), ("/api/matching/trades", world.TradeAB),
+                 })
+        {
+            var (foreign, foreignBody, _) = await matrix.SendAsync(HttpMethod.Get, new AccessTarget($"{path}?after={theirs}", world.A, world.B), Caller.Outsider);
+            var (none, noneBody, _) = await matrix.SendAsync(HttpMethod.Get, new AccessTarget($"{path}?after={nobody}", world.A, world.B), Caller.Outsider);
+            if (foreign != none || foreign == 200 || Title(foreignBody) != Title(noneBody))
+                Failures.Add($"GET {path}?after= as {Caller.Outsider}: another town's id answers {foreign} {AccessMatrix.Excerpt(foreignBody)}, " +
+                    $"nobody's {none} {AccessMatrix.Excerpt(noneBody)}: the answer tells them apart");
+        }
+    }
+
+    private static string? Title(string body)
+    {
+        try { return JsonDocument.Parse(body).RootElement.GetProperty("title").GetString(); }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException) { return body; }
     }
 
     private async Task RunTargetAsync(string route, AccessTarget target, IReadOnlyDictionary<Caller, Expect> expected)
