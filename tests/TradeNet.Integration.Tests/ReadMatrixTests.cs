@@ -36,9 +36,10 @@ public sealed class ReadMatrixTests(AccessMatrixHost host, ITestOutputHelper out
             using var ops = flow.Operator();
             var world = new AccessWorld(flow, ops, TradeNet.OperatorApiKey);
             await world.BuildAsync();
+            var carried = await ReadWorld.CarriedTradeAsync(world);
             var built = clock.Elapsed;
             var matrix = new AccessMatrix(TradeNet.Gateway, world);
-            var reads = new ReadMatrix(matrix, world);
+            var reads = new ReadMatrix(matrix, world, carried);
 
             await reads.RunAsync();
 

@@ -10,7 +10,7 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// (<see cref="AccessMatrix.CheckSecrets"/>), no key material of anyone, a paging link only after an id it was shown,
 /// and the scene's own checks (lists narrowed to the caller, handover codes, suspension reasons).
 /// </summary>
-public sealed partial class ReadMatrix(AccessMatrix matrix, AccessWorld world)
+public sealed partial class ReadMatrix(AccessMatrix matrix, AccessWorld world, string carriedTrade)
 {
     public List<string> Failures => matrix.Failures;
 
@@ -29,6 +29,25 @@ public sealed partial class ReadMatrix(AccessMatrix matrix, AccessWorld world)
             }
         }
         await RunAfterProbesAsync();
+        await RunCarrierProbesAsync();
+    }
+
+    /// <summary>A, only the carrier of <c>carriedTrade</c> (B with C): the trade, its cost and transfers 404 (logistics.md:
+    /// "a carrier of one of its legs only: 404"); its shipments readable, without their handover codes.</summary>
+    private async Task RunCarrierProbesAsync()
+    {
+        foreach (var path in new[] { $"/api/matching/trades/{carriedTrade}", $"/api/logistics/trades/{carriedTrade}/cost", $"/api/logistics/trades/{carriedTrade}/transfers" })
+        {
+            var (status, body, _) = await matrix.SendAsync(HttpMethod.Get, new AccessTarget(path, world.A, world.B), Caller.Owner);
+            if (status != 404) Failures.Add($"GET {path} as A, only the trade's carrier: expected 404, got {status}: {AccessMatrix.Excerpt(body)}");
+        }
+        var list = new AccessTarget($"/api/logistics/shipments?trade={carriedTrade}", world.A, world.B);
+        var (listed, shipments, _) = await matrix.SendAsync(HttpMethod.Get, list, Caller.Owner);
+        var what = $"GET {list.Path} as A, only the trade's carrier";
+        matrix.CheckSecrets(what, Caller.Owner, list, shipments);
+        var count = listed == 200 ? JsonDocument.Parse(shipments).RootElement.GetArrayLength() : -1;
+        if (count != 2 || shipments.Contains("\"handoverCode\":\"", StringComparison.Ordinal))
+            Failures.Add($"{what}: expected its 2 shipments without handover codes, got {listed}: {AccessMatrix.Excerpt(shipments)}");
     }
 
     /// <summary>`after` must be an id the caller may read, "the same for another town's [item] as for none" (docs): the
