@@ -20,16 +20,22 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
     private readonly HttpClient _http = new() { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(60) };
     public List<string> Failures { get; } = [];
     public int Calls { get; private set; }
+    /// <summary>The Link header of the last answer (paging), if any.</summary>
+    public string? LastLink { get; private set; }
 
     /// <summary>Mutating operations of the served documents, as "METHOD /path".</summary>
-    public static async Task<IReadOnlyList<string>> DocumentedMutationsAsync(Uri gateway)
+    public static Task<IReadOnlyList<string>> DocumentedMutationsAsync(Uri gateway) =>
+        DocumentedAsync(gateway, m => m is "POST" or "PUT" or "PATCH" or "DELETE");
+
+    /// <summary>Operations of the served documents whose method passes the filter, as "METHOD /path".</summary>
+    public static async Task<IReadOnlyList<string>> DocumentedAsync(Uri gateway, Func<string, bool> method)
     {
         using var http = new HttpClient { BaseAddress = gateway };
         var routes = new List<string>();
         foreach (var service in ApiDocs.Services)
         {
             var document = await ApiDocument.FetchAsync(http, service);
-            routes.AddRange(document.Operations().Where(o => o.Method is "POST" or "PUT" or "PATCH" or "DELETE").Select(o => $"{o.Method} {o.Path}"));
+            routes.AddRange(document.Operations().Where(o => method(o.Method)).Select(o => $"{o.Method} {o.Path}"));
         }
         return routes;
     }
@@ -104,7 +110,7 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
     private static readonly Caller[] AllowedOrder =
         [Caller.Owner, Caller.Party, Caller.Operator, Caller.Outsider, Caller.SpoofedHeaders, Caller.NoKey, Caller.ForgedToken];
 
-    private static bool IsNotApplicable(AccessTarget target, Caller caller) =>
+    internal static bool IsNotApplicable(AccessTarget target, Caller caller) =>
         (caller == Caller.Party && target.Party is null) || (caller == Caller.Owner && target.Owner is null);
 
     /// <summary>One call as the caller, through the gateway; a 5xx is recorded in <see cref="Failures"/>.</summary>
@@ -127,6 +133,7 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
         }
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        LastLink = response.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null;
         var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json" && IsProblem(text, (int)response.StatusCode);
         if ((int)response.StatusCode >= 500)
             Failures.Add($"{method} {target.Path} as {caller}: {(int)response.StatusCode}: {Excerpt(text)}");
@@ -147,7 +154,7 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
     };
 
     /// <summary>The town the caller's key acts for (null: no key, an unknown, revoked or replaced one, or an operator's).</summary>
-    private string? KeyTown(AccessTarget target, Caller caller) => caller switch
+    internal string? KeyTown(AccessTarget target, Caller caller) => caller switch
     {
         Caller.Owner => target.Owner!.Id,
         Caller.Party => target.Party!.Id,
@@ -164,7 +171,7 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
                 Failures.Add($"{what}: the answer reveals {(owner is null ? "an operator's note" : $"a secret of {owner}")} ('{Excerpt(secret, 12)}…'): {Excerpt(body)}");
     }
 
-    private static bool Matches(Expect expected, int status) => expected switch
+    internal static bool Matches(Expect expected, int status) => expected switch
     {
         Expect.Unauthorized => status == 401,
         Expect.Forbidden => status == 403,
@@ -173,7 +180,7 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
         _ => false,
     };
 
-    private static string Describe(Expect expected) => expected switch
+    internal static string Describe(Expect expected) => expected switch
     {
         Expect.Unauthorized => "401",
         Expect.Forbidden => "403",
@@ -211,5 +218,5 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
         return last;
     }
 
-    private static string Excerpt(string text, int length = 300) => text.Length <= length ? text : text[..length] + "…";
+    internal static string Excerpt(string text, int length = 300) => text.Length <= length ? text : text[..length] + "…";
 }

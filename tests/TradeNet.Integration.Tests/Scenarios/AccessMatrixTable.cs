@@ -99,7 +99,7 @@ public static class AccessMatrixTable
     public static IReadOnlyList<(string Route, IReadOnlyDictionary<Caller, Expect> Expected)> Routes { get; } =
         Rows.Select(r => (r.Route, Parse(r.Route, r.Row))).ToList();
 
-    private static IReadOnlyDictionary<Caller, Expect> Parse(string route, string row)
+    internal static IReadOnlyDictionary<Caller, Expect> Parse(string route, string row)
     {
         var cells = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (cells.Length != Columns.Length) throw new InvalidOperationException($"{route}: {cells.Length} cells, {Columns.Length} columns");

@@ -181,7 +181,7 @@ public sealed class AccessWorld(TradeFlow flow, TradeNetClient ops, string opera
         return town;
     }
 
-    private async Task<string> AgreeAsync(string tradeId, TradeFlow.Town first, TradeFlow.Town second)
+    internal async Task<string> AgreeAsync(string tradeId, TradeFlow.Town first, TradeFlow.Town second)
     {
         await first.Client.Post($"/api/matching/trades/{tradeId}/accept", null, HttpStatusCode.OK);
         await second.Client.Post($"/api/matching/trades/{tradeId}/accept", null, HttpStatusCode.OK);
