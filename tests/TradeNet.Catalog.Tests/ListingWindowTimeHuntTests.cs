@@ -13,18 +13,6 @@ namespace TradeNet.Catalog.Tests;
 /// </summary>
 public sealed class ListingWindowTimeHuntTests : IAsyncLifetime
 {
-    /// <summary>The system clock until the test pins it to an instant, forwards or back (tokens are issued before it is).</summary>
-    private sealed class PinnedClock : TimeProvider
-    {
-        private long _pinned;
-        public DateTimeOffset? Pinned
-        {
-            get => Interlocked.Read(ref _pinned) is var t and not 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
-            set => Interlocked.Exchange(ref _pinned, value?.UtcTicks ?? 0);
-        }
-        public override DateTimeOffset GetUtcNow() => Pinned ?? System.GetUtcNow();
-    }
-
     private readonly PinnedClock _clock = new();
     private readonly CatalogFactory _factory;
 

@@ -15,18 +15,6 @@ public sealed class TownMoveLimitTimeHuntTests : IAsyncLifetime
 {
     private const int Limit = 2;
 
-    /// <summary>The system clock until the test pins it to an instant, forwards or back.</summary>
-    private sealed class PinnedClock : TimeProvider
-    {
-        private long _pinned;
-        public DateTimeOffset? Pinned
-        {
-            get => Interlocked.Read(ref _pinned) is var t and not 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
-            set => Interlocked.Exchange(ref _pinned, value?.UtcTicks ?? 0);
-        }
-        public override DateTimeOffset GetUtcNow() => Pinned ?? System.GetUtcNow();
-    }
-
     private readonly PinnedClock _clock = new();
     private readonly CatalogFactory _factory;
 
