@@ -38,14 +38,8 @@ public sealed class AccessMatrixTests(AccessMatrixHost host, ITestOutputHelper o
     public async Task Every_mutating_route_the_services_document_has_a_row_in_the_access_matrix()
     {
         var documented = await AccessMatrix.DocumentedMutationsAsync(TradeNet.Gateway);
-        var mapped = AccessMatrixTable.Routes.Select(r => r.Route).ToList();
-
-        var unmapped = documented.Except(mapped).ToList();
-        var stale = mapped.Except(documented).ToList();
-        Assert.True(unmapped.Count == 0, "Routes with no row in AccessMatrixTable (state who may call them, and give them a scene in " +
-            $"AccessScenes): {string.Join(", ", unmapped)}");
-        Assert.True(stale.Count == 0, $"Rows for routes the services no longer document: {string.Join(", ", stale)}");
-        Assert.DoesNotContain(mapped, r => !AccessScenes.All.ContainsKey(r));
+        AccessMatrix.AssertRowsMatch(documented, AccessMatrixTable.Routes.Select(r => r.Route).ToList(), nameof(AccessMatrixTable),
+            AccessScenes.All, nameof(AccessScenes));
     }
 
     [Fact]

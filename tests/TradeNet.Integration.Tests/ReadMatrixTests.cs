@@ -16,14 +16,8 @@ public sealed class ReadMatrixTests(AccessMatrixHost host, ITestOutputHelper out
     public async Task Every_read_route_the_services_document_has_a_row_in_the_read_matrix()
     {
         var documented = await AccessMatrix.DocumentedAsync(TradeNet.Gateway, m => m == "GET");
-        var mapped = ReadMatrixTable.Routes.Select(r => r.Route).ToList();
-
-        var unmapped = documented.Except(mapped).ToList();
-        var stale = mapped.Except(documented).ToList();
-        Assert.True(unmapped.Count == 0, "GET routes with no row in ReadMatrixTable (state who may read them, and give them a scene in " +
-            $"ReadScenes): {string.Join(", ", unmapped)}");
-        Assert.True(stale.Count == 0, $"Rows for GET routes the services no longer document: {string.Join(", ", stale)}");
-        Assert.DoesNotContain(mapped, r => !ReadScenes.All.ContainsKey(r));
+        AccessMatrix.AssertRowsMatch(documented, ReadMatrixTable.Routes.Select(r => r.Route).ToList(), nameof(ReadMatrixTable),
+            ReadScenes.All, nameof(ReadScenes), verb: "read");
     }
 
     [Fact]

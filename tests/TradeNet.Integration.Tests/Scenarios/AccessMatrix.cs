@@ -27,6 +27,19 @@ public sealed class AccessMatrix(Uri gateway, AccessWorld world)
     public static Task<IReadOnlyList<string>> DocumentedMutationsAsync(Uri gateway) =>
         DocumentedAsync(gateway, m => m is "POST" or "PUT" or "PATCH" or "DELETE");
 
+    /// <summary>A matrix's rows against the routes the documents list: a documented route without a row (someone must state
+    /// who may call it), a row for a route no longer documented, or a row without a scene fails.</summary>
+    public static void AssertRowsMatch<TScene>(IReadOnlyList<string> documented, IReadOnlyList<string> rows, string table,
+        IReadOnlyDictionary<string, TScene> scenes, string scenesName, string verb = "call")
+    {
+        var unmapped = documented.Except(rows).ToList();
+        var stale = rows.Except(documented).ToList();
+        Assert.True(unmapped.Count == 0, $"Routes with no row in {table} (state who may {verb} them, and give them a scene in " +
+            $"{scenesName}): {string.Join(", ", unmapped)}");
+        Assert.True(stale.Count == 0, $"Rows in {table} for routes the services no longer document: {string.Join(", ", stale)}");
+        Assert.DoesNotContain(rows, r => !scenes.ContainsKey(r));
+    }
+
     /// <summary>Operations of the served documents whose method passes the filter, as "METHOD /path".</summary>
     public static async Task<IReadOnlyList<string>> DocumentedAsync(Uri gateway, Func<string, bool> method)
     {
