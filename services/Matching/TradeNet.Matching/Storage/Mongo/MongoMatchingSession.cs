@@ -65,37 +65,31 @@ public sealed class MongoMatchingSession(MongoMatchingStore store, MongoWriteSco
         }
     }
 
-    public async Task GuardTradesAsync(IReadOnlyCollection<Guid> tradeIds, CancellationToken ct = default)
-    {
-        if (tradeIds.Count == 0) return;
-        try
-        {
-            // A write to each trade document (a counter the mapping ignores, reset by the trade's next replace): reads in a
-            // transaction never conflict, writes to one document do.
-            foreach (var chunk in tradeIds.Distinct().Chunk(MongoMatchingStore.IdsPerQuery))
-                await store.Trades.UpdateManyAsync(scope.Session, MongoMapping.TradesById(chunk),
-                    MongoMapping.TouchGuard, cancellationToken: ct);
-        }
-        catch (MongoCommandException ex) when (ex.Code == WriteConflict)
-        {
-            throw new TradeChangedException("A trade this write checked was written meanwhile; the message will be retried.");
-        }
-    }
+    // A write to each trade document (a counter the mapping ignores, reset by the trade's next replace): reads in a
+    // transaction never conflict, writes to one document do.
+    public Task GuardTradesAsync(IReadOnlyCollection<Guid> tradeIds, CancellationToken ct = default) =>
+        GuardAsync(store.Trades, tradeIds.Distinct(), MongoMapping.TradesById, MongoMapping.TouchGuard,
+            "A trade this write checked was written meanwhile; the message will be retried.", ct);
 
-    public async Task GuardListingsAsync(IReadOnlyCollection<string> listingIds, CancellationToken ct = default)
+    // A counter on each book document (the mapping ignores it; the listing's next save drops it): a consumer saving one of
+    // these listings meanwhile and this write cannot both commit.
+    public Task GuardListingsAsync(IReadOnlyCollection<string> listingIds, CancellationToken ct = default) =>
+        GuardAsync(store.Book, listingIds.Distinct(StringComparer.Ordinal), MongoMapping.Listings, MongoMapping.TouchListingGuard,
+            "A listing this write proposes on was saved meanwhile; the write will be tried again.", ct);
+
+    /// <summary>Touches each document's guard counter, a query per <see cref="MongoMatchingStore.IdsPerQuery"/> ids; a write
+    /// conflict becomes the <see cref="TradeChangedException"/> its caller retries on.</summary>
+    private async Task GuardAsync<TDocument, TId>(IMongoCollection<TDocument> documents, IEnumerable<TId> ids,
+        Func<IEnumerable<TId>, FilterDefinition<TDocument>> byIds, UpdateDefinition<TDocument> touch, string conflict, CancellationToken ct)
     {
-        if (listingIds.Count == 0) return;
         try
         {
-            // A counter on each book document (the mapping ignores it; the listing's next save drops it): a consumer saving
-            // one of these listings meanwhile and this write cannot both commit.
-            foreach (var chunk in listingIds.Distinct(StringComparer.Ordinal).Chunk(MongoMatchingStore.IdsPerQuery))
-                await store.Book.UpdateManyAsync(scope.Session, MongoMapping.Listings(chunk), MongoMapping.TouchListingGuard,
-                    cancellationToken: ct);
+            foreach (var chunk in ids.Chunk(MongoMatchingStore.IdsPerQuery))
+                await documents.UpdateManyAsync(scope.Session, byIds(chunk), touch, cancellationToken: ct);
         }
         catch (MongoCommandException ex) when (ex.Code == WriteConflict)
         {
-            throw new TradeChangedException("A listing this write proposes on was saved meanwhile; the write will be tried again.");
+            throw new TradeChangedException(conflict);
         }
     }
 
