@@ -56,7 +56,11 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
             var (takenAt, held) = await CopyAllAsync(partial, ct);
             var files = new List<BackupFile>();
             foreach (var database in _databases)
-                files.Add(await DescribeAsync(Path.Combine(partial, Path.GetFileName(database.FullPath)), ct));
+            {
+                var copy = Path.Combine(partial, Path.GetFileName(database.FullPath));
+                await HandOverAgainAsync(copy, ct);
+                files.Add(await DescribeAsync(copy, ct));
+            }
             var name = takenAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + id;
             var manifest = new BackupManifest(name, takenAt, Math.Round(held.TotalMilliseconds, 1), Release(), files);
             await File.WriteAllTextAsync(Path.Combine(partial, ManifestName), JsonSerializer.Serialize(manifest, Json), ct);
@@ -127,6 +131,21 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         {
             foreach (var database in held) database.LetWritersOn();
         }
+    }
+
+    /// <summary>On the in-memory bus an outbox keeps the events it handed over, and its relay hands them over again at its
+    /// next start, but only those handed over less than <see cref="OutboxRelay{TStore}.KeptFor"/> ago: the rest it forgets
+    /// first. A backup is restored later than that, and among its kept events may be some no consumer had finished at the
+    /// cut; made pending in the copy, they all go out again at the restored start, and the consumers' inboxes discard those
+    /// they had handled. (On a durable bus a confirmed event is deleted: there is nothing to do.)</summary>
+    private static async Task HandOverAgainAsync(string copy, CancellationToken ct)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString());
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL";
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task<BackupFile> DescribeAsync(string path, CancellationToken ct)
