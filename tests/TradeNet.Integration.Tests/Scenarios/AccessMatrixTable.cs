@@ -94,6 +94,10 @@ public static class AccessMatrixTable
         // is revoked (owner 401); it has no trading partner.
         ("POST /api/catalog/towns/{id}/suspension",              "401  401  401  403   403   403  401   401  ok   403   401"),
         ("DELETE /api/catalog/towns/{id}/suspension",            "401  401  401  401   -     403  401   401  ok   403   401"),
+        // Operators take backups (docs/operations.md, "Backups and restore"); a town 403.
+        ("POST /api/catalog/backups",                            "401  401  401  403   403   403  401   401  ok   403   401"),
+        ("POST /api/matching/backups",                           "401  401  401  403   403   403  401   401  ok   403   401"),
+        ("POST /api/logistics/backups",                          "401  401  401  403   403   403  401   401  ok   403   401"),
     ];
 
     public static IReadOnlyList<(string Route, IReadOnlyDictionary<Caller, Expect> Expected)> Routes { get; } =
