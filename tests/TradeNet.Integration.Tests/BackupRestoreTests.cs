@@ -24,57 +24,57 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         try
         {
             await first.ExplainFailureAsync(async () =>
-        {
-            var flow = new TradeFlow(first.Gateway, first.OperatorApiKey);
-            using var ops = flow.Operator();
-            towns =
-            [
-                await flow.RegisterTown("Roanne", "42187", 46.0443, 4.07974, "cheese"),
-                await flow.RegisterTown("Riorges", "42184", 46.0431, 4.0413, "vegetables"),
-                await flow.RegisterTown("Mably", "42127", 46.0847, 4.0608, "wood"),
-                await flow.RegisterTown("Le Coteau", "42071", 46.0197, 4.0917, "wine"),
-                await flow.RegisterTown("Villerest", "42332", 46.0189, 4.0381, "fruit"),
-                await flow.RegisterTown("Perreux", "42170", 46.0386, 4.1236, "honey"),
-            ];
-            agreed = await flow.AgreeSwap(towns[0], towns[1], scenario: 2);
-            onTheRoad = await flow.AgreeSwap(towns[2], towns[3], scenario: 3);
-            var rolling = (await TradeFlow.Shipments(towns[2], onTheRoad, 2)).First();
-            var carrier = towns.Single(t => t.Id == rolling.GetProperty("carrierTown").GetString());
-            await carrier.Client.Post($"/api/logistics/shipments/{rolling.GetProperty("id").GetString()}/pickup", null, HttpStatusCode.OK);
-            var (offered, wanted) = await flow.Categories(1);
-            await TradeFlow.Publish(towns[4], "offer", offered, 100, 10);
-            await TradeFlow.Publish(towns[5], "need", offered, 100, 10);
-            await TradeFlow.Publish(towns[5], "offer", wanted, 300, 10);
-            await TradeFlow.Publish(towns[4], "need", wanted, 300, 10);
-            proposed = (await flow.RunRoundUntilTrade(towns[4], towns[5].Id)).GetProperty("id").GetString()!;
-            await ShipmentsAsync(ops, agreed);
-            await ShipmentsAsync(ops, onTheRoad);
+            {
+                var flow = new TradeFlow(first.Gateway, first.OperatorApiKey);
+                using var ops = flow.Operator();
+                towns =
+                [
+                    await flow.RegisterTown("Roanne", "42187", 46.0443, 4.07974, "cheese"),
+                    await flow.RegisterTown("Riorges", "42184", 46.0431, 4.0413, "vegetables"),
+                    await flow.RegisterTown("Mably", "42127", 46.0847, 4.0608, "wood"),
+                    await flow.RegisterTown("Le Coteau", "42071", 46.0197, 4.0917, "wine"),
+                    await flow.RegisterTown("Villerest", "42332", 46.0189, 4.0381, "fruit"),
+                    await flow.RegisterTown("Perreux", "42170", 46.0386, 4.1236, "honey"),
+                ];
+                agreed = await flow.AgreeSwap(towns[0], towns[1], scenario: 2);
+                onTheRoad = await flow.AgreeSwap(towns[2], towns[3], scenario: 3);
+                var rolling = (await TradeFlow.Shipments(towns[2], onTheRoad, 2)).First();
+                var carrier = towns.Single(t => t.Id == rolling.GetProperty("carrierTown").GetString());
+                await carrier.Client.Post($"/api/logistics/shipments/{rolling.GetProperty("id").GetString()}/pickup", null, HttpStatusCode.OK);
+                var (offered, wanted) = await flow.Categories(1);
+                await TradeFlow.Publish(towns[4], "offer", offered, 100, 10);
+                await TradeFlow.Publish(towns[5], "need", offered, 100, 10);
+                await TradeFlow.Publish(towns[5], "offer", wanted, 300, 10);
+                await TradeFlow.Publish(towns[4], "need", wanted, 300, 10);
+                proposed = (await flow.RunRoundUntilTrade(towns[4], towns[5].Id)).GetProperty("id").GetString()!;
+                await ShipmentsAsync(ops, agreed);
+                await ShipmentsAsync(ops, onTheRoad);
 
-            using var taken = await ops.Send(HttpMethod.Post, "/api/matching/backups");
-            var body = await taken.Content.ReadAsStringAsync();
-            Assert.True(taken.StatusCode == HttpStatusCode.Created, $"{(int)taken.StatusCode} {body}");
-            atBackup = await ReadEverythingAsync(ops, towns, [proposed, agreed, onTheRoad]);
-            var manifest = JsonDocument.Parse(body).RootElement;
-            var folder = Path.Combine(first.DataDir, "backups", manifest.GetProperty("id").GetString()!);
-            Assert.Equal(["catalog.db", "logistics.db", "matching.db"],
-                manifest.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
-            Assert.Contains(manifest.GetProperty("id").GetString(),
-                (await ops.Get("/api/logistics/backups")).EnumerateArray().Select(m => m.GetProperty("id").GetString()));
-            Assert.Empty(CutProblems(folder));
-            output.WriteLine($"writers held back {manifest.GetProperty("writersHeldMs").GetDouble()} ms");
+                using var taken = await ops.Send(HttpMethod.Post, "/api/matching/backups");
+                var body = await taken.Content.ReadAsStringAsync();
+                Assert.True(taken.StatusCode == HttpStatusCode.Created, $"{(int)taken.StatusCode} {body}");
+                atBackup = await ReadEverythingAsync(ops, towns, [proposed, agreed, onTheRoad]);
+                var manifest = JsonDocument.Parse(body).RootElement;
+                var folder = Path.Combine(first.DataDir, "backups", manifest.GetProperty("id").GetString()!);
+                Assert.Equal(["catalog.db", "logistics.db", "matching.db"],
+                    manifest.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+                Assert.Contains(manifest.GetProperty("id").GetString(),
+                    (await ops.Get("/api/logistics/backups")).EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+                Assert.Empty(CutProblems(folder));
+                output.WriteLine($"writers held back {manifest.GetProperty("writersHeldMs").GetDouble()} ms");
 
-            // Everything after the backup is lost by the restore.
-            await towns[4].Client.Post($"/api/matching/trades/{proposed}/accept", null, HttpStatusCode.OK);
-            var planned = (await ShipmentsAsync(ops, agreed)).First();
-            await towns.Single(t => t.Id == planned.GetProperty("carrierTown").GetString()).Client
-                .Post($"/api/logistics/shipments/{planned.GetProperty("id").GetString()}/pickup", null, HttpStatusCode.OK);
-            await FinishShipmentsAsync(await ShipmentsAsync(ops, onTheRoad), towns);
-            await TradeFlow.TradeStatus(towns[2], onTheRoad, "completed");
-            ghost = (await flow.RegisterTown("Commelle-Vernay", "42068", 45.9986, 4.0628, "ghosts")).Id;
+                // Everything after the backup is lost by the restore.
+                await towns[4].Client.Post($"/api/matching/trades/{proposed}/accept", null, HttpStatusCode.OK);
+                var planned = (await ShipmentsAsync(ops, agreed)).First();
+                await towns.Single(t => t.Id == planned.GetProperty("carrierTown").GetString()).Client
+                    .Post($"/api/logistics/shipments/{planned.GetProperty("id").GetString()}/pickup", null, HttpStatusCode.OK);
+                await FinishShipmentsAsync(await ShipmentsAsync(ops, onTheRoad), towns);
+                await TradeFlow.TradeStatus(towns[2], onTheRoad, "completed");
+                ghost = (await flow.RegisterTown("Commelle-Vernay", "42068", 45.9986, 4.0628, "ghosts")).Id;
 
-            // The operator keeps the backup away from the data folder, then stops the host.
-            CopyFolder(folder, restoreFrom);
-        });
+                // The operator keeps the backup away from the data folder, then stops the host.
+                CopyFolder(folder, restoreFrom);
+            });
         }
         finally
         {
