@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -126,6 +127,115 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             await restored.DisposeAsync();
             Directory.Delete(restoreFrom, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Backups_taken_while_towns_publish_rounds_run_and_vehicles_register_are_whole_files_and_one_cut()
+    {
+        var tradeNet = new StandaloneTradeNet();
+        await tradeNet.InitializeAsync();
+        try
+        {
+            await tradeNet.ExplainFailureAsync(async () =>
+            {
+                var flow = new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey);
+                using var ops = flow.Operator();
+                var a = await flow.RegisterTown("Roanne", "42187", 46.0443, 4.07974, "cheese");
+                var b = await flow.RegisterTown("Riorges", "42184", 46.0431, 4.0413, "vegetables");
+                var (first, second) = await flow.Categories(5);
+                using var stop = new CancellationTokenSource();
+                var writers = new[]
+                {
+                    KeepAsync(stop.Token, async n =>
+                    {
+                        var offer = await TradeFlow.Publish(a, "offer", first, 50 + n, 5);
+                        await a.Client.Send(HttpMethod.Put, $"/api/catalog/listings/{offer.GetProperty("id").GetString()}", new { quantity = 60 + n });
+                        await TradeFlow.Publish(b, "need", first, 20, 5);
+                    }),
+                    KeepAsync(stop.Token, async n =>
+                    {
+                        await TradeFlow.Publish(b, "offer", second, 100 + n, 10);
+                        await TradeFlow.Publish(a, "need", second, 50, 10);
+                        await ops.Send(HttpMethod.Post, "/api/matching/rounds");
+                    }),
+                    KeepAsync(stop.Token, n => (n % 2 == 0 ? a : b).Client.Send(HttpMethod.Post, "/api/logistics/vehicles", new
+                    {
+                        homeTown = (string?)null, homeLat = 46.0443, homeLon = 4.07974, capacityKg = 500 + n, costPerKm = 0.5, fixedCost = 10,
+                        availableFrom = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddYears(5),
+                    })),
+                };
+                var folders = new List<string>();
+                foreach (var service in new[] { "catalog", "matching", "logistics", "catalog", "matching", "logistics" })
+                {
+                    await Task.Delay(300);
+                    using var taken = await ops.Send(HttpMethod.Post, $"/api/{service}/backups");
+                    var body = await taken.Content.ReadAsStringAsync();
+                    Assert.True(taken.StatusCode == HttpStatusCode.Created, $"{service}: {(int)taken.StatusCode} {body}");
+                    folders.Add(Path.Combine(tradeNet.DataDir, "backups", JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!));
+                }
+                await stop.CancelAsync();
+                await Task.WhenAll(writers);
+
+                foreach (var folder in folders)
+                {
+                    foreach (var file in new[] { "catalog.db", "matching.db", "logistics.db" })
+                        Assert.Equal("ok", Scalar(Path.Combine(folder, file), "PRAGMA integrity_check"));
+                    var problems = CutProblems(folder);
+                    Assert.True(problems.Count == 0, $"{Path.GetFileName(folder)}:\n{string.Join("\n", problems)}");
+                }
+                var last = folders[^1];
+                Assert.True(long.Parse(Scalar(Path.Combine(last, "matching.db"), "SELECT COUNT(*) FROM book"), CultureInfo.InvariantCulture) > 6,
+                    "matching's book barely grew: the backups were not taken under load");
+                Assert.True(long.Parse(Scalar(Path.Combine(last, "logistics.db"), "SELECT COUNT(*) FROM vehicles"), CultureInfo.InvariantCulture) > 2,
+                    "hardly any vehicle registered: the backups were not taken under load");
+                // Each copy has its service's schema, table by table and index by index, as the live file does.
+                foreach (var folder in folders)
+                    foreach (var file in new[] { "catalog.db", "matching.db", "logistics.db" })
+                        Assert.Equal(Schema(Path.Combine(tradeNet.DataDir, file)), Schema(Path.Combine(folder, file)));
+            });
+        }
+        finally
+        {
+            await tradeNet.DisposeAsync();
+        }
+    }
+
+    /// <summary>Runs <paramref name="step"/> again and again until stopped; answers that refuse (a listing taken by a
+    /// round, a limit reached) are part of the load, a failure to reach the host is not.</summary>
+    private static async Task KeepAsync(CancellationToken stop, Func<int, Task> step)
+    {
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            try
+            {
+                await step(n);
+            }
+            catch (Xunit.Sdk.XunitException)
+            {
+                // TradeNetClient's "expected 201, got 409": the load goes on.
+            }
+        }
+    }
+
+    private static string Schema(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name";
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read()) lines.Add(reader.GetString(0));
+        return string.Join("\n", lines);
+    }
+
+    private static string Scalar(string path, string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture)!;
     }
 
     /// <summary>What an operator reads of these towns and trades, answer by answer; the handover codes also one by one.</summary>
