@@ -137,6 +137,31 @@ public sealed class OutboxRelayTests : IDisposable
     }
 
     [Fact]
+    public async Task Events_kept_in_a_backup_are_handed_over_again_when_it_is_restored_long_after_the_keeping_time()
+    {
+        // Handed over on the in-memory bus an hour before the restore: a consumer may not have finished them at the cut, and
+        // a relay starting on the file as it was copied would forget them first (kept longer than KeptFor).
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "kept.db"), "");
+        var tradeIds = await WriteEventsAsync(db, 3);
+        var outbox = new SqliteOutboxStore(db);
+        await outbox.KeepSentAsync((await outbox.PendingAsync(10, default)).Select(m => m.Id).ToList(),
+            DateTimeOffset.UtcNow - OutboxRelay<TestOutbox>.KeptFor - TimeSpan.FromHours(1), default);
+        var backups = new Storage.Backups.SqliteBackups([new Storage.Backups.BackupSource(db)],
+            Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDir = _settings.DataDir }), TimeProvider.System,
+            NullLogger<Storage.Backups.SqliteBackups>.Instance);
+        var manifest = await backups.TakeAsync(default);
+
+        var restored = new SqliteDatabase(Path.Combine(backups.Folder, manifest.Id, "kept.db"), "");
+        await using var provider = await StartHarnessAsync(restored, new BusDurability(Durable: false));
+        var sent = new PublishCount();
+        using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+        await RunUntilPublishedAsync(provider, sent, 3);
+
+        Assert.Equal(tradeIds, sent.TradeIds);
+        Assert.Equal(3, KeptRows(db)); // the live file keeps its own state: only the copy was changed
+    }
+
+    [Fact]
     public async Task A_relay_that_could_not_publish_says_so_once_when_its_events_flow_again()
     {
         // During a broker outage the relay warns on every failed attempt, and MassTransit logs nothing when it reconnects.

@@ -11,6 +11,7 @@ using TradeNet.Catalog.Storage.Sqlite;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
+using TradeNet.Shared.Storage.Backups;
 
 namespace TradeNet.Catalog;
 
@@ -44,6 +45,7 @@ public static class CatalogExtensions
             services.AddOutboxRelay<CatalogSqliteOutbox>();
             services.AddOutboxBacklogMetrics<CatalogSqliteOutbox>("catalog");
         }
+        services.AddSqliteBackup(sp => sp.GetService<SqliteCatalogStore>()?.Database);
         services.AddOptions<CatalogOptions>()
             .Bind(builder.Configuration.GetSection(CatalogOptions.Section))
             .Validate(o => o.MaxOpenListingsPerTown >= 1, "Catalog:MaxOpenListingsPerTown must be at least 1.")
@@ -79,7 +81,8 @@ public static class CatalogExtensions
             .RefuseRepeatedQuery()
             .MapTowns()
             .MapCategories()
-            .MapListings();
+            .MapListings()
+            .MapBackups();
         app.MapGrpcService<CatalogGrpcService>().RequireAuthorization(Policies.Service);
         app.MapOpenApi(ApiDocs.Pattern("catalog")).AllowAnonymous();
         return app;

@@ -16,6 +16,7 @@ using TradeNet.Shared.Auth;
 using TradeNet.Shared.Grpc;
 using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
+using TradeNet.Shared.Storage.Backups;
 
 namespace TradeNet.Logistics;
 
@@ -75,6 +76,7 @@ public static class LogisticsExtensions
             LogisticsMongoStore mongo => mongo.OutboxStore,
             var other => throw new InvalidOperationException($"No outbox is known for store {other.GetType().Name}."),
         }));
+        services.AddSqliteBackup(sp => (sp.GetRequiredService<ILogisticsStore>() as LogisticsSqliteStore)?.Database);
         services.AddOutboxRelay<LogisticsOutbox>();
         services.AddOutboxBacklogMetrics<LogisticsOutbox>("logistics");
         services.AddStateGauge<ILogisticsStore, ShipmentStatus>(StateGauges.Shipments, (store, ct) => store.CountShipmentsByStatusAsync(ct));
@@ -107,7 +109,7 @@ public static class LogisticsExtensions
     /// <summary>REST under <c>/api/logistics</c> and the gRPC <c>Logistics</c> service (service tokens only).</summary>
     public static IEndpointRouteBuilder MapLogistics(this IEndpointRouteBuilder app)
     {
-        app.MapShipmentEndpoints();
+        app.MapShipmentEndpoints().MapBackups();
         app.MapVehicleEndpoints();
         app.MapRouteEndpoints();
         app.MapTransferEndpoints();

@@ -7,10 +7,12 @@ using TradeNet.Matching.Clearing;
 using TradeNet.Matching.Consumers;
 using TradeNet.Matching.Rounds;
 using TradeNet.Matching.Storage;
+using TradeNet.Matching.Storage.Sqlite;
 using TradeNet.Matching.Trades;
 using TradeNet.Shared.Grpc;
 using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
+using TradeNet.Shared.Storage.Backups;
 
 namespace TradeNet.Matching;
 
@@ -34,6 +36,7 @@ public static class MatchingExtensions
         services.AddSingleton(sp => MatchingStorage.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton(sp => sp.GetRequiredService<MatchingStorage>().Store);
         services.AddSingleton<MatchingOutbox>();
+        services.AddSqliteBackup(sp => (sp.GetRequiredService<MatchingStorage>().Store as SqliteMatchingStore)?.Database);
         services.AddHealthChecks().AddCheck<MatchingStoreHealthCheck>("matching-store", tags: ["ready"]);
         services.AddOutboxRelay<MatchingOutbox>();
         services.AddOutboxBacklogMetrics<MatchingOutbox>("matching");
@@ -86,6 +89,7 @@ public static class MatchingExtensions
         api.MapTrades();
         api.MapBook();
         api.MapCounterparts();
+        api.MapBackups();
         app.MapOpenApi(ApiDocs.Pattern("matching")).AllowAnonymous();
         return app;
     }

@@ -21,6 +21,10 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
 
     public string OperatorApiKey { get; init; } = DistributedTradeNet.OperatorKey;
 
+    /// <summary>The folder the host keeps its SQLite files in (a Storage__DataDir of <see cref="Settings"/>, else a
+    /// throw-away one, deleted with the host).</summary>
+    public string DataDir => Settings.TryGetValue("Storage__DataDir", out var dir) ? dir : _settings.DataDir;
+
     /// <summary>Where the host's clock starts (libfaketime in the host's environment only; the test keeps the real
     /// clock): it reads this instant when the process starts and runs on at normal speed. Unset, the real clock.</summary>
     public DateTimeOffset? ClockStartsAt { get; init; }

@@ -73,6 +73,9 @@ public static class AccessScenes
                 Allowed = (_, _, listing) => Check(listing.GetProperty("status").GetString() == "withdrawn", "the listing withdrawn"),
             };
         }, TargetPerAllowedCaller: true),
+        ["POST /api/catalog/backups"] = new((w, _) => Task.FromResult(Backup(w, "catalog"))),
+        ["POST /api/matching/backups"] = new((w, _) => Task.FromResult(Backup(w, "matching"))),
+        ["POST /api/logistics/backups"] = new((w, _) => Task.FromResult(Backup(w, "logistics"))),
         ["POST /api/matching/rounds"] = new((w, _) => Task.FromResult(new AccessTarget("/api/matching/rounds", w.A, w.B))),
         ["POST /api/matching/trades/{id}/accept"] = new((w, _) => Task.FromResult(Answer(w, w.Proposals["accept"], "accept"))),
         ["POST /api/matching/trades/{id}/reject"] = new((w, n) =>
@@ -216,6 +219,14 @@ public static class AccessScenes
                 "the stop's shipments reported"),
         };
     }
+
+    // A refused caller leaves the list of backups as it was: no folder written.
+    private static AccessTarget Backup(AccessWorld w, string service) => new($"/api/{service}/backups", w.A, w.B)
+    {
+        Probe = () => Read(w, $"/api/{service}/backups"),
+        Allowed = (_, _, manifest) => Check(manifest.GetProperty("files").EnumerateArray().Any(f => f.GetProperty("name").GetString() == $"{service}.db"),
+            $"a manifest with {service}.db"),
+    };
 
     private static async Task<string> Read(AccessWorld w, string path)
     {

@@ -48,6 +48,10 @@ public static class ReadMatrixTable
         ("GET /api/logistics/trades/{tradeId}/transfers", BothTowns404),
         // Transfers by status: operators (towns 403).
         ("GET /api/logistics/transfers", Operators),
+        // Backups are operators' (docs/operations.md, "Backups and restore"); a town 403.
+        ("GET /api/catalog/backups", Operators),
+        ("GET /api/matching/backups", Operators),
+        ("GET /api/logistics/backups", Operators),
     ];
 
     public static IReadOnlyList<(string Route, IReadOnlyDictionary<Caller, Expect> Expected)> Routes { get; } =

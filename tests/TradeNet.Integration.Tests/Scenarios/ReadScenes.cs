@@ -55,6 +55,9 @@ public static class ReadScenes
         ["GET /api/logistics/trades/{tradeId}/cost"] = new(w => Of(w, $"/api/logistics/trades/{w.TradeAB}/cost")),
         ["GET /api/logistics/trades/{tradeId}/transfers"] = new(w => Of(w, $"/api/logistics/trades/{w.TradeAB}/transfers")),
         ["GET /api/logistics/transfers"] = new(w => Of(w, "/api/logistics/transfers?status=planned&limit=1")),
+        ["GET /api/catalog/backups"] = new(w => Of(w, "/api/catalog/backups")),
+        ["GET /api/matching/backups"] = new(w => Of(w, "/api/matching/backups")),
+        ["GET /api/logistics/backups"] = new(w => Of(w, "/api/logistics/backups")),
     };
 
     private static IEnumerable<string> SuspensionOnlyForOperators(ReadAnswer a)

@@ -34,7 +34,8 @@ public sealed class SqliteDatabase
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) PrivateDirectory.Create(directory);
         ConnectionString = ConnectionStringFor(path);
-        _writers = WriterTurns.GetOrAdd(Path.GetFullPath(path), _ => new SemaphoreSlim(1, 1));
+        FullPath = Path.GetFullPath(path);
+        _writers = WriterTurns.GetOrAdd(FullPath, _ => new SemaphoreSlim(1, 1));
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, InfrastructureSchema);
@@ -65,6 +66,15 @@ public sealed class SqliteDatabase
     }
 
     public string ConnectionString { get; }
+
+    /// <summary>The file's full path: also the key of its writer turn.</summary>
+    public string FullPath { get; }
+
+    /// <summary>Takes the file's writer turn without starting a write (a backup holding every file still at once), false
+    /// when it is not free within <paramref name="timeout"/>; whoever gets it gives it back with <see cref="LetWritersOn"/>.</summary>
+    internal Task<bool> HoldWritersAsync(TimeSpan timeout, CancellationToken ct) => _writers.WaitAsync(timeout, ct);
+
+    internal void LetWritersOn() => _writers.Release();
 
     private const int TimeoutSeconds = 30;
     private const int BusyErrorCode = 5;

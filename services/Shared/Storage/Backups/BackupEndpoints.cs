@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using TradeNet.Shared.Auth;
+using TradeNet.Shared.Hosting;
+
+namespace TradeNet.Shared.Storage.Backups;
+
+/// <summary><c>POST</c> and <c>GET {service}/backups</c>, operators only. Each service maps them under its own prefix;
+/// the work is <see cref="SqliteBackups"/>', which copies every store of the process (in a one-process host, all three).</summary>
+public static class BackupEndpoints
+{
+    public const string MongoAdvice =
+        "This service keeps its data in MongoDB: back it up with mongodump and restore it with mongorestore (docs/operations.md, \"Backups and restore\").";
+
+    public static IEndpointRouteBuilder MapBackups(this IEndpointRouteBuilder api)
+    {
+        var backups = api.MapGroup("/backups").RequireAuthorization(Policies.Operator);
+        backups.MapPost("/", TakeAsync).ProducesProblems(403, 409, 503);
+        backups.MapGet("/", ListAsync).ProducesProblems(403, 409);
+        return api;
+    }
+
+    private static async Task<Results<Created<BackupManifest>, ProblemHttpResult>> TakeAsync(SqliteBackups backups, CancellationToken ct)
+    {
+        if (!backups.HasFiles) return Problems.Conflict(MongoAdvice);
+        try
+        {
+            var manifest = await backups.TakeAsync(ct);
+            // No Location: a backup is a folder on the host's disk (manifest.Id under {DataDir}/backups), not a resource here.
+            return TypedResults.Created((string?)null, manifest);
+        }
+        catch (Exception ex) when (ex is BackupBusyException or BackupFailedException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable", detail: ex.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<BackupManifest[]>, ProblemHttpResult>> ListAsync(SqliteBackups backups, CancellationToken ct) =>
+        backups.HasFiles ? TypedResults.Ok((await backups.ListAsync(ct)).ToArray()) : Problems.Conflict(MongoAdvice);
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TradeNet.Shared.Storage.Sqlite;
+
+namespace TradeNet.Shared.Storage.Backups;
+
+/// <summary>
+/// Online backups of every SQLite file this process registered (<see cref="BackupExtensions.AddSqliteBackup"/>): the
+/// writer turn of each file is taken, in path order (two backups at once cannot deadlock), so no write of any of them is
+/// half done; each file is copied with <c>VACUUM INTO</c>; the turns are given back; the copies are hashed into
+/// <c>backup.json</c>. Every write that consumes an event records it in its inbox and every write that publishes one its
+/// outbox row, each in its own file's turn, so in a process hosting several services the copies are one consistent cut.
+/// </summary>
+public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<StorageOptions> storage, TimeProvider clock,
+    ILogger<SqliteBackups> logger)
+{
+    public const string ManifestName = "backup.json";
+    private const string PartialPrefix = ".partial-";
+
+    /// <summary>How long a backup waits for the writers in progress to finish theirs: a clearing round writes for seconds.</summary>
+    public TimeSpan WaitForWriters { get; init; } = TimeSpan.FromSeconds(15);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    // One file opened twice in a process (a test) has one turn: taking it twice would wait for ourselves.
+    private readonly IReadOnlyList<SqliteDatabase> _databases = sources.Select(s => s.Database).OfType<SqliteDatabase>()
+        .DistinctBy(d => d.FullPath, StringComparer.Ordinal).OrderBy(d => d.FullPath, StringComparer.Ordinal).ToList();
+
+    /// <summary>False on MongoDB: nothing of this process is in a file it could copy.</summary>
+    public bool HasFiles => _databases.Count > 0;
+
+    public string Folder => Path.GetFullPath(Path.Combine(storage.Value.DataDir, "backups"));
+
+    public async Task<BackupManifest> TakeAsync(CancellationToken ct)
+    {
+        if (!HasFiles) throw new InvalidOperationException("This process registered no SQLite file to back up.");
+        var id = Guid.NewGuid().ToString("N")[..8];
+        string partial;
+        try
+        {
+            PrivateDirectory.Create(Folder);
+            partial = Path.Combine(Folder, PartialPrefix + id);
+            PrivateDirectory.Create(partial);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupFailedException($"The backup folder {Folder} cannot be written: {ex.Message}", ex);
+        }
+        try
+        {
+            var (takenAt, held) = await CopyAllAsync(partial, ct);
+            var files = new List<BackupFile>();
+            foreach (var database in _databases)
+            {
+                var copy = Path.Combine(partial, Path.GetFileName(database.FullPath));
+                await HandOverAgainAsync(copy, ct);
+                files.Add(await DescribeAsync(copy, ct));
+            }
+            var name = takenAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + id;
+            var manifest = new BackupManifest(name, takenAt, Math.Round(held.TotalMilliseconds, 1), Release(), files);
+            await File.WriteAllTextAsync(Path.Combine(partial, ManifestName), JsonSerializer.Serialize(manifest, Json), ct);
+            // Only a complete backup gets a name the listing shows and an operator restores from.
+            Directory.Move(partial, Path.Combine(Folder, name));
+            logger.LogInformation("Backup {Id} taken: {Files} files, {Bytes} bytes, writers held back {Held} ms",
+                name, files.Count, files.Sum(f => f.Bytes), manifest.WritersHeldMs);
+            return manifest;
+        }
+        catch (Exception ex)
+        {
+            TryDelete(partial);
+            if (ex is BackupBusyException or OperationCanceledException) throw;
+            throw new BackupFailedException($"The backup failed and its partial copy was deleted: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Complete backups, newest first (a partial one, left by a crash mid-copy, is not listed).</summary>
+    public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken ct)
+    {
+        if (!Directory.Exists(Folder)) return [];
+        var manifests = new List<BackupManifest>();
+        foreach (var folder in Directory.GetDirectories(Folder))
+        {
+            var path = Path.Combine(folder, ManifestName);
+            if (Path.GetFileName(folder).StartsWith(PartialPrefix, StringComparison.Ordinal) || !File.Exists(path)) continue;
+            try
+            {
+                await using var stream = File.OpenRead(path);
+                if (await JsonSerializer.DeserializeAsync<BackupManifest>(stream, Json, ct) is { } manifest) manifests.Add(manifest);
+            }
+            catch (JsonException ex)
+            {
+                logger.LogWarning(ex, "Backup manifest {Path} is unreadable; the backup is not listed", path);
+            }
+        }
+        return manifests.OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<(DateTimeOffset TakenAt, TimeSpan Held)> CopyAllAsync(string folder, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        var held = new List<SqliteDatabase>();
+        try
+        {
+            foreach (var database in _databases)
+            {
+                var left = WaitForWriters - deadline.Elapsed;
+                if (left <= TimeSpan.Zero || !await database.HoldWritersAsync(left, ct))
+                    throw new BackupBusyException(
+                        $"The writers of {Path.GetFileName(database.FullPath)} did not let go within {WaitForWriters.TotalSeconds:0} s; nothing was copied. Try again.");
+                held.Add(database);
+            }
+            var since = Stopwatch.GetTimestamp();
+            var takenAt = clock.GetUtcNow();
+            foreach (var database in _databases)
+            {
+                await using var connection = database.Open();
+                await using var command = connection.CreateCommand();
+                // A read transaction of its own: the copy is the file as its last commit left it, WAL included.
+                command.CommandText = "VACUUM INTO $path";
+                command.Parameters.AddWithValue("$path", Path.Combine(folder, Path.GetFileName(database.FullPath)));
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            return (takenAt, Stopwatch.GetElapsedTime(since));
+        }
+        finally
+        {
+            foreach (var database in held) database.LetWritersOn();
+        }
+    }
+
+    /// <summary>On the in-memory bus an outbox keeps the events it handed over, and its relay hands them over again at its
+    /// next start, but only those handed over less than <see cref="OutboxRelay{TStore}.KeptFor"/> ago: the rest it forgets
+    /// first. A backup is restored later than that, and among its kept events may be some no consumer had finished at the
+    /// cut; made pending in the copy, they all go out again at the restored start, and the consumers' inboxes discard those
+    /// they had handled. (On a durable bus a confirmed event is deleted: there is nothing to do.)</summary>
+    private static async Task HandOverAgainAsync(string copy, CancellationToken ct)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString());
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL";
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<BackupFile> DescribeAsync(string path, CancellationToken ct)
+    {
+        await using var stream = File.OpenRead(path);
+        var hash = await SHA256.HashDataAsync(stream, ct);
+        return new BackupFile(Path.GetFileName(path), stream.Length, Convert.ToHexStringLower(hash));
+    }
+
+    private static string? Release() =>
+        (Assembly.GetEntryAssembly() ?? typeof(SqliteBackups).Assembly).GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
+    private void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "The partial backup {Folder} could not be deleted; delete it by hand", folder);
+        }
+    }
+}

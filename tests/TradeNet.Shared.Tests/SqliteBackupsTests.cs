@@ -1,0 +1,193 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TradeNet.Contracts;
+using TradeNet.Shared.Storage;
+using TradeNet.Shared.Storage.Backups;
+using TradeNet.Shared.Storage.Sqlite;
+using TradeNet.Testing;
+
+namespace TradeNet.Shared.Tests;
+
+/// <summary>Backups of real SQLite files written to at the same time, as two services of one process write theirs: one
+/// publishes an event with each item it stores, the other records each event it applies in its inbox.</summary>
+public sealed class SqliteBackupsTests : IDisposable
+{
+    private const string PublisherSchema = "CREATE TABLE IF NOT EXISTS items(id TEXT PRIMARY KEY, changes INTEGER NOT NULL);";
+    private const string ConsumerSchema = "CREATE TABLE IF NOT EXISTS applied(id TEXT PRIMARY KEY);";
+
+    private readonly TestSettings _settings = new();
+
+    [Fact]
+    public async Task Backups_taken_while_both_files_are_written_are_whole_files_and_one_consistent_cut()
+    {
+        // Copied in path order, the publisher first: copied one at a time, the consumer's later copy would hold events
+        // the publisher's copy had not yet published.
+        var publisher = new SqliteDatabase(Path.Combine(_settings.DataDir, "a-publisher.db"), PublisherSchema);
+        var consumer = new SqliteDatabase(Path.Combine(_settings.DataDir, "b-consumer.db"), ConsumerSchema);
+        var backups = Backups(publisher, consumer);
+        using var stop = new CancellationTokenSource();
+        var events = Channel.CreateUnbounded<Guid>();
+        var writers = new[] { PublishAsync(publisher, events.Writer, stop.Token), ChangeAsync(publisher, stop.Token), ApplyAsync(consumer, events.Reader, stop.Token) };
+
+        var manifests = new List<BackupManifest>();
+        for (var i = 0; i < 12; i++)
+        {
+            await Task.Delay(40);
+            manifests.Add(await backups.TakeAsync(default));
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        foreach (var manifest in manifests)
+        {
+            var folder = Path.Combine(backups.Folder, manifest.Id);
+            Assert.Equal(["a-publisher.db", "b-consumer.db", "backup.json"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            foreach (var file in manifest.Files)
+            {
+                var path = Path.Combine(folder, file.Name);
+                Assert.Equal("ok", Scalar(path, "PRAGMA integrity_check"));
+                Assert.Equal((new FileInfo(path).Length, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))), (file.Bytes, file.Sha256));
+            }
+            // Every event the consumer's copy applied comes from an item the publisher's copy holds, with its outbox row.
+            var items = Column(Path.Combine(folder, "a-publisher.db"), "SELECT id FROM items");
+            var applied = Column(Path.Combine(folder, "b-consumer.db"), "SELECT id FROM applied");
+            var orphans = applied.Except(items).ToList();
+            Assert.True(orphans.Count == 0, $"{manifest.Id}: the consumer applied {orphans.Count} of {applied.Count} events whose item the publisher's copy lacks");
+            Assert.Equal(items.Count, Column(Path.Combine(folder, "a-publisher.db"), "SELECT id FROM outbox").Count);
+            // The copies open as the services open them.
+            _ = new SqliteDatabase(Path.Combine(folder, "a-publisher.db"), PublisherSchema);
+        }
+        Assert.True(Column(Path.Combine(backups.Folder, manifests[^1].Id, "b-consumer.db"), "SELECT id FROM applied").Count > 10,
+            "the consumer applied almost nothing: the test proved nothing");
+        Assert.Equal(manifests.Select(m => m.Id).Reverse(), (await backups.ListAsync(default)).Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task A_backup_waits_for_a_write_in_progress_and_gives_up_with_busy_when_it_does_not_end_in_time()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "slow.db"), PublisherSchema);
+        var backups = new SqliteBackups([new BackupSource(db)], Options.Create(new StorageOptions { DataDir = _settings.DataDir }),
+            TimeProvider.System, NullLogger<SqliteBackups>.Instance) { WaitForWriters = TimeSpan.FromMilliseconds(300) };
+
+        await using (var write = await db.BeginWriteAsync())
+        {
+            var busy = await Assert.ThrowsAsync<BackupBusyException>(() => backups.TakeAsync(default));
+            Assert.Contains("slow.db", busy.Message);
+        }
+
+        Assert.Empty(Directory.GetFileSystemEntries(backups.Folder));
+        await backups.TakeAsync(default); // the writer let go: the next one goes through
+    }
+
+    [Fact]
+    public async Task A_copy_that_fails_halfway_leaves_no_backup_folder_behind()
+    {
+        var first = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var gone = Path.Combine(_settings.DataDir, "z", "z.db");
+        var second = new SqliteDatabase(gone, PublisherSchema);
+        SqliteDatabase.ClearPool(gone);
+        Directory.Delete(Path.GetDirectoryName(gone)!, recursive: true); // its folder vanishes: the second copy cannot open it
+        var backups = Backups(first, second);
+
+        var failed = await Assert.ThrowsAsync<BackupFailedException>(() => backups.TakeAsync(default));
+
+        Assert.Contains("partial copy was deleted", failed.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(backups.Folder));
+    }
+
+    [Fact]
+    public async Task A_backup_folder_that_cannot_be_made_fails_with_what_is_in_the_way()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        await File.WriteAllTextAsync(Path.Combine(_settings.DataDir, "backups"), "not a folder");
+
+        var failed = await Assert.ThrowsAsync<BackupFailedException>(() => Backups(db).TakeAsync(default));
+
+        Assert.Contains("cannot be written", failed.Message);
+    }
+
+    [Fact]
+    public async Task A_process_on_mongodb_has_no_file_to_back_up()
+    {
+        var backups = new SqliteBackups([new BackupSource(null)], Options.Create(new StorageOptions { DataDir = _settings.DataDir }),
+            TimeProvider.System, NullLogger<SqliteBackups>.Instance);
+
+        Assert.False(backups.HasFiles);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => backups.TakeAsync(default));
+    }
+
+    private SqliteBackups Backups(params SqliteDatabase[] databases) =>
+        new(databases.Select(d => new BackupSource(d)), Options.Create(new StorageOptions { DataDir = _settings.DataDir }),
+            TimeProvider.System, NullLogger<SqliteBackups>.Instance);
+
+    private static async Task PublishAsync(SqliteDatabase db, ChannelWriter<Guid> events, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var id = Guid.NewGuid();
+            await using (var scope = await db.BeginWriteAsync())
+            {
+                await scope.ExecuteAsync("INSERT INTO items(id, changes) VALUES ($id, 0)", ("$id", id.ToString()));
+                scope.Publish(new TradeCancelled(id, "test", false, []));
+                await scope.CommitAsync();
+            }
+            await events.WriteAsync(id);
+            await Task.Yield();
+        }
+        events.Complete();
+    }
+
+    private static async Task ChangeAsync(SqliteDatabase db, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await using var scope = await db.BeginWriteAsync();
+            await scope.ExecuteAsync("UPDATE items SET changes = changes + 1 WHERE rowid = (SELECT MAX(rowid) FROM items)");
+            await scope.CommitAsync();
+        }
+    }
+
+    // As a consumer does: the event's id in the inbox and its effect, in one write.
+    private static async Task ApplyAsync(SqliteDatabase db, ChannelReader<Guid> events, CancellationToken stop)
+    {
+        await foreach (var id in events.ReadAllAsync())
+        {
+            await using var scope = await db.BeginWriteAsync();
+            if (await scope.TryConsumeAsync(id, "test"))
+                await scope.ExecuteAsync("INSERT INTO applied(id) VALUES ($id)", ("$id", id.ToString()));
+            await scope.CommitAsync();
+        }
+    }
+
+    private static SqliteConnection OpenCopy(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static string Scalar(string path, string sql)
+    {
+        using var connection = OpenCopy(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar())!;
+    }
+
+    private static HashSet<string> Column(string path, string sql)
+    {
+        using var connection = OpenCopy(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read()) values.Add(reader.GetString(0));
+        return values;
+    }
+
+    public void Dispose() => _settings.Dispose();
+}
