@@ -18,6 +18,11 @@ public sealed class InboxRetention<TStore>(TStore store, IOptions<StorageOptions
 
     protected override int Batch => 10_000;
 
+    // What an outbox hands over again at start (kept events after a crash, every event of a restored backup, which may be
+    // weeks old) must still find the ids its consumers recorded: a sweep at start would forget them first and let the
+    // events apply twice. The relay hands its backlog over in its first minutes.
+    protected override TimeSpan FirstSweepAfter => TimeSpan.FromMinutes(10);
+
     protected override Task<int> DeleteAsync(DateTimeOffset before, int max, CancellationToken ct) => store.ForgetConsumedAsync(before, max, ct);
 
     protected override void Swept(ILogger log, int count, DateTimeOffset before) =>

@@ -21,6 +21,9 @@ public abstract class RetentionSweep(TimeProvider clock, ILogger logger) : Backg
 
     protected abstract int Batch { get; }
 
+    /// <summary>How long after start the first sweep waits; then hourly.</summary>
+    protected virtual TimeSpan FirstSweepAfter => TimeSpan.Zero;
+
     /// <summary>Deletes at most <paramref name="max"/> entries from before <paramref name="before"/>; returns how many.</summary>
     protected abstract Task<int> DeleteAsync(DateTimeOffset before, int max, CancellationToken ct);
 
@@ -41,6 +44,11 @@ public abstract class RetentionSweep(TimeProvider clock, ILogger logger) : Backg
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (Retention is not { } keep || keep <= TimeSpan.Zero) return;
+        if (FirstSweepAfter > TimeSpan.Zero)
+        {
+            try { await Task.Delay(FirstSweepAfter, clock, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
