@@ -81,7 +81,7 @@ public sealed class CatalogStorageFaultTests(CatalogFactory factory, ITestOutput
         var first = await reference.Send();
         var steps = plan.Disarm();
         Assert.True(first.IsSuccessStatusCode, $"{route} fault-free: {(int)first.StatusCode} {await first.Content.ReadAsStringAsync()}");
-        var expected = Masked(await first.Content.ReadAsStringAsync());
+        var expected = StorageFaultAnswers.Masked(await first.Content.ReadAsStringAsync());
         var expectedEvents = (await QuietAsync()).Published - refPublished;
         Assert.NotEmpty(steps);
         output.WriteLine($"{route}: {steps.Count} steps: {string.Join(" | ", steps)}");
@@ -96,30 +96,16 @@ public sealed class CatalogStorageFaultTests(CatalogFactory factory, ITestOutput
             var failed = await prepared.Send();
             plan.Disarm();
             var where = $"{route}, {plan.Failed ?? $"step {step} never reached (steps: {string.Join(" | ", steps)})"}";
-            await AssertUnavailableAsync(failed, where);
-            Assert.True(before == await SnapshotAsync(prepared.ApiKey), $"{where}: the reads changed");
+            await StorageFaultAnswers.AssertUnavailableAsync(failed, where);
+            StorageFaultAnswers.AssertSame(before, await SnapshotAsync(prepared.ApiKey), where);
             var (publishedAfter, backlog) = await QuietAsync();
             Assert.Equal((published, 0), (publishedAfter, backlog));
 
             var retried = await prepared.Send();
             Assert.True(first.StatusCode == retried.StatusCode, $"{where}: the retry answered {(int)retried.StatusCode} {await retried.Content.ReadAsStringAsync()}");
-            Assert.Equal(expected, Masked(await retried.Content.ReadAsStringAsync()));
+            Assert.Equal(expected, StorageFaultAnswers.Masked(await retried.Content.ReadAsStringAsync()));
             Assert.True(expectedEvents == (await QuietAsync()).Published - published, $"{where}: the retry published other events than the fault-free run");
         }
-    }
-
-    internal static async Task AssertUnavailableAsync(HttpResponseMessage response, string where)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(HttpStatusCode.ServiceUnavailable == response.StatusCode, $"{where}: answered {(int)response.StatusCode} {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"{where}: no Retry-After");
-        var problem = JsonSerializer.Deserialize<JsonElement>(text);
-        Assert.Equal(503, problem.GetProperty("status").GetInt32());
-        Assert.Contains("not applied", problem.GetProperty("detail").GetString());
-        Assert.DoesNotContain("Exception", text);
-        Assert.DoesNotContain("Sqlite", text, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(" at ", text);
     }
 
     /// <summary>Everything an operator reads: every town (operator's view), every listing, the caller's key and the
@@ -148,8 +134,4 @@ public sealed class CatalogStorageFaultTests(CatalogFactory factory, ITestOutput
             TimeSpan.FromSeconds(10), "the outbox drained");
         return (factory.Harness.Published.Select(_ => true).Count(), backlog);
     }
-
-    // Ids, keys and times differ from one fresh town to the next; the rest of an answer must not.
-    internal static string Masked(string json) => System.Text.RegularExpressions.Regex.Replace(json,
-        "\"(id|townId|apiKey|name)\":\"[^\"]*\"|\\d{4}-\\d\\d-\\d\\dT[0-9:.]+(Z|[+-]\\d\\d:\\d\\d)", "*");
 }
