@@ -21,8 +21,8 @@ public sealed class MatchingStorageFaultTests(ITestOutputHelper output)
 {
     private static int _pair;
 
-    /// <summary>Two towns near Roanne trading cheese for firewood, under ids no other pair uses.</summary>
-    private static (string A, string B, ListingSnapshot[] Listings) NewPair()
+    /// <summary>Two towns near Roanne trading cheese for firewood, under ids and goods no other pair uses.</summary>
+    internal static (string A, string B, ListingSnapshot[] Listings) NewPair()
     {
         var n = Interlocked.Increment(ref _pair);
         var (a, b) = ($"town-a{n}", $"town-b{n}");
@@ -31,8 +31,10 @@ public sealed class MatchingStorageFaultTests(ITestOutputHelper output)
             {
                 TownLat = town == a ? 46.0367 : 46.0430, TownLon = town == a ? 4.0683 : 4.0400,
             };
-        return (a, b, [L("a-cheese", a, "offer", "cheese", 10, 12), L("a-wood", a, "need", "firewood", 150, 0.8),
-            L("b-wood", b, "offer", "firewood", 150, 0.8), L("b-cheese", b, "need", "cheese", 10, 12)]);
+        // Goods of the pair's own: what one pair leaves in the book is never traded with another's.
+        var (cheese, wood) = ($"cheese{n}", $"firewood{n}");
+        return (a, b, [L("a-cheese", a, "offer", cheese, 10, 12), L("a-wood", a, "need", wood, 150, 0.8),
+            L("b-wood", b, "offer", wood, 150, 0.8), L("b-cheese", b, "need", cheese, 10, 12)]);
     }
 
     public static TheoryData<string> Routes() => ["round", "first accept", "agreeing accept", "reject", "operator cancel"];
@@ -133,8 +135,8 @@ public sealed class MatchingStorageFaultTests(ITestOutputHelper output)
     private static (int Reservations, int Stops) Calls(MatchingHost host) => (host.Catalog.Reservations.Count, host.Logistics!.Stops.Count);
 
     // A pair's towns and listings carry its number, and a round's duration varies.
-    private static string Masked(string json) => System.Text.RegularExpressions.Regex.Replace(
-        StorageFaultAnswers.Masked(json), "(town-[ab]|a-cheese-|a-wood-|b-wood-|b-cheese-)\\d+|\"durationMs\":\\d+", "$1#");
+    internal static string Masked(string json) => System.Text.RegularExpressions.Regex.Replace(
+        StorageFaultAnswers.Masked(json), "(town-[ab]|a-cheese-|a-wood-|b-wood-|b-cheese-|cheese|firewood)\\d+|\"durationMs\":\\d+", "$1#");
 
     /// <summary>What an operator reads: the book, every trade, the rounds. The calls made to catalog and logistics are
     /// checked apart (<see cref="Calls"/>): an accept that agrees and an operator's cancel make them before their last
@@ -149,7 +151,7 @@ public sealed class MatchingStorageFaultTests(ITestOutputHelper output)
     }
 
     /// <summary>Waits until the outbox is empty; how many events the bus has seen.</summary>
-    private static async Task<int> QuietAsync(MatchingHost host, SqliteDatabase database)
+    internal static async Task<int> QuietAsync(MatchingHost host, SqliteDatabase database)
     {
         var outbox = new SqliteOutboxStore(database);
         await Eventually.Until(async () => (await outbox.BacklogAsync(default)).Pending, n => n == 0, TimeSpan.FromSeconds(10), "the outbox drained");
