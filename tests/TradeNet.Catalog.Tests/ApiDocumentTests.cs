@@ -58,16 +58,16 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
         Assert.Empty(await (await DocumentAsync()).KeyDisagreementsAsync(factory.CreateClient()));
 
     [Theory]
-    [InlineData("POST", "/api/catalog/listings", new[] { 201, 400, 401, 403, 409, 413, 415 })]
-    [InlineData("PUT", "/api/catalog/listings/{id}", new[] { 200, 400, 401, 403, 404, 409, 413, 415 })]
-    [InlineData("DELETE", "/api/catalog/listings/{id}", new[] { 200, 401, 403, 404 })]
+    [InlineData("POST", "/api/catalog/listings", new[] { 201, 400, 401, 403, 409, 413, 415, 503 })]
+    [InlineData("PUT", "/api/catalog/listings/{id}", new[] { 200, 400, 401, 403, 404, 409, 413, 415, 503 })]
+    [InlineData("DELETE", "/api/catalog/listings/{id}", new[] { 200, 401, 403, 404, 503 })]
     [InlineData("GET", "/api/catalog/listings/{id}", new[] { 200, 404 })]
-    [InlineData("POST", "/api/catalog/towns", new[] { 201, 400, 409, 413, 415 })]
+    [InlineData("POST", "/api/catalog/towns", new[] { 201, 400, 409, 413, 415, 503 })]
     [InlineData("GET", "/api/catalog/towns/{id}", new[] { 200, 404 })]
-    [InlineData("POST", "/api/catalog/towns/{id}/api-key", new[] { 200, 401, 403, 404, 409 })]
-    [InlineData("POST", "/api/catalog/towns/{id}/suspension", new[] { 200, 400, 401, 403, 404, 413, 415 })]
-    [InlineData("DELETE", "/api/catalog/towns/{id}/suspension", new[] { 200, 401, 403, 404, 409 })]
-    [InlineData("PUT", "/api/catalog/towns/{id}", new[] { 200, 400, 401, 403, 404, 413, 415, 429 })]
+    [InlineData("POST", "/api/catalog/towns/{id}/api-key", new[] { 200, 401, 403, 404, 409, 503 })]
+    [InlineData("POST", "/api/catalog/towns/{id}/suspension", new[] { 200, 400, 401, 403, 404, 413, 415, 503 })]
+    [InlineData("DELETE", "/api/catalog/towns/{id}/suspension", new[] { 200, 401, 403, 404, 409, 503 })]
+    [InlineData("PUT", "/api/catalog/towns/{id}", new[] { 200, 400, 401, 403, 404, 413, 415, 429, 503 })]
     public async Task Each_route_lists_the_statuses_it_answers_with(string method, string path, int[] statuses) =>
         (await DocumentAsync()).AssertStatuses(method, path, statuses);
 

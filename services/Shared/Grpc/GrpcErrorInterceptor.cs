@@ -32,6 +32,12 @@ public sealed class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> logger) :
             // Lost every retry to another writer of the same record: nothing was written, and asking again can succeed.
             throw new RpcException(new Status(StatusCode.Aborted, "Another request changed the same record at the same moment; nothing was changed. Try again."));
         }
+        catch (Exception ex) when (Storage.StorageUnavailable.Is(ex))
+        {
+            // Busy, full or failing storage: nothing was written, and callers retry Unavailable as transient.
+            logger.LogError(ex, "gRPC {Method}: storage unavailable; the call was not applied", context.Method);
+            throw new RpcException(new Status(StatusCode.Unavailable, Storage.StorageUnavailable.Detail));
+        }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled or its deadline passed."));

@@ -37,6 +37,7 @@ public static class ApiDocs
             o.AddDocumentTransformer(apiKey);
             o.AddOperationTransformer(apiKey);
             o.AddOperationTransformer(new BodyProblemDocs());
+            o.AddOperationTransformer(new StorageProblemDocs());
             o.AddOperationTransformer(new RequiredBodies());
             o.AddSchemaTransformer(new NumberSchemas());
             o.AddSchemaTransformer(new ProblemSchemas());

@@ -9,7 +9,8 @@ namespace TradeNet.Shared.Hosting;
 
 /// <summary>
 /// Turns exceptions into ProblemDetails: unreadable or oversized requests keep their 4xx and say
-/// what was wrong (the JSON path of a bad field); anything else is a 500 without a stack trace.
+/// what was wrong (the JSON path of a bad field); a storage that is busy, full or failing is a 503 with Retry-After
+/// (<see cref="StorageUnavailable"/>); anything else is a 500 without a stack trace.
 /// A body that fails on one field (a value of the wrong type, a field given twice, one the request does not take) also
 /// names it in <c>errors</c>, as handlers' own field checks do (<see cref="Problems.Field"/>), so a client reads every
 /// field problem in one place whichever step found it.
@@ -24,13 +25,20 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException bad => (bad.StatusCode, "Invalid request", Describe(bad)),
             // Another request changed the same record at the same moment, every retry included; nothing was written.
             WriteConflictException => (409, "Conflict", "Another request changed the same record at the same moment; nothing was changed. Try again."),
+            // The storage is busy, full or failing: not the caller's fault and not a bug; nothing was applied.
+            _ when StorageUnavailable.Is(exception) => (503, "Service unavailable", StorageUnavailable.Detail),
             _ => (500, "Unexpected error", "The server could not complete the request."),
         };
         var problem = exception is BadHttpRequestException { StatusCode: 400 } unreadable && FieldError(unreadable) is var (field, error)
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [error] })
             : new ProblemDetails();
         (problem.Status, problem.Title, problem.Detail) = (status, title, detail);
-        if (status >= 500) logger.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+        if (status == 503)
+        {
+            logger.LogError(exception, "Storage unavailable on {Method} {Path}; the request was not applied", http.Request.Method, http.Request.Path);
+            http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (status >= 500) logger.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
         else if (exception is WriteConflictException) logger.LogWarning("{Path} lost a write race after its retries: {Reason}", http.Request.Path, exception.Message);
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -31,6 +31,10 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
     /// <summary>Settings of a test's own (set before the first request; they win over the defaults below).</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
+    /// <summary>Set before the host starts to retry a failed consume as the service's own bus does (BusExtensions), rather
+    /// than give it up at once as the bare harness does.</summary>
+    public bool RetryLikeTheBus { get; init; }
+
     /// <summary>Services of a test's own, registered after the service's (so they win).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
@@ -44,7 +48,12 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
-            services.AddMassTransitTestHarness(x => x.AddLogisticsConsumers());
+            services.AddMassTransitTestHarness(x =>
+            {
+                x.AddLogisticsConsumers();
+                if (RetryLikeTheBus)
+                    x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000, 5000)));
+            });
             if (FakesCatalog)
             {
                 services.RemoveAll<LogisticsCatalogClient>();

@@ -24,12 +24,13 @@ public class ApiDocumentTests
         var document = await DocumentAsync(host);
 
         // Accepting may reserve through catalog: 503 while it is unreachable, 502 when it fails; rejecting never asks it.
+        // Every writing route may answer 503 while the storage is busy or failing.
         Assert.Equal([200, 400, 401, 403, 404, 409, 502, 503], document.Statuses("POST", "/api/matching/trades/{id}/accept"));
         Assert.Equal([200, 400, 401, 403, 404, 409, 502, 503], document.Statuses("POST", "/api/matching/trades/{id}/legs/{index}/accept"));
-        Assert.Equal([200, 400, 401, 403, 404, 409], document.Statuses("POST", "/api/matching/trades/{id}/legs/{index}/reject"));
+        Assert.Equal([200, 400, 401, 403, 404, 409, 503], document.Statuses("POST", "/api/matching/trades/{id}/legs/{index}/reject"));
         // Cancelling an agreed trade asks logistics to stop its goods first: 503 while it is unreachable, 502 when it fails.
         Assert.Equal([200, 400, 401, 403, 404, 409, 413, 415, 502, 503], document.Statuses("POST", "/api/matching/trades/{id}/cancel"));
-        Assert.Equal([201, 401, 403, 409], document.Statuses("POST", "/api/matching/rounds"));
+        Assert.Equal([201, 401, 403, 409, 503], document.Statuses("POST", "/api/matching/rounds"));
         // Open to towns and operators, the only roles the edge gives a key: the policy turns none away.
         Assert.Equal([200, 400, 401, 404], document.Statuses("GET", "/api/matching/trades/{id}"));
         Assert.Equal(["application/problem+json"], document.ContentTypes("POST", "/api/matching/trades/{id}/accept", 503));

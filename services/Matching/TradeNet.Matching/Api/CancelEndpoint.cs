@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TradeNet.Matching.Trades;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
+using TradeNet.Shared.Storage;
 
 namespace TradeNet.Matching.Api;
 
@@ -38,6 +40,10 @@ internal static class CancelEndpoint
                 // Name the legs whose goods are on the road, so the operator knows what to wait for.
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Detail,
                     extensions: new Dictionary<string, object?> { ["tradeId"] = tradeId, ["legs"] = moved });
+            case { Status: AnswerStatus.StoredPartly }:
+                http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
+                    detail: result.Detail, extensions: new Dictionary<string, object?> { ["tradeId"] = tradeId, ["retryable"] = true });
             case { Status: AnswerStatus.LogisticsUnavailable }:
                 // Nothing was written here; asking again is safe whether or not logistics stopped the goods meanwhile.
                 http.Response.Headers.RetryAfter = "5";

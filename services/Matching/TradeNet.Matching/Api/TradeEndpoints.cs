@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +7,7 @@ using TradeNet.Matching.Storage;
 using TradeNet.Matching.Trades;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
+using TradeNet.Shared.Storage;
 
 namespace TradeNet.Matching.Api;
 
@@ -115,6 +117,10 @@ internal static class TradeEndpoints
                     {
                         ["tradeId"] = id, ["tradeStatus"] = "proposed", ["retryable"] = true,
                     });
+            case AnswerStatus.StoredPartly:
+                http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
+                    detail: result.Detail, extensions: new Dictionary<string, object?> { ["tradeId"] = id, ["retryable"] = true });
             case AnswerStatus.CatalogUnavailable:
                 // The acceptance is stored; asking again (or waiting for the background retry) finishes it.
                 http.Response.Headers.RetryAfter = "5";

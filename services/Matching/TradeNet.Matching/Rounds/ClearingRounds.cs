@@ -45,12 +45,27 @@ public sealed class ClearingRounds(
             {
                 await renewal.CancelAsync();
                 await renewing;
-                await store.ReleaseLeaseAsync(LeaseName, _holder, CancellationToken.None);
+                await ReleaseLeaseAsync();
             }
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Gives the lease back, or leaves it to run out: a round that committed is done, and a store failing here
+    /// (busy, full) must not turn its answer into an error the caller retries with a second round (nor hide the round's
+    /// own error). Another instance waits at most one lease.</summary>
+    private async Task ReleaseLeaseAsync()
+    {
+        try
+        {
+            await store.ReleaseLeaseAsync(LeaseName, _holder, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Clearing round could not give its lease back; it runs out within {Lease}", LeaseLength);
         }
     }
 

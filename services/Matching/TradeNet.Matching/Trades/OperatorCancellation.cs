@@ -4,6 +4,7 @@ using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Storage;
 using TradeNet.Shared.Hosting;
+using TradeNet.Shared.Storage;
 
 namespace TradeNet.Matching.Trades;
 
@@ -52,29 +53,39 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
                 stopped = reply;
             }
 
-            await using var session = await store.BeginAsync(ct);
-            var trade = await session.GetTradeAsync(tradeId, ct);
-            if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
-            // A proposal agreed meanwhile needs its goods stopped first; a trade completed meanwhile is refused above.
-            if (trade.Status != read.Status) continue;
-            var now = clock.GetUtcNow();
-            if (stopped is not null)
+            try
             {
-                var (end, ended) = await StoppedTrades.EndAsync(session, trade, Arrived(stopped), recorded, now, ct);
-                if (end == StoppedEnd.Changed) continue;
-                await session.CommitAsync(ct);
-                if (end == StoppedEnd.Completed)
+                await using var session = await store.BeginAsync(ct);
+                var trade = await session.GetTradeAsync(tradeId, ct);
+                if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
+                // A proposal agreed meanwhile needs its goods stopped first; a trade completed meanwhile is refused above.
+                if (trade.Status != read.Status) continue;
+                var now = clock.GetUtcNow();
+                if (stopped is not null)
                 {
-                    // Every leg arrived (logistics knew before matching heard of it): completed, not cancelled with all its goods given.
-                    logger.LogInformation("Trade {TradeId} completed: operator {Operator} asked to cancel it after every leg was delivered", tradeId, operatorName);
-                    return AnswerResult.Conflict($"Trade {tradeId}: every leg has been delivered, so it is completed and can no longer be cancelled.", ended);
+                    var (end, ended) = await StoppedTrades.EndAsync(session, trade, Arrived(stopped), recorded, now, ct);
+                    if (end == StoppedEnd.Changed) continue;
+                    await session.CommitAsync(ct);
+                    if (end == StoppedEnd.Completed)
+                    {
+                        // Every leg arrived (logistics knew before matching heard of it): completed, not cancelled with all its goods given.
+                        logger.LogInformation("Trade {TradeId} completed: operator {Operator} asked to cancel it after every leg was delivered", tradeId, operatorName);
+                        return AnswerResult.Conflict($"Trade {tradeId}: every leg has been delivered, so it is completed and can no longer be cancelled.", ended);
+                    }
+                    return Cancelled(activity, ended, trade.Status, operatorName, reason);
                 }
-                return Cancelled(activity, ended, trade.Status, operatorName, reason);
+                // The write is checked against the version read: a racing accept makes us read again.
+                if (!await TradeWrites.CancelAsync(session, trade, recorded, now, ct)) continue;
+                await session.CommitAsync(ct);
+                return Cancelled(activity, trade.Cancel(recorded, now) with { Version = trade.Version + 1 }, trade.Status, operatorName, reason);
             }
-            // The write is checked against the version read: a racing accept makes us read again.
-            if (!await TradeWrites.CancelAsync(session, trade, recorded, now, ct)) continue;
-            await session.CommitAsync(ct);
-            return Cancelled(activity, trade.Cancel(recorded, now) with { Version = trade.Version + 1 }, trade.Status, operatorName, reason);
+            catch (Exception ex) when (stopped is not null && StorageUnavailable.Is(ex))
+            {
+                // Logistics stopped the goods and published TradeStopped in that write: its report ends the trade here, as
+                // the same cancel sent again does. A bare 503 "not applied" would be untrue.
+                logger.LogError(ex, "Logistics stopped trade {TradeId} but storing its cancellation failed; the stop report ends it", tradeId);
+                return new AnswerResult(AnswerStatus.StoredPartly, read, CancellationNotStored);
+            }
         }
         return AnswerResult.Conflict($"Trade {tradeId} kept changing while being cancelled; try again.");
     }
@@ -116,6 +127,10 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
         + "cancel once they have arrived or their trip has failed. If the trip will never end, an operator reports it failed "
         + $"on its shipment (find it with GET /api/logistics/shipments?trade={trade.Id}, then POST "
         + "/api/logistics/shipments/{shipmentId}/failure with {\"reason\": \"...\"}) and then cancels again.", legs);
+
+    internal const string CancellationNotStored = "Logistics stopped the trade's goods, but matching's storage is busy or failing and " +
+        "the cancellation was not recorded; the trade still shows agreed. Logistics' stop report cancels it here, as does the same " +
+        "cancel sent again.";
 
     private static IEnumerable<ArrivedLeg> Arrived(StopTradeReply stopped) =>
         stopped.DeliveredLegs.Select(leg => new ArrivedLeg(leg.LegIndex, leg.DeliveredAt?.ToDateTimeOffset()));

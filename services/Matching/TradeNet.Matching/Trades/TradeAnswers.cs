@@ -3,8 +3,10 @@ using TradeNet.Matching.Domain;
 namespace TradeNet.Matching.Trades;
 
 /// <summary><see cref="TermsChanged"/>: catalog refused the reservation because a listing's terms changed since
-/// matching's copy; the trade stays proposed with its acceptances until matching reads the change.</summary>
-public enum AnswerStatus { Ok, NotFound, Forbidden, Conflict, CatalogUnavailable, CatalogFailed, TermsChanged, LogisticsUnavailable, LogisticsFailed }
+/// matching's copy; the trade stays proposed with its acceptances until matching reads the change.
+/// <see cref="StoredPartly"/>: the other service did its part (catalog reserved, logistics stopped the goods) but matching's
+/// storage failed to record the outcome; what was stored before stays, and the detail says what finishes it.</summary>
+public enum AnswerStatus { Ok, NotFound, Forbidden, Conflict, CatalogUnavailable, CatalogFailed, TermsChanged, LogisticsUnavailable, LogisticsFailed, StoredPartly }
 
 /// <summary>What a trade operation came to; the endpoints turn it into a status code. <see cref="LegsOnTheRoad"/>: the
 /// legs logistics named when it refused to stop the trade's goods.</summary>

@@ -6,6 +6,7 @@ using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Storage;
 using TradeNet.Shared.Hosting;
+using TradeNet.Shared.Storage;
 
 namespace TradeNet.Matching.Trades;
 
@@ -141,8 +142,20 @@ public sealed class TradeLifecycle(
         }
 
         if (reply.Reserved)
-            return await AgreeAsync(tradeId, reply.Versions.GroupBy(v => v.ListingId, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Max(v => v.Version), StringComparer.Ordinal), ct);
+        {
+            try
+            {
+                return await AgreeAsync(tradeId, reply.Versions.GroupBy(v => v.ListingId, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Max(v => v.Version), StringComparer.Ordinal), ct);
+            }
+            catch (Exception ex) when (StorageUnavailable.Is(ex))
+            {
+                // The acceptances were stored by an earlier write and catalog holds the reservation (idempotent by trade
+                // id): a bare 503 "not applied" would be untrue. The reservation retry or the same accept agrees it later.
+                logger.LogError(ex, "Catalog reserved trade {TradeId} but storing its agreement failed; the reservation retry agrees it", tradeId);
+                return new AnswerResult(AnswerStatus.StoredPartly, trade, AgreementNotStored);
+            }
+        }
         if (reply.Refusal == ReservationRefusal.TermsChanged)
             return await StaleCopyAsync(trade, terms, reply, afterStaleCopy, ct);
         logger.LogInformation("Catalog refused to reserve trade {TradeId}: {Reason}", tradeId, reply.Reason);
@@ -260,6 +273,10 @@ public sealed class TradeLifecycle(
         }
         return retried;
     }
+
+    internal const string AgreementNotStored = "Every leg's acceptance is stored and catalog reserved the quantities, but matching's " +
+        "storage is busy or failing and the agreement was not recorded; the trade stays proposed with its acceptances. " +
+        "Matching's reservation retry agrees it, as does the same accept sent again.";
 
     private static AnswerResult Busy(Guid tradeId) =>
         AnswerResult.Conflict($"Trade {tradeId} kept changing while being updated; try again.");

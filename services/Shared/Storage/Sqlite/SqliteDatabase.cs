@@ -98,6 +98,10 @@ public sealed class SqliteDatabase
         SqliteConnection.ClearPool(connection);
     }
 
+    /// <summary>Test seam: asked before each statement and COMMIT of every write begun on this database from now on
+    /// (<see cref="SqliteFaultHook"/>); null, and never consulted, in production.</summary>
+    public SqliteFaultHook? Faults { get; set; }
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(ConnectionString);
@@ -120,7 +124,7 @@ public sealed class SqliteDatabase
             throw new SqliteException("SQLite Error 5: 'database is locked'.", BusyErrorCode);
         try
         {
-            return new SqliteWriteScope(Open(), _writers);
+            return new SqliteWriteScope(Open(), _writers, Faults);
         }
         catch
         {

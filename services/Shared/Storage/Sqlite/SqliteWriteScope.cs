@@ -13,12 +13,15 @@ public sealed class SqliteWriteScope : IWriteScope
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
 
     private readonly SemaphoreSlim _turn;
+    private readonly SqliteFaultHook? _faults;
     private bool _disposed;
 
     /// <param name="turn">The file's writer turn, held by the caller and given back when this scope is disposed.</param>
-    internal SqliteWriteScope(SqliteConnection connection, SemaphoreSlim turn)
+    /// <param name="faults">A test's fault hook (<see cref="SqliteDatabase.Faults"/>); null in production.</param>
+    internal SqliteWriteScope(SqliteConnection connection, SemaphoreSlim turn, SqliteFaultHook? faults = null)
     {
         _turn = turn;
+        _faults = faults;
         Connection = connection;
         try
         {
@@ -41,6 +44,7 @@ public sealed class SqliteWriteScope : IWriteScope
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        _faults?.Invoke(SqliteFaultPoint.Statement, this, command);
         return command;
     }
 
@@ -60,8 +64,13 @@ public sealed class SqliteWriteScope : IWriteScope
         command.Parameters.Clear();
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        _faults?.Invoke(SqliteFaultPoint.Statement, this, command);
         return command;
     }
+
+    /// <summary>A statement run on the scope's connection outside <see cref="Command"/> and <see cref="Prepared"/> (a
+    /// store's own reader helper) tells the fault hook first, as theirs do.</summary>
+    public void BeforeStatement(SqliteCommand command) => _faults?.Invoke(SqliteFaultPoint.Statement, this, command);
 
     public Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters) =>
         Prepared(sql, parameters).ExecuteNonQueryAsync();
@@ -86,6 +95,7 @@ public sealed class SqliteWriteScope : IWriteScope
                 ("$trace", message.TraceParent), ("$at", message.CreatedAt.ToString("O")));
             await command.ExecuteNonQueryAsync(ct);
         }
+        _faults?.Invoke(SqliteFaultPoint.Commit, this, null);
         await Transaction.CommitAsync(ct);
         _committed = true;
         if (_outbox.Count > 0) OutboxSignal.Raise();

@@ -16,6 +16,11 @@ internal static class CatalogSqliteRows
         command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return await ReadAllAsync(command, read, ct);
+    }
+
+    public static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken ct)
+    {
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<T>();
         while (await reader.ReadAsync(ct)) rows.Add(read(reader));

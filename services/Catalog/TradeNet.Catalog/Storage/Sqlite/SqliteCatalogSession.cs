@@ -211,6 +211,10 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
         if (changed != 1) throw new KeyNotFoundException($"Trade {reservation.TradeId} has no reservation.");
     }
 
-    private Task<List<T>> Read<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken ct, params (string, object?)[] parameters) =>
-        QueryAsync(scope.Connection, scope.Transaction, sql, read, ct, parameters);
+    // Through the scope's Command, so a read inside the write is a statement the storage-fault hunt can fail too.
+    private async Task<List<T>> Read<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        await using var command = scope.Command(sql, parameters);
+        return await ReadAllAsync(command, read, ct);
+    }
 }
