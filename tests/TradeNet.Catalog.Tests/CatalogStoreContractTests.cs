@@ -95,8 +95,25 @@ public sealed partial class CatalogStoreContractTests
         Assert.Equal(["42127", "42184", "42187", "99999"], await Ids());
         Assert.Equal(["42184", "42187"], await Ids(["42187", "42184"]));
         Assert.Equal(["42127", "42184"], await Ids(page: new TownPage(null, 2)));
-        Assert.Equal(["42187", "99999"], await Ids(page: new TownPage(riorges, 2)));
-        Assert.Equal(["99999"], await Ids(page: new TownPage(roanne, 2))); // same name: the id decides
+        Assert.Equal(["42187", "99999"], await Ids(page: new TownPage(TownCursor.Of(riorges), 2)));
+        Assert.Equal(["99999"], await Ids(page: new TownPage(TownCursor.Of(roanne), 2))); // same name: the id decides
+    }
+
+    [Theory, MemberData(nameof(Adapters))]
+    public async Task Each_new_name_is_numbered_and_a_page_up_to_an_earlier_number_leaves_the_renamed_town_out(string adapter)
+    {
+        await using var store = await StoreUnderTest.OpenAsync(adapter);
+        var (roanne, riorges) = (Town("42187") with { Name = "Roanne" }, Town("42184") with { Name = "Riorges" });
+        await AddAsync(store.Store, async s => { foreach (var t in new[] { roanne, riorges }) await s.AddTownAsync(t); });
+        Assert.Equal(0, await store.Store.TownRenamesAsync());
+
+        await AddAsync(store.Store, s => s.UpdateTownAsync(roanne with { Lat = 46.05 })); // moved, not renamed
+        var before = await store.Store.TownRenamesAsync();
+        await AddAsync(store.Store, s => s.UpdateTownAsync(roanne with { Name = "Aaa" }));
+
+        Assert.Equal((0, 1), (before, await store.Store.TownRenamesAsync()));
+        Assert.Equal(["42184"], (await store.Store.GetTownsAsync(page: new TownPage(null, 10, RenamedUpTo: before))).Select(t => t.Id));
+        Assert.Equal(["42187", "42184"], (await store.Store.GetTownsAsync(page: new TownPage(null, 10, RenamedUpTo: 1))).Select(t => t.Id));
     }
 
     [Theory, MemberData(nameof(Adapters))]
@@ -113,7 +130,7 @@ public sealed partial class CatalogStoreContractTests
         Assert.Equal(["42184"], await Ids(new TownPage(null, 10, Suspended: true)));
         Assert.Equal(["town-2", "42187", "town-1"], await Ids(new TownPage(null, 10, Suspended: false)));
         Assert.Equal(["42187", "town-1"], await Ids(new TownPage(null, 10, InseeCode: "42187")));
-        Assert.Equal(["town-1"], await Ids(new TownPage(roanne, 10, Suspended: false, InseeCode: "42187")));
+        Assert.Equal(["town-1"], await Ids(new TownPage(TownCursor.Of(roanne), 10, Suspended: false, InseeCode: "42187")));
         Assert.Empty(await Ids(new TownPage(null, 10, Suspended: true, InseeCode: "42187")));
     }
 

@@ -302,7 +302,7 @@ public sealed class MongoMappingTests
     [Fact]
     public void A_page_after_a_town_starts_past_its_name_then_its_id()
     {
-        var after = new Town("42187", "Roanne", "42187", 46, 4, [], "hash", DateTimeOffset.UnixEpoch);
+        var after = new TownCursor("Roanne", "42187");
 
         Assert.Equal(BsonDocument.Parse("""{ "$or": [ { "name": { "$gt": "Roanne" } }, { "name": "Roanne", "_id": { "$gt": "42187" } } ] }"""),
             MongoRendering.Render(CatalogMongoQueries.TownsAfter(after)));

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json;
+using TradeNet.Testing;
 
 namespace TradeNet.Integration.Tests.Scenarios;
 
@@ -35,7 +37,8 @@ public static class ReadScenes
                     .Any(l => l.GetProperty("fromTown").GetString() == a.Town || l.GetProperty("toTown").GetString() == a.Town))
                 .Select(t => $"shows trade {Id(t)}, which has no leg of {a.Town}")),
         ["GET /api/matching/trades/{id}"] = new(w => Of(w, $"/api/matching/trades/{w.TradeAB}")),
-        ["GET /api/matching/listings/{id}/counterparts"] = new(async w => [Target(w, $"/api/matching/listings/{await w.ListingOfA(9)}/counterparts")]),
+        // Matching learns of the listing from catalog's event: read it only once it has reached the book (else 404 for all).
+        ["GET /api/matching/listings/{id}/counterparts"] = new(async w => [Target(w, await InMatchingsBook(w, await w.ListingOfA(9)))]),
         // A's van and a second vehicle of A's: a page of one leaves a Link to the caller's own vehicle only.
         ["GET /api/logistics/vehicles"] = new(w => Of(w, "/api/logistics/vehicles?limit=1", "/api/logistics/vehicles"),
             a => Items(a).Where(v => a.Town is not null && v.GetProperty("homeTown").GetString() != a.Town)
@@ -93,6 +96,14 @@ public static class ReadScenes
     private static AccessTarget Target(AccessWorld w, string path) => new(path, w.A, w.B);
 
     private static Task<AccessTarget[]> Of(AccessWorld w, params string[] paths) => Task.FromResult(paths.Select(p => Target(w, p)).ToArray());
+
+    private static async Task<string> InMatchingsBook(AccessWorld w, string listing)
+    {
+        var path = $"/api/matching/listings/{listing}/counterparts";
+        await Eventually.Until(() => w.Ops.Send(HttpMethod.Get, path), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30),
+            $"listing {listing} reaches matching's book");
+        return path;
+    }
 
     private static async Task<AccessTarget> Route(AccessWorld w, string sheet)
     {

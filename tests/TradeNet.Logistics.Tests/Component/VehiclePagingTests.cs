@@ -49,7 +49,7 @@ public sealed partial class VehiclePagingTests(LogisticsApp app) : IClassFixture
 
         Assert.Equal(all.Select(v => v.Id), seen);
         Assert.Equal(all.OrderBy(v => v.HomeTown, StringComparer.Ordinal).ThenBy(v => v.Id, StringComparer.Ordinal).Select(v => v.Id), seen);
-        Assert.Equal(all.Length / 2 + 1, pages); // full pages, then a short one (empty when the last page was full)
+        Assert.Equal((all.Length + 1) / 2, pages); // pages of 2, the last with no Link even when full
     }
 
     [Fact]
@@ -77,6 +77,22 @@ public sealed partial class VehiclePagingTests(LogisticsApp app) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
+    }
+
+    [Fact]
+    public async Task A_walk_goes_on_past_the_vehicle_its_page_ended_on_when_that_vehicle_is_withdrawn()
+    {
+        var (a, _, _) = Towns.Fresh();
+        var own = (await RegisterAsync(a, 4)).Order(StringComparer.Ordinal).ToList();
+        var first = await app.SendAsync(HttpMethod.Get, "/api/logistics/vehicles?limit=2", TestSettings.TownAuth(a));
+        var next = NextLink().Match(first.Headers.GetValues("Link").Single()).Groups[1].Value;
+
+        Assert.Equal(HttpStatusCode.NoContent, (await app.SendAsync(HttpMethod.Delete, $"/api/logistics/vehicles/{own[1]}", TestSettings.TownAuth(a))).StatusCode);
+        var second = await app.SendAsync(HttpMethod.Get, next, TestSettings.TownAuth(a));
+
+        Assert.True(second.StatusCode == HttpStatusCode.OK, $"{next}: {(int)second.StatusCode} {await second.Content.ReadAsStringAsync()}");
+        Assert.Equal(own[2..], (await second.Content.ReadFromJsonAsync<VehicleView[]>(LogisticsApp.Json))!.Select(v => v.Id));
+        Assert.False(second.Headers.Contains("Link"));
     }
 
     [Fact]

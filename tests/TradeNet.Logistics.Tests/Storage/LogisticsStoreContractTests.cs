@@ -548,9 +548,9 @@ public class LogisticsStoreContractTests
         var all = await s.Store.VehiclesAsync();
 
         var first = await s.Store.VehiclePageAsync(new VehiclePage(null, null, 2));
-        var second = await s.Store.VehiclePageAsync(new VehiclePage(null, first[^1], 2));
-        var third = await s.Store.VehiclePageAsync(new VehiclePage(null, second[^1], 2));
-        var roanne = await s.Store.VehiclePageAsync(new VehiclePage("roanne", all.Single(v => v.Id == "veh-0"), 5));
+        var second = await s.Store.VehiclePageAsync(new VehiclePage(null, VehicleCursor.Of(first[^1]), 2));
+        var third = await s.Store.VehiclePageAsync(new VehiclePage(null, VehicleCursor.Of(second[^1]), 2));
+        var roanne = await s.Store.VehiclePageAsync(new VehiclePage("roanne", VehicleCursor.Of(all.Single(v => v.Id == "veh-0")), 5));
 
         Assert.Equal(["veh-2", "veh-4", "veh-0", "veh-1", "veh-3"], all.Select(v => v.Id));
         Assert.Equal(all.Select(v => v.Id), first.Concat(second).Concat(third).Select(v => v.Id));

@@ -207,7 +207,7 @@ public class MongoMappingTests
     [Fact]
     public void A_page_of_vehicles_starts_past_the_last_vehicle_in_home_town_then_id_order()
     {
-        var last = new Vehicle("veh-1", "roanne", Towns.Roanne, null, 1000, null, false, 0.5, 20, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        var last = new VehicleCursor("roanne", "veh-1");
 
         Assert.Equal(BsonDocument.Parse("""{ "homeTown": "lyon" }"""), MongoRendering.Render(LogisticsMongoQueries.VehiclePage(new VehiclePage("lyon", null, 5))));
         Assert.Equal(BsonDocument.Parse("""{ "$or": [{ "homeTown": { "$gt": "roanne" } }, { "homeTown": "roanne", "_id": { "$gt": "veh-1" } }] }"""),

@@ -78,7 +78,7 @@ public class TradeFilterTests
         var first = await ops.GetAsync("/api/matching/trades?town=town-a&limit=1");
         var page1 = (await first.Content.ReadFromJsonAsync<TradeView[]>(MatchingHost.Json))!;
         var link = first.Headers.GetValues("Link").Single();
-        Assert.Equal($"</api/matching/trades?town=town-a&limit=1&after={page1[0].Id}>; rel=\"next\"", link);
+        Assert.Equal($"</api/matching/trades?town=town-a&limit=1&after={page1[0].Id}&afterCreated={page1[0].CreatedAt.ToUnixTimeMilliseconds()}>; rel=\"next\"", link);
         var page2 = (await ops.GetFromJsonAsync<TradeView[]>(link[1..link.IndexOf('>')], MatchingHost.Json))!;
         Assert.Equal(new[] { withB, withC }.Order(), page1.Concat(page2).Select(t => t.Id).Order());
     }

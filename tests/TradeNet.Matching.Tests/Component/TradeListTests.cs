@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TradeNet.Matching.Api;
+using TradeNet.Matching.Storage;
 
 namespace TradeNet.Matching.Tests.Component;
 
@@ -23,7 +25,7 @@ public class TradeListTests
     }
 
     [Fact]
-    public async Task Trades_come_in_pages_each_full_page_linking_to_the_next_for_operators_and_towns_alike()
+    public async Task Trades_come_in_pages_each_linking_to_the_next_while_more_follow_for_operators_and_towns_alike()
     {
         await using var host = new MatchingHost();
         var ids = await ThreeTradesAsync(host);
@@ -38,11 +40,33 @@ public class TradeListTests
             var page2 = (await second.Content.ReadFromJsonAsync<TradeView[]>(MatchingHost.Json))!;
 
             Assert.Equal(2, page1.Length);
-            Assert.Equal($"</api/matching/trades?limit=2&after={page1[^1].Id}>; rel=\"next\"", next);
+            Assert.Equal($"</api/matching/trades?limit=2&after={page1[^1].Id}&afterCreated={page1[^1].CreatedAt.ToUnixTimeMilliseconds()}>; rel=\"next\"", next);
             Assert.Single(page2);
             Assert.False(second.Headers.Contains("Link"));
             Assert.Equal(ids.Order(), page1.Concat(page2).Select(t => t.Id).Order());
         }
+    }
+
+    [Fact]
+    public async Task A_walk_goes_on_past_the_trade_its_page_ended_on_when_that_trade_is_forgotten()
+    {
+        await using var host = new MatchingHost();
+        await ThreeTradesAsync(host);
+        var ops = host.Operator();
+        var all = (await ops.GetFromJsonAsync<TradeView[]>("/api/matching/trades", MatchingHost.Json))!;
+        var first = await ops.GetAsync("/api/matching/trades?limit=1");
+        var page1 = (await first.Content.ReadFromJsonAsync<TradeView[]>(MatchingHost.Json))!;
+        var next = first.Headers.GetValues("Link").Single();
+
+        // Cancelled unagreed, then swept as Matching:UnagreedTradeRetention does once it is old enough.
+        var cancel = await ops.PostAsJsonAsync($"/api/matching/trades/{page1[0].Id}/cancel", new { reason = "paging" });
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal(1, await host.Services.GetRequiredService<IMatchingStore>().ForgetUnagreedTradesAsync(DateTimeOffset.UtcNow.AddDays(1), 10));
+        var second = await ops.GetAsync(next[1..next.IndexOf('>')]);
+
+        Assert.True(second.StatusCode == HttpStatusCode.OK, $"{next}: {(int)second.StatusCode} {await second.Content.ReadAsStringAsync()}");
+        var page2 = (await second.Content.ReadFromJsonAsync<TradeView[]>(MatchingHost.Json))!;
+        Assert.Equal([all[0].Id, all[1].Id], [page1[0].Id, Assert.Single(page2).Id]);
     }
 
     [Theory]

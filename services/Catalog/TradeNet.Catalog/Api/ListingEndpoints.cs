@@ -42,8 +42,8 @@ internal static class ListingEndpoints
             cursor = new ListingCursor(last.CreatedAt, last.Id);
         }
         var now = clock.GetUtcNow();
-        var listings = await store.FindListingsAsync(new ListingQuery(town, kind, category, status, After: cursor, Limit: page, At: now), ct);
-        Paging.LinkNext(http, listings, page, l => l.Id);
+        var listings = Paging.Page(http, await store.FindListingsAsync(new ListingQuery(town, kind, category, status, After: cursor,
+            Limit: Paging.Read(page), At: now), ct), page, l => l.Id);
         return TypedResults.Ok(listings.Select(l => ListingView.Of(l, now)).ToArray());
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -70,7 +71,7 @@ internal static class TownEndpoints
     /// <summary>Towns by name; <c>status</c> and <c>inseeCode</c> narrow the list (an operator reviewing suspensions, or who
     /// holds a commune's code, need not page through every town).</summary>
     private static async Task<Results<Ok<TownView[]>, ValidationProblem>> List(string? limit, string? after, string? status,
-        string? inseeCode, ICatalogStore store, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+        string? inseeCode, string? afterName, string? asOf, ICatalogStore store, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
         bool? suspended = null;
@@ -82,11 +83,39 @@ internal static class TownEndpoints
         var code = string.IsNullOrWhiteSpace(inseeCode) ? null : inseeCode.Trim().ToUpperInvariant();
         if (code is not null && !CatalogValidation.IsInseeCode(code))
             return Problems.Field("inseeCode", "must be a 5-character INSEE code (digits, or 2A/2B for Corsica)");
-        Domain.Town? last = null;
-        if (!string.IsNullOrWhiteSpace(after) && (last = await store.GetTownAsync(after.Trim(), ct)) is null) return Paging.UnknownAfter("town");
-        var towns = await store.GetTownsAsync(page: new TownPage(last, size, suspended, code), ct: ct);
-        Paging.LinkNext(http, towns, size, t => t.Id);
+        var (walk, badWalk) = await WalkAsync(after, afterName, asOf, store, ct);
+        if (badWalk is not null) return badWalk;
+        // Read before the page: a rename from now on is left out of this walk's pages (it may have shown the old name).
+        var renames = walk.RenamedUpTo ?? await store.TownRenamesAsync(ct);
+        var towns = Paging.Page(http, await store.GetTownsAsync(page: new TownPage(walk.After, Paging.Read(size), suspended, code, renames), ct: ct),
+            size, t => t.Id, t => [new("afterName", t.Name), new("asOf", renames.ToString(CultureInfo.InvariantCulture))]);
         return TypedResults.Ok(towns.Select(t => TownView.Of(t, user.IsOperator())).ToArray());
+    }
+
+    // Names are at most 100 characters; a place between names needs no more.
+    private const int AfterNameLength = 200;
+
+    /// <summary>Where a walk of the towns goes on. The Link gives the last town's name as its page showed it (<c>afterName</c>)
+    /// and the walk's start (<c>asOf</c>, the renames numbered then), so a rename meanwhile — of that town or any — neither
+    /// skips nor repeats a town left alone; an <c>after</c> alone (a client's own) is placed by the town's name now.</summary>
+    private static async Task<((TownCursor? After, long? RenamedUpTo) Walk, ValidationProblem? Problem)> WalkAsync(string? after,
+        string? afterName, string? asOf, ICatalogStore store, CancellationToken ct)
+    {
+        long? renamedUpTo = null;
+        if (!string.IsNullOrWhiteSpace(asOf))
+        {
+            if (!long.TryParse(asOf.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+                return (default, Problems.Field("asOf", "must be a whole number, as the Link gives it"));
+            renamedUpTo = n;
+        }
+        if (string.IsNullOrWhiteSpace(after))
+            return string.IsNullOrEmpty(afterName) ? ((null, renamedUpTo), null) : (default, Problems.Field("afterName", "goes with after, as the Link gives them"));
+        if (string.IsNullOrEmpty(afterName))
+            return await store.GetTownAsync(after.Trim(), ct) is { } town ? ((TownCursor.Of(town), renamedUpTo), null) : (default, Paging.UnknownAfter("town"));
+        // The place the page before ended, whatever became of that town since: no lookup.
+        return afterName.Length > AfterNameLength || afterName.Any(char.IsControl)
+            ? (default, Problems.Field("afterName", $"must be a town's name as a page showed it (at most {AfterNameLength} characters, no control characters)"))
+            : ((new TownCursor(afterName, after.Trim()), renamedUpTo), null);
     }
 
     private static async Task<Results<Ok<TownView>, ProblemHttpResult>> Get(string id, ICatalogStore store, ClaimsPrincipal user,

@@ -14,6 +14,11 @@ public interface ICatalogStore
     /// <summary>Towns by name, then id; all of them, those with the ids, or a page (after a town, at most a limit).</summary>
     Task<IReadOnlyList<Town>> GetTownsAsync(IReadOnlyCollection<string>? ids = null, TownPage? page = null, CancellationToken ct = default);
     Task<Town?> GetTownAsync(string id, CancellationToken ct = default);
+
+    /// <summary>The number of the last rename (<see cref="ICatalogSession.UpdateTownAsync"/> numbers each change of a
+    /// name, one after another); 0 before any.</summary>
+    Task<long> TownRenamesAsync(CancellationToken ct = default);
+
     Task<Town?> FindTownByKeyHashAsync(string apiKeyHash, CancellationToken ct = default);
 
     Task<IReadOnlyList<Category>> GetCategoriesAsync(CancellationToken ct = default);
@@ -68,7 +73,8 @@ public interface ICatalogSession : IWriteScope
     Task<long> RevokeKeyAsync(string keyHash, DateTimeOffset at, CancellationToken ct = default);
 
     /// <summary>Sets the town's name, position and specialties from <paramref name="town"/>; its id, INSEE code, key hash
-    /// and registration time are left as stored, so a key rotation committed meanwhile is never undone.</summary>
+    /// and registration time are left as stored, so a key rotation committed meanwhile is never undone. A new name is
+    /// numbered as the catalog's next rename (<see cref="ICatalogStore.TownRenamesAsync"/>).</summary>
     /// <exception cref="CatalogConflictException">The town is not stored (nothing removes towns, so only a race explains it).</exception>
     Task UpdateTownAsync(Town town, CancellationToken ct = default);
 
@@ -143,9 +149,17 @@ public sealed record GeoBox(double MinLat, double MaxLat, double MinLon, double 
     }
 }
 
-/// <summary>A page of towns: those after <see cref="After"/> (a town of an earlier page), at most <see cref="Limit"/>, and
-/// when given only the suspended (or only the active) ones, or those with one INSEE code.</summary>
-public sealed record TownPage(Town? After, int Limit, bool? Suspended = null, string? InseeCode = null);
+/// <summary>A page of towns: those after <see cref="After"/> (where an earlier page ended), at most <see cref="Limit"/>, and
+/// when given only the suspended (or only the active) ones, or those with one INSEE code. <see cref="RenamedUpTo"/> leaves
+/// out the towns renamed after that rename (<see cref="ICatalogStore.TownRenamesAsync"/>): a walk that began then may have
+/// shown them under their old name already.</summary>
+public sealed record TownPage(TownCursor? After, int Limit, bool? Suspended = null, string? InseeCode = null, long? RenamedUpTo = null);
+
+/// <summary>Where a page of towns ends: the last town's name as that page showed it, and its id (the towns' order).</summary>
+public sealed record TownCursor(string Name, string Id)
+{
+    public static TownCursor Of(Town town) => new(town.Name, town.Id);
+}
 
 /// <summary>Where a page of listings ends: the last listing's creation time and id (the listings' order).</summary>
 public sealed record ListingCursor(DateTimeOffset CreatedAt, string Id);

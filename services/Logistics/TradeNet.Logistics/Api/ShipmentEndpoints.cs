@@ -55,9 +55,8 @@ public static class ShipmentEndpoints
         if (!string.IsNullOrWhiteSpace(after)
             && (!Guid.TryParse(after.Trim(), out var afterId) || (last = await store.ShipmentAsync(afterId, ct)) is null || !CanSee(user, last)))
             return Paging.UnknownAfter("shipment");
-        var shipments = await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId(), size,
-            filters.Statuses, filters.EtaBefore, last), ct);
-        Paging.LinkNext(http, shipments, size, s => s.Id.ToString());
+        var shipments = Paging.Page(http, await store.ShipmentsAsync(new ShipmentQuery(tradeId, user.SeesEveryTown() ? null : user.TownId(),
+            Paging.Read(size), filters.Statuses, filters.EtaBefore, last), ct), size, s => s.Id.ToString());
         return TypedResults.Ok(await VisibleAsync(await store.ViewsAsync(shipments, ct), user, codes, store, ct));
     }
 

@@ -63,7 +63,7 @@ public sealed record ShipmentFilters(IReadOnlyCollection<ShipmentStatus>? Status
                     parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean };
                     break;
                 case "limit":
-                    parameter.Description = $"Page size, 1 to {Paging.MaxPage} (default {Paging.DefaultPage}); a full page links to the next (Link: rel=\"next\").";
+                    parameter.Description = $"Page size, 1 to {Paging.MaxPage} (default {Paging.DefaultPage}); a page with more after it links to the next (Link: rel=\"next\").";
                     parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = Paging.MaxPage.ToString(System.Globalization.CultureInfo.InvariantCulture) };
                     break;
                 case "after":

@@ -52,8 +52,7 @@ public static class TransferEndpoints
         if (!string.IsNullOrWhiteSpace(after)
             && (!Guid.TryParse(after.Trim(), out var afterId) || (last = (await store.TransfersAsync([afterId], ct)).SingleOrDefault()) is null))
             return Paging.UnknownAfter("transfer");
-        var transfers = await store.TransfersInStatusAsync(wanted, size, last, ct);
-        Paging.LinkNext(http, transfers, size, t => t.Id.ToString());
+        var transfers = Paging.Page(http, await store.TransfersInStatusAsync(wanted, Paging.Read(size), last, ct), size, t => t.Id.ToString());
         return TypedResults.Ok(await WithDirectTripReasons(transfers, store, ct));
     }
 

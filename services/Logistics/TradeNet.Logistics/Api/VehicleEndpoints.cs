@@ -94,18 +94,30 @@ public static class VehicleEndpoints
 
     /// <summary>In pages as catalog's lists are (<see cref="Paging"/>): a fleet of thousands is not one answer.</summary>
     private static async Task<Results<Ok<VehicleView[]>, ValidationProblem, ProblemHttpResult>> List(
-        string? limit, string? after, ClaimsPrincipal user, ILogisticsStore store, HttpContext http, IOptions<LogisticsOptions> options,
-        CancellationToken ct)
+        string? limit, string? after, string? afterHome, ClaimsPrincipal user, ILogisticsStore store, HttpContext http,
+        IOptions<LogisticsOptions> options, CancellationToken ct)
     {
         string? town = null;
         if (!user.SeesEveryTown() && (town = user.TownId()) is null) return Problems.Forbidden("Only towns, operators and services read vehicles.");
         if (Paging.Size(limit, out var size) is { } badLimit) return badLimit;
-        Vehicle? last = null;
+        VehicleCursor? last = null;
+        if (string.IsNullOrWhiteSpace(after))
+        {
+            if (!string.IsNullOrEmpty(afterHome)) return Problems.Field("afterHome", "goes with after, as the Link gives them");
+        }
+        // The Link's own: the place the page before ended, even if that vehicle was withdrawn since. No lookup, so the
+        // answer is the same whoever's id it names (a town's pages hold its own vehicles anyway).
+        else if (!string.IsNullOrEmpty(afterHome))
+        {
+            if (afterHome.Length > 200 || afterHome.Any(char.IsControl))
+                return Problems.Field("afterHome", "must be a town id as a page showed it (at most 200 characters, no control characters)");
+            last = new VehicleCursor(afterHome, after.Trim());
+        }
         // Another town's vehicle is no page's last one for this caller: refused as an unknown id, revealing nothing.
-        if (!string.IsNullOrWhiteSpace(after) && ((last = await store.VehicleAsync(after.Trim(), ct)) is null || !MaySee(user, last)))
-            return Paging.UnknownAfter("vehicle");
-        var vehicles = await store.VehiclePageAsync(new VehiclePage(town, last, size), ct);
-        Paging.LinkNext(http, vehicles, size, v => v.Id);
+        else if (await store.VehicleAsync(after.Trim(), ct) is { } vehicle && MaySee(user, vehicle)) last = VehicleCursor.Of(vehicle);
+        else return Paging.UnknownAfter("vehicle");
+        var vehicles = Paging.Page(http, await store.VehiclePageAsync(new VehiclePage(town, last, Paging.Read(size)), ct), size, v => v.Id,
+            v => [new("afterHome", v.HomeTown)]);
         return TypedResults.Ok(vehicles.Select(v => VehicleView.From(v, options.Value)).ToArray());
     }
 

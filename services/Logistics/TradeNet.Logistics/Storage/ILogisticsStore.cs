@@ -11,9 +11,16 @@ public sealed record ShipmentQuery(Guid? TradeId = null, string? VisibleTo = nul
     IReadOnlyCollection<ShipmentStatus>? Statuses = null, DateTimeOffset? EtaBefore = null, Shipment? After = null,
     IReadOnlyCollection<Guid>? TradeIds = null);
 
-/// <summary>Vehicles of one town (or all) after <see cref="After"/>, a vehicle of an earlier page (by home town then id),
+/// <summary>Vehicles of one town (or all) after <see cref="After"/>, where an earlier page ended (by home town then id),
 /// at most <see cref="Limit"/>.</summary>
-public sealed record VehiclePage(string? HomeTown, Vehicle? After, int Limit);
+public sealed record VehiclePage(string? HomeTown, VehicleCursor? After, int Limit);
+
+/// <summary>Where a page of vehicles ends: the last vehicle's home town and id (the list's order). A place, not a
+/// vehicle: the walk goes on from it after that vehicle is withdrawn.</summary>
+public sealed record VehicleCursor(string HomeTown, string Id)
+{
+    public static VehicleCursor Of(Vehicle vehicle) => new(vehicle.HomeTown, vehicle.Id);
+}
 
 /// <summary>What a vehicle registration reads to answer a retry: outside a write (so catalog is not asked for a
 /// retry) and again inside the write that would register it (so concurrent retries register one vehicle).</summary>

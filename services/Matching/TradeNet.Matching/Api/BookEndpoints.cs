@@ -22,7 +22,8 @@ internal static class BookEndpoints
         // the book keeps. An id that left the book since the page before still orders the rest, so "after" needs no lookup.
         var now = clock.GetUtcNow();
         var from = string.IsNullOrWhiteSpace(after) ? null : after.Trim();
-        var (listings, held) = await BookHolds.ReadPageAsync(store, now, from, size, ct);
+        var (read, held) = await BookHolds.ReadPageAsync(store, now, from, Paging.Read(size), ct);
+        var listings = Paging.Page(http, read, size, l => l.Id);
         var page = listings.Select(l =>
         {
             var h = held.GetValueOrDefault(l.Id);
@@ -31,7 +32,6 @@ internal static class BookEndpoints
             return new BookListingView(l.Id, l.TownId, l.Kind, l.Category, l.Remaining, h, available, l.MinLot, l.Version,
                 l.TownLat, l.TownLon, l.AvailableUntil);
         }).ToArray();
-        Paging.LinkNext(http, page, size, l => l.Id);
         return TypedResults.Ok(page);
     }
 }

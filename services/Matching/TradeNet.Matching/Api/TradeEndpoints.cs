@@ -37,6 +37,8 @@ internal static class TradeEndpoints
 
     private static async Task<Results<Ok<TradeView[]>, ValidationProblem>> ListAsync(
         IMatchingStore store, ClaimsPrincipal user, string? status, string? limit, string? after,
+        [Description("With after, as the Link gives it: when the trade the page before ended on was created (Unix milliseconds), " +
+            "so the walk goes on even after that trade is forgotten.")] string? afterCreated,
         [Description("Only trades with a leg from or to this town. A town caller sees only its own trades, so for a town it " +
             "keeps its trades with that town (its own id: all of them). An unknown town gives an empty list; a blank value " +
             "or one over 200 characters is a 400.")] string? town,
@@ -61,17 +63,28 @@ internal static class TradeEndpoints
         var caller = user.IsOperator() ? null : user.TownId();
         // Pages as the other lists: after = the last trade of the page before (one the caller may see).
         (DateTimeOffset, Guid)? from = null;
-        if (!string.IsNullOrWhiteSpace(after))
+        if (string.IsNullOrWhiteSpace(after))
         {
-            if (!Guid.TryParse(after.Trim(), out var afterId) || await store.GetTradeAsync(afterId, ct) is not { } last
-                || (caller is not null && !last.Involves(caller)))
-                return Paging.UnknownAfter("trade");
-            from = (last.CreatedAt, last.Id);
+            if (!string.IsNullOrEmpty(afterCreated)) return Problems.Field("afterCreated", "goes with after, as the Link gives them");
         }
-        var trades = await store.TradesAsync(new TradeQuery(caller, wanted, take, After: from, WithTown: withTown, ListingId: listingId), ct);
-        Paging.LinkNext(http, trades, take, t => t.Id.ToString());
+        else if (!Guid.TryParse(after.Trim(), out var afterId)) return Paging.UnknownAfter("trade");
+        // The Link's own: the place the page before ended, even once that trade is forgotten (an unagreed trade is deleted
+        // after Matching:UnagreedTradeRetention). No lookup, so the answer is the same whoever's trade it names.
+        else if (!string.IsNullOrEmpty(afterCreated))
+        {
+            if (!long.TryParse(afterCreated.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms > MaxUnixMs)
+                return Problems.Field("afterCreated", "must be a time in Unix milliseconds, as the Link gives it");
+            from = (DateTimeOffset.FromUnixTimeMilliseconds(ms), afterId);
+        }
+        else if (await store.GetTradeAsync(afterId, ct) is { } last && (caller is null || last.Involves(caller))) from = (last.CreatedAt, last.Id);
+        else return Paging.UnknownAfter("trade");
+        var trades = Paging.Page(http, await store.TradesAsync(new TradeQuery(caller, wanted, Paging.Read(take), After: from, WithTown: withTown,
+            ListingId: listingId), ct), take, t => t.Id.ToString(),
+            t => [new("afterCreated", t.CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))]);
         return TypedResults.Ok(trades.Select(TradeView.From).ToArray());
     }
+
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     private static async Task<Results<Ok<TradeView>, ValidationProblem, ProblemHttpResult>> GetAsync(
         string id, IMatchingStore store, ClaimsPrincipal user, CancellationToken ct)

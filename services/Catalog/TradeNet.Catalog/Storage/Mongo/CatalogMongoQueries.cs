@@ -12,8 +12,8 @@ public static class CatalogMongoQueries
     public static FilterDefinition<Town> TownsByIds(IReadOnlyCollection<string>? ids) =>
         ids is null || ids.Count == 0 ? Builders<Town>.Filter.Empty : Builders<Town>.Filter.In(t => t.Id, ids);
 
-    /// <summary>The towns past one in the towns' order (name, then id); all when there is none.</summary>
-    public static FilterDefinition<Town> TownsAfter(Town? after)
+    /// <summary>The towns past a place in the towns' order (name, then id); all when there is none.</summary>
+    public static FilterDefinition<Town> TownsAfter(TownCursor? after)
     {
         var f = Builders<Town>.Filter;
         return after is null ? f.Empty : f.Gt(t => t.Name, after.Name) | (f.Eq(t => t.Name, after.Name) & f.Gt(t => t.Id, after.Id));
@@ -26,6 +26,8 @@ public static class CatalogMongoQueries
         var filter = f.Empty;
         if (page?.Suspended is { } suspended) filter &= suspended ? f.Ne(t => t.Suspension, null) : f.Eq(t => t.Suspension, null);
         if (page?.InseeCode is { } insee) filter &= f.Eq(t => t.InseeCode, insee);
+        // A town never renamed has no such field.
+        if (page?.RenamedUpTo is { } renamed) filter &= f.Exists(TownRenamed, false) | f.Lte(TownRenamed, renamed);
         return filter;
     }
 
@@ -130,6 +132,11 @@ public static class CatalogMongoQueries
     public static FilterDefinition<BsonDocument> RevokedKeyCounter { get; } = Builders<BsonDocument>.Filter.Eq("_id", "revokedKeys");
 
     public const string CounterValue = "sequence";
+
+    /// <summary>The town's <c>renamed</c>: the number of its last rename, kept beside the mapped fields.</summary>
+    public const string TownRenamed = "renamed";
+
+    public static FilterDefinition<BsonDocument> TownRenameCounter { get; } = Builders<BsonDocument>.Filter.Eq("_id", "townRenames");
 
     public static UpdateDefinition<BsonDocument> NextRevokedKey { get; } = Builders<BsonDocument>.Update.Inc(CounterValue, 1L);
 

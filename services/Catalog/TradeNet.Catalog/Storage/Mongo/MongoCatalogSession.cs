@@ -76,8 +76,18 @@ internal sealed class MongoCatalogSession(MongoCatalogStore store, MongoWriteSco
     public Task UpdateTownAsync(Town town, CancellationToken ct = default) =>
         Guarded(async () =>
         {
+            // A new name is numbered as the next rename (TownPage.RenamedUpTo); the counter's write makes concurrent
+            // renames conflict, so the numbers follow the commits.
+            var update = SetTownDetails(town);
+            var stored = await store.Towns.Find(Session, TownById(town.Id)).FirstOrDefaultAsync(ct);
+            if (stored is not null && !string.Equals(stored.Name, town.Name, StringComparison.Ordinal))
+            {
+                var counter = await store.Counters.FindOneAndUpdateAsync(Session, TownRenameCounter, Builders<BsonDocument>.Update.Inc(CounterValue, 1L),
+                    new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
+                update = Builders<Town>.Update.Combine(update, Builders<Town>.Update.Set(TownRenamed, counter[CounterValue].ToInt64()));
+            }
             // $set of the changed fields, never a replace: a replace would write back the key hash this session read.
-            var result = await store.Towns.UpdateOneAsync(Session, TownById(town.Id), SetTownDetails(town), cancellationToken: ct);
+            var result = await store.Towns.UpdateOneAsync(Session, TownById(town.Id), update, cancellationToken: ct);
             if (result.MatchedCount != 1) throw new CatalogConflictException($"Town '{town.Id}' is not stored.");
             return true;
         });

@@ -64,6 +64,9 @@ public sealed class MongoCatalogStore : ICatalogStore
     public async Task<Town?> GetTownAsync(string id, CancellationToken ct = default) =>
         await Towns.Find(TownById(id)).FirstOrDefaultAsync(ct);
 
+    public async Task<long> TownRenamesAsync(CancellationToken ct = default) =>
+        (await Counters.Find(TownRenameCounter).FirstOrDefaultAsync(ct))?[CounterValue].ToInt64() ?? 0;
+
     public async Task<Town?> FindTownByKeyHashAsync(string apiKeyHash, CancellationToken ct = default) =>
         await Towns.Find(TownByKeyHash(apiKeyHash)).FirstOrDefaultAsync(ct);
 

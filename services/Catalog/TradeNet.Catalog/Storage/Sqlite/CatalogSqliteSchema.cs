@@ -15,7 +15,12 @@ internal static class CatalogSqliteSchema
             suspended_at TEXT NULL,
             suspension_reason TEXT NULL,
             moves TEXT NULL,
-            reinstated_at TEXT NULL);
+            reinstated_at TEXT NULL,
+            renamed INTEGER NULL);
+        -- The number of the last rename (towns.renamed): a walk of the towns keeps out of later pages those renamed since.
+        CREATE TABLE IF NOT EXISTS town_renames (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seq INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS categories (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,

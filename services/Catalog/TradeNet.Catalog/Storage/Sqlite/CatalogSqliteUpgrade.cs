@@ -7,13 +7,15 @@ namespace TradeNet.Catalog.Storage.Sqlite;
 internal static class CatalogSqliteUpgrade
 {
     /// <summary>Columns added after the first release. Towns stored before suspensions existed were never suspended: null;
-    /// nor had they moves counted against the limit, nor been reinstated: null.</summary>
+    /// nor had they moves counted against the limit, nor been reinstated, nor renamed: null.</summary>
     private static readonly AddedColumn[] Added =
     [
         new("towns", "suspended_at", "TEXT NULL"),
         new("towns", "suspension_reason", "TEXT NULL"),
         new("towns", "moves", "TEXT NULL"),
         new("towns", "reinstated_at", "TEXT NULL"),
+        // Never renamed since: in every walk.
+        new("towns", "renamed", "INTEGER NULL"),
     ];
 
     /// <summary>Idempotent; one immediate write of its own (<see cref="AddedColumns"/>).</summary>

@@ -102,11 +102,24 @@ internal sealed class SqliteCatalogSession(SqliteWriteScope scope) : ICatalogSes
 
     public async Task UpdateTownAsync(Town town, CancellationToken ct = default)
     {
+        // A new name moves the town in the list's order: numbered, so a walk of the list that began before it leaves the
+        // town out of its later pages rather than showing it twice (TownPage.RenamedUpTo). Writers run one at a time, so
+        // the numbers follow the commits.
+        await using var read = scope.Command("SELECT name FROM towns WHERE id = $id", ("$id", town.Id));
+        if (await read.ExecuteScalarAsync(ct) is not string name) throw new CatalogConflictException($"Town '{town.Id}' is not stored.");
+        long? renamed = null;
+        if (!string.Equals(name, town.Name, StringComparison.Ordinal))
+        {
+            await using var bump = scope.Command(
+                "INSERT INTO town_renames(id, seq) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET seq = seq + 1 RETURNING seq");
+            renamed = (long)(await bump.ExecuteScalarAsync(ct))!;
+        }
         // Only the fields a change may set: the key hash is the rotation's alone.
         var changed = await scope.ExecuteAsync(
-            "UPDATE towns SET name = $name, lat = $lat, lon = $lon, specialties = $specialties, moves = $moves WHERE id = $id",
+            "UPDATE towns SET name = $name, lat = $lat, lon = $lon, specialties = $specialties, moves = $moves, " +
+            "renamed = COALESCE($renamed, renamed) WHERE id = $id",
             ("$id", town.Id), ("$name", town.Name), ("$lat", town.Lat), ("$lon", town.Lon), ("$specialties", Json(town.Specialties)),
-            ("$moves", Moves(town.Moves)));
+            ("$moves", Moves(town.Moves)), ("$renamed", renamed));
         if (changed != 1) throw new CatalogConflictException($"Town '{town.Id}' is not stored.");
     }
 

@@ -45,6 +45,11 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
             conditions.Add("(name, id) > ($after_name, $after_id)");
             parameters.AddRange([("$after_name", after.Name), ("$after_id", after.Id)]);
         }
+        if (page?.RenamedUpTo is { } renamed)
+        {
+            conditions.Add("(renamed IS NULL OR renamed <= $renamed)");
+            parameters.Add(("$renamed", renamed));
+        }
         if (page?.Suspended is { } suspended) conditions.Add(suspended ? "suspended_at IS NOT NULL" : "suspended_at IS NULL");
         if (page?.InseeCode is { } insee)
         {
@@ -54,6 +59,14 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         var limit = page is null ? "" : $" LIMIT {page.Limit}";
         return await ReadAsync($"SELECT {TownColumns} FROM towns {where} ORDER BY name, id{limit}", CatalogSqliteRows.Town, ct, [.. parameters]);
+    }
+
+    public async Task<long> TownRenamesAsync(CancellationToken ct = default)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq FROM town_renames WHERE id = 1";
+        return await command.ExecuteScalarAsync(ct) is long seq ? seq : 0;
     }
 
     public async Task<Town?> GetTownAsync(string id, CancellationToken ct = default) =>
