@@ -53,6 +53,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
 
         var byId = pending.ToDictionary(t => t.Id.ToString());
         var vehicles = fleet.ToDictionary(v => v.Id);
+        var townOf = TownOf(request, byId, vehicles);
         var distances = new DistanceModel(request.Distances);
         var result = new List<PlannedShipment>(pending.Count);
         foreach (var route in plan.Routes)
@@ -64,7 +65,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             {
                 var transfer = byId[id];
                 var planned = request.Transfers.First(t => t.Id == id);
-                var stops = StopsFor(route, id);
+                var stops = StopsFor(route, id, townOf);
                 var eta = route.Stops.First(s => s.Dropped.Contains(id)).Departure;
                 result.Add(new PlannedShipment(transfer, vehicle.HomeTown, vehicle.Id, routeId,
                     distances.Meters(planned.Pickup, planned.Delivery) / 1000.0, shares[id], eta, stops));
@@ -99,7 +100,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
     /// their places in the route. Not every stop: a shipment storing the whole route made a route of n shipments n² stops
     /// (a 250-shipment route wrote 29 KB per shipment and took 280 ms to read; load QA), and told each town where the
     /// vehicle calls for others. The route's own view joins its shipments' stops.</summary>
-    private static ShipmentStop[] StopsFor(VehicleRoute route, string transferId)
+    private static ShipmentStop[] StopsFor(VehicleRoute route, string transferId, IReadOnlyDictionary<string, string> townOf)
     {
         var stops = new List<ShipmentStop>(4);
         for (var i = 0; i < route.Stops.Count; i++)
@@ -110,7 +111,7 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
                 : stop.PickedUp.Contains(transferId) ? DirectTripPlanner.PickupAction
                 : stop.Dropped.Contains(transferId) ? DirectTripPlanner.DeliveryAction
                 : null;
-            if (action is not null) stops.Add(new ShipmentStop(i + 1, stop.TownId, action, i == 0 ? stop.Departure : stop.Arrival));
+            if (action is not null) stops.Add(new ShipmentStop(i + 1, townOf[stop.TownId], action, i == 0 ? stop.Departure : stop.Arrival));
         }
         return [.. stops];
     }
@@ -130,19 +131,20 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         var farthest = now + Vehicle.MaxAvailabilityAhead;
         DateTimeOffset Clip(DateTimeOffset time) => time < farthest ? time : farthest;
         var distances = new DistanceModel(new DistanceSettings(settings.DetourFactor, settings.SpeedKmh));
+        var places = new TownPlaces();
         var planned = transfers.Select(t =>
         {
             var opens = t.WindowFrom is { } from && from > now ? Clip(from) : now;
             var closes = t.WindowUntil is { } until ? Clip(until) : horizon;
             var deliveryCloses = closes > horizon ? closes : horizon;
-            var (pickup, delivery, chilled) = (ToPlace(t.FromTown, t.From), ToPlace(t.ToTown, t.To), settings.IsChilled(t.Category));
+            var (pickup, delivery, chilled) = (places.Of(t.FromTown, t.From), places.Of(t.ToTown, t.To), settings.IsChilled(t.Category));
             return new PlannerTransfer(t.Id.ToString(), pickup, delivery, t.WeightKg, null, chilled, new TimeWindow(opens, closes),
                 new TimeWindow(opens, deliveryCloses), settings.ServiceTime, MaxRideTime(distances.Seconds(pickup, delivery), chilled, settings));
         }).ToList();
         var vehicles = fleet.Select(v =>
         {
             var from = v.AvailableFrom is { } f && f > now ? Clip(f) : now;
-            return new PlannerVehicle(v.Id, ToPlace(v.HomeTown, v.Home), v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
+            return new PlannerVehicle(v.Id, places.Of(v.HomeTown, v.Home), v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost,
                 new TimeWindow(from, v.AvailableUntil is { } until ? Clip(until) : horizon),
                 settings.RouteHoursOf(v) is { } hours ? TimeSpan.FromHours(hours) : null);
         }).ToList();
@@ -161,5 +163,39 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             ? TimeSpan.FromSeconds(settings.RideTimeFactor * driveSeconds) + (chilled ? settings.ChilledRideTimeSlack : settings.RideTimeSlack)
             : null;
 
-    private static Place ToPlace(string town, TradePoint point) => new(town, new GeoPoint(point.Lat, point.Lon));
+    /// <summary>
+    /// The planner knows a place by its town id (no distance within a town, one depot per town, consecutive stops in one
+    /// town merged), but one town may come with several points: legs agreed before and after the town moved keep the
+    /// points they were agreed on, and a van's home is wherever its town registered it. The first point of a town keeps
+    /// the town's id; each other point is a place of its own ("42187 at 46.0867,4.0683"), so the plan drives between
+    /// them and its check measures the same drives. <see cref="TownOf"/> reads the town back.
+    /// </summary>
+    private sealed class TownPlaces
+    {
+        private readonly Dictionary<string, List<Place>> _byTown = new(StringComparer.Ordinal);
+
+        public Place Of(string town, TradePoint point)
+        {
+            var at = new GeoPoint(point.Lat, point.Lon);
+            if (!_byTown.TryGetValue(town, out var known)) _byTown[town] = known = [];
+            if (known.Find(p => p.Point == at) is { } place) return place;
+            place = new Place(known.Count == 0 ? town : FormattableString.Invariant($"{town} at {point.Lat:0.######},{point.Lon:0.######}"), at);
+            known.Add(place);
+            return place;
+        }
+    }
+
+    /// <summary>The town of each place of <paramref name="request"/> (<see cref="TownPlaces"/>).</summary>
+    private static Dictionary<string, string> TownOf(PlanRequest request, IReadOnlyDictionary<string, TransferOrder> transfers,
+        IReadOnlyDictionary<string, Vehicle> vehicles)
+    {
+        var towns = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var t in request.Transfers)
+        {
+            towns[t.Pickup.TownId] = transfers[t.Id].FromTown;
+            towns[t.Delivery.TownId] = transfers[t.Id].ToTown;
+        }
+        foreach (var v in request.Vehicles) towns[v.Home.TownId] = vehicles[v.Id].HomeTown;
+        return towns;
+    }
 }
