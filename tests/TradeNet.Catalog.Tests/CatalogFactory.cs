@@ -30,12 +30,21 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
     /// rather than a short window waited for); set before its first request.</summary>
     public TimeProvider? Clock { get; init; }
 
+    /// <summary>Set before the host starts to retry a failed consume as the service's own bus does (BusExtensions), rather
+    /// than give it up at once as the bare harness does.</summary>
+    public bool RetryLikeTheBus { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Settings.Configuration().Concat(ExtraSettings)) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
-            services.AddMassTransitTestHarness(x => x.AddCatalogConsumers());
+            services.AddMassTransitTestHarness(x =>
+            {
+                x.AddCatalogConsumers();
+                if (RetryLikeTheBus)
+                    x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000, 5000)));
+            });
             if (Clock is not null)
             {
                 services.RemoveAll<TimeProvider>();

@@ -36,6 +36,35 @@ public sealed class InboxRetentionTests : IDisposable
         return first;
     }
 
+    /// <summary>The storage-fault hunt over the inbox retention (docs/operations.md, "Storage-fault hunt"): its write fails at
+    /// each step in turn; nothing is forgotten (a redelivery is still turned away), and the next sweep forgets every id.</summary>
+    [Fact]
+    public async Task A_sweep_whose_write_fails_at_any_step_forgets_nothing_and_the_next_forgets_every_id()
+    {
+        var plan = new StorageFaultPlan(_db, command => command.CommandText.StartsWith("DELETE FROM inbox", StringComparison.Ordinal));
+        foreach (var id in Enumerable.Range(0, 3).Select(_ => Guid.NewGuid())) await ConsumeAsync(id);
+        plan.Arm();
+        Assert.Equal(3, await Retention(TimeSpan.FromDays(15)).SweepAsync(default));
+        var steps = plan.Disarm();
+        Assert.NotEmpty(steps);
+
+        foreach (var (step, code) in StorageFaultPlan.Faults(steps.Count))
+        {
+            var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+            foreach (var id in ids) Assert.True(await ConsumeAsync(id));
+            plan.Arm(step, code);
+            var failed = await Assert.ThrowsAnyAsync<Exception>(() => Retention(TimeSpan.FromDays(15)).SweepAsync(default));
+            plan.Disarm();
+            var where = plan.Failed ?? $"step {step} never reached";
+            Assert.True(StorageUnavailable.Is(failed), $"{where}: {failed}");
+            foreach (var id in ids) Assert.False(await ConsumeAsync(id), $"{where}: an id forgotten by a sweep that failed");
+
+            Assert.Equal(3, await Retention(TimeSpan.FromDays(15)).SweepAsync(default));
+            foreach (var id in ids) Assert.True(await ConsumeAsync(id), where);
+            Assert.Equal(3, await Retention(TimeSpan.FromDays(15)).SweepAsync(default));
+        }
+    }
+
     [Fact]
     public async Task Message_ids_younger_than_the_retention_still_turn_a_redelivery_away()
     {

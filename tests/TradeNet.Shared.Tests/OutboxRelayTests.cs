@@ -301,6 +301,91 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Equal(0, OutboxRows(db));
     }
 
+    /// <summary>The storage-fault hunt over the relay's requeue at start (docs/operations.md, "Storage-fault hunt"): its
+    /// write fails at each step in turn; the relay tries it again and every kept event is handed over once, under its id.</summary>
+    [Fact]
+    public async Task A_requeue_at_start_whose_write_fails_at_any_step_is_tried_again_and_hands_each_kept_event_over_once()
+    {
+        static bool IsRequeue(Microsoft.Data.Sqlite.SqliteCommand command) =>
+            command.CommandText.StartsWith("UPDATE outbox SET sent_at = NULL", StringComparison.Ordinal);
+        var reference = new SqliteDatabase(Path.Combine(_settings.DataDir, "requeue.db"), "");
+        await KeptEventsAsync(reference, 2);
+        var counted = new StorageFaultPlan(reference, IsRequeue);
+        counted.Arm();
+        Assert.Equal(2, await new SqliteOutboxStore(reference).RequeueSentAsync(default));
+        var steps = counted.Disarm();
+        Assert.NotEmpty(steps);
+
+        foreach (var (step, code) in StorageFaultPlan.Faults(steps.Count))
+        {
+            var db = new SqliteDatabase(Path.Combine(_settings.DataDir, $"requeue-{step}.db"), "");
+            var (tradeIds, outboxIds) = await KeptEventsAsync(db, 2);
+            var plan = new StorageFaultPlan(db, IsRequeue);
+            plan.Arm(step, code);
+            await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false));
+            var sent = new PublishCount();
+            using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+            var relay = NewRelay(provider);
+            await relay.StartAsync(default);
+            try
+            {
+                // Handed over and kept again: nothing is left for the relay to do.
+                await Eventually.True(async () => sent.TradeIds.Count >= 2 && (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 0
+                    && KeptRows(db) == 2, what: "the kept events handed over again");
+            }
+            finally
+            {
+                await relay.StopAsync(default);
+            }
+            var where = plan.Failed ?? $"step {step} never reached (steps: {string.Join(" | ", steps)})";
+            Assert.True(plan.Failed is not null, where);
+            Assert.True(tradeIds.SequenceEqual(sent.TradeIds), $"{where}: handed over {sent.TradeIds.Count} events for 2");
+            Assert.True(outboxIds.SequenceEqual(sent.MessageIds), $"{where}: handed over under other message ids");
+        }
+    }
+
+    /// <summary>The requeue of events a consumer gave up on, failed at each step: it requeues nothing, so the relay (which
+    /// forgets a given-up event only once its requeue returned it) asks again, and that requeues them.</summary>
+    [Fact]
+    public async Task A_requeue_of_given_up_events_whose_write_fails_at_any_step_requeues_nothing_and_succeeds_when_retried()
+    {
+        static bool IsRequeue(Microsoft.Data.Sqlite.SqliteCommand command) =>
+            command.CommandText.StartsWith("UPDATE outbox SET sent_at = NULL", StringComparison.Ordinal);
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "requeue-named.db"), "");
+        var outbox = new SqliteOutboxStore(db);
+        var plan = new StorageFaultPlan(db, IsRequeue);
+        var (_, reference) = await KeptEventsAsync(db, 2);
+        plan.Arm();
+        Assert.Equal(reference, await outbox.RequeueAsync(reference, default));
+        var steps = plan.Disarm();
+        Assert.NotEmpty(steps);
+        await outbox.MarkSentAsync(reference, default);
+
+        foreach (var (step, code) in StorageFaultPlan.Faults(steps.Count))
+        {
+            var (_, ids) = await KeptEventsAsync(db, 2);
+            plan.Arm(step, code);
+            var failed = await Assert.ThrowsAnyAsync<Exception>(() => outbox.RequeueAsync(ids, default));
+            plan.Disarm();
+            var where = plan.Failed ?? $"step {step} never reached";
+            Assert.True(StorageUnavailable.Is(failed), $"{where}: {failed}");
+            Assert.True(0 == (await outbox.BacklogAsync(default)).Pending, $"{where}: requeued while failing");
+            Assert.Equal(ids, await outbox.RequeueAsync(ids, default));
+            Assert.Equal(2, (await outbox.BacklogAsync(default)).Pending);
+            await outbox.MarkSentAsync(ids, default);
+        }
+    }
+
+    /// <summary>Events a relay on the in-memory bus handed over and kept before the process stopped.</summary>
+    private static async Task<(List<Guid> TradeIds, List<Guid> OutboxIds)> KeptEventsAsync(SqliteDatabase db, int count)
+    {
+        var tradeIds = await WriteEventsAsync(db, count);
+        var outbox = new SqliteOutboxStore(db);
+        var ids = (await outbox.PendingAsync(count, default)).Select(m => m.Id).ToList();
+        await outbox.KeepSentAsync(ids, DateTimeOffset.UtcNow, default);
+        return (tradeIds, ids);
+    }
+
     [Fact]
     public async Task Requeueing_named_events_answers_those_this_outbox_kept_and_leaves_pending_and_unknown_ones()
     {

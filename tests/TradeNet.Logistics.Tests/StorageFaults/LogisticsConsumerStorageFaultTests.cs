@@ -9,17 +9,33 @@ using Xunit.Abstractions;
 
 namespace TradeNet.Logistics.Tests.StorageFaults;
 
-/// <summary>The storage-fault hunt over logistics' trade consumers (docs/operations.md, "Storage-fault hunt"): a
-/// TradeAgreed (plans a direct trip per leg) and a TradeCancelled of an agreed trade (cancels its shipments), each step
+/// <summary>The storage-fault hunt over logistics' consumers (docs/operations.md, "Storage-fault hunt"): a TradeAgreed
+/// (plans a direct trip per leg), a TradeCancelled of an agreed trade (cancels its shipments), a TownSuspended (withdraws
+/// the town's van, refuses its registrations) and a TownReinstated (lets it register again), each step
 /// and the COMMIT failed in turn on a fresh trade. The consume is retried as the service's bus retries it and must end
 /// where the fault-free run ended, with as many events published, never given up.</summary>
 public sealed class LogisticsConsumerStorageFaultTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Events() => ["trade agreed", "trade cancelled"];
+    public static TheoryData<string> Events() => ["trade agreed", "trade cancelled", "town suspended", "town reinstated"];
 
     private static async Task<(Func<Guid, Task> Publish, Func<Task<string>> Read)> PrepareAsync(LogisticsApp app, string kind)
     {
         var (a, b, _) = Towns.Fresh();
+        if (kind is "town suspended" or "town reinstated")
+        {
+            // The town's van (withdrawn by the suspension) and whether the town may register one (its standing).
+            var van = await app.RegisterAsync(TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne, homeTown: a));
+            async Task<string> Standing()
+            {
+                var vehicle = await app.SendAsync(HttpMethod.Get, $"/api/logistics/vehicles/{van.Id}", TestSettings.OperatorAuth());
+                var register = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne, homeTown: a));
+                return Masked($"{(int)vehicle.StatusCode} {await vehicle.Content.ReadAsStringAsync()}\nregister: {(int)register.StatusCode}");
+            }
+            var suspended = new TownSuspended(a, "storage fault hunt", DateTimeOffset.UtcNow, []);
+            if (kind == "town suspended") return (id => Publish(app, suspended, id), Standing);
+            await app.PublishAsync(suspended);
+            return (id => Publish(app, new TownReinstated(a, suspended.SuspendedAt.AddSeconds(1)), id), Standing);
+        }
         var trade = Guid.NewGuid();
         var agreed = Towns.Swap(trade, a, b);
         async Task<string> Read() => Masked(System.Text.Json.JsonSerializer.Serialize(
@@ -33,7 +49,7 @@ public sealed class LogisticsConsumerStorageFaultTests(ITestOutputHelper output)
         app.Harness.Bus.Publish(message, ctx => ctx.MessageId = id);
 
     private static string Masked(string json) => System.Text.RegularExpressions.Regex.Replace(StorageFaultAnswers.Masked(json),
-        "(roanne|lyon|saint-etienne)-[0-9a-f]{8}|\"(handoverCode|vehicleId)\":\"[^\"]*\"", "$1#");
+        "(roanne|lyon|saint-etienne)-[0-9a-f]{8}|veh-[0-9a-f]{32}|\"(handoverCode|vehicleId|traceId)\":\"[^\"]*\"", "$1#");
 
     [Theory]
     [MemberData(nameof(Events))]

@@ -10,13 +10,15 @@ using Xunit.Abstractions;
 
 namespace TradeNet.Matching.Tests.StorageFaults;
 
-/// <summary>The storage-fault hunt over matching's consumers (docs/operations.md, "Storage-fault hunt"): each event,
+/// <summary>The storage-fault hunt over every one of matching's consumers (docs/operations.md, "Storage-fault hunt"): the
+/// listing events, a shipment's pickup, delivery and failure, logistics' TradeStopped. Each event,
 /// consumed fault-free, counts its write's steps; then each step and the COMMIT fail in turn on a fresh pair of towns.
 /// The consume is retried as the service's bus retries it, must not be given up (no <c>Fault</c>), and must end where the
 /// fault-free run ended, with as many events published.</summary>
 public sealed class MatchingConsumerStorageFaultTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Events() => ["listing published", "listing changed", "listing withdrawn", "shipment delivered"];
+    public static TheoryData<string> Events() => ["listing published", "listing changed", "listing withdrawn", "shipment delivered", "shipment picked up",
+        "shipment failed", "trade stopped"];
 
     private sealed record Prepared(Func<Guid, Task> Publish, Func<Task<string>> Read, Type Message);
 
@@ -40,6 +42,17 @@ public sealed class MatchingConsumerStorageFaultTests(ITestOutputHelper output)
         }
         (await host.Town(a).PostAsync($"/api/matching/trades/{trade}/accept", null)).EnsureSuccessStatusCode();
         (await host.Town(b).PostAsync($"/api/matching/trades/{trade}/accept", null)).EnsureSuccessStatusCode();
+        var at = DateTimeOffset.UtcNow;
+        switch (kind)
+        {
+            case "shipment picked up":
+                return new(id => host.Publish(new ShipmentPickedUp(Guid.NewGuid(), trade, 0, at), id), Read, typeof(ShipmentPickedUp));
+            case "shipment failed":
+                return new(id => host.Publish(new ShipmentFailed(Guid.NewGuid(), trade, 0, "axle broke", at), id), Read, typeof(ShipmentFailed));
+            case "trade stopped":
+                // Logistics stopped the goods with leg 1 arrived: the trade is cancelled, leg 1 delivered (TradeCancelled).
+                return new(id => host.Publish(new TradeStopped(trade, "stopped by an operator", [new ArrivedLeg(1, at)], at), id), Read, typeof(TradeStopped));
+        }
         await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade, 0, DateTimeOffset.UtcNow));
         await Eventually.True(async () => (await host.TradeAsync(trade)).Legs.Any(l => l.Delivered), TimeSpan.FromSeconds(10), "leg 0 delivered");
         // The second leg's delivery completes the trade (TradeCompleted).

@@ -7,6 +7,7 @@ using TradeNet.Logistics.Planning;
 using TradeNet.Logistics.Storage;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
+using TradeNet.Shared.Storage;
 
 namespace TradeNet.Logistics.Api;
 
@@ -34,12 +35,12 @@ public static class RouteEndpoints
             .Produces<string>(contentType: "text/html").ProducesValidationProblem().ProducesProblems(404);
         // The unloads need the receiving towns' handover codes when the carrier reports (an operator needs none).
         api.MapPost("/routes/{id}/stops/{sequence}/done", (string id, string sequence, [FromBody] StopDoneReport? report, ClaimsPrincipal user,
-            ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, CancellationToken ct) =>
-                ReportStop(id, sequence, null, report?.HandoverCodes, user, store, tracking, handover, ct))
+            ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, HttpContext http, CancellationToken ct) =>
+                ReportStop(id, sequence, null, report?.HandoverCodes, user, store, tracking, handover, http, ct))
             .WithMetadata(OptionalRequestBody.Instance).Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
         api.MapPost("/routes/{id}/stops/{sequence}/failure", (string id, string sequence, [FromBody] FailureReport? report, ClaimsPrincipal user,
-            ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, CancellationToken ct) =>
-                ReportStop(id, sequence, report ?? new FailureReport(null), null, user, store, tracking, handover, ct))
+            ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, HttpContext http, CancellationToken ct) =>
+                ReportStop(id, sequence, report ?? new FailureReport(null), null, user, store, tracking, handover, http, ct))
             .Produces<StopReportItem[]>().ProducesValidationProblem().ProducesProblems(403, 404);
         api.MapPost("/routes/{id}/replan", RouteReplanEndpoint.Replan).ProducesProblems(403, 404, 409);
         return api;
@@ -100,7 +101,7 @@ public static class RouteEndpoints
     public const int MaxHandoverCodes = 200;
 
     private static async Task<IResult> ReportStop(string id, string stopNumber, FailureReport? failure, string?[]? handoverCodes, ClaimsPrincipal user,
-        ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, CancellationToken ct)
+        ILogisticsStore store, ShipmentTracking tracking, HandoverCodes handover, HttpContext http, CancellationToken ct)
     {
         if (handoverCodes is { Length: > MaxHandoverCodes }) return Problems.Field("handoverCodes", $"at most {MaxHandoverCodes} codes per stop");
         IReadOnlyCollection<string> typed = handoverCodes is null ? [] : [.. handoverCodes.OfType<string>()];
@@ -135,8 +136,18 @@ public static class RouteEndpoints
                 _ => null,
             };
             if (action is not { } act) continue;
-            var result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct, onRoute: shipment.RouteId,
-                codes: codesOf.GetValueOrDefault(shipment.Id, []));
+            TrackingResult result;
+            try
+            {
+                result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct, onRoute: shipment.RouteId,
+                    codes: codesOf.GetValueOrDefault(shipment.Id, []));
+            }
+            catch (Exception ex) when (StorageUnavailable.Is(ex) && report.Any(i => i.Outcome == Applied))
+            {
+                // Each shipment's report is a write of its own: those before this one are stored, so the usual 503 "not
+                // applied" would be untrue, and a driver told so could not know what the same report again will say.
+                return PartlyStored(http, sequence, [.. report.Where(i => i.Outcome == Applied).Select(i => i.ShipmentId)], ex);
+            }
             report.Add(new StopReportItem(shipment.Id, stop!.Action, Describe(result.Outcome), result.Why, result.Shipment?.Status));
         }
         return TypedResults.Ok(report.ToArray());
@@ -170,9 +181,27 @@ public static class RouteEndpoints
         static bool Open(Shipment s) => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp;
     }
 
+    private const string Applied = "applied";
+
+    /// <summary>The detail of a stop report whose storage failed after some of its shipments' reports were stored.</summary>
+    public static string StopPartlyStored(int sequence, IEnumerable<Guid> stored) =>
+        $"Stop {sequence}: the reports of shipments {string.Join(", ", stored)} were stored, but the storage is busy or " +
+        "failing and the rest of the stop's report was not stored. Send the same report again: the stored ones answer 'repeated', " +
+        "the rest is applied.";
+
+    private static IResult PartlyStored(HttpContext http, int sequence, Guid[] stored, Exception ex)
+    {
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RouteEndpoints)).LogError(ex,
+            "Stop report {Method} {Path}: storage failed after {Count} shipments' reports were stored; answered 503 naming them",
+            http.Request.Method, http.Request.Path, stored.Length);
+        http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
+            detail: StopPartlyStored(sequence, stored), extensions: new Dictionary<string, object?> { ["stored"] = stored, ["retryable"] = true });
+    }
+
     private static string Describe(TrackingOutcome outcome) => outcome switch
     {
-        TrackingOutcome.Applied => "applied",
+        TrackingOutcome.Applied => Applied,
         TrackingOutcome.Repeated => "repeated",
         TrackingOutcome.NotFound => "notFound",
         TrackingOutcome.Forbidden => "forbidden",
