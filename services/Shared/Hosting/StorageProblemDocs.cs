@@ -14,6 +14,6 @@ internal sealed class StorageProblemDocs : IOpenApiOperationTransformer
     {
         if (context.Description.HttpMethod is not ("POST" or "PUT" or "PATCH" or "DELETE")) return;
         await ProblemResponses.AddAsync(operation, context, StatusCodes.Status503ServiceUnavailable,
-            "The storage is busy or failing; nothing was applied. Retry after the Retry-After header's seconds.", cancellationToken);
+            "The storage is busy or failing. Nothing was applied, unless the detail names what was (a route that calls another service or writes one shipment at a time). Retry after the Retry-After header's seconds.", cancellationToken);
     }
 }
