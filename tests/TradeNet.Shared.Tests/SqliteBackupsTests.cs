@@ -111,6 +111,48 @@ public sealed class SqliteBackupsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_backup_asked_for_while_another_is_being_taken_is_refused_and_starts_nothing()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var backups = Backups(db);
+        Task<BackupManifest> first;
+        await using (var write = await db.BeginWriteAsync())
+        {
+            // The first waits for the write to let go, holding its place: the second must not queue behind it.
+            first = backups.TakeAsync(default);
+            await Assert.ThrowsAsync<BackupInProgressException>(() => backups.TakeAsync(default));
+            Assert.Single(Directory.GetDirectories(backups.Folder)); // the first's .partial-… only
+        }
+        await first;
+
+        Assert.Single(await backups.ListAsync(default));
+        await backups.TakeAsync(default); // the first finished: the next goes through
+        Assert.Equal(2, (await backups.ListAsync(default)).Count);
+    }
+
+    [Fact]
+    public async Task A_failed_backup_says_so_without_the_servers_paths_or_the_errors_wording()
+    {
+        var first = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var gone = Path.Combine(_settings.DataDir, "z", "z.db");
+        var second = new SqliteDatabase(gone, PublisherSchema);
+        SqliteDatabase.ClearPool(gone);
+        Directory.Delete(Path.GetDirectoryName(gone)!, recursive: true);
+        var copyFailed = await Assert.ThrowsAsync<BackupFailedException>(() => Backups(first, second).TakeAsync(default));
+
+        Directory.Delete(Path.Combine(_settings.DataDir, "backups"), recursive: true);
+        await File.WriteAllTextAsync(Path.Combine(_settings.DataDir, "backups"), "not a folder");
+        var folderFailed = await Assert.ThrowsAsync<BackupFailedException>(() => Backups(first).TakeAsync(default));
+
+        // The message is the 503's detail an operator's client reads through the gateway; the log has the rest.
+        foreach (var failed in new[] { copyFailed, folderFailed })
+        {
+            Assert.DoesNotContain(_settings.DataDir, failed.Message);
+            Assert.DoesNotContain(failed.InnerException!.Message, failed.Message);
+        }
+    }
+
+    [Fact]
     public async Task A_process_on_mongodb_has_no_file_to_back_up()
     {
         var backups = new SqliteBackups([new BackupSource(null)], Options.Create(new StorageOptions { DataDir = _settings.DataDir }),

@@ -36,9 +36,27 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
 
     public string Folder => Path.GetFullPath(Path.Combine(storage.Value.DataDir, "backups"));
 
+    // One backup at a time: each holds every writer turn while it copies, so a second one queued behind it would hold them
+    // again straight after, and repeated requests would pile up holds and copies on the disk.
+    private readonly SemaphoreSlim _taking = new(1, 1);
+
     public async Task<BackupManifest> TakeAsync(CancellationToken ct)
     {
         if (!HasFiles) throw new InvalidOperationException("This process registered no SQLite file to back up.");
+        if (!_taking.Wait(0))
+            throw new BackupInProgressException("A backup of this process is being taken; nothing was started. Try again once it has finished.");
+        try
+        {
+            return await TakeOneAsync(ct);
+        }
+        finally
+        {
+            _taking.Release();
+        }
+    }
+
+    private async Task<BackupManifest> TakeOneAsync(CancellationToken ct)
+    {
         var id = Guid.NewGuid().ToString("N")[..8];
         string partial;
         try
@@ -49,7 +67,9 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new BackupFailedException($"The backup folder {Folder} cannot be written: {ex.Message}", ex);
+            // The answer goes to the caller: the path and the error (which may name other paths) go to the log only.
+            logger.LogError(ex, "The backup folder {Folder} cannot be written", Folder);
+            throw new BackupFailedException("The backup folder (backups in the service's data folder) cannot be written; nothing was copied. The service's log says why.", ex);
         }
         try
         {
@@ -74,7 +94,8 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         {
             TryDelete(partial);
             if (ex is BackupBusyException or OperationCanceledException) throw;
-            throw new BackupFailedException($"The backup failed and its partial copy was deleted: {ex.Message}", ex);
+            logger.LogError(ex, "Backup {Id} failed; its partial copy was deleted", id);
+            throw new BackupFailedException("The backup failed (disk full or not writable?) and its partial copy was deleted. The service's log says why.", ex);
         }
     }
 
