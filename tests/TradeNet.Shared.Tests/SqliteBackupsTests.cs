@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -81,6 +82,34 @@ public sealed class SqliteBackupsTests : IDisposable
 
         Assert.Empty(Directory.GetFileSystemEntries(backups.Folder));
         await backups.TakeAsync(default); // the writer let go: the next one goes through
+    }
+
+    [Fact]
+    public async Task A_backup_waiting_for_one_files_long_write_does_not_hold_back_the_other_files_writers_meanwhile()
+    {
+        // a.db comes first in path order: its turn would be taken, then held while the backup waits for b.db's write.
+        var first = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var second = new SqliteDatabase(Path.Combine(_settings.DataDir, "b.db"), PublisherSchema);
+        var backups = Backups(first, second);
+        Task<BackupManifest> backup;
+        TimeSpan waited;
+        await using (var longWrite = await second.BeginWriteAsync())
+        {
+            backup = backups.TakeAsync(default);
+            await Task.Delay(300); // the backup is waiting for b.db now
+            var clock = Stopwatch.StartNew();
+            await using (var write = await first.BeginWriteAsync())
+            {
+                await write.ExecuteAsync("INSERT INTO items(id, changes) VALUES ('x', 0)");
+                await write.CommitAsync();
+            }
+            waited = clock.Elapsed;
+            if (waited < TimeSpan.FromSeconds(3)) await Task.Delay(TimeSpan.FromSeconds(3) - waited); // b.db's write goes on past a.db's
+        }
+
+        Assert.True(waited < TimeSpan.FromSeconds(1.5), $"a write of a.db waited {waited.TotalMilliseconds:0} ms for a backup waiting on b.db");
+        var manifest = await backup;
+        Assert.Single(Column(Path.Combine(backups.Folder, manifest.Id, "a.db"), "SELECT id FROM items"));
     }
 
     [Fact]

@@ -121,20 +121,53 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         return manifests.OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
     }
 
-    private async Task<(DateTimeOffset TakenAt, TimeSpan Held)> CopyAllAsync(string folder, CancellationToken ct)
+    /// <summary>How long one attempt waits for a file's turn while holding the turns taken before it.</summary>
+    private static readonly TimeSpan Attempt = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Every file's writer turn, in path order. A file whose write goes on (a clearing round, seconds) is not
+    /// waited for while the turns taken before it are held, which would stall those files' writers as long: after a short
+    /// attempt every turn is given back, and the next attempt comes once that write has ended.</summary>
+    private async Task<List<SqliteDatabase>> HoldAllAsync(CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
-        var held = new List<SqliteDatabase>();
+        while (true)
+        {
+            var held = new List<SqliteDatabase>();
+            SqliteDatabase? busy = null;
+            try
+            {
+                foreach (var database in _databases)
+                {
+                    var wait = Min(Attempt, WaitForWriters - deadline.Elapsed);
+                    if (wait <= TimeSpan.Zero || !await database.HoldWritersAsync(wait, ct)) { busy = database; break; }
+                    held.Add(database);
+                }
+            }
+            catch
+            {
+                foreach (var database in held) database.LetWritersOn();
+                throw;
+            }
+            if (busy is null) return held;
+            foreach (var database in held) database.LetWritersOn();
+            // Wait for the busy file's write to end, holding nothing else, then try them all again.
+            var left = WaitForWriters - deadline.Elapsed;
+            if (left <= TimeSpan.Zero || !await busy.HoldWritersAsync(left, ct))
+                throw new BackupBusyException(
+                    $"The writers of {Path.GetFileName(busy.FullPath)} did not let go within {WaitForWriters.TotalSeconds:0} s; nothing was copied. Try again.");
+            busy.LetWritersOn();
+            if (deadline.Elapsed >= WaitForWriters)
+                throw new BackupBusyException($"The writers did not all let go at once within {WaitForWriters.TotalSeconds:0} s; nothing was copied. Try again.");
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private async Task<(DateTimeOffset TakenAt, TimeSpan Held)> CopyAllAsync(string folder, CancellationToken ct)
+    {
+        var held = await HoldAllAsync(ct);
         try
         {
-            foreach (var database in _databases)
-            {
-                var left = WaitForWriters - deadline.Elapsed;
-                if (left <= TimeSpan.Zero || !await database.HoldWritersAsync(left, ct))
-                    throw new BackupBusyException(
-                        $"The writers of {Path.GetFileName(database.FullPath)} did not let go within {WaitForWriters.TotalSeconds:0} s; nothing was copied. Try again.");
-                held.Add(database);
-            }
             var since = Stopwatch.GetTimestamp();
             var takenAt = clock.GetUtcNow();
             foreach (var database in _databases)
