@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -84,6 +85,34 @@ public sealed class SqliteBackupsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_backup_waiting_for_one_files_long_write_does_not_hold_back_the_other_files_writers_meanwhile()
+    {
+        // a.db comes first in path order: its turn would be taken, then held while the backup waits for b.db's write.
+        var first = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var second = new SqliteDatabase(Path.Combine(_settings.DataDir, "b.db"), PublisherSchema);
+        var backups = Backups(first, second);
+        Task<BackupManifest> backup;
+        TimeSpan waited;
+        await using (var longWrite = await second.BeginWriteAsync())
+        {
+            backup = backups.TakeAsync(default);
+            await Task.Delay(300); // the backup is waiting for b.db now
+            var clock = Stopwatch.StartNew();
+            await using (var write = await first.BeginWriteAsync())
+            {
+                await write.ExecuteAsync("INSERT INTO items(id, changes) VALUES ('x', 0)");
+                await write.CommitAsync();
+            }
+            waited = clock.Elapsed;
+            if (waited < TimeSpan.FromSeconds(3)) await Task.Delay(TimeSpan.FromSeconds(3) - waited); // b.db's write goes on past a.db's
+        }
+
+        Assert.True(waited < TimeSpan.FromSeconds(1.5), $"a write of a.db waited {waited.TotalMilliseconds:0} ms for a backup waiting on b.db");
+        var manifest = await backup;
+        Assert.Single(Column(Path.Combine(backups.Folder, manifest.Id, "a.db"), "SELECT id FROM items"));
+    }
+
+    [Fact]
     public async Task A_copy_that_fails_halfway_leaves_no_backup_folder_behind()
     {
         var first = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
@@ -108,6 +137,48 @@ public sealed class SqliteBackupsTests : IDisposable
         var failed = await Assert.ThrowsAsync<BackupFailedException>(() => Backups(db).TakeAsync(default));
 
         Assert.Contains("cannot be written", failed.Message);
+    }
+
+    [Fact]
+    public async Task A_backup_asked_for_while_another_is_being_taken_is_refused_and_starts_nothing()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var backups = Backups(db);
+        Task<BackupManifest> first;
+        await using (var write = await db.BeginWriteAsync())
+        {
+            // The first waits for the write to let go, holding its place: the second must not queue behind it.
+            first = backups.TakeAsync(default);
+            await Assert.ThrowsAsync<BackupInProgressException>(() => backups.TakeAsync(default));
+            Assert.Single(Directory.GetDirectories(backups.Folder)); // the first's .partial-… only
+        }
+        await first;
+
+        Assert.Single(await backups.ListAsync(default));
+        await backups.TakeAsync(default); // the first finished: the next goes through
+        Assert.Equal(2, (await backups.ListAsync(default)).Count);
+    }
+
+    [Fact]
+    public async Task A_failed_backup_says_so_without_the_servers_paths_or_the_errors_wording()
+    {
+        var first = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var gone = Path.Combine(_settings.DataDir, "z", "z.db");
+        var second = new SqliteDatabase(gone, PublisherSchema);
+        SqliteDatabase.ClearPool(gone);
+        Directory.Delete(Path.GetDirectoryName(gone)!, recursive: true);
+        var copyFailed = await Assert.ThrowsAsync<BackupFailedException>(() => Backups(first, second).TakeAsync(default));
+
+        Directory.Delete(Path.Combine(_settings.DataDir, "backups"), recursive: true);
+        await File.WriteAllTextAsync(Path.Combine(_settings.DataDir, "backups"), "not a folder");
+        var folderFailed = await Assert.ThrowsAsync<BackupFailedException>(() => Backups(first).TakeAsync(default));
+
+        // The message is the 503's detail an operator's client reads through the gateway; the log has the rest.
+        foreach (var failed in new[] { copyFailed, folderFailed })
+        {
+            Assert.DoesNotContain(_settings.DataDir, failed.Message);
+            Assert.DoesNotContain(failed.InnerException!.Message, failed.Message);
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Diagnostics;
 using TradeNet.Contracts;
 using TradeNet.Shared.Storage.Sqlite;
@@ -156,6 +157,17 @@ public sealed class SqliteWriteScopeTests : IDisposable
         await _outbox.MarkSentAsync([(await _outbox.PendingAsync(10, default)).Single().Id], default);
 
         Assert.Equal(0, await Count("outbox"));
+    }
+
+    [Fact]
+    public void The_storage_fault_hook_is_not_part_of_what_services_and_hosts_can_set()
+    {
+        // Only the tests' StorageFaultPlan (TradeNet.Testing, InternalsVisibleTo) arms it; a public setter would let any
+        // code a host loads fail every write of a file.
+        var faults = typeof(SqliteDatabase).GetProperty("Faults", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+
+        Assert.NotNull(faults);
+        Assert.False(faults.GetMethod!.IsPublic || faults.SetMethod!.IsPublic, "SqliteDatabase.Faults is public");
     }
 
     private Task<long> CountThings() => Count("things");

@@ -67,6 +67,20 @@ public sealed partial class ReadMatrix(AccessMatrix matrix, AccessWorld world, s
                 Failures.Add($"GET {path}?after= as {Caller.Outsider}: another town's id answers {foreign} {AccessMatrix.Excerpt(foreignBody)}, " +
                     $"nobody's {none} {AccessMatrix.Excerpt(noneBody)}: the answer tells them apart");
         }
+        // With the Link's cursor (logistics.md, matching README: afterHome, afterCreated) `after` is not looked up: a page of
+        // the caller's own items after that place, the same whether the id is A's or nobody's.
+        var future = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds();
+        foreach (var (path, theirs, cursor) in new[]
+                 {
+                     ("/api/logistics/vehicles", world.VanOfA, $"afterHome={world.A.Id}"), ("/api/matching/trades", world.TradeAB, $"afterCreated={future}"),
+                 })
+        {
+            var (foreign, foreignBody, _) = await matrix.SendAsync(HttpMethod.Get, new AccessTarget($"{path}?after={theirs}&{cursor}", world.A, world.B), Caller.Outsider);
+            var (none, noneBody, _) = await matrix.SendAsync(HttpMethod.Get, new AccessTarget($"{path}?after={nobody}&{cursor}", world.A, world.B), Caller.Outsider);
+            if (foreign != 200 || none != 200 || foreignBody != noneBody || foreignBody.Contains(theirs, StringComparison.Ordinal))
+                Failures.Add($"GET {path}?after=…&{cursor} as {Caller.Outsider}: another town's id answers {foreign} {AccessMatrix.Excerpt(foreignBody)}, " +
+                    $"nobody's {none} {AccessMatrix.Excerpt(noneBody)}: expected the same page of its own items");
+        }
     }
 
     private static string? Title(string body)

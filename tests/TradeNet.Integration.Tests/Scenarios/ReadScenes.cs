@@ -22,7 +22,8 @@ public static class ReadScenes
     public static IReadOnlyDictionary<string, ReadScene> All { get; } = new Dictionary<string, ReadScene>
     {
         // The list in short pages and narrowed to suspended towns: the reason is an operator's note.
-        ["GET /api/catalog/towns"] = new(w => Of(w, "/api/catalog/towns?limit=2", "/api/catalog/towns?status=suspended"), SuspensionOnlyForOperators),
+        ["GET /api/catalog/towns"] = new(w => Of(w, "/api/catalog/towns?limit=2", "/api/catalog/towns?status=suspended",
+            $"/api/catalog/towns?limit=2&after={w.A.Id}&afterName=A&asOf=0"), SuspensionOnlyForOperators),
         ["GET /api/catalog/towns/{id}"] = new(w => Of(w, $"/api/catalog/towns/{w.S.Id}", $"/api/catalog/towns/{w.A.Id}"), SuspensionOnlyForOperators),
         ["GET /api/catalog/categories"] = new(w => Of(w, "/api/catalog/categories")),
         ["GET /api/catalog/listings"] = new(w => Of(w, "/api/catalog/listings?limit=2", $"/api/catalog/listings?town={w.A.Id}")),
@@ -32,7 +33,8 @@ public static class ReadScenes
             [Target(w, $"/api/matching/rounds/{(await w.Ops.Get("/api/matching/rounds?limit=1"))[0].GetProperty("id").GetString()}")]),
         ["GET /api/matching/book"] = new(w => Of(w, "/api/matching/book?limit=2")),
         // Owner A, party B (their trade), outsider O (none): `town=A` narrows, never widens, and pages show only one's own.
-        ["GET /api/matching/trades"] = new(w => Of(w, $"/api/matching/trades?town={w.A.Id}&limit=1000", "/api/matching/trades?limit=1"),
+        ["GET /api/matching/trades"] = new(w => Of(w, $"/api/matching/trades?town={w.A.Id}&limit=1000", "/api/matching/trades?limit=1",
+                $"/api/matching/trades?limit=1&after={w.TradeAB}&afterCreated={DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds()}"),
             a => Items(a).Where(t => a.Town is not null && !t.GetProperty("legs").EnumerateArray()
                     .Any(l => l.GetProperty("fromTown").GetString() == a.Town || l.GetProperty("toTown").GetString() == a.Town))
                 .Select(t => $"shows trade {Id(t)}, which has no leg of {a.Town}")),
@@ -40,7 +42,8 @@ public static class ReadScenes
         // Matching learns of the listing from catalog's event: read it only once it has reached the book (else 404 for all).
         ["GET /api/matching/listings/{id}/counterparts"] = new(async w => [Target(w, await InMatchingsBook(w, await w.ListingOfA(9)))]),
         // A's van and a second vehicle of A's: a page of one leaves a Link to the caller's own vehicle only.
-        ["GET /api/logistics/vehicles"] = new(w => Of(w, "/api/logistics/vehicles?limit=1", "/api/logistics/vehicles"),
+        ["GET /api/logistics/vehicles"] = new(w => Of(w, "/api/logistics/vehicles?limit=1", "/api/logistics/vehicles",
+                $"/api/logistics/vehicles?limit=1&after={w.VanOfA}&afterHome=0"),
             a => Items(a).Where(v => a.Town is not null && v.GetProperty("homeTown").GetString() != a.Town)
                 .Select(v => $"shows vehicle {Id(v)} of {v.GetProperty("homeTown").GetString()}")),
         ["GET /api/logistics/vehicles/{id}"] = new(w => Of(w, $"/api/logistics/vehicles/{w.VanOfA}")),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,7 @@ public static class BackupEndpoints
         return api;
     }
 
-    private static async Task<Results<Created<BackupManifest>, ProblemHttpResult>> TakeAsync(SqliteBackups backups, CancellationToken ct)
+    private static async Task<Results<Created<BackupManifest>, ProblemHttpResult>> TakeAsync(SqliteBackups backups, HttpContext http, CancellationToken ct)
     {
         if (!backups.HasFiles) return Problems.Conflict(MongoAdvice);
         try
@@ -31,9 +32,15 @@ public static class BackupEndpoints
             // No Location: a backup is a folder on the host's disk (manifest.Id under {DataDir}/backups), not a resource here.
             return TypedResults.Created((string?)null, manifest);
         }
+        catch (BackupInProgressException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
         catch (Exception ex) when (ex is BackupBusyException or BackupFailedException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable", detail: ex.Message);
+            // As every 503 of the services: nothing was kept, and the same request may succeed after a while.
+            http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: ex.Message);
         }
     }
 

@@ -18,5 +18,8 @@ public sealed record BackupSource(Sqlite.SqliteDatabase? Database);
 /// <summary>The writers did not all let go in time: nothing was copied.</summary>
 public sealed class BackupBusyException(string message) : Exception(message);
 
+/// <summary>Another backup of the process is being taken: this one did not start.</summary>
+public sealed class BackupInProgressException(string message) : Exception(message);
+
 /// <summary>The copy failed (disk full, folder not writable…): the partial copy was deleted.</summary>
 public sealed class BackupFailedException(string message, Exception inner) : Exception(message, inner);

@@ -36,9 +36,27 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
 
     public string Folder => Path.GetFullPath(Path.Combine(storage.Value.DataDir, "backups"));
 
+    // One backup at a time: each holds every writer turn while it copies, so a second one queued behind it would hold them
+    // again straight after, and repeated requests would pile up holds and copies on the disk.
+    private readonly SemaphoreSlim _taking = new(1, 1);
+
     public async Task<BackupManifest> TakeAsync(CancellationToken ct)
     {
         if (!HasFiles) throw new InvalidOperationException("This process registered no SQLite file to back up.");
+        if (!_taking.Wait(0))
+            throw new BackupInProgressException("A backup of this process is being taken; nothing was started. Try again once it has finished.");
+        try
+        {
+            return await TakeOneAsync(ct);
+        }
+        finally
+        {
+            _taking.Release();
+        }
+    }
+
+    private async Task<BackupManifest> TakeOneAsync(CancellationToken ct)
+    {
         var id = Guid.NewGuid().ToString("N")[..8];
         string partial;
         try
@@ -49,7 +67,9 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new BackupFailedException($"The backup folder {Folder} cannot be written: {ex.Message}", ex);
+            // The answer goes to the caller: the path and the error (which may name other paths) go to the log only.
+            logger.LogError(ex, "The backup folder {Folder} cannot be written", Folder);
+            throw new BackupFailedException("The backup folder (backups in the service's data folder) cannot be written; nothing was copied. The service's log says why.", ex);
         }
         try
         {
@@ -74,7 +94,8 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         {
             TryDelete(partial);
             if (ex is BackupBusyException or OperationCanceledException) throw;
-            throw new BackupFailedException($"The backup failed and its partial copy was deleted: {ex.Message}", ex);
+            logger.LogError(ex, "Backup {Id} failed; its partial copy was deleted", id);
+            throw new BackupFailedException("The backup failed (disk full or not writable?) and its partial copy was deleted. The service's log says why.", ex);
         }
     }
 
@@ -100,20 +121,53 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         return manifests.OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
     }
 
-    private async Task<(DateTimeOffset TakenAt, TimeSpan Held)> CopyAllAsync(string folder, CancellationToken ct)
+    /// <summary>How long one attempt waits for a file's turn while holding the turns taken before it.</summary>
+    private static readonly TimeSpan Attempt = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Every file's writer turn, in path order. A file whose write goes on (a clearing round, seconds) is not
+    /// waited for while the turns taken before it are held, which would stall those files' writers as long: after a short
+    /// attempt every turn is given back, and the next attempt comes once that write has ended.</summary>
+    private async Task<List<SqliteDatabase>> HoldAllAsync(CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
-        var held = new List<SqliteDatabase>();
+        while (true)
+        {
+            var held = new List<SqliteDatabase>();
+            SqliteDatabase? busy = null;
+            try
+            {
+                foreach (var database in _databases)
+                {
+                    var wait = Min(Attempt, WaitForWriters - deadline.Elapsed);
+                    if (wait <= TimeSpan.Zero || !await database.HoldWritersAsync(wait, ct)) { busy = database; break; }
+                    held.Add(database);
+                }
+            }
+            catch
+            {
+                foreach (var database in held) database.LetWritersOn();
+                throw;
+            }
+            if (busy is null) return held;
+            foreach (var database in held) database.LetWritersOn();
+            // Wait for the busy file's write to end, holding nothing else, then try them all again.
+            var left = WaitForWriters - deadline.Elapsed;
+            if (left <= TimeSpan.Zero || !await busy.HoldWritersAsync(left, ct))
+                throw new BackupBusyException(
+                    $"The writers of {Path.GetFileName(busy.FullPath)} did not let go within {WaitForWriters.TotalSeconds:0} s; nothing was copied. Try again.");
+            busy.LetWritersOn();
+            if (deadline.Elapsed >= WaitForWriters)
+                throw new BackupBusyException($"The writers did not all let go at once within {WaitForWriters.TotalSeconds:0} s; nothing was copied. Try again.");
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private async Task<(DateTimeOffset TakenAt, TimeSpan Held)> CopyAllAsync(string folder, CancellationToken ct)
+    {
+        var held = await HoldAllAsync(ct);
         try
         {
-            foreach (var database in _databases)
-            {
-                var left = WaitForWriters - deadline.Elapsed;
-                if (left <= TimeSpan.Zero || !await database.HoldWritersAsync(left, ct))
-                    throw new BackupBusyException(
-                        $"The writers of {Path.GetFileName(database.FullPath)} did not let go within {WaitForWriters.TotalSeconds:0} s; nothing was copied. Try again.");
-                held.Add(database);
-            }
             var since = Stopwatch.GetTimestamp();
             var takenAt = clock.GetUtcNow();
             foreach (var database in _databases)

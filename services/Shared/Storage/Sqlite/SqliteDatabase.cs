@@ -99,8 +99,9 @@ public sealed class SqliteDatabase
     }
 
     /// <summary>Test seam: asked before each statement and COMMIT of every write begun on this database from now on
-    /// (<see cref="SqliteFaultHook"/>); null, and never consulted, in production.</summary>
-    public SqliteFaultHook? Faults { get; set; }
+    /// (<see cref="SqliteFaultHook"/>); null, and never consulted, in production. Internal (the tests' TradeNet.Testing
+    /// sees it): no service, setting or request can reach it.</summary>
+    internal SqliteFaultHook? Faults { get; set; }
 
     public SqliteConnection Open()
     {
