@@ -182,6 +182,36 @@ public sealed class SqliteBackupsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_backup_that_would_leave_the_disk_too_full_for_the_live_files_copies_nothing_and_says_how_much_is_free()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var live = new FileInfo(db.FullPath).Length;
+        long asked = 0;
+        var backups = new SqliteBackups([new BackupSource(db)], Options.Create(new StorageOptions { DataDir = _settings.DataDir }),
+            TimeProvider.System, NullLogger<SqliteBackups>.Instance)
+        {
+            // Room for the copy, and a little, but not the 256 MB kept for the live files.
+            FreeBytes = folder => { asked++; Assert.True(Directory.Exists(folder), folder); return live + 100L * 1024 * 1024; },
+        };
+
+        var refused = await Assert.ThrowsAsync<BackupRefusedException>(() => backups.TakeAsync(default));
+
+        Assert.Equal(1, asked);
+        Assert.Contains("Not enough free disk space", refused.Message);
+        Assert.DoesNotContain(_settings.DataDir, refused.Message);
+        Assert.Empty(await backups.ListAsync(default));
+        Assert.False(Directory.Exists(backups.Folder) && Directory.EnumerateFileSystemEntries(backups.Folder).Any());
+    }
+
+    [Fact]
+    public void The_free_space_of_the_data_folder_is_read_from_its_file_system()
+    {
+        var backups = Backups(new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema));
+
+        Assert.InRange(backups.FreeBytes(_settings.DataDir), 1, long.MaxValue);
+    }
+
+    [Fact]
     public async Task A_process_on_mongodb_has_no_file_to_back_up()
     {
         var backups = new SqliteBackups([new BackupSource(null)], Options.Create(new StorageOptions { DataDir = _settings.DataDir }),

@@ -36,7 +36,7 @@ public static class BackupEndpoints
         {
             return Problems.Conflict(ex.Message);
         }
-        catch (Exception ex) when (ex is BackupBusyException or BackupFailedException)
+        catch (Exception ex) when (ex is BackupBusyException or BackupFailedException or BackupRefusedException)
         {
             // As every 503 of the services: nothing was kept, and the same request may succeed after a while.
             http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);

@@ -23,3 +23,6 @@ public sealed class BackupInProgressException(string message) : Exception(messag
 
 /// <summary>The copy failed (disk full, folder not writable…): the partial copy was deleted.</summary>
 public sealed class BackupFailedException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>The backup was not started: the disk has too little room for the copy and the live files (503).</summary>
+public sealed class BackupRefusedException(string message) : Exception(message);

@@ -55,8 +55,46 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         }
     }
 
+    /// <summary>Free bytes on the file system holding a folder (a test sets its own).</summary>
+    public Func<string, long> FreeBytes { get; init; } = folder => new DriveInfo(folder).AvailableFreeSpace;
+
+    // Room left for the live files once the copy is written: a copy that filled the disk would fail the services' own
+    // writes (503) until it was deleted.
+    private const long MinimumRoomLeft = 256L * 1024 * 1024;
+
+    /// <summary>Refuses before copying anything when the copy would leave the disk with less room than the live files take
+    /// (and at least <see cref="MinimumRoomLeft"/>).</summary>
+    private void CheckRoom()
+    {
+        var live = _databases.Sum(d => Size(d.FullPath) + Size(d.FullPath + "-wal"));
+        var existing = Folder;
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;
+        long free;
+        try
+        {
+            free = FreeBytes(existing);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            logger.LogWarning(ex, "Free space under {Folder} is unknown; the backup goes ahead", existing);
+            return;
+        }
+        var needed = live + Math.Max(live, MinimumRoomLeft);
+        if (free >= needed) return;
+        logger.LogError("Backup refused: {Free} bytes free under {Folder}, {Needed} needed ({Live} for the copy, the rest left for the live files)",
+            free, existing, needed, live);
+        throw new BackupRefusedException(
+            $"Not enough free disk space for a backup: the copy takes about {Megabytes(live)} MB and leaves less than {Megabytes(Math.Max(live, MinimumRoomLeft))} MB " +
+            $"for the live files ({Megabytes(free)} MB free); nothing was copied. Free some space (old backups) and try again.");
+    }
+
+    private static long Size(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+
+    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture);
+
     private async Task<BackupManifest> TakeOneAsync(CancellationToken ct)
     {
+        CheckRoom();
         var id = Guid.NewGuid().ToString("N")[..8];
         string partial;
         try
