@@ -42,7 +42,7 @@ public static class RandomFleetScenario
         var started = DateTime.UtcNow;
         var passes = 1;
         IReadOnlyList<string> problems;
-        while ((problems = [.. await FleetAudit.CheckAsync(ops, fleet), .. await ConsistencyAudit.CheckAsync(ops, fleet.AllTowns)]).Count > 0
+        while ((problems = [.. fleet.Places.Problems, .. await FleetAudit.CheckAsync(ops, fleet), .. await ConsistencyAudit.CheckAsync(ops, fleet.AllTowns, fleet.Places)]).Count > 0
                && DateTime.UtcNow < deadline)
         {
             if (passes++ == 1) fleet.Notes.AddRange(problems.Take(5).Select(p => $"{when}: {p}"));
