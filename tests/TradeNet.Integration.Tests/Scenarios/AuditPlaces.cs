@@ -48,6 +48,9 @@ internal static class AuditPlaces
                         problems.Add(Line($"trade {Text(trade, "id")} (proposed), leg {index}: its towns are now {Geo.HaversineKm(a.Lat, a.Lon, b.Lat, b.Lon):F0} km apart, its need allows {max.GetDouble()}"));
                     continue;
                 }
+                if (places is not null && index == 0 && places.AgreedBeforeAMove.TryGetValue(Text(trade, "id"), out var then)
+                    && TownPlaces.Points(trade) != then)
+                    problems.Add($"trade {Text(trade, "id")} ({status}): agreed with legs {then} before a town moved, now {TownPlaces.Points(trade)}");
                 if (places is not null)
                     foreach (var (end, town, point) in new[] { ("from", Text(leg, "fromTown"), from), ("to", Text(leg, "toTown"), to) })
                         if (places.Places.ContainsKey(town) && !places.PositionsOf(town).Any(p => Same(p, point)))

@@ -54,6 +54,7 @@ public static class RandomTradingScenario
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         trading.AuditNotes.Add(string.Create(CultureInfo.InvariantCulture, $"audit: {passes} pass(es), {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
+        trading.AuditNotes.Add($"trades agreed when a town of theirs moved: {trading.Places.AgreedBeforeAMove.Count}");
         if (problems.Count == 0) problems = RunBackups.ManifestProblems(tradeNet, trading.Backups);
         if (chaos is not null)
         {

@@ -82,6 +82,7 @@ public sealed class TownPlaces
                 : place.Unsure ? [HttpStatusCode.OK, HttpStatusCode.TooManyRequests]
                 : [HttpStatusCode.TooManyRequests];
             var action = byOperator ? "town change (operator)" : moved ? "town move" : "town rename";
+            if (moved) await NoteAgreedAsync(ops, town.Id);
             HttpStatusCode? answer = null;
             object body = new { name, lat, lon, specialties };
             // An operator sends the town's view back with the changes (id, INSEE code, status and suspension as shown):
@@ -123,6 +124,32 @@ public sealed class TownPlaces
             place.Turn.Release();
         }
     }
+
+    /// <summary>The points of the town's agreed trades just before it moves: they must keep them (the audit compares).</summary>
+    private async Task NoteAgreedAsync(TradeNetClient ops, string town)
+    {
+        try
+        {
+            using var response = await ops.Send(HttpMethod.Get, $"/api/matching/trades?town={town}&status=agreed&limit=1000");
+            if (response.StatusCode != HttpStatusCode.OK) return;
+            foreach (var trade in JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray())
+                _agreedPoints.TryAdd(trade.GetProperty("id").GetString()!, Points(trade));
+        }
+        catch (Exception ex) when (ex is TaskCanceledException or HttpRequestException)
+        {
+            // An outage: this move's trades go unnoted.
+        }
+    }
+
+    /// <summary>Each leg's from and to points, as matching shows them.</summary>
+    public static string Points(JsonElement trade) => string.Join("; ", trade.GetProperty("legs").EnumerateArray().Select(l =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{l.GetProperty("from").GetProperty("lat").GetDouble()},{l.GetProperty("from").GetProperty("lon").GetDouble()} → {l.GetProperty("to").GetProperty("lat").GetDouble()},{l.GetProperty("to").GetProperty("lon").GetDouble()}")));
+
+    private readonly ConcurrentDictionary<string, string> _agreedPoints = new(StringComparer.Ordinal);
+
+    /// <summary>Trades agreed when one of their towns moved, with their legs' points then.</summary>
+    public IReadOnlyDictionary<string, string> AgreedBeforeAMove => _agreedPoints;
 
     private static async Task<System.Text.Json.Nodes.JsonObject?> ViewAsync(TradeNetClient ops, string town)
     {
