@@ -156,14 +156,14 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
             switch (random.Next(100))
             {
                 case < 15: await PublishAsync(town, random); break;
-                case < 22: await ChangeAsync(town, random); break;
-                case < 27: await WithdrawAsync(town, random); break;
-                case < 37 when actor == 0:
+                case < 21: await ChangeAsync(town, random); break;
+                case < 25: await WithdrawAsync(town, random); break;
+                case < 35 when actor == 0:
                     await CallAsync("round", null, _ => ops.Send(HttpMethod.Post, "/api/matching/rounds"), HttpStatusCode.Created, HttpStatusCode.Conflict);
                     break;
-                case < 37 when actor == 1 && options.Vehicles > 0: await FleetAsync(ops, random); break;
-                case < 62: await AnswerAsync(town, random); break;
-                case < 64 when options.KeyRotations: await RotateAsync(ops, town, random); break;
+                case < 35 when actor == 1 && options.Vehicles > 0: await FleetAsync(ops, random); break;
+                case < 63: await AnswerAsync(town, random); break;
+                case < 65 when options.KeyRotations: await RotateAsync(ops, town, random); break;
                 case < 68 when options.TownChanges:
                     // A third of the changes for one restless town (its fourth own move in the hour is refused), a third
                     // for the town with an INSEE code (kept within 25 km of its commune).

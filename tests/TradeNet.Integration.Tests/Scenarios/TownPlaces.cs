@@ -168,7 +168,10 @@ public sealed class TownPlaces
     private static (double Lat, double Lon) Target(Place place, Random random)
     {
         double Off(double from, double to) => (random.Next(2) == 0 ? -1 : 1) * (from + (to - from) * random.NextDouble());
-        var (lat, lon) = random.Next(10) switch
+        // A town sent far away comes back home with its next move (a mistake corrected), so it does not stay out of
+        // every round for the rest of the run.
+        var away = Geo.HaversineKm(place.BaseLat, place.BaseLon, place.Lat, place.Lon) > 100;
+        var (lat, lon) = (away ? 7 : random.Next(10)) switch
         {
             // A few hundred metres to 2 km from where it is.
             < 5 => (place.Lat + Off(0.003, 0.02), place.Lon + Off(0.003, 0.02)),
