@@ -24,14 +24,19 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// <item>transfers: one per leg of an agreed, completed or cancelled trade, none for a proposal; <c>planned</c> exactly
 /// when its leg has a shipment planned or on the road, <c>delivered</c> when it has a delivered one, <c>pending</c> or
 /// <c>held</c> when it has none; every transfer of a completed trade delivered, and of a cancelled trade cancelled or
-/// delivered; matching's leg delivered exactly when logistics delivered it.</item>
+/// delivered; matching's leg delivered exactly when logistics delivered it;</item>
+/// <item>places (towns move: docs/catalog.md "Correcting a town"): matching's copy of each active listing at its town's
+/// position now; no proposal with a leg between towns now farther apart, as the crow flies, than its need's
+/// <c>maxDistanceKm</c>; every direct trip as long as the road between the points its leg was agreed on; and, given
+/// <see cref="TownPlaces"/>, each town's view as its last change left it and every agreed leg's points among the
+/// positions its towns held.</item>
 /// </list>
 /// </summary>
 public static class ConsistencyAudit
 {
     private const double Epsilon = 1e-6;
 
-    public static async Task<IReadOnlyList<string>> CheckAsync(TradeNetClient ops, IReadOnlyCollection<string> towns)
+    public static async Task<IReadOnlyList<string>> CheckAsync(TradeNetClient ops, IReadOnlyCollection<string> towns, TownPlaces? places = null)
     {
         var problems = new List<string>();
         var listings = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -90,6 +95,7 @@ public static class ConsistencyAudit
             transfers.AddRange(await PagesAsync(ops, $"/api/logistics/transfers?status={status}&limit=1000"));
         var transfersOf = transfers.ToLookup(t => Text(t, "tradeId"));
         foreach (var trade in trades.Values) CheckTrade(trade, [.. shipments[Id(trade)]], [.. transfersOf[Id(trade)]], problems);
+        await AuditPlaces.CheckAsync(ops, towns, listings, trades.Values, shipments, places, problems);
         return problems;
     }
 
@@ -233,7 +239,7 @@ public static class ConsistencyAudit
     }
 
     /// <summary>Every page of a list, following its <c>Link: next</c>.</summary>
-    private static async Task<List<JsonElement>> PagesAsync(TradeNetClient ops, string path)
+    internal static async Task<List<JsonElement>> PagesAsync(TradeNetClient ops, string path)
     {
         var all = new List<JsonElement>();
         var limited = 0;

@@ -34,6 +34,12 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
 
     public IReadOnlyList<string> AllTowns => [.. Towns.Select(t => t.Id), .. Depots];
 
+    /// <summary>Where the trading towns are, as their moves left them (<see cref="TownPlaces"/>).</summary>
+    public TownPlaces Places { get; } = new();
+
+    /// <summary>Saint-Romain-la-Motte as the directory has it (services/Shared/Data): no other test registers its code.</summary>
+    private static readonly (string Code, double Lat, double Lon) Commune = ("42284", 46.0836, 3.99067);
+
     public async Task SetUpAsync()
     {
         using var reader = flow.Operator();
@@ -49,8 +55,14 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
         }
 
         // Close together near Roanne (every need's distance limit lets every offer in), a few km apart so routes drive.
+        // One of them (never a van's owner) registered with a commune's INSEE code: it stays within 25 km of it.
         for (var i = 0; i < options.Towns; i++)
-            Towns.Add(new Trader(await flow.RegisterTown($"Random Fleet {seed}-{i}", null, 46.00 + 0.03 * (i % 3), 4.00 + 0.04 * (i / 3))));
+        {
+            var (name, lat, lon) = ($"Random Fleet {seed}-{i}", Math.Round(46.00 + 0.03 * (i % 3), 5), Math.Round(4.00 + 0.04 * (i / 3), 5));
+            var town = new Trader(await flow.RegisterTown(name, i == 2 ? Commune.Code : null, lat, lon));
+            Towns.Add(town);
+            Places.Add(town.Id, name, lat, lon, i == 2 ? (Commune.Lat, Commune.Lon) : null);
+        }
         for (var d = 0; d < 2; d++)
             Depots.Add((await flow.RegisterTown($"Random Fleet {seed} depot {d}", null, 46.02 + 0.05 * d, 4.06)).Id);
         await RegisterFleetAsync();
@@ -68,10 +80,11 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
         string d0 = Depots[0], d1 = Depots[1];
         FleetTerms[] depot =
         [
+            // Some at the depot town's point, others at its yards a few km off (a vehicle's home is its own).
             new(d0, 46.02, 4.06, 30_000, Chilled: true, 0.6, 20),
-            new(d0, 46.02, 4.06, 3_000, Chilled: false, 0.4, 5),
+            new(d0, 46.045, 4.09, 3_000, Chilled: false, 0.4, 5),
             new(d1, 46.07, 4.06, 1_200, Chilled: true, 0.3, 5, MaxRouteHours: 2),
-            new(d1, 46.07, 4.06, 8_000, Chilled: false, 0.5, 10, Hours: nowHours),
+            new(d1, 46.09, 4.03, 8_000, Chilled: false, 0.5, 10, Hours: nowHours),
             new(d1, 46.07, 4.06, 5_000, Chilled: false, 0.45, 10, Hours: tomorrow),
         ];
         using var ops = flow.Operator();
@@ -83,8 +96,9 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
         // Two towns' own vans: the town is their carrier and reports their stops itself.
         (Trader Town, FleetTerms Terms)[] own =
         [
-            (Towns[0], new(Towns[0].Id, 46.00, 4.00, 2_500, Chilled: true, 0.35, 5, AvailableUntil: now.AddHours(5))),
-            (Towns[1], new(Towns[1].Id, 46.03, 4.00, 6_000, Chilled: false, 0.4, 8)),
+            // Based a few km from the town's point (46.00, 4.00 and 46.03, 4.00): a yard at the edge of town.
+            (Towns[0], new(Towns[0].Id, 46.02, 3.97, 2_500, Chilled: true, 0.35, 5, AvailableUntil: now.AddHours(5))),
+            (Towns[1], new(Towns[1].Id, 46.05, 4.03, 6_000, Chilled: false, 0.4, 8)),
         ];
         foreach (var (town, terms) in own)
         {
@@ -145,7 +159,14 @@ public sealed partial class RandomFleet(TradeFlow flow, int seed, RandomFleetOpt
                 case < 88: await ReleaseAsync(ops, random); break;
                 case < 93: await CancelAsync(ops, random); break;
                 case < 95: await BurstAsync(ops, random); break;
-                case < 97: await ChangeVehicleAsync(ops, Fleet[random.Next(Fleet.Count)], random, lower: random.Next(2) == 0); break;
+                case < 96: await ChangeVehicleAsync(ops, Fleet[random.Next(Fleet.Count)], random, lower: random.Next(2) == 0); break;
+                case < 98:
+                    // Half the time town 0, a van's owner whose van may be on a route (the route keeps its points; its
+                    // fourth own move in the hour is refused), a quarter the town with an INSEE code.
+                    var changing = random.Next(4) switch { < 2 => Towns[0], 2 => Towns[2], _ => town };
+                    await Places.ChangeAsync(changing, ops, byOperator: random.Next(4) == 0, random,
+                        (a, by, send, expected) => Calls.CallAsync(a, () => send(by?.Client ?? ops), expected));
+                    break;
                 default: await NextRunAsync(ops, random); break;
             }
         }

@@ -42,13 +42,14 @@ public static class RandomFleetScenario
         var started = DateTime.UtcNow;
         var passes = 1;
         IReadOnlyList<string> problems;
-        while ((problems = [.. await FleetAudit.CheckAsync(ops, fleet), .. await ConsistencyAudit.CheckAsync(ops, fleet.AllTowns)]).Count > 0
+        while ((problems = [.. fleet.Places.Problems, .. await FleetAudit.CheckAsync(ops, fleet), .. await ConsistencyAudit.CheckAsync(ops, fleet.AllTowns, fleet.Places)]).Count > 0
                && DateTime.UtcNow < deadline)
         {
             if (passes++ == 1) fleet.Notes.AddRange(problems.Take(5).Select(p => $"{when}: {p}"));
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
-        fleet.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"audit {when}: {passes} pass(es), {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
+        fleet.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"audit {when}: {passes} pass(es), {(DateTime.UtcNow - started).TotalSeconds:F0} s; trades agreed when a town of theirs moved: {fleet.Places.AgreedBeforeAMove.Count}"));
         Assert.True(problems.Count == 0, $"The fleet's records do not add up {when}:\n" + string.Join("\n", problems) + "\nAnswers: " + fleet.Summary());
     }
 

@@ -46,18 +46,44 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
     public async Task RegisterTownsAsync()
     {
         // Close together near Roanne, so every need's distance limit lets every offer in.
+        // One of them (never the one suspended) registered with a commune's INSEE code: it must stay within 25 km of it.
+        var withCode = (seed + 1) % options.Towns;
         for (var i = 0; i < options.Towns; i++)
-            Towns.Add(new Trader(await flow.RegisterTown($"Random Trading {seed}-{i}", null, 46.03 + 0.01 * (i % 4), 4.05 + 0.01 * (i / 4))));
+        {
+            var (name, lat, lon) = ($"Random Trading {seed}-{i}", Math.Round(46.03 + 0.01 * (i % 4), 5), Math.Round(4.05 + 0.01 * (i / 4), 5));
+            var town = new Trader(await flow.RegisterTown(name, i == withCode ? Commune.Code : null, lat, lon));
+            Towns.Add(town);
+            Places.Add(town.Id, name, lat, lon, i == withCode ? (Commune.Lat, Commune.Lon) : null);
+        }
         if (options.Vehicles == 0) return;
         var depot = await flow.RegisterTown($"Random Trading {seed} depot", null, 46.05, 4.07);
         Depot = depot.Id;
         using var ops = flow.Operator();
+        // The depot's yards: its own point and two others a few km off (docs/logistics.md: a vehicle's home is its own).
+        (double Lat, double Lon)[] yards = [(46.05, 4.07), (46.08, 4.10), (46.02, 4.03)];
         for (var v = 0; v < options.Vehicles; v++)
             await ops.Post("/api/logistics/vehicles", new
             {
-                homeTown = depot.Id, homeLat = 46.05, homeLon = 4.07, capacityKg = 20_000, costPerKm = 0.5, fixedCost = 10,
+                homeTown = depot.Id, homeLat = yards[v % yards.Length].Lat, homeLon = yards[v % yards.Length].Lon,
+                capacityKg = 20_000, costPerKm = 0.5, fixedCost = 10,
+            }, HttpStatusCode.Created);
+        // Two trading towns with a van of their own, based a few km from the town's point (a depot at the edge of town).
+        foreach (var (town, i) in Towns.Take(2).Select((t, i) => (t, i)))
+            await town.Client.Post("/api/logistics/vehicles", new
+            {
+                homeTown = town.Id, homeLat = Places.Places[town.Id].Lat + 0.03 * (i + 1), homeLon = Places.Places[town.Id].Lon - 0.02,
+                capacityKg = 3_000, costPerKm = 0.3, fixedCost = 5,
             }, HttpStatusCode.Created);
     }
+
+    /// <summary>Notre-Dame-de-Boisset as the directory has it (services/Shared/Data): no other test registers its code.</summary>
+    private static readonly (string Code, double Lat, double Lon) Commune = ("42161", 45.98962, 4.13249);
+
+    /// <summary>Where the towns are and what they are called, as their moves and renames left them.</summary>
+    public TownPlaces Places { get; } = new();
+
+    /// <summary>The backups an operator took while the actors traded (their manifests, as the 201s answered them).</summary>
+    public ConcurrentQueue<JsonElement> Backups { get; } = new();
 
     /// <summary>Every town lists an offer and a need in two of the categories, so the first rounds have trades to find.</summary>
     public async Task PublishStartingBookAsync()
@@ -122,19 +148,29 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
             if (options.StepPause > TimeSpan.Zero) await Task.Delay(options.StepPause);
             if (actor == 0 && options.SuspendOneTown && step == options.Steps / 2)
                 await SuspendAsync(ops, Towns[seed % Towns.Count]);
+            // Backups while everything else goes on, through each service's route in turn.
+            var every = Math.Max(1, options.Steps / (options.Backups + 1));
+            if (actor == options.Actors - 1 && step > 0 && step % every == 0 && step / every <= options.Backups)
+                await BackupAsync(ops, Backups.Count);
             var town = Towns[random.Next(Towns.Count)];
             switch (random.Next(100))
             {
                 case < 15: await PublishAsync(town, random); break;
-                case < 22: await ChangeAsync(town, random); break;
-                case < 27: await WithdrawAsync(town, random); break;
-                case < 37 when actor == 0:
+                case < 21: await ChangeAsync(town, random); break;
+                case < 25: await WithdrawAsync(town, random); break;
+                case < 35 when actor == 0:
                     await CallAsync("round", null, _ => ops.Send(HttpMethod.Post, "/api/matching/rounds"), HttpStatusCode.Created, HttpStatusCode.Conflict);
                     break;
-                case < 37 when actor == 1 && options.Vehicles > 0: await FleetAsync(ops, random); break;
-                case < 65: await AnswerAsync(town, random); break;
-                case < 67 when options.KeyRotations: await RotateAsync(ops, town, random); break;
-                case < 72: await CancelAsync(ops, town, random); break;
+                case < 35 when actor == 1 && options.Vehicles > 0: await FleetAsync(ops, random); break;
+                case < 63: await AnswerAsync(town, random); break;
+                case < 65 when options.KeyRotations: await RotateAsync(ops, town, random); break;
+                case < 68 when options.TownChanges:
+                    // A third of the changes for one restless town (its fourth own move in the hour is refused), a third
+                    // for the town with an INSEE code (kept within 25 km of its commune).
+                    var changing = random.Next(3) switch { 0 => Towns[(seed + 2) % Towns.Count], 1 => Towns[(seed + 1) % Towns.Count], _ => town };
+                    await Places.ChangeAsync(changing, ops, byOperator: random.Next(4) == 0, random, (a, by, send, expected) => CallAsync(a, by, send, expected));
+                    break;
+                case < 73: await CancelAsync(ops, town, random); break;
                 default: await ShipAsync(ops, town, random); break;
             }
         }
@@ -234,6 +270,19 @@ public sealed class RandomTrading(TradeFlow flow, IReadOnlyList<string> categori
                 await CallAsync("plan", null, _ => ops.Send(HttpMethod.Post, "/api/logistics/plans"), HttpStatusCode.OK, HttpStatusCode.Conflict);
                 break;
         }
+    }
+
+    /// <summary>An operator backs up (docs/operations.md, "Backups and restore"): 201 with the manifest.</summary>
+    private Task BackupAsync(TradeNetClient ops, int n)
+    {
+        var service = new[] { "catalog", "matching", "logistics" }[n % 3];
+        return CallAsync("backup", null, async _ =>
+        {
+            var response = await ops.Send(HttpMethod.Post, $"/api/{service}/backups");
+            if (response.StatusCode == HttpStatusCode.Created)
+                Backups.Enqueue(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+            return response;
+        }, HttpStatusCode.Created);
     }
 
     /// <summary>The town replaces its key, or an operator does for it.</summary>

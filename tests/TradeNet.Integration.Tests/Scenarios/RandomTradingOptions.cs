@@ -40,4 +40,11 @@ public sealed record RandomTradingOptions
     /// <summary>Of ten answers to a proposal, how many accept it (the rest reject it). More agreed trades give the
     /// outages more reservations, shipments and deliveries to interrupt.</summary>
     public int AcceptTenths { get; init; } = 8;
+
+    /// <summary>Towns move (small steps, larger ones, far beyond every need's limit, back home), are renamed and change
+    /// their specialties, by themselves or an operator (<see cref="TownPlaces"/>).</summary>
+    public bool TownChanges { get; init; } = true;
+
+    /// <summary>How many backups an operator takes while the actors trade, spread over the run.</summary>
+    public int Backups { get; init; } = 2;
 }
