@@ -29,18 +29,30 @@ public sealed class ReservationStorageFaultTests(CatalogFactory factory) : IClas
 
         foreach (var (step, code) in StorageFaultPlan.Faults(steps.Count))
         {
-            var listing = await factory.PublishAsync(town.Town.Id, new Api.PublishListingRequest("offer", "cheese", 10, 1));
-            var request = Reserve(Guid.NewGuid(), listing.Id, 4);
-            plan.Arm(step, code);
-            var failed = await Assert.ThrowsAsync<RpcException>(async () => await grpc.ReserveListingsAsync(request));
-            plan.Disarm();
-            var where = plan.Failed ?? $"step {step} never reached";
+            string listing;
+            ReserveListingsRequest request;
+            Exception? answer;
+            IReadOnlyList<string> counted;
+            var attempts = 0;
+            do
+            {
+                // A write of the host's own overlapping the call (seen once in CI, with other test projects loading the
+                // machine) can take the armed step: the reservation then succeeds untouched, and is tried again.
+                listing = (await factory.PublishAsync(town.Town.Id, new Api.PublishListingRequest("offer", "cheese", 10, 1))).Id;
+                request = Reserve(Guid.NewGuid(), listing, 4);
+                plan.Arm(step, code);
+                answer = await Record.ExceptionAsync(async () => await grpc.ReserveListingsAsync(request));
+                counted = plan.Disarm();
+            }
+            while (answer is null && ++attempts < 3);
+            var where = (plan.Failed ?? $"step {step} never reached") + $" (steps: {string.Join(" | ", counted)}; first run: {string.Join(" | ", steps)})";
+            var failed = answer as RpcException ?? throw new Xunit.Sdk.XunitException($"{where}: answered {answer?.GetType().Name ?? "reserved"} three times");
             Assert.True(StatusCode.Unavailable == failed.StatusCode, $"{where}: {failed.StatusCode} {failed.Status.Detail}");
             Assert.Equal(StorageUnavailable.Detail, failed.Status.Detail);
-            Assert.True(0 == (await factory.ListingAsync(listing.Id)).Reserved, $"{where}: reserved while answering Unavailable");
+            Assert.True(0 == (await factory.ListingAsync(listing)).Reserved, $"{where}: reserved while answering Unavailable");
 
             Assert.True((await grpc.ReserveListingsAsync(request)).Reserved, where);
-            Assert.Equal(4, (await factory.ListingAsync(listing.Id)).Reserved);
+            Assert.Equal(4, (await factory.ListingAsync(listing)).Reserved);
         }
     }
 }

@@ -48,6 +48,9 @@ public sealed class SuspensionWindow(AccessWorld world, AccessMatrix matrix)
         new("POST /api/logistics/routes/{id}/stops/{sequence}/done", 200, "as for pickup: the carrier's stop report"),
         new("POST /api/logistics/routes/{id}/stops/{sequence}/failure", 200, "as for pickup: the carrier's stop report"),
         new("POST /api/catalog/towns/{id}/suspension", 403, "operators only, as for any town"),
+        new("POST /api/catalog/backups", 403, "operators only, as for any town (operations.md, \"Backups and restore\")"),
+        new("POST /api/matching/backups", 403, "operators only, as for any town"),
+        new("POST /api/logistics/backups", 403, "operators only, as for any town"),
         new("DELETE /api/catalog/towns/{id}/suspension", 403, "operators only: a town cannot lift a suspension",
             Target: (w, _) => Task.FromResult(new AccessTarget($"/api/catalog/towns/{w.A.Id}/suspension", w.A, null)
             {
