@@ -49,15 +49,7 @@ public sealed class PagingHuntTests(ITestOutputHelper output)
                 foreach (var changed in await world.ChangeAsync())
                 foreach (var walk in active) walk.Touched.Add(changed);
         }
-        foreach (var walk in active)
-            while (!walk.Done) await walk.StepAsync();
-
-        var problems = new List<string>();
-        foreach (var (walk, before) in walks)
-        {
-            walk.Verify(before);
-            problems.AddRange(walk.Problems);
-        }
+        var problems = await PagedWalk.FinishAsync(active, walks);
         output.WriteLine($"seed {seed}: {walks.Count} walks, {walks.Sum(w => w.Walk.Pages)} pages, {world.Changes} changes");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

@@ -81,6 +81,29 @@ public sealed partial class PagedWalk(string name, string first, Func<string, Ta
         if (EndedOnEmptyPage && Touched.Count == 0) Problems.Add($"{name}: the last page with items linked to an empty one");
     }
 
+    /// <summary>Marks on every walk still going the items whose view differs between the two snapshots (id → view).</summary>
+    public static void MarkTouched(IEnumerable<PagedWalk> active, IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
+    {
+        var walks = active.ToList();
+        foreach (var changed in before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)))
+        foreach (var walk in walks) walk.Touched.Add(changed);
+    }
+
+    /// <summary>Walks what is still going to its end, checks each walk against what matched when it began, and answers
+    /// every problem found.</summary>
+    public static async Task<List<string>> FinishAsync(IEnumerable<PagedWalk> active, IEnumerable<(PagedWalk Walk, List<string> Before)> walks)
+    {
+        foreach (var walk in active)
+            while (!walk.Done) await walk.StepAsync();
+        var problems = new List<string>();
+        foreach (var (walk, before) in walks)
+        {
+            walk.Verify(before);
+            problems.AddRange(walk.Problems);
+        }
+        return problems;
+    }
+
     private static Dictionary<string, string> Query(string url) =>
         QueryHelpers.ParseQuery(url.Contains('?') ? url[url.IndexOf('?')..] : "")
             .ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);

@@ -100,19 +100,9 @@ public sealed class PagingHuntTests(ITestOutputHelper output)
                     await app.PublishAsync(new TradeCancelled(id, "paging hunt", true, trade.Legs));
                     break;
             }
-            var after = await ViewAsync(app);
-            foreach (var changed in before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)))
-            foreach (var walk in active) walk.Touched.Add(changed);
+            PagedWalk.MarkTouched(active, before, await ViewAsync(app));
         }
-        foreach (var walk in active)
-            while (!walk.Done) await walk.StepAsync();
-
-        var problems = new List<string>();
-        foreach (var (walk, before) in walks)
-        {
-            walk.Verify(before);
-            problems.AddRange(walk.Problems);
-        }
+        var problems = await PagedWalk.FinishAsync(active, walks);
         var end = await ViewAsync(app);
         output.WriteLine($"seed {seed}: {walks.Count} walks, {walks.Sum(w => w.Walk.Pages)} pages, {changes} changes, {plans} planning runs; " +
             $"{end.Count(e => e.Value.Contains("\"vehicleId\"", StringComparison.Ordinal))} shipments at the end");

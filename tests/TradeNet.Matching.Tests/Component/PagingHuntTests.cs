@@ -82,19 +82,9 @@ public sealed class PagingHuntTests(ITestOutputHelper output)
                     await Eventually.True(async () => !(await ViewAsync(host)).ContainsKey(listing.Id), what: $"listing {listing.Id} out of the book");
                     break;
             }
-            var after = await ViewAsync(host);
-            foreach (var changed in before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)))
-            foreach (var walk in active) walk.Touched.Add(changed);
+            PagedWalk.MarkTouched(active, before, await ViewAsync(host));
         }
-        foreach (var walk in active)
-            while (!walk.Done) await walk.StepAsync();
-
-        var problems = new List<string>();
-        foreach (var (walk, before) in walks)
-        {
-            walk.Verify(before);
-            problems.AddRange(walk.Problems);
-        }
+        var problems = await PagedWalk.FinishAsync(active, walks);
         output.WriteLine($"seed {seed}: {walks.Count} walks, {walks.Sum(w => w.Walk.Pages)} pages, {changes} changes");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
