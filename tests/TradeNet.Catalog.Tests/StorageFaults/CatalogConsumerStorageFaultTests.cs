@@ -57,7 +57,7 @@ public sealed class CatalogConsumerStorageFaultTests(ITestOutputHelper output)
         var reference = await PrepareAsync(catalog, kind);
         var published = await QuietAsync(catalog, database);
         plan.Arm();
-        await ConsumeAsync(catalog, reference.Publish);
+        await catalog.Harness.ConsumedAsync(reference.Publish);
         var steps = plan.Disarm();
         var expected = await reference.Read();
         var expectedEvents = await QuietAsync(catalog, database) - published;
@@ -69,7 +69,7 @@ public sealed class CatalogConsumerStorageFaultTests(ITestOutputHelper output)
             var prepared = await PrepareAsync(catalog, kind);
             published = await QuietAsync(catalog, database);
             plan.Arm(step, code);
-            await ConsumeAsync(catalog, prepared.Publish);
+            await catalog.Harness.ConsumedAsync(prepared.Publish);
             plan.Disarm();
             var where = $"{kind}, {plan.Failed ?? $"step {step} never reached"}";
             Assert.True(plan.Failed is not null, where);
@@ -80,14 +80,6 @@ public sealed class CatalogConsumerStorageFaultTests(ITestOutputHelper output)
         Assert.False(catalog.Harness.Published.Select<Fault>().Any(), "a consume was given up");
     }
 
-    /// <summary>Publishes the event and waits until a consume of it succeeded (after its retries).</summary>
-    private static async Task ConsumeAsync(CatalogFactory catalog, Func<Guid, Task> publish)
-    {
-        var id = NewId.NextGuid();
-        await publish(id);
-        await Eventually.True(() => Task.FromResult(catalog.Harness.Consumed.Select(m => m.Context.MessageId == id && m.Exception is null).Any()),
-            TimeSpan.FromSeconds(20), $"{id} consumed");
-    }
 
     /// <summary>Waits until the outbox is empty; how many events the bus has seen.</summary>
     private static async Task<int> QuietAsync(CatalogFactory catalog, SqliteDatabase database)

@@ -62,7 +62,7 @@ public sealed class LogisticsConsumerStorageFaultTests(ITestOutputHelper output)
         var reference = await PrepareAsync(app, kind);
         var published = await QuietAsync(app);
         plan.Arm();
-        await ConsumeAsync(app, reference.Publish);
+        await app.Harness.ConsumedAsync(reference.Publish);
         var steps = plan.Disarm();
         var expected = await reference.Read();
         var expectedEvents = await QuietAsync(app) - published;
@@ -74,7 +74,7 @@ public sealed class LogisticsConsumerStorageFaultTests(ITestOutputHelper output)
             var prepared = await PrepareAsync(app, kind);
             published = await QuietAsync(app);
             plan.Arm(step, code);
-            await ConsumeAsync(app, prepared.Publish);
+            await app.Harness.ConsumedAsync(prepared.Publish);
             plan.Disarm();
             var where = $"{kind}, {plan.Failed ?? $"step {step} never reached"}";
             Assert.True(plan.Failed is not null, where);
@@ -85,13 +85,6 @@ public sealed class LogisticsConsumerStorageFaultTests(ITestOutputHelper output)
         Assert.False(app.Harness.Published.Select<Fault>().Any(), "a consume was given up");
     }
 
-    private static async Task ConsumeAsync(LogisticsApp app, Func<Guid, Task> publish)
-    {
-        var id = NewId.NextGuid();
-        await publish(id);
-        await Eventually.True(() => Task.FromResult(app.Harness.Consumed.Select(m => m.Context.MessageId == id && m.Exception is null).Any()),
-            TimeSpan.FromSeconds(20), $"{id} consumed");
-    }
 
     private static async Task<int> QuietAsync(LogisticsApp app)
     {

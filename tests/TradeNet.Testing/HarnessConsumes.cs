@@ -1,0 +1,17 @@
+using MassTransit;
+using MassTransit.Testing;
+
+namespace TradeNet.Testing;
+
+public static class HarnessConsumes
+{
+    /// <summary>Publishes an event under a fresh message id (<paramref name="publish"/> is given it) and waits until a
+    /// consume of it succeeded, after whatever retries it took.</summary>
+    public static async Task ConsumedAsync(this ITestHarness harness, Func<Guid, Task> publish, TimeSpan? within = null)
+    {
+        var id = NewId.NextGuid();
+        await publish(id);
+        await Eventually.True(() => Task.FromResult(harness.Consumed.Select(m => m.Context.MessageId == id && m.Exception is null).Any()),
+            within ?? TimeSpan.FromSeconds(20), $"{id} consumed");
+    }
+}
