@@ -23,34 +23,24 @@ public sealed class PagingHuntTests(ITestOutputHelper output)
     public async Task Walks_of_towns_and_listings_show_every_item_left_alone_exactly_once_while_others_change(int seed)
     {
         await using var factory = new CatalogFactory();
-        var active = new List<PagedWalk>();
-        // The items the walks stand on: changing them tests where their Links go on from.
-        var world = new World(factory, new Random(seed), () => active.Select(w => w.StandsOn).OfType<string>());
+        var random = new Random(seed);
+        var walks = new PagedWalks($"seed {seed}", random);
+        var world = new World(factory, random, () => walks.Places);
         for (var i = 0; i < 12; i++) await world.RegisterAsync();
         for (var i = 0; i < 12; i++) await world.PublishAsync();
 
-        var walks = new List<(PagedWalk Walk, List<string> Before)>();
         for (var step = 0; step < 160; step++)
         {
-            if (active.Count < 3 && world.Random.Next(3) == 0)
+            if (!await walks.TakeTurnAsync(() =>
             {
                 var first = world.Pick(world.Queries()) + $"&limit={world.Random.Next(1, 4)}";
-                var walk = new PagedWalk($"seed {seed} walk {walks.Count} ({first})", first, url => world.Client.GetAsync(url));
-                walks.Add((walk, await world.IdsAsync(first)));
-                active.Add(walk);
-            }
-            else if (active.Count > 0 && world.Random.Next(2) == 0)
-            {
-                var walk = world.Pick(active);
-                await walk.StepAsync();
-                if (walk.Done) active.Remove(walk);
-            }
-            else
+                return new WalkStart(first, first, url => world.Client.GetAsync(url), () => world.IdsAsync(first));
+            }))
                 foreach (var changed in await world.ChangeAsync())
-                foreach (var walk in active) walk.Touched.Add(changed);
+                foreach (var walk in walks.Active) walk.Touched.Add(changed);
         }
-        var problems = await PagedWalk.FinishAsync(active, walks);
-        output.WriteLine($"seed {seed}: {walks.Count} walks, {walks.Sum(w => w.Walk.Pages)} pages, {world.Changes} changes");
+        var problems = await walks.FinishAsync();
+        output.WriteLine($"seed {seed}: {walks.All.Count} walks, {walks.Pages} pages, {world.Changes} changes");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 

@@ -35,28 +35,18 @@ public sealed class PagingHuntTests(ITestOutputHelper output)
         foreach (var town in towns)
             for (var i = 0; i < 3; i++) await app.RegisterAsync(TestSettings.TownAuth(town), Fleet.Van(place[town]));
 
-        var walks = new List<(PagedWalk Walk, List<string> Before)>();
-        var active = new List<PagedWalk>();
+        var walks = new PagedWalks($"seed {seed}", random);
+        var active = walks.Active;
         var (changes, plans) = (0, 0);
         for (var step = 0; step < 120; step++)
         {
-            if (active.Count < 3 && random.Next(3) == 0)
+            if (await walks.TakeTurnAsync(() =>
             {
                 var (path, who, auth) = Pick(random, Queries(towns, random));
                 var first = $"{path}{(path.Contains('?') ? '&' : '?')}limit={random.Next(1, 4)}";
-                var walk = new PagedWalk($"seed {seed} walk {walks.Count} ({first} as {who})", first,
-                    url => app.SendAsync(HttpMethod.Get, url, auth));
-                walks.Add((walk, await IdsAsync(app, first, auth)));
-                active.Add(walk);
+                return new WalkStart(first, $"{first} as {who}", url => app.SendAsync(HttpMethod.Get, url, auth), () => IdsAsync(app, first, auth));
+            }))
                 continue;
-            }
-            if (active.Count > 0 && random.Next(2) == 0)
-            {
-                var walk = Pick(random, active);
-                await walk.StepAsync();
-                if (walk.Done) active.Remove(walk);
-                continue;
-            }
             var before = await ViewAsync(app);
             changes++;
             var town = Pick(random, towns);
@@ -102,9 +92,9 @@ public sealed class PagingHuntTests(ITestOutputHelper output)
             }
             PagedWalk.MarkTouched(active, before, await ViewAsync(app));
         }
-        var problems = await PagedWalk.FinishAsync(active, walks);
+        var problems = await walks.FinishAsync();
         var end = await ViewAsync(app);
-        output.WriteLine($"seed {seed}: {walks.Count} walks, {walks.Sum(w => w.Walk.Pages)} pages, {changes} changes, {plans} planning runs; " +
+        output.WriteLine($"seed {seed}: {walks.All.Count} walks, {walks.Pages} pages, {changes} changes, {plans} planning runs; " +
             $"{end.Count(e => e.Value.Contains("\"vehicleId\"", StringComparison.Ordinal))} shipments at the end");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

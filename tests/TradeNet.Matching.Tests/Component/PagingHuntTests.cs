@@ -33,30 +33,21 @@ public sealed class PagingHuntTests(ITestOutputHelper output)
         for (var i = 0; i < 4; i++) listings.AddRange(await SwapAsync(host, random, i));
         await host.RunRoundAsync();
 
-        var walks = new List<(PagedWalk Walk, List<string> Before)>();
-        var active = new List<PagedWalk>();
+        var walks = new PagedWalks($"seed {seed}", random);
+        var active = walks.Active;
         var (changes, swaps) = (0, 4);
         for (var step = 0; step < 100; step++)
         {
-            if (active.Count < 3 && random.Next(3) == 0)
+            if (await walks.TakeTurnAsync(() =>
             {
                 var (path, who, auth) = Pick(random, Queries(random));
                 var first = $"{path}{(path.Contains('?') ? '&' : '?')}limit={random.Next(1, 4)}";
-                var walk = new PagedWalk($"seed {seed} walk {walks.Count} ({first} as {who})", first, url => host.As(auth).GetAsync(url));
-                walks.Add((walk, await IdsAsync(host.As(auth), first)));
-                active.Add(walk);
+                return new WalkStart(first, $"{first} as {who}", url => host.As(auth).GetAsync(url), () => IdsAsync(host.As(auth), first));
+            }))
                 continue;
-            }
-            if (active.Count > 0 && random.Next(2) == 0)
-            {
-                var walk = Pick(random, active);
-                await walk.StepAsync();
-                if (walk.Done) active.Remove(walk);
-                continue;
-            }
             var before = await ViewAsync(host);
             changes++;
-            var places = active.Select(w => w.StandsOn).OfType<string>().ToList();
+            var places = walks.Places.ToList();
             var trades = before.Keys.Where(k => Guid.TryParse(k, out _)).ToList();
             switch (random.Next(5))
             {
@@ -84,8 +75,8 @@ public sealed class PagingHuntTests(ITestOutputHelper output)
             }
             PagedWalk.MarkTouched(active, before, await ViewAsync(host));
         }
-        var problems = await PagedWalk.FinishAsync(active, walks);
-        output.WriteLine($"seed {seed}: {walks.Count} walks, {walks.Sum(w => w.Walk.Pages)} pages, {changes} changes");
+        var problems = await walks.FinishAsync();
+        output.WriteLine($"seed {seed}: {walks.All.Count} walks, {walks.Pages} pages, {changes} changes");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
