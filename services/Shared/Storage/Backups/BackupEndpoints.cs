@@ -18,9 +18,12 @@ public static class BackupEndpoints
     public static IEndpointRouteBuilder MapBackups(this IEndpointRouteBuilder api)
     {
         var backups = api.MapGroup("/backups").RequireAuthorization(Policies.Operator);
-        backups.MapPost("/", TakeAsync).ProducesProblems(403, 409, 503);
-        backups.MapGet("/", ListAsync).ProducesProblems(403, 409);
-        backups.MapDelete("/{id}", DeleteAsync).ProducesProblems(400, 403, 404, 409, 503);
+        backups.MapPost("/", TakeAsync).ProducesProblems(403, 409, 503)
+            .WithSummary("Takes a backup of every SQLite file of this process into {DataDir}/backups (operators; 409 while one is being taken)");
+        backups.MapGet("/", ListAsync).ProducesProblems(403, 409)
+            .WithSummary("Lists the complete backups of this process, newest first (operators)");
+        backups.MapDelete("/{id}", DeleteAsync).ProducesProblems(400, 403, 404, 409, 503)
+            .WithSummary("Deletes a complete backup by its id (operators; 409 while it is being written, 400 for anything not a backup id)");
         return api;
     }
 
