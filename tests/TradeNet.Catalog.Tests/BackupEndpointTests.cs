@@ -51,4 +51,145 @@ public sealed class BackupEndpointTests
         Assert.Contains("cannot be written", body);
         Assert.DoesNotContain(factory.Settings.DataDir, body);
     }
+
+    [Fact]
+    public async Task An_operator_deletes_a_backup_by_its_id_and_a_second_delete_of_it_is_a_404()
+    {
+        await using var factory = new CatalogFactory();
+        var ops = factory.ClientAs(TestSettings.OperatorAuth());
+        var backups = factory.Services.GetRequiredService<SqliteBackups>();
+        var kept = await TakeAsync(ops);
+        var doomed = await TakeAsync(ops);
+
+        using var deleted = await ops.DeleteAsync($"/api/catalog/backups/{doomed}");
+        using var again = await ops.DeleteAsync($"/api/catalog/backups/{doomed}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.False(Directory.Exists(Path.Combine(backups.Folder, doomed)));
+        Assert.Equal([kept], Directory.GetDirectories(backups.Folder).Select(Path.GetFileName));
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        using var list = await ops.GetAsync("/api/catalog/backups");
+        Assert.Equal([kept], JsonDocument.Parse(await list.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task Deleting_a_backup_is_for_operators_only_and_a_refused_delete_leaves_it()
+    {
+        await using var factory = new CatalogFactory();
+        var id = await TakeAsync(factory.ClientAs(TestSettings.OperatorAuth()));
+        var folder = Path.Combine(factory.Services.GetRequiredService<SqliteBackups>().Folder, id);
+
+        using var anonymous = await factory.ClientAs(null).DeleteAsync($"/api/catalog/backups/{id}");
+        using var town = await factory.ClientAs(TestSettings.TownAuth("42187")).DeleteAsync($"/api/catalog/backups/{id}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, town.StatusCode);
+        Assert.True(File.Exists(Path.Combine(folder, SqliteBackups.ManifestName)));
+    }
+
+    [Fact]
+    public async Task Deleting_an_id_no_backup_has_is_a_404_and_a_folder_that_is_not_a_complete_backup_is_not_one()
+    {
+        await using var factory = new CatalogFactory();
+        var ops = factory.ClientAs(TestSettings.OperatorAuth());
+        var folder = factory.Services.GetRequiredService<SqliteBackups>().Folder;
+        var id = await TakeAsync(ops);
+        // A folder with a backup's name but another's manifest, and one with none: neither is a backup of ours.
+        var impostor = Path.Combine(folder, "20250101T000000Z-0000000b");
+        Directory.CreateDirectory(impostor);
+        File.Copy(Path.Combine(folder, id, SqliteBackups.ManifestName), Path.Combine(impostor, SqliteBackups.ManifestName));
+        var empty = Directory.CreateDirectory(Path.Combine(folder, "20250101T000000Z-0000000a")).FullName;
+
+        foreach (var unknown in new[] { "20250101T000000Z-0000000c", "20250101T000000Z-0000000b", "20250101T000000Z-0000000a" })
+        {
+            using var response = await ops.DeleteAsync($"/api/catalog/backups/{unknown}");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+        Assert.True(Directory.Exists(impostor) && Directory.Exists(empty) && Directory.Exists(Path.Combine(folder, id)));
+    }
+
+    [Theory]
+    [InlineData("not-a-backup")]
+    [InlineData("..%2F..%2Fcatalog.db")]
+    [InlineData("..%2f20261206T070828Z-8c14d55a")]
+    [InlineData("%2E%2E%2F20261206T070828Z-8c14d55a")]
+    [InlineData("..%5C20261206T070828Z-8c14d55a")]
+    [InlineData("20261206T070828Z-8c14d55a%2F..")]
+    [InlineData("20261206T070828Z-8c14d55a%0A")]
+    [InlineData("20261206T070828Z-8C14D55A")]
+    [InlineData("%E0%A5%A8%E0%A5%A6261206T070828Z-8c14d55a")] // Devanagari digits: \d would take them
+    [InlineData(".partial-8c14d55a")]
+    public async Task An_id_that_is_not_a_backup_id_is_a_400_and_reaches_nothing_on_disk(string id)
+    {
+        await using var factory = new CatalogFactory();
+        var ops = factory.ClientAs(TestSettings.OperatorAuth());
+        // What a path walking out of the backups folder would find: a folder looking like a backup, in the data folder.
+        var outside = Path.Combine(factory.Settings.DataDir, "20261206T070828Z-8c14d55a");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllTextAsync(Path.Combine(outside, SqliteBackups.ManifestName), "{\"id\":\"20261206T070828Z-8c14d55a\",\"takenAt\":\"2026-12-06T07:08:28Z\",\"files\":[]}");
+        await TakeAsync(ops);
+
+        using var response = await ops.SendAsync(new HttpRequestMessage(HttpMethod.Delete, new Uri($"/api/catalog/backups/" + id, UriKind.Relative)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("must be a backup's id", await response.Content.ReadAsStringAsync());
+        Assert.True(File.Exists(Path.Combine(outside, SqliteBackups.ManifestName)));
+        Assert.True(File.Exists(Path.Combine(factory.Settings.DataDir, "catalog.db")));
+        Assert.Single(Directory.GetDirectories(factory.Services.GetRequiredService<SqliteBackups>().Folder));
+    }
+
+    [Fact]
+    public async Task Deleting_a_backup_while_it_is_being_written_is_a_409_and_it_completes()
+    {
+        await using var factory = new CatalogFactory();
+        var ops = factory.ClientAs(TestSettings.OperatorAuth());
+        var backups = factory.Services.GetRequiredService<SqliteBackups>();
+        Task<HttpResponseMessage> taking;
+        await using (var write = await ((SqliteCatalogStore)factory.Store).Database.BeginWriteAsync())
+        {
+            taking = ops.PostAsync("/api/catalog/backups", null);
+            var partial = await Eventually.Until(() => Task.FromResult(Directory.Exists(backups.Folder) ? Directory.GetDirectories(backups.Folder) : []),
+                folders => folders.Length == 1, TimeSpan.FromSeconds(10), "the backup starts");
+            var id = Path.GetFileName(partial[0])[".partial-".Length..];
+
+            using var conflict = await ops.DeleteAsync($"/api/catalog/backups/20261206T070828Z-{id}");
+
+            Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+            Assert.Contains("still being written", await conflict.Content.ReadAsStringAsync());
+        }
+        using var taken = await taking;
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
+        var manifest = JsonDocument.Parse(await taken.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        Assert.True(File.Exists(Path.Combine(backups.Folder, manifest, SqliteBackups.ManifestName)));
+        using var deleted = await ops.DeleteAsync($"/api/catalog/backups/{manifest}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_delete_the_disk_refuses_is_a_503_with_retry_after_and_the_backup_stays_listed()
+    {
+        await using var factory = new CatalogFactory();
+        var ops = factory.ClientAs(TestSettings.OperatorAuth());
+        var id = await TakeAsync(ops);
+        // What the backup is renamed to before it is deleted is taken, and not empty: the rename fails.
+        var inTheWay = Path.Combine(factory.Services.GetRequiredService<SqliteBackups>().Folder, ".deleting-" + id);
+        Directory.CreateDirectory(inTheWay);
+        await File.WriteAllTextAsync(Path.Combine(inTheWay, "x"), "x");
+
+        using var response = await ops.DeleteAsync($"/api/catalog/backups/{id}");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.DoesNotContain(factory.Settings.DataDir, await response.Content.ReadAsStringAsync());
+        using var list = await ops.GetAsync("/api/catalog/backups");
+        Assert.Contains(id, await list.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> TakeAsync(HttpClient ops)
+    {
+        using var taken = await ops.PostAsync("/api/catalog/backups", null);
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
+        return JsonDocument.Parse(await taken.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+    }
 }

@@ -138,6 +138,31 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Contains("Storage:InboxRetention", failure.Message);
     }
 
+    [Theory]
+    [InlineData("Storage:Backups:Every", "00:00:30", false)]
+    [InlineData("Storage:Backups:Every", "00:01:00", true)]
+    [InlineData("Storage:Backups:Every", "00:00:00", true)]
+    [InlineData("Storage:Backups:Keep", "-1", false)]
+    [InlineData("Storage:Backups:Keep", "7", true)]
+    public async Task A_backup_period_under_a_minute_or_a_negative_count_to_keep_stops_the_service_at_start(string setting, string value, bool starts)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(_settings.Configuration());
+        builder.Configuration[setting] = value;
+        builder.AddServiceDefaults("test");
+        await using var app = builder.Build();
+
+        if (starts)
+        {
+            await app.StartAsync();
+            await app.StopAsync();
+            return;
+        }
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(setting, failure.Message);
+    }
+
     [Fact]
     public async Task A_town_cannot_use_an_operator_route()
     {

@@ -211,6 +211,29 @@ public sealed class SqliteBackupsTests : IDisposable
         Assert.InRange(backups.FreeBytes(_settings.DataDir), 1, long.MaxValue);
     }
 
+    [Theory]
+    [InlineData("../20261206T070828Z-8c14d55a")]
+    [InlineData("..\\20261206T070828Z-8c14d55a")]
+    [InlineData("backups/../../20261206T070828Z-8c14d55a")]
+    [InlineData("20261206T070828Z-8c14d55a/..")]
+    [InlineData("/tmp")]
+    [InlineData("")]
+    public async Task Deleting_anything_but_a_backup_id_is_refused_before_it_touches_the_disk(string id)
+    {
+        var backups = Backups(new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema));
+        await backups.TakeAsync(default);
+        // A folder looking like a backup just outside the backups folder, where "../{id}" leads.
+        var outside = Path.Combine(_settings.DataDir, "20261206T070828Z-8c14d55a");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllTextAsync(Path.Combine(outside, SqliteBackups.ManifestName),
+            """{"id":"20261206T070828Z-8c14d55a","takenAt":"2026-12-06T07:08:28Z","files":[]}""");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => backups.DeleteAsync(id, default));
+
+        Assert.True(File.Exists(Path.Combine(outside, SqliteBackups.ManifestName)));
+        Assert.Single(await backups.ListAsync(default));
+    }
+
     [Fact]
     public async Task A_process_on_mongodb_has_no_file_to_back_up()
     {

@@ -59,6 +59,10 @@ public static class ServiceDefaults
             .Validate(o => o.InboxRetention <= TimeSpan.Zero || o.InboxRetention >= StorageOptions.MinInboxRetention,
                 $"Storage:InboxRetention must be at least {StorageOptions.MinInboxRetention.TotalHours} hours (or 0 to keep ids forever): "
                 + "an outbox hands events over again after a restart, and a shorter memory would apply them twice.")
+            .Validate(o => !o.Backups.Scheduled || o.Backups.Every >= BackupSchedulingOptions.MinEvery,
+                $"Storage:Backups:Every must be at least {BackupSchedulingOptions.MinEvery.TotalMinutes} minute (or unset to take backups only on request): "
+                + "each backup holds every writer back while it copies, and copies every file whole.")
+            .Validate(o => o.Backups.Keep >= 0, "Storage:Backups:Keep must be 0 (keep every backup) or the number of complete backups to keep.")
             .ValidateOnStart();
         builder.Services.AddInternalAuth();
         builder.Services.AddGrpc(o =>

@@ -28,5 +28,26 @@ public sealed class StorageOptions
         _ => throw new InvalidOperationException($"Storage:Provider must be sqlite or mongo, not '{Provider}'."),
     };
 
+    /// <summary>Section "Storage:Backups": scheduled backups and how many are kept (docs/operations.md, "Backups and restore").</summary>
+    public BackupSchedulingOptions Backups { get; set; } = new();
+
     public string SqlitePath(string service) => Path.Combine(DataDir, $"{service}.db");
+}
+
+/// <summary>Section "Storage:Backups". Both off by default: a backup is a full copy of the data, so the disk it takes is the
+/// operator's call.</summary>
+public sealed class BackupSchedulingOptions
+{
+    /// <summary>How often the process takes a backup of its SQLite files, the first one period after start; unset or zero:
+    /// never on its own (only through the routes).</summary>
+    public TimeSpan? Every { get; set; }
+
+    /// <summary>How many complete backups to keep: after each successful backup the oldest beyond this count are deleted.
+    /// 0 (the default) keeps every backup.</summary>
+    public int Keep { get; set; }
+
+    /// <summary>The shortest period allowed: each backup holds every writer back while it copies, and copies every file whole.</summary>
+    public static readonly TimeSpan MinEvery = TimeSpan.FromMinutes(1);
+
+    public bool Scheduled => Every is { } every && every > TimeSpan.Zero;
 }

@@ -64,11 +64,14 @@ public static class AccessMatrixTable
         ("DELETE /api/catalog/listings/{id}",                    "401  401  401  ok    403   403  401   401  ok   403   401"),
         // Operators run rounds; a town 403.
         ("POST /api/matching/rounds",                            "401  401  401  403   403   403  401   401  ok   403   401"),
-        // Operators take backups (docs/operations.md, "Backups and restore"); a town 403 (before the suspensions below, which
+        // Operators take and delete backups (docs/operations.md, "Backups and restore"); a town 403 (before the suspensions below, which
         // revoke the keys of the towns they target).
         ("POST /api/catalog/backups",                            "401  401  401  403   403   403  401   401  ok   403   401"),
         ("POST /api/matching/backups",                           "401  401  401  403   403   403  401   401  ok   403   401"),
         ("POST /api/logistics/backups",                          "401  401  401  403   403   403  401   401  ok   403   401"),
+        ("DELETE /api/catalog/backups/{id}",                     "401  401  401  403   403   403  401   401  ok   403   401"),
+        ("DELETE /api/matching/backups/{id}",                    "401  401  401  403   403   403  401   401  ok   403   401"),
+        ("DELETE /api/logistics/backups/{id}",                   "401  401  401  403   403   403  401   401  ok   403   401"),
         // Towns answer the legs they give (both towns of a swap give one); not in the trade 404; operators 403.
         ("POST /api/matching/trades/{id}/accept",                "401  401  401  ok    ok    404  401   401  403  404   401"),
         ("POST /api/matching/trades/{id}/reject",                "401  401  401  ok    ok    404  401   401  403  404   401"),

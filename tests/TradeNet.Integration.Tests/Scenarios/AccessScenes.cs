@@ -76,6 +76,9 @@ public static class AccessScenes
         ["POST /api/catalog/backups"] = new((w, _) => Task.FromResult(Backup(w, "catalog"))),
         ["POST /api/matching/backups"] = new((w, _) => Task.FromResult(Backup(w, "matching"))),
         ["POST /api/logistics/backups"] = new((w, _) => Task.FromResult(Backup(w, "logistics"))),
+        ["DELETE /api/catalog/backups/{id}"] = new((w, _) => TakenBackup(w, "catalog")),
+        ["DELETE /api/matching/backups/{id}"] = new((w, _) => TakenBackup(w, "matching")),
+        ["DELETE /api/logistics/backups/{id}"] = new((w, _) => TakenBackup(w, "logistics")),
         ["POST /api/matching/rounds"] = new((w, _) => Task.FromResult(new AccessTarget("/api/matching/rounds", w.A, w.B))),
         ["POST /api/matching/trades/{id}/accept"] = new((w, _) => Task.FromResult(Answer(w, w.Proposals["accept"], "accept"))),
         ["POST /api/matching/trades/{id}/reject"] = new((w, n) =>
@@ -227,6 +230,17 @@ public static class AccessScenes
         Allowed = (_, _, manifest) => Check(manifest.GetProperty("files").EnumerateArray().Any(f => f.GetProperty("name").GetString() == $"{service}.db"),
             $"a manifest with {service}.db"),
     };
+
+    // A backup an operator took; a refused caller leaves it listed, an operator's delete takes it off the list.
+    private static async Task<AccessTarget> TakenBackup(AccessWorld w, string service)
+    {
+        var id = (await w.Ops.Post($"/api/{service}/backups", null, HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        return new AccessTarget($"/api/{service}/backups/{id}", w.A, w.B)
+        {
+            Probe = () => Read(w, $"/api/{service}/backups"),
+            Allowed = async (_, _, _) => await Check(!(await Read(w, $"/api/{service}/backups")).Contains(id, StringComparison.Ordinal), $"backup {id} off the list"),
+        };
+    }
 
     private static async Task<string> Read(AccessWorld w, string path)
     {

@@ -51,6 +51,9 @@ public sealed class SuspensionWindow(AccessWorld world, AccessMatrix matrix)
         new("POST /api/catalog/backups", 403, "operators only, as for any town (operations.md, \"Backups and restore\")"),
         new("POST /api/matching/backups", 403, "operators only, as for any town"),
         new("POST /api/logistics/backups", 403, "operators only, as for any town"),
+        new("DELETE /api/catalog/backups/{id}", 403, "operators only, as for any town (operations.md, \"Backups and restore\")"),
+        new("DELETE /api/matching/backups/{id}", 403, "operators only, as for any town"),
+        new("DELETE /api/logistics/backups/{id}", 403, "operators only, as for any town"),
         new("DELETE /api/catalog/towns/{id}/suspension", 403, "operators only: a town cannot lift a suspension",
             Target: (w, _) => Task.FromResult(new AccessTarget($"/api/catalog/towns/{w.A.Id}/suspension", w.A, null)
             {

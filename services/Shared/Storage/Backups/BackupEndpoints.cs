@@ -8,7 +8,7 @@ using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Shared.Storage.Backups;
 
-/// <summary><c>POST</c> and <c>GET {service}/backups</c>, operators only. Each service maps them under its own prefix;
+/// <summary><c>POST</c> and <c>GET {service}/backups</c> and <c>DELETE {service}/backups/{id}</c>, operators only. Each service maps them under its own prefix;
 /// the work is <see cref="SqliteBackups"/>', which copies every store of the process (in a one-process host, all three).</summary>
 public static class BackupEndpoints
 {
@@ -18,9 +18,37 @@ public static class BackupEndpoints
     public static IEndpointRouteBuilder MapBackups(this IEndpointRouteBuilder api)
     {
         var backups = api.MapGroup("/backups").RequireAuthorization(Policies.Operator);
-        backups.MapPost("/", TakeAsync).ProducesProblems(403, 409, 503);
-        backups.MapGet("/", ListAsync).ProducesProblems(403, 409);
+        backups.MapPost("/", TakeAsync).ProducesProblems(403, 409, 503)
+            .WithSummary("Takes a backup of every SQLite file of this process into {DataDir}/backups (operators; 409 while one is being taken)");
+        backups.MapGet("/", ListAsync).ProducesProblems(403, 409)
+            .WithSummary("Lists the complete backups of this process, newest first (operators)");
+        backups.MapDelete("/{id}", DeleteAsync).ProducesProblems(400, 403, 404, 409, 503)
+            .WithSummary("Deletes a complete backup by its id (operators; 409 while it is being written, 400 for anything not a backup id)");
         return api;
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(string id, SqliteBackups backups, HttpContext http,
+        CancellationToken ct)
+    {
+        if (!backups.HasFiles) return Problems.Conflict(MongoAdvice);
+        // Checked before anything reaches the disk: only a name TakeAsync makes is a folder under backups ("..", slashes,
+        // encoded or not, never are).
+        if (!SqliteBackups.IsBackupId(id))
+            return Problems.Field("id", "must be a backup's id as the listing gives it (yyyyMMddTHHmmssZ-xxxxxxxx)");
+        try
+        {
+            return await backups.DeleteAsync(id, ct) switch
+            {
+                BackupDeletion.Deleted => TypedResults.NoContent(),
+                BackupDeletion.BeingWritten => Problems.Conflict("That backup is still being written; delete it once it has finished."),
+                _ => Problems.NotFound("No complete backup of this process has that id."),
+            };
+        }
+        catch (BackupFailedException ex)
+        {
+            http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: ex.Message);
+        }
     }
 
     private static async Task<Results<Created<BackupManifest>, ProblemHttpResult>> TakeAsync(SqliteBackups backups, HttpContext http, CancellationToken ct)

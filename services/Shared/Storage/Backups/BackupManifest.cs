@@ -26,3 +26,7 @@ public sealed class BackupFailedException(string message, Exception inner) : Exc
 
 /// <summary>The backup was not started: the disk has too little room for the copy and the live files (503).</summary>
 public sealed class BackupRefusedException(string message) : Exception(message);
+
+/// <summary>What <see cref="SqliteBackups.DeleteAsync"/> did: deleted it, found no complete backup of that id, or found it
+/// still being written (it is complete only once its folder has its name).</summary>
+public enum BackupDeletion { Deleted, NotFound, BeingWritten }

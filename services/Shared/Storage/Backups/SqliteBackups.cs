@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TradeNet.Shared.Storage.Sqlite;
@@ -21,6 +22,17 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
 {
     public const string ManifestName = "backup.json";
     private const string PartialPrefix = ".partial-";
+    // A backup being deleted is renamed first, so a delete cut short never leaves a folder that looks complete.
+    private const string DeletingPrefix = ".deleting-";
+    // Held open, unshared, by the process writing .partial-{id}: replicas sharing a data folder clean only what no one holds.
+    private const string ClaimSuffix = ".lock";
+
+    /// <summary>A backup's folder name as <see cref="TakeAsync"/> makes it: the instant, then its random id. Anything else
+    /// (a path, "..", an encoded slash, a folder an operator made) is not a backup of ours. ASCII digits only, and no line
+    /// end after it (<c>$</c> would allow one).</summary>
+    private static readonly Regex IdPattern = new(@"\A[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}\z", RegexOptions.CultureInvariant);
+
+    public static bool IsBackupId(string? id) => id is not null && IdPattern.IsMatch(id);
 
     /// <summary>How long a backup waits for the writers in progress to finish theirs: a clearing round writes for seconds.</summary>
     public TimeSpan WaitForWriters { get; init; } = TimeSpan.FromSeconds(15);
@@ -44,16 +56,35 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     {
         if (!HasFiles) throw new InvalidOperationException("This process registered no SQLite file to back up.");
         if (!_taking.Wait(0))
+        {
+            BackupMetrics.Counted("in_progress");
             throw new BackupInProgressException("A backup of this process is being taken; nothing was started. Try again once it has finished.");
+        }
         try
         {
-            return await TakeOneAsync(ct);
+            BackupManifest manifest;
+            try
+            {
+                manifest = await TakeOneAsync(ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                BackupMetrics.Failed(ex);
+                throw;
+            }
+            BackupMetrics.Taken(clock, manifest.TakenAt);
+            // Still one at a time: two prunes at once would count the same backups.
+            await PruneAsync(manifest.Id, ct);
+            return manifest;
         }
         finally
         {
             _taking.Release();
         }
     }
+
+    // The random id of the backup being written (its folder .partial-{id}), null between backups.
+    private volatile string? _writing;
 
     /// <summary>Free bytes on the file system holding a folder (a test sets its own).</summary>
     public Func<string, long> FreeBytes { get; init; } = folder => new DriveInfo(folder).AvailableFreeSpace;
@@ -96,19 +127,36 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     {
         CheckRoom();
         var id = Guid.NewGuid().ToString("N")[..8];
-        string partial;
+        var partial = Path.Combine(Folder, PartialPrefix + id);
+        FileStream? claim = null;
         try
         {
             PrivateDirectory.Create(Folder);
-            partial = Path.Combine(Folder, PartialPrefix + id);
+            // The claim before the folder: a folder .partial-{id} whose claim nobody holds is a crash's leftover.
+            claim = new FileStream(partial + ClaimSuffix, FileMode.CreateNew, FileAccess.Write, FileShare.None);
             PrivateDirectory.Create(partial);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            LetGo(claim, partial);
             // The answer goes to the caller: the path and the error (which may name other paths) go to the log only.
             logger.LogError(ex, "The backup folder {Folder} cannot be written", Folder);
             throw new BackupFailedException("The backup folder (backups in the service's data folder) cannot be written; nothing was copied. The service's log says why.", ex);
         }
+        _writing = id;
+        try
+        {
+            return await WriteAsync(id, partial, ct);
+        }
+        finally
+        {
+            _writing = null;
+            LetGo(claim, partial);
+        }
+    }
+
+    private async Task<BackupManifest> WriteAsync(string id, string partial, CancellationToken ct)
+    {
         try
         {
             var (takenAt, held) = await CopyAllAsync(partial, ct);
@@ -137,26 +185,149 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         }
     }
 
-    /// <summary>Complete backups, newest first (a partial one, left by a crash mid-copy, is not listed).</summary>
+    /// <summary>Complete backups, newest first: folders whose name is a backup id and whose <c>backup.json</c> names that
+    /// folder. A partial one (being written, or left by a crash mid-copy) is not listed, nor any other folder.</summary>
     public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken ct)
     {
         if (!Directory.Exists(Folder)) return [];
         var manifests = new List<BackupManifest>();
         foreach (var folder in Directory.GetDirectories(Folder))
+            if (await ReadManifestAsync(Path.GetFileName(folder), ct) is { } manifest) manifests.Add(manifest);
+        return manifests.OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The manifest of the complete backup <paramref name="id"/>, or null when there is none of that id.</summary>
+    private async Task<BackupManifest?> ReadManifestAsync(string id, CancellationToken ct)
+    {
+        if (!IsBackupId(id)) return null;
+        var path = Path.Combine(Folder, id, ManifestName);
+        if (!File.Exists(path)) return null;
+        try
         {
-            var path = Path.Combine(folder, ManifestName);
-            if (Path.GetFileName(folder).StartsWith(PartialPrefix, StringComparison.Ordinal) || !File.Exists(path)) continue;
-            try
+            await using var stream = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<BackupManifest>(stream, Json, ct) is { } manifest
+                   && string.Equals(manifest.Id, id, StringComparison.Ordinal) ? manifest : null;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "Backup manifest {Path} is unreadable; the backup is not listed", path);
+            return null;
+        }
+    }
+
+    /// <summary>Deletes the complete backup <paramref name="id"/>. Only a backup id is taken (the route answers 400 for
+    /// anything else), so nothing but a folder directly under <see cref="Folder"/> is ever touched.</summary>
+    public async Task<BackupDeletion> DeleteAsync(string id, CancellationToken ct)
+    {
+        if (!IsBackupId(id)) throw new ArgumentException("Not a backup id.", nameof(id));
+        if (_writing is { } writing && id.EndsWith("-" + writing, StringComparison.Ordinal)) return BackupDeletion.BeingWritten;
+        if (await ReadManifestAsync(id, ct) is null) return BackupDeletion.NotFound;
+        if (!Discard(id)) return BackupDeletion.NotFound;
+        logger.LogInformation("Backup {Id} deleted on request", id);
+        return BackupDeletion.Deleted;
+    }
+
+    /// <summary>Renames the backup out of the listing (the one step that decides: a second delete of it finds nothing),
+    /// then deletes it; what a failed delete leaves is a <c>.deleting-…</c> folder, removed at the next start.</summary>
+    private bool Discard(string id)
+    {
+        var doomed = Path.Combine(Folder, DeletingPrefix + id);
+        try
+        {
+            Directory.Move(Path.Combine(Folder, id), doomed);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(ex, "Backup {Id} could not be deleted", id);
+            throw new BackupFailedException("The backup could not be deleted; it is still there. The service's log says why.", ex);
+        }
+        TryDelete(doomed);
+        return true;
+    }
+
+    /// <summary>After a backup, deletes the oldest complete backups beyond <see cref="BackupSchedulingOptions.Keep"/>, never
+    /// the one just taken. A failure is logged: the backup itself was taken, and the next one prunes again.</summary>
+    private async Task PruneAsync(string justTaken, CancellationToken ct)
+    {
+        var keep = storage.Value.Backups.Keep;
+        if (keep <= 0) return;
+        try
+        {
+            var older = (await ListAsync(ct)).Where(m => m.Id != justTaken).Skip(keep - 1).ToList();
+            foreach (var backup in older)
+                if (Discard(backup.Id))
+                    logger.LogInformation("Backup {Id} taken {TakenAt:O} deleted: {Keep} newer kept (Storage:Backups:Keep)", backup.Id, backup.TakenAt, keep);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Old backups could not all be deleted after backup {Id}; the next backup tries again", justTaken);
+        }
+    }
+
+    /// <summary>At start: deletes the <c>.partial-…</c> folders a crash or a stop mid-copy left (but one a process sharing
+    /// the data folder is writing now: it holds its claim) and the <c>.deleting-…</c> a delete cut short left. Returns how
+    /// many it deleted.</summary>
+    public int CleanLeftovers()
+    {
+        if (!HasFiles || !Directory.Exists(Folder)) return 0;
+        var cleaned = 0;
+        foreach (var folder in Directory.GetDirectories(Folder))
+        {
+            var name = Path.GetFileName(folder);
+            if (name.StartsWith(DeletingPrefix, StringComparison.Ordinal))
             {
-                await using var stream = File.OpenRead(path);
-                if (await JsonSerializer.DeserializeAsync<BackupManifest>(stream, Json, ct) is { } manifest) manifests.Add(manifest);
+                if (TryDelete(folder)) cleaned++;
             }
-            catch (JsonException ex)
+            else if (name.StartsWith(PartialPrefix, StringComparison.Ordinal) && TryClaim(folder) is { } claim)
             {
-                logger.LogWarning(ex, "Backup manifest {Path} is unreadable; the backup is not listed", path);
+                if (TryDelete(folder)) cleaned++;
+                LetGo(claim, folder);
             }
         }
-        return manifests.OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
+        // A claim whose folder is gone (a crash between the two).
+        foreach (var file in Directory.GetFiles(Folder, PartialPrefix + "*" + ClaimSuffix))
+        {
+            var folder = file[..^ClaimSuffix.Length];
+            if (!Directory.Exists(folder) && TryClaim(folder) is { } claim) LetGo(claim, folder);
+        }
+        if (cleaned > 0) logger.LogWarning("Deleted {Count} partial backup folders left under {Folder} by a crash or a stop mid-copy (or mid-delete)", cleaned, Folder);
+        return cleaned;
+    }
+
+    private static FileStream? TryClaim(string partial)
+    {
+        try
+        {
+            return new FileStream(partial + ClaimSuffix, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null; // held: that backup is being written
+        }
+    }
+
+    private void LetGo(FileStream? claim, string partial)
+    {
+        if (claim is null) return;
+        claim.Dispose();
+        try
+        {
+            File.Delete(partial + ClaimSuffix);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "The claim {Path} could not be deleted", partial + ClaimSuffix);
+        }
+    }
+
+    /// <summary>The instant of the newest complete backup on disk, for the age gauge after a restart.</summary>
+    public async Task NoteNewestAsync(CancellationToken ct)
+    {
+        if (HasFiles && (await ListAsync(ct)).FirstOrDefault() is { } newest) BackupMetrics.Noted(clock, newest.TakenAt);
     }
 
     /// <summary>How long one attempt waits for a file's turn while holding the turns taken before it.</summary>
@@ -250,15 +421,17 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     private static string? Release() =>
         (Assembly.GetEntryAssembly() ?? typeof(SqliteBackups).Assembly).GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
-    private void TryDelete(string folder)
+    private bool TryDelete(string folder)
     {
         try
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            logger.LogWarning(ex, "The partial backup {Folder} could not be deleted; delete it by hand", folder);
+            logger.LogWarning(ex, "The partial backup {Folder} could not be deleted; the next start tries again, or delete it by hand", folder);
+            return false;
         }
     }
 }
