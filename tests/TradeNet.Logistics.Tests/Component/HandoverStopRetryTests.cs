@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TradeNet.Contracts;
+using TradeNet.Logistics.Api;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Storage;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+/// <summary>Handover codes in stop reports: a report sent again is no new guess, and a stop with a locked unload reports
+/// the rest as usual.</summary>
+public class HandoverStopRetryTests(LogisticsApp app) : IClassFixture<LogisticsApp>
+{
+    private async Task<int> WrongCountAsync(Guid shipment) =>
+        (await app.Services.GetRequiredService<ILogisticsStore>().WrongHandoverCodesAsync([shipment])).GetValueOrDefault(shipment);
+
+    private async Task<StopReportItem[]> ItemsAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!;
+    }
+
+    [Fact]
+    public async Task The_same_stop_report_with_a_wrong_code_sent_again_spends_one_guess_and_the_right_code_then_delivers()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PlanAsync();
+        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
+        var stops = $"/api/logistics/routes/{legs[0].RouteId}/stops";
+        var lyonStop = legs[0].Stops.Single(s => s.Action == "delivery").Sequence; // unloads leg 0, loads leg 1
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"{stops}/{legs[0].Stops.Single(s => s.Action == "pickup").Sequence}/done",
+            TestSettings.TownAuth(roanne))).StatusCode);
+        var right = await app.HandoverCodeAsync(legs[0].Id);
+        var wrong = HandoverRetryTests.WrongCodes(right, 1)[0];
+
+        for (var i = 0; i <= HandoverCodes.MaxWrong; i++)
+        {
+            var items = await ItemsAsync(await app.SendAsync(HttpMethod.Post, $"{stops}/{lyonStop}/done", TestSettings.TownAuth(roanne),
+                new { handoverCodes = new[] { wrong } }));
+            var unload = items.Single(x => x.ShipmentId == legs[0].Id);
+            Assert.Equal("unproven", unload.Outcome);
+            Assert.Contains($"({HandoverCodes.MaxWrong - 1} more wrong codes", unload.Why);
+            Assert.Equal(i == 0 ? "applied" : "repeated", items.Single(x => x.ShipmentId == legs[1].Id).Outcome);
+        }
+
+        Assert.Equal(1, await WrongCountAsync(legs[0].Id));
+        var delivered = await ItemsAsync(await app.SendAsync(HttpMethod.Post, $"{stops}/{lyonStop}/done", TestSettings.TownAuth(roanne),
+            new { handoverCodes = new[] { right } }));
+        Assert.Equal("applied", delivered.Single(x => x.ShipmentId == legs[0].Id).Outcome);
+    }
+
+    [Fact]
+    public async Task A_stop_with_a_locked_unload_delivers_the_others_with_their_codes_and_an_operator_reports_the_locked_one()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        // Two legs of goods from Roanne to Lyon: one stop unloads both.
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(new TradeAgreed(trade,
+        [
+            new TradeLeg(0, roanne, lyon, "offer-a", "need-b", "cheese", 40, 400, 40, Towns.Roanne, Towns.Lyon, null, null),
+            new TradeLeg(1, roanne, lyon, "offer-c", "need-d", "eggs", 10, 400, 10, Towns.Roanne, Towns.Lyon, null, null),
+        ]));
+        await app.PlanAsync();
+        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
+        var route = Assert.Single(legs.Select(s => s.RouteId).Distinct());
+        var stop = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "delivery").Sequence).Distinct());
+        var pickup = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "pickup").Sequence).Distinct());
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{route}/stops/{pickup}/done", TestSettings.TownAuth(roanne))).StatusCode);
+        var (locked, open) = (legs[0], legs[1]);
+        foreach (var code in HandoverRetryTests.WrongCodes(await app.HandoverCodeAsync(locked.Id), HandoverCodes.MaxWrong))
+            await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{locked.Id}/delivery", TestSettings.TownAuth(roanne), new { handoverCode = code });
+        var path = $"/api/logistics/routes/{route}/stops/{stop}/done";
+
+        // Both right codes: the locked unload takes none, whoever's code it is; the other is delivered.
+        var items = await ItemsAsync(await app.SendAsync(HttpMethod.Post, path, TestSettings.TownAuth(roanne),
+            new { handoverCodes = new[] { await app.HandoverCodeAsync(locked.Id), await app.HandoverCodeAsync(open.Id) } }));
+        var byOperator = await ItemsAsync(await app.SendAsync(HttpMethod.Post, path, TestSettings.OperatorAuth()));
+
+        Assert.Equal("unproven", items.Single(x => x.ShipmentId == locked.Id).Outcome);
+        Assert.Contains("no code is taken any more", items.Single(x => x.ShipmentId == locked.Id).Why);
+        Assert.Equal("applied", items.Single(x => x.ShipmentId == open.Id).Outcome);
+        Assert.Equal(HandoverCodes.MaxWrong, await WrongCountAsync(locked.Id));
+        Assert.Equal(0, await WrongCountAsync(open.Id));
+        Assert.Equal(("applied", "repeated"), (byOperator.Single(x => x.ShipmentId == locked.Id).Outcome, byOperator.Single(x => x.ShipmentId == open.Id).Outcome));
+        await app.OutboxDrainedAsync();
+        Assert.Single(app.Published<ShipmentDelivered>(e => e.ShipmentId == locked.Id));
+        Assert.Single(app.Published<ShipmentDelivered>(e => e.ShipmentId == open.Id));
+    }
+
+    [Fact]
+    public async Task A_sender_that_does_not_carry_its_goods_gets_a_403_for_any_code_and_none_of_them_counts()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PlanAsync();
+        // Leg 1 goes from Lyon to Roanne in Roanne's van.
+        var leg = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Single(s => s.LegIndex == 1);
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.TownAuth(roanne))).StatusCode);
+
+        foreach (var code in HandoverRetryTests.WrongCodes(await app.HandoverCodeAsync(leg.Id), HandoverCodes.MaxWrong + 1))
+            Assert.Equal(HttpStatusCode.Forbidden, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/delivery",
+                TestSettings.TownAuth(lyon), new { handoverCode = code })).StatusCode);
+        // Nor its stop reports: the route is its carrier's (other towns read no route, so learn nothing of it).
+        var stop = leg.Stops.Single(s => s.Action == "delivery").Sequence;
+        Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{leg.RouteId}/stops/{stop}/done",
+            TestSettings.TownAuth(lyon), new { handoverCodes = new[] { "AAAA-AAAA" } })).StatusCode);
+
+        Assert.Equal(0, await WrongCountAsync(leg.Id));
+    }
+}
