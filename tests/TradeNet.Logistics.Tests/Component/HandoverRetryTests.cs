@@ -60,6 +60,19 @@ public class HandoverRetryTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         await app.PublishedAsync<ShipmentDelivered>(e => e.ShipmentId == leg.Id);
     }
 
+    [Theory]
+    [InlineData("pasted with a line break", "\t{0}\r\n")]
+    [InlineData("autocorrected to an en dash", "{1}\u2013{2}")]
+    [InlineData("with a no-break space", "{1}\u00A0{2}")]
+    public async Task The_right_code_delivers_however_a_phone_or_a_paste_spaces_or_dashes_it(string how, string format)
+    {
+        var (a, _, leg, right) = await PickedUpLegAsync();
+
+        var response = await DeliverAsync(leg.Id, a, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, right, right[..4], right[5..]));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{how}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     [Fact]
     public async Task Distinct_wrong_codes_still_lock_the_shipment_at_the_limit_and_a_code_already_tried_does_not_unlock_it()
     {

@@ -10,9 +10,13 @@ using TradeNet.Testing;
 namespace TradeNet.Logistics.Tests.Component;
 
 /// <summary>Handover codes in stop reports: a report sent again is no new guess, and a stop with a locked unload reports
-/// the rest as usual.</summary>
-public class HandoverStopRetryTests(LogisticsApp app) : IClassFixture<LogisticsApp>
+/// the rest as usual. A host per test: the fleet is the host's, and each test needs its own van to carry its legs.</summary>
+public sealed class HandoverStopRetryTests : IDisposable
 {
+    private readonly LogisticsApp app = new();
+
+    public void Dispose() => app.Dispose();
+
     private async Task<int> WrongCountAsync(Guid shipment) =>
         (await app.Services.GetRequiredService<ILogisticsStore>().WrongHandoverCodesAsync([shipment])).GetValueOrDefault(shipment);
 
