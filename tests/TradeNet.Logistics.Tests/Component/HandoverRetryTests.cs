@@ -99,6 +99,23 @@ public class HandoverRetryTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     }
 
     [Fact]
+    public async Task The_right_code_after_all_but_one_of_the_wrong_codes_allowed_delivers_once()
+    {
+        var (a, _, leg, right) = await PickedUpLegAsync();
+        foreach (var code in WrongCodes(right, HandoverCodes.MaxWrong - 1))
+            Assert.Equal(HttpStatusCode.Forbidden, (await DeliverAsync(leg.Id, a, code)).StatusCode);
+
+        var delivered = await DeliverAsync(leg.Id, a, right);
+        var again = await DeliverAsync(leg.Id, a, right);
+
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode); // a repeat: the code proves nothing new and counts nothing
+        Assert.Equal(HandoverCodes.MaxWrong - 1, await WrongCountAsync(leg.Id));
+        await app.OutboxDrainedAsync();
+        Assert.Single(app.Published<ShipmentDelivered>(e => e.ShipmentId == leg.Id));
+    }
+
+    [Fact]
     public async Task An_operator_reports_the_delivery_of_a_locked_shipment_without_a_code()
     {
         var (a, _, leg, right) = await PickedUpLegAsync();
@@ -133,6 +150,10 @@ public class HandoverRetryTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         var delivered = answers.Where(x => x.response.StatusCode == HttpStatusCode.OK).ToList();
         Assert.All(answers, x => Assert.Contains(x.response.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Forbidden }));
         Assert.All(delivered, x => Assert.Equal(right, x.code));
+        // Each refusal reads as a wrong code with the guesses left, or as the lock: never anything of other reports' codes.
+        foreach (var (_, response) in answers.Where(x => x.response.StatusCode == HttpStatusCode.Forbidden))
+            Assert.Matches(@"\(\d+ more wrong codes? and only|that was the 10th wrong one|10 wrong handover codes were given for this shipment, so no code is taken any more",
+                await DetailAsync(response));
         Assert.True(await WrongCountAsync(leg.Id) <= HandoverCodes.MaxWrong, $"{await WrongCountAsync(leg.Id)} wrong codes counted");
         await app.OutboxDrainedAsync();
         // Delivered once (the other right code answers as a repeat) or never, when the lock came first.
