@@ -59,6 +59,71 @@ public sealed class HandoverStopRetryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stop_report_with_a_wrong_code_sent_again_after_the_receiving_town_confirmed_the_unload_answers_per_shipment_not_400()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PlanAsync();
+        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
+        var stops = $"/api/logistics/routes/{legs[0].RouteId}/stops";
+        var lyonStop = legs[0].Stops.Single(s => s.Action == "delivery").Sequence; // unloads leg 0, loads leg 1
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"{stops}/{legs[0].Stops.Single(s => s.Action == "pickup").Sequence}/done",
+            TestSettings.TownAuth(roanne))).StatusCode);
+        var wrong = HandoverRetryTests.WrongCodes(await app.HandoverCodeAsync(legs[0].Id), 1)[0];
+        // The driver's report with a mistyped code reaches the service but its answer is lost (a timeout); meanwhile Lyon,
+        // having the goods, confirms the delivery itself.
+        var first = await ItemsAsync(await app.SendAsync(HttpMethod.Post, $"{stops}/{lyonStop}/done", TestSettings.TownAuth(roanne),
+            new { handoverCodes = new[] { wrong } }));
+        Assert.Equal("unproven", first.Single(x => x.ShipmentId == legs[0].Id).Outcome);
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{legs[0].Id}/delivery", TestSettings.TownAuth(lyon))).StatusCode);
+
+        var again = await app.SendAsync(HttpMethod.Post, $"{stops}/{lyonStop}/done", TestSettings.TownAuth(roanne), new { handoverCodes = new[] { wrong } });
+
+        // No unload is left to try a code against, so the code is no guess: set aside, as the code of an unload made already is.
+        var items = await ItemsAsync(again);
+        Assert.Equal(("repeated", ShipmentStatus.Delivered), items.Single(x => x.ShipmentId == legs[0].Id) is var unload ? (unload.Outcome, unload.Status) : default);
+        Assert.Equal("repeated", items.Single(x => x.ShipmentId == legs[1].Id).Outcome);
+        Assert.Equal(1, await WrongCountAsync(legs[0].Id));
+    }
+
+    [Fact]
+    public async Task Stop_reports_sent_again_racing_per_shipment_reports_with_distinct_wrong_codes_and_the_right_one_deliver_at_most_once_within_the_limit()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PlanAsync();
+        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
+        var stops = $"/api/logistics/routes/{legs[0].RouteId}/stops";
+        var lyonStop = legs[0].Stops.Single(s => s.Action == "delivery").Sequence;
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"{stops}/{legs[0].Stops.Single(s => s.Action == "pickup").Sequence}/done",
+            TestSettings.TownAuth(roanne))).StatusCode);
+        var right = await app.HandoverCodeAsync(legs[0].Id);
+        var wrong = HandoverRetryTests.WrongCodes(right, 2 * HandoverCodes.MaxWrong);
+
+        // The stop report with one wrong code, sent five times at once (a driver's app retrying), against per-shipment
+        // reports of every other wrong code and of the right one, twice.
+        var sends = Enumerable.Range(0, 5).Select(_ => app.SendAsync(HttpMethod.Post, $"{stops}/{lyonStop}/done", TestSettings.TownAuth(roanne),
+                new { handoverCodes = new[] { wrong[0] } }))
+            .Concat(wrong.Skip(1).Append(right).Append(right).Select(code => app.SendAsync(HttpMethod.Post,
+                $"/api/logistics/shipments/{legs[0].Id}/delivery", TestSettings.TownAuth(roanne), new { handoverCode = code })));
+        var answers = await Task.WhenAll(sends);
+
+        Assert.All(answers, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Forbidden }));
+        var wrongCount = await WrongCountAsync(legs[0].Id);
+        Assert.True(wrongCount <= HandoverCodes.MaxWrong, $"{wrongCount} wrong codes counted");
+        await app.OutboxDrainedAsync();
+        var status = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Single(s => s.Id == legs[0].Id).Status;
+        Assert.Equal(status == ShipmentStatus.Delivered ? 1 : 0, app.Published<ShipmentDelivered>(e => e.ShipmentId == legs[0].Id).Count);
+        if (status != ShipmentStatus.Delivered) Assert.Equal((ShipmentStatus.PickedUp, HandoverCodes.MaxWrong), (status, wrongCount));
+        // Lyon's load is picked up once, whichever of the five stop reports got there first.
+        Assert.Single(app.Published<ShipmentPickedUp>(e => e.ShipmentId == legs[1].Id));
+    }
+
+    [Fact]
     public async Task A_stop_with_a_locked_unload_delivers_the_others_with_their_codes_and_an_operator_reports_the_locked_one()
     {
         var (roanne, lyon, _) = Towns.Fresh();

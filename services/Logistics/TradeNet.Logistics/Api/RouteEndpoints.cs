@@ -159,7 +159,8 @@ public static class RouteEndpoints
     /// and the code of an unload no longer open — made already (a retry after a lost answer), or failed or cancelled
     /// while the driver was at the door — is set aside: it proves nothing new and is no guess. (Only delivered ones were,
     /// so the right code of an unload failed a moment before turned the whole report into a 400 and its loads went
-    /// unreported: the random fleet scenario's seed 4 met it.) <c>Fresh</c>: the codes left, which the stop's open unloads bound.</summary>
+    /// unreported: the random fleet scenario's seed 4 met it.) When none is open, every code is set aside so.
+    /// <c>Fresh</c>: the codes left, which the stop's open unloads bound.</summary>
     private static async Task<(int Fresh, Dictionary<Guid, IReadOnlyCollection<string>> CodesOf)> SortCodesAsync(
         IReadOnlyList<Shipment> unloads, IReadOnlyCollection<string> typed, HandoverCodes handover, CancellationToken ct)
     {
@@ -173,7 +174,10 @@ public static class RouteEndpoints
             if (!owner.TryGetValue(code, out var shipment)) nobodys.Add(code);
             else if (Open(shipment)) codesOf[shipment.Id] = [code];
         }
-        var fresh = codesOf.Count + nobodys.Count;
+        // With no unload left open at the stop no code is tried against anything, so none is a guess: a report sent again
+        // after the receiving town confirmed its unload meanwhile (the first's answer lost) carries the code it carried,
+        // and refusing it with a 400 left the stop's loads unreported.
+        var fresh = owner.Values.Any(Open) ? codesOf.Count + nobodys.Count : 0;
         foreach (var shipment in owner.Values.Where(s => Open(s) && !codesOf.ContainsKey(s.Id)))
             codesOf[shipment.Id] = nobodys;
         return (fresh, codesOf);
