@@ -89,6 +89,47 @@ public sealed class HandoverStopRetryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stop_report_with_wrong_codes_sent_again_after_one_of_its_unloads_was_confirmed_answers_as_before_for_the_other()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        // Two legs of goods from Roanne to Lyon: one stop unloads both.
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(new TradeAgreed(trade,
+        [
+            new TradeLeg(0, roanne, lyon, "offer-a", "need-b", "cheese", 40, 400, 40, Towns.Roanne, Towns.Lyon, null, null),
+            new TradeLeg(1, roanne, lyon, "offer-c", "need-d", "eggs", 10, 400, 10, Towns.Roanne, Towns.Lyon, null, null),
+        ]));
+        await app.PlanAsync();
+        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
+        var route = Assert.Single(legs.Select(s => s.RouteId).Distinct());
+        var stop = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "delivery").Sequence).Distinct());
+        var pickup = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "pickup").Sequence).Distinct());
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{route}/stops/{pickup}/done", TestSettings.TownAuth(roanne))).StatusCode);
+        var path = $"/api/logistics/routes/{route}/stops/{stop}/done";
+        // Two mistyped codes, one per unload: neither is anybody's, so each counts against both.
+        var typos = new { handoverCodes = new[] { "AAAA-AAA0", "AAAA-AAA1" } };
+        var first = await ItemsAsync(await app.SendAsync(HttpMethod.Post, path, TestSettings.TownAuth(roanne), typos));
+        Assert.All(first, x => Assert.Contains($"({HandoverCodes.MaxWrong - 2} more wrong codes", x.Why));
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{legs[0].Id}/delivery", TestSettings.TownAuth(lyon))).StatusCode);
+
+        var again = await app.SendAsync(HttpMethod.Post, path, TestSettings.TownAuth(roanne), typos);
+
+        var items = await ItemsAsync(again);
+        Assert.Equal("repeated", items.Single(x => x.ShipmentId == legs[0].Id).Outcome);
+        var other = items.Single(x => x.ShipmentId == legs[1].Id);
+        Assert.Equal("unproven", other.Outcome);
+        Assert.Contains($"({HandoverCodes.MaxWrong - 2} more wrong codes", other.Why);
+        Assert.Equal(2, await WrongCountAsync(legs[1].Id));
+        // New typos with them are guesses again: two new codes for the one unload left are a 400, as ever; one is one guess.
+        var twoNew = await app.SendAsync(HttpMethod.Post, path, TestSettings.TownAuth(roanne), new { handoverCodes = new[] { "AAAA-AAA0", "AAAA-AAA2", "AAAA-AAA3" } });
+        Assert.Equal(HttpStatusCode.BadRequest, twoNew.StatusCode);
+        Assert.Equal(2, await WrongCountAsync(legs[1].Id));
+        var oneNew = await ItemsAsync(await app.SendAsync(HttpMethod.Post, path, TestSettings.TownAuth(roanne), new { handoverCodes = new[] { "AAAA-AAA0", "AAAA-AAA1", "AAAA-AAA2" } }));
+        Assert.Contains($"({HandoverCodes.MaxWrong - 3} more wrong codes", oneNew.Single(x => x.ShipmentId == legs[1].Id).Why);
+    }
+
+    [Fact]
     public async Task Stop_reports_sent_again_racing_per_shipment_reports_with_distinct_wrong_codes_and_the_right_one_deliver_at_most_once_within_the_limit()
     {
         var (roanne, lyon, _) = Towns.Fresh();

@@ -111,6 +111,11 @@ public class LogisticsStoreContractTests
 
         var wrong = await under.Store.WrongHandoverCodesAsync([shipment, other]);
         Assert.Equal(new Dictionary<Guid, int> { [shipment] = 3, [other] = 1 }, wrong);
+        var tags = await under.Store.WrongHandoverCodeTagsAsync([shipment, other, Guid.NewGuid()]);
+        Assert.Equal(2, tags.Count);
+        Assert.Equal(["t1", "t2", "t3"], tags[shipment].Order().ToArray());
+        Assert.Equal(["t1"], tags[other].ToArray());
+        Assert.Empty(await under.Store.WrongHandoverCodeTagsAsync([]));
     }
 
     [Theory]

@@ -47,12 +47,13 @@ public sealed class HandoverCodes(Func<CancellationToken, Task<byte[]>> secret)
     /// hash of the shipment id and the code in its canonical form, so the same code again — a retry, or typed another
     /// way — is recognised as no new guess, while the store never holds a code tried in clear (nor one usable for another
     /// shipment). Keyed by a key of its own derived from the secret, so a tag is never a code or a code's input.</summary>
-    public async Task<string> WrongCodeTagAsync(Guid shipmentId, string normalized, CancellationToken ct)
+    public async Task<string> WrongCodeTagAsync(Guid shipmentId, string code, CancellationToken ct)
     {
+        var normal = Normalize(code) ?? throw new ArgumentException("Not a handover code; the caller checks that first (a 400).", nameof(code));
         var key = _tagKey ??= HMACSHA256.HashData(_key ??= await secret(ct), "wrong-handover-code-tags"u8);
         var input = new byte[16 + Length];
         shipmentId.TryWriteBytes(input);
-        Encoding.ASCII.GetBytes(normalized, input.AsSpan(16));
+        Encoding.ASCII.GetBytes(normal, input.AsSpan(16));
         return Convert.ToHexString(HMACSHA256.HashData(key, input), 0, 16);
     }
 

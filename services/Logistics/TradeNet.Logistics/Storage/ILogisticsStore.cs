@@ -75,8 +75,12 @@ public interface ILogisticsStore : IVehicleReads
 
     /// <summary>The wrong handover codes counted for each of these shipments that has any (the others are absent). A read
     /// only, outside any write: what a shipment view shows, not what a report decides on
-    /// (<see cref="ILogisticsSession.WrongHandoverCodesAsync"/>).</summary>
+    /// (<see cref="ILogisticsSession.HandoverAttemptsAsync"/>).</summary>
     Task<IReadOnlyDictionary<Guid, int>> WrongHandoverCodesAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default);
+
+    /// <summary>The tags of the wrong codes counted for each of these shipments that has any (the others are absent). A read
+    /// only, outside any write: what a stop report sorts its codes by before each shipment's write decides on them.</summary>
+    Task<IReadOnlyDictionary<Guid, IReadOnlySet<string>>> WrongHandoverCodeTagsAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default);
 
     /// <summary>How many shipments are in each status now; a status without shipments may be absent.</summary>
     Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default);
