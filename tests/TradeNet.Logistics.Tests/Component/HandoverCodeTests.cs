@@ -118,8 +118,8 @@ public class HandoverCodeTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     {
         var (a, b, leg) = await PickedUpLegAsync();
         var right = await app.HandoverCodeAsync(leg.Id);
-        var wrong = (right[0] == '0' ? "1" : "0") + right[1..];
-        for (var i = 0; i < HandoverCodes.MaxWrong; i++)
+        // Distinct codes: the same wrong code again is no new guess (HandoverRetryTests).
+        foreach (var wrong in HandoverRetryTests.WrongCodes(right, HandoverCodes.MaxWrong))
             Assert.Equal(HttpStatusCode.Forbidden, (await DeliverAsync(leg.Id, a, new { handoverCode = wrong })).StatusCode);
 
         var withTheRightCode = await DeliverAsync(leg.Id, a, new { handoverCode = right });

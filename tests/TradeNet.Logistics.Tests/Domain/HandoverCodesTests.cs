@@ -35,6 +35,13 @@ public class HandoverCodesTests
     [InlineData("ab12-cd34", "AB12CD34")]
     [InlineData(" AB12 CD34 ", "AB12CD34")]
     [InlineData("oOiIlL01", "00111101")]
+    // Pasted or typed on a phone: a tab or a line break around it, a no-break space, an en dash or a minus for the dash.
+    [InlineData("\tAB12-CD34\r\n", "AB12CD34")]
+    [InlineData("AB12\u00A0CD34", "AB12CD34")]
+    [InlineData("AB12\u2013CD34", "AB12CD34")]
+    [InlineData("AB12\u2212CD34", "AB12CD34")]
+    [InlineData("AB12_CD34", null)]
+    [InlineData("AB12.CD34", null)]
     [InlineData("AB12-CD3", null)]
     [InlineData("AB12-CD345", null)]
     [InlineData("AB12-CD3U", null)]
@@ -52,5 +59,20 @@ public class HandoverCodesTests
         Assert.True(await Codes.MatchesAsync(shipment, [other, own.ToLowerInvariant()], default));
         Assert.False(await Codes.MatchesAsync(shipment, [other, "not a code"], default));
         Assert.False(await Codes.MatchesAsync(shipment, [], default));
+    }
+
+    [Fact]
+    public async Task A_wrong_codes_tag_is_the_same_however_the_code_was_typed_and_differs_by_shipment_and_secret_and_is_not_the_code()
+    {
+        var (shipment, other) = (Guid.NewGuid(), Guid.NewGuid());
+        var tag = await Codes.WrongCodeTagAsync(shipment, "ab12-cd34", default);
+
+        Assert.Equal(tag, await Codes.WrongCodeTagAsync(shipment, " AB12CD34 ", default));
+        await Assert.ThrowsAsync<ArgumentException>(() => Codes.WrongCodeTagAsync(shipment, "AB12-CD3", default));
+        Assert.NotEqual(tag, await Codes.WrongCodeTagAsync(shipment, "AB12CD35", default));
+        Assert.NotEqual(tag, await Codes.WrongCodeTagAsync(other, "AB12CD34", default));
+        Assert.NotEqual(tag, await With(8).WrongCodeTagAsync(shipment, "AB12CD34", default));
+        Assert.DoesNotContain("AB12CD34", tag);
+        Assert.Matches("^[0-9A-F]{32}$", tag);
     }
 }

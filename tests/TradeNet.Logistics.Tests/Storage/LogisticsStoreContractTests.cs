@@ -72,19 +72,50 @@ public class LogisticsStoreContractTests
         await using var under = StoreUnderTest.Create(adapter);
         var (shipment, other) = (Guid.NewGuid(), Guid.NewGuid());
         await using (var dropped = await under.Store.BeginAsync())
-            Assert.Equal(1, await dropped.CountWrongHandoverCodeAsync(shipment, 1));
+            Assert.Equal(1, await dropped.CountWrongHandoverCodesAsync(shipment, ["t0"]));
 
         await using (var session = await under.Store.BeginAsync())
         {
-            Assert.Equal(0, await session.WrongHandoverCodesAsync(shipment));
-            Assert.Equal(1, await session.CountWrongHandoverCodeAsync(shipment, 1));
-            Assert.Equal(3, await session.CountWrongHandoverCodeAsync(shipment, 2));
+            Assert.Equal(HandoverAttempts.None, await session.HandoverAttemptsAsync(shipment));
+            Assert.Equal(1, await session.CountWrongHandoverCodesAsync(shipment, ["t1"]));
+            Assert.Equal(3, await session.CountWrongHandoverCodesAsync(shipment, ["t2", "t3"]));
             await session.CommitAsync();
         }
 
         await using var read = await under.Store.BeginAsync();
-        Assert.Equal(3, await read.WrongHandoverCodesAsync(shipment));
-        Assert.Equal(0, await read.WrongHandoverCodesAsync(other));
+        var attempts = await read.HandoverAttemptsAsync(shipment);
+        Assert.Equal(3, attempts.Wrong);
+        Assert.Equal(["t1", "t2", "t3"], attempts.Tags.Order().ToArray());
+        Assert.Equal(HandoverAttempts.None, await read.HandoverAttemptsAsync(other));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_wrong_code_counted_before_or_given_twice_counts_nothing_more_and_other_shipments_count_their_own(string adapter)
+    {
+        await using var under = StoreUnderTest.Create(adapter);
+        var (shipment, other) = (Guid.NewGuid(), Guid.NewGuid());
+        await using (var session = await under.Store.BeginAsync())
+        {
+            Assert.Equal(2, await session.CountWrongHandoverCodesAsync(shipment, ["t1", "t2", "t1"]));
+            await session.CommitAsync();
+        }
+
+        await using (var session = await under.Store.BeginAsync())
+        {
+            Assert.Equal(2, await session.CountWrongHandoverCodesAsync(shipment, ["t2", "t1"]));
+            Assert.Equal(3, await session.CountWrongHandoverCodesAsync(shipment, ["t1", "t3"]));
+            Assert.Equal(1, await session.CountWrongHandoverCodesAsync(other, ["t1"]));
+            await session.CommitAsync();
+        }
+
+        var wrong = await under.Store.WrongHandoverCodesAsync([shipment, other]);
+        Assert.Equal(new Dictionary<Guid, int> { [shipment] = 3, [other] = 1 }, wrong);
+        var tags = await under.Store.WrongHandoverCodeTagsAsync([shipment, other, Guid.NewGuid()]);
+        Assert.Equal(2, tags.Count);
+        Assert.Equal(["t1", "t2", "t3"], tags[shipment].Order().ToArray());
+        Assert.Equal(["t1"], tags[other].ToArray());
+        Assert.Empty(await under.Store.WrongHandoverCodeTagsAsync([]));
     }
 
     [Theory]
@@ -95,8 +126,8 @@ public class LogisticsStoreContractTests
         var (guessed, touched, untouched) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         await using (var session = await under.Store.BeginAsync())
         {
-            await session.CountWrongHandoverCodeAsync(guessed, 10);
-            await session.WrongHandoverCodesAsync(touched); // read in a report's session: no code counted
+            await session.CountWrongHandoverCodesAsync(guessed, [.. Enumerable.Range(0, 10).Select(i => $"t{i}")]);
+            await session.HandoverAttemptsAsync(touched); // read in a report's session: no code counted
             await session.CommitAsync();
         }
 

@@ -192,7 +192,36 @@ public class MongoMappingTests
         Assert.Equal(new BsonDocument("_id", shipment.ToString()), MongoRendering.Render(LogisticsMongoQueries.HandoverAttemptsOf(shipment)));
         // A real change: an update that leaves the document as it was would conflict with nothing.
         Assert.Equal(BsonDocument.Parse("""{ "$inc": { "reads": 1 } }"""), MongoRendering.Render(LogisticsMongoQueries.TouchHandoverAttempts));
-        Assert.Equal(BsonDocument.Parse("""{ "$inc": { "wrong": 3 } }"""), MongoRendering.Render(LogisticsMongoQueries.CountWrongHandoverCodes(3)));
+    }
+
+    [Fact]
+    public void Counting_wrong_codes_adds_only_the_tags_the_document_has_not_counted_in_one_update()
+    {
+        var rendered = LogisticsMongoQueries.CountWrongHandoverCodes(["t1", "t2", "t1"])
+            .Render(new MongoDB.Driver.RenderArgs<BsonDocument>(MongoDB.Bson.Serialization.Serializers.BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry));
+
+        // One pipeline stage: both fields are computed from the document as it was, so the count grows by exactly the
+        // tags new to it (a retry's counts nothing), and a document from before tags were kept keeps its count.
+        var expected = BsonDocument.Parse("""
+            { "pipeline": [{ "$set": {
+                "wrong": { "$add": [ { "$ifNull": [ "$wrong", 0 ] },
+                    { "$size": { "$setDifference": [ { "$literal": [ "t1", "t2" ] }, { "$ifNull": [ "$tried", [] ] } ] } } ] },
+                "tried": { "$setUnion": [ { "$ifNull": [ "$tried", [] ] }, { "$literal": [ "t1", "t2" ] } ] } } }] }
+            """)["pipeline"];
+        Assert.Equal(expected, rendered);
+    }
+
+    [Fact]
+    public void A_shipments_wrong_code_tags_read_as_none_until_counted_and_as_kept_after()
+    {
+        Assert.Equal(HandoverAttempts.None, LogisticsMongoQueries.ReadHandoverAttempts(null));
+        Assert.Equal(HandoverAttempts.None, LogisticsMongoQueries.ReadHandoverAttempts(BsonDocument.Parse("""{ "_id": "s", "reads": 1 }""")));
+        // Counted before tags were kept: the count stands, no tag.
+        var older = LogisticsMongoQueries.ReadHandoverAttempts(BsonDocument.Parse("""{ "_id": "s", "reads": 4, "wrong": 3 }"""));
+        Assert.Equal((3, 0), (older.Wrong, older.Tags.Count));
+        var kept = LogisticsMongoQueries.ReadHandoverAttempts(BsonDocument.Parse("""{ "_id": "s", "wrong": 4, "tried": [ "t1", "t2" ] }"""));
+        Assert.Equal(4, kept.Wrong);
+        Assert.Equal(["t1", "t2"], kept.Tags.Order().ToArray());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Storage;
 using TradeNet.Logistics.Storage.Sqlite;
 using TradeNet.Shared.Storage.Sqlite;
 using TradeNet.Testing;
@@ -215,6 +216,30 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
 
         Assert.Null(older.DirectTrip);
         Assert.Equal(direct.DirectTrip, (await new LogisticsSqliteStore(DbPath).ShipmentAsync(direct.Id))!.DirectTrip);
+    }
+
+    [Fact]
+    public async Task Wrong_codes_counted_before_their_tags_were_kept_stay_counted_and_a_code_counted_after_counts_once()
+    {
+        CreateFirstReleaseDatabase();
+        var shipment = Guid.Parse("a4000000-0000-4000-8000-000000000000");
+        RunOnTheOldFile($"""
+            CREATE TABLE handover_attempts (shipment_id TEXT PRIMARY KEY, wrong INTEGER NOT NULL);
+            INSERT INTO handover_attempts VALUES ('{shipment}', 3);
+            """);
+
+        var store = new LogisticsSqliteStore(DbPath);
+        await using (var session = await store.BeginAsync())
+        {
+            var before = await session.HandoverAttemptsAsync(shipment);
+            Assert.Equal((3, 0), (before.Wrong, before.Tags.Count));
+            Assert.Equal(4, await session.CountWrongHandoverCodesAsync(shipment, ["t1"]));
+            await session.CommitAsync();
+        }
+
+        await using var again = await new LogisticsSqliteStore(DbPath).BeginAsync();
+        Assert.Equal(4, await again.CountWrongHandoverCodesAsync(shipment, ["t1"]));
+        Assert.Equal(new[] { "t1" }, (await again.HandoverAttemptsAsync(shipment)).Tags.ToArray());
     }
 
     private void RunOnTheOldFile(string sql)

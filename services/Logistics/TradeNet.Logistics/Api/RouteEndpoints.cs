@@ -120,7 +120,7 @@ public static class RouteEndpoints
             if (HandoverCodes.Normalize(handoverCodes![i]) is null) return Problems.Field($"handoverCodes[{i}]", ShipmentEndpoints.HandoverCodeFormat);
         var unloads = loaded.Shipments.Where(s => s.Stops.Any(x => x.Sequence == sequence && x.Action == DirectTripPlanner.DeliveryAction)).ToList();
         var open = unloads.Count(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp);
-        var (fresh, codesOf) = await SortCodesAsync(unloads, typed, handover, ct);
+        var (fresh, codesOf) = await SortCodesAsync(unloads, typed, handover, store, ct);
         // One code per unload still to be made here: a list of guesses would try each against every shipment at the stop.
         if (fresh > open)
             return Problems.Field("handoverCodes", $"at most one code per shipment still to be unloaded at stop {sequence} ({open})");
@@ -159,9 +159,11 @@ public static class RouteEndpoints
     /// and the code of an unload no longer open — made already (a retry after a lost answer), or failed or cancelled
     /// while the driver was at the door — is set aside: it proves nothing new and is no guess. (Only delivered ones were,
     /// so the right code of an unload failed a moment before turned the whole report into a 400 and its loads went
-    /// unreported: the random fleet scenario's seed 4 met it.) <c>Fresh</c>: the codes left, which the stop's open unloads bound.</summary>
+    /// unreported: the random fleet scenario's seed 4 met it.) When none is open, every code is set aside so, and a code
+    /// that is nobody's but counted wrong already by every unload it goes to (a report sent again) is no fresh code.
+    /// <c>Fresh</c>: the codes left, which the stop's open unloads bound.</summary>
     private static async Task<(int Fresh, Dictionary<Guid, IReadOnlyCollection<string>> CodesOf)> SortCodesAsync(
-        IReadOnlyList<Shipment> unloads, IReadOnlyCollection<string> typed, HandoverCodes handover, CancellationToken ct)
+        IReadOnlyList<Shipment> unloads, IReadOnlyCollection<string> typed, HandoverCodes handover, ILogisticsStore store, CancellationToken ct)
     {
         var owner = new Dictionary<string, Shipment>(StringComparer.Ordinal);
         foreach (var shipment in unloads)
@@ -173,9 +175,24 @@ public static class RouteEndpoints
             if (!owner.TryGetValue(code, out var shipment)) nobodys.Add(code);
             else if (Open(shipment)) codesOf[shipment.Id] = [code];
         }
-        var fresh = codesOf.Count + nobodys.Count;
-        foreach (var shipment in owner.Values.Where(s => Open(s) && !codesOf.ContainsKey(s.Id)))
-            codesOf[shipment.Id] = nobodys;
+        var guessedAt = owner.Values.Where(s => Open(s) && !codesOf.ContainsKey(s.Id)).ToList();
+        // A code every unload it goes to has counted wrong already is no new guess either: a report sent again after one of
+        // the stop's unloads was confirmed meanwhile (the first's answer lost) carries the codes it carried, and counting
+        // them against the fewer unloads left refused the whole stop with a 400, its loads unreported. With no unload left
+        // open, no code is tried against anything. (Read outside the writes: this bounds a report, each write decides.)
+        var known = nobodys.Count > 0 && guessedAt.Count > 0
+            ? await store.WrongHandoverCodeTagsAsync([.. guessedAt.Select(s => s.Id)], ct)
+            : new Dictionary<Guid, IReadOnlySet<string>>();
+        var freshNobodys = 0;
+        foreach (var code in nobodys)
+        {
+            var again = guessedAt.Count > 0;
+            foreach (var shipment in guessedAt)
+                again = again && known.TryGetValue(shipment.Id, out var tags) && tags.Contains(await handover.WrongCodeTagAsync(shipment.Id, code, ct));
+            if (!again) freshNobodys++;
+        }
+        var fresh = owner.Values.Any(Open) ? codesOf.Count + freshNobodys : 0;
+        foreach (var shipment in guessedAt) codesOf[shipment.Id] = nobodys;
         return (fresh, codesOf);
 
         static bool Open(Shipment s) => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp;

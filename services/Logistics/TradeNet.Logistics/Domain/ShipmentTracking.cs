@@ -97,23 +97,42 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
     }
 
     /// <summary>Why a carrier's delivery report does not prove the delivery, or null when its code is right. A wrong code
-    /// is counted in its own committed write; after <see cref="HandoverCodes.MaxWrong"/> of them no code is tried any more.</summary>
+    /// is counted in its own committed write; after <see cref="HandoverCodes.MaxWrong"/> distinct ones no code is tried any
+    /// more. A code counted before (by its tag, <see cref="HandoverCodes.WrongCodeTagAsync"/>) is known to be wrong and is no
+    /// new guess: the report that counted it may have failed afterwards (a 503, a timeout) and be sent again as it was, and
+    /// an honest carrier on a flaky connection must not lock its own shipment so. Its answer is the one a new wrong code
+    /// gets, with the count as it stands; it tells the carrier only that it gave that code before.</summary>
     private async Task<string?> UnprovenAsync(ILogisticsSession session, Shipment shipment, string? carrier, IReadOnlyCollection<string> codes,
         CancellationToken ct)
     {
         const string ReceiverMay = "the receiving town reports the delivery itself, or an operator does";
         if (codes.Count == 0)
             return $"a carrier reports a delivery with the receiving town's handover code (handoverCode), which the receiver reads on the shipment and gives at handover; or {ReceiverMay}";
-        var left = HandoverCodes.MaxWrong - await session.WrongHandoverCodesAsync(shipment.Id, ct);
+        var attempts = await session.HandoverAttemptsAsync(shipment.Id, ct);
+        var left = HandoverCodes.MaxWrong - attempts.Wrong;
         if (left <= 0)
             return $"{HandoverCodes.MaxWrong} wrong handover codes were given for this shipment, so no code is taken any more: {ReceiverMay}";
-        // Each code tried is a guess: no more are tried than the shipment has left, and each wrong one is counted.
-        var tried = codes.Take(left).ToList();
-        if (await handoverCodes.MatchesAsync(shipment.Id, tried, ct)) return null;
-        var wrong = await session.CountWrongHandoverCodeAsync(shipment.Id, tried.Count, ct);
-        await session.CommitAsync(ct);
-        logger.LogWarning("Delivery of shipment {ShipmentId} reported by carrier {Carrier} refused: wrong handover code ({Wrong} of {Max})",
-            shipment.Id, carrier, wrong, HandoverCodes.MaxWrong);
+        // Each new code tried is a guess: no more are tried than the shipment has left, and each wrong one is counted.
+        var tried = new List<(string Code, string Tag)>();
+        foreach (var code in codes.Select(HandoverCodes.Normalize).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var tag = await handoverCodes.WrongCodeTagAsync(shipment.Id, code, ct);
+            if (!attempts.Tags.Contains(tag) && tried.Count < left) tried.Add((code, tag));
+        }
+        if (await handoverCodes.MatchesAsync(shipment.Id, tried.Select(t => t.Code), ct)) return null;
+        var wrong = attempts.Wrong;
+        if (tried.Count > 0)
+        {
+            wrong = await session.CountWrongHandoverCodesAsync(shipment.Id, [.. tried.Select(t => t.Tag)], ct);
+            await session.CommitAsync(ct);
+            logger.LogWarning("Delivery of shipment {ShipmentId} reported by carrier {Carrier} refused: wrong handover code ({Wrong} of {Max})",
+                shipment.Id, carrier, wrong, HandoverCodes.MaxWrong);
+        }
+        else
+        {
+            logger.LogInformation("Delivery of shipment {ShipmentId} reported by carrier {Carrier} refused: a wrong handover code given before, not counted again ({Wrong} of {Max})",
+                shipment.Id, carrier, wrong, HandoverCodes.MaxWrong);
+        }
         return wrong >= HandoverCodes.MaxWrong
             ? $"the handover code does not match this shipment's, and that was the {HandoverCodes.MaxWrong}th wrong one: no code is taken any more; {ReceiverMay}"
             : $"the handover code does not match this shipment's ({HandoverCodes.MaxWrong - wrong} more wrong {(HandoverCodes.MaxWrong - wrong == 1 ? "code" : "codes")} and only the receiving town or an operator may report it); ask the receiving town for the code it reads on the shipment";

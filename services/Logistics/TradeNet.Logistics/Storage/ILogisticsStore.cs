@@ -75,8 +75,12 @@ public interface ILogisticsStore : IVehicleReads
 
     /// <summary>The wrong handover codes counted for each of these shipments that has any (the others are absent). A read
     /// only, outside any write: what a shipment view shows, not what a report decides on
-    /// (<see cref="ILogisticsSession.WrongHandoverCodesAsync"/>).</summary>
+    /// (<see cref="ILogisticsSession.HandoverAttemptsAsync"/>).</summary>
     Task<IReadOnlyDictionary<Guid, int>> WrongHandoverCodesAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default);
+
+    /// <summary>The tags of the wrong codes counted for each of these shipments that has any (the others are absent). A read
+    /// only, outside any write: what a stop report sorts its codes by before each shipment's write decides on them.</summary>
+    Task<IReadOnlyDictionary<Guid, IReadOnlySet<string>>> WrongHandoverCodeTagsAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default);
 
     /// <summary>How many shipments are in each status now; a status without shipments may be absent.</summary>
     Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default);
@@ -129,13 +133,15 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
 
     Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default);
 
-    /// <summary>How many wrong handover codes a carrier has given for the shipment. Two sessions that both read it for one
+    /// <summary>The distinct wrong handover codes a carrier has given for the shipment: how many, and the tags of those
+    /// counted since tags were kept (<see cref="Domain.HandoverCodes.WrongCodeTagAsync"/>). Two sessions that both read it for one
     /// shipment cannot both commit, so codes tried on the count are counted before another session reads it: SQLite writers
     /// queue up anyway (BEGIN IMMEDIATE); on MongoDB both write the shipment's <c>handoverAttempts</c> document.</summary>
-    Task<int> WrongHandoverCodesAsync(Guid shipmentId, CancellationToken ct = default);
+    Task<HandoverAttempts> HandoverAttemptsAsync(Guid shipmentId, CancellationToken ct = default);
 
-    /// <summary>Counts <paramref name="codes"/> more wrong handover codes for the shipment; returns the count.</summary>
-    Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, int codes, CancellationToken ct = default);
+    /// <summary>Counts the wrong codes of these <paramref name="tags"/> that the shipment has not counted yet (a tag
+    /// counted before, or given twice, counts nothing); returns the count.</summary>
+    Task<int> CountWrongHandoverCodesAsync(Guid shipmentId, IReadOnlyCollection<string> tags, CancellationToken ct = default);
 
     Task<IReadOnlyList<Shipment>> ShipmentsOfRouteAsync(Guid routeId, CancellationToken ct = default);
 

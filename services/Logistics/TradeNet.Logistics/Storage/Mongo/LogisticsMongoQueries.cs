@@ -181,7 +181,35 @@ public static class LogisticsMongoQueries
     /// A real change ($inc by 1): an update that leaves the document as it was writes nothing and conflicts with nothing.</summary>
     public static UpdateDefinition<BsonDocument> TouchHandoverAttempts { get; } = Builders<BsonDocument>.Update.Inc("reads", 1);
 
-    public static UpdateDefinition<BsonDocument> CountWrongHandoverCodes(int codes) => Builders<BsonDocument>.Update.Inc("wrong", codes);
+    /// <summary>Counts the wrong codes of these tags (HandoverCodes.WrongCodeTagAsync, never the codes) that the document
+    /// has not counted yet, in one update: <c>wrong</c> grows by the tags new to <c>tried</c>, which takes them in, so the
+    /// same code again (a retry) counts nothing, as SQLite's <c>handover_wrong_codes</c> does. A document from before
+    /// <c>tried</c> was kept has none and keeps its count. The tags are given as a literal: they are never field paths.</summary>
+    public static UpdateDefinition<BsonDocument> CountWrongHandoverCodes(IReadOnlyCollection<string> tags)
+    {
+        var given = new BsonDocument("$literal", new BsonArray(tags.Distinct(StringComparer.Ordinal)));
+        var tried = new BsonDocument("$ifNull", new BsonArray { "$tried", new BsonArray() });
+        var fresh = new BsonDocument("$size", new BsonDocument("$setDifference", new BsonArray { given, tried }));
+        return new PipelineUpdateDefinition<BsonDocument>(new[]
+        {
+            new BsonDocument("$set", new BsonDocument
+            {
+                ["wrong"] = new BsonDocument("$add", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$wrong", 0 }), fresh }),
+                ["tried"] = new BsonDocument("$setUnion", new BsonArray { tried, given }),
+            }),
+        });
+    }
+
+    /// <summary>A <c>handoverAttempts</c> document as the count and tags it holds (none when absent or only touched).</summary>
+    public static HandoverAttempts ReadHandoverAttempts(BsonDocument? attempts)
+    {
+        var wrong = WrongHandoverCodes(attempts);
+        if (wrong == 0) return HandoverAttempts.None;
+        var tags = attempts!.TryGetValue("tried", out var tried) && tried.IsBsonArray
+            ? tried.AsBsonArray.Where(t => t.IsString).Select(t => t.AsString).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+        return new(wrong, tags);
+    }
 
     /// <summary>The wrong codes a <c>handoverAttempts</c> document counts: none when it is absent or has none yet (one only
     /// touched), and whatever integer type the server keeps ($inc past Int32 makes it an Int64).</summary>

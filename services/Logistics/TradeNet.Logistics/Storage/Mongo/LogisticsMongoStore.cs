@@ -167,6 +167,15 @@ public sealed class LogisticsMongoStore : MongoStore, ILogisticsStore
         return docs.Where(d => WrongHandoverCodes(d) > 0).ToDictionary(d => Guid.Parse(d["_id"].AsString), d => WrongHandoverCodes(d));
     }
 
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlySet<string>>> WrongHandoverCodeTagsAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default)
+    {
+        if (shipmentIds.Count == 0) return new Dictionary<Guid, IReadOnlySet<string>>();
+        // Read without a session, as the counts for a view are: a stop report sorts its codes by it before any write.
+        var docs = await HandoverAttempts.Find(HandoverAttemptsOf(shipmentIds)).ToListAsync(ct);
+        return docs.Select(d => (Id: Guid.Parse(d["_id"].AsString), ReadHandoverAttempts(d).Tags)).Where(d => d.Tags.Count > 0)
+            .ToDictionary(d => d.Id, d => d.Tags);
+    }
+
     public async Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default)
     {
         using var cursor = await Shipments.AggregateAsync(ShipmentsByStatus, cancellationToken: ct);

@@ -109,18 +109,18 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
     public Task SerializeTradeAsync(Guid tradeId, CancellationToken ct = default) => Guard(() =>
         store.TradeGuards.UpdateOneAsync(Session, TradeGuard(tradeId), TouchTradeGuard, new UpdateOptions { IsUpsert = true }, ct));
 
-    public Task<int> WrongHandoverCodesAsync(Guid shipmentId, CancellationToken ct = default) => Guard(async () =>
+    public Task<HandoverAttempts> HandoverAttemptsAsync(Guid shipmentId, CancellationToken ct = default) => Guard(async () =>
     {
         // Written, not just read: see TouchHandoverAttempts. Two reports for one shipment cannot both try codes against
-        // the same count, so at most MaxWrong codes are ever tried, as with SQLite.
+        // the same count, so at most MaxWrong distinct codes are ever tried, as with SQLite.
         var attempts = await store.HandoverAttempts.FindOneAndUpdateAsync(Session, HandoverAttemptsOf(shipmentId), TouchHandoverAttempts,
             new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
-        return LogisticsMongoQueries.WrongHandoverCodes(attempts);
+        return LogisticsMongoQueries.ReadHandoverAttempts(attempts);
     });
 
-    public Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, int codes, CancellationToken ct = default) => Guard(async () =>
+    public Task<int> CountWrongHandoverCodesAsync(Guid shipmentId, IReadOnlyCollection<string> tags, CancellationToken ct = default) => Guard(async () =>
     {
-        var counted = await store.HandoverAttempts.FindOneAndUpdateAsync(Session, HandoverAttemptsOf(shipmentId), CountWrongHandoverCodes(codes),
+        var counted = await store.HandoverAttempts.FindOneAndUpdateAsync(Session, HandoverAttemptsOf(shipmentId), CountWrongHandoverCodes(tags),
             new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
         return LogisticsMongoQueries.WrongHandoverCodes(counted);
     });

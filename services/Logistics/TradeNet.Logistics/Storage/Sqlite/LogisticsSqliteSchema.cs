@@ -102,9 +102,17 @@ internal static class LogisticsSqliteSchema
         CREATE TABLE IF NOT EXISTS secrets (
             name TEXT PRIMARY KEY,
             value TEXT NOT NULL);
+        -- wrong: the distinct wrong codes given for the shipment (HandoverCodes.MaxWrong of them lock it).
         CREATE TABLE IF NOT EXISTS handover_attempts (
             shipment_id TEXT PRIMARY KEY,
             wrong INTEGER NOT NULL);
+        -- The wrong codes counted, each by its keyed hash (HandoverCodes.WrongCodeTagAsync), never in clear: the same code
+        -- again (a retry) is no new guess. Added after handover_attempts: an existing database gets it empty and keeps its
+        -- counts, the codes behind them unknown (one of them given again after the upgrade counts once more).
+        CREATE TABLE IF NOT EXISTS handover_wrong_codes (
+            shipment_id TEXT NOT NULL,
+            code_tag TEXT NOT NULL,
+            PRIMARY KEY (shipment_id, code_tag)) WITHOUT ROWID;
         -- The last TownSuspended or TownReinstated heard per town (at: catalog's time of it, so the later one wins).
         -- Added after the first release: an existing database gets it empty, every town reading as active.
         CREATE TABLE IF NOT EXISTS town_standings (

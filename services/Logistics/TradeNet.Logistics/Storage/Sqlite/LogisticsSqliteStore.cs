@@ -174,6 +174,26 @@ public sealed class LogisticsSqliteStore : ILogisticsStore
         return wrong;
     }
 
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlySet<string>>> WrongHandoverCodeTagsAsync(IReadOnlyCollection<Guid> shipmentIds, CancellationToken ct = default)
+    {
+        var tags = new Dictionary<Guid, HashSet<string>>();
+        await using var connection = Database.Open();
+        foreach (var slice in shipmentIds.Distinct().Chunk(IdsPerQuery))
+        {
+            var parameters = slice.Select((id, i) => ($"$id{i}", (object?)id.ToString())).ToArray();
+            await using var command = Command(connection,
+                $"SELECT shipment_id, code_tag FROM handover_wrong_codes WHERE shipment_id IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var id = Guid.Parse(reader.GetString(0));
+                if (!tags.TryGetValue(id, out var of)) tags[id] = of = new HashSet<string>(StringComparer.Ordinal);
+                of.Add(reader.GetString(1));
+            }
+        }
+        return tags.ToDictionary(t => t.Key, t => (IReadOnlySet<string>)t.Value);
+    }
+
     public async Task<IReadOnlyDictionary<ShipmentStatus, long>> CountShipmentsByStatusAsync(CancellationToken ct = default)
     {
         await using var connection = Database.Open();

@@ -118,18 +118,33 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<int> WrongHandoverCodesAsync(Guid shipmentId, CancellationToken ct = default)
+    public async Task<HandoverAttempts> HandoverAttemptsAsync(Guid shipmentId, CancellationToken ct = default)
     {
-        await using var command = scope.Command("SELECT wrong FROM handover_attempts WHERE shipment_id = $id", ("$id", shipmentId.ToString()));
-        return await command.ExecuteScalarAsync(ct) is long wrong ? (int)wrong : 0;
+        await using var count = scope.Command("SELECT wrong FROM handover_attempts WHERE shipment_id = $id", ("$id", shipmentId.ToString()));
+        var wrong = await count.ExecuteScalarAsync(ct) is long n ? (int)Math.Min(n, int.MaxValue) : 0;
+        if (wrong == 0) return HandoverAttempts.None;
+        await using var read = scope.Command("SELECT code_tag FROM handover_wrong_codes WHERE shipment_id = $id", ("$id", shipmentId.ToString()));
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        var tags = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct)) tags.Add(reader.GetString(0));
+        return new(wrong, tags);
     }
 
-    public async Task<int> CountWrongHandoverCodeAsync(Guid shipmentId, int codes, CancellationToken ct = default)
+    public async Task<int> CountWrongHandoverCodesAsync(Guid shipmentId, IReadOnlyCollection<string> tags, CancellationToken ct = default)
     {
+        // Only the tags new to the shipment count: the same code again is no new guess.
+        var added = 0;
+        foreach (var tag in tags.Distinct(StringComparer.Ordinal))
+        {
+            await using var insert = scope.Command(
+                "INSERT INTO handover_wrong_codes(shipment_id, code_tag) VALUES ($id, $tag) ON CONFLICT(shipment_id, code_tag) DO NOTHING",
+                ("$id", shipmentId.ToString()), ("$tag", tag));
+            added += await insert.ExecuteNonQueryAsync(ct);
+        }
         await using var command = scope.Command(
             "INSERT INTO handover_attempts(shipment_id, wrong) VALUES ($id, $n) ON CONFLICT(shipment_id) DO UPDATE SET wrong = wrong + $n RETURNING wrong",
-            ("$id", shipmentId.ToString()), ("$n", codes));
-        return (int)(long)(await command.ExecuteScalarAsync(ct))!;
+            ("$id", shipmentId.ToString()), ("$n", added));
+        return (int)Math.Min((long)(await command.ExecuteScalarAsync(ct))!, int.MaxValue);
     }
 
     public async Task<bool> IsTradeCancelledAsync(Guid tradeId, CancellationToken ct = default)
