@@ -122,6 +122,8 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
             var name = takenAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + id;
             var manifest = new BackupManifest(name, takenAt, Math.Round(held.TotalMilliseconds, 1), Release(), files);
             await File.WriteAllTextAsync(Path.Combine(partial, ManifestName), JsonSerializer.Serialize(manifest, Json), ct);
+            // The copies hold every key hash and handover code: a file copied out of this private folder stays private.
+            foreach (var file in Directory.GetFiles(partial)) PrivateFile.Restrict(file);
             // Only a complete backup gets a name the listing shows and an operator restores from.
             Directory.Move(partial, Path.Combine(Folder, name));
             logger.LogInformation("Backup {Id} taken: {Files} files, {Bytes} bytes, writers held back {Held} ms",
@@ -151,9 +153,10 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
                 await using var stream = File.OpenRead(path);
                 if (await JsonSerializer.DeserializeAsync<BackupManifest>(stream, Json, ct) is { } manifest) manifests.Add(manifest);
             }
-            catch (JsonException ex)
+            // Backups are deleted by hand (rm -r): one deleted between the folder's listing and here is gone, not an error.
+            catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
             {
-                logger.LogWarning(ex, "Backup manifest {Path} is unreadable; the backup is not listed", path);
+                logger.LogWarning(ex, "Backup manifest {Path} is unreadable or was deleted; the backup is not listed", path);
             }
         }
         return manifests.OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
