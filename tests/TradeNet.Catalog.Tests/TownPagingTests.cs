@@ -95,6 +95,21 @@ public sealed partial class TownPagingTests : IAsyncLifetime
         Assert.Equal(["Paging D"], (await PageAsync(next!)).Names);
     }
 
+    /// <summary>The Link repeats the client's other parameters (security review of 2026-12-06, a guard): written as they
+    /// came, a line break would fail the header (a 500) and a '>' would end the link early and add one of the client's.</summary>
+    [Fact]
+    public async Task A_Link_repeats_the_clients_other_parameters_encoded_so_none_of_their_text_shapes_the_header()
+    {
+        var response = await _factory.CreateClient().GetAsync("/api/catalog/towns?limit=1&note=%0D%0ASet-Cookie:%20a=b%3E;%20rel=%22evil%22");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var link = Assert.Single(response.Headers.GetValues("Link"));
+        Assert.Matches(NextLink(), link);
+        Assert.Contains("note=%0D%0ASet-Cookie", link, StringComparison.Ordinal);
+        Assert.DoesNotContain('"', link.Replace("rel=\"next\"", "", StringComparison.Ordinal));
+        Assert.Single(Regex.Matches(link, "rel="));
+    }
+
     [GeneratedRegex("^<([^>]+)>; rel=\"next\"$")]
     private static partial Regex NextLink();
 }

@@ -8,7 +8,8 @@ using TradeNet.Testing;
 namespace TradeNet.Integration.Tests;
 
 /// <summary>Findings of the security review of 2026-12-05, through the real gateway and standalone host: each failed before
-/// its fix.</summary>
+/// its fix. Then guards of the review of 2026-12-06 (what an attacker tried that held): each fails if the refusal it
+/// checks goes.</summary>
 public sealed class SecurityRegressionTests(StandaloneTradeNet tradeNet) : IClassFixture<StandaloneTradeNet>
 {
     /// <summary>The edge keeps a key's identity for Gateway:ApiKeyCache:Valid (30 s by default): without asking the catalog about a
@@ -95,6 +96,45 @@ public sealed class SecurityRegressionTests(StandaloneTradeNet tradeNet) : IClas
             var asHtml = JsonDocument.Parse(await html.Content.ReadAsStringAsync()).RootElement;
             Assert.True(asJson.TryGetProperty("errors", out _));
             Assert.True(asHtml.TryGetProperty("errors", out _), $"no errors with Accept: text/html: {asHtml}");
+        });
+    }
+
+    /// <summary>Guard: the backup routes are operators' under every spelling of their path the edge forwards (case, a
+    /// trailing slash or dot, dot segments, an encoded letter) and every method: a town's key or none gets a refusal,
+    /// never a backup, a listing or a 5xx.</summary>
+    [Fact]
+    public async Task No_spelling_of_a_backup_path_lets_a_town_or_an_anonymous_caller_take_or_list_backups()
+    {
+        await tradeNet.ExplainFailureAsync(async () =>
+        {
+            var flow = new TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey);
+            var town = await flow.RegisterTown("Vivans", "42337", 46.1814, 3.9385);
+            string[] paths =
+            [
+                "/api/catalog/backups", "/api/catalog/backups/", "/API/CATALOG/BACKUPS", "/api/catalog/Backups/.", "/api/catalog/./backups",
+                "/api/catalog/x/../backups", "/api/catalog/%2e%2e/catalog/backups", "/api/catalog/%62ackups", "/api/catalog/backups?limit=1",
+                "/api/matching/Backups/", "/api/matching/x/../backups", "/api/logistics/BACKUPS", "/api/logistics/%62ackups/",
+            ];
+            var folder = Path.Combine(tradeNet.DataDir, "backups");
+            var before = Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder).Length : 0;
+            using var http = new HttpClient();
+            var answers = new List<string>();
+            foreach (var key in new[] { null, town.ApiKey })
+                foreach (var method in new[] { HttpMethod.Post, HttpMethod.Get, HttpMethod.Head, HttpMethod.Options, HttpMethod.Put })
+                    foreach (var path in paths)
+                    {
+                        // As sent: HttpClient would otherwise resolve the dot segments and decode nothing of the rest.
+                        using var request = new HttpRequestMessage(method, new Uri(tradeNet.Gateway.GetLeftPart(UriPartial.Authority) + path,
+                            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }));
+                        if (key is not null) request.Headers.Add("X-Api-Key", key);
+                        using var response = await http.SendAsync(request);
+                        var status = (int)response.StatusCode;
+                        if (status is not (400 or 401 or 403 or 404 or 405))
+                            answers.Add($"{(key is null ? "anonymous" : "town")} {method} {path}: {status} {await response.Content.ReadAsStringAsync()}");
+                    }
+
+            Assert.True(answers.Count == 0, string.Join("\n", answers));
+            Assert.Equal(before, Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder).Length : 0);
         });
     }
 }

@@ -203,6 +203,42 @@ public sealed class SqliteBackupsTests : IDisposable
         Assert.False(Directory.Exists(backups.Folder) && Directory.EnumerateFileSystemEntries(backups.Folder).Any());
     }
 
+    /// <summary>A backup holds every town's key hash and every shipment's handover code: its files were created as SQLite
+    /// and File.WriteAllText create them (0644 under the usual umask), so a file copied out of the private folder (cp, a
+    /// restore into a data folder) was readable by every account of the host.</summary>
+    [Fact]
+    public async Task A_backups_files_are_readable_by_the_account_running_TradeNet_only()
+    {
+        if (OperatingSystem.IsWindows()) return; // rights there come from the parent folder
+        var backups = Backups(new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema),
+            new SqliteDatabase(Path.Combine(_settings.DataDir, "b.db"), ConsumerSchema));
+
+        var manifest = await backups.TakeAsync(default);
+
+        var folder = Path.Combine(backups.Folder, manifest.Id);
+        var files = Directory.GetFiles(folder);
+        Assert.Equal(3, files.Length);
+        foreach (var file in files)
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+    }
+
+    /// <summary>Backups are deleted by hand (Retention in docs/operations.md): a manifest removed between the folder's
+    /// listing and its reading threw out of the listing, a 500 for the operator's GET.</summary>
+    [Fact]
+    public async Task A_backup_removed_while_the_backups_are_listed_is_left_out_of_the_list()
+    {
+        var backups = Backups(new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema));
+        var kept = await backups.TakeAsync(default);
+        var removed = Directory.CreateDirectory(Path.Combine(backups.Folder, "20200101T000000Z-removed")).FullName;
+        // A manifest the listing sees and cannot open: what a deletion between the two steps leaves it.
+        File.CreateSymbolicLink(Path.Combine(removed, SqliteBackups.ManifestName), Path.Combine(removed, "deleted.json"));
+
+        var listed = await backups.ListAsync(default);
+
+        Assert.Equal([kept.Id], listed.Select(m => m.Id));
+    }
+
     [Fact]
     public void The_free_space_of_the_data_folder_is_read_from_its_file_system()
     {

@@ -144,6 +144,30 @@ public sealed class BadInputCases(ApiRoute route, BadInputWorld world, Random ra
                 refuse, refuse ? name : null);
         Add($"query {name} 10k chars", $"{SafePath()}?{name}={new string('9', 10_000)}{others}", null, null, true, name);
         Add($"query {name} twice", $"{SafePath()}?{name}=1&{name}=2{others}", TemplateBytes(), route.Body is null ? null : "application/json", true, name);
+        if (CursorBeside(name) is { } after) CursorCases(name, values.Select(v => v.Value), after + others);
+    }
+
+    // The Links' cursors (docs/operations.md, "Walking a list"): alone each is refused whatever its value ("goes with
+    // after"), so the values above never reach its own checks. Beside the route's live id as `after` they do.
+    private static readonly string[] NumberCursors = ["afterCreated", "asOf"];
+    private static readonly string[] TextCursors = ["afterName", "afterHome"];
+
+    private string? CursorBeside(string name) =>
+        (NumberCursors.Contains(name) || TextCursors.Contains(name)) && route.In("query").Any(q => q.Name == "after")
+            && world.Live.TryGetValue(route.Path.Split('/')[^1], out var live) ? $"&after={Uri.EscapeDataString(live)}" : null;
+
+    private void CursorCases(string name, IEnumerable<string> values, string others)
+    {
+        foreach (var value in values)
+        {
+            // A number cursor is a whole number (0 included; empty is no cursor); a text one is a name or id as a page
+            // showed it: at most 200 characters, no control characters.
+            var refuse = NumberCursors.Contains(name)
+                ? value is not ("0" or "")
+                : value.Length > 200 || Uri.UnescapeDataString(value).Any(char.IsControl);
+            Add($"query {name}={BadRequest.Shorten(value, 20)} beside after", $"{SafePath()}?{name}={value}{others}", TemplateBytes(),
+                route.Body is null ? null : "application/json", refuse, refuse ? name : null);
+        }
     }
 
     private void HeaderCases(ApiParameter parameter)

@@ -119,6 +119,20 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
             $"for the live files ({Megabytes(free)} MB free); nothing was copied. Free some space (old backups) and try again.");
     }
 
+    private void Restrict(string file)
+    {
+        try
+        {
+            PrivateFile.Restrict(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file system without Unix modes (a mounted share): the backup folder's own rights are all there is, and a
+            // backup with them beats none.
+            logger.LogWarning(ex, "Backup file {File} keeps the rights its file system gave it", file);
+        }
+    }
+
     private static long Size(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture);
@@ -170,6 +184,8 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
             var name = takenAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + id;
             var manifest = new BackupManifest(name, takenAt, Math.Round(held.TotalMilliseconds, 1), Release(), files);
             await File.WriteAllTextAsync(Path.Combine(partial, ManifestName), JsonSerializer.Serialize(manifest, Json), ct);
+            // The copies hold every key hash and handover code: a file copied out of this private folder stays private.
+            foreach (var file in Directory.GetFiles(partial)) Restrict(file);
             // Only a complete backup gets a name the listing shows and an operator restores from.
             Directory.Move(partial, Path.Combine(Folder, name));
             logger.LogInformation("Backup {Id} taken: {Files} files, {Bytes} bytes, writers held back {Held} ms",
@@ -210,7 +226,8 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
-            logger.LogWarning(ex, "Backup manifest {Path} is unreadable; the backup is not listed", path);
+            // Backups are also deleted by hand (rm -r): one deleted between the folder's listing and here is gone, not an error.
+            logger.LogWarning(ex, "Backup manifest {Path} is unreadable or was deleted; the backup is not listed", path);
             return null;
         }
     }
