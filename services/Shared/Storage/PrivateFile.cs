@@ -1,6 +1,6 @@
 namespace TradeNet.Shared.Storage;
 
-/// <summary>Files that hold TradeNet's data outside the live stores (a backup's copies and manifest): readable and
+/// <summary>Files that hold TradeNet's data (the live SQLite files, a backup's copies and manifest): readable and
 /// writable by the user who runs TradeNet only (0600 on Unix; elsewhere the folder's inherited rights). SQLite and
 /// <see cref="File"/> create files 0666 less the umask (0644 usually), which a copy out of the private folder keeps.</summary>
 public static class PrivateFile

@@ -38,9 +38,28 @@ public sealed class SqliteDatabase
         _writers = WriterTurns.GetOrAdd(FullPath, _ => new SemaphoreSlim(1, 1));
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
+        Restrict(FullPath);
         Execute(connection, InfrastructureSchema);
         AddKeptSince(connection);
         Execute(connection, serviceSchema);
+    }
+
+    /// <summary>The file holds every town's key hash and every handover code: readable by the account running TradeNet only,
+    /// whatever the folder's rights (one that existed keeps them) or an older release left. SQLite creates its write-ahead
+    /// log and shared memory with the file's rights, so those follow; the ones open now are set too.</summary>
+    private static void Restrict(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            try
+            {
+                if (File.Exists(file)) PrivateFile.Restrict(file);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                // Another account owns it (an operator's own arrangement): its rights stay as that owner set them.
+            }
+        }
     }
 
     /// <summary>An outbox made before events were kept on the in-memory bus lacks the column; added once, in a write
