@@ -37,6 +37,31 @@ public sealed class BackupEndpointTests
     }
 
     [Fact]
+    public async Task A_backup_whose_caller_gives_up_waiting_still_completes_and_is_listed()
+    {
+        // A proxy's timeout (the gateway's 30 s on catalog) or an operator's Ctrl-C must not throw away a copy half made.
+        await using var factory = new CatalogFactory();
+        var ops = factory.ClientAs(TestSettings.OperatorAuth());
+        var backups = factory.Services.GetRequiredService<SqliteBackups>();
+        using var giveUp = new CancellationTokenSource();
+        Task<HttpResponseMessage> request;
+        await using (var write = await ((SqliteCatalogStore)factory.Store).Database.BeginWriteAsync())
+        {
+            request = ops.PostAsync("/api/catalog/backups", null, giveUp.Token);
+            await Eventually.Until(() => Task.FromResult(Directory.Exists(backups.Folder) && Directory.GetDirectories(backups.Folder).Length == 1),
+                started => started, TimeSpan.FromSeconds(10), "the backup starts");
+            await giveUp.CancelAsync();
+            // Given a moment to reach the server before the writers let go (the test server aborts the request then).
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+
+        var listed = await Eventually.Until(async () => (await backups.ListAsync(CancellationToken.None)).Count,
+            count => count == 1, TimeSpan.FromSeconds(10), "the backup the caller gave up on is listed");
+        Assert.Equal(1, listed);
+    }
+
+    [Fact]
     public async Task A_backup_that_cannot_be_written_is_a_503_with_retry_after_naming_no_server_path()
     {
         await using var factory = new CatalogFactory();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
 
@@ -51,12 +52,15 @@ public static class BackupEndpoints
         }
     }
 
-    private static async Task<Results<Created<BackupManifest>, ProblemHttpResult>> TakeAsync(SqliteBackups backups, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<BackupManifest>, ProblemHttpResult>> TakeAsync(SqliteBackups backups, HttpContext http,
+        IHostApplicationLifetime host)
     {
         if (!backups.HasFiles) return Problems.Conflict(MongoAdvice);
         try
         {
-            var manifest = await backups.TakeAsync(ct);
+            // On the host's stopping token, not the request's: a caller that gives up (a proxy's timeout on a large store,
+            // Ctrl-C) would otherwise throw a copy half made away; the backup completes and GET lists it.
+            var manifest = await backups.TakeAsync(host.ApplicationStopping);
             // No Location: a backup is a folder on the host's disk (manifest.Id under {DataDir}/backups), not a resource here.
             return TypedResults.Created((string?)null, manifest);
         }
