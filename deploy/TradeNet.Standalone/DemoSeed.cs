@@ -28,7 +28,7 @@ public static class DemoSeed
         // host started on one (the restore in docs/operations.md) would otherwise add five towns and ten listings to it.
         if ((await http.GetFromJsonAsync<JsonElement>("/api/catalog/towns?limit=1")).GetArrayLength() > 0)
         {
-            logger.LogInformation("Demo towns not seeded: the network in {DataDir} already has towns (set Standalone__Seed=false to skip this check)",
+            logger.LogInformation("Demo towns not seeded: the network in {DataDir} already has towns (the seed fills only an empty one)",
                 Path.GetFullPath(options.DataDir));
             return;
         }
