@@ -16,11 +16,22 @@ public static class DemoSeed
     private const string Roanne = "42187";
     private static readonly string[] Specialties = ["cheese", "organic vegetables", "firewood", "pottery", "honey", "repairs", "grain", "wool"];
 
+    /// <summary>Where the seeded towns' API keys are written (only when this host seeded them).</summary>
+    public static string KeysFile(StandaloneOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "demo-keys.json");
+
     public static async Task RunAsync(Uri edge, StandaloneOptions options, ILogger logger)
     {
-        var keysFile = Path.Combine(options.DataDir, "demo-keys.json");
+        var keysFile = KeysFile(options);
         if (File.Exists(keysFile)) return;
         using var http = new HttpClient { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
+        // Only an empty network is seeded. The keys file alone does not say so: a backup holds no demo-keys.json, and a
+        // host started on one (the restore in docs/operations.md) would otherwise add five towns and ten listings to it.
+        if ((await http.GetFromJsonAsync<JsonElement>("/api/catalog/towns?limit=1")).GetArrayLength() > 0)
+        {
+            logger.LogInformation("Demo towns not seeded: the network in {DataDir} already has towns (the seed fills only an empty one)",
+                Path.GetFullPath(options.DataDir));
+            return;
+        }
         var categories = (await http.GetFromJsonAsync<JsonElement>("/api/catalog/categories")).EnumerateArray()
             .Select(c => (Id: c.GetProperty("id").GetString()!, Value: c.GetProperty("valuePerUnit").GetDouble())).ToList();
 

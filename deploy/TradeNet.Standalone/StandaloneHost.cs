@@ -80,7 +80,7 @@ public static class StandaloneHost
               Health:         {options.EdgeUrl}/health
               Data folder:    {Path.GetFullPath(options.DataDir)}
               Operator key:   {(options.OperatorKeyGenerated ? options.OperatorKey + "  (generated for this run; set Gateway__Operators__0__Key to fix it)" : "(from configuration)")}
-            {(options.Seed ? $"  Demo towns and their API keys: {Path.Combine(Path.GetFullPath(options.DataDir), "demo-keys.json")}" : "")}
+            {(options.Seed && File.Exists(DemoSeed.KeysFile(options)) ? $"  Demo towns and their API keys: {Path.Combine(Path.GetFullPath(options.DataDir), "demo-keys.json")}" : "")}
             Press Ctrl+C to stop.
             """);
     }

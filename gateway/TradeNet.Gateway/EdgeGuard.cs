@@ -79,7 +79,10 @@ public sealed class EdgeGuard(RequestDelegate next)
                 default:
                     http.Response.Headers.WWWAuthenticate = ApiKeyChallenge;
                     await Reject(http, problems, StatusCodes.Status401Unauthorized, "Invalid API key",
-                        $"The {ApiKeyHeader} header does not match any town or operator.");
+                        // The same words for every refused key, so they tell nobody whether a key ever existed; a town whose
+                        // key worked before learns why it may have stopped and whom to ask.
+                        $"The {ApiKeyHeader} header does not match any town or operator. A town's key stops working when it is " +
+                        "replaced (POST /api/catalog/towns/{id}/api-key) or the town is suspended: ask the network's operators for a current key.");
                     return;
             }
         }

@@ -95,6 +95,18 @@ public sealed class EdgeAuthenticationTests(EdgeFixture edge) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task An_unknown_key_is_told_that_a_replaced_or_suspended_towns_key_stops_working_and_whom_to_ask()
+    {
+        var problem = await EdgeAssert.Problem(await _client.SendAsync(Get("/api/matching/trades", "tn_rotated-or-suspended")),
+            HttpStatusCode.Unauthorized);
+
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("replaced", detail, StringComparison.Ordinal);
+        Assert.Contains("suspended", detail, StringComparison.Ordinal);
+        Assert.Contains("ask the network's operators", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_browser_asking_for_html_gets_the_edges_401_as_problem_details_not_a_500()
     {
         using var request = Get("/api/catalog/listings", "tn_not a key");
