@@ -1,3 +1,4 @@
+using TradeNet.Shared.Hosting;
 using TradeNet.Standalone;
 
-await StandaloneHost.RunAsync(args);
+return await StartFailures.RunAsync(() => StandaloneHost.RunAsync(args));

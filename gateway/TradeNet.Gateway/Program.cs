@@ -8,4 +8,4 @@ builder.AddGatewayEdge();
 var app = builder.Build();
 app.MapDefaultEndpoints(headAsGet: false);
 app.MapGatewayEdge();
-app.Run();
+return await StartFailures.RunAsync(() => app.RunAsync());

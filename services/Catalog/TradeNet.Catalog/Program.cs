@@ -10,4 +10,4 @@ builder.AddTradeNetBus(x => x.AddCatalogConsumers());
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapCatalog();
-app.Run();
+return await StartFailures.RunAsync(() => app.RunAsync());

@@ -10,7 +10,7 @@ builder.AddTradeNetBus(x => x.AddLogisticsConsumers());
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapLogistics();
-app.Run();
+return await StartFailures.RunAsync(() => app.RunAsync());
 
 // Lets WebApplicationFactory<Program> find this entry point from the tests.
 public partial class Program;

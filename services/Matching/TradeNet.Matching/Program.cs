@@ -10,4 +10,4 @@ builder.AddTradeNetBus(x => x.AddMatchingConsumers());
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapMatching();
-app.Run();
+return await StartFailures.RunAsync(() => app.RunAsync());
