@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using TradeNet.Integration.Tests.Infrastructure;
 
 namespace TradeNet.Integration.Tests.Scenarios;
@@ -25,7 +24,7 @@ public sealed record ChaosOptions
 /// matching, logistics or the gateway) and starts it again on the same files, pauses a service or the broker for a few
 /// seconds (SIGSTOP/SIGCONT), or stops the broker for a few seconds (killing a service meanwhile, once) and starts it again. Each outage is an <see cref="OutageWindows"/> window, inside which the actors accept a lost answer.
 /// Afterwards it waits for everything to be up and drained, and checks what only chaos can break: every outbox
-/// emptied, no message in an error or skipped queue.
+/// emptied (no message in an error or skipped queue is checked for every distributed run, <see cref="Backlog"/>).
 /// </summary>
 public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions options)
 {
@@ -165,65 +164,6 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
     /// <summary>Outboxes still holding events (each a line), read from the services' files; with
     /// <paramref name="olderThan"/>, only events written longer ago than that (the services keep writing: a sweep's
     /// expiry, a retried reservation, the last deliveries' events are on their way for a moment).</summary>
-    public async Task<IReadOnlyList<string>> PendingOutboxesAsync(TimeSpan? olderThan = null)
-    {
-        var cutoff = (DateTimeOffset.UtcNow - (olderThan ?? TimeSpan.Zero)).ToString("O", CultureInfo.InvariantCulture);
-        var pending = new List<string>();
-        foreach (var store in Services)
-        {
-            var path = Path.Combine(tradeNet.DataDir, $"{store}.db");
-            if (!File.Exists(path)) continue;
-            await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            // created_at is written as UTC round-trip text ("O"), which orders as its instants do.
-            command.CommandText = "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL AND created_at <= $cutoff";
-            command.Parameters.AddWithValue("$cutoff", cutoff);
-            await using var reader = await command.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            var count = reader.GetInt64(0);
-            if (count > 0) pending.Add($"{store} outbox holds {count} events, the oldest from {reader.GetString(1)}");
-        }
-        return pending;
-    }
-
-    /// <summary>What MassTransit set aside: a message a consumer failed on after its retries (queue …_error), or one no
-    /// consumer of its queue knew (…_skipped). Either is an event some service never applied.</summary>
-    public async Task<IReadOnlyList<string>> SetAsideMessagesAsync()
-    {
-        string output = "";
-        for (var attempt = 1; attempt <= 3; attempt++)
-        {
-            var (exitCode, stdout, stderr) = await tradeNet.Rabbit.CtlAsync("list_queues", "--formatter", "json", "name", "messages");
-            if (exitCode != 0) return [$"list_queues failed ({exitCode}): {stderr}"];
-            output = stdout;
-            // The CLI's own Erlang VM may print a log report ("=WARNING REPORT==== …") before the JSON on a loaded machine
-            // (seen once in CI, after the broker had been paused): the queues are the array that starts a line and ends one.
-            var start = stdout.StartsWith('[') ? 0 : stdout.IndexOf("\n[", StringComparison.Ordinal) + 1;
-            var closing = stdout.IndexOf("\n]", start, StringComparison.Ordinal);
-            var end = closing >= 0 ? closing + 1 : stdout.LastIndexOf(']');
-            if (start >= 0 && end > start && TryQueues(stdout[start..(end + 1)]) is { } queues) return queues;
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-        return [$"list_queues printed no list of queues: {output[..Math.Min(output.Length, 500)]}"];
-    }
-
-    private static List<string>? TryQueues(string json)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        using var _ = document;
-        return document.RootElement.EnumerateArray()
-            .Select(q => (Name: q.GetProperty("name").GetString()!, Messages: q.GetProperty("messages").GetInt64()))
-            .Where(q => q.Messages > 0 && (q.Name.EndsWith("_error", StringComparison.Ordinal) || q.Name.EndsWith("_skipped", StringComparison.Ordinal)))
-            .Select(q => $"queue {q.Name} holds {q.Messages} messages")
-            .ToList();
-    }
+    public Task<IReadOnlyList<string>> PendingOutboxesAsync(TimeSpan? olderThan = null) =>
+        Backlog.PendingOutboxesAsync(tradeNet.DataDir, olderThan);
 }
