@@ -1,4 +1,5 @@
 using TradeNet.Shared.Hosting;
 using TradeNet.Standalone;
 
-return await StartFailures.RunAsync(() => StandaloneHost.RunAsync(args));
+StartFailures.ExplainRefusedSettings();
+await StandaloneHost.RunAsync(args);

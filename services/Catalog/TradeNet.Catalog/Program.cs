@@ -2,6 +2,7 @@ using TradeNet.Catalog;
 using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Messaging;
 
+StartFailures.ExplainRefusedSettings();
 var builder = WebApplication.CreateBuilder(args);
 builder.UseTradeNetEndpoints("http://127.0.0.1:5101", "http://127.0.0.1:5102");
 builder.AddServiceDefaults("catalog");
@@ -10,4 +11,4 @@ builder.AddTradeNetBus(x => x.AddCatalogConsumers());
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapCatalog();
-return await StartFailures.RunAsync(() => app.RunAsync());
+app.Run();

@@ -2,6 +2,7 @@ using TradeNet.Logistics;
 using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Messaging;
 
+StartFailures.ExplainRefusedSettings();
 var builder = WebApplication.CreateBuilder(args);
 builder.UseTradeNetEndpoints("http://127.0.0.1:5301", "http://127.0.0.1:5302");
 builder.AddServiceDefaults("logistics");
@@ -10,7 +11,7 @@ builder.AddTradeNetBus(x => x.AddLogisticsConsumers());
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapLogistics();
-return await StartFailures.RunAsync(() => app.RunAsync());
+app.Run();
 
 // Lets WebApplicationFactory<Program> find this entry point from the tests.
 public partial class Program;

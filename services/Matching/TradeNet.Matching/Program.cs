@@ -2,6 +2,7 @@ using TradeNet.Matching;
 using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Messaging;
 
+StartFailures.ExplainRefusedSettings();
 var builder = WebApplication.CreateBuilder(args);
 builder.UseTradeNetEndpoints("http://127.0.0.1:5201", null);
 builder.AddServiceDefaults("matching");
@@ -10,4 +11,4 @@ builder.AddTradeNetBus(x => x.AddMatchingConsumers());
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapMatching();
-return await StartFailures.RunAsync(() => app.RunAsync());
+app.Run();

@@ -9,18 +9,14 @@ public static class StartFailures
 {
     public const int ExitCode = 2;
 
-    /// <summary>Runs the host until it stops: 0, or <see cref="ExitCode"/> when a setting was refused.</summary>
-    public static async Task<int> RunAsync(Func<Task> run)
-    {
-        try
+    /// <summary>Called first in a host's entry point. Only an exception nothing else handled reaches it, so a test host
+    /// (WebApplicationFactory catches what the host throws) still sees the exception itself.</summary>
+    public static void ExplainRefusedSettings() =>
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
-            await run();
-            return 0;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync($"TradeNet cannot start: {string.Join(" ", ex.Failures)}");
-            return ExitCode;
-        }
-    }
+            if (e.ExceptionObject is not OptionsValidationException refused) return;
+            Console.Error.WriteLine($"TradeNet cannot start: {string.Join(" ", refused.Failures)}");
+            Console.Error.Flush();
+            Environment.Exit(ExitCode);
+        };
 }
