@@ -116,6 +116,26 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Equal(before.Concat(after), published.Select(p => p.TradeId));
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(30)]
+    [InlineData(600)] // a VM resumed from a ten-minute pause, before NTP steps it
+    public async Task A_standing_by_replica_whose_clock_runs_behind_the_holders_takes_over_as_soon_as_the_holder_stops(int behindSeconds)
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, $"skew{behindSeconds}.db"), "");
+        await using var provider = await StartHarnessAsync(db);
+        var holder = NewRelay(provider);
+        await holder.StartAsync(default);
+        await WriteEventsAsync(db, 1);
+        await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 0, what: "holder drained");
+
+        await holder.StopAsync(default);
+
+        // The other replica asks with its own clock, behind the holder's: the hold the holder let go of has run out by it.
+        var behind = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(behindSeconds);
+        Assert.True(await new SqliteOutboxStore(db).TryHoldRelayAsync("replica behind", behind, behind + OutboxRelay<TestOutbox>.Hold, default));
+    }
+
     [Fact]
     public async Task On_the_in_memory_bus_events_handed_over_are_kept_and_handed_over_again_with_their_ids_when_a_relay_next_starts()
     {

@@ -174,7 +174,9 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         {
             var now = DateTimeOffset.UtcNow;
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await store.TryHoldRelayAsync(_holder, now, now, timeout.Token);
+            // Run out since the epoch, not at this relay's now: a replica whose clock is behind this one's would read "now"
+            // as still to come and wait out the difference (minutes after a paused VM resumed) instead of taking over at once.
+            await store.TryHoldRelayAsync(_holder, now, DateTimeOffset.UnixEpoch, timeout.Token);
         }
         catch (Exception ex)
         {
