@@ -136,6 +136,47 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.True(await new SqliteOutboxStore(db).TryHoldRelayAsync("replica behind", behind, behind + OutboxRelay<TestOutbox>.Hold, default));
     }
 
+    // What skew a relay tolerates without publishing beside another: it trusts its hold without asking the store only
+    // while more than half of it is left, so a replica whose clock runs ahead by more than that takes the hold over and
+    // both may publish (the inboxes discard the second copy), for half a hold at most.
+    [Fact]
+    public async Task A_relay_whose_hold_a_replica_with_a_clock_far_ahead_took_over_publishes_nothing_half_a_hold_after_its_last_renewal()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "ahead.db"), "");
+        await using var provider = await StartHarnessAsync(db);
+        var holder = NewRelay(provider);
+        await holder.StartAsync(default);
+        try
+        {
+            await Eventually.True(() => Task.FromResult(HoldEnd(db) is not null), what: "the relay holds the outbox");
+            var first = HoldEnd(db);
+            await Eventually.True(() => Task.FromResult(HoldEnd(db) != first), timeout: OutboxRelay<TestOutbox>.Hold * 2, what: "the relay renewed its hold");
+            var renewed = System.Diagnostics.Stopwatch.StartNew();
+            // Right after the renewal, by the clock of a replica ten minutes ahead, the hold has long run out.
+            var ahead = DateTimeOffset.UtcNow.AddMinutes(10);
+            Assert.True(await new SqliteOutboxStore(db).TryHoldRelayAsync("replica ahead", ahead, ahead + OutboxRelay<TestOutbox>.Hold, default));
+
+            await Task.Delay(OutboxRelay<TestOutbox>.Hold / 2 + TimeSpan.FromMilliseconds(500) - renewed.Elapsed);
+            await WriteEventsAsync(db, 3);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // a holder publishes within its idle wait
+
+            // The replica ahead holds the outbox now (and, here, publishes nothing): the events wait for it.
+            Assert.Equal(3, (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending);
+        }
+        finally
+        {
+            await holder.StopAsync(default);
+        }
+    }
+
+    private static long? HoldEnd(SqliteDatabase db)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT expires_at FROM leases WHERE name = 'outbox-relay'";
+        return command.ExecuteScalar() as long?;
+    }
+
     [Fact]
     public async Task On_the_in_memory_bus_events_handed_over_are_kept_and_handed_over_again_with_their_ids_when_a_relay_next_starts()
     {
