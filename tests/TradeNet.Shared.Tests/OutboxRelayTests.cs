@@ -169,6 +169,40 @@ public sealed class OutboxRelayTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_relay_whose_clock_steps_back_stops_publishing_within_half_a_hold_of_another_replica_taking_the_outbox_over()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "stepback.db"), "");
+        await using var provider = await StartHarnessAsync(db);
+        var clock = new ShiftedClock();
+        var holder = NewRelay(provider, clock);
+        await holder.StartAsync(default);
+        try
+        {
+            await Eventually.True(() => Task.FromResult(HoldEnd(db) is not null), what: "the relay holds the outbox");
+            var first = HoldEnd(db);
+            await Eventually.True(() => Task.FromResult(HoldEnd(db) != first), timeout: OutboxRelay<TestOutbox>.Hold * 2, what: "the relay renewed its hold");
+            clock.Shift = TimeSpan.FromMinutes(-10); // an NTP step back right after a renewal
+
+            // A replica on the true clock takes the outbox over once the hold has run out by it.
+            await Eventually.True(async () =>
+            {
+                var now = DateTimeOffset.UtcNow;
+                return await new SqliteOutboxStore(db).TryHoldRelayAsync("replica", now, now.AddMinutes(30), default);
+            }, timeout: OutboxRelay<TestOutbox>.Hold * 2, what: "the other replica took the outbox over");
+            await Task.Delay(OutboxRelay<TestOutbox>.Hold / 2 + TimeSpan.FromMilliseconds(500));
+            await WriteEventsAsync(db, 3);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // a holder publishes within its idle wait
+
+            // The stepped relay asked the store again and stands by: the events wait for the replica holding the outbox.
+            Assert.Equal(3, (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending);
+        }
+        finally
+        {
+            await holder.StopAsync(default);
+        }
+    }
+
     private static long? HoldEnd(SqliteDatabase db)
     {
         using var connection = db.Open();
@@ -641,8 +675,8 @@ public sealed class OutboxRelayTests : IDisposable
         return provider;
     }
 
-    private static OutboxRelay<TestOutbox> NewRelay(IServiceProvider provider) =>
-        new(provider.GetRequiredService<TestOutbox>(), provider, NullLogger<OutboxRelay<TestOutbox>>.Instance);
+    private static OutboxRelay<TestOutbox> NewRelay(IServiceProvider provider, TimeProvider? clock = null) =>
+        new(provider.GetRequiredService<TestOutbox>(), provider, NullLogger<OutboxRelay<TestOutbox>>.Instance) { Clock = clock ?? TimeProvider.System };
 
     public void Dispose() => _settings.Dispose();
 }
