@@ -116,6 +116,101 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Equal(before.Concat(after), published.Select(p => p.TradeId));
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(30)]
+    [InlineData(600)] // a VM resumed from a ten-minute pause, before NTP steps it
+    public async Task A_standing_by_replica_whose_clock_runs_behind_the_holders_takes_over_as_soon_as_the_holder_stops(int behindSeconds)
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, $"skew{behindSeconds}.db"), "");
+        await using var provider = await StartHarnessAsync(db);
+        var holder = NewRelay(provider);
+        await holder.StartAsync(default);
+        await WriteEventsAsync(db, 1);
+        await Eventually.True(async () => (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending == 0, what: "holder drained");
+
+        await holder.StopAsync(default);
+
+        // The other replica asks with its own clock, behind the holder's: the hold the holder let go of has run out by it.
+        var behind = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(behindSeconds);
+        Assert.True(await new SqliteOutboxStore(db).TryHoldRelayAsync("replica behind", behind, behind + OutboxRelay<TestOutbox>.Hold, default));
+    }
+
+    // What skew a relay tolerates without publishing beside another: it trusts its hold without asking the store only
+    // while more than half of it is left, so a replica whose clock runs ahead by more than that takes the hold over and
+    // both may publish (the inboxes discard the second copy), for half a hold at most.
+    [Fact]
+    public async Task A_relay_whose_hold_a_replica_with_a_clock_far_ahead_took_over_publishes_nothing_half_a_hold_after_its_last_renewal()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "ahead.db"), "");
+        await using var provider = await StartHarnessAsync(db);
+        var holder = NewRelay(provider);
+        await holder.StartAsync(default);
+        try
+        {
+            await Eventually.True(() => Task.FromResult(HoldEnd(db) is not null), what: "the relay holds the outbox");
+            var first = HoldEnd(db);
+            await Eventually.True(() => Task.FromResult(HoldEnd(db) != first), timeout: OutboxRelay<TestOutbox>.Hold * 2, what: "the relay renewed its hold");
+            var renewed = System.Diagnostics.Stopwatch.StartNew();
+            // Right after the renewal, by the clock of a replica ten minutes ahead, the hold has long run out.
+            var ahead = DateTimeOffset.UtcNow.AddMinutes(10);
+            Assert.True(await new SqliteOutboxStore(db).TryHoldRelayAsync("replica ahead", ahead, ahead + OutboxRelay<TestOutbox>.Hold, default));
+
+            await Task.Delay(OutboxRelay<TestOutbox>.Hold / 2 + TimeSpan.FromMilliseconds(500) - renewed.Elapsed);
+            await WriteEventsAsync(db, 3);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // a holder publishes within its idle wait
+
+            // The replica ahead holds the outbox now (and, here, publishes nothing): the events wait for it.
+            Assert.Equal(3, (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending);
+        }
+        finally
+        {
+            await holder.StopAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task A_relay_whose_clock_steps_back_stops_publishing_within_half_a_hold_of_another_replica_taking_the_outbox_over()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "stepback.db"), "");
+        await using var provider = await StartHarnessAsync(db);
+        var clock = new ShiftedClock();
+        var holder = NewRelay(provider, clock);
+        await holder.StartAsync(default);
+        try
+        {
+            await Eventually.True(() => Task.FromResult(HoldEnd(db) is not null), what: "the relay holds the outbox");
+            var first = HoldEnd(db);
+            await Eventually.True(() => Task.FromResult(HoldEnd(db) != first), timeout: OutboxRelay<TestOutbox>.Hold * 2, what: "the relay renewed its hold");
+            clock.Shift = TimeSpan.FromMinutes(-10); // an NTP step back right after a renewal
+
+            // A replica on the true clock takes the outbox over once the hold has run out by it.
+            await Eventually.True(async () =>
+            {
+                var now = DateTimeOffset.UtcNow;
+                return await new SqliteOutboxStore(db).TryHoldRelayAsync("replica", now, now.AddMinutes(30), default);
+            }, timeout: OutboxRelay<TestOutbox>.Hold * 2, what: "the other replica took the outbox over");
+            await Task.Delay(OutboxRelay<TestOutbox>.Hold / 2 + TimeSpan.FromMilliseconds(500));
+            await WriteEventsAsync(db, 3);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // a holder publishes within its idle wait
+
+            // The stepped relay asked the store again and stands by: the events wait for the replica holding the outbox.
+            Assert.Equal(3, (await new SqliteOutboxStore(db).BacklogAsync(default)).Pending);
+        }
+        finally
+        {
+            await holder.StopAsync(default);
+        }
+    }
+
+    private static long? HoldEnd(SqliteDatabase db)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT expires_at FROM leases WHERE name = 'outbox-relay'";
+        return command.ExecuteScalar() as long?;
+    }
+
     [Fact]
     public async Task On_the_in_memory_bus_events_handed_over_are_kept_and_handed_over_again_with_their_ids_when_a_relay_next_starts()
     {
@@ -580,8 +675,8 @@ public sealed class OutboxRelayTests : IDisposable
         return provider;
     }
 
-    private static OutboxRelay<TestOutbox> NewRelay(IServiceProvider provider) =>
-        new(provider.GetRequiredService<TestOutbox>(), provider, NullLogger<OutboxRelay<TestOutbox>>.Instance);
+    private static OutboxRelay<TestOutbox> NewRelay(IServiceProvider provider, TimeProvider? clock = null) =>
+        new(provider.GetRequiredService<TestOutbox>(), provider, NullLogger<OutboxRelay<TestOutbox>>.Instance) { Clock = clock ?? TimeProvider.System };
 
     public void Dispose() => _settings.Dispose();
 }

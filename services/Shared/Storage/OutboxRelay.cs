@@ -49,7 +49,13 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
 
     // Looked for now and then, not on every idle tick: such events are rare and rest half a minute anyway.
     private static readonly TimeSpan GivenUpEvery = TimeSpan.FromSeconds(5);
-    private DateTimeOffset _heldUntil = DateTimeOffset.MinValue;
+    // When the hold was last taken or renewed, on the monotonic clock (null: not held). The wall clock is what the store's
+    // lease compares, but a wall clock stepped back by an NTP correction would have kept this relay trusting its hold,
+    // and publishing beside the replica that took it over, for as long as the step.
+    private long? _heldSince;
+
+    /// <summary>The relay's clock: the system's; a test's to step it.</summary>
+    internal TimeProvider Clock { get; init; } = TimeProvider.System;
     private bool? _held; // what was last logged: each change, and the first answer, is worth a line
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -155,13 +161,14 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     /// <summary>True while this relay holds the outbox, renewing or taking the hold when it is due.</summary>
     private async Task<bool> HoldAsync(CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
-        if (_heldUntil - now > Renew) return true;
+        if (_heldSince is { } since && Clock.GetElapsedTime(since) < Hold - Renew) return true;
+        var asked = Clock.GetTimestamp();
+        var now = Clock.GetUtcNow();
         var held = await store.TryHoldRelayAsync(_holder, now, now + Hold, ct);
         if (held != _held)
             logger.LogInformation(held ? "Outbox relay {Store} ({Holder}) publishes this outbox" : "Outbox relay {Store} ({Holder}) stands by: another relay holds this outbox",
                 typeof(TStore).Name, _holder);
-        _heldUntil = held ? now + Hold : DateTimeOffset.MinValue;
+        _heldSince = held ? asked : null;
         _held = held;
         return held;
     }
@@ -169,18 +176,20 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     /// <summary>A relay that stops cleanly hands the outbox over at once instead of making the others wait out its hold.</summary>
     private async Task LetGoAsync()
     {
-        if (_heldUntil <= DateTimeOffset.UtcNow) return;
+        if (_heldSince is not { } since || Clock.GetElapsedTime(since) >= Hold) return;
         try
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = Clock.GetUtcNow();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await store.TryHoldRelayAsync(_holder, now, now, timeout.Token);
+            // Run out since the epoch, not at this relay's now: a replica whose clock is behind this one's would read "now"
+            // as still to come and wait out the difference (minutes after a paused VM resumed) instead of taking over at once.
+            await store.TryHoldRelayAsync(_holder, now, DateTimeOffset.UnixEpoch, timeout.Token);
         }
         catch (Exception ex)
         {
             logger.LogDebug(ex, "Outbox relay {Store} could not let go of its hold; it runs out by itself", typeof(TStore).Name);
         }
-        _heldUntil = DateTimeOffset.MinValue;
+        _heldSince = null;
     }
 
     // Rows no build of this service can read (a renamed or removed event type, a corrupt payload) stay pending,
