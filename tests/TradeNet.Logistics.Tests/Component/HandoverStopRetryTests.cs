@@ -26,8 +26,9 @@ public sealed class HandoverStopRetryTests : IDisposable
         return (await response.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!;
     }
 
-    [Fact]
-    public async Task The_same_stop_report_with_a_wrong_code_sent_again_spends_one_guess_and_the_right_code_then_delivers()
+    /// <summary>A swap between Roanne and Lyon in Roanne's van, loaded at Roanne: <c>legs[0]</c> is unloaded at
+    /// <c>lyonStop</c>, where <c>legs[1]</c> is loaded.</summary>
+    private async Task<(string Roanne, string Lyon, Guid Trade, ShipmentView[] Legs, string Stops, int LyonStop)> SwapPickedUpAtRoanneAsync()
     {
         var (roanne, lyon, _) = Towns.Fresh();
         await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
@@ -36,9 +37,35 @@ public sealed class HandoverStopRetryTests : IDisposable
         await app.PlanAsync();
         var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
         var stops = $"/api/logistics/routes/{legs[0].RouteId}/stops";
-        var lyonStop = legs[0].Stops.Single(s => s.Action == "delivery").Sequence; // unloads leg 0, loads leg 1
         Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"{stops}/{legs[0].Stops.Single(s => s.Action == "pickup").Sequence}/done",
             TestSettings.TownAuth(roanne))).StatusCode);
+        return (roanne, lyon, trade, legs, stops, legs[0].Stops.Single(s => s.Action == "delivery").Sequence);
+    }
+
+    /// <summary>Two legs of goods from Roanne to Lyon in Roanne's van, loaded at Roanne: one stop unloads both.</summary>
+    private async Task<(string Roanne, string Lyon, Guid Trade, ShipmentView[] Legs, Guid Route, int Unload)> TwoLegsToLyonPickedUpAsync()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(new TradeAgreed(trade,
+        [
+            new TradeLeg(0, roanne, lyon, "offer-a", "need-b", "cheese", 40, 400, 40, Towns.Roanne, Towns.Lyon, null, null),
+            new TradeLeg(1, roanne, lyon, "offer-c", "need-d", "eggs", 10, 400, 10, Towns.Roanne, Towns.Lyon, null, null),
+        ]));
+        await app.PlanAsync();
+        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
+        var route = Assert.Single(legs.Select(s => s.RouteId).Distinct());
+        var unload = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "delivery").Sequence).Distinct());
+        var pickup = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "pickup").Sequence).Distinct());
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{route}/stops/{pickup}/done", TestSettings.TownAuth(roanne))).StatusCode);
+        return (roanne, lyon, trade, legs, route, unload);
+    }
+
+    [Fact]
+    public async Task The_same_stop_report_with_a_wrong_code_sent_again_spends_one_guess_and_the_right_code_then_delivers()
+    {
+        var (roanne, lyon, trade, legs, stops, lyonStop) = await SwapPickedUpAtRoanneAsync();
         var right = await app.HandoverCodeAsync(legs[0].Id);
         var wrong = HandoverRetryTests.WrongCodes(right, 1)[0];
 
@@ -61,16 +88,7 @@ public sealed class HandoverStopRetryTests : IDisposable
     [Fact]
     public async Task A_stop_report_with_a_wrong_code_sent_again_after_the_receiving_town_confirmed_the_unload_answers_per_shipment_not_400()
     {
-        var (roanne, lyon, _) = Towns.Fresh();
-        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
-        var trade = Guid.NewGuid();
-        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
-        await app.PlanAsync();
-        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
-        var stops = $"/api/logistics/routes/{legs[0].RouteId}/stops";
-        var lyonStop = legs[0].Stops.Single(s => s.Action == "delivery").Sequence; // unloads leg 0, loads leg 1
-        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"{stops}/{legs[0].Stops.Single(s => s.Action == "pickup").Sequence}/done",
-            TestSettings.TownAuth(roanne))).StatusCode);
+        var (roanne, lyon, trade, legs, stops, lyonStop) = await SwapPickedUpAtRoanneAsync();
         var wrong = HandoverRetryTests.WrongCodes(await app.HandoverCodeAsync(legs[0].Id), 1)[0];
         // The driver's report with a mistyped code reaches the service but its answer is lost (a timeout); meanwhile Lyon,
         // having the goods, confirms the delivery itself.
@@ -91,21 +109,7 @@ public sealed class HandoverStopRetryTests : IDisposable
     [Fact]
     public async Task A_stop_report_with_wrong_codes_sent_again_after_one_of_its_unloads_was_confirmed_answers_as_before_for_the_other()
     {
-        var (roanne, lyon, _) = Towns.Fresh();
-        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
-        // Two legs of goods from Roanne to Lyon: one stop unloads both.
-        var trade = Guid.NewGuid();
-        await app.PublishAsync(new TradeAgreed(trade,
-        [
-            new TradeLeg(0, roanne, lyon, "offer-a", "need-b", "cheese", 40, 400, 40, Towns.Roanne, Towns.Lyon, null, null),
-            new TradeLeg(1, roanne, lyon, "offer-c", "need-d", "eggs", 10, 400, 10, Towns.Roanne, Towns.Lyon, null, null),
-        ]));
-        await app.PlanAsync();
-        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
-        var route = Assert.Single(legs.Select(s => s.RouteId).Distinct());
-        var stop = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "delivery").Sequence).Distinct());
-        var pickup = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "pickup").Sequence).Distinct());
-        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{route}/stops/{pickup}/done", TestSettings.TownAuth(roanne))).StatusCode);
+        var (roanne, lyon, trade, legs, route, stop) = await TwoLegsToLyonPickedUpAsync();
         var path = $"/api/logistics/routes/{route}/stops/{stop}/done";
         // Two mistyped codes, one per unload: neither is anybody's, so each counts against both.
         var typos = new { handoverCodes = new[] { "AAAA-AAA0", "AAAA-AAA1" } };
@@ -132,16 +136,7 @@ public sealed class HandoverStopRetryTests : IDisposable
     [Fact]
     public async Task Stop_reports_sent_again_racing_per_shipment_reports_with_distinct_wrong_codes_and_the_right_one_deliver_at_most_once_within_the_limit()
     {
-        var (roanne, lyon, _) = Towns.Fresh();
-        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
-        var trade = Guid.NewGuid();
-        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
-        await app.PlanAsync();
-        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
-        var stops = $"/api/logistics/routes/{legs[0].RouteId}/stops";
-        var lyonStop = legs[0].Stops.Single(s => s.Action == "delivery").Sequence;
-        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"{stops}/{legs[0].Stops.Single(s => s.Action == "pickup").Sequence}/done",
-            TestSettings.TownAuth(roanne))).StatusCode);
+        var (roanne, lyon, trade, legs, stops, lyonStop) = await SwapPickedUpAtRoanneAsync();
         var right = await app.HandoverCodeAsync(legs[0].Id);
         var wrong = HandoverRetryTests.WrongCodes(right, 2 * HandoverCodes.MaxWrong);
 
@@ -167,21 +162,7 @@ public sealed class HandoverStopRetryTests : IDisposable
     [Fact]
     public async Task A_stop_with_a_locked_unload_delivers_the_others_with_their_codes_and_an_operator_reports_the_locked_one()
     {
-        var (roanne, lyon, _) = Towns.Fresh();
-        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
-        // Two legs of goods from Roanne to Lyon: one stop unloads both.
-        var trade = Guid.NewGuid();
-        await app.PublishAsync(new TradeAgreed(trade,
-        [
-            new TradeLeg(0, roanne, lyon, "offer-a", "need-b", "cheese", 40, 400, 40, Towns.Roanne, Towns.Lyon, null, null),
-            new TradeLeg(1, roanne, lyon, "offer-c", "need-d", "eggs", 10, 400, 10, Towns.Roanne, Towns.Lyon, null, null),
-        ]));
-        await app.PlanAsync();
-        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
-        var route = Assert.Single(legs.Select(s => s.RouteId).Distinct());
-        var stop = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "delivery").Sequence).Distinct());
-        var pickup = Assert.Single(legs.Select(s => s.Stops.Single(x => x.Action == "pickup").Sequence).Distinct());
-        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/routes/{route}/stops/{pickup}/done", TestSettings.TownAuth(roanne))).StatusCode);
+        var (roanne, lyon, trade, legs, route, stop) = await TwoLegsToLyonPickedUpAsync();
         var (locked, open) = (legs[0], legs[1]);
         foreach (var code in HandoverRetryTests.WrongCodes(await app.HandoverCodeAsync(locked.Id), HandoverCodes.MaxWrong))
             await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{locked.Id}/delivery", TestSettings.TownAuth(roanne), new { handoverCode = code });
