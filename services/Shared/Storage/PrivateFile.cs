@@ -9,4 +9,19 @@ public static class PrivateFile
     {
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
+
+    /// <summary><see cref="Restrict"/>, or why not: a file system without Unix modes (a mounted share), or a file another
+    /// account owns, keeps the rights it has; the caller says whether that is worth a warning.</summary>
+    public static Exception? TryRestrict(string path)
+    {
+        try
+        {
+            Restrict(path);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex;
+        }
+    }
 }

@@ -121,16 +121,9 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
 
     private void Restrict(string file)
     {
-        try
-        {
-            PrivateFile.Restrict(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // A file system without Unix modes (a mounted share): the backup folder's own rights are all there is, and a
-            // backup with them beats none.
-            logger.LogWarning(ex, "Backup file {File} keeps the rights its file system gave it", file);
-        }
+        // Not possible on a file system without Unix modes (a mounted share): the backup folder's own rights are all there
+        // is, and a backup with them beats none.
+        if (PrivateFile.TryRestrict(file) is { } why) logger.LogWarning(why, "Backup file {File} keeps the rights its file system gave it", file);
     }
 
     private static long Size(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;

@@ -49,17 +49,9 @@ public sealed class SqliteDatabase
     /// log and shared memory with the file's rights, so those follow; the ones open now are set too.</summary>
     private static void Restrict(string path)
     {
+        // One another account owns (an operator's own arrangement) keeps the rights that owner set.
         foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-        {
-            try
-            {
-                if (File.Exists(file)) PrivateFile.Restrict(file);
-            }
-            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-            {
-                // Another account owns it (an operator's own arrangement): its rights stay as that owner set them.
-            }
-        }
+            if (File.Exists(file)) _ = PrivateFile.TryRestrict(file);
     }
 
     /// <summary>An outbox made before events were kept on the in-memory bus lacks the column; added once, in a write
