@@ -209,7 +209,8 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
 
     /// <summary>Complete backups of this process's files, newest first: folders whose name is a backup id and whose
     /// <c>backup.json</c> names that folder and exactly the files this process backs up (a process sharing the data folder
-    /// with other services' processes sees only its own). A partial one (being written, or left by a crash mid-copy) is not listed, nor any other folder.</summary>
+    /// with other services' processes sees only its own). A partial one (being written, or left by a crash mid-copy) is not
+    /// listed, nor any other folder.</summary>
     public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken ct)
     {
         if (!Directory.Exists(Folder)) return [];
