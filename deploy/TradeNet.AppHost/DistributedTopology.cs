@@ -75,6 +75,10 @@ public static class DistributedTopology
         var catalog = Service<Projects.TradeNet_Catalog>("catalog", catalogRest, catalogGrpc);
         var logistics = Service<Projects.TradeNet_Logistics>("logistics", logisticsRest, logisticsGrpc);
         var matching = Service<Projects.TradeNet_Matching>("matching", matchingRest, null);
+        // The dashboard shows these too; printed so that an operator with curl reaches each service's /health (the
+        // broker outage runbook reads them) without it.
+        Console.WriteLine($"Services: catalog {AppHostSettings.Http(catalogRest)} (gRPC {catalogGrpc}), matching {AppHostSettings.Http(matchingRest)}, " +
+                          $"logistics {AppHostSettings.Http(logisticsRest)} (gRPC {logisticsGrpc}); each answers /health.");
         var gateway = Service<Projects.TradeNet_Gateway>("gateway", settings.GatewayPort, null)
             .WithEnvironment("ReverseProxy__Clusters__catalog__Destinations__d1__Address", AppHostSettings.Http(catalogRest))
             .WithEnvironment("ReverseProxy__Clusters__matching__Destinations__d1__Address", AppHostSettings.Http(matchingRest))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -6,7 +7,7 @@ namespace TradeNet.AppHost;
 
 /// <summary>A private node of the locally installed rabbitmq-server, started before the services by the
 /// repo's deploy/rabbitmq scripts (own name, ports and data folder) and stopped when the app host stops.</summary>
-public static class LocalRabbitMq
+public static partial class LocalRabbitMq
 {
     public static void StartLocalRabbitMq(this IDistributedApplicationBuilder builder, int port)
     {
@@ -19,9 +20,16 @@ public static class LocalRabbitMq
             throw new InvalidOperationException("The distributed topology needs RabbitMQ: no Docker engine answers and rabbitmq-server " +
                                                 $"is not installed (e.g. 'sudo apt-get install -y rabbitmq-server').\n{output}");
         if (code != 0) throw new InvalidOperationException($"Could not start a local RabbitMQ node (exit {code}):\n{output}");
-        Console.WriteLine($"RabbitMQ node up on 127.0.0.1:{port} after {watch.Elapsed.TotalSeconds:0.0}s (data {dataDir}).");
+        // The node's name and the ctl.sh line: an operator stopping the broker for a drill ("When RabbitMQ goes away") must
+        // find this node among other engineers' nodes on the machine, and its name is in no other output.
+        var node = NodeLine().Match(output) is { Success: true } m ? m.Groups[1].Value : "(name not printed)";
+        Console.WriteLine($"RabbitMQ node {node} up on 127.0.0.1:{port} after {watch.Elapsed.TotalSeconds:0.0}s (data {dataDir}; " +
+                          $"deploy/rabbitmq/ctl.sh {dataDir} list_queues name messages consumers).");
         builder.Services.AddHostedService(_ => new NodeStopper(Path.Combine(scripts, "stop-node.sh"), dataDir));
     }
+
+    [GeneratedRegex(@"^NODE=(\S+)$", RegexOptions.Multiline)]
+    private static partial Regex NodeLine();
 
     private sealed class NodeStopper(string stopScript, string dataDir) : IHostedService
     {

@@ -239,6 +239,32 @@ public sealed class SqliteBackupsTests : IDisposable
         Assert.Equal([kept.Id], listed.Select(m => m.Id));
     }
 
+    /// <summary>The app host's distributed topology runs each service as a process on one data folder: catalog's
+    /// process listed matching's backups, deleted them on request and pruned them with its own (Storage:Backups:Keep).</summary>
+    [Fact]
+    public async Task Processes_sharing_a_data_folder_list_delete_and_prune_only_the_backups_of_their_own_files()
+    {
+        var catalog = new SqliteDatabase(Path.Combine(_settings.DataDir, "catalog.db"), PublisherSchema);
+        var matching = new SqliteDatabase(Path.Combine(_settings.DataDir, "matching.db"), ConsumerSchema);
+        var catalogs = new SqliteBackups([new BackupSource(catalog)],
+            Options.Create(new StorageOptions { DataDir = _settings.DataDir, Backups = new BackupSchedulingOptions { Keep = 1 } }),
+            TimeProvider.System, NullLogger<SqliteBackups>.Instance);
+        var matchings = Backups(matching);
+        // The one-process host's backup of the same folder: three files, none of these processes' alone.
+        var whole = await Backups(catalog, matching).TakeAsync(default);
+
+        var matchingsBackup = await matchings.TakeAsync(default);
+        await catalogs.TakeAsync(default);
+        var catalogsBackup = await catalogs.TakeAsync(default); // Keep = 1: prunes catalog's first backup
+
+        Assert.Equal([catalogsBackup.Id], (await catalogs.ListAsync(default)).Select(m => m.Id));
+        Assert.Equal([matchingsBackup.Id], (await matchings.ListAsync(default)).Select(m => m.Id));
+        Assert.Equal(BackupDeletion.NotFound, await catalogs.DeleteAsync(matchingsBackup.Id, default));
+        Assert.Equal(BackupDeletion.NotFound, await catalogs.DeleteAsync(whole.Id, default));
+        Assert.True(Directory.Exists(Path.Combine(matchings.Folder, matchingsBackup.Id)));
+        Assert.True(Directory.Exists(Path.Combine(matchings.Folder, whole.Id)));
+    }
+
     [Fact]
     public void The_free_space_of_the_data_folder_is_read_from_its_file_system()
     {

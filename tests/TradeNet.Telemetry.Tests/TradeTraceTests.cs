@@ -73,6 +73,20 @@ public sealed class TradeTraceTests(AppHostProcess appHost) : IClassFixture<AppH
         Assert.Matches(@"Dashboard +: http://\S+/login\?t=\S+", appHost.Output);
     }
 
+    /// <summary>The broker outage runbook stops the app host's own RabbitMQ node and reads each service's /health: its
+    /// output named neither the node (other engineers' nodes run on the same machine) nor the services' addresses.</summary>
+    [Fact]
+    public async Task The_app_host_prints_its_RabbitMQ_nodes_name_and_each_services_address_which_answers_health()
+    {
+        Assert.Matches(@"RabbitMQ node tradenet-test-\d+@localhost up on 127\.0\.0\.1:\d+ after \S+ \(data (/\S+); deploy/rabbitmq/ctl\.sh \1 list_queues", appHost.Output);
+        var services = System.Text.RegularExpressions.Regex.Match(appHost.Output,
+            @"Services: catalog (http://\S+) \(gRPC \d+\), matching (http://\S+), logistics (http://\S+) \(gRPC \d+\)");
+        Assert.True(services.Success, "no line names the services' addresses");
+        using var http = new HttpClient();
+        foreach (var address in services.Groups.Values.Skip(1).Select(g => g.Value))
+            Assert.True((await http.GetAsync(address + "/health")).IsSuccessStatusCode, address);
+    }
+
     [Fact]
     public async Task The_gateway_lists_each_services_OpenAPI_document_and_serves_it()
     {

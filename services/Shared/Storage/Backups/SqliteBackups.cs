@@ -43,6 +43,12 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     private readonly IReadOnlyList<SqliteDatabase> _databases = sources.Select(s => s.Database).OfType<SqliteDatabase>()
         .DistinctBy(d => d.FullPath, StringComparer.Ordinal).OrderBy(d => d.FullPath, StringComparer.Ordinal).ToList();
 
+    // A backup is this process's when it holds exactly this process's files. The services of the distributed topology
+    // share one data folder (the app host's), so each process's backups folder also holds the others' backups: without
+    // this, catalog listed, deleted and pruned (Storage:Backups:Keep) matching's and logistics' backups.
+    private IReadOnlySet<string> FileNames => _fileNames ??= _databases.Select(d => Path.GetFileName(d.FullPath)).ToHashSet(StringComparer.Ordinal);
+    private IReadOnlySet<string>? _fileNames;
+
     /// <summary>False on MongoDB: nothing of this process is in a file it could copy.</summary>
     public bool HasFiles => _databases.Count > 0;
 
@@ -194,8 +200,10 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         }
     }
 
-    /// <summary>Complete backups, newest first: folders whose name is a backup id and whose <c>backup.json</c> names that
-    /// folder. A partial one (being written, or left by a crash mid-copy) is not listed, nor any other folder.</summary>
+    /// <summary>Complete backups of this process's files, newest first: folders whose name is a backup id and whose
+    /// <c>backup.json</c> names that folder and exactly the files this process backs up (a process sharing the data folder
+    /// with other services' processes sees only its own). A partial one (being written, or left by a crash mid-copy) is not
+    /// listed, nor any other folder.</summary>
     public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken ct)
     {
         if (!Directory.Exists(Folder)) return [];
@@ -205,7 +213,8 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         return manifests.OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The manifest of the complete backup <paramref name="id"/>, or null when there is none of that id.</summary>
+    /// <summary>The manifest of the complete backup <paramref name="id"/> of this process's files, or null when there is none
+    /// of that id (or it is another process's).</summary>
     private async Task<BackupManifest?> ReadManifestAsync(string id, CancellationToken ct)
     {
         if (!IsBackupId(id)) return null;
@@ -215,7 +224,7 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         {
             await using var stream = File.OpenRead(path);
             return await JsonSerializer.DeserializeAsync<BackupManifest>(stream, Json, ct) is { } manifest
-                   && string.Equals(manifest.Id, id, StringComparison.Ordinal) ? manifest : null;
+                   && string.Equals(manifest.Id, id, StringComparison.Ordinal) && IsOfThisProcess(manifest) ? manifest : null;
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -224,6 +233,9 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
             return null;
         }
     }
+
+    private bool IsOfThisProcess(BackupManifest manifest) =>
+        manifest.Files is { } files && files.Count == FileNames.Count && files.All(f => FileNames.Contains(f.Name));
 
     /// <summary>Deletes the complete backup <paramref name="id"/>. Only a backup id is taken (the route answers 400 for
     /// anything else), so nothing but a folder directly under <see cref="Folder"/> is ever touched.</summary>
