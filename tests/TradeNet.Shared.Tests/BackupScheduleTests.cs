@@ -50,6 +50,44 @@ public sealed class BackupScheduleTests : IDisposable
         Assert.Equal(2, _logs.Of<BackupSchedule>().Count(l => l.StartsWith("Scheduled backup ") && l.Contains(" taken; the next is due at")));
     }
 
+    /// <summary>The fake clock's wall time with a step of its own: an NTP correction or a resumed VM moves the wall clock,
+    /// not the time that passes.</summary>
+    private sealed class SteppedClock(FakeTimeProvider inner) : TimeProvider
+    {
+        public TimeSpan Step { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + Step;
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime, period);
+    }
+
+    /// <summary>The next backup was due a period after the last one's due instant on the wall clock: stepped back three
+    /// hours, it came four hours later, the newest backup's age past its alert (twice the period).</summary>
+    [Fact]
+    public async Task A_wall_clock_stepped_back_does_not_put_the_next_backup_off()
+    {
+        var time = new FakeTimeProvider(Start);
+        var clock = new SteppedClock(time);
+        var backups = Backups(clock, every: Hour);
+        var schedule = await StartAsync(backups, clock, every: Hour);
+        await DueAt(schedule, Start + Hour);
+
+        clock.Step = -3 * Hour;
+        time.Advance(Hour);
+        await Eventually.Until(() => Task.FromResult(schedule.NextAt), next => next != Start + Hour, TimeSpan.FromSeconds(20),
+            "the schedule waiting for the next period");
+        Assert.Single(await backups.ListAsync(default));
+
+        time.Advance(Hour);
+        await Eventually.Until(async () => (await backups.ListAsync(default)).Count, n => n == 2, TimeSpan.FromSeconds(10),
+            "a backup an hour after the last one");
+    }
+
     [Fact]
     public async Task A_period_that_finds_a_backup_being_taken_skips_it_says_so_and_the_next_period_takes_one()
     {

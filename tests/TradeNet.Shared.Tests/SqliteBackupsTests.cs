@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TradeNet.Contracts;
@@ -263,6 +264,39 @@ public sealed class SqliteBackupsTests : IDisposable
         Assert.Equal(BackupDeletion.NotFound, await catalogs.DeleteAsync(whole.Id, default));
         Assert.True(Directory.Exists(Path.Combine(matchings.Folder, matchingsBackup.Id)));
         Assert.True(Directory.Exists(Path.Combine(matchings.Folder, whole.Id)));
+    }
+
+    /// <summary>Stops the host (cancels) when the backup says it was taken: the moment between the copy's final name and
+    /// the retention after it.</summary>
+    private sealed class StopWhenTaken(CancellationTokenSource stop) : ILogger<SqliteBackups>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (formatter(state, exception).StartsWith("Backup ", StringComparison.Ordinal) && formatter(state, exception).Contains(" taken: ")) stop.Cancel();
+        }
+    }
+
+    /// <summary>The retention after a backup ran on the host's stopping token: a stop once the copy had its final name threw
+    /// the cancellation out of TakeAsync, so the route answered that no backup was taken (there was one) and the prune was
+    /// skipped.</summary>
+    [Fact]
+    public async Task A_backup_complete_when_the_host_stops_is_answered_as_taken_and_still_pruned()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var options = Options.Create(new StorageOptions { DataDir = _settings.DataDir, Backups = new BackupSchedulingOptions { Keep = 1 } });
+        var older = await new SqliteBackups([new BackupSource(db)], options, TimeProvider.System, NullLogger<SqliteBackups>.Instance).TakeAsync(default);
+        using var stop = new CancellationTokenSource();
+        var backups = new SqliteBackups([new BackupSource(db)], options, TimeProvider.System, new StopWhenTaken(stop));
+
+        var taken = await backups.TakeAsync(stop.Token);
+
+        Assert.True(stop.IsCancellationRequested);
+        Assert.Equal([taken.Id], (await backups.ListAsync(default)).Select(m => m.Id));
+        Assert.NotEqual(older.Id, taken.Id);
     }
 
     [Fact]

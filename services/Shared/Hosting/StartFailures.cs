@@ -14,9 +14,24 @@ public static class StartFailures
     public static void ExplainRefusedSettings() =>
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
-            if (e.ExceptionObject is not OptionsValidationException refused) return;
-            Console.Error.WriteLine($"TradeNet cannot start: {string.Join(" ", refused.Failures)}");
+            if (Reason(e.ExceptionObject) is not { } reason) return;
+            Console.Error.WriteLine(reason);
             Console.Error.Flush();
             Environment.Exit(ExitCode);
         };
+
+    /// <summary>The one line for settings refused at start, or null for any other failure. The host's options check throws
+    /// an <see cref="AggregateException"/> when settings of two options types are refused at once (Storage and Matching, in
+    /// one host), so that is one too when all it holds are refused settings.</summary>
+    internal static string? Reason(object? failure)
+    {
+        IReadOnlyList<Exception> refused = failure switch
+        {
+            OptionsValidationException one => [one],
+            AggregateException many => many.Flatten().InnerExceptions,
+            _ => [],
+        };
+        if (refused.Count == 0 || !refused.All(ex => ex is OptionsValidationException)) return null;
+        return $"TradeNet cannot start: {string.Join(" ", refused.Cast<OptionsValidationException>().SelectMany(ex => ex.Failures))}";
+    }
 }

@@ -68,6 +68,13 @@ public static class BackupEndpoints
         {
             return Problems.Conflict(ex.Message);
         }
+        catch (OperationCanceledException) when (host.ApplicationStopping.IsCancellationRequested)
+        {
+            // Its partial copy was deleted: nothing is wrong but the moment, so not the 500 of a bug.
+            http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
+                detail: "The service is stopping; the backup was not taken and nothing of it was kept. Ask again once the service is back.");
+        }
         catch (Exception ex) when (ex is BackupBusyException or BackupFailedException or BackupRefusedException)
         {
             // As every 503 of the services: nothing was kept, and the same request may succeed after a while.

@@ -42,12 +42,15 @@ public sealed class BackupSchedule(SqliteBackups backups, IOptions<StorageOption
         var every = options.Every!.Value;
         logger.LogInformation("Scheduled backups every {Every}, keeping {Keep}, into {Folder}",
             every, options.Keep > 0 ? $"the newest {options.Keep}" : "every one", backups.Folder);
-        var due = clock.GetUtcNow() + every;
+        // Periods are counted on the monotonic clock from the start: a wall clock stepped back (an NTP correction, a VM
+        // resumed) would otherwise put the next backup off by the whole step, and the newest backup's age past its alert.
+        var start = clock.GetTimestamp();
+        var period = 1L;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = due - clock.GetUtcNow();
+            var wait = period * every - clock.GetElapsedTime(start);
             var delay = wait > TimeSpan.Zero ? Task.Delay(wait, clock, stoppingToken) : Task.CompletedTask;
-            Interlocked.Exchange(ref _nextAt, due.UtcTicks);
+            Interlocked.Exchange(ref _nextAt, (clock.GetUtcNow() + wait).UtcTicks);
             try
             {
                 await delay;
@@ -57,11 +60,11 @@ public sealed class BackupSchedule(SqliteBackups backups, IOptions<StorageOption
                 return;
             }
             // The next period after this one; periods a long backup overran are skipped, not caught up.
-            var now = clock.GetUtcNow();
-            var next = due + every;
-            while (next <= now) next += every;
-            if (!await TakeAsync(next, stoppingToken)) return;
-            due = next;
+            var elapsed = clock.GetElapsedTime(start);
+            var next = period + 1;
+            while (next * every <= elapsed) next++;
+            if (!await TakeAsync(clock.GetUtcNow() + (next * every - elapsed), stoppingToken)) return;
+            period = next;
         }
     }
 

@@ -79,8 +79,9 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
                 throw;
             }
             BackupMetrics.Taken(clock, manifest.TakenAt);
-            // Still one at a time: two prunes at once would count the same backups.
-            await PruneAsync(manifest.Id, ct);
+            // Still one at a time: two prunes at once would count the same backups. Not cancelled by a stop: the backup is
+            // taken (a cancellation now would answer that it was not), and a listing and a few deletes are short.
+            await PruneAsync(manifest.Id, CancellationToken.None);
             return manifest;
         }
         finally
