@@ -231,13 +231,29 @@ public sealed class SqliteBackupsTests : IDisposable
     {
         var backups = Backups(new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema));
         var kept = await backups.TakeAsync(default);
-        var removed = Directory.CreateDirectory(Path.Combine(backups.Folder, "20200101T000000Z-removed")).FullName;
+        var removed = Directory.CreateDirectory(Path.Combine(backups.Folder, "20200101T000000Z-0000dead")).FullName;
         // A manifest the listing sees and cannot open: what a deletion between the two steps leaves it.
         File.CreateSymbolicLink(Path.Combine(removed, SqliteBackups.ManifestName), Path.Combine(removed, "deleted.json"));
 
         var listed = await backups.ListAsync(default);
 
         Assert.Equal([kept.Id], listed.Select(m => m.Id));
+    }
+
+    [Theory]
+    [InlineData("""{"id":"20200101T000000Z-0000beef","takenAt":"2020-01-01T00:00:00Z","files":[null]}""")]
+    [InlineData("""{"id":"20200101T000000Z-0000beef","takenAt":"2020-01-01T00:00:00Z","files":[{"name":null}]}""")]
+    [InlineData("""{"id":"20200101T000000Z-0000beef","takenAt":"2020-01-01T00:00:00Z"}""")]
+    public async Task A_hand_made_manifest_with_missing_files_is_left_out_of_the_list_and_cannot_be_deleted(string manifest)
+    {
+        var backups = Backups(new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema));
+        var kept = await backups.TakeAsync(default);
+        var odd = Directory.CreateDirectory(Path.Combine(backups.Folder, "20200101T000000Z-0000beef")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(odd, SqliteBackups.ManifestName), manifest);
+
+        Assert.Equal([kept.Id], (await backups.ListAsync(default)).Select(m => m.Id));
+        Assert.Equal(BackupDeletion.NotFound, await backups.DeleteAsync("20200101T000000Z-0000beef", default));
+        Assert.True(Directory.Exists(odd));
     }
 
     /// <summary>The app host's distributed topology runs each service as a process on one data folder: catalog's

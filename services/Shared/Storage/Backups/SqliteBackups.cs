@@ -235,8 +235,9 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         }
     }
 
+    // A hand-made or damaged manifest may hold a null entry: not ours, rather than a 500 on the listing.
     private bool IsOfThisProcess(BackupManifest manifest) =>
-        manifest.Files is { } files && files.Count == FileNames.Count && files.All(f => FileNames.Contains(f.Name));
+        manifest.Files is { } files && files.Count == FileNames.Count && files.All(f => f?.Name is { } name && FileNames.Contains(name));
 
     /// <summary>Deletes the complete backup <paramref name="id"/>. Only a backup id is taken (the route answers 400 for
     /// anything else), so nothing but a folder directly under <see cref="Folder"/> is ever touched.</summary>
@@ -327,9 +328,11 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         {
             return new FileStream(partial + ClaimSuffix, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return null; // held: that backup is being written
+            // Held: that backup is being written; or not ours to take (another account's): left alone either way, and the
+            // other leftovers are still cleaned.
+            return null;
         }
     }
 
