@@ -147,12 +147,8 @@ public sealed class ConsolidationTests : IDisposable
     [Fact]
     public async Task The_carrier_reports_a_stop_done_and_every_load_there_is_picked_up()
     {
-        var (roanne, lyon, _) = Towns.Fresh();
-        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
-        var trade = Guid.NewGuid();
-        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
-        await app.PlanAsync();
-        var shipment = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Single(s => s.LegIndex == 0);
+        var (roanne, lyon, trade, legs) = await app.PlannedSwapInRoannesVanAsync();
+        var shipment = legs[0];
         var pickupStop = shipment.Stops.Single(s => s.Action == "pickup").Sequence;
         var deliveryStop = shipment.Stops.Single(s => s.Action == "delivery").Sequence;
 
@@ -192,13 +188,8 @@ public sealed class ConsolidationTests : IDisposable
     [Fact]
     public async Task A_sender_that_does_not_carry_its_goods_cannot_report_their_delivery()
     {
-        var (roanne, lyon, _) = Towns.Fresh();
-        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
-        var trade = Guid.NewGuid();
-        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
-        await app.PlanAsync();
-        // Leg 1 goes from Lyon to Roanne in Roanne's van.
-        var leg = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Single(s => s.LegIndex == 1);
+        var (roanne, lyon, trade, legs) = await app.PlannedSwapInRoannesVanAsync();
+        var leg = legs[1]; // from Lyon to Roanne in Roanne's van
         Assert.Equal((lyon, roanne, roanne), (leg.FromTown, leg.ToTown, leg.CarrierTown));
         Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.TownAuth(roanne))).StatusCode);
 

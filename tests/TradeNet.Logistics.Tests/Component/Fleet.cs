@@ -28,6 +28,19 @@ internal static class Fleet
         return (await response.Content.ReadFromJsonAsync<PlanningRunView>(LogisticsApp.Json))!;
     }
 
+    /// <summary>A swap between fresh towns at Roanne and Lyon, planned into Roanne's van: leg 0 goes to Lyon, leg 1 back
+    /// (legs in order).</summary>
+    public static async Task<(string Roanne, string Lyon, Guid Trade, ShipmentView[] Legs)> PlannedSwapInRoannesVanAsync(this LogisticsApp app)
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+        await app.PlanAsync();
+        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
+        return (roanne, lyon, trade, legs);
+    }
+
     public static async Task<RouteView> RouteAsync(this LogisticsApp app, Guid routeId, AuthenticationHeaderValue? auth = null)
     {
         var response = await app.SendAsync(HttpMethod.Get, $"/api/logistics/routes/{routeId}", auth ?? TestSettings.OperatorAuth());

@@ -30,12 +30,7 @@ public sealed class HandoverStopRetryTests : IDisposable
     /// <c>lyonStop</c>, where <c>legs[1]</c> is loaded.</summary>
     private async Task<(string Roanne, string Lyon, Guid Trade, ShipmentView[] Legs, string Stops, int LyonStop)> SwapPickedUpAtRoanneAsync()
     {
-        var (roanne, lyon, _) = Towns.Fresh();
-        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
-        var trade = Guid.NewGuid();
-        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
-        await app.PlanAsync();
-        var legs = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).OrderBy(s => s.LegIndex).ToArray();
+        var (roanne, lyon, trade, legs) = await app.PlannedSwapInRoannesVanAsync();
         var stops = $"/api/logistics/routes/{legs[0].RouteId}/stops";
         Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"{stops}/{legs[0].Stops.Single(s => s.Action == "pickup").Sequence}/done",
             TestSettings.TownAuth(roanne))).StatusCode);
@@ -187,13 +182,8 @@ public sealed class HandoverStopRetryTests : IDisposable
     [Fact]
     public async Task A_sender_that_does_not_carry_its_goods_gets_a_403_for_any_code_and_none_of_them_counts()
     {
-        var (roanne, lyon, _) = Towns.Fresh();
-        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
-        var trade = Guid.NewGuid();
-        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
-        await app.PlanAsync();
-        // Leg 1 goes from Lyon to Roanne in Roanne's van.
-        var leg = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).Single(s => s.LegIndex == 1);
+        var (roanne, lyon, _, legs) = await app.PlannedSwapInRoannesVanAsync();
+        var leg = legs[1]; // from Lyon to Roanne in Roanne's van
         Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{leg.Id}/pickup", TestSettings.TownAuth(roanne))).StatusCode);
 
         foreach (var code in HandoverRetryTests.WrongCodes(await app.HandoverCodeAsync(leg.Id), HandoverCodes.MaxWrong + 1))

@@ -17,12 +17,7 @@ public sealed class StopReportAfterFailureTests : IDisposable
     [Fact]
     public async Task A_stop_reported_done_with_the_code_of_an_unload_that_failed_meanwhile_is_answered_per_shipment_not_refused_as_guesses()
     {
-        var (roanne, lyon, _) = Towns.Fresh();
-        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
-        var trade = Guid.NewGuid();
-        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
-        await app.PlanAsync();
-        var shipments = await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth());
+        var (roanne, lyon, trade, shipments) = await app.PlannedSwapInRoannesVanAsync();
         var toLyon = shipments.Single(s => s.LegIndex == 0);
         var fromLyon = shipments.Single(s => s.LegIndex == 1);
         var route = $"/api/logistics/routes/{toLyon.RouteId}/stops";
