@@ -26,7 +26,13 @@ public readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, EdgeCaller? Cal
 /// service in the same process (standalone host) can evict or size-limit it.</summary>
 public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
 {
+    /// <summary>Identities of keys the catalog called valid.</summary>
     public MemoryCache Entries { get; } = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCache.MaxEntries });
+
+    /// <summary>Keys the catalog refused, bounded apart from <see cref="Entries"/>: in one cache a flood of guesses filled
+    /// it, so towns' identities were compacted out (the oldest used go first) or not cached at all, and every request of
+    /// theirs asked the catalog again. Guesses now only push out other guesses.</summary>
+    public MemoryCache Refused { get; } = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCache.MaxEntries });
 
     /// <summary>Unknown keys per client IP and minute (the anonymous limit): a fresh key per request
     /// must neither dodge the per-IP limit nor make the catalog check keys without end.</summary>
@@ -83,6 +89,7 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
     public void Dispose()
     {
         Entries.Dispose();
+        Refused.Dispose();
         Remembered.Dispose();
         UnknownKeys.Dispose();
     }
@@ -121,25 +128,32 @@ public sealed class ApiKeyAuthenticator(
 
         // Keyed by digest: the raw key never sits in memory longer than the request.
         var cacheKey = Convert.ToHexString(digest);
-        if (!fresh && cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known)) return known;
+        if (!fresh && (cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known) || cache.Refused.TryGetValue(cacheKey, out known))) return known;
         using (var budget = cache.UnknownKeys.AttemptAcquire(client, 0))
             if (!budget.IsAcquired && !cache.Remembered.TryGetValue(cacheKey, out _)) return ApiKeyCheck.Limited;
 
         var revocations = cache.Revocations;
         var check = await AskCatalogAsync(apiKey, ct);
         if (check.Outcome == ApiKeyOutcome.Invalid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
-        if (check.Outcome != ApiKeyOutcome.Unavailable)
+        if (check.Outcome == ApiKeyOutcome.Valid)
         {
-            var ttl = check.Outcome == ApiKeyOutcome.Valid ? options.Value.ApiKeyCache.Valid : options.Value.ApiKeyCache.Invalid;
-            cache.Entries.Set(cacheKey, check, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+            cache.Refused.Remove(cacheKey);
+            cache.Entries.Set(cacheKey, check, Expiring(options.Value.ApiKeyCache.Valid));
             // Keys were revoked while the catalog answered, perhaps this one: the answer serves this request, not the next.
-            if (check.Outcome == ApiKeyOutcome.Valid && cache.Revocations != revocations) cache.Entries.Remove(cacheKey);
-            if (check.Outcome == ApiKeyOutcome.Valid)
-                cache.Remembered.Set(cacheKey, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.ApiKeyCache.Remembered, Size = 1 });
-            else cache.Remembered.Remove(cacheKey);
+            if (cache.Revocations != revocations) cache.Entries.Remove(cacheKey);
+            cache.Remembered.Set(cacheKey, true, Expiring(options.Value.ApiKeyCache.Remembered));
+        }
+        else if (check.Outcome == ApiKeyOutcome.Invalid)
+        {
+            // A refusal replaces a cached identity (a rotation's fresh check of a key the catalog has replaced).
+            cache.Entries.Remove(cacheKey);
+            cache.Remembered.Remove(cacheKey);
+            cache.Refused.Set(cacheKey, check, Expiring(options.Value.ApiKeyCache.Invalid));
         }
         return check;
     }
+
+    private static MemoryCacheEntryOptions Expiring(TimeSpan ttl) => new() { AbsoluteExpirationRelativeToNow = ttl, Size = 1 };
 
     /// <summary>Drops a key's cached identity: after its town rotated it here, it is refused at once on this edge.</summary>
     public void Forget(string apiKey) => cache.Revoke([Digest(apiKey)]);

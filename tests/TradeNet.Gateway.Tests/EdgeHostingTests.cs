@@ -150,4 +150,19 @@ public sealed class EdgeHostingTests : IAsyncLifetime
 
         Assert.Contains("Gateway:ApiKeyCache:RevocationPoll must be positive", error?.Message);
     }
+
+    /// <summary>Each used to start, and then every key check that cached with it was a 500 (a zero or negative lifetime is
+    /// refused by the cache; so is a negative size, and a zero one made every request ask the catalog).</summary>
+    [Theory]
+    [InlineData("Valid", "00:00:00")]
+    [InlineData("Invalid", "-00:00:01")]
+    [InlineData("Remembered", "00:00:00")]
+    [InlineData("MaxEntries", "0")]
+    [InlineData("MaxEntries", "-5")]
+    public async Task A_key_cache_lifetime_or_size_that_is_not_positive_stops_the_edge_at_start(string option, string value)
+    {
+        var error = await Record.ExceptionAsync(() => StartEdge(kestrel: false, new() { [$"Gateway:ApiKeyCache:{option}"] = value }));
+
+        Assert.Contains("Gateway:ApiKeyCache:Valid, Invalid, Remembered and MaxEntries must be positive", error?.Message);
+    }
 }

@@ -79,6 +79,8 @@ public sealed class KeyRotationEdgeTests : IAsyncLifetime
 
         await EdgeAssert.Problem(await client.SendAsync(Request(HttpMethod.Post, "/api/catalog/towns/42187/api-key", leaked)),
             HttpStatusCode.Unauthorized);
+        // The refusal replaced the cached identity: the leaked key stops here at once, without waiting for the feed.
+        await EdgeAssert.Problem(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", leaked)), HttpStatusCode.Unauthorized);
         await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Post, "/api/catalog/towns/42187/api-key", owners)));
         Assert.Equal(2, catalog.CallsFor(leaked));
         Assert.Single(_backend.Received, e => e.Path == "/api/catalog/towns/42187/api-key"); // the owner's only

@@ -1,0 +1,74 @@
+using System.Net;
+using TradeNet.Testing;
+
+namespace TradeNet.Gateway.Tests;
+
+/// <summary>How long a key the edge has cached keeps passing when the catalog cannot say otherwise, and what a flood
+/// of unknown keys can do to the cache (<c>Gateway:ApiKeyCache:*</c>).</summary>
+public sealed class ApiKeyCacheBoundsTests : IAsyncLifetime
+{
+    private EchoBackend _backend = null!;
+
+    public async Task InitializeAsync() => _backend = await EchoBackend.StartAsync();
+
+    public async Task DisposeAsync() => await _backend.DisposeAsync();
+
+    private static Task<HttpResponseMessage> Get(HttpClient client, string apiKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/listings");
+        request.Headers.Add("X-Api-Key", apiKey);
+        return client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task During_a_catalog_outage_a_cached_key_passes_only_until_its_cached_identity_expires_then_gets_503()
+    {
+        var catalog = new FakeCatalog();
+        var key = catalog.RegisterTown("42187", "Roanne");
+        await using var gateway = new GatewayFactory(_backend, catalog, new Dictionary<string, string?>
+        {
+            ["Gateway:ApiKeyCache:Valid"] = "00:00:01",
+            ["Gateway:ApiKeyCache:RevocationPoll"] = "00:00:00.200",
+        });
+        var client = gateway.CreateClient();
+        await EdgeAssert.Forwarded(await Get(client, key));
+
+        // Neither the feed nor a key check answers: the edge cannot learn that the key was rotated or its town suspended.
+        catalog.Down = true;
+        await EdgeAssert.Forwarded(await Get(client, key));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var forwarded = _backend.Received.Count;
+
+        await EdgeAssert.Problem(await Get(client, key), HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(forwarded, _backend.Received.Count);
+    }
+
+    [Fact]
+    public async Task A_flood_of_unknown_keys_neither_pushes_a_towns_cached_identity_out_nor_keeps_it_from_being_cached()
+    {
+        const int entries = 20;
+        var catalog = new FakeCatalog();
+        var cached = catalog.RegisterTown("42187", "Roanne");
+        var later = catalog.RegisterTown("42184", "Riorges");
+        await using var gateway = new GatewayFactory(_backend, catalog, new Dictionary<string, string?>
+        {
+            ["Gateway:ApiKeyCache:MaxEntries"] = $"{entries}",
+            ["Gateway:ApiKeyCache:Invalid"] = "00:10:00",
+            ["Gateway:RateLimit:PermitsPerMinute"] = "100000", // many clients' worth of guesses, as from many addresses
+        });
+        var client = gateway.CreateClient();
+        await EdgeAssert.Forwarded(await Get(client, cached));
+
+        for (var i = 0; i < entries * 3; i++)
+            await EdgeAssert.Problem(await Get(client, $"tn_guess-{Guid.NewGuid():N}"), HttpStatusCode.Unauthorized);
+        await Task.Delay(200); // the cache compacts in the background once it is over its size
+        for (var i = 0; i < 3; i++)
+        {
+            await EdgeAssert.Forwarded(await Get(client, cached));
+            await EdgeAssert.Forwarded(await Get(client, later));
+        }
+
+        // Each identity asked about once: a cache hit never calls the catalog, however many guesses came between.
+        Assert.Equal((1, 1), (catalog.CallsFor(cached), catalog.CallsFor(later)));
+    }
+}
