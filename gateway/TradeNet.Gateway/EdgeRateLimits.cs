@@ -66,7 +66,20 @@ public static class EdgeRateLimits
 
     // The socket's address; X-Forwarded-For only as a trusted proxy wrote it (Gateway:TrustedProxies, applied by the
     // forwarded-headers middleware): a client could forge the header to dodge its limit.
-    internal static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    internal static string ClientIp(HttpContext http) => ClientOf(http.Connection.RemoteIpAddress);
+
+    /// <summary>The client an address stands for: an IPv4 address (also written as IPv6), or an IPv6 address's /64 —
+    /// a host holds a whole /64 and may take any address in it, so per address it had 2^64 allowances.</summary>
+    internal static string ClientOf(System.Net.IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || address.Equals(System.Net.IPAddress.IPv6Loopback))
+            return address.ToString();
+        var network = address.GetAddressBytes();
+        Array.Clear(network, 8, 8);
+        return $"{new System.Net.IPAddress(network)}/64";
+    }
 
     private static EdgeRateLimitOptions Limits(HttpContext http) =>
         http.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit;
