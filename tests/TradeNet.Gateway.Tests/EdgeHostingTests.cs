@@ -168,6 +168,33 @@ public sealed class EdgeHostingTests : IAsyncLifetime
     public void A_client_is_its_ipv4_address_or_its_ipv6_network_of_64_bits(string address, string client) =>
         Assert.Equal(client, EdgeRateLimits.ClientOf(IPAddress.Parse(address)));
 
+    /// <summary>What docs/gateway.md and operations.md ("The operator key leaked") tell operators: keys are read at start,
+    /// so a leaked one is removed by restarting every gateway, not by editing its configuration.</summary>
+    [Fact]
+    public async Task An_operator_key_removed_from_configuration_while_the_edge_runs_passes_until_it_restarts()
+    {
+        const string leaked = "leaked-operator-key-0123456789";
+        await using var app = await StartEdge(kestrel: false, new()
+        {
+            ["Gateway:Operators:0:Name"] = "ops-lyon",
+            ["Gateway:Operators:0:Key"] = leaked,
+        });
+        var client = app.GetTestClient();
+        HttpRequestMessage AsOperator()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/matching/rounds");
+            request.Headers.Add("X-Api-Key", leaked);
+            return request;
+        }
+        await EdgeAssert.Forwarded(await client.SendAsync(AsOperator()));
+
+        app.Configuration["Gateway:Operators:0:Key"] = "replacement-operator-key-98765";
+        ((Microsoft.Extensions.Configuration.IConfigurationRoot)app.Configuration).Reload();
+
+        var echo = await EdgeAssert.Forwarded(await client.SendAsync(AsOperator()));
+        Assert.Equal("operator", (await EdgeAssert.InternalToken(echo)).Claim("role"));
+    }
+
     [Fact]
     public async Task A_trusted_proxy_that_is_not_an_address_or_network_stops_the_edge_at_start()
     {
