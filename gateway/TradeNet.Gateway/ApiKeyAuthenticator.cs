@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
@@ -60,6 +61,33 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
     /// is asked about even when its client's unknown-key budget is spent: behind one address (an ingress, a NAT) a
     /// client guessing keys would otherwise lock every town out. It grants nothing itself; the catalog still decides.</summary>
     public MemoryCache Remembered { get; } = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCache.MaxEntries });
+
+    private readonly ConcurrentDictionary<string, int> _unknownInFlight = new();
+
+    /// <summary>Takes a place in <paramref name="client"/>'s budget of unknown keys (<see cref="UnknownKeys"/>) for a key
+    /// about to be asked of the catalog; false when the refusals this minute and the checks still in flight fill it. A
+    /// refusal is only counted once the catalog answers (a valid key or an outage spends nothing), so without the checks in
+    /// flight, guesses sent all at once each found the budget unspent and all reached the catalog.</summary>
+    public bool TryStartUnknownCheck(string client)
+    {
+        var inFlight = _unknownInFlight.AddOrUpdate(client, 1, (_, n) => n + 1);
+        if (inFlight <= (UnknownKeys.GetStatistics(client)?.CurrentAvailablePermits ?? 0)) return true;
+        EndUnknownCheck(client);
+        return false;
+    }
+
+    /// <summary>Gives back the place <see cref="TryStartUnknownCheck"/> took (spend a refusal before).</summary>
+    public void EndUnknownCheck(string client)
+    {
+        while (true)
+        {
+            var inFlight = _unknownInFlight.GetValueOrDefault(client);
+            if (inFlight == 0) return;
+            // The last one out removes the client, so idle clients cost nothing.
+            if (inFlight == 1 ? _unknownInFlight.TryRemove(new KeyValuePair<string, int>(client, inFlight)) : _unknownInFlight.TryUpdate(client, inFlight - 1, inFlight))
+                return;
+        }
+    }
 
     private long _revocations;
 
@@ -129,12 +157,21 @@ public sealed class ApiKeyAuthenticator(
         // Keyed by digest: the raw key never sits in memory longer than the request.
         var cacheKey = Convert.ToHexString(digest);
         if (!fresh && (cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known) || cache.Refused.TryGetValue(cacheKey, out known))) return known;
-        using (var budget = cache.UnknownKeys.AttemptAcquire(client, 0))
-            if (!budget.IsAcquired && !cache.Remembered.TryGetValue(cacheKey, out _)) return ApiKeyCheck.Limited;
+        var remembered = cache.Remembered.TryGetValue(cacheKey, out _);
+        if (!remembered && !cache.TryStartUnknownCheck(client)) return ApiKeyCheck.Limited;
 
         var revocations = cache.Revocations;
-        var check = await AskCatalogAsync(apiKey, ct);
-        if (check.Outcome == ApiKeyOutcome.Invalid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
+        ApiKeyCheck check;
+        try
+        {
+            check = await AskCatalogAsync(apiKey, ct);
+            // Spent before the check leaves the count in flight, so the two never both miss it.
+            if (check.Outcome == ApiKeyOutcome.Invalid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
+        }
+        finally
+        {
+            if (!remembered) cache.EndUnknownCheck(client);
+        }
         if (check.Outcome == ApiKeyOutcome.Valid)
         {
             cache.Refused.Remove(cacheKey);

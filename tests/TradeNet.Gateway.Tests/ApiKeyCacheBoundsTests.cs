@@ -44,6 +44,31 @@ public sealed class ApiKeyCacheBoundsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Guesses_sent_all_at_once_are_held_to_the_clients_budget_of_unknown_keys_too()
+    {
+        const int permits = 3;
+        var catalog = new FakeCatalog();
+        await using var gateway = new GatewayFactory(_backend, catalog, new Dictionary<string, string?>
+        {
+            ["Gateway:RateLimit:PermitsPerMinute"] = $"{permits}",
+        });
+        var client = gateway.CreateClient();
+        var answer = new TaskCompletionSource();
+        catalog.AnswersHeldUntil = answer.Task; // each check is still with the catalog when the next guess arrives
+        var keys = Enumerable.Range(0, permits * 10).Select(_ => $"tn_guess-{Guid.NewGuid():N}").ToList();
+
+        var guesses = keys.Select(key => Get(client, key)).ToList();
+        await Eventually.True(() => Task.FromResult(guesses.Count(g => g.IsCompleted) + keys.Sum(catalog.CallsFor) == keys.Count),
+            what: "every guess answered or with the catalog");
+        answer.SetResult();
+        var answers = await Task.WhenAll(guesses);
+
+        Assert.Equal(permits, keys.Sum(catalog.CallsFor));
+        Assert.Equal(permits, answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Unauthorized), a => Assert.Equal(HttpStatusCode.TooManyRequests, a.StatusCode));
+    }
+
+    [Fact]
     public async Task A_flood_of_unknown_keys_neither_pushes_a_towns_cached_identity_out_nor_keeps_it_from_being_cached()
     {
         const int entries = 20;
