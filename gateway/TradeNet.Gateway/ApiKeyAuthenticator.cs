@@ -65,9 +65,9 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
     private readonly ConcurrentDictionary<string, int> _unknownInFlight = new();
 
     /// <summary>Takes a place in <paramref name="client"/>'s budget of unknown keys (<see cref="UnknownKeys"/>) for a key
-    /// about to be asked of the catalog; false when the refusals this minute and the checks still in flight fill it. A
-    /// refusal is only counted once the catalog answers (a valid key or an outage spends nothing), so without the checks in
-    /// flight, guesses sent all at once each found the budget unspent and all reached the catalog.</summary>
+    /// about to be asked of the catalog; false when the keys it did not call valid this minute and the checks still in
+    /// flight fill it. A key is only counted once the catalog answers (a valid one spends nothing), so without the checks
+    /// in flight, guesses sent all at once each found the budget unspent and all reached the catalog.</summary>
     public bool TryStartUnknownCheck(string client)
     {
         var inFlight = _unknownInFlight.AddOrUpdate(client, 1, (_, n) => n + 1);
@@ -165,8 +165,10 @@ public sealed class ApiKeyAuthenticator(
         try
         {
             check = await AskCatalogAsync(apiKey, ct);
-            // Spent before the check leaves the count in flight, so the two never both miss it.
-            if (check.Outcome == ApiKeyOutcome.Invalid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
+            // A key the catalog did not call valid is still unknown: refused, or not answered (down or overloaded: a guess
+            // per request, or one key sent again and again, must not go on adding to its load). Spent before the check
+            // leaves the count in flight, so the two never both miss it.
+            if (check.Outcome != ApiKeyOutcome.Valid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
         }
         finally
         {

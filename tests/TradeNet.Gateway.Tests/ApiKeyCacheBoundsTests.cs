@@ -68,6 +68,29 @@ public sealed class ApiKeyCacheBoundsTests : IAsyncLifetime
         Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Unauthorized), a => Assert.Equal(HttpStatusCode.TooManyRequests, a.StatusCode));
     }
 
+    [Theory]
+    [InlineData(true)]  // a fresh guess each time
+    [InlineData(false)] // one key sent again and again
+    public async Task While_the_catalog_does_not_answer_keys_it_was_asked_about_are_held_to_the_clients_budget_of_unknown_keys(bool fresh)
+    {
+        const int permits = 3;
+        var catalog = new FakeCatalog { Down = true }; // down or overloaded: every key it is asked about adds to its load
+        await using var gateway = new GatewayFactory(_backend, catalog, new Dictionary<string, string?>
+        {
+            ["Gateway:RateLimit:PermitsPerMinute"] = $"{permits}",
+        });
+        var client = gateway.CreateClient();
+        var keys = Enumerable.Range(0, permits * 3).Select(i => fresh || i == 0 ? $"tn_guess-{Guid.NewGuid():N}" : null).ToList();
+        for (var i = 1; i < keys.Count; i++) keys[i] ??= keys[i - 1];
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var key in keys) answers.Add((await Get(client, key!)).StatusCode);
+
+        Assert.Equal(permits, keys.Distinct().Sum(k => catalog.CallsFor(k!)));
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.ServiceUnavailable, permits)
+            .Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, keys.Count - permits)), answers);
+    }
+
     /// <summary>The per-key limit runs before the edge knows a key: a partition per guessed key (a sliding window kept
     /// about 70 s) made each guess cost about 750 bytes for a minute — 37 MB for 50,000 guesses sent in 7 s, all refused
     /// (1.5 MB without it).</summary>
