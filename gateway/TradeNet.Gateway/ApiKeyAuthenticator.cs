@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
@@ -26,7 +27,13 @@ public readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, EdgeCaller? Cal
 /// service in the same process (standalone host) can evict or size-limit it.</summary>
 public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
 {
+    /// <summary>Identities of keys the catalog called valid.</summary>
     public MemoryCache Entries { get; } = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCache.MaxEntries });
+
+    /// <summary>Keys the catalog refused, bounded apart from <see cref="Entries"/>: in one cache a flood of guesses filled
+    /// it, so towns' identities were compacted out (the oldest used go first) or not cached at all, and every request of
+    /// theirs asked the catalog again. Guesses now only push out other guesses.</summary>
+    public MemoryCache Refused { get; } = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCache.MaxEntries });
 
     /// <summary>Unknown keys per client IP and minute (the anonymous limit): a fresh key per request
     /// must neither dodge the per-IP limit nor make the catalog check keys without end.</summary>
@@ -54,6 +61,33 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
     /// is asked about even when its client's unknown-key budget is spent: behind one address (an ingress, a NAT) a
     /// client guessing keys would otherwise lock every town out. It grants nothing itself; the catalog still decides.</summary>
     public MemoryCache Remembered { get; } = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCache.MaxEntries });
+
+    private readonly ConcurrentDictionary<string, int> _unknownInFlight = new();
+
+    /// <summary>Takes a place in <paramref name="client"/>'s budget of unknown keys (<see cref="UnknownKeys"/>) for a key
+    /// about to be asked of the catalog; false when the keys it did not call valid this minute and the checks still in
+    /// flight fill it. A key is only counted once the catalog answers (a valid one spends nothing), so without the checks
+    /// in flight, guesses sent all at once each found the budget unspent and all reached the catalog.</summary>
+    public bool TryStartUnknownCheck(string client)
+    {
+        var inFlight = _unknownInFlight.AddOrUpdate(client, 1, (_, n) => n + 1);
+        if (inFlight <= (UnknownKeys.GetStatistics(client)?.CurrentAvailablePermits ?? 0)) return true;
+        EndUnknownCheck(client);
+        return false;
+    }
+
+    /// <summary>Gives back the place <see cref="TryStartUnknownCheck"/> took (spend a refusal before).</summary>
+    public void EndUnknownCheck(string client)
+    {
+        while (true)
+        {
+            var inFlight = _unknownInFlight.GetValueOrDefault(client);
+            if (inFlight == 0) return;
+            // The last one out removes the client, so idle clients cost nothing.
+            if (inFlight == 1 ? _unknownInFlight.TryRemove(new KeyValuePair<string, int>(client, inFlight)) : _unknownInFlight.TryUpdate(client, inFlight - 1, inFlight))
+                return;
+        }
+    }
 
     private long _revocations;
 
@@ -83,6 +117,7 @@ public sealed class ApiKeyCache(IOptions<GatewayOptions> options) : IDisposable
     public void Dispose()
     {
         Entries.Dispose();
+        Refused.Dispose();
         Remembered.Dispose();
         UnknownKeys.Dispose();
     }
@@ -121,25 +156,43 @@ public sealed class ApiKeyAuthenticator(
 
         // Keyed by digest: the raw key never sits in memory longer than the request.
         var cacheKey = Convert.ToHexString(digest);
-        if (!fresh && cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known)) return known;
-        using (var budget = cache.UnknownKeys.AttemptAcquire(client, 0))
-            if (!budget.IsAcquired && !cache.Remembered.TryGetValue(cacheKey, out _)) return ApiKeyCheck.Limited;
+        if (!fresh && (cache.Entries.TryGetValue(cacheKey, out ApiKeyCheck known) || cache.Refused.TryGetValue(cacheKey, out known))) return known;
+        var remembered = cache.Remembered.TryGetValue(cacheKey, out _);
+        if (!remembered && !cache.TryStartUnknownCheck(client)) return ApiKeyCheck.Limited;
 
         var revocations = cache.Revocations;
-        var check = await AskCatalogAsync(apiKey, ct);
-        if (check.Outcome == ApiKeyOutcome.Invalid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
-        if (check.Outcome != ApiKeyOutcome.Unavailable)
+        ApiKeyCheck check;
+        try
         {
-            var ttl = check.Outcome == ApiKeyOutcome.Valid ? options.Value.ApiKeyCache.Valid : options.Value.ApiKeyCache.Invalid;
-            cache.Entries.Set(cacheKey, check, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+            check = await AskCatalogAsync(apiKey, ct);
+            // A key the catalog did not call valid is still unknown: refused, or not answered (down or overloaded: a guess
+            // per request, or one key sent again and again, must not go on adding to its load). Spent before the check
+            // leaves the count in flight, so the two never both miss it.
+            if (check.Outcome != ApiKeyOutcome.Valid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
+        }
+        finally
+        {
+            if (!remembered) cache.EndUnknownCheck(client);
+        }
+        if (check.Outcome == ApiKeyOutcome.Valid)
+        {
+            cache.Refused.Remove(cacheKey);
+            cache.Entries.Set(cacheKey, check, Expiring(options.Value.ApiKeyCache.Valid));
             // Keys were revoked while the catalog answered, perhaps this one: the answer serves this request, not the next.
-            if (check.Outcome == ApiKeyOutcome.Valid && cache.Revocations != revocations) cache.Entries.Remove(cacheKey);
-            if (check.Outcome == ApiKeyOutcome.Valid)
-                cache.Remembered.Set(cacheKey, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.ApiKeyCache.Remembered, Size = 1 });
-            else cache.Remembered.Remove(cacheKey);
+            if (cache.Revocations != revocations) cache.Entries.Remove(cacheKey);
+            cache.Remembered.Set(cacheKey, true, Expiring(options.Value.ApiKeyCache.Remembered));
+        }
+        else if (check.Outcome == ApiKeyOutcome.Invalid)
+        {
+            // A refusal replaces a cached identity (a rotation's fresh check of a key the catalog has replaced).
+            cache.Entries.Remove(cacheKey);
+            cache.Remembered.Remove(cacheKey);
+            cache.Refused.Set(cacheKey, check, Expiring(options.Value.ApiKeyCache.Invalid));
         }
         return check;
     }
+
+    private static MemoryCacheEntryOptions Expiring(TimeSpan ttl) => new() { AbsoluteExpirationRelativeToNow = ttl, Size = 1 };
 
     /// <summary>Drops a key's cached identity: after its town rotated it here, it is refused at once on this edge.</summary>
     public void Forget(string apiKey) => cache.Revoke([Digest(apiKey)]);

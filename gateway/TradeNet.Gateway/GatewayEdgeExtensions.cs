@@ -32,6 +32,9 @@ public static class GatewayEdgeExtensions
                 "Gateway:RateLimit permits must be positive.")
             .Validate(o => o.TrustedNetworks() is not null, "Gateway:TrustedProxies entries must be IP addresses or CIDR networks.")
             .Validate(o => o.ApiKeyCache.RevocationPoll > TimeSpan.Zero, "Gateway:ApiKeyCache:RevocationPoll must be positive.")
+            // Else the edge started and every key check that cached an answer was a 500.
+            .Validate(o => o.ApiKeyCache is { Valid.Ticks: > 0, Invalid.Ticks: > 0, Remembered.Ticks: > 0, MaxEntries: > 0 },
+                "Gateway:ApiKeyCache:Valid, Invalid, Remembered and MaxEntries must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyAuthenticator>();

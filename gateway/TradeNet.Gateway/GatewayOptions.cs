@@ -51,7 +51,8 @@ public sealed class EdgeRateLimitOptions
 public sealed class ApiKeyCacheOptions
 {
     /// <summary>How long a valid key's identity is reused without asking the catalog again. A key its town rotates away
-    /// goes sooner: at the next read of the catalog's revoked-key feed (<see cref="RevocationPoll"/>).</summary>
+    /// goes sooner: at the next read of the catalog's revoked-key feed (<see cref="RevocationPoll"/>); this is how long it
+    /// may still pass while the feed cannot be read.</summary>
     public TimeSpan Valid { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the catalog's revoked-key feed is read (<see cref="RevokedKeyPoller"/>): about how long a rotated
@@ -66,5 +67,7 @@ public sealed class ApiKeyCacheOptions
     /// not lock out the towns behind it. A key this gateway has not seen valid for that long waits for the budget.</summary>
     public TimeSpan Remembered { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>The most identities cached, and apart from them the most refused keys (so guesses never push out a
+    /// town's identity), and the most keys <see cref="Remembered"/>.</summary>
     public int MaxEntries { get; set; } = 50_000;
 }

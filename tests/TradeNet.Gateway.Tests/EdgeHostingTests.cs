@@ -133,6 +133,68 @@ public sealed class EdgeHostingTests : IAsyncLifetime
         Assert.Equal(secondClient, await GetAs("198.51.100.9"));
     }
 
+    /// <summary>An IPv6 client holds a whole /64 (any host on it may take any address there): per address, one client had
+    /// 2^64 allowances — of requests, registrations and unknown keys, each of which the catalog is asked about.</summary>
+    [Fact]
+    public async Task Clients_on_one_ipv6_network_of_64_bits_share_one_limit()
+    {
+        await using var app = await StartEdge(kestrel: true, new()
+        {
+            ["Gateway:RateLimit:PermitsPerMinute"] = "1",
+            ["Gateway:TrustedProxies:0"] = "127.0.0.0/8",
+        });
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        async Task<HttpStatusCode> GetAs(string forwardedFor)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/matching/rounds");
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await GetAs("2001:db8:5:6::1"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GetAs("2001:db8:5:6:a1b2:c3d4:e5f6:7"));
+        Assert.Equal(HttpStatusCode.OK, await GetAs("2001:db8:5:7::1"));    // the next network is another client
+        Assert.Equal(HttpStatusCode.OK, await GetAs("::ffff:203.0.113.7")); // an IPv4 client, written as IPv6
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GetAs("203.0.113.7"));
+    }
+
+    [Theory]
+    [InlineData("2001:db8:5:6:a1b2:c3d4:e5f6:7", "2001:db8:5:6::/64")]
+    [InlineData("2001:db8:5:6::1%3", "2001:db8:5:6::/64")]
+    [InlineData("::1", "::1")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    public void A_client_is_its_ipv4_address_or_its_ipv6_network_of_64_bits(string address, string client) =>
+        Assert.Equal(client, EdgeRateLimits.ClientOf(IPAddress.Parse(address)));
+
+    /// <summary>What docs/gateway.md and operations.md ("The operator key leaked") tell operators: keys are read at start,
+    /// so a leaked one is removed by restarting every gateway, not by editing its configuration.</summary>
+    [Fact]
+    public async Task An_operator_key_removed_from_configuration_while_the_edge_runs_passes_until_it_restarts()
+    {
+        const string leaked = "leaked-operator-key-0123456789";
+        await using var app = await StartEdge(kestrel: false, new()
+        {
+            ["Gateway:Operators:0:Name"] = "ops-lyon",
+            ["Gateway:Operators:0:Key"] = leaked,
+        });
+        var client = app.GetTestClient();
+        HttpRequestMessage AsOperator()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/matching/rounds");
+            request.Headers.Add("X-Api-Key", leaked);
+            return request;
+        }
+        await EdgeAssert.Forwarded(await client.SendAsync(AsOperator()));
+
+        app.Configuration["Gateway:Operators:0:Key"] = "replacement-operator-key-98765";
+        ((Microsoft.Extensions.Configuration.IConfigurationRoot)app.Configuration).Reload();
+
+        var echo = await EdgeAssert.Forwarded(await client.SendAsync(AsOperator()));
+        Assert.Equal("operator", (await EdgeAssert.InternalToken(echo)).Claim("role"));
+    }
+
     [Fact]
     public async Task A_trusted_proxy_that_is_not_an_address_or_network_stops_the_edge_at_start()
     {
@@ -149,5 +211,20 @@ public sealed class EdgeHostingTests : IAsyncLifetime
         var error = await Record.ExceptionAsync(() => StartEdge(kestrel: false, new() { ["Gateway:ApiKeyCache:RevocationPoll"] = poll }));
 
         Assert.Contains("Gateway:ApiKeyCache:RevocationPoll must be positive", error?.Message);
+    }
+
+    /// <summary>Each used to start, and then every key check that cached with it was a 500 (a zero or negative lifetime is
+    /// refused by the cache; so is a negative size, and a zero one made every request ask the catalog).</summary>
+    [Theory]
+    [InlineData("Valid", "00:00:00")]
+    [InlineData("Invalid", "-00:00:01")]
+    [InlineData("Remembered", "00:00:00")]
+    [InlineData("MaxEntries", "0")]
+    [InlineData("MaxEntries", "-5")]
+    public async Task A_key_cache_lifetime_or_size_that_is_not_positive_stops_the_edge_at_start(string option, string value)
+    {
+        var error = await Record.ExceptionAsync(() => StartEdge(kestrel: false, new() { [$"Gateway:ApiKeyCache:{option}"] = value }));
+
+        Assert.Contains("Gateway:ApiKeyCache:Valid, Invalid, Remembered and MaxEntries must be positive", error?.Message);
     }
 }

@@ -67,6 +67,31 @@ public sealed class KeyRotationEdgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_rotated_through_one_gateway_is_refused_there_at_once_and_by_a_second_gateway_within_about_a_poll()
+    {
+        var catalog = new FakeCatalog();
+        var old = catalog.RegisterTown("42187", "Roanne");
+        // Two replicas of the edge in front of one catalog, each caching for ten minutes and reading the feed every 2 s.
+        var settings = new Dictionary<string, string?> { ["Gateway:ApiKeyCache:Valid"] = "00:10:00" };
+        await using var first = new GatewayFactory(_backend, catalog, settings);
+        await using var second = new GatewayFactory(_backend, catalog, settings);
+        var (one, two) = (first.CreateClient(), second.CreateClient());
+        await EdgeAssert.Forwarded(await one.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)));
+        await EdgeAssert.Forwarded(await two.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)));
+
+        await EdgeAssert.Forwarded(await one.SendAsync(Request(HttpMethod.Post, "/api/catalog/towns/42187/api-key", old)));
+        var fresh = catalog.RotateKey(old); // what the catalog did behind the echo
+        var rotated = System.Diagnostics.Stopwatch.StartNew();
+
+        await EdgeAssert.Problem(await one.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)), HttpStatusCode.Unauthorized);
+        await EdgeAssert.Forwarded(await two.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", fresh)));
+        await Eventually.Until(() => two.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", old)),
+            r => r.StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(10), "the second gateway refuses the rotated key");
+        // A poll (2 s) and a read of the feed; the slack is for a busy test machine, far below the cached ten minutes.
+        Assert.InRange(rotated.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task A_key_the_catalog_replaced_cannot_rotate_again_from_the_edges_cache()
     {
         var catalog = new FakeCatalog();
@@ -79,6 +104,8 @@ public sealed class KeyRotationEdgeTests : IAsyncLifetime
 
         await EdgeAssert.Problem(await client.SendAsync(Request(HttpMethod.Post, "/api/catalog/towns/42187/api-key", leaked)),
             HttpStatusCode.Unauthorized);
+        // The refusal replaced the cached identity: the leaked key stops here at once, without waiting for the feed.
+        await EdgeAssert.Problem(await client.SendAsync(Request(HttpMethod.Get, "/api/catalog/listings", leaked)), HttpStatusCode.Unauthorized);
         await EdgeAssert.Forwarded(await client.SendAsync(Request(HttpMethod.Post, "/api/catalog/towns/42187/api-key", owners)));
         Assert.Equal(2, catalog.CallsFor(leaked));
         Assert.Single(_backend.Received, e => e.Path == "/api/catalog/towns/42187/api-key"); // the owner's only
