@@ -216,7 +216,7 @@ public static class RouteEndpoints
         var again = string.Join(", ", new[]
         {
             stored.Count > 0 ? "the stored ones answer 'repeated'" : null,
-            counted.Count > 0 ? "a code counted is not counted again (its shipment answers 'unproven' as now)" : null,
+            counted.Count > 0 ? "a code counted is not counted again (its shipment answers 'unproven' again)" : null,
         }.OfType<string>());
         return $"Stop {sequence}: {what}, but the storage is busy or failing and the rest of the stop's report was not stored. " +
             $"Send the same report again: {again}, the rest is applied.";
