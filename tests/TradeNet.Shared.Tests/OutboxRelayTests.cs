@@ -348,6 +348,67 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Empty(sent.TradeIds);
     }
 
+    /// <summary>The keeping time was measured on the wall clock alone: a clock stepped an hour forward (a paused VM resumed,
+    /// an NTP correction) forgot at once events handed over a moment before, and a stop then lost those no consumer had
+    /// finished: the next start had nothing to hand over again.</summary>
+    [Fact]
+    public async Task Events_just_handed_over_stay_kept_when_the_relays_clock_steps_an_hour_forward()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "forward.db"), "");
+        await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false));
+        var clock = new ShiftedClock();
+        var relay = NewRelay(provider, clock, forgetEvery: TimeSpan.FromMilliseconds(100));
+        await relay.StartAsync(default);
+        try
+        {
+            await WriteEventsAsync(db, 3);
+            await Eventually.True(() => Task.FromResult(KeptRows(db) == 3), what: "the events handed over and kept");
+
+            clock.Shift = TimeSpan.FromHours(1);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // many a forgetting run
+
+            Assert.Equal(3, KeptRows(db));
+        }
+        finally
+        {
+            await relay.StopAsync(default);
+        }
+    }
+
+    /// <summary>The next forgetting run was due at a wall-clock instant: a clock stepped an hour back forgot nothing for an
+    /// hour, while a busy service's kept events piled up, all to be handed over again at the next start.</summary>
+    [Fact]
+    public async Task Events_kept_past_the_keeping_time_are_forgotten_on_schedule_after_the_relays_clock_steps_an_hour_back()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "back.db"), "");
+        await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false));
+        var clock = new ShiftedClock();
+        var relay = NewRelay(provider, clock, forgetEvery: TimeSpan.FromMilliseconds(100));
+        await relay.StartAsync(default);
+        try
+        {
+            await Eventually.True(() => Task.FromResult(HoldEnd(db) is not null), what: "the relay runs");
+            await Task.Delay(TimeSpan.FromMilliseconds(300)); // a forgetting run or more on the true clock
+            clock.Shift = TimeSpan.FromHours(-1);
+            await WriteEventsAsync(db, 3);
+            await Eventually.True(() => Task.FromResult(KeptRows(db) == 3), what: "the events handed over and kept");
+            // Time passes: they were handed over longer ago than the keeping time, by the stepped clock that stamped them.
+            using (var connection = db.Open())
+            using (var age = connection.CreateCommand())
+            {
+                age.CommandText = "UPDATE outbox SET kept_since = $at";
+                age.Parameters.AddWithValue("$at", (clock.GetUtcNow() - OutboxRelay<TestOutbox>.KeptFor - TimeSpan.FromMinutes(1)).ToString("O"));
+                age.ExecuteNonQuery();
+            }
+
+            await Eventually.True(() => Task.FromResult(OutboxRows(db) == 0), timeout: TimeSpan.FromSeconds(5), what: "the kept events forgotten");
+        }
+        finally
+        {
+            await relay.StopAsync(default);
+        }
+    }
+
     [Fact]
     public async Task An_event_a_consumer_gave_up_on_is_handed_over_again_after_its_rest_by_the_outbox_that_kept_it()
     {
@@ -675,8 +736,12 @@ public sealed class OutboxRelayTests : IDisposable
         return provider;
     }
 
-    private static OutboxRelay<TestOutbox> NewRelay(IServiceProvider provider, TimeProvider? clock = null) =>
-        new(provider.GetRequiredService<TestOutbox>(), provider, NullLogger<OutboxRelay<TestOutbox>>.Instance) { Clock = clock ?? TimeProvider.System };
+    private static OutboxRelay<TestOutbox> NewRelay(IServiceProvider provider, TimeProvider? clock = null, TimeSpan? forgetEvery = null) =>
+        new(provider.GetRequiredService<TestOutbox>(), provider, NullLogger<OutboxRelay<TestOutbox>>.Instance)
+        {
+            Clock = clock ?? TimeProvider.System,
+            ForgetEvery = forgetEvery ?? TimeSpan.FromMinutes(1),
+        };
 
     public void Dispose() => _settings.Dispose();
 }

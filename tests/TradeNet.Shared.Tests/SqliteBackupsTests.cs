@@ -240,6 +240,48 @@ public sealed class SqliteBackupsTests : IDisposable
         Assert.Equal([kept.Id], listed.Select(m => m.Id));
     }
 
+    /// <summary>SQLite deletes a file's -wal when its last connection closes: one gone between the room check's look and its
+    /// read of the length threw out of the backup, a 500 for the operator's POST.</summary>
+    [Fact]
+    public async Task A_live_files_wal_that_vanishes_while_the_room_is_checked_counts_nothing_and_the_backup_is_taken()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        SqliteConnection.ClearAllPools(); // the last connection closed: SQLite checkpointed and removed the -wal
+        var wal = db.FullPath + "-wal";
+        var vanished = false;
+        await File.WriteAllBytesAsync(wal, []); // an empty journal, as a connection opening meanwhile leaves one
+        var backups = new SqliteBackups([new BackupSource(db)], Options.Create(new StorageOptions { DataDir = _settings.DataDir }),
+            TimeProvider.System, NullLogger<SqliteBackups>.Instance)
+        {
+            // That connection closes as the room is checked.
+            Reading = path => { if (path == wal && File.Exists(wal)) { File.Delete(wal); vanished = true; } },
+        };
+
+        var manifest = await backups.TakeAsync(default);
+
+        Assert.True(vanished);
+        Assert.Equal([manifest.Id], (await backups.ListAsync(default)).Select(m => m.Id));
+    }
+
+    /// <summary>The backups folder deleted by hand while it was listed (looked for, then read) threw out of the listing, a
+    /// 500 for the operator's GET: with no folder there is no backup to list.</summary>
+    [Fact]
+    public async Task The_backups_folder_deleted_while_the_backups_are_listed_lists_none()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        await Backups(db).TakeAsync(default);
+        var backups = new SqliteBackups([new BackupSource(db)], Options.Create(new StorageOptions { DataDir = _settings.DataDir }),
+            TimeProvider.System, NullLogger<SqliteBackups>.Instance)
+        {
+            Reading = path => { if (path == Path.Combine(_settings.DataDir, "backups") && Directory.Exists(path)) Directory.Delete(path, recursive: true); },
+        };
+
+        var listed = await backups.ListAsync(default);
+
+        Assert.Empty(listed);
+        Assert.False(Directory.Exists(backups.Folder));
+    }
+
     [Theory]
     [InlineData("""{"id":"20200101T000000Z-0000beef","takenAt":"2020-01-01T00:00:00Z","files":[null]}""")]
     [InlineData("""{"id":"20200101T000000Z-0000beef","takenAt":"2020-01-01T00:00:00Z","files":[{"name":null}]}""")]

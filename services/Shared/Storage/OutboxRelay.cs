@@ -35,7 +35,8 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     /// the inboxes' memory of what they handled (<see cref="StorageOptions.InboxRetention"/>, days).</summary>
     public static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(15);
 
-    private static readonly TimeSpan ForgetEvery = TimeSpan.FromMinutes(1);
+    /// <summary>How often kept events past <see cref="KeptFor"/> are forgotten (a test's shorter).</summary>
+    internal TimeSpan ForgetEvery { get; init; } = TimeSpan.FromMinutes(1);
 
     // Each delete a short write; a minute's events are forgotten in as many as they need (MindKeptAsync).
     private const int ForgetBatch = 1_000;
@@ -44,7 +45,13 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     private bool _keepSent;
     private Messaging.GivenUpEvents? _givenUp;
     private bool _requeued;
-    private DateTimeOffset _nextForget = DateTimeOffset.MinValue;
+    // When kept events were last forgotten, on the monotonic clock (null: not yet). Due by the wall clock, a clock stepped
+    // back an hour forgot nothing for that hour, while a busy service's kept events piled up.
+    private long? _forgotAt;
+    // The wall clock when the relay started and the monotonic instant it was read: with the time since, a wall clock no
+    // step moves (see KeptBefore).
+    private DateTimeOffset _startedAt;
+    private long _startedTs;
     private DateTimeOffset _nextGivenUp = DateTimeOffset.MinValue;
 
     // Looked for now and then, not on every idle tick: such events are rare and rest half a minute anyway.
@@ -69,6 +76,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
         }
         _keepSent = services.GetService<Messaging.BusDurability>() is { Durable: false };
+        (_startedAt, _startedTs) = (Clock.GetUtcNow(), Clock.GetTimestamp());
         _givenUp = services.GetService<Messaging.GivenUpEvents>();
         var failures = 0;
         var failingSince = DateTimeOffset.MinValue;
@@ -131,16 +139,17 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     /// process last stopped, and hands over again what a consumer gave up on after its retries.</summary>
     private async Task MindKeptAsync(CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
-        if (now >= _nextForget)
+        var now = Clock.GetUtcNow();
+        if (_forgotAt is not { } forgotAt || Clock.GetElapsedTime(forgotAt) >= ForgetEvery)
         {
             // Counted from the first hand-over, so handing over again (after each restart of a crash loop) ends too.
             // Everything past the keeping time, a batch per write until one comes back short: one batch of 10,000 a
             // minute fell behind a busy matching (12,000–16,000 events a minute in the soak run, docs/benchmarks.md), and
             // the kept events then grew without bound, all of them handed over again at the next start.
-            await Batches.DeleteUntilShortAsync((max, token) => store.ForgetSentAsync(now - KeptFor, max, token), ForgetBatch, ct);
-            _givenUp?.ForgetBefore(now - KeptFor);
-            _nextForget = now + ForgetEvery;
+            var before = KeptBefore(now);
+            await Batches.DeleteUntilShortAsync((max, token) => store.ForgetSentAsync(before, max, token), ForgetBatch, ct);
+            _givenUp?.ForgetBefore(before);
+            _forgotAt = Clock.GetTimestamp();
         }
         if (!_requeued)
         {
@@ -156,6 +165,18 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         if (mine.Count == 0) return;
         givenUp.Remove(mine);
         logger.LogWarning("Outbox relay {Store} hands {Count} events over again that a consumer gave up on after its retries", typeof(TStore).Name, mine.Count);
+    }
+
+    /// <summary>Where forgetting stops: events kept since before it are forgotten. Their stamps are the wall clock's (they
+    /// outlive the process: a restart's relay judges them too), so the cut is the wall clock's less <see cref="KeptFor"/>, but
+    /// never later than the cut on the relay's own steady clock (the wall clock at its start plus the monotonic time since):
+    /// a wall clock stepped an hour forward forgot at once events handed over a moment before, and a stop then lost those a
+    /// consumer had not finished. Stepped back, the wall clock's cut is the earlier: the events stamped before the step are
+    /// kept that much longer (handed over again at a restart meanwhile, and discarded by the inboxes), none too early.</summary>
+    private DateTimeOffset KeptBefore(DateTimeOffset now)
+    {
+        var steady = _startedAt + Clock.GetElapsedTime(_startedTs);
+        return (now < steady ? now : steady) - KeptFor;
     }
 
     /// <summary>True while this relay holds the outbox, renewing or taking the hold when it is due.</summary>
@@ -245,7 +266,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         if (published.Count == 0) return;
         // Not cancelled with the relay: a stop must not leave what was published pending, to go out again at the next start.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        if (_keepSent) await store.KeepSentAsync(published, DateTimeOffset.UtcNow, timeout.Token);
+        if (_keepSent) await store.KeepSentAsync(published, Clock.GetUtcNow(), timeout.Token);
         else await store.MarkSentAsync(published, timeout.Token);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TradeNet.Logistics.Api;
 using TradeNet.Logistics.Domain;
@@ -12,8 +13,8 @@ using Xunit.Abstractions;
 namespace TradeNet.Logistics.Tests.StorageFaults;
 
 /// <summary>The storage-fault hunt over a stop report whose unload carries a wrong handover code: the wrong code is counted
-/// in a write of its own, so a fault in a later write of the report answers 503 with the code already counted. The carrier
-/// sends the same report again, as told: that must not count the same code a second time.</summary>
+/// in a write of its own, so a fault in a later write of the report answers 503 with the code already counted, and says so
+/// (not "not applied"). The carrier sends the same report again, as told: that must not count the same code a second time.</summary>
 public sealed class HandoverRetryStorageFaultTests(ITestOutputHelper output)
 {
     private sealed record Stop(Func<Task<HttpResponseMessage>> Send, Guid Unload, Guid Load);
@@ -65,6 +66,13 @@ public sealed class HandoverRetryStorageFaultTests(ITestOutputHelper output)
             plan.Disarm();
             var where = plan.Failed ?? $"step {step} never reached";
             Assert.True(failed.StatusCode == HttpStatusCode.ServiceUnavailable, $"{where}: answered {(int)failed.StatusCode}");
+            // The answer says what was stored: a code counted before the fault is named, and then "not applied" would be untrue.
+            var detail = await StorageFaultAnswers.AssertRetryableAsync(failed, where);
+            var countedBefore = (await store.WrongHandoverCodesAsync([stop.Unload])).GetValueOrDefault(stop.Unload) == 1;
+            var problem = JsonSerializer.Deserialize<JsonElement>(await failed.Content.ReadAsStringAsync());
+            var named = problem.TryGetProperty("wrongCodeCounted", out var ids) && ids.EnumerateArray().Any(e => e.GetGuid() == stop.Unload);
+            Assert.True(countedBefore == named, $"{where}: the code {(countedBefore ? "was" : "was not")} counted, the answer: {detail}");
+            Assert.True(countedBefore != detail.Contains("not applied", StringComparison.Ordinal), $"{where}: {detail}");
 
             var retried = await stop.Send();
 

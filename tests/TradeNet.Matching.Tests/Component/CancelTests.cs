@@ -113,6 +113,23 @@ public class CancelTests
         await Swap.AssertQuantitiesBackAsync(host, trade.Id);
     }
 
+    /// <summary>The hosts name their operator "operator" by default: the reason read "cancelled by operator operator: …".</summary>
+    [Theory]
+    [InlineData("operator", "cancelled by operator: road closed")]
+    [InlineData("Operator Jane", "cancelled by Operator Jane: road closed")]
+    [InlineData("jane", "cancelled by operator jane: road closed")]
+    public async Task The_reason_an_operators_cancel_records_names_the_operator_without_saying_operator_twice(string name, string recorded)
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+
+        var response = await CancelAsync(host.As(TestSettings.OperatorAuth(name)), trade.Id, "road closed");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(recorded, (await response.Content.ReadFromJsonAsync<TradeView>(MatchingHost.Json))!.Reason);
+        Assert.Equal(recorded, (await host.Published<TradeCancelled>(c => c.TradeId == trade.Id)).Reason);
+    }
+
     [Fact]
     public async Task An_agreed_trade_nothing_has_left_for_is_cancelled_and_its_reservation_released_through_the_outbox()
     {

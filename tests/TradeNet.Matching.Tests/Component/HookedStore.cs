@@ -90,10 +90,10 @@ public sealed class HookedStore : IMatchingStore
         return _inner.TryTakeLeaseAsync(name, holder, now, until, ct);
     }
 
-    public Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+    public Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset until, CancellationToken ct = default)
     {
         Interlocked.Increment(ref _leaseWrites);
-        return _inner.TryExtendLeaseAsync(name, holder, now, until, ct);
+        return _inner.TryExtendLeaseAsync(name, holder, until, ct);
     }
 
     public Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default) => _inner.ReleaseLeaseAsync(name, holder, ct);

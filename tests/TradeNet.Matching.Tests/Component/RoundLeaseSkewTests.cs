@@ -65,6 +65,31 @@ public class RoundLeaseSkewTests
         await AssertTheSwapProposedOnceAsync(first, firstAnswer, secondRound);
     }
 
+    /// <summary>A lease that ran out while nobody took it (a paused VM resumed, its clock stepped forward past the lease, a
+    /// stall longer than the renewals' period) is still its holder's: no other round can have run meanwhile, since one has to
+    /// take the lease first. Its round used to answer 409 "lease ran out" and propose nothing. (One another instance took is
+    /// not: RoundTests.A_round_whose_lease_ran_out_while_it_solved_proposes_nothing_….)</summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(600)]
+    public async Task A_round_whose_lease_ran_out_while_nobody_took_it_still_proposes(int stepSeconds)
+    {
+        var strategy = new GatedStrategy();
+        var steppingClock = new ShiftedClock();
+        await using var host = new MatchingHost(new() { ["Matching:RoundLease"] = "00:00:02" }) { Strategy = strategy, Clock = steppingClock };
+        await host.PublishListingsAsync(Swap.All);
+
+        var round = host.Operator().PostAsync("/api/matching/rounds", null);
+        await strategy.Started;
+        steppingClock.Shift = TimeSpan.FromSeconds(stepSeconds);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a renewal or more finds the lease run out by the stepped clock
+        strategy.Release();
+        using var answer = await round;
+
+        Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+        Assert.Equal(1, (await host.Services.GetRequiredService<IMatchingStore>().RoundsAsync(10)).Sum(r => r.Trades));
+    }
+
     /// <summary>Each replica answers a round or a 409 (busy, or its lease taken over); never both a round that proposed:
     /// the one swap is proposed once and no listing holds more than it has.</summary>
     private static async Task AssertTheSwapProposedOnceAsync(MatchingHost first, HttpResponseMessage firstAnswer, HttpResponseMessage secondAnswer)

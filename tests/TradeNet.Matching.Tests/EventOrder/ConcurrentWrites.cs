@@ -46,10 +46,10 @@ internal sealed class ConcurrentWrites
             return await inner.TryConsumeAsync(messageId, consumer, ct);
         }
 
-        public async Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+        public async Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset until, CancellationToken ct = default)
         {
             TakeStaged(name);
-            return await inner.ExtendLeaseAsync(name, holder, now, until, ct);
+            return await inner.ExtendLeaseAsync(name, holder, until, ct);
         }
 
         private void TakeStaged(string writer)

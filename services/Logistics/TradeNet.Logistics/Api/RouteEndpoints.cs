@@ -126,6 +126,7 @@ public static class RouteEndpoints
             return Problems.Field("handoverCodes", $"at most one code per shipment still to be unloaded at stop {sequence} ({open})");
 
         var report = new List<StopReportItem>();
+        var counted = new List<Guid>(); // unloads whose wrong code this report counted
         foreach (var shipment in loaded.Shipments.Where(s => s.Status != ShipmentStatus.Cancelled))
         {
             var stop = shipment.Stops.FirstOrDefault(x => x.Sequence == sequence);
@@ -142,12 +143,14 @@ public static class RouteEndpoints
                 result = await tracking.ReportAsync(shipment.Id, act, user.TownId(), user.IsOperator(), reason, ct, onRoute: shipment.RouteId,
                     codes: codesOf.GetValueOrDefault(shipment.Id, []));
             }
-            catch (Exception ex) when (StorageUnavailable.Is(ex) && report.Any(i => i.Outcome == Applied))
+            catch (Exception ex) when (StorageUnavailable.Is(ex) && (report.Any(i => i.Outcome == Applied) || counted.Count > 0))
             {
-                // Each shipment's report is a write of its own: those before this one are stored, so the usual 503 "not
-                // applied" would be untrue, and a driver told so could not know what the same report again will say.
-                return PartlyStored(http, sequence, [.. report.Where(i => i.Outcome == Applied).Select(i => i.ShipmentId)], ex);
+                // Each shipment's report is a write of its own, and so is each wrong code's count: those before this one are
+                // stored, so the usual 503 "not applied" would be untrue, and a driver told so could not know what the same
+                // report again will say.
+                return PartlyStored(http, sequence, [.. report.Where(i => i.Outcome == Applied).Select(i => i.ShipmentId)], [.. counted], ex);
             }
+            if (result.WrongCodeCounted) counted.Add(shipment.Id);
             report.Add(new StopReportItem(shipment.Id, stop!.Action, Describe(result.Outcome), result.Why, result.Shipment?.Status));
         }
         return TypedResults.Ok(report.ToArray());
@@ -200,20 +203,34 @@ public static class RouteEndpoints
 
     private const string Applied = "applied";
 
-    /// <summary>The detail of a stop report whose storage failed after some of its shipments' reports were stored.</summary>
-    public static string StopPartlyStored(int sequence, IEnumerable<Guid> stored) =>
-        $"Stop {sequence}: the reports of shipments {string.Join(", ", stored)} were stored, but the storage is busy or " +
-        "failing and the rest of the stop's report was not stored. Send the same report again: the stored ones answer 'repeated', " +
-        "the rest is applied.";
+    /// <summary>The detail of a stop report whose storage failed after some of its shipments' reports were stored, or some
+    /// of its wrong handover codes counted (<paramref name="counted"/>: the unloads whose code was counted).</summary>
+    public static string StopPartlyStored(int sequence, IReadOnlyCollection<Guid> stored, IReadOnlyCollection<Guid>? counted = null)
+    {
+        counted ??= [];
+        var what = string.Join(" and ", new[]
+        {
+            stored.Count > 0 ? $"the reports of shipments {string.Join(", ", stored)} were stored" : null,
+            counted.Count > 0 ? $"the wrong handover code given for shipments {string.Join(", ", counted)} was counted" : null,
+        }.OfType<string>());
+        var again = string.Join(", ", new[]
+        {
+            stored.Count > 0 ? "the stored ones answer 'repeated'" : null,
+            counted.Count > 0 ? "a code counted is not counted again (its shipment answers 'unproven' again)" : null,
+        }.OfType<string>());
+        return $"Stop {sequence}: {what}, but the storage is busy or failing and the rest of the stop's report was not stored. " +
+            $"Send the same report again: {again}, the rest is applied.";
+    }
 
-    private static IResult PartlyStored(HttpContext http, int sequence, Guid[] stored, Exception ex)
+    private static IResult PartlyStored(HttpContext http, int sequence, Guid[] stored, Guid[] counted, Exception ex)
     {
         http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RouteEndpoints)).LogError(ex,
-            "Stop report {Method} {Path}: storage failed after {Count} shipments' reports were stored; answered 503 naming them",
-            http.Request.Method, http.Request.Path, stored.Length);
+            "Stop report {Method} {Path}: storage failed after {Count} shipments' reports were stored and {Counted} wrong codes counted; answered 503 naming them",
+            http.Request.Method, http.Request.Path, stored.Length, counted.Length);
         http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
-            detail: StopPartlyStored(sequence, stored), extensions: new Dictionary<string, object?> { ["stored"] = stored, ["retryable"] = true });
+            detail: StopPartlyStored(sequence, stored, counted),
+            extensions: new Dictionary<string, object?> { ["stored"] = stored, ["wrongCodeCounted"] = counted, ["retryable"] = true });
     }
 
     private static string Describe(TrackingOutcome outcome) => outcome switch

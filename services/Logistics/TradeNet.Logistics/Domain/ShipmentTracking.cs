@@ -8,7 +8,9 @@ namespace TradeNet.Logistics.Domain;
 /// <summary><see cref="Unproven"/>: a carrier's delivery without the receiving town's handover code (<see cref="HandoverCodes"/>).</summary>
 public enum TrackingOutcome { Applied, Repeated, NotFound, Forbidden, Illegal, Contended, Unproven }
 
-public sealed record TrackingResult(TrackingOutcome Outcome, Shipment? Shipment = null, string? Why = null);
+/// <param name="WrongCodeCounted">An <see cref="TrackingOutcome.Unproven"/> delivery whose wrong code was counted, in a write of
+/// its own: stored, although the delivery was not.</param>
+public sealed record TrackingResult(TrackingOutcome Outcome, Shipment? Shipment = null, string? Why = null, bool WrongCodeCounted = false);
 
 /// <summary>
 /// Carriers report pickup, delivery and failure (a failed leg's transfer becomes pending again, to be planned anew,
@@ -67,8 +69,8 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 if (action == ShipmentAction.Deliver)
                 {
                     // Checked only for a delivery that would apply: a repeat proves nothing new and changes nothing.
-                    if (!isOperator && !byReceiver && await UnprovenAsync(session, shipment, callerTown, codes ?? [], ct) is { } why)
-                        return new(TrackingOutcome.Unproven, shipment, why);
+                    if (!isOperator && !byReceiver && await UnprovenAsync(session, shipment, callerTown, codes ?? [], ct) is { } unproven)
+                        return new(TrackingOutcome.Unproven, shipment, unproven.Why, unproven.Counted);
                     activity?.SetTag("tradenet.delivery_proof", isOperator ? "operator" : byReceiver ? "receiver" : "handover-code");
                 }
                 await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
@@ -101,17 +103,18 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
     /// more. A code counted before (by its tag, <see cref="HandoverCodes.WrongCodeTagAsync"/>) is known to be wrong and is no
     /// new guess: the report that counted it may have failed afterwards (a 503, a timeout) and be sent again as it was, and
     /// an honest carrier on a flaky connection must not lock its own shipment so. Its answer is the one a new wrong code
-    /// gets, with the count as it stands; it tells the carrier only that it gave that code before.</summary>
-    private async Task<string?> UnprovenAsync(ILogisticsSession session, Shipment shipment, string? carrier, IReadOnlyCollection<string> codes,
+    /// gets, with the count as it stands; it tells the carrier only that it gave that code before. <c>Counted</c>: this call
+    /// committed a new wrong code (a stop report failing later must say so).</summary>
+    private async Task<(string Why, bool Counted)?> UnprovenAsync(ILogisticsSession session, Shipment shipment, string? carrier, IReadOnlyCollection<string> codes,
         CancellationToken ct)
     {
         const string ReceiverMay = "the receiving town reports the delivery itself, or an operator does";
         if (codes.Count == 0)
-            return $"a carrier reports a delivery with the receiving town's handover code (handoverCode), which the receiver reads on the shipment and gives at handover; or {ReceiverMay}";
+            return ($"a carrier reports a delivery with the receiving town's handover code (handoverCode), which the receiver reads on the shipment and gives at handover; or {ReceiverMay}", false);
         var attempts = await session.HandoverAttemptsAsync(shipment.Id, ct);
         var left = HandoverCodes.MaxWrong - attempts.Wrong;
         if (left <= 0)
-            return $"{HandoverCodes.MaxWrong} wrong handover codes were given for this shipment, so no code is taken any more: {ReceiverMay}";
+            return ($"{HandoverCodes.MaxWrong} wrong handover codes were given for this shipment, so no code is taken any more: {ReceiverMay}", false);
         // Each new code tried is a guess: no more are tried than the shipment has left, and each wrong one is counted.
         var tried = new List<(string Code, string Tag)>();
         foreach (var code in codes.Select(HandoverCodes.Normalize).OfType<string>().Distinct(StringComparer.Ordinal))
@@ -121,7 +124,8 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
         }
         if (await handoverCodes.MatchesAsync(shipment.Id, tried.Select(t => t.Code), ct)) return null;
         var wrong = attempts.Wrong;
-        if (tried.Count > 0)
+        var counted = tried.Count > 0;
+        if (counted)
         {
             wrong = await session.CountWrongHandoverCodesAsync(shipment.Id, [.. tried.Select(t => t.Tag)], ct);
             await session.CommitAsync(ct);
@@ -133,9 +137,10 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
             logger.LogInformation("Delivery of shipment {ShipmentId} reported by carrier {Carrier} refused: a wrong handover code given before, not counted again ({Wrong} of {Max})",
                 shipment.Id, carrier, wrong, HandoverCodes.MaxWrong);
         }
-        return wrong >= HandoverCodes.MaxWrong
+        return (wrong >= HandoverCodes.MaxWrong
             ? $"the handover code does not match this shipment's, and that was the {HandoverCodes.MaxWrong}th wrong one: no code is taken any more; {ReceiverMay}"
-            : $"the handover code does not match this shipment's ({HandoverCodes.MaxWrong - wrong} more wrong {(HandoverCodes.MaxWrong - wrong == 1 ? "code" : "codes")} and only the receiving town or an operator may report it); ask the receiving town for the code it reads on the shipment";
+            : $"the handover code does not match this shipment's ({HandoverCodes.MaxWrong - wrong} more wrong {(HandoverCodes.MaxWrong - wrong == 1 ? "code" : "codes")} and only the receiving town or an operator may report it); ask the receiving town for the code it reads on the shipment",
+            counted);
     }
 
     private async Task<TransferOrder> CountFailureAsync(ILogisticsSession session, Shipment failed, DateTimeOffset now, CancellationToken ct)

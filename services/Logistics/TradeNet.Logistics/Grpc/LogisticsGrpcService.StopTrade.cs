@@ -10,7 +10,7 @@ namespace TradeNet.Logistics.Grpc;
 
 public sealed partial class LogisticsGrpcService
 {
-    /// <summary>Longer than a REST reason: matching sends "cancelled by operator {name}: {reason}".</summary>
+    /// <summary>Longer than a REST reason: matching sends "cancelled by operator {name}: {reason}" (OperatorCancellation.Recorded).</summary>
     public const int MaxStopReasonLength = 1000;
 
     private const int StopAttempts = 5;

@@ -90,13 +90,11 @@ public sealed class ClearingRounds(
         }
     }
 
-    /// <summary>Extends the round's lease; false once it ran out, as another instance may have run a round since
-    /// (even one that gave the lease back), and then this round's trades may hold quantities twice.</summary>
-    private Task<bool> ExtendLeaseAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        return store.TryExtendLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct);
-    }
+    /// <summary>Extends the round's lease; false once another instance took it, which may have run a round since (even one
+    /// that gave the lease back), and then this round's trades may hold quantities twice. A lease that ran out (a stall, a
+    /// clock stepped forward) while nobody took it is extended: no other round can have run meanwhile.</summary>
+    private Task<bool> ExtendLeaseAsync(CancellationToken ct) =>
+        store.TryExtendLeaseAsync(LeaseName, _holder, clock.GetUtcNow() + LeaseLength, ct);
 
     /// <summary>Renews the lease every third of its length while the round runs (a slow book, a slow solve); a store
     /// error is tried again at the next renewal. The check before the round's write is what counts.</summary>
@@ -110,7 +108,7 @@ public sealed class ClearingRounds(
                 try
                 {
                     if (await ExtendLeaseAsync(ct)) continue;
-                    logger.LogWarning("Clearing round lost its lease (it ran out, another matching instance may have cleared meanwhile); it will propose nothing");
+                    logger.LogWarning("Clearing round lost its lease (it ran out and another matching instance took it, and may have cleared meanwhile); it will propose nothing");
                     return;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -187,7 +185,7 @@ public sealed class ClearingRounds(
         // round's trades are stale. Extended inside the write, the lease is this instance's until the commit, so no
         // pause before it can let another round hand out the same quantities.
         var now = clock.GetUtcNow();
-        if (!await session.ExtendLeaseAsync(LeaseName, _holder, now, now + LeaseLength, ct)) throw new ClearingTakenOverException();
+        if (!await session.ExtendLeaseAsync(LeaseName, _holder, now + LeaseLength, ct)) throw new ClearingTakenOverException();
         // A withdrawal or a lower quantity consumed while the strategy ran cancelled only the proposals stored before it.
         // The listings proposed on are guarded: a listing consumer committing after this write's snapshot cannot see the
         // new proposals (not yet committed) and this write reads its listing as it was, so each would keep a proposal the

@@ -64,10 +64,10 @@ public interface IMatchingStore
     /// sharing a store use it to take turns (see <see cref="Rounds.ClearingRounds"/>).</summary>
     Task<bool> TryTakeLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default);
 
-    /// <summary>Moves the end of <paramref name="holder"/>'s lease to <paramref name="until"/>, only while it is theirs and has
-    /// not run out by <paramref name="now"/>: false once it ran out, even when nobody took it meanwhile (another holder may
-    /// have taken it and given it back).</summary>
-    Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default);
+    /// <summary>Moves the end of <paramref name="holder"/>'s lease to <paramref name="until"/>, only while it is theirs: also once
+    /// it ran out, if nobody took it meanwhile (then nobody else can have done what it guards: taking it is the only way in);
+    /// false once another holder took it, even one that gave it back since (given back, the lease is deleted).</summary>
+    Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset until, CancellationToken ct = default);
 
     /// <summary>Gives the lease up if <paramref name="holder"/> has it; otherwise changes nothing.</summary>
     Task ReleaseLeaseAsync(string name, string holder, CancellationToken ct = default);
@@ -143,7 +143,8 @@ public interface IMatchingSession : IWriteScope
     /// write or the consumer's fails with a write conflict and is tried again on the other's committed state.</remarks>
     Task GuardListingsAsync(IReadOnlyCollection<string> listingIds, CancellationToken ct = default);
 
-    /// <summary>Extends the holder's unexpired lease inside this write, so the write commits only while the lease is
-    /// held (another instance taking it meanwhile conflicts with it); false when the lease ran out or is another's.</summary>
-    Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default);
+    /// <summary>Extends the holder's lease inside this write, so the write commits only while the lease is held (another
+    /// instance taking it meanwhile conflicts with it); false when it is another's or gone. One that ran out while nobody
+    /// took it is still the holder's (<see cref="IMatchingStore.TryExtendLeaseAsync"/>).</summary>
+    Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset until, CancellationToken ct = default);
 }

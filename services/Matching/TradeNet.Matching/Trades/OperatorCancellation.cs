@@ -33,7 +33,7 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
     {
         using var activity = TradeNetTelemetry.Source.StartActivity("cancel trade");
         activity?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
-        var recorded = $"cancelled by operator {operatorName}: {reason}";
+        var recorded = Recorded(operatorName, reason);
         StopTradeReply? stopped = null;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
@@ -131,6 +131,15 @@ public sealed class OperatorCancellation(IMatchingStore store, Logistics.Logisti
     internal const string CancellationNotStored = "Logistics stopped the trade's goods, but matching's storage is busy or failing and " +
         "the cancellation was not recorded; the trade still shows agreed. Logistics' stop report cancels it here, as does the same " +
         "cancel sent again.";
+
+    /// <summary>The trade's recorded reason: "cancelled by operator ops: …", but "cancelled by operator: …" for an operator
+    /// named "operator" (the hosts' default), and "cancelled by Operator Jane: …" for a name that says it already, rather
+    /// than the word twice. Only read by people: nothing parses it (logistics keeps it as the stop's reason).</summary>
+    internal static string Recorded(string operatorName, string reason)
+    {
+        var name = operatorName.Trim();
+        return $"cancelled by {(name.StartsWith("operator", StringComparison.OrdinalIgnoreCase) ? name : $"operator {name}")}: {reason}";
+    }
 
     private static IEnumerable<ArrivedLeg> Arrived(StopTradeReply stopped) =>
         stopped.DeliveredLegs.Select(leg => new ArrivedLeg(leg.LegIndex, leg.DeliveredAt?.ToDateTimeOffset()));

@@ -133,7 +133,24 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         if (PrivateFile.TryRestrict(file) is { } why) logger.LogWarning(why, "Backup file {File} keeps the rights its file system gave it", file);
     }
 
-    private static long Size(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+    /// <summary>A test's hook, run with a path just before it is read where another process may remove it first: the live
+    /// <c>-wal</c> (SQLite deletes it when the file's last connection closes) or the backups folder (deleted by hand).</summary>
+    internal Action<string>? Reading { get; init; }
+
+    // One read, and a file gone by then counts nothing: checking that it exists first left a moment for the -wal to vanish
+    // before its length was read, and the backup answered 500.
+    private long Size(string path)
+    {
+        Reading?.Invoke(path);
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return 0;
+        }
+    }
 
     private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture);
 
@@ -207,9 +224,19 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     /// listed, nor any other folder.</summary>
     public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken ct)
     {
-        if (!Directory.Exists(Folder)) return [];
+        string[] folders;
+        try
+        {
+            Reading?.Invoke(Folder);
+            folders = Directory.GetDirectories(Folder);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // None yet, or the folder was deleted (by hand) as it was listed: checked first, it could go between the two.
+            return [];
+        }
         var manifests = new List<BackupManifest>();
-        foreach (var folder in Directory.GetDirectories(Folder))
+        foreach (var folder in folders)
             if (await ReadManifestAsync(Path.GetFileName(folder), ct) is { } manifest) manifests.Add(manifest);
         return manifests.OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
     }

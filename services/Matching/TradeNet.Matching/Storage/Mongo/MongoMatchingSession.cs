@@ -96,7 +96,7 @@ public sealed class MongoMatchingSession(MongoMatchingStore store, MongoWriteSco
     public Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default) =>
         store.Rounds.InsertOneAsync(scope.Session, RoundDocument.From(round), cancellationToken: ct);
 
-    public async Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default) =>
-        (await store.Leases.UpdateOneAsync(scope.Session, d => d.Id == name && d.Holder == holder && d.ExpiresAt > now.UtcDateTime,
+    public async Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset until, CancellationToken ct = default) =>
+        (await store.Leases.UpdateOneAsync(scope.Session, d => d.Id == name && d.Holder == holder,
             Builders<LeaseDocument>.Update.Set(d => d.ExpiresAt, until.UtcDateTime), cancellationToken: ct)).MatchedCount == 1;
 }

@@ -17,10 +17,10 @@ public sealed class SqliteMatchingSession(SqliteWriteScope scope) : IMatchingSes
 
     public ValueTask DisposeAsync() => scope.DisposeAsync();
 
-    public async Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default) =>
+    public async Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset until, CancellationToken ct = default) =>
         await scope.ExecuteAsync(
-            "UPDATE leases SET expires_at = $until WHERE name = $name AND holder = $holder AND expires_at > $now",
-            ("$name", name), ("$holder", holder), ("$until", until.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds())) == 1;
+            "UPDATE leases SET expires_at = $until WHERE name = $name AND holder = $holder",
+            ("$name", name), ("$holder", holder), ("$until", until.ToUnixTimeMilliseconds())) == 1;
 
     public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
     {

@@ -85,11 +85,11 @@ public sealed class SqliteMatchingStore : IMatchingStore
         return taken;
     }
 
-    public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken ct = default)
+    public async Task<bool> TryExtendLeaseAsync(string name, string holder, DateTimeOffset until, CancellationToken ct = default)
     {
         // The same conditional write a round makes inside its own transaction, here in one of its own.
         await using var session = await BeginAsync(ct);
-        var extended = await session.ExtendLeaseAsync(name, holder, now, until, ct);
+        var extended = await session.ExtendLeaseAsync(name, holder, until, ct);
         await session.CommitAsync(ct);
         return extended;
     }
