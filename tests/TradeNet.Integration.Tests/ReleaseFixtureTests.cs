@@ -38,6 +38,15 @@ public sealed class ReleaseFixtureTests(ITestOutputHelper output)
                     Assert.NotEmpty((await towns[id].Get("/api/matching/trades")).EnumerateArray());
                 }
 
+                // A key the town replaced under the old release stays refused: the upgrade brings no old key back.
+                foreach (var revoked in fixture.RevokedKeys)
+                {
+                    using var thief = new TradeNetClient(tradeNet.Gateway, revoked);
+                    var refused = await thief.Send(HttpMethod.Get, "/api/matching/trades");
+                    Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized,
+                        $"{release}: a key replaced before the upgrade answered {(int)refused.StatusCode}");
+                }
+
                 // The trades left in flight (agreed, planned, one leg on the road and one failed) are finished.
                 foreach (var role in new[] { "on_the_road", "planned", "agreed" })
                     Assert.Equal("completed", (await fixture.FinishAsync(ops, fixture.Trade(role), t => towns[t])).GetProperty("status").GetString());

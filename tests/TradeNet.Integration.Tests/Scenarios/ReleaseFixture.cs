@@ -38,6 +38,10 @@ public sealed class ReleaseFixture
     public IEnumerable<(string Name, string Id, string ApiKey)> Towns =>
         World.GetProperty("towns").EnumerateObject().Select(t => (t.Name, t.Value.GetProperty("id").GetString()!, t.Value.GetProperty("apiKey").GetString()!));
 
+    /// <summary>Keys a town replaced under the old release (fixtures recorded since 6 Dec; none in older ones).</summary>
+    public IEnumerable<string> RevokedKeys =>
+        World.TryGetProperty("revokedKeys", out var keys) ? keys.EnumerateArray().Select(k => k.GetString()!) : [];
+
     public string Trade(string role) => World.GetProperty("trades").GetProperty(role).GetString()!;
 
     /// <summary>The differences the docs announce for this release's data.</summary>

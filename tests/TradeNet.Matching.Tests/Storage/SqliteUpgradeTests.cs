@@ -272,6 +272,140 @@ public sealed class SqliteUpgradeTests : IDisposable
         Assert.Equal("ix_trade_listings_status", indexes.ExecuteScalar());
     }
 
+    /// <summary>Going back is not supported (docs/operations.md, "Upgrading"), but an operator may do it: an older release
+    /// started on an upgraded file makes its own indexes again and writes trades without the copies of their status this
+    /// release keeps. Upgraded again, the file listed an agreed trade among Roanne's proposals (found by the 6 Dec drill,
+    /// b017d16 on a folder today's host had opened): the copies were filled once, at the first upgrade, and never again.</summary>
+    [Fact]
+    public async Task A_file_an_older_release_wrote_again_after_the_upgrade_lists_each_trade_by_its_status_once_upgraded_again()
+    {
+        Directory.CreateDirectory(_settings.DataDir);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var trades = Enumerable.Range(0, 6).Select(i => Made(now, "roanne", i % 2 == 0 ? "lyon" : "riorges", i, TradeStatus.Proposed)).ToList();
+        OldTradeTables(trades);
+        _ = new SqliteMatchingStore(Path); // the upgrade
+        SqliteDatabase.ClearPool(Path);
+
+        // Then the older release again: one proposal agreed, one cancelled, one new trade proposed.
+        var agreed = trades[0] with { Status = TradeStatus.Agreed, Version = 2 };
+        var cancelled = trades[1].Cancel("expired", now);
+        var made = Made(now, "roanne", "vichy", 0, TradeStatus.Proposed);
+        OlderReleaseAgain([agreed, cancelled], made);
+        var store = new SqliteMatchingStore(Path);
+        async Task<IEnumerable<Guid>> Trades(string town, TradeStatus status, string? with = null) =>
+            (await store.TradesAsync(new TradeQuery(town, status, WithTown: with))).Select(t => t.Id);
+
+        Assert.Contains(agreed.Id, await Trades("roanne", TradeStatus.Agreed));
+        Assert.DoesNotContain(agreed.Id, await Trades("roanne", TradeStatus.Proposed));
+        Assert.Contains(agreed.Id, await Trades("lyon", TradeStatus.Agreed, with: "roanne"));
+        Assert.Contains(cancelled.Id, await Trades("riorges", TradeStatus.Cancelled));
+        Assert.Contains(cancelled.Id, await Trades("roanne", TradeStatus.Cancelled, with: "riorges"));
+        Assert.Contains(made.Id, await Trades("vichy", TradeStatus.Proposed));
+        Assert.Contains(made.Id, await Trades("roanne", TradeStatus.Proposed, with: "vichy"));
+        var byListing = await store.TradesUsingListingsAsync(["lyon-o", "vichy-o"], TradeStatus.Proposed);
+        Assert.DoesNotContain(agreed.Id, byListing.GetValueOrDefault("lyon-o", []).Select(t => t.Id));
+        Assert.Contains(made.Id, byListing.GetValueOrDefault("vichy-o", []).Select(t => t.Id));
+        using var check = new SqliteConnection($"Data Source={Path};Pooling=False");
+        check.Open();
+        using var indexes = check.CreateCommand();
+        indexes.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('ix_trade_towns_town', 'ix_trade_listings_listing')";
+        Assert.Equal(0L, indexes.ExecuteScalar());
+    }
+
+    /// <summary>The book's copies of each listing's remaining quantity and end, likewise: an older release started on an
+    /// upgraded file saves its listings without them, so a listing it restocked stayed out of every round once upgraded
+    /// again, and one it sold out stayed in.</summary>
+    [Fact]
+    public async Task A_book_an_older_release_wrote_again_after_the_upgrade_gives_rounds_the_listings_live_in_its_snapshots()
+    {
+        Directory.CreateDirectory(_settings.DataDir);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        ListingSnapshot Listing(string id, double remaining) => new(id, "roanne", "offer", "cheese", "kg", 12, 1, 30, remaining, 2, [], [],
+            null, null, now.AddDays(3), 46.03, 4.06, 3);
+        void Save(SqliteConnection connection, string sql, params ListingSnapshot[] listings)
+        {
+            foreach (var listing in listings)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("$id", listing.Id);
+                command.Parameters.AddWithValue("$listing", JsonSerializer.Serialize(listing, SqliteMatchingStore.Json));
+                command.ExecuteNonQuery();
+            }
+        }
+        using (var connection = new SqliteConnection($"Data Source={Path};Pooling=False"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE book (id TEXT PRIMARY KEY, town_id TEXT NOT NULL, version INTEGER NOT NULL, withdrawn INTEGER NOT NULL, listing TEXT NULL);
+                CREATE INDEX ix_book_open ON book(withdrawn);
+                """;
+            create.ExecuteNonQuery();
+            Save(connection, "INSERT INTO book VALUES ($id, 'roanne', 3, 0, $listing)", Listing("restocked", 0), Listing("sold", 25));
+        }
+        _ = new SqliteMatchingStore(Path); // the upgrade
+        SqliteDatabase.ClearPool(Path);
+        using (var connection = new SqliteConnection($"Data Source={Path};Pooling=False"))
+        {
+            // b017d16 again: its schema text, then its SqliteMatchingSession.SaveListingAsync.
+            connection.Open();
+            using var schema = connection.CreateCommand();
+            schema.CommandText = "CREATE INDEX IF NOT EXISTS ix_book_open ON book(withdrawn)";
+            schema.ExecuteNonQuery();
+            Save(connection, """
+                INSERT INTO book(id, town_id, version, withdrawn, listing) VALUES ($id, 'roanne', 4, 0, $listing)
+                ON CONFLICT(id) DO UPDATE SET town_id = 'roanne', version = 4, withdrawn = 0, listing = $listing
+                """, Listing("restocked", 30), Listing("sold", 0), Listing("new", 10));
+        }
+
+        var store = new SqliteMatchingStore(Path);
+
+        Assert.Equal(["new", "restocked"], (await store.LiveListingsAsync(now)).Select(l => l.Id));
+    }
+
+    /// <summary>What the release of b017d16 (5 Dec) does on a file: its schema text makes its indexes again (the lines
+    /// of its SqliteMatchingStore that this release drops), and its SqliteMatchingSession changes and adds trades with
+    /// these statements, knowing nothing of the status copies.</summary>
+    private void OlderReleaseAgain(IEnumerable<Trade> changed, Trade added)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
+        connection.Open();
+        using var schema = connection.CreateCommand();
+        schema.CommandText = """
+            CREATE INDEX IF NOT EXISTS ix_trade_towns_town ON trade_towns(town_id);
+            CREATE INDEX IF NOT EXISTS ix_trade_listings_listing ON trade_listings(listing_id);
+            """;
+        schema.ExecuteNonQuery();
+        foreach (var trade in changed)
+        {
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE trades SET status = $status, deadline = $deadline, version = $next, doc = $doc WHERE id = $id AND version = $expected";
+            update.Parameters.AddWithValue("$id", trade.Id.ToString());
+            update.Parameters.AddWithValue("$status", trade.Status.ToString().ToLowerInvariant());
+            update.Parameters.AddWithValue("$deadline", trade.Deadline.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$next", trade.Version);
+            update.Parameters.AddWithValue("$expected", 1);
+            update.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(trade, SqliteMatchingStore.Json));
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO trades(id, round_id, status, deadline, created_at, version, doc) VALUES ($id, $round, $status, $deadline, $created, 1, $doc);
+            INSERT INTO trade_towns(trade_id, town_id) SELECT $id, value FROM json_each($towns);
+            INSERT INTO trade_listings(trade_id, listing_id) SELECT $id, value FROM json_each($listings);
+            """;
+        insert.Parameters.AddWithValue("$id", added.Id.ToString());
+        insert.Parameters.AddWithValue("$round", added.RoundId.ToString());
+        insert.Parameters.AddWithValue("$status", added.Status.ToString().ToLowerInvariant());
+        insert.Parameters.AddWithValue("$deadline", added.Deadline.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$created", added.CreatedAt.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(added, SqliteMatchingStore.Json));
+        insert.Parameters.AddWithValue("$towns", JsonSerializer.Serialize(added.Towns.ToArray()));
+        insert.Parameters.AddWithValue("$listings", JsonSerializer.Serialize(added.ListingIds.ToArray()));
+        insert.ExecuteNonQuery();
+    }
+
     /// <summary>The release before's query for a town's trades (each trade the town was ever in, then its status), run
     /// on the file as that release left it.</summary>
     private List<Guid> PreviousReleaseTrades(TradeQuery query)

@@ -190,10 +190,13 @@ for n in completed on_the_road planned agreed cancelled; do paths+=("/api/logist
 codes=$(call GET "/api/logistics/shipments?limit=1000" "$ops_key" 200 | jq -r '.[] | "\(.id) \(.toTown)"' | while read -r s to; do
   call GET "/api/logistics/shipments/$s" "$(town_key "$to")" 200 | jq -c --arg s "$s" '{($s): (.handoverCode // null)}'
 done | jq -s 'add')
-jq -n --arg ops "$ops_key" --argjson codes "$codes" --arg mode "$mode" \
+# Riorges replaces its key (the route every release has): the one it gave up must stay refused after an upgrade.
+revoked=${key[Riorges]}
+key[Riorges]=$(call POST "/api/catalog/towns/${id[Riorges]}/api-key" "$revoked" 200 | jq -r .apiKey)
+jq -n --arg ops "$ops_key" --argjson codes "$codes" --arg mode "$mode" --arg revoked "$revoked" \
   --argjson towns "$(for n in "${!id[@]}"; do jq -n --arg n "$n" --arg i "${id[$n]}" --arg k "${key[$n]}" '{($n): {id: $i, apiKey: $k}}'; done | jq -s add)" \
   --argjson trades "$(for n in "${!trade[@]}"; do jq -n --arg n "$n" --arg t "${trade[$n]}" '{($n): $t}'; done | jq -s add)" \
-  '{operatorKey: $ops, stopped: $mode, towns: $towns, trades: $trades, handoverCodes: $codes}' >"$out/world.json"
+  '{operatorKey: $ops, stopped: $mode, towns: $towns, trades: $trades, handoverCodes: $codes, revokedKeys: [$revoked]}' >"$out/world.json"
 
 if [[ $mode == kill ]]; then
   # One more write, then the process dies at once: what it had not published stays in its outbox.

@@ -24,15 +24,28 @@ internal static class SqliteMatchingUpgrade
         new("trade_listings", "status", "TEXT NULL"),
     ];
 
+    /// <summary>An older release started on a file this release had upgraded (going back, which docs/operations.md,
+    /// "Upgrading", does not support, but an operator may do) makes its own indexes again, the ones this release drops
+    /// below, and changes and adds rows without the copies it does not know of. Such an index back in the file is the
+    /// mark: the copies are filled again from what they copy, once, and the index goes again in the same write.</summary>
+    private const string BookWrittenByOlderRelease = "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_book_open')";
+
+    /// <summary>Made by releases before <c>trade_towns.status</c> (b017d16 of 5 Dec among them).</summary>
+    private const string TownsWrittenByOlderRelease = "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_towns_town')";
+
+    /// <summary>Made by releases before <c>trade_listings.status</c> (137a476, 6 Dec), which had no <c>trade_town_pairs</c>
+    /// either. Releases from 137a476 to the pairs (3c89f20) leave no mark: their trades' pairs are not filled again.</summary>
+    private const string ListingsWrittenByOlderRelease = "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_listings_listing')";
+
     /// <summary>Rows written before the columns existed get them from their snapshot (julianday reads its ISO times with
     /// their offset; + 1 ms rounds up, as <see cref="SqliteMatchingStore.OpenUntil"/> does). Finds nothing in a file this
     /// release wrote, so it costs one look per start. A tombstone (no snapshot) has nothing remaining.</summary>
-    private const string FillBookColumns = """
+    private const string FillBookColumns = $"""
         UPDATE book SET
             remaining = COALESCE(json_extract(listing, '$.remaining'), 0),
             open_until = CASE WHEN json_extract(listing, '$.availableUntil') IS NULL THEN 9223372036854775807
                 ELSE CAST((julianday(json_extract(listing, '$.availableUntil')) - 2440587.5) * 86400000 AS INTEGER) + 1 END
-        WHERE remaining IS NULL OR open_until IS NULL
+        WHERE remaining IS NULL OR open_until IS NULL OR {BookWrittenByOlderRelease}
         """;
 
     /// <summary>After the columns exist (an older file gets them above, so the index cannot be in the schema). Only
@@ -49,11 +62,13 @@ internal static class SqliteMatchingUpgrade
 
     /// <summary>Each (trade, town) row an earlier release wrote gets its trade's status and creation time. Only while the
     /// index below does not exist yet, and the same write creates it: so it runs once, and a later start does not look
-    /// every town's whole history over for nulls (millions of rows after months). Rows this release writes carry both.</summary>
-    private const string FillTradeTownColumns = """
+    /// every town's whole history over for nulls (millions of rows after months), unless an older release's mark is back
+    /// (above). Rows this release writes carry both.</summary>
+    private const string FillTradeTownColumns = $"""
         UPDATE trade_towns SET status = t.status, created_at = t.created_at FROM trades t
         WHERE t.id = trade_towns.trade_id
-            AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_towns_status_created')
+            AND (NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_towns_status_created')
+                OR {TownsWrittenByOlderRelease})
         """;
 
     /// <summary>A town's trades in the lists' order (created_at DESC, then the id), with a status or without: a page is
@@ -66,10 +81,11 @@ internal static class SqliteMatchingUpgrade
         """;
 
     /// <summary>Each (trade, listing) row an earlier release wrote gets its trade's status, once, as for the towns above.</summary>
-    private const string FillTradeListingStatus = """
+    private const string FillTradeListingStatus = $"""
         UPDATE trade_listings SET status = t.status FROM trades t
         WHERE t.id = trade_listings.trade_id
-            AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_listings_status')
+            AND (NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_listings_status')
+                OR {ListingsWrittenByOlderRelease})
         """;
 
     /// <summary>A listing's trades in one status (its proposals, on every change of it, each round's write and each page
@@ -83,11 +99,14 @@ internal static class SqliteMatchingUpgrade
     /// <summary>Each pair of towns of every trade an earlier release wrote, once, with the trade's status and creation time: the
     /// schema made the table empty in such a file. Only while the indexes below do not exist yet, and the same write creates
     /// them, so it runs once (as <see cref="FillTradeTownColumns"/>). Rows this release writes come with their trade.</summary>
-    private const string FillTradeTownPairs = """
+    private const string FillTradeTownPairs = $"""
         INSERT OR IGNORE INTO trade_town_pairs(trade_id, town_id, with_town_id, status, created_at)
         SELECT a.trade_id, a.town_id, b.town_id, t.status, t.created_at
         FROM trade_towns a JOIN trade_towns b ON b.trade_id = a.trade_id AND a.town_id < b.town_id JOIN trades t ON t.id = a.trade_id
         WHERE NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_trade_town_pairs_status_created')
+            OR {ListingsWrittenByOlderRelease};
+        UPDATE trade_town_pairs SET status = t.status FROM trades t
+        WHERE t.id = trade_town_pairs.trade_id AND trade_town_pairs.status <> t.status AND {ListingsWrittenByOlderRelease}
         """;
 
     /// <summary>One town's trades with another (a town's <c>?town=</c>), with a status or without, in the lists' order: a
@@ -103,8 +122,9 @@ internal static class SqliteMatchingUpgrade
     private const string UnagreedCancelledIndex =
         "CREATE INDEX IF NOT EXISTS ix_trades_unagreed_cancelled ON trades(unagreed_cancelled_at) WHERE unagreed_cancelled_at IS NOT NULL";
 
-    /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it.</summary>
+    /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it. The
+    /// fills come before the indexes that drop an older release's mark.</summary>
     public static void Run(SqliteDatabase database) =>
-        AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, ChangedIndex, FillTradeTownColumns, TradeTownIndexes,
-            UnagreedCancelledIndex, FillTradeListingStatus, TradeListingIndex, FillTradeTownPairs, TradeTownPairIndexes);
+        AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, ChangedIndex, FillTradeTownColumns, FillTradeListingStatus,
+            FillTradeTownPairs, TradeTownIndexes, UnagreedCancelledIndex, TradeListingIndex, TradeTownPairIndexes);
 }
