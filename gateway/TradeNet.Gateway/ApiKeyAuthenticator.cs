@@ -167,8 +167,11 @@ public sealed class ApiKeyAuthenticator(
             check = await AskCatalogAsync(apiKey, ct);
             // A key the catalog did not call valid is still unknown: refused, or not answered (down or overloaded: a guess
             // per request, or one key sent again and again, must not go on adding to its load). Spent before the check
-            // leaves the count in flight, so the two never both miss it.
-            if (check.Outcome != ApiKeyOutcome.Valid) cache.UnknownKeys.AttemptAcquire(client).Dispose();
+            // leaves the count in flight, so the two never both miss it. A remembered key the catalog did not answer
+            // spends nothing: it never waits for the budget (its own per-key limit holds it), so spending would only lock
+            // out the new towns behind the same address once the catalog is back.
+            if (check.Outcome == ApiKeyOutcome.Invalid || (check.Outcome == ApiKeyOutcome.Unavailable && !remembered))
+                cache.UnknownKeys.AttemptAcquire(client).Dispose();
         }
         finally
         {

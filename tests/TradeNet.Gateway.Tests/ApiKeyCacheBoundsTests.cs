@@ -91,6 +91,32 @@ public sealed class ApiKeyCacheBoundsTests : IAsyncLifetime
             .Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, keys.Count - permits)), answers);
     }
 
+    /// <summary>Towns behind one address (an ingress, a NAT) whose keys this edge remembers are never held to that address's
+    /// budget of unknown keys, and they are held per key; their 503s during a catalog outage used to spend it all the same,
+    /// so once the catalog was back a town new to this edge (or one that had just rotated its key) got 429 for the minute.</summary>
+    [Fact]
+    public async Task Remembered_keys_that_the_catalog_could_not_check_leave_the_shared_budget_of_unknown_keys_to_new_towns()
+    {
+        const int permits = 3;
+        var catalog = new FakeCatalog();
+        var known = Enumerable.Range(0, permits).Select(i => catalog.RegisterTown($"4218{i}", $"Town {i}")).ToList();
+        var newcomer = catalog.RegisterTown("42071", "Charlieu");
+        await using var gateway = new GatewayFactory(_backend, catalog, new Dictionary<string, string?>
+        {
+            ["Gateway:RateLimit:PermitsPerMinute"] = $"{permits}",
+            ["Gateway:ApiKeyCache:Valid"] = "00:00:00.200",
+        });
+        var client = gateway.CreateClient();
+        foreach (var key in known) await EdgeAssert.Forwarded(await Get(client, key));
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // their identities have left the cache: the next request asks
+
+        catalog.Down = true;
+        foreach (var key in known) await EdgeAssert.Problem(await Get(client, key), HttpStatusCode.ServiceUnavailable);
+        catalog.Down = false;
+
+        await EdgeAssert.Forwarded(await Get(client, newcomer));
+    }
+
     /// <summary>The per-key limit runs before the edge knows a key: a partition per guessed key (a sliding window kept
     /// about 70 s) made each guess cost about 750 bytes for a minute — 37 MB for 50,000 guesses sent in 7 s, all refused
     /// (1.5 MB without it).</summary>

@@ -437,7 +437,42 @@ public sealed class OutboxRelayTests : IDisposable
 
         Assert.Equal([tradeIds[0], tradeIds[1], tradeIds[1]], sent.TradeIds);
         Assert.Equal(outboxIds[1], sent.MessageIds[2]);
-        Assert.Single(givenUp.Due(DateTimeOffset.UtcNow));
+        Assert.Single(givenUp.Due());
+    }
+
+    /// <summary>The given-up events' rest and the relay's look at them were timed on the wall clock, as forgetting was: a
+    /// clock stepped an hour back held an event a consumer gave up on (a reservation never made, a shipment never planned)
+    /// for that hour instead of half a minute.</summary>
+    [Fact]
+    public async Task An_event_a_consumer_gave_up_on_is_handed_over_again_after_its_rest_when_the_relays_clock_steps_an_hour_back()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "given-up-back.db"), "");
+        await WriteEventsAsync(db, 2);
+        var outboxIds = (await new SqliteOutboxStore(db).PendingAsync(10, default)).Select(m => m.Id).ToList();
+        var givenUp = new GivenUpEvents();
+        await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false), givenUp);
+        var sent = new PublishCount();
+        using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+        var clock = new ShiftedClock();
+        var relay = NewRelay(provider, clock);
+        await relay.StartAsync(default);
+        try
+        {
+            await Eventually.True(() => Task.FromResult(sent.TradeIds.Count >= 2), what: "first hand-over");
+            // The relay looks at an event no outbox has (so it looks again in 5 s), then the second event fails every
+            // retry, its rest over, and the clock steps back.
+            givenUp.Add(Guid.NewGuid(), DateTimeOffset.UtcNow - GivenUpEvents.Rest);
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // idle ticks every 0.5 s
+            givenUp.Add(outboxIds[1], DateTimeOffset.UtcNow - GivenUpEvents.Rest);
+            clock.Shift = TimeSpan.FromHours(-1);
+
+            await Eventually.True(() => Task.FromResult(sent.TradeIds.Count >= 3), timeout: TimeSpan.FromSeconds(15),
+                what: "the given-up event handed over again");
+        }
+        finally
+        {
+            await relay.StopAsync(default);
+        }
     }
 
     [Fact]

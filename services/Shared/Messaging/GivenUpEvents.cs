@@ -11,12 +11,21 @@ public sealed class GivenUpEvents
     /// <summary>How long an event rests before it is handed over again: what made it fail may take a while to clear.</summary>
     public static readonly TimeSpan Rest = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _since = new();
+    // When each was given up: on the wall clock, as the outbox's keeping stamps are (ForgetBefore), and on the monotonic
+    // clock, which times its rest: judged by the wall clock, a clock stepped an hour back held it an hour, not half a minute.
+    private readonly ConcurrentDictionary<Guid, (DateTimeOffset At, long Rests)> _since = new();
 
-    public void Add(Guid messageId, DateTimeOffset at) => _since.TryAdd(messageId, at);
+    /// <param name="at">When the consumer gave up (now, or earlier: the rest then counts from then).</param>
+    public void Add(Guid messageId, DateTimeOffset at)
+    {
+        var ago = TimeProvider.System.GetUtcNow() - at;
+        var rests = TimeProvider.System.GetTimestamp() - (ago > TimeSpan.Zero ? (long)(ago.TotalSeconds * TimeProvider.System.TimestampFrequency) : 0);
+        _since.TryAdd(messageId, (at, rests));
+    }
 
-    /// <summary>The events that have rested long enough.</summary>
-    public IReadOnlyList<Guid> Due(DateTimeOffset now) => [.. _since.Where(e => now - e.Value >= Rest).Select(e => e.Key)];
+    /// <summary>The events that have rested long enough (on the monotonic clock).</summary>
+    public IReadOnlyList<Guid> Due() =>
+        [.. _since.Where(e => TimeProvider.System.GetElapsedTime(e.Value.Rests) >= Rest).Select(e => e.Key)];
 
     /// <summary>Handed over again by the outbox that had it, or no outbox has it any more: no longer waiting.</summary>
     public void Remove(IEnumerable<Guid> messageIds)
@@ -28,7 +37,7 @@ public sealed class GivenUpEvents
     public void ForgetBefore(DateTimeOffset before)
     {
         foreach (var (id, since) in _since)
-            if (since < before) _since.TryRemove(id, out _);
+            if (since.At < before) _since.TryRemove(id, out _);
     }
 }
 

@@ -52,7 +52,9 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     // step moves (see KeptBefore).
     private DateTimeOffset _startedAt;
     private long _startedTs;
-    private DateTimeOffset _nextGivenUp = DateTimeOffset.MinValue;
+    // When the given-up events were last handed over, on the monotonic clock (null: not yet); by the wall clock, a clock
+    // stepped back an hour held them that hour.
+    private long? _givenUpAt;
 
     // Looked for now and then, not on every idle tick: such events are rare and rest half a minute anyway.
     private static readonly TimeSpan GivenUpEvery = TimeSpan.FromSeconds(5);
@@ -159,8 +161,9 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
                 logger.LogInformation("Outbox relay {Store} hands {Count} events over again that the in-memory bus had before the last stop; consumers discard those they handled",
                     typeof(TStore).Name, again);
         }
-        if (now < _nextGivenUp || _givenUp is not { } givenUp || givenUp.Due(now) is not { Count: > 0 } due) return;
-        _nextGivenUp = now + GivenUpEvery;
+        if (_givenUpAt is { } givenUpAt && Clock.GetElapsedTime(givenUpAt) < GivenUpEvery) return;
+        if (_givenUp is not { } givenUp || givenUp.Due() is not { Count: > 0 } due) return;
+        _givenUpAt = Clock.GetTimestamp();
         var mine = await store.RequeueAsync(due, ct);
         if (mine.Count == 0) return;
         givenUp.Remove(mine);
