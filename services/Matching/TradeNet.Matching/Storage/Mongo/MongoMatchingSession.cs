@@ -96,7 +96,18 @@ public sealed class MongoMatchingSession(MongoMatchingStore store, MongoWriteSco
     public Task InsertRoundAsync(ClearingRound round, CancellationToken ct = default) =>
         store.Rounds.InsertOneAsync(scope.Session, RoundDocument.From(round), cancellationToken: ct);
 
-    public async Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset until, CancellationToken ct = default) =>
-        (await store.Leases.UpdateOneAsync(scope.Session, d => d.Id == name && d.Holder == holder,
-            Builders<LeaseDocument>.Update.Set(d => d.ExpiresAt, until.UtcDateTime), cancellationToken: ct)).MatchedCount == 1;
+    /// <summary>The round's own renewal (every third of a lease, outside this write) may touch the lease at the same moment:
+    /// that write conflict is retried like any other (<see cref="TradeChangedException"/>), not a failed round.</summary>
+    public async Task<bool> ExtendLeaseAsync(string name, string holder, DateTimeOffset until, CancellationToken ct = default)
+    {
+        try
+        {
+            return (await store.Leases.UpdateOneAsync(scope.Session, d => d.Id == name && d.Holder == holder,
+                Builders<LeaseDocument>.Update.Set(d => d.ExpiresAt, until.UtcDateTime), cancellationToken: ct)).MatchedCount == 1;
+        }
+        catch (MongoCommandException ex) when (ex.Code == WriteConflict)
+        {
+            throw new TradeChangedException("The clearing lease was renewed meanwhile; the write will be tried again.");
+        }
+    }
 }
