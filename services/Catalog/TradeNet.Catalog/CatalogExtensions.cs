@@ -68,8 +68,10 @@ public static class CatalogExtensions
     /// <summary>The catalog's MassTransit consumers: trade cancellations release, completions fulfil.</summary>
     public static IBusRegistrationConfigurator AddCatalogConsumers(this IBusRegistrationConfigurator x)
     {
-        x.AddConsumer<CatalogTradeCancelledConsumer>();
-        x.AddConsumer<CatalogTradeCompletedConsumer>();
+        // Named, not derived from the class names: messages wait in these queues across an upgrade, and a renamed
+        // class would move its consumer to a new, empty queue (ConsumerQueueTests). The names the formatter gave since 27 Nov.
+        x.AddConsumer<CatalogTradeCancelledConsumer>().Endpoint(e => e.Name = "catalog-trade-cancelled");
+        x.AddConsumer<CatalogTradeCompletedConsumer>().Endpoint(e => e.Name = "catalog-trade-completed");
         return x;
     }
 
