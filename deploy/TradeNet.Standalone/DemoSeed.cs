@@ -32,8 +32,12 @@ public static class DemoSeed
     public static async Task RunAsync(Uri edge, StandaloneOptions options, ILogger logger, CancellationToken stopping)
     {
         var keysFile = KeysFile(options);
-        if (File.Exists(keysFile)) return;
         var planFile = PlanFile(options);
+        if (File.Exists(keysFile))
+        {
+            File.Delete(planFile); // a stop between the keys file and the plan's deletion
+            return;
+        }
         using var http = new HttpClient { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
         var plan = await SeedPlan.ReadAsync(planFile, stopping);
         if (plan is null)
