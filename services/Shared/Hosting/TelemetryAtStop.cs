@@ -17,20 +17,27 @@ internal sealed class TelemetryAtStop(IServiceProvider services) : IHostedLifecy
 {
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
 
-    // After every hosted service's StopAsync (the bus, the relays), so the spans and logs of the stop go out too.
-    public Task StoppedAsync(CancellationToken cancellationToken)
+    private readonly List<Action> _exports = [];
+
+    // Taken at start: a test host's container may be disposed before its stop reaches StoppedAsync.
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         var milliseconds = (int)Budget.TotalMilliseconds;
-        var exports = new List<Action>();
-        if (services.GetService<TracerProvider>() is { } tracer) exports.Add(() => tracer.Shutdown(milliseconds));
-        if (services.GetService<MeterProvider>() is { } meter) exports.Add(() => meter.Shutdown(milliseconds));
-        if (services.GetService<LoggerProvider>() is { } logger) exports.Add(() => logger.Shutdown(milliseconds));
-        // Side by side: each waits at most the budget, and an exporter still retrying past it runs on a background thread.
-        return Task.WhenAll(exports.Select(Task.Run));
+        if (services.GetService<TracerProvider>() is { } tracer) _exports.Add(() => tracer.Shutdown(milliseconds));
+        if (services.GetService<MeterProvider>() is { } meter) _exports.Add(() => meter.Shutdown(milliseconds));
+        if (services.GetService<LoggerProvider>() is { } logger) _exports.Add(() => logger.Shutdown(milliseconds));
+        return Task.CompletedTask;
     }
 
+    // After every hosted service's StopAsync (the bus, the relays), so the spans and logs of the stop go out too. Side by
+    // side: each waits at most the budget, and an exporter still retrying past it runs on a background thread.
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.WhenAll(_exports.Select(export => Task.Run(() =>
+    {
+        try { export(); }
+        catch (ObjectDisposedException) { /* already shut down with its container */ }
+    })));
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
