@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace TradeNet.AppHost;
 
 /// <summary>What the app host starts and where. Keys: <c>--topology embedded|distributed</c> (or env
-/// TRADENET_TOPOLOGY), <c>TradeNet:GatewayPort</c> (5000), <c>TradeNet:DataDir</c> (a fresh temp folder),
+/// TRADENET_TOPOLOGY), <c>TradeNet:GatewayPort</c> (5000), <c>TradeNet:DataDir</c> or <c>Storage:DataDir</c> (a fresh temp folder),
 /// <c>TradeNet:OperatorKey</c> (generated and printed when unset), <c>TradeNet:Seed</c> (embedded topology: the demo towns,
 /// true unless false).</summary>
 public sealed record AppHostSettings(bool Distributed, int GatewayPort, string DataDir, string OperatorKey, string TokenKey,
@@ -17,7 +17,7 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
             throw new ArgumentException($"Unknown topology '{topology}': use 'embedded' (default) or 'distributed'.");
         var seed = config["TradeNet:Seed"] is not { } seedText || (bool.TryParse(seedText, out var s) ? s
             : throw new ArgumentException($"TradeNet:Seed is '{seedText}': use true or false."));
-        var dataDir = config["TradeNet:DataDir"] ?? Path.Combine(Path.GetTempPath(), "tradenet-apphost", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+        var dataDir = DataDirFrom(config);
         // Every trade and the demo keys go here: readable by the user who runs the app host only.
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dataDir);
         else Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -31,6 +31,23 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
             (config["ASPNETCORE_URLS"] ?? "http://localhost:15080").Split(';')[0],
             seed);
     }
+
+    /// <summary><c>TradeNet:DataDir</c>, or <c>Storage:DataDir</c> (env Storage__DataDir), the key the standalone host and the
+    /// services take: an operator who moves the standalone host's data with it expects the app host to follow, and it used
+    /// to ignore it (a new temp folder, the data given elsewhere). Both, naming different folders, is refused rather than
+    /// one silently winning. Made absolute here: each service runs in its own project folder, where a relative path would
+    /// name a folder of its own.</summary>
+    public static string DataDirFrom(IConfiguration config)
+    {
+        string? own = config["TradeNet:DataDir"], storage = config["Storage:DataDir"];
+        if (string.IsNullOrWhiteSpace(own)) own = null;
+        if (string.IsNullOrWhiteSpace(storage)) storage = null;
+        if (own is not null && storage is not null && Full(own) != Full(storage))
+            throw new ArgumentException($"TradeNet:DataDir ('{own}') and Storage:DataDir ('{storage}') name different data folders: set one of them.");
+        return Full(own ?? storage ?? Path.Combine(Path.GetTempPath(), "tradenet-apphost", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss")));
+    }
+
+    private static string Full(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
 
     public string GatewayUrl => $"http://127.0.0.1:{GatewayPort}";
 

@@ -86,6 +86,8 @@ public static class DistributedTopology
             .WithEnvironment("Gateway__Operators__0__Name", "operator")
             .WithEnvironment("Gateway__Operators__0__Key", settings.OperatorKey)
             .WaitFor(catalog).WaitFor(matching).WaitFor(logistics);
+        // After the node's stopper (registered when the node started), so this runs first at stop.
+        builder.Services.AddHostedService(sp => new ServicesStopFirst(sp, [["gateway"], ["catalog", "matching", "logistics"]]));
     }
 
     private static int Free() => AppHostSettings.FreePort();

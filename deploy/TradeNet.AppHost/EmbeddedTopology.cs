@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace TradeNet.AppHost;
 
 public static class EmbeddedTopology
@@ -17,6 +19,8 @@ public static class EmbeddedTopology
             .WithEnvironment("Gateway__Operators__0__Name", "operator")
             .WithEnvironment("Gateway__Operators__0__Key", settings.OperatorKey)
             .WithTelemetryExtras(settings);
+        // Stopped and waited for before the app host hands the rest (the dashboard) to DCP: its last telemetry arrives.
+        builder.Services.AddHostedService(sp => new ServicesStopFirst(sp, [["tradenet"]]));
     }
 
     /// <summary>Lets a test receive metrics itself: the dashboard shows metrics but has no API to read them.</summary>

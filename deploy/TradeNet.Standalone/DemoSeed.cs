@@ -19,20 +19,50 @@ public static class DemoSeed
     /// <summary>Where the seeded towns' API keys are written (only when this host seeded them).</summary>
     public static string KeysFile(StandaloneOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "demo-keys.json");
 
-    public static async Task RunAsync(Uri edge, StandaloneOptions options, ILogger logger)
+    /// <summary>The seed's <c>Idempotency-Key</c>s, written before its first request and deleted after the keys file: a
+    /// seed cut short (a stop, a crash, a failed request) is finished by the next start, the same requests with the same
+    /// keys getting the towns, their API keys and the listings already made back. Before it, a seed cut short left towns
+    /// whose keys were nowhere, and the next start, finding towns, seeded nothing.</summary>
+    public static string PlanFile(StandaloneOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "demo-seed.json");
+
+    /// <summary>How long a cut-short seed can be finished: the catalog answers a registration's key again for a day
+    /// (Catalog:RegistrationKeyLifetime), after which the same request would register new towns.</summary>
+    public static readonly TimeSpan FinishableFor = TimeSpan.FromHours(23);
+
+    public static async Task RunAsync(Uri edge, StandaloneOptions options, ILogger logger, CancellationToken stopping)
     {
         var keysFile = KeysFile(options);
-        if (File.Exists(keysFile)) return;
-        using var http = new HttpClient { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
-        // Only an empty network is seeded. The keys file alone does not say so: a backup holds no demo-keys.json, and a
-        // host started on one (the restore in docs/operations.md) would otherwise add five towns and ten listings to it.
-        if ((await http.GetFromJsonAsync<JsonElement>("/api/catalog/towns?limit=1")).GetArrayLength() > 0)
+        var planFile = PlanFile(options);
+        if (File.Exists(keysFile))
         {
-            logger.LogInformation("Demo towns not seeded: the network in {DataDir} already has towns (the seed fills only an empty one)",
-                Path.GetFullPath(options.DataDir));
+            File.Delete(planFile); // a stop between the keys file and the plan's deletion
             return;
         }
-        var categories = (await http.GetFromJsonAsync<JsonElement>("/api/catalog/categories")).EnumerateArray()
+        using var http = new HttpClient { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
+        var plan = await SeedPlan.ReadAsync(planFile, stopping);
+        if (plan is null)
+        {
+            // Only an empty network is seeded. The keys file alone does not say so: a backup holds no demo-keys.json, and a
+            // host started on one (the restore in docs/operations.md) would otherwise add five towns and ten listings to it.
+            if ((await http.GetFromJsonAsync<JsonElement>("/api/catalog/towns?limit=1", stopping)).GetArrayLength() > 0)
+            {
+                logger.LogInformation("Demo towns not seeded: the network in {DataDir} already has towns (the seed fills only an empty one)",
+                    Path.GetFullPath(options.DataDir));
+                return;
+            }
+            plan = SeedPlan.New();
+            await WritePrivateAsync(planFile, plan, stopping);
+        }
+        else if (DateTimeOffset.UtcNow - plan.StartedAt > FinishableFor)
+        {
+            logger.LogWarning("A demo seed started at {StartedAt} was cut short, too long ago to finish: the API keys of the demo " +
+                "towns it registered cannot be read again. Rotate them with the operator key (POST /api/catalog/towns/{{id}}/api-key), " +
+                "or start on an empty data folder for a new seed; delete {PlanFile} to stop this warning", plan.StartedAt, planFile);
+            return;
+        }
+        else logger.LogInformation("Finishing the demo seed started at {StartedAt} and cut short", plan.StartedAt);
+
+        var categories = (await http.GetFromJsonAsync<JsonElement>("/api/catalog/categories", stopping)).EnumerateArray()
             .Select(c => (Id: c.GetProperty("id").GetString()!, Value: c.GetProperty("valuePerUnit").GetDouble())).ToList();
 
         var keys = new Dictionary<string, string>();
@@ -40,33 +70,70 @@ public static class DemoSeed
         for (var i = 0; i < towns.Count; i++)
         {
             var town = towns[i];
-            var response = await http.PostAsJsonAsync("/api/catalog/towns", new
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/catalog/towns")
             {
-                name = town.Name, inseeCode = town.InseeCode, lat = town.Lat, lon = town.Lon, specialties = new[] { Specialties[i % Specialties.Length] },
-            });
+                Content = JsonContent.Create(new
+                {
+                    name = town.Name, inseeCode = town.InseeCode, lat = town.Lat, lon = town.Lon, specialties = new[] { Specialties[i % Specialties.Length] },
+                }),
+            };
+            request.Headers.Add(IdempotencyKeys.Header, plan.Towns[i]);
+            using var response = await http.SendAsync(request, stopping);
             response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(stopping);
             keys[body.GetProperty("town").GetProperty("id").GetString()!] = body.GetProperty("apiKey").GetString()!;
         }
         var ids = keys.Keys.ToList();
+        var listings = new Queue<string>(plan.Listings);
         // A swap between the first two towns, and a cycle through the next three (no pair among them fits).
-        await List(http, keys, ids[0], ids[1], categories[0], 1200);
-        await List(http, keys, ids[1], ids[0], categories[1], 1200);
-        await List(http, keys, ids[2], ids[3], categories[2], 900);
-        await List(http, keys, ids[3], ids[4], categories[3], 900);
-        await List(http, keys, ids[4], ids[2], categories[4], 900);
+        await List(http, keys, listings, ids[0], ids[1], categories[0], 1200, stopping);
+        await List(http, keys, listings, ids[1], ids[0], categories[1], 1200, stopping);
+        await List(http, keys, listings, ids[2], ids[3], categories[2], 900, stopping);
+        await List(http, keys, listings, ids[3], ids[4], categories[3], 900, stopping);
+        await List(http, keys, listings, ids[4], ids[2], categories[4], 900, stopping);
 
-        PrivateDirectory.Create(options.DataDir);
-        // The keys act as those towns: readable by the user who started the host only (Unix; elsewhere the folder's rights).
-        var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using var stream = new FileStream(keysFile, file);
-        await JsonSerializer.SerializeAsync(stream, new
+        await WritePrivateAsync(keysFile, new
         {
             attribution = TownDirectory.Attribution,
             towns = ids.Select((id, i) => new { id, name = towns[i].Name, apiKey = keys[id] }),
-        }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        }, CancellationToken.None);
+        File.Delete(planFile);
         logger.LogInformation("Seeded {Towns} demo towns around Roanne", ids.Count);
+    }
+
+    /// <summary>Written whole or not at all (a temp file renamed over), readable by the user who started the host only
+    /// (Unix; elsewhere the folder's rights): the keys act as those towns, and the plan's keys get them back.</summary>
+    private static async Task WritePrivateAsync<T>(string path, T content, CancellationToken cancellationToken)
+    {
+        PrivateDirectory.Create(Path.GetDirectoryName(path)!);
+        var temp = path + ".partial";
+        var file = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var stream = new FileStream(temp, file))
+            await JsonSerializer.SerializeAsync(stream, content, Json, cancellationToken);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    /// <summary>The seed's request keys: one per town registration, one per listing.</summary>
+    private sealed record SeedPlan(DateTimeOffset StartedAt, string[] Towns, string[] Listings)
+    {
+        public static SeedPlan New() => new(DateTimeOffset.UtcNow, [.. Enumerable.Range(0, 5).Select(_ => Key())], [.. Enumerable.Range(0, 10).Select(_ => Key())]);
+
+        public static async Task<SeedPlan?> ReadAsync(string path, CancellationToken cancellationToken)
+        {
+            if (!File.Exists(path)) return null;
+            await using var stream = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<SeedPlan>(stream, Json, cancellationToken);
+        }
+
+        private static string Key() => "demo-seed-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
     }
 
     /// <summary>Roanne and its nearest towns of some size.</summary>
@@ -78,18 +145,20 @@ public static class DemoSeed
     }
 
     /// <summary>Giver offers the category; receiver needs it, worth about <paramref name="credits"/>.</summary>
-    private static async Task List(HttpClient http, Dictionary<string, string> keys, string giver, string receiver,
-        (string Id, double Value) category, double credits)
+    private static async Task List(HttpClient http, Dictionary<string, string> keys, Queue<string> requestKeys, string giver, string receiver,
+        (string Id, double Value) category, double credits, CancellationToken stopping)
     {
         var quantity = Math.Round(credits / category.Value);
-        await Post(http, keys[giver], new { kind = "offer", category = category.Id, quantity = quantity * 2, minLot = 1, attributes = new[] { "local" } });
-        await Post(http, keys[receiver], new { kind = "need", category = category.Id, quantity, minLot = 1, maxDistanceKm = 60 });
+        await Post(http, keys[giver], requestKeys.Dequeue(), new { kind = "offer", category = category.Id, quantity = quantity * 2, minLot = 1, attributes = new[] { "local" } }, stopping);
+        await Post(http, keys[receiver], requestKeys.Dequeue(), new { kind = "need", category = category.Id, quantity, minLot = 1, maxDistanceKm = 60 }, stopping);
     }
 
-    private static async Task Post(HttpClient http, string key, object listing)
+    private static async Task Post(HttpClient http, string key, string requestKey, object listing, CancellationToken stopping)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/catalog/listings") { Content = JsonContent.Create(listing) };
         request.Headers.Add("X-Api-Key", key);
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+        request.Headers.Add(IdempotencyKeys.Header, requestKey);
+        using var response = await http.SendAsync(request, stopping);
+        response.EnsureSuccessStatusCode();
     }
 }

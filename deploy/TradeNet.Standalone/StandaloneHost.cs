@@ -22,13 +22,32 @@ public static class StandaloneHost
         var edge = BuildEdge(args, options);
         await edge.StartAsync();
 
-        if (options.Seed)
-            await DemoSeed.RunAsync(new Uri(options.EdgeUrl), options, edge.Logger);
-        Announce(options);
+        if (options.Seed) await SeedAsync(options, services, edge);
+        // A SIGTERM during the seed: the hosts are already stopping, so "running" would be untrue.
+        if (!services.Lifetime.ApplicationStopping.IsCancellationRequested && !edge.Lifetime.ApplicationStopping.IsCancellationRequested)
+            Announce(options);
 
         await Task.WhenAny(edge.WaitForShutdownAsync(), services.WaitForShutdownAsync());
         await edge.StopAsync();
         await services.StopAsync();
+    }
+
+    /// <summary>The demo seed, cut short by a stop (SIGTERM in the first second) or a failed request without taking the
+    /// host down: it used to end the process with an unhandled exception. The next start finishes it (DemoSeed.PlanFile).</summary>
+    private static async Task SeedAsync(StandaloneOptions options, WebApplication services, WebApplication edge)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
+            services.Lifetime.ApplicationStopping, edge.Lifetime.ApplicationStopping);
+        try
+        {
+            await DemoSeed.RunAsync(new Uri(options.EdgeUrl), options, edge.Logger, stopping.Token);
+        }
+        catch (Exception cut) when (cut is OperationCanceledException or HttpRequestException or IOException)
+        {
+            edge.Logger.LogWarning(stopping.IsCancellationRequested ? null : cut,
+                "Demo seed cut short{Why}: the next start on {DataDir} finishes it", stopping.IsCancellationRequested ? " by the stop" : "",
+                Path.GetFullPath(options.DataDir));
+        }
     }
 
     private static WebApplication BuildServices(string[] args, StandaloneOptions options)

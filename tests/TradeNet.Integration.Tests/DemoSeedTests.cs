@@ -47,6 +47,73 @@ public sealed class DemoSeedTests
         }
     }
 
+    [Fact]
+    public async Task A_seed_cut_short_is_finished_by_the_next_start_with_every_demo_towns_key()
+    {
+        using var folder = new TestSettings();
+        // The gateway lets two registrations a minute through: the seed's third gets 429, after two towns are registered
+        // and their keys given (the seed cut short as a stop or a crash cuts it, but at a known place).
+        var first = new StandaloneTradeNet
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["Standalone__Seed"] = "true", ["Storage__DataDir"] = folder.DataDir, ["Gateway__RateLimit__RegistrationsPerMinute"] = "2",
+            },
+        };
+        try
+        {
+            await first.InitializeAsync();
+            var until = DateTime.UtcNow.AddSeconds(90);
+            while (!first.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
+                await Task.Delay(200);
+        }
+        catch (InvalidOperationException) { /* the seed's failure ended the host (as it did before it was finishable) */ }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+        Assert.False(File.Exists(Path.Combine(folder.DataDir, "demo-keys.json")), "the first seed was not cut short:\n" + first.Logs());
+
+        var second = new StandaloneTradeNet
+        {
+            Settings = new Dictionary<string, string> { ["Standalone__Seed"] = "true", ["Storage__DataDir"] = folder.DataDir },
+        };
+        await second.InitializeAsync();
+        try
+        {
+            await second.ExplainFailureAsync(async () =>
+            {
+                var until = DateTime.UtcNow.AddSeconds(90);
+                while (!second.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
+                    await Task.Delay(200);
+                var keysFile = Path.Combine(folder.DataDir, "demo-keys.json");
+                Assert.True(File.Exists(keysFile), "no demo-keys.json after the second start");
+                using var keys = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(keysFile));
+                var seeded = keys.RootElement.GetProperty("towns").EnumerateArray()
+                    .Select(t => (Id: t.GetProperty("id").GetString()!, Key: t.GetProperty("apiKey").GetString()!)).ToList();
+                Assert.Equal(5, seeded.Count);
+                Assert.False(File.Exists(Path.Combine(folder.DataDir, "demo-seed.json")), "the seed's plan was left behind");
+
+                // No town twice: the two the first start registered came back with their keys, the rest were added.
+                using var ops = new TradeNetClient(second.Gateway, second.OperatorApiKey);
+                var towns = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Select(t => t.GetProperty("id").GetString()!).Order().ToList();
+                Assert.Equal(seeded.Select(t => t.Id).Order().ToList(), towns);
+                var listings = (await ops.Get("/api/catalog/listings?limit=1000")).EnumerateArray().Count();
+                Assert.Equal(10, listings);
+                // Every key acts as its town: a town's route, refused (401) to an unknown key.
+                foreach (var (_, key) in seeded)
+                {
+                    using var town = new TradeNetClient(second.Gateway, key);
+                    await town.Get("/api/matching/trades");
+                }
+            });
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
     private static List<string> TownIds(string catalogDb)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder

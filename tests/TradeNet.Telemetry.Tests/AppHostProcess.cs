@@ -21,6 +21,12 @@ public sealed partial class AppHostProcess : IAsyncLifetime
     public MetricsReceiver Metrics { get; private set; } = null!;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>The app host's OS process id (a stop test signals it itself).</summary>
+    public int ProcessId => _process!.Id;
+
+    /// <summary>The data folder it was given; the processes it starts inherit its environment, this setting included.</summary>
+    public string DataDir => _dataDir;
+
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "tradenet-tests", "apphost-" + Guid.NewGuid().ToString("N"));
 
     public async Task InitializeAsync()

@@ -73,6 +73,8 @@ public static class TelemetryExtensions
                     .AddGrpcClientInstrumentation(o => o.Filter = request => !IsPolled(request.RequestUri?.AbsolutePath));
                 if (otlp) t.AddOtlpExporter();
             });
+        // The last exports get a bounded time at stop rather than the exporter's retries against a collector that has gone.
+        builder.Services.AddHostedService<TelemetryAtStop>();
         // Consume spans learn the trade they concern from the message; published events count trades and shipments.
         builder.Services.AddConsumeObserver<TradeConsumeObserver>();
         builder.Services.AddReceiveObserver<ErrorQueueObserver>();

@@ -70,6 +70,18 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} was not healthy at {health} within {timeout}:\n{Output}");
     }
 
+    /// <summary>The exit code, or null when the process is still running after <paramref name="limit"/>.</summary>
+    public async Task<int?> ExitCodeWithinAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException) { return null; }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
