@@ -36,4 +36,18 @@ public sealed class StartFailuresTests
         Assert.Null(StartFailures.Reason(new InvalidOperationException("boom")));
         Assert.Null(StartFailures.Reason(new AggregateException(refused, new InvalidOperationException("boom"))));
     }
+
+    /// <summary>A port another process holds ended the host with Kestrel's stack dump and an abort (134).</summary>
+    [Fact]
+    public void An_address_another_process_listens_on_is_its_reason_naming_the_address()
+    {
+        var bind = new IOException("Failed to bind to address http://127.0.0.1:5000: address already in use.",
+            new Microsoft.AspNetCore.Connections.AddressInUseException("Address already in use"));
+
+        var reason = StartFailures.Reason(bind);
+
+        Assert.NotNull(reason);
+        Assert.StartsWith("TradeNet cannot start: Failed to bind to address http://127.0.0.1:5000: address already in use.", reason);
+        Assert.Null(StartFailures.Reason(new IOException("disk full")));
+    }
 }

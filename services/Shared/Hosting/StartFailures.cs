@@ -1,10 +1,12 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
 namespace TradeNet.Shared.Hosting;
 
-/// <summary>A setting refused at start (the options checks of <see cref="ServiceDefaults"/> and each service's) ends the
-/// process with its reason on standard error and exit code 2, instead of an unhandled exception's stack dump and abort
-/// (134): the reason is what an operator acts on, and the stack is only the options machinery.</summary>
+/// <summary>A setting refused at start (the options checks of <see cref="ServiceDefaults"/> and each service's), or an
+/// address another process already listens on, ends the process with its reason on standard error and exit code 2,
+/// instead of an unhandled exception's stack dump and abort (134): the reason is what an operator acts on, and the stack
+/// is only the options or socket machinery.</summary>
 public static class StartFailures
 {
     public const int ExitCode = 2;
@@ -25,6 +27,9 @@ public static class StartFailures
     /// one host), so that is one too when all it holds are refused settings.</summary>
     internal static string? Reason(object? failure)
     {
+        // Kestrel's own message names the address ("Failed to bind to address http://127.0.0.1:5000: address already in use.").
+        if (failure is IOException { InnerException: AddressInUseException } bind)
+            return $"TradeNet cannot start: {bind.Message} Another process listens there: stop it, or give this one another address (README.md, \"Run it\", names the settings).";
         IReadOnlyList<Exception> refused = failure switch
         {
             OptionsValidationException one => [one],
