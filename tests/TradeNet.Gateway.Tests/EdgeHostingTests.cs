@@ -120,17 +120,19 @@ public sealed class EdgeHostingTests : IAsyncLifetime
         if (trusted is not null) settings["Gateway:TrustedProxies:0"] = trusted;
         await using var app = await StartEdge(kestrel: true, settings);
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-
-        async Task<HttpStatusCode> GetAs(string forwardedFor)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, "/api/matching/rounds");
-            request.Headers.Add("X-Forwarded-For", forwardedFor);
-            return (await client.SendAsync(request)).StatusCode;
-        }
+        Task<HttpStatusCode> GetAs(string forwardedFor) => GetForwardedFor(client, forwardedFor);
 
         Assert.Equal(HttpStatusCode.OK, await GetAs("203.0.113.7"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await GetAs("203.0.113.7"));
         Assert.Equal(secondClient, await GetAs("198.51.100.9"));
+    }
+
+    /// <summary>A request as a proxy forwards it for <paramref name="forwardedFor"/>.</summary>
+    private static async Task<HttpStatusCode> GetForwardedFor(HttpClient client, string forwardedFor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/matching/rounds");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return (await client.SendAsync(request)).StatusCode;
     }
 
     /// <summary>An IPv6 client holds a whole /64 (any host on it may take any address there): per address, one client had
@@ -144,13 +146,7 @@ public sealed class EdgeHostingTests : IAsyncLifetime
             ["Gateway:TrustedProxies:0"] = "127.0.0.0/8",
         });
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-
-        async Task<HttpStatusCode> GetAs(string forwardedFor)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, "/api/matching/rounds");
-            request.Headers.Add("X-Forwarded-For", forwardedFor);
-            return (await client.SendAsync(request)).StatusCode;
-        }
+        Task<HttpStatusCode> GetAs(string forwardedFor) => GetForwardedFor(client, forwardedFor);
 
         Assert.Equal(HttpStatusCode.OK, await GetAs("2001:db8:5:6::1"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await GetAs("2001:db8:5:6:a1b2:c3d4:e5f6:7"));

@@ -208,22 +208,28 @@ public sealed class SqliteUpgradeTests : IDisposable
         create.ExecuteNonQuery();
         foreach (var trade in trades)
         {
-            using var insert = connection.CreateCommand();
-            insert.CommandText = """
+            InsertAsAnOlderRelease(connection, trade, """
                 INSERT INTO trades VALUES ($id, $round, $status, $deadline, $created, 1, $doc, NULL);
                 INSERT INTO trade_towns SELECT $id, value FROM json_each($towns);
                 INSERT INTO trade_listings SELECT $id, value FROM json_each($listings);
-                """;
-            insert.Parameters.AddWithValue("$id", trade.Id.ToString());
-            insert.Parameters.AddWithValue("$round", trade.RoundId.ToString());
-            insert.Parameters.AddWithValue("$status", trade.Status.ToString().ToLowerInvariant());
-            insert.Parameters.AddWithValue("$deadline", trade.Deadline.ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$created", trade.CreatedAt.ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(trade, SqliteMatchingStore.Json));
-            insert.Parameters.AddWithValue("$towns", JsonSerializer.Serialize(trade.Towns.ToArray()));
-            insert.Parameters.AddWithValue("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray()));
-            insert.ExecuteNonQuery();
+                """);
         }
+    }
+
+    /// <summary>A trade written with an older release's own statements (<paramref name="sql"/>, its parameters the trade's).</summary>
+    private static void InsertAsAnOlderRelease(SqliteConnection connection, Trade trade, string sql)
+    {
+        using var insert = connection.CreateCommand();
+        insert.CommandText = sql;
+        insert.Parameters.AddWithValue("$id", trade.Id.ToString());
+        insert.Parameters.AddWithValue("$round", trade.RoundId.ToString());
+        insert.Parameters.AddWithValue("$status", trade.Status.ToString().ToLowerInvariant());
+        insert.Parameters.AddWithValue("$deadline", trade.Deadline.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$created", trade.CreatedAt.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(trade, SqliteMatchingStore.Json));
+        insert.Parameters.AddWithValue("$towns", JsonSerializer.Serialize(trade.Towns.ToArray()));
+        insert.Parameters.AddWithValue("$listings", JsonSerializer.Serialize(trade.ListingIds.ToArray()));
+        insert.ExecuteNonQuery();
     }
 
     private static Trade Made(DateTimeOffset now, string a, string b, int minutesAgo, TradeStatus status)
@@ -389,21 +395,11 @@ public sealed class SqliteUpgradeTests : IDisposable
             update.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(trade, SqliteMatchingStore.Json));
             Assert.Equal(1, update.ExecuteNonQuery());
         }
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
+        InsertAsAnOlderRelease(connection, added, """
             INSERT INTO trades(id, round_id, status, deadline, created_at, version, doc) VALUES ($id, $round, $status, $deadline, $created, 1, $doc);
             INSERT INTO trade_towns(trade_id, town_id) SELECT $id, value FROM json_each($towns);
             INSERT INTO trade_listings(trade_id, listing_id) SELECT $id, value FROM json_each($listings);
-            """;
-        insert.Parameters.AddWithValue("$id", added.Id.ToString());
-        insert.Parameters.AddWithValue("$round", added.RoundId.ToString());
-        insert.Parameters.AddWithValue("$status", added.Status.ToString().ToLowerInvariant());
-        insert.Parameters.AddWithValue("$deadline", added.Deadline.ToUnixTimeMilliseconds());
-        insert.Parameters.AddWithValue("$created", added.CreatedAt.ToUnixTimeMilliseconds());
-        insert.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(added, SqliteMatchingStore.Json));
-        insert.Parameters.AddWithValue("$towns", JsonSerializer.Serialize(added.Towns.ToArray()));
-        insert.Parameters.AddWithValue("$listings", JsonSerializer.Serialize(added.ListingIds.ToArray()));
-        insert.ExecuteNonQuery();
+            """);
     }
 
     /// <summary>The release before's query for a town's trades (each trade the town was ever in, then its status), run
