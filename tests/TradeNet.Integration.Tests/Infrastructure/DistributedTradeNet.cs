@@ -94,10 +94,22 @@ public class DistributedTradeNet : ITradeNetUnderTest
     /// down serves requests but is not ready until its bus connects.</param>
     public async Task KillAndRestartAsync(string name, bool aliveOnly = false)
     {
-        var index = _processes.FindIndex(p => p.Name == name);
-        var killed = _processes[index];
+        await KillAsync(name);
+        await StartAgainAsync(name, aliveOnly);
+    }
+
+    /// <summary>Kills a service outright (SIGKILL) and leaves it down until <see cref="StartAgainAsync"/>.</summary>
+    public async Task KillAsync(string name)
+    {
+        var killed = _processes.Single(p => p.Name == name);
         await killed.DisposeAsync();
         _killed.Add(killed);
+    }
+
+    /// <summary>Starts a killed service again on the same ports and files.</summary>
+    public async Task StartAgainAsync(string name, bool aliveOnly = false)
+    {
+        var index = _processes.FindIndex(p => p.Name == name);
         var (dll, environment, health) = _launches[name];
         _processes[index] = await ServiceProcess.StartAsync(name, dll, environment, aliveOnly ? new Uri(health, "/alive") : health);
     }
