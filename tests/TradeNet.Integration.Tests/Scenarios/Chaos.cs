@@ -8,7 +8,7 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// <summary>How often and how long <see cref="Chaos"/> takes things down.</summary>
 public sealed record ChaosOptions
 {
-    /// <summary>Outages in all; the first ten are each kind once (<see cref="Chaos"/>), in a seeded order.</summary>
+    /// <summary>Outages in all; the first are each kind once (<see cref="Chaos"/>'s ten, or <see cref="Kinds"/>), in a seeded order.</summary>
     public int Outages { get; init; } = 6;
 
     /// <summary>The longest pause between one outage's end and the next one's start (each pause is seeded).</summary>
