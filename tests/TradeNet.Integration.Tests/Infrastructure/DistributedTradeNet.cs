@@ -4,18 +4,30 @@ namespace TradeNet.Integration.Tests.Infrastructure;
 
 /// <summary>TradeNet as it runs distributed: a RabbitMQ node, the three services and the gateway,
 /// each its own process with its own SQLite file.</summary>
-public sealed class DistributedTradeNet : ITradeNetUnderTest
+public class DistributedTradeNet : ITradeNetUnderTest
 {
     public const string OperatorKey = "ops-key-for-integration-tests-0123456789";
     private readonly List<ServiceProcess> _processes = [];
     private readonly Dictionary<string, (string Dll, Dictionary<string, string> Environment, Uri Health)> _launches = [];
     private readonly List<ServiceProcess> _killed = [];
     private readonly TestSettings _settings = new();
+    private readonly int _replicas;
+
+    public DistributedTradeNet() : this(replicas: 1) { }
+
+    /// <param name="replicas">Processes per service (docs/operations.md, "Several processes per role"): each replica of a
+    /// service shares its SQLite file in the one data folder and listens on ports of its own; the gateway's clusters route
+    /// to every replica, and replica k's gRPC clients (and the gateway's, replica 1's) call catalog and logistics replica k,
+    /// one address each as docker-compose gives them.</param>
+    protected DistributedTradeNet(int replicas) => _replicas = replicas;
 
     public RabbitMqNode Rabbit { get; private set; } = null!;
     public Uri Gateway { get; private set; } = null!;
     public string OperatorApiKey => OperatorKey;
     public IReadOnlyList<ServiceProcess> Processes => _processes;
+
+    /// <summary>Every process started, the killed ones first, each with its output.</summary>
+    public IEnumerable<ServiceProcess> EveryProcess => _killed.Concat(_processes);
 
     /// <summary>Where the services keep their SQLite files ({name}.db).</summary>
     public string DataDir => _settings.DataDir;
@@ -23,35 +35,47 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
     /// <summary>Each process's /health, by name.</summary>
     public IReadOnlyDictionary<string, Uri> Health => _launches.ToDictionary(l => l.Key, l => l.Value.Health);
 
+    /// <summary>A service's process name: replica 1 is the service's own name ("catalog"), the others are numbered
+    /// ("catalog-2").</summary>
+    public static string ReplicaName(string service, int replica) => replica == 1 ? service : $"{service}-{replica}";
+
     public async Task InitializeAsync()
     {
         await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
         Rabbit = await RabbitMqNode.StartAsync();
-        int catalogRest = Repo.FreePort(), catalogGrpc = Repo.FreePort(), matchingRest = Repo.FreePort(),
-            logisticsRest = Repo.FreePort(), logisticsGrpc = Repo.FreePort(), gatewayRest = Repo.FreePort();
-        var common = new Dictionary<string, string>
+        var replicas = Enumerable.Range(1, _replicas).Select(_ => (CatalogRest: Repo.FreePort(), CatalogGrpc: Repo.FreePort(),
+            MatchingRest: Repo.FreePort(), LogisticsRest: Repo.FreePort(), LogisticsGrpc: Repo.FreePort())).ToList();
+        var gatewayRest = Repo.FreePort();
+        Dictionary<string, string> Common(int replica) => new()
         {
             ["Auth__InternalTokenKey"] = TestSettings.TokenKey,
             ["Storage__DataDir"] = _settings.DataDir,
             ["RabbitMq__Host"] = "127.0.0.1",
             ["RabbitMq__Port"] = Rabbit.Port.ToString(),
-            ["Services__Catalog__Grpc"] = $"http://127.0.0.1:{catalogGrpc}",
-            ["Services__Logistics__Grpc"] = $"http://127.0.0.1:{logisticsGrpc}",
+            ["Services__Catalog__Grpc"] = $"http://127.0.0.1:{replicas[replica - 1].CatalogGrpc}",
+            ["Services__Logistics__Grpc"] = $"http://127.0.0.1:{replicas[replica - 1].LogisticsGrpc}",
             ["Matching__ProposalTtl"] = "00:10:00",
         };
-        await Start("catalog", "services/Catalog/TradeNet.Catalog", "TradeNet.Catalog", common, catalogRest, catalogGrpc);
-        await Start("logistics", "services/Logistics/TradeNet.Logistics", "TradeNet.Logistics", common, logisticsRest, logisticsGrpc);
-        await Start("matching", "services/Matching/TradeNet.Matching", "TradeNet.Matching", common, matchingRest, null);
-        var gateway = new Dictionary<string, string>(common)
+        for (var k = 1; k <= _replicas; k++)
+            await Start(ReplicaName("catalog", k), "services/Catalog/TradeNet.Catalog", "TradeNet.Catalog", Common(k), replicas[k - 1].CatalogRest, replicas[k - 1].CatalogGrpc);
+        for (var k = 1; k <= _replicas; k++)
+            await Start(ReplicaName("logistics", k), "services/Logistics/TradeNet.Logistics", "TradeNet.Logistics", Common(k), replicas[k - 1].LogisticsRest, replicas[k - 1].LogisticsGrpc);
+        for (var k = 1; k <= _replicas; k++)
+            await Start(ReplicaName("matching", k), "services/Matching/TradeNet.Matching", "TradeNet.Matching", Common(k), replicas[k - 1].MatchingRest, null);
+        var gateway = new Dictionary<string, string>(Common(1))
         {
-            ["ReverseProxy__Clusters__catalog__Destinations__d1__Address"] = $"http://127.0.0.1:{catalogRest}",
-            ["ReverseProxy__Clusters__matching__Destinations__d1__Address"] = $"http://127.0.0.1:{matchingRest}",
-            ["ReverseProxy__Clusters__logistics__Destinations__d1__Address"] = $"http://127.0.0.1:{logisticsRest}",
             ["Gateway__Operators__0__Name"] = "ops",
             ["Gateway__Operators__0__Key"] = OperatorKey,
             // Every scenario registers its own towns from 127.0.0.1; the default (10 a minute per IP) is for the public.
             ["Gateway__RateLimit__RegistrationsPerMinute"] = "1000",
         };
+        // One destination per replica (gateway.json names the one it ships d1).
+        for (var k = 1; k <= _replicas; k++)
+        {
+            gateway[$"ReverseProxy__Clusters__catalog__Destinations__d{k}__Address"] = $"http://127.0.0.1:{replicas[k - 1].CatalogRest}";
+            gateway[$"ReverseProxy__Clusters__matching__Destinations__d{k}__Address"] = $"http://127.0.0.1:{replicas[k - 1].MatchingRest}";
+            gateway[$"ReverseProxy__Clusters__logistics__Destinations__d{k}__Address"] = $"http://127.0.0.1:{replicas[k - 1].LogisticsRest}";
+        }
         await Start("gateway", "gateway/TradeNet.Gateway", "TradeNet.Gateway", gateway, gatewayRest, null);
         Gateway = new Uri($"http://127.0.0.1:{gatewayRest}");
     }
@@ -70,10 +94,22 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
     /// down serves requests but is not ready until its bus connects.</param>
     public async Task KillAndRestartAsync(string name, bool aliveOnly = false)
     {
-        var index = _processes.FindIndex(p => p.Name == name);
-        var killed = _processes[index];
+        await KillAsync(name);
+        await StartAgainAsync(name, aliveOnly);
+    }
+
+    /// <summary>Kills a service outright (SIGKILL) and leaves it down until <see cref="StartAgainAsync"/>.</summary>
+    public async Task KillAsync(string name)
+    {
+        var killed = _processes.Single(p => p.Name == name);
         await killed.DisposeAsync();
         _killed.Add(killed);
+    }
+
+    /// <summary>Starts a killed service again on the same ports and files.</summary>
+    public async Task StartAgainAsync(string name, bool aliveOnly = false)
+    {
+        var index = _processes.FindIndex(p => p.Name == name);
         var (dll, environment, health) = _launches[name];
         _processes[index] = await ServiceProcess.StartAsync(name, dll, environment, aliveOnly ? new Uri(health, "/alive") : health);
     }
@@ -94,7 +130,7 @@ public sealed class DistributedTradeNet : ITradeNetUnderTest
         }
     }
 
-    public string Logs() => string.Join("\n", _killed.Concat(_processes).Select(p => $"===== {p.Name}\n{p.Output}"));
+    public string Logs() => string.Join("\n", EveryProcess.Select(p => $"===== {p.Name}\n{p.Output}"));
 
     public async Task DisposeAsync()
     {

@@ -8,6 +8,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private ServiceProcess(string name, Process process)
     {
@@ -84,6 +85,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Once only: a replica killed and left down is still listed until it starts again, and the network's disposal
+        // may meet it there.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

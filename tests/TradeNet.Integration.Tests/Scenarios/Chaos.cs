@@ -8,7 +8,7 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// <summary>How often and how long <see cref="Chaos"/> takes things down.</summary>
 public sealed record ChaosOptions
 {
-    /// <summary>Outages in all; the first ten are each kind once (<see cref="Chaos"/>), in a seeded order.</summary>
+    /// <summary>Outages in all; the first are each kind once (<see cref="Chaos"/>'s ten, or <see cref="Kinds"/>), in a seeded order.</summary>
     public int Outages { get; init; } = 6;
 
     /// <summary>The longest pause between one outage's end and the next one's start (each pause is seeded).</summary>
@@ -17,6 +17,10 @@ public sealed record ChaosOptions
     /// <summary>The longest the broker stays stopped, or a process paused (2 s at least; past 10 s a call from matching
     /// to a paused logistics or catalog runs out of its deadline).</summary>
     public TimeSpan MaxDown { get; init; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>The outages to draw from ("kill catalog-2": <see cref="Chaos"/>'s verbs and a process's name); null for
+    /// Chaos's ten kinds.</summary>
+    public IReadOnlyList<string>? Kinds { get; init; }
 }
 
 /// <summary>
@@ -60,11 +64,12 @@ public sealed class Chaos(DistributedTradeNet tradeNet, int seed, ChaosOptions o
     private async Task RunScheduleAsync(Task trading)
     {
         var random = new Random(seed * 7919 + 17);
-        var order = Kinds.OrderBy(_ => random.Next()).ToList();
+        var kinds = options.Kinds ?? Kinds;
+        var order = kinds.OrderBy(_ => random.Next()).ToList();
         var started = Stopwatch.StartNew();
         for (var i = 0; i < options.Outages; i++)
         {
-            var kind = i < order.Count ? order[i] : Kinds[random.Next(Kinds.Length)];
+            var kind = i < order.Count ? order[i] : kinds[random.Next(kinds.Count)];
             var pause = TimeSpan.FromMilliseconds(250 + random.Next((int)options.MaxPause.TotalMilliseconds));
             var down = TimeSpan.FromMilliseconds(2000 + random.Next((int)Math.Max(1, options.MaxDown.TotalMilliseconds - 2000)));
             var alsoKilled = Services[random.Next(Services.Length)];
