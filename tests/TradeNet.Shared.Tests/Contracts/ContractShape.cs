@@ -20,13 +20,8 @@ public static class ContractShape
 
     public static IEnumerable<string> Lines()
     {
-        var nullability = new NullabilityInfoContext();
         foreach (var record in Records())
-        {
-            var ctor = record.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
-            var parameters = ctor.GetParameters().Select(p => $"{p.Name}: {Name(nullability.Create(p))}{(p.HasDefaultValue ? " = " + (p.DefaultValue ?? "null") : "")}");
-            yield return $"{(IsEvent(record) ? "event" : "part")} {record.Name}({string.Join(", ", parameters)})";
-        }
+            yield return $"{(IsEvent(record) ? "event" : "part")} {record.Name}({Parameters(record)})";
         foreach (var file in new[] { CatalogReflection.Descriptor, LogisticsReflection.Descriptor })
         {
             foreach (var service in file.Services)
@@ -37,6 +32,15 @@ public static class ContractShape
             foreach (var e in file.EnumTypes)
                 yield return $"enum {e.FullName} {{ {string.Join("; ", e.Values.Select(v => $"{v.Name} = {v.Number}"))} }}";
         }
+    }
+
+    /// <summary>The primary constructor's parameters, each with its type as the wire sees it.</summary>
+    public static string Parameters(Type record)
+    {
+        var nullability = new NullabilityInfoContext();
+        var ctor = record.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+        return string.Join(", ", ctor.GetParameters().Select(p =>
+            $"{p.Name}: {Name(nullability.Create(p))}{(p.HasDefaultValue ? " = " + (p.DefaultValue ?? "null") : "")}"));
     }
 
     private static string Field(FieldDescriptor f) =>
@@ -55,6 +59,9 @@ public static class ContractShape
             "String" => "string", "Int32" => "int", "Int64" => "long", "Double" => "double", "Boolean" => "bool",
             var n => n,
         };
+        // A generic type's arguments are its wire shape too: List<string> to List<int> is a retyping, not the same "List`1".
+        if (type.IsGenericType)
+            name = $"{name[..name.IndexOf('`')]}<{string.Join(", ", info.GenericTypeArguments.Select(Name))}>";
         return info.ReadState == NullabilityState.Nullable ? name + "?" : name;
     }
 }

@@ -29,4 +29,14 @@ public sealed class ContractShapeTests
             "a sample (Contracts/Wire). Add a '#' note to the file saying what changed, in which commit, and what each release's " +
             "consumer does with the other's messages (today's shape, without the notes, is in " + written + "); say it in docs/operations.md, 'Upgrading', when operators must upgrade in an order.");
     }
+
+    private sealed record ItemsAsText(List<string> Items, IReadOnlyDictionary<string, double?> Prices);
+
+    [Fact]
+    public void A_collections_element_type_is_part_of_the_shape()
+    {
+        // Found in review: every generic type read as its bare name ("List`1"), so List<string> retyped to List<int>
+        // passed unseen. No contract is generic today; one may be.
+        Assert.Equal("Items: List<string>, Prices: IReadOnlyDictionary<string, double?>", ContractShape.Parameters(typeof(ItemsAsText)));
+    }
 }
