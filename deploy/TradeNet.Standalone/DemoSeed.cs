@@ -25,11 +25,14 @@ public static class DemoSeed
     /// whose keys were nowhere, and the next start, finding towns, seeded nothing.</summary>
     public static string PlanFile(StandaloneOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "demo-seed.json");
 
-    /// <summary>How long a cut-short seed can be finished: the catalog answers a registration's key again for a day
-    /// (Catalog:RegistrationKeyLifetime), after which the same request would register new towns.</summary>
-    public static readonly TimeSpan FinishableFor = TimeSpan.FromHours(23);
+    /// <summary>How long a cut-short seed can be finished: the catalog answers a registration's key again for
+    /// <paramref name="registrationKeyLifetime"/> (Catalog:RegistrationKeyLifetime, a day unless set), after which the same
+    /// request registers new towns. The catalog's own setting, not a fixed 23 h: set to an hour, a seed finished the next
+    /// morning registered the demo towns a second time. A 24th short of it (23 h of a day) for the seed's own requests.</summary>
+    public static TimeSpan FinishableFor(TimeSpan registrationKeyLifetime) => registrationKeyLifetime - registrationKeyLifetime / 24;
 
-    public static async Task RunAsync(Uri edge, StandaloneOptions options, ILogger logger, CancellationToken stopping)
+    public static async Task RunAsync(Uri edge, StandaloneOptions options, TimeSpan registrationKeyLifetime, ILogger logger,
+        CancellationToken stopping)
     {
         var keysFile = KeysFile(options);
         var planFile = PlanFile(options);
@@ -53,7 +56,7 @@ public static class DemoSeed
             plan = SeedPlan.New();
             await WritePrivateAsync(planFile, plan, stopping);
         }
-        else if (DateTimeOffset.UtcNow - plan.StartedAt > FinishableFor)
+        else if (DateTimeOffset.UtcNow - plan.StartedAt > FinishableFor(registrationKeyLifetime))
         {
             logger.LogWarning("A demo seed started at {StartedAt} was cut short, too long ago to finish: the API keys of the demo " +
                 "towns it registered cannot be read again. Rotate them with the operator key (POST /api/catalog/towns/{{id}}/api-key), " +

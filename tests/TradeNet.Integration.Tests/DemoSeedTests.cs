@@ -114,6 +114,59 @@ public sealed class DemoSeedTests
         }
     }
 
+    [Fact]
+    public async Task A_seed_cut_short_is_not_finished_once_the_catalogs_registration_keys_have_expired_so_no_town_is_registered_twice()
+    {
+        using var folder = new TestSettings();
+        // A catalog that answers a registration's key again for 5 s only (a valid Catalog:RegistrationKeyLifetime): the seed
+        // must go by it, not by a day's, or its replay registers the first start's towns a second time under new ids.
+        var settings = new Dictionary<string, string>
+        {
+            ["Standalone__Seed"] = "true", ["Storage__DataDir"] = folder.DataDir, ["Catalog__RegistrationKeyLifetime"] = "00:00:05",
+        };
+        var first = new StandaloneTradeNet { Settings = new Dictionary<string, string>(settings) { ["Gateway__RateLimit__RegistrationsPerMinute"] = "2" } };
+        try
+        {
+            await first.InitializeAsync();
+            await WaitUntilRunningAsync(first);
+        }
+        catch (InvalidOperationException) { /* the seed's failure ended the host */ }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+        Assert.True(File.Exists(Path.Combine(folder.DataDir, "demo-seed.json")), "the first seed was not cut short:\n" + first.Logs());
+        await Task.Delay(TimeSpan.FromSeconds(6)); // past the keys' lifetime
+
+        var second = new StandaloneTradeNet { Settings = new Dictionary<string, string>(settings) };
+        await second.InitializeAsync();
+        try
+        {
+            await second.ExplainFailureAsync(async () =>
+            {
+                await WaitUntilRunningAsync(second);
+                using var ops = new TradeNetClient(second.Gateway, second.OperatorApiKey);
+                var towns = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Count();
+                Assert.Equal(2, towns); // the first start's two, none again
+                Assert.False(File.Exists(Path.Combine(folder.DataDir, "demo-keys.json")), "demo-keys.json was written");
+                Assert.Contains("too long ago to finish", second.Logs(), StringComparison.Ordinal);
+            });
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    /// <summary>The host announces itself once the seed has run, decided not to, or was cut short.</summary>
+    private static async Task WaitUntilRunningAsync(StandaloneTradeNet tradeNet)
+    {
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (!tradeNet.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
+            await Task.Delay(200);
+        Assert.Contains("TradeNet standalone is running", tradeNet.Logs(), StringComparison.Ordinal);
+    }
+
     private static List<string> TownIds(string catalogDb)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
