@@ -43,6 +43,15 @@ public static class DemoSeed
         }
         using var http = new HttpClient { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
         var plan = await SeedPlan.ReadAsync(planFile, stopping);
+        if (plan is not null && !await OnlySeededTownsAsync(http, plan, stopping))
+        {
+            // A plan left by a seed cut short, and .db files copied in since (a restore: "Backups and restore" in
+            // docs/operations.md): the catalog there knows none of the plan's keys, so finishing would add five towns to it.
+            logger.LogWarning("The demo seed cut short at {StartedAt} is not finished: the network in {DataDir} has towns it did not " +
+                "register (a restored backup?), and the seed fills only an empty one; delete {PlanFile} to stop this warning",
+                plan.StartedAt, Path.GetFullPath(options.DataDir), planFile);
+            return;
+        }
         if (plan is null)
         {
             // Only an empty network is seeded. The keys file alone does not say so: a backup holds no demo-keys.json, and a
@@ -85,6 +94,9 @@ public static class DemoSeed
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(stopping);
             keys[body.GetProperty("town").GetProperty("id").GetString()!] = body.GetProperty("apiKey").GetString()!;
+            // Recorded before the next registration: the next start tells the seed's towns from a restored network's by it.
+            if (plan.Registered is not { } recorded || recorded.Length < keys.Count)
+                await WritePrivateAsync(planFile, plan = plan with { Registered = [.. keys.Keys] }, CancellationToken.None);
         }
         var ids = keys.Keys.ToList();
         var listings = new Queue<string>(plan.Listings);
@@ -124,8 +136,8 @@ public static class DemoSeed
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
-    /// <summary>The seed's request keys: one per town registration, one per listing.</summary>
-    private sealed record SeedPlan(DateTimeOffset StartedAt, string[] Towns, string[] Listings)
+    /// <summary>The seed's request keys: one per town registration, one per listing; and the ids of the towns registered so far.</summary>
+    private sealed record SeedPlan(DateTimeOffset StartedAt, string[] Towns, string[] Listings, string[]? Registered = null)
     {
         public static SeedPlan New() => new(DateTimeOffset.UtcNow, [.. Enumerable.Range(0, 5).Select(_ => Key())], [.. Enumerable.Range(0, 10).Select(_ => Key())]);
 
@@ -137,6 +149,17 @@ public static class DemoSeed
         }
 
         private static string Key() => "demo-seed-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+    }
+
+    /// <summary>Whether the network holds only what the seed may have registered: the towns the plan records, and at most one
+    /// more while a registration is left (one whose answer a stop or a crash lost before the plan recorded it). The plan is
+    /// written only on an empty network, so any other town came with .db files copied in since (a restored backup).</summary>
+    private static async Task<bool> OnlySeededTownsAsync(HttpClient http, SeedPlan plan, CancellationToken stopping)
+    {
+        var registered = plan.Registered ?? [];
+        var unknown = (await http.GetFromJsonAsync<JsonElement>($"/api/catalog/towns?limit={plan.Towns.Length + 2}", stopping))
+            .EnumerateArray().Select(t => t.GetProperty("id").GetString()).Count(id => !registered.Contains(id));
+        return unknown <= (registered.Length < plan.Towns.Length ? 1 : 0);
     }
 
     /// <summary>Roanne and its nearest towns of some size.</summary>

@@ -48,6 +48,46 @@ public sealed class DemoSeedTests
     }
 
     [Fact]
+    public async Task A_seed_cut_short_whose_folder_then_got_a_restored_backup_adds_no_demo_towns_to_it()
+    {
+        var fixture = ReleaseFixture.Load(ReleaseFixture.Names().Last());
+        var before = TownIds(Path.Combine(fixture.Folder, "catalog.db"));
+        var tradeNet = new StandaloneTradeNet
+        {
+            StartFrom = fixture.Folder,
+            OperatorApiKey = fixture.OperatorKey,
+            Settings = new Dictionary<string, string> { ["Standalone__Seed"] = "true" },
+        };
+        // The plan a seed cut short an hour ago left (its keys registered nothing the restored catalog knows).
+        Directory.CreateDirectory(tradeNet.DataDir);
+        string Key() => "demo-seed-" + Guid.NewGuid().ToString("N");
+        await File.WriteAllTextAsync(Path.Combine(tradeNet.DataDir, "demo-seed.json"), System.Text.Json.JsonSerializer.Serialize(new
+        {
+            startedAt = DateTimeOffset.UtcNow.AddHours(-1),
+            towns = Enumerable.Range(0, 5).Select(_ => Key()).ToArray(),
+            listings = Enumerable.Range(0, 10).Select(_ => Key()).ToArray(),
+        }));
+        await tradeNet.InitializeAsync();
+        try
+        {
+            await tradeNet.ExplainFailureAsync(async () =>
+            {
+                await WaitUntilRunningAsync(tradeNet);
+                using var ops = new TradeNetClient(tradeNet.Gateway, fixture.OperatorKey);
+                var after = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray()
+                    .Select(t => t.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToList();
+                Assert.Equal(before, after);
+                Assert.False(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "demo-keys.json was written");
+                Assert.Contains("has towns it did not register", tradeNet.Logs(), StringComparison.Ordinal);
+            });
+        }
+        finally
+        {
+            await tradeNet.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_seed_cut_short_is_finished_by_the_next_start_with_every_demo_towns_key()
     {
         using var folder = new TestSettings();
