@@ -43,6 +43,14 @@ public static class DemoSeed
         }
         using var http = new HttpClient { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
         var plan = await SeedPlan.ReadAsync(planFile, stopping);
+        if (plan is { IsWhole: false })
+        {
+            // Not written by this code whole (a power cut before the rename reached the disk leaves it empty, say): its keys
+            // are gone, so it is as if there were none, and the check for an empty network below decides. It threw before,
+            // and the host aborted (134) at every start.
+            logger.LogWarning("The demo seed's plan {PlanFile} is unreadable and set aside: the demo towns are seeded only if the network is empty", planFile);
+            plan = null;
+        }
         if (plan is not null && !await OnlySeededTownsAsync(http, plan, stopping))
         {
             // A plan left by a seed cut short, and .db files copied in since (a restore: "Backups and restore" in
@@ -141,12 +149,22 @@ public static class DemoSeed
     {
         public static SeedPlan New() => new(DateTimeOffset.UtcNow, [.. Enumerable.Range(0, 5).Select(_ => Key())], [.. Enumerable.Range(0, 10).Select(_ => Key())]);
 
+        /// <summary>Five registration keys and ten listing keys, as <see cref="New"/> makes them.</summary>
+        public bool IsWhole => Towns is { Length: 5 } && Listings is { Length: 10 } && Towns.Concat(Listings).All(k => !string.IsNullOrEmpty(k));
+
+        /// <summary>Null when there is no plan; one that is not <see cref="IsWhole"/> when the file is not a plan.</summary>
         public static async Task<SeedPlan?> ReadAsync(string path, CancellationToken cancellationToken)
         {
             if (!File.Exists(path)) return null;
             await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<SeedPlan>(stream, Json, cancellationToken);
+            try
+            {
+                return await JsonSerializer.DeserializeAsync<SeedPlan>(stream, Json, cancellationToken) ?? Unreadable;
+            }
+            catch (JsonException) { return Unreadable; }
         }
+
+        private static readonly SeedPlan Unreadable = new(DateTimeOffset.MinValue, [], []);
 
         private static string Key() => "demo-seed-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
     }

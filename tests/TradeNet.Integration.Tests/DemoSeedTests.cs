@@ -198,6 +198,31 @@ public sealed class DemoSeedTests
         }
     }
 
+    [Fact]
+    public async Task A_seed_plan_left_empty_by_a_power_cut_is_set_aside_and_an_empty_network_is_seeded_rather_than_the_host_failing()
+    {
+        var tradeNet = new StandaloneTradeNet { Settings = new Dictionary<string, string> { ["Standalone__Seed"] = "true" } };
+        // A rename not yet on disk when the power went: the file is there, with no content.
+        Directory.CreateDirectory(tradeNet.DataDir);
+        await File.WriteAllTextAsync(Path.Combine(tradeNet.DataDir, "demo-seed.json"), "");
+        try
+        {
+            await tradeNet.InitializeAsync();
+            await tradeNet.ExplainFailureAsync(async () =>
+            {
+                await WaitUntilRunningAsync(tradeNet);
+                Assert.True(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "no demo-keys.json");
+                using var ops = new TradeNetClient(tradeNet.Gateway, tradeNet.OperatorApiKey);
+                Assert.Equal(5, (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Count());
+                Assert.Contains("unreadable", tradeNet.Logs(), StringComparison.Ordinal);
+            });
+        }
+        finally
+        {
+            await tradeNet.DisposeAsync();
+        }
+    }
+
     /// <summary>The host announces itself once the seed has run, decided not to, or was cut short.</summary>
     private static async Task WaitUntilRunningAsync(StandaloneTradeNet tradeNet)
     {
