@@ -26,11 +26,7 @@ public sealed class DemoSeedTests
         {
             await tradeNet.ExplainFailureAsync(async () =>
             {
-                // The host announces itself once the seed has run (or decided not to).
-                var until = DateTime.UtcNow.AddSeconds(90);
-                while (!tradeNet.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
-                    await Task.Delay(200);
-                Assert.Contains("TradeNet standalone is running", tradeNet.Logs(), StringComparison.Ordinal);
+                await WaitUntilRunningAsync(tradeNet);
 
                 using var ops = new TradeNetClient(tradeNet.Gateway, fixture.OperatorKey);
                 var after = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray()
@@ -103,9 +99,7 @@ public sealed class DemoSeedTests
         try
         {
             await first.InitializeAsync();
-            var until = DateTime.UtcNow.AddSeconds(90);
-            while (!first.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
-                await Task.Delay(200);
+            await WaitUntilRunningAsync(first);
         }
         catch (InvalidOperationException) { /* the seed's failure ended the host (as it did before it was finishable) */ }
         finally
@@ -123,9 +117,7 @@ public sealed class DemoSeedTests
         {
             await second.ExplainFailureAsync(async () =>
             {
-                var until = DateTime.UtcNow.AddSeconds(90);
-                while (!second.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
-                    await Task.Delay(200);
+                await WaitUntilRunningAsync(second);
                 var keysFile = Path.Combine(folder.DataDir, "demo-keys.json");
                 Assert.True(File.Exists(keysFile), "no demo-keys.json after the second start");
                 using var keys = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(keysFile));
