@@ -19,9 +19,10 @@ public static class DemoSeed
     /// <summary>Where the seeded towns' API keys are written (only when this host seeded them).</summary>
     public static string KeysFile(StandaloneOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "demo-keys.json");
 
-    /// <summary>The seed's <c>Idempotency-Key</c>s, written before its first request and deleted after the keys file: a
-    /// seed cut short (a stop, a crash, a failed request) is finished by the next start, the same requests with the same
-    /// keys getting the towns, their API keys and the listings already made back. Before it, a seed cut short left towns
+    /// <summary>The seed's <c>Idempotency-Key</c>s, written before its first request, again with each town registered (its
+    /// id: the next start tells the seed's towns from others by them), and deleted after the keys file: a seed cut short (a
+    /// stop, a crash, a failed request) is finished by the next start, the same requests with the same keys getting the
+    /// towns, their API keys and the listings already made back. Before it, a seed cut short left towns
     /// whose keys were nowhere, and the next start, finding towns, seeded nothing.</summary>
     public static string PlanFile(StandaloneOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "demo-seed.json");
 
@@ -48,7 +49,7 @@ public static class DemoSeed
             // Not written by this code whole (a power cut before the rename reached the disk leaves it empty, say): its keys
             // are gone, so it is as if there were none, and the check for an empty network below decides. It threw before,
             // and the host aborted (134) at every start.
-            logger.LogWarning("The demo seed's plan {PlanFile} is unreadable and set aside: the demo towns are seeded only if the network is empty", planFile);
+            logger.LogWarning("The demo seed's plan {PlanFile} is unreadable and ignored (a new seed writes over it): the demo towns are seeded only if the network is empty", planFile);
             plan = null;
         }
         if (plan is not null && !await OnlySeededTownsAsync(http, plan, stopping))

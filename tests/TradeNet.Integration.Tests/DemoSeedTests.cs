@@ -191,7 +191,7 @@ public sealed class DemoSeedTests
     }
 
     [Fact]
-    public async Task A_seed_plan_left_empty_by_a_power_cut_is_set_aside_and_an_empty_network_is_seeded_rather_than_the_host_failing()
+    public async Task A_seed_plan_left_empty_by_a_power_cut_is_ignored_and_an_empty_network_is_seeded_rather_than_the_host_failing()
     {
         var tradeNet = new StandaloneTradeNet { Settings = new Dictionary<string, string> { ["Standalone__Seed"] = "true" } };
         // A rename not yet on disk when the power went: the file is there, with no content.
