@@ -19,17 +19,21 @@ public static class DemoSeed
     /// <summary>Where the seeded towns' API keys are written (only when this host seeded them).</summary>
     public static string KeysFile(StandaloneOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "demo-keys.json");
 
-    /// <summary>The seed's <c>Idempotency-Key</c>s, written before its first request and deleted after the keys file: a
-    /// seed cut short (a stop, a crash, a failed request) is finished by the next start, the same requests with the same
-    /// keys getting the towns, their API keys and the listings already made back. Before it, a seed cut short left towns
+    /// <summary>The seed's <c>Idempotency-Key</c>s, written before its first request, again with each town registered (its
+    /// id: the next start tells the seed's towns from others by them), and deleted after the keys file: a seed cut short (a
+    /// stop, a crash, a failed request) is finished by the next start, the same requests with the same keys getting the
+    /// towns, their API keys and the listings already made back. Before it, a seed cut short left towns
     /// whose keys were nowhere, and the next start, finding towns, seeded nothing.</summary>
     public static string PlanFile(StandaloneOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "demo-seed.json");
 
-    /// <summary>How long a cut-short seed can be finished: the catalog answers a registration's key again for a day
-    /// (Catalog:RegistrationKeyLifetime), after which the same request would register new towns.</summary>
-    public static readonly TimeSpan FinishableFor = TimeSpan.FromHours(23);
+    /// <summary>How long a cut-short seed can be finished: the catalog answers a registration's key again for
+    /// <paramref name="registrationKeyLifetime"/> (Catalog:RegistrationKeyLifetime, a day unless set), after which the same
+    /// request registers new towns. The catalog's own setting, not a fixed 23 h: set to an hour, a seed finished the next
+    /// morning registered the demo towns a second time. A 24th short of it (23 h of a day) for the seed's own requests.</summary>
+    public static TimeSpan FinishableFor(TimeSpan registrationKeyLifetime) => registrationKeyLifetime - registrationKeyLifetime / 24;
 
-    public static async Task RunAsync(Uri edge, StandaloneOptions options, ILogger logger, CancellationToken stopping)
+    public static async Task RunAsync(Uri edge, StandaloneOptions options, TimeSpan registrationKeyLifetime, ILogger logger,
+        CancellationToken stopping)
     {
         var keysFile = KeysFile(options);
         var planFile = PlanFile(options);
@@ -40,6 +44,23 @@ public static class DemoSeed
         }
         using var http = new HttpClient { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
         var plan = await SeedPlan.ReadAsync(planFile, stopping);
+        if (plan is { IsWhole: false })
+        {
+            // Not written by this code whole (a power cut before the rename reached the disk leaves it empty, say): its keys
+            // are gone, so it is as if there were none, and the check for an empty network below decides. It threw before,
+            // and the host aborted (134) at every start.
+            logger.LogWarning("The demo seed's plan {PlanFile} is unreadable and ignored (a new seed writes over it): the demo towns are seeded only if the network is empty", planFile);
+            plan = null;
+        }
+        if (plan is not null && !await OnlySeededTownsAsync(http, plan, stopping))
+        {
+            // A plan left by a seed cut short, and .db files copied in since (a restore: "Backups and restore" in
+            // docs/operations.md): the catalog there knows none of the plan's keys, so finishing would add five towns to it.
+            logger.LogWarning("The demo seed cut short at {StartedAt} is not finished: the network in {DataDir} has towns it did not " +
+                "register (a restored backup?), and the seed fills only an empty one; delete {PlanFile} to stop this warning",
+                plan.StartedAt, Path.GetFullPath(options.DataDir), planFile);
+            return;
+        }
         if (plan is null)
         {
             // Only an empty network is seeded. The keys file alone does not say so: a backup holds no demo-keys.json, and a
@@ -53,7 +74,7 @@ public static class DemoSeed
             plan = SeedPlan.New();
             await WritePrivateAsync(planFile, plan, stopping);
         }
-        else if (DateTimeOffset.UtcNow - plan.StartedAt > FinishableFor)
+        else if (DateTimeOffset.UtcNow - plan.StartedAt > FinishableFor(registrationKeyLifetime))
         {
             logger.LogWarning("A demo seed started at {StartedAt} was cut short, too long ago to finish: the API keys of the demo " +
                 "towns it registered cannot be read again. Rotate them with the operator key (POST /api/catalog/towns/{{id}}/api-key), " +
@@ -82,6 +103,9 @@ public static class DemoSeed
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(stopping);
             keys[body.GetProperty("town").GetProperty("id").GetString()!] = body.GetProperty("apiKey").GetString()!;
+            // Recorded before the next registration: the next start tells the seed's towns from a restored network's by it.
+            if (plan.Registered is not { } recorded || recorded.Length < keys.Count)
+                await WritePrivateAsync(planFile, plan = plan with { Registered = [.. keys.Keys] }, CancellationToken.None);
         }
         var ids = keys.Keys.ToList();
         var listings = new Queue<string>(plan.Listings);
@@ -121,19 +145,40 @@ public static class DemoSeed
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
-    /// <summary>The seed's request keys: one per town registration, one per listing.</summary>
-    private sealed record SeedPlan(DateTimeOffset StartedAt, string[] Towns, string[] Listings)
+    /// <summary>The seed's request keys: one per town registration, one per listing; and the ids of the towns registered so far.</summary>
+    private sealed record SeedPlan(DateTimeOffset StartedAt, string[] Towns, string[] Listings, string[]? Registered = null)
     {
         public static SeedPlan New() => new(DateTimeOffset.UtcNow, [.. Enumerable.Range(0, 5).Select(_ => Key())], [.. Enumerable.Range(0, 10).Select(_ => Key())]);
 
+        /// <summary>Five registration keys and ten listing keys, as <see cref="New"/> makes them.</summary>
+        public bool IsWhole => Towns is { Length: 5 } && Listings is { Length: 10 } && Towns.Concat(Listings).All(k => !string.IsNullOrEmpty(k));
+
+        /// <summary>Null when there is no plan; one that is not <see cref="IsWhole"/> when the file is not a plan.</summary>
         public static async Task<SeedPlan?> ReadAsync(string path, CancellationToken cancellationToken)
         {
             if (!File.Exists(path)) return null;
             await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<SeedPlan>(stream, Json, cancellationToken);
+            try
+            {
+                return await JsonSerializer.DeserializeAsync<SeedPlan>(stream, Json, cancellationToken) ?? Unreadable;
+            }
+            catch (JsonException) { return Unreadable; }
         }
 
+        private static readonly SeedPlan Unreadable = new(DateTimeOffset.MinValue, [], []);
+
         private static string Key() => "demo-seed-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+    }
+
+    /// <summary>Whether the network holds only what the seed may have registered: the towns the plan records, and at most one
+    /// more while a registration is left (one whose answer a stop or a crash lost before the plan recorded it). The plan is
+    /// written only on an empty network, so any other town came with .db files copied in since (a restored backup).</summary>
+    private static async Task<bool> OnlySeededTownsAsync(HttpClient http, SeedPlan plan, CancellationToken stopping)
+    {
+        var registered = plan.Registered ?? [];
+        var unknown = (await http.GetFromJsonAsync<JsonElement>($"/api/catalog/towns?limit={plan.Towns.Length + 2}", stopping))
+            .EnumerateArray().Select(t => t.GetProperty("id").GetString()).Count(id => !registered.Contains(id));
+        return unknown <= (registered.Length < plan.Towns.Length ? 1 : 0);
     }
 
     /// <summary>Roanne and its nearest towns of some size.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using TradeNet.Catalog;
 using TradeNet.Gateway;
 using TradeNet.Logistics;
@@ -40,7 +41,9 @@ public static class StandaloneHost
             services.Lifetime.ApplicationStopping, edge.Lifetime.ApplicationStopping);
         try
         {
-            await DemoSeed.RunAsync(new Uri(options.EdgeUrl), options, edge.Logger, stopping.Token);
+            // The catalog's key lifetime as the catalog in this process has it: a replay past it registers new towns.
+            var keyLifetime = services.Services.GetRequiredService<IOptions<CatalogOptions>>().Value.RegistrationKeyLifetime;
+            await DemoSeed.RunAsync(new Uri(options.EdgeUrl), options, keyLifetime, edge.Logger, stopping.Token);
         }
         catch (Exception cut) when (cut is OperationCanceledException or HttpRequestException or IOException)
         {

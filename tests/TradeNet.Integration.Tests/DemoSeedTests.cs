@@ -26,11 +26,7 @@ public sealed class DemoSeedTests
         {
             await tradeNet.ExplainFailureAsync(async () =>
             {
-                // The host announces itself once the seed has run (or decided not to).
-                var until = DateTime.UtcNow.AddSeconds(90);
-                while (!tradeNet.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
-                    await Task.Delay(200);
-                Assert.Contains("TradeNet standalone is running", tradeNet.Logs(), StringComparison.Ordinal);
+                await WaitUntilRunningAsync(tradeNet);
 
                 using var ops = new TradeNetClient(tradeNet.Gateway, fixture.OperatorKey);
                 var after = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray()
@@ -39,6 +35,46 @@ public sealed class DemoSeedTests
                 Assert.False(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "demo-keys.json was written");
                 Assert.DoesNotContain("Demo towns and their API keys", tradeNet.Logs(), StringComparison.Ordinal);
                 Assert.Contains("Demo towns not seeded: the network in", tradeNet.Logs(), StringComparison.Ordinal);
+            });
+        }
+        finally
+        {
+            await tradeNet.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_seed_cut_short_whose_folder_then_got_a_restored_backup_adds_no_demo_towns_to_it()
+    {
+        var fixture = ReleaseFixture.Load(ReleaseFixture.Names().Last());
+        var before = TownIds(Path.Combine(fixture.Folder, "catalog.db"));
+        var tradeNet = new StandaloneTradeNet
+        {
+            StartFrom = fixture.Folder,
+            OperatorApiKey = fixture.OperatorKey,
+            Settings = new Dictionary<string, string> { ["Standalone__Seed"] = "true" },
+        };
+        // The plan a seed cut short an hour ago left (its keys registered nothing the restored catalog knows).
+        Directory.CreateDirectory(tradeNet.DataDir);
+        string Key() => "demo-seed-" + Guid.NewGuid().ToString("N");
+        await File.WriteAllTextAsync(Path.Combine(tradeNet.DataDir, "demo-seed.json"), System.Text.Json.JsonSerializer.Serialize(new
+        {
+            startedAt = DateTimeOffset.UtcNow.AddHours(-1),
+            towns = Enumerable.Range(0, 5).Select(_ => Key()).ToArray(),
+            listings = Enumerable.Range(0, 10).Select(_ => Key()).ToArray(),
+        }));
+        await tradeNet.InitializeAsync();
+        try
+        {
+            await tradeNet.ExplainFailureAsync(async () =>
+            {
+                await WaitUntilRunningAsync(tradeNet);
+                using var ops = new TradeNetClient(tradeNet.Gateway, fixture.OperatorKey);
+                var after = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray()
+                    .Select(t => t.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToList();
+                Assert.Equal(before, after);
+                Assert.False(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "demo-keys.json was written");
+                Assert.Contains("has towns it did not register", tradeNet.Logs(), StringComparison.Ordinal);
             });
         }
         finally
@@ -63,9 +99,7 @@ public sealed class DemoSeedTests
         try
         {
             await first.InitializeAsync();
-            var until = DateTime.UtcNow.AddSeconds(90);
-            while (!first.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
-                await Task.Delay(200);
+            await WaitUntilRunningAsync(first);
         }
         catch (InvalidOperationException) { /* the seed's failure ended the host (as it did before it was finishable) */ }
         finally
@@ -83,9 +117,7 @@ public sealed class DemoSeedTests
         {
             await second.ExplainFailureAsync(async () =>
             {
-                var until = DateTime.UtcNow.AddSeconds(90);
-                while (!second.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
-                    await Task.Delay(200);
+                await WaitUntilRunningAsync(second);
                 var keysFile = Path.Combine(folder.DataDir, "demo-keys.json");
                 Assert.True(File.Exists(keysFile), "no demo-keys.json after the second start");
                 using var keys = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(keysFile));
@@ -112,6 +144,84 @@ public sealed class DemoSeedTests
         {
             await second.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_seed_cut_short_is_not_finished_once_the_catalogs_registration_keys_have_expired_so_no_town_is_registered_twice()
+    {
+        using var folder = new TestSettings();
+        // A catalog that answers a registration's key again for 5 s only (a valid Catalog:RegistrationKeyLifetime): the seed
+        // must go by it, not by a day's, or its replay registers the first start's towns a second time under new ids.
+        var settings = new Dictionary<string, string>
+        {
+            ["Standalone__Seed"] = "true", ["Storage__DataDir"] = folder.DataDir, ["Catalog__RegistrationKeyLifetime"] = "00:00:05",
+        };
+        var first = new StandaloneTradeNet { Settings = new Dictionary<string, string>(settings) { ["Gateway__RateLimit__RegistrationsPerMinute"] = "2" } };
+        try
+        {
+            await first.InitializeAsync();
+            await WaitUntilRunningAsync(first);
+        }
+        catch (InvalidOperationException) { /* the seed's failure ended the host */ }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+        Assert.True(File.Exists(Path.Combine(folder.DataDir, "demo-seed.json")), "the first seed was not cut short:\n" + first.Logs());
+        await Task.Delay(TimeSpan.FromSeconds(6)); // past the keys' lifetime
+
+        var second = new StandaloneTradeNet { Settings = new Dictionary<string, string>(settings) };
+        await second.InitializeAsync();
+        try
+        {
+            await second.ExplainFailureAsync(async () =>
+            {
+                await WaitUntilRunningAsync(second);
+                using var ops = new TradeNetClient(second.Gateway, second.OperatorApiKey);
+                var towns = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Count();
+                Assert.Equal(2, towns); // the first start's two, none again
+                Assert.False(File.Exists(Path.Combine(folder.DataDir, "demo-keys.json")), "demo-keys.json was written");
+                Assert.Contains("too long ago to finish", second.Logs(), StringComparison.Ordinal);
+            });
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_seed_plan_left_empty_by_a_power_cut_is_ignored_and_an_empty_network_is_seeded_rather_than_the_host_failing()
+    {
+        var tradeNet = new StandaloneTradeNet { Settings = new Dictionary<string, string> { ["Standalone__Seed"] = "true" } };
+        // A rename not yet on disk when the power went: the file is there, with no content.
+        Directory.CreateDirectory(tradeNet.DataDir);
+        await File.WriteAllTextAsync(Path.Combine(tradeNet.DataDir, "demo-seed.json"), "");
+        try
+        {
+            await tradeNet.InitializeAsync();
+            await tradeNet.ExplainFailureAsync(async () =>
+            {
+                await WaitUntilRunningAsync(tradeNet);
+                Assert.True(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "no demo-keys.json");
+                using var ops = new TradeNetClient(tradeNet.Gateway, tradeNet.OperatorApiKey);
+                Assert.Equal(5, (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Count());
+                Assert.Contains("unreadable", tradeNet.Logs(), StringComparison.Ordinal);
+            });
+        }
+        finally
+        {
+            await tradeNet.DisposeAsync();
+        }
+    }
+
+    /// <summary>The host announces itself once the seed has run, decided not to, or was cut short.</summary>
+    private static async Task WaitUntilRunningAsync(StandaloneTradeNet tradeNet)
+    {
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (!tradeNet.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
+            await Task.Delay(200);
+        Assert.Contains("TradeNet standalone is running", tradeNet.Logs(), StringComparison.Ordinal);
     }
 
     private static List<string> TownIds(string catalogDb)
