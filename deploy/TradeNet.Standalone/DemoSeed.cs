@@ -43,7 +43,7 @@ public static class DemoSeed
             return;
         }
         using var http = new HttpClient { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
-        var plan = await SeedPlan.ReadAsync(planFile, stopping);
+        var plan = await DemoSeedFiles.SeedPlan.ReadAsync(planFile, stopping);
         if (plan is { IsWhole: false })
         {
             // Not written by this code whole (a power cut before the rename reached the disk leaves it empty, say): its keys
@@ -71,8 +71,8 @@ public static class DemoSeed
                     Path.GetFullPath(options.DataDir));
                 return;
             }
-            plan = SeedPlan.New();
-            await WritePrivateAsync(planFile, plan, stopping);
+            plan = DemoSeedFiles.SeedPlan.New();
+            await DemoSeedFiles.WritePrivateAsync(planFile, plan, stopping);
         }
         else if (DateTimeOffset.UtcNow - plan.StartedAt > FinishableFor(registrationKeyLifetime))
         {
@@ -105,7 +105,7 @@ public static class DemoSeed
             keys[body.GetProperty("town").GetProperty("id").GetString()!] = body.GetProperty("apiKey").GetString()!;
             // Recorded before the next registration: the next start tells the seed's towns from a restored network's by it.
             if (plan.Registered is not { } recorded || recorded.Length < keys.Count)
-                await WritePrivateAsync(planFile, plan = plan with { Registered = [.. keys.Keys] }, CancellationToken.None);
+                await DemoSeedFiles.WritePrivateAsync(planFile, plan = plan with { Registered = [.. keys.Keys] }, CancellationToken.None);
         }
         var ids = keys.Keys.ToList();
         var listings = new Queue<string>(plan.Listings);
@@ -116,7 +116,7 @@ public static class DemoSeed
         await List(http, keys, listings, ids[3], ids[4], categories[3], 900, stopping);
         await List(http, keys, listings, ids[4], ids[2], categories[4], 900, stopping);
 
-        await WritePrivateAsync(keysFile, new
+        await DemoSeedFiles.WritePrivateAsync(keysFile, new
         {
             attribution = TownDirectory.Attribution,
             towns = ids.Select((id, i) => new { id, name = towns[i].Name, apiKey = keys[id] }),
@@ -125,55 +125,10 @@ public static class DemoSeed
         logger.LogInformation("Seeded {Towns} demo towns around Roanne", ids.Count);
     }
 
-    /// <summary>Written whole or not at all (a temp file renamed over), readable by the user who started the host only
-    /// (Unix; elsewhere the folder's rights): the keys act as those towns, and the plan's keys get them back.</summary>
-    private static async Task WritePrivateAsync<T>(string path, T content, CancellationToken cancellationToken)
-    {
-        PrivateDirectory.Create(Path.GetDirectoryName(path)!);
-        var temp = path + ".partial";
-        var file = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using (var stream = new FileStream(temp, file))
-            await JsonSerializer.SerializeAsync(stream, content, Json, cancellationToken);
-        File.Move(temp, path, overwrite: true);
-    }
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
-    /// <summary>The seed's request keys: one per town registration, one per listing; and the ids of the towns registered so far.</summary>
-    private sealed record SeedPlan(DateTimeOffset StartedAt, string[] Towns, string[] Listings, string[]? Registered = null)
-    {
-        public static SeedPlan New() => new(DateTimeOffset.UtcNow, [.. Enumerable.Range(0, 5).Select(_ => Key())], [.. Enumerable.Range(0, 10).Select(_ => Key())]);
-
-        /// <summary>Five registration keys and ten listing keys, as <see cref="New"/> makes them.</summary>
-        public bool IsWhole => Towns is { Length: 5 } && Listings is { Length: 10 } && Towns.Concat(Listings).All(k => !string.IsNullOrEmpty(k));
-
-        /// <summary>Null when there is no plan; one that is not <see cref="IsWhole"/> when the file is not a plan.</summary>
-        public static async Task<SeedPlan?> ReadAsync(string path, CancellationToken cancellationToken)
-        {
-            if (!File.Exists(path)) return null;
-            await using var stream = File.OpenRead(path);
-            try
-            {
-                return await JsonSerializer.DeserializeAsync<SeedPlan>(stream, Json, cancellationToken) ?? Unreadable;
-            }
-            catch (JsonException) { return Unreadable; }
-        }
-
-        private static readonly SeedPlan Unreadable = new(DateTimeOffset.MinValue, [], []);
-
-        private static string Key() => "demo-seed-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-    }
-
     /// <summary>Whether the network holds only what the seed may have registered: the towns the plan records, and at most one
     /// more while a registration is left (one whose answer a stop or a crash lost before the plan recorded it). The plan is
     /// written only on an empty network, so any other town came with .db files copied in since (a restored backup).</summary>
-    private static async Task<bool> OnlySeededTownsAsync(HttpClient http, SeedPlan plan, CancellationToken stopping)
+    private static async Task<bool> OnlySeededTownsAsync(HttpClient http, DemoSeedFiles.SeedPlan plan, CancellationToken stopping)
     {
         var registered = plan.Registered ?? [];
         var unknown = (await http.GetFromJsonAsync<JsonElement>($"/api/catalog/towns?limit={plan.Towns.Length + 2}", stopping))
