@@ -47,6 +47,18 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
         return Full(own ?? storage ?? Path.Combine(Path.GetTempPath(), "tradenet-apphost", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss")));
     }
 
+    /// <summary>The gateway's port is fixed (5000 unless <c>TradeNet:GatewayPort</c>), and the process that listens on it is
+    /// started by DCP, whose failure to bind shows only as an exited resource on the dashboard: the app host went on
+    /// printing "TradeNet gateway : http://127.0.0.1:5000" while another process (a standalone host still running, say)
+    /// answered there. Refused at start instead, as the other hosts refuse a taken address.</summary>
+    public static void RefuseTakenGatewayPort(int port)
+    {
+        if (!ListenPorts.IsFree(port))
+            throw new ArgumentException($"Failed to bind to address http://127.0.0.1:{port}: address already in use. Another process " +
+                "listens there (a TradeNet still running?): stop it, or give the gateway another port with TradeNet:GatewayPort " +
+                "(-- --TradeNet:GatewayPort=5400).");
+    }
+
     private static string Full(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
 
     public string GatewayUrl => $"http://127.0.0.1:{GatewayPort}";

@@ -30,7 +30,8 @@ public static class ListenPorts
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static bool IsFree(int port)
+    /// <summary>Whether a listener could take this port on the loopback address now.</summary>
+    public static bool IsFree(int port)
     {
         try
         {

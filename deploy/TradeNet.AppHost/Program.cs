@@ -5,6 +5,7 @@ AppHostSettings settings;
 try
 {
     settings = AppHostSettings.From(builder.Configuration);
+    AppHostSettings.RefuseTakenGatewayPort(settings.GatewayPort);
 }
 catch (ArgumentException refused)
 {
