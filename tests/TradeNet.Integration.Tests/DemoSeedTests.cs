@@ -28,10 +28,7 @@ public sealed class DemoSeedTests
             {
                 await WaitUntilRunningAsync(tradeNet);
 
-                using var ops = new TradeNetClient(tradeNet.Gateway, fixture.OperatorKey);
-                var after = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray()
-                    .Select(t => t.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToList();
-                Assert.Equal(before, after);
+                Assert.Equal(before, await TownIdsAsync(tradeNet, fixture.OperatorKey));
                 Assert.False(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "demo-keys.json was written");
                 Assert.DoesNotContain("Demo towns and their API keys", tradeNet.Logs(), StringComparison.Ordinal);
                 Assert.Contains("Demo towns not seeded: the network in", tradeNet.Logs(), StringComparison.Ordinal);
@@ -69,10 +66,7 @@ public sealed class DemoSeedTests
             await tradeNet.ExplainFailureAsync(async () =>
             {
                 await WaitUntilRunningAsync(tradeNet);
-                using var ops = new TradeNetClient(tradeNet.Gateway, fixture.OperatorKey);
-                var after = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray()
-                    .Select(t => t.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToList();
-                Assert.Equal(before, after);
+                Assert.Equal(before, await TownIdsAsync(tradeNet, fixture.OperatorKey));
                 Assert.False(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "demo-keys.json was written");
                 Assert.Contains("has towns it did not register", tradeNet.Logs(), StringComparison.Ordinal);
             });
@@ -222,6 +216,14 @@ public sealed class DemoSeedTests
         while (!tradeNet.Logs().Contains("TradeNet standalone is running", StringComparison.Ordinal) && DateTime.UtcNow < until)
             await Task.Delay(200);
         Assert.Contains("TradeNet standalone is running", tradeNet.Logs(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Every town's id as the running network lists them to an operator.</summary>
+    private static async Task<List<string>> TownIdsAsync(StandaloneTradeNet tradeNet, string operatorKey)
+    {
+        using var ops = new TradeNetClient(tradeNet.Gateway, operatorKey);
+        return [.. (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray()
+            .Select(t => t.GetProperty("id").GetString()!).Order(StringComparer.Ordinal)];
     }
 
     private static List<string> TownIds(string catalogDb)
