@@ -5,13 +5,27 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using TradeNet.Integration.Tests.Infrastructure;
 using TradeNet.Integration.Tests.Scenarios;
+using TradeNet.Shared.Storage;
 using Xunit.Abstractions;
 
 namespace TradeNet.Integration.Tests;
 
 /// <summary>Two processes of catalog, matching and logistics on one data folder, the gateway routing to both of each
 /// (docs/operations.md, "Several processes per role").</summary>
-public sealed class ReplicatedTradeNet() : DistributedTradeNet(replicas: 2);
+public sealed class ReplicatedTradeNet() : DistributedTradeNet(replicas: 2)
+{
+    /// <summary>Each log line stamped (UTC, to the microsecond, when it is logged) and on one line, and the relays'
+    /// renewals logged: when each relay may publish (<see cref="ReplicaKillTradingTests"/>, RelayWindows).</summary>
+    protected override IReadOnlyDictionary<string, string> ServiceSettings { get; } = new Dictionary<string, string>
+    {
+        // Named, or the console logger overwrites these options with its own obsolete ones (unset).
+        ["Logging__Console__FormatterName"] = "simple",
+        ["Logging__Console__FormatterOptions__TimestampFormat"] = ReplicaKillTradingTests.StampFormat + " ",
+        ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
+        ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        ["Logging__LogLevel__TradeNet.Shared.Storage.OutboxRelay"] = "Debug",
+    };
+}
 
 /// <summary>Towns trading at random while one replica of a role at a time is killed with SIGKILL and started again
 /// (<see cref="Chaos"/> drawing only such kills): each answer one the action expects, or lost to the dead replica;
@@ -54,6 +68,14 @@ public sealed partial class ReplicaKillTradingTests(ReplicatedTradeNet tradeNet,
                 output.WriteLine($"{service} outbox published by {holders.Count} relays: {string.Join(", ", holders.Select(h => $"{h.Key} ({string.Join(", ", h.Value)})"))}");
                 Assert.True(holders.Count >= 2, $"{service}: the outbox relay's hold never passed to another holder ({string.Join(", ", holders.Keys)})");
                 Assert.All(holders, h => Assert.True(h.Value.Count == 1, $"{service}: relay holder {h.Key} published from {string.Join(", ", h.Value)}"));
+                // The consumers' inboxes discard what two relays publish at once, so the audit cannot see it: the
+                // windows in which each holder may have published must not meet another holder's.
+                var windows = RelayWindows(service);
+                // Every holder's lines read with their stamps, or this check would pass on lines it cannot parse.
+                Assert.Equal(holders.Keys.Order(StringComparer.Ordinal), windows.Select(w => w.Holder).Distinct().Order(StringComparer.Ordinal));
+                var overlaps = Overlaps(windows);
+                output.WriteLine($"{service}: {windows.Count} publishing windows of {windows.Select(w => w.Holder).Distinct().Count()} holders, {overlaps.Count} overlapping");
+                Assert.True(overlaps.Count == 0, $"{service}: two relays held the outbox at once ({overlaps.Count}): {string.Join("; ", overlaps.Take(5))}");
             }
         });
 
@@ -121,4 +143,31 @@ public sealed partial class ReplicaKillTradingTests(ReplicatedTradeNet tradeNet,
 
     [GeneratedRegex(@"\((?<holder>[^()\s]+)\) publishes this outbox")]
     private static partial Regex RelayTook();
+
+    /// <summary>The services' log stamp (set in <see cref="ReplicatedTradeNet"/>).</summary>
+    public const string StampFormat = "yyyy-MM-ddTHH:mm:ss.ffffffZ";
+
+    /// <summary>When each relay of a service may have published: a relay publishes only within
+    /// <see cref="OutboxRelay{TStore}.Trusted"/> (5 s) of taking or renewing its hold (each logged, the line stamped
+    /// after the store answered), and not after its process was killed. Another relay takes over no sooner than the hold's
+    /// 10 s after the last renewal (the lease's expiry, one host's clock), so with the lease working these windows of two
+    /// holders never meet, with 5 s to spare for a slow store call or publish: no tolerance is allowed.</summary>
+    private List<(string Holder, string Process, DateTimeOffset From, DateTimeOffset To)> RelayWindows(string service) =>
+        [.. tradeNet.EveryProcess.Where(p => p.Name == service || p.Name.StartsWith(service + "-", StringComparison.Ordinal))
+            .SelectMany(p => RelayHeld().Matches(p.Output).Select(m =>
+            {
+                var from = DateTimeOffset.ParseExact(m.Groups["at"].Value, StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                var to = from + OutboxRelay<IOutboxStore>.Trusted;
+                return (m.Groups["holder"].Value, p.Name, from, p.StoppedAt is { } stopped && stopped < to ? stopped : to);
+            }))];
+
+    /// <summary>Each pair of windows of two different holders that meet, described.</summary>
+    private static List<string> Overlaps(List<(string Holder, string Process, DateTimeOffset From, DateTimeOffset To)> windows) =>
+        [.. windows.SelectMany(a => windows.Where(b => string.CompareOrdinal(a.Holder, b.Holder) < 0 && a.From < b.To && b.From < a.To)
+            .Select(b => string.Create(CultureInfo.InvariantCulture,
+                $"{a.Process} ({a.Holder}) {a.From:HH:mm:ss.fff}–{a.To:HH:mm:ss.fff} and {b.Process} ({b.Holder}) {b.From:HH:mm:ss.fff}–{b.To:HH:mm:ss.fff}")))];
+
+    // A take ("publishes this outbox") or a renewal ("renews its hold"), with the line's stamp.
+    [GeneratedRegex(@"^(?<at>\S+) \w+: .*Outbox relay \w+ \((?<holder>[^()\s]+)\) (publishes this outbox|renews its hold)", RegexOptions.Multiline)]
+    private static partial Regex RelayHeld();
 }

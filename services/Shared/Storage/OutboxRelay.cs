@@ -29,6 +29,10 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
 
     // Renewed when less than half is left, so a store call every few seconds, not one per event.
     private static readonly TimeSpan Renew = Hold / 2;
+
+    /// <summary>How long after taking or renewing its hold a relay publishes without asking the store again; a takeover
+    /// comes no sooner than <see cref="Hold"/> after it, so the two never meet (<see cref="Renew"/> to spare).</summary>
+    public static readonly TimeSpan Trusted = Hold - Renew;
     private static readonly TimeSpan StandBy = TimeSpan.FromSeconds(1);
 
     /// <summary>How long the in-memory bus's events stay kept: far past its retries (seconds) and queues, well within
@@ -185,13 +189,17 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
     /// <summary>True while this relay holds the outbox, renewing or taking the hold when it is due.</summary>
     private async Task<bool> HoldAsync(CancellationToken ct)
     {
-        if (_heldSince is { } since && Clock.GetElapsedTime(since) < Hold - Renew) return true;
+        if (_heldSince is { } since && Clock.GetElapsedTime(since) < Trusted) return true;
         var asked = Clock.GetTimestamp();
         var now = Clock.GetUtcNow();
         var held = await store.TryHoldRelayAsync(_holder, now, now + Hold, ct);
         if (held != _held)
             logger.LogInformation(held ? "Outbox relay {Store} ({Holder}) publishes this outbox" : "Outbox relay {Store} ({Holder}) stands by: another relay holds this outbox",
                 typeof(TStore).Name, _holder);
+        // At Debug: each renewal opens another Trusted of publishing, so a test reading timestamped logs can tell
+        // when each relay may have published (ReplicaKillTradingTests: no two holders at once).
+        else if (held)
+            logger.LogDebug("Outbox relay {Store} ({Holder}) renews its hold on this outbox", typeof(TStore).Name, _holder);
         _heldSince = held ? asked : null;
         _held = held;
         return held;

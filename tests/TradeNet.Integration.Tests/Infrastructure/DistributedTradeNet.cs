@@ -29,6 +29,9 @@ public class DistributedTradeNet : ITradeNetUnderTest
     /// <summary>Every process started, the killed ones first, each with its output.</summary>
     public IEnumerable<ServiceProcess> EveryProcess => _killed.Concat(_processes);
 
+    /// <summary>Settings every service and gateway process gets besides the network's own (a subclass's logging).</summary>
+    protected virtual IReadOnlyDictionary<string, string> ServiceSettings => new Dictionary<string, string>();
+
     /// <summary>Where the services keep their SQLite files ({name}.db).</summary>
     public string DataDir => _settings.DataDir;
 
@@ -46,7 +49,7 @@ public class DistributedTradeNet : ITradeNetUnderTest
         var replicas = Enumerable.Range(1, _replicas).Select(_ => (CatalogRest: Repo.FreePort(), CatalogGrpc: Repo.FreePort(),
             MatchingRest: Repo.FreePort(), LogisticsRest: Repo.FreePort(), LogisticsGrpc: Repo.FreePort())).ToList();
         var gatewayRest = Repo.FreePort();
-        Dictionary<string, string> Common(int replica) => new()
+        Dictionary<string, string> Network(int replica) => new()
         {
             ["Auth__InternalTokenKey"] = TestSettings.TokenKey,
             ["Storage__DataDir"] = _settings.DataDir,
@@ -56,6 +59,7 @@ public class DistributedTradeNet : ITradeNetUnderTest
             ["Services__Logistics__Grpc"] = $"http://127.0.0.1:{replicas[replica - 1].LogisticsGrpc}",
             ["Matching__ProposalTtl"] = "00:10:00",
         };
+        Dictionary<string, string> Common(int replica) => new(ServiceSettings.Concat(Network(replica)));
         for (var k = 1; k <= _replicas; k++)
             await Start(ReplicaName("catalog", k), "services/Catalog/TradeNet.Catalog", "TradeNet.Catalog", Common(k), replicas[k - 1].CatalogRest, replicas[k - 1].CatalogGrpc);
         for (var k = 1; k <= _replicas; k++)

@@ -22,6 +22,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>When the process was found stopped after its kill (UTC; null while it runs): it did nothing after.</summary>
+    public DateTimeOffset? StoppedAt { get; private set; }
+
     public static async Task<ServiceProcess> StartAsync(string name, string dll, IDictionary<string, string> environment, Uri health)
     {
         if (!File.Exists(dll)) throw new FileNotFoundException($"{name} is not built: {dll}");
@@ -93,6 +96,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+        StoppedAt = DateTimeOffset.UtcNow;
         _process.Dispose();
     }
 }
