@@ -21,23 +21,14 @@ public sealed class DemoSeedTests
             OperatorApiKey = fixture.OperatorKey,
             Settings = new Dictionary<string, string> { ["Standalone__Seed"] = "true" },
         };
-        await tradeNet.InitializeAsync();
-        try
+        await CheckRunningAsync(tradeNet, async () =>
         {
-            await tradeNet.ExplainFailureAsync(async () =>
-            {
-                await WaitUntilRunningAsync(tradeNet);
 
-                Assert.Equal(before, await TownIdsAsync(tradeNet, fixture.OperatorKey));
-                Assert.False(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "demo-keys.json was written");
-                Assert.DoesNotContain("Demo towns and their API keys", tradeNet.Logs(), StringComparison.Ordinal);
-                Assert.Contains("Demo towns not seeded: the network in", tradeNet.Logs(), StringComparison.Ordinal);
-            });
-        }
-        finally
-        {
-            await tradeNet.DisposeAsync();
-        }
+            Assert.Equal(before, await TownIdsAsync(tradeNet, fixture.OperatorKey));
+            Assert.False(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "demo-keys.json was written");
+            Assert.DoesNotContain("Demo towns and their API keys", tradeNet.Logs(), StringComparison.Ordinal);
+            Assert.Contains("Demo towns not seeded: the network in", tradeNet.Logs(), StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -60,21 +51,12 @@ public sealed class DemoSeedTests
             towns = Enumerable.Range(0, 5).Select(_ => Key()).ToArray(),
             listings = Enumerable.Range(0, 10).Select(_ => Key()).ToArray(),
         }));
-        await tradeNet.InitializeAsync();
-        try
+        await CheckRunningAsync(tradeNet, async () =>
         {
-            await tradeNet.ExplainFailureAsync(async () =>
-            {
-                await WaitUntilRunningAsync(tradeNet);
-                Assert.Equal(before, await TownIdsAsync(tradeNet, fixture.OperatorKey));
-                Assert.False(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "demo-keys.json was written");
-                Assert.Contains("has towns it did not register", tradeNet.Logs(), StringComparison.Ordinal);
-            });
-        }
-        finally
-        {
-            await tradeNet.DisposeAsync();
-        }
+            Assert.Equal(before, await TownIdsAsync(tradeNet, fixture.OperatorKey));
+            Assert.False(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "demo-keys.json was written");
+            Assert.Contains("has towns it did not register", tradeNet.Logs(), StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -106,38 +88,29 @@ public sealed class DemoSeedTests
         {
             Settings = new Dictionary<string, string> { ["Standalone__Seed"] = "true", ["Storage__DataDir"] = folder.DataDir },
         };
-        await second.InitializeAsync();
-        try
+        await CheckRunningAsync(second, async () =>
         {
-            await second.ExplainFailureAsync(async () =>
-            {
-                await WaitUntilRunningAsync(second);
-                var keysFile = Path.Combine(folder.DataDir, "demo-keys.json");
-                Assert.True(File.Exists(keysFile), "no demo-keys.json after the second start");
-                using var keys = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(keysFile));
-                var seeded = keys.RootElement.GetProperty("towns").EnumerateArray()
-                    .Select(t => (Id: t.GetProperty("id").GetString()!, Key: t.GetProperty("apiKey").GetString()!)).ToList();
-                Assert.Equal(5, seeded.Count);
-                Assert.False(File.Exists(Path.Combine(folder.DataDir, "demo-seed.json")), "the seed's plan was left behind");
+            var keysFile = Path.Combine(folder.DataDir, "demo-keys.json");
+            Assert.True(File.Exists(keysFile), "no demo-keys.json after the second start");
+            using var keys = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(keysFile));
+            var seeded = keys.RootElement.GetProperty("towns").EnumerateArray()
+                .Select(t => (Id: t.GetProperty("id").GetString()!, Key: t.GetProperty("apiKey").GetString()!)).ToList();
+            Assert.Equal(5, seeded.Count);
+            Assert.False(File.Exists(Path.Combine(folder.DataDir, "demo-seed.json")), "the seed's plan was left behind");
 
-                // No town twice: the two the first start registered came back with their keys, the rest were added.
-                using var ops = new TradeNetClient(second.Gateway, second.OperatorApiKey);
-                var towns = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Select(t => t.GetProperty("id").GetString()!).Order().ToList();
-                Assert.Equal(seeded.Select(t => t.Id).Order().ToList(), towns);
-                var listings = (await ops.Get("/api/catalog/listings?limit=1000")).EnumerateArray().Count();
-                Assert.Equal(10, listings);
-                // Every key acts as its town: a town's route, refused (401) to an unknown key.
-                foreach (var (_, key) in seeded)
-                {
-                    using var town = new TradeNetClient(second.Gateway, key);
-                    await town.Get("/api/matching/trades");
-                }
-            });
-        }
-        finally
-        {
-            await second.DisposeAsync();
-        }
+            // No town twice: the two the first start registered came back with their keys, the rest were added.
+            using var ops = new TradeNetClient(second.Gateway, second.OperatorApiKey);
+            var towns = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Select(t => t.GetProperty("id").GetString()!).Order().ToList();
+            Assert.Equal(seeded.Select(t => t.Id).Order().ToList(), towns);
+            var listings = (await ops.Get("/api/catalog/listings?limit=1000")).EnumerateArray().Count();
+            Assert.Equal(10, listings);
+            // Every key acts as its town: a town's route, refused (401) to an unknown key.
+            foreach (var (_, key) in seeded)
+            {
+                using var town = new TradeNetClient(second.Gateway, key);
+                await town.Get("/api/matching/trades");
+            }
+        });
     }
 
     [Fact]
@@ -165,23 +138,14 @@ public sealed class DemoSeedTests
         await Task.Delay(TimeSpan.FromSeconds(6)); // past the keys' lifetime
 
         var second = new StandaloneTradeNet { Settings = new Dictionary<string, string>(settings) };
-        await second.InitializeAsync();
-        try
+        await CheckRunningAsync(second, async () =>
         {
-            await second.ExplainFailureAsync(async () =>
-            {
-                await WaitUntilRunningAsync(second);
-                using var ops = new TradeNetClient(second.Gateway, second.OperatorApiKey);
-                var towns = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Count();
-                Assert.Equal(2, towns); // the first start's two, none again
-                Assert.False(File.Exists(Path.Combine(folder.DataDir, "demo-keys.json")), "demo-keys.json was written");
-                Assert.Contains("too long ago to finish", second.Logs(), StringComparison.Ordinal);
-            });
-        }
-        finally
-        {
-            await second.DisposeAsync();
-        }
+            using var ops = new TradeNetClient(second.Gateway, second.OperatorApiKey);
+            var towns = (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Count();
+            Assert.Equal(2, towns); // the first start's two, none again
+            Assert.False(File.Exists(Path.Combine(folder.DataDir, "demo-keys.json")), "demo-keys.json was written");
+            Assert.Contains("too long ago to finish", second.Logs(), StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -191,16 +155,26 @@ public sealed class DemoSeedTests
         // A rename not yet on disk when the power went: the file is there, with no content.
         Directory.CreateDirectory(tradeNet.DataDir);
         await File.WriteAllTextAsync(Path.Combine(tradeNet.DataDir, "demo-seed.json"), "");
+        await CheckRunningAsync(tradeNet, async () =>
+        {
+            Assert.True(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "no demo-keys.json");
+            using var ops = new TradeNetClient(tradeNet.Gateway, tradeNet.OperatorApiKey);
+            Assert.Equal(5, (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Count());
+            Assert.Contains("unreadable", tradeNet.Logs(), StringComparison.Ordinal);
+        });
+    }
+
+    /// <summary>Starts the host, waits until it announces itself, runs <paramref name="check"/> (its logs shown on a
+    /// failure) and stops it.</summary>
+    private static async Task CheckRunningAsync(StandaloneTradeNet tradeNet, Func<Task> check)
+    {
         try
         {
             await tradeNet.InitializeAsync();
             await tradeNet.ExplainFailureAsync(async () =>
             {
                 await WaitUntilRunningAsync(tradeNet);
-                Assert.True(File.Exists(Path.Combine(tradeNet.DataDir, "demo-keys.json")), "no demo-keys.json");
-                using var ops = new TradeNetClient(tradeNet.Gateway, tradeNet.OperatorApiKey);
-                Assert.Equal(5, (await ops.Get("/api/catalog/towns?limit=1000")).EnumerateArray().Count());
-                Assert.Contains("unreadable", tradeNet.Logs(), StringComparison.Ordinal);
+                await check();
             });
         }
         finally
