@@ -43,6 +43,24 @@ public partial class DocCitationTests
         Assert.True(missing.Count == 0, string.Join("\n", missing));
     }
 
+    /// <summary>`Type.Member` in a span, where Type is declared in this repository's code (a framework's or library's type,
+    /// a namespace such as Core.RoutingProblem, or a test's stand-in named after a library's type, is not this check's;
+    /// test classes are the check above's).</summary>
+    [Fact]
+    public void Every_member_of_a_repository_type_the_docs_cite_exists()
+    {
+        var cited = Docs.Lines
+            .SelectMany(l => l.Spans.SelectMany(s => MemberCitation().Matches(s))
+                .Select(m => (Line: l, Type: m.Groups[1].Value, Member: m.Groups[2].Value, Prefix: m.Groups[3].Success)))
+            .Where(c => Docs.CodeTypes.ContainsKey(c.Type)).ToList();
+
+        var missing = cited.Where(c => !HasMember(Docs.CodeTypes[c.Type], c.Member, c.Prefix))
+            .Select(c => $"{c.Line}: {c.Type} has no member {c.Member}{(c.Prefix ? "…" : "")}").Distinct().ToList();
+
+        Assert.NotEmpty(cited);
+        Assert.True(missing.Count == 0, string.Join("\n", missing));
+    }
+
     [Fact]
     public void Every_test_filter_the_docs_give_selects_a_test()
     {
@@ -134,6 +152,10 @@ public partial class DocCitationTests
     // XTests, XTests.Member, XTests.Member_prefix_… (the method names are long, so docs cut them).
     [GeneratedRegex(@"\b([A-Z][a-z]\w*Tests)\b(?:\.(\w+)(…)?)?")]
     private static partial Regex TestCitation();
+
+    // Type.Member, not a file name (Type.cs) nor the middle of a dotted name (TradeNet.Matching.Engine).
+    [GeneratedRegex(@"(?<![\w.])([A-Z]\w*)\.([A-Z]\w*)(?:(…)|(?![\w.]))")]
+    private static partial Regex MemberCitation();
 
     [GeneratedRegex(@"FullyQualifiedName~([\w.]+)")]
     private static partial Regex TestFilter();

@@ -45,23 +45,30 @@ internal static partial class Docs
         .Where(f => !f.Split('/').Any(Skipped.Contains))
         .ToDictionary(f => f, f => File.ReadAllText(Path.Combine(Yaml.RepoRoot, f)));
 
-    /// <summary>Each class, record or struct declared under tests/, with its namespace and the text of its file.</summary>
-    public static IReadOnlyList<(string Name, string FullName, string Text)> TestTypeDeclarations { get; } = Sources
-        .Where(s => s.Key.StartsWith("tests/", StringComparison.Ordinal))
+    /// <summary>Each type declared in the repository, with its namespace, its file and the file's text.</summary>
+    public static IReadOnlyList<(string Name, string FullName, string File, string Text)> TypeDeclarations { get; } = Sources
         .SelectMany(s => TypeDeclaration().Matches(s.Value).Select(m =>
-            (m.Groups[1].Value, $"{FileNamespace().Match(s.Value).Groups[1].Value}.{m.Groups[1].Value}", s.Value)))
+            (m.Groups[1].Value, $"{FileNamespace().Match(s.Value).Groups[1].Value}.{m.Groups[1].Value}", s.Key, s.Value)))
         .ToList();
 
-    /// <summary>Each test type's name → the text of every file declaring it (partial classes span several), where its
-    /// members are looked for.</summary>
-    public static IReadOnlyDictionary<string, string> TestTypes { get; } = TestTypeDeclarations
-        .GroupBy(t => t.Name)
-        .ToDictionary(g => g.Key, g => string.Join("\n", g.Select(t => t.Text).Distinct()));
+    /// <summary>The types declared under tests/.</summary>
+    public static IReadOnlyList<(string Name, string FullName, string File, string Text)> TestTypeDeclarations { get; } =
+        TypeDeclarations.Where(t => t.File.StartsWith("tests/", StringComparison.Ordinal)).ToList();
+
+    /// <summary>Each type's name → the text of every file declaring it (partial classes span several), where its members
+    /// are looked for: the code's types (services, gateway, deploy), and the tests'.</summary>
+    public static IReadOnlyDictionary<string, string> CodeTypes { get; } =
+        ByName(TypeDeclarations.Where(t => !t.File.StartsWith("tests/", StringComparison.Ordinal)));
+
+    public static IReadOnlyDictionary<string, string> TestTypes { get; } = ByName(TestTypeDeclarations);
+
+    private static Dictionary<string, string> ByName(IEnumerable<(string Name, string FullName, string File, string Text)> types) =>
+        types.GroupBy(t => t.Name).ToDictionary(g => g.Key, g => string.Join("\n", g.Select(t => t.Text).Distinct()));
 
     [GeneratedRegex("`([^`]+)`")]
     private static partial Regex BacktickSpan();
 
-    [GeneratedRegex(@"\b(?:class|record|struct)\s+(\w+)")]
+    [GeneratedRegex(@"\b(?:class|record|struct|interface|enum)\s+(\w+)")]
     private static partial Regex TypeDeclaration();
 
     [GeneratedRegex(@"(?m)^namespace\s+([\w.]+)")]
