@@ -55,11 +55,12 @@ internal static partial class Docs
     public static IReadOnlyList<(string Name, string FullName, string File, string Text)> TestTypeDeclarations { get; } =
         TypeDeclarations.Where(t => t.File.StartsWith("tests/", StringComparison.Ordinal)).ToList();
 
-    /// <summary>Each type's name → the text of every file declaring it (partial classes span several), where its members
-    /// are looked for: the code's types (services, gateway, deploy), and the tests'.</summary>
+    /// <summary>Each type of the code (services, gateway, deploy) by name → the text of every file declaring it (partial
+    /// classes span several), where its members are looked for.</summary>
     public static IReadOnlyDictionary<string, string> CodeTypes { get; } =
         ByName(TypeDeclarations.Where(t => !t.File.StartsWith("tests/", StringComparison.Ordinal)));
 
+    /// <summary>The same for the types declared under tests/.</summary>
     public static IReadOnlyDictionary<string, string> TestTypes { get; } = ByName(TestTypeDeclarations);
 
     private static Dictionary<string, string> ByName(IEnumerable<(string Name, string FullName, string File, string Text)> types) =>
