@@ -26,6 +26,9 @@ internal static class SettingNames
         [GatewayOptions.Section] = typeof(GatewayOptions),
     };
 
+    /// <summary>The sections bound to an options type (the names a setting of them starts with).</summary>
+    public static IEnumerable<string> SectionNames => Sections.Keys;
+
     // Read by name rather than through an options type: ServiceDefaults.UseTradeNetEndpoints and AddTradeNetGrpcClient.
     private static readonly string[] NamedSettings =
         ["Endpoints__Rest", "Endpoints__Grpc", "Services__Catalog__Grpc", "Services__Logistics__Grpc"];
