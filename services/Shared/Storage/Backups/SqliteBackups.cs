@@ -369,8 +369,24 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     /// many it deleted.</summary>
     public int CleanLeftovers()
     {
-        if (!HasFiles || !Directory.Exists(Folder)) return 0;
+        if (!HasFiles) return 0;
         var cleaned = 0;
+        try
+        {
+            CleanLeftovers(ref cleaned);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // None yet, or the folder was deleted (by hand) as it was read: nothing left to clean. Checked first, it could go
+            // between the check and the read, and the start logged that the folder could not be read.
+        }
+        if (cleaned > 0) logger.LogWarning("Deleted {Count} partial backup folders left under {Folder} by a crash or a stop mid-copy (or mid-delete)", cleaned, Folder);
+        return cleaned;
+    }
+
+    private void CleanLeftovers(ref int cleaned)
+    {
+        Reading?.Invoke(Folder);
         foreach (var folder in Directory.GetDirectories(Folder))
         {
             var name = Path.GetFileName(folder);
@@ -390,8 +406,6 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
             var folder = file[..^ClaimSuffix.Length];
             if (!Directory.Exists(folder) && TryClaim(folder) is { } claim) LetGo(claim, folder);
         }
-        if (cleaned > 0) logger.LogWarning("Deleted {Count} partial backup folders left under {Folder} by a crash or a stop mid-copy (or mid-delete)", cleaned, Folder);
-        return cleaned;
     }
 
     private static FileStream? TryClaim(string partial)
