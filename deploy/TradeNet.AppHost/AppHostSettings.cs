@@ -10,6 +10,20 @@ namespace TradeNet.AppHost;
 public sealed record AppHostSettings(bool Distributed, int GatewayPort, string DataDir, string OperatorKey, string TokenKey,
     string? ExtraMetricsEndpoint, string DashboardUrl, bool Seed = true)
 {
+    /// <summary>The settings of a start that goes ahead: read, checked (a gateway port another process holds is refused),
+    /// and only then the data folder made. Made first, a refused start left an empty folder behind (a new temp folder each
+    /// try, or the one an operator named).</summary>
+    public static AppHostSettings ForStart(IConfiguration config)
+    {
+        var settings = From(config);
+        RefuseTakenGatewayPort(settings.GatewayPort);
+        // Every trade and the demo keys go here: readable by the user who runs the app host only.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(settings.DataDir);
+        else Directory.CreateDirectory(settings.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return settings;
+    }
+
+    /// <summary>The settings as configured; nothing on disk is made or checked (<see cref="ForStart"/> does).</summary>
     public static AppHostSettings From(IConfiguration config)
     {
         var topology = config["topology"] ?? config["TRADENET_TOPOLOGY"] ?? "embedded";
@@ -18,9 +32,6 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
         var seed = config["TradeNet:Seed"] is not { } seedText || (bool.TryParse(seedText, out var s) ? s
             : throw new ArgumentException($"TradeNet:Seed is '{seedText}': use true or false."));
         var dataDir = DataDirFrom(config);
-        // Every trade and the demo keys go here: readable by the user who runs the app host only.
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dataDir);
-        else Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return new AppHostSettings(
             topology == "distributed",
             int.TryParse(config["TradeNet:GatewayPort"], out var port) ? port : 5000,

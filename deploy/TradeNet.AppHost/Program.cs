@@ -4,8 +4,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 AppHostSettings settings;
 try
 {
-    settings = AppHostSettings.From(builder.Configuration);
-    AppHostSettings.RefuseTakenGatewayPort(settings.GatewayPort);
+    settings = AppHostSettings.ForStart(builder.Configuration);
 }
 catch (ArgumentException refused)
 {

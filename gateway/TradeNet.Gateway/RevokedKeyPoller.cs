@@ -29,7 +29,9 @@ public sealed class RevokedKeyPoller(IServiceScopeFactory scopes, ApiKeyCache ca
             do await PollAsync(stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        // A read in flight at the stop is cancelled by the gRPC client with an RpcException (Cancelled), not an
+        // OperationCanceledException: it ended the poller faulted, and the host logged a failure and a crit at a normal stop.
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled }) { }
     }
 
     private async Task PollAsync(CancellationToken ct)

@@ -237,6 +237,39 @@ public sealed class BackupEndpointTests
         Assert.Contains(id, await list.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Faults root meets too (tests run as root on CI, and chmod 000 stops no root): a plain file where the backups
+    /// folder should be listed none and deleting answered 404, as if no backup were there; a link that loops (ELOOP, as
+    /// chmod 000 for another account: an exception the listing did not expect) answered 500 with a stack trace.</summary>
+    [Theory]
+    [InlineData("file", "it is a file, not a folder", "it is a file, not a folder")]
+    [InlineData("loop", "too many levels of symbolic links", "file exists")] // making the folder meets the link itself
+    public async Task A_backups_folder_that_cannot_be_read_is_a_503_naming_the_problem_on_every_route_and_leaves_it_as_it_was(string fault,
+        string readProblem, string writeProblem)
+    {
+        await using var factory = new CatalogFactory();
+        var ops = factory.ClientAs(TestSettings.OperatorAuth());
+        var folder = factory.Services.GetRequiredService<SqliteBackups>().Folder;
+        if (fault == "file") await File.WriteAllTextAsync(folder, "not a folder");
+        else File.CreateSymbolicLink(folder, folder);
+
+        using var list = await ops.GetAsync("/api/catalog/backups");
+        using var take = await ops.PostAsync("/api/catalog/backups", null);
+        using var delete = await ops.DeleteAsync("/api/catalog/backups/20261206T070828Z-8c14d55a");
+
+        foreach (var response in new[] { list, take, delete })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var body = await response.Content.ReadAsStringAsync();
+            var said = response == take ? $"cannot be written: {writeProblem};" : $"cannot be read: {readProblem};";
+            Assert.True(body.Contains(said, StringComparison.Ordinal), body);
+            Assert.DoesNotContain(factory.Settings.DataDir, body);
+        }
+        if (fault == "file") Assert.Equal("not a folder", await File.ReadAllTextAsync(folder));
+        else Assert.Equal(folder, new FileInfo(folder).LinkTarget);
+    }
+
     private static async Task<string> TakeAsync(HttpClient ops)
     {
         using var taken = await ops.PostAsync("/api/catalog/backups", null);

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using TradeNet.AppHost;
 
@@ -17,10 +20,35 @@ public sealed class AppHostDataDirTests : IDisposable
     {
         var folder = Path.Combine(_root, "restored");
 
-        var settings = AppHostSettings.From(Config(("Storage:DataDir", folder)));
+        var settings = AppHostSettings.ForStart(Config(("Storage:DataDir", folder), ("TradeNet:GatewayPort", ListenPorts.Next().ToString(CultureInfo.InvariantCulture))));
 
         Assert.Equal(folder, settings.DataDir);
         Assert.True(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void A_start_refused_for_its_gateway_port_leaves_no_data_folder_behind()
+    {
+        using var other = new TcpListener(IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((IPEndPoint)other.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        var named = Path.Combine(_root, "named");
+
+        // A folder named or the run's new temp folder: either is made by the same step, after the checks.
+        Assert.Throws<ArgumentException>(() => AppHostSettings.ForStart(Config(("Storage:DataDir", named), ("TradeNet:GatewayPort", port))));
+
+        Assert.False(Directory.Exists(named));
+    }
+
+    [Fact]
+    public void A_start_refused_for_two_data_folders_makes_neither()
+    {
+        var (a, b) = (Path.Combine(_root, "a"), Path.Combine(_root, "b"));
+
+        Assert.Throws<ArgumentException>(() => AppHostSettings.ForStart(Config(("TradeNet:DataDir", a), ("Storage:DataDir", b))));
+
+        Assert.False(Directory.Exists(a));
+        Assert.False(Directory.Exists(b));
     }
 
     [Fact]

@@ -25,6 +25,14 @@ public sealed class FakeCatalog : Catalog.CatalogClient
     /// <summary>Only the feed fails (Unimplemented), as a catalog from before it would: keys are still answered.</summary>
     public bool FeedDown { get; set; }
 
+    /// <summary>While set, a read of the feed is answered by nothing: it waits until its caller cancels it, and then fails
+    /// as a gRPC call does (<c>Cancelled</c>, an <see cref="RpcException"/>, not an OperationCanceledException).</summary>
+    public bool FeedHangs { get; set; }
+
+    /// <summary>Reads of the feed that were waiting when asked (<see cref="FeedHangs"/>).</summary>
+    public int HangingFeedReads => Volatile.Read(ref _hangingFeedReads);
+    private int _hangingFeedReads;
+
     /// <summary>Reads of the revoked-key feed answered, and refused because the catalog was down.</summary>
     public int FeedReads => Volatile.Read(ref _feedReads);
     public int FailedFeedReads => Volatile.Read(ref _failedFeedReads);
@@ -80,6 +88,14 @@ public sealed class FakeCatalog : Catalog.CatalogClient
     /// <summary>As the catalog answers it (CatalogGrpcService.GetRevokedKeys over RevokedKeyPage).</summary>
     public override AsyncUnaryCall<GetRevokedKeysReply> GetRevokedKeysAsync(GetRevokedKeysRequest request, CallOptions options)
     {
+        if (FeedHangs)
+        {
+            Interlocked.Increment(ref _hangingFeedReads);
+            var cancelled = new TaskCompletionSource<GetRevokedKeysReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+            options.CancellationToken.Register(() =>
+                cancelled.TrySetException(new RpcException(new Status(StatusCode.Cancelled, "Call canceled by the client."))));
+            return Call(cancelled.Task, Status.DefaultSuccess);
+        }
         if (FeedDown)
         {
             Interlocked.Increment(ref _failedFeedReads);

@@ -415,7 +415,7 @@ public sealed class OutboxRelayTests : IDisposable
         var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "given-up.db"), "");
         var tradeIds = await WriteEventsAsync(db, 2);
         var outboxIds = (await new SqliteOutboxStore(db).PendingAsync(10, default)).Select(m => m.Id).ToList();
-        var givenUp = new GivenUpEvents();
+        var givenUp = new GivenUpEvents(TimeProvider.System);
         await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false), givenUp);
         var sent = new PublishCount();
         using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
@@ -449,11 +449,11 @@ public sealed class OutboxRelayTests : IDisposable
         var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "given-up-back.db"), "");
         await WriteEventsAsync(db, 2);
         var outboxIds = (await new SqliteOutboxStore(db).PendingAsync(10, default)).Select(m => m.Id).ToList();
-        var givenUp = new GivenUpEvents();
+        var clock = new ShiftedClock();
+        var givenUp = new GivenUpEvents(clock);
         await using var provider = await StartHarnessAsync(db, new BusDurability(Durable: false), givenUp);
         var sent = new PublishCount();
         using var _ = provider.GetRequiredService<IBus>().ConnectPublishObserver(sent);
-        var clock = new ShiftedClock();
         var relay = NewRelay(provider, clock);
         await relay.StartAsync(default);
         try

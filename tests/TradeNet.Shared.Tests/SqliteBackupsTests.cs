@@ -282,6 +282,43 @@ public sealed class SqliteBackupsTests : IDisposable
         Assert.False(Directory.Exists(backups.Folder));
     }
 
+    [Fact]
+    public async Task A_backups_folder_that_cannot_be_read_fails_the_listing_and_the_delete_with_an_error_in_the_log()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        var logs = new RecordedLogs();
+        using var factory = new LoggerFactory([logs]);
+        var backups = new SqliteBackups([new BackupSource(db)], Options.Create(new StorageOptions { DataDir = _settings.DataDir }),
+            TimeProvider.System, factory.CreateLogger<SqliteBackups>());
+        File.CreateSymbolicLink(backups.Folder, backups.Folder); // a link that loops: root cannot read it either
+
+        var listing = await Assert.ThrowsAsync<BackupFailedException>(() => backups.ListAsync(default));
+        var deletion = await Assert.ThrowsAsync<BackupFailedException>(() => backups.DeleteAsync("20261206T070828Z-8c14d55a", default));
+
+        Assert.All(new[] { listing, deletion }, failed => Assert.Contains("cannot be read: too many levels of symbolic links", failed.Message));
+        Assert.Equal(2, logs.At<SqliteBackups>(LogLevel.Error).Count(l => l.Contains(backups.Folder, StringComparison.Ordinal)));
+    }
+
+    /// <summary>Leftovers were looked for once the folder was seen to exist, then read: a folder deleted between the two threw,
+    /// and the start logged that the backup folder could not be read (and skipped noting the newest backup's age).</summary>
+    [Fact]
+    public async Task The_backups_folder_deleted_while_leftovers_are_looked_for_leaves_nothing_to_clean()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema);
+        await Backups(db).TakeAsync(default);
+        Directory.CreateDirectory(Path.Combine(_settings.DataDir, "backups", ".partial-0000beef"));
+        var backups = new SqliteBackups([new BackupSource(db)], Options.Create(new StorageOptions { DataDir = _settings.DataDir }),
+            TimeProvider.System, NullLogger<SqliteBackups>.Instance)
+        {
+            Reading = path => { if (path == Path.Combine(_settings.DataDir, "backups") && Directory.Exists(path)) Directory.Delete(path, recursive: true); },
+        };
+
+        var cleaned = backups.CleanLeftovers();
+
+        Assert.Equal(0, cleaned);
+        Assert.False(Directory.Exists(backups.Folder));
+    }
+
     [Theory]
     [InlineData("""{"id":"20200101T000000Z-0000beef","takenAt":"2020-01-01T00:00:00Z","files":[null]}""")]
     [InlineData("""{"id":"20200101T000000Z-0000beef","takenAt":"2020-01-01T00:00:00Z","files":[{"name":null}]}""")]

@@ -39,7 +39,8 @@ public static class BusExtensions
         builder.Services.AddSingleton(new BusDurability(Durable: !inMemory));
         if (inMemory)
         {
-            builder.Services.AddSingleton<GivenUpEvents>();
+            // The host's clock when it has one (a test's), as the services' own; else the system's.
+            builder.Services.AddSingleton(sp => new GivenUpEvents(sp.GetService<TimeProvider>() ?? TimeProvider.System));
             builder.Services.AddReceiveObserver<GivenUpObserver>();
         }
         builder.Services.AddHealthChecks().AddCheck<BusStartedCheck>("bus-started");

@@ -21,7 +21,7 @@ public static class BackupEndpoints
         var backups = api.MapGroup("/backups").RequireAuthorization(Policies.Operator);
         backups.MapPost("/", TakeAsync).ProducesProblems(403, 409, 503)
             .WithSummary("Takes a backup of every SQLite file of this process into {DataDir}/backups (operators; 409 while one is being taken)");
-        backups.MapGet("/", ListAsync).ProducesProblems(403, 409)
+        backups.MapGet("/", ListAsync).ProducesProblems(403, 409, 503)
             .WithSummary("Lists the complete backups of this process, newest first (operators)");
         backups.MapDelete("/{id}", DeleteAsync).ProducesProblems(400, 403, 404, 409, 503)
             .WithSummary("Deletes a complete backup by its id (operators; 409 while it is being written, 400 for anything not a backup id)");
@@ -83,6 +83,19 @@ public static class BackupEndpoints
         }
     }
 
-    private static async Task<Results<Ok<BackupManifest[]>, ProblemHttpResult>> ListAsync(SqliteBackups backups, CancellationToken ct) =>
-        backups.HasFiles ? TypedResults.Ok((await backups.ListAsync(ct)).ToArray()) : Problems.Conflict(MongoAdvice);
+    private static async Task<Results<Ok<BackupManifest[]>, ProblemHttpResult>> ListAsync(SqliteBackups backups, HttpContext http,
+        CancellationToken ct)
+    {
+        if (!backups.HasFiles) return Problems.Conflict(MongoAdvice);
+        try
+        {
+            return TypedResults.Ok((await backups.ListAsync(ct)).ToArray());
+        }
+        catch (BackupFailedException ex)
+        {
+            // The backups folder cannot be read (a file in its place, no permission): the detail says which, the log where.
+            http.Response.Headers.RetryAfter = StorageUnavailable.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: ex.Message);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -172,7 +173,8 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
             LetGo(claim, partial);
             // The answer goes to the caller: the path and the error (which may name other paths) go to the log only.
             logger.LogError(ex, "The backup folder {Folder} cannot be written", Folder);
-            throw new BackupFailedException("The backup folder (backups in the service's data folder) cannot be written; nothing was copied. The service's log says why.", ex);
+            throw new BackupFailedException(
+                $"The backup folder (backups in the service's data folder) cannot be written: {Problem(ex)}; nothing was copied. The service's log says more.", ex);
         }
         _writing = id;
         try
@@ -224,21 +226,59 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     /// listed, nor any other folder.</summary>
     public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken ct)
     {
-        string[] folders;
-        try
-        {
-            Reading?.Invoke(Folder);
-            folders = Directory.GetDirectories(Folder);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // None yet, or the folder was deleted (by hand) as it was listed: checked first, it could go between the two.
-            return [];
-        }
+        var folders = Subfolders();
         var manifests = new List<BackupManifest>();
         foreach (var folder in folders)
             if (await ReadManifestAsync(Path.GetFileName(folder), ct) is { } manifest) manifests.Add(manifest);
         return manifests.OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The folders under <see cref="Folder"/>: none when it is not there (none yet, or deleted by hand as it was
+    /// listed: checked first, it could go between the two); a <see cref="BackupFailedException"/> naming the problem when it
+    /// is there but cannot be read (no permission, a link that loops: those answered 500; a file in its place listed none).</summary>
+    private string[] Subfolders()
+    {
+        try
+        {
+            Reading?.Invoke(Folder);
+            return Directory.GetDirectories(Folder);
+        }
+        catch (DirectoryNotFoundException) when (!IsFile())
+        {
+            return [];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(ex, "The backup folder {Folder} cannot be read", Folder);
+            throw new BackupFailedException(
+                $"The backup folder (backups in the service's data folder) cannot be read: {Problem(ex)}; nothing was changed. The service's log says more.", ex);
+        }
+    }
+
+    /// <summary>What is wrong with the backups folder, in words that name no path (the answer's detail goes to the caller).</summary>
+    private string Problem(Exception ex)
+    {
+        if (IsFile()) return "it is a file, not a folder";
+        if (ex is UnauthorizedAccessException) return "permission denied";
+        // On Unix an IOException's HResult is the errno: its text (strerror) names no path, the exception's message does.
+        return ex.HResult is > 0 and < 4096 && Marshal.GetPInvokeErrorMessage(ex.HResult) is { Length: > 0 } text
+            ? char.ToLowerInvariant(text[0]) + text[1..]
+            : "the file system refused it";
+    }
+
+    // A file, or a link to one, in the folder's place (File.Exists alone also says so of a link that loops).
+    private bool IsFile()
+    {
+        var info = new FileInfo(Folder);
+        if (!info.Exists) return false;
+        try
+        {
+            return info.LinkTarget is null || info.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true };
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The manifest of the complete backup <paramref name="id"/> of this process's files, or null when there is none
@@ -272,7 +312,12 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     {
         if (!IsBackupId(id)) throw new ArgumentException("Not a backup id.", nameof(id));
         if (_writing is { } writing && id.EndsWith("-" + writing, StringComparison.Ordinal)) return BackupDeletion.BeingWritten;
-        if (await ReadManifestAsync(id, ct) is null) return BackupDeletion.NotFound;
+        if (await ReadManifestAsync(id, ct) is null)
+        {
+            // Throws when the folder cannot be read: that answered 404, as if the backup were not there.
+            Subfolders();
+            return BackupDeletion.NotFound;
+        }
         if (!Discard(id)) return BackupDeletion.NotFound;
         logger.LogInformation("Backup {Id} deleted on request", id);
         return BackupDeletion.Deleted;
@@ -324,8 +369,24 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     /// many it deleted.</summary>
     public int CleanLeftovers()
     {
-        if (!HasFiles || !Directory.Exists(Folder)) return 0;
+        if (!HasFiles) return 0;
         var cleaned = 0;
+        try
+        {
+            CleanLeftovers(ref cleaned);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // None yet, or the folder was deleted (by hand) as it was read: nothing left to clean. Checked first, it could go
+            // between the check and the read, and the start logged that the folder could not be read.
+        }
+        if (cleaned > 0) logger.LogWarning("Deleted {Count} partial backup folders left under {Folder} by a crash or a stop mid-copy (or mid-delete)", cleaned, Folder);
+        return cleaned;
+    }
+
+    private void CleanLeftovers(ref int cleaned)
+    {
+        Reading?.Invoke(Folder);
         foreach (var folder in Directory.GetDirectories(Folder))
         {
             var name = Path.GetFileName(folder);
@@ -345,8 +406,6 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
             var folder = file[..^ClaimSuffix.Length];
             if (!Directory.Exists(folder) && TryClaim(folder) is { } claim) LetGo(claim, folder);
         }
-        if (cleaned > 0) logger.LogWarning("Deleted {Count} partial backup folders left under {Folder} by a crash or a stop mid-copy (or mid-delete)", cleaned, Folder);
-        return cleaned;
     }
 
     private static FileStream? TryClaim(string partial)
