@@ -61,9 +61,15 @@ internal sealed class Market
     /// <summary>How many legs are virtual chain ends (not real fits).</summary>
     public int ChainEndLegs => LegNeed.Count(IsVirtual);
 
+    /// <summary>See <see cref="SolveOptions.MaxLegsPerTownPair"/>.</summary>
+    public const int DefaultMaxLegsPerTownPair = 4_096;
+
     /// <param name="k">Cycle cap; chains follow the book's <see cref="Settings.MaxChainLength"/>.</param>
-    public static Market Build(Book input, int k, TransportCostPerUnit? transport, CancellationToken ct)
+    /// <param name="maxLegsPerTownPair">Legs kept per town arc (<see cref="SolveOptions.MaxLegsPerTownPair"/>).</param>
+    public static Market Build(Book input, int k, TransportCostPerUnit? transport, CancellationToken ct,
+        int maxLegsPerTownPair = DefaultMaxLegsPerTownPair)
     {
+        if (maxLegsPerTownPair < 1) throw new ArgumentOutOfRangeException(nameof(maxLegsPerTownPair), maxLegsPerTownPair, "must be at least 1");
         var settings = input.Settings ?? new Settings();
         var chainCap = ChainBook.Applies(input) ? settings.MaxChainLength : 0;
         var book = chainCap > 0 ? ChainBook.Augment(input) : input;
@@ -116,7 +122,9 @@ internal sealed class Market
 
         var lat = book.Towns.Select(t => t.Lat).ToArray();
         var lon = book.Towns.Select(t => t.Lon).ToArray();
-        var legs = new List<(int From, int To, int Offer, int Need)>();
+        // Legs per town arc, thinned as they come (see ArcLegs): a few towns at the catalog's 500 open listings in one good
+        // would otherwise make tens of millions of legs, about 0.25 KB each through the solve.
+        var arcLegs = new Dictionary<long, ArcLegs>();
         for (var j = 0; j < n; j++)
         {
             if ((j & 1023) == 0) ct.ThrowIfCancellationRequested();
@@ -137,12 +145,17 @@ internal sealed class Market
                 if (need.MaxDistanceKm is { } max
                     && Fit.HaversineKm(lat[to], lon[to], lat[tn], lon[tn]) * settings.DetourFactor > max) continue;
                 if (!Fit.WindowsOverlap(book.Listings[i], need)) continue;
-                legs.Add((to, tn, i, j));
+                var key = (long)to * book.Towns.Count + tn;
+                if (!arcLegs.TryGetValue(key, out var arc)) arcLegs[key] = arc = new ArcLegs(maxLegsPerTownPair, cap);
+                arc.Add(i, j);
             }
         }
-        legs.Sort((a, b) => a.From != b.From ? a.From.CompareTo(b.From)
-                          : a.To != b.To ? a.To.CompareTo(b.To)
-                          : a.Offer != b.Offer ? a.Offer.CompareTo(b.Offer) : a.Need.CompareTo(b.Need));
+        var legs = new List<(int From, int To, int Offer, int Need)>();
+        foreach (var (key, arc) in arcLegs.OrderBy(kv => kv.Key))
+        {
+            var (from, to) = ((int)(key / book.Towns.Count), (int)(key % book.Towns.Count));
+            foreach (var (o, nd) in arc.Kept()) legs.Add((from, to, o, nd));
+        }
 
         var legOffer = new int[legs.Count];
         var legNeed = new int[legs.Count];
@@ -240,5 +253,73 @@ internal sealed class Market
         }
         // Order components by their smallest arc so the result does not depend on Tarjan's visiting order.
         return arcs.Where(l => l is not null).Select(l => l.ToArray()).OrderBy(l => l[0]).ToList();
+    }
+}
+
+/// <summary>
+/// The legs of one town arc, at most a cap of them (<see cref="SolveOptions.MaxLegsPerTownPair"/>). Past it the legs
+/// kept are greedy matchings taken one after another, widest legs first (width: the smaller of the two capacities):
+/// each pass gives every listing at most one more leg, so the kept legs spread over the listings (the widest legs alone
+/// are a star — one offer to every need — through which the needs could not all be served), until the cap; a listing
+/// left without a leg then keeps its widest one, so each can still trade over the arc. Thinned whenever twice the
+/// cap have come, so memory stays near the cap while they are found. Dropping a leg only removes options: every plan
+/// over the kept legs is a plan of the book, though the bound is then the thinned book's.
+/// </summary>
+internal sealed class ArcLegs(int max, double[] cap)
+{
+    private readonly List<(int Offer, int Need)> _legs = [];
+    // A thinning keeps at least every listing's widest leg, which may exceed a small cap: the next waits for twice that.
+    private long _thinAt = 2L * max;
+
+    public void Add(int offer, int need)
+    {
+        _legs.Add((offer, need));
+        if (_legs.Count < _thinAt) return;
+        Thin();
+        _thinAt = 2L * Math.Max(max, _legs.Count);
+    }
+
+    /// <summary>The kept legs, by offer then need.</summary>
+    public List<(int Offer, int Need)> Kept()
+    {
+        if (_legs.Count > max) Thin();
+        _legs.Sort();
+        return _legs;
+    }
+
+    private void Thin()
+    {
+        var rest = _legs.OrderByDescending(l => Math.Min(cap[l.Offer], cap[l.Need])).ThenBy(l => l.Offer).ThenBy(l => l.Need).ToList();
+        var kept = new List<(int Offer, int Need)>();
+        var pass = new HashSet<int>(); // offers and needs are listing indexes: one set holds both
+        while (kept.Count < max && rest.Count > 0)
+        {
+            pass.Clear();
+            var next = new List<(int Offer, int Need)>();
+            foreach (var l in rest)
+            {
+                if (kept.Count < max && !pass.Contains(l.Offer) && !pass.Contains(l.Need))
+                {
+                    kept.Add(l);
+                    pass.Add(l.Offer);
+                    pass.Add(l.Need);
+                }
+                else next.Add(l);
+            }
+            rest = next;
+        }
+        // Listings still without a leg (a cap below their count): first a matching among them, then each one left keeps
+        // its widest leg — widest first throughout.
+        var covered = new HashSet<int>(kept.SelectMany(l => new[] { l.Offer, l.Need }));
+        foreach (var bothNew in new[] { true, false })
+            foreach (var l in rest)
+                if (bothNew ? !covered.Contains(l.Offer) && !covered.Contains(l.Need) : !covered.Contains(l.Offer) || !covered.Contains(l.Need))
+                {
+                    kept.Add(l);
+                    covered.Add(l.Offer);
+                    covered.Add(l.Need);
+                }
+        _legs.Clear();
+        _legs.AddRange(kept);
     }
 }
