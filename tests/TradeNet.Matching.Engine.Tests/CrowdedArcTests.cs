@@ -36,7 +36,7 @@ public class CrowdedArcTests
     }
 
     [Fact]
-    public void A_cap_below_the_listings_of_a_pair_still_keeps_each_listings_widest_leg()
+    public void A_cap_below_the_listings_of_a_pair_still_gives_each_listing_a_leg()
     {
         var book = TwoTownsWith(30);
 

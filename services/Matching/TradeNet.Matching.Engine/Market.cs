@@ -123,14 +123,23 @@ internal sealed class Market
         var lat = book.Towns.Select(t => t.Lat).ToArray();
         var lon = book.Towns.Select(t => t.Lon).ToArray();
         // Legs per town arc, thinned as they come (see ArcLegs): a few towns at the catalog's 500 open listings in one good
-        // would otherwise make tens of millions of legs, about 0.25 KB each through the solve.
+        // would otherwise make tens of millions of legs, about 0.25 KB each through a solve.
+        var offersOf = new Dictionary<(int Town, int Cat), int>();
+        var needsOf = new Dictionary<(int Town, int Cat), int>();
+        for (var i = 0; i < n; i++)
+        {
+            var side = book.Listings[i].Kind == ListingKind.Offer ? offersOf : needsOf;
+            side[(town[i], cat[i])] = side.GetValueOrDefault((town[i], cat[i])) + 1;
+        }
         var arcLegs = new Dictionary<long, ArcLegs>();
+        var firstFit = new Dictionary<long, int>(); // this need's first fitting offer per arc, for its coverage
         for (var j = 0; j < n; j++)
         {
             if ((j & 1023) == 0) ct.ThrowIfCancellationRequested();
             var need = book.Listings[j];
             if (need.Kind != ListingKind.Need) continue;
             var tn = town[j];
+            firstFit.Clear();
             foreach (var i in offersByCat[cat[j]])
             {
                 var to = town[i];
@@ -146,9 +155,11 @@ internal sealed class Market
                     && Fit.HaversineKm(lat[to], lon[to], lat[tn], lon[tn]) * settings.DetourFactor > max) continue;
                 if (!Fit.WindowsOverlap(book.Listings[i], need)) continue;
                 var key = (long)to * book.Towns.Count + tn;
-                if (!arcLegs.TryGetValue(key, out var arc)) arcLegs[key] = arc = new ArcLegs(maxLegsPerTownPair, cap);
-                arc.Add(i, j);
+                if (!arcLegs.TryGetValue(key, out var arc))
+                    arcLegs[key] = arc = ArcLegs.For(to, tn, book.Categories.Count, offersOf, needsOf, maxLegsPerTownPair);
+                if (!arc.TryAdd(i, j)) firstFit.TryAdd(key, i);
             }
+            foreach (var (key, i) in firstFit) arcLegs[key].Cover(i, j);
         }
         var legs = new List<(int From, int To, int Offer, int Need)>();
         foreach (var (key, arc) in arcLegs.OrderBy(kv => kv.Key))
@@ -257,69 +268,73 @@ internal sealed class Market
 }
 
 /// <summary>
-/// The legs of one town arc, at most a cap of them (<see cref="SolveOptions.MaxLegsPerTownPair"/>). Past it the legs
-/// kept are greedy matchings taken one after another, widest legs first (width: the smaller of the two capacities):
-/// each pass gives every listing at most one more leg, so the kept legs spread over the listings (the widest legs alone
-/// are a star — one offer to every need — through which the needs could not all be served), until the cap; a listing
-/// left without a leg then keeps its widest one, so each can still trade over the arc. Thinned whenever twice the
-/// cap have come, so memory stays near the cap while they are found. Dropping a leg only removes options: every plan
-/// over the kept legs is a plan of the book, though the bound is then the thinned book's.
+/// The legs of one town arc, at most about a cap of them (<see cref="SolveOptions.MaxLegsPerTownPair"/>). An arc whose
+/// offers and needs could make no more than the cap (Σ over goods of offers × needs) keeps every leg. Past it each offer
+/// keeps at most ⌈cap / offers⌉ legs over the arc and each need ⌈cap / needs⌉, taken as they are found (need by need,
+/// offers in book order): a block pattern in which every listing has about as many legs as any other, rather than the
+/// first needs taking every offer. A listing that the others' full counts left without a leg keeps its first fit, so each
+/// can still trade over the arc. One pass, no sorting: it costs about what finding the legs costs. Dropping a leg only
+/// removes options: every plan over the kept legs is a plan of the book, though the bound is then the thinned book's.
 /// </summary>
-internal sealed class ArcLegs(int max, double[] cap)
+internal sealed class ArcLegs
 {
     private readonly List<(int Offer, int Need)> _legs = [];
-    // A thinning keeps at least every listing's widest leg, which may exceed a small cap: the next waits for twice that.
-    private long _thinAt = 2L * max;
+    private readonly Dictionary<int, int>? _degree; // null: every leg is kept
+    private readonly Dictionary<int, int> _offerFit = []; // an offer still without a leg: its first fitting need
+    private readonly int _perOffer, _perNeed;
 
-    public void Add(int offer, int need)
+    private ArcLegs(Dictionary<int, int>? degree, int perOffer, int perNeed) => (_degree, _perOffer, _perNeed) = (degree, perOffer, perNeed);
+
+    public static ArcLegs For(int from, int to, int categories, Dictionary<(int Town, int Cat), int> offersOf,
+        Dictionary<(int Town, int Cat), int> needsOf, int max)
+    {
+        long possible = 0, offers = 0, needs = 0;
+        for (var c = 0; c < categories; c++)
+        {
+            int o = offersOf.GetValueOrDefault((from, c)), nd = needsOf.GetValueOrDefault((to, c));
+            if (o == 0 || nd == 0) continue;
+            possible += (long)o * nd;
+            offers += o;
+            needs += nd;
+        }
+        return possible <= max ? new ArcLegs(null, 0, 0)
+            : new ArcLegs([], (int)Math.Max(1, (max + offers - 1) / offers), (int)Math.Max(1, (max + needs - 1) / needs));
+    }
+
+    /// <summary>Keeps the leg unless its offer or need has its share already.</summary>
+    public bool TryAdd(int offer, int need)
+    {
+        if (_degree is null) { _legs.Add((offer, need)); return true; }
+        int dOffer = _degree.GetValueOrDefault(offer), dNeed = _degree.GetValueOrDefault(need);
+        if (dOffer >= _perOffer || dNeed >= _perNeed)
+        {
+            if (dOffer == 0) _offerFit.TryAdd(offer, need);
+            return false;
+        }
+        Keep(offer, need);
+        return true;
+    }
+
+    /// <summary>A need that got no leg over the arc keeps its first fit.</summary>
+    public void Cover(int offer, int need)
+    {
+        if (_degree is not null && _degree.GetValueOrDefault(need) == 0) Keep(offer, need);
+    }
+
+    private void Keep(int offer, int need)
     {
         _legs.Add((offer, need));
-        if (_legs.Count < _thinAt) return;
-        Thin();
-        _thinAt = 2L * Math.Max(max, _legs.Count);
+        _degree![offer] = _degree.GetValueOrDefault(offer) + 1;
+        _degree[need] = _degree.GetValueOrDefault(need) + 1;
+        _offerFit.Remove(offer);
     }
 
-    /// <summary>The kept legs, by offer then need.</summary>
+    /// <summary>The kept legs, by offer then need, offers left without a leg given their first fit.</summary>
     public List<(int Offer, int Need)> Kept()
     {
-        if (_legs.Count > max) Thin();
+        foreach (var (offer, need) in _offerFit) _legs.Add((offer, need));
+        _offerFit.Clear();
         _legs.Sort();
         return _legs;
-    }
-
-    private void Thin()
-    {
-        var rest = _legs.OrderByDescending(l => Math.Min(cap[l.Offer], cap[l.Need])).ThenBy(l => l.Offer).ThenBy(l => l.Need).ToList();
-        var kept = new List<(int Offer, int Need)>();
-        var pass = new HashSet<int>(); // offers and needs are listing indexes: one set holds both
-        while (kept.Count < max && rest.Count > 0)
-        {
-            pass.Clear();
-            var next = new List<(int Offer, int Need)>();
-            foreach (var l in rest)
-            {
-                if (kept.Count < max && !pass.Contains(l.Offer) && !pass.Contains(l.Need))
-                {
-                    kept.Add(l);
-                    pass.Add(l.Offer);
-                    pass.Add(l.Need);
-                }
-                else next.Add(l);
-            }
-            rest = next;
-        }
-        // Listings still without a leg (a cap below their count): first a matching among them, then each one left keeps
-        // its widest leg — widest first throughout.
-        var covered = new HashSet<int>(kept.SelectMany(l => new[] { l.Offer, l.Need }));
-        foreach (var bothNew in new[] { true, false })
-            foreach (var l in rest)
-                if (bothNew ? !covered.Contains(l.Offer) && !covered.Contains(l.Need) : !covered.Contains(l.Offer) || !covered.Contains(l.Need))
-                {
-                    kept.Add(l);
-                    covered.Add(l.Offer);
-                    covered.Add(l.Need);
-                }
-        _legs.Clear();
-        _legs.AddRange(kept);
     }
 }
