@@ -74,17 +74,7 @@ public static class GreedyBilateral
         // Each pair's budget bounds that pair; many crowded pairs at once (a dozen towns at 500 listings in one good: 100
         // pairs of 250,000) still made tens of millions of candidates. Past maxSwaps the crowded pairs share what the
         // others leave, alike: the largest per-pair budget whose total fits (pairs below it keep all their swaps).
-        var budget = MaxSwapsPerTownPair;
-        if (pairs.Sum(p => p.Swaps) > maxSwaps)
-        {
-            var (lo, hi) = (1L, MaxSwapsPerTownPair);
-            while (lo < hi)
-            {
-                var mid = (lo + hi + 1) / 2;
-                if (pairs.Sum(p => Math.Min(p.Swaps, mid)) <= maxSwaps) lo = mid; else hi = mid - 1;
-            }
-            budget = lo;
-        }
+        var budget = PairBudget(pairs.Select(p => p.Swaps).ToList(), maxSwaps);
         foreach (var (a, b, _) in pairs)
         {
             var (there, back) = Widest(m, a, b, budget);
@@ -116,7 +106,23 @@ public static class GreedyBilateral
     /// the other side takes the rest of the room. (The service's bilateral strategy pairs by the same budget.)</summary>
     public static (int There, int Back) SwapLegs(int there, int back) => SwapLegs(there, back, MaxSwapsPerTownPair);
 
-    internal static (int There, int Back) SwapLegs(int there, int back, long budget)
+    /// <summary>The swaps each town pair may pair: <see cref="MaxSwapsPerTownPair"/>, or less when the pairs' swaps
+    /// (<paramref name="swapsPerPair"/>, each at most that) would sum past <paramref name="maxSwaps"/> — then the largest
+    /// budget whose total fits, so crowded pairs share alike what the others leave (a pair below it keeps every swap).</summary>
+    public static long PairBudget(IReadOnlyList<long> swapsPerPair, long maxSwaps)
+    {
+        if (swapsPerPair.Sum() <= maxSwaps) return MaxSwapsPerTownPair;
+        var (lo, hi) = (1L, MaxSwapsPerTownPair);
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (swapsPerPair.Sum(p => Math.Min(p, mid)) <= maxSwaps) lo = mid; else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    /// <summary>How many of two towns' legs each way are paired within <paramref name="budget"/> swaps.</summary>
+    public static (int There, int Back) SwapLegs(int there, int back, long budget)
     {
         if ((long)there * back <= budget) return (there, back);
         var k1 = (int)Math.Min(there, Math.Max(budget / back, (long)Math.Sqrt(budget)));
