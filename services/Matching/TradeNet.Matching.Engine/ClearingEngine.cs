@@ -23,7 +23,7 @@ public static class ClearingEngine
         // The self-check and assembling the result come after the solver's deadline; keep them inside the limit.
         var deadline = new Deadline(settings.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s - Math.Min(2, 0.02 * s)) : null);
 
-        var market = Market.Build(effective, settings.MaxCycleLength, options.TransportCost, cancellationToken);
+        var market = Market.Build(effective, settings.MaxCycleLength, options.TransportCost, cancellationToken, options.MaxLegsPerTownPair);
         var components = market.CycleComponents();
         ComponentSolver.Trace($"market: {market.LegCount} legs, {market.ArcCount} town arcs, {components.Count} components, {clock.Elapsed.TotalSeconds:F1} s");
         // The bilateral baseline is the floor of the answer; it is cheap, so it is computed first.

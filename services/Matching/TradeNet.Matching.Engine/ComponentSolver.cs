@@ -148,7 +148,14 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         if (!columns.Where((c, i) => lpValues[i] > Tiny(c) && !c.Continuous && (lpValues[i] < c.Min * (1 - 1e-9) || !OnStep(c, lpValues[i]))).Any())
         {
             var clean = Sanitize(columns, lpValues);
-            return new Solution(columns, clean, Objective(columns, clean), bound, columns.Count, method);
+            // Only a converged simplex LP is optimal. A cut or approximate one (PDLP answers to a tolerance relative to
+            // the whole component, so next to towns moving 1e8 credits a swap of a few hundred reads as noise) leaves
+            // quantities the residual fill can still clear: without it, a few towns listing the catalog's largest
+            // quantities took every other town's trades out of the round.
+            if (converged && !firstOrder) return new Solution(columns, clean, Objective(columns, clean), bound, columns.Count, method);
+            var lpPlan = Objective(columns, clean);
+            clean = Fill(lp, clean, deadline, ref lpPlan, ref method);
+            return new Solution(lp.Columns, clean, lpPlan, bound, lp.Columns.Count + lp.Pruned, method);
         }
 
         // Min lots bind. 1) Round and re-optimise the amounts with the on/off choices fixed.
@@ -287,7 +294,9 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         if (budget.Expired) return Grown(plan, lp.Columns.Count);
         var filled = FillResidual(lp, plan, budget);
         var value = Objective(lp.Columns, filled);
-        if (value <= incumbent + Tolerance(incumbent)) return Grown(plan, lp.Columns.Count);
+        // A fill only adds cycles (each at least a millionth of what it could carry), so any gain is real: a relative
+        // tolerance here threw away a few hundred credits of small towns' swaps next to 1e9 credits of big towns'.
+        if (value <= incumbent) return Grown(plan, lp.Columns.Count);
         incumbent = value;
         if (!method.Contains("+fill", StringComparison.Ordinal)) method += "+fill";
         return filled;

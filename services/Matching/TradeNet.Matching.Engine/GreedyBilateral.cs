@@ -22,25 +22,7 @@ public static class GreedyBilateral
     /// <summary>The baseline plus its swaps as leg pairs (seed columns for the engine's LPs).</summary>
     internal static (BaselineResult Result, List<(int[] Legs, double Value)> Swaps) SolveWithLegs(Market m)
     {
-        var arcIndex = new Dictionary<(int, int), int>();
-        for (var a = 0; a < m.ArcCount; a++) arcIndex[(m.ArcFrom[a], m.ArcTo[a])] = a;
-        var candidates = new List<(double Potential, double Profit, int E1, int E2)>();
-        for (var a = 0; a < m.ArcCount; a++)
-        {
-            if (m.ArcFrom[a] > m.ArcTo[a] || !arcIndex.TryGetValue((m.ArcTo[a], m.ArcFrom[a]), out var b)) continue;
-            // A donor's gift coming back as nothing is a chain, not a swap (an arc into a donor holds only such legs).
-            if (m.IsChainEnd(m.ArcLegStart[a]) || m.IsChainEnd(m.ArcLegStart[b])) continue;
-            var (there, back) = Widest(m, a, b);
-            foreach (var e1 in there)
-                foreach (var e2 in back)
-                {
-                    var profit = m.LegProfit[e1] + m.LegProfit[e2];
-                    if (profit <= 0) continue;
-                    var potential = Math.Min(Math.Min(m.Cap[m.LegOffer[e1]], m.Cap[m.LegNeed[e1]]),
-                                             Math.Min(m.Cap[m.LegOffer[e2]], m.Cap[m.LegNeed[e2]]));
-                    candidates.Add((potential, profit, e1, e2));
-                }
-        }
+        var candidates = Candidates(m, MaxSwaps);
         candidates.Sort((x, y) =>
         {
             var c = (y.Potential * y.Profit).CompareTo(x.Potential * x.Profit);
@@ -74,28 +56,86 @@ public static class GreedyBilateral
         return (new BaselineResult(trades, objective), swaps);
     }
 
+    /// <summary>Every swap the baseline considers: per town pair each leg one way with each leg back, within the pair's
+    /// budget (<see cref="MaxSwapsPerTownPair"/>), and at most about <paramref name="maxSwaps"/> over all pairs.</summary>
+    internal static List<(double Potential, double Profit, int E1, int E2)> Candidates(Market m, long maxSwaps)
+    {
+        var arcIndex = new Dictionary<(int, int), int>();
+        for (var a = 0; a < m.ArcCount; a++) arcIndex[(m.ArcFrom[a], m.ArcTo[a])] = a;
+        var candidates = new List<(double Potential, double Profit, int E1, int E2)>();
+        var pairs = new List<(int A, int B, long Swaps)>();
+        for (var a = 0; a < m.ArcCount; a++)
+        {
+            if (m.ArcFrom[a] > m.ArcTo[a] || !arcIndex.TryGetValue((m.ArcTo[a], m.ArcFrom[a]), out var b)) continue;
+            // A donor's gift coming back as nothing is a chain, not a swap (an arc into a donor holds only such legs).
+            if (m.IsChainEnd(m.ArcLegStart[a]) || m.IsChainEnd(m.ArcLegStart[b])) continue;
+            pairs.Add((a, b, Math.Min(MaxSwapsPerTownPair, (long)Legs(m, a) * Legs(m, b))));
+        }
+        // Each pair's budget bounds that pair; many crowded pairs at once (a dozen towns at 500 listings in one good: 100
+        // pairs of 250,000) still made tens of millions of candidates. Past maxSwaps the crowded pairs share what the
+        // others leave, alike: the largest per-pair budget whose total fits (pairs below it keep all their swaps).
+        var budget = PairBudget(pairs.Select(p => p.Swaps).ToList(), maxSwaps);
+        foreach (var (a, b, _) in pairs)
+        {
+            var (there, back) = Widest(m, a, b, budget);
+            foreach (var e1 in there)
+                foreach (var e2 in back)
+                {
+                    var profit = m.LegProfit[e1] + m.LegProfit[e2];
+                    if (profit <= 0) continue;
+                    var potential = Math.Min(Math.Min(m.Cap[m.LegOffer[e1]], m.Cap[m.LegNeed[e1]]),
+                                             Math.Min(m.Cap[m.LegOffer[e2]], m.Cap[m.LegNeed[e2]]));
+                    candidates.Add((potential, profit, e1, e2));
+                }
+        }
+        return candidates;
+    }
+
     /// <summary>Every swap of two towns pairs each leg one way with each leg back: two towns with a category each of
     /// hundreds of offers and needs (500 open listings a town) would make billions of candidates, and the round would
     /// run out of memory before any deadline. Past this many each way keeps the legs worth the most, as many as fit.</summary>
     public const long MaxSwapsPerTownPair = 250_000;
 
+    /// <summary>Candidates over all town pairs (24 bytes each, about 100 MB): past it each pair gets its share of this.</summary>
+    public const long MaxSwaps = 4_000_000;
+
+    private static int Legs(Market m, int arc) => m.ArcLegStart[arc + 1] - m.ArcLegStart[arc];
+
     /// <summary>How many of two towns' legs each way are paired into swaps: all of them up to
     /// <see cref="MaxSwapsPerTownPair"/> swaps; past it the smaller side keeps what an even split leaves it room for and
     /// the other side takes the rest of the room. (The service's bilateral strategy pairs by the same budget.)</summary>
-    public static (int There, int Back) SwapLegs(int there, int back)
+    public static (int There, int Back) SwapLegs(int there, int back) => SwapLegs(there, back, MaxSwapsPerTownPair);
+
+    /// <summary>The swaps each town pair may pair: <see cref="MaxSwapsPerTownPair"/>, or less when the pairs' swaps
+    /// (<paramref name="swapsPerPair"/>, each at most that) would sum past <paramref name="maxSwaps"/> — then the largest
+    /// budget whose total fits, so crowded pairs share alike what the others leave (a pair below it keeps every swap).</summary>
+    public static long PairBudget(IReadOnlyList<long> swapsPerPair, long maxSwaps)
     {
-        if ((long)there * back <= MaxSwapsPerTownPair) return (there, back);
-        var k1 = (int)Math.Min(there, Math.Max(MaxSwapsPerTownPair / back, (long)Math.Sqrt(MaxSwapsPerTownPair)));
-        return (k1, (int)Math.Min(back, MaxSwapsPerTownPair / k1));
+        if (swapsPerPair.Sum() <= maxSwaps) return MaxSwapsPerTownPair;
+        var (lo, hi) = (1L, MaxSwapsPerTownPair);
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (swapsPerPair.Sum(p => Math.Min(p, mid)) <= maxSwaps) lo = mid; else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    /// <summary>How many of two towns' legs each way are paired within <paramref name="budget"/> swaps.</summary>
+    public static (int There, int Back) SwapLegs(int there, int back, long budget)
+    {
+        if ((long)there * back <= budget) return (there, back);
+        var k1 = (int)Math.Min(there, Math.Max(budget / back, (long)Math.Sqrt(budget)));
+        return (k1, (int)Math.Min(back, Math.Max(1, budget / k1)));
     }
 
     /// <summary>The legs of arcs a and b that are paired: all in index order below the budget (the baseline as it always
     /// was), else those worth the most (capacity × profit), in index order.</summary>
-    private static (IEnumerable<int> There, IEnumerable<int> Back) Widest(Market m, int a, int b)
+    private static (IEnumerable<int> There, IEnumerable<int> Back) Widest(Market m, int a, int b, long budget)
     {
-        int n1 = m.ArcLegStart[a + 1] - m.ArcLegStart[a], n2 = m.ArcLegStart[b + 1] - m.ArcLegStart[b];
+        int n1 = Legs(m, a), n2 = Legs(m, b);
         var (there, back) = (Enumerable.Range(m.ArcLegStart[a], n1), Enumerable.Range(m.ArcLegStart[b], n2));
-        var (k1, k2) = SwapLegs(n1, n2);
+        var (k1, k2) = SwapLegs(n1, n2, budget);
         return k1 == n1 && k2 == n2 ? (there, back) : (Best(there, k1).Order(), Best(back, k2).Order());
 
         IEnumerable<int> Best(IEnumerable<int> legs, int k) => legs

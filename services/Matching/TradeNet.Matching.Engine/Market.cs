@@ -61,9 +61,15 @@ internal sealed class Market
     /// <summary>How many legs are virtual chain ends (not real fits).</summary>
     public int ChainEndLegs => LegNeed.Count(IsVirtual);
 
+    /// <summary>See <see cref="SolveOptions.MaxLegsPerTownPair"/>.</summary>
+    public const int DefaultMaxLegsPerTownPair = 4_096;
+
     /// <param name="k">Cycle cap; chains follow the book's <see cref="Settings.MaxChainLength"/>.</param>
-    public static Market Build(Book input, int k, TransportCostPerUnit? transport, CancellationToken ct)
+    /// <param name="maxLegsPerTownPair">Legs kept per town arc (<see cref="SolveOptions.MaxLegsPerTownPair"/>).</param>
+    public static Market Build(Book input, int k, TransportCostPerUnit? transport, CancellationToken ct,
+        int maxLegsPerTownPair = DefaultMaxLegsPerTownPair)
     {
+        if (maxLegsPerTownPair < 1) throw new ArgumentOutOfRangeException(nameof(maxLegsPerTownPair), maxLegsPerTownPair, "must be at least 1");
         var settings = input.Settings ?? new Settings();
         var chainCap = ChainBook.Applies(input) ? settings.MaxChainLength : 0;
         var book = chainCap > 0 ? ChainBook.Augment(input) : input;
@@ -116,13 +122,24 @@ internal sealed class Market
 
         var lat = book.Towns.Select(t => t.Lat).ToArray();
         var lon = book.Towns.Select(t => t.Lon).ToArray();
-        var legs = new List<(int From, int To, int Offer, int Need)>();
+        // Legs per town arc, thinned as they come (see ArcLegs): a few towns at the catalog's 500 open listings in one good
+        // would otherwise make tens of millions of legs, about 0.25 KB each through a solve.
+        var offersOf = new Dictionary<(int Town, int Cat), int>();
+        var needsOf = new Dictionary<(int Town, int Cat), int>();
+        for (var i = 0; i < n; i++)
+        {
+            var side = book.Listings[i].Kind == ListingKind.Offer ? offersOf : needsOf;
+            side[(town[i], cat[i])] = side.GetValueOrDefault((town[i], cat[i])) + 1;
+        }
+        var arcLegs = new Dictionary<long, ArcLegs>();
+        var firstFit = new Dictionary<long, int>(); // this need's first fitting offer per arc, for its coverage
         for (var j = 0; j < n; j++)
         {
             if ((j & 1023) == 0) ct.ThrowIfCancellationRequested();
             var need = book.Listings[j];
             if (need.Kind != ListingKind.Need) continue;
             var tn = town[j];
+            firstFit.Clear();
             foreach (var i in offersByCat[cat[j]])
             {
                 var to = town[i];
@@ -137,12 +154,19 @@ internal sealed class Market
                 if (need.MaxDistanceKm is { } max
                     && Fit.HaversineKm(lat[to], lon[to], lat[tn], lon[tn]) * settings.DetourFactor > max) continue;
                 if (!Fit.WindowsOverlap(book.Listings[i], need)) continue;
-                legs.Add((to, tn, i, j));
+                var key = (long)to * book.Towns.Count + tn;
+                if (!arcLegs.TryGetValue(key, out var arc))
+                    arcLegs[key] = arc = ArcLegs.For(to, tn, book.Categories.Count, offersOf, needsOf, maxLegsPerTownPair);
+                if (!arc.TryAdd(i, j)) firstFit.TryAdd(key, i);
             }
+            foreach (var (key, i) in firstFit) arcLegs[key].Cover(i, j);
         }
-        legs.Sort((a, b) => a.From != b.From ? a.From.CompareTo(b.From)
-                          : a.To != b.To ? a.To.CompareTo(b.To)
-                          : a.Offer != b.Offer ? a.Offer.CompareTo(b.Offer) : a.Need.CompareTo(b.Need));
+        var legs = new List<(int From, int To, int Offer, int Need)>();
+        foreach (var (key, arc) in arcLegs.OrderBy(kv => kv.Key))
+        {
+            var (from, to) = ((int)(key / book.Towns.Count), (int)(key % book.Towns.Count));
+            foreach (var (o, nd) in arc.Kept()) legs.Add((from, to, o, nd));
+        }
 
         var legOffer = new int[legs.Count];
         var legNeed = new int[legs.Count];
@@ -240,5 +264,77 @@ internal sealed class Market
         }
         // Order components by their smallest arc so the result does not depend on Tarjan's visiting order.
         return arcs.Where(l => l is not null).Select(l => l.ToArray()).OrderBy(l => l[0]).ToList();
+    }
+}
+
+/// <summary>
+/// The legs of one town arc, at most about a cap of them (<see cref="SolveOptions.MaxLegsPerTownPair"/>). An arc whose
+/// offers and needs could make no more than the cap (Σ over goods of offers × needs) keeps every leg. Past it each offer
+/// keeps at most ⌈cap / offers⌉ legs over the arc and each need ⌈cap / needs⌉, taken as they are found (need by need,
+/// offers in book order): a block pattern in which every listing has about as many legs as any other, rather than the
+/// first needs taking every offer. A listing that the others' full counts left without a leg keeps its first fit, so each
+/// can still trade over the arc. One pass, no sorting: it costs about what finding the legs costs. Dropping a leg only
+/// removes options: every plan over the kept legs is a plan of the book, though the bound is then the thinned book's.
+/// </summary>
+internal sealed class ArcLegs
+{
+    private readonly List<(int Offer, int Need)> _legs = [];
+    private readonly Dictionary<int, int>? _degree; // null: every leg is kept
+    private readonly Dictionary<int, int> _offerFit = []; // an offer still without a leg: its first fitting need
+    private readonly int _perOffer, _perNeed;
+
+    private ArcLegs(Dictionary<int, int>? degree, int perOffer, int perNeed) => (_degree, _perOffer, _perNeed) = (degree, perOffer, perNeed);
+
+    public static ArcLegs For(int from, int to, int categories, Dictionary<(int Town, int Cat), int> offersOf,
+        Dictionary<(int Town, int Cat), int> needsOf, int max)
+    {
+        long possible = 0, offers = 0, needs = 0;
+        for (var c = 0; c < categories; c++)
+        {
+            int o = offersOf.GetValueOrDefault((from, c)), nd = needsOf.GetValueOrDefault((to, c));
+            if (o == 0 || nd == 0) continue;
+            possible += (long)o * nd;
+            offers += o;
+            needs += nd;
+        }
+        return possible <= max ? new ArcLegs(null, 0, 0)
+            : new ArcLegs([], (int)Math.Max(1, (max + offers - 1) / offers), (int)Math.Max(1, (max + needs - 1) / needs));
+    }
+
+    /// <summary>Keeps the leg unless its offer or need has its share already.</summary>
+    public bool TryAdd(int offer, int need)
+    {
+        if (_degree is null) { _legs.Add((offer, need)); return true; }
+        int dOffer = _degree.GetValueOrDefault(offer), dNeed = _degree.GetValueOrDefault(need);
+        if (dOffer >= _perOffer || dNeed >= _perNeed)
+        {
+            if (dOffer == 0) _offerFit.TryAdd(offer, need);
+            return false;
+        }
+        Keep(offer, need);
+        return true;
+    }
+
+    /// <summary>A need that got no leg over the arc keeps its first fit.</summary>
+    public void Cover(int offer, int need)
+    {
+        if (_degree is not null && _degree.GetValueOrDefault(need) == 0) Keep(offer, need);
+    }
+
+    private void Keep(int offer, int need)
+    {
+        _legs.Add((offer, need));
+        _degree![offer] = _degree.GetValueOrDefault(offer) + 1;
+        _degree[need] = _degree.GetValueOrDefault(need) + 1;
+        _offerFit.Remove(offer);
+    }
+
+    /// <summary>The kept legs, by offer then need, offers left without a leg given their first fit.</summary>
+    public List<(int Offer, int Need)> Kept()
+    {
+        foreach (var (offer, need) in _offerFit) _legs.Add((offer, need));
+        _offerFit.Clear();
+        _legs.Sort();
+        return _legs;
     }
 }

@@ -39,6 +39,13 @@ public sealed record SolveOptions
     /// and the offline command show such a defect.</summary>
     public bool FallBackOnInvalidPlan { get; init; }
 
+    /// <summary>About this many legs (fitting offer-need pairs) at most per ordered pair of towns (≥ 1; default
+    /// <see cref="Market.DefaultMaxLegsPerTownPair"/>, 4,096). Past it each listing keeps its share of the cap over the pair
+    /// and at least one leg: two towns with 250 offers and 250 needs of one good make 62,500 legs each way, and a few
+    /// colluding towns at the catalog's listing limit made tens of millions (3.3 GB at 13 M). The result stays valid; only
+    /// the thinned pairs' options, and so their bound, are narrower.</summary>
+    public int MaxLegsPerTownPair { get; init; } = Market.DefaultMaxLegsPerTownPair;
+
     /// <summary>Changes the plan before the self-check (tests only: an engine defect on demand).</summary>
     internal Func<IReadOnlyList<Trade>, IReadOnlyList<Trade>>? DefectForTests { get; init; }
 

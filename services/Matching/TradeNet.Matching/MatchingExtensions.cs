@@ -30,6 +30,7 @@ public static class MatchingExtensions
             .Validate(o => o.UnagreedTradeRetention is not { } keep || keep <= TimeSpan.Zero || keep >= MatchingOptions.MinUnagreedTradeRetention,
                 $"Matching:UnagreedTradeRetention must be at least {MatchingOptions.MinUnagreedTradeRetention.TotalHours} hours, or 0 (unset) " +
                 "to keep every trade.")
+            .Validate(o => o.MaxLegsPerTownPair >= 1, "Matching:MaxLegsPerTownPair must be at least 1.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 

@@ -34,6 +34,12 @@ public sealed class MatchingOptions
     /// instance's before it gives up (409).</summary>
     public TimeSpan RoundLease { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>About this many fitting (offer, need) pairs at most per ordered pair of towns in a round (≥ 1, default 4,096);
+    /// past it each listing keeps its share of them, and at least one. A few towns at the catalog's 500 open
+    /// listings in one good made tens of millions of pairs, about 0.25 KB each through the solve (docs/matching.md,
+    /// "Crowded town pairs").</summary>
+    public int MaxLegsPerTownPair { get; set; } = new TradeNet.Matching.Engine.SolveOptions().MaxLegsPerTownPair;
+
     /// <summary>When true, a round asks logistics for transport estimates and subtracts their cost from the objective.</summary>
     public bool TransportCost { get; set; }
 

@@ -243,6 +243,27 @@ public class BilateralClearingTests
     }
 
     [Fact]
+    public void Many_crowded_town_pairs_share_the_total_budget_of_swaps_and_a_small_pair_keeps_its_swap()
+    {
+        // Four towns, two giving 20 lots of wood for vegetables and two the other way: 400 legs each way and 160,000 swaps
+        // for each of the four pairs that swap (640,000 in all); and Lyon swapping cheese for wool with Roanne.
+        var crowded = new[] { "a", "b", "c", "d" };
+        var entries = crowded.SelectMany((t, ti) => Enumerable.Range(0, 20).SelectMany(i => new[]
+        {
+            Offer($"{t}-gives-{i}", t, ti % 2 == 0 ? "wood" : "veg", 10 + i, ti % 2 == 0 ? 1 : 2.5, at: (46.0 + 0.01 * ti, 4.0)),
+            Need($"{t}-wants-{i}", t, ti % 2 == 0 ? "veg" : "wood", 10 + i, ti % 2 == 0 ? 2.5 : 1, at: (46.0 + 0.01 * ti, 4.0)),
+        })).Concat([
+            Offer("lyon-cheese", "lyon", "cheese", 5, 18, at: Lyon), Need("roanne-cheese", "roanne", "cheese", 5, 18, at: Roanne),
+            Offer("roanne-wool", "roanne", "wool", 15, 6, at: Roanne), Need("lyon-wool", "lyon", "wool", 15, 6, at: Lyon),
+        ]).ToArray();
+
+        var outcome = BilateralClearing.Clear(new OrderBook(entries), new ClearingSettings(), maxSwaps: 100_000);
+
+        Assert.InRange(outcome.Stats.CandidateCycles, 90_000, 100_000);
+        Assert.Contains(outcome.Trades, t => t.Legs.Any(l => l.OfferId == "lyon-cheese"));
+    }
+
+    [Fact]
     public void Two_towns_crowded_with_one_pair_of_goods_are_cleared_from_the_legs_worth_the_most_without_pairing_them_all()
     {
         // The catalog's limit of open listings, 500 a town, all in one pair of goods: 62,500 legs each way, 3.9 billion swaps.

@@ -15,7 +15,11 @@ public sealed class BilateralClearing : IClearingStrategy
     public Task<ClearingOutcome> ClearAsync(OrderBook book, ClearingSettings settings, CancellationToken ct) =>
         Task.FromResult(Clear(book, settings, ct));
 
-    public static ClearingOutcome Clear(OrderBook book, ClearingSettings settings, CancellationToken ct = default)
+    public static ClearingOutcome Clear(OrderBook book, ClearingSettings settings, CancellationToken ct = default) =>
+        Clear(book, settings, GreedyBilateral.MaxSwaps, ct);
+
+    /// <param name="maxSwaps">Swaps over all town pairs (tests lower it; <see cref="GreedyBilateral.MaxSwaps"/>).</param>
+    internal static ClearingOutcome Clear(OrderBook book, ClearingSettings settings, long maxSwaps, CancellationToken ct = default)
     {
         var entries = book.Entries.Where(e => e.Available > Epsilon && e.ValuePerUnit > 0).ToList();
         var offers = entries.Where(e => e.Kind == ListingKind.Offer).ToList();
@@ -36,12 +40,16 @@ public sealed class BilateralClearing : IClearingStrategy
                 legCount++;
             }
 
-        // A swap pairs a leg A → B with a leg B → A.
+        // A swap pairs a leg A → B with a leg B → A; each pair within its budget, and all pairs within maxSwaps (a dozen
+        // crowded towns made a hundred pairs of 250,000 swaps, each swap a record with its key: gigabytes).
+        var pairs = legs.Where(kv => string.CompareOrdinal(kv.Key.From, kv.Key.To) < 0 && legs.ContainsKey((kv.Key.To, kv.Key.From)))
+            .Select(kv => (Forward: kv.Value, Backward: legs[(kv.Key.To, kv.Key.From)])).ToList();
+        var budget = GreedyBilateral.PairBudget(
+            pairs.Select(p => Math.Min(MaxSwapsPerTownPair, (long)p.Forward.Count * p.Backward.Count)).ToList(), maxSwaps);
         var swaps = new List<Swap>();
-        foreach (var ((from, to), forward) in legs)
+        foreach (var (forward, backward) in pairs)
         {
-            if (string.CompareOrdinal(from, to) > 0 || !legs.TryGetValue((to, from), out var backward)) continue;
-            var (there, back) = Widest(forward, backward);
+            var (there, back) = Widest(forward, backward, budget);
             foreach (var (o1, n1) in there)
             {
                 ct.ThrowIfCancellationRequested();
@@ -89,9 +97,9 @@ public sealed class BilateralClearing : IClearingStrategy
 
     /// <summary>The legs each way that are paired (all of them below <see cref="MaxSwapsPerTownPair"/>, in their order).</summary>
     private static (List<(BookEntry Offer, BookEntry Need)>, List<(BookEntry Offer, BookEntry Need)>) Widest(
-        List<(BookEntry Offer, BookEntry Need)> forward, List<(BookEntry Offer, BookEntry Need)> backward)
+        List<(BookEntry Offer, BookEntry Need)> forward, List<(BookEntry Offer, BookEntry Need)> backward, long budget)
     {
-        var (k1, k2) = GreedyBilateral.SwapLegs(forward.Count, backward.Count);
+        var (k1, k2) = GreedyBilateral.SwapLegs(forward.Count, backward.Count, budget);
         return k1 == forward.Count && k2 == backward.Count ? (forward, backward) : (Best(forward, k1), Best(backward, k2));
 
         // The order a leg had among its town pair's breaks ties, so the same book keeps the same legs.

@@ -36,6 +36,8 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
         {
             MaxCycleLength = settings.MaxCycleLength,
             TimeLimit = options.Value.RoundTimeLimit,
+            // A few towns crowding one good must not make tens of millions of legs (memory) in everyone's round.
+            MaxLegsPerTownPair = options.Value.MaxLegsPerTownPair,
             TransportCost = quote.CostPerUnit,
             // Goods counted in pieces change hands whole: the engine plans in whole pieces, so value that lowering would
             // have floored away goes to cycles whose steps fit (WholePieces below stays as the safety net).

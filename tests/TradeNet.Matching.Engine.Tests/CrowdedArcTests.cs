@@ -1,0 +1,58 @@
+using TradeNet.Matching.Engine;
+
+namespace TradeNet.Matching.Engine.Tests;
+
+/// <summary>Two towns with many listings of one pair of goods: every offer of one fits every need of the other, so the
+/// legs of a town pair grow with the product of their listings (a few towns at the catalog's 500 open listings made
+/// tens of millions).</summary>
+public class CrowdedArcTests
+{
+    private static Book TwoTownsWith(int perSide)
+    {
+        var listings = new List<Listing>();
+        for (var i = 0; i < perSide; i++)
+        {
+            listings.Add(new Listing($"a-wood-{i}", "A", ListingKind.Offer, "wood", 10));
+            listings.Add(new Listing($"b-wood-{i}", "B", ListingKind.Need, "wood", 10));
+            listings.Add(new Listing($"b-veg-{i}", "B", ListingKind.Offer, "veg", 4));
+            listings.Add(new Listing($"a-veg-{i}", "A", ListingKind.Need, "veg", 4));
+        }
+        return new Book([new Category("wood", "kg", 1), new Category("veg", "kg", 2.5)],
+            [new Town("A", "A", 46.04, 4.07), new Town("B", "B", 46.06, 4.10)], listings);
+    }
+
+    [Fact]
+    public void A_town_pair_keeps_at_most_the_default_cap_of_legs_each_way_with_a_valid_plan_no_worse_than_the_baseline()
+    {
+        // 100 × 100 = 10,000 legs each way without a cap.
+        var book = TwoTownsWith(100);
+
+        var result = ClearingEngine.Solve(book, new SolveOptions { TimeLimit = TimeSpan.FromSeconds(10) });
+
+        TestBooks.AssertValid(book, result);
+        Assert.True(result.Stats.Edges <= 2 * 4_096, $"{result.Stats.Edges} legs");
+        Assert.True(result.Objective >= GreedyBilateral.Solve(book).Objective - 1e-6);
+        Assert.True(result.Objective > 0);
+    }
+
+    [Fact]
+    public void A_cap_below_the_listings_of_a_pair_still_gives_each_listing_a_leg()
+    {
+        var book = TwoTownsWith(30);
+
+        var result = ClearingEngine.Solve(book, new SolveOptions { MaxLegsPerTownPair = 1, TimeLimit = TimeSpan.FromSeconds(10) });
+
+        TestBooks.AssertValid(book, result);
+        // Each of the 60 listings of a direction keeps a leg, and they pair off: 30 legs each way, through which every
+        // listing (10 credits each) still changes hands.
+        Assert.Equal(2 * 30, result.Stats.Edges);
+        Assert.Equal(600, result.Objective, 6);
+    }
+
+    [Fact]
+    public void A_cap_below_one_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ClearingEngine.Solve(TwoTownsWith(2), new SolveOptions { MaxLegsPerTownPair = 0 }));
+    }
+}
