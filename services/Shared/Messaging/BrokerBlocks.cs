@@ -8,9 +8,9 @@ namespace TradeNet.Shared.Messaging;
 
 /// <summary>
 /// Whether RabbitMQ has blocked this process's connection (a memory or disk alarm: the broker stops reading from every
-/// connection that publishes). MassTransit 8.5 neither logs nor reports it: its connection stays open, so its check says
-/// Healthy while no event leaves and, the one connection carrying the consumers' acknowledgements too, nothing more is
-/// consumed. Measured: a memory alarm left every service Healthy until the outbox check's minute ran out.
+/// connection that publishes, the consumers' acknowledgements on it included). MassTransit 8.5 neither logs nor reports
+/// it: its connection stays open, so its check says Healthy while no event leaves. Measured: a memory alarm left every
+/// service Healthy until the outbox check's minute ran out.
 /// </summary>
 public sealed class BrokerBlocks(ILogger<BrokerBlocks> logger)
 {
