@@ -44,6 +44,11 @@ public static class BusExtensions
             builder.Services.AddReceiveObserver<GivenUpObserver>();
         }
         builder.Services.AddHealthChecks().AddCheck<BusStartedCheck>("bus-started");
+        if (!inMemory)
+        {
+            builder.Services.AddSingleton<BrokerBlocks>();
+            builder.Services.AddHealthChecks().AddCheck<BrokerBlockedCheck>(BrokerBlocks.HealthCheckName);
+        }
         builder.Services.PostConfigure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>(BusHealthCheckMessage.Wrap);
         builder.Services.AddMassTransit(x =>
         {
@@ -67,9 +72,13 @@ public static class BusExtensions
                 });
                 return;
             }
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator queue) queue.SetQuorumQueue();
+                if (endpoint is not IRabbitMqReceiveEndpointConfigurator queue) return;
+                queue.SetQuorumQueue();
+                // The process's one connection (publishes and consumers share it) passes here for every endpoint.
+                var blocks = context.GetRequiredService<BrokerBlocks>();
+                queue.ConfigureChannel(pipe => pipe.UseExecute(channel => blocks.Watch(channel.ConnectionContext.Connection)));
             });
             x.UsingRabbitMq((context, cfg) =>
             {

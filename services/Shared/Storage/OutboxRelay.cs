@@ -253,10 +253,14 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         timeout.CancelAfter(PublishTimeout);
         try
         {
+            var mandatory = Messaging.ConsumedEvents.All.Contains(body.GetType());
             await bus.Publish(body, body.GetType(), Pipe.Execute<PublishContext>(context =>
             {
                 context.MessageId = message.Id;
                 context.Durable = true;
+                // A consumed event no queue takes comes back (the publish fails and the event stays pending) instead of
+                // being confirmed and dropped: a broker rebuilt empty, a queue deleted by hand (ConsumedEvents).
+                if (mandatory && context.TryGetPayload(out RabbitMqSendContext? rabbit)) rabbit.Mandatory = true;
             }), timeout.Token);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
