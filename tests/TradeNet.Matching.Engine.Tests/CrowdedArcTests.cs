@@ -55,4 +55,26 @@ public class CrowdedArcTests
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             ClearingEngine.Solve(TwoTownsWith(2), new SolveOptions { MaxLegsPerTownPair = 0 }));
     }
+
+    [Fact]
+    public void A_thinned_town_pair_never_claims_a_bound_below_the_books_own_optimum()
+    {
+        // A gives two offers of wood to B's two needs; with one leg per pair kept, O2 → N1 and O1 → N2 are dropped, and the
+        // thinned book's best (O1 → N1 100, O2 → N2 1) is half the book's (both offers to N1, 200, and back).
+        var book = new Book([new Category("wood", "kg", 1), new Category("veg", "kg", 1)],
+            [new Town("A", "A", 46.04, 4.07), new Town("B", "B", 46.06, 4.10)],
+            [
+                new Listing("O1", "A", ListingKind.Offer, "wood", 100), new Listing("O2", "A", ListingKind.Offer, "wood", 100),
+                new Listing("N1", "B", ListingKind.Need, "wood", 200), new Listing("N2", "B", ListingKind.Need, "wood", 1),
+                new Listing("P", "B", ListingKind.Offer, "veg", 400), new Listing("M", "A", ListingKind.Need, "veg", 400),
+            ]);
+        var optimum = ClearingEngine.Solve(book, new SolveOptions()).Objective;
+
+        var thinned = ClearingEngine.Solve(book, new SolveOptions { MaxLegsPerTownPair = 1 });
+
+        TestBooks.AssertValid(book, thinned);
+        Assert.Equal(400, optimum, 6);
+        Assert.True(thinned.Bound >= optimum, $"bound {thinned.Bound} under the book's optimum {optimum}");
+        Assert.Equal(SolveStatus.Feasible, thinned.Status);
+    }
 }

@@ -76,6 +76,14 @@ public static class ClearingEngine
             methods.Add(sol.Method);
         }
 
+        // Crowded town arcs were thinned: what was proven bounds the thinned book only, so the bound takes on what the dropped
+        // legs could have carried (a plan claimed optimal over the thinned legs is not known to be the book's optimum).
+        if (market.ThinnedValue > 0)
+        {
+            bound += market.K * market.ThinnedValue;
+            ComponentSolver.Trace($"thinned arcs: bound + {market.K} x {market.ThinnedValue:F1}");
+        }
+
         // The objective is recomputed from the chosen amounts so it matches the returned trades exactly.
         objective = trades.Sum(t => t.Value * t.Column.Profit);
         var result = Build(market, trades.Select(t => ToTrade(market, t.Column, t.Value)).ToList(), objective, bound,

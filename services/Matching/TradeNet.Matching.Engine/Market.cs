@@ -64,6 +64,13 @@ internal sealed class Market
     /// <summary>See <see cref="SolveOptions.MaxLegsPerTownPair"/>.</summary>
     public const int DefaultMaxLegsPerTownPair = 4_096;
 
+    /// <summary>At most the value the legs a crowded town arc dropped could carry, over all arcs (0 when none was thinned):
+    /// per arc the smaller of its dropped legs' offers' and needs' capacities. Every bound the solve proves is the thinned
+    /// book's; the book's optimum exceeds it by at most <see cref="K"/> × this (drop every trade using a dropped leg from an
+    /// optimal plan: what is left is a plan of the thinned book, and each dropped trade moved at most K legs' worth of
+    /// what its dropped leg carried).</summary>
+    public double ThinnedValue { get; init; }
+
     /// <param name="k">Cycle cap; chains follow the book's <see cref="Settings.MaxChainLength"/>.</param>
     /// <param name="maxLegsPerTownPair">Legs kept per town arc (<see cref="SolveOptions.MaxLegsPerTownPair"/>).</param>
     public static Market Build(Book input, int k, TransportCostPerUnit? transport, CancellationToken ct,
@@ -162,10 +169,12 @@ internal sealed class Market
             foreach (var (key, i) in firstFit) arcLegs[key].Cover(i, j);
         }
         var legs = new List<(int From, int To, int Offer, int Need)>();
+        var thinnedValue = 0.0;
         foreach (var (key, arc) in arcLegs.OrderBy(kv => kv.Key))
         {
             var (from, to) = ((int)(key / book.Towns.Count), (int)(key % book.Towns.Count));
             foreach (var (o, nd) in arc.Kept()) legs.Add((from, to, o, nd));
+            thinnedValue += arc.DroppedValue(cap);
         }
 
         var legOffer = new int[legs.Count];
@@ -204,6 +213,7 @@ internal sealed class Market
             ListingTown = town, Cap = cap, MinValue = minValue, CategoryValue = catValue, PieceGrid = pieceGrid,
             LegOffer = legOffer, LegNeed = legNeed, LegProfit = legProfit,
             ArcFrom = arcFrom.ToArray(), ArcTo = arcTo.ToArray(), ArcLegStart = arcStart.ToArray(),
+            ThinnedValue = thinnedValue,
         };
     }
 
@@ -279,6 +289,8 @@ internal sealed class Market
 internal sealed class ArcLegs
 {
     private readonly List<(int Offer, int Need)> _legs = [];
+    // The listings of legs not taken (some may get a leg later: counting them anyway keeps the bound's slack an over-estimate).
+    private readonly HashSet<int> _droppedOffers = [], _droppedNeeds = [];
     private readonly Dictionary<int, int>? _degree; // null: every leg is kept
     private readonly Dictionary<int, int> _offerFit = []; // an offer still without a leg: its first fitting need
     private readonly int _perOffer, _perNeed;
@@ -309,6 +321,8 @@ internal sealed class ArcLegs
         if (dOffer >= _perOffer || dNeed >= _perNeed)
         {
             if (dOffer == 0) _offerFit.TryAdd(offer, need);
+            _droppedOffers.Add(offer);
+            _droppedNeeds.Add(need);
             return false;
         }
         Keep(offer, need);
@@ -328,6 +342,11 @@ internal sealed class ArcLegs
         _degree[need] = _degree.GetValueOrDefault(need) + 1;
         _offerFit.Remove(offer);
     }
+
+    /// <summary>At most the value the dropped legs could carry together: the smaller of their offers' and their needs'
+    /// capacities (0 when nothing was dropped).</summary>
+    public double DroppedValue(double[] capacity) => _droppedOffers.Count == 0 ? 0
+        : Math.Min(_droppedOffers.Sum(o => capacity[o]), _droppedNeeds.Sum(nd => capacity[nd]));
 
     /// <summary>The kept legs, by offer then need, offers left without a leg given their first fit.</summary>
     public List<(int Offer, int Need)> Kept()
