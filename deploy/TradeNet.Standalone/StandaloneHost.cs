@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using TradeNet.Catalog;
 using TradeNet.Gateway;
@@ -18,10 +19,25 @@ public static class StandaloneHost
         var options = StandaloneOptions.From(config);
 
         var services = BuildServices(args, options);
-        await services.StartAsync();
+        if (!await StartedAsync(services))
+        {
+            await StopAsync(services);
+            Console.WriteLine("TradeNet standalone stopped while its services started.");
+            return;
+        }
         // The edge starts once the services listen, so its first health probes find them up.
         var edge = BuildEdge(args, options);
-        await edge.StartAsync();
+        var signals = services.Services.GetRequiredService<StoppedByTheEdge>();
+        var edgeStarted = await StartedAsync(edge);
+        // The edge's console lifetime takes the signals while it runs.
+        signals.EdgeTakesSignals = true;
+        if (!edgeStarted)
+        {
+            await StopAsync(edge);
+            await StopAsync(services);
+            Console.WriteLine("TradeNet standalone stopped while its gateway started.");
+            return;
+        }
 
         if (options.Seed) await SeedAsync(options, services, edge);
         // A SIGTERM during the seed: the hosts are already stopping, so "running" would be untrue.
@@ -33,11 +49,33 @@ public static class StandaloneHost
         // to stop side by side on the signal and were never disposed, so the edge's health probes (timers that only its
         // disposal ends) kept probing the stopped services until the process exited: a warning a probe, 21 in the 2 s
         // telemetry flush of a stop under the app host with probes every 200 ms.
-        await edge.StopAsync();
-        await edge.DisposeAsync();
-        await services.StopAsync();
-        await services.DisposeAsync();
+        // The edge's disposal ends its console lifetime: a second signal during the services' stop is this host's again.
+        signals.EdgeTakesSignals = false;
+        await StopAsync(edge);
+        Console.WriteLine("TradeNet standalone: the gateway has stopped; stopping the services.");
+        await StopAsync(services);
         Console.WriteLine("TradeNet standalone stopped: the gateway, then the services.");
+    }
+
+    /// <summary>False when a signal stopped the host as it started: its start token follows its stopping, and the start
+    /// threw the cancellation out of the process (an unhandled exception, abort 134) instead of a stop.</summary>
+    private static async Task<bool> StartedAsync(WebApplication app)
+    {
+        try
+        {
+            await app.StartAsync();
+            return true;
+        }
+        catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static async Task StopAsync(WebApplication app)
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
     }
 
     private static Task Stopping(WebApplication app)
@@ -73,8 +111,9 @@ public static class StandaloneHost
         builder.Configuration.AddInMemoryCollection(options.SharedSettings());
         builder.UseTradeNetEndpoints(options.ServicesUrl, options.GrpcUrl);
         builder.AddServiceDefaults("tradenet-standalone");
-        // The signal (SIGTERM, Ctrl+C) is the edge's to take: this host is stopped after it, by RunAsync.
-        builder.Services.AddSingleton<IHostLifetime, StoppedByTheEdge>();
+        // While the edge runs, the signal (SIGTERM, Ctrl+C) is the edge's to take: this host is stopped after it, by RunAsync.
+        builder.Services.AddSingleton<StoppedByTheEdge>();
+        builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<StoppedByTheEdge>());
         builder.AddCatalog();
         builder.AddMatching();
         builder.AddLogistics();
@@ -124,10 +163,37 @@ public static class StandaloneHost
     }
 }
 
-/// <summary>The services host's lifetime in the one-process host: no signal handling of its own (a console lifetime would
-/// stop it on SIGTERM at the same moment as the edge that forwards to it).</summary>
-internal sealed class StoppedByTheEdge : IHostLifetime
+/// <summary>The services host's lifetime in the one-process host. While the edge runs, the signals are its own (a console
+/// lifetime here would stop this host at the same moment as the edge that forwards to it; RunAsync stops it after).
+/// Before the edge has started, a signal stops this host: with no handler then, a SIGTERM during the services' start
+/// ended the process by the signal (143). After the edge is disposed, during this host's stop, a second signal is taken
+/// and changes nothing, as a console lifetime's: without a handler it ended the process mid-stop (143).</summary>
+internal sealed class StoppedByTheEdge(IHostApplicationLifetime lifetime) : IHostLifetime, IDisposable
 {
-    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private PosixSignalRegistration[] _registrations = [];
+
+    // Set on the main thread, read on the thread a signal comes in on.
+    private volatile bool _edgeTakesSignals;
+
+    public bool EdgeTakesSignals { get => _edgeTakesSignals; set => _edgeTakesSignals = value; }
+
+    public Task WaitForStartAsync(CancellationToken cancellationToken)
+    {
+        _registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, OnSignal))];
+        return Task.CompletedTask;
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        if (_edgeTakesSignals) return;
+        context.Cancel = true;
+        lifetime.StopApplication();
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        foreach (var registration in _registrations) registration.Dispose();
+    }
 }

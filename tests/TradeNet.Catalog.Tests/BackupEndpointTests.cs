@@ -63,11 +63,13 @@ public sealed class BackupEndpointTests
     }
 
     /// <summary>The backup runs on the host's stopping token: a stop while it waited for the writers threw the cancellation
-    /// out of the route, a 500 as for a bug, when nothing is wrong but the moment.</summary>
+    /// out of the route, a 500 as for a bug, when nothing is wrong but the moment. The stop waits for the request, as
+    /// Kestrel's does (<see cref="RequestsDrainedAtStop"/>): the test server's did not, and on a loaded machine the host was
+    /// disposed under the answer (a 500, once in four runs).</summary>
     [Fact]
     public async Task A_backup_cut_short_by_the_host_stopping_is_a_503_with_retry_after_and_leaves_no_partial_copy()
     {
-        await using var factory = new CatalogFactory();
+        await using var factory = new CatalogFactory { ExtraServices = RequestsDrainedAtStop.AddTo };
         var ops = factory.ClientAs(TestSettings.OperatorAuth());
         var backups = factory.Services.GetRequiredService<SqliteBackups>();
         Task<HttpResponseMessage> request;

@@ -34,6 +34,9 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
     /// than give it up at once as the bare harness does.</summary>
     public bool RetryLikeTheBus { get; init; }
 
+    /// <summary>Services of this host only, added after the service's own (a hosted service added here stops first).</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Settings.Configuration().Concat(ExtraSettings)) builder.UseSetting(key, value);
@@ -50,6 +53,7 @@ public sealed class CatalogFactory : WebApplicationFactory<CatalogGrpcService>
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton(Clock);
             }
+            ExtraServices?.Invoke(services);
         });
     }
 

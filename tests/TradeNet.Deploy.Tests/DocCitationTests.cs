@@ -13,9 +13,7 @@ public partial class DocCitationTests
     [Fact]
     public void Every_repository_path_the_docs_cite_exists()
     {
-        var cited = Docs.Lines
-            .SelectMany(l => RepositoryPath().Matches(l.Text).Where(m => !IsKubectlResource(l.Text, m.Index))
-                .Select(m => (Line: l, Path: m.Groups[1].Value.TrimEnd('.'))))
+        var cited = Docs.Lines.SelectMany(l => CitedPaths(l.Text).Select(path => (Line: l, Path: path)))
             .Where(c => !IsPlaceholder(c.Path) && !IsWrittenAtRunTime(c.Path)).ToList();
 
         var missing = cited.Where(c => !Exists(c.Path)).Select(c => $"{c.Line}: {c.Path}").ToList();
@@ -95,6 +93,21 @@ public partial class DocCitationTests
         Assert.True(unread.Count == 0, string.Join("\n", unread));
     }
 
+    [Theory]
+    [InlineData("Read docs/operations.md.", "docs/operations.md")]
+    [InlineData("[Backups](docs/operations.md#backups-and-restore) says how.", "docs/operations.md")]
+    [InlineData("As docs/operations.md: the operator's book.", "docs/operations.md")]
+    [InlineData("See services/Shared/Storage/OutboxRelay.cs:42 and tests/TradeNet.Deploy.Tests/Docs.cs:10-20.", "services/Shared/Storage/OutboxRelay.cs tests/TradeNet.Deploy.Tests/Docs.cs")]
+    [InlineData("Is it in docs/operations.md? Or in docs/architecture.md!", "docs/operations.md docs/architecture.md")]
+    public void A_path_is_cited_without_the_anchor_line_or_punctuation_prose_puts_after_it(string line, string paths) =>
+        Assert.Equal(paths.Split(' '), CitedPaths(line));
+
+    /// <summary>The repository paths a line cites, as paths: a link's <c>#anchor</c>, a <c>:line</c> and the punctuation of
+    /// the sentence around it are not part of the file's name.</summary>
+    internal static IEnumerable<string> CitedPaths(string line) => RepositoryPath().Matches(line)
+        .Where(m => !IsKubectlResource(line, m.Index))
+        .Select(m => TrailingNotPath().Replace(m.Groups[1].Value, ""));
+
     private static IEnumerable<string> SettingsIn(string span)
     {
         if (WholeKey().Match(span) is { Success: true } whole) yield return whole.Groups[1].Value;
@@ -148,6 +161,10 @@ public partial class DocCitationTests
     // A path starting at one of the repository's top folders, not part of a longer path (../shared/…, a URL).
     [GeneratedRegex(@"(?<![\w./~:-])((?:services|tests|deploy|gateway|docs|\.ci)/[^\s`'""(),;|\[\]]*)")]
     private static partial Regex RepositoryPath();
+
+    // After a path: a link's anchor, a line (":42", ":10-20"), the sentence's punctuation.
+    [GeneratedRegex(@"(?:#.*|:[0-9-]*)?[.:?!]*$")]
+    private static partial Regex TrailingNotPath();
 
     // XTests, XTests.Member, XTests.Member_prefix_… (the method names are long, so docs cut them).
     [GeneratedRegex(@"\b([A-Z][a-z]\w*Tests)\b(?:\.(\w+)(…)?)?")]

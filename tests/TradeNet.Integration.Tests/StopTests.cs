@@ -103,4 +103,65 @@ public sealed class StopTests
         Assert.DoesNotContain("fail:", stop);
         Assert.Contains("TradeNet standalone stopped: the gateway, then the services.", stop);
     }
+
+    /// <summary>The services host of the standalone host leaves the signals to the edge, which is built once the services
+    /// have started: a SIGTERM before then had no handler and ended the process by the signal (143), without a stop. And a
+    /// signal during a host's start cancels that start (its start token follows its stopping), which threw out of the
+    /// process (an unhandled exception, 134) — as it did before the services left the signals to the edge.</summary>
+    [Fact]
+    public async Task A_SIGTERM_while_the_standalone_host_starts_its_services_stops_it_with_0()
+    {
+        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        using var settings = new TestSettings();
+        int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["Auth__InternalTokenKey"] = TestSettings.TokenKey,
+            ["Storage__DataDir"] = settings.DataDir,
+            ["Standalone__EdgeUrl"] = $"http://127.0.0.1:{edge}",
+            ["Standalone__ServicesUrl"] = $"http://127.0.0.1:{rest}",
+            ["Standalone__GrpcUrl"] = $"http://127.0.0.1:{grpc}",
+            ["Standalone__Seed"] = "false",
+        };
+        // Written by the services' outbox relays as the services host starts, before the edge is built.
+        await using var process = await ServiceProcess.StartUntilOutputAsync("standalone",
+            Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"), environment, "waits for the message bus to start");
+
+        await Signal.SendAsync("TERM", process.ProcessId);
+        var exitCode = await process.ExitCodeWithinAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 0, $"standalone exited with {exitCode?.ToString() ?? "nothing (still running)"}:\n{process.Output}");
+        Assert.Contains("TradeNet standalone stopped", process.Output);
+    }
+
+    /// <summary>A second signal during a stop changes nothing (docs/operations.md, "Stopping"). In the standalone host the
+    /// edge's console lifetime took the signals, and its disposal, before the services stop, ended it: a second SIGTERM
+    /// then had no handler and ended the process mid-stop by the signal (143).</summary>
+    [Fact]
+    public async Task A_second_SIGTERM_while_the_standalone_host_stops_its_services_changes_nothing()
+    {
+        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        using var settings = new TestSettings();
+        using var collector = new ClosedPort();
+        int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
+        // A collector gone makes each host's stop last the telemetry's 2 s budget: time for the second signal.
+        var environment = TelemetryToAGoneCollector(collector.Port);
+        environment["Auth__InternalTokenKey"] = TestSettings.TokenKey;
+        environment["Storage__DataDir"] = settings.DataDir;
+        environment["Standalone__EdgeUrl"] = $"http://127.0.0.1:{edge}";
+        environment["Standalone__ServicesUrl"] = $"http://127.0.0.1:{rest}";
+        environment["Standalone__GrpcUrl"] = $"http://127.0.0.1:{grpc}";
+        environment["Standalone__Seed"] = "false";
+        await using var process = await ServiceProcess.StartAsync("standalone",
+            Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"), environment, new Uri($"http://127.0.0.1:{edge}/health"));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        await Signal.SendAsync("TERM", process.ProcessId);
+        await process.OutputAsync("the gateway has stopped; stopping the services", TimeSpan.FromSeconds(30));
+        await Signal.SendAsync("TERM", process.ProcessId);
+        var exitCode = await process.ExitCodeWithinAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 0, $"standalone exited with {exitCode?.ToString() ?? "nothing (still running)"}:\n{process.Output}");
+        Assert.Contains("TradeNet standalone stopped: the gateway, then the services.", process.Output);
+    }
 }

@@ -8,6 +8,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
     private int _disposed;
 
     private ServiceProcess(string name, Process process)
@@ -27,6 +28,34 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public static async Task<ServiceProcess> StartAsync(string name, string dll, IDictionary<string, string> environment, Uri health)
     {
+        var service = Launch(name, dll, environment);
+        await service.WaitHealthyAsync(health, TimeSpan.FromSeconds(90));
+        return service;
+    }
+
+    /// <summary>Started, and returned as soon as its output holds <paramref name="text"/> (a moment of its start).</summary>
+    public static async Task<ServiceProcess> StartUntilOutputAsync(string name, string dll, IDictionary<string, string> environment, string text)
+    {
+        var service = Launch(name, dll, environment);
+        await service.OutputAsync(text, TimeSpan.FromSeconds(90));
+        return service;
+    }
+
+    /// <summary>Completes as the line holding <paramref name="text"/> comes in (at once if it has), not polled: the moment
+    /// may be short (a test signals the process in it).</summary>
+    public Task OutputAsync(string text, TimeSpan limit)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal)) return Task.CompletedTask;
+            _awaited.Add((text, seen));
+        }
+        return seen.Task.WaitAsync(limit);
+    }
+
+    private static ServiceProcess Launch(string name, string dll, IDictionary<string, string> environment)
+    {
         if (!File.Exists(dll)) throw new FileNotFoundException($"{name} is not built: {dll}");
         var info = new ProcessStartInfo("dotnet", $"\"{dll}\"")
         {
@@ -45,14 +74,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await service.WaitHealthyAsync(health, TimeSpan.FromSeconds(90));
         return service;
     }
 
     private void Append(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            foreach (var awaited in _awaited.Where(a => line.Contains(a.Text, StringComparison.Ordinal)).ToList())
+            {
+                awaited.Seen.TrySetResult();
+                _awaited.Remove(awaited);
+            }
+        }
     }
 
     private async Task WaitHealthyAsync(Uri health, TimeSpan timeout)
