@@ -1,3 +1,4 @@
+using CsCheck;
 using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Engine.Tests;
@@ -76,5 +77,25 @@ public class CrowdedArcTests
         Assert.Equal(400, optimum, 6);
         Assert.True(thinned.Bound >= optimum, $"bound {thinned.Bound} under the book's optimum {optimum}");
         Assert.Equal(SolveStatus.Feasible, thinned.Status);
+    }
+
+    [Fact]
+    public void With_one_leg_per_town_pair_a_random_books_plan_is_valid_and_its_bound_never_below_the_books_optimum()
+    {
+        var compared = 0;
+        // Donors too: a chain's virtual leg back to its donor is alone on its arc, so it is never thinned.
+        Gen.OneOf(RandomBooks.Small, RandomBooks.WithDonors(RandomBooks.Small)).Sample(book =>
+        {
+            var whole = ClearingEngine.Solve(book);
+
+            var thinned = ClearingEngine.Solve(book, new SolveOptions { MaxLegsPerTownPair = 1 });
+
+            TestBooks.AssertValid(book, thinned);
+            // Where the unthinned solve proves its plan optimal, its value is the book's optimum.
+            if (whole.Status != SolveStatus.Optimal) return;
+            Interlocked.Increment(ref compared);
+            Assert.True(thinned.Bound >= whole.Objective - 1e-6, $"bound {thinned.Bound} under the book's optimum {whole.Objective}");
+        }, iter: 300);
+        Assert.True(compared >= 200, $"only {compared} books proven optimal unthinned");
     }
 }
