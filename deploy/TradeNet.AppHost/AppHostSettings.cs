@@ -17,9 +17,17 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
     {
         var settings = From(config);
         RefuseTakenGatewayPort(settings.GatewayPort);
-        // Every trade and the demo keys go here: readable by the user who runs the app host only.
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(settings.DataDir);
-        else Directory.CreateDirectory(settings.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            // Every trade and the demo keys go here: readable by the user who runs the app host only.
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(settings.DataDir);
+            else Directory.CreateDirectory(settings.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A refused setting like the others (one line, exit 2), not the stack trace of an unhandled exception.
+            throw new ArgumentException($"the data folder {settings.DataDir} cannot be made: {ex.Message}", ex);
+        }
         return settings;
     }
 

@@ -41,6 +41,22 @@ public sealed class AppHostDataDirTests : IDisposable
     }
 
     [Fact]
+    public void A_data_folder_that_cannot_be_made_is_a_refused_start_naming_it()
+    {
+        // A file where a parent folder should be: root meets this too (a folder it may not write would not stop it).
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "a-file");
+        File.WriteAllText(file, "not a folder");
+        var under = Path.Combine(file, "data");
+
+        var refused = Assert.Throws<ArgumentException>(() => AppHostSettings.ForStart(Config(("Storage:DataDir", under),
+            ("TradeNet:GatewayPort", ListenPorts.Next().ToString(CultureInfo.InvariantCulture)))));
+
+        Assert.Contains(under, refused.Message);
+        Assert.Contains("cannot be made", refused.Message);
+    }
+
+    [Fact]
     public void A_start_refused_for_two_data_folders_makes_neither()
     {
         var (a, b) = (Path.Combine(_root, "a"), Path.Combine(_root, "b"));
