@@ -24,6 +24,21 @@ public sealed class StopTests
         ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
     };
 
+    /// <summary>The standalone host on free ports, its data in <paramref name="settings"/>' folder, no demo seed, over
+    /// <paramref name="environment"/> (e.g. <see cref="TelemetryToAGoneCollector"/>): the settings and the edge's port.</summary>
+    private static (Dictionary<string, string> Environment, int Edge) Standalone(TestSettings settings, Dictionary<string, string>? environment = null)
+    {
+        environment ??= [];
+        int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
+        environment["Auth__InternalTokenKey"] = TestSettings.TokenKey;
+        environment["Storage__DataDir"] = settings.DataDir;
+        environment["Standalone__EdgeUrl"] = $"http://127.0.0.1:{edge}";
+        environment["Standalone__ServicesUrl"] = $"http://127.0.0.1:{rest}";
+        environment["Standalone__GrpcUrl"] = $"http://127.0.0.1:{grpc}";
+        environment["Standalone__Seed"] = "false";
+        return (environment, edge);
+    }
+
     // catalog took 10.1 s before TelemetryAtStop. The standalone host stops its two hosts one after the other (the edge,
     // then the services; below), so a gone collector costs it the telemetry budget twice: 4.2 s, within the bound.
     [Theory]
@@ -77,16 +92,9 @@ public sealed class StopTests
         await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
         using var settings = new TestSettings();
         using var collector = new ClosedPort();
-        int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
         // A collector gone (as the dashboard's at a stop under the app host) makes the stop last its 2 s telemetry budget,
         // and probes every 200 ms fill it: a probe of a stopped service would not be missed.
-        var environment = TelemetryToAGoneCollector(collector.Port);
-        environment["Auth__InternalTokenKey"] = TestSettings.TokenKey;
-        environment["Storage__DataDir"] = settings.DataDir;
-        environment["Standalone__EdgeUrl"] = $"http://127.0.0.1:{edge}";
-        environment["Standalone__ServicesUrl"] = $"http://127.0.0.1:{rest}";
-        environment["Standalone__GrpcUrl"] = $"http://127.0.0.1:{grpc}";
-        environment["Standalone__Seed"] = "false";
+        var (environment, edge) = Standalone(settings, TelemetryToAGoneCollector(collector.Port));
         foreach (var cluster in new[] { "catalog", "matching", "logistics" })
             environment[$"ReverseProxy__Clusters__{cluster}__HealthCheck__Active__Interval"] = "00:00:00.200";
         await using var process = await ServiceProcess.StartAsync("standalone",
@@ -113,16 +121,7 @@ public sealed class StopTests
     {
         await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
         using var settings = new TestSettings();
-        int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["Auth__InternalTokenKey"] = TestSettings.TokenKey,
-            ["Storage__DataDir"] = settings.DataDir,
-            ["Standalone__EdgeUrl"] = $"http://127.0.0.1:{edge}",
-            ["Standalone__ServicesUrl"] = $"http://127.0.0.1:{rest}",
-            ["Standalone__GrpcUrl"] = $"http://127.0.0.1:{grpc}",
-            ["Standalone__Seed"] = "false",
-        };
+        var (environment, _) = Standalone(settings);
         // Written by the services' outbox relays as the services host starts, before the edge is built.
         await using var process = await ServiceProcess.StartUntilOutputAsync("standalone",
             Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"), environment, "waits for the message bus to start");
@@ -143,15 +142,8 @@ public sealed class StopTests
         await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
         using var settings = new TestSettings();
         using var collector = new ClosedPort();
-        int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
         // A collector gone makes each host's stop last the telemetry's 2 s budget: time for the second signal.
-        var environment = TelemetryToAGoneCollector(collector.Port);
-        environment["Auth__InternalTokenKey"] = TestSettings.TokenKey;
-        environment["Storage__DataDir"] = settings.DataDir;
-        environment["Standalone__EdgeUrl"] = $"http://127.0.0.1:{edge}";
-        environment["Standalone__ServicesUrl"] = $"http://127.0.0.1:{rest}";
-        environment["Standalone__GrpcUrl"] = $"http://127.0.0.1:{grpc}";
-        environment["Standalone__Seed"] = "false";
+        var (environment, edge) = Standalone(settings, TelemetryToAGoneCollector(collector.Port));
         await using var process = await ServiceProcess.StartAsync("standalone",
             Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"), environment, new Uri($"http://127.0.0.1:{edge}/health"));
         await Task.Delay(TimeSpan.FromSeconds(3));
