@@ -51,9 +51,17 @@ public static class StandaloneHost
         // telemetry flush of a stop under the app host with probes every 200 ms.
         // The edge's disposal ends its console lifetime: a second signal during the services' stop is this host's again.
         signals.EdgeTakesSignals = false;
-        await StopAsync(edge);
-        Console.WriteLine("TradeNet standalone: the gateway has stopped; stopping the services.");
-        await StopAsync(services);
+        try
+        {
+            await StopAsync(edge);
+            Console.WriteLine("TradeNet standalone: the gateway has stopped; stopping the services.");
+        }
+        finally
+        {
+            // Should the edge's stop throw, the services (their writers, outboxes, SQLite files) still stop in order
+            // before the exception ends the process.
+            await StopAsync(services);
+        }
         Console.WriteLine("TradeNet standalone stopped: the gateway, then the services.");
     }
 
