@@ -46,7 +46,7 @@ public sealed class StopTests
     [InlineData("standalone")]
     public async Task An_idle_host_whose_telemetry_collector_has_gone_exits_with_0_within_6_seconds_of_SIGTERM(string host)
     {
-        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
         using var settings = new TestSettings();
         using var collector = new ClosedPort();
         int edge = Repo.FreePort(), rest = Repo.FreePort(), grpc = Repo.FreePort();
@@ -89,7 +89,7 @@ public sealed class StopTests
     [Fact]
     public async Task The_standalone_host_stops_its_gateway_then_its_services_and_logs_no_warning_at_a_normal_stop()
     {
-        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
         using var settings = new TestSettings();
         using var collector = new ClosedPort();
         // A collector gone (as the dashboard's at a stop under the app host) makes the stop last its 2 s telemetry budget,
@@ -119,7 +119,7 @@ public sealed class StopTests
     [Fact]
     public async Task A_SIGTERM_while_the_standalone_host_starts_its_services_stops_it_with_0()
     {
-        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
         using var settings = new TestSettings();
         var (environment, _) = Standalone(settings);
         // Written by the services' outbox relays as the services host starts, before the edge is built.
@@ -139,7 +139,7 @@ public sealed class StopTests
     [Fact]
     public async Task A_second_SIGTERM_while_the_standalone_host_stops_its_services_changes_nothing()
     {
-        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
         using var settings = new TestSettings();
         using var collector = new ClosedPort();
         // A collector gone makes each host's stop last the telemetry's 2 s budget: time for the second signal.

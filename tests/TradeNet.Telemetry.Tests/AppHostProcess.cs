@@ -34,7 +34,7 @@ public sealed partial class AppHostProcess : IAsyncLifetime
         if (!File.Exists("/usr/lib/rabbitmq/bin/rabbitmq-server") && !OnPath("rabbitmq-server"))
             throw new InvalidOperationException("The telemetry test runs the distributed topology over a local RabbitMQ: " +
                                                 "install rabbitmq-server (apt-get install -y rabbitmq-server); .ci/run does.");
-        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
         var root = RepoRoot();
         var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
         var dll = Path.Combine(root, "deploy", "TradeNet.AppHost", "bin", configuration, "net10.0", "TradeNet.AppHost.dll");

@@ -13,6 +13,12 @@ public static class ProcessTestsLock
 
     public static string LockFile { get; } = Path.Combine(Path.GetTempPath(), "tradenet-process-tests.lock");
 
+    /// <summary>How long a test process waits for the lock: longer than the other assembly's whole run holds it (the
+    /// integration tests, 8.6 min in CI on 6 Dec 2026). The hang guard (tests/tests.runsettings, 15 min) counts this wait
+    /// as the waiting test's own time, so it must exceed that run too: at 6 min it stopped the telemetry tests' host
+    /// while it waited its turn behind the integration tests (seen in CI).</summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromMinutes(20);
+
     /// <summary>Waits for the lock (once per test process; later calls return at once).</summary>
     public static async Task HoldForThisProcessAsync(TimeSpan timeout)
     {

@@ -44,7 +44,7 @@ public class DistributedTradeNet : ITradeNetUnderTest
 
     public async Task InitializeAsync()
     {
-        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
         Rabbit = await RabbitMqNode.StartAsync();
         var replicas = Enumerable.Range(1, _replicas).Select(_ => (CatalogRest: Repo.FreePort(), CatalogGrpc: Repo.FreePort(),
             MatchingRest: Repo.FreePort(), LogisticsRest: Repo.FreePort(), LogisticsGrpc: Repo.FreePort())).ToList();

@@ -47,7 +47,7 @@ public sealed class StandaloneTradeNet : ITradeNetUnderTest
 
     public async Task InitializeAsync()
     {
-        await ProcessTestsLock.HoldForThisProcessAsync(TimeSpan.FromMinutes(10));
+        await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
         if (StartFrom is not null)
             foreach (var file in Directory.GetFiles(StartFrom, "*.db"))
                 File.Copy(file, Path.Combine(_settings.DataDir, Path.GetFileName(file)));
