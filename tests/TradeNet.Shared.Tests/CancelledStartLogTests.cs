@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,9 +30,11 @@ public sealed class CancelledStartLogTests
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    private static (IHost Host, RecordedLogs Logs) Build<TService>() where TService : class, IHostedService
+    private static (IHost Host, RecordedLogs Logs) Build<TService>(Dictionary<string, string?>? settings = null)
+        where TService : class, IHostedService
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         var logs = new RecordedLogs();
         builder.Logging.ClearProviders().AddProvider(logs);
         var quiet = CancelledStartLog.AddTo(builder);
@@ -64,5 +67,18 @@ public sealed class CancelledStartLogTests
 
         Assert.Equal("the disk is gone", failure.Message);
         Assert.Equal(["Hosting failed to start"], HostErrors(logs));
+    }
+
+    /// <summary>The filter's rule is the most specific for the host's category, so it carries the level configuration
+    /// gives that category: without it, the rule let every level through (the host's debug lines appeared at Information).</summary>
+    [Fact]
+    public async Task The_level_configured_for_the_hosts_category_still_decides_what_it_logs()
+    {
+        var (host, logs) = Build<FailingStart>(new() { ["Logging:LogLevel:Microsoft.Extensions.Hosting"] = "Critical" });
+        using var _ = host;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Empty(HostErrors(logs));
     }
 }
