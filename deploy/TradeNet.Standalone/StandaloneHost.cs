@@ -131,7 +131,10 @@ public static class StandaloneHost
             x.AddMatchingConsumers();
             x.AddLogisticsConsumers();
         });
+        // A signal during the start is a stop, said in one line by RunAsync, not .NET's "Hosting failed to start" with a stack.
+        var cancelledStart = CancelledStartLog.AddTo(builder);
         var app = builder.Build();
+        cancelledStart.Follow(app.Lifetime);
         app.MapDefaultEndpoints();
         app.MapCatalog();
         app.MapMatching();
@@ -146,7 +149,9 @@ public static class StandaloneHost
         builder.UseTradeNetEndpoints(options.EdgeUrl, null);
         builder.AddServiceDefaults("tradenet-edge");
         builder.AddGatewayEdge();
+        var cancelledStart = CancelledStartLog.AddTo(builder);
         var app = builder.Build();
+        cancelledStart.Follow(app.Lifetime);
         app.MapDefaultEndpoints(headAsGet: false);
         app.MapGatewayEdge();
         return app;

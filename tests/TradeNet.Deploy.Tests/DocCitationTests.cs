@@ -146,17 +146,8 @@ public partial class DocCitationTests
     private static readonly Lazy<string[]> IgnoredFolders = new(() => File.ReadAllLines(Path.Combine(Yaml.RepoRoot, ".gitignore"))
         .Select(l => l.Trim()).Where(l => l.EndsWith('/') && !l.StartsWith('#')).ToArray());
 
-    private static bool Exists(string path)
-    {
-        var full = Path.Combine(Yaml.RepoRoot, path.TrimEnd('/'));
-        if (!path.Contains('*')) return File.Exists(full) || Directory.Exists(full);
-        // One wildcard segment at most in the docs' globs (tests/*/EventOrder/, Scenarios/RaceHunt*.cs).
-        var parts = path.TrimEnd('/').Split('/');
-        var star = Array.FindIndex(parts, p => p.Contains('*'));
-        var parent = Path.Combine([Yaml.RepoRoot, .. parts[..star]]);
-        return Directory.Exists(parent) && Directory.EnumerateFileSystemEntries(parent, parts[star])
-            .Any(match => Path.Combine([match, .. parts[(star + 1)..]]) is var rest && (File.Exists(rest) || Directory.Exists(rest)));
-    }
+    // Against the repository's files, not the disk: a scratch file in an ignored folder is not in a clean clone.
+    private static bool Exists(string path) => RepositoryFiles.Contains(path);
 
     // A path starting at one of the repository's top folders, not part of a longer path (../shared/…, a URL).
     [GeneratedRegex(@"(?<![\w./~:-])((?:services|tests|deploy|gateway|docs|\.ci)/[^\s`'""(),;|\[\]]*)")]

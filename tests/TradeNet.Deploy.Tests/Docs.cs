@@ -15,14 +15,9 @@ internal static partial class Docs
         public IEnumerable<string> Spans => Code ? [Text] : BacktickSpan().Matches(Text).Select(m => m.Groups[1].Value);
     }
 
-    private static readonly string[] Skipped = ["bin", "obj", "artifacts", "TestResults", ".git", "node_modules"];
-
-    /// <summary>README.md, docs/*.md and every README beside the code (services, deploy, tests).</summary>
-    public static IReadOnlyList<string> Files { get; } = Directory
-        .EnumerateFiles(Yaml.RepoRoot, "*.md", SearchOption.AllDirectories)
-        .Select(f => Path.GetRelativePath(Yaml.RepoRoot, f).Replace('\\', '/'))
-        .Where(f => !f.Split('/').Any(Skipped.Contains))
-        .Order(StringComparer.Ordinal).ToList();
+    /// <summary>README.md, docs/*.md and every README beside the code (services, deploy, tests): of the repository's own
+    /// files (<see cref="RepositoryFiles"/>), not a developer's scratch notes.</summary>
+    public static IReadOnlyList<string> Files { get; } = RepositoryFiles.All.Where(f => f.EndsWith(".md", StringComparison.Ordinal)).ToList();
 
     public static IReadOnlyList<Line> Lines { get; } = Files.SelectMany(Read).ToList();
 
@@ -39,10 +34,8 @@ internal static partial class Docs
     }
 
     /// <summary>Every .cs file of the repository (path relative to its root → text).</summary>
-    public static IReadOnlyDictionary<string, string> Sources { get; } = Directory
-        .EnumerateFiles(Yaml.RepoRoot, "*.cs", SearchOption.AllDirectories)
-        .Select(f => Path.GetRelativePath(Yaml.RepoRoot, f).Replace('\\', '/'))
-        .Where(f => !f.Split('/').Any(Skipped.Contains))
+    public static IReadOnlyDictionary<string, string> Sources { get; } = RepositoryFiles.All
+        .Where(f => f.EndsWith(".cs", StringComparison.Ordinal))
         .ToDictionary(f => f, f => File.ReadAllText(Path.Combine(Yaml.RepoRoot, f)));
 
     /// <summary>Each type declared in the repository, with its namespace, its file and the file's text.</summary>

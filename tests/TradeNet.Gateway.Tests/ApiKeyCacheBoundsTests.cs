@@ -1,5 +1,6 @@
 using System.Net;
 using TradeNet.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace TradeNet.Gateway.Tests;
 
@@ -170,5 +171,44 @@ public sealed class ApiKeyCacheBoundsTests : IAsyncLifetime
 
         // Each identity asked about once: a cache hit never calls the catalog, however many guesses came between.
         Assert.Equal((1, 1), (catalog.CallsFor(cached), catalog.CallsFor(later)));
+    }
+
+    /// <summary>Refused keys are kept apart from identities and, like them, at most <c>MaxEntries</c>: a guess a client
+    /// sends again within <c>Invalid</c> is answered from the cache, and endless distinct guesses only push out other
+    /// guesses. A guess pushed out is not let through: it is asked about again, within the client's budget of unknown
+    /// keys, and once that is spent it gets 429 unasked.</summary>
+    [Fact]
+    public async Task Endless_distinct_wrong_keys_keep_the_refused_keys_under_the_limit_and_an_evicted_one_is_still_refused()
+    {
+        const int entries = 20, permits = 70;
+        var catalog = new FakeCatalog();
+        await using var gateway = new GatewayFactory(_backend, catalog, new Dictionary<string, string?>
+        {
+            ["Gateway:ApiKeyCache:MaxEntries"] = $"{entries}",
+            ["Gateway:ApiKeyCache:Invalid"] = "00:10:00", // nothing leaves by expiry: only the limit can make room
+            ["Gateway:RateLimit:PermitsPerMinute"] = $"{permits}",
+        });
+        var client = gateway.CreateClient();
+        var refused = gateway.Services.GetRequiredService<ApiKeyCache>().Refused;
+        var guesses = Enumerable.Range(0, entries * 3).Select(_ => $"tn_guess-{Guid.NewGuid():N}").ToList();
+
+        foreach (var guess in guesses)
+        {
+            await EdgeAssert.Problem(await Get(client, guess), HttpStatusCode.Unauthorized);
+            Assert.InRange(refused.Count, 1, entries);
+        }
+        // The first guess is the least recently used: the cache pushes it out (in the background) once over its size.
+        await Eventually.True(() => Task.FromResult(!refused.TryGetValue(ApiKeyAuthenticator.Digest(guesses[0]), out _)),
+            what: "the first guess pushed out of the refused keys");
+
+        await EdgeAssert.Problem(await Get(client, guesses[0]), HttpStatusCode.Unauthorized);
+        Assert.Equal(2, catalog.CallsFor(guesses[0]));
+
+        for (var i = guesses.Count + 1; i < permits; i++)
+            await EdgeAssert.Problem(await Get(client, $"tn_guess-{Guid.NewGuid():N}"), HttpStatusCode.Unauthorized);
+        refused.Compact(1.0); // every refused key pushed out, as by a flood from other addresses
+        await EdgeAssert.Problem(await Get(client, guesses[0]), HttpStatusCode.TooManyRequests);
+        Assert.Equal(2, catalog.CallsFor(guesses[0]));
+        Assert.Empty(_backend.Received);
     }
 }

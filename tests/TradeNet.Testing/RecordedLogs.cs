@@ -17,6 +17,11 @@ public sealed class RecordedLogs : ILoggerProvider
     public string[] At<T>(LogLevel level) =>
         _lines.Where(l => l.Category == typeof(T).FullName && l.Level == level).Select(l => l.Message).ToArray();
 
+    /// <summary>The lines of <paramref name="category"/> at <paramref name="level"/> or above: for a type a test cannot
+    /// name, such as .NET's internal host.</summary>
+    public string[] Of(string category, LogLevel level) =>
+        _lines.Where(l => l.Category == category && l.Level >= level).Select(l => l.Message).ToArray();
+
     public ILogger CreateLogger(string categoryName) => new Recorder(categoryName, _lines);
 
     public void Dispose() { }

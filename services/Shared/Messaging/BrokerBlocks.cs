@@ -10,9 +10,10 @@ namespace TradeNet.Shared.Messaging;
 /// Whether RabbitMQ has blocked this process's connection (a memory or disk alarm: the broker stops reading from every
 /// connection that publishes, the consumers' acknowledgements on it included). MassTransit 8.5 neither logs nor reports
 /// it: its connection stays open, so its check says Healthy while no event leaves. Measured: a memory alarm left every
-/// service Healthy until the outbox check's minute ran out.
+/// service Healthy until the outbox check's minute ran out. Times are read from the host's <see cref="TimeProvider"/>, as
+/// everywhere else in the services, so a test that moves the clock moves a block's start and length too.
 /// </summary>
-public sealed class BrokerBlocks(ILogger<BrokerBlocks> logger)
+public sealed class BrokerBlocks(ILogger<BrokerBlocks> logger, TimeProvider clock)
 {
     public const string HealthCheckName = "broker-blocked";
 
@@ -43,7 +44,7 @@ public sealed class BrokerBlocks(ILogger<BrokerBlocks> logger)
 
     internal Task OnBlocked(IConnection connection, string reason)
     {
-        _connections[connection] = new Block(reason, DateTimeOffset.UtcNow);
+        _connections[connection] = new Block(reason, clock.GetUtcNow());
         logger.LogWarning("RabbitMQ blocked this service's connection ({Reason}): the broker raised a resource alarm and reads " +
             "nothing more from it, so events wait in the outbox and consumed messages stay unacknowledged until the alarm clears", reason);
         return Task.CompletedTask;
@@ -52,7 +53,8 @@ public sealed class BrokerBlocks(ILogger<BrokerBlocks> logger)
     internal Task OnUnblocked(IConnection connection)
     {
         if (_connections.TryGetValue(connection, out var block) && block is not null)
-            logger.LogInformation("RabbitMQ unblocked this service's connection, blocked since {Since:u}", block.Since);
+            logger.LogInformation("RabbitMQ unblocked this service's connection, blocked since {Since:u} ({Seconds:F0} s)", block.Since,
+                (clock.GetUtcNow() - block.Since).TotalSeconds);
         _connections[connection] = null;
         return Task.CompletedTask;
     }

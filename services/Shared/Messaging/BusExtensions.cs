@@ -46,7 +46,7 @@ public static class BusExtensions
         builder.Services.AddHealthChecks().AddCheck<BusStartedCheck>("bus-started");
         if (!inMemory)
         {
-            builder.Services.AddSingleton<BrokerBlocks>();
+            builder.Services.AddSingleton(sp => new BrokerBlocks(sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BrokerBlocks>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
             builder.Services.AddHealthChecks().AddCheck<BrokerBlockedCheck>(BrokerBlocks.HealthCheckName);
         }
         builder.Services.PostConfigure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>(BusHealthCheckMessage.Wrap);
