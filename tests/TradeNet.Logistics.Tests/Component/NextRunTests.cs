@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TradeNet.Logistics.Domain;
 using TradeNet.Logistics.Planning;
+using TradeNet.Logistics.Storage;
 using TradeNet.Testing;
 
 namespace TradeNet.Logistics.Tests.Component;
@@ -35,6 +38,52 @@ public sealed class NextRunTests : IDisposable
         Assert.Equal(NextRun.OnRoute, sent.State);
         Assert.NotNull(sent.From);
         Assert.Contains("On a route until", sent.Message);
+    }
+
+    /// <summary>Registered for a week that has since passed (registration refuses a window already over; one ends later):
+    /// runs leave it out, and next-run says so rather than "offered as registered".</summary>
+    [Fact]
+    public async Task A_van_whose_availability_has_ended_is_told_unavailable_as_runs_leave_it_out()
+    {
+        var (roanne, lyon, _) = Towns.Fresh();
+        var now = DateTimeOffset.UtcNow;
+        var van = new Vehicle($"veh-{Guid.NewGuid():N}", roanne, Towns.Roanne, "van", 2000, null, true, 0.5, 20, now.AddDays(-8), now.AddDays(-1),
+            now.AddDays(-9), now.AddDays(-9));
+        await using (var session = await app.Services.GetRequiredService<ILogisticsStore>().BeginAsync())
+        {
+            await session.AddVehicleAsync(van);
+            await session.CommitAsync();
+        }
+        var trade = Guid.NewGuid();
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+
+        var told = await NextRunAsync(van.Id, roanne);
+        await app.PlanAsync();
+
+        Assert.All(await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth()), s => Assert.NotEqual(van.Id, s.VehicleId));
+        Assert.Equal((NextRun.Unavailable, false), (told.State, told.Offered));
+        Assert.Contains("ended", told.Message);
+    }
+
+    /// <summary>Stored before today's limits (a 200 t "van"): runs leave it out (FleetShipmentPlanner logs why), and next-run
+    /// says so.</summary>
+    [Fact]
+    public async Task A_van_stored_with_terms_outside_the_limits_is_told_unavailable_as_runs_leave_it_out()
+    {
+        var (roanne, _, _) = Towns.Fresh();
+        var now = DateTimeOffset.UtcNow;
+        var van = new Vehicle($"veh-{Guid.NewGuid():N}", roanne, Towns.Roanne, "van", Vehicle.MaxCapacityKg * 2, null, true, 0.5, 20, null, null,
+            now, now);
+        await using (var session = await app.Services.GetRequiredService<ILogisticsStore>().BeginAsync())
+        {
+            await session.AddVehicleAsync(van);
+            await session.CommitAsync();
+        }
+
+        var told = await NextRunAsync(van.Id, roanne);
+
+        Assert.Equal((NextRun.Unavailable, false), (told.State, told.Offered));
+        Assert.Contains("limits", told.Message);
     }
 
     [Fact]

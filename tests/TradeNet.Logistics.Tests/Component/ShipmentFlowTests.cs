@@ -256,6 +256,30 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         Assert.DoesNotContain(after, s => s.Status == ShipmentStatus.Planned);
     }
 
+    /// <summary>The other order: goods on the road when the trade is cancelled without a stop asked first (a proposal's
+    /// sender, an older one) finish their trip or fail; a failure then neither plans the leg again nor leaves it reading
+    /// as planned, with no shipment left to move it.</summary>
+    [Fact]
+    public async Task A_leg_whose_goods_fail_after_its_trade_was_cancelled_is_cancelled_and_never_planned_again()
+    {
+        var (trade, a, b, shipments) = await AgreedSwapAsync();
+        var onTheRoad = shipments.Single(s => s.CarrierTown == a);
+        await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{onTheRoad.Id}/pickup", TestSettings.TownAuth(a));
+        await app.PublishAsync(new TradeCancelled(trade, "an older sender cancelled it", true, Towns.Swap(trade, a, b).Legs));
+
+        var failed = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{onTheRoad.Id}/failure", TestSettings.TownAuth(a),
+            new { reason = "the receiver was closed" });
+        await app.SendAsync(HttpMethod.Post, "/api/logistics/plans", TestSettings.OperatorAuth());
+
+        Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        var after = await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth());
+        Assert.Equal(2, after.Length);
+        Assert.DoesNotContain(after, s => s.Status == ShipmentStatus.Planned);
+        var transfers = await app.SendAsync(HttpMethod.Get, $"/api/logistics/trades/{trade}/transfers", TestSettings.OperatorAuth());
+        var leg = (await transfers.Content.ReadFromJsonAsync<TransferView[]>(LogisticsApp.Json))!.Single(t => t.LegIndex == onTheRoad.LegIndex);
+        Assert.Equal((TransferStatus.Cancelled, 0), (leg.Status, leg.Attempts));
+    }
+
     [Fact]
     public async Task Concurrent_pickups_of_one_shipment_announce_it_once()
     {

@@ -80,6 +80,42 @@ public class PlanningRunTests
         Assert.Equal(2, run.Skipped);
     }
 
+    /// <summary>The route the solver made shares the van between the cancelled trade and another: all of it waits, the
+    /// other trade's leg for the next run, and nothing is written for the cancelled one.</summary>
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task A_trade_cancelled_while_the_planner_solves_gets_no_shipments_and_the_route_it_shared_waits_for_the_next_run(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        await SeedAsync(s.Store);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var other = new TransferOrder(Guid.NewGuid(), Guid.NewGuid(), 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "firewood", 100, 100,
+            null, null, TransferStatus.Pending, now.AddMilliseconds(1));
+        await using (var add = await s.Store.BeginAsync())
+        {
+            await add.AddTransferAsync(other);
+            await add.CommitAsync();
+        }
+        IReadOnlyList<TransferOrder> cancelled = [];
+        var planning = Planning(async () =>
+        {
+            // What a stop of the first trade writes (TradeStops): the trade remembered as cancelled, its pending legs dropped.
+            await using var session = await s.Store.BeginAsync();
+            cancelled = (await session.PendingTransfersAsync(100)).Where(t => t.TradeId != other.TradeId).ToList();
+            await session.MarkTradeCancelledAsync(cancelled[0].TradeId, "cancelled by an operator", DateTimeOffset.UtcNow);
+            foreach (var t in cancelled) await session.SetTransferStatusAsync(t.Id, TransferStatus.Cancelled);
+            await session.CommitAsync();
+        });
+
+        var run = await planning.PlanPendingAsync(s.Store, 100, CancellationToken.None);
+
+        Assert.Equal(2, cancelled.Count);
+        Assert.Empty(run.Shipments);
+        await using var read = await s.Store.BeginAsync();
+        Assert.Empty(await read.ShipmentsOfTradeAsync(cancelled[0].TradeId));
+        Assert.Equal([other.Id], (await read.PendingTransfersAsync(100)).Select(t => t.Id));
+    }
+
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task A_vehicle_left_alone_while_the_planner_solves_carries_what_it_was_planned_for(string adapter)

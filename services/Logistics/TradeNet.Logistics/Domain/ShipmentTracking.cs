@@ -76,8 +76,14 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 await session.UpdateShipmentAsync(transition.Shipment, shipment.Version, ct);
                 // The goods are still owed (matching keeps the trade agreed): the leg waits for the next planning run.
                 TransferOrder? transfer = null;
-                if (transition.Shipment.Status == ShipmentStatus.Failed && !await session.IsTradeCancelledAsync(shipment.TradeId, ct))
-                    transfer = await CountFailureAsync(session, transition.Shipment, now, ct);
+                if (transition.Shipment.Status == ShipmentStatus.Failed)
+                {
+                    // A cancelled trade owes the leg no more: the stop left its transfer alone only while the goods were on
+                    // the road, so it ends as the stop ended the others, not as "planned" with nothing left to move it.
+                    if (await session.IsTradeCancelledAsync(shipment.TradeId, ct))
+                        await session.SetTransferStatusAsync(shipment.TransferId, TransferStatus.Cancelled, ct);
+                    else transfer = await CountFailureAsync(session, transition.Shipment, now, ct);
+                }
                 // The leg is done: listing planned transfers shows only what is still to move.
                 if (transition.Shipment.Status == ShipmentStatus.Delivered)
                     await session.SetTransferStatusAsync(shipment.TransferId, TransferStatus.Delivered, ct);

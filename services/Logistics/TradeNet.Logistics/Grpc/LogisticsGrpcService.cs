@@ -59,7 +59,10 @@ public sealed partial class LogisticsGrpcService(ILogisticsStore store, IOptions
 
     private async Task<EstimatorSettings> SettingsAsync(LogisticsOptions settings, CancellationToken ct)
     {
-        var fleet = (await store.VehiclesAsync(null, ct)).Where(v => v.WithinLimits).ToList();
+        // The vehicles a run may still use (FleetShipmentPlanner): one whose availability has ended carries nothing more, and
+        // its costs would price legs that go as direct trips.
+        var now = clock.GetUtcNow();
+        var fleet = (await store.VehiclesAsync(null, ct)).Where(v => v.WithinLimits && (v.AvailableUntil is not { } until || until > now)).ToList();
         if (fleet.Count == 0) return new EstimatorSettings(settings.CostPerKm, FixedCostPerTrip: 0, LegsPerRoute: 1, EmptyReturnShare: 0);
         return TransportEstimator.SettingsFromFleet(fleet.Select(v => new PlannerVehicle(v.Id, new Place(v.HomeTown, new GeoPoint(v.Home.Lat, v.Home.Lon)),
             v.CapacityKg, v.VolumeM3, v.Chilled, v.CostPerKm, v.FixedCost, new TimeWindow(DateTimeOffset.MinValue, DateTimeOffset.MaxValue))).ToList());

@@ -19,6 +19,13 @@ public sealed record NextRun(string VehicleId, string State, bool Offered, DateT
     /// <param name="shipments">The vehicle's active shipments and those ended lately (<c>ShipmentsOfVehicleAsync</c>).</param>
     public static NextRun Of(Vehicle vehicle, IReadOnlyList<Shipment> shipments, DateTimeOffset now, DutyRules duty, Func<Vehicle, double?> routeHours)
     {
+        // What every run leaves out whatever its routes (FleetShipmentPlanner): told "free" before, as if it were offered.
+        if (vehicle.AvailableUntil is { } until && until <= now)
+            return new(vehicle.Id, Unavailable, false, null, null, $"Its availability ended ({Time(until)}): runs leave it out. " +
+                "Give it a new window (PUT) or withdraw it.");
+        if (!vehicle.WithinLimits)
+            return new(vehicle.Id, Unavailable, false, null, null, "Its stored capacity, volume, costs or route hours are outside the " +
+                "limits registration now checks: runs leave it out until a PUT brings them within.");
         var active = shipments.Where(s => s.Status is ShipmentStatus.Planned or ShipmentStatus.PickedUp && s.Stops.Count > 0).ToList();
         var ended = shipments.Where(s => s.Status is ShipmentStatus.Delivered or ShipmentStatus.Failed).ToList();
         // First what its routes and duty leave, as if it worked any hour; then what its working hours make of that.
