@@ -1,0 +1,52 @@
+using Grpc.Core;
+using TradeNet.Catalog.Api;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Testing;
+using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
+
+namespace TradeNet.Catalog.Tests;
+
+/// <summary>The numbers hunt at the reservation: the 1e-6 a reservation may exceed what remains (float noise in a leg's
+/// quantity) is allowed once per listing, not once per trade.</summary>
+public sealed class ReservationNumbersTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
+{
+    private CatalogGrpc.CatalogClient Grpc => factory.Grpc(TestSettings.ServiceAuth("matching"));
+
+    private static ReserveListingsRequest Reserve(string listingId, double quantity) =>
+        new() { TradeId = Guid.NewGuid().ToString(), Items = { new ReservationItem { ListingId = listingId, Quantity = quantity } } };
+
+    [Fact]
+    public async Task Trades_each_within_the_epsilon_never_take_more_than_the_quantity_and_one_epsilon()
+    {
+        var town = await factory.RegisterTownAsync();
+        var apples = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10 });
+
+        var whole = await Grpc.ReserveListingsAsync(Reserve(apples.Id, 10 + 0.9e-6));
+        var replies = new List<ReserveListingsReply>();
+        for (var i = 0; i < 5; i++) replies.Add(await Grpc.ReserveListingsAsync(Reserve(apples.Id, 0.9e-6)));
+
+        Assert.True(whole.Reserved, whole.Reason); // noise over what remains is still the whole listing
+        Assert.All(replies, r => Assert.False(r.Reserved));
+        Assert.Contains("remaining", replies[0].Reason);
+        var listing = await factory.ListingAsync(apples.Id);
+        Assert.True(listing.Reserved <= 10 + 1e-6, $"reserved {listing.Reserved:R} of 10");
+    }
+
+    [Fact]
+    public async Task A_reservation_that_fits_what_remains_but_for_float_noise_is_taken()
+    {
+        // 6 kg less a 3 kg leg of pellets priced through its value (3 × 0.4 over 0.4 = 3.0000000000000004): what remains is
+        // 2.9999999999999996, and the next leg of 3.0000000000000004 must still fit.
+        var town = await factory.RegisterTownAsync();
+        var pellets = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "wood-pellets", quantity = 6, minLot = 3 });
+        var leg = 3 * 0.4 / 0.4;
+
+        var first = await Grpc.ReserveListingsAsync(Reserve(pellets.Id, leg));
+        var second = await Grpc.ReserveListingsAsync(Reserve(pellets.Id, leg));
+
+        Assert.True(first.Reserved, first.Reason);
+        Assert.True(second.Reserved, second.Reason);
+        var listing = await factory.ListingAsync(pellets.Id);
+        Assert.Equal((0.0, 6.0), (listing.Remaining, listing.Reserved));
+    }
+}
