@@ -1,5 +1,6 @@
-using Grpc.Core;
-using TradeNet.Catalog.Api;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Testing;
 using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
@@ -48,5 +49,27 @@ public sealed class ReservationNumbersTests(CatalogFactory factory) : IClassFixt
         Assert.True(second.Reserved, second.Reason);
         var listing = await factory.ListingAsync(pellets.Id);
         Assert.Equal((0.0, 6.0), (listing.Remaining, listing.Reserved));
+    }
+
+    [Fact]
+    public async Task A_town_lowering_its_listing_below_a_reservation_reads_the_floor_as_its_answers_show_numbers()
+    {
+        // A 3 kg leg of pellets priced through its value is 3.0000000000000004 kg: the town reads 3 everywhere else.
+        var town = await factory.RegisterTownAsync();
+        var pellets = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "wood-pellets", quantity = 6 });
+        var trade = Guid.NewGuid();
+        var reply = await Grpc.ReserveListingsAsync(new ReserveListingsRequest
+        {
+            TradeId = trade.ToString(), Items = { new ReservationItem { ListingId = pellets.Id, Quantity = 3 * 0.4 / 0.4 } },
+        });
+        Assert.True(reply.Reserved, reply.Reason);
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
+            .PutAsJsonAsync($"/api/catalog/listings/{pellets.Id}", new { quantity = 2 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        var message = Assert.Single(Assert.Single(problem.Errors, e => e.Key == "quantity").Value);
+        Assert.StartsWith($"must be at least 3: 3 is reserved for trade {trade}.", message);
     }
 }
