@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using MassTransit;
 using Microsoft.AspNetCore.Mvc;
+using TradeNet.Contracts;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Testing;
 using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
@@ -71,5 +73,28 @@ public sealed class ReservationNumbersTests(CatalogFactory factory) : IClassFixt
         var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
         var message = Assert.Single(Assert.Single(problem.Errors, e => e.Key == "quantity").Value);
         Assert.StartsWith($"must be at least 3: 3 is reserved for trade {trade}.", message);
+    }
+
+    [Fact]
+    public async Task A_listing_left_with_less_than_its_min_lot_is_exhausted_and_a_lower_lot_reopens_it()
+    {
+        // 10 kg in lots of at least 3: after a trade of 9 the kilo left can never make a leg, and held a place of the town's
+        // 500 open listings for good.
+        var town = await factory.RegisterTownAsync();
+        var apples = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10, minLot = 3 });
+        var request = Reserve(apples.Id, 9);
+        var trade = Guid.Parse(request.TradeId);
+        Assert.True((await Grpc.ReserveListingsAsync(request)).Reserved);
+        Assert.Equal("active", (await factory.ListingAsync(apples.Id)).Status); // held: a cancel would give it back
+
+        await factory.Harness.Bus.Publish(new TradeCompleted(trade, []), c => c.MessageId = NewId.NextGuid());
+        await Eventually.True(async () => (await factory.ListingAsync(apples.Id)).Fulfilled == 9, TimeSpan.FromSeconds(15), "fulfilled");
+
+        var left = await factory.ListingAsync(apples.Id);
+        Assert.Equal((1.0, "exhausted"), (left.Remaining, left.Status));
+        var lowered = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
+            .PutAsJsonAsync($"/api/catalog/listings/{apples.Id}", new { minLot = 1 });
+        Assert.Equal(HttpStatusCode.OK, lowered.StatusCode);
+        Assert.Equal("active", (await factory.ListingAsync(apples.Id)).Status);
     }
 }

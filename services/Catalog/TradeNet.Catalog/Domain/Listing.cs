@@ -96,13 +96,18 @@ public sealed record Listing(
     public string TermsFingerprintWithoutPosition =>
         ListingTermsFingerprint.WithoutPosition(Kind, Category, TownId, MinLot, Attributes, Requires, MaxDistanceKm, AvailableFrom, AvailableUntil);
 
+    /// <summary>Nothing held and too little left for a leg: nothing (a crumb of float noise), or less than its own min lot,
+    /// which no round can propose. Such a listing held one of the town's open places for good; a change that gives it
+    /// more, or a lower lot, reopens it.</summary>
+    public bool IsSpent => Reserved <= Epsilon && (Remaining <= Epsilon || Remaining < MinLot - Epsilon);
+
     // Every change bumps the version, so consumers of ListingChanged can drop stale copies.
     private static Listing Settle(Listing l)
     {
         var status = l.Status switch
         {
             ListingStatuses.Withdrawn => ListingStatuses.Withdrawn,
-            _ when l.Remaining <= Epsilon && l.Reserved <= Epsilon => ListingStatuses.Exhausted,
+            _ when l.IsSpent => ListingStatuses.Exhausted,
             _ => ListingStatuses.Active,
         };
         return l with { Status = status, Version = l.Version + 1 };
