@@ -24,7 +24,7 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// what remains beyond that (0 once the window ended);</item>
 /// <item>transfers: one per leg of an agreed, completed or cancelled trade, none for a proposal; <c>planned</c> exactly
 /// when its leg has a shipment planned or on the road, <c>delivered</c> when it has a delivered one, <c>pending</c> or
-/// <c>held</c> when it has none; every transfer of a completed trade delivered, and of a cancelled trade cancelled or
+/// <c>held</c> when it has none; every shipment's quantity its leg's; every transfer of a completed trade delivered, and of a cancelled trade cancelled or
 /// delivered; matching's leg delivered exactly when logistics delivered it;</item>
 /// <item>places (towns move: docs/catalog.md "Correcting a town"): matching's copy of each active listing at its town's
 /// position now; no proposal with a leg between towns now farther apart, as the crow flies, than its need's
@@ -216,6 +216,11 @@ public static class ConsistencyAudit
         foreach (var leg in legs)
         {
             var index = leg.GetProperty("index").GetInt32();
+            // Conservation: what logistics moves for a leg is what the towns agreed, as each reads it.
+            double agreed = leg.GetProperty("quantity").GetDouble();
+            foreach (var moved in shipments.Where(s => s.GetProperty("legIndex").GetInt32() == index).Select(s => s.GetProperty("quantity")))
+                if (moved.ValueKind != JsonValueKind.Number || !Near(moved.GetDouble(), agreed))
+                    problems.Add(Line($"trade {id} ({status}), leg {index}: a shipment of {moved.GetRawText()}, the leg agreed {agreed}"));
             var ofLeg = shipments.Where(s => s.GetProperty("legIndex").GetInt32() == index).Select(s => Text(s, "status")).ToList();
             var transfer = transfers.Where(t => t.GetProperty("legIndex").GetInt32() == index).Select(t => Text(t, "status").ToLowerInvariant()).ToList();
             int live = ofLeg.Count(s => s is "planned" or "pickedUp" or "delivered"), moving = ofLeg.Count(s => s is "planned" or "pickedUp"),

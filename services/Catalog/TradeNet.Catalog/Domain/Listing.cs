@@ -44,7 +44,9 @@ public sealed record Listing(
     /// <summary>Quantities are doubles (kg, l, kWh…): comparisons allow for rounding in the matcher.</summary>
     public const double Epsilon = 1e-6;
 
-    public double Remaining => Math.Max(0, Quantity - Reserved - Fulfilled);
+    /// <summary>What is free: nothing when only a crumb of float noise (≤ <see cref="Epsilon"/>) is left, as every check
+    /// here reads it; a kilo shared as three thirds of 0.333333333333333 showed 1E-15 to towns and to matching's book.</summary>
+    public double Remaining => Quantity - Reserved - Fulfilled is var free && free > Epsilon ? free : 0;
 
     /// <summary>What the quantity may not drop below.</summary>
     public double Committed => Reserved + Fulfilled;
