@@ -1,7 +1,7 @@
 using System.Globalization;
 using TradeNet.Catalog.Domain;
-using TradeNet.Shared.Hosting;
 using TradeNet.Catalog.Storage;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Catalog.Application;
 
