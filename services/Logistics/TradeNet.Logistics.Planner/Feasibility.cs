@@ -15,7 +15,9 @@ internal static class Feasibility
         var kinds = t.Chilled ? fleet.Where(v => v.Chilled).ToList() : fleet.ToList();
         if (kinds.Count == 0)
             return new(t.Id, UnservedReason.NoChilledVehicle, "chilled goods and no chilled vehicle in the fleet");
-        var able = kinds.Where(v => v.CapacityKg >= t.WeightKg && (t.VolumeM3 is not { } vol || v.VolumeM3 is not { } cap || cap >= vol)).ToList();
+        // In the solver's thousandths: compared as doubles, a leg filling a van but for float noise was refused here.
+        var able = kinds.Where(v => Thousandths.Capacity(v.CapacityKg) >= Thousandths.Load(t.WeightKg)
+            && (t.VolumeM3 is not { } vol || v.VolumeM3 is not { } cap || Thousandths.Capacity(cap) >= Thousandths.Load(vol))).ToList();
         if (able.Count == 0)
             return new(t.Id, UnservedReason.NoVehicleWithCapacity,
                 $"{t.WeightKg:0.#} kg{(t.VolumeM3 is { } v3 ? $" / {v3:0.##} m³" : "")} exceeds every {(t.Chilled ? "chilled " : "")}vehicle's capacity");

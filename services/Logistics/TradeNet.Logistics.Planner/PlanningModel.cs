@@ -68,9 +68,9 @@ internal sealed class PlanningModel
             service[p] = service[d] = (long)Math.Ceiling(t.ServiceTime.TotalSeconds);
             (open[p], close[p]) = (SecondsUp(t.PickupWindow.From), Seconds(t.PickupWindow.To));
             (open[d], close[d]) = (SecondsUp(t.DeliveryWindow.From), Seconds(t.DeliveryWindow.To));
-            weight[p] = (long)Math.Round(t.WeightKg * 1000);
+            weight[p] = Thousandths.Load(t.WeightKg);
             weight[d] = -weight[p];
-            volume[p] = (long)Math.Round((t.VolumeM3 ?? 0) * 1000);
+            volume[p] = Thousandths.Load(t.VolumeM3 ?? 0);
             volume[d] = -volume[p];
             delivery[p] = d;
             required[p] = required[d] = t.Chilled ? ChilledFeature : 0;
@@ -81,8 +81,8 @@ internal sealed class PlanningModel
         bool volumes = transfers.Any(t => t.VolumeM3 is > 0);
         var fleet = vehicles.Select(v => new VehicleSpec(
             depotOf[v.Home.TownId], depotOf[v.Home.TownId],
-            volumes ? [(long)Math.Round(v.CapacityKg * 1000), v.VolumeM3 is { } m3 ? (long)Math.Round(m3 * 1000) : long.MaxValue / 4]
-                    : [(long)Math.Round(v.CapacityKg * 1000)],
+            volumes ? [Thousandths.Capacity(v.CapacityKg), v.VolumeM3 is { } m3 ? Thousandths.Capacity(m3) : long.MaxValue / 4]
+                    : [Thousandths.Capacity(v.CapacityKg)],
             (long)Math.Round(v.CostPerKm * 1000), // micro-currency per metre
             (long)Math.Round(v.FixedCost * Micro),
             SecondsUp(v.Availability.From), Seconds(v.Availability.To),

@@ -15,7 +15,8 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// <item>logistics: one live shipment (planned, picked up or delivered) per leg of an agreed trade — or none while its
 /// transfer waits (pending for a planning run, or held after failures) — a delivered one per leg of a completed trade,
 /// at most one delivered and none planned or on the road for a cancelled one, none at all for a proposal;</item>
-/// <item>a listing is <c>exhausted</c> exactly when nothing of it remains or is reserved (withdrawn ones aside);</item>
+/// <item>a listing is <c>exhausted</c> exactly when nothing of it is reserved and what remains is nothing or less than its
+/// min lot (withdrawn ones aside);</item>
 /// <item>every leg in a category counted in pieces carries whole pieces;</item>
 /// <item>proposals: none on a withdrawn listing or one whose window ended; none accepted by every town on open listings
 /// yet not agreed (the reservation retry settles it); what the ones not yet fully accepted take
@@ -23,7 +24,7 @@ namespace TradeNet.Integration.Tests.Scenarios;
 /// what remains beyond that (0 once the window ended);</item>
 /// <item>transfers: one per leg of an agreed, completed or cancelled trade, none for a proposal; <c>planned</c> exactly
 /// when its leg has a shipment planned or on the road, <c>delivered</c> when it has a delivered one, <c>pending</c> or
-/// <c>held</c> when it has none; every transfer of a completed trade delivered, and of a cancelled trade cancelled or
+/// <c>held</c> when it has none; every shipment's quantity its leg's; every transfer of a completed trade delivered, and of a cancelled trade cancelled or
 /// delivered; matching's leg delivered exactly when logistics delivered it;</item>
 /// <item>places (towns move: docs/catalog.md "Correcting a town"): matching's copy of each active listing at its town's
 /// position now; no proposal with a leg between towns now farther apart, as the crow flies, than its need's
@@ -99,16 +100,18 @@ public static class ConsistencyAudit
         return problems;
     }
 
-    /// <summary>Exhausted exactly when nothing remains or is reserved: catalog settles a listing's status in every write
-    /// that changes its quantities, and a round matches no exhausted listing.</summary>
+    /// <summary>Exhausted exactly when nothing is reserved and what remains is nothing or less than its min lot (catalog's
+    /// <c>Listing.IsSpent</c>): catalog settles a listing's status in every write that changes its quantities or lot, and a
+    /// round matches no exhausted listing.</summary>
     private static void CheckStatuses(Dictionary<string, JsonElement> listings, List<string> problems)
     {
         foreach (var (id, listing) in listings)
         {
             var status = Text(listing, "status");
             if (status == "withdrawn") continue;
-            double remaining = listing.GetProperty("remaining").GetDouble(), r = listing.GetProperty("reserved").GetDouble();
-            var spent = Math.Abs(remaining) <= Epsilon && Math.Abs(r) <= Epsilon;
+            double remaining = listing.GetProperty("remaining").GetDouble(), r = listing.GetProperty("reserved").GetDouble(),
+                minLot = listing.GetProperty("minLot").GetDouble();
+            var spent = Math.Abs(r) <= Epsilon && (Math.Abs(remaining) <= Epsilon || remaining < minLot - Epsilon);
             if (spent != (status == "exhausted"))
                 problems.Add(Line($"listing {id}: {status} with {remaining} remaining and {r} reserved"));
         }
@@ -213,6 +216,11 @@ public static class ConsistencyAudit
         foreach (var leg in legs)
         {
             var index = leg.GetProperty("index").GetInt32();
+            // Conservation: what logistics moves for a leg is what the towns agreed, as each reads it.
+            double agreed = leg.GetProperty("quantity").GetDouble();
+            foreach (var moved in shipments.Where(s => s.GetProperty("legIndex").GetInt32() == index).Select(s => s.GetProperty("quantity")))
+                if (moved.ValueKind != JsonValueKind.Number || !Near(moved.GetDouble(), agreed))
+                    problems.Add(Line($"trade {id} ({status}), leg {index}: a shipment of {moved.GetRawText()}, the leg agreed {agreed}"));
             var ofLeg = shipments.Where(s => s.GetProperty("legIndex").GetInt32() == index).Select(s => Text(s, "status")).ToList();
             var transfer = transfers.Where(t => t.GetProperty("legIndex").GetInt32() == index).Select(t => Text(t, "status").ToLowerInvariant()).ToList();
             int live = ofLeg.Count(s => s is "planned" or "pickedUp" or "delivered"), moving = ofLeg.Count(s => s is "planned" or "pickedUp"),
@@ -268,7 +276,10 @@ public static class ConsistencyAudit
 
     private static string Text(JsonElement e, string property) => e.GetProperty(property).GetString()!;
 
-    private static bool Near(double a, double b) => Math.Abs(a - b) <= Epsilon * Math.Max(1, Math.Abs(b));
+    /// <summary>Within 1e-6 (catalog's <c>Listing.Epsilon</c>), and a trillionth of the number for the sums of doubles. It was a
+    /// millionth of the number, which let a listing of 10⁹ kg lose 1,000 kg unseen; answers write every quantity to at least
+    /// 7 decimals (<c>DisplayedNumbers</c>), so what a town reads of a sum of legs is within this.</summary>
+    private static bool Near(double a, double b) => Math.Abs(a - b) <= Epsilon + 1e-12 * Math.Abs(b);
 
     private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -202,7 +202,9 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
         var smallest = items.Where(i => i.ListingId == listing.Id).Min(i => i.Quantity);
         if (smallest < listing.MinLot - Listing.Epsilon)
             return $"listing {listing.Id}: quantity {Format(smallest)} is below its minimum lot {Format(listing.MinLot)}";
-        if (line.Quantity > listing.Remaining + Listing.Epsilon)
+        // Against the quantity less what is committed, not the remaining (clamped at 0): a listing already taken to its
+        // quantity plus noise must not let each further trade take another epsilon (five of 0.9e-6 on nothing were reserved).
+        if (line.Quantity > listing.Quantity - listing.Committed + Listing.Epsilon)
             return $"listing {listing.Id}: {Format(line.Quantity)} asked but only {Format(listing.Remaining)} remaining";
         return null;
     }

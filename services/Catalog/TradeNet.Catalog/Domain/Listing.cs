@@ -44,7 +44,9 @@ public sealed record Listing(
     /// <summary>Quantities are doubles (kg, l, kWh…): comparisons allow for rounding in the matcher.</summary>
     public const double Epsilon = 1e-6;
 
-    public double Remaining => Math.Max(0, Quantity - Reserved - Fulfilled);
+    /// <summary>What is free: nothing when only a crumb of float noise (≤ <see cref="Epsilon"/>) is left, as every check
+    /// here reads it; a kilo shared as three thirds of 0.333333333333333 showed 1E-15 to towns and to matching's book.</summary>
+    public double Remaining => Quantity - Reserved - Fulfilled is var free && free > Epsilon ? free : 0;
 
     /// <summary>What the quantity may not drop below.</summary>
     public double Committed => Reserved + Fulfilled;
@@ -96,13 +98,18 @@ public sealed record Listing(
     public string TermsFingerprintWithoutPosition =>
         ListingTermsFingerprint.WithoutPosition(Kind, Category, TownId, MinLot, Attributes, Requires, MaxDistanceKm, AvailableFrom, AvailableUntil);
 
+    /// <summary>Nothing held and too little left for a leg: nothing (a crumb of float noise), or less than its own min lot,
+    /// which no round can propose. Such a listing held one of the town's open places for good; a change that gives it
+    /// more, or a lower lot, reopens it.</summary>
+    public bool IsSpent => Reserved <= Epsilon && (Remaining <= Epsilon || Remaining < MinLot - Epsilon);
+
     // Every change bumps the version, so consumers of ListingChanged can drop stale copies.
     private static Listing Settle(Listing l)
     {
         var status = l.Status switch
         {
             ListingStatuses.Withdrawn => ListingStatuses.Withdrawn,
-            _ when l.Remaining <= Epsilon && l.Reserved <= Epsilon => ListingStatuses.Exhausted,
+            _ when l.IsSpent => ListingStatuses.Exhausted,
             _ => ListingStatuses.Active,
         };
         return l with { Status = status, Version = l.Version + 1 };

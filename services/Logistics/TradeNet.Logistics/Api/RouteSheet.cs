@@ -117,7 +117,14 @@ public static class RouteSheet
     /// <summary>ISO 8601 with the zone's offset: local to read, and still the exact instant for a program.</summary>
     private static string Time(DateTimeOffset local) => local.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
 
-    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>Three decimals, or three significant digits below a thousandth: a balanced leg can be 19 mg of cheese (0.001 kg
+    /// of wheat's worth), which three decimals wrote as "0 × cheese (0 kg)" for the driver to hand over.</summary>
+    private static string Number(double value)
+    {
+        var decimals = value == 0 || !double.IsFinite(value) || Math.Abs(value) >= 0.001
+            ? 3 : Math.Min(15, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value))));
+        return Math.Round(value, decimals).ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture);
+    }
 
     private static void Row(StringBuilder csv, params string[] cells)
     {

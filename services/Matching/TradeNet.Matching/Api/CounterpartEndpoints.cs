@@ -43,7 +43,7 @@ internal static class CounterpartEndpoints
         var (held, book) = await books.ReadAsync(store, now, ct);
         var holds = stored.Withdrawn ? 0 : held.GetValueOrDefault(snapshot.Id);
         // As GET /book shows it: a withdrawn listing or an ended window has nothing available to the next round.
-        var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, snapshot.Remaining - holds);
+        var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, OrderBook.AvailableOf(snapshot.Remaining, holds));
         var inBook = book.FirstOrDefault(e => e.Id == snapshot.Id);
         var self = inBook ?? OrderBook.Entry(snapshot, snapshot.Remaining)!;
         var report = Counterparts.Report(self, book, options.Value.DetourFactor, size);
@@ -59,10 +59,11 @@ internal static class CounterpartEndpoints
     {
         if (withdrawn) return "it is withdrawn";
         if (listing.AvailableUntil < now) return $"its availability ended at {listing.AvailableUntil:u}";
-        if (available <= 0) return listing.Remaining <= 0
+        // A crumb of float noise is nothing a town has: it reads as none.
+        if (available <= OrderBook.Epsilon) return listing.Remaining <= OrderBook.Epsilon
             ? "nothing of it remains (reserved or fulfilled to its quantity)"
             : $"all of what remains ({Number(listing.Remaining)}) is held by pending proposals or agreed trades";
-        if (available < listing.MinLot) return $"what is available ({Number(available)}) is below its min lot ({Number(listing.MinLot)})";
+        if (!OrderBook.CanTrade(available, listing.MinLot)) return $"what is available ({Number(available)}) is below its min lot ({Number(listing.MinLot)})";
         return null;
     }
 

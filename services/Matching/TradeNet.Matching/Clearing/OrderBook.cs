@@ -1,4 +1,5 @@
 using TradeNet.Contracts;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Matching.Clearing;
 
@@ -30,9 +31,21 @@ public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
 {
     public static OrderBook Empty { get; } = new([]);
 
+    /// <summary>A crumb of float noise, nothing a town has (catalog's <c>Listing.Epsilon</c>, which its checks allow).</summary>
+    public const double Epsilon = 1e-6;
+
     /// <summary>The entries a leg can use: a listing whose available quantity is below its own min lot cannot give or
-    /// take a single leg.</summary>
-    public IReadOnlyList<BookEntry> Tradable => Entries.Where(e => e.Available >= e.MinLot && e.Available > 0).ToList();
+    /// take a single leg, nor can a crumb (≤ <see cref="Epsilon"/>).</summary>
+    public IReadOnlyList<BookEntry> Tradable => Entries.Where(e => CanTrade(e.Available, e.MinLot)).ToList();
+
+    /// <summary>Whether <paramref name="available"/> (<see cref="AvailableOf"/>) can carry a leg of a listing with this min lot.</summary>
+    public static bool CanTrade(double available, double minLot) => available > Epsilon && available >= minLot;
+
+    /// <summary>What a round may take of a listing: its remaining less what is held, as a town reads it
+    /// (<see cref="DisplayedNumbers.Round"/>). A leg is its value over a price, so 6 kg less a 3 kg leg of pellets remains as
+    /// 2.9999999999999996 kg; compared as it is, that is under a min lot of 3 and the engine left it out for good, while
+    /// the town reads 3. Rounding moves it by less than 1e-7, within what catalog's reservation allows.</summary>
+    public static double AvailableOf(double remaining, double held) => DisplayedNumbers.Round(remaining - held);
 
     /// <summary>Builds a round's book: open listings minus what pending proposals hold. Listings whose
     /// availability ended before <paramref name="now"/> can no longer be delivered and are left out.</summary>
@@ -42,7 +55,7 @@ public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
         foreach (var l in listings.OrderBy(l => l.Id, StringComparer.Ordinal))
         {
             if (l.AvailableUntil < now) continue;
-            var available = l.Remaining - held.GetValueOrDefault(l.Id);
+            var available = AvailableOf(l.Remaining, held.GetValueOrDefault(l.Id));
             if (available <= 0) continue;
             if (Entry(l, available) is { } entry) entries.Add(entry);
         }
