@@ -70,7 +70,7 @@ public sealed class ApiDocumentTests(CatalogFactory factory) : IClassFixture<Cat
     [InlineData("POST", "/api/catalog/towns/{id}/api-key", new[] { 200, 401, 403, 404, 409, 503 })]
     [InlineData("POST", "/api/catalog/towns/{id}/suspension", new[] { 200, 400, 401, 403, 404, 413, 415, 503 })]
     [InlineData("DELETE", "/api/catalog/towns/{id}/suspension", new[] { 200, 401, 403, 404, 409, 503 })]
-    [InlineData("PUT", "/api/catalog/towns/{id}", new[] { 200, 400, 401, 403, 404, 413, 415, 429, 503 })]
+    [InlineData("PUT", "/api/catalog/towns/{id}", new[] { 200, 400, 401, 403, 404, 409, 413, 415, 429, 503 })]
     [InlineData("POST", "/api/catalog/backups", new[] { 201, 401, 403, 409, 503 })]
     [InlineData("GET", "/api/catalog/backups", new[] { 200, 401, 403, 409, 503 })]
     [InlineData("DELETE", "/api/catalog/backups/{id}", new[] { 204, 400, 401, 403, 404, 409, 503 })]

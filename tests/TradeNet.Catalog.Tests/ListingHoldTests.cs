@@ -37,6 +37,38 @@ public sealed class ListingHoldTests(CatalogFactory factory) : IClassFixture<Cat
     }
 
     [Fact]
+    public async Task A_town_withdrawing_promised_goods_keeps_them_promised_until_their_trades_settle()
+    {
+        var apples = await OfferAsync(10);
+        var (completing, cancelled) = (Guid.NewGuid(), Guid.NewGuid());
+        await ReserveAsync(completing, apples.Id, 4);
+        await ReserveAsync(cancelled, apples.Id, 3);
+
+        var response = await factory.ClientAs(TestSettings.TownAuth(apples.TownId)).DeleteAsync($"/api/catalog/listings/{apples.Id}");
+
+        // Only the free rest leaves the board: the agreed trades still hold their quantities.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var withdrawn = (await response.Content.ReadFromJsonAsync<ListingView>())!;
+        Assert.Equal(("withdrawn", 7.0, 3.0), (withdrawn.Status, withdrawn.Reserved, withdrawn.Remaining));
+        Assert.False((await Grpc.ReserveListingsAsync(new ReserveListingsRequest
+        {
+            TradeId = Guid.NewGuid().ToString(), Items = { new ReservationItem { ListingId = apples.Id, Quantity = 1 } },
+        })).Reserved);
+
+        var (completion, cancellation) = (NewId.NextGuid(), NewId.NextGuid());
+        await factory.Harness.Bus.Publish(new TradeCompleted(completing, []), c => c.MessageId = completion);
+        await factory.Harness.Bus.Publish(new TradeCancelled(cancelled, "cancelled by operator ops: stuck", WasAgreed: true, []),
+            c => c.MessageId = cancellation);
+        await Eventually.True(() => Task.FromResult(factory.Deliveries.Finished(completion) >= 1 && factory.Deliveries.Finished(cancellation) >= 1),
+            TimeSpan.FromSeconds(15), "the completion and the cancellation");
+
+        // The completed trade's 4 are delivered goods, the cancelled one's 3 come back to a listing that stays off the board.
+        var settled = await factory.ListingAsync(apples.Id);
+        Assert.Equal(("withdrawn", 0.0, 4.0, 6.0), (settled.Status, settled.Reserved, settled.Fulfilled, settled.Remaining));
+        Assert.Equal(0, factory.PublishedCount<ListingChanged>(e => e.Listing.Id == apples.Id && e.Listing.Version > withdrawn.Version));
+    }
+
+    [Fact]
     public async Task Lowering_a_listing_below_its_reservations_names_the_trades_holding_them_and_that_they_must_end_first()
     {
         var apples = await OfferAsync(10);

@@ -103,6 +103,22 @@ public sealed class ReservationTermsTests(CatalogFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_leg_the_changed_terms_refuse_is_refused_for_them_and_recorded_rather_than_reported_as_changed_terms()
+    {
+        // The town raised its min lot above the leg: the listing as it is now refuses the leg, whatever the caller holds.
+        var (honey, terms) = await HoneyAsync();
+        await ChangeAsync(honey, new { minLot = 50 });
+        var trade = Guid.NewGuid();
+
+        var reply = await Grpc.ReserveListingsAsync(Reserve(trade, (honey.Id, 30, terms)));
+
+        Assert.False(reply.Reserved);
+        Assert.Equal(ReservationRefusal.Unspecified, reply.Refusal);
+        Assert.Contains("below its minimum lot", reply.Reason);
+        Assert.Equal("refused", (await factory.Store.GetReservationAsync(trade))!.State);
+    }
+
+    [Fact]
     public async Task A_refusal_that_stands_is_not_reported_as_changed_terms()
     {
         var (honey, terms) = await HoneyAsync();

@@ -24,8 +24,9 @@ internal static class TownEndpoints
         // A town corrects its own details, or an operator does (a town registered with wrong coordinates); which town is
         // checked against the caller in TownChanges. No If-Match or Idempotency-Key, as for a listing's PUT: a repeated
         // replacement changes nothing and announces nothing.
-        // 429 when a town moves itself more than Catalog:MaxTownMovesPerHour times (TownMoves).
-        api.MapPut("/towns/{id}", Change).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404, 429);
+        // 429 when a town moves itself more than Catalog:MaxTownMovesPerHour times (TownMoves); 409 when a town renames or
+        // moves itself into a suspended town's likeness (SuspendedLookalikes), as registration refuses it.
+        api.MapPut("/towns/{id}", Change).RequireAuthorization(Policies.TownOrOperator).ProducesProblems(403, 404, 409, 429);
         api.MapTownSuspension();
         return api;
     }

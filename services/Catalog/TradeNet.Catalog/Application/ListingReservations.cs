@@ -59,7 +59,8 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
                 listings.Add(listing!);
             }
 
-            // Before the quantities: the caller's copy is stale, so its request may be too; it asks again once it caught up.
+            // After the refusals above, which judge the listing as it is now and stand whatever the caller's copy says; before
+            // the write: the caller's copy is stale, so its request may be too, and it asks again once it caught up.
             if (refusal is null && await ChangedTermsAsync(session, listings, expectedTerms, ct) is { Count: > 0 } changed)
             {
                 // Not recorded (the session is not committed): a later call with the new terms must be able to succeed.

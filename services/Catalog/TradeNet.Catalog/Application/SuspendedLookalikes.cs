@@ -86,4 +86,10 @@ public static class SuspendedLookalikes
         $"this registration matches town '{suspended.Id}' ({suspended.Name}) by {why}, and that town is suspended by the " +
         "network's operators: it cannot register again under a new identity while the suspension lasts. Contact " +
         $"{contact ?? "the network's operators"} to have the suspension reviewed; an operator can reinstate the town or register this one.";
+
+    /// <summary>What a town renaming or moving itself into a suspended town's likeness is told (PUT /towns/{id}).</summary>
+    public static string ChangeRefusal(Town suspended, string why, string? contact) =>
+        $"this change would make the town match town '{suspended.Id}' ({suspended.Name}) by {why}, and that town is suspended by " +
+        "the network's operators: no town takes on its name at its place while the suspension lasts. Contact " +
+        $"{contact ?? "the network's operators"} to have the suspension reviewed; an operator can make this change.";
 }

@@ -54,6 +54,22 @@ public sealed class TownChanges(ICatalogStore store, TimeProvider clock, IOption
                 && changed.Specialties.SequenceEqual(town.Specialties)) return town;
             var now = clock.GetUtcNow();
             var moved = changed.Lat != town.Lat || changed.Lon != town.Lon;
+            // A town taking on a suspended town's name at its place would bring it back under a new identity, which
+            // registration refuses; a town that looked like it already (registered before the suspension) is left alone.
+            // Read in this write, as registration reads it: a suspension committed first is seen.
+            (Town Town, string Why)? overruled = null;
+            if ((moved || SuspendedLookalikes.CompactKey(changed.Name) != SuspendedLookalikes.CompactKey(town.Name))
+                && await SuspendedLookalikes.FindAsync(session, null, changed.Name, changed.Lat, changed.Lon, ct) is { } lookalike
+                && (await SuspendedLookalikes.FindAsync(session, null, town.Name, town.Lat, town.Lon, ct))?.Town.Id != lookalike.Town.Id)
+            {
+                if (actingTown is not null)
+                {
+                    logger.LogWarning("Change of town {TownId} refused: it would match suspended town {SuspendedId} by {Why}",
+                        town.Id, lookalike.Town.Id, lookalike.Why);
+                    return Problem.Conflict(SuspendedLookalikes.ChangeRefusal(lookalike.Town, lookalike.Why, options.Value.SuspensionContact?.Trim()));
+                }
+                overruled = lookalike;
+            }
             if (moved && actingTown is not null)
             {
                 // Checked on the moves this write read and stored by it: two concurrent moves cannot both pass (SQLite
@@ -74,6 +90,9 @@ public sealed class TownChanges(ICatalogStore store, TimeProvider clock, IOption
             }
             session.Publish(new TownChanged(changed.Id, changed.Name, changed.InseeCode, changed.Lat, changed.Lon, changed.Specialties, now));
             await session.CommitAsync(ct);
+            if (overruled is { } matched)
+                logger.LogWarning("Operator {Operator} changed town {TownId} although it now matches suspended town {SuspendedId} by {Why}",
+                    caller, changed.Id, matched.Town.Id, matched.Why);
             logger.LogInformation("Town {TownId} changed by {Role} {Caller}{Moved}", changed.Id, actingTown is null ? "operator" : "town",
                 caller, moved ? $"; moved, {relocated.Count} open listings re-announced" : "");
             return changed;
