@@ -46,7 +46,7 @@ public static class ClearingEngine
             var early = comp.Listings.Length > options.FirstOrderAboveListings
                 ? Task.Run(() => CirculationBound.Compute(market, arcs), cancellationToken) : null;
             var sol = new ComponentSolver(market, comp, deadline, dual, cancellationToken, swapsByComponent[ci], seedsArePlan: true,
-                options.FirstOrderAboveListings, options.PlanSearchPasses, options.ProofMipLimit).Solve();
+                options.FirstOrderAboveListings, options.PlanSearchPasses, options.ProofMipLimit, options.MergeRounds).Solve();
             for (var i = 0; i < sol.Values.Length; i++)
                 if (sol.Values[i] > 0) trades.Add((sol.Columns[i], sol.Values[i]));
             objective += sol.Objective;

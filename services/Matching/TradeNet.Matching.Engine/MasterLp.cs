@@ -147,6 +147,9 @@ internal sealed class MasterLp : IDisposable
     /// <summary>Σ dual × capacity over the component's listings (the dual part of the Lagrangian bound).</summary>
     public double DualObjective(double[] dual) => _rows.Keys.Sum(l => dual[l] * _m.Cap[l]);
 
+    /// <summary>Sets V_c's objective coefficient (a perturbed profit picks another vertex of a degenerate optimal face).</summary>
+    public void SetProfit(int column, double profit) => _objective.SetCoefficient(_vars[column], profit);
+
     /// <summary>Sets V_c's bounds (used to re-optimise amounts once the on/off choices of min-lot columns are fixed).</summary>
     public void SetBounds(int column, double lb, double ub) => _vars[column].SetBounds(lb, ub);
 

@@ -52,7 +52,7 @@ public sealed record SolveOptions
     /// <summary>Components with more listings solve their master LP with PDLP instead of simplex (tests lower it).</summary>
     internal int FirstOrderAboveListings { get; init; } = ComponentSolver.FirstOrderListings;
 
-    /// <summary>Runs the 4-cycle plan searches (regions, then town neighbourhoods) at most this many passes each, and
+    /// <summary>Runs the 4-cycle plan searches (merging, regions, then town neighbourhoods) at most this many passes each, and
     /// without a time limit too (tests: that path, reached on a machine of any speed rather than when the clock allows;
     /// each region and sub-problem keeps its own MIP budget). Null: they run only under a time limit, passes until it
     /// ends (regions) or three (neighbourhoods) — the service's and the benchmarks' behaviour.</summary>
@@ -61,6 +61,11 @@ public sealed record SolveOptions
     /// <summary>The proof MIP's own limit (tests: a proof that stops short, followed by the final fill, whatever the
     /// machine's speed). Null: what the time limit leaves, or 10 s without one.</summary>
     internal TimeSpan? ProofMipLimit { get; init; }
+
+    /// <summary>Merge rounds of the 4-cycle plan search at most (tests: 0 keeps a test of the region search to the plan fix
+    /// and re-solve leaves, which merging may leave nothing to improve). Null: as many as <see cref="PlanSearchPasses"/>,
+    /// or as the time limit allows.</summary>
+    internal int? MergeRounds { get; init; }
 
     public static SolveOptions Default { get; } = new();
 }
