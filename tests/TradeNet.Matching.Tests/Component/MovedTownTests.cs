@@ -54,6 +54,26 @@ public class MovedTownTests
     }
 
     [Fact]
+    public async Task A_round_proposes_no_leg_from_a_moving_towns_old_point_while_its_listings_disagree_on_where_it_is()
+    {
+        await using var host = new MatchingHost();
+        // A takes firewood from at most 20 km away. B moved about 100 km: its firewood's ListingChanged has arrived, its
+        // cheese need's not yet (one event per listing). The engine places a town at one point, and b-cheese comes first.
+        await host.PublishListingsAsync(Swap.CheeseOffer(), Swap.WoodNeed() with { MaxDistanceKm = 20 }, Swap.CheeseNeed(), Swap.WoodOffer());
+        await host.Publish(new ListingChanged(Moved(Swap.WoodOffer(), version: 2)));
+        await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == "b-wood"), b => b.Version == 2, what: "v2 in the book");
+
+        var round = await host.RunRoundAsync();
+
+        // The firewood would come from where b-wood's copy says it is, 100 km away; and b-cheese's change, when it arrives,
+        // re-fits only the legs through b-cheese, so nothing later would catch it.
+        Assert.Equal(0, round.Trades);
+        await host.Publish(new ListingChanged(Moved(Swap.CheeseNeed(), version: 2)));
+        await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == "b-cheese"), b => b.Version == 2, what: "v2 in the book");
+        Assert.Equal(0, (await host.RunRoundAsync()).Trades);
+    }
+
+    [Fact]
     public async Task An_agreed_trade_keeps_the_points_it_was_agreed_on_after_a_town_moves()
     {
         await using var host = new MatchingHost();
