@@ -5,6 +5,7 @@ using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Api;
 using TradeNet.Matching.Clearing;
 using TradeNet.Matching.Consumers;
+using TradeNet.Matching.Engine;
 using TradeNet.Matching.Rounds;
 using TradeNet.Matching.Storage;
 using TradeNet.Matching.Storage.Sqlite;
@@ -31,6 +32,13 @@ public static class MatchingExtensions
                 $"Matching:UnagreedTradeRetention must be at least {MatchingOptions.MinUnagreedTradeRetention.TotalHours} hours, or 0 (unset) " +
                 "to keep every trade.")
             .Validate(o => o.MaxLegsPerTownPair >= 1, "Matching:MaxLegsPerTownPair must be at least 1.")
+            // The engine refuses to solve outside these (BookValidator): taken at start, every round would fail (500).
+            .Validate(o => o.MaxCycleLength is >= BookValidator.MinCycleLength and <= BookValidator.MaxSupportedCycleLength,
+                $"Matching:MaxCycleLength must be {BookValidator.MinCycleLength} to {BookValidator.MaxSupportedCycleLength} (towns in one trade).")
+            .Validate(o => o.DetourFactor >= 1 && double.IsFinite(o.DetourFactor),
+                "Matching:DetourFactor must be at least 1 (a road is never shorter than the straight line).")
+            .Validate(o => o.RoundTimeLimit > TimeSpan.Zero && o.RoundTimeLimit.TotalSeconds <= BookValidator.MaxTimeLimitSeconds,
+                "Matching:RoundTimeLimit must be above 0 (and at most 31 years).")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
