@@ -74,6 +74,31 @@ public class MovedTownTests
     }
 
     [Fact]
+    public async Task A_proposal_kept_after_its_town_moved_is_agreed_on_the_new_position_which_logistics_plans_from()
+    {
+        await using var host = new MatchingHost();
+        var proposed = await Swap.ProposeAsync(host);
+
+        // B corrected its coordinates: no limit breaks, so the proposal stays, and the reservation goes out with the new terms.
+        await host.Publish(new ListingChanged(Moved(Swap.WoodOffer(), version: 2)));
+        await host.Publish(new ListingChanged(Moved(Swap.CheeseNeed(), version: 2)));
+        await Eventually.Until(async () => await host.BookAsync(), book => book.Where(b => b.TownId == Swap.B).All(b => b.Version == 2),
+            what: "B's listings at v2");
+        Assert.Equal(TradeStatus.Proposed, (await host.TradeAsync(proposed.Id)).Status);
+        (await Swap.AcceptAsync(host, Swap.A, proposed.Id)).EnsureSuccessStatusCode();
+        (await Swap.AcceptAsync(host, Swap.B, proposed.Id)).EnsureSuccessStatusCode();
+
+        // Logistics sends its vans to the legs' points: B's goods are picked up, and A's delivered, where B is now.
+        var agreed = await host.Published<TradeAgreed>(a => a.TradeId == proposed.Id);
+        var moved = new TradePoint(MovedLat, MovedLon);
+        Assert.Equal(moved, agreed.Legs.Single(l => l.FromTown == Swap.B).From);
+        Assert.Equal(moved, agreed.Legs.Single(l => l.ToTown == Swap.B).To);
+        var trade = await host.TradeAsync(proposed.Id);
+        Assert.Equal(moved, trade.Legs.Single(l => l.FromTown == Swap.B).From);
+        Assert.Equal(moved, trade.Legs.Single(l => l.ToTown == Swap.B).To);
+    }
+
+    [Fact]
     public async Task An_agreed_trade_keeps_the_points_it_was_agreed_on_after_a_town_moves()
     {
         await using var host = new MatchingHost();

@@ -54,13 +54,17 @@ public static class OverheldListings
                 var trade = latest.GetValueOrDefault(read.Id) ?? read;
                 if (LegOutsideTerms(trade, listing, others, detourFactor) is not { } leg)
                 {
+                    // Its legs through the listing start or end where the copy now puts its town (a town that corrected
+                    // its position): an agreement hands them to logistics, which sends its vans there.
+                    var kept = AtPosition(trade, listing);
                     // A window that now ends before the proposal's deadline brings the deadline in, as a round sets it
                     // when it knows the end: goods no longer available cannot be agreed on, and the expiry ends it then.
-                    if (listing.AvailableUntil is { } end && end < trade.Deadline)
+                    if (listing.AvailableUntil is { } end && end < kept.Deadline) kept = kept with { Deadline = end };
+                    if (!ReferenceEquals(kept, trade))
                     {
-                        if (!await session.UpdateTradeAsync(trade with { Deadline = end }, ct))
-                            throw new TradeChangedException($"Trade {trade.Id} changed while bringing its deadline in; the message will be retried.");
-                        trade = latest[trade.Id] = trade with { Deadline = end, Version = trade.Version + 1 };
+                        if (!await session.UpdateTradeAsync(kept, ct))
+                            throw new TradeChangedException($"Trade {trade.Id} changed while re-dating or re-placing it; the message will be retried.");
+                        trade = latest[trade.Id] = kept with { Version = trade.Version + 1 };
                     }
                     if (!trade.AllAccepted) fitting.Add(trade);
                     continue;
@@ -95,6 +99,26 @@ public static class OverheldListings
     {
         if (!await TradeWrites.CancelAsync(session, trade, reason, at, ct))
             throw new TradeChangedException($"Trade {trade.Id} changed while cancelling it; the message will be retried.");
+    }
+
+    /// <summary>The trade with each leg through <paramref name="listing"/> at its town's position as the listing now has it
+    /// (the offer's end is the leg's <c>From</c>, the need's its <c>To</c>); the same instance when every one already is.</summary>
+    private static Trade AtPosition(Trade trade, ListingSnapshot listing)
+    {
+        var point = new TradePoint(listing.TownLat, listing.TownLon);
+        if (!trade.Legs.Any(l => (l.Leg.OfferId == listing.Id && l.Leg.From != point) || (l.Leg.NeedId == listing.Id && l.Leg.To != point)))
+            return trade;
+        return trade with
+        {
+            Legs = trade.Legs.Select(l => l with
+            {
+                Leg = l.Leg with
+                {
+                    From = l.Leg.OfferId == listing.Id ? point : l.Leg.From,
+                    To = l.Leg.NeedId == listing.Id ? point : l.Leg.To,
+                },
+            }).ToList(),
+        };
     }
 
     /// <summary>The listing at the other end of each leg through one of <paramref name="entries"/>.</summary>
