@@ -28,8 +28,11 @@ public class MovedTownTests
             what: "v2 in the book");
         Assert.Equal((MovedLat, MovedLon), (entry.TownLat, entry.TownLon));
         // A snapshot of the old position delivered late (an older version) does not move the listing back.
-        await host.Publish(new ListingChanged(Swap.WoodOffer(version: 1)));
-        await Task.Delay(300);
+        var late = Guid.NewGuid();
+        await host.Publish(new ListingChanged(Swap.WoodOffer(version: 1)), late);
+        // Read once it was consumed (a fixed wait passed whatever the consumer did, when it had not run yet).
+        await Eventually.True(() => Task.FromResult(host.Harness.ConsumedSoFar<ListingChanged>().Any(m => m.Context.MessageId == late)),
+            what: "the late v1 consumed");
         var after = (await host.BookAsync()).Single(b => b.Id == "b-wood");
         Assert.Equal((2L, MovedLat, MovedLon), (after.Version, after.TownLat, after.TownLon));
     }
