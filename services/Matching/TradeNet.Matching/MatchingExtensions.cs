@@ -39,6 +39,9 @@ public static class MatchingExtensions
                 "Matching:DetourFactor must be at least 1 (a road is never shorter than the straight line).")
             .Validate(o => o.RoundTimeLimit > TimeSpan.Zero && o.RoundTimeLimit.TotalSeconds <= BookValidator.MaxTimeLimitSeconds,
                 "Matching:RoundTimeLimit must be above 0 (and at most 31 years).")
+            // 0 had every proposal expire as it was made; a sweep interval of 0 ends the sweeps with the timer's exception.
+            .Validate(o => o.ProposalTtl > TimeSpan.Zero, "Matching:ProposalTtl must be above 0 (how long towns have to answer).")
+            .Validate(o => o.SweepInterval > TimeSpan.Zero, "Matching:SweepInterval must be above 0.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
