@@ -71,6 +71,7 @@ public class MovedTownTests
         // The firewood would come from where b-wood's copy says it is, 100 km away; and b-cheese's change, when it arrives,
         // re-fits only the legs through b-cheese, so nothing later would catch it.
         Assert.Equal(0, round.Trades);
+        Assert.StartsWith("1 trade(s) dropped whose leg fits from a town's old position only", round.Quality!.Note);
         await host.Publish(new ListingChanged(Moved(Swap.CheeseNeed(), version: 2)));
         await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == "b-cheese"), b => b.Version == 2, what: "v2 in the book");
         Assert.Equal(0, (await host.RunRoundAsync()).Trades);
