@@ -39,6 +39,8 @@ public static class MatchingExtensions
                 "Matching:DetourFactor must be at least 1 (a road is never shorter than the straight line).")
             .Validate(o => o.RoundTimeLimit > TimeSpan.Zero && o.RoundTimeLimit.TotalSeconds <= BookValidator.MaxTimeLimitSeconds,
                 "Matching:RoundTimeLimit must be above 0 (and at most 31 years).")
+            // A leg pays its weight's share of a trip carrying this load: 0 or less divides the round's costs into nothing (500).
+            .Validate(o => o.ReferenceLoadKg > 0 && double.IsFinite(o.ReferenceLoadKg), "Matching:ReferenceLoadKg must be above 0 (kg).")
             // 0 had every proposal expire as it was made; a sweep interval of 0 ends the sweeps with the timer's exception.
             .Validate(o => o.ProposalTtl > TimeSpan.Zero, "Matching:ProposalTtl must be above 0 (how long towns have to answer).")
             .Validate(o => o.SweepInterval > TimeSpan.Zero, "Matching:SweepInterval must be above 0.")
