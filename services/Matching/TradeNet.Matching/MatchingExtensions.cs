@@ -5,6 +5,7 @@ using TradeNet.Contracts.Grpc;
 using TradeNet.Matching.Api;
 using TradeNet.Matching.Clearing;
 using TradeNet.Matching.Consumers;
+using TradeNet.Matching.Engine;
 using TradeNet.Matching.Rounds;
 using TradeNet.Matching.Storage;
 using TradeNet.Matching.Storage.Sqlite;
@@ -31,6 +32,18 @@ public static class MatchingExtensions
                 $"Matching:UnagreedTradeRetention must be at least {MatchingOptions.MinUnagreedTradeRetention.TotalHours} hours, or 0 (unset) " +
                 "to keep every trade.")
             .Validate(o => o.MaxLegsPerTownPair >= 1, "Matching:MaxLegsPerTownPair must be at least 1.")
+            // The engine refuses to solve outside these (BookValidator): taken at start, every round would fail (500).
+            .Validate(o => o.MaxCycleLength is >= BookValidator.MinCycleLength and <= BookValidator.MaxSupportedCycleLength,
+                $"Matching:MaxCycleLength must be {BookValidator.MinCycleLength} to {BookValidator.MaxSupportedCycleLength} (towns in one trade).")
+            .Validate(o => o.DetourFactor >= 1 && double.IsFinite(o.DetourFactor),
+                "Matching:DetourFactor must be at least 1 (a road is never shorter than the straight line).")
+            .Validate(o => o.RoundTimeLimit > TimeSpan.Zero && o.RoundTimeLimit.TotalSeconds <= BookValidator.MaxTimeLimitSeconds,
+                "Matching:RoundTimeLimit must be above 0 (and at most 31 years).")
+            // A leg pays its weight's share of a trip carrying this load: 0 or less divides the round's costs into nothing (500).
+            .Validate(o => o.ReferenceLoadKg > 0 && double.IsFinite(o.ReferenceLoadKg), "Matching:ReferenceLoadKg must be above 0 (kg).")
+            // 0 had every proposal expire as it was made; a sweep interval of 0 ends the sweeps with the timer's exception.
+            .Validate(o => o.ProposalTtl > TimeSpan.Zero, "Matching:ProposalTtl must be above 0 (how long towns have to answer).")
+            .Validate(o => o.SweepInterval > TimeSpan.Zero, "Matching:SweepInterval must be above 0.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 

@@ -275,8 +275,11 @@ public class CancelTests
         Assert.False(stored.Legs[1].Delivered);
 
         // The delivery report that follows finds the leg delivered already: nothing to settle.
-        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, arrived));
-        await Task.Delay(300);
+        var report = Guid.NewGuid();
+        await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, 0, arrived), report);
+        // Read once it was consumed (a fixed wait passed whatever the consumer did, when it had not run yet).
+        await Eventually.True(() => Task.FromResult(host.Harness.ConsumedSoFar<ShipmentDelivered>().Any(m => m.Context.MessageId == report)),
+            what: "the delivery report consumed");
         Assert.Equal(stored.Version, (await host.TradeAsync(trade.Id)).Version);
     }
 

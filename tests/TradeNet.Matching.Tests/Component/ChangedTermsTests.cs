@@ -58,6 +58,28 @@ public class ChangedTermsTests
     }
 
     [Fact]
+    public async Task A_proposal_kept_after_a_window_moved_is_agreed_with_the_window_as_listed_now_which_logistics_picks_up_in()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeMilliseconds());
+        var until = from.AddDays(10);
+
+        // The need's window is open-ended, so the wood available only next month still fits it and the proposal stays.
+        await host.Publish(new ListingChanged(Swap.WoodOffer(version: 2) with { AvailableFrom = from, AvailableUntil = until }));
+        await Eventually.Until(async () => (await host.BookAsync()).Single(b => b.Id == "b-wood"), b => b.Version == 2, what: "v2 in the book");
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+
+        // Logistics plans the pickup inside the leg's window: not before the wood is there, nor after it is gone.
+        var agreed = await host.Published<TradeAgreed>(a => a.TradeId == trade.Id);
+        var wood = agreed.Legs.Single(l => l.OfferId == "b-wood");
+        Assert.Equal((from, until), (wood.AvailableFrom, wood.AvailableUntil));
+        var cheese = agreed.Legs.Single(l => l.OfferId == "a-cheese");
+        Assert.Equal((null, null), (cheese.AvailableFrom, cheese.AvailableUntil));
+    }
+
+    [Fact]
     public async Task A_change_the_proposal_still_fits_cancels_nothing()
     {
         await using var host = new MatchingHost();

@@ -86,7 +86,7 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
         var trades = best.Trades;
         var (objective, gap, status, cycleLengths) = (result.Objective, result.Gap, result.Status.ToString().ToLowerInvariant(),
             result.Stats.CycleLengths.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value));
-        if (!ReferenceEquals(best, first) || first.Lowered + first.Dropped + first.SelfServed > 0)
+        if (!ReferenceEquals(best, first) || first.Lowered + first.Dropped + first.SelfServed + best.Moving > 0)
         {
             // The first solve's bound is of the whole book without whole pieces or self-served towns, which can only do
             // as well: it still bounds this plan.
@@ -94,12 +94,13 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
             gap = result.Bound > 0 ? Math.Max(0, (result.Bound - objective) / result.Bound) : 0;
             status = gap <= 1e-6 ? "optimal" : "feasible";
             cycleLengths = trades.GroupBy(t => t.Legs.Count).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(), g => g.Count());
-            logger.LogInformation("Whole pieces: {Lowered} trades lowered, {Dropped} dropped; {SelfServed} dropped where a town would serve its own need, {Resolves} solve(s) again; objective {Objective:F1}, gap {Gap:P2}",
-                best.Lowered, best.Dropped, first.SelfServed, resolves, objective, gap);
+            logger.LogInformation("Whole pieces: {Lowered} trades lowered, {Dropped} dropped; {SelfServed} dropped where a town would serve its own need, {Resolves} solve(s) again; {Moving} dropped fitting a moving town's old position only; objective {Objective:F1}, gap {Gap:P2}",
+                best.Lowered, best.Dropped, first.SelfServed, resolves, best.Moving, objective, gap);
         }
         activity?.SetTag("tradenet.solver.whole_pieces.lowered", best.Lowered);
         activity?.SetTag("tradenet.solver.whole_pieces.dropped", best.Dropped);
         activity?.SetTag("tradenet.solver.self_served.dropped", first.SelfServed);
+        activity?.SetTag("tradenet.solver.moving_towns.dropped", best.Moving);
         // The bound still counts the dropped trades, so a gap that is only theirs would read as a weak solve.
         var notes = new[] { quote.Note,
             result.Stats.InvalidPlan is { } broken
@@ -108,7 +109,10 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
             first.SelfServed == 0 ? null
                 : $"{first.SelfServed} trade(s) dropped in which a town would serve its own need; the bound still counts them. " +
                   $"Solved again {resolves} time(s) without the {blocked.Count} need(s) they served" +
-                  (ReferenceEquals(best, first) ? ", which found no better plan." : $": {best.Trades.Count} trade(s) proposed from that solve.") }
+                  (ReferenceEquals(best, first) ? ", which found no better plan." : $": {best.Trades.Count} trade(s) proposed from that solve."),
+            best.Moving == 0 ? null
+                : $"{best.Moving} trade(s) dropped whose leg fits from a town's old position only (its listings disagree on where " +
+                  "it is while its move reaches the book); the bound still counts them." }
             .OfType<string>().ToList();
         var note = notes.Count == 0 ? null : string.Join(' ', notes);
         var quality = new RoundQuality(result.Bound, gap, status, result.Stats.Edges, cycleLengths, result.Stats.Method, best.TransportCost, note);
@@ -123,7 +127,7 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
     /// that finds nothing on the engine's whole plans) and with no town serving its own need; the needs those dropped
     /// for that received (one per trade: its first served town's); their value moved less transport.</summary>
     private sealed record Attempt(ClearingResult Result, IReadOnlyList<ClearedTrade> Trades, int Lowered, int Dropped, int SelfServed,
-        IReadOnlyList<string> ServedNeeds, double TransportCost, double Objective);
+        IReadOnlyList<string> ServedNeeds, double TransportCost, double Objective, int Moving);
 
     private async Task<Attempt> SolveAsync(IReadOnlyList<BookEntry> entries, ClearingSettings settings, SolveOptions solveOptions,
         IReadOnlyDictionary<string, BookEntry> byId, TransportQuote quote, CancellationToken ct)
@@ -141,12 +145,14 @@ public sealed class EngineClearing(TransportCosts transport, IOptions<MatchingOp
         var cleared = result.Trades.Select(t => new ClearedTrade(t.Legs.Select(l => new ClearedLeg(
             l.From, l.To, l.Offer, l.Need, l.Category, l.Quantity, l.Value, l.Quantity * byId[l.Offer].WeightPerUnit)).ToList())).ToList();
         var (whole, lowered, dropped) = WholePieces.Apply(cleared, byId);
-        var (trades, selfServed) = SelfServed.Apply(whole, byId);
+        var (notSelfServed, selfServed) = SelfServed.Apply(whole, byId);
+        // The engine judged distances from one point per town; each leg is checked again from its own listings' points.
+        var (trades, moving) = MovingTowns.Apply(notSelfServed, byId, settings.DetourFactor);
         var servedNeeds = whole.Select(t => SelfServed.ServedNeed(t, byId)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var transportCost = quote.CostPerUnit is null ? 0 : trades.SelectMany(t => t.Legs)
             .Sum(l => l.Quantity * quote.CostPerUnit(l.FromTown, l.ToTown, l.Category));
-        var objective = lowered + dropped + selfServed == 0 ? result.Objective : trades.Sum(t => t.Legs.Count * t.Value) - transportCost;
-        return new Attempt(result, trades, lowered, dropped, selfServed, servedNeeds, transportCost, objective);
+        var objective = lowered + dropped + selfServed + moving == 0 ? result.Objective : trades.Sum(t => t.Legs.Count * t.Value) - transportCost;
+        return new Attempt(result, trades, lowered, dropped, selfServed, servedNeeds, transportCost, objective, moving);
     }
 
     /// <summary>The service's book in the engine's terms: towns and categories as the listings carry them.</summary>

@@ -54,13 +54,17 @@ public static class OverheldListings
                 var trade = latest.GetValueOrDefault(read.Id) ?? read;
                 if (LegOutsideTerms(trade, listing, others, detourFactor) is not { } leg)
                 {
+                    // Its legs through the listing as the copies now list them — where the town is (one that corrected
+                    // its position), when the goods are there: an agreement hands them to logistics, which plans by them.
+                    var kept = AsListed(trade, listing, others);
                     // A window that now ends before the proposal's deadline brings the deadline in, as a round sets it
                     // when it knows the end: goods no longer available cannot be agreed on, and the expiry ends it then.
-                    if (listing.AvailableUntil is { } end && end < trade.Deadline)
+                    if (listing.AvailableUntil is { } end && end < kept.Deadline) kept = kept with { Deadline = end };
+                    if (!ReferenceEquals(kept, trade))
                     {
-                        if (!await session.UpdateTradeAsync(trade with { Deadline = end }, ct))
-                            throw new TradeChangedException($"Trade {trade.Id} changed while bringing its deadline in; the message will be retried.");
-                        trade = latest[trade.Id] = trade with { Deadline = end, Version = trade.Version + 1 };
+                        if (!await session.UpdateTradeAsync(kept, ct))
+                            throw new TradeChangedException($"Trade {trade.Id} changed while re-dating or re-placing it; the message will be retried.");
+                        trade = latest[trade.Id] = kept with { Version = trade.Version + 1 };
                     }
                     if (!trade.AllAccepted) fitting.Add(trade);
                     continue;
@@ -95,6 +99,35 @@ public static class OverheldListings
     {
         if (!await TradeWrites.CancelAsync(session, trade, reason, at, ct))
             throw new TradeChangedException($"Trade {trade.Id} changed while cancelling it; the message will be retried.");
+    }
+
+    /// <summary>The trade with each leg through <paramref name="listing"/> as the copies now list it: its end where the
+    /// listing's town now is (the offer's end is the leg's <c>From</c>, the need's its <c>To</c>), and its window the overlap
+    /// of the offer's and the need's, as a round sets it (a leg whose other listing matching no longer holds open keeps its
+    /// window: that listing's own events end the proposal). The same instance when every leg already is.</summary>
+    private static Trade AsListed(Trade trade, ListingSnapshot listing, IReadOnlyDictionary<string, BookListing> others)
+    {
+        var point = new TradePoint(listing.TownLat, listing.TownLon);
+        var changed = false;
+        var legs = trade.Legs.Select(state =>
+        {
+            var leg = state.Leg;
+            if (OtherEnd(leg, listing.Id) is not { } otherId) return state;
+            var listed = leg.OfferId == listing.Id ? leg with { From = point } : leg with { To = point };
+            if (others.GetValueOrDefault(otherId) is { Withdrawn: false, Listing: { } other })
+            {
+                var (offer, need) = leg.OfferId == listing.Id ? (listing, other) : (other, listing);
+                listed = listed with
+                {
+                    AvailableFrom = Fit.Max(offer.AvailableFrom, need.AvailableFrom),
+                    AvailableUntil = Fit.Min(offer.AvailableUntil, need.AvailableUntil),
+                };
+            }
+            if (listed == leg) return state;
+            changed = true;
+            return state with { Leg = listed };
+        }).ToList();
+        return changed ? trade with { Legs = legs } : trade;
     }
 
     /// <summary>The listing at the other end of each leg through one of <paramref name="entries"/>.</summary>
