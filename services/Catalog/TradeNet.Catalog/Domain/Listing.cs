@@ -103,6 +103,10 @@ public sealed record Listing(
     /// more, or a lower lot, reopens it.</summary>
     public bool IsSpent => Reserved <= Epsilon && (Remaining <= Epsilon || Remaining < MinLot - Epsilon);
 
+    /// <summary>An active listing a release before this rule left open although spent (<see cref="IsSpent"/>), settled as a
+    /// trade would settle it now (exhausted, its version bumped); null when it needs nothing.</summary>
+    public Listing? SettledIfSpent() => IsActive && IsSpent ? Settle(this) : null;
+
     // Every change bumps the version, so consumers of ListingChanged can drop stale copies.
     private static Listing Settle(Listing l)
     {
