@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace TradeNet.Integration.Tests.Scenarios;
 
@@ -22,6 +23,34 @@ public static class ReleaseAnswers
         new("/api/logistics/transfers", "status", "planned", "delivered", "a delivered leg read planned before 5 Dec"),
         new("/api/logistics/trades/", "status", "planned", "delivered", "a delivered leg read planned before 5 Dec"),
     ];
+
+    /// <summary>docs/catalog.md, "Numbers", and docs/operations.md, Upgrading: a listing an older release left active or
+    /// ended although spent (less than its min lot left, nothing reserved) is settled at start — exhausted, its version
+    /// one more, in matching's copy too. The old answers as today's release announces them.</summary>
+    public static IReadOnlyDictionary<string, JsonElement> WithSpentListingsSettled(IReadOnlyDictionary<string, JsonElement> old)
+    {
+        var spent = old.Where(p => p.Key.StartsWith(CatalogListings, StringComparison.Ordinal) && p.Value.ValueKind == JsonValueKind.Array)
+            .SelectMany(p => p.Value.EnumerateArray()).Where(IsSpent).Select(l => l.GetProperty("id").GetString()!)
+            .ToHashSet(StringComparer.Ordinal);
+        if (spent.Count == 0) return old;
+        return old.ToDictionary(p => p.Key, p =>
+        {
+            var answer = JsonNode.Parse(p.Value.GetRawText());
+            foreach (var item in (answer as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (item["id"]?.GetValue<string>() is not { } id || !spent.Contains(id)) continue;
+                if (item["version"] is { } version) item["version"] = version.GetValue<long>() + 1;
+                if (p.Key.StartsWith(CatalogListings, StringComparison.Ordinal)) item["status"] = "exhausted";
+            }
+            return JsonSerializer.SerializeToElement(answer);
+        }, StringComparer.Ordinal);
+    }
+
+    private const string CatalogListings = "/api/catalog/listings";
+
+    private static bool IsSpent(JsonElement listing) =>
+        listing.GetProperty("status").GetString() is "active" or "ended" && listing.GetProperty("reserved").GetDouble() <= 1e-6 &&
+        listing.GetProperty("remaining").GetDouble() is var remaining && (remaining <= 1e-6 || remaining < listing.GetProperty("minLot").GetDouble());
 
     public static IEnumerable<string> Differences(string path, JsonElement was, JsonElement now, IReadOnlyList<Allowance> allowed) =>
         new Comparison(allowed).Compare(path, was, now);
