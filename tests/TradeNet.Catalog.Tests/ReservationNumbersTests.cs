@@ -117,6 +117,23 @@ public sealed class ReservationNumbersTests(CatalogFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task A_listing_whose_whole_quantity_is_its_min_lot_with_float_noise_in_both_stays_active_when_changed()
+    {
+        // Sent as a town computed it (3 × 0.4 / 0.4 = 3.0000000000000004) as quantity and min lot: matching's book reads
+        // both rounded (OrderBook.CanTrade) and trades it, so it holds its place rightly.
+        var noisy = 3 * 0.4 / 0.4;
+        var town = await factory.RegisterTownAsync();
+        var pellets = await factory.PublishAsync(town.Town.Id,
+            new { kind = "offer", category = "wood-pellets", quantity = noisy, minLot = noisy });
+
+        var changed = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
+            .PutAsJsonAsync($"/api/catalog/listings/{pellets.Id}", new { availableUntil = DateTimeOffset.UtcNow.AddDays(30) });
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("active", (await factory.ListingAsync(pellets.Id)).Status);
+    }
+
+    [Fact]
     public async Task A_crumb_left_by_thirds_shows_as_nothing_remaining()
     {
         // A kilo of cheese to three towns needing a third each, as a town writes a third: 1e-15 kg is left.

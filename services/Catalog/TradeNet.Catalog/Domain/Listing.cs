@@ -102,9 +102,9 @@ public sealed record Listing(
     /// <summary>Nothing held and too little left for a leg: nothing (a crumb of float noise), or less than its own min lot,
     /// which no round can propose. Such a listing held one of the town's open places for good; a change that gives it
     /// more, or a lower lot, reopens it. The lot is compared as matching's book compares it (<c>OrderBook.AvailableOf</c>:
-    /// rounded by <see cref="DisplayedNumbers.Round"/>, then at least the lot), not within <see cref="Epsilon"/>: 2.9999995 of
+    /// both rounded by <see cref="DisplayedNumbers.Round"/>, then at least the lot), not within <see cref="Epsilon"/>: 2.9999995 of
     /// a lot of 3 is in no round, and stayed active here for good.</summary>
-    public bool IsSpent => Reserved <= Epsilon && (Remaining <= Epsilon || DisplayedNumbers.Round(Remaining) < MinLot);
+    public bool IsSpent => Reserved <= Epsilon && (Remaining <= Epsilon || DisplayedNumbers.Round(Remaining) < DisplayedNumbers.Round(MinLot));
 
     // Every change bumps the version, so consumers of ListingChanged can drop stale copies.
     private static Listing Settle(Listing l)
