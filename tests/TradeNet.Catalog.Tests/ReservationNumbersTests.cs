@@ -99,6 +99,41 @@ public sealed class ReservationNumbersTests(CatalogFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task A_listing_left_a_hair_under_its_min_lot_is_exhausted_as_no_round_can_use_it()
+    {
+        // A leg is its value over a price, so it can take 7.0000005 of 10 (within the 1e-6 a reservation allows over the
+        // lot): 2.9999995 is left, which matching's book reads as below a lot of 3 (OrderBook.AvailableOf, CanTrade).
+        var town = await factory.RegisterTownAsync();
+        var apples = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10, minLot = 3 });
+        var request = Reserve(apples.Id, 7.0000005);
+        Assert.True((await Grpc.ReserveListingsAsync(request)).Reserved);
+
+        await factory.Harness.Bus.Publish(new TradeCompleted(Guid.Parse(request.TradeId), []), c => c.MessageId = NewId.NextGuid());
+        await Eventually.True(async () => (await factory.ListingAsync(apples.Id)).Fulfilled > 7, TimeSpan.FromSeconds(15), "fulfilled");
+
+        var left = await factory.ListingAsync(apples.Id);
+        Assert.True(left.Remaining < 3, $"remaining {left.Remaining:R}");
+        Assert.Equal("exhausted", left.Status);
+    }
+
+    [Fact]
+    public async Task A_listing_whose_whole_quantity_is_its_min_lot_with_float_noise_in_both_stays_active_when_changed()
+    {
+        // Sent as a town computed it (3 × 0.4 / 0.4 = 3.0000000000000004) as quantity and min lot: matching's book reads
+        // both rounded (OrderBook.CanTrade) and trades it, so it holds its place rightly.
+        var noisy = 3 * 0.4 / 0.4;
+        var town = await factory.RegisterTownAsync();
+        var pellets = await factory.PublishAsync(town.Town.Id,
+            new { kind = "offer", category = "wood-pellets", quantity = noisy, minLot = noisy });
+
+        var changed = await factory.ClientAs(TestSettings.TownAuth(town.Town.Id))
+            .PutAsJsonAsync($"/api/catalog/listings/{pellets.Id}", new { availableUntil = DateTimeOffset.UtcNow.AddDays(30) });
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("active", (await factory.ListingAsync(pellets.Id)).Status);
+    }
+
+    [Fact]
     public async Task A_crumb_left_by_thirds_shows_as_nothing_remaining()
     {
         // A kilo of cheese to three towns needing a third each, as a town writes a third: 1e-15 kg is left.

@@ -111,7 +111,8 @@ public static class ConsistencyAudit
             if (status == "withdrawn") continue;
             double remaining = listing.GetProperty("remaining").GetDouble(), r = listing.GetProperty("reserved").GetDouble(),
                 minLot = listing.GetProperty("minLot").GetDouble();
-            var spent = Math.Abs(r) <= Epsilon && (Math.Abs(remaining) <= Epsilon || remaining < minLot - Epsilon);
+            // The answer's remaining is already rounded as matching's book reads it (DisplayedNumbers): below the lot, no round.
+            var spent = Math.Abs(r) <= Epsilon && (Math.Abs(remaining) <= Epsilon || remaining < minLot);
             if (spent != (status == "exhausted"))
                 problems.Add(Line($"listing {id}: {status} with {remaining} remaining and {r} reserved"));
         }

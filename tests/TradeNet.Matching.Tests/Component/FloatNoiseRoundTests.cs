@@ -35,6 +35,27 @@ public class FloatNoiseRoundTests
     }
 
     [Fact]
+    public async Task A_listing_whose_whole_quantity_is_its_min_lot_with_float_noise_in_both_is_still_traded()
+    {
+        // A town that computed its quantity (3 × 0.4 / 0.4) and sent it as its min lot too: the book reads what is
+        // available to 12 significant digits (3), and compared that with the min lot as sent, so no round used it.
+        var noisy = 3 * 0.4 / 0.4;
+        Assert.True(noisy > 3);
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(
+            Listing("a-pellets", A, "offer", "wood-pellets", noisy, noisy, 0.4, minLot: noisy),
+            Listing("c-pellets", C, "need", "wood-pellets", 3, 3, 0.4, minLot: 3),
+            Listing("c-honey", C, "offer", "honey", 10, 10, 12),
+            Listing("a-honey", A, "need", "honey", 10, 10, 12));
+
+        var round = await host.RunRoundAsync();
+
+        var proposed = await host.Published<TradeProposed>(p => p.RoundId == round.Id);
+        var pellets = Assert.Single(proposed.Legs, l => l.Category == "wood-pellets");
+        Assert.True(pellets.Quantity >= noisy - 1e-6); // at least the offer's min lot, as catalog's reservation reads it
+    }
+
+    [Fact]
     public async Task A_crumb_of_float_noise_left_beside_a_reservation_is_not_in_the_round()
     {
         await using var host = new MatchingHost();

@@ -1,4 +1,5 @@
 using TradeNet.Contracts;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Catalog.Domain;
 
@@ -100,8 +101,10 @@ public sealed record Listing(
 
     /// <summary>Nothing held and too little left for a leg: nothing (a crumb of float noise), or less than its own min lot,
     /// which no round can propose. Such a listing held one of the town's open places for good; a change that gives it
-    /// more, or a lower lot, reopens it.</summary>
-    public bool IsSpent => Reserved <= Epsilon && (Remaining <= Epsilon || Remaining < MinLot - Epsilon);
+    /// more, or a lower lot, reopens it. The lot is compared as matching's book compares it (<c>OrderBook.AvailableOf</c>:
+    /// both rounded by <see cref="DisplayedNumbers.Round"/>, then at least the lot), not within <see cref="Epsilon"/>: 2.9999995 of
+    /// a lot of 3 is in no round, and stayed active here for good.</summary>
+    public bool IsSpent => Reserved <= Epsilon && (Remaining <= Epsilon || DisplayedNumbers.Round(Remaining) < DisplayedNumbers.Round(MinLot));
 
     /// <summary>An active listing a release before this rule left open although spent (<see cref="IsSpent"/>), settled as a
     /// trade would settle it now (exhausted, its version bumped); null when it needs nothing.</summary>

@@ -39,7 +39,9 @@ public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
     public IReadOnlyList<BookEntry> Tradable => Entries.Where(e => CanTrade(e.Available, e.MinLot)).ToList();
 
     /// <summary>Whether <paramref name="available"/> (<see cref="AvailableOf"/>) can carry a leg of a listing with this min lot.</summary>
-    public static bool CanTrade(double available, double minLot) => available > Epsilon && available >= minLot;
+    /// <remarks>The lot is read as <paramref name="available"/> is (<see cref="DisplayedNumbers.Round"/>): a quantity sent as its
+    /// own min lot with noise (3.0000000000000004) is available as 3, and compared with the lot as sent it was in no round.</remarks>
+    public static bool CanTrade(double available, double minLot) => available > Epsilon && available >= DisplayedNumbers.Round(minLot);
 
     /// <summary>What a round may take of a listing: its remaining less what is held, as a town reads it
     /// (<see cref="DisplayedNumbers.Round"/>). A leg is its value over a price, so 6 kg less a 3 kg leg of pellets remains as
@@ -65,8 +67,9 @@ public sealed record OrderBook(IReadOnlyList<BookEntry> Entries)
     /// <summary>A listing as clearing sees it, with what it still has available; null for a kind clearing does not know.</summary>
     public static BookEntry? Entry(ListingSnapshot l, double available) =>
         TryKind(l.Kind, out var kind)
+            // The lot rounded as what is available is (CanTrade), so a leg can be both; catalog allows 1e-6 under the lot.
             ? new BookEntry(l.Id, l.TownId, kind, l.Category, l.ValuePerUnit, l.WeightPerUnit, available,
-                l.MinLot, l.Attributes ?? [], l.Requires ?? [], l.MaxDistanceKm, l.AvailableFrom, l.AvailableUntil,
+                DisplayedNumbers.Round(l.MinLot), l.Attributes ?? [], l.Requires ?? [], l.MaxDistanceKm, l.AvailableFrom, l.AvailableUntil,
                 l.TownLat, l.TownLon, l.Version, l.Unit)
             : null;
 
