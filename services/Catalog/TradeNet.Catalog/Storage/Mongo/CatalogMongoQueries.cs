@@ -157,6 +157,12 @@ public static class CatalogMongoQueries
     public static CreateIndexModel<Listing> ListingsByTownIndex { get; } =
         new(Builders<Listing>.IndexKeys.Ascending(l => l.TownId), new CreateIndexOptions { Name = "town" });
 
+    /// <summary>The listings' order (<see cref="ListingOrder"/>), as SQLite's <c>ix_listings_created</c>: pages of a list walk
+    /// it instead of sorting every listing the filter keeps, once per page (the start's settle of spent listings,
+    /// <c>SpentListings</c>, pages through every stored-active one).</summary>
+    public static CreateIndexModel<Listing> ListingsCreatedIndex { get; } =
+        new(Builders<Listing>.IndexKeys.Ascending(l => l.CreatedAt).Ascending(l => l.Id), new CreateIndexOptions { Name = "created" });
+
     /// <summary>The order book query: active offers/needs per category.</summary>
     public static CreateIndexModel<Listing> ListingsBookIndex { get; } =
         new(Builders<Listing>.IndexKeys.Ascending(l => l.Status).Ascending(l => l.Kind).Ascending(l => l.Category),
