@@ -83,6 +83,30 @@ public class ReservationTests
     }
 
     [Fact]
+    public async Task The_background_retry_does_not_agree_a_trade_past_its_reservation_grace_but_cancels_it_as_expired()
+    {
+        var clock = new ShiftedClock();
+        await using var host = new MatchingHost(new() { ["Matching:ProposalTtl"] = "00:01:00", ["Matching:ReservationGrace"] = "00:10:00" })
+            { Clock = clock };
+        host.Catalog.Answer = _ => throw FakeCatalog.Outage();
+        var trade = await Swap.ProposeAsync(host);
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Swap.AcceptAsync(host, Swap.B, trade.Id)).StatusCode);
+        // Catalog answers again only after the grace ran out, before the expiry sweep's next tick.
+        clock.Shift = trade.Deadline - DateTimeOffset.UtcNow + TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1);
+        host.Catalog.Answer = _ => new ReserveListingsReply { Reserved = true };
+
+        await using (var scope = host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<TradeLifecycle>().RetryReservationsAsync(CancellationToken.None);
+
+        Assert.Equal(TradeStatus.Cancelled, (await host.TradeAsync(trade.Id)).Status);
+        var cancelled = await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
+        Assert.Equal("expired: reservation not confirmed by catalog", cancelled.Reason);
+        Assert.Equal(0, host.PublishedCount<TradeAgreed>());
+        Assert.Single(host.Catalog.Reservations); // the one that met the outage: nothing asked past the grace
+    }
+
+    [Fact]
     public async Task A_reservation_that_timed_out_is_retried_in_the_background()
     {
         await using var host = new MatchingHost(new() { ["Matching:SweepInterval"] = "00:00:00.200" });

@@ -102,6 +102,9 @@ public sealed class TradeLifecycle(
         trade = await store.GetTradeAsync(tradeId, ct);
         if (trade is null) return AnswerResult.NotFound($"Trade {tradeId} not found.");
         if (trade.Status != TradeStatus.Proposed || !trade.AllAccepted) return AnswerResult.Ok(trade);
+        // Past its grace the expiry sweep cancels it; reserving first would agree it up to a sweep late.
+        var now = clock.GetUtcNow();
+        if (IsDue(trade, now)) return await CancelAsync(tradeId, ExpiredReason(trade), t => IsDue(t, now), ct);
 
         using var activity = TradeNetTelemetry.Source.StartActivity("reserve listings", ActivityKind.Client);
         activity?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
@@ -239,11 +242,10 @@ public sealed class TradeLifecycle(
     public async Task<int> ExpireAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var grace = options.Value.ReservationGrace;
         // Every proposal past its deadline, then those due: a page of the newest could be all fully accepted ones inside
         // their grace (catalog down longer than the deadline), and older unanswered ones would never be reached.
         var pastDeadline = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, DeadlineBefore: now, Limit: int.MaxValue), ct);
-        var due = pastDeadline.Where(t => !t.AllAccepted || t.Deadline + grace < now).Take(ExpiryBatch);
+        var due = pastDeadline.Where(t => IsDue(t, now)).Take(ExpiryBatch);
         var expired = 0;
         foreach (var trade in due)
         {
@@ -251,13 +253,18 @@ public sealed class TradeLifecycle(
             // trace of its own with no link to the round (CancelAsync links this span). One span per proposal due, none per idle tick.
             using var activity = TradeNetTelemetry.Source.StartActivity("expire trade");
             activity?.SetTag(TradeNetTelemetry.TradeId, trade.Id.ToString());
-            var result = await CancelAsync(trade.Id, trade.AllAccepted ? "expired: reservation not confirmed by catalog" : "expired",
-                t => t.Deadline < now && (!t.AllAccepted || t.Deadline + grace < now), ct);
+            var result = await CancelAsync(trade.Id, ExpiredReason(trade), t => IsDue(t, now), ct);
             activity?.SetTag(TradeNetTelemetry.State, result.Trade?.Status.ToString().ToLowerInvariant());
             if (result.Trade?.Status == TradeStatus.Cancelled) expired++;
         }
         return expired;
     }
+
+    /// <summary>Past its deadline, and past the reservation grace too when every leg was accepted in time.</summary>
+    private bool IsDue(Trade trade, DateTimeOffset now) =>
+        trade.Deadline < now && (!trade.AllAccepted || trade.Deadline + options.Value.ReservationGrace < now);
+
+    private static string ExpiredReason(Trade trade) => trade.AllAccepted ? "expired: reservation not confirmed by catalog" : "expired";
 
     /// <summary>Retries the reservation of every fully accepted proposal still waiting for catalog.</summary>
     public async Task<int> RetryReservationsAsync(CancellationToken ct)
