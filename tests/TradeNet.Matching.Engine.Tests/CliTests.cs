@@ -221,6 +221,20 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_listing_missing_a_required_field_is_named_by_its_place_and_id()
+    {
+        // In a book of thousands of listings, "missing required properties including: 'kind'" alone finds nothing.
+        var bad = IssueExampleBook.Replace("\"town\":\"42184\",\"kind\":\"offer\",", "\"town\":\"42184\",");
+        Assert.NotEqual(IssueExampleBook, bad);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("missing-kind.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        var line = OneErrorLine(stderr);
+        Assert.Contains("listings[2] (L3)", line);
+        Assert.Contains("kind", line);
+    }
+
+    [Fact]
     public void A_listing_field_given_twice_is_a_malformed_book_naming_the_listing()
     {
         var bad = IssueExampleBook.Replace("\"quantity\":200,", "\"quantity\":200,\"quantity\":9000,");

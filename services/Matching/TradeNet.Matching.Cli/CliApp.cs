@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Cli;
@@ -59,7 +60,7 @@ public static class CliApp
 
         Book book;
         try { book = BookJson.ReadBook(text); }
-        catch (JsonException e) { stderr.WriteLine($"malformed book: {Describe(e)}"); return BadBook; }
+        catch (JsonException e) { stderr.WriteLine($"malformed book: {Describe(e, text)}"); return BadBook; }
         var unknown = BookJson.UnknownFields(text);
         foreach (var field in unknown.Take(MaxWarnings)) stderr.WriteLine($"warning: unknown field ignored: {OneLine(field)}");
         if (unknown.Count > MaxWarnings) stderr.WriteLine($"warning: {unknown.Count - MaxWarnings} more unknown fields ignored");
@@ -95,7 +96,33 @@ public static class CliApp
     private static string OneLine(string s) => new(s.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     // System.Text.Json names a duplicate by type, not by where it is; the path names the listing.
-    private static string Describe(JsonException e) => e.Path is { Length: > 1 } path && e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
+    private static string Describe(JsonException e, string text) => e.Path is { Length: > 1 } path && e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
         ? $"'{path.TrimStart('$', '.')}' is given more than once"
-        : OneLine(e.Message);
+        : OneLine(Item(e.Path, text) is { } item ? $"{item}: {e.Message}" : e.Message);
+
+    private static readonly Regex ItemPath = new(@"^\$\.(categories|towns|listings)\[(\d+)\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>The entry an error is in, as <c>listings[3] (L7)</c>: a missing required field's message names the field
+    /// but not the entry, which in a book of thousands cannot be found without it.</summary>
+    private static string? Item(string? path, string text)
+    {
+        if (path is null || ItemPath.Match(path) is not { Success: true } m) return null;
+        var list = m.Groups[1].Value.ToLowerInvariant();
+        var index = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+        var where = $"{list}[{index}]";
+        try
+        {
+            // Broken JSON has no entry to read an id from: the framework's message already says where it breaks.
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = true });
+            if (Property(document.RootElement, list) is { ValueKind: JsonValueKind.Array } items && index < items.GetArrayLength()
+                && Property(items[index], "id") is { ValueKind: JsonValueKind.String } id)
+                return $"{where} ({OneLine(id.GetString()!)})";
+        }
+        catch (JsonException) { }
+        return where;
+    }
+
+    // Matched as the reader matches names: without regard to case.
+    private static JsonElement? Property(JsonElement item, string name) => item.ValueKind != JsonValueKind.Object ? null
+        : item.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Select(p => (JsonElement?)p.Value).FirstOrDefault();
 }
