@@ -314,6 +314,17 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void An_unknown_flag_at_the_end_is_called_unknown_not_missing_its_value()
+    {
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook), "--verbose");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Equal("", stdout);
+        var line = OneErrorLine(stderr);
+        Assert.Contains("--verbose", line);
+        Assert.Contains("unknown flag", line);
+    }
+
+    [Fact]
     public void Unknown_arguments_are_a_usage_error() =>
         Assert.Equal(CliApp.UsageError, Run("solve", "--book", "x.json", "--speed", "fast").Code);
 }

@@ -15,6 +15,8 @@ public static class CliApp
     public const int Ok = 0, UsageError = 1, BadBook = 2;
     private const int MaxWarnings = 5;
 
+    private static readonly HashSet<string> Flags = ["--book", "--out", "--max-cycle", "--max-chain", "--time-limit"];
+
     private const string Usage = "usage: solve --book BOOK.json [--max-cycle K] [--max-chain L] [--time-limit SECONDS] [--out RESULT.json]";
 
     private static string Expected(string flag) => flag switch
@@ -34,6 +36,8 @@ public static class CliApp
         for (var i = 1; i < args.Length; i++)
         {
             var flag = args[i];
+            // A flag this command does not take is named as such, wherever it stands: last, it has no value to miss.
+            if (!Flags.Contains(flag)) { stderr.WriteLine($"bad argument {flag}{Expected(flag)}; {Usage}"); return UsageError; }
             if (i + 1 >= args.Length) { stderr.WriteLine($"missing value for {flag}; {Usage}"); return UsageError; }
             var value = args[++i];
             switch (flag)
