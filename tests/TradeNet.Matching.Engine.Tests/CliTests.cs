@@ -234,6 +234,23 @@ public class CliTests : IDisposable
         Assert.Contains("kind", line);
     }
 
+    [Theory]
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"category\":\"wood\"", "kind")]
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\"gift\",\"category\":\"wood\"", "kind")]
+    [InlineData("\"quantity\":2000", "\"quantity\":\"2000\"", "quantity")]
+    public void A_field_missing_or_of_the_wrong_type_is_told_in_the_books_terms_not_the_readers_types(string field, string replacement, string name)
+    {
+        var bad = IssueExampleBook.Replace(field, replacement);
+        Assert.NotEqual(IssueExampleBook, bad);
+        var (code, _, stderr) = Run("solve", "--book", Write("wrong.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        var line = OneErrorLine(stderr);
+        Assert.Contains("listings[2] (L3)", line);
+        Assert.Contains(name, line);
+        // The engine's record types are nothing a book's author wrote.
+        Assert.DoesNotContain("TradeNet.", line);
+    }
+
     [Fact]
     public void A_listing_field_given_twice_is_a_malformed_book_naming_the_listing()
     {

@@ -100,9 +100,30 @@ public static class CliApp
     private static string OneLine(string s) => new(s.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     // System.Text.Json names a duplicate by type, not by where it is; the path names the listing.
-    private static string Describe(JsonException e, string text) => e.Path is { Length: > 1 } path && e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
-        ? $"'{path.TrimStart('$', '.')}' is given more than once"
-        : OneLine(Item(e.Path, text) is { } item ? $"{item}: {e.Message}" : e.Message);
+    private static string Describe(JsonException e, string text)
+    {
+        if (e.Path is { Length: > 1 } path && e.Message.StartsWith("Duplicate", StringComparison.Ordinal))
+            return $"'{path.TrimStart('$', '.')}' is given more than once";
+        var item = Item(e.Path, text);
+        return OneLine(item is null ? InBookTerms(e, e.Path?.TrimStart('$', '.') ?? "") : $"{item}: {InBookTerms(e, Field(e.Path!))}");
+    }
+
+    // System.Text.Json speaks of the reader's types ("could not be converted to TradeNet.Matching.Engine.Listing"), which
+    // are nothing the book's author wrote: say which field, and where in the file.
+    private static string InBookTerms(JsonException e, string field)
+    {
+        const string Missing = "missing required properties including: ";
+        var at = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine})" : "";
+        if (e.Message.IndexOf(Missing, StringComparison.Ordinal) is var i and >= 0)
+            return $"missing required field(s): {e.Message[(i + Missing.Length)..].TrimEnd('.').Replace("'", "", StringComparison.Ordinal)}";
+        if (e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+            return field.Length == 0 ? $"a book is a JSON object with categories, towns and listings{at}"
+                : $"'{field}' has a value of the wrong type or one it does not take{(field.EndsWith("kind", StringComparison.Ordinal) ? " (offer or need)" : "")}{at}";
+        return e.Message;
+    }
+
+    // The field within its entry: "$.listings[2].kind" → "kind".
+    private static string Field(string path) => ItemPath.Replace(path, "").TrimStart('.');
 
     private static readonly Regex ItemPath = new(@"^\$\.(categories|towns|listings)\[(\d+)\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
