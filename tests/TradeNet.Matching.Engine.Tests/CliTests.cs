@@ -221,6 +221,37 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_listing_missing_a_required_field_is_named_by_its_place_and_id()
+    {
+        // In a book of thousands of listings, "missing required properties including: 'kind'" alone finds nothing.
+        var bad = IssueExampleBook.Replace("\"town\":\"42184\",\"kind\":\"offer\",", "\"town\":\"42184\",");
+        Assert.NotEqual(IssueExampleBook, bad);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("missing-kind.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        var line = OneErrorLine(stderr);
+        Assert.Contains("listings[2] (L3)", line);
+        Assert.Contains("kind", line);
+    }
+
+    [Theory]
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"category\":\"wood\"", "kind")]
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\"gift\",\"category\":\"wood\"", "kind")]
+    [InlineData("\"quantity\":2000", "\"quantity\":\"2000\"", "quantity")]
+    public void A_field_missing_or_of_the_wrong_type_is_told_in_the_books_terms_not_the_readers_types(string field, string replacement, string name)
+    {
+        var bad = IssueExampleBook.Replace(field, replacement);
+        Assert.NotEqual(IssueExampleBook, bad);
+        var (code, _, stderr) = Run("solve", "--book", Write("wrong.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        var line = OneErrorLine(stderr);
+        Assert.Contains("listings[2] (L3)", line);
+        Assert.Contains(name, line);
+        // The engine's record types are nothing a book's author wrote.
+        Assert.DoesNotContain("TradeNet.", line);
+    }
+
+    [Fact]
     public void A_listing_field_given_twice_is_a_malformed_book_naming_the_listing()
     {
         var bad = IssueExampleBook.Replace("\"quantity\":200,", "\"quantity\":200,\"quantity\":9000,");
@@ -297,6 +328,17 @@ public class CliTests : IDisposable
         Assert.Equal(CliApp.BadBook, code);
         Assert.Equal("", stdout);
         Assert.Contains("overflow", OneErrorLine(stderr));
+    }
+
+    [Fact]
+    public void An_unknown_flag_at_the_end_is_called_unknown_not_missing_its_value()
+    {
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook), "--verbose");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Equal("", stdout);
+        var line = OneErrorLine(stderr);
+        Assert.Contains("--verbose", line);
+        Assert.Contains("unknown flag", line);
     }
 
     [Fact]

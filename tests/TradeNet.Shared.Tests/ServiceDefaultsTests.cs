@@ -179,6 +179,20 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_api_key_sent_to_a_service_directly_is_told_to_go_through_the_gateway_not_to_send_the_key()
+    {
+        // The gateway removes X-Api-Key before forwarding, so a service that sees one was called at its own address
+        // (the standalone host's services port, say): "send it in the X-Api-Key header" told a caller who had.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/things") { Content = JsonContent.Create(new Thing("x", 1)) };
+        request.Headers.Add("X-Api-Key", "tn_whatever");
+
+        var detail = await ProblemDetailAsync(await _client.SendAsync(request), HttpStatusCode.Unauthorized);
+
+        Assert.Contains("gateway", detail);
+        Assert.DoesNotContain("send it in the X-Api-Key header", detail);
+    }
+
+    [Fact]
     public async Task A_route_for_another_role_is_a_403_problem_saying_whom_it_is_for_and_what_the_key_is()
     {
         var town = await (await Send("/ops", new { }, TestSettings.TownAuth("42187"))).Content.ReadFromJsonAsync<JsonElement>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Cli;
@@ -13,6 +14,8 @@ public static class CliApp
 {
     public const int Ok = 0, UsageError = 1, BadBook = 2;
     private const int MaxWarnings = 5;
+
+    private static readonly HashSet<string> Flags = ["--book", "--out", "--max-cycle", "--max-chain", "--time-limit"];
 
     private const string Usage = "usage: solve --book BOOK.json [--max-cycle K] [--max-chain L] [--time-limit SECONDS] [--out RESULT.json]";
 
@@ -33,6 +36,8 @@ public static class CliApp
         for (var i = 1; i < args.Length; i++)
         {
             var flag = args[i];
+            // A flag this command does not take is named as such, wherever it stands: last, it has no value to miss.
+            if (!Flags.Contains(flag)) { stderr.WriteLine($"bad argument {flag}{Expected(flag)}; {Usage}"); return UsageError; }
             if (i + 1 >= args.Length) { stderr.WriteLine($"missing value for {flag}; {Usage}"); return UsageError; }
             var value = args[++i];
             switch (flag)
@@ -59,7 +64,7 @@ public static class CliApp
 
         Book book;
         try { book = BookJson.ReadBook(text); }
-        catch (JsonException e) { stderr.WriteLine($"malformed book: {Describe(e)}"); return BadBook; }
+        catch (JsonException e) { stderr.WriteLine($"malformed book: {Describe(e, text)}"); return BadBook; }
         var unknown = BookJson.UnknownFields(text);
         foreach (var field in unknown.Take(MaxWarnings)) stderr.WriteLine($"warning: unknown field ignored: {OneLine(field)}");
         if (unknown.Count > MaxWarnings) stderr.WriteLine($"warning: {unknown.Count - MaxWarnings} more unknown fields ignored");
@@ -95,7 +100,54 @@ public static class CliApp
     private static string OneLine(string s) => new(s.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     // System.Text.Json names a duplicate by type, not by where it is; the path names the listing.
-    private static string Describe(JsonException e) => e.Path is { Length: > 1 } path && e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
-        ? $"'{path.TrimStart('$', '.')}' is given more than once"
-        : OneLine(e.Message);
+    private static string Describe(JsonException e, string text)
+    {
+        if (e.Path is { Length: > 1 } path && e.Message.StartsWith("Duplicate", StringComparison.Ordinal))
+            return $"'{path.TrimStart('$', '.')}' is given more than once";
+        var item = Item(e.Path, text);
+        return OneLine(item is null ? InBookTerms(e, e.Path?.TrimStart('$', '.') ?? "") : $"{item}: {InBookTerms(e, Field(e.Path!))}");
+    }
+
+    // System.Text.Json speaks of the reader's types ("could not be converted to TradeNet.Matching.Engine.Listing"), which
+    // are nothing the book's author wrote: say which field, and where in the file.
+    private static string InBookTerms(JsonException e, string field)
+    {
+        const string Missing = "missing required properties including: ";
+        var at = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine})" : "";
+        if (e.Message.IndexOf(Missing, StringComparison.Ordinal) is var i and >= 0)
+            return $"missing required field(s): {e.Message[(i + Missing.Length)..].TrimEnd('.').Replace("'", "", StringComparison.Ordinal)}";
+        if (e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+            return field.Length == 0 ? $"a book is a JSON object with categories, towns and listings{at}"
+                : $"'{field}' has a value of the wrong type or one it does not take{(field.EndsWith("kind", StringComparison.Ordinal) ? " (offer or need)" : "")}{at}";
+        return e.Message;
+    }
+
+    // The field within its entry: "$.listings[2].kind" → "kind".
+    private static string Field(string path) => ItemPath.Replace(path, "").TrimStart('.');
+
+    private static readonly Regex ItemPath = new(@"^\$\.(categories|towns|listings)\[(\d+)\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>The entry an error is in, as <c>listings[3] (L7)</c>: a missing required field's message names the field
+    /// but not the entry, which in a book of thousands cannot be found without it.</summary>
+    private static string? Item(string? path, string text)
+    {
+        if (path is null || ItemPath.Match(path) is not { Success: true } m) return null;
+        var list = m.Groups[1].Value.ToLowerInvariant();
+        var index = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+        var where = $"{list}[{index}]";
+        try
+        {
+            // Broken JSON has no entry to read an id from: the framework's message already says where it breaks.
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = true });
+            if (Property(document.RootElement, list) is { ValueKind: JsonValueKind.Array } items && index < items.GetArrayLength()
+                && Property(items[index], "id") is { ValueKind: JsonValueKind.String } id)
+                return $"{where} ({OneLine(id.GetString()!)})";
+        }
+        catch (JsonException) { }
+        return where;
+    }
+
+    // Matched as the reader matches names: without regard to case.
+    private static JsonElement? Property(JsonElement item, string name) => item.ValueKind != JsonValueKind.Object ? null
+        : item.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Select(p => (JsonElement?)p.Value).FirstOrDefault();
 }

@@ -12,6 +12,8 @@ namespace TradeNet.Shared.Hosting;
 internal static class StatusProblems
 {
     internal const string NoCredentials = "This route needs an API key: send it in the X-Api-Key header.";
+    internal const string KeyNotAtGateway = "API keys are checked at the gateway, and this is a TradeNet service's own address: "
+        + "send the request to the gateway's (the URL the host printed as the API's) with the same X-Api-Key header.";
     internal const string NoRoute = "No route matches this path.";
     internal const string WrongMethod = "This route does not take this method; the Allow header lists those it takes.";
     internal const string BodyTooSlow = "The request body did not arrive in time: fewer bytes came than its Content-Length announced, or they came too slowly.";
@@ -44,6 +46,9 @@ internal static class StatusProblems
         var http = context.HttpContext;
         problem.Detail = problem.Status switch
         {
+            // The gateway removes X-Api-Key before it forwards: a service that sees one was called at its own address,
+            // and telling that caller to send the header it sent helps no one.
+            StatusCodes.Status401Unauthorized when http.Request.Headers.ContainsKey(ApiKeyDocs.Header) => KeyNotAtGateway,
             StatusCodes.Status401Unauthorized => NoCredentials,
             StatusCodes.Status403Forbidden => Forbidden(http),
             // Only when routing found nothing: a handler's 404 names what it did not find.

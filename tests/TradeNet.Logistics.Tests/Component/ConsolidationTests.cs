@@ -174,6 +174,8 @@ public sealed class ConsolidationTests : IDisposable
         var refused = Assert.Single((await withoutCode.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!, i => i.ShipmentId == shipment.Id);
         Assert.Equal(("unproven", ShipmentStatus.PickedUp), (refused.Outcome, refused.Status));
         Assert.Contains("handover code", refused.Why);
+        // The hint names the field of the request it answers: a stop report sends its codes as handoverCodes.
+        Assert.Contains("(handoverCodes)", refused.Why);
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
         Assert.Equal("applied", Assert.Single((await delivered.Content.ReadFromJsonAsync<StopReportItem[]>(LogisticsApp.Json))!, i => i.ShipmentId == shipment.Id).Outcome);
         // A driver's app retrying after a lost answer sends the same codes: the unload is repeated, not refused.

@@ -60,7 +60,10 @@ public class HandoverCodeTests(LogisticsApp app) : IClassFixture<LogisticsApp>
         var response = await DeliverAsync(leg.Id, a);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("handover code", (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        var detail = (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail;
+        Assert.Contains("handover code", detail);
+        // This route's body field, not a stop report's handoverCodes.
+        Assert.Contains("(handoverCode)", detail);
         await AssertNotDeliveredAsync(leg);
     }
 

@@ -69,7 +69,7 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 if (action == ShipmentAction.Deliver)
                 {
                     // Checked only for a delivery that would apply: a repeat proves nothing new and changes nothing.
-                    if (!isOperator && !byReceiver && await UnprovenAsync(session, shipment, callerTown, codes ?? [], ct) is { } unproven)
+                    if (!isOperator && !byReceiver && await UnprovenAsync(session, shipment, callerTown, codes ?? [], onRoute is null ? "handoverCode" : "handoverCodes", ct) is { } unproven)
                         return new(TrackingOutcome.Unproven, shipment, unproven.Why, unproven.Counted);
                     activity?.SetTag("tradenet.delivery_proof", isOperator ? "operator" : byReceiver ? "receiver" : "handover-code");
                 }
@@ -111,12 +111,14 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
     /// an honest carrier on a flaky connection must not lock its own shipment so. Its answer is the one a new wrong code
     /// gets, with the count as it stands; it tells the carrier only that it gave that code before. <c>Counted</c>: this call
     /// committed a new wrong code (a stop report failing later must say so).</summary>
+    /// <param name="codeField">The request's field for the code, which the answer names: a shipment's delivery report sends
+    /// one <c>handoverCode</c>, a stop report a list, <c>handoverCodes</c>.</param>
     private async Task<(string Why, bool Counted)?> UnprovenAsync(ILogisticsSession session, Shipment shipment, string? carrier, IReadOnlyCollection<string> codes,
-        CancellationToken ct)
+        string codeField, CancellationToken ct)
     {
         const string ReceiverMay = "the receiving town reports the delivery itself, or an operator does";
         if (codes.Count == 0)
-            return ($"a carrier reports a delivery with the receiving town's handover code (handoverCode), which the receiver reads on the shipment and gives at handover; or {ReceiverMay}", false);
+            return ($"a carrier reports a delivery with the receiving town's handover code ({codeField}), which the receiver reads on the shipment and gives at handover; or {ReceiverMay}", false);
         var attempts = await session.HandoverAttemptsAsync(shipment.Id, ct);
         var left = HandoverCodes.MaxWrong - attempts.Wrong;
         if (left <= 0)
