@@ -31,6 +31,12 @@ public static class GatewayEdgeExtensions
             .Validate(o => o.RateLimit.PermitsPerMinute > 0 && o.RateLimit.RegistrationsPerMinute > 0,
                 "Gateway:RateLimit permits must be positive.")
             .Validate(o => o.TrustedNetworks() is not null, "Gateway:TrustedProxies entries must be IP addresses or CIDR networks.")
+            // Configuration binds a list from its numbered entries only: a list written as one value was dropped without a
+            // word (Gateway__TrustedProxies=10.244.0.0/16 started an edge trusting no proxy, every client sharing one limit).
+            .Validate<IConfiguration>((_, config) => !IsOneValue(config, "Gateway:TrustedProxies"),
+                "Gateway:TrustedProxies is a list: set Gateway:TrustedProxies:0, Gateway:TrustedProxies:1, … (env Gateway__TrustedProxies__0), one address or network each.")
+            .Validate<IConfiguration>((_, config) => !IsOneValue(config, "Gateway:Operators"),
+                "Gateway:Operators is a list: set Gateway:Operators:0:Name and Gateway:Operators:0:Key (env Gateway__Operators__0__Name, Gateway__Operators__0__Key), then :1, … for more.")
             .Validate(o => o.ApiKeyCache.RevocationPoll > TimeSpan.Zero, "Gateway:ApiKeyCache:RevocationPoll must be positive.")
             // Else the edge started and every key check that cached an answer was a 500.
             .Validate(o => o.ApiKeyCache is { Valid.Ticks: > 0, Invalid.Ticks: > 0, Remembered.Ticks: > 0, MaxEntries: > 0 },
@@ -86,6 +92,8 @@ public static class GatewayEdgeExtensions
         });
         return app;
     }
+
+    private static bool IsOneValue(IConfiguration config, string list) => !string.IsNullOrWhiteSpace(config[list]);
 
     // gateway.json ships next to the assembly (also in a host that references this project) and goes
     // first in the source list, so appsettings, environment variables and the command line override it.
