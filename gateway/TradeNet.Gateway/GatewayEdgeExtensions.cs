@@ -14,6 +14,9 @@ public static class GatewayEdgeExtensions
 {
     public const string ConfigFile = "gateway.json";
 
+    /// <summary>The category Grpc.Net.Client logs each call's failure under.</summary>
+    private const string GrpcCallLog = "Grpc.Net.Client.Internal.GrpcCall";
+
     /// <summary>
     /// The edge's services: YARP routes from <c>ReverseProxy</c> (defaults in gateway.json), API key
     /// authentication, rate limits, request line and header limits. Expects <c>AddServiceDefaults</c> (ProblemDetails, internal token
@@ -49,6 +52,10 @@ public static class GatewayEdgeExtensions
         // Without the HTTP client's four lines a call: the revoked-key feed alone would log them every RevocationPoll.
         // Failures are logged by the authenticator and the poller, and key checks are traced.
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "gateway").RemoveAllLoggers();
+        // Nor the gRPC client's own line a failed call, at Information with its stack: during a catalog outage that was one
+        // every RevocationPoll, where the poller warns once per outage and the authenticator once per check. Put first, so
+        // Logging:LogLevel:Grpc.Net.Client.Internal.GrpcCall in configuration still decides.
+        services.Configure<LoggerFilterOptions>(o => o.Rules.Insert(0, new LoggerFilterRule(null, GrpcCallLog, LogLevel.Warning, null)));
         services.AddEdgeRateLimits();
         services.AddRequestHeadGuard();
         // The edge's callers present API keys, and a bearer token a client sends is stripped before forwarding (EdgeGuard).
