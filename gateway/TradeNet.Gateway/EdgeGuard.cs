@@ -98,6 +98,11 @@ public sealed class EdgeGuard(RequestDelegate next)
         // A chunked body that outgrows the route's MaxRequestBodySize fails while YARP streams it;
         // YARP answers that with 413 itself (covered by a test).
         await next(http);
+        if (UnansweredProblems.Describe(http) is var (title, detail))
+        {
+            await Reject(http, problems, http.Response.StatusCode, title, detail);
+            return;
+        }
         if (rotation && apiKeys.Count > 0 && http.Response.StatusCode == StatusCodes.Status200OK) authenticator.Forget(apiKeys[0]!);
     }
 

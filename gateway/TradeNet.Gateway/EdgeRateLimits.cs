@@ -28,8 +28,12 @@ public static class EdgeRateLimits
                 // Sliding windows carry no retry hint; one segment (10 s) is when permits come back.
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var hint) ? hint : Segment;
                 http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                // Which limit: a town registering has made no other requests that could have spent "its" allowance.
+                var detail = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == TownRegistration
+                    ? $"At most {Limits(http).RegistrationsPerMinute} town registrations a minute are taken from one address; retry later."
+                    : "The rate limit for this caller is exhausted; retry later.";
                 await EdgeGuard.Reject(http, http.RequestServices.GetRequiredService<IProblemDetailsService>(),
-                    StatusCodes.Status429TooManyRequests, "Too many requests", "The rate limit for this caller is exhausted; retry later.");
+                    StatusCodes.Status429TooManyRequests, "Too many requests", detail);
             };
             o.AddPolicy(PerCaller, http =>
             {

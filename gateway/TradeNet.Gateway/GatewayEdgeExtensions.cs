@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,9 @@ namespace TradeNet.Gateway;
 public static class GatewayEdgeExtensions
 {
     public const string ConfigFile = "gateway.json";
+
+    /// <summary>The category Grpc.Net.Client logs each call's failure under.</summary>
+    private const string GrpcCallLog = "Grpc.Net.Client.Internal.GrpcCall";
 
     /// <summary>
     /// The edge's services: YARP routes from <c>ReverseProxy</c> (defaults in gateway.json), API key
@@ -31,6 +35,12 @@ public static class GatewayEdgeExtensions
             .Validate(o => o.RateLimit.PermitsPerMinute > 0 && o.RateLimit.RegistrationsPerMinute > 0,
                 "Gateway:RateLimit permits must be positive.")
             .Validate(o => o.TrustedNetworks() is not null, "Gateway:TrustedProxies entries must be IP addresses or CIDR networks.")
+            // Configuration binds a list from its numbered entries only: a list written as one value was dropped without a
+            // word (Gateway__TrustedProxies=10.244.0.0/16 started an edge trusting no proxy, every client sharing one limit).
+            .Validate<IConfiguration>((_, config) => !IsOneValue(config, "Gateway:TrustedProxies"),
+                "Gateway:TrustedProxies is a list: set Gateway:TrustedProxies:0, Gateway:TrustedProxies:1, … (env Gateway__TrustedProxies__0), one address or network each.")
+            .Validate<IConfiguration>((_, config) => !IsOneValue(config, "Gateway:Operators"),
+                "Gateway:Operators is a list: set Gateway:Operators:0:Name and Gateway:Operators:0:Key (env Gateway__Operators__0__Name, Gateway__Operators__0__Key), then :1, … for more.")
             .Validate(o => o.ApiKeyCache.RevocationPoll > TimeSpan.Zero, "Gateway:ApiKeyCache:RevocationPoll must be positive.")
             // Else the edge started and every key check that cached an answer was a 500.
             .Validate(o => o.ApiKeyCache is { Valid.Ticks: > 0, Invalid.Ticks: > 0, Remembered.Ticks: > 0, MaxEntries: > 0 },
@@ -42,8 +52,19 @@ public static class GatewayEdgeExtensions
         // Without the HTTP client's four lines a call: the revoked-key feed alone would log them every RevocationPoll.
         // Failures are logged by the authenticator and the poller, and key checks are traced.
         services.AddTradeNetGrpcClient<Catalog.CatalogClient>("Catalog", "http://127.0.0.1:5102", "gateway").RemoveAllLoggers();
+        // Nor the gRPC client's own line a failed call, at Information with its stack: during a catalog outage that was one
+        // every RevocationPoll, where the poller warns once per outage and the authenticator once per check. Put first, so
+        // Logging:LogLevel:Grpc.Net.Client.Internal.GrpcCall in configuration still decides.
+        services.Configure<LoggerFilterOptions>(o => o.Rules.Insert(0, new LoggerFilterRule(null, GrpcCallLog, LogLevel.Warning, null)));
         services.AddEdgeRateLimits();
         services.AddRequestHeadGuard();
+        // The edge's callers present API keys, and a bearer token a client sends is stripped before forwarding (EdgeGuard).
+        // Read anyway, it was validated on every request ahead of the rate limits, each failure logged with its stack.
+        services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.Events.OnMessageReceived = context =>
+        {
+            context.NoResult();
+            return Task.CompletedTask;
+        });
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         // Passive health: a replica that stops answering leaves the rotation once 30 % of at least 5 requests to it in
         // the last 10 s failed, and is tried again 10 s later. (YARP's default 60 s window lets a busy gateway send it
@@ -86,6 +107,8 @@ public static class GatewayEdgeExtensions
         });
         return app;
     }
+
+    private static bool IsOneValue(IConfiguration config, string list) => !string.IsNullOrWhiteSpace(config[list]);
 
     // gateway.json ships next to the assembly (also in a host that references this project) and goes
     // first in the source list, so appsettings, environment variables and the command line override it.

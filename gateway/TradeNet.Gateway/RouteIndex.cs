@@ -13,7 +13,9 @@ public static class RouteIndex
     public static Ok<EdgeIndex> List(IProxyConfigProvider config) =>
         TypedResults.Ok(new EdgeIndex(
             "TradeNet gateway",
-            $"Send your town's or operator's API key in the {EdgeGuard.ApiKeyHeader} header; only the catalog's towns, categories and listings can be read without one.",
+            $"Send your town's or operator's API key in the {EdgeGuard.ApiKeyHeader} header. Without one a town can register " +
+            "(POST /api/catalog/towns, which answers its key), and anyone can read the catalog's towns, categories and listings " +
+            "and the API documents (GET /api/docs lists them); every other route needs a key.",
             config.GetConfig().Routes
                 .OrderBy(r => r.Match.Path, StringComparer.Ordinal)
                 .Select(r => new EdgeRoute(r.RouteId, r.Match.Path ?? "", r.Match.Methods, r.ClusterId ?? ""))

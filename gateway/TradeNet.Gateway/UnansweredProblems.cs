@@ -1,0 +1,44 @@
+using Yarp.ReverseProxy.Forwarder;
+
+namespace TradeNet.Gateway;
+
+/// <summary>
+/// The details of YARP's own answers when a service gives none: 502 (not reached, or its answer broke off), 503 (no
+/// replica) and 504 (no answer within the cluster's <c>HttpRequest:ActivityTimeout</c>). YARP sets the bare status; they
+/// used to say only "Bad Gateway" or "Gateway Timeout", and a town whose POST timed out could not tell whether to send it
+/// again. A write that reached the service may have been applied; one whose connection was never made was not.
+/// </summary>
+internal static class UnansweredProblems
+{
+    /// <summary>YARP's activity timeout when a cluster sets none.</summary>
+    private static readonly TimeSpan DefaultActivityTimeout = TimeSpan.FromSeconds(100);
+
+    public static (string Title, string Detail)? Describe(HttpContext http)
+    {
+        if (http.Response.HasStarted || http.Features.Get<IForwarderErrorFeature>() is not { } error) return null;
+        var proxy = http.GetReverseProxyFeature();
+        var service = proxy.Route.Config.ClusterId ?? "requested";
+        var notSent = error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+        var afterwards = notSent || IsSafe(http.Request.Method) ? "Retry shortly." : MayHaveBeenApplied;
+        return http.Response.StatusCode switch
+        {
+            StatusCodes.Status502BadGateway when notSent => ("Service unreachable",
+                $"The {service} service could not be reached: nothing reached it, so sending the request again is safe. Retry shortly."),
+            StatusCodes.Status502BadGateway => ("Service unreachable",
+                $"The {service} service could not be reached or broke off its answer. {afterwards}"),
+            StatusCodes.Status503ServiceUnavailable => ("Service unavailable",
+                $"No replica of the {service} service is available. Retry shortly."),
+            StatusCodes.Status504GatewayTimeout => ("Service timed out",
+                $"The {service} service did not answer within {Seconds(proxy.Cluster.Config.HttpRequest?.ActivityTimeout ?? DefaultActivityTimeout)}. {afterwards}"),
+            _ => null,
+        };
+    }
+
+    private const string MayHaveBeenApplied = "The request may have been applied: read back what it changes before sending it again " +
+        "(with the same Idempotency-Key, on the routes that take one, it is not applied twice).";
+
+    private static bool IsSafe(string method) =>
+        HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method);
+
+    private static string Seconds(TimeSpan timeout) => $"{Math.Round(timeout.TotalSeconds):0} s";
+}
