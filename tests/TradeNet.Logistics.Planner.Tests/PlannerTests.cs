@@ -146,6 +146,22 @@ public class PlannerTests
     }
 
     [Fact]
+    public void OR_Tools_alone_with_an_iteration_budget_stops_after_its_solutions_not_at_the_clock()
+    {
+        // Guided local search never stops on its own: without the solution limit the OR-Tools strategy ran to its time
+        // limit whatever the iteration budget said, so its plans depended on the CPU it got.
+        var legs = Enumerable.Range(0, 8).Select(i => Leg($"l{i}", i % 5, (i * 3 + 1) % 7 == i % 5 ? 6 : (i * 3 + 1) % 7)).ToArray();
+        var request = new PlanRequest(legs, [Van("v1", 0), Van("v2", 3)], null,
+            new PlannerOptions(TimeSpan.FromSeconds(30), Iterations: 100, Strategy: Core.SearchStrategy.OrTools));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var plan = RoutePlanner.Plan(request);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.Empty(PlanValidator.Validate(request, plan));
+    }
+
+    [Fact]
     public void Bad_input_is_rejected_with_a_reason()
     {
         var ex = Assert.Throws<ArgumentException>(() => RoutePlanner.Plan(Request([Leg("a", 1, 2), Leg("a", 2, 3)], [Van("v", 0)])));

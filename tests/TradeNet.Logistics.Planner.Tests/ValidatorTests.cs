@@ -48,6 +48,23 @@ public class ValidatorTests
     }
 
     [Fact]
+    public void The_validator_catches_a_load_whose_window_closes_while_the_load_before_it_at_the_stop_is_still_going_on()
+    {
+        // Two loads at one stop, 5 minutes each, one after the other: the second starts 5 minutes after the arrival. Its
+        // window closing a minute after the arrival is missed, though each load alone could start on arriving.
+        var request = Request([Leg("a", 1, 3), Leg("b", 1, 3)], [Van("v", 0)]);
+        var plan = PlanValid(request);
+        var stop = plan.Routes.Single().Stops.Single(s => s.PickedUp.Count == 2);
+        var second = stop.PickedUp[1];
+        var tight = request with
+        {
+            Transfers = [.. request.Transfers.Select(t => t.Id == second ? t with { PickupWindow = new(stop.Arrival.AddHours(-1), stop.Arrival.AddMinutes(1)) } : t)],
+        };
+
+        Assert.Contains(PlanValidator.Validate(tight, plan), e => e.Contains($"transfer {second}: pickup") && e.Contains("misses its window"));
+    }
+
+    [Fact]
     public void The_validator_catches_a_route_that_does_not_end_at_home()
     {
         var broken = Edit(GoodPlan(), stops => stops.Take(stops.Count - 1).ToList());

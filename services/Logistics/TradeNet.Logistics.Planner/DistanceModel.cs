@@ -13,10 +13,15 @@ public sealed class DistanceModel
     public DistanceModel(DistanceSettings? settings = null)
     {
         this.settings = settings ?? new DistanceSettings();
-        if (this.settings.DetourFactor < 1) throw new ArgumentException("The detour factor cannot be below 1.");
-        if (this.settings.SpeedKmh <= 0) throw new ArgumentException("The speed must be positive.");
+        // NaN passed the comparisons and made every distance 0 m; an infinite detour overflowed the date arithmetic.
+        if (!(this.settings.DetourFactor >= 1) || double.IsInfinity(this.settings.DetourFactor))
+            throw new ArgumentException("The detour factor must be a finite number of at least 1.");
+        if (!(this.settings.SpeedKmh > 0) || double.IsInfinity(this.settings.SpeedKmh))
+            throw new ArgumentException("The speed must be a finite positive number.");
         foreach (var o in this.settings.Overrides ?? [])
         {
+            if (o.Meters < 0 || o.Duration < TimeSpan.Zero)
+                throw new ArgumentException($"The road distance from {o.FromTownId} to {o.ToTownId} cannot be negative.");
             overrides[(o.FromTownId, o.ToTownId)] = o;
             overrides.TryAdd((o.ToTownId, o.FromTownId), o);
         }

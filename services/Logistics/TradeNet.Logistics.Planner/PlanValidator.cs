@@ -57,7 +57,6 @@ public static class PlanValidator
                     if (!dropped.TryAdd(id, (v.Id, i))) errors.Add($"transfer {id} is delivered twice");
                     if (!onBoard.Remove(id)) errors.Add($"transfer {id} is delivered by {v.Id} before it is picked up by it");
                     if (t.Delivery.TownId != s.TownId) errors.Add($"transfer {id} is delivered to {s.TownId}, not {t.Delivery.TownId}");
-                    CheckWindow(errors, id, "delivery", s, t.DeliveryWindow, t.ServiceTime);
                     kg -= t.WeightKg; m3 -= t.VolumeM3 ?? 0;
                     grams -= Thousandths.Load(t.WeightKg); litres -= Thousandths.Load(t.VolumeM3 ?? 0);
                     where[i] = t.Delivery;
@@ -70,13 +69,12 @@ public static class PlanValidator
                     onBoard.Add(id);
                     if (t.Pickup.TownId != s.TownId) errors.Add($"transfer {id} is picked up in {s.TownId}, not {t.Pickup.TownId}");
                     if (t.Chilled && !v.Chilled) errors.Add($"chilled transfer {id} is on vehicle {v.Id}, which is not chilled");
-                    CheckWindow(errors, id, "pickup", s, t.PickupWindow, t.ServiceTime);
                     kg += t.WeightKg; m3 += t.VolumeM3 ?? 0;
                     grams += Thousandths.Load(t.WeightKg); litres += Thousandths.Load(t.VolumeM3 ?? 0);
                     where[i] = t.Pickup;
                     serviceSeconds += t.ServiceTime.TotalSeconds;
                 }
-                TimeServices(s, transfers, loaded, unloading);
+                TimeServices(errors, s, transfers, loaded, unloading);
                 if (where[i] is null) { errors.Add($"vehicle {v.Id} stop {i} in {s.TownId} does nothing"); where[i] = where[i - 1]; }
                 if (grams > Thousandths.Capacity(v.CapacityKg)) errors.Add($"vehicle {v.Id} carries {kg:0.###} kg after stop {i}, over its {v.CapacityKg} kg");
                 if (v.VolumeM3 is { } cap && litres > Thousandths.Capacity(cap)) errors.Add($"vehicle {v.Id} carries {m3:0.###} m³ after stop {i}, over its {cap} m³");
@@ -111,28 +109,25 @@ public static class PlanValidator
     }
 
     /// <summary>Services at a stop run in the order listed, unloads first, each from the end of the one before (the first
-    /// from the arrival) or its window's opening, whichever is later; the planner's whole seconds of service.</summary>
-    private static void TimeServices(RouteStop s, Dictionary<string, Transfer> transfers,
+    /// from the arrival) or its window's opening, whichever is later; the planner's whole seconds of service. Each must
+    /// start inside its window and be done by the departure: checked on its own from the arrival, a load whose window
+    /// closed while the one before it was still being loaded passed.</summary>
+    private static void TimeServices(List<string> errors, RouteStop s, Dictionary<string, Transfer> transfers,
         Dictionary<string, DateTimeOffset> loaded, Dictionary<string, DateTimeOffset> unloading)
     {
         var free = s.Arrival;
         foreach (var (id, pickup) in s.Dropped.Select(id => (id, false)).Concat(s.PickedUp.Select(id => (id, true))))
         {
             if (!transfers.TryGetValue(id, out var t)) continue;
-            var opens = (pickup ? t.PickupWindow : t.DeliveryWindow).From;
-            var start = free > opens ? free : opens;
+            var window = pickup ? t.PickupWindow : t.DeliveryWindow;
+            var start = free > window.From ? free : window.From;
             free = start + TimeSpan.FromSeconds(Math.Ceiling(t.ServiceTime.TotalSeconds));
+            // The tolerance on the stop's side: a window may end at DateTimeOffset.MaxValue.
+            if (start - Tolerance > window.To || free - Tolerance > s.Departure)
+                errors.Add($"transfer {id}: {(pickup ? "pickup" : "delivery")} at {s.TownId} between {s.Arrival:u} and {s.Departure:u}, " +
+                    $"starting {start:u} after the services listed before it, misses its window {window.From:u}–{window.To:u}");
             if (pickup) loaded[id] = free;
             else unloading[id] = start;
         }
-    }
-
-    /// <summary>A stop serves a transfer in time if, between arrival and departure, its service can start inside the window.</summary>
-    private static void CheckWindow(List<string> errors, string id, string what, RouteStop s, TimeWindow w, TimeSpan service)
-    {
-        var start = s.Arrival > w.From ? s.Arrival : w.From;
-        // The tolerance on the stop's side: a window may end at DateTimeOffset.MaxValue.
-        if (start - Tolerance > w.To || start + service - Tolerance > s.Departure)
-            errors.Add($"transfer {id}: {what} at {s.TownId} between {s.Arrival:u} and {s.Departure:u} misses its window {w.From:u}–{w.To:u}");
     }
 }

@@ -120,6 +120,17 @@ public static class RoutePlanner
             if (v.CapacityKg > MaxScaled || v.VolumeM3 > MaxScaled || v.CostPerKm > MaxScaled || v.FixedCost > MaxScaled)
                 throw new ArgumentException($"vehicle {v.Id}: capacity and costs must be at most {MaxScaled:0}");
         }
+        // The model knows a place by its town (one depot per home town, 0 m within a town): a town at two points had some
+        // trips measured from the other point, and a point off the globe (NaN) read as 0 m from everywhere.
+        var points = new Dictionary<string, GeoPoint>();
+        foreach (var place in request.Transfers.SelectMany(t => new[] { t.Pickup, t.Delivery }).Concat(request.Vehicles.Select(v => v.Home)))
+        {
+            var (lat, lon) = (place.Point.Latitude, place.Point.Longitude);
+            if (!(lat is >= -90 and <= 90) || !(lon is >= -180 and <= 180))
+                throw new ArgumentException($"town {place.TownId}: latitude must be in [-90, 90] and longitude in [-180, 180], not {lat}, {lon}");
+            if (!points.TryAdd(place.TownId, place.Point) && points[place.TownId] != place.Point)
+                throw new ArgumentException($"town {place.TownId} is given at two points ({points[place.TownId]} and {place.Point}); give each point a town id of its own");
+        }
         if (request.Options is { } o && o.TimeLimit <= TimeSpan.Zero)
             throw new ArgumentException("the time limit must be positive");
     }

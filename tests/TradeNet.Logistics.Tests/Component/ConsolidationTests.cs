@@ -107,9 +107,18 @@ public sealed class ConsolidationTests : IDisposable
 
         var run = await app.PlanAsync();
 
-        Assert.Equal(4, run.Planned);
+        Assert.Equal(2, run.Planned);
         Assert.Equal(2, (await app.ShipmentsOfTradeAsync(ordinary, TestSettings.OperatorAuth())).Length);
-        Assert.Equal(2, (await app.ShipmentsOfTradeAsync(endOfTime, TestSettings.OperatorAuth())).Length);
+        // Its goods are ready only long after the horizon: it waits, pending, for a run that reaches it (a direct trip now
+        // would leave the fleet out; FleetShipmentPlannerTests).
+        Assert.Empty(await app.ShipmentsOfTradeAsync(endOfTime, TestSettings.OperatorAuth()));
+        Assert.All(await TransfersAsync(endOfTime), t => Assert.Equal(TransferStatus.Pending, t.Status));
+    }
+
+    private async Task<TransferView[]> TransfersAsync(Guid trade)
+    {
+        var response = await app.SendAsync(HttpMethod.Get, $"/api/logistics/trades/{trade}/transfers", TestSettings.OperatorAuth());
+        return (await response.Content.ReadFromJsonAsync<TransferView[]>(LogisticsApp.Json))!;
     }
 
     [Theory]
@@ -128,9 +137,10 @@ public sealed class ConsolidationTests : IDisposable
 
         var run = await app.PlanAsync();
 
-        Assert.Equal(3, run.Planned);
+        // Open from now, it is planned; opening an hour before the end of the calendar, it waits for a run that reaches it.
+        Assert.Equal(opens is null ? 3 : 2, run.Planned);
         Assert.Equal(2, (await app.ShipmentsOfTradeAsync(ordinary, TestSettings.OperatorAuth())).Length);
-        Assert.Single(await app.ShipmentsOfTradeAsync(forever, TestSettings.OperatorAuth()));
+        Assert.Equal(opens is null ? 1 : 0, (await app.ShipmentsOfTradeAsync(forever, TestSettings.OperatorAuth())).Length);
     }
 
     [Fact]

@@ -248,6 +248,30 @@ public class FleetShipmentPlannerTests
         Assert.Equal(today.Id, planned.VehicleId);
     }
 
+    [Fact]
+    public async Task A_leg_ready_only_after_the_planning_horizon_waits_for_a_later_run_instead_of_going_as_a_direct_trip()
+    {
+        // Goods of next month's harvest: the idle van will be there then, so the giving town is not made to drive them.
+        var harvest = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon) with { WindowFrom = Now + Settings.PlanningHorizon + TimeSpan.FromDays(20) };
+        var today = Transfer(Guid.NewGuid(), 1, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+
+        var planned = await Planner().PlanAsync([harvest, today], new PlanningContext(Now, [Van("roanne", Towns.Roanne)]), CancellationToken.None);
+
+        Assert.Equal([(today.Id, "van-roanne")], planned.Select(p => (p.Transfer.Id, p.VehicleId)));
+    }
+
+    [Fact]
+    public async Task A_leg_ready_after_the_only_working_day_its_vans_are_offered_waits_for_the_run_that_offers_that_day()
+    {
+        // A run offers a van with working hours inside one working day (VehicleBookings): today 07:00–18:00 here.
+        var van = Van("roanne", Towns.Roanne) with { AvailableFrom = Now.AddHours(-2), AvailableUntil = Now.AddHours(9) };
+        var tomorrow = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon) with { WindowFrom = Now.AddHours(23) };
+
+        var planned = await Planner().PlanAsync([tomorrow], new PlanningContext(Now, [van]), CancellationToken.None);
+
+        Assert.Empty(planned);
+    }
+
     /// <summary>The shipments' view of the route, turned back into the planner's plan so its validator can judge it.</summary>
     private static RoutePlan Replay(PlanRequest request, IReadOnlyList<PlannedShipment> planned)
     {

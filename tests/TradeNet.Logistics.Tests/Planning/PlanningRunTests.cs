@@ -129,6 +129,31 @@ public class PlanningRunTests
         Assert.All(run.Shipments, sh => Assert.Equal(van.Id, sh.VehicleId));
     }
 
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Legs_ready_only_after_the_horizon_do_not_take_a_runs_places_from_legs_it_can_plan(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var van = await SeedAsync(s.Store);
+        // Older than the seeded legs, and ready only next season: the run leaves it pending, so it must not be one of the
+        // run's places, or with a place for one leg it would be the only leg every run read until next season.
+        var now = DateTimeOffset.UtcNow;
+        var nextSeason = new TransferOrder(Guid.NewGuid(), Guid.NewGuid(), 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "firewood", 100, 100,
+            now + Settings.PlanningHorizon + TimeSpan.FromDays(60), null, TransferStatus.Pending, now.AddDays(-1));
+        await using (var session = await s.Store.BeginAsync())
+        {
+            await session.AddTransferAsync(nextSeason);
+            await session.CommitAsync();
+        }
+
+        var run = await Planning(() => Task.CompletedTask).PlanPendingAsync(s.Store, 1, CancellationToken.None);
+
+        var planned = Assert.Single(run.Shipments);
+        Assert.Equal(van.Id, planned.VehicleId);
+        await using var read = await s.Store.BeginAsync();
+        Assert.Equal(TransferStatus.Pending, (await read.TransferAsync(nextSeason.Id))!.Status);
+    }
+
     private static ShipmentPlanning Planning(Func<Task> whileSolving) =>
         new(new MeanwhilePlanner(new FleetShipmentPlanner(new DirectTripPlanner(TransportModel.From(Settings)), Options.Create(Settings),
             NullLogger<FleetShipmentPlanner>.Instance), whileSolving), TimeProvider.System, Options.Create(Settings), NullLogger<ShipmentPlanning>.Instance);

@@ -443,6 +443,24 @@ public class LogisticsStoreContractTests
 
     [Theory]
     [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Pending_transfers_asked_for_ready_before_a_time_leave_out_those_whose_window_opens_at_it_or_later(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        var before = T0.AddDays(7);
+        var anyTime = Transfer(Guid.NewGuid(), 0, created: T0);
+        var ready = Transfer(Guid.NewGuid(), 0, created: T0.AddMinutes(1)) with { WindowFrom = before.AddTicks(-10) };
+        var atIt = Transfer(Guid.NewGuid(), 0, created: T0.AddMinutes(2)) with { WindowFrom = before };
+        var later = Transfer(Guid.NewGuid(), 0, created: T0.AddMinutes(3)) with { WindowFrom = before.AddDays(30) };
+        await using var session = await s.Store.BeginAsync();
+        foreach (var t in new[] { later, atIt, ready, anyTime }) await session.AddTransferAsync(t);
+
+        Assert.Equal(new[] { anyTime.Id, ready.Id }, (await session.PendingTransfersAsync(10, before)).Select(t => t.Id));
+        Assert.Equal(new[] { anyTime.Id }, (await session.PendingTransfersAsync(1, before)).Select(t => t.Id));
+        Assert.Equal(new[] { anyTime.Id, ready.Id, atIt.Id, later.Id }, (await session.PendingTransfersAsync(10)).Select(t => t.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
     public async Task A_transfers_attempts_and_last_failure_are_kept_and_held_ones_are_listed_oldest_first(string adapter)
     {
         await using var s = StoreUnderTest.Create(adapter);

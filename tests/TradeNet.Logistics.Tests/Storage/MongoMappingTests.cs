@@ -337,6 +337,10 @@ public class MongoMappingTests
     public void Pending_transfers_are_found_by_status_oldest_first()
     {
         Assert.Equal(new BsonDocument("status", "pending"), MongoRendering.Render(LogisticsMongoQueries.PendingTransfers));
+        Assert.Equal(new BsonDocument("status", "pending"), MongoRendering.Render(LogisticsMongoQueries.PendingTransfersReadyBefore(null)));
+        var before = new DateTimeOffset(2026, 12, 13, 9, 0, 0, TimeSpan.Zero);
+        Assert.Equal(BsonDocument.Parse("""{ "status": "pending", "$or": [{ "windowFrom": null }, { "windowFrom": { "$lt": ISODate("2026-12-13T09:00:00Z") } }] }"""),
+            MongoRendering.Render(LogisticsMongoQueries.PendingTransfersReadyBefore(before)));
         Assert.Equal(new BsonDocument("status", "planned"),
             MongoRendering.Render(LogisticsMongoQueries.SetTransferStatus(TransferStatus.Planned))["$set"].AsBsonDocument);
     }

@@ -19,10 +19,12 @@ public static class RoutingEngine
         long iterations = options.Iterations ?? long.MaxValue;
         // The first solution may take half the budget (on the clock only: an iteration budget keeps runs deterministic).
         TimeSpan? constructing = options.Iterations is null ? options.TimeLimit / 2 : null;
+        // In deterministic mode OR-Tools stops after a fixed number of solutions instead of the clock (GLS never stops on its own).
+        long solutions = options.Iterations is null ? long.MaxValue : 50;
         switch (options.Strategy)
         {
             case SearchStrategy.OrTools:
-                return OrToolsSearch.Solve(p, options.TimeLimit, options.FirstSolution) ?? lns.Construct(constructing);
+                return OrToolsSearch.Solve(p, options.TimeLimit, options.FirstSolution, solutionLimit: solutions) ?? lns.Construct(constructing);
             case SearchStrategy.RuinRecreate:
                 return lns.Improve(lns.Construct(constructing), Left(), iterations, cancel);
             case SearchStrategy.Hybrid when options.TimeLimit < ShortBudget:
@@ -36,11 +38,10 @@ public static class RoutingEngine
                 var lnsTime = options.TimeLimit * (1 - options.OrToolsShare) - clock.Elapsed;
                 var best = lns.Improve(lns.Construct(constructing), lnsTime, iterations, cancel);
                 if (cancel.IsCancellationRequested || Left() <= TimeSpan.FromMilliseconds(50)) return best;
-                // In deterministic mode OR-Tools stops after a fixed number of solutions instead of the clock.
                 // OR-Tools overshoots its limit by model building and under CPU contention: keep a margin.
                 var margin = TimeSpan.FromMilliseconds(Math.Min(200, options.TimeLimit.TotalMilliseconds * 0.05));
                 var polished = OrToolsSearch.Solve(p, Left() - margin, options.FirstSolution, start: best,
-                    solutionLimit: options.Iterations is null ? long.MaxValue : 50);
+                    solutionLimit: solutions);
                 return Better(p, polished, best);
         }
     }

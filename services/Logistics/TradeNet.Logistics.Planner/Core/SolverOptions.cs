@@ -2,7 +2,7 @@ namespace TradeNet.Logistics.Planner.Core;
 
 public enum SearchStrategy
 {
-    /// <summary>The own ruin-and-recreate search, then OR-Tools guided local search from its best (the last <see cref="SolverOptions.OrToolsShare"/> of the budget); budgets under 2 s go to the own search alone.</summary>
+    /// <summary>The own ruin-and-recreate search, then OR-Tools guided local search from its best (the last <see cref="SolverOptions.OrToolsShare"/> of the budget); budgets under 2 s go to the own search alone (RoutePlanner passes what its limit leaves after building the model, so a 2 s limit is one of them).</summary>
     Hybrid,
     /// <summary>OR-Tools alone (first solution + guided local search): the baseline.</summary>
     OrTools,

@@ -38,6 +38,18 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             logger.LogWarning("Vehicle {VehicleId} is left out of planning: its capacity or costs are outside the limits", v.Id);
         fleet.RemoveAll(v => !v.WithinLimits);
         if (pending.Count == 0 || fleet.Count == 0) return ctx.FleetOnly ? [] : await direct.PlanAsync(pending, ctx, ct);
+        // A leg whose goods are ready only once every offered vehicle's hours in this run are over (after the horizon, or
+        // after the one working day its vans are offered) is no leg for this run: the planner would call it unservable and
+        // the giving town would drive it, though a later run offers the fleet when the goods are ready. It stays pending.
+        var reach = Reach(fleet, horizon);
+        var later = pending.Where(t => t.WindowFrom >= reach).ToList();
+        if (later.Count > 0)
+        {
+            logger.LogInformation("{Count} transfers are ready only from {Reach:u} or later, past the vehicles this run offers: they wait for a later run",
+                later.Count, reach);
+            pending = [.. pending.Where(t => !(t.WindowFrom >= reach))];
+            if (pending.Count == 0) return [];
+        }
 
         using var activity = TradeNetTelemetry.Source.StartActivity("route planning");
         activity?.SetTag("tradenet.transfers", pending.Count);
@@ -95,6 +107,11 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             clock.Elapsed.TotalMilliseconds);
         return result;
     }
+
+    /// <summary>The end of the hours this run offers any vehicle: the latest end of their windows (an open-ended one runs to
+    /// the horizon), never past the horizon, as <see cref="Request"/> gives them to the planner.</summary>
+    private static DateTimeOffset Reach(IReadOnlyList<Vehicle> fleet, DateTimeOffset horizon) =>
+        fleet.Max(v => v.AvailableUntil is { } until && until < horizon ? until : horizon);
 
     /// <summary>The route's stops that concern this one transfer — departure, its pickup, its delivery, return — with
     /// their places in the route. Not every stop: a shipment storing the whole route made a route of n shipments n² stops

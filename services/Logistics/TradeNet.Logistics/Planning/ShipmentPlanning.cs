@@ -115,7 +115,8 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             IReadOnlyList<Vehicle> registered, fleet;
             await using (var read = await store.BeginAsync(ct))
             {
-                pending = await read.PendingTransfersAsync(max, ct);
+                // Legs ready only after the horizon wait (FleetShipmentPlanner): they must not fill the run's places.
+                pending = await read.PendingTransfersAsync(max, clock.GetUtcNow() + options.Value.PlanningHorizon, ct);
                 registered = await FleetAsync(read, ct);
                 var readAt = clock.GetUtcNow();
                 fleet = VehicleBookings.FreeFrom(registered, await read.ActiveShipmentsAsync(ct), readAt, _duty,
@@ -127,7 +128,7 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             var planned = await planner.PlanAsync(pending, new PlanningContext(now, fleet, Registered: registered.Count), ct);
 
             await using var session = await store.BeginAsync(ct);
-            var stillPending = (await session.PendingTransfersAsync(int.MaxValue, ct)).ToDictionary(t => t.Id);
+            var stillPending = (await session.PendingTransfersAsync(int.MaxValue, ct: ct)).ToDictionary(t => t.Id);
             // The vehicle as the planner was offered it must still be offered so now, in this write: one withdrawn or
             // changed meanwhile (capacity, hours, home), its town suspended, or booked by another replica's run (its free hours moved), is
             // not the one it planned for. Direct trips use no registered vehicle.

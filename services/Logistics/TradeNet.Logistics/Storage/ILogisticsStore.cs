@@ -107,8 +107,10 @@ public interface ILogisticsSession : IWriteScope, IVehicleReads
 
     Task<IReadOnlyList<TransferOrder>> TransfersOfTradeAsync(Guid tradeId, CancellationToken ct = default);
 
-    /// <summary>Oldest first: what the next planning run should place.</summary>
-    Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, CancellationToken ct = default);
+    /// <summary>Oldest first: what the next planning run should place. With <paramref name="readyBefore"/>, only legs whose
+    /// goods are ready (window open) before it: a run leaves later ones pending, and they must not take its
+    /// <paramref name="max"/> places from legs it can plan.</summary>
+    Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, DateTimeOffset? readyBefore = null, CancellationToken ct = default);
 
     Task SetTransferStatusAsync(Guid transferId, TransferStatus status, CancellationToken ct = default);
 

@@ -66,6 +66,14 @@ public static class LogisticsMongoQueries
 
     public static FilterDefinition<TransferDocument> PendingTransfers { get; } = TransfersInStatus(TransferStatus.Pending);
 
+    /// <summary>Pending legs whose goods are ready before <paramref name="before"/> (no window start: ready now); all when null.</summary>
+    public static FilterDefinition<TransferDocument> PendingTransfersReadyBefore(DateTimeOffset? before)
+    {
+        if (before is not { } at) return PendingTransfers;
+        var f = Builders<TransferDocument>.Filter;
+        return f.And(PendingTransfers, f.Or(f.Eq(d => d.WindowFrom, null), f.Lt(d => d.WindowFrom, at.UtcDateTime)));
+    }
+
     public static FilterDefinition<TransferDocument> TransfersInStatus(TransferStatus status) =>
         Builders<TransferDocument>.Filter.Eq(d => d.Status, MongoMapping.Name(status));
 

@@ -38,9 +38,9 @@ internal sealed class MongoLogisticsSession(LogisticsMongoStore store, MongoWrit
         return (IReadOnlyList<TransferOrder>)docs.Select(MongoMapping.ToDomain).ToList();
     });
 
-    public Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, CancellationToken ct = default) => Guard(async () =>
+    public Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, DateTimeOffset? readyBefore = null, CancellationToken ct = default) => Guard(async () =>
     {
-        var docs = await store.Transfers.Find(Session, PendingTransfers).Sort(OldestFirst).Limit(Math.Max(1, max)).ToListAsync(ct);
+        var docs = await store.Transfers.Find(Session, PendingTransfersReadyBefore(readyBefore)).Sort(OldestFirst).Limit(Math.Max(1, max)).ToListAsync(ct);
         return (IReadOnlyList<TransferOrder>)docs.Select(MongoMapping.ToDomain).ToList();
     });
 

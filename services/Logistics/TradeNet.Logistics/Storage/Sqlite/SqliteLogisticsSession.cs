@@ -34,11 +34,13 @@ internal sealed class SqliteLogisticsSession(SqliteWriteScope scope) : ILogistic
         return await ReadAllAsync(command, ReadTransfer, ct);
     }
 
-    public async Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TransferOrder>> PendingTransfersAsync(int max, DateTimeOffset? readyBefore = null, CancellationToken ct = default)
     {
+        // Times are round-trip UTC text of one width, so text order is time order.
         await using var command = scope.Command(
-            $"SELECT {TransferColumns} FROM transfers WHERE status = $status ORDER BY created_at, trade_id, leg_index LIMIT $max",
-            ("$status", Name(TransferStatus.Pending)), ("$max", Math.Max(1, max)));
+            $"SELECT {TransferColumns} FROM transfers WHERE status = $status AND ($before IS NULL OR window_from IS NULL OR window_from < $before) " +
+            "ORDER BY created_at, trade_id, leg_index LIMIT $max",
+            ("$status", Name(TransferStatus.Pending)), ("$before", Time(readyBefore)), ("$max", Math.Max(1, max)));
         return await ReadAllAsync(command, ReadTransfer, ct);
     }
 
