@@ -103,7 +103,7 @@ public static class StandaloneHost
         {
             // The catalog's key lifetime as the catalog in this process has it: a replay past it registers new towns.
             var keyLifetime = services.Services.GetRequiredService<IOptions<CatalogOptions>>().Value.RegistrationKeyLifetime;
-            await DemoSeed.RunAsync(new Uri(options.EdgeUrl), options, keyLifetime, edge.Logger, stopping.Token);
+            await DemoSeed.RunAsync(options.EdgeClientUrl, options, keyLifetime, edge.Logger, stopping.Token);
         }
         catch (Exception cut) when (cut is OperationCanceledException or HttpRequestException or IOException)
         {
@@ -162,12 +162,13 @@ public static class StandaloneHost
 
     private static void Announce(StandaloneOptions options)
     {
+        var edge = options.EdgeClientUrl.GetLeftPart(UriPartial.Authority);
         Console.WriteLine($"""
 
             TradeNet standalone is running.
-              API (gateway):  {options.EdgeUrl}/api/catalog/categories
-              API docs:       {options.EdgeUrl}/api/docs
-              Health:         {options.EdgeUrl}/health
+              API (gateway):  {edge}/api/catalog/categories
+              API docs:       {edge}/api/docs
+              Health:         {edge}/health
               Data folder:    {Path.GetFullPath(options.DataDir)}
               Operator key:   {(options.OperatorKeyGenerated ? options.OperatorKey + "  (generated for this run; set Gateway__Operators__0__Key to fix it)" : "(from configuration)")}
             {(options.Seed && File.Exists(DemoSeed.KeysFile(options)) ? $"  Demo towns and their API keys: {Path.Combine(Path.GetFullPath(options.DataDir), "demo-keys.json")}" : "")}

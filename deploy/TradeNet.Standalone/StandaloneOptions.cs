@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Standalone;
 
@@ -23,19 +24,35 @@ public sealed record StandaloneOptions(string EdgeUrl, string ServicesUrl, strin
             operatorKey is null);
     }
 
+    /// <summary>The edge as a client on this machine calls it (the demo seed, the printed URLs).</summary>
+    public Uri EdgeClientUrl => ClientUrl(EdgeUrl);
+
+    /// <summary>A listening address as a client on this machine calls it: one on every address (<c>http://*:5000</c>, <c>+</c>,
+    /// <c>0.0.0.0</c>, <c>[::]</c>) on the loopback address. The demo seed, the edge's routes and the gRPC clients took the
+    /// listening address as their own, and <c>*</c> is no host a client can parse: the host aborted at start (134).</summary>
+    public static Uri ClientUrl(string listenUrl)
+    {
+        var url = new UriBuilder(ServiceDefaults.AnyHostAsZeros(listenUrl));
+        if (url.Host is "0.0.0.0") url.Host = "127.0.0.1";
+        else if (url.Host is "[::]") url.Host = "[::1]";
+        return url.Uri;
+    }
+
     /// <summary>What both in-process apps must agree on.</summary>
     public Dictionary<string, string?> SharedSettings() => new()
     {
         ["Auth:InternalTokenKey"] = TokenKey,
         ["Storage:DataDir"] = DataDir,
-        ["Services:Catalog:Grpc"] = GrpcUrl,
-        ["Services:Logistics:Grpc"] = GrpcUrl,
+        ["Services:Catalog:Grpc"] = Authority(GrpcUrl),
+        ["Services:Logistics:Grpc"] = Authority(GrpcUrl),
         ["Gateway:Operators:0:Name"] = OperatorName,
         ["Gateway:Operators:0:Key"] = OperatorKey,
-        ["ReverseProxy:Clusters:catalog:Destinations:d1:Address"] = ServicesUrl,
-        ["ReverseProxy:Clusters:matching:Destinations:d1:Address"] = ServicesUrl,
-        ["ReverseProxy:Clusters:logistics:Destinations:d1:Address"] = ServicesUrl,
+        ["ReverseProxy:Clusters:catalog:Destinations:d1:Address"] = Authority(ServicesUrl),
+        ["ReverseProxy:Clusters:matching:Destinations:d1:Address"] = Authority(ServicesUrl),
+        ["ReverseProxy:Clusters:logistics:Destinations:d1:Address"] = Authority(ServicesUrl),
     };
+
+    private static string Authority(string listenUrl) => ClientUrl(listenUrl).GetLeftPart(UriPartial.Authority);
 
     private static string Secret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
