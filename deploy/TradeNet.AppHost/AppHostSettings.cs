@@ -42,13 +42,24 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
         var dataDir = DataDirFrom(config);
         return new AppHostSettings(
             topology == "distributed",
-            int.TryParse(config["TradeNet:GatewayPort"], out var port) ? port : 5000,
+            GatewayPortFrom(config),
             dataDir,
             config["TradeNet:OperatorKey"] ?? "op_" + Secret(),
             Secret() + Secret(),
             config["TradeNet:Telemetry:ExtraMetricsEndpoint"],
             (config["ASPNETCORE_URLS"] ?? "http://localhost:15080").Split(';')[0],
             seed);
+    }
+
+    /// <summary><c>TradeNet:GatewayPort</c>, 5000 unless set. A value that is no port (<c>54OO</c>, <c>70000</c>) is refused like the
+    /// other settings: it was taken for 5000 without a word, so the gateway came up where the operator had moved it from.</summary>
+    public static int GatewayPortFrom(IConfiguration config)
+    {
+        if (config["TradeNet:GatewayPort"] is not { } text || string.IsNullOrWhiteSpace(text)) return 5000;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and <= 65535
+            ? port
+            : throw new ArgumentException($"TradeNet:GatewayPort is '{text}': use a port number from 1 to 65535 (5000 unless set).");
     }
 
     /// <summary><c>TradeNet:DataDir</c>, or <c>Storage:DataDir</c> (env Storage__DataDir), the key the standalone host and the
