@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Standalone;
@@ -15,13 +16,23 @@ public sealed record StandaloneOptions(string EdgeUrl, string ServicesUrl, strin
             config["Standalone:EdgeUrl"] ?? "http://127.0.0.1:5000",
             config["Standalone:ServicesUrl"] ?? "http://127.0.0.1:5090",
             config["Standalone:GrpcUrl"] ?? "http://127.0.0.1:5091",
-            !bool.TryParse(config["Standalone:Seed"], out var seed) || seed,
+            SeedFrom(config),
             config["Storage:DataDir"] ?? "data",
             // A fresh secret per run: the token never leaves this process.
             config["Auth:InternalTokenKey"] ?? Secret(),
             config["Gateway:Operators:0:Name"] ?? "operator",
             operatorKey ?? "op_" + Secret(),
             operatorKey is null);
+    }
+
+    /// <summary><c>Standalone:Seed</c>, true unless set to false. Any other value (<c>no</c>, <c>0</c>) is refused at start (exit 2,
+    /// naming it): it was read as true, and the host seeded the demo towns into a network meant to start empty, for good.</summary>
+    public static bool SeedFrom(IConfiguration config)
+    {
+        if (config["Standalone:Seed"] is not { } text || string.IsNullOrWhiteSpace(text)) return true;
+        return bool.TryParse(text, out var seed) ? seed
+            : throw new OptionsValidationException("Standalone:Seed", typeof(StandaloneOptions),
+                [$"Standalone:Seed is '{text}': use true or false (true unless set)."]);
     }
 
     /// <summary>The edge as a client on this machine calls it (the demo seed, the printed URLs).</summary>
