@@ -17,6 +17,7 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
     {
         var settings = From(config);
         RefuseTakenGatewayPort(settings.GatewayPort);
+        var made = !Directory.Exists(settings.DataDir);
         try
         {
             // Every trade and the demo keys go here: readable by the user who runs the app host only.
@@ -28,7 +29,21 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
             // A refused setting like the others (one line, exit 2), not the stack trace of an unhandled exception.
             throw new ArgumentException($"the data folder {settings.DataDir} cannot be made: {ex.Message}", ex);
         }
-        return settings;
+        return settings with { DataDirMade = made };
+    }
+
+    /// <summary>Whether <see cref="ForStart"/> made the data folder (it did not exist before this start).</summary>
+    public bool DataDirMade { get; init; }
+
+    /// <summary>After a start refused once the data folder was made (the broker could not be had): the folder goes again if
+    /// this start made it and nothing was written to it, as a start refused before it is made leaves none.</summary>
+    public void RemoveDataDirIfUnused()
+    {
+        try
+        {
+            if (DataDirMade && Directory.Exists(DataDir) && !Directory.EnumerateFileSystemEntries(DataDir).Any()) Directory.Delete(DataDir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>The settings as configured; nothing on disk is made or checked (<see cref="ForStart"/> does).</summary>
