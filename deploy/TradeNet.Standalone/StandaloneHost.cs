@@ -147,6 +147,9 @@ public static class StandaloneHost
         var builder = WebApplication.CreateBuilder(Options(args));
         builder.Configuration.AddInMemoryCollection(options.SharedSettings());
         builder.UseTradeNetEndpoints(options.EdgeUrl, null);
+        // The services host's tracer and meter providers see the edge's spans and metrics too (sources and meters are matched
+        // by name across the process): a second pair here exported every span and metric twice, once as "tradenet-edge".
+        builder.Configuration.AddInMemoryCollection([new(TelemetryExtensions.TracesAndMetricsKey, "false")]);
         builder.AddServiceDefaults("tradenet-edge");
         builder.AddGatewayEdge();
         var cancelledStart = CancelledStartLog.AddTo(builder);
