@@ -117,6 +117,7 @@ public static class StandaloneHost
     {
         var builder = WebApplication.CreateBuilder(Options(args));
         builder.Configuration.AddInMemoryCollection(options.SharedSettings());
+        builder.Configuration.AddInMemoryCollection(StandaloneOptions.Listen(options.ServicesUrl, options.GrpcUrl));
         builder.UseTradeNetEndpoints(options.ServicesUrl, options.GrpcUrl);
         builder.AddServiceDefaults("tradenet-standalone");
         // While the edge runs, the signal (SIGTERM, Ctrl+C) is the edge's to take: this host is stopped after it, by RunAsync.
@@ -146,6 +147,7 @@ public static class StandaloneHost
     {
         var builder = WebApplication.CreateBuilder(Options(args));
         builder.Configuration.AddInMemoryCollection(options.SharedSettings());
+        builder.Configuration.AddInMemoryCollection(StandaloneOptions.Listen(options.EdgeUrl, null));
         builder.UseTradeNetEndpoints(options.EdgeUrl, null);
         // The services host's tracer and meter providers see the edge's spans and metrics too (sources and meters are matched
         // by name across the process): a second pair here exported every span and metric twice, once as "tradenet-edge".

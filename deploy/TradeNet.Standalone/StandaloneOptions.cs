@@ -49,6 +49,16 @@ public sealed record StandaloneOptions(string EdgeUrl, string ServicesUrl, strin
         return url.Uri;
     }
 
+    /// <summary>Where one of the two in-process apps listens, over any <c>Endpoints:Rest</c> or <c>Endpoints:Grpc</c> the
+    /// environment holds (a service's own settings, left exported in the shell): read by both apps, they bound both to the
+    /// same address, and the host stopped saying another process listened there, while the edge's routes and the gRPC
+    /// clients called the Standalone: addresses.</summary>
+    public static Dictionary<string, string?> Listen(string rest, string? grpc) => new()
+    {
+        ["Endpoints:Rest"] = rest,
+        ["Endpoints:Grpc"] = grpc ?? "",
+    };
+
     /// <summary>What both in-process apps must agree on.</summary>
     public Dictionary<string, string?> SharedSettings() => new()
     {
