@@ -17,6 +17,7 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
     {
         var settings = From(config);
         RefuseTakenGatewayPort(settings.GatewayPort);
+        var made = !Directory.Exists(settings.DataDir);
         try
         {
             // Every trade and the demo keys go here: readable by the user who runs the app host only.
@@ -28,7 +29,21 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
             // A refused setting like the others (one line, exit 2), not the stack trace of an unhandled exception.
             throw new ArgumentException($"the data folder {settings.DataDir} cannot be made: {ex.Message}", ex);
         }
-        return settings;
+        return settings with { DataDirMade = made };
+    }
+
+    /// <summary>Whether <see cref="ForStart"/> made the data folder (it did not exist before this start).</summary>
+    public bool DataDirMade { get; init; }
+
+    /// <summary>After a start refused once the data folder was made (the broker could not be had): the folder goes again if
+    /// this start made it and nothing was written to it, as a start refused before it is made leaves none.</summary>
+    public void RemoveDataDirIfUnused()
+    {
+        try
+        {
+            if (DataDirMade && Directory.Exists(DataDir) && !Directory.EnumerateFileSystemEntries(DataDir).Any()) Directory.Delete(DataDir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>The settings as configured; nothing on disk is made or checked (<see cref="ForStart"/> does).</summary>
@@ -42,13 +57,24 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
         var dataDir = DataDirFrom(config);
         return new AppHostSettings(
             topology == "distributed",
-            int.TryParse(config["TradeNet:GatewayPort"], out var port) ? port : 5000,
+            GatewayPortFrom(config),
             dataDir,
             config["TradeNet:OperatorKey"] ?? "op_" + Secret(),
             Secret() + Secret(),
             config["TradeNet:Telemetry:ExtraMetricsEndpoint"],
             (config["ASPNETCORE_URLS"] ?? "http://localhost:15080").Split(';')[0],
             seed);
+    }
+
+    /// <summary><c>TradeNet:GatewayPort</c>, 5000 unless set. A value that is no port (<c>54OO</c>, <c>70000</c>) is refused like the
+    /// other settings: it was taken for 5000 without a word, so the gateway came up where the operator had moved it from.</summary>
+    public static int GatewayPortFrom(IConfiguration config)
+    {
+        if (config["TradeNet:GatewayPort"] is not { } text || string.IsNullOrWhiteSpace(text)) return 5000;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and <= 65535
+            ? port
+            : throw new ArgumentException($"TradeNet:GatewayPort is '{text}': use a port number from 1 to 65535 (5000 unless set).");
     }
 
     /// <summary><c>TradeNet:DataDir</c>, or <c>Storage:DataDir</c> (env Storage__DataDir), the key the standalone host and the

@@ -16,10 +16,16 @@ public static partial class LocalRabbitMq
         var dataDir = Path.Combine("/tmp", "tradenet-apphost-rabbit", Guid.NewGuid().ToString("N")[..12]);
         var watch = Stopwatch.StartNew();
         var (code, output) = Run(Path.Combine(scripts, "start-node.sh"), dataDir, port.ToString(), AppHostSettings.FreePort().ToString());
-        if (code == 3)
-            throw new InvalidOperationException("The distributed topology needs RabbitMQ: no Docker engine answers and rabbitmq-server " +
-                                                $"is not installed (e.g. 'sudo apt-get install -y rabbitmq-server').\n{output}");
-        if (code != 0) throw new InvalidOperationException($"Could not start a local RabbitMQ node (exit {code}):\n{output}");
+        if (code != 0)
+        {
+            // The script has stopped what it started; its folder (the node's config, cookie and log) goes too.
+            try { if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            throw code == 3
+                ? new CannotStartException("The distributed topology needs RabbitMQ: no Docker engine answers and rabbitmq-server " +
+                                           $"is not installed (e.g. 'sudo apt-get install -y rabbitmq-server').\n{output.TrimEnd()}")
+                : new CannotStartException($"Could not start a local RabbitMQ node (exit {code}):\n{output.TrimEnd()}");
+        }
         // The node's name and the ctl.sh line: an operator stopping the broker for a drill ("When RabbitMQ goes away") must
         // find this node among other engineers' nodes on the machine, and its name is in no other output.
         var node = NodeLine().Match(output) is { Success: true } m ? m.Groups[1].Value : "(name not printed)";

@@ -103,7 +103,7 @@ public static class StandaloneHost
         {
             // The catalog's key lifetime as the catalog in this process has it: a replay past it registers new towns.
             var keyLifetime = services.Services.GetRequiredService<IOptions<CatalogOptions>>().Value.RegistrationKeyLifetime;
-            await DemoSeed.RunAsync(new Uri(options.EdgeUrl), options, keyLifetime, edge.Logger, stopping.Token);
+            await DemoSeed.RunAsync(options.EdgeClientUrl, options, keyLifetime, edge.Logger, stopping.Token);
         }
         catch (Exception cut) when (cut is OperationCanceledException or HttpRequestException or IOException)
         {
@@ -117,6 +117,7 @@ public static class StandaloneHost
     {
         var builder = WebApplication.CreateBuilder(Options(args));
         builder.Configuration.AddInMemoryCollection(options.SharedSettings());
+        builder.Configuration.AddInMemoryCollection(StandaloneOptions.Listen(options.ServicesUrl, options.GrpcUrl));
         builder.UseTradeNetEndpoints(options.ServicesUrl, options.GrpcUrl);
         builder.AddServiceDefaults("tradenet-standalone");
         // While the edge runs, the signal (SIGTERM, Ctrl+C) is the edge's to take: this host is stopped after it, by RunAsync.
@@ -146,7 +147,11 @@ public static class StandaloneHost
     {
         var builder = WebApplication.CreateBuilder(Options(args));
         builder.Configuration.AddInMemoryCollection(options.SharedSettings());
+        builder.Configuration.AddInMemoryCollection(StandaloneOptions.Listen(options.EdgeUrl, null));
         builder.UseTradeNetEndpoints(options.EdgeUrl, null);
+        // The services host's tracer and meter providers see the edge's spans and metrics too (sources and meters are matched
+        // by name across the process): a second pair here exported every span and metric twice, once as "tradenet-edge".
+        builder.Configuration.AddInMemoryCollection([new(TelemetryExtensions.TracesAndMetricsKey, "false")]);
         builder.AddServiceDefaults("tradenet-edge");
         builder.AddGatewayEdge();
         var cancelledStart = CancelledStartLog.AddTo(builder);
@@ -162,12 +167,13 @@ public static class StandaloneHost
 
     private static void Announce(StandaloneOptions options)
     {
+        var edge = options.EdgeClientUrl.GetLeftPart(UriPartial.Authority);
         Console.WriteLine($"""
 
             TradeNet standalone is running.
-              API (gateway):  {options.EdgeUrl}/api/catalog/categories
-              API docs:       {options.EdgeUrl}/api/docs
-              Health:         {options.EdgeUrl}/health
+              API (gateway):  {edge}/api/catalog/categories
+              API docs:       {edge}/api/docs
+              Health:         {edge}/health
               Data folder:    {Path.GetFullPath(options.DataDir)}
               Operator key:   {(options.OperatorKeyGenerated ? options.OperatorKey + "  (generated for this run; set Gateway__Operators__0__Key to fix it)" : "(from configuration)")}
             {(options.Seed && File.Exists(DemoSeed.KeysFile(options)) ? $"  Demo towns and their API keys: {Path.Combine(Path.GetFullPath(options.DataDir), "demo-keys.json")}" : "")}

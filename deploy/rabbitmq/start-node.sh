@@ -18,8 +18,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 [ $# -eq 3 ] || die 2 "usage: $0 DATA_DIR AMQP_PORT DIST_PORT"
 [[ $2 =~ ^[0-9]+$ && $3 =~ ^[0-9]+$ ]] || die 2 "AMQP_PORT and DIST_PORT must be numbers"
-mkdir -p "$1"
-DATA_DIR=$(cd "$1" && pwd)
 AMQP_PORT=$2
 DIST_PORT=$3
 TIMEOUT=${RABBITMQ_START_TIMEOUT:-60}
@@ -28,6 +26,9 @@ SBIN=$(find_rabbitmq_bin) || die 3 "rabbitmq-server is not installed. Install it
 if [ "$(id -u)" = 0 ]; then
     id rabbitmq >/dev/null 2>&1 || die 3 "user 'rabbitmq' does not exist; is the rabbitmq-server package installed?"
 fi
+# Made only once the node can be started: a refusal above left an empty DATA_DIR behind.
+mkdir -p "$1"
+DATA_DIR=$(cd "$1" && pwd)
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_taken "$AMQP_PORT" && die 4 "port $AMQP_PORT is already in use"

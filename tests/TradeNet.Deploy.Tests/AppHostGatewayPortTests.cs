@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using TradeNet.AppHost;
 
 namespace TradeNet.Deploy.Tests;
@@ -28,5 +29,31 @@ public sealed class AppHostGatewayPortTests
         var port = ListenPorts.Next();
 
         AppHostSettings.RefuseTakenGatewayPort(port);
+    }
+
+    [Theory]
+    [InlineData("54OO")]
+    [InlineData("70000")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("5400.0")]
+    public void A_gateway_port_that_is_no_port_is_refused_naming_the_setting_not_taken_for_5000(string value)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("TradeNet:GatewayPort", (string?)value)]).Build();
+
+        var refused = Assert.Throws<ArgumentException>(() => AppHostSettings.From(config));
+
+        Assert.Contains("TradeNet:GatewayPort", refused.Message);
+        Assert.Contains($"'{value}'", refused.Message);
+    }
+
+    [Theory]
+    [InlineData(null, 5000)]
+    [InlineData("7340", 7340)]
+    public void A_gateway_port_unset_is_5000_and_a_port_number_is_taken(string? value, int port)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("TradeNet:GatewayPort", value)]).Build();
+
+        Assert.Equal(port, AppHostSettings.From(config).GatewayPort);
     }
 }

@@ -131,12 +131,18 @@ public static class ServiceDefaults
 
     private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
     {
-        var uri = new Uri(url);
+        var uri = new Uri(AnyHostAsZeros(url));
         if (uri.Host is "localhost")
             kestrel.ListenLocalhost(uri.Port, l => l.Protocols = protocols);
-        else if (uri.Host is "*" or "+" or "0.0.0.0")
+        else if (uri.Host is "0.0.0.0")
             kestrel.ListenAnyIP(uri.Port, l => l.Protocols = protocols);
         else
             kestrel.Listen(System.Net.IPAddress.Parse(uri.Host), uri.Port, l => l.Protocols = protocols);
     }
+
+    /// <summary>ASP.NET's "every address" forms, <c>http://*:5000</c> and <c>http://+:5000</c>, as <c>http://0.0.0.0:5000</c>:
+    /// <see cref="Uri"/> cannot parse a host of <c>*</c> or <c>+</c>, and such an address (Endpoints:Rest, Standalone:EdgeUrl)
+    /// aborted the host at start with a UriFormatException's stack (134). Any other address is returned as it is.</summary>
+    public static string AnyHostAsZeros(string url) =>
+        System.Text.RegularExpressions.Regex.Replace(url, @"^(?<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[*+](?=[:/]|$)", "${scheme}0.0.0.0");
 }

@@ -19,6 +19,11 @@ public static class TelemetryExtensions
     /// receiver besides OTEL_EXPORTER_OTLP_ENDPOINT, e.g. a test's receiver (the dashboard has no metrics API).</summary>
     public const string ExtraMetricsEndpointKey = "TradeNet:Telemetry:ExtraMetricsEndpoint";
 
+    /// <summary>Config key: false when another host in the same process already exports traces and metrics (the standalone
+    /// host's edge beside its services). Activity sources and meters are matched by name across the process, so a second
+    /// host's providers exported every span and every metric of both hosts again, under its own service name.</summary>
+    public const string TracesAndMetricsKey = "TradeNet:Telemetry:TracesAndMetrics";
+
     private static readonly string RevokedKeysPath = $"/{CatalogGrpc.Descriptor.FullName}/GetRevokedKeys";
 
     /// <summary>Whether a request is one made on a timer rather than for anyone, and so left out of traces as /health and
@@ -36,8 +41,22 @@ public static class TelemetryExtensions
             o.IncludeScopes = true;
             if (otlp) o.AddOtlpExporter();
         });
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName))
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName));
+        // Logs stay each host's own (a logger belongs to its host); traces and metrics are the process's.
+        if (!bool.TryParse(builder.Configuration[TracesAndMetricsKey], out var tracesAndMetrics) || tracesAndMetrics)
+            AddTracesAndMetrics(builder, telemetry, otlp, extraMetrics);
+        // The last exports get a bounded time at stop rather than the exporter's retries against a collector that has gone.
+        builder.Services.AddHostedService<TelemetryAtStop>();
+        // Consume spans learn the trade they concern from the message; published events count trades and shipments.
+        builder.Services.AddConsumeObserver<TradeConsumeObserver>();
+        builder.Services.AddReceiveObserver<ErrorQueueObserver>();
+        builder.Services.AddPublishObserver<TradeStatePublishObserver>();
+        return builder;
+    }
+
+    private static void AddTracesAndMetrics(IHostApplicationBuilder builder, OpenTelemetryBuilder telemetry, bool otlp, string? extraMetrics) =>
+        telemetry
             .WithMetrics(m =>
             {
                 m.AddAspNetCoreInstrumentation()
@@ -73,12 +92,4 @@ public static class TelemetryExtensions
                     .AddGrpcClientInstrumentation(o => o.Filter = request => !IsPolled(request.RequestUri?.AbsolutePath));
                 if (otlp) t.AddOtlpExporter();
             });
-        // The last exports get a bounded time at stop rather than the exporter's retries against a collector that has gone.
-        builder.Services.AddHostedService<TelemetryAtStop>();
-        // Consume spans learn the trade they concern from the message; published events count trades and shipments.
-        builder.Services.AddConsumeObserver<TradeConsumeObserver>();
-        builder.Services.AddReceiveObserver<ErrorQueueObserver>();
-        builder.Services.AddPublishObserver<TradeStatePublishObserver>();
-        return builder;
-    }
 }
