@@ -53,6 +53,18 @@ public sealed class ListenAddressTests
         Assert.Contains(why, reason);
     }
 
+    /// <summary>A host's own address (the standalone host's edge and services URLs) is also called and proxied to: a
+    /// wildcard there is refused at start, as it was (then with "Invalid URI" and a stack dump), not listened on.</summary>
+    [Fact]
+    public void A_wildcard_in_a_hosts_own_address_is_refused_naming_it()
+    {
+        var builder = WebApplication.CreateBuilder();
+
+        var refused = Assert.Throws<OptionsValidationException>(() => builder.UseTradeNetEndpoints("http://*:7619", null));
+
+        Assert.StartsWith("TradeNet cannot start: The REST address 'http://*:7619' cannot be listened on: ", StartFailures.Reason(refused));
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:7618", "127.0.0.1", false)]
     [InlineData("http://0.0.0.0:7618", "0.0.0.0", false)]

@@ -16,15 +16,19 @@ internal static class ListenAddresses
     /// for localhost (both loopbacks), else that address.</summary>
     internal sealed record Address(IPAddress Ip, int Port, bool Localhost);
 
-    public static Address Parse(string setting, string url)
+    /// <param name="wildcards">Whether <c>*</c> and <c>+</c> are taken: not for a host's own address settings (the
+    /// standalone host's), which it also calls and proxies to, where a wildcard is no address.</param>
+    public static Address Parse(string setting, string url, bool wildcards = true)
     {
         var text = url.Trim();
         // Kestrel's own wildcard spellings, which Uri cannot parse: swapped for the address they mean before parsing.
         foreach (var wildcard in new[] { "://*", "://+" })
         {
             var at = text.IndexOf(wildcard, StringComparison.Ordinal);
-            if (at >= 0 && (text.Length == at + wildcard.Length || text[at + wildcard.Length] is ':' or '/'))
-                text = string.Concat(text.AsSpan(0, at), "://0.0.0.0", text.AsSpan(at + wildcard.Length));
+            if (at < 0 || (text.Length != at + wildcard.Length && text[at + wildcard.Length] is not (':' or '/'))) continue;
+            if (!wildcards)
+                throw Refused(setting, url, "this address is also called, so it names one: 0.0.0.0 listens on every interface");
+            text = string.Concat(text.AsSpan(0, at), "://0.0.0.0", text.AsSpan(at + wildcard.Length));
         }
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
             throw Refused(setting, url, "it is not an http:// address (TradeNet's services listen in cleartext; TLS ends before them)");

@@ -123,10 +123,12 @@ public static class ServiceDefaults
         // Read now, not when Kestrel starts: an address that cannot be listened on stops the host before anything else runs.
         // Named as the setting when it came from one; a host's own default (the standalone host's) is named by its role.
         var rest = builder.Configuration["Endpoints:Rest"];
-        var restAt = ListenAddresses.Parse(rest is null ? "The REST address" : "Endpoints:Rest", rest ?? defaultRest);
+        var restAt = rest is null ? ListenAddresses.Parse("The REST address", defaultRest, wildcards: false)
+            : ListenAddresses.Parse("Endpoints:Rest", rest);
         var grpc = builder.Configuration["Endpoints:Grpc"];
         var grpcAt = string.IsNullOrWhiteSpace(grpc ?? defaultGrpc) ? null
-            : ListenAddresses.Parse(grpc is null ? "The gRPC address" : "Endpoints:Grpc", (grpc ?? defaultGrpc)!);
+            : grpc is null ? ListenAddresses.Parse("The gRPC address", defaultGrpc!, wildcards: false)
+            : ListenAddresses.Parse("Endpoints:Grpc", grpc);
         builder.WebHost.ConfigureKestrel(k =>
         {
             Listen(k, restAt, HttpProtocols.Http1);
