@@ -82,7 +82,21 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Send("/things", new Thing("x", 1), new("Bearer", asIssued))).StatusCode);
     }
 
-    private static string Token(Dictionary<string, object> claims, DateTime? issuedAt, DateTime expires) =>
+    [Fact]
+    public async Task A_token_whose_issue_time_is_in_the_future_gets_401_since_it_would_outlive_ten_minutes()
+    {
+        // Issued "in a year", valid from now: its issue-to-expiry span is a minute, its use a year and a minute.
+        var now = DateTime.UtcNow;
+        var claims = new Dictionary<string, object> { ["sub"] = "42187", ["role"] = Roles.Town };
+        var predated = Token(claims, now.AddYears(1), now.AddYears(1).AddMinutes(1), notBefore: now.AddSeconds(-5));
+        // Within the clock skew services allow (a gateway's clock a little ahead) it is still the gateway's own token.
+        var slightlyAhead = Token(claims, now.AddSeconds(2), now.AddMinutes(1), notBefore: now.AddSeconds(-3));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send("/things", new Thing("x", 1), new("Bearer", predated))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send("/things", new Thing("x", 1), new("Bearer", slightlyAhead))).StatusCode);
+    }
+
+    private static string Token(Dictionary<string, object> claims, DateTime? issuedAt, DateTime expires, DateTime? notBefore = null) =>
         new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(
             new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
             {
@@ -90,7 +104,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
                 Audience = InternalTokenOptions.Audience,
                 Claims = claims,
                 IssuedAt = issuedAt,
-                NotBefore = (issuedAt ?? DateTime.UtcNow).AddSeconds(-5),
+                NotBefore = notBefore ?? (issuedAt ?? DateTime.UtcNow).AddSeconds(-5),
                 Expires = expires,
                 SigningCredentials = new(new InternalTokenOptions { InternalTokenKey = TestSettings.TokenKey }.SigningKey(),
                     Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),

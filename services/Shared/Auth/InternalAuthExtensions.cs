@@ -19,13 +19,14 @@ public static class InternalAuthExtensions
             .Configure<IOptions<InternalTokenOptions>>((jwt, tokens) =>
             {
                 jwt.MapInboundClaims = false;
+                var skew = TimeSpan.FromSeconds(5);
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = InternalTokenOptions.Issuer,
                     ValidAudience = InternalTokenOptions.Audience,
                     IssuerSigningKey = tokens.Value.SigningKey(),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    ClockSkew = TimeSpan.FromSeconds(5),
+                    ClockSkew = skew,
                     NameClaimType = "sub",
                     RoleClaimType = "role",
                 };
@@ -34,12 +35,15 @@ public static class InternalAuthExtensions
                     OnTokenValidated = context =>
                     {
                         // Every token TradeNet issues names its caller and lives minutes at most; one that does neither
-                        // was not made by an issuer of ours, whatever key signed it.
+                        // was not made by an issuer of ours, whatever key signed it. Its issue time is now (give or take
+                        // the skew): dated ahead, with no not-before or an early one, a token spanning ten minutes on
+                        // paper is accepted from now until then, a year if it says so.
                         if (context.SecurityToken is not JsonWebToken token || token.IssuedAt == DateTime.MinValue
+                            || token.IssuedAt > DateTime.UtcNow + skew
                             || token.ValidTo - token.IssuedAt > InternalTokenOptions.MaxLifetime
                             || string.IsNullOrEmpty(token.Subject))
                         {
-                            context.Fail("The internal token has no subject, or no issue time, or lives longer than tokens are issued for.");
+                            context.Fail("The internal token has no subject, or no issue time, or one still to come, or lives longer than tokens are issued for.");
                             return Task.CompletedTask;
                         }
                         // Expose the subject under the standard claim so CallerExtensions work everywhere.

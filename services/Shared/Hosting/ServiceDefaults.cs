@@ -120,24 +120,28 @@ public static class ServiceDefaults
     public static void UseTradeNetEndpoints(this WebApplicationBuilder builder, string defaultRest, string? defaultGrpc)
     {
         if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists()) return;
-        var rest = builder.Configuration["Endpoints:Rest"] ?? defaultRest;
-        var grpc = builder.Configuration["Endpoints:Grpc"] ?? defaultGrpc;
+        // Read now, not when Kestrel starts: an address that cannot be listened on stops the host before anything else runs.
+        // Named as the setting when it came from one; a host's own default (the standalone host's) is named by its role.
+        var rest = builder.Configuration["Endpoints:Rest"];
+        var restAt = ListenAddresses.Parse(rest is null ? "The REST address" : "Endpoints:Rest", rest ?? defaultRest);
+        var grpc = builder.Configuration["Endpoints:Grpc"];
+        var grpcAt = string.IsNullOrWhiteSpace(grpc ?? defaultGrpc) ? null
+            : ListenAddresses.Parse(grpc is null ? "The gRPC address" : "Endpoints:Grpc", (grpc ?? defaultGrpc)!);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            Listen(k, rest, HttpProtocols.Http1);
-            if (!string.IsNullOrWhiteSpace(grpc)) Listen(k, grpc, HttpProtocols.Http2);
+            Listen(k, restAt, HttpProtocols.Http1);
+            if (grpcAt is not null) Listen(k, grpcAt, HttpProtocols.Http2);
         });
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+    private static void Listen(KestrelServerOptions kestrel, ListenAddresses.Address at, HttpProtocols protocols)
     {
-        var uri = new Uri(AnyHostAsZeros(url));
-        if (uri.Host is "localhost")
-            kestrel.ListenLocalhost(uri.Port, l => l.Protocols = protocols);
-        else if (uri.Host is "0.0.0.0")
-            kestrel.ListenAnyIP(uri.Port, l => l.Protocols = protocols);
+        if (at.Localhost)
+            kestrel.ListenLocalhost(at.Port, l => l.Protocols = protocols);
+        else if (at.Ip.Equals(System.Net.IPAddress.Any))
+            kestrel.ListenAnyIP(at.Port, l => l.Protocols = protocols);
         else
-            kestrel.Listen(System.Net.IPAddress.Parse(uri.Host), uri.Port, l => l.Protocols = protocols);
+            kestrel.Listen(at.Ip, at.Port, l => l.Protocols = protocols);
     }
 
     /// <summary>ASP.NET's "every address" forms, <c>http://*:5000</c> and <c>http://+:5000</c>, as <c>http://0.0.0.0:5000</c>:

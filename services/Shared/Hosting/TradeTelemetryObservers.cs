@@ -42,7 +42,10 @@ public sealed class ErrorQueueObserver : IReceiveObserver
 }
 
 /// <summary>Counts trades and shipments by the state their published events announce. Every state change
-/// of a trade or shipment publishes exactly one event through the outbox, so this counts each change once.</summary>
+/// of a trade or shipment writes exactly one event to the outbox, so this counts each change once as long as each event is
+/// counted at its first publish only: on the in-memory bus an outbox hands an event over again (after a restart, a
+/// consumer giving up, a restore), flagged with <see cref="Storage.OutboxMessage.HandedOverAgainHeader"/>, and each was
+/// counted again. A publish to RabbitMQ repeated after a crash between its confirm and its mark is not told apart.</summary>
 public sealed class TradeStatePublishObserver : IPublishObserver
 {
     public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
@@ -50,6 +53,7 @@ public sealed class TradeStatePublishObserver : IPublishObserver
 
     public Task PostPublish<T>(PublishContext<T> context) where T : class
     {
+        if (context.Headers.TryGetHeader(Storage.OutboxMessage.HandedOverAgainHeader, out _)) return Task.CompletedTask;
         switch (context.Message)
         {
             case TradeProposed: Count(TradeNetTelemetry.Trades, "proposed"); break;

@@ -4,10 +4,16 @@ using System.Text.Json;
 namespace TradeNet.Shared.Storage;
 
 /// <summary>An event waiting in a service's outbox. The id becomes the bus message id, so a
-/// re-publish after a crash is recognised by every consumer's inbox.</summary>
-public sealed record OutboxMessage(Guid Id, string Type, string Payload, string? TraceParent, DateTimeOffset CreatedAt)
+/// re-publish after a crash is recognised by every consumer's inbox. <paramref name="HandedOverBefore"/>: the in-memory bus
+/// was handed it already (kept, then made pending again: a restart, a consumer that gave up, a restored backup).</summary>
+public sealed record OutboxMessage(Guid Id, string Type, string Payload, string? TraceParent, DateTimeOffset CreatedAt,
+    bool HandedOverBefore = false)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Set on the publish of an event handed over before, so what counts state changes as their events are
+    /// published (<see cref="Hosting.TradeStatePublishObserver"/>) counts each once, not again at every hand-over.</summary>
+    public const string HandedOverAgainHeader = "TradeNet-Handed-Over-Again";
 
     public static OutboxMessage From<T>(T message) where T : class =>
         new(Guid.NewGuid(), message.GetType().FullName!, JsonSerializer.Serialize(message, message.GetType(), Json),

@@ -258,6 +258,7 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
             {
                 context.MessageId = message.Id;
                 context.Durable = true;
+                if (message.HandedOverBefore) context.Headers.Set(OutboxMessage.HandedOverAgainHeader, true);
                 // A consumed event no queue takes comes back (the publish fails and the event stays pending) instead of
                 // being confirmed and dropped: a broker rebuilt empty, a queue deleted by hand (ConsumedEvents).
                 if (mandatory && context.TryGetPayload(out RabbitMqSendContext? rabbit)) rabbit.Mandatory = true;

@@ -7,7 +7,8 @@ public class MongoOutboxStore(MongoStore store) : IOutboxStore
     public async Task<IReadOnlyList<OutboxMessage>> PendingAsync(int max, CancellationToken ct)
     {
         var docs = await store.Outbox.Find(MongoStore.PendingFilter).SortBy(d => d.Seq).Limit(max).ToListAsync(ct);
-        return docs.Select(d => new OutboxMessage(d.Id, d.Type, d.Payload, d.TraceParent, new DateTimeOffset(d.CreatedAt, TimeSpan.Zero))).ToList();
+        return docs.Select(d => new OutboxMessage(d.Id, d.Type, d.Payload, d.TraceParent, new DateTimeOffset(d.CreatedAt, TimeSpan.Zero),
+            d.KeptSince is not null)).ToList();
     }
 
     // A confirmed event has nothing left to do here; keeping it would grow the collection without bound.

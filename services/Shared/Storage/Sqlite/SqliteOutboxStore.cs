@@ -6,13 +6,13 @@ public class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, type, payload, trace_parent, created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $max";
+        command.CommandText = "SELECT id, type, payload, trace_parent, created_at, kept_since IS NOT NULL FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var pending = new List<OutboxMessage>();
         while (await reader.ReadAsync(ct))
             pending.Add(new OutboxMessage(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4))));
+                reader.IsDBNull(3) ? null : reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4)), reader.GetBoolean(5)));
         return pending;
     }
 
