@@ -59,48 +59,6 @@ public class MergeTests
         Assert.True(result.Bound >= result.Objective - 1e-6 * result.Bound);
     }
 
-    [Fact]
-    public void The_other_plan_built_on_the_second_core_beside_fix_and_resolve_is_the_same_every_run()
-    {
-        // It runs on a second LP while the first fix and re-solve runs, both pricing on the component's scratch in turn:
-        // what it builds must not depend on which of the two gets there first.
-        var book = RandomBooks.Realistic(seed: 3, towns: 36, listings: 300) with { Settings = new Settings { MaxCycleLength = 4 } };
-
-        string OtherPlanLine()
-        {
-            var progress = new List<string>();
-            ClearingEngine.Solve(book, new SolveOptions { PlanSearchPasses = 1, Progress = line => { lock (progress) progress.Add(line); } });
-            var merge = Assert.Single(progress, line => line.StartsWith("  merge 0:", StringComparison.Ordinal));
-            Assert.Contains(progress, line => line.StartsWith("  other 1 ", StringComparison.Ordinal));
-            // The merge MIP stops on its clock; the plan it was given does not.
-            return merge[..merge.IndexOf(", merged", StringComparison.Ordinal)];
-        }
-
-        var first = OtherPlanLine();
-        for (var run = 0; run < 3; run++) Assert.Equal(first, OtherPlanLine());
-    }
-
-    [Fact]
-    public void Cancelling_while_the_other_plan_is_built_stops_the_engine_with_an_operation_cancelled_exception()
-    {
-        var book = RandomBooks.Realistic(seed: 3, towns: 36, listings: 300) with { Settings = new Settings { MaxCycleLength = 4 } };
-        using var cts = new CancellationTokenSource();
-        var progress = new List<string>();
-        void Record(string line)
-        {
-            lock (progress) progress.Add(line);
-            if (line.StartsWith("  other 1 0:", StringComparison.Ordinal)) cts.Cancel();
-        }
-
-        Assert.ThrowsAny<OperationCanceledException>(() =>
-            ClearingEngine.Solve(book, new SolveOptions { PlanSearchPasses = 1, Progress = Record }, cts.Token));
-        lock (progress)
-        {
-            Assert.Contains(progress, line => line.StartsWith("  other 1 0:", StringComparison.Ordinal));
-            Assert.DoesNotContain(progress, line => line.StartsWith("  merge 0:", StringComparison.Ordinal));
-        }
-    }
-
     private static double[] PlanOver(Market market, List<Column> columns, Func<int, bool> take)
     {
         var chosen = Enumerable.Range(0, columns.Count).Where(take).ToArray();

@@ -25,18 +25,11 @@ internal sealed partial class ComponentSolver
     /// pricing brings cycles that now pay. Repeated until no column is left below its lot. Rounding decides
     /// all at once on the first LP; this lets the LP answer each batch.
     /// </summary>
-    /// <param name="duals">Where pricing's duals go (the solve's own array unless given): the other plans of merging are
-    /// built on another core, on a second LP, while this runs on the first.</param>
-    /// <param name="stop">Stops the run (the solve's token unless given); merging cancels a plan it no longer needs.</param>
-    /// <param name="traceAs">Names its progress lines (two runs at once write them in turn).</param>
     /// <returns>A plan: the last LP's amounts on the columns it chose, repaired to fit exactly; or null.</returns>
-    private double[]? FixAndResolve(MasterLp lp, double[] lpValues, Deadline budget, int maxColumns, ResolvePolicy policy,
-        double[]? duals = null, CancellationToken? stop = null, string traceAs = "resolve")
+    private double[]? FixAndResolve(MasterLp lp, double[] lpValues, Deadline budget, int maxColumns, ResolvePolicy policy)
     {
-        var y = duals ?? dual;
-        var token = stop ?? ct;
         var columns = lp.Columns;
-        var savedDuals = comp.Listings.Select(l => y[l]).ToArray();
+        var savedDuals = comp.Listings.Select(l => dual[l]).ToArray();
         var decided = new HashSet<int>();
         var load = new double[m.Cap.Length];
         var x = Grown((double[])lpValues.Clone(), columns.Count);
@@ -48,7 +41,7 @@ internal sealed partial class ComponentSolver
             TimeSpan lastSolve = TimeSpan.Zero, lastPricing = TimeSpan.Zero;
             for (var round = 0; !budget.Expired; round++)
             {
-                token.ThrowIfCancellationRequested();
+                ct.ThrowIfCancellationRequested();
                 var remaining = budget.RemainingOr(TimeSpan.MaxValue);
                 // A round that cannot finish in what is left would only throw its solve away.
                 if (remaining < lastSolve * 0.8) break;
@@ -76,7 +69,7 @@ internal sealed partial class ComponentSolver
                     // The lots already on only grow, so a column whose lot does not fit now never will.
                     else if (!fits || x[i] < policy.Off * (round + 1) * columns[i].Min || decideAll) { decided.Add(i); lp.SetBounds(i, 0, 0); }
                 }
-                if (!lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)), ct: token)) break;
+                if (!lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)), ct: ct)) break;
                 lastSolve = deadline.Elapsed - roundStart;
                 x = Grown(lp.Values(), columns.Count);
                 last = x;
@@ -86,23 +79,21 @@ internal sealed partial class ComponentSolver
                 if (round < policy.PricedRounds && !decideAll && budget.RemainingOr(TimeSpan.MaxValue) > lastPricing + lastSolve * 2.4)
                 {
                     var pricingStart = deadline.Elapsed;
-                    lp.Duals(y);
-                    List<(int[] Legs, double Reduced)> found;
-                    // The component's pricing scratch is shared: the other plan's run prices on it too.
-                    lock (_pricingGate) (found, _) = comp.Price(y, PricingEps, maxColumns, token);
+                    lp.Duals(dual);
+                    var (found, _) = comp.Price(dual, PricingEps, maxColumns, ct);
                     added = found.Count(f => { var c = Column.Create(m, f.Legs); return c.Min <= c.Upper && lp.Add(c); });
-                    if (added > 0 && !lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)), ct: token)) break;
+                    if (added > 0 && !lp.Solve(budget.RemainingOr(TimeSpan.FromMinutes(1)), ct: ct)) break;
                     lastPricing = deadline.Elapsed - pricingStart - lastSolve;
                     x = Grown(lp.Values(), columns.Count);
                     last = x;
                 }
-                Trace($"  {traceAs} {round}: kept {kept}, lifted {lifted}, below {below.Count}, all {decideAll}, added {added}, lp {lp.Objective:F1}, t={deadline.Elapsed.TotalSeconds:F2}");
+                Trace($"  resolve {round}: kept {kept}, lifted {lifted}, below {below.Count}, all {decideAll}, added {added}, lp {lp.Objective:F1}, t={deadline.Elapsed.TotalSeconds:F2}");
             }
         }
         finally
         {
             for (var i = 0; i < columns.Count; i++) if (!columns[i].Continuous) lp.SetBounds(i, 0, double.PositiveInfinity);
-            for (var k = 0; k < comp.Listings.Length; k++) y[comp.Listings[k]] = savedDuals[k];
+            for (var k = 0; k < comp.Listings.Length; k++) dual[comp.Listings[k]] = savedDuals[k];
         }
         return last is null ? null : Realize(columns, last, on);
 

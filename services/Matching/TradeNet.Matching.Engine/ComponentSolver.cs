@@ -182,16 +182,10 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         var belowDivisibleLots = columns.Select((c, i) => !c.Continuous && c.Min < c.Upper && lpValues[i] < c.Min ? lpValues[i] * c.Profit : 0).Sum();
         var resolveFirst = firstOrder || m.K >= 4 || belowDivisibleLots > HeavyLotShare * lpObjective;
         var resolveTook = TimeSpan.Zero;
-        // 1d) below: merging's first other plan is built on the other core meanwhile (GLOP runs on one).
-        var merging = SearchesForPlans && !firstOrder && (columns.Count(c => !c.Continuous) > MipColumnLimit || planSearchPasses is not null)
-            && (mergeRounds ?? planSearchPasses ?? 1) > 0;
-        using var others = merging && resolveFirst && bound - incumbent > Tolerance(bound) && !deadline.Expired
-            ? new OtherPlans(this, columns, maxColumns, ct) : null;
         if (resolveFirst && bound - incumbent > Tolerance(bound) && !deadline.Expired)
         {
             // PDLP: 12 % is left for what follows it: realize, fill, final fill and self-check take 3.6 s on 40,000 listings.
             var resolveStart = deadline.Elapsed;
-            others?.Start(seed: 1, deadline.Fraction(0.35));
             var resolved = FixAndResolve(lp, lpValues, deadline.Fraction(firstOrder ? 0.88 : 0.35), maxColumns,
                 firstOrder ? ResolvePolicy.FirstOrder : ResolvePolicy.Simplex);
             if (resolved is not null)
@@ -217,17 +211,15 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         // about a second fix and re-solve and then CPU for its MIP: where fix and re-solve took over a quarter of what it
         // left, the machine is too busy for it to pay and the region search gets the time (2,000 listings, seed 1, 14
         // runs under load: three of the eight whose merge found only +11, ending at 0.93 %, 0.98 % and 1.00 %, would have
-        // skipped it, none of the six that found +120 to +239). The other plan's run shared the machine with it, which
-        // on a busy machine (each user's processes get their share, however many threads) doubles what it took: half
-        // of that is what the rule reads.
-        if (others is not null && bound - incumbent > Tolerance(bound) && !deadline.Expired
-            && deadline.RemainingOr(TimeSpan.MaxValue) >= resolveTook * 2)
+        // skipped it, none of the six that found +120 to +239).
+        if (SearchesForPlans && !firstOrder && bound - incumbent > Tolerance(bound) && !deadline.Expired
+            && (columns.Count(c => !c.Continuous) > MipColumnLimit || planSearchPasses is not null)
+            && deadline.RemainingOr(TimeSpan.MaxValue) >= resolveTook * 4)
         {
-            best = ImproveByMerging(lp, best, deadline.Fraction(MergeShare), others, ref incumbent, ref method);
+            best = ImproveByMerging(lp, best, deadline.Fraction(MergeShare), maxColumns, ref incumbent, ref method);
             lpValues = Grown(lpValues, columns.Count);
             best = Grown(best, columns.Count);
         }
-        others?.Dispose(); // not merging after all: its plan would only take the region search's core
 
         // 2) 4-cycles on simplex under a time limit: the on/off choices of a few towns at a time, with every amount in the
         // component free (ComponentSolver.Regions); it gains more per second there than the neighbourhood MIP below.
