@@ -196,7 +196,9 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             var at = new GeoPoint(point.Lat, point.Lon);
             if (!_byTown.TryGetValue(town, out var known)) _byTown[town] = known = [];
             if (known.Find(p => p.Point == at) is { } place) return place;
-            place = new Place(known.Count == 0 ? town : FormattableString.Invariant($"{town} at {point.Lat:0.######},{point.Lon:0.######}"), at);
+            // Coordinates in full (the shortest text that reads back as the same number): rounded, two points a hair apart
+            // were one name at two points, which the planner refuses, failing every run while both were stored.
+            place = new Place(known.Count == 0 ? town : FormattableString.Invariant($"{town} at {point.Lat:R},{point.Lon:R}"), at);
             known.Add(place);
             return place;
         }
