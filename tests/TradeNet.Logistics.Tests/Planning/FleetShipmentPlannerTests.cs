@@ -291,6 +291,16 @@ public class FleetShipmentPlannerTests
         Assert.Contains(planned.VehicleId, new[] { "van-1", "van-2" });
     }
 
+    [Fact]
+    public void A_run_reads_legs_ready_before_its_vans_hours_end_before_the_horizon_when_none_is_free_and_all_without_a_fleet()
+    {
+        var van = Van("roanne", Towns.Roanne) with { AvailableFrom = Now.AddHours(-2), AvailableUntil = Now.AddHours(9) };
+
+        Assert.Equal(Now.AddHours(9), Planner().ReadyBefore(new PlanningContext(Now, [van])));
+        Assert.Equal(Now + Settings.PlanningHorizon, Planner().ReadyBefore(new PlanningContext(Now, [], Registered: 1)));
+        Assert.Null(Planner().ReadyBefore(new PlanningContext(Now)));
+    }
+
     /// <summary>The shipments' view of the route, turned back into the planner's plan so its validator can judge it.</summary>
     private static RoutePlan Replay(PlanRequest request, IReadOnlyList<PlannedShipment> planned)
     {

@@ -102,10 +102,15 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
         return result;
     }
 
-    /// <summary>The end of the hours the run offers its vehicles (<see cref="Reach"/>): legs ready later wait, unread. Without
-    /// a vehicle every leg goes as a direct trip, so all are read.</summary>
-    public DateTimeOffset? ReadyBefore(PlanningContext ctx) =>
-        Offered(ctx, options.Value, logger: null) is { Count: > 0 } fleet ? Reach(fleet, ctx.Now + options.Value.PlanningHorizon) : null;
+    /// <summary>The end of the hours the run offers its vehicles (<see cref="Reach"/>): legs ready later wait, unread. With
+    /// vehicles registered but none free in this run, the horizon: legs ready sooner go as direct trips, later ones wait for
+    /// the fleet. Without any vehicle registered every leg goes as a direct trip, so all are read.</summary>
+    public DateTimeOffset? ReadyBefore(PlanningContext ctx)
+    {
+        var horizon = ctx.Now + options.Value.PlanningHorizon;
+        if (Offered(ctx, options.Value, logger: null) is { Count: > 0 } fleet) return Reach(fleet, horizon);
+        return (ctx.Registered ?? ctx.Vehicles.Count) > 0 ? horizon : null;
+    }
 
     /// <summary>The vehicles a run plans with: those still available, with time before the horizon, and within the limits.</summary>
     private static List<Vehicle> Offered(PlanningContext ctx, LogisticsOptions settings, ILogger? logger)
