@@ -23,6 +23,8 @@ public class ConcurrentPlanningTests
             LoseNextRun = false;
             throw new ConcurrencyConflictException("A concurrent transaction wrote the same documents.");
         }
+
+        public DateTimeOffset? ReadyBefore(PlanningContext ctx) => real.ReadyBefore(ctx);
     }
 
     [Fact]

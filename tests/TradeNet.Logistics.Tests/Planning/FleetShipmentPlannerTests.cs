@@ -272,6 +272,35 @@ public class FleetShipmentPlannerTests
         Assert.Empty(planned);
     }
 
+    [Fact]
+    public async Task Two_vans_of_a_town_based_a_hair_apart_away_from_its_agreed_point_are_both_planned_not_a_failed_run()
+    {
+        // The town's agreed point is its place; each other point got a place named by its coordinates to six decimals, so
+        // two homes a few centimetres apart (a van registered with more digits than the other) got one name at two points,
+        // and the planner refuses a town at two points: every run failed while both vans were registered.
+        var east = new TradePoint(Towns.Roanne.Lat, Towns.Roanne.Lon + 0.1);
+        var wood = Transfer(Guid.NewGuid(), 0, "roanne", Towns.Roanne, "lyon", Towns.Lyon);
+        var vans = new[]
+        {
+            Van("roanne", east) with { Id = "van-1" },
+            Van("roanne", east with { Lat = east.Lat + 0.0000001 }) with { Id = "van-2" },
+        };
+
+        var planned = Assert.Single(await Planner().PlanAsync([wood], new PlanningContext(Now, vans), CancellationToken.None));
+
+        Assert.Contains(planned.VehicleId, new[] { "van-1", "van-2" });
+    }
+
+    [Fact]
+    public void A_run_reads_legs_ready_before_its_vans_hours_end_before_the_horizon_when_none_is_free_and_all_without_a_fleet()
+    {
+        var van = Van("roanne", Towns.Roanne) with { AvailableFrom = Now.AddHours(-2), AvailableUntil = Now.AddHours(9) };
+
+        Assert.Equal(Now.AddHours(9), Planner().ReadyBefore(new PlanningContext(Now, [van])));
+        Assert.Equal(Now + Settings.PlanningHorizon, Planner().ReadyBefore(new PlanningContext(Now, [], Registered: 1)));
+        Assert.Null(Planner().ReadyBefore(new PlanningContext(Now)));
+    }
+
     /// <summary>The shipments' view of the route, turned back into the planner's plan so its validator can judge it.</summary>
     private static RoutePlan Replay(PlanRequest request, IReadOnlyList<PlannedShipment> planned)
     {

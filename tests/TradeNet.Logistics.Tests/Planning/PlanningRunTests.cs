@@ -154,6 +154,36 @@ public class PlanningRunTests
         Assert.Equal(TransferStatus.Pending, (await read.TransferAsync(nextSeason.Id))!.Status);
     }
 
+    [Theory]
+    [MemberData(nameof(Adapters.All), MemberType = typeof(Adapters))]
+    public async Task Legs_ready_after_the_hours_a_run_offers_its_vans_do_not_take_its_places_from_legs_ready_now(string adapter)
+    {
+        await using var s = StoreUnderTest.Create(adapter);
+        // The van is offered until tonight; a leg ready tomorrow is inside the horizon but waits all the same. Older than
+        // the legs ready now, it was read first and filled the run's one place: the run planned nothing, and would have
+        // until tomorrow, while legs ready today missed their day.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var van = new Vehicle("van-roanne", "roanne", Towns.Roanne, "van", 2000, null, false, 0.5, 20, now.AddHours(-1), now.AddHours(9), now, now);
+        var tomorrow = new TransferOrder(Guid.NewGuid(), Guid.NewGuid(), 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "firewood", 100, 100,
+            now.AddDays(1), null, TransferStatus.Pending, now.AddDays(-1));
+        var today = new TransferOrder(Guid.NewGuid(), Guid.NewGuid(), 0, "roanne", "lyon", Towns.Roanne, Towns.Lyon, "firewood", 100, 100,
+            null, null, TransferStatus.Pending, now);
+        await using (var session = await s.Store.BeginAsync())
+        {
+            await session.AddVehicleAsync(van);
+            await session.AddTransferAsync(tomorrow);
+            await session.AddTransferAsync(today);
+            await session.CommitAsync();
+        }
+
+        var run = await Planning(() => Task.CompletedTask).PlanPendingAsync(s.Store, 1, CancellationToken.None);
+
+        var planned = Assert.Single(run.Shipments);
+        Assert.Equal((today.Id, van.Id), (planned.TransferId, planned.VehicleId));
+        await using var read = await s.Store.BeginAsync();
+        Assert.Equal(TransferStatus.Pending, (await read.TransferAsync(tomorrow.Id))!.Status);
+    }
+
     private static ShipmentPlanning Planning(Func<Task> whileSolving) =>
         new(new MeanwhilePlanner(new FleetShipmentPlanner(new DirectTripPlanner(TransportModel.From(Settings)), Options.Create(Settings),
             NullLogger<FleetShipmentPlanner>.Instance), whileSolving), TimeProvider.System, Options.Create(Settings), NullLogger<ShipmentPlanning>.Instance);
@@ -182,5 +212,7 @@ public class PlanningRunTests
             await whileSolving();
             return planned;
         }
+
+        public DateTimeOffset? ReadyBefore(PlanningContext ctx) => inner.ReadyBefore(ctx);
     }
 }

@@ -29,14 +29,8 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
     public async Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct)
     {
         var settings = options.Value;
-        var fleet = ctx.Vehicles.Where(v => v.AvailableUntil is not { } until || until > ctx.Now).ToList();
-        // An open-ended vehicle is available until the horizon: one starting at or after it (registered for next month)
-        // has no time in this run, and its empty window would fail the whole run. It is planned once the horizon reaches it.
         var horizon = ctx.Now + settings.PlanningHorizon;
-        fleet.RemoveAll(v => v.AvailableUntil is null && v.AvailableFrom is { } from && from >= horizon - TimeSpan.FromSeconds(1));
-        foreach (var v in fleet.Where(v => !v.WithinLimits))
-            logger.LogWarning("Vehicle {VehicleId} is left out of planning: its capacity or costs are outside the limits", v.Id);
-        fleet.RemoveAll(v => !v.WithinLimits);
+        var fleet = Offered(ctx, settings, logger);
         if (pending.Count == 0 || fleet.Count == 0) return ctx.FleetOnly ? [] : await direct.PlanAsync(pending, ctx, ct);
         // A leg whose goods are ready only once every offered vehicle's hours in this run are over (after the horizon, or
         // after the one working day its vans are offered) is no leg for this run: the planner would call it unservable and
@@ -106,6 +100,30 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             ctx.FleetOnly ? 0 : unserved.Count, ctx.FleetOnly ? unserved.Count : 0,
             clock.Elapsed.TotalMilliseconds);
         return result;
+    }
+
+    /// <summary>The end of the hours the run offers its vehicles (<see cref="Reach"/>): legs ready later wait, unread. With
+    /// vehicles registered but none free in this run, the horizon: legs ready sooner go as direct trips, later ones wait for
+    /// the fleet. Without any vehicle registered every leg goes as a direct trip, so all are read.</summary>
+    public DateTimeOffset? ReadyBefore(PlanningContext ctx)
+    {
+        var horizon = ctx.Now + options.Value.PlanningHorizon;
+        if (Offered(ctx, options.Value, logger: null) is { Count: > 0 } fleet) return Reach(fleet, horizon);
+        return (ctx.Registered ?? ctx.Vehicles.Count) > 0 ? horizon : null;
+    }
+
+    /// <summary>The vehicles a run plans with: those still available, with time before the horizon, and within the limits.</summary>
+    private static List<Vehicle> Offered(PlanningContext ctx, LogisticsOptions settings, ILogger? logger)
+    {
+        var fleet = ctx.Vehicles.Where(v => v.AvailableUntil is not { } until || until > ctx.Now).ToList();
+        // An open-ended vehicle is available until the horizon: one starting at or after it (registered for next month)
+        // has no time in this run, and its empty window would fail the whole run. It is planned once the horizon reaches it.
+        var horizon = ctx.Now + settings.PlanningHorizon;
+        fleet.RemoveAll(v => v.AvailableUntil is null && v.AvailableFrom is { } from && from >= horizon - TimeSpan.FromSeconds(1));
+        foreach (var v in fleet.Where(v => !v.WithinLimits))
+            logger?.LogWarning("Vehicle {VehicleId} is left out of planning: its capacity or costs are outside the limits", v.Id);
+        fleet.RemoveAll(v => !v.WithinLimits);
+        return fleet;
     }
 
     /// <summary>The end of the hours this run offers any vehicle: the latest end of their windows (an open-ended one runs to
@@ -196,7 +214,9 @@ public sealed class FleetShipmentPlanner(DirectTripPlanner direct, IOptions<Logi
             var at = new GeoPoint(point.Lat, point.Lon);
             if (!_byTown.TryGetValue(town, out var known)) _byTown[town] = known = [];
             if (known.Find(p => p.Point == at) is { } place) return place;
-            place = new Place(known.Count == 0 ? town : FormattableString.Invariant($"{town} at {point.Lat:0.######},{point.Lon:0.######}"), at);
+            // Coordinates in full (the shortest text that reads back as the same number): rounded, two points a hair apart
+            // were one name at two points, which the planner refuses, failing every run while both were stored.
+            place = new Place(known.Count == 0 ? town : FormattableString.Invariant($"{town} at {point.Lat:R},{point.Lon:R}"), at);
             known.Add(place);
             return place;
         }

@@ -41,4 +41,9 @@ public sealed record PlannedShipment(
 public interface IShipmentPlanner
 {
     Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct);
+
+    /// <summary>The legs a run in <paramref name="ctx"/> can place: those whose goods are ready before this (null: all).
+    /// A planning run reads only these, so legs it would leave pending do not take its <c>Logistics:MaxTransfersPerRun</c>
+    /// places from legs it can plan.</summary>
+    DateTimeOffset? ReadyBefore(PlanningContext ctx) => null;
 }

@@ -115,12 +115,13 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             IReadOnlyList<Vehicle> registered, fleet;
             await using (var read = await store.BeginAsync(ct))
             {
-                // Legs ready only after the horizon wait (FleetShipmentPlanner): they must not fill the run's places.
-                pending = await read.PendingTransfersAsync(max, clock.GetUtcNow() + options.Value.PlanningHorizon, ct);
                 registered = await FleetAsync(read, ct);
                 var readAt = clock.GetUtcNow();
                 fleet = VehicleBookings.FreeFrom(registered, await read.ActiveShipmentsAsync(ct), readAt, _duty,
                     await read.EndedShipmentsAsync(EndedSince(readAt, _duty), ct));
+                // Legs ready only after the hours the run offers its vehicles wait (FleetShipmentPlanner): read, they took
+                // the run's places, and older ones ready tomorrow kept legs ready today out of every run until then.
+                pending = await read.PendingTransfersAsync(max, planner.ReadyBefore(new PlanningContext(readAt, fleet, Registered: registered.Count)), ct);
             }
             if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
 
