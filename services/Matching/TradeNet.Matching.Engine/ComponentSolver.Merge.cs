@@ -2,14 +2,16 @@ namespace TradeNet.Matching.Engine;
 
 internal sealed partial class ComponentSolver
 {
-    /// <summary>Share of the time left after fix and re-solve that merging gets, before the region search.</summary>
-    private const double MergeShare = 0.45;
+    /// <summary>Share of the time left after fix and re-solve that merging gets, before the region search (0.45 with a
+    /// 4 s MIP before: idle, seed 1 ended 0.696–0.712% against 0.673–0.692% now; the regions' second pass gained ~0).</summary>
+    private const double MergeShare = 0.55;
     /// <summary>Share of a merge round's time for building the other plan (fix and re-solve takes 2.2–2.5 s there on
     /// 2,000 listings, K = 4); the merge MIP gets the rest.</summary>
     private const double OtherPlanShare = 0.45;
-    /// <summary>Most a merge MIP gets (2,000 listings, K = 4, seed 1, load average 10: +11 within 1 s, +165 by 2 s, +220
-    /// by 4 s, +232 by 6 s; with 5 s each, three rounds gained +236, +107 and 0).</summary>
-    private static readonly TimeSpan MergeMipBudget = TimeSpan.FromSeconds(4);
+    /// <summary>Most a merge MIP gets. It never leaves its root node: its gain is RENS's sub-MIP, which the clock cuts (2,000
+    /// listings, K = 4, seed 1, idle: +239 in 4 s, +309 when RENS ends, about 7 CPU-seconds; with 5 s each, three rounds
+    /// gained +236, +107 and 0). What merging's share leaves of it after the other plan is the real limit (6–7 s at 20 s).</summary>
+    private static readonly TimeSpan MergeMipBudget = TimeSpan.FromSeconds(10);
     /// <summary>Relative perturbation of the profits that steers the LP to another vertex of its (massively degenerate)
     /// optimal face, and fix and re-solve to another plan (2,000 listings, K = 4: 185.2–185.8 k, against 185.8 k).</summary>
     private const double Perturbation = 1e-3;
