@@ -13,9 +13,9 @@ public sealed record StandaloneOptions(string EdgeUrl, string ServicesUrl, strin
     {
         var operatorKey = config["Gateway:Operators:0:Key"];
         return new StandaloneOptions(
-            config["Standalone:EdgeUrl"] ?? "http://127.0.0.1:5000",
-            config["Standalone:ServicesUrl"] ?? "http://127.0.0.1:5090",
-            config["Standalone:GrpcUrl"] ?? "http://127.0.0.1:5091",
+            Address(config, "Standalone:EdgeUrl", "http://127.0.0.1:5000"),
+            Address(config, "Standalone:ServicesUrl", "http://127.0.0.1:5090"),
+            Address(config, "Standalone:GrpcUrl", "http://127.0.0.1:5091"),
             SeedFrom(config),
             config["Storage:DataDir"] ?? "data",
             // A fresh secret per run: the token never leaves this process.
@@ -23,6 +23,16 @@ public sealed record StandaloneOptions(string EdgeUrl, string ServicesUrl, strin
             config["Gateway:Operators:0:Name"] ?? "operator",
             operatorKey ?? "op_" + Secret(),
             operatorKey is null);
+    }
+
+    /// <summary>One of the host's addresses, checked here: each is handed to an in-process app as Endpoints:Rest or
+    /// Endpoints:Grpc, so one that cannot be listened on (a host name, https) was refused naming those, settings this host
+    /// ignores, and the edge's only once the services had started.</summary>
+    private static string Address(IConfiguration config, string setting, string fallback)
+    {
+        var url = config[setting] ?? fallback;
+        ListenAddresses.Check(setting, url);
+        return url;
     }
 
     /// <summary><c>Standalone:Seed</c>, true unless set to false. Any other value (<c>no</c>, <c>0</c>) is refused at start (exit 2,

@@ -10,13 +10,13 @@ namespace TradeNet.Shared.Hosting;
 /// was specified" and a stack dump; the wildcards now listen on every interface, and anything else not taken is refused
 /// at start naming the setting (exit 2, <see cref="StartFailures"/>).
 /// </summary>
-internal static class ListenAddresses
+public static class ListenAddresses
 {
     /// <summary>Where to listen: <see cref="IPAddress.Any"/> for every interface, <see cref="IPAddress.Loopback"/> standing
     /// for localhost (both loopbacks), else that address.</summary>
     internal sealed record Address(IPAddress Ip, int Port, bool Localhost);
 
-    public static Address Parse(string setting, string url)
+    internal static Address Parse(string setting, string url)
     {
         // Kestrel's own wildcard spellings, which Uri cannot parse, as the address they mean.
         var text = ServiceDefaults.AnyHostAsZeros(url.Trim());
@@ -28,6 +28,10 @@ internal static class ListenAddresses
             throw Refused(setting, url, $"'{uri.Host}' is a host name: give an IP address of this machine, localhost, or * for every interface");
         return new Address(ip, uri.Port, Localhost: false);
     }
+
+    /// <summary>Refuses what <see cref="Parse"/> refuses, naming <paramref name="setting"/>: for a host that hands its own
+    /// settings on as Endpoints:Rest / Endpoints:Grpc (the standalone host), whose refusal would otherwise name those.</summary>
+    public static void Check(string setting, string url) => Parse(setting, url);
 
     private static OptionsValidationException Refused(string setting, string url, string why) =>
         new(setting, typeof(ListenAddresses), [$"{setting} '{url}' cannot be listened on: {why}."]);
