@@ -211,12 +211,13 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         // about a second fix and re-solve and then CPU for its MIP: where fix and re-solve took over a quarter of what it
         // left, the machine is too busy for it to pay and the region search gets the time (2,000 listings, seed 1, 14
         // runs under load: three of the eight whose merge found only +11, ending at 0.93 %, 0.98 % and 1.00 %, would have
-        // skipped it, none of the six that found +120 to +239).
+        // skipped it, none of the six that found +120 to +239). The RINS MIP runs on the second core meanwhile, and its plan
+        // is merged in too (ComponentSolver.Merge, RinsBeside).
         if (SearchesForPlans && !firstOrder && bound - incumbent > Tolerance(bound) && !deadline.Expired
             && (columns.Count(c => !c.Continuous) > MipColumnLimit || planSearchPasses is not null)
             && deadline.RemainingOr(TimeSpan.MaxValue) >= resolveTook * 4)
         {
-            best = ImproveByMerging(lp, best, deadline.Fraction(MergeShare), maxColumns, ref incumbent, ref method);
+            best = ImproveByMerging(lp, best, lpValues, deadline.Fraction(MergeShare), maxColumns, ref incumbent, ref method);
             lpValues = Grown(lpValues, columns.Count);
             best = Grown(best, columns.Count);
         }
@@ -407,11 +408,14 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
     /// <paramref name="keepLpFeasibleOn"/> the columns whose LP amount already meets their lot stay on and only
     /// the others choose. The answer, mapped back to every column, gets its amounts re-optimised by the LP.
     /// </summary>
+    /// <param name="polish">False: the amounts are left as the MIP chose them and the LP is never touched (the caller
+    /// re-optimises them; merging runs this on the second core while the LP serves the first).</param>
+    /// <param name="snapshot">The columns to read instead of the LP's, which another thread may be adding to.</param>
     /// <returns>Null when there are too many on/off choices for the budget or the MIP finds nothing.</returns>
     private (double[] Values, MipSolver.Outcome Mip, int Binaries)? Neighbourhood(MasterLp lp, double[] lpValues, double[] best,
-        TimeSpan limit, bool keepLpFeasibleOn)
+        TimeSpan limit, bool keepLpFeasibleOn, bool polish = true, List<Column>? snapshot = null)
     {
-        var columns = lp.Columns;
+        var columns = snapshot ?? lp.Columns;
         var support = Enumerable.Range(0, columns.Count).Where(i => lpValues[i] > Tiny(columns[i]) || best[i] > 0).ToArray();
         var sub = support.Select(i => columns[i]).ToList();
         var forceOn = keepLpFeasibleOn
@@ -424,6 +428,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         var vals = new double[columns.Count];
         for (var k = 0; k < support.Length; k++) vals[support[k]] = mip.Values[k];
         vals = Sanitize(columns, vals);
+        if (!polish) return (vals, mip, binaries);
         var polished = ResolveWithFixedChoices(lp, columns, vals);
         if (polished is not null && Objective(columns, polished) > Objective(columns, vals)) vals = polished;
         return (vals, mip, binaries);

@@ -63,8 +63,8 @@ public sealed record SolveOptions
     internal TimeSpan? ProofMipLimit { get; init; }
 
     /// <summary>Merge rounds of the 4-cycle plan search at most (tests: 0 keeps a test of the region search to the plan fix
-    /// and re-solve leaves, which merging may leave nothing to improve). Null: as many as <see cref="PlanSearchPasses"/>,
-    /// or as the time limit allows.</summary>
+    /// and re-solve leaves, which merging may leave nothing to improve; nor does the RINS MIP beside the rounds run then).
+    /// Null: as many as <see cref="PlanSearchPasses"/>, or as the time limit allows.</summary>
     internal int? MergeRounds { get; init; }
 
     public static SolveOptions Default { get; } = new();
