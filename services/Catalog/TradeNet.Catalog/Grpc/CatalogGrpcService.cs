@@ -13,8 +13,13 @@ namespace TradeNet.Catalog.Grpc;
 public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations reservations, TownRegistry towns)
     : CatalogGrpc.CatalogBase
 {
+    /// <summary>The most ids one GetTowns or GetListings call may name: far above what a caller asks (a route sheet's towns,
+    /// one home town), and below SQLite's limit of bound parameters (32 766), past which the read failed as Internal.</summary>
+    public const int MaxIdsPerCall = 10_000;
+
     public override async Task<GetTownsReply> GetTowns(GetTownsRequest request, ServerCallContext context)
     {
+        CheckIdCount("town_ids", request.TownIds.Count);
         var reply = new GetTownsReply();
         foreach (var town in await store.GetTownsAsync(request.TownIds, ct: context.CancellationToken))
             reply.Towns.Add(new TownInfo { Id = town.Id, Name = town.Name, Lat = town.Lat, Lon = town.Lon, Specialties = { town.Specialties } });
@@ -23,6 +28,7 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
 
     public override async Task<GetListingsReply> GetListings(GetListingsRequest request, ServerCallContext context)
     {
+        CheckIdCount("listing_ids", request.ListingIds.Count);
         var query = new ListingQuery(TownId: string.IsNullOrEmpty(request.TownId) ? null : request.TownId, Ids: request.ListingIds);
         var reply = new GetListingsReply();
         foreach (var l in await store.FindListingsAsync(query, context.CancellationToken))
@@ -71,6 +77,13 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
             NewestSequence = page.Newest,
             Pruned = page.LostAfter(request.AfterSequence),
         };
+    }
+
+    private static void CheckIdCount(string field, int count)
+    {
+        if (count > MaxIdsPerCall)
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"{field}: at most {MaxIdsPerCall} per call ({count} given); ask in several calls."));
     }
 
     public override async Task<AuthenticateApiKeyReply> AuthenticateApiKey(AuthenticateApiKeyRequest request, ServerCallContext context)

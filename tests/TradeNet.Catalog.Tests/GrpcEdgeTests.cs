@@ -1,0 +1,41 @@
+using Grpc.Core;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Testing;
+using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
+
+namespace TradeNet.Catalog.Tests;
+
+/// <summary>The gRPC calls at the edges of their input: every one answers a deliberate status naming the problem, never
+/// Internal, and tells what REST tells about the same listing.</summary>
+public sealed class GrpcEdgeTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
+{
+    private CatalogGrpc.CatalogClient Grpc => factory.Grpc(TestSettings.ServiceAuth("matching"));
+
+    private static List<string> Ids(int count) => Enumerable.Range(0, count).Select(i => $"id-{i}").ToList();
+
+    [Fact]
+    public async Task Asking_for_more_ids_than_one_call_takes_is_an_invalid_argument_naming_the_field_not_an_internal_error()
+    {
+        // 40 000 ids passed SQLite's limit of bound parameters (32 766): the store's error came back as Internal.
+        var towns = await Assert.ThrowsAsync<RpcException>(() =>
+            Grpc.GetTownsAsync(new GetTownsRequest { TownIds = { Ids(40_000) } }).ResponseAsync);
+        var listings = await Assert.ThrowsAsync<RpcException>(() =>
+            Grpc.GetListingsAsync(new GetListingsRequest { ListingIds = { Ids(40_000) } }).ResponseAsync);
+
+        Assert.Equal((StatusCode.InvalidArgument, StatusCode.InvalidArgument), (towns.StatusCode, listings.StatusCode));
+        Assert.Contains("town_ids", towns.Status.Detail);
+        Assert.Contains("listing_ids", listings.Status.Detail);
+    }
+
+    [Fact]
+    public async Task As_many_ids_as_one_call_takes_are_answered()
+    {
+        var town = await factory.RegisterTownAsync();
+        var ids = Ids(TradeNet.Catalog.Grpc.CatalogGrpcService.MaxIdsPerCall - 1);
+        ids.Add(town.Town.Id);
+
+        var reply = await Grpc.GetTownsAsync(new GetTownsRequest { TownIds = { ids } });
+
+        Assert.Equal(town.Town.Id, Assert.Single(reply.Towns).Id);
+    }
+}
