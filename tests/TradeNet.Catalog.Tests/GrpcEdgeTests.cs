@@ -38,4 +38,28 @@ public sealed class GrpcEdgeTests(CatalogFactory factory) : IClassFixture<Catalo
 
         Assert.Equal(town.Town.Id, Assert.Single(reply.Towns).Id);
     }
+
+    [Fact]
+    public async Task Quantities_of_one_listing_that_add_up_past_any_number_are_an_invalid_argument_naming_the_listing()
+    {
+        var town = await factory.RegisterTownAsync();
+        var apples = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10 });
+        var trade = Guid.NewGuid();
+        var huge = new ReserveListingsRequest
+        {
+            TradeId = trade.ToString(),
+            Items = { new ReservationItem { ListingId = apples.Id, Quantity = 1e308 }, new ReservationItem { ListingId = apples.Id, Quantity = 1e308 } },
+        };
+
+        // Each is finite; their sum is not, and recording the refusal failed in the JSON serializer, whose advice
+        // ("consider specifying JsonNumberHandling…") was the answer's detail.
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Grpc.ReserveListingsAsync(huge).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains(apples.Id, refused.Status.Detail);
+        Assert.DoesNotContain("Json", refused.Status.Detail);
+        var reply = await Grpc.ReserveListingsAsync(new ReserveListingsRequest
+            { TradeId = trade.ToString(), Items = { new ReservationItem { ListingId = apples.Id, Quantity = 4 } } });
+        Assert.True(reply.Reserved, reply.Reason);
+    }
 }
