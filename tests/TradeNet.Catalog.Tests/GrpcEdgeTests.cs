@@ -62,4 +62,21 @@ public sealed class GrpcEdgeTests(CatalogFactory factory) : IClassFixture<Catalo
             { TradeId = trade.ToString(), Items = { new ReservationItem { ListingId = apples.Id, Quantity = 4 } } });
         Assert.True(reply.Reserved, reply.Reason);
     }
+
+    [Fact]
+    public async Task A_listing_whose_window_has_ended_reads_as_ended_over_grpc_as_it_does_over_rest()
+    {
+        // A host of its own, whose clock moves past the window rather than the test waiting it out.
+        var clock = new ShiftedClock();
+        await using var host = new CatalogFactory { Clock = clock };
+        var town = await host.RegisterTownAsync();
+        var until = DateTimeOffset.UtcNow.AddMinutes(1);
+        var ending = await host.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10, availableUntil = until });
+        clock.Shift = until - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+
+        var reply = await host.Grpc(TestSettings.ServiceAuth("matching")).GetListingsAsync(new GetListingsRequest { ListingIds = { ending.Id } });
+
+        Assert.Equal("ended", (await host.ListingAsync(ending.Id)).Status);
+        Assert.Equal("ended", Assert.Single(reply.Listings).Status);
+    }
 }

@@ -10,7 +10,7 @@ using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
 namespace TradeNet.Catalog.Grpc;
 
 /// <summary>The questions other services (and the gateway) ask the catalog synchronously. Service callers only.</summary>
-public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations reservations, TownRegistry towns)
+public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations reservations, TownRegistry towns, TimeProvider clock)
     : CatalogGrpc.CatalogBase
 {
     /// <summary>The most ids one GetTowns or GetListings call may name: far above what a caller asks (a route sheet's towns,
@@ -31,11 +31,14 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
         CheckIdCount("listing_ids", request.ListingIds.Count);
         var query = new ListingQuery(TownId: string.IsNullOrEmpty(request.TownId) ? null : request.TownId, Ids: request.ListingIds);
         var reply = new GetListingsReply();
+        // Judged as REST judges it (ListingView): an active listing whose window is over is shown ended, not active,
+        // since a reservation of it would be refused.
+        var now = clock.GetUtcNow();
         foreach (var l in await store.FindListingsAsync(query, context.CancellationToken))
             reply.Listings.Add(new ListingInfo
             {
                 Id = l.Id, TownId = l.TownId, Kind = l.Kind, Category = l.Category, Quantity = l.Quantity,
-                Remaining = l.Remaining, MinLot = l.MinLot, Status = l.Status,
+                Remaining = l.Remaining, MinLot = l.MinLot, Status = l.StatusAt(now),
             });
         return reply;
     }
