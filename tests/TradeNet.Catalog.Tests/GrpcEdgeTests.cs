@@ -79,4 +79,25 @@ public sealed class GrpcEdgeTests(CatalogFactory factory) : IClassFixture<Catalo
         Assert.Equal("ended", (await host.ListingAsync(ending.Id)).Status);
         Assert.Equal("ended", Assert.Single(reply.Listings).Status);
     }
+
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("logistics")]
+    public async Task Only_matching_reserves_listings_another_service_is_refused_and_nothing_is_held(string service)
+    {
+        var town = await factory.RegisterTownAsync();
+        var apples = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10 });
+        var request = new ReserveListingsRequest
+            { TradeId = Guid.NewGuid().ToString(), Items = { new ReservationItem { ListingId = apples.Id, Quantity = 4 } } };
+
+        // Any service's token passed: the gateway (the one exposed at the edge) or logistics set goods aside for no trade.
+        var refused = await Assert.ThrowsAsync<RpcException>(() =>
+            factory.Grpc(TestSettings.ServiceAuth(service)).ReserveListingsAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Contains("matching", refused.Status.Detail);
+        var after = await factory.ListingAsync(apples.Id);
+        Assert.Equal((10.0, 0.0, 1L), (after.Remaining, after.Reserved, after.Version));
+        Assert.True((await Grpc.ReserveListingsAsync(request)).Reserved);
+    }
 }

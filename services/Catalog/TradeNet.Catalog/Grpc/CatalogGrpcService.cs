@@ -4,6 +4,7 @@ using TradeNet.Catalog.Application;
 using TradeNet.Catalog.Domain;
 using TradeNet.Catalog.Storage;
 using TradeNet.Contracts.Grpc;
+using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
 using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
 
@@ -43,8 +44,14 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
         return reply;
     }
 
+    /// <summary>The caller name matching's service token carries (MatchingExtensions registers its catalog client so).</summary>
+    public const string ReservingService = "matching";
+
     public override async Task<ReserveListingsReply> ReserveListings(ReserveListingsRequest request, ServerCallContext context)
     {
+        // The one mutating call: only the service that agrees trades sets goods aside (the gateway and logistics read).
+        if (context.GetHttpContext().User.CallerName() != ReservingService)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Only {ReservingService} reserves listings."));
         if (!Guid.TryParse(request.TradeId, out var tradeId) || tradeId == Guid.Empty)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "trade_id must be a non-empty GUID."));
         Activity.Current?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
