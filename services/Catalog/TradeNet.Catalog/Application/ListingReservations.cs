@@ -41,6 +41,9 @@ public sealed class ListingReservations(ICatalogStore store, TimeProvider clock,
         // One line per listing, so a listing named twice is checked against its remaining quantity once.
         var lines = items.GroupBy(i => i.ListingId)
             .Select(g => new ReservationLine(g.Key, g.Sum(i => i.Quantity))).ToArray();
+        // Each item finite, their sum need not be: an infinite line could not even be recorded as refused.
+        if (lines.FirstOrDefault(l => !double.IsFinite(l.Quantity)) is { } endless)
+            throw new ArgumentException($"The quantities for listing {endless.ListingId} add up past any number.", nameof(items));
 
         return await WriteRetry.OnConflictAsync(async () =>
         {

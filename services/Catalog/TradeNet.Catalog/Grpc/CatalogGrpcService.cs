@@ -4,17 +4,23 @@ using TradeNet.Catalog.Application;
 using TradeNet.Catalog.Domain;
 using TradeNet.Catalog.Storage;
 using TradeNet.Contracts.Grpc;
+using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
 using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
 
 namespace TradeNet.Catalog.Grpc;
 
 /// <summary>The questions other services (and the gateway) ask the catalog synchronously. Service callers only.</summary>
-public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations reservations, TownRegistry towns)
+public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations reservations, TownRegistry towns, TimeProvider clock)
     : CatalogGrpc.CatalogBase
 {
+    /// <summary>The most ids one GetTowns or GetListings call may name: far above what a caller asks (a route sheet's towns,
+    /// one home town), and below SQLite's limit of bound parameters (32 766), past which the read failed as Internal.</summary>
+    public const int MaxIdsPerCall = 10_000;
+
     public override async Task<GetTownsReply> GetTowns(GetTownsRequest request, ServerCallContext context)
     {
+        CheckIdCount("town_ids", request.TownIds.Count);
         var reply = new GetTownsReply();
         foreach (var town in await store.GetTownsAsync(request.TownIds, ct: context.CancellationToken))
             reply.Towns.Add(new TownInfo { Id = town.Id, Name = town.Name, Lat = town.Lat, Lon = town.Lon, Specialties = { town.Specialties } });
@@ -23,19 +29,29 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
 
     public override async Task<GetListingsReply> GetListings(GetListingsRequest request, ServerCallContext context)
     {
+        CheckIdCount("listing_ids", request.ListingIds.Count);
         var query = new ListingQuery(TownId: string.IsNullOrEmpty(request.TownId) ? null : request.TownId, Ids: request.ListingIds);
         var reply = new GetListingsReply();
+        // Judged as REST judges it (ListingView): an active listing whose window is over is shown ended, not active,
+        // since a reservation of it would be refused.
+        var now = clock.GetUtcNow();
         foreach (var l in await store.FindListingsAsync(query, context.CancellationToken))
             reply.Listings.Add(new ListingInfo
             {
                 Id = l.Id, TownId = l.TownId, Kind = l.Kind, Category = l.Category, Quantity = l.Quantity,
-                Remaining = l.Remaining, MinLot = l.MinLot, Status = l.Status,
+                Remaining = l.Remaining, MinLot = l.MinLot, Status = l.StatusAt(now),
             });
         return reply;
     }
 
+    /// <summary>The caller name matching's service token carries (MatchingExtensions registers its catalog client so).</summary>
+    public const string ReservingService = "matching";
+
     public override async Task<ReserveListingsReply> ReserveListings(ReserveListingsRequest request, ServerCallContext context)
     {
+        // The one mutating call: only the service that agrees trades sets goods aside (the gateway and logistics read).
+        if (context.GetHttpContext().User.CallerName() != ReservingService)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Only {ReservingService} reserves listings."));
         if (!Guid.TryParse(request.TradeId, out var tradeId) || tradeId == Guid.Empty)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "trade_id must be a non-empty GUID."));
         Activity.Current?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
@@ -71,6 +87,13 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
             NewestSequence = page.Newest,
             Pruned = page.LostAfter(request.AfterSequence),
         };
+    }
+
+    private static void CheckIdCount(string field, int count)
+    {
+        if (count > MaxIdsPerCall)
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"{field}: at most {MaxIdsPerCall} per call ({count} given); ask in several calls."));
     }
 
     public override async Task<AuthenticateApiKeyReply> AuthenticateApiKey(AuthenticateApiKeyRequest request, ServerCallContext context)

@@ -1,0 +1,103 @@
+using Grpc.Core;
+using TradeNet.Contracts.Grpc;
+using TradeNet.Testing;
+using CatalogGrpc = TradeNet.Contracts.Grpc.Catalog;
+
+namespace TradeNet.Catalog.Tests;
+
+/// <summary>The gRPC calls at the edges of their input: every one answers a deliberate status naming the problem, never
+/// Internal, and tells what REST tells about the same listing.</summary>
+public sealed class GrpcEdgeTests(CatalogFactory factory) : IClassFixture<CatalogFactory>
+{
+    private CatalogGrpc.CatalogClient Grpc => factory.Grpc(TestSettings.ServiceAuth("matching"));
+
+    private static List<string> Ids(int count) => Enumerable.Range(0, count).Select(i => $"id-{i}").ToList();
+
+    [Fact]
+    public async Task Asking_for_more_ids_than_one_call_takes_is_an_invalid_argument_naming_the_field_not_an_internal_error()
+    {
+        // 40 000 ids passed SQLite's limit of bound parameters (32 766): the store's error came back as Internal.
+        var towns = await Assert.ThrowsAsync<RpcException>(() =>
+            Grpc.GetTownsAsync(new GetTownsRequest { TownIds = { Ids(40_000) } }).ResponseAsync);
+        var listings = await Assert.ThrowsAsync<RpcException>(() =>
+            Grpc.GetListingsAsync(new GetListingsRequest { ListingIds = { Ids(40_000) } }).ResponseAsync);
+
+        Assert.Equal((StatusCode.InvalidArgument, StatusCode.InvalidArgument), (towns.StatusCode, listings.StatusCode));
+        Assert.Contains("town_ids", towns.Status.Detail);
+        Assert.Contains("listing_ids", listings.Status.Detail);
+    }
+
+    [Fact]
+    public async Task As_many_ids_as_one_call_takes_are_answered()
+    {
+        var town = await factory.RegisterTownAsync();
+        var ids = Ids(TradeNet.Catalog.Grpc.CatalogGrpcService.MaxIdsPerCall - 1);
+        ids.Add(town.Town.Id);
+
+        var reply = await Grpc.GetTownsAsync(new GetTownsRequest { TownIds = { ids } });
+
+        Assert.Equal(town.Town.Id, Assert.Single(reply.Towns).Id);
+    }
+
+    [Fact]
+    public async Task Quantities_of_one_listing_that_add_up_past_any_number_are_an_invalid_argument_naming_the_listing()
+    {
+        var town = await factory.RegisterTownAsync();
+        var apples = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10 });
+        var trade = Guid.NewGuid();
+        var huge = new ReserveListingsRequest
+        {
+            TradeId = trade.ToString(),
+            Items = { new ReservationItem { ListingId = apples.Id, Quantity = 1e308 }, new ReservationItem { ListingId = apples.Id, Quantity = 1e308 } },
+        };
+
+        // Each is finite; their sum is not, and recording the refusal failed in the JSON serializer, whose advice
+        // ("consider specifying JsonNumberHandling…") was the answer's detail.
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Grpc.ReserveListingsAsync(huge).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains(apples.Id, refused.Status.Detail);
+        Assert.DoesNotContain("Json", refused.Status.Detail);
+        var reply = await Grpc.ReserveListingsAsync(new ReserveListingsRequest
+            { TradeId = trade.ToString(), Items = { new ReservationItem { ListingId = apples.Id, Quantity = 4 } } });
+        Assert.True(reply.Reserved, reply.Reason);
+    }
+
+    [Fact]
+    public async Task A_listing_whose_window_has_ended_reads_as_ended_over_grpc_as_it_does_over_rest()
+    {
+        // A host of its own, whose clock moves past the window rather than the test waiting it out.
+        var clock = new ShiftedClock();
+        await using var host = new CatalogFactory { Clock = clock };
+        var town = await host.RegisterTownAsync();
+        var until = DateTimeOffset.UtcNow.AddMinutes(1);
+        var ending = await host.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10, availableUntil = until });
+        clock.Shift = until - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+
+        var reply = await host.Grpc(TestSettings.ServiceAuth("matching")).GetListingsAsync(new GetListingsRequest { ListingIds = { ending.Id } });
+
+        Assert.Equal("ended", (await host.ListingAsync(ending.Id)).Status);
+        Assert.Equal("ended", Assert.Single(reply.Listings).Status);
+    }
+
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("logistics")]
+    public async Task Only_matching_reserves_listings_another_service_is_refused_and_nothing_is_held(string service)
+    {
+        var town = await factory.RegisterTownAsync();
+        var apples = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10 });
+        var request = new ReserveListingsRequest
+            { TradeId = Guid.NewGuid().ToString(), Items = { new ReservationItem { ListingId = apples.Id, Quantity = 4 } } };
+
+        // Any service's token passed: the gateway (the one exposed at the edge) or logistics set goods aside for no trade.
+        var refused = await Assert.ThrowsAsync<RpcException>(() =>
+            factory.Grpc(TestSettings.ServiceAuth(service)).ReserveListingsAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Contains("matching", refused.Status.Detail);
+        var after = await factory.ListingAsync(apples.Id);
+        Assert.Equal((10.0, 0.0, 1L), (after.Remaining, after.Reserved, after.Version));
+        Assert.True((await Grpc.ReserveListingsAsync(request)).Reserved);
+    }
+}
