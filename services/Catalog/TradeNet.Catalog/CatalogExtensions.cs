@@ -86,7 +86,7 @@ public static class CatalogExtensions
             .MapListings()
             .MapBackups();
         app.MapGrpcService<CatalogGrpcService>().RequireAuthorization(Policies.Service);
-        app.MapOpenApi(ApiDocs.Pattern("catalog")).AllowAnonymous();
+        app.MapServiceOpenApi("catalog");
         return app;
     }
 }

@@ -114,7 +114,7 @@ public static class LogisticsExtensions
         app.MapRouteEndpoints();
         app.MapTransferEndpoints();
         app.MapGrpcService<LogisticsGrpcService>().RequireAuthorization(Policies.Service);
-        app.MapOpenApi(ApiDocs.Pattern("logistics")).AllowAnonymous();
+        app.MapServiceOpenApi("logistics");
         return app;
     }
 }

@@ -104,7 +104,7 @@ public static class MatchingExtensions
         api.MapBook();
         api.MapCounterparts();
         api.MapBackups();
-        app.MapOpenApi(ApiDocs.Pattern("matching")).AllowAnonymous();
+        app.MapServiceOpenApi("matching");
         return app;
     }
 }

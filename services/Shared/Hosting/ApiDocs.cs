@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
@@ -14,6 +17,11 @@ public static class ApiDocs
     /// <summary>The route pattern for MapOpenApi: the document name is the service, pinned by a constraint
     /// so three services in one host do not map the same pattern.</summary>
     public static string Pattern(string service) => $"/api/{{documentName:regex(^{service}$)}}/openapi.json";
+
+    /// <summary>MapOpenApi for the service's document, anyone's to read, built once per process and kept
+    /// (<see cref="KeptApiDocument"/>).</summary>
+    public static IEndpointConventionBuilder MapServiceOpenApi(this IEndpointRouteBuilder app, string service) =>
+        app.MapOpenApi(Pattern(service)).AllowAnonymous().AddEndpointFilter(new KeptApiDocument().ServeAsync);
 
     public static bool Covers(string service, string? relativePath) =>
         relativePath?.StartsWith($"api/{service}", StringComparison.Ordinal) == true;
