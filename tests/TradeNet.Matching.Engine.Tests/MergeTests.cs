@@ -58,6 +58,8 @@ public class MergeTests
         Assert.Contains(progress, line => line.StartsWith("  merge 0:", StringComparison.Ordinal));
         // The RINS MIP ran on the second core meanwhile and its plan was weighed (merged in when it gained).
         Assert.Contains(progress, line => line.StartsWith("  rins beside:", StringComparison.Ordinal));
+        // Its plan gained here, so it was merged in while the region search ran on the second core.
+        Assert.Contains(progress, line => line.StartsWith("  regions beside:", StringComparison.Ordinal));
         Assert.True(result.Bound >= result.Objective - 1e-6 * result.Bound);
     }
 

@@ -63,6 +63,7 @@ internal sealed partial class ComponentSolver
 
         public double[] Plan { get; private set; } = plan;
         public double Value { get; private set; } = Objective(lp.Columns, plan);
+        public double StartValue { get; } = Objective(lp.Columns, plan);
         public int Tried { get; private set; }
         public int Improved { get; private set; }
 
