@@ -82,3 +82,77 @@ public class CounterpartsArgsTests
         Assert.True(BenchmarkArgs.WantsHelp(["--help"]));
     }
 }
+
+/// <summary>A value the benchmark cannot take used to stop it with a stack trace, some only after the kidney part had run
+/// (an unknown book) and one never (fewer listings than two per town looped for ever); each is now named before anything
+/// runs, and the program says it in one line with exit code 2.</summary>
+public class BenchmarkValueTests
+{
+    [Theory]
+    [InlineData("--seed", "x", "--seed 'x' is not a whole number")]
+    [InlineData("--rounds", "ten", "--rounds 'ten' is not a whole number of at least 1")]
+    [InlineData("--batch", "0", "--batch '0' is not a whole number of at least 1")]
+    [InlineData("--max-cycle", "5", "--max-cycle '5' is not a whole number from 2 to 4")]
+    [InlineData("--time-limit", "0", "--time-limit '0' is not a number of seconds above 0")]
+    [InlineData("--time-limit", "NaN", "--time-limit 'NaN' is not a number of seconds above 0")]
+    [InlineData("--books", "300,foo", "unknown book 'foo'")]
+    [InlineData("--books", "99999999999", "book '99999999999': the number of listings must be a whole number")]
+    public void A_value_an_option_cannot_take_is_named_before_anything_runs(string option, string value, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => BenchmarkArgs.Parse(["--only", "books", option, value]));
+        Assert.StartsWith(expected, error.Message);
+    }
+
+    [Fact]
+    public void A_path_option_without_its_path_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => BenchmarkArgs.Parse(["--only", "kidney", "--kidney"]));
+        Assert.Equal("--kidney needs a path", error.Message);
+    }
+
+    [Fact]
+    public void A_flag_does_not_take_the_word_after_it_for_its_value()
+    {
+        var error = Assert.Throws<ArgumentException>(() => BenchmarkArgs.Parse(["--only", "books", "--pieces", "3"]));
+        Assert.StartsWith("unexpected 3", error.Message);
+    }
+
+    [Fact]
+    public void Town_count_gives_every_book_its_towns_and_without_it_each_keeps_its_own()
+    {
+        Assert.Equal([30, 60], BookSpecs.Select("300,800k4").Select(s => s.Towns));
+        var both = BookSpecs.Select("300,800k4", timeLimit: 3, townCount: 20);
+        Assert.Equal([20, 20], both.Select(s => s.Towns));
+        Assert.Equal([3.0, 3.0], both.Select(s => s.Limit));
+        Assert.Equal(4, both[1].K);
+    }
+
+    [Fact]
+    public void A_book_with_fewer_listings_than_two_per_town_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => BookSpecs.Select("300", townCount: 151));
+        Assert.Equal("book 300: 300 listings cannot fill 151 towns (at least 2 each)", error.Message);
+        Assert.Equal(150, BookSpecs.Select("300", townCount: 150)[0].Towns);
+    }
+
+    [Fact]
+    public async Task The_generator_refuses_fewer_listings_than_two_per_town_instead_of_looping_for_ever()
+    {
+        var towns = Enumerable.Range(0, 200).Select(i => new BookGenerator.Town($"{i:D5}", $"town {i}", 45 + i * 0.01, 4, 100)).ToList();
+        // On a thread of its own: before, this call never returned, and the test would have hung with it.
+        var generate = Task.Run(() => BookGenerator.Generate(towns, 10, 150, seed: 1));
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => generate.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("listings", error.ParamName);
+        Assert.Equal(300, BookGenerator.Generate(towns, 300, 150, seed: 1).Listings.Count);
+    }
+
+    [Fact]
+    public void A_folder_without_the_kidney_files_is_named_and_the_shipped_two_are_found()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"tradenet-no-kidney-{Guid.NewGuid():N}");
+        Assert.StartsWith($"no PrefLib kidney files (*.wmd) in {missing}", KidneyInstance.Missing(missing));
+        var shipped = Path.Combine(AppContext.BaseDirectory, "Data", "kidney");
+        Assert.Null(KidneyInstance.Missing(shipped));
+        Assert.Equal(["00036-00000001.wmd", "00036-00000100.wmd"], KidneyInstance.Files(shipped).Select(Path.GetFileName));
+    }
+}
