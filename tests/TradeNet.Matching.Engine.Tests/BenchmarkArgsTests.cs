@@ -156,3 +156,24 @@ public class BenchmarkValueTests
         Assert.Equal(["00036-00000001.wmd", "00036-00000100.wmd"], KidneyInstance.Files(shipped).Select(Path.GetFileName));
     }
 }
+
+/// <summary>The counterparts benchmark's book sizes: a big town of 1 listing never finished generating, one larger
+/// than the book stopped with a stack trace.</summary>
+public class CounterpartsSizeTests
+{
+    [Theory]
+    [InlineData(new[] { "--town-listings", "1" }, "--town-listings '1' is below 2")]
+    [InlineData(new[] { "--listings", "100", "--town-listings", "498" }, "--listings 100 leaves fewer than 40 listings beside the town's 498")]
+    [InlineData(new[] { "--listings", "500" }, "--listings 500 leaves fewer than 40 listings beside the town's 498")]
+    public void A_book_too_small_for_its_town_or_the_rest_is_refused(string[] args, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Counterparts.Benchmarks.CounterpartsArgs.Parse(args));
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Fact]
+    public void The_smallest_book_it_takes_is_accepted()
+    {
+        Assert.Equal("42", Counterparts.Benchmarks.CounterpartsArgs.Parse(["--listings", "42", "--town-listings", "2"])["listings"]);
+    }
+}

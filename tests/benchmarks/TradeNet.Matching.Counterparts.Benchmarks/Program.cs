@@ -40,9 +40,9 @@ internal static class CounterpartsBenchmark
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine(CounterpartsArgs.Usage);
-            return 1;
+            // One line and exit code 2, as the other benchmarks refuse a command line.
+            Console.Error.WriteLine($"error: {e.Message} (--help for the usage)");
+            return 2;
         }
         int Int(string name, int fallback) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var (listings, townListings, runs, seed) = (Int("listings", 20000), Int("town-listings", 498), Int("runs", 9), Int("seed", 1));
