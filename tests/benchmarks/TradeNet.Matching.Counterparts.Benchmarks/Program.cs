@@ -14,7 +14,8 @@ namespace TradeNet.Matching.Counterparts.Benchmarks;
 /// <summary>
 /// The work of one <c>GET /listings/{id}/counterparts</c> once it has its turn, timed in-process on a generated book in a
 /// real SQLite store: a book of <c>--listings</c> (BookGenerator over the catalog's categories) of which one town has
-/// <c>--town-listings</c>, asked about that town's listing with the most counterparts, in three shapes (<see cref="Shape"/>).
+/// <c>--town-listings</c>, asked about that town's listing with the most candidates (listings of the other kind in its
+/// category: the most the rule weighs), in three shapes (<see cref="Shape"/>).
 /// Per shape: the path before the route kept its book (a store opened afresh, so the whole book is parsed, and the rule
 /// <see cref="Clearing.Counterparts.Report"/>); the route's <see cref="CounterpartBooks"/> with a listing saved before
 /// each request; and with the book unchanged. Prints a markdown table (docs/benchmarks.md); no pass/fail.
