@@ -177,3 +177,50 @@ public class CounterpartsSizeTests
         Assert.Equal("42", Counterparts.Benchmarks.CounterpartsArgs.Parse(["--listings", "42", "--town-listings", "2"])["listings"]);
     }
 }
+
+/// <summary>The counterparts benchmark's three books are what docs/benchmarks.md says they are: the size asked for with one
+/// town of its own size, that town 1,000 km away, or one offer and needs nothing in the book can fill.</summary>
+public class CounterpartsBookTests
+{
+    private static readonly List<BookGenerator.Town> Towns =
+        [.. Enumerable.Range(0, 300).Select(i => new BookGenerator.Town($"{i:D5}", $"town {i}", 45 + i * 0.005, 4 + i * 0.003, 100 + i))];
+
+    private static List<Contracts.ListingSnapshot> Build(Counterparts.Benchmarks.Shape shape) =>
+        Counterparts.Benchmarks.CounterpartsBook.Build(Towns, 2000, 100, seed: 1, shape);
+
+    [Fact]
+    public void The_book_holds_the_listings_asked_for_with_the_big_towns_among_them_on_the_rest_s_towns()
+    {
+        var book = Build(Counterparts.Benchmarks.Shape.Generated);
+        Assert.Equal(2000, book.Count);
+        Assert.Equal(100, book.Count(l => l.TownId == Counterparts.Benchmarks.CounterpartsBook.BigTown));
+        Assert.Equal(1900 * 3 / 40, book.Where(l => l.TownId != Counterparts.Benchmarks.CounterpartsBook.BigTown).Select(l => l.TownId).Distinct().Count());
+        Assert.Equal(book.Count, book.Select(l => l.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_far_town_is_the_same_town_1000_km_south_and_the_rest_of_the_book_unchanged()
+    {
+        var (generated, far) = (Build(Counterparts.Benchmarks.Shape.Generated), Build(Counterparts.Benchmarks.Shape.Far));
+        bool Big(Contracts.ListingSnapshot l) => l.TownId == Counterparts.Benchmarks.CounterpartsBook.BigTown;
+        Assert.Equal(generated.Where(l => !Big(l)), far.Where(l => !Big(l)), (a, b) => a with { Attributes = [], Requires = [] } == b with { Attributes = [], Requires = [] });
+        var (home, moved) = (generated.First(Big), far.First(Big));
+        Assert.Equal(home.TownLon, moved.TownLon);
+        Assert.InRange((home.TownLat - moved.TownLat) * 111.2, 990, 1010);
+    }
+
+    [Fact]
+    public void The_crafted_town_asks_with_its_one_offer_in_the_most_listed_category_and_no_offer_carries_what_its_needs_require()
+    {
+        var book = Build(Counterparts.Benchmarks.Shape.Crafted);
+        var big = book.Where(l => l.TownId == Counterparts.Benchmarks.CounterpartsBook.BigTown).ToList();
+        var most = book.Where(l => !big.Contains(l)).GroupBy(l => l.Category).MaxBy(g => g.Count())!.Key;
+        Assert.All(big, l => Assert.Equal(most, l.Category));
+        Assert.Single(big, l => l.Kind == "offer");
+        Assert.All(big.Where(l => l.Kind == "need"), l => Assert.Equal(["hand-signed"], l.Requires));
+        Assert.DoesNotContain(book, l => l.Kind == "offer" && l.Attributes.Contains("hand-signed"));
+        var asked = Counterparts.Benchmarks.CounterpartsBook.Asked(book);
+        Assert.Equal("offer", asked.Kind);
+        Assert.Equal(big.Single(l => l.Kind == "offer").Id, asked.Id);
+    }
+}
