@@ -51,6 +51,16 @@ o.WriteLine($"machine: {Environment.ProcessorCount} cores, load average at start
 
 var setup = new Edge(new Recorder());
 var rng = new Random(seed);
+// Before the gateway is asked anything: more towns than the radius holds was a stack trace after the categories' read.
+IReadOnlyList<TradeNet.Shared.Data.KnownTown> places;
+try
+{
+    places = Towns.Choose(townCount, radiusKm, rng);
+}
+catch (ArgumentException e)
+{
+    return Usage(e.Message);
+}
 using var operatorHttp = Edge.Client(gateway, null);
 var categoriesAnswer = await setup.SendAsync(operatorHttp, "read categories", HttpMethod.Get, "/api/catalog/categories", null);
 if (!categoriesAnswer.Ok) { o.WriteLine($"Cannot read the categories: {categoriesAnswer.Status}"); return 1; }
@@ -60,7 +70,6 @@ var bookBefore = await new Workload(setup, operatorKey, operatorHttp, categories
 
 // Setup: register the towns and publish their listings, concurrently, timed as their own table.
 var setupClock = Stopwatch.StartNew();
-var places = Towns.Choose(townCount, radiusKm, rng);
 var towns = new Town?[townCount];
 await Parallel.ForEachAsync(Enumerable.Range(0, townCount), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
 {
