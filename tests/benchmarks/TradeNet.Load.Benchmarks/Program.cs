@@ -19,19 +19,28 @@ string[] known = ["gateway", "operator-key", "towns", "listings-per-town", "conc
 if (opts.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return Usage($"unknown option --{unknown}");
 if (!opts.TryGetValue("gateway", out var gatewayText) || !Uri.TryCreate(gatewayText, UriKind.Absolute, out var gateway)) return Usage("--gateway URL is required");
 if (!opts.TryGetValue("operator-key", out var operatorKey)) return Usage("--operator-key is required");
-var townCount = Int("towns", 20);
-var listingsPerTown = Int("listings-per-town", 20);
-var concurrency = Int("concurrency", 8);
-var seconds = Int("seconds", 60);
-var seed = Int("seed", 1);
-var roundEvery = TimeSpan.FromSeconds(Num("round-every", 10));
-var planEvery = TimeSpan.FromSeconds(Num("plan-every", 20));
-var vehicleShare = Num("vehicles", 0.2);
-// Requests per second per town: the gateway allows 600 a minute per town, so 9 keeps each town within its limit.
-var townRate = Num("town-rate", 9);
-// A line every so many seconds while the run goes on (throughput, latencies, errors, host): for long runs.
-var reportEvery = Num("report-every", 0);
-var host = opts.TryGetValue("pid", out var pidText) ? new HostProcess(int.Parse(pidText, CultureInfo.InvariantCulture)) : null;
+// Every number is read here, before the run: a value that is not one used to stop it with a stack trace, some only
+// after the towns had registered.
+int townCount, listingsPerTown, concurrency, seconds, seed;
+double roundSeconds, planSeconds, vehicleShare, townRate, reportEvery, radiusKm;
+HostProcess? host;
+try
+{
+    (townCount, listingsPerTown, concurrency, seconds, seed) =
+        (Int("towns", 20, 1), Int("listings-per-town", 20, 1), Int("concurrency", 8, 1), Int("seconds", 60, 1), Int("seed", 1, int.MinValue));
+    // Requests per second per town: the gateway allows 600 a minute per town, so 9 keeps each town within its limit.
+    (roundSeconds, planSeconds, vehicleShare, townRate) = (Num("round-every", 10, 0), Num("plan-every", 20, 0), Num("vehicles", 0.2, 0, 1), Num("town-rate", 9, 0.001));
+    // A line every so many seconds while the run goes on (throughput, latencies, errors, host): for long runs.
+    (reportEvery, radiusKm) = (Num("report-every", 0, 0), Num("radius-km", 100, 1));
+    host = opts.ContainsKey("pid") ? new HostProcess(Int("pid", 0, 1)) : null;
+}
+catch (ArgumentException e)
+{
+    return Usage(e.Message);
+}
+
+var roundEvery = TimeSpan.FromSeconds(roundSeconds);
+var planEvery = TimeSpan.FromSeconds(planSeconds);
 
 var o = Console.Out;
 o.WriteLine($"# TradeNet load run {DateTimeOffset.Now:yyyy-MM-dd HH:mm}");
@@ -42,6 +51,16 @@ o.WriteLine($"machine: {Environment.ProcessorCount} cores, load average at start
 
 var setup = new Edge(new Recorder());
 var rng = new Random(seed);
+// Before the gateway is asked anything: more towns than the radius holds was a stack trace after the categories' read.
+IReadOnlyList<TradeNet.Shared.Data.KnownTown> places;
+try
+{
+    places = Towns.Choose(townCount, radiusKm, rng);
+}
+catch (ArgumentException e)
+{
+    return Usage(e.Message);
+}
 using var operatorHttp = Edge.Client(gateway, null);
 var categoriesAnswer = await setup.SendAsync(operatorHttp, "read categories", HttpMethod.Get, "/api/catalog/categories", null);
 if (!categoriesAnswer.Ok) { o.WriteLine($"Cannot read the categories: {categoriesAnswer.Status}"); return 1; }
@@ -51,7 +70,6 @@ var bookBefore = await new Workload(setup, operatorKey, operatorHttp, categories
 
 // Setup: register the towns and publish their listings, concurrently, timed as their own table.
 var setupClock = Stopwatch.StartNew();
-var places = Towns.Choose(townCount, Num("radius-km", 100), rng);
 var towns = new Town?[townCount];
 await Parallel.ForEachAsync(Enumerable.Range(0, townCount), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
 {
@@ -160,8 +178,14 @@ if (final.Recorder.UnexpectedCount > 0) final.Recorder.Print(o, 1);
 foreach (var town in registered) town.Http.Dispose();
 return setup.Recorder.UnexpectedCount + run.Recorder.UnexpectedCount > 0 ? 2 : 0;
 
-int Int(string name, int fallback) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-double Num(string name, double fallback) => opts.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+int Int(string name, int fallback, int min) =>
+    !opts.TryGetValue(name, out var v) ? fallback
+    : int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min ? n
+    : throw new ArgumentException($"--{name} '{v}' is not a whole number{(min == int.MinValue ? "" : $" of at least {min}")}");
+double Num(string name, double fallback, double min, double max = 1e9) =>
+    !opts.TryGetValue(name, out var v) ? fallback
+    : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= min && x <= max ? x
+    : throw new ArgumentException($"--{name} '{v}' is not a number from {min} to {max}");
 
 static string Reason(string? reason) => reason is null ? "(no reason)"
     : System.Text.RegularExpressions.Regex.Replace(reason, @"[0-9a-f]{8}-[0-9a-f-]{27}|town-[0-9a-z]+|\b[0-9][0-9a-z.]*\b|'[^']*'", "…");

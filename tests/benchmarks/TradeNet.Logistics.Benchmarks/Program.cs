@@ -13,9 +13,9 @@ try
 }
 catch (ArgumentException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
-    Console.Error.WriteLine(BenchmarkOptions.Usage);
-    return 1;
+    // One line and exit code 2, as the other benchmarks refuse a command line.
+    Console.Error.WriteLine($"error: {e.Message} (--help for the usage)");
+    return 2;
 }
 if (options is null)
 {
@@ -24,8 +24,8 @@ if (options is null)
 }
 if (options.MissingFolders() is { Count: > 0 } missing)
 {
-    Console.Error.WriteLine($"error: no {string.Join("/, ", missing)}/ in {Path.GetFullPath(options.Root)}: pass the folder that holds the benchmark instances (see docs/benchmarks.md)");
-    return 1;
+    Console.Error.WriteLine($"error: no {string.Join("/, ", missing)}/ in {Path.GetFullPath(options.Root)}: the instances are not in this repository; pass the folder that holds them (docs/benchmarks.md), or --suite latency");
+    return 2;
 }
 var (root, suite, limit, strategy, only) = options;
 

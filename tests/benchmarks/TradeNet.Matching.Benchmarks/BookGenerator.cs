@@ -75,7 +75,11 @@ public static class BookGenerator
         IReadOnlyList<Category>? categories = null)
     {
         var goods = categories ?? Categories;
-        if (townCount > allTowns.Count) throw new ArgumentOutOfRangeException(nameof(townCount));
+        if (townCount < 1 || townCount > allTowns.Count)
+            throw new ArgumentOutOfRangeException(nameof(townCount), townCount, $"1 to the {allTowns.Count} towns of the file");
+        // Every town gets at least two listings below; with fewer listings than that the trimming loop never ended.
+        if (listings < 2 * townCount)
+            throw new ArgumentOutOfRangeException(nameof(listings), listings, $"at least 2 per town ({townCount} towns)");
         var rng = new Random(seed);
         // Towns: weighted by √population without replacement (Efraimidis–Spirakis keys), then in INSEE order.
         var chosen = allTowns

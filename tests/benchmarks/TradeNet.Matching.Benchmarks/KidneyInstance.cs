@@ -59,6 +59,17 @@ public static class KidneyInstance
         return new Book([new Category("kidney", "pair", 1)], towns, listings, new Settings(3, 1.0));
     }
 
+    /// <summary>The PrefLib files in <paramref name="dir"/>, in name order; none when the folder is not there (the files
+    /// are not in this repository, so a checkout without them beside it has none).</summary>
+    public static IReadOnlyList<string> Files(string dir) =>
+        Directory.Exists(dir) ? Directory.GetFiles(dir, "*.wmd").Order(StringComparer.Ordinal).ToArray() : [];
+
+    /// <summary>Why the kidney part cannot run on <paramref name="dir"/> (no PrefLib file there), or null: said before any
+    /// part runs, instead of a stack trace from the folder's listing (or, on the plain command, after the books).</summary>
+    public static string? Missing(string dir) => Files(dir).Count > 0 ? null
+        : $"no PrefLib kidney files (*.wmd) in {dir}: they are not in this repository; pass --kidney DIR "
+          + "(tests/TradeNet.Matching.Engine.Tests/Data/kidney holds two) or run --only books";
+
     /// <summary>Transplants = legs used (each leg moves value 1).</summary>
     public static int Transplants(ClearingResult r) => (int)Math.Round(r.Objective);
 

@@ -11,7 +11,7 @@ namespace TradeNet.Matching.Benchmarks;
 public static class Pieces
 {
     public static void Run(IReadOnlyList<BookGenerator.Town> towns, int seed,
-        (string Name, int Listings, int Towns, int K, double Limit)[] specs, BookGenerator.MinLots minLots, Action<string>? progress)
+        IReadOnlyList<BookSpec> specs, BookGenerator.MinLots minLots, Action<string>? progress)
     {
         Console.WriteLine($"## Whole pieces: lowered continuous plan vs the engine's whole pieces (seed {seed}, catalog categories, {minLots.ToString().ToLowerInvariant()} min lots)");
         Console.WriteLine();

@@ -24,7 +24,7 @@ using TradeNet.Matching.Engine;
 //                              on a SQLite file seeded through the store (TownPairs.cs; docs/operations.md)
 //   --pieces                   books over the catalog's categories (7 of 35 counted in pieces); per book the continuous plan
 //                              lowered the matching service's way against the engine's own whole pieces (docs/benchmarks.md)
-//   --town-count T             towns of NkK books instead of N × 3 / 40 (with --pieces: 2250 --town-count 150 is the
+//   --town-count T             towns of every book instead of its own (with --pieces: 2250 --town-count 150 is the
 //                              load benchmark's 150 towns × 15 listings)
 if (BenchmarkArgs.WantsHelp(args))
 {
@@ -32,35 +32,57 @@ if (BenchmarkArgs.WantsHelp(args))
     return 0;
 }
 Dictionary<string, string> opts;
+double scale;
 try
 {
     opts = BenchmarkArgs.Parse(args);
+    // MATCHING_BENCH_TIME_SCALE stretches every limit; read here so that a bad one stops before the kidney part.
+    var scaleText = Environment.GetEnvironmentVariable("MATCHING_BENCH_TIME_SCALE") ?? "1";
+    scale = double.TryParse(scaleText, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is > 0 and <= 100
+        ? x : throw new ArgumentException($"MATCHING_BENCH_TIME_SCALE '{scaleText}' is not a factor above 0 and at most 100");
 }
 catch (ArgumentException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
-    Console.Error.WriteLine(BenchmarkArgs.Usage);
-    return 1;
+    return Refuse(e.Message);
 }
 var repo = FindRepoRoot();
 var townsCsv = opts.GetValueOrDefault("towns") ?? Path.Combine(repo, "services/Shared/Data/communes_ara.csv");
 var seed = int.Parse(opts.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture);
+var only = opts.GetValueOrDefault("only");
+IReadOnlyList<BookGenerator.Town> towns = [];
+if (opts.ContainsKey("write-book") || only is null or "books")
+{
+    if (!File.Exists(townsCsv)) return Refuse($"no towns file {Path.GetFullPath(townsCsv)} (--towns CSV)");
+    towns = BookGenerator.LoadTowns(townsCsv);
+}
+// Parse has read the books already; what it cannot know is how many towns the file holds.
+var pieces = opts.ContainsKey("pieces");
+var limit = opts.TryGetValue("time-limit", out var l) ? double.Parse(l, CultureInfo.InvariantCulture) : (double?)null;
+var specs = only is null or "books" ? BookSpecs.Select(opts.GetValueOrDefault("books"), limit, BenchmarkArgs.TownCount(opts), pieces) : [];
+if (specs.FirstOrDefault(s => s.Towns > towns.Count) is { Name: not null } tooMany)
+    return Refuse($"book {tooMany.Name}: {tooMany.Towns} towns, the towns file has {towns.Count}");
+var kidneyDir = opts.GetValueOrDefault("kidney") ?? Path.GetFullPath(Path.Combine(repo, "../shared/benchmarks/kidney"));
+// The PrefLib files are not in this repository: say so before any part runs, not after the books with a stack trace.
+if (!opts.ContainsKey("write-book") && only is (null or "kidney") && KidneyInstance.Missing(kidneyDir) is { } noKidney)
+    return Refuse(noKidney);
 
 if (opts.TryGetValue("write-book", out var writePath))
 {
     var n = int.Parse(opts.GetValueOrDefault("listings") ?? "2000", CultureInfo.InvariantCulture);
     var t = int.Parse(opts.GetValueOrDefault("town-count") ?? "150", CultureInfo.InvariantCulture);
     var k = int.Parse(opts.GetValueOrDefault("max-cycle") ?? "3", CultureInfo.InvariantCulture);
-    var book = BookGenerator.WithDonors(BookGenerator.Generate(BookGenerator.LoadTowns(townsCsv), n, t, seed, k, MinLotsOption(opts),
-        opts.ContainsKey("pieces") ? BookGenerator.CatalogCategories : null), DonorsOption(opts));
+    // The generator gives every town at least two listings (fewer never ended: it looped for ever).
+    if (n < 2 * t) return Refuse($"--listings {n} cannot fill --town-count {t} towns (at least 2 each)");
+    if (t > towns.Count) return Refuse($"--town-count {t}: the towns file has {towns.Count}");
+    var book = BookGenerator.WithDonors(BookGenerator.Generate(towns, n, t, seed, k, MinLotsOption(opts),
+        pieces ? BookGenerator.CatalogCategories : null), DonorsOption(opts));
     // With --pieces the book asks for whole pieces (settings.wholePieces), as the matching service does.
-    if (opts.ContainsKey("pieces")) book = book with { Settings = book.Settings! with { WholePieces = true } };
+    if (pieces) book = book with { Settings = book.Settings! with { WholePieces = true } };
     File.WriteAllText(writePath, BookJson.WriteBook(book));
     Console.WriteLine($"wrote {writePath}: {book.Listings.Count} listings, {book.Towns.Count} towns, seed {seed}");
     return 0;
 }
 
-var only = opts.GetValueOrDefault("only");
 if (only == "retention")
 {
     Retention.Run(opts);
@@ -81,22 +103,11 @@ if (only == "town-pairs")
     TownPairs.Run(opts);
     return 0;
 }
-if (only is null or "kidney")
-{
-    var dir = opts.GetValueOrDefault("kidney") ?? Path.GetFullPath(Path.Combine(repo, "../shared/benchmarks/kidney"));
-    RunKidney(dir);
-}
+if (only is null or "kidney") RunKidney(kidneyDir);
 if (only is null or "books")
 {
-    var selected = (opts.GetValueOrDefault("books") ?? "300,2000,2000k4,10000,40000").Split(',');
-    var limit = opts.TryGetValue("time-limit", out var l) ? double.Parse(l, CultureInfo.InvariantCulture) : (double?)null;
-    if (opts.ContainsKey("pieces"))
-        Pieces.Run(BookGenerator.LoadTowns(townsCsv), seed, selected.Select(name => CustomSpec(name)).Select(s => s with
-        {
-            Towns = opts.TryGetValue("town-count", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : s.Towns,
-            Limit = limit ?? s.Limit,
-        }).ToArray(), MinLotsOption(opts), Progress());
-    else RunBooks(townsCsv, seed, selected, MinLotsOption(opts), DonorsOption(opts), limit);
+    if (pieces) Pieces.Run(towns, seed, specs, MinLotsOption(opts), Progress());
+    else RunBooks(towns, seed, specs, MinLotsOption(opts), DonorsOption(opts), limit, scale);
 }
 return 0;
 
@@ -108,7 +119,7 @@ static void RunKidney(string dir)
     Console.WriteLine();
     Console.WriteLine("| instance | pairs | altruists | K | L | objective | expected | match | status | seconds | method |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-    foreach (var file in Directory.GetFiles(dir, "*.wmd").Order(StringComparer.Ordinal))
+    foreach (var file in KidneyInstance.Files(dir))
     {
         var name = Path.GetFileNameWithoutExtension(file);
         var text = File.ReadAllText(file);
@@ -139,20 +150,10 @@ static BookGenerator.MinLots MinLotsOption(Dictionary<string, string> opts) =>
 static int DonorsOption(Dictionary<string, string> opts) =>
     int.Parse(opts.GetValueOrDefault("donors") ?? "0", CultureInfo.InvariantCulture);
 
-static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator.MinLots minLots, int donors, double? timeLimit)
+static void RunBooks(IReadOnlyList<BookGenerator.Town> towns, int seed, IReadOnlyList<BookSpec> specs, BookGenerator.MinLots minLots,
+    int donors, double? timeLimit, double scale)
 {
-    var towns = BookGenerator.LoadTowns(townsCsv);
     // Time limit = the issue's target; MATCHING_BENCH_TIME_SCALE stretches it (e.g. on a loaded machine), reported as such.
-    var scale = double.Parse(Environment.GetEnvironmentVariable("MATCHING_BENCH_TIME_SCALE") ?? "1", CultureInfo.InvariantCulture);
-    var targets = new (string Name, int Listings, int Towns, int K, double Limit)[]
-    {
-        ("300", 300, 30, 3, 2), ("2000", 2_000, 150, 3, 5), ("2000k4", 2_000, 150, 4, 20),
-        ("10000", 10_000, 600, 3, 30), ("40000", 40_000, 2_000, 3, 120),
-    };
-    var specs = selected.Select(name => targets.Cast<(string Name, int Listings, int Towns, int K, double Limit)?>().FirstOrDefault(t => t!.Value.Name == name)
-            ?? CustomSpec(name))
-        .Select(s => timeLimit is { } t ? s with { Limit = t } : s)
-        .ToArray();
     Console.WriteLine($"## Generated books (seed {seed}, {minLots.ToString().ToLowerInvariant()} min lots{(donors > 0 ? $", {donors} donor towns, chains ≤ 3 legs" : "")}, {(timeLimit is { } fixedLimit ? $"time limit {fixedLimit} s × {scale}" : $"time limit = target × {scale}")})");
     Console.WriteLine();
     Console.WriteLine("| book | listings | towns | K | edges | objective | bound | gap % | status | seconds | cpu s | peak MB | greedy | engine/greedy | trades (2/3/4) | method |");
@@ -176,19 +177,18 @@ static void RunBooks(string townsCsv, int seed, string[] selected, BookGenerator
     Console.WriteLine();
 }
 
-// "800k4": 800 listings on 60 towns (the 2,000-listing books' density), cycles of up to 4 towns, 20 s.
-static (string Name, int Listings, int Towns, int K, double Limit) CustomSpec(string name)
+// A command line the benchmark cannot take: one line on standard error and exit code 2, never a stack trace.
+static int Refuse(string problem)
 {
-    var match = System.Text.RegularExpressions.Regex.Match(name, @"^(\d+)(?:k([2-4]))?$");
-    if (!match.Success) throw new ArgumentException($"unknown book {name}: use 300, 2000, 2000k4, 10000, 40000, N or NkK");
-    var listings = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-    var k = match.Groups[2].Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 3;
-    return (name, listings, Math.Max(2, listings * 3 / 40), k, 20);
+    Console.Error.WriteLine($"error: {problem} (--help for the usage)");
+    return 2;
 }
 
+// From the program's own folder, not the working directory: tests/ has a Directory.Build.props of its own, which a
+// search for that file from there took for the root.
 static string FindRepoRoot()
 {
-    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "Directory.Build.props"))) return dir.FullName;
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "TradeNet.sln"))) return dir.FullName;
     return Directory.GetCurrentDirectory();
 }

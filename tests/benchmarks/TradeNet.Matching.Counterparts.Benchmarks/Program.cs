@@ -14,7 +14,8 @@ namespace TradeNet.Matching.Counterparts.Benchmarks;
 /// <summary>
 /// The work of one <c>GET /listings/{id}/counterparts</c> once it has its turn, timed in-process on a generated book in a
 /// real SQLite store: a book of <c>--listings</c> (BookGenerator over the catalog's categories) of which one town has
-/// <c>--town-listings</c>, asked about that town's listing with the most counterparts, in three shapes (<see cref="Shape"/>).
+/// <c>--town-listings</c>, asked about that town's listing with the most candidates (listings of the other kind in its
+/// category: the most the rule weighs), in three shapes (<see cref="Shape"/>).
 /// Per shape: the path before the route kept its book (a store opened afresh, so the whole book is parsed, and the rule
 /// <see cref="Clearing.Counterparts.Report"/>); the route's <see cref="CounterpartBooks"/> with a listing saved before
 /// each request; and with the book unchanged. Prints a markdown table (docs/benchmarks.md); no pass/fail.
@@ -40,9 +41,9 @@ internal static class CounterpartsBenchmark
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine(CounterpartsArgs.Usage);
-            return 1;
+            // One line and exit code 2, as the other benchmarks refuse a command line.
+            Console.Error.WriteLine($"error: {e.Message} (--help for the usage)");
+            return 2;
         }
         int Int(string name, int fallback) => opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var (listings, townListings, runs, seed) = (Int("listings", 20000), Int("town-listings", 498), Int("runs", 9), Int("seed", 1));
@@ -56,13 +57,13 @@ internal static class CounterpartsBenchmark
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var shape in Enum.GetValues<Shape>())
         {
-            var snapshots = Book(towns, listings, townListings, seed, shape);
+            var snapshots = CounterpartsBook.Build(towns, listings, townListings, seed, shape);
             Directory.CreateDirectory(data);
             var path = Path.Combine(data, $"{shape}.db".ToLowerInvariant());
             foreach (var file in Directory.GetFiles(data, Path.GetFileName(path) + "*")) File.Delete(file);
             var store = new SqliteMatchingStore(path);
             await SaveAsync(store, snapshots);
-            var asked = Asked(snapshots);
+            var asked = CounterpartsBook.Asked(snapshots);
             var changing = snapshots.First(l => l.TownId != asked.TownId);
 
             // Before: every read parsed the whole book (a store opened afresh has parsed nothing) and the rule answered.
@@ -82,11 +83,6 @@ internal static class CounterpartsBenchmark
         }
         return 0;
     }
-
-    /// <summary>The big town as the generator made it; the same town 1,000 km away (its listings fit almost nothing, so
-    /// every candidate is weighed); or one offer and the rest needs in the book's most listed category, each requiring
-    /// what no offer carries (the most pairs that all fail).</summary>
-    private enum Shape { Generated, Far, Crafted }
 
     private static string Describe(Shape shape) => shape switch
     {
@@ -142,43 +138,6 @@ internal static class CounterpartsBenchmark
         foreach (var s in listings) await session.SaveListingAsync(BookListing.Open(s));
         await session.CommitAsync();
     }
-
-    /// <summary>The generated book plus one town of <paramref name="townListings"/> (generated alone, so its offers are
-    /// its three specialties and its needs the other goods, as every town's).</summary>
-    private static List<ListingSnapshot> Book(IReadOnlyList<BookGenerator.Town> towns, int listings, int townListings, int seed, Shape shape)
-    {
-        var rest = BookGenerator.Generate(towns, listings - townListings, (listings - townListings) * 3 / 40, seed,
-            categories: BookGenerator.CatalogCategories);
-        var big = BookGenerator.Generate(towns, townListings, 1, seed + 1, categories: BookGenerator.CatalogCategories);
-        var bigTown = big.Towns[0] with { Id = "big-town" };
-        if (shape == Shape.Far) bigTown = bigTown with { Lat = bigTown.Lat - 9 };
-        var bigListings = big.Listings.Select((l, i) => l with { Id = $"big-{i:D3}", Town = bigTown.Id }).ToList();
-        if (shape == Shape.Crafted)
-        {
-            var most = rest.Listings.GroupBy(l => l.Category).MaxBy(g => g.Count())!.Key;
-            bigListings = bigListings.Select((l, i) => i == 0
-                ? l with { Kind = Engine.ListingKind.Offer, Category = most, Requires = null, MaxDistanceKm = null }
-                : l with { Kind = Engine.ListingKind.Need, Category = most, Attributes = null, Requires = ["hand-signed"] }).ToList();
-        }
-        var categories = BookGenerator.CatalogCategories.ToDictionary(c => c.Id);
-        var byId = rest.Towns.ToDictionary(t => t.Id);
-        return
-        [
-            .. rest.Listings.Select(l => Snapshot(l, byId[l.Town], categories[l.Category])),
-            .. bigListings.Select(l => Snapshot(l, bigTown, categories[l.Category])),
-        ];
-    }
-
-    private static ListingSnapshot Snapshot(Engine.Listing l, Engine.Town town, Engine.Category category) =>
-        new(l.Id, l.Town, l.Kind == Engine.ListingKind.Offer ? "offer" : "need", l.Category, category.Unit, category.Value, 1,
-            l.Quantity, l.Quantity, l.MinLot, [.. l.Attributes ?? []], [.. l.Requires ?? []], l.MaxDistanceKm, l.AvailableFrom,
-            l.AvailableUntil, town.Lat, town.Lon, 1);
-
-    /// <summary>The big town's listing with the most listings of the other kind in its category.</summary>
-    private static ListingSnapshot Asked(List<ListingSnapshot> book) =>
-        book.Where(l => l.TownId == "big-town")
-            .OrderByDescending(l => book.Count(o => o.Category == l.Category && o.Kind != l.Kind)).ThenBy(l => l.Id, StringComparer.Ordinal)
-            .First();
 
     private static double Median(IEnumerable<double> values)
     {
