@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,39 @@ public sealed class StartFailuresTests
         Assert.Equal("TradeNet cannot start: Storage:Backups:Keep must be 0.", StartFailures.Reason(refused));
         Assert.Null(StartFailures.Reason(new InvalidOperationException("boom")));
         Assert.Null(StartFailures.Reason(new AggregateException(refused, new InvalidOperationException("boom"))));
+    }
+
+    /// <summary>A setting that is not of its type (a period written <c>banana</c>, a count written <c>two</c>) is refused by
+    /// the configuration binder, which the entry point met as an unhandled exception: the process aborted (134) with a stack
+    /// dump of the binder (seen Dec 2026 with <c>Storage__Backups__Every=banana</c> on the standalone host).</summary>
+    [Fact]
+    public void A_setting_that_is_not_of_its_type_is_its_reason_naming_the_setting_and_the_value()
+    {
+        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Backups:Every"] = "banana" }).Build();
+
+        var failure = Record.Exception(() => config.GetSection(TradeNet.Shared.Storage.StorageOptions.Section)
+            .Get<TradeNet.Shared.Storage.StorageOptions>());
+
+        Assert.Equal("TradeNet cannot start: Failed to convert configuration value 'banana' at 'Storage:Backups:Every' to type "
+            + "'System.TimeSpan'.", StartFailures.Reason(failure));
+    }
+
+    /// <summary>The same met while the host starts (an options type bound and checked at start).</summary>
+    [Fact]
+    public async Task A_setting_not_of_its_type_met_while_the_host_starts_is_its_reason()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["First:Value"] = "two" });
+        builder.Services.AddOptions<First>().Bind(builder.Configuration.GetSection("First")).ValidateOnStart();
+        using var host = builder.Build();
+
+        var failure = await Record.ExceptionAsync(() => host.StartAsync());
+
+        Assert.Equal("TradeNet cannot start: Failed to convert configuration value 'two' at 'First:Value' to type 'System.Int32'.",
+            StartFailures.Reason(failure));
+        // Any other InvalidOperationException is still none of its business.
+        Assert.Null(StartFailures.Reason(new InvalidOperationException("boom", new FormatException("inner"))));
     }
 
     /// <summary>A port another process holds ended the host with Kestrel's stack dump and an abort (134).</summary>

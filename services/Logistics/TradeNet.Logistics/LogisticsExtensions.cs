@@ -68,6 +68,7 @@ public static class LogisticsExtensions
         services.AddSingleton<TradeStops>();
         services.AddSingleton<RouteReplans>();
         services.AddSingleton(sp => new HandoverCodes(sp.GetRequiredService<ILogisticsStore>()));
+        services.AddHostedService<HandoverSecretAtStart>();
 
         services.TryAddSingleton<ILogisticsStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton(sp => new LogisticsOutbox(sp.GetRequiredService<ILogisticsStore>() switch

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace TradeNet.Shared.Hosting;
 
-/// <summary>A setting refused at start (the options checks of <see cref="ServiceDefaults"/> and each service's), or an
+/// <summary>A setting refused at start (the options checks of <see cref="ServiceDefaults"/> and each service's, or the
+/// configuration binder's for a value not of its setting's type), or an
 /// address another process already listens on, ends the process with its reason on standard error and exit code 2,
 /// instead of an unhandled exception's stack dump and abort (134): the reason is what an operator acts on, and the stack
 /// is only the options or socket machinery.</summary>
@@ -32,11 +33,18 @@ public static class StartFailures
             return $"TradeNet cannot start: {bind.Message} Another process listens there: stop it, or give this one another address (README.md, \"Run it\", names the settings).";
         IReadOnlyList<Exception> refused = failure switch
         {
-            OptionsValidationException one => [one],
             AggregateException many => many.Flatten().InnerExceptions,
+            Exception one => [one],
             _ => [],
         };
-        if (refused.Count == 0 || !refused.All(ex => ex is OptionsValidationException)) return null;
-        return $"TradeNet cannot start: {string.Join(" ", refused.Cast<OptionsValidationException>().SelectMany(ex => ex.Failures))}";
+        if (refused.Count == 0 || !refused.All(ex => ex is OptionsValidationException || IsNotOfItsType(ex))) return null;
+        return $"TradeNet cannot start: {string.Join(" ", refused.SelectMany(ex => ex is OptionsValidationException checks ? checks.Failures : [ex.Message]))}";
     }
+
+    /// <summary>A setting the configuration binder could not convert to its type (<c>Storage:Backups:Every=banana</c>): its
+    /// message names the value, the setting and the type, and the binder is all the stack would show. It was an abort (134)
+    /// with that stack. Recognised by who threw it, the binder having no exception type of its own.</summary>
+    private static bool IsNotOfItsType(Exception ex) =>
+        ex is InvalidOperationException { InnerException: not null }
+        && ex.TargetSite?.DeclaringType == typeof(Microsoft.Extensions.Configuration.ConfigurationBinder);
 }

@@ -25,6 +25,9 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
 
     public FakeCatalog Catalog { get; } = new();
 
+    /// <summary>The service's data folder: a test restores a backup by copying its files here before the first request.</summary>
+    public string DataDir => _settings.DataDir;
+
     /// <summary>False keeps the real catalog client, pointed at <c>Services:Catalog:Grpc</c> (set it in <see cref="Settings"/>).</summary>
     public bool FakesCatalog { get; init; } = true;
 

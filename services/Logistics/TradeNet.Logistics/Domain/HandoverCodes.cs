@@ -11,7 +11,7 @@ namespace TradeNet.Logistics.Domain;
 /// by claiming goods arrived that never did.
 /// </summary>
 /// <remarks>Derived, not stored per shipment: an HMAC of the shipment id under a secret logistics makes once in its own
-/// store (<see cref="ILogisticsStore.SecretAsync"/>), so every replica and every shipment (older ones included) has one,
+/// store, at start (<see cref="ILogisticsStore.SecretAsync"/>, <see cref="HandoverSecretAtStart"/>), so every replica and every shipment (older ones included) has one,
 /// a restart changes none, and a new shipment after a failed trip has a new one. Eight Crockford base32 characters
 /// (40 bits) shown as XXXX-XXXX; read without regard to case, dashes or spaces, O as 0, I and L as 1. Guessing is
 /// bounded by the shipment, not the caller: after <see cref="MaxWrong"/> distinct wrong codes a carrier's reports are
@@ -31,6 +31,9 @@ public sealed class HandoverCodes(Func<CancellationToken, Task<byte[]>> secret)
     private byte[]? _tagKey;
 
     public HandoverCodes(ILogisticsStore store) : this(ct => store.SecretAsync(SecretName, ct)) { }
+
+    /// <summary>Reads the secret, making it if the store has none yet (<see cref="HandoverSecretAtStart"/>).</summary>
+    public async Task EnsureSecretAsync(CancellationToken ct) => _key ??= await secret(ct);
 
     public async Task<string> ForAsync(Guid shipmentId, CancellationToken ct)
     {
