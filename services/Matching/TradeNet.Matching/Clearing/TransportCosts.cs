@@ -39,6 +39,11 @@ public sealed class TransportCosts(Logistics.LogisticsClient logistics, IOptions
         try
         {
             var reply = await logistics.EstimateTransportAsync(request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
+            if (Unusable(request, reply) is { } problem)
+            {
+                logger.LogWarning("Logistics' transport estimates are unusable ({Problem}); the round runs on distance limits alone", problem);
+                return new TransportQuote(null, $"transport cost not included: logistics' estimates were unusable ({problem}); the round ran on distance limits alone");
+            }
             var tripCost = reply.Estimates.ToDictionary(e => (e.FromTownId, e.ToTownId), e => e.Cost);
             var weightPerUnit = entries.GroupBy(e => e.Category, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.First().WeightPerUnit, StringComparer.Ordinal);
@@ -50,5 +55,23 @@ public sealed class TransportCosts(Logistics.LogisticsClient logistics, IOptions
             logger.LogWarning("Logistics could not estimate transport ({Status}); the round runs on distance limits alone", ex.StatusCode);
             return new TransportQuote(null, $"transport cost not included: logistics answered {ex.StatusCode}; the round ran on distance limits alone");
         }
+    }
+
+    /// <summary>Why an answer cannot price the pairs asked, or null: every pair answered once, at a cost finite and at least
+    /// 0. The engine refuses any other cost (the round failed, 500), a pair answered twice failed it too, and a pair left
+    /// out would be priced at nothing while the round's record claimed transport cost. Such an answer is a defect of
+    /// logistics, so none of it is trusted: the round runs as when logistics is down, and says why.</summary>
+    private static string? Unusable(EstimateTransportRequest request, EstimateTransportReply reply)
+    {
+        var asked = request.Pairs.Select(p => (p.From.TownId, p.To.TownId)).ToHashSet();
+        var answered = new HashSet<(string, string)>();
+        foreach (var e in reply.Estimates)
+        {
+            if (!asked.Contains((e.FromTownId, e.ToTownId))) return $"{e.FromTownId} to {e.ToTownId} answered but not asked";
+            if (!answered.Add((e.FromTownId, e.ToTownId))) return $"{e.FromTownId} to {e.ToTownId} answered twice";
+            if (!double.IsFinite(e.Cost) || e.Cost < 0)
+                return $"{e.FromTownId} to {e.ToTownId} costs {e.Cost.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+        return answered.Count < asked.Count ? $"{asked.Count - answered.Count} of {asked.Count} town pairs unanswered" : null;
     }
 }
