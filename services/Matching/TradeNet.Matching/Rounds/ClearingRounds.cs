@@ -19,6 +19,10 @@ public sealed class ClearingRounds(
     // the store across the instances that share it.
     private readonly SemaphoreSlim _gate = new(1, 1);
     public const string LeaseName = "clearing-round";
+
+    /// <summary>The round span's bound and gap: as the round records them, which are not the engine solve's own
+    /// (<c>tradenet.solver.*</c>, its first solve) once trades were dropped or solved again.</summary>
+    public const string BoundTag = "tradenet.bound", GapTag = "tradenet.gap";
     private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(200);
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -175,6 +179,8 @@ public sealed class ClearingRounds(
 
         activity?.SetTag("tradenet.trades", trades.Count);
         activity?.SetTag("tradenet.objective", outcome.Objective);
+        activity?.SetTag(BoundTag, outcome.Stats.UpperBound); // null (no tag) for a strategy that proves none
+        activity?.SetTag(GapTag, outcome.Stats.Quality?.Gap);
         RecordMetrics(round, outcome.Stats.UpperBound);
         logger.LogInformation("Clearing round {RoundId} ({Trigger}): {Listings} listings, {Trades} trades, objective {Objective}",
             roundId, trigger, round.Listings, round.Trades, round.Objective);
