@@ -41,7 +41,9 @@ public sealed class ClearingRounds(
         CancellationToken waiting = default)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, waiting);
-        await _gate.WaitAsync(wait.Token);
+        // This instance's own round is waited for as another instance's is (TakeLeaseAsync): about one lease, then the
+        // caller is told it runs. Waited for without end, an operator's round asked during a scheduled one waited out both.
+        if (!await _gate.WaitAsync(LeaseLength + LeasePoll, wait.Token)) throw new ClearingBusyException(thisInstance: true);
         try
         {
             await TakeLeaseAsync(wait.Token);
