@@ -9,6 +9,12 @@ public sealed class FakeLogistics(double tripCost = 0) : Logistics.LogisticsClie
 {
     public List<EstimateTransportRequest> Requests { get; } = [];
 
+    /// <summary>The deadline each estimate was asked with, in the order of <see cref="Requests"/>.</summary>
+    public List<DateTime?> Deadlines { get; } = [];
+
+    /// <summary>Logistics' answer to an estimate, or an <see cref="RpcException"/> it throws; by default every pair at the flat cost.</summary>
+    public Func<EstimateTransportRequest, EstimateTransportReply>? OnEstimate { get; set; }
+
     public List<StopTradeRequest> Stops { get; } = [];
 
     /// <summary>Logistics' answer to a stop, or an <see cref="RpcException"/> it throws; by default stopped, nothing delivered.</summary>
@@ -29,12 +35,26 @@ public sealed class FakeLogistics(double tripCost = 0) : Logistics.LogisticsClie
     public override AsyncUnaryCall<EstimateTransportReply> EstimateTransportAsync(EstimateTransportRequest request, CallOptions options)
     {
         Requests.Add(request);
+        Deadlines.Add(options.Deadline);
+        try
+        {
+            return Call(Task.FromResult(OnEstimate?.Invoke(request) ?? Flat(request, tripCost)));
+        }
+        catch (RpcException ex)
+        {
+            return Call(Task.FromException<EstimateTransportReply>(ex));
+        }
+    }
+
+    /// <summary>Every pair of the request at <paramref name="cost"/>, in order, as logistics answers.</summary>
+    public static EstimateTransportReply Flat(EstimateTransportRequest request, double cost)
+    {
         var reply = new EstimateTransportReply();
         reply.Estimates.AddRange(request.Pairs.Select(p => new TransportEstimate
         {
-            FromTownId = p.From.TownId, ToTownId = p.To.TownId, Cost = tripCost, DistanceKm = 5, Seconds = 300,
+            FromTownId = p.From.TownId, ToTownId = p.To.TownId, Cost = cost, DistanceKm = 5, Seconds = 300,
         }));
-        return Call(Task.FromResult(reply));
+        return reply;
     }
 
     public override AsyncUnaryCall<StopTradeReply> StopTradeAsync(StopTradeRequest request, CallOptions options)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using TradeNet.Matching.Clearing;
+using TradeNet.Matching.Rounds;
 using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Matching.Tests.Component;
@@ -51,6 +52,26 @@ public sealed class RoundTraceTests : IDisposable
         var lines = solve.Events.Select(e => e.Tags.FirstOrDefault(t => t.Key == EngineClearing.ProgressTag).Value as string).ToList();
         Assert.Contains(lines, l => l is not null && l.StartsWith("market:", StringComparison.Ordinal));
         Assert.Contains(lines, l => l is not null && l.StartsWith("self-check passed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_round_span_carries_the_bound_and_gap_the_round_records()
+    {
+        // Walnuts for walnuts: the engine's plan (optimal, gap 0 on its solve span) is dropped, since a town would serve its
+        // own need, so what the round records is not the engine's: nothing proposed under the engine's bound, gap 100%. The
+        // round span carried neither, and an operator reading the trace saw only the solve's "optimal".
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(
+            Swap.Listing("a-nuts", Swap.A, "offer", "walnuts", 200, 200, 7), Swap.Listing("a-wants", Swap.A, "need", "walnuts", 100, 100, 7),
+            Swap.Listing("b-nuts", Swap.B, "offer", "walnuts", 200, 200, 7), Swap.Listing("b-wants", Swap.B, "need", "walnuts", 100, 100, 7));
+
+        var round = await host.RunRoundAsync();
+
+        var span = RoundSpan(round.Id);
+        Assert.True(round.Quality!.Bound > 0);
+        Assert.Equal(1, round.Quality.Gap, 9);
+        Assert.Equal(round.Quality.Bound, span.GetTagItem(ClearingRounds.BoundTag));
+        Assert.Equal(round.Quality.Gap, span.GetTagItem(ClearingRounds.GapTag));
     }
 
     private Activity RoundSpan(Guid roundId) =>

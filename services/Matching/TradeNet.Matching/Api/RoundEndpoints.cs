@@ -16,11 +16,14 @@ internal static class RoundEndpoints
         rounds.MapGet("/{id}", GetAsync).ProducesProblems(404);
     }
 
-    private static async Task<Results<Created<RoundView>, ProblemHttpResult>> StartAsync(ClearingRounds rounds, HttpContext http, CancellationToken ct)
+    /// <summary>The request's abort cancels only the wait for the round's turn: a round that started finishes (its caller
+    /// reads it back) rather than being thrown away when the gateway stops waiting (90 s) or the operator hangs up.</summary>
+    private static async Task<Results<Created<RoundView>, ProblemHttpResult>> StartAsync(ClearingRounds rounds, HttpContext http,
+        IHostApplicationLifetime lifetime, CancellationToken ct)
     {
         try
         {
-            var round = await rounds.RunAsync($"requested by {http.User.CallerName()}", ct);
+            var round = await rounds.RunAsync($"requested by {http.User.CallerName()}", lifetime.ApplicationStopping, waiting: ct);
             return TypedResults.Created($"/api/matching/rounds/{round.Id}", RoundView.From(round));
         }
         catch (ClearingTakenOverException taken)

@@ -19,21 +19,34 @@ public sealed class ClearingRounds(
     // the store across the instances that share it.
     private readonly SemaphoreSlim _gate = new(1, 1);
     public const string LeaseName = "clearing-round";
+
+    /// <summary>The round span's bound and gap: as the round records them, which are not the engine solve's own
+    /// (<c>tradenet.solver.*</c>, its first solve) once trades were dropped or solved again.</summary>
+    public const string BoundTag = "tradenet.bound", GapTag = "tradenet.gap";
     private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(200);
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
-    public async Task<ClearingRound> RunAsync(string trigger, CancellationToken ct) =>
-        (await RunAsync(trigger, stillDue: null, ct))!;
+    /// <param name="waiting">Cancels only the wait for the round's turn (<see cref="RunAsync(string, Func{ClearingRound?, bool}?, CancellationToken, CancellationToken)"/>).</param>
+    public async Task<ClearingRound> RunAsync(string trigger, CancellationToken ct, CancellationToken waiting = default) =>
+        (await RunAsync(trigger, stillDue: null, ct, waiting))!;
 
     /// <summary>Runs a round unless <paramref name="stillDue"/>, asked once the lease is this instance's, says the latest
     /// round (of any instance) makes it unnecessary: then null. A scheduled tick that waited out another replica's round
     /// would otherwise clear again right after it, since it judged itself due before that round was stored.</summary>
-    public async Task<ClearingRound?> RunAsync(string trigger, Func<ClearingRound?, bool>? stillDue, CancellationToken ct)
+    /// <param name="ct">Cancels the round however far it got (the host stopping).</param>
+    /// <param name="waiting">Cancels only the wait for the gate and the lease: an operator's request abandoned before its
+    /// round started starts none; one abandoned after (the gateway's wait ran out, a terminal closed) lets it finish and be
+    /// recorded, as the gateway's 504 tells the operator to read back, instead of throwing away what it solved.</param>
+    public async Task<ClearingRound?> RunAsync(string trigger, Func<ClearingRound?, bool>? stillDue, CancellationToken ct,
+        CancellationToken waiting = default)
     {
-        await _gate.WaitAsync(ct);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, waiting);
+        // This instance's own round is waited for as another instance's is (TakeLeaseAsync): about one lease, then the
+        // caller is told it runs. Waited for without end, an operator's round asked during a scheduled one waited out both.
+        if (!await _gate.WaitAsync(LeaseLength + LeasePoll, wait.Token)) throw new ClearingBusyException(thisInstance: true);
         try
         {
-            await TakeLeaseAsync(ct);
+            await TakeLeaseAsync(wait.Token);
             using var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var renewing = RenewLeaseAsync(renewal.Token);
             try
@@ -168,6 +181,8 @@ public sealed class ClearingRounds(
 
         activity?.SetTag("tradenet.trades", trades.Count);
         activity?.SetTag("tradenet.objective", outcome.Objective);
+        activity?.SetTag(BoundTag, outcome.Stats.UpperBound); // null (no tag) for a strategy that proves none
+        activity?.SetTag(GapTag, outcome.Stats.Quality?.Gap);
         RecordMetrics(round, outcome.Stats.UpperBound);
         logger.LogInformation("Clearing round {RoundId} ({Trigger}): {Listings} listings, {Trades} trades, objective {Objective}",
             roundId, trigger, round.Listings, round.Trades, round.Objective);

@@ -5,6 +5,8 @@ namespace TradeNet.Matching.Rounds;
 public sealed class ClearingTakenOverException()
     : Exception("This round's clearing lease ran out while it was solving and another matching instance took over clearing; this round proposed nothing. Start a new round.");
 
-/// <summary>Another instance held the clearing lease for as long as a lease lasts: its round is running. Nothing was done.</summary>
-public sealed class ClearingBusyException()
-    : Exception("Another matching instance is running a clearing round; this one did not start. Try again when it has finished.");
+/// <summary>Another round, of another instance or of this one, held the clearing lease or the gate for as long as a lease
+/// lasts: it is running. Nothing was done.</summary>
+public sealed class ClearingBusyException(bool thisInstance = false)
+    : Exception((thisInstance ? "This matching instance" : "Another matching instance")
+        + " is running a clearing round; this one did not start. Try again when it has finished.");

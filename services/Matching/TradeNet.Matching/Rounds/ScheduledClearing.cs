@@ -39,7 +39,7 @@ public sealed class ScheduledClearing(IServiceScopeFactory scopes, IMatchingStor
             }
             catch (ClearingBusyException)
             {
-                logger.LogInformation("Scheduled clearing round skipped: another matching instance is running one");
+                logger.LogInformation("Scheduled clearing round skipped: another round is running, on this matching instance or another");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
