@@ -60,6 +60,9 @@ public class MergeTests
         Assert.Contains(progress, line => line.StartsWith("  rins beside:", StringComparison.Ordinal));
         // Its plan gained here, so it was merged in while the region search ran on the second core.
         Assert.Contains(progress, line => line.StartsWith("  regions beside:", StringComparison.Ordinal));
+        // By its passes the region search beside it runs its whole pass too, as the region search after merging does, each
+        // region within its own MIP budget; no clock of the phase cuts it (SolveOptions.PlanSearchPasses).
+        Assert.Contains(progress, line => line.StartsWith("  regions beside:", StringComparison.Ordinal) && line.Contains(", pass done,", StringComparison.Ordinal));
         Assert.True(result.Bound >= result.Objective - 1e-6 * result.Bound);
     }
 

@@ -95,10 +95,12 @@ internal sealed partial class ComponentSolver
     }
 
     /// <summary>The region search (<see cref="ImproveRegions"/>) on the second core from the merged plan while the RINS plan
-    /// is merged into it on the first. With one worker it never re-optimises through the LP, so the LP stays the merge's.</summary>
+    /// is merged into it on the first. With one worker it never re-optimises through the LP, so the LP stays the merge's.
+    /// Without a time limit (tests, by their passes) it runs its whole pass, each region within its own MIP budget, as the
+    /// region search after it does: cut by the merge's 3 s, the regions it reached depended on the machine's load.</summary>
     private (RegionSearch Search, Task Work) RegionsBeside(MasterLp lp, double[] plan, Deadline limit)
     {
-        var search = new RegionSearch(this, lp, (double[])plan.Clone(), TownAdjacency(), limit, ct);
+        var search = new RegionSearch(this, lp, (double[])plan.Clone(), TownAdjacency(), deadline.Unlimited ? new Deadline(null) : limit, ct);
         search.StartPass();
         return (search, Task.Run(() => search.Work(1), ct));
     }
@@ -117,7 +119,7 @@ internal sealed partial class ComponentSolver
             if (merged is not null && Objective(lp.Columns, merged.Value.Values) > value + Tolerance(value))
                 (best, value) = (merged.Value.Values, Objective(lp.Columns, merged.Value.Values));
         }
-        Trace($"  regions beside: tried {regions.Tried}, improved {regions.Improved} (+{regions.Value - regions.StartValue:F1} there), merged in +{value - start:F1}, plan {value:F1}, t={deadline.Elapsed.TotalSeconds:F2}");
+        Trace($"  regions beside: tried {regions.Tried}, improved {regions.Improved} (+{regions.Value - regions.StartValue:F1} there), {(regions.PassDone ? "pass done" : "cut by the clock")}, merged in +{value - start:F1}, plan {value:F1}, t={deadline.Elapsed.TotalSeconds:F2}");
         return (best, value);
     }
 

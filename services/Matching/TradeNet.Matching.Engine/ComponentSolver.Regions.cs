@@ -66,11 +66,14 @@ internal sealed partial class ComponentSolver
         public double StartValue { get; } = Objective(lp.Columns, plan);
         public int Tried { get; private set; }
         public int Improved { get; private set; }
+        /// <summary>The pass ran out of regions (rather than out of time).</summary>
+        public bool PassDone { get; private set; }
 
         public void StartPass()
         {
             _seeds = solver.TownsByUnusedValue(lp.Columns, Plan);
             _covered = [];
+            PassDone = false;
         }
 
         public void Work(int worker)
@@ -84,7 +87,7 @@ internal sealed partial class ComponentSolver
                 lock (_gate)
                 {
                     region = solver.NextRegion(_seeds, _covered, adjacency, apartFrom: _inFlight[1 - worker]);
-                    if (region is null) return;
+                    if (region is null) { PassDone = true; return; }
                     _inFlight[worker] = region;
                     (from, version) = (Plan, _version);
                     number = ++Tried;
