@@ -91,6 +91,32 @@ public sealed class StartFailuresTests
             + "address (an OTLP/HTTP metrics receiver, such as http://127.0.0.1:4318/v1/metrics).", StartFailures.Reason(failure));
     }
 
+    /// <summary>A log level that is none (<c>Logging__LogLevel__Default=banana</c>) was refused by the logging library as the
+    /// first logger was made, "Configuration value 'banana' is not supported.", naming neither the setting nor what it takes:
+    /// an abort (134) with the options' stack, seen Dec 2026 on catalog's own host.</summary>
+    [Fact]
+    public void A_log_level_that_is_none_is_its_reason_naming_each_setting()
+    {
+        using var settings = new TradeNet.Testing.TestSettings();
+        var failure = Record.Exception(() =>
+        {
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+            builder.Configuration.AddInMemoryCollection(settings.Configuration());
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "banana", ["Logging:LogLevel:Microsoft"] = "warning",
+                ["Logging:Console:LogLevel:TradeNet"] = "Loud",
+            });
+            builder.AddServiceDefaults("test");
+            using var app = builder.Build();
+            app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("test");
+        });
+
+        Assert.Equal("TradeNet cannot start: Logging:Console:LogLevel:TradeNet 'Loud' is not a log level (Trace, Debug, "
+            + "Information, Warning, Error, Critical or None). Logging:LogLevel:Default 'banana' is not a log level (Trace, Debug, "
+            + "Information, Warning, Error, Critical or None).", StartFailures.Reason(failure));
+    }
+
     /// <summary>A port another process holds ended the host with Kestrel's stack dump and an abort (134).</summary>
     [Fact]
     public void An_address_another_process_listens_on_is_its_reason_naming_the_address()
