@@ -71,6 +71,52 @@ public sealed class StartFailuresTests
         Assert.Null(StartFailures.Reason(new InvalidOperationException("boom", new FormatException("inner"))));
     }
 
+    /// <summary>The extra metrics receiver's address is read by the OTLP exporter only as the host starts, where a value
+    /// that is not an address (<c>TradeNet__Telemetry__ExtraMetricsEndpoint=banana</c>) threw Uri's format error: an abort
+    /// (134) with the exporter's stack, seen Dec 2026 on catalog's own host.</summary>
+    [Fact]
+    public async Task An_extra_metrics_endpoint_that_is_not_an_http_address_is_its_reason_naming_the_setting()
+    {
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [TelemetryExtensions.ExtraMetricsEndpointKey] = "banana" });
+            builder.AddTradeNetTelemetry("catalog");
+            using var host = builder.Build();
+            await host.StartAsync();
+            await host.StopAsync();
+        });
+
+        Assert.Equal("TradeNet cannot start: TradeNet:Telemetry:ExtraMetricsEndpoint 'banana' is not an http:// or https:// "
+            + "address (an OTLP/HTTP metrics receiver, such as http://127.0.0.1:4318/v1/metrics).", StartFailures.Reason(failure));
+    }
+
+    /// <summary>A log level that is none (<c>Logging__LogLevel__Default=banana</c>) was refused by the logging library as the
+    /// first logger was made, "Configuration value 'banana' is not supported.", naming neither the setting nor what it takes:
+    /// an abort (134) with the options' stack, seen Dec 2026 on catalog's own host.</summary>
+    [Fact]
+    public void A_log_level_that_is_none_is_its_reason_naming_each_setting()
+    {
+        using var settings = new TradeNet.Testing.TestSettings();
+        var failure = Record.Exception(() =>
+        {
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+            builder.Configuration.AddInMemoryCollection(settings.Configuration());
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "banana", ["Logging:LogLevel:Microsoft"] = "warning",
+                ["Logging:Console:LogLevel:TradeNet"] = "Loud",
+            });
+            builder.AddServiceDefaults("test");
+            using var app = builder.Build();
+            app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("test");
+        });
+
+        Assert.Equal("TradeNet cannot start: Logging:Console:LogLevel:TradeNet 'Loud' is not a log level (Trace, Debug, "
+            + "Information, Warning, Error, Critical or None). Logging:LogLevel:Default 'banana' is not a log level (Trace, Debug, "
+            + "Information, Warning, Error, Critical or None).", StartFailures.Reason(failure));
+    }
+
     /// <summary>A port another process holds ended the host with Kestrel's stack dump and an abort (134).</summary>
     [Fact]
     public void An_address_another_process_listens_on_is_its_reason_naming_the_address()

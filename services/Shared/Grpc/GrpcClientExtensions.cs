@@ -5,6 +5,7 @@ using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using TradeNet.Shared.Auth;
 
 namespace TradeNet.Shared.Grpc;
@@ -26,6 +27,10 @@ public static class GrpcClientExtensions
         // scheme; this one (rather than the built-in DNS resolver, which re-resolves only when a connection drops)
         // serves every client.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory>(new DnsResolverFactory(DnsRefreshInterval)));
+        // Checked as the host starts, not when the client is first made (GrpcAddressCheck).
+        services.AddOptions<GrpcAddressSetting>(name)
+            .Configure<IConfiguration>((o, config) => o.Configured = config[$"Services:{name}:Grpc"]).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcAddressSetting>, GrpcAddressCheck>());
         return services.AddGrpcClient<TClient>((sp, o) => o.Address = Address(sp, name, defaultAddress))
             .ConfigureChannel((sp, channel) =>
             {

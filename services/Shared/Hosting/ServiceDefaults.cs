@@ -23,6 +23,7 @@ public static class ServiceDefaults
     /// Called once per process, whether it hosts one service or all of them.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
+        LogLevelSettings.Check(builder.Configuration);
         builder.AddTradeNetTelemetry(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         // Routing and authorization answer with a bare status (415, 401, 403, 404, 405) before any handler runs; say why.

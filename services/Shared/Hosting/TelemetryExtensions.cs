@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
@@ -34,7 +35,7 @@ public static class TelemetryExtensions
     public static IHostApplicationBuilder AddTradeNetTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var extraMetrics = builder.Configuration[ExtraMetricsEndpointKey];
+        var extraMetrics = ExtraMetricsEndpoint(builder.Configuration);
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;
@@ -55,7 +56,20 @@ public static class TelemetryExtensions
         return builder;
     }
 
-    private static void AddTracesAndMetrics(IHostApplicationBuilder builder, OpenTelemetryBuilder telemetry, bool otlp, string? extraMetrics) =>
+    /// <summary>The extra metrics receiver, checked while the host is built: the exporter reads it only as the host starts,
+    /// where a value that is no address threw Uri's format error, an abort (134) with the exporter's stack, instead of the
+    /// refused setting's exit 2 naming it (<see cref="StartFailures"/>).</summary>
+    private static Uri? ExtraMetricsEndpoint(IConfiguration config)
+    {
+        var text = config[ExtraMetricsEndpointKey];
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return uri;
+        throw new OptionsValidationException(ExtraMetricsEndpointKey, typeof(TelemetryExtensions),
+            [$"{ExtraMetricsEndpointKey} '{text}' is not an http:// or https:// address (an OTLP/HTTP metrics receiver, such as http://127.0.0.1:4318/v1/metrics)."]);
+    }
+
+    private static void AddTracesAndMetrics(IHostApplicationBuilder builder, OpenTelemetryBuilder telemetry, bool otlp, Uri? extraMetrics) =>
         telemetry
             .WithMetrics(m =>
             {
@@ -65,10 +79,10 @@ public static class TelemetryExtensions
                     .AddMeter(TradeNetTelemetry.Name, "MassTransit", "Microsoft.AspNetCore.Hosting",
                         "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing", "Yarp.ReverseProxy");
                 if (otlp) m.AddOtlpExporter();
-                if (!string.IsNullOrWhiteSpace(extraMetrics))
+                if (extraMetrics is not null)
                     m.AddOtlpExporter("extra", o =>
                     {
-                        o.Endpoint = new Uri(extraMetrics);
+                        o.Endpoint = extraMetrics;
                         o.Protocol = OtlpExportProtocol.HttpProtobuf;
                     });
             })

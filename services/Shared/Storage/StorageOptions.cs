@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+
 namespace TradeNet.Shared.Storage;
 
 /// <summary>Section "Storage": SQLite files under DataDir by default; MongoDB when Provider is mongo (with a connection string).</summary>
@@ -17,16 +20,36 @@ public sealed class StorageOptions
     /// (<see cref="OutboxRelay{TStore}.KeptFor"/>) and how long a broker takes to redeliver.</summary>
     public static readonly TimeSpan MinInboxRetention = TimeSpan.FromHours(24);
 
-    /// <summary>True for MongoDB, false for SQLite. A provider it does not know, or mongo without a connection string,
-    /// stops the service at start: falling back to a local SQLite file would make every replica keep its own data.</summary>
+    /// <summary>True for MongoDB, false for SQLite. A provider it does not know, or mongo without a connection string or
+    /// with one the driver cannot read, stops the service at start: falling back to a local SQLite file would make every
+    /// replica keep its own data. Refused as a setting (<see cref="OptionsValidationException"/>), so the host ends with
+    /// the reason and exit 2 (<see cref="Hosting.StartFailures"/>), not a stack dump and an abort (134).</summary>
     public bool UseMongo => Provider.Trim().ToLowerInvariant() switch
     {
         "sqlite" => false,
-        "mongo" when !string.IsNullOrWhiteSpace(MongoConnectionString) => true,
-        "mongo" => throw new InvalidOperationException(
+        "mongo" when !string.IsNullOrWhiteSpace(MongoConnectionString) => IsConnectionString(MongoConnectionString) ? true : throw Refused(
+            "Storage:MongoConnectionString is not a MongoDB connection string (mongodb://host[:port]/… or mongodb+srv://host/…; "
+            + "the value is not repeated here, since it may hold a password)."),
+        "mongo" => throw Refused(
             "Storage:Provider is mongo but Storage:MongoConnectionString is not set (a local SQLite file is not a stand-in)."),
-        _ => throw new InvalidOperationException($"Storage:Provider must be sqlite or mongo, not '{Provider}'."),
+        _ => throw Refused($"Storage:Provider must be sqlite or mongo, not '{Provider}'."),
     };
+
+    /// <summary>Read as the driver reads it, without connecting: its own refusal names the whole string, password included.</summary>
+    private static bool IsConnectionString(string text)
+    {
+        try
+        {
+            _ = new MongoUrl(text);
+            return true;
+        }
+        catch (Exception e) when (e is MongoConfigurationException or FormatException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static OptionsValidationException Refused(string reason) => new(Section, typeof(StorageOptions), [reason]);
 
     /// <summary>Section "Storage:Backups": scheduled backups and how many are kept (docs/operations.md, "Backups and restore").</summary>
     public BackupSchedulingOptions Backups { get; set; } = new();

@@ -62,6 +62,26 @@ public class TransportCostTests
         Assert.Contains("distance limits alone", round.Quality.Note);
     }
 
+    [Fact]
+    public async Task A_trip_cost_whose_share_per_unit_passes_any_number_leaves_transport_out_and_the_round_runs_saying_so()
+    {
+        // 1e307 a trip is finite and at least 0, so it passed the answer's check; a leg's share of it is cost × kg per unit /
+        // reference load, and for goods of 250 kg a unit the product passed any number (2.5e309) before the division: the
+        // engine refuses an infinite cost, and the round was a 500.
+        var logistics = new FakeLogistics { OnEstimate = request => FakeLogistics.Flat(request, 1e307) };
+        await using var host = new MatchingHost(new() { ["Matching:TransportCost"] = "true" }) { Logistics = logistics };
+        await host.PublishListingsAsync(Ring.Select(l => l with { WeightPerUnit = 250 }).ToArray());
+
+        var response = await host.Operator().PostAsync("/api/matching/rounds", null);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var round = (await response.Content.ReadFromJsonAsync<RoundView>(MatchingHost.Json))!;
+        Assert.Equal(1, round.Trades);
+        Assert.Equal(0, round.Quality!.TransportCost);
+        Assert.Contains("transport cost not included", round.Quality.Note);
+        Assert.Contains("per unit", round.Quality.Note);
+    }
+
     private static ListingSnapshot Listing(string id, string town, string kind, string category, double quantity, double valuePerUnit)
     {
         var (lat, lon) = town switch { A => (46.0367, 4.0683), B => (46.0430, 4.0400), _ => (46.0200, 4.0900) };

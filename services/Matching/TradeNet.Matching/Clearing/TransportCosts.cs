@@ -52,11 +52,7 @@ public sealed class TransportCosts(Logistics.LogisticsClient logistics, IOptions
                         WeightKg = load,
                     });
                 var reply = await logistics.EstimateTransportAsync(request, deadline: deadline, cancellationToken: ct);
-                if (Unusable(request, reply) is { } problem)
-                {
-                    logger.LogWarning("Logistics' transport estimates are unusable ({Problem}); the round runs on distance limits alone", problem);
-                    return new TransportQuote(null, $"transport cost not included: logistics' estimates were unusable ({problem}); the round ran on distance limits alone");
-                }
+                if (Unusable(request, reply) is { } problem) return Unused(problem);
                 foreach (var e in reply.Estimates) tripCost[(e.FromTownId, e.ToTownId)] = e.Cost;
             }
         }
@@ -67,8 +63,21 @@ public sealed class TransportCosts(Logistics.LogisticsClient logistics, IOptions
         }
         var weightPerUnit = entries.GroupBy(e => e.Category, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().WeightPerUnit, StringComparer.Ordinal);
+        // A finite trip cost can still share out past any number: cost × kg per unit overflows before the division by the
+        // load (1e307 a trip, 250 kg a unit), and the engine refuses an infinite cost (the round failed, 500). The same
+        // product as below, with the heaviest goods: if it is finite, so is every leg's.
+        var heaviest = weightPerUnit.Values.DefaultIfEmpty(0).Max();
+        foreach (var ((from, to), cost) in tripCost)
+            if (!double.IsFinite(cost * heaviest / load))
+                return Unused($"{from} to {to} costs {cost.ToString(System.Globalization.CultureInfo.InvariantCulture)} a trip, past any number per unit");
         return new TransportQuote((from, to, category) =>
             tripCost.TryGetValue((from, to), out var cost) ? cost * weightPerUnit.GetValueOrDefault(category) / load : 0, null);
+    }
+
+    private TransportQuote Unused(string problem)
+    {
+        logger.LogWarning("Logistics' transport estimates are unusable ({Problem}); the round runs on distance limits alone", problem);
+        return new TransportQuote(null, $"transport cost not included: logistics' estimates were unusable ({problem}); the round ran on distance limits alone");
     }
 
     /// <summary>Why an answer cannot price the pairs asked, or null: every pair answered once, at a cost finite and at least
