@@ -120,20 +120,27 @@ public sealed class StopTests
     public async Task A_SIGTERM_while_the_standalone_host_starts_its_services_stops_it_with_0()
     {
         await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
-        using var settings = new TestSettings();
-        var (environment, _) = Standalone(settings);
-        // Written by the services' outbox relays as the services host starts, before the edge is built.
-        await using var process = await ServiceProcess.StartUntilOutputAsync("standalone",
-            Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"), environment, "waits for the message bus to start");
+        // The signal goes as the first outbox relay says it waits for the bus; the rest of the services' start takes a few
+        // hundred milliseconds, and on a loaded machine (CI, once) the `kill` came after it: the host then stopped as a
+        // started one (exit 0 too), and this case was not tried. Such a try is checked as well and the case tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            using var settings = new TestSettings();
+            var (environment, _) = Standalone(settings);
+            // Written by the services' outbox relays as the services host starts, before the edge is built.
+            await using var process = await ServiceProcess.StartUntilOutputAsync("standalone",
+                Repo.Assembly("deploy/TradeNet.Standalone", "TradeNet.Standalone"), environment, "waits for the message bus to start");
 
-        await Signal.SendAsync("TERM", process.ProcessId);
-        var exitCode = await process.ExitCodeWithinAsync(TimeSpan.FromSeconds(30));
+            await Signal.SendAsync("TERM", process.ProcessId);
+            var exitCode = await process.ExitCodeWithinAsync(TimeSpan.FromSeconds(30));
 
-        Assert.True(exitCode == 0, $"standalone exited with {exitCode?.ToString() ?? "nothing (still running)"}:\n{process.Output}");
-        Assert.Contains("TradeNet standalone stopped while its services started.", process.Output);
-        // The stop is the operator's: .NET's "Hosting failed to start" with the cancelled bind's stack said otherwise.
-        Assert.DoesNotContain("Hosting failed to start", process.Output);
-        Assert.DoesNotContain("Exception", process.Output);
+            Assert.True(exitCode == 0, $"standalone exited with {exitCode?.ToString() ?? "nothing (still running)"}:\n{process.Output}");
+            // The stop is the operator's: .NET's "Hosting failed to start" with the cancelled bind's stack said otherwise.
+            Assert.DoesNotContain("Hosting failed to start", process.Output);
+            Assert.DoesNotContain("Exception", process.Output);
+            if (process.Output.Contains("TradeNet standalone stopped while its services started.", StringComparison.Ordinal)) return;
+            Assert.True(attempt < 5, $"in {attempt} tries the signal never came while the services started; the last:\n{process.Output}");
+        }
     }
 
     /// <summary>A second signal during a stop changes nothing (docs/operations.md, "Stopping"). In the standalone host the
