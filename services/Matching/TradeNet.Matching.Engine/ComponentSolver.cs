@@ -212,7 +212,7 @@ internal sealed partial class ComponentSolver(Market m, Component comp, Deadline
         // left, the machine is too busy for it to pay and the region search gets the time (2,000 listings, seed 1, 14
         // runs under load: three of the eight whose merge found only +11, ending at 0.93 %, 0.98 % and 1.00 %, would have
         // skipped it, none of the six that found +120 to +239). The RINS MIP runs on the second core meanwhile, and its plan
-        // is merged in too (ComponentSolver.Merge, RinsBeside).
+        // is merged in too (ComponentSolver.Beside).
         if (SearchesForPlans && !firstOrder && bound - incumbent > Tolerance(bound) && !deadline.Expired
             && (columns.Count(c => !c.Continuous) > MipColumnLimit || planSearchPasses is not null)
             && deadline.RemainingOr(TimeSpan.MaxValue) >= resolveTook * 4)

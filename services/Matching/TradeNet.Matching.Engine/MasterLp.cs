@@ -118,12 +118,9 @@ internal sealed class MasterLp : IDisposable
         }
         _solver.SetTimeLimit((long)Math.Max(1, limit.TotalMilliseconds));
         // A cancelled round stops the solve itself, not only the next pricing round.
-        using (ct.Register(() => _solver.InterruptSolve()))
-        {
-            var status = _solver.Solve();
-            ct.ThrowIfCancellationRequested();
-            return status == Solver.ResultStatus.OPTIMAL;
-        }
+        var status = Interruptible.Solve(_solver, ct);
+        ct.ThrowIfCancellationRequested();
+        return status == Solver.ResultStatus.OPTIMAL;
     }
 
     /// <summary>PDLP's relative and absolute tolerance (1e-4 unless set): early rounds only need rough duals.</summary>

@@ -126,7 +126,7 @@ internal static class MipSolver
                 }
         }
         if (hintVars.Count > 0) solver.SetHint(hintVars.ToArray(), hintVals.ToArray());
-        var status = SolveInterruptibly(solver, ct);
+        var status = Interruptible.Solve(solver, ct);
         ct.ThrowIfCancellationRequested();
         if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) return null;
         var values = new double[columns.Count];
@@ -152,34 +152,5 @@ internal static class MipSolver
         // is proven (a proof claimed 1,747.18 where another plan of the book reached 1,747.26).
         var optimal = status == Solver.ResultStatus.OPTIMAL;
         return new Outcome(values, objective.Value(), Math.Max(objective.Value(), objective.BestBound()), optimal);
-    }
-
-    /// <summary>How often a cancelled solve is interrupted again until it returns.</summary>
-    private static readonly TimeSpan InterruptEvery = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>
-    /// Solves; a cancelled round stops the MIP itself (SCIP polls for the interrupt), not only the next phase. SCIP clears
-    /// an interrupt asked before its solve has started, so one is asked again every <see cref="InterruptEvery"/> until the
-    /// solve returns: a round cancelled while a MIP's model was being built (say the RINS MIP beside merging) ran that
-    /// MIP to its limit, up to 10 s, before the cancellation reached the caller.
-    /// </summary>
-    private static Solver.ResultStatus SolveInterruptibly(Solver solver, CancellationToken ct)
-    {
-        using var returned = new CancellationTokenSource();
-        Task? interrupter = null;
-        Solver.ResultStatus status;
-        // Disposing the registration waits for a callback already running, so the interrupter is set or never will be.
-        using (ct.Register(() => interrupter = Task.Run(() =>
-               {
-                   while (!returned.IsCancellationRequested)
-                   {
-                       solver.InterruptSolve();
-                       returned.Token.WaitHandle.WaitOne(InterruptEvery);
-                   }
-               })))
-            status = solver.Solve();
-        returned.Cancel();
-        interrupter?.Wait(); // never interrupt a solver that the caller is about to dispose
-        return status;
     }
 }
