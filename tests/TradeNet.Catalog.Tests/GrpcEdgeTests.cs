@@ -28,6 +28,18 @@ public sealed class GrpcEdgeTests(CatalogFactory factory) : IClassFixture<Catalo
     }
 
     [Fact]
+    public async Task Asking_for_listings_without_ids_or_a_town_is_an_invalid_argument_not_every_listing_ever_published()
+    {
+        var town = await factory.RegisterTownAsync();
+        await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10 });
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Grpc.GetListingsAsync(new GetListingsRequest()).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("listing_ids or town_id", refused.Status.Detail);
+    }
+
+    [Fact]
     public async Task As_many_ids_as_one_call_takes_are_answered()
     {
         var town = await factory.RegisterTownAsync();

@@ -30,6 +30,9 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
     public override async Task<GetListingsReply> GetListings(GetListingsRequest request, ServerCallContext context)
     {
         CheckIdCount("listing_ids", request.ListingIds.Count);
+        // Neither would read every listing ever published, in one reply: past gRPC's 4 MB answer on a busy catalog.
+        if (request.ListingIds.Count == 0 && string.IsNullOrEmpty(request.TownId))
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Name listing_ids or town_id."));
         var query = new ListingQuery(TownId: string.IsNullOrEmpty(request.TownId) ? null : request.TownId, Ids: request.ListingIds);
         var reply = new GetListingsReply();
         // Judged as REST judges it (ListingView): an active listing whose window is over is shown ended, not active,
