@@ -5,7 +5,7 @@ namespace TradeNet.Gateway;
 /// <summary>
 /// The details of YARP's own answers when a service gives none: 502 (not reached, or its answer broke off), 503 (no
 /// replica) and 504 (no answer within the cluster's <c>HttpRequest:ActivityTimeout</c>, or no connection within the
-/// forwarding client's connect timeout). YARP sets the bare status; they
+/// forwarding client's connect timeout); and 400 when the client's own body could not be read. YARP sets the bare status; they
 /// used to say only "Bad Gateway" or "Gateway Timeout", and a town whose POST timed out could not tell whether to send it
 /// again. A write that reached the service may have been applied; one whose connection was never made was not.
 /// </summary>
@@ -27,6 +27,11 @@ internal static class UnansweredProblems
         var afterwards = notSent || IsSafe(http.Request.Method) ? "Retry shortly." : MayHaveBeenApplied;
         return http.Response.StatusCode switch
         {
+            // Kestrel failed the client's body while YARP streamed it (a malformed chunk, or a body cut short); a body too
+            // large or too slow gets its own status, described by StatusProblems. YARP answers the bare status.
+            StatusCodes.Status400BadRequest when error.Error == ForwarderError.RequestBodyClient => ("Unreadable request body",
+                "The request body could not be read: its chunked encoding is malformed, or it ended before it was complete. " +
+                "Send it with a Content-Length, or as well-formed chunks."),
             StatusCodes.Status502BadGateway when notSent => ("Service unreachable",
                 $"The {service} service could not be reached: nothing reached it, so sending the request again is safe. Retry shortly."),
             StatusCodes.Status502BadGateway => ("Service unreachable",
