@@ -4,7 +4,8 @@ namespace TradeNet.Gateway;
 
 /// <summary>
 /// The details of YARP's own answers when a service gives none: 502 (not reached, or its answer broke off), 503 (no
-/// replica) and 504 (no answer within the cluster's <c>HttpRequest:ActivityTimeout</c>). YARP sets the bare status; they
+/// replica) and 504 (no answer within the cluster's <c>HttpRequest:ActivityTimeout</c>, or no connection within the
+/// forwarding client's connect timeout); and 400 when the client's own body could not be read. YARP sets the bare status; they
 /// used to say only "Bad Gateway" or "Gateway Timeout", and a town whose POST timed out could not tell whether to send it
 /// again. A write that reached the service may have been applied; one whose connection was never made was not.
 /// </summary>
@@ -18,16 +19,27 @@ internal static class UnansweredProblems
         if (http.Response.HasStarted || http.Features.Get<IForwarderErrorFeature>() is not { } error) return null;
         var proxy = http.GetReverseProxyFeature();
         var service = proxy.Route.Config.ClusterId ?? "requested";
-        var notSent = error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+        // A connection attempt that ran out (the forwarding client's ConnectTimeout, 15 s: a host that is down or drops
+        // connections) ends in a cancellation carrying a TimeoutException, which YARP answers 504 like a service that took
+        // the request and did not answer; but nothing was sent. (Its activity timeout cancels without one.)
+        var notConnected = error.Exception is OperationCanceledException { InnerException: TimeoutException };
+        var notSent = notConnected || error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
         var afterwards = notSent || IsSafe(http.Request.Method) ? "Retry shortly." : MayHaveBeenApplied;
         return http.Response.StatusCode switch
         {
+            // Kestrel failed the client's body while YARP streamed it (a malformed chunk, or a body cut short); a body too
+            // large or too slow gets its own status, described by StatusProblems. YARP answers the bare status.
+            StatusCodes.Status400BadRequest when error.Error == ForwarderError.RequestBodyClient => ("Unreadable request body",
+                "The request body could not be read: its chunked encoding is malformed, or it ended before it was complete. " +
+                "Send it with a Content-Length, or as well-formed chunks."),
             StatusCodes.Status502BadGateway when notSent => ("Service unreachable",
                 $"The {service} service could not be reached: nothing reached it, so sending the request again is safe. Retry shortly."),
             StatusCodes.Status502BadGateway => ("Service unreachable",
                 $"The {service} service could not be reached or broke off its answer. {afterwards}"),
             StatusCodes.Status503ServiceUnavailable => ("Service unavailable",
                 $"No replica of the {service} service is available. Retry shortly."),
+            StatusCodes.Status504GatewayTimeout when notConnected => ("Service unreachable",
+                $"The {service} service could not be reached: no connection to it could be made in time, so nothing reached it and sending the request again is safe. Retry shortly."),
             StatusCodes.Status504GatewayTimeout => ("Service timed out",
                 $"The {service} service did not answer within {Seconds(proxy.Cluster.Config.HttpRequest?.ActivityTimeout ?? DefaultActivityTimeout)}. {afterwards}"),
             _ => null,

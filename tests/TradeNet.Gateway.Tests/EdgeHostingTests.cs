@@ -80,6 +80,23 @@ public sealed class EdgeHostingTests : IAsyncLifetime
         Assert.Contains("Content-Length", detail);
     }
 
+    [Fact]
+    public async Task A_chunked_body_whose_chunks_are_malformed_gets_400_problem_details_saying_so()
+    {
+        await using var app = await StartEdge(kestrel: true);
+        // A chunk size that is not hexadecimal: Kestrel fails the body while YARP streams it, and YARP answers the bare
+        // status, whose problem said only "Bad Request".
+        var request = "POST /api/matching/rounds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                      "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n0\r\n\r\n";
+
+        var problem = await EdgeAssert.Problem(await RawHttp.SendAsync(app.Urls.First(), request), HttpStatusCode.BadRequest);
+
+        var detail = problem.TryGetProperty("detail", out var given) ? given.GetString() : null;
+        Assert.NotNull(detail);
+        Assert.Contains("request body could not be read", detail);
+        Assert.Contains("chunk", detail);
+    }
+
     [Theory]
     [InlineData("/")]
     [InlineData("/api/docs")]
