@@ -84,6 +84,16 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
         Assert.Null(Consumptions.Fault(id));
     }
 
+    /// <summary>Publishes as <see cref="PublishAsync{T}"/> does and waits until logistics has consumed it, expecting it to fault;
+    /// returns the fault (the bare harness tries once).</summary>
+    public async Task<Exception> PublishFaultingAsync<T>(T message) where T : class
+    {
+        var id = Guid.NewGuid();
+        await Harness.Bus.Publish(message, ctx => ctx.MessageId = id);
+        await Eventually.True(() => Task.FromResult(Consumptions.Count(id) > 0), what: $"{typeof(T).Name} {id} to be consumed");
+        return Consumptions.Fault(id) ?? throw new Xunit.Sdk.XunitException($"{typeof(T).Name} {id} was consumed without a fault");
+    }
+
     private ConsumptionCounter Consumptions
     {
         get

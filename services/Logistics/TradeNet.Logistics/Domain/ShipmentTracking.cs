@@ -80,6 +80,9 @@ public sealed class ShipmentTracking(ILogisticsStore store, TimeProvider clock, 
                 {
                     // A cancelled trade owes the leg no more: the stop left its transfer alone only while the goods were on
                     // the road, so it ends as the stop ended the others, not as "planned" with nothing left to move it.
+                    // The trade's guard first: that stop writes neither this shipment nor its transfer, so on MongoDB both
+                    // committed on snapshots that had not seen the other, and the leg waited "pending" for a new shipment.
+                    await session.SerializeTradeAsync(shipment.TradeId, ct);
                     if (await session.IsTradeCancelledAsync(shipment.TradeId, ct))
                         await session.SetTransferStatusAsync(shipment.TransferId, TransferStatus.Cancelled, ct);
                     else transfer = await CountFailureAsync(session, transition.Shipment, now, ct);

@@ -27,6 +27,27 @@ public sealed record TransferOrder(
     string? LastFailureReason = null,
     DateTimeOffset? LastFailedAt = null)
 {
+    /// <summary>Why no route planner can take the leg, or null. The planner refuses a whole request over one such transfer
+    /// (<c>RoutePlanner</c>'s input check), so one stored would fail every planning run while it waited. Matching never sends
+    /// one (catalog checks towns' points, weights come from quantities); this keeps a bad message from reaching the runs.</summary>
+    public static string? Unplannable(TradeLeg leg)
+    {
+        if (string.IsNullOrWhiteSpace(leg.FromTown)) return "fromTown: is required";
+        if (string.IsNullOrWhiteSpace(leg.ToTown)) return "toTown: is required";
+        if (string.IsNullOrWhiteSpace(leg.Category)) return "category: is required";
+        if (!double.IsFinite(leg.Quantity) || leg.Quantity < 0) return $"quantity: must be a finite number ≥ 0, not {leg.Quantity}";
+        if (!double.IsFinite(leg.WeightKg) || leg.WeightKg < 0) return $"weightKg: must be a finite number ≥ 0, not {leg.WeightKg}";
+        return PointProblem(leg.From, "from") ?? PointProblem(leg.To, "to");
+
+        static string? PointProblem(TradePoint? point, string field) => point switch
+        {
+            null => $"{field}: is required",
+            { Lat: not (>= -90 and <= 90) } => $"{field}.lat: must be within [-90, 90], not {point.Lat}",
+            { Lon: not (>= -180 and <= 180) } => $"{field}.lon: must be within [-180, 180], not {point.Lon}",
+            _ => null,
+        };
+    }
+
     public static TransferOrder FromLeg(Guid tradeId, TradeLeg leg, DateTimeOffset now) =>
         new(Guid.NewGuid(), tradeId, leg.Index, leg.FromTown, leg.ToTown, leg.From, leg.To, leg.Category,
             leg.Quantity, leg.WeightKg, leg.AvailableFrom, leg.AvailableUntil, TransferStatus.Pending, now);

@@ -22,6 +22,11 @@ public sealed class TradeAgreedConsumer(ILogisticsStore store, ShipmentPlanning 
         var trade = context.Message;
         var ct = context.CancellationToken;
         Activity.Current?.SetTag(TradeNetTelemetry.TradeId, trade.TradeId.ToString());
+        // Refused before anything is written, as a message that cannot be handled (retries, then the error queue): stored,
+        // one such leg failed every planning run, and no town's legs were planned while it waited.
+        foreach (var leg in trade.Legs ?? [])
+            if (TransferOrder.Unplannable(leg) is { } problem)
+                throw new InvalidDataException($"TradeAgreed {trade.TradeId}: leg {leg.Index}: {problem}; nothing of the trade is stored.");
 
         await using var session = await store.BeginAsync(ct);
         if (!await session.TryConsumeAsync(context.MessageId!.Value, Name, ct)) return;
