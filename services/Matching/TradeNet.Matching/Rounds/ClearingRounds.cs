@@ -146,10 +146,13 @@ public sealed class ClearingRounds(
         await LinkToReturnedTradesAsync(activity, ct);
 
         var book = await LoadBookAsync(ct);
+        // The listings the round could trade, as the engine counts them: one whose available quantity is below its own min
+        // lot (or a crumb) can carry no leg and is no part of the round's book (README, "Clearing").
+        var listings = book.Tradable.Count;
         ClearingOutcome outcome;
         using (var solve = TradeNetTelemetry.Source.StartActivity("clearing solve"))
         {
-            solve?.SetTag("tradenet.listings", book.Entries.Count);
+            solve?.SetTag("tradenet.listings", listings);
             outcome = await strategy.ClearAsync(book, new ClearingSettings(options.Value.DetourFactor, options.Value.MaxCycleLength), ct);
             solve?.SetTag("tradenet.strategy", outcome.Stats.Strategy);
         }
@@ -161,7 +164,7 @@ public sealed class ClearingRounds(
         var trades = outcome.Trades.Select(t => ToProposal(t, roundId, entries, startedAt, deadline)).ToList();
 
         watch.Stop();
-        var round = new ClearingRound(roundId, startedAt, watch.ElapsedMilliseconds, book.Entries.Count, trades.Count,
+        var round = new ClearingRound(roundId, startedAt, watch.ElapsedMilliseconds, listings, trades.Count,
             outcome.Objective, "completed", trigger, trades.Select(t => t.Id).ToList(), outcome.Stats.Strategy,
             outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound, outcome.Stats.Quality);
 
