@@ -52,7 +52,7 @@ public sealed class ClearingRounds(
             try
             {
                 if (stillDue is not null && !stillDue((await store.RoundsAsync(1, ct)).FirstOrDefault())) return null;
-                return await RunLockedAsync(trigger, ct);
+                return await RunTracedAsync(trigger, ct);
             }
             finally
             {
@@ -136,10 +136,26 @@ public sealed class ClearingRounds(
         }
     }
 
-    private async Task<ClearingRound> RunLockedAsync(string trigger, CancellationToken ct)
+    /// <summary>Runs the round under its span, which an operator finds by its status: a round that failed says so, with the
+    /// reason. Not a round another instance took over (it ran as it should and gave way) nor one the host stopped.</summary>
+    private async Task<ClearingRound> RunTracedAsync(string trigger, CancellationToken ct)
+    {
+        using var activity = TradeNetTelemetry.Source.StartActivity("clearing round");
+        try
+        {
+            return await RunLockedAsync(activity, trigger, ct);
+        }
+        catch (Exception ex) when (ex is not ClearingTakenOverException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.AddException(ex);
+            throw;
+        }
+    }
+
+    private async Task<ClearingRound> RunLockedAsync(Activity? activity, string trigger, CancellationToken ct)
     {
         var roundId = Guid.NewGuid();
-        using var activity = TradeNetTelemetry.Source.StartActivity("clearing round");
         activity?.SetTag(TradeNetTelemetry.RoundId, roundId.ToString());
         var startedAt = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
