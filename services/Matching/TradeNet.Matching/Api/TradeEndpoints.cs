@@ -43,7 +43,7 @@ internal static class TradeEndpoints
             "keeps its trades with that town (its own id: all of them). An unknown town gives an empty list; a blank value " +
             "or one over 200 characters is a 400.")] string? town,
         [Description("Only trades using this listing as the offer or the need of a leg. A town caller still sees only its own " +
-            "trades. A listing matching's book never held, a blank value or one over 200 characters is a 400.")] string? listing,
+            "trades. An unknown listing gives an empty list; a blank value or one over 200 characters is a 400.")] string? listing,
         HttpContext http, CancellationToken ct)
     {
         TradeStatus? wanted = null;
@@ -57,11 +57,6 @@ internal static class TradeEndpoints
         if (!QueryLimit.TryParse(limit, 200, 1000, out var take)) return Problems.Field("limit", QueryLimit.Problem(1000));
         if (!QueryIds.TryRead(town, "town", out var withTown, out var bad)) return bad!;
         if (!QueryIds.TryRead(listing, "listing", out var listingId, out bad)) return bad!;
-        // Matching keeps every listing it was told of (withdrawn and exhausted ones too), and a trade only ever uses listings
-        // of its book: one it never held is a mistyped id, not a listing without trades, so it is named rather than answered
-        // with an empty list that reads "nothing holds it". Listings are public in catalog, so a town learns nothing here.
-        if (listingId is not null && await store.GetListingAsync(listingId, ct) is null)
-            return Problems.Field("listing", "is no listing matching's book has held; give a listing id as catalog gives it");
         // Operators see every trade; a town only those where it gives or receives. The filters narrow that view and never
         // widen it, so a town asking about another town gets its own trades with it, not a 403: it learns nothing it
         // could not read from its own list.
