@@ -14,6 +14,21 @@ namespace TradeNet.Matching.Tests.Component;
 public class RoundTests
 {
     [Fact]
+    public async Task A_rounds_listings_count_only_those_it_could_trade_so_one_below_its_min_lot_is_left_out_as_the_engine_leaves_it()
+    {
+        await using var host = new MatchingHost();
+        // 2 kg of honey left of a listing whose lot is 5 kg: no leg can take it, so the round does not see it (README, "Clearing").
+        var crumbs = Swap.Listing("a-honey", Swap.A, "offer", "honey", 10, 2, 12) with { MinLot = 5 };
+        await host.PublishListingsAsync([.. Swap.All, crumbs]);
+
+        var round = await host.RunRoundAsync();
+
+        Assert.Equal(Swap.All.Length, round.Listings);
+        Assert.Equal(Swap.All.Length, (await host.Operator().GetFromJsonAsync<RoundSummaryView[]>("/api/matching/rounds", MatchingHost.Json))!
+            .Single(r => r.Id == round.Id).Listings);
+    }
+
+    [Fact]
     public async Task A_proposal_ends_when_the_first_of_its_legs_windows_does_if_that_comes_before_the_usual_deadline()
     {
         await using var host = new MatchingHost();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using TradeNet.Matching.Clearing;
 using TradeNet.Matching.Rounds;
 using TradeNet.Shared.Hosting;
@@ -72,6 +73,38 @@ public sealed class RoundTraceTests : IDisposable
         Assert.Equal(1, round.Quality.Gap, 9);
         Assert.Equal(round.Quality.Bound, span.GetTagItem(ClearingRounds.BoundTag));
         Assert.Equal(round.Quality.Gap, span.GetTagItem(ClearingRounds.GapTag));
+    }
+
+    [Fact]
+    public async Task A_round_that_fails_marks_its_span_as_an_error_with_the_reason()
+    {
+        var reason = $"solver broke {Guid.NewGuid():N}";
+        await using var host = new MatchingHost { Strategy = new FailingStrategy(reason) };
+        await host.PublishListingsAsync(Swap.All);
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var rounds = scope.ServiceProvider.GetRequiredService<ClearingRounds>();
+            await Assert.ThrowsAsync<InvalidOperationException>(() => rounds.RunAsync("test", CancellationToken.None));
+        }
+
+        var span = Assert.Single(_rounds, a => a.StatusDescription?.Contains(reason, StringComparison.Ordinal) == true);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+    }
+
+    [Fact]
+    public async Task A_round_that_succeeds_leaves_its_span_status_unset()
+    {
+        await using var host = new MatchingHost();
+        var trade = await Swap.ProposeAsync(host);
+
+        Assert.Equal(ActivityStatusCode.Unset, RoundSpan(trade.RoundId).Status);
+    }
+
+    private sealed class FailingStrategy(string reason) : IClearingStrategy
+    {
+        public Task<ClearingOutcome> ClearAsync(OrderBook book, ClearingSettings settings, CancellationToken ct) =>
+            throw new InvalidOperationException(reason);
     }
 
     private Activity RoundSpan(Guid roundId) =>

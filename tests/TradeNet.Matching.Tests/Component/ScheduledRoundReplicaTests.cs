@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TradeNet.Matching.Domain;
 using TradeNet.Matching.Rounds;
@@ -53,5 +54,26 @@ public class ScheduledRoundReplicaTests
 
         var round = Assert.Single(await store.RoundsAsync(10));
         Assert.Equal(stored.Id, round.Id);
+    }
+
+    [Fact]
+    public async Task A_scheduled_round_whose_lease_another_instance_took_is_logged_as_information_not_as_an_error()
+    {
+        var logs = new RecordedLogs();
+        var strategy = new GatedStrategy();
+        await using var host = new MatchingHost(new() { ["Matching:RoundInterval"] = "00:00:01" }) { Strategy = strategy, Logs = logs };
+        await host.PublishListingsAsync(Swap.All);
+        await strategy.Started;
+
+        // While the scheduled round solves, another instance finds its lease run out (by its own clock, far ahead) and takes it.
+        var store = host.Services.GetRequiredService<IMatchingStore>();
+        var later = DateTimeOffset.UtcNow.AddDays(1);
+        Assert.True(await store.TryTakeLeaseAsync(ClearingRounds.LeaseName, "another instance", later, later.AddDays(1)));
+        strategy.Release();
+
+        await Eventually.True(() => Task.FromResult(logs.At<ScheduledClearing>(LogLevel.Information).Any(l => l.Contains("took", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(20), "the taken-over round logged");
+        Assert.Empty(logs.Of<ScheduledClearing>(LogLevel.Warning));
+        Assert.Empty(await store.RoundsAsync(1));
     }
 }

@@ -52,7 +52,7 @@ public sealed class ClearingRounds(
             try
             {
                 if (stillDue is not null && !stillDue((await store.RoundsAsync(1, ct)).FirstOrDefault())) return null;
-                return await RunLockedAsync(trigger, ct);
+                return await RunTracedAsync(trigger, ct);
             }
             finally
             {
@@ -136,20 +136,39 @@ public sealed class ClearingRounds(
         }
     }
 
-    private async Task<ClearingRound> RunLockedAsync(string trigger, CancellationToken ct)
+    /// <summary>Runs the round under its span, which an operator finds by its status: a round that failed says so, with the
+    /// reason. Not a round another instance took over (it ran as it should and gave way) nor one the host stopped.</summary>
+    private async Task<ClearingRound> RunTracedAsync(string trigger, CancellationToken ct)
+    {
+        using var activity = TradeNetTelemetry.Source.StartActivity("clearing round");
+        try
+        {
+            return await RunLockedAsync(activity, trigger, ct);
+        }
+        catch (Exception ex) when (ex is not ClearingTakenOverException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.AddException(ex);
+            throw;
+        }
+    }
+
+    private async Task<ClearingRound> RunLockedAsync(Activity? activity, string trigger, CancellationToken ct)
     {
         var roundId = Guid.NewGuid();
-        using var activity = TradeNetTelemetry.Source.StartActivity("clearing round");
         activity?.SetTag(TradeNetTelemetry.RoundId, roundId.ToString());
         var startedAt = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
         await LinkToReturnedTradesAsync(activity, ct);
 
         var book = await LoadBookAsync(ct);
+        // The listings the round could trade, as the engine counts them: one whose available quantity is below its own min
+        // lot (or a crumb) can carry no leg and is no part of the round's book (README, "Clearing").
+        var listings = book.Tradable.Count;
         ClearingOutcome outcome;
         using (var solve = TradeNetTelemetry.Source.StartActivity("clearing solve"))
         {
-            solve?.SetTag("tradenet.listings", book.Entries.Count);
+            solve?.SetTag("tradenet.listings", listings);
             outcome = await strategy.ClearAsync(book, new ClearingSettings(options.Value.DetourFactor, options.Value.MaxCycleLength), ct);
             solve?.SetTag("tradenet.strategy", outcome.Stats.Strategy);
         }
@@ -161,7 +180,7 @@ public sealed class ClearingRounds(
         var trades = outcome.Trades.Select(t => ToProposal(t, roundId, entries, startedAt, deadline)).ToList();
 
         watch.Stop();
-        var round = new ClearingRound(roundId, startedAt, watch.ElapsedMilliseconds, book.Entries.Count, trades.Count,
+        var round = new ClearingRound(roundId, startedAt, watch.ElapsedMilliseconds, listings, trades.Count,
             outcome.Objective, "completed", trigger, trades.Select(t => t.Id).ToList(), outcome.Stats.Strategy,
             outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound, outcome.Stats.Quality);
 

@@ -37,6 +37,12 @@ public sealed class ScheduledClearing(IServiceScopeFactory scopes, IMatchingStor
                     newest => IsDue(newest, clock.GetUtcNow(), interval), stoppingToken);
                 if (round is null) logger.LogDebug("Scheduled clearing round left out: another instance cleared while this tick waited for its lease");
             }
+            catch (ClearingTakenOverException)
+            {
+                // Normal with several instances: this one stalled past its lease, another took it and may have cleared, so
+                // this round stored and proposed nothing, as it must. Not a failure to page anyone about.
+                logger.LogInformation("Scheduled clearing round proposed nothing: another matching instance took its clearing lease while it solved, and may have cleared since");
+            }
             catch (ClearingBusyException)
             {
                 logger.LogInformation("Scheduled clearing round skipped: another round is running, on this matching instance or another");
