@@ -59,7 +59,7 @@ public sealed class TransportCosts(Logistics.LogisticsClient logistics, IOptions
         catch (RpcException ex)
         {
             logger.LogWarning("Logistics could not estimate transport ({Status}); the round runs on distance limits alone", ex.StatusCode);
-            return new TransportQuote(null, $"transport cost not included: logistics answered {ex.StatusCode}; the round ran on distance limits alone");
+            return DistanceLimitsOnly($"logistics answered {ex.StatusCode}");
         }
         var weightPerUnit = entries.GroupBy(e => e.Category, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().WeightPerUnit, StringComparer.Ordinal);
@@ -77,8 +77,12 @@ public sealed class TransportCosts(Logistics.LogisticsClient logistics, IOptions
     private TransportQuote Unused(string problem)
     {
         logger.LogWarning("Logistics' transport estimates are unusable ({Problem}); the round runs on distance limits alone", problem);
-        return new TransportQuote(null, $"transport cost not included: logistics' estimates were unusable ({problem}); the round ran on distance limits alone");
+        return DistanceLimitsOnly($"logistics' estimates were unusable ({problem})");
     }
+
+    /// <summary>No transport cost for this round, and the note the round record carries saying why.</summary>
+    private static TransportQuote DistanceLimitsOnly(string why) =>
+        new(null, $"transport cost not included: {why}; the round ran on distance limits alone");
 
     /// <summary>Why an answer cannot price the pairs asked, or null: every pair answered once, at a cost finite and at least
     /// 0. The engine refuses any other cost (the round failed, 500), a pair answered twice failed it too, and a pair left
