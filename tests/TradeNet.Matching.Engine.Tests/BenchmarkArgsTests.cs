@@ -117,6 +117,23 @@ public class BenchmarkValueTests
         Assert.StartsWith("unexpected 3", error.Message);
     }
 
+    [Theory]
+    [InlineData("--only", "books")]
+    [InlineData("--books", "300")]
+    public void Donors_with_pieces_are_refused_in_the_books_part_which_solves_without_chains(string option, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => BenchmarkArgs.Parse([option, value, "--pieces", "--donors", "3"]));
+        Assert.StartsWith("--donors cannot go with --pieces", error.Message);
+    }
+
+    [Fact]
+    public void A_written_book_takes_donors_and_pieces_together()
+    {
+        var options = BenchmarkArgs.Parse(["--write-book", "/tmp/book.json", "--listings", "300", "--town-count", "30", "--pieces", "--donors", "3"]);
+        Assert.Equal("3", options["donors"]);
+        Assert.Equal("", options["pieces"]);
+    }
+
     [Fact]
     public void Town_count_gives_every_book_its_towns_and_without_it_each_keeps_its_own()
     {

@@ -10,7 +10,7 @@ public static class BenchmarkArgs
     public const string Usage = """
         usage: TradeNet.Matching.Benchmarks [--only PART] [options]   (no --only: kidney, then books)
           --only kidney [--kidney DIR]                 PrefLib 00036 files (default ../shared/benchmarks/kidney beside the checkout)
-          --only books [--books LIST] [--time-limit S] [--seed N] [--towns CSV] [--heavy-min-lots] [--donors N] [--pieces]
+          --only books [--books LIST] [--time-limit S] [--seed N] [--towns CSV] [--heavy-min-lots] [--donors N | --pieces]
                        [--town-count T] [--trace]      LIST: any of 300,2000,2000k4,10000,40000 (default all), N or NkK
           --only retention [--trades N] [--kept K] [--recent R] [--dir D] [--seed S] [--batch B] [--seed-only]
           --only book-pages [--listings N] [--proposals P] [--history H] [--seed S]
@@ -62,6 +62,10 @@ public static class BenchmarkArgs
         }
         if (options.TryGetValue("only", out var part) && !Parts.Contains(part))
             throw new ArgumentException($"unknown part --only '{part}': one of {string.Join(", ", Parts)}");
+        // The pieces part compares the engine's whole pieces with the matching service's lowering, and the service has no
+        // donors or chains: --donors there was ignored while the table read as if it held them. A written book takes both.
+        if (options.ContainsKey("pieces") && options.ContainsKey("donors") && !options.ContainsKey("write-book") && part is null or "books")
+            throw new ArgumentException("--donors cannot go with --pieces in the books part, which solves without chains (--write-book takes both)");
         var limit = options.TryGetValue("time-limit", out var text) ? Seconds("--time-limit", text) : (double?)null;
         // The books are named up front too: an unknown one used to stop the run with a stack trace after the kidney part.
         BookSpecs.Select(options.GetValueOrDefault("books"), limit, TownCount(options), customOnly: options.ContainsKey("pieces"));

@@ -12,7 +12,7 @@ using TradeNet.Matching.Engine;
 //   --seed N                   generator seed (default 1)
 //   --write-book PATH --listings N --town-count T [--max-cycle K] [--pieces]   write one generated book and exit
 //   --heavy-min-lots           generator variant with large min lots (see BookGenerator.MinLots)
-//   --donors N                 make N towns donors (offers only) and allow chains of up to 3 legs
+//   --donors N                 make N towns donors (offers only) and allow chains of up to 3 legs (not with --pieces)
 //   --only kidney|books        run one part
 //   --only retention [--trades N] [--kept K] [--recent R] [--dir D] [--batch B]   matching's unagreed-trade retention on a
 //                              SQLite file seeded through the store (Retention.cs; docs/operations.md)
