@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TradeNet.Matching.Benchmarks;
 using TradeNet.Matching.Cli;
 using TradeNet.Matching.Engine;
 
@@ -291,6 +292,26 @@ public class CliTests : IDisposable
         Assert.Equal(CliApp.UsageError, code);
         Assert.Equal("", stdout);
         OneErrorLine(stderr);
+    }
+
+    [Theory]
+    [InlineData("no-such-folder/result.json", "does not exist")]
+    [InlineData(".", "is a folder")]
+    public void An_out_path_that_cannot_take_the_result_is_refused_before_the_book_is_solved(string outPath, string says)
+    {
+        // A book the engine works on for its whole limit: before, the refusal came after the 40 s solve and threw it away.
+        var towns = Enumerable.Range(0, 150).Select(i => new BookGenerator.Town($"{i:D5}", $"town {i}", 45 + i % 15 * 0.1, 4 + i / 15 * 0.1, 1000)).ToList();
+        var book = Write("big.json", BookJson.WriteBook(BookGenerator.Generate(towns, 2000, 150, seed: 1)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var (code, stdout, stderr) = Run("solve", "--book", book, "--time-limit", "40", "--out", Path.Combine(_dir, outPath));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the 40 s solve should not have run ({clock.Elapsed.TotalSeconds:0} s)");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("--out", OneErrorLine(stderr));
+        Assert.Contains(says, stderr);
+        Assert.False(File.Exists(Path.Combine(_dir, "no-such-folder", "result.json")));
     }
 
     [Fact]
