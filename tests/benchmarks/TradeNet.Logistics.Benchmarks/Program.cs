@@ -27,6 +27,11 @@ if (options.MissingFolders() is { Count: > 0 } missing)
     Console.Error.WriteLine($"error: no {string.Join("/, ", missing)}/ in {Path.GetFullPath(options.Root)}: the instances are not in this repository; pass the folder that holds them (docs/benchmarks.md), or --suite latency");
     return 2;
 }
+if (options.MissingFiles() is { Count: > 0 } files)
+{
+    Console.Error.WriteLine($"error: {Path.GetFullPath(options.Root)} lacks {string.Join(", ", files.Take(3))}{(files.Count > 3 ? $" and {files.Count - 3} more" : "")}: the suite reads every instance and its best-known solution; pass a folder that holds them (docs/benchmarks.md)");
+    return 2;
+}
 var (root, suite, limit, strategy, only) = options;
 
 var cpu = Process.GetCurrentProcess();
@@ -37,7 +42,7 @@ if (suite is "all" or "smoke")
 {
     Console.WriteLine("\n## CVRP smoke: optimum within 10 s");
     table = new Table();
-    foreach (var name in new[] { "A-n32-k5", "A-n33-k5", "P-n16-k8" }) table.Run(Cvrp(name), limit ?? 10, strategy, only);
+    foreach (var name in BenchmarkOptions.SmokeInstances) table.Run(Cvrp(name), limit ?? 10, strategy, only);
 }
 if (suite is "all" or "cvrp")
 {
@@ -52,9 +57,9 @@ if (suite is "all" or "tw")
 {
     Console.WriteLine("\n## Time windows (Li & Lim PDPTW, Solomon VRPTW): vehicles first, then distance");
     table = new Table();
-    foreach (var (name, seconds) in new[] { ("lc101", 10.0), ("lc201", 10.0), ("lrc101", 60.0), ("lr101", 60.0) })
+    foreach (var (name, seconds) in BenchmarkOptions.LiLimInstances)
         table.Run(LiLimCase(name), limit ?? seconds, strategy, only);
-    table.Run(SolomonCase("C101"), limit ?? 10, strategy, only);
+    table.Run(SolomonCase(BenchmarkOptions.SolomonInstance), limit ?? 10, strategy, only);
 }
 if (suite is "all" or "latency")
 {
