@@ -36,6 +36,8 @@ public static class CliApp
         for (int i = 1; i < args.Length; i++)
         {
             string flag = args[i];
+            // Named as unknown wherever it stands: last, it has no value to miss.
+            if (flag is not ("--instance" or "--out" or "--time-limit")) return Fail(stderr, UsageError, $"unknown option {flag}; {Usage}");
             if (i + 1 >= args.Length) return Fail(stderr, UsageError, $"{flag} needs a value; {Usage}");
             string value = args[++i];
             switch (flag)
