@@ -107,6 +107,32 @@ public class BenchmarkOptionsTests
         }
     }
 
+    [Theory]
+    [InlineData("P-n16-k8.vrp", "P-n16-k8.vrp: DIMENSION is required")]
+    [InlineData("P-n16-k8.sol", "P-n16-k8.sol: solution line 1")]
+    public async Task An_instance_or_solution_file_that_does_not_parse_is_one_line_naming_it_and_exit_code_2(string broken, string named)
+    {
+        var root = Directory.CreateTempSubdirectory("tradenet-vrp-");
+        try
+        {
+            var cvrp = Directory.CreateDirectory(Path.Combine(root.FullName, "cvrp")).FullName;
+            foreach (var file in new[] { "P-n16-k8.vrp", "P-n16-k8.sol" })
+                File.Copy(Path.Combine(AppContext.BaseDirectory, "Data", file), Path.Combine(cvrp, file));
+            File.WriteAllText(Path.Combine(cvrp, broken), "Route #1: x\n");
+
+            var (code, _, stderr) = await RunAsync(root.FullName, "--suite", "cvrp", "--time-limit", "0.5");
+
+            Assert.Equal(2, code);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("error: ", line);
+            Assert.Contains(named, line);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void The_files_a_suite_reads_are_named_when_missing_and_none_when_all_are_there()
     {
