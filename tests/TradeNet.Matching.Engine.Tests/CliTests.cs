@@ -314,6 +314,22 @@ public class CliTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "no-such-folder", "result.json")));
     }
 
+    [Theory]
+    [InlineData("\"quantity\":500", "\"quantity\":1e400", "quantity must be > 0 and finite (got Infinity)")]
+    [InlineData("\"minLot\":50", "\"minLot\":1e400", "minLot must be ≥ 0 and finite (got Infinity)")]
+    [InlineData("\"maxDistanceKm\":80", "\"maxDistanceKm\":1e400", "maxDistanceKm must be ≥ 0 and finite (got Infinity)")]
+    [InlineData("\"value\":2.5", "\"value\":1e400", "category 'organic-vegetables' must have a value > 0 and finite (got Infinity)")]
+    [InlineData("\"lat\":46.0443", "\"lat\":146.0443", "town '42187' has coordinates out of range (lat 146.0443, lon 4.07974: lat from -90 to 90, lon from -180 to 180)")]
+    [InlineData("\"detourFactor\":1.3", "\"detourFactor\":1e400", "settings.detourFactor must be ≥ 1 and finite (got Infinity)")]
+    public void A_number_beyond_a_double_or_a_place_off_the_globe_is_named_with_what_was_read(string from, string to, string says)
+    {
+        // 1e400 reads as Infinity, which "must be > 0 (got Infinity)" did not explain; a place out of range was not shown.
+        Assert.Contains(from, IssueExampleBook);
+        var (code, _, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook.Replace(from, to)));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Contains(says, OneErrorLine(stderr));
+    }
+
     [Fact]
     public void A_book_that_is_not_utf8_is_a_malformed_book()
     {
