@@ -146,6 +146,12 @@ public sealed class SolveVrpCliTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_given_as_the_instance_is_called_a_folder_not_missing()
+    {
+        Assert.Contains($"--instance '{_dir}' is a folder", OneErrorLine(Run("solve-vrp", "--instance", _dir), CliApp.UsageError));
+    }
+
+    [Fact]
     public void A_missing_instance_file_is_a_usage_error()
     {
         Assert.Contains("not found", OneErrorLine(Run("solve-vrp", "--instance", Path.Combine(_dir, "none.vrp")), CliApp.UsageError));

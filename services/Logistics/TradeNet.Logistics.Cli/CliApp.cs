@@ -54,6 +54,7 @@ public static class CliApp
             }
         }
         if (instance is null) return Fail(stderr, UsageError, $"--instance is required; {Usage}");
+        if (Directory.Exists(instance)) return Fail(stderr, UsageError, $"--instance '{instance}' is a folder, not an instance file");
         if (!File.Exists(instance)) return Fail(stderr, UsageError, $"instance file not found: {instance}");
         // Before the solve, which may take the whole time limit: a bad --out would otherwise throw it away.
         if (output is not null && OutputProblem(output) is { } problem) return Fail(stderr, UsageError, $"--out {problem}");
