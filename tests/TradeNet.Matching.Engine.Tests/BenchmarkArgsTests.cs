@@ -1,4 +1,5 @@
 using TradeNet.Matching.Benchmarks;
+using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Engine.Tests;
 
@@ -124,6 +125,32 @@ public class BenchmarkValueTests
     {
         var error = Assert.Throws<ArgumentException>(() => BenchmarkArgs.Parse([option, value, "--pieces", "--donors", "3"]));
         Assert.StartsWith("--donors cannot go with --pieces", error.Message);
+    }
+
+    [Fact]
+    public async Task A_written_book_may_have_more_towns_than_the_smallest_named_book_can_fill()
+    {
+        // --town-count 200 is more than book 300 can fill, but --write-book writes its own book: refused before, by the
+        // check of the books part, which does not run.
+        var path = Path.Combine(Path.GetTempPath(), $"tradenet-book-{Guid.NewGuid():N}.json");
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TradeNet.Matching.Benchmarks.dll"),
+                "--write-book", path, "--listings", "400", "--town-count", "200"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+
+            Assert.Equal("", await stderr);
+            Assert.Equal(0, process.ExitCode);
+            var book = BookJson.ReadBook(File.ReadAllText(path));
+            Assert.Equal((400, 200), (book.Listings.Count, book.Towns.Count));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

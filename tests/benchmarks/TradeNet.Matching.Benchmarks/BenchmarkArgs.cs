@@ -68,7 +68,9 @@ public static class BenchmarkArgs
             throw new ArgumentException("--donors cannot go with --pieces in the books part, which solves without chains (--write-book takes both)");
         var limit = options.TryGetValue("time-limit", out var text) ? Seconds("--time-limit", text) : (double?)null;
         // The books are named up front too: an unknown one used to stop the run with a stack trace after the kidney part.
-        BookSpecs.Select(options.GetValueOrDefault("books"), limit, TownCount(options), customOnly: options.ContainsKey("pieces"));
+        // Only when the books part runs: --write-book writes a book of its own, whose --town-count no named book must fill.
+        if (!options.ContainsKey("write-book") && part is null or "books")
+            BookSpecs.Select(options.GetValueOrDefault("books"), limit, TownCount(options), customOnly: options.ContainsKey("pieces"));
         return options;
     }
 

@@ -58,7 +58,7 @@ if (opts.ContainsKey("write-book") || only is null or "books")
 // Parse has read the books already; what it cannot know is how many towns the file holds.
 var pieces = opts.ContainsKey("pieces");
 var limit = opts.TryGetValue("time-limit", out var l) ? double.Parse(l, CultureInfo.InvariantCulture) : (double?)null;
-var specs = only is null or "books" ? BookSpecs.Select(opts.GetValueOrDefault("books"), limit, BenchmarkArgs.TownCount(opts), pieces) : [];
+var specs = !opts.ContainsKey("write-book") && only is null or "books" ? BookSpecs.Select(opts.GetValueOrDefault("books"), limit, BenchmarkArgs.TownCount(opts), pieces) : [];
 if (specs.FirstOrDefault(s => s.Towns > towns.Count) is { Name: not null } tooMany)
     return Refuse($"book {tooMany.Name}: {tooMany.Towns} towns, the towns file has {towns.Count}");
 var kidneyDir = opts.GetValueOrDefault("kidney") ?? Path.GetFullPath(Path.Combine(repo, "../shared/benchmarks/kidney"));
