@@ -190,6 +190,33 @@ public class BenchmarkValueTests
         Assert.Equal(300, BookGenerator.Generate(towns, 300, 150, seed: 1).Listings.Count);
     }
 
+    [Theory]
+    [InlineData("garbage\n", "bad edge line 'garbage'")]
+    [InlineData("# ALTERNATIVE NAME 1 Pair 1\n1,2,x\n", "00036-bad.wmd: ")]
+    public async Task A_kidney_file_that_does_not_parse_is_one_line_naming_it_and_exit_code_2(string text, string says)
+    {
+        var dir = Directory.CreateTempSubdirectory("tradenet-kidney-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "00036-bad.wmd"), text);
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TradeNet.Matching.Benchmarks.dll"),
+                "--only", "kidney", "--kidney", dir.FullName]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+
+            Assert.Equal(2, process.ExitCode); // an unhandled exception's stack trace, 134, before
+            var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"error: {Path.Combine(dir.FullName, "00036-bad.wmd")}: ", line);
+            Assert.Contains(says, line);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void A_folder_without_the_kidney_files_is_named_and_the_shipped_two_are_found()
     {
