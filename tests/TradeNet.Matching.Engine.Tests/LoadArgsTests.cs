@@ -66,6 +66,18 @@ public class LoadArgsTests
         Assert.StartsWith(expected, error.Message);
     }
 
+    [Theory]
+    [InlineData("no-such-folder/keys.txt", "does not exist")]
+    [InlineData("", "is a folder")]
+    public void A_keys_file_it_could_not_write_is_named_before_the_towns_register(string keysFile, string says)
+    {
+        // The file is written after the towns registered: a folder that is not there was a stack trace then.
+        var path = Path.Combine(Path.GetTempPath(), keysFile);
+        var error = Assert.Throws<ArgumentException>(() => LoadArgs.Parse([.. Required, "--keys-file", path]));
+        Assert.StartsWith("--keys-file", error.Message);
+        Assert.Contains(says, error.Message);
+    }
+
     [Fact]
     public void The_documented_command_reads_every_value()
     {

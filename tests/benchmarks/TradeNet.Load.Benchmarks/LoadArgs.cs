@@ -44,6 +44,8 @@ public static class LoadArgs
         if (!Uri.TryCreate(gatewayText, UriKind.Absolute, out var gateway) || gateway.Scheme is not ("http" or "https"))
             throw new ArgumentException($"--gateway '{gatewayText}' is not an http(s) URL");
         if (!opts.TryGetValue("operator-key", out var operatorKey)) throw new ArgumentException("--operator-key is required");
+        // Written after the towns registered: a path that cannot take it was a stack trace then.
+        if (opts.TryGetValue("keys-file", out var keys) && KeysFileProblem(keys) is { } problem) throw new ArgumentException($"--keys-file {problem}");
 
         // Requests per second per town: the gateway allows 600 a minute per town, so 9 keeps each town within its limit.
         // --report-every: a line every so many seconds while the run goes on (throughput, latencies, errors, host).
@@ -61,5 +63,16 @@ public static class LoadArgs
             !opts.TryGetValue(name, out var v) ? fallback
             : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= min && x <= max ? x
             : throw new ArgumentException($"--{name} '{v}' is not a number from {min} to {max}");
+    }
+
+    private static string? KeysFileProblem(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return "needs a file name";
+        string full;
+        try { full = Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return $"'{path}' is not a valid path: {e.Message}"; }
+        if (Directory.Exists(full)) return $"'{path}' is a folder";
+        var folder = Path.GetDirectoryName(full);
+        return folder is null || Directory.Exists(folder) ? null : $"'{path}': folder {folder} does not exist";
     }
 }
