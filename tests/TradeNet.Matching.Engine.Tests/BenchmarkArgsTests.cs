@@ -153,6 +153,18 @@ public class BenchmarkValueTests
         }
     }
 
+    [Theory]
+    [InlineData("no-such-folder/book.json", "does not exist")]
+    [InlineData("", "is a folder")]
+    public void A_book_path_it_could_not_write_is_named_before_the_book_is_generated(string book, string says)
+    {
+        // The book was written after generating it: a stack trace then.
+        var path = Path.Combine(Path.GetTempPath(), book);
+        var error = Assert.Throws<ArgumentException>(() => BenchmarkArgs.Parse(["--write-book", path, "--listings", "300", "--town-count", "30"]));
+        Assert.StartsWith("--write-book", error.Message);
+        Assert.Contains(says, error.Message);
+    }
+
     [Fact]
     public void A_written_book_takes_donors_and_pieces_together()
     {

@@ -60,6 +60,9 @@ public static class BenchmarkArgs
                     : $"--{name} '{value}' is not a whole number from {range.Min} to {range.Max}");
             if (Paths.Contains(name) && value.Length == 0) throw new ArgumentException($"--{name} needs a path");
         }
+        // Written after the book is generated (minutes for a big one): a path that cannot take it was a stack trace then.
+        if (options.TryGetValue("write-book", out var book) && book.Length > 0 && WriteProblem(book) is { } problem)
+            throw new ArgumentException($"--write-book {problem}");
         if (options.TryGetValue("only", out var part) && !Parts.Contains(part))
             throw new ArgumentException($"unknown part --only '{part}': one of {string.Join(", ", Parts)}");
         // The pieces part compares the engine's whole pieces with the matching service's lowering, and the service has no
@@ -79,6 +82,16 @@ public static class BenchmarkArgs
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is > 0 and <= BookValidator.MaxTimeLimitSeconds
             ? s
             : throw new ArgumentException($"{what} '{value}' is not a number of seconds above 0 and at most {BookValidator.MaxTimeLimitSeconds:0}");
+
+    private static string? WriteProblem(string path)
+    {
+        string full;
+        try { full = Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return $"'{path}' is not a valid path: {e.Message}"; }
+        if (Directory.Exists(full)) return $"'{path}' is a folder";
+        var folder = Path.GetDirectoryName(full);
+        return folder is null || Directory.Exists(folder) ? null : $"'{path}': folder {folder} does not exist";
+    }
 
     public static int? TownCount(IReadOnlyDictionary<string, string> options) =>
         options.TryGetValue("town-count", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : null;
