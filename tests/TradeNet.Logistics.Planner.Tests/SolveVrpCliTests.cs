@@ -135,6 +135,22 @@ public sealed class SolveVrpCliTests : IDisposable
         Assert.StartsWith("error: no feasible solution found", stderr);
     }
 
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--time-limt")]
+    public void An_unknown_option_at_the_end_is_called_unknown_not_missing_its_value(string option)
+    {
+        var file = Write("t.vrp", CvrpText);
+        var line = OneErrorLine(Run("solve-vrp", "--instance", file, option), CliApp.UsageError);
+        Assert.StartsWith($"error: unknown option {option}", line);
+    }
+
+    [Fact]
+    public void A_folder_given_as_the_instance_is_called_a_folder_not_missing()
+    {
+        Assert.Contains($"--instance '{_dir}' is a folder", OneErrorLine(Run("solve-vrp", "--instance", _dir), CliApp.UsageError));
+    }
+
     [Fact]
     public void A_missing_instance_file_is_a_usage_error()
     {

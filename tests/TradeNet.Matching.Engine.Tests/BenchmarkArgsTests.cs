@@ -1,4 +1,5 @@
 using TradeNet.Matching.Benchmarks;
+using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Engine.Tests;
 
@@ -117,6 +118,61 @@ public class BenchmarkValueTests
         Assert.StartsWith("unexpected 3", error.Message);
     }
 
+    [Theory]
+    [InlineData("--only", "books")]
+    [InlineData("--books", "300")]
+    public void Donors_with_pieces_are_refused_in_the_books_part_which_solves_without_chains(string option, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => BenchmarkArgs.Parse([option, value, "--pieces", "--donors", "3"]));
+        Assert.StartsWith("--donors cannot go with --pieces", error.Message);
+    }
+
+    [Fact]
+    public async Task A_written_book_may_have_more_towns_than_the_smallest_named_book_can_fill()
+    {
+        // --town-count 200 is more than book 300 can fill, but --write-book writes its own book: refused before, by the
+        // check of the books part, which does not run.
+        var path = Path.Combine(Path.GetTempPath(), $"tradenet-book-{Guid.NewGuid():N}.json");
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TradeNet.Matching.Benchmarks.dll"),
+                "--write-book", path, "--listings", "400", "--town-count", "200"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+
+            Assert.Equal("", await stderr);
+            Assert.Equal(0, process.ExitCode);
+            var book = BookJson.ReadBook(File.ReadAllText(path));
+            Assert.Equal((400, 200), (book.Listings.Count, book.Towns.Count));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("no-such-folder/book.json", "does not exist")]
+    [InlineData("", "is a folder")]
+    public void A_book_path_it_could_not_write_is_named_before_the_book_is_generated(string book, string says)
+    {
+        // The book was written after generating it: a stack trace then.
+        var path = Path.Combine(Path.GetTempPath(), book);
+        var error = Assert.Throws<ArgumentException>(() => BenchmarkArgs.Parse(["--write-book", path, "--listings", "300", "--town-count", "30"]));
+        Assert.StartsWith("--write-book", error.Message);
+        Assert.Contains(says, error.Message);
+    }
+
+    [Fact]
+    public void A_written_book_takes_donors_and_pieces_together()
+    {
+        var options = BenchmarkArgs.Parse(["--write-book", "/tmp/book.json", "--listings", "300", "--town-count", "30", "--pieces", "--donors", "3"]);
+        Assert.Equal("3", options["donors"]);
+        Assert.Equal("", options["pieces"]);
+    }
+
     [Fact]
     public void Town_count_gives_every_book_its_towns_and_without_it_each_keeps_its_own()
     {
@@ -144,6 +200,33 @@ public class BenchmarkValueTests
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => generate.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("listings", error.ParamName);
         Assert.Equal(300, BookGenerator.Generate(towns, 300, 150, seed: 1).Listings.Count);
+    }
+
+    [Theory]
+    [InlineData("garbage\n", "bad edge line 'garbage'")]
+    [InlineData("# ALTERNATIVE NAME 1 Pair 1\n1,2,x\n", "00036-bad.wmd: ")]
+    public async Task A_kidney_file_that_does_not_parse_is_one_line_naming_it_and_exit_code_2(string text, string says)
+    {
+        var dir = Directory.CreateTempSubdirectory("tradenet-kidney-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "00036-bad.wmd"), text);
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TradeNet.Matching.Benchmarks.dll"),
+                "--only", "kidney", "--kidney", dir.FullName]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+
+            Assert.Equal(2, process.ExitCode); // an unhandled exception's stack trace, 134, before
+            var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"error: {Path.Combine(dir.FullName, "00036-bad.wmd")}: ", line);
+            Assert.Contains(says, line);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]

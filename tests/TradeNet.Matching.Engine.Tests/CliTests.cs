@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TradeNet.Matching.Benchmarks;
 using TradeNet.Matching.Cli;
 using TradeNet.Matching.Engine;
 
@@ -291,6 +292,42 @@ public class CliTests : IDisposable
         Assert.Equal(CliApp.UsageError, code);
         Assert.Equal("", stdout);
         OneErrorLine(stderr);
+    }
+
+    [Theory]
+    [InlineData("no-such-folder/result.json", "does not exist")]
+    [InlineData(".", "is a folder")]
+    public void An_out_path_that_cannot_take_the_result_is_refused_before_the_book_is_solved(string outPath, string says)
+    {
+        // A book the engine works on for its whole limit: before, the refusal came after the 40 s solve and threw it away.
+        var towns = Enumerable.Range(0, 150).Select(i => new BookGenerator.Town($"{i:D5}", $"town {i}", 45 + i % 15 * 0.1, 4 + i / 15 * 0.1, 1000)).ToList();
+        var book = Write("big.json", BookJson.WriteBook(BookGenerator.Generate(towns, 2000, 150, seed: 1)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var (code, stdout, stderr) = Run("solve", "--book", book, "--time-limit", "40", "--out", Path.Combine(_dir, outPath));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the 40 s solve should not have run ({clock.Elapsed.TotalSeconds:0} s)");
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("--out", OneErrorLine(stderr));
+        Assert.Contains(says, stderr);
+        Assert.False(File.Exists(Path.Combine(_dir, "no-such-folder", "result.json")));
+    }
+
+    [Theory]
+    [InlineData("\"quantity\":500", "\"quantity\":1e400", "quantity must be > 0 and finite (got Infinity)")]
+    [InlineData("\"minLot\":50", "\"minLot\":1e400", "minLot must be ≥ 0 and finite (got Infinity)")]
+    [InlineData("\"maxDistanceKm\":80", "\"maxDistanceKm\":1e400", "maxDistanceKm must be ≥ 0 and finite (got Infinity)")]
+    [InlineData("\"value\":2.5", "\"value\":1e400", "category 'organic-vegetables' must have a value > 0 and finite (got Infinity)")]
+    [InlineData("\"lat\":46.0443", "\"lat\":146.0443", "town '42187' has coordinates out of range (lat 146.0443, lon 4.07974: lat from -90 to 90, lon from -180 to 180)")]
+    [InlineData("\"detourFactor\":1.3", "\"detourFactor\":1e400", "settings.detourFactor must be ≥ 1 and finite (got Infinity)")]
+    public void A_number_beyond_a_double_or_a_place_off_the_globe_is_named_with_what_was_read(string from, string to, string says)
+    {
+        // 1e400 reads as Infinity, which "must be > 0 (got Infinity)" did not explain; a place out of range was not shown.
+        Assert.Contains(from, IssueExampleBook);
+        var (code, _, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook.Replace(from, to)));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Contains(says, OneErrorLine(stderr));
     }
 
     [Fact]

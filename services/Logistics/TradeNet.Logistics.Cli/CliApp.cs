@@ -36,6 +36,8 @@ public static class CliApp
         for (int i = 1; i < args.Length; i++)
         {
             string flag = args[i];
+            // Named as unknown wherever it stands: last, it has no value to miss.
+            if (flag is not ("--instance" or "--out" or "--time-limit")) return Fail(stderr, UsageError, $"unknown option {flag}; {Usage}");
             if (i + 1 >= args.Length) return Fail(stderr, UsageError, $"{flag} needs a value; {Usage}");
             string value = args[++i];
             switch (flag)
@@ -52,6 +54,7 @@ public static class CliApp
             }
         }
         if (instance is null) return Fail(stderr, UsageError, $"--instance is required; {Usage}");
+        if (Directory.Exists(instance)) return Fail(stderr, UsageError, $"--instance '{instance}' is a folder, not an instance file");
         if (!File.Exists(instance)) return Fail(stderr, UsageError, $"instance file not found: {instance}");
         // Before the solve, which may take the whole time limit: a bad --out would otherwise throw it away.
         if (output is not null && OutputProblem(output) is { } problem) return Fail(stderr, UsageError, $"--out {problem}");

@@ -55,6 +55,8 @@ public static class CliApp
             }
         }
         if (bookPath is null) { stderr.WriteLine(Usage); return UsageError; }
+        // Before the solve, which may take the whole time limit: a result it cannot write would otherwise be thrown away.
+        if (outPath is not null && OutProblem(outPath) is { } problem) { stderr.WriteLine($"bad argument --out {OneLine(problem)}"); return UsageError; }
 
         string text;
         // JSON is UTF-8: a byte that does not decode is a malformed book, not a silent U+FFFD in an id.
@@ -94,6 +96,19 @@ public static class CliApp
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { stderr.WriteLine($"cannot write {outPath}: {e.Message}"); return UsageError; }
         }
         return Ok;
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot take the result, or null: checked up front, without creating the file,
+    /// so a refused run leaves nothing behind.</summary>
+    private static string? OutProblem(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return "needs a file name";
+        string full;
+        try { full = Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return $"'{path}' is not a valid path: {e.Message}"; }
+        if (Directory.Exists(full)) return $"'{path}' is a folder";
+        var folder = Path.GetDirectoryName(full);
+        return folder is null || Directory.Exists(folder) ? null : $"'{path}': folder {folder} does not exist";
     }
 
     // One line, and no control character of the book's (a NUL in an id) reaches the terminal.

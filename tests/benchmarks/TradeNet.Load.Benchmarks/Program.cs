@@ -5,39 +5,27 @@
 //   dotnet run -c Release --project tests/benchmarks/TradeNet.Load.Benchmarks -- --gateway http://127.0.0.1:5650 --operator-key KEY
 //     [--towns 20] [--listings-per-town 20] [--concurrency 8] [--seconds 60] [--pid PID] [--round-every 10] [--plan-every 20]
 //     [--vehicles 0.2] [--radius-km 100] [--seed 1] [--town-rate 9] [--report-every SECONDS] [--keys-file PATH]
+//   --help prints the usage; exit codes 0 ok, 1 no categories or towns, 2 a command line it cannot take, 3 unexpected answers (LoadArgs)
 using System.Diagnostics;
-using System.Globalization;
 using TradeNet.Load.Benchmarks;
 
-var opts = new Dictionary<string, string>(StringComparer.Ordinal);
-for (var i = 0; i < args.Length; i++)
+if (LoadArgs.WantsHelp(args))
 {
-    if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return Usage($"unexpected argument '{args[i]}'");
-    opts[args[i][2..]] = args[++i];
+    Console.WriteLine(LoadArgs.Usage);
+    return LoadArgs.Ok;
 }
-string[] known = ["gateway", "operator-key", "towns", "listings-per-town", "concurrency", "seconds", "pid", "round-every", "plan-every", "vehicles", "radius-km", "seed", "town-rate", "report-every", "keys-file"];
-if (opts.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return Usage($"unknown option --{unknown}");
-if (!opts.TryGetValue("gateway", out var gatewayText) || !Uri.TryCreate(gatewayText, UriKind.Absolute, out var gateway)) return Usage("--gateway URL is required");
-if (!opts.TryGetValue("operator-key", out var operatorKey)) return Usage("--operator-key is required");
-// Every number is read here, before the run: a value that is not one used to stop it with a stack trace, some only
-// after the towns had registered.
-int townCount, listingsPerTown, concurrency, seconds, seed;
-double roundSeconds, planSeconds, vehicleShare, townRate, reportEvery, radiusKm;
-HostProcess? host;
+LoadOptions options;
 try
 {
-    (townCount, listingsPerTown, concurrency, seconds, seed) =
-        (Int("towns", 20, 1), Int("listings-per-town", 20, 1), Int("concurrency", 8, 1), Int("seconds", 60, 1), Int("seed", 1, int.MinValue));
-    // Requests per second per town: the gateway allows 600 a minute per town, so 9 keeps each town within its limit.
-    (roundSeconds, planSeconds, vehicleShare, townRate) = (Num("round-every", 10, 0), Num("plan-every", 20, 0), Num("vehicles", 0.2, 0, 1), Num("town-rate", 9, 0.001));
-    // A line every so many seconds while the run goes on (throughput, latencies, errors, host): for long runs.
-    (reportEvery, radiusKm) = (Num("report-every", 0, 0), Num("radius-km", 100, 1));
-    host = opts.ContainsKey("pid") ? new HostProcess(Int("pid", 0, 1)) : null;
+    options = LoadArgs.Parse(args);
 }
 catch (ArgumentException e)
 {
-    return Usage(e.Message);
+    return Refuse(e.Message);
 }
+var (gateway, operatorKey, townCount, listingsPerTown, concurrency, seconds, seed, roundSeconds, planSeconds, vehicleShare, townRate,
+    reportEvery, radiusKm, pid, keysFile) = options;
+var host = pid is { } hostPid ? new HostProcess(hostPid) : null;
 
 var roundEvery = TimeSpan.FromSeconds(roundSeconds);
 var planEvery = TimeSpan.FromSeconds(planSeconds);
@@ -59,11 +47,11 @@ try
 }
 catch (ArgumentException e)
 {
-    return Usage(e.Message);
+    return Refuse(e.Message);
 }
 using var operatorHttp = Edge.Client(gateway, null);
 var categoriesAnswer = await setup.SendAsync(operatorHttp, "read categories", HttpMethod.Get, "/api/catalog/categories", null);
-if (!categoriesAnswer.Ok) { o.WriteLine($"Cannot read the categories: {categoriesAnswer.Status}"); return 1; }
+if (!categoriesAnswer.Ok) { o.WriteLine($"Cannot read the categories: {categoriesAnswer.Status}"); return LoadArgs.SetupFailed; }
 var categories = categoriesAnswer.Body.EnumerateArray().Select(Category.Of).ToList();
 
 var bookBefore = await new Workload(setup, operatorKey, operatorHttp, categories, listingsPerTown).CountAsync("count book", "/api/matching/book?limit=1000");
@@ -86,9 +74,9 @@ await Parallel.ForEachAsync(Enumerable.Range(0, townCount), new ParallelOptions 
 var registered = towns.OfType<Town>().ToList();
 o.WriteLine($"registered {registered.Count} of {townCount} towns in {setupClock.Elapsed.TotalSeconds:0.0} s");
 // The towns' keys, for probing town-only routes beside a run (a soak's reads as a town); the file holds keys in clear.
-if (opts.TryGetValue("keys-file", out var keysFile))
+if (keysFile is not null)
     await File.WriteAllLinesAsync(keysFile, registered.Select(t => $"{t.Id} {t.Key} {t.Place.InseeCode} {t.Place.Name}"));
-if (registered.Count == 0) { setup.Recorder.Print(o, setupClock.Elapsed.TotalSeconds); return 1; }
+if (registered.Count == 0) { setup.Recorder.Print(o, setupClock.Elapsed.TotalSeconds); return LoadArgs.SetupFailed; }
 var workload = new Workload(setup, operatorKey, operatorHttp, categories, listingsPerTown);
 var publishClock = Stopwatch.StartNew();
 await Parallel.ForEachAsync(registered, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (town, _) =>
@@ -176,27 +164,16 @@ foreach (var reason in cancelled.GroupBy(t => Reason(Edge.Str(t, "reason"))).Ord
     o.WriteLine($"  cancelled {reason.Count(),5} × {reason.Key}");
 if (final.Recorder.UnexpectedCount > 0) final.Recorder.Print(o, 1);
 foreach (var town in registered) town.Http.Dispose();
-return setup.Recorder.UnexpectedCount + run.Recorder.UnexpectedCount > 0 ? 2 : 0;
-
-int Int(string name, int fallback, int min) =>
-    !opts.TryGetValue(name, out var v) ? fallback
-    : int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min ? n
-    : throw new ArgumentException($"--{name} '{v}' is not a whole number{(min == int.MinValue ? "" : $" of at least {min}")}");
-double Num(string name, double fallback, double min, double max = 1e9) =>
-    !opts.TryGetValue(name, out var v) ? fallback
-    : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= min && x <= max ? x
-    : throw new ArgumentException($"--{name} '{v}' is not a number from {min} to {max}");
+return setup.Recorder.UnexpectedCount + run.Recorder.UnexpectedCount > 0 ? LoadArgs.UnexpectedAnswers : LoadArgs.Ok;
 
 static string Reason(string? reason) => reason is null ? "(no reason)"
     : System.Text.RegularExpressions.Regex.Replace(reason, @"[0-9a-f]{8}-[0-9a-f-]{27}|town-[0-9a-z]+|\b[0-9][0-9a-z.]*\b|'[^']*'", "…");
 
 static string LoadAverage() => IntervalReport.LoadAverage();
 
-static int Usage(string problem)
+// A command line the benchmark cannot take: one line on standard error and exit code 2, never a stack trace.
+static int Refuse(string problem)
 {
-    Console.Error.WriteLine(problem);
-    Console.Error.WriteLine("usage: --gateway URL --operator-key KEY [--towns N] [--listings-per-town M] [--concurrency C] [--seconds S] [--pid PID]");
-    Console.Error.WriteLine("       [--round-every S] [--plan-every S] [--vehicles SHARE] [--radius-km KM] [--seed N] [--town-rate PER_S]");
-    Console.Error.WriteLine("       [--report-every SECONDS] [--keys-file PATH]");
-    return 64;
+    Console.Error.WriteLine($"error: {problem} (--help for the usage)");
+    return LoadArgs.BadCommandLine;
 }

@@ -56,6 +56,31 @@ public sealed record BenchmarkOptions(string Root, string Suite, double? TimeLim
         return options;
     }
 
+    /// <summary>The smoke suite's CVRPLIB instances, each a <c>.vrp</c> with its <c>.sol</c>.</summary>
+    public static readonly IReadOnlyList<string> SmokeInstances = ["A-n32-k5", "A-n33-k5", "P-n16-k8"];
+
+    /// <summary>The time-window suite's Li &amp; Lim instances (with their time limits), each a <c>.txt</c> with its <c>.bks.txt</c>.</summary>
+    public static readonly IReadOnlyList<(string Name, double Seconds)> LiLimInstances = [("lc101", 10), ("lc201", 10), ("lrc101", 60), ("lr101", 60)];
+
+    /// <summary>The time-window suite's Solomon instance, a <c>.txt</c> with its <c>.sol</c>.</summary>
+    public const string SolomonInstance = "C101";
+
+    /// <summary>The files the chosen suite reads that are missing under <see cref="Root"/>, as <c>folder/file</c>: one
+    /// missing file of a folder stopped the run with a stack trace when the suite reached it, after the solves before it.</summary>
+    public IReadOnlyList<string> MissingFiles()
+    {
+        var files = new List<string>();
+        if (Suite is "all" or "smoke") files.AddRange(SmokeInstances.SelectMany(n => new[] { $"cvrp/{n}.vrp", $"cvrp/{n}.sol" }));
+        if (Suite is "all" or "cvrp" && Directory.Exists(Path.Combine(Root, "cvrp")))
+            files.AddRange(Directory.GetFiles(Path.Combine(Root, "cvrp"), "*.vrp").Select(f => $"cvrp/{Path.GetFileNameWithoutExtension(f)}.sol"));
+        if (Suite is "all" or "tw")
+        {
+            files.AddRange(LiLimInstances.SelectMany(i => new[] { $"pdptw/{i.Name}.txt", $"pdptw/{i.Name}.bks.txt" }));
+            files.AddRange([$"vrptw/{SolomonInstance}.txt", $"vrptw/{SolomonInstance}.sol"]);
+        }
+        return files.Distinct().Where(f => !File.Exists(Path.Combine(Root, f))).ToArray();
+    }
+
     /// <summary>The instance folders the chosen suite reads that are missing under <see cref="Root"/>.</summary>
     public IReadOnlyList<string> MissingFolders()
     {

@@ -10,7 +10,7 @@ public static class BenchmarkArgs
     public const string Usage = """
         usage: TradeNet.Matching.Benchmarks [--only PART] [options]   (no --only: kidney, then books)
           --only kidney [--kidney DIR]                 PrefLib 00036 files (default ../shared/benchmarks/kidney beside the checkout)
-          --only books [--books LIST] [--time-limit S] [--seed N] [--towns CSV] [--heavy-min-lots] [--donors N] [--pieces]
+          --only books [--books LIST] [--time-limit S] [--seed N] [--towns CSV] [--heavy-min-lots] [--donors N | --pieces]
                        [--town-count T] [--trace]      LIST: any of 300,2000,2000k4,10000,40000 (default all), N or NkK
           --only retention [--trades N] [--kept K] [--recent R] [--dir D] [--seed S] [--batch B] [--seed-only]
           --only book-pages [--listings N] [--proposals P] [--history H] [--seed S]
@@ -60,11 +60,20 @@ public static class BenchmarkArgs
                     : $"--{name} '{value}' is not a whole number from {range.Min} to {range.Max}");
             if (Paths.Contains(name) && value.Length == 0) throw new ArgumentException($"--{name} needs a path");
         }
+        // Written after the book is generated (minutes for a big one): a path that cannot take it was a stack trace then.
+        if (options.TryGetValue("write-book", out var book) && book.Length > 0 && WriteProblem(book) is { } problem)
+            throw new ArgumentException($"--write-book {problem}");
         if (options.TryGetValue("only", out var part) && !Parts.Contains(part))
             throw new ArgumentException($"unknown part --only '{part}': one of {string.Join(", ", Parts)}");
+        // The pieces part compares the engine's whole pieces with the matching service's lowering, and the service has no
+        // donors or chains: --donors there was ignored while the table read as if it held them. A written book takes both.
+        if (options.ContainsKey("pieces") && options.ContainsKey("donors") && !options.ContainsKey("write-book") && part is null or "books")
+            throw new ArgumentException("--donors cannot go with --pieces in the books part, which solves without chains (--write-book takes both)");
         var limit = options.TryGetValue("time-limit", out var text) ? Seconds("--time-limit", text) : (double?)null;
         // The books are named up front too: an unknown one used to stop the run with a stack trace after the kidney part.
-        BookSpecs.Select(options.GetValueOrDefault("books"), limit, TownCount(options), customOnly: options.ContainsKey("pieces"));
+        // Only when the books part runs: --write-book writes a book of its own, whose --town-count no named book must fill.
+        if (!options.ContainsKey("write-book") && part is null or "books")
+            BookSpecs.Select(options.GetValueOrDefault("books"), limit, TownCount(options), customOnly: options.ContainsKey("pieces"));
         return options;
     }
 
@@ -73,6 +82,16 @@ public static class BenchmarkArgs
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is > 0 and <= BookValidator.MaxTimeLimitSeconds
             ? s
             : throw new ArgumentException($"{what} '{value}' is not a number of seconds above 0 and at most {BookValidator.MaxTimeLimitSeconds:0}");
+
+    private static string? WriteProblem(string path)
+    {
+        string full;
+        try { full = Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return $"'{path}' is not a valid path: {e.Message}"; }
+        if (Directory.Exists(full)) return $"'{path}' is a folder";
+        var folder = Path.GetDirectoryName(full);
+        return folder is null || Directory.Exists(folder) ? null : $"'{path}': folder {folder} does not exist";
+    }
 
     public static int? TownCount(IReadOnlyDictionary<string, string> options) =>
         options.TryGetValue("town-count", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : null;
