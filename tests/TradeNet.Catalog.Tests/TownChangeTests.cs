@@ -193,6 +193,8 @@ public sealed class TownChangeTests(CatalogFactory factory) : IClassFixture<Cata
     [InlineData("""{"name":"Riorges","lat":46,"lon":-180.5,"specialties":[]}""", "lon")]
     [InlineData("""{"name":"Riorges\nINFO forged","lat":46,"lon":4,"specialties":[]}""", "name")]
     [InlineData("""{"name":"Riorges","lat":46,"lon":4,"specialties":[""]}""", "specialties")]
+    [InlineData("""{"name":"\u200B\u200B","lat":46,"lon":4,"specialties":[]}""", "name")]
+    [InlineData("""{"name":"Riorges","lat":46,"lon":4,"specialties":["\uFEFF"]}""", "specialties")]
     [InlineData("""{"name":"Riorges","lat":46,"lon":4,"specialties":[],"inseeCode":"42184"}""", "inseeCode")]
     [InlineData("""{"name":"Riorges","lat":46,"lon":4,"specialties":[],"id":"42187"}""", "id")]
     [InlineData("""{"name":"Riorges","lat":"46","lon":4,"specialties":[]}""", "lat")]

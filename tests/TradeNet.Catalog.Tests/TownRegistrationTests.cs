@@ -99,6 +99,11 @@ public sealed class TownRegistrationTests(CatalogFactory factory) : IClassFixtur
     [InlineData("""{"name":"Roanne\u2028INFO forged log line","lat":46,"lon":4}""", "name")]
     [InlineData("""{"name":"Lyon \u202Ennaor","lat":46,"lon":4}""", "name")] // displays as "Lyon roanne"
     [InlineData("""{"name":"Roanne","lat":46,"lon":4,"specialties":["cheese\r\nx"]}""", "specialties")]
+    // Names no one can see: a zero-width space, a byte-order mark and a soft hyphen, a lone combining accent.
+    [InlineData("""{"name":"\u200B","lat":46,"lon":4}""", "name")]
+    [InlineData("""{"name":"\uFEFF\u00AD","lat":46,"lon":4}""", "name")]
+    [InlineData("""{"name":"\u0301","lat":46,"lon":4}""", "name")]
+    [InlineData("""{"name":"Roanne","lat":46,"lon":4,"specialties":["cheese","\u200B\u200D"]}""", "specialties")]
     public async Task Registration_with_an_invalid_field_is_a_400_naming_it(string body, string field)
     {
         var response = await factory.CreateClient().PostAsync("/api/catalog/towns",
