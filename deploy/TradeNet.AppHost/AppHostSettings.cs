@@ -17,8 +17,9 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
     {
         var settings = From(config);
         RefuseTakenGatewayPort(settings.GatewayPort);
+        DashboardAddresses.RefuseTaken(config);
         // Free until their processes start: the services' own ports must not be picked among them.
-        ListenPorts.Reserve([settings.GatewayPort, .. DashboardAddresses.Ports(config)]);
+        ListenPorts.Reserve([settings.GatewayPort, .. DashboardAddresses.Configured(config).Select(a => a.Port)]);
         var made = !Directory.Exists(settings.DataDir);
         try
         {

@@ -40,11 +40,22 @@ public static class DashboardAddresses
             Environment.SetEnvironmentVariable(name, value);
     }
 
-    /// <summary>The ports the dashboard and the resource service will listen on, as configured (a URL without one, or
-    /// that is no URL, is Aspire's to refuse).</summary>
-    public static IEnumerable<int> Ports(IConfiguration config) =>
-        Settings.SelectMany(s => s.SetBy).Where(name => name.EndsWith("URL") || name.EndsWith("URLS")).Select(name => config[name]).OfType<string>()
-            .SelectMany(urls => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Select(url => Uri.TryCreate(url.Replace("://+", "://localhost").Replace("://*", "://localhost"), UriKind.Absolute, out var uri) ? uri.Port : -1)
-            .Where(port => port > 0);
+    /// <summary>The addresses the dashboard and the resource service will listen on, as configured, each with its setting
+    /// and port (a URL without a port, or that is no URL, is Aspire's to refuse).</summary>
+    public static IEnumerable<(string Setting, string Url, int Port)> Configured(IConfiguration config) =>
+        Settings.SelectMany(s => s.SetBy).Where(name => name.EndsWith("URL") || name.EndsWith("URLS"))
+            .SelectMany(name => (config[name] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(url => (name, url, Uri.TryCreate(url.Replace("://+", "://localhost").Replace("://*", "://localhost"),
+                    UriKind.Absolute, out var uri) ? uri.Port : -1)))
+            .Where(address => address.Item3 > 0);
+
+    /// <summary>A dashboard port another process listens on is refused as the gateway's is: the dashboard, which DCP starts,
+    /// failed to bind unseen, and the app host printed a login link, and "Now listening on", for the other process's port.</summary>
+    public static void RefuseTaken(IConfiguration config)
+    {
+        foreach (var (setting, url, port) in Configured(config))
+            if (!ListenPorts.IsFree(port))
+                throw new ArgumentException($"Failed to bind to address {url} ({setting}, the dashboard's): address already in use. " +
+                    $"Another process listens there (another app host?): stop it, or move it with {setting} (docs/operations.md).");
+    }
 }

@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using TradeNet.AppHost;
 
 namespace TradeNet.Deploy.Tests;
@@ -56,5 +60,51 @@ public sealed class AppHostDashboardAddressTests
             foreach (var name in new[] { "ASPNETCORE_URLS", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL" })
                 Assert.False(variables.TryGetProperty(name, out _), $"profile {profile.Name} sets {name}");
         }
+    }
+
+    [Theory]
+    [InlineData("ASPNETCORE_URLS")]
+    [InlineData("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL")]
+    [InlineData("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL")]
+    public void A_dashboard_port_another_process_listens_on_stops_the_start_naming_the_setting_and_makes_no_data_folder(string setting)
+    {
+        using var other = new TcpListener(IPAddress.Loopback, 0);
+        other.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)other.LocalEndpoint).Port}";
+        var dataDir = Path.Combine(Path.GetTempPath(), "tradenet-tests", "apphost-dashboard-" + Guid.NewGuid().ToString("N"));
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [setting] = url,
+            ["TradeNet:DataDir"] = dataDir,
+            ["TradeNet:GatewayPort"] = ListenPorts.Next().ToString(CultureInfo.InvariantCulture),
+        }).Build();
+
+        var refused = Assert.Throws<ArgumentException>(() => AppHostSettings.ForStart(config));
+
+        Assert.Contains($"{url} ({setting}", refused.Message);
+        Assert.Contains("address already in use", refused.Message);
+        Assert.False(Directory.Exists(dataDir), $"{dataDir} was made");
+    }
+
+    [Fact]
+    public void Free_dashboard_ports_are_not_handed_out_for_the_app_hosts_own_processes()
+    {
+        // Not from ListenPorts.Next(), which would have handed it out already: a port free once its listener stops.
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var dashboard = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var range = (dashboard, dashboard);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://localhost:{dashboard}",
+            ["TradeNet:DataDir"] = Path.Combine(Path.GetTempPath(), "tradenet-tests", "apphost-dashboard-" + Guid.NewGuid().ToString("N")),
+            ["TradeNet:GatewayPort"] = ListenPorts.Next().ToString(CultureInfo.InvariantCulture),
+        }).Build();
+
+        var settings = AppHostSettings.ForStart(config);
+        Directory.Delete(settings.DataDir);
+
+        Assert.Throws<ArgumentException>(() => ListenPorts.NextIn(range));
     }
 }
