@@ -67,6 +67,54 @@ public sealed partial class AppHostDashboardPortTests : IDisposable
         }
     }
 
+    /// <summary>A TradeNet process that ends while the app host runs is said on its console with the process's reason: it
+    /// showed only on the dashboard, under a gateway URL that never answered (seen Dec 2026 with Storage__Provider=mongo and
+    /// no MongoDB: the standalone host ended with exit code 2 after 30 s, the app host printed nothing). A setting the
+    /// standalone host refuses at once, inherited from the app host's environment, ends it the same way.</summary>
+    [Fact]
+    public async Task A_tradenet_process_that_ends_at_start_is_said_on_the_app_hosts_console_with_its_reason()
+    {
+        await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
+        var info = new ProcessStartInfo("dotnet",
+            ["run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepoRoot(), "deploy", "TradeNet.AppHost")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL" })
+            info.Environment[name] = $"http://127.0.0.1:{ListenPorts.Next()}";
+        info.Environment["TradeNet__GatewayPort"] = ListenPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["TradeNet__DataDir"] = Path.Combine(_work.FullName, "data");
+        info.Environment["Storage__Backups__Every"] = "banana";
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        string Output() { lock (output) return output.ToString(); }
+        try
+        {
+            var said = await Eventually(() => Task.FromResult(Output().Split('\n').FirstOrDefault(l => l.StartsWith("TradeNet: tradenet ended", StringComparison.Ordinal))),
+                process, Output, "a line saying the standalone host ended", TimeSpan.FromSeconds(120));
+            Assert.Contains("exit code 2", said);
+            Assert.Contains("TradeNet cannot start: ", said);
+            Assert.Contains("Storage:Backups:Every", said);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                    await kill.WaitForExitAsync();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+                try { await process.WaitForExitAsync(timeout.Token); }
+                catch (OperationCanceledException) { process.Kill(entireProcessTree: true); }
+            }
+        }
+    }
+
     [GeneratedRegex(@"Dashboard\s*: (\S+)")]
     private static partial Regex PrintedLogin();
 
@@ -77,16 +125,17 @@ public sealed partial class AppHostDashboardPortTests : IDisposable
         catch (TaskCanceledException) { return null; }
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T?>> probe, Process process, Func<string> output, string what) where T : class
+    private static async Task<T> Eventually<T>(Func<Task<T?>> probe, Process process, Func<string> output, string what, TimeSpan? within = null)
+        where T : class
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(240);
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(240));
         while (DateTime.UtcNow < deadline)
         {
             if (await probe() is { } found) return found;
             if (process.HasExited) throw new InvalidOperationException($"The app host exited with {process.ExitCode} before {what}:\n{output()}");
             await Task.Delay(500);
         }
-        throw new TimeoutException($"No {what} within 240 s:\n{output()}");
+        throw new TimeoutException($"No {what} in time:\n{output()}");
     }
 
     private static string Configuration => AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
