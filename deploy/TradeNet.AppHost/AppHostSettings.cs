@@ -17,6 +17,9 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
     {
         var settings = From(config);
         RefuseTakenGatewayPort(settings.GatewayPort);
+        DashboardAddresses.RefuseTaken(config);
+        // Free until their processes start: the services' own ports must not be picked among them.
+        ListenPorts.Reserve([settings.GatewayPort, .. DashboardAddresses.Configured(config).Select(a => a.Port)]);
         var made = !Directory.Exists(settings.DataDir);
         try
         {
@@ -62,7 +65,7 @@ public sealed record AppHostSettings(bool Distributed, int GatewayPort, string D
             config["TradeNet:OperatorKey"] ?? "op_" + Secret(),
             Secret() + Secret(),
             config["TradeNet:Telemetry:ExtraMetricsEndpoint"],
-            (config["ASPNETCORE_URLS"] ?? "http://localhost:15080").Split(';')[0],
+            (config["ASPNETCORE_URLS"] ?? DashboardAddresses.DefaultDashboardUrl).Split(';')[0],
             seed);
     }
 

@@ -88,6 +88,7 @@ public static class DistributedTopology
             .WaitFor(catalog).WaitFor(matching).WaitFor(logistics);
         // After the node's stopper (registered when the node started), so this runs first at stop.
         builder.Services.AddHostedService(sp => new ServicesStopFirst(sp, [["gateway"], ["catalog", "matching", "logistics"]]));
+        builder.Services.AddHostedService(sp => new ResourceExits(sp, ["gateway", "catalog", "matching", "logistics"], settings.DashboardUrl));
     }
 
     private static int Free() => AppHostSettings.FreePort();

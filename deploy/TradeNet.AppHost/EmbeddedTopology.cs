@@ -21,6 +21,7 @@ public static class EmbeddedTopology
             .WithTelemetryExtras(settings);
         // Stopped and waited for before the app host hands the rest (the dashboard) to DCP: its last telemetry arrives.
         builder.Services.AddHostedService(sp => new ServicesStopFirst(sp, [["tradenet"]]));
+        builder.Services.AddHostedService(sp => new ResourceExits(sp, ["tradenet"], settings.DashboardUrl));
     }
 
     /// <summary>Lets a test receive metrics itself: the dashboard shows metrics but has no API to read them.</summary>

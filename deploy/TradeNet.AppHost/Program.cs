@@ -1,5 +1,6 @@
 using TradeNet.AppHost;
 
+DashboardAddresses.ApplyDefaults();
 var builder = DistributedApplication.CreateBuilder(args);
 AppHostSettings? settings = null;
 try

@@ -37,6 +37,11 @@ public sealed class AppHostStartFailureTests : IDisposable
         info.Environment["RABBITMQ_SBIN"] = broken.FullName;
         info.Environment["TradeNet__DataDir"] = dataDir;
         info.Environment["TradeNet__GatewayPort"] = ListenPorts.Next().ToString();
+        // Ports of its own for the dashboard: the start checks them, and the defaults (15080, 19080, 20080) may be another
+        // app host's on this machine, which would end this start for that reason instead.
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ListenPorts.Next()}";
+        info.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{ListenPorts.Next()}";
+        info.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{ListenPorts.Next()}";
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

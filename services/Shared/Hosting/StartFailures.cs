@@ -31,6 +31,8 @@ public static class StartFailures
         // Kestrel's own message names the address ("Failed to bind to address http://127.0.0.1:5000: address already in use.").
         if (failure is IOException { InnerException: AddressInUseException } bind)
             return $"TradeNet cannot start: {bind.Message} Another process listens there: stop it, or give this one another address (README.md, \"Run it\", names the settings).";
+        if (failure is TradeNet.Shared.Storage.Mongo.MongoUnreachableException unreachable)
+            return $"TradeNet cannot start: {unreachable.Message}";
         IReadOnlyList<Exception> refused = failure switch
         {
             AggregateException many => many.Flatten().InnerExceptions,

@@ -57,10 +57,28 @@ public class MongoStore
     public static CreateIndexModel<InboxDocument> ConsumedInboxIndex { get; } =
         new(Builders<InboxDocument>.IndexKeys.Ascending(d => d.ConsumedAt), new CreateIndexOptions { Name = "consumed" });
 
+    /// <summary>Each service's first use of its database at start. A server that never answers shows as the driver's
+    /// server selection timeout (30 s unless the connection string's <c>serverSelectionTimeoutMS</c> says otherwise); it
+    /// is turned into <see cref="MongoUnreachableException"/> naming the settings, without the connection string (it
+    /// may hold a password).</summary>
     public async Task EnsureOutboxIndexesAsync(CancellationToken ct = default)
     {
-        await Outbox.Indexes.CreateOneAsync(PendingOutboxIndex, cancellationToken: ct);
-        await Inbox.Indexes.CreateOneAsync(ConsumedInboxIndex, cancellationToken: ct);
+        try
+        {
+            await Outbox.Indexes.CreateOneAsync(PendingOutboxIndex, cancellationToken: ct);
+            await Inbox.Indexes.CreateOneAsync(ConsumedInboxIndex, cancellationToken: ct);
+        }
+        catch (TimeoutException ex)
+        {
+            // The driver puts the cause (a refused connection, a name not resolved) into its message's cluster description,
+            // with stacks: only an inner exception, when there is one, is short enough to repeat.
+            var cause = ex.InnerException is { } inner ? $" ({inner.GetBaseException().Message})" : "";
+            var servers = string.Join(", ", Client.Settings.Servers.Select(s => $"{s.Host}:{s.Port}"));
+            throw new MongoUnreachableException(
+                $"no MongoDB server answered at {servers} within {Client.Settings.ServerSelectionTimeout.TotalSeconds:0.#} s" +
+                $"{cause}. Storage:Provider is mongo: start MongoDB (a replica set), correct Storage:MongoConnectionString, " +
+                "or leave Storage:Provider unset for SQLite.", ex);
+        }
     }
 
     /// <summary>Inbox entries recorded before <paramref name="before"/> (what <see cref="InboxRetention{TStore}"/> forgets).</summary>
