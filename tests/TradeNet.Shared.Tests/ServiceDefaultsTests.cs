@@ -359,6 +359,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [InlineData("us-ascii")]
     [InlineData("iso-8859-1")]
     [InlineData("utf-16")]
+    // Dropping only the first charset left the framework the second to read the body in: "Café" was stored as "Caf??".
+    [InlineData("utf-8; charset=us-ascii")]
     public async Task A_json_body_in_any_charset_but_utf_8_is_a_415_problem_asking_for_utf_8(string charset)
     {
         var response = await PostWithCharsetAsync(charset);
