@@ -91,6 +91,28 @@ public sealed class StartFailuresTests
             + "address (an OTLP/HTTP metrics receiver, such as http://127.0.0.1:4318/v1/metrics).", StartFailures.Reason(failure));
     }
 
+    /// <summary>The OTLP exporter reads OTEL_EXPORTER_OTLP_ENDPOINT as the host starts, and one that is no http(s) address
+    /// (a scheme left out: <c>otel-collector:4317</c>) it drops without a word for its default, localhost:4317: the host
+    /// started and exported nothing anyone received.</summary>
+    [Theory]
+    [InlineData("banana")]
+    [InlineData("otel-collector:4317")]
+    public async Task An_otlp_endpoint_that_is_not_an_http_address_is_its_reason_naming_the_setting(string endpoint)
+    {
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint });
+            builder.AddTradeNetTelemetry("catalog");
+            using var host = builder.Build();
+            await host.StartAsync();
+            await host.StopAsync();
+        });
+
+        Assert.Equal($"TradeNet cannot start: OTEL_EXPORTER_OTLP_ENDPOINT '{endpoint}' is not an http:// or https:// address (an OTLP "
+            + "collector, such as http://127.0.0.1:4317).", StartFailures.Reason(failure));
+    }
+
     /// <summary>A log level that is none (<c>Logging__LogLevel__Default=banana</c>) was refused by the logging library as the
     /// first logger was made, "Configuration value 'banana' is not supported.", naming neither the setting nor what it takes:
     /// an abort (134) with the options' stack, seen Dec 2026 on catalog's own host.</summary>

@@ -17,10 +17,11 @@ internal static class JsonCharsets
     public static async Task CheckAsync(HttpContext http, Func<Task> next)
     {
         if (http.Request.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var media)
-            && media.Charset.HasValue)
+            && media.Parameters.Where(IsCharset).ToList() is { Count: > 0 } charsets)
         {
-            var charset = HeaderUtilities.RemoveQuotes(media.Charset).ToString();
-            if (!string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase))
+            // Every charset parameter, not the first only: one sent twice ("charset=utf-8; charset=us-ascii") left the
+            // framework the second to read the body in once the first was dropped.
+            if (!charsets.All(c => string.Equals(HeaderUtilities.RemoveQuotes(c.Value).ToString(), "utf-8", StringComparison.OrdinalIgnoreCase)))
             {
                 http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
@@ -30,9 +31,12 @@ internal static class JsonCharsets
                 });
                 return;
             }
-            media.Charset = default;
+            foreach (var charset in charsets) media.Parameters.Remove(charset);
             http.Request.ContentType = media.ToString();
         }
         await next();
     }
+
+    private static bool IsCharset(NameValueHeaderValue parameter) =>
+        parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase);
 }

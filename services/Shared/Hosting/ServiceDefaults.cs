@@ -60,7 +60,8 @@ public static class ServiceDefaults
             .Validate(o => o.InboxRetention <= TimeSpan.Zero || o.InboxRetention >= StorageOptions.MinInboxRetention,
                 $"Storage:InboxRetention must be at least {StorageOptions.MinInboxRetention.TotalHours} hours (or 0 to keep ids forever): "
                 + "an outbox hands events over again after a restart, and a shorter memory would apply them twice.")
-            .Validate(o => !o.Backups.Scheduled || o.Backups.Every >= BackupSchedulingOptions.MinEvery,
+            // A negative period is refused too: read as "never", it left an operator who set one without any backup.
+            .Validate(o => o.Backups.Every is not { } every || every == TimeSpan.Zero || every >= BackupSchedulingOptions.MinEvery,
                 $"Storage:Backups:Every must be at least {BackupSchedulingOptions.MinEvery.TotalMinutes} minute (or unset to take backups only on request): "
                 + "each backup holds every writer back while it copies, and copies every file whole.")
             .Validate(o => o.Backups.Keep >= 0, "Storage:Backups:Keep must be 0 (keep every backup) or the number of complete backups to keep.")

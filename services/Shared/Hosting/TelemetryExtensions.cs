@@ -34,7 +34,7 @@ public static class TelemetryExtensions
     /// <summary>Traces, metrics and logs; exported by OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
     public static IHostApplicationBuilder AddTradeNetTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
-        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var otlp = OtlpEndpointSet(builder.Configuration);
         var extraMetrics = ExtraMetricsEndpoint(builder.Configuration);
         builder.Logging.AddOpenTelemetry(o =>
         {
@@ -55,6 +55,21 @@ public static class TelemetryExtensions
         builder.Services.AddPublishObserver<TradeStatePublishObserver>();
         return builder;
     }
+
+    /// <summary>Whether OTEL_EXPORTER_OTLP_ENDPOINT is set, checked while the host is built: the exporter drops a value that is
+    /// no http(s) address (<c>otel-collector:4317</c>, its scheme left out) without a word for its default, localhost:4317,
+    /// and the host ran exporting to nobody; refused as a setting, it ends with exit 2 naming it (<see cref="StartFailures"/>).</summary>
+    private static bool OtlpEndpointSet(IConfiguration config)
+    {
+        var text = config[OtlpEndpointKey];
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        if (Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return true;
+        throw new OptionsValidationException(OtlpEndpointKey, typeof(TelemetryExtensions),
+            [$"{OtlpEndpointKey} '{text}' is not an http:// or https:// address (an OTLP collector, such as http://127.0.0.1:4317)."]);
+    }
+
+    private const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     /// <summary>The extra metrics receiver, checked while the host is built: the exporter reads it only as the host starts,
     /// where a value that is no address threw Uri's format error, an abort (134) with the exporter's stack, instead of the
