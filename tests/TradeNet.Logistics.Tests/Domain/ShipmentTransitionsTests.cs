@@ -99,4 +99,20 @@ public class ShipmentTransitionsTests
         Assert.Contains("not been picked up", transition.Why);
         Assert.Contains("its carrier town (roanne) or an operator reports the pickup first", transition.Why);
     }
+
+    [Theory]
+    [InlineData(ShipmentStatus.Failed, ShipmentAction.PickUp)]
+    [InlineData(ShipmentStatus.Failed, ShipmentAction.Deliver)]
+    [InlineData(ShipmentStatus.Cancelled, ShipmentAction.PickUp)]
+    [InlineData(ShipmentStatus.Cancelled, ShipmentAction.Deliver)]
+    public void A_report_on_a_failed_or_cancelled_shipment_points_to_where_the_legs_goods_travel_now(ShipmentStatus status, ShipmentAction action)
+    {
+        var shipment = In(status);
+
+        var transition = ShipmentTransitions.Apply(shipment, action, At);
+
+        Assert.Equal(TransitionKind.Illegal, transition.Kind);
+        Assert.Contains("new shipment", transition.Why);
+        Assert.Contains($"GET /api/logistics/shipments?trade={shipment.TradeId}", transition.Why);
+    }
 }

@@ -92,7 +92,10 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
             // exhausted listing (the suspension withdrew only the open ones) and put a suspended town back on the board.
             if (await session.GetTownAsync(townId, ct) is { IsSuspended: true })
                 return Problem.Forbidden($"town '{townId}' is suspended; an operator must reinstate it first");
-            if (listing.Status == ListingStatuses.Withdrawn) return Problem.Conflict("the listing is withdrawn");
+            // A withdrawal is final (nothing reopens it), so the town is told how to offer its goods again.
+            if (listing.Status == ListingStatuses.Withdrawn)
+                return Problem.Conflict($"listing {CatalogValidation.Quoted(listingId)} is withdrawn and cannot change; " +
+                                        "publish a new listing (POST /api/catalog/listings) with the terms you want");
             // Compared as publishing reads them (trimmed and lower-cased), so repeating them is no change.
             if (request.Kind is { } kind && CatalogValidation.AsId(kind) != listing.Kind)
                 return Problem.Invalid("kind", "cannot change; withdraw and publish anew");

@@ -47,6 +47,11 @@ public static class ShipmentTransitions
                 Applied(s with { Status = ShipmentStatus.Cancelled, CancelledAt = at }, null),
             (ShipmentAction.Cancel, ShipmentStatus.Cancelled) => new(TransitionKind.Repeated, s),
 
+            // A failed or cancelled trip is over: a town reporting on it must find the shipment its leg goes out on now.
+            (ShipmentAction.PickUp or ShipmentAction.Deliver, ShipmentStatus.Failed or ShipmentStatus.Cancelled) => Illegal(s,
+                $"a {Describe(s.Status)} shipment cannot be {Describe(action)}; if its trade still owes the goods, the leg goes out " +
+                $"on a new shipment once planning takes it again (a leg held after failed trips once an operator releases it): " +
+                $"report on that one, found with GET /api/logistics/shipments?trade={s.TradeId}"),
             _ => Illegal(s, $"a {Describe(s.Status)} shipment cannot be {Describe(action)}"),
         };
 

@@ -62,7 +62,7 @@ public sealed class TradeLifecycle(
         if (accept && trade.Status is TradeStatus.Agreed or TradeStatus.Completed && legs.All(l => l.Response == LegResponse.Accepted))
             return (AnswerResult.Ok(trade), false);
         if (trade.Status != TradeStatus.Proposed)
-            return (AnswerResult.Conflict($"Trade {tradeId} is {trade.Status.ToString().ToLowerInvariant()}; it can no longer be answered.", trade), false);
+            return (AnswerResult.Conflict(LateAnswers.NoLongerProposed(trade), trade), false);
         var now = clock.GetUtcNow();
         // Accepting again changes nothing, but the caller still gets the reservation retried; a fully accepted
         // trade was answered in time, so that retry stays open through the reservation grace.
@@ -70,7 +70,7 @@ public sealed class TradeLifecycle(
             && (now <= trade.Deadline || (trade.AllAccepted && now <= trade.Deadline + options.Value.ReservationGrace)))
             return (AnswerResult.Ok(trade), false);
         if (now > trade.Deadline)
-            return (AnswerResult.Conflict($"The deadline to answer trade {tradeId} passed at {trade.Deadline:O}.", trade), false);
+            return (AnswerResult.Conflict(LateAnswers.DeadlinePassed(trade), trade), false);
 
         var response = accept ? LegResponse.Accepted : LegResponse.Rejected;
         var updated = legs.Aggregate(trade, (t, l) => t.WithLeg(l.Leg.Index, s => s with { Response = response, AnsweredAt = now }));
