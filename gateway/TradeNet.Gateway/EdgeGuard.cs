@@ -97,6 +97,7 @@ public sealed class EdgeGuard(RequestDelegate next)
 
         // A chunked body that outgrows the route's MaxRequestBodySize fails while YARP streams it;
         // YARP answers that with 413 itself (covered by a test).
+        ForwardedWrites.Track(http);
         await next(http);
         if (UnansweredProblems.Describe(http) is var (title, detail))
         {

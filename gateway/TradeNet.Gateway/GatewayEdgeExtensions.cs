@@ -66,6 +66,8 @@ public static class GatewayEdgeExtensions
             return Task.CompletedTask;
         });
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        // In place of YARP's own: the edge must know whether a forwarded request was written (ForwardedWrites).
+        services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ForwardedWrites.ClientFactory>();
         // Passive health: a replica that stops answering leaves the rotation once 30 % of at least 5 requests to it in
         // the last 10 s failed, and is tried again 10 s later. (YARP's default 60 s window lets a busy gateway send it
         // failures for seconds, and keeps a restarted replica out for a minute.)

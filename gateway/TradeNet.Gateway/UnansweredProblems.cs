@@ -22,8 +22,11 @@ internal static class UnansweredProblems
         // A connection attempt that ran out (the forwarding client's ConnectTimeout, 15 s: a host that is down or drops
         // connections) ends in a cancellation carrying a TimeoutException, which YARP answers 504 like a service that took
         // the request and did not answer; but nothing was sent. (Its activity timeout cancels without one.)
-        var notConnected = error.Exception is OperationCanceledException { InnerException: TimeoutException };
-        var notSent = notConnected || error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+        var connectTimedOut = error.Exception is OperationCanceledException { InnerException: TimeoutException };
+        // Neither says that nothing reached the service: a request whose kept-alive connection closed before any answer is
+        // sent again on a new connection, and only that one failed to connect. So only a request never written is.
+        var notSent = (connectTimedOut || error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+            && !ForwardedWrites.AnyWritten(http);
         var afterwards = notSent || IsSafe(http.Request.Method) ? "Retry shortly." : MayHaveBeenApplied;
         return http.Response.StatusCode switch
         {
@@ -38,8 +41,10 @@ internal static class UnansweredProblems
                 $"The {service} service could not be reached or broke off its answer. {afterwards}"),
             StatusCodes.Status503ServiceUnavailable => ("Service unavailable",
                 $"No replica of the {service} service is available. Retry shortly."),
-            StatusCodes.Status504GatewayTimeout when notConnected => ("Service unreachable",
+            StatusCodes.Status504GatewayTimeout when connectTimedOut && notSent => ("Service unreachable",
                 $"The {service} service could not be reached: no connection to it could be made in time, so nothing reached it and sending the request again is safe. Retry shortly."),
+            StatusCodes.Status504GatewayTimeout when connectTimedOut => ("Service unreachable",
+                $"The {service} service broke off the connection before answering and could not be reached again in time. {afterwards}"),
             StatusCodes.Status504GatewayTimeout => ("Service timed out",
                 $"The {service} service did not answer within {Seconds(proxy.Cluster.Config.HttpRequest?.ActivityTimeout ?? DefaultActivityTimeout)}. {afterwards}"),
             _ => null,

@@ -156,11 +156,16 @@ public class BenchmarkValueTests
     [Theory]
     [InlineData("no-such-folder/book.json", "does not exist")]
     [InlineData("", "is a folder")]
+    [InlineData("/proc/tradenet-book.json", "cannot be written")]
+    [InlineData("{file}/book.json", "is a file, not a folder")]
     public void A_book_path_it_could_not_write_is_named_before_the_book_is_generated(string book, string says)
     {
         // The book was written after generating it: a stack trace then.
-        var path = Path.Combine(Path.GetTempPath(), book);
+        // {file}: a file standing where the folder should be.
+        var file = Path.GetTempFileName();
+        var path = Path.Combine(Path.GetTempPath(), book.Replace("{file}", file));
         var error = Assert.Throws<ArgumentException>(() => BenchmarkArgs.Parse(["--write-book", path, "--listings", "300", "--town-count", "30"]));
+        File.Delete(file);
         Assert.StartsWith("--write-book", error.Message);
         Assert.Contains(says, error.Message);
     }

@@ -297,6 +297,8 @@ public class CliTests : IDisposable
     [Theory]
     [InlineData("no-such-folder/result.json", "does not exist")]
     [InlineData(".", "is a folder")]
+    [InlineData("big.json/result.json", "big.json is a file, not a folder")]
+    [InlineData("/proc/tradenet-result.json", "cannot be written")]
     public void An_out_path_that_cannot_take_the_result_is_refused_before_the_book_is_solved(string outPath, string says)
     {
         // A book the engine works on for its whole limit: before, the refusal came after the 40 s solve and threw it away.

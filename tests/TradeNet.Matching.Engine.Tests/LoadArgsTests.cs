@@ -69,11 +69,16 @@ public class LoadArgsTests
     [Theory]
     [InlineData("no-such-folder/keys.txt", "does not exist")]
     [InlineData("", "is a folder")]
+    [InlineData("/proc/tradenet-keys.txt", "cannot be written")]
+    [InlineData("{file}/keys.txt", "is a file, not a folder")]
     public void A_keys_file_it_could_not_write_is_named_before_the_towns_register(string keysFile, string says)
     {
         // The file is written after the towns registered: a folder that is not there was a stack trace then.
-        var path = Path.Combine(Path.GetTempPath(), keysFile);
+        // {file}: a file standing where the folder should be.
+        var file = Path.GetTempFileName();
+        var path = Path.Combine(Path.GetTempPath(), keysFile.Replace("{file}", file));
         var error = Assert.Throws<ArgumentException>(() => LoadArgs.Parse([.. Required, "--keys-file", path]));
+        File.Delete(file);
         Assert.StartsWith("--keys-file", error.Message);
         Assert.Contains(says, error.Message);
     }

@@ -98,8 +98,9 @@ public static class CliApp
         return Ok;
     }
 
-    /// <summary>Why <paramref name="path"/> cannot take the result, or null: checked up front, without creating the file,
-    /// so a refused run leaves nothing behind.</summary>
+    /// <summary>Why <paramref name="path"/> cannot take the result, or null. Opened for writing up front (a file it made
+    /// is removed again, so a refused run leaves nothing behind): a folder that is there may still refuse the file (read
+    /// only, /proc), which the solve's whole time limit then found out.</summary>
     private static string? OutProblem(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) return "needs a file name";
@@ -108,7 +109,19 @@ public static class CliApp
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return $"'{path}' is not a valid path: {e.Message}"; }
         if (Directory.Exists(full)) return $"'{path}' is a folder";
         var folder = Path.GetDirectoryName(full);
-        return folder is null || Directory.Exists(folder) ? null : $"'{path}': folder {folder} does not exist";
+        if (folder is not null && File.Exists(folder)) return $"'{path}': {folder} is a file, not a folder";
+        if (folder is not null && !Directory.Exists(folder)) return $"'{path}': folder {folder} does not exist";
+        var existed = File.Exists(full);
+        try
+        {
+            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write)) { }
+            if (!existed) File.Delete(full);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"'{path}' cannot be written: {e.Message}";
+        }
     }
 
     // One line, and no control character of the book's (a NUL in an id) reaches the terminal.

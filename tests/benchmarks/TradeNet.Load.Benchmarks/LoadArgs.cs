@@ -73,6 +73,20 @@ public static class LoadArgs
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return $"'{path}' is not a valid path: {e.Message}"; }
         if (Directory.Exists(full)) return $"'{path}' is a folder";
         var folder = Path.GetDirectoryName(full);
-        return folder is null || Directory.Exists(folder) ? null : $"'{path}': folder {folder} does not exist";
+        if (folder is not null && File.Exists(folder)) return $"'{path}': {folder} is a file, not a folder";
+        if (folder is not null && !Directory.Exists(folder)) return $"'{path}': folder {folder} does not exist";
+        // A folder that is there may still refuse the file (read only, /proc): opened for writing now, and removed again
+        // if it was made here, so that a refused run leaves nothing behind.
+        var existed = File.Exists(full);
+        try
+        {
+            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write)) { }
+            if (!existed) File.Delete(full);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"'{path}' cannot be written: {e.Message}";
+        }
     }
 }
