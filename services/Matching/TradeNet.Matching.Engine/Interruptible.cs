@@ -21,17 +21,24 @@ internal static class Interruptible
         Task? interrupter = null;
         Solver.ResultStatus status;
         // Disposing the registration waits for a callback already running, so the interrupter is set or never will be.
-        using (ct.Register(() => interrupter = Task.Run(() =>
-               {
-                   while (!returned.IsCancellationRequested)
+        try
+        {
+            using (ct.Register(() => interrupter = Task.Run(() =>
                    {
-                       solver.InterruptSolve();
-                       returned.Token.WaitHandle.WaitOne(InterruptEvery);
-                   }
-               })))
-            status = solver.Solve();
-        returned.Cancel();
-        interrupter?.Wait(); // never interrupt a solver that the caller is about to dispose
+                       while (!returned.IsCancellationRequested)
+                       {
+                           solver.InterruptSolve();
+                           returned.Token.WaitHandle.WaitOne(InterruptEvery);
+                       }
+                   })))
+                status = solver.Solve();
+        }
+        finally
+        {
+            // Also when the solve throws: never interrupt a solver that the caller is about to dispose.
+            returned.Cancel();
+            interrupter?.Wait();
+        }
         return status;
     }
 }
