@@ -7,8 +7,8 @@ namespace TradeNet.AppHost;
 /// telemetry to (<c>ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL</c>, 19080) and the app host's resource service it reads
 /// (<c>ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL</c>, 20080). They were fixed in the launch profile, and <c>dotnet run</c> lets
 /// a launch profile's values win over the shell's: a second app host on the machine, or a dashboard moved off a taken
-/// port, was not possible. The defaults now apply only to what the environment leaves unset (Aspire reads these names,
-/// and their DOTNET_ forms, from its configuration, so <c>-- --ASPNETCORE_URLS=…</c> wins over both).
+/// port, was not possible. The defaults now apply only to what the environment and the command line leave unset, under
+/// any of the names Aspire reads (<c>-- --ASPNETCORE_URLS=…</c> wins over the environment, as configuration does).
 /// </summary>
 public static class DashboardAddresses
 {
@@ -33,11 +33,22 @@ public static class DashboardAddresses
         [.. Settings.Where(s => s.SetBy.All(name => string.IsNullOrEmpty(environment(name))))
             .Select(s => KeyValuePair.Create(s.Name, s.Default))];
 
-    /// <summary>Before the builder reads its configuration: fills in the defaults, leaving what is set.</summary>
-    public static void ApplyDefaults()
+    /// <summary>Before the builder reads its configuration: fills in the defaults, leaving what the environment or the
+    /// command line sets.</summary>
+    public static void ApplyDefaults(string[] args)
     {
-        foreach (var (name, value) in Missing(Environment.GetEnvironmentVariable))
+        foreach (var (name, value) in Missing(Given(args, Environment.GetEnvironmentVariable)))
             Environment.SetEnvironmentVariable(name, value);
+    }
+
+    /// <summary>A setting as the builder will find it: after <c>--</c> on the command line, else in the environment. The
+    /// command line counts too because Aspire reads its ASPIRE_ name before the DOTNET_ one whatever their sources: a
+    /// default put in the environment beside <c>-- --DOTNET_RESOURCE_SERVICE_ENDPOINT_URL=…</c> was the one used, and one beside
+    /// <c>-- --ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=…</c> added a gRPC endpoint on 19080 (refused when taken).</summary>
+    public static Func<string, string?> Given(string[] args, Func<string, string?> environment)
+    {
+        var commandLine = new ConfigurationBuilder().AddCommandLine(args).Build();
+        return name => commandLine[name] is { Length: > 0 } value ? value : environment(name);
     }
 
     /// <summary>The addresses the dashboard and the resource service will listen on, as configured, each with its setting

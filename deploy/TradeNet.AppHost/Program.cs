@@ -1,6 +1,6 @@
 using TradeNet.AppHost;
 
-DashboardAddresses.ApplyDefaults();
+DashboardAddresses.ApplyDefaults(args);
 var builder = DistributedApplication.CreateBuilder(args);
 AppHostSettings? settings = null;
 try

@@ -48,6 +48,29 @@ public sealed class AppHostDashboardAddressTests
         Assert.DoesNotContain(missing, m => m.Key == defaulted);
     }
 
+    [Theory]
+    [InlineData("--DOTNET_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:7303", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL")]
+    [InlineData("--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:7302", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL")]
+    [InlineData("--DOTNET_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:7302", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL")]
+    [InlineData("/ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:7302", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL")]
+    public void An_endpoint_given_on_the_command_line_gets_no_default_in_the_environment_that_aspire_would_read_first(string argument, string defaulted)
+    {
+        var missing = DashboardAddresses.Missing(DashboardAddresses.Given(["--topology", "embedded", argument], Environment()));
+
+        Assert.DoesNotContain(missing, m => m.Key == defaulted);
+    }
+
+    [Fact]
+    public void An_address_given_as_two_arguments_on_the_command_line_counts_as_given_and_the_environment_still_counts()
+    {
+        var given = DashboardAddresses.Given(["--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", "http://127.0.0.1:7303"],
+            Environment(("ASPNETCORE_URLS", "http://127.0.0.1:7301")));
+
+        Assert.Equal("http://127.0.0.1:7303", given("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"));
+        Assert.Equal("http://127.0.0.1:7301", given("ASPNETCORE_URLS"));
+        Assert.Null(given("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"));
+    }
+
     [Fact]
     public void The_app_hosts_launch_profile_names_none_of_the_dashboards_addresses_which_dotnet_run_would_put_above_the_shells()
     {
