@@ -99,6 +99,8 @@ public sealed class TownMoveLimitTests : IAsyncLifetime
     [InlineData("Catalog:RegistrationKeyLifetime", "00:00:00")]
     [InlineData("Catalog:RegistrationKeyLifetime", "31.00:00:00")]
     [InlineData("Catalog:SuspensionContact", "ops\nINFO forged")]
+    [InlineData("Catalog:SuspensionContact", "\u200B")] // a refused town would be told to contact no one it can see
+    [InlineData("Catalog:SuspensionContact", "\u202Etset")]
     public async Task A_catalog_setting_out_of_range_stops_the_service_at_start(string key, string value)
     {
         await using var factory = new CatalogFactory { ExtraSettings = { [key] = value } };

@@ -118,6 +118,10 @@ public sealed class TownSuspensionTests(CatalogFactory factory) : IClassFixture<
     [InlineData(null, "is required")]
     [InlineData("   ", "is required")]
     [InlineData("line\nbreak", "must not contain control characters")]
+    [InlineData("\u202Etiurf", "must not contain control characters")] // would read "fruit" backwards to an operator
+    [InlineData("\u200B", "must contain a letter or digit")] // invisible text that Trim keeps
+    [InlineData("\uFEFF\u00AD", "must contain a letter or digit")]
+    [InlineData("\u0301", "must contain a letter or digit")]
     public async Task A_missing_or_unsafe_reason_is_a_400_naming_reason_and_the_town_stays_active(string? reason, string error)
     {
         var town = await factory.RegisterTownAsync();

@@ -44,6 +44,7 @@ public class TextRulesTests
         Assert.Equal("is required", TextRules.RequiredLineError("", 10));
         Assert.Equal("must be at most 3 characters", TextRules.RequiredLineError("four", 3));
         Assert.Equal("must not contain control characters", TextRules.RequiredLineError("a\u202Eb", 10));
+        Assert.Equal("must contain a letter or digit", TextRules.RequiredLineError("\u200B\uFEFF\u00AD\u0301", 10));
         Assert.Null(TextRules.RequiredLineError("the van broke down", 40));
     }
 }

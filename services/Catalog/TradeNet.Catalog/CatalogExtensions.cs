@@ -53,8 +53,8 @@ public static class CatalogExtensions
             .Validate(o => o.RegistrationKeyLifetime > TimeSpan.Zero && o.RegistrationKeyLifetime <= TimeSpan.FromDays(30),
                 "Catalog:RegistrationKeyLifetime must be positive and at most 30 days.")
             .Validate(o => o.SuspensionContact is null || (o.SuspensionContact.Trim().Length is > 0 and <= 200
-                && !TextRules.HasUnsafeCharacters(o.SuspensionContact)),
-                "Catalog:SuspensionContact must be 1 to 200 characters without control characters when set.")
+                && !TextRules.HasUnsafeCharacters(o.SuspensionContact) && TextRules.HasLetterOrDigit(o.SuspensionContact)),
+                "Catalog:SuspensionContact must be 1 to 200 characters with a letter or digit and without control characters when set.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TownRegistry>();

@@ -12,8 +12,14 @@ public static class TextRules
         null or "" => "is required",
         _ when text.Length > maxLength => $"must be at most {maxLength} characters",
         _ when HasUnsafeCharacters(text) => "must not contain control characters",
+        _ when !HasLetterOrDigit(text) => "must contain a letter or digit",
         _ => null,
     };
+
+    /// <summary>Whether the text shows anything a reader could tell apart: a zero-width space, a byte-order mark, a soft
+    /// hyphen or a lone combining accent is not whitespace to <see cref="string.Trim()"/>, yet displays as nothing, so a
+    /// name or reason of those alone read as blank on every screen it reached.</summary>
+    public static bool HasLetterOrDigit(string text) => text.EnumerateRunes().Any(System.Text.Rune.IsLetterOrDigit);
 
     /// <summary>1 to <paramref name="maxLength"/> printable ASCII characters without spaces: what the keys a client sends
     /// in headers are (API keys, idempotency keys).</summary>

@@ -203,7 +203,11 @@ public class ShipmentFlowTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     [InlineData("stop", "bridge out\u0000")]
     [InlineData("stop", "\u001b[31mbridge out")]
     [InlineData("stop", "bridge out\u2029INFO forged log line")]
-    public async Task A_failure_reason_with_control_characters_is_a_400_naming_reason_and_changes_nothing(string at, string reason)
+    [InlineData("shipment", "\u202Etuo egdirb")] // reads "bridge out" reversed
+    [InlineData("shipment", "\u200B")] // displays as nothing, yet Trim keeps it
+    [InlineData("stop", "\uFEFF\u00AD")]
+    [InlineData("stop", "\u0301")]
+    public async Task A_failure_reason_with_control_characters_or_nothing_to_read_is_a_400_naming_reason_and_changes_nothing(string at, string reason)
     {
         var (_, a, _, shipments) = await AgreedSwapAsync();
         var leg = shipments.Single(s => s.CarrierTown == a);

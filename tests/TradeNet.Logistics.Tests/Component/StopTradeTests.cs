@@ -155,6 +155,7 @@ public class StopTradeTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     [InlineData("", "stuck", "trade_id")]
     [InlineData("7d1b5a54-2c43-4c6e-9d43-0a2f8d1e0b11", "  ", "reason")]
     [InlineData("7d1b5a54-2c43-4c6e-9d43-0a2f8d1e0b11", "stuck\nINFO forged", "reason")]
+    [InlineData("7d1b5a54-2c43-4c6e-9d43-0a2f8d1e0b11", "\u200B", "reason")]
     public async Task A_malformed_trade_id_or_reason_is_an_invalid_argument_naming_it(string tradeId, string reason, string field)
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => app.GrpcClient().StopTradeAsync(

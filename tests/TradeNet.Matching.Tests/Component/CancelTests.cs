@@ -31,8 +31,12 @@ public class CancelTests
     [InlineData("""{"reason":"stuck\nINFO forged log line"}""")]
     [InlineData("""{"reason":"stuck\u0000"}""")]
     [InlineData("""{"reason":"tab\tinside"}""")]
+    [InlineData("""{"reason":"\u202Ekcuts"}""")]
+    [InlineData("""{"reason":"\u200B"}""")] // displays as nothing, yet Trim keeps it
+    [InlineData("""{"reason":"\uFEFF\u00AD"}""")]
+    [InlineData("""{"reason":"\u0301"}""")]
     [InlineData("null")]
-    public async Task A_reason_that_is_missing_blank_or_holds_control_characters_is_a_400_naming_reason(string body)
+    public async Task A_reason_that_is_missing_blank_invisible_or_holds_control_characters_is_a_400_naming_reason(string body)
     {
         await using var host = new MatchingHost();
         var trade = await Swap.AgreeAsync(host);

@@ -52,7 +52,7 @@ public static partial class CatalogValidation
         // Names end up in logs, traces and other towns' screens: a control character could forge a line there.
         else if (TextRules.HasUnsafeCharacters(name)) errors.Add("name", "must not contain control characters");
         // Trim leaves zero-width and other invisible characters: a name of those alone showed as blank in every list.
-        else if (!HasLetterOrDigit(name)) errors.Add("name", "must contain a letter or digit");
+        else if (!TextRules.HasLetterOrDigit(name)) errors.Add("name", "must contain a letter or digit");
     }
 
     private static void CheckPosition(Errors errors, double? rawLat, double? rawLon)
@@ -71,12 +71,8 @@ public static partial class CatalogValidation
             errors.Add("specialties", "each must be 1 to 60 characters");
         else if (specialties.Any(TextRules.HasUnsafeCharacters))
             errors.Add("specialties", "must not contain control characters");
-        else if (!specialties.All(HasLetterOrDigit)) errors.Add("specialties", "each must contain a letter or digit");
+        else if (!specialties.All(TextRules.HasLetterOrDigit)) errors.Add("specialties", "each must contain a letter or digit");
     }
-
-    /// <summary>Whether the text shows anything a reader could tell apart: a zero-width space, a byte-order mark, a soft
-    /// hyphen or a lone combining accent is not whitespace to <see cref="string.Trim()"/>, yet displays as nothing.</summary>
-    private static bool HasLetterOrDigit(string text) => text.EnumerateRunes().Any(System.Text.Rune.IsLetterOrDigit);
 
     /// <summary>Specialties as a town keeps them: trimmed, without repeats, in the order given.</summary>
     public static string[] Specialties(string[]? specialties) => (specialties ?? []).Select(s => s.Trim()).Distinct().ToArray();

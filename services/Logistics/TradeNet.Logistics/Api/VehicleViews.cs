@@ -87,6 +87,8 @@ public static class VehicleValidation
         // Names and town ids reach route sheets, logs and events, where a control character could forge a line.
         if (r.Name is { Length: > MaxNameLength }) Fail("name", $"must be at most {MaxNameLength} characters");
         else if (r.Name is { } name && TextRules.HasUnsafeCharacters(name)) Fail("name", "must not contain control characters");
+        // A blank name means none; one of zero-width characters alone is not blank to Trim, yet shows as nothing on a route sheet.
+        else if (!string.IsNullOrWhiteSpace(r.Name) && !TextRules.HasLetterOrDigit(r.Name)) Fail("name", "must contain a letter or digit");
         if (r.HomeTown is { } home && (string.IsNullOrWhiteSpace(home) || home.Length > MaxTownIdLength || TextRules.HasUnsafeCharacters(home)))
             Fail("homeTown", "must be a town id");
         if (r.AvailableFrom is { } from && r.AvailableUntil is { } until && until <= from)
