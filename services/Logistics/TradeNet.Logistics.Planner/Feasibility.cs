@@ -14,7 +14,10 @@ internal static class Feasibility
             return new(t.Id, UnservedReason.WindowInfeasible, "a time window holds no whole second, the solver's unit");
         var kinds = t.Chilled ? fleet.Where(v => v.Chilled).ToList() : fleet.ToList();
         if (kinds.Count == 0)
-            return new(t.Id, UnservedReason.NoChilledVehicle, "chilled goods and no chilled vehicle in the fleet");
+            // An empty fleet has no vehicle to carry anything: goods that need no cooling were reported as chilled ones.
+            return t.Chilled
+                ? new(t.Id, UnservedReason.NoChilledVehicle, "chilled goods and no chilled vehicle in the fleet")
+                : new(t.Id, UnservedReason.NoVehicleWithCapacity, "no vehicle in the fleet");
         // In the solver's thousandths: compared as doubles, a leg filling a van but for float noise was refused here.
         var able = kinds.Where(v => Thousandths.Capacity(v.CapacityKg) >= Thousandths.Load(t.WeightKg)
             && (t.VolumeM3 is not { } vol || v.VolumeM3 is not { } cap || Thousandths.Capacity(cap) >= Thousandths.Load(vol))).ToList();
