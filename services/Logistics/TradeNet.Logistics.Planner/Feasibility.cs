@@ -14,7 +14,10 @@ internal static class Feasibility
             return new(t.Id, UnservedReason.WindowInfeasible, "a time window holds no whole second, the solver's unit");
         var kinds = t.Chilled ? fleet.Where(v => v.Chilled).ToList() : fleet.ToList();
         if (kinds.Count == 0)
-            return new(t.Id, UnservedReason.NoChilledVehicle, "chilled goods and no chilled vehicle in the fleet");
+            // An empty fleet has no vehicle to carry anything: goods that need no cooling were reported as chilled ones.
+            return t.Chilled
+                ? new(t.Id, UnservedReason.NoChilledVehicle, "chilled goods and no chilled vehicle in the fleet")
+                : new(t.Id, UnservedReason.NoVehicleWithCapacity, "no vehicle in the fleet");
         // In the solver's thousandths: compared as doubles, a leg filling a van but for float noise was refused here.
         var able = kinds.Where(v => Thousandths.Capacity(v.CapacityKg) >= Thousandths.Load(t.WeightKg)
             && (t.VolumeM3 is not { } vol || v.VolumeM3 is not { } cap || Thousandths.Capacity(cap) >= Thousandths.Load(vol))).ToList();
@@ -64,16 +67,21 @@ internal static class Feasibility
         const long none = long.MaxValue / 4, second = TimeSpan.TicksPerSecond;
         long serve = service * second, toPickup = d.Seconds(v.Home, t.Pickup) * second;
         long drive = d.Seconds(t.Pickup, t.Delivery) * second, home = d.Seconds(t.Delivery, v.Home) * second;
-        long ride = t.MaxRideTime?.Ticks ?? none, duration = shift && v.MaxRouteDuration is { } m ? m.Ticks : none;
-        long leave = v.Availability.From.UtcTicks, load = long.MinValue, unload = long.MinValue;
+        // In whole seconds, as the solver counts them (PlanningModel: openings rounded up, closings and limits down, from a
+        // whole-second epoch): counted in ticks, a transfer only a fraction of a second made possible passed here, the
+        // solver could not serve it, and it was reported as crowded out by the others (FeasibilityRoundingTests).
+        static long Up(DateTimeOffset at) => (at.UtcTicks + second - 1) / second * second;
+        static long Down(long ticks) => ticks / second * second;
+        long ride = t.MaxRideTime is { } r ? Down(r.Ticks) : none, duration = shift && v.MaxRouteDuration is { } m ? Down(m.Ticks) : none;
+        long leave = Up(v.Availability.From), load = long.MinValue, unload = long.MinValue;
         for (int round = 0; round < 3; round++)
         {
-            load = Math.Max(load, Math.Max(leave + toPickup, t.PickupWindow.From.UtcTicks));
-            if (load > t.PickupWindow.To.UtcTicks) return false;
-            unload = Math.Max(unload, Math.Max(load + serve + drive, t.DeliveryWindow.From.UtcTicks));
-            if (unload > t.DeliveryWindow.To.UtcTicks) return false;
+            load = Math.Max(load, Math.Max(leave + toPickup, Up(t.PickupWindow.From)));
+            if (load > Down(t.PickupWindow.To.UtcTicks)) return false;
+            unload = Math.Max(unload, Math.Max(load + serve + drive, Up(t.DeliveryWindow.From)));
+            if (unload > Down(t.DeliveryWindow.To.UtcTicks)) return false;
             long back = unload + serve + home;
-            if (back > v.Availability.To.UtcTicks) return false;
+            if (back > Down(v.Availability.To.UtcTicks)) return false;
             bool raised = false;
             if (unload - ride > load + serve) { load = unload - ride - serve; raised = true; }
             if (back - duration > leave) { leave = back - duration; raised = true; }

@@ -10,7 +10,7 @@ namespace TradeNet.Logistics.Planner;
 internal sealed class PlanningModel
 {
     public const long ChilledFeature = 1;
-    /// <summary>Leaving a feasible transfer out costs more than any route could (10⁷ currency units).</summary>
+    /// <summary>Leaving a feasible transfer out costs at least this (10⁷ currency units), and more than serving it could.</summary>
     private const long DropPenalty = 10_000_000L * Micro;
     public const long Micro = 1_000_000;
 
@@ -61,6 +61,7 @@ internal sealed class PlanningModel
         var required = new long[n];
         var penalty = Enumerable.Repeat(RoutingProblem.MandatoryPenalty, n).ToArray();
         var maxRide = Enumerable.Repeat(long.MaxValue, n).ToArray();
+        long dropPenalty = Penalty(vehicles, dist, transfers.Count);
         for (int k = 0; k < transfers.Count; k++)
         {
             var t = transfers[k];
@@ -74,7 +75,7 @@ internal sealed class PlanningModel
             volume[d] = -volume[p];
             delivery[p] = d;
             required[p] = required[d] = t.Chilled ? ChilledFeature : 0;
-            penalty[p] = penalty[d] = DropPenalty;
+            penalty[p] = penalty[d] = dropPenalty;
             // Rounded down, as windows are rounded inward: a plan never counts on a fraction of a second more.
             if (t.MaxRideTime is { } ride) maxRide[p] = WholeSeconds(ride);
         }
@@ -108,6 +109,24 @@ internal sealed class PlanningModel
     public long Seconds(DateTimeOffset t) => (long)Math.Floor((t - Epoch).Ticks / (decimal)TimeSpan.TicksPerSecond);
     public long SecondsUp(DateTimeOffset t) => (long)Math.Ceiling((t - Epoch).Ticks / (decimal)TimeSpan.TicksPerSecond);
     public DateTimeOffset Time(long seconds) => Epoch.AddSeconds(seconds);
+
+    /// <summary>
+    /// The penalty for leaving a transfer out: above what serving it could add to any route (the dearest vehicle's fixed
+    /// cost and four of the longest arcs at its cost per km, as a pickup and a delivery put in apart replace two arcs by
+    /// four). A fixed 10⁷ lost to a vehicle costing more per use or per trip, within the input check's 10⁹: the solver
+    /// left out every transfer it could carry and reported it "feasible alone, but no room in the plan" (DropPenaltyTests).
+    /// </summary>
+    private static long Penalty(IReadOnlyList<Vehicle> vehicles, long[][] dist, int transfers)
+    {
+        double longest = dist.Max(row => row.Max());
+        double dearest = vehicles.Max(v => Math.Round(v.FixedCost * Micro) + Math.Round(v.CostPerKm * 1000) * 4 * longest);
+        // Below the mandatory penalty (above it a visit counts as mandatory), and every transfer left out still sums in a long.
+        long ceiling = Math.Min(RoutingProblem.MandatoryPenalty - 1, long.MaxValue / 4 / (transfers + 1));
+        if (!(dearest < ceiling))
+            throw new ArgumentException($"vehicle costs over these distances are too large for the solver: serving one transfer " +
+                $"could cost {dearest / Micro:0} currency units, more than the {ceiling / Micro:0} it can tell from leaving it out");
+        return Math.Max(DropPenalty, (long)dearest + 1);
+    }
 
     /// <summary>A limit in whole seconds, rounded down; one beyond a century is no limit (and cannot overflow the solver's sums).</summary>
     private static long WholeSeconds(TimeSpan limit) => limit >= MaxLimit ? long.MaxValue : limit.Ticks / TimeSpan.TicksPerSecond;

@@ -22,7 +22,7 @@ public sealed record VehicleRoute(string VehicleId, IReadOnlyList<RouteStop> Sto
 
 public enum UnservedReason
 {
-    /// <summary>No vehicle (of the required kind) can carry its weight or volume.</summary>
+    /// <summary>No vehicle (of the required kind) can carry its weight or volume, or the fleet has no vehicle at all.</summary>
     NoVehicleWithCapacity,
     /// <summary>Chilled goods but no chilled vehicle.</summary>
     NoChilledVehicle,
