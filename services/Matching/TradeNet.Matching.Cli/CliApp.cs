@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using TradeNet.Matching.Engine;
+using TradeNet.CommandLine;
 
 namespace TradeNet.Matching.Cli;
 
@@ -56,7 +57,7 @@ public static class CliApp
         }
         if (bookPath is null) { stderr.WriteLine(Usage); return UsageError; }
         // Before the solve, which may take the whole time limit: a result it cannot write would otherwise be thrown away.
-        if (outPath is not null && OutProblem(outPath) is { } problem) { stderr.WriteLine($"bad argument --out {OneLine(problem)}"); return UsageError; }
+        if (outPath is not null && WritablePaths.Problem(outPath) is { } problem) { stderr.WriteLine($"bad argument --out {OneLine(problem)}"); return UsageError; }
 
         string text;
         // JSON is UTF-8: a byte that does not decode is a malformed book, not a silent U+FFFD in an id.
@@ -96,32 +97,6 @@ public static class CliApp
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { stderr.WriteLine($"cannot write {outPath}: {e.Message}"); return UsageError; }
         }
         return Ok;
-    }
-
-    /// <summary>Why <paramref name="path"/> cannot take the result, or null. Opened for writing up front (a file it made
-    /// is removed again, so a refused run leaves nothing behind): a folder that is there may still refuse the file (read
-    /// only, /proc), which the solve's whole time limit then found out.</summary>
-    private static string? OutProblem(string path)
-    {
-        if (string.IsNullOrWhiteSpace(path)) return "needs a file name";
-        string full;
-        try { full = Path.GetFullPath(path); }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return $"'{path}' is not a valid path: {e.Message}"; }
-        if (Directory.Exists(full)) return $"'{path}' is a folder";
-        var folder = Path.GetDirectoryName(full);
-        if (folder is not null && File.Exists(folder)) return $"'{path}': {folder} is a file, not a folder";
-        if (folder is not null && !Directory.Exists(folder)) return $"'{path}': folder {folder} does not exist";
-        var existed = File.Exists(full);
-        try
-        {
-            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write)) { }
-            if (!existed) File.Delete(full);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"'{path}' cannot be written: {e.Message}";
-        }
     }
 
     // One line, and no control character of the book's (a NUL in an id) reaches the terminal.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TradeNet.CommandLine;
 
 namespace TradeNet.Load.Benchmarks;
 
@@ -45,7 +46,7 @@ public static class LoadArgs
             throw new ArgumentException($"--gateway '{gatewayText}' is not an http(s) URL");
         if (!opts.TryGetValue("operator-key", out var operatorKey)) throw new ArgumentException("--operator-key is required");
         // Written after the towns registered: a path that cannot take it was a stack trace then.
-        if (opts.TryGetValue("keys-file", out var keys) && KeysFileProblem(keys) is { } problem) throw new ArgumentException($"--keys-file {problem}");
+        if (opts.TryGetValue("keys-file", out var keys) && WritablePaths.Problem(keys) is { } problem) throw new ArgumentException($"--keys-file {problem}");
 
         // Requests per second per town: the gateway allows 600 a minute per town, so 9 keeps each town within its limit.
         // --report-every: a line every so many seconds while the run goes on (throughput, latencies, errors, host).
@@ -63,30 +64,5 @@ public static class LoadArgs
             !opts.TryGetValue(name, out var v) ? fallback
             : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= min && x <= max ? x
             : throw new ArgumentException($"--{name} '{v}' is not a number from {min} to {max}");
-    }
-
-    private static string? KeysFileProblem(string path)
-    {
-        if (string.IsNullOrWhiteSpace(path)) return "needs a file name";
-        string full;
-        try { full = Path.GetFullPath(path); }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return $"'{path}' is not a valid path: {e.Message}"; }
-        if (Directory.Exists(full)) return $"'{path}' is a folder";
-        var folder = Path.GetDirectoryName(full);
-        if (folder is not null && File.Exists(folder)) return $"'{path}': {folder} is a file, not a folder";
-        if (folder is not null && !Directory.Exists(folder)) return $"'{path}': folder {folder} does not exist";
-        // A folder that is there may still refuse the file (read only, /proc): opened for writing now, and removed again
-        // if it was made here, so that a refused run leaves nothing behind.
-        var existed = File.Exists(full);
-        try
-        {
-            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write)) { }
-            if (!existed) File.Delete(full);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"'{path}' cannot be written: {e.Message}";
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TradeNet.CommandLine;
 using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Benchmarks;
@@ -61,7 +62,7 @@ public static class BenchmarkArgs
             if (Paths.Contains(name) && value.Length == 0) throw new ArgumentException($"--{name} needs a path");
         }
         // Written after the book is generated (minutes for a big one): a path that cannot take it was a stack trace then.
-        if (options.TryGetValue("write-book", out var book) && book.Length > 0 && WriteProblem(book) is { } problem)
+        if (options.TryGetValue("write-book", out var book) && book.Length > 0 && WritablePaths.Problem(book) is { } problem)
             throw new ArgumentException($"--write-book {problem}");
         if (options.TryGetValue("only", out var part) && !Parts.Contains(part))
             throw new ArgumentException($"unknown part --only '{part}': one of {string.Join(", ", Parts)}");
@@ -82,30 +83,6 @@ public static class BenchmarkArgs
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is > 0 and <= BookValidator.MaxTimeLimitSeconds
             ? s
             : throw new ArgumentException($"{what} '{value}' is not a number of seconds above 0 and at most {BookValidator.MaxTimeLimitSeconds:0}");
-
-    private static string? WriteProblem(string path)
-    {
-        string full;
-        try { full = Path.GetFullPath(path); }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return $"'{path}' is not a valid path: {e.Message}"; }
-        if (Directory.Exists(full)) return $"'{path}' is a folder";
-        var folder = Path.GetDirectoryName(full);
-        if (folder is not null && File.Exists(folder)) return $"'{path}': {folder} is a file, not a folder";
-        if (folder is not null && !Directory.Exists(folder)) return $"'{path}': folder {folder} does not exist";
-        // A folder that is there may still refuse the file (read only, /proc): opened for writing now, and removed again
-        // if it was made here, so that a refused run leaves nothing behind.
-        var existed = File.Exists(full);
-        try
-        {
-            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write)) { }
-            if (!existed) File.Delete(full);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"'{path}' cannot be written: {e.Message}";
-        }
-    }
 
     public static int? TownCount(IReadOnlyDictionary<string, string> options) =>
         options.TryGetValue("town-count", out var t) ? int.Parse(t, CultureInfo.InvariantCulture) : null;
