@@ -3,6 +3,7 @@ using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Engine.Tests;
 
+[Collection(SolverCancellationCollection.Name)]
 public class LpCancellationTests
 {
     [Fact]
