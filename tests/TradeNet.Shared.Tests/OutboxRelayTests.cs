@@ -320,6 +320,34 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Single(log.Messages, m => m.Contains("publishes again after 2 failed attempts"));
     }
 
+    /// <summary>A standalone host (in-memory bus) stopped, then its data folder started over RabbitMQ (the distributed
+    /// topology): the outbox still kept the events the in-memory bus had been handed, some perhaps unfinished, and a relay
+    /// over a durable bus read only pending rows, so those stayed kept for good and were never delivered.</summary>
+    [Fact]
+    public async Task Events_an_in_memory_run_kept_are_published_once_when_the_outbox_next_runs_over_a_durable_bus()
+    {
+        var db = new SqliteDatabase(Path.Combine(_settings.DataDir, "switch.db"), "");
+        var tradeIds = await WriteEventsAsync(db, 3);
+        var outboxIds = (await new SqliteOutboxStore(db).PendingAsync(10, default)).Select(m => m.Id).ToList();
+        await using (var memory = await StartHarnessAsync(db, new BusDurability(Durable: false)))
+        {
+            var handed = new PublishCount();
+            using var _ = memory.GetRequiredService<IBus>().ConnectPublishObserver(handed);
+            await RunUntilPublishedAsync(memory, handed, 3);
+        }
+        Assert.Equal(3, KeptRows(db));
+
+        await using var durable = await StartHarnessAsync(db, new BusDurability(Durable: true));
+        var sent = new PublishCount();
+        using var __ = durable.GetRequiredService<IBus>().ConnectPublishObserver(sent);
+        await RunUntilPublishedAsync(durable, sent, 3);
+
+        // Under their ids, so the consumers' inboxes discard those they had handled; then deleted as any confirmed event.
+        Assert.Equal(tradeIds, sent.TradeIds);
+        Assert.Equal(outboxIds, sent.MessageIds);
+        Assert.Equal(0, OutboxRows(db));
+    }
+
     [Fact]
     public async Task On_a_durable_bus_events_the_broker_confirmed_are_deleted()
     {

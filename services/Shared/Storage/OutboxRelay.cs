@@ -97,7 +97,9 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
                     await Task.Delay(StandBy, stoppingToken);
                     continue;
                 }
-                if (_keepSent) await MindKeptAsync(stoppingToken);
+                // Over a durable bus too, once: a standalone host's folder started over RabbitMQ still keeps what its
+                // in-memory bus was handed, which a relay reading pending rows alone left kept for good, never delivered.
+                if (_keepSent || !_requeued) await MindKeptAsync(stoppingToken);
                 // The unreadable rows stay pending in order among the others: asking for that many more keeps a
                 // batch's worth of rows the relay can still act on, however many of them there are.
                 var batch = Batch + _unreadable.Count;
@@ -141,8 +143,9 @@ public sealed class OutboxRelay<TStore>(TStore store, IServiceProvider services,
         await LetGoAsync();
     }
 
-    /// <summary>In-memory bus only: forgets what has been kept long enough, hands over again, once, what was kept when the
-    /// process last stopped, and hands over again what a consumer gave up on after its retries.</summary>
+    /// <summary>Forgets what has been kept long enough, hands over again, once, what was kept when the process last stopped
+    /// (on a durable bus only that, at the start: what an earlier run on the in-memory bus kept), and hands over again
+    /// what a consumer gave up on after its retries (in-memory bus only).</summary>
     private async Task MindKeptAsync(CancellationToken ct)
     {
         var now = Clock.GetUtcNow();
