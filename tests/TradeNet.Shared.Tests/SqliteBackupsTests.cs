@@ -224,6 +224,32 @@ public sealed class SqliteBackupsTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
     }
 
+    /// <summary>VACUUM INTO never asks the disk to keep what it wrote (SQLite's documentation says so), nor did the manifest's
+    /// write: the folder got its final name while its files could still be only in the page cache, so a power cut after it
+    /// (and after the retention had deleted the older backups) left a folder that looks complete over empty or torn files.
+    /// Every file, then the folder's entries, must be on the disk before the name; the name itself after the rename.</summary>
+    [Fact]
+    public async Task A_backups_files_reach_the_disk_before_its_folder_is_named_complete_and_the_name_after()
+    {
+        var flushed = new List<(string Path, string[] Folders)>();
+        var backups = new SqliteBackups(
+            [new BackupSource(new SqliteDatabase(Path.Combine(_settings.DataDir, "a.db"), PublisherSchema)),
+             new BackupSource(new SqliteDatabase(Path.Combine(_settings.DataDir, "b.db"), ConsumerSchema))],
+            Options.Create(new StorageOptions { DataDir = _settings.DataDir }), TimeProvider.System, NullLogger<SqliteBackups>.Instance)
+        {
+            // What the backups folder holds at each flush tells whether it came before or after the rename.
+            Flushed = path => flushed.Add((path, Directory.GetDirectories(Path.Combine(_settings.DataDir, "backups")).Select(d => Path.GetFileName(d)).ToArray())),
+        };
+
+        var manifest = await backups.TakeAsync(default);
+
+        var partial = Assert.Single(flushed.Select(f => Path.GetDirectoryName(f.Path)!).Where(d => Path.GetFileName(d).StartsWith(".partial-", StringComparison.Ordinal)).Distinct());
+        var beforeRename = flushed.Where(f => !f.Folders.Contains(manifest.Id)).Select(f => f.Path).ToList();
+        Assert.Equal(["a.db", "b.db", "backup.json"], beforeRename.Where(p => p != partial).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(partial, beforeRename[^1]); // the folder's entries once every file is there
+        Assert.Equal([backups.Folder], flushed.Where(f => f.Folders.Contains(manifest.Id)).Select(f => f.Path));
+    }
+
     /// <summary>Backups are deleted by hand (Retention in docs/operations.md): a manifest removed between the folder's
     /// listing and its reading threw out of the listing, a 500 for the operator's GET.</summary>
     [Fact]

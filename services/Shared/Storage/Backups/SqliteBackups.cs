@@ -138,6 +138,9 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
     /// <c>-wal</c> (SQLite deletes it when the file's last connection closes) or the backups folder (deleted by hand).</summary>
     internal Action<string>? Reading { get; init; }
 
+    /// <summary>A test's hook, run with each file or folder just after it was flushed to the disk.</summary>
+    internal Action<string>? Flushed { get; init; }
+
     // One read, and a file gone by then counts nothing: checking that it exists first left a moment for the -wal to vanish
     // before its length was read, and the backup answered 500.
     private long Size(string path)
@@ -205,8 +208,14 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
             await File.WriteAllTextAsync(Path.Combine(partial, ManifestName), JsonSerializer.Serialize(manifest, Json), ct);
             // The copies hold every key hash and handover code: a file copied out of this private folder stays private.
             foreach (var file in Directory.GetFiles(partial)) Restrict(file);
+            // On the disk before the name: VACUUM INTO never flushes its copy (SQLite's documentation; the hand-over's
+            // commit did, as a side effect) and the manifest's write did not either, so a power cut after the rename (and
+            // after the pruning that follows it) could leave the newest backup unreadable and the older ones deleted.
+            foreach (var file in Directory.GetFiles(partial)) ToDisk(file, DiskFlush.File);
+            ToDisk(partial, DiskFlush.Folder);
             // Only a complete backup gets a name the listing shows and an operator restores from.
             Directory.Move(partial, Path.Combine(Folder, name));
+            NameToDisk(name);
             logger.LogInformation("Backup {Id} taken: {Files} files, {Bytes} bytes, writers held back {Held} ms",
                 name, files.Count, files.Sum(f => f.Bytes), manifest.WritersHeldMs);
             return manifest;
@@ -521,6 +530,26 @@ public sealed class SqliteBackups(IEnumerable<BackupSource> sources, IOptions<St
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL";
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private void ToDisk(string path, Action<string> flush)
+    {
+        flush(path);
+        Flushed?.Invoke(path);
+    }
+
+    /// <summary>The new name on the disk too. A failure now is logged, not thrown: the backup is complete and listed, and
+    /// the file system keeps the name at its own next flush.</summary>
+    private void NameToDisk(string name)
+    {
+        try
+        {
+            ToDisk(Folder, DiskFlush.Folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "Backup {Id} is complete, but its folder's name could not be flushed to the disk", name);
+        }
     }
 
     private static async Task<BackupFile> DescribeAsync(string path, CancellationToken ct)
