@@ -53,6 +53,19 @@ public class CounterpartTests
     }
 
     [Fact]
+    public async Task What_is_available_a_crumb_below_the_min_lot_is_told_as_the_answer_shows_it_not_rounded_up_to_the_lot()
+    {
+        await using var host = new MatchingHost();
+        // As reservations leave a listing: 4.9996 of it remains, its lot is 5 (three decimals told "(5) is below … (5)").
+        var remnant = Swap.CheeseNeed() with { Remaining = 4.9996, MinLot = 5 };
+        await host.PublishListingsAsync(Swap.CheeseOffer(), remnant);
+
+        var view = await ReadAsync(host.Town(Swap.B), remnant.Id);
+
+        Assert.Equal((4.9996, "what is available (4.9996) is below its min lot (5)"), (view.Available, view.NotInBookReason));
+    }
+
+    [Fact]
     public async Task What_pending_proposals_hold_is_shown_and_an_operator_may_ask_too()
     {
         await using var host = new MatchingHost();

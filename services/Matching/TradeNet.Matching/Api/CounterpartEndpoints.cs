@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -69,5 +68,5 @@ internal static class CounterpartEndpoints
 
     private static string Kind(ListingKind kind) => kind == ListingKind.Offer ? "offer" : "need";
 
-    private static string Number(double value) => Math.Round(value, 3).ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Number(double value) => Counterparts.Quantity(value);
 }
