@@ -127,6 +127,26 @@ public class CounterpartTests
     }
 
     [Fact]
+    public async Task A_listing_withdrawn_while_its_request_waited_for_its_turn_is_told_withdrawn_as_the_book_it_is_weighed_against()
+    {
+        var store = new HookedStore();
+        await using var host = new MatchingHost { WrapStore = store.Wrap };
+        await host.PublishListingsAsync(Swap.All);
+        // After the route has checked who may ask (its first read of the listing), before it reads the book: as a
+        // withdrawal landing while the request waits up to 10 s for its turn (CounterpartGate).
+        store.AfterNextListingRead(async () =>
+        {
+            await host.Publish(new ListingWithdrawn("b-cheese", Swap.B, 2));
+            await Eventually.True(async () => (await host.BookAsync()).All(b => b.Id != "b-cheese"), what: "b-cheese withdrawn");
+        });
+
+        var view = await ReadAsync(host.Town(Swap.B), "b-cheese");
+
+        // Not "available 10, not in the book, no reason why".
+        Assert.Equal((0.0, false, "it is withdrawn"), (view.Available, view.InBook, view.NotInBookReason));
+    }
+
+    [Fact]
     public async Task Another_town_is_refused_an_unknown_listing_is_a_404_and_a_bad_limit_a_400_naming_it()
     {
         await using var host = new MatchingHost();
