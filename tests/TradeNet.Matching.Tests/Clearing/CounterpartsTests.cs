@@ -51,6 +51,43 @@ public class CounterpartsTests
     }
 
     [Fact]
+    public void A_leg_short_of_the_larger_min_lot_by_a_fraction_names_both_quantities_as_the_answer_shows_them()
+    {
+        // 2.25 and 2.2 both printed "2.2" at one decimal: "at least 2.2 but at most 2.2".
+        var offer = Offer("o", "roanne", "cheese", 2.2, 12);
+        var need = Need("n", "riorges", "cheese", 10, 12, minLot: 2.25);
+
+        Assert.Equal("a leg would carry at least 2.25 (the larger min lot) but at most 2.2 (what the smaller has available)",
+            Assert.Single(Counterparts.Why(offer, need, 1.3)).Detail);
+    }
+
+    [Fact]
+    public void A_town_just_beyond_a_needs_distance_is_told_a_distance_over_it_not_one_equal_to_it()
+    {
+        var offer = Offer("o", "roanne", "cheese", 10, 12, at: Lyon);
+        var roadKm = TradeNet.Shared.Hosting.Geo.RoadKm(Lyon.Lat, Lyon.Lon, Riorges.Lat, Riorges.Lon, 1.3);
+        var need = Need("n", "riorges", "cheese", 10, 12, maxKm: roadKm - 0.001);
+
+        var detail = Assert.Single(Counterparts.Why(offer, need, 1.3)).Detail;
+
+        var match = System.Text.RegularExpressions.Regex.Match(detail, @"^([\d.]+) km by road, over the need's ([\d.]+) km$");
+        Assert.True(match.Success, detail);
+        Assert.True(double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            > double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), detail);
+    }
+
+    [Fact]
+    public void Windows_that_miss_each_other_within_a_day_are_told_with_their_hours()
+    {
+        // Told as dates alone, these read "available … to 2026-12-03 against needed 2026-12-03 to …": seemingly overlapping.
+        var offer = Offer("o", "roanne", "cheese", 10, 12, from: Day, until: Day.AddDays(2).AddHours(10));
+        var need = Need("n", "riorges", "cheese", 10, 12, from: Day.AddDays(2).AddHours(12).AddMilliseconds(250), until: Day.AddDays(4));
+
+        Assert.Equal("available 2026-12-01 to 2026-12-03 10:00:00Z against needed 2026-12-03 12:00:00.250Z to 2026-12-05",
+            Assert.Single(Counterparts.Why(offer, need, 1.3)).Detail);
+    }
+
+    [Fact]
     public void Counterparts_are_the_other_kind_of_the_same_category_those_that_fit_first_then_the_nearest()
     {
         var need = Need("n", "riorges", "cheese", 10, 12, maxKm: 30);

@@ -53,6 +53,19 @@ public class CounterpartTests
     }
 
     [Fact]
+    public async Task What_is_available_a_crumb_below_the_min_lot_is_told_as_the_answer_shows_it_not_rounded_up_to_the_lot()
+    {
+        await using var host = new MatchingHost();
+        // As reservations leave a listing: 4.9996 of it remains, its lot is 5 (three decimals told "(5) is below … (5)").
+        var remnant = Swap.CheeseNeed() with { Remaining = 4.9996, MinLot = 5 };
+        await host.PublishListingsAsync(Swap.CheeseOffer(), remnant);
+
+        var view = await ReadAsync(host.Town(Swap.B), remnant.Id);
+
+        Assert.Equal((4.9996, "what is available (4.9996) is below its min lot (5)"), (view.Available, view.NotInBookReason));
+    }
+
+    [Fact]
     public async Task What_pending_proposals_hold_is_shown_and_an_operator_may_ask_too()
     {
         await using var host = new MatchingHost();
@@ -111,6 +124,26 @@ public class CounterpartTests
         // Nothing written, but c-cheese's window ended.
         clock.Shift = TimeSpan.FromDays(3);
         Assert.Empty((await ReadAsync(town, "b-cheese")).Counterparts);
+    }
+
+    [Fact]
+    public async Task A_listing_withdrawn_while_its_request_waited_for_its_turn_is_told_withdrawn_as_the_book_it_is_weighed_against()
+    {
+        var store = new HookedStore();
+        await using var host = new MatchingHost { WrapStore = store.Wrap };
+        await host.PublishListingsAsync(Swap.All);
+        // After the route has checked who may ask (its first read of the listing), before it reads the book: as a
+        // withdrawal landing while the request waits up to 10 s for its turn (CounterpartGate).
+        store.AfterNextListingRead(async () =>
+        {
+            await host.Publish(new ListingWithdrawn("b-cheese", Swap.B, 2));
+            await Eventually.True(async () => (await host.BookAsync()).All(b => b.Id != "b-cheese"), what: "b-cheese withdrawn");
+        });
+
+        var view = await ReadAsync(host.Town(Swap.B), "b-cheese");
+
+        // Not "available 10, not in the book, no reason why".
+        Assert.Equal((0.0, false, "it is withdrawn"), (view.Available, view.InBook, view.NotInBookReason));
     }
 
     [Fact]

@@ -5,7 +5,8 @@ using TradeNet.Matching.Storage;
 namespace TradeNet.Matching.Tests.Component;
 
 /// <summary>The real store, with a hook the test arms to run once right after the next read of the open listings
-/// or of a list of trades, so it can change state between the reads a round makes.</summary>
+/// or of a list of trades, so it can change state between the reads a round makes (and one for the next read of a
+/// single listing).</summary>
 public sealed class HookedStore : IMatchingStore
 {
     private IMatchingStore _inner = null!;
@@ -48,7 +49,16 @@ public sealed class HookedStore : IMatchingStore
         return listings;
     }
 
-    public Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default) => _inner.GetListingAsync(id, ct);
+    public async Task<BookListing?> GetListingAsync(string id, CancellationToken ct = default)
+    {
+        var listing = await _inner.GetListingAsync(id, ct);
+        await (Interlocked.Exchange(ref _afterNextListingRead, null)?.Invoke() ?? Task.CompletedTask);
+        return listing;
+    }
+
+    /// <summary>Runs once right after the next read of one listing (<see cref="GetListingAsync"/>).</summary>
+    public void AfterNextListingRead(Func<Task> hook) => _afterNextListingRead = hook;
+    private Func<Task>? _afterNextListingRead;
 
     public Task<Trade?> GetTradeAsync(Guid id, CancellationToken ct = default) => _inner.GetTradeAsync(id, ct);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -37,6 +36,11 @@ internal static class CounterpartEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy",
                 detail: "Matching is working out other listings' counterparts; nothing was read. Retry shortly.");
         }
+        // Read again now that it has its turn: the read above only decided who may ask, and the wait for the turn may be
+        // seconds, in which a withdrawal or a change lands. Told from that earlier copy against the book read below, a
+        // withdrawn listing was "available 10, not in the book", with no reason why.
+        if (await store.GetListingAsync(id, ct) is { Listing: { } current } again && OrderBook.Entry(current, 0) is not null)
+            (stored, snapshot) = (again, current);
         var now = clock.GetUtcNow();
         // The book exactly as a round clears it (what it leaves out can be no one's counterpart), read and built once per
         // book version and holds.
@@ -69,5 +73,5 @@ internal static class CounterpartEndpoints
 
     private static string Kind(ListingKind kind) => kind == ListingKind.Offer ? "offer" : "need";
 
-    private static string Number(double value) => Math.Round(value, 3).ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Number(double value) => Counterparts.Quantity(value);
 }

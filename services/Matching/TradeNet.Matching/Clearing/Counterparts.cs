@@ -41,7 +41,10 @@ public static class Counterparts
             reasons.Add(new(NoFitReason.SameTown, "both listings are of one town"));
         var roadKm = Geo.RoadKm(offer.Lat, offer.Lon, need.Lat, need.Lon, detourFactor);
         if (need.MaxDistanceKm is { } max && roadKm > max)
-            reasons.Add(new(NoFitReason.Distance, $"{Number(roadKm)} km by road, over the need's {Number(max)} km"));
+        {
+            var (road, limit) = Apart(roadKm, max);
+            reasons.Add(new(NoFitReason.Distance, $"{road} km by road, over the need's {limit} km"));
+        }
         var missing = need.Requires.Where(r => !offer.Attributes.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
         if (missing.Count > 0)
             reasons.Add(new(NoFitReason.Attributes, $"the offer lacks what the need requires: {string.Join(", ", missing)}"));
@@ -49,8 +52,8 @@ public static class Counterparts
             reasons.Add(new(NoFitReason.Window, $"available {Window(offer)} against needed {Window(need)}"));
         var (least, most) = (Math.Max(offer.MinLot, need.MinLot), Math.Min(offer.Available, need.Available));
         if (least > most)
-            reasons.Add(new(NoFitReason.Lots, $"a leg would carry at least {Number(least)} (the larger min lot) but at most " +
-                $"{Number(most)} (what the smaller has available)"));
+            reasons.Add(new(NoFitReason.Lots, $"a leg would carry at least {Quantity(least)} (the larger min lot) but at most " +
+                $"{Quantity(most)} (what the smaller has available)"));
         return reasons;
     }
 
@@ -98,10 +101,35 @@ public static class Counterparts
     private static string Window(BookEntry e) => (e.AvailableFrom, e.AvailableUntil) switch
     {
         (null, null) => "at any time",
-        ({ } from, null) => $"from {from:yyyy-MM-dd}",
-        (null, { } until) => $"until {until:yyyy-MM-dd}",
-        ({ } from, { } until) => $"{from:yyyy-MM-dd} to {until:yyyy-MM-dd}",
+        ({ } from, null) => $"from {Instant(from)}",
+        (null, { } until) => $"until {Instant(until)}",
+        ({ } from, { } until) => $"{Instant(from)} to {Instant(until)}",
     };
 
-    private static string Number(double value) => Math.Round(value, 1).ToString("0.#", CultureInfo.InvariantCulture);
+    /// <summary>A window's end in UTC: the date alone at midnight, else with the time (to the millisecond when it has
+    /// one: windows' ends are whole milliseconds), since windows that miss each other by hours read as overlapping when told
+    /// as dates.</summary>
+    private static string Instant(DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        var format = utc.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd"
+            : utc.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss'Z'" : "yyyy-MM-dd HH:mm:ss.fff'Z'";
+        return utc.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A quantity as the answer's numbers show it (<see cref="DisplayedNumbers"/>): a min lot of 2.25 against 2.2
+    /// available read "at least 2.2 but at most 2.2" at one decimal.</summary>
+    internal static string Quantity(double value) =>
+        DisplayedNumbers.Round(value).ToString("0.###############", CultureInfo.InvariantCulture);
+
+    /// <summary><paramref name="value"/> and the <paramref name="bound"/> it is over, to one decimal, or to as many more as
+    /// it takes for them to read apart: 50.04 km was told as "50 km by road, over the need's 50 km".</summary>
+    private static (string Value, string Bound) Apart(double value, double bound)
+    {
+        var decimals = 1;
+        while (decimals < 15 && Math.Round(value, decimals) == Math.Round(bound, decimals)) decimals++;
+        var format = "0." + new string('#', decimals);
+        return (Math.Round(value, decimals).ToString(format, CultureInfo.InvariantCulture),
+            Math.Round(bound, decimals).ToString(format, CultureInfo.InvariantCulture));
+    }
 }
