@@ -50,6 +50,30 @@ public class ComposeTests
     }
 
     [Fact]
+    public void Matching_is_given_logistics_grpc_address()
+    {
+        var services = TradeNetServices.ToDictionary(s => s.Name, s => s.Env);
+
+        var address = Assert.IsType<YamlScalarNode>(services["matching"].GetValueOrDefault("Services__Logistics__Grpc")).Value!;
+
+        Assert.Equal(("logistics", Manifests.PortOf(((YamlScalarNode)services["logistics"]["Endpoints__Grpc"]).Value!)), Manifests.Target(address));
+    }
+
+    /// <summary>YARP forwards the REST calls as HTTP/1.1: a cluster pointed at another service, or at a service's HTTP/2-only
+    /// gRPC port, answers its routes with 502; one left at gateway.json's default calls the gateway's own container.</summary>
+    [Fact]
+    public void Each_gateway_cluster_reaches_the_rest_port_of_its_service()
+    {
+        var services = TradeNetServices.ToDictionary(s => s.Name, s => s.Env);
+        var destinations = services["gateway"].Select(e => (Match: Manifests.ClusterDestination().Match(e.Key), e.Value))
+            .Where(d => d.Match.Success).Select(d => (Cluster: d.Match.Groups[1].Value, Address: ((YamlScalarNode)d.Value).Value!)).ToList();
+
+        Assert.Equal(SettingNames.GatewayClusterNames.Order(), destinations.Select(d => d.Cluster).Distinct().Order());
+        foreach (var (cluster, address) in destinations)
+            Assert.Equal((cluster, Manifests.PortOf(((YamlScalarNode)services[cluster]["Endpoints__Rest"]).Value!)), Manifests.Target(address));
+    }
+
+    [Fact]
     public void Compose_and_kubernetes_run_each_deployable_on_the_same_ports()
     {
         var compose = TradeNetServices.ToDictionary(s => s.Name, s => s.Env);

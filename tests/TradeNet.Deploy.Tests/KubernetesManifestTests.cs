@@ -104,6 +104,27 @@ public class KubernetesManifestTests
         }
     }
 
+    /// <summary>YARP forwards the REST calls as HTTP/1.1: a cluster pointed at another service, or at a service's HTTP/2-only
+    /// gRPC port (which the same Service also carries), answers its routes with 502; one left at gateway.json's default
+    /// calls the gateway pod itself.</summary>
+    [Fact]
+    public void Each_gateway_cluster_reaches_the_rest_port_of_its_service()
+    {
+        var destinations = Env(Container("gateway")).Select(e => (Match: ClusterDestination().Match(e.Name), e.Value))
+            .Where(d => d.Match.Success).Select(d => (Cluster: d.Match.Groups[1].Value, Address: d.Value!)).ToList();
+
+        Assert.Equal(SettingNames.GatewayClusterNames.Order(), destinations.Select(d => d.Cluster).Distinct().Order());
+        foreach (var (cluster, address) in destinations)
+        {
+            var (host, port) = Target(address);
+            var service = Object("Service", host);
+            var servicePort = service.Items("spec", "ports").Single(p => int.Parse(p.Text("port")!) == port);
+            var target = Selected(service.At("spec", "selector")!);
+            Assert.Equal((cluster, "rest"), (target.Text("metadata", "name"), servicePort.Text("targetPort")));
+            Assert.Equal(ContainerPort(Container(target), "rest"), PortOf(EnvValue(Container(target), "Endpoints__Rest")!));
+        }
+    }
+
     /// <summary>The gateway authenticates keys, matching reserves listings and logistics checks vehicles' home towns
     /// with catalog's gRPC service; without the address each would dial its local default and fail.</summary>
     [Theory]

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace TradeNet.Deploy.Tests;
 
 /// <summary>The Kubernetes manifests under deploy/kubernetes, one YAML document per object.</summary>
-internal static class Manifests
+internal static partial class Manifests
 {
     public const string Folder = "deploy/kubernetes";
     public static readonly string[] Deployables = ["catalog", "matching", "logistics", "gateway"];
@@ -52,6 +52,10 @@ internal static class Manifests
         var target = new Uri("http://" + uri.AbsolutePath.TrimStart('/'));
         return (target.Host, target.Port);
     }
+
+    /// <summary>A gateway setting that points a YARP cluster at a destination: ReverseProxy__Clusters__{cluster}__Destinations__{name}__Address.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^ReverseProxy__Clusters__([^_]+)__Destinations__[^_]+__Address$")]
+    public static partial System.Text.RegularExpressions.Regex ClusterDestination();
 
     /// <summary>Whether a Service is headless: DNS answers with its pods' own addresses rather than one virtual IP.</summary>
     public static bool IsHeadless(YamlMappingNode service) => service.Text("spec", "clusterIP") == "None";
