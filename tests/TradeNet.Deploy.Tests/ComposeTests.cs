@@ -73,6 +73,21 @@ public class ComposeTests
             Assert.Equal((cluster, Manifests.PortOf(((YamlScalarNode)services[cluster]["Endpoints__Rest"]).Value!)), Manifests.Target(address));
     }
 
+    /// <summary>Compose starts a service's dependents once its healthcheck passes: one that probes a port the service does not
+    /// listen on, or its HTTP/2-only gRPC port, holds back the gateway and with it the whole deployment.</summary>
+    [Fact]
+    public void Each_service_healthcheck_probes_its_own_rest_port_with_the_probe_its_image_holds()
+    {
+        foreach (var (name, env) in TradeNetServices)
+        {
+            var test = Services[name].Items("healthcheck", "test").Select(t => ((YamlScalarNode)t).Value!).ToList();
+            var rest = Manifests.PortOf(((YamlScalarNode)env["Endpoints__Rest"]).Value!);
+
+            Assert.Equal(["CMD", "dotnet", "/probe/TradeNet.HealthProbe.dll", $"http://127.0.0.1:{rest}/health"], test);
+            Assert.Contains(Dockerfiles.LastStage(name), i => i.Keyword == "COPY" && i.Args.EndsWith(" /probe/", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void Compose_and_kubernetes_run_each_deployable_on_the_same_ports()
     {
