@@ -94,6 +94,8 @@ public class ComposeTests
         var compose = TradeNetServices.ToDictionary(s => s.Name, s => s.Env);
 
         Assert.Equal(Manifests.Deployables.Order(), compose.Keys.Order());
+        Assert.All(compose.Values.SelectMany(env => env.Where(e => e.Key.StartsWith("Endpoints__", StringComparison.Ordinal))),
+            e => Assert.True(Manifests.IsEveryInterface(((YamlScalarNode)e.Value).Value!), $"{e.Key}: {e.Value}"));
         foreach (var name in Manifests.Deployables)
             foreach (var endpoint in new[] { "Endpoints__Rest", "Endpoints__Grpc" })
                 Assert.Equal(Manifests.EnvValue(Manifests.Container(name), endpoint) is { } url ? Manifests.PortOf(url) : null,

@@ -35,6 +35,7 @@ public class DockerfileTests
         int? Port(string setting) => env.TryGetValue(setting, out var url) ? PortOf(url) : null;
         int? KubernetesPort(string setting) => EnvValue(container, setting) is { } url ? PortOf(url) : null;
 
+        Assert.All(env.Where(e => e.Key.StartsWith("Endpoints__", StringComparison.Ordinal)), e => Assert.True(IsEveryInterface(e.Value), e.Value));
         Assert.Equal(KubernetesPort("Endpoints__Rest"), Port("Endpoints__Rest"));
         Assert.Equal(KubernetesPort("Endpoints__Grpc"), Port("Endpoints__Grpc"));
         Assert.Equal(new[] { Port("Endpoints__Rest"), Port("Endpoints__Grpc") }.OfType<int>().Select(p => p.ToString()),

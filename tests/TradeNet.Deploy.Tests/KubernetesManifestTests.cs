@@ -43,6 +43,8 @@ public class KubernetesManifestTests
 
         var rest = ContainerPort(container, "rest");
         Assert.Equal(rest, PortOf(EnvValue(container, "Endpoints__Rest")!));
+        Assert.All(new[] { "Endpoints__Rest", "Endpoints__Grpc" }.Select(e => EnvValue(container, e)).OfType<string>(),
+            url => Assert.True(IsEveryInterface(url), url));
         var grpcUrl = EnvValue(container, "Endpoints__Grpc");
         Assert.Equal(grpcUrl is not null, container.Items("ports").Any(p => p.Text("name") == "grpc"));
         if (grpcUrl is not null) Assert.Equal(ContainerPort(container, "grpc"), PortOf(grpcUrl));

@@ -43,6 +43,11 @@ internal static partial class Manifests
     /// <summary>The port of a URL such as http://0.0.0.0:5101 or http://catalog:5102.</summary>
     public static int PortOf(string url) => new Uri(url).Port;
 
+    /// <summary>Whether a listen address (Endpoints:Rest, Endpoints:Grpc) takes connections on every interface, as a container's
+    /// must: on loopback the probes, the other containers and the gateway would all be refused.</summary>
+    public static bool IsEveryInterface(string listenUrl) =>
+        new Uri(TradeNet.Shared.Hosting.ServiceDefaults.AnyHostAsZeros(listenUrl)).Host is "0.0.0.0" or "[::]";
+
     /// <summary>The host and port an address reaches: http://catalog:5102, or dns:///catalog-grpc:5102 (gRPC's
     /// resolver form, where the target is the path).</summary>
     public static (string Host, int Port) Target(string address)
