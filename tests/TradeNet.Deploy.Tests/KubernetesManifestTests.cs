@@ -88,6 +88,23 @@ public class KubernetesManifestTests
         Assert.Equal(created.Order(), read.Select(e => e.SecretRef!.Text("key")!).Distinct().Order());
     }
 
+    /// <summary>The manifests are committed and applied as they are: a key, password or connection string (which holds the
+    /// database's password) written in one as a value or in the ConfigMap is everyone's who can read the repository or the
+    /// namespace's ConfigMaps.</summary>
+    [Fact]
+    public void Secret_settings_come_from_the_secret_and_are_never_written_in_a_manifest()
+    {
+        var secretLike = new Regex("(Key|Password|ConnectionString)$");
+        var written = Deployments.Select(Container).SelectMany(Env).Where(e => e.SecretRef is null).Select(e => e.Name)
+            .Concat(Objects.Where(o => o.Text("kind") == "ConfigMap").SelectMany(o => Yaml.Entries((YamlMappingNode)o.At("data")!).Keys))
+            .Where(name => secretLike.IsMatch(name)).ToList();
+
+        Assert.Empty(written);
+        // Every TradeNet process signs or checks the gateway's tokens with the same key.
+        Assert.All(Deployments.Select(Container).Where(IsTradeNet),
+            c => Assert.Contains(Env(c), e => e.Name == "Auth__InternalTokenKey" && e.SecretRef is not null));
+    }
+
     [Fact]
     public void The_pods_find_each_other_by_service_name_and_port()
     {
