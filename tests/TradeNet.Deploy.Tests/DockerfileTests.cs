@@ -45,6 +45,14 @@ public class DockerfileTests
         Assert.Contains($"\"http://127.0.0.1:{Port("Endpoints__Rest")}/health\"", check);
     }
 
+    /// <summary>The aspnet base image sets ASPNETCORE_HTTP_PORTS=8080. The services listen where Endpoints:Rest and
+    /// Endpoints:Grpc say (UseTradeNetEndpoints), so Kestrel ignored it, but warned at every container start "Overriding
+    /// address(es) 'http://*:8080'", naming a port nothing listens on (seen running the gateway with the image's setting).</summary>
+    [Theory]
+    [MemberData(nameof(EachDeployable))]
+    public void Each_image_clears_the_base_images_port_8080(string name) =>
+        Assert.Equal("", Dockerfiles.Env(name).GetValueOrDefault("ASPNETCORE_HTTP_PORTS"));
+
     /// <summary>An image is public once pushed: a secret in its ENV is everyone's who can pull it.</summary>
     [Theory]
     [MemberData(nameof(EachDeployable))]

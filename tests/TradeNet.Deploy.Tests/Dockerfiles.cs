@@ -59,7 +59,7 @@ internal static partial class Dockerfiles
     [GeneratedRegex(@"\\\r?\n")]
     private static partial Regex Continuation();
 
-    [GeneratedRegex(@"([A-Za-z_][A-Za-z0-9_]*)=(\S+)")]
+    [GeneratedRegex(@"([A-Za-z_][A-Za-z0-9_]*)=(\S*)")]
     private static partial Regex EnvPair();
 
     [GeneratedRegex(@"dotnet publish (\S+\.csproj)")]
