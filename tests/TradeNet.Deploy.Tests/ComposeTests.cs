@@ -88,6 +88,23 @@ public class ComposeTests
         }
     }
 
+    /// <summary>The dashboard's image takes OTLP over gRPC on one port and over HTTP on another: telemetry sent to the wrong
+    /// one, or by the other protocol, is lost without a word (telemetry is best-effort). Compose says as Kubernetes does.</summary>
+    [Fact]
+    public void Each_process_sends_its_telemetry_to_the_dashboards_otlp_port_as_in_kubernetes()
+    {
+        var dashboard = Manifests.Container("aspire-dashboard");
+        var otlp = ("aspire-dashboard", Manifests.ContainerPort(dashboard, "otlp"));
+        var protocol = Manifests.EnvValue(Manifests.Container("gateway"), "OTEL_EXPORTER_OTLP_PROTOCOL");
+
+        Assert.Equal(dashboard.Text("image"), Services["aspire-dashboard"].Text("image"));
+        foreach (var (name, env) in TradeNetServices)
+        {
+            Assert.Equal(otlp, Manifests.Target(((YamlScalarNode)env["OTEL_EXPORTER_OTLP_ENDPOINT"]).Value!));
+            Assert.Equal(protocol, ((YamlScalarNode)env["OTEL_EXPORTER_OTLP_PROTOCOL"]).Value);
+        }
+    }
+
     [Fact]
     public void Compose_and_kubernetes_run_each_deployable_on_the_same_ports()
     {
