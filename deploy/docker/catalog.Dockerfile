@@ -27,7 +27,10 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /out/app ./
 COPY --from=build /out/probe /probe/
-ENV Endpoints__Rest=http://0.0.0.0:5101 \
+# The base image's ASPNETCORE_HTTP_PORTS=8080 is cleared: the Endpoints__ settings say where to listen, and Kestrel
+# warned at every start that it overrode 8080.
+ENV ASPNETCORE_HTTP_PORTS= \
+    Endpoints__Rest=http://0.0.0.0:5101 \
     Endpoints__Grpc=http://0.0.0.0:5102 \
     Storage__DataDir=/data
 RUN mkdir -p /data && chown $APP_UID /data

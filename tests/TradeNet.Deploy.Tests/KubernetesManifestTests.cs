@@ -43,6 +43,8 @@ public class KubernetesManifestTests
 
         var rest = ContainerPort(container, "rest");
         Assert.Equal(rest, PortOf(EnvValue(container, "Endpoints__Rest")!));
+        Assert.All(new[] { "Endpoints__Rest", "Endpoints__Grpc" }.Select(e => EnvValue(container, e)).OfType<string>(),
+            url => Assert.True(IsEveryInterface(url), url));
         var grpcUrl = EnvValue(container, "Endpoints__Grpc");
         Assert.Equal(grpcUrl is not null, container.Items("ports").Any(p => p.Text("name") == "grpc"));
         if (grpcUrl is not null) Assert.Equal(ContainerPort(container, "grpc"), PortOf(grpcUrl));
@@ -86,6 +88,23 @@ public class KubernetesManifestTests
         Assert.Equal(created.Order(), read.Select(e => e.SecretRef!.Text("key")!).Distinct().Order());
     }
 
+    /// <summary>The manifests are committed and applied as they are: a key, password or connection string (which holds the
+    /// database's password) written in one as a value or in the ConfigMap is everyone's who can read the repository or the
+    /// namespace's ConfigMaps.</summary>
+    [Fact]
+    public void Secret_settings_come_from_the_secret_and_are_never_written_in_a_manifest()
+    {
+        var secretLike = new Regex("(Key|Password|ConnectionString)$");
+        var written = Deployments.Select(Container).SelectMany(Env).Where(e => e.SecretRef is null).Select(e => e.Name)
+            .Concat(Objects.Where(o => o.Text("kind") == "ConfigMap").SelectMany(o => Yaml.Entries((YamlMappingNode)o.At("data")!).Keys))
+            .Where(name => secretLike.IsMatch(name)).ToList();
+
+        Assert.Empty(written);
+        // Every TradeNet process signs or checks the gateway's tokens with the same key.
+        Assert.All(Deployments.Select(Container).Where(IsTradeNet),
+            c => Assert.Contains(Env(c), e => e.Name == "Auth__InternalTokenKey" && e.SecretRef is not null));
+    }
+
     [Fact]
     public void The_pods_find_each_other_by_service_name_and_port()
     {
@@ -101,6 +120,27 @@ public class KubernetesManifestTests
             var (host, port) = Target(address);
             var ports = Object("Service", host).Items("spec", "ports").Select(p => int.Parse(p.Text("port")!));
             Assert.Contains(port, ports);
+        }
+    }
+
+    /// <summary>YARP forwards the REST calls as HTTP/1.1: a cluster pointed at another service, or at a service's HTTP/2-only
+    /// gRPC port (which the same Service also carries), answers its routes with 502; one left at gateway.json's default
+    /// calls the gateway pod itself.</summary>
+    [Fact]
+    public void Each_gateway_cluster_reaches_the_rest_port_of_its_service()
+    {
+        var destinations = Env(Container("gateway")).Select(e => (Match: ClusterDestination().Match(e.Name), e.Value))
+            .Where(d => d.Match.Success).Select(d => (Cluster: d.Match.Groups[1].Value, Address: d.Value!)).ToList();
+
+        Assert.Equal(SettingNames.GatewayClusterNames.Order(), destinations.Select(d => d.Cluster).Distinct().Order());
+        foreach (var (cluster, address) in destinations)
+        {
+            var (host, port) = Target(address);
+            var service = Object("Service", host);
+            var servicePort = service.Items("spec", "ports").Single(p => int.Parse(p.Text("port")!) == port);
+            var target = Selected(service.At("spec", "selector")!);
+            Assert.Equal((cluster, "rest"), (target.Text("metadata", "name"), servicePort.Text("targetPort")));
+            Assert.Equal(ContainerPort(Container(target), "rest"), PortOf(EnvValue(Container(target), "Endpoints__Rest")!));
         }
     }
 

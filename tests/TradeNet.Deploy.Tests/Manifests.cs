@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace TradeNet.Deploy.Tests;
 
 /// <summary>The Kubernetes manifests under deploy/kubernetes, one YAML document per object.</summary>
-internal static class Manifests
+internal static partial class Manifests
 {
     public const string Folder = "deploy/kubernetes";
     public static readonly string[] Deployables = ["catalog", "matching", "logistics", "gateway"];
@@ -43,6 +43,11 @@ internal static class Manifests
     /// <summary>The port of a URL such as http://0.0.0.0:5101 or http://catalog:5102.</summary>
     public static int PortOf(string url) => new Uri(url).Port;
 
+    /// <summary>Whether a listen address (Endpoints:Rest, Endpoints:Grpc) takes connections on every interface, as a container's
+    /// must: on loopback the probes, the other containers and the gateway would all be refused.</summary>
+    public static bool IsEveryInterface(string listenUrl) =>
+        new Uri(TradeNet.Shared.Hosting.ServiceDefaults.AnyHostAsZeros(listenUrl)).Host is "0.0.0.0" or "[::]";
+
     /// <summary>The host and port an address reaches: http://catalog:5102, or dns:///catalog-grpc:5102 (gRPC's
     /// resolver form, where the target is the path).</summary>
     public static (string Host, int Port) Target(string address)
@@ -52,6 +57,10 @@ internal static class Manifests
         var target = new Uri("http://" + uri.AbsolutePath.TrimStart('/'));
         return (target.Host, target.Port);
     }
+
+    /// <summary>A gateway setting that points a YARP cluster at a destination: ReverseProxy__Clusters__{cluster}__Destinations__{name}__Address.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^ReverseProxy__Clusters__([^_]+)__Destinations__[^_]+__Address$")]
+    public static partial System.Text.RegularExpressions.Regex ClusterDestination();
 
     /// <summary>Whether a Service is headless: DNS answers with its pods' own addresses rather than one virtual IP.</summary>
     public static bool IsHeadless(YamlMappingNode service) => service.Text("spec", "clusterIP") == "None";

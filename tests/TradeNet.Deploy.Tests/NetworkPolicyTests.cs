@@ -40,11 +40,26 @@ public class NetworkPolicyTests
     }
 
     [Fact]
-    public void Every_pod_denies_what_no_policy_admits()
+    public void Every_pod_these_manifests_run_denies_what_no_policy_admits()
     {
-        var deny = Assert.Single(Policies, p => p.At("spec", "podSelector") is YamlMappingNode { Children.Count: 0 });
+        var deny = Assert.Single(Policies, p => !p.Items("spec", "ingress").Any());
         Assert.Equal(["Ingress"], deny.Items("spec", "policyTypes").Select(t => ((YamlScalarNode)t).Value));
-        Assert.Empty(deny.Items("spec", "ingress"));
+
+        Assert.All(Deployments, d => Assert.True(SelectsLabels(deny.At("spec", "podSelector"), PodLabels(d)), d.Text("metadata", "name")));
+    }
+
+    /// <summary>The README has RabbitMQ and MongoDB run in this namespace (<c>rabbitmq:5672</c>, <c>mongo-0.mongo-svc</c>, from
+    /// their operators). A deny over every pod of the namespace (<c>podSelector: {}</c>) cut TradeNet off from both, and the
+    /// broker's and the database's nodes from each other; which ports their pods need is their operators' business.</summary>
+    [Theory]
+    [InlineData("app.kubernetes.io/name", "rabbitmq")] // a RabbitmqCluster named rabbitmq (RabbitMQ Cluster Operator)
+    [InlineData("app", "mongo-svc")] // a MongoDBCommunity named mongo (MongoDB Community Operator)
+    public void No_policy_selects_a_pod_these_manifests_do_not_run(string label, string value)
+    {
+        var selecting = Policies.Where(p => SelectsLabels(p.At("spec", "podSelector"), new() { [label] = value }))
+            .Select(p => p.Text("metadata", "name")).ToList();
+
+        Assert.Empty(selecting);
     }
 
     [Theory]
@@ -77,8 +92,31 @@ public class NetworkPolicyTests
             .Any(rule => rule.Items("ports").Any(p => int.Parse(p.Text("port")!) == port)
                 && (!rule.Items("from").Any() || rule.Items("from").Any(from => Selects(from.At("podSelector"), caller))));
 
-    private static bool Selects(YamlNode? selector, string name) =>
-        NameLabel(selector) == name
-        || (selector?.Items("matchExpressions") ?? []).Any(e => e.Text("key") == "app.kubernetes.io/name" && e.Text("operator") == "In"
-            && e.Items("values").Any(v => ((YamlScalarNode)v).Value == name));
+    private static bool Selects(YamlNode? selector, string name) => SelectsLabels(selector, new() { ["app.kubernetes.io/name"] = name });
+
+    private static Dictionary<string, string> PodLabels(YamlMappingNode deployment) =>
+        Yaml.Entries((YamlMappingNode)deployment.At("spec", "template", "metadata", "labels")!)
+            .ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value!);
+
+    /// <summary>Whether a label selector picks a pod with these labels, as Kubernetes reads one: every matchLabels entry and
+    /// every matchExpressions requirement holds, so an empty selector picks every pod of the namespace.</summary>
+    private static bool SelectsLabels(YamlNode? selector, Dictionary<string, string> labels)
+    {
+        if (selector is null) return false;
+        var matchLabels = selector.At("matchLabels") is YamlMappingNode map ? Yaml.Entries(map) : [];
+        return matchLabels.All(l => labels.GetValueOrDefault(l.Key) == ((YamlScalarNode)l.Value).Value)
+            && selector.Items("matchExpressions").All(e =>
+            {
+                var has = labels.TryGetValue(e.Text("key")!, out var value);
+                var values = e.Items("values").Select(v => ((YamlScalarNode)v).Value).ToList();
+                return e.Text("operator") switch
+                {
+                    "In" => has && values.Contains(value),
+                    "NotIn" => !has || !values.Contains(value),
+                    "Exists" => has,
+                    "DoesNotExist" => !has,
+                    var op => throw new InvalidOperationException($"unknown selector operator {op}"),
+                };
+            });
+    }
 }

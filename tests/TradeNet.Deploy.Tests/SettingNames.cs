@@ -42,6 +42,9 @@ internal static class SettingNames
         return json.RootElement.GetProperty("ReverseProxy").GetProperty("Clusters").EnumerateObject().Select(c => c.Name).ToHashSet();
     });
 
+    /// <summary>The clusters of the gateway's YARP routes (gateway.json), each of which a deployment must point somewhere.</summary>
+    public static IReadOnlySet<string> GatewayClusterNames => GatewayClusters.Value;
+
     /// <summary>Null when the name binds to a setting; otherwise why not.</summary>
     public static string? Problem(string name)
     {
