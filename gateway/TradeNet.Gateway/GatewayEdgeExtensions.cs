@@ -26,6 +26,13 @@ public static class GatewayEdgeExtensions
     {
         AddDefaultRoutes(builder.Configuration);
         var services = builder.Services;
+        // ASP.NET Core reads an incoming request's trace context with the propagator it finds here (after its own default)…
+        services.AddSingleton<System.Diagnostics.DistributedContextPropagator>(new EdgeTracePropagator());
+        // …and OpenTelemetry's ASP.NET Core instrumentation read it again with its own default (trace context and baggage),
+        // starting a second server span under the client's parent. With W3C trace context alone it keeps ASP.NET Core's span.
+        // For the process (the standalone host's services too): their ASP.NET Core reads W3C trace context as before, and
+        // nothing in TradeNet uses OpenTelemetry's baggage (MassTransit carries its own header, MT-Activity-Id).
+        OpenTelemetry.Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.TraceContextPropagator());
         services.AddOptions<GatewayOptions>()
             .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
             .Validate(o => o.Operators.All(op => op.Name.Trim().Length > 0 && op.Key.Length >= 16 && ApiKeyAuthenticator.IsWellFormed(op.Key)),

@@ -77,6 +77,22 @@ public sealed class TradeTelemetryTests
     }
 
     [Fact]
+    public void A_step_that_reads_its_trade_again_after_a_write_conflict_links_to_the_trades_trace_once()
+    {
+        // TradeLifecycle and OperatorCancellation link on each attempt of their write loop: an accept that lost a race showed
+        // the clearing round twice under the span's links.
+        using var proposal = new Activity("clearing round").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var traceParent = proposal.Id;
+        proposal.Stop();
+        using var answer = new Activity("accept trade").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        TradeNetTelemetry.LinkTo(answer, traceParent);
+        TradeNetTelemetry.LinkTo(answer, traceParent);
+
+        Assert.Equal(proposal.TraceId, Assert.Single(answer.Links).Context.TraceId);
+    }
+
+    [Fact]
     public void A_span_started_inside_a_trade_span_inherits_its_ids()
     {
         var trade = Guid.NewGuid().ToString();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
@@ -5,11 +6,41 @@ using Microsoft.Extensions.Logging;
 namespace TradeNet.Shared.Grpc;
 
 /// <summary>Maps failures to deliberate status codes: bad arguments, missing things and conflicts say so;
-/// anything else is Internal without internals leaking into the detail.</summary>
+/// anything else is Internal without internals leaking into the detail. A call the service failed also ends its server
+/// span as an error (<see cref="MarkFailed"/>).</summary>
 public sealed class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await MapAsync(request, context, continuation);
+        }
+        catch (RpcException ex)
+        {
+            MarkFailed(Activity.Current, ex.Status);
+            throw;
+        }
+    }
+
+    /// <summary>The statuses that say the service failed rather than refused the call (OpenTelemetry's gRPC conventions for a
+    /// server span).</summary>
+    private static readonly HashSet<StatusCode> ServerFaults =
+        [StatusCode.Unknown, StatusCode.DeadlineExceeded, StatusCode.Unimplemented, StatusCode.Internal, StatusCode.Unavailable, StatusCode.DataLoss];
+
+    /// <summary>A gRPC call answers HTTP 200 whatever its status, and the HTTP server span marks only 5xx: catalog's
+    /// reservation failing on its storage (Unavailable) left its span unmarked, so an operator filtering traces by error found
+    /// it only on the caller's side. A refusal (bad argument, not found, permission, a conflict) is no error of the service.</summary>
+    internal static void MarkFailed(Activity? server, Status status)
+    {
+        if (server is null || !ServerFaults.Contains(status.StatusCode)) return;
+        server.SetStatus(ActivityStatusCode.Error, $"{status.StatusCode}: {status.Detail}");
+    }
+
+    private async Task<TResponse> MapAsync<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class where TResponse : class
     {
         try
         {

@@ -62,6 +62,9 @@ public static class TradeNetTelemetry
     {
         if (activity is null || !ActivityContext.TryParse(traceParent, null, out var earlier)) return;
         if (earlier.TraceId == activity.TraceId) return; // same trace: already connected by parentage
+        // Once: the write loops that call this read the trade again after each lost race, and each read linked again.
+        foreach (var link in activity.Links)
+            if (link.Context.TraceId == earlier.TraceId && link.Context.SpanId == earlier.SpanId) return;
         activity.AddLink(new ActivityLink(earlier));
     }
 

@@ -125,36 +125,83 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             }
             if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
 
-            var now = clock.GetUtcNow();
-            var planned = await planner.PlanAsync(pending, new PlanningContext(now, fleet, Registered: registered.Count), ct);
-
-            await using var session = await store.BeginAsync(ct);
-            var stillPending = (await session.PendingTransfersAsync(int.MaxValue, ct: ct)).ToDictionary(t => t.Id);
-            // The vehicle as the planner was offered it must still be offered so now, in this write: one withdrawn or
-            // changed meanwhile (capacity, hours, home), its town suspended, or booked by another replica's run (its free hours moved), is
-            // not the one it planned for. Direct trips use no registered vehicle.
-            var registeredIds = registered.Select(v => v.Id).ToHashSet();
-            var offered = fleet.ToDictionary(v => v.Id);
-            var offeredNow = VehicleBookings.FreeFrom(await FleetAsync(session, ct), await session.ActiveShipmentsAsync(ct), now, _duty,
-                    await session.EndedShipmentsAsync(EndedSince(now, _duty), ct))
-                .ToDictionary(v => v.Id);
-            var writable = planned.GroupBy(p => p.RouteId)
-                .Where(route => route.All(p => stillPending.ContainsKey(p.Transfer.Id)))
-                .Where(route => route.First().VehicleId is var id && (!registeredIds.Contains(id)
-                    || (offered.TryGetValue(id, out var before) && offeredNow.TryGetValue(id, out var current) && current == before)))
-                .SelectMany(route => route).ToList();
-            // Booked on the vehicles as this write read them: a change of one committing meanwhile checked the goods planned
-            // on it without these routes (MongoDB; SQLite serialises), so one of the two must lose (a 409; the next run plans them).
-            await session.GuardVehiclesAsync(writable.Select(p => p.VehicleId).Where(registeredIds.Contains).Distinct().ToList(), ct);
-            var shipments = await RecordAsync(session, writable.Select(p => stillPending[p.Transfer.Id]).ToList(), writable, now, ct);
-            await session.CommitAsync(ct);
-            var skipped = pending.Count - shipments.Count;
-            if (skipped > 0) logger.LogInformation("Planning run: {Skipped} transfers or their vehicles changed meanwhile, or were not placed; they wait for the next run", skipped);
-            return new PlanningRun(pending.Count, shipments, skipped, started.Elapsed);
+            // The schedule starts no trace: without a span of its own, each ShipmentPlanned a scheduled run wrote went out
+            // from the outbox as a trace of its own, apart from the route planning and from the trade's agreement. Only a run
+            // with something to plan has one, so an idle schedule adds nothing to the traces.
+            using var activity = TradeNetTelemetry.Source.StartActivity("planning run");
+            activity?.SetTag("tradenet.transfers", pending.Count);
+            try
+            {
+                var run = await PlanAndWriteAsync(store, pending, registered, fleet, started, ct);
+                activity?.SetTag("tradenet.shipments", run.Shipments.Count);
+                activity?.SetTag("tradenet.skipped", run.Skipped);
+                await LinkToAgreementsAsync(activity, store, run.Shipments, ct);
+                return run;
+            }
+            catch (Exception ex) when (ex is not ConcurrencyConflictException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
+            {
+                // A run that lost a race to another is no failure (a 409; its transfers wait for the next run), nor is a stop.
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                activity?.AddException(ex);
+                throw;
+            }
         }
         finally
         {
             _run.Release();
+        }
+    }
+
+    private async Task<PlanningRun> PlanAndWriteAsync(ILogisticsStore store, IReadOnlyList<TransferOrder> pending,
+        IReadOnlyList<Vehicle> registered, IReadOnlyList<Vehicle> fleet, Stopwatch started, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var planned = await planner.PlanAsync(pending, new PlanningContext(now, fleet, Registered: registered.Count), ct);
+
+        await using var session = await store.BeginAsync(ct);
+        var stillPending = (await session.PendingTransfersAsync(int.MaxValue, ct: ct)).ToDictionary(t => t.Id);
+        // The vehicle as the planner was offered it must still be offered so now, in this write: one withdrawn or
+        // changed meanwhile (capacity, hours, home), its town suspended, or booked by another replica's run (its free hours moved), is
+        // not the one it planned for. Direct trips use no registered vehicle.
+        var registeredIds = registered.Select(v => v.Id).ToHashSet();
+        var offered = fleet.ToDictionary(v => v.Id);
+        var offeredNow = VehicleBookings.FreeFrom(await FleetAsync(session, ct), await session.ActiveShipmentsAsync(ct), now, _duty,
+                await session.EndedShipmentsAsync(EndedSince(now, _duty), ct))
+            .ToDictionary(v => v.Id);
+        var writable = planned.GroupBy(p => p.RouteId)
+            .Where(route => route.All(p => stillPending.ContainsKey(p.Transfer.Id)))
+            .Where(route => route.First().VehicleId is var id && (!registeredIds.Contains(id)
+                || (offered.TryGetValue(id, out var before) && offeredNow.TryGetValue(id, out var current) && current == before)))
+            .SelectMany(route => route).ToList();
+        // Booked on the vehicles as this write read them: a change of one committing meanwhile checked the goods planned
+        // on it without these routes (MongoDB; SQLite serialises), so one of the two must lose (a 409; the next run plans them).
+        await session.GuardVehiclesAsync(writable.Select(p => p.VehicleId).Where(registeredIds.Contains).Distinct().ToList(), ct);
+        var shipments = await RecordAsync(session, writable.Select(p => stillPending[p.Transfer.Id]).ToList(), writable, now, ct);
+        await session.CommitAsync(ct);
+        var skipped = pending.Count - shipments.Count;
+        if (skipped > 0) logger.LogInformation("Planning run: {Skipped} transfers or their vehicles changed meanwhile, or were not placed; they wait for the next run", skipped);
+        return new PlanningRun(pending.Count, shipments, skipped, started.Elapsed);
+    }
+
+    /// <summary>The most trades a run's span links to: OpenTelemetry keeps 128 links a span unless told otherwise.</summary>
+    private const int MaxLinkedTrades = 128;
+
+    /// <summary>Links the run to the trace in which logistics received each planned trade's agreement, as a carrier's report
+    /// does: from a trade's ShipmentPlanned sends the operator reaches the run, and from the run the trade's agreement. Read
+    /// after the run committed, so a read that fails costs the links only, never the run.</summary>
+    private async Task LinkToAgreementsAsync(Activity? activity, ILogisticsStore store, IReadOnlyList<Shipment> shipments, CancellationToken ct)
+    {
+        if (activity is null) return;
+        var trades = shipments.Select(s => s.TradeId).Distinct().ToList();
+        if (trades.Count == 1) activity.SetTag(TradeNetTelemetry.TradeId, trades[0].ToString());
+        try
+        {
+            foreach (var trade in trades.Take(MaxLinkedTrades))
+                TradeNetTelemetry.LinkTo(activity, await store.TradeTraceAsync(trade, ct));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogDebug(ex, "Planning run: the trades' traces could not be read; its span links to none or some of them");
         }
     }
 

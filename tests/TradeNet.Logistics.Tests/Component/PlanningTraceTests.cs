@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using TradeNet.Logistics.Domain;
+using TradeNet.Logistics.Planning;
+using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Hosting;
+using TradeNet.Testing;
+
+namespace TradeNet.Logistics.Tests.Component;
+
+/// <summary>With a fleet, an agreed trade's legs are planned by a later run (every 15 minutes by default), which no
+/// request starts: its ShipmentPlanned events must still lead an operator to the run and back to the trade's agreement.</summary>
+/// <remarks>A host per test: the fleet is global to a host.</remarks>
+public sealed class PlanningTraceTests : IDisposable
+{
+    private readonly ConcurrentBag<Activity> _spans = [];
+    private readonly ActivityListener _listener;
+
+    public PlanningTraceTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is TradeNetTelemetry.Name or "MassTransit",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => _spans.Add(a),
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    [Fact]
+    public async Task A_scheduled_planning_runs_ShipmentPlanned_events_are_in_the_runs_trace_which_links_to_the_trades_agreement()
+    {
+        await using var app = new LogisticsApp { Settings = { ["Logistics:PlanningInterval"] = "00:00:00.300" } };
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        var trade = Guid.NewGuid();
+
+        await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
+
+        var agreedIn = _spans.First(s => s.Kind == ActivityKind.Consumer && Trade(s) == trade.ToString()).TraceId;
+        var relays = await Eventually.Until(() => Task.FromResult(_spans.Where(s => s.OperationName == "outbox relay" && Trade(s) == trade.ToString()
+                && ((string?)s.GetTagItem("tradenet.event_type"))?.EndsWith(".ShipmentPlanned", StringComparison.Ordinal) == true).ToList()),
+            r => r.Count == 2, what: "both legs' ShipmentPlanned relayed");
+        Assert.All(relays, relay =>
+        {
+            Assert.NotEqual(default, relay.ParentSpanId);
+            var run = Assert.Single(_spans, s => s.OperationName == "planning run" && s.TraceId == relay.TraceId);
+            Assert.Contains(_spans, s => s.OperationName == "route planning" && s.ParentSpanId == run.SpanId);
+            Assert.Contains(agreedIn, run.Links.Select(l => l.Context.TraceId));
+            Assert.Equal(2, run.GetTagItem("tradenet.shipments"));
+        });
+    }
+
+    [Fact]
+    public async Task A_planning_run_that_fails_ends_its_span_as_an_error_with_the_reason()
+    {
+        var reason = $"planner broke {Guid.NewGuid():N}";
+        await using var app = new LogisticsApp { TestServices = s => s.AddSingleton<IShipmentPlanner>(new FailingPlanner(reason)) };
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        await app.PublishAsync(Towns.SwapBetween(Guid.NewGuid(), roanne, Towns.Roanne, lyon, Towns.Lyon));
+
+        // As the schedule calls it: no request around it.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => app.Services.GetRequiredService<ShipmentPlanning>()
+            .PlanPendingAsync(app.Services.GetRequiredService<ILogisticsStore>(), 100, CancellationToken.None));
+
+        var run = Assert.Single(_spans, s => s.OperationName == "planning run" && s.StatusDescription?.Contains(reason, StringComparison.Ordinal) == true);
+        Assert.Equal(ActivityStatusCode.Error, run.Status);
+        Assert.Contains(run.Events, e => e.Name == "exception");
+    }
+
+    private sealed class FailingPlanner(string reason) : IShipmentPlanner
+    {
+        public Task<IReadOnlyList<PlannedShipment>> PlanAsync(IReadOnlyList<TransferOrder> pending, PlanningContext ctx, CancellationToken ct) =>
+            throw new InvalidOperationException(reason);
+
+        public DateTimeOffset? ReadyBefore(PlanningContext ctx) => null;
+    }
+
+    private static string? Trade(Activity span) => (string?)span.GetTagItem(TradeNetTelemetry.TradeId);
+
+    public void Dispose() => _listener.Dispose();
+}
