@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
 using TradeNet.Catalog.Storage.Sqlite;
@@ -12,19 +11,12 @@ namespace TradeNet.Catalog.Tests;
 public sealed class GrpcServerSpanTests : IClassFixture<CatalogFactory>, IDisposable
 {
     private readonly CatalogFactory factory;
-    private readonly ConcurrentBag<Activity> _servers = [];
-    private readonly ActivityListener _listener;
+    private readonly SpanRecorder _spans = new("Microsoft.AspNetCore");
+    private List<Activity> Servers => _spans.Stopped.Where(a => a.Kind == ActivityKind.Server).ToList();
 
     public GrpcServerSpanTests(CatalogFactory factory)
     {
         this.factory = factory;
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.Kind == ActivityKind.Server) _servers.Add(a); },
-        };
-        ActivitySource.AddActivityListener(_listener);
     }
 
     private static ReserveListingsRequest Reserve(Guid tradeId, string listing, double quantity) =>
@@ -65,7 +57,7 @@ public sealed class GrpcServerSpanTests : IClassFixture<CatalogFactory>, IDispos
     }
 
     private List<Activity> ReservationsOf(Guid trade) =>
-        _servers.Where(a => (string?)a.GetTagItem(Shared.Hosting.TradeNetTelemetry.TradeId) == trade.ToString()).ToList();
+        Servers.Where(a => (string?)a.GetTagItem(Shared.Hosting.TradeNetTelemetry.TradeId) == trade.ToString()).ToList();
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
 using MassTransit.Testing;
@@ -15,21 +14,9 @@ namespace TradeNet.Shared.Tests;
 public sealed class OutboxRelayTraceTests : IDisposable
 {
     private readonly TestSettings _settings = new();
-    private readonly ConcurrentBag<Activity> _relays = [];
-    private readonly ActivityListener _listener;
+    private readonly SpanRecorder _spans = new(TradeNetTelemetry.Name);
 
     private sealed class TraceOutbox(SqliteDatabase db) : SqliteOutboxStore(db);
-
-    public OutboxRelayTraceTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == TradeNetTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.OperationName == "outbox relay") _relays.Add(a); },
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
 
     [Fact]
     public async Task A_publish_the_bus_refuses_ends_its_relay_span_as_an_error_with_the_exception()
@@ -66,7 +53,7 @@ public sealed class OutboxRelayTraceTests : IDisposable
     }
 
     private IEnumerable<Activity> Attempts(Guid tradeId) =>
-        _relays.Where(a => (string?)a.GetTagItem(TradeNetTelemetry.TradeId) == tradeId.ToString());
+        _spans.Named("outbox relay").Where(a => (string?)a.GetTagItem(TradeNetTelemetry.TradeId) == tradeId.ToString());
 
     /// <summary>Stands in for a broker that is down: every publish fails before it leaves.</summary>
     private sealed class RefusingBroker : IPublishObserver
@@ -81,7 +68,7 @@ public sealed class OutboxRelayTraceTests : IDisposable
 
     public void Dispose()
     {
-        _listener.Dispose();
+        _spans.Dispose();
         _settings.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using TradeNet.Logistics.Domain;
@@ -14,19 +13,7 @@ namespace TradeNet.Logistics.Tests.Component;
 /// <remarks>A host per test: the fleet is global to a host.</remarks>
 public sealed class PlanningTraceTests : IDisposable
 {
-    private readonly ConcurrentBag<Activity> _spans = [];
-    private readonly ActivityListener _listener;
-
-    public PlanningTraceTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name is TradeNetTelemetry.Name or "MassTransit",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => _spans.Add(a),
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
+    private readonly SpanRecorder _spans = new(TradeNetTelemetry.Name, "MassTransit");
 
     [Fact]
     public async Task A_scheduled_planning_runs_ShipmentPlanned_events_are_in_the_runs_trace_which_links_to_the_trades_agreement()
@@ -38,15 +25,15 @@ public sealed class PlanningTraceTests : IDisposable
 
         await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
 
-        var agreedIn = _spans.First(s => s.Kind == ActivityKind.Consumer && Trade(s) == trade.ToString()).TraceId;
-        var relays = await Eventually.Until(() => Task.FromResult(_spans.Where(s => s.OperationName == "outbox relay" && Trade(s) == trade.ToString()
+        var agreedIn = _spans.Stopped.First(s => s.Kind == ActivityKind.Consumer && Trade(s) == trade.ToString()).TraceId;
+        var relays = await Eventually.Until(() => Task.FromResult(_spans.Stopped.Where(s => s.OperationName == "outbox relay" && Trade(s) == trade.ToString()
                 && ((string?)s.GetTagItem("tradenet.event_type"))?.EndsWith(".ShipmentPlanned", StringComparison.Ordinal) == true).ToList()),
             r => r.Count == 2, what: "both legs' ShipmentPlanned relayed");
         Assert.All(relays, relay =>
         {
             Assert.NotEqual(default, relay.ParentSpanId);
-            var run = Assert.Single(_spans, s => s.OperationName == "planning run" && s.TraceId == relay.TraceId);
-            Assert.Contains(_spans, s => s.OperationName == "route planning" && s.ParentSpanId == run.SpanId);
+            var run = Assert.Single(_spans.Stopped, s => s.OperationName == "planning run" && s.TraceId == relay.TraceId);
+            Assert.Contains(_spans.Stopped, s => s.OperationName == "route planning" && s.ParentSpanId == run.SpanId);
             Assert.Contains(agreedIn, run.Links.Select(l => l.Context.TraceId));
             Assert.Equal(2, run.GetTagItem("tradenet.shipments"));
         });
@@ -65,7 +52,7 @@ public sealed class PlanningTraceTests : IDisposable
         await Assert.ThrowsAsync<InvalidOperationException>(() => app.Services.GetRequiredService<ShipmentPlanning>()
             .PlanPendingAsync(app.Services.GetRequiredService<ILogisticsStore>(), 100, CancellationToken.None));
 
-        var run = Assert.Single(_spans, s => s.OperationName == "planning run" && s.StatusDescription?.Contains(reason, StringComparison.Ordinal) == true);
+        var run = Assert.Single(_spans.Stopped, s => s.OperationName == "planning run" && s.StatusDescription?.Contains(reason, StringComparison.Ordinal) == true);
         Assert.Equal(ActivityStatusCode.Error, run.Status);
         Assert.Contains(run.Events, e => e.Name == "exception");
     }
@@ -80,5 +67,5 @@ public sealed class PlanningTraceTests : IDisposable
 
     private static string? Trade(Activity span) => (string?)span.GetTagItem(TradeNetTelemetry.TradeId);
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using TradeNet.Logistics.Domain;
@@ -11,19 +10,11 @@ namespace TradeNet.Logistics.Tests.Component;
 public sealed class ReportTraceTests : IClassFixture<LogisticsApp>, IDisposable
 {
     private readonly LogisticsApp app;
-    private readonly ConcurrentBag<Activity> _spans = [];
-    private readonly ActivityListener _listener;
+    private readonly SpanRecorder _spans = new(TradeNetTelemetry.Name, "MassTransit");
 
     public ReportTraceTests(LogisticsApp app)
     {
         this.app = app;
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name is TradeNetTelemetry.Name or "MassTransit",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => _spans.Add(a),
-        };
-        ActivitySource.AddActivityListener(_listener);
     }
 
     [Fact]
@@ -33,12 +24,12 @@ public sealed class ReportTraceTests : IClassFixture<LogisticsApp>, IDisposable
         var trade = Guid.NewGuid();
         await app.PublishAsync(Towns.Swap(trade, a, b));
         var shipment = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).First(s => s.CarrierTown == a);
-        var agreedIn = _spans.First(s => s.Kind == ActivityKind.Consumer && (string?)s.GetTagItem(TradeNetTelemetry.TradeId) == trade.ToString()).TraceId;
+        var agreedIn = _spans.Stopped.First(s => s.Kind == ActivityKind.Consumer && (string?)s.GetTagItem(TradeNetTelemetry.TradeId) == trade.ToString()).TraceId;
 
         var pickup = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{shipment.Id}/pickup", TestSettings.TownAuth(a));
 
         Assert.Equal(HttpStatusCode.OK, pickup.StatusCode);
-        var report = _spans.Single(s => s.OperationName == "report shipment" && (string?)s.GetTagItem(TradeNetTelemetry.ShipmentId) == shipment.Id.ToString());
+        var report = _spans.Stopped.Single(s => s.OperationName == "report shipment" && (string?)s.GetTagItem(TradeNetTelemetry.ShipmentId) == shipment.Id.ToString());
         Assert.Contains(agreedIn, report.Links.Select(l => l.Context.TraceId));
     }
 
@@ -60,11 +51,11 @@ public sealed class ReportTraceTests : IClassFixture<LogisticsApp>, IDisposable
         }
 
         var reports = failures.Select(id =>
-            _spans.Single(s => s.OperationName == "report shipment" && (string?)s.GetTagItem(TradeNetTelemetry.ShipmentId) == id.ToString())).ToList();
+            _spans.Stopped.Single(s => s.OperationName == "report shipment" && (string?)s.GetTagItem(TradeNetTelemetry.ShipmentId) == id.ToString())).ToList();
         Assert.All(reports, r => Assert.Equal(trade.ToString(), r.GetTagItem(TradeNetTelemetry.TradeId)));
         Assert.Equal(new object?[] { null, null, true }, reports.Select(r => r.GetTagItem("tradenet.transfer_held")));
         Assert.NotNull(reports[2].GetTagItem("tradenet.transfer_id"));
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 }

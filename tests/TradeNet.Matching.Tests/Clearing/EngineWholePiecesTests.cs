@@ -1,28 +1,16 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TradeNet.Matching.Clearing;
 using TradeNet.Shared.Hosting;
+using TradeNet.Testing;
 using static TradeNet.Matching.Tests.Clearing.Books;
 
 namespace TradeNet.Matching.Tests.Clearing;
 
 public sealed class EngineWholePiecesTests : IDisposable
 {
-    private readonly ConcurrentBag<Activity> _solves = [];
-    private readonly ActivityListener _listener;
-
-    public EngineWholePiecesTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == TradeNetTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.OperationName == "clearing engine solve") _solves.Add(a); },
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
+    private readonly SpanRecorder _spans = new(TradeNetTelemetry.Name);
 
     private static BookEntry Pieces(BookEntry entry) => entry with { Unit = WholePieces.Unit };
 
@@ -47,10 +35,10 @@ public sealed class EngineWholePiecesTests : IDisposable
         Assert.Equal(2 * (900 + 360), outcome.Objective, 6);
         Assert.Equal(0, outcome.Stats.Quality!.Gap, 6);
         Assert.All(outcome.Trades.SelectMany(t => t.Legs).Where(l => l.Category != "cheese"), l => Assert.Equal(Math.Round(l.Quantity), l.Quantity));
-        var solve = Assert.Single(_solves, a => a.ParentSpanId == round.SpanId);
+        var solve = Assert.Single(_spans.Named("clearing engine solve"), a => a.ParentSpanId == round.SpanId);
         Assert.Equal(0, solve.GetTagItem("tradenet.solver.whole_pieces.lowered"));
         Assert.Equal(0, solve.GetTagItem("tradenet.solver.whole_pieces.dropped"));
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 }

@@ -1,33 +1,16 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using TradeNet.Matching.Clearing;
 using TradeNet.Matching.Rounds;
 using TradeNet.Shared.Hosting;
+using TradeNet.Testing;
 
 namespace TradeNet.Matching.Tests.Component;
 
 public sealed class RoundTraceTests : IDisposable
 {
-    private readonly ConcurrentBag<Activity> _rounds = [];
-    private readonly ConcurrentBag<Activity> _solves = [];
-    private readonly ActivityListener _listener;
-
-    public RoundTraceTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == TradeNetTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                if (a.OperationName == "clearing round") _rounds.Add(a);
-                if (a.OperationName == "clearing engine solve") _solves.Add(a);
-            },
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
+    private readonly SpanRecorder _spans = new(TradeNetTelemetry.Name);
 
     [Fact]
     public async Task The_round_that_re_matches_a_cancelled_trades_quantities_links_to_that_trades_trace()
@@ -49,7 +32,7 @@ public sealed class RoundTraceTests : IDisposable
         await using var host = new MatchingHost();
         var trade = await Swap.ProposeAsync(host);
 
-        var solve = Assert.Single(_solves, a => a.Parent is { } p && (string?)p.GetTagItem(TradeNetTelemetry.RoundId) == trade.RoundId.ToString());
+        var solve = Assert.Single(_spans.Named("clearing engine solve"), a => a.Parent is { } p && (string?)p.GetTagItem(TradeNetTelemetry.RoundId) == trade.RoundId.ToString());
         var lines = solve.Events.Select(e => e.Tags.FirstOrDefault(t => t.Key == EngineClearing.ProgressTag).Value as string).ToList();
         Assert.Contains(lines, l => l is not null && l.StartsWith("market:", StringComparison.Ordinal));
         Assert.Contains(lines, l => l is not null && l.StartsWith("self-check passed", StringComparison.Ordinal));
@@ -88,7 +71,7 @@ public sealed class RoundTraceTests : IDisposable
             await Assert.ThrowsAsync<InvalidOperationException>(() => rounds.RunAsync("test", CancellationToken.None));
         }
 
-        var span = Assert.Single(_rounds, a => a.StatusDescription?.Contains(reason, StringComparison.Ordinal) == true);
+        var span = Assert.Single(_spans.Named("clearing round"), a => a.StatusDescription?.Contains(reason, StringComparison.Ordinal) == true);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
     }
 
@@ -108,7 +91,7 @@ public sealed class RoundTraceTests : IDisposable
     }
 
     private Activity RoundSpan(Guid roundId) =>
-        _rounds.Single(a => (string?)a.GetTagItem(TradeNetTelemetry.RoundId) == roundId.ToString());
+        _spans.Named("clearing round").Single(a => (string?)a.GetTagItem(TradeNetTelemetry.RoundId) == roundId.ToString());
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 }
