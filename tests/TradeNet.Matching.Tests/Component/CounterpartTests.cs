@@ -147,6 +147,30 @@ public class CounterpartTests
     }
 
     [Fact]
+    public async Task A_listing_withdrawn_just_before_the_book_is_read_is_never_told_out_of_the_book_without_a_reason()
+    {
+        var store = new HookedStore();
+        await using var host = new MatchingHost { WrapStore = store.Wrap };
+        await host.PublishListingsAsync(Swap.All);
+        // After the route's second read of the listing: it read the listing again once it had its turn, then the book, and
+        // a withdrawal landing between those two was told "available 10, not in the book" with no reason.
+        store.AfterNextListingRead(() =>
+        {
+            store.AfterNextListingRead(async () =>
+            {
+                await host.Publish(new ListingWithdrawn("b-cheese", Swap.B, 2));
+                await Eventually.True(async () => (await host.BookAsync()).All(b => b.Id != "b-cheese"), what: "b-cheese withdrawn");
+            });
+            return Task.CompletedTask;
+        });
+
+        var view = await ReadAsync(host.Town(Swap.B), "b-cheese");
+
+        // As the book was before the withdrawal, or after it: either is true, a mix of the two is not.
+        Assert.Contains((view.Available, view.InBook, view.NotInBookReason), new[] { (10.0, true, (string?)null), (0.0, false, "it is withdrawn") });
+    }
+
+    [Fact]
     public async Task Another_town_is_refused_an_unknown_listing_is_a_404_and_a_bad_limit_a_400_naming_it()
     {
         await using var host = new MatchingHost();
