@@ -79,6 +79,23 @@ public class CounterpartTests
     }
 
     [Fact]
+    public async Task A_window_that_ended_past_a_whole_second_is_told_to_its_millisecond_as_the_reasons_windows_are()
+    {
+        // "u" dropped the milliseconds: the answer said the window ended at 10:00:00Z where its counterparts' reasons told
+        // the same end as 10:00:00.250Z.
+        var clock = new ShiftedClock();
+        await using var host = new MatchingHost { Clock = clock };
+        var day = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date, TimeSpan.Zero).AddDays(2);
+        var until = day.AddHours(10).AddMilliseconds(250);
+        await host.PublishListingsAsync([.. Swap.All.Select(l => l.Id == "a-cheese" ? l with { AvailableUntil = until } : l)]);
+        clock.Shift = TimeSpan.FromDays(3);
+
+        var ended = await ReadAsync(host.Town(Swap.A), "a-cheese");
+
+        Assert.Equal($"its availability ended at {day:yyyy-MM-dd} 10:00:00.250Z", ended.NotInBookReason);
+    }
+
+    [Fact]
     public async Task A_listing_whose_window_ended_or_that_was_withdrawn_has_nothing_available_as_in_the_book()
     {
         var clock = new ShiftedClock();

@@ -73,7 +73,7 @@ internal static class CounterpartEndpoints
     private static string? NotInBook(bool withdrawn, ListingSnapshot listing, double available, DateTimeOffset now)
     {
         if (withdrawn) return "it is withdrawn";
-        if (listing.AvailableUntil < now) return $"its availability ended at {listing.AvailableUntil:u}";
+        if (listing.AvailableUntil is { } end && end < now) return $"its availability ended at {Counterparts.Instant(end)}";
         // A crumb of float noise is nothing a town has: it reads as none.
         if (available <= OrderBook.Epsilon) return listing.Remaining <= OrderBook.Epsilon
             ? "nothing of it remains (reserved or fulfilled to its quantity)"

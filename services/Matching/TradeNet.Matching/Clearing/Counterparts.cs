@@ -108,8 +108,8 @@ public static class Counterparts
 
     /// <summary>A window's end in UTC: the date alone at midnight, else with the time (to the millisecond when it has
     /// one: windows' ends are whole milliseconds), since windows that miss each other by hours read as overlapping when told
-    /// as dates.</summary>
-    private static string Instant(DateTimeOffset at)
+    /// as dates. The route's "availability ended at" too, so one answer tells an end one way.</summary>
+    internal static string Instant(DateTimeOffset at)
     {
         var utc = at.UtcDateTime;
         var format = utc.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd"
