@@ -77,6 +77,23 @@ public class CounterpartsTests
     }
 
     [Fact]
+    public void A_town_a_hair_beyond_a_needs_distance_still_reads_over_it_past_fifteen_significant_digits()
+    {
+        // A custom number format shows at most 15 significant digits, so a limit one double below the road distance
+        // read "89.6… km by road, over the need's 89.6… km" with both numbers alike, however many decimals were asked for.
+        var offer = Offer("o", "roanne", "cheese", 10, 12, at: Lyon);
+        var roadKm = TradeNet.Shared.Hosting.Geo.RoadKm(Lyon.Lat, Lyon.Lon, Riorges.Lat, Riorges.Lon, 1.3);
+        var need = Need("n", "riorges", "cheese", 10, 12, maxKm: Math.BitDecrement(roadKm));
+
+        var detail = Assert.Single(Counterparts.Why(offer, need, 1.3)).Detail;
+
+        var match = System.Text.RegularExpressions.Regex.Match(detail, @"^([\d.]+) km by road, over the need's ([\d.]+) km$");
+        Assert.True(match.Success, detail);
+        Assert.True(double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            > double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), detail);
+    }
+
+    [Fact]
     public void Windows_that_miss_each_other_within_a_day_are_told_with_their_hours()
     {
         // Told as dates alone, these read "available … to 2026-12-03 against needed 2026-12-03 to …": seemingly overlapping.

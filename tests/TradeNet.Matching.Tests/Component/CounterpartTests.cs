@@ -79,6 +79,23 @@ public class CounterpartTests
     }
 
     [Fact]
+    public async Task A_window_that_ended_past_a_whole_second_is_told_to_its_millisecond_as_the_reasons_windows_are()
+    {
+        // "u" dropped the milliseconds: the answer said the window ended at 10:00:00Z where its counterparts' reasons told
+        // the same end as 10:00:00.250Z.
+        var clock = new ShiftedClock();
+        await using var host = new MatchingHost { Clock = clock };
+        var day = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date, TimeSpan.Zero).AddDays(2);
+        var until = day.AddHours(10).AddMilliseconds(250);
+        await host.PublishListingsAsync([.. Swap.All.Select(l => l.Id == "a-cheese" ? l with { AvailableUntil = until } : l)]);
+        clock.Shift = TimeSpan.FromDays(3);
+
+        var ended = await ReadAsync(host.Town(Swap.A), "a-cheese");
+
+        Assert.Equal($"its availability ended at {day:yyyy-MM-dd} 10:00:00.250Z", ended.NotInBookReason);
+    }
+
+    [Fact]
     public async Task A_listing_whose_window_ended_or_that_was_withdrawn_has_nothing_available_as_in_the_book()
     {
         var clock = new ShiftedClock();
@@ -144,6 +161,30 @@ public class CounterpartTests
 
         // Not "available 10, not in the book, no reason why".
         Assert.Equal((0.0, false, "it is withdrawn"), (view.Available, view.InBook, view.NotInBookReason));
+    }
+
+    [Fact]
+    public async Task A_listing_withdrawn_just_before_the_book_is_read_is_never_told_out_of_the_book_without_a_reason()
+    {
+        var store = new HookedStore();
+        await using var host = new MatchingHost { WrapStore = store.Wrap };
+        await host.PublishListingsAsync(Swap.All);
+        // After the route's second read of the listing: it read the listing again once it had its turn, then the book, and
+        // a withdrawal landing between those two was told "available 10, not in the book" with no reason.
+        store.AfterNextListingRead(() =>
+        {
+            store.AfterNextListingRead(async () =>
+            {
+                await host.Publish(new ListingWithdrawn("b-cheese", Swap.B, 2));
+                await Eventually.True(async () => (await host.BookAsync()).All(b => b.Id != "b-cheese"), what: "b-cheese withdrawn");
+            });
+            return Task.CompletedTask;
+        });
+
+        var view = await ReadAsync(host.Town(Swap.B), "b-cheese");
+
+        // As the book was before the withdrawal, or after it: either is true, a mix of the two is not.
+        Assert.Contains((view.Available, view.InBook, view.NotInBookReason), new[] { (10.0, true, (string?)null), (0.0, false, "it is withdrawn") });
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TradeNet.Contracts;
 using TradeNet.Matching.Clearing;
+using TradeNet.Matching.Domain;
 using TradeNet.Matching.Storage;
 using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
@@ -36,15 +37,25 @@ internal static class CounterpartEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy",
                 detail: "Matching is working out other listings' counterparts; nothing was read. Retry shortly.");
         }
-        // Read again now that it has its turn: the read above only decided who may ask, and the wait for the turn may be
-        // seconds, in which a withdrawal or a change lands. Told from that earlier copy against the book read below, a
-        // withdrawn listing was "available 10, not in the book", with no reason why.
-        if (await store.GetListingAsync(id, ct) is { Listing: { } current } again && OrderBook.Entry(current, 0) is not null)
-            (stored, snapshot) = (again, current);
         var now = clock.GetUtcNow();
-        // The book exactly as a round clears it (what it leaves out can be no one's counterpart), read and built once per
-        // book version and holds.
-        var (held, book) = await books.ReadAsync(store, now, ct);
+        IReadOnlyDictionary<string, double> held;
+        IReadOnlyList<BookEntry> book;
+        // The listing is told as the book it is weighed against: read again after the book, and the book read again while
+        // the listing changed in between. The read above only decided who may ask, and the wait for the turn may be
+        // seconds; a listing read just before the book was still a few milliseconds apart from it. Told from an older copy
+        // than the book's, a listing withdrawn meanwhile was "available 10, not in the book", with no reason why.
+        for (var reads = 1; ; reads++)
+        {
+            // The book exactly as a round clears it (what it leaves out can be no one's counterpart), read and built once
+            // per book version and holds.
+            (held, book) = await books.ReadAsync(store, now, ct);
+            // Listings are never deleted (a withdrawal leaves a tombstone) and keep their kind and town: the copy is there.
+            if (await store.GetListingAsync(id, ct) is not { Listing: { } current } again || OrderBook.Entry(current, 0) is null) break;
+            var unchanged = Unchanged(stored, again);
+            (stored, snapshot) = (again, current);
+            // A listing changing faster than the book is read: the newest copy, against a book a moment older.
+            if (unchanged || reads == 3) break;
+        }
         var holds = stored.Withdrawn ? 0 : held.GetValueOrDefault(snapshot.Id);
         // As GET /book shows it: a withdrawn listing or an ended window has nothing available to the next round.
         var available = stored.Withdrawn || snapshot.AvailableUntil < now ? 0 : Math.Max(0, OrderBook.AvailableOf(snapshot.Remaining, holds));
@@ -62,7 +73,7 @@ internal static class CounterpartEndpoints
     private static string? NotInBook(bool withdrawn, ListingSnapshot listing, double available, DateTimeOffset now)
     {
         if (withdrawn) return "it is withdrawn";
-        if (listing.AvailableUntil < now) return $"its availability ended at {listing.AvailableUntil:u}";
+        if (listing.AvailableUntil is { } end && end < now) return $"its availability ended at {Counterparts.Instant(end)}";
         // A crumb of float noise is nothing a town has: it reads as none.
         if (available <= OrderBook.Epsilon) return listing.Remaining <= OrderBook.Epsilon
             ? "nothing of it remains (reserved or fulfilled to its quantity)"
@@ -70,6 +81,10 @@ internal static class CounterpartEndpoints
         if (!OrderBook.CanTrade(available, listing.MinLot)) return $"what is available ({Number(available)}) is below its min lot ({Number(listing.MinLot)})";
         return null;
     }
+
+    // What the answer tells of the listing: a change of its terms moves its version, a reservation only what remains.
+    private static bool Unchanged(BookListing before, BookListing after) =>
+        before.Withdrawn == after.Withdrawn && before.Version == after.Version && before.Listing?.Remaining == after.Listing?.Remaining;
 
     private static string Kind(ListingKind kind) => kind == ListingKind.Offer ? "offer" : "need";
 

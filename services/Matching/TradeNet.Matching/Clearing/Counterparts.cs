@@ -108,8 +108,8 @@ public static class Counterparts
 
     /// <summary>A window's end in UTC: the date alone at midnight, else with the time (to the millisecond when it has
     /// one: windows' ends are whole milliseconds), since windows that miss each other by hours read as overlapping when told
-    /// as dates.</summary>
-    private static string Instant(DateTimeOffset at)
+    /// as dates. The route's "availability ended at" too, so one answer tells an end one way.</summary>
+    internal static string Instant(DateTimeOffset at)
     {
         var utc = at.UtcDateTime;
         var format = utc.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd"
@@ -126,10 +126,16 @@ public static class Counterparts
     /// it takes for them to read apart: 50.04 km was told as "50 km by road, over the need's 50 km".</summary>
     private static (string Value, string Bound) Apart(double value, double bound)
     {
-        var decimals = 1;
-        while (decimals < 15 && Math.Round(value, decimals) == Math.Round(bound, decimals)) decimals++;
-        var format = "0." + new string('#', decimals);
-        return (Math.Round(value, decimals).ToString(format, CultureInfo.InvariantCulture),
-            Math.Round(bound, decimals).ToString(format, CultureInfo.InvariantCulture));
+        // Compared as printed: a custom format shows at most 15 significant digits, so numbers apart only beyond those
+        // printed alike whatever the decimals asked for.
+        for (var decimals = 1; decimals <= 15; decimals++)
+        {
+            var format = "0." + new string('#', decimals);
+            var (told, limit) = (Math.Round(value, decimals).ToString(format, CultureInfo.InvariantCulture),
+                Math.Round(bound, decimals).ToString(format, CultureInfo.InvariantCulture));
+            if (told != limit) return (told, limit);
+        }
+        // The shortest text that reads back as each double: two different doubles never share it.
+        return (value.ToString("R", CultureInfo.InvariantCulture), bound.ToString("R", CultureInfo.InvariantCulture));
     }
 }
