@@ -251,6 +251,16 @@ public class CliTests : IDisposable
         Assert.Contains("listings[1].quantity", OneErrorLine(stderr));
     }
 
+    [Fact]
+    public void The_longest_time_limit_the_flag_takes_solves_the_book()
+    {
+        var limit = BookValidator.MaxTimeLimitSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook), "--time-limit", limit);
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("", stderr);
+        Assert.Equal(SolveStatus.Optimal, BookJson.ReadResult(stdout).Status);
+    }
+
     [Theory]
     [InlineData("1e20")]
     [InlineData("Infinity")]
