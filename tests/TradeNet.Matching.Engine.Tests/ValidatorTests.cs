@@ -145,6 +145,16 @@ public class ResultValidatorTests
         Assert.Contains("differs from the trades' total", OnlyError(Good with { Objective = 601, Bound = 601, Gap = 0 }));
 
     [Fact]
+    public void An_objective_that_is_not_a_number_is_caught() =>
+        Assert.Contains("objective NaN is not a finite number", OnlyError(Good with { Objective = double.NaN }));
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_bound_that_is_not_a_finite_number_is_caught(double bound) =>
+        Assert.Contains("not a finite number", OnlyError(Good with { Bound = bound, Gap = double.NaN, Status = SolveStatus.Feasible }));
+
+    [Fact]
     public void A_bound_below_the_objective_is_caught() =>
         Assert.Contains("below the objective", OnlyError(Good with { Bound = 500, Gap = 0 }));
 }

@@ -1,7 +1,7 @@
 namespace TradeNet.Matching.Engine;
 
 /// <summary>
-/// Checks a plan against every rule of issue 3, independently of how it was found: legs fit, trades are
+/// Checks a plan against every rule of issue 3, independently of how it was found: every number is finite, legs fit, trades are
 /// simple cycles of 2..K towns (or chains of 1..L legs from a donor town) with equal value per leg, quantities match values (and are
 /// whole for goods counted in pieces when the book's <see cref="Settings.WholePieces"/> is on), min lots and remaining
 /// quantities hold, and the objective, bound and gap agree with the trades. Empty list = valid.
@@ -13,6 +13,9 @@ public static class ResultValidator
     public static IReadOnlyList<string> Validate(Book book, ClearingResult result, TransportCostPerUnit? transport = null)
     {
         var errors = Validate(book, result.Trades, result.Objective, transport);
+        // Every comparison below is false for NaN, and Infinity − Infinity is NaN: a bound or gap that is not a number passed them all.
+        if (!double.IsFinite(result.Bound) || !double.IsFinite(result.Gap))
+            errors.Add($"bound {result.Bound} or gap {result.Gap} is not a finite number");
         if (result.Bound < result.Objective - Tol(result.Objective))
             errors.Add($"bound {result.Bound} is below the objective {result.Objective}");
         var gap = result.Bound > 0 ? (result.Bound - result.Objective) / result.Bound : 0;
@@ -31,6 +34,7 @@ public static class ResultValidator
         var listings = book.Listings.ToDictionary(l => l.Id, StringComparer.Ordinal);
         var used = new Dictionary<string, double>(StringComparer.Ordinal);
         double total = 0;
+        if (!double.IsFinite(objective)) errors.Add($"objective {objective} is not a finite number");
         for (var ti = 0; ti < trades.Count; ti++)
         {
             var legs = trades[ti].Legs;
@@ -51,6 +55,10 @@ public static class ResultValidator
             {
                 var leg = legs[i];
                 var lw = $"{where} leg {i} ({leg.Offer}->{leg.Need})";
+                // The checks below compare with a tolerance, and every comparison with NaN is false (|Inf − Inf| too):
+                // a NaN quantity, or Infinity for every value and the objective, passed them all.
+                if (!double.IsFinite(leg.Quantity) || !double.IsFinite(leg.Value))
+                { errors.Add($"{lw}: quantity {leg.Quantity} or value {leg.Value} is not a finite number"); continue; }
                 if ((!chain || i + 1 < legs.Count) && leg.To != legs[(i + 1) % legs.Count].From) errors.Add($"{lw}: does not lead to the next leg's town");
                 if (Math.Abs(leg.Value - value) > Tol(value)) errors.Add($"{lw}: value {leg.Value} differs from the trade's {value}");
                 if (!listings.TryGetValue(leg.Offer, out var offer) || !listings.TryGetValue(leg.Need, out var need))
