@@ -225,6 +225,11 @@ public class CliTests : IDisposable
     [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"category\":\"wood\"", "kind")]
     [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\"gift\",\"category\":\"wood\"", "kind")]
     [InlineData("\"quantity\":2000", "\"quantity\":\"2000\"", "quantity")]
+    // The framework's enum reader takes a list of names and ORs them (offer = 0, need = 1): "offer, need" was read as a
+    // need, without a word. Nor is a name with spaces around it one of the two.
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\"offer, need\",\"category\":\"wood\"", "kind")]
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\"offer,offer\",\"category\":\"wood\"", "kind")]
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\" offer\",\"category\":\"wood\"", "kind")]
     public void A_field_missing_or_of_the_wrong_type_is_told_in_the_books_terms_not_the_readers_types(string field, string replacement, string name)
     {
         var bad = IssueExampleBook.Replace(field, replacement);

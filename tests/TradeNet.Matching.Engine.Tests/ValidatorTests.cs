@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Engine.Tests;
@@ -157,4 +158,39 @@ public class ResultValidatorTests
     [Fact]
     public void A_bound_below_the_objective_is_caught() =>
         Assert.Contains("below the objective", OnlyError(Good with { Bound = 500, Gap = 0 }));
+}
+
+public class BookJsonKindTests
+{
+    private const string Book = """
+        { "categories": [ {"id":"c","unit":"kg","value":1} ], "towns": [ {"id":"t","name":"T","lat":46,"lon":4} ],
+          "listings": [ {"id":"L","town":"t","kind":KIND,"category":"c","quantity":5} ] }
+        """;
+
+    [Theory]
+    [InlineData("\"offer\"", ListingKind.Offer)]
+    [InlineData("\"need\"", ListingKind.Need)]
+    [InlineData("\"Need\"", ListingKind.Need)] // names are read without regard to case, as the fields' names are
+    public void A_kind_is_offer_or_need(string kind, ListingKind expected) =>
+        Assert.Equal(expected, Assert.Single(BookJson.ReadBook(Book.Replace("KIND", kind)).Listings).Kind);
+
+    [Theory]
+    [InlineData("\"offer, need\"")]
+    [InlineData("\"need,offer\"")]
+    [InlineData("\"offer \"")]
+    [InlineData("\"\"")]
+    [InlineData("\"0\"")]
+    [InlineData("1")]
+    [InlineData("null")]
+    public void Any_other_kind_is_refused(string kind) =>
+        Assert.Throws<JsonException>(() => BookJson.ReadBook(Book.Replace("KIND", kind)));
+
+    [Fact]
+    public void A_result_status_that_is_a_list_of_names_is_refused()
+    {
+        var json = BookJson.WriteResult(new ClearingResult([], 0, 0, 0, SolveStatus.Optimal,
+            new SolveStats(0, 0, 0, 0, new Dictionary<int, int>(), 0, 0, 0, "")));
+        Assert.Equal(SolveStatus.Optimal, BookJson.ReadResult(json).Status);
+        Assert.Throws<JsonException>(() => BookJson.ReadResult(json.Replace("\"optimal\"", "\"optimal, feasible\"")));
+    }
 }
