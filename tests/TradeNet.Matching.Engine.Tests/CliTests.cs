@@ -245,6 +245,31 @@ public class CliTests : IDisposable
         Assert.DoesNotContain("TradeNet.", line);
     }
 
+    [Theory]
+    [InlineData("\"minLot\":50,", "\"minLot\":null,", "listings[0] (L1): 'minLot'")]
+    [InlineData("\"detourFactor\":1.3", "\"detourFactor\":null", "'settings.detourFactor'")]
+    public void A_number_with_a_default_given_as_null_is_a_malformed_book(string field, string replacement, string says)
+    {
+        // null is not "left out": a number that has a default takes it only when the field is absent, as docs/matching.md says.
+        var bad = IssueExampleBook.Replace(field, replacement);
+        Assert.NotEqual(IssueExampleBook, bad);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("null.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(says, OneErrorLine(stderr));
+    }
+
+    [Fact]
+    public void A_max_distance_given_as_null_is_no_limit()
+    {
+        var book = IssueExampleBook.Replace("\"maxDistanceKm\":80", "\"maxDistanceKm\":null");
+        Assert.NotEqual(IssueExampleBook, book);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("null.json", book));
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("", stderr);
+        Assert.Single(BookJson.ReadResult(stdout).Trades);
+    }
+
     [Fact]
     public void A_listing_field_given_twice_is_a_malformed_book_naming_the_listing()
     {
