@@ -145,6 +145,31 @@ public class ResultValidatorTests
     public void An_objective_that_does_not_match_the_trades_is_caught() =>
         Assert.Contains("differs from the trades' total", OnlyError(Good with { Objective = 601, Bound = 601, Gap = 0 }));
 
+    [Theory]
+    [InlineData("from")]
+    [InlineData("to")]
+    [InlineData("offer")]
+    [InlineData("need")]
+    [InlineData("category")]
+    public void A_leg_without_an_id_is_caught_not_thrown(string field)
+    {
+        // A result read from JSON may carry "offer": null; the validator's lookups threw ArgumentNullException on it.
+        var r = WithLegs(legs => [legs[0] with
+        {
+            From = field == "from" ? null! : legs[0].From, To = field == "to" ? null! : legs[0].To,
+            Offer = field == "offer" ? null! : legs[0].Offer, Need = field == "need" ? null! : legs[0].Need,
+            Category = field == "category" ? null! : legs[0].Category,
+        }, legs[1], legs[2]]);
+        Assert.Contains($"has no {field}", OnlyError(r));
+    }
+
+    [Fact]
+    public void A_null_trade_or_leg_is_caught_not_thrown()
+    {
+        Assert.Contains("trade 1 is null", OnlyError(Good with { Trades = [Good.Trades[0], null!] }));
+        Assert.Contains("leg 1 is null", OnlyError(WithLegs(legs => [legs[0], null!, legs[2]])));
+    }
+
     [Fact]
     public void An_objective_that_is_not_a_number_is_caught() =>
         Assert.Contains("objective NaN is not a finite number", OnlyError(Good with { Objective = double.NaN }));

@@ -37,9 +37,11 @@ public static class ResultValidator
         if (!double.IsFinite(objective)) errors.Add($"objective {objective} is not a finite number");
         for (var ti = 0; ti < trades.Count; ti++)
         {
-            var legs = trades[ti].Legs;
-            var chain = trades[ti].Chain;
             var where = $"trade {ti}";
+            // A result read from JSON may hold nulls ("offer": null, a null leg): the lookups below would throw on them.
+            if (trades[ti]?.Legs is not { } legs) { errors.Add($"{where} is null or has no legs"); continue; }
+            if (Incomplete(legs, where) is { Count: > 0 } missing) { errors.AddRange(missing); continue; }
+            var chain = trades[ti].Chain;
             if (chain && (legs.Count < 1 || legs.Count > settings.MaxChainLength))
                 errors.Add($"{where}: a chain of {legs.Count} legs, allowed 1..{settings.MaxChainLength}");
             if (!chain && (legs.Count < 2 || legs.Count > settings.MaxCycleLength))
@@ -88,6 +90,18 @@ public static class ResultValidator
         if (Math.Abs(total - objective) > Tol(Math.Max(Math.Abs(total), Math.Abs(objective))))
             errors.Add($"objective {objective} differs from the trades' total {total}");
         return errors;
+    }
+
+    private static List<string> Incomplete(IReadOnlyList<Leg> legs, string where)
+    {
+        var missing = new List<string>();
+        for (var i = 0; i < legs.Count; i++)
+        {
+            if (legs[i] is not { } leg) { missing.Add($"{where} leg {i} is null"); continue; }
+            foreach (var (field, id) in new[] { ("from", leg.From), ("to", leg.To), ("offer", leg.Offer), ("need", leg.Need), ("category", leg.Category) })
+                if (id is null) missing.Add($"{where} leg {i} has no {field}");
+        }
+        return missing;
     }
 
     private static double Tol(double v) => RelTol * Math.Max(1, Math.Abs(v));
