@@ -92,6 +92,21 @@ public class ClearingRulesTests
     }
 
     [Fact]
+    public void Listings_whose_windows_meet_at_one_instant_fit()
+    {
+        // Both ends of a window count (a listing is available at its availableUntil, as the book's "available" says), so an
+        // offer ending at noon and a need opening at noon share that instant.
+        var noon = new DateTimeOffset(2026, 1, 10, 12, 0, 0, TimeSpan.Zero);
+        var book = new TestBooks().Category("veg").Category("wood").Town("A").Town("B", 46.1, 4.1)
+            .Offer("a-veg", "A", "veg", 10, until: noon).Need("b-veg", "B", "veg", 10, from: noon)
+            .Offer("b-wood", "B", "wood", 10).Need("a-wood", "A", "wood", 10)
+            .Build();
+        var result = ClearingEngine.Solve(book);
+        TestBooks.AssertValid(book, result);
+        Assert.Single(result.Trades);
+    }
+
+    [Fact]
     public void A_listing_shared_by_several_trades_never_gives_more_than_its_quantity()
     {
         // A's 100 kg of veg can serve B and C; each pays back with wine.

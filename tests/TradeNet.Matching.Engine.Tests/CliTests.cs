@@ -225,6 +225,11 @@ public class CliTests : IDisposable
     [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"category\":\"wood\"", "kind")]
     [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\"gift\",\"category\":\"wood\"", "kind")]
     [InlineData("\"quantity\":2000", "\"quantity\":\"2000\"", "quantity")]
+    // The framework's enum reader takes a list of names and ORs them (offer = 0, need = 1): "offer, need" was read as a
+    // need, without a word. Nor is a name with spaces around it one of the two.
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\"offer, need\",\"category\":\"wood\"", "kind")]
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\"offer,offer\",\"category\":\"wood\"", "kind")]
+    [InlineData("\"kind\":\"offer\",\"category\":\"wood\"", "\"kind\":\" offer\",\"category\":\"wood\"", "kind")]
     public void A_field_missing_or_of_the_wrong_type_is_told_in_the_books_terms_not_the_readers_types(string field, string replacement, string name)
     {
         var bad = IssueExampleBook.Replace(field, replacement);
@@ -240,6 +245,31 @@ public class CliTests : IDisposable
         Assert.DoesNotContain("TradeNet.", line);
     }
 
+    [Theory]
+    [InlineData("\"minLot\":50,", "\"minLot\":null,", "listings[0] (L1): 'minLot'")]
+    [InlineData("\"detourFactor\":1.3", "\"detourFactor\":null", "'settings.detourFactor'")]
+    public void A_number_with_a_default_given_as_null_is_a_malformed_book(string field, string replacement, string says)
+    {
+        // null is not "left out": a number that has a default takes it only when the field is absent, as docs/matching.md says.
+        var bad = IssueExampleBook.Replace(field, replacement);
+        Assert.NotEqual(IssueExampleBook, bad);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("null.json", bad));
+        Assert.Equal(CliApp.BadBook, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(says, OneErrorLine(stderr));
+    }
+
+    [Fact]
+    public void A_max_distance_given_as_null_is_no_limit()
+    {
+        var book = IssueExampleBook.Replace("\"maxDistanceKm\":80", "\"maxDistanceKm\":null");
+        Assert.NotEqual(IssueExampleBook, book);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("null.json", book));
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("", stderr);
+        Assert.Single(BookJson.ReadResult(stdout).Trades);
+    }
+
     [Fact]
     public void A_listing_field_given_twice_is_a_malformed_book_naming_the_listing()
     {
@@ -249,6 +279,16 @@ public class CliTests : IDisposable
         Assert.Equal(CliApp.BadBook, code);
         Assert.Equal("", stdout);
         Assert.Contains("listings[1].quantity", OneErrorLine(stderr));
+    }
+
+    [Fact]
+    public void The_longest_time_limit_the_flag_takes_solves_the_book()
+    {
+        var limit = BookValidator.MaxTimeLimitSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var (code, stdout, stderr) = Run("solve", "--book", Write("book.json", IssueExampleBook), "--time-limit", limit);
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("", stderr);
+        Assert.Equal(SolveStatus.Optimal, BookJson.ReadResult(stdout).Status);
     }
 
     [Theory]

@@ -20,3 +20,28 @@ public class TimeLimitTests
         TestBooks.AssertValid(book, result);
     }
 }
+
+/// <summary>The longest limit the book's validator lets through must also be one the engine's timers and waits take:
+/// .NET refuses a CancelAfter or Wait beyond int.MaxValue milliseconds (24.8 days), and a larger limit that passed the
+/// validator crashed the solve instead of running it.</summary>
+public class LongestTimeLimitTests
+{
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(0)]
+    public void The_longest_time_limit_a_book_may_give_solves_the_book(int firstOrderAboveListings)
+    {
+        var book = TestBooks.Triangle().Build();
+        // FirstOrderAboveListings 0 also takes the path that waits for the circulation bound until the deadline.
+        var options = new SolveOptions
+        {
+            TimeLimit = TimeSpan.FromSeconds(BookValidator.MaxTimeLimitSeconds),
+            FirstOrderAboveListings = firstOrderAboveListings,
+        };
+
+        var result = ClearingEngine.Solve(book, options);
+
+        TestBooks.AssertValid(book, result);
+        Assert.True(result.Objective > 0, $"objective {result.Objective}");
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TradeNet.Matching.Engine;
 
 namespace TradeNet.Matching.Engine.Tests;
@@ -144,7 +145,77 @@ public class ResultValidatorTests
     public void An_objective_that_does_not_match_the_trades_is_caught() =>
         Assert.Contains("differs from the trades' total", OnlyError(Good with { Objective = 601, Bound = 601, Gap = 0 }));
 
+    [Theory]
+    [InlineData("from")]
+    [InlineData("to")]
+    [InlineData("offer")]
+    [InlineData("need")]
+    [InlineData("category")]
+    public void A_leg_without_an_id_is_caught_not_thrown(string field)
+    {
+        // A result read from JSON may carry "offer": null; the validator's lookups threw ArgumentNullException on it.
+        var r = WithLegs(legs => [legs[0] with
+        {
+            From = field == "from" ? null! : legs[0].From, To = field == "to" ? null! : legs[0].To,
+            Offer = field == "offer" ? null! : legs[0].Offer, Need = field == "need" ? null! : legs[0].Need,
+            Category = field == "category" ? null! : legs[0].Category,
+        }, legs[1], legs[2]]);
+        Assert.Contains($"has no {field}", OnlyError(r));
+    }
+
+    [Fact]
+    public void A_null_trade_or_leg_is_caught_not_thrown()
+    {
+        Assert.Contains("trade 1 is null", OnlyError(Good with { Trades = [Good.Trades[0], null!] }));
+        Assert.Contains("leg 1 is null", OnlyError(WithLegs(legs => [legs[0], null!, legs[2]])));
+    }
+
+    [Fact]
+    public void An_objective_that_is_not_a_number_is_caught() =>
+        Assert.Contains("objective NaN is not a finite number", OnlyError(Good with { Objective = double.NaN }));
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_bound_that_is_not_a_finite_number_is_caught(double bound) =>
+        Assert.Contains("not a finite number", OnlyError(Good with { Bound = bound, Gap = double.NaN, Status = SolveStatus.Feasible }));
+
     [Fact]
     public void A_bound_below_the_objective_is_caught() =>
         Assert.Contains("below the objective", OnlyError(Good with { Bound = 500, Gap = 0 }));
+}
+
+public class BookJsonKindTests
+{
+    private const string Book = """
+        { "categories": [ {"id":"c","unit":"kg","value":1} ], "towns": [ {"id":"t","name":"T","lat":46,"lon":4} ],
+          "listings": [ {"id":"L","town":"t","kind":KIND,"category":"c","quantity":5} ] }
+        """;
+
+    [Theory]
+    [InlineData("\"offer\"", ListingKind.Offer)]
+    [InlineData("\"need\"", ListingKind.Need)]
+    [InlineData("\"Need\"", ListingKind.Need)] // names are read without regard to case, as the fields' names are
+    public void A_kind_is_offer_or_need(string kind, ListingKind expected) =>
+        Assert.Equal(expected, Assert.Single(BookJson.ReadBook(Book.Replace("KIND", kind)).Listings).Kind);
+
+    [Theory]
+    [InlineData("\"offer, need\"")]
+    [InlineData("\"need,offer\"")]
+    [InlineData("\"offer \"")]
+    [InlineData("\"\"")]
+    [InlineData("\"0\"")]
+    [InlineData("1")]
+    [InlineData("null")]
+    public void Any_other_kind_is_refused(string kind) =>
+        Assert.Throws<JsonException>(() => BookJson.ReadBook(Book.Replace("KIND", kind)));
+
+    [Fact]
+    public void A_result_status_that_is_a_list_of_names_is_refused()
+    {
+        var json = BookJson.WriteResult(new ClearingResult([], 0, 0, 0, SolveStatus.Optimal,
+            new SolveStats(0, 0, 0, 0, new Dictionary<int, int>(), 0, 0, 0, "")));
+        Assert.Equal(SolveStatus.Optimal, BookJson.ReadResult(json).Status);
+        Assert.Throws<JsonException>(() => BookJson.ReadResult(json.Replace("\"optimal\"", "\"optimal, feasible\"")));
+    }
 }

@@ -8,7 +8,7 @@ public static class BookJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false), new ZonedTimes() },
+        Converters = { new EnumNames(), new ZonedTimes() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.Strict,
         // A field without a default (a listing's kind, a town's lat/lon, …) must be present, not silently 0.

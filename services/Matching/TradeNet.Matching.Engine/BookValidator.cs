@@ -20,8 +20,9 @@ public static class BookValidator
     public const int MaxSupportedCycleLength = 4;
     /// <summary>A chain is priced as a cycle closed by a virtual leg back to its donor, so it has one leg less.</summary>
     public const int MaxSupportedChainLength = MaxSupportedCycleLength - 1;
-    /// <summary>About 31 years: far below where <see cref="TimeSpan.FromSeconds(double)"/> overflows.</summary>
-    public const double MaxTimeLimitSeconds = 1e9;
+    /// <summary>About 23 days: the solve hands its deadline to CancelAfter and Task.Wait, which .NET refuses beyond
+    /// int.MaxValue milliseconds (24.8 days); 1e9 passed this check and then crashed the solve.</summary>
+    public const double MaxTimeLimitSeconds = 2e6;
 
     public static IReadOnlyList<BookError> Validate(Book book)
     {

@@ -1,7 +1,7 @@
 namespace TradeNet.Matching.Engine;
 
 /// <summary>
-/// Checks a plan against every rule of issue 3, independently of how it was found: legs fit, trades are
+/// Checks a plan against every rule of issue 3, independently of how it was found: every number is finite, legs fit, trades are
 /// simple cycles of 2..K towns (or chains of 1..L legs from a donor town) with equal value per leg, quantities match values (and are
 /// whole for goods counted in pieces when the book's <see cref="Settings.WholePieces"/> is on), min lots and remaining
 /// quantities hold, and the objective, bound and gap agree with the trades. Empty list = valid.
@@ -13,6 +13,9 @@ public static class ResultValidator
     public static IReadOnlyList<string> Validate(Book book, ClearingResult result, TransportCostPerUnit? transport = null)
     {
         var errors = Validate(book, result.Trades, result.Objective, transport);
+        // Every comparison below is false for NaN, and Infinity − Infinity is NaN: a bound or gap that is not a number passed them all.
+        if (!double.IsFinite(result.Bound) || !double.IsFinite(result.Gap))
+            errors.Add($"bound {result.Bound} or gap {result.Gap} is not a finite number");
         if (result.Bound < result.Objective - Tol(result.Objective))
             errors.Add($"bound {result.Bound} is below the objective {result.Objective}");
         var gap = result.Bound > 0 ? (result.Bound - result.Objective) / result.Bound : 0;
@@ -31,11 +34,14 @@ public static class ResultValidator
         var listings = book.Listings.ToDictionary(l => l.Id, StringComparer.Ordinal);
         var used = new Dictionary<string, double>(StringComparer.Ordinal);
         double total = 0;
+        if (!double.IsFinite(objective)) errors.Add($"objective {objective} is not a finite number");
         for (var ti = 0; ti < trades.Count; ti++)
         {
-            var legs = trades[ti].Legs;
-            var chain = trades[ti].Chain;
             var where = $"trade {ti}";
+            // A result read from JSON may hold nulls ("offer": null, a null leg): the lookups below would throw on them.
+            if (trades[ti]?.Legs is not { } legs) { errors.Add($"{where} is null or has no legs"); continue; }
+            if (Incomplete(legs, where) is { Count: > 0 } missing) { errors.AddRange(missing); continue; }
+            var chain = trades[ti].Chain;
             if (chain && (legs.Count < 1 || legs.Count > settings.MaxChainLength))
                 errors.Add($"{where}: a chain of {legs.Count} legs, allowed 1..{settings.MaxChainLength}");
             if (!chain && (legs.Count < 2 || legs.Count > settings.MaxCycleLength))
@@ -51,6 +57,10 @@ public static class ResultValidator
             {
                 var leg = legs[i];
                 var lw = $"{where} leg {i} ({leg.Offer}->{leg.Need})";
+                // The checks below compare with a tolerance, and every comparison with NaN is false (|Inf − Inf| too):
+                // a NaN quantity, or Infinity for every value and the objective, passed them all.
+                if (!double.IsFinite(leg.Quantity) || !double.IsFinite(leg.Value))
+                { errors.Add($"{lw}: quantity {leg.Quantity} or value {leg.Value} is not a finite number"); continue; }
                 if ((!chain || i + 1 < legs.Count) && leg.To != legs[(i + 1) % legs.Count].From) errors.Add($"{lw}: does not lead to the next leg's town");
                 if (Math.Abs(leg.Value - value) > Tol(value)) errors.Add($"{lw}: value {leg.Value} differs from the trade's {value}");
                 if (!listings.TryGetValue(leg.Offer, out var offer) || !listings.TryGetValue(leg.Need, out var need))
@@ -80,6 +90,18 @@ public static class ResultValidator
         if (Math.Abs(total - objective) > Tol(Math.Max(Math.Abs(total), Math.Abs(objective))))
             errors.Add($"objective {objective} differs from the trades' total {total}");
         return errors;
+    }
+
+    private static List<string> Incomplete(IReadOnlyList<Leg> legs, string where)
+    {
+        var missing = new List<string>();
+        for (var i = 0; i < legs.Count; i++)
+        {
+            if (legs[i] is not { } leg) { missing.Add($"{where} leg {i} is null"); continue; }
+            foreach (var (field, id) in new[] { ("from", leg.From), ("to", leg.To), ("offer", leg.Offer), ("need", leg.Need), ("category", leg.Category) })
+                if (id is null) missing.Add($"{where} leg {i} has no {field}");
+        }
+        return missing;
     }
 
     private static double Tol(double v) => RelTol * Math.Max(1, Math.Abs(v));

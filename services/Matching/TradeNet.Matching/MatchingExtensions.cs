@@ -38,7 +38,7 @@ public static class MatchingExtensions
             .Validate(o => o.DetourFactor >= 1 && double.IsFinite(o.DetourFactor),
                 "Matching:DetourFactor must be at least 1 (a road is never shorter than the straight line).")
             .Validate(o => o.RoundTimeLimit > TimeSpan.Zero && o.RoundTimeLimit.TotalSeconds <= BookValidator.MaxTimeLimitSeconds,
-                "Matching:RoundTimeLimit must be above 0 (and at most 31 years).")
+                "Matching:RoundTimeLimit must be above 0 (and at most 2,000,000 s, about 23 days).")
             // A leg pays its weight's share of a trip carrying this load: 0 or less divides the round's costs into nothing (500).
             .Validate(o => o.ReferenceLoadKg > 0 && double.IsFinite(o.ReferenceLoadKg), "Matching:ReferenceLoadKg must be above 0 (kg).")
             // 0 had every proposal expire as it was made; a sweep interval of 0 ends the sweeps with the timer's exception.
