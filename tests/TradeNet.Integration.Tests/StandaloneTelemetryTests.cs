@@ -98,6 +98,46 @@ public sealed class StandaloneTelemetryTests
         }
     }
 
+    /// <summary>The process-wide W3C-only propagator is the services' too in this host: their gRPC calls and their events
+    /// must still carry the trace, as across processes (TradeTraceTests, under the app host).</summary>
+    [Fact]
+    public async Task A_trades_grpc_calls_and_events_carry_their_trace_between_the_services_of_the_one_process()
+    {
+        await using var collector = await OtlpCollector.StartAsync(Repo.FreePort());
+        var tradeNet = new StandaloneTradeNet
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            },
+        };
+        await tradeNet.InitializeAsync();
+        try
+        {
+            await tradeNet.ExplainFailureAsync(async () =>
+            {
+                await new TradeNet.Integration.Tests.Scenarios.TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey).RunToCompletion();
+
+                // Catalog's ReserveListings server span under matching's client span; a consumer span under a producer span.
+                var spans = await Eventually.Until(() => Task.FromResult(collector.Spans()),
+                    all => all.Any(s => s.Kind == SpanKind.Server && s.Name.Contains("ReserveListings", StringComparison.Ordinal)
+                                        && ParentIs(s, SpanKind.Client, all))
+                           && all.Any(s => s.Kind == SpanKind.Consumer && ParentIs(s, SpanKind.Producer, all)),
+                    TimeSpan.FromSeconds(30), "a gRPC server span under its client span and a consumer span under its producer span");
+                Assert.NotEmpty(spans);
+            });
+        }
+        finally
+        {
+            await tradeNet.DisposeAsync();
+        }
+    }
+
+    private static bool ParentIs(OtlpSpan span, SpanKind kind, IReadOnlyList<OtlpSpan> spans) =>
+        span.ParentSpanId.Length > 0 && spans.Any(p => p.TraceId == span.TraceId && p.SpanId == span.ParentSpanId && p.Kind == kind);
+
     /// <summary>A server span whose ancestors, in its trace, reach a root server span (the edge's) through a client span.</summary>
     private static bool ContinuesTheEdgesTrace(OtlpSpan span, IReadOnlyList<OtlpSpan> spans)
     {
