@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -54,6 +55,109 @@ public sealed class StandaloneTelemetryTests
         }
     }
 
+    /// <summary>The edge ignores a client's trace context (its own propagator) and, for the whole process, OpenTelemetry's
+    /// default propagator is W3C trace context alone: neither may cost the services beside it in this process their place in
+    /// the edge's trace. Their server span is the child of the edge's forwarding request, in the trace the edge began.</summary>
+    [Fact]
+    public async Task A_services_server_span_continues_the_trace_the_edge_began_and_not_the_clients()
+    {
+        const string clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        await using var collector = await OtlpCollector.StartAsync(Repo.FreePort());
+        var tradeNet = new StandaloneTradeNet
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            },
+        };
+        await tradeNet.InitializeAsync();
+        try
+        {
+            await tradeNet.ExplainFailureAsync(async () =>
+            {
+                using var http = new HttpClient { BaseAddress = tradeNet.Gateway };
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/categories");
+                request.Headers.Add("traceparent", $"00-{clientTrace}-00f067aa0ba902b7-01");
+                (await http.SendAsync(request)).EnsureSuccessStatusCode();
+
+                // The request's edge span (a server span with no parent) and, in its trace, a server span under a client span.
+                var continued = await Eventually.Until(() => Task.FromResult(collector.Spans()),
+                    spans => spans.Any(s => ContinuesTheEdgesTrace(s, spans)),
+                    TimeSpan.FromSeconds(30), "a service's server span in the trace the edge began");
+
+                var service = continued.First(s => ContinuesTheEdgesTrace(s, continued));
+                Assert.Equal(SpanKind.Client, continued.Single(p => p.TraceId == service.TraceId && p.SpanId == service.ParentSpanId).Kind);
+                Assert.DoesNotContain(continued, s => s.TraceId == clientTrace);
+            });
+        }
+        finally
+        {
+            await tradeNet.DisposeAsync();
+        }
+    }
+
+    /// <summary>The process-wide W3C-only propagator is the services' too in this host: their gRPC calls and their events
+    /// must still carry the trace, as across processes (TradeTraceTests, under the app host).</summary>
+    [Fact]
+    public async Task A_trades_grpc_calls_and_events_carry_their_trace_between_the_services_of_the_one_process()
+    {
+        await using var collector = await OtlpCollector.StartAsync(Repo.FreePort());
+        var tradeNet = new StandaloneTradeNet
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            },
+        };
+        await tradeNet.InitializeAsync();
+        try
+        {
+            await tradeNet.ExplainFailureAsync(async () =>
+            {
+                await new TradeNet.Integration.Tests.Scenarios.TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey).RunToCompletion();
+
+                // Catalog's ReserveListings server span under matching's client span; a consumer span under a producer span.
+                var spans = await Eventually.Until(() => Task.FromResult(collector.Spans()),
+                    all => all.Any(s => s.Kind == SpanKind.Server && s.Name.Contains("ReserveListings", StringComparison.Ordinal)
+                                        && ParentIs(s, SpanKind.Client, all))
+                           && all.Any(s => s.Kind == SpanKind.Consumer && ParentIs(s, SpanKind.Producer, all)),
+                    TimeSpan.FromSeconds(30), "a gRPC server span under its client span and a consumer span under its producer span");
+                Assert.NotEmpty(spans);
+            });
+        }
+        finally
+        {
+            await tradeNet.DisposeAsync();
+        }
+    }
+
+    private static bool ParentIs(OtlpSpan span, SpanKind kind, IReadOnlyList<OtlpSpan> spans) =>
+        span.ParentSpanId.Length > 0 && spans.Any(p => p.TraceId == span.TraceId && p.SpanId == span.ParentSpanId && p.Kind == kind);
+
+    /// <summary>A server span whose ancestors, in its trace, reach a root server span (the edge's) through a client span.</summary>
+    private static bool ContinuesTheEdgesTrace(OtlpSpan span, IReadOnlyList<OtlpSpan> spans)
+    {
+        if (span.Kind != SpanKind.Server || span.ParentSpanId.Length == 0) return false;
+        var sawClient = false;
+        var current = span;
+        for (var depth = 0; depth < 64 && current.ParentSpanId.Length > 0; depth++)
+        {
+            var parent = spans.FirstOrDefault(p => p.TraceId == current.TraceId && p.SpanId == current.ParentSpanId);
+            if (parent is null) return false;
+            sawClient |= parent.Kind == SpanKind.Client;
+            current = parent;
+        }
+        return sawClient && current.ParentSpanId.Length == 0 && current.Kind == SpanKind.Server;
+    }
+
+    private enum SpanKind { Unspecified, Internal, Server, Client, Producer, Consumer }
+
+    private sealed record OtlpSpan(string TraceId, string SpanId, string ParentSpanId, string Name, SpanKind Kind);
+
     /// <summary>OTLP/HTTP bodies as they arrive, by path. Each body is one provider's export: one resource (service.name).</summary>
     private sealed class OtlpCollector : IAsyncDisposable
     {
@@ -84,6 +188,42 @@ public sealed class StandaloneTelemetryTests
             });
             await app.StartAsync();
             return collector;
+        }
+
+        /// <summary>Every span exported so far (ExportTraceServiceRequest → resource_spans 1 → scope_spans 2 → spans 2).</summary>
+        public List<OtlpSpan> Spans() =>
+            [.. _bodies.Where(b => b.Path == "/v1/traces").SelectMany(b => Fields(b.Body, 1))
+                .SelectMany(resource => Fields(resource, 2)).SelectMany(scope => Fields(scope, 2)).Select(ReadSpan)];
+
+        private static OtlpSpan ReadSpan(byte[] span)
+        {
+            string traceId = "", spanId = "", parent = "", name = "";
+            var kind = SpanKind.Unspecified;
+            var input = new CodedInputStream(span);
+            for (uint tag; (tag = input.ReadTag()) != 0;)
+                switch (WireFormat.GetTagFieldNumber(tag))
+                {
+                    case 1: traceId = Convert.ToHexStringLower(input.ReadBytes().Span); break;
+                    case 2: spanId = Convert.ToHexStringLower(input.ReadBytes().Span); break;
+                    case 4: parent = Convert.ToHexStringLower(input.ReadBytes().Span); break;
+                    case 5: name = input.ReadString(); break;
+                    case 6: kind = (SpanKind)input.ReadEnum(); break;
+                    default: input.SkipLastField(); break;
+                }
+            return new OtlpSpan(traceId, spanId, parent, name, kind);
+        }
+
+        /// <summary>The bodies of a message's length-delimited fields of one number.</summary>
+        private static IEnumerable<byte[]> Fields(byte[] message, int number)
+        {
+            var found = new List<byte[]>();
+            var input = new CodedInputStream(message);
+            for (uint tag; (tag = input.ReadTag()) != 0;)
+                if (WireFormat.GetTagFieldNumber(tag) == number && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+                    found.Add(input.ReadBytes().ToByteArray());
+                else
+                    input.SkipLastField();
+            return found;
         }
 
         public bool Has(string path, string text) => _bodies.Any(b => b.Path == path && Contains(b.Body, text));

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using TradeNet.Logistics.Domain;
 using TradeNet.Logistics.Planning;
@@ -55,6 +57,59 @@ public sealed class PlanningTraceTests : IDisposable
         var run = Assert.Single(_spans.Stopped, s => s.OperationName == "planning run" && s.StatusDescription?.Contains(reason, StringComparison.Ordinal) == true);
         Assert.Equal(ActivityStatusCode.Error, run.Status);
         Assert.Contains(run.Events, e => e.Name == "exception");
+    }
+
+    [Fact]
+    public async Task A_planning_run_answers_soon_after_its_commit_when_the_trades_traces_are_slow_to_read()
+    {
+        await using var app = new LogisticsApp { Settings = { ["Logistics:PlanningInterval"] = "00:00:00" } };
+        var (roanne, lyon, _) = Towns.Fresh();
+        await app.RegisterAsync(TestSettings.TownAuth(roanne), Fleet.Van(Towns.Roanne));
+        await app.PublishAsync(Towns.SwapBetween(Guid.NewGuid(), roanne, Towns.Roanne, lyon, Towns.Lyon));
+        var store = SlowTradeTraces.Over(app.Services.GetRequiredService<ILogisticsStore>());
+
+        // A store whose trade trace reads never answer: the links are the span's, the run is committed and must return.
+        var run = await app.Services.GetRequiredService<ShipmentPlanning>().PlanPendingAsync(store, 100, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(2, run.Shipments.Count);
+        var span = Assert.Single(_spans, s => s.OperationName == "planning run" && Equals(s.GetTagItem("tradenet.shipments"), 2)
+            && s.Links.Any() is false && s.Status == ActivityStatusCode.Unset);
+        Assert.True(span.Duration < TimeSpan.FromSeconds(10), $"the run's span lasted {span.Duration}");
+    }
+
+    /// <summary>The store as it is, but a trade's trace is read only when the read is given up.</summary>
+    public class SlowTradeTraces : DispatchProxy
+    {
+        private ILogisticsStore _store = null!;
+
+        public static ILogisticsStore Over(ILogisticsStore store)
+        {
+            var proxy = Create<ILogisticsStore, SlowTradeTraces>();
+            ((SlowTradeTraces)(object)proxy)._store = store;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? method, object?[]? args)
+        {
+            if (method!.Name == nameof(ILogisticsStore.TradeTraceAsync))
+                return NeverAsync((CancellationToken)args![1]!);
+            try
+            {
+                return method.Invoke(_store, args);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerException);
+                throw;
+            }
+        }
+
+        private static async Task<string?> NeverAsync(CancellationToken ct)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return null;
+        }
     }
 
     private sealed class FailingPlanner(string reason) : IShipmentPlanner

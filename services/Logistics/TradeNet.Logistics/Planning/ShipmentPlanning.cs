@@ -186,18 +186,26 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
     /// <summary>The most trades a run's span links to: OpenTelemetry keeps 128 links a span unless told otherwise.</summary>
     private const int MaxLinkedTrades = 128;
 
+    /// <summary>How long a run reads its trades' traces for its links, all reads together. They come after the commit but
+    /// before the run returns and lets the next run in: up to 128 reads on a slow store held a POST /plans answer and the
+    /// schedule's next run for as long as the store took.</summary>
+    internal static readonly TimeSpan LinkReadBudget = TimeSpan.FromSeconds(1);
+
     /// <summary>Links the run to the trace in which logistics received each planned trade's agreement, as a carrier's report
     /// does: from a trade's ShipmentPlanned sends the operator reaches the run, and from the run the trade's agreement. Read
-    /// after the run committed, so a read that fails costs the links only, never the run.</summary>
+    /// after the run committed, so a read that fails or runs out of <see cref="LinkReadBudget"/> costs the links only, never
+    /// the run.</summary>
     private async Task LinkToAgreementsAsync(Activity? activity, ILogisticsStore store, IReadOnlyList<Shipment> shipments, CancellationToken ct)
     {
         if (activity is null) return;
         var trades = shipments.Select(s => s.TradeId).Distinct().ToList();
         if (trades.Count == 1) activity.SetTag(TradeNetTelemetry.TradeId, trades[0].ToString());
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(LinkReadBudget);
         try
         {
             foreach (var trade in trades.Take(MaxLinkedTrades))
-                TradeNetTelemetry.LinkTo(activity, await store.TradeTraceAsync(trade, ct));
+                TradeNetTelemetry.LinkTo(activity, await store.TradeTraceAsync(trade, budget.Token));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
