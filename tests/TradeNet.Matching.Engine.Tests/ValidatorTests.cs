@@ -171,6 +171,16 @@ public class ResultValidatorTests
     }
 
     [Fact]
+    public void A_result_whose_trades_are_null_is_caught_not_thrown()
+    {
+        // As a result file may say it: the reader lets a null list through, as it lets a null leg through.
+        var read = BookJson.ReadResult("""{ "trades": null, "objective": 0, "bound": 0, "gap": 0, "status": "optimal", "stats": null }""");
+        Assert.Null(read.Trades);
+
+        Assert.Contains("trades is null", OnlyError(read));
+    }
+
+    [Fact]
     public void An_objective_that_is_not_a_number_is_caught() =>
         Assert.Contains("objective NaN is not a finite number", OnlyError(Good with { Objective = double.NaN }));
 

@@ -27,5 +27,10 @@ public sealed class SpanRecorder : IDisposable
     /// <summary>The spans stopped so far with this operation name.</summary>
     public List<Activity> Named(string operation) => _stopped.Where(a => a.OperationName == operation).ToList();
 
+    /// <summary>The first span to stop that matches, waited for: a consumer's span stops after the observers that tell a
+    /// test its message was consumed.</summary>
+    public async Task<Activity> FirstAsync(Func<Activity, bool> match, string what) =>
+        (await Eventually.Until(() => Task.FromResult(_stopped.FirstOrDefault(match)), s => s is not null, what: what))!;
+
     public void Dispose() => _listener.Dispose();
 }

@@ -35,6 +35,8 @@ public static class ResultValidator
         var used = new Dictionary<string, double>(StringComparer.Ordinal);
         double total = 0;
         if (!double.IsFinite(objective)) errors.Add($"objective {objective} is not a finite number");
+        // "trades": null reads as a null list, as a null leg does: told, not a NullReferenceException below.
+        if (trades is null) { errors.Add("trades is null; a result with none has []"); return errors; }
         for (var ti = 0; ti < trades.Count; ti++)
         {
             var where = $"trade {ti}";

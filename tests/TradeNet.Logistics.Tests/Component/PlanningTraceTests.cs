@@ -27,7 +27,7 @@ public sealed class PlanningTraceTests : IDisposable
 
         await app.PublishAsync(Towns.SwapBetween(trade, roanne, Towns.Roanne, lyon, Towns.Lyon));
 
-        var agreedIn = _spans.Stopped.First(s => s.Kind == ActivityKind.Consumer && Trade(s) == trade.ToString()).TraceId;
+        var agreedIn = (await _spans.FirstAsync(s => s.Kind == ActivityKind.Consumer && Trade(s) == trade.ToString(), "the agreement's consumer span")).TraceId;
         var relays = await Eventually.Until(() => Task.FromResult(_spans.Stopped.Where(s => s.OperationName == "outbox relay" && Trade(s) == trade.ToString()
                 && ((string?)s.GetTagItem("tradenet.event_type"))?.EndsWith(".ShipmentPlanned", StringComparison.Ordinal) == true).ToList()),
             r => r.Count == 2, what: "both legs' ShipmentPlanned relayed");
@@ -110,6 +110,36 @@ public sealed class PlanningTraceTests : IDisposable
             await Task.Delay(Timeout.Infinite, ct);
             return null;
         }
+    }
+
+    [Fact]
+    public async Task A_planning_run_whose_store_fails_at_its_first_read_ends_its_span_as_an_error_with_the_reason()
+    {
+        // The store down is the likeliest failure of a run, and the run's first read is where it shows.
+        var reason = $"store down {Guid.NewGuid():N}";
+        await using var app = new LogisticsApp();
+        var store = DispatchProxy.Create<ILogisticsStore, FailingStore>();
+        ((FailingStore)(object)store).Reason = reason;
+
+        // As POST /api/logistics/plans calls it: under its request's span.
+        using (var request = new Activity("request").Start())
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => app.Services.GetRequiredService<ShipmentPlanning>()
+                .PlanPendingAsync(store, 100, CancellationToken.None));
+
+            var run = Assert.Single(_spans.Stopped, s => s.OperationName == "planning run" && s.StatusDescription?.Contains(reason, StringComparison.Ordinal) == true);
+            Assert.Equal(ActivityStatusCode.Error, run.Status);
+            Assert.Contains(run.Events, e => e.Name == "exception");
+            Assert.Equal(request.SpanId, run.ParentSpanId);
+        }
+    }
+
+    /// <summary>A store every call of which fails, as one whose database is unreachable.</summary>
+    public class FailingStore : DispatchProxy
+    {
+        public string Reason { get; set; } = "";
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => throw new InvalidOperationException(Reason);
     }
 
     private sealed class FailingPlanner(string reason) : IShipmentPlanner

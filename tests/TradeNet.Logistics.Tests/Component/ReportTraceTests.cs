@@ -24,7 +24,7 @@ public sealed class ReportTraceTests : IClassFixture<LogisticsApp>, IDisposable
         var trade = Guid.NewGuid();
         await app.PublishAsync(Towns.Swap(trade, a, b));
         var shipment = (await app.ShipmentsOfTradeAsync(trade, TestSettings.OperatorAuth())).First(s => s.CarrierTown == a);
-        var agreedIn = _spans.Stopped.First(s => s.Kind == ActivityKind.Consumer && (string?)s.GetTagItem(TradeNetTelemetry.TradeId) == trade.ToString()).TraceId;
+        var agreedIn = (await _spans.FirstAsync(s => s.Kind == ActivityKind.Consumer && (string?)s.GetTagItem(TradeNetTelemetry.TradeId) == trade.ToString(), "the agreement's consumer span")).TraceId;
 
         var pickup = await app.SendAsync(HttpMethod.Post, $"/api/logistics/shipments/{shipment.Id}/pickup", TestSettings.TownAuth(a));
 

@@ -108,6 +108,11 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
     public async Task<PlanningRun> PlanPendingAsync(ILogisticsStore store, int max, CancellationToken ct)
     {
         await _run.WaitAsync(ct);
+        // The schedule starts no trace: without a span of its own, each ShipmentPlanned a scheduled run wrote went out
+        // from the outbox as a trace of its own, apart from the route planning and from the trade's agreement. Only a run
+        // with something to plan, or one that failed, has one (from its first read), so an idle schedule adds nothing.
+        var startedAt = DateTimeOffset.UtcNow;
+        Activity? activity = null;
         try
         {
             var started = Stopwatch.StartNew();
@@ -125,32 +130,33 @@ public sealed class ShipmentPlanning(IShipmentPlanner planner, TimeProvider cloc
             }
             if (pending.Count == 0) return new PlanningRun(0, [], 0, started.Elapsed);
 
-            // The schedule starts no trace: without a span of its own, each ShipmentPlanned a scheduled run wrote went out
-            // from the outbox as a trace of its own, apart from the route planning and from the trade's agreement. Only a run
-            // with something to plan has one, so an idle schedule adds nothing to the traces.
-            using var activity = TradeNetTelemetry.Source.StartActivity("planning run");
+            activity = RunSpan(startedAt);
             activity?.SetTag("tradenet.transfers", pending.Count);
-            try
-            {
-                var run = await PlanAndWriteAsync(store, pending, registered, fleet, started, ct);
-                activity?.SetTag("tradenet.shipments", run.Shipments.Count);
-                activity?.SetTag("tradenet.skipped", run.Skipped);
-                await LinkToAgreementsAsync(activity, store, run.Shipments, ct);
-                return run;
-            }
-            catch (Exception ex) when (ex is not ConcurrencyConflictException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
-            {
-                // A run that lost a race to another is no failure (a 409; its transfers wait for the next run), nor is a stop.
-                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-                activity?.AddException(ex);
-                throw;
-            }
+            var run = await PlanAndWriteAsync(store, pending, registered, fleet, started, ct);
+            activity?.SetTag("tradenet.shipments", run.Shipments.Count);
+            activity?.SetTag("tradenet.skipped", run.Skipped);
+            await LinkToAgreementsAsync(activity, store, run.Shipments, ct);
+            return run;
+        }
+        catch (Exception ex) when (ex is not ConcurrencyConflictException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            // A run that lost a race to another is no failure (a 409; its transfers wait for the next run), nor is a stop.
+            // A store down fails the first read, before the run knows it has anything to plan: it gets its span now.
+            activity ??= RunSpan(startedAt);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.AddException(ex);
+            throw;
         }
         finally
         {
+            activity?.Dispose();
             _run.Release();
         }
     }
+
+    /// <summary>The run's span, begun when the run began (its first read), under whatever span asked for the run.</summary>
+    private static Activity? RunSpan(DateTimeOffset startedAt) =>
+        TradeNetTelemetry.Source.StartActivity("planning run", ActivityKind.Internal, parentContext: default, startTime: startedAt);
 
     private async Task<PlanningRun> PlanAndWriteAsync(ILogisticsStore store, IReadOnlyList<TransferOrder> pending,
         IReadOnlyList<Vehicle> registered, IReadOnlyList<Vehicle> fleet, Stopwatch started, CancellationToken ct)
