@@ -86,7 +86,7 @@ public sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStore
     }
 
     /// <summary>A list's query. Anyone may send its filters, so each is read along an index in the list's order and a
-    /// page stops when full; with no statistics SQLite's planner picks by equality count (a town and a status went to the
+    /// page stops when full; with no statistics SQLite's planner picks by equality count (a kind and a status went to the
     /// book's index and sorted the whole status), so the index is named, one for the most selective filter sent.</summary>
     internal static (string Sql, (string, object?)[] Parameters) ListingsSql(ListingQuery query)
     {
