@@ -344,4 +344,17 @@ public sealed class MongoMappingTests
         Assert.Equal(MongoRendering.Render(CatalogMongoQueries.ListingOrder), MongoRendering.Render(created.Keys));
         Assert.Equal(BsonDocument.Parse("""{ "createdAt": 1, "_id": 1 }"""), MongoRendering.Render(created.Keys));
     }
+    [Theory]
+    [InlineData("town_created", """{ "townId": 1 }""")]
+    [InlineData("category_created", """{ "category": 1 }""")]
+    [InlineData("status_created", """{ "status": 1 }""")]
+    [InlineData("status_category_created", """{ "status": 1, "category": 1 }""")]
+    public void Each_public_filter_has_an_index_of_its_fields_then_the_lists_order(string name, string filter)
+    {
+        // Equality fields first, then the sort: a page of the filter is read in order and stops when full.
+        var index = Assert.Single(CatalogMongoQueries.ListingsFilterIndexes, i => i.Options.Name == name);
+
+        var expected = BsonDocument.Parse(filter).AddRange(MongoRendering.Render(CatalogMongoQueries.ListingOrder));
+        Assert.Equal(expected, MongoRendering.Render(index.Keys));
+    }
 }

@@ -163,6 +163,21 @@ public static class CatalogMongoQueries
     public static CreateIndexModel<Listing> ListingsCreatedIndex { get; } =
         new(Builders<Listing>.IndexKeys.Ascending(l => l.CreatedAt).Ascending(l => l.Id), new CreateIndexOptions { Name = "created" });
 
+    /// <summary>The public list's filters, each followed by the list's order (as SQLite's <c>ix_listings_*_created</c>): anyone
+    /// may send them, and without these a category nobody lists walked <c>created</c> through every listing, and a status
+    /// sorted all of its listings, per page. New names beside <c>town</c>, so a database an earlier release indexed builds
+    /// them at the next start rather than refusing a changed <c>town</c>.</summary>
+    public static IReadOnlyList<CreateIndexModel<Listing>> ListingsFilterIndexes { get; } =
+    [
+        InOrder("town_created", Builders<Listing>.IndexKeys.Ascending(l => l.TownId)),
+        InOrder("category_created", Builders<Listing>.IndexKeys.Ascending(l => l.Category)),
+        InOrder("status_created", Builders<Listing>.IndexKeys.Ascending(l => l.Status)),
+        InOrder("status_category_created", Builders<Listing>.IndexKeys.Ascending(l => l.Status).Ascending(l => l.Category)),
+    ];
+
+    private static CreateIndexModel<Listing> InOrder(string name, IndexKeysDefinition<Listing> filter) =>
+        new(filter.Ascending(l => l.CreatedAt).Ascending(l => l.Id), new CreateIndexOptions { Name = name });
+
     /// <summary>The order book query: active offers/needs per category.</summary>
     public static CreateIndexModel<Listing> ListingsBookIndex { get; } =
         new(Builders<Listing>.IndexKeys.Ascending(l => l.Status).Ascending(l => l.Kind).Ascending(l => l.Category),

@@ -40,7 +40,7 @@ public sealed class MongoCatalogStore : ICatalogStore
     {
         await Mongo.EnsureOutboxIndexesAsync(ct);
         await Towns.Indexes.CreateOneAsync(TownKeyIndex, cancellationToken: ct);
-        await Listings.Indexes.CreateManyAsync([ListingsByTownIndex, ListingsBookIndex, ListingsCreatedIndex], ct);
+        await Listings.Indexes.CreateManyAsync([ListingsByTownIndex, ListingsBookIndex, ListingsCreatedIndex, .. ListingsFilterIndexes], ct);
         await RevokedKeys.Indexes.CreateOneAsync(RevokedKeysByTimeIndex, cancellationToken: ct);
         await TownRequests.Indexes.CreateOneAsync(TownRequestsExpiryIndex, cancellationToken: ct);
         // Collections must exist before a transaction writes to them (older servers refuse to create them inside one).

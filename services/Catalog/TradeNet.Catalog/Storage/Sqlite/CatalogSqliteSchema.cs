@@ -46,7 +46,14 @@ internal static class CatalogSqliteSchema
             status TEXT NOT NULL,
             version INTEGER NOT NULL,
             created_at TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS ix_listings_town ON listings(town_id);
+        -- The public list's filters, each read in the list's order (created_at, id) so a page stops when full: a category
+        -- nobody lists, or a status half the history has, never walks every listing nor sorts them (docs/operations.md).
+        -- Created on an existing file at its next start (IF NOT EXISTS); the town index they replace is dropped.
+        DROP INDEX IF EXISTS ix_listings_town;
+        CREATE INDEX IF NOT EXISTS ix_listings_town_created ON listings(town_id, created_at, id);
+        CREATE INDEX IF NOT EXISTS ix_listings_category_created ON listings(category, created_at, id);
+        CREATE INDEX IF NOT EXISTS ix_listings_status_created ON listings(status, created_at, id);
+        CREATE INDEX IF NOT EXISTS ix_listings_status_category_created ON listings(status, category, created_at, id);
         CREATE INDEX IF NOT EXISTS ix_listings_book ON listings(status, kind, category);
         -- Lists come oldest first in pages: the first page of months of listings is read along this, not sorted whole.
         CREATE INDEX IF NOT EXISTS ix_listings_created ON listings(created_at, id);
