@@ -5,13 +5,18 @@ using TradeNet.Shared.Hosting;
 
 namespace TradeNet.Standalone;
 
-/// <summary>Section "Standalone": where the edge and the in-process services listen, and whether to seed demo data.</summary>
+/// <summary>Section "Standalone": where the edge and the in-process services listen, and whether to seed demo data.
+/// <see cref="OperatorKey"/> is null when the operators' keys are configured at other indexes only: the host then adds none.</summary>
 public sealed record StandaloneOptions(string EdgeUrl, string ServicesUrl, string GrpcUrl, bool Seed, string DataDir,
-    string TokenKey, string OperatorName, string OperatorKey, bool OperatorKeyGenerated)
+    string TokenKey, string OperatorName, string? OperatorKey, bool OperatorKeyGenerated)
 {
     public static StandaloneOptions From(IConfiguration config)
     {
         var operatorKey = config["Gateway:Operators:0:Key"];
+        // A key at another index only (entry 0 removed once its key leaked, docs/operations.md): the operators are configured,
+        // and a key generated at 0 beside it was a second operator key nobody had asked for.
+        var othersConfigured = config.GetSection("Gateway:Operators").GetChildren().Any(entry => entry["Key"] is not null);
+        var generate = operatorKey is null && !othersConfigured;
         return new StandaloneOptions(
             Address(config, "Standalone:EdgeUrl", "http://127.0.0.1:5000"),
             Address(config, "Standalone:ServicesUrl", "http://127.0.0.1:5090"),
@@ -21,8 +26,8 @@ public sealed record StandaloneOptions(string EdgeUrl, string ServicesUrl, strin
             // A fresh secret per run: the token never leaves this process.
             config["Auth:InternalTokenKey"] ?? Secret(),
             config["Gateway:Operators:0:Name"] ?? "operator",
-            operatorKey ?? "op_" + Secret(),
-            operatorKey is null);
+            generate ? "op_" + Secret() : operatorKey,
+            generate);
     }
 
     /// <summary>One of the host's addresses, checked here: each is handed to an in-process app as Endpoints:Rest or
@@ -70,18 +75,25 @@ public sealed record StandaloneOptions(string EdgeUrl, string ServicesUrl, strin
     };
 
     /// <summary>What both in-process apps must agree on.</summary>
-    public Dictionary<string, string?> SharedSettings() => new()
+    public Dictionary<string, string?> SharedSettings()
     {
-        ["Auth:InternalTokenKey"] = TokenKey,
-        ["Storage:DataDir"] = DataDir,
-        ["Services:Catalog:Grpc"] = Authority(GrpcUrl),
-        ["Services:Logistics:Grpc"] = Authority(GrpcUrl),
-        ["Gateway:Operators:0:Name"] = OperatorName,
-        ["Gateway:Operators:0:Key"] = OperatorKey,
-        ["ReverseProxy:Clusters:catalog:Destinations:d1:Address"] = Authority(ServicesUrl),
-        ["ReverseProxy:Clusters:matching:Destinations:d1:Address"] = Authority(ServicesUrl),
-        ["ReverseProxy:Clusters:logistics:Destinations:d1:Address"] = Authority(ServicesUrl),
-    };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:InternalTokenKey"] = TokenKey,
+            ["Storage:DataDir"] = DataDir,
+            ["Services:Catalog:Grpc"] = Authority(GrpcUrl),
+            ["Services:Logistics:Grpc"] = Authority(GrpcUrl),
+            ["ReverseProxy:Clusters:catalog:Destinations:d1:Address"] = Authority(ServicesUrl),
+            ["ReverseProxy:Clusters:matching:Destinations:d1:Address"] = Authority(ServicesUrl),
+            ["ReverseProxy:Clusters:logistics:Destinations:d1:Address"] = Authority(ServicesUrl),
+        };
+        if (OperatorKey is not null)
+        {
+            settings["Gateway:Operators:0:Name"] = OperatorName;
+            settings["Gateway:Operators:0:Key"] = OperatorKey;
+        }
+        return settings;
+    }
 
     private static string Authority(string listenUrl) => ClientUrl(listenUrl).GetLeftPart(UriPartial.Authority);
 
