@@ -48,6 +48,12 @@ public sealed class ListingQueryPlanTests : IDisposable
             Assert.Equal("SEARCH listings USING INDEX ix_listings_status_until (status=?)\nUSE TEMP B-TREE FOR ORDER BY", plan);
         else
             Assert.DoesNotContain("TEMP B-TREE", plan);
+        // In order and unsorted is not enough: ix_listings_created is both, and walks every listing for a category nobody
+        // lists. The index searched must hold the filter sent (a town's first, as the most selective).
+        var searchedBy = town is not null ? "town_id=?" : status == ListingStatuses.Active ? "status=?"
+            : category is not null ? "category=?" : status is not null ? "status=?" : null;
+        if (searchedBy is not null)
+            Assert.Contains(searchedBy, plan.Split('\n')[0]);
     }
 
     [Fact]
