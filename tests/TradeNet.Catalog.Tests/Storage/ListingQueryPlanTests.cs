@@ -48,6 +48,12 @@ public sealed class ListingQueryPlanTests : IDisposable
             Assert.Equal("SEARCH listings USING INDEX ix_listings_status_until (status=?)\nUSE TEMP B-TREE FOR ORDER BY", plan);
         else
             Assert.DoesNotContain("TEMP B-TREE", plan);
+        // In order and unsorted is not enough: ix_listings_created is both, and walks every listing for a category nobody
+        // lists. The index searched must hold the filter sent (a town's first, as the most selective).
+        var searchedBy = town is not null ? "town_id=?" : status == ListingStatuses.Active ? "status=?"
+            : category is not null ? "category=?" : status is not null ? "status=?" : null;
+        if (searchedBy is not null)
+            Assert.Contains(searchedBy, plan.Split('\n')[0]);
     }
 
     [Fact]
@@ -58,6 +64,20 @@ public sealed class ListingQueryPlanTests : IDisposable
         var plan = Plan(new ListingQuery(Category: "eggs", Status: ListingStatuses.Withdrawn, Limit: 200));
 
         Assert.Equal("SEARCH listings USING INDEX ix_listings_status_category_created (status=? AND category=?)", plan);
+    }
+
+    [Theory]
+    [InlineData(SqliteCatalogSession.CountOpenListingsSql)]
+    [InlineData(SqliteCatalogSession.OpenListingsSql)]
+    public void A_towns_open_listings_checked_on_every_publish_are_read_along_the_towns_index_not_every_towns_status(string sql)
+    {
+        // The status indexes hold every town's ended listings (stored active): walking them made each publish slower as
+        // the network's history grew (23-36 ms at 200,000 listings, against 0.05 ms along the town's index).
+        _ = new SqliteCatalogStore(Path);
+
+        var plan = Plan(sql, [("$town", "roanne"), ("$active", ListingStatuses.Active), ("$now", "2026-01-01T00:00:00.0000000+00:00")]);
+
+        Assert.Equal("SEARCH listings USING INDEX ix_listings_town_created (town_id=?)", plan);
     }
 
     [Fact]
@@ -107,6 +127,11 @@ public sealed class ListingQueryPlanTests : IDisposable
     private string Plan(ListingQuery query)
     {
         var (sql, parameters) = SqliteCatalogStore.ListingsSql(query);
+        return Plan(sql, parameters);
+    }
+
+    private string Plan(string sql, (string, object?)[] parameters)
+    {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using TradeNet.Catalog.Benchmarks;
 using TradeNet.Catalog.Domain;
 using TradeNet.Catalog.Storage;
 using TradeNet.Catalog.Storage.Sqlite;
@@ -9,8 +10,22 @@ using TradeNet.Shared.Storage.Sqlite;
 // The public listing search (GET /api/catalog/listings) over a catalog's history in a temp SQLite file: per filter
 // combination, the first page (200) and a later one, median of 5 reads, with SQLite's plan.
 // usage: [LISTINGS (200000)] [--before]   --before: the schema and query before the list's indexes (docs/operations.md).
-var listings = args.FirstOrDefault(a => !a.StartsWith("--")) is { } n ? int.Parse(n) : 200_000;
-var before = args.Contains("--before");
+CatalogBenchmarkOptions? options;
+try
+{
+    options = CatalogBenchmarkOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message} (--help for the usage)");
+    return 2;
+}
+if (options is null)
+{
+    Console.WriteLine(CatalogBenchmarkOptions.Usage);
+    return 0;
+}
+var (listings, before) = (options.Listings, options.Before);
 var dir = Directory.CreateTempSubdirectory("catalog-bench-").FullName;
 var path = Path.Combine(dir, "catalog.db");
 try
