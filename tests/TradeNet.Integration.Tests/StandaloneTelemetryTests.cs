@@ -19,40 +19,21 @@ public sealed class StandaloneTelemetryTests
     [Fact]
     public async Task Each_span_and_metric_is_exported_once_by_the_services_host_the_edges_included()
     {
-        await using var collector = await OtlpCollector.StartAsync(Repo.FreePort());
-        var tradeNet = new StandaloneTradeNet
+        await WithExportingTradeNet(async (tradeNet, collector) =>
         {
-            Settings = new Dictionary<string, string>
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-                ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
-            },
-        };
-        await tradeNet.InitializeAsync();
-        try
-        {
-            await tradeNet.ExplainFailureAsync(async () =>
-            {
-                using var http = new HttpClient { BaseAddress = tradeNet.Gateway };
-                for (var i = 0; i < 3; i++) (await http.GetAsync("/api/catalog/categories")).EnsureSuccessStatusCode();
+            using var http = new HttpClient { BaseAddress = tradeNet.Gateway };
+            for (var i = 0; i < 3; i++) (await http.GetAsync("/api/catalog/categories")).EnsureSuccessStatusCode();
 
-                // The gateway's forwarding spans and the request metrics have gone out, and a few more exports after them.
-                await Eventually.True(() => Task.FromResult(collector.Has("/v1/traces", "proxy.forwarder") && collector.Has("/v1/metrics", "http.server.request.duration")),
-                    TimeSpan.FromSeconds(30), "the edge's spans and the request metrics reached the collector");
-                await Task.Delay(TimeSpan.FromSeconds(2));
+            // The gateway's forwarding spans and the request metrics have gone out, and a few more exports after them.
+            await Eventually.True(() => Task.FromResult(collector.Has("/v1/traces", "proxy.forwarder") && collector.Has("/v1/metrics", "http.server.request.duration")),
+                TimeSpan.FromSeconds(30), "the edge's spans and the request metrics reached the collector");
+            await Task.Delay(TimeSpan.FromSeconds(2));
 
-                Assert.Empty(collector.From("/v1/traces", "tradenet-edge"));
-                Assert.Empty(collector.From("/v1/metrics", "tradenet-edge"));
-                Assert.NotEmpty(collector.From("/v1/traces", "tradenet-standalone"));
-                Assert.NotEmpty(collector.From("/v1/metrics", "tradenet-standalone"));
-            });
-        }
-        finally
-        {
-            await tradeNet.DisposeAsync();
-        }
+            Assert.Empty(collector.From("/v1/traces", "tradenet-edge"));
+            Assert.Empty(collector.From("/v1/metrics", "tradenet-edge"));
+            Assert.NotEmpty(collector.From("/v1/traces", "tradenet-standalone"));
+            Assert.NotEmpty(collector.From("/v1/metrics", "tradenet-standalone"));
+        }, ("OTEL_METRIC_EXPORT_INTERVAL", "500"));
     }
 
     /// <summary>The edge ignores a client's trace context (its own propagator) and, for the whole process, OpenTelemetry's
@@ -62,40 +43,22 @@ public sealed class StandaloneTelemetryTests
     public async Task A_services_server_span_continues_the_trace_the_edge_began_and_not_the_clients()
     {
         const string clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
-        await using var collector = await OtlpCollector.StartAsync(Repo.FreePort());
-        var tradeNet = new StandaloneTradeNet
+        await WithExportingTradeNet(async (tradeNet, collector) =>
         {
-            Settings = new Dictionary<string, string>
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-            },
-        };
-        await tradeNet.InitializeAsync();
-        try
-        {
-            await tradeNet.ExplainFailureAsync(async () =>
-            {
-                using var http = new HttpClient { BaseAddress = tradeNet.Gateway };
-                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/categories");
-                request.Headers.Add("traceparent", $"00-{clientTrace}-00f067aa0ba902b7-01");
-                (await http.SendAsync(request)).EnsureSuccessStatusCode();
+            using var http = new HttpClient { BaseAddress = tradeNet.Gateway };
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/categories");
+            request.Headers.Add("traceparent", $"00-{clientTrace}-00f067aa0ba902b7-01");
+            (await http.SendAsync(request)).EnsureSuccessStatusCode();
 
-                // The request's edge span (a server span with no parent) and, in its trace, a server span under a client span.
-                var continued = await Eventually.Until(() => Task.FromResult(collector.Spans()),
-                    spans => spans.Any(s => ContinuesTheEdgesTrace(s, spans)),
-                    TimeSpan.FromSeconds(30), "a service's server span in the trace the edge began");
+            // The request's edge span (a server span with no parent) and, in its trace, a server span under a client span.
+            var continued = await Eventually.Until(() => Task.FromResult(collector.Spans()),
+                spans => spans.Any(s => ContinuesTheEdgesTrace(s, spans)),
+                TimeSpan.FromSeconds(30), "a service's server span in the trace the edge began");
 
-                var service = continued.First(s => ContinuesTheEdgesTrace(s, continued));
-                Assert.Equal(SpanKind.Client, continued.Single(p => p.TraceId == service.TraceId && p.SpanId == service.ParentSpanId).Kind);
-                Assert.DoesNotContain(continued, s => s.TraceId == clientTrace);
-            });
-        }
-        finally
-        {
-            await tradeNet.DisposeAsync();
-        }
+            var service = continued.First(s => ContinuesTheEdgesTrace(s, continued));
+            Assert.Equal(SpanKind.Client, continued.Single(p => p.TraceId == service.TraceId && p.SpanId == service.ParentSpanId).Kind);
+            Assert.DoesNotContain(continued, s => s.TraceId == clientTrace);
+        });
     }
 
     /// <summary>The process-wide W3C-only propagator is the services' too in this host: their gRPC calls and their events
@@ -103,31 +66,37 @@ public sealed class StandaloneTelemetryTests
     [Fact]
     public async Task A_trades_grpc_calls_and_events_carry_their_trace_between_the_services_of_the_one_process()
     {
-        await using var collector = await OtlpCollector.StartAsync(Repo.FreePort());
-        var tradeNet = new StandaloneTradeNet
+        await WithExportingTradeNet(async (tradeNet, collector) =>
         {
-            Settings = new Dictionary<string, string>
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-            },
+            await new TradeNet.Integration.Tests.Scenarios.TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey).RunToCompletion();
+
+            // Catalog's ReserveListings server span under matching's client span; a consumer span under a producer span.
+            var spans = await Eventually.Until(() => Task.FromResult(collector.Spans()),
+                all => all.Any(s => s.Kind == SpanKind.Server && s.Name.Contains("ReserveListings", StringComparison.Ordinal)
+                                    && ParentIs(s, SpanKind.Client, all))
+                       && all.Any(s => s.Kind == SpanKind.Consumer && ParentIs(s, SpanKind.Producer, all)),
+                TimeSpan.FromSeconds(30), "a gRPC server span under its client span and a consumer span under its producer span");
+            Assert.NotEmpty(spans);
+        });
+    }
+
+    /// <summary>A standalone TradeNet exporting to a collector of the test's own (OTLP/HTTP, spans every 200 ms), the test run
+    /// against both and the process's output shown when it fails.</summary>
+    private static async Task WithExportingTradeNet(Func<StandaloneTradeNet, OtlpCollector, Task> test, params (string Name, string Value)[] settings)
+    {
+        await using var collector = await OtlpCollector.StartAsync(Repo.FreePort());
+        var environment = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
         };
+        foreach (var (name, value) in settings) environment[name] = value;
+        var tradeNet = new StandaloneTradeNet { Settings = environment };
         await tradeNet.InitializeAsync();
         try
         {
-            await tradeNet.ExplainFailureAsync(async () =>
-            {
-                await new TradeNet.Integration.Tests.Scenarios.TradeFlow(tradeNet.Gateway, tradeNet.OperatorApiKey).RunToCompletion();
-
-                // Catalog's ReserveListings server span under matching's client span; a consumer span under a producer span.
-                var spans = await Eventually.Until(() => Task.FromResult(collector.Spans()),
-                    all => all.Any(s => s.Kind == SpanKind.Server && s.Name.Contains("ReserveListings", StringComparison.Ordinal)
-                                        && ParentIs(s, SpanKind.Client, all))
-                           && all.Any(s => s.Kind == SpanKind.Consumer && ParentIs(s, SpanKind.Producer, all)),
-                    TimeSpan.FromSeconds(30), "a gRPC server span under its client span and a consumer span under its producer span");
-                Assert.NotEmpty(spans);
-            });
+            await tradeNet.ExplainFailureAsync(() => test(tradeNet, collector));
         }
         finally
         {
