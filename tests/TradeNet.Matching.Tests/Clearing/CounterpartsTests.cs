@@ -64,16 +64,7 @@ public class CounterpartsTests
     [Fact]
     public void A_town_just_beyond_a_needs_distance_is_told_a_distance_over_it_not_one_equal_to_it()
     {
-        var offer = Offer("o", "roanne", "cheese", 10, 12, at: Lyon);
-        var roadKm = TradeNet.Shared.Hosting.Geo.RoadKm(Lyon.Lat, Lyon.Lon, Riorges.Lat, Riorges.Lon, 1.3);
-        var need = Need("n", "riorges", "cheese", 10, 12, maxKm: roadKm - 0.001);
-
-        var detail = Assert.Single(Counterparts.Why(offer, need, 1.3)).Detail;
-
-        var match = System.Text.RegularExpressions.Regex.Match(detail, @"^([\d.]+) km by road, over the need's ([\d.]+) km$");
-        Assert.True(match.Success, detail);
-        Assert.True(double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
-            > double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), detail);
+        AssertReadsOver(roadKm => roadKm - 0.001);
     }
 
     [Fact]
@@ -81,9 +72,16 @@ public class CounterpartsTests
     {
         // A custom number format shows at most 15 significant digits, so a limit one double below the road distance
         // read "89.6… km by road, over the need's 89.6… km" with both numbers alike, however many decimals were asked for.
+        AssertReadsOver(Math.BitDecrement);
+    }
+
+    /// <summary>A need whose limit <paramref name="below"/> makes of the road distance from Lyon to Riorges: its distance
+    /// reason must print the distance above the limit.</summary>
+    private static void AssertReadsOver(Func<double, double> below)
+    {
         var offer = Offer("o", "roanne", "cheese", 10, 12, at: Lyon);
         var roadKm = TradeNet.Shared.Hosting.Geo.RoadKm(Lyon.Lat, Lyon.Lon, Riorges.Lat, Riorges.Lon, 1.3);
-        var need = Need("n", "riorges", "cheese", 10, 12, maxKm: Math.BitDecrement(roadKm));
+        var need = Need("n", "riorges", "cheese", 10, 12, maxKm: below(roadKm));
 
         var detail = Assert.Single(Counterparts.Why(offer, need, 1.3)).Detail;
 
