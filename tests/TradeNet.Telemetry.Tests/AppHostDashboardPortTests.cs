@@ -20,51 +20,25 @@ public sealed partial class AppHostDashboardPortTests : IDisposable
     {
         await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
         int dashboard = ListenPorts.Next(), otlp = ListenPorts.Next(), resources = ListenPorts.Next(), gateway = ListenPorts.Next();
-        var info = new ProcessStartInfo("dotnet",
-            ["run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepoRoot(), "deploy", "TradeNet.AppHost")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var info = AppHostRun.Info();
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{dashboard}";
         info.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{otlp}";
         info.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{resources}";
         info.Environment["TradeNet__GatewayPort"] = gateway.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["TradeNet__DataDir"] = Path.Combine(_work.FullName, "data");
         info.Environment["TradeNet__Seed"] = "false";
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        string Output() { lock (output) return output.ToString(); }
-        try
-        {
-            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(5) };
-            var login = await Eventually(() => Task.FromResult(PrintedLogin().Match(Output()) is { Success: true } m ? m.Groups[1].Value : null),
-                process, Output, "the dashboard's login link");
-            Assert.StartsWith($"http://127.0.0.1:{dashboard}/login?t=", login);
+        await using var run = AppHostRun.Start(info);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        var login = await Eventually(() => Task.FromResult(PrintedLogin().Match(run.Output()) is { Success: true } m ? m.Groups[1].Value : null),
+            run, "the dashboard's login link");
+        Assert.StartsWith($"http://127.0.0.1:{dashboard}/login?t=", login);
 
-            // The token of this run signs one in: a redirect into the dashboard with its cookie (a wrong one shows the form again).
-            var signedIn = await Eventually(async () => await Answer(http, login) is { StatusCode: HttpStatusCode.Redirect } r ? r : null,
-                process, Output, $"the dashboard's login at {login}");
-            Assert.True(signedIn.Headers.Contains("Set-Cookie"), $"no cookie from {login}");
-            await Eventually(async () => await Answer(http, $"http://127.0.0.1:{gateway}/health") is { StatusCode: HttpStatusCode.OK } r ? r : null,
-                process, Output, "the gateway's /health");
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-                    await kill.WaitForExitAsync();
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
-                try { await process.WaitForExitAsync(timeout.Token); }
-                catch (OperationCanceledException) { process.Kill(entireProcessTree: true); }
-            }
-        }
+        // The token of this run signs one in: a redirect into the dashboard with its cookie (a wrong one shows the form again).
+        var signedIn = await Eventually(async () => await Answer(http, login) is { StatusCode: HttpStatusCode.Redirect } r ? r : null,
+            run, $"the dashboard's login at {login}");
+        Assert.True(signedIn.Headers.Contains("Set-Cookie"), $"no cookie from {login}");
+        await Eventually(async () => await Answer(http, $"http://127.0.0.1:{gateway}/health") is { StatusCode: HttpStatusCode.OK } r ? r : null,
+            run, "the gateway's /health");
     }
 
     /// <summary>A TradeNet process that ends while the app host runs is said on its console with the process's reason: it
@@ -75,43 +49,61 @@ public sealed partial class AppHostDashboardPortTests : IDisposable
     public async Task A_tradenet_process_that_ends_at_start_is_said_on_the_app_hosts_console_with_its_reason()
     {
         await ProcessTestsLock.HoldForThisProcessAsync(ProcessTestsLock.Wait);
-        var info = new ProcessStartInfo("dotnet",
-            ["run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepoRoot(), "deploy", "TradeNet.AppHost")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var info = AppHostRun.Info();
         foreach (var name in new[] { "ASPNETCORE_URLS", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL" })
             info.Environment[name] = $"http://127.0.0.1:{ListenPorts.Next()}";
         info.Environment["TradeNet__GatewayPort"] = ListenPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["TradeNet__DataDir"] = Path.Combine(_work.FullName, "data");
         info.Environment["Storage__Backups__Every"] = "banana";
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        string Output() { lock (output) return output.ToString(); }
-        try
-        {
-            var said = await Eventually(() => Task.FromResult(Output().Split('\n').FirstOrDefault(l => l.StartsWith("TradeNet: tradenet ended", StringComparison.Ordinal))),
-                process, Output, "a line saying the standalone host ended", TimeSpan.FromSeconds(120));
-            Assert.Contains("exit code 2", said);
-            Assert.Contains("TradeNet cannot start: ", said);
-            Assert.Contains("Storage:Backups:Every", said);
-        }
-        finally
-        {
-            if (!process.HasExited)
+        await using var run = AppHostRun.Start(info);
+        var said = await Eventually(() => Task.FromResult(run.Output().Split('\n').FirstOrDefault(l => l.StartsWith("TradeNet: tradenet ended", StringComparison.Ordinal))),
+            run, "a line saying the standalone host ended", TimeSpan.FromSeconds(120));
+        Assert.Contains("exit code 2", said);
+        Assert.Contains("TradeNet cannot start: ", said);
+        Assert.Contains("Storage:Backups:Every", said);
+    }
+
+    /// <summary>The README's run command as a child process, its output kept for the assertions' messages, stopped as Ctrl+C
+    /// would (SIGTERM, then a kill after 45 s) when the test ends.</summary>
+    private sealed class AppHostRun : IAsyncDisposable
+    {
+        private readonly StringBuilder _output = new();
+
+        private AppHostRun(ProcessStartInfo info) => Process = new Process { StartInfo = info };
+
+        public Process Process { get; }
+
+        public static ProcessStartInfo Info() =>
+            new("dotnet", ["run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepoRoot(), "deploy", "TradeNet.AppHost")])
             {
-                using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+
+        public static AppHostRun Start(ProcessStartInfo info)
+        {
+            var run = new AppHostRun(info);
+            run.Process.OutputDataReceived += (_, e) => { lock (run._output) run._output.AppendLine(e.Data); };
+            run.Process.ErrorDataReceived += (_, e) => { lock (run._output) run._output.AppendLine(e.Data); };
+            run.Process.Start();
+            run.Process.BeginOutputReadLine();
+            run.Process.BeginErrorReadLine();
+            return run;
+        }
+
+        public string Output() { lock (_output) return _output.ToString(); }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!Process.HasExited)
+            {
+                using (var kill = Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                     await kill.WaitForExitAsync();
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
-                try { await process.WaitForExitAsync(timeout.Token); }
-                catch (OperationCanceledException) { process.Kill(entireProcessTree: true); }
+                try { await Process.WaitForExitAsync(timeout.Token); }
+                catch (OperationCanceledException) { Process.Kill(entireProcessTree: true); }
             }
+            Process.Dispose();
         }
     }
 
@@ -125,17 +117,17 @@ public sealed partial class AppHostDashboardPortTests : IDisposable
         catch (TaskCanceledException) { return null; }
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T?>> probe, Process process, Func<string> output, string what, TimeSpan? within = null)
+    private static async Task<T> Eventually<T>(Func<Task<T?>> probe, AppHostRun run, string what, TimeSpan? within = null)
         where T : class
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(240));
         while (DateTime.UtcNow < deadline)
         {
             if (await probe() is { } found) return found;
-            if (process.HasExited) throw new InvalidOperationException($"The app host exited with {process.ExitCode} before {what}:\n{output()}");
+            if (run.Process.HasExited) throw new InvalidOperationException($"The app host exited with {run.Process.ExitCode} before {what}:\n{run.Output()}");
             await Task.Delay(500);
         }
-        throw new TimeoutException($"No {what} in time:\n{output()}");
+        throw new TimeoutException($"No {what} in time:\n{run.Output()}");
     }
 
     private static string Configuration => AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
