@@ -160,6 +160,9 @@ public static class VehicleEndpoints
         if (errors.Count > 0) return Problems.Fields(errors);
 
         var vehicle = VehicleValidation.Build(existing.Id, existing.HomeTown, request, existing.CreatedAt, clock.GetUtcNow());
+        // The vehicle sent back as it is (a retry after a lost answer) changes nothing, so nothing is written: a new
+        // updatedAt alone made a planning run solving meanwhile find the vehicle changed and drop the routes it planned on it.
+        if (vehicle with { UpdatedAt = existing.UpdatedAt } == existing) return TypedResults.Ok(VehicleView.From(existing, options.Value));
         // The goods of routes already planned on it must still fit (times and home may change: see PlannedLoads).
         if (vehicle.CapacityKg < existing.CapacityKg || (existing.Chilled && !vehicle.Chilled))
         {
