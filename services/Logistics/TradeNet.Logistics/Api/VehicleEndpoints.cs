@@ -49,7 +49,8 @@ public static class VehicleEndpoints
         }
         else if (user.TownId() is { } town)
         {
-            if (request.HomeTown is { } other && other.Trim() != town)
+            // Only a town id naming another town is forbidden; a blank or malformed one is bad input, answered below as 400.
+            if (request.HomeTown is { } other && !errors.ContainsKey("homeTown") && other.Trim() != town)
                 return Problems.Forbidden("A town registers vehicles based at home only; an operator registers them for other towns.");
             home = town;
         }
