@@ -72,6 +72,23 @@ public class VehicleEndpointsTests(LogisticsApp app) : IClassFixture<LogisticsAp
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("42187\u0000")]
+    [InlineData("x")] // repeated to 201 characters below: over the 200 a town id may have
+    public async Task A_town_sending_a_home_town_that_is_no_town_id_is_told_the_field_is_bad_not_that_it_is_forbidden(string homeTown)
+    {
+        var a = Towns.Fresh().A;
+        if (homeTown == "x") homeTown = new string('x', VehicleValidation.MaxTownIdLength + 1);
+
+        var response = await app.SendAsync(HttpMethod.Post, "/api/logistics/vehicles", TestSettings.TownAuth(a), Fleet.Van(Towns.Roanne, homeTown: homeTown));
+
+        await AssertFieldAsync(response, "homeTown");
+        var listed = await app.SendAsync(HttpMethod.Get, "/api/logistics/vehicles", TestSettings.TownAuth(a));
+        Assert.Empty((await listed.Content.ReadFromJsonAsync<VehicleView[]>(LogisticsApp.Json))!);
+    }
+
+    [Theory]
     [InlineData("capacityKg", 0.0)]
     [InlineData("capacityKg", -5.0)]
     [InlineData("capacityKg", 5e-324)]

@@ -49,7 +49,8 @@ public static class VehicleEndpoints
         }
         else if (user.TownId() is { } town)
         {
-            if (request.HomeTown is { } other && other.Trim() != town)
+            // Only a town id naming another town is forbidden; a blank or malformed one is bad input, answered below as 400.
+            if (request.HomeTown is { } other && !errors.ContainsKey("homeTown") && other.Trim() != town)
                 return Problems.Forbidden("A town registers vehicles based at home only; an operator registers them for other towns.");
             home = town;
         }
@@ -160,6 +161,9 @@ public static class VehicleEndpoints
         if (errors.Count > 0) return Problems.Fields(errors);
 
         var vehicle = VehicleValidation.Build(existing.Id, existing.HomeTown, request, existing.CreatedAt, clock.GetUtcNow());
+        // The vehicle sent back as it is (a retry after a lost answer) changes nothing, so nothing is written: a new
+        // updatedAt alone made a planning run solving meanwhile find the vehicle changed and drop the routes it planned on it.
+        if (vehicle with { UpdatedAt = existing.UpdatedAt } == existing) return TypedResults.Ok(VehicleView.From(existing, options.Value));
         // The goods of routes already planned on it must still fit (times and home may change: see PlannedLoads).
         if (vehicle.CapacityKg < existing.CapacityKg || (existing.Chilled && !vehicle.Chilled))
         {
