@@ -230,6 +230,29 @@ public class RoundTests
     }
 
     [Fact]
+    public async Task A_listing_whose_window_ends_while_a_round_is_solving_leaves_no_proposal_born_past_its_deadline_holding_the_book()
+    {
+        var strategy = new GatedStrategy();
+        var clock = new ShiftedClock();
+        await using var host = new MatchingHost { Strategy = strategy, Clock = clock };
+        var until = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds());
+        await host.PublishListingsAsync(Swap.CheeseOffer() with { AvailableUntil = until }, Swap.WoodNeed(), Swap.WoodOffer(), Swap.CheeseNeed());
+        var running = host.RunRoundAsync();
+        await strategy.Started;
+
+        clock.Shift = TimeSpan.FromMinutes(11); // the cheese is no longer available when the round writes
+        strategy.Release();
+        var round = await running;
+
+        var trade = await host.TradeAsync(Assert.Single(round.TradeIds));
+        Assert.Equal(until, trade.Deadline);
+        Assert.Equal((TradeStatus.Cancelled, "expired: listing a-cheese available until " + until.ToString("O") + ", which passed while the round solved"),
+            (trade.Status, trade.Reason));
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+        Assert.False((await host.Published<TradeCancelled>(c => c.TradeId == trade.Id)).WasAgreed);
+    }
+
+    [Fact]
     public async Task Two_matching_instances_on_one_store_take_turns_so_no_quantity_is_proposed_twice()
     {
         var strategy = new GatedStrategy();

@@ -233,6 +233,10 @@ public sealed class ClearingRounds(
             session.Publish(new TradeProposed(trade.Id, roundId, trade.ContractLegs, trade.Deadline));
             if (trade.ListingIds.FirstOrDefault(withdrawn.Contains) is { } listing)
                 await TradeWrites.CancelAsync(session, trade, $"listing {listing} withdrawn", now, ct);
+            // A window that ended while the strategy ran (or a round longer than the TTL) made a proposal born past its
+            // deadline: no town can answer it, and it held the others' quantities until the next expiry sweep.
+            else if (trade.Deadline < now)
+                await TradeWrites.CancelAsync(session, trade, ExpiredWhileSolving(trade, entries), now, ct);
         }
         // The round's proposals are the newest on a listing, so they are the ones that give way.
         var changed = current.Values.Where(l => !l.Withdrawn && l.Version != entries[l.Id].Version).ToList();
@@ -240,6 +244,13 @@ public sealed class ClearingRounds(
         await session.InsertRoundAsync(round, ct);
         await session.CommitAsync(ct);
     }
+
+    /// <summary>Why a proposal was past its deadline when its round wrote it; "expired" first, as the sweep's reason and the
+    /// proposals metric read it.</summary>
+    private static string ExpiredWhileSolving(Trade trade, IReadOnlyDictionary<string, BookEntry> entries) =>
+        trade.ListingIds.Select(id => entries[id]).Where(e => e.AvailableUntil == trade.Deadline).Select(e => e.Id).FirstOrDefault() is { } ended
+            ? $"expired: listing {ended} available until {trade.Deadline:O}, which passed while the round solved"
+            : "expired: its deadline passed while the round solved";
 
     private static void RecordMetrics(ClearingRound round, double? upperBound)
     {
