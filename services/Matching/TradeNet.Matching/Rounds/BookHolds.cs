@@ -11,7 +11,10 @@ public static class BookHolds
     /// book reaches the versions catalog reserved it at, which takes the outbox relay and the consumer — under a second
     /// usually, longer while the broker is slow or down. A day covers any outage the broker's own retention and the
     /// outbox survive without an operator, and keeps the read to the trades of one day instead of every agreed trade
-    /// ever (agreed trades stay agreed until delivered, weeks on). A copy a day late has bigger problems than this hold.</summary>
+    /// ever (agreed trades stay agreed until delivered, weeks on). A copy a day late has bigger problems than this hold.
+    /// A trade completed since is read too: its delivery does not bring the reservation to the copy (catalog's
+    /// ListingChanged may still be stuck in its outbox while logistics' reports flow), and without it the goods it moved
+    /// were offered again in the next round, which catalog then refused.</summary>
     public static readonly TimeSpan AgreedWithin = TimeSpan.FromDays(1);
 
     /// <summary>A page of <c>GET /book</c> and what trades hold on its listings: only the trades using them are read, so a
@@ -25,8 +28,9 @@ public static class BookHolds
         var ids = page.Select(l => l.Id).ToList();
         var proposed = await store.TradesUsingListingsAsync(ids, TradeStatus.Proposed, ct);
         var agreed = await store.TradesUsingListingsAsync(ids, TradeStatus.Agreed, ct);
+        var completed = await store.TradesUsingListingsAsync(ids, TradeStatus.Completed, ct);
         var since = now - AgreedWithin;
-        return (page, Held(Distinct(proposed), Distinct(agreed).Where(t => t.AgreedAt >= since), page));
+        return (page, Held(Distinct(proposed), Distinct(agreed).Concat(Distinct(completed)).Where(t => t.AgreedAt >= since), page));
 
         // A trade on two listings of the page is listed under each.
         static IEnumerable<Trade> Distinct(IReadOnlyDictionary<string, IReadOnlyList<Trade>> byListing) =>
@@ -43,17 +47,20 @@ public static class BookHolds
     public static async Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadAsync(
         IMatchingStore store, DateTimeOffset now, Func<Task<IReadOnlyList<ListingSnapshot>>> liveListings, CancellationToken ct)
     {
-        // Trades first, then the book: a trade agreed between the reads is then in the proposals (or in both lists, held
-        // twice for one round) rather than in neither; a copy that reaches a reserved version between the reads has the
-        // reservation in it, and the hold read before stops counting against that newer copy.
+        // Trades first, in the order of their lifecycle, then the book: a trade agreed (or completed) between the reads is
+        // then in the earlier list (or in both, held twice for one round) rather than in neither; a copy that reaches a
+        // reserved version between the reads has the reservation in it, and the hold read before stops counting against
+        // that newer copy.
         var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
         var agreed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
+        var completed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Completed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
         var read = await liveListings();
-        return (read, Held(proposed, agreed, read));
+        return (read, Held(proposed, agreed.Concat(completed), read));
     }
 
-    /// <summary>What proposals hold, plus what agreed trades hold on listings whose copy is still below the version the
-    /// reservation gave them (the copy then lacks it). A listing not in the book (withdrawn) holds nothing.</summary>
+    /// <summary>What proposals hold, plus what agreed trades (and trades completed since) hold on listings whose copy is
+    /// still below the version the reservation gave them (the copy then lacks it). A listing not in the book (withdrawn)
+    /// holds nothing.</summary>
     public static IReadOnlyDictionary<string, double> Held(IEnumerable<Trade> proposed, IEnumerable<Trade> agreed,
         IEnumerable<ListingSnapshot> listings)
     {
