@@ -12,9 +12,9 @@ public static class BookHolds
     /// usually, longer while the broker is slow or down. A day covers any outage the broker's own retention and the
     /// outbox survive without an operator, and keeps the read to the trades of one day instead of every agreed trade
     /// ever (agreed trades stay agreed until delivered, weeks on). A copy a day late has bigger problems than this hold.
-    /// A trade completed since is read too: its delivery does not bring the reservation to the copy (catalog's
-    /// ListingChanged may still be stuck in its outbox while logistics' reports flow), and without it the goods it moved
-    /// were offered again in the next round, which catalog then refused.</summary>
+    /// A trade completed since is read too, and one cancelled since with goods that arrived: its delivery does not bring
+    /// the reservation to the copy (catalog's ListingChanged may still be stuck in its outbox while logistics' reports
+    /// flow), and without it the goods it moved were offered again in the next round, which catalog then refused.</summary>
     public static readonly TimeSpan AgreedWithin = TimeSpan.FromDays(1);
 
     /// <summary>A page of <c>GET /book</c> and what trades hold on its listings: only the trades using them are read, so a
@@ -30,7 +30,10 @@ public static class BookHolds
         var agreed = await store.TradesUsingListingsAsync(ids, TradeStatus.Agreed, ct);
         var completed = await store.TradesUsingListingsAsync(ids, TradeStatus.Completed, ct);
         var since = now - AgreedWithin;
-        return (page, Held(Distinct(proposed), Distinct(agreed).Concat(Distinct(completed)).Where(t => t.AgreedAt >= since), page));
+        // Cancelled after agreement in the day, across the book (few, along their index), rather than the page's listings'
+        // cancelled history (thousands a listing after a day of rounds).
+        var cancelled = await CancelledAfterAgreementAsync(store, since, ct);
+        return (page, Held(Distinct(proposed), Distinct(agreed).Concat(Distinct(completed)).Where(t => t.AgreedAt >= since).Concat(cancelled), page));
 
         // A trade on two listings of the page is listed under each.
         static IEnumerable<Trade> Distinct(IReadOnlyDictionary<string, IReadOnlyList<Trade>> byListing) =>
@@ -54,13 +57,20 @@ public static class BookHolds
         var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
         var agreed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
         var completed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Completed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
+        var cancelled = await CancelledAfterAgreementAsync(store, now - AgreedWithin, ct);
         var read = await liveListings();
-        return (read, Held(proposed, agreed.Concat(completed), read));
+        return (read, Held(proposed, agreed.Concat(completed).Concat(cancelled), read));
     }
 
-    /// <summary>What proposals hold, plus what agreed trades (and trades completed since) hold on listings whose copy is
-    /// still below the version the reservation gave them (the copy then lacks it). A listing not in the book (withdrawn)
-    /// holds nothing.</summary>
+    /// <summary>Trades agreed since <paramref name="since"/> and cancelled since (a proposal cancelled unagreed has no
+    /// agreement time and is not read): the legs of theirs that arrived hold (<see cref="Trade.ReservedHolds"/>).</summary>
+    private static async Task<IReadOnlyList<Trade>> CancelledAfterAgreementAsync(IMatchingStore store, DateTimeOffset since, CancellationToken ct) =>
+        (await store.TradesAsync(new TradeQuery(Status: TradeStatus.Cancelled, AgreedSince: since, Limit: int.MaxValue), ct))
+            .Where(t => t.DeliveredLegs.Count > 0).ToList();
+
+    /// <summary>What proposals hold, plus what agreed trades (and trades completed or cancelled since,
+    /// <see cref="Trade.ReservedHolds"/>) hold on listings whose copy is still below the version the reservation gave them
+    /// (the copy then lacks it). A listing not in the book (withdrawn) holds nothing.</summary>
     public static IReadOnlyDictionary<string, double> Held(IEnumerable<Trade> proposed, IEnumerable<Trade> agreed,
         IEnumerable<ListingSnapshot> listings)
     {
