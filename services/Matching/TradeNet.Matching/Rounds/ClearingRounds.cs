@@ -233,10 +233,12 @@ public sealed class ClearingRounds(
             session.Publish(new TradeProposed(trade.Id, roundId, trade.ContractLegs, trade.Deadline));
             if (trade.ListingIds.FirstOrDefault(withdrawn.Contains) is { } listing)
                 await TradeWrites.CancelAsync(session, trade, $"listing {listing} withdrawn", now, ct);
-            // A window that ended while the strategy ran (or a round longer than the TTL) made a proposal born past its
-            // deadline: no town can answer it, and it held the others' quantities until the next expiry sweep.
-            else if (trade.Deadline < now)
-                await TradeWrites.CancelAsync(session, trade, ExpiredWhileSolving(trade, entries), now, ct);
+            // A leg's window that ended while the strategy ran made a proposal born past its deadline: no town can answer
+            // it, and it held the others' quantities until the next expiry sweep. (A round longer than ProposalTtl itself,
+            // a misconfiguration, is left to that sweep: its proposals expire as any other.)
+            else if (trade.Deadline < now && EndedWhileSolving(trade, entries) is { } ended)
+                await TradeWrites.CancelAsync(session, trade,
+                    $"expired: listing {ended} available until {trade.Deadline:O}, which passed while the round solved", now, ct);
         }
         // The round's proposals are the newest on a listing, so they are the ones that give way.
         var changed = current.Values.Where(l => !l.Withdrawn && l.Version != entries[l.Id].Version).ToList();
@@ -245,12 +247,10 @@ public sealed class ClearingRounds(
         await session.CommitAsync(ct);
     }
 
-    /// <summary>Why a proposal was past its deadline when its round wrote it; "expired" first, as the sweep's reason and the
-    /// proposals metric read it.</summary>
-    private static string ExpiredWhileSolving(Trade trade, IReadOnlyDictionary<string, BookEntry> entries) =>
-        trade.ListingIds.Select(id => entries[id]).Where(e => e.AvailableUntil == trade.Deadline).Select(e => e.Id).FirstOrDefault() is { } ended
-            ? $"expired: listing {ended} available until {trade.Deadline:O}, which passed while the round solved"
-            : "expired: its deadline passed while the round solved";
+    /// <summary>The listing whose window's end is the proposal's deadline (the first leg's window to end), or null when the
+    /// deadline is the round's own (<c>ProposalTtl</c>). The reason names it after "expired", as the proposals metric reads it.</summary>
+    private static string? EndedWhileSolving(Trade trade, IReadOnlyDictionary<string, BookEntry> entries) =>
+        trade.ListingIds.Select(id => entries[id]).Where(e => e.AvailableUntil == trade.Deadline).Select(e => e.Id).FirstOrDefault();
 
     private static void RecordMetrics(ClearingRound round, double? upperBound)
     {
