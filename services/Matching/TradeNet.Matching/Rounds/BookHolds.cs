@@ -17,8 +17,9 @@ public static class BookHolds
     /// flow), and without it the goods it moved were offered again in the next round, which catalog then refused.</summary>
     public static readonly TimeSpan AgreedWithin = TimeSpan.FromDays(1);
 
-    /// <summary>A page of <c>GET /book</c> and what trades hold on its listings: only the trades using them are read, so a
-    /// page costs its own proposals however many are pending. The page is read first; what the trades then say is as a
+    /// <summary>A page of <c>GET /book</c> and what trades hold on its listings: only the proposed and agreed trades using
+    /// them are read, so a page costs its own proposals however many are pending (and the day's trades completed or
+    /// cancelled after agreement, few). The page is read first; what the trades then say is as a
     /// round would see it against that copy: a proposal made since holds, and an agreed trade holds while the page's copy
     /// is below the version its reservation gave the listing.</summary>
     public static async Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadPageAsync(
@@ -28,12 +29,12 @@ public static class BookHolds
         var ids = page.Select(l => l.Id).ToList();
         var proposed = await store.TradesUsingListingsAsync(ids, TradeStatus.Proposed, ct);
         var agreed = await store.TradesUsingListingsAsync(ids, TradeStatus.Agreed, ct);
-        var completed = await store.TradesUsingListingsAsync(ids, TradeStatus.Completed, ct);
         var since = now - AgreedWithin;
-        // Cancelled after agreement in the day, across the book (few, along their index), rather than the page's listings'
-        // cancelled history (thousands a listing after a day of rounds).
+        // Completed and cancelled after agreement in the day, across the book (along their index), rather than the page's
+        // listings' completed and cancelled history, which grows for as long as the listings trade.
+        var completed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Completed, AgreedSince: since, Limit: int.MaxValue), ct);
         var cancelled = await CancelledAfterAgreementAsync(store, since, ct);
-        return (page, Held(Distinct(proposed), Distinct(agreed).Concat(Distinct(completed)).Where(t => t.AgreedAt >= since).Concat(cancelled), page));
+        return (page, Held(Distinct(proposed), Distinct(agreed).Where(t => t.AgreedAt >= since).Concat(completed).Concat(cancelled), page));
 
         // A trade on two listings of the page is listed under each.
         static IEnumerable<Trade> Distinct(IReadOnlyDictionary<string, IReadOnlyList<Trade>> byListing) =>
