@@ -53,6 +53,57 @@ public class AgreedHoldTests
     }
 
     [Fact]
+    public async Task A_trade_completed_before_its_reservation_reaches_the_book_still_holds_what_it_moved()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Listings(1));
+        var trade = await host.TradeAsync(Assert.Single((await host.RunRoundAsync()).TradeIds));
+        host.Catalog.Answer = r => new ReserveListingsReply
+        {
+            Reserved = true,
+            Versions = { r.Items.Select(i => i.ListingId).Distinct().Select(id => new ListingVersion { ListingId = id, Version = 2 }) },
+        };
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+
+        // Catalog's ListingChanged carrying the reservation is stuck in its outbox (its broker returns it, say) while
+        // logistics' reports flow: the goods arrive before the copy has the reservation.
+        foreach (var leg in trade.Legs) await host.Publish(new ShipmentDelivered(Guid.NewGuid(), trade.Id, leg.Index, DateTimeOffset.UtcNow));
+        await Eventually.True(async () => (await host.TradeAsync(trade.Id)).Status == Domain.TradeStatus.Completed, what: "trade completed");
+
+        var book = (await host.BookAsync()).ToDictionary(b => b.Id);
+        Assert.Equal((200.0, 150.0, 50.0), (book["b-wood"].Remaining, book["b-wood"].Held, book["b-wood"].Available));
+        Assert.Equal(0, (await host.RunRoundAsync()).Trades);
+    }
+
+    [Fact]
+    public async Task A_trade_cancelled_after_part_of_it_arrived_before_its_reservation_reaches_the_book_still_holds_what_arrived()
+    {
+        await using var host = new MatchingHost();
+        await host.PublishListingsAsync(Listings(1));
+        var trade = await host.TradeAsync(Assert.Single((await host.RunRoundAsync()).TradeIds));
+        host.Catalog.Answer = r => new ReserveListingsReply
+        {
+            Reserved = true,
+            Versions = { r.Items.Select(i => i.ListingId).Distinct().Select(id => new ListingVersion { ListingId = id, Version = 2 }) },
+        };
+        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
+        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+
+        // The firewood arrived, the cheese never left: logistics stopped the trade. Catalog books the firewood as given and
+        // releases the cheese, but none of its ListingChanged has reached the copy yet.
+        var wood = Assert.Single(trade.Legs, l => l.OfferId == "b-wood");
+        var at = DateTimeOffset.UtcNow;
+        await host.Publish(new TradeStopped(trade.Id, "cancelled by operator ops: road closed", [new ArrivedLeg(wood.Index, at)], at));
+        await Eventually.True(async () => (await host.TradeAsync(trade.Id)).Status == Domain.TradeStatus.Cancelled, what: "trade cancelled");
+
+        var book = (await host.BookAsync()).ToDictionary(b => b.Id);
+        Assert.Equal((200.0, 150.0, 50.0), (book["b-wood"].Remaining, book["b-wood"].Held, book["b-wood"].Available));
+        Assert.Equal((150.0, 150.0, 0.0), (book["a-wood"].Remaining, book["a-wood"].Held, book["a-wood"].Available));
+        Assert.Equal((0.0, 0.0), (book["a-cheese"].Held, book["b-cheese"].Held));
+    }
+
+    [Fact]
     public async Task Once_the_reservation_reaches_the_book_the_agreed_trade_holds_nothing_and_what_is_left_trades_again()
     {
         await using var host = new MatchingHost();

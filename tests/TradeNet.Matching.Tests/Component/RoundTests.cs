@@ -230,6 +230,54 @@ public class RoundTests
     }
 
     [Fact]
+    public async Task A_round_whose_write_cancels_proposals_at_once_says_how_many_in_its_log_line_and_span()
+    {
+        var strategy = new GatedStrategy();
+        var logs = new RecordedLogs();
+        using var spans = new SpanRecorder(TradeNet.Shared.Hosting.TradeNetTelemetry.Name);
+        await using var host = new MatchingHost { Strategy = strategy, Logs = logs };
+        await host.PublishListingsAsync(Swap.All);
+        var running = host.RunRoundAsync();
+        await strategy.Started;
+
+        await host.Publish(new ListingWithdrawn("b-wood", Swap.B, 2));
+        await Eventually.True(async () => (await host.BookAsync()).All(b => b.Id != "b-wood"), what: "b-wood withdrawn");
+        strategy.Release();
+        var round = await running;
+
+        // The record counts the proposal (its id is the round's, TradeProposed went out); the operator reading "1 trades" is
+        // told that it is no longer pending.
+        Assert.Equal(1, round.Trades);
+        var line = Assert.Single(logs.Of<ClearingRounds>(), l => l.StartsWith($"Clearing round {round.Id}", StringComparison.Ordinal));
+        Assert.Contains("1 of them cancelled in its write", line);
+        var span = Assert.Single(spans.Stopped, a => a.OperationName == "clearing round" && (string?)a.GetTagItem("tradenet.round_id") == round.Id.ToString());
+        Assert.Equal(1, span.GetTagItem(ClearingRounds.CancelledTag));
+    }
+
+    [Fact]
+    public async Task A_listing_whose_window_ends_while_a_round_is_solving_leaves_no_proposal_born_past_its_deadline_holding_the_book()
+    {
+        var strategy = new GatedStrategy();
+        var clock = new ShiftedClock();
+        await using var host = new MatchingHost { Strategy = strategy, Clock = clock };
+        var until = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds());
+        await host.PublishListingsAsync(Swap.CheeseOffer() with { AvailableUntil = until }, Swap.WoodNeed(), Swap.WoodOffer(), Swap.CheeseNeed());
+        var running = host.RunRoundAsync();
+        await strategy.Started;
+
+        clock.Shift = TimeSpan.FromMinutes(11); // the cheese is no longer available when the round writes
+        strategy.Release();
+        var round = await running;
+
+        var trade = await host.TradeAsync(Assert.Single(round.TradeIds));
+        Assert.Equal(until, trade.Deadline);
+        Assert.Equal((TradeStatus.Cancelled, "expired: listing a-cheese available until " + until.ToString("O") + ", which passed while the round solved"),
+            (trade.Status, trade.Reason));
+        Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
+        Assert.False((await host.Published<TradeCancelled>(c => c.TradeId == trade.Id)).WasAgreed);
+    }
+
+    [Fact]
     public async Task Two_matching_instances_on_one_store_take_turns_so_no_quantity_is_proposed_twice()
     {
         var strategy = new GatedStrategy();

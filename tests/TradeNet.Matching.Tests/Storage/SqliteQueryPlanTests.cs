@@ -56,6 +56,19 @@ public sealed class SqliteQueryPlanTests : IDisposable
         Assert.DoesNotContain("TEMP B-TREE FOR ORDER BY", plan);
     }
 
+    [Theory]
+    [InlineData(TradeStatus.Agreed)]
+    [InlineData(TradeStatus.Completed)]
+    [InlineData(TradeStatus.Cancelled)]
+    public void A_rounds_read_of_the_last_days_agreed_or_completed_trades_walks_that_day_only_not_the_statuss_history(TradeStatus status)
+    {
+        // Completed trades are kept for good: months of them, of which a round (and every counterparts answer) wants the day's;
+        // cancelled ones are most trades, and only those agreed first, in the day, are wanted.
+        var plan = Plan(SqliteMatchingStore.TradesSql(new TradeQuery(Status: status, AgreedSince: DateTimeOffset.UnixEpoch, Limit: int.MaxValue)));
+
+        Assert.Contains("USING INDEX ix_trades_status_agreed (status=? AND agreed_at>?)", plan);
+    }
+
     [Fact]
     public void A_towns_trades_in_one_status_are_read_along_its_status_index_in_the_lists_order_without_its_history()
     {

@@ -81,10 +81,13 @@ public sealed record Trade(
         Legs.SelectMany(l => new[] { (l.Leg.OfferId, l.Leg.Quantity), (l.Leg.NeedId, l.Leg.Quantity) });
 
     /// <summary>What this agreed trade takes from each listing until matching's copy of it reaches the version catalog's
-    /// reservation gave it (the ListingChanged carrying the reservation comes through catalog's outbox, later).</summary>
+    /// reservation gave it (the ListingChanged carrying the reservation comes through catalog's outbox, later): every leg
+    /// while it is agreed or completed; once cancelled after agreement, only the legs whose goods arrived, which catalog
+    /// books as given (it releases the rest, so a copy still without the reservation has the rest right).</summary>
     [JsonIgnore]
     public IEnumerable<(string ListingId, double Quantity, long ReservedVersion)> ReservedHolds =>
-        Legs.SelectMany(l => new[] { (l.Leg.OfferId, l.Leg.Quantity, l.OfferReservedVersion), (l.Leg.NeedId, l.Leg.Quantity, l.NeedReservedVersion) })
+        Legs.Where(l => Status != TradeStatus.Cancelled || l.Delivered)
+            .SelectMany(l => new[] { (l.Leg.OfferId, l.Leg.Quantity, l.OfferReservedVersion), (l.Leg.NeedId, l.Leg.Quantity, l.NeedReservedVersion) })
             .Where(h => h.Item3 is not null).Select(h => (h.Item1, h.Item2, h.Item3!.Value));
 
     public Trade WithLeg(int index, Func<TradeLegState, TradeLegState> change) =>

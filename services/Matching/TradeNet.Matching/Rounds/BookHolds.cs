@@ -11,11 +11,15 @@ public static class BookHolds
     /// book reaches the versions catalog reserved it at, which takes the outbox relay and the consumer — under a second
     /// usually, longer while the broker is slow or down. A day covers any outage the broker's own retention and the
     /// outbox survive without an operator, and keeps the read to the trades of one day instead of every agreed trade
-    /// ever (agreed trades stay agreed until delivered, weeks on). A copy a day late has bigger problems than this hold.</summary>
+    /// ever (agreed trades stay agreed until delivered, weeks on). A copy a day late has bigger problems than this hold.
+    /// A trade completed since is read too, and one cancelled since with goods that arrived: its delivery does not bring
+    /// the reservation to the copy (catalog's ListingChanged may still be stuck in its outbox while logistics' reports
+    /// flow), and without it the goods it moved were offered again in the next round, which catalog then refused.</summary>
     public static readonly TimeSpan AgreedWithin = TimeSpan.FromDays(1);
 
-    /// <summary>A page of <c>GET /book</c> and what trades hold on its listings: only the trades using them are read, so a
-    /// page costs its own proposals however many are pending. The page is read first; what the trades then say is as a
+    /// <summary>A page of <c>GET /book</c> and what trades hold on its listings: only the proposed and agreed trades using
+    /// them are read, so a page costs its own proposals however many are pending (and the day's trades completed or
+    /// cancelled after agreement, few). The page is read first; what the trades then say is as a
     /// round would see it against that copy: a proposal made since holds, and an agreed trade holds while the page's copy
     /// is below the version its reservation gave the listing.</summary>
     public static async Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadPageAsync(
@@ -26,7 +30,11 @@ public static class BookHolds
         var proposed = await store.TradesUsingListingsAsync(ids, TradeStatus.Proposed, ct);
         var agreed = await store.TradesUsingListingsAsync(ids, TradeStatus.Agreed, ct);
         var since = now - AgreedWithin;
-        return (page, Held(Distinct(proposed), Distinct(agreed).Where(t => t.AgreedAt >= since), page));
+        // Completed and cancelled after agreement in the day, across the book (along their index), rather than the page's
+        // listings' completed and cancelled history, which grows for as long as the listings trade.
+        var completed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Completed, AgreedSince: since, Limit: int.MaxValue), ct);
+        var cancelled = await CancelledAfterAgreementAsync(store, since, ct);
+        return (page, Held(Distinct(proposed), Distinct(agreed).Where(t => t.AgreedAt >= since).Concat(completed).Concat(cancelled), page));
 
         // A trade on two listings of the page is listed under each.
         static IEnumerable<Trade> Distinct(IReadOnlyDictionary<string, IReadOnlyList<Trade>> byListing) =>
@@ -43,17 +51,27 @@ public static class BookHolds
     public static async Task<(IReadOnlyList<ListingSnapshot> Listings, IReadOnlyDictionary<string, double> Held)> ReadAsync(
         IMatchingStore store, DateTimeOffset now, Func<Task<IReadOnlyList<ListingSnapshot>>> liveListings, CancellationToken ct)
     {
-        // Trades first, then the book: a trade agreed between the reads is then in the proposals (or in both lists, held
-        // twice for one round) rather than in neither; a copy that reaches a reserved version between the reads has the
-        // reservation in it, and the hold read before stops counting against that newer copy.
+        // Trades first, in the order of their lifecycle, then the book: a trade agreed (or completed) between the reads is
+        // then in the earlier list (or in both, held twice for one round) rather than in neither; a copy that reaches a
+        // reserved version between the reads has the reservation in it, and the hold read before stops counting against
+        // that newer copy.
         var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
         var agreed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Agreed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
+        var completed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Completed, AgreedSince: now - AgreedWithin, Limit: int.MaxValue), ct);
+        var cancelled = await CancelledAfterAgreementAsync(store, now - AgreedWithin, ct);
         var read = await liveListings();
-        return (read, Held(proposed, agreed, read));
+        return (read, Held(proposed, agreed.Concat(completed).Concat(cancelled), read));
     }
 
-    /// <summary>What proposals hold, plus what agreed trades hold on listings whose copy is still below the version the
-    /// reservation gave them (the copy then lacks it). A listing not in the book (withdrawn) holds nothing.</summary>
+    /// <summary>Trades agreed since <paramref name="since"/> and cancelled since (a proposal cancelled unagreed has no
+    /// agreement time and is not read): the legs of theirs that arrived hold (<see cref="Trade.ReservedHolds"/>).</summary>
+    private static async Task<IReadOnlyList<Trade>> CancelledAfterAgreementAsync(IMatchingStore store, DateTimeOffset since, CancellationToken ct) =>
+        (await store.TradesAsync(new TradeQuery(Status: TradeStatus.Cancelled, AgreedSince: since, Limit: int.MaxValue), ct))
+            .Where(t => t.DeliveredLegs.Count > 0).ToList();
+
+    /// <summary>What proposals hold, plus what agreed trades (and trades completed or cancelled since,
+    /// <see cref="Trade.ReservedHolds"/>) hold on listings whose copy is still below the version the reservation gave them
+    /// (the copy then lacks it). A listing not in the book (withdrawn) holds nothing.</summary>
     public static IReadOnlyDictionary<string, double> Held(IEnumerable<Trade> proposed, IEnumerable<Trade> agreed,
         IEnumerable<ListingSnapshot> listings)
     {

@@ -23,6 +23,10 @@ public sealed class ClearingRounds(
     /// <summary>The round span's bound and gap: as the round records them, which are not the engine solve's own
     /// (<c>tradenet.solver.*</c>, its first solve) once trades were dropped or solved again.</summary>
     public const string BoundTag = "tradenet.bound", GapTag = "tradenet.gap";
+
+    /// <summary>The round span's count of its proposals that its own write cancelled at once (a listing withdrawn, lowered,
+    /// changed or ended while it solved): the record still counts them, as proposed and announced.</summary>
+    public const string CancelledTag = "tradenet.trades.cancelled";
     private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(200);
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -185,11 +189,12 @@ public sealed class ClearingRounds(
             outcome.Stats.CandidateLegs, outcome.Stats.CandidateCycles, outcome.Stats.UpperBound, outcome.Stats.Quality);
 
         // A write that lost a race with a listing consumer (MongoDB) is tried again on what that consumer committed.
+        int cancelled;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await WriteAsync(round, trades, entries, ct);
+                cancelled = await WriteAsync(round, trades, entries, ct);
                 break;
             }
             catch (TradeChangedException ex) when (attempt < MaxWriteAttempts)
@@ -199,19 +204,28 @@ public sealed class ClearingRounds(
         }
 
         activity?.SetTag("tradenet.trades", trades.Count);
+        activity?.SetTag(CancelledTag, cancelled);
         activity?.SetTag("tradenet.objective", outcome.Objective);
         activity?.SetTag(BoundTag, outcome.Stats.UpperBound); // null (no tag) for a strategy that proves none
         activity?.SetTag(GapTag, outcome.Stats.Quality?.Gap);
         RecordMetrics(round, outcome.Stats.UpperBound);
-        logger.LogInformation("Clearing round {RoundId} ({Trigger}): {Listings} listings, {Trades} trades, objective {Objective}",
-            roundId, trigger, round.Listings, round.Trades, round.Objective);
+        // The record counts every proposal the round made; those its write cancelled at once are told apart here, or an
+        // operator reading "12 trades" looks for pending proposals that are gone.
+        if (cancelled == 0)
+            logger.LogInformation("Clearing round {RoundId} ({Trigger}): {Listings} listings, {Trades} trades, objective {Objective}",
+                roundId, trigger, round.Listings, round.Trades, round.Objective);
+        else
+            logger.LogInformation("Clearing round {RoundId} ({Trigger}): {Listings} listings, {Trades} trades, objective {Objective}; " +
+                "{Cancelled} of them cancelled in its write: a listing they use was withdrawn, lowered, changed or ended while it solved",
+                roundId, trigger, round.Listings, round.Trades, round.Objective, cancelled);
         return round;
     }
 
     private const int MaxWriteAttempts = 3;
 
     /// <summary>The round's one write: the proposals, checked against the listings as the write reads them, and the round.</summary>
-    private async Task WriteAsync(ClearingRound round, List<Trade> trades, IReadOnlyDictionary<string, BookEntry> entries, CancellationToken ct)
+    /// <returns>How many of its proposals the write cancelled at once.</returns>
+    private async Task<int> WriteAsync(ClearingRound round, List<Trade> trades, IReadOnlyDictionary<string, BookEntry> entries, CancellationToken ct)
     {
         var roundId = round.Id;
         await using var session = await store.BeginAsync(ct);
@@ -227,19 +241,46 @@ public sealed class ClearingRounds(
         await session.GuardListingsAsync(trades.SelectMany(t => t.ListingIds).Distinct(StringComparer.Ordinal).ToList(), ct);
         var current = await CurrentListingsAsync(session, trades, ct);
         var withdrawn = current.Values.Where(l => l.Withdrawn).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
+        var cancelled = new HashSet<Guid>();
         foreach (var trade in trades)
         {
             await session.InsertTradeAsync(trade, ct);
             session.Publish(new TradeProposed(trade.Id, roundId, trade.ContractLegs, trade.Deadline));
             if (trade.ListingIds.FirstOrDefault(withdrawn.Contains) is { } listing)
+            {
                 await TradeWrites.CancelAsync(session, trade, $"listing {listing} withdrawn", now, ct);
+                cancelled.Add(trade.Id);
+            }
+            // A leg's window that ended while the strategy ran made a proposal born past its deadline: no town can answer
+            // it, and it held the others' quantities until the next expiry sweep. (A round longer than ProposalTtl itself,
+            // a misconfiguration, is left to that sweep: its proposals expire as any other.)
+            else if (trade.Deadline < now && EndedWhileSolving(trade, entries) is { } ended)
+            {
+                await TradeWrites.CancelAsync(session, trade,
+                    $"expired: listing {ended} available until {trade.Deadline:O}, which passed while the round solved", now, ct);
+                cancelled.Add(trade.Id);
+            }
         }
         // The round's proposals are the newest on a listing, so they are the ones that give way.
         var changed = current.Values.Where(l => !l.Withdrawn && l.Version != entries[l.Id].Version).ToList();
-        await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, options.Value.DetourFactor, now, ct);
+        if (await OverheldListings.CancelWhatNoLongerFitsAsync(session, changed, options.Value.DetourFactor, now, ct) > 0)
+        {
+            // Which of them were this round's (the count is the log's and the span's): read back, as the check may also
+            // have cancelled an older proposal.
+            var changedIds = changed.Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var trade in trades.Where(t => !cancelled.Contains(t.Id) && t.ListingIds.Any(changedIds.Contains)))
+                if (await session.GetTradeAsync(trade.Id, ct) is { Status: TradeStatus.Cancelled })
+                    cancelled.Add(trade.Id);
+        }
         await session.InsertRoundAsync(round, ct);
         await session.CommitAsync(ct);
+        return cancelled.Count;
     }
+
+    /// <summary>The listing whose window's end is the proposal's deadline (the first leg's window to end), or null when the
+    /// deadline is the round's own (<c>ProposalTtl</c>). The reason names it after "expired", as the proposals metric reads it.</summary>
+    private static string? EndedWhileSolving(Trade trade, IReadOnlyDictionary<string, BookEntry> entries) =>
+        trade.ListingIds.Select(id => entries[id]).Where(e => e.AvailableUntil == trade.Deadline).Select(e => e.Id).FirstOrDefault();
 
     private static void RecordMetrics(ClearingRound round, double? upperBound)
     {

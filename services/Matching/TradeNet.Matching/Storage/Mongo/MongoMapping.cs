@@ -212,7 +212,7 @@ public static class MongoMapping
         new(Builders<TradeDocument>.IndexKeys.Descending(d => d.CreatedAt), new CreateIndexOptions { Name = "created" }),
         // A list by status (GET /trades?status=completed) in its order, rather than every trade of the status sorted.
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Descending(d => d.CreatedAt).Ascending(d => d.Id), new CreateIndexOptions { Name = "status_created" }),
-        // Rounds read the agreed trades of the last day for their holds (BookHolds).
+        // Rounds read the trades agreed in the last day, agreed or completed since, for their holds (BookHolds).
         new(Builders<TradeDocument>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.AgreedAt), new CreateIndexOptions { Name = "status_agreed" }),
     ];
 

@@ -122,9 +122,14 @@ internal static class SqliteMatchingUpgrade
     private const string UnagreedCancelledIndex =
         "CREATE INDEX IF NOT EXISTS ix_trades_unagreed_cancelled ON trades(unagreed_cancelled_at) WHERE unagreed_cancelled_at IS NOT NULL";
 
+    /// <summary>Each round's (and each counterparts answer's) read of the trades agreed in the last day, agreed or completed
+    /// since (<c>Rounds.BookHolds</c>): along the day's rows, not the status's whole history (completed trades are kept for
+    /// good). After the column exists, as for the book's indexes.</summary>
+    private const string AgreedIndex = "CREATE INDEX IF NOT EXISTS ix_trades_status_agreed ON trades(status, agreed_at)";
+
     /// <summary>Idempotent; one immediate write of its own, so two processes opening the file do not both apply it. The
     /// fills come before the indexes that drop an older release's mark.</summary>
     public static void Run(SqliteDatabase database) =>
         AddedColumns.AddMissing(database, Added, FillBookColumns, LiveIndex, ChangedIndex, FillTradeTownColumns, FillTradeListingStatus,
-            FillTradeTownPairs, TradeTownIndexes, UnagreedCancelledIndex, TradeListingIndex, TradeTownPairIndexes);
+            FillTradeTownPairs, TradeTownIndexes, UnagreedCancelledIndex, TradeListingIndex, TradeTownPairIndexes, AgreedIndex);
 }
