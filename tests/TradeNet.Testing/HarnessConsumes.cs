@@ -11,7 +11,7 @@ public static class HarnessConsumes
     {
         var id = NewId.NextGuid();
         await publish(id);
-        await Eventually.True(() => Task.FromResult(harness.Consumed.Select(m => m.Context.MessageId == id && m.Exception is null).Any()),
+        await Eventually.True(() => Task.FromResult(harness.ConsumedWithoutFaultSoFar(id)),
             within ?? TimeSpan.FromSeconds(20), $"{id} consumed");
     }
 }

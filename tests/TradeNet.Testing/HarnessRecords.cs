@@ -21,6 +21,14 @@ public static class HarnessRecords
     public static IReadOnlyList<IPublishedMessage<T>> PublishesSoFar<T>(this ITestHarness harness) where T : class =>
         harness.Published.Select<T>(NoWait).ToList();
 
+    /// <summary>How many messages of any type were published so far: read once the outbox has drained, that is all of them.</summary>
+    public static int PublishedCountSoFar(this ITestHarness harness) =>
+        harness.Published.Select(_ => true, NoWait).Count();
+
+    /// <summary>Whether a consume of the message with <paramref name="messageId"/> has succeeded so far.</summary>
+    public static bool ConsumedWithoutFaultSoFar(this ITestHarness harness, Guid messageId) =>
+        harness.Consumed.Select(m => m.Context.MessageId == messageId && m.Exception is null, NoWait).Any();
+
     /// <summary>The consumes of type <typeparamref name="T"/> recorded so far (faulted ones included), oldest first.</summary>
     public static IReadOnlyList<IReceivedMessage<T>> ConsumedSoFar<T>(this ITestHarness harness) where T : class =>
         harness.Consumed.Select<T>(NoWait).ToList();

@@ -36,7 +36,7 @@ public sealed class OutboxRelayStorageFaultTests(CatalogFactory factory, ITestOu
             var where = plan.Failed!;
             await DrainedAsync(database);
             plan.Disarm();
-            var ids = factory.Harness.Published.Select<ListingPublished>(m => m.Context.Message.Listing.Id == listing.Id)
+            var ids = factory.Harness.PublishesSoFar<ListingPublished>().Where(m => m.Context.Message.Listing.Id == listing.Id)
                 .Select(m => m.Context.MessageId).Distinct().ToList();
             Assert.True(ids.Count == 1, $"{where}: ListingPublished went out under {ids.Count} message ids");
         }

@@ -136,7 +136,9 @@ public sealed partial class RaceHunt
                 return;
             case AnswerRace.AcceptsAtTheDeadline:
                 var at = trade.GetProperty("deadline").GetDateTimeOffset().AddMilliseconds(_random.Next(-400, 300));
-                if (at > DateTimeOffset.UtcNow) await Task.Delay(at - DateTimeOffset.UtcNow);
+                // The clock read once: read twice, a thread held up between the reads turned a wait just above zero negative.
+                var untilAt = at - DateTimeOffset.UtcNow;
+                if (untilAt > TimeSpan.Zero) await Task.Delay(untilAt);
                 shots = [.. givers.Select(t => Accept(t))];
                 break;
             default:

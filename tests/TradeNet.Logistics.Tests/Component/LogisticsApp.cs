@@ -89,9 +89,11 @@ public sealed class LogisticsApp : WebApplicationFactory<Program>
     public async Task<Exception> PublishFaultingAsync<T>(T message) where T : class
     {
         var id = Guid.NewGuid();
+        // The observer connects on first use: connected after the publish, it missed a consume that ended first.
+        var consumptions = Consumptions;
         await Harness.Bus.Publish(message, ctx => ctx.MessageId = id);
-        await Eventually.True(() => Task.FromResult(Consumptions.Count(id) > 0), what: $"{typeof(T).Name} {id} to be consumed");
-        return Consumptions.Fault(id) ?? throw new Xunit.Sdk.XunitException($"{typeof(T).Name} {id} was consumed without a fault");
+        await Eventually.True(() => Task.FromResult(consumptions.Count(id) > 0), what: $"{typeof(T).Name} {id} to be consumed");
+        return consumptions.Fault(id) ?? throw new Xunit.Sdk.XunitException($"{typeof(T).Name} {id} was consumed without a fault");
     }
 
     private ConsumptionCounter Consumptions

@@ -86,6 +86,9 @@ public class TradeStoppedTests
         var view = (await response.Content.ReadFromJsonAsync<TradeView>(MatchingHost.Json))!;
         Assert.Equal(TradeStatus.Cancelled, view.Status);
         Assert.EndsWith(": road closed", view.Reason);
+        // The event's cancellation is on the bus only once the relay's next pass has run: waited for, then a moment for a
+        // wrongly repeated one (the fixed wait alone missed it whenever the relay took longer, as on a loaded machine).
+        await host.Published<TradeCancelled>(c => c.TradeId == trade.Id);
         await Task.Delay(300);
         Assert.Equal(1, host.PublishedCount<TradeCancelled>());
     }

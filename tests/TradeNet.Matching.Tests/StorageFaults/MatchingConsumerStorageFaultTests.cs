@@ -97,7 +97,7 @@ public sealed class MatchingConsumerStorageFaultTests(ITestOutputHelper output)
             Assert.True(expected == await prepared.Read(), $"{where}: ended otherwise than fault-free:\n{await prepared.Read()}\n{expected}");
             Assert.True(expectedEvents == await MatchingStorageFaultTests.QuietAsync(host, database) - published, $"{where}: other events than fault-free");
         }
-        Assert.False(host.Harness.Published.Select<Fault>().Any(), "a consume was given up");
+        Assert.False(host.Harness.PublishesSoFar<Fault>().Any(), "a consume was given up");
     }
 
     /// <summary>Publishes the event and waits until a consume of it succeeded (after its retries).</summary>
@@ -105,7 +105,7 @@ public sealed class MatchingConsumerStorageFaultTests(ITestOutputHelper output)
     {
         var id = NewId.NextGuid();
         await prepared.Publish(id);
-        await Eventually.True(() => Task.FromResult(host.Harness.Consumed.Select(m => m.Context.MessageId == id && m.Exception is null).Any()),
+        await Eventually.True(() => Task.FromResult(host.Harness.ConsumedWithoutFaultSoFar(id)),
             TimeSpan.FromSeconds(20), $"{prepared.Message.Name} {id} consumed");
     }
 }
