@@ -18,6 +18,9 @@ public static partial class CatalogValidation
     // the denormal values whose lot sizes the matching engine's min-lot buckets cannot grow from.
     public const double MinQuantity = 0.001;
     public const double MaxDistanceKm = 5000;
+    // A metre: answers show numbers to at least 7 decimals only (DisplayedNumbers), so a smaller limit read back as 0,
+    // which this API refuses, while matching held the need to the stored limit.
+    public const double MinDistanceKm = 0.001;
 
     // [0-9] and \z: \d takes any Unicode digit and $ a trailing newline, so "４２１８７" or "42187\n" could pose as 42187.
     [GeneratedRegex("^([0-9]{5}|2[AB][0-9]{3})\\z")]
@@ -56,8 +59,8 @@ public static partial class CatalogValidation
         if (t.MaxDistanceKm is { } distance)
         {
             if (kind == ListingKinds.Offer) errors.Add("maxDistanceKm", "only needs have a maximum distance");
-            else if (!double.IsFinite(distance) || distance <= 0 || distance > MaxDistanceKm)
-                errors.Add("maxDistanceKm", $"must be greater than 0 and at most {MaxDistanceKm:0}");
+            else if (!double.IsFinite(distance) || distance < MinDistanceKm || distance > MaxDistanceKm)
+                errors.Add("maxDistanceKm", $"must be at least {MinDistanceKm} (a metre) and at most {MaxDistanceKm:0}");
         }
         return errors.Result;
     }
