@@ -96,6 +96,17 @@ public static partial class CatalogValidation
         if (minLot is { } lot && double.IsFinite(lot) && lot != Math.Floor(lot)) errors.TryAdd("minLot", [rule]);
     }
 
+    /// <summary>A change that left minLot out and sent a quantity under it: the quantity is what the caller got wrong, so
+    /// it is named, with the lot it fell under; "minLot: must not exceed the quantity" named a field the caller had not
+    /// sent, without its value. A kept lot breaks no other rule (it was valid, and whole pieces are checked only when sent).</summary>
+    public static void BlameQuantityUnderKeptLot(Dictionary<string, string[]> errors, ChangeListingRequest request, double keptLot)
+    {
+        if (request.MinLot is not null || request.SetsNull(ListingFields.MinLot) || !errors.Remove("minLot")) return;
+        var lot = DisplayedNumbers.Round(keptLot).ToString(CultureInfo.InvariantCulture);
+        errors["quantity"] = [.. errors.GetValueOrDefault("quantity") ?? [],
+            $"must be at least the listing's minLot, {lot}: send a lower minLot with it (null for none)"];
+    }
+
     /// <summary>Tags compare case-insensitively: stored lower-case, trimmed, without repeats.</summary>
     public static string[] NormalizeTags(string[]? tags) =>
         tags is null ? [] : tags.Select(t => (t ?? "").Trim().ToLowerInvariant()).Distinct().ToArray();
