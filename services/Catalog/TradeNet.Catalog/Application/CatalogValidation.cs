@@ -54,8 +54,10 @@ public static partial class CatalogValidation
             errors.Add("attributes", "only offers carry attributes; a need lists what it requires");
         if (kind == ListingKinds.Offer && t.Requires.Length > 0)
             errors.Add("requires", "only needs require attributes; an offer lists its attributes");
-        if (t.AvailableFrom is { } from && t.AvailableUntil is { } until && from >= until)
-            errors.Add("availableUntil", "must be after availableFrom");
+        // To the millisecond, as MongoDB keeps the ends and a reservation's terms compare them: a window inside one
+        // millisecond was stored there with its end at its start, a listing this rule refuses at every later change.
+        if (t.AvailableFrom is { } from && t.AvailableUntil is { } until && Millisecond(from) >= Millisecond(until))
+            errors.Add("availableUntil", "must be after availableFrom (by a millisecond at least)");
         if (t.MaxDistanceKm is { } distance)
         {
             if (kind == ListingKinds.Offer) errors.Add("maxDistanceKm", "only needs have a maximum distance");
@@ -112,6 +114,8 @@ public static partial class CatalogValidation
         tags is null ? [] : tags.Select(t => (t ?? "").Trim().ToLowerInvariant()).Distinct().ToArray();
 
     public static DateTimeOffset? Utc(DateTimeOffset? time) => time?.ToUniversalTime();
+
+    private static long Millisecond(DateTimeOffset time) => time.UtcTicks / TimeSpan.TicksPerMillisecond;
 
     private static void CheckTags(Errors errors, string field, string[] tags)
     {
