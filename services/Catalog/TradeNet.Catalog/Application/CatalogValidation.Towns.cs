@@ -74,8 +74,10 @@ public static partial class CatalogValidation
         else if (!specialties.All(TextRules.HasLetterOrDigit)) errors.Add("specialties", "each must contain a letter or digit");
     }
 
-    /// <summary>Specialties as a town keeps them: trimmed, without repeats, in the order given.</summary>
-    public static string[] Specialties(string[]? specialties) => (specialties ?? []).Select(s => s.Trim()).Distinct().ToArray();
+    /// <summary>Specialties as a town keeps them: trimmed, without repeats, in the order given. A repeat is the same
+    /// word in any case (as listing tags compare), kept as first spelt: "Wine" and "wine" showed as two specialties.</summary>
+    public static string[] Specialties(string[]? specialties) =>
+        (specialties ?? []).Select(s => s.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
 
     /// <summary>A real commune is at most ~20 km across: a town claiming its INSEE code (and with it, when free, the id
     /// 42187 that others read as Roanne) must lie this close to the commune's coordinates.</summary>

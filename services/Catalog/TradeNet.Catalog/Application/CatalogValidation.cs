@@ -18,6 +18,9 @@ public static partial class CatalogValidation
     // the denormal values whose lot sizes the matching engine's min-lot buckets cannot grow from.
     public const double MinQuantity = 0.001;
     public const double MaxDistanceKm = 5000;
+    // A metre: answers show numbers to at least 7 decimals only (DisplayedNumbers), so a smaller limit read back as 0,
+    // which this API refuses, while matching held the need to the stored limit.
+    public const double MinDistanceKm = 0.001;
 
     // [0-9] and \z: \d takes any Unicode digit and $ a trailing newline, so "４２１８７" or "42187\n" could pose as 42187.
     [GeneratedRegex("^([0-9]{5}|2[AB][0-9]{3})\\z")]
@@ -51,13 +54,15 @@ public static partial class CatalogValidation
             errors.Add("attributes", "only offers carry attributes; a need lists what it requires");
         if (kind == ListingKinds.Offer && t.Requires.Length > 0)
             errors.Add("requires", "only needs require attributes; an offer lists its attributes");
-        if (t.AvailableFrom is { } from && t.AvailableUntil is { } until && from >= until)
-            errors.Add("availableUntil", "must be after availableFrom");
+        // To the millisecond, as MongoDB keeps the ends and a reservation's terms compare them: a window inside one
+        // millisecond was stored there with its end at its start, a listing this rule refuses at every later change.
+        if (t.AvailableFrom is { } from && t.AvailableUntil is { } until && Millisecond(from) >= Millisecond(until))
+            errors.Add("availableUntil", "must be after availableFrom (by a millisecond at least)");
         if (t.MaxDistanceKm is { } distance)
         {
             if (kind == ListingKinds.Offer) errors.Add("maxDistanceKm", "only needs have a maximum distance");
-            else if (!double.IsFinite(distance) || distance <= 0 || distance > MaxDistanceKm)
-                errors.Add("maxDistanceKm", $"must be greater than 0 and at most {MaxDistanceKm:0}");
+            else if (!double.IsFinite(distance) || distance < MinDistanceKm || distance > MaxDistanceKm)
+                errors.Add("maxDistanceKm", $"must be at least {MinDistanceKm} (a metre) and at most {MaxDistanceKm:0}");
         }
         return errors.Result;
     }
@@ -93,11 +98,24 @@ public static partial class CatalogValidation
         if (minLot is { } lot && double.IsFinite(lot) && lot != Math.Floor(lot)) errors.TryAdd("minLot", [rule]);
     }
 
+    /// <summary>A change that left minLot out and sent a quantity under it: the quantity is what the caller got wrong, so
+    /// it is named, with the lot it fell under; "minLot: must not exceed the quantity" named a field the caller had not
+    /// sent, without its value. A kept lot breaks no other rule (it was valid, and whole pieces are checked only when sent).</summary>
+    public static void BlameQuantityUnderKeptLot(Dictionary<string, string[]> errors, ChangeListingRequest request, double keptLot)
+    {
+        if (request.MinLot is not null || request.SetsNull(ListingFields.MinLot) || !errors.Remove("minLot")) return;
+        var lot = DisplayedNumbers.Round(keptLot).ToString(CultureInfo.InvariantCulture);
+        errors["quantity"] = [.. errors.GetValueOrDefault("quantity") ?? [],
+            $"must be at least the listing's minLot, {lot}: send a lower minLot with it (null for none)"];
+    }
+
     /// <summary>Tags compare case-insensitively: stored lower-case, trimmed, without repeats.</summary>
     public static string[] NormalizeTags(string[]? tags) =>
         tags is null ? [] : tags.Select(t => (t ?? "").Trim().ToLowerInvariant()).Distinct().ToArray();
 
     public static DateTimeOffset? Utc(DateTimeOffset? time) => time?.ToUniversalTime();
+
+    private static long Millisecond(DateTimeOffset time) => time.UtcTicks / TimeSpan.TicksPerMillisecond;
 
     private static void CheckTags(Errors errors, string field, string[] tags)
     {

@@ -111,6 +111,7 @@ public sealed class ListingBoard(ICatalogStore store, TimeProvider clock, IOptio
                 errors.TryAdd("quantity", [await CommittedQuantity.ProblemAsync(session, listing, ct)]);
             if ((request.Quantity ?? request.MinLot) is not null && await session.GetCategoryAsync(listing.Category, ct) is { } unitOf)
                 CatalogValidation.CheckWholePieces(errors, unitOf.Unit, request.Quantity, request.MinLot);
+            CatalogValidation.BlameQuantityUnderKeptLot(errors, request, terms.MinLot);
             if (errors.Count > 0) return Problem.Invalid(errors);
 
             // A change that changes nothing keeps the version and announces nothing: matching would re-read the listing
