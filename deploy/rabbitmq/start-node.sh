@@ -63,7 +63,9 @@ node_run "$SBIN/rabbitmq-server" -detached >&2
 if ! node_run timeout "$TIMEOUT" "$SBIN/rabbitmqctl" -n "$NODE" wait --timeout "$TIMEOUT" "$DATA_DIR/node.pid" >&2; then
     echo "error: node $NODE did not start within ${TIMEOUT}s; last log lines:" >&2
     tail -n 40 "$DATA_DIR/log/"*.log >&2 2>/dev/null || true
-    node_run "$SBIN/rabbitmqctl" -n "$NODE" stop >/dev/null 2>&1 || true
+    # Bounded: a node too slow to start can be too slow to stop, and an unbounded stop outlived whoever ran this script
+    # (the app host kills it at its own bound), leaving the detached VM running; the kill below ends it whatever it says.
+    node_run timeout 15 "$SBIN/rabbitmqctl" -n "$NODE" stop >/dev/null 2>&1 || true
     kill_node_processes || echo "warning: could not kill the node's Erlang VM" >&2
     exit 5
 fi
