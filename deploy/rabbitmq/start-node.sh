@@ -41,11 +41,13 @@ else
     [[ $NODE == *@* ]] || NODE="$NODE@localhost"
     head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DATA_DIR/.erlang.cookie"
     chmod 400 "$DATA_DIR/.erlang.cookie"
-    printf 'listeners.tcp.default = %s\nloopback_users.guest = true\n' "127.0.0.1:$AMQP_PORT" > "$DATA_DIR/rabbitmq.conf"
     : > "$DATA_DIR/rabbitmq-env.conf"          # keeps /etc/rabbitmq/rabbitmq-env.conf out of this node
     echo '[].' > "$DATA_DIR/enabled_plugins"    # no management plugin: faster start, fewer ports
 fi
 printf 'NODE=%q\nAMQP_PORT=%q\nDIST_PORT=%q\n' "$NODE" "$AMQP_PORT" "$DIST_PORT" > "$DATA_DIR/node.env"
+# At every start, a restart included: the file's port wins over RABBITMQ_NODE_PORT, and written at the first start only, a
+# node restarted on another port listened on the old one while this script printed the new one.
+printf 'listeners.tcp.default = %s\nloopback_users.guest = true\n' "127.0.0.1:$AMQP_PORT" > "$DATA_DIR/rabbitmq.conf"
 mkdir -p "$DATA_DIR/mnesia" "$DATA_DIR/log"
 if [ "$(id -u)" = 0 ]; then
     chown -R rabbitmq:rabbitmq "$DATA_DIR"
