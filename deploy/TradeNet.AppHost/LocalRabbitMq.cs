@@ -18,7 +18,10 @@ public static partial class LocalRabbitMq
         var (code, output) = Run(Path.Combine(scripts, "start-node.sh"), dataDir, port.ToString(), AppHostSettings.FreePort().ToString());
         if (code != 0)
         {
-            // The script has stopped what it started; its folder (the node's config, cookie and log) goes too.
+            // The script stops what it started, unless it was cut short (killed at ScriptBound, exit 137): its node, started
+            // detached, then went on running, and deleting its folder left nothing to find it by. The stop script ends any
+            // VM of that folder (found by its pid file's path) and removes the folder; what it leaves goes here.
+            if (File.Exists(Path.Combine(dataDir, "node.env"))) Run(Path.Combine(scripts, "stop-node.sh"), dataDir);
             try { if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
             throw code == 3
@@ -57,10 +60,16 @@ public static partial class LocalRabbitMq
         })!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120))) process.Kill(entireProcessTree: true);
+        if (!process.WaitForExit(ScriptBound())) process.Kill(entireProcessTree: true);
         process.WaitForExit();
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
+
+    /// <summary>How long a script may run: longer than start-node.sh's own bounds (RABBITMQ_START_TIMEOUT, 60 s unless set, for the
+    /// node to answer, then its bounded stop and kill), so that it is never cut short while it cleans up after a node too slow
+    /// to start. A fixed 120 s killed it in that stop when the node had not answered within 60 s on a loaded machine.</summary>
+    private static TimeSpan ScriptBound() =>
+        TimeSpan.FromSeconds(Math.Max(120, (int.TryParse(Environment.GetEnvironmentVariable("RABBITMQ_START_TIMEOUT"), out var wait) ? wait : 60) + 60));
 
     public static string RepoRoot(string start)
     {

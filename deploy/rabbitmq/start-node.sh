@@ -41,11 +41,13 @@ else
     [[ $NODE == *@* ]] || NODE="$NODE@localhost"
     head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DATA_DIR/.erlang.cookie"
     chmod 400 "$DATA_DIR/.erlang.cookie"
-    printf 'listeners.tcp.default = %s\nloopback_users.guest = true\n' "127.0.0.1:$AMQP_PORT" > "$DATA_DIR/rabbitmq.conf"
     : > "$DATA_DIR/rabbitmq-env.conf"          # keeps /etc/rabbitmq/rabbitmq-env.conf out of this node
     echo '[].' > "$DATA_DIR/enabled_plugins"    # no management plugin: faster start, fewer ports
 fi
 printf 'NODE=%q\nAMQP_PORT=%q\nDIST_PORT=%q\n' "$NODE" "$AMQP_PORT" "$DIST_PORT" > "$DATA_DIR/node.env"
+# At every start, a restart included: the file's port wins over RABBITMQ_NODE_PORT, and written at the first start only, a
+# node restarted on another port listened on the old one while this script printed the new one.
+printf 'listeners.tcp.default = %s\nloopback_users.guest = true\n' "127.0.0.1:$AMQP_PORT" > "$DATA_DIR/rabbitmq.conf"
 mkdir -p "$DATA_DIR/mnesia" "$DATA_DIR/log"
 if [ "$(id -u)" = 0 ]; then
     chown -R rabbitmq:rabbitmq "$DATA_DIR"
@@ -63,7 +65,9 @@ node_run "$SBIN/rabbitmq-server" -detached >&2
 if ! node_run timeout "$TIMEOUT" "$SBIN/rabbitmqctl" -n "$NODE" wait --timeout "$TIMEOUT" "$DATA_DIR/node.pid" >&2; then
     echo "error: node $NODE did not start within ${TIMEOUT}s; last log lines:" >&2
     tail -n 40 "$DATA_DIR/log/"*.log >&2 2>/dev/null || true
-    node_run "$SBIN/rabbitmqctl" -n "$NODE" stop >/dev/null 2>&1 || true
+    # Bounded: a node too slow to start can be too slow to stop, and an unbounded stop outlived whoever ran this script
+    # (the app host kills it at its own bound), leaving the detached VM running; the kill below ends it whatever it says.
+    node_run timeout 15 "$SBIN/rabbitmqctl" -n "$NODE" stop >/dev/null 2>&1 || true
     kill_node_processes || echo "warning: could not kill the node's Erlang VM" >&2
     exit 5
 fi

@@ -20,7 +20,8 @@ KEEP=${2:-}
 load_node_settings
 SBIN=$(find_rabbitmq_bin) || die 3 "rabbitmq-server is not installed"
 
-if node_run "$SBIN/rabbitmqctl" -n "$NODE" stop >&2 2>/dev/null; then
+# Bounded, as in start-node.sh: a node that does not answer is killed below rather than waited for without end.
+if node_run timeout 60 "$SBIN/rabbitmqctl" -n "$NODE" stop >&2 2>/dev/null; then
     echo "node $NODE stopped" >&2
 else
     echo "node $NODE did not answer rabbitmqctl stop; looking for its process" >&2

@@ -64,6 +64,89 @@ public sealed class AppHostStartFailureTests : IDisposable
         Assert.False(Directory.Exists(dataDir), $"{dataDir} was left behind");
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // the local node's scripts are bash
+    public async Task A_distributed_start_whose_rabbitmq_node_never_answers_leaves_no_node_running()
+    {
+        // A node that starts but never answers (a machine so loaded that the first start took 35 s and the next one more than
+        // the 60 s the script waits): its "Erlang VM" is a copy of sleep named beam.smp, as the scripts find a node's VM, and
+        // rabbitmqctl hangs, for the wait and for the stop alike. Seen Dec 2026: the script hung in its stop until the app host
+        // killed it at 120 s, the detached VM went on listening on the node's ports, and its folder (which the stop script finds
+        // it by) was deleted.
+        var sbin = Directory.CreateDirectory(Path.Combine(_work.FullName, "sbin"));
+        var vm = Path.Combine(sbin.FullName, "beam.smp");
+        File.Copy("/bin/sleep", vm);
+        await Tool("rabbitmq-server", $"#!/bin/sh\nsetsid '{vm}' 600 </dev/null >/dev/null 2>&1 &\nexit 0\n");
+        await Tool("rabbitmqctl", "#!/bin/sh\nexec sleep 600\n");
+        File.SetUnixFileMode(vm, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(_work.FullName, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(sbin.FullName, (UnixFileMode)0b111_101_101);
+        try
+        {
+            var (code, output) = await RunAppHostAsync(sbin.FullName, Path.Combine(_work.FullName, "data"),
+                TimeSpan.FromSeconds(240), ("RABBITMQ_START_TIMEOUT", "2"));
+
+            Assert.True(code == 2, $"exit code {code}:\n{output}");
+            Assert.Contains("TradeNet cannot start: Could not start a local RabbitMQ node", output);
+            Assert.True(VmsOf(vm).Count == 0, $"the node's VM is still running:\n{output}");
+        }
+        finally
+        {
+            foreach (var pid in VmsOf(vm)) { try { Process.GetProcessById(pid).Kill(); } catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { } }
+        }
+
+        async Task Tool(string name, string text)
+        {
+            var path = Path.Combine(sbin.FullName, name);
+            await File.WriteAllTextAsync(path, text);
+            File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+        }
+    }
+
+    /// <summary>The processes running this executable (the test's fake VM), by their command line.</summary>
+    private static List<int> VmsOf(string executable) =>
+        [.. Directory.EnumerateDirectories("/proc").Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0)
+            .Where(pid => pid > 0).Where(pid =>
+            {
+                try { return File.ReadAllText($"/proc/{pid}/cmdline").StartsWith(executable + "\0", StringComparison.Ordinal); }
+                catch (IOException) { return false; }
+                catch (UnauthorizedAccessException) { return false; }
+            })];
+
+    /// <summary>The app host, distributed, over the rabbitmq-server in <paramref name="sbin"/>, on ports of its own; its exit code
+    /// and output (it is killed and the test fails past <paramref name="timeout"/>).</summary>
+    private static async Task<(int Code, string Output)> RunAppHostAsync(string sbin, string dataDir, TimeSpan timeout,
+        params (string Name, string Value)[] environment)
+    {
+        var info = new ProcessStartInfo("dotnet", [AppHostDll(), "--topology", "distributed"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["TRADENET_NO_DOCKER"] = "1";
+        info.Environment["RABBITMQ_SBIN"] = sbin;
+        info.Environment["TradeNet__DataDir"] = dataDir;
+        info.Environment["TradeNet__GatewayPort"] = ListenPorts.Next().ToString();
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ListenPorts.Next()}";
+        info.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{ListenPorts.Next()}";
+        info.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{ListenPorts.Next()}";
+        foreach (var (name, value) in environment) info.Environment[name] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"The app host did not stop:\n{await stdout}\n{await stderr}");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     private static string AppHostDll()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
