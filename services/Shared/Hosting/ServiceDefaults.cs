@@ -70,7 +70,7 @@ public static class ServiceDefaults
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<GrpcErrorInterceptor>();
-            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            o.MaxReceiveMessageSize = GrpcMessageLimits.DefaultMaxReceiveMessageBytes;
         });
         return builder;
     }
