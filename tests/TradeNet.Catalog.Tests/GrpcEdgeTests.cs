@@ -112,4 +112,18 @@ public sealed class GrpcEdgeTests(CatalogFactory factory) : IClassFixture<Catalo
         Assert.Equal((10.0, 0.0, 1L), (after.Remaining, after.Reserved, after.Version));
         Assert.True((await Grpc.ReserveListingsAsync(request)).Reserved);
     }
+
+    [Fact]
+    public async Task A_town_token_or_none_is_refused_as_grpc_refuses_with_a_message_saying_why_not_a_bare_http_status()
+    {
+        var request = new GetTownsRequest { TownIds = { "42187" } };
+
+        // Answered as HTTP 403/401 with a JSON problem, the caller read "Bad gRPC response. HTTP status code: 403".
+        var asTown = await Assert.ThrowsAsync<RpcException>(() => factory.Grpc(TestSettings.TownAuth("42187")).GetTownsAsync(request).ResponseAsync);
+        var anonymous = await Assert.ThrowsAsync<RpcException>(() => factory.Grpc(null).GetTownsAsync(request).ResponseAsync);
+
+        Assert.Equal((StatusCode.PermissionDenied, StatusCode.Unauthenticated), (asTown.StatusCode, anonymous.StatusCode));
+        Assert.Contains("42187 holds no service token", asTown.Status.Detail);
+        Assert.Contains("No valid service token", anonymous.Status.Detail);
+    }
 }
