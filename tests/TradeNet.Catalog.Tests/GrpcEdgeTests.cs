@@ -126,4 +126,24 @@ public sealed class GrpcEdgeTests(CatalogFactory factory) : IClassFixture<Catalo
         Assert.Contains("42187 holds no service token", asTown.Status.Detail);
         Assert.Contains("No valid service token", anonymous.Status.Detail);
     }
+
+    [Fact]
+    public async Task A_reservation_of_more_items_than_one_call_takes_is_an_invalid_argument_naming_items_and_nothing_is_recorded()
+    {
+        var town = await factory.RegisterTownAsync();
+        var apples = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10 });
+        var trade = Guid.NewGuid().ToString();
+        var huge = new ReserveListingsRequest { TradeId = trade };
+        huge.Items.AddRange(Ids(TradeNet.Catalog.Grpc.CatalogGrpcService.MaxIdsPerCall + 1).Select(id => new ReservationItem { ListingId = id, Quantity = 1 }));
+
+        // A trade names a few listings; a call naming tens of thousands read each in the reservation's one write, holding
+        // every other writer back, and its refusal was recorded for the trade.
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Grpc.ReserveListingsAsync(huge).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("items", refused.Status.Detail);
+        var reply = await Grpc.ReserveListingsAsync(new ReserveListingsRequest
+            { TradeId = trade, Items = { new ReservationItem { ListingId = apples.Id, Quantity = 4 } } });
+        Assert.True(reply.Reserved, reply.Reason);
+    }
 }
