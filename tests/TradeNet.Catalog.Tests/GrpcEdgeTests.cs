@@ -112,4 +112,38 @@ public sealed class GrpcEdgeTests(CatalogFactory factory) : IClassFixture<Catalo
         Assert.Equal((10.0, 0.0, 1L), (after.Remaining, after.Reserved, after.Version));
         Assert.True((await Grpc.ReserveListingsAsync(request)).Reserved);
     }
+
+    [Fact]
+    public async Task A_town_token_or_none_is_refused_as_grpc_refuses_with_a_message_saying_why_not_a_bare_http_status()
+    {
+        var request = new GetTownsRequest { TownIds = { "42187" } };
+
+        // Answered as HTTP 403/401 with a JSON problem, the caller read "Bad gRPC response. HTTP status code: 403".
+        var asTown = await Assert.ThrowsAsync<RpcException>(() => factory.Grpc(TestSettings.TownAuth("42187")).GetTownsAsync(request).ResponseAsync);
+        var anonymous = await Assert.ThrowsAsync<RpcException>(() => factory.Grpc(null).GetTownsAsync(request).ResponseAsync);
+
+        Assert.Equal((StatusCode.PermissionDenied, StatusCode.Unauthenticated), (asTown.StatusCode, anonymous.StatusCode));
+        Assert.Contains("42187 holds no service token", asTown.Status.Detail);
+        Assert.Contains("No valid service token", anonymous.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_reservation_of_more_items_than_one_call_takes_is_an_invalid_argument_naming_items_and_nothing_is_recorded()
+    {
+        var town = await factory.RegisterTownAsync();
+        var apples = await factory.PublishAsync(town.Town.Id, new { kind = "offer", category = "apples", quantity = 10 });
+        var trade = Guid.NewGuid().ToString();
+        var huge = new ReserveListingsRequest { TradeId = trade };
+        huge.Items.AddRange(Ids(TradeNet.Catalog.Grpc.CatalogGrpcService.MaxIdsPerCall + 1).Select(id => new ReservationItem { ListingId = id, Quantity = 1 }));
+
+        // A trade names a few listings; a call naming tens of thousands read each in the reservation's one write, holding
+        // every other writer back, and its refusal was recorded for the trade.
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Grpc.ReserveListingsAsync(huge).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("items", refused.Status.Detail);
+        var reply = await Grpc.ReserveListingsAsync(new ReserveListingsRequest
+            { TradeId = trade, Items = { new ReservationItem { ListingId = apples.Id, Quantity = 4 } } });
+        Assert.True(reply.Reserved, reply.Reason);
+    }
 }

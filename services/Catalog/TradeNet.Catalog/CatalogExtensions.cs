@@ -4,6 +4,7 @@ using MongoDB.Driver;
 using TradeNet.Catalog.Api;
 using TradeNet.Catalog.Application;
 using TradeNet.Catalog.Grpc;
+using TradeNet.Shared.Grpc;
 using TradeNet.Catalog.Messaging;
 using TradeNet.Catalog.Storage;
 using TradeNet.Catalog.Storage.Mongo;
@@ -85,7 +86,8 @@ public static class CatalogExtensions
             .MapCategories()
             .MapListings()
             .MapBackups();
-        app.MapGrpcService<CatalogGrpcService>().RequireAuthorization(Policies.Service);
+        app.MapGrpcService<CatalogGrpcService>().RequireAuthorization(Policies.Service)
+            .AcceptingMessagesUpTo(GrpcMessageLimits.DefaultMaxReceiveMessageBytes);
         app.MapServiceOpenApi("catalog");
         return app;
     }

@@ -114,7 +114,8 @@ public static class LogisticsExtensions
         app.MapVehicleEndpoints();
         app.MapRouteEndpoints();
         app.MapTransferEndpoints();
-        app.MapGrpcService<LogisticsGrpcService>().RequireAuthorization(Policies.Service);
+        app.MapGrpcService<LogisticsGrpcService>().RequireAuthorization(Policies.Service)
+            .AcceptingMessagesUpTo(LogisticsGrpcService.MaxReceiveMessageBytes);
         app.MapServiceOpenApi("logistics");
         return app;
     }

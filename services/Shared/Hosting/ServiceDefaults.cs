@@ -67,10 +67,11 @@ public static class ServiceDefaults
             .Validate(o => o.Backups.Keep >= 0, "Storage:Backups:Keep must be 0 (keep every backup) or the number of complete backups to keep.")
             .ValidateOnStart();
         builder.Services.AddInternalAuth();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcRefusals>();
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<GrpcErrorInterceptor>();
-            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            o.MaxReceiveMessageSize = GrpcMessageLimits.DefaultMaxReceiveMessageBytes;
         });
         return builder;
     }

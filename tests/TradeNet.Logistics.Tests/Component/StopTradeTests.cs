@@ -151,6 +151,22 @@ public class StopTradeTests(LogisticsApp app) : IClassFixture<LogisticsApp>
     }
 
     [Theory]
+    [InlineData("gateway")]
+    [InlineData("catalog")]
+    public async Task Only_matching_stops_a_trade_another_service_is_refused_and_the_trade_keeps_moving(string service)
+    {
+        var (trade, a, _, _) = await AgreedSwapAsync();
+
+        // Any service's token passed: the gateway (the one exposed at the edge) or catalog cancelled a trade's shipments
+        // that matching still held agreed, and matching heard of it only from the outbox.
+        var refused = await Assert.ThrowsAsync<RpcException>(() => app.StopTradeAsync(trade, auth: TestSettings.ServiceAuth(service)));
+
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Contains("matching", refused.Status.Detail);
+        Assert.Equal(HttpStatusCode.OK, (await ReportAsync(trade, 0, a, "pickup")).StatusCode);
+    }
+
+    [Theory]
     [InlineData("not-a-guid", "stuck", "trade_id")]
     [InlineData("", "stuck", "trade_id")]
     [InlineData("7d1b5a54-2c43-4c6e-9d43-0a2f8d1e0b11", "  ", "reason")]

@@ -57,6 +57,11 @@ public sealed class CatalogGrpcService(ICatalogStore store, ListingReservations 
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"Only {ReservingService} reserves listings."));
         if (!Guid.TryParse(request.TradeId, out var tradeId) || tradeId == Guid.Empty)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "trade_id must be a non-empty GUID."));
+        // A trade names a few listings per town; tens of thousands were each read inside the reservation's one write, holding
+        // every other writer back, and a refusal recorded them all. Now that a gRPC message may reach 4 MB, not 256 KB.
+        if (request.Items.Count > MaxIdsPerCall)
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"items: at most {MaxIdsPerCall} per reservation ({request.Items.Count} given); nothing was reserved or recorded."));
         Activity.Current?.SetTag(TradeNetTelemetry.TradeId, tradeId.ToString());
         var outcome = await reservations.ReserveAsync(tradeId,
             request.Items.Select(i => new ReservationLine(i.ListingId, i.Quantity)).ToArray(),

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using TradeNet.Contracts.Grpc;
 using TradeNet.Logistics.Storage;
+using TradeNet.Shared.Auth;
 using TradeNet.Shared.Hosting;
 using TradeNet.Shared.Storage;
 
@@ -15,11 +16,18 @@ public sealed partial class LogisticsGrpcService
 
     private const int StopAttempts = 5;
 
+    /// <summary>The caller name matching's service token carries (MatchingExtensions registers its logistics client so).</summary>
+    public const string StoppingService = "matching";
+
     /// <summary>Stops a trade's goods where they are decided (<see cref="Domain.TradeStops"/>): refused with the legs on
     /// the road and nothing written, or stopped with the legs already delivered. A write that keeps losing to a carrier's
     /// report or a planning run is Aborted, which callers treat as "try again".</summary>
     public override async Task<StopTradeReply> StopTrade(StopTradeRequest request, ServerCallContext context)
     {
+        // It cancels shipments of a trade matching still holds agreed: only matching, which writes the cancellation after this
+        // answer, may ask (the gateway and catalog hold service tokens too, and their stop would reach matching as a surprise).
+        if (context.GetHttpContext().User.CallerName() != StoppingService)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Only {StoppingService} stops trades."));
         if (!Guid.TryParse(request.TradeId, out var tradeId)) throw Invalid("trade_id: must be a trade id (GUID)");
         var reason = request.Reason?.Trim();
         if (TextRules.RequiredLineError(reason, MaxStopReasonLength) is { } error) throw Invalid($"reason: {error}");
