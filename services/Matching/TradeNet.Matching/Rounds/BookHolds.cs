@@ -52,7 +52,8 @@ public static class BookHolds
         IMatchingStore store, DateTimeOffset now, Func<Task<IReadOnlyList<ListingSnapshot>>> liveListings, CancellationToken ct)
     {
         // Trades first, in the order of their lifecycle, then the book: a trade agreed (or completed) between the reads is
-        // then in the earlier list (or in both, held twice for one round) rather than in neither; a copy that reaches a
+        // then in the earlier list (or in both: a proposal agreed meanwhile is held twice for one round, while an agreed trade
+        // completed or cancelled meanwhile holds once, as its later read says, Held) rather than in neither; a copy that reaches a
         // reserved version between the reads has the reservation in it, and the hold read before stops counting against
         // that newer copy.
         var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
