@@ -78,4 +78,46 @@ public class VehicleUnchangedPutTests
         Assert.True(changed.UpdatedAt > van.UpdatedAt);
         Assert.Equal(2, run.Skipped);
     }
+
+    [Fact]
+    public async Task Another_town_putting_a_vehicle_back_unchanged_is_refused_as_for_any_change()
+    {
+        using var app = new LogisticsApp();
+        var (roanne, lyon, _) = Towns.Fresh();
+        var terms = Fleet.Van(Towns.Roanne);
+        var van = await app.RegisterAsync(TestSettings.TownAuth(roanne), terms);
+
+        var put = await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(lyon), terms);
+
+        Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_vehicle_put_back_with_its_times_in_another_offset_and_its_working_hours_as_read_writes_nothing()
+    {
+        using var app = new LogisticsApp();
+        var roanne = Towns.Fresh().A;
+        var from = DateTimeOffset.UtcNow.AddDays(1);
+        var until = from.AddDays(30);
+        var hours = new { start = "08:00", end = "17:00", timeZone = "Europe/Paris", days = new[] { "mon", "tue" } };
+        var van = await app.RegisterAsync(TestSettings.TownAuth(roanne), new
+        {
+            homeLat = Towns.Roanne.Lat, homeLon = Towns.Roanne.Lon, name = "van", capacityKg = 2000, chilled = true, costPerKm = 0.5,
+            fixedCost = 20, availableFrom = from, availableUntil = until, workingHours = hours,
+        });
+
+        // The same instants written at +05:30, the working days as GET lists them (upper case, as a person may type them).
+        var put = await app.SendAsync(HttpMethod.Put, $"/api/logistics/vehicles/{van.Id}", TestSettings.TownAuth(roanne), new
+        {
+            homeLat = Towns.Roanne.Lat, homeLon = Towns.Roanne.Lon, name = " van ", capacityKg = 2000, chilled = true, costPerKm = 0.5,
+            fixedCost = 20, availableFrom = van.AvailableFrom!.Value.ToOffset(TimeSpan.FromMinutes(330)),
+            availableUntil = van.AvailableUntil!.Value.ToOffset(TimeSpan.FromMinutes(330)),
+            workingHours = new { start = "08:00", end = "17:00", timeZone = "Europe/Paris", days = new[] { "MON", "Tue" } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var again = (await put.Content.ReadFromJsonAsync<VehicleView>(LogisticsApp.Json))!;
+        Assert.Equal(van.UpdatedAt, again.UpdatedAt);
+        Assert.Equal((van.AvailableFrom, van.AvailableUntil), (again.AvailableFrom, again.AvailableUntil));
+    }
 }

@@ -52,7 +52,8 @@ public static class BookHolds
         IMatchingStore store, DateTimeOffset now, Func<Task<IReadOnlyList<ListingSnapshot>>> liveListings, CancellationToken ct)
     {
         // Trades first, in the order of their lifecycle, then the book: a trade agreed (or completed) between the reads is
-        // then in the earlier list (or in both, held twice for one round) rather than in neither; a copy that reaches a
+        // then in the earlier list (or in both: a proposal agreed meanwhile is held twice for one round, while an agreed trade
+        // completed or cancelled meanwhile holds once, as its later read says, Held) rather than in neither; a copy that reaches a
         // reserved version between the reads has the reservation in it, and the hold read before stops counting against
         // that newer copy.
         var proposed = await store.TradesAsync(new TradeQuery(Status: TradeStatus.Proposed, Limit: int.MaxValue), ct);
@@ -70,14 +71,19 @@ public static class BookHolds
             .Where(t => t.DeliveredLegs.Count > 0).ToList();
 
     /// <summary>What proposals hold, plus what agreed trades (and trades completed or cancelled since,
-    /// <see cref="Trade.ReservedHolds"/>) hold on listings whose copy is still below the version the reservation gave them
+    /// <see cref="Trade.ReservedHolds"/>; <paramref name="agreed"/> in the order they were read, a later read of a trade
+    /// standing for it) hold on listings whose copy is still below the version the reservation gave them
     /// (the copy then lacks it). A listing not in the book (withdrawn) holds nothing.</summary>
     public static IReadOnlyDictionary<string, double> Held(IEnumerable<Trade> proposed, IEnumerable<Trade> agreed,
         IEnumerable<ListingSnapshot> listings)
     {
         var versions = listings.ToDictionary(l => l.Id, l => l.Version, StringComparer.Ordinal);
         var held = new Dictionary<string, double>(ClearingRounds.Held(proposed), StringComparer.Ordinal);
-        foreach (var (listingId, quantity, reservedVersion) in agreed.SelectMany(t => t.ReservedHolds))
+        // A trade completed or cancelled between the reads of its statuses is in two of them: it holds once, as the later
+        // read says (a cancelled one only its arrived legs), never twice what it moved.
+        var latest = new Dictionary<Guid, Trade>();
+        foreach (var trade in agreed) latest[trade.Id] = trade;
+        foreach (var (listingId, quantity, reservedVersion) in latest.Values.SelectMany(t => t.ReservedHolds))
             if (versions.TryGetValue(listingId, out var version) && version < reservedVersion)
                 held[listingId] = held.GetValueOrDefault(listingId) + quantity;
         return held;
