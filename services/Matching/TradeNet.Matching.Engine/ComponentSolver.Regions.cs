@@ -6,6 +6,11 @@ internal sealed partial class ComponentSolver
     /// mostly settles in its budget (2,000 listings, K = 4: 6, 10 or 12 towns gained less in the same time).</summary>
     private const int RegionTowns = 8;
     private static readonly TimeSpan RegionBudget = TimeSpan.FromSeconds(0.6);
+    /// <summary>A region MIP's limit in a solve by passes (tests: no time limit), where the plan must not depend on the machine's
+    /// load: with the trades through the region free its MIPs are larger, and at 0.6 s one run in five of a 160-listing book gave
+    /// another plan on a busy machine (MergeDeterminismTests, load average 44).</summary>
+    private static readonly TimeSpan RegionBudgetByPasses = TimeSpan.FromSeconds(5);
+    private TimeSpan RegionMipBudget => deadline.Unlimited ? RegionBudgetByPasses : RegionBudget;
     /// <summary>A seed inside the first this many towns of an earlier region of the pass would mostly repeat it
     /// (2,000 listings, K = 4: 6 of 8 gave 0.89 %, 4 of 8 0.91 %, 8 of 8 0.91 %, 2 of 8 0.91 %).</summary>
     private const int RegionCovers = 6;
@@ -14,9 +19,9 @@ internal sealed partial class ComponentSolver
 
     /// <summary>
     /// Region search on the plan's on/off choices: a MIP in which every generated cycle among a few neighbouring
-    /// towns may switch on or off, the plan's other trades stay on (at least their lots) and every amount in the
-    /// component is free. Unlike the town neighbourhoods, which solve a region on what the rest of the plan
-    /// leaves, the trades around the region may give way to it, and that is what the 4-cycle plans need: on
+    /// towns may switch on or off, and so may the plan's trades through any of those towns, the plan's other trades
+    /// stay on (at least their lots) and every amount in the component is free. Unlike the town neighbourhoods, which
+    /// solve a region on what the rest of the plan leaves, the trades around the region may give way to it, and that is what the 4-cycle plans need: on
     /// 2,000 listings, 8-town regions took the plan from 0.99 % to 0.89 % under the bound in 12 s on one core, where
     /// those 12 s gave the neighbourhood MIP 0.02 % (seeds 2 and 3: 0.55 % → 0.48 %, 0.41 % → 0.39 %; on two cores
     /// 0.90 %, 0.45 %, 0.32 %: seed 1 had reached what its regions can do, +200 in 60 s on one core either way). The plan is the MIP's start, so a region only ever improves it.
@@ -92,12 +97,12 @@ internal sealed partial class ComponentSolver
                     (from, version) = (Plan, _version);
                     number = ++Tried;
                 }
-                var result = solver.SolveRegion(lp.Columns, from, region, budget.Within(RegionBudget));
+                var result = solver.SolveRegion(lp.Columns, from, region, budget.Within(solver.RegionMipBudget));
                 lock (_gate)
                 {
                     _inFlight[worker] = null;
                     if (result is null || Objective(lp.Columns, result) <= Objective(lp.Columns, from) + Tolerance(Value)) continue;
-                    var next = version == _version ? result : solver.ChooseAlong(lp, Plan, region, result);
+                    var next = version == _version ? result : solver.ChooseAlong(lp, Plan, region, from, result);
                     if (next is null) continue;
                     var value = Objective(lp.Columns, next);
                     if (value <= Value + Tolerance(Value)) continue;
@@ -127,12 +132,14 @@ internal sealed partial class ComponentSolver
     }
 
     /// <summary>The plan's on/off choices with those of the cycles inside <paramref name="towns"/> taken from
-    /// <paramref name="region"/>, every amount re-optimised by the LP; null when their lots do not fit together.</summary>
-    private double[]? ChooseAlong(MasterLp lp, double[] plan, HashSet<int> towns, double[] region)
+    /// <paramref name="region"/>, and the trades it switched off (of <paramref name="from"/>, the plan it was solved from)
+    /// off, every amount re-optimised by the LP; null when their lots do not fit together.</summary>
+    private double[]? ChooseAlong(MasterLp lp, double[] plan, HashSet<int> towns, double[] from, double[] region)
     {
         var columns = lp.Columns;
         var chosen = new double[columns.Count];
-        for (var i = 0; i < columns.Count; i++) chosen[i] = (Inside(columns[i], towns) ? region[i] : plan[i]) > 0 ? 1 : 0;
+        for (var i = 0; i < columns.Count; i++)
+            chosen[i] = (Inside(columns[i], towns) ? region[i] : i < from.Length && from[i] > 0 && region[i] <= 0 ? 0 : plan[i]) > 0 ? 1 : 0;
         return ResolveWithFixedChoices(lp, columns, chosen);
     }
 
@@ -146,9 +153,11 @@ internal sealed partial class ComponentSolver
             var c = columns[i];
             if (c.CannotCarry) continue;
             if (Inside(c, towns)) { sub.Add(i); keepOn.Add(false); }
-            else if (x[i] > 0) { sub.Add(i); keepOn.Add(true); }
+            // The plan's trades through the region may make way for it too (seed 1 of 2,000 listings, K = 4: 0.475–0.478 % in
+            // 17 runs of 20 against 0.499–0.520 % with them kept on; seed 3 0.155 % → 0.214 %; docs/matching.md, step 5).
+            else if (x[i] > 0) { sub.Add(i); keepOn.Add(!Touches(c, towns)); }
         }
-        var limit = budget.RemainingOr(RegionBudget);
+        var limit = budget.RemainingOr(RegionMipBudget);
         if (limit <= TimeSpan.Zero) return null;
         var mip = MipSolver.Solve(m, sub.Select(i => columns[i]).ToList(), sub.Select(i => x[i]).ToArray(), limit, ct,
             keepOn.ToArray(), forPlans: true);
@@ -160,4 +169,6 @@ internal sealed partial class ComponentSolver
 
     /// <summary>Every town of a cycle gives on one of its legs, so the offers' towns are all of its towns.</summary>
     private bool Inside(Column c, HashSet<int> towns) => c.Legs.All(e => towns.Contains(m.ListingTown[m.LegOffer[e]]));
+
+    private bool Touches(Column c, HashSet<int> towns) => c.Legs.Any(e => towns.Contains(m.ListingTown[m.LegOffer[e]]));
 }
