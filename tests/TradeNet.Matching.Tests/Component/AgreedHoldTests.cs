@@ -37,13 +37,7 @@ public class AgreedHoldTests
         // Another change (a town's move, same terms) moved the copy on after the proposal: the agreement can no longer
         // lower the copy by version, and catalog's reservation is at version 3, not yet delivered.
         await ChangeAsync(host, Listings(2));
-        host.Catalog.Answer = r => new ReserveListingsReply
-        {
-            Reserved = true,
-            Versions = { r.Items.Select(i => i.ListingId).Distinct().Select(id => new ListingVersion { ListingId = id, Version = 3 }) },
-        };
-        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
-        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+        await AgreeAsync(host, trade.Id, reservedAt: 3);
         Assert.Equal(Domain.TradeStatus.Agreed, (await host.TradeAsync(trade.Id)).Status);
 
         var book = (await host.BookAsync()).ToDictionary(b => b.Id);
@@ -58,13 +52,7 @@ public class AgreedHoldTests
         await using var host = new MatchingHost();
         await host.PublishListingsAsync(Listings(1));
         var trade = await host.TradeAsync(Assert.Single((await host.RunRoundAsync()).TradeIds));
-        host.Catalog.Answer = r => new ReserveListingsReply
-        {
-            Reserved = true,
-            Versions = { r.Items.Select(i => i.ListingId).Distinct().Select(id => new ListingVersion { ListingId = id, Version = 2 }) },
-        };
-        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
-        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+        await AgreeAsync(host, trade.Id, reservedAt: 2);
 
         // Catalog's ListingChanged carrying the reservation is stuck in its outbox (its broker returns it, say) while
         // logistics' reports flow: the goods arrive before the copy has the reservation.
@@ -82,13 +70,7 @@ public class AgreedHoldTests
         await using var host = new MatchingHost();
         await host.PublishListingsAsync(Listings(1));
         var trade = await host.TradeAsync(Assert.Single((await host.RunRoundAsync()).TradeIds));
-        host.Catalog.Answer = r => new ReserveListingsReply
-        {
-            Reserved = true,
-            Versions = { r.Items.Select(i => i.ListingId).Distinct().Select(id => new ListingVersion { ListingId = id, Version = 2 }) },
-        };
-        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
-        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+        await AgreeAsync(host, trade.Id, reservedAt: 2);
 
         // The firewood arrived, the cheese never left: logistics stopped the trade. Catalog books the firewood as given and
         // releases the cheese, but none of its ListingChanged has reached the copy yet.
@@ -109,13 +91,7 @@ public class AgreedHoldTests
         await using var host = new MatchingHost();
         await host.PublishListingsAsync(Listings(1));
         var trade = await host.TradeAsync(Assert.Single((await host.RunRoundAsync()).TradeIds));
-        host.Catalog.Answer = r => new ReserveListingsReply
-        {
-            Reserved = true,
-            Versions = { r.Items.Select(i => i.ListingId).Distinct().Select(id => new ListingVersion { ListingId = id, Version = 2 }) },
-        };
-        (await Swap.AcceptAsync(host, Swap.A, trade.Id)).EnsureSuccessStatusCode();
-        (await Swap.AcceptAsync(host, Swap.B, trade.Id)).EnsureSuccessStatusCode();
+        await AgreeAsync(host, trade.Id, reservedAt: 2);
         Assert.Equal(0, (await host.RunRoundAsync()).Trades);
 
         // Catalog's snapshots at the reserved versions, then A needing more firewood.
@@ -128,5 +104,17 @@ public class AgreedHoldTests
         var again = await host.TradeAsync(Assert.Single(next.TradeIds));
         var woodLeg = Assert.Single(again.Legs, l => l.OfferId == "b-wood");
         Assert.InRange(woodLeg.Quantity, 1, 50 + 1e-6);
+    }
+
+    /// <summary>Both towns accept the trade, catalog's reservation answering every listing at version <paramref name="reservedAt"/>.</summary>
+    private static async Task AgreeAsync(MatchingHost host, Guid tradeId, long reservedAt)
+    {
+        host.Catalog.Answer = r => new ReserveListingsReply
+        {
+            Reserved = true,
+            Versions = { r.Items.Select(i => i.ListingId).Distinct().Select(id => new ListingVersion { ListingId = id, Version = reservedAt }) },
+        };
+        (await Swap.AcceptAsync(host, Swap.A, tradeId)).EnsureSuccessStatusCode();
+        (await Swap.AcceptAsync(host, Swap.B, tradeId)).EnsureSuccessStatusCode();
     }
 }

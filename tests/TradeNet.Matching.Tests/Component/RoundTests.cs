@@ -213,14 +213,7 @@ public class RoundTests
     {
         var strategy = new GatedStrategy();
         await using var host = new MatchingHost { Strategy = strategy };
-        await host.PublishListingsAsync(Swap.All);
-        var running = host.RunRoundAsync();
-        await strategy.Started;
-
-        await host.Publish(new ListingWithdrawn("b-wood", Swap.B, 2));
-        await Eventually.True(async () => (await host.BookAsync()).All(b => b.Id != "b-wood"), what: "b-wood withdrawn");
-        strategy.Release();
-        var round = await running;
+        var round = await RoundWithBWoodWithdrawnWhileSolvingAsync(host, strategy);
 
         var trade = await host.TradeAsync(Assert.Single(round.TradeIds));
         Assert.Equal((TradeStatus.Cancelled, "listing b-wood withdrawn"), (trade.Status, trade.Reason));
@@ -236,14 +229,7 @@ public class RoundTests
         var logs = new RecordedLogs();
         using var spans = new SpanRecorder(TradeNet.Shared.Hosting.TradeNetTelemetry.Name);
         await using var host = new MatchingHost { Strategy = strategy, Logs = logs };
-        await host.PublishListingsAsync(Swap.All);
-        var running = host.RunRoundAsync();
-        await strategy.Started;
-
-        await host.Publish(new ListingWithdrawn("b-wood", Swap.B, 2));
-        await Eventually.True(async () => (await host.BookAsync()).All(b => b.Id != "b-wood"), what: "b-wood withdrawn");
-        strategy.Release();
-        var round = await running;
+        var round = await RoundWithBWoodWithdrawnWhileSolvingAsync(host, strategy);
 
         // The record counts the proposal (its id is the round's, TradeProposed went out); the operator reading "1 trades" is
         // told that it is no longer pending.
@@ -382,5 +368,17 @@ public class RoundTests
         Assert.Empty((await host.Operator().GetFromJsonAsync<RoundSummaryView[]>("/api/matching/rounds", MatchingHost.Json))!);
         Assert.All(await host.BookAsync(), b => Assert.Equal(0, b.Held));
         Assert.Equal(0, host.PublishedCount<TradeProposed>());
+    }
+
+    /// <summary>A round over the swap in which town B withdraws its firewood while the strategy solves.</summary>
+    private static async Task<RoundView> RoundWithBWoodWithdrawnWhileSolvingAsync(MatchingHost host, GatedStrategy strategy)
+    {
+        await host.PublishListingsAsync(Swap.All);
+        var running = host.RunRoundAsync();
+        await strategy.Started;
+        await host.Publish(new ListingWithdrawn("b-wood", Swap.B, 2));
+        await Eventually.True(async () => (await host.BookAsync()).All(b => b.Id != "b-wood"), what: "b-wood withdrawn");
+        strategy.Release();
+        return await running;
     }
 }
